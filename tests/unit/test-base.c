@@ -1,0 +1,125 @@
+#include "test-util.h"
+
+#include "base/error.h"
+#include "base/fileio.h"
+#include "base/output.h"
+#include "base/parse.h"
+#include "base/strbuf.h"
+
+static void test_strbuf_grows(void **state)
+{
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+        assert_string_equal(strbuf_str(&sb), "");
+        for (int i = 0; i < 1000; i++)
+                assert_int_equal(strbuf_printf(&sb, "%d,", i % 10), 0);
+        assert_int_equal(sb.len, 2000);
+        assert_memory_equal(strbuf_str(&sb), "0,1,2,", 6);
+        _cleanup_free_ char *s = strbuf_steal(&sb);
+        assert_int_equal(strlen(s), 2000);
+        assert_null(sb.buf);
+}
+
+static void test_parse_numbers(void **state)
+{
+        uint64_t u;
+        uint32_t u32;
+        int64_t i;
+
+        assert_int_equal(parse_u64("7\n", &u), 0);
+        assert_int_equal(u, 7);
+        assert_int_equal(parse_u64("-1", &u), -EINVAL);
+        assert_int_equal(parse_u64(" 1", &u), -EINVAL);
+        assert_int_equal(parse_u64("1x", &u), -EINVAL);
+        assert_int_equal(parse_u64("", &u), -EINVAL);
+        assert_int_equal(parse_u64("99999999999999999999999", &u), -ERANGE);
+        assert_int_equal(parse_u32("4294967296", &u32), -ERANGE);
+        assert_int_equal(parse_u32("4294967295", &u32), 0);
+        assert_int_equal(parse_i64("-12", &i), 0);
+        assert_int_equal(i, -12);
+        assert_int_equal(parse_i64("--1", &i), -EINVAL);
+        assert_int_equal(parse_hex_u64("0xf00f4a", &u), 0);
+        assert_int_equal(u, 0xf00f4a);
+        assert_int_equal(parse_hex_u64("d2008c22260206", &u), 0);
+        assert_int_equal(u, 0xd2008c22260206ULL);
+        assert_int_equal(parse_hex_u64("0x", &u), -EINVAL);
+        assert_int_equal(parse_hex_u64("g1", &u), -EINVAL);
+}
+
+static void test_parse_boolean(void **state)
+{
+        assert_int_equal(parse_boolean("True"), 1);
+        assert_int_equal(parse_boolean("on"), 1);
+        assert_int_equal(parse_boolean("0"), 0);
+        assert_int_equal(parse_boolean("False"), 0);
+        assert_int_equal(parse_boolean("maybe"), -EINVAL);
+}
+
+static void test_error_messages(void **state)
+{
+        err_clear();
+        assert_false(err_has_msg());
+        assert_string_equal(err_msg(-ENOENT), "No such file or directory");
+        assert_int_equal(err_set(-EBUSY, "device %s is busy", "eth0"), -EBUSY);
+        assert_string_equal(err_msg(-EBUSY), "device eth0 is busy");
+        err_prefix(-EBUSY, "vf create");
+        assert_string_equal(err_msg(-EBUSY), "vf create: device eth0 is busy");
+        err_clear();
+}
+
+static void test_fileio_roundtrip(void **state)
+{
+        char dir[] = "/tmp/vfnet-test-XXXXXX";
+        char path[256];
+        _cleanup_free_ char *line = NULL;
+
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/a/b/c.conf", dir);
+        assert_int_equal(write_file_atomic(path, "first line\nsecond\n"), 0);
+        assert_int_equal(read_one_line_file(path, &line), 0);
+        assert_string_equal(line, "first line");
+        assert_int_equal(write_string_file(path, "x"), 0);
+        snprintf(path, sizeof(path), "%s/missing", dir);
+        assert_int_equal(read_one_line_file(path, &line), -ENOENT);
+        char cmd[300];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
+static void test_output_table(void **state)
+{
+        _cleanup_json_ json_t *rows = json_pack("[{s:s, s:i, s:n, s:[ss]}, {s:s, s:b}]", "name",
+                                                "eth0", "vfs", 7, "driver", "netdevs", "a", "b",
+                                                "name", "eth1", "vfs", 0);
+        static const struct table_column cols[] = {{"name", "Name"}, {"vfs", "VFs"},
+                                                   {"driver", "Driver"}, {"netdevs", "Netdevs"}};
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        assert_non_null(rows);
+        assert_int_equal(output_print_table(f, rows, cols, 4), 0);
+        fclose(f);
+        assert_string_equal(buf, "+------+-------+--------+---------+\n"
+                                 "| Name | VFs   | Driver | Netdevs |\n"
+                                 "+------+-------+--------+---------+\n"
+                                 "| eth0 | 7     |        | a, b    |\n"
+                                 "| eth1 | false |        |         |\n"
+                                 "+------+-------+--------+---------+\n");
+        free(buf);
+        assert_int_equal(output_format_from_string("JSON"), OUTPUT_JSON);
+        assert_int_equal(output_format_from_string("yaml"), -EINVAL);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_strbuf_grows),
+                cmocka_unit_test(test_parse_numbers),
+                cmocka_unit_test(test_parse_boolean),
+                cmocka_unit_test(test_error_messages),
+                cmocka_unit_test(test_fileio_roundtrip),
+                cmocka_unit_test(test_output_table),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
