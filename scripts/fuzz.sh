@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Fuzzes every parser of outside input with libFuzzer (clang, ASan+UBSan),
+# each target for a bounded time.  The seed corpora in tests/fuzz/corpus/
+# are read, never written: new inputs go to build-fuzz/corpus/NAME/.
+# A crash leaves its input in build-fuzz/crashes/ and fails the run.
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60, all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-60}
+shift || true
+scripts/deps.sh
+[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
+        -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized >/dev/null
+ninja -C build-fuzz >/dev/null
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+        for d in tests/fuzz/corpus/*/; do targets+=("$(basename "$d")"); done
+fi
+mkdir -p build-fuzz/crashes
+failed=0
+for t in "${targets[@]}"; do
+        exe=build-fuzz/tests/fuzz/$t
+        [ -x "$exe" ] || { echo "fuzz: no target $t" >&2; failed=1; continue; }
+        mkdir -p "build-fuzz/corpus/$t"
+        echo "fuzz: $t for ${seconds}s" >&2
+        if ! "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+                -artifact_prefix="build-fuzz/crashes/$t-" \
+                "build-fuzz/corpus/$t" "tests/fuzz/corpus/$t" 2>"build-fuzz/$t.log"; then
+                echo "fuzz: $t FAILED, see build-fuzz/$t.log and build-fuzz/crashes/" >&2
+                failed=1
+        else
+                tail -1 "build-fuzz/$t.log" >&2
+        fi
+done
+exit $failed
