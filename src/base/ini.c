@@ -279,6 +279,28 @@ int ini_get_all(const struct ini *ini, const char *section, const char *key, con
         return n;
 }
 
+int ini_get_all_origins(const struct ini *ini, const char *section, const char *key,
+                        const char ***ret)
+{
+        const char **v = NULL;
+        int n = 0;
+
+        for (size_t i = 0; i < ini->n; i++) {
+                const struct ini_entry *e = &ini->entries[i];
+                if (!section_eq(e->section, section) || !streq(e->key, key))
+                        continue;
+                const char **nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
+                if (!nv) {
+                        free(v);
+                        return -ENOMEM;
+                }
+                v = nv;
+                v[n++] = e->origin;
+        }
+        *ret = v;
+        return n;
+}
+
 int ini_get_bool(const struct ini *ini, const char *section, const char *key, bool def, bool *ret)
 {
         static const char *const yes[] = {"true", "1", "on", "yes"};

@@ -36,6 +36,10 @@ const char *ini_origin(const struct ini *ini, const char *section, const char *k
  * be NULL when the count is 0) is a malloc'd array of borrowed strings. */
 int ini_get_all(const struct ini *ini, const char *section, const char *key, const char ***ret);
 
+/* The "FILE:LINE" of each value ini_get_all() returns, in the same order. */
+int ini_get_all_origins(const struct ini *ini, const char *section, const char *key,
+                        const char ***ret);
+
 /* Typed getters.  Unset → the default.  A bad value fails with -EINVAL and a
  * message naming the file, line, option and accepted values. */
 int ini_get_bool(const struct ini *ini, const char *section, const char *key, bool def, bool *ret);
