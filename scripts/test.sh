@@ -16,6 +16,12 @@ suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(unit fuzz-corpus vm e2e)
 has_suite() { local s; for s in "${suites[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
+# The kernel testbed's cache (kernel, modules) is built here, not under a
+# test timeout.
+if has_suite vm; then
+        tests/vm/testbed.sh build || { echo "0 passed, 1 failed"; exit 1; }
+fi
+
 logs=()
 run_meson() { # builddir suite...
         local dir=$1; shift
