@@ -4,6 +4,18 @@
 /* Every `vfnet GROUP VERB`, in the order --help lists them. */
 const struct cli_command cli_commands[] = {
         {"version", "show", cli_version_show, "", "print the version"},
+        {"vf", "list", cli_vf_list, "PF [-f table|json]", "every VF of a PF as the driver reports it"},
+        {"vf", "set", cli_vf_set,
+         "PF VF [mac M] [vlan N [qos Q] [proto 802.1Q|802.1ad]] [spoofchk on|off] [trust on|off] "
+         "[state auto|enable|disable] [min-rate R] [max-rate R] [rss-query on|off] [-f table|json]",
+         "change fields of one VF"},
+        {"vf", "apply", cli_vf_apply, "FILE [-f table|json]", "bring VFs to the state in a JSON file"},
+        {"vf", "reset", cli_vf_reset, "PF VF [-f table|json]", "restore a VF as it was before vfnet changed it"},
+        {"vf", "watch", cli_vf_watch, "PF [--count N] [--timeout S] [-f table|json]",
+         "print VF changes as they happen"},
+        {"fdb", "add", cli_fdb_add, "PF MAC", "add a static FDB entry on a PF"},
+        {"fdb", "del", cli_fdb_del, "PF MAC", "remove a static FDB entry from a PF"},
+        {"fdb", "list", cli_fdb_list, "PF [-f table|json]", "list the FDB entries of a PF"},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

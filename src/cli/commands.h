@@ -4,3 +4,12 @@
 #include "cli/cli.h"
 
 int cli_version_show(struct cli_ctx *ctx, int argc, char **argv);
+
+int cli_vf_list(struct cli_ctx *ctx, int argc, char **argv);
+int cli_vf_set(struct cli_ctx *ctx, int argc, char **argv);
+int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv);
+int cli_vf_reset(struct cli_ctx *ctx, int argc, char **argv);
+int cli_vf_watch(struct cli_ctx *ctx, int argc, char **argv);
+int cli_fdb_add(struct cli_ctx *ctx, int argc, char **argv);
+int cli_fdb_del(struct cli_ctx *ctx, int argc, char **argv);
+int cli_fdb_list(struct cli_ctx *ctx, int argc, char **argv);

@@ -1,0 +1,85 @@
+/* vfnet vf apply FILE: bring VFs to a desired state, changing only what
+ * differs (docs/vf-programming.md has the file format). */
+#include <string.h>
+
+#include "base/error.h"
+#include "base/fileio.h"
+#include "base/log.h"
+#include "cli/cli-vf-common.h"
+#include "cli/commands.h"
+#include "kernel/vf-apply-file.h"
+
+int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
+{
+        const struct cli_command *cmd = cli_vf_command(cli_vf_apply);
+        _cleanup_json_ json_t *rows = json_array();
+        _cleanup_strbuf_ struct strbuf failed = STRBUF_INIT;
+        _cleanup_(vf_apply_file_freep) struct vf_apply_file *file = NULL;
+        _cleanup_free_ char *text = NULL;
+        _cleanup_free_ struct cli_pf *pfs = NULL;
+        const char *path = NULL;
+        size_t n_failed = 0, n_open = 0;
+        int r;
+
+        if (!rows)
+                return -ENOMEM;
+        for (int k = 1; k < argc; k++) {
+                r = cli_take_format(ctx, argc, argv, &k);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                if (path)
+                        return cli_usage_error(cmd, "unexpected argument '%s'", argv[k]);
+                path = argv[k];
+        }
+        if (!path)
+                return cli_usage_error(cmd, "missing FILE");
+        r = read_full_file(path, 64 << 20, &text, NULL);
+        if (r < 0)
+                return err_set(r, "cannot read %s: %s", path, strerror(-r));
+        r = vf_apply_file_parse(text, path, &file);
+        if (r < 0)
+                return r;
+
+        /* Open and check every PF and every VF before changing anything. */
+        pfs = calloc(file->n_pfs + 1, sizeof(*pfs));
+        if (!pfs)
+                return -ENOMEM;
+        for (; n_open < file->n_pfs; n_open++) {
+                r = cli_pf_open(ctx, file->pfs[n_open].pf, &pfs[n_open]);
+                if (r < 0) {
+                        err_prefix(r, "%s", path);
+                        goto out;
+                }
+                for (size_t j = 0; j < n_open; j++)
+                        if (pfs[j].link->ifindex == pfs[n_open].link->ifindex) {
+                                r = err_set(-EINVAL, "%s: \"%s\" and \"%s\" are the same PF %s; list it once",
+                                            path, pfs[j].arg, pfs[n_open].arg, pfs[j].ifname);
+                                n_open++;
+                                goto out;
+                        }
+                r = cli_vf_validate(&pfs[n_open], file->pfs[n_open].vfs, file->pfs[n_open].n_vfs);
+                if (r < 0) {
+                        err_prefix(r, "%s", path);
+                        n_open++;
+                        goto out;
+                }
+        }
+        for (size_t i = 0; i < file->n_pfs; i++) {
+                r = cli_vf_commit(ctx, &pfs[i], file->pfs[i].vfs, file->pfs[i].n_vfs, true, rows, &failed,
+                                  &n_failed);
+                if (r < 0)
+                        goto out;
+        }
+        r = cli_vf_print_changes(ctx, rows);
+        if (r >= 0 && n_failed) {
+                log_error("%zu field(s) could not be applied: %s", n_failed, strbuf_str(&failed));
+                r = CLI_EXIT_FAILURE;
+        } else if (r >= 0)
+                r = CLI_EXIT_OK;
+out:
+        for (size_t i = 0; i < n_open; i++)
+                cli_pf_done(&pfs[i]);
+        return r;
+}

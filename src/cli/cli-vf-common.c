@@ -1,0 +1,320 @@
+#include <string.h>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "base/output.h"
+#include "base/parse.h"
+#include "cli/cli-vf-common.h"
+#include "kernel/netdev-resolve.h"
+#include "kernel/vf-diff.h"
+#include "kernel/vf-orig-store.h"
+#include "kernel/vf-program.h"
+
+const struct cli_command *cli_vf_command(int (*run)(struct cli_ctx *, int, char **))
+{
+        for (size_t i = 0; i < cli_n_commands; i++)
+                if (cli_commands[i].run == run)
+                        return &cli_commands[i];
+        return &cli_commands[0];
+}
+
+void cli_pf_done(struct cli_pf *pf)
+{
+        free(pf->arg);
+        free(pf->ifname);
+        free(pf->device_id);
+        nl_sock_free(pf->sock);
+        rtnl_link_free(pf->link);
+        *pf = (struct cli_pf){0};
+}
+
+int cli_pf_open(const struct cli_ctx *ctx, const char *arg, struct cli_pf *ret)
+{
+        struct cli_pf pf = {0};
+        int r;
+
+        pf.arg = strdup(arg);
+        if (!pf.arg)
+                return -ENOMEM;
+        r = netdev_resolve(ctx->root, arg, &pf.ifname);
+        if (r >= 0)
+                r = netdev_device_id(ctx->root, pf.ifname, &pf.device_id);
+        if (r >= 0)
+                r = nl_sock_open(0, &pf.sock);
+        if (r >= 0)
+                r = vf_read(pf.sock, pf.ifname, &pf.link);
+        if (r >= 0 && (!pf.link->has_num_vf || pf.link->num_vf == 0))
+                r = err_set(-ENODEV, "%s has no VFs (create them first: vfnet vf create %s COUNT)",
+                            pf.ifname, arg);
+        if (r < 0) {
+                cli_pf_done(&pf);
+                return r;
+        }
+        *ret = pf;
+        return 0;
+}
+
+int cli_vf_index(const struct cli_pf *pf, const char *arg, uint32_t *ret)
+{
+        uint32_t vf;
+
+        if (parse_u32(arg, &vf) < 0)
+                return err_set(-EINVAL, "VF index '%s' is not a number", arg);
+        if (vf >= pf->link->num_vf)
+                return err_set(-EINVAL, "VF %u is out of range: %s has %u VFs (0-%u)", vf, pf->ifname,
+                               pf->link->num_vf, pf->link->num_vf - 1);
+        *ret = vf;
+        return 0;
+}
+
+static int take_value(const struct cli_command *cmd, int argc, char **argv, int *i, const char **ret)
+{
+        if (*i + 1 >= argc)
+                return cli_usage_error(cmd, "'%s' needs a value", argv[*i]);
+        *ret = argv[++*i];
+        return 0;
+}
+
+static int take_onoff(const struct cli_command *cmd, int argc, char **argv, int *i, bool *ret)
+{
+        const char *key = argv[*i], *v = NULL;
+        int r = take_value(cmd, argc, argv, i, &v);
+
+        if (r < 0)
+                return r;
+        if (!streq(v, "on") && !streq(v, "off"))
+                return err_set(-EINVAL, "%s must be on or off, not '%s'", key, v);
+        *ret = streq(v, "on");
+        return 0;
+}
+
+static int take_number(const struct cli_command *cmd, int argc, char **argv, int *i, const char *what,
+                       uint32_t max, uint32_t *ret)
+{
+        const char *key = argv[*i], *v = NULL;
+        uint32_t u;
+        int r = take_value(cmd, argc, argv, i, &v);
+
+        if (r < 0)
+                return r;
+        if (parse_u32(v, &u) < 0 || u > max)
+                return err_set(-EINVAL, "%s %s is not valid: %s must be 0-%u", key, v, what, max);
+        *ret = u;
+        return 0;
+}
+
+int cli_vf_parse_settings(const struct cli_command *cmd, int argc, char **argv, int *i,
+                          struct vf_config *want)
+{
+        struct vf_config c = *want;
+        uint32_t u;
+        const char *v = NULL;
+        int r;
+
+        for (; *i < argc; (*i)++) {
+                const char *k = argv[*i];
+
+                if (streq(k, "mac")) {
+                        r = take_value(cmd, argc, argv, i, &v);
+                        if (r < 0)
+                                return r;
+                        if (vf_mac_parse(v, c.mac) < 0)
+                                return err_set(-EINVAL, "bad MAC address '%s': use the form fa:16:3e:00:00:01", v);
+                        if (c.mac[0] & 1)
+                                return err_set(-EINVAL, "MAC %s is a multicast address: give a unicast MAC (or 00:00:00:00:00:00 to clear)", v);
+                        c.fields |= VF_FIELD_BIT(VF_FIELD_MAC);
+                } else if (streq(k, "vlan")) {
+                        r = take_number(cmd, argc, argv, i, "a VLAN id", VF_VLAN_MAX, &u);
+                        if (r < 0)
+                                return r;
+                        c.vlan = (uint16_t)u;
+                        c.qos = 0;
+                        c.vlan_proto = VF_VLAN_PROTO_8021Q;
+                        c.fields |= VF_FIELDS_VLAN_GROUP;
+                } else if (streq(k, "qos")) {
+                        if (!vf_config_has(&c, VF_FIELD_VLAN))
+                                return err_set(-EINVAL, "qos needs a VLAN: vlan N qos Q");
+                        r = take_number(cmd, argc, argv, i, "a QoS priority", VF_QOS_MAX, &u);
+                        if (r < 0)
+                                return r;
+                        c.qos = (uint8_t)u;
+                } else if (streq(k, "proto")) {
+                        if (!vf_config_has(&c, VF_FIELD_VLAN))
+                                return err_set(-EINVAL, "proto needs a VLAN: vlan N proto 802.1Q|802.1ad");
+                        r = take_value(cmd, argc, argv, i, &v);
+                        if (r < 0)
+                                return r;
+                        if ((int)(c.vlan_proto = vf_vlan_proto_from_string(v)) < 0)
+                                return err_set(-EINVAL, "proto must be 802.1Q or 802.1ad, not '%s'", v);
+                } else if (streq(k, "spoofchk")) {
+                        r = take_onoff(cmd, argc, argv, i, &c.spoofchk);
+                        if (r < 0)
+                                return r;
+                        c.fields |= VF_FIELD_BIT(VF_FIELD_SPOOFCHK);
+                } else if (streq(k, "trust")) {
+                        r = take_onoff(cmd, argc, argv, i, &c.trust);
+                        if (r < 0)
+                                return r;
+                        c.fields |= VF_FIELD_BIT(VF_FIELD_TRUST);
+                } else if (streq(k, "rss-query")) {
+                        r = take_onoff(cmd, argc, argv, i, &c.rss_query);
+                        if (r < 0)
+                                return r;
+                        c.fields |= VF_FIELD_BIT(VF_FIELD_RSS_QUERY);
+                } else if (streq(k, "state")) {
+                        r = take_value(cmd, argc, argv, i, &v);
+                        if (r < 0)
+                                return r;
+                        if ((int)(c.link_state = vf_link_state_from_string(v)) < 0)
+                                return err_set(-EINVAL, "state must be auto, enable or disable, not '%s'", v);
+                        c.fields |= VF_FIELD_BIT(VF_FIELD_LINK_STATE);
+                } else if (streq(k, "min-rate") || streq(k, "max-rate")) {
+                        r = take_number(cmd, argc, argv, i, "a rate in Mbps", UINT32_MAX, &u);
+                        if (r < 0)
+                                return r;
+                        if (k[1] == 'i') {
+                                c.min_tx_rate = u;
+                                c.fields |= VF_FIELD_BIT(VF_FIELD_MIN_TX_RATE);
+                        } else {
+                                c.max_tx_rate = u;
+                                c.fields |= VF_FIELD_BIT(VF_FIELD_MAX_TX_RATE);
+                        }
+                } else
+                        return cli_usage_error(cmd, "unknown setting '%s'", k);
+        }
+        if (c.fields == 0)
+                return cli_usage_error(cmd, "nothing to set");
+        if (vf_config_has(&c, VF_FIELD_VLAN) && c.vlan == 0 && c.qos > 0)
+                return err_set(-EINVAL, "qos %u needs a VLAN id 1-%d", c.qos, VF_VLAN_MAX);
+        if (vf_config_has(&c, VF_FIELD_MIN_TX_RATE) && vf_config_has(&c, VF_FIELD_MAX_TX_RATE) &&
+            c.max_tx_rate && c.min_tx_rate > c.max_tx_rate)
+                return err_set(-EINVAL, "min-rate %u is above max-rate %u", c.min_tx_rate, c.max_tx_rate);
+        *want = c;
+        return 0;
+}
+
+int cli_vf_validate(const struct cli_pf *pf, const struct vf_config *wants, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
+                struct vf_config send;
+                uint32_t changed;
+                int r;
+
+                r = vf_config_validate(&wants[i], pf->link->num_vf);
+                if (r >= 0 && cur)
+                        r = vf_plan(cur, &wants[i], &send, &changed);
+                if (r < 0)
+                        return err_prefix(r, "%s", pf->arg);
+        }
+        return 0;
+}
+
+static int add_row(json_t *rows, const char *pf, uint32_t vf, enum vf_field f, const char *old,
+                   const char *new, const char *result)
+{
+        json_t *row = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "pf", pf, "vf", (json_int_t)vf, "field",
+                                vf_field_to_string(f), "old", old, "new", new, "result", result);
+        if (!row || json_array_append_new(rows, row) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+static const struct vf_failure *find_failure(const struct vf_failure *v, size_t n, uint32_t vf,
+                                             enum vf_field f)
+{
+        for (size_t i = 0; i < n; i++)
+                if (v[i].vf == vf && v[i].field == f)
+                        return &v[i];
+        return NULL;
+}
+
+int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_config *wants, size_t n,
+                  bool save_original, json_t *rows, struct strbuf *failed_text, size_t *n_failed)
+{
+        _cleanup_free_ struct vf_config *sends = calloc(n + 1, sizeof(*sends));
+        _cleanup_free_ uint32_t *changed = calloc(n + 1, sizeof(*changed));
+        _cleanup_free_ struct vf_failure *failures = NULL;
+        _cleanup_(vf_orig_store_freep) struct vf_orig_store *store = NULL;
+        size_t n_failures = 0, n_changing = 0;
+        int r;
+
+        if (!sends || !changed)
+                return -ENOMEM;
+        r = cli_vf_validate(pf, wants, n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++) {
+                const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
+                r = vf_plan(cur, &wants[i], &sends[i], &changed[i]);
+                if (r < 0)
+                        return r;
+                if (sends[i].fields)
+                        n_changing++;
+        }
+        if (n_changing == 0)
+                return 0;
+
+        if (save_original) {
+                /* The state before vfnet's first change is the original. */
+                r = vf_orig_store_open(ctx->root, pf->device_id, pf->ifname, &store);
+                if (r < 0)
+                        return r;
+                for (size_t i = 0; i < n; i++)
+                        if (sends[i].fields &&
+                            (r = vf_orig_store_add(store, rtnl_link_find_vf(pf->link, wants[i].vf))) < 0)
+                                return r;
+                r = vf_orig_store_save(store);
+                if (r < 0)
+                        return r;
+        }
+
+        r = vf_program(pf->sock, pf->link->ifindex, sends, n, &failures, &n_failures);
+        if (r < 0)
+                return err_prefix(r, "%s", pf->ifname);
+
+        for (size_t i = 0; i < n; i++) {
+                const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
+                for (int f = 0; f < _VF_FIELD_MAX; f++) {
+                        char old[VF_VALUE_STRLEN], new[VF_VALUE_STRLEN], result[256];
+                        const struct vf_failure *fail;
+
+                        if (!(changed[i] & VF_FIELD_BIT(f)))
+                                continue;
+                        fail = find_failure(failures, n_failures, wants[i].vf, f);
+                        if (fail) {
+                                snprintf(result, sizeof(result), "failed: %s%s%s", strerror(-fail->error),
+                                         fail->extack[0] ? " - " : "", fail->extack);
+                                (*n_failed)++;
+                                if (strbuf_printf(failed_text, "%s%s VF %u %s (%s)",
+                                                  strbuf_str(failed_text)[0] ? ", " : "", pf->ifname,
+                                                  wants[i].vf, vf_field_to_string(f),
+                                                  strerror(-fail->error)) < 0)
+                                        return -ENOMEM;
+                        } else
+                                snprintf(result, sizeof(result), "changed");
+                        r = add_row(rows, pf->ifname, wants[i].vf, f,
+                                    vf_config_field_text(cur, f, old, sizeof(old)),
+                                    vf_config_field_text(&wants[i], f, new, sizeof(new)), result);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+static const struct table_column change_columns[] = {
+        {"pf", "PF"},     {"vf", "VF"},   {"field", "FIELD"},
+        {"old", "OLD"},   {"new", "NEW"}, {"result", "RESULT"},
+};
+
+int cli_vf_print_changes(const struct cli_ctx *ctx, json_t *rows)
+{
+        if (ctx->format == OUTPUT_JSON)
+                return output_print_json(ctx->out, rows);
+        if (json_array_size(rows) == 0) {
+                fprintf(ctx->out, "no changes\n");
+                return 0;
+        }
+        return output_print_table(ctx->out, rows, change_columns, ARRAY_SIZE(change_columns));
+}

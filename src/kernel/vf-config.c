@@ -1,0 +1,234 @@
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/error.h"
+#include "kernel/vf-config.h"
+
+static const char *const field_names[_VF_FIELD_MAX] = {
+        [VF_FIELD_MAC] = "mac",
+        [VF_FIELD_VLAN] = "vlan",
+        [VF_FIELD_QOS] = "qos",
+        [VF_FIELD_VLAN_PROTO] = "vlan_proto",
+        [VF_FIELD_SPOOFCHK] = "spoofchk",
+        [VF_FIELD_TRUST] = "trust",
+        [VF_FIELD_LINK_STATE] = "link_state",
+        [VF_FIELD_MIN_TX_RATE] = "min_tx_rate",
+        [VF_FIELD_MAX_TX_RATE] = "max_tx_rate",
+        [VF_FIELD_RSS_QUERY] = "rss_query",
+};
+
+static const char *const link_state_names[_VF_LINK_STATE_MAX] = {
+        [VF_LINK_STATE_AUTO] = "auto",
+        [VF_LINK_STATE_ENABLE] = "enable",
+        [VF_LINK_STATE_DISABLE] = "disable",
+};
+
+static const char *const vlan_proto_names[_VF_VLAN_PROTO_MAX] = {
+        [VF_VLAN_PROTO_8021Q] = "802.1Q",
+        [VF_VLAN_PROTO_8021AD] = "802.1ad",
+};
+
+const char *vf_field_to_string(enum vf_field f)
+{
+        return f >= 0 && f < _VF_FIELD_MAX ? field_names[f] : NULL;
+}
+
+enum vf_field vf_field_from_string(const char *s)
+{
+        for (int i = 0; i < _VF_FIELD_MAX; i++)
+                if (streq(field_names[i], s))
+                        return i;
+        return _VF_FIELD_INVALID;
+}
+
+const char *vf_link_state_to_string(enum vf_link_state s)
+{
+        return s >= 0 && s < _VF_LINK_STATE_MAX ? link_state_names[s] : NULL;
+}
+
+enum vf_link_state vf_link_state_from_string(const char *s)
+{
+        for (int i = 0; i < _VF_LINK_STATE_MAX; i++)
+                if (streq(link_state_names[i], s))
+                        return i;
+        return _VF_LINK_STATE_INVALID;
+}
+
+const char *vf_vlan_proto_to_string(enum vf_vlan_proto p)
+{
+        return p >= 0 && p < _VF_VLAN_PROTO_MAX ? vlan_proto_names[p] : NULL;
+}
+
+enum vf_vlan_proto vf_vlan_proto_from_string(const char *s)
+{
+        for (int i = 0; i < _VF_VLAN_PROTO_MAX; i++)
+                if (strcasecmp(vlan_proto_names[i], s) == 0)
+                        return i;
+        return _VF_VLAN_PROTO_INVALID;
+}
+
+uint16_t vf_vlan_proto_to_ethertype(enum vf_vlan_proto p)
+{
+        return p == VF_VLAN_PROTO_8021AD ? 0x88a8 : 0x8100;
+}
+
+enum vf_vlan_proto vf_vlan_proto_from_ethertype(uint16_t ethertype)
+{
+        switch (ethertype) {
+        case 0x8100:
+                return VF_VLAN_PROTO_8021Q;
+        case 0x88a8:
+                return VF_VLAN_PROTO_8021AD;
+        default:
+                return _VF_VLAN_PROTO_INVALID;
+        }
+}
+
+static int hex_digit(char c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+int vf_mac_parse(const char *s, uint8_t ret[VF_MAC_LEN])
+{
+        uint8_t mac[VF_MAC_LEN];
+
+        if (!s || strlen(s) != VF_MAC_STRLEN - 1)
+                return -EINVAL;
+        for (int i = 0; i < VF_MAC_LEN; i++) {
+                int hi = hex_digit(s[i * 3]), lo = hex_digit(s[i * 3 + 1]);
+                if (hi < 0 || lo < 0)
+                        return -EINVAL;
+                if (i < VF_MAC_LEN - 1 && s[i * 3 + 2] != ':')
+                        return -EINVAL;
+                mac[i] = (uint8_t)(hi << 4 | lo);
+        }
+        memcpy(ret, mac, VF_MAC_LEN);
+        return 0;
+}
+
+char *vf_mac_format(const uint8_t mac[VF_MAC_LEN], char buf[VF_MAC_STRLEN])
+{
+        snprintf(buf, VF_MAC_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+                 mac[3], mac[4], mac[5]);
+        return buf;
+}
+
+bool vf_mac_is_zero(const uint8_t mac[VF_MAC_LEN])
+{
+        for (int i = 0; i < VF_MAC_LEN; i++)
+                if (mac[i])
+                        return false;
+        return true;
+}
+
+char *vf_config_field_text(const struct vf_config *c, enum vf_field f, char *buf, size_t size)
+{
+        char mac[VF_MAC_STRLEN];
+
+        if (!vf_config_has(c, f)) {
+                snprintf(buf, size, "-");
+                return buf;
+        }
+        switch (f) {
+        case VF_FIELD_MAC:
+                snprintf(buf, size, "%s", vf_mac_format(c->mac, mac));
+                break;
+        case VF_FIELD_VLAN:
+                snprintf(buf, size, "%u", c->vlan);
+                break;
+        case VF_FIELD_QOS:
+                snprintf(buf, size, "%u", c->qos);
+                break;
+        case VF_FIELD_VLAN_PROTO:
+                snprintf(buf, size, "%s", vf_vlan_proto_to_string(c->vlan_proto));
+                break;
+        case VF_FIELD_SPOOFCHK:
+                snprintf(buf, size, "%s", c->spoofchk ? "on" : "off");
+                break;
+        case VF_FIELD_TRUST:
+                snprintf(buf, size, "%s", c->trust ? "on" : "off");
+                break;
+        case VF_FIELD_LINK_STATE:
+                snprintf(buf, size, "%s", vf_link_state_to_string(c->link_state));
+                break;
+        case VF_FIELD_MIN_TX_RATE:
+                snprintf(buf, size, "%u", c->min_tx_rate);
+                break;
+        case VF_FIELD_MAX_TX_RATE:
+                snprintf(buf, size, "%u", c->max_tx_rate);
+                break;
+        case VF_FIELD_RSS_QUERY:
+                snprintf(buf, size, "%s", c->rss_query ? "on" : "off");
+                break;
+        default:
+                snprintf(buf, size, "?");
+        }
+        return buf;
+}
+
+bool vf_config_field_equal(const struct vf_config *a, const struct vf_config *b, enum vf_field f)
+{
+        switch (f) {
+        case VF_FIELD_MAC:
+                return memcmp(a->mac, b->mac, VF_MAC_LEN) == 0;
+        case VF_FIELD_VLAN:
+                return a->vlan == b->vlan;
+        case VF_FIELD_QOS:
+                return a->qos == b->qos;
+        case VF_FIELD_VLAN_PROTO:
+                return a->vlan_proto == b->vlan_proto;
+        case VF_FIELD_SPOOFCHK:
+                return a->spoofchk == b->spoofchk;
+        case VF_FIELD_TRUST:
+                return a->trust == b->trust;
+        case VF_FIELD_LINK_STATE:
+                return a->link_state == b->link_state;
+        case VF_FIELD_MIN_TX_RATE:
+                return a->min_tx_rate == b->min_tx_rate;
+        case VF_FIELD_MAX_TX_RATE:
+                return a->max_tx_rate == b->max_tx_rate;
+        case VF_FIELD_RSS_QUERY:
+                return a->rss_query == b->rss_query;
+        default:
+                return false;
+        }
+}
+
+int vf_config_validate(const struct vf_config *want, uint32_t num_vfs)
+{
+        char mac[VF_MAC_STRLEN];
+
+        if (want->vf >= num_vfs)
+                return err_set(-ERANGE, "VF %u is out of range: the PF has %u VFs (0-%d)", want->vf,
+                               num_vfs, (int)num_vfs - 1);
+        if (vf_config_has(want, VF_FIELD_MAC) && (want->mac[0] & 1))
+                return err_set(-EINVAL, "VF %u: MAC %s is a multicast address; give a unicast MAC",
+                               want->vf, vf_mac_format(want->mac, mac));
+        if ((vf_config_has(want, VF_FIELD_QOS) || vf_config_has(want, VF_FIELD_VLAN_PROTO)) &&
+            !vf_config_has(want, VF_FIELD_VLAN))
+                return err_set(-EINVAL, "VF %u: QoS and VLAN protocol need a VLAN id (vlan N qos Q)",
+                               want->vf);
+        if (vf_config_has(want, VF_FIELD_VLAN) && want->vlan > VF_VLAN_MAX)
+                return err_set(-EINVAL, "VF %u: VLAN %u is out of range 0-%d", want->vf, want->vlan,
+                               VF_VLAN_MAX);
+        if (vf_config_has(want, VF_FIELD_QOS) && want->qos > VF_QOS_MAX)
+                return err_set(-EINVAL, "VF %u: QoS %u is out of range 0-%d", want->vf, want->qos,
+                               VF_QOS_MAX);
+        if (vf_config_has(want, VF_FIELD_QOS) && want->qos > 0 && vf_config_has(want, VF_FIELD_VLAN) &&
+            want->vlan == 0)
+                return err_set(-EINVAL, "VF %u: QoS %u needs a VLAN id 1-%d", want->vf, want->qos,
+                               VF_VLAN_MAX);
+        if (vf_config_has(want, VF_FIELD_MIN_TX_RATE) && vf_config_has(want, VF_FIELD_MAX_TX_RATE) &&
+            want->max_tx_rate != 0 && want->min_tx_rate > want->max_tx_rate)
+                return err_set(-EINVAL, "VF %u: min rate %u Mbps is above max rate %u Mbps", want->vf,
+                               want->min_tx_rate, want->max_tx_rate);
+        return 0;
+}
