@@ -16,6 +16,7 @@ const struct cli_command cli_commands[] = {
         {"fdb", "add", cli_fdb_add, "PF MAC", "add a static FDB entry on a PF"},
         {"fdb", "del", cli_fdb_del, "PF MAC", "remove a static FDB entry from a PF"},
         {"fdb", "list", cli_fdb_list, "PF [-f table|json]", "list the FDB entries of a PF"},
+        {"pci", "list", cli_pci_list, "[--sriov] [-f table|json]", "PCI network devices, SR-IOV PFs and their VFs"},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -13,3 +13,4 @@ int cli_vf_watch(struct cli_ctx *ctx, int argc, char **argv);
 int cli_fdb_add(struct cli_ctx *ctx, int argc, char **argv);
 int cli_fdb_del(struct cli_ctx *ctx, int argc, char **argv);
 int cli_fdb_list(struct cli_ctx *ctx, int argc, char **argv);
+int cli_pci_list(struct cli_ctx *ctx, int argc, char **argv);
