@@ -63,7 +63,10 @@ tb_run_case() {
         while IFS= read -r line || [ -n "$line" ]; do
                 echo "@@VFNET-TB out $name $line"
         done <"$dir.out" >"$TB_RESULTS"
-        echo "@@VFNET-TB end $name $status" >"$TB_RESULTS"
+        echo "@@VFNET-TB end $name $status $limit" >"$TB_RESULTS"
+        # Whatever the case left running (daemons it started, children of a
+        # killed case) must not outlive it: signal -1 spares only PID 1.
+        kill -KILL -1 2>/dev/null
 }
 
 while read -r name limit; do

@@ -185,6 +185,8 @@ make_initramfs() {
         local root applet f name t
         root=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-tb-root.XXXXXX")
         mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc,vfnet/bin,tb/cases,lib/modules/testbed}
+        mkdir -p "$root/var"
+        ln -s ../run "$root/var/run"   # ip netns keeps its names in /var/run/netns
         cp /bin/busybox "$root/bin/busybox"
         for applet in $(/bin/busybox --list); do
                 [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
@@ -263,9 +265,10 @@ boot_vm() {
                 args+=(-chardev "file,id=console,path=$console" -serial chardev:console)
         fi
         args+=(-chardev "file,id=results,path=$results" -serial chardev:results)
-        timeout --signal=KILL "$timeout" qemu-system-x86_64 -kernel "$cache/vmlinuz" \
+        timeout --kill-after=10 "$timeout" qemu-system-x86_64 -kernel "$cache/vmlinuz" \
                 -initrd "$initrd" "${args[@]}" </dev/null || rc=$?
         rm -f "$initrd"
+        # timeout(1): 124 after SIGTERM (QEMU exits on it), 137 after SIGKILL.
         [ "$rc" -eq 137 ] && rc=124
         return "$rc"
 }
@@ -320,8 +323,11 @@ report_tap() {
                 else if (kind == "end") {
                         flush_fail()
                         ended[c] = 1
+                        limit = arg; sub(/^[^ ]* */, "", limit)
+                        sub(/ .*/, "", arg)
                         if (arg == "124" || arg == "137" || arg == "143") {
-                                tap_fail(c ": finished (timed out)"); flush_fail(); show_output(c)
+                                tap_fail(c ": finished (killed at its time limit" (limit != "" ? " of " limit " s" : "") ")")
+                                flush_fail(); show_output(c)
                         } else if (arg != "0") {
                                 tap_fail(c ": finished (exit status " arg ")"); flush_fail(); show_output(c)
                         } else if (checks[c] == 0) {
@@ -452,6 +458,8 @@ main() {
         run) cmd_run "$@" ;;
         tap) cmd_tap "$@" ;;
         demo) cmd_demo "$@" ;;
+        # report RESULTS VMSTATUS VMTIMEOUT CASE...: the parser alone (selftest.sh)
+        report) report_tap "$@" ;;
         *)
                 sed -n '7,12p' "$0" | sed 's/^# \{0,1\}//' >&2
                 exit 2
