@@ -133,7 +133,7 @@ static int validate_alias(const json_t *spec, char **ret_reason)
                                 return -ENOMEM;
                         break;
                 }
-                if (streq(key, "device_type") && pci_dev_type_from_string(s) < 0) {
+                if (streq(key, "device_type") && pci_nova_type_from_string(s) < 0) {
                         if (asprintf(&reason, "%s is not one of ['type-PCI', 'type-PF', 'type-VF', 'vdpa']",
                                      repr) < 0)
                                 return -ENOMEM;

@@ -38,21 +38,21 @@ struct pci_devspec {
         char *origin;
 };
 
-static const char *const dev_type_names[_PCI_DEV_TYPE_MAX] = {
-        [PCI_DEV_TYPE_PCI] = "type-PCI",
-        [PCI_DEV_TYPE_PF] = "type-PF",
-        [PCI_DEV_TYPE_VF] = "type-VF",
-        [PCI_DEV_TYPE_VDPA] = "vdpa",
+static const char *const dev_type_names[_PCI_NOVA_TYPE_MAX] = {
+        [PCI_NOVA_TYPE_PCI] = "type-PCI",
+        [PCI_NOVA_TYPE_PF] = "type-PF",
+        [PCI_NOVA_TYPE_VF] = "type-VF",
+        [PCI_NOVA_TYPE_VDPA] = "vdpa",
 };
 
-const char *pci_dev_type_to_string(enum pci_dev_type t)
+const char *pci_nova_type_to_string(enum pci_nova_type t)
 {
-        return t >= 0 && t < _PCI_DEV_TYPE_MAX ? dev_type_names[t] : NULL;
+        return t >= 0 && t < _PCI_NOVA_TYPE_MAX ? dev_type_names[t] : NULL;
 }
 
-int pci_dev_type_from_string(const char *s)
+int pci_nova_type_from_string(const char *s)
 {
-        for (int i = 0; i < _PCI_DEV_TYPE_MAX; i++)
+        for (int i = 0; i < _PCI_NOVA_TYPE_MAX; i++)
                 if (s && streq(s, dev_type_names[i]))
                         return i;
         return -EINVAL;
@@ -508,7 +508,7 @@ bool pci_devspec_match(const struct pci_devspec *s, const struct pci_dev_view *d
                 return false;
         /* remote_managed devices need a card serial number (VPD) and must be VFs. */
         if (s->remote_managed && (!d->card_serial_number || !d->card_serial_number[0] ||
-                                  d->dev_type == PCI_DEV_TYPE_PF))
+                                  d->dev_type == PCI_NOVA_TYPE_PF))
                 return false;
 
         if (s->devname)

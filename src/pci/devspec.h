@@ -16,17 +16,19 @@
 
 struct ini;
 
-enum pci_dev_type {
-        PCI_DEV_TYPE_PCI, /* "type-PCI" */
-        PCI_DEV_TYPE_PF,  /* "type-PF" */
-        PCI_DEV_TYPE_VF,  /* "type-VF" */
-        PCI_DEV_TYPE_VDPA, /* "vdpa" */
-        _PCI_DEV_TYPE_MAX,
-        _PCI_DEV_TYPE_INVALID = -1,
+/* nova's dev_type words for pools and requests, vdpa included (kernel/pci-sysfs.h
+ * classifies what sysfs shows). */
+enum pci_nova_type {
+        PCI_NOVA_TYPE_PCI, /* "type-PCI" */
+        PCI_NOVA_TYPE_PF,  /* "type-PF" */
+        PCI_NOVA_TYPE_VF,  /* "type-VF" */
+        PCI_NOVA_TYPE_VDPA, /* "vdpa" */
+        _PCI_NOVA_TYPE_MAX,
+        _PCI_NOVA_TYPE_INVALID = -1,
 };
 
-const char *pci_dev_type_to_string(enum pci_dev_type t);
-int pci_dev_type_from_string(const char *s);
+const char *pci_nova_type_to_string(enum pci_nova_type t);
+int pci_nova_type_from_string(const char *s);
 
 /* What matching needs to know about one device, all taken from the
  * inventory: its own netdev names and those of its parent PF stand in for
@@ -37,7 +39,7 @@ struct pci_dev_view {
         struct pci_address parent; /* the PF of a VF */
         char vendor_id[5];         /* 4 lower-case hex digits */
         char product_id[5];
-        enum pci_dev_type dev_type;
+        enum pci_nova_type dev_type;
         bool is_pf;                      /* sriov_totalvfs > 0 */
         char *const *netdevs;            /* NULL-terminated, may be NULL */
         char *const *parent_netdevs;     /* NULL-terminated, may be NULL */

@@ -54,7 +54,7 @@ static int parse_dev(const json_t *o, size_t idx, struct pci_inventory_dev *d)
         if (r < 0)
                 return r;
         type = json_string_value(json_object_get(o, "dev_type"));
-        r = type ? pci_dev_type_from_string(type) : -EINVAL;
+        r = type ? pci_nova_type_from_string(type) : -EINVAL;
         if (r < 0)
                 return err_set(-EINVAL, "pci_devices[%zu] (%s): 'dev_type' must be type-PF, type-VF, type-PCI or vdpa",
                                idx, addr);
@@ -65,7 +65,7 @@ static int parse_dev(const json_t *o, size_t idx, struct pci_inventory_dev *d)
                 return err_set(-EINVAL, "pci_devices[%zu] (%s): 'parent_addr' must be null or a PCI address", idx,
                                addr);
         d->view.has_parent = parent != NULL;
-        if (d->view.dev_type == PCI_DEV_TYPE_VF && !d->view.has_parent)
+        if (d->view.dev_type == PCI_NOVA_TYPE_VF && !d->view.has_parent)
                 return err_set(-EINVAL, "pci_devices[%zu] (%s): a type-VF needs its 'parent_addr'", idx, addr);
         v = json_object_get(o, "numa_node");
         if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) < 1024)
@@ -74,7 +74,7 @@ static int parse_dev(const json_t *o, size_t idx, struct pci_inventory_dev *d)
                 return err_set(-EINVAL, "pci_devices[%zu] (%s): 'numa_node' must be a node number or null", idx,
                                addr);
         v = json_object_get(o, "sriov_totalvfs");
-        d->view.is_pf = d->view.dev_type == PCI_DEV_TYPE_PF || (json_is_integer(v) && json_integer_value(v) > 0);
+        d->view.is_pf = d->view.dev_type == PCI_NOVA_TYPE_PF || (json_is_integer(v) && json_integer_value(v) > 0);
 
         v = json_object_get(o, "netdevs");
         if (v && !json_is_null(v) && !json_is_array(v))

@@ -68,7 +68,7 @@ static int tag_copy(struct pci_tag *dst, const char *key, const char *value)
 
 /* The tags a device's pool gets: the spec's minus placement-only ones, plus
  * remote_managed 'false' by default for PFs, VFs and vdpa. */
-static int pool_tags(const struct pci_devspec *spec, enum pci_dev_type type, struct pci_tag **ret, size_t *ret_n)
+static int pool_tags(const struct pci_devspec *spec, enum pci_nova_type type, struct pci_tag **ret, size_t *ret_n)
 {
         size_t n_spec, n = 0;
         const struct pci_tag *st = pci_devspec_tags(spec, &n_spec);
@@ -85,7 +85,7 @@ static int pool_tags(const struct pci_devspec *spec, enum pci_dev_type type, str
                         has_rm = true;
                 r = tag_copy(&tags[n++], st[i].key, st[i].value);
         }
-        if (r >= 0 && !has_rm && type != PCI_DEV_TYPE_PCI)
+        if (r >= 0 && !has_rm && type != PCI_NOVA_TYPE_PCI)
                 r = tag_copy(&tags[n++], "remote_managed", "false");
         if (r < 0) {
                 for (size_t i = 0; i < n; i++) {
@@ -165,7 +165,7 @@ int pci_pools_build(const struct pci_inventory *inv, const struct pci_whitelist 
                 struct pci_tag *tags = NULL;
                 size_t n_tags = 0, spec_index = 0;
                 struct pci_address key_addr = d->view.has_parent ? d->view.parent : d->view.address;
-                const char *parent_ifname = d->view.dev_type == PCI_DEV_TYPE_VF && d->view.parent_netdevs
+                const char *parent_ifname = d->view.dev_type == PCI_NOVA_TYPE_VF && d->view.parent_netdevs
                                                     ? d->view.parent_netdevs[0]
                                                     : NULL;
                 struct pci_pool *pool = NULL;
@@ -265,7 +265,7 @@ const char *pci_pool_value(const struct pci_pool *pool, const char *key, char bu
                 break;
         case 'd':
                 if (streq(key, "dev_type"))
-                        return pci_dev_type_to_string(pool->dev_type);
+                        return pci_nova_type_to_string(pool->dev_type);
                 break;
         case 'n':
                 if (streq(key, "numa_node")) {
@@ -318,9 +318,9 @@ static bool spec_matches(const struct pci_pool *pool, const struct pci_match_spe
 bool pci_pool_matches_request(const struct pci_pool *pool, const struct pci_request *req)
 {
         /* PF, vdpa and remote_managed pools only for requests that ask for them. */
-        if (pool->dev_type == PCI_DEV_TYPE_PF && !req->wants_pf)
+        if (pool->dev_type == PCI_NOVA_TYPE_PF && !req->wants_pf)
                 return false;
-        if (pool->dev_type == PCI_DEV_TYPE_VDPA && !req->wants_vdpa)
+        if (pool->dev_type == PCI_NOVA_TYPE_VDPA && !req->wants_vdpa)
                 return false;
         if (pool->remote_managed && !req->wants_remote_managed)
                 return false;

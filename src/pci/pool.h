@@ -51,7 +51,7 @@ struct pci_pool {
         char vendor_id[5];
         char product_id[5];
         int numa_node; /* -1: None */
-        enum pci_dev_type dev_type;
+        enum pci_nova_type dev_type;
         struct pci_address address; /* parent_addr or own address */
         char *parent_ifname;        /* NULL if unknown */
         struct pci_tag *tags;       /* includes remote_managed */

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static char *netdevs[] = {"enp5s0f1", NULL};
         _cleanup_pci_whitelist_ struct pci_whitelist *wl = NULL;
-        struct pci_dev_view d = {.vendor_id = "8086", .product_id = "10ca", .dev_type = PCI_DEV_TYPE_VF,
+        struct pci_dev_view d = {.vendor_id = "8086", .product_id = "10ca", .dev_type = PCI_NOVA_TYPE_VF,
                                  .has_parent = true, .parent_netdevs = netdevs,
                                  .address = {0, 0x0b, 0x10, 1}, .parent = {0, 0x0b, 0, 0}};
         char *text = malloc(size + 1);

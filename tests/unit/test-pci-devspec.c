@@ -14,7 +14,7 @@ static char *other_netdevs[] = {"eno1", NULL};
 /* The seed's 82576: PF 0000:0b:00.0 (8086:10c9), VFs 8086:10ca at 0b:10.x. */
 static struct pci_dev_view pf(void)
 {
-        struct pci_dev_view d = {.vendor_id = "8086", .product_id = "10c9", .dev_type = PCI_DEV_TYPE_PF,
+        struct pci_dev_view d = {.vendor_id = "8086", .product_id = "10c9", .dev_type = PCI_NOVA_TYPE_PF,
                                  .is_pf = true, .netdevs = pf_netdevs};
         assert_int_equal(pci_address_parse("0000:0b:00.0", &d.address), 0);
         return d;
@@ -22,7 +22,7 @@ static struct pci_dev_view pf(void)
 
 static struct pci_dev_view vf(const char *addr)
 {
-        struct pci_dev_view d = {.vendor_id = "8086", .product_id = "10ca", .dev_type = PCI_DEV_TYPE_VF,
+        struct pci_dev_view d = {.vendor_id = "8086", .product_id = "10ca", .dev_type = PCI_NOVA_TYPE_VF,
                                  .has_parent = true, .netdevs = vf_netdevs, .parent_netdevs = pf_netdevs};
         assert_int_equal(pci_address_parse(addr, &d.address), 0);
         assert_int_equal(pci_address_parse("0000:0b:00.0", &d.parent), 0);
@@ -31,7 +31,7 @@ static struct pci_dev_view vf(const char *addr)
 
 static struct pci_dev_view plain(const char *addr, const char *vendor, const char *product)
 {
-        struct pci_dev_view d = {.dev_type = PCI_DEV_TYPE_PCI, .netdevs = other_netdevs};
+        struct pci_dev_view d = {.dev_type = PCI_NOVA_TYPE_PCI, .netdevs = other_netdevs};
         assert_int_equal(pci_address_parse(addr, &d.address), 0);
         snprintf(d.vendor_id, sizeof(d.vendor_id), "%s", vendor);
         snprintf(d.product_id, sizeof(d.product_id), "%s", product);
@@ -421,11 +421,11 @@ static void test_first_match_wins(void **state)
 
 static void test_dev_type_names(void **state)
 {
-        assert_string_equal(pci_dev_type_to_string(PCI_DEV_TYPE_PF), "type-PF");
-        assert_int_equal(pci_dev_type_from_string("type-VF"), PCI_DEV_TYPE_VF);
-        assert_int_equal(pci_dev_type_from_string("vdpa"), PCI_DEV_TYPE_VDPA);
-        assert_int_equal(pci_dev_type_from_string("type-vf"), -EINVAL);
-        assert_null(pci_dev_type_to_string(_PCI_DEV_TYPE_MAX));
+        assert_string_equal(pci_nova_type_to_string(PCI_NOVA_TYPE_PF), "type-PF");
+        assert_int_equal(pci_nova_type_from_string("type-VF"), PCI_NOVA_TYPE_VF);
+        assert_int_equal(pci_nova_type_from_string("vdpa"), PCI_NOVA_TYPE_VDPA);
+        assert_int_equal(pci_nova_type_from_string("type-vf"), -EINVAL);
+        assert_null(pci_nova_type_to_string(_PCI_NOVA_TYPE_MAX));
 }
 
 int main(void)

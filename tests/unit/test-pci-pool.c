@@ -80,9 +80,9 @@ static void test_seed_whitelist_pools_per_pf(void **state)
         assert_int_equal(pci_pools_build(inv, wl, NULL, 0, &pools), 0);
         /* devname enp5s0f1 = PF 0b:00.1 and its 7 VFs; PF 0b:00.0's are not selected. */
         assert_int_equal(pools.n, 2);
-        assert_int_equal(pools.v[0].dev_type, PCI_DEV_TYPE_PF);
+        assert_int_equal(pools.v[0].dev_type, PCI_NOVA_TYPE_PF);
         assert_int_equal(pools.v[0].count, 1);
-        assert_int_equal(pools.v[1].dev_type, PCI_DEV_TYPE_VF);
+        assert_int_equal(pools.v[1].dev_type, PCI_NOVA_TYPE_VF);
         assert_int_equal(pools.v[1].count, 7);
         assert_int_equal(pools.free_total, 8);
         assert_string_equal(fmt(pools.v[1].devs[0].address), "0000:0b:10.1");
