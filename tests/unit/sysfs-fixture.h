@@ -30,11 +30,12 @@ static inline int fixture_rm_one(const char *p, const struct stat *st, int flag,
 
 static inline void fixture_remove(char *root)
 {
-        char *slash = strrchr(root, '/');
+        char dir[4096];
 
-        *slash = '\0'; /* the mkdtemp directory */
-        nftw(root, fixture_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+        snprintf(dir, sizeof(dir), "%s", root);
         free(root);
+        *strrchr(dir, '/') = '\0'; /* the mkdtemp directory */
+        nftw(dir, fixture_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Run `vfnet --root ROOT ARGS...` (NULL-terminated); stdout into *out. */
