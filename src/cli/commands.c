@@ -17,6 +17,8 @@ const struct cli_command cli_commands[] = {
         {"fdb", "del", cli_fdb_del, "PF MAC", "remove a static FDB entry from a PF"},
         {"fdb", "list", cli_fdb_list, "PF [-f table|json]", "list the FDB entries of a PF"},
         {"pci", "list", cli_pci_list, "[--sriov] [-f table|json]", "PCI network devices, SR-IOV PFs and their VFs"},
+        {"host", "check", cli_host_check, "[-f table|json] [--kernel-log FILE]",
+         "IOMMU, interrupt remapping, drivers and VF counts: is this host ready for SR-IOV?"},
         {"vf", "create", cli_vf_create, "PF COUNT [--persist] [--timeout S] [-f table|json]",
          "create COUNT VFs on a PF (0 removes them); --persist applies it at every boot"},
         {"vf", "restore", cli_vf_restore, "[--timeout S] [-f table|json]",

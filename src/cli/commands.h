@@ -14,5 +14,6 @@ int cli_fdb_add(struct cli_ctx *ctx, int argc, char **argv);
 int cli_fdb_del(struct cli_ctx *ctx, int argc, char **argv);
 int cli_fdb_list(struct cli_ctx *ctx, int argc, char **argv);
 int cli_pci_list(struct cli_ctx *ctx, int argc, char **argv);
+int cli_host_check(struct cli_ctx *ctx, int argc, char **argv);
 int cli_vf_create(struct cli_ctx *ctx, int argc, char **argv);
 int cli_vf_restore(struct cli_ctx *ctx, int argc, char **argv);
