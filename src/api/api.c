@@ -1,0 +1,243 @@
+/* Routing, authentication and the OpenStack error bodies. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "base/error.h"
+
+const struct api_route *const api_route_tables[] = {
+        api_identity_routes, api_network_routes,  api_subnet_routes,    api_port_routes,
+        api_secgroup_routes, api_agent_routes,    api_extension_routes, NULL,
+};
+
+void api_response_done(struct api_response *resp)
+{
+        free(resp->body);
+        free(resp->subject_token);
+        *resp = (struct api_response){0};
+}
+
+void api_reply_raw(struct api_response *resp, unsigned status, char *body)
+{
+        free(resp->body);
+        resp->status = status;
+        resp->body = body;
+        resp->content_type = "application/json";
+}
+
+void api_reply_json(struct api_response *resp, unsigned status, json_t *body)
+{
+        char *s = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(body);
+        if (!s) {
+                resp->status = 500;
+                free(resp->body);
+                resp->body = strdup("{\"error\": {\"code\": 500, \"title\": \"Internal Server "
+                                    "Error\", \"message\": \"out of memory\"}}");
+                resp->content_type = "application/json";
+                return;
+        }
+        api_reply_raw(resp, status, s);
+}
+
+void api_reply_empty(struct api_response *resp, unsigned status)
+{
+        free(resp->body);
+        resp->body = NULL;
+        resp->status = status;
+        resp->content_type = NULL;
+}
+
+int api_neutron_error(struct api_response *resp, unsigned status, const char *type,
+                      const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        api_reply_json(resp, status,
+                       json_pack("{s:{s:s,s:s,s:s}}", "NeutronError", "type", type, "message", msg,
+                                 "detail", ""));
+        return -EINVAL;
+}
+
+static const char *http_title(unsigned status)
+{
+        switch (status) {
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 409: return "Conflict";
+        case 413: return "Request Entity Too Large";
+        case 503: return "Service Unavailable";
+        default: return "Internal Server Error";
+        }
+}
+
+int api_keystone_error(struct api_response *resp, unsigned status, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        api_reply_json(resp, status,
+                       json_pack("{s:{s:i,s:s,s:s}}", "error", "code", (int)status, "title",
+                                 http_title(status), "message", msg));
+        return -EINVAL;
+}
+
+int api_store_error(struct api_response *resp, enum api_service svc, int r)
+{
+        unsigned status = r == -EBUSY ? 503 : 500;
+        const char *msg = err_msg(r);
+        if (svc == API_IDENTITY)
+                return api_keystone_error(resp, status, "%s", msg);
+        return api_neutron_error(resp, status, status == 503 ? "ServiceUnavailable" : "HTTPInternalServerError",
+                                 "Request Failed: internal server error while processing your "
+                                 "request (%s).", msg);
+}
+
+const char *api_query_get(const struct api_request *req, const char *key)
+{
+        for (size_t i = 0; i < req->n_query; i++)
+                if (streq(req->query[i].key, key))
+                        return req->query[i].value ? req->query[i].value : "";
+        return NULL;
+}
+
+json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum api_service svc)
+{
+        json_error_t e;
+        json_t *j = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &e);
+        if (!j) {
+                if (svc == API_IDENTITY)
+                        api_keystone_error(resp, 400, "Malformed JSON in request body at line "
+                                           "%d, column %d (byte %d): %s", e.line, e.column,
+                                           e.position, e.text);
+                else
+                        api_neutron_error(resp, 400, "HTTPBadRequest",
+                                          "Malformed JSON in request body at line %d, column "
+                                          "%d (byte %d): %s", e.line, e.column, e.position,
+                                          e.text);
+                return NULL;
+        }
+        if (!json_is_object(j)) {
+                json_decref(j);
+                if (svc == API_IDENTITY)
+                        api_keystone_error(resp, 400, "The request body must be a JSON object.");
+                else
+                        api_neutron_error(resp, 400, "HTTPBadRequest",
+                                          "The request body must be a JSON object.");
+                return NULL;
+        }
+        return j;
+}
+
+void api_format_time(double t, bool micro, char ret[40])
+{
+        time_t s = (time_t)t;
+        struct tm tm;
+        gmtime_r(&s, &tm);
+        if (micro)
+                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                         (int)((t - (double)s) * 1e6));
+        else
+                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Matches path against pattern; "{}" takes one non-empty segment.  A
+ * trailing slash on the path is accepted. */
+static bool match(const char *pattern, const char *path, const char **params, char *buf,
+                  size_t buflen)
+{
+        size_t n_params = 0, used = 0;
+        const char *p = pattern, *s = path;
+        while (*p) {
+                if (p[0] == '{' && p[1] == '}') {
+                        const char *end = strchr(s, '/');
+                        size_t len = end ? (size_t)(end - s) : strlen(s);
+                        if (len == 0 || used + len + 1 > buflen || n_params >= API_MAX_PARAMS)
+                                return false;
+                        memcpy(buf + used, s, len);
+                        buf[used + len] = '\0';
+                        params[n_params++] = buf + used;
+                        used += len + 1;
+                        s += len;
+                        p += 2;
+                        continue;
+                }
+                if (*p != *s)
+                        return false;
+                p++;
+                s++;
+        }
+        return *s == '\0' || (s[0] == '/' && s[1] == '\0');
+}
+
+static enum api_service service_of_path(const char *path)
+{
+        return strneq(path, "/v3", 3) || streq(path, "/") ? API_IDENTITY : API_NETWORK;
+}
+
+static void unauthorized(struct api_response *resp)
+{
+        api_keystone_error(resp, 401, "The request you have made requires authentication.");
+}
+
+void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        static _Thread_local char parambuf[1024];
+        const char *method = streq(req->method, "HEAD") ? "GET" : req->method;
+        const struct api_route *found = NULL;
+        bool path_known = false;
+
+        for (const struct api_route *const *t = api_route_tables; *t && !found; t++)
+                for (const struct api_route *r = *t; r->pattern; r++) {
+                        const char *params[API_MAX_PARAMS] = {0};
+                        if (!match(r->pattern, req->path, params, parambuf, sizeof(parambuf)))
+                                continue;
+                        path_known = true;
+                        if (!streq(r->method, method))
+                                continue;
+                        found = r;
+                        memcpy(req->params, params, sizeof(params));
+                        break;
+                }
+
+        enum api_service svc = found ? found->service : service_of_path(req->path);
+        if (!found) {
+                if (path_known) {
+                        if (svc == API_IDENTITY)
+                                api_keystone_error(resp, 405, "The method %s is not allowed for "
+                                                   "%s.", req->method, req->path);
+                        else
+                                api_neutron_error(resp, 405, "HTTPMethodNotAllowed",
+                                                  "The method %s is not allowed for %s.",
+                                                  req->method, req->path);
+                } else if (svc == API_IDENTITY)
+                        api_keystone_error(resp, 404, "The resource could not be found.");
+                else
+                        api_neutron_error(resp, 404, "HTTPNotFound",
+                                          "The resource could not be found.");
+                return;
+        }
+        if (found->auth == API_AUTH_TOKEN) {
+                if (!req->token || api_authenticate(ctx, req->token, &req->auth) < 0) {
+                        unauthorized(resp);
+                        return;
+                }
+        }
+        found->handler(ctx, req, resp);
+        if (resp->status == 0)
+                api_reply_empty(resp, 204);
+}

@@ -1,0 +1,120 @@
+/* The HTTP API's shared types: a request as the handlers see it, the
+ * response they fill, the route tables each resource file contributes, and
+ * the OpenStack error bodies.  api/ translates HTTP to domain calls; the
+ * decisions live in network/ and identity/, the state in store/. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/macro.h"
+#include "identity/policy.h"
+#include "network/ml2-config.h"
+#include "store/store.h"
+
+struct api_ctx {
+        struct store *store;
+        const struct ml2_config *ml2;
+        long token_expiration;   /* seconds, [token] expiration */
+        size_t max_body;         /* bytes, [DEFAULT] max_request_body_size */
+        double (*now)(void);     /* wall clock, seconds since the epoch */
+};
+
+struct api_query_arg {
+        const char *key;
+        const char *value;
+};
+
+#define API_MAX_PARAMS 4
+#define API_MAX_QUERY 64
+
+struct api_request {
+        const char *method;
+        const char *path;
+        const char *token;          /* X-Auth-Token */
+        const char *subject_token;  /* X-Subject-Token */
+        const char *host;           /* Host header, for links */
+        const char *body;
+        size_t body_len;
+        struct api_query_arg query[API_MAX_QUERY];
+        size_t n_query;
+        const char *params[API_MAX_PARAMS]; /* the path's {id} parts */
+        struct auth_context auth;
+};
+
+struct api_response {
+        unsigned status;
+        char *body;                /* owned; NULL = empty */
+        const char *content_type;
+        char *subject_token;       /* X-Subject-Token header, owned */
+};
+
+enum api_service {
+        API_IDENTITY, /* Keystone error bodies */
+        API_NETWORK,  /* Neutron error bodies */
+};
+
+typedef int (*api_handler)(struct api_ctx *ctx, struct api_request *req,
+                           struct api_response *resp);
+
+enum {
+        API_AUTH_NONE = 0,
+        API_AUTH_TOKEN = 1,
+};
+
+struct api_route {
+        const char *method;  /* "GET", ...; GET routes answer HEAD too */
+        const char *pattern; /* "/v2.0/networks/{}" — {} matches one segment */
+        api_handler handler;
+        unsigned auth;
+        enum api_service service;
+        const char *summary; /* for docs/api.md */
+};
+
+/* Route tables, one per resource file; the router walks them all. */
+extern const struct api_route api_identity_routes[];
+extern const struct api_route api_network_routes[];
+extern const struct api_route api_subnet_routes[];
+extern const struct api_route api_port_routes[];
+extern const struct api_route api_secgroup_routes[];
+extern const struct api_route api_agent_routes[];
+extern const struct api_route api_extension_routes[];
+
+/* Dispatch one request: route, authenticate, call the handler.  404/405
+ * and 401 are answered here in the right service's body format. */
+void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_response *resp);
+
+/* Every route (NULL-pattern-terminated tables), for docs and tests. */
+extern const struct api_route *const api_route_tables[];
+
+/* Responses. */
+void api_reply_json(struct api_response *resp, unsigned status, json_t *body /* stolen */);
+void api_reply_raw(struct api_response *resp, unsigned status, char *body /* stolen */);
+void api_reply_empty(struct api_response *resp, unsigned status);
+int api_neutron_error(struct api_response *resp, unsigned status, const char *type,
+                      const char *fmt, ...) _printf_(4, 5);
+int api_keystone_error(struct api_response *resp, unsigned status, const char *fmt, ...)
+        _printf_(3, 4);
+/* A store failure: 500 (503 when busy), in the service's format. */
+int api_store_error(struct api_response *resp, enum api_service svc, int r);
+
+/* Request helpers. */
+const char *api_query_get(const struct api_request *req, const char *key);
+/* Parses the body as a JSON object; on failure answers 400 naming the
+ * position and returns NULL. */
+json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum api_service svc);
+
+/* Time as OpenStack prints it. */
+void api_format_time(double t, bool micro, char ret[40]);
+
+/* Token validation (identity.c): fills req->auth.  -EACCES when the token
+ * is missing, unknown, expired or revoked. */
+int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context *ret);
+
+void api_response_done(struct api_response *resp);
+
+/* jansson provides json_decrefp() */
+#ifndef _cleanup_json_
+#define _cleanup_json_ _cleanup_(json_decrefp)
+#endif

@@ -1,0 +1,322 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/neutron.h"
+#include "base/strbuf.h"
+#include "identity/token.h"
+
+const char *json_str(const json_t *o, const char *key)
+{
+        return json_string_value(json_object_get(o, key));
+}
+
+int neutron_not_found(struct api_response *resp, const struct resource_def *def, const char *id)
+{
+        if (def == &resource_security_group)
+                return api_neutron_error(resp, 404, def->not_found,
+                                         "Security group %s does not exist", id);
+        return api_neutron_error(resp, 404, def->not_found, "%s %s could not be found.",
+                                 def->display, id);
+}
+
+int neutron_bad(struct api_response *resp, const struct resource_error *e)
+{
+        return api_neutron_error(resp, e->status, e->type, "%s", e->message);
+}
+
+static bool visible(const struct auth_context *auth, const struct resource_def *def,
+                    const char *project_id, const json_t *obj)
+{
+        bool shared = def->shared_attr && json_is_true(json_object_get(obj, def->shared_attr));
+        if (def == &resource_agent)
+                return auth->is_admin;
+        return policy_may_read(auth, project_id, shared);
+}
+
+int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
+                 const struct resource_def *def, const char *id, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL, *project = NULL;
+        int r = store_obj_get(ctx->store, def->singular, id, &doc, &project);
+        if (r < 0)
+                return r;
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        if (!visible(auth, def, project, o)) {
+                json_decref(o);
+                return -ENOENT;
+        }
+        *ret = o;
+        return 0;
+}
+
+void neutron_reply_one(struct api_response *resp, unsigned status, const struct resource_def *def,
+                       const json_t *obj, const struct auth_context *auth)
+{
+        json_t *view = resource_view(def, obj, auth, NULL, 0);
+        api_reply_json(resp, status, json_pack("{s:o}", def->singular, view));
+}
+
+static size_t collect_fields(const struct api_request *req, const char **fields, size_t max)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < req->n_query && n < max; i++)
+                if (streq(req->query[i].key, "fields") && req->query[i].value)
+                        fields[n++] = req->query[i].value;
+        return n;
+}
+
+int neutron_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                 const struct resource_def *def, neutron_fixup fixup)
+{
+        const char *fields[API_MAX_QUERY];
+        size_t n_fields = collect_fields(req, fields, API_MAX_QUERY);
+        json_t *o = NULL;
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        r = neutron_load(ctx, &req->auth, def, req->params[0], &o);
+        store_end(ctx->store, true);
+        if (r == -ENOENT)
+                return neutron_not_found(resp, def, req->params[0]);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        if (fixup && !(o = fixup(ctx, o)))
+                return neutron_not_found(resp, def, req->params[0]);
+        json_t *view = resource_view(def, o, &req->auth, fields, n_fields);
+        json_decref(o);
+        api_reply_json(resp, 200, json_pack("{s:o}", def->singular, view));
+        return 0;
+}
+
+struct list_state {
+        struct api_ctx *ctx;
+        const struct resource_def *def;
+        const struct auth_context *auth;
+        neutron_fixup fixup;
+        const char **fields;
+        size_t n_fields;
+        bool raw;
+        struct strbuf out;
+        size_t count;
+        char last_id[64];
+};
+
+static int list_cb(const char *id, const char *doc, void *userdata)
+{
+        struct list_state *s = userdata;
+        int r;
+        if (s->count && (r = strbuf_append(&s->out, ", ")) < 0)
+                return r;
+        snprintf(s->last_id, sizeof(s->last_id), "%s", id);
+        if (s->raw) {
+                /* The stored text is exactly what the caller may see. */
+                s->count++;
+                return strbuf_append(&s->out, doc);
+        }
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        if (s->fixup && !(o = s->fixup(s->ctx, o))) {
+                if (s->count && s->out.len >= 2)
+                        s->out.buf[s->out.len -= 2] = '\0';
+                return 0;
+        }
+        json_t *v = resource_view(s->def, o, s->auth, s->fields, s->n_fields);
+        json_decref(o);
+        char *text = v ? json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(v);
+        if (!text)
+                return -ENOMEM;
+        r = strbuf_append(&s->out, text);
+        free(text);
+        s->count++;
+        return r;
+}
+
+int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                 const struct resource_def *def, neutron_fixup fixup)
+{
+        const char *fields[API_MAX_QUERY];
+        size_t n_fields = collect_fields(req, fields, API_MAX_QUERY);
+        struct resource_error e;
+        struct resource_filters f;
+        int r = resource_filters_from_query(def, req->query, req->n_query, &req->auth, &f, &e);
+        if (r == -EINVAL)
+                return neutron_bad(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+
+        const char *limit_s = api_query_get(req, "limit");
+        char *end = NULL;
+        long limit = limit_s ? strtol(limit_s, &end, 10) : 0;
+        if (limit_s && (!*limit_s || *end || limit < 0)) {
+                resource_filters_free(&f);
+                return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                         "Bad limit request: Limit must be an integer 0 or "
+                                         "greater and not '%s'.", limit_s);
+        }
+        if (def == &resource_agent && !req->auth.is_admin) {
+                resource_filters_free(&f);
+                char body[64];
+                snprintf(body, sizeof(body), "{\"%s\": []}", def->plural);
+                api_reply_raw(resp, 200, strdup(body));
+                return 0;
+        }
+        struct store_query q = {
+                .filters = f.filters,
+                .n_filters = f.n,
+                .project_id = req->auth.is_admin ? NULL : req->auth.project_id,
+                .shared_attr = req->auth.is_admin ? NULL : def->shared_attr,
+                .marker = api_query_get(req, "marker"),
+                .limit = (size_t)limit,
+        };
+        struct list_state s = {
+                .ctx = ctx, .def = def, .auth = &req->auth, .fixup = fixup,
+                .fields = fields, .n_fields = n_fields,
+                .raw = !fixup && resource_view_is_identity(def, &req->auth, n_fields),
+                .out = STRBUF_INIT,
+        };
+        r = strbuf_printf(&s.out, "{\"%s\": [", def->plural);
+        if (r >= 0)
+                r = store_begin(ctx->store, false);
+        if (r >= 0) {
+                r = store_obj_list(ctx->store, def->singular, &q, list_cb, &s);
+                store_end(ctx->store, true);
+        }
+        resource_filters_free(&f);
+        if (r >= 0)
+                r = strbuf_append(&s.out, "]");
+        if (r >= 0 && limit > 0 && s.count == (size_t)limit)
+                r = strbuf_printf(&s.out, ", \"%s_links\": [{\"rel\": \"next\", \"href\": "
+                                  "\"http://%s/v2.0/%s?limit=%ld&marker=%s\"}]", def->plural,
+                                  req->host ? req->host : "localhost", def->plural, limit,
+                                  s.last_id);
+        if (r >= 0)
+                r = strbuf_append(&s.out, "}");
+        if (r < 0) {
+                strbuf_done(&s.out);
+                return api_store_error(resp, API_NETWORK, r);
+        }
+        api_reply_raw(resp, 200, strbuf_steal(&s.out));
+        return 0;
+}
+
+int neutron_store_insert(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
+{
+        _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s)
+                return -ENOMEM;
+        return store_obj_insert(ctx->store, def->singular, json_str(obj, "id"),
+                                json_str(obj, "project_id"), s);
+}
+
+int neutron_store_update(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
+{
+        _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s)
+                return -ENOMEM;
+        return store_obj_update(ctx->store, def->singular, json_str(obj, "id"), s);
+}
+
+void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create)
+{
+        char t[40];
+        api_format_time(ctx->now(), false, t);
+        if (create) {
+                json_object_set_new(obj, "created_at", json_string(t));
+                json_object_set_new(obj, "revision_number", json_integer(0));
+        } else
+                json_object_set_new(obj, "revision_number",
+                                    json_integer(json_integer_value(
+                                                         json_object_get(obj, "revision_number")) +
+                                                 1));
+        json_object_set_new(obj, "updated_at", json_string(t));
+}
+
+int neutron_owner(const struct api_request *req, json_t *obj, struct api_response *resp,
+                  const char **ret)
+{
+        const char *p = json_str(obj, "project_id"), *t = json_str(obj, "tenant_id");
+        if (p && t && !streq(p, t))
+                return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                         "'project_id' and 'tenant_id' do not match");
+        const char *owner = p ? p : t ? t : req->auth.project_id;
+        if (!owner)
+                return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                         "Running without keystone AuthN requires that "
+                                         "tenant_id is specified");
+        json_object_set_new(obj, "project_id", json_string(owner));
+        json_object_set_new(obj, "tenant_id", json_string(owner));
+        *ret = json_str(obj, "project_id");
+        return 0;
+}
+
+static json_t *sg_rule(struct api_ctx *ctx, const char *sg, const char *project,
+                       const char *direction, const char *ethertype, const char *remote_group)
+{
+        char id[37];
+        random_uuid(id);
+        json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:s,s:s,s:s,s:[]}",
+                              "id", id, "security_group_id", sg, "direction", direction,
+                              "ethertype", ethertype, "protocol", "port_range_min",
+                              "port_range_max", "remote_ip_prefix", "remote_group_id",
+                              "remote_address_group_id", "normalized_cidr", "description", "",
+                              "project_id", project, "tenant_id", project, "tags");
+        if (r && remote_group)
+                json_object_set_new(r, "remote_group_id", json_string(remote_group));
+        if (r)
+                neutron_stamp(ctx, r, true);
+        return r;
+}
+
+int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37])
+{
+        const char *pv[] = {project_id}, *nv[] = {"default"};
+        struct store_filter f[] = {
+                {"project_id", STORE_VALUE_TEXT, pv, 1},
+                {"name", STORE_VALUE_TEXT, nv, 1},
+        };
+        struct store_query q = {.filters = f, .n_filters = 2};
+        struct list_state s = {.raw = true, .out = STRBUF_INIT};
+        int r = store_obj_list(ctx->store, "security_group", &q, list_cb, &s);
+        strbuf_done(&s.out);
+        if (r < 0)
+                return r;
+        if (s.count > 0) {
+                snprintf(ret, 37, "%s", s.last_id);
+                return 0;
+        }
+        char id[37];
+        random_uuid(id);
+        _cleanup_json_ json_t *rules = json_array();
+        static const char *const dirs[][2] = {
+                {"egress", "IPv4"}, {"egress", "IPv6"}, {"ingress", "IPv4"}, {"ingress", "IPv6"}};
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+                _cleanup_json_ json_t *rule =
+                        sg_rule(ctx, id, project_id, dirs[i][0], dirs[i][1],
+                                streq(dirs[i][0], "ingress") ? id : NULL);
+                if (!rule)
+                        return -ENOMEM;
+                r = neutron_store_insert(ctx, &resource_security_group_rule, rule);
+                if (r < 0)
+                        return r;
+                json_array_append(rules, rule);
+        }
+        _cleanup_json_ json_t *sg = json_pack("{s:s,s:s,s:s,s:b,s:O,s:s,s:s,s:[]}", "id", id,
+                                              "name", "default", "description",
+                                              "Default security group", "stateful", 1,
+                                              "security_group_rules", rules, "project_id",
+                                              project_id, "tenant_id", project_id, "tags");
+        if (!sg)
+                return -ENOMEM;
+        neutron_stamp(ctx, sg, true);
+        r = neutron_store_insert(ctx, &resource_security_group, sg);
+        if (r < 0)
+                return r;
+        snprintf(ret, 37, "%s", id);
+        return 0;
+}

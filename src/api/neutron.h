@@ -1,0 +1,44 @@
+/* Helpers shared by the Neutron resource files: generic list/show with
+ * policy, filters, fields and paging; documents in and out of the store;
+ * timestamps; the default security group. */
+#pragma once
+
+#include <jansson.h>
+
+#include "api/api.h"
+#include "api/resource.h"
+
+/* Per-object hook applied before the view (computed attributes such as an
+ * agent's alive); may return a new object or NULL to drop it. */
+typedef json_t *(*neutron_fixup)(struct api_ctx *ctx, json_t *obj /* stolen */);
+
+int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                 const struct resource_def *def, neutron_fixup fixup);
+int neutron_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                 const struct resource_def *def, neutron_fixup fixup);
+
+/* Loads an object the caller may see; -ENOENT (answered 404 by the caller
+ * with neutron_not_found) when absent or another project's. */
+int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
+                 const struct resource_def *def, const char *id, json_t **ret);
+int neutron_not_found(struct api_response *resp, const struct resource_def *def, const char *id);
+int neutron_bad(struct api_response *resp, const struct resource_error *e);
+
+int neutron_store_insert(struct api_ctx *ctx, const struct resource_def *def, json_t *obj);
+int neutron_store_update(struct api_ctx *ctx, const struct resource_def *def, json_t *obj);
+
+/* Sets created_at/updated_at (create) or updated_at + revision (update). */
+void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create);
+/* project_id/tenant_id of a new object: the body's (admin) or the token's. */
+int neutron_owner(const struct api_request *req, json_t *obj, struct api_response *resp,
+                  const char **ret);
+
+/* The id of project's "default" group, created (with Neutron's four
+ * rules) when missing.  Call inside a write transaction. */
+int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37]);
+
+/* Replies {singular: view(obj)} with status. */
+void neutron_reply_one(struct api_response *resp, unsigned status, const struct resource_def *def,
+                       const json_t *obj, const struct auth_context *auth);
+
+const char *json_str(const json_t *o, const char *key);

@@ -1,0 +1,214 @@
+/* Every Neutron resource vfnet serves and each of its attributes, declared
+ * once.  Flags: P = settable on create, U = on update, R = required,
+ * AW/AR = admin-only write/read, N = nullable. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/resource.h"
+#include "network/binding.h"
+
+#define P ATTR_POST
+#define U ATTR_PUT
+#define R ATTR_REQUIRED
+#define AW ATTR_ADMIN_WRITE
+#define AR ATTR_ADMIN_READ
+#define N ATTR_NULLABLE
+#define NF ATTR_NO_FILTER
+
+static int check_vnic_type(const json_t *v, char *why, size_t len)
+{
+        if (vnic_type_from_string(json_string_value(v)) >= 0)
+                return 0;
+        snprintf(why, len, "'%s' is not in the list of valid vnic types (normal, direct, macvtap, "
+                 "baremetal, direct-physical, virtio-forwarder, smart-nic, vdpa, "
+                 "accelerator-direct, accelerator-direct-physical, remote-managed)",
+                 json_string_value(v));
+        return -1;
+}
+
+static int check_network_type(const json_t *v, char *why, size_t len)
+{
+        const char *s = json_string_value(v);
+        if (streq(s, "flat") || streq(s, "vlan"))
+                return 0;
+        snprintf(why, len, "network_type value '%s' not supported", s);
+        return -1;
+}
+
+static int check_ip_version(const json_t *v, char *why, size_t len)
+{
+        if (json_integer_value(v) == 4 || json_integer_value(v) == 6)
+                return 0;
+        snprintf(why, len, "%lld is not in [4, 6]", (long long)json_integer_value(v));
+        return -1;
+}
+
+static int check_direction(const json_t *v, char *why, size_t len)
+{
+        const char *s = json_string_value(v);
+        if (streq(s, "ingress") || streq(s, "egress"))
+                return 0;
+        snprintf(why, len, "'%s' is not in ['ingress', 'egress']", s);
+        return -1;
+}
+
+static int check_ethertype(const json_t *v, char *why, size_t len)
+{
+        const char *s = json_string_value(v);
+        if (streq(s, "IPv4") || streq(s, "IPv6"))
+                return 0;
+        snprintf(why, len, "'%s' is not in ['IPv4', 'IPv6']", s);
+        return -1;
+}
+
+static int check_port_range(const json_t *v, char *why, size_t len)
+{
+        json_int_t p = json_integer_value(v);
+        if (p >= 0 && p <= 65535)
+                return 0;
+        snprintf(why, len, "%lld is not in range 0 through 65535", (long long)p);
+        return -1;
+}
+
+static int check_uuid_list(const json_t *v, char *why, size_t len)
+{
+        static const struct attr_def uuid = {"", ATTR_UUID, 0, NULL, NULL, NULL};
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) if (resource_check_value(&uuid, e, why, len) < 0) return -1;
+        return 0;
+}
+
+#define COMMON_TAIL                                                                                \
+        {"description", ATTR_STRING, P | U, "\"\"", NULL, "free text"},                            \
+        {"project_id", ATTR_STRING, P | AW, NULL, NULL, "owning project"},                         \
+        {"tenant_id", ATTR_STRING, P | AW, NULL, NULL, "owning project (old name)"},               \
+        {"tags", ATTR_LIST, NF, NULL, NULL, "tags (read-only here)"},                              \
+        {"created_at", ATTR_STRING, 0, NULL, NULL, "creation time"},                               \
+        {"updated_at", ATTR_STRING, 0, NULL, NULL, "last update time"},                            \
+        {"revision_number", ATTR_INT, 0, NULL, NULL, "bumped on every update"}
+
+static const struct attr_def network_attrs[] = {
+        {"id", ATTR_UUID, 0, NULL, NULL, "network id"},
+        {"name", ATTR_STRING, P | U, "\"\"", NULL, "name"},
+        {"admin_state_up", ATTR_BOOL, P | U, "true", NULL, "administrative state"},
+        {"shared", ATTR_BOOL, P | U | AW, "false", NULL, "visible to every project"},
+        {"status", ATTR_STRING, 0, NULL, NULL, "ACTIVE"},
+        {"subnets", ATTR_LIST, NF, NULL, NULL, "ids of its subnets"},
+        {"mtu", ATTR_INT, 0, NULL, NULL, "[DEFAULT] global_physnet_mtu"},
+        {"port_security_enabled", ATTR_BOOL, P | U, "true", NULL, "default for its ports"},
+        {"router:external", ATTR_BOOL, P | U | AW, "false", NULL, "external network"},
+        {"provider:network_type", ATTR_STRING, P | AW | AR | N, NULL, check_network_type,
+         "flat or vlan (ML2 type driver)"},
+        {"provider:physical_network", ATTR_STRING, P | AW | AR | N, NULL, NULL,
+         "physnet of the segment"},
+        {"provider:segmentation_id", ATTR_INT, P | AW | AR | N, NULL, NULL, "VLAN id"},
+        {"availability_zone_hints", ATTR_LIST, P | NF, "[]", NULL, "accepted, not used"},
+        {"availability_zones", ATTR_LIST, NF, NULL, NULL, "always []"},
+        {"ipv4_address_scope", ATTR_STRING, N, NULL, NULL, "always null"},
+        {"ipv6_address_scope", ATTR_STRING, N, NULL, NULL, "always null"},
+        COMMON_TAIL,
+};
+
+static const struct attr_def subnet_attrs[] = {
+        {"id", ATTR_UUID, 0, NULL, NULL, "subnet id"},
+        {"name", ATTR_STRING, P | U, "\"\"", NULL, "name"},
+        {"network_id", ATTR_UUID, P | R, NULL, NULL, "its network"},
+        {"ip_version", ATTR_INT, P | R, NULL, check_ip_version, "4 (6 is refused)"},
+        {"cidr", ATTR_STRING, P | R, NULL, NULL, "e.g. 192.0.2.0/24"},
+        {"gateway_ip", ATTR_STRING, P | U | N, NULL, NULL, "default: first address"},
+        {"allocation_pools", ATTR_LIST, P | U | NF, NULL, NULL,
+         "[{start, end}], default: all but the gateway"},
+        {"enable_dhcp", ATTR_BOOL, P | U, "true", NULL, "recorded"},
+        {"dns_nameservers", ATTR_LIST, P | U | NF, "[]", NULL, "recorded"},
+        {"host_routes", ATTR_LIST, P | U | NF, "[]", NULL, "recorded"},
+        {"ipv6_address_mode", ATTR_STRING, N, NULL, NULL, "always null"},
+        {"ipv6_ra_mode", ATTR_STRING, N, NULL, NULL, "always null"},
+        {"service_types", ATTR_LIST, NF, NULL, NULL, "always []"},
+        {"subnetpool_id", ATTR_STRING, N, NULL, NULL, "always null"},
+        COMMON_TAIL,
+};
+
+static const struct attr_def port_attrs[] = {
+        {"id", ATTR_UUID, 0, NULL, NULL, "port id"},
+        {"name", ATTR_STRING, P | U, "\"\"", NULL, "name"},
+        {"network_id", ATTR_UUID, P | R, NULL, NULL, "its network"},
+        {"admin_state_up", ATTR_BOOL, P | U, "true", NULL, "VF link state enable/disable"},
+        {"mac_address", ATTR_MAC, P | U | AW, NULL, NULL, "default: from [DEFAULT] base_mac"},
+        {"fixed_ips", ATTR_LIST, P | U | NF, NULL, NULL, "[{subnet_id, ip_address}]"},
+        {"device_id", ATTR_STRING, P | U, "\"\"", NULL, "instance using it"},
+        {"device_owner", ATTR_STRING, P | U, "\"\"", NULL, "e.g. compute:nova"},
+        {"status", ATTR_STRING, 0, NULL, NULL, "DOWN until the agent reports it up"},
+        {"security_groups", ATTR_LIST, P | U | NF, NULL, check_uuid_list,
+         "default: the project's default group"},
+        {"port_security_enabled", ATTR_BOOL, P | U, NULL, NULL, "VF spoof checking"},
+        {"allowed_address_pairs", ATTR_LIST, P | U | NF, "[]", NULL, "recorded"},
+        {"extra_dhcp_opts", ATTR_LIST, NF, NULL, NULL, "always []"},
+        {"binding:vnic_type", ATTR_STRING, P | U, "\"normal\"", check_vnic_type,
+         "normal, direct, macvtap, direct-physical, ..."},
+        {"binding:host_id", ATTR_STRING, P | U | AW | AR, "\"\"", NULL,
+         "setting it binds the port (as Nova does)"},
+        {"binding:profile", ATTR_DICT, P | U | AW | AR | NF, "{}", NULL,
+         "pci_slot, pci_vendor_info, physical_network, trusted, ..."},
+        {"binding:vif_type", ATTR_STRING, AR, NULL, NULL, "unbound, hw_veb, hostdev_physical, ovs, binding_failed"},
+        {"binding:vif_details", ATTR_DICT, AR | NF, NULL, NULL,
+         "{port_filter, connectivity, vlan}"},
+        COMMON_TAIL,
+};
+
+static const struct attr_def sg_attrs[] = {
+        {"id", ATTR_UUID, 0, NULL, NULL, "group id"},
+        {"name", ATTR_STRING, P | U, "\"\"", NULL, "name (\"default\" is made per project)"},
+        {"stateful", ATTR_BOOL, P, "true", NULL, "recorded"},
+        {"security_group_rules", ATTR_LIST, NF, NULL, NULL, "its rules"},
+        COMMON_TAIL,
+};
+
+static const struct attr_def sg_rule_attrs[] = {
+        {"id", ATTR_UUID, 0, NULL, NULL, "rule id"},
+        {"security_group_id", ATTR_UUID, P | R, NULL, NULL, "its group"},
+        {"direction", ATTR_STRING, P | R, NULL, check_direction, "ingress or egress"},
+        {"ethertype", ATTR_STRING, P, "\"IPv4\"", check_ethertype, "IPv4 or IPv6"},
+        {"protocol", ATTR_STRING, P | N, "null", NULL, "tcp, udp, icmp, ..."},
+        {"port_range_min", ATTR_INT, P | N, "null", check_port_range, "first port"},
+        {"port_range_max", ATTR_INT, P | N, "null", check_port_range, "last port"},
+        {"remote_ip_prefix", ATTR_STRING, P | N, "null", NULL, "CIDR"},
+        {"remote_group_id", ATTR_UUID, P | N, "null", NULL, "group"},
+        {"remote_address_group_id", ATTR_STRING, N, NULL, NULL, "always null"},
+        {"normalized_cidr", ATTR_STRING, N | NF, NULL, NULL, "remote_ip_prefix normalised"},
+        COMMON_TAIL,
+};
+
+static const struct attr_def agent_attrs[] = {
+        {"id", ATTR_UUID, 0, NULL, NULL, "agent id"},
+        {"agent_type", ATTR_STRING, 0, NULL, NULL, "NIC Switch agent, Open vSwitch agent"},
+        {"binary", ATTR_STRING, 0, NULL, NULL, "e.g. neutron-sriov-nic-agent"},
+        {"host", ATTR_STRING, 0, NULL, NULL, "compute host name"},
+        {"topic", ATTR_STRING, 0, NULL, NULL, "N/A"},
+        {"admin_state_up", ATTR_BOOL, U, NULL, NULL, "administrative state"},
+        {"alive", ATTR_BOOL, 0, NULL, NULL, "heartbeat within [DEFAULT] agent_down_time"},
+        {"availability_zone", ATTR_STRING, N, NULL, NULL, "null"},
+        {"configurations", ATTR_DICT, NF, NULL, NULL, "device_mappings, devices, ..."},
+        {"description", ATTR_STRING, U | N, NULL, NULL, "free text"},
+        {"heartbeat_timestamp", ATTR_STRING, 0, NULL, NULL, "last report"},
+        {"started_at", ATTR_STRING, 0, NULL, NULL, "first report after a start"},
+        {"created_at", ATTR_STRING, 0, NULL, NULL, "first report"},
+        {"resources_synced", ATTR_BOOL, N, NULL, NULL, "null"},
+};
+
+#define RES(var, sing, plur, nf, disp, shared, table)                                              \
+        const struct resource_def var = {sing, plur, nf, disp, shared, table, ARRAY_SIZE(table)}
+
+RES(resource_network, "network", "networks", "NetworkNotFound", "Network", "shared", network_attrs);
+RES(resource_subnet, "subnet", "subnets", "SubnetNotFound", "Subnet", NULL, subnet_attrs);
+RES(resource_port, "port", "ports", "PortNotFound", "Port", NULL, port_attrs);
+RES(resource_security_group, "security_group", "security_groups", "SecurityGroupNotFound",
+    "Security group", NULL, sg_attrs);
+RES(resource_security_group_rule, "security_group_rule", "security_group_rules",
+    "SecurityGroupRuleNotFound", "Security group rule", NULL, sg_rule_attrs);
+RES(resource_agent, "agent", "agents", "AgentNotFound", "Agent", NULL, agent_attrs);
+
+const struct resource_def *const resource_all[] = {
+        &resource_network,        &resource_subnet, &resource_port, &resource_security_group,
+        &resource_security_group_rule, &resource_agent, NULL,
+};

@@ -1,0 +1,323 @@
+/* The machinery behind resource.h; the tables themselves are in
+ * resource-tables.c. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/resource.h"
+#include "base/strbuf.h"
+#include "network/mac.h"
+
+static const char *const type_names[_ATTR_TYPE_MAX] = {
+        [ATTR_STRING] = "string", [ATTR_BOOL] = "boolean", [ATTR_INT] = "integer",
+        [ATTR_UUID] = "uuid",     [ATTR_MAC] = "mac",      [ATTR_LIST] = "list",
+        [ATTR_DICT] = "dict",     [ATTR_ANY] = "any",
+};
+
+const char *attr_type_to_string(enum attr_type t)
+{
+        return t < _ATTR_TYPE_MAX ? type_names[t] : "?";
+}
+
+const struct attr_def *resource_attr(const struct resource_def *def, const char *name)
+{
+        for (size_t i = 0; i < def->n_attrs; i++)
+                if (streq(def->attrs[i].name, name))
+                        return &def->attrs[i];
+        return NULL;
+}
+
+/* The value as Neutron quotes it in messages: strings bare, others as JSON. */
+static void repr(const json_t *v, char *buf, size_t len)
+{
+        if (json_is_string(v)) {
+                snprintf(buf, len, "%s", json_string_value(v));
+                return;
+        }
+        char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        snprintf(buf, len, "%s", s ? s : "?");
+        free(s);
+}
+
+static bool is_uuid(const char *s)
+{
+        static const char pat[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+        if (strlen(s) != 36)
+                return false;
+        for (size_t i = 0; i < 36; i++) {
+                if (pat[i] == '-') {
+                        if (s[i] != '-')
+                                return false;
+                } else if (!strchr("0123456789abcdefABCDEF", s[i]))
+                        return false;
+        }
+        return true;
+}
+
+int resource_check_value(const struct attr_def *a, const json_t *v, char *why, size_t why_len)
+{
+        char r[200];
+        repr(v, r, sizeof(r));
+        if (json_is_null(v)) {
+                if (a->flags & ATTR_NULLABLE)
+                        return 0;
+                snprintf(why, why_len, "'None' is not a valid %s", type_names[a->type]);
+                return -EINVAL;
+        }
+        switch (a->type) {
+        case ATTR_STRING:
+                if (!json_is_string(v)) {
+                        snprintf(why, why_len, "'%s' is not a valid string", r);
+                        return -EINVAL;
+                }
+                if (json_string_length(v) > 255) {
+                        snprintf(why, why_len, "'%.40s...' exceeds maximum length of 255", r);
+                        return -EINVAL;
+                }
+                break;
+        case ATTR_BOOL:
+                if (!json_is_boolean(v)) {
+                        snprintf(why, why_len, "'%s' cannot be converted to boolean", r);
+                        return -EINVAL;
+                }
+                break;
+        case ATTR_INT:
+                if (!json_is_integer(v)) {
+                        snprintf(why, why_len, "'%s' is not an integer", r);
+                        return -EINVAL;
+                }
+                break;
+        case ATTR_UUID:
+                if (!json_is_string(v) || !is_uuid(json_string_value(v))) {
+                        snprintf(why, why_len, "'%s' is not a valid UUID", r);
+                        return -EINVAL;
+                }
+                break;
+        case ATTR_MAC:
+                if (!json_is_string(v) || mac_validate_port(json_string_value(v)) < 0) {
+                        snprintf(why, why_len, "'%s' is not a valid MAC address", r);
+                        return -EINVAL;
+                }
+                break;
+        case ATTR_LIST:
+                if (!json_is_array(v)) {
+                        snprintf(why, why_len, "'%s' is not a list", r);
+                        return -EINVAL;
+                }
+                break;
+        case ATTR_DICT:
+                if (!json_is_object(v)) {
+                        snprintf(why, why_len, "'%s' is not a dictionary", r);
+                        return -EINVAL;
+                }
+                break;
+        case ATTR_ANY:
+        case _ATTR_TYPE_MAX:
+                break;
+        }
+        if (a->check)
+                return a->check(v, why, why_len);
+        return 0;
+}
+
+static int fail(struct resource_error *err, unsigned status, const char *type, const char *fmt,
+                ...) _printf_(4, 5);
+static int fail(struct resource_error *err, unsigned status, const char *type, const char *fmt,
+                ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof(err->message), fmt, ap);
+        va_end(ap);
+        err->status = status;
+        err->type = type;
+        return -EINVAL;
+}
+
+int resource_parse_body(const struct resource_def *def, json_t *body, bool is_create,
+                        const struct auth_context *auth, json_t **ret,
+                        struct resource_error *err)
+{
+        json_t *inner = json_object_get(body, def->singular);
+        if (!json_is_object(inner))
+                return fail(err, 400, "HTTPBadRequest",
+                            "Unable to find '%s' in request body", def->singular);
+        if (json_object_size(body) != 1) {
+                const char *k;
+                json_t *v;
+                json_object_foreach(body, k, v) if (!streq(k, def->singular)) return fail(
+                        err, 400, "HTTPBadRequest", "Unrecognized attribute(s) '%s'", k);
+        }
+
+        _cleanup_strbuf_ struct strbuf unknown = STRBUF_INIT;
+        const char *key;
+        json_t *val;
+        json_object_foreach(inner, key, val) {
+                if (!resource_attr(def, key)) {
+                        if (unknown.len)
+                                strbuf_append(&unknown, ", ");
+                        strbuf_append(&unknown, key);
+                }
+        }
+        if (unknown.len)
+                return fail(err, 400, "HTTPBadRequest", "Unrecognized attribute(s) '%s'",
+                            strbuf_str(&unknown));
+
+        json_object_foreach(inner, key, val) {
+                const struct attr_def *a = resource_attr(def, key);
+                char why[300];
+                if (is_create && !(a->flags & ATTR_POST))
+                        return fail(err, 400, "HTTPBadRequest",
+                                    "Attribute '%s' not allowed in POST", key);
+                if (!is_create && !(a->flags & ATTR_PUT))
+                        return fail(err, 400, "HTTPBadRequest",
+                                    "Cannot update read-only attribute %s", key);
+                if (resource_check_value(a, val, why, sizeof(why)) < 0)
+                        return fail(err, 400, "HTTPBadRequest", "Invalid input for %s. Reason: %s.",
+                                    key, why);
+                if ((a->flags & ATTR_ADMIN_WRITE) && !auth->is_admin)
+                        return fail(err, 403, "PolicyNotAuthorized",
+                                    "(rule:%s_%s:%s) is disallowed by policy",
+                                    is_create ? "create" : "update", def->singular, key);
+        }
+
+        _cleanup_json_ json_t *out = json_deep_copy(inner);
+        if (!out)
+                return -ENOMEM;
+        if (is_create) {
+                for (size_t i = 0; i < def->n_attrs; i++) {
+                        const struct attr_def *a = &def->attrs[i];
+                        if (json_object_get(out, a->name))
+                                continue;
+                        if (a->flags & ATTR_REQUIRED)
+                                return fail(err, 400, "HTTPBadRequest",
+                                            "Failed to parse request. Required attribute '%s' "
+                                            "not specified", a->name);
+                        if (a->default_json && (a->flags & ATTR_POST)) {
+                                json_t *d = json_loads(a->default_json, JSON_DECODE_ANY, NULL);
+                                if (!d)
+                                        return -ENOMEM;
+                                json_object_set_new(out, a->name, d);
+                        }
+                }
+        }
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+bool resource_view_is_identity(const struct resource_def *def, const struct auth_context *auth,
+                               size_t n_fields)
+{
+        if (n_fields)
+                return false;
+        if (auth->is_admin)
+                return true;
+        for (size_t i = 0; i < def->n_attrs; i++)
+                if (def->attrs[i].flags & ATTR_ADMIN_READ)
+                        return false;
+        return true;
+}
+
+json_t *resource_view(const struct resource_def *def, const json_t *obj,
+                      const struct auth_context *auth, const char *const *fields,
+                      size_t n_fields)
+{
+        json_t *out = json_object();
+        const char *key;
+        json_t *val;
+        if (!out)
+                return NULL;
+        json_object_foreach((json_t *)obj, key, val) {
+                const struct attr_def *a = resource_attr(def, key);
+                if (a && (a->flags & ATTR_ADMIN_READ) && !auth->is_admin)
+                        continue;
+                if (n_fields) {
+                        bool want = false;
+                        for (size_t i = 0; i < n_fields && !want; i++)
+                                want = streq(fields[i], key);
+                        if (!want)
+                                continue;
+                }
+                json_object_set(out, key, val);
+        }
+        return out;
+}
+
+static bool is_paging_key(const char *k)
+{
+        return streq(k, "fields") || streq(k, "limit") || streq(k, "marker") ||
+               streq(k, "sort_key") || streq(k, "sort_dir") || streq(k, "page_reverse");
+}
+
+void resource_filters_free(struct resource_filters *f)
+{
+        for (size_t i = 0; i < f->n; i++)
+                free((void *)f->filters[i].values);
+        free(f->filters);
+        *f = (struct resource_filters){0};
+}
+
+int resource_filters_from_query(const struct resource_def *def,
+                                const struct api_query_arg *args, size_t n_args,
+                                const struct auth_context *auth, struct resource_filters *ret,
+                                struct resource_error *err)
+{
+        struct resource_filters f = {0};
+        f.filters = calloc(n_args ? n_args : 1, sizeof(struct store_filter));
+        if (!f.filters)
+                return -ENOMEM;
+        for (size_t i = 0; i < n_args; i++) {
+                const struct attr_def *a = resource_attr(def, args[i].key);
+                if (is_paging_key(args[i].key) || !a || (a->flags & ATTR_NO_FILTER) ||
+                    ((a->flags & ATTR_ADMIN_READ) && !auth->is_admin))
+                        continue;
+                if (a->type == ATTR_LIST || a->type == ATTR_DICT || a->type == ATTR_ANY)
+                        continue;
+                const char *v = args[i].value ? args[i].value : "";
+                if (a->type == ATTR_BOOL) {
+                        if (strcasecmp(v, "true") == 0 || streq(v, "1"))
+                                v = "1";
+                        else if (strcasecmp(v, "false") == 0 || streq(v, "0"))
+                                v = "0";
+                        else {
+                                resource_filters_free(&f);
+                                return fail(err, 400, "HTTPBadRequest",
+                                            "Invalid input for %s. Reason: '%s' cannot be "
+                                            "converted to boolean.", a->name, args[i].value);
+                        }
+                } else if (a->type == ATTR_INT) {
+                        char *end;
+                        (void)strtoll(v, &end, 10);
+                        if (!*v || *end) {
+                                resource_filters_free(&f);
+                                return fail(err, 400, "HTTPBadRequest",
+                                            "Invalid input for %s. Reason: '%s' is not an "
+                                            "integer.", a->name, v);
+                        }
+                }
+                /* Same attribute again: one more OR'ed value. */
+                struct store_filter *sf = NULL;
+                for (size_t j = 0; j < f.n; j++)
+                        if (streq(f.filters[j].attr, a->name))
+                                sf = &f.filters[j];
+                if (!sf) {
+                        sf = &f.filters[f.n++];
+                        sf->attr = a->name;
+                        sf->type = (a->type == ATTR_BOOL || a->type == ATTR_INT) ? STORE_VALUE_INT
+                                                                                 : STORE_VALUE_TEXT;
+                }
+                const char **nv = realloc((void *)sf->values, (sf->n_values + 1) * sizeof(char *));
+                if (!nv) {
+                        resource_filters_free(&f);
+                        return -ENOMEM;
+                }
+                /* "1"/"0" are static; other values borrow the request's. */
+                nv[sf->n_values++] = v;
+                sf->values = nv;
+        }
+        *ret = f;
+        return 0;
+}

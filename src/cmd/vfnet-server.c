@@ -1,0 +1,235 @@
+/* vfnet-server: Identity + Network API service.  Wiring only: read the
+ * config files, open the store, serve until SIGTERM; or bootstrap. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "api/http.h"
+#include "api/identity.h"
+#include "base/error.h"
+#include "base/ini.h"
+#include "base/log.h"
+#include "config.h"
+#include "identity/password.h"
+#include "network/ml2-config.h"
+#include "store/store.h"
+
+#define DEFAULT_DB "sqlite:////var/lib/vfnet/vfnet.sqlite"
+
+static double wall_clock(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* systemd readiness: one datagram to $NOTIFY_SOCKET (abstract if '@'). */
+static void notify(const char *msg)
+{
+        const char *path = getenv("NOTIFY_SOCKET");
+        if (!path || !*path || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+                return;
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        memcpy(sa.sun_path, path, strlen(path));
+        if (sa.sun_path[0] == '@')
+                sa.sun_path[0] = '\0';
+        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return;
+        socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+        if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
+                log_warning("sd_notify: %s", strerror(errno));
+        close(fd);
+}
+
+struct server_config {
+        const char *bind_host;
+        long bind_port;
+        long workers;
+        long max_body;
+        long token_expiration;
+        const char *db;
+};
+
+static int read_config(const struct ini *ini, struct server_config *c)
+{
+        int r;
+        bool debug;
+        c->bind_host = ini_get(ini, "DEFAULT", "bind_host") ?: "0.0.0.0";
+        c->db = ini_get(ini, "database", "connection") ?: DEFAULT_DB;
+        if ((r = ini_get_int(ini, "DEFAULT", "bind_port", 9696, 1, 65535, &c->bind_port)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "api_workers", 4, 1, 64, &c->workers)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "max_request_body_size", 114688, 1024, 64 << 20,
+                             &c->max_body)) < 0 ||
+            (r = ini_get_int(ini, "token", "expiration", 3600, 60, 86400 * 30,
+                             &c->token_expiration)) < 0 ||
+            (r = ini_get_bool(ini, "DEFAULT", "debug", false, &debug)) < 0)
+                return r;
+        if (debug)
+                log_set_max_level(LOG_LEVEL_DEBUG);
+        return 0;
+}
+
+static int serve(struct store *st, const struct ml2_config *ml2, const struct server_config *c)
+{
+        struct api_ctx ctx = {
+                .store = st,
+                .ml2 = ml2,
+                .token_expiration = c->token_expiration,
+                .max_body = (size_t)c->max_body,
+                .now = wall_clock,
+        };
+        sigset_t mask;
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        /* Block before the pool starts so only sigwait() sees them. */
+        pthread_sigmask(SIG_BLOCK, &mask, NULL);
+        signal(SIGPIPE, SIG_IGN);
+
+        struct http_server *http = NULL;
+        int r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, (unsigned)c->workers,
+                                  &http);
+        if (r < 0)
+                return r;
+        log_info("listening on %s:%ld (identity at /v3, network at /v2.0)", c->bind_host,
+                 c->bind_port);
+        notify("READY=1\nSTATUS=serving");
+        int sig = 0;
+        sigwait(&mask, &sig);
+        notify("STOPPING=1");
+        log_info("signal %d: shutting down", sig);
+        http_server_stop(http);
+        return 0;
+}
+
+static void usage(FILE *f)
+{
+        fputs("Usage: vfnet-server [--config-file FILE]... [--debug]\n"
+              "       vfnet-server [--config-file FILE]... bootstrap --bootstrap-password PASSWORD\n"
+              "               [--bootstrap-username admin] [--bootstrap-project-name admin]\n"
+              "               [--bootstrap-region-id RegionOne] [--bootstrap-public-url URL]\n"
+              "Serves the Identity (/v3) and Network (/v2.0) APIs; see docs/server.md.\n",
+              f);
+}
+
+enum {
+        OPT_CONFIG = 256,
+        OPT_PASSWORD,
+        OPT_USERNAME,
+        OPT_PROJECT,
+        OPT_REGION,
+        OPT_URL,
+        OPT_VERSION,
+};
+
+int main(int argc, char **argv)
+{
+        static const struct option opts[] = {
+                {"config-file", required_argument, NULL, OPT_CONFIG},
+                {"bootstrap-password", required_argument, NULL, OPT_PASSWORD},
+                {"bootstrap-username", required_argument, NULL, OPT_USERNAME},
+                {"bootstrap-project-name", required_argument, NULL, OPT_PROJECT},
+                {"bootstrap-region-id", required_argument, NULL, OPT_REGION},
+                {"bootstrap-public-url", required_argument, NULL, OPT_URL},
+                {"debug", no_argument, NULL, 'd'},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, OPT_VERSION},
+                {0},
+        };
+        _cleanup_ini_ struct ini *ini = NULL;
+        struct identity_bootstrap b = {
+                .username = "admin", .project_name = "admin", .region = "RegionOne",
+        };
+        int r, opt;
+        bool debug = false;
+
+        log_set_program("vfnet-server");
+        if (ini_new(&ini) < 0)
+                return 1;
+        while ((opt = getopt_long(argc, argv, "dh", opts, NULL)) >= 0) {
+                switch (opt) {
+                case OPT_CONFIG:
+                        r = ini_load_file(ini, optarg);
+                        if (r < 0) {
+                                log_error("%s", err_msg(r));
+                                return 1;
+                        }
+                        break;
+                case OPT_PASSWORD: b.password = optarg; break;
+                case OPT_USERNAME: b.username = optarg; break;
+                case OPT_PROJECT: b.project_name = optarg; break;
+                case OPT_REGION: b.region = optarg; break;
+                case OPT_URL: b.public_url = optarg; break;
+                case 'd': debug = true; break;
+                case 'h': usage(stdout); return 0;
+                case OPT_VERSION: puts("vfnet-server " VFNET_VERSION); return 0;
+                default: usage(stderr); return 2;
+                }
+        }
+        bool bootstrap = optind < argc && streq(argv[optind], "bootstrap");
+        if (optind < argc && !bootstrap) {
+                log_error("unknown command '%s'; the only command is 'bootstrap'", argv[optind]);
+                return 2;
+        }
+
+        struct server_config c;
+        _cleanup_(ml2_config_freep) struct ml2_config *ml2 = NULL;
+        if ((r = read_config(ini, &c)) < 0 || (r = ml2_config_load(ini, &ml2)) < 0) {
+                log_error("%s", err_msg(r));
+                return 1;
+        }
+        if (debug)
+                log_set_max_level(LOG_LEVEL_DEBUG);
+        if (ml2->vendor_check)
+                log_warning("[ml2_sriov] supported_pci_vendor_devs is honoured, but upstream "
+                            "Neutron removed it in Ocata; ports need binding:profile.pci_vendor_info");
+        if (!ml2->agent_required)
+                log_warning("[ml2_sriov] agent_required = False: direct ports bind without an "
+                            "agent and go ACTIVE at once (legacy behaviour)");
+        if ((r = identity_init()) < 0) {
+                log_error("%s", err_msg(r));
+                return 1;
+        }
+        _cleanup_store_ struct store *st = NULL;
+        r = store_open(c.db, &st);
+        if (r < 0) {
+                log_error("%s", err_msg(r));
+                return 1;
+        }
+        if (bootstrap) {
+                char url[300];
+                if (!b.password) {
+                        log_error("bootstrap needs --bootstrap-password");
+                        return 2;
+                }
+                if (!b.public_url) {
+                        snprintf(url, sizeof(url), "http://%s:%ld",
+                                 streq(c.bind_host, "0.0.0.0") || streq(c.bind_host, "::")
+                                         ? "127.0.0.1" : c.bind_host,
+                                 c.bind_port);
+                        b.public_url = url;
+                }
+                r = identity_bootstrap(st, &b);
+                if (r < 0) {
+                        log_error("bootstrap: %s", err_msg(r));
+                        return 1;
+                }
+                log_info("bootstrap: user %s on project %s; catalog at %s", b.username,
+                         b.project_name, b.public_url);
+                return 0;
+        }
+        r = serve(st, ml2, &c);
+        if (r < 0) {
+                log_error("%s", err_msg(r));
+                return 1;
+        }
+        return 0;
+}

@@ -1,0 +1,525 @@
+/* The SQLite backend of store.h: WAL journal (readers never block the
+ * writer, a kill -9 loses no committed transaction), a busy timeout for
+ * other processes sharing the file, and versioned schema migrations. */
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/strbuf.h"
+#include "store/store.h"
+
+struct store {
+        sqlite3 *db;
+        pthread_mutex_t lock;
+        bool in_tx;
+};
+
+/* Each entry moves the schema from version i to i+1; never edit a released
+ * entry, append a new one. */
+static const char *const migrations[] = {
+        /* 1: objects, allocations, secrets */
+        "CREATE TABLE objects ("
+        "  kind TEXT NOT NULL,"
+        "  id TEXT NOT NULL,"
+        "  project_id TEXT,"
+        "  doc TEXT NOT NULL,"
+        "  PRIMARY KEY (kind, id)) WITHOUT ROWID;"
+        "CREATE INDEX objects_project ON objects (kind, project_id);"
+        "CREATE TABLE allocations ("
+        "  pool TEXT NOT NULL,"
+        "  value TEXT NOT NULL,"
+        "  owner TEXT NOT NULL,"
+        "  PRIMARY KEY (pool, value)) WITHOUT ROWID;"
+        "CREATE INDEX allocations_owner ON allocations (owner);"
+        "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;",
+};
+
+static int sql_error(struct store *st, int rc, const char *what)
+{
+        int r = rc == SQLITE_CONSTRAINT ? -EEXIST : rc == SQLITE_BUSY ? -EBUSY : -EIO;
+        if (r == -EEXIST)
+                return r;
+        return err_set(r, "database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int exec_sql(struct store *st, const char *sql)
+{
+        char *msg = NULL;
+        int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+        if (rc != SQLITE_OK) {
+                int r = err_set(rc == SQLITE_BUSY ? -EBUSY : -EIO, "database: %s",
+                                msg ? msg : sqlite3_errstr(rc));
+                sqlite3_free(msg);
+                return r;
+        }
+        return 0;
+}
+
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **ret)
+{
+        int rc = sqlite3_prepare_v2(st->db, sql, -1, ret, NULL);
+        if (rc != SQLITE_OK)
+                return sql_error(st, rc, "prepare");
+        return 0;
+}
+
+static inline void stmt_freep(sqlite3_stmt **s)
+{
+        if (*s)
+                sqlite3_finalize(*s);
+}
+#define _cleanup_stmt_ _cleanup_(stmt_freep)
+
+int store_schema_version(struct store *st)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "SELECT max(version) FROM schema_version", &s);
+        if (r < 0)
+                return r;
+        if (sqlite3_step(s) != SQLITE_ROW)
+                return 0;
+        return sqlite3_column_int(s, 0);
+}
+
+static int migrate(struct store *st)
+{
+        int r = exec_sql(st, "BEGIN IMMEDIATE");
+        if (r < 0)
+                return r;
+        r = exec_sql(st, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        if (r < 0)
+                goto fail;
+        int v = store_schema_version(st);
+        if (v < 0) {
+                r = v;
+                goto fail;
+        }
+        if ((size_t)v > ARRAY_SIZE(migrations)) {
+                r = err_set(-EPROTO, "database schema version %d is newer than this vfnet-server "
+                            "knows (%zu); upgrade vfnet-server", v, ARRAY_SIZE(migrations));
+                goto fail;
+        }
+        for (size_t i = (size_t)v; i < ARRAY_SIZE(migrations); i++) {
+                char buf[80];
+                r = exec_sql(st, migrations[i]);
+                if (r < 0)
+                        goto fail;
+                snprintf(buf, sizeof(buf), "INSERT INTO schema_version VALUES (%zu)", i + 1);
+                r = exec_sql(st, buf);
+                if (r < 0)
+                        goto fail;
+        }
+        return exec_sql(st, "COMMIT");
+fail:
+        exec_sql(st, "ROLLBACK");
+        return r;
+}
+
+int store_open(const char *url, struct store **ret)
+{
+        const char *path = url;
+        if (strneq(url, "sqlite:///", 10))
+                path = url + 9;
+        else if (strneq(url, "sqlite://", 9))
+                path = url + 9;
+        else if (strstr(url, "://"))
+                return err_set(-EPROTONOSUPPORT,
+                               "database connection '%s' is not supported; use sqlite:///PATH", url);
+        if (!*path)
+                return err_set(-EINVAL, "database connection '%s' has no path", url);
+
+        struct store *st = calloc(1, sizeof(*st));
+        if (!st)
+                return -ENOMEM;
+        pthread_mutex_init(&st->lock, NULL);
+        int rc = sqlite3_open_v2(path, &st->db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                 NULL);
+        int r;
+        if (rc != SQLITE_OK) {
+                r = err_set(-EIO, "cannot open database %s: %s", path,
+                            st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+                store_free(st);
+                return r;
+        }
+        sqlite3_busy_timeout(st->db, 10000);
+        /* WAL + synchronous=NORMAL: a committed transaction survives the
+         * process dying; only a power loss may drop the last commits. */
+        r = exec_sql(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                         "PRAGMA foreign_keys=ON;");
+        if (r >= 0)
+                r = migrate(st);
+        if (r < 0) {
+                err_prefix(r, "%s", path);
+                store_free(st);
+                return r;
+        }
+        *ret = st;
+        return 0;
+}
+
+void store_free(struct store *st)
+{
+        if (!st)
+                return;
+        if (st->db)
+                sqlite3_close_v2(st->db);
+        pthread_mutex_destroy(&st->lock);
+        free(st);
+}
+
+int store_begin(struct store *st, bool write)
+{
+        pthread_mutex_lock(&st->lock);
+        int r = exec_sql(st, write ? "BEGIN IMMEDIATE" : "BEGIN");
+        if (r < 0) {
+                pthread_mutex_unlock(&st->lock);
+                return r;
+        }
+        st->in_tx = true;
+        return 0;
+}
+
+int store_end(struct store *st, bool commit)
+{
+        int r = 0;
+        if (!st->in_tx)
+                return -EINVAL;
+        if (commit) {
+                r = exec_sql(st, "COMMIT");
+                if (r < 0)
+                        exec_sql(st, "ROLLBACK");
+        } else
+                exec_sql(st, "ROLLBACK");
+        st->in_tx = false;
+        pthread_mutex_unlock(&st->lock);
+        return r;
+}
+
+static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+        int rc = sqlite3_step(s);
+        if (rc != SQLITE_DONE)
+                return sql_error(st, rc, what);
+        return 0;
+}
+
+int store_obj_insert(struct store *st, const char *kind, const char *id, const char *project_id,
+                     const char *doc)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+        if (project_id)
+                sqlite3_bind_text(s, 3, project_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, doc, -1, SQLITE_STATIC);
+        return step_done(st, s, "insert");
+}
+
+int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, doc, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+        r = step_done(st, s, "update");
+        if (r < 0)
+                return r;
+        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
+}
+
+int store_obj_delete(struct store *st, const char *kind, const char *id)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+        r = step_done(st, s, "delete");
+        if (r < 0)
+                return r;
+        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
+}
+
+static char *column_dup(sqlite3_stmt *s, int i)
+{
+        const unsigned char *t = sqlite3_column_text(s, i);
+        return t ? strdup((const char *)t) : NULL;
+}
+
+int store_obj_get(struct store *st, const char *kind, const char *id, char **ret_doc,
+                  char **ret_project)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE)
+                return -ENOENT;
+        if (rc != SQLITE_ROW)
+                return sql_error(st, rc, "get");
+        char *doc = column_dup(s, 0);
+        if (!doc)
+                return -ENOMEM;
+        if (ret_project)
+                *ret_project = column_dup(s, 1);
+        *ret_doc = doc;
+        return 0;
+}
+
+/* Builds "WHERE kind = ? AND ..." for a query; binds are added in order by
+ * bind_query() below, so the two must walk the query the same way. */
+static int build_where(struct strbuf *sql, const struct store_query *q)
+{
+        int r = strbuf_append(sql, " WHERE kind = ?");
+        if (r < 0 || !q)
+                return r;
+        for (size_t i = 0; i < q->n_filters; i++) {
+                const struct store_filter *f = &q->filters[i];
+                if (f->n_values == 0)
+                        continue;
+                r = strbuf_append(sql, strcmp(f->attr, "id") == 0 ? " AND id IN ("
+                                                                  : " AND json_extract(doc, ?) IN (");
+                for (size_t j = 0; r >= 0 && j < f->n_values; j++)
+                        r = strbuf_append(sql, j ? ",?" : "?");
+                if (r >= 0)
+                        r = strbuf_append(sql, ")");
+                if (r < 0)
+                        return r;
+        }
+        if (q->project_id) {
+                r = strbuf_append(sql, q->shared_attr
+                                       ? " AND (project_id = ? OR json_extract(doc, ?) = 1)"
+                                       : " AND project_id = ?");
+                if (r < 0)
+                        return r;
+        }
+        if (q->marker && (r = strbuf_append(sql, " AND id > ?")) < 0)
+                return r;
+        return 0;
+}
+
+static int bind_query(sqlite3_stmt *s, const char *kind, const struct store_query *q,
+                      char **paths)
+{
+        int n = 1;
+        sqlite3_bind_text(s, n++, kind, -1, SQLITE_STATIC);
+        if (!q)
+                return n;
+        for (size_t i = 0; i < q->n_filters; i++) {
+                const struct store_filter *f = &q->filters[i];
+                if (f->n_values == 0)
+                        continue;
+                if (strcmp(f->attr, "id") != 0)
+                        sqlite3_bind_text(s, n++, paths[i], -1, SQLITE_STATIC);
+                for (size_t j = 0; j < f->n_values; j++) {
+                        if (f->type == STORE_VALUE_INT)
+                                sqlite3_bind_int64(s, n++, strtoll(f->values[j], NULL, 10));
+                        else
+                                sqlite3_bind_text(s, n++, f->values[j], -1, SQLITE_STATIC);
+                }
+        }
+        if (q->project_id) {
+                sqlite3_bind_text(s, n++, q->project_id, -1, SQLITE_STATIC);
+                if (q->shared_attr)
+                        sqlite3_bind_text(s, n++, paths[q->n_filters], -1, SQLITE_STATIC);
+        }
+        if (q->marker)
+                sqlite3_bind_text(s, n++, q->marker, -1, SQLITE_STATIC);
+        return n;
+}
+
+/* JSON paths '$."attr"' for each filter (and the shared attribute last). */
+static int make_paths(const struct store_query *q, char ***ret)
+{
+        size_t n = q ? q->n_filters + 1 : 1;
+        char **p = calloc(n + 1, sizeof(char *));
+        if (!p)
+                return -ENOMEM;
+        for (size_t i = 0; q && i <= q->n_filters; i++) {
+                const char *a = i < q->n_filters ? q->filters[i].attr : q->shared_attr;
+                if (!a)
+                        a = "";
+                if (asprintf(&p[i], "$.\"%s\"", a) < 0) {
+                        strv_free(p);
+                        return -ENOMEM;
+                }
+        }
+        *ret = p;
+        return 0;
+}
+
+int store_obj_list(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
+                   void *userdata)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        _cleanup_strv_free_ char **paths = NULL;
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = strbuf_append(&sql, "SELECT id, doc FROM objects");
+        if (r >= 0)
+                r = build_where(&sql, q);
+        if (r >= 0)
+                r = strbuf_append(&sql, " ORDER BY id");
+        if (r >= 0 && q && q->limit)
+                r = strbuf_printf(&sql, " LIMIT %zu", q->limit);
+        if (r >= 0)
+                r = make_paths(q, &paths);
+        if (r >= 0)
+                r = prepare(st, strbuf_str(&sql), &s);
+        if (r < 0)
+                return r;
+        bind_query(s, kind, q, paths);
+        for (;;) {
+                int rc = sqlite3_step(s);
+                if (rc == SQLITE_DONE)
+                        return 0;
+                if (rc != SQLITE_ROW)
+                        return sql_error(st, rc, "list");
+                r = cb((const char *)sqlite3_column_text(s, 0),
+                       (const char *)sqlite3_column_text(s, 1), userdata);
+                if (r < 0)
+                        return r;
+        }
+}
+
+int store_obj_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        _cleanup_strv_free_ char **paths = NULL;
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = strbuf_append(&sql, "SELECT count(*) FROM objects");
+        if (r >= 0)
+                r = build_where(&sql, q);
+        if (r >= 0)
+                r = make_paths(q, &paths);
+        if (r >= 0)
+                r = prepare(st, strbuf_str(&sql), &s);
+        if (r < 0)
+                return r;
+        bind_query(s, kind, q, paths);
+        int rc = sqlite3_step(s);
+        if (rc != SQLITE_ROW)
+                return sql_error(st, rc, "count");
+        *ret = (size_t)sqlite3_column_int64(s, 0);
+        return 0;
+}
+
+int store_claim(struct store *st, const char *pool, const char *value, const char *owner)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, owner, -1, SQLITE_STATIC);
+        return step_done(st, s, "claim");
+}
+
+int store_release(struct store *st, const char *pool, const char *value)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "DELETE FROM allocations WHERE pool = ? AND value = ?", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+        return step_done(st, s, "release");
+}
+
+int store_release_owner(struct store *st, const char *owner)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "DELETE FROM allocations WHERE owner = ?", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
+        return step_done(st, s, "release");
+}
+
+int store_pool_values(struct store *st, const char *pool, char ***ret)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        size_t n = 0, cap = 0;
+        int r = prepare(st, "SELECT value FROM allocations WHERE pool = ? ORDER BY value", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
+        l = calloc(1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        for (;;) {
+                int rc = sqlite3_step(s);
+                if (rc == SQLITE_DONE)
+                        break;
+                if (rc != SQLITE_ROW)
+                        return sql_error(st, rc, "pool");
+                if (n + 1 >= cap) {
+                        cap = cap ? cap * 2 : 16;
+                        char **nl = realloc(l, (cap + 1) * sizeof(char *));
+                        if (!nl)
+                                return -ENOMEM;
+                        l = nl;
+                }
+                l[n] = column_dup(s, 0);
+                if (!l[n])
+                        return -ENOMEM;
+                l[++n] = NULL;
+        }
+        *ret = TAKE_PTR(l);
+        return (int)n;
+}
+
+int store_secret_set(struct store *st, const char *key, const char *value)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+        return step_done(st, s, "secret");
+}
+
+int store_secret_get(struct store *st, const char *key, char **ret)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "SELECT value FROM secrets WHERE key = ?", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_DONE)
+                return -ENOENT;
+        if (rc != SQLITE_ROW)
+                return sql_error(st, rc, "secret");
+        char *v = column_dup(s, 0);
+        if (!v)
+                return -ENOMEM;
+        *ret = v;
+        return 0;
+}
+
+int store_secret_delete(struct store *st, const char *key)
+{
+        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        int r = prepare(st, "DELETE FROM secrets WHERE key = ?", &s);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        return step_done(st, s, "secret");
+}

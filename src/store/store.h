@@ -1,0 +1,95 @@
+/* The state store: the only door to the database.
+ *
+ * Every API resource is kept as a JSON document (the exact text the API
+ * returns) in a generic object table keyed by (kind, id), with the owning
+ * project beside it; filters select on document attributes.  Resources that
+ * must never be handed out twice (a MAC, an IP on a subnet, a VLAN on a
+ * physnet) are claimed in an allocation table whose primary key is the
+ * uniqueness rule, so the database itself refuses a duplicate even if the
+ * domain logic raced.  Secrets (password hashes) live apart from documents,
+ * so no document can leak them.
+ *
+ * No SQL crosses this header: a PostgreSQL backend implements the same
+ * functions.  All calls made between store_begin() and store_end() form one
+ * transaction, and the store is locked for the caller meanwhile, so domain
+ * code sees a consistent state and every create is all-or-nothing. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+/* url: "sqlite:///abs/path.db", "sqlite://" + relative path, or a bare path.
+ * Creates the file and brings the schema up to date (versioned migrations). */
+int store_open(const char *url, struct store **ret);
+void store_free(struct store *st);
+
+/* The schema version the open database is at. */
+int store_schema_version(struct store *st);
+
+/* Start a transaction (write=true takes the write lock at once, so two
+ * writers never deadlock on upgrade).  Holds the store's lock until
+ * store_end(); commit=false rolls everything back. */
+int store_begin(struct store *st, bool write);
+int store_end(struct store *st, bool commit);
+
+/* Objects.  -EEXIST when (kind, id) exists; -ENOENT when absent. */
+int store_obj_insert(struct store *st, const char *kind, const char *id, const char *project_id,
+                     const char *doc);
+int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc);
+int store_obj_delete(struct store *st, const char *kind, const char *id);
+/* *ret_doc (malloc'd) and, if wanted, *ret_project (malloc'd, may be NULL). */
+int store_obj_get(struct store *st, const char *kind, const char *id, char **ret_doc,
+                  char **ret_project);
+
+enum store_value_type {
+        STORE_VALUE_TEXT,
+        STORE_VALUE_INT, /* booleans are 0/1 */
+};
+
+/* attr = any of values (an OR within one filter; filters are ANDed). */
+struct store_filter {
+        const char *attr; /* a top-level document attribute */
+        enum store_value_type type;
+        const char **values;
+        size_t n_values;
+};
+
+struct store_query {
+        const struct store_filter *filters;
+        size_t n_filters;
+        /* Only objects of these projects (NULL = any), plus, if shared_attr is
+         * set, objects whose shared_attr is true. */
+        const char *project_id;
+        const char *shared_attr;
+        const char *marker; /* ids strictly after this one */
+        size_t limit;       /* 0 = no limit */
+};
+
+/* Calls cb for each matching object in id order; a negative return from cb
+ * stops the walk and is returned. */
+typedef int (*store_obj_cb)(const char *id, const char *doc, void *userdata);
+int store_obj_list(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
+                   void *userdata);
+int store_obj_count(struct store *st, const char *kind, const struct store_query *q,
+                    size_t *ret);
+
+/* Allocations: pool is e.g. "mac", "ip:<subnet>", "vlan:<physnet>".
+ * -EEXIST when the value is taken. */
+int store_claim(struct store *st, const char *pool, const char *value, const char *owner);
+int store_release(struct store *st, const char *pool, const char *value);
+/* Release everything one owner holds (a port, a network). */
+int store_release_owner(struct store *st, const char *owner);
+/* Every value claimed in a pool, malloc'd strv via *ret, count returned. */
+int store_pool_values(struct store *st, const char *pool, char ***ret);
+
+/* Secrets (password hashes), never part of a document. */
+int store_secret_set(struct store *st, const char *key, const char *value);
+int store_secret_get(struct store *st, const char *key, char **ret);
+int store_secret_delete(struct store *st, const char *key);
+
+#include "base/macro.h"
+DEFINE_POINTER_CLEANUP(struct store, store_free)
+#define _cleanup_store_ _cleanup_(store_freep)
