@@ -40,6 +40,6 @@ run_meson() { # builddir suite...
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_meson build unit fuzz-corpus vm e2e
-run_meson build-asan unit fuzz-corpus
+run_meson build-asan unit fuzz-corpus e2e
 
 python3 tests/summarize.py "${logs[@]}"

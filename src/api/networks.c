@@ -270,11 +270,6 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return 0;
 }
 
-static int count_cb(const char *id, const char *doc, void *userdata)
-{
-        return 0;
-}
-
 static int delete_subnet_cb(const char *id, const char *doc, void *userdata)
 {
         struct api_ctx *ctx = userdata;
@@ -313,7 +308,6 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 r = store_obj_delete(ctx->store, "network", id);
         if (r >= 0)
                 r = store_release_owner(ctx->store, id);
-        (void)count_cb;
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return neutron_not_found(resp, &resource_network, id);

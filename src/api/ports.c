@@ -260,43 +260,39 @@ static int bind_port(struct api_ctx *ctx, json_t *port, const json_t *net)
         };
         size_t n_segs = seg.network_type ? 1 : 0;
 
-        size_t n_agents = json_array_size(agents);
+        size_t n_agents = json_array_size(agents), n_names = 0;
+        /* Every agent's physnets (device_mappings or bridge_mappings keys)
+         * and tunnel types, in one array the binding agents point into. */
+        for (size_t i = 0; i < n_agents; i++) {
+                json_t *conf = json_object_get(json_array_get(agents, i), "configurations");
+                n_names += json_object_size(json_object_get(conf, "device_mappings")) +
+                           json_object_size(json_object_get(conf, "bridge_mappings")) +
+                           json_array_size(json_object_get(conf, "tunnel_types"));
+        }
         _cleanup_free_ struct binding_agent *ba = calloc(n_agents + 1, sizeof(*ba));
-        _cleanup_free_ const char **names = calloc(1, sizeof(char *));
-        size_t n_names = 0;
+        _cleanup_free_ const char **names = calloc(n_names + 1, sizeof(char *));
         if (!ba || !names)
                 return -ENOMEM;
-        /* Each agent's physnets: device_mappings (NIC Switch) or
-         * bridge_mappings (OVS) keys; tunnel_types for OVS. */
+        size_t k = 0;
         for (size_t i = 0; i < n_agents; i++) {
                 json_t *a = json_array_get(agents, i), *conf = json_object_get(a, "configurations");
                 json_t *maps = json_object_get(conf, "device_mappings");
                 if (!maps)
                         maps = json_object_get(conf, "bridge_mappings");
-                json_t *tt = json_object_get(conf, "tunnel_types");
-                size_t need = n_names + json_object_size(maps) + json_array_size(tt) + 1;
-                const char **nn = realloc(names, need * sizeof(char *));
-                if (!nn)
-                        return -ENOMEM;
-                names = nn;
+                const char *key;
+                json_t *v;
+                size_t ti;
                 ba[i].agent_type = json_str(a, "agent_type");
                 ba[i].alive = agent_is_alive(ctx, a) &&
                               json_is_true(json_object_get(a, "admin_state_up"));
-                size_t start = n_names;
-                const char *k;
-                json_t *v;
-                json_object_foreach(maps, k, v) names[n_names++] = k;
-                ba[i].n_physnets = n_names - start;
-                size_t tstart = n_names, ti;
-                json_array_foreach(tt, ti, v) if (json_is_string(v)) names[n_names++] = json_string_value(v);
-                ba[i].n_tunnel_types = n_names - tstart;
-                /* pointers fixed below, after names stops moving */
-                ba[i].physnets = (const char *const *)(uintptr_t)start;
-                ba[i].tunnel_types = (const char *const *)(uintptr_t)tstart;
-        }
-        for (size_t i = 0; i < n_agents; i++) {
-                ba[i].physnets = names + (uintptr_t)ba[i].physnets;
-                ba[i].tunnel_types = names + (uintptr_t)ba[i].tunnel_types;
+                ba[i].physnets = names + k;
+                json_object_foreach(maps, key, v) names[k++] = key;
+                ba[i].n_physnets = (size_t)(names + k - ba[i].physnets);
+                ba[i].tunnel_types = names + k;
+                json_array_foreach(json_object_get(conf, "tunnel_types"), ti, v)
+                        if (json_is_string(v))
+                                names[k++] = json_string_value(v);
+                ba[i].n_tunnel_types = (size_t)(names + k - ba[i].tunnel_types);
         }
 
         json_t *profile = json_object_get(port, "binding:profile");

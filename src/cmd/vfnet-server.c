@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "api/api-doc.h"
 #include "api/api.h"
 #include "api/http.h"
 #include "api/identity.h"
@@ -128,6 +129,7 @@ enum {
         OPT_REGION,
         OPT_URL,
         OPT_VERSION,
+        OPT_API_DOC,
 };
 
 int main(int argc, char **argv)
@@ -142,6 +144,7 @@ int main(int argc, char **argv)
                 {"debug", no_argument, NULL, 'd'},
                 {"help", no_argument, NULL, 'h'},
                 {"version", no_argument, NULL, OPT_VERSION},
+                {"api-doc", no_argument, NULL, OPT_API_DOC},
                 {0},
         };
         _cleanup_ini_ struct ini *ini = NULL;
@@ -171,6 +174,13 @@ int main(int argc, char **argv)
                 case 'd': debug = true; break;
                 case 'h': usage(stdout); return 0;
                 case OPT_VERSION: puts("vfnet-server " VFNET_VERSION); return 0;
+                case OPT_API_DOC: {
+                        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+                        if (api_doc_markdown(&sb) < 0)
+                                return 1;
+                        fputs(strbuf_str(&sb), stdout);
+                        return 0;
+                }
                 default: usage(stderr); return 2;
                 }
         }

@@ -1,0 +1,48 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "api/api-doc.h"
+#include "api/api.h"
+#include "api/resource.h"
+
+static const char *flag_text(unsigned f, char *buf, size_t len)
+{
+        snprintf(buf, len, "%s%s%s%s%s%s", f & ATTR_POST ? "create " : "",
+                 f & ATTR_PUT ? "update " : "", f & ATTR_REQUIRED ? "required " : "",
+                 f & ATTR_ADMIN_WRITE ? "admin-write " : "", f & ATTR_ADMIN_READ ? "admin-read " : "",
+                 f & (ATTR_POST | ATTR_PUT) ? "" : "read-only ");
+        size_t n = strlen(buf);
+        if (n && buf[n - 1] == ' ')
+                buf[n - 1] = '\0';
+        return buf;
+}
+
+int api_doc_markdown(struct strbuf *out)
+{
+        int r = strbuf_append(out,
+                "# vfnet-server API coverage\n\n"
+                "Generated from the route and resource tables in src/api/ "
+                "(`vfnet-server --api-doc > docs/api.md`; a unit test checks it is current).\n"
+                "Identity is served under `/v3`, Network under `/v2.0`, on one port.\n\n"
+                "## Routes\n\n| method | path | auth | what |\n| --- | --- | --- | --- |\n");
+        for (const struct api_route *const *t = api_route_tables; r >= 0 && *t; t++)
+                for (const struct api_route *rt = *t; r >= 0 && rt->pattern; rt++)
+                        r = strbuf_printf(out, "| %s | `%s` | %s | %s |\n", rt->method, rt->pattern,
+                                          rt->auth ? "token" : "none", rt->summary);
+        for (const struct resource_def *const *d = resource_all; r >= 0 && *d; d++) {
+                r = strbuf_printf(out, "\n## %s (`/v2.0/%s`)\n\n| attribute | type | access | "
+                                  "default | meaning |\n| --- | --- | --- | --- | --- |\n",
+                                  (*d)->singular, (*d)->plural);
+                for (size_t i = 0; r >= 0 && i < (*d)->n_attrs; i++) {
+                        const struct attr_def *a = &(*d)->attrs[i];
+                        char fl[80];
+                        r = strbuf_printf(out, "| `%s` | %s%s | %s | %s | %s |\n", a->name,
+                                          attr_type_to_string(a->type),
+                                          a->flags & ATTR_NULLABLE ? " or null" : "",
+                                          flag_text(a->flags, fl, sizeof(fl)),
+                                          a->default_json ? a->default_json : "",
+                                          a->doc ? a->doc : "");
+                }
+        }
+        return r;
+}

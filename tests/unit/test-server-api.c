@@ -1,0 +1,428 @@
+/* The API's table-driven parts without HTTP: resource validation and views,
+ * policy, ML2 config loading, the store's guarantees, request dispatch on a
+ * temporary database, and docs/api.md being current. */
+#include "test-util.h"
+
+#include <unistd.h>
+
+#include "api/api-doc.h"
+#include "api/api.h"
+#include "api/identity.h"
+#include "api/resource.h"
+#include "base/error.h"
+#include "base/fileio.h"
+#include "base/ini.h"
+#include "base/strbuf.h"
+#include "identity/password.h"
+#include "identity/policy.h"
+#include "identity/token.h"
+#include "network/ml2-config.h"
+#include "store/store.h"
+
+static struct auth_context admin = {.is_admin = true, .is_member = true, .is_reader = true,
+                                    .project_id = (char *)"p1"};
+static struct auth_context member = {.is_member = true, .is_reader = true,
+                                     .project_id = (char *)"p1"};
+static struct auth_context reader = {.is_reader = true, .project_id = (char *)"p1"};
+
+static int parse(const char *text, bool create, const struct auth_context *auth, json_t **ret,
+                 struct resource_error *e)
+{
+        json_t *body = json_loads(text, 0, NULL);
+        assert_non_null(body);
+        int r = resource_parse_body(&resource_network, body, create, auth, ret, e);
+        json_decref(body);
+        return r;
+}
+
+static void test_resource_validation(void **state)
+{
+        json_t *o = NULL;
+        struct resource_error e;
+        assert_int_equal(parse("{\"network\": {\"name\": \"web\"}}", true, &member, &o, &e), 0);
+        /* Defaults filled in on create. */
+        assert_true(json_is_true(json_object_get(o, "admin_state_up")));
+        assert_true(json_is_false(json_object_get(o, "shared")));
+        assert_true(json_is_true(json_object_get(o, "port_security_enabled")));
+        json_decref(o);
+
+        assert_int_equal(parse("{\"network\": {\"x\": 1, \"y\": 2}}", true, &member, &o, &e), -EINVAL);
+        assert_int_equal(e.status, 400);
+        assert_string_equal(e.message, "Unrecognized attribute(s) 'x, y'");
+        assert_int_equal(parse("{\"network\": {\"mtu\": 9000}}", true, &admin, &o, &e), -EINVAL);
+        assert_string_equal(e.message, "Attribute 'mtu' not allowed in POST");
+        assert_int_equal(parse("{\"network\": {\"admin_state_up\": 1}}", true, &admin, &o, &e), -EINVAL);
+        assert_string_equal(e.message, "Invalid input for admin_state_up. Reason: '1' cannot be "
+                                       "converted to boolean.");
+        assert_int_equal(parse("{\"network\": {\"provider:network_type\": \"vlan\"}}", true,
+                               &member, &o, &e), -EINVAL);
+        assert_int_equal(e.status, 403);
+        assert_string_equal(e.type, "PolicyNotAuthorized");
+        assert_string_equal(e.message, "(rule:create_network:provider:network_type) is disallowed by policy");
+        assert_int_equal(parse("{\"network\": {\"provider:network_type\": \"gre\"}}", true,
+                               &admin, &o, &e), -EINVAL);
+        assert_non_null(strstr(e.message, "network_type value 'gre' not supported"));
+        assert_int_equal(parse("{\"network\": {\"provider:network_type\": \"vlan\"}}", false,
+                               &admin, &o, &e), -EINVAL);
+        assert_string_equal(e.message, "Cannot update read-only attribute provider:network_type");
+        assert_int_equal(parse("{\"network\": {\"name\": null}}", false, &admin, &o, &e), -EINVAL);
+        assert_int_equal(parse("{\"network\": 5}", true, &admin, &o, &e), -EINVAL);
+        assert_string_equal(e.message, "Unable to find 'network' in request body");
+        assert_int_equal(parse("{\"network\": {}, \"extra\": {}}", true, &admin, &o, &e), -EINVAL);
+        /* A name over 255 characters. */
+        char big[400] = "{\"network\": {\"name\": \"";
+        memset(big + strlen(big), 'a', 300);
+        strcpy(big + strlen(big), "\"}}");
+        assert_int_equal(parse(big, true, &admin, &o, &e), -EINVAL);
+        assert_non_null(strstr(e.message, "exceeds maximum length of 255"));
+}
+
+static void test_resource_view_and_filters(void **state)
+{
+        json_t *net = json_pack("{s:s,s:s,s:s,s:i}", "id", "n1", "name", "web",
+                                "provider:network_type", "vlan", "provider:segmentation_id", 15);
+        json_t *v = resource_view(&resource_network, net, &member, NULL, 0);
+        assert_null(json_object_get(v, "provider:network_type"));
+        assert_non_null(json_object_get(v, "name"));
+        json_decref(v);
+        v = resource_view(&resource_network, net, &admin, NULL, 0);
+        assert_int_equal(json_integer_value(json_object_get(v, "provider:segmentation_id")), 15);
+        json_decref(v);
+        const char *fields[] = {"id", "provider:network_type"};
+        v = resource_view(&resource_network, net, &member, fields, 2);
+        assert_int_equal(json_object_size(v), 1); /* admin-only stays hidden */
+        json_decref(v);
+        json_decref(net);
+        assert_true(resource_view_is_identity(&resource_network, &admin, 0));
+        assert_false(resource_view_is_identity(&resource_network, &member, 0));
+        assert_true(resource_view_is_identity(&resource_subnet, &member, 0));
+
+        struct api_query_arg q[] = {{"name", "a"}, {"name", "b"}, {"shared", "True"},
+                                    {"fields", "id"}, {"unknown", "x"},
+                                    {"provider:physical_network", "physnet1"}};
+        struct resource_filters f;
+        struct resource_error e;
+        assert_int_equal(resource_filters_from_query(&resource_network, q, 6, &member, &f, &e), 0);
+        assert_int_equal(f.n, 2); /* name (2 values), shared; provider hidden from members */
+        assert_string_equal(f.filters[0].attr, "name");
+        assert_int_equal(f.filters[0].n_values, 2);
+        assert_string_equal(f.filters[1].values[0], "1");
+        resource_filters_free(&f);
+        assert_int_equal(resource_filters_from_query(&resource_network, q, 6, &admin, &f, &e), 0);
+        assert_int_equal(f.n, 3);
+        resource_filters_free(&f);
+        struct api_query_arg bad[] = {{"mtu", "big"}};
+        assert_int_equal(resource_filters_from_query(&resource_network, bad, 1, &admin, &f, &e), -EINVAL);
+}
+
+static void test_resource_tables_sane(void **state)
+{
+        /* Every attribute once per resource; every resource has id. */
+        for (const struct resource_def *const *d = resource_all; *d; d++) {
+                assert_non_null(resource_attr(*d, "id"));
+                for (size_t i = 0; i < (*d)->n_attrs; i++) {
+                        for (size_t j = i + 1; j < (*d)->n_attrs; j++)
+                                if (streq((*d)->attrs[i].name, (*d)->attrs[j].name))
+                                        fail_msg("%s.%s declared twice", (*d)->singular,
+                                                 (*d)->attrs[i].name);
+                        const struct attr_def *a = &(*d)->attrs[i];
+                        if (a->default_json) {
+                                json_t *v = json_loads(a->default_json, JSON_DECODE_ANY, NULL);
+                                char why[200];
+                                assert_non_null(v);
+                                if (resource_check_value(a, v, why, sizeof(why)) < 0)
+                                        fail_msg("%s.%s default invalid: %s", (*d)->singular, a->name, why);
+                                json_decref(v);
+                        }
+                }
+        }
+}
+
+static void test_policy(void **state)
+{
+        assert_true(policy_may_read(&member, "p1", false));
+        assert_false(policy_may_read(&member, "p2", false));
+        assert_true(policy_may_read(&member, "p2", true));
+        assert_true(policy_may_read(&admin, "p2", false));
+        assert_true(policy_may_read(&reader, "p1", false));
+        assert_false(policy_may_write(&reader, "p1"));
+        assert_true(policy_may_write(&member, "p1"));
+        assert_false(policy_may_write(&member, "p2"));
+        assert_true(policy_may_write(&admin, "p2"));
+        assert_false(policy_identity_admin(&member));
+        assert_false(policy_agent_report(&member));
+        struct auth_context c = {0};
+        auth_context_add_role(&c, "service");
+        assert_true(policy_agent_report(&c));
+        assert_false(policy_may_read(&c, NULL, false));
+        auth_context_add_role(&c, "admin");
+        assert_true(c.is_member && c.is_reader);
+}
+
+static void test_ml2_config(void **state)
+{
+        _cleanup_ini_ struct ini *ini = NULL;
+        struct ml2_config *c = NULL;
+        assert_int_equal(ini_new(&ini), 0);
+        /* The seed's snippets, verbatim (R9, R11, R12). */
+        assert_int_equal(ini_load_string(ini, "ml2_conf.ini",
+                "[ml2]\ntenant_network_types = vlan\ntype_drivers = vlan\n"
+                "mechanism_drivers = openvswitch, sriovnicswitch\n"
+                "[ml2_type_vlan]\nnetwork_vlan_ranges = physnet1:15:20\n"
+                "[ml2_sriov]\nagent_required = True\n"
+                "supported_pci_vendor_devs = 15b3:1004,8086:10ca\n"), 0);
+        assert_int_equal(ml2_config_load(ini, &c), 0);
+        assert_int_equal(c->n_mech_drivers, 2);
+        assert_int_equal(c->mech_drivers[1], MECH_SRIOVNICSWITCH);
+        assert_true(c->agent_required);
+        assert_true(c->vendor_check);
+        assert_string_equal(c->vendor_devs[1], "8086:10ca");
+        assert_true(ml2_type_enabled(c, "vlan"));
+        assert_false(ml2_type_enabled(c, "flat"));
+        assert_int_equal(c->agent_down_time, 75);
+        assert_int_equal(c->base_mac[2], 0x3e);
+        ml2_config_free(c);
+
+        static const char *const bad[][2] = {
+                {"[ml2]\nmechanism_drivers = sriovnicswich\n", "'sriovnicswich' is not supported"},
+                {"[ml2_type_vlan]\nnetwork_vlan_ranges = physnet1:15\n", "Need exactly two values"},
+                {"[ml2_sriov]\nsupported_pci_vendor_devs = 15b3\n", "Incorrect pci_vendor_info"},
+                {"[ml2]\ntype_drivers = vxlan\n", "'vxlan' is not supported"},
+                {"[ml2]\ntype_drivers = flat\ntenant_network_types = vlan\n", "not in type_drivers"},
+                {"[DEFAULT]\nbase_mac = fa:16:3e\n", "base_mac"},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                _cleanup_ini_ struct ini *b = NULL;
+                assert_int_equal(ini_new(&b), 0);
+                assert_int_equal(ini_load_string(b, "bad.ini", bad[i][0]), 0);
+                c = NULL;
+                err_clear();
+                assert_int_equal(ml2_config_load(b, &c), -EINVAL);
+                if (!strstr(err_msg(-EINVAL), bad[i][1]))
+                        fail_msg("'%s': '%s' lacks '%s'", bad[i][0], err_msg(-EINVAL), bad[i][1]);
+        }
+}
+
+static char dbpath[64];
+
+static struct store *temp_store(void)
+{
+        struct store *st = NULL;
+        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-unit-XXXXXX");
+        int fd = mkstemp(dbpath);
+        assert_true(fd >= 0);
+        close(fd);
+        unlink(dbpath);
+        assert_int_equal(store_open(dbpath, &st), 0);
+        return st;
+}
+
+static void drop_store(struct store *st)
+{
+        char p[80];
+        store_free(st);
+        unlink(dbpath);
+        snprintf(p, sizeof(p), "%s-wal", dbpath);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s-shm", dbpath);
+        unlink(p);
+}
+
+static int count_cb(const char *id, const char *doc, void *userdata)
+{
+        (*(int *)userdata)++;
+        return 0;
+}
+
+static void test_store(void **state)
+{
+        struct store *st = temp_store();
+        assert_int_equal(store_schema_version(st), 1);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{\"name\": \"x\", \"up\": true}"), 0);
+        assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{}"), -EEXIST);
+        assert_int_equal(store_claim(st, "mac", "fa:16:3e:00:00:01", "a"), 0);
+        assert_int_equal(store_claim(st, "mac", "fa:16:3e:00:00:01", "b"), -EEXIST);
+        assert_int_equal(store_end(st, true), 0);
+
+        /* Rolled back: nothing of the transaction remains. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_obj_insert(st, "port", "b", "p2", "{\"name\": \"y\", \"up\": false}"), 0);
+        assert_int_equal(store_claim(st, "mac", "fa:16:3e:00:00:02", "b"), 0);
+        assert_int_equal(store_end(st, false), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        char *doc = NULL;
+        assert_int_equal(store_obj_get(st, "port", "b", &doc, NULL), -ENOENT);
+        char **vals = NULL;
+        assert_int_equal(store_pool_values(st, "mac", &vals), 1);
+        strv_free(vals);
+        assert_int_equal(store_end(st, true), 0);
+
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_obj_insert(st, "port", "b", "p2", "{\"name\": \"y\", \"up\": false}"), 0);
+        assert_int_equal(store_obj_insert(st, "port", "c", "p2", "{\"name\": \"x\", \"up\": false}"), 0);
+        const char *names[] = {"x"}, *ups[] = {"0"};
+        struct store_filter f[] = {{"name", STORE_VALUE_TEXT, names, 1}, {"up", STORE_VALUE_INT, ups, 1}};
+        struct store_query q = {.filters = f, .n_filters = 1};
+        int n = 0;
+        assert_int_equal(store_obj_list(st, "port", &q, count_cb, &n), 0);
+        assert_int_equal(n, 2);
+        q.n_filters = 2;
+        n = 0;
+        assert_int_equal(store_obj_list(st, "port", &q, count_cb, &n), 0);
+        assert_int_equal(n, 1);
+        struct store_query pq = {.project_id = "p2", .marker = "b", .limit = 5};
+        size_t cnt;
+        assert_int_equal(store_obj_count(st, "port", &pq, &cnt), 0);
+        assert_int_equal(cnt, 1);
+        assert_int_equal(store_release_owner(st, "a"), 0);
+        assert_int_equal(store_pool_values(st, "mac", &vals), 0);
+        strv_free(vals);
+        assert_int_equal(store_obj_update(st, "port", "zz", "{}"), -ENOENT);
+        assert_int_equal(store_obj_delete(st, "port", "a"), 0);
+        assert_int_equal(store_obj_delete(st, "port", "a"), -ENOENT);
+        assert_int_equal(store_secret_set(st, "k", "v"), 0);
+        assert_int_equal(store_secret_get(st, "k", &doc), 0);
+        assert_string_equal(doc, "v");
+        free(doc);
+        assert_int_equal(store_end(st, true), 0);
+        drop_store(st);
+
+        struct store *x = NULL;
+        assert_int_equal(store_open("postgresql://db/vfnet", &x), -EPROTONOSUPPORT);
+}
+
+static double fixed_now(void)
+{
+        return 1.8e9;
+}
+
+static void call(struct api_ctx *ctx, const char *method, const char *path, const char *token,
+                 const char *body, struct api_response *resp)
+{
+        struct api_request req = {.method = method, .path = path, .token = token, .host = "h",
+                                  .body = body, .body_len = body ? strlen(body) : 0};
+        api_response_done(resp);
+        api_dispatch(ctx, &req, resp);
+        auth_context_done(&req.auth);
+}
+
+static void test_dispatch(void **state)
+{
+        struct store *st = temp_store();
+        _cleanup_ini_ struct ini *ini = NULL;
+        struct ml2_config *ml2 = NULL;
+        assert_int_equal(identity_init(), 0);
+        assert_int_equal(ini_new(&ini), 0);
+        assert_int_equal(ini_load_string(ini, "ml2", "[ml2_type_vlan]\nnetwork_vlan_ranges = "
+                                                     "physnet1:15:15\n"), 0);
+        assert_int_equal(ml2_config_load(ini, &ml2), 0);
+        struct identity_bootstrap b = {"admin", "pw", "admin", "RegionOne", "http://h"};
+        assert_int_equal(identity_bootstrap(st, &b), 0);
+        assert_int_equal(identity_bootstrap(st, &b), 0); /* idempotent */
+        struct api_ctx ctx = {st, ml2, 3600, 1 << 20, fixed_now};
+        struct api_response resp = {0};
+
+        call(&ctx, "POST", "/v3/auth/tokens", NULL,
+             "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": "
+             "{\"name\": \"admin\", \"domain\": {\"name\": \"Default\"}, \"password\": \"pw\"}}}, "
+             "\"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}",
+             &resp);
+        assert_int_equal(resp.status, 201);
+        assert_non_null(resp.subject_token);
+        assert_non_null(strstr(resp.body, "\"catalog\""));
+        char *tok = strdup(resp.subject_token);
+
+        call(&ctx, "POST", "/v2.0/networks", tok, "{\"network\": {\"name\": \"a\"}}", &resp);
+        assert_int_equal(resp.status, 201);
+        assert_non_null(strstr(resp.body, "\"provider:segmentation_id\":15"));
+        call(&ctx, "POST", "/v2.0/networks", tok, "{\"network\": {\"name\": \"b\"}}", &resp);
+        assert_int_equal(resp.status, 503);
+        call(&ctx, "GET", "/v2.0/networks", tok, NULL, &resp);
+        assert_int_equal(resp.status, 200);
+        json_t *j = json_loads(resp.body, 0, NULL);
+        assert_int_equal(json_array_size(json_object_get(j, "networks")), 1);
+        json_decref(j);
+        call(&ctx, "GET", "/v2.0/networks/", tok, NULL, &resp); /* trailing slash */
+        assert_int_equal(resp.status, 200);
+        call(&ctx, "DELETE", "/v2.0/networks", tok, NULL, &resp);
+        assert_int_equal(resp.status, 405);
+        call(&ctx, "GET", "/v2.0/networks", "nope", NULL, &resp);
+        assert_int_equal(resp.status, 401);
+        assert_non_null(strstr(resp.body, "\"error\""));
+        call(&ctx, "GET", "/v9/x", tok, NULL, &resp);
+        assert_int_equal(resp.status, 404);
+        call(&ctx, "POST", "/v2.0/ports", tok, "{\"port\": {", &resp);
+        assert_int_equal(resp.status, 400);
+        assert_non_null(strstr(resp.body, "line 1, column"));
+
+        /* An expired token is refused. */
+        ctx.token_expiration = -10;
+        call(&ctx, "POST", "/v3/auth/tokens", NULL,
+             "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": "
+             "{\"name\": \"admin\", \"domain\": {\"name\": \"Default\"}, \"password\": \"pw\"}}}}}",
+             &resp);
+        assert_int_equal(resp.status, 201);
+        char *old = strdup(resp.subject_token);
+        call(&ctx, "GET", "/v2.0/networks", old, NULL, &resp);
+        assert_int_equal(resp.status, 401);
+        api_response_done(&resp);
+        free(old);
+        free(tok);
+        ml2_config_free(ml2);
+        drop_store(st);
+}
+
+static void test_tokens_and_passwords(void **state)
+{
+        char t1[TOKEN_STR_LEN], t2[TOKEN_STR_LEN], h1[TOKEN_HASH_STR_LEN], h2[TOKEN_HASH_STR_LEN];
+        assert_int_equal(identity_init(), 0);
+        token_generate(t1);
+        token_generate(t2);
+        assert_int_equal(strlen(t1), 43);
+        assert_string_not_equal(t1, t2);
+        assert_int_equal(token_hash(t1, h1), 0);
+        assert_int_equal(token_hash(t1, h2), 0);
+        assert_true(token_hash_equal(h1, h2));
+        assert_int_equal(token_hash(t2, h2), 0);
+        assert_false(token_hash_equal(h1, h2));
+        assert_int_equal(token_hash("", h2), -EINVAL);
+        char *h = NULL;
+        assert_int_equal(password_hash("s3cret", &h), 0);
+        assert_non_null(strstr(h, "$argon2id$"));
+        assert_true(password_verify(h, "s3cret"));
+        assert_false(password_verify(h, "s3cret "));
+        assert_false(password_verify("garbage", "s3cret"));
+        free(h);
+}
+
+static void test_api_doc_current(void **state)
+{
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+        _cleanup_free_ char *file = NULL, *path = NULL;
+        assert_int_equal(api_doc_markdown(&sb), 0);
+        /* VFNET_FIXTURES is <source>/tests/fixtures (it need not exist). */
+        assert_true(asprintf(&path, "%s/../../docs/api.md", test_fixtures_dir()) > 0);
+        char *fx = strstr(path, "/fixtures/../../");
+        if (fx)
+                memmove(fx, fx + strlen("/fixtures/.."), strlen(fx + strlen("/fixtures/..")) + 1);
+        assert_int_equal(read_full_file(path, 1 << 20, &file, NULL), 0);
+        if (!streq(file, strbuf_str(&sb)))
+                fail_msg("docs/api.md is stale: run build/src/cmd/vfnet-server --api-doc > docs/api.md");
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_resource_validation),
+                cmocka_unit_test(test_resource_view_and_filters),
+                cmocka_unit_test(test_resource_tables_sane),
+                cmocka_unit_test(test_policy),
+                cmocka_unit_test(test_ml2_config),
+                cmocka_unit_test(test_store),
+                cmocka_unit_test(test_tokens_and_passwords),
+                cmocka_unit_test(test_dispatch),
+                cmocka_unit_test(test_api_doc_current),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
