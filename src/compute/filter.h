@@ -10,7 +10,14 @@ struct filter_ctx {
         const struct sched_request *req;
         unsigned *scratch; /* PCI pool counts, scratch_n long */
         size_t scratch_n;
+        /* The image's canonical arch, hypervisor type, VM mode (NULL: not
+         * asked), computed once per pass. */
+        char *image_want[3];
 };
+
+/* Fill / free ctx->image_want. */
+int sched_image_wants(struct filter_ctx *ctx);
+void sched_image_wants_done(struct filter_ctx *ctx);
 
 /* Why a filter removed a host: a reason code, a sub-key (e.g. which extra
  * spec or which PCI request) and one figure (e.g. the RAM it had). */

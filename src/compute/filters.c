@@ -366,37 +366,54 @@ static const char *image_prop(const json_t *props, const char *name, const char 
 
 enum { IMAGE_NO_SUPPORTED_INSTANCES, IMAGE_UNSUPPORTED };
 
-static bool image_passes(const struct filter_ctx *ctx, const struct host_state *h, struct verdict *v)
+int sched_image_wants(struct filter_ctx *ctx)
 {
         const json_t *props = ctx->req->image_props;
-        char *want[3];
-        bool ok = false;
+        const char *v[3] = {image_prop(props, "hw_architecture", "architecture"),
+                            image_prop(props, "img_hv_type", "hypervisor_type"),
+                            image_prop(props, "hw_vm_mode", "vm_mode")};
 
-        if (!props)
-                return true;
-        want[0] = canonical(image_prop(props, "hw_architecture", "architecture"), 0);
-        want[1] = canonical(image_prop(props, "img_hv_type", "hypervisor_type"), 1);
-        want[2] = canonical(image_prop(props, "hw_vm_mode", "vm_mode"), 2);
-        if (!want[0] && !want[1] && !want[2])
-                ok = true;
-        else if (h->n_supported_instances == 0)
-                v->reason = IMAGE_NO_SUPPORTED_INSTANCES;
-        else {
-                v->reason = IMAGE_UNSUPPORTED;
-                /* nova checks each wanted value against the whole triple. */
-                for (size_t i = 0; i < h->n_supported_instances && !ok; i++) {
-                        bool all = true;
-                        for (int k = 0; k < 3 && all; k++)
-                                if (want[k] && !streq(want[k], h->supported_instances[i][0]) &&
-                                    !streq(want[k], h->supported_instances[i][1]) &&
-                                    !streq(want[k], h->supported_instances[i][2]))
-                                        all = false;
-                        ok = all;
-                }
-        }
         for (int k = 0; k < 3; k++)
-                free(want[k]);
-        return ok;
+                if (v[k] && !(ctx->image_want[k] = canonical(v[k], k)))
+                        return -ENOMEM;
+        return 0;
+}
+
+void sched_image_wants_done(struct filter_ctx *ctx)
+{
+        for (int k = 0; k < 3; k++) {
+                free(ctx->image_want[k]);
+                ctx->image_want[k] = NULL;
+        }
+}
+
+static bool image_passes(const struct filter_ctx *ctx, const struct host_state *h, struct verdict *v)
+{
+        char *const *want = ctx->image_want;
+
+        if (!want[0] && !want[1] && !want[2])
+                return true;
+        if (h->n_supported_instances == 0) {
+                v->reason = IMAGE_NO_SUPPORTED_INSTANCES;
+                return false;
+        }
+        v->reason = IMAGE_UNSUPPORTED;
+        /* nova checks each wanted value against the whole triple. */
+        for (size_t i = 0; i < h->n_supported_instances; i++) {
+                bool all = true;
+                for (int k = 0; k < 3 && all; k++) {
+                        if (!want[k])
+                                continue;
+                        bool in = false;
+                        for (int m = 0; m < 3 && !in; m++)
+                                in = streq(want[k], h->supported_inline_ok ? h->supported_inline[i][m]
+                                                                           : h->supported_instances[i][m]);
+                        all = in;
+                }
+                if (all)
+                        return true;
+        }
+        return false;
 }
 
 static void image_describe(const struct filter_ctx *ctx, const struct verdict *v, unsigned count,

@@ -117,6 +117,15 @@ static int parse_supported(struct host_state *h, const json_t *si)
                 }
                 h->n_supported_instances++;
         }
+        h->supported_inline_ok = n <= 4;
+        for (size_t i = 0; i < n && h->supported_inline_ok; i++)
+                for (int k = 0; k < 3; k++) {
+                        if (strlen(h->supported_instances[i][k]) >= sizeof(h->supported_inline[i][k])) {
+                                h->supported_inline_ok = false;
+                                break;
+                        }
+                        strcpy(h->supported_inline[i][k], h->supported_instances[i][k]);
+                }
         return 0;
 }
 
@@ -245,6 +254,12 @@ void host_list_done(struct host_list *l)
         *l = (struct host_list){0};
 }
 
+static int cmp_hostname(const void *a, const void *b)
+{
+        const struct host_state *const *x = a, *const *y = b;
+        return strcmp((*x)->hostname, (*y)->hostname);
+}
+
 int host_list_from_json(const json_t *reports, const struct pci_whitelist *wl, struct host_list *ret)
 {
         struct host_list l = {0};
@@ -263,13 +278,21 @@ int host_list_from_json(const json_t *reports, const struct pci_whitelist *wl, s
                         return r;
                 }
                 l.n++;
-                for (size_t j = 0; j < i; j++)
-                        if (streq(l.v[j]->hostname, l.v[i]->hostname)) {
-                                r = err_set(-EINVAL, "host %s is reported twice", l.v[i]->hostname);
-                                host_list_done(&l);
-                                return r;
-                        }
         }
+        /* Duplicate names, found on a sorted copy (reports can be many). */
+        _cleanup_free_ struct host_state **sorted = calloc(n + 1, sizeof(*sorted));
+        if (!sorted) {
+                host_list_done(&l);
+                return -ENOMEM;
+        }
+        memcpy(sorted, l.v, n * sizeof(*sorted));
+        qsort(sorted, n, sizeof(*sorted), cmp_hostname);
+        for (size_t i = 0; i + 1 < n; i++)
+                if (streq(sorted[i]->hostname, sorted[i + 1]->hostname)) {
+                        r = err_set(-EINVAL, "host %s is reported twice", sorted[i]->hostname);
+                        host_list_done(&l);
+                        return r;
+                }
         *ret = l;
         return 0;
 }

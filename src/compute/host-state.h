@@ -11,25 +11,31 @@
 #include "pci/pool.h"
 
 struct host_state {
-        char *hostname;
-        char *availability_zone; /* NULL: the default zone */
-        bool enabled;            /* service not disabled */
-        bool up;                 /* service reporting */
+        /* What a filter pass reads comes first and together. */
+        bool enabled; /* service not disabled */
+        bool up;      /* service reporting */
+        bool supported_inline_ok;
         long vcpus, vcpus_used;
         long memory_mb, memory_mb_used;
         long disk_gb, disk_gb_used;
         double cpu_allocation_ratio; /* <= 0: the scheduler's default */
         double ram_allocation_ratio;
         double disk_allocation_ratio;
+        struct pci_pools pools;
+        size_t n_supported_instances;
+        /* (arch, hypervisor type, vm mode), lower-case: inline when at
+         * most 4 short triples (supported_inline_ok), and always below. */
+        char supported_inline[4][3][16];
+
+        char *hostname;
+        char *availability_zone; /* NULL: the default zone */
         int *cell_ids; /* NUMA cells and their sockets (-1 unknown) */
         int *cell_sockets;
         size_t n_cells;
-        json_t *capabilities;        /* object, for ComputeCapabilitiesFilter */
-        char *(*supported_instances)[3]; /* (arch, hypervisor type, vm mode), lower-case */
-        size_t n_supported_instances;
+        json_t *capabilities; /* object, for ComputeCapabilitiesFilter */
+        char *(*supported_instances)[3];
         struct pci_inventory *inventory;
         struct pci_whitelist *own_whitelist; /* the host's own device_spec, if it reported one */
-        struct pci_pools pools;
 };
 
 /* Build from a report.  wl is the scheduler's [pci] device_spec, used

@@ -506,11 +506,13 @@ int sched_pass(const struct sched_config *c, struct host_state *const *hosts, si
         size_t n_passed = 0;
         int r = -ENOMEM;
 
+        if (sched_image_wants(&ctx) < 0)
+                goto fail;
         tallies = calloc(c->n_filters + 1, sizeof(*tallies));
-        passed = calloc(n_hosts + 1, sizeof(size_t));
-        w_ram = calloc(n_hosts + 1, sizeof(double));
-        w_cpu = calloc(n_hosts + 1, sizeof(double));
-        w_pci = calloc(n_hosts + 1, sizeof(double));
+        passed = malloc((n_hosts + 1) * sizeof(size_t));
+        w_ram = malloc((n_hosts + 1) * sizeof(double));
+        w_cpu = malloc((n_hosts + 1) * sizeof(double));
+        w_pci = malloc((n_hosts + 1) * sizeof(double));
         if (!tallies || !passed || !w_ram || !w_cpu || !w_pci)
                 goto fail;
 
@@ -561,6 +563,7 @@ int sched_pass(const struct sched_config *c, struct host_state *const *hosts, si
                 res.message = strbuf_steal(&sb);
                 if (!res.message)
                         goto fail;
+                sched_image_wants_done(&ctx);
                 *ret = res;
                 return 0;
         }
@@ -626,9 +629,11 @@ int sched_pass(const struct sched_config *c, struct host_state *const *hosts, si
                 }
                 res.n_claim = want;
         }
+        sched_image_wants_done(&ctx);
         *ret = res;
         return 0;
 fail:
+        sched_image_wants_done(&ctx);
         sched_result_done(&res);
         return r;
 }

@@ -21,6 +21,7 @@ void pci_pools_done(struct pci_pools *pools)
         for (size_t i = 0; i < pools->n; i++)
                 pool_done(&pools->v[i]);
         free(pools->v);
+        free(pools->hot_heap);
         *pools = (struct pci_pools){0};
 }
 
@@ -142,6 +143,34 @@ static void recount(struct pci_pools *pools)
                 }
                 pools->free_total += p->count;
         }
+        struct pci_pool_hot *hot = (struct pci_pool_hot *)pci_pools_hot(pools);
+        for (size_t i = 0; hot && i < pools->n; i++)
+                hot[i].count = pools->v[i].count;
+}
+
+static const char *const fast_keys[_PCI_FAST_TAG_MAX] = {"physical_network", "trusted", "remote_managed"};
+
+/* Pack the pools for matching (after building). */
+static int pack(struct pci_pools *pools)
+{
+        struct pci_pool_hot *hot = pools->hot_inline;
+
+        if (pools->n > PCI_POOLS_HOT_INLINE) {
+                pools->hot_heap = calloc(pools->n, sizeof(*pools->hot_heap));
+                if (!pools->hot_heap)
+                        return -ENOMEM;
+                hot = pools->hot_heap;
+        }
+        for (size_t i = 0; i < pools->n; i++) {
+                const struct pci_pool *p = &pools->v[i];
+                hot[i] = (struct pci_pool_hot){.dev_type = (uint8_t)p->dev_type, .remote_managed = p->remote_managed,
+                                               .numa_node = (int16_t)p->numa_node, .count = p->count};
+                for (int f = 0; f < _PCI_FAST_TAG_MAX; f++)
+                        for (size_t t = 0; t < p->n_tags; t++)
+                                if (streq(p->tags[t].key, fast_keys[f]))
+                                        hot[i].atom[f] = pci_atom_intern(p->tags[t].value_lc);
+        }
+        return 0;
 }
 
 static struct pci_pool_dev *find_dev(struct pci_pools *pools, const struct pci_address *a)
@@ -225,6 +254,9 @@ int pci_pools_build(const struct pci_inventory *inv, const struct pci_whitelist 
                 if (d)
                         d->claimed = true;
         }
+        r = pack(&pools);
+        if (r < 0)
+                goto fail;
         recount(&pools);
         *ret = pools;
         return 0;
@@ -286,22 +318,55 @@ const char *pci_pool_value(const struct pci_pool *pool, const char *key, char bu
         return NULL;
 }
 
-/* nova's pci_device_prop_match, strings compared case-insensitively. */
-static bool spec_matches(const struct pci_pool *pool, const struct pci_match_spec *spec)
+static const char *tag_lc(const struct pci_pool *pool, const char *key, bool *ret_found)
+{
+        for (size_t t = 0; t < pool->n_tags; t++)
+                if (streq(pool->tags[t].key, key)) {
+                        *ret_found = true;
+                        return pool->tags[t].value_lc;
+                }
+        *ret_found = false;
+        return NULL;
+}
+
+/* nova's pci_device_prop_match, strings compared case-insensitively.  The
+ * common keys are answered from the packed record; the rest from the pool. */
+static bool spec_matches(const struct pci_pool_hot *hot, const struct pci_pool *pool,
+                         const struct pci_match_spec *spec)
 {
         for (size_t i = 0; i < spec->n_kv; i++) {
                 const struct pci_kv *kv = &spec->kv[i];
                 const char *have = NULL;
+                bool is_tag;
                 char buf[16];
 
-                /* Tags first: lower-cased copies exist, no formatting needed. */
-                bool is_tag = false;
-                for (size_t t = 0; t < pool->n_tags; t++)
-                        if (streq(pool->tags[t].key, kv->key)) {
-                                have = pool->tags[t].value_lc;
-                                is_tag = true;
-                                break;
+                switch (kv->fast) {
+                case PCI_FAST_PHYSNET:
+                case PCI_FAST_TRUSTED:
+                case PCI_FAST_REMOTE_MANAGED:
+                        if (kv->atom != PCI_ATOM_SLOW && hot->atom[kv->fast] != PCI_ATOM_SLOW) {
+                                if (kv->atom != hot->atom[kv->fast])
+                                        return false;
+                                continue;
                         }
+                        break;
+                case PCI_FAST_DEV_TYPE:
+                        if (kv->dev_type < 0 || kv->dev_type != (int)hot->dev_type)
+                                return false;
+                        continue;
+                case PCI_FAST_VENDOR_ID:
+                        if (!kv->value_lc || !streq(kv->value_lc, pool->vendor_id))
+                                return false;
+                        continue;
+                case PCI_FAST_PRODUCT_ID:
+                        if (!kv->value_lc || !streq(kv->value_lc, pool->product_id))
+                                return false;
+                        continue;
+                default:
+                        break;
+                }
+                /* Tags first: lower-cased copies exist, no formatting needed. */
+                have = tag_lc(pool, kv->key, &is_tag);
                 if (!is_tag)
                         have = pci_pool_value(pool, kv->key, buf);
                 if (!have || !kv->value_lc) {
@@ -315,17 +380,19 @@ static bool spec_matches(const struct pci_pool *pool, const struct pci_match_spe
         return true;
 }
 
-bool pci_pool_matches_request(const struct pci_pool *pool, const struct pci_request *req)
+bool pci_pool_matches_request(const struct pci_pools *pools, size_t i, const struct pci_request *req)
 {
+        const struct pci_pool_hot *hot = &pci_pools_hot(pools)[i];
+
         /* PF, vdpa and remote_managed pools only for requests that ask for them. */
-        if (pool->dev_type == PCI_NOVA_TYPE_PF && !req->wants_pf)
+        if (hot->dev_type == PCI_NOVA_TYPE_PF && !req->wants_pf)
                 return false;
-        if (pool->dev_type == PCI_NOVA_TYPE_VDPA && !req->wants_vdpa)
+        if (hot->dev_type == PCI_NOVA_TYPE_VDPA && !req->wants_vdpa)
                 return false;
-        if (pool->remote_managed && !req->wants_remote_managed)
+        if (hot->remote_managed && !req->wants_remote_managed)
                 return false;
-        for (size_t i = 0; i < req->n_specs; i++)
-                if (spec_matches(pool, &req->specs[i]))
+        for (size_t s = 0; s < req->n_specs; s++)
+                if (spec_matches(hot, &pools->v[i], &req->specs[s]))
                         return true;
         return false;
 }
@@ -340,14 +407,14 @@ static int socket_of(const struct pci_numa_ctx *numa, int cell)
         return -1;
 }
 
-static enum numa_place place_of(const struct pci_pool *p, const struct pci_numa_ctx *numa)
+static enum numa_place place_of(int node, const struct pci_numa_ctx *numa)
 {
-        if (p->numa_node < 0)
+        if (node < 0)
                 return PLACE_NONE;
         for (size_t i = 0; i < numa->n_cells; i++)
-                if (numa->cells[i] == p->numa_node)
+                if (numa->cells[i] == node)
                         return PLACE_LOCAL;
-        int s = socket_of(numa, p->numa_node);
+        int s = socket_of(numa, node);
         for (size_t i = 0; s >= 0 && i < numa->n_cells; i++)
                 if (socket_of(numa, numa->cells[i]) == s)
                         return PLACE_SOCKET;
@@ -392,28 +459,27 @@ static void take_devices(const struct pci_pool *p, unsigned skip, unsigned n, st
 bool pci_pools_fit(const struct pci_pools *pools, const struct pci_requests *reqs, const struct pci_numa_ctx *numa,
                    unsigned *scratch, struct pci_address *ret_take, struct pci_fit_result *ret)
 {
+        const struct pci_pool_hot *hot = pci_pools_hot(pools);
         size_t taken = 0;
 
         for (size_t p = 0; p < pools->n; p++)
-                scratch[p] = pools->v[p].count;
+                scratch[p] = hot[p].count;
 
         for (size_t r = 0; r < reqs->n; r++) {
                 const struct pci_request *req = &reqs->v[r];
-                unsigned need = req->count, avail = 0, local = 0, orig_free = 0, total = 0;
+                unsigned need = req->count, avail = 0, local = 0, orig_free = 0;
                 bool any = false, use_numa = numa && numa->cells;
 
                 for (size_t p = 0; p < pools->n; p++) {
-                        const struct pci_pool *pool = &pools->v[p];
-                        if (!pci_pool_matches_request(pool, req))
+                        if (!pci_pool_matches_request(pools, p, req))
                                 continue;
                         any = true;
-                        orig_free += pool->count;
-                        total += (unsigned)pool->n_devs;
+                        orig_free += hot[p].count;
                         if (!use_numa) {
                                 avail += scratch[p];
                                 continue;
                         }
-                        enum numa_place place = place_of(pool, numa);
+                        enum numa_place place = place_of(hot[p].numa_node, numa);
                         if (in_tier(req->numa_policy, place, 0, false)) {
                                 local += scratch[p];
                                 avail += scratch[p];
@@ -424,44 +490,43 @@ bool pci_pools_fit(const struct pci_pools *pools, const struct pci_requests *req
                 if (use_numa && req->numa_policy == PCI_NUMA_LEGACY && local_enough)
                         avail = local;
                 if (avail < need) {
-                        if (ret) {
-                                ret->request = r;
-                                ret->free = orig_free;
-                                ret->total = total;
-                                ret->fit = !any                ? PCI_FIT_NO_DEVICE
-                                           : orig_free == 0     ? PCI_FIT_ALL_CLAIMED
-                                           : orig_free < need   ? PCI_FIT_NOT_ENOUGH
-                                           : r > 0 && avail < need && !use_numa ? PCI_FIT_TOGETHER
-                                                                : PCI_FIT_NUMA;
-                                /* With NUMA, tell a NUMA miss from one caused by earlier requests. */
-                                if (ret->fit == PCI_FIT_NUMA && r > 0) {
-                                        unsigned fresh = 0;
-                                        for (size_t p = 0; p < pools->n; p++) {
-                                                const struct pci_pool *pool = &pools->v[p];
-                                                if (!pci_pool_matches_request(pool, req))
-                                                        continue;
-                                                enum numa_place place = place_of(pool, numa);
-                                                if (in_tier(req->numa_policy, place, 0, false) ||
-                                                    in_tier(req->numa_policy, place, 1, false))
-                                                        fresh += pool->count;
-                                        }
-                                        if (fresh >= need)
-                                                ret->fit = PCI_FIT_TOGETHER;
-                                }
+                        if (!ret)
+                                return false;
+                        unsigned total = 0, fresh = 0;
+                        for (size_t p = 0; p < pools->n; p++) {
+                                if (!pci_pool_matches_request(pools, p, req))
+                                        continue;
+                                total += (unsigned)pools->v[p].n_devs;
+                                if (!use_numa || in_tier(req->numa_policy, place_of(hot[p].numa_node, numa), 0, false) ||
+                                    in_tier(req->numa_policy, place_of(hot[p].numa_node, numa), 1, false))
+                                        fresh += hot[p].count;
                         }
+                        *ret = (struct pci_fit_result){.request = r, .free = orig_free, .total = total};
+                        if (!any)
+                                ret->fit = PCI_FIT_NO_DEVICE;
+                        else if (orig_free == 0)
+                                ret->fit = PCI_FIT_ALL_CLAIMED;
+                        else if (orig_free < need)
+                                ret->fit = PCI_FIT_NOT_ENOUGH;
+                        else if (r > 0 && fresh >= need)
+                                ret->fit = PCI_FIT_TOGETHER; /* earlier requests took them */
+                        else
+                                ret->fit = PCI_FIT_NUMA;
                         return false;
                 }
+                if (r + 1 == reqs->n && !ret_take)
+                        break; /* the last request: nothing after it needs the counts */
                 /* Consume, tier by tier, pool by pool, lowest addresses first. */
                 for (int tier = 0; tier < (use_numa ? 2 : 1) && need > 0; tier++)
                         for (size_t p = 0; p < pools->n && need > 0; p++) {
-                                const struct pci_pool *pool = &pools->v[p];
-                                if (!scratch[p] || !pci_pool_matches_request(pool, req))
+                                if (!scratch[p] || !pci_pool_matches_request(pools, p, req))
                                         continue;
-                                if (use_numa && !in_tier(req->numa_policy, place_of(pool, numa), tier, local_enough))
+                                if (use_numa &&
+                                    !in_tier(req->numa_policy, place_of(hot[p].numa_node, numa), tier, local_enough))
                                         continue;
                                 unsigned n = scratch[p] < need ? scratch[p] : need;
                                 if (ret_take)
-                                        take_devices(pool, pool->count - scratch[p], n, ret_take + taken);
+                                        take_devices(&pools->v[p], hot[p].count - scratch[p], n, ret_take + taken);
                                 taken += n;
                                 scratch[p] -= n;
                                 need -= n;

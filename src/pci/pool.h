@@ -12,9 +12,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <jansson.h>
 
 #include "pci/devspec.h"
+#include "pci/pool-atom.h"
 #include "pci/request.h"
 
 /* One device of a host, as `vfnet pci list -f json` prints it. */
@@ -48,26 +50,47 @@ struct pci_pool_dev {
 };
 
 struct pci_pool {
+        enum pci_nova_type dev_type;
+        unsigned count; /* free devices */
+        int numa_node;  /* -1: None */
+        bool remote_managed;
         char vendor_id[5];
         char product_id[5];
-        int numa_node; /* -1: None */
-        enum pci_nova_type dev_type;
         struct pci_address address; /* parent_addr or own address */
         char *parent_ifname;        /* NULL if unknown */
         struct pci_tag *tags;       /* includes remote_managed */
         size_t n_tags;
-        bool remote_managed;
         size_t spec_index; /* the whitelist entry that selected the devices */
         struct pci_pool_dev *devs; /* sorted by address */
         size_t n_devs;
-        unsigned count; /* free devices */
 };
 
+/* What matching a request reads of a pool, packed: 16 bytes. */
+struct pci_pool_hot {
+        uint8_t dev_type;
+        uint8_t remote_managed;
+        int16_t numa_node;
+        uint32_t count;
+        uint16_t atom[_PCI_FAST_TAG_MAX]; /* physical_network, trusted, remote_managed */
+};
+
+#define PCI_POOLS_HOT_INLINE 8
+
 struct pci_pools {
-        struct pci_pool *v;
         size_t n;
         unsigned free_total;
+        struct pci_pool *v;
+        /* Packed copies of v for the scheduler's hot path: inline for up
+         * to PCI_POOLS_HOT_INLINE pools (no pointer to chase), else on the
+         * heap.  Use pci_pools_hot(). */
+        struct pci_pool_hot *hot_heap;
+        struct pci_pool_hot hot_inline[PCI_POOLS_HOT_INLINE];
 };
+
+static inline const struct pci_pool_hot *pci_pools_hot(const struct pci_pools *p)
+{
+        return p->n <= PCI_POOLS_HOT_INLINE ? p->hot_inline : p->hot_heap;
+}
 
 /* Pool the inventory's devices through the whitelist (first match wins;
  * unmatched devices are not pooled) and mark the claimed addresses. */
@@ -118,5 +141,5 @@ struct pci_fit_result {
 bool pci_pools_fit(const struct pci_pools *pools, const struct pci_requests *reqs, const struct pci_numa_ctx *numa,
                    unsigned *scratch, struct pci_address *ret_take, struct pci_fit_result *ret);
 
-/* Whether the pool passes the request's spec and nova's pre-filters. */
-bool pci_pool_matches_request(const struct pci_pool *pool, const struct pci_request *req);
+/* Whether pool i passes the request's spec and nova's pre-filters. */
+bool pci_pool_matches_request(const struct pci_pools *pools, size_t i, const struct pci_request *req);

@@ -4,6 +4,8 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
+#include "pci/devspec.h"
+#include "pci/pool-atom.h"
 #include "pci/request.h"
 
 static const char *const policy_names[_PCI_NUMA_POLICY_MAX] = {
@@ -104,6 +106,18 @@ int pci_requests_append(struct pci_requests *reqs, unsigned count, const char *c
                         r.specs[i].n_kv++;
                         if (val && (!(kv->value = strdup(val)) || !(kv->value_lc = lower_dup(val))))
                                 goto oom;
+                        kv->fast = streq(key, "physical_network")  ? PCI_FAST_PHYSNET
+                                   : streq(key, "trusted")         ? PCI_FAST_TRUSTED
+                                   : streq(key, "remote_managed")  ? PCI_FAST_REMOTE_MANAGED
+                                   : streq(key, "dev_type")        ? PCI_FAST_DEV_TYPE
+                                   : streq(key, "vendor_id")       ? PCI_FAST_VENDOR_ID
+                                   : streq(key, "product_id")      ? PCI_FAST_PRODUCT_ID
+                                                                   : PCI_FAST_NONE;
+                        kv->atom = kv->fast < _PCI_FAST_TAG_MAX ? pci_atom_intern(kv->value_lc) : PCI_ATOM_ABSENT;
+                        kv->dev_type = -1;
+                        for (int t = 0; val && t < _PCI_NOVA_TYPE_MAX; t++)
+                                if (strcasecmp(val, pci_nova_type_to_string(t)) == 0)
+                                        kv->dev_type = t;
                         if (streq(key, "dev_type") && val && streq(val, "type-PF"))
                                 r.wants_pf = true;
                         if (streq(key, "dev_type") && val && streq(val, "vdpa"))

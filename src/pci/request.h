@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/macro.h"
 
@@ -24,10 +25,25 @@ int pci_numa_policy_from_string(const char *s);
 
 /* One key/value of a spec; value_lc NULL stands for None (matches a pool
  * without the key or with a null value). */
+/* Keys pools keep inline, so matching them reads no other memory. */
+enum pci_fast_key {
+        PCI_FAST_PHYSNET,        /* physical_network */
+        PCI_FAST_TRUSTED,        /* trusted */
+        PCI_FAST_REMOTE_MANAGED, /* remote_managed */
+        _PCI_FAST_TAG_MAX,
+        PCI_FAST_DEV_TYPE = _PCI_FAST_TAG_MAX,
+        PCI_FAST_VENDOR_ID,
+        PCI_FAST_PRODUCT_ID,
+        PCI_FAST_NONE,
+};
+
 struct pci_kv {
         char *key;
         char *value; /* as given, for messages */
         char *value_lc;
+        enum pci_fast_key fast;
+        uint16_t atom; /* for the tag keys: the value's pool-atom.h atom */
+        int dev_type;  /* for PCI_FAST_DEV_TYPE: the pci_nova_type, -1 if none */
 };
 
 struct pci_match_spec {
