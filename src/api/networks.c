@@ -111,7 +111,11 @@ static int allocate_segment(struct api_ctx *ctx, json_t *net, struct api_respons
                                                  "Invalid input for operation: physical_network "
                                                  "'%s' unknown for flat provider network.", physnet);
                 json_object_set_new(net, "provider:segmentation_id", json_null());
-                r = store_claim(ctx->store, "flat", physnet, id);
+                r = store_is_claimed(ctx->store, "flat", physnet);
+                if (r == 0)
+                        r = store_claim(ctx->store, "flat", physnet, id);
+                else if (r > 0)
+                        r = -EEXIST;
                 if (r == -EEXIST)
                         return api_neutron_error(resp, 409, "FlatNetworkInUse",
                                                  "Unable to create the flat network. Physical "
@@ -158,7 +162,11 @@ static int allocate_segment(struct api_ctx *ctx, json_t *net, struct api_respons
         json_object_set_new(net, "provider:segmentation_id", json_integer(seg));
         snprintf(pool, sizeof(pool), "vlan:%s", physnet);
         snprintf(value, sizeof(value), "%lld", (long long)seg);
-        r = store_claim(ctx->store, pool, value, id);
+        r = store_is_claimed(ctx->store, pool, value);
+        if (r == 0)
+                r = store_claim(ctx->store, pool, value, id);
+        else if (r > 0)
+                r = -EEXIST;
         if (r == -EEXIST)
                 return api_neutron_error(resp, 409, "VlanIdInUse",
                                          "Unable to create the network. The VLAN %lld on physical "

@@ -61,13 +61,36 @@ static int load_subnet(struct api_ctx *ctx, const char *id, struct subnet_info *
         return 0;
 }
 
-/* A random free address of one subnet, claimed for port_id. */
+/* A random free address of one subnet, claimed for port_id.  A few random
+ * probes find one at once while the subnet has room; only a nearly full
+ * subnet pays for reading every used address. */
 static int allocate_ip(struct api_ctx *ctx, const struct subnet_info *s, const char *port_id,
                        char ret[IP_STR_LEN])
 {
         char pool[64];
-        _cleanup_strv_free_ char **used_s = NULL;
         snprintf(pool, sizeof(pool), "ip:%s", s->id);
+        uint32_t total = 0;
+        for (size_t i = 0; i < s->n_pools; i++)
+                total += s->pools[i].end - s->pools[i].start + 1;
+        for (int attempt = 0; attempt < 8 && total > 0; attempt++) {
+                uint32_t k = random_below(total), a = 0;
+                for (size_t i = 0; i < s->n_pools; i++) {
+                        uint32_t size = s->pools[i].end - s->pools[i].start + 1;
+                        if (k < size) {
+                                a = s->pools[i].start + k;
+                                break;
+                        }
+                        k -= size;
+                }
+                ipv4_format(a, ret);
+                int r = store_is_claimed(ctx->store, pool, ret);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return store_claim(ctx->store, pool, ret, port_id);
+        }
+
+        _cleanup_strv_free_ char **used_s = NULL;
         int n = store_pool_values(ctx->store, pool, &used_s);
         if (n < 0)
                 return n;
@@ -170,7 +193,11 @@ static int assign_fixed_ips(struct api_ctx *ctx, const json_t *net, json_t *aske
                                                          "IP address %s is not a valid IP for the "
                                                          "specified subnet.", want_ip);
                         snprintf(pool, sizeof(pool), "ip:%s", s.id);
-                        r = store_claim(ctx->store, pool, ip, port_id);
+                        r = store_is_claimed(ctx->store, pool, ip);
+                        if (r == 0)
+                                r = store_claim(ctx->store, pool, ip, port_id);
+                        else if (r > 0)
+                                r = -EEXIST;
                         if (r == -EEXIST)
                                 return api_neutron_error(resp, 409, "IpAddressAlreadyAllocated",
                                                          "IP address %s already allocated in "
@@ -197,7 +224,11 @@ static int assign_mac(struct api_ctx *ctx, const char *asked, const char *port_i
                 uint8_t m[6];
                 mac_parse(asked, m);
                 mac_format(m, ret);
-                int r = store_claim(ctx->store, "mac", ret, port_id);
+                int r = store_is_claimed(ctx->store, "mac", ret);
+                if (r == 0)
+                        r = store_claim(ctx->store, "mac", ret, port_id);
+                else if (r > 0)
+                        r = -EEXIST;
                 if (r == -EEXIST)
                         return api_neutron_error(resp, 409, "MacAddressInUse",
                                                  "Unable to complete operation for network. The "
@@ -210,9 +241,11 @@ static int assign_mac(struct api_ctx *ctx, const char *asked, const char *port_i
                 uint8_t rnd[6];
                 random_fill(rnd, sizeof(rnd));
                 mac_generate(ctx->ml2->base_mac, rnd, ret);
-                int r = store_claim(ctx->store, "mac", ret, port_id);
-                if (r != -EEXIST)
+                int r = store_is_claimed(ctx->store, "mac", ret);
+                if (r < 0)
                         return r;
+                if (r == 0)
+                        return store_claim(ctx->store, "mac", ret, port_id);
         }
         return api_neutron_error(resp, 503, "MacAddressGenerationFailure",
                                  "Unable to generate unique mac on network.");

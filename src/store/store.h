@@ -80,6 +80,9 @@ int store_obj_count(struct store *st, const char *kind, const struct store_query
  * -EEXIST when the value is taken. */
 int store_claim(struct store *st, const char *pool, const char *value, const char *owner);
 int store_release(struct store *st, const char *pool, const char *value);
+/* 1 when the value is claimed, 0 when free.  Checking before claiming keeps
+ * a transaction free of constraint errors (which abort it on PostgreSQL). */
+int store_is_claimed(struct store *st, const char *pool, const char *value);
 /* Release everything one owner holds (a port, a network). */
 int store_release_owner(struct store *st, const char *owner);
 /* Every value claimed in a pool, malloc'd strv via *ret, count returned. */

@@ -100,7 +100,7 @@ class Server:
                 urllib.request.urlopen(self.url + "/v3", timeout=2).read()
                 return self
             except OSError:
-                time.sleep(0.05)
+                time.sleep(0.005)
         raise RuntimeError("vfnet-server did not answer within 30 s")
 
     def stop(self, sig=signal.SIGTERM):

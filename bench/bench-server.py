@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Benchmark of vfnet-server, one command:
+    bench/bench-server.py [BUILD_DIR]      (default: build)
+Prints: start time, ports created per second with 1 and 8 clients (and the
+floor: the same inserts straight into SQLite), GET /v2.0/ports latency with
+1k, 5k and 10k ports, and the server's RSS."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "tests", "e2e"))
+from vfnet_server import Server  # noqa: E402
+
+
+def rss_kib(pid):
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:", "RssFile:")):
+                out[line.split(":")[0]] = int(line.split()[1])
+    return out
+
+
+def load(*args):
+    p = subprocess.run([LOAD] + [str(a) for a in args], capture_output=True, text=True)
+    if p.returncode:
+        sys.exit(f"http-load {args[0]} failed: {p.stdout}{p.stderr}")
+    return json.loads(p.stdout)
+
+
+def network(s, tok, name, vlan):
+    st, n, _ = s.request("POST", "/v2.0/networks", {"network": {
+        "name": name, "provider:network_type": "vlan", "provider:physical_network": "physnet1",
+        "provider:segmentation_id": vlan}}, token=tok)
+    nid = n["network"]["id"]
+    s.request("POST", "/v2.0/subnets", {"subnet": {"network_id": nid, "ip_version": 4,
+                                                   "cidr": f"10.{vlan % 250}.0.0/16"}}, token=tok)
+    return nid
+
+
+def main():
+    global LOAD
+    build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build")
+    LOAD = os.path.join(build, "bench", "http-load")
+    binary = os.path.join(build, "src", "cmd", "vfnet-server")
+    with Server(binary) as s:
+        s.bootstrap()
+        t0 = time.time()
+        s.start()
+        start_ms = (time.time() - t0) * 1000
+        tok = s.token()
+        print(f"start time (exec to first answer):   {start_ms:7.1f} ms")
+        r1 = load("create", s.url, tok, network(s, tok, "b1", 101), 2000, 1)
+        r8 = load("create", s.url, tok, network(s, tok, "b8", 108), 4000, 8)
+        with tempfile.TemporaryDirectory() as d:
+            fl = load("floor", os.path.join(d, "floor.sqlite"), 4000)
+        print(f"ports created/s, 1 client:           {r1['per_second']:7.0f}")
+        print(f"ports created/s, 8 clients:          {r8['per_second']:7.0f}")
+        print(f"floor: same inserts into SQLite/s:   {fl['per_second']:7.0f}")
+        # lists of 1k, 5k, 10k ports (admin, whole documents)
+        nl = network(s, tok, "list", 200)
+        have = 0
+        for target in (1000, 5000, 10000):
+            load("create", s.url, tok, nl, target - have, 8)
+            have = target
+            g = load("get", s.url, tok, f"/v2.0/ports?network_id={nl}", 20)
+            print(f"GET /v2.0/ports, {target:5d} ports:       {g['p50_ms']:7.2f} ms p50, "
+                  f"{g['p90_ms']:.2f} ms p90 ({g['bytes'] / 1e6:.1f} MB)")
+        g = load("get", s.url, tok, "/v2.0/ports?fields=id&fields=mac_address&limit=100", 50)
+        print(f"GET /v2.0/ports?fields=..&limit=100: {g['p50_ms']:7.2f} ms p50")
+        m = rss_kib(s.proc.pid)
+        print(f"server RSS now / peak:               {m['VmRSS'] / 1024:7.1f} / "
+              f"{m['VmHWM'] / 1024:.1f} MiB")
+        print(f"  of which heap etc. (RssAnon):      {m['RssAnon'] / 1024:7.1f} MiB; "
+              f"database pages mapped (RssFile): {m['RssFile'] / 1024:.1f} MiB")
+        s.stop()
+
+
+if __name__ == "__main__":
+    main()
