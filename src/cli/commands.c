@@ -23,6 +23,12 @@ const struct cli_command cli_commands[] = {
          "create COUNT VFs on a PF (0 removes them); --persist applies it at every boot"},
         {"vf", "restore", cli_vf_restore, "[--timeout S] [-f table|json]",
          "apply the persisted VF counts (run at boot by vfnet-sriov.service)"},
+        {"pci", "match", cli_pci_match, "--config NOVA.CONF [--config ...] --devices DEVICES.json [-f table|json]",
+         "which [pci] device_spec entry selects each device, and its pool"},
+        {"sched", "explain", cli_sched_explain,
+         "[--config NOVA.CONF ...] --hosts HOSTS.json --flavor FLAVOR.json [--port PORT.json ...] "
+         "[--image IMAGE.json] [--az AZ] [--tried HOST ...] [-f table|json]",
+         "one scheduling pass offline: the chosen host, or why no host fits"},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
