@@ -19,9 +19,15 @@ const char *check_verdict_to_string(enum check_verdict v)
         return v >= 0 && v < _VERDICT_MAX ? verdict_table[v] : NULL;
 }
 
+/* Whose IOMMU this is: the firmware's table says it best (an emulated
+ * Intel IOMMU can sit under an AMD CPU model); the CPU vendor otherwise. */
 static bool is_amd(const struct host_facts *f)
 {
-        return strcmp(f->cpu_vendor, "AuthenticAMD") == 0 || f->acpi_ivrs || f->klog.acpi_ivrs;
+        if (f->acpi_dmar || f->klog.acpi_dmar)
+                return false;
+        if (f->acpi_ivrs || f->klog.acpi_ivrs)
+                return true;
+        return strcmp(f->cpu_vendor, "AuthenticAMD") == 0;
 }
 
 /* Fill one result; the evidence is taken from sb, the remedy is formatted

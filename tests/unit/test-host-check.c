@@ -146,10 +146,17 @@ static void test_iommu_active(void **state)
                 const struct host_check *c = run(&f, &r, "iommu-active");
                 assert_non_null(strstr(c->remedy, "intel_iommu=on"));
                 host_report_done(&r);
+                /* An Intel IOMMU (DMAR) under an AMD CPU model, as QEMU makes it. */
                 strcpy(f.cpu_vendor, "AuthenticAMD");
+                c = run(&f, &r, "iommu-active");
+                assert_non_null(strstr(c->remedy, "intel_iommu=on"));
+                host_report_done(&r);
+                f.acpi_dmar = f.klog.acpi_dmar = false;
+                f.acpi_ivrs = true;
                 c = run(&f, &r, "iommu-active");
                 assert_non_null(strstr(c->remedy, "amd_iommu=off"));
                 host_report_done(&r);
+                f.acpi_ivrs = false;
                 f.acpi_dmar = f.klog.acpi_dmar = false;
                 c = run(&f, &r, "iommu-active");
                 assert_non_null(strstr(c->remedy, "firmware"));
