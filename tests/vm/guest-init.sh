@@ -51,7 +51,7 @@ tb_run_case() {
         dir=/tmp/case-$name
         mkdir -p "$dir"
         echo "@@VFNET-TB begin $name" >"$TB_RESULTS"
-        echo "=== $name"
+        echo "=== $name (uptime $(cut -d' ' -f1 /proc/uptime) s)"
         (
                 cd "$dir" || exit 1
                 export TB_CASE="$name"
@@ -73,6 +73,7 @@ while read -r name limit; do
         [ -n "$name" ] && tb_run_case "$name" "$limit"
 done </tb/cases.list
 
+echo "=== all cases done (uptime $(cut -d' ' -f1 /proc/uptime) s)"
 echo "@@VFNET-TB done" >"$TB_RESULTS"
 sync
 poweroff -f

@@ -118,10 +118,13 @@ cmd_build() {
         abi=$(kernel_abi)
         kver=$abi-amd64
         cache=$(cache_dir)
+        [ -f "$cache/stamp" ] && return 0
         mkdir -p "$cache"
+        # Held only while building: a concurrent build waits, then finds the stamp.
         exec 9>"$cache/.lock"
         flock 9
         if [ -f "$cache/stamp" ]; then
+                exec 9>&-
                 return 0
         fi
         start=$(date +%s)
@@ -155,6 +158,7 @@ cmd_build() {
         echo "$kver" >"$cache/kernel-release"
         rm -rf "$work"
         echo "built $(date -u +%FT%TZ) in $(($(date +%s) - start)) s" >"$cache/stamp"
+        exec 9>&-
         log "built in $(($(date +%s) - start)) s"
 }
 
