@@ -3,6 +3,7 @@
  * NoValidHost with exit 1, the matched whitelist entries, clear usage
  * errors. */
 #include "test-util.h"
+#include "sysfs-fixture.h"
 
 #include <jansson.h>
 
@@ -162,6 +163,58 @@ static void test_pci_match(void **state)
         unlink(path);
 }
 
+/* What `vfnet pci list -f json` prints on a host is what the scheduler
+ * pools: the ConnectX-5 fixture with its VFs on vfio-pci (no netdev), selected
+ * through the PF's devname. */
+static void test_pci_list_output_feeds_the_scheduler(void **state)
+{
+        char *root = fixture_make("cx5-vfio"), *list = NULL;
+        char devs[] = "/tmp/vfnet-test-listXXXXXX", conf[] = "/tmp/vfnet-test-novaXXXXXX",
+             hosts[] = "/tmp/vfnet-test-hostsXXXXXX";
+        const char *text = "[pci]\ndevice_spec = {\"devname\": \"ens1f0np0\", \"physical_network\": \"physnet1\"}\n";
+        int fd;
+
+        assert_int_equal(fixture_run(root, &list, "pci", "list", "-f", "json", NULL), 0);
+        json_t *devices = json_loads(list, 0, NULL);
+        assert_non_null(devices);
+        free(list);
+        fd = mkstemp(devs);
+        assert_true(fd >= 0);
+        close(fd);
+        write_json(devs, json_incref(devices));
+        fd = mkstemp(conf);
+        assert_true(fd >= 0);
+        assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+        close(fd);
+
+        assert_int_equal(RUN("pci", "match", "--config", conf, "--devices", devs, "-f", "json"), 0);
+        json_t *rows = json_loads(out, 0, NULL), *row;
+        size_t i, pooled = 0;
+        json_array_foreach(rows, i, row) {
+                if (json_is_null(json_object_get(row, "pool")))
+                        continue;
+                assert_string_equal(json_string_value(json_object_get(row, "pool")), "0000:3b:00.0");
+                pooled++;
+        }
+        assert_int_equal(pooled, 5); /* the PF and its 4 VFs */
+        json_decref(rows);
+
+        fd = mkstemp(hosts);
+        assert_true(fd >= 0);
+        close(fd);
+        write_json(hosts, json_pack("[{s:s, s:i, s:i, s:i, s:o}]", "hostname", "cx", "vcpus", 4, "memory_mb", 4096,
+                                    "disk_gb", 10, "pci_devices", devices));
+        assert_int_equal(RUN("sched", "explain", "--config", conf, "--hosts", hosts, "--flavor", F(2, "flavor-tiny.json"),
+                             "--port", F(3, "port-direct.json")),
+                         0);
+        assert_non_null(strstr(out, "host: cx\n"));
+        assert_non_null(strstr(out, "pci claim: 0000:3b:00.2\n"));
+        unlink(devs);
+        unlink(conf);
+        unlink(hosts);
+        fixture_remove(root);
+}
+
 static int teardown(void **state)
 {
         free(out);
@@ -176,6 +229,7 @@ int main(void)
                 cmocka_unit_test_teardown(test_explain_no_valid_host, teardown),
                 cmocka_unit_test_teardown(test_explain_errors, teardown),
                 cmocka_unit_test_teardown(test_pci_match, teardown),
+                cmocka_unit_test_teardown(test_pci_list_output_feeds_the_scheduler, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
