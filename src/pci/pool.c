@@ -267,19 +267,37 @@ fail:
 
 int pci_pools_claim(struct pci_pools *pools, const struct pci_address *addrs, size_t n, bool claim)
 {
-        for (size_t i = 0; i < n; i++) {
-                struct pci_pool_dev *d = find_dev(pools, &addrs[i]);
-                char buf[PCI_ADDRESS_STRLEN];
-                if (!d)
+        char buf[PCI_ADDRESS_STRLEN];
+        size_t done = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < n; i++)
+                if (!find_dev(pools, &addrs[i]))
                         return err_set(-ENOENT, "PCI device %s is in no pool of this host",
                                        pci_address_format(&addrs[i], buf));
-                if (claim && (d->claimed || d->blocked))
-                        return err_set(-EBUSY, "PCI device %s is not free", pci_address_format(&addrs[i], buf));
+        if (!claim) {
+                for (size_t i = 0; i < n; i++)
+                        find_dev(pools, &addrs[i])->claimed = false;
+                recount(pools);
+                return 0;
         }
-        for (size_t i = 0; i < n; i++)
-                find_dev(pools, &addrs[i])->claimed = claim;
-        recount(pools);
-        return 0;
+        /* One at a time, so a PF and its VF (or one address twice) in the
+         * same call are refused too; all or nothing. */
+        for (; done < n; done++) {
+                struct pci_pool_dev *d = find_dev(pools, &addrs[done]);
+                if (d->claimed || d->blocked) {
+                        r = err_set(-EBUSY, "PCI device %s is not free", pci_address_format(&addrs[done], buf));
+                        break;
+                }
+                d->claimed = true;
+                recount(pools);
+        }
+        if (r < 0) {
+                for (size_t i = 0; i < done; i++)
+                        find_dev(pools, &addrs[i])->claimed = false;
+                recount(pools);
+        }
+        return r;
 }
 
 const char *pci_pool_value(const struct pci_pool *pool, const char *key, char buf[16])

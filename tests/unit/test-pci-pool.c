@@ -143,6 +143,19 @@ static void test_claims_block_parent_and_children(void **state)
         assert_int_equal(pools.v[1].count, 0); /* a PF in use blocks its VFs */
         assert_int_equal(pci_pools_claim(&pools, claimed, 1, true), -EBUSY);
         assert_string_equal(err_msg(-EBUSY), "PCI device 0000:0b:10.3 is not free");
+        /* All or nothing: a free VF with a taken one, a PF with its own VF, one address twice. */
+        assert_int_equal(pci_pools_claim(&pools, &pf, 1, false), 0);
+        struct pci_address mixed[] = {A("0000:0b:10.5"), A("0000:0b:00.1"), A("0000:0b:10.7")};
+        assert_int_equal(pci_pools_claim(&pools, mixed, 2, true), -EBUSY);
+        assert_string_equal(err_msg(-EBUSY), "PCI device 0000:0b:00.1 is not free");
+        assert_int_equal(pools.v[1].count, 7);
+        assert_int_equal(pools.v[0].count, 1);
+        struct pci_address twice[] = {A("0000:0b:10.5"), A("0000:0b:10.5")};
+        assert_int_equal(pci_pools_claim(&pools, twice, 2, true), -EBUSY);
+        assert_int_equal(pools.v[1].count, 7);
+        assert_int_equal(pci_pools_claim(&pools, &mixed[2], 1, true), 0);
+        assert_int_equal(pools.v[1].count, 6);
+        assert_int_equal(pools.free_total, 6);
         struct pci_address other = A("0000:0b:10.0");
         assert_int_equal(pci_pools_claim(&pools, &other, 1, true), -ENOENT);
         assert_string_equal(err_msg(-ENOENT), "PCI device 0000:0b:10.0 is in no pool of this host");

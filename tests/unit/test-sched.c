@@ -157,6 +157,27 @@ static void test_config_options_and_errors(void **state)
         ini_free(ini);
 }
 
+static void test_server_group_filters_pass_with_warning(void **state)
+{
+        struct sched_config *c = config("[filter_scheduler]\nenabled_filters = ServerGroupAffinityFilter, "
+                                        "ServerGroupAntiAffinityFilter\n");
+        struct host_list l = {0};
+        struct sched_request r = {0};
+        struct sched_result res = {0};
+
+        assert_non_null(strstr(c->warnings[0], "ServerGroupAffinityFilter has nothing to check in vfnet"));
+        assert_non_null(strstr(c->warnings[1], "ServerGroupAntiAffinityFilter"));
+        assert_null(c->warnings[2]);
+        load_hosts(c, json_pack("[o]", host("a", NULL)), &l);
+        request(c, NULL, NULL, NULL, NULL, &r);
+        run(c, &l, &r, &res);
+        assert_int_equal(res.host, 0);
+        sched_result_done(&res);
+        sched_request_done(&r);
+        host_list_done(&l);
+        sched_config_free(c);
+}
+
 static void test_seed_boot_until_no_vf_left(void **state)
 {
         struct sched_config *c = seed_config();
@@ -711,6 +732,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_seed_config_loads_verbatim),
                 cmocka_unit_test(test_config_options_and_errors),
+                cmocka_unit_test(test_server_group_filters_pass_with_warning),
                 cmocka_unit_test(test_seed_boot_until_no_vf_left),
                 cmocka_unit_test(test_retry_az_compute_filters),
                 cmocka_unit_test(test_ram_core_disk_filters),
