@@ -101,6 +101,13 @@ int sched_config_set_filters(struct sched_config *c, char *const *names, const c
                         add_warning(c, "%s%s%s has nothing to check in vfnet (no server groups) and passes every host",
                                     origin ? origin : "", origin ? ": " : "", f[i]->name);
         }
+        bool has_pci = false;
+        for (size_t i = 0; i < n; i++)
+                has_pci = has_pci || streq(f[i]->name, "PciPassthroughFilter");
+        if (!has_pci)
+                add_warning(c, "%s%sPciPassthroughFilter is not enabled: vfnet applies it anyway to boots that "
+                               "ask for PCI devices",
+                            origin ? origin : "", origin ? ": " : "");
         free(c->filters);
         c->filters = f;
         c->n_filters = n;
@@ -502,14 +509,30 @@ int sched_pass(const struct sched_config *c, struct host_state *const *hosts, si
         _cleanup_free_ size_t *passed = NULL;
         _cleanup_free_ double *w_ram = NULL, *w_cpu = NULL, *w_pci = NULL, *best_w = NULL;
         _cleanup_free_ size_t *best = NULL;
+        _cleanup_free_ const struct sched_filter **filters = NULL;
+        size_t n_filters = 0;
         unsigned scratch[64];
         struct filter_ctx ctx = {.config = c, .req = req, .scratch = scratch, .scratch_n = ARRAY_SIZE(scratch)};
         size_t n_passed = 0;
         int r = -ENOMEM;
 
+        /* PCI requests are always checked: without PciPassthroughFilter in
+         * the list the chosen host could have no device to claim. */
+        const struct sched_filter *pci_filter = sched_filter_find("PciPassthroughFilter");
+        filters = calloc(c->n_filters + 2, sizeof(*filters));
+        if (!filters)
+                goto fail;
+        for (size_t f = 0; f < c->n_filters; f++) {
+                filters[n_filters++] = c->filters[f];
+                if (c->filters[f] == pci_filter)
+                        pci_filter = NULL;
+        }
+        if (req->pci.n > 0 && pci_filter)
+                filters[n_filters++] = pci_filter;
+
         if (sched_image_wants(&ctx) < 0)
                 goto fail;
-        tallies = calloc(c->n_filters + 1, sizeof(*tallies));
+        tallies = calloc(n_filters + 1, sizeof(*tallies));
         passed = malloc((n_hosts + 1) * sizeof(size_t));
         w_ram = malloc((n_hosts + 1) * sizeof(double));
         w_cpu = malloc((n_hosts + 1) * sizeof(double));
@@ -527,10 +550,10 @@ int sched_pass(const struct sched_config *c, struct host_state *const *hosts, si
                 if (i + PREFETCH_AHEAD < n_hosts)
                         for (size_t line = 0; line < sizeof(struct host_state) && line < 6 * 64; line += 64)
                                 __builtin_prefetch((const char *)hosts[i + PREFETCH_AHEAD] + line);
-                for (size_t f = 0; f < c->n_filters; f++) {
+                for (size_t f = 0; f < n_filters; f++) {
                         struct verdict v = {0};
                         tallies[f].in++;
-                        if (!c->filters[f]->passes(&ctx, h, &v)) {
+                        if (!filters[f]->passes(&ctx, h, &v)) {
                                 tally(&tallies[f], &v);
                                 ok = false;
                                 break;
@@ -547,12 +570,12 @@ int sched_pass(const struct sched_config *c, struct host_state *const *hosts, si
                 passed[n_passed++] = i;
         }
 
-        res.filters = calloc(c->n_filters + 1, sizeof(*res.filters));
+        res.filters = calloc(n_filters + 1, sizeof(*res.filters));
         if (!res.filters)
                 goto fail;
-        res.n_filters = c->n_filters;
-        for (size_t f = 0; f < c->n_filters; f++)
-                res.filters[f] = (struct sched_filter_report){.filter = c->filters[f]->name,
+        res.n_filters = n_filters;
+        for (size_t f = 0; f < n_filters; f++)
+                res.filters[f] = (struct sched_filter_report){.filter = filters[f]->name,
                                                               .hosts_in = tallies[f].in,
                                                               .hosts_removed = tallies[f].removed};
 
@@ -561,8 +584,8 @@ int sched_pass(const struct sched_config *c, struct host_state *const *hosts, si
                 strbuf_append(&sb, "No valid host was found. There are not enough hosts available.");
                 if (n_hosts == 0)
                         strbuf_append(&sb, " No compute host has reported.");
-                for (size_t f = 0; f < c->n_filters; f++) {
-                        r = explain_filter(&ctx, c->filters[f], &tallies[f], &res.filters[f].reasons);
+                for (size_t f = 0; f < n_filters; f++) {
+                        r = explain_filter(&ctx, filters[f], &tallies[f], &res.filters[f].reasons);
                         if (r < 0)
                                 goto fail;
                         for (char **s = res.filters[f].reasons; *s; s++)

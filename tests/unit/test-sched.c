@@ -167,11 +167,41 @@ static void test_server_group_filters_pass_with_warning(void **state)
 
         assert_non_null(strstr(c->warnings[0], "ServerGroupAffinityFilter has nothing to check in vfnet"));
         assert_non_null(strstr(c->warnings[1], "ServerGroupAntiAffinityFilter"));
-        assert_null(c->warnings[2]);
+        assert_non_null(strstr(c->warnings[2], "PciPassthroughFilter is not enabled"));
+        assert_null(c->warnings[3]);
         load_hosts(c, json_pack("[o]", host("a", NULL)), &l);
         request(c, NULL, NULL, NULL, NULL, &r);
         run(c, &l, &r, &res);
         assert_int_equal(res.host, 0);
+        sched_result_done(&res);
+        sched_request_done(&r);
+        host_list_done(&l);
+        sched_config_free(c);
+}
+
+static void test_pci_filter_applies_when_not_configured(void **state)
+{
+        struct sched_config *c = config("[filter_scheduler]\nenabled_filters = ComputeFilter\n"
+                                        "ram_weight_multiplier = 0\ncpu_weight_multiplier = 0\n"
+                                        "[pci]\ndevice_spec = {\"devname\": \"enp5s0f1\", \"physical_network\": "
+                                        "\"physnet1\"}\n");
+        struct host_list l = {0};
+        struct sched_request r = {0};
+        struct sched_result res = {0};
+
+        assert_non_null(strstr(c->warnings[0], "nova.conf:2: PciPassthroughFilter is not enabled"));
+        load_hosts(c, fixture("hosts.json"), &l);
+        request(c, NULL, NULL, direct_port("physnet1"), NULL, &r);
+        run(c, &l, &r, &res);
+        assert_int_equal(res.host, 0);
+        assert_int_equal(res.n_filters, 2);
+        assert_string_equal(res.filters[1].filter, "PciPassthroughFilter");
+        sched_result_done(&res);
+        sched_request_done(&r);
+        /* Without PCI requests it stays out of the pass. */
+        request(c, NULL, NULL, NULL, NULL, &r);
+        run(c, &l, &r, &res);
+        assert_int_equal(res.n_filters, 1);
         sched_result_done(&res);
         sched_request_done(&r);
         host_list_done(&l);
@@ -733,6 +763,7 @@ int main(void)
                 cmocka_unit_test(test_seed_config_loads_verbatim),
                 cmocka_unit_test(test_config_options_and_errors),
                 cmocka_unit_test(test_server_group_filters_pass_with_warning),
+                cmocka_unit_test(test_pci_filter_applies_when_not_configured),
                 cmocka_unit_test(test_seed_boot_until_no_vf_left),
                 cmocka_unit_test(test_retry_az_compute_filters),
                 cmocka_unit_test(test_ram_core_disk_filters),
