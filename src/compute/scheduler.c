@@ -290,8 +290,16 @@ int sched_request_build(const struct sched_config *c, const json_t *flavor, cons
                 r.numa_nodes = (unsigned)n;
         }
 
-        /* Port requests first (nova puts them after the flavor's; the order
-         * only decides which devices are listed first). */
+        /* The flavor's alias requests, then one per SR-IOV port, in nova's
+         * order: consumption follows it. */
+        const char *alias = json_string_value(json_object_get(r.extra_specs, "pci_passthrough:alias"));
+        if (alias) {
+                k = pci_requests_from_alias_spec(c->aliases, alias, policy, &r.pci);
+                if (k < 0) {
+                        sched_request_done(&r);
+                        return k;
+                }
+        }
         if (ports && !json_is_array(ports)) {
                 sched_request_done(&r);
                 return err_set(-EINVAL, "ports must be a list of Neutron port objects");
@@ -322,14 +330,6 @@ int sched_request_build(const struct sched_config *c, const json_t *flavor, cons
                                 port.trusted = 0;
                 }
                 k = pci_request_from_port(&port, policy, &r.pci);
-                if (k < 0) {
-                        sched_request_done(&r);
-                        return k;
-                }
-        }
-        const char *alias = json_string_value(json_object_get(r.extra_specs, "pci_passthrough:alias"));
-        if (alias) {
-                k = pci_requests_from_alias_spec(c->aliases, alias, policy, &r.pci);
                 if (k < 0) {
                         sched_request_done(&r);
                         return k;

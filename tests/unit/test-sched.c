@@ -488,6 +488,24 @@ static void test_pci_filter_alias_and_numa(void **state)
         sched_result_done(&res);
         sched_request_done(&r);
 
+        /* Alias and port together: nova's order, the flavor's requests first, from one copy of the pools. */
+        port = json_pack("[{s:s, s:s, s:s}]", "id", "p4", "binding:vnic_type", "direct", "provider:physical_network",
+                         "physnet2");
+        request(c,
+                json_pack("{s:i, s:i, s:i, s:{s:s}}", "vcpus", 1, "ram", 512, "disk", 1, "extra_specs",
+                          "pci_passthrough:alias", "cx5vf:1"),
+                NULL, port, NULL, &r);
+        assert_int_equal(r.pci.n, 2);
+        assert_string_equal(r.pci.v[0].alias_name, "cx5vf");
+        assert_string_equal(r.pci.v[1].port_id, "p4");
+        run(c, &l, &r, &res);
+        assert_int_equal(res.host, 1);
+        assert_int_equal(res.n_claim, 2);
+        assert_string_equal(pci_address_format(&res.claim[0], buf), "0000:3b:00.2");
+        assert_string_equal(pci_address_format(&res.claim[1], buf), "0000:3b:00.3");
+        sched_result_done(&res);
+        sched_request_done(&r);
+
         /* An unknown alias is the request's error. */
         json_t *flavor = json_pack("{s:i, s:i, s:i, s:{s:s}}", "vcpus", 1, "ram", 512, "disk", 1, "extra_specs",
                                    "pci_passthrough:alias", "gpu:1");
