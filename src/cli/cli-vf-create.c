@@ -132,8 +132,8 @@ int cli_vf_create(struct cli_ctx *ctx, int argc, char **argv)
         if (r < 0)
                 goto out;
         if (ctx->format == OUTPUT_JSON) {
-                obj = json_pack("{s:s, s:i, s:i, s:O, s:O}", "pf", pf, "previous_numvfs", res.previous, "numvfs",
-                                res.numvfs, "persisted", path ? json_string(path) : json_null(), "vfs", rows);
+                obj = json_pack("{s:s, s:i, s:i, s:o, s:O}", "pf", pf, "previous_numvfs", res.previous, "numvfs",
+                                res.numvfs, "persisted", path ? json_string(path + strlen(ctx->root)) : json_null(), "vfs", rows);
                 r = obj ? output_print_json(ctx->out, obj) : -ENOMEM;
                 goto out;
         }

@@ -396,7 +396,13 @@ static void test_persist_and_restore(void **state)
 
         /* Idempotent: the same again writes nothing to the kernel, same file. */
         n_writes = 0;
-        assert_int_equal(fixture_run(root, &out, "vf", "create", "ens1f1np1", "2", "--persist", NULL), 0);
+        assert_int_equal(fixture_run(root, &out, "vf", "create", "ens1f1np1", "2", "--persist", "-f", "json", NULL), 0);
+        {
+                _cleanup_json_ json_t *j = fixture_json(out);
+                assert_string_equal(json_string_value(json_object_get(j, "persisted")),
+                                    "/etc/vfnet/sriov-numvfs.d/0000:3b:00.1.conf");
+                assert_int_equal(json_integer_value(json_object_get(j, "previous_numvfs")), 2);
+        }
         free(out);
         ASSERT_WRITES(NULL);
         {

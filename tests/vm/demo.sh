@@ -11,8 +11,8 @@ tb_demo() {
 # Kernel messages (the NVMe VFs fail to probe: "Device not ready") would
 # interleave with the output.
 dmesg -n 1
-tb_pci_vfs "$TB_NVME_PF" 2
 
+tb_demo vfnet vf create "$TB_NVME_PF" 2 --persist
 tb_demo vfnet pci list
 tb_demo vfnet host check
 
