@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "base/error.h"
+#include "base/fileio.h"
 #include "cli/cli.h"
 
 static char *out;
@@ -158,6 +159,27 @@ static void test_pci_match(void **state)
         }
         assert_int_equal(seen, 2);
         json_decref(rows);
+
+        /* The seed's second line (8086:10ac) selects nothing on this host: said on stderr. */
+        char errpath[] = "/tmp/vfnet-test-stderrXXXXXX";
+        int errfd = mkstemp(errpath), saved = dup(STDERR_FILENO);
+        _cleanup_free_ char *errtext = NULL;
+        assert_true(errfd >= 0 && saved >= 0);
+        fflush(stderr);
+        assert_true(dup2(errfd, STDERR_FILENO) >= 0);
+        assert_int_equal(RUN("pci", "match", "--config", F(0, "nova.conf"), "--devices", path), 0);
+        fflush(stderr);
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+        close(errfd);
+        assert_int_equal(read_full_file(errpath, 1 << 20, &errtext, NULL), 0);
+        assert_non_null(strstr(errtext, "nova.conf:6: device_spec "
+                                        "{\"vendor_id\":\"8086\",\"product_id\":\"10ac\",\"physical_network\":"
+                                        "\"physnet1\"} matches no device of"));
+        assert_null(strstr(errtext, "nova.conf:5: device_spec"));
+        assert_null(strstr(errtext, "RetryFilter")); /* filters do not matter here */
+        unlink(errpath);
+
         assert_int_equal(RUN("pci", "match", "--devices", path), 2);
         assert_non_null(strstr(err_msg(-EINVAL), "--config and --devices are required"));
         unlink(path);
