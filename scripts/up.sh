@@ -2,10 +2,13 @@
 # Brings up vfnet's main job on this machine: installs what is missing,
 # builds, then boots the kernel testbed (a Debian kernel in QEMU with an
 # emulated IOMMU, an NVMe SR-IOV PF and netdevsim SR-IOV NICs) and shows
-# what vfnet sees there: `vfnet pci list` and `vfnet host check`.
+# what vfnet sees there: `vfnet pci list` and `vfnet host check`.  Before
+# that it starts vfnet-server (scripts/server-up.sh) and runs the seed's port
+# workflow against it with the `openstack` CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/deps.sh
 scripts/build.sh normal
+scripts/server-up.sh
 exec tests/vm/testbed.sh demo

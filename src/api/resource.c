@@ -155,14 +155,16 @@ int resource_parse_body(const struct resource_def *def, json_t *body, bool is_cr
         _cleanup_strbuf_ struct strbuf unknown = STRBUF_INIT;
         const char *key;
         json_t *val;
+        size_t n_unknown = 0;
         json_object_foreach(inner, key, val) {
                 if (!resource_attr(def, key)) {
-                        if (unknown.len)
+                        /* Counted, not judged by length: "" is a key too. */
+                        if (n_unknown++)
                                 strbuf_append(&unknown, ", ");
                         strbuf_append(&unknown, key);
                 }
         }
-        if (unknown.len)
+        if (n_unknown)
                 return fail(err, 400, "HTTPBadRequest", "Unrecognized attribute(s) '%s'",
                             strbuf_str(&unknown));
 

@@ -3,6 +3,7 @@
 in the body format the clients parse, and nothing left behind.
 Usage: test-server-errors.py PATH/TO/vfnet-server"""
 import sys
+import time
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
 from vfnet_server import Server, Tap  # noqa: E402
@@ -32,7 +33,7 @@ def count(s, tok, what):
 
 def main():
     t = Tap()
-    with Server(sys.argv[1], extra_conf="max_request_body_size = 4096") as s:
+    with Server(sys.argv[1], extra_conf="max_request_body_size = 4096\nagent_down_time = 1") as s:
         s.bootstrap()
         s.start()
         tok = s.token()
@@ -66,6 +67,12 @@ def main():
             "network_id": "11111111-2222-3333-4444-555555555555"}}, token=tok), 404,
             "NetworkNotFound", "Network 11111111-2222-3333-4444-555555555555 could not be found.",
             "port on a missing network: 404")
+
+        neutron(t, R("POST", "/v2.0/networks", {"network": {"": True}}, token=tok), 400,
+                "HTTPBadRequest", "Unrecognized attribute(s) ''", "an empty attribute name: 400")
+        neutron(t, R("POST", "/v2.0/networks", raw=b'{"network": {"name": "a", "name": "b"}}',
+                     token=tok), 400, "HTTPBadRequest", "duplicate object key",
+                "a duplicate key: 400")
 
         # provider network errors (Neutron's InvalidInput texts, 409 VlanIdInUse)
         P = lambda **kw: R("POST", "/v2.0/networks", {"network": kw}, token=tok)  # noqa: E731
@@ -151,6 +158,37 @@ def main():
         st, fl, _ = R("GET", "/v2.0/networks?provider:network_type=flat", token=tok)
         t.ok(st == 200 and [n["id"] for n in fl["networks"]] == [flat["network"]["id"]],
              "provider attribute filter", fl)
+
+        # agents: dead after agent_down_time; binding skips a dead agent
+        rep = {"agent": {"binary": "neutron-sriov-nic-agent", "host": "c1",
+                         "agent_type": "NIC Switch agent",
+                         "configurations": {"device_mappings": {"physnet1": ["eth1"]}}}}
+        st, a, _ = R("POST", "/v2.0/vfnet/agent-report", rep, token=tok)
+        t.ok(st == 201 and a["agent"]["alive"] is True, "a reported agent is alive", a)
+        st, a2, _ = R("POST", "/v2.0/vfnet/agent-report", rep, token=tok)
+        t.ok(st == 200 and a2["agent"]["id"] == a["agent"]["id"],
+             "a second report updates the same agent", a2)
+        time.sleep(2.2)
+        st, a3, _ = R("GET", f"/v2.0/agents/{a['agent']['id']}", token=tok)
+        t.ok(a3["agent"]["alive"] is False, "no heartbeat for agent_down_time: dead", a3)
+        st, bp, _ = R("POST", "/v2.0/ports", {"port": {"network_id": nid, "fixed_ips": [],
+                      "binding:vnic_type": "direct", "binding:host_id": "c1"}}, token=tok)
+        t.ok(st == 201 and bp["port"]["binding:vif_type"] == "binding_failed",
+             "binding with a dead agent fails", bp)
+        R("POST", "/v2.0/vfnet/agent-report", rep, token=tok)
+        st, bp2, _ = R("PUT", f"/v2.0/ports/{bp['port']['id']}", {"port": {
+            "binding:host_id": "c1"}}, token=tok)
+        t.ok(bp2["port"]["binding:vif_type"] == "hw_veb"
+             and bp2["port"]["binding:vif_details"]["vlan"] == "100",
+             "alive again: the port binds, vlan \"100\"", bp2)
+        st, dp, _ = R("POST", "/v2.0/ports", {"port": {"network_id": nid, "fixed_ips": [],
+                      "binding:vnic_type": "direct-physical", "binding:host_id": "nohost"}},
+                      token=tok)
+        t.ok(dp["port"]["binding:vif_type"] == "hostdev_physical"
+             and dp["port"]["status"] == "ACTIVE",
+             "direct-physical binds without an agent, ACTIVE", dp)
+        neutron(t, R("POST", "/v2.0/vfnet/agent-report", {"agent": {"host": "x"}}, token=tok),
+                400, "HTTPBadRequest", "An agent report needs", "a malformed agent report: 400")
 
         # auth
         keystone(t, R("GET", "/v2.0/networks"), 401, "requires authentication", "no token: 401")

@@ -164,6 +164,24 @@ def main():
         rc, _, err = s.osc("project", "create", "p3", user="u2", password="pw2", project="p2")
         t.ok(rc != 0 and "403" in err, "a member cannot create projects", err)
 
+        # Security groups and agents through the client
+        rc, rule, err = s.osc("security", "group", "rule", "create", "--protocol", "tcp",
+                              "--dst-port", "22", "default")
+        t.ok(rc == 0 and rule["port_range_min"] == 22 and rule["direction"] == "ingress",
+             "security group rule create on the default group", rule or err)
+        rc, sg, err = s.osc("security", "group", "create", "web-sg")
+        rc2, _, err2 = s.osc("security", "group", "delete", "web-sg", as_json=False)
+        t.ok(rc == 0 and rc2 == 0, "security group create and delete", err + err2)
+        agent_id = agents[0]["ID"]
+        rc, _, err = s.osc("network", "agent", "set", "--disable", agent_id, as_json=False)
+        rc2, shown, err2 = s.osc("network", "agent", "show", agent_id)
+        t.ok(rc == 0 and rc2 == 0 and shown["admin_state_up"] is False
+             and shown["configuration"]["device_mappings"] == {"physnet1": ["enp4s0f1"]},
+             "network agent set --disable; show has the device_mappings", shown or err + err2)
+        rc, _, err = s.osc("network", "agent", "delete", agent_id, as_json=False)
+        rc2, agents2, err2 = s.osc("network", "agent", "list")
+        t.ok(rc == 0 and agents2 == [], "network agent delete", err + err2)
+
         rc, ports, err = s.osc("port", "list")
         t.ok(rc == 0 and len(ports) == 1 and set(ports[0]) == {
             "ID", "Name", "MAC Address", "Fixed IP Addresses", "Status"},

@@ -14,6 +14,20 @@ import time
 import urllib.error
 import urllib.request
 
+# A test killed by its runner's timeout (SIGTERM) still unwinds, so every
+# `with Server(...)` stops its process; atexit catches the rest.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+_running = []
+
+
+def _kill_leftovers():
+    for p in _running:
+        if p.poll() is None:
+            p.kill()
+
+
+__import__("atexit").register(_kill_leftovers)
+
 ML2_CONF = """[ml2]
 tenant_network_types = vlan
 type_drivers = vlan, flat
@@ -91,6 +105,7 @@ class Server:
     def start(self):
         self.logf = open(self.log, "a")
         self.proc = subprocess.Popen(self.args(), stdout=self.logf, stderr=subprocess.STDOUT)
+        _running.append(self.proc)
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
