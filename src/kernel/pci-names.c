@@ -13,7 +13,7 @@ struct pci_names {
 
 /* libpci reports a missing database through this hook; the names then fall
  * back to numbers, which is what lspci shows too. */
-static void quiet_warning(char *msg, ...)
+_printf_(1, 2) static void quiet_warning(char *msg, ...)
 {
         char buf[256];
         va_list ap;
@@ -26,7 +26,7 @@ static void quiet_warning(char *msg, ...)
 
 /* libpci calls error() only when it cannot go on (out of memory) and
  * expects it not to return. */
-_noreturn_ static void fatal_error(char *msg, ...)
+_noreturn_ _printf_(1, 2) static void fatal_error(char *msg, ...)
 {
         va_list ap;
 

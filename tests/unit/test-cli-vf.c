@@ -93,7 +93,7 @@ static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *
 static void test_resolve_pf_names(void **state)
 {
         char root[] = "/tmp/vfnet-test-resolve-XXXXXX";
-        _cleanup_free_ char *dev = NULL, *net = NULL, *two = NULL, *nonet = NULL, *cls = NULL, *lnk = NULL;
+        _cleanup_free_ char *dev = NULL, *two = NULL, *nonet = NULL, *cls = NULL, *lnk = NULL;
         char *name = NULL;
 
         assert_non_null(mkdtemp(root));
