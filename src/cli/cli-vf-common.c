@@ -210,12 +210,23 @@ int cli_vf_validate(const struct cli_pf *pf, const struct vf_config *wants, size
         return 0;
 }
 
-static int add_row(json_t *rows, const char *pf, uint32_t vf, enum vf_field f, const char *old,
+static int add_row(json_t *rows, json_t *pf, uint32_t vf, enum vf_field f, const char *old,
                    const char *new, const char *result)
 {
-        json_t *row = json_pack("{s:s, s:i, s:s, s:s, s:s, s:s}", "pf", pf, "vf", (json_int_t)vf, "field",
-                                vf_field_to_string(f), "old", old, "new", new, "result", result);
-        if (!row || json_array_append_new(rows, row) < 0)
+        /* Built by hand, not json_pack(): an apply of hundreds of VFs makes
+         * thousands of rows. */
+        json_t *row = json_object();
+        int r = 0;
+
+        if (!row)
+                return -ENOMEM;
+        r |= json_object_set_nocheck(row, "pf", pf);
+        r |= json_object_set_new_nocheck(row, "vf", json_integer(vf));
+        r |= json_object_set_new_nocheck(row, "field", json_string_nocheck(vf_field_to_string(f)));
+        r |= json_object_set_new_nocheck(row, "old", json_string(old));
+        r |= json_object_set_new_nocheck(row, "new", json_string(new));
+        r |= json_object_set_new_nocheck(row, "result", json_string(result));
+        if (r < 0 || json_array_append_new(rows, row) < 0)
                 return -ENOMEM;
         return 0;
 }
@@ -232,6 +243,7 @@ static const struct vf_failure *find_failure(const struct vf_failure *v, size_t 
 int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_config *wants, size_t n,
                   bool save_original, json_t *rows, struct strbuf *failed_text, size_t *n_failed)
 {
+        _cleanup_json_ json_t *pf_name = json_string(pf->ifname);
         _cleanup_free_ struct vf_config *sends = calloc(n + 1, sizeof(*sends));
         _cleanup_free_ uint32_t *changed = calloc(n + 1, sizeof(*changed));
         _cleanup_free_ struct vf_failure *failures = NULL;
@@ -239,16 +251,15 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
         size_t n_failures = 0, n_changing = 0;
         int r;
 
-        if (!sends || !changed)
+        if (!sends || !changed || !pf_name)
                 return -ENOMEM;
-        r = cli_vf_validate(pf, wants, n);
-        if (r < 0)
-                return r;
         for (size_t i = 0; i < n; i++) {
                 const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
-                r = vf_plan(cur, &wants[i], &sends[i], &changed[i]);
+                r = vf_config_validate(&wants[i], pf->link->num_vf);
+                if (r >= 0)
+                        r = vf_plan(cur, &wants[i], &sends[i], &changed[i]);
                 if (r < 0)
-                        return r;
+                        return err_prefix(r, "%s", pf->arg);
                 if (sends[i].fields)
                         n_changing++;
         }
@@ -293,7 +304,7 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
                                         return -ENOMEM;
                         } else
                                 snprintf(result, sizeof(result), "changed");
-                        r = add_row(rows, pf->ifname, wants[i].vf, f,
+                        r = add_row(rows, pf_name, wants[i].vf, f,
                                     vf_config_field_text(cur, f, old, sizeof(old)),
                                     vf_config_field_text(&wants[i], f, new, sizeof(new)), result);
                         if (r < 0)

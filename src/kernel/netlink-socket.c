@@ -95,6 +95,23 @@ static int recv_sized(struct nl_sock *s, size_t *ret_len)
         return 0;
 }
 
+/* Read one datagram that must fit the buffer (ACKs: small with
+ * NETLINK_CAP_ACK); one syscall instead of a peek and a read. */
+static int recv_small(struct nl_sock *s, size_t *ret_len)
+{
+        ssize_t n;
+
+        do
+                n = recv(mnl_socket_get_fd(s->mnl), s->buf, s->buf_size, MSG_TRUNC);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return err_set(negative_errno(), "netlink receive failed: %s", strerror(errno));
+        if ((size_t)n > s->buf_size)
+                return err_set(-EMSGSIZE, "netlink: an answer of %zd bytes where an ACK was expected", n);
+        *ret_len = (size_t)n;
+        return 0;
+}
+
 int nl_sock_recv(struct nl_sock *s, int timeout_ms, const void **ret_buf, size_t *ret_len)
 {
         struct pollfd p = {.fd = mnl_socket_get_fd(s->mnl), .events = POLLIN};
@@ -240,10 +257,10 @@ int nl_sock_call_many(struct nl_sock *s, struct nlmsghdr *const *reqs, size_t n,
                 }
                 {
                         const struct nlmsghdr *nlh;
-                        size_t len;
+                        size_t len = 0;
                         int rem;
 
-                        r = recv_sized(s, &len);
+                        r = recv_small(s, &len);
                         if (r < 0)
                                 return r;
                         rem = (int)len;

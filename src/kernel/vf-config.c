@@ -76,6 +76,10 @@ uint16_t vf_vlan_proto_to_ethertype(enum vf_vlan_proto p)
 enum vf_vlan_proto vf_vlan_proto_from_ethertype(uint16_t ethertype)
 {
         switch (ethertype) {
+        case 0:
+                /* A VF whose VLAN was never set reports protocol 0 (netdevsim
+                 * does); the kernel's default, and iproute2's reading, is
+                 * 802.1Q, and only that lets a reset restore it. */
         case 0x8100:
                 return VF_VLAN_PROTO_8021Q;
         case 0x88a8:
@@ -207,7 +211,7 @@ int vf_config_validate(const struct vf_config *want, uint32_t num_vfs)
         char mac[VF_MAC_STRLEN];
 
         if (want->vf >= num_vfs)
-                return err_set(-ERANGE, "VF %u is out of range: the PF has %u VFs (0-%d)", want->vf,
+                return err_set(-EINVAL, "VF %u is out of range: the PF has %u VFs (0-%d)", want->vf,
                                num_vfs, (int)num_vfs - 1);
         if (vf_config_has(want, VF_FIELD_MAC) && (want->mac[0] & 1))
                 return err_set(-EINVAL, "VF %u: MAC %s is a multicast address; give a unicast MAC",

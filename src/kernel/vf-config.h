@@ -83,7 +83,8 @@ const char *vf_link_state_to_string(enum vf_link_state s);  /* auto/enable/disab
 enum vf_link_state vf_link_state_from_string(const char *s); /* or _VF_LINK_STATE_INVALID */
 const char *vf_vlan_proto_to_string(enum vf_vlan_proto p);  /* "802.1Q"/"802.1ad" */
 enum vf_vlan_proto vf_vlan_proto_from_string(const char *s); /* case-insensitive */
-/* The ethertype in host order (0x8100 / 0x88a8), and back. */
+/* The ethertype in host order (0x8100 / 0x88a8), and back (0, what a VF
+ * never given a VLAN may report, reads as 802.1Q). */
 uint16_t vf_vlan_proto_to_ethertype(enum vf_vlan_proto p);
 enum vf_vlan_proto vf_vlan_proto_from_ethertype(uint16_t ethertype);
 

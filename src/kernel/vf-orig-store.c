@@ -124,7 +124,7 @@ int vf_orig_store_save(struct vf_orig_store *s)
         doc = json_pack("{s:s, s:O}", "pf", s->ifname, "vfs", s->vfs);
         if (!doc)
                 return -ENOMEM;
-        text = json_dumps(doc, JSON_INDENT(1) | JSON_SORT_KEYS);
+        text = json_dumps(doc, JSON_COMPACT);
         if (!text)
                 return -ENOMEM;
         r = write_file_atomic(s->path, text);

@@ -149,7 +149,12 @@ int vf_program(struct nl_sock *s, int ifindex, const struct vf_config *sends, si
         }
 
         /* Second pass, only for VFs whose message failed. */
-        r = batch_init(&retry, first.n * ARRAY_SIZE(groups));
+        {
+                size_t n_failed = 0;
+                for (size_t i = 0; i < first.n; i++)
+                        n_failed += first.results[i].error != 0;
+                r = batch_init(&retry, n_failed * ARRAY_SIZE(groups));
+        }
         if (r < 0) {
                 batch_done(&first);
                 return r;

@@ -41,6 +41,7 @@ static void test_names(void **state)
         assert_int_equal(vf_vlan_proto_to_ethertype(VF_VLAN_PROTO_8021AD), 0x88a8);
         assert_int_equal(vf_vlan_proto_from_ethertype(0x8100), VF_VLAN_PROTO_8021Q);
         assert_int_equal(vf_vlan_proto_from_ethertype(0x0800), _VF_VLAN_PROTO_INVALID);
+        assert_int_equal(vf_vlan_proto_from_ethertype(0), VF_VLAN_PROTO_8021Q); /* never set */
 }
 
 static void test_field_text(void **state)
@@ -74,7 +75,7 @@ static void test_validate(void **state)
         /* VF index against IFLA_NUM_VF */
         c.vf = 4;
         err_clear();
-        assert_int_equal(vf_config_validate(&c, 4), -ERANGE);
+        assert_int_equal(vf_config_validate(&c, 4), -EINVAL);
         assert_non_null(strstr(err_msg(0), "VF 4 is out of range: the PF has 4 VFs"));
 
         c = want(0, VF_FIELDS_VLAN_GROUP);

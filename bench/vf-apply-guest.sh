@@ -1,0 +1,78 @@
+# machine: iommu-ir
+# timeout: 400
+# The guest half of bench/vf-apply.sh: program 256 VFs of eth0 three ways,
+# each from fresh VFs, best of $REPS runs, and print the times.
+REPS=3
+N=256
+
+gen_vf() { # VF: the same values as vf-setlink-floor.c
+        v=$1
+        case $((v % 3)) in 0) st=auto ;; 1) st=enable ;; *) st=disable ;; esac
+        if [ $((v % 5)) -eq 0 ]; then proto=802.1ad; else proto=802.1Q; fi
+        if [ $((v % 2)) -eq 0 ]; then sc=true; rss=false; else sc=false; rss=true; fi
+        if [ $((v % 3)) -eq 0 ]; then tr=true; else tr=false; fi
+        printf '{"vf": %d, "mac": "fa:16:3e:00:%02x:%02x", "vlan": %d, "qos": %d, "vlan_proto": "%s", "spoofchk": %s, "trust": %s, "link_state": "%s", "min_tx_rate": %d, "max_tx_rate": %d, "rss_query": %s}' \
+                "$v" $((v / 256)) $((v % 256)) $((v + 1)) $((v % 8)) "$proto" "$sc" "$tr" "$st" \
+                $((v % 4 * 10)) $((100 + v)) "$rss"
+}
+{
+        printf '{"eth0": ['
+        v=0
+        while [ $v -lt $N ]; do
+                [ $v -eq 0 ] || printf ', '
+                gen_vf $v
+                v=$((v + 1))
+        done
+        printf ']}\n'
+} >vfs.json
+# The same settings as `ip` commands (without rates: iproute2 cannot set
+# them on VF 34 and above of this PF, it looks them up in its truncated list).
+$JQ -r '.eth0[] | "link set eth0 vf \(.vf) mac \(.mac) vlan \(.vlan) qos \(.qos) proto \(.vlan_proto) spoofchk \(if .spoofchk then "on" else "off" end) trust \(if .trust then "on" else "off" end) state \(.link_state)"' vfs.json >ip.batch
+tb_eq ip-batch-has-256-lines $N "$(wc -l <ip.batch)"
+
+now_us() { echo $(($($DATE +%s%N) / 1000)); }
+# netdevsim keeps VF settings across sriov_numvfs changes, so each run
+# starts from VFs put back in their initial state (untimed).
+v=0
+{
+        printf '{"eth0": ['
+        while [ $v -lt $N ]; do
+                [ $v -eq 0 ] || printf ', '
+                printf '{"vf": %d, "mac": "00:00:00:00:00:00", "vlan": 0, "spoofchk": false, "trust": false, "link_state": "auto", "min_tx_rate": 0, "max_tx_rate": 0, "rss_query": false}' $v
+                v=$((v + 1))
+        done
+        printf ']}\n'
+} >zero.json
+fresh() {
+        tb_netdevsim_vfs netdevsim1 $N && $VFNET vf apply zero.json >/dev/null && rm -rf /var/lib/vfnet
+}
+
+best_apply= best_floor= best_ip=
+r=0
+while [ $r -lt $REPS ]; do
+        fresh
+        t0=$(now_us); $VFNET vf apply vfs.json >/dev/null || tb_fail vf-apply "failed"; t1=$(now_us)
+        t=$((t1 - t0)); [ -z "$best_apply" ] || [ $t -lt $best_apply ] && best_apply=$t
+        fresh
+        t0=$(now_us); /vfnet/bin/vf-setlink-floor eth0 $N || tb_fail floor "failed"; t1=$(now_us)
+        t=$((t1 - t0)); [ -z "$best_floor" ] || [ $t -lt $best_floor ] && best_floor=$t
+        fresh
+        t0=$(now_us)
+        while read -r line; do $IP $line || break; done <ip.batch
+        t1=$(now_us)
+        t=$((t1 - t0)); [ -z "$best_ip" ] || [ $t -lt $best_ip ] && best_ip=$t
+        r=$((r + 1))
+done
+# The three ways end in the same VF state (rates aside for ip).
+fresh
+$VFNET vf apply vfs.json >/dev/null
+$VFNET vf list eth0 -f json >a.json
+fresh
+/vfnet/bin/vf-setlink-floor eth0 $N
+$VFNET vf list eth0 -f json >f.json
+tb_eq floor-sets-the-same-state "$($JQ -c . a.json)" "$($JQ -c . f.json)"
+fresh
+tb_netdevsim_vfs netdevsim1 0
+tb_ok bench-ran
+
+echo "BENCH vf_apply_us=$best_apply floor_us=$best_floor ip_processes_us=$best_ip vfs=$N reps=$REPS"

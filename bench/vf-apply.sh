@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmark: time to program 256 VFs of one PF (netdevsim in the kernel
+# testbed) with `vfnet vf apply` against (a) 256 `ip link set` processes
+# and (b) the floor, bench/vf-setlink-floor.c: raw RTM_SETLINK messages
+# with the same attributes over one socket.  Best of 3 runs each, from
+# fresh VFs.  Prints the three times and the ratios.
+# Usage: bench/vf-apply.sh [BUILD_DIR]   (default build/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+
+scripts/deps.sh
+[ -f "$build/build.ninja" ] || scripts/build.sh normal
+ninja -C "$build" >/dev/null
+tests/vm/testbed.sh build >/dev/null
+
+# The testbed copies the executables of BUILD_DIR/src/cmd into the guest:
+# stage vfnet and the floor program there.
+stage=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-bench.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/src/cmd"
+cp "$build/src/cmd/vfnet" "$build/bench/vf-setlink-floor" "$stage/src/cmd/"
+
+out=$(tests/vm/testbed.sh run --machine iommu-ir --build-dir "$stage" bench/vf-apply-guest.sh 2>&1) || {
+        printf '%s\n' "$out" | tail -40
+        echo "bench/vf-apply: the testbed run failed" >&2
+        exit 1
+}
+line=$(printf '%s\n' "$out" | grep -o 'BENCH .*' | head -n 1)
+[ -n "$line" ] || { printf '%s\n' "$out" | tail -40; echo "bench/vf-apply: no figures" >&2; exit 1; }
+eval "$(printf '%s\n' "${line#BENCH }" | tr ' ' '\n' | grep -E '^[a-z_]+=[0-9]+$')"
+
+awk -v a="$vf_apply_us" -v f="$floor_us" -v i="$ip_processes_us" -v n="$vfs" 'BEGIN {
+        printf "program %d VFs (netdevsim, TCG guest, best of 3)\n", n
+        printf "  vfnet vf apply           %8.1f ms   %5.2fx floor\n", a / 1000, a / f
+        printf "  floor (raw RTM_SETLINK)  %8.1f ms   1.00x\n", f / 1000
+        printf "  %d ip link set processes %8.1f ms   %5.2fx floor, %5.1fx vf apply (no rates)\n", n, i / 1000, i / f, i / a
+        printf "goal: vf apply within 1.5x of the floor: %s\n", (a <= 1.5 * f) ? "met" : "NOT met"
+}'
