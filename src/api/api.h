@@ -10,6 +10,7 @@
 
 #include "base/macro.h"
 #include "identity/policy.h"
+#include "identity/token-cache.h"
 #include "network/ml2-config.h"
 #include "store/store.h"
 
@@ -19,6 +20,7 @@ struct api_ctx {
         long token_expiration;   /* seconds, [token] expiration */
         size_t max_body;         /* bytes, [DEFAULT] max_request_body_size */
         double (*now)(void);     /* wall clock, seconds since the epoch */
+        struct token_cache *tokens; /* validated tokens; NULL = always ask the store */
 };
 
 struct api_query_arg {

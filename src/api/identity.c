@@ -312,6 +312,8 @@ int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context
         _cleanup_free_ char *doc = NULL;
         if (token_hash(token, hash) < 0)
                 return -EACCES;
+        if (ctx->tokens && token_cache_get(ctx->tokens, hash, ctx->now(), ret))
+                return 0;
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return r;
@@ -339,6 +341,9 @@ int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context
                 auth_context_done(&a);
                 return -ENOMEM;
         }
+        if (ctx->tokens)
+                token_cache_put(ctx->tokens, hash, &a, json_real_value(json_object_get(j, "expires")),
+                                ctx->now());
         *ret = a;
         return 0;
 }
@@ -532,6 +537,8 @@ static int token_revoke(struct api_ctx *ctx, struct api_request *req, struct api
                 return api_store_error(resp, API_IDENTITY, r);
         r = store_obj_delete(ctx->store, "token", hash);
         store_end(ctx->store, r >= 0);
+        if (ctx->tokens)
+                token_cache_drop(ctx->tokens, hash);
         if (r == -ENOENT)
                 return api_keystone_error(resp, 404, "Could not find token: %s.", req->subject_token);
         if (r < 0)

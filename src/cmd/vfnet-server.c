@@ -87,6 +87,11 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct se
                 .max_body = (size_t)c->max_body,
                 .now = wall_clock,
         };
+        /* Other servers sharing the database see a revoke within 5 min,
+         * as with keystonemiddleware's token cache. */
+        int r = token_cache_new(4096, 300.0, &ctx.tokens);
+        if (r < 0)
+                return r;
         sigset_t mask;
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
@@ -96,10 +101,12 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct se
         signal(SIGPIPE, SIG_IGN);
 
         struct http_server *http = NULL;
-        int r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, (unsigned)c->workers,
+        r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, (unsigned)c->workers,
                                   &http);
-        if (r < 0)
+        if (r < 0) {
+                token_cache_free(ctx.tokens);
                 return r;
+        }
         log_info("listening on %s:%ld (identity at /v3, network at /v2.0)", c->bind_host,
                  c->bind_port);
         notify("READY=1\nSTATUS=serving");
@@ -108,6 +115,7 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct se
         notify("STOPPING=1");
         log_info("signal %d: shutting down", sig);
         http_server_stop(http);
+        token_cache_free(ctx.tokens);
         return 0;
 }
 

@@ -11,10 +11,28 @@
 #include "base/strbuf.h"
 #include "store/store.h"
 
+/* Prepared statements are kept and reused (parsing SQL was a visible part
+ * of every request); a statement in use is never handed out twice. */
+#define STMT_CACHE_SIZE 48
+
+struct stmt_cache_entry {
+        char *sql;
+        sqlite3_stmt *stmt;
+        bool busy;
+};
+
 struct store {
         sqlite3 *db;
         pthread_mutex_t lock;
         bool in_tx;
+        struct stmt_cache_entry cache[STMT_CACHE_SIZE];
+        unsigned next_victim;
+};
+
+struct stmt_handle {
+        struct store *st;
+        sqlite3_stmt *s;
+        int slot; /* -1: not cached, finalized after use */
 };
 
 /* Each entry moves the schema from version i to i+1; never edit a released
@@ -87,27 +105,70 @@ static int exec_sql(struct store *st, const char *sql)
         return 0;
 }
 
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **ret)
+static int prepare(struct store *st, const char *sql, struct stmt_handle *h)
 {
-        int rc = sqlite3_prepare_v2(st->db, sql, -1, ret, NULL);
+        int free_slot = -1;
+        h->st = st;
+        h->slot = -1;
+        for (int i = 0; i < STMT_CACHE_SIZE; i++) {
+                struct stmt_cache_entry *e = &st->cache[i];
+                if (!e->sql) {
+                        if (free_slot < 0)
+                                free_slot = i;
+                        continue;
+                }
+                if (!e->busy && strcmp(e->sql, sql) == 0) {
+                        e->busy = true;
+                        h->s = e->stmt;
+                        h->slot = i;
+                        return 0;
+                }
+        }
+        int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &h->s, NULL);
         if (rc != SQLITE_OK)
                 return sql_error(st, rc, "prepare");
+        if (free_slot < 0) {
+                /* Full: replace an idle entry, round robin. */
+                for (int n = 0; n < STMT_CACHE_SIZE && free_slot < 0; n++) {
+                        int i = (int)(st->next_victim++ % STMT_CACHE_SIZE);
+                        if (!st->cache[i].busy)
+                                free_slot = i;
+                }
+                if (free_slot < 0)
+                        return 0;
+                sqlite3_finalize(st->cache[free_slot].stmt);
+                free(st->cache[free_slot].sql);
+                st->cache[free_slot] = (struct stmt_cache_entry){0};
+        }
+        char *copy = strdup(sql);
+        if (!copy)
+                return 0; /* works uncached */
+        st->cache[free_slot] = (struct stmt_cache_entry){copy, h->s, true};
+        h->slot = free_slot;
         return 0;
 }
 
-static inline void stmt_freep(sqlite3_stmt **s)
+static void stmt_freep(struct stmt_handle *h)
 {
-        if (*s)
-                sqlite3_finalize(*s);
+        if (!h->s)
+                return;
+        if (h->slot < 0) {
+                sqlite3_finalize(h->s);
+                return;
+        }
+        sqlite3_reset(h->s);
+        sqlite3_clear_bindings(h->s);
+        h->st->cache[h->slot].busy = false;
 }
 #define _cleanup_stmt_ _cleanup_(stmt_freep)
 
 int store_schema_version(struct store *st)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "SELECT max(version) FROM schema_version", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "SELECT max(version) FROM schema_version", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         if (sqlite3_step(s) != SQLITE_ROW)
                 return 0;
         return sqlite3_column_int(s, 0);
@@ -198,6 +259,10 @@ void store_free(struct store *st)
 {
         if (!st)
                 return;
+        for (int i = 0; i < STMT_CACHE_SIZE; i++) {
+                sqlite3_finalize(st->cache[i].stmt);
+                free(st->cache[i].sql);
+        }
         if (st->db)
                 sqlite3_close_v2(st->db);
         pthread_mutex_destroy(&st->lock);
@@ -243,10 +308,11 @@ static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
 int store_obj_insert(struct store *st, const char *kind, const char *id, const char *project_id,
                      const char *doc)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
         if (project_id)
@@ -257,10 +323,11 @@ int store_obj_insert(struct store *st, const char *kind, const char *id, const c
 
 int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, doc, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
@@ -272,10 +339,11 @@ int store_obj_update(struct store *st, const char *kind, const char *id, const c
 
 int store_obj_delete(struct store *st, const char *kind, const char *id)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
         r = step_done(st, s, "delete");
@@ -293,10 +361,11 @@ static char *column_dup(sqlite3_stmt *s, int i)
 int store_obj_get(struct store *st, const char *kind, const char *id, char **ret_doc,
                   char **ret_project)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
         int rc = sqlite3_step(s);
@@ -402,7 +471,7 @@ int store_obj_list(struct store *st, const char *kind, const struct store_query 
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_strv_free_ char **paths = NULL;
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        _cleanup_stmt_ struct stmt_handle h = {0};
         int r = strbuf_append(&sql, "SELECT id, doc FROM objects");
         if (r >= 0)
                 r = build_where(&sql, q);
@@ -419,9 +488,10 @@ int store_obj_list(struct store *st, const char *kind, const struct store_query 
         if (r >= 0)
                 r = make_paths(q, &paths);
         if (r >= 0)
-                r = prepare(st, strbuf_str(&sql), &s);
+                r = prepare(st, strbuf_str(&sql), &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         bind_query(s, kind, q, paths);
         for (;;) {
                 int rc = sqlite3_step(s);
@@ -440,16 +510,17 @@ int store_obj_count(struct store *st, const char *kind, const struct store_query
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_strv_free_ char **paths = NULL;
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        _cleanup_stmt_ struct stmt_handle h = {0};
         int r = strbuf_append(&sql, "SELECT count(*) FROM objects");
         if (r >= 0)
                 r = build_where(&sql, q);
         if (r >= 0)
                 r = make_paths(q, &paths);
         if (r >= 0)
-                r = prepare(st, strbuf_str(&sql), &s);
+                r = prepare(st, strbuf_str(&sql), &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         bind_query(s, kind, q, paths);
         int rc = sqlite3_step(s);
         if (rc != SQLITE_ROW)
@@ -460,10 +531,11 @@ int store_obj_count(struct store *st, const char *kind, const struct store_query
 
 int store_claim(struct store *st, const char *pool, const char *value, const char *owner)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 3, owner, -1, SQLITE_STATIC);
@@ -472,10 +544,11 @@ int store_claim(struct store *st, const char *pool, const char *value, const cha
 
 int store_release(struct store *st, const char *pool, const char *value)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "DELETE FROM allocations WHERE pool = ? AND value = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "DELETE FROM allocations WHERE pool = ? AND value = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
         return step_done(st, s, "release");
@@ -483,10 +556,11 @@ int store_release(struct store *st, const char *pool, const char *value)
 
 int store_is_claimed(struct store *st, const char *pool, const char *value)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "SELECT 1 FROM allocations WHERE pool = ? AND value = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "SELECT 1 FROM allocations WHERE pool = ? AND value = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
         int rc = sqlite3_step(s);
@@ -499,22 +573,24 @@ int store_is_claimed(struct store *st, const char *pool, const char *value)
 
 int store_release_owner(struct store *st, const char *owner)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "DELETE FROM allocations WHERE owner = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "DELETE FROM allocations WHERE owner = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
         return step_done(st, s, "release");
 }
 
 int store_pool_values(struct store *st, const char *pool, char ***ret)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
+        _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_strv_free_ char **l = NULL;
         size_t n = 0, cap = 0;
-        int r = prepare(st, "SELECT value FROM allocations WHERE pool = ? ORDER BY value", &s);
+        int r = prepare(st, "SELECT value FROM allocations WHERE pool = ? ORDER BY value", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
         l = calloc(1, sizeof(char *));
         if (!l)
@@ -543,10 +619,11 @@ int store_pool_values(struct store *st, const char *pool, char ***ret)
 
 int store_secret_set(struct store *st, const char *key, const char *value)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
         return step_done(st, s, "secret");
@@ -554,10 +631,11 @@ int store_secret_set(struct store *st, const char *key, const char *value)
 
 int store_secret_get(struct store *st, const char *key, char **ret)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "SELECT value FROM secrets WHERE key = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "SELECT value FROM secrets WHERE key = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         int rc = sqlite3_step(s);
         if (rc == SQLITE_DONE)
@@ -573,10 +651,11 @@ int store_secret_get(struct store *st, const char *key, char **ret)
 
 int store_secret_delete(struct store *st, const char *key)
 {
-        _cleanup_stmt_ sqlite3_stmt *s = NULL;
-        int r = prepare(st, "DELETE FROM secrets WHERE key = ?", &s);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare(st, "DELETE FROM secrets WHERE key = ?", &h);
         if (r < 0)
                 return r;
+        sqlite3_stmt *s = h.s;
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         return step_done(st, s, "secret");
 }

@@ -320,7 +320,8 @@ static void test_dispatch(void **state)
         struct identity_bootstrap b = {"admin", "pw", "admin", "RegionOne", "http://h"};
         assert_int_equal(identity_bootstrap(st, &b), 0);
         assert_int_equal(identity_bootstrap(st, &b), 0); /* idempotent */
-        struct api_ctx ctx = {st, ml2, 3600, 1 << 20, fixed_now};
+        struct api_ctx ctx = {st, ml2, 3600, 1 << 20, fixed_now, NULL};
+        assert_int_equal(token_cache_new(8, 300, &ctx.tokens), 0);
         struct api_response resp = {0};
 
         call(&ctx, "POST", "/v3/auth/tokens", NULL,
@@ -366,7 +367,19 @@ static void test_dispatch(void **state)
         char *old = strdup(resp.subject_token);
         call(&ctx, "GET", "/v2.0/networks", old, NULL, &resp);
         assert_int_equal(resp.status, 401);
+        /* A revoked token is refused at once, cached or not. */
+        call(&ctx, "GET", "/v2.0/networks", tok, NULL, &resp);
+        assert_int_equal(resp.status, 200);
+        struct api_request rv = {.method = "DELETE", .path = "/v3/auth/tokens", .token = tok,
+                                 .subject_token = tok, .host = "h"};
         api_response_done(&resp);
+        api_dispatch(&ctx, &rv, &resp);
+        auth_context_done(&rv.auth);
+        assert_int_equal(resp.status, 204);
+        call(&ctx, "GET", "/v2.0/networks", tok, NULL, &resp);
+        assert_int_equal(resp.status, 401);
+        api_response_done(&resp);
+        token_cache_free(ctx.tokens);
         free(old);
         free(tok);
         ml2_config_free(ml2);
@@ -396,6 +409,34 @@ static void test_tokens_and_passwords(void **state)
         free(h);
 }
 
+static void test_token_cache(void **state)
+{
+        struct token_cache *c = NULL;
+        struct auth_context a = {.user_id = (char *)"u", .user_name = (char *)"n",
+                                 .project_id = (char *)"p", .is_admin = true};
+        struct auth_context got;
+        char h1[TOKEN_HASH_STR_LEN], h2[TOKEN_HASH_STR_LEN];
+        assert_int_equal(token_hash("one", h1), 0);
+        assert_int_equal(token_hash("two", h2), 0);
+        assert_int_equal(token_cache_new(1, 60, &c), 0); /* one slot: every hash collides */
+        assert_false(token_cache_get(c, h1, 100, &got));
+        token_cache_put(c, h1, &a, 1000, 100);
+        assert_true(token_cache_get(c, h1, 100, &got));
+        assert_string_equal(got.project_id, "p");
+        assert_true(got.is_admin);
+        auth_context_done(&got);
+        assert_false(token_cache_get(c, h1, 161, &got)); /* max_age */
+        assert_false(token_cache_get(c, h2, 100, &got)); /* another token, same slot */
+        token_cache_put(c, h2, &a, 120, 100);
+        assert_false(token_cache_get(c, h1, 100, &got)); /* replaced */
+        assert_false(token_cache_get(c, h2, 121, &got)); /* the token's own expiry */
+        assert_true(token_cache_get(c, h2, 110, &got));
+        auth_context_done(&got);
+        token_cache_drop(c, h2);
+        assert_false(token_cache_get(c, h2, 110, &got));
+        token_cache_free(c);
+}
+
 static void test_api_doc_current(void **state)
 {
         _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
@@ -422,6 +463,7 @@ int main(void)
                 cmocka_unit_test(test_store),
                 cmocka_unit_test(test_tokens_and_passwords),
                 cmocka_unit_test(test_dispatch),
+                cmocka_unit_test(test_token_cache),
                 cmocka_unit_test(test_api_doc_current),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
