@@ -343,11 +343,16 @@ static int check_vf_count(const struct host_facts *f, struct host_check *c)
                 } else if (p->persisted != p->numvfs) {
                         v = VERDICT_FAIL;
                         strbuf_printf(&ev, "%s: %d VFs live, %d persisted", p->address, p->numvfs, p->persisted);
+                        if (p->persisted_by[0])
+                                strbuf_printf(&ev, " (%s)", p->persisted_by);
                         strbuf_printf(&fix, "%svfnet vf create %s %d (apply the persisted count) or vfnet vf create "
                                             "%s %d --persist (keep the live one)",
                                       fix.len ? "; " : "", p->address, p->persisted, p->address, p->numvfs);
-                } else
+                } else {
                         strbuf_printf(&ev, "%s: %d VFs live, %d persisted", p->address, p->numvfs, p->persisted);
+                        if (p->persisted_by[0])
+                                strbuf_printf(&ev, " (%s)", p->persisted_by);
+                }
         }
         return set_result(c, v, &ev, fix.len ? "%s" : NULL, strbuf_str(&fix));
 }

@@ -28,6 +28,7 @@ struct host_pf_facts {
         int numvfs;          /* live sriov_numvfs */
         int totalvfs;
         int persisted;       /* the count recorded by `vf create --persist`, -1 when none */
+        char persisted_by[160]; /* "" for vfnet's record, else the module option that sets it */
 };
 
 struct host_vf_facts {

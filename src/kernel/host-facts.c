@@ -6,6 +6,7 @@
 #include "base/fileio.h"
 #include "base/parse.h"
 #include "base/strbuf.h"
+#include "host/module-options.h"
 #include "kernel/host-facts.h"
 #include "kernel/kmsg.h"
 #include "kernel/pci-sysfs.h"
@@ -155,7 +156,48 @@ static bool module_loaded(const char *modules, const char *name)
         return false;
 }
 
-static int gather_sriov(const char *root, struct host_gathered *g)
+static int cmp_strp(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A VF count set outside vfnet: MODULE.max_vfs= on the kernel command line
+ * (it wins, modprobe appends it last) or options in /etc/modprobe.d/. */
+static void module_max_vfs(const char *root, const char *cmdline, const char *module, struct host_pf_facts *p)
+{
+        _cleanup_strv_free_ char **files = NULL;
+        char val[32], by[160] = "";
+        uint32_t v;
+        int n;
+
+        if (cmdline && module_option_from_cmdline(cmdline, module, "max_vfs", val, sizeof(val))) {
+                snprintf(by, sizeof(by), "%s.max_vfs=%s on the kernel command line", module, val);
+        } else {
+                n = list_dir(root, "/etc/modprobe.d", &files);
+                if (n > 0)
+                        qsort(files, (size_t)n, sizeof(char *), cmp_strp);
+                for (int i = 0; i < n; i++) {
+                        char abs[512];
+                        _cleanup_free_ char *text = NULL;
+                        size_t len = strlen(files[i]);
+
+                        if (len < 6 || strcmp(files[i] + len - 5, ".conf") != 0)
+                                continue;
+                        snprintf(abs, sizeof(abs), "/etc/modprobe.d/%s", files[i]);
+                        if (read_root_file(root, abs, &text) >= 0 &&
+                            module_option_from_modprobe(text, module, "max_vfs", val, sizeof(val)))
+                                snprintf(by, sizeof(by), "options %s max_vfs=%s in /etc/modprobe.d/%s", module, val,
+                                         files[i]);
+                }
+        }
+        /* igb and ixgbe take one count for every port they drive. */
+        if (by[0] && parse_u32(val, &v) >= 0 && v <= 65535) {
+                p->persisted = (int)v;
+                snprintf(p->persisted_by, sizeof(p->persisted_by), "%s", by);
+        }
+}
+
+static int gather_sriov(const char *root, const char *cmdline, struct host_gathered *g)
 {
         struct pci_device_list l = {0};
         _cleanup_free_ char *modules = NULL;
@@ -185,8 +227,11 @@ static int gather_sriov(const char *root, struct host_gathered *g)
                         p->module_loaded = !d->module || module_loaded(modules, d->module);
                         p->numvfs = d->sriov_numvfs;
                         p->totalvfs = d->sriov_totalvfs;
-                        if (vf_persist_read(root, d->address, &p->persisted) < 0)
+                        if (vf_persist_read(root, d->address, &p->persisted) < 0) {
                                 p->persisted = -1;
+                                if (d->module)
+                                        module_max_vfs(root, cmdline, d->module, p);
+                        }
                 } else if (d->type == PCI_DEV_TYPE_VF) {
                         struct host_vf_facts *v = &g->vfs[nvf++];
                         snprintf(v->address, sizeof(v->address), "%s", d->address);
@@ -221,7 +266,7 @@ int host_facts_gather(const char *root, const char *kernel_log_file, struct host
 {
         struct host_gathered g = {0};
         struct host_facts *f = &g.facts;
-        _cleanup_free_ char *text = NULL, *klog = NULL;
+        _cleanup_free_ char *text = NULL, *klog = NULL, *cmdline = NULL;
         size_t klog_len = 0;
         int r;
 
@@ -232,9 +277,9 @@ int host_facts_gather(const char *root, const char *kernel_log_file, struct host
                 f->interrupts_ir = strstr(text, "IR-") != NULL;
         }
         free(TAKE_PTR(text));
-        if (read_root_file(root, "/proc/cmdline", &text) >= 0) {
+        if (read_root_file(root, "/proc/cmdline", &cmdline) >= 0) {
                 f->cmdline_read = true;
-                kernel_cmdline_parse(text, &f->cmdline);
+                kernel_cmdline_parse(cmdline, &f->cmdline);
         }
         r = kmsg_read(root, kernel_log_file, &klog, &klog_len, f->klog_source, sizeof(f->klog_source));
         if (r < 0 && (kernel_log_file || r == -ENOMEM))
@@ -245,7 +290,7 @@ int host_facts_gather(const char *root, const char *kernel_log_file, struct host
         }
         f->vfio_unsafe = module_param_bool(root, "vfio_iommu_type1", "allow_unsafe_interrupts");
         f->kvm_unsafe = module_param_bool(root, "kvm", "allow_unsafe_assigned_interrupts");
-        r = gather_sriov(root, &g);
+        r = gather_sriov(root, cmdline, &g);
         if (r < 0) {
                 host_gathered_done(&g);
                 return r;

@@ -359,6 +359,11 @@ static void test_vf_count(void **state)
         assert_string_equal(c->evidence, "0000:0b:00.0: 7 VFs live, 4 persisted");
         assert_non_null(strstr(c->remedy, "vfnet vf create 0000:0b:00.0 4"));
         host_report_done(&r);
+        strcpy(pfs[0].persisted_by, "igb.max_vfs=4 on the kernel command line");
+        ASSERT_VERDICT(&f, "vf-count", VERDICT_FAIL, "7 VFs live, 4 persisted (igb.max_vfs=4 on the kernel command line)");
+        pfs[0].persisted = 7;
+        ASSERT_VERDICT(&f, "vf-count", VERDICT_OK, "7 VFs live, 7 persisted (igb.max_vfs=4");
+        pfs[0].persisted_by[0] = '\0';
         pfs[0].persisted = -1;
         c = run(&f, &r, "vf-count");
         assert_int_equal(c->verdict, VERDICT_WARN);

@@ -53,10 +53,39 @@ static void test_seed_82576(void **state)
                 {"irq-remapping", "ok", "dmar0 ecap f0207e (bit 3 set); kernel log: \"DMAR-IR: Enabled IRQ remapping in x2apic mode\""},
                 {"unsafe-interrupts", "ok", "allow_unsafe_interrupts=N"},
                 {"sriov-driver", "ok", "0000:0b:00.1: igb (module igb loaded)"},
-                {"vf-count", "warn", "0000:0b:00.0: 7 of 7 VFs, none persisted (lost at reboot)"},
+                /* the seed persists with igb.max_vfs=7 on the kernel command line */
+                {"vf-count", "ok", "0000:0b:00.0: 7 VFs live, 7 persisted (igb.max_vfs=7 on the kernel command line)"},
                 {"iommu-isolation", "ok", "14 VFs, each alone in its IOMMU group"},
         };
         check_host("seed-82576", 0, w, ARRAY_SIZE(w), NULL);
+}
+
+static void test_seed_modprobe_d(void **state)
+{
+        char *root = fixture_make("seed-82576"), *out = NULL, p[4096];
+        _cleanup_json_ json_t *rows = NULL;
+        FILE *f;
+
+        /* The seed's other way: options in /etc/modprobe.d, here saying 4. */
+        snprintf(p, sizeof(p), "%s/proc/cmdline", root);
+        f = fopen(p, "w");
+        assert_non_null(f);
+        fputs("BOOT_IMAGE=/vmlinuz ro intel_iommu=on iommu=pt\n", f);
+        fclose(f);
+        snprintf(p, sizeof(p), "%s/etc/modprobe.d", root);
+        assert_int_equal(mkdir(p, 0755), 0);
+        snprintf(p, sizeof(p), "%s/etc/modprobe.d/igb.conf", root);
+        f = fopen(p, "w");
+        assert_non_null(f);
+        fputs("options igb max_vfs=4\n", f);
+        fclose(f);
+        assert_int_equal(fixture_run(root, &out, "host", "check", "-f", "json", NULL), 1);
+        rows = fixture_json(out);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 7), "verdict")), "fail");
+        assert_non_null(strstr(json_string_value(json_object_get(json_array_get(rows, 7), "evidence")),
+                               "0000:0b:00.0: 7 VFs live, 4 persisted (options igb max_vfs=4 in /etc/modprobe.d/igb.conf)"));
+        free(out);
+        fixture_remove(root);
 }
 
 static void test_cx5_amd(void **state)
@@ -196,6 +225,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_seed_82576),
+                cmocka_unit_test(test_seed_modprobe_d),
                 cmocka_unit_test(test_cx5_amd),
                 cmocka_unit_test(test_plain_nic_no_iommu),
                 cmocka_unit_test(test_intel_noir),
