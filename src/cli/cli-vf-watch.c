@@ -8,6 +8,7 @@
 #include "base/parse.h"
 #include "cli/cli-vf-common.h"
 #include "cli/commands.h"
+#include "kernel/netlink-policy.h"
 #include "kernel/vf-diff.h"
 #include "kernel/vf-program.h"
 
@@ -25,7 +26,7 @@ static bool concerns_link(const void *buf, size_t len, int ifindex, bool *gone)
         int rem = (int)len;
         bool hit = false;
 
-        for (nlh = buf; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+        nl_msg_for_each(nlh, buf, rem) {
                 const struct ifinfomsg *ifi;
 
                 if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||

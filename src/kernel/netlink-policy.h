@@ -4,6 +4,7 @@
  * into a table and never reads past a short one.  Pure: no I/O. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
@@ -22,6 +23,19 @@ struct nl_attr_policy {
         enum nl_attr_kind kind;
         uint16_t min_len; /* for NL_ATTR_BINARY */
 };
+
+/* Whether a whole message starts at nlh within rem bytes.  Unlike
+ * mnl_nlmsg_ok(), a length above INT_MAX is refused instead of read as
+ * negative (which made the walk stand still: found by fuzzing). */
+static inline bool nl_msg_ok(const struct nlmsghdr *nlh, int rem)
+{
+        return rem >= (int)sizeof(struct nlmsghdr) && nlh->nlmsg_len >= sizeof(struct nlmsghdr) &&
+               nlh->nlmsg_len <= (uint32_t)rem;
+}
+
+/* Iterate the messages of a received buffer (rem: int, bytes left). */
+#define nl_msg_for_each(nlh, buf, rem)                                                             \
+        for ((nlh) = (const void *)(buf); nl_msg_ok((nlh), (rem)); (nlh) = mnl_nlmsg_next((nlh), &(rem)))
 
 /* Index the attributes in [data, data+len) by type into tb[0..max] (unset
  * entries NULL; a repeated type keeps the last).  Types above max or with

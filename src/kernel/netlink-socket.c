@@ -206,7 +206,7 @@ int nl_sock_call(struct nl_sock *s, struct nlmsghdr *req, nl_reply_fn fn, void *
                 if (r < 0)
                         return r;
                 rem = (int)len;
-                for (nlh = s->buf; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+                nl_msg_for_each(nlh, s->buf, rem) {
                         /* Notifications (seq 0) and stale replies are not ours. */
                         if (nlh->nlmsg_seq != seq || (nlh->nlmsg_pid && nlh->nlmsg_pid != s->portid)) {
                                 log_debug("netlink: skipping message type %u seq %u", nlh->nlmsg_type,
@@ -264,7 +264,7 @@ int nl_sock_call_many(struct nl_sock *s, struct nlmsghdr *const *reqs, size_t n,
                         if (r < 0)
                                 return r;
                         rem = (int)len;
-                        for (nlh = s->buf; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+                        nl_msg_for_each(nlh, s->buf, rem) {
                                 /* seq numbers were handed out consecutively from first_seq. */
                                 uint32_t idx = nlh->nlmsg_seq - first_seq;
 

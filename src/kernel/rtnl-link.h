@@ -42,7 +42,7 @@ struct nlmsghdr *rtnl_build_setlink_vf(void *buf, size_t size, int ifindex, cons
                                        uint32_t fields);
 
 /* Parse an RTM_NEWLINK message whose nlmsg_len the caller has checked
- * against the buffer (mnl_nlmsg_ok).  -EBADMSG for a malformed message. */
+ * against the buffer (nl_msg_ok).  -EBADMSG for a malformed message. */
 int rtnl_link_parse(const struct nlmsghdr *nlh, struct rtnl_link **ret);
 
 /* The link's VF by index, or NULL. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/rtnetlink.h>
 
+#include "kernel/netlink-policy.h"
 #include "kernel/netlink-socket.h"
 #include "kernel/rtnl-link.h"
 #include "kernel/rtnl-neigh.h"
@@ -44,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
         }
         memcpy(buf, data, size);
-        for (nlh = buf; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+        nl_msg_for_each(nlh, buf, rem) {
                 struct rtnl_fdb_entry e;
                 char extack[64];
 

@@ -3,6 +3,7 @@
 #include "test-util.h"
 
 #include "base/error.h"
+#include "kernel/netlink-policy.h"
 #include "kernel/netlink-socket.h"
 #include "kernel/rtnl-link.h"
 #include "rtnl-fake.h"
@@ -324,6 +325,29 @@ static void test_error_message_with_extack(void **state)
         assert_int_equal(nl_parse_error(nlh, text, sizeof(text)), -EBADMSG);
 }
 
+static void test_message_walk_refuses_huge_lengths(void **state)
+{
+        char buf[64] = {0};
+        struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+        const struct nlmsghdr *m;
+        int rem = sizeof(buf), n = 0;
+
+        /* 0xffffffff read as an int is -1, which mnl_nlmsg_ok() takes for
+         * "fits" and the walk then stands still. */
+        nlh->nlmsg_len = UINT32_MAX;
+        assert_false(nl_msg_ok(nlh, rem));
+        nlh->nlmsg_len = sizeof(buf) + 1;
+        assert_false(nl_msg_ok(nlh, rem));
+        nlh->nlmsg_len = 15;
+        assert_false(nl_msg_ok(nlh, rem));
+        /* Two 32-byte messages are walked, then the end. */
+        nlh->nlmsg_len = 32;
+        ((struct nlmsghdr *)(buf + 32))->nlmsg_len = 32;
+        nl_msg_for_each(m, buf, rem) n++;
+        assert_int_equal(n, 2);
+        assert_int_equal(rem, 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -337,6 +361,7 @@ int main(void)
                 cmocka_unit_test(test_setlink_vlan_encoding),
                 cmocka_unit_test(test_getlink_request),
                 cmocka_unit_test(test_error_message_with_extack),
+                cmocka_unit_test(test_message_walk_refuses_huge_lengths),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
