@@ -821,6 +821,122 @@ static int grant_delete(struct api_ctx *c, struct api_request *q, struct api_res
         return grant_common(c, q, p, -1);
 }
 
+/* Services and endpoints, from the catalog bootstrap wrote. */
+static int list_catalog_parts(struct api_ctx *ctx, struct api_request *req,
+                              struct api_response *resp, bool endpoints)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        _cleanup_json_ json_t *cat = catalog(ctx->store);
+        store_end(ctx->store, true);
+        json_t *out = json_array();
+        size_t i, j;
+        json_t *svc, *ep;
+        const char *want_type = api_query_get(req, "type"), *want_if = api_query_get(req, "interface");
+        json_array_foreach(cat, i, svc) {
+                if (!endpoints) {
+                        if (want_type && !streq(want_type, jstr(svc, "type") ?: ""))
+                                continue;
+                        json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:b,s:s}", "id",
+                                                             json_object_get(svc, "id"), "type",
+                                                             json_object_get(svc, "type"), "name",
+                                                             json_object_get(svc, "name"), "enabled",
+                                                             1, "description", ""));
+                        continue;
+                }
+                json_array_foreach(json_object_get(svc, "endpoints"), j, ep) {
+                        if (want_if && !streq(want_if, jstr(ep, "interface") ?: ""))
+                                continue;
+                        json_t *e = json_deep_copy(ep);
+                        json_object_set(e, "service_id", json_object_get(svc, "id"));
+                        json_object_set_new(e, "enabled", json_true());
+                        json_array_append_new(out, e);
+                }
+        }
+        api_reply_json(resp, 200, json_pack("{s:o}", endpoints ? "endpoints" : "services", out));
+        return 0;
+}
+
+static int list_services(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return list_catalog_parts(c, q, p, false);
+}
+
+static int list_endpoints(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return list_catalog_parts(c, q, p, true);
+}
+
+struct assignment_walk {
+        json_t *arr;
+        struct store *st;
+        bool names; /* ?include_names: add names as OSC --names wants */
+};
+
+/* {"id"} or, with names, {"id", "name"} (+ "domain" for users and projects). */
+static json_t *ref(struct assignment_walk *w, const char *kind, const char *id)
+{
+        json_t *o = json_pack("{s:s}", "id", id ? id : "");
+        _cleanup_json_ json_t *full = NULL;
+        if (!w->names || !id || get_json(w->st, kind, id, &full) < 0)
+                return o;
+        json_object_set(o, "name", json_object_get(full, "name"));
+        if (jstr(full, "domain_id"))
+                json_object_set_new(o, "domain", domain_ref(w->st, jstr(full, "domain_id")));
+        return o;
+}
+
+static int assignment_cb(const char *id, const char *doc, void *userdata)
+{
+        struct assignment_walk *w = userdata;
+        _cleanup_json_ json_t *a = json_loads(doc, 0, NULL);
+        if (!a)
+                return -EIO;
+        bool dom = streq(jstr(a, "scope_type") ?: "", "domain");
+        json_t *scope = json_pack("{s:o}", dom ? "domain" : "project",
+                                  ref(w, dom ? "domain" : "project", jstr(a, "scope_id")));
+        return json_array_append_new(w->arr, json_pack("{s:o,s:o,s:o}", "scope", scope, "user",
+                                                       ref(w, "user", jstr(a, "user_id")), "role",
+                                                       ref(w, "role", jstr(a, "role_id")))) < 0
+                       ? -ENOMEM : 0;
+}
+
+/* GET /v3/role_assignments[?user.id=&scope.project.id=&role.id=] */
+static int list_assignments(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        const char *u[] = {api_query_get(req, "user.id")}, *p[] = {api_query_get(req, "scope.project.id")},
+                   *ro[] = {api_query_get(req, "role.id")};
+        struct store_filter f[3];
+        size_t n = 0;
+        if (u[0])
+                f[n++] = (struct store_filter){"user_id", STORE_VALUE_TEXT, u, 1};
+        if (p[0])
+                f[n++] = (struct store_filter){"scope_id", STORE_VALUE_TEXT, p, 1};
+        if (ro[0])
+                f[n++] = (struct store_filter){"role_id", STORE_VALUE_TEXT, ro, 1};
+        struct store_query q = {.filters = f, .n_filters = n};
+        json_t *arr = json_array();
+        const char *names = api_query_get(req, "include_names");
+        struct assignment_walk w = {arr, ctx->store,
+                                    names && (!*names || strcasecmp(names, "true") == 0 || streq(names, "1"))};
+        int r = store_begin(ctx->store, false);
+        if (r >= 0) {
+                r = store_obj_list(ctx->store, "assignment", &q, assignment_cb, &w);
+                store_end(ctx->store, true);
+        }
+        if (r < 0) {
+                json_decref(arr);
+                return api_store_error(resp, API_IDENTITY, r);
+        }
+        api_reply_json(resp, 200, json_pack("{s:o}", "role_assignments", arr));
+        return 0;
+}
+
 #define ID(m, pat, h, auth, s) {m, pat, h, auth, API_IDENTITY, s}
 const struct api_route api_identity_routes[] = {
         ID("GET", "/", versions_root, API_AUTH_NONE, "identity versions"),
@@ -838,6 +954,10 @@ const struct api_route api_identity_routes[] = {
         ID("POST", "/v3/users", create_user_h, API_AUTH_TOKEN, "create a user"),
         ID("GET", "/v3/users/{}", show_user, API_AUTH_TOKEN, "show a user"),
         ID("DELETE", "/v3/users/{}", delete_user, API_AUTH_TOKEN, "delete a user"),
+        ID("GET", "/v3/services", list_services, API_AUTH_TOKEN, "list catalog services (?type=)"),
+        ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN, "list endpoints (?interface=)"),
+        ID("GET", "/v3/role_assignments", list_assignments, API_AUTH_TOKEN,
+           "list role assignments (?user.id=, scope.project.id=, role.id=)"),
         ID("GET", "/v3/roles", list_role, API_AUTH_TOKEN, "list roles (?name=)"),
         ID("GET", "/v3/roles/{}", show_role, API_AUTH_TOKEN, "show a role"),
         ID("PUT", "/v3/projects/{}/users/{}/roles/{}", grant_put, API_AUTH_TOKEN,

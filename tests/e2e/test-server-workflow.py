@@ -142,6 +142,15 @@ def main():
         rc, _, err = s.osc("role", "add", "--project", "p2", "--user", "u2", "member",
                            as_json=False)
         t.ok(rc == 0, "role add --project p2 --user u2 member", err)
+        rc, ra, err = s.osc("role", "assignment", "list", "--user", "u2", "--project", "p2",
+                            "--names")
+        t.ok(rc == 0 and [(a["Role"], a["User"], a["Project"]) for a in ra]
+             == [("member", "u2@Default", "p2@Default")],
+             "role assignment list --names shows u2 as member of p2", ra or err)
+        rc, eps, err = s.osc("endpoint", "list", "--interface", "public")
+        t.ok(rc == 0 and {(e["Service Type"], e["URL"]) for e in eps}
+             == {("identity", s.url + "/v3/"), ("network", s.url)},
+             "endpoint list: identity at URL/v3/, network at URL", eps or err)
         rc, nets, err = s.osc("network", "list", user="u2", password="pw2", project="p2")
         t.ok(rc == 0 and nets == [], "the member sees none of admin's networks", nets or err)
         rc, _, err = s.osc("network", "show", "web", user="u2", password="pw2", project="p2",
