@@ -62,9 +62,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 if (!p)
                         return MHD_NO;
                 *con_cls = p;
-                return MHD_YES;
-        }
-        if (*upload_data_size) {
+                /* A declared length over the limit is refused before a
+                 * byte of the body is read. */
+                const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                             "Content-Length");
+                if (!cl || strtoull(cl, NULL, 10) <= s->ctx->max_body)
+                        return MHD_YES;
+                p->too_large = true;
+        } else if (*upload_data_size) {
                 size_t n = *upload_data_size;
                 if (p->too_large || p->len + n > s->ctx->max_body) {
                         p->too_large = true;

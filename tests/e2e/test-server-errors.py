@@ -137,6 +137,36 @@ def main():
             "port_security_enabled": False, "security_groups": p1["port"]["security_groups"]}},
             token=tok), 400, "PortSecurityAndIPRequiredForSecurityGroups",
             "Port security must be enabled", "groups without port security: 400")
+        # fixed IPs asked for
+        st, fx, _ = R("POST", "/v2.0/networks", {"network": {"name": "fx"}}, token=tok)
+        fnid = fx["network"]["id"]
+        st, fs, _ = R("POST", "/v2.0/subnets", {"subnet": {"network_id": fnid, "ip_version": 4,
+                                                          "cidr": "10.7.0.0/24"}}, token=tok)
+        F = lambda ips: R("POST", "/v2.0/ports", {"port": {"network_id": fnid, "fixed_ips": ips}}, token=tok)  # noqa: E731,E501
+        st, fp, _ = F([{"ip_address": "10.7.0.50"}])
+        t.ok(st == 201 and fp["port"]["fixed_ips"] == [{"subnet_id": fs["subnet"]["id"],
+                                                        "ip_address": "10.7.0.50"}],
+             "a port with the address it asked for", fp)
+        neutron(t, F([{"ip_address": "10.7.0.50"}]), 409, "IpAddressAlreadyAllocated",
+                "IP address 10.7.0.50 already allocated in subnet", "the same address again: 409")
+        neutron(t, F([{"ip_address": "10.8.0.5"}]), 400, "InvalidIpForNetwork",
+                "IP address 10.8.0.5 is not a valid IP for any of the subnets",
+                "an address outside the network's subnets: 400")
+        neutron(t, F([{"subnet_id": fs["subnet"]["id"], "ip_address": "10.7.0.255"}]), 400,
+                "InvalidIpForSubnet", "is not a valid IP for the specified subnet",
+                "the broadcast address: 400")
+        neutron(t, F([{"subnet_id": tiny["subnet"]["id"]}]), 400, "InvalidInput",
+                "because fixed_ips included invalid subnet", "a subnet of another network: 400")
+        st, fp2, _ = F([{"subnet_id": fs["subnet"]["id"]}])
+        t.ok(st == 201 and fp2["port"]["fixed_ips"][0]["ip_address"] != "10.7.0.50",
+             "a subnet without an address: any free one", fp2)
+        st, _, _ = R("DELETE", f"/v2.0/ports/{fp['port']['id']}", token=tok)
+        st, fp3, _ = F([{"ip_address": "10.7.0.50"}])
+        t.eq(st, 201, "a deleted port's address can be taken again")
+        neutron(t, R("DELETE", f"/v2.0/subnets/{fs['subnet']['id']}", token=tok), 409,
+                "SubnetInUse", "One or more ports have an IP allocation from this subnet",
+                "deleting a subnet with addresses in use: 409")
+
         neutron(t, R("DELETE", f"/v2.0/networks/{nid}", token=tok), 409, "NetworkInUse",
                 "There are one or more ports still in use on the network", "deleting a network "
                 "with ports: 409")
