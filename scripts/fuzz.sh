@@ -4,6 +4,8 @@
 # are read, never written: new inputs go to build-fuzz/corpus/NAME/.
 # A crash leaves its input in build-fuzz/crashes/ and fails the run.
 # Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]   (default 60, all)
+# Each target's verdict is also written, one JSON line each in the form of
+# meson's test log, to build-fuzz/testlog-fuzz.json (scripts/test.sh counts it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,19 +21,26 @@ if [ ${#targets[@]} -eq 0 ]; then
         for d in tests/fuzz/corpus/*/; do targets+=("$(basename "$d")"); done
 fi
 mkdir -p build-fuzz/crashes
+: > build-fuzz/testlog-fuzz.json
+record() { # name OK|FAIL
+        printf '{"name": "fuzz %s", "result": "%s", "stdout": ""}\n' "$1" "$2" >> build-fuzz/testlog-fuzz.json
+}
 failed=0
 for t in "${targets[@]}"; do
         exe=build-fuzz/tests/fuzz/$t
-        [ -x "$exe" ] || { echo "fuzz: no target $t" >&2; failed=1; continue; }
+        [ -x "$exe" ] || { echo "fuzz: no target $t" >&2; record "$t" FAIL; failed=1; continue; }
         mkdir -p "build-fuzz/corpus/$t"
         echo "fuzz: $t for ${seconds}s" >&2
         if ! "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
                 -artifact_prefix="build-fuzz/crashes/$t-" \
                 "build-fuzz/corpus/$t" "tests/fuzz/corpus/$t" 2>"build-fuzz/$t.log"; then
                 echo "fuzz: $t FAILED, see build-fuzz/$t.log and build-fuzz/crashes/" >&2
+                tail -30 "build-fuzz/$t.log" >&2
+                record "$t" FAIL
                 failed=1
         else
-                tail -1 "build-fuzz/$t.log" >&2
+                echo "fuzz: $t: $(tail -1 "build-fuzz/$t.log")" >&2
+                record "$t" OK
         fi
 done
 exit $failed

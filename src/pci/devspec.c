@@ -182,6 +182,50 @@ static bool all_hex(const char *s)
         return true;
 }
 
+/* glibc's regcomp() copies the subtree under every repetition operator, so
+ * stacked or many operators ("a++++…", "((a+)+)+…") grow the compiled
+ * expression exponentially.  A PCI address field needs nothing like that:
+ * refuse repeated repetition ("multiple repeat", as Python's re also says)
+ * and bound the size and the number of operators. */
+#define DEVSPEC_REGEX_MAX_LEN 128
+#define DEVSPEC_REGEX_MAX_REPEATS 16
+
+static bool regex_is_bounded(const char *re)
+{
+        unsigned repeats = 0;
+        bool prev_repeat = false, in_bracket = false;
+
+        if (strlen(re) > DEVSPEC_REGEX_MAX_LEN)
+                return false;
+        for (const char *c = re; *c; c++) {
+                bool is_repeat = false;
+
+                if (in_bracket) {
+                        if (*c == ']')
+                                in_bracket = false;
+                } else if (*c == '\\' && c[1]) {
+                        c++;
+                } else if (*c == '[') {
+                        in_bracket = true;
+                        if (c[1] == '^')
+                                c++;
+                        if (c[1] == ']')
+                                c++;
+                } else if (*c == '+' || *c == '*' || *c == '?' || *c == '{') {
+                        is_repeat = true;
+                        if (prev_repeat || ++repeats > DEVSPEC_REGEX_MAX_REPEATS)
+                                return false;
+                        if (*c == '{') {
+                                const char *close = strchr(c, '}');
+                                if (close)
+                                        c = close;
+                        }
+                }
+                prev_repeat = is_repeat;
+        }
+        return true;
+}
+
 /* {"domain": RE, "bus": RE, "slot": RE, "function": RE}; a missing key is
  * ".*".  Python's re.match anchors at the start only, so each pattern is
  * compiled as "^(RE)". */
@@ -209,7 +253,8 @@ static int parse_regex_address(struct pci_devspec *s, const json_t *addr)
                 if (v && strlen(re) != json_string_length(v)) /* an embedded NUL */
                         return err_set(-EINVAL, "The PCI address %s has an incorrect format.",
                                        shown ? shown : "?");
-                if (regcomp(&s->regex[f], pattern, REG_EXTENDED | REG_NOSUB) != 0)
+                if (!regex_is_bounded(re) ||
+                    regcomp(&s->regex[f], pattern, REG_EXTENDED | REG_NOSUB) != 0)
                         return err_set(-EINVAL, "The PCI address %s has an incorrect format.",
                                        shown ? shown : "?");
                 s->regex_compiled[f] = true;

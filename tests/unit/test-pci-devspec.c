@@ -264,6 +264,13 @@ static void test_regex_address(void **state)
                        "nova.conf:7: The PCI address {\"bus\":\"((\"} has an incorrect format.");
         assert_refused("{\"address\": {\"slot\": 16}}",
                        "nova.conf:7: The PCI address {\"slot\":16} has an incorrect format.");
+        /* Stacked repetition would make regcomp() grow exponentially. */
+        assert_refused("{\"address\": {\"bus\": \"0++++++++++++++++++++++++++++++\"}}",
+                       "nova.conf:7: The PCI address {\"bus\":\"0++++++++++++++++++++++++++++++\"} has an incorrect format.");
+        assert_refused("{\"address\": {\"bus\": \"0*?\"}}",
+                       "nova.conf:7: The PCI address {\"bus\":\"0*?\"} has an incorrect format.");
+        /* Ordinary repetition, also inside brackets and bounds, is fine. */
+        assert_true(matches("{\"address\": {\"bus\": \"[0-9a-f]{2}\", \"slot\": \"[+*]?1+0\"}}", v));
 }
 
 static void test_pf_address_implies_vfs(void **state)
