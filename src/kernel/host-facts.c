@@ -61,7 +61,12 @@ static bool root_exists(const char *root, const char *abs)
         return p && stat(p, &st) == 0;
 }
 
-/* Entries of a directory, skipping dot files; -errno when unreadable. */
+static int cmp_strp(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Entries of a directory, sorted, skipping dot files; -errno when unreadable. */
 static int list_dir(const char *root, const char *abs, char ***ret)
 {
         _cleanup_free_ char *p = sysroot_path(root, "%s", abs);
@@ -89,6 +94,7 @@ static int list_dir(const char *root, const char *abs, char ***ret)
                 l[++n] = NULL;
         }
         closedir(d);
+        qsort(l, n, sizeof(char *), cmp_strp);
         *ret = TAKE_PTR(l);
         return (int)n;
 }
@@ -112,7 +118,10 @@ static void gather_iommu(const char *root, struct host_facts *f)
                 snprintf(f->iommu_units + used, sizeof(f->iommu_units) - used, "%s%s", used ? ", " : "", units[i]);
                 f->n_iommu_units++;
                 snprintf(abs, sizeof(abs), "/sys/class/iommu/%s/intel-iommu/ecap", units[i]);
-                if (read_root_file(root, abs, &s) >= 0 && parse_hex_u64(strtok(s, " \n") ? s : "", &ecap) >= 0) {
+                if (read_root_file(root, abs, &s) < 0)
+                        continue;
+                s[strcspn(s, " \n")] = '\0';
+                if (parse_hex_u64(s, &ecap) >= 0) {
                         f->n_sysfs_ecap++;
                         if (ecap & DMAR_ECAP_IR)
                                 f->n_sysfs_ecap_ir++;
@@ -156,11 +165,6 @@ static bool module_loaded(const char *modules, const char *name)
         return false;
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A VF count set outside vfnet: MODULE.max_vfs= on the kernel command line
  * (it wins, modprobe appends it last) or options in /etc/modprobe.d/. */
 static void module_max_vfs(const char *root, const char *cmdline, const char *module, struct host_pf_facts *p)
@@ -173,9 +177,7 @@ static void module_max_vfs(const char *root, const char *cmdline, const char *mo
         if (cmdline && module_option_from_cmdline(cmdline, module, "max_vfs", val, sizeof(val))) {
                 snprintf(by, sizeof(by), "%s.max_vfs=%s on the kernel command line", module, val);
         } else {
-                n = list_dir(root, "/etc/modprobe.d", &files);
-                if (n > 0)
-                        qsort(files, (size_t)n, sizeof(char *), cmp_strp);
+                n = list_dir(root, "/etc/modprobe.d", &files); /* in order: the last file wins */
                 for (int i = 0; i < n; i++) {
                         char abs[512];
                         _cleanup_free_ char *text = NULL;
