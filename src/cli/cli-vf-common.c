@@ -286,12 +286,16 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
 
         for (size_t i = 0; i < n; i++) {
                 const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
+                _cleanup_strbuf_ struct strbuf done = STRBUF_INIT, failed = STRBUF_INIT;
+
                 for (int f = 0; f < _VF_FIELD_MAX; f++) {
                         char old[VF_VALUE_STRLEN], new[VF_VALUE_STRLEN], result[256];
                         const struct vf_failure *fail;
 
                         if (!(changed[i] & VF_FIELD_BIT(f)))
                                 continue;
+                        vf_config_field_text(cur, f, old, sizeof(old));
+                        vf_config_field_text(&wants[i], f, new, sizeof(new));
                         fail = find_failure(failures, n_failures, wants[i].vf, f);
                         if (fail) {
                                 snprintf(result, sizeof(result), "failed: %s%s%s", strerror(-fail->error),
@@ -304,19 +308,41 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
                                         return -ENOMEM;
                         } else
                                 snprintf(result, sizeof(result), "changed");
-                        r = add_row(rows, pf_name, wants[i].vf, f,
-                                    vf_config_field_text(cur, f, old, sizeof(old)),
-                                    vf_config_field_text(&wants[i], f, new, sizeof(new)), result);
+                        if (ctx->format == OUTPUT_JSON) {
+                                r = add_row(rows, pf_name, wants[i].vf, f, old, new, result);
+                                if (r < 0)
+                                        return r;
+                        } else if (fail)
+                                r = strbuf_printf(&failed, "%s%s %s -> %s (%s)", failed.len ? ", " : "",
+                                                  vf_field_to_string(f), old, new, result + 8);
+                        else
+                                r = strbuf_printf(&done, "%s%s %s -> %s", done.len ? ", " : "",
+                                                  vf_field_to_string(f), old, new);
                         if (r < 0)
-                                return r;
+                                return -ENOMEM;
+                }
+                /* The table has a line per VF (hundreds of VFs stay
+                 * readable); JSON has an object per field. */
+                if (ctx->format != OUTPUT_JSON && (done.len || failed.len)) {
+                        json_t *row = json_object();
+                        if (!row || json_object_set_nocheck(row, "pf", pf_name) < 0 ||
+                            json_object_set_new_nocheck(row, "vf", json_integer(wants[i].vf)) < 0 ||
+                            json_object_set_new_nocheck(row, "changed", json_string(strbuf_str(&done))) < 0 ||
+                            json_object_set_new_nocheck(row, "failed", json_string(strbuf_str(&failed))) < 0 ||
+                            json_array_append_new(rows, row) < 0) {
+                                json_decref(row);
+                                return -ENOMEM;
+                        }
                 }
         }
         return 0;
 }
 
 static const struct table_column change_columns[] = {
-        {"pf", "PF"},     {"vf", "VF"},   {"field", "FIELD"},
-        {"old", "OLD"},   {"new", "NEW"}, {"result", "RESULT"},
+        {"pf", "PF"},
+        {"vf", "VF"},
+        {"changed", "CHANGED"},
+        {"failed", "FAILED"},
 };
 
 int cli_vf_print_changes(const struct cli_ctx *ctx, json_t *rows)

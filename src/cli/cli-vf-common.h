@@ -39,8 +39,9 @@ int cli_vf_parse_settings(const struct cli_command *cmd, int argc, char **argv, 
 /* Bring the VFs of pf to wants[0..n) (each .fields = what is wanted):
  * validate every entry against the PF first (nothing is sent if one is
  * bad), save each changing VF's original state unless save_original is
- * false, program, and append a row per changed field to rows ({"pf", "vf",
- * "field", "old", "new", "result"}).  Fields that failed are also appended
+ * false, program, and append to rows: with -f json a row per changed field
+ * ({"pf", "vf", "field", "old", "new", "result"}), for the table a row per
+ * changed VF ({"pf", "vf", "changed": "mac A -> B, ...", "failed": ...}).  Fields that failed are also appended
  * as text to failed_text; *n_failed counts them. */
 int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_config *wants, size_t n,
                   bool save_original, json_t *rows, struct strbuf *failed_text, size_t *n_failed);

@@ -35,6 +35,30 @@ json_t *vf_config_to_json(const struct vf_config *c)
         return o;
 }
 
+int vf_config_append_json(const struct vf_config *c, struct strbuf *sb)
+{
+        char mac[VF_MAC_STRLEN], v[_VF_FIELD_MAX][32];
+
+#define HAS(f) vf_config_has(c, VF_FIELD_##f)
+#define NUM(f, x) (HAS(f) ? (snprintf(v[VF_FIELD_##f], 32, "%u", (unsigned)(x)), v[VF_FIELD_##f]) : "null")
+#define BOOL(f, x) (HAS(f) ? ((x) ? "true" : "false") : "null")
+#define STR(f, x) (HAS(f) ? (snprintf(v[VF_FIELD_##f], 32, "\"%s\"", (x)), v[VF_FIELD_##f]) : "null")
+        return strbuf_printf(sb,
+                             "{\"vf\": %u, \"mac\": %s, \"vlan\": %s, \"qos\": %s, \"vlan_proto\": %s, "
+                             "\"spoofchk\": %s, \"trust\": %s, \"link_state\": %s, \"min_tx_rate\": %s, "
+                             "\"max_tx_rate\": %s, \"rss_query\": %s}",
+                             c->vf, STR(MAC, vf_mac_format(c->mac, mac)), NUM(VLAN, c->vlan), NUM(QOS, c->qos),
+                             STR(VLAN_PROTO, vf_vlan_proto_to_string(c->vlan_proto)),
+                             BOOL(SPOOFCHK, c->spoofchk), BOOL(TRUST, c->trust),
+                             STR(LINK_STATE, vf_link_state_to_string(c->link_state)),
+                             NUM(MIN_TX_RATE, c->min_tx_rate), NUM(MAX_TX_RATE, c->max_tx_rate),
+                             BOOL(RSS_QUERY, c->rss_query));
+#undef HAS
+#undef NUM
+#undef BOOL
+#undef STR
+}
+
 static int get_uint(const json_t *v, const char *where, const char *key, uint64_t max, uint64_t *ret)
 {
         if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) > max)

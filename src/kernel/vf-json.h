@@ -7,10 +7,16 @@
 
 #include <jansson.h>
 
+#include "base/strbuf.h"
 #include "kernel/vf-config.h"
 
 /* Every field, null where c does not have it.  NULL on allocation failure. */
 json_t *vf_config_to_json(const struct vf_config *c);
+
+/* The same object as text, appended to sb without building JSON values
+ * (saving the state of hundreds of VFs stays cheap).  Keys in the order
+ * above. */
+int vf_config_append_json(const struct vf_config *c, struct strbuf *sb);
 
 /* Strict parse: unknown keys, wrong types and out-of-range values are
  * errors whose message starts with `where` (e.g. "eth0[3]") and names the

@@ -1,9 +1,12 @@
 #include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
 #include "base/fileio.h"
 #include "base/output.h"
+#include "base/strbuf.h"
 #include "kernel/sysroot.h"
 #include "kernel/vf-json.h"
 #include "kernel/vf-orig-store.h"
@@ -11,7 +14,8 @@
 struct vf_orig_store {
         char *path;
         char *ifname;
-        json_t *vfs; /* "N" → VF object */
+        struct vf_config *vfs; /* sorted by .vf */
+        size_t n_vfs, cap;
         bool dirty;
 };
 
@@ -21,8 +25,73 @@ void vf_orig_store_free(struct vf_orig_store *s)
                 return;
         free(s->path);
         free(s->ifname);
-        json_decref(s->vfs);
+        free(s->vfs);
         free(s);
+}
+
+/* Index of vf, or where it would go. */
+static size_t find_slot(const struct vf_orig_store *s, uint32_t vf, bool *found)
+{
+        size_t lo = 0, hi = s->n_vfs;
+
+        while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (s->vfs[mid].vf < vf)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        *found = lo < s->n_vfs && s->vfs[lo].vf == vf;
+        return lo;
+}
+
+static int insert(struct vf_orig_store *s, const struct vf_config *c)
+{
+        bool found;
+        size_t at = find_slot(s, c->vf, &found);
+
+        if (found)
+                return 0;
+        if (s->n_vfs == s->cap) {
+                size_t nc = s->cap ? s->cap * 2 : 64;
+                struct vf_config *p = realloc(s->vfs, nc * sizeof(*p));
+                if (!p)
+                        return -ENOMEM;
+                s->vfs = p;
+                s->cap = nc;
+        }
+        memmove(&s->vfs[at + 1], &s->vfs[at], (s->n_vfs - at) * sizeof(*s->vfs));
+        s->vfs[at] = *c;
+        s->n_vfs++;
+        return 1;
+}
+
+static int load(struct vf_orig_store *s, const char *text)
+{
+        _cleanup_json_ json_t *doc = NULL;
+        json_error_t jerr;
+        const char *key;
+        json_t *vfs, *v;
+        int r;
+
+        doc = json_loads(text, 0, &jerr);
+        vfs = doc ? json_object_get(doc, "vfs") : NULL;
+        if (!json_is_object(vfs))
+                return err_set(-EBADMSG, "saved VF state %s is damaged; move it away to continue", s->path);
+        json_object_foreach(vfs, key, v) {
+                struct vf_config c;
+                char where[PATH_MAX + 32];
+
+                snprintf(where, sizeof(where), "%s: VF %s", s->path, key);
+                r = vf_config_from_json(v, where, &c);
+                if (r < 0)
+                        return err_prefix(-EBADMSG, "saved VF state %s is damaged; move it away to continue",
+                                          s->path);
+                r = insert(s, &c);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
 int vf_orig_store_open(const char *root, const char *device_id, const char *ifname,
@@ -41,20 +110,12 @@ int vf_orig_store_open(const char *root, const char *device_id, const char *ifna
         if (!s->path || !s->ifname)
                 return -ENOMEM;
         r = read_full_file(s->path, 16 << 20, &text, NULL);
-        if (r == -ENOENT) {
-                s->vfs = json_object();
-                if (!s->vfs)
-                        return -ENOMEM;
-        } else if (r < 0) {
+        if (r < 0 && r != -ENOENT)
                 return err_set(r, "cannot read saved VF state %s: %s", s->path, strerror(-r));
-        } else {
-                json_error_t jerr;
-                _cleanup_json_ json_t *doc = json_loads(text, 0, &jerr);
-                json_t *vfs = doc ? json_object_get(doc, "vfs") : NULL;
-                if (!json_is_object(vfs))
-                        return err_set(-EBADMSG, "saved VF state %s is damaged; move it away to continue",
-                                       s->path);
-                s->vfs = json_incref(vfs);
+        if (r >= 0) {
+                r = load(s, text);
+                if (r < 0)
+                        return r;
         }
         *ret = TAKE_PTR(s);
         return 0;
@@ -62,72 +123,71 @@ int vf_orig_store_open(const char *root, const char *device_id, const char *ifna
 
 bool vf_orig_store_has(const struct vf_orig_store *s, uint32_t vf)
 {
-        char key[16];
-        snprintf(key, sizeof(key), "%u", vf);
-        return json_object_get(s->vfs, key) != NULL;
+        bool found;
+        find_slot(s, vf, &found);
+        return found;
 }
 
 int vf_orig_store_add(struct vf_orig_store *s, const struct vf_config *c)
 {
-        char key[16];
-        json_t *o;
-
-        if (vf_orig_store_has(s, c->vf))
-                return 0;
-        o = vf_config_to_json(c);
-        if (!o)
-                return -ENOMEM;
-        snprintf(key, sizeof(key), "%u", c->vf);
-        if (json_object_set_new(s->vfs, key, o) < 0)
-                return -ENOMEM;
-        s->dirty = true;
-        return 1;
+        int r = insert(s, c);
+        if (r > 0)
+                s->dirty = true;
+        return r;
 }
 
 int vf_orig_store_get(const struct vf_orig_store *s, uint32_t vf, struct vf_config *ret)
 {
-        char key[16], where[64];
-        json_t *o;
+        bool found;
+        size_t at = find_slot(s, vf, &found);
 
-        snprintf(key, sizeof(key), "%u", vf);
-        o = json_object_get(s->vfs, key);
-        if (!o)
+        if (!found)
                 return -ENOENT;
-        snprintf(where, sizeof(where), "%s: VF %u", s->path, vf);
-        return vf_config_from_json(o, where, ret);
+        *ret = s->vfs[at];
+        return 0;
 }
 
 int vf_orig_store_remove(struct vf_orig_store *s, uint32_t vf)
 {
-        char key[16];
+        bool found;
+        size_t at = find_slot(s, vf, &found);
 
-        snprintf(key, sizeof(key), "%u", vf);
-        if (json_object_del(s->vfs, key) == 0)
-                s->dirty = true;
+        if (!found)
+                return 0;
+        memmove(&s->vfs[at], &s->vfs[at + 1], (s->n_vfs - at - 1) * sizeof(*s->vfs));
+        s->n_vfs--;
+        s->dirty = true;
         return 0;
 }
 
 int vf_orig_store_save(struct vf_orig_store *s)
 {
-        _cleanup_json_ json_t *doc = NULL;
-        _cleanup_free_ char *text = NULL;
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+        _cleanup_json_ json_t *name = NULL;
+        _cleanup_free_ char *quoted = NULL;
         int r;
 
         if (!s->dirty)
                 return 0;
-        if (json_object_size(s->vfs) == 0) {
+        if (s->n_vfs == 0) {
                 if (unlink(s->path) < 0 && errno != ENOENT)
                         return err_set(negative_errno(), "cannot remove %s: %s", s->path, strerror(errno));
                 s->dirty = false;
                 return 0;
         }
-        doc = json_pack("{s:s, s:O}", "pf", s->ifname, "vfs", s->vfs);
-        if (!doc)
+        /* Written as text, a line per VF: hundreds of VFs are saved before
+         * an apply's first change, so this stays off the JSON object path. */
+        name = json_string(s->ifname);
+        quoted = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
+        if (!quoted || strbuf_printf(&sb, "{\"pf\": %s, \"vfs\": {", quoted) < 0)
                 return -ENOMEM;
-        text = json_dumps(doc, JSON_COMPACT);
-        if (!text)
+        for (size_t i = 0; i < s->n_vfs; i++)
+                if (strbuf_printf(&sb, "%s\n \"%u\": ", i ? "," : "", s->vfs[i].vf) < 0 ||
+                    vf_config_append_json(&s->vfs[i], &sb) < 0)
+                        return -ENOMEM;
+        if (strbuf_append(&sb, "\n}}\n") < 0)
                 return -ENOMEM;
-        r = write_file_atomic(s->path, text);
+        r = write_file_atomic(s->path, strbuf_str(&sb));
         if (r < 0)
                 return err_set(r, "cannot save the original VF state to %s: %s", s->path, strerror(-r));
         s->dirty = false;

@@ -29,6 +29,17 @@ static void test_json_round_trip(void **state)
                                 assert_true(vf_config_field_equal(&c, &back, f));
                 if (vf % 4 == 1)
                         assert_true(json_is_null(json_object_get(o, "trust")));
+                /* The text form is the same object. */
+                {
+                        struct strbuf sb = STRBUF_INIT;
+                        json_t *t;
+                        assert_int_equal(vf_config_append_json(&c, &sb), 0);
+                        t = json_loads(strbuf_str(&sb), 0, NULL);
+                        assert_non_null(t);
+                        assert_true(json_equal(t, o));
+                        json_decref(t);
+                        strbuf_done(&sb);
+                }
                 json_decref(o);
         }
 }

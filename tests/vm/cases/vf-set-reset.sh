@@ -68,6 +68,14 @@ tb_eq set-same-value-no-change "no changes" "$($VFNET vf set eth2 1 trust on)"
 $VFNET vf set eth2 1 vlan 300 -f json | tb_json_eq set-reports-old-and-new \
         '[.[] | [.field, .old, .new, .result]]' '[["vlan","200","300","changed"],["qos","5","0","changed"],["vlan_proto","802.1ad","802.1Q","changed"]]'
 
+# The table has a line per VF listing what changed.
+out=$($VFNET vf set eth2 2 vlan 5 trust on)
+case $out in
+*"| eth2 | 2  | vlan 0 -> 5, trust off -> on |        |"*) tb_ok set-table-line-per-vf ;;
+*) tb_fail set-table-line-per-vf "$out" ;;
+esac
+$VFNET vf reset eth2 2 >/dev/null
+
 # The original (before the first set) was saved, keyed by the device.
 tb_check original-saved test -s /var/lib/vfnet/vf-orig/netdevsim2.json
 saved=$($JQ -S -c '.vfs["1"]' /var/lib/vfnet/vf-orig/netdevsim2.json)
