@@ -55,6 +55,10 @@ tb_eq vf-as-pf-exit 1 "$?"
 tb_eq vf-as-pf-message "vfnet: 0000:00:04.1 is a VF of $TB_NVME_PF: give the PF (vfnet vf create $TB_NVME_PF 1)" "$err"
 err=$($VFNET vf create "$TB_NVME_PF" -1 2>&1 >/dev/null)
 tb_eq negative-exit 2 "$?"
+# A netdev that is not a PCI function (netdevsim's port) is named as such.
+err=$($VFNET vf create eth0 2 2>&1 >/dev/null)
+tb_eq non-pci-netdev-exit 1 "$?"
+tb_eq non-pci-netdev-message "vfnet: network interface eth0 is not a PCI device (netdevsim); give the PF's PCI address" "$err"
 
 # 0 removes them.
 tb_check create-0 $VFNET vf create "$TB_NVME_PF" 0
