@@ -165,7 +165,7 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
                               "created_at", t, "resources_synced");
         }
         if (r >= 0 && a) {
-                json_object_set(a, "configurations", conf ? conf : json_object());
+                json_object_set_new(a, "configurations", conf ? json_incref(conf) : json_object());
                 json_object_set_new(a, "heartbeat_timestamp", json_string(t));
                 json_object_set_new(a, "_heartbeat", json_real(now));
                 if (json_is_true(json_object_get(in, "start_flag")))

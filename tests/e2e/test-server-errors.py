@@ -217,6 +217,11 @@ def main():
         t.ok(dp["port"]["binding:vif_type"] == "hostdev_physical"
              and dp["port"]["status"] == "ACTIVE",
              "direct-physical binds without an agent, ACTIVE", dp)
+        st, na, _ = R("POST", "/v2.0/vfnet/agent-report", {"agent": {
+            "host": "c2", "agent_type": "Open vSwitch agent", "binary": "neutron-openvswitch-agent"}},
+            token=tok)
+        t.ok(st == 201 and na["agent"]["configurations"] == {},
+             "a report without configurations: an agent with none", na)
         neutron(t, R("POST", "/v2.0/vfnet/agent-report", {"agent": {"host": "x"}}, token=tok),
                 400, "HTTPBadRequest", "An agent report needs", "a malformed agent report: 400")
 
