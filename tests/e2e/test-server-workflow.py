@@ -168,6 +168,33 @@ def main():
             "name": "m", "provider:network_type": "vlan"}}, token=member)
         t.ok(st == 403 and body["NeutronError"]["type"] == "PolicyNotAuthorized",
              "a member setting provider:network_type gets 403", body)
+        # A shared network: visible to the member, who may attach ports but not delete it
+        st, pub, _ = s.request("POST", "/v2.0/networks", {"network": {
+            "name": "pub", "shared": True, "provider:network_type": "vlan",
+            "provider:physical_network": "physnet1", "provider:segmentation_id": 300}},
+            token=admin)
+        s.request("POST", "/v2.0/subnets", {"subnet": {"network_id": pub["network"]["id"],
+                                                      "ip_version": 4, "cidr": "198.51.100.0/24"}},
+                  token=admin)
+        st, seen, _ = s.request("GET", "/v2.0/networks", token=member)
+        t.ok([n["name"] for n in seen["networks"]] == ["pub"]
+             and "provider:segmentation_id" not in seen["networks"][0],
+             "the member sees the shared network, without provider attributes", seen)
+        st, mp, _ = s.request("POST", "/v2.0/ports", {"port": {"network_id": pub["network"]["id"]}},
+                              token=member)
+        st2, msg, _ = s.request("GET", "/v2.0/security-groups", token=member)
+        t.ok(st == 201 and mp["port"]["project_id"] != net["project_id"]
+             and mp["port"]["security_groups"] == [g["id"] for g in msg["security_groups"]]
+             and "binding:vif_type" not in mp["port"],
+             "the member's port on it: its project, its default group, no binding:* shown",
+             (mp, msg))
+        st, body, _ = s.request("DELETE", f"/v2.0/networks/{pub['network']['id']}", token=member)
+        t.ok(st == 403 and body["NeutronError"]["type"] == "PolicyNotAuthorized",
+             "the member cannot delete the shared network", body)
+        st, body, _ = s.request("PUT", f"/v2.0/ports/{mp['port']['id']}", {"port": {
+            "binding:host_id": "compute1"}}, token=member)
+        t.ok(st == 403, "the member cannot bind its port (binding:host_id is admin-only)", body)
+
         st, body, _ = s.request("GET", "/v2.0/agents", token=member)
         t.ok(st == 200 and body == {"agents": []}, "agents are not shown to a member", body)
         rc, _, err = s.osc("project", "create", "p3", user="u2", password="pw2", project="p2")
@@ -175,7 +202,7 @@ def main():
 
         # Security groups and agents through the client
         rc, rule, err = s.osc("security", "group", "rule", "create", "--protocol", "tcp",
-                              "--dst-port", "22", "default")
+                              "--dst-port", "22", sgs["security_groups"][0]["id"])
         t.ok(rc == 0 and rule["port_range_min"] == 22 and rule["direction"] == "ingress",
              "security group rule create on the default group", rule or err)
         rc, sg, err = s.osc("security", "group", "create", "web-sg")
@@ -192,7 +219,7 @@ def main():
         t.ok(rc == 0 and agents2 == [], "network agent delete", err + err2)
 
         rc, ports, err = s.osc("port", "list")
-        t.ok(rc == 0 and len(ports) == 1 and set(ports[0]) == {
+        t.ok(rc == 0 and len(ports) == 2 and set(ports[0]) == {
             "ID", "Name", "MAC Address", "Fixed IP Addresses", "Status"},
             "port list (fields=...)", ports or err)
         rc, _, err = s.osc("port", "delete", "sr-iov", as_json=False)
