@@ -50,8 +50,9 @@ tb_run_case() {
         name=$1 limit=$2
         dir=/tmp/case-$name
         mkdir -p "$dir"
+        start=$(cut -d' ' -f1 /proc/uptime)
         echo "@@VFNET-TB begin $name" >"$TB_RESULTS"
-        echo "=== $name (uptime $(cut -d' ' -f1 /proc/uptime) s)"
+        echo "=== $name (uptime $start s)"
         (
                 cd "$dir" || exit 1
                 export TB_CASE="$name"
@@ -63,7 +64,8 @@ tb_run_case() {
         while IFS= read -r line || [ -n "$line" ]; do
                 echo "@@VFNET-TB out $name $line"
         done <"$dir.out" >"$TB_RESULTS"
-        echo "@@VFNET-TB end $name $status $limit" >"$TB_RESULTS"
+        took=$(awk -v s="$start" '{ printf "%.1f", $1 - s }' /proc/uptime)
+        echo "@@VFNET-TB end $name $status $limit $took" >"$TB_RESULTS"
         # Whatever the case left running (daemons it started, children of a
         # killed case) must not outlive it: signal -1 spares only PID 1.
         kill -KILL -1 2>/dev/null

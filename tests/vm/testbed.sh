@@ -24,6 +24,8 @@ CASE_TIMEOUT_DEFAULT=120
 CACHE_LAYOUT=2
 # Seconds for boot, module loading and power-off, on top of the cases.
 VM_OVERHEAD=90
+# The whole-VM limit never exceeds this (meson's limit for the vm tests is 1800).
+VM_TIMEOUT_MAX=1700
 
 # Modules the guest loads (their dependencies are added from modinfo).
 # The NVMe chain has soft dependencies (crypto algorithms found at run time)
@@ -337,7 +339,7 @@ boot_vm() {
 #   @@VFNET-TB fail CASE CHECK MESSAGE-FIRST-LINE
 #   @@VFNET-TB msg CASE TEXT           (more lines of the last failure)
 #   @@VFNET-TB out CASE TEXT           (the case's own output)
-#   @@VFNET-TB end CASE STATUS
+#   @@VFNET-TB end CASE STATUS LIMIT SECONDS-TAKEN
 #   @@VFNET-TB done
 report_tap() {
         local results=$1 vmstatus=$2 vmtimeout=$3
@@ -378,8 +380,9 @@ report_tap() {
                 else if (kind == "end") {
                         flush_fail()
                         ended[c] = 1
-                        limit = arg; sub(/^[^ ]* */, "", limit)
-                        sub(/ .*/, "", arg)
+                        split(arg, e, " ")
+                        arg = e[1]; limit = e[2]; took = e[3]
+                        if (took != "") print "# " c " took " took " s"
                         if (arg == "124" || arg == "137" || arg == "143") {
                                 tap_fail(c ": finished (killed at its time limit" (limit != "" ? " of " limit " s" : "") ")")
                                 flush_fail(); show_output(c)
@@ -446,6 +449,7 @@ run_cases() {
                 f=${f##*/}
                 names+=("${f%.sh}")
         done
+        [ "$total" -le "$VM_TIMEOUT_MAX" ] || total=$VM_TIMEOUT_MAX
         total=${VFNET_TESTBED_TIMEOUT:-$total}
         cmd_build
         work=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-tb-run.XXXXXX")
