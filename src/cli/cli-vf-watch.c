@@ -125,8 +125,21 @@ int cli_vf_watch(struct cli_ctx *ctx, int argc, char **argv)
                 /* An overrun loses events, not state: just read again. */
                 if (r < 0 && r != -ENOBUFS)
                         break;
-                if (r >= 0 && !concerns_link(buf, len, pf.link->ifindex, &gone))
-                        continue;
+                {
+                        bool hit = r < 0 || concerns_link(buf, len, pf.link->ifindex, &gone);
+
+                        /* Events come in bursts (one per VF of an apply):
+                         * take all that are queued, then read the VFs once. */
+                        while ((r = nl_sock_recv(events, 0, &buf, &len)) != -ETIMEDOUT)
+                                if (r == -ENOBUFS || (r >= 0 && concerns_link(buf, len, pf.link->ifindex, &gone)))
+                                        hit = true;
+                                else if (r < 0)
+                                        break;
+                        if (r < 0 && r != -ETIMEDOUT)
+                                break;
+                        if (!hit)
+                                continue;
+                }
                 if (gone) {
                         r = err_set(-ENODEV, "%s was removed", pf.ifname);
                         break;
