@@ -487,7 +487,10 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
                 json_object_set_new(t, "domain", json_pack("{s:O,s:O}", "id",
                                                            json_object_get(domain, "id"), "name",
                                                            json_object_get(domain, "name")));
-        _cleanup_json_ json_t *stored = json_pack("{s:f,s:O}", "expires", exp, "token", t);
+        /* user_id beside the token, so disabling a user or changing its
+         * password can revoke its tokens by a filter. */
+        _cleanup_json_ json_t *stored = json_pack("{s:f,s:s,s:O}", "expires", exp, "user_id", uid,
+                                                  "token", t);
         _cleanup_free_ char *s = json_dumps(stored, JSON_COMPACT | JSON_PRESERVE_ORDER);
         r = s ? store_obj_insert(ctx->store, "token", th, project ? jstr(project, "id") : NULL, s)
               : -ENOMEM;
@@ -729,6 +732,102 @@ static int create_user_h(struct api_ctx *c, struct api_request *q, struct api_re
         return create_common(c, q, p, &K_USER);
 }
 
+static int delete_token_cb(const char *id, const char *doc, void *userdata)
+{
+        return store_obj_delete(userdata, "token", id);
+}
+
+/* Inside a write transaction: every token of the user goes. */
+static int revoke_user_tokens(struct api_ctx *ctx, const char *user_id)
+{
+        const char *v[] = {user_id};
+        struct store_filter f = {"user_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        int r = store_obj_list(ctx->store, "token", &q, delete_token_cb, ctx->store);
+        if (r >= 0 && ctx->tokens)
+                token_cache_clear(ctx->tokens);
+        return r;
+}
+
+/* PATCH /v3/users/{id}, /v3/projects/{id}: name, description, enabled,
+ * and a user's password and default_project_id. */
+static int update_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         const struct id_kind *k)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_IDENTITY), *o = NULL;
+        if (!body)
+                return 0;
+        json_t *in = json_object_get(body, k->singular);
+        if (!json_is_object(in))
+                return api_keystone_error(resp, 400, "Invalid input for field '%s': it must be "
+                                          "an object.", k->singular);
+        const char *key;
+        json_t *v;
+        json_object_foreach(in, key, v) {
+                bool str = streq(key, "name") || streq(key, "description") ||
+                           (k == &K_USER && (streq(key, "password") || streq(key, "default_project_id")));
+                bool ok = str ? json_is_string(v) && json_string_length(v) <= 255 &&
+                                        (!streq(key, "name") || json_string_length(v) > 0)
+                              : streq(key, "enabled") ? json_is_boolean(v)
+                              : streq(key, "options") ? json_is_object(v) : false;
+                if (!ok)
+                        return api_keystone_error(resp, 400, "Invalid input for field '%s'.", key);
+        }
+        _cleanup_free_ char *hash = NULL;
+        const char *password = jstr(in, "password");
+        if (password) {
+                int r = password_hash(password, &hash);
+                if (r < 0)
+                        return api_keystone_error(resp, 500, "%s", err_msg(r));
+        }
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        r = get_json(ctx->store, k->kind, req->params[0], &o);
+        _cleanup_json_ json_t *same = NULL;
+        if (r >= 0 && jstr(in, "name") && !streq(jstr(in, "name"), jstr(o, "name")) &&
+            find_one(ctx->store, k->kind, "name", jstr(in, "name"), "domain_id",
+                     jstr(o, "domain_id"), &same) == 0)
+                r = -EEXIST;
+        if (r >= 0) {
+                json_object_foreach(in, key, v) if (!streq(key, "password")) json_object_set(o, key, v);
+                _cleanup_free_ char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                r = text ? store_obj_update(ctx->store, k->kind, req->params[0], text) : -ENOMEM;
+        }
+        if (r >= 0 && hash) {
+                char skey[64];
+                snprintf(skey, sizeof(skey), "password:%s", req->params[0]);
+                r = store_secret_set(ctx->store, skey, hash);
+        }
+        /* As Keystone: a new password or a disabled user ends its tokens. */
+        if (r >= 0 && k == &K_USER && (hash || json_is_false(json_object_get(in, "enabled"))))
+                r = revoke_user_tokens(ctx, req->params[0]);
+        store_end(ctx->store, r >= 0);
+        if (r == -ENOENT)
+                return api_keystone_error(resp, 404, "Could not find %s: %s.", k->display,
+                                          req->params[0]);
+        if (r == -EEXIST)
+                return api_keystone_error(resp, 409, "Conflict occurred attempting to store %s - "
+                                          "Duplicate entry.", k->display);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        add_links(req, k, o);
+        api_reply_json(resp, 200, json_pack("{s:O}", k->singular, o));
+        return 0;
+}
+
+static int update_project(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return update_common(c, q, p, &K_PROJECT);
+}
+
+static int update_user(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return update_common(c, q, p, &K_USER);
+}
+
 static int delete_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                           const struct id_kind *k)
 {
@@ -742,6 +841,8 @@ static int delete_generic(struct api_ctx *ctx, struct api_request *req, struct a
                 char key[64];
                 snprintf(key, sizeof(key), "password:%s", req->params[0]);
                 r = store_secret_delete(ctx->store, key);
+                if (r >= 0)
+                        r = revoke_user_tokens(ctx, req->params[0]);
         }
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
@@ -949,11 +1050,15 @@ const struct api_route api_identity_routes[] = {
         ID("GET", "/v3/projects", list_project, API_AUTH_TOKEN, "list projects (?name=)"),
         ID("POST", "/v3/projects", create_project_h, API_AUTH_TOKEN, "create a project"),
         ID("GET", "/v3/projects/{}", show_project, API_AUTH_TOKEN, "show a project"),
+        ID("PATCH", "/v3/projects/{}", update_project, API_AUTH_TOKEN,
+           "update a project (name, description, enabled)"),
         ID("DELETE", "/v3/projects/{}", delete_project, API_AUTH_TOKEN, "delete a project"),
         ID("GET", "/v3/users", list_user, API_AUTH_TOKEN, "list users (?name=)"),
         ID("POST", "/v3/users", create_user_h, API_AUTH_TOKEN, "create a user"),
         ID("GET", "/v3/users/{}", show_user, API_AUTH_TOKEN, "show a user"),
-        ID("DELETE", "/v3/users/{}", delete_user, API_AUTH_TOKEN, "delete a user"),
+        ID("PATCH", "/v3/users/{}", update_user, API_AUTH_TOKEN,
+           "update a user (password, enabled, ...; ends its tokens)"),
+        ID("DELETE", "/v3/users/{}", delete_user, API_AUTH_TOKEN, "delete a user (ends its tokens)"),
         ID("GET", "/v3/services", list_services, API_AUTH_TOKEN, "list catalog services (?type=)"),
         ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN, "list endpoints (?interface=)"),
         ID("GET", "/v3/role_assignments", list_assignments, API_AUTH_TOKEN,

@@ -114,3 +114,13 @@ void token_cache_drop(struct token_cache *c, const char *hash)
         }
         pthread_mutex_unlock(&c->lock);
 }
+
+void token_cache_clear(struct token_cache *c)
+{
+        pthread_mutex_lock(&c->lock);
+        for (unsigned i = 0; i < c->capacity; i++) {
+                auth_context_done(&c->entries[i].auth);
+                c->entries[i].hash[0] = '\0';
+        }
+        pthread_mutex_unlock(&c->lock);
+}

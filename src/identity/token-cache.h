@@ -21,3 +21,5 @@ bool token_cache_get(struct token_cache *c, const char *hash, double now,
 void token_cache_put(struct token_cache *c, const char *hash, const struct auth_context *a,
                      double expires, double now);
 void token_cache_drop(struct token_cache *c, const char *hash);
+/* Forget everything (a user's tokens were revoked). */
+void token_cache_clear(struct token_cache *c);

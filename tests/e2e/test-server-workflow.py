@@ -218,6 +218,19 @@ def main():
         rc2, agents2, err2 = s.osc("network", "agent", "list")
         t.ok(rc == 0 and agents2 == [], "network agent delete", err + err2)
 
+        # Changing a password ends the user's tokens; a disabled project cannot be used
+        rc, _, err = s.osc("user", "set", "--password", "pw3", "u2", as_json=False)
+        st, body, _ = s.request("GET", "/v2.0/networks", token=member)
+        t.ok(rc == 0 and st == 401, "user set --password: the old token is revoked", (err, body))
+        member = s.token("u2", "pw3", "p2")
+        st, _, _ = s.request("GET", "/v2.0/networks", token=member)
+        t.eq(st, 200, "the new password works")
+        rc, _, err = s.osc("project", "set", "--disable", "p2", as_json=False)
+        rc2, _, err2 = s.osc("network", "list", user="u2", password="pw3", project="p2",
+                             as_json=False)
+        t.ok(rc == 0 and rc2 != 0 and "401" in err2,
+             "project set --disable: no token for it any more", err + err2)
+
         rc, ports, err = s.osc("port", "list")
         t.ok(rc == 0 and len(ports) == 2 and set(ports[0]) == {
             "ID", "Name", "MAC Address", "Fixed IP Addresses", "Status"},
