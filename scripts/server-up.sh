@@ -25,10 +25,18 @@ conf=(--config-file "$dir/vfnet-server.conf" --config-file etc/ml2_conf.ini)
 build/src/cmd/vfnet-server "${conf[@]}" bootstrap --bootstrap-password admin
 build/src/cmd/vfnet-server "${conf[@]}" >"$dir/vfnet-server.log" 2>&1 &
 echo $! >"$dir/vfnet-server.pid"
+pid=$(cat "$dir/vfnet-server.pid")
 for _ in $(seq 100); do
+        # Our server must be the one answering: another process may hold the port.
+        kill -0 "$pid" 2>/dev/null || break
         curl -sf "http://127.0.0.1:$port/v3" >/dev/null && break
         sleep 0.05
 done
+if ! kill -0 "$pid" 2>/dev/null; then
+        cat "$dir/vfnet-server.log" >&2
+        echo "server-up: vfnet-server did not start (log above); VFNET_PORT=N picks another port" >&2
+        exit 1
+fi
 
 export OS_AUTH_URL=http://127.0.0.1:$port/v3 OS_USERNAME=admin OS_PASSWORD=admin \
        OS_PROJECT_NAME=admin OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
