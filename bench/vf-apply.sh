@@ -2,8 +2,9 @@
 # Benchmark: time to program 256 VFs of one PF (netdevsim in the kernel
 # testbed) with `vfnet vf apply` against (a) 256 `ip link set` processes
 # and (b) the floor, bench/vf-setlink-floor.c: raw RTM_SETLINK messages
-# with the same attributes over one socket.  Best of 3 runs each, from
-# fresh VFs.  Prints the three times and the ratios.
+# with the same attributes over one socket.  From fresh VFs each time;
+# vf apply and the floor best of 9 alternating runs, the ip loop once.
+# Prints the three times and the ratios.
 # Usage: bench/vf-apply.sh [BUILD_DIR]   (default build/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,11 +28,12 @@ out=$(tests/vm/testbed.sh run --machine iommu-ir --build-dir "$stage" bench/vf-a
         exit 1
 }
 line=$(printf '%s\n' "$out" | grep -o 'BENCH .*' | head -n 1)
+printf '%s\n' "$out" | grep -o '[a-z ]* runs (ms):.*' || true
 [ -n "$line" ] || { printf '%s\n' "$out" | tail -40; echo "bench/vf-apply: no figures" >&2; exit 1; }
 eval "$(printf '%s\n' "${line#BENCH }" | tr ' ' '\n' | grep -E '^[a-z_]+=[0-9]+$')"
 
 awk -v a="$vf_apply_us" -v f="$floor_us" -v i="$ip_processes_us" -v n="$vfs" 'BEGIN {
-        printf "program %d VFs (netdevsim, TCG guest, best of 3)\n", n
+        printf "program %d VFs (netdevsim, TCG guest; best of 9, ip loop once)\n", n
         printf "  vfnet vf apply           %8.1f ms   %5.2fx floor\n", a / 1000, a / f
         printf "  floor (raw RTM_SETLINK)  %8.1f ms   1.00x\n", f / 1000
         printf "  %d ip link set processes %8.1f ms   %5.2fx floor, %5.1fx vf apply (no rates)\n", n, i / 1000, i / f, i / a
