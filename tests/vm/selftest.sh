@@ -96,6 +96,26 @@ parse "machine setup failure" 1 0 "a" <<'EOF'
 @@VFNET-TB done
 EOF
 
+# A case whose header names no known machine would never run, one with a
+# malformed time limit would break the guest's runner: catch both.
+for f in "$TB_DIR"/cases/*.sh; do
+        n=$((n + 1))
+        modes=$(sed -n 's/^# *machine: *//p' "$f" | head -n1)
+        bad=
+        for m in $modes; do
+                case $m in iommu-ir | iommu-noir | noiommu) ;; *) bad="$bad $m" ;; esac
+        done
+        limit=$(sed -n 's/^# *timeout: *//p' "$f" | head -n1)
+        case $limit in '' | *[!0-9]*) [ -z "$limit" ] || bad="$bad timeout:$limit" ;; esac
+        if [ -n "$modes" ] && [ -z "$bad" ]; then
+                echo "ok $n - cases/${f##*/} names its machines ($modes)"
+        else
+                failed=$((failed + 1))
+                echo "not ok $n - cases/${f##*/} names its machines"
+                echo "# its '# machine: MODE...' header is missing or wrong, or its '# timeout: S' is not a number:${bad:- (no machine header)}"
+        fi
+done
+
 # One real boot: the selftest cases run in file order.
 build_args=()
 [ $# -ge 2 ] && [ "$1" = --build-dir ] && build_args=(--build-dir "$2")
