@@ -494,6 +494,11 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
         _cleanup_free_ char *s = json_dumps(stored, JSON_COMPACT | JSON_PRESERVE_ORDER);
         r = s ? store_obj_insert(ctx->store, "token", th, project ? jstr(project, "id") : NULL, s)
               : -ENOMEM;
+        /* Now and then, forget expired tokens (each is a row). */
+        if (r >= 0 && random_below(64) == 0) {
+                int k = store_obj_delete_below(ctx->store, "token", "expires", now);
+                r = k < 0 ? k : r;
+        }
         if (r >= 0 && scope_id)
                 cat = catalog(ctx->store);
         r = store_end(ctx->store, r >= 0);

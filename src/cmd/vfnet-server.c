@@ -87,6 +87,15 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct se
                 .max_body = (size_t)c->max_body,
                 .now = wall_clock,
         };
+        /* Expired tokens are rows nobody will ask for again. */
+        int pruned = store_begin(st, true);
+        if (pruned >= 0) {
+                pruned = store_obj_delete_below(st, "token", "expires", wall_clock());
+                store_end(st, pruned >= 0);
+        }
+        if (pruned > 0)
+                log_info("removed %d expired tokens", pruned);
+
         /* Other servers sharing the database see a revoke within 5 min,
          * as with keystonemiddleware's token cache. */
         int r = token_cache_new(4096, 300.0, &ctx.tokens);

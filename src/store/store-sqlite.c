@@ -352,6 +352,23 @@ int store_obj_delete(struct store *st, const char *kind, const char *id)
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
 }
 
+int store_obj_delete_below(struct store *st, const char *kind, const char *attr, double limit)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        char sql[160];
+        if (!attr_name_safe(attr))
+                return -EINVAL;
+        snprintf(sql, sizeof(sql),
+                 "DELETE FROM objects WHERE kind = ? AND json_extract(doc, '$.\"%s\"') < ?", attr);
+        int r = prepare(st, sql, &h);
+        if (r < 0)
+                return r;
+        sqlite3_bind_text(h.s, 1, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_double(h.s, 2, limit);
+        r = step_done(st, h.s, "delete");
+        return r < 0 ? r : sqlite3_changes(st->db);
+}
+
 static char *column_dup(sqlite3_stmt *s, int i)
 {
         const unsigned char *t = sqlite3_column_text(s, i);

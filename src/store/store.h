@@ -40,6 +40,9 @@ int store_obj_insert(struct store *st, const char *kind, const char *id, const c
                      const char *doc);
 int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc);
 int store_obj_delete(struct store *st, const char *kind, const char *id);
+/* Deletes the objects of kind whose numeric top-level attr is below limit
+ * (expired tokens); returns how many. */
+int store_obj_delete_below(struct store *st, const char *kind, const char *attr, double limit);
 /* *ret_doc (malloc'd) and, if wanted, *ret_project (malloc'd, may be NULL). */
 int store_obj_get(struct store *st, const char *kind, const char *id, char **ret_doc,
                   char **ret_project);

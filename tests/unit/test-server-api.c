@@ -281,6 +281,13 @@ static void test_store(void **state)
         assert_int_equal(store_obj_update(st, "port", "zz", "{}"), -ENOENT);
         assert_int_equal(store_obj_delete(st, "port", "a"), 0);
         assert_int_equal(store_obj_delete(st, "port", "a"), -ENOENT);
+        assert_int_equal(store_obj_insert(st, "token", "t1", NULL, "{\"expires\": 10.5}"), 0);
+        assert_int_equal(store_obj_insert(st, "token", "t2", NULL, "{\"expires\": 20.5}"), 0);
+        assert_int_equal(store_obj_delete_below(st, "token", "expires", 15), 1);
+        assert_int_equal(store_obj_get(st, "token", "t1", &doc, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "token", "t2", &doc, NULL), 0);
+        free(doc);
+        assert_int_equal(store_obj_delete_below(st, "token", "bad'name", 15), -EINVAL);
         assert_int_equal(store_secret_set(st, "k", "v"), 0);
         assert_int_equal(store_secret_get(st, "k", &doc), 0);
         assert_string_equal(doc, "v");
