@@ -259,6 +259,8 @@ make_initramfs() {
                         copy_with_libs "$root" "$f" "/vfnet/bin/${f##*/}"
                 done
         fi
+        # devlink (netdevsim's eswitch mode, for vf-unsupported.sh)
+        copy_with_libs "$root" /usr/sbin/devlink
         cp "$TB_DIR/guest-init.sh" "$root/init"
         cp "$TB_DIR/guest-lib.sh" "$root/tb/guest-lib.sh"
         chmod 755 "$root/init"
