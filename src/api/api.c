@@ -7,11 +7,13 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/compute.h"
 #include "base/error.h"
 
 const struct api_route *const api_route_tables[] = {
         api_identity_routes, api_network_routes,  api_subnet_routes,    api_port_routes,
-        api_secgroup_routes, api_agent_routes,    api_extension_routes, NULL,
+        api_secgroup_routes, api_agent_routes,    api_extension_routes, api_nova_routes,
+        api_compute_host_routes, api_flavor_routes, api_server_routes, api_image_routes, NULL,
 };
 
 void api_response_done(struct api_response *resp)
@@ -98,8 +100,10 @@ int api_store_error(struct api_response *resp, enum api_service svc, int r)
 {
         unsigned status = r == -EBUSY ? 503 : 500;
         const char *msg = err_msg(r);
-        if (svc == API_IDENTITY)
+        if (svc == API_IDENTITY || svc == API_IMAGE)
                 return api_keystone_error(resp, status, "%s", msg);
+        if (svc == API_COMPUTE)
+                return nova_error(resp, status, "Unexpected API Error (%s).", msg);
         return api_neutron_error(resp, status, status == 503 ? "ServiceUnavailable" : "HTTPInternalServerError",
                                  "Request Failed: internal server error while processing your "
                                  "request (%s).", msg);
@@ -186,6 +190,10 @@ static bool match(const char *pattern, const char *path, const char **params, ch
 
 static enum api_service service_of_path(const char *path)
 {
+        if (strneq(path, "/v2.1", 5))
+                return API_COMPUTE;
+        if (strneq(path, "/image", 6))
+                return API_IMAGE;
         return strneq(path, "/v3", 3) || streq(path, "/") ? API_IDENTITY : API_NETWORK;
 }
 
@@ -215,6 +223,12 @@ void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 }
 
         enum api_service svc = found ? found->service : service_of_path(req->path);
+        if (svc == API_COMPUTE && nova_negotiate(req, resp) < 0)
+                return;
+        if (!found && (svc == API_COMPUTE || svc == API_IMAGE)) {
+                compute_route_error(svc, resp, path_known, req);
+                return;
+        }
         if (!found) {
                 if (path_known) {
                         if (svc == API_IDENTITY)
@@ -233,7 +247,11 @@ void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_respo
         }
         if (found->auth == API_AUTH_TOKEN) {
                 if (!req->token || api_authenticate(ctx, req->token, &req->auth) < 0) {
-                        unauthorized(resp);
+                        if (svc == API_COMPUTE)
+                                nova_error(resp, 401, "The request you have made requires "
+                                           "authentication.");
+                        else
+                                unauthorized(resp);
                         return;
                 }
         }

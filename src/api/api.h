@@ -14,6 +14,8 @@
 #include "network/ml2-config.h"
 #include "store/store.h"
 
+struct sched_config;
+
 struct api_ctx {
         struct store *store;
         const struct ml2_config *ml2;
@@ -21,6 +23,8 @@ struct api_ctx {
         size_t max_body;         /* bytes, [DEFAULT] max_request_body_size */
         double (*now)(void);     /* wall clock, seconds since the epoch */
         struct token_cache *tokens; /* validated tokens; NULL = always ask the store */
+        const struct sched_config *sched; /* compute: filters, weighers, [pci] (compute.h) */
+        long service_down_time;           /* seconds, [DEFAULT] service_down_time */
 };
 
 struct api_query_arg {
@@ -37,6 +41,9 @@ struct api_request {
         const char *token;          /* X-Auth-Token */
         const char *subject_token;  /* X-Subject-Token */
         const char *host;           /* Host header, for links */
+        const char *api_version;      /* OpenStack-API-Version */
+        const char *nova_api_version; /* X-OpenStack-Nova-API-Version */
+        unsigned microversion;        /* compute routes: the negotiated 2.N's N */
         const char *body;
         size_t body_len;
         struct api_query_arg query[API_MAX_QUERY];
@@ -50,11 +57,14 @@ struct api_response {
         char *body;                /* owned; NULL = empty */
         const char *content_type;
         char *subject_token;       /* X-Subject-Token header, owned */
+        char microversion[16];     /* compute: "2.N" to echo in the version headers */
 };
 
 enum api_service {
         API_IDENTITY, /* Keystone error bodies */
         API_NETWORK,  /* Neutron error bodies */
+        API_COMPUTE,  /* Nova error bodies, microversions (compute.h) */
+        API_IMAGE,    /* Glance */
 };
 
 typedef int (*api_handler)(struct api_ctx *ctx, struct api_request *req,
@@ -82,6 +92,11 @@ extern const struct api_route api_port_routes[];
 extern const struct api_route api_secgroup_routes[];
 extern const struct api_route api_agent_routes[];
 extern const struct api_route api_extension_routes[];
+extern const struct api_route api_nova_routes[];
+extern const struct api_route api_compute_host_routes[];
+extern const struct api_route api_flavor_routes[];
+extern const struct api_route api_server_routes[];
+extern const struct api_route api_image_routes[];
 
 /* Dispatch one request: route, authenticate, call the handler.  404/405
  * and 401 are answered here in the right service's body format. */

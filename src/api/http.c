@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/compute.h"
 #include "api/http.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -45,7 +46,14 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_res
                 MHD_add_response_header(r, "Content-Type", resp->content_type);
         if (resp->subject_token)
                 MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
-        MHD_add_response_header(r, "Vary", "X-Auth-Token");
+        if (resp->microversion[0]) {
+                char v[40];
+                snprintf(v, sizeof(v), "compute %s", resp->microversion);
+                MHD_add_response_header(r, "OpenStack-API-Version", v);
+                MHD_add_response_header(r, "X-OpenStack-Nova-API-Version", resp->microversion);
+                MHD_add_response_header(r, "Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version");
+        } else
+                MHD_add_response_header(r, "Vary", "X-Auth-Token");
         enum MHD_Result ret = MHD_queue_response(conn, resp->status, r);
         MHD_destroy_response(r);
         return ret;
@@ -96,14 +104,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 .token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Auth-Token"),
                 .subject_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Subject-Token"),
                 .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"),
+                .api_version = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                           "OpenStack-API-Version"),
+                .nova_api_version = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                                "X-OpenStack-Nova-API-Version"),
                 .body = p->body,
                 .body_len = p->len,
         };
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
         if (p->too_large) {
-                if (strneq(url, "/v3", 3))
+                if (strneq(url, "/v3", 3) || strneq(url, "/image", 6))
                         api_keystone_error(&resp, 413, "Request is too large.");
+                else if (strneq(url, "/v2.1", 5))
+                        nova_error(&resp, 413, "Request is too large.");
                 else
                         api_neutron_error(&resp, 413, "HTTPRequestEntityTooLarge",
                                           "Request is too large: the body exceeds %zu bytes.",

@@ -287,6 +287,12 @@ static int bootstrap_tx(struct store *st, const struct identity_bootstrap *b, co
                 return r;
         if ((r = set_service(st, "network", "neutron", b->public_url, b->region)) < 0)
                 return r;
+        snprintf(url, sizeof(url), "%s/v2.1", b->public_url);
+        if ((r = set_service(st, "compute", "nova", url, b->region)) < 0)
+                return r;
+        snprintf(url, sizeof(url), "%s/image", b->public_url);
+        if ((r = set_service(st, "image", "glance", url, b->region)) < 0)
+                return r;
         return 0;
 }
 

@@ -366,6 +366,11 @@ static int bind_port(struct api_ctx *ctx, json_t *port, const json_t *net)
         return 0;
 }
 
+int port_bind(struct api_ctx *ctx, json_t *port, const json_t *net)
+{
+        return bind_port(ctx, port, net);
+}
+
 static json_t *port_doc(const json_t *in, const char *id)
 {
         static const char *const order[] = {
@@ -385,33 +390,16 @@ static json_t *port_doc(const json_t *in, const char *id)
         return o;
 }
 
-static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+/* Inside a write transaction: network, security groups, MAC, IPs and
+ * binding of a new port document, then stored.  User errors are answered
+ * in resp. */
+static int create_tx(struct api_ctx *ctx, const struct api_request *req, const json_t *in,
+                     const char *owner, const char *id, json_t *port, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL,
-                              *net = NULL, *port = NULL, *ips = NULL;
-        struct resource_error e;
-        if (!body)
-                return 0;
-        int r = resource_parse_body(&resource_port, body, true, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        const char *owner;
-        if (neutron_owner(req, in, resp, &owner) < 0)
-                return 0;
-        if (!policy_may_create(&req->auth, owner))
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:create_port) is disallowed by policy");
-        char id[37], mac[MAC_STR_LEN];
-        random_uuid(id);
-        port = port_doc(in, id);
+        _cleanup_json_ json_t *net = NULL, *ips = NULL;
+        char mac[MAC_STR_LEN];
         json_t *asked_ips = json_object_get(in, "fixed_ips");
-
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        resp->status = 0;
+        int r;
         const char *net_id = json_str(in, "network_id");
         r = neutron_load(ctx, &req->auth, &resource_network, net_id, &net);
         if (r == -ENOENT)
@@ -449,6 +437,55 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         }
         if (r >= 0)
                 r = neutron_store_insert(ctx, &resource_port, port);
+        return r;
+}
+
+int port_create_in_tx(struct api_ctx *ctx, const struct api_request *req, json_t *in,
+                      json_t **ret, struct api_response *resp)
+{
+        const char *owner;
+        if (neutron_owner(req, in, resp, &owner) < 0)
+                return -EINVAL;
+        if (!policy_may_create(&req->auth, owner))
+                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
+                                         "(rule:create_port) is disallowed by policy");
+        char id[37];
+        random_uuid(id);
+        _cleanup_json_ json_t *port = port_doc(in, id);
+        int r = create_tx(ctx, req, in, owner, id, port, resp);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(port);
+        return 0;
+}
+
+static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL,
+                              *port = NULL;
+        struct resource_error e;
+        if (!body)
+                return 0;
+        int r = resource_parse_body(&resource_port, body, true, &req->auth, &in, &e);
+        if (r == -EINVAL)
+                return neutron_bad(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        const char *owner;
+        if (neutron_owner(req, in, resp, &owner) < 0)
+                return 0;
+        if (!policy_may_create(&req->auth, owner))
+                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
+                                         "(rule:create_port) is disallowed by policy");
+        char id[37];
+        random_uuid(id);
+        port = port_doc(in, id);
+
+        r = store_begin(ctx->store, true);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        resp->status = 0;
+        r = create_tx(ctx, req, in, owner, id, port, resp);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 && resp->status)
                 return 0;

@@ -17,10 +17,13 @@
 #include "base/error.h"
 #include "base/ini.h"
 #include "base/log.h"
+#include "compute/scheduler.h"
 #include "config.h"
 #include "identity/password.h"
 #include "network/ml2-config.h"
 #include "store/store.h"
+
+DEFINE_POINTER_CLEANUP(struct sched_config, sched_config_free)
 
 #define DEFAULT_DB "sqlite:////var/lib/vfnet/vfnet.sqlite"
 
@@ -56,6 +59,7 @@ struct server_config {
         long workers;
         long max_body;
         long token_expiration;
+        long service_down_time;
         const char *db;
 };
 
@@ -71,6 +75,8 @@ static int read_config(const struct ini *ini, struct server_config *c)
                              &c->max_body)) < 0 ||
             (r = ini_get_int(ini, "token", "expiration", 3600, 60, 86400 * 30,
                              &c->token_expiration)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "service_down_time", 60, 1, 86400,
+                             &c->service_down_time)) < 0 ||
             (r = ini_get_bool(ini, "DEFAULT", "debug", false, &debug)) < 0)
                 return r;
         if (debug)
@@ -78,11 +84,14 @@ static int read_config(const struct ini *ini, struct server_config *c)
         return 0;
 }
 
-static int serve(struct store *st, const struct ml2_config *ml2, const struct server_config *c)
+static int serve(struct store *st, const struct ml2_config *ml2, const struct sched_config *sched,
+                 const struct server_config *c)
 {
         struct api_ctx ctx = {
                 .store = st,
                 .ml2 = ml2,
+                .sched = sched,
+                .service_down_time = c->service_down_time,
                 .token_expiration = c->token_expiration,
                 .max_body = (size_t)c->max_body,
                 .now = wall_clock,
@@ -116,7 +125,8 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct se
                 token_cache_free(ctx.tokens);
                 return r;
         }
-        log_info("listening on %s:%ld (identity at /v3, network at /v2.0)", c->bind_host,
+        log_info("listening on %s:%ld (identity at /v3, network at /v2.0, compute at /v2.1, "
+                 "image at /image)", c->bind_host,
                  c->bind_port);
         notify("READY=1\nSTATUS=serving");
         int sig = 0;
@@ -134,7 +144,8 @@ static void usage(FILE *f)
               "       vfnet-server [--config-file FILE]... bootstrap --bootstrap-password PASSWORD\n"
               "               [--bootstrap-username admin] [--bootstrap-project-name admin]\n"
               "               [--bootstrap-region-id RegionOne] [--bootstrap-public-url URL]\n"
-              "Serves the Identity (/v3) and Network (/v2.0) APIs; see docs/server.md.\n",
+              "Serves the Identity (/v3), Network (/v2.0), Compute (/v2.1) and Image (/image)\n"
+              "APIs; see docs/server.md.\n",
               f);
 }
 
@@ -215,6 +226,15 @@ int main(int argc, char **argv)
         }
         if (debug)
                 log_set_max_level(LOG_LEVEL_DEBUG);
+        /* nova.conf's [filter_scheduler], [scheduler] and [pci]: a bad
+         * filter name, device_spec or alias refuses the start. */
+        _cleanup_(sched_config_freep) struct sched_config *sched = NULL;
+        if ((r = sched_config_from_ini(ini, &sched)) < 0) {
+                log_error("%s", err_msg(r));
+                return 1;
+        }
+        for (char **w = sched->warnings; w && *w; w++)
+                log_warning("%s", *w);
         if (ml2->vendor_check)
                 log_warning("[ml2_sriov] supported_pci_vendor_devs is honoured, but upstream "
                             "Neutron removed it in Ocata; ports need binding:profile.pci_vendor_info");
@@ -253,7 +273,7 @@ int main(int argc, char **argv)
                          b.project_name, b.public_url);
                 return 0;
         }
-        r = serve(st, ml2, &c);
+        r = serve(st, ml2, sched, &c);
         if (r < 0) {
                 log_error("%s", err_msg(r));
                 return 1;

@@ -1,0 +1,402 @@
+/* /v2.1/flavors and their os-extra_specs (Nova v2.1 subset).  Flavors are
+ * public; only admins create and delete them or change extra specs. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/compute.h"
+#include "api/neutron.h"
+#include "identity/token.h"
+
+int flavor_get(struct api_ctx *ctx, const char *id, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL;
+        int r = store_obj_get(ctx->store, "flavor", id, &doc, NULL);
+        if (r < 0)
+                return r;
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        *ret = o;
+        return 0;
+}
+
+/* The flavor as the asked microversion shows it. */
+static json_t *flavor_view(const struct api_request *req, const json_t *f, bool detail)
+{
+        json_t *o = json_pack("{s:O,s:O}", "id", json_object_get(f, "id"), "name",
+                              json_object_get(f, "name"));
+        if (!o)
+                return NULL;
+        if (detail) {
+                static const char *const keys[] = {"ram", "disk", "vcpus",
+                                                   "OS-FLV-EXT-DATA:ephemeral",
+                                                   "OS-FLV-DISABLED:disabled",
+                                                   "os-flavor-access:is_public", "rxtx_factor"};
+                for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+                        json_object_set(o, keys[i], json_object_get(f, keys[i]));
+                json_int_t swap = json_integer_value(json_object_get(f, "swap"));
+                /* Before 2.75 a flavor without swap shows "". */
+                json_object_set_new(o, "swap", swap || req->microversion >= 75 ? json_integer(swap)
+                                                                                : json_string(""));
+        }
+        json_object_set_new(o, "links", nova_links(req, "flavors", json_str(f, "id")));
+        if (req->microversion >= 55)
+                json_object_set(o, "description", json_object_get(f, "description"));
+        if (detail && req->microversion >= 61)
+                json_object_set(o, "extra_specs", json_object_get(f, "extra_specs"));
+        return o;
+}
+
+struct list_ctx {
+        const struct api_request *req;
+        json_t *out;
+        bool detail;
+};
+
+static int list_cb(const char *id, const char *doc, void *userdata)
+{
+        struct list_ctx *l = userdata;
+        _cleanup_json_ json_t *f = json_loads(doc, 0, NULL);
+        if (!f)
+                return -EIO;
+        return json_array_append_new(l->out, flavor_view(l->req, f, l->detail)) < 0 ? -ENOMEM : 0;
+}
+
+static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                    bool detail)
+{
+        struct list_ctx l = {.req = req, .out = json_array(), .detail = detail};
+        int r = store_begin(ctx->store, false);
+        if (r >= 0) {
+                r = store_obj_list(ctx->store, "flavor", NULL, list_cb, &l);
+                store_end(ctx->store, true);
+        }
+        if (r < 0) {
+                json_decref(l.out);
+                return nova_store_error(resp, r);
+        }
+        api_reply_json(resp, 200, json_pack("{s:o}", "flavors", l.out));
+        return 0;
+}
+
+static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return list_any(ctx, req, resp, false);
+}
+
+static int list_detail(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return list_any(ctx, req, resp, true);
+}
+
+static int load(struct api_ctx *ctx, struct api_response *resp, const char *id, json_t **ret)
+{
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = flavor_get(ctx, id, ret);
+        store_end(ctx->store, true);
+        if (r == -ENOENT)
+                return nova_error(resp, 404, "Flavor %s could not be found.", id);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        return 0;
+}
+
+static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *f = NULL;
+        if (load(ctx, resp, req->params[0], &f) < 0)
+                return 0;
+        api_reply_json(resp, 200, json_pack("{s:o}", "flavor", flavor_view(req, f, true)));
+        return 0;
+}
+
+/* An integer given as a number or a numeric string (as nova accepts). */
+static int get_int(const json_t *o, const char *key, long min, long max, long dflt, long *ret)
+{
+        json_t *v = json_object_get(o, key);
+        if (!v || json_is_null(v)) {
+                *ret = dflt;
+                return dflt < 0 ? -ENOENT : 0;
+        }
+        long x;
+        if (json_is_integer(v))
+                x = (long)json_integer_value(v);
+        else if (json_is_string(v)) {
+                char *end;
+                const char *s = json_string_value(v);
+                x = strtol(s, &end, 10);
+                if (!*s || *end)
+                        return -EINVAL;
+        } else
+                return -EINVAL;
+        if (x < min || x > max)
+                return -ERANGE;
+        *ret = x;
+        return 0;
+}
+
+static int bad_int(struct api_response *resp, const char *key, int r, long min)
+{
+        if (r == -ENOENT)
+                return nova_error(resp, 400, "Invalid input for field/attribute flavor. Value: "
+                                  "'%s' is a required property", key);
+        return nova_error(resp, 400, "Invalid input for field/attribute %s. Value: must be an "
+                          "integer of at least %ld.", key, min);
+}
+
+static bool valid_name(const char *s)
+{
+        size_t n = s ? strlen(s) : 0;
+        return n >= 1 && n <= 255 && s[0] != ' ' && s[n - 1] != ' ';
+}
+
+static int check_extra_specs(struct api_response *resp, const json_t *specs)
+{
+        const char *k;
+        json_t *v;
+        if (!json_is_object(specs))
+                return nova_error(resp, 400, "Invalid input for field/attribute extra_specs: an "
+                                  "object is expected.");
+        json_object_foreach((json_t *)specs, k, v) {
+                size_t n = strlen(k);
+                if (n < 1 || n > 255)
+                        return nova_error(resp, 400, "Invalid input for field/attribute "
+                                          "extra_specs. Key '%s' must be 1-255 characters.", k);
+                if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v))
+                        return nova_error(resp, 400, "Invalid input for field/attribute "
+                                          "extra_specs. Value of '%s' must be a string.", k);
+                if (json_is_string(v) && strlen(json_string_value(v)) > 255)
+                        return nova_error(resp, 400, "Invalid input for field/attribute "
+                                          "extra_specs. Value of '%s' is longer than 255 "
+                                          "characters.", k);
+        }
+        return 0;
+}
+
+/* Extra spec values are kept as strings, as nova stores them. */
+static json_t *specs_as_strings(const json_t *specs)
+{
+        json_t *o = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)specs, k, v) {
+                if (json_is_string(v))
+                        json_object_set(o, k, v);
+                else {
+                        char *s = json_dumps(v, JSON_ENCODE_ANY);
+                        json_object_set_new(o, k, json_string(s ? s : ""));
+                        free(s);
+                }
+        }
+        return o;
+}
+
+struct name_check {
+        const char *name;
+        bool taken;
+};
+
+static int name_cb(const char *id, const char *doc, void *userdata)
+{
+        ((struct name_check *)userdata)->taken = true;
+        return 0;
+}
+
+static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *f = NULL;
+        if (!body)
+                return 0;
+        if (!req->auth.is_admin)
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-flavor-manage:"
+                                  "create to be performed.");
+        json_t *in = json_object_get(body, "flavor");
+        if (!json_is_object(in))
+                return nova_error(resp, 400, "Invalid input for field/attribute flavor. Value: "
+                                  "'flavor' is a required property");
+        const char *name = json_str(in, "name");
+        if (!valid_name(name))
+                return nova_error(resp, 400, "Invalid input for field/attribute name: a name of "
+                                  "1-255 characters without leading or trailing spaces is "
+                                  "required.");
+        long ram, vcpus, disk, swap, eph;
+        int r;
+        if ((r = get_int(in, "ram", 1, 0x7fffffff, -1, &ram)) < 0)
+                return bad_int(resp, "ram", r, 1);
+        if ((r = get_int(in, "vcpus", 1, 0x7fffffff, -1, &vcpus)) < 0)
+                return bad_int(resp, "vcpus", r, 1);
+        if ((r = get_int(in, "disk", 0, 0x7fffffff, -1, &disk)) < 0)
+                return bad_int(resp, "disk", r, 0);
+        if ((r = get_int(in, "swap", 0, 0x7fffffff, 0, &swap)) < 0)
+                return bad_int(resp, "swap", r, 0);
+        if ((r = get_int(in, "OS-FLV-EXT-DATA:ephemeral", 0, 0x7fffffff, 0, &eph)) < 0)
+                return bad_int(resp, "OS-FLV-EXT-DATA:ephemeral", r, 0);
+        json_t *pub = json_object_get(in, "os-flavor-access:is_public");
+        json_t *rx = json_object_get(in, "rxtx_factor");
+        json_t *desc = json_object_get(in, "description");
+        if ((pub && !json_is_boolean(pub)) || (rx && !json_is_number(rx)) ||
+            (desc && !json_is_null(desc) && (!json_is_string(desc) || req->microversion < 55)))
+                return nova_error(resp, 400, "Invalid input for field/attribute flavor: "
+                                  "os-flavor-access:is_public must be a boolean, rxtx_factor a "
+                                  "number, description a string (2.55+).");
+        char id[37];
+        json_t *idv = json_object_get(in, "id");
+        if (idv && !json_is_null(idv) && !(json_is_string(idv) && streq(json_string_value(idv), "auto"))) {
+                const char *s = json_string_value(idv);
+                if (!s || !*s || strlen(s) > 36 || strchr(s, '/') || strchr(s, ' '))
+                        return nova_error(resp, 400, "Invalid input for field/attribute id: 1-36 "
+                                          "characters without '/' or spaces.");
+                snprintf(id, sizeof(id), "%s", s);
+        } else
+                random_uuid(id);
+        f = json_pack("{s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:b,s:b,s:O,s:O,s:{}}", "id", id, "name",
+                      name, "ram", (int)ram, "vcpus", (int)vcpus, "disk", (int)disk, "swap",
+                      (int)swap, "OS-FLV-EXT-DATA:ephemeral", (int)eph, "OS-FLV-DISABLED:disabled",
+                      0, "os-flavor-access:is_public", pub ? json_is_true(pub) : 1, "rxtx_factor",
+                      rx ? rx : json_null(), "description", desc ? desc : json_null(),
+                      "extra_specs");
+        if (!f)
+                return nova_store_error(resp, -ENOMEM);
+        if (!rx)
+                json_object_set_new(f, "rxtx_factor", json_real(1.0));
+        const char *nv[] = {name};
+        struct store_filter flt = {"name", STORE_VALUE_TEXT, nv, 1};
+        struct store_query q = {.filters = &flt, .n_filters = 1};
+        struct name_check nc = {.name = name};
+        r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = store_obj_list(ctx->store, "flavor", &q, name_cb, &nc);
+        if (r >= 0 && nc.taken)
+                r = -EADDRINUSE;
+        _cleanup_free_ char *s = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (r >= 0)
+                r = s ? store_obj_insert(ctx->store, "flavor", id, NULL, s) : -ENOMEM;
+        store_end(ctx->store, r >= 0);
+        if (r == -EADDRINUSE)
+                return nova_error(resp, 409, "Flavor with name %s already exists.", name);
+        if (r == -EEXIST)
+                return nova_error(resp, 409, "Flavor with ID %s already exists.", id);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        api_reply_json(resp, 200, json_pack("{s:o}", "flavor", flavor_view(req, f, true)));
+        return 0;
+}
+
+static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (!req->auth.is_admin)
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-flavor-manage:"
+                                  "delete to be performed.");
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = store_obj_delete(ctx->store, "flavor", req->params[0]);
+        store_end(ctx->store, r >= 0);
+        if (r == -ENOENT)
+                return nova_error(resp, 404, "Flavor %s could not be found.", req->params[0]);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        api_reply_empty(resp, 202);
+        return 0;
+}
+
+static int specs_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *f = NULL;
+        if (load(ctx, resp, req->params[0], &f) < 0)
+                return 0;
+        json_t *specs = json_object_get(f, "extra_specs");
+        if (req->params[1]) {
+                json_t *v = json_object_get(specs, req->params[1]);
+                if (!v)
+                        return nova_error(resp, 404, "Flavor %s has no extra specs with key %s.",
+                                          req->params[0], req->params[1]);
+                api_reply_json(resp, 200, json_pack("{s:O}", req->params[1], v));
+                return 0;
+        }
+        api_reply_json(resp, 200, json_pack("{s:O}", "extra_specs", specs));
+        return 0;
+}
+
+/* POST (merge), PUT /{key} (one) and DELETE /{key}. */
+static int specs_change(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        bool del)
+{
+        _cleanup_json_ json_t *body = NULL, *f = NULL, *add = NULL;
+        if (!req->auth.is_admin)
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:"
+                                  "os-flavor-extra-specs to be performed.");
+        const char *key = req->params[1];
+        if (!del) {
+                if (!(body = nova_parse_body(req, resp)))
+                        return 0;
+                json_t *in = key ? body : json_object_get(body, "extra_specs");
+                if (key && (json_object_size(body) != 1 || !json_object_get(body, key)))
+                        return nova_error(resp, 400, "Request body and URI mismatch");
+                if (check_extra_specs(resp, in) < 0)
+                        return 0;
+                add = specs_as_strings(in);
+        }
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = flavor_get(ctx, req->params[0], &f);
+        json_t *specs = json_object_get(f, "extra_specs");
+        bool missing = false;
+        if (r >= 0) {
+                if (del) {
+                        missing = json_object_del(specs, key) < 0;
+                } else
+                        json_object_update(specs, add);
+                _cleanup_free_ char *s = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                if (!missing)
+                        r = s ? store_obj_update(ctx->store, "flavor", req->params[0], s) : -ENOMEM;
+        }
+        store_end(ctx->store, r >= 0 && !missing);
+        if (r == -ENOENT)
+                return nova_error(resp, 404, "Flavor %s could not be found.", req->params[0]);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        if (missing)
+                return nova_error(resp, 404, "Flavor %s has no extra specs with key %s.",
+                                  req->params[0], key);
+        if (del)
+                api_reply_empty(resp, 200);
+        else if (key)
+                api_reply_json(resp, 200, json_incref(add));
+        else
+                api_reply_json(resp, 200, json_pack("{s:O}", "extra_specs", add));
+        return 0;
+}
+
+static int specs_set(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return specs_change(ctx, req, resp, false);
+}
+
+static int specs_delete(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return specs_change(ctx, req, resp, true);
+}
+
+#define NOVA(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_COMPUTE, s}
+const struct api_route api_flavor_routes[] = {
+        NOVA("GET", "/v2.1/flavors", list, "list flavors (id, name, links)"),
+        NOVA("GET", "/v2.1/flavors/detail", list_detail, "list flavors with resources"),
+        NOVA("POST", "/v2.1/flavors", create, "create a flavor (admin)"),
+        NOVA("GET", "/v2.1/flavors/{}", show, "show a flavor"),
+        NOVA("DELETE", "/v2.1/flavors/{}", destroy, "delete a flavor (admin)"),
+        NOVA("GET", "/v2.1/flavors/{}/os-extra_specs", specs_show, "a flavor's extra specs"),
+        NOVA("POST", "/v2.1/flavors/{}/os-extra_specs", specs_set,
+             "add or change extra specs (admin)"),
+        NOVA("GET", "/v2.1/flavors/{}/os-extra_specs/{}", specs_show, "one extra spec"),
+        NOVA("PUT", "/v2.1/flavors/{}/os-extra_specs/{}", specs_set, "set one extra spec (admin)"),
+        NOVA("DELETE", "/v2.1/flavors/{}/os-extra_specs/{}", specs_delete,
+             "delete one extra spec (admin)"),
+        {0},
+};

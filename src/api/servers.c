@@ -1,0 +1,915 @@
+/* /v2.1/servers: create on ports (SR-IOV or normal), list, detail, show,
+ * delete.  A boot is placed in the transaction that records it: one
+ * scheduling pass over the hosts as stored, the chosen host's VFs claimed
+ * (allocations "pci:<host>", unique per address) and the ports bound as
+ * Nova binds them; then the host is told to spawn through its task queue
+ * (compute-hosts.c).  A host's failure releases everything and tries the
+ * next host, up to [scheduler] max_attempts.  Nothing is kept in memory,
+ * so a restart finds the claims exactly as the instances hold them. */
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/compute.h"
+#include "api/neutron.h"
+#include "api/ports.h"
+#include "base/error.h"
+#include "base/log.h"
+#include "compute/scheduler.h"
+#include "identity/token.h"
+
+#define MAX_NICS 16
+
+static const char *const nova_profile_keys[] = {"pci_vendor_info", "pci_slot", "physical_network"};
+
+static int instance_get(struct api_ctx *ctx, const char *id, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL;
+        int r = store_obj_get(ctx->store, "instance", id, &doc, NULL);
+        if (r < 0)
+                return r;
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        *ret = o;
+        return 0;
+}
+
+static int instance_put(struct api_ctx *ctx, json_t *inst, bool create)
+{
+        char t[40];
+        api_format_time(ctx->now(), false, t);
+        json_object_set_new(inst, "updated", json_string(t));
+        _cleanup_free_ char *s = json_dumps(inst, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s)
+                return -ENOMEM;
+        if (create)
+                return store_obj_insert(ctx->store, "instance", json_str(inst, "id"),
+                                        json_str(inst, "tenant_id"), s);
+        return store_obj_update(ctx->store, "instance", json_str(inst, "id"), s);
+}
+
+static int load_doc(struct api_ctx *ctx, const char *kind, const char *id, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL;
+        int r = store_obj_get(ctx->store, kind, id, &doc, NULL);
+        if (r < 0)
+                return r;
+        if (!(*ret = json_loads(doc, 0, NULL)))
+                return -EIO;
+        return 0;
+}
+
+/* A port back to unbound, nova's profile keys stripped (§3.4). */
+static int port_release(struct api_ctx *ctx, const char *port_id, const char *instance_id)
+{
+        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        int r = load_doc(ctx, "port", port_id, &port);
+        if (r == -ENOENT)
+                return 0; /* deleted by its owner meanwhile */
+        if (r < 0)
+                return r;
+        if (!streq(json_str(port, "device_id") ?: "", instance_id))
+                return 0;
+        json_t *prof = json_object_get(port, "binding:profile");
+        for (size_t i = 0; i < ARRAY_SIZE(nova_profile_keys); i++)
+                json_object_del(prof, nova_profile_keys[i]);
+        json_object_set_new(port, "binding:host_id", json_string(""));
+        json_object_set_new(port, "device_id", json_string(""));
+        json_object_set_new(port, "device_owner", json_string(""));
+        if ((r = load_doc(ctx, "network", json_str(port, "network_id"), &net)) < 0)
+                return r;
+        if ((r = port_bind(ctx, port, net)) < 0)
+                return r;
+        neutron_stamp(ctx, port, false);
+        return neutron_store_update(ctx, &resource_port, port);
+}
+
+/* Undo a placement: the VFs freed, the ports unbound. */
+static int unplace(struct api_ctx *ctx, json_t *inst)
+{
+        const char *id = json_str(inst, "id"), *host = json_str(inst, "_host");
+        char pool[300];
+        size_t i;
+        json_t *v;
+        int r;
+        if (host && *host) {
+                snprintf(pool, sizeof(pool), "pci:%s", host);
+                json_array_foreach(json_object_get(inst, "_pci"), i, v)
+                        if ((r = store_release(ctx->store, pool, json_str(v, "address"))) < 0 &&
+                            r != -ENOENT)
+                                return r;
+        }
+        json_array_foreach(json_object_get(inst, "_ports"), i, v)
+                if ((r = port_release(ctx, json_string_value(v), id)) < 0)
+                        return r;
+        json_object_set_new(inst, "_host", json_null());
+        json_object_set_new(inst, "_pci", json_array());
+        json_object_set_new(inst, "addresses", json_object());
+        return 0;
+}
+
+static json_t *sched_flavor(const json_t *f)
+{
+        return json_pack("{s:O,s:O,s:O,s:O}", "vcpus", json_object_get(f, "vcpus"), "ram",
+                         json_object_get(f, "ram"), "disk", json_object_get(f, "disk"),
+                         "extra_specs", json_object_get(f, "extra_specs"));
+}
+
+/* The user's ports with their networks' physnet, as the scheduler reads them. */
+static int load_ports(struct api_ctx *ctx, const json_t *inst, json_t **ret_ports, json_t **ret_nets)
+{
+        _cleanup_json_ json_t *ports = json_array(), *nets = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(inst, "_ports"), i, v) {
+                json_t *p = NULL, *n = NULL;
+                int r = load_doc(ctx, "port", json_string_value(v), &p);
+                if (r >= 0)
+                        r = load_doc(ctx, "network", json_str(p, "network_id"), &n);
+                if (r < 0) {
+                        json_decref(p);
+                        return r;
+                }
+                json_object_set(p, "provider:physical_network",
+                                json_object_get(n, "provider:physical_network") ?: json_null());
+                json_array_append_new(ports, p);
+                json_array_append_new(nets, n);
+        }
+        *ret_ports = TAKE_PTR(ports);
+        *ret_nets = TAKE_PTR(nets);
+        return 0;
+}
+
+static void set_fault(struct api_ctx *ctx, json_t *inst, unsigned code, const char *message)
+{
+        char t[40];
+        api_format_time(ctx->now(), false, t);
+        json_object_set_new(inst, "status", json_string("ERROR"));
+        json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("error"));
+        json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
+        json_object_set_new(inst, "fault", json_pack("{s:i,s:s,s:s}", "code", (int)code, "created",
+                                                      t, "message", message));
+}
+
+/* One host tried: bind every port for it in memory; false when a port
+ * does not bind (then nothing was written). */
+static int bind_for_host(struct api_ctx *ctx, json_t *inst, const struct host_state *h,
+                         const struct sched_request *sreq, const struct sched_result *res,
+                         json_t *ports, json_t *nets, const char *az, json_t **ret_pci)
+{
+        _cleanup_json_ json_t *pci = json_array();
+        size_t k = 0;
+        char owner[300];
+        snprintf(owner, sizeof(owner), "compute:%s", az);
+        for (size_t i = 0; i < sreq->pci.n; i++) {
+                const struct pci_request *pr = &sreq->pci.v[i];
+                for (unsigned c = 0; c < pr->count; c++, k++) {
+                        char addr[32];
+                        pci_address_format(&res->claim[k], addr);
+                        json_array_append_new(pci, json_pack("{s:s,s:o}", "address", addr, "port_id",
+                                                             pr->port_id ? json_string(pr->port_id)
+                                                                         : json_null()));
+                        if (!pr->port_id)
+                                continue;
+                        size_t j;
+                        json_t *p;
+                        json_array_foreach(ports, j, p) {
+                                if (!streq(json_str(p, "id"), pr->port_id))
+                                        continue;
+                                const struct pci_inventory_dev *d =
+                                        pci_inventory_find(h->inventory, &res->claim[k]);
+                                char vi[16];
+                                snprintf(vi, sizeof(vi), "%s:%s", d ? d->view.vendor_id : "",
+                                         d ? d->view.product_id : "");
+                                json_t *prof = json_object_get(p, "binding:profile");
+                                if (!json_is_object(prof)) {
+                                        prof = json_object();
+                                        json_object_set_new(p, "binding:profile", prof);
+                                }
+                                json_object_set_new(prof, "pci_vendor_info", json_string(vi));
+                                json_object_set_new(prof, "pci_slot", json_string(addr));
+                                json_object_set(prof, "physical_network",
+                                                json_object_get(p, "provider:physical_network"));
+                        }
+                }
+        }
+        size_t j;
+        json_t *p;
+        json_array_foreach(ports, j, p) {
+                json_object_set_new(p, "binding:host_id", json_string(h->hostname));
+                json_object_set(p, "device_id", json_object_get(inst, "id"));
+                json_object_set_new(p, "device_owner", json_string(owner));
+                int r = port_bind(ctx, p, json_array_get(nets, j));
+                if (r < 0)
+                        return r;
+                if (streq(json_str(p, "binding:vif_type") ?: "", "binding_failed")) {
+                        log_info("instance %s: port %s does not bind on host %s",
+                                 json_str(inst, "id"), json_str(p, "id"), h->hostname);
+                        return 0;
+                }
+        }
+        *ret_pci = TAKE_PTR(pci);
+        return 1;
+}
+
+static json_t *addresses_of(const json_t *ports, const json_t *nets)
+{
+        json_t *out = json_object();
+        size_t i, j;
+        json_t *p, *ip;
+        json_array_foreach(ports, i, p) {
+                const json_t *net = json_array_get(nets, i);
+                const char *name = json_str(net, "name");
+                if (!name || !*name)
+                        name = json_str(net, "id");
+                json_t *list = json_object_get(out, name);
+                if (!list) {
+                        list = json_array();
+                        json_object_set_new(out, name, list);
+                }
+                json_array_foreach(json_object_get(p, "fixed_ips"), j, ip) {
+                        const char *a = json_str(ip, "ip_address");
+                        json_array_append_new(list, json_pack("{s:i,s:s,s:s,s:O}", "version",
+                                                              a && strchr(a, ':') ? 6 : 4, "addr",
+                                                              a ? a : "", "OS-EXT-IPS:type",
+                                                              "fixed", "OS-EXT-IPS-MAC:mac_addr",
+                                                              json_object_get(p, "mac_address")));
+                }
+        }
+        return out;
+}
+
+static json_t *spawn_detail(const json_t *inst, const json_t *ports)
+{
+        json_t *ps = json_array();
+        size_t i;
+        json_t *p;
+        json_array_foreach(ports, i, p) {
+                json_t *prof = json_object_get(p, "binding:profile");
+                json_t *det = json_object_get(p, "binding:vif_details");
+                json_array_append_new(ps, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "id",
+                                                    json_object_get(p, "id"), "mac_address",
+                                                    json_object_get(p, "mac_address"),
+                                                    "vif_type", json_object_get(p, "binding:vif_type"),
+                                                    "vnic_type", json_object_get(p, "binding:vnic_type"),
+                                                    "pci_slot",
+                                                    json_object_get(prof, "pci_slot") ?: json_null(),
+                                                    "physical_network",
+                                                    json_object_get(prof, "physical_network") ?: json_null(),
+                                                    "vlan", json_object_get(det, "vlan") ?: json_null()));
+        }
+        json_t *f = json_object_get(inst, "_flavor");
+        return json_pack("{s:O,s:O,s:o,s:O,s:o}", "name", json_object_get(inst, "name"), "flavor",
+                         f, "image", json_pack("{s:O}", "id", json_object_get(inst, "_image_id")),
+                         "pci", json_object_get(inst, "_pci"), "ports", ps);
+}
+
+/* Inside a write transaction: schedule, claim, bind, queue the spawn.  On
+ * no host, the instance goes ERROR with the explaining fault and nothing
+ * is claimed or bound.  Returns <0 only on store errors. */
+static int place(struct api_ctx *ctx, json_t *inst, const char *exhausted_prefix)
+{
+        _cleanup_json_ json_t *ports = NULL, *nets = NULL, *flavor = NULL, *image = NULL;
+        struct host_list hl = {0};
+        struct sched_request sreq = {0};
+        const struct sched_config *cfg = ctx->sched;
+        const char *az_req = json_str(inst, "_az_req");
+        int r = load_ports(ctx, inst, &ports, &nets);
+        if (r < 0)
+                return r;
+        if ((r = image_get(ctx, json_str(inst, "_image_id"), &image)) == -ENOENT)
+                image = json_object();
+        else if (r < 0)
+                return r;
+        flavor = sched_flavor(json_object_get(inst, "_flavor"));
+        r = sched_request_build(cfg, flavor, image, ports, az_req, &sreq);
+        if (r < 0) {
+                set_fault(ctx, inst, 400, err_msg(r));
+                return 0;
+        }
+        if ((r = compute_hosts_load(ctx, &hl)) < 0) {
+                sched_request_done(&sreq);
+                return r;
+        }
+        _cleanup_free_ struct host_state **cand = calloc(hl.n + 1, sizeof(*cand));
+        size_t n = 0;
+        json_t *tried = json_object_get(inst, "_tried");
+        for (size_t i = 0; cand && i < hl.n; i++) {
+                bool was_tried = false;
+                size_t j;
+                json_t *t;
+                json_array_foreach(tried, j, t) was_tried |= streq(json_string_value(t), hl.v[i]->hostname);
+                if (!was_tried)
+                        cand[n++] = hl.v[i];
+        }
+        r = cand ? 0 : -ENOMEM;
+        bool placed = false;
+        _cleanup_free_ char *last_msg = NULL;
+        while (r >= 0 && !placed &&
+               json_integer_value(json_object_get(inst, "_attempts")) < (json_int_t)cfg->max_attempts) {
+                struct sched_result res = {0};
+                sreq.seed = randombytes_random();
+                r = sched_pass(cfg, cand, n, &sreq, &res);
+                if (r < 0)
+                        break;
+                if (res.host < 0) {
+                        free(last_msg);
+                        last_msg = res.message ? strdup(res.message) : NULL;
+                        sched_result_done(&res);
+                        break;
+                }
+                struct host_state *h = cand[res.host];
+                const char *az = h->availability_zone ? h->availability_zone
+                                                      : cfg->default_availability_zone;
+                _cleanup_json_ json_t *pci = NULL, *try_ports = json_deep_copy(ports);
+                json_object_set_new(inst, "_attempts",
+                                    json_integer(json_integer_value(json_object_get(inst, "_attempts")) + 1));
+                json_array_append_new(json_object_get(inst, "_tried"), json_string(h->hostname));
+                r = bind_for_host(ctx, inst, h, &sreq, &res, try_ports, nets, az, &pci);
+                if (r == 0) {
+                        /* This host cannot bind the ports: the next one. */
+                        free(last_msg);
+                        if (asprintf(&last_msg, "Binding failed for port on host %s, please check "
+                                     "neutron logs for more information.", h->hostname) < 0)
+                                last_msg = NULL;
+                        cand[res.host] = cand[--n];
+                        sched_result_done(&res);
+                        continue;
+                }
+                if (r > 0) {
+                        char pool[300];
+                        snprintf(pool, sizeof(pool), "pci:%s", h->hostname);
+                        size_t i;
+                        json_t *v;
+                        r = 0;
+                        json_array_foreach(pci, i, v)
+                                if (r >= 0)
+                                        r = store_claim(ctx->store, pool, json_str(v, "address"),
+                                                        json_str(inst, "id"));
+                        json_array_foreach(try_ports, i, v) {
+                                if (r < 0)
+                                        break;
+                                json_t *copy = json_deep_copy(v);
+                                json_object_del(copy, "provider:physical_network");
+                                neutron_stamp(ctx, copy, false);
+                                r = neutron_store_update(ctx, &resource_port, copy);
+                                json_decref(copy);
+                        }
+                        if (r >= 0) {
+                                placed = true;
+                                json_object_set_new(inst, "_host", json_string(h->hostname));
+                                json_object_set(inst, "_pci", pci);
+                                json_object_set_new(inst, "OS-EXT-AZ:availability_zone", json_string(az));
+                                json_object_set_new(inst, "addresses", addresses_of(try_ports, nets));
+                                json_object_set_new(inst, "OS-EXT-STS:task_state", json_string("spawning"));
+                                r = compute_task_add(ctx, h->hostname, "spawn", json_str(inst, "id"),
+                                                     spawn_detail(inst, try_ports));
+                        }
+                }
+                sched_result_done(&res);
+        }
+        host_list_done(&hl);
+        sched_request_done(&sreq);
+        if (r < 0 || placed)
+                return r;
+        char msg[2048];
+        if (json_integer_value(json_object_get(inst, "_attempts")) >= (json_int_t)cfg->max_attempts)
+                snprintf(msg, sizeof(msg), "Exceeded maximum number of retries. Exhausted all hosts "
+                         "available for retrying build failures for instance %s.%s%s",
+                         json_str(inst, "id"), exhausted_prefix ? " Last error: " : "",
+                         exhausted_prefix ? exhausted_prefix : "");
+        else
+                snprintf(msg, sizeof(msg), "%s", last_msg ? last_msg
+                                                          : "No valid host was found. There are "
+                                                            "not enough hosts available.");
+        set_fault(ctx, inst, 500, msg);
+        return 0;
+}
+
+int server_spawn_result(struct api_ctx *ctx, const char *instance_id, const char *host, bool ok,
+                        const char *message)
+{
+        _cleanup_json_ json_t *inst = NULL;
+        int r = instance_get(ctx, instance_id, &inst);
+        if (r == -ENOENT)
+                return 0; /* deleted while spawning */
+        if (r < 0)
+                return r;
+        if (!streq(json_str(inst, "_host") ?: "", host ?: "") ||
+            !streq(json_str(inst, "status") ?: "", "BUILD"))
+                return 0; /* a stale answer */
+        if (ok) {
+                char t[40];
+                api_format_time(ctx->now(), true, t);
+                json_object_set_new(inst, "status", json_string("ACTIVE"));
+                json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("active"));
+                json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
+                json_object_set_new(inst, "OS-EXT-STS:power_state", json_integer(1));
+                json_object_set_new(inst, "OS-SRV-USG:launched_at", json_string(t));
+                return instance_put(ctx, inst, false);
+        }
+        log_info("instance %s: host %s failed to spawn it: %s", instance_id, host, message);
+        if ((r = unplace(ctx, inst)) < 0)
+                return r;
+        if ((r = place(ctx, inst, message)) < 0)
+                return r;
+        return instance_put(ctx, inst, false);
+}
+
+static void host_id_of(const char *project, const char *host, char ret[57])
+{
+        unsigned char h[28];
+        char in[600];
+        int n = snprintf(in, sizeof(in), "%s%s", project ?: "", host ?: "");
+        crypto_generichash(h, sizeof(h), (const unsigned char *)in, (size_t)n, NULL, 0);
+        sodium_bin2hex(ret, 57, h, sizeof(h));
+}
+
+static json_t *server_view(const struct api_request *req, const json_t *inst, bool detail)
+{
+        const char *id = json_str(inst, "id");
+        json_t *o = json_pack("{s:s,s:O,s:o}", "id", id, "name", json_object_get(inst, "name"),
+                              "links", nova_links(req, "servers", id));
+        if (!detail || !o)
+                return o;
+        static const char *const copy[] = {
+                "status", "tenant_id", "user_id", "metadata", "created", "updated", "addresses",
+                "accessIPv4", "accessIPv6", "OS-DCF:diskConfig", "progress",
+                "OS-EXT-AZ:availability_zone", "config_drive", "key_name",
+                "OS-SRV-USG:launched_at", "OS-SRV-USG:terminated_at", "OS-EXT-STS:task_state",
+                "OS-EXT-STS:vm_state", "OS-EXT-STS:power_state",
+                "os-extended-volumes:volumes_attached", "security_groups", "fault",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(copy); i++) {
+                json_t *v = json_object_get(inst, copy[i]);
+                if (v)
+                        json_object_set(o, copy[i], v);
+        }
+        const char *host = json_str(inst, "_host");
+        char hid[57] = "";
+        if (host && *host)
+                host_id_of(json_str(inst, "tenant_id"), host, hid);
+        json_object_set_new(o, "hostId", json_string(hid));
+        const char *image_id = json_str(inst, "_image_id");
+        json_object_set_new(o, "image", json_pack("{s:s,s:o}", "id", image_id, "links",
+                                                  nova_links(req, "images", image_id)));
+        const json_t *f = json_object_get(inst, "_flavor");
+        if (req->microversion >= 47)
+                json_object_set_new(o, "flavor",
+                                    json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "vcpus",
+                                              json_object_get(f, "vcpus"), "ram",
+                                              json_object_get(f, "ram"), "disk",
+                                              json_object_get(f, "disk"), "ephemeral",
+                                              json_object_get(f, "OS-FLV-EXT-DATA:ephemeral"),
+                                              "swap", json_object_get(f, "swap"), "original_name",
+                                              json_object_get(f, "name"), "extra_specs",
+                                              json_object_get(f, "extra_specs")));
+        else
+                json_object_set_new(o, "flavor",
+                                    json_pack("{s:O,s:o}", "id", json_object_get(f, "id"), "links",
+                                              nova_links(req, "flavors", json_str(f, "id"))));
+        if (req->auth.is_admin) {
+                json_t *h = host && *host ? json_string(host) : json_null();
+                json_object_set(o, "OS-EXT-SRV-ATTR:host", h);
+                json_object_set(o, "OS-EXT-SRV-ATTR:hypervisor_hostname", h);
+                json_decref(h);
+                json_object_set(o, "OS-EXT-SRV-ATTR:instance_name",
+                                json_object_get(inst, "_instance_name"));
+        }
+        if (req->microversion >= 9)
+                json_object_set_new(o, "locked", json_false());
+        if (req->microversion >= 16 && req->auth.is_admin)
+                json_object_set_new(o, "host_status", json_string(host && *host ? "UP" : ""));
+        if (req->microversion >= 19)
+                json_object_set_new(o, "description", json_null());
+        if (req->microversion >= 26)
+                json_object_set_new(o, "tags", json_array());
+        if (req->microversion >= 71)
+                json_object_set_new(o, "server_groups", json_array());
+        if (req->microversion >= 73)
+                json_object_set_new(o, "locked_reason", json_null());
+        return o;
+}
+
+struct list_ctx {
+        const struct api_request *req;
+        json_t *out;
+        bool detail;
+        char last[40];
+};
+
+static int list_cb(const char *id, const char *doc, void *userdata)
+{
+        struct list_ctx *l = userdata;
+        _cleanup_json_ json_t *inst = json_loads(doc, 0, NULL);
+        if (!inst)
+                return -EIO;
+        snprintf(l->last, sizeof(l->last), "%s", id);
+        return json_array_append_new(l->out, server_view(l->req, inst, l->detail)) < 0 ? -ENOMEM : 0;
+}
+
+static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                    bool detail)
+{
+        struct store_filter f[4];
+        const char *nv[1], *sv[1], *hv[1], *pv[1];
+        size_t n = 0;
+        if ((nv[0] = api_query_get(req, "name")))
+                f[n++] = (struct store_filter){"name", STORE_VALUE_TEXT, nv, 1};
+        if ((sv[0] = api_query_get(req, "status")))
+                f[n++] = (struct store_filter){"status", STORE_VALUE_TEXT, sv, 1};
+        if (req->auth.is_admin && (hv[0] = api_query_get(req, "host")))
+                f[n++] = (struct store_filter){"_host", STORE_VALUE_TEXT, hv, 1};
+        const char *all = api_query_get(req, "all_tenants");
+        bool all_tenants = req->auth.is_admin && all && !streq(all, "0") && strcasecmp(all, "false");
+        if (req->auth.is_admin && (pv[0] = api_query_get(req, "project_id")))
+                all_tenants = false;
+        else
+                pv[0] = req->auth.project_id ?: "";
+        if (!all_tenants)
+                f[n++] = (struct store_filter){"tenant_id", STORE_VALUE_TEXT, pv, 1};
+        const char *limit_s = api_query_get(req, "limit");
+        char *end = NULL;
+        long limit = limit_s ? strtol(limit_s, &end, 10) : 0;
+        if (limit_s && (!*limit_s || *end || limit < 0))
+                return nova_error(resp, 400, "Invalid input for query parameters limit. Value: %s.",
+                                  limit_s);
+        struct store_query q = {.filters = f, .n_filters = n, .limit = (size_t)limit,
+                                .marker = api_query_get(req, "marker")};
+        struct list_ctx l = {.req = req, .out = json_array(), .detail = detail};
+        int r = store_begin(ctx->store, false);
+        if (r >= 0) {
+                r = store_obj_list(ctx->store, "instance", &q, list_cb, &l);
+                store_end(ctx->store, true);
+        }
+        if (r < 0) {
+                json_decref(l.out);
+                return nova_store_error(resp, r);
+        }
+        api_reply_json(resp, 200, json_pack("{s:o}", "servers", l.out));
+        return 0;
+}
+
+static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return list_any(ctx, req, resp, false);
+}
+
+static int list_detail(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return list_any(ctx, req, resp, true);
+}
+
+static bool may_see(const struct api_request *req, const json_t *inst)
+{
+        return req->auth.is_admin ||
+               streq(json_str(inst, "tenant_id") ?: "", req->auth.project_id ?: "");
+}
+
+static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *inst = NULL;
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = instance_get(ctx, req->params[0], &inst);
+        store_end(ctx->store, true);
+        if (r == -ENOENT || (r >= 0 && !may_see(req, inst)))
+                return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        api_reply_json(resp, 200, json_pack("{s:o}", "server", server_view(req, inst, true)));
+        return 0;
+}
+
+static int get_count(const json_t *v, long *ret)
+{
+        if (!v) {
+                *ret = 1;
+                return 0;
+        }
+        if (json_is_integer(v)) {
+                *ret = (long)json_integer_value(v);
+                return 0;
+        }
+        const char *s = json_string_value(v);
+        char *end;
+        if (!s || !*s)
+                return -EINVAL;
+        *ret = strtol(s, &end, 10);
+        return *end ? -EINVAL : 0;
+}
+
+/* Checks the body; fills the port ids asked for.  Answers errors itself. */
+static int check_create_body(struct api_request *req, struct api_response *resp, const json_t *in,
+                             json_t *port_ids)
+{
+        const char *name = json_str(in, "name");
+        if (!name || !*name || strlen(name) > 255)
+                return nova_error(resp, 400, "Invalid input for field/attribute name. Value: a "
+                                  "name of 1-255 characters is required.");
+        if (!json_str(in, "flavorRef"))
+                return nova_error(resp, 400, "Invalid input for field/attribute server. Value: "
+                                  "'flavorRef' is a required property");
+        if (!json_str(in, "imageRef") || !*json_str(in, "imageRef"))
+                return nova_error(resp, 400, "Invalid input for field/attribute server. Value: "
+                                  "'imageRef' is a required property (booting from volume is "
+                                  "not supported)");
+        long min_c, max_c;
+        if (get_count(json_object_get(in, "min_count"), &min_c) < 0 ||
+            get_count(json_object_get(in, "max_count"), &max_c) < 0 || min_c < 1 || max_c < 1)
+                return nova_error(resp, 400, "Invalid input for field/attribute min_count/max_count: "
+                                  "positive integers are expected.");
+        if (min_c != 1 || max_c != 1)
+                return nova_error(resp, 400, "Creating more than one server per request is not "
+                                  "supported; send one request per server.");
+        json_t *az = json_object_get(in, "availability_zone");
+        if (az && !json_is_null(az) && (!json_is_string(az) || !*json_string_value(az)))
+                return nova_error(resp, 400, "Invalid input for field/attribute availability_zone.");
+        json_t *nets = json_object_get(in, "networks");
+        if (!nets) {
+                if (req->microversion >= 37)
+                        return nova_error(resp, 400, "Invalid input for field/attribute server. "
+                                          "Value: 'networks' is a required property");
+                return 0;
+        }
+        if (json_is_string(nets)) {
+                if (streq(json_string_value(nets), "none"))
+                        return 0;
+                return nova_error(resp, 400, "Invalid input for field/attribute networks. Value: "
+                                  "%s. Only a list of ports or 'none' is supported (no network "
+                                  "auto-allocation).", json_string_value(nets));
+        }
+        if (!json_is_array(nets))
+                return nova_error(resp, 400, "Invalid input for field/attribute networks: a list "
+                                  "is expected.");
+        if (json_array_size(nets) > MAX_NICS)
+                return nova_error(resp, 413, "Maximum number of ports exceeded: %zu requested, at "
+                                  "most %d per server.", json_array_size(nets), MAX_NICS);
+        size_t i;
+        json_t *e;
+        json_array_foreach(nets, i, e) {
+                const char *port = json_str(e, "port"), *uuid = json_str(e, "uuid");
+                if (!json_is_object(e) || (!port && !uuid))
+                        return nova_error(resp, 400, "Invalid input for field/attribute networks: "
+                                          "each entry needs 'port' or 'uuid'.");
+                if (port && uuid)
+                        return nova_error(resp, 400, "Invalid input for field/attribute networks: "
+                                          "give 'port' or 'uuid', not both.");
+                if (uuid)
+                        json_array_append_new(port_ids, json_pack("{s:s}", "network", uuid));
+                else
+                        json_array_append_new(port_ids, json_pack("{s:s}", "port", port));
+        }
+        return 0;
+}
+
+/* A normal port on net for a {"uuid": NET} entry, through the Network
+ * API's own create (MAC, IP, default group).  Its id goes to *ret_id. */
+static int create_port_on(struct api_ctx *ctx, struct api_request *req, const char *net_id,
+                          const char *instance_id, char ret_id[64], struct api_response *resp)
+{
+        _cleanup_json_ json_t *body = json_pack("{s:{s:s}}", "port", "network_id", net_id),
+                              *in = NULL, *port = NULL, *net = NULL;
+        struct resource_error e;
+        int r = neutron_load(ctx, &req->auth, &resource_network, net_id, &net);
+        if (r == -ENOENT)
+                return nova_error(resp, 400, "Network %s could not be found.", net_id);
+        if (r < 0)
+                return r;
+        r = resource_parse_body(&resource_port, body, true, &req->auth, &in, &e);
+        if (r == -EINVAL)
+                return nova_error(resp, 400, "%s", e.message);
+        if (r < 0)
+                return r;
+        struct api_response nresp = {0};
+        r = port_create_in_tx(ctx, req, in, &port, &nresp);
+        if (r < 0 && nresp.status) {
+                /* Neutron's refusal, told in Nova's words. */
+                _cleanup_json_ json_t *err = nresp.body ? json_loads(nresp.body, 0, NULL) : NULL;
+                const char *msg = json_str(json_object_get(err, "NeutronError"), "message");
+                r = nova_error(resp, nresp.status == 409 ? 409 : 400,
+                               "Creating a port on network %s failed: %s", net_id,
+                               msg ? msg : "no reason given");
+                api_response_done(&nresp);
+                return r;
+        }
+        api_response_done(&nresp);
+        if (r < 0)
+                return r;
+        snprintf(ret_id, 64, "%s", json_str(port, "id"));
+        return 0;
+}
+
+static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *asked = json_array(),
+                              *flavor = NULL, *image = NULL, *inst = NULL, *user_ports = json_array(),
+                              *created_ports = json_array();
+        if (!body)
+                return 0;
+        json_t *in = json_object_get(body, "server");
+        if (!json_is_object(in))
+                return nova_error(resp, 400, "Invalid input for field/attribute server. Value: "
+                                  "'server' is a required property");
+        if (check_create_body(req, resp, in, asked) < 0)
+                return 0;
+        if (!policy_may_create(&req->auth, req->auth.project_id))
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:servers:create "
+                                  "to be performed.");
+        char id[37], t[40], pass[13];
+        random_uuid(id);
+        api_format_time(ctx->now(), false, t);
+        {
+                char hex[33];
+                random_hex_id(hex);
+                snprintf(pass, sizeof(pass), "%.12s", hex);
+        }
+        const char *flavor_ref = json_str(in, "flavorRef"), *image_ref = json_str(in, "imageRef");
+        /* flavorRef/imageRef may be links; the id is the last segment. */
+        if (strrchr(flavor_ref, '/'))
+                flavor_ref = strrchr(flavor_ref, '/') + 1;
+        if (strrchr(image_ref, '/'))
+                image_ref = strrchr(image_ref, '/') + 1;
+
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        resp->status = 0;
+        r = flavor_get(ctx, flavor_ref, &flavor);
+        if (r == -ENOENT)
+                r = nova_error(resp, 400, "Flavor %s could not be found.", flavor_ref);
+        if (r >= 0) {
+                r = image_get(ctx, image_ref, &image);
+                if (r == -ENOENT)
+                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
+                else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
+                        r = nova_error(resp, 400, "Image %s is not active.", image_ref);
+        }
+        size_t i;
+        json_t *e;
+        json_array_foreach(asked, i, e) {
+                if (r < 0)
+                        break;
+                const char *pid = json_str(e, "port");
+                char made[64];
+                if (!pid) {
+                        r = create_port_on(ctx, req, json_str(e, "network"), id, made, resp);
+                        if (r < 0)
+                                break;
+                        json_array_append_new(created_ports, json_string(made));
+                        json_array_append_new(user_ports, json_string(made));
+                        continue;
+                }
+                _cleanup_json_ json_t *port = NULL, *net = NULL;
+                r = neutron_load(ctx, &req->auth, &resource_port, pid, &port);
+                if (r == -ENOENT) {
+                        r = nova_error(resp, 400, "Port id %s could not be found.", pid);
+                        break;
+                }
+                if (r >= 0 && *(json_str(port, "device_id") ?: "")) {
+                        r = nova_error(resp, 409, "Port %s is still in use.", pid);
+                        break;
+                }
+                for (size_t j = 0; r >= 0 && j < json_array_size(user_ports); j++)
+                        if (streq(json_string_value(json_array_get(user_ports, j)), pid))
+                                r = nova_error(resp, 400, "Port %s is given more than once.", pid);
+                if (r >= 0)
+                        r = load_doc(ctx, "network", json_str(port, "network_id"), &net);
+                const char *vnic = json_str(port, "binding:vnic_type") ?: "normal";
+                if (r >= 0 && pci_vnic_type_is_sriov(vnic) &&
+                    !json_str(net, "provider:physical_network"))
+                        r = nova_error(resp, 400, "Port %s has vnic_type %s, but its network %s "
+                                       "has no physical network (provider:network_type %s): "
+                                       "SR-IOV ports need a flat or vlan network.", pid, vnic,
+                                       json_str(net, "id"),
+                                       json_str(net, "provider:network_type") ?: "none");
+                if (r >= 0)
+                        json_array_append_new(user_ports, json_string(pid));
+        }
+        char iname[32];
+        snprintf(iname, sizeof(iname), "instance-%.8s", id);
+        if (r >= 0) {
+                inst = json_pack("{s:s,s:O,s:s,s:s,s:s,s:s,s:n,s:i,s:s,s:s,s:{},s:o,s:s,s:s,s:s,"
+                                 "s:i,s:s,s:O,s:n,s:n,s:n,s:[],s:[{s:s}],s:n}",
+                                 "id", id, "name", json_object_get(in, "name"), "tenant_id",
+                                 req->auth.project_id ?: "", "user_id", req->auth.user_id ?: "",
+                                 "status", "BUILD", "OS-EXT-STS:vm_state", "building",
+                                 "OS-EXT-STS:task_state", "OS-EXT-STS:power_state", 0, "created",
+                                 t, "updated", t, "metadata", "addresses", json_object(),
+                                 "accessIPv4", "", "accessIPv6", "", "OS-DCF:diskConfig",
+                                 "MANUAL", "progress", 0, "config_drive", "", "key_name",
+                                 json_object_get(in, "key_name") ?: json_null(),
+                                 "OS-SRV-USG:launched_at", "OS-SRV-USG:terminated_at",
+                                 "OS-EXT-AZ:availability_zone",
+                                 "os-extended-volumes:volumes_attached", "security_groups",
+                                 "name", "default", "fault");
+                if (!inst)
+                        r = -ENOMEM;
+        }
+        if (r >= 0) {
+                json_object_del(inst, "fault");
+                json_t *md = json_object_get(in, "metadata");
+                if (json_is_object(md))
+                        json_object_set(inst, "metadata", md);
+                json_object_set_new(inst, "_instance_name", json_string(iname));
+                json_object_set(inst, "_flavor", flavor);
+                json_object_set_new(inst, "_image_id", json_string(json_str(image, "id")));
+                json_object_set(inst, "_ports", user_ports);
+                json_object_set(inst, "_created_ports", created_ports);
+                json_object_set_new(inst, "_pci", json_array());
+                json_object_set_new(inst, "_tried", json_array());
+                json_object_set_new(inst, "_attempts", json_integer(0));
+                json_object_set_new(inst, "_host", json_null());
+                const char *az = json_str(in, "availability_zone");
+                json_object_set_new(inst, "_az_req", az ? json_string(az) : json_null());
+                r = place(ctx, inst, NULL);
+        }
+        /* A boot that found no host creates no ports. */
+        if (r >= 0 && streq(json_str(inst, "status"), "ERROR")) {
+                json_array_foreach(created_ports, i, e)
+                        if (r >= 0 && (r = store_obj_delete(ctx->store, "port",
+                                                            json_string_value(e))) >= 0)
+                                r = store_release_owner(ctx->store, json_string_value(e));
+                json_object_set_new(inst, "_created_ports", json_array());
+                json_array_clear(user_ports);
+                json_array_foreach(json_object_get(in, "networks"), i, e)
+                        if (json_str(e, "port"))
+                                json_array_append_new(user_ports, json_string(json_str(e, "port")));
+                json_object_set(inst, "_ports", user_ports);
+        }
+        if (r >= 0)
+                r = instance_put(ctx, inst, true);
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 && resp->status)
+                return 0;
+        if (r < 0 || k < 0)
+                return nova_store_error(resp, r < 0 ? r : k);
+        if (streq(json_str(inst, "status"), "ERROR"))
+                log_info("instance %s: %s", id,
+                         json_str(json_object_get(inst, "fault"), "message"));
+        json_t *out = json_pack("{s:s,s:o,s:s,s:[{s:s}],s:s}", "id", id, "links",
+                                nova_links(req, "servers", id), "OS-DCF:diskConfig", "MANUAL",
+                                "security_groups", "name", "default", "adminPass", pass);
+        api_reply_json(resp, 202, json_pack("{s:o}", "server", out));
+        return 0;
+}
+
+static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *inst = NULL;
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = instance_get(ctx, req->params[0], &inst);
+        if (r >= 0 && !may_see(req, inst))
+                r = -ENOENT;
+        if (r >= 0 && !req->auth.is_admin &&
+            !policy_may_write(&req->auth, json_str(inst, "tenant_id"))) {
+                store_end(ctx->store, false);
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:servers:delete "
+                                  "to be performed.");
+        }
+        _cleanup_free_ char *host = NULL;
+        if (r >= 0 && json_str(inst, "_host"))
+                host = strdup(json_str(inst, "_host"));
+        if (r >= 0)
+                r = unplace(ctx, inst);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(inst, "_created_ports"), i, v) {
+                if (r < 0)
+                        break;
+                r = store_obj_delete(ctx->store, "port", json_string_value(v));
+                if (r == -ENOENT)
+                        r = 0;
+                if (r >= 0)
+                        r = store_release_owner(ctx->store, json_string_value(v));
+        }
+        if (r >= 0)
+                r = store_obj_delete(ctx->store, "instance", req->params[0]);
+        if (r >= 0 && host && *host)
+                r = compute_task_add(ctx, host, "destroy", req->params[0], NULL);
+        store_end(ctx->store, r >= 0);
+        if (r == -ENOENT)
+                return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        api_reply_empty(resp, 204);
+        return 0;
+}
+
+#define NOVA(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_COMPUTE, s}
+const struct api_route api_server_routes[] = {
+        NOVA("GET", "/v2.1/servers", list, "list servers (?name=, ?status=, ?host=, all_tenants)"),
+        NOVA("GET", "/v2.1/servers/detail", list_detail, "list servers with details"),
+        NOVA("POST", "/v2.1/servers", create,
+             "boot on ports / networks: schedule, claim VFs, bind ports, queue the spawn"),
+        NOVA("GET", "/v2.1/servers/{}", show, "show a server (status, fault, addresses)"),
+        NOVA("DELETE", "/v2.1/servers/{}", destroy,
+             "delete: free the VFs, unbind the user's ports, delete ports it created"),
+        {0},
+};
