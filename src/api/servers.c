@@ -270,7 +270,7 @@ static json_t *spawn_detail(const json_t *inst, const json_t *ports)
 /* Inside a write transaction: schedule, claim, bind, queue the spawn.  On
  * no host, the instance goes ERROR with the explaining fault and nothing
  * is claimed or bound.  Returns <0 only on store errors. */
-static int place(struct api_ctx *ctx, json_t *inst, const char *exhausted_prefix)
+static int place(struct api_ctx *ctx, json_t *inst, const char *last_error)
 {
         _cleanup_json_ json_t *ports = NULL, *nets = NULL, *flavor = NULL, *image = NULL;
         struct host_list hl = {0};
@@ -376,11 +376,12 @@ static int place(struct api_ctx *ctx, json_t *inst, const char *exhausted_prefix
         if (r < 0 || placed)
                 return r;
         char msg[2048];
-        if (json_integer_value(json_object_get(inst, "_attempts")) >= (json_int_t)cfg->max_attempts)
+        /* After a failed spawn, no host left is nova's MaxRetriesExceeded. */
+        const char *why = last_error ? last_error : last_msg;
+        if (json_integer_value(json_object_get(inst, "_attempts")) > 0)
                 snprintf(msg, sizeof(msg), "Exceeded maximum number of retries. Exhausted all hosts "
                          "available for retrying build failures for instance %s.%s%s",
-                         json_str(inst, "id"), exhausted_prefix ? " Last error: " : "",
-                         exhausted_prefix ? exhausted_prefix : "");
+                         json_str(inst, "id"), why ? " Last error: " : "", why ? why : "");
         else
                 snprintf(msg, sizeof(msg), "%s", last_msg ? last_msg
                                                           : "No valid host was found. There are "

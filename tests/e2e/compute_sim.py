@@ -71,6 +71,7 @@ class Host:
             "pci_devices": devices, "device_spec": device_spec}
         self.mappings = mappings
         self.fail_next = 0      # answer this many spawns with an error
+        self.fail_shared = None  # {"n": N}: the next N spawns on any host sharing it fail
         self.spawned = []       # instance ids spawned here, in order
         self.destroyed = []
         self.errors = []
@@ -100,6 +101,9 @@ class Host:
                 ok = self.fail_next <= 0
                 if not ok:
                     self.fail_next -= 1
+                elif self.fail_shared and self.fail_shared["n"] > 0:
+                    self.fail_shared["n"] -= 1
+                    ok = False
                 body = {"result": "ok"} if ok else {
                     "result": "error", "message": f"spawn failed on {self.name} (test)"}
                 if ok:
