@@ -828,6 +828,11 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 const char *az = json_str(in, "availability_zone");
                 json_object_set_new(inst, "_az_req", az ? json_string(az) : json_null());
                 r = place(ctx, inst, NULL);
+                /* A request the scheduler cannot even read (an undefined
+                 * alias, a bad NUMA policy) is the caller's error. */
+                json_t *fault = json_object_get(inst, "fault");
+                if (r >= 0 && json_integer_value(json_object_get(fault, "code")) == 400)
+                        r = nova_error(resp, 400, "%s", json_str(fault, "message"));
         }
         /* A boot that found no host creates no ports. */
         if (r >= 0 && streq(json_str(inst, "status"), "ERROR")) {
