@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/identity.h"
 #include "base/ini.h"
+#include "compute/scheduler.h"
 #include "identity/password.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,6 +31,7 @@ static void cleanup(void)
         char p[96];
         store_free(ctx.store);
         ml2_config_free((struct ml2_config *)ctx.ml2);
+        sched_config_free((struct sched_config *)ctx.sched);
         static const char *const suffix[] = {"", "-wal", "-shm"};
         for (size_t i = 0; i < 3; i++) {
                 snprintf(p, sizeof(p), "%s%s", db, suffix[i]);
@@ -53,6 +55,11 @@ static int setup(void)
         if (r < 0 || store_open(db, &ctx.store) < 0)
                 return -1;
         ctx.ml2 = ml2;
+        struct sched_config *sched = NULL;
+        if (sched_config_new(&sched) < 0)
+                return -1;
+        ctx.sched = sched;
+        ctx.service_down_time = 60;
         ctx.token_expiration = 3600;
         ctx.max_body = 1 << 16;
         ctx.now = clock_fixed;
@@ -120,8 +127,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         api_dispatch(&ctx, &req, &resp);
         if (resp.status < 200 || resp.status > 599)
                 abort();
+        /* Compute's errors are {"itemNotFound": {"code", "message"}} and the like. */
         if (resp.status >= 400 && (!resp.body || (!strstr(resp.body, "\"NeutronError\"") &&
-                                                   !strstr(resp.body, "\"error\""))))
+                                                   !strstr(resp.body, "\"error\"") &&
+                                                   !strstr(resp.body, "\"message\""))))
                 abort();
         auth_context_done(&req.auth);
         api_response_done(&resp);
