@@ -174,10 +174,34 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
                 .marker = api_query_get(req, "marker"),
                 .limit = (size_t)limit,
         };
+        /* Without a fixup, the database shapes each document into what the
+         * caller may see, and the text goes out as it comes. */
+        const char *shown[API_MAX_QUERY], *hidden[64];
+        size_t n_shown = 0, n_hidden = 0;
+        bool raw = !fixup;
+        if (raw && n_fields) {
+                for (size_t i = 0; i < n_fields; i++) {
+                        const struct attr_def *a = resource_attr(def, fields[i]);
+                        bool dup = false;
+                        for (size_t j = 0; j < n_shown; j++)
+                                dup = dup || streq(shown[j], fields[i]);
+                        if (a && !dup && (req->auth.is_admin || !(a->flags & ATTR_ADMIN_READ)))
+                                shown[n_shown++] = a->name;
+                }
+                raw = n_shown > 0;
+                q.fields = shown;
+                q.n_fields = n_shown;
+        } else if (raw && !req->auth.is_admin) {
+                for (size_t i = 0; i < def->n_attrs && n_hidden < ARRAY_SIZE(hidden); i++)
+                        if (def->attrs[i].flags & ATTR_ADMIN_READ)
+                                hidden[n_hidden++] = def->attrs[i].name;
+                q.hide = hidden;
+                q.n_hide = n_hidden;
+        }
         struct list_state s = {
                 .ctx = ctx, .def = def, .auth = &req->auth, .fixup = fixup,
                 .fields = fields, .n_fields = n_fields,
-                .raw = !fixup && resource_view_is_identity(def, &req->auth, n_fields),
+                .raw = raw,
                 .out = STRBUF_INIT,
         };
         r = strbuf_printf(&s.out, "{\"%s\": [", def->plural);
