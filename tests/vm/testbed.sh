@@ -226,7 +226,7 @@ case_header() {
 # iproute2, GNU date, jq and their libraries, pci.ids.
 make_base_cpio() {
         local out=$1 cache=$2 root
-        root=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-tb-base.XXXXXX")
+        root=$(mktemp -d "$TB_TMP/base.XXXXXX")
         mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,etc,var,vfnet/bin,tb/cases,lib/modules/testbed}
         ln -s ../run "$root/var/run" # ip netns keeps its names in /var/run/netns
         cp /bin/busybox "$root/bin/busybox"
@@ -251,7 +251,7 @@ make_initramfs() {
         local out=$1 cache=$2 build_dir=$3 mode=$4
         shift 4
         local root f name t
-        root=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-tb-root.XXXXXX")
+        root=$(mktemp -d "$TB_TMP/root.XXXXXX")
         mkdir -p "$root"/{vfnet/bin,tb/cases}
         if [ -d "$build_dir/src/cmd" ]; then
                 for f in "$build_dir"/src/cmd/*; do
@@ -313,7 +313,7 @@ boot_vm() {
         shift 4
         local cache initrd kernel args=() rc=0
         cache=$(cache_dir)
-        initrd=$(mktemp "${TMPDIR:-/tmp}/vfnet-tb-initrd.XXXXXX")
+        initrd=$(mktemp "$TB_TMP/initrd.XXXXXX")
         make_initramfs "$initrd" "$cache" "$BUILD_DIR" "$mode" "$@"
         mapfile -t args < <(qemu_args "$mode")
         if [ "$console" = - ]; then
@@ -324,8 +324,14 @@ boot_vm() {
         args+=(-chardev "file,id=results,path=$results" -serial chardev:results)
         kernel=$cache/vmlinux
         [ -f "$kernel" ] || kernel=$cache/vmlinuz
+        # In the background so that a signal to this script (which bash only
+        # handles between commands) stops the VM at once: timeout(1) runs in
+        # its own process group, out of reach of a kill of ours.
         timeout --kill-after=10 "$timeout" qemu-system-x86_64 -kernel "$kernel" \
-                -initrd "$initrd" "${args[@]}" </dev/null || rc=$?
+                -initrd "$initrd" "${args[@]}" </dev/null &
+        TB_VM_PID=$!
+        wait "$TB_VM_PID" || rc=$?
+        TB_VM_PID=
         rm -f "$initrd"
         # timeout(1): 124 after SIGTERM (QEMU exits on it), 137 after SIGKILL.
         [ "$rc" -eq 137 ] && rc=124
@@ -454,7 +460,7 @@ run_cases() {
         [ "$total" -le "$VM_TIMEOUT_MAX" ] || total=$VM_TIMEOUT_MAX
         total=${VFNET_TESTBED_TIMEOUT:-$total}
         cmd_build
-        work=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-tb-run.XXXXXX")
+        work=$(mktemp -d "$TB_TMP/run.XXXXXX")
         boot_vm "$MODE" "$work/console.log" "$work/results.log" "$total" "$@" || vmstatus=$?
         if [ "$format" = tap ]; then
                 report_tap "$work/results.log" "$vmstatus" "$total" "${names[@]}" || rc=$?
@@ -504,15 +510,32 @@ cmd_demo() {
         done
         [ -x "$BUILD_DIR/src/cmd/vfnet" ] || die "no vfnet binary in $BUILD_DIR: run scripts/build.sh first"
         cmd_build
-        work=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-tb-demo.XXXXXX")
+        work=$(mktemp -d "$TB_TMP/demo.XXXXXX")
         log "booting a Debian kernel in QEMU (machine iommu-ir) ..."
         boot_vm iommu-ir - "$work/results.log" 600 "$TB_DIR/demo.sh" || vmstatus=$?
         rm -rf "$work"
         return "$vmstatus"
 }
 
+TB_VM_PID=
+
+# tb_stop STATUS: on SIGTERM/SIGINT, stops a running VM, then exits.
+tb_stop() {
+        if [ -n "$TB_VM_PID" ]; then
+                kill -TERM "$TB_VM_PID" 2>/dev/null
+                wait "$TB_VM_PID" 2>/dev/null
+        fi
+        exit "$1"
+}
+
 main() {
         local cmd=${1:-}
+        # Everything temporary lives here and goes when the script ends, also
+        # when it is stopped (a meson time-out sends SIGTERM).
+        TB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-tb.XXXXXX")
+        trap 'rm -rf "$TB_TMP"' EXIT
+        trap 'tb_stop 143' TERM
+        trap 'tb_stop 130' INT
         [ $# -gt 0 ] && shift
         case $cmd in
         build) cmd_build "$@" ;;
