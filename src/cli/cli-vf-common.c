@@ -307,19 +307,24 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
                                                   strerror(-fail->error)) < 0)
                                         return -ENOMEM;
                         } else
-                                snprintf(result, sizeof(result), "changed");
+                                strcpy(result, "changed");
                         if (ctx->format == OUTPUT_JSON) {
                                 r = add_row(rows, pf_name, wants[i].vf, f, old, new, result);
                                 if (r < 0)
                                         return r;
-                        } else if (fail)
-                                r = strbuf_printf(&failed, "%s%s %s -> %s (%s)", failed.len ? ", " : "",
-                                                  vf_field_to_string(f), old, new, result + 8);
-                        else
-                                r = strbuf_printf(&done, "%s%s %s -> %s", done.len ? ", " : "",
-                                                  vf_field_to_string(f), old, new);
-                        if (r < 0)
-                                return -ENOMEM;
+                        } else {
+                                /* Appended piecewise: this runs for every
+                                 * field of hundreds of VFs. */
+                                struct strbuf *sb = fail ? &failed : &done;
+                                if ((sb->len && strbuf_append(sb, ", ") < 0) ||
+                                    strbuf_append(sb, vf_field_to_string(f)) < 0 || strbuf_append(sb, " ") < 0 ||
+                                    strbuf_append(sb, old) < 0 || strbuf_append(sb, " -> ") < 0 ||
+                                    strbuf_append(sb, new) < 0)
+                                        return -ENOMEM;
+                                if (fail && (strbuf_append(sb, " (") < 0 || strbuf_append(sb, result + 8) < 0 ||
+                                             strbuf_append(sb, ")") < 0))
+                                        return -ENOMEM;
+                        }
                 }
                 /* The table has a line per VF (hundreds of VFs stay
                  * readable); JSON has an object per field. */

@@ -35,28 +35,45 @@ json_t *vf_config_to_json(const struct vf_config *c)
         return o;
 }
 
+/* Appends `"key": value` (value already JSON text), with a leading ", "
+ * except for the first key. */
+static int append_member(struct strbuf *sb, bool first, const char *key, const char *value)
+{
+        if ((!first && strbuf_append(sb, ", ") < 0) || strbuf_append(sb, "\"") < 0 ||
+            strbuf_append(sb, key) < 0 || strbuf_append(sb, "\": ") < 0 || strbuf_append(sb, value) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
 int vf_config_append_json(const struct vf_config *c, struct strbuf *sb)
 {
-        char mac[VF_MAC_STRLEN], v[_VF_FIELD_MAX][32];
+        char num[16];
 
-#define HAS(f) vf_config_has(c, VF_FIELD_##f)
-#define NUM(f, x) (HAS(f) ? (snprintf(v[VF_FIELD_##f], 32, "%u", (unsigned)(x)), v[VF_FIELD_##f]) : "null")
-#define BOOL(f, x) (HAS(f) ? ((x) ? "true" : "false") : "null")
-#define STR(f, x) (HAS(f) ? (snprintf(v[VF_FIELD_##f], 32, "\"%s\"", (x)), v[VF_FIELD_##f]) : "null")
-        return strbuf_printf(sb,
-                             "{\"vf\": %u, \"mac\": %s, \"vlan\": %s, \"qos\": %s, \"vlan_proto\": %s, "
-                             "\"spoofchk\": %s, \"trust\": %s, \"link_state\": %s, \"min_tx_rate\": %s, "
-                             "\"max_tx_rate\": %s, \"rss_query\": %s}",
-                             c->vf, STR(MAC, vf_mac_format(c->mac, mac)), NUM(VLAN, c->vlan), NUM(QOS, c->qos),
-                             STR(VLAN_PROTO, vf_vlan_proto_to_string(c->vlan_proto)),
-                             BOOL(SPOOFCHK, c->spoofchk), BOOL(TRUST, c->trust),
-                             STR(LINK_STATE, vf_link_state_to_string(c->link_state)),
-                             NUM(MIN_TX_RATE, c->min_tx_rate), NUM(MAX_TX_RATE, c->max_tx_rate),
-                             BOOL(RSS_QUERY, c->rss_query));
-#undef HAS
-#undef NUM
-#undef BOOL
-#undef STR
+        snprintf(num, sizeof(num), "%u", c->vf);
+        if (strbuf_append(sb, "{") < 0 || append_member(sb, true, "vf", num) < 0)
+                return -ENOMEM;
+        for (int f = 0; f < _VF_FIELD_MAX; f++) {
+                char text[VF_MAC_STRLEN + 8], quoted[VF_MAC_STRLEN + 10];
+                const char *v = text;
+
+                if (!vf_config_has(c, f))
+                        v = "null";
+                else if (f == VF_FIELD_SPOOFCHK || f == VF_FIELD_TRUST || f == VF_FIELD_RSS_QUERY)
+                        v = (f == VF_FIELD_SPOOFCHK ? c->spoofchk : f == VF_FIELD_TRUST ? c->trust : c->rss_query)
+                                    ? "true"
+                                    : "false";
+                else {
+                        vf_config_field_text(c, f, text, sizeof(text));
+                        /* MAC, protocol and link state are strings. */
+                        if (f == VF_FIELD_MAC || f == VF_FIELD_VLAN_PROTO || f == VF_FIELD_LINK_STATE) {
+                                snprintf(quoted, sizeof(quoted), "\"%s\"", text);
+                                v = quoted;
+                        }
+                }
+                if (append_member(sb, false, vf_field_to_string(f), v) < 0)
+                        return -ENOMEM;
+        }
+        return strbuf_append(sb, "}");
 }
 
 static int get_uint(const json_t *v, const char *where, const char *key, uint64_t max, uint64_t *ret)
