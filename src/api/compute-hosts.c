@@ -382,7 +382,7 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
                 status = json_string("disabled");
         else if (!legacy && json_object_get(body, "status"))
                 status = json_incref(json_object_get(body, "status"));
-        _cleanup_json_ json_t *status_ref = status;
+        _cleanup_json_ _unused_ json_t *status_ref = status; /* owns it */
         const char *st = json_string_value(status);
         if (status && (!st || (!streq(st, "enabled") && !streq(st, "disabled"))))
                 return nova_error(resp, 400, "Invalid input for field/attribute status. Value: %s. "

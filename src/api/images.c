@@ -231,7 +231,7 @@ static int upload(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 store_end(ctx->store, false);
                 return 0;
         }
-        _cleanup_json_ json_t *img_ref = img;
+        _cleanup_json_ _unused_ json_t *img_ref = img; /* owns it */
         if (!streq(json_str(img, "status") ?: "", "queued")) {
                 store_end(ctx->store, false);
                 return api_keystone_error(resp, 409, "Image status transition from %s to saving "
@@ -267,7 +267,7 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 store_end(ctx->store, false);
                 return 0;
         }
-        _cleanup_json_ json_t *img_ref = img;
+        _cleanup_json_ _unused_ json_t *img_ref = img; /* owns it */
         if (!req->auth.is_admin && !streq(json_str(img, "owner") ?: "", req->auth.project_id ?: "")) {
                 store_end(ctx->store, false);
                 return api_keystone_error(resp, 403, "You are not permitted to delete this image.");
