@@ -15,6 +15,7 @@
 #include "store/store.h"
 
 struct sched_config;
+struct compute_cache;
 
 struct api_ctx {
         struct store *store;
@@ -25,6 +26,7 @@ struct api_ctx {
         struct token_cache *tokens; /* validated tokens; NULL = always ask the store */
         const struct sched_config *sched; /* compute: filters, weighers, [pci] (compute.h) */
         long service_down_time;           /* seconds, [DEFAULT] service_down_time */
+        struct compute_cache *compute_cache; /* parsed host reports (compute-hosts.c) */
 };
 
 struct api_query_arg {

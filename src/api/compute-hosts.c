@@ -5,6 +5,7 @@
  * kind "compute_host" keyed by hostname; the PCI claims are allocations in
  * pool "pci:<hostname>", so the database refuses a VF given twice. */
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,95 +46,220 @@ static int collect_cb(const char *id, const char *doc, void *userdata)
         return json_array_append_new(userdata, o) < 0 ? -ENOMEM : 0;
 }
 
-/* vCPUs, RAM and disk the server's instances use on each host. */
-static int instance_usage(struct api_ctx *ctx, json_t **ret)
+/* Parsed host reports, kept between passes: building a host's pools from
+ * its report is the dear part of a boot, and a report changes seldom.  The
+ * store stays the truth: on every load each cached host is brought to the
+ * store's claims, usage and service state, so a rolled-back transaction or
+ * a restart cannot leave the cache ahead.  Only touched inside a store
+ * transaction, whose lock serialises it. */
+struct cached_host {
+        char *name;
+        char hash[65];           /* of the report text it was built from */
+        struct host_state *h;
+        char **applied;          /* PCI addresses marked claimed in h */
+        long vcpus_used0, memory_mb_used0, disk_gb_used0; /* as reported */
+        bool seen;
+};
+
+struct compute_cache {
+        struct cached_host *v; /* sorted by name */
+        size_t n;
+};
+
+static void cached_host_done(struct cached_host *c)
 {
-        _cleanup_json_ json_t *all = json_array(), *use = json_object();
-        if (!all || !use)
-                return -ENOMEM;
-        int r = store_obj_list(ctx->store, "instance", NULL, collect_cb, all);
+        free(c->name);
+        host_state_free(c->h);
+        strv_free(c->applied);
+        *c = (struct cached_host){0};
+}
+
+void compute_cache_free(struct compute_cache *c)
+{
+        if (!c)
+                return;
+        for (size_t i = 0; i < c->n; i++)
+                cached_host_done(&c->v[i]);
+        free(c->v);
+        free(c);
+}
+
+static int cached_cmp(const void *a, const void *b)
+{
+        return strcmp(((const struct cached_host *)a)->name, ((const struct cached_host *)b)->name);
+}
+
+static struct cached_host *cache_find(struct compute_cache *c, const char *name)
+{
+        struct cached_host key = {.name = (char *)name};
+        return c->n ? bsearch(&key, c->v, c->n, sizeof(*c->v), cached_cmp) : NULL;
+}
+
+static void report_hash(const char *text, char ret[65])
+{
+        unsigned char h[32];
+        crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
+        sodium_bin2hex(ret, 65, h, sizeof(h));
+}
+
+/* (Re)build a cached host from its stored report. */
+static int cache_build(struct api_ctx *ctx, struct cached_host *c, const char *name,
+                       const char *hash)
+{
+        _cleanup_free_ char *doc = NULL;
+        int r = store_obj_get(ctx->store, "compute_report", name, &doc, NULL);
         if (r < 0)
                 return r;
-        size_t i;
-        json_t *inst;
-        json_array_foreach(all, i, inst) {
-                const char *host = json_str(inst, "_host");
-                json_t *f = json_object_get(inst, "_flavor");
-                if (!host || !*host)
-                        continue;
-                json_t *u = json_object_get(use, host);
-                if (!u) {
-                        u = json_pack("{s:I,s:I,s:I,s:I}", "vcpus", (json_int_t)0, "ram",
-                                      (json_int_t)0, "disk", (json_int_t)0, "n", (json_int_t)0);
-                        json_object_set_new(use, host, u);
-                }
-                static const char *const keys[] = {"vcpus", "ram", "disk"};
-                for (size_t k = 0; k < 3; k++)
-                        json_object_set_new(u, keys[k],
-                                            json_integer(json_integer_value(json_object_get(u, keys[k])) +
-                                                         json_integer_value(json_object_get(f, keys[k]))));
-                json_object_set_new(u, "n", json_integer(json_integer_value(json_object_get(u, "n")) + 1));
-        }
-        *ret = TAKE_PTR(use);
+        _cleanup_json_ json_t *rep = json_loads(doc, 0, NULL);
+        if (!rep)
+                return -EIO;
+        struct host_state *h = NULL;
+        r = host_state_from_json(rep, ctx->sched->whitelist, &h);
+        if (r < 0)
+                return r;
+        host_state_free(c->h);
+        strv_free(c->applied);
+        c->h = h;
+        c->applied = NULL;
+        c->vcpus_used0 = h->vcpus_used;
+        c->memory_mb_used0 = h->memory_mb_used;
+        c->disk_gb_used0 = h->disk_gb_used;
+        snprintf(c->hash, sizeof(c->hash), "%s", hash);
         return 0;
 }
 
-static void add_used(json_t *report, const char *key, long extra)
+static bool strv_has(char *const *v, const char *s)
 {
-        json_object_set_new(report, key,
-                            json_integer(json_integer_value(json_object_get(report, key)) + extra));
+        for (; v && *v; v++)
+                if (streq(*v, s))
+                        return true;
+        return false;
 }
 
-/* The report as the scheduler reads it: service state and the server's
- * own bookkeeping (claims, instances' usage) folded in. */
-static int effective_report(struct api_ctx *ctx, const json_t *host, const json_t *usage,
-                            json_t **ret)
+static void mark(struct host_state *h, const char *addr, bool claim)
 {
-        const char *name = json_str(host, "id");
-        json_t *rep = json_deep_copy(json_object_get(host, "report"));
-        if (!rep)
-                return -ENOMEM;
-        json_object_set_new(rep, "enabled", json_boolean(streq(json_str(host, "status") ?: "", "enabled")));
-        json_object_set_new(rep, "up", json_boolean(compute_host_is_up(ctx, host)));
-        json_t *u = json_object_get(usage, name);
-        add_used(rep, "vcpus_used", json_integer_value(json_object_get(u, "vcpus")));
-        add_used(rep, "memory_mb_used", json_integer_value(json_object_get(u, "ram")));
-        add_used(rep, "disk_gb_used", json_integer_value(json_object_get(u, "disk")));
+        struct pci_address a;
+        /* A device gone from a new report keeps its claim in the store
+         * until the instance goes; there is nothing to mark here. */
+        if (pci_address_parse(addr, &a) == 0)
+                (void)host_state_claim(h, &a, 1, claim);
+}
+
+/* Bring a cached host to the store: claims, the instances' usage
+ * ("usage:<host>" values "ID VCPUS RAM DISK"), service state. */
+static int cache_sync(struct api_ctx *ctx, struct cached_host *c, const json_t *doc)
+{
         char pool[300];
-        snprintf(pool, sizeof(pool), "pci:%s", name);
-        _cleanup_strv_free_ char **claimed = NULL;
-        int n = store_pool_values(ctx->store, pool, &claimed);
-        if (n < 0) {
-                json_decref(rep);
-                return n;
+        char **claimed = NULL, **usage = NULL;
+        snprintf(pool, sizeof(pool), "pci:%s", c->name);
+        int r = store_pool_values(ctx->store, pool, &claimed);
+        if (r < 0)
+                return r;
+        snprintf(pool, sizeof(pool), "usage:%s", c->name);
+        r = store_pool_values(ctx->store, pool, &usage);
+        if (r < 0) {
+                strv_free(claimed);
+                return r;
         }
-        json_t *arr = json_array();
-        for (int i = 0; i < n; i++)
-                json_array_append_new(arr, json_string(claimed[i]));
-        json_object_set_new(rep, "pci_claimed", arr);
-        *ret = rep;
+        for (char **a = c->applied; a && *a; a++)
+                if (!strv_has(claimed, *a))
+                        mark(c->h, *a, false);
+        for (char **a = claimed; a && *a; a++)
+                if (!strv_has(c->applied, *a))
+                        mark(c->h, *a, true);
+        strv_free(c->applied);
+        c->applied = claimed;
+        long vcpus = 0, ram = 0, disk = 0;
+        for (char **u = usage; u && *u; u++) {
+                long v = 0, m = 0, d = 0;
+                if (sscanf(*u, "%*s %ld %ld %ld", &v, &m, &d) == 3) {
+                        vcpus += v;
+                        ram += m;
+                        disk += d;
+                }
+        }
+        strv_free(usage);
+        c->h->vcpus_used = c->vcpus_used0 + vcpus;
+        c->h->memory_mb_used = c->memory_mb_used0 + ram;
+        c->h->disk_gb_used = c->disk_gb_used0 + disk;
+        c->h->enabled = streq(json_str(doc, "status") ?: "", "enabled");
+        c->h->up = compute_host_is_up(ctx, doc);
         return 0;
 }
 
 int compute_hosts_load(struct api_ctx *ctx, struct host_list *ret)
 {
-        _cleanup_json_ json_t *hosts = json_array(), *usage = NULL, *reports = json_array();
-        if (!hosts || !reports)
+        _cleanup_json_ json_t *hosts = json_array();
+        if (!hosts)
                 return -ENOMEM;
+        if (!ctx->compute_cache && !(ctx->compute_cache = calloc(1, sizeof(struct compute_cache))))
+                return -ENOMEM;
+        struct compute_cache *cache = ctx->compute_cache;
         int r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
-        if (r >= 0)
-                r = instance_usage(ctx, &usage);
         if (r < 0)
                 return r;
-        size_t i;
-        json_t *h;
-        json_array_foreach(hosts, i, h) {
-                json_t *rep = NULL;
-                if ((r = effective_report(ctx, h, usage, &rep)) < 0)
-                        return r;
-                json_array_append_new(reports, rep);
+        size_t n = json_array_size(hosts);
+        struct host_list l = {.v = calloc(n + 1, sizeof(struct host_state *))};
+        struct cached_host *grown = realloc(cache->v, (cache->n + n + 1) * sizeof(*cache->v));
+        if (!l.v || !grown) {
+                free(l.v);
+                if (grown)
+                        cache->v = grown;
+                return -ENOMEM;
         }
-        return host_list_from_json(reports, ctx->sched->whitelist, ret);
+        cache->v = grown;
+        for (size_t i = 0; i < cache->n; i++)
+                cache->v[i].seen = false;
+        /* New hosts are appended, then everything is sorted once. */
+        size_t old_n = cache->n;
+        for (size_t i = 0; i < n; i++) {
+                json_t *doc = json_array_get(hosts, i);
+                const char *name = json_str(doc, "id"), *hash = json_str(doc, "report_hash");
+                struct compute_cache view = {cache->v, old_n};
+                struct cached_host *c = cache_find(&view, name);
+                if (!c) {
+                        c = &cache->v[cache->n];
+                        *c = (struct cached_host){.name = strdup(name)};
+                        if (!c->name) {
+                                r = -ENOMEM;
+                                goto fail;
+                        }
+                        cache->n++;
+                }
+                c->seen = true;
+                if (!c->h || !streq(c->hash, hash ?: "")) {
+                        r = cache_build(ctx, c, name, hash ?: "");
+                        if (r < 0)
+                                goto fail;
+                }
+                if ((r = cache_sync(ctx, c, doc)) < 0)
+                        goto fail;
+        }
+        /* Forget hosts that are gone, keep the rest sorted. */
+        size_t k = 0;
+        for (size_t i = 0; i < cache->n; i++) {
+                if (!cache->v[i].seen) {
+                        cached_host_done(&cache->v[i]);
+                        continue;
+                }
+                cache->v[k++] = cache->v[i];
+        }
+        cache->n = k;
+        qsort(cache->v, cache->n, sizeof(*cache->v), cached_cmp);
+        for (size_t i = 0; i < cache->n; i++)
+                l.v[l.n++] = cache->v[i].h;
+        *ret = l;
+        return 0;
+fail:
+        qsort(cache->v, cache->n, sizeof(*cache->v), cached_cmp);
+        free(l.v);
+        return r;
+}
+
+void compute_hosts_done(struct host_list *l)
+{
+        free(l->v);
+        *l = (struct host_list){0};
 }
 
 /* POST /v2.1/vfnet/compute-report: register or refresh a host. */
@@ -174,14 +300,29 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 r = doc ? 0 : -ENOMEM;
         } else if (r >= 0)
                 doc = json_incref(old);
+        /* The report apart (read only when it changed, see the cache),
+         * the small service record beside it. */
+        _cleanup_free_ char *rep_text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+        if (r >= 0 && !rep_text)
+                r = -ENOMEM;
         if (r >= 0) {
-                json_object_set(doc, "report", body);
+                char hash[65];
+                report_hash(rep_text, hash);
+                bool changed = !streq(json_str(doc, "report_hash") ?: "", hash);
+                json_object_set_new(doc, "report_hash", json_string(hash));
+                json_object_set_new(doc, "availability_zone",
+                                    hs->availability_zone ? json_string(hs->availability_zone)
+                                                          : json_null());
                 json_object_set_new(doc, "updated_at", json_string(t));
                 json_object_set_new(doc, "_heartbeat", json_real(ctx->now()));
                 _cleanup_free_ char *s = json_dumps(doc, JSON_COMPACT);
                 r = !s ? -ENOMEM
                        : is_new ? store_obj_insert(ctx->store, "compute_host", name, NULL, s)
                                 : store_obj_update(ctx->store, "compute_host", name, s);
+                if (r >= 0 && is_new)
+                        r = store_obj_insert(ctx->store, "compute_report", name, NULL, rep_text);
+                else if (r >= 0 && changed)
+                        r = store_obj_update(ctx->store, "compute_report", name, rep_text);
         }
         store_end(ctx->store, r >= 0);
         if (r < 0)
@@ -192,7 +333,7 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         api_reply_json(resp, is_new ? 201 : 200,
                        json_pack("{s:{s:s,s:s,s:i,s:i}}", "compute_host", "hostname", name,
                                  "service_id", json_str(doc, "service_id"), "pci_pools",
-                                 (int)hs->pools.n, "pci_free", (int)hs->pools.free_total));
+                                 (int)hs->pools.n, "pci_pooled", (int)hs->pools.free_total));
         return 0;
 }
 
@@ -283,8 +424,7 @@ static void service_time(const json_t *h, json_t *o)
 
 static json_t *service_view(struct api_ctx *ctx, const json_t *h)
 {
-        const json_t *rep = json_object_get(h, "report");
-        const char *az = json_str(rep, "availability_zone");
+        const char *az = json_str(h, "availability_zone");
         json_t *o = json_pack("{s:O,s:s,s:O,s:s,s:O,s:s,s:O,s:O}", "id",
                               json_object_get(h, "service_id"), "binary", "nova-compute", "host",
                               json_object_get(h, "id"), "zone",
@@ -458,9 +598,8 @@ static json_t *pool_stats(const struct host_state *h)
 }
 
 static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struct host_state *hs,
-                               const json_t *usage, bool detail)
+                               const json_t *rep, long running, bool detail)
 {
-        const json_t *rep = json_object_get(h, "report");
         bool up = compute_host_is_up(ctx, h);
         json_t *o = json_pack("{s:O,s:O,s:s,s:O}", "id", json_object_get(h, "hypervisor_id"),
                               "hypervisor_hostname", json_object_get(h, "id"), "state",
@@ -469,7 +608,6 @@ static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struc
                 return o;
         json_t *caps = json_object_get(rep, "capabilities");
         const char *hv_type = json_str(caps, "hypervisor_type");
-        json_t *u = json_object_get(usage, json_str(h, "id"));
         json_t *cpu = json_object_get(caps, "cpu_info");
         char *cpu_s = cpu ? json_dumps(cpu, JSON_COMPACT) : NULL;
         json_object_update_missing_new(
@@ -483,7 +621,7 @@ static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struc
                              "free_ram_mb", (json_int_t)(hs->memory_mb - hs->memory_mb_used),
                              "free_disk_gb", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
                              "current_workload", 0, "running_vms",
-                             (json_int_t)json_integer_value(json_object_get(u, "n")),
+                             (json_int_t)running,
                              "disk_available_least", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
                              "host_ip", json_str(rep, "host_ip") ? json_str(rep, "host_ip") : "",
                              "cpu_info", cpu_s ? cpu_s : "{}", "service", "host",
@@ -500,27 +638,40 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:list "
                                   "to be performed.");
-        _cleanup_json_ json_t *hosts = json_array(), *usage = NULL, *out = json_array();
+        _cleanup_json_ json_t *hosts = json_array(), *out = json_array();
         struct host_list hl = {0};
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
         r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
         if (r >= 0)
-                r = instance_usage(ctx, &usage);
-        if (r >= 0)
                 r = compute_hosts_load(ctx, &hl);
-        store_end(ctx->store, true);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        /* Both lists are in hostname order. */
-        for (size_t i = 0; i < hl.n && i < json_array_size(hosts); i++) {
+        /* Both lists are in hostname order; the cached states are read
+         * while the transaction holds the store. */
+        for (size_t i = 0; r >= 0 && i < hl.n && i < json_array_size(hosts); i++) {
                 json_t *h = json_array_get(hosts, i);
                 if (one && !streq(one, json_str(h, "hypervisor_id")) && !streq(one, json_str(h, "id")))
                         continue;
-                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], usage, detail));
+                _cleanup_free_ char *doc = NULL;
+                _cleanup_json_ json_t *rep = NULL;
+                char pool[300];
+                snprintf(pool, sizeof(pool), "usage:%s", json_str(h, "id"));
+                _cleanup_strv_free_ char **usage = NULL;
+                int running = store_pool_values(ctx->store, pool, &usage);
+                if (running < 0) {
+                        r = running;
+                        break;
+                }
+                if (detail && (r = store_obj_get(ctx->store, "compute_report", json_str(h, "id"),
+                                                 &doc, NULL)) < 0)
+                        break;
+                rep = doc ? json_loads(doc, 0, NULL) : NULL;
+                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, running, detail));
         }
-        host_list_done(&hl);
+        compute_hosts_done(&hl);
+        store_end(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
         if (one) {
                 if (json_array_size(out) == 0)
                         return nova_error(resp, 404, "Hypervisor with ID %s could not be found.", one);

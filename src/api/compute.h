@@ -34,8 +34,14 @@ void api_base_url(const struct api_request *req, char *buf, size_t len);
 
 /* Inside a transaction: every registered compute host as the scheduler
  * sees it (report + service state + the server's claims and instances'
- * usage).  ret->v[i]->hostname names the store object. */
+ * usage), in hostname order.  The states are cached in ctx and borrowed:
+ * use them only until the transaction ends, then compute_hosts_done().
+ * Claims live in allocations "pci:<host>" (PCI address) and usage in
+ * "usage:<host>" ("ID VCPUS RAM_MB DISK_GB"), both owned by the instance. */
 int compute_hosts_load(struct api_ctx *ctx, struct host_list *ret);
+void compute_hosts_done(struct host_list *l);
+struct compute_cache;
+void compute_cache_free(struct compute_cache *c);
 /* Inside a transaction: the stored host object, or -ENOENT. */
 int compute_host_get(struct api_ctx *ctx, const char *hostname, json_t **ret);
 bool compute_host_is_up(struct api_ctx *ctx, const json_t *host);

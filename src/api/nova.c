@@ -189,15 +189,13 @@ static int az_list(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:"
                                   "os-availability-zone:detail to be performed.");
         struct host_list hl = {0};
+        _cleanup_json_ json_t *zones = json_object(), *order = json_array();
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
         r = compute_hosts_load(ctx, &hl);
-        store_end(ctx->store, true);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        _cleanup_json_ json_t *zones = json_object(), *order = json_array();
-        for (size_t i = 0; i < hl.n; i++) {
+        /* The cached states are read while the transaction holds the store. */
+        for (size_t i = 0; r >= 0 && i < hl.n; i++) {
                 const struct host_state *h = hl.v[i];
                 const char *az = h->availability_zone ? h->availability_zone
                                                       : ctx->sched->default_availability_zone;
@@ -217,7 +215,10 @@ static int az_list(struct api_ctx *ctx, struct api_request *req, struct api_resp
                                                       "available", h->enabled && h->up, "active",
                                                       h->enabled, "updated_at"));
         }
-        host_list_done(&hl);
+        compute_hosts_done(&hl);
+        store_end(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
         json_t *out = json_array();
         size_t i;
         json_t *name;

@@ -87,21 +87,16 @@ static int port_release(struct api_ctx *ctx, const char *port_id, const char *in
         return neutron_store_update(ctx, &resource_port, port);
 }
 
-/* Undo a placement: the VFs freed, the ports unbound. */
+/* Undo a placement: the VFs and the host's resources freed (every
+ * allocation the instance owns), the ports unbound. */
 static int unplace(struct api_ctx *ctx, json_t *inst)
 {
-        const char *id = json_str(inst, "id"), *host = json_str(inst, "_host");
-        char pool[300];
+        const char *id = json_str(inst, "id");
         size_t i;
         json_t *v;
-        int r;
-        if (host && *host) {
-                snprintf(pool, sizeof(pool), "pci:%s", host);
-                json_array_foreach(json_object_get(inst, "_pci"), i, v)
-                        if ((r = store_release(ctx->store, pool, json_str(v, "address"))) < 0 &&
-                            r != -ENOENT)
-                                return r;
-        }
+        int r = store_release_owner(ctx->store, id);
+        if (r < 0 && r != -ENOENT)
+                return r;
         json_array_foreach(json_object_get(inst, "_ports"), i, v)
                 if ((r = port_release(ctx, json_string_value(v), id)) < 0)
                         return r;
@@ -349,6 +344,16 @@ static int place(struct api_ctx *ctx, json_t *inst, const char *last_error)
                                 if (r >= 0)
                                         r = store_claim(ctx->store, pool, json_str(v, "address"),
                                                         json_str(inst, "id"));
+                        /* The host's vCPUs, RAM and disk for the next passes. */
+                        char use[128];
+                        json_t *f = json_object_get(inst, "_flavor");
+                        snprintf(pool, sizeof(pool), "usage:%s", h->hostname);
+                        snprintf(use, sizeof(use), "%s %lld %lld %lld", json_str(inst, "id"),
+                                 (long long)json_integer_value(json_object_get(f, "vcpus")),
+                                 (long long)json_integer_value(json_object_get(f, "ram")),
+                                 (long long)json_integer_value(json_object_get(f, "disk")));
+                        if (r >= 0)
+                                r = store_claim(ctx->store, pool, use, json_str(inst, "id"));
                         json_array_foreach(try_ports, i, v) {
                                 if (r < 0)
                                         break;
@@ -371,7 +376,7 @@ static int place(struct api_ctx *ctx, json_t *inst, const char *last_error)
                 }
                 sched_result_done(&res);
         }
-        host_list_done(&hl);
+        compute_hosts_done(&hl);
         sched_request_done(&sreq);
         if (r < 0 || placed)
                 return r;

@@ -12,6 +12,7 @@
 
 #include "api/api-doc.h"
 #include "api/api.h"
+#include "api/compute.h"
 #include "api/http.h"
 #include "api/identity.h"
 #include "base/error.h"
@@ -135,6 +136,7 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         log_info("signal %d: shutting down", sig);
         http_server_stop(http);
         token_cache_free(ctx.tokens);
+        compute_cache_free(ctx.compute_cache);
         return 0;
 }
 

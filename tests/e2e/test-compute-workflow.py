@@ -251,6 +251,17 @@ def main():
                            as_json=False)
         t.ok(rc == 0, "compute service set --enable", err)
 
+        # A host that reports a new device_spec is re-pooled; its claims stay.
+        before = free_on(s, tok, "compute2", "physnet2")
+        spec = hosts[1].report_body["device_spec"]
+        hosts[1].report_body["device_spec"] = []
+        hosts[1].register(tok)
+        t.eq(pools(s, tok, "compute2"), [], "compute2 re-reported without a device_spec: no pools")
+        hosts[1].report_body["device_spec"] = spec
+        hosts[1].register(tok)
+        t.eq(free_on(s, tok, "compute2", "physnet2"), before,
+             "reported again with it: the same free VFs, claims kept")
+
         for h in hosts:
             h.stop()
         t.ok(not any(h.errors for h in hosts), "every task answer was accepted",

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/compute.h"
 #include "api/identity.h"
 #include "base/ini.h"
 #include "compute/scheduler.h"
@@ -32,6 +33,7 @@ static void cleanup(void)
         store_free(ctx.store);
         ml2_config_free((struct ml2_config *)ctx.ml2);
         sched_config_free((struct sched_config *)ctx.sched);
+        compute_cache_free(ctx.compute_cache);
         static const char *const suffix[] = {"", "-wal", "-shm"};
         for (size_t i = 0; i < 3; i++) {
                 snprintf(p, sizeof(p), "%s%s", db, suffix[i]);
