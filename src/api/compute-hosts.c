@@ -262,6 +262,12 @@ void compute_hosts_done(struct host_list *l)
         *l = (struct host_list){0};
 }
 
+static void add_used(json_t *report, const char *key, long extra)
+{
+        json_object_set_new(report, key,
+                            json_integer(json_integer_value(json_object_get(report, key)) + extra));
+}
+
 /* POST /v2.1/vfnet/compute-report: register or refresh a host. */
 static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
@@ -697,10 +703,74 @@ static int hv_show(struct api_ctx *ctx, struct api_request *req, struct api_resp
         return hypervisors(ctx, req, resp, true, req->params[0]);
 }
 
+/* GET /v2.1/vfnet/compute-hosts: every host's report as the scheduler
+ * reads it (docs/compute-report.md), the server's claims, usage and
+ * service state folded in — what `vfnet sched explain --hosts URL` reads
+ * to explain a hypothetical boot against the live cloud. */
+static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (!req->auth.is_admin)
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:list "
+                                  "to be performed.");
+        _cleanup_json_ json_t *hosts = json_array(), *out = json_array();
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
+        size_t i;
+        json_t *h;
+        json_array_foreach(hosts, i, h) {
+                if (r < 0)
+                        break;
+                const char *name = json_str(h, "id");
+                _cleanup_free_ char *doc = NULL;
+                _cleanup_strv_free_ char **claimed = NULL, **usage = NULL;
+                char pool[300];
+                if ((r = store_obj_get(ctx->store, "compute_report", name, &doc, NULL)) < 0)
+                        break;
+                json_t *rep = json_loads(doc, 0, NULL);
+                if (!rep) {
+                        r = -EIO;
+                        break;
+                }
+                json_array_append_new(out, rep);
+                snprintf(pool, sizeof(pool), "pci:%s", name);
+                if ((r = store_pool_values(ctx->store, pool, &claimed)) < 0)
+                        break;
+                snprintf(pool, sizeof(pool), "usage:%s", name);
+                if ((r = store_pool_values(ctx->store, pool, &usage)) < 0)
+                        break;
+                json_t *c = json_array();
+                for (char **a = claimed; a && *a; a++)
+                        json_array_append_new(c, json_string(*a));
+                json_object_set_new(rep, "pci_claimed", c);
+                long add[3] = {0, 0, 0};
+                for (char **u = usage; u && *u; u++) {
+                        long v[3] = {0, 0, 0};
+                        if (sscanf(*u, "%*s %ld %ld %ld", &v[0], &v[1], &v[2]) == 3)
+                                for (int k = 0; k < 3; k++)
+                                        add[k] += v[k];
+                }
+                add_used(rep, "vcpus_used", add[0]);
+                add_used(rep, "memory_mb_used", add[1]);
+                add_used(rep, "disk_gb_used", add[2]);
+                json_object_set_new(rep, "enabled",
+                                    json_boolean(streq(json_str(h, "status") ?: "", "enabled")));
+                json_object_set_new(rep, "up", json_boolean(compute_host_is_up(ctx, h)));
+        }
+        store_end(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        api_reply_json(resp, 200, json_pack("{s:O}", "hosts", out));
+        return 0;
+}
+
 #define NOVA(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_COMPUTE, s}
 const struct api_route api_compute_host_routes[] = {
         NOVA("POST", "/v2.1/vfnet/compute-report", report,
              "internal: a compute host registers and reports its inventory (admin or service role)"),
+        NOVA("GET", "/v2.1/vfnet/compute-hosts", hosts_reports,
+             "internal: every host's report with the server's claims and usage (admin)"),
         NOVA("GET", "/v2.1/vfnet/compute-tasks", tasks_list,
              "internal: a compute host's pending spawn/destroy tasks (?host=)"),
         NOVA("POST", "/v2.1/vfnet/compute-tasks/{}", task_done,

@@ -1,12 +1,14 @@
 /* vfnet sched explain: one scheduling pass offline over host reports, and
  * vfnet pci match: which [pci] device_spec entry selects each device —
  * both read nova.conf as operators wrote it (docs/scheduler.md). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
 #include "base/fileio.h"
 #include "base/ini.h"
 #include "base/log.h"
+#include "cli/cli-http.h"
 #include "cli/commands.h"
 #include "compute/scheduler.h"
 
@@ -97,6 +99,7 @@ int cli_sched_explain(struct cli_ctx *ctx, int argc, char **argv)
         struct sched_result res = {.host = -1};
         _cleanup_strv_free_ char **tried = calloc((size_t)argc + 1, sizeof(char *));
         const char *hosts_path = NULL, *flavor_path = NULL, *image_path = NULL, *az = NULL, *v;
+        const char *token = getenv("OS_TOKEN");
         size_t n_configs = 0, n_tried = 0;
         int r;
 
@@ -115,7 +118,8 @@ int cli_sched_explain(struct cli_ctx *ctx, int argc, char **argv)
                 } else if ((r = take_value(cmd, argc, argv, &k, "--hosts", &hosts_path)) != 0 ||
                            (r = take_value(cmd, argc, argv, &k, "--flavor", &flavor_path)) != 0 ||
                            (r = take_value(cmd, argc, argv, &k, "--image", &image_path)) != 0 ||
-                           (r = take_value(cmd, argc, argv, &k, "--az", &az)) != 0) {
+                           (r = take_value(cmd, argc, argv, &k, "--az", &az)) != 0 ||
+                           (r = take_value(cmd, argc, argv, &k, "--token", &token)) != 0) {
                         if (r < 0)
                                 return r;
                 } else if ((r = take_value(cmd, argc, argv, &k, "--port", &v)) != 0) {
@@ -137,7 +141,11 @@ int cli_sched_explain(struct cli_ctx *ctx, int argc, char **argv)
 
         if ((r = load_configs(configs, n_configs, true, &config)) < 0)
                 goto out;
-        if ((r = load_json(hosts_path, &hosts_doc)) < 0 || (r = load_json(flavor_path, &flavor_doc)) < 0 ||
+        /* A URL: the live hosts of a vfnet-server (GET /v2.1/vfnet/compute-hosts). */
+        bool remote = strneq(hosts_path, "http://", 7) || strneq(hosts_path, "https://", 8);
+        if ((r = remote ? cli_http_get_json(hosts_path, token, &hosts_doc)
+                        : load_json(hosts_path, &hosts_doc)) < 0 ||
+            (r = load_json(flavor_path, &flavor_doc)) < 0 ||
             (image_path && (r = load_json(image_path, &image_doc)) < 0))
                 goto out;
         json_t *list = json_is_object(hosts_doc) ? json_object_get(hosts_doc, "hosts") : hosts_doc;

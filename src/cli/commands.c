@@ -26,9 +26,10 @@ const struct cli_command cli_commands[] = {
         {"pci", "match", cli_pci_match, "--config NOVA.CONF [--config ...] --devices DEVICES.json [-f table|json]",
          "which [pci] device_spec entry selects each device, and its pool"},
         {"sched", "explain", cli_sched_explain,
-         "[--config NOVA.CONF ...] --hosts HOSTS.json --flavor FLAVOR.json [--port PORT.json ...] "
-         "[--image IMAGE.json] [--az AZ] [--tried HOST ...] [-f table|json]",
-         "one scheduling pass offline: the chosen host, or why no host fits"},
+         "[--config NOVA.CONF ...] --hosts HOSTS.json|URL [--token TOKEN] --flavor FLAVOR.json "
+         "[--port PORT.json ...] [--image IMAGE.json] [--az AZ] [--tried HOST ...] [-f table|json]",
+         "one scheduling pass without booting: the chosen host, or why no host fits (--hosts "
+         "http://SERVER/v2.1/vfnet/compute-hosts: the live cloud)"},
 };
 
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

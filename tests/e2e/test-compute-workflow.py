@@ -9,6 +9,7 @@ VF failing with the explaining fault, a failed spawn retried on the next
 host, a `{"uuid": NET}` boot creating (and deleting) its port, and the
 operator views (hypervisors with PCI pools, services, zones).
 Usage: test-compute-workflow.py PATH/TO/vfnet-server"""
+import json
 import os
 import subprocess
 import sys
@@ -172,6 +173,30 @@ def main():
         rc, p3, err = s.osc("port", "show", "sr-iov3")
         t.ok(p3["binding_host_id"] == "" and p3["device_id"] == "" and p3["binding_profile"] == {},
              "the failed boot left its port unbound", p3)
+
+        # The same explanation without booting, against the live hosts.
+        st, fdoc, _ = s.request("GET", f"/v2.1/flavors/{flavor['id']}", token=tok,
+                                headers={"OpenStack-API-Version": "compute 2.61"})
+        st, pdoc, _ = s.request("GET", f"/v2.0/ports/{port3['id']}", token=tok)
+        pdoc["port"]["provider:physical_network"] = "physnet1"
+        for name, doc in (("flavor.json", fdoc), ("port.json", pdoc)):
+            with open(os.path.join(s.dir, name), "w") as f:
+                json.dump(doc, f)
+        vfnet = os.path.join(os.path.dirname(s.binary), "vfnet")
+        p = subprocess.run([vfnet, "sched", "explain", "--config", s.nova, "--hosts",
+                            s.url + "/v2.1/vfnet/compute-hosts", "--token", tok,
+                            "--flavor", os.path.join(s.dir, "flavor.json"),
+                            "--port", os.path.join(s.dir, "port.json")],
+                           capture_output=True, text=True, timeout=60)
+        reason = [x.strip() for x in p.stdout.splitlines() if x.strip().startswith("PciPassthroughFilter")]
+        t.ok(p.returncode == 1 and reason and reason[0] in fault["message"],
+             "vfnet sched explain --hosts URL: the same explanation, without booting",
+             p.stdout + p.stderr)
+        p = subprocess.run([vfnet, "sched", "explain", "--hosts", s.url + "/v2.1/vfnet/compute-hosts",
+                            "--token", "bad", "--flavor", os.path.join(s.dir, "flavor.json")],
+                           capture_output=True, text=True, timeout=60)
+        t.ok(p.returncode != 0 and "answered 401" in p.stderr and len(p.stderr.splitlines()) == 1,
+             "vfnet sched explain with a bad token: one line naming the 401", p.stderr)
 
         # Delete frees the VF and unbinds the user's port, which survives.
         rc, _, err = s.osc("server", "delete", "--wait", "webserver01", as_json=False)
