@@ -99,6 +99,7 @@ extern const struct api_route api_compute_host_routes[];
 extern const struct api_route api_flavor_routes[];
 extern const struct api_route api_server_routes[];
 extern const struct api_route api_image_routes[];
+extern const struct api_route api_aggregate_routes[];
 
 /* Dispatch one request: route, authenticate, call the handler.  404/405
  * and 401 are answered here in the right service's body format. */

@@ -57,6 +57,7 @@ struct cached_host {
         char hash[65];           /* of the report text it was built from */
         struct host_state *h;
         char **applied;          /* PCI addresses marked claimed in h */
+        char *report_az;         /* the zone the host reports; an aggregate's wins */
         long vcpus_used0, memory_mb_used0, disk_gb_used0; /* as reported */
         bool seen;
 };
@@ -71,6 +72,7 @@ static void cached_host_done(struct cached_host *c)
         free(c->name);
         host_state_free(c->h);
         strv_free(c->applied);
+        free(c->report_az);
         *c = (struct cached_host){0};
 }
 
@@ -117,10 +119,17 @@ static int cache_build(struct api_ctx *ctx, struct cached_host *c, const char *n
         r = host_state_from_json(rep, ctx->sched->whitelist, &h);
         if (r < 0)
                 return r;
+        char *az = h->availability_zone ? strdup(h->availability_zone) : NULL;
+        if (h->availability_zone && !az) {
+                host_state_free(h);
+                return -ENOMEM;
+        }
         host_state_free(c->h);
         strv_free(c->applied);
+        free(c->report_az);
         c->h = h;
         c->applied = NULL;
+        c->report_az = az;
         c->vcpus_used0 = h->vcpus_used;
         c->memory_mb_used0 = h->memory_mb_used;
         c->disk_gb_used0 = h->disk_gb_used;
@@ -147,8 +156,17 @@ static void mark(struct host_state *h, const char *addr, bool claim)
 
 /* Bring a cached host to the store: claims, the instances' usage
  * ("usage:<host>" values "ID VCPUS RAM DISK"), service state. */
-static int cache_sync(struct api_ctx *ctx, struct cached_host *c, const json_t *doc)
+static int cache_sync(struct api_ctx *ctx, struct cached_host *c, const json_t *doc,
+                      const json_t *zones)
 {
+        const char *az = json_str(zones, c->name) ?: c->report_az;
+        if (!streq(az ?: "", c->h->availability_zone ?: "")) {
+                char *copy = az ? strdup(az) : NULL;
+                if (az && !copy)
+                        return -ENOMEM;
+                free(c->h->availability_zone);
+                c->h->availability_zone = copy;
+        }
         char pool[300];
         char **claimed = NULL, **usage = NULL;
         snprintf(pool, sizeof(pool), "pci:%s", c->name);
@@ -189,13 +207,16 @@ static int cache_sync(struct api_ctx *ctx, struct cached_host *c, const json_t *
 
 int compute_hosts_load(struct api_ctx *ctx, struct host_list *ret)
 {
-        _cleanup_json_ json_t *hosts = json_array();
+        _cleanup_json_ json_t *hosts = json_array(), *zones = NULL;
         if (!hosts)
                 return -ENOMEM;
+        int r = compute_host_zones(ctx, &zones);
+        if (r < 0)
+                return r;
         if (!ctx->compute_cache && !(ctx->compute_cache = calloc(1, sizeof(struct compute_cache))))
                 return -ENOMEM;
         struct compute_cache *cache = ctx->compute_cache;
-        int r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
+        r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
         if (r < 0)
                 return r;
         size_t n = json_array_size(hosts);
@@ -232,7 +253,7 @@ int compute_hosts_load(struct api_ctx *ctx, struct host_list *ret)
                         if (r < 0)
                                 goto fail;
                 }
-                if ((r = cache_sync(ctx, c, doc)) < 0)
+                if ((r = cache_sync(ctx, c, doc, zones)) < 0)
                         goto fail;
         }
         /* Forget hosts that are gone, keep the rest sorted. */
@@ -428,9 +449,9 @@ static void service_time(const json_t *h, json_t *o)
         json_object_set(o, "updated_at", t ? t : json_null());
 }
 
-static json_t *service_view(struct api_ctx *ctx, const json_t *h)
+static json_t *service_view(struct api_ctx *ctx, const json_t *h, const json_t *zones)
 {
-        const char *az = json_str(h, "availability_zone");
+        const char *az = json_str(zones, json_str(h, "id")) ?: json_str(h, "availability_zone");
         json_t *o = json_pack("{s:O,s:s,s:O,s:s,s:O,s:s,s:O,s:O}", "id",
                               json_object_get(h, "service_id"), "binary", "nova-compute", "host",
                               json_object_get(h, "id"), "zone",
@@ -444,7 +465,7 @@ static json_t *service_view(struct api_ctx *ctx, const json_t *h)
         return o;
 }
 
-static int hosts_all(struct api_ctx *ctx, json_t **ret)
+static int hosts_all(struct api_ctx *ctx, json_t **ret, json_t **ret_zones)
 {
         json_t *hosts = json_array();
         if (!hosts)
@@ -452,6 +473,8 @@ static int hosts_all(struct api_ctx *ctx, json_t **ret)
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
                 r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
+                if (r >= 0)
+                        r = compute_host_zones(ctx, ret_zones);
                 store_end(ctx->store, true);
         }
         if (r < 0) {
@@ -467,8 +490,8 @@ static int services_list(struct api_ctx *ctx, struct api_request *req, struct ap
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-services:list "
                                   "to be performed.");
-        _cleanup_json_ json_t *hosts = NULL;
-        int r = hosts_all(ctx, &hosts);
+        _cleanup_json_ json_t *hosts = NULL, *zones = NULL;
+        int r = hosts_all(ctx, &hosts, &zones);
         if (r < 0)
                 return nova_store_error(resp, r);
         const char *want_host = api_query_get(req, "host"), *want_bin = api_query_get(req, "binary");
@@ -480,7 +503,7 @@ static int services_list(struct api_ctx *ctx, struct api_request *req, struct ap
                         continue;
                 if (want_bin && !streq(want_bin, "nova-compute"))
                         continue;
-                json_array_append_new(out, service_view(ctx, h));
+                json_array_append_new(out, service_view(ctx, h, zones));
         }
         api_reply_json(resp, 200, json_pack("{s:o}", "services", out));
         return 0;
@@ -576,7 +599,7 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
                 if (streq(action, "force-down"))
                         json_object_set(v, "forced_down", json_object_get(h, "forced_down"));
         } else
-                v = service_view(ctx, h);
+                v = service_view(ctx, h, NULL);
         api_reply_json(resp, 200, json_pack("{s:o}", "service", v));
         return 0;
 }

@@ -46,6 +46,9 @@ void compute_cache_free(struct compute_cache *c);
 int compute_host_get(struct api_ctx *ctx, const char *hostname, json_t **ret);
 bool compute_host_is_up(struct api_ctx *ctx, const json_t *host);
 
+/* Inside a transaction: {host: availability zone} from the aggregates. */
+int compute_host_zones(struct api_ctx *ctx, json_t **ret);
+
 /* Inside a write transaction: queue a task for a host ("spawn" or
  * "destroy"; docs/compute-report.md). */
 int compute_task_add(struct api_ctx *ctx, const char *host, const char *action,

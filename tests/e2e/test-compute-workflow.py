@@ -258,6 +258,29 @@ def main():
         st, after, _ = s.request("GET", f"/v2.0/ports/{made[0]['id'] if made else 'x'}", token=tok)
         t.ok(rc == 0 and st == 404, "deleting it deletes the port it created", (st, after))
 
+        # An aggregate with an availability zone puts its hosts in that zone.
+        rc, agg, err = s.osc("aggregate", "create", "--zone", "az2", "rack2")
+        rc2, _, err2 = s.osc("aggregate", "add", "host", "rack2", "compute2")
+        rc3, zones, err3 = s.osc("availability", "zone", "list", "--compute")
+        t.ok(rc == 0 and rc2 == 0 and sorted(z["Zone Name"] for z in zones or []) == ["az2", "nova"],
+             "aggregate create --zone az2 + add host compute2: zones az2 and nova",
+             err or err2 or err3 or zones)
+        rc, p7, err = s.osc("port", "create", "--network", "storage", "--vnic-type", "direct", "st7")
+        rc, srv7, err = s.osc("server", "create", "--flavor", "m1.tiny", "--image", "cirros", "--nic",
+                              f"port-id={p7['id']}", "--availability-zone", "az2", "--wait", "zoned")
+        t.ok(rc == 0 and srv7["status"] == "ACTIVE" and srv7["OS-EXT-SRV-ATTR:host"] == "compute2"
+             and srv7["OS-EXT-AZ:availability_zone"] == "az2",
+             "server create --availability-zone az2: ACTIVE on compute2", err or srv7)
+        rc, p8, err = s.osc("port", "create", "--network", "web", "--vnic-type", "direct", "sr-iov8")
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": {
+            "name": "wrongzone", "imageRef": image["id"], "flavorRef": flavor["id"],
+            "availability_zone": "az2", "networks": [{"port": p8["id"]}]}}, token=tok)
+        v = wait_status(s, tok, [doc["server"]["id"]])[doc["server"]["id"]]
+        t.ok(v["status"] == "ERROR" and "AvailabilityZoneFilter" in v["fault"]["message"],
+             "a physnet1 port in az2 (no physnet1 there): ERROR naming AvailabilityZoneFilter", v)
+        rc, _, err = s.osc("aggregate", "add", "host", "rack2", "compute2", as_json=False)
+        t.ok(rc != 0, "adding the same host twice fails", err)
+
         # Disabling a host's service removes it from scheduling.
         rc, _, err = s.osc("compute", "service", "set", "--disable", "--disable-reason", "maint",
                            "compute1", "nova-compute", as_json=False)
