@@ -70,6 +70,11 @@ def main():
             g = load("get", s.url, tok, f"/v2.0/ports?network_id={nl}", 20)
             print(f"GET /v2.0/ports, {target:5d} ports:       {g['p50_ms']:7.2f} ms p50, "
                   f"{g['p90_ms']:.2f} ms p90 ({g['bytes'] / 1e6:.1f} MB)")
+            # what `openstack port list` asks for
+            g = load("get", s.url, tok, f"/v2.0/ports?network_id={nl}&fields=id&fields=name"
+                     "&fields=mac_address&fields=fixed_ips&fields=status", 20)
+            print(f"  the same with port list's fields=: {g['p50_ms']:7.2f} ms p50, "
+                  f"{g['p90_ms']:.2f} ms p90")
         g = load("get", s.url, tok, "/v2.0/ports?fields=id&fields=mac_address&limit=100", 50)
         print(f"GET /v2.0/ports?fields=..&limit=100: {g['p50_ms']:7.2f} ms p50")
         m = rss_kib(s.proc.pid)

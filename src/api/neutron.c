@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/neutron.h"
+#include "base/json-scan.h"
 #include "base/strbuf.h"
 #include "identity/token.h"
 
@@ -99,11 +100,62 @@ struct list_state {
         neutron_fixup fixup;
         const char **fields;
         size_t n_fields;
-        bool raw;
+        bool raw;        /* documents go out as stored (or shaped) */
+        bool shaped;     /* ... through shape(): admin-only members or fields= */
         struct strbuf out;
         size_t count;
         char last_id[64];
 };
+
+struct shape_state {
+        struct list_state *s;
+        bool first;
+};
+
+static int shape_member(const char *key, size_t key_len, const char *value, size_t value_len,
+                        void *userdata)
+{
+        struct shape_state *sh = userdata;
+        struct list_state *s = sh->s;
+        if (s->n_fields) {
+                bool want = false;
+                for (size_t i = 0; i < s->n_fields && !want; i++)
+                        want = strlen(s->fields[i]) == key_len &&
+                               memcmp(s->fields[i], key, key_len) == 0;
+                if (!want)
+                        return 0;
+        }
+        if (!s->auth->is_admin)
+                for (size_t i = 0; i < s->def->n_attrs; i++) {
+                        const struct attr_def *a = &s->def->attrs[i];
+                        if ((a->flags & ATTR_ADMIN_READ) && strlen(a->name) == key_len &&
+                            memcmp(a->name, key, key_len) == 0)
+                                return 0;
+                }
+        int r = strbuf_append(&s->out, sh->first ? "\"" : ", \"");
+        sh->first = false;
+        if (r >= 0)
+                r = strbuf_append_len(&s->out, key, key_len);
+        if (r >= 0)
+                r = strbuf_append(&s->out, "\": ");
+        if (r >= 0)
+                r = strbuf_append_len(&s->out, value, value_len);
+        return r;
+}
+
+/* resource_view() on the stored text itself: admin-only members dropped
+ * for others, then only the fields= asked for.  No parse and re-encode:
+ * that cost ~40 us per port, most of `openstack port list`. */
+static int shape(struct list_state *s, const char *doc)
+{
+        struct shape_state sh = {s, true};
+        int r = strbuf_append(&s->out, "{");
+        if (r >= 0)
+                r = json_scan_object(doc, shape_member, &sh);
+        if (r >= 0)
+                r = strbuf_append(&s->out, "}");
+        return r;
+}
 
 static int list_cb(const char *id, const char *doc, void *userdata)
 {
@@ -113,9 +165,8 @@ static int list_cb(const char *id, const char *doc, void *userdata)
                 return r;
         snprintf(s->last_id, sizeof(s->last_id), "%s", id);
         if (s->raw) {
-                /* The stored text is exactly what the caller may see. */
                 s->count++;
-                return strbuf_append(&s->out, doc);
+                return s->shaped ? shape(s, doc) : strbuf_append(&s->out, doc);
         }
         json_t *o = json_loads(doc, 0, NULL);
         if (!o)
@@ -174,34 +225,11 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
                 .marker = api_query_get(req, "marker"),
                 .limit = (size_t)limit,
         };
-        /* Without a fixup, the database shapes each document into what the
-         * caller may see, and the text goes out as it comes. */
-        const char *shown[API_MAX_QUERY], *hidden[64];
-        size_t n_shown = 0, n_hidden = 0;
-        bool raw = !fixup;
-        if (raw && n_fields) {
-                for (size_t i = 0; i < n_fields; i++) {
-                        const struct attr_def *a = resource_attr(def, fields[i]);
-                        bool dup = false;
-                        for (size_t j = 0; j < n_shown; j++)
-                                dup = dup || streq(shown[j], fields[i]);
-                        if (a && !dup && (req->auth.is_admin || !(a->flags & ATTR_ADMIN_READ)))
-                                shown[n_shown++] = a->name;
-                }
-                raw = n_shown > 0;
-                q.fields = shown;
-                q.n_fields = n_shown;
-        } else if (raw && !req->auth.is_admin) {
-                for (size_t i = 0; i < def->n_attrs && n_hidden < ARRAY_SIZE(hidden); i++)
-                        if (def->attrs[i].flags & ATTR_ADMIN_READ)
-                                hidden[n_hidden++] = def->attrs[i].name;
-                q.hide = hidden;
-                q.n_hide = n_hidden;
-        }
         struct list_state s = {
                 .ctx = ctx, .def = def, .auth = &req->auth, .fixup = fixup,
                 .fields = fields, .n_fields = n_fields,
-                .raw = raw,
+                .raw = !fixup,
+                .shaped = !fixup && !resource_view_is_identity(def, &req->auth, n_fields),
                 .out = STRBUF_INIT,
         };
         r = strbuf_printf(&s.out, "{\"%s\": [", def->plural);

@@ -483,44 +483,13 @@ static int make_paths(const struct store_query *q, char ***ret)
         return 0;
 }
 
-/* "SELECT id, <doc as asked> FROM objects"; attribute names go into the
- * SQL, so only safe ones. */
-static int select_doc(struct strbuf *sql, const struct store_query *q)
-{
-        int r = strbuf_append(sql, "SELECT id, ");
-        if (r >= 0 && q && q->n_fields) {
-                r = strbuf_append(sql, "json_object(");
-                for (size_t i = 0; r >= 0 && i < q->n_fields; i++) {
-                        if (!attr_name_safe(q->fields[i]))
-                                return -EINVAL;
-                        r = strbuf_printf(sql, "%s'%s', json(doc -> '$.\"%s\"')", i ? ", " : "",
-                                          q->fields[i], q->fields[i]);
-                }
-                if (r >= 0)
-                        r = strbuf_append(sql, ")");
-        } else if (r >= 0 && q && q->n_hide) {
-                r = strbuf_append(sql, "json_remove(doc");
-                for (size_t i = 0; r >= 0 && i < q->n_hide; i++) {
-                        if (!attr_name_safe(q->hide[i]))
-                                return -EINVAL;
-                        r = strbuf_printf(sql, ", '$.\"%s\"'", q->hide[i]);
-                }
-                if (r >= 0)
-                        r = strbuf_append(sql, ")");
-        } else if (r >= 0)
-                r = strbuf_append(sql, "doc");
-        if (r >= 0)
-                r = strbuf_append(sql, " FROM objects");
-        return r;
-}
-
 int store_obj_list(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                    void *userdata)
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_strv_free_ char **paths = NULL;
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = select_doc(&sql, q);
+        int r = strbuf_append(&sql, "SELECT id, doc FROM objects");
         if (r >= 0)
                 r = build_where(&sql, q);
         /* The indexes end in id, so one value per filter comes out in id

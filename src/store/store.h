@@ -69,14 +69,6 @@ struct store_query {
         const char *shared_attr;
         const char *marker; /* ids strictly after this one */
         size_t limit;       /* 0 = no limit */
-        /* What the callback gets as doc (store_obj_list only): just these
-         * top-level attributes (null when absent), or the document without
-         * the hidden ones.  Shaping in the database spares a parse and an
-         * encode per object in the caller. */
-        const char *const *fields;
-        size_t n_fields;
-        const char *const *hide;
-        size_t n_hide;
 };
 
 /* Calls cb for each matching object in id order; a negative return from cb

@@ -234,12 +234,6 @@ static int count_cb(const char *id, const char *doc, void *userdata)
         return 0;
 }
 
-static int shaped_cb(const char *id, const char *doc, void *userdata)
-{
-        *(char **)userdata = strdup(doc);
-        return 0;
-}
-
 static void test_store(void **state)
 {
         struct store *st = temp_store();
@@ -277,19 +271,6 @@ static void test_store(void **state)
         n = 0;
         assert_int_equal(store_obj_list(st, "port", &q, count_cb, &n), 0);
         assert_int_equal(n, 1);
-        /* Shaped documents: only some fields (null when absent), or some hidden. */
-        const char *want[] = {"up", "name", "missing"}, *hide[] = {"up"};
-        struct store_query fq = {.fields = want, .n_fields = 3, .marker = "b", .limit = 1};
-        assert_int_equal(store_obj_list(st, "port", &fq, shaped_cb, &doc), 0);
-        assert_string_equal(doc, "{\"up\":false,\"name\":\"x\",\"missing\":null}");
-        free(doc);
-        struct store_query hq = {.hide = hide, .n_hide = 1, .marker = "b", .limit = 1};
-        assert_int_equal(store_obj_list(st, "port", &hq, shaped_cb, &doc), 0);
-        assert_string_equal(doc, "{\"name\":\"x\"}");
-        free(doc);
-        const char *evil[] = {"a'); DROP TABLE objects; --"};
-        struct store_query eq = {.fields = evil, .n_fields = 1};
-        assert_int_equal(store_obj_list(st, "port", &eq, shaped_cb, &doc), -EINVAL);
         struct store_query pq = {.project_id = "p2", .marker = "b", .limit = 5};
         size_t cnt;
         assert_int_equal(store_obj_count(st, "port", &pq, &cnt), 0);
