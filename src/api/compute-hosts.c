@@ -370,8 +370,10 @@ int compute_task_add(struct api_ctx *ctx, const char *host, const char *action,
         char id[64], uuid[37], t[40];
         double now = ctx->now();
         random_uuid(uuid);
-        /* Ids sort by time, so a host reads its tasks in order. */
-        snprintf(id, sizeof(id), "%016.0f-%.8s", now * 1e6, uuid);
+        /* Ids sort by time, then by a counter for tasks of one instant, so a
+         * host reads its tasks in order. */
+        static _Atomic unsigned seq;
+        snprintf(id, sizeof(id), "%016.0f-%08x-%.8s", now * 1e6, seq++, uuid);
         api_format_time(now, true, t);
         _cleanup_json_ json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "host", host,
                                              "action", action, "instance_id", instance_id,
