@@ -14,7 +14,13 @@ shift || true
 scripts/deps.sh
 [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
         -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized >/dev/null
-ninja -C build-fuzz >/dev/null
+mkdir -p build-fuzz
+if ! ninja -C build-fuzz >build-fuzz/build.log 2>&1; then
+        grep -E 'error|FAILED' build-fuzz/build.log | head -20 >&2
+        echo "fuzz: the clang build failed, see build-fuzz/build.log" >&2
+        echo '{"name": "fuzz build (clang)", "result": "FAIL", "stdout": ""}' >build-fuzz/testlog-fuzz.json
+        exit 1
+fi
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
