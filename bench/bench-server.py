@@ -81,7 +81,7 @@ def main():
         print(f"server RSS now / peak:               {m['VmRSS'] / 1024:7.1f} / "
               f"{m['VmHWM'] / 1024:.1f} MiB")
         print(f"  of which heap etc. (RssAnon):      {m['RssAnon'] / 1024:7.1f} MiB; "
-              f"database pages mapped (RssFile): {m['RssFile'] / 1024:.1f} MiB")
+              f"files and libraries (RssFile): {m['RssFile'] / 1024:.1f} MiB")
         s.stop()
 
 
