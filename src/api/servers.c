@@ -7,6 +7,7 @@
  * next host, up to [scheduler] max_attempts.  Nothing is kept in memory,
  * so a restart finds the claims exactly as the instances hold them. */
 #include <errno.h>
+#include <regex.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -504,15 +505,21 @@ struct list_ctx {
         const struct api_request *req;
         json_t *out;
         bool detail;
+        const regex_t *name; /* ?name= is a regular expression, as in nova */
+        size_t limit;
         char last[40];
 };
 
 static int list_cb(const char *id, const char *doc, void *userdata)
 {
         struct list_ctx *l = userdata;
+        if (l->limit && json_array_size(l->out) >= l->limit)
+                return 0;
         _cleanup_json_ json_t *inst = json_loads(doc, 0, NULL);
         if (!inst)
                 return -EIO;
+        if (l->name && regexec(l->name, json_str(inst, "name") ?: "", 0, NULL, 0) != 0)
+                return 0;
         snprintf(l->last, sizeof(l->last), "%s", id);
         return json_array_append_new(l->out, server_view(l->req, inst, l->detail)) < 0 ? -ENOMEM : 0;
 }
@@ -521,10 +528,13 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
                     bool detail)
 {
         struct store_filter f[4];
-        const char *nv[1], *sv[1], *hv[1], *pv[1];
+        const char *sv[1], *hv[1], *pv[1];
         size_t n = 0;
-        if ((nv[0] = api_query_get(req, "name")))
-                f[n++] = (struct store_filter){"name", STORE_VALUE_TEXT, nv, 1};
+        regex_t name_re;
+        const char *name = api_query_get(req, "name");
+        if (name && regcomp(&name_re, name, REG_EXTENDED | REG_NOSUB) != 0)
+                return nova_error(resp, 400, "Invalid input for query parameters name: '%s' is "
+                                  "not a valid regular expression.", name);
         if ((sv[0] = api_query_get(req, "status")))
                 f[n++] = (struct store_filter){"status", STORE_VALUE_TEXT, sv, 1};
         if (req->auth.is_admin && (hv[0] = api_query_get(req, "host")))
@@ -540,17 +550,24 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
         const char *limit_s = api_query_get(req, "limit");
         char *end = NULL;
         long limit = limit_s ? strtol(limit_s, &end, 10) : 0;
-        if (limit_s && (!*limit_s || *end || limit < 0))
+        if (limit_s && (!*limit_s || *end || limit < 0)) {
+                if (name)
+                        regfree(&name_re);
                 return nova_error(resp, 400, "Invalid input for query parameters limit. Value: %s.",
                                   limit_s);
-        struct store_query q = {.filters = f, .n_filters = n, .limit = (size_t)limit,
+        }
+        /* With a name pattern the limit counts matches, so it is applied here. */
+        struct store_query q = {.filters = f, .n_filters = n, .limit = name ? 0 : (size_t)limit,
                                 .marker = api_query_get(req, "marker")};
-        struct list_ctx l = {.req = req, .out = json_array(), .detail = detail};
+        struct list_ctx l = {.req = req, .out = json_array(), .detail = detail,
+                             .name = name ? &name_re : NULL, .limit = (size_t)limit};
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
                 r = store_obj_list(ctx->store, "instance", &q, list_cb, &l);
                 store_end(ctx->store, true);
         }
+        if (name)
+                regfree(&name_re);
         if (r < 0) {
                 json_decref(l.out);
                 return nova_store_error(resp, r);
@@ -915,7 +932,8 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
 
 #define NOVA(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_COMPUTE, s}
 const struct api_route api_server_routes[] = {
-        NOVA("GET", "/v2.1/servers", list, "list servers (?name=, ?status=, ?host=, all_tenants)"),
+        NOVA("GET", "/v2.1/servers", list,
+             "list servers (?name= regex, ?status=, ?host=, all_tenants, limit/marker)"),
         NOVA("GET", "/v2.1/servers/detail", list_detail, "list servers with details"),
         NOVA("POST", "/v2.1/servers", create,
              "boot on ports / networks: schedule, claim VFs, bind ports, queue the spawn"),

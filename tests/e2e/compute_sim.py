@@ -117,12 +117,18 @@ class Host:
                 self.errors.append((st2, doc2))
         return st
 
-    def start(self, token, period=0.05):
+    def start(self, token, period=0.05, heartbeat=10.0):
+        """Answers tasks every `period` s and reports again every
+        `heartbeat` s (the report is the host's heartbeat)."""
         def loop():
+            last = time.time()
             while not self._stop.is_set():
                 try:
+                    if time.time() - last >= heartbeat:
+                        self.register(token)
+                        last = time.time()
                     self.answer_once(token)
-                except OSError:
+                except (OSError, RuntimeError):
                     pass
                 self._stop.wait(period)
         self._thread = threading.Thread(target=loop, daemon=True)

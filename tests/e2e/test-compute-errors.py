@@ -190,6 +190,8 @@ def main():
         t.ok(doc["servers"] == [] and p["port"]["binding:host_id"] == "" and free == 7 + 7 + 4,
              "after the refused boots: no server, the port unbound, every VF free",
              (doc, p["port"]["binding:host_id"], free))
+        nova_err(t, R("GET", "/v2.1/servers?name=%5Bunclosed", token=tok), 400, "badRequest",
+                 "not a valid regular expression", "a name filter that is not a regex")
         nova_err(t, R("GET", "/v2.1/servers/nosuch", token=tok), 404, "itemNotFound",
                  "Instance nosuch could not be found", "show an unknown server")
         nova_err(t, R("DELETE", "/v2.1/servers/nosuch", token=tok), 404, "itemNotFound",

@@ -134,6 +134,12 @@ def main():
         t.ok(p2 and p2["binding_profile"].get("pci_slot") in EM1_VFS
              and p2["binding_profile"]["pci_slot"] != prof["pci_slot"],
              "the second boot got another em1 VF", p2 and p2["binding_profile"])
+        rc, lst, err = s.osc("server", "list", "--name", "^webserver0[12]$")
+        t.ok(rc == 0 and sorted(x["Name"] for x in lst) == ["webserver01", "webserver02"],
+             "server list --name takes a regular expression, as Nova's", err or lst)
+        rc, lst, err = s.osc("server", "list", "--name", "server02")
+        t.ok(rc == 0 and [x["Name"] for x in lst] == ["webserver02"],
+             "server list --name matches anywhere in the name", err or lst)
         rc, out, err = nova(s, "show", "webserver02")
         t.ok(rc == 0 and "compute1" in out and "| ACTIVE " in out,
              "nova show webserver02: ACTIVE on compute1", err or out)
