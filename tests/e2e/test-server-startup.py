@@ -49,6 +49,10 @@ def main():
     rc, err = run(binary, SEED)
     t.ok(rc == 0 and "supported_pci_vendor_devs is honoured" in err,
          "the seed's ml2_conf.ini loads verbatim (deprecation warned)", err)
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "etc", "ml2_conf.ini")) as f:
+        rc, err = run(binary, f.read())
+    t.ok(rc == 0, "etc/ml2_conf.ini (the sample) loads", err)
     rc, err = run(binary, "[ml2]\nmechanism_drivers = sriovnicswich\n")
     t.ok(rc == 1 and "conf0.ini:2" in err and "'sriovnicswich' is not supported" in err
          and len(err.strip().splitlines()) == 1,
