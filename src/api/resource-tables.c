@@ -1,7 +1,9 @@
 /* Every Neutron resource vfnet serves and each of its attributes, declared
  * once.  Flags: P = settable on create, U = on update, R = required,
  * AW/AR = admin-only write/read, N = nullable. */
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/resource.h"
@@ -79,6 +81,102 @@ static int check_uuid_list(const json_t *v, char *why, size_t len)
         return 0;
 }
 
+static bool is_ip(const char *s)
+{
+        unsigned char buf[16];
+        return s && (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1);
+}
+
+/* "a.b.c.d/n" or an IPv6 CIDR; a bare address counts as a host route. */
+static bool is_ip_or_cidr(const char *s)
+{
+        char buf[64];
+        const char *slash = s ? strchr(s, '/') : NULL;
+        if (!slash)
+                return is_ip(s);
+        size_t n = (size_t)(slash - s);
+        if (n >= sizeof(buf) || !slash[1] || strspn(slash + 1, "0123456789") != strlen(slash + 1))
+                return false;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        long prefix = strtol(slash + 1, NULL, 10);
+        return is_ip(buf) && prefix <= (strchr(buf, ':') ? 128 : 32);
+}
+
+static int check_nameservers(const json_t *v, char *why, size_t len)
+{
+        size_t i, j;
+        json_t *e, *f;
+        json_array_foreach(v, i, e) {
+                if (!is_ip(json_string_value(e))) {
+                        snprintf(why, len, "'%s' is not a valid nameserver", json_is_string(e) ? json_string_value(e) : "?");
+                        return -1;
+                }
+                json_array_foreach(v, j, f) if (j < i && json_equal(e, f)) {
+                        snprintf(why, len, "Duplicate nameserver '%s'", json_string_value(e));
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+static int check_host_routes(const json_t *v, char *why, size_t len)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) {
+                if (!json_is_object(e) || json_object_size(e) != 2 ||
+                    !is_ip_or_cidr(json_string_value(json_object_get(e, "destination"))) ||
+                    !is_ip(json_string_value(json_object_get(e, "nexthop")))) {
+                        snprintf(why, len, "Invalid data format for hostroute: entry %zu must be "
+                                 "{\"destination\": CIDR, \"nexthop\": IP}", i);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+static int check_address_pairs(const json_t *v, char *why, size_t len)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) {
+                const char *key;
+                json_t *val;
+                if (!json_is_object(e) || !json_object_get(e, "ip_address")) {
+                        snprintf(why, len, "AllowedAddressPair must contain ip_address");
+                        return -1;
+                }
+                json_object_foreach(e, key, val) if (!streq(key, "ip_address") &&
+                                                     !streq(key, "mac_address")) {
+                        snprintf(why, len, "Unrecognized attribute(s) '%s'", key);
+                        return -1;
+                }
+                if (!is_ip_or_cidr(json_string_value(json_object_get(e, "ip_address")))) {
+                        snprintf(why, len, "'%s' is not a valid IP address",
+                                 json_is_string(json_object_get(e, "ip_address"))
+                                         ? json_string_value(json_object_get(e, "ip_address")) : "?");
+                        return -1;
+                }
+                json_t *mac = json_object_get(e, "mac_address");
+                static const struct attr_def mac_attr = {"", ATTR_MAC, 0, NULL, NULL, NULL};
+                if (mac && resource_check_value(&mac_attr, mac, why, len) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+static int check_string_list(const json_t *v, char *why, size_t len)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) if (!json_is_string(e) || json_string_length(e) > 255) {
+                snprintf(why, len, "entry %zu is not a string of at most 255 characters", i);
+                return -1;
+        }
+        return 0;
+}
+
 #define COMMON_TAIL                                                                                \
         {"description", ATTR_STRING, P | U, "\"\"", NULL, "free text"},                            \
         {"project_id", ATTR_STRING, P | AW, NULL, NULL, "owning project"},                         \
@@ -103,7 +201,7 @@ static const struct attr_def network_attrs[] = {
         {"provider:physical_network", ATTR_STRING, P | AW | AR | N, NULL, NULL,
          "physnet of the segment"},
         {"provider:segmentation_id", ATTR_INT, P | AW | AR | N, NULL, NULL, "VLAN id"},
-        {"availability_zone_hints", ATTR_LIST, P | NF, "[]", NULL, "accepted, not used"},
+        {"availability_zone_hints", ATTR_LIST, P | NF, "[]", check_string_list, "accepted, not used"},
         {"availability_zones", ATTR_LIST, NF, NULL, NULL, "always []"},
         {"ipv4_address_scope", ATTR_STRING, N, NULL, NULL, "always null"},
         {"ipv6_address_scope", ATTR_STRING, N, NULL, NULL, "always null"},
@@ -120,8 +218,9 @@ static const struct attr_def subnet_attrs[] = {
         {"allocation_pools", ATTR_LIST, P | U | NF, NULL, NULL,
          "[{start, end}], default: all but the gateway"},
         {"enable_dhcp", ATTR_BOOL, P | U, "true", NULL, "recorded"},
-        {"dns_nameservers", ATTR_LIST, P | U | NF, "[]", NULL, "recorded"},
-        {"host_routes", ATTR_LIST, P | U | NF, "[]", NULL, "recorded"},
+        {"dns_nameservers", ATTR_LIST, P | U | NF, "[]", check_nameservers, "IP addresses, recorded"},
+        {"host_routes", ATTR_LIST, P | U | NF, "[]", check_host_routes,
+         "[{destination, nexthop}], recorded"},
         {"ipv6_address_mode", ATTR_STRING, N, NULL, NULL, "always null"},
         {"ipv6_ra_mode", ATTR_STRING, N, NULL, NULL, "always null"},
         {"service_types", ATTR_LIST, NF, NULL, NULL, "always []"},
@@ -142,7 +241,8 @@ static const struct attr_def port_attrs[] = {
         {"security_groups", ATTR_LIST, P | U | NF, NULL, check_uuid_list,
          "default: the project's default group"},
         {"port_security_enabled", ATTR_BOOL, P | U, NULL, NULL, "VF spoof checking"},
-        {"allowed_address_pairs", ATTR_LIST, P | U | NF, "[]", NULL, "recorded"},
+        {"allowed_address_pairs", ATTR_LIST, P | U | NF, "[]", check_address_pairs,
+         "[{ip_address, mac_address?}], recorded"},
         {"extra_dhcp_opts", ATTR_LIST, NF, NULL, NULL, "always []"},
         {"binding:vnic_type", ATTR_STRING, P | U, "\"normal\"", check_vnic_type,
          "normal, direct, macvtap, direct-physical, ..."},

@@ -113,6 +113,20 @@ def main():
                 "pool over the gateway: 400")
         neutron(t, S(cidr="10.0.0.0/24", allocation_pools=[{"start": "10.0.1.1", "end": "10.0.1.9"}]),
                 400, "HTTPBadRequest", "spans beyond the subnet cidr", "pool outside the subnet: 400")
+        fid = flat["network"]["id"]
+        S2 = lambda **kw: R("POST", "/v2.0/subnets", {"subnet": dict(network_id=fid, ip_version=4, **kw)}, token=tok)  # noqa: E731,E501
+        neutron(t, S2(cidr="10.3.0.0/24", dns_nameservers=["8.8.8.8", "dns.example"]), 400,
+                "HTTPBadRequest", "'dns.example' is not a valid nameserver", "a bad nameserver: 400")
+        neutron(t, S2(cidr="10.3.0.0/24", dns_nameservers=["8.8.8.8", "8.8.8.8"]), 400,
+                "HTTPBadRequest", "Duplicate nameserver '8.8.8.8'", "a duplicate nameserver: 400")
+        neutron(t, S2(cidr="10.3.0.0/24", host_routes=[{"destination": "10.0.0.0/33",
+                                                       "nexthop": "10.3.0.1"}]), 400,
+                "HTTPBadRequest", "Invalid data format for hostroute", "a bad host route: 400")
+        st, okn, _ = S2(cidr="10.3.0.0/24", dns_nameservers=["8.8.8.8", "2001:db8::53"],
+                       host_routes=[{"destination": "10.4.0.0/16", "nexthop": "10.3.0.1"}])
+        t.ok(st == 201 and okn["subnet"]["dns_nameservers"] == ["8.8.8.8", "2001:db8::53"]
+             and okn["subnet"]["host_routes"][0]["nexthop"] == "10.3.0.1",
+             "nameservers and host routes are kept", okn)
         st, tiny, _ = S(cidr="10.9.0.0/30")
         t.ok(st == 201 and tiny["subnet"]["allocation_pools"] == [{"start": "10.9.0.2", "end": "10.9.0.2"}],
              "a /30 subnet has one free address", tiny)
@@ -130,6 +144,14 @@ def main():
         neutron(t, R("POST", "/v2.0/ports", {"port": {"network_id": nid, "mac_address":
                                                        p1["port"]["mac_address"], "fixed_ips": []}},
                      token=tok), 409, "MacAddressInUse", "is in use", "duplicate MAC: 409")
+        neutron(t, R("PUT", f"/v2.0/ports/{p1['port']['id']}", {"port": {
+            "allowed_address_pairs": [{"mac_address": "fa:16:3e:00:00:01"}]}}, token=tok), 400,
+            "HTTPBadRequest", "AllowedAddressPair must contain ip_address",
+            "an address pair without ip_address: 400")
+        st, ap, _ = R("PUT", f"/v2.0/ports/{p1['port']['id']}", {"port": {
+            "allowed_address_pairs": [{"ip_address": "10.9.0.0/30"}]}}, token=tok)
+        t.ok(st == 200 and ap["port"]["allowed_address_pairs"] == [{"ip_address": "10.9.0.0/30"}],
+             "allowed address pairs are kept", ap)
         neutron(t, R("PUT", f"/v2.0/ports/{p1['port']['id']}", {"port": {"status": "ACTIVE"}},
                      token=tok), 400, "HTTPBadRequest", "Cannot update read-only attribute status",
                 "updating a read-only attribute: 400")
