@@ -86,6 +86,15 @@ def main():
         rc, image, err = s.osc("image", "show", "cirros")
         t.ok(rc == 0 and image["status"] == "active" and image["size"] == 4096,
              "image show cirros: active, 4096 bytes (found by name)", err or image)
+        rc, imgs, err = s.osc("image", "list")
+        t.ok(rc == 0 and [(i["ID"], i["Name"], i["Status"]) for i in imgs]
+             == [(image["id"], "cirros", "active")], "R26 image list: cirros by its uuid", err or imgs)
+        rc, extra, err = s.osc("image", "create", "--disk-format", "raw", "--container-format",
+                               "bare", "scratch")
+        rc2, _, err2 = s.osc("image", "delete", "scratch", as_json=False)
+        rc3, _, err3 = s.osc("image", "show", "scratch", as_json=False)
+        t.ok(rc == 0 and rc2 == 0 and rc3 != 0, "image create / delete; a deleted image is gone",
+             err or err2 or err3)
         rc, flavor, err = s.osc("flavor", "create", "--ram", "512", "--disk", "1", "--vcpus", "1",
                                 "m1.tiny")
         t.ok(rc == 0 and flavor["ram"] == 512 and flavor["vcpus"] == 1, "flavor create m1.tiny", err)
@@ -126,10 +135,11 @@ def main():
 
         # nova boot (novaclient at microversion 2.92).
         rc, port2, err = s.osc("port", "create", "--network", "web", "--vnic-type", "direct", "sr-iov2")
-        rc, out, err = nova(s, "boot", "--flavor", "m1.tiny", "--image", "cirros", "--nic",
+        rc, out, err = nova(s, "boot", "--flavor", "m1.tiny", "--image", image["id"], "--nic",
                             f"port-id={port2['id']}", "--poll", "webserver02")
         t.ok(rc == 0 and "Finished" in out and "flavor:original_name" in out,
-             "R26 nova boot --nic port-id --poll (microversion 2.92): finished", err or out)
+             "R26 nova boot --image UUID --nic port-id --poll (microversion 2.92): finished",
+             err or out)
         rc, p2, err = s.osc("port", "show", "sr-iov2")
         t.ok(p2 and p2["binding_profile"].get("pci_slot") in EM1_VFS
              and p2["binding_profile"]["pci_slot"] != prof["pci_slot"],
