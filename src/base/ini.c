@@ -258,7 +258,9 @@ const char *ini_origin(const struct ini *ini, const char *section, const char *k
         return e ? e->origin : "";
 }
 
-int ini_get_all(const struct ini *ini, const char *section, const char *key, const char ***ret)
+/* Every occurrence of section.key in load order: its value, or its origin. */
+static int collect(const struct ini *ini, const char *section, const char *key, bool origins,
+                   const char ***ret)
 {
         const char **v = NULL;
         int n = 0;
@@ -273,32 +275,21 @@ int ini_get_all(const struct ini *ini, const char *section, const char *key, con
                         return -ENOMEM;
                 }
                 v = nv;
-                v[n++] = e->value;
+                v[n++] = origins ? e->origin : e->value;
         }
         *ret = v;
         return n;
 }
 
+int ini_get_all(const struct ini *ini, const char *section, const char *key, const char ***ret)
+{
+        return collect(ini, section, key, false, ret);
+}
+
 int ini_get_all_origins(const struct ini *ini, const char *section, const char *key,
                         const char ***ret)
 {
-        const char **v = NULL;
-        int n = 0;
-
-        for (size_t i = 0; i < ini->n; i++) {
-                const struct ini_entry *e = &ini->entries[i];
-                if (!section_eq(e->section, section) || !streq(e->key, key))
-                        continue;
-                const char **nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
-                if (!nv) {
-                        free(v);
-                        return -ENOMEM;
-                }
-                v = nv;
-                v[n++] = e->origin;
-        }
-        *ret = v;
-        return n;
+        return collect(ini, section, key, true, ret);
 }
 
 int ini_get_bool(const struct ini *ini, const char *section, const char *key, bool def, bool *ret)

@@ -101,3 +101,21 @@ tb_pci_vfs() {
         echo 0 >"$_tb_f" || return 1
         [ "$2" -eq 0 ] || echo "$2" >"$_tb_f"
 }
+
+# tb_vf_zero PF COUNT: put the PF's first COUNT VFs back in netdevsim's
+# initial state with `vfnet vf apply` and forget saved originals.  netdevsim
+# keeps VF settings across sriov_numvfs changes, so VF cases start from,
+# and leave behind, this state.
+tb_vf_zero() {
+        _z=0
+        {
+                printf '{"%s": [' "$1"
+                while [ $_z -lt "$2" ]; do
+                        [ $_z -eq 0 ] || printf ', '
+                        printf '{"vf": %d, "mac": "00:00:00:00:00:00", "vlan": 0, "spoofchk": false, "trust": false, "link_state": "auto", "min_tx_rate": 0, "max_tx_rate": 0, "rss_query": false}' $_z
+                        _z=$((_z + 1))
+                done
+                printf ']}\n'
+        } >zero-$1.json
+        $VFNET vf apply zero-$1.json >/dev/null && rm -rf /var/lib/vfnet
+}

@@ -5,26 +5,11 @@
 # RSS query) is read back exactly by `vfnet vf list`, where `ip link show`
 # truncates the same PF's VF list; a second apply changes nothing.
 
-# netdevsim keeps VF settings across sriov_numvfs changes: start from, and
-# leave behind, VFs in their initial state.
-vf_zero() { # PF COUNT
-        z=0
-        {
-                printf '{"%s": [' "$1"
-                while [ $z -lt "$2" ]; do
-                        [ $z -eq 0 ] || printf ', '
-                        printf '{"vf": %d, "mac": "00:00:00:00:00:00", "vlan": 0, "spoofchk": false, "trust": false, "link_state": "auto", "min_tx_rate": 0, "max_tx_rate": 0, "rss_query": false}' $z
-                        z=$((z + 1))
-                done
-                printf ']}\n'
-        } >zero-$1.json
-        $VFNET vf apply zero-$1.json >/dev/null && rm -rf /var/lib/vfnet
-}
 
 tb_check eth0-256-vfs tb_netdevsim_vfs netdevsim1 256
 tb_check eth2-8-vfs tb_netdevsim_vfs netdevsim2 8
-tb_check eth0-starts-clean vf_zero eth0 256
-tb_check eth2-starts-clean vf_zero eth2 8
+tb_check eth0-starts-clean tb_vf_zero eth0 256
+tb_check eth2-starts-clean tb_vf_zero eth2 8
 
 # The desired state, generated: VF i of eth0 gets values derived from i.
 gen_vf() { # PF-INDEX VF
@@ -108,7 +93,7 @@ tb_json_eq third-apply-changes-two-fields '[.[] | [.pf, .vf, .field, .new]]' \
 
 # The originals were saved before the first change; leave the machine clean.
 tb_check originals-saved test -s /var/lib/vfnet/vf-orig/netdevsim1.json
-tb_check eth0-left-clean vf_zero eth0 256
-tb_check eth2-left-clean vf_zero eth2 8
+tb_check eth0-left-clean tb_vf_zero eth0 256
+tb_check eth2-left-clean tb_vf_zero eth2 8
 tb_check eth0-back-to-0-vfs tb_netdevsim_vfs netdevsim1 0
 tb_check eth2-back-to-0-vfs tb_netdevsim_vfs netdevsim2 0

@@ -2,24 +2,9 @@
 # Invalid input gets one clear line on stderr, a non-zero exit, and
 # changes nothing (the VF list is compared before and after).
 
-# netdevsim keeps VF settings across sriov_numvfs changes: start from, and
-# leave behind, VFs in their initial state.
-vf_zero() { # PF COUNT
-        z=0
-        {
-                printf '{"%s": [' "$1"
-                while [ $z -lt "$2" ]; do
-                        [ $z -eq 0 ] || printf ', '
-                        printf '{"vf": %d, "mac": "00:00:00:00:00:00", "vlan": 0, "spoofchk": false, "trust": false, "link_state": "auto", "min_tx_rate": 0, "max_tx_rate": 0, "rss_query": false}' $z
-                        z=$((z + 1))
-                done
-                printf ']}\n'
-        } >zero-$1.json
-        $VFNET vf apply zero-$1.json >/dev/null && rm -rf /var/lib/vfnet
-}
 
 tb_check eth2-4-vfs tb_netdevsim_vfs netdevsim2 4
-tb_check eth2-starts-clean vf_zero eth2 4
+tb_check eth2-starts-clean tb_vf_zero eth2 4
 $VFNET vf set eth2 0 vlan 7 >/dev/null
 rm -rf /var/lib/vfnet
 $VFNET vf list eth2 -f json >before.json
@@ -80,5 +65,5 @@ refused apply-broken-json 2 "vfnet: truncated.json: line 2 column 0: ']' expecte
 
 # Nothing was saved either: no VF was changed.
 tb_check nothing-saved test ! -e /var/lib/vfnet/vf-orig/netdevsim2.json
-tb_check eth2-left-clean vf_zero eth2 4
+tb_check eth2-left-clean tb_vf_zero eth2 4
 tb_check eth2-back-to-0-vfs tb_netdevsim_vfs netdevsim2 0

@@ -2,24 +2,9 @@
 # `vfnet vf set` of every field singly, each read back by `vfnet vf list`
 # and by iproute2; `vfnet vf reset` restores the original, field by field.
 
-# netdevsim keeps VF settings across sriov_numvfs changes: start from, and
-# leave behind, VFs in their initial state.
-vf_zero() { # PF COUNT
-        z=0
-        {
-                printf '{"%s": [' "$1"
-                while [ $z -lt "$2" ]; do
-                        [ $z -eq 0 ] || printf ', '
-                        printf '{"vf": %d, "mac": "00:00:00:00:00:00", "vlan": 0, "spoofchk": false, "trust": false, "link_state": "auto", "min_tx_rate": 0, "max_tx_rate": 0, "rss_query": false}' $z
-                        z=$((z + 1))
-                done
-                printf ']}\n'
-        } >zero-$1.json
-        $VFNET vf apply zero-$1.json >/dev/null && rm -rf /var/lib/vfnet
-}
 
 tb_check eth2-4-vfs tb_netdevsim_vfs netdevsim2 4
-tb_check eth2-starts-clean vf_zero eth2 4
+tb_check eth2-starts-clean tb_vf_zero eth2 4
 $VFNET vf list eth2 -f json >before.json
 tb_json_eq list-has-4-vfs 'length' 4 <before.json
 # netdevsim reports every field (no nulls).
@@ -100,5 +85,5 @@ tb_eq reset-after-two-sets "$($JQ -c '.[3]' before.json)" "$($VFNET vf list eth2
 out=$($VFNET vf list "$TB_NVME_PF" 2>&1)
 tb_eq pci-address-without-netdev "vfnet: PCI device $TB_NVME_PF has no network interface (is its driver bound?)" "$out"
 
-tb_check eth2-left-clean vf_zero eth2 4
+tb_check eth2-left-clean tb_vf_zero eth2 4
 tb_check eth2-back-to-0-vfs tb_netdevsim_vfs netdevsim2 0

@@ -4,22 +4,9 @@
 # in switchdev mode refuses VF rates ("Please use devlink API") and takes
 # everything else.
 
-vf_zero() { # PF COUNT
-        z=0
-        {
-                printf '{"%s": [' "$1"
-                while [ $z -lt "$2" ]; do
-                        [ $z -eq 0 ] || printf ', '
-                        printf '{"vf": %d, "mac": "00:00:00:00:00:00", "vlan": 0, "spoofchk": false, "trust": false, "link_state": "auto", "min_tx_rate": 0, "max_tx_rate": 0, "rss_query": false}' $z
-                        z=$((z + 1))
-                done
-                printf ']}\n'
-        } >zero-$1.json
-        $VFNET vf apply zero-$1.json >/dev/null && rm -rf /var/lib/vfnet
-}
 
 tb_check eth2-2-vfs tb_netdevsim_vfs netdevsim2 2
-tb_check eth2-starts-clean vf_zero eth2 2
+tb_check eth2-starts-clean tb_vf_zero eth2 2
 tb_check switchdev-mode /usr/sbin/devlink dev eswitch set netdevsim/netdevsim2 mode switchdev
 
 out=$($VFNET vf set eth2 1 vlan 10 max-rate 100 trust on 2>err.txt)
@@ -41,5 +28,5 @@ tb_eq apply-lists-what-failed "vfnet: 2 field(s) could not be applied: eth2 VF 0
 $VFNET vf list eth2 -f json | tb_json_eq apply-set-the-rest '.[0] | [.mac, .link_state, .max_tx_rate]' '["fa:16:3e:00:00:0a","disable",0]'
 
 tb_check legacy-mode /usr/sbin/devlink dev eswitch set netdevsim/netdevsim2 mode legacy
-tb_check eth2-left-clean vf_zero eth2 2
+tb_check eth2-left-clean tb_vf_zero eth2 2
 tb_check eth2-back-to-0-vfs tb_netdevsim_vfs netdevsim2 0

@@ -2,24 +2,9 @@
 # `vfnet vf watch` reports changes made behind vfnet's back (here by
 # iproute2) from link events: a line per changed field.
 
-# netdevsim keeps VF settings across sriov_numvfs changes: start from, and
-# leave behind, VFs in their initial state.
-vf_zero() { # PF COUNT
-        z=0
-        {
-                printf '{"%s": [' "$1"
-                while [ $z -lt "$2" ]; do
-                        [ $z -eq 0 ] || printf ', '
-                        printf '{"vf": %d, "mac": "00:00:00:00:00:00", "vlan": 0, "spoofchk": false, "trust": false, "link_state": "auto", "min_tx_rate": 0, "max_tx_rate": 0, "rss_query": false}' $z
-                        z=$((z + 1))
-                done
-                printf ']}\n'
-        } >zero-$1.json
-        $VFNET vf apply zero-$1.json >/dev/null && rm -rf /var/lib/vfnet
-}
 
 tb_check eth2-4-vfs tb_netdevsim_vfs netdevsim2 4
-tb_check eth2-starts-clean vf_zero eth2 4
+tb_check eth2-starts-clean tb_vf_zero eth2 4
 
 # wait_watching FILE: until watch has subscribed and read the VFs.
 wait_watching() {
@@ -64,5 +49,5 @@ tb_eq watch-timeout-status 1 "$?"
 tb_eq watch-timeout-message "watching eth2 (4 VFs)
 vfnet: eth2: saw 0 of 1 VF changes in 2 s" "$out"
 
-tb_check eth2-left-clean vf_zero eth2 4
+tb_check eth2-left-clean tb_vf_zero eth2 4
 tb_check eth2-back-to-0-vfs tb_netdevsim_vfs netdevsim2 0
