@@ -649,6 +649,10 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
         if (min_c != 1 || max_c != 1)
                 return nova_error(resp, 400, "Creating more than one server per request is not "
                                   "supported; send one request per server.");
+        json_t *key = json_object_get(in, "key_name");
+        if (key && !json_is_null(key))
+                return nova_error(resp, 400, "Invalid key_name provided: key pairs are not "
+                                  "served here; boot without --key-name.");
         json_t *az = json_object_get(in, "availability_zone");
         if (az && !json_is_null(az) && (!json_is_string(az) || !*json_string_value(az)))
                 return nova_error(resp, 400, "Invalid input for field/attribute availability_zone.");

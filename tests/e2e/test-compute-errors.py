@@ -174,6 +174,8 @@ def main():
         nova_err(t, boot(max_count=2), 400, "badRequest", "more than one server",
                  "max_count 2")
         nova_err(t, boot(name=""), 400, "badRequest", "name", "an empty name")
+        nova_err(t, boot(key_name="mykey"), 400, "badRequest", "Invalid key_name provided",
+                 "a key pair (none are served)")
         st, doc, _ = R("POST", "/v2.1/servers", raw=b'{"server": ', token=tok)
         t.ok(st == 400 and "badRequest" in doc, "malformed JSON: 400 badRequest", doc)
         nova_err(t, R("POST", "/v2.1/servers", raw=b"[" + b" " * 200000 + b"]", token=tok), 413,
