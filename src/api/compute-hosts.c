@@ -574,7 +574,10 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
+        _cleanup_json_ json_t *zones = NULL;
         r = service_find(ctx, legacy ? NULL : action, host, &h);
+        if (r >= 0)
+                r = compute_host_zones(ctx, &zones);
         if (r >= 0) {
                 if (st) {
                         json_object_set_new(h, "status", json_string(st));
@@ -601,7 +604,7 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
                 if (streq(action, "force-down"))
                         json_object_set(v, "forced_down", json_object_get(h, "forced_down"));
         } else
-                v = service_view(ctx, h, NULL);
+                v = service_view(ctx, h, zones);
         api_reply_json(resp, 200, json_pack("{s:o}", "service", v));
         return 0;
 }
