@@ -210,16 +210,14 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         char id[37];
         random_uuid(id);
         _cleanup_json_ json_t *net = network_doc(in, id, ctx->ml2->mtu);
-        if (!json_object_get(net, "provider:network_type"))
-                json_object_set_new(net, "provider:network_type", json_null());
-        if (!json_object_get(net, "provider:physical_network"))
-                json_object_set_new(net, "provider:physical_network", json_null());
-        if (!json_object_get(net, "provider:segmentation_id"))
-                json_object_set_new(net, "provider:segmentation_id", json_null());
-        if (json_is_null(json_object_get(net, "provider:network_type")))
-                json_object_del(net, "provider:network_type");
-        if (json_is_null(json_object_get(net, "provider:physical_network")))
-                json_object_del(net, "provider:physical_network");
+        /* The provider attributes are always shown; null until the segment
+         * is chosen (allocate_segment reads null as not given). */
+        static const char *const provider[] = {"provider:network_type",
+                                               "provider:physical_network",
+                                               "provider:segmentation_id"};
+        for (size_t i = 0; i < ARRAY_SIZE(provider); i++)
+                if (!json_object_get(net, provider[i]))
+                        json_object_set_new(net, provider[i], json_null());
         neutron_stamp(ctx, net, true);
 
         r = store_begin(ctx->store, true);
@@ -229,8 +227,6 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         r = allocate_segment(ctx, net, resp);
         if (r >= 0) {
                 char sg[37];
-                if (!json_object_get(net, "provider:physical_network"))
-                        json_object_set_new(net, "provider:physical_network", json_null());
                 r = neutron_default_sg(ctx, owner, sg);
         }
         if (r >= 0)
