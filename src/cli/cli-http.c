@@ -1,4 +1,5 @@
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,35 +37,83 @@ static const char *error_message(const json_t *doc)
         return NULL;
 }
 
+/* libcurl is opened only when a command fetches a URL: linked in, it and
+ * its ~30 dependencies are loaded and relocated at every start of vfnet,
+ * which is most of a `vf apply`'s time on a slow machine (the systemd
+ * dlopen-for-optional-libraries idea). */
+static struct {
+        CURL *(*easy_init)(void);
+        CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+        CURLcode (*easy_perform)(CURL *);
+        CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+        void (*easy_cleanup)(CURL *);
+        const char *(*easy_strerror)(CURLcode);
+        struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+        void (*slist_free_all)(struct curl_slist *);
+} curl;
+
+static int curl_load(void)
+{
+        static void *dl;
+
+        if (dl)
+                return 0;
+        void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (!h)
+                return err_set(-EOPNOTSUPP, "fetching URLs needs libcurl (apt-get install libcurl4): %s",
+                               dlerror());
+#define LOAD(field, sym)                                                                           \
+        do {                                                                                       \
+                *(void **)&curl.field = dlsym(h, sym);                                             \
+                if (!curl.field) {                                                                 \
+                        dlclose(h);                                                                \
+                        return err_set(-EOPNOTSUPP, "libcurl lacks %s", sym);                      \
+                }                                                                                  \
+        } while (0)
+        LOAD(easy_init, "curl_easy_init");
+        LOAD(easy_setopt, "curl_easy_setopt");
+        LOAD(easy_perform, "curl_easy_perform");
+        LOAD(easy_getinfo, "curl_easy_getinfo");
+        LOAD(easy_cleanup, "curl_easy_cleanup");
+        LOAD(easy_strerror, "curl_easy_strerror");
+        LOAD(slist_append, "curl_slist_append");
+        LOAD(slist_free_all, "curl_slist_free_all");
+#undef LOAD
+        dl = h;
+        return 0;
+}
+
 int cli_http_get_json(const char *url, const char *token, json_t **ret)
 {
         _cleanup_strbuf_ struct strbuf body = STRBUF_INIT;
         char header[4096];
         struct curl_slist *headers = NULL;
         long status = 0;
-        int r = 0;
+        int r = curl_load();
 
-        CURL *c = curl_easy_init();
+        if (r < 0)
+                return r;
+        CURL *c = curl.easy_init();
         if (!c)
                 return -ENOMEM;
-        headers = curl_slist_append(headers, "Accept: application/json");
+        headers = curl.slist_append(headers, "Accept: application/json");
         if (token) {
                 snprintf(header, sizeof(header), "X-Auth-Token: %s", token);
-                headers = curl_slist_append(headers, header);
+                headers = curl.slist_append(headers, header);
         }
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        CURLcode cr = curl_easy_perform(c);
+        curl.easy_setopt(c, CURLOPT_URL, url);
+        curl.easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+        curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+        curl.easy_setopt(c, CURLOPT_WRITEDATA, &body);
+        curl.easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+        curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        CURLcode cr = curl.easy_perform(c);
         if (cr != CURLE_OK)
-                r = err_set(-EIO, "cannot fetch %s: %s", url, curl_easy_strerror(cr));
+                r = err_set(-EIO, "cannot fetch %s: %s", url, curl.easy_strerror(cr));
         else
-                curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        curl_slist_free_all(headers);
-        curl_easy_cleanup(c);
+                curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl.slist_free_all(headers);
+        curl.easy_cleanup(c);
         if (r < 0)
                 return r;
         json_error_t e;
