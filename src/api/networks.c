@@ -242,36 +242,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL, *net = NULL;
-        struct resource_error e;
-        if (!body)
-                return 0;
-        int r = resource_parse_body(&resource_network, body, false, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = neutron_load(ctx, &req->auth, &resource_network, req->params[0], &net);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(net, "project_id"))) {
-                store_end(ctx->store, false);
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:update_network) is disallowed by policy");
-        }
-        if (r >= 0) {
-                json_object_update_existing(net, in);
-                neutron_stamp(ctx, net, false);
-                r = neutron_store_update(ctx, &resource_network, net);
-        }
-        store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return neutron_not_found(resp, &resource_network, req->params[0]);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        neutron_reply_one(resp, 200, &resource_network, net, &req->auth);
-        return 0;
+        return neutron_update(ctx, req, resp, &resource_network, NULL, NULL);
 }
 
 static int delete_subnet_cb(const char *id, const char *doc, void *userdata)

@@ -372,3 +372,49 @@ int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37]
         snprintf(ret, 37, "%s", id);
         return 0;
 }
+
+int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                   const struct resource_def *def, neutron_check_body check_body,
+                   neutron_check_object check_object)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL, *obj = NULL;
+        struct resource_error e;
+
+        if (!body)
+                return 0;
+        int r = resource_parse_body(def, body, false, &req->auth, &in, &e);
+        if (r == -EINVAL)
+                return neutron_bad(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        if (check_body && (r = check_body(in, resp)) != 0)
+                return r < 0 ? r : 0;
+        r = store_begin(ctx->store, true);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        r = neutron_load(ctx, &req->auth, def, req->params[0], &obj);
+        if (r >= 0 && !policy_may_write(&req->auth, json_str(obj, "project_id"))) {
+                store_end(ctx->store, false);
+                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
+                                         "(rule:update_%s) is disallowed by policy", def->singular);
+        }
+        if (r >= 0 && check_object) {
+                int k = check_object(obj, in, resp);
+                if (k != 0) {
+                        store_end(ctx->store, false);
+                        return k < 0 ? k : 0;
+                }
+        }
+        if (r >= 0) {
+                json_object_update_existing(obj, in);
+                neutron_stamp(ctx, obj, false);
+                r = neutron_store_update(ctx, def, obj);
+        }
+        store_end(ctx->store, r >= 0);
+        if (r == -ENOENT)
+                return neutron_not_found(resp, def, req->params[0]);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        neutron_reply_one(resp, 200, def, obj, &req->auth);
+        return 0;
+}

@@ -91,44 +91,20 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return 0;
 }
 
+static int keep_default_name(const json_t *sg, const json_t *in, struct api_response *resp)
+{
+        if (streq(json_str(sg, "name"), "default") && json_object_get(in, "name") &&
+            !streq(json_str(in, "name"), "default")) {
+                api_neutron_error(resp, 409, "SecurityGroupCannotUpdateDefault",
+                                  "Updating default security group not allowed.");
+                return 1;
+        }
+        return 0;
+}
+
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL, *sg = NULL;
-        struct resource_error e;
-        if (!body)
-                return 0;
-        int r = resource_parse_body(&resource_security_group, body, false, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = neutron_load(ctx, &req->auth, &resource_security_group, req->params[0], &sg);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(sg, "project_id"))) {
-                store_end(ctx->store, false);
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:update_security_group) is disallowed by policy");
-        }
-        if (r >= 0 && streq(json_str(sg, "name"), "default") && json_object_get(in, "name") &&
-            !streq(json_str(in, "name"), "default")) {
-                store_end(ctx->store, false);
-                return api_neutron_error(resp, 409, "SecurityGroupCannotUpdateDefault",
-                                         "Updating default security group not allowed.");
-        }
-        if (r >= 0) {
-                json_object_update_existing(sg, in);
-                neutron_stamp(ctx, sg, false);
-                r = neutron_store_update(ctx, &resource_security_group, sg);
-        }
-        store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return neutron_not_found(resp, &resource_security_group, req->params[0]);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        neutron_reply_one(resp, 200, &resource_security_group, sg, &req->auth);
-        return 0;
+        return neutron_update(ctx, req, resp, &resource_security_group, NULL, keep_default_name);
 }
 
 static int in_use_cb(const char *id, const char *doc, void *userdata)

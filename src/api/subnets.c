@@ -181,43 +181,20 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return 0;
 }
 
+static int refuse_pool_changes(const json_t *in, struct api_response *resp)
+{
+        if (json_object_get(in, "allocation_pools") || json_object_get(in, "gateway_ip")) {
+                api_neutron_error(resp, 400, "HTTPBadRequest",
+                                  "Cannot update allocation_pools or gateway_ip of a "
+                                  "subnet here; delete and re-create the subnet.");
+                return 1;
+        }
+        return 0;
+}
+
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL,
-                              *sub = NULL;
-        struct resource_error e;
-        if (!body)
-                return 0;
-        int r = resource_parse_body(&resource_subnet, body, false, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        if (json_object_get(in, "allocation_pools") || json_object_get(in, "gateway_ip"))
-                return api_neutron_error(resp, 400, "HTTPBadRequest",
-                                         "Cannot update allocation_pools or gateway_ip of a "
-                                         "subnet here; delete and re-create the subnet.");
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = neutron_load(ctx, &req->auth, &resource_subnet, req->params[0], &sub);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(sub, "project_id"))) {
-                store_end(ctx->store, false);
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:update_subnet) is disallowed by policy");
-        }
-        if (r >= 0) {
-                json_object_update_existing(sub, in);
-                neutron_stamp(ctx, sub, false);
-                r = neutron_store_update(ctx, &resource_subnet, sub);
-        }
-        store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return neutron_not_found(resp, &resource_subnet, req->params[0]);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        neutron_reply_one(resp, 200, &resource_subnet, sub, &req->auth);
-        return 0;
+        return neutron_update(ctx, req, resp, &resource_subnet, refuse_pool_changes, NULL);
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

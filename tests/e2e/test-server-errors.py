@@ -271,6 +271,45 @@ def main():
         keystone(t, R("GET", "/v3/roles/member", token=tok), 404, "Could not find role: member.",
                  "role by name as id: 404 (what OSC expects)")
 
+        # updates: merged, stamped, checked
+        st, n, _ = R("POST", "/v2.0/networks", {"network": {"name": "upd"}}, token=tok)
+        nid = n["network"]["id"]
+        st, u, _ = R("PUT", f"/v2.0/networks/{nid}", {"network": {"name": "upd2",
+                     "admin_state_up": False}}, token=tok)
+        t.ok(st == 200 and u["network"]["name"] == "upd2" and not u["network"]["admin_state_up"]
+             and u["network"]["revision_number"] == n["network"]["revision_number"] + 1
+             and u["network"]["provider:segmentation_id"]
+             == n["network"]["provider:segmentation_id"],
+             "network update: given attributes merged, revision bumped, the rest kept", u)
+        neutron(t, R("PUT", f"/v2.0/networks/{nid}", {"network": {"status": "DOWN"}}, token=tok),
+                400, "HTTPBadRequest", "Cannot update read-only attribute status",
+                "updating a read-only attribute: 400")
+        neutron(t, R("PUT", "/v2.0/networks/00000000-0000-0000-0000-000000000000",
+                     {"network": {"name": "x"}}, token=tok), 404, "NetworkNotFound",
+                "00000000-0000-0000-0000-000000000000", "updating an unknown network: 404")
+        st, sn, _ = R("POST", "/v2.0/subnets", {"subnet": {"network_id": nid, "ip_version": 4,
+                                                          "cidr": "203.0.113.0/28"}}, token=tok)
+        neutron(t, R("PUT", f"/v2.0/subnets/{sn['subnet']['id']}",
+                     {"subnet": {"gateway_ip": "203.0.113.2"}}, token=tok), 400, "HTTPBadRequest",
+                "Cannot update allocation_pools or gateway_ip", "subnet gateway change: 400")
+        st, u, _ = R("PUT", f"/v2.0/subnets/{sn['subnet']['id']}",
+                     {"subnet": {"name": "s2", "dns_nameservers": ["192.0.2.53"]}}, token=tok)
+        t.ok(st == 200 and u["subnet"]["name"] == "s2"
+             and u["subnet"]["dns_nameservers"] == ["192.0.2.53"]
+             and u["subnet"]["gateway_ip"] == sn["subnet"]["gateway_ip"],
+             "subnet update: name and dns changed, gateway kept", u)
+        st, sgs, _ = R("GET", "/v2.0/security-groups?name=default", token=tok)
+        dflt = sgs["security_groups"][0]["id"]
+        neutron(t, R("PUT", f"/v2.0/security-groups/{dflt}",
+                     {"security_group": {"name": "other"}}, token=tok), 409,
+                "SecurityGroupCannotUpdateDefault", "Updating default security group not allowed.",
+                "renaming the default security group: 409")
+        st, u, _ = R("PUT", f"/v2.0/security-groups/{dflt}",
+                     {"security_group": {"description": "d"}}, token=tok)
+        t.ok(st == 200 and u["security_group"]["name"] == "default"
+             and u["security_group"]["description"] == "d",
+             "the default group's description can change", u)
+
         # routing and size
         neutron(t, R("GET", "/v2.0/nothing", token=tok), 404, "HTTPNotFound",
                 "The resource could not be found.", "unknown path: 404")

@@ -193,6 +193,15 @@ def main():
         st, body, _ = s.request("DELETE", f"/v2.0/networks/{pub['network']['id']}", token=member)
         t.ok(st == 403 and body["NeutronError"]["type"] == "PolicyNotAuthorized",
              "the member cannot delete the shared network", body)
+        st, body, _ = s.request("PUT", f"/v2.0/networks/{pub['network']['id']}",
+                                {"network": {"name": "mine"}}, token=member)
+        t.ok(st == 403 and body["NeutronError"]["message"]
+             == "(rule:update_network) is disallowed by policy",
+             "the member cannot rename the shared network", body)
+        st, body, _ = s.request("PUT", f"/v2.0/networks/{net['id']}",
+                                {"network": {"name": "mine"}}, token=member)
+        t.ok(st == 404 and body["NeutronError"]["type"] == "NetworkNotFound",
+             "another project's network cannot be updated: 404", body)
         st, body, _ = s.request("PUT", f"/v2.0/ports/{mp['port']['id']}", {"port": {
             "binding:host_id": "compute1"}}, token=member)
         t.ok(st == 403, "the member cannot bind its port (binding:host_id is admin-only)", body)
