@@ -2,6 +2,7 @@
  * writer, a kill -9 loses no committed transaction), a busy timeout for
  * other processes sharing the file, and versioned schema migrations. */
 #include <errno.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -145,6 +146,21 @@ static int prepare(struct store *st, const char *sql, struct stmt_handle *h)
                 return 0; /* works uncached */
         st->cache[free_slot] = (struct stmt_cache_entry){copy, h->s, true};
         h->slot = free_slot;
+        return 0;
+}
+
+/* prepare() and bind n strings (NULL binds SQL NULL) to parameters 1..n. */
+static int prepare_texts(struct store *st, const char *sql, struct stmt_handle *h, int n, ...)
+{
+        va_list ap;
+        int r = prepare(st, sql, h);
+
+        if (r < 0)
+                return r;
+        va_start(ap, n);
+        for (int i = 1; i <= n; i++)
+                sqlite3_bind_text(h->s, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
+        va_end(ap);
         return 0;
 }
 
@@ -308,28 +324,20 @@ int store_obj_insert(struct store *st, const char *kind, const char *id, const c
                      const char *doc)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)", &h);
+        int r = prepare_texts(st, "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)", &h, 4, kind, id, project_id, doc);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-        if (project_id)
-                sqlite3_bind_text(s, 3, project_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 4, doc, -1, SQLITE_STATIC);
         return step_done(st, s, "insert");
 }
 
 int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &h);
+        int r = prepare_texts(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &h, 3, doc, kind, id);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, doc, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
         r = step_done(st, s, "update");
         if (r < 0)
                 return r;
@@ -339,12 +347,10 @@ int store_obj_update(struct store *st, const char *kind, const char *id, const c
 int store_obj_delete(struct store *st, const char *kind, const char *id)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &h);
+        int r = prepare_texts(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
         r = step_done(st, s, "delete");
         if (r < 0)
                 return r;
@@ -378,12 +384,10 @@ int store_obj_get(struct store *st, const char *kind, const char *id, char **ret
                   char **ret_project)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &h);
+        int r = prepare_texts(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
         int rc = sqlite3_step(s);
         if (rc == SQLITE_DONE)
                 return -ENOENT;
@@ -548,37 +552,30 @@ int store_obj_count(struct store *st, const char *kind, const struct store_query
 int store_claim(struct store *st, const char *pool, const char *value, const char *owner)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)", &h);
+        int r = prepare_texts(st, "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)", &h, 3, pool, value, owner);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 3, owner, -1, SQLITE_STATIC);
         return step_done(st, s, "claim");
 }
 
 int store_release(struct store *st, const char *pool, const char *value)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "DELETE FROM allocations WHERE pool = ? AND value = ?", &h);
+        int r = prepare_texts(st, "DELETE FROM allocations WHERE pool = ? AND value = ?", &h, 2, pool, value);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
         return step_done(st, s, "release");
 }
 
 int store_is_claimed(struct store *st, const char *pool, const char *value)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "SELECT 1 FROM allocations WHERE pool = ? AND value = ?", &h);
+        int r = prepare_texts(st, "SELECT 1 FROM allocations WHERE pool = ? AND value = ?", &h, 2, pool, value);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
         int rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
                 return 1;
@@ -590,11 +587,10 @@ int store_is_claimed(struct store *st, const char *pool, const char *value)
 int store_release_owner(struct store *st, const char *owner)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "DELETE FROM allocations WHERE owner = ?", &h);
+        int r = prepare_texts(st, "DELETE FROM allocations WHERE owner = ?", &h, 1, owner);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
         return step_done(st, s, "release");
 }
 
@@ -603,11 +599,10 @@ int store_pool_values(struct store *st, const char *pool, char ***ret)
         _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_strv_free_ char **l = NULL;
         size_t n = 0, cap = 0;
-        int r = prepare(st, "SELECT value FROM allocations WHERE pool = ? ORDER BY value", &h);
+        int r = prepare_texts(st, "SELECT value FROM allocations WHERE pool = ? ORDER BY value", &h, 1, pool);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, pool, -1, SQLITE_STATIC);
         l = calloc(1, sizeof(char *));
         if (!l)
                 return -ENOMEM;
@@ -636,23 +631,20 @@ int store_pool_values(struct store *st, const char *pool, char ***ret)
 int store_secret_set(struct store *st, const char *key, const char *value)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)", &h);
+        int r = prepare_texts(st, "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)", &h, 2, key, value);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
         return step_done(st, s, "secret");
 }
 
 int store_secret_get(struct store *st, const char *key, char **ret)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "SELECT value FROM secrets WHERE key = ?", &h);
+        int r = prepare_texts(st, "SELECT value FROM secrets WHERE key = ?", &h, 1, key);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         int rc = sqlite3_step(s);
         if (rc == SQLITE_DONE)
                 return -ENOENT;
@@ -668,10 +660,9 @@ int store_secret_get(struct store *st, const char *key, char **ret)
 int store_secret_delete(struct store *st, const char *key)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "DELETE FROM secrets WHERE key = ?", &h);
+        int r = prepare_texts(st, "DELETE FROM secrets WHERE key = ?", &h, 1, key);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         return step_done(st, s, "secret");
 }
