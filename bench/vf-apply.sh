@@ -16,11 +16,11 @@ ninja -C "$build" >/dev/null
 tests/vm/testbed.sh build >/dev/null
 
 # The testbed copies the executables of BUILD_DIR/src/cmd into the guest:
-# stage vfnet and the floor program there.
+# stage vfnet, the floor program and the timer there.
 stage=$(mktemp -d "${TMPDIR:-/tmp}/vfnet-bench.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/src/cmd"
-cp "$build/src/cmd/vfnet" "$build/bench/vf-setlink-floor" "$stage/src/cmd/"
+cp "$build/src/cmd/vfnet" "$build/bench/vf-setlink-floor" "$build/bench/timeit" "$stage/src/cmd/"
 
 out=$(tests/vm/testbed.sh run --machine iommu-ir --build-dir "$stage" bench/vf-apply-guest.sh 2>&1) || {
         printf '%s\n' "$out" | tail -40

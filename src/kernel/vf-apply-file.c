@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "base/output.h"
+#include "kernel/vf-apply-fast.h"
 #include "kernel/vf-apply-file.h"
 #include "kernel/vf-json.h"
 
@@ -20,6 +21,13 @@ void vf_apply_file_free(struct vf_apply_file *f)
 }
 
 int vf_apply_file_parse(const char *text, const char *name, struct vf_apply_file **ret)
+{
+        int r = vf_apply_file_parse_fast(text, ret);
+
+        return r <= 0 ? r : vf_apply_file_parse_json(text, name, ret);
+}
+
+int vf_apply_file_parse_json(const char *text, const char *name, struct vf_apply_file **ret)
 {
         _cleanup_(vf_apply_file_freep) struct vf_apply_file *f = NULL;
         _cleanup_json_ json_t *root = NULL;
@@ -74,4 +82,27 @@ int vf_apply_file_parse(const char *text, const char *name, struct vf_apply_file
         }
         *ret = TAKE_PTR(f);
         return 0;
+}
+
+static bool vf_config_same(const struct vf_config *a, const struct vf_config *b)
+{
+        return a->vf == b->vf && a->fields == b->fields && memcmp(a->mac, b->mac, VF_MAC_LEN) == 0 &&
+               a->vlan == b->vlan && a->qos == b->qos && a->vlan_proto == b->vlan_proto &&
+               a->spoofchk == b->spoofchk && a->trust == b->trust && a->link_state == b->link_state &&
+               a->min_tx_rate == b->min_tx_rate && a->max_tx_rate == b->max_tx_rate &&
+               a->rss_query == b->rss_query;
+}
+
+bool vf_apply_file_equal(const struct vf_apply_file *a, const struct vf_apply_file *b)
+{
+        if (a->n_pfs != b->n_pfs)
+                return false;
+        for (size_t i = 0; i < a->n_pfs; i++) {
+                if (!streq(a->pfs[i].pf, b->pfs[i].pf) || a->pfs[i].n_vfs != b->pfs[i].n_vfs)
+                        return false;
+                for (size_t j = 0; j < a->pfs[i].n_vfs; j++)
+                        if (!vf_config_same(&a->pfs[i].vfs[j], &b->pfs[i].vfs[j]))
+                                return false;
+        }
+        return true;
 }

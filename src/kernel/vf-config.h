@@ -92,6 +92,8 @@ enum vf_vlan_proto vf_vlan_proto_from_ethertype(uint16_t ethertype);
 int vf_mac_parse(const char *s, uint8_t ret[VF_MAC_LEN]);
 /* Lower-case colon form into buf; returns buf. */
 char *vf_mac_format(const uint8_t mac[VF_MAC_LEN], char buf[VF_MAC_STRLEN]);
+/* v in decimal, as snprintf(buf, size, "%u", v) writes it. */
+char *vf_uint_format(uint32_t v, char *buf, size_t size);
 bool vf_mac_is_zero(const uint8_t mac[VF_MAC_LEN]);
 
 /* A field's value as text ("fa:16:3e:00:00:01", "10", "802.1ad", "on",

@@ -35,26 +35,19 @@ json_t *vf_config_to_json(const struct vf_config *c)
         return o;
 }
 
-/* Appends `"key": value` (value already JSON text), with a leading ", "
- * except for the first key. */
-static int append_member(struct strbuf *sb, bool first, const char *key, const char *value)
-{
-        if ((!first && strbuf_append(sb, ", ") < 0) || strbuf_append(sb, "\"") < 0 ||
-            strbuf_append(sb, key) < 0 || strbuf_append(sb, "\": ") < 0 || strbuf_append(sb, value) < 0)
-                return -ENOMEM;
-        return 0;
-}
-
 int vf_config_append_json(const struct vf_config *c, struct strbuf *sb)
 {
-        char num[16];
+        /* Appended piece by piece, without snprintf(): this writes every
+         * field of hundreds of VFs before an apply's first change. */
+        char text[VF_MAC_STRLEN + 12];
+        int r;
 
-        snprintf(num, sizeof(num), "%u", c->vf);
-        if (strbuf_append(sb, "{") < 0 || append_member(sb, true, "vf", num) < 0)
-                return -ENOMEM;
-        for (int f = 0; f < _VF_FIELD_MAX; f++) {
-                char text[VF_MAC_STRLEN + 8], quoted[VF_MAC_STRLEN + 10];
+        r = strbuf_append(sb, "{\"vf\": ");
+        if (r >= 0)
+                r = strbuf_append(sb, vf_uint_format(c->vf, text, sizeof(text)));
+        for (int f = 0; f < _VF_FIELD_MAX && r >= 0; f++) {
                 const char *v = text;
+                bool quote = false;
 
                 if (!vf_config_has(c, f))
                         v = "null";
@@ -65,14 +58,15 @@ int vf_config_append_json(const struct vf_config *c, struct strbuf *sb)
                 else {
                         vf_config_field_text(c, f, text, sizeof(text));
                         /* MAC, protocol and link state are strings. */
-                        if (f == VF_FIELD_MAC || f == VF_FIELD_VLAN_PROTO || f == VF_FIELD_LINK_STATE) {
-                                snprintf(quoted, sizeof(quoted), "\"%s\"", text);
-                                v = quoted;
-                        }
+                        quote = f == VF_FIELD_MAC || f == VF_FIELD_VLAN_PROTO || f == VF_FIELD_LINK_STATE;
                 }
-                if (append_member(sb, false, vf_field_to_string(f), v) < 0)
-                        return -ENOMEM;
+                if (strbuf_append(sb, ", \"") < 0 || strbuf_append(sb, vf_field_to_string(f)) < 0 ||
+                    strbuf_append(sb, quote ? "\": \"" : "\": ") < 0 || strbuf_append(sb, v) < 0 ||
+                    (quote && strbuf_append(sb, "\"") < 0))
+                        r = -ENOMEM;
         }
+        if (r < 0)
+                return -ENOMEM;
         return strbuf_append(sb, "}");
 }
 

@@ -181,10 +181,14 @@ int vf_orig_store_save(struct vf_orig_store *s)
         quoted = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
         if (!quoted || strbuf_printf(&sb, "{\"pf\": %s, \"vfs\": {", quoted) < 0)
                 return -ENOMEM;
-        for (size_t i = 0; i < s->n_vfs; i++)
-                if (strbuf_printf(&sb, "%s\n \"%u\": ", i ? "," : "", s->vfs[i].vf) < 0 ||
-                    vf_config_append_json(&s->vfs[i], &sb) < 0)
+        for (size_t i = 0; i < s->n_vfs; i++) {
+                char num[16];
+
+                if (strbuf_append(&sb, i ? ",\n \"" : "\n \"") < 0 ||
+                    strbuf_append(&sb, vf_uint_format(s->vfs[i].vf, num, sizeof(num))) < 0 ||
+                    strbuf_append(&sb, "\": ") < 0 || vf_config_append_json(&s->vfs[i], &sb) < 0)
                         return -ENOMEM;
+        }
         if (strbuf_append(&sb, "\n}}\n") < 0)
                 return -ENOMEM;
         r = write_file_atomic(s->path, strbuf_str(&sb));

@@ -1,8 +1,10 @@
-/* Fuzz the `vfnet vf apply` file parser: operator-written JSON. */
+/* Fuzz the `vfnet vf apply` file parser: operator-written JSON.  Whatever
+ * the fast path accepts, the full JSON parser must accept the same way. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/vf-apply-fast.h"
 #include "kernel/vf-apply-file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -10,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         char *text = malloc(size + 1);
-        struct vf_apply_file *f = NULL;
+        struct vf_apply_file *f = NULL, *fast = NULL, *full = NULL;
 
         if (!text)
                 return 0;
@@ -18,6 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         text[size] = '\0';
         if (vf_apply_file_parse(text, "fuzz", &f) == 0)
                 vf_apply_file_free(f);
+        if (vf_apply_file_parse_fast(text, &fast) == 0) {
+                if (vf_apply_file_parse_json(text, "fuzz", &full) != 0 || !vf_apply_file_equal(fast, full))
+                        abort();
+                vf_apply_file_free(full);
+                vf_apply_file_free(fast);
+        }
         free(text);
         return 0;
 }

@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/fileio.h"
 #include "kernel/sysroot.h"
+#include "kernel/vf-apply-fast.h"
 #include "kernel/vf-apply-file.h"
 #include "kernel/vf-json.h"
 #include "kernel/vf-orig-store.h"
@@ -107,6 +108,50 @@ static void test_apply_file_errors_name_the_position(void **state)
         }
 }
 
+/* The fast path reads the common shape exactly as the JSON parser does, and
+ * leaves everything else (every error above included) to it. */
+static void test_apply_file_fast_path_agrees(void **state)
+{
+        static const char *const same[] = {
+                "{}",
+                " {\"eth0\": []}\n",
+                "{\"eth0\": [{\"vf\": 0, \"mac\": \"FA:16:3E:00:00:01\", \"vlan\": 10},"
+                " {\"vf\": 1, \"vlan\": 20, \"qos\": 3, \"vlan_proto\": \"802.1AD\", \"spoofchk\": false,"
+                " \"trust\": true, \"link_state\": \"disable\", \"min_tx_rate\": 10,"
+                " \"max_tx_rate\": 4294967295, \"rss_query\": null}], \"0000:3b:00.0\": [{\"vf\": 7}]}",
+                "{\"a\":[{\"vf\":5},{\"vf\":2,\"vlan\":0},{\"vf\":9,\"trust\":false}],\"b\":[{\"vf\":2}]}",
+        };
+        static const char *const slow[] = {
+                "{\"eth\\u0030\": []}",             /* escape */
+                "{\"eth0\": [{\"vf\": 01}]}",        /* not JSON */
+                "{\"eth0\": [{\"vf\": 1, \"vf\": 2}]}",
+                "{\"eth0\": [{\"vf\": 3}, {\"vf\": 1}, {\"vf\": 3}]}",
+                "{\"eth0\": [{\"vf\": 0, \"max_tx_rate\": 4294967296}]}",
+                "{\"eth0\": [{\"vf\": 0, \"vlan\": 1e1}]}",
+                "{\"eth0\": []} x",
+                "{\"eth0\": [{\"vf\": 0, \"mac\": null, \"mac\": null}]}",
+                "{\"eth0\": [{\"vf\": 2}, {\"vf\": 2}]}",
+                "{\"eth0\": [{\"vf\": 0, \"mac\": \"01:00:5e:00:00:01\"}]}",
+                "{\"eth0\": [{\"vf\": 0, \"qos\": 2}]}",
+                "{\"eth0\": [], \"eth0\": []}",
+                "{\"\": []}",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(same); i++) {
+                struct vf_apply_file *fast = NULL, *full = NULL;
+                assert_int_equal(vf_apply_file_parse_fast(same[i], &fast), 0);
+                assert_int_equal(vf_apply_file_parse_json(same[i], "vfs.json", &full), 0);
+                if (!vf_apply_file_equal(fast, full))
+                        fail_msg("case %zu: the fast path and the JSON parser differ", i);
+                vf_apply_file_free(fast);
+                vf_apply_file_free(full);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(slow); i++) {
+                struct vf_apply_file *f = NULL;
+                if (vf_apply_file_parse_fast(slow[i], &f) != 1)
+                        fail_msg("case %zu: the fast path took '%s'", i, slow[i]);
+        }
+}
+
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
 {
         return remove(p);
@@ -161,6 +206,7 @@ int main(void)
                 cmocka_unit_test(test_json_round_trip),
                 cmocka_unit_test(test_apply_file_good),
                 cmocka_unit_test(test_apply_file_errors_name_the_position),
+                cmocka_unit_test(test_apply_file_fast_path_agrees),
                 cmocka_unit_test(test_orig_store),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

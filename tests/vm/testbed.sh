@@ -259,6 +259,10 @@ make_initramfs() {
                         copy_with_libs "$root" "$f" "/vfnet/bin/${f##*/}"
                 done
         fi
+        # libpci, which vfnet opens at run time to name PCI devices.
+        f=$(ldconfig -p | awk '/libpci\.so\.3 .*x86-64/ { print $NF; exit }')
+        [ -n "$f" ] || die "libpci.so.3 not found (scripts/deps.sh installs libpci3)"
+        copy_with_libs "$root" "$f"
         # devlink (netdevsim's eswitch mode, for vf-unsupported.sh)
         copy_with_libs "$root" /usr/sbin/devlink
         cp "$TB_DIR/guest-init.sh" "$root/init"
