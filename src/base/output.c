@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 
@@ -62,10 +63,16 @@ static void print_rule(FILE *f, const size_t *w, size_t n)
         fputs("+\n", f);
 }
 
-static void print_cells(FILE *f, char *const *cells, const size_t *w, size_t n)
+static void print_cells(FILE *f, char *const *cells, const size_t *lens, const size_t *w, size_t n)
 {
-        for (size_t c = 0; c < n; c++)
-                fprintf(f, "| %-*s ", (int)w[c], cells[c]);
+        /* fputs and padding rather than fprintf("%-*s"): tables of
+         * hundreds of rows are printed on slow machines too. */
+        for (size_t c = 0; c < n; c++) {
+                fputs("| ", f);
+                fputs(cells[c], f);
+                for (size_t i = lens[c]; i < w[c] + 1; i++)
+                        fputc(' ', f);
+        }
         fputs("|\n", f);
 }
 
@@ -73,37 +80,56 @@ int output_print_table(FILE *f, const json_t *rows, const struct table_column *c
 {
         size_t n_rows = json_array_size(rows);
         _cleanup_free_ size_t *w = calloc(n_cols, sizeof(size_t));
+        _cleanup_free_ size_t *header_lens = calloc(n_cols, sizeof(size_t));
         _cleanup_free_ char **cells = calloc(n_rows * n_cols + 1, sizeof(char *));
+        _cleanup_free_ size_t *lens = calloc(n_rows * n_cols + 1, sizeof(size_t));
+        _cleanup_free_ bool *owned = calloc(n_rows * n_cols + 1, sizeof(bool));
         _cleanup_free_ char **headers = calloc(n_cols, sizeof(char *));
         int r = 0;
 
-        if (!w || !cells || !headers)
+        if (!w || !header_lens || !cells || !lens || !owned || !headers)
                 return -ENOMEM;
         for (size_t c = 0; c < n_cols; c++) {
                 headers[c] = (char *)cols[c].header;
-                w[c] = strlen(cols[c].header);
+                w[c] = header_lens[c] = strlen(cols[c].header);
         }
-        for (size_t i = 0; i < n_rows; i++)
+        for (size_t i = 0; i < n_rows; i++) {
+                const json_t *row = json_array_get(rows, i);
                 for (size_t c = 0; c < n_cols; c++) {
-                        char *t = output_cell_text(json_object_get(json_array_get(rows, i), cols[c].key));
-                        if (!t) {
-                                r = -ENOMEM;
-                                goto out;
+                        const json_t *v = json_object_get(row, cols[c].key);
+                        size_t k = i * n_cols + c;
+
+                        /* Strings are shown as they are: no copy. */
+                        if (json_is_string(v)) {
+                                cells[k] = (char *)json_string_value(v);
+                                lens[k] = json_string_length(v);
+                                /* what printf("%s") would print of it */
+                                if (memchr(cells[k], '\0', lens[k]))
+                                        lens[k] = strlen(cells[k]);
+                        } else {
+                                cells[k] = output_cell_text(v);
+                                if (!cells[k]) {
+                                        r = -ENOMEM;
+                                        goto out;
+                                }
+                                owned[k] = true;
+                                lens[k] = strlen(cells[k]);
                         }
-                        cells[i * n_cols + c] = t;
-                        if (strlen(t) > w[c])
-                                w[c] = strlen(t);
+                        if (lens[k] > w[c])
+                                w[c] = lens[k];
                 }
+        }
 
         print_rule(f, w, n_cols);
-        print_cells(f, headers, w, n_cols);
+        print_cells(f, headers, header_lens, w, n_cols);
         print_rule(f, w, n_cols);
         for (size_t i = 0; i < n_rows; i++)
-                print_cells(f, cells + i * n_cols, w, n_cols);
+                print_cells(f, cells + i * n_cols, lens + i * n_cols, w, n_cols);
         print_rule(f, w, n_cols);
 out:
         for (size_t i = 0; i < n_rows * n_cols; i++)
-                free(cells[i]);
+                if (owned[i])
+                        free(cells[i]);
         return r;
 }
 

@@ -223,8 +223,10 @@ static int add_row(json_t *rows, json_t *pf, uint32_t vf, enum vf_field f, const
         r |= json_object_set_nocheck(row, "pf", pf);
         r |= json_object_set_new_nocheck(row, "vf", json_integer(vf));
         r |= json_object_set_new_nocheck(row, "field", json_string_nocheck(vf_field_to_string(f)));
-        r |= json_object_set_new_nocheck(row, "old", json_string(old));
-        r |= json_object_set_new_nocheck(row, "new", json_string(new));
+        /* old and new are ASCII vf_config_field_text(); result may hold
+         * the kernel's extack text, so it is checked. */
+        r |= json_object_set_new_nocheck(row, "old", json_string_nocheck(old));
+        r |= json_object_set_new_nocheck(row, "new", json_string_nocheck(new));
         r |= json_object_set_new_nocheck(row, "result", json_string(result));
         if (r < 0 || json_array_append_new(rows, row) < 0)
                 return -ENOMEM;
@@ -327,12 +329,15 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
                         }
                 }
                 /* The table has a line per VF (hundreds of VFs stay
-                 * readable); JSON has an object per field. */
+                 * readable); JSON has an object per field.  "changed" is
+                 * ASCII field names and values; "failed" may hold the
+                 * kernel's extack text, so it is checked. */
                 if (ctx->format != OUTPUT_JSON && (done.len || failed.len)) {
                         json_t *row = json_object();
                         if (!row || json_object_set_nocheck(row, "pf", pf_name) < 0 ||
                             json_object_set_new_nocheck(row, "vf", json_integer(wants[i].vf)) < 0 ||
-                            json_object_set_new_nocheck(row, "changed", json_string(strbuf_str(&done))) < 0 ||
+                            json_object_set_new_nocheck(row, "changed",
+                                                        json_stringn_nocheck(strbuf_str(&done), done.len)) < 0 ||
                             json_object_set_new_nocheck(row, "failed", json_string(strbuf_str(&failed))) < 0 ||
                             json_array_append_new(rows, row) < 0) {
                                 json_decref(row);
