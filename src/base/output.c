@@ -53,25 +53,36 @@ char *output_cell_text(const json_t *v)
         return strdup("");
 }
 
+/* n copies of ch, written a block at a time (not fputc() each). */
+static void put_repeated(FILE *f, char ch, size_t n)
+{
+        char block[64];
+
+        memset(block, ch, sizeof(block));
+        while (n > 0) {
+                size_t k = n < sizeof(block) ? n : sizeof(block);
+                fwrite(block, 1, k, f);
+                n -= k;
+        }
+}
+
 static void print_rule(FILE *f, const size_t *w, size_t n)
 {
         for (size_t c = 0; c < n; c++) {
                 fputc('+', f);
-                for (size_t i = 0; i < w[c] + 2; i++)
-                        fputc('-', f);
+                put_repeated(f, '-', w[c] + 2);
         }
         fputs("+\n", f);
 }
 
 static void print_cells(FILE *f, char *const *cells, const size_t *lens, const size_t *w, size_t n)
 {
-        /* fputs and padding rather than fprintf("%-*s"): tables of
+        /* fwrite and padding rather than fprintf("%-*s"): tables of
          * hundreds of rows are printed on slow machines too. */
         for (size_t c = 0; c < n; c++) {
                 fputs("| ", f);
-                fputs(cells[c], f);
-                for (size_t i = lens[c]; i < w[c] + 1; i++)
-                        fputc(' ', f);
+                fwrite(cells[c], 1, lens[c], f);
+                put_repeated(f, ' ', w[c] + 1 - lens[c]);
         }
         fputs("|\n", f);
 }
