@@ -192,21 +192,13 @@ static json_t *network_doc(json_t *in, const char *id, long mtu)
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL;
-        struct resource_error e;
-        if (!body)
+        _cleanup_json_ json_t *in = NULL;
+        if (!neutron_parse_input(req, resp, &resource_network, true, &in))
                 return 0;
-        int r = resource_parse_body(&resource_network, body, true, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
+        int r = 0;
         const char *owner;
-        if (neutron_owner(req, in, resp, &owner) < 0)
+        if (!neutron_create_owner(req, resp, &resource_network, in, &owner))
                 return 0;
-        if (!policy_may_create(&req->auth, owner))
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:create_network) is disallowed by policy");
         char id[37];
         random_uuid(id);
         _cleanup_json_ json_t *net = network_doc(in, id, ctx->ml2->mtu);

@@ -377,16 +377,11 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
                    const struct resource_def *def, neutron_check_body check_body,
                    neutron_check_object check_object)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL, *obj = NULL;
-        struct resource_error e;
+        _cleanup_json_ json_t *in = NULL, *obj = NULL;
+        int r;
 
-        if (!body)
+        if (!neutron_parse_input(req, resp, def, false, &in))
                 return 0;
-        int r = resource_parse_body(def, body, false, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
         if (check_body && (r = check_body(in, resp)) != 0)
                 return r < 0 ? r : 0;
         r = store_begin(ctx->store, true);
@@ -417,4 +412,37 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return api_store_error(resp, API_NETWORK, r);
         neutron_reply_one(resp, 200, def, obj, &req->auth);
         return 0;
+}
+
+int neutron_parse_input(struct api_request *req, struct api_response *resp,
+                        const struct resource_def *def, bool create, json_t **ret_in)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK);
+        struct resource_error e;
+
+        if (!body)
+                return 0;
+        int r = resource_parse_body(def, body, create, &req->auth, ret_in, &e);
+        if (r == -EINVAL) {
+                neutron_bad(resp, &e);
+                return 0;
+        }
+        if (r < 0) {
+                api_store_error(resp, API_NETWORK, r);
+                return 0;
+        }
+        return 1;
+}
+
+int neutron_create_owner(struct api_request *req, struct api_response *resp,
+                         const struct resource_def *def, json_t *in, const char **ret_owner)
+{
+        if (neutron_owner(req, in, resp, ret_owner) < 0)
+                return 0;
+        if (!policy_may_create(&req->auth, *ret_owner)) {
+                api_neutron_error(resp, 403, "PolicyNotAuthorized",
+                                  "(rule:create_%s) is disallowed by policy", def->singular);
+                return 0;
+        }
+        return 1;
 }

@@ -37,6 +37,18 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
  * rules) when missing.  Call inside a write transaction. */
 int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37]);
 
+/* Parses the request body and validates it against def for a create or an
+ * update.  1: *ret_in holds the validated attributes; 0: resp was answered
+ * (malformed JSON, a refused attribute or a store error). */
+int neutron_parse_input(struct api_request *req, struct api_response *resp,
+                        const struct resource_def *def, bool create, json_t **ret_in);
+
+/* For a create: the owner the body names (or the token's project), and
+ * whether the caller may create for it.  1: go on with *ret_owner
+ * (borrowed from in); 0: resp was answered (400 or 403). */
+int neutron_create_owner(struct api_request *req, struct api_response *resp,
+                         const struct resource_def *def, json_t *in, const char **ret_owner);
+
 /* Hooks of neutron_update(); each returns 0 to go on, or a negative errno
  * or 1 after answering resp itself (the update is then not made).
  * check_body sees the validated body before the transaction; check_object

@@ -461,22 +461,13 @@ int port_create_in_tx(struct api_ctx *ctx, const struct api_request *req, json_t
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL,
-                              *port = NULL;
-        struct resource_error e;
-        if (!body)
+        _cleanup_json_ json_t *in = NULL, *port = NULL;
+        if (!neutron_parse_input(req, resp, &resource_port, true, &in))
                 return 0;
-        int r = resource_parse_body(&resource_port, body, true, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
+        int r = 0;
         const char *owner;
-        if (neutron_owner(req, in, resp, &owner) < 0)
+        if (!neutron_create_owner(req, resp, &resource_port, in, &owner))
                 return 0;
-        if (!policy_may_create(&req->auth, owner))
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:create_port) is disallowed by policy");
         char id[37];
         random_uuid(id);
         port = port_doc(in, id);

@@ -36,21 +36,13 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL;
-        struct resource_error e;
-        if (!body)
+        _cleanup_json_ json_t *in = NULL;
+        if (!neutron_parse_input(req, resp, &resource_security_group, true, &in))
                 return 0;
-        int r = resource_parse_body(&resource_security_group, body, true, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
+        int r = 0;
         const char *owner;
-        if (neutron_owner(req, in, resp, &owner) < 0)
+        if (!neutron_create_owner(req, resp, &resource_security_group, in, &owner))
                 return 0;
-        if (!policy_may_create(&req->auth, owner))
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:create_security_group) is disallowed by policy");
         if (streq(json_str(in, "name") ?: "", "default"))
                 return api_neutron_error(resp, 409, "SecurityGroupDefaultAlreadyExists",
                                          "Default security group already exists.");
@@ -178,15 +170,10 @@ static int rule_show(struct api_ctx *ctx, struct api_request *req, struct api_re
 
 static int rule_create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL, *sg = NULL;
-        struct resource_error e;
-        if (!body)
+        _cleanup_json_ json_t *in = NULL, *sg = NULL;
+        if (!neutron_parse_input(req, resp, &resource_security_group_rule, true, &in))
                 return 0;
-        int r = resource_parse_body(&resource_security_group_rule, body, true, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
+        int r = 0;
         json_t *lo = json_object_get(in, "port_range_min"), *hi = json_object_get(in, "port_range_max");
         if (json_is_integer(lo) && json_is_integer(hi) && json_integer_value(lo) > json_integer_value(hi))
                 return api_neutron_error(resp, 400, "SecurityGroupInvalidPortRange",

@@ -64,16 +64,10 @@ static int overlap_cb(const char *id, const char *doc, void *userdata)
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL,
-                              *net = NULL;
-        struct resource_error e;
-        if (!body)
+        _cleanup_json_ json_t *in = NULL, *net = NULL;
+        if (!neutron_parse_input(req, resp, &resource_subnet, true, &in))
                 return 0;
-        int r = resource_parse_body(&resource_subnet, body, true, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
+        int r = 0;
         const char *owner;
         if (neutron_owner(req, in, resp, &owner) < 0)
                 return 0;
