@@ -95,23 +95,6 @@ static int recv_sized(struct nl_sock *s, size_t *ret_len)
         return 0;
 }
 
-/* Read one datagram that must fit the buffer (ACKs: small with
- * NETLINK_CAP_ACK); one syscall instead of a peek and a read. */
-static int recv_small(struct nl_sock *s, size_t *ret_len)
-{
-        ssize_t n;
-
-        do
-                n = recv(mnl_socket_get_fd(s->mnl), s->buf, s->buf_size, MSG_TRUNC);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return err_set(negative_errno(), "netlink receive failed: %s", strerror(errno));
-        if ((size_t)n > s->buf_size)
-                return err_set(-EMSGSIZE, "netlink: an answer of %zd bytes where an ACK was expected", n);
-        *ret_len = (size_t)n;
-        return 0;
-}
-
 int nl_sock_recv(struct nl_sock *s, int timeout_ms, const void **ret_buf, size_t *ret_len)
 {
         struct pollfd p = {.fd = mnl_socket_get_fd(s->mnl), .events = POLLIN};
@@ -237,8 +220,63 @@ int nl_sock_call(struct nl_sock *s, struct nlmsghdr *req, nl_reply_fn fn, void *
         }
 }
 
+/* One datagram of requests reqs[0..n): the kernel handles each message of
+ * it in turn and ACKs each on its own, so a window of requests costs one
+ * send instead of one each. */
+static int send_batch(struct nl_sock *s, struct nlmsghdr *const *reqs, size_t n)
+{
+        struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+        struct iovec iov[NL_WINDOW];
+        struct msghdr mh = {.msg_name = &kernel, .msg_namelen = sizeof(kernel), .msg_iov = iov};
+        ssize_t k;
+
+        for (size_t i = 0; i < n; i++) {
+                reqs[i]->nlmsg_flags |= NLM_F_ACK;
+                reqs[i]->nlmsg_seq = s->seq++;
+                if (s->seq == 0) /* 0 is what kernel notifications carry */
+                        s->seq = 1;
+                reqs[i]->nlmsg_pid = 0;
+                /* The codecs pad every message to NLMSG_ALIGNTO; the next
+                 * one must start aligned. */
+                iov[i] = (struct iovec){reqs[i], NLMSG_ALIGN(reqs[i]->nlmsg_len)};
+        }
+        mh.msg_iovlen = n;
+        do
+                k = sendmsg(mnl_socket_get_fd(s->mnl), &mh, 0);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return err_set(negative_errno(), "netlink send failed: %s", strerror(errno));
+        return 0;
+}
+
+/* Every ACK waiting (at least one, at most n), each in its own slot of
+ * the buffer: one syscall for a window's worth.  *ret_n datagrams. */
+static int recv_acks(struct nl_sock *s, size_t n, struct mmsghdr *mm, struct iovec *iov, size_t *ret_n)
+{
+        size_t slot = s->buf_size / NL_WINDOW;
+        int k;
+
+        for (size_t i = 0; i < n; i++) {
+                iov[i] = (struct iovec){(char *)s->buf + i * slot, slot};
+                mm[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iov[i], .msg_iovlen = 1}};
+        }
+        do
+                k = recvmmsg(mnl_socket_get_fd(s->mnl), mm, (unsigned)n, MSG_WAITFORONE, NULL);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return err_set(negative_errno(), "netlink receive failed: %s", strerror(errno));
+        for (int i = 0; i < k; i++)
+                if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
+                        return err_set(-EMSGSIZE, "netlink: an answer over %zu bytes where an ACK was expected",
+                                       slot);
+        *ret_n = (size_t)k;
+        return 0;
+}
+
 int nl_sock_call_many(struct nl_sock *s, struct nlmsghdr *const *reqs, size_t n, struct nl_result *results)
 {
+        struct mmsghdr mm[NL_WINDOW];
+        struct iovec iov[NL_WINDOW];
         size_t sent = 0, answered = 0;
         uint32_t first_seq = s->seq;
         int r;
@@ -248,23 +286,24 @@ int nl_sock_call_many(struct nl_sock *s, struct nlmsghdr *const *reqs, size_t n,
                 results[i].extack[0] = '\0';
         }
         while (answered < n) {
-                while (sent < n && sent - answered < NL_WINDOW) {
-                        reqs[sent]->nlmsg_flags |= NLM_F_ACK;
-                        r = send_msg(s, reqs[sent]);
-                        if (r < 0)
-                                return r;
-                        sent++;
-                }
-                {
-                        const struct nlmsghdr *nlh;
-                        size_t len = 0;
-                        int rem;
+                size_t batch = n - sent, got = 0;
 
-                        r = recv_small(s, &len);
+                if (batch > NL_WINDOW - (sent - answered))
+                        batch = NL_WINDOW - (sent - answered);
+                if (batch > 0) {
+                        r = send_batch(s, reqs + sent, batch);
                         if (r < 0)
                                 return r;
-                        rem = (int)len;
-                        nl_msg_for_each(nlh, s->buf, rem) {
+                        sent += batch;
+                }
+                r = recv_acks(s, sent - answered, mm, iov, &got);
+                if (r < 0)
+                        return r;
+                for (size_t m = 0; m < got; m++) {
+                        const struct nlmsghdr *nlh;
+                        int rem = (int)mm[m].msg_len;
+
+                        nl_msg_for_each(nlh, iov[m].iov_base, rem) {
                                 /* seq numbers were handed out consecutively from first_seq. */
                                 uint32_t idx = nlh->nlmsg_seq - first_seq;
 

@@ -36,10 +36,12 @@ struct nl_result {
 };
 
 /* Send n requests (each asking for an ACK) over the socket without waiting
- * for each answer — up to a window at a time, so the ACKs never overrun the
- * receive buffer — and collect every request's result.  Returns 0 when all
- * were sent and answered (individual failures are in results), a negative
- * errno when the socket itself failed. */
+ * for each answer: a window of them in one datagram (the kernel handles
+ * and ACKs each message on its own), so the ACKs never overrun the receive
+ * buffer, and the window's ACKs read with one recvmmsg().  Collects every
+ * request's result.  Returns 0 when all were sent and answered (individual
+ * failures are in results), a negative errno when the socket itself
+ * failed. */
 int nl_sock_call_many(struct nl_sock *s, struct nlmsghdr *const *reqs, size_t n, struct nl_result *results);
 
 /* Wait up to timeout_ms (-1 = forever) for one datagram; *ret_buf (owned by
