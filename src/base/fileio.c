@@ -5,16 +5,27 @@
 #include <sys/stat.h>
 
 #include "fileio.h"
+#include "strbuf.h"
 
 int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_size)
 {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
         size_t len = 0, cap = 0;
+        struct stat st;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
+        /* A regular file is read in one go into a buffer of its size (and
+         * a page more, to see the end without growing); sysfs and proc
+         * files report sizes that mean nothing and grow as they are read. */
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (size_t)st.st_size <= max_size) {
+                cap = (size_t)st.st_size + 4097;
+                buf = malloc(cap);
+                if (!buf)
+                        return -ENOMEM;
+        }
 
         for (;;) {
                 if (cap - len < 4097) {
@@ -97,27 +108,52 @@ int mkdir_parents(const char *path, unsigned mode)
         return 0;
 }
 
+/* "<path>.tmp<pid>", created exclusively.  No other live process has our
+ * pid, so one that exists is left from a crash: it is replaced. */
+static int open_temp(const char *path, char tmp[PATH_MAX])
+{
+        size_t plen = strlen(path);
+        char pid[16], *p;
+        int fd;
+
+        *put_uint(pid, (uint32_t)getpid()) = '\0';
+        if (plen + 4 + strlen(pid) >= PATH_MAX)
+                return -ENAMETOOLONG;
+        p = put_text(put_text(tmp + plen, ".tmp"), pid);
+        memcpy(tmp, path, plen);
+        *p = '\0';
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+                fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+        return fd < 0 ? negative_errno() : fd;
+}
+
 int write_file_atomic(const char *path, const char *content)
 {
-        char tmp[PATH_MAX], dir[PATH_MAX];
+        char tmp[PATH_MAX];
         _cleanup_close_ int fd = -1;
         size_t n = strlen(content);
-        char *slash;
         int r;
 
-        if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp))
-                return -ENAMETOOLONG;
-        snprintf(dir, sizeof(dir), "%s", path);
-        slash = strrchr(dir, '/');
-        if (slash && slash != dir) {
+        fd = open_temp(path, tmp);
+        if (fd == -ENOENT) {
+                /* The directory is made on first use only. */
+                char dir[PATH_MAX], *slash;
+
+                if (strlen(path) >= sizeof(dir))
+                        return -ENAMETOOLONG;
+                strcpy(dir, path);
+                slash = strrchr(dir, '/');
+                if (!slash || slash == dir)
+                        return -ENOENT;
                 *slash = '\0';
                 r = mkdir_parents(dir, 0755);
                 if (r < 0)
                         return r;
+                fd = open_temp(path, tmp);
         }
-        fd = mkostemp(tmp, O_CLOEXEC);
         if (fd < 0)
-                return negative_errno();
+                return fd;
         if (write(fd, content, n) != (ssize_t)n || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
                 r = negative_errno();
                 unlink(tmp);

@@ -1,6 +1,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "output.h"
 #include "strbuf.h"
@@ -53,57 +54,108 @@ char *output_cell_text(const json_t *v)
         return strdup("");
 }
 
-/* n copies of ch, written a block at a time (not fputc() each). */
-static void put_repeated(FILE *f, char ch, size_t n)
-{
-        char block[64];
-
-        memset(block, ch, sizeof(block));
-        while (n > 0) {
-                size_t k = n < sizeof(block) ? n : sizeof(block);
-                fwrite(block, 1, k, f);
-                n -= k;
-        }
-}
-
-static void print_rule(FILE *f, const size_t *w, size_t n)
+/* The table is rendered into memory and written once: tables of hundreds
+ * of rows are printed on slow machines too, and a FILE write per cell or
+ * per padding run costs more than the table itself. */
+static char *put_rule(char *p, const size_t *w, size_t n)
 {
         for (size_t c = 0; c < n; c++) {
-                fputc('+', f);
-                put_repeated(f, '-', w[c] + 2);
+                *p++ = '+';
+                memset(p, '-', w[c] + 2);
+                p += w[c] + 2;
         }
-        fputs("+\n", f);
+        *p++ = '+';
+        *p++ = '\n';
+        return p;
 }
 
-static void print_cells(FILE *f, char *const *cells, const size_t *lens, const size_t *w, size_t n)
+static char *put_cells(char *p, const char *const *cells, const size_t *lens, const size_t *w, size_t n)
 {
-        /* fwrite and padding rather than fprintf("%-*s"): tables of
-         * hundreds of rows are printed on slow machines too. */
         for (size_t c = 0; c < n; c++) {
-                fputs("| ", f);
-                fwrite(cells[c], 1, lens[c], f);
-                put_repeated(f, ' ', w[c] + 1 - lens[c]);
+                *p++ = '|';
+                *p++ = ' ';
+                memcpy(p, cells[c], lens[c]);
+                p += lens[c];
+                memset(p, ' ', w[c] + 1 - lens[c]);
+                p += w[c] + 1 - lens[c];
         }
-        fputs("|\n", f);
+        *p++ = '|';
+        *p++ = '\n';
+        return p;
+}
+
+int output_render_table(struct strbuf *out, const struct table_column *cols, size_t n_cols,
+                        const char *const *cells, const size_t *lens, size_t n_rows)
+{
+        _cleanup_free_ size_t *w = calloc(n_cols + 1, sizeof(size_t));
+        _cleanup_free_ size_t *header_lens = calloc(n_cols + 1, sizeof(size_t));
+        _cleanup_free_ const char **headers = calloc(n_cols + 1, sizeof(char *));
+        size_t line = 2, size;
+        char *p;
+        int r;
+
+        if (!w || !header_lens || !headers)
+                return -ENOMEM;
+        for (size_t c = 0; c < n_cols; c++) {
+                headers[c] = cols[c].header;
+                w[c] = header_lens[c] = strlen(cols[c].header);
+        }
+        for (size_t i = 0; i < n_rows * n_cols; i++)
+                if (lens[i] > w[i % n_cols])
+                        w[i % n_cols] = lens[i];
+        /* Every line, rules and rows alike, is as long as a rule. */
+        for (size_t c = 0; c < n_cols; c++)
+                line += w[c] + 3;
+        size = line * (n_rows + 4);
+        r = strbuf_reserve(out, size);
+        if (r < 0)
+                return r;
+        p = out->buf + out->len;
+        p = put_rule(p, w, n_cols);
+        p = put_cells(p, headers, header_lens, w, n_cols);
+        p = put_rule(p, w, n_cols);
+        for (size_t i = 0; i < n_rows; i++)
+                p = put_cells(p, cells + i * n_cols, lens + i * n_cols, w, n_cols);
+        p = put_rule(p, w, n_cols);
+        *p = '\0';
+        out->len = (size_t)(p - out->buf);
+        return 0;
+}
+
+int output_write(FILE *f, const char *buf, size_t len)
+{
+        int fd;
+
+        /* Whole reports go to the descriptor at once (after anything the
+         * stream holds): no stdio buffer to set up and copy through. */
+        if (fflush(f) != 0)
+                return -EIO;
+        fd = fileno(f);
+        if (fd < 0)
+                return fwrite(buf, 1, len, f) == len ? 0 : -EIO;
+        while (len > 0) {
+                ssize_t k = write(fd, buf, len);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k <= 0)
+                        return k < 0 ? -errno : -EIO;
+                buf += k;
+                len -= (size_t)k;
+        }
+        return 0;
 }
 
 int output_print_table(FILE *f, const json_t *rows, const struct table_column *cols, size_t n_cols)
 {
         size_t n_rows = json_array_size(rows);
-        _cleanup_free_ size_t *w = calloc(n_cols, sizeof(size_t));
-        _cleanup_free_ size_t *header_lens = calloc(n_cols, sizeof(size_t));
-        _cleanup_free_ char **cells = calloc(n_rows * n_cols + 1, sizeof(char *));
+        _cleanup_free_ const char **cells = calloc(n_rows * n_cols + 1, sizeof(char *));
         _cleanup_free_ size_t *lens = calloc(n_rows * n_cols + 1, sizeof(size_t));
         _cleanup_free_ bool *owned = calloc(n_rows * n_cols + 1, sizeof(bool));
-        _cleanup_free_ char **headers = calloc(n_cols, sizeof(char *));
+        _cleanup_strbuf_ struct strbuf text = STRBUF_INIT;
         int r = 0;
 
-        if (!w || !header_lens || !cells || !lens || !owned || !headers)
+        if (!cells || !lens || !owned)
                 return -ENOMEM;
-        for (size_t c = 0; c < n_cols; c++) {
-                headers[c] = (char *)cols[c].header;
-                w[c] = header_lens[c] = strlen(cols[c].header);
-        }
         for (size_t i = 0; i < n_rows; i++) {
                 const json_t *row = json_array_get(rows, i);
                 for (size_t c = 0; c < n_cols; c++) {
@@ -112,7 +164,7 @@ int output_print_table(FILE *f, const json_t *rows, const struct table_column *c
 
                         /* Strings are shown as they are: no copy. */
                         if (json_is_string(v)) {
-                                cells[k] = (char *)json_string_value(v);
+                                cells[k] = json_string_value(v);
                                 lens[k] = json_string_length(v);
                                 /* what printf("%s") would print of it */
                                 if (memchr(cells[k], '\0', lens[k]))
@@ -126,21 +178,15 @@ int output_print_table(FILE *f, const json_t *rows, const struct table_column *c
                                 owned[k] = true;
                                 lens[k] = strlen(cells[k]);
                         }
-                        if (lens[k] > w[c])
-                                w[c] = lens[k];
                 }
         }
-
-        print_rule(f, w, n_cols);
-        print_cells(f, headers, header_lens, w, n_cols);
-        print_rule(f, w, n_cols);
-        for (size_t i = 0; i < n_rows; i++)
-                print_cells(f, cells + i * n_cols, lens + i * n_cols, w, n_cols);
-        print_rule(f, w, n_cols);
+        r = output_render_table(&text, cols, n_cols, cells, lens, n_rows);
+        if (r >= 0)
+                r = output_write(f, text.buf, text.len);
 out:
         for (size_t i = 0; i < n_rows * n_cols; i++)
                 if (owned[i])
-                        free(cells[i]);
+                        free((char *)cells[i]);
         return r;
 }
 

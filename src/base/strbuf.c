@@ -4,7 +4,7 @@
 
 #include "strbuf.h"
 
-static int strbuf_reserve(struct strbuf *sb, size_t extra)
+int strbuf_reserve(struct strbuf *sb, size_t extra)
 {
         size_t need = sb->len + extra + 1;
         char *n;

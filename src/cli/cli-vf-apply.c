@@ -12,17 +12,14 @@
 int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
 {
         const struct cli_command *cmd = cli_vf_command(cli_vf_apply);
-        _cleanup_json_ json_t *rows = json_array();
-        _cleanup_strbuf_ struct strbuf failed = STRBUF_INIT;
+        _cleanup_(vf_report_done) struct vf_report report = VF_REPORT_INIT(OUTPUT_TABLE);
         _cleanup_(vf_apply_file_freep) struct vf_apply_file *file = NULL;
         _cleanup_free_ char *text = NULL;
         _cleanup_free_ struct cli_pf *pfs = NULL;
         const char *path = NULL;
-        size_t n_failed = 0, n_open = 0;
+        size_t n_open = 0;
         int r;
 
-        if (!rows)
-                return -ENOMEM;
         for (int k = 1; k < argc; k++) {
                 r = cli_take_format(ctx, argc, argv, &k);
                 if (r < 0)
@@ -35,6 +32,7 @@ int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
         }
         if (!path)
                 return cli_usage_error(cmd, "missing FILE");
+        report.format = ctx->format;
         r = read_full_file(path, 64 << 20, &text, NULL);
         if (r < 0)
                 return err_set(r, "cannot read %s: %s", path, strerror(-r));
@@ -67,17 +65,11 @@ int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
                 }
         }
         for (size_t i = 0; i < file->n_pfs; i++) {
-                r = cli_vf_commit(ctx, &pfs[i], file->pfs[i].vfs, file->pfs[i].n_vfs, true, rows, &failed,
-                                  &n_failed);
+                r = cli_vf_commit(ctx, &pfs[i], file->pfs[i].vfs, file->pfs[i].n_vfs, true, &report);
                 if (r < 0)
                         goto out;
         }
-        r = cli_vf_print_changes(ctx, rows);
-        if (r >= 0 && n_failed) {
-                log_error("%zu field(s) could not be applied: %s", n_failed, strbuf_str(&failed));
-                r = CLI_EXIT_FAILURE;
-        } else if (r >= 0)
-                r = CLI_EXIT_OK;
+        r = cli_vf_report_finish(ctx, &report, "applied");
 out:
         for (size_t i = 0; i < n_open; i++)
                 cli_pf_done(&pfs[i]);

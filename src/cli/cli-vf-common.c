@@ -2,7 +2,6 @@
 
 #include "base/error.h"
 #include "base/log.h"
-#include "base/output.h"
 #include "base/parse.h"
 #include "cli/cli-vf-common.h"
 #include "kernel/netdev-resolve.h"
@@ -210,42 +209,9 @@ int cli_vf_validate(const struct cli_pf *pf, const struct vf_config *wants, size
         return 0;
 }
 
-static int add_row(json_t *rows, json_t *pf, uint32_t vf, enum vf_field f, const char *old,
-                   const char *new, const char *result)
-{
-        /* Built by hand, not json_pack(): an apply of hundreds of VFs makes
-         * thousands of rows. */
-        json_t *row = json_object();
-        int r = 0;
-
-        if (!row)
-                return -ENOMEM;
-        r |= json_object_set_nocheck(row, "pf", pf);
-        r |= json_object_set_new_nocheck(row, "vf", json_integer(vf));
-        r |= json_object_set_new_nocheck(row, "field", json_string_nocheck(vf_field_to_string(f)));
-        /* old and new are ASCII vf_config_field_text(); result may hold
-         * the kernel's extack text, so it is checked. */
-        r |= json_object_set_new_nocheck(row, "old", json_string_nocheck(old));
-        r |= json_object_set_new_nocheck(row, "new", json_string_nocheck(new));
-        r |= json_object_set_new_nocheck(row, "result", json_string(result));
-        if (r < 0 || json_array_append_new(rows, row) < 0)
-                return -ENOMEM;
-        return 0;
-}
-
-static const struct vf_failure *find_failure(const struct vf_failure *v, size_t n, uint32_t vf,
-                                             enum vf_field f)
-{
-        for (size_t i = 0; i < n; i++)
-                if (v[i].vf == vf && v[i].field == f)
-                        return &v[i];
-        return NULL;
-}
-
 int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_config *wants, size_t n,
-                  bool save_original, json_t *rows, struct strbuf *failed_text, size_t *n_failed)
+                  bool save_original, struct vf_report *report)
 {
-        _cleanup_json_ json_t *pf_name = json_string(pf->ifname);
         _cleanup_free_ struct vf_config *sends = calloc(n + 1, sizeof(*sends));
         _cleanup_free_ uint32_t *changed = calloc(n + 1, sizeof(*changed));
         _cleanup_free_ struct vf_failure *failures = NULL;
@@ -253,7 +219,7 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
         size_t n_failures = 0, n_changing = 0;
         int r;
 
-        if (!sends || !changed || !pf_name)
+        if (!sends || !changed)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
@@ -286,82 +252,28 @@ int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_
         if (r < 0)
                 return err_prefix(r, "%s", pf->ifname);
 
+        /* In the order of wants, each VF's fields in field order. */
+        r = vf_report_reserve(report, n_changing);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < n; i++) {
-                const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
-                _cleanup_strbuf_ struct strbuf done = STRBUF_INIT, failed = STRBUF_INIT;
-
-                for (int f = 0; f < _VF_FIELD_MAX; f++) {
-                        char old[VF_VALUE_STRLEN], new[VF_VALUE_STRLEN], result[256];
-                        const struct vf_failure *fail;
-
-                        if (!(changed[i] & VF_FIELD_BIT(f)))
-                                continue;
-                        vf_config_field_text(cur, f, old, sizeof(old));
-                        vf_config_field_text(&wants[i], f, new, sizeof(new));
-                        fail = find_failure(failures, n_failures, wants[i].vf, f);
-                        if (fail) {
-                                snprintf(result, sizeof(result), "failed: %s%s%s", strerror(-fail->error),
-                                         fail->extack[0] ? " - " : "", fail->extack);
-                                (*n_failed)++;
-                                if (strbuf_printf(failed_text, "%s%s VF %u %s (%s)",
-                                                  strbuf_str(failed_text)[0] ? ", " : "", pf->ifname,
-                                                  wants[i].vf, vf_field_to_string(f),
-                                                  strerror(-fail->error)) < 0)
-                                        return -ENOMEM;
-                        } else
-                                strcpy(result, "changed");
-                        if (ctx->format == OUTPUT_JSON) {
-                                r = add_row(rows, pf_name, wants[i].vf, f, old, new, result);
-                                if (r < 0)
-                                        return r;
-                        } else {
-                                /* Appended piecewise: this runs for every
-                                 * field of hundreds of VFs. */
-                                struct strbuf *sb = fail ? &failed : &done;
-                                if ((sb->len && strbuf_append(sb, ", ") < 0) ||
-                                    strbuf_append(sb, vf_field_to_string(f)) < 0 || strbuf_append(sb, " ") < 0 ||
-                                    strbuf_append(sb, old) < 0 || strbuf_append(sb, " -> ") < 0 ||
-                                    strbuf_append(sb, new) < 0)
-                                        return -ENOMEM;
-                                if (fail && (strbuf_append(sb, " (") < 0 || strbuf_append(sb, result + 8) < 0 ||
-                                             strbuf_append(sb, ")") < 0))
-                                        return -ENOMEM;
-                        }
-                }
-                /* The table has a line per VF (hundreds of VFs stay
-                 * readable); JSON has an object per field.  "changed" is
-                 * ASCII field names and values; "failed" may hold the
-                 * kernel's extack text, so it is checked. */
-                if (ctx->format != OUTPUT_JSON && (done.len || failed.len)) {
-                        json_t *row = json_object();
-                        if (!row || json_object_set_nocheck(row, "pf", pf_name) < 0 ||
-                            json_object_set_new_nocheck(row, "vf", json_integer(wants[i].vf)) < 0 ||
-                            json_object_set_new_nocheck(row, "changed",
-                                                        json_stringn_nocheck(strbuf_str(&done), done.len)) < 0 ||
-                            json_object_set_new_nocheck(row, "failed", json_string(strbuf_str(&failed))) < 0 ||
-                            json_array_append_new(rows, row) < 0) {
-                                json_decref(row);
-                                return -ENOMEM;
-                        }
-                }
+                r = vf_report_add(report, pf->ifname, rtnl_link_find_vf(pf->link, wants[i].vf), &wants[i],
+                                  changed[i], failures, n_failures);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
 
-static const struct table_column change_columns[] = {
-        {"pf", "PF"},
-        {"vf", "VF"},
-        {"changed", "CHANGED"},
-        {"failed", "FAILED"},
-};
-
-int cli_vf_print_changes(const struct cli_ctx *ctx, json_t *rows)
+int cli_vf_report_finish(const struct cli_ctx *ctx, const struct vf_report *report, const char *what)
 {
-        if (ctx->format == OUTPUT_JSON)
-                return output_print_json(ctx->out, rows);
-        if (json_array_size(rows) == 0) {
-                fprintf(ctx->out, "no changes\n");
-                return 0;
+        int r = vf_report_print(report, ctx->out);
+
+        if (r < 0)
+                return err_set(r, "cannot write the report: %s", strerror(-r));
+        if (report->n_failed) {
+                log_error("%zu field(s) could not be %s: %s", report->n_failed, what, strbuf_str(&report->failed));
+                return CLI_EXIT_FAILURE;
         }
-        return output_print_table(ctx->out, rows, change_columns, ARRAY_SIZE(change_columns));
+        return CLI_EXIT_OK;
 }

@@ -3,10 +3,8 @@
  * program, report per field) and printing changes. */
 #pragma once
 
-#include <jansson.h>
-
-#include "base/strbuf.h"
 #include "cli/cli.h"
+#include "cli/cli-vf-report.h"
 #include "kernel/netlink-socket.h"
 #include "kernel/rtnl-link.h"
 #include "kernel/vf-config.h"
@@ -39,16 +37,14 @@ int cli_vf_parse_settings(const struct cli_command *cmd, int argc, char **argv, 
 /* Bring the VFs of pf to wants[0..n) (each .fields = what is wanted):
  * validate every entry against the PF first (nothing is sent if one is
  * bad), save each changing VF's original state unless save_original is
- * false, program, and append to rows: with -f json a row per changed field
- * ({"pf", "vf", "field", "old", "new", "result"}), for the table a row per
- * changed VF ({"pf", "vf", "changed": "mac A -> B, ...", "failed": ...}).  Fields that failed are also appended
- * as text to failed_text; *n_failed counts them. */
+ * false, program, and add what changed and what failed to report. */
 int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_config *wants, size_t n,
-                  bool save_original, json_t *rows, struct strbuf *failed_text, size_t *n_failed);
+                  bool save_original, struct vf_report *report);
 
 /* Validate only (the first step of cli_vf_commit), for checking every PF
  * of an apply file before changing any. */
 int cli_vf_validate(const struct cli_pf *pf, const struct vf_config *wants, size_t n);
 
-/* Print change rows as a table or JSON; "no changes" when empty (table). */
-int cli_vf_print_changes(const struct cli_ctx *ctx, json_t *rows);
+/* Print the report to ctx->out; when fields failed, say which ("N field(s)
+ * could not be <what>: ...") and return CLI_EXIT_FAILURE, else CLI_EXIT_OK. */
+int cli_vf_report_finish(const struct cli_ctx *ctx, const struct vf_report *report, const char *what);

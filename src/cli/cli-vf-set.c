@@ -7,15 +7,13 @@
 int cli_vf_set(struct cli_ctx *ctx, int argc, char **argv)
 {
         const struct cli_command *cmd = cli_vf_command(cli_vf_set);
-        _cleanup_json_ json_t *rows = json_array();
-        _cleanup_strbuf_ struct strbuf failed = STRBUF_INIT;
+        _cleanup_(vf_report_done) struct vf_report report = VF_REPORT_INIT(OUTPUT_TABLE);
         _cleanup_free_ char **args = calloc((size_t)argc + 1, sizeof(char *));
         struct vf_config want = {0};
         struct cli_pf pf = {0};
-        size_t n_failed = 0;
         int n_args = 0, i = 0, r;
 
-        if (!rows || !args)
+        if (!args)
                 return -ENOMEM;
         /* -f may come anywhere; the rest is PF VF SETTINGS. */
         for (int k = 1; k < argc; k++) {
@@ -27,6 +25,7 @@ int cli_vf_set(struct cli_ctx *ctx, int argc, char **argv)
         }
         if (n_args < 2)
                 return cli_usage_error(cmd, "missing %s", n_args == 0 ? "PF and VF" : "VF");
+        report.format = ctx->format;
         /* Check the settings' syntax before touching the system. */
         i = 2;
         r = cli_vf_parse_settings(cmd, n_args, args, &i, &want);
@@ -37,16 +36,9 @@ int cli_vf_set(struct cli_ctx *ctx, int argc, char **argv)
                 return r;
         r = cli_vf_index(&pf, args[1], &want.vf);
         if (r >= 0)
-                r = cli_vf_commit(ctx, &pf, &want, 1, true, rows, &failed, &n_failed);
+                r = cli_vf_commit(ctx, &pf, &want, 1, true, &report);
         cli_pf_done(&pf);
         if (r < 0)
                 return r;
-        r = cli_vf_print_changes(ctx, rows);
-        if (r < 0)
-                return r;
-        if (n_failed) {
-                log_error("%zu field(s) could not be set: %s", n_failed, strbuf_str(&failed));
-                return CLI_EXIT_FAILURE;
-        }
-        return CLI_EXIT_OK;
+        return cli_vf_report_finish(ctx, &report, "set");
 }

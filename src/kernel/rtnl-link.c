@@ -290,8 +290,13 @@ int rtnl_link_parse(const struct nlmsghdr *nlh, struct rtnl_link **ret)
         if (!l)
                 return -ENOMEM;
         l->ifindex = ifi->ifi_index;
-        if (tb[IFLA_IFNAME])
-                snprintf(l->ifname, sizeof(l->ifname), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
+        if (tb[IFLA_IFNAME]) {
+                /* The policy has checked the NUL; the kernel's names fit. */
+                const char *name = mnl_attr_get_str(tb[IFLA_IFNAME]);
+                size_t len = strnlen(name, sizeof(l->ifname) - 1);
+                memcpy(l->ifname, name, len);
+                l->ifname[len] = '\0';
+        }
         if (tb[IFLA_NUM_VF]) {
                 l->has_num_vf = true;
                 l->num_vf = mnl_attr_get_u32(tb[IFLA_NUM_VF]);

@@ -14,6 +14,9 @@
 
 /* Room for any request built here. */
 #define RTNL_REQUEST_SIZE 512
+/* Room for rtnl_build_setlink_vf() with every field (about 170 bytes):
+ * batches of hundreds of them are built side by side. */
+#define RTNL_SETLINK_VF_SIZE 256
 
 struct rtnl_link {
         int ifindex;

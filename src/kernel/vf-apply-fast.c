@@ -36,15 +36,58 @@ static int take_string(const char **p, const char **ret, size_t *ret_len)
         return 0;
 }
 
-static int take_string_copy(const char **p, char *buf, size_t size)
-{
-        const char *s;
-        size_t n;
+/* Names are matched on the text in place (length first, then bytes):
+ * no copy and no search through every name for each of thousands of
+ * keys and values. */
+struct name {
+        const char *text;
+        size_t len;
+        int value;
+};
 
-        if (take_string(p, &s, &n) || n >= size)
+#define NAME(s, v) {s, sizeof(s) - 1, v}
+
+static const struct name keys[] = {
+        NAME("vf", -1),
+        NAME("mac", VF_FIELD_MAC),
+        NAME("vlan", VF_FIELD_VLAN),
+        NAME("qos", VF_FIELD_QOS),
+        NAME("vlan_proto", VF_FIELD_VLAN_PROTO),
+        NAME("spoofchk", VF_FIELD_SPOOFCHK),
+        NAME("trust", VF_FIELD_TRUST),
+        NAME("link_state", VF_FIELD_LINK_STATE),
+        NAME("min_tx_rate", VF_FIELD_MIN_TX_RATE),
+        NAME("max_tx_rate", VF_FIELD_MAX_TX_RATE),
+        NAME("rss_query", VF_FIELD_RSS_QUERY),
+};
+
+static const struct name link_states[] = {
+        NAME("auto", VF_LINK_STATE_AUTO),
+        NAME("enable", VF_LINK_STATE_ENABLE),
+        NAME("disable", VF_LINK_STATE_DISABLE),
+};
+
+/* Which of names[0..n) s[0..len) is; SLOW when none. */
+static int lookup(const struct name *names, size_t n, const char *s, size_t len, int *ret)
+{
+        for (size_t i = 0; i < n; i++)
+                if (names[i].len == len && memcmp(names[i].text, s, len) == 0) {
+                        *ret = names[i].value;
+                        return 0;
+                }
+        return SLOW;
+}
+
+/* "802.1Q" or "802.1ad", either case, as vf_vlan_proto_from_string(). */
+static int lookup_vlan_proto(const char *s, size_t len, enum vf_vlan_proto *ret)
+{
+        if (len == 6 && memcmp(s, "802.1", 5) == 0 && (s[5] == 'Q' || s[5] == 'q'))
+                *ret = VF_VLAN_PROTO_8021Q;
+        else if (len == 7 && memcmp(s, "802.1", 5) == 0 && (s[5] == 'a' || s[5] == 'A') &&
+                 (s[6] == 'd' || s[6] == 'D'))
+                *ret = VF_VLAN_PROTO_8021AD;
+        else
                 return SLOW;
-        memcpy(buf, s, n);
-        buf[n] = '\0';
         return 0;
 }
 
@@ -68,25 +111,29 @@ static int take_uint(const char **p, uint64_t max, uint64_t *ret)
         return 0;
 }
 
-static int take_word(const char **p, const char *word)
+static int take_bool(const char **p, bool *ret)
 {
-        size_t n = strlen(word);
+        const char *s = *p;
 
-        if (strncmp(*p, word, n) != 0)
+        if (s[0] == 't' && s[1] == 'r' && s[2] == 'u' && s[3] == 'e') {
+                *ret = true;
+                *p = s + 4;
+        } else if (s[0] == 'f' && s[1] == 'a' && s[2] == 'l' && s[3] == 's' && s[4] == 'e') {
+                *ret = false;
+                *p = s + 5;
+        } else
                 return SLOW;
-        *p += n;
         return 0;
 }
 
-static int take_bool(const char **p, bool *ret)
+static bool take_null(const char **p)
 {
-        if (take_word(p, "true") == 0)
-                *ret = true;
-        else if (take_word(p, "false") == 0)
-                *ret = false;
-        else
-                return SLOW;
-        return 0;
+        const char *s = *p;
+
+        if (s[0] != 'n' || s[1] != 'u' || s[2] != 'l' || s[3] != 'l')
+                return false;
+        *p = s + 4;
+        return true;
 }
 
 /* One VF object, *p at its '{'; the same checks as vf_config_from_json(). */
@@ -100,33 +147,33 @@ static int take_vf(const char **p, struct vf_config *ret)
         if (*s == '}')
                 return SLOW; /* no "vf" */
         for (;;) {
-                char key[16], text[32];
-                enum vf_field f;
+                const char *key, *text;
+                size_t key_len, text_len;
+                int f, v;
                 uint64_t u;
                 bool b;
 
-                if (take_string_copy(&s, key, sizeof(key)))
+                if (take_string(&s, &key, &key_len) || lookup(keys, ARRAY_SIZE(keys), key, key_len, &f))
                         return SLOW;
                 s = skip_ws(s);
                 if (*s != ':')
                         return SLOW;
                 s = skip_ws(s + 1);
-                if (streq(key, "vf")) {
+                if (f < 0) { /* "vf" */
                         if (have_vf || take_uint(&s, UINT32_MAX - 1, &u))
                                 return SLOW;
                         c.vf = (uint32_t)u;
                         have_vf = true;
                         goto next;
                 }
-                f = vf_field_from_string(key);
-                if (f < 0 || (seen & VF_FIELD_BIT(f)))
+                if (seen & VF_FIELD_BIT(f))
                         return SLOW;
                 seen |= VF_FIELD_BIT(f);
-                if (take_word(&s, "null") == 0)
+                if (take_null(&s))
                         goto next; /* leave as is */
                 switch (f) {
                 case VF_FIELD_MAC:
-                        if (take_string_copy(&s, text, sizeof(text)) || vf_mac_parse(text, c.mac) < 0 ||
+                        if (take_string(&s, &text, &text_len) || vf_mac_parse_text(text, text_len, c.mac) < 0 ||
                             (c.mac[0] & 1))
                                 return SLOW;
                         break;
@@ -141,8 +188,7 @@ static int take_vf(const char **p, struct vf_config *ret)
                         c.qos = (uint8_t)u;
                         break;
                 case VF_FIELD_VLAN_PROTO:
-                        if (take_string_copy(&s, text, sizeof(text)) ||
-                            (int)(c.vlan_proto = vf_vlan_proto_from_string(text)) < 0)
+                        if (take_string(&s, &text, &text_len) || lookup_vlan_proto(text, text_len, &c.vlan_proto))
                                 return SLOW;
                         break;
                 case VF_FIELD_SPOOFCHK:
@@ -158,9 +204,10 @@ static int take_vf(const char **p, struct vf_config *ret)
                                 c.rss_query = b;
                         break;
                 case VF_FIELD_LINK_STATE:
-                        if (take_string_copy(&s, text, sizeof(text)) ||
-                            (int)(c.link_state = vf_link_state_from_string(text)) < 0)
+                        if (take_string(&s, &text, &text_len) ||
+                            lookup(link_states, ARRAY_SIZE(link_states), text, text_len, &v))
                                 return SLOW;
+                        c.link_state = (enum vf_link_state)v;
                         break;
                 case VF_FIELD_MIN_TX_RATE:
                 case VF_FIELD_MAX_TX_RATE:
@@ -212,7 +259,9 @@ static bool has_vf(const struct vf_apply_pf *p, uint32_t vf)
 static int take_vf_list(const char **p, struct vf_apply_pf *pf)
 {
         const char *s = skip_ws(*p + 1);
-        size_t cap = 0;
+        /* A VF object is rarely under 64 bytes of text: sized from what
+         * is left of the file (within reason), one allocation is usual. */
+        size_t cap = strnlen(s, 4096 * 64) / 64 + 1;
         bool ascending = true;
 
         if (*s == ']') {
@@ -231,8 +280,8 @@ static int take_vf_list(const char **p, struct vf_apply_pf *pf)
                                 return SLOW;
                         ascending = false;
                 }
-                if (pf->n_vfs + 1 >= cap) {
-                        size_t nc = cap ? cap * 2 : 64;
+                if (!pf->vfs || pf->n_vfs + 1 >= cap) {
+                        size_t nc = pf->vfs ? cap * 2 : cap;
                         struct vf_config *n = realloc(pf->vfs, nc * sizeof(*n));
                         if (!n)
                                 return -ENOMEM;

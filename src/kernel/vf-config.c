@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "base/error.h"
+#include "base/strbuf.h"
 #include "kernel/vf-config.h"
 
 static const char *const field_names[_VF_FIELD_MAX] = {
@@ -102,9 +103,14 @@ static int hex_digit(char c)
 
 int vf_mac_parse(const char *s, uint8_t ret[VF_MAC_LEN])
 {
+        return s ? vf_mac_parse_text(s, strlen(s), ret) : -EINVAL;
+}
+
+int vf_mac_parse_text(const char *s, size_t len, uint8_t ret[VF_MAC_LEN])
+{
         uint8_t mac[VF_MAC_LEN];
 
-        if (!s || strlen(s) != VF_MAC_STRLEN - 1)
+        if (len != VF_MAC_STRLEN - 1)
                 return -EINVAL;
         for (int i = 0; i < VF_MAC_LEN; i++) {
                 int hi = hex_digit(s[i * 3]), lo = hex_digit(s[i * 3 + 1]);
@@ -118,16 +124,11 @@ int vf_mac_parse(const char *s, uint8_t ret[VF_MAC_LEN])
         return 0;
 }
 
+static char *put_mac(char *p, const uint8_t mac[VF_MAC_LEN]);
+
 char *vf_mac_format(const uint8_t mac[VF_MAC_LEN], char buf[VF_MAC_STRLEN])
 {
-        /* By hand, not snprintf(): an apply formats thousands of values. */
-        static const char hex[] = "0123456789abcdef";
-
-        for (int i = 0; i < VF_MAC_LEN; i++) {
-                buf[i * 3] = hex[mac[i] >> 4];
-                buf[i * 3 + 1] = hex[mac[i] & 15];
-                buf[i * 3 + 2] = i < VF_MAC_LEN - 1 ? ':' : '\0';
-        }
+        *put_mac(buf, mac) = '\0';
         return buf;
 }
 
@@ -159,48 +160,65 @@ static char *copy_text(char *buf, size_t size, const char *s)
 char *vf_uint_format(uint32_t v, char *buf, size_t size)
 {
         char digits[11];
-        size_t i = sizeof(digits);
 
-        digits[--i] = '\0';
-        do {
-                digits[--i] = (char)('0' + v % 10);
-                v /= 10;
-        } while (v);
-        return copy_text(buf, size, digits + i);
+        *put_uint(digits, v) = '\0';
+        return copy_text(buf, size, digits);
+}
+
+/* By hand, not snprintf(): an apply formats thousands of values. */
+static char *put_mac(char *p, const uint8_t mac[VF_MAC_LEN])
+{
+        static const char hex[] = "0123456789abcdef";
+
+        for (int i = 0; i < VF_MAC_LEN; i++) {
+                if (i)
+                        *p++ = ':';
+                *p++ = hex[mac[i] >> 4];
+                *p++ = hex[mac[i] & 15];
+        }
+        return p;
+}
+
+char *vf_config_put_field(char *p, const struct vf_config *c, enum vf_field f)
+{
+        /* By hand, not snprintf(): the report and the saved state write
+         * every field of hundreds of VFs. */
+        if (!vf_config_has(c, f))
+                return put_text(p, "-");
+        switch (f) {
+        case VF_FIELD_MAC:
+                return put_mac(p, c->mac);
+        case VF_FIELD_VLAN:
+                return put_uint(p, c->vlan);
+        case VF_FIELD_QOS:
+                return put_uint(p, c->qos);
+        case VF_FIELD_VLAN_PROTO:
+                return put_text(p, c->vlan_proto == VF_VLAN_PROTO_8021AD ? "802.1ad" : "802.1Q");
+        case VF_FIELD_SPOOFCHK:
+                return put_text(p, c->spoofchk ? "on" : "off");
+        case VF_FIELD_TRUST:
+                return put_text(p, c->trust ? "on" : "off");
+        case VF_FIELD_LINK_STATE: {
+                const char *s = vf_link_state_to_string(c->link_state);
+                return put_text(p, s ? s : "?");
+        }
+        case VF_FIELD_MIN_TX_RATE:
+                return put_uint(p, c->min_tx_rate);
+        case VF_FIELD_MAX_TX_RATE:
+                return put_uint(p, c->max_tx_rate);
+        case VF_FIELD_RSS_QUERY:
+                return put_text(p, c->rss_query ? "on" : "off");
+        default:
+                return put_text(p, "?");
+        }
 }
 
 char *vf_config_field_text(const struct vf_config *c, enum vf_field f, char *buf, size_t size)
 {
-        char mac[VF_MAC_STRLEN];
+        char text[VF_FIELD_TEXT_MAX + 1];
 
-        /* Without snprintf(): the report and the saved state format every
-         * field of hundreds of VFs. */
-        if (!vf_config_has(c, f))
-                return copy_text(buf, size, "-");
-        switch (f) {
-        case VF_FIELD_MAC:
-                return copy_text(buf, size, vf_mac_format(c->mac, mac));
-        case VF_FIELD_VLAN:
-                return vf_uint_format(c->vlan, buf, size);
-        case VF_FIELD_QOS:
-                return vf_uint_format(c->qos, buf, size);
-        case VF_FIELD_VLAN_PROTO:
-                return copy_text(buf, size, vf_vlan_proto_to_string(c->vlan_proto));
-        case VF_FIELD_SPOOFCHK:
-                return copy_text(buf, size, c->spoofchk ? "on" : "off");
-        case VF_FIELD_TRUST:
-                return copy_text(buf, size, c->trust ? "on" : "off");
-        case VF_FIELD_LINK_STATE:
-                return copy_text(buf, size, vf_link_state_to_string(c->link_state));
-        case VF_FIELD_MIN_TX_RATE:
-                return vf_uint_format(c->min_tx_rate, buf, size);
-        case VF_FIELD_MAX_TX_RATE:
-                return vf_uint_format(c->max_tx_rate, buf, size);
-        case VF_FIELD_RSS_QUERY:
-                return copy_text(buf, size, c->rss_query ? "on" : "off");
-        default:
-                return copy_text(buf, size, "?");
-        }
+        *vf_config_put_field(text, c, f) = '\0';
+        return copy_text(buf, size, text);
 }
 
 bool vf_config_field_equal(const struct vf_config *a, const struct vf_config *b, enum vf_field f)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define VF_MAC_LEN 6
@@ -90,6 +91,8 @@ enum vf_vlan_proto vf_vlan_proto_from_ethertype(uint16_t ethertype);
 
 /* "aa:bb:cc:dd:ee:ff" (hex digits either case) → 6 bytes; -EINVAL. */
 int vf_mac_parse(const char *s, uint8_t ret[VF_MAC_LEN]);
+/* The same for s[0..len), which need not end there. */
+int vf_mac_parse_text(const char *s, size_t len, uint8_t ret[VF_MAC_LEN]);
 /* Lower-case colon form into buf; returns buf. */
 char *vf_mac_format(const uint8_t mac[VF_MAC_LEN], char buf[VF_MAC_STRLEN]);
 /* v in decimal, as snprintf(buf, size, "%u", v) writes it. */
@@ -99,6 +102,11 @@ bool vf_mac_is_zero(const uint8_t mac[VF_MAC_LEN]);
 /* A field's value as text ("fa:16:3e:00:00:01", "10", "802.1ad", "on",
  * "enable", "100"), or "-" when the field is not in c->fields. */
 char *vf_config_field_text(const struct vf_config *c, enum vf_field f, char *buf, size_t size);
+
+/* The same text written at p (room for VF_FIELD_TEXT_MAX bytes, no NUL);
+ * returns the end. */
+#define VF_FIELD_TEXT_MAX 24
+char *vf_config_put_field(char *p, const struct vf_config *c, enum vf_field f);
 
 /* Whether field f has the same value in a and b (both must have it). */
 bool vf_config_field_equal(const struct vf_config *a, const struct vf_config *b, enum vf_field f);

@@ -37,37 +37,36 @@ json_t *vf_config_to_json(const struct vf_config *c)
 
 int vf_config_append_json(const struct vf_config *c, struct strbuf *sb)
 {
-        /* Built in a local buffer with stpcpy() and appended once, without
-         * snprintf(): this writes every field of hundreds of VFs before an
-         * apply's first change.  The longest object is ~420 bytes. */
-        char line[768], text[VF_MAC_STRLEN + 12], *p = line;
+        /* Written at a cursor, without snprintf() or an append a piece:
+         * this writes every field of hundreds of VFs before an apply's
+         * first change.  A field takes at most 20 bytes besides its
+         * value. */
+        char *p;
 
-        p = stpcpy(p, "{\"vf\": ");
-        p = stpcpy(p, vf_uint_format(c->vf, text, sizeof(text)));
+        if (strbuf_reserve(sb, 20 + _VF_FIELD_MAX * (20 + VF_FIELD_TEXT_MAX)) < 0)
+                return -ENOMEM;
+        p = put_uint(put_text(strbuf_cursor(sb), "{\"vf\": "), c->vf);
         for (int f = 0; f < _VF_FIELD_MAX; f++) {
-                const char *v = text;
-                bool quote = false;
-
+                p = put_text(put_text(put_text(p, ", \""), vf_field_to_string(f)), "\": ");
                 if (!vf_config_has(c, f))
-                        v = "null";
+                        p = put_text(p, "null");
                 else if (f == VF_FIELD_SPOOFCHK || f == VF_FIELD_TRUST || f == VF_FIELD_RSS_QUERY)
-                        v = (f == VF_FIELD_SPOOFCHK ? c->spoofchk : f == VF_FIELD_TRUST ? c->trust : c->rss_query)
-                                    ? "true"
-                                    : "false";
-                else {
-                        vf_config_field_text(c, f, text, sizeof(text));
+                        p = put_text(p, (f == VF_FIELD_SPOOFCHK ? c->spoofchk
+                                         : f == VF_FIELD_TRUST  ? c->trust
+                                                                : c->rss_query)
+                                                ? "true"
+                                                : "false");
+                else if (f == VF_FIELD_MAC || f == VF_FIELD_VLAN_PROTO || f == VF_FIELD_LINK_STATE) {
                         /* MAC, protocol and link state are strings. */
-                        quote = f == VF_FIELD_MAC || f == VF_FIELD_VLAN_PROTO || f == VF_FIELD_LINK_STATE;
-                }
-                p = stpcpy(p, ", \"");
-                p = stpcpy(p, vf_field_to_string(f));
-                p = stpcpy(p, quote ? "\": \"" : "\": ");
-                p = stpcpy(p, v);
-                if (quote)
-                        p = stpcpy(p, "\"");
+                        *p++ = '"';
+                        p = vf_config_put_field(p, c, f);
+                        *p++ = '"';
+                } else
+                        p = vf_config_put_field(p, c, f);
         }
-        p = stpcpy(p, "}");
-        return strbuf_append_len(sb, line, (size_t)(p - line));
+        *p++ = '}';
+        strbuf_commit(sb, p);
+        return 0;
 }
 
 static int get_uint(const json_t *v, const char *where, const char *key, uint64_t max, uint64_t *ret)

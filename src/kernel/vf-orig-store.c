@@ -5,6 +5,7 @@
 
 #include "base/error.h"
 #include "base/fileio.h"
+#include "base/json-write.h"
 #include "base/output.h"
 #include "base/strbuf.h"
 #include "kernel/sysroot.h"
@@ -163,8 +164,6 @@ int vf_orig_store_remove(struct vf_orig_store *s, uint32_t vf)
 int vf_orig_store_save(struct vf_orig_store *s)
 {
         _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-        _cleanup_json_ json_t *name = NULL;
-        _cleanup_free_ char *quoted = NULL;
         int r;
 
         if (!s->dirty)
@@ -176,17 +175,20 @@ int vf_orig_store_save(struct vf_orig_store *s)
                 return 0;
         }
         /* Written as text, a line per VF: hundreds of VFs are saved before
-         * an apply's first change, so this stays off the JSON object path. */
-        name = json_string(s->ifname);
-        quoted = name ? json_dumps(name, JSON_ENCODE_ANY) : NULL;
-        if (!quoted || strbuf_printf(&sb, "{\"pf\": %s, \"vfs\": {", quoted) < 0)
+         * an apply's first change, so this stays off the JSON object path.
+         * A VF's line is about 250 bytes: one allocation. */
+        if (strbuf_reserve(&sb, 64 + strlen(s->ifname) * 6 + s->n_vfs * 256) < 0 ||
+            strbuf_append(&sb, "{\"pf\": ") < 0 || json_append_string(&sb, s->ifname, strlen(s->ifname)) < 0 ||
+            strbuf_append(&sb, ", \"vfs\": {") < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < s->n_vfs; i++) {
-                char num[16];
+                char *p;
 
-                if (strbuf_append(&sb, i ? ",\n \"" : "\n \"") < 0 ||
-                    strbuf_append(&sb, vf_uint_format(s->vfs[i].vf, num, sizeof(num))) < 0 ||
-                    strbuf_append(&sb, "\": ") < 0 || vf_config_append_json(&s->vfs[i], &sb) < 0)
+                if (strbuf_reserve(&sb, 32) < 0)
+                        return -ENOMEM;
+                p = put_text(strbuf_cursor(&sb), i ? ",\n \"" : "\n \"");
+                strbuf_commit(&sb, put_text(put_uint(p, s->vfs[i].vf), "\": "));
+                if (vf_config_append_json(&s->vfs[i], &sb) < 0)
                         return -ENOMEM;
         }
         if (strbuf_append(&sb, "\n}}\n") < 0)

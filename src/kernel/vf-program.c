@@ -86,7 +86,7 @@ static int batch_init(struct batch *b, size_t cap)
         b->results = calloc(cap + 1, sizeof(*b->results));
         b->configs = calloc(cap + 1, sizeof(*b->configs));
         b->fields = calloc(cap + 1, sizeof(*b->fields));
-        b->bufs = malloc((cap + 1) * RTNL_REQUEST_SIZE);
+        b->bufs = malloc((cap + 1) * RTNL_SETLINK_VF_SIZE);
         if (!b->reqs || !b->results || !b->configs || !b->fields || !b->bufs) {
                 batch_done(b);
                 return -ENOMEM;
@@ -96,7 +96,7 @@ static int batch_init(struct batch *b, size_t cap)
 
 static int batch_add(struct batch *b, int ifindex, const struct vf_config *c, uint32_t fields)
 {
-        struct nlmsghdr *req = rtnl_build_setlink_vf(b->bufs + b->n * RTNL_REQUEST_SIZE, RTNL_REQUEST_SIZE,
+        struct nlmsghdr *req = rtnl_build_setlink_vf(b->bufs + b->n * RTNL_SETLINK_VF_SIZE, RTNL_SETLINK_VF_SIZE,
                                                      ifindex, c, fields);
         if (!req)
                 return -EINVAL;

@@ -2,6 +2,7 @@
 
 #include "base/error.h"
 #include "base/fileio.h"
+#include "base/json-write.h"
 #include "base/output.h"
 #include "base/parse.h"
 #include "base/strbuf.h"
@@ -111,6 +112,40 @@ static void test_output_table(void **state)
         assert_int_equal(output_format_from_string("yaml"), -EINVAL);
 }
 
+/* json_append_string() writes what jansson's dump writes for the string. */
+static void check_json_string(const char *s, size_t len)
+{
+        _cleanup_json_ json_t *v = json_stringn(s, len);
+        _cleanup_free_ char *want = NULL;
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+        assert_non_null(v);
+        want = json_dumps(v, JSON_ENCODE_ANY);
+        assert_non_null(want);
+        assert_int_equal(strbuf_append(&sb, "x"), 0);
+        assert_int_equal(json_append_string(&sb, s, len), 0);
+        assert_string_equal(sb.buf + 1, want);
+        assert_int_equal(sb.len, strlen(want) + 1);
+}
+
+static void test_json_write_string(void **state)
+{
+        char one[2];
+
+        (void)state;
+        /* every ASCII byte alone, NUL included */
+        for (int c = 0; c < 0x80; c++) {
+                one[0] = (char)c;
+                check_json_string(one, 1);
+        }
+        static const char *const texts[] = {
+                "", "eth0", "a\"b\\c/d\x01\x1f\x7f", "Invalid \"vf\"\n\ttab\r\b\f",
+                "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
+                check_json_string(texts[i], strlen(texts[i]));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -120,6 +155,7 @@ int main(void)
                 cmocka_unit_test(test_error_messages),
                 cmocka_unit_test(test_fileio_roundtrip),
                 cmocka_unit_test(test_output_table),
+                cmocka_unit_test(test_json_write_string),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

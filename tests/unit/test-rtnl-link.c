@@ -204,7 +204,8 @@ static void test_every_truncation(void **state)
  * build and get exactly the fields we asked for. */
 static void setlink_round_trip(const struct vf_config *c, uint32_t fields)
 {
-        char buf[RTNL_REQUEST_SIZE];
+        /* The slot a batch gives each message is enough for any of them. */
+        char buf[RTNL_SETLINK_VF_SIZE];
         _cleanup_(rtnl_link_freep) struct rtnl_link *l = NULL;
         struct nlmsghdr *nlh = rtnl_build_setlink_vf(buf, sizeof(buf), 42, c, fields);
         const struct vf_config *got;
@@ -236,6 +237,10 @@ static void test_setlink_round_trips(void **state)
                 struct vf_config c = fake_vf(vf * 51);
                 for (size_t i = 0; i < ARRAY_SIZE(singles); i++)
                         setlink_round_trip(&c, singles[i]);
+                /* the longest form: 802.1ad goes in a VLAN list */
+                c.vlan_proto = VF_VLAN_PROTO_8021AD;
+                c.vf = UINT32_MAX - 1;
+                setlink_round_trip(&c, VF_FIELDS_ALL);
         }
 }
 
