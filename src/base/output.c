@@ -1,6 +1,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio_ext.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -128,7 +129,7 @@ int output_write(FILE *f, const char *buf, size_t len)
 
         /* Whole reports go to the descriptor at once (after anything the
          * stream holds): no stdio buffer to set up and copy through. */
-        if (fflush(f) != 0)
+        if (__fpending(f) > 0 && fflush(f) != 0)
                 return -EIO;
         fd = fileno(f);
         if (fd < 0)

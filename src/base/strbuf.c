@@ -11,9 +11,11 @@ int strbuf_reserve(struct strbuf *sb, size_t extra)
 
         if (need <= sb->cap)
                 return 0;
-        size_t cap = sb->cap ? sb->cap : 64;
-        while (cap < need)
-                cap *= 2;
+        /* Doubling keeps appends amortised; a larger reservation is taken
+         * as asked, not rounded up to the next power of two. */
+        size_t cap = sb->cap ? sb->cap * 2 : 64;
+        if (cap < need)
+                cap = need;
         n = realloc(sb->buf, cap);
         if (!n)
                 return -ENOMEM;

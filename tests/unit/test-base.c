@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include "test-util.h"
 
 #include "base/error.h"
@@ -146,6 +148,36 @@ static void test_json_write_string(void **state)
                 check_json_string(texts[i], strlen(texts[i]));
 }
 
+/* A whole output written to the descriptor comes after what the stream
+ * still holds, and a stream without a descriptor gets it too. */
+static void test_output_write_order(void **state)
+{
+        int fds[2];
+        char buf[64] = "";
+        char *mem = NULL;
+        size_t len = 0;
+        FILE *f, *m;
+
+        (void)state;
+        assert_int_equal(pipe(fds), 0);
+        f = fdopen(fds[1], "w");
+        assert_non_null(f);
+        fputs("held ", f);
+        assert_int_equal(output_write(f, "then whole\n", 11), 0);
+        fclose(f);
+        assert_int_equal(read(fds[0], buf, sizeof(buf) - 1), 16);
+        assert_string_equal(buf, "held then whole\n");
+        close(fds[0]);
+
+        m = open_memstream(&mem, &len);
+        assert_non_null(m);
+        fputs("a", m);
+        assert_int_equal(output_write(m, "bc", 2), 0);
+        fclose(m);
+        assert_string_equal(mem, "abc");
+        free(mem);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -156,6 +188,7 @@ int main(void)
                 cmocka_unit_test(test_fileio_roundtrip),
                 cmocka_unit_test(test_output_table),
                 cmocka_unit_test(test_json_write_string),
+                cmocka_unit_test(test_output_write_order),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
