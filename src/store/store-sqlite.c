@@ -150,18 +150,26 @@ static int prepare(struct store *st, const char *sql, struct stmt_handle *h)
 }
 
 /* prepare() and bind n strings (NULL binds SQL NULL) to parameters 1..n. */
-static int prepare_texts(struct store *st, const char *sql, struct stmt_handle *h, int n, ...)
+static int prepare_textsv(struct store *st, const char *sql, struct stmt_handle *h, int n, va_list ap)
 {
-        va_list ap;
         int r = prepare(st, sql, h);
 
         if (r < 0)
                 return r;
-        va_start(ap, n);
         for (int i = 1; i <= n; i++)
                 sqlite3_bind_text(h->s, i, va_arg(ap, const char *), -1, SQLITE_STATIC);
-        va_end(ap);
         return 0;
+}
+
+static int prepare_texts(struct store *st, const char *sql, struct stmt_handle *h, int n, ...)
+{
+        va_list ap;
+        int r;
+
+        va_start(ap, n);
+        r = prepare_textsv(st, sql, h, n, ap);
+        va_end(ap);
+        return r;
 }
 
 static void stmt_freep(struct stmt_handle *h)
@@ -320,15 +328,27 @@ static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
         return 0;
 }
 
+/* A statement with n text parameters and no rows, run to its end; what
+ * names it in errors. */
+static int exec_texts(struct store *st, const char *what, const char *sql, int n, ...)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        va_list ap;
+        int r;
+
+        va_start(ap, n);
+        r = prepare_textsv(st, sql, &h, n, ap);
+        va_end(ap);
+        if (r < 0)
+                return r;
+        return step_done(st, h.s, what);
+}
+
 int store_obj_insert(struct store *st, const char *kind, const char *id, const char *project_id,
                      const char *doc)
 {
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)", &h, 4, kind, id, project_id, doc);
-        if (r < 0)
-                return r;
-        sqlite3_stmt *s = h.s;
-        return step_done(st, s, "insert");
+        return exec_texts(st, "insert", "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)",
+                          4, kind, id, project_id, doc);
 }
 
 int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
@@ -551,22 +571,14 @@ int store_obj_count(struct store *st, const char *kind, const struct store_query
 
 int store_claim(struct store *st, const char *pool, const char *value, const char *owner)
 {
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)", &h, 3, pool, value, owner);
-        if (r < 0)
-                return r;
-        sqlite3_stmt *s = h.s;
-        return step_done(st, s, "claim");
+        return exec_texts(st, "claim", "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)",
+                          3, pool, value, owner);
 }
 
 int store_release(struct store *st, const char *pool, const char *value)
 {
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "DELETE FROM allocations WHERE pool = ? AND value = ?", &h, 2, pool, value);
-        if (r < 0)
-                return r;
-        sqlite3_stmt *s = h.s;
-        return step_done(st, s, "release");
+        return exec_texts(st, "release", "DELETE FROM allocations WHERE pool = ? AND value = ?",
+                          2, pool, value);
 }
 
 int store_is_claimed(struct store *st, const char *pool, const char *value)
@@ -586,12 +598,7 @@ int store_is_claimed(struct store *st, const char *pool, const char *value)
 
 int store_release_owner(struct store *st, const char *owner)
 {
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "DELETE FROM allocations WHERE owner = ?", &h, 1, owner);
-        if (r < 0)
-                return r;
-        sqlite3_stmt *s = h.s;
-        return step_done(st, s, "release");
+        return exec_texts(st, "release", "DELETE FROM allocations WHERE owner = ?", 1, owner);
 }
 
 int store_pool_values(struct store *st, const char *pool, char ***ret)
@@ -630,12 +637,8 @@ int store_pool_values(struct store *st, const char *pool, char ***ret)
 
 int store_secret_set(struct store *st, const char *key, const char *value)
 {
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)", &h, 2, key, value);
-        if (r < 0)
-                return r;
-        sqlite3_stmt *s = h.s;
-        return step_done(st, s, "secret");
+        return exec_texts(st, "secret", "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)",
+                          2, key, value);
 }
 
 int store_secret_get(struct store *st, const char *key, char **ret)
@@ -659,10 +662,5 @@ int store_secret_get(struct store *st, const char *key, char **ret)
 
 int store_secret_delete(struct store *st, const char *key)
 {
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "DELETE FROM secrets WHERE key = ?", &h, 1, key);
-        if (r < 0)
-                return r;
-        sqlite3_stmt *s = h.s;
-        return step_done(st, s, "secret");
+        return exec_texts(st, "secret", "DELETE FROM secrets WHERE key = ?", 1, key);
 }
