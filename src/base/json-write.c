@@ -11,7 +11,7 @@ int json_append_string(struct strbuf *sb, const char *s, size_t len)
 
         if (r < 0)
                 return r;
-        p = sb->buf + sb->len;
+        p = strbuf_cursor(sb);
         *p++ = '"';
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char)s[i];
@@ -49,7 +49,6 @@ int json_append_string(struct strbuf *sb, const char *s, size_t len)
                 }
         }
         *p++ = '"';
-        *p = '\0';
-        sb->len = (size_t)(p - sb->buf);
+        strbuf_commit(sb, p);
         return 0;
 }

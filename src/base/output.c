@@ -111,15 +111,12 @@ int output_render_table(struct strbuf *out, const struct table_column *cols, siz
         r = strbuf_reserve(out, size);
         if (r < 0)
                 return r;
-        p = out->buf + out->len;
-        p = put_rule(p, w, n_cols);
+        p = put_rule(strbuf_cursor(out), w, n_cols);
         p = put_cells(p, headers, header_lens, w, n_cols);
         p = put_rule(p, w, n_cols);
         for (size_t i = 0; i < n_rows; i++)
                 p = put_cells(p, cells + i * n_cols, lens + i * n_cols, w, n_cols);
-        p = put_rule(p, w, n_cols);
-        *p = '\0';
-        out->len = (size_t)(p - out->buf);
+        strbuf_commit(out, put_rule(p, w, n_cols));
         return 0;
 }
 

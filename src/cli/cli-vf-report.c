@@ -4,7 +4,6 @@
 #include "base/json-write.h"
 #include "base/macro.h"
 #include "cli/cli-vf-report.h"
-#include "kernel/vf-diff.h"
 
 enum { COL_PF, COL_VF, COL_CHANGED, COL_FAILED, N_COLS };
 

@@ -36,61 +36,6 @@ static int take_string(const char **p, const char **ret, size_t *ret_len)
         return 0;
 }
 
-/* Names are matched on the text in place (length first, then bytes):
- * no copy and no search through every name for each of thousands of
- * keys and values. */
-struct name {
-        const char *text;
-        size_t len;
-        int value;
-};
-
-#define NAME(s, v) {s, sizeof(s) - 1, v}
-
-static const struct name keys[] = {
-        NAME("vf", -1),
-        NAME("mac", VF_FIELD_MAC),
-        NAME("vlan", VF_FIELD_VLAN),
-        NAME("qos", VF_FIELD_QOS),
-        NAME("vlan_proto", VF_FIELD_VLAN_PROTO),
-        NAME("spoofchk", VF_FIELD_SPOOFCHK),
-        NAME("trust", VF_FIELD_TRUST),
-        NAME("link_state", VF_FIELD_LINK_STATE),
-        NAME("min_tx_rate", VF_FIELD_MIN_TX_RATE),
-        NAME("max_tx_rate", VF_FIELD_MAX_TX_RATE),
-        NAME("rss_query", VF_FIELD_RSS_QUERY),
-};
-
-static const struct name link_states[] = {
-        NAME("auto", VF_LINK_STATE_AUTO),
-        NAME("enable", VF_LINK_STATE_ENABLE),
-        NAME("disable", VF_LINK_STATE_DISABLE),
-};
-
-/* Which of names[0..n) s[0..len) is; SLOW when none. */
-static int lookup(const struct name *names, size_t n, const char *s, size_t len, int *ret)
-{
-        for (size_t i = 0; i < n; i++)
-                if (names[i].len == len && memcmp(names[i].text, s, len) == 0) {
-                        *ret = names[i].value;
-                        return 0;
-                }
-        return SLOW;
-}
-
-/* "802.1Q" or "802.1ad", either case, as vf_vlan_proto_from_string(). */
-static int lookup_vlan_proto(const char *s, size_t len, enum vf_vlan_proto *ret)
-{
-        if (len == 6 && memcmp(s, "802.1", 5) == 0 && (s[5] == 'Q' || s[5] == 'q'))
-                *ret = VF_VLAN_PROTO_8021Q;
-        else if (len == 7 && memcmp(s, "802.1", 5) == 0 && (s[5] == 'a' || s[5] == 'A') &&
-                 (s[6] == 'd' || s[6] == 'D'))
-                *ret = VF_VLAN_PROTO_8021AD;
-        else
-                return SLOW;
-        return 0;
-}
-
 static int take_uint(const char **p, uint64_t max, uint64_t *ret)
 {
         const char *s = *p;
@@ -149,11 +94,16 @@ static int take_vf(const char **p, struct vf_config *ret)
         for (;;) {
                 const char *key, *text;
                 size_t key_len, text_len;
-                int f, v;
+                int f;
                 uint64_t u;
                 bool b;
 
-                if (take_string(&s, &key, &key_len) || lookup(keys, ARRAY_SIZE(keys), key, key_len, &f))
+                /* Keys and names are matched on the text in place. */
+                if (take_string(&s, &key, &key_len))
+                        return SLOW;
+                if (key_len == 2 && key[0] == 'v' && key[1] == 'f')
+                        f = -1;
+                else if ((f = vf_field_from_text(key, key_len)) < 0)
                         return SLOW;
                 s = skip_ws(s);
                 if (*s != ':')
@@ -188,7 +138,8 @@ static int take_vf(const char **p, struct vf_config *ret)
                         c.qos = (uint8_t)u;
                         break;
                 case VF_FIELD_VLAN_PROTO:
-                        if (take_string(&s, &text, &text_len) || lookup_vlan_proto(text, text_len, &c.vlan_proto))
+                        if (take_string(&s, &text, &text_len) ||
+                            (int)(c.vlan_proto = vf_vlan_proto_from_text(text, text_len)) < 0)
                                 return SLOW;
                         break;
                 case VF_FIELD_SPOOFCHK:
@@ -205,9 +156,8 @@ static int take_vf(const char **p, struct vf_config *ret)
                         break;
                 case VF_FIELD_LINK_STATE:
                         if (take_string(&s, &text, &text_len) ||
-                            lookup(link_states, ARRAY_SIZE(link_states), text, text_len, &v))
+                            (int)(c.link_state = vf_link_state_from_text(text, text_len)) < 0)
                                 return SLOW;
-                        c.link_state = (enum vf_link_state)v;
                         break;
                 case VF_FIELD_MIN_TX_RATE:
                 case VF_FIELD_MAX_TX_RATE:

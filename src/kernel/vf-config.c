@@ -35,12 +35,30 @@ const char *vf_field_to_string(enum vf_field f)
         return f >= 0 && f < _VF_FIELD_MAX ? field_names[f] : NULL;
 }
 
+/* Which of names[0..n) s[0..len) is, or -1.  The first byte is compared
+ * before the lengths: the apply file's parser looks up thousands of keys
+ * and values this way. */
+static int name_index(const char *const *names, int n, const char *s, size_t len, bool caseless)
+{
+        for (int i = 0; i < n; i++) {
+                const char *name = names[i];
+                if (len == 0 || (caseless ? ((name[0] ^ s[0]) & ~0x20) != 0 : name[0] != s[0]) ||
+                    strlen(name) != len)
+                        continue;
+                if (caseless ? strncasecmp(name, s, len) == 0 : memcmp(name, s, len) == 0)
+                        return i;
+        }
+        return -1;
+}
+
+enum vf_field vf_field_from_text(const char *s, size_t len)
+{
+        return name_index(field_names, _VF_FIELD_MAX, s, len, false);
+}
+
 enum vf_field vf_field_from_string(const char *s)
 {
-        for (int i = 0; i < _VF_FIELD_MAX; i++)
-                if (streq(field_names[i], s))
-                        return i;
-        return _VF_FIELD_INVALID;
+        return vf_field_from_text(s, strlen(s));
 }
 
 const char *vf_link_state_to_string(enum vf_link_state s)
@@ -48,12 +66,14 @@ const char *vf_link_state_to_string(enum vf_link_state s)
         return s >= 0 && s < _VF_LINK_STATE_MAX ? link_state_names[s] : NULL;
 }
 
+enum vf_link_state vf_link_state_from_text(const char *s, size_t len)
+{
+        return name_index(link_state_names, _VF_LINK_STATE_MAX, s, len, false);
+}
+
 enum vf_link_state vf_link_state_from_string(const char *s)
 {
-        for (int i = 0; i < _VF_LINK_STATE_MAX; i++)
-                if (streq(link_state_names[i], s))
-                        return i;
-        return _VF_LINK_STATE_INVALID;
+        return vf_link_state_from_text(s, strlen(s));
 }
 
 const char *vf_vlan_proto_to_string(enum vf_vlan_proto p)
@@ -61,12 +81,14 @@ const char *vf_vlan_proto_to_string(enum vf_vlan_proto p)
         return p >= 0 && p < _VF_VLAN_PROTO_MAX ? vlan_proto_names[p] : NULL;
 }
 
+enum vf_vlan_proto vf_vlan_proto_from_text(const char *s, size_t len)
+{
+        return name_index(vlan_proto_names, _VF_VLAN_PROTO_MAX, s, len, true);
+}
+
 enum vf_vlan_proto vf_vlan_proto_from_string(const char *s)
 {
-        for (int i = 0; i < _VF_VLAN_PROTO_MAX; i++)
-                if (strcasecmp(vlan_proto_names[i], s) == 0)
-                        return i;
-        return _VF_VLAN_PROTO_INVALID;
+        return vf_vlan_proto_from_text(s, strlen(s));
 }
 
 uint16_t vf_vlan_proto_to_ethertype(enum vf_vlan_proto p)
@@ -192,8 +214,10 @@ char *vf_config_put_field(char *p, const struct vf_config *c, enum vf_field f)
                 return put_uint(p, c->vlan);
         case VF_FIELD_QOS:
                 return put_uint(p, c->qos);
-        case VF_FIELD_VLAN_PROTO:
-                return put_text(p, c->vlan_proto == VF_VLAN_PROTO_8021AD ? "802.1ad" : "802.1Q");
+        case VF_FIELD_VLAN_PROTO: {
+                const char *s = vf_vlan_proto_to_string(c->vlan_proto);
+                return put_text(p, s ? s : "?");
+        }
         case VF_FIELD_SPOOFCHK:
                 return put_text(p, c->spoofchk ? "on" : "off");
         case VF_FIELD_TRUST:

@@ -79,11 +79,14 @@ static inline bool vf_config_has(const struct vf_config *c, enum vf_field f)
  * "max_tx_rate", "rss_query"). */
 const char *vf_field_to_string(enum vf_field f);
 enum vf_field vf_field_from_string(const char *s);
+enum vf_field vf_field_from_text(const char *s, size_t len); /* s[0..len) */
 
 const char *vf_link_state_to_string(enum vf_link_state s);  /* auto/enable/disable */
 enum vf_link_state vf_link_state_from_string(const char *s); /* or _VF_LINK_STATE_INVALID */
+enum vf_link_state vf_link_state_from_text(const char *s, size_t len); /* s[0..len) */
 const char *vf_vlan_proto_to_string(enum vf_vlan_proto p);  /* "802.1Q"/"802.1ad" */
 enum vf_vlan_proto vf_vlan_proto_from_string(const char *s); /* case-insensitive */
+enum vf_vlan_proto vf_vlan_proto_from_text(const char *s, size_t len); /* s[0..len) */
 /* The ethertype in host order (0x8100 / 0x88a8), and back (0, what a VF
  * never given a VLAN may report, reads as 802.1Q). */
 uint16_t vf_vlan_proto_to_ethertype(enum vf_vlan_proto p);
@@ -99,13 +102,15 @@ char *vf_mac_format(const uint8_t mac[VF_MAC_LEN], char buf[VF_MAC_STRLEN]);
 char *vf_uint_format(uint32_t v, char *buf, size_t size);
 bool vf_mac_is_zero(const uint8_t mac[VF_MAC_LEN]);
 
+/* The longest field text is a MAC (17); 24 leaves room. */
+#define VF_FIELD_TEXT_MAX 24
+
 /* A field's value as text ("fa:16:3e:00:00:01", "10", "802.1ad", "on",
  * "enable", "100"), or "-" when the field is not in c->fields. */
 char *vf_config_field_text(const struct vf_config *c, enum vf_field f, char *buf, size_t size);
 
 /* The same text written at p (room for VF_FIELD_TEXT_MAX bytes, no NUL);
  * returns the end. */
-#define VF_FIELD_TEXT_MAX 24
 char *vf_config_put_field(char *p, const struct vf_config *c, enum vf_field f);
 
 /* Whether field f has the same value in a and b (both must have it). */

@@ -7,7 +7,8 @@
 
 #include "kernel/vf-config.h"
 
-#define VF_VALUE_STRLEN 24
+/* A field's text and its NUL. */
+#define VF_VALUE_STRLEN (VF_FIELD_TEXT_MAX + 1)
 
 struct vf_change {
         uint32_t vf;

@@ -42,6 +42,20 @@ static void test_names(void **state)
         assert_int_equal(vf_vlan_proto_from_ethertype(0x8100), VF_VLAN_PROTO_8021Q);
         assert_int_equal(vf_vlan_proto_from_ethertype(0x0800), _VF_VLAN_PROTO_INVALID);
         assert_int_equal(vf_vlan_proto_from_ethertype(0), VF_VLAN_PROTO_8021Q); /* never set */
+
+        /* Names inside a longer text, as the apply file's parser meets them:
+         * exact length, exact case (the protocol in either case). */
+        assert_int_equal(vf_field_from_text("vlan_proto\": 1", 10), VF_FIELD_VLAN_PROTO);
+        assert_int_equal(vf_field_from_text("vlan_proto", 4), VF_FIELD_VLAN);
+        assert_int_equal(vf_field_from_text("vla", 3), _VF_FIELD_INVALID);
+        assert_int_equal(vf_field_from_text("MAC", 3), _VF_FIELD_INVALID);
+        assert_int_equal(vf_field_from_text("", 0), _VF_FIELD_INVALID);
+        assert_int_equal(vf_link_state_from_text("enabled", 6), VF_LINK_STATE_ENABLE);
+        assert_int_equal(vf_link_state_from_text("Auto", 4), _VF_LINK_STATE_INVALID);
+        assert_int_equal(vf_vlan_proto_from_text("802.1AD\"", 7), VF_VLAN_PROTO_8021AD);
+        assert_int_equal(vf_vlan_proto_from_text("802.1Qx", 6), VF_VLAN_PROTO_8021Q);
+        assert_int_equal(vf_vlan_proto_from_text("802.1", 5), _VF_VLAN_PROTO_INVALID);
+        assert_int_equal(vf_vlan_proto_from_text("902.1Q", 6), _VF_VLAN_PROTO_INVALID);
 }
 
 static void test_field_text(void **state)
