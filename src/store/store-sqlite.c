@@ -320,6 +320,18 @@ int store_end(struct store *st, bool commit)
         return r;
 }
 
+/* One step: 1 when it gave a row, 0 when the statement is done, or the
+ * error (what names the statement). */
+static int step_row(struct store *st, sqlite3_stmt *s, const char *what)
+{
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+                return 1;
+        if (rc == SQLITE_DONE)
+                return 0;
+        return sql_error(st, rc, what);
+}
+
 static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
 {
         int rc = sqlite3_step(s);
@@ -408,11 +420,9 @@ int store_obj_get(struct store *st, const char *kind, const char *id, char **ret
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        int rc = sqlite3_step(s);
-        if (rc == SQLITE_DONE)
-                return -ENOENT;
-        if (rc != SQLITE_ROW)
-                return sql_error(st, rc, "get");
+        r = step_row(st, s, "get");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
         char *doc = column_dup(s, 0);
         if (!doc)
                 return -ENOMEM;
@@ -534,11 +544,9 @@ int store_obj_list(struct store *st, const char *kind, const struct store_query 
         sqlite3_stmt *s = h.s;
         bind_query(s, kind, q, paths);
         for (;;) {
-                int rc = sqlite3_step(s);
-                if (rc == SQLITE_DONE)
-                        return 0;
-                if (rc != SQLITE_ROW)
-                        return sql_error(st, rc, "list");
+                r = step_row(st, s, "list");
+                if (r <= 0)
+                        return r;
                 r = cb((const char *)sqlite3_column_text(s, 0),
                        (const char *)sqlite3_column_text(s, 1), userdata);
                 if (r < 0)
@@ -588,12 +596,7 @@ int store_is_claimed(struct store *st, const char *pool, const char *value)
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        int rc = sqlite3_step(s);
-        if (rc == SQLITE_ROW)
-                return 1;
-        if (rc == SQLITE_DONE)
-                return 0;
-        return sql_error(st, rc, "claimed");
+        return step_row(st, s, "claimed");
 }
 
 int store_release_owner(struct store *st, const char *owner)
@@ -614,11 +617,11 @@ int store_pool_values(struct store *st, const char *pool, char ***ret)
         if (!l)
                 return -ENOMEM;
         for (;;) {
-                int rc = sqlite3_step(s);
-                if (rc == SQLITE_DONE)
+                r = step_row(st, s, "pool");
+                if (r < 0)
+                        return r;
+                if (r == 0)
                         break;
-                if (rc != SQLITE_ROW)
-                        return sql_error(st, rc, "pool");
                 if (n + 1 >= cap) {
                         cap = cap ? cap * 2 : 16;
                         char **nl = realloc(l, (cap + 1) * sizeof(char *));
@@ -648,11 +651,9 @@ int store_secret_get(struct store *st, const char *key, char **ret)
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        int rc = sqlite3_step(s);
-        if (rc == SQLITE_DONE)
-                return -ENOENT;
-        if (rc != SQLITE_ROW)
-                return sql_error(st, rc, "secret");
+        r = step_row(st, s, "secret");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
         char *v = column_dup(s, 0);
         if (!v)
                 return -ENOMEM;
