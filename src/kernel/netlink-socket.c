@@ -149,12 +149,18 @@ int nl_parse_error(const struct nlmsghdr *nlh, char *extack, size_t extack_size)
         return e->error;
 }
 
-static int send_msg(struct nl_sock *s, struct nlmsghdr *req)
+/* The next sequence number, and the kernel as the peer. */
+static void stamp(struct nl_sock *s, struct nlmsghdr *req)
 {
         req->nlmsg_seq = s->seq++;
         if (s->seq == 0) /* 0 is what kernel notifications carry */
                 s->seq = 1;
         req->nlmsg_pid = 0;
+}
+
+static int send_msg(struct nl_sock *s, struct nlmsghdr *req)
+{
+        stamp(s, req);
         if (mnl_socket_sendto(s->mnl, req, req->nlmsg_len) < 0)
                 return err_set(negative_errno(), "netlink send failed: %s", strerror(errno));
         return 0;
@@ -232,10 +238,7 @@ static int send_batch(struct nl_sock *s, struct nlmsghdr *const *reqs, size_t n)
 
         for (size_t i = 0; i < n; i++) {
                 reqs[i]->nlmsg_flags |= NLM_F_ACK;
-                reqs[i]->nlmsg_seq = s->seq++;
-                if (s->seq == 0) /* 0 is what kernel notifications carry */
-                        s->seq = 1;
-                reqs[i]->nlmsg_pid = 0;
+                stamp(s, reqs[i]);
                 /* The codecs pad every message to NLMSG_ALIGNTO; the next
                  * one must start aligned. */
                 iov[i] = (struct iovec){reqs[i], NLMSG_ALIGN(reqs[i]->nlmsg_len)};
