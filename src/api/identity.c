@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/identity.h"
 #include "base/error.h"
+#include "identity-service/auth.h"
 #include "identity/password.h"
 #include "identity/token.h"
 
@@ -293,7 +294,7 @@ static int bootstrap_tx(struct store *st, const struct identity_bootstrap *b, co
         snprintf(url, sizeof(url), "%s/image", b->public_url);
         if ((r = set_service(st, "image", "glance", url, b->region)) < 0)
                 return r;
-        return 0;
+        return identity_changed(st);
 }
 
 int identity_bootstrap(struct store *st, const struct identity_bootstrap *b)
@@ -314,44 +315,7 @@ int identity_bootstrap(struct store *st, const struct identity_bootstrap *b)
 
 int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context *ret)
 {
-        char hash[TOKEN_HASH_STR_LEN];
-        _cleanup_free_ char *doc = NULL;
-        if (token_hash(token, hash) < 0)
-                return -EACCES;
-        if (ctx->tokens && token_cache_get(ctx->tokens, hash, ctx->now(), ret))
-                return 0;
-        int r = store_begin(ctx->store, false);
-        if (r < 0)
-                return r;
-        r = store_obj_get(ctx->store, "token", hash, &doc, NULL);
-        store_end(ctx->store, true);
-        if (r < 0)
-                return -EACCES;
-        _cleanup_json_ json_t *j = json_loads(doc, 0, NULL);
-        json_t *t = json_object_get(j, "token");
-        if (!t || json_real_value(json_object_get(j, "expires")) < ctx->now())
-                return -EACCES;
-        struct auth_context a = {0};
-        a.user_id = strdup(json_string_value(json_object_get(json_object_get(t, "user"), "id")));
-        a.user_name = strdup(json_string_value(json_object_get(json_object_get(t, "user"), "name")));
-        json_t *p = json_object_get(t, "project"), *d = json_object_get(t, "domain");
-        if (p)
-                a.project_id = strdup(json_string_value(json_object_get(p, "id")));
-        if (d)
-                a.domain_id = strdup(json_string_value(json_object_get(d, "id")));
-        size_t i;
-        json_t *role;
-        json_array_foreach(json_object_get(t, "roles"), i, role)
-                auth_context_add_role(&a, json_string_value(json_object_get(role, "name")));
-        if (!a.user_id || !a.user_name || (p && !a.project_id) || (d && !a.domain_id)) {
-                auth_context_done(&a);
-                return -ENOMEM;
-        }
-        if (ctx->tokens)
-                token_cache_put(ctx->tokens, hash, &a, json_real_value(json_object_get(j, "expires")),
-                                ctx->now());
-        *ret = a;
-        return 0;
+        return identity_authenticate(ctx->store, ctx->tokens, token, ctx->now(), ret);
 }
 
 static json_t *catalog(struct store *st)
@@ -521,15 +485,31 @@ static int token_validate(struct api_ctx *ctx, struct api_request *req, struct a
 {
         char hash[TOKEN_HASH_STR_LEN];
         _cleanup_free_ char *doc = NULL;
+        struct auth_context subject = {0};
         if (!req->subject_token || token_hash(req->subject_token, hash) < 0)
                 return api_keystone_error(resp, 404, "Could not find token: %s.",
                                           req->subject_token ? req->subject_token : "");
-        int r = store_begin(ctx->store, false);
+        /* The same decision as for its use: a token whose user, project or
+         * roles no longer allow it is not found. */
+        int r = identity_authenticate(ctx->store, ctx->tokens, req->subject_token, ctx->now(),
+                                      &subject);
+        _cleanup_free_ char *scope_id = subject.project_id ? strdup(subject.project_id)
+                                        : subject.domain_id ? strdup(subject.domain_id) : NULL;
+        auth_context_done(&subject);
+        if (r == -EACCES)
+                return api_keystone_error(resp, 404, "Could not find token: %s.", req->subject_token);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        r = store_begin(ctx->store, false);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         r = store_obj_get(ctx->store, "token", hash, &doc, NULL);
         _cleanup_json_ json_t *j = r >= 0 ? json_loads(doc, 0, NULL) : NULL;
         json_t *t = json_object_get(j, "token");
+        json_t *roles = NULL;
+        /* The roles held now, not those at issue. */
+        if (t && scope_id && user_roles(ctx->store, jstr(j, "user_id"), scope_id, &roles) >= 0)
+                json_object_set_new(t, "roles", roles);
         if (t && json_object_get(t, "roles") && json_array_size(json_object_get(t, "roles")))
                 json_object_set_new(t, "catalog", catalog(ctx->store));
         store_end(ctx->store, true);
@@ -550,6 +530,8 @@ static int token_revoke(struct api_ctx *ctx, struct api_request *req, struct api
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         r = store_obj_delete(ctx->store, "token", hash);
+        if (r >= 0)
+                r = identity_changed(ctx->store);
         store_end(ctx->store, r >= 0);
         if (ctx->tokens)
                 token_cache_drop(ctx->tokens, hash);
@@ -743,21 +725,63 @@ static int create_user_h(struct api_ctx *c, struct api_request *q, struct api_re
         return create_common(c, q, p, &K_USER);
 }
 
-static int delete_token_cb(const char *id, const char *doc, void *userdata)
+struct id_list {
+        char **ids;
+        size_t n, cap;
+};
+
+static int collect_id_cb(const char *id, const char *doc, void *userdata)
 {
-        return store_obj_delete(userdata, "token", id);
+        struct id_list *l = userdata;
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 8;
+                char **ids = realloc(l->ids, cap * sizeof(char *));
+                if (!ids)
+                        return -ENOMEM;
+                l->ids = ids, l->cap = cap;
+        }
+        l->ids[l->n] = strdup(id);
+        if (!l->ids[l->n])
+                return -ENOMEM;
+        l->n++;
+        return 0;
 }
 
-/* Inside a write transaction: every token of the user goes. */
+/* Inside a write transaction: every object of kind whose attr is value
+ * (and, if given, whose project is project_id) goes; ids are collected
+ * first so no row is deleted under a running walk. */
+static int delete_where(struct store *st, const char *kind, const char *attr, const char *value,
+                        const char *project_id)
+{
+        const char *v[] = {value};
+        struct store_filter f = {attr, STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = attr ? 1 : 0, .project_id = project_id};
+        struct id_list l = {0};
+        int r = store_obj_list(st, kind, &q, collect_id_cb, &l);
+        for (size_t i = 0; i < l.n; i++) {
+                if (r >= 0)
+                        r = store_obj_delete(st, kind, l.ids[i]);
+                free(l.ids[i]);
+        }
+        free(l.ids);
+        return r;
+}
+
+/* Inside a write transaction: every token of the user goes (and the
+ * stamp moves, so no server keeps one cached). */
 static int revoke_user_tokens(struct api_ctx *ctx, const char *user_id)
 {
-        const char *v[] = {user_id};
-        struct store_filter f = {"user_id", STORE_VALUE_TEXT, v, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1};
-        int r = store_obj_list(ctx->store, "token", &q, delete_token_cb, ctx->store);
-        if (r >= 0 && ctx->tokens)
-                token_cache_clear(ctx->tokens);
-        return r;
+        int r = delete_where(ctx->store, "token", "user_id", user_id, NULL);
+        return r < 0 ? r : identity_changed(ctx->store);
+}
+
+/* Inside a write transaction: the tokens scoped to a project (of one
+ * user, or of all when user_id is NULL) go, as Keystone revokes them when
+ * the project is disabled or deleted or a role on it is removed. */
+static int revoke_project_tokens(struct api_ctx *ctx, const char *project_id, const char *user_id)
+{
+        int r = delete_where(ctx->store, "token", user_id ? "user_id" : NULL, user_id, project_id);
+        return r < 0 ? r : identity_changed(ctx->store);
 }
 
 /* PATCH /v3/users/{id}, /v3/projects/{id}: name, description, enabled,
@@ -812,9 +836,14 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
                 snprintf(skey, sizeof(skey), "password:%s", req->params[0]);
                 r = store_secret_set(ctx->store, skey, hash);
         }
-        /* As Keystone: a new password or a disabled user ends its tokens. */
+        /* As Keystone: a new password or a disabled user ends its tokens,
+         * a disabled project those scoped to it. */
         if (r >= 0 && k == &K_USER && (hash || json_is_false(json_object_get(in, "enabled"))))
                 r = revoke_user_tokens(ctx, req->params[0]);
+        if (r >= 0 && k == &K_PROJECT && json_is_false(json_object_get(in, "enabled")))
+                r = revoke_project_tokens(ctx, req->params[0], NULL);
+        else if (r >= 0)
+                r = identity_changed(ctx->store);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return api_keystone_error(resp, 404, "Could not find %s: %s.", k->display,
@@ -853,8 +882,15 @@ static int delete_generic(struct api_ctx *ctx, struct api_request *req, struct a
                 snprintf(key, sizeof(key), "password:%s", req->params[0]);
                 r = store_secret_delete(ctx->store, key);
                 if (r >= 0)
+                        r = delete_where(ctx->store, "assignment", "user_id", req->params[0], NULL);
+                if (r >= 0)
                         r = revoke_user_tokens(ctx, req->params[0]);
         }
+        /* A project's role assignments and tokens go with it. */
+        if (r >= 0 && k == &K_PROJECT)
+                r = delete_where(ctx->store, "assignment", "scope_id", req->params[0], NULL);
+        if (r >= 0 && k == &K_PROJECT)
+                r = revoke_project_tokens(ctx, req->params[0], NULL);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return api_keystone_error(resp, 404, "Could not find %s: %s.", k->display,
@@ -904,6 +940,12 @@ static int grant_common(struct api_ctx *ctx, struct api_request *req, struct api
                         r = assign(ctx->store, "project", pid, uid, rid);
                 else if (op < 0)
                         r = store_obj_delete(ctx->store, "assignment", id);
+                /* As Keystone: a role removed ends the user's tokens on
+                 * that project; a role added shows at the next request. */
+                if (r >= 0 && op < 0)
+                        r = revoke_project_tokens(ctx, pid, uid);
+                else if (r >= 0 && op > 0)
+                        r = identity_changed(ctx->store);
                 else {
                         _cleanup_free_ char *d = NULL;
                         r = store_obj_get(ctx->store, "assignment", id, &d, NULL);

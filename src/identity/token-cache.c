@@ -10,6 +10,7 @@ struct entry {
         char hash[TOKEN_HASH_STR_LEN];
         struct auth_context auth;
         double until;
+        int64_t stamp;
 };
 
 struct token_cache {
@@ -60,13 +61,14 @@ static char *dup_or_null(const char *s, bool *fail)
         return d;
 }
 
-bool token_cache_get(struct token_cache *c, const char *hash, double now,
+bool token_cache_get(struct token_cache *c, const char *hash, double now, int64_t stamp,
                      struct auth_context *ret)
 {
         bool hit = false, fail = false;
         pthread_mutex_lock(&c->lock);
         struct entry *e = slot(c, hash);
-        if (e->hash[0] && token_hash_equal(e->hash, hash) && now < e->until) {
+        if (e->hash[0] && token_hash_equal(e->hash, hash) && now < e->until &&
+            e->stamp == stamp) {
                 *ret = e->auth;
                 ret->user_id = dup_or_null(e->auth.user_id, &fail);
                 ret->user_name = dup_or_null(e->auth.user_name, &fail);
@@ -83,7 +85,7 @@ bool token_cache_get(struct token_cache *c, const char *hash, double now,
 }
 
 void token_cache_put(struct token_cache *c, const char *hash, const struct auth_context *a,
-                     double expires, double now)
+                     double expires, double now, int64_t stamp)
 {
         bool fail = false;
         struct auth_context copy = *a;
@@ -101,6 +103,7 @@ void token_cache_put(struct token_cache *c, const char *hash, const struct auth_
         memcpy(e->hash, hash, TOKEN_HASH_STR_LEN);
         e->auth = copy;
         e->until = expires < now + c->max_age ? expires : now + c->max_age;
+        e->stamp = stamp;
         pthread_mutex_unlock(&c->lock);
 }
 

@@ -71,6 +71,8 @@ static const char *const migrations[] = {
         "CREATE INDEX objects_name ON objects (kind, json_extract(doc, '$.\"name\"'), id);"
         "CREATE INDEX objects_network ON objects (kind, json_extract(doc, '$.\"network_id\"'), id);"
         "CREATE INDEX objects_device ON objects (kind, json_extract(doc, '$.\"device_id\"'), id);",
+        /* 3: revision stamps (store_stamp_get/bump) */
+        "CREATE TABLE stamps (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes
@@ -664,4 +666,35 @@ int store_secret_get(struct store *st, const char *key, char **ret)
 int store_secret_delete(struct store *st, const char *key)
 {
         return exec_texts(st, "secret", "DELETE FROM secrets WHERE key = ?", 1, key);
+}
+
+int store_stamp_get(struct store *st, const char *name, int64_t *ret)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "SELECT value FROM stamps WHERE name = ?", &h, 1, name);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "stamp");
+        if (r < 0)
+                return r;
+        *ret = r ? sqlite3_column_int64(h.s, 0) : 0;
+        return 0;
+}
+
+int store_stamp_read(struct store *st, const char *name, int64_t *ret)
+{
+        /* One statement needs no BEGIN/COMMIT around it to see one
+         * committed state; skipping them is most of the cost. */
+        pthread_mutex_lock(&st->lock);
+        int r = store_stamp_get(st, name, ret);
+        pthread_mutex_unlock(&st->lock);
+        return r;
+}
+
+int store_stamp_bump(struct store *st, const char *name)
+{
+        return exec_texts(st, "stamp",
+                          "INSERT INTO stamps (name, value) VALUES (?, 1) "
+                          "ON CONFLICT (name) DO UPDATE SET value = value + 1",
+                          1, name);
 }

@@ -96,6 +96,17 @@ int store_secret_set(struct store *st, const char *key, const char *value);
 int store_secret_get(struct store *st, const char *key, char **ret);
 int store_secret_delete(struct store *st, const char *key);
 
+/* Revision stamps: one counter per name ("identity"), bumped inside every
+ * transaction that changes what the name stands for, and read by whoever
+ * keeps state derived from it in memory, so a cache can tell whether what
+ * it holds is still current — also when another server sharing the
+ * database made the change.  A name never bumped reads 0. */
+int store_stamp_get(struct store *st, const char *name, int64_t *ret);
+/* The same outside a transaction (it must not be called inside one): the
+ * cheap check a cache makes on every use. */
+int store_stamp_read(struct store *st, const char *name, int64_t *ret);
+int store_stamp_bump(struct store *st, const char *name);
+
 #include "base/macro.h"
 DEFINE_POINTER_CLEANUP(struct store, store_free)
 #define _cleanup_store_ _cleanup_(store_freep)

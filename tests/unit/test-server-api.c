@@ -237,7 +237,7 @@ static int count_cb(const char *id, const char *doc, void *userdata)
 static void test_store(void **state)
 {
         struct store *st = temp_store();
-        assert_int_equal(store_schema_version(st), 2);
+        assert_int_equal(store_schema_version(st), 3);
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{\"name\": \"x\", \"up\": true}"), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{}"), -EEXIST);
@@ -292,6 +292,22 @@ static void test_store(void **state)
         assert_int_equal(store_secret_get(st, "k", &doc), 0);
         assert_string_equal(doc, "v");
         free(doc);
+        int64_t stamp = -1;
+        assert_int_equal(store_stamp_get(st, "identity", &stamp), 0);
+        assert_int_equal(stamp, 0); /* never bumped */
+        assert_int_equal(store_stamp_bump(st, "identity"), 0);
+        assert_int_equal(store_stamp_bump(st, "identity"), 0);
+        assert_int_equal(store_stamp_bump(st, "other"), 0);
+        assert_int_equal(store_stamp_get(st, "identity", &stamp), 0);
+        assert_int_equal(stamp, 2);
+        assert_int_equal(store_end(st, true), 0);
+        /* A bump rolled back leaves the stamp as it was. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_stamp_bump(st, "identity"), 0);
+        assert_int_equal(store_end(st, false), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_stamp_get(st, "identity", &stamp), 0);
+        assert_int_equal(stamp, 2);
         assert_int_equal(store_end(st, true), 0);
         drop_store(st);
 
@@ -426,21 +442,24 @@ static void test_token_cache(void **state)
         assert_int_equal(token_hash("one", h1), 0);
         assert_int_equal(token_hash("two", h2), 0);
         assert_int_equal(token_cache_new(1, 60, &c), 0); /* one slot: every hash collides */
-        assert_false(token_cache_get(c, h1, 100, &got));
-        token_cache_put(c, h1, &a, 1000, 100);
-        assert_true(token_cache_get(c, h1, 100, &got));
+        assert_false(token_cache_get(c, h1, 100, 7, &got));
+        token_cache_put(c, h1, &a, 1000, 100, 7);
+        assert_true(token_cache_get(c, h1, 100, 7, &got));
         assert_string_equal(got.project_id, "p");
         assert_true(got.is_admin);
         auth_context_done(&got);
-        assert_false(token_cache_get(c, h1, 161, &got)); /* max_age */
-        assert_false(token_cache_get(c, h2, 100, &got)); /* another token, same slot */
-        token_cache_put(c, h2, &a, 120, 100);
-        assert_false(token_cache_get(c, h1, 100, &got)); /* replaced */
-        assert_false(token_cache_get(c, h2, 121, &got)); /* the token's own expiry */
-        assert_true(token_cache_get(c, h2, 110, &got));
+        assert_false(token_cache_get(c, h1, 161, 7, &got)); /* max_age */
+        assert_false(token_cache_get(c, h2, 100, 7, &got)); /* another token, same slot */
+        token_cache_put(c, h2, &a, 120, 100, 7);
+        assert_false(token_cache_get(c, h1, 100, 7, &got)); /* replaced */
+        assert_false(token_cache_get(c, h2, 121, 7, &got)); /* the token's own expiry */
+        assert_true(token_cache_get(c, h2, 110, 7, &got));
         auth_context_done(&got);
+        /* Identity changed since (another stamp): never handed out. */
+        assert_false(token_cache_get(c, h2, 110, 8, &got));
+        assert_false(token_cache_get(c, h2, 110, 6, &got));
         token_cache_drop(c, h2);
-        assert_false(token_cache_get(c, h2, 110, &got));
+        assert_false(token_cache_get(c, h2, 110, 7, &got));
         token_cache_free(c);
 }
 
