@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "api/neutron.h"
-#include "api/ports.h"
+#include "netsvc/netsvc.h"
 #include "identity/token.h"
 
 /* Neutron prints agent times as "YYYY-MM-DD HH:MM:SS". */
@@ -22,15 +22,10 @@ static void agent_time(double t, char ret[32])
         strftime(ret, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-bool agent_is_alive(struct api_ctx *ctx, const json_t *agent)
-{
-        double hb = json_number_value(json_object_get(agent, "_heartbeat"));
-        return ctx->now() - hb <= (double)ctx->ml2->agent_down_time;
-}
-
 static json_t *agent_fixup(struct api_ctx *ctx, json_t *obj)
 {
-        json_object_set_new(obj, "alive", json_boolean(agent_is_alive(ctx, obj)));
+        struct netsvc svc = api_netsvc(ctx);
+        json_object_set_new(obj, "alive", json_boolean(netsvc_agent_alive(&svc, obj)));
         json_object_del(obj, "_heartbeat");
         return obj;
 }
@@ -196,6 +191,7 @@ static int devices(struct api_ctx *ctx, struct api_request *req, struct api_resp
                                          "A device report needs {\"host\", \"up\": [port ids], "
                                          "\"down\": [port ids]}.");
         _cleanup_json_ json_t *out = json_pack("{s:[],s:[],s:[]}", "up", "down", "failed");
+        struct netsvc svc = api_netsvc(ctx);
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
@@ -204,7 +200,8 @@ static int devices(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 size_t i;
                 json_t *id;
                 json_array_foreach(list, i, id) {
-                        int k = port_set_device_status(ctx, json_string_value(id), host, pass == 0);
+                        int k = netsvc_port_set_device_status(&svc, json_string_value(id), host,
+                                                              pass == 0);
                         if (k == -ENOENT || k == -EINVAL) {
                                 json_array_append(json_object_get(out, "failed"), id);
                                 continue;
@@ -221,31 +218,6 @@ static int devices(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return api_store_error(resp, API_NETWORK, r);
         api_reply_json(resp, 200, json_incref(out));
         return 0;
-}
-
-int agents_for_host(struct api_ctx *ctx, const char *host, json_t **ret)
-{
-        const char *hv[] = {host};
-        struct store_filter f = {"host", STORE_VALUE_TEXT, hv, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1};
-        json_t *arr = json_array();
-        if (!arr)
-                return -ENOMEM;
-        int r = store_obj_list(ctx->store, "agent", &q, agents_collect_cb, arr);
-        if (r < 0) {
-                json_decref(arr);
-                return r;
-        }
-        *ret = arr;
-        return 0;
-}
-
-int agents_collect_cb(const char *id, const char *doc, void *userdata)
-{
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        return json_array_append_new(userdata, o) < 0 ? -ENOMEM : 0;
 }
 
 #define NET(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_NETWORK, s}

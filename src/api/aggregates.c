@@ -10,47 +10,17 @@
 #include "api/neutron.h"
 #include "identity/token.h"
 
-static int collect_cb(const char *id, const char *doc, void *userdata)
-{
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        return json_array_append_new(userdata, o) < 0 ? -ENOMEM : 0;
-}
-
 static int all(struct api_ctx *ctx, json_t **ret)
 {
         json_t *arr = json_array();
         if (!arr)
                 return -ENOMEM;
-        int r = store_obj_list(ctx->store, "aggregate", NULL, collect_cb, arr);
+        int r = store_obj_list(ctx->store, "aggregate", NULL, svc_doc_collect_cb, arr);
         if (r < 0) {
                 json_decref(arr);
                 return r;
         }
         *ret = arr;
-        return 0;
-}
-
-int compute_host_zones(struct api_ctx *ctx, json_t **ret)
-{
-        _cleanup_json_ json_t *aggs = NULL;
-        json_t *zones = json_object();
-        int r = zones ? all(ctx, &aggs) : -ENOMEM;
-        if (r < 0) {
-                json_decref(zones);
-                return r;
-        }
-        size_t i, j;
-        json_t *a, *h;
-        json_array_foreach(aggs, i, a) {
-                json_t *az = json_object_get(a, "availability_zone");
-                if (!json_is_string(az))
-                        continue;
-                json_array_foreach(json_object_get(a, "hosts"), j, h)
-                        json_object_set(zones, json_string_value(h), az);
-        }
-        *ret = zones;
         return 0;
 }
 
@@ -202,6 +172,7 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
 /* Applies one change to the aggregate; answers user errors itself. */
 static int apply(struct api_ctx *ctx, json_t *a, const json_t *body, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         const char *k;
         json_t *v;
         if (json_object_size((json_t *)body) != 1)
@@ -217,7 +188,7 @@ static int apply(struct api_ctx *ctx, json_t *a, const json_t *body, struct api_
                                 return nova_error(resp, 400, "Invalid input for field/attribute "
                                                   "host: a host name is required.");
                         _cleanup_json_ json_t *hd = NULL;
-                        int r = compute_host_get(ctx, host, &hd);
+                        int r = computesvc_host_get(&svc, host, &hd);
                         if (r == -ENOENT)
                                 return nova_error(resp, 404, "Compute host %s could not be found.",
                                                   host);
@@ -231,7 +202,7 @@ static int apply(struct api_ctx *ctx, json_t *a, const json_t *body, struct api_
                                                                   json_object_get(a, "id")), host);
                                 /* Nova refuses a host in two zones. */
                                 _cleanup_json_ json_t *zones = NULL;
-                                if ((r = compute_host_zones(ctx, &zones)) < 0)
+                                if ((r = computesvc_host_zones(&svc, &zones)) < 0)
                                         return r;
                                 const char *cur = json_str(zones, host), *mine = json_str(a, "availability_zone");
                                 if (cur && mine && !streq(cur, mine))

@@ -188,7 +188,7 @@ static bool match(const char *pattern, const char *path, const char **params, ch
         return *s == '\0' || (s[0] == '/' && s[1] == '\0');
 }
 
-static enum api_service service_of_path(const char *path)
+enum api_service api_service_of_path(const char *path)
 {
         if (strneq(path, "/v2.1", 5))
                 return API_COMPUTE;
@@ -222,7 +222,7 @@ void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_respo
                         break;
                 }
 
-        enum api_service svc = found ? found->service : service_of_path(req->path);
+        enum api_service svc = found ? found->service : api_service_of_path(req->path);
         if (svc == API_COMPUTE && nova_negotiate(req, resp) < 0)
                 return;
         if (!found && (svc == API_COMPUTE || svc == API_IMAGE)) {

@@ -101,6 +101,11 @@ extern const struct api_route api_server_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_aggregate_routes[];
 
+/* Whose error format a path without a route answers in: /v2.1 Nova, /image
+ * Glance (Keystone's body), /v3 and / Keystone, the rest Neutron.  The one
+ * place the choice by URL prefix is made. */
+enum api_service api_service_of_path(const char *path);
+
 /* Dispatch one request: route, authenticate, call the handler.  404/405
  * and 401 are answered here in the right service's body format. */
 void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_response *resp);

@@ -2,8 +2,8 @@
  * its task queue; docs/compute-report.md) and what operators see of the
  * hosts: os-services (list, disable with a reason, enable, forced_down)
  * and os-hypervisors (with PCI pool figures).  Hosts are store objects of
- * kind "compute_host" keyed by hostname; the PCI claims are allocations in
- * pool "pci:<hostname>", so the database refuses a VF given twice. */
+ * kind "compute_host" keyed by hostname; the state the scheduler reads
+ * (cache, claims, usage) is the compute service's (computesvc/). */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -17,272 +17,6 @@
 #include "compute/scheduler.h"
 #include "identity/token.h"
 
-int compute_host_get(struct api_ctx *ctx, const char *hostname, json_t **ret)
-{
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(ctx->store, "compute_host", hostname, &doc, NULL);
-        if (r < 0)
-                return r;
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        *ret = o;
-        return 0;
-}
-
-bool compute_host_is_up(struct api_ctx *ctx, const json_t *host)
-{
-        if (json_is_true(json_object_get(host, "forced_down")))
-                return false;
-        double hb = json_number_value(json_object_get(host, "_heartbeat"));
-        return ctx->now() - hb <= (double)ctx->service_down_time;
-}
-
-static int collect_cb(const char *id, const char *doc, void *userdata)
-{
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        return json_array_append_new(userdata, o) < 0 ? -ENOMEM : 0;
-}
-
-/* Parsed host reports, kept between passes: building a host's pools from
- * its report is the dear part of a boot, and a report changes seldom.  The
- * store stays the truth: on every load each cached host is brought to the
- * store's claims, usage and service state, so a rolled-back transaction or
- * a restart cannot leave the cache ahead.  Only touched inside a store
- * transaction, whose lock serialises it. */
-struct cached_host {
-        char *name;
-        char hash[65];           /* of the report text it was built from */
-        struct host_state *h;
-        char **applied;          /* PCI addresses marked claimed in h */
-        char *report_az;         /* the zone the host reports; an aggregate's wins */
-        long vcpus_used0, memory_mb_used0, disk_gb_used0; /* as reported */
-        bool seen;
-};
-
-struct compute_cache {
-        struct cached_host *v; /* sorted by name */
-        size_t n;
-};
-
-static void cached_host_done(struct cached_host *c)
-{
-        free(c->name);
-        host_state_free(c->h);
-        strv_free(c->applied);
-        free(c->report_az);
-        *c = (struct cached_host){0};
-}
-
-void compute_cache_free(struct compute_cache *c)
-{
-        if (!c)
-                return;
-        for (size_t i = 0; i < c->n; i++)
-                cached_host_done(&c->v[i]);
-        free(c->v);
-        free(c);
-}
-
-static int cached_cmp(const void *a, const void *b)
-{
-        return strcmp(((const struct cached_host *)a)->name, ((const struct cached_host *)b)->name);
-}
-
-static struct cached_host *cache_find(struct compute_cache *c, const char *name)
-{
-        struct cached_host key = {.name = (char *)name};
-        return c->n ? bsearch(&key, c->v, c->n, sizeof(*c->v), cached_cmp) : NULL;
-}
-
-static void report_hash(const char *text, char ret[65])
-{
-        unsigned char h[32];
-        crypto_generichash(h, sizeof(h), (const unsigned char *)text, strlen(text), NULL, 0);
-        sodium_bin2hex(ret, 65, h, sizeof(h));
-}
-
-/* (Re)build a cached host from its stored report. */
-static int cache_build(struct api_ctx *ctx, struct cached_host *c, const char *name,
-                       const char *hash)
-{
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(ctx->store, "compute_report", name, &doc, NULL);
-        if (r < 0)
-                return r;
-        _cleanup_json_ json_t *rep = json_loads(doc, 0, NULL);
-        if (!rep)
-                return -EIO;
-        struct host_state *h = NULL;
-        r = host_state_from_json(rep, ctx->sched->whitelist, &h);
-        if (r < 0)
-                return r;
-        char *az = h->availability_zone ? strdup(h->availability_zone) : NULL;
-        if (h->availability_zone && !az) {
-                host_state_free(h);
-                return -ENOMEM;
-        }
-        host_state_free(c->h);
-        strv_free(c->applied);
-        free(c->report_az);
-        c->h = h;
-        c->applied = NULL;
-        c->report_az = az;
-        c->vcpus_used0 = h->vcpus_used;
-        c->memory_mb_used0 = h->memory_mb_used;
-        c->disk_gb_used0 = h->disk_gb_used;
-        snprintf(c->hash, sizeof(c->hash), "%s", hash);
-        return 0;
-}
-
-static bool strv_has(char *const *v, const char *s)
-{
-        for (; v && *v; v++)
-                if (streq(*v, s))
-                        return true;
-        return false;
-}
-
-static void mark(struct host_state *h, const char *addr, bool claim)
-{
-        struct pci_address a;
-        /* A device gone from a new report keeps its claim in the store
-         * until the instance goes; there is nothing to mark here. */
-        if (pci_address_parse(addr, &a) == 0)
-                (void)host_state_claim(h, &a, 1, claim);
-}
-
-/* Bring a cached host to the store: claims, the instances' usage
- * ("usage:<host>" values "ID VCPUS RAM DISK"), service state. */
-static int cache_sync(struct api_ctx *ctx, struct cached_host *c, const json_t *doc,
-                      const json_t *zones)
-{
-        const char *az = json_str(zones, c->name) ?: c->report_az;
-        if (!streq(az ?: "", c->h->availability_zone ?: "")) {
-                char *copy = az ? strdup(az) : NULL;
-                if (az && !copy)
-                        return -ENOMEM;
-                free(c->h->availability_zone);
-                c->h->availability_zone = copy;
-        }
-        char pool[300];
-        char **claimed = NULL, **usage = NULL;
-        snprintf(pool, sizeof(pool), "pci:%s", c->name);
-        int r = store_pool_values(ctx->store, pool, &claimed);
-        if (r < 0)
-                return r;
-        snprintf(pool, sizeof(pool), "usage:%s", c->name);
-        r = store_pool_values(ctx->store, pool, &usage);
-        if (r < 0) {
-                strv_free(claimed);
-                return r;
-        }
-        for (char **a = c->applied; a && *a; a++)
-                if (!strv_has(claimed, *a))
-                        mark(c->h, *a, false);
-        for (char **a = claimed; a && *a; a++)
-                if (!strv_has(c->applied, *a))
-                        mark(c->h, *a, true);
-        strv_free(c->applied);
-        c->applied = claimed;
-        long vcpus = 0, ram = 0, disk = 0;
-        for (char **u = usage; u && *u; u++) {
-                long v = 0, m = 0, d = 0;
-                if (sscanf(*u, "%*s %ld %ld %ld", &v, &m, &d) == 3) {
-                        vcpus += v;
-                        ram += m;
-                        disk += d;
-                }
-        }
-        strv_free(usage);
-        c->h->vcpus_used = c->vcpus_used0 + vcpus;
-        c->h->memory_mb_used = c->memory_mb_used0 + ram;
-        c->h->disk_gb_used = c->disk_gb_used0 + disk;
-        c->h->enabled = streq(json_str(doc, "status") ?: "", "enabled");
-        c->h->up = compute_host_is_up(ctx, doc);
-        return 0;
-}
-
-int compute_hosts_load(struct api_ctx *ctx, struct host_list *ret)
-{
-        _cleanup_json_ json_t *hosts = json_array(), *zones = NULL;
-        if (!hosts)
-                return -ENOMEM;
-        int r = compute_host_zones(ctx, &zones);
-        if (r < 0)
-                return r;
-        if (!ctx->compute_cache && !(ctx->compute_cache = calloc(1, sizeof(struct compute_cache))))
-                return -ENOMEM;
-        struct compute_cache *cache = ctx->compute_cache;
-        r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
-        if (r < 0)
-                return r;
-        size_t n = json_array_size(hosts);
-        struct host_list l = {.v = calloc(n + 1, sizeof(struct host_state *))};
-        struct cached_host *grown = realloc(cache->v, (cache->n + n + 1) * sizeof(*cache->v));
-        if (!l.v || !grown) {
-                free(l.v);
-                if (grown)
-                        cache->v = grown;
-                return -ENOMEM;
-        }
-        cache->v = grown;
-        for (size_t i = 0; i < cache->n; i++)
-                cache->v[i].seen = false;
-        /* New hosts are appended, then everything is sorted once. */
-        size_t old_n = cache->n;
-        for (size_t i = 0; i < n; i++) {
-                json_t *doc = json_array_get(hosts, i);
-                const char *name = json_str(doc, "id"), *hash = json_str(doc, "report_hash");
-                struct compute_cache view = {cache->v, old_n};
-                struct cached_host *c = cache_find(&view, name);
-                if (!c) {
-                        c = &cache->v[cache->n];
-                        *c = (struct cached_host){.name = strdup(name)};
-                        if (!c->name) {
-                                r = -ENOMEM;
-                                goto fail;
-                        }
-                        cache->n++;
-                }
-                c->seen = true;
-                if (!c->h || !streq(c->hash, hash ?: "")) {
-                        r = cache_build(ctx, c, name, hash ?: "");
-                        if (r < 0)
-                                goto fail;
-                }
-                if ((r = cache_sync(ctx, c, doc, zones)) < 0)
-                        goto fail;
-        }
-        /* Forget hosts that are gone, keep the rest sorted. */
-        size_t k = 0;
-        for (size_t i = 0; i < cache->n; i++) {
-                if (!cache->v[i].seen) {
-                        cached_host_done(&cache->v[i]);
-                        continue;
-                }
-                cache->v[k++] = cache->v[i];
-        }
-        cache->n = k;
-        qsort(cache->v, cache->n, sizeof(*cache->v), cached_cmp);
-        for (size_t i = 0; i < cache->n; i++)
-                l.v[l.n++] = cache->v[i].h;
-        *ret = l;
-        return 0;
-fail:
-        qsort(cache->v, cache->n, sizeof(*cache->v), cached_cmp);
-        free(l.v);
-        return r;
-}
-
-void compute_hosts_done(struct host_list *l)
-{
-        free(l->v);
-        *l = (struct host_list){0};
-}
-
 static void add_used(json_t *report, const char *key, long extra)
 {
         json_object_set_new(report, key,
@@ -292,6 +26,7 @@ static void add_used(json_t *report, const char *key, long extra)
 /* POST /v2.1/vfnet/compute-report: register or refresh a host. */
 static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         _cleanup_json_ json_t *body = nova_parse_body(req, resp), *old = NULL, *doc = NULL;
         if (!body)
                 return 0;
@@ -315,7 +50,7 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = compute_host_get(ctx, name, &old);
+        r = computesvc_host_get(&svc, name, &old);
         bool is_new = r == -ENOENT;
         if (is_new) {
                 char sid[37], hid[37];
@@ -334,7 +69,7 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 r = -ENOMEM;
         if (r >= 0) {
                 char hash[65];
-                report_hash(rep_text, hash);
+                computesvc_report_hash(rep_text, hash);
                 bool changed = !streq(json_str(doc, "report_hash") ?: "", hash);
                 json_object_set_new(doc, "report_hash", json_string(hash));
                 json_object_set_new(doc, "availability_zone",
@@ -364,29 +99,6 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return 0;
 }
 
-int compute_task_add(struct api_ctx *ctx, const char *host, const char *action,
-                     const char *instance_id, json_t *detail)
-{
-        char id[64], uuid[37], t[40];
-        double now = ctx->now();
-        random_uuid(uuid);
-        /* Ids sort by time, then by a counter for tasks of one instant, so a
-         * host reads its tasks in order. */
-        static _Atomic unsigned seq;
-        snprintf(id, sizeof(id), "%016.0f-%08x-%.8s", now * 1e6, seq++, uuid);
-        api_format_time(now, true, t);
-        _cleanup_json_ json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "host", host,
-                                             "action", action, "instance_id", instance_id,
-                                             "created_at", t, "instance",
-                                             detail ? detail : json_object());
-        if (!o)
-                return -ENOMEM;
-        _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT);
-        if (!s)
-                return -ENOMEM;
-        return store_obj_insert(ctx->store, "compute_task", id, NULL, s);
-}
-
 /* GET /v2.1/vfnet/compute-tasks?host=H: what the host must do, oldest first. */
 static int tasks_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
@@ -402,7 +114,7 @@ static int tasks_list(struct api_ctx *ctx, struct api_request *req, struct api_r
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "compute_task", &q, collect_cb, tasks);
+        r = store_obj_list(ctx->store, "compute_task", &q, svc_doc_collect_cb, tasks);
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
@@ -413,6 +125,7 @@ static int tasks_list(struct api_ctx *ctx, struct api_request *req, struct api_r
 /* POST /v2.1/vfnet/compute-tasks/{id}: {"result": "ok"|"error", "message"}. */
 static int task_done(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         _cleanup_json_ json_t *body = nova_parse_body(req, resp), *task = NULL;
         if (!body)
                 return 0;
@@ -432,7 +145,7 @@ static int task_done(struct api_ctx *ctx, struct api_request *req, struct api_re
         if (r >= 0)
                 r = store_obj_delete(ctx->store, "compute_task", req->params[0]);
         if (r >= 0 && streq(json_str(task, "action"), "spawn"))
-                r = server_spawn_result(ctx, json_str(task, "instance_id"), json_str(task, "host"),
+                r = computesvc_spawn_result(&svc, json_str(task, "instance_id"), json_str(task, "host"),
                                         streq(result, "ok"),
                                         message ? message : "The compute host failed to spawn "
                                                             "the instance.");
@@ -453,13 +166,14 @@ static void service_time(const json_t *h, json_t *o)
 
 static json_t *service_view(struct api_ctx *ctx, const json_t *h, const json_t *zones)
 {
+        struct computesvc svc = api_computesvc(ctx);
         const char *az = json_str(zones, json_str(h, "id")) ?: json_str(h, "availability_zone");
         json_t *o = json_pack("{s:O,s:s,s:O,s:s,s:O,s:s,s:O,s:O}", "id",
                               json_object_get(h, "service_id"), "binary", "nova-compute", "host",
                               json_object_get(h, "id"), "zone",
                               az ? az : ctx->sched->default_availability_zone, "status",
                               json_object_get(h, "status"), "state",
-                              compute_host_is_up(ctx, h) ? "up" : "down", "disabled_reason",
+                              computesvc_host_is_up(&svc, h) ? "up" : "down", "disabled_reason",
                               json_object_get(h, "disabled_reason"), "forced_down",
                               json_object_get(h, "forced_down"));
         if (o)
@@ -469,14 +183,15 @@ static json_t *service_view(struct api_ctx *ctx, const json_t *h, const json_t *
 
 static int hosts_all(struct api_ctx *ctx, json_t **ret, json_t **ret_zones)
 {
+        struct computesvc svc = api_computesvc(ctx);
         json_t *hosts = json_array();
         if (!hosts)
                 return -ENOMEM;
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
-                r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
+                r = store_obj_list(ctx->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
                 if (r >= 0)
-                        r = compute_host_zones(ctx, ret_zones);
+                        r = computesvc_host_zones(&svc, ret_zones);
                 store_end(ctx->store, true);
         }
         if (r < 0) {
@@ -514,13 +229,14 @@ static int services_list(struct api_ctx *ctx, struct api_request *req, struct ap
 /* Finds the host by service id (2.53+) or by {"host", "binary"} (older). */
 static int service_find(struct api_ctx *ctx, const char *service_id, const char *host, json_t **ret)
 {
+        struct computesvc svc = api_computesvc(ctx);
         if (host)
-                return compute_host_get(ctx, host, ret);
+                return computesvc_host_get(&svc, host, ret);
         const char *sv[] = {service_id};
         struct store_filter f = {"service_id", STORE_VALUE_TEXT, sv, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
         _cleanup_json_ json_t *found = json_array();
-        int r = store_obj_list(ctx->store, "compute_host", &q, collect_cb, found);
+        int r = store_obj_list(ctx->store, "compute_host", &q, svc_doc_collect_cb, found);
         if (r < 0)
                 return r;
         if (json_array_size(found) == 0)
@@ -531,6 +247,7 @@ static int service_find(struct api_ctx *ctx, const char *service_id, const char 
 
 static int services_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         _cleanup_json_ json_t *body = nova_parse_body(req, resp), *h = NULL;
         if (!body)
                 return 0;
@@ -577,7 +294,7 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
         _cleanup_json_ json_t *zones = NULL;
         r = service_find(ctx, legacy ? NULL : action, host, &h);
         if (r >= 0)
-                r = compute_host_zones(ctx, &zones);
+                r = computesvc_host_zones(&svc, &zones);
         if (r >= 0) {
                 if (st) {
                         json_object_set_new(h, "status", json_string(st));
@@ -634,7 +351,8 @@ static json_t *pool_stats(const struct host_state *h)
 static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struct host_state *hs,
                                const json_t *rep, long running, bool detail)
 {
-        bool up = compute_host_is_up(ctx, h);
+        struct computesvc svc = api_computesvc(ctx);
+        bool up = computesvc_host_is_up(&svc, h);
         json_t *o = json_pack("{s:O,s:O,s:s,s:O}", "id", json_object_get(h, "hypervisor_id"),
                               "hypervisor_hostname", json_object_get(h, "id"), "state",
                               up ? "up" : "down", "status", json_object_get(h, "status"));
@@ -669,6 +387,7 @@ static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struc
 static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                        bool detail, const char *one)
 {
+        struct computesvc svc = api_computesvc(ctx);
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:list "
                                   "to be performed.");
@@ -677,9 +396,9 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
+        r = store_obj_list(ctx->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
         if (r >= 0)
-                r = compute_hosts_load(ctx, &hl);
+                r = computesvc_hosts_load(&svc, &hl);
         /* Both lists are in hostname order; the cached states are read
          * while the transaction holds the store. */
         for (size_t i = 0; r >= 0 && i < hl.n && i < json_array_size(hosts); i++) {
@@ -688,21 +407,17 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
                         continue;
                 _cleanup_free_ char *doc = NULL;
                 _cleanup_json_ json_t *rep = NULL;
-                char pool[300];
-                snprintf(pool, sizeof(pool), "usage:%s", json_str(h, "id"));
-                _cleanup_strv_free_ char **usage = NULL;
-                int running = store_pool_values(ctx->store, pool, &usage);
-                if (running < 0) {
-                        r = running;
+                struct store_usage use;
+                if ((r = store_usage_sum(ctx->store, json_str(h, "id"), &use)) < 0)
                         break;
-                }
+                long running = (long)use.instances;
                 if (detail && (r = store_obj_get(ctx->store, "compute_report", json_str(h, "id"),
                                                  &doc, NULL)) < 0)
                         break;
                 rep = doc ? json_loads(doc, 0, NULL) : NULL;
                 json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, running, detail));
         }
-        compute_hosts_done(&hl);
+        computesvc_hosts_done(&hl);
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
@@ -737,6 +452,7 @@ static int hv_show(struct api_ctx *ctx, struct api_request *req, struct api_resp
  * to explain a hypothetical boot against the live cloud. */
 static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:list "
                                   "to be performed.");
@@ -744,7 +460,7 @@ static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct ap
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "compute_host", NULL, collect_cb, hosts);
+        r = store_obj_list(ctx->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
         size_t i;
         json_t *h;
         json_array_foreach(hosts, i, h) {
@@ -752,8 +468,8 @@ static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct ap
                         break;
                 const char *name = json_str(h, "id");
                 _cleanup_free_ char *doc = NULL;
-                _cleanup_strv_free_ char **claimed = NULL, **usage = NULL;
-                char pool[300];
+                _cleanup_free_ struct store_pci_addr *claimed = NULL;
+                struct store_usage use;
                 if ((r = store_obj_get(ctx->store, "compute_report", name, &doc, NULL)) < 0)
                         break;
                 json_t *rep = json_loads(doc, 0, NULL);
@@ -762,29 +478,25 @@ static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct ap
                         break;
                 }
                 json_array_append_new(out, rep);
-                snprintf(pool, sizeof(pool), "pci:%s", name);
-                if ((r = store_pool_values(ctx->store, pool, &claimed)) < 0)
+                int n = store_pci_claims(ctx->store, name, &claimed);
+                if (n < 0 || (r = store_usage_sum(ctx->store, name, &use)) < 0) {
+                        r = n < 0 ? n : r;
                         break;
-                snprintf(pool, sizeof(pool), "usage:%s", name);
-                if ((r = store_pool_values(ctx->store, pool, &usage)) < 0)
-                        break;
-                json_t *c = json_array();
-                for (char **a = claimed; a && *a; a++)
-                        json_array_append_new(c, json_string(*a));
-                json_object_set_new(rep, "pci_claimed", c);
-                long add[3] = {0, 0, 0};
-                for (char **u = usage; u && *u; u++) {
-                        long v[3] = {0, 0, 0};
-                        if (sscanf(*u, "%*s %ld %ld %ld", &v[0], &v[1], &v[2]) == 3)
-                                for (int k = 0; k < 3; k++)
-                                        add[k] += v[k];
                 }
-                add_used(rep, "vcpus_used", add[0]);
-                add_used(rep, "memory_mb_used", add[1]);
-                add_used(rep, "disk_gb_used", add[2]);
+                json_t *c = json_array();
+                for (int k = 0; k < n; k++) {
+                        char addr[PCI_ADDRESS_STRLEN];
+                        snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%x", claimed[k].domain,
+                                 claimed[k].bus, claimed[k].slot, claimed[k].function);
+                        json_array_append_new(c, json_string(addr));
+                }
+                json_object_set_new(rep, "pci_claimed", c);
+                add_used(rep, "vcpus_used", (long)use.vcpus);
+                add_used(rep, "memory_mb_used", (long)use.memory_mb);
+                add_used(rep, "disk_gb_used", (long)use.disk_gb);
                 json_object_set_new(rep, "enabled",
                                     json_boolean(streq(json_str(h, "status") ?: "", "enabled")));
-                json_object_set_new(rep, "up", json_boolean(compute_host_is_up(ctx, h)));
+                json_object_set_new(rep, "up", json_boolean(computesvc_host_is_up(&svc, h)));
         }
         store_end(ctx->store, true);
         if (r < 0)

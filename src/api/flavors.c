@@ -9,17 +9,10 @@
 #include "api/neutron.h"
 #include "identity/token.h"
 
-int flavor_get(struct api_ctx *ctx, const char *id, json_t **ret)
+static int flavor_get(struct api_ctx *ctx, const char *id, json_t **ret)
 {
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(ctx->store, "flavor", id, &doc, NULL);
-        if (r < 0)
-                return r;
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        *ret = o;
-        return 0;
+        struct computesvc svc = api_computesvc(ctx);
+        return computesvc_flavor_get(&svc, id, ret);
 }
 
 /* The flavor as the asked microversion shows it. */

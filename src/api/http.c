@@ -114,9 +114,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
         if (p->too_large) {
-                if (strneq(url, "/v3", 3) || strneq(url, "/image", 6))
+                enum api_service svc = api_service_of_path(url);
+                if (svc == API_IDENTITY || svc == API_IMAGE)
                         api_keystone_error(&resp, 413, "Request is too large.");
-                else if (strneq(url, "/v2.1", 5))
+                else if (svc == API_COMPUTE)
                         nova_error(&resp, 413, "Request is too large.");
                 else
                         api_neutron_error(&resp, 413, "HTTPRequestEntityTooLarge",

@@ -13,17 +13,10 @@
 #include "api/neutron.h"
 #include "identity/token.h"
 
-int image_get(struct api_ctx *ctx, const char *id, json_t **ret)
+static int image_get(struct api_ctx *ctx, const char *id, json_t **ret)
 {
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(ctx->store, "image", id, &doc, NULL);
-        if (r < 0)
-                return r;
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        *ret = o;
-        return 0;
+        struct computesvc svc = api_computesvc(ctx);
+        return computesvc_image_get(&svc, id, ret);
 }
 
 static bool image_visible(const struct auth_context *auth, const json_t *img)

@@ -8,9 +8,12 @@
 #include "base/strbuf.h"
 #include "identity/token.h"
 
-const char *json_str(const json_t *o, const char *key)
+int neutron_service_error(struct api_response *resp, const struct service_error *e, int r)
 {
-        return json_string_value(json_object_get(o, key));
+        if (e->kind == ERROR_KIND_NONE)
+                return api_store_error(resp, API_NETWORK, r);
+        return api_neutron_error(resp, error_kind_status(e->kind), e->type ? e->type : "HTTPBadRequest",
+                                 "%s", e->message);
 }
 
 int neutron_not_found(struct api_response *resp, const struct resource_def *def, const char *id)
@@ -117,21 +120,8 @@ static int shape_member(const char *key, size_t key_len, const char *value, size
 {
         struct shape_state *sh = userdata;
         struct list_state *s = sh->s;
-        if (s->n_fields) {
-                bool want = false;
-                for (size_t i = 0; i < s->n_fields && !want; i++)
-                        want = strlen(s->fields[i]) == key_len &&
-                               memcmp(s->fields[i], key, key_len) == 0;
-                if (!want)
-                        return 0;
-        }
-        if (!s->auth->is_admin)
-                for (size_t i = 0; i < s->def->n_attrs; i++) {
-                        const struct attr_def *a = &s->def->attrs[i];
-                        if ((a->flags & ATTR_ADMIN_READ) && strlen(a->name) == key_len &&
-                            memcmp(a->name, key, key_len) == 0)
-                                return 0;
-                }
+        if (!resource_view_keeps(s->def, s->auth, s->fields, s->n_fields, key, key_len))
+                return 0;
         int r = strbuf_append(&s->out, sh->first ? "\"" : ", \"");
         sh->first = false;
         if (r >= 0)
@@ -259,118 +249,32 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
 
 int neutron_store_insert(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
 {
-        _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!s)
-                return -ENOMEM;
-        return store_obj_insert(ctx->store, def->singular, json_str(obj, "id"),
-                                json_str(obj, "project_id"), s);
+        return svc_doc_insert(ctx->store, def->singular, obj);
 }
 
 int neutron_store_update(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
 {
-        _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!s)
-                return -ENOMEM;
-        return store_obj_update(ctx->store, def->singular, json_str(obj, "id"), s);
+        return svc_doc_update(ctx->store, def->singular, obj);
 }
 
 void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create)
 {
-        char t[40];
-        api_format_time(ctx->now(), false, t);
-        if (create) {
-                json_object_set_new(obj, "created_at", json_string(t));
-                json_object_set_new(obj, "revision_number", json_integer(0));
-        } else
-                json_object_set_new(obj, "revision_number",
-                                    json_integer(json_integer_value(
-                                                         json_object_get(obj, "revision_number")) +
-                                                 1));
-        json_object_set_new(obj, "updated_at", json_string(t));
+        struct netsvc svc = api_netsvc(ctx);
+        netsvc_stamp(&svc, obj, create);
 }
 
 int neutron_owner(const struct api_request *req, json_t *obj, struct api_response *resp,
                   const char **ret)
 {
-        const char *p = json_str(obj, "project_id"), *t = json_str(obj, "tenant_id");
-        if (p && t && !streq(p, t))
-                return api_neutron_error(resp, 400, "HTTPBadRequest",
-                                         "'project_id' and 'tenant_id' do not match");
-        const char *owner = p ? p : t ? t : req->auth.project_id;
-        if (!owner)
-                return api_neutron_error(resp, 400, "HTTPBadRequest",
-                                         "Running without keystone AuthN requires that "
-                                         "tenant_id is specified");
-        json_object_set_new(obj, "project_id", json_string(owner));
-        json_object_set_new(obj, "tenant_id", json_string(owner));
-        *ret = json_str(obj, "project_id");
-        return 0;
-}
-
-static json_t *sg_rule(struct api_ctx *ctx, const char *sg, const char *project,
-                       const char *direction, const char *ethertype, const char *remote_group)
-{
-        char id[37];
-        random_uuid(id);
-        json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:s,s:s,s:s,s:[]}",
-                              "id", id, "security_group_id", sg, "direction", direction,
-                              "ethertype", ethertype, "protocol", "port_range_min",
-                              "port_range_max", "remote_ip_prefix", "remote_group_id",
-                              "remote_address_group_id", "normalized_cidr", "description", "",
-                              "project_id", project, "tenant_id", project, "tags");
-        if (r && remote_group)
-                json_object_set_new(r, "remote_group_id", json_string(remote_group));
-        if (r)
-                neutron_stamp(ctx, r, true);
-        return r;
+        struct service_error e = {0};
+        int r = netsvc_owner(&req->auth, obj, ret, &e);
+        return r < 0 ? neutron_service_error(resp, &e, r) : 0;
 }
 
 int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37])
 {
-        const char *pv[] = {project_id}, *nv[] = {"default"};
-        struct store_filter f[] = {
-                {"project_id", STORE_VALUE_TEXT, pv, 1},
-                {"name", STORE_VALUE_TEXT, nv, 1},
-        };
-        struct store_query q = {.filters = f, .n_filters = 2};
-        struct list_state s = {.raw = true, .out = STRBUF_INIT};
-        int r = store_obj_list(ctx->store, "security_group", &q, list_cb, &s);
-        strbuf_done(&s.out);
-        if (r < 0)
-                return r;
-        if (s.count > 0) {
-                snprintf(ret, 37, "%s", s.last_id);
-                return 0;
-        }
-        char id[37];
-        random_uuid(id);
-        _cleanup_json_ json_t *rules = json_array();
-        static const char *const dirs[][2] = {
-                {"egress", "IPv4"}, {"egress", "IPv6"}, {"ingress", "IPv4"}, {"ingress", "IPv6"}};
-        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-                _cleanup_json_ json_t *rule =
-                        sg_rule(ctx, id, project_id, dirs[i][0], dirs[i][1],
-                                streq(dirs[i][0], "ingress") ? id : NULL);
-                if (!rule)
-                        return -ENOMEM;
-                r = neutron_store_insert(ctx, &resource_security_group_rule, rule);
-                if (r < 0)
-                        return r;
-                json_array_append(rules, rule);
-        }
-        _cleanup_json_ json_t *sg = json_pack("{s:s,s:s,s:s,s:b,s:O,s:s,s:s,s:[]}", "id", id,
-                                              "name", "default", "description",
-                                              "Default security group", "stateful", 1,
-                                              "security_group_rules", rules, "project_id",
-                                              project_id, "tenant_id", project_id, "tags");
-        if (!sg)
-                return -ENOMEM;
-        neutron_stamp(ctx, sg, true);
-        r = neutron_store_insert(ctx, &resource_security_group, sg);
-        if (r < 0)
-                return r;
-        snprintf(ret, 37, "%s", id);
-        return 0;
+        struct netsvc svc = api_netsvc(ctx);
+        return netsvc_default_sg(&svc, project_id, ret);
 }
 
 int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,

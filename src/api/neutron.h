@@ -7,6 +7,18 @@
 
 #include "api/api.h"
 #include "api/resource.h"
+#include "base/json-util.h"
+#include "netsvc/netsvc.h"
+
+/* The network service over this request's store and configuration. */
+static inline struct netsvc api_netsvc(struct api_ctx *ctx)
+{
+        return (struct netsvc){.store = ctx->store, .ml2 = ctx->ml2, .now = ctx->now};
+}
+
+/* A service's failure r in Neutron's body: the caller's error as its kind
+ * and type say, else a store failure (500/503). */
+int neutron_service_error(struct api_response *resp, const struct service_error *e, int r);
 
 /* Per-object hook applied before the view (computed attributes such as an
  * agent's alive); may return a new object or NULL to drop it. */
@@ -67,5 +79,3 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
 /* Replies {singular: view(obj)} with status. */
 void neutron_reply_one(struct api_response *resp, unsigned status, const struct resource_def *def,
                        const json_t *obj, const struct auth_context *auth);
-
-const char *json_str(const json_t *o, const char *key);

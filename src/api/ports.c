@@ -1,18 +1,12 @@
-/* /v2.0/ports: MAC and IP allocation, security groups and port security,
- * and ML2 binding when an admin (Nova) sets binding:host_id. */
+/* /v2.0/ports: parse, call the network service (netsvc/: MAC and IP
+ * allocation, security groups, ML2 binding), render.  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/neutron.h"
-#include "api/ports.h"
-#include "base/error.h"
-#include "base/log.h"
-#include "identity/token.h"
-#include "network/binding.h"
-#include "network/ipam.h"
-#include "network/mac.h"
+#include "netsvc/netsvc.h"
 
 static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
@@ -24,538 +18,45 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_port, NULL);
 }
 
-static int u32_cmp(const void *a, const void *b)
-{
-        uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-        return x < y ? -1 : x > y;
-}
-
-struct subnet_info {
-        char id[40];
-        struct ipv4_net net;
-        struct ipv4_pool pools[16];
-        size_t n_pools;
-};
-
-static int load_subnet(struct api_ctx *ctx, const char *id, struct subnet_info *ret)
-{
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(ctx->store, "subnet", id, &doc, NULL);
-        if (r < 0)
-                return r;
-        _cleanup_json_ json_t *s = json_loads(doc, 0, NULL);
-        if (!s || ipv4_net_parse(json_str(s, "cidr"), &ret->net) < 0)
-                return -EIO;
-        snprintf(ret->id, sizeof(ret->id), "%s", id);
-        ret->n_pools = 0;
-        size_t i;
-        json_t *p;
-        json_array_foreach(json_object_get(s, "allocation_pools"), i, p) {
-                if (ret->n_pools >= ARRAY_SIZE(ret->pools))
-                        break;
-                struct ipv4_pool *pool = &ret->pools[ret->n_pools];
-                if (ipv4_parse(json_str(p, "start"), &pool->start) == 0 &&
-                    ipv4_parse(json_str(p, "end"), &pool->end) == 0)
-                        ret->n_pools++;
-        }
-        return 0;
-}
-
-/* A random free address of one subnet, claimed for port_id.  A few random
- * probes find one at once while the subnet has room; only a nearly full
- * subnet pays for reading every used address. */
-static int allocate_ip(struct api_ctx *ctx, const struct subnet_info *s, const char *port_id,
-                       char ret[IP_STR_LEN])
-{
-        char pool[64];
-        snprintf(pool, sizeof(pool), "ip:%s", s->id);
-        uint32_t total = 0;
-        for (size_t i = 0; i < s->n_pools; i++)
-                total += s->pools[i].end - s->pools[i].start + 1;
-        for (int attempt = 0; attempt < 8 && total > 0; attempt++) {
-                uint32_t k = random_below(total), a = 0;
-                for (size_t i = 0; i < s->n_pools; i++) {
-                        uint32_t size = s->pools[i].end - s->pools[i].start + 1;
-                        if (k < size) {
-                                a = s->pools[i].start + k;
-                                break;
-                        }
-                        k -= size;
-                }
-                ipv4_format(a, ret);
-                int r = store_is_claimed(ctx->store, pool, ret);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return store_claim(ctx->store, pool, ret, port_id);
-        }
-
-        _cleanup_strv_free_ char **used_s = NULL;
-        int n = store_pool_values(ctx->store, pool, &used_s);
-        if (n < 0)
-                return n;
-        _cleanup_free_ uint32_t *used = calloc((size_t)n + 1, sizeof(uint32_t));
-        if (!used)
-                return -ENOMEM;
-        size_t k = 0;
-        for (int i = 0; i < n; i++)
-                if (ipv4_parse(used_s[i], &used[k]) == 0)
-                        k++;
-        qsort(used, k, sizeof(uint32_t), u32_cmp);
-        uint32_t a;
-        int r = ipv4_pools_pick(s->pools, s->n_pools, used, k, random_below, &a);
-        if (r < 0)
-                return r;
-        ipv4_format(a, ret);
-        return store_claim(ctx->store, pool, ret, port_id);
-}
-
-/* fixed_ips of a new port: as asked, or one address from the first IPv4
- * subnet that has one free.  Answers errors itself (returns <0 with
- * resp->status set). */
-static int assign_fixed_ips(struct api_ctx *ctx, const json_t *net, json_t *asked,
-                            const char *port_id, json_t **ret, struct api_response *resp)
-{
-        json_t *subnets = json_object_get(net, "subnets");
-        const char *net_id = json_str(net, "id");
-        _cleanup_json_ json_t *out = json_array();
-        struct subnet_info s;
-        char ip[IP_STR_LEN];
-        size_t i, j;
-        json_t *e, *sid;
-        int r;
-
-        if (!asked) {
-                bool any = json_array_size(subnets) == 0;
-                json_array_foreach(subnets, i, sid) {
-                        if ((r = load_subnet(ctx, json_string_value(sid), &s)) < 0)
-                                return r;
-                        r = allocate_ip(ctx, &s, port_id, ip);
-                        if (r == -ENOSPC)
-                                continue;
-                        if (r < 0)
-                                return r;
-                        json_array_append_new(out, json_pack("{s:s,s:s}", "subnet_id", s.id,
-                                                             "ip_address", ip));
-                        any = true;
-                        break;
-                }
-                if (!any)
-                        return api_neutron_error(resp, 409, "IpAddressGenerationFailure",
-                                                 "No more IP addresses available on network %s.",
-                                                 net_id);
-                *ret = TAKE_PTR(out);
-                return 0;
-        }
-        json_array_foreach(asked, i, e) {
-                const char *want_sub = json_str(e, "subnet_id"), *want_ip = json_str(e, "ip_address");
-                uint32_t a = 0;
-                if (!json_is_object(e) || (!want_sub && !want_ip))
-                        return api_neutron_error(resp, 400, "HTTPBadRequest",
-                                                 "Invalid input for fixed_ips. Reason: each entry "
-                                                 "needs subnet_id and/or ip_address.");
-                if (want_ip && ipv4_parse(want_ip, &a) < 0)
-                        return api_neutron_error(resp, 400, "HTTPBadRequest",
-                                                 "Invalid input for fixed_ips. Reason: '%s' is "
-                                                 "not a valid IP address.", want_ip);
-                bool found = false;
-                json_array_foreach(subnets, j, sid) {
-                        const char *id = json_string_value(sid);
-                        if (want_sub && !streq(want_sub, id))
-                                continue;
-                        if ((r = load_subnet(ctx, id, &s)) < 0)
-                                return r;
-                        if (want_ip && !ipv4_net_contains(&s.net, a)) {
-                                if (want_sub)
-                                        return api_neutron_error(
-                                                resp, 400, "InvalidIpForSubnet",
-                                                "IP address %s is not a valid IP for the "
-                                                "specified subnet.", want_ip);
-                                continue;
-                        }
-                        found = true;
-                        break;
-                }
-                if (!found && want_sub)
-                        return api_neutron_error(resp, 400, "InvalidInput",
-                                                 "Invalid input for operation: Failed to create "
-                                                 "port on network %s, because fixed_ips included "
-                                                 "invalid subnet %s.", net_id, want_sub);
-                if (!found)
-                        return api_neutron_error(resp, 400, "InvalidIpForNetwork",
-                                                 "IP address %s is not a valid IP for any of the "
-                                                 "subnets on the specified network.", want_ip);
-                if (want_ip) {
-                        char pool[64];
-                        ipv4_format(a, ip);
-                        if (a == s.net.addr || a == ipv4_net_broadcast(&s.net))
-                                return api_neutron_error(resp, 400, "InvalidIpForSubnet",
-                                                         "IP address %s is not a valid IP for the "
-                                                         "specified subnet.", want_ip);
-                        snprintf(pool, sizeof(pool), "ip:%s", s.id);
-                        r = store_is_claimed(ctx->store, pool, ip);
-                        if (r == 0)
-                                r = store_claim(ctx->store, pool, ip, port_id);
-                        else if (r > 0)
-                                r = -EEXIST;
-                        if (r == -EEXIST)
-                                return api_neutron_error(resp, 409, "IpAddressAlreadyAllocated",
-                                                         "IP address %s already allocated in "
-                                                         "subnet %s", ip, s.id);
-                } else {
-                        r = allocate_ip(ctx, &s, port_id, ip);
-                        if (r == -ENOSPC)
-                                return api_neutron_error(resp, 409, "IpAddressGenerationFailure",
-                                                         "No more IP addresses available on "
-                                                         "network %s.", net_id);
-                }
-                if (r < 0)
-                        return r;
-                json_array_append_new(out, json_pack("{s:s,s:s}", "subnet_id", s.id, "ip_address", ip));
-        }
-        *ret = TAKE_PTR(out);
-        return 0;
-}
-
-static int assign_mac(struct api_ctx *ctx, const char *asked, const char *port_id,
-                      char ret[MAC_STR_LEN], struct api_response *resp)
-{
-        if (asked) {
-                uint8_t m[6];
-                mac_parse(asked, m);
-                mac_format(m, ret);
-                int r = store_is_claimed(ctx->store, "mac", ret);
-                if (r == 0)
-                        r = store_claim(ctx->store, "mac", ret, port_id);
-                else if (r > 0)
-                        r = -EEXIST;
-                if (r == -EEXIST)
-                        return api_neutron_error(resp, 409, "MacAddressInUse",
-                                                 "Unable to complete operation for network. The "
-                                                 "mac address %s is in use.", ret);
-                return r;
-        }
-        /* 2^24 random addresses: a collision is rare; retry a few times as
-         * Neutron does ([DEFAULT] mac_generation_retries = 16). */
-        for (int i = 0; i < 16; i++) {
-                uint8_t rnd[6];
-                random_fill(rnd, sizeof(rnd));
-                mac_generate(ctx->ml2->base_mac, rnd, ret);
-                int r = store_is_claimed(ctx->store, "mac", ret);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return store_claim(ctx->store, "mac", ret, port_id);
-        }
-        return api_neutron_error(resp, 503, "MacAddressGenerationFailure",
-                                 "Unable to generate unique mac on network.");
-}
-
-/* Every id must be a group the caller may use. */
-static int check_groups(struct api_ctx *ctx, const struct auth_context *auth, const json_t *ids,
-                        struct api_response *resp)
-{
-        size_t i;
-        json_t *id;
-        json_array_foreach(ids, i, id) {
-                _cleanup_json_ json_t *sg = NULL;
-                int r = neutron_load(ctx, auth, &resource_security_group, json_string_value(id), &sg);
-                if (r == -ENOENT)
-                        return neutron_not_found(resp, &resource_security_group,
-                                                 json_string_value(id));
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* ML2 binding for the port's current host, vnic type and profile.  Unbound
- * (no host) resets the binding. */
-static int bind_port(struct api_ctx *ctx, json_t *port, const json_t *net)
-{
-        const char *host = json_str(port, "binding:host_id");
-        if (!host || !*host) {
-                json_object_set_new(port, "binding:vif_type", json_string("unbound"));
-                json_object_set_new(port, "binding:vif_details", json_object());
-                json_object_set_new(port, "status", json_string("DOWN"));
-                return 0;
-        }
-        _cleanup_json_ json_t *agents = NULL;
-        int r = agents_for_host(ctx, host, &agents);
-        if (r < 0)
-                return r;
-
-        struct binding_segment seg = {
-                .network_type = json_str(net, "provider:network_type"),
-                .physnet = json_str(net, "provider:physical_network"),
-                .segmentation_id = (unsigned)json_integer_value(
-                        json_object_get(net, "provider:segmentation_id")),
-        };
-        size_t n_segs = seg.network_type ? 1 : 0;
-
-        size_t n_agents = json_array_size(agents), n_names = 0;
-        /* Every agent's physnets (device_mappings or bridge_mappings keys)
-         * and tunnel types, in one array the binding agents point into. */
-        for (size_t i = 0; i < n_agents; i++) {
-                json_t *conf = json_object_get(json_array_get(agents, i), "configurations");
-                n_names += json_object_size(json_object_get(conf, "device_mappings")) +
-                           json_object_size(json_object_get(conf, "bridge_mappings")) +
-                           json_array_size(json_object_get(conf, "tunnel_types"));
-        }
-        _cleanup_free_ struct binding_agent *ba = calloc(n_agents + 1, sizeof(*ba));
-        _cleanup_free_ const char **names = calloc(n_names + 1, sizeof(char *));
-        if (!ba || !names)
-                return -ENOMEM;
-        size_t k = 0;
-        for (size_t i = 0; i < n_agents; i++) {
-                json_t *a = json_array_get(agents, i), *conf = json_object_get(a, "configurations");
-                json_t *maps = json_object_get(conf, "device_mappings");
-                if (!maps)
-                        maps = json_object_get(conf, "bridge_mappings");
-                const char *key;
-                json_t *v;
-                size_t ti;
-                ba[i].agent_type = json_str(a, "agent_type");
-                ba[i].alive = agent_is_alive(ctx, a) &&
-                              json_is_true(json_object_get(a, "admin_state_up"));
-                ba[i].physnets = names + k;
-                json_object_foreach(maps, key, v) names[k++] = key;
-                ba[i].n_physnets = (size_t)(names + k - ba[i].physnets);
-                ba[i].tunnel_types = names + k;
-                json_array_foreach(json_object_get(conf, "tunnel_types"), ti, v)
-                        if (json_is_string(v))
-                                names[k++] = json_string_value(v);
-                ba[i].n_tunnel_types = (size_t)(names + k - ba[i].tunnel_types);
-        }
-
-        json_t *profile = json_object_get(port, "binding:profile");
-        bool switchdev = false;
-        size_t i;
-        json_t *cap;
-        json_array_foreach(json_object_get(profile, "capabilities"), i, cap)
-                if (json_is_string(cap) && streq(json_string_value(cap), "switchdev"))
-                        switchdev = true;
-        struct binding_port bp = {
-                .vnic_type = vnic_type_from_string(json_str(port, "binding:vnic_type")),
-                .pci_vendor_info = json_str(profile, "pci_vendor_info"),
-                .switchdev = switchdev,
-        };
-        struct binding_config cfg;
-        struct binding_result res;
-        ml2_binding_config(ctx->ml2, &cfg);
-        binding_decide(&cfg, &bp, &seg, n_segs, ba, n_agents, &res);
-
-        json_object_set_new(port, "binding:vif_type", json_string(res.vif_type));
-        if (!res.bound) {
-                log_info("port %s: binding on host %s failed: %s", json_str(port, "id"), host,
-                         res.reason);
-                json_object_set_new(port, "binding:vif_details", json_object());
-                json_object_set_new(port, "status", json_string("DOWN"));
-                return 0;
-        }
-        json_t *details;
-        if (res.driver == MECH_OPENVSWITCH)
-                details = json_pack("{s:b,s:s,s:b,s:s,s:s}", "port_filter", 1, "connectivity", "l2",
-                                    "ovs_hybrid_plug", 0, "datapath_type", "system",
-                                    "bridge_name", "br-int");
-        else
-                details = json_pack("{s:b,s:s,s:s}", "port_filter", 0, "connectivity", "l2",
-                                    "vlan", res.vlan);
-        json_object_set_new(port, "binding:vif_details", details);
-        json_object_set_new(port, "status", json_string(res.status));
-        return 0;
-}
-
-int port_bind(struct api_ctx *ctx, json_t *port, const json_t *net)
-{
-        return bind_port(ctx, port, net);
-}
-
-static json_t *port_doc(const json_t *in, const char *id)
-{
-        static const char *const order[] = {
-                "id", "name", "network_id", "tenant_id", "mac_address", "admin_state_up",
-                "status", "device_id", "device_owner", "fixed_ips", "allowed_address_pairs",
-                "extra_dhcp_opts", "security_groups", "description", "binding:vnic_type",
-                "binding:profile", "binding:host_id", "binding:vif_type", "binding:vif_details",
-                "port_security_enabled", "tags", "project_id",
-        };
-        json_t *o = json_object();
-        for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-                json_object_set_new(o, order[i], json_null());
-        json_object_update(o, (json_t *)in);
-        json_object_set_new(o, "id", json_string(id));
-        json_object_set_new(o, "extra_dhcp_opts", json_array());
-        json_object_set_new(o, "tags", json_array());
-        return o;
-}
-
-/* Inside a write transaction: network, security groups, MAC, IPs and
- * binding of a new port document, then stored.  User errors are answered
- * in resp. */
-static int create_tx(struct api_ctx *ctx, const struct api_request *req, const json_t *in,
-                     const char *owner, const char *id, json_t *port, struct api_response *resp)
-{
-        _cleanup_json_ json_t *net = NULL, *ips = NULL;
-        char mac[MAC_STR_LEN];
-        json_t *asked_ips = json_object_get(in, "fixed_ips");
-        int r;
-        const char *net_id = json_str(in, "network_id");
-        r = neutron_load(ctx, &req->auth, &resource_network, net_id, &net);
-        if (r == -ENOENT)
-                r = neutron_not_found(resp, &resource_network, net_id);
-        json_t *ps = json_object_get(in, "port_security_enabled");
-        bool port_security = ps ? json_is_true(ps)
-                                : !net || !json_is_false(json_object_get(net, "port_security_enabled"));
-        json_t *groups = json_object_get(in, "security_groups");
-        if (r >= 0) {
-                json_object_set_new(port, "port_security_enabled", json_boolean(port_security));
-                if (!port_security && json_array_size(groups) > 0)
-                        r = api_neutron_error(resp, 400, "PortSecurityAndIPRequiredForSecurityGroups",
-                                              "Port security must be enabled and port must have "
-                                              "an IP address in order to use security groups.");
-        }
-        if (r >= 0 && groups)
-                r = check_groups(ctx, &req->auth, groups, resp);
-        if (r >= 0 && !groups) {
-                char sg[37];
-                r = neutron_default_sg(ctx, owner, sg);
-                if (r >= 0)
-                        json_object_set_new(port, "security_groups",
-                                            port_security ? json_pack("[s]", sg) : json_array());
-        }
-        if (r >= 0)
-                r = assign_mac(ctx, json_str(in, "mac_address"), id, mac, resp);
-        if (r >= 0) {
-                json_object_set_new(port, "mac_address", json_string(mac));
-                r = assign_fixed_ips(ctx, net, asked_ips, id, &ips, resp);
-        }
-        if (r >= 0) {
-                json_object_set(port, "fixed_ips", ips);
-                neutron_stamp(ctx, port, true);
-                r = bind_port(ctx, port, net);
-        }
-        if (r >= 0)
-                r = neutron_store_insert(ctx, &resource_port, port);
-        return r;
-}
-
-int port_create_in_tx(struct api_ctx *ctx, const struct api_request *req, json_t *in,
-                      json_t **ret, struct api_response *resp)
-{
-        const char *owner;
-        if (neutron_owner(req, in, resp, &owner) < 0)
-                return -EINVAL;
-        if (!policy_may_create(&req->auth, owner))
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:create_port) is disallowed by policy");
-        char id[37];
-        random_uuid(id);
-        _cleanup_json_ json_t *port = port_doc(in, id);
-        int r = create_tx(ctx, req, in, owner, id, port, resp);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(port);
-        return 0;
-}
-
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *in = NULL, *port = NULL;
         if (!neutron_parse_input(req, resp, &resource_port, true, &in))
                 return 0;
-        int r = 0;
         const char *owner;
         if (!neutron_create_owner(req, resp, &resource_port, in, &owner))
                 return 0;
-        char id[37];
-        random_uuid(id);
-        port = port_doc(in, id);
-
-        r = store_begin(ctx->store, true);
+        struct netsvc svc = api_netsvc(ctx);
+        struct service_error e = {0};
+        int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        resp->status = 0;
-        r = create_tx(ctx, req, in, owner, id, port, resp);
+        r = netsvc_port_create(&svc, &req->auth, in, owner, &port, &e);
         int k = store_end(ctx->store, r >= 0);
-        if (r < 0 && resp->status)
-                return 0;
         if (r < 0 || k < 0)
-                return api_store_error(resp, API_NETWORK, r < 0 ? r : k);
+                return neutron_service_error(resp, &e, r < 0 ? r : k);
         neutron_reply_one(resp, 201, &resource_port, port, &req->auth);
         return 0;
 }
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *in = NULL,
-                              *port = NULL, *net = NULL;
-        struct resource_error e;
-        if (!body)
+        _cleanup_json_ json_t *in = NULL, *port = NULL;
+        if (!neutron_parse_input(req, resp, &resource_port, false, &in))
                 return 0;
-        int r = resource_parse_body(&resource_port, body, false, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
         if (json_object_get(in, "fixed_ips") || json_object_get(in, "mac_address"))
                 return api_neutron_error(resp, 400, "HTTPBadRequest",
                                          "Changing fixed_ips or mac_address of an existing port "
                                          "is not supported; create a new port.");
-        r = store_begin(ctx->store, true);
+        struct netsvc svc = api_netsvc(ctx);
+        struct service_error e = {0};
+        int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        resp->status = 0;
-        r = neutron_load(ctx, &req->auth, &resource_port, req->params[0], &port);
-        if (r == -ENOENT)
-                r = neutron_not_found(resp, &resource_port, req->params[0]);
-        else if (r >= 0 && !policy_may_write(&req->auth, json_str(port, "project_id")))
-                r = api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                      "(rule:update_port) is disallowed by policy");
-        json_t *ps = json_object_get(in, "port_security_enabled");
-        json_t *groups = json_object_get(in, "security_groups");
-        if (r >= 0) {
-                bool new_ps = ps ? json_is_true(ps)
-                                 : json_is_true(json_object_get(port, "port_security_enabled"));
-                json_t *new_groups = groups ? groups : json_object_get(port, "security_groups");
-                if (!new_ps && json_array_size(new_groups) > 0) {
-                        if (groups)
-                                r = api_neutron_error(resp, 400,
-                                                      "PortSecurityAndIPRequiredForSecurityGroups",
-                                                      "Port security must be enabled and port "
-                                                      "must have an IP address in order to use "
-                                                      "security groups.");
-                        else
-                                r = api_neutron_error(resp, 409, "PortSecurityPortHasSecurityGroup",
-                                                      "Port has security group associated. Cannot "
-                                                      "disable port security or ip address until "
-                                                      "security group is removed");
-                }
-        }
-        if (r >= 0 && groups)
-                r = check_groups(ctx, &req->auth, groups, resp);
-        bool rebind = json_object_get(in, "binding:host_id") ||
-                      json_object_get(in, "binding:profile") ||
-                      json_object_get(in, "binding:vnic_type");
-        if (r >= 0) {
-                json_object_update_existing(port, in);
-                neutron_stamp(ctx, port, false);
-        }
-        if (r >= 0 && rebind) {
-                _cleanup_free_ char *doc = NULL;
-                r = store_obj_get(ctx->store, "network", json_str(port, "network_id"), &doc, NULL);
-                if (r >= 0 && !(net = json_loads(doc, 0, NULL)))
-                        r = -EIO;
-                if (r >= 0)
-                        r = bind_port(ctx, port, net);
-        }
-        if (r >= 0)
-                r = neutron_store_update(ctx, &resource_port, port);
+        r = netsvc_port_update(&svc, &req->auth, req->params[0], in, &port, &e);
         int k = store_end(ctx->store, r >= 0);
-        if (r < 0 && resp->status)
-                return 0;
         if (r < 0 || k < 0)
-                return api_store_error(resp, API_NETWORK, r < 0 ? r : k);
+                return neutron_service_error(resp, &e, r < 0 ? r : k);
         neutron_reply_one(resp, 200, &resource_port, port, &req->auth);
         return 0;
 }
@@ -573,10 +74,9 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
                                          "(rule:delete_port) is disallowed by policy");
         }
+        struct netsvc svc = api_netsvc(ctx);
         if (r >= 0)
-                r = store_obj_delete(ctx->store, "port", id);
-        if (r >= 0)
-                r = store_release_owner(ctx->store, id);
+                r = netsvc_port_delete(&svc, id);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return neutron_not_found(resp, &resource_port, id);
@@ -584,26 +84,6 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return api_store_error(resp, API_NETWORK, r);
         api_reply_empty(resp, 204);
         return 0;
-}
-
-int port_set_device_status(struct api_ctx *ctx, const char *port_id, const char *host, bool up)
-{
-        _cleanup_free_ char *doc = NULL;
-        if (!port_id)
-                return -EINVAL;
-        int r = store_obj_get(ctx->store, "port", port_id, &doc, NULL);
-        if (r < 0)
-                return r;
-        _cleanup_json_ json_t *port = json_loads(doc, 0, NULL);
-        if (!port)
-                return -EIO;
-        const char *vif = json_str(port, "binding:vif_type");
-        if (!streq(json_str(port, "binding:host_id") ?: "", host) || !vif ||
-            streq(vif, "unbound") || streq(vif, "binding_failed"))
-                return -EINVAL;
-        json_object_set_new(port, "status", json_string(up ? "ACTIVE" : "DOWN"));
-        neutron_stamp(ctx, port, false);
-        return neutron_store_update(ctx, &resource_port, port);
 }
 
 #define NET(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_NETWORK, s}

@@ -223,6 +223,27 @@ bool resource_view_is_identity(const struct resource_def *def, const struct auth
         return true;
 }
 
+bool resource_view_keeps(const struct resource_def *def, const struct auth_context *auth,
+                         const char *const *fields, size_t n_fields, const char *key,
+                         size_t key_len)
+{
+        if (n_fields) {
+                bool want = false;
+                for (size_t i = 0; i < n_fields && !want; i++)
+                        want = strlen(fields[i]) == key_len && memcmp(fields[i], key, key_len) == 0;
+                if (!want)
+                        return false;
+        }
+        if (!auth->is_admin)
+                for (size_t i = 0; i < def->n_attrs; i++) {
+                        const struct attr_def *a = &def->attrs[i];
+                        if ((a->flags & ATTR_ADMIN_READ) && strlen(a->name) == key_len &&
+                            memcmp(a->name, key, key_len) == 0)
+                                return false;
+                }
+        return true;
+}
+
 json_t *resource_view(const struct resource_def *def, const json_t *obj,
                       const struct auth_context *auth, const char *const *fields,
                       size_t n_fields)
@@ -232,19 +253,9 @@ json_t *resource_view(const struct resource_def *def, const json_t *obj,
         json_t *val;
         if (!out)
                 return NULL;
-        json_object_foreach((json_t *)obj, key, val) {
-                const struct attr_def *a = resource_attr(def, key);
-                if (a && (a->flags & ATTR_ADMIN_READ) && !auth->is_admin)
-                        continue;
-                if (n_fields) {
-                        bool want = false;
-                        for (size_t i = 0; i < n_fields && !want; i++)
-                                want = streq(fields[i], key);
-                        if (!want)
-                                continue;
-                }
-                json_object_set(out, key, val);
-        }
+        json_object_foreach((json_t *)obj, key, val)
+                if (resource_view_keeps(def, auth, fields, n_fields, key, strlen(key)))
+                        json_object_set(out, key, val);
         return out;
 }
 

@@ -85,6 +85,13 @@ int resource_check_value(const struct attr_def *a, const json_t *v, char *why, s
 json_t *resource_view(const struct resource_def *def, const json_t *obj,
                       const struct auth_context *auth, const char *const *fields,
                       size_t n_fields);
+/* The one attribute policy of every view: whether the member key (not
+ * NUL-terminated, so stored text can be shaped in place) is shown —
+ * admin-only attributes not to non-admins, and only the fields= asked for
+ * (none = all). */
+bool resource_view_keeps(const struct resource_def *def, const struct auth_context *auth,
+                         const char *const *fields, size_t n_fields, const char *key,
+                         size_t key_len);
 /* Whether resource_view() would return obj unchanged (no parse needed). */
 bool resource_view_is_identity(const struct resource_def *def, const struct auth_context *auth,
                                size_t n_fields);

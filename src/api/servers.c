@@ -1,11 +1,7 @@
 /* /v2.1/servers: create on ports (SR-IOV or normal), list, detail, show,
- * delete.  A boot is placed in the transaction that records it: one
- * scheduling pass over the hosts as stored, the chosen host's VFs claimed
- * (allocations "pci:<host>", unique per address) and the ports bound as
- * Nova binds them; then the host is told to spawn through its task queue
- * (compute-hosts.c).  A host's failure releases everything and tries the
- * next host, up to [scheduler] max_attempts.  Nothing is kept in memory,
- * so a restart finds the claims exactly as the instances hold them. */
+ * delete.  The placement of a boot (schedule, claim, bind, queue the
+ * spawn, retries) is the compute service's (computesvc/placement.c); the
+ * ports a boot makes on {"uuid": NET} are the network service's. */
 #include <errno.h>
 #include <regex.h>
 #include <sodium.h>
@@ -15,416 +11,12 @@
 
 #include "api/compute.h"
 #include "api/neutron.h"
-#include "api/ports.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "compute/scheduler.h"
 #include "identity/token.h"
 
 #define MAX_NICS 16
-
-static const char *const nova_profile_keys[] = {"pci_vendor_info", "pci_slot", "physical_network"};
-
-static int instance_get(struct api_ctx *ctx, const char *id, json_t **ret)
-{
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(ctx->store, "instance", id, &doc, NULL);
-        if (r < 0)
-                return r;
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        *ret = o;
-        return 0;
-}
-
-static int instance_put(struct api_ctx *ctx, json_t *inst, bool create)
-{
-        char t[40];
-        api_format_time(ctx->now(), false, t);
-        json_object_set_new(inst, "updated", json_string(t));
-        _cleanup_free_ char *s = json_dumps(inst, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!s)
-                return -ENOMEM;
-        if (create)
-                return store_obj_insert(ctx->store, "instance", json_str(inst, "id"),
-                                        json_str(inst, "tenant_id"), s);
-        return store_obj_update(ctx->store, "instance", json_str(inst, "id"), s);
-}
-
-static int load_doc(struct api_ctx *ctx, const char *kind, const char *id, json_t **ret)
-{
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(ctx->store, kind, id, &doc, NULL);
-        if (r < 0)
-                return r;
-        if (!(*ret = json_loads(doc, 0, NULL)))
-                return -EIO;
-        return 0;
-}
-
-/* A port back to unbound, nova's profile keys stripped (§3.4). */
-static int port_release(struct api_ctx *ctx, const char *port_id, const char *instance_id)
-{
-        _cleanup_json_ json_t *port = NULL, *net = NULL;
-        int r = load_doc(ctx, "port", port_id, &port);
-        if (r == -ENOENT)
-                return 0; /* deleted by its owner meanwhile */
-        if (r < 0)
-                return r;
-        if (!streq(json_str(port, "device_id") ?: "", instance_id))
-                return 0;
-        json_t *prof = json_object_get(port, "binding:profile");
-        for (size_t i = 0; i < ARRAY_SIZE(nova_profile_keys); i++)
-                json_object_del(prof, nova_profile_keys[i]);
-        json_object_set_new(port, "binding:host_id", json_string(""));
-        json_object_set_new(port, "device_id", json_string(""));
-        json_object_set_new(port, "device_owner", json_string(""));
-        if ((r = load_doc(ctx, "network", json_str(port, "network_id"), &net)) < 0)
-                return r;
-        if ((r = port_bind(ctx, port, net)) < 0)
-                return r;
-        neutron_stamp(ctx, port, false);
-        return neutron_store_update(ctx, &resource_port, port);
-}
-
-/* Undo a placement: the VFs and the host's resources freed (every
- * allocation the instance owns), the ports unbound. */
-static int unplace(struct api_ctx *ctx, json_t *inst)
-{
-        const char *id = json_str(inst, "id");
-        size_t i;
-        json_t *v;
-        int r = store_release_owner(ctx->store, id);
-        if (r < 0 && r != -ENOENT)
-                return r;
-        json_array_foreach(json_object_get(inst, "_ports"), i, v)
-                if ((r = port_release(ctx, json_string_value(v), id)) < 0)
-                        return r;
-        json_object_set_new(inst, "_host", json_null());
-        json_object_set_new(inst, "_pci", json_array());
-        json_object_set_new(inst, "addresses", json_object());
-        return 0;
-}
-
-static json_t *sched_flavor(const json_t *f)
-{
-        return json_pack("{s:O,s:O,s:O,s:O}", "vcpus", json_object_get(f, "vcpus"), "ram",
-                         json_object_get(f, "ram"), "disk", json_object_get(f, "disk"),
-                         "extra_specs", json_object_get(f, "extra_specs"));
-}
-
-/* The user's ports with their networks' physnet, as the scheduler reads them. */
-static int load_ports(struct api_ctx *ctx, const json_t *inst, json_t **ret_ports, json_t **ret_nets)
-{
-        _cleanup_json_ json_t *ports = json_array(), *nets = json_array();
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(inst, "_ports"), i, v) {
-                json_t *p = NULL, *n = NULL;
-                int r = load_doc(ctx, "port", json_string_value(v), &p);
-                if (r >= 0)
-                        r = load_doc(ctx, "network", json_str(p, "network_id"), &n);
-                if (r < 0) {
-                        json_decref(p);
-                        return r;
-                }
-                json_object_set(p, "provider:physical_network",
-                                json_object_get(n, "provider:physical_network") ?: json_null());
-                json_array_append_new(ports, p);
-                json_array_append_new(nets, n);
-        }
-        *ret_ports = TAKE_PTR(ports);
-        *ret_nets = TAKE_PTR(nets);
-        return 0;
-}
-
-static void set_fault(struct api_ctx *ctx, json_t *inst, unsigned code, const char *message)
-{
-        char t[40];
-        api_format_time(ctx->now(), false, t);
-        json_object_set_new(inst, "status", json_string("ERROR"));
-        json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("error"));
-        json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
-        json_object_set_new(inst, "fault", json_pack("{s:i,s:s,s:s}", "code", (int)code, "created",
-                                                      t, "message", message));
-}
-
-/* One host tried: bind every port for it in memory; false when a port
- * does not bind (then nothing was written). */
-static int bind_for_host(struct api_ctx *ctx, json_t *inst, const struct host_state *h,
-                         const struct sched_request *sreq, const struct sched_result *res,
-                         json_t *ports, json_t *nets, const char *az, json_t **ret_pci)
-{
-        _cleanup_json_ json_t *pci = json_array();
-        size_t k = 0;
-        char owner[300];
-        snprintf(owner, sizeof(owner), "compute:%s", az);
-        for (size_t i = 0; i < sreq->pci.n; i++) {
-                const struct pci_request *pr = &sreq->pci.v[i];
-                for (unsigned c = 0; c < pr->count; c++, k++) {
-                        char addr[32];
-                        pci_address_format(&res->claim[k], addr);
-                        json_array_append_new(pci, json_pack("{s:s,s:o}", "address", addr, "port_id",
-                                                             pr->port_id ? json_string(pr->port_id)
-                                                                         : json_null()));
-                        if (!pr->port_id)
-                                continue;
-                        size_t j;
-                        json_t *p;
-                        json_array_foreach(ports, j, p) {
-                                if (!streq(json_str(p, "id"), pr->port_id))
-                                        continue;
-                                const struct pci_inventory_dev *d =
-                                        pci_inventory_find(h->inventory, &res->claim[k]);
-                                char vi[16];
-                                snprintf(vi, sizeof(vi), "%s:%s", d ? d->view.vendor_id : "",
-                                         d ? d->view.product_id : "");
-                                json_t *prof = json_object_get(p, "binding:profile");
-                                if (!json_is_object(prof)) {
-                                        prof = json_object();
-                                        json_object_set_new(p, "binding:profile", prof);
-                                }
-                                json_object_set_new(prof, "pci_vendor_info", json_string(vi));
-                                json_object_set_new(prof, "pci_slot", json_string(addr));
-                                json_object_set(prof, "physical_network",
-                                                json_object_get(p, "provider:physical_network"));
-                        }
-                }
-        }
-        size_t j;
-        json_t *p;
-        json_array_foreach(ports, j, p) {
-                json_object_set_new(p, "binding:host_id", json_string(h->hostname));
-                json_object_set(p, "device_id", json_object_get(inst, "id"));
-                json_object_set_new(p, "device_owner", json_string(owner));
-                int r = port_bind(ctx, p, json_array_get(nets, j));
-                if (r < 0)
-                        return r;
-                if (streq(json_str(p, "binding:vif_type") ?: "", "binding_failed")) {
-                        log_info("instance %s: port %s does not bind on host %s",
-                                 json_str(inst, "id"), json_str(p, "id"), h->hostname);
-                        return 0;
-                }
-        }
-        *ret_pci = TAKE_PTR(pci);
-        return 1;
-}
-
-static json_t *addresses_of(const json_t *ports, const json_t *nets)
-{
-        json_t *out = json_object();
-        size_t i, j;
-        json_t *p, *ip;
-        json_array_foreach(ports, i, p) {
-                const json_t *net = json_array_get(nets, i);
-                const char *name = json_str(net, "name");
-                if (!name || !*name)
-                        name = json_str(net, "id");
-                json_t *list = json_object_get(out, name);
-                if (!list) {
-                        list = json_array();
-                        json_object_set_new(out, name, list);
-                }
-                json_array_foreach(json_object_get(p, "fixed_ips"), j, ip) {
-                        const char *a = json_str(ip, "ip_address");
-                        json_array_append_new(list, json_pack("{s:i,s:s,s:s,s:O}", "version",
-                                                              a && strchr(a, ':') ? 6 : 4, "addr",
-                                                              a ? a : "", "OS-EXT-IPS:type",
-                                                              "fixed", "OS-EXT-IPS-MAC:mac_addr",
-                                                              json_object_get(p, "mac_address")));
-                }
-        }
-        return out;
-}
-
-static json_t *spawn_detail(const json_t *inst, const json_t *ports)
-{
-        json_t *ps = json_array();
-        size_t i;
-        json_t *p;
-        json_array_foreach(ports, i, p) {
-                json_t *prof = json_object_get(p, "binding:profile");
-                json_t *det = json_object_get(p, "binding:vif_details");
-                json_array_append_new(ps, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "id",
-                                                    json_object_get(p, "id"), "mac_address",
-                                                    json_object_get(p, "mac_address"),
-                                                    "vif_type", json_object_get(p, "binding:vif_type"),
-                                                    "vnic_type", json_object_get(p, "binding:vnic_type"),
-                                                    "pci_slot",
-                                                    json_object_get(prof, "pci_slot") ?: json_null(),
-                                                    "physical_network",
-                                                    json_object_get(prof, "physical_network") ?: json_null(),
-                                                    "vlan", json_object_get(det, "vlan") ?: json_null()));
-        }
-        json_t *f = json_object_get(inst, "_flavor");
-        return json_pack("{s:O,s:O,s:o,s:O,s:o}", "name", json_object_get(inst, "name"), "flavor",
-                         f, "image", json_pack("{s:O}", "id", json_object_get(inst, "_image_id")),
-                         "pci", json_object_get(inst, "_pci"), "ports", ps);
-}
-
-/* Inside a write transaction: schedule, claim, bind, queue the spawn.  On
- * no host, the instance goes ERROR with the explaining fault and nothing
- * is claimed or bound.  Returns <0 only on store errors. */
-static int place(struct api_ctx *ctx, json_t *inst, const char *last_error)
-{
-        _cleanup_json_ json_t *ports = NULL, *nets = NULL, *flavor = NULL, *image = NULL;
-        struct host_list hl = {0};
-        struct sched_request sreq = {0};
-        const struct sched_config *cfg = ctx->sched;
-        const char *az_req = json_str(inst, "_az_req");
-        int r = load_ports(ctx, inst, &ports, &nets);
-        if (r < 0)
-                return r;
-        if ((r = image_get(ctx, json_str(inst, "_image_id"), &image)) == -ENOENT)
-                image = json_object();
-        else if (r < 0)
-                return r;
-        flavor = sched_flavor(json_object_get(inst, "_flavor"));
-        r = sched_request_build(cfg, flavor, image, ports, az_req, &sreq);
-        if (r < 0) {
-                set_fault(ctx, inst, 400, err_msg(r));
-                return 0;
-        }
-        if ((r = compute_hosts_load(ctx, &hl)) < 0) {
-                sched_request_done(&sreq);
-                return r;
-        }
-        _cleanup_free_ struct host_state **cand = calloc(hl.n + 1, sizeof(*cand));
-        size_t n = 0;
-        json_t *tried = json_object_get(inst, "_tried");
-        for (size_t i = 0; cand && i < hl.n; i++) {
-                bool was_tried = false;
-                size_t j;
-                json_t *t;
-                json_array_foreach(tried, j, t) was_tried |= streq(json_string_value(t), hl.v[i]->hostname);
-                if (!was_tried)
-                        cand[n++] = hl.v[i];
-        }
-        r = cand ? 0 : -ENOMEM;
-        bool placed = false;
-        _cleanup_free_ char *last_msg = NULL;
-        while (r >= 0 && !placed &&
-               json_integer_value(json_object_get(inst, "_attempts")) < (json_int_t)cfg->max_attempts) {
-                struct sched_result res = {0};
-                sreq.seed = randombytes_random();
-                r = sched_pass(cfg, cand, n, &sreq, &res);
-                if (r < 0)
-                        break;
-                if (res.host < 0) {
-                        free(last_msg);
-                        last_msg = res.message ? strdup(res.message) : NULL;
-                        sched_result_done(&res);
-                        break;
-                }
-                struct host_state *h = cand[res.host];
-                const char *az = h->availability_zone ? h->availability_zone
-                                                      : cfg->default_availability_zone;
-                _cleanup_json_ json_t *pci = NULL, *try_ports = json_deep_copy(ports);
-                json_object_set_new(inst, "_attempts",
-                                    json_integer(json_integer_value(json_object_get(inst, "_attempts")) + 1));
-                json_array_append_new(json_object_get(inst, "_tried"), json_string(h->hostname));
-                r = bind_for_host(ctx, inst, h, &sreq, &res, try_ports, nets, az, &pci);
-                if (r == 0) {
-                        /* This host cannot bind the ports: the next one. */
-                        free(last_msg);
-                        if (asprintf(&last_msg, "Binding failed for port on host %s, please check "
-                                     "neutron logs for more information.", h->hostname) < 0)
-                                last_msg = NULL;
-                        cand[res.host] = cand[--n];
-                        sched_result_done(&res);
-                        continue;
-                }
-                if (r > 0) {
-                        char pool[300];
-                        snprintf(pool, sizeof(pool), "pci:%s", h->hostname);
-                        size_t i;
-                        json_t *v;
-                        r = 0;
-                        json_array_foreach(pci, i, v)
-                                if (r >= 0)
-                                        r = store_claim(ctx->store, pool, json_str(v, "address"),
-                                                        json_str(inst, "id"));
-                        /* The host's vCPUs, RAM and disk for the next passes. */
-                        char use[128];
-                        json_t *f = json_object_get(inst, "_flavor");
-                        snprintf(pool, sizeof(pool), "usage:%s", h->hostname);
-                        snprintf(use, sizeof(use), "%s %lld %lld %lld", json_str(inst, "id"),
-                                 (long long)json_integer_value(json_object_get(f, "vcpus")),
-                                 (long long)json_integer_value(json_object_get(f, "ram")),
-                                 (long long)json_integer_value(json_object_get(f, "disk")));
-                        if (r >= 0)
-                                r = store_claim(ctx->store, pool, use, json_str(inst, "id"));
-                        json_array_foreach(try_ports, i, v) {
-                                if (r < 0)
-                                        break;
-                                json_t *copy = json_deep_copy(v);
-                                json_object_del(copy, "provider:physical_network");
-                                neutron_stamp(ctx, copy, false);
-                                r = neutron_store_update(ctx, &resource_port, copy);
-                                json_decref(copy);
-                        }
-                        if (r >= 0) {
-                                placed = true;
-                                json_object_set_new(inst, "_host", json_string(h->hostname));
-                                json_object_set(inst, "_pci", pci);
-                                json_object_set_new(inst, "OS-EXT-AZ:availability_zone", json_string(az));
-                                json_object_set_new(inst, "addresses", addresses_of(try_ports, nets));
-                                json_object_set_new(inst, "OS-EXT-STS:task_state", json_string("spawning"));
-                                r = compute_task_add(ctx, h->hostname, "spawn", json_str(inst, "id"),
-                                                     spawn_detail(inst, try_ports));
-                        }
-                }
-                sched_result_done(&res);
-        }
-        compute_hosts_done(&hl);
-        sched_request_done(&sreq);
-        if (r < 0 || placed)
-                return r;
-        char msg[2048];
-        /* After a failed spawn, no host left is nova's MaxRetriesExceeded. */
-        const char *why = last_error ? last_error : last_msg;
-        if (json_integer_value(json_object_get(inst, "_attempts")) > 0)
-                snprintf(msg, sizeof(msg), "Exceeded maximum number of retries. Exhausted all hosts "
-                         "available for retrying build failures for instance %s.%s%s",
-                         json_str(inst, "id"), why ? " Last error: " : "", why ? why : "");
-        else
-                snprintf(msg, sizeof(msg), "%s", last_msg ? last_msg
-                                                          : "No valid host was found. There are "
-                                                            "not enough hosts available.");
-        set_fault(ctx, inst, 500, msg);
-        return 0;
-}
-
-int server_spawn_result(struct api_ctx *ctx, const char *instance_id, const char *host, bool ok,
-                        const char *message)
-{
-        _cleanup_json_ json_t *inst = NULL;
-        int r = instance_get(ctx, instance_id, &inst);
-        if (r == -ENOENT)
-                return 0; /* deleted while spawning */
-        if (r < 0)
-                return r;
-        if (!streq(json_str(inst, "_host") ?: "", host ?: "") ||
-            !streq(json_str(inst, "status") ?: "", "BUILD"))
-                return 0; /* a stale answer */
-        if (ok) {
-                char t[40];
-                api_format_time(ctx->now(), true, t);
-                json_object_set_new(inst, "status", json_string("ACTIVE"));
-                json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("active"));
-                json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
-                json_object_set_new(inst, "OS-EXT-STS:power_state", json_integer(1));
-                json_object_set_new(inst, "OS-SRV-USG:launched_at", json_string(t));
-                return instance_put(ctx, inst, false);
-        }
-        log_info("instance %s: host %s failed to spawn it: %s", instance_id, host, message);
-        if ((r = unplace(ctx, inst)) < 0)
-                return r;
-        if ((r = place(ctx, inst, message)) < 0)
-                return r;
-        return instance_put(ctx, inst, false);
-}
 
 static void host_id_of(const char *project, const char *host, char ret[57])
 {
@@ -594,11 +186,12 @@ static bool may_see(const struct api_request *req, const json_t *inst)
 
 static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         _cleanup_json_ json_t *inst = NULL;
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = instance_get(ctx, req->params[0], &inst);
+        r = computesvc_instance_get(&svc, req->params[0], &inst);
         store_end(ctx->store, true);
         if (r == -ENOENT || (r >= 0 && !may_see(req, inst)))
                 return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
@@ -712,19 +305,19 @@ static int create_port_on(struct api_ctx *ctx, struct api_request *req, const ch
                 return nova_error(resp, 400, "%s", e.message);
         if (r < 0)
                 return r;
-        struct api_response nresp = {0};
-        r = port_create_in_tx(ctx, req, in, &port, &nresp);
-        if (r < 0 && nresp.status) {
+        struct netsvc svc = api_netsvc(ctx);
+        struct service_error se = {0};
+        const char *owner;
+        r = netsvc_owner(&req->auth, in, &owner, &se);
+        if (r >= 0 && !policy_may_create(&req->auth, owner))
+                r = service_fail(&se, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                                 "(rule:create_port) is disallowed by policy");
+        if (r >= 0)
+                r = netsvc_port_create(&svc, &req->auth, in, owner, &port, &se);
+        if (r < 0 && se.kind != ERROR_KIND_NONE)
                 /* Neutron's refusal, told in Nova's words. */
-                _cleanup_json_ json_t *err = nresp.body ? json_loads(nresp.body, 0, NULL) : NULL;
-                const char *msg = json_str(json_object_get(err, "NeutronError"), "message");
-                r = nova_error(resp, nresp.status == 409 ? 409 : 400,
-                               "Creating a port on network %s failed: %s", net_id,
-                               msg ? msg : "no reason given");
-                api_response_done(&nresp);
-                return r;
-        }
-        api_response_done(&nresp);
+                return nova_error(resp, se.kind == ERROR_KIND_CONFLICT ? 409 : 400,
+                                  "Creating a port on network %s failed: %s", net_id, se.message);
         if (r < 0)
                 return r;
         snprintf(ret_id, 64, "%s", json_str(port, "id"));
@@ -733,6 +326,7 @@ static int create_port_on(struct api_ctx *ctx, struct api_request *req, const ch
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         _cleanup_json_ json_t *body = nova_parse_body(req, resp), *asked = json_array(),
                               *flavor = NULL, *image = NULL, *inst = NULL, *user_ports = json_array(),
                               *created_ports = json_array();
@@ -766,11 +360,11 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         if (r < 0)
                 return nova_store_error(resp, r);
         resp->status = 0;
-        r = flavor_get(ctx, flavor_ref, &flavor);
+        r = computesvc_flavor_get(&svc, flavor_ref, &flavor);
         if (r == -ENOENT)
                 r = nova_error(resp, 400, "Flavor %s could not be found.", flavor_ref);
         if (r >= 0) {
-                r = image_get(ctx, image_ref, &image);
+                r = computesvc_image_get(&svc, image_ref, &image);
                 if (r == -ENOENT)
                         r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
                 else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
@@ -805,7 +399,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                         if (streq(json_string_value(json_array_get(user_ports, j)), pid))
                                 r = nova_error(resp, 400, "Port %s is given more than once.", pid);
                 if (r >= 0)
-                        r = load_doc(ctx, "network", json_str(port, "network_id"), &net);
+                        r = svc_doc_get(ctx->store, "network", json_str(port, "network_id"), &net);
                 const char *vnic = json_str(port, "binding:vnic_type") ?: "normal";
                 if (r >= 0 && pci_vnic_type_is_sriov(vnic) &&
                     !json_str(net, "provider:physical_network"))
@@ -853,7 +447,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 json_object_set_new(inst, "_host", json_null());
                 const char *az = json_str(in, "availability_zone");
                 json_object_set_new(inst, "_az_req", az ? json_string(az) : json_null());
-                r = place(ctx, inst, NULL);
+                r = computesvc_place(&svc, inst, NULL);
                 /* A request the scheduler cannot even read (an undefined
                  * alias, a bad NUMA policy) is the caller's error. */
                 json_t *fault = json_object_get(inst, "fault");
@@ -874,7 +468,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 json_object_set(inst, "_ports", user_ports);
         }
         if (r >= 0)
-                r = instance_put(ctx, inst, true);
+                r = computesvc_instance_put(&svc, inst, true);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 && resp->status)
                 return 0;
@@ -892,11 +486,12 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct computesvc svc = api_computesvc(ctx);
         _cleanup_json_ json_t *inst = NULL;
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = instance_get(ctx, req->params[0], &inst);
+        r = computesvc_instance_get(&svc, req->params[0], &inst);
         if (r >= 0 && !may_see(req, inst))
                 r = -ENOENT;
         if (r >= 0 && !req->auth.is_admin &&
@@ -909,7 +504,7 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r >= 0 && json_str(inst, "_host"))
                 host = strdup(json_str(inst, "_host"));
         if (r >= 0)
-                r = unplace(ctx, inst);
+                r = computesvc_unplace(&svc, inst);
         size_t i;
         json_t *v;
         json_array_foreach(json_object_get(inst, "_created_ports"), i, v) {
@@ -924,7 +519,7 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r >= 0)
                 r = store_obj_delete(ctx->store, "instance", req->params[0]);
         if (r >= 0 && host && *host)
-                r = compute_task_add(ctx, host, "destroy", req->params[0], NULL);
+                r = computesvc_task_add(&svc, host, "destroy", req->params[0], NULL);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);

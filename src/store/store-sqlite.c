@@ -36,6 +36,12 @@ struct stmt_handle {
         int slot; /* -1: not cached, finalized after use */
 };
 
+/* The value of the hex digit at position i of an allocation's value, for
+ * migrating text PCI addresses to numbers in SQL alone. */
+#define HEXD(i) "(instr('0123456789abcdef', lower(substr(value, " #i ", 1))) - 1)"
+#define HEX2(a, b) "(" HEXD(a) " * 16 + " HEXD(b) ")"
+#define HEX4(a, b, c, d) "(" HEXD(a) " * 4096 + " HEXD(b) " * 256 + " HEXD(c) " * 16 + " HEXD(d) ")"
+
 /* Each entry moves the schema from version i to i+1; never edit a released
  * entry, append a new one. */
 static const char *const migrations[] = {
@@ -73,6 +79,37 @@ static const char *const migrations[] = {
         "CREATE INDEX objects_device ON objects (kind, json_extract(doc, '$.\"device_id\"'), id);",
         /* 3: revision stamps (store_stamp_get/bump) */
         "CREATE TABLE stamps (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;",
+        /* 4: compute usage and PCI claims as typed rows instead of packed
+         * text in allocations ("usage:<host>" = "ID VCPUS RAM DISK",
+         * "pci:<host>" = "DDDD:BB:SS.F"); existing rows move over. */
+        "CREATE TABLE compute_usage ("
+        "  instance_id TEXT PRIMARY KEY,"
+        "  host TEXT NOT NULL,"
+        "  vcpus INTEGER NOT NULL,"
+        "  memory_mb INTEGER NOT NULL,"
+        "  disk_gb INTEGER NOT NULL);"
+        "CREATE INDEX compute_usage_host ON compute_usage (host);"
+        "CREATE TABLE pci_claims ("
+        "  host TEXT NOT NULL,"
+        "  domain INTEGER NOT NULL,"
+        "  bus INTEGER NOT NULL,"
+        "  slot INTEGER NOT NULL,"
+        "  function INTEGER NOT NULL,"
+        "  instance_id TEXT NOT NULL,"
+        "  PRIMARY KEY (host, domain, bus, slot, function));"
+        "CREATE INDEX pci_claims_instance ON pci_claims (instance_id);"
+        "INSERT OR IGNORE INTO compute_usage (instance_id, host, vcpus, memory_mb, disk_gb)"
+        "  SELECT owner, host, CAST(substr(r1, 1, instr(r1, ' ') - 1) AS INTEGER),"
+        "    CAST(substr(r2, 1, instr(r2, ' ') - 1) AS INTEGER),"
+        "    CAST(substr(r2, instr(r2, ' ') + 1) AS INTEGER)"
+        "  FROM (SELECT owner, host, r1, substr(r1, instr(r1, ' ') + 1) AS r2"
+        "    FROM (SELECT owner, substr(pool, 7) AS host, substr(value, instr(value, ' ') + 1) AS r1"
+        "      FROM allocations WHERE substr(pool, 1, 6) = 'usage:'));"
+        "INSERT OR IGNORE INTO pci_claims (host, domain, bus, slot, function, instance_id)"
+        "  SELECT substr(pool, 5), " HEX4(1, 2, 3, 4) ", " HEX2(6, 7) ", "
+        HEX2(9, 10) ", " HEXD(12) ", owner"
+        "  FROM allocations WHERE substr(pool, 1, 4) = 'pci:' AND length(value) = 12;"
+        "DELETE FROM allocations WHERE substr(pool, 1, 6) = 'usage:' OR substr(pool, 1, 4) = 'pci:';",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes
@@ -697,4 +734,87 @@ int store_stamp_bump(struct store *st, const char *name)
                           "INSERT INTO stamps (name, value) VALUES (?, 1) "
                           "ON CONFLICT (name) DO UPDATE SET value = value + 1",
                           1, name);
+int store_usage_add(struct store *st, const char *instance_id, const char *host,
+                    const struct store_usage *u)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "INSERT INTO compute_usage (instance_id, host, vcpus, memory_mb, "
+                              "disk_gb) VALUES (?,?,?,?,?)", &h, 2, instance_id, host);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(h.s, 3, u->vcpus);
+        sqlite3_bind_int64(h.s, 4, u->memory_mb);
+        sqlite3_bind_int64(h.s, 5, u->disk_gb);
+        return step_done(st, h.s, "usage");
+}
+
+int store_usage_sum(struct store *st, const char *host, struct store_usage *ret)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "SELECT total(vcpus), total(memory_mb), total(disk_gb), count(*) "
+                              "FROM compute_usage WHERE host = ?", &h, 1, host);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "usage");
+        if (r <= 0)
+                return r < 0 ? r : -EIO;
+        *ret = (struct store_usage){
+                .vcpus = sqlite3_column_int64(h.s, 0),
+                .memory_mb = sqlite3_column_int64(h.s, 1),
+                .disk_gb = sqlite3_column_int64(h.s, 2),
+                .instances = sqlite3_column_int64(h.s, 3),
+        };
+        return 0;
+}
+
+int store_pci_claim(struct store *st, const char *host, const struct store_pci_addr *a,
+                    const char *instance_id)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "INSERT INTO pci_claims (host, instance_id, domain, bus, slot, "
+                              "function) VALUES (?,?,?,?,?,?)", &h, 2, host, instance_id);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(h.s, 3, a->domain);
+        sqlite3_bind_int64(h.s, 4, a->bus);
+        sqlite3_bind_int64(h.s, 5, a->slot);
+        sqlite3_bind_int64(h.s, 6, a->function);
+        return step_done(st, h.s, "PCI claim");
+}
+
+int store_pci_claims(struct store *st, const char *host, struct store_pci_addr **ret)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        _cleanup_free_ struct store_pci_addr *v = NULL;
+        size_t n = 0, cap = 0;
+        int r = prepare_texts(st, "SELECT domain, bus, slot, function FROM pci_claims WHERE host = ? "
+                              "ORDER BY domain, bus, slot, function", &h, 1, host);
+        if (r < 0)
+                return r;
+        while ((r = step_row(st, h.s, "PCI claims")) > 0) {
+                if (n == cap) {
+                        cap = cap ? cap * 2 : 16;
+                        struct store_pci_addr *nv = realloc(v, cap * sizeof(*v));
+                        if (!nv)
+                                return -ENOMEM;
+                        v = nv;
+                }
+                v[n++] = (struct store_pci_addr){
+                        (unsigned)sqlite3_column_int64(h.s, 0), (unsigned)sqlite3_column_int64(h.s, 1),
+                        (unsigned)sqlite3_column_int64(h.s, 2), (unsigned)sqlite3_column_int64(h.s, 3)};
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(v);
+        return (int)n;
+}
+
+int store_instance_release(struct store *st, const char *instance_id)
+{
+        int r = exec_texts(st, "release", "DELETE FROM compute_usage WHERE instance_id = ?", 1,
+                           instance_id);
+        if (r < 0)
+                return r;
+        return exec_texts(st, "release", "DELETE FROM pci_claims WHERE instance_id = ?", 1,
+                          instance_id);
 }

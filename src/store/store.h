@@ -91,6 +91,33 @@ int store_release_owner(struct store *st, const char *owner);
 /* Every value claimed in a pool, malloc'd strv via *ret, count returned. */
 int store_pool_values(struct store *st, const char *pool, char ***ret);
 
+/* What a compute host gives its instances, as rows with real columns so a
+ * host's usage is summed by the database: one usage row per placed
+ * instance, one claim row per PCI device (unique per host and address, so
+ * the database refuses a VF given twice).  Both are owned by the instance
+ * and go with store_instance_release(). */
+struct store_usage {
+        long long vcpus, memory_mb, disk_gb;
+        long long instances; /* in a sum: how many instances the host runs */
+};
+/* -EEXIST when the instance already holds usage. */
+int store_usage_add(struct store *st, const char *instance_id, const char *host,
+                    const struct store_usage *u);
+/* The sum over host's instances (all zero for none). */
+int store_usage_sum(struct store *st, const char *host, struct store_usage *ret);
+
+struct store_pci_addr {
+        unsigned domain, bus, slot, function;
+};
+/* Claim or conflict: -EEXIST when the device is already claimed. */
+int store_pci_claim(struct store *st, const char *host, const struct store_pci_addr *a,
+                    const char *instance_id);
+/* Every device claimed on host in address order, malloc'd via *ret (NULL
+ * for none); the count is returned. */
+int store_pci_claims(struct store *st, const char *host, struct store_pci_addr **ret);
+/* Frees the usage and every device the instance holds. */
+int store_instance_release(struct store *st, const char *instance_id);
+
 /* Secrets (password hashes), never part of a document. */
 int store_secret_set(struct store *st, const char *key, const char *value);
 int store_secret_get(struct store *st, const char *key, char **ret);

@@ -1,0 +1,17 @@
+/* Small jansson helpers every floor may use. */
+#pragma once
+
+#include <jansson.h>
+
+#include "base/macro.h"
+
+/* The string member key of o, or NULL (absent, not a string, o NULL). */
+static inline const char *json_str(const json_t *o, const char *key)
+{
+        return json_string_value(json_object_get(o, key));
+}
+
+/* jansson provides json_decrefp() */
+#ifndef _cleanup_json_
+#define _cleanup_json_ _cleanup_(json_decrefp)
+#endif

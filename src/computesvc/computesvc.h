@@ -1,0 +1,73 @@
+/* The compute service: what nova-conductor, the scheduler and the
+ * placement service do below Nova's API — compute hosts as the scheduler
+ * sees them (reports parsed once and cached, brought to the store's claims
+ * and usage on every load), aggregates' zones, the task queue hosts poll,
+ * and a boot's placement: one scheduling pass (compute/'s pure logic), the
+ * chosen host's VFs claimed and its usage recorded as typed store rows,
+ * the ports bound through the network service, the spawn queued; a
+ * failed spawn released and retried on the next host.  It takes a store
+ * inside the caller's transaction and knows nothing of HTTP. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "base/error-kind.h"
+#include "base/json-util.h"
+#include "compute/host-state.h"
+#include "netsvc/netsvc.h"
+#include "store/store.h"
+
+struct sched_config;
+struct compute_cache;
+
+struct computesvc {
+        struct store *store; /* every call: inside the caller's transaction */
+        const struct sched_config *sched;
+        long service_down_time;              /* seconds, [DEFAULT] service_down_time */
+        struct compute_cache **cache;        /* parsed host reports, kept between calls */
+        double (*now)(void);
+        struct netsvc net;                   /* to bind and release ports */
+};
+
+void compute_cache_free(struct compute_cache *c);
+
+/* Every registered compute host as the scheduler sees it (report + service
+ * state + the instances' claims and usage), in hostname order.  The states
+ * are cached and borrowed: use them only until the transaction ends, then
+ * computesvc_hosts_done(). */
+int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret);
+void computesvc_hosts_done(struct host_list *l);
+/* The stored host record (service state), or -ENOENT; whether it is up
+ * (heartbeat within service_down_time, not forced down). */
+int computesvc_host_get(const struct computesvc *svc, const char *hostname, json_t **ret);
+bool computesvc_host_is_up(const struct computesvc *svc, const json_t *host);
+/* {host: availability zone} from the aggregates. */
+int computesvc_host_zones(const struct computesvc *svc, json_t **ret);
+/* The SHA-256-sized hash a host report is cached under. */
+void computesvc_report_hash(const char *text, char ret[65]);
+
+/* Queue a task for a host ("spawn" or "destroy"; docs/compute-report.md). */
+int computesvc_task_add(const struct computesvc *svc, const char *host, const char *action,
+                        const char *instance_id, json_t *detail /* stolen, may be NULL */);
+
+/* Instances (servers) as stored; put stamps "updated". */
+int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t **ret);
+int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool create);
+
+/* A boot's placement: schedule, claim, bind, queue the spawn.  On no host
+ * the instance goes ERROR with the explaining fault and nothing is
+ * claimed or bound (a request the scheduler cannot read: fault code 400).
+ * Returns <0 only on store errors. */
+int computesvc_place(const struct computesvc *svc, json_t *inst, const char *last_error);
+/* Undo a placement: the VFs and the host's resources freed, the ports
+ * unbound. */
+int computesvc_unplace(const struct computesvc *svc, json_t *inst);
+/* The host's answer to a spawn task: ACTIVE, or released and placed on
+ * the next host (stale answers are ignored). */
+int computesvc_spawn_result(const struct computesvc *svc, const char *instance_id,
+                            const char *host, bool ok, const char *message);
+
+/* Flavors and images by id, or -ENOENT. */
+int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret);
+int computesvc_image_get(const struct computesvc *svc, const char *id, json_t **ret);

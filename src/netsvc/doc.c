@@ -1,0 +1,131 @@
+/* Stored documents: get or none, visible to the caller, insert, update,
+ * list; timestamps and owners of new objects. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "netsvc/netsvc.h"
+
+int svc_doc_get(struct store *st, const char *kind, const char *id, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL;
+        int r = store_obj_get(st, kind, id, &doc, NULL);
+        if (r < 0)
+                return r;
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        *ret = o;
+        return 0;
+}
+
+int svc_doc_get_visible(struct store *st, const struct auth_context *auth, const char *kind,
+                        const char *shared_attr, const char *id, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL, *project = NULL;
+        int r = store_obj_get(st, kind, id, &doc, &project);
+        if (r < 0)
+                return r;
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        bool shared = shared_attr && json_is_true(json_object_get(o, shared_attr));
+        if (!policy_may_read(auth, project, shared)) {
+                json_decref(o);
+                return -ENOENT;
+        }
+        *ret = o;
+        return 0;
+}
+
+int svc_doc_insert(struct store *st, const char *kind, const json_t *obj)
+{
+        _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s)
+                return -ENOMEM;
+        return store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s);
+}
+
+int svc_doc_update(struct store *st, const char *kind, const json_t *obj)
+{
+        _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!s)
+                return -ENOMEM;
+        return store_obj_update(st, kind, json_str(obj, "id"), s);
+}
+
+int svc_doc_collect_cb(const char *id, const char *doc, void *userdata)
+{
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        return json_array_append_new(userdata, o) < 0 ? -ENOMEM : 0;
+}
+
+int svc_doc_list(struct store *st, const char *kind, const struct store_query *q, json_t **ret)
+{
+        json_t *arr = json_array();
+        if (!arr)
+                return -ENOMEM;
+        int r = store_obj_list(st, kind, q, svc_doc_collect_cb, arr);
+        if (r < 0) {
+                json_decref(arr);
+                return r;
+        }
+        *ret = arr;
+        return 0;
+}
+
+void svc_format_time(double t, bool micro, char ret[40])
+{
+        time_t s = (time_t)t;
+        struct tm tm;
+        gmtime_r(&s, &tm);
+        if (micro)
+                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                         (int)((t - (double)s) * 1e6));
+        else
+                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create)
+{
+        char t[40];
+        svc_format_time(svc->now(), false, t);
+        if (create) {
+                json_object_set_new(obj, "created_at", json_string(t));
+                json_object_set_new(obj, "revision_number", json_integer(0));
+        } else
+                json_object_set_new(obj, "revision_number",
+                                    json_integer(json_integer_value(
+                                                         json_object_get(obj, "revision_number")) +
+                                                 1));
+        json_object_set_new(obj, "updated_at", json_string(t));
+}
+
+int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
+                 struct service_error *err)
+{
+        const char *p = json_str(obj, "project_id"), *t = json_str(obj, "tenant_id");
+        if (p && t && !streq(p, t))
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "'project_id' and 'tenant_id' do not match");
+        const char *owner = p ? p : t ? t : auth->project_id;
+        if (!owner)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Running without keystone AuthN requires that tenant_id is "
+                                    "specified");
+        /* owner may be one of obj's own strings: copied before either is
+         * replaced. */
+        json_t *v = json_string(owner);
+        if (!v)
+                return -ENOMEM;
+        json_object_set(obj, "tenant_id", v);
+        json_object_set_new(obj, "project_id", v);
+        *ret = json_str(obj, "project_id");
+        return 0;
+}

@@ -1,0 +1,82 @@
+/* The network service: what Neutron's plugin does below its API — stored
+ * documents of networks, ports, agents and security groups, a port's MAC,
+ * addresses (IPAM), default security group and ML2 binding.  It takes
+ * typed input and a store inside a transaction the caller opened, and
+ * returns documents or an error with its kind (base/error-kind.h); it
+ * knows nothing of HTTP.  The decisions themselves are network/'s pure
+ * logic; this floor reads and writes the store around them. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "base/error-kind.h"
+#include "base/json-util.h"
+#include "identity/policy.h"
+#include "network/ml2-config.h"
+#include "store/store.h"
+
+struct netsvc {
+        struct store *store; /* every call: inside the caller's transaction */
+        const struct ml2_config *ml2;
+        double (*now)(void);
+};
+
+/* Documents (one helper per pattern).  Get or none: the parsed document
+ * of (kind, id), -ENOENT when absent. */
+int svc_doc_get(struct store *st, const char *kind, const char *id, json_t **ret);
+/* The same, only when the caller may read it (its project's, or shared
+ * through shared_attr); -ENOENT otherwise, as Neutron hides others'. */
+int svc_doc_get_visible(struct store *st, const struct auth_context *auth, const char *kind,
+                        const char *shared_attr, const char *id, json_t **ret);
+/* Insert (owned by obj's project_id) or update a document by its "id". */
+int svc_doc_insert(struct store *st, const char *kind, const json_t *obj);
+int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
+/* Every document a query selects, as a JSON array. */
+int svc_doc_list(struct store *st, const char *kind, const struct store_query *q, json_t **ret);
+/* store_obj_list() callback appending each parsed document to the JSON
+ * array userdata. */
+int svc_doc_collect_cb(const char *id, const char *doc, void *userdata);
+
+/* Time as OpenStack prints it ("2026-01-01T00:00:00Z", micro: with
+ * ".000000"). */
+void svc_format_time(double t, bool micro, char ret[40]);
+/* Sets created_at/updated_at and revision 0 (create) or updated_at and
+ * the next revision (update). */
+void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create);
+/* project_id/tenant_id of a new object: the body's (they must agree) or
+ * the token's project. */
+int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
+                 struct service_error *err);
+
+/* The id of project's "default" group, created with Neutron's four rules
+ * when missing. */
+int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret[37]);
+
+/* Agents: alive while their heartbeat is within agent_down_time; every
+ * agent on host. */
+bool netsvc_agent_alive(const struct netsvc *svc, const json_t *agent);
+int netsvc_agents_for_host(const struct netsvc *svc, const char *host, json_t **ret);
+
+/* A port document's ML2 binding for its binding:host_id, vnic type and
+ * profile (no host: unbound).  Changes only the document. */
+int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net);
+
+/* A new port from validated input (defaults filled) for owner, as POST
+ * /v2.0/ports makes it: network, security groups, MAC, fixed IPs,
+ * binding, stored.  *ret the document. */
+int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth,
+                       const json_t *in, const char *owner, json_t **ret,
+                       struct service_error *err);
+/* PUT /v2.0/ports/{id}'s change of a port the caller may see and write:
+ * port security against groups, groups the caller may use, merged,
+ * stamped, rebound when a binding attribute changed, stored. */
+int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,
+                       const char *port_id, const json_t *in, json_t **ret,
+                       struct service_error *err);
+/* The port's MAC, IPs and other claims freed and the document deleted. */
+int netsvc_port_delete(const struct netsvc *svc, const char *port_id);
+/* A port bound to host goes ACTIVE (up) or DOWN.  -ENOENT unknown port;
+ * -EINVAL not bound to that host. */
+int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,
+                                  const char *host, bool up);

@@ -1,0 +1,239 @@
+/* The network service without HTTP, on a temporary store: a port's MAC,
+ * address and default group, the errors a user sees with their kind,
+ * binding through an agent, device status, delete freeing the claims. */
+#include "test-util.h"
+
+#include <unistd.h>
+
+#include "base/ini.h"
+#include "netsvc/netsvc.h"
+
+static char dbpath[64];
+static double fake_now = 1000000.0;
+static double now(void)
+{
+        return fake_now;
+}
+
+static struct auth_context member = {.is_member = true, .is_reader = true,
+                                     .project_id = (char *)"p1"};
+static struct auth_context other = {.is_member = true, .is_reader = true,
+                                    .project_id = (char *)"p2"};
+
+struct fixture {
+        struct store *st;
+        struct ml2_config *ml2;
+        struct netsvc svc;
+};
+
+static int setup(void **state)
+{
+        struct fixture *f = calloc(1, sizeof(*f));
+        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-netsvc-XXXXXX");
+        int fd = mkstemp(dbpath);
+        assert_true(fd >= 0);
+        close(fd);
+        unlink(dbpath);
+        assert_int_equal(store_open(dbpath, &f->st), 0);
+        _cleanup_ini_ struct ini *ini = NULL;
+        assert_int_equal(ini_new(&ini), 0);
+        assert_int_equal(ini_load_string(ini, "ml2_conf.ini",
+                                         "[ml2]\nmechanism_drivers = sriovnicswitch\n"
+                                         "[ml2_type_vlan]\nnetwork_vlan_ranges = physnet1:100:200\n"),
+                         0);
+        assert_int_equal(ml2_config_load(ini, &f->ml2), 0);
+        f->svc = (struct netsvc){.store = f->st, .ml2 = f->ml2, .now = now};
+        /* A vlan network with one /29 subnet: 5 usable addresses
+         * (.1 is the gateway), and an SR-IOV agent on host cn1. */
+        assert_int_equal(store_begin(f->st, true), 0);
+        json_t *net = json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:[s]}", "id", "net1", "project_id",
+                                "p1", "provider:network_type", "vlan",
+                                "provider:physical_network", "physnet1",
+                                "provider:segmentation_id", 150, "shared", 0,
+                                "port_security_enabled", 1, "subnets", "sub1");
+        assert_int_equal(svc_doc_insert(f->st, "network", net), 0);
+        json_decref(net);
+        json_t *sub = json_pack("{s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "id", "sub1", "project_id", "p1",
+                                "network_id", "net1", "cidr", "10.0.0.0/29", "allocation_pools",
+                                "start", "10.0.0.2", "end", "10.0.0.6");
+        assert_int_equal(svc_doc_insert(f->st, "subnet", sub), 0);
+        json_decref(sub);
+        json_t *agent = json_pack("{s:s,s:s,s:s,s:b,s:f,s:{s:{s:[s]}}}", "id", "ag1", "agent_type",
+                                  "NIC Switch agent", "host", "cn1", "admin_state_up", 1,
+                                  "_heartbeat", fake_now, "configurations", "device_mappings",
+                                  "physnet1", "eth1");
+        assert_int_equal(svc_doc_insert(f->st, "agent", agent), 0);
+        json_decref(agent);
+        assert_int_equal(store_end(f->st, true), 0);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        struct fixture *f = *state;
+        char p[80];
+        store_free(f->st);
+        ml2_config_free(f->ml2);
+        unlink(dbpath);
+        snprintf(p, sizeof(p), "%s-wal", dbpath);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s-shm", dbpath);
+        unlink(p);
+        free(f);
+        return 0;
+}
+
+static json_t *port_in(const char *extra_json)
+{
+        json_t *in = json_pack("{s:s,s:b,s:s,s:s,s:s,s:s,s:{}}", "network_id", "net1",
+                               "admin_state_up", 1, "name", "", "device_id", "", "device_owner",
+                               "", "binding:vnic_type", "direct", "binding:profile");
+        if (extra_json) {
+                json_t *x = json_loads(extra_json, 0, NULL);
+                assert_non_null(x);
+                json_object_update(in, x);
+                json_decref(x);
+        }
+        return in;
+}
+
+static void test_port_create(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *in = port_in(NULL), *port = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
+        /* A MAC under the default base_mac, an address of the pool, the
+         * project's default group made on first need, unbound. */
+        assert_true(strneq(json_str(port, "mac_address"), "fa:16:3e:", 9));
+        const char *ip = json_str(json_array_get(json_object_get(port, "fixed_ips"), 0), "ip_address");
+        assert_non_null(ip);
+        assert_true(strneq(ip, "10.0.0.", 7));
+        assert_true(ip[7] >= '2' && ip[7] <= '6');
+        assert_int_equal(json_array_size(json_object_get(port, "security_groups")), 1);
+        assert_string_equal(json_str(port, "binding:vif_type"), "unbound");
+        assert_string_equal(json_str(port, "status"), "DOWN");
+        /* Stored as returned. */
+        json_t *stored = NULL;
+        assert_int_equal(svc_doc_get(f->st, "port", json_str(port, "id"), &stored), 0);
+        assert_string_equal(json_str(stored, "mac_address"), json_str(port, "mac_address"));
+        json_decref(stored);
+
+        /* The same MAC again: a conflict with Neutron's type. */
+        char ask[128];
+        snprintf(ask, sizeof(ask), "{\"mac_address\": \"%s\"}", json_str(port, "mac_address"));
+        json_t *in2 = port_in(ask), *p2 = NULL;
+        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "MacAddressInUse");
+        json_decref(in2);
+
+        /* An address outside the subnet: invalid. */
+        e = (struct service_error){0};
+        in2 = port_in("{\"fixed_ips\": [{\"ip_address\": \"10.9.9.9\"}]}");
+        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.type, "InvalidIpForNetwork");
+        json_decref(in2);
+
+        /* Another project cannot see the network: not found. */
+        e = (struct service_error){0};
+        in2 = port_in(NULL);
+        assert_true(netsvc_port_create(&f->svc, &other, in2, "p2", &p2, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_string_equal(e.message, "Network net1 could not be found.");
+        json_decref(in2);
+        assert_int_equal(store_end(f->st, true), 0);
+
+        /* The pool runs out: 4 more fit, the fifth is a conflict. */
+        assert_int_equal(store_begin(f->st, true), 0);
+        for (int i = 0; i < 4; i++) {
+                json_t *x = NULL;
+                assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &x, &e), 0);
+                json_decref(x);
+        }
+        e = (struct service_error){0};
+        assert_true(netsvc_port_create(&f->svc, &member, in, "p1", &p2, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "IpAddressGenerationFailure");
+        /* Deleting a port frees its address for the next one. */
+        assert_int_equal(netsvc_port_delete(&f->svc, json_str(port, "id")), 0);
+        assert_int_equal(netsvc_port_delete(&f->svc, json_str(port, "id")), -ENOENT);
+        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &p2, &e), 0);
+        json_decref(p2);
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(in);
+        json_decref(port);
+}
+
+static void test_port_bind_and_status(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *in = port_in(NULL), *port = NULL, *up = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        const char *id = json_str(port, "id");
+        /* Not bound yet: no device status. */
+        assert_int_equal(netsvc_port_set_device_status(&f->svc, id, "cn1", true), -EINVAL);
+        /* Bound on cn1 by the SR-IOV agent: hw_veb with the network's VLAN. */
+        json_t *bind = json_pack("{s:s,s:{s:s}}", "binding:host_id", "cn1", "binding:profile",
+                                 "pci_slot", "0000:81:10.1");
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, bind, &up, &e), 0);
+        assert_string_equal(json_str(up, "binding:vif_type"), "hw_veb");
+        assert_string_equal(json_str(json_object_get(up, "binding:vif_details"), "vlan"), "150");
+        assert_int_equal(json_integer_value(json_object_get(up, "revision_number")), 1);
+        json_decref(up);
+        assert_int_equal(netsvc_port_set_device_status(&f->svc, id, "cn2", true), -EINVAL);
+        assert_int_equal(netsvc_port_set_device_status(&f->svc, id, "cn1", true), 0);
+        assert_int_equal(svc_doc_get(f->st, "port", id, &up), 0);
+        assert_string_equal(json_str(up, "status"), "ACTIVE");
+        json_decref(up);
+        assert_int_equal(netsvc_port_set_device_status(&f->svc, "nope", "cn1", true), -ENOENT);
+        /* Another project's update: the port is not found for it. */
+        e = (struct service_error){0};
+        assert_true(netsvc_port_update(&f->svc, &other, id, bind, &up, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        /* The agent's heartbeat grows old: the binding fails. */
+        fake_now += 3600;
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, bind, &up, &e), 0);
+        assert_string_equal(json_str(up, "binding:vif_type"), "binding_failed");
+        json_decref(up);
+        fake_now -= 3600;
+        json_decref(bind);
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(in);
+        json_decref(port);
+}
+
+static void test_owner(void **state)
+{
+        struct service_error e = {0};
+        const char *owner;
+        json_t *o = json_pack("{s:s,s:s}", "project_id", "a", "tenant_id", "b");
+        assert_true(netsvc_owner(&member, o, &owner, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "'project_id' and 'tenant_id' do not match");
+        json_object_del(o, "tenant_id");
+        assert_int_equal(netsvc_owner(&member, o, &owner, &e), 0);
+        assert_string_equal(owner, "a");
+        assert_string_equal(json_str(o, "tenant_id"), "a");
+        json_decref(o);
+        o = json_object();
+        assert_int_equal(netsvc_owner(&member, o, &owner, &e), 0);
+        assert_string_equal(owner, "p1");
+        json_decref(o);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_port_create, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
+                cmocka_unit_test(test_owner),
+        };
+        return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
+}

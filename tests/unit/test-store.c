@@ -1,0 +1,163 @@
+/* The store's typed rows (compute usage, PCI claims) on a temporary
+ * database, and the migration that moves them out of the packed text an
+ * older schema kept in allocations. */
+#include "test-util.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+static char dbpath[64];
+
+static void temp_path(void)
+{
+        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-store-XXXXXX");
+        int fd = mkstemp(dbpath);
+        assert_true(fd >= 0);
+        close(fd);
+        unlink(dbpath);
+}
+
+static void drop(struct store *st)
+{
+        char p[80];
+        store_free(st);
+        unlink(dbpath);
+        snprintf(p, sizeof(p), "%s-wal", dbpath);
+        unlink(p);
+        snprintf(p, sizeof(p), "%s-shm", dbpath);
+        unlink(p);
+}
+
+static void test_usage_and_claims(void **state)
+{
+        struct store *st = NULL;
+        temp_path();
+        assert_int_equal(store_open(dbpath, &st), 0);
+        assert_int_equal(store_begin(st, true), 0);
+        struct store_usage u = {.vcpus = 2, .memory_mb = 2048, .disk_gb = 20};
+        assert_int_equal(store_usage_add(st, "i1", "h1", &u), 0);
+        u = (struct store_usage){.vcpus = 4, .memory_mb = 512, .disk_gb = 1};
+        assert_int_equal(store_usage_add(st, "i2", "h1", &u), 0);
+        assert_int_equal(store_usage_add(st, "i3", "h2", &u), 0);
+        /* One usage per instance. */
+        assert_int_equal(store_usage_add(st, "i1", "h2", &u), -EEXIST);
+        struct store_usage sum;
+        assert_int_equal(store_usage_sum(st, "h1", &sum), 0);
+        assert_int_equal(sum.vcpus, 6);
+        assert_int_equal(sum.memory_mb, 2560);
+        assert_int_equal(sum.disk_gb, 21);
+        assert_int_equal(sum.instances, 2);
+        assert_int_equal(store_usage_sum(st, "nohost", &sum), 0);
+        assert_int_equal(sum.vcpus + sum.memory_mb + sum.disk_gb + sum.instances, 0);
+
+        struct store_pci_addr a = {0, 0x81, 0x10, 3}, b = {0, 0x05, 0x00, 1};
+        assert_int_equal(store_pci_claim(st, "h1", &a, "i1"), 0);
+        assert_int_equal(store_pci_claim(st, "h1", &b, "i2"), 0);
+        /* Claim or conflict: the same device twice on one host is refused,
+         * the same address on another host is another device. */
+        assert_int_equal(store_pci_claim(st, "h1", &a, "i2"), -EEXIST);
+        assert_int_equal(store_pci_claim(st, "h2", &a, "i3"), 0);
+        struct store_pci_addr *v = NULL;
+        assert_int_equal(store_pci_claims(st, "h1", &v), 2);
+        /* Address order. */
+        assert_int_equal(v[0].bus, 0x05);
+        assert_int_equal(v[1].bus, 0x81);
+        assert_int_equal(v[1].slot, 0x10);
+        assert_int_equal(v[1].function, 3);
+        free(v);
+        v = NULL;
+        assert_int_equal(store_pci_claims(st, "nohost", &v), 0);
+        assert_null(v);
+
+        /* Releasing an instance frees its usage and devices only. */
+        assert_int_equal(store_instance_release(st, "i1"), 0);
+        assert_int_equal(store_usage_sum(st, "h1", &sum), 0);
+        assert_int_equal(sum.vcpus, 4);
+        assert_int_equal(sum.instances, 1);
+        assert_int_equal(store_pci_claims(st, "h1", &v), 1);
+        assert_int_equal(v[0].bus, 0x05);
+        free(v);
+        assert_int_equal(store_pci_claim(st, "h1", &a, "i2"), 0);
+        assert_int_equal(store_end(st, false), 0);
+
+        /* Rolled back: nothing remains. */
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_usage_sum(st, "h1", &sum), 0);
+        assert_int_equal(sum.instances, 0);
+        assert_int_equal(store_end(st, true), 0);
+        drop(st);
+}
+
+/* A database at schema 2 with usage and claims as packed text moves to
+ * typed rows on open. */
+static void test_migration_from_text(void **state)
+{
+        sqlite3 *db = NULL;
+        temp_path();
+        assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
+                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT,"
+                "  doc TEXT NOT NULL, PRIMARY KEY (kind, id));"
+                "CREATE TABLE allocations (pool TEXT NOT NULL, value TEXT NOT NULL,"
+                "  owner TEXT NOT NULL, PRIMARY KEY (pool, value)) WITHOUT ROWID;"
+                "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+                "INSERT INTO allocations VALUES ('usage:cn1', 'inst-a 2 4096 40', 'inst-a');"
+                "INSERT INTO allocations VALUES ('usage:cn1', 'inst-b 16 128 0', 'inst-b');"
+                "INSERT INTO allocations VALUES ('pci:cn1', '0000:81:10.3', 'inst-a');"
+                "INSERT INTO allocations VALUES ('pci:cn1', 'abcd:0f:1f.7', 'inst-b');"
+                "INSERT INTO allocations VALUES ('mac', 'fa:16:3e:00:00:01', 'port-1');",
+                NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct store *st = NULL;
+        assert_int_equal(store_open(dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), 4);
+        assert_int_equal(store_begin(st, false), 0);
+        struct store_usage sum;
+        assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
+        assert_int_equal(sum.vcpus, 18);
+        assert_int_equal(sum.memory_mb, 4224);
+        assert_int_equal(sum.disk_gb, 40);
+        assert_int_equal(sum.instances, 2);
+        struct store_pci_addr *v = NULL;
+        assert_int_equal(store_pci_claims(st, "cn1", &v), 2);
+        assert_int_equal(v[0].domain, 0);
+        assert_int_equal(v[0].bus, 0x81);
+        assert_int_equal(v[0].slot, 0x10);
+        assert_int_equal(v[0].function, 3);
+        assert_int_equal(v[1].domain, 0xabcd);
+        assert_int_equal(v[1].bus, 0x0f);
+        assert_int_equal(v[1].slot, 0x1f);
+        assert_int_equal(v[1].function, 7);
+        free(v);
+        /* Other allocations stay; the moved ones are gone from there. */
+        assert_int_equal(store_is_claimed(st, "mac", "fa:16:3e:00:00:01"), 1);
+        char **vals = NULL;
+        assert_int_equal(store_pool_values(st, "usage:cn1", &vals), 0);
+        strv_free(vals);
+        assert_int_equal(store_pool_values(st, "pci:cn1", &vals), 0);
+        strv_free(vals);
+        assert_int_equal(store_end(st, true), 0);
+        /* The rows belong to their instances as before. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_instance_release(st, "inst-b"), 0);
+        assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
+        assert_int_equal(sum.vcpus, 2);
+        assert_int_equal(store_pci_claims(st, "cn1", &v), 1);
+        free(v);
+        assert_int_equal(store_end(st, true), 0);
+        drop(st);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_usage_and_claims),
+                cmocka_unit_test(test_migration_from_text),
+        };
+        return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
+}
