@@ -734,6 +734,8 @@ int store_stamp_bump(struct store *st, const char *name)
                           "INSERT INTO stamps (name, value) VALUES (?, 1) "
                           "ON CONFLICT (name) DO UPDATE SET value = value + 1",
                           1, name);
+}
+
 int store_usage_add(struct store *st, const char *instance_id, const char *host,
                     const struct store_usage *u)
 {
