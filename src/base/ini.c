@@ -79,18 +79,6 @@ static bool section_eq(const char *a, const char *b)
         return strcasecmp(a, b) == 0;
 }
 
-static char *strip(char *s)
-{
-        char *e;
-
-        while (*s && isspace((unsigned char)*s))
-                s++;
-        e = s + strlen(s);
-        while (e > s && isspace((unsigned char)e[-1]))
-                *--e = '\0';
-        return s;
-}
-
 /* State of one parse: the pending assignment collects continuation lines. */
 struct ini_parse {
         struct ini *ini;
@@ -163,7 +151,7 @@ int ini_load_string(struct ini *ini, const char *name, const char *text)
                         }
                         r = strbuf_append(&p.value, "\n");
                         if (r >= 0)
-                                r = strbuf_append(&p.value, strip(line));
+                                r = strbuf_append(&p.value, str_strip(line));
                         continue;
                 }
                 r = flush(&p);
@@ -197,7 +185,7 @@ int ini_load_string(struct ini *ini, const char *name, const char *text)
                         break;
                 }
                 *sep = '\0';
-                char *key = strip(line), *value = strip(sep + 1);
+                char *key = str_strip(line), *value = str_strip(sep + 1);
                 size_t vl = strlen(value);
                 if (key[0] == '\0') {
                         *sep = '=';
@@ -354,7 +342,7 @@ int ini_get_list(const struct ini *ini, const char *section, const char *key, ch
         }
         char *save = NULL;
         for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-                char *item = strip(tok);
+                char *item = str_strip(tok);
                 if (!*item)
                         continue;
                 char **nl = realloc(l, (n + 2) * sizeof(char *));

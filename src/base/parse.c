@@ -95,3 +95,13 @@ int parse_boolean(const char *s)
                         return 0;
         return -EINVAL;
 }
+
+char *str_strip(char *s)
+{
+        while (*s && isspace((unsigned char)*s))
+                s++;
+        char *e = s + strlen(s);
+        while (e > s && isspace((unsigned char)e[-1]))
+                *--e = '\0';
+        return s;
+}
