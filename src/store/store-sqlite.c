@@ -110,6 +110,14 @@ static const char *const migrations[] = {
         HEX2(9, 10) ", " HEXD(12) ", owner"
         "  FROM allocations WHERE substr(pool, 1, 4) = 'pci:' AND length(value) = 12;"
         "DELETE FROM allocations WHERE substr(pool, 1, 6) = 'usage:' OR substr(pool, 1, 4) = 'pci:';",
+        /* 5: the per-host change feed; AUTOINCREMENT so a revision is never
+         * reused after compaction. */
+        "CREATE TABLE host_changes ("
+        "  revision INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  host TEXT NOT NULL,"
+        "  kind TEXT NOT NULL,"
+        "  id TEXT NOT NULL);"
+        "CREATE INDEX host_changes_host ON host_changes (host, revision);",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes
@@ -819,4 +827,85 @@ int store_instance_release(struct store *st, const char *instance_id)
                 return r;
         return exec_texts(st, "release", "DELETE FROM pci_claims WHERE instance_id = ?", 1,
                           instance_id);
+}
+
+int store_change_append(struct store *st, const char *host, const char *kind, const char *id,
+                        int64_t *ret_revision)
+{
+        int r = exec_texts(st, "change feed",
+                           "INSERT INTO host_changes (host, kind, id) VALUES (?, ?, ?)", 3, host,
+                           kind, id);
+        if (r < 0)
+                return r;
+        if (ret_revision)
+                *ret_revision = sqlite3_last_insert_rowid(st->db);
+        return 0;
+}
+
+int store_change_revision(struct store *st, int64_t *ret)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        /* sqlite_sequence keeps the highest revision ever given, also after
+         * compaction emptied the table. */
+        int r = prepare_texts(st, "SELECT seq FROM sqlite_sequence WHERE name = 'host_changes'", &h,
+                              0);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "change feed");
+        if (r < 0)
+                return r;
+        *ret = r ? sqlite3_column_int64(h.s, 0) : 0;
+        return 0;
+}
+
+int store_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
+                        store_change_cb cb, void *userdata)
+{
+        int64_t compacted = 0;
+        int r = store_stamp_get(st, "changes_compacted", &compacted);
+        if (r < 0)
+                return r;
+        if (since < compacted)
+                return -ESTALE;
+
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        r = prepare_texts(st, "SELECT revision, kind, id FROM host_changes WHERE host = ? AND "
+                          "revision > ? ORDER BY revision LIMIT ?", &h, 1, host);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(h.s, 2, since);
+        sqlite3_bind_int64(h.s, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+        int n = 0;
+        while ((r = step_row(st, h.s, "change feed")) > 0) {
+                struct store_change c = {
+                        .revision = sqlite3_column_int64(h.s, 0),
+                        .kind = (const char *)sqlite3_column_text(h.s, 1),
+                        .id = (const char *)sqlite3_column_text(h.s, 2),
+                };
+                r = cb(&c, userdata);
+                if (r < 0)
+                        return r;
+                n++;
+        }
+        return r < 0 ? r : n;
+}
+
+int store_changes_compact(struct store *st, int64_t upto)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "DELETE FROM host_changes WHERE revision <= ?", &h, 0);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(h.s, 1, upto);
+        r = step_done(st, h.s, "change feed");
+        if (r < 0)
+                return r;
+        _cleanup_stmt_ struct stmt_handle m = {0};
+        r = prepare_texts(st, "INSERT INTO stamps (name, value) VALUES ('changes_compacted', ?) "
+                          "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+                          &m, 0);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(m.s, 1, upto);
+        return step_done(st, m.s, "change feed");
 }

@@ -134,6 +134,33 @@ int store_stamp_get(struct store *st, const char *name, int64_t *ret);
 int store_stamp_read(struct store *st, const char *name, int64_t *ret);
 int store_stamp_bump(struct store *st, const char *name);
 
+/* The per-host change feed (docs/agent.md): every change that matters to a
+ * compute host (a port bound to it changed, a task for it queued) is
+ * appended in the transaction that makes it, under one revision counter
+ * that only grows, so a host that saw revision R asks for what came after
+ * R and misses nothing.  Entries name what changed, not how: the reader
+ * fetches the object's current state. */
+struct store_change {
+        int64_t revision;
+        const char *kind; /* "port", "task" */
+        const char *id;
+};
+/* Appends one entry for host; *ret_revision (may be NULL) is its revision. */
+int store_change_append(struct store *st, const char *host, const char *kind, const char *id,
+                        int64_t *ret_revision);
+/* The entries of host after revision since, oldest first, at most limit of
+ * them; returns how many were passed to cb.  -ESTALE when entries after
+ * since were already compacted away: the reader must start over from a
+ * full read. */
+typedef int (*store_change_cb)(const struct store_change *c, void *userdata);
+int store_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
+                        store_change_cb cb, void *userdata);
+/* The newest revision of any host (0 when nothing was ever appended). */
+int store_change_revision(struct store *st, int64_t *ret);
+/* Drops the entries at or below revision upto; later reads from below it
+ * get -ESTALE. */
+int store_changes_compact(struct store *st, int64_t upto);
+
 #include "base/macro.h"
 DEFINE_POINTER_CLEANUP(struct store, store_free)
 #define _cleanup_store_ _cleanup_(store_freep)

@@ -115,7 +115,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 4);
+        assert_int_equal(store_schema_version(st), 5);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
