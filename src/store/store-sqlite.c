@@ -28,6 +28,12 @@ struct store {
         bool in_tx;
         struct stmt_cache_entry cache[STMT_CACHE_SIZE];
         unsigned next_victim;
+        /* Hosts the open transaction appended change-feed entries for,
+         * told to change_hook once it commits. */
+        char **changed_hosts;
+        size_t n_changed_hosts;
+        store_change_hook change_hook;
+        void *change_hook_data;
 };
 
 struct stmt_handle {
@@ -325,6 +331,13 @@ int store_open(const char *url, struct store **ret)
         return 0;
 }
 
+static void free_changed_hosts(char **hosts, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(hosts[i]);
+        free(hosts);
+}
+
 void store_free(struct store *st)
 {
         if (!st)
@@ -335,6 +348,7 @@ void store_free(struct store *st)
         }
         if (st->db)
                 sqlite3_close_v2(st->db);
+        free_changed_hosts(st->changed_hosts, st->n_changed_hosts);
         pthread_mutex_destroy(&st->lock);
         free(st);
 }
@@ -363,8 +377,27 @@ int store_end(struct store *st, bool commit)
         } else
                 exec_sql(st, "ROLLBACK");
         st->in_tx = false;
+        char **hosts = st->changed_hosts;
+        size_t n = st->n_changed_hosts;
+        store_change_hook hook = st->change_hook;
+        void *data = st->change_hook_data;
+        st->changed_hosts = NULL;
+        st->n_changed_hosts = 0;
         pthread_mutex_unlock(&st->lock);
+        /* Told after the lock is gone, so a woken reader can read at once. */
+        if (commit && r == 0 && hook)
+                for (size_t i = 0; i < n; i++)
+                        hook(hosts[i], data);
+        free_changed_hosts(hosts, n);
         return r;
+}
+
+void store_set_change_hook(struct store *st, store_change_hook hook, void *userdata)
+{
+        pthread_mutex_lock(&st->lock);
+        st->change_hook = hook;
+        st->change_hook_data = userdata;
+        pthread_mutex_unlock(&st->lock);
 }
 
 /* One step: 1 when it gave a row, 0 when the statement is done, or the
@@ -839,6 +872,16 @@ int store_change_append(struct store *st, const char *host, const char *kind, co
                 return r;
         if (ret_revision)
                 *ret_revision = sqlite3_last_insert_rowid(st->db);
+        for (size_t i = 0; i < st->n_changed_hosts; i++)
+                if (streq(st->changed_hosts[i], host))
+                        return 0;
+        char **n = reallocarray(st->changed_hosts, st->n_changed_hosts + 1, sizeof(char *));
+        if (!n)
+                return -ENOMEM;
+        st->changed_hosts = n;
+        if (!(n[st->n_changed_hosts] = strdup(host)))
+                return -ENOMEM;
+        st->n_changed_hosts++;
         return 0;
 }
 

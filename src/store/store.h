@@ -157,6 +157,12 @@ int store_changes_since(struct store *st, const char *host, int64_t since, size_
                         store_change_cb cb, void *userdata);
 /* The newest revision of any host (0 when nothing was ever appended). */
 int store_change_revision(struct store *st, int64_t *ret);
+/* Called after a transaction that appended entries commits (never after a
+ * rollback), once for each host it named, on the committing thread and
+ * outside the store's lock: how the server wakes the watches waiting on
+ * those hosts. */
+typedef void (*store_change_hook)(const char *host, void *userdata);
+void store_set_change_hook(struct store *st, store_change_hook hook, void *userdata);
 /* Drops the entries at or below revision upto; later reads from below it
  * get -ESTALE. */
 int store_changes_compact(struct store *st, int64_t upto);

@@ -149,12 +149,66 @@ static void test_compaction(void **state)
         drop(st);
 }
 
+struct woken {
+        struct store *st;
+        int n;
+        char host[4][16];
+        int seen_by_reader;
+};
+
+static void on_change(const char *host, void *userdata)
+{
+        struct woken *w = userdata;
+        assert_true(w->n < 4);
+        snprintf(w->host[w->n++], sizeof(w->host[0]), "%s", host);
+        /* The store is free again: a woken reader reads the new entry. */
+        struct seen s = {0};
+        assert_int_equal(store_begin(w->st, false), 0);
+        w->seen_by_reader += store_changes_since(w->st, host, 0, 100, collect, &s);
+        assert_int_equal(store_end(w->st, true), 0);
+}
+
+static void test_hook_after_commit_only(void **state)
+{
+        struct store *st = open_temp();
+        struct woken w = {.st = st};
+        store_set_change_hook(st, on_change, &w);
+
+        /* Several entries for one host wake it once; each host once. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_change_append(st, "cn1", "port", "p1", NULL), 0);
+        assert_int_equal(store_change_append(st, "cn2", "port", "p2", NULL), 0);
+        assert_int_equal(store_change_append(st, "cn1", "port", "p3", NULL), 0);
+        assert_int_equal(w.n, 0); /* not before the commit */
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(w.n, 2);
+        assert_string_equal(w.host[0], "cn1");
+        assert_string_equal(w.host[1], "cn2");
+        assert_int_equal(w.seen_by_reader, 3);
+
+        /* A rolled-back transaction wakes nobody, and its hosts are not
+         * carried into the next one. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_change_append(st, "cn3", "port", "p4", NULL), 0);
+        assert_int_equal(store_end(st, false), 0);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(w.n, 2);
+
+        /* Entries appended and then left open at close are freed. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_change_append(st, "cn4", "port", "p5", NULL), 0);
+        assert_int_equal(store_end(st, false), 0);
+        drop(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_append_and_read),
                 cmocka_unit_test(test_rollback_leaves_no_entry),
                 cmocka_unit_test(test_compaction),
+                cmocka_unit_test(test_hook_after_commit_only),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
