@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/macro.h"
 #include "identity/policy.h"
@@ -16,6 +17,7 @@
 
 struct sched_config;
 struct compute_cache;
+struct watch_registry;
 
 struct api_ctx {
         struct store *store;
@@ -27,6 +29,7 @@ struct api_ctx {
         const struct sched_config *sched; /* compute: filters, weighers, [pci] (compute.h) */
         long service_down_time;           /* seconds, [DEFAULT] service_down_time */
         struct compute_cache *compute_cache; /* parsed host reports (compute-hosts.c) */
+        struct watch_registry *watch;     /* parked feed requests (watch.h); NULL: never park */
 };
 
 struct api_query_arg {
@@ -51,6 +54,7 @@ struct api_request {
         struct api_query_arg query[API_MAX_QUERY];
         size_t n_query;
         const char *params[API_MAX_PARAMS]; /* the path's {id} parts */
+        double wait_deadline;               /* a parked request dispatched again: its deadline */
         struct auth_context auth;
 };
 
@@ -60,6 +64,11 @@ struct api_response {
         const char *content_type;
         char *subject_token;       /* X-Subject-Token header, owned */
         char microversion[16];     /* compute: "2.N" to echo in the version headers */
+        /* Set instead of an answer: park the request until park_host
+         * changes or park_deadline (watch.h), then dispatch it again. */
+        const char *park_host;
+        double park_deadline;
+        uint64_t park_seq;
 };
 
 enum api_service {
@@ -100,6 +109,7 @@ extern const struct api_route api_flavor_routes[];
 extern const struct api_route api_server_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_aggregate_routes[];
+extern const struct api_route api_host_feed_routes[];
 
 /* Whose error format a path without a route answers in: /v2.1 Nova, /image
  * Glance (Keystone's body), /v3 and / Keystone, the rest Neutron.  The one

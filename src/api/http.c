@@ -1,5 +1,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
+#include <float.h>
+#include <pthread.h>
+#include <time.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdlib.h>
@@ -7,12 +10,18 @@
 
 #include "api/compute.h"
 #include "api/http.h"
+#include "api/watch.h"
 #include "base/error.h"
 #include "base/log.h"
 
 struct http_server {
         struct MHD_Daemon *daemon;
         struct api_ctx *ctx;
+        struct watch_registry *watch;
+        /* Parked requests not answered yet: stopping waits for them. */
+        pthread_mutex_t parked_lock;
+        pthread_cond_t parked_done;
+        unsigned parked;
 };
 
 /* Per-connection request state while the body arrives. */
@@ -20,6 +29,8 @@ struct pending {
         char *body;
         size_t len, cap;
         bool too_large;
+        double deadline; /* parked (watch.h): when it must be answered */
+        bool counted;    /* in http_server.parked */
 };
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -57,6 +68,11 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_res
         enum MHD_Result ret = MHD_queue_response(conn, resp->status, r);
         MHD_destroy_response(r);
         return ret;
+}
+
+static void resume_parked(void *conn, void *userdata)
+{
+        MHD_resume_connection(conn);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -123,8 +139,36 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         api_neutron_error(&resp, 413, "HTTPRequestEntityTooLarge",
                                           "Request is too large: the body exceeds %zu bytes.",
                                           s->ctx->max_body);
-        } else
+        } else {
+                req.wait_deadline = p->deadline;
                 api_dispatch(s->ctx, &req, &resp);
+                if (resp.park_host) {
+                        /* Suspended first, so a resume from another thread
+                         * cannot come before it. */
+                        MHD_suspend_connection(conn);
+                        p->deadline = resp.park_deadline;
+                        int r = watch_park(s->watch, resp.park_host, resp.park_deadline,
+                                           resp.park_seq, conn);
+                        if (r >= 0) {
+                                if (!p->counted) {
+                                        p->counted = true;
+                                        pthread_mutex_lock(&s->parked_lock);
+                                        s->parked++;
+                                        pthread_mutex_unlock(&s->parked_lock);
+                                }
+                                auth_context_done(&req.auth);
+                                api_response_done(&resp);
+                                return MHD_YES;
+                        }
+                        /* Not parked (stopping, no memory): answer now with
+                         * what there is. */
+                        MHD_resume_connection(conn);
+                        auth_context_done(&req.auth);
+                        api_response_done(&resp);
+                        req.wait_deadline = DBL_MIN;
+                        api_dispatch(s->ctx, &req, &resp);
+                }
+        }
         log_debug("%s %s -> %u", method, url, resp.status);
         enum MHD_Result ret = send_response(conn, &resp);
         auth_context_done(&req.auth);
@@ -135,8 +179,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
+        struct http_server *s = cls;
         struct pending *p = *con_cls;
         if (p) {
+                if (p->counted) {
+                        pthread_mutex_lock(&s->parked_lock);
+                        if (--s->parked == 0)
+                                pthread_cond_broadcast(&s->parked_done);
+                        pthread_mutex_unlock(&s->parked_lock);
+                }
                 free(p->body);
                 free(p);
                 *con_cls = NULL;
@@ -154,7 +205,8 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
         if (getaddrinfo(host, portbuf, &hints, &ai) != 0 || !ai)
                 return err_set(-EINVAL, "[DEFAULT] bind_host '%s' is not a numeric IP address", host);
         memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
-        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                         MHD_ALLOW_SUSPEND_RESUME;
         if (ai->ai_family == AF_INET6)
                 flags |= MHD_USE_IPv6;
         freeaddrinfo(ai);
@@ -163,6 +215,15 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
         if (!s)
                 return -ENOMEM;
         s->ctx = ctx;
+        pthread_mutex_init(&s->parked_lock, NULL);
+        pthread_cond_init(&s->parked_done, NULL);
+        int r = watch_registry_new(resume_parked, NULL, &s->watch);
+        if (r < 0) {
+                free(s);
+                return r;
+        }
+        ctx->watch = s->watch;
+        store_set_change_hook(ctx->store, watch_wake, s->watch);
         s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, s,
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                      MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -170,6 +231,9 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
                                      MHD_OPTION_CONNECTION_TIMEOUT, 120u,
                                      MHD_OPTION_END);
         if (!s->daemon) {
+                store_set_change_hook(ctx->store, NULL, NULL);
+                ctx->watch = NULL;
+                watch_registry_free(s->watch);
                 free(s);
                 return err_set(-EADDRINUSE, "cannot listen on %s:%u (address in use or not "
                                "available); set [DEFAULT] bind_host/bind_port", host, port);
@@ -182,6 +246,22 @@ void http_server_stop(struct http_server *s)
 {
         if (!s)
                 return;
+        store_set_change_hook(s->ctx->store, NULL, NULL);
+        /* Parked requests are answered before the daemon stops: it must not
+         * stop with suspended connections. */
+        watch_registry_stop(s->watch);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 5;
+        pthread_mutex_lock(&s->parked_lock);
+        while (s->parked > 0)
+                if (pthread_cond_timedwait(&s->parked_done, &s->parked_lock, &until) != 0)
+                        break;
+        pthread_mutex_unlock(&s->parked_lock);
         MHD_stop_daemon(s->daemon);
+        s->ctx->watch = NULL;
+        watch_registry_free(s->watch);
+        pthread_cond_destroy(&s->parked_done);
+        pthread_mutex_destroy(&s->parked_lock);
         free(s);
 }

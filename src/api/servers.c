@@ -457,9 +457,8 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         /* A boot that found no host creates no ports. */
         if (r >= 0 && streq(json_str(inst, "status"), "ERROR")) {
                 json_array_foreach(created_ports, i, e)
-                        if (r >= 0 && (r = store_obj_delete(ctx->store, "port",
-                                                            json_string_value(e))) >= 0)
-                                r = store_release_owner(ctx->store, json_string_value(e));
+                        if (r >= 0)
+                                r = svc_port_delete(ctx->store, json_string_value(e));
                 json_object_set_new(inst, "_created_ports", json_array());
                 json_array_clear(user_ports);
                 json_array_foreach(json_object_get(in, "networks"), i, e)
@@ -510,11 +509,9 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         json_array_foreach(json_object_get(inst, "_created_ports"), i, v) {
                 if (r < 0)
                         break;
-                r = store_obj_delete(ctx->store, "port", json_string_value(v));
+                r = svc_port_delete(ctx->store, json_string_value(v));
                 if (r == -ENOENT)
                         r = 0;
-                if (r >= 0)
-                        r = store_release_owner(ctx->store, json_string_value(v));
         }
         if (r >= 0)
                 r = store_obj_delete(ctx->store, "instance", req->params[0]);

@@ -276,7 +276,10 @@ int computesvc_task_add(const struct computesvc *svc, const char *host, const ch
         _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT);
         if (!s)
                 return -ENOMEM;
-        return store_obj_insert(svc->store, "compute_task", id, NULL, s);
+        int r = store_obj_insert(svc->store, "compute_task", id, NULL, s);
+        if (r >= 0)
+                r = store_change_append(svc->store, host, "compute_task", id, NULL);
+        return r;
 }
 
 int computesvc_host_zones(const struct computesvc *svc, json_t **ret)

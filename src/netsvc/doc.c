@@ -40,12 +40,48 @@ int svc_doc_get_visible(struct store *st, const struct auth_context *auth, const
         return 0;
 }
 
+/* The host a stored port is bound to (malloc'd, NULL when unbound or
+ * absent). */
+static int stored_port_host(struct store *st, const char *id, char **ret)
+{
+        _cleanup_free_ char *doc = NULL;
+        *ret = NULL;
+        int r = store_obj_get(st, "port", id, &doc, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        _cleanup_json_ json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -EIO;
+        const char *h = json_str(o, "binding:host_id");
+        if (h && *h && !(*ret = strdup(h)))
+                return -ENOMEM;
+        return 0;
+}
+
+/* Every change of a port is told to the hosts it was and is bound to, in
+ * the same transaction (the agents' change feed, docs/agent.md). */
+static int port_feed(struct store *st, const char *id, const char *old_host,
+                     const char *new_host)
+{
+        int r = 0;
+        if (old_host && *old_host)
+                r = store_change_append(st, old_host, "port", id, NULL);
+        if (r >= 0 && new_host && *new_host && !(old_host && streq(old_host, new_host)))
+                r = store_change_append(st, new_host, "port", id, NULL);
+        return r;
+}
+
 int svc_doc_insert(struct store *st, const char *kind, const json_t *obj)
 {
         _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!s)
                 return -ENOMEM;
-        return store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s);
+        int r = store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s);
+        if (r >= 0 && streq(kind, "port"))
+                r = port_feed(st, json_str(obj, "id"), NULL, json_str(obj, "binding:host_id"));
+        return r;
 }
 
 int svc_doc_update(struct store *st, const char *kind, const json_t *obj)
@@ -53,7 +89,27 @@ int svc_doc_update(struct store *st, const char *kind, const json_t *obj)
         _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!s)
                 return -ENOMEM;
-        return store_obj_update(st, kind, json_str(obj, "id"), s);
+        _cleanup_free_ char *old_host = NULL;
+        bool port = streq(kind, "port");
+        int r = port ? stored_port_host(st, json_str(obj, "id"), &old_host) : 0;
+        if (r >= 0)
+                r = store_obj_update(st, kind, json_str(obj, "id"), s);
+        if (r >= 0 && port)
+                r = port_feed(st, json_str(obj, "id"), old_host, json_str(obj, "binding:host_id"));
+        return r;
+}
+
+int svc_port_delete(struct store *st, const char *id)
+{
+        _cleanup_free_ char *old_host = NULL;
+        int r = stored_port_host(st, id, &old_host);
+        if (r >= 0)
+                r = store_obj_delete(st, "port", id);
+        if (r >= 0)
+                r = store_release_owner(st, id);
+        if (r >= 0)
+                r = port_feed(st, id, old_host, NULL);
+        return r;
 }
 
 int svc_doc_collect_cb(const char *id, const char *doc, void *userdata)

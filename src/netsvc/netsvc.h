@@ -32,6 +32,9 @@ int svc_doc_get_visible(struct store *st, const struct auth_context *auth, const
 /* Insert (owned by obj's project_id) or update a document by its "id". */
 int svc_doc_insert(struct store *st, const char *kind, const json_t *obj);
 int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
+/* Inserting, updating or deleting a port also appends it to the change
+ * feed of the hosts it was and is bound to (store_change_append). */
+int svc_port_delete(struct store *st, const char *id);
 /* Every document a query selects, as a JSON array. */
 int svc_doc_list(struct store *st, const char *kind, const struct store_query *q, json_t **ret);
 /* store_obj_list() callback appending each parsed document to the JSON

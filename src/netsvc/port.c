@@ -466,10 +466,7 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
 
 int netsvc_port_delete(const struct netsvc *svc, const char *port_id)
 {
-        int r = store_obj_delete(svc->store, "port", port_id);
-        if (r < 0)
-                return r;
-        return store_release_owner(svc->store, port_id);
+        return svc_port_delete(svc->store, port_id);
 }
 
 int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,

@@ -1,0 +1,202 @@
+/* The per-host change feed vfnet-agent follows instead of polling
+ * (docs/agent.md):
+ *   GET /v2.0/vfnet/hosts/{host}/state    everything bound to the host now,
+ *                                         and the revision it was read at;
+ *   GET /v2.0/vfnet/hosts/{host}/changes?since=R[&timeout=S]
+ *                                         what changed for the host after R,
+ *                                         waiting up to S seconds for it.
+ * Both need a token with the admin or service role. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/neutron.h"
+#include "api/watch.h"
+#include "base/json-util.h"
+#include "base/parse.h"
+#include "netsvc/netsvc.h"
+
+#define NET(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_NETWORK, s}
+
+/* At most this many entries per answer; the agent asks again from the last
+ * one's revision. */
+#define FEED_BATCH 500
+#define FEED_TIMEOUT_DEFAULT 30
+#define FEED_TIMEOUT_MAX 300
+
+/* The feed's names for the store's kinds. */
+static const char *feed_kind(const char *store_kind)
+{
+        return streq(store_kind, "compute_task") ? "task" : store_kind;
+}
+
+/* The object's current document if it still concerns host, else NULL:
+ * a port bound elsewhere or deleted, a task answered. */
+static int current_object(struct api_ctx *ctx, const char *kind, const char *id,
+                          const char *host, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL;
+        *ret = NULL;
+        int r = store_obj_get(ctx->store, kind, id, &doc, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
+                return -ENOMEM;
+        const char *owner = json_str(o, streq(kind, "port") ? "binding:host_id" : "host");
+        if (!owner || !streq(owner, host)) {
+                json_decref(o);
+                return 0;
+        }
+        *ret = o;
+        return 0;
+}
+
+struct collect {
+        struct api_ctx *ctx;
+        const char *host;
+        json_t *changes;
+        int64_t last;
+};
+
+static int collect_change(const struct store_change *c, void *userdata)
+{
+        struct collect *col = userdata;
+        json_t *obj = NULL;
+        int r = current_object(col->ctx, c->kind, c->id, col->host, &obj);
+        if (r < 0)
+                return r;
+        json_t *e = json_pack("{s:I,s:s,s:s,s:o?}", "revision", (json_int_t)c->revision, "kind",
+                              feed_kind(c->kind), "id", c->id, "object", obj);
+        if (!e || json_array_append_new(col->changes, e) < 0)
+                return -ENOMEM;
+        col->last = c->revision;
+        return 0;
+}
+
+static int forbidden(struct api_response *resp)
+{
+        return api_neutron_error(resp, 403, "PolicyNotAuthorized",
+                                 "the host change feed needs the admin or service role");
+}
+
+static int list_kind(struct api_ctx *ctx, const char *kind, const char *attr, const char *host,
+                     json_t *into)
+{
+        const char *hv[] = {host};
+        struct store_filter f = {attr, STORE_VALUE_TEXT, hv, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        return store_obj_list(ctx->store, kind, &q, svc_doc_collect_cb, into);
+}
+
+static int state(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (!policy_agent_report(&req->auth))
+                return forbidden(resp);
+        const char *host = req->params[0];
+        _cleanup_json_ json_t *ports = json_array(), *tasks = json_array();
+        if (!ports || !tasks)
+                return api_store_error(resp, API_NETWORK, -ENOMEM);
+        int64_t rev = 0;
+        /* One read transaction: the revision is the one these lists were
+         * read at, so watching from it misses nothing. */
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        r = store_change_revision(ctx->store, &rev);
+        if (r >= 0)
+                r = list_kind(ctx, "port", "binding:host_id", host, ports);
+        if (r >= 0)
+                r = list_kind(ctx, "compute_task", "host", host, tasks);
+        store_end(ctx->store, true);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        api_reply_json(resp, 200, json_pack("{s:s,s:I,s:O,s:O}", "host", host, "revision",
+                                            (json_int_t)rev, "ports", ports, "tasks", tasks));
+        return 0;
+}
+
+static int query_number(const struct api_request *req, const char *key, int64_t def, int64_t min,
+                        int64_t max, int64_t *ret)
+{
+        const char *v = api_query_get(req, key);
+        if (!v) {
+                if (def < 0)
+                        return -EINVAL;
+                *ret = def;
+                return 0;
+        }
+        int64_t n;
+        if (parse_i64(v, &n) < 0 || n < min || n > max)
+                return -EINVAL;
+        *ret = n;
+        return 0;
+}
+
+static int changes(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (!policy_agent_report(&req->auth))
+                return forbidden(resp);
+        const char *host = req->params[0];
+        int64_t since, timeout;
+        if (query_number(req, "since", -1, 0, INT64_MAX, &since) < 0)
+                return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                         "since must be a revision (a whole number, 0 or more) "
+                                         "from the host's state or an earlier answer.");
+        if (query_number(req, "timeout", FEED_TIMEOUT_DEFAULT, 0, FEED_TIMEOUT_MAX, &timeout) < 0)
+                return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                         "timeout must be a whole number of seconds from 0 to %d.",
+                                         FEED_TIMEOUT_MAX);
+        double deadline = req->wait_deadline > 0 ? req->wait_deadline
+                                                 : watch_now() + (double)timeout;
+        /* Taken before reading: a change committed after the read wakes
+         * the park below at once (watch.h). */
+        uint64_t seq = ctx->watch ? watch_seq(ctx->watch) : 0;
+
+        _cleanup_json_ json_t *list = json_array();
+        if (!list)
+                return api_store_error(resp, API_NETWORK, -ENOMEM);
+        struct collect col = {.ctx = ctx, .host = host, .changes = list, .last = since};
+        int64_t rev = 0;
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        r = store_changes_since(ctx->store, host, since, FEED_BATCH, collect_change, &col);
+        if (r >= 0)
+                r = store_change_revision(ctx->store, &rev);
+        store_end(ctx->store, true);
+        if (r == -ESTALE)
+                return api_neutron_error(resp, 410, "ChangesCompacted",
+                                         "Changes after revision %lld were compacted; read the "
+                                         "host's state and watch from its revision.",
+                                         (long long)since);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+
+        size_t n = json_array_size(list);
+        if (n == 0 && ctx->watch && watch_now() < deadline) {
+                resp->park_host = host;
+                resp->park_deadline = deadline;
+                resp->park_seq = seq;
+                return 0;
+        }
+        /* With nothing new the host may skip to the newest revision of any
+         * host: none of the entries up to it are its own. */
+        int64_t next = n ? col.last : (rev > since ? rev : since);
+        api_reply_json(resp, 200, json_pack("{s:s,s:I,s:O}", "host", host, "revision",
+                                            (json_int_t)next, "changes", list));
+        return 0;
+}
+
+const struct api_route api_host_feed_routes[] = {
+        NET("GET", "/v2.0/vfnet/hosts/{}/state", state,
+            "internal: the ports bound to a host and its tasks, with the feed revision "
+            "(admin or service role)"),
+        NET("GET", "/v2.0/vfnet/hosts/{}/changes", changes,
+            "internal: a host's changes after ?since=REVISION, waiting up to ?timeout=S "
+            "(admin or service role)"),
+        {0},
+};
