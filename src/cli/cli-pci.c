@@ -2,9 +2,27 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/log.h"
 #include "cli/cli-pci.h"
 #include "cli/commands.h"
-#include "kernel/pci-names.h"
+
+int cli_pci_names_open(struct pci_names **ret)
+{
+        int r = pci_names_new(ret);
+
+        if (r == -EOPNOTSUPP) {
+                log_warning("%s; the ids are shown without names", err_msg(r));
+                err_clear();
+                *ret = NULL;
+                return 0;
+        }
+        return r;
+}
+
+int cli_pci_names_fill(struct pci_names *names, struct pci_device *d)
+{
+        return names ? pci_names_fill(names, d) : 0;
+}
 
 static json_t *int_or_null(int v)
 {
@@ -156,15 +174,17 @@ int cli_pci_list(struct cli_ctx *ctx, int argc, char **argv)
         }
         if (!rows)
                 return -ENOMEM;
-        r = pci_names_new(&names);
-        if (r < 0)
-                return r;
         r = pci_sysfs_list(ctx->root, sriov_only, &l);
         if (r < 0)
                 return r;
+        r = l.n > 0 ? cli_pci_names_open(&names) : 0;
+        if (r < 0) {
+                pci_device_list_done(&l);
+                return r;
+        }
         for (size_t i = 0; i < l.n; i++) {
                 json_t *o;
-                r = pci_names_fill(names, &l.items[i]);
+                r = cli_pci_names_fill(names, &l.items[i]);
                 if (r < 0)
                         break;
                 o = cli_pci_device_json(&l.items[i]);

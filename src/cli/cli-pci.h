@@ -1,11 +1,20 @@
-/* Shared by `vfnet pci list` and `vfnet vf create`: a PCI device as a JSON
- * row and the PF-with-nested-VFs table. */
+/* Shared by `vfnet pci list` and `vfnet vf create`: device names, a PCI
+ * device as a JSON row and the PF-with-nested-VFs table. */
 #pragma once
 
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "kernel/pci-names.h"
 #include "kernel/pci-sysfs.h"
+
+/* Names are a courtesy: without libpci *ret is NULL and one warning says
+ * so; the ids are shown either way, as `lspci -n` shows them.  Fails only
+ * for want of memory. */
+int cli_pci_names_open(struct pci_names **ret);
+
+/* Fill d's names when there are names to give (names not NULL). */
+int cli_pci_names_fill(struct pci_names *names, struct pci_device *d);
 
 /* One device with the stable keys of `vfnet pci list -f json`. */
 json_t *cli_pci_device_json(const struct pci_device *d);

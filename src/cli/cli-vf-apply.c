@@ -7,7 +7,7 @@
 #include "base/log.h"
 #include "cli/cli-vf-common.h"
 #include "cli/commands.h"
-#include "kernel/vf-apply-file.h"
+#include "vf/vf-apply-file.h"
 
 int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -15,7 +15,7 @@ int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
         _cleanup_(vf_report_done) struct vf_report report = VF_REPORT_INIT(OUTPUT_TABLE);
         _cleanup_(vf_apply_file_freep) struct vf_apply_file *file = NULL;
         _cleanup_free_ char *text = NULL;
-        _cleanup_free_ struct cli_pf *pfs = NULL;
+        _cleanup_free_ struct vf_session *pfs = NULL;
         const char *path = NULL;
         size_t n_open = 0;
         int r;
@@ -45,7 +45,7 @@ int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
         if (!pfs)
                 return -ENOMEM;
         for (; n_open < file->n_pfs; n_open++) {
-                r = cli_pf_open(ctx, file->pfs[n_open].pf, &pfs[n_open]);
+                r = vf_session_open(ctx->root, file->pfs[n_open].pf, &pfs[n_open]);
                 if (r < 0) {
                         err_prefix(r, "%s", path);
                         goto out;
@@ -57,7 +57,7 @@ int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
                                 n_open++;
                                 goto out;
                         }
-                r = cli_vf_validate(&pfs[n_open], file->pfs[n_open].vfs, file->pfs[n_open].n_vfs);
+                r = vf_session_check(&pfs[n_open], file->pfs[n_open].vfs, file->pfs[n_open].n_vfs);
                 if (r < 0) {
                         err_prefix(r, "%s", path);
                         n_open++;
@@ -65,13 +65,17 @@ int cli_vf_apply(struct cli_ctx *ctx, int argc, char **argv)
                 }
         }
         for (size_t i = 0; i < file->n_pfs; i++) {
-                r = cli_vf_commit(ctx, &pfs[i], file->pfs[i].vfs, file->pfs[i].n_vfs, true, &report);
+                _cleanup_(vf_commit_done) struct vf_commit commit = {0};
+
+                r = vf_session_commit(&pfs[i], file->pfs[i].vfs, file->pfs[i].n_vfs, true, &commit);
+                if (r >= 0)
+                        r = cli_vf_report_commit(&pfs[i], &commit, &report);
                 if (r < 0)
                         goto out;
         }
         r = cli_vf_report_finish(ctx, &report, "applied");
 out:
         for (size_t i = 0; i < n_open; i++)
-                cli_pf_done(&pfs[i]);
+                vf_session_done(&pfs[i]);
         return r;
 }

@@ -4,10 +4,6 @@
 #include "base/log.h"
 #include "base/parse.h"
 #include "cli/cli-vf-common.h"
-#include "kernel/netdev-resolve.h"
-#include "kernel/vf-diff.h"
-#include "kernel/vf-orig-store.h"
-#include "kernel/vf-program.h"
 
 const struct cli_command *cli_vf_command(int (*run)(struct cli_ctx *, int, char **))
 {
@@ -17,43 +13,7 @@ const struct cli_command *cli_vf_command(int (*run)(struct cli_ctx *, int, char 
         return &cli_commands[0];
 }
 
-void cli_pf_done(struct cli_pf *pf)
-{
-        free(pf->arg);
-        free(pf->ifname);
-        free(pf->device_id);
-        nl_sock_free(pf->sock);
-        rtnl_link_free(pf->link);
-        *pf = (struct cli_pf){0};
-}
-
-int cli_pf_open(const struct cli_ctx *ctx, const char *arg, struct cli_pf *ret)
-{
-        struct cli_pf pf = {0};
-        int r;
-
-        pf.arg = strdup(arg);
-        if (!pf.arg)
-                return -ENOMEM;
-        r = netdev_resolve(ctx->root, arg, &pf.ifname);
-        if (r >= 0)
-                r = netdev_device_id(ctx->root, pf.ifname, &pf.device_id);
-        if (r >= 0)
-                r = nl_sock_open(0, &pf.sock);
-        if (r >= 0)
-                r = vf_read(pf.sock, pf.ifname, &pf.link);
-        if (r >= 0 && (!pf.link->has_num_vf || pf.link->num_vf == 0))
-                r = err_set(-ENODEV, "%s has no VFs (create them first: vfnet vf create %s COUNT)",
-                            pf.ifname, arg);
-        if (r < 0) {
-                cli_pf_done(&pf);
-                return r;
-        }
-        *ret = pf;
-        return 0;
-}
-
-int cli_vf_index(const struct cli_pf *pf, const char *arg, uint32_t *ret)
+int cli_vf_index(const struct vf_session *pf, const char *arg, uint32_t *ret)
 {
         uint32_t vf;
 
@@ -192,73 +152,22 @@ int cli_vf_parse_settings(const struct cli_command *cmd, int argc, char **argv, 
         return 0;
 }
 
-int cli_vf_validate(const struct cli_pf *pf, const struct vf_config *wants, size_t n)
+int cli_vf_report_commit(const struct vf_session *pf, const struct vf_commit *commit,
+                         struct vf_report *report)
 {
-        for (size_t i = 0; i < n; i++) {
-                const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
-                struct vf_config send;
-                uint32_t changed;
-                int r;
-
-                r = vf_config_validate(&wants[i], pf->link->num_vf);
-                if (r >= 0 && cur)
-                        r = vf_plan(cur, &wants[i], &send, &changed);
-                if (r < 0)
-                        return err_prefix(r, "%s", pf->arg);
-        }
-        return 0;
-}
-
-int cli_vf_commit(const struct cli_ctx *ctx, struct cli_pf *pf, const struct vf_config *wants, size_t n,
-                  bool save_original, struct vf_report *report)
-{
-        _cleanup_free_ struct vf_config *sends = calloc(n + 1, sizeof(*sends));
-        _cleanup_free_ uint32_t *changed = calloc(n + 1, sizeof(*changed));
-        _cleanup_free_ struct vf_failure *failures = NULL;
-        _cleanup_(vf_orig_store_freep) struct vf_orig_store *store = NULL;
-        size_t n_failures = 0, n_changing = 0;
+        const struct vf_change_plan *p = &commit->plan;
         int r;
 
-        if (!sends || !changed)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                const struct vf_config *cur = rtnl_link_find_vf(pf->link, wants[i].vf);
-                r = vf_config_validate(&wants[i], pf->link->num_vf);
-                if (r >= 0)
-                        r = vf_plan(cur, &wants[i], &sends[i], &changed[i]);
-                if (r < 0)
-                        return err_prefix(r, "%s", pf->arg);
-                if (sends[i].fields)
-                        n_changing++;
-        }
-        if (n_changing == 0)
+        if (p->n_changing == 0)
                 return 0;
-
-        if (save_original) {
-                /* The state before vfnet's first change is the original. */
-                r = vf_orig_store_open(ctx->root, pf->device_id, pf->ifname, &store);
-                if (r < 0)
-                        return r;
-                for (size_t i = 0; i < n; i++)
-                        if (sends[i].fields &&
-                            (r = vf_orig_store_add(store, rtnl_link_find_vf(pf->link, wants[i].vf))) < 0)
-                                return r;
-                r = vf_orig_store_save(store);
-                if (r < 0)
-                        return r;
-        }
-
-        r = vf_program(pf->sock, pf->link->ifindex, sends, n, &failures, &n_failures);
-        if (r < 0)
-                return err_prefix(r, "%s", pf->ifname);
-
-        /* In the order of wants, each VF's fields in field order. */
-        r = vf_report_reserve(report, n_changing);
+        r = vf_report_reserve(report, p->n_changing);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n; i++) {
-                r = vf_report_add(report, pf->ifname, rtnl_link_find_vf(pf->link, wants[i].vf), &wants[i],
-                                  changed[i], failures, n_failures);
+        for (size_t i = 0; i < p->n; i++) {
+                /* What was sent holds the wanted value of every changed
+                 * field. */
+                r = vf_report_add(report, pf->ifname, &p->before[i], &p->sends[i], p->changed[i],
+                                  commit->failures, commit->n_failures);
                 if (r < 0)
                         return r;
         }

@@ -8,7 +8,6 @@
 #include "base/parse.h"
 #include "cli/cli-pci.h"
 #include "cli/commands.h"
-#include "kernel/pci-names.h"
 #include "kernel/pci-sysfs.h"
 #include "kernel/sriov.h"
 #include "kernel/sysroot.h"
@@ -35,7 +34,8 @@ static int vf_rows(const char *root, char **vfs, json_t **ret)
 
         if (!rows)
                 return -ENOMEM;
-        r = pci_names_new(&names);
+        /* No VFs, no names to look up (and no warning without libpci). */
+        r = vfs && *vfs ? cli_pci_names_open(&names) : 0;
         if (r < 0)
                 return r;
         for (char **v = vfs; v && *v; v++) {
@@ -44,7 +44,7 @@ static int vf_rows(const char *root, char **vfs, json_t **ret)
 
                 if (pci_sysfs_read_device(root, *v, &d) < 0)
                         continue; /* gone again already: nothing to show */
-                r = pci_names_fill(names, &d);
+                r = cli_pci_names_fill(names, &d);
                 o = r < 0 ? NULL : cli_pci_device_json(&d);
                 pci_device_done(&d);
                 if (!o || json_array_append_new(rows, o) < 0)

@@ -3,7 +3,7 @@
 #include "base/output.h"
 #include "cli/cli-vf-common.h"
 #include "cli/commands.h"
-#include "kernel/vf-json.h"
+#include "vf/vf-json.h"
 
 static const struct table_column vf_columns[] = {
         {"vf", "VF"},           {"mac", "MAC"},
@@ -18,7 +18,7 @@ int cli_vf_list(struct cli_ctx *ctx, int argc, char **argv)
 {
         const struct cli_command *cmd = cli_vf_command(cli_vf_list);
         _cleanup_json_ json_t *rows = json_array();
-        struct cli_pf pf = {0};
+        struct vf_session pf = {0};
         const char *pf_arg = NULL;
         int r;
 
@@ -36,18 +36,18 @@ int cli_vf_list(struct cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_error(cmd, "missing PF");
         if (!rows)
                 return -ENOMEM;
-        r = cli_pf_open(ctx, pf_arg, &pf);
+        r = vf_session_open(ctx->root, pf_arg, &pf);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < pf.link->n_vfs; i++) {
                 const struct vf_config *c = rtnl_link_find_vf(pf.link, (uint32_t)i);
                 json_t *row = c ? vf_config_to_json(c) : NULL;
                 if (!row || json_array_append_new(rows, row) < 0) {
-                        cli_pf_done(&pf);
+                        vf_session_done(&pf);
                         return -ENOMEM;
                 }
         }
-        cli_pf_done(&pf);
+        vf_session_done(&pf);
         if (ctx->format == OUTPUT_JSON)
                 r = output_print_json(ctx->out, rows);
         else

@@ -10,8 +10,8 @@
 
 #include "base/output.h"
 #include "base/strbuf.h"
-#include "kernel/vf-config.h"
-#include "kernel/vf-program.h"
+#include "vf/vf-config.h"
+#include "vf/vf-plan.h"
 
 struct vf_report {
         enum output_format format;

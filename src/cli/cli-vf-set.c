@@ -10,7 +10,8 @@ int cli_vf_set(struct cli_ctx *ctx, int argc, char **argv)
         _cleanup_(vf_report_done) struct vf_report report = VF_REPORT_INIT(OUTPUT_TABLE);
         _cleanup_free_ char **args = calloc((size_t)argc + 1, sizeof(char *));
         struct vf_config want = {0};
-        struct cli_pf pf = {0};
+        _cleanup_(vf_commit_done) struct vf_commit commit = {0};
+        struct vf_session pf = {0};
         int n_args = 0, i = 0, r;
 
         if (!args)
@@ -31,13 +32,15 @@ int cli_vf_set(struct cli_ctx *ctx, int argc, char **argv)
         r = cli_vf_parse_settings(cmd, n_args, args, &i, &want);
         if (r < 0)
                 return r;
-        r = cli_pf_open(ctx, args[0], &pf);
+        r = vf_session_open(ctx->root, args[0], &pf);
         if (r < 0)
                 return r;
         r = cli_vf_index(&pf, args[1], &want.vf);
         if (r >= 0)
-                r = cli_vf_commit(ctx, &pf, &want, 1, true, &report);
-        cli_pf_done(&pf);
+                r = vf_session_commit(&pf, &want, 1, true, &commit);
+        if (r >= 0)
+                r = cli_vf_report_commit(&pf, &commit, &report);
+        vf_session_done(&pf);
         if (r < 0)
                 return r;
         return cli_vf_report_finish(ctx, &report, "set");

@@ -9,8 +9,8 @@
 #include "cli/cli-vf-common.h"
 #include "cli/commands.h"
 #include "kernel/netlink-policy.h"
-#include "kernel/vf-diff.h"
 #include "kernel/vf-program.h"
+#include "vf/vf-diff.h"
 
 static int64_t now_ms(void)
 {
@@ -64,7 +64,7 @@ int cli_vf_watch(struct cli_ctx *ctx, int argc, char **argv)
 {
         const struct cli_command *cmd = cli_vf_command(cli_vf_watch);
         _cleanup_(nl_sock_freep) struct nl_sock *events = NULL;
-        struct cli_pf pf = {0};
+        struct vf_session pf = {0};
         const char *pf_arg = NULL;
         uint32_t count = 0, timeout_s = 0, seen = 0;
         int64_t deadline = 0;
@@ -93,7 +93,7 @@ int cli_vf_watch(struct cli_ctx *ctx, int argc, char **argv)
         r = nl_sock_open(RTNLGRP_LINK, &events);
         if (r < 0)
                 return r;
-        r = cli_pf_open(ctx, pf_arg, &pf);
+        r = vf_session_open(ctx->root, pf_arg, &pf);
         if (r < 0)
                 return r;
         fprintf(stderr, "watching %s (%u VFs)\n", pf.ifname, pf.link->num_vf);
@@ -164,6 +164,6 @@ int cli_vf_watch(struct cli_ctx *ctx, int argc, char **argv)
                         break;
                 }
         }
-        cli_pf_done(&pf);
+        vf_session_done(&pf);
         return r;
 }

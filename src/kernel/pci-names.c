@@ -27,11 +27,15 @@ static struct {
 static int libpci_load(void)
 {
         static void *dl;
+        const char *name = getenv("VFNET_LIBPCI");
         void *h;
 
-        if (dl)
+        /* $VFNET_LIBPCI names another library to open, asked again at
+         * every call: pointed at a missing file, vfnet runs as on a host
+         * without libpci (how the tests show that case). */
+        if (dl && !(name && *name))
                 return 0;
-        h = dlopen("libpci.so.3", RTLD_NOW | RTLD_LOCAL);
+        h = dlopen(name && *name ? name : "libpci.so.3", RTLD_NOW | RTLD_LOCAL);
         if (!h)
                 return err_set(-EOPNOTSUPP, "showing PCI names needs libpci (apt-get install libpci3): %s",
                                dlerror());

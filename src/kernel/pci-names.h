@@ -2,7 +2,9 @@
  * prints them (an id missing from the database reads "Device 10ca").  The
  * database is the system's (/usr/share/misc/pci.ids on Debian), or the file
  * named by $VFNET_PCI_IDS; udev's hwdb is not asked, so the answer depends
- * only on that file. */
+ * only on that file.  libpci is opened at run time (libpci.so.3, or the
+ * library $VFNET_LIBPCI names); without it pci_names_new() fails with
+ * -EOPNOTSUPP and a message, and callers show the ids alone. */
 #pragma once
 
 #include <stdint.h>

@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "kernel/netlink-policy.h"
 #include "kernel/rtnl-link.h"
+#include "vf/vf-plan.h"
 
 void rtnl_link_free(struct rtnl_link *l)
 {
@@ -332,13 +333,7 @@ int rtnl_link_parse(const struct nlmsghdr *nlh, struct rtnl_link **ret)
 
 const struct vf_config *rtnl_link_find_vf(const struct rtnl_link *l, uint32_t vf)
 {
-        /* The kernel lists VFs in order, so try the direct slot first. */
-        if (vf < l->n_vfs && l->vfs[vf].vf == vf)
-                return &l->vfs[vf];
-        for (size_t i = 0; i < l->n_vfs; i++)
-                if (l->vfs[i].vf == vf)
-                        return &l->vfs[i];
-        return NULL;
+        return vf_config_find(l->vfs, l->n_vfs, vf);
 }
 
 int rtnl_link_check_vfs(const struct rtnl_link *l)

@@ -10,7 +10,7 @@
 #include <libmnl/libmnl.h>
 
 #include "base/macro.h"
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 /* Room for any request built here. */
 #define RTNL_REQUEST_SIZE 512

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 /* Room for any request built here. */
 #define RTNL_NEIGH_REQUEST_SIZE 256

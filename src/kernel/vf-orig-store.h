@@ -1,14 +1,13 @@
-/* The original state of VFs, saved before vfnet first changes them so that
- * `vfnet vf reset` can put them back (libvirt virNetDevSaveNetConfig()).
- * One JSON file per PF under ROOT/var/lib/vfnet/vf-orig/, named by the PF's
- * device id (netdev_device_id(): its PCI address on real NICs), holding
- * {"pf": IFNAME, "vfs": {"N": VF object}}; replaced atomically. */
+/* Where the original state of VFs is kept (the table and its text form
+ * are vf/vf-orig.h): one file per PF under ROOT/var/lib/vfnet/vf-orig/,
+ * named by the PF's device id (netdev_device_id(): its PCI address on real
+ * NICs), replaced atomically, for `vfnet vf reset`. */
 #pragma once
 
 #include <stdbool.h>
 
 #include "base/macro.h"
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 #define VF_ORIG_DIR "/var/lib/vfnet/vf-orig"
 

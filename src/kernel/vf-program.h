@@ -6,19 +6,13 @@
 
 #include "kernel/netlink-socket.h"
 #include "kernel/rtnl-link.h"
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
+#include "vf/vf-plan.h"
 
 /* Every VF of one link, asked for that link alone with RTEXT_FILTER_VF |
  * RTEXT_FILTER_SKIP_STATS (a dump or a small buffer is what truncates
  * `ip link show`).  Fails when the entries differ from IFLA_NUM_VF. */
 int vf_read(struct nl_sock *s, const char *ifname, struct rtnl_link **ret);
-
-struct vf_failure {
-        uint32_t vf;
-        enum vf_field field;
-        int error;        /* negative errno from the kernel */
-        char extack[160]; /* the kernel's reason, "" if none */
-};
 
 /* Send sends[i] (its .fields = what to set) to VF sends[i].vf of link
  * ifindex: one RTM_SETLINK per VF, all over one socket, then every ACK.

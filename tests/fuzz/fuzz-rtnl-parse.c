@@ -10,8 +10,8 @@
 #include "kernel/netlink-socket.h"
 #include "kernel/rtnl-link.h"
 #include "kernel/rtnl-neigh.h"
-#include "kernel/vf-diff.h"
-#include "kernel/vf-json.h"
+#include "vf/vf-diff.h"
+#include "vf/vf-json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

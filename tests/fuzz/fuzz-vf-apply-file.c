@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/vf-apply-fast.h"
-#include "kernel/vf-apply-file.h"
+#include "vf/vf-apply-fast.h"
+#include "vf/vf-apply-file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

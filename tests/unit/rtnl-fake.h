@@ -9,7 +9,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 /* UINT32_MAX in a setting means "driver did not report", as the kernel
  * sends it. */

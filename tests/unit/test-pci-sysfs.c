@@ -147,6 +147,65 @@ static void test_unbound_pf_and_names_fallback(void **state)
         fixture_remove(root);
 }
 
+/* `vfnet pci list [A1 A2]` with the library $VFNET_LIBPCI names missing. */
+static int run_without_libpci(const char *root, char **out, char **err, const char *a1, const char *a2)
+{
+        int r;
+
+        setenv("VFNET_LIBPCI", "/nonexistent/libpci.so.3", 1);
+        r = fixture_run_err(root, out, err, "pci", "list", a1, a2, NULL);
+        unsetenv("VFNET_LIBPCI");
+        return r;
+}
+
+/* Names are a courtesy: without libpci (the library $VFNET_LIBPCI names
+ * is missing) the list is the same with null names, the table shows the
+ * ids, one warning says why, and the command succeeds. */
+static void test_list_without_libpci(void **state)
+{
+        char *root = fixture_make("seed-82576"), *out = NULL, *err = NULL;
+        _cleanup_json_ json_t *rows = NULL;
+        json_t *row;
+        size_t i;
+
+        /* With libpci: names and nothing on stderr. */
+        assert_int_equal(fixture_run_err(root, &out, &err, "pci", "list", "-f", "json", NULL), 0);
+        assert_string_equal(err, "");
+        free(out);
+        free(err);
+
+        assert_int_equal(run_without_libpci(root, &out, &err, "-f", "json"), 0);
+        assert_string_equal(err, "vfnet: warning: showing PCI names needs libpci (apt-get install libpci3): "
+                                 "/nonexistent/libpci.so.3: cannot open shared object file: No such file or "
+                                 "directory; the ids are shown without names\n");
+        rows = fixture_json(out);
+        assert_int_equal(json_array_size(rows), 16);
+        assert_json_equal(find_row(rows, "0000:0b:00.0"),
+                          "{\"address\": \"0000:0b:00.0\", \"vendor_id\": \"8086\", \"product_id\": \"10c9\","
+                          " \"vendor_name\": null, \"product_name\": null,"
+                          " \"class\": \"0x020000\", \"driver\": \"igb\", \"netdevs\": [\"em1\"], \"dev_type\": \"type-PF\","
+                          " \"parent_addr\": null, \"vf_index\": null, \"sriov_totalvfs\": 7, \"sriov_numvfs\": 7,"
+                          " \"numa_node\": 0, \"iommu_group\": 10, \"link_state\": \"up\"}");
+        json_array_foreach(rows, i, row) {
+                assert_true(json_is_null(json_object_get(row, "vendor_name")));
+                assert_true(json_is_null(json_object_get(row, "product_name")));
+        }
+        free(out);
+        free(err);
+
+        /* The table: the ids as `lspci -n` shows them, one warning. */
+        assert_int_equal(run_without_libpci(root, &out, &err, NULL, NULL), 0);
+        assert_non_null(strstr(out, "| 0000:0b:00.0 "));
+        assert_non_null(strstr(out, "| 8086:10c9 "));
+        assert_non_null(strstr(out, "| 8086:10ca "));
+        assert_null(strstr(out, "82576"));
+        assert_non_null(strstr(err, "warning: showing PCI names needs libpci"));
+        assert_int_equal(fixture_lines(err), 1);
+        free(out);
+        free(err);
+        fixture_remove(root);
+}
+
 static void test_bad_arguments_and_missing_sysfs(void **state)
 {
         char *out = NULL;
@@ -187,6 +246,7 @@ int main(void)
                 cmocka_unit_test(test_cx5_vfio_and_zero_vfs),
                 cmocka_unit_test(test_plain_nic),
                 cmocka_unit_test(test_unbound_pf_and_names_fallback),
+                cmocka_unit_test(test_list_without_libpci),
                 cmocka_unit_test(test_bad_arguments_and_missing_sysfs),
                 cmocka_unit_test(test_resolve),
         };

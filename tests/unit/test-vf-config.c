@@ -2,7 +2,7 @@
 #include "test-util.h"
 
 #include "base/error.h"
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 static void test_mac(void **state)
 {

@@ -219,6 +219,75 @@ static void test_create_grow_shrink_remove(void **state)
         free(out);
 }
 
+/* `vfnet vf create PF N [A1 A2]` with the library $VFNET_LIBPCI names
+ * missing. */
+static int create_without_libpci(const char *root, char **out, char **err, const char *pf, const char *n,
+                                 const char *a1, const char *a2)
+{
+        int r;
+
+        setenv("VFNET_LIBPCI", "/nonexistent/libpci.so.3", 1);
+        r = fixture_run_err(root, out, err, "vf", "create", pf, n, a1, a2, NULL);
+        unsetenv("VFNET_LIBPCI");
+        return r;
+}
+
+/* Names are a courtesy: without libpci the VFs are created and listed by
+ * id, one warning says why, and the command that did its work succeeds. */
+static void test_create_without_libpci(void **state)
+{
+        const char *root = *state;
+        char *out = NULL, *err = NULL;
+        _cleanup_json_ json_t *j = NULL;
+        json_t *vf;
+        size_t i;
+
+        assert_int_equal(create_without_libpci(root, &out, &err, "ens1f1np1", "3", "-f", "json"), 0);
+        ASSERT_WRITES("3", NULL);
+        assert_int_equal(vf_links(root, "0000:3b:00.1"), 3);
+        assert_int_equal(fixture_lines(err), 1);
+        assert_non_null(strstr(err, "vfnet: warning: showing PCI names needs libpci (apt-get install libpci3): "));
+        assert_non_null(strstr(err, "; the ids are shown without names\n"));
+        j = fixture_json(out);
+        assert_int_equal(json_integer_value(json_object_get(j, "numvfs")), 3);
+        assert_int_equal(json_array_size(json_object_get(j, "vfs")), 3);
+        json_array_foreach(json_object_get(j, "vfs"), i, vf) {
+                assert_string_equal(json_string_value(json_object_get(vf, "vendor_id")), "15b3");
+                assert_string_equal(json_string_value(json_object_get(vf, "product_id")), "1018");
+                assert_true(json_is_null(json_object_get(vf, "vendor_name")));
+                assert_true(json_is_null(json_object_get(vf, "product_name")));
+        }
+        free(out);
+        free(err);
+
+        /* The table: the VFs by id. */
+        n_writes = 0;
+        assert_int_equal(create_without_libpci(root, &out, &err, "ens1f1np1", "0", NULL, NULL), 0);
+        ASSERT_WRITES("0", NULL);
+        /* No VF left to name: no warning. */
+        assert_string_equal(err, "");
+        free(out);
+        free(err);
+        n_writes = 0;
+        assert_int_equal(create_without_libpci(root, &out, &err, "0000:3b:00.1", "2", NULL, NULL), 0);
+        ASSERT_WRITES("2", NULL);
+        assert_non_null(strstr(out, "0000:3b:00.1: 2 VFs (was 0)"));
+        assert_non_null(strstr(out, "| 0000:3b:01.3 "));
+        assert_non_null(strstr(out, "| 15b3:1018 "));
+        assert_null(strstr(out, "Mellanox"));
+        assert_int_equal(fixture_lines(err), 1);
+        assert_non_null(strstr(err, "warning: showing PCI names needs libpci"));
+        free(out);
+        free(err);
+
+        /* With libpci again: names, and nothing on stderr. */
+        assert_int_equal(fixture_run_err(root, &out, &err, "vf", "create", "0000:3b:00.1", "2", "-f", "json", NULL), 0);
+        assert_string_equal(err, "");
+        assert_non_null(strstr(out, "Mellanox"));
+        free(out);
+        free(err);
+}
+
 static void expect_refusal(const char *root, int exit_code, const char *msg, const char *a1, const char *a2)
 {
         char *out = NULL;
@@ -473,6 +542,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_create_grow_shrink_remove, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_create_without_libpci, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_bad_input, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_no_sriov_and_module_option, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_kernel_refusals_roll_back, setup, teardown),

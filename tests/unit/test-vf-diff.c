@@ -2,7 +2,7 @@
 #include "test-util.h"
 
 #include "base/error.h"
-#include "kernel/vf-diff.h"
+#include "vf/vf-diff.h"
 #include "rtnl-fake.h"
 
 static void test_no_change(void **state)

@@ -6,9 +6,9 @@
 #include "base/error.h"
 #include "base/fileio.h"
 #include "kernel/sysroot.h"
-#include "kernel/vf-apply-fast.h"
-#include "kernel/vf-apply-file.h"
-#include "kernel/vf-json.h"
+#include "vf/vf-apply-fast.h"
+#include "vf/vf-apply-file.h"
+#include "vf/vf-json.h"
 #include "kernel/vf-orig-store.h"
 #include "rtnl-fake.h"
 

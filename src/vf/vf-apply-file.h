@@ -9,7 +9,7 @@
 
 #include "base/macro.h"
 
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 struct vf_apply_pf {
         char *pf;

@@ -4,7 +4,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 static const char *const field_names[_VF_FIELD_MAX] = {
         [VF_FIELD_MAC] = "mac",

@@ -4,9 +4,9 @@
 
 #include "base/error.h"
 #include "base/output.h"
-#include "kernel/vf-apply-fast.h"
-#include "kernel/vf-apply-file.h"
-#include "kernel/vf-json.h"
+#include "vf/vf-apply-fast.h"
+#include "vf/vf-apply-file.h"
+#include "vf/vf-json.h"
 
 void vf_apply_file_free(struct vf_apply_file *f)
 {

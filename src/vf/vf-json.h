@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "base/strbuf.h"
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 /* Every field, null where c does not have it.  NULL on allocation failure. */
 json_t *vf_config_to_json(const struct vf_config *c);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/vf-apply-fast.h"
+#include "vf/vf-apply-fast.h"
 
 #define SLOW 1
 

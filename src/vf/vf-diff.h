@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "kernel/vf-config.h"
+#include "vf/vf-config.h"
 
 /* A field's text and its NUL. */
 #define VF_VALUE_STRLEN (VF_FIELD_TEXT_MAX + 1)

@@ -2,7 +2,7 @@
  * tree; vf_apply_file_parse() tries it first.  Pure. */
 #pragma once
 
-#include "kernel/vf-apply-file.h"
+#include "vf/vf-apply-file.h"
 
 /* 0 and *ret set when text is an apply file of the common shape (see
  * vf-apply-fast.c) that the full parser accepts, with the same result; 1

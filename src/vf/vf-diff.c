@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "base/error.h"
-#include "kernel/vf-diff.h"
+#include "vf/vf-diff.h"
 
 static const struct vf_config *find_vf(const struct vf_config *l, size_t n, uint32_t vf)
 {

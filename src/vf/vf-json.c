@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "base/error.h"
-#include "kernel/vf-json.h"
+#include "vf/vf-json.h"
 
 json_t *vf_config_to_json(const struct vf_config *c)
 {
