@@ -21,9 +21,14 @@ static int image_get(struct api_ctx *ctx, const char *id, json_t **ret)
 
 static bool image_visible(const struct auth_context *auth, const json_t *img)
 {
-        const char *vis = json_str(img, "visibility") ?: "";
-        return auth->is_admin || streq(vis, "public") || streq(vis, "community") ||
-               streq(json_str(img, "owner") ?: "", auth->project_id ?: "");
+        return policy_image_visible(auth, json_str(img, "owner"), json_str(img, "visibility"));
+}
+
+/* Glance's refusal of an action the caller may not take on what it sees. */
+static int not_authorized(struct api_response *resp, const char *action)
+{
+        return api_keystone_error(resp, 403, "You are not authorized to complete %s action.",
+                                  action);
 }
 
 static int versions(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -136,6 +141,10 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         _cleanup_json_ json_t *in = api_parse_body(req, resp, API_IDENTITY);
         if (!in)
                 return 0;
+        /* A project-scoped member (or an admin) owns what it creates; a
+         * reader or an unscoped token creates nothing. */
+        if (!req->auth.project_id || !policy_image_write(&req->auth, req->auth.project_id))
+                return not_authorized(resp, "add_image");
         const char *k;
         json_t *v;
         json_object_foreach(in, k, v) {
@@ -225,6 +234,10 @@ static int upload(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 return 0;
         }
         _cleanup_json_ _unused_ json_t *img_ref = img; /* owns it */
+        if (!policy_image_write(&req->auth, json_str(img, "owner"))) {
+                store_end(ctx->store, false);
+                return not_authorized(resp, "upload_image");
+        }
         if (!streq(json_str(img, "status") ?: "", "queued")) {
                 store_end(ctx->store, false);
                 return api_keystone_error(resp, 409, "Image status transition from %s to saving "
@@ -261,9 +274,9 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return 0;
         }
         _cleanup_json_ _unused_ json_t *img_ref = img; /* owns it */
-        if (!req->auth.is_admin && !streq(json_str(img, "owner") ?: "", req->auth.project_id ?: "")) {
+        if (!policy_image_write(&req->auth, json_str(img, "owner"))) {
                 store_end(ctx->store, false);
-                return api_keystone_error(resp, 403, "You are not permitted to delete this image.");
+                return not_authorized(resp, "delete_image");
         }
         if (json_is_true(json_object_get(img, "protected"))) {
                 store_end(ctx->store, false);

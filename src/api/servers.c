@@ -367,6 +367,10 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 r = computesvc_image_get(&svc, image_ref, &image);
                 if (r == -ENOENT)
                         r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
+                else if (r >= 0 && !policy_image_visible(&req->auth, json_str(image, "owner"),
+                                                         json_str(image, "visibility")))
+                        /* Another project's private image: as Nova, not found. */
+                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
                 else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
                         r = nova_error(resp, 400, "Image %s is not active.", image_ref);
         }

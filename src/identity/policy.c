@@ -60,3 +60,18 @@ bool policy_agent_report(const struct auth_context *c)
 {
         return c->is_admin || c->is_service;
 }
+
+bool policy_image_visible(const struct auth_context *c, const char *owner,
+                          const char *visibility)
+{
+        if (c->is_admin)
+                return true;
+        if (visibility && (streq(visibility, "public") || streq(visibility, "community")))
+                return true;
+        return own_project(c, owner);
+}
+
+bool policy_image_write(const struct auth_context *c, const char *owner)
+{
+        return policy_may_write(c, owner);
+}

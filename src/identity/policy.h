@@ -30,6 +30,13 @@ bool policy_may_read(const struct auth_context *c, const char *project_id, bool 
 bool policy_may_write(const struct auth_context *c, const char *project_id);
 /* May the caller create objects in project_id? */
 bool policy_may_create(const struct auth_context *c, const char *project_id);
+/* Images, as Glance's default policy has them: an image is seen by its
+ * owner project, by everyone when public or community, and by admins; only
+ * the owner project's members (and admins) create, upload, change or delete
+ * it, so a reader or an unscoped token creates nothing. */
+bool policy_image_visible(const struct auth_context *c, const char *owner,
+                          const char *visibility);
+bool policy_image_write(const struct auth_context *c, const char *owner);
 /* Identity administration (projects, users, role assignments). */
 bool policy_identity_admin(const struct auth_context *c);
 /* The internal agent-report endpoint: admin or the service role. */
