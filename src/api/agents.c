@@ -27,6 +27,8 @@ static json_t *agent_fixup(struct api_ctx *ctx, json_t *obj)
         struct netsvc svc = api_netsvc(ctx);
         json_object_set_new(obj, "alive", json_boolean(netsvc_agent_alive(&svc, obj)));
         json_object_del(obj, "_heartbeat");
+        json_object_del(obj, "_instance");
+        json_object_del(obj, "_interval");
         return obj;
 }
 
@@ -119,6 +121,23 @@ static int find_agent(struct api_ctx *ctx, const char *host, const char *type, j
         return 0;
 }
 
+/* A live process already holds (host, agent_type) when its instance id
+ * differs from INSTANCE and it reported within two of its intervals (or
+ * agent_down_time, whichever is shorter): a second agent started for the
+ * same host name.  A crashed holder lets a new one in after that window; a
+ * cleanly stopped one released the host with "stopping". */
+static bool held_by_other(struct api_ctx *ctx, const json_t *a, const char *instance, double now)
+{
+        const char *holder = json_str(a, "_instance");
+        if (!instance || !holder || streq(holder, instance))
+                return false;
+        double window = (double)ctx->ml2->agent_down_time;
+        json_int_t interval = json_integer_value(json_object_get(a, "_interval"));
+        if (interval > 0 && 2.0 * (double)interval < window)
+                window = 2.0 * (double)interval;
+        return now - json_number_value(json_object_get(a, "_heartbeat")) <= window;
+}
+
 static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *a = NULL;
@@ -141,6 +160,14 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 return api_neutron_error(resp, 400, "HTTPBadRequest",
                                          "configurations.device_mappings must be an object "
                                          "{physnet: [device, ...]}.");
+        json_t *inst = json_object_get(in, "instance_id");
+        json_t *interval = json_object_get(in, "report_interval");
+        if ((inst && !json_is_string(inst)) || (interval && !json_is_integer(interval)))
+                return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                         "instance_id must be a string and report_interval an "
+                                         "integer.");
+        const char *instance = json_string_value(inst);
+        bool stopping = json_is_true(json_object_get(in, "stopping"));
         double now = ctx->now();
         char t[32];
         agent_time(now, t);
@@ -148,6 +175,30 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = find_agent(ctx, host, type, &a);
+        if (r >= 0 && a && held_by_other(ctx, a, instance, now)) {
+                store_end(ctx->store, false);
+                char held[32];
+                agent_time(json_number_value(json_object_get(a, "_heartbeat")), held);
+                return api_neutron_error(resp, 409, "AgentConflict",
+                                         "Host %s already has a live %s (instance %s, last "
+                                         "report at %s): stop it, or give this agent another "
+                                         "[DEFAULT] host.", host, type,
+                                         json_str(a, "_instance"), held);
+        }
+        if (r >= 0 && a && stopping) {
+                /* A clean exit: the host is free for the next process; the
+                 * agent stays alive until agent_down_time, as Neutron's. */
+                if (instance && json_str(a, "_instance") && streq(json_str(a, "_instance"), instance)) {
+                        json_object_del(a, "_instance");
+                        r = neutron_store_update(ctx, &resource_agent, a);
+                }
+                store_end(ctx->store, r >= 0);
+                if (r < 0)
+                        return api_store_error(resp, API_NETWORK, r);
+                a = agent_fixup(ctx, a);
+                neutron_reply_one(resp, 200, &resource_agent, a, &req->auth);
+                return 0;
+        }
         bool is_new = r >= 0 && !a;
         if (is_new) {
                 char id[37];
@@ -163,6 +214,10 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 json_object_set_new(a, "configurations", conf ? json_incref(conf) : json_object());
                 json_object_set_new(a, "heartbeat_timestamp", json_string(t));
                 json_object_set_new(a, "_heartbeat", json_real(now));
+                if (instance) {
+                        json_object_set_new(a, "_instance", json_string(instance));
+                        json_object_set_new(a, "_interval", json_incref(interval ?: json_null()));
+                }
                 if (json_is_true(json_object_get(in, "start_flag")))
                         json_object_set_new(a, "started_at", json_string(t));
                 r = is_new ? neutron_store_insert(ctx, &resource_agent, a)

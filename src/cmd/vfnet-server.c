@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 
 #include "api/api-doc.h"
@@ -19,6 +17,7 @@
 #include "base/error.h"
 #include "base/ini.h"
 #include "base/log.h"
+#include "base/sd-notify.h"
 #include "compute/scheduler.h"
 #include "config.h"
 #include "identity/password.h"
@@ -34,25 +33,6 @@ static double wall_clock(void)
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* systemd readiness: one datagram to $NOTIFY_SOCKET (abstract if '@'). */
-static void notify(const char *msg)
-{
-        const char *path = getenv("NOTIFY_SOCKET");
-        if (!path || !*path || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-                return;
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-        memcpy(sa.sun_path, path, strlen(path));
-        if (sa.sun_path[0] == '@')
-                sa.sun_path[0] = '\0';
-        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return;
-        socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-        if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
-                log_warning("sd_notify: %s", strerror(errno));
-        close(fd);
 }
 
 struct server_config {
@@ -130,10 +110,10 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         log_info("listening on %s:%ld (identity at /v3, network at /v2.0, compute at /v2.1, "
                  "image at /image)", c->bind_host,
                  c->bind_port);
-        notify("READY=1\nSTATUS=serving");
+        sd_notify_send("READY=1\nSTATUS=serving");
         int sig = 0;
         sigwait(&mask, &sig);
-        notify("STOPPING=1");
+        sd_notify_send("STOPPING=1");
         log_info("signal %d: shutting down", sig);
         http_server_stop(http);
         token_cache_free(ctx.tokens);

@@ -1,0 +1,23 @@
+/* vfnet-agent's heartbeat: its own thread registers the agent
+ * (start_flag) and reports every report_interval, so it never waits behind
+ * VF work.  While vfnet-server cannot be reached (or answers 5xx or
+ * garbage) it retries with backoff up to 30 s and logs one line per
+ * outage.  A refusal (4xx: another agent holds the host, a credential
+ * without the service role) ends it: the program exits with that message.
+ * systemd: READY=1 after the first report, WATCHDOG=1 on every attempt. */
+#pragma once
+
+#include "agent/agent-config.h"
+
+struct heartbeat;
+
+/* Starts the thread.  DONE_FD (an eventfd) is written when the thread ends
+ * by itself, i.e. on a refusal.  C and HOST must outlive the heartbeat. */
+int heartbeat_start(const struct agent_config *c, const char *host, int done_fd,
+                    struct heartbeat **ret);
+
+/* Stops the thread (a call in flight is abandoned), releases the host on
+ * the server when registered (one bounded attempt), frees everything.
+ * Returns 0, or the refusal that ended the thread, its message recorded
+ * (err_msg()) in the calling thread. */
+int heartbeat_stop(struct heartbeat *hb);

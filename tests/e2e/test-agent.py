@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+"""vfnet-agent's start-up, registration and heartbeat against a real
+vfnet-server, on a generated sysfs root shaped like the seed's 82576 host
+(two PFs em1/em2 with 7 VFs each):
+- bad configuration (unknown PF, an excluded address that is not a VF of
+  its PF, a mapping grammar error) refuses the start: exit 1, one line
+  naming FILE:LINE;
+- started before the server, it waits (one log line, not one per retry)
+  and registers once the server is up: `openstack network agent list`
+  shows the NIC Switch agent alive with binary neutron-sriov-nic-agent;
+  systemd gets READY=1 and WATCHDOG=1 on $NOTIFY_SOCKET;
+- report_interval = 1: the heartbeat advances every second;
+- a server restart is waited for and reporting resumes;
+- a second agent claiming the same host is refused with a clear message
+  (exit 1); a service-role user registers another host;
+- SIGTERM exits 0 and releases the host: a restarted agent registers at once.
+Usage: test-agent.py PATH/TO/vfnet-server PATH/TO/vfnet-agent PATH/TO/make-sysfs.py"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from vfnet_server import Server, Tap, _running  # noqa: E402
+
+SERVER, AGENT, MAKE_SYSFS = sys.argv[1:4]
+
+
+class Agent:
+    """One vfnet-agent process writing to its own log."""
+
+    def __init__(self, workdir, root, name, ini, nova, env=None):
+        self.ini = os.path.join(workdir, f"{name}-sriov_agent.ini")
+        self.nova = os.path.join(workdir, f"{name}-nova.conf")
+        self.log = os.path.join(workdir, f"{name}.log")
+        with open(self.ini, "w") as f:
+            f.write(ini)
+        with open(self.nova, "w") as f:
+            f.write(nova)
+        self.args = [AGENT, "--config-file", self.ini, "--config-file", self.nova, "--root", root]
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+
+    def run(self, timeout=30):
+        """Runs to its end: (exit status, stderr lines)."""
+        p = subprocess.run(self.args, capture_output=True, text=True, timeout=timeout,
+                           env=self.env)
+        return p.returncode, p.stderr.splitlines()
+
+    def start(self):
+        self.logf = open(self.log, "w")
+        self.proc = subprocess.Popen(self.args, stdout=self.logf, stderr=subprocess.STDOUT,
+                                     env=self.env)
+        _running.append(self.proc)
+        return self
+
+    def lines(self):
+        with open(self.log) as f:
+            return f.read().splitlines()
+
+    def wait_log(self, text, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if any(text in ln for ln in self.lines()):
+                return True
+            if self.proc.poll() is not None:
+                return any(text in ln for ln in self.lines())
+            time.sleep(0.05)
+        return False
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            rc = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+            rc = f"hung ({rc})"
+        self.logf.close()
+        return rc
+
+
+def sriov_ini(host, mappings="physnet1:em1", exclude="", interval=1):
+    return (f"[DEFAULT]\nhost = {host}\n"
+            f"[sriov_nic]\nphysical_device_mappings = {mappings}\nexclude_devices = {exclude}\n"
+            f"[agent]\nreport_interval = {interval}\n")
+
+
+def nova_conf(url, user="admin", password="secret", project="admin"):
+    return (f"[pci]\ndevice_spec = {{\"devname\": \"em1\", \"physical_network\": \"physnet1\"}}\n"
+            f"[neutron]\nauth_type = password\nauth_url = {url}/v3\nusername = {user}\n"
+            f"password = {password}\nproject_name = {project}\n"
+            f"user_domain_name = Default\nproject_domain_name = Default\n")
+
+
+def agents(s, tok):
+    st, doc, _ = s.request("GET", "/v2.0/agents", token=tok)
+    assert st == 200, doc
+    return {a["host"]: a for a in doc["agents"]}
+
+
+def wait_for(pred, timeout=20, step=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+def main():
+    t = Tap()
+    work = tempfile.mkdtemp(prefix="vfnet-agent-e2e-")
+    subprocess.run([sys.executable, MAKE_SYSFS, work, "seed-82576"], check=True,
+                   capture_output=True)
+    root = os.path.join(work, "seed-82576")
+
+    with Server(SERVER) as s:
+        s.bootstrap()
+        nova = nova_conf(s.url)
+
+        # ---- configuration refused before anything else happens ----
+        cases = [
+            ("unknown-pf", sriov_ini("c1", "physnet1:em9"), 4,
+             "physical_device_mappings: device em9 of physnet1: no PCI device or network "
+             "interface named 'em9'"),
+            ("not-a-pf", sriov_ini("c1", "physnet1:enp11s16f0"), 4,
+             "device enp11s16f0 (0000:0b:10.0) is not an SR-IOV PF (type-VF)"),
+            # 0000:0b:10.1 is em2's first VF: the 82576 interleaves its PFs' VFs.
+            ("exclude-other-pf", sriov_ini("c1", "physnet1:em1,physnet2:em2",
+                                           "em1:0000:0b:10.2; 0000:0b:10.1"), 5,
+             "Invalid exclude_devices: 0000:0b:10.1 is not a VF of em1 (0000:0b:00.0)"),
+            ("grammar", sriov_ini("c1", "physnet1"), 4, "Invalid mapping: 'physnet1'"),
+        ]
+        for name, ini, line, want in cases:
+            a = Agent(work, root, name, ini, nova)
+            rc, err = a.run()
+            t.ok(rc == 1 and len(err) == 1 and f"{a.ini}:{line}: " in err[0] and want in err[0],
+                 f"{name}: exit 1 with one line naming {os.path.basename(a.ini)}:{line}",
+                 f"rc={rc}\n" + "\n".join(err))
+
+        # ---- started before the server: waits, then registers ----
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify_path = os.path.join(work, "notify.sock")
+        notify.bind(notify_path)
+        notify.settimeout(0.2)
+        msgs = []
+
+        def drain():
+            while True:
+                try:
+                    msgs.append(notify.recv(4096).decode())
+                except socket.timeout:
+                    pass
+                except OSError:
+                    return
+        threading.Thread(target=drain, daemon=True).start()
+        a1 = Agent(work, root, "a1", sriov_ini("compute1", "physnet1:em1, physnet2:em2",
+                                               "em1:0000:0b:10.0"),
+                   nova, env={"NOTIFY_SOCKET": notify_path}).start()
+        t.ok(a1.wait_log("waiting for vfnet-server"), "server down: the agent says what it waits for",
+             a1.lines())
+        time.sleep(3.5)  # retries at +1 s and +3 s
+        waiting = [ln for ln in a1.lines() if "waiting for" in ln]
+        t.ok(a1.proc.poll() is None and len(waiting) == 1
+             and f"vfnet-server at {s.url}/v3/auth/tokens is not reachable" in waiting[0]
+             and "host compute1" in waiting[0],
+             "server down: still running after several retries, one log line naming the URL",
+             a1.lines())
+        s.start()
+        tok = s.token()
+        reg = wait_for(lambda: agents(s, tok).get("compute1"), timeout=40)
+        t.ok(reg is not None, "the agent registers once the server is up (backoff <= 30 s)",
+             a1.lines())
+        rc, lst, err = s.osc("network", "agent", "list")
+        row = [x for x in (lst or []) if x["Host"] == "compute1"]
+        t.ok(rc == 0 and len(row) == 1 and row[0]["Agent Type"] == "NIC Switch agent"
+             and row[0]["Alive"] is True and row[0]["Binary"] == "neutron-sriov-nic-agent",
+             "openstack network agent list: NIC Switch agent on compute1, alive, "
+             "neutron-sriov-nic-agent", lst or err)
+        t.eq(reg and (reg["configurations"], reg["topic"]),
+             ({"device_mappings": {"physnet1": ["em1"], "physnet2": ["em2"]}, "extensions": [],
+               "devices": 0}, "N/A"),
+             "configurations: device_mappings of every physnet, extensions, devices")
+        t.ok("_instance" not in (reg or {}) and "instance_id" not in (reg or {}),
+             "the agent's instance id stays on the server", reg)
+        t.ok(a1.wait_log("host compute1: registered as NIC Switch agent"),
+             "a log line says it registered, naming the host", a1.lines())
+
+        time.sleep(2.5)
+        t.ok(any(m.startswith("READY=1") for m in msgs) and
+             sum(m == "WATCHDOG=1" for m in msgs) >= 2,
+             "sd_notify: READY=1 after the first report, WATCHDOG=1 every heartbeat", msgs)
+
+        # ---- heartbeat every report_interval ----
+        h0 = agents(s, tok)["compute1"]["heartbeat_timestamp"]
+        h1 = wait_for(lambda: (lambda h: h if h > h0 else None)(
+            agents(s, tok)["compute1"]["heartbeat_timestamp"]), timeout=2.5)
+        t.ok(h1 is not None and h1 > h0, "report_interval = 1: heartbeat_timestamp advances "
+             "within 2.5 s", f"{h0} -> {h1}")
+        started = agents(s, tok)["compute1"]["started_at"]
+
+        # ---- server restart: waits once, resumes ----
+        s.stop()
+        n_waiting = wait_for(lambda: len([ln for ln in a1.lines() if "waiting for" in ln]) == 2,
+                             timeout=10)
+        time.sleep(3.5)  # retries at +1 s and +3 s
+        t.ok(n_waiting and len([ln for ln in a1.lines() if "waiting for" in ln]) == 2,
+             "server stopped: one new waiting line, none per retry", a1.lines())
+        s.start()
+        tok = s.token()
+        t.ok(a1.wait_log("vfnet-server is back", timeout=40) and a1.proc.poll() is None,
+             "server back: reporting resumes", a1.lines())
+        t.eq(agents(s, tok)["compute1"]["started_at"], started,
+             "a reconnect is not a restart: started_at unchanged")
+
+        # ---- a service-role user; a second agent on the same host ----
+        for cmd in (["project", "create", "service"],
+                    ["user", "create", "--password", "agentpw", "vfnet-agent"],
+                    ["role", "add", "--project", "service", "--user", "vfnet-agent", "service"]):
+            rc, _, err = s.osc(*cmd, as_json=cmd[1] != "add")
+            assert rc == 0, err
+        svc = nova_conf(s.url, "vfnet-agent", "agentpw", "service")
+        dup = Agent(work, root, "dup", sriov_ini("compute1", "physnet1:em1"), svc)
+        rc, err = dup.run()
+        t.ok(rc == 1 and len(err) == 1 and "Host compute1 already has a live NIC Switch agent"
+             in err[0] and "another [DEFAULT] host" in err[0],
+             "a second agent on host compute1 is refused: exit 1 and a clear message",
+             f"rc={rc}\n" + "\n".join(err))
+        t.ok(a1.proc.poll() is None and agents(s, tok)["compute1"]["alive"],
+             "the first agent keeps the host", a1.lines())
+
+        a2 = Agent(work, root, "a2", sriov_ini("compute2", "physnet1:em2"), svc).start()
+        t.ok(wait_for(lambda: agents(s, tok).get("compute2")) is not None,
+             "an agent with the service role registers compute2", a2.lines())
+        t.eq(a2.stop(), 0, "SIGTERM: exit 0")
+
+        # ---- SIGTERM releases the host for the next process ----
+        t.eq(a1.stop(signal.SIGINT), 0, "SIGINT: exit 0")
+        t.ok(any("signal 2: stopping" in ln for ln in a1.lines()), "the stop is logged",
+             a1.lines())
+        a3 = Agent(work, root, "a3", sriov_ini("compute1", "physnet1:em1"), svc).start()
+        t.ok(a3.wait_log("registered as NIC Switch agent", timeout=10)
+             and a3.proc.poll() is None,
+             "a restarted agent registers compute1 at once (the old one released it)",
+             a3.lines())
+        t.ok(wait_for(lambda: agents(s, tok)["compute1"]["started_at"] > started, timeout=5),
+             "its first report is a start: started_at moves")
+        t.eq(a3.stop(), 0, "SIGTERM: exit 0")
+
+        # ---- a refused credential is said, not retried forever ----
+        bad = Agent(work, root, "bad", sriov_ini("compute3"),
+                    nova_conf(s.url, "vfnet-agent", "wrong", "service"))
+        rc, err = bad.run()
+        t.ok(rc == 1 and len(err) == 1 and "authentication at" in err[0]
+             and "as vfnet-agent (project service) failed" in err[0],
+             "a wrong password: exit 1 naming the user", f"rc={rc}\n" + "\n".join(err))
+    notify.close()
+    subprocess.run(["rm", "-rf", work])
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
