@@ -15,6 +15,7 @@ vfnet-server, on a generated sysfs root shaped like the seed's 82576 host
   (exit 1); a service-role user registers another host;
 - SIGTERM exits 0 and releases the host: a restarted agent registers at once.
 Usage: test-agent.py PATH/TO/vfnet-server PATH/TO/vfnet-agent PATH/TO/make-sysfs.py"""
+import http.server
 import os
 import signal
 import socket
@@ -96,6 +97,26 @@ def nova_conf(url, user="admin", password="secret", project="admin"):
             f"[neutron]\nauth_type = password\nauth_url = {url}/v3\nusername = {user}\n"
             f"password = {password}\nproject_name = {project}\n"
             f"user_domain_name = Default\nproject_domain_name = Default\n")
+
+
+def fake_server(mode):
+    """A server on a free port answering every request with a 500 in
+    Keystone's error body ("500") or a 201 that is not JSON ("garbage")."""
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = (b'{"error": {"code": 500, "message": "database is locked"}}'
+                    if mode == "500" else b"<html>It works!</html>")
+            self.send_response(500 if mode == "500" else 201)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
 
 
 def agents(s, tok):
@@ -236,6 +257,18 @@ def main():
         t.ok(a1.proc.poll() is None and agents(s, tok)["compute1"]["alive"],
              "the first agent keeps the host", a1.lines())
 
+        # The protocol as any client sees it.
+        rep = {"agent": {"host": "compute1", "agent_type": "NIC Switch agent",
+                         "binary": "neutron-sriov-nic-agent", "configurations": {},
+                         "instance_id": "someone-else", "report_interval": 1}}
+        st, doc, _ = s.request("POST", "/v2.0/vfnet/agent-report", rep, token=tok)
+        t.ok(st == 409 and doc["NeutronError"]["type"] == "AgentConflict",
+             "a report from another instance for a live host: 409 AgentConflict", (st, doc))
+        rep["agent"]["instance_id"] = 5
+        st, doc, _ = s.request("POST", "/v2.0/vfnet/agent-report", rep, token=tok)
+        t.ok(st == 400 and "instance_id must be a string" in doc["NeutronError"]["message"],
+             "instance_id not a string: 400", (st, doc))
+
         a2 = Agent(work, root, "a2", sriov_ini("compute2", "physnet1:em2"), svc).start()
         t.ok(wait_for(lambda: agents(s, tok).get("compute2")) is not None,
              "an agent with the service role registers compute2", a2.lines())
@@ -261,6 +294,22 @@ def main():
         t.ok(rc == 1 and len(err) == 1 and "authentication at" in err[0]
              and "as vfnet-agent (project service) failed" in err[0],
              "a wrong password: exit 1 naming the user", f"rc={rc}\n" + "\n".join(err))
+
+    # ---- a server answering 5xx or garbage: waited for, with what it said ----
+    for mode, said in (("500", "answered 500: database is locked"),
+                       ("garbage", "answered 201 with something that is not JSON")):
+        fake = fake_server(mode)
+        url = f"http://127.0.0.1:{fake.server_port}"
+        a = Agent(work, root, f"fake-{mode}", sriov_ini("compute4"), nova_conf(url)).start()
+        seen = a.wait_log("waiting for vfnet-server", timeout=10)
+        time.sleep(1.5)
+        lines = [ln for ln in a.lines() if "waiting for" in ln]
+        t.ok(seen and a.proc.poll() is None and len(lines) == 1
+             and f"vfnet-server at {url}/v3/auth/tokens {said}" in lines[0],
+             f"a server answering {mode}: one line saying what it answered, still retrying",
+             a.lines())
+        t.eq(a.stop(), 0, f"{mode}: SIGTERM while waiting: exit 0")
+        fake.shutdown()
     notify.close()
     subprocess.run(["rm", "-rf", work])
     return t.done()
