@@ -83,7 +83,7 @@ static int report_once(struct heartbeat *hb, bool start, bool stopping)
                 return 0;
         const char *m = server_error_message(answer) ?: "no message";
         if (status == 409)
-                return err_set(-EEXIST, "vfnet-server refuses host %s: %s", hb->host, m);
+                return err_set(-EEXIST, "vfnet-server refuses the agent: %s", m);
         if (status == 403)
                 return err_set(-EACCES, "vfnet-server refuses the agent's reports: %s (the "
                                "nova.conf [neutron] user needs the service or admin role)", m);

@@ -207,8 +207,7 @@ static char *auth_tokens_url(const char *auth_url)
         return url;
 }
 
-/* The public URL of the "network" service in a token's catalog. */
-static int catalog_network(const char *url, const json_t *doc, char **ret)
+int server_catalog_network(const char *url, const json_t *doc, char **ret)
 {
         json_t *catalog = json_object_get(json_object_get(doc, "token"), "catalog");
         size_t i, j;
@@ -268,7 +267,7 @@ static int authenticate(struct server_client *c)
                             server_error_message(doc) ?: "no message");
         if (r >= 0 && !c->cred->endpoint_override) {
                 char *ep = NULL;
-                r = catalog_network(url, doc, &ep);
+                r = server_catalog_network(url, doc, &ep);
                 if (r >= 0) {
                         free(c->endpoint);
                         c->endpoint = ep;

@@ -39,5 +39,9 @@ int server_client_call(struct server_client *c, const char *method, const char *
  * {"error": {"message"}}, ...), or NULL. */
 const char *server_error_message(const json_t *doc);
 
+/* The public URL of the "network" service in a Keystone token answer
+ * (without a trailing '/'), or -EBADMSG naming URL (where it came from). */
+int server_catalog_network(const char *url, const json_t *doc, char **ret);
+
 #include "base/macro.h"
 DEFINE_POINTER_CLEANUP(struct server_client, server_client_free)
