@@ -60,6 +60,7 @@ struct api_response {
         const char *content_type;
         char *subject_token;       /* X-Subject-Token header, owned */
         char microversion[16];     /* compute: "2.N" to echo in the version headers */
+        char request_id[48];       /* "req-UUID": x-openstack-request-id, and in the log */
 };
 
 enum api_service {
@@ -102,7 +103,10 @@ extern const struct api_route api_image_routes[];
 extern const struct api_route api_aggregate_routes[];
 
 /* Dispatch one request: route, authenticate, call the handler.  404/405
- * and 401 are answered here in the right service's body format. */
+ * and 401 are answered here in the right service's body format.  Each
+ * request starts with no error message recorded on the thread, gets its
+ * request id, and is the log context (id, project, resource) of the lines
+ * logged while it runs. */
 void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_response *resp);
 
 /* Every route (NULL-pattern-terminated tables), for docs and tests. */
@@ -116,8 +120,13 @@ int api_neutron_error(struct api_response *resp, unsigned status, const char *ty
                       const char *fmt, ...) _printf_(4, 5);
 int api_keystone_error(struct api_response *resp, unsigned status, const char *fmt, ...)
         _printf_(3, 4);
-/* A store failure: 500 (503 when busy), in the service's format. */
+/* A store (or other internal) failure: 500 (503 when busy), in the
+ * service's format.  The body is a fixed text; what went wrong is logged
+ * with the request id, never sent (it may name what the caller may not
+ * see). */
 int api_store_error(struct api_response *resp, enum api_service svc, int r);
+/* Gives the response a new request id (req-UUID) unless it has one. */
+void api_request_id_new(struct api_response *resp);
 
 /* Request helpers. */
 const char *api_query_get(const struct api_request *req, const char *key);

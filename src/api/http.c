@@ -34,7 +34,8 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
         return MHD_YES;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_response *resp)
+static enum MHD_Result send_response(struct MHD_Connection *conn, const char *url,
+                                     struct api_response *resp)
 {
         size_t len = resp->body ? strlen(resp->body) : 0;
         struct MHD_Response *r = MHD_create_response_from_buffer(len, resp->body,
@@ -46,6 +47,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_res
                 MHD_add_response_header(r, "Content-Type", resp->content_type);
         if (resp->subject_token)
                 MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
+        MHD_add_response_header(r, "X-OpenStack-Request-ID", resp->request_id);
+        if (strneq(url, "/v2.1", 5))
+                MHD_add_response_header(r, "X-Compute-Request-Id", resp->request_id);
         if (resp->microversion[0]) {
                 char v[40];
                 snprintf(v, sizeof(v), "compute %s", resp->microversion);
@@ -114,6 +118,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
         if (p->too_large) {
+                api_request_id_new(&resp);
                 if (strneq(url, "/v3", 3) || strneq(url, "/image", 6))
                         api_keystone_error(&resp, 413, "Request is too large.");
                 else if (strneq(url, "/v2.1", 5))
@@ -124,8 +129,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                                           s->ctx->max_body);
         } else
                 api_dispatch(s->ctx, &req, &resp);
-        log_debug("%s %s -> %u", method, url, resp.status);
-        enum MHD_Result ret = send_response(conn, &resp);
+        enum MHD_Result ret = send_response(conn, url, &resp);
         auth_context_done(&req.auth);
         api_response_done(&resp);
         return ret;

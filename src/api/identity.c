@@ -684,7 +684,7 @@ static int create_common(struct api_ctx *ctx, struct api_request *req, struct ap
         if (k == &K_USER && password) {
                 int r = password_hash(password, &hash);
                 if (r < 0)
-                        return api_keystone_error(resp, 500, "%s", err_msg(r));
+                        return api_store_error(resp, API_IDENTITY, r);
         }
         _cleanup_json_ json_t *out = NULL, *dom = NULL;
         int r = store_begin(ctx->store, true);
@@ -815,7 +815,7 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
         if (password) {
                 int r = password_hash(password, &hash);
                 if (r < 0)
-                        return api_keystone_error(resp, 500, "%s", err_msg(r));
+                        return api_store_error(resp, API_IDENTITY, r);
         }
         int r = store_begin(ctx->store, true);
         if (r < 0)
