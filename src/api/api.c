@@ -10,6 +10,7 @@
 #include "api/compute.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "identity-service/auth.h"
 #include "identity/token.h"
 
 const struct api_route *const api_route_tables[] = {
@@ -219,6 +220,11 @@ static enum api_service service_of_path(const char *path)
         if (strneq(path, "/image", 6))
                 return API_IMAGE;
         return strneq(path, "/v3", 3) || streq(path, "/") ? API_IDENTITY : API_NETWORK;
+}
+
+int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context *ret)
+{
+        return identity_authenticate(ctx->store, ctx->tokens, token, ctx->now(), ret);
 }
 
 static void unauthorized(struct api_response *resp)

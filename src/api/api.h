@@ -137,8 +137,9 @@ json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum 
 /* Time as OpenStack prints it. */
 void api_format_time(double t, bool micro, char ret[40]);
 
-/* Token validation (identity.c): fills req->auth.  -EACCES when the token
- * is missing, unknown, expired or revoked. */
+/* Who a token stands for, decided from the current state by the identity
+ * service: fills req->auth.  -EACCES when the token is unknown, expired or
+ * revoked, or its user, project or roles no longer allow it. */
 int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context *ret);
 
 void api_response_done(struct api_response *resp);
