@@ -232,14 +232,28 @@ static void unauthorized(struct api_response *resp)
         api_keystone_error(resp, 401, "The request you have made requires authentication.");
 }
 
+/* Ids (and every other path segment) are printable ASCII: Keystone's hex
+ * ids, UUIDs, Nova's flavor ids and host names.  Anything else — invalid
+ * UTF-8, control bytes — names nothing, and must not reach a lookup or an
+ * error message (JSON cannot carry invalid UTF-8). */
+static bool path_valid(const struct api_request *req)
+{
+        if (req->path_has_nul)
+                return false;
+        for (const unsigned char *p = (const unsigned char *)req->path; *p; p++)
+                if (*p < 0x20 || *p > 0x7e)
+                        return false;
+        return true;
+}
+
 static void route(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         static _Thread_local char parambuf[1024];
         const char *method = streq(req->method, "HEAD") ? "GET" : req->method;
         const struct api_route *found = NULL;
-        bool path_known = false;
+        bool path_known = false, valid = path_valid(req);
 
-        for (const struct api_route *const *t = api_route_tables; *t && !found; t++)
+        for (const struct api_route *const *t = api_route_tables; valid && *t && !found; t++)
                 for (const struct api_route *r = *t; r->pattern; r++) {
                         const char *params[API_MAX_PARAMS] = {0};
                         if (!match(r->pattern, req->path, params, parambuf, sizeof(parambuf)))

@@ -51,6 +51,7 @@ struct api_request {
         struct api_query_arg query[API_MAX_QUERY];
         size_t n_query;
         const char *params[API_MAX_PARAMS]; /* the path's {id} parts */
+        bool path_has_nul;          /* the raw path held %00 (so path is cut short) */
         struct auth_context auth;
 };
 
@@ -103,7 +104,9 @@ extern const struct api_route api_image_routes[];
 extern const struct api_route api_aggregate_routes[];
 
 /* Dispatch one request: route, authenticate, call the handler.  404/405
- * and 401 are answered here in the right service's body format.  Each
+ * and 401 are answered here in the right service's body format; so is a
+ * path with a NUL or a byte outside printable ASCII (no id has one), before
+ * any lookup.  Each
  * request starts with no error message recorded on the thread, gets its
  * request id, and is the log context (id, project, resource) of the lines
  * logged while it runs. */

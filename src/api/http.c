@@ -19,8 +19,23 @@ struct http_server {
 struct pending {
         char *body;
         size_t len, cap;
+        bool started;
         bool too_large;
+        bool path_has_nul; /* %00 in the raw path: the decoded one is cut there */
 };
+
+/* Sees the request's URI before it is decoded, so a %00 that would cut the
+ * path short (and make /v2.0/networks/%00 the list) is known. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+        struct pending *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        for (const char *c = uri; *c && *c != '?'; c++)
+                if (c[0] == '%' && c[1] == '0' && c[2] == '0')
+                        p->path_has_nul = true;
+        return p;
+}
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
@@ -69,11 +84,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 {
         struct http_server *s = cls;
         struct pending *p = *con_cls;
-        if (!p) {
-                p = calloc(1, sizeof(*p));
-                if (!p)
+        if (!p || !p->started) {
+                if (!p && !(p = calloc(1, sizeof(*p))))
                         return MHD_NO;
                 *con_cls = p;
+                p->started = true;
                 /* A declared length over the limit is refused before a
                  * byte of the body is read. */
                 const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -114,6 +129,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                                                                 "X-OpenStack-Nova-API-Version"),
                 .body = p->body,
                 .body_len = p->len,
+                .path_has_nul = p->path_has_nul,
         };
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
@@ -170,6 +186,7 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                      MHD_OPTION_THREAD_POOL_SIZE, threads,
                                      MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                                     MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
                                      MHD_OPTION_CONNECTION_TIMEOUT, 120u,
                                      MHD_OPTION_END);
         if (!s->daemon) {

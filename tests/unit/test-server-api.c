@@ -456,6 +456,29 @@ static void test_error_isolation(void **state)
                                        "server from fulfilling your request.\"}}");
         /* Nor does the thread keep anything for the next request. */
         assert_false(err_has_msg());
+        /* Ids that cannot be ids: a 404 in each service's form, before any
+         * lookup (their bytes could not even be put into a JSON message). */
+        static const struct {
+                const char *path, *form;
+        } bad[] = {
+                {"/v2.0/networks/\xff\xfe", "NeutronError"},
+                {"/v2.0/ports/a\x01b", "NeutronError"},
+                {"/v3/projects/\xc3\x28", "\"error\""},
+                {"/v2.1/servers/\x7f", "itemNotFound"},
+                {"/image/v2/images/\xff", "\"error\""},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                call(&ctx, "GET", bad[i].path, tok, NULL, &resp);
+                assert_int_equal(resp.status, 404);
+                assert_non_null(strstr(resp.body, bad[i].form));
+        }
+        struct api_request cut = {.method = "GET", .path = "/v2.0/networks/", .token = tok,
+                                  .host = "h", .path_has_nul = true};
+        api_response_done(&resp);
+        api_dispatch(&ctx, &cut, &resp);
+        auth_context_done(&cut.auth);
+        assert_int_equal(resp.status, 404); /* not the list */
+
         /* A message recorded by this very request stays in the log, too:
          * the broken document is named only there. */
         call(&ctx, "GET", "/v3/projects/broken", tok, NULL, &resp);
