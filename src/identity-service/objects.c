@@ -218,8 +218,8 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
         r = rec_get(st, kind_names[k], id, &doc);
         if (r == -ENOENT)
                 not_found(err, kind_names[k], id);
-        if (r >= 0 && in->name && !streq(in->name, jstr(doc, "name") ?: "") &&
-            rec_find_one(st, kind_names[k], "name", in->name, "domain_id", jstr(doc, "domain_id"),
+        if (r >= 0 && in->name && !streq(in->name, rec_str(doc, "name") ?: "") &&
+            rec_find_one(st, kind_names[k], "name", in->name, "domain_id", rec_str(doc, "domain_id"),
                          &same) == 0)
                 r = -EEXIST;
         if (r >= 0)
@@ -343,7 +343,7 @@ static int named(struct store *st, const char *kind, const char *id, bool names,
                 return -ENOMEM;
         if (!names || !id || rec_get(st, kind, id, &full) < 0)
                 return 0;
-        const char *name = jstr(full, "name"), *dom = jstr(full, "domain_id");
+        const char *name = rec_str(full, "name"), *dom = rec_str(full, "domain_id");
         if (name && !(ret->name = strdup(name)))
                 return -ENOMEM;
         if (dom) {
@@ -402,13 +402,13 @@ int identity_assignments_list(struct store *st, const struct identity_assignment
                 if (r < 0)
                         break;
                 struct identity_assignment *x = &l.v[l.n++];
-                x->domain_scope = streq(jstr(a, "scope_type") ?: "", "domain");
-                r = named(st, x->domain_scope ? "domain" : "project", jstr(a, "scope_id"),
+                x->domain_scope = streq(rec_str(a, "scope_type") ?: "", "domain");
+                r = named(st, x->domain_scope ? "domain" : "project", rec_str(a, "scope_id"),
                           f->names, &x->scope);
                 if (r >= 0)
-                        r = named(st, "user", jstr(a, "user_id"), f->names, &x->user);
+                        r = named(st, "user", rec_str(a, "user_id"), f->names, &x->user);
                 if (r >= 0)
-                        r = named(st, "role", jstr(a, "role_id"), f->names, &x->role);
+                        r = named(st, "role", rec_str(a, "role_id"), f->names, &x->role);
         }
         store_end(st, true);
         if (r < 0) {

@@ -8,7 +8,7 @@
 #include "identity-service/auth.h"
 #include "identity-service/records.h"
 
-const char *jstr(const json_t *o, const char *k)
+const char *rec_str(const json_t *o, const char *k)
 {
         return json_string_value(json_object_get(o, k));
 }
@@ -128,7 +128,7 @@ int rec_delete_where(struct store *st, const char *kind, const char *attr, const
 
 static int dup_opt(const json_t *o, const char *k, char **ret)
 {
-        const char *s = jstr(o, k);
+        const char *s = rec_str(o, k);
         *ret = s ? strdup(s) : NULL;
         return s && !*ret ? -ENOMEM : 0;
 }
@@ -167,11 +167,11 @@ int rec_user_roles(struct store *st, const char *user_id, const char *scope_id,
                 return -ENOMEM;
         json_array_foreach(as, i, a) {
                 _cleanup_jdoc_ json_t *role = NULL;
-                const char *rid = jstr(a, "role_id");
+                const char *rid = rec_str(a, "role_id");
                 if (!rid || rec_get(st, "role", rid, &role) < 0)
                         continue; /* a role that is gone grants nothing */
                 v[k].id = strdup(rid);
-                v[k].name = strdup(jstr(role, "name") ?: "");
+                v[k].name = strdup(rec_str(role, "name") ?: "");
                 if (!v[k].id || !v[k].name) {
                         for (size_t j = 0; j <= k; j++)
                                 identity_named_done(&v[j]);
@@ -188,7 +188,7 @@ int rec_user_roles(struct store *st, const char *user_id, const char *scope_id,
 int rec_domain_named(struct store *st, const char *domain_id, struct identity_named *ret)
 {
         _cleanup_jdoc_ json_t *d = NULL;
-        const char *name = rec_get(st, "domain", domain_id, &d) >= 0 ? jstr(d, "name") : NULL;
+        const char *name = rec_get(st, "domain", domain_id, &d) >= 0 ? rec_str(d, "name") : NULL;
         ret->id = strdup(domain_id);
         ret->name = strdup(name ?: domain_id);
         return ret->id && ret->name ? 0 : -ENOMEM;
@@ -205,7 +205,7 @@ int rec_resolve(struct store *st, const char *kind, const char *id, const char *
         if (!domain_id) {
                 if (rec_find_one(st, "domain", "name", domain_name, NULL, NULL, &d) < 0)
                         return -ENOENT;
-                domain_id = jstr(d, "id");
+                domain_id = rec_str(d, "id");
         }
         return rec_find_one(st, kind, "name", name, "domain_id", domain_id, ret);
 }

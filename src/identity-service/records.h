@@ -8,7 +8,7 @@
 
 #define _cleanup_jdoc_ _cleanup_(json_decrefp)
 
-const char *jstr(const json_t *o, const char *k);
+const char *rec_str(const json_t *o, const char *k);
 /* The document of (kind, id); -ENOENT when absent. */
 int rec_get(struct store *st, const char *kind, const char *id, json_t **ret);
 /* The documents of kind whose attr is value (and attr2 value2, if given). */

@@ -90,7 +90,7 @@ static int find_user(struct store *st, const struct identity_password_auth *in, 
         if (r < 0)
                 return r;
         char key[64];
-        snprintf(key, sizeof(key), "password:%s", jstr(*user, "id"));
+        snprintf(key, sizeof(key), "password:%s", rec_str(*user, "id"));
         return store_secret_get(st, key, hash);
 }
 
@@ -117,9 +117,9 @@ static int scope_of(struct store *st, const struct identity_password_auth *in,
         if (in->scope == IDENTITY_SCOPE_PROJECT && !json_is_true(json_object_get(scope, "enabled")))
                 return -EACCES;
         struct identity_named *n = in->scope == IDENTITY_SCOPE_PROJECT ? &t->project : &t->domain;
-        r = named_set(n, jstr(scope, "id"), jstr(scope, "name"));
+        r = named_set(n, rec_str(scope, "id"), rec_str(scope, "name"));
         if (r >= 0 && in->scope == IDENTITY_SCOPE_PROJECT)
-                r = with_domain(st, n, jstr(scope, "domain_id"));
+                r = with_domain(st, n, rec_str(scope, "domain_id"));
         if (r >= 0)
                 r = rec_user_roles(st, t->user.id, n->id, &t->roles, &t->n_roles);
         if (r >= 0 && t->n_roles == 0)
@@ -149,7 +149,7 @@ int identity_token_issue(struct store *st, const struct identity_password_auth *
         if (r < 0 || !ok || !json_is_true(json_object_get(user, "enabled")))
                 return -EACCES;
 
-        r = named_set(&t.user, jstr(user, "id"), jstr(user, "name"));
+        r = named_set(&t.user, rec_str(user, "id"), rec_str(user, "name"));
         double expires = now + (double)lifetime;
         format_time(now, t.issued_at);
         format_time(expires, t.expires_at);
@@ -163,7 +163,7 @@ int identity_token_issue(struct store *st, const struct identity_password_auth *
                 identity_token_done(&t);
                 return r;
         }
-        r = with_domain(st, &t.user, jstr(user, "domain_id"));
+        r = with_domain(st, &t.user, rec_str(user, "domain_id"));
         if (r >= 0)
                 r = scope_of(st, in, &t);
         if (r >= 0 && !(doc = stored_doc(&t, expires)))
@@ -192,10 +192,10 @@ static int named_from(const json_t *o, struct identity_named *n)
         if (!o)
                 return 0;
         const json_t *d = json_object_get(o, "domain");
-        int r = named_set(n, jstr(o, "id"), jstr(o, "name"));
+        int r = named_set(n, rec_str(o, "id"), rec_str(o, "name"));
         if (r >= 0 && d) {
-                n->domain_id = strdup(jstr(d, "id") ?: "");
-                n->domain_name = strdup(jstr(d, "name") ?: "");
+                n->domain_id = strdup(rec_str(d, "id") ?: "");
+                n->domain_name = strdup(rec_str(d, "name") ?: "");
                 if (!n->domain_id || !n->domain_name)
                         r = -ENOMEM;
         }
@@ -229,8 +229,8 @@ int identity_token_validate(struct store *st, struct token_cache *cache, const c
         if (r >= 0) {
                 const json_t *audit = json_array_get(json_object_get(body, "audit_ids"), 0);
                 snprintf(t.audit_id, sizeof(t.audit_id), "%s", json_string_value(audit) ?: "");
-                snprintf(t.issued_at, sizeof(t.issued_at), "%s", jstr(body, "issued_at") ?: "");
-                snprintf(t.expires_at, sizeof(t.expires_at), "%s", jstr(body, "expires_at") ?: "");
+                snprintf(t.issued_at, sizeof(t.issued_at), "%s", rec_str(body, "issued_at") ?: "");
+                snprintf(t.expires_at, sizeof(t.expires_at), "%s", rec_str(body, "expires_at") ?: "");
                 r = named_from(json_object_get(body, "user"), &t.user);
         }
         if (r >= 0)
