@@ -175,6 +175,18 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
         return 0;
 }
 
+/* Keystone's policy for validating and revoking a token: an admin, the
+ * service role, or the token's own user. */
+static int may_handle_token(const struct api_request *req, const struct identity_token *t,
+                            struct api_response *resp)
+{
+        if (policy_identity_admin(&req->auth) || req->auth.is_service ||
+            (req->auth.user_id && t->user.id && streq(req->auth.user_id, t->user.id)))
+                return 0;
+        return api_keystone_error(resp, 403, "You are not authorized to perform the requested "
+                                  "action: a token of another user.");
+}
+
 static int token_validate(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         struct identity_token t = {0};
@@ -184,16 +196,26 @@ static int token_validate(struct api_ctx *ctx, struct api_request *req, struct a
                 return api_keystone_error(resp, 404, "Could not find token: %s.", subject);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
-        resp->subject_token = strdup(subject);
-        api_reply_json(resp, 200, json_pack("{s:o}", "token", token_view(&t)));
+        if (may_handle_token(req, &t, resp) >= 0) {
+                resp->subject_token = strdup(subject);
+                api_reply_json(resp, 200, json_pack("{s:o}", "token", token_view(&t)));
+        }
         identity_token_done(&t);
         return 0;
 }
 
 static int token_revoke(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
+        struct identity_token t = {0};
         const char *subject = req->subject_token ? req->subject_token : "";
-        int r = identity_token_revoke(ctx->store, ctx->tokens, subject);
+        int r = identity_token_validate(ctx->store, ctx->tokens, subject, ctx->now(), &t);
+        if (r >= 0) {
+                r = may_handle_token(req, &t, resp);
+                identity_token_done(&t);
+                if (r < 0)
+                        return 0;
+                r = identity_token_revoke(ctx->store, ctx->tokens, subject);
+        }
         if (r == -ENOENT)
                 return api_keystone_error(resp, 404, "Could not find token: %s.", subject);
         if (r < 0)
