@@ -294,7 +294,13 @@ static void route(struct api_ctx *ctx, struct api_request *req, struct api_respo
         for (size_t i = 0; i < API_MAX_PARAMS && req->params[i]; i++)
                 resource = req->params[i];
         if (found->auth == API_AUTH_TOKEN) {
-                if (!req->token || api_authenticate(ctx, req->token, &req->auth) < 0) {
+                int r = req->token ? api_authenticate(ctx, req->token, &req->auth) : -EACCES;
+                /* A store that cannot answer is not a bad token. */
+                if (r < 0 && r != -EACCES) {
+                        api_store_error(resp, svc, r);
+                        return;
+                }
+                if (r < 0) {
                         if (svc == API_COMPUTE)
                                 nova_error(resp, 401, "The request you have made requires "
                                            "authentication.");

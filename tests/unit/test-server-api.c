@@ -409,6 +409,14 @@ static void test_dispatch(void **state)
         drop_store(st);
 }
 
+static int first_id_cb(const char *id, const char *doc, void *userdata)
+{
+        char **ret = userdata;
+        if (!*ret)
+                *ret = strdup(id);
+        return 0;
+}
+
 /* A message recorded by one request never reaches another's answer, and a
  * 500 says nothing of what went wrong inside. */
 static void test_error_isolation(void **state)
@@ -485,6 +493,21 @@ static void test_error_isolation(void **state)
         assert_int_equal(resp.status, 500);
         assert_null(strstr(resp.body, "broken"));
         assert_null(strstr(resp.body, "JSON"));
+        /* A store that cannot tell who the caller is answers 500, not 401:
+         * the token is not known to be bad. */
+        char *users = NULL;
+        assert_int_equal(store_begin(st, true), 0);
+        const char *admin_name[] = {"admin"};
+        struct store_filter uf = {"name", STORE_VALUE_TEXT, admin_name, 1};
+        struct store_query uq = {.filters = &uf, .n_filters = 1};
+        assert_int_equal(store_obj_list(st, "user", &uq, first_id_cb, &users), 0);
+        assert_non_null(users);
+        assert_int_equal(store_obj_update(st, "user", users, "\"not an object\""), 0);
+        assert_int_equal(store_end(st, true), 0);
+        free(users);
+        call(&ctx, "GET", "/v2.0/networks", tok, NULL, &resp);
+        assert_int_equal(resp.status, 500);
+        assert_non_null(strstr(resp.body, "HTTPInternalServerError"));
         api_response_done(&resp);
         free(tok);
         ml2_config_free(ml2);
