@@ -28,10 +28,25 @@ struct http_server {
 struct pending {
         char *body;
         size_t len, cap;
+        bool started;
         bool too_large;
         double deadline; /* parked (watch.h): when it must be answered */
         bool counted;    /* in http_server.parked */
+        bool path_has_nul; /* %00 in the raw path: the decoded one is cut there */
 };
+
+/* Sees the request's URI before it is decoded, so a %00 that would cut the
+ * path short (and make /v2.0/networks/%00 the list) is known. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+        struct pending *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        for (const char *c = uri; *c && *c != '?'; c++)
+                if (c[0] == '%' && c[1] == '0' && c[2] == '0')
+                        p->path_has_nul = true;
+        return p;
+}
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
@@ -45,7 +60,8 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
         return MHD_YES;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_response *resp)
+static enum MHD_Result send_response(struct MHD_Connection *conn, const char *url,
+                                     struct api_response *resp)
 {
         size_t len = resp->body ? strlen(resp->body) : 0;
         struct MHD_Response *r = MHD_create_response_from_buffer(len, resp->body,
@@ -57,6 +73,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_res
                 MHD_add_response_header(r, "Content-Type", resp->content_type);
         if (resp->subject_token)
                 MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
+        MHD_add_response_header(r, "X-OpenStack-Request-ID", resp->request_id);
+        if (strneq(url, "/v2.1", 5))
+                MHD_add_response_header(r, "X-Compute-Request-Id", resp->request_id);
         if (resp->microversion[0]) {
                 char v[40];
                 snprintf(v, sizeof(v), "compute %s", resp->microversion);
@@ -81,11 +100,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 {
         struct http_server *s = cls;
         struct pending *p = *con_cls;
-        if (!p) {
-                p = calloc(1, sizeof(*p));
-                if (!p)
+        if (!p || !p->started) {
+                if (!p && !(p = calloc(1, sizeof(*p))))
                         return MHD_NO;
                 *con_cls = p;
+                p->started = true;
                 /* A declared length over the limit is refused before a
                  * byte of the body is read. */
                 const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -126,10 +145,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                                                                 "X-OpenStack-Nova-API-Version"),
                 .body = p->body,
                 .body_len = p->len,
+                .path_has_nul = p->path_has_nul,
         };
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
         if (p->too_large) {
+                api_request_id_new(&resp);
                 enum api_service svc = api_service_of_path(url);
                 if (svc == API_IDENTITY || svc == API_IMAGE)
                         api_keystone_error(&resp, 413, "Request is too large.");
@@ -169,8 +190,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         api_dispatch(s->ctx, &req, &resp);
                 }
         }
-        log_debug("%s %s -> %u", method, url, resp.status);
-        enum MHD_Result ret = send_response(conn, &resp);
+        enum MHD_Result ret = send_response(conn, url, &resp);
         auth_context_done(&req.auth);
         api_response_done(&resp);
         return ret;
@@ -228,6 +248,7 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                      MHD_OPTION_THREAD_POOL_SIZE, threads,
                                      MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                                     MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
                                      MHD_OPTION_CONNECTION_TIMEOUT, 120u,
                                      MHD_OPTION_END);
         if (!s->daemon) {

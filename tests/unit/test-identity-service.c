@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "identity-service/auth.h"
+#include "identity-service/identity-service.h"
 #include "identity/password.h"
 #include "identity/token.h"
 #include "store/store.h"
@@ -167,6 +168,200 @@ static void test_project_deleted(void **state)
         drop_store(st);
 }
 
+static const struct identity_bootstrap boot = {"admin", "pw", "admin", "RegionOne", "http://h"};
+
+static void test_bootstrap(void **state)
+{
+        struct store *st = temp_store();
+        struct identity_objects l = {0};
+        json_t *cat = NULL;
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        assert_int_equal(identity_bootstrap(st, &boot), 0); /* idempotent */
+        assert_int_equal(identity_list(st, IDENTITY_ROLE, NULL, &l), 0);
+        assert_int_equal(l.n, 4);
+        identity_objects_done(&l);
+        assert_int_equal(identity_list(st, IDENTITY_PROJECT, "admin", &l), 0);
+        assert_int_equal(l.n, 1);
+        assert_true(l.v[0].enabled);
+        assert_string_equal(l.v[0].domain_id, IDENTITY_DEFAULT_DOMAIN);
+        identity_objects_done(&l);
+        assert_int_equal(identity_list(st, IDENTITY_USER, NULL, &l), 0);
+        assert_int_equal(l.n, 1);
+        identity_objects_done(&l);
+        assert_int_equal(identity_catalog(st, &cat), 0);
+        assert_int_equal(json_array_size(cat), 4); /* identity, network, compute, image */
+        json_decref(cat);
+        drop_store(st);
+}
+
+static void test_projects_and_users(void **state)
+{
+        struct store *st = temp_store();
+        struct identity_object p = {0}, u = {0}, o = {0};
+        struct identity_error e = {0};
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+
+        struct identity_create pc = {.name = "alpha", .description = "first", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &p, &e), 0);
+        assert_string_equal(p.name, "alpha");
+        assert_string_equal(p.description, "first");
+        assert_string_equal(p.domain_id, "default");
+        assert_int_equal(strlen(p.id), 32);
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &o, &e), -EEXIST);
+        struct identity_create bad = {.name = "beta", .domain_id = "nowhere", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &bad, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "domain");
+        assert_string_equal(e.which, "nowhere");
+
+        struct identity_create uc = {.name = "carl", .password = "pw-carl",
+                                     .default_project_id = p.id, .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_USER, &uc, &u, &e), 0);
+        assert_string_equal(u.default_project_id, p.id);
+        assert_null(u.description);
+        assert_int_equal(identity_get(st, IDENTITY_USER, u.id, &o, &e), 0);
+        assert_string_equal(o.name, "carl");
+        identity_object_done(&o);
+        assert_int_equal(identity_get(st, IDENTITY_USER, "nobody", &o, &e), -ENOENT);
+        assert_string_equal(e.what, "user");
+        assert_string_equal(e.which, "nobody");
+
+        /* Update: fields kept unless given; a name taken in the domain is a
+         * conflict; options are stored as given. */
+        json_t *opts = json_pack("{s:b}", "ignore_lockout_failure_attempts", 1);
+        struct identity_update up = {.description = "the first", .enabled = -1, .options = opts};
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, p.id, &up, &o, &e), 0);
+        assert_string_equal(o.name, "alpha");
+        assert_string_equal(o.description, "the first");
+        assert_true(o.enabled);
+        assert_true(json_is_true(json_object_get(o.options, "ignore_lockout_failure_attempts")));
+        identity_object_done(&o);
+        json_decref(opts);
+        struct identity_update taken = {.name = "admin", .enabled = -1};
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, p.id, &taken, &o, &e), -EEXIST);
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, "nope", &up, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "project");
+        struct identity_update off = {.enabled = 0};
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, p.id, &off, &o, &e), 0);
+        assert_false(o.enabled);
+        identity_object_done(&o);
+
+        assert_int_equal(identity_delete(st, IDENTITY_USER, u.id, &e), 0);
+        assert_int_equal(identity_delete(st, IDENTITY_USER, u.id, &e), -ENOENT);
+        assert_int_equal(identity_delete(st, IDENTITY_PROJECT, p.id, &e), 0);
+        assert_int_equal(identity_get(st, IDENTITY_PROJECT, p.id, &o, &e), -ENOENT);
+        identity_object_done(&p);
+        identity_object_done(&u);
+        drop_store(st);
+}
+
+static const char *role_id(struct store *st, const char *name, char ret[33])
+{
+        struct identity_objects l = {0};
+        assert_int_equal(identity_list(st, IDENTITY_ROLE, name, &l), 0);
+        assert_int_equal(l.n, 1);
+        snprintf(ret, 33, "%s", l.v[0].id);
+        identity_objects_done(&l);
+        return ret;
+}
+
+static void test_grants_and_tokens(void **state)
+{
+        struct store *st = temp_store();
+        struct identity_object p = {0}, u = {0};
+        struct identity_error e = {0};
+        struct identity_token t = {0}, v = {0};
+        struct identity_assignments as = {0};
+        char member[33], reader[33];
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        role_id(st, "member", member);
+        role_id(st, "reader", reader);
+        struct identity_create pc = {.name = "alpha", .enabled = true};
+        struct identity_create uc = {.name = "carl", .password = "pw-carl", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &p, &e), 0);
+        assert_int_equal(identity_create(st, IDENTITY_USER, &uc, &u, &e), 0);
+
+        struct identity_password_auth in = {.user_name = "carl", .user_domain_name = "Default",
+                                             .password = "pw-carl",
+                                             .scope = IDENTITY_SCOPE_PROJECT, .scope_id = p.id};
+        /* No role on alpha yet: no token scoped to it. */
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_CHECK, p.id, u.id, member, &e), -ENOENT);
+        assert_string_equal(e.what, "role assignment");
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, member, &e), 0);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, member, &e), 0);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_CHECK, p.id, u.id, member, &e), 0);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, "nobody", member, &e), -ENOENT);
+        assert_string_equal(e.what, "user");
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, "nope", &e), -ENOENT);
+        assert_string_equal(e.what, "role");
+
+        struct identity_password_auth wrong = in;
+        wrong.password = "guess";
+        assert_int_equal(identity_token_issue(st, &wrong, 100, 3600, &t), -EACCES);
+        struct identity_password_auth nobody = in;
+        nobody.user_name = "nobody";
+        assert_int_equal(identity_token_issue(st, &nobody, 100, 3600, &t), -EACCES);
+
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_int_equal(strlen(t.token), 43);
+        assert_string_equal(t.user.name, "carl");
+        assert_string_equal(t.user.domain_name, "Default");
+        assert_string_equal(t.project.id, p.id);
+        assert_string_equal(t.project.name, "alpha");
+        assert_int_equal(t.n_roles, 1);
+        assert_string_equal(t.roles[0].name, "member");
+        assert_int_equal(json_array_size(t.catalog), 4);
+        assert_string_equal(t.issued_at, "1970-01-01T00:01:40.000000Z");
+        assert_string_equal(t.expires_at, "1970-01-01T01:01:40.000000Z");
+
+        /* Validation shows the roles held now. */
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, reader, &e), 0);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), 0);
+        assert_int_equal(v.n_roles, 2);
+        assert_string_equal(v.audit_id, t.audit_id);
+        assert_string_equal(v.project.id, p.id);
+        identity_token_done(&v);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 3701, &v), -ENOENT);
+
+        struct identity_assignment_filter f = {.user_id = u.id, .names = true};
+        assert_int_equal(identity_assignments_list(st, &f, &as), 0);
+        assert_int_equal(as.n, 2);
+        assert_false(as.v[0].domain_scope);
+        assert_string_equal(as.v[0].scope.name, "alpha");
+        assert_string_equal(as.v[0].scope.domain_name, "Default");
+        assert_string_equal(as.v[0].user.name, "carl");
+        identity_assignments_done(&as);
+
+        /* Removing a role ends the user's tokens on the project. */
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_REMOVE, p.id, u.id, reader, &e), 0);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), -ENOENT);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_REMOVE, p.id, u.id, reader, &e), -ENOENT);
+        identity_token_done(&t);
+
+        /* Revoke; an unscoped token has no roles and no catalog. */
+        in.scope = IDENTITY_SCOPE_NONE;
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_null(t.project.id);
+        assert_int_equal(t.n_roles, 0);
+        assert_null(t.catalog);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), 0);
+        identity_token_done(&v);
+        assert_int_equal(identity_token_revoke(st, NULL, t.token), 0);
+        assert_int_equal(identity_token_revoke(st, NULL, t.token), -ENOENT);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), -ENOENT);
+        identity_token_done(&t);
+
+        /* A disabled user gets no token. */
+        struct identity_update off = {.enabled = 0};
+        struct identity_object o = {0};
+        assert_int_equal(identity_update(st, IDENTITY_USER, u.id, &off, &o, &e), 0);
+        identity_object_done(&o);
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        identity_object_done(&p);
+        identity_object_done(&u);
+        drop_store(st);
+}
+
 int main(void)
 {
         assert_int_equal(identity_init(), 0);
@@ -174,6 +369,9 @@ int main(void)
                 cmocka_unit_test(test_authenticate_from_state),
                 cmocka_unit_test(test_authenticate_cached),
                 cmocka_unit_test(test_project_deleted),
+                cmocka_unit_test(test_bootstrap),
+                cmocka_unit_test(test_projects_and_users),
+                cmocka_unit_test(test_grants_and_tokens),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
