@@ -16,6 +16,7 @@
 
 struct sched_config;
 struct compute_cache;
+struct strbuf;
 
 struct api_ctx {
         struct store *store;
@@ -52,6 +53,18 @@ struct api_request {
         size_t n_query;
         const char *params[API_MAX_PARAMS]; /* the path's {id} parts */
         struct auth_context auth;
+        bool may_stream; /* the front can send a body in pieces (api_stream) */
+};
+
+/* A body sent in pieces after resp->body (large lists, built in bounded
+ * chunks so memory does not grow with the list): next() appends the
+ * following piece to out and returns 1 while more follow, 0 after the
+ * last, <0 on failure (the status is sent by then: the connection is cut);
+ * free() drops the state.  Only when the request's may_stream is set. */
+struct api_stream {
+        int (*next)(void *state, struct strbuf *out);
+        void (*free)(void *state);
+        void *state;
 };
 
 struct api_response {
@@ -60,6 +73,7 @@ struct api_response {
         const char *content_type;
         char *subject_token;       /* X-Subject-Token header, owned */
         char microversion[16];     /* compute: "2.N" to echo in the version headers */
+        struct api_stream stream;  /* the rest of the body, if any (owned) */
 };
 
 enum api_service {

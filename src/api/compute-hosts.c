@@ -349,7 +349,7 @@ static json_t *pool_stats(const struct host_state *h)
 }
 
 static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struct host_state *hs,
-                               const json_t *rep, long running, bool detail)
+                               const json_t *rep, long running, long workload, bool detail)
 {
         struct computesvc svc = api_computesvc(ctx);
         bool up = computesvc_host_is_up(&svc, h);
@@ -360,19 +360,24 @@ static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struc
                 return o;
         json_t *caps = json_object_get(rep, "capabilities");
         const char *hv_type = json_str(caps, "hypervisor_type");
+        /* The host's own number when it reports one (nova's integer form,
+         * libvirt 8.2.0 = 8002000); 1 otherwise (docs/api.md). */
+        json_t *hv_version = json_object_get(caps, "hypervisor_version");
         json_t *cpu = json_object_get(caps, "cpu_info");
         char *cpu_s = cpu ? json_dumps(cpu, JSON_COMPACT) : NULL;
         json_object_update_missing_new(
-                o, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:i,s:I,s:I,s:i,s:I,s:I,s:s,s:s,s:{s:O,s:O,s:O},s:o}",
+                o, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:{s:O,s:O,s:O},s:o}",
                              "vcpus", (json_int_t)hs->vcpus, "memory_mb", (json_int_t)hs->memory_mb,
                              "local_gb", (json_int_t)hs->disk_gb, "vcpus_used",
                              (json_int_t)hs->vcpus_used, "memory_mb_used",
                              (json_int_t)hs->memory_mb_used, "local_gb_used",
                              (json_int_t)hs->disk_gb_used, "hypervisor_type",
-                             hv_type ? hv_type : "QEMU", "hypervisor_version", 1,
+                             hv_type ? hv_type : "QEMU", "hypervisor_version",
+                             (json_int_t)(json_is_integer(hv_version) ? json_integer_value(hv_version)
+                                                                      : 1),
                              "free_ram_mb", (json_int_t)(hs->memory_mb - hs->memory_mb_used),
                              "free_disk_gb", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
-                             "current_workload", 0, "running_vms",
+                             "current_workload", (json_int_t)workload, "running_vms",
                              (json_int_t)running,
                              "disk_available_least", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
                              "host_ip", json_str(rep, "host_ip") ? json_str(rep, "host_ip") : "",
@@ -411,11 +416,15 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
                 if ((r = store_usage_sum(ctx->store, json_str(h, "id"), &use)) < 0)
                         break;
                 long running = (long)use.instances;
+                size_t workload = 0;
+                if (detail && (r = computesvc_host_workload(&svc, json_str(h, "id"), &workload)) < 0)
+                        break;
                 if (detail && (r = store_obj_get(ctx->store, "compute_report", json_str(h, "id"),
                                                  &doc, NULL)) < 0)
                         break;
                 rep = doc ? json_loads(doc, 0, NULL) : NULL;
-                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, running, detail));
+                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, running, (long)workload,
+                                                           detail));
         }
         computesvc_hosts_done(&hl);
         store_end(ctx->store, true);

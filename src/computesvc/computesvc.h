@@ -44,6 +44,9 @@ int computesvc_host_get(const struct computesvc *svc, const char *hostname, json
 bool computesvc_host_is_up(const struct computesvc *svc, const json_t *host);
 /* {host: availability zone} from the aggregates. */
 int computesvc_host_zones(const struct computesvc *svc, json_t **ret);
+/* The instances placed on host whose task is not done (nova's
+ * current_workload): spawns queued and not yet answered. */
+int computesvc_host_workload(const struct computesvc *svc, const char *host, size_t *ret);
 /* The SHA-256-sized hash a host report is cached under. */
 void computesvc_report_hash(const char *text, char ret[65]);
 

@@ -195,6 +195,9 @@ static void test_place_claim_unplace(void **state)
         size_t n = 0;
         assert_int_equal(store_obj_count(f->st, "compute_task", &q, &n), 0);
         assert_int_equal(n, 2);
+        /* Both spawns are c1's workload until it answers. */
+        assert_int_equal(computesvc_host_workload(&f->svc, "c1", &n), 0);
+        assert_int_equal(n, 2);
 
         /* c1 fails to spawn inst-a and no host is left: released, ERROR. */
         assert_int_equal(computesvc_spawn_result(&f->svc, "inst-a", "c1", false, "disk full"), 0);
@@ -219,6 +222,9 @@ static void test_place_claim_unplace(void **state)
         assert_int_equal(computesvc_spawn_result(&f->svc, "inst-b", "c1", true, NULL), 0);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-b", &got), 0);
         assert_string_equal(json_str(got, "status"), "ACTIVE");
+        assert_int_equal(json_integer_value(json_object_get(got, "OS-EXT-STS:power_state")), 1);
+        assert_int_equal(computesvc_host_workload(&f->svc, "c1", &n), 0);
+        assert_int_equal(n, 0);
         /* Unplace frees the VF and the usage. */
         assert_int_equal(computesvc_unplace(&f->svc, got), 0);
         assert_usage(f, 0, 0, 0);
