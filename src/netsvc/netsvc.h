@@ -53,6 +53,15 @@ int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
  * when missing. */
 int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret[37]);
 
+/* A new network document (id, attributes, stamps; provider attributes
+ * null when not given): its ML2 segment chosen and claimed as the flat and
+ * vlan type drivers do, the owner's default group made, stored. */
+int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,
+                          struct service_error *err);
+/* A network without ports deleted with its subnets, its segment and its
+ * subnets' addresses freed; a conflict while ports remain. */
+int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err);
+
 /* Agents: alive while their heartbeat is within agent_down_time; every
  * agent on host. */
 bool netsvc_agent_alive(const struct netsvc *svc, const json_t *agent);
