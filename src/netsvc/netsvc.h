@@ -62,6 +62,14 @@ int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *own
  * subnets' addresses freed; a conflict while ports remain. */
 int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err);
 
+/* A new IPv4 subnet from validated input (owner set) on a network the
+ * caller may write: CIDR, gateway and pools checked or defaulted, no
+ * overlap on the network, stored and listed on the network. */
+int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
+                         const json_t *in, json_t **ret, struct service_error *err);
+/* A subnet deleted unless a port holds one of its addresses (a conflict). */
+int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
+
 /* Agents: alive while their heartbeat is within agent_down_time; every
  * agent on host. */
 bool netsvc_agent_alive(const struct netsvc *svc, const json_t *agent);

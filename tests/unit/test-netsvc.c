@@ -269,6 +269,57 @@ static void test_network_segments(void **state)
         assert_int_equal(store_end(f->st, false), 0);
 }
 
+static void test_subnets(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *sub = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* Overlapping sub1 (10.0.0.0/29): refused. */
+        json_t *in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
+                               "10.0.0.0/24", "project_id", "p1");
+        assert_true(netsvc_subnet_create(&f->svc, &member, in, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_non_null(strstr(e.message, "overlaps with another subnet"));
+        json_decref(in);
+        /* Beside it: gateway and pool defaulted, listed on the network. */
+        in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
+                       "10.0.1.0/24", "project_id", "p1");
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, in, &sub, &e), 0);
+        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.1.1");
+        json_t *pool = json_array_get(json_object_get(sub, "allocation_pools"), 0);
+        assert_string_equal(json_str(pool, "start"), "10.0.1.2");
+        assert_string_equal(json_str(pool, "end"), "10.0.1.254");
+        json_t *net = NULL;
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 2);
+        json_decref(net);
+        /* Another project may not add to net1: it does not see it. */
+        e = (struct service_error){0};
+        json_t *sub2 = NULL;
+        assert_true(netsvc_subnet_create(&f->svc, &other, in, &sub2, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        json_decref(in);
+        /* sub1 with a port's address is in use; the new one is free. */
+        json_t *pin = port_in(NULL), *port = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        json_t *sub1 = NULL;
+        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub1), 0);
+        e = (struct service_error){0};
+        assert_true(netsvc_subnet_delete(&f->svc, sub1, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "SubnetInUse");
+        assert_int_equal(netsvc_subnet_delete(&f->svc, sub, &e), 0);
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 1);
+        json_decref(net);
+        json_decref(sub1);
+        json_decref(sub);
+        json_decref(pin);
+        json_decref(port);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_owner(void **state)
 {
         struct service_error e = {0};
@@ -294,6 +345,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_port_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_subnets, setup, teardown),
                 cmocka_unit_test(test_owner),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
