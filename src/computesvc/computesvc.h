@@ -86,6 +86,10 @@ int computesvc_unplace(const struct computesvc *svc, json_t *inst);
 int computesvc_spawn_result(const struct computesvc *svc, const char *instance_id,
                             const char *host, bool ok, const char *message);
 
+/* An instance deleted: its placement undone, the ports its boot made
+ * deleted, the host told to destroy it. */
+int computesvc_instance_delete(const struct computesvc *svc, json_t *inst);
+
 /* Flavors and images by id, or -ENOENT. */
 int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret);
 int computesvc_image_get(const struct computesvc *svc, const char *id, json_t **ret);

@@ -242,6 +242,16 @@ static void test_place_claim_unplace(void **state)
         assert_int_equal(computesvc_place(&f->svc, c, NULL), 0);
         assert_string_equal(json_str(c, "_host"), "c1");
         assert_usage(f, 2, 1, 1);
+        /* Deleting it frees everything and tells c1 to destroy it. */
+        assert_int_equal(computesvc_instance_put(&f->svc, c, true), 0);
+        assert_int_equal(computesvc_instance_delete(&f->svc, c), 0);
+        assert_usage(f, 0, 0, 0);
+        assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), -ENOENT);
+        assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
+        json_t *last = json_array_get(tasks, json_array_size(tasks) - 1);
+        assert_string_equal(json_str(last, "action"), "destroy");
+        assert_string_equal(json_str(last, "instance_id"), "inst-c");
+        json_decref(tasks);
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(a);
         json_decref(b);
