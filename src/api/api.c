@@ -22,6 +22,8 @@ const struct api_route *const api_route_tables[] = {
 
 void api_response_done(struct api_response *resp)
 {
+        if (resp->stream.free)
+                resp->stream.free(resp->stream.state);
         free(resp->body);
         free(resp->subject_token);
         *resp = (struct api_response){0};

@@ -18,6 +18,7 @@
 struct sched_config;
 struct compute_cache;
 struct watch_registry;
+struct strbuf;
 
 struct api_ctx {
         struct store *store;
@@ -57,6 +58,18 @@ struct api_request {
         double wait_deadline;               /* a parked request dispatched again: its deadline */
         bool path_has_nul;          /* the raw path held %00 (so path is cut short) */
         struct auth_context auth;
+        bool may_stream; /* the front can send a body in pieces (api_stream) */
+};
+
+/* A body sent in pieces after resp->body (large lists, built in bounded
+ * chunks so memory does not grow with the list): next() appends the
+ * following piece to out and returns 1 while more follow, 0 after the
+ * last, <0 on failure (the status is sent by then: the connection is cut);
+ * free() drops the state.  Only when the request's may_stream is set. */
+struct api_stream {
+        int (*next)(void *state, struct strbuf *out);
+        void (*free)(void *state);
+        void *state;
 };
 
 struct api_response {
@@ -71,6 +84,7 @@ struct api_response {
         double park_deadline;
         uint64_t park_seq;
         char request_id[48];       /* "req-UUID": x-openstack-request-id, and in the log */
+        struct api_stream stream;  /* the rest of the body, if any (owned) */
 };
 
 enum api_service {

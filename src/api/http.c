@@ -13,6 +13,7 @@
 #include "api/watch.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 
 struct http_server {
         struct MHD_Daemon *daemon;
@@ -60,15 +61,86 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
         return MHD_YES;
 }
 
+/* A body in pieces: what is left of the current piece, then the stream's
+ * next ones, each only as MHD asks for it. */
+struct piecewise {
+        struct strbuf piece;
+        size_t off;
+        struct api_stream stream;
+        bool last;
+};
+
+static void piecewise_free(void *cls)
+{
+        struct piecewise *p = cls;
+        strbuf_done(&p->piece);
+        if (p->stream.free)
+                p->stream.free(p->stream.state);
+        free(p);
+}
+
+static ssize_t piecewise_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+        struct piecewise *p = cls;
+        while (p->off >= p->piece.len) {
+                if (p->last)
+                        return MHD_CONTENT_READER_END_OF_STREAM;
+                strbuf_reset(&p->piece);
+                p->off = 0;
+                int r = p->stream.next(p->stream.state, &p->piece);
+                if (r < 0) {
+                        log_error("a streamed response failed: %s", err_msg(r));
+                        return MHD_CONTENT_READER_END_WITH_ERROR;
+                }
+                p->last = r == 0;
+        }
+        size_t n = p->piece.len - p->off;
+        if (n > max)
+                n = max;
+        memcpy(buf, p->piece.buf + p->off, n);
+        p->off += n;
+        return (ssize_t)n;
+}
+
+static struct MHD_Response *piecewise_response(struct api_response *resp)
+{
+        struct piecewise *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        p->piece = (struct strbuf)STRBUF_INIT;
+        if (resp->body && strbuf_append(&p->piece, resp->body) < 0) {
+                free(p);
+                return NULL;
+        }
+        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+                                                                   piecewise_read, p,
+                                                                   piecewise_free);
+        if (!r) {
+                piecewise_free(p);
+                return NULL;
+        }
+        p->stream = resp->stream; /* owned by the response now */
+        resp->stream = (struct api_stream){0};
+        free(resp->body);
+        resp->body = NULL;
+        return r;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *conn, const char *url,
                                      struct api_response *resp)
 {
         size_t len = resp->body ? strlen(resp->body) : 0;
-        struct MHD_Response *r = MHD_create_response_from_buffer(len, resp->body,
-                                                                 MHD_RESPMEM_MUST_FREE);
+        struct MHD_Response *r;
+        if (resp->stream.next) {
+                len = 1; /* a body follows */
+                r = piecewise_response(resp);
+        } else {
+                r = MHD_create_response_from_buffer(len, resp->body, MHD_RESPMEM_MUST_FREE);
+                if (r)
+                        resp->body = NULL; /* owned by MHD now */
+        }
         if (!r)
                 return MHD_NO;
-        resp->body = NULL; /* owned by MHD now */
         if (len && resp->content_type)
                 MHD_add_response_header(r, "Content-Type", resp->content_type);
         if (resp->subject_token)
@@ -146,6 +218,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 .body = p->body,
                 .body_len = p->len,
                 .path_has_nul = p->path_has_nul,
+                .may_stream = true,
         };
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);

@@ -399,6 +399,29 @@ int computesvc_spawn_result(const struct computesvc *svc, const char *instance_i
 }
 
 
+int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
+{
+        const char *id = json_str(inst, "id");
+        _cleanup_free_ char *host = json_str(inst, "_host") ? strdup(json_str(inst, "_host")) : NULL;
+        if (json_str(inst, "_host") && !host)
+                return -ENOMEM;
+        int r = computesvc_unplace(svc, inst);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(inst, "_created_ports"), i, v) {
+                if (r < 0)
+                        break;
+                r = svc_port_delete(svc->store, json_string_value(v));
+                if (r == -ENOENT)
+                        r = 0;
+        }
+        if (r >= 0)
+                r = store_obj_delete(svc->store, "instance", id);
+        if (r >= 0 && host && *host)
+                r = computesvc_task_add(svc, host, "destroy", id, NULL);
+        return r;
+}
+
 int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret)
 {
         return svc_doc_get(svc->store, "flavor", id, ret);
