@@ -547,6 +547,10 @@ cmd_demo() {
         work=$(mktemp -d "$TB_TMP/demo.XXXXXX")
         log "booting a Debian kernel in QEMU (machine iommu-ir) ..."
         boot_vm iommu-ir - "$work/results.log" 600 "$TB_DIR/demo.sh" || vmstatus=$?
+        if [ "$vmstatus" -eq 0 ]; then
+                log "booting the 82576 machine (igb) ..."
+                boot_vm igb - "$work/results.log" 600 "$TB_DIR/demo-igb.sh" || vmstatus=$?
+        fi
         rm -rf "$work"
         return "$vmstatus"
 }
