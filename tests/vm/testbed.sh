@@ -344,6 +344,9 @@ boot_vm() {
         shift 4
         local cache initrd kernel args=() rc=0
         cache=$(cache_dir)
+        if [ "$mode" = igb ] && ! qemu-system-x86_64 -device help 2>/dev/null | grep -q '^name "igb"'; then
+                die "this QEMU ($(qemu-system-x86_64 --version | head -n1)) has no igb device (QEMU 8.0 or later): run scripts/deps.sh as root"
+        fi
         initrd=$(mktemp "$TB_TMP/initrd.XXXXXX")
         make_initramfs "$initrd" "$cache" "$BUILD_DIR" "$mode" "$@"
         mapfile -t args < <(qemu_args "$mode")
