@@ -10,7 +10,7 @@
 #include "api/compute.h"
 #include "base/error.h"
 #include "base/log.h"
-#include "identity-service/auth.h"
+#include "identitysvc/auth.h"
 #include "identity/token.h"
 
 const struct api_route *const api_route_tables[] = {

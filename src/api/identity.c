@@ -1,7 +1,7 @@
 /* Identity (Keystone v3 subset): version discovery, tokens with a catalog,
  * domains, projects, users, roles and project role assignments.  Each
  * handler parses the request, calls the identity service
- * (src/identity-service), renders Keystone's view and maps the error. */
+ * (src/identitysvc), renders Keystone's view and maps the error. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

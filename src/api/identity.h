@@ -2,4 +2,4 @@
  * bootstrap included, is the identity service's. */
 #pragma once
 
-#include "identity-service/identity-service.h"
+#include "identitysvc/identitysvc.h"

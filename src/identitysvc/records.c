@@ -5,8 +5,8 @@
 
 #include "base/error.h"
 #include "base/macro.h"
-#include "identity-service/auth.h"
-#include "identity-service/records.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/records.h"
 
 const char *rec_str(const json_t *o, const char *k)
 {

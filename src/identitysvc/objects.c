@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "base/macro.h"
-#include "identity-service/auth.h"
-#include "identity-service/records.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/records.h"
 #include "identity/password.h"
 
 static const char *const kind_names[] = {

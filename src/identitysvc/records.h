@@ -1,10 +1,10 @@
-/* Inside identity-service: the stored documents of identity objects, read
+/* Inside identitysvc: the stored documents of identity objects, read
  * and written within a transaction the caller holds. */
 #pragma once
 
 #include <jansson.h>
 
-#include "identity-service/identity-service.h"
+#include "identitysvc/identitysvc.h"
 
 #define _cleanup_jdoc_ _cleanup_(json_decrefp)
 

@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include "base/macro.h"
-#include "identity-service/auth.h"
-#include "identity-service/records.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/records.h"
 #include "identity/password.h"
 
 void identity_token_done(struct identity_token *t)

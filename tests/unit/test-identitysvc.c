@@ -5,8 +5,8 @@
 
 #include <unistd.h>
 
-#include "identity-service/auth.h"
-#include "identity-service/identity-service.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/identitysvc.h"
 #include "identity/password.h"
 #include "identity/token.h"
 #include "store/store.h"

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "base/macro.h"
-#include "identity-service/auth.h"
-#include "identity-service/records.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/records.h"
 #include "identity/password.h"
 
 static int ensure_default_domain(struct store *st)

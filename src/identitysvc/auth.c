@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "base/macro.h"
-#include "identity-service/auth.h"
-#include "identity-service/records.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/records.h"
 #include "identity/token.h"
 
 /* A stored document; -EACCES when it is gone (the caller refuses). */
