@@ -4,6 +4,7 @@
  * everything and, with no host left, ends in MaxRetriesExceeded; a good
  * one goes ACTIVE; unplace frees what a placement took. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include "compute/scheduler.h"
 #include "computesvc/computesvc.h"
 
-static char dbpath[64];
 static double clock_now = 1.8e9;
 static double now(void)
 {
@@ -39,12 +39,7 @@ static void insert(struct store *st, const char *kind, json_t *doc /* stolen */)
 static int setup(void **state)
 {
         struct fixture *f = calloc(1, sizeof(*f));
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-computesvc-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        assert_int_equal(store_open(dbpath, &f->st), 0);
+        f->st = test_store_open();
         struct ini *ini = NULL;
         assert_int_equal(ini_new(&ini), 0);
         assert_int_equal(ini_load_string(ini, "conf",
@@ -101,16 +96,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         struct fixture *f = *state;
-        char p[80];
         compute_cache_free(f->cache);
         store_free(f->st);
         ml2_config_free(f->ml2);
         sched_config_free(f->sched);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
+        test_store_remove();
         free(f);
         return 0;
 }

@@ -2,6 +2,7 @@
  * stands for is decided from the current state, and the token cache never
  * hands out what a change made stale. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
@@ -11,30 +12,6 @@
 #include "identity/token.h"
 #include "store/store.h"
 
-static char dbpath[64];
-
-static struct store *temp_store(void)
-{
-        struct store *st = NULL;
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-unit-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        assert_int_equal(store_open(dbpath, &st), 0);
-        return st;
-}
-
-static void drop_store(struct store *st)
-{
-        char p[80];
-        store_free(st);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
-}
 
 static void put(struct store *st, const char *kind, const char *id, const char *project,
                 const char *doc)
@@ -89,7 +66,7 @@ static int auth(struct store *st, struct token_cache *c, const char *token, doub
 
 static void run_authenticate(struct token_cache *c)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         char token[TOKEN_STR_LEN];
         struct auth_context a = {0};
         world(st, token);
@@ -136,7 +113,7 @@ static void run_authenticate(struct token_cache *c)
         change(st, "user", "u1", NULL);
         assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
         auth_context_done(&a);
-        drop_store(st);
+        test_store_drop(st);
 }
 
 static void test_authenticate_from_state(void **state)
@@ -155,7 +132,7 @@ static void test_authenticate_cached(void **state)
 static void test_project_deleted(void **state)
 {
         struct token_cache *c = NULL;
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         char token[TOKEN_STR_LEN];
         struct auth_context a = {0};
         assert_int_equal(token_cache_new(64, 300, &c), 0);
@@ -165,14 +142,14 @@ static void test_project_deleted(void **state)
         assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
         auth_context_done(&a);
         token_cache_free(c);
-        drop_store(st);
+        test_store_drop(st);
 }
 
 static const struct identity_bootstrap boot = {"admin", "pw", "admin", "RegionOne", "http://h"};
 
 static void test_bootstrap(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         struct identity_objects l = {0};
         json_t *cat = NULL;
         assert_int_equal(identity_bootstrap(st, &boot), 0);
@@ -191,12 +168,12 @@ static void test_bootstrap(void **state)
         assert_int_equal(identity_catalog(st, &cat), 0);
         assert_int_equal(json_array_size(cat), 4); /* identity, network, compute, image */
         json_decref(cat);
-        drop_store(st);
+        test_store_drop(st);
 }
 
 static void test_projects_and_users(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         struct identity_object p = {0}, u = {0}, o = {0};
         struct identity_error e = {0};
         assert_int_equal(identity_bootstrap(st, &boot), 0);
@@ -251,7 +228,7 @@ static void test_projects_and_users(void **state)
         assert_int_equal(identity_get(st, IDENTITY_PROJECT, p.id, &o, &e), -ENOENT);
         identity_object_done(&p);
         identity_object_done(&u);
-        drop_store(st);
+        test_store_drop(st);
 }
 
 static const char *role_id(struct store *st, const char *name, char ret[33])
@@ -266,7 +243,7 @@ static const char *role_id(struct store *st, const char *name, char ret[33])
 
 static void test_grants_and_tokens(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         struct identity_object p = {0}, u = {0};
         struct identity_error e = {0};
         struct identity_token t = {0}, v = {0};
@@ -359,7 +336,7 @@ static void test_grants_and_tokens(void **state)
         assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
         identity_object_done(&p);
         identity_object_done(&u);
-        drop_store(st);
+        test_store_drop(st);
 }
 
 int main(void)

@@ -2,13 +2,13 @@
  * address and default group, the errors a user sees with their kind,
  * binding through an agent, device status, delete freeing the claims. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
 #include "base/ini.h"
 #include "netsvc/netsvc.h"
 
-static char dbpath[64];
 static double fake_now = 1000000.0;
 static double now(void)
 {
@@ -29,12 +29,7 @@ struct fixture {
 static int setup(void **state)
 {
         struct fixture *f = calloc(1, sizeof(*f));
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-netsvc-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        assert_int_equal(store_open(dbpath, &f->st), 0);
+        f->st = test_store_open();
         _cleanup_ini_ struct ini *ini = NULL;
         assert_int_equal(ini_new(&ini), 0);
         assert_int_equal(ini_load_string(ini, "ml2_conf.ini",
@@ -72,14 +67,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         struct fixture *f = *state;
-        char p[80];
         store_free(f->st);
         ml2_config_free(f->ml2);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
+        test_store_remove();
         free(f);
         return 0;
 }

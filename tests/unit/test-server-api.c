@@ -2,6 +2,7 @@
  * policy, ML2 config loading, the store's guarantees, request dispatch on a
  * temporary database, and docs/api.md being current. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
@@ -203,30 +204,6 @@ static void test_ml2_config(void **state)
         }
 }
 
-static char dbpath[64];
-
-static struct store *temp_store(void)
-{
-        struct store *st = NULL;
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-unit-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        assert_int_equal(store_open(dbpath, &st), 0);
-        return st;
-}
-
-static void drop_store(struct store *st)
-{
-        char p[80];
-        store_free(st);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
-}
 
 static int count_cb(const char *id, const char *doc, void *userdata)
 {
@@ -236,7 +213,7 @@ static int count_cb(const char *id, const char *doc, void *userdata)
 
 static void test_store(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         assert_int_equal(store_schema_version(st), 5);
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{\"name\": \"x\", \"up\": true}"), 0);
@@ -309,7 +286,7 @@ static void test_store(void **state)
         assert_int_equal(store_stamp_get(st, "identity", &stamp), 0);
         assert_int_equal(stamp, 2);
         assert_int_equal(store_end(st, true), 0);
-        drop_store(st);
+        test_store_drop(st);
 
         struct store *x = NULL;
         assert_int_equal(store_open("postgresql://db/vfnet", &x), -EPROTONOSUPPORT);
@@ -332,7 +309,7 @@ static void call(struct api_ctx *ctx, const char *method, const char *path, cons
 
 static void test_dispatch(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         _cleanup_ini_ struct ini *ini = NULL;
         struct ml2_config *ml2 = NULL;
         assert_int_equal(identity_init(), 0);
@@ -406,7 +383,7 @@ static void test_dispatch(void **state)
         free(old);
         free(tok);
         ml2_config_free(ml2);
-        drop_store(st);
+        test_store_drop(st);
 }
 
 static int first_id_cb(const char *id, const char *doc, void *userdata)
@@ -421,7 +398,7 @@ static int first_id_cb(const char *id, const char *doc, void *userdata)
  * 500 says nothing of what went wrong inside. */
 static void test_error_isolation(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         struct ml2_config *ml2 = NULL;
         _cleanup_ini_ struct ini *ini = NULL;
         assert_int_equal(identity_init(), 0);
@@ -511,7 +488,7 @@ static void test_error_isolation(void **state)
         api_response_done(&resp);
         free(tok);
         ml2_config_free(ml2);
-        drop_store(st);
+        test_store_drop(st);
 }
 
 static void test_tokens_and_passwords(void **state)
