@@ -173,20 +173,6 @@ json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum 
         return j;
 }
 
-void api_format_time(double t, bool micro, char ret[40])
-{
-        time_t s = (time_t)t;
-        struct tm tm;
-        gmtime_r(&s, &tm);
-        if (micro)
-                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                         (int)((t - (double)s) * 1e6));
-        else
-                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 /* Matches path against pattern; "{}" takes one non-empty segment.  A
  * trailing slash on the path is accepted. */
 static bool match(const char *pattern, const char *path, const char **params, char *buf,

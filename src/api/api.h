@@ -166,8 +166,6 @@ const char *api_query_get(const struct api_request *req, const char *key);
  * position and returns NULL. */
 json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum api_service svc);
 
-/* Time as OpenStack prints it. */
-void api_format_time(double t, bool micro, char ret[40]);
 
 /* Who a token stands for, decided from the current state by the identity
  * service: fills req->auth.  -EACCES when the token is unknown, expired or

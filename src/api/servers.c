@@ -12,6 +12,7 @@
 #include "api/compute.h"
 #include "api/neutron.h"
 #include "base/error.h"
+#include "base/time-format.h"
 #include "base/log.h"
 #include "compute/scheduler.h"
 #include "identity/token.h"
@@ -343,7 +344,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                                   "to be performed.");
         char id[37], t[40], pass[13];
         random_uuid(id);
-        api_format_time(ctx->now(), false, t);
+        time_format_iso8601(ctx->now(), false, t);
         {
                 char hex[33];
                 random_hex_id(hex);

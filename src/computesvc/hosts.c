@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compute/scheduler.h"
+#include "base/time-format.h"
 #include "computesvc/computesvc.h"
 #include "identity/token.h"
 
@@ -266,7 +267,7 @@ int computesvc_task_add(const struct computesvc *svc, const char *host, const ch
          * host reads its tasks in order. */
         static _Atomic unsigned seq;
         snprintf(id, sizeof(id), "%016.0f-%08x-%.8s", now * 1e6, seq++, uuid);
-        svc_format_time(now, true, t);
+        time_format_iso8601(now, true, t);
         _cleanup_json_ json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "host", host,
                                              "action", action, "instance_id", instance_id,
                                              "created_at", t, "instance",
@@ -322,7 +323,7 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
         _cleanup_json_ json_t *old = NULL, *doc = NULL;
         const char *name = hs->hostname;
         char t[40];
-        svc_format_time(svc->now(), true, t);
+        time_format_iso8601(svc->now(), true, t);
         int r = computesvc_host_get(svc, name, &old);
         bool is_new = r == -ENOENT;
         *ret_new = is_new;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "base/macro.h"
+#include "base/time-format.h"
 #include "identitysvc/auth.h"
 #include "identitysvc/records.h"
 #include "identity/password.h"
@@ -20,17 +21,6 @@ void identity_token_done(struct identity_token *t)
         free(t->roles);
         json_decref(t->catalog);
         *t = (struct identity_token){0};
-}
-
-/* As Keystone prints token times: microseconds, UTC. */
-static void format_time(double t, char ret[40])
-{
-        time_t s = (time_t)t;
-        struct tm tm;
-        gmtime_r(&s, &tm);
-        snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                 (int)((t - (double)s) * 1e6));
 }
 
 static json_t *named_json(const struct identity_named *n)
@@ -151,8 +141,9 @@ int identity_token_issue(struct store *st, const struct identity_password_auth *
 
         r = named_set(&t.user, rec_str(user, "id"), rec_str(user, "name"));
         double expires = now + (double)lifetime;
-        format_time(now, t.issued_at);
-        format_time(expires, t.expires_at);
+        /* Keystone prints token times with microseconds. */
+        time_format_iso8601(now, true, t.issued_at);
+        time_format_iso8601(expires, true, t.expires_at);
         random_hex_id(t.audit_id);
         token_generate(t.token);
         char th[TOKEN_HASH_STR_LEN];

@@ -43,7 +43,6 @@ int svc_doc_collect_cb(const char *id, const char *doc, void *userdata);
 
 /* Time as OpenStack prints it ("2026-01-01T00:00:00Z", micro: with
  * ".000000"). */
-void svc_format_time(double t, bool micro, char ret[40]);
 /* Sets created_at/updated_at and revision 0 (create) or updated_at and
  * the next revision (update). */
 void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create);
