@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/compute.h"
+#include "base/time-format.h"
 #include "api/neutron.h"
 #include "identity/token.h"
 
@@ -55,7 +56,7 @@ static int find(struct api_ctx *ctx, const char *key, json_t **ret)
 static int put(struct api_ctx *ctx, json_t *a, bool create)
 {
         char t[40], key[32];
-        api_format_time(ctx->now(), true, t);
+        time_format_iso8601(ctx->now(), true, t);
         json_object_set_new(a, "updated_at", create ? json_null() : json_string(t));
         if (create)
                 json_object_set_new(a, "created_at", json_string(t));

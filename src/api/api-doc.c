@@ -44,5 +44,23 @@ int api_doc_markdown(struct strbuf *out)
                                           a->doc ? a->doc : "");
                 }
         }
+        if (r >= 0)
+                r = strbuf_append(out,
+                        "\n## Values that are derived or fixed\n\n"
+                        "| value | where it comes from |\n| --- | --- |\n"
+                        "| `os-hypervisors` `hypervisor_version` | the host's report, "
+                        "`capabilities.hypervisor_version` (nova's integer form, libvirt 8.2.0 = "
+                        "8002000); 1 when the host reports none |\n"
+                        "| `os-hypervisors` `current_workload` | the host's instances whose spawn is "
+                        "queued and not yet answered (task state `spawning`) |\n"
+                        "| `os-hypervisors` `running_vms`, `*_used` | the instances placed on the host, "
+                        "summed by the store |\n"
+                        "| a server's `OS-EXT-STS:power_state` | 0 (no state) until the host answers "
+                        "the spawn, 1 (running) after it succeeded; fixed from then on: hosts do not "
+                        "report power changes yet, so a guest stopped on its host still shows 1 |\n"
+                        "| extensions' `updated` | one fixed date for every extension: as in Neutron, "
+                        "where each extension carries the constant date of its definition, it says "
+                        "nothing about the deployment, and clients do not read it |\n"
+                        "| `/v2.1` version `updated` | nova's own constant for v2.1 |\n");
         return r;
 }

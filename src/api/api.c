@@ -9,6 +9,9 @@
 #include "api/api.h"
 #include "api/compute.h"
 #include "base/error.h"
+#include "base/log.h"
+#include "identitysvc/auth.h"
+#include "identity/token.h"
 
 const struct api_route *const api_route_tables[] = {
         api_identity_routes, api_network_routes,  api_subnet_routes,    api_port_routes,
@@ -19,6 +22,8 @@ const struct api_route *const api_route_tables[] = {
 
 void api_response_done(struct api_response *resp)
 {
+        if (resp->stream.free)
+                resp->stream.free(resp->stream.state);
         free(resp->body);
         free(resp->subject_token);
         *resp = (struct api_response){0};
@@ -99,15 +104,37 @@ int api_keystone_error(struct api_response *resp, unsigned status, const char *f
 
 int api_store_error(struct api_response *resp, enum api_service svc, int r)
 {
-        unsigned status = r == -EBUSY ? 503 : 500;
-        const char *msg = err_msg(r);
+        bool busy = r == -EBUSY;
+        /* The message was recorded for this request (api_dispatch clears
+         * it first), yet may name objects of others: the log has it. */
+        if (busy)
+                log_warning("busy: %s", err_msg(r));
+        else
+                log_error("internal error: %s", err_msg(r));
         if (svc == API_IDENTITY || svc == API_IMAGE)
-                return api_keystone_error(resp, status, "%s", msg);
+                return busy ? api_keystone_error(resp, 503, "The service is temporarily "
+                                                 "unavailable; retry the request.")
+                            : api_keystone_error(resp, 500, "An unexpected error prevented the "
+                                                 "server from fulfilling your request.");
         if (svc == API_COMPUTE)
-                return nova_error(resp, status, "Unexpected API Error (%s).", msg);
-        return api_neutron_error(resp, status, status == 503 ? "ServiceUnavailable" : "HTTPInternalServerError",
-                                 "Request Failed: internal server error while processing your "
-                                 "request (%s).", msg);
+                return busy ? nova_error(resp, 503, "The service is temporarily unavailable; "
+                                         "retry the request.")
+                            : nova_error(resp, 500, "Unexpected API Error. Please report this "
+                                         "with the request id and the server's log.");
+        return busy ? api_neutron_error(resp, 503, "ServiceUnavailable",
+                                        "The server is busy; retry the request.")
+                    : api_neutron_error(resp, 500, "HTTPInternalServerError",
+                                        "Request Failed: internal server error while "
+                                        "processing your request.");
+}
+
+void api_request_id_new(struct api_response *resp)
+{
+        char uuid[37];
+        if (resp->request_id[0])
+                return;
+        random_uuid(uuid);
+        snprintf(resp->request_id, sizeof(resp->request_id), "req-%s", uuid);
 }
 
 const char *api_query_get(const struct api_request *req, const char *key)
@@ -144,20 +171,6 @@ json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum 
                 return NULL;
         }
         return j;
-}
-
-void api_format_time(double t, bool micro, char ret[40])
-{
-        time_t s = (time_t)t;
-        struct tm tm;
-        gmtime_r(&s, &tm);
-        if (micro)
-                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                         (int)((t - (double)s) * 1e6));
-        else
-                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* Matches path against pattern; "{}" takes one non-empty segment.  A
@@ -198,19 +211,38 @@ enum api_service api_service_of_path(const char *path)
         return strneq(path, "/v3", 3) || streq(path, "/") ? API_IDENTITY : API_NETWORK;
 }
 
+int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context *ret)
+{
+        return identity_authenticate(ctx->store, ctx->tokens, token, ctx->now(), ret);
+}
+
 static void unauthorized(struct api_response *resp)
 {
         api_keystone_error(resp, 401, "The request you have made requires authentication.");
 }
 
-void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+/* Ids (and every other path segment) are printable ASCII: Keystone's hex
+ * ids, UUIDs, Nova's flavor ids and host names.  Anything else — invalid
+ * UTF-8, control bytes — names nothing, and must not reach a lookup or an
+ * error message (JSON cannot carry invalid UTF-8). */
+static bool path_valid(const struct api_request *req)
+{
+        if (req->path_has_nul)
+                return false;
+        for (const unsigned char *p = (const unsigned char *)req->path; *p; p++)
+                if (*p < 0x20 || *p > 0x7e)
+                        return false;
+        return true;
+}
+
+static void route(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         static _Thread_local char parambuf[1024];
         const char *method = streq(req->method, "HEAD") ? "GET" : req->method;
         const struct api_route *found = NULL;
-        bool path_known = false;
+        bool path_known = false, valid = path_valid(req);
 
-        for (const struct api_route *const *t = api_route_tables; *t && !found; t++)
+        for (const struct api_route *const *t = api_route_tables; valid && *t && !found; t++)
                 for (const struct api_route *r = *t; r->pattern; r++) {
                         const char *params[API_MAX_PARAMS] = {0};
                         if (!match(r->pattern, req->path, params, parambuf, sizeof(parambuf)))
@@ -246,8 +278,18 @@ void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_respo
                                           "The resource could not be found.");
                 return;
         }
+        /* The resource a request is about: the last id in its path. */
+        const char *resource = NULL;
+        for (size_t i = 0; i < API_MAX_PARAMS && req->params[i]; i++)
+                resource = req->params[i];
         if (found->auth == API_AUTH_TOKEN) {
-                if (!req->token || api_authenticate(ctx, req->token, &req->auth) < 0) {
+                int r = req->token ? api_authenticate(ctx, req->token, &req->auth) : -EACCES;
+                /* A store that cannot answer is not a bad token. */
+                if (r < 0 && r != -EACCES) {
+                        api_store_error(resp, svc, r);
+                        return;
+                }
+                if (r < 0) {
                         if (svc == API_COMPUTE)
                                 nova_error(resp, 401, "The request you have made requires "
                                            "authentication.");
@@ -256,7 +298,22 @@ void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_respo
                         return;
                 }
         }
+        log_set_context("%s project=%s resource=%s", resp->request_id,
+                        req->auth.project_id ?: "-", resource ?: "-");
         found->handler(ctx, req, resp);
         if (resp->status == 0)
                 api_reply_empty(resp, 204);
+}
+
+void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        /* Nothing an earlier request on this thread recorded may reach this
+         * one's answer. */
+        err_clear();
+        api_request_id_new(resp);
+        log_set_context("%s", resp->request_id);
+        route(ctx, req, resp);
+        log_debug("%s %s -> %u", req->method, req->path, resp->status);
+        log_clear_context();
+        err_clear();
 }

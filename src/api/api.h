@@ -18,6 +18,7 @@
 struct sched_config;
 struct compute_cache;
 struct watch_registry;
+struct strbuf;
 
 struct api_ctx {
         struct store *store;
@@ -55,7 +56,20 @@ struct api_request {
         size_t n_query;
         const char *params[API_MAX_PARAMS]; /* the path's {id} parts */
         double wait_deadline;               /* a parked request dispatched again: its deadline */
+        bool path_has_nul;          /* the raw path held %00 (so path is cut short) */
         struct auth_context auth;
+        bool may_stream; /* the front can send a body in pieces (api_stream) */
+};
+
+/* A body sent in pieces after resp->body (large lists, built in bounded
+ * chunks so memory does not grow with the list): next() appends the
+ * following piece to out and returns 1 while more follow, 0 after the
+ * last, <0 on failure (the status is sent by then: the connection is cut);
+ * free() drops the state.  Only when the request's may_stream is set. */
+struct api_stream {
+        int (*next)(void *state, struct strbuf *out);
+        void (*free)(void *state);
+        void *state;
 };
 
 struct api_response {
@@ -69,6 +83,8 @@ struct api_response {
         const char *park_host;
         double park_deadline;
         uint64_t park_seq;
+        char request_id[48];       /* "req-UUID": x-openstack-request-id, and in the log */
+        struct api_stream stream;  /* the rest of the body, if any (owned) */
 };
 
 enum api_service {
@@ -117,7 +133,12 @@ extern const struct api_route api_host_feed_routes[];
 enum api_service api_service_of_path(const char *path);
 
 /* Dispatch one request: route, authenticate, call the handler.  404/405
- * and 401 are answered here in the right service's body format. */
+ * and 401 are answered here in the right service's body format; so is a
+ * path with a NUL or a byte outside printable ASCII (no id has one), before
+ * any lookup.  Each
+ * request starts with no error message recorded on the thread, gets its
+ * request id, and is the log context (id, project, resource) of the lines
+ * logged while it runs. */
 void api_dispatch(struct api_ctx *ctx, struct api_request *req, struct api_response *resp);
 
 /* Every route (NULL-pattern-terminated tables), for docs and tests. */
@@ -131,8 +152,13 @@ int api_neutron_error(struct api_response *resp, unsigned status, const char *ty
                       const char *fmt, ...) _printf_(4, 5);
 int api_keystone_error(struct api_response *resp, unsigned status, const char *fmt, ...)
         _printf_(3, 4);
-/* A store failure: 500 (503 when busy), in the service's format. */
+/* A store (or other internal) failure: 500 (503 when busy), in the
+ * service's format.  The body is a fixed text; what went wrong is logged
+ * with the request id, never sent (it may name what the caller may not
+ * see). */
 int api_store_error(struct api_response *resp, enum api_service svc, int r);
+/* Gives the response a new request id (req-UUID) unless it has one. */
+void api_request_id_new(struct api_response *resp);
 
 /* Request helpers. */
 const char *api_query_get(const struct api_request *req, const char *key);
@@ -140,11 +166,10 @@ const char *api_query_get(const struct api_request *req, const char *key);
  * position and returns NULL. */
 json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum api_service svc);
 
-/* Time as OpenStack prints it. */
-void api_format_time(double t, bool micro, char ret[40]);
 
-/* Token validation (identity.c): fills req->auth.  -EACCES when the token
- * is missing, unknown, expired or revoked. */
+/* Who a token stands for, decided from the current state by the identity
+ * service: fills req->auth.  -EACCES when the token is unknown, expired or
+ * revoked, or its user, project or roles no longer allow it. */
 int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context *ret);
 
 void api_response_done(struct api_response *resp);

@@ -17,17 +17,11 @@
 #include "compute/scheduler.h"
 #include "identity/token.h"
 
-static void add_used(json_t *report, const char *key, long extra)
-{
-        json_object_set_new(report, key,
-                            json_integer(json_integer_value(json_object_get(report, key)) + extra));
-}
-
 /* POST /v2.1/vfnet/compute-report: register or refresh a host. */
 static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *old = NULL, *doc = NULL;
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *doc = NULL;
         if (!body)
                 return 0;
         if (!policy_agent_report(&req->auth))
@@ -45,47 +39,11 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         if (strlen(name) > 255 || strchr(name, '/'))
                 return nova_error(resp, 400, "Invalid compute host report: hostname '%s' must be "
                                   "at most 255 characters without '/'.", name);
-        char t[40];
-        api_format_time(ctx->now(), true, t);
+        bool is_new = false;
         r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_host_get(&svc, name, &old);
-        bool is_new = r == -ENOENT;
-        if (is_new) {
-                char sid[37], hid[37];
-                random_uuid(sid);
-                random_uuid(hid);
-                doc = json_pack("{s:s,s:s,s:s,s:s,s:n,s:b,s:s}", "id", name, "service_id", sid,
-                                "hypervisor_id", hid, "status", "enabled", "disabled_reason",
-                                "forced_down", 0, "created_at", t);
-                r = doc ? 0 : -ENOMEM;
-        } else if (r >= 0)
-                doc = json_incref(old);
-        /* The report apart (read only when it changed, see the cache),
-         * the small service record beside it. */
-        _cleanup_free_ char *rep_text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-        if (r >= 0 && !rep_text)
-                r = -ENOMEM;
-        if (r >= 0) {
-                char hash[65];
-                computesvc_report_hash(rep_text, hash);
-                bool changed = !streq(json_str(doc, "report_hash") ?: "", hash);
-                json_object_set_new(doc, "report_hash", json_string(hash));
-                json_object_set_new(doc, "availability_zone",
-                                    hs->availability_zone ? json_string(hs->availability_zone)
-                                                          : json_null());
-                json_object_set_new(doc, "updated_at", json_string(t));
-                json_object_set_new(doc, "_heartbeat", json_real(ctx->now()));
-                _cleanup_free_ char *s = json_dumps(doc, JSON_COMPACT);
-                r = !s ? -ENOMEM
-                       : is_new ? store_obj_insert(ctx->store, "compute_host", name, NULL, s)
-                                : store_obj_update(ctx->store, "compute_host", name, s);
-                if (r >= 0 && is_new)
-                        r = store_obj_insert(ctx->store, "compute_report", name, NULL, rep_text);
-                else if (r >= 0 && changed)
-                        r = store_obj_update(ctx->store, "compute_report", name, rep_text);
-        }
+        r = computesvc_host_report(&svc, body, hs, &is_new, &doc);
         store_end(ctx->store, r >= 0);
         if (r < 0)
                 return nova_store_error(resp, r);
@@ -107,14 +65,12 @@ static int tasks_list(struct api_ctx *ctx, struct api_request *req, struct api_r
         const char *host = api_query_get(req, "host");
         if (!host || !*host)
                 return nova_error(resp, 400, "Query parameter host is required.");
-        const char *hv[] = {host};
-        struct store_filter f = {"host", STORE_VALUE_TEXT, hv, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1, .limit = 100};
-        _cleanup_json_ json_t *tasks = json_array();
+        struct computesvc svc = api_computesvc(ctx);
+        _cleanup_json_ json_t *tasks = NULL;
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "compute_task", &q, svc_doc_collect_cb, tasks);
+        r = computesvc_tasks(&svc, host, 100, &tasks);
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
@@ -126,7 +82,7 @@ static int tasks_list(struct api_ctx *ctx, struct api_request *req, struct api_r
 static int task_done(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *task = NULL;
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp);
         if (!body)
                 return 0;
         if (!policy_agent_report(&req->auth))
@@ -135,23 +91,16 @@ static int task_done(struct api_ctx *ctx, struct api_request *req, struct api_re
         if (!result || (!streq(result, "ok") && !streq(result, "error")))
                 return nova_error(resp, 400, "A task result needs {\"result\": \"ok\" or "
                                   "\"error\", \"message\": \"...\"}.");
-        _cleanup_free_ char *doc = NULL;
+        struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_get(ctx->store, "compute_task", req->params[0], &doc, NULL);
-        if (r >= 0 && !(task = json_loads(doc, 0, NULL)))
-                r = -EIO;
-        if (r >= 0)
-                r = store_obj_delete(ctx->store, "compute_task", req->params[0]);
-        if (r >= 0 && streq(json_str(task, "action"), "spawn"))
-                r = computesvc_spawn_result(&svc, json_str(task, "instance_id"), json_str(task, "host"),
-                                        streq(result, "ok"),
-                                        message ? message : "The compute host failed to spawn "
-                                                            "the instance.");
+        r = computesvc_task_done(&svc, req->params[0], streq(result, "ok"),
+                                 message ? message : "The compute host failed to spawn the "
+                                                     "instance.", &e);
         store_end(ctx->store, r >= 0);
-        if (r == -ENOENT && !task)
-                return nova_error(resp, 404, "Task %s could not be found.", req->params[0]);
+        if (e.kind == ERROR_KIND_NOT_FOUND)
+                return nova_error(resp, 404, "%s", e.message);
         if (r < 0 && r != -ENOENT)
                 return nova_store_error(resp, r);
         api_reply_empty(resp, 204);
@@ -349,7 +298,7 @@ static json_t *pool_stats(const struct host_state *h)
 }
 
 static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struct host_state *hs,
-                               const json_t *rep, long running, bool detail)
+                               const json_t *rep, long running, long workload, bool detail)
 {
         struct computesvc svc = api_computesvc(ctx);
         bool up = computesvc_host_is_up(&svc, h);
@@ -360,19 +309,24 @@ static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struc
                 return o;
         json_t *caps = json_object_get(rep, "capabilities");
         const char *hv_type = json_str(caps, "hypervisor_type");
+        /* The host's own number when it reports one (nova's integer form,
+         * libvirt 8.2.0 = 8002000); 1 otherwise (docs/api.md). */
+        json_t *hv_version = json_object_get(caps, "hypervisor_version");
         json_t *cpu = json_object_get(caps, "cpu_info");
         char *cpu_s = cpu ? json_dumps(cpu, JSON_COMPACT) : NULL;
         json_object_update_missing_new(
-                o, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:i,s:I,s:I,s:i,s:I,s:I,s:s,s:s,s:{s:O,s:O,s:O},s:o}",
+                o, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:{s:O,s:O,s:O},s:o}",
                              "vcpus", (json_int_t)hs->vcpus, "memory_mb", (json_int_t)hs->memory_mb,
                              "local_gb", (json_int_t)hs->disk_gb, "vcpus_used",
                              (json_int_t)hs->vcpus_used, "memory_mb_used",
                              (json_int_t)hs->memory_mb_used, "local_gb_used",
                              (json_int_t)hs->disk_gb_used, "hypervisor_type",
-                             hv_type ? hv_type : "QEMU", "hypervisor_version", 1,
+                             hv_type ? hv_type : "QEMU", "hypervisor_version",
+                             (json_int_t)(json_is_integer(hv_version) ? json_integer_value(hv_version)
+                                                                      : 1),
                              "free_ram_mb", (json_int_t)(hs->memory_mb - hs->memory_mb_used),
                              "free_disk_gb", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
-                             "current_workload", 0, "running_vms",
+                             "current_workload", (json_int_t)workload, "running_vms",
                              (json_int_t)running,
                              "disk_available_least", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
                              "host_ip", json_str(rep, "host_ip") ? json_str(rep, "host_ip") : "",
@@ -411,11 +365,15 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
                 if ((r = store_usage_sum(ctx->store, json_str(h, "id"), &use)) < 0)
                         break;
                 long running = (long)use.instances;
+                size_t workload = 0;
+                if (detail && (r = computesvc_host_workload(&svc, json_str(h, "id"), &workload)) < 0)
+                        break;
                 if (detail && (r = store_obj_get(ctx->store, "compute_report", json_str(h, "id"),
                                                  &doc, NULL)) < 0)
                         break;
                 rep = doc ? json_loads(doc, 0, NULL) : NULL;
-                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, running, detail));
+                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, running, (long)workload,
+                                                           detail));
         }
         computesvc_hosts_done(&hl);
         store_end(ctx->store, true);
@@ -456,48 +414,11 @@ static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct ap
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:list "
                                   "to be performed.");
-        _cleanup_json_ json_t *hosts = json_array(), *out = json_array();
+        _cleanup_json_ json_t *out = NULL;
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
-        size_t i;
-        json_t *h;
-        json_array_foreach(hosts, i, h) {
-                if (r < 0)
-                        break;
-                const char *name = json_str(h, "id");
-                _cleanup_free_ char *doc = NULL;
-                _cleanup_free_ struct store_pci_addr *claimed = NULL;
-                struct store_usage use;
-                if ((r = store_obj_get(ctx->store, "compute_report", name, &doc, NULL)) < 0)
-                        break;
-                json_t *rep = json_loads(doc, 0, NULL);
-                if (!rep) {
-                        r = -EIO;
-                        break;
-                }
-                json_array_append_new(out, rep);
-                int n = store_pci_claims(ctx->store, name, &claimed);
-                if (n < 0 || (r = store_usage_sum(ctx->store, name, &use)) < 0) {
-                        r = n < 0 ? n : r;
-                        break;
-                }
-                json_t *c = json_array();
-                for (int k = 0; k < n; k++) {
-                        char addr[PCI_ADDRESS_STRLEN];
-                        snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%x", claimed[k].domain,
-                                 claimed[k].bus, claimed[k].slot, claimed[k].function);
-                        json_array_append_new(c, json_string(addr));
-                }
-                json_object_set_new(rep, "pci_claimed", c);
-                add_used(rep, "vcpus_used", (long)use.vcpus);
-                add_used(rep, "memory_mb_used", (long)use.memory_mb);
-                add_used(rep, "disk_gb_used", (long)use.disk_gb);
-                json_object_set_new(rep, "enabled",
-                                    json_boolean(streq(json_str(h, "status") ?: "", "enabled")));
-                json_object_set_new(rep, "up", json_boolean(computesvc_host_is_up(&svc, h)));
-        }
+        r = computesvc_host_reports(&svc, &out);
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);

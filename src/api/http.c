@@ -13,6 +13,7 @@
 #include "api/watch.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/strbuf.h"
 
 struct http_server {
         struct MHD_Daemon *daemon;
@@ -28,10 +29,25 @@ struct http_server {
 struct pending {
         char *body;
         size_t len, cap;
+        bool started;
         bool too_large;
         double deadline; /* parked (watch.h): when it must be answered */
         bool counted;    /* in http_server.parked */
+        bool path_has_nul; /* %00 in the raw path: the decoded one is cut there */
 };
+
+/* Sees the request's URI before it is decoded, so a %00 that would cut the
+ * path short (and make /v2.0/networks/%00 the list) is known. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+        struct pending *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        for (const char *c = uri; *c && *c != '?'; c++)
+                if (c[0] == '%' && c[1] == '0' && c[2] == '0')
+                        p->path_has_nul = true;
+        return p;
+}
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *value)
@@ -45,18 +61,93 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
         return MHD_YES;
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *conn, struct api_response *resp)
+/* A body in pieces: what is left of the current piece, then the stream's
+ * next ones, each only as MHD asks for it. */
+struct piecewise {
+        struct strbuf piece;
+        size_t off;
+        struct api_stream stream;
+        bool last;
+};
+
+static void piecewise_free(void *cls)
+{
+        struct piecewise *p = cls;
+        strbuf_done(&p->piece);
+        if (p->stream.free)
+                p->stream.free(p->stream.state);
+        free(p);
+}
+
+static ssize_t piecewise_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+        struct piecewise *p = cls;
+        while (p->off >= p->piece.len) {
+                if (p->last)
+                        return MHD_CONTENT_READER_END_OF_STREAM;
+                strbuf_reset(&p->piece);
+                p->off = 0;
+                int r = p->stream.next(p->stream.state, &p->piece);
+                if (r < 0) {
+                        log_error("a streamed response failed: %s", err_msg(r));
+                        return MHD_CONTENT_READER_END_WITH_ERROR;
+                }
+                p->last = r == 0;
+        }
+        size_t n = p->piece.len - p->off;
+        if (n > max)
+                n = max;
+        memcpy(buf, p->piece.buf + p->off, n);
+        p->off += n;
+        return (ssize_t)n;
+}
+
+static struct MHD_Response *piecewise_response(struct api_response *resp)
+{
+        struct piecewise *p = calloc(1, sizeof(*p));
+        if (!p)
+                return NULL;
+        p->piece = (struct strbuf)STRBUF_INIT;
+        if (resp->body && strbuf_append(&p->piece, resp->body) < 0) {
+                free(p);
+                return NULL;
+        }
+        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+                                                                   piecewise_read, p,
+                                                                   piecewise_free);
+        if (!r) {
+                piecewise_free(p);
+                return NULL;
+        }
+        p->stream = resp->stream; /* owned by the response now */
+        resp->stream = (struct api_stream){0};
+        free(resp->body);
+        resp->body = NULL;
+        return r;
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, const char *url,
+                                     struct api_response *resp)
 {
         size_t len = resp->body ? strlen(resp->body) : 0;
-        struct MHD_Response *r = MHD_create_response_from_buffer(len, resp->body,
-                                                                 MHD_RESPMEM_MUST_FREE);
+        struct MHD_Response *r;
+        if (resp->stream.next) {
+                len = 1; /* a body follows */
+                r = piecewise_response(resp);
+        } else {
+                r = MHD_create_response_from_buffer(len, resp->body, MHD_RESPMEM_MUST_FREE);
+                if (r)
+                        resp->body = NULL; /* owned by MHD now */
+        }
         if (!r)
                 return MHD_NO;
-        resp->body = NULL; /* owned by MHD now */
         if (len && resp->content_type)
                 MHD_add_response_header(r, "Content-Type", resp->content_type);
         if (resp->subject_token)
                 MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
+        MHD_add_response_header(r, "X-OpenStack-Request-ID", resp->request_id);
+        if (strneq(url, "/v2.1", 5))
+                MHD_add_response_header(r, "X-Compute-Request-Id", resp->request_id);
         if (resp->microversion[0]) {
                 char v[40];
                 snprintf(v, sizeof(v), "compute %s", resp->microversion);
@@ -81,11 +172,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 {
         struct http_server *s = cls;
         struct pending *p = *con_cls;
-        if (!p) {
-                p = calloc(1, sizeof(*p));
-                if (!p)
+        if (!p || !p->started) {
+                if (!p && !(p = calloc(1, sizeof(*p))))
                         return MHD_NO;
                 *con_cls = p;
+                p->started = true;
                 /* A declared length over the limit is refused before a
                  * byte of the body is read. */
                 const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -126,10 +217,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                                                                 "X-OpenStack-Nova-API-Version"),
                 .body = p->body,
                 .body_len = p->len,
+                .path_has_nul = p->path_has_nul,
+                .may_stream = true,
         };
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
         if (p->too_large) {
+                api_request_id_new(&resp);
                 enum api_service svc = api_service_of_path(url);
                 if (svc == API_IDENTITY || svc == API_IMAGE)
                         api_keystone_error(&resp, 413, "Request is too large.");
@@ -169,8 +263,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         api_dispatch(s->ctx, &req, &resp);
                 }
         }
-        log_debug("%s %s -> %u", method, url, resp.status);
-        enum MHD_Result ret = send_response(conn, &resp);
+        enum MHD_Result ret = send_response(conn, url, &resp);
         auth_context_done(&req.auth);
         api_response_done(&resp);
         return ret;
@@ -228,6 +321,7 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                      MHD_OPTION_THREAD_POOL_SIZE, threads,
                                      MHD_OPTION_NOTIFY_COMPLETED, completed, s,
+                                     MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
                                      MHD_OPTION_CONNECTION_TIMEOUT, 120u,
                                      MHD_OPTION_END);
         if (!s->daemon) {

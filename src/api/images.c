@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/compute.h"
+#include "base/time-format.h"
 #include "api/neutron.h"
 #include "identity/token.h"
 
@@ -183,7 +184,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 snprintf(id, sizeof(id), "%s", want_id);
         else
                 random_uuid(id);
-        api_format_time(ctx->now(), false, t);
+        time_format_iso8601(ctx->now(), false, t);
         _cleanup_json_ json_t *img = json_pack(
                 "{s:s,s:o,s:s,s:s,s:b,s:b,s:n,s:n,s:n,s:n,s:n,s:i,s:i,s:o,s:o,s:s,s:[],s:s,s:s}",
                 "id", id, "name", name ? json_string(name) : json_null(), "status", "queued",
@@ -247,7 +248,7 @@ static int upload(struct api_ctx *ctx, struct api_request *req, struct api_respo
         char hex[2 * crypto_hash_sha512_BYTES + 1], t[40];
         crypto_hash_sha512(h, (const unsigned char *)(req->body ? req->body : ""), req->body_len);
         sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-        api_format_time(ctx->now(), false, t);
+        time_format_iso8601(ctx->now(), false, t);
         json_object_set_new(img, "status", json_string("active"));
         json_object_set_new(img, "size", json_integer((json_int_t)req->body_len));
         json_object_set_new(img, "os_hash_algo", json_string("sha512"));

@@ -178,72 +178,186 @@ static int list_cb(const char *id, const char *doc, void *userdata)
         return r;
 }
 
+/* A list in progress: what it needs after the handler returned (the
+ * request's strings copied), the store query, the text built so far. */
+struct list_run {
+        struct list_state s;
+        struct auth_context auth; /* the caller's, copied */
+        struct api_query_arg args[API_MAX_QUERY];
+        size_t n_args;
+        const char *fields[API_MAX_QUERY];
+        struct resource_filters f;
+        struct store_query q;
+        char *host, *marker;
+        long limit;
+        bool done;
+};
+
+static void list_run_free(void *userdata)
+{
+        struct list_run *l = userdata;
+        if (!l)
+                return;
+        strbuf_done(&l->s.out);
+        resource_filters_free(&l->f);
+        for (size_t i = 0; i < l->n_args; i++) {
+                free((char *)l->args[i].key);
+                free((char *)l->args[i].value);
+        }
+        auth_context_done(&l->auth);
+        free(l->host);
+        free(l->marker);
+        free(l);
+}
+
+static char *strdup_or_null(const char *s, bool *oom)
+{
+        char *c = s ? strdup(s) : NULL;
+        if (s && !c)
+                *oom = true;
+        return c;
+}
+
+/* Appends the next documents: at most chunk of them (0 = all), each
+ * chunk in its own read transaction so the store is not held while a
+ * client reads.  Sets done after the last. */
+static int list_run_page(struct list_run *l, size_t chunk)
+{
+        size_t want = chunk;
+        if (l->limit > 0) {
+                size_t left = (size_t)l->limit - l->s.count;
+                want = want && want < left ? want : left;
+        }
+        l->q.limit = want;
+        l->q.marker = l->s.count ? l->s.last_id : l->marker;
+        size_t before = l->s.count;
+        int r = store_begin(l->s.ctx->store, false);
+        if (r < 0)
+                return r;
+        r = store_obj_list(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
+        store_end(l->s.ctx->store, true);
+        if (r < 0)
+                return r;
+        if (!want || l->s.count - before < want || (l->limit > 0 && l->s.count == (size_t)l->limit))
+                l->done = true;
+        return 0;
+}
+
+/* The end of the body: the list closed, Neutron's next link when a limit
+ * was met. */
+static int list_run_finish(struct list_run *l)
+{
+        const struct resource_def *def = l->s.def;
+        int r = strbuf_append(&l->s.out, "]");
+        if (r >= 0 && l->limit > 0 && l->s.count == (size_t)l->limit)
+                r = strbuf_printf(&l->s.out, ", \"%s_links\": [{\"rel\": \"next\", \"href\": "
+                                  "\"http://%s/v2.0/%s?limit=%ld&marker=%s\"}]", def->plural,
+                                  l->host ? l->host : "localhost", def->plural, l->limit,
+                                  l->s.last_id);
+        if (r >= 0)
+                r = strbuf_append(&l->s.out, "}");
+        return r;
+}
+
+/* The streamed body's next piece (api_stream). */
+static int list_run_next(void *userdata, struct strbuf *out)
+{
+        struct list_run *l = userdata;
+        strbuf_reset(&l->s.out);
+        int r = list_run_page(l, NEUTRON_LIST_CHUNK);
+        if (r >= 0 && l->done)
+                r = list_run_finish(l);
+        if (r >= 0)
+                r = strbuf_append_len(out, l->s.out.buf ? l->s.out.buf : "", l->s.out.len);
+        if (r < 0)
+                return r;
+        return l->done ? 0 : 1;
+}
+
 int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                  const struct resource_def *def, neutron_fixup fixup)
 {
-        const char *fields[API_MAX_QUERY];
-        size_t n_fields = collect_fields(req, fields, API_MAX_QUERY);
         struct resource_error e;
-        struct resource_filters f;
-        int r = resource_filters_from_query(def, req->query, req->n_query, &req->auth, &f, &e);
-        if (r == -EINVAL)
-                return neutron_bad(resp, &e);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-
         const char *limit_s = api_query_get(req, "limit");
         char *end = NULL;
         long limit = limit_s ? strtol(limit_s, &end, 10) : 0;
+        struct list_run *l = calloc(1, sizeof(*l));
+        if (!l)
+                return api_store_error(resp, API_NETWORK, -ENOMEM);
+        bool oom = false;
+        for (size_t i = 0; i < req->n_query; i++) {
+                l->args[i].key = strdup_or_null(req->query[i].key, &oom);
+                l->args[i].value = strdup_or_null(req->query[i].value, &oom);
+                l->n_args++;
+        }
+        l->auth = (struct auth_context){
+                .project_id = strdup_or_null(req->auth.project_id, &oom),
+                .is_admin = req->auth.is_admin,
+                .is_member = req->auth.is_member,
+                .is_reader = req->auth.is_reader,
+                .is_service = req->auth.is_service,
+        };
+        l->host = strdup_or_null(req->host, &oom);
+        l->marker = strdup_or_null(api_query_get(req, "marker"), &oom);
+        if (oom) {
+                list_run_free(l);
+                return api_store_error(resp, API_NETWORK, -ENOMEM);
+        }
+        int r = resource_filters_from_query(def, l->args, l->n_args, &l->auth, &l->f, &e);
+        if (r < 0) {
+                list_run_free(l);
+                return r == -EINVAL ? neutron_bad(resp, &e) : api_store_error(resp, API_NETWORK, r);
+        }
         if (limit_s && (!*limit_s || *end || limit < 0)) {
-                resource_filters_free(&f);
+                list_run_free(l);
                 return api_neutron_error(resp, 400, "HTTPBadRequest",
                                          "Bad limit request: Limit must be an integer 0 or "
                                          "greater and not '%s'.", limit_s);
         }
         if (def == &resource_agent && !req->auth.is_admin) {
-                resource_filters_free(&f);
+                list_run_free(l);
                 char body[64];
                 snprintf(body, sizeof(body), "{\"%s\": []}", def->plural);
                 api_reply_raw(resp, 200, strdup(body));
                 return 0;
         }
-        struct store_query q = {
-                .filters = f.filters,
-                .n_filters = f.n,
-                .project_id = req->auth.is_admin ? NULL : req->auth.project_id,
-                .shared_attr = req->auth.is_admin ? NULL : def->shared_attr,
-                .marker = api_query_get(req, "marker"),
-                .limit = (size_t)limit,
+        size_t n_fields = 0;
+        for (size_t i = 0; i < l->n_args; i++)
+                if (streq(l->args[i].key, "fields") && l->args[i].value)
+                        l->fields[n_fields++] = l->args[i].value;
+        l->limit = limit;
+        l->q = (struct store_query){
+                .filters = l->f.filters,
+                .n_filters = l->f.n,
+                .project_id = l->auth.is_admin ? NULL : l->auth.project_id,
+                .shared_attr = l->auth.is_admin ? NULL : def->shared_attr,
         };
-        struct list_state s = {
-                .ctx = ctx, .def = def, .auth = &req->auth, .fixup = fixup,
-                .fields = fields, .n_fields = n_fields,
+        l->s = (struct list_state){
+                .ctx = ctx, .def = def, .auth = &l->auth, .fixup = fixup,
+                .fields = l->fields, .n_fields = n_fields,
                 .raw = !fixup,
-                .shaped = !fixup && !resource_view_is_identity(def, &req->auth, n_fields),
+                .shaped = !fixup && !resource_view_is_identity(def, &l->auth, n_fields),
                 .out = STRBUF_INIT,
         };
-        r = strbuf_printf(&s.out, "{\"%s\": [", def->plural);
+        /* A large list goes out in bounded chunks (the first one before the
+         * status, so a store failure is still a 500); a small one, or one
+         * the caller cannot take in pieces, in one transaction. */
+        bool chunked = req->may_stream && !fixup;
+        r = strbuf_printf(&l->s.out, "{\"%s\": [", def->plural);
         if (r >= 0)
-                r = store_begin(ctx->store, false);
-        if (r >= 0) {
-                r = store_obj_list(ctx->store, def->singular, &q, list_cb, &s);
-                store_end(ctx->store, true);
-        }
-        resource_filters_free(&f);
-        if (r >= 0)
-                r = strbuf_append(&s.out, "]");
-        if (r >= 0 && limit > 0 && s.count == (size_t)limit)
-                r = strbuf_printf(&s.out, ", \"%s_links\": [{\"rel\": \"next\", \"href\": "
-                                  "\"http://%s/v2.0/%s?limit=%ld&marker=%s\"}]", def->plural,
-                                  req->host ? req->host : "localhost", def->plural, limit,
-                                  s.last_id);
-        if (r >= 0)
-                r = strbuf_append(&s.out, "}");
+                r = list_run_page(l, chunked ? NEUTRON_LIST_CHUNK : 0);
+        if (r >= 0 && l->done)
+                r = list_run_finish(l);
         if (r < 0) {
-                strbuf_done(&s.out);
+                list_run_free(l);
                 return api_store_error(resp, API_NETWORK, r);
         }
-        api_reply_raw(resp, 200, strbuf_steal(&s.out));
+        api_reply_raw(resp, 200, strbuf_steal(&l->s.out));
+        if (l->done) {
+                list_run_free(l);
+                return 0;
+        }
+        resp->stream = (struct api_stream){.next = list_run_next, .free = list_run_free, .state = l};
         return 0;
 }
 

@@ -24,6 +24,10 @@ int neutron_service_error(struct api_response *resp, const struct service_error 
  * agent's alive); may return a new object or NULL to drop it. */
 typedef json_t *(*neutron_fixup)(struct api_ctx *ctx, json_t *obj /* stolen */);
 
+/* Lists go out in pieces of this many documents when the request allows
+ * it, so a list's memory does not grow with its length. */
+#define NEUTRON_LIST_CHUNK 500
+
 int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                  const struct resource_def *def, neutron_fixup fixup);
 int neutron_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,

@@ -12,6 +12,7 @@
 #include "api/compute.h"
 #include "api/neutron.h"
 #include "base/error.h"
+#include "base/time-format.h"
 #include "base/log.h"
 #include "compute/scheduler.h"
 #include "identity/token.h"
@@ -343,7 +344,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                                   "to be performed.");
         char id[37], t[40], pass[13];
         random_uuid(id);
-        api_format_time(ctx->now(), false, t);
+        time_format_iso8601(ctx->now(), false, t);
         {
                 char hex[33];
                 random_hex_id(hex);
@@ -503,24 +504,8 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:servers:delete "
                                   "to be performed.");
         }
-        _cleanup_free_ char *host = NULL;
-        if (r >= 0 && json_str(inst, "_host"))
-                host = strdup(json_str(inst, "_host"));
         if (r >= 0)
-                r = computesvc_unplace(&svc, inst);
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(inst, "_created_ports"), i, v) {
-                if (r < 0)
-                        break;
-                r = svc_port_delete(ctx->store, json_string_value(v));
-                if (r == -ENOENT)
-                        r = 0;
-        }
-        if (r >= 0)
-                r = store_obj_delete(ctx->store, "instance", req->params[0]);
-        if (r >= 0 && host && *host)
-                r = computesvc_task_add(&svc, host, "destroy", req->params[0], NULL);
+                r = computesvc_instance_delete(&svc, inst);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);

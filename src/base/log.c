@@ -7,6 +7,7 @@
 
 static enum log_level max_level = LOG_LEVEL_WARNING;
 static const char *program = "vfnet";
+static _Thread_local char context[256];
 
 static const char *const level_names[_LOG_LEVEL_MAX] = {
         [LOG_LEVEL_ERROR] = "error",
@@ -38,6 +39,20 @@ void log_set_program(const char *name)
         program = name;
 }
 
+void log_set_context(const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(context, sizeof(context), fmt, ap);
+        va_end(ap);
+}
+
+void log_clear_context(void)
+{
+        context[0] = '\0';
+}
+
 void log_emit(enum log_level level, const char *fmt, ...)
 {
         char line[2048];
@@ -49,7 +64,7 @@ void log_emit(enum log_level level, const char *fmt, ...)
         vsnprintf(line, sizeof(line), fmt, ap);
         va_end(ap);
         /* One write per line so concurrent threads do not interleave. */
-        fprintf(stderr, "%s: %s%s\n", program,
+        fprintf(stderr, "%s: %s%s%s%s%s\n", program,
                 level == LOG_LEVEL_ERROR ? "" : level == LOG_LEVEL_WARNING ? "warning: " : "",
-                line);
+                context[0] ? "[" : "", context, context[0] ? "] " : "", line);
 }

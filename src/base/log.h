@@ -20,6 +20,13 @@ int log_level_from_string(const char *s);
 /* Prefix every line with this program name. */
 void log_set_program(const char *name);
 
+/* A context put in front of every line the calling thread logs until it
+ * is cleared: a server sets the request it is answering (its id, the
+ * caller's project, the resource), so every line about a request says
+ * which one.  Per thread; longer text is cut. */
+void log_set_context(const char *fmt, ...) _printf_(1, 2);
+void log_clear_context(void);
+
 void log_emit(enum log_level level, const char *fmt, ...) _printf_(2, 3);
 
 #define log_error(...) log_emit(LOG_LEVEL_ERROR, __VA_ARGS__)

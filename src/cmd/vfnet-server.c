@@ -87,8 +87,8 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         if (pruned > 0)
                 log_info("removed %d expired tokens", pruned);
 
-        /* Other servers sharing the database see a revoke within 5 min,
-         * as with keystonemiddleware's token cache. */
+        /* Decisions per token; the identity stamp in the database ends
+         * them on any change, made here or by another server. */
         int r = token_cache_new(4096, 300.0, &ctx.tokens);
         if (r < 0)
                 return r;

@@ -44,12 +44,30 @@ int computesvc_host_get(const struct computesvc *svc, const char *hostname, json
 bool computesvc_host_is_up(const struct computesvc *svc, const json_t *host);
 /* {host: availability zone} from the aggregates. */
 int computesvc_host_zones(const struct computesvc *svc, json_t **ret);
+/* The instances placed on host whose task is not done (nova's
+ * current_workload): spawns queued and not yet answered. */
+int computesvc_host_workload(const struct computesvc *svc, const char *host, size_t *ret);
+/* A host's report (already checked into hs): its service record made on
+ * first report (*ret_new) or refreshed (heartbeat, zone), the report
+ * stored apart when it changed.  *ret the service record. */
+int computesvc_host_report(const struct computesvc *svc, const json_t *body,
+                           const struct host_state *hs, bool *ret_new, json_t **ret);
+/* Every host's report as the scheduler reads it (docs/compute-report.md),
+ * the server's claims, usage and service state folded in. */
+int computesvc_host_reports(const struct computesvc *svc, json_t **ret);
 /* The SHA-256-sized hash a host report is cached under. */
 void computesvc_report_hash(const char *text, char ret[65]);
 
 /* Queue a task for a host ("spawn" or "destroy"; docs/compute-report.md). */
 int computesvc_task_add(const struct computesvc *svc, const char *host, const char *action,
                         const char *instance_id, json_t *detail /* stolen, may be NULL */);
+
+/* A host's pending tasks, oldest first (at most limit). */
+int computesvc_tasks(const struct computesvc *svc, const char *host, size_t limit, json_t **ret);
+/* The host's answer to a task: the task done; a spawn's result applied
+ * (computesvc_spawn_result).  Not found when no such task is queued. */
+int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool ok,
+                         const char *message, struct service_error *err);
 
 /* Instances (servers) as stored; put stamps "updated". */
 int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t **ret);
@@ -67,6 +85,10 @@ int computesvc_unplace(const struct computesvc *svc, json_t *inst);
  * the next host (stale answers are ignored). */
 int computesvc_spawn_result(const struct computesvc *svc, const char *instance_id,
                             const char *host, bool ok, const char *message);
+
+/* An instance deleted: its placement undone, the ports its boot made
+ * deleted, the host told to destroy it. */
+int computesvc_instance_delete(const struct computesvc *svc, json_t *inst);
 
 /* Flavors and images by id, or -ENOENT. */
 int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compute/scheduler.h"
+#include "base/time-format.h"
 #include "computesvc/computesvc.h"
 #include "identity/token.h"
 
@@ -266,7 +267,7 @@ int computesvc_task_add(const struct computesvc *svc, const char *host, const ch
          * host reads its tasks in order. */
         static _Atomic unsigned seq;
         snprintf(id, sizeof(id), "%016.0f-%08x-%.8s", now * 1e6, seq++, uuid);
-        svc_format_time(now, true, t);
+        time_format_iso8601(now, true, t);
         _cleanup_json_ json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "host", host,
                                              "action", action, "instance_id", instance_id,
                                              "created_at", t, "instance",
@@ -304,3 +305,144 @@ int computesvc_host_zones(const struct computesvc *svc, json_t **ret)
         return 0;
 }
 
+
+int computesvc_host_workload(const struct computesvc *svc, const char *host, size_t *ret)
+{
+        const char *hv[] = {host}, *tv[] = {"spawning"};
+        struct store_filter f[] = {
+                {"_host", STORE_VALUE_TEXT, hv, 1},
+                {"OS-EXT-STS:task_state", STORE_VALUE_TEXT, tv, 1},
+        };
+        struct store_query q = {.filters = f, .n_filters = ARRAY_SIZE(f)};
+        return store_obj_count(svc->store, "instance", &q, ret);
+}
+
+int computesvc_host_report(const struct computesvc *svc, const json_t *body,
+                           const struct host_state *hs, bool *ret_new, json_t **ret)
+{
+        _cleanup_json_ json_t *old = NULL, *doc = NULL;
+        const char *name = hs->hostname;
+        char t[40];
+        time_format_iso8601(svc->now(), true, t);
+        int r = computesvc_host_get(svc, name, &old);
+        bool is_new = r == -ENOENT;
+        *ret_new = is_new;
+        if (is_new) {
+                char sid[37], hid[37];
+                random_uuid(sid);
+                random_uuid(hid);
+                doc = json_pack("{s:s,s:s,s:s,s:s,s:n,s:b,s:s}", "id", name, "service_id", sid,
+                                "hypervisor_id", hid, "status", "enabled", "disabled_reason",
+                                "forced_down", 0, "created_at", t);
+                r = doc ? 0 : -ENOMEM;
+        } else if (r >= 0)
+                doc = json_incref(old);
+        /* The report apart (read only when it changed, see the cache),
+         * the small service record beside it. */
+        _cleanup_free_ char *rep_text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+        if (r >= 0 && !rep_text)
+                r = -ENOMEM;
+        if (r >= 0) {
+                char hash[65];
+                computesvc_report_hash(rep_text, hash);
+                bool changed = !streq(json_str(doc, "report_hash") ?: "", hash);
+                json_object_set_new(doc, "report_hash", json_string(hash));
+                json_object_set_new(doc, "availability_zone",
+                                    hs->availability_zone ? json_string(hs->availability_zone)
+                                                          : json_null());
+                json_object_set_new(doc, "updated_at", json_string(t));
+                json_object_set_new(doc, "_heartbeat", json_real(svc->now()));
+                _cleanup_free_ char *s = json_dumps(doc, JSON_COMPACT);
+                r = !s ? -ENOMEM
+                       : is_new ? store_obj_insert(svc->store, "compute_host", name, NULL, s)
+                                : store_obj_update(svc->store, "compute_host", name, s);
+                if (r >= 0 && is_new)
+                        r = store_obj_insert(svc->store, "compute_report", name, NULL, rep_text);
+                else if (r >= 0 && changed)
+                        r = store_obj_update(svc->store, "compute_report", name, rep_text);
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(doc);
+        return 0;
+}
+
+static void add_used(json_t *report, const char *key, long extra)
+{
+        json_object_set_new(report, key,
+                            json_integer(json_integer_value(json_object_get(report, key)) + extra));
+}
+
+int computesvc_host_reports(const struct computesvc *svc, json_t **ret)
+{
+        _cleanup_json_ json_t *hosts = json_array(), *out = json_array();
+        if (!hosts || !out)
+                return -ENOMEM;
+        int r = store_obj_list(svc->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
+        size_t i;
+        json_t *h;
+        json_array_foreach(hosts, i, h) {
+                if (r < 0)
+                        break;
+                const char *name = json_str(h, "id");
+                _cleanup_free_ char *doc = NULL;
+                _cleanup_free_ struct store_pci_addr *claimed = NULL;
+                struct store_usage use;
+                if ((r = store_obj_get(svc->store, "compute_report", name, &doc, NULL)) < 0)
+                        break;
+                json_t *rep = json_loads(doc, 0, NULL);
+                if (!rep) {
+                        r = -EIO;
+                        break;
+                }
+                json_array_append_new(out, rep);
+                int n = store_pci_claims(svc->store, name, &claimed);
+                if (n < 0 || (r = store_usage_sum(svc->store, name, &use)) < 0) {
+                        r = n < 0 ? n : r;
+                        break;
+                }
+                json_t *c = json_array();
+                for (int k = 0; k < n; k++) {
+                        char addr[PCI_ADDRESS_STRLEN];
+                        snprintf(addr, sizeof(addr), "%04x:%02x:%02x.%x", claimed[k].domain,
+                                 claimed[k].bus, claimed[k].slot, claimed[k].function);
+                        json_array_append_new(c, json_string(addr));
+                }
+                json_object_set_new(rep, "pci_claimed", c);
+                add_used(rep, "vcpus_used", (long)use.vcpus);
+                add_used(rep, "memory_mb_used", (long)use.memory_mb);
+                add_used(rep, "disk_gb_used", (long)use.disk_gb);
+                json_object_set_new(rep, "enabled",
+                                    json_boolean(streq(json_str(h, "status") ?: "", "enabled")));
+                json_object_set_new(rep, "up", json_boolean(computesvc_host_is_up(svc, h)));
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+int computesvc_tasks(const struct computesvc *svc, const char *host, size_t limit, json_t **ret)
+{
+        const char *hv[] = {host};
+        struct store_filter f = {"host", STORE_VALUE_TEXT, hv, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1, .limit = limit};
+        return svc_doc_list(svc->store, "compute_task", &q, ret);
+}
+
+int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool ok,
+                         const char *message, struct service_error *err)
+{
+        _cleanup_json_ json_t *task = NULL;
+        int r = svc_doc_get(svc->store, "compute_task", task_id, &task);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, NULL,
+                                    "Task %s could not be found.", task_id);
+        if (r < 0)
+                return r;
+        r = store_obj_delete(svc->store, "compute_task", task_id);
+        if (r >= 0 && streq(json_str(task, "action"), "spawn"))
+                r = computesvc_spawn_result(svc, json_str(task, "instance_id"),
+                                            json_str(task, "host"), ok, message);
+        return r;
+}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/time-format.h"
 #include "base/log.h"
 #include "compute/scheduler.h"
 #include "computesvc/computesvc.h"
@@ -26,7 +27,7 @@ int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t
 int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool create)
 {
         char t[40];
-        svc_format_time(svc->now(), false, t);
+        time_format_iso8601(svc->now(), false, t);
         json_object_set_new(inst, "updated", json_string(t));
         _cleanup_free_ char *s = json_dumps(inst, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!s)
@@ -116,7 +117,7 @@ static int load_ports(const struct computesvc *svc, const json_t *inst, json_t *
 static void set_fault(const struct computesvc *svc, json_t *inst, unsigned code, const char *message)
 {
         char t[40];
-        svc_format_time(svc->now(), false, t);
+        time_format_iso8601(svc->now(), false, t);
         json_object_set_new(inst, "status", json_string("ERROR"));
         json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("error"));
         json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
@@ -382,7 +383,7 @@ int computesvc_spawn_result(const struct computesvc *svc, const char *instance_i
                 return 0; /* a stale answer */
         if (ok) {
                 char t[40];
-                svc_format_time(svc->now(), true, t);
+                time_format_iso8601(svc->now(), true, t);
                 json_object_set_new(inst, "status", json_string("ACTIVE"));
                 json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("active"));
                 json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
@@ -398,6 +399,29 @@ int computesvc_spawn_result(const struct computesvc *svc, const char *instance_i
         return computesvc_instance_put(svc, inst, false);
 }
 
+
+int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
+{
+        const char *id = json_str(inst, "id");
+        _cleanup_free_ char *host = json_str(inst, "_host") ? strdup(json_str(inst, "_host")) : NULL;
+        if (json_str(inst, "_host") && !host)
+                return -ENOMEM;
+        int r = computesvc_unplace(svc, inst);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(inst, "_created_ports"), i, v) {
+                if (r < 0)
+                        break;
+                r = svc_port_delete(svc->store, json_string_value(v));
+                if (r == -ENOENT)
+                        r = 0;
+        }
+        if (r >= 0)
+                r = store_obj_delete(svc->store, "instance", id);
+        if (r >= 0 && host && *host)
+                r = computesvc_task_add(svc, host, "destroy", id, NULL);
+        return r;
+}
 
 int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret)
 {

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "netsvc/netsvc.h"
+#include "base/time-format.h"
 
 int svc_doc_get(struct store *st, const char *kind, const char *id, json_t **ret)
 {
@@ -134,24 +135,10 @@ int svc_doc_list(struct store *st, const char *kind, const struct store_query *q
         return 0;
 }
 
-void svc_format_time(double t, bool micro, char ret[40])
-{
-        time_t s = (time_t)t;
-        struct tm tm;
-        gmtime_r(&s, &tm);
-        if (micro)
-                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                         (int)((t - (double)s) * 1e6));
-        else
-                snprintf(ret, 40, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create)
 {
         char t[40];
-        svc_format_time(svc->now(), false, t);
+        time_format_iso8601(svc->now(), false, t);
         if (create) {
                 json_object_set_new(obj, "created_at", json_string(t));
                 json_object_set_new(obj, "revision_number", json_integer(0));

@@ -43,7 +43,6 @@ int svc_doc_collect_cb(const char *id, const char *doc, void *userdata);
 
 /* Time as OpenStack prints it ("2026-01-01T00:00:00Z", micro: with
  * ".000000"). */
-void svc_format_time(double t, bool micro, char ret[40]);
 /* Sets created_at/updated_at and revision 0 (create) or updated_at and
  * the next revision (update). */
 void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create);
@@ -55,6 +54,23 @@ int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
 /* The id of project's "default" group, created with Neutron's four rules
  * when missing. */
 int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret[37]);
+
+/* A new network document (id, attributes, stamps; provider attributes
+ * null when not given): its ML2 segment chosen and claimed as the flat and
+ * vlan type drivers do, the owner's default group made, stored. */
+int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,
+                          struct service_error *err);
+/* A network without ports deleted with its subnets, its segment and its
+ * subnets' addresses freed; a conflict while ports remain. */
+int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err);
+
+/* A new IPv4 subnet from validated input (owner set) on a network the
+ * caller may write: CIDR, gateway and pools checked or defaulted, no
+ * overlap on the network, stored and listed on the network. */
+int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
+                         const json_t *in, json_t **ret, struct service_error *err);
+/* A subnet deleted unless a port holds one of its addresses (a conflict). */
+int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
 
 /* Agents: alive while their heartbeat is within agent_down_time; every
  * agent on host. */

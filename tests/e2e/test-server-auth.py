@@ -160,6 +160,25 @@ def main():
         ivan_tok = s.token("ivan", "pw-ivan", "zeta")
         t.eq(secgroup(ivan_tok, "sg"), 201, "an unaffected member's token still works")
 
+        # ---- another user's token: validate and revoke are the owner's or an admin's ----
+        user("lena", pf, member)
+        lena_tok = s.token("lena", "pw-lena", "zeta")
+        st = R("GET", "/v3/auth/tokens", token=lena_tok, headers={"X-Subject-Token": lena_tok})[0]
+        t.eq(st, 200, "a member validates its own token")
+        st = R("GET", "/v3/auth/tokens", token=lena_tok, headers={"X-Subject-Token": ivan_tok})[0]
+        t.eq(st, 403, "a member may not validate another user's token (403)")
+        st = R("HEAD", "/v3/auth/tokens", token=lena_tok, headers={"X-Subject-Token": ivan_tok})[0]
+        t.eq(st, 403, "... nor check it with HEAD")
+        st = R("DELETE", "/v3/auth/tokens", token=lena_tok, headers={"X-Subject-Token": ivan_tok})[0]
+        t.eq(st, 403, "a member may not revoke another user's token (403)")
+        t.eq(secgroup(ivan_tok, "sg-after"), 201, "... and that token still works")
+        st = R("DELETE", "/v3/auth/tokens", token=lena_tok, headers={"X-Subject-Token": "nope"})[0]
+        t.eq(st, 404, "revoking a token that does not exist: 404")
+        lena2 = s.token("lena", "pw-lena", "zeta")
+        st = R("DELETE", "/v3/auth/tokens", token=lena_tok, headers={"X-Subject-Token": lena2})[0]
+        t.eq(st, 204, "a member revokes its own other token")
+        t.eq(secgroup(lena2, "sg"), 401, "... which is then refused")
+
         # ---- after a restart ----
         s.stop()
         s.start()

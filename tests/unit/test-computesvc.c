@@ -4,6 +4,7 @@
  * everything and, with no host left, ends in MaxRetriesExceeded; a good
  * one goes ACTIVE; unplace frees what a placement took. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
@@ -11,7 +12,6 @@
 #include "compute/scheduler.h"
 #include "computesvc/computesvc.h"
 
-static char dbpath[64];
 static double clock_now = 1.8e9;
 static double now(void)
 {
@@ -39,12 +39,7 @@ static void insert(struct store *st, const char *kind, json_t *doc /* stolen */)
 static int setup(void **state)
 {
         struct fixture *f = calloc(1, sizeof(*f));
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-computesvc-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        assert_int_equal(store_open(dbpath, &f->st), 0);
+        f->st = test_store_open();
         struct ini *ini = NULL;
         assert_int_equal(ini_new(&ini), 0);
         assert_int_equal(ini_load_string(ini, "conf",
@@ -101,16 +96,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         struct fixture *f = *state;
-        char p[80];
         compute_cache_free(f->cache);
         store_free(f->st);
         ml2_config_free(f->ml2);
         sched_config_free(f->sched);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
+        test_store_remove();
         free(f);
         return 0;
 }
@@ -188,12 +178,23 @@ static void test_place_claim_unplace(void **state)
                                "PciPassthroughFilter"));
         assert_usage(f, 4, 2, 2);
 
-        /* Two spawn tasks queued for c1. */
+        /* Two spawn tasks queued for c1, in order. */
+        json_t *tasks = NULL;
+        assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
+        assert_int_equal(json_array_size(tasks), 2);
+        assert_string_equal(json_str(json_array_get(tasks, 0), "instance_id"), "inst-a");
+        assert_string_equal(json_str(json_array_get(tasks, 1), "action"), "spawn");
+        char task_b[64];
+        snprintf(task_b, sizeof(task_b), "%s", json_str(json_array_get(tasks, 1), "id"));
+        json_decref(tasks);
         const char *hv[] = {"c1"};
         struct store_filter flt = {"host", STORE_VALUE_TEXT, hv, 1};
         struct store_query q = {.filters = &flt, .n_filters = 1};
         size_t n = 0;
         assert_int_equal(store_obj_count(f->st, "compute_task", &q, &n), 0);
+        assert_int_equal(n, 2);
+        /* Both spawns are c1's workload until it answers. */
+        assert_int_equal(computesvc_host_workload(&f->svc, "c1", &n), 0);
         assert_int_equal(n, 2);
 
         /* c1 fails to spawn inst-a and no host is left: released, ERROR. */
@@ -216,9 +217,13 @@ static void test_place_claim_unplace(void **state)
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-b", &got), 0);
         assert_string_equal(json_str(got, "status"), "BUILD");
         json_decref(got);
-        assert_int_equal(computesvc_spawn_result(&f->svc, "inst-b", "c1", true, NULL), 0);
+        struct service_error e = {0};
+        assert_int_equal(computesvc_task_done(&f->svc, task_b, true, NULL, &e), 0);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-b", &got), 0);
         assert_string_equal(json_str(got, "status"), "ACTIVE");
+        assert_int_equal(json_integer_value(json_object_get(got, "OS-EXT-STS:power_state")), 1);
+        assert_int_equal(computesvc_host_workload(&f->svc, "c1", &n), 0);
+        assert_int_equal(n, 0);
         /* Unplace frees the VF and the usage. */
         assert_int_equal(computesvc_unplace(&f->svc, got), 0);
         assert_usage(f, 0, 0, 0);
@@ -227,6 +232,16 @@ static void test_place_claim_unplace(void **state)
         assert_int_equal(computesvc_place(&f->svc, c, NULL), 0);
         assert_string_equal(json_str(c, "_host"), "c1");
         assert_usage(f, 2, 1, 1);
+        /* Deleting it frees everything and tells c1 to destroy it. */
+        assert_int_equal(computesvc_instance_put(&f->svc, c, true), 0);
+        assert_int_equal(computesvc_instance_delete(&f->svc, c), 0);
+        assert_usage(f, 0, 0, 0);
+        assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), -ENOENT);
+        assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
+        json_t *last = json_array_get(tasks, json_array_size(tasks) - 1);
+        assert_string_equal(json_str(last, "action"), "destroy");
+        assert_string_equal(json_str(last, "instance_id"), "inst-c");
+        json_decref(tasks);
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(a);
         json_decref(b);
@@ -255,6 +270,18 @@ static void test_hosts(void **state)
         clock_now -= 61;
         json_decref(h);
         assert_int_equal(computesvc_host_get(&f->svc, "nope", &h), -ENOENT);
+        /* The reports as `sched explain` reads them: c1's, its state folded in. */
+        json_t *reps = NULL;
+        assert_int_equal(computesvc_host_reports(&f->svc, &reps), 0);
+        assert_int_equal(json_array_size(reps), 1);
+        json_t *rep = json_array_get(reps, 0);
+        assert_string_equal(json_str(rep, "hostname"), "c1");
+        assert_true(json_is_true(json_object_get(rep, "enabled")));
+        assert_int_equal(json_array_size(json_object_get(rep, "pci_claimed")), 0);
+        json_decref(reps);
+        struct service_error e = {0};
+        assert_true(computesvc_task_done(&f->svc, "nope", true, NULL, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
         assert_int_equal(computesvc_flavor_get(&f->svc, "nope", &h), -ENOENT);
         assert_int_equal(store_end(f->st, true), 0);
 }

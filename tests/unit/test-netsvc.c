@@ -2,13 +2,13 @@
  * address and default group, the errors a user sees with their kind,
  * binding through an agent, device status, delete freeing the claims. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
 #include "base/ini.h"
 #include "netsvc/netsvc.h"
 
-static char dbpath[64];
 static double fake_now = 1000000.0;
 static double now(void)
 {
@@ -29,12 +29,7 @@ struct fixture {
 static int setup(void **state)
 {
         struct fixture *f = calloc(1, sizeof(*f));
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-netsvc-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        assert_int_equal(store_open(dbpath, &f->st), 0);
+        f->st = test_store_open();
         _cleanup_ini_ struct ini *ini = NULL;
         assert_int_equal(ini_new(&ini), 0);
         assert_int_equal(ini_load_string(ini, "ml2_conf.ini",
@@ -72,14 +67,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
         struct fixture *f = *state;
-        char p[80];
         store_free(f->st);
         ml2_config_free(f->ml2);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
+        test_store_remove();
         free(f);
         return 0;
 }
@@ -209,6 +199,117 @@ static void test_port_bind_and_status(void **state)
         json_decref(port);
 }
 
+
+static json_t *net_doc(const char *id, const char *type, const char *physnet, int seg)
+{
+        json_t *n = json_pack("{s:s,s:s,s:o,s:o,s:o,s:[]}", "id", id, "project_id", "p1",
+                              "provider:network_type", type ? json_string(type) : json_null(),
+                              "provider:physical_network",
+                              physnet ? json_string(physnet) : json_null(),
+                              "provider:segmentation_id", seg ? json_integer(seg) : json_null(),
+                              "subnets");
+        assert_non_null(n);
+        return n;
+}
+
+static void test_network_segments(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* A project network: a VLAN of the ranges. */
+        json_t *a = net_doc("a", NULL, NULL, 0);
+        assert_int_equal(netsvc_network_create(&f->svc, a, "p1", &e), 0);
+        assert_string_equal(json_str(a, "provider:network_type"), "vlan");
+        assert_string_equal(json_str(a, "provider:physical_network"), "physnet1");
+        json_int_t v = json_integer_value(json_object_get(a, "provider:segmentation_id"));
+        assert_true(v >= 100 && v <= 200);
+        /* The same VLAN asked for again: a conflict. */
+        json_t *b = net_doc("b", "vlan", "physnet1", (int)v);
+        assert_true(netsvc_network_create(&f->svc, b, "p1", &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "VlanIdInUse");
+        json_decref(b);
+        /* Out of range, unknown physnet, flat without physnet: invalid. */
+        static const struct { const char *type, *physnet; int seg; } bad[] = {
+                {"vlan", "physnet1", 5000}, {"vlan", "physnet9", 0}, {"flat", NULL, 0},
+                {"gre", NULL, 0},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                e = (struct service_error){0};
+                b = net_doc("b", bad[i].type, bad[i].physnet, bad[i].seg);
+                assert_true(netsvc_network_create(&f->svc, b, "p1", &e) < 0);
+                assert_int_equal(e.kind, ERROR_KIND_INVALID);
+                json_decref(b);
+        }
+        /* Deleting frees the VLAN; a network with ports is in use. */
+        assert_int_equal(netsvc_network_delete(&f->svc, "a", &e), 0);
+        b = net_doc("b", "vlan", "physnet1", (int)v);
+        assert_int_equal(netsvc_network_create(&f->svc, b, "p1", &e), 0);
+        json_decref(b);
+        json_t *in = port_in(NULL), *port = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        e = (struct service_error){0};
+        assert_true(netsvc_network_delete(&f->svc, "net1", &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "NetworkInUse");
+        json_decref(in);
+        json_decref(port);
+        json_decref(a);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_subnets(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *sub = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* Overlapping sub1 (10.0.0.0/29): refused. */
+        json_t *in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
+                               "10.0.0.0/24", "project_id", "p1");
+        assert_true(netsvc_subnet_create(&f->svc, &member, in, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_non_null(strstr(e.message, "overlaps with another subnet"));
+        json_decref(in);
+        /* Beside it: gateway and pool defaulted, listed on the network. */
+        in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
+                       "10.0.1.0/24", "project_id", "p1");
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, in, &sub, &e), 0);
+        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.1.1");
+        json_t *pool = json_array_get(json_object_get(sub, "allocation_pools"), 0);
+        assert_string_equal(json_str(pool, "start"), "10.0.1.2");
+        assert_string_equal(json_str(pool, "end"), "10.0.1.254");
+        json_t *net = NULL;
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 2);
+        json_decref(net);
+        /* Another project may not add to net1: it does not see it. */
+        e = (struct service_error){0};
+        json_t *sub2 = NULL;
+        assert_true(netsvc_subnet_create(&f->svc, &other, in, &sub2, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        json_decref(in);
+        /* sub1 with a port's address is in use; the new one is free. */
+        json_t *pin = port_in(NULL), *port = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        json_t *sub1 = NULL;
+        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub1), 0);
+        e = (struct service_error){0};
+        assert_true(netsvc_subnet_delete(&f->svc, sub1, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "SubnetInUse");
+        assert_int_equal(netsvc_subnet_delete(&f->svc, sub, &e), 0);
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 1);
+        json_decref(net);
+        json_decref(sub1);
+        json_decref(sub);
+        json_decref(pin);
+        json_decref(port);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_owner(void **state)
 {
         struct service_error e = {0};
@@ -233,6 +334,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_port_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_subnets, setup, teardown),
                 cmocka_unit_test(test_owner),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);

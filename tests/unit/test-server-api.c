@@ -2,6 +2,7 @@
  * policy, ML2 config loading, the store's guarantees, request dispatch on a
  * temporary database, and docs/api.md being current. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
@@ -203,30 +204,6 @@ static void test_ml2_config(void **state)
         }
 }
 
-static char dbpath[64];
-
-static struct store *temp_store(void)
-{
-        struct store *st = NULL;
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-unit-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        assert_int_equal(store_open(dbpath, &st), 0);
-        return st;
-}
-
-static void drop_store(struct store *st)
-{
-        char p[80];
-        store_free(st);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
-}
 
 static int count_cb(const char *id, const char *doc, void *userdata)
 {
@@ -236,7 +213,7 @@ static int count_cb(const char *id, const char *doc, void *userdata)
 
 static void test_store(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         assert_int_equal(store_schema_version(st), 5);
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{\"name\": \"x\", \"up\": true}"), 0);
@@ -309,7 +286,7 @@ static void test_store(void **state)
         assert_int_equal(store_stamp_get(st, "identity", &stamp), 0);
         assert_int_equal(stamp, 2);
         assert_int_equal(store_end(st, true), 0);
-        drop_store(st);
+        test_store_drop(st);
 
         struct store *x = NULL;
         assert_int_equal(store_open("postgresql://db/vfnet", &x), -EPROTONOSUPPORT);
@@ -332,7 +309,7 @@ static void call(struct api_ctx *ctx, const char *method, const char *path, cons
 
 static void test_dispatch(void **state)
 {
-        struct store *st = temp_store();
+        struct store *st = test_store_open();
         _cleanup_ini_ struct ini *ini = NULL;
         struct ml2_config *ml2 = NULL;
         assert_int_equal(identity_init(), 0);
@@ -406,7 +383,112 @@ static void test_dispatch(void **state)
         free(old);
         free(tok);
         ml2_config_free(ml2);
-        drop_store(st);
+        test_store_drop(st);
+}
+
+static int first_id_cb(const char *id, const char *doc, void *userdata)
+{
+        char **ret = userdata;
+        if (!*ret)
+                *ret = strdup(id);
+        return 0;
+}
+
+/* A message recorded by one request never reaches another's answer, and a
+ * 500 says nothing of what went wrong inside. */
+static void test_error_isolation(void **state)
+{
+        struct store *st = test_store_open();
+        struct ml2_config *ml2 = NULL;
+        _cleanup_ini_ struct ini *ini = NULL;
+        assert_int_equal(identity_init(), 0);
+        assert_int_equal(ini_new(&ini), 0);
+        assert_int_equal(ml2_config_load(ini, &ml2), 0);
+        struct identity_bootstrap b = {"admin", "pw", "admin", "RegionOne", "http://h"};
+        assert_int_equal(identity_bootstrap(st, &b), 0);
+        struct api_ctx ctx = {st, ml2, 3600, 1 << 20, fixed_now, NULL};
+        struct api_response resp = {0};
+        call(&ctx, "POST", "/v3/auth/tokens", NULL,
+             "{\"auth\": {\"identity\": {\"methods\": [\"password\"], \"password\": {\"user\": "
+             "{\"name\": \"admin\", \"domain\": {\"name\": \"Default\"}, \"password\": \"pw\"}}}, "
+             "\"scope\": {\"project\": {\"name\": \"admin\", \"domain\": {\"id\": \"default\"}}}}}",
+             &resp);
+        assert_int_equal(resp.status, 201);
+        char *tok = strdup(resp.subject_token);
+        char first_id[48];
+        assert_true(strneq(resp.request_id, "req-", 4) && strlen(resp.request_id) == 40);
+        snprintf(first_id, sizeof(first_id), "%s", resp.request_id);
+
+        /* One request leaves a message on this thread... */
+        call(&ctx, "POST", "/v2.0/subnets", tok,
+             "{\"subnet\": {\"network_id\": \"9a3c2c4e-4a4b-4f0e-9f6e-0c2d7b1e5a11\", "
+             "\"ip_version\": 4, \"cidr\": \"secret-of-alpha\"}}", &resp);
+        assert_int_equal(resp.status, 400);
+        assert_non_null(strstr(resp.body, "secret-of-alpha"));
+        assert_string_not_equal(resp.request_id, first_id);
+
+        /* ...the next fails in the store without a message of its own (a
+         * stored document that is a JSON string, not an object). */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_obj_insert(st, "project", "broken", "broken", "\"not an object\""), 0);
+        assert_int_equal(store_end(st, true), 0);
+        call(&ctx, "GET", "/v3/projects", tok, NULL, &resp);
+        assert_int_equal(resp.status, 500);
+        assert_null(strstr(resp.body, "secret-of-alpha"));
+        assert_null(strstr(resp.body, "not a valid IP subnet"));
+        assert_string_equal(resp.body, "{\"error\":{\"code\":500,\"title\":\"Internal Server "
+                                       "Error\",\"message\":\"An unexpected error prevented the "
+                                       "server from fulfilling your request.\"}}");
+        /* Nor does the thread keep anything for the next request. */
+        assert_false(err_has_msg());
+        /* Ids that cannot be ids: a 404 in each service's form, before any
+         * lookup (their bytes could not even be put into a JSON message). */
+        static const struct {
+                const char *path, *form;
+        } bad[] = {
+                {"/v2.0/networks/\xff\xfe", "NeutronError"},
+                {"/v2.0/ports/a\x01b", "NeutronError"},
+                {"/v3/projects/\xc3\x28", "\"error\""},
+                {"/v2.1/servers/\x7f", "itemNotFound"},
+                {"/image/v2/images/\xff", "\"error\""},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                call(&ctx, "GET", bad[i].path, tok, NULL, &resp);
+                assert_int_equal(resp.status, 404);
+                assert_non_null(strstr(resp.body, bad[i].form));
+        }
+        struct api_request cut = {.method = "GET", .path = "/v2.0/networks/", .token = tok,
+                                  .host = "h", .path_has_nul = true};
+        api_response_done(&resp);
+        api_dispatch(&ctx, &cut, &resp);
+        auth_context_done(&cut.auth);
+        assert_int_equal(resp.status, 404); /* not the list */
+
+        /* A message recorded by this very request stays in the log, too:
+         * the broken document is named only there. */
+        call(&ctx, "GET", "/v3/projects/broken", tok, NULL, &resp);
+        assert_int_equal(resp.status, 500);
+        assert_null(strstr(resp.body, "broken"));
+        assert_null(strstr(resp.body, "JSON"));
+        /* A store that cannot tell who the caller is answers 500, not 401:
+         * the token is not known to be bad. */
+        char *users = NULL;
+        assert_int_equal(store_begin(st, true), 0);
+        const char *admin_name[] = {"admin"};
+        struct store_filter uf = {"name", STORE_VALUE_TEXT, admin_name, 1};
+        struct store_query uq = {.filters = &uf, .n_filters = 1};
+        assert_int_equal(store_obj_list(st, "user", &uq, first_id_cb, &users), 0);
+        assert_non_null(users);
+        assert_int_equal(store_obj_update(st, "user", users, "\"not an object\""), 0);
+        assert_int_equal(store_end(st, true), 0);
+        free(users);
+        call(&ctx, "GET", "/v2.0/networks", tok, NULL, &resp);
+        assert_int_equal(resp.status, 500);
+        assert_non_null(strstr(resp.body, "HTTPInternalServerError"));
+        api_response_done(&resp);
+        free(tok);
+        ml2_config_free(ml2);
+        test_store_drop(st);
 }
 
 static void test_tokens_and_passwords(void **state)
@@ -489,6 +571,7 @@ int main(void)
                 cmocka_unit_test(test_store),
                 cmocka_unit_test(test_tokens_and_passwords),
                 cmocka_unit_test(test_dispatch),
+                cmocka_unit_test(test_error_isolation),
                 cmocka_unit_test(test_token_cache),
                 cmocka_unit_test(test_api_doc_current),
         };

@@ -3,35 +3,7 @@
  * rolled back with its transaction is never seen, and a reader behind a
  * compaction is told to start over. */
 #include "test-util.h"
-
-#include <unistd.h>
-
-#include "store/store.h"
-
-static char dbpath[64];
-
-static struct store *open_temp(void)
-{
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-changes-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-        struct store *st = NULL;
-        assert_int_equal(store_open(dbpath, &st), 0);
-        return st;
-}
-
-static void drop(struct store *st)
-{
-        char p[80];
-        store_free(st);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
-}
+#include "test-store-util.h"
 
 struct seen {
         int n;
@@ -51,7 +23,7 @@ static int collect(const struct store_change *c, void *userdata)
 
 static void test_append_and_read(void **state)
 {
-        struct store *st = open_temp();
+        struct store *st = test_store_open();
         int64_t rev = -1, r1 = 0, r2 = 0, r3 = 0;
 
         assert_int_equal(store_begin(st, false), 0);
@@ -85,12 +57,12 @@ static void test_append_and_read(void **state)
         assert_int_equal(store_change_revision(st, &rev), 0);
         assert_int_equal(rev, r3);
         assert_int_equal(store_end(st, true), 0);
-        drop(st);
+        test_store_drop(st);
 }
 
 static void test_rollback_leaves_no_entry(void **state)
 {
-        struct store *st = open_temp();
+        struct store *st = test_store_open();
         int64_t r = 0, rev = 0;
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_change_append(st, "cn1", "port", "p1", &r), 0);
@@ -102,12 +74,12 @@ static void test_rollback_leaves_no_entry(void **state)
         assert_int_equal(store_change_revision(st, &rev), 0);
         assert_int_equal(rev, 0);
         assert_int_equal(store_end(st, true), 0);
-        drop(st);
+        test_store_drop(st);
 }
 
 static void test_compaction(void **state)
 {
-        struct store *st = open_temp();
+        struct store *st = test_store_open();
         int64_t r[4];
         assert_int_equal(store_begin(st, true), 0);
         for (int i = 0; i < 4; i++)
@@ -132,7 +104,7 @@ static void test_compaction(void **state)
         assert_int_equal(store_end(st, true), 0);
         store_free(st);
         st = NULL;
-        assert_int_equal(store_open(dbpath, &st), 0);
+        assert_int_equal(store_open(test_dbpath, &st), 0);
         int64_t rev = 0, next = 0;
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_change_revision(st, &rev), 0);
@@ -146,7 +118,7 @@ static void test_compaction(void **state)
         assert_string_equal(s.what[0], "port:q");
         assert_int_equal(store_changes_since(st, "cn1", r[2], 100, collect, &s), -ESTALE);
         assert_int_equal(store_end(st, true), 0);
-        drop(st);
+        test_store_drop(st);
 }
 
 struct woken {
@@ -170,7 +142,7 @@ static void on_change(const char *host, void *userdata)
 
 static void test_hook_after_commit_only(void **state)
 {
-        struct store *st = open_temp();
+        struct store *st = test_store_open();
         struct woken w = {.st = st};
         store_set_change_hook(st, on_change, &w);
 
@@ -199,7 +171,7 @@ static void test_hook_after_commit_only(void **state)
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_change_append(st, "cn4", "port", "p5", NULL), 0);
         assert_int_equal(store_end(st, false), 0);
-        drop(st);
+        test_store_drop(st);
 }
 
 int main(void)

@@ -2,39 +2,18 @@
  * database, and the migration that moves them out of the packed text an
  * older schema kept in allocations. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include "store/store.h"
 
-static char dbpath[64];
-
-static void temp_path(void)
-{
-        snprintf(dbpath, sizeof(dbpath), "/tmp/vfnet-store-XXXXXX");
-        int fd = mkstemp(dbpath);
-        assert_true(fd >= 0);
-        close(fd);
-        unlink(dbpath);
-}
-
-static void drop(struct store *st)
-{
-        char p[80];
-        store_free(st);
-        unlink(dbpath);
-        snprintf(p, sizeof(p), "%s-wal", dbpath);
-        unlink(p);
-        snprintf(p, sizeof(p), "%s-shm", dbpath);
-        unlink(p);
-}
-
 static void test_usage_and_claims(void **state)
 {
         struct store *st = NULL;
-        temp_path();
-        assert_int_equal(store_open(dbpath, &st), 0);
+        test_store_path();
+        assert_int_equal(store_open(test_dbpath, &st), 0);
         assert_int_equal(store_begin(st, true), 0);
         struct store_usage u = {.vcpus = 2, .memory_mb = 2048, .disk_gb = 20};
         assert_int_equal(store_usage_add(st, "i1", "h1", &u), 0);
@@ -87,7 +66,7 @@ static void test_usage_and_claims(void **state)
         assert_int_equal(store_usage_sum(st, "h1", &sum), 0);
         assert_int_equal(sum.instances, 0);
         assert_int_equal(store_end(st, true), 0);
-        drop(st);
+        test_store_drop(st);
 }
 
 /* A database at schema 2 with usage and claims as packed text moves to
@@ -95,8 +74,8 @@ static void test_usage_and_claims(void **state)
 static void test_migration_from_text(void **state)
 {
         sqlite3 *db = NULL;
-        temp_path();
-        assert_int_equal(sqlite3_open(dbpath, &db), SQLITE_OK);
+        test_store_path();
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
         assert_int_equal(sqlite3_exec(db,
                 "CREATE TABLE schema_version (version INTEGER NOT NULL);"
                 "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
@@ -114,7 +93,7 @@ static void test_migration_from_text(void **state)
         sqlite3_close(db);
 
         struct store *st = NULL;
-        assert_int_equal(store_open(dbpath, &st), 0);
+        assert_int_equal(store_open(test_dbpath, &st), 0);
         assert_int_equal(store_schema_version(st), 5);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
@@ -150,7 +129,7 @@ static void test_migration_from_text(void **state)
         assert_int_equal(store_pci_claims(st, "cn1", &v), 1);
         free(v);
         assert_int_equal(store_end(st, true), 0);
-        drop(st);
+        test_store_drop(st);
 }
 
 int main(void)

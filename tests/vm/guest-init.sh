@@ -23,26 +23,34 @@ tb_setup_fail() {
         echo "testbed setup failed: $*"
 }
 
-while read -r m; do
-        insmod "/lib/modules/testbed/$m.ko" || tb_setup_fail "insmod $m"
-done </lib/modules/testbed/order
-
-# The standard netdevsim devices: netdevsim1 with two ports, netdevsim2 with
-# one; max_vfs raised from its default of 4 so large VF counts can be tested.
-echo "1 2" >/sys/bus/netdevsim/new_device || tb_setup_fail "netdevsim1"
-echo "2 1" >/sys/bus/netdevsim/new_device || tb_setup_fail "netdevsim2"
-for d in netdevsim1 netdevsim2; do
-        echo 256 >"/sys/kernel/debug/netdevsim/$d/max_vfs" || tb_setup_fail "$d max_vfs"
-done
-/usr/sbin/ip link set lo up
-for n in eth0 eth1 eth2; do
-        /usr/sbin/ip link set "$n" up || tb_setup_fail "link up $n"
-done
-
 . /tb/machine.conf
-export TB_MACHINE TB_NVME_PF TB_KERNEL_RELEASE
+export TB_MACHINE TB_NVME_PF TB_IGB_PF TB_KERNEL_RELEASE
 export IP=/usr/sbin/ip BRIDGE=/usr/sbin/bridge DATE=/usr/bin/date JQ=/usr/bin/jq
-export VFNET=/vfnet/bin/vfnet
+export VFNET=/vfnet/bin/vfnet MODPROBE=/usr/sbin/modprobe
+
+mods=/lib/modules/$(uname -r)/testbed
+while read -r m; do
+        insmod "$mods/$m.ko" || tb_setup_fail "insmod $m"
+done <"$mods/order"
+/usr/sbin/ip link set lo up
+
+if [ "$TB_MACHINE" = igb ]; then
+        # The 82576 PF is the only NIC: its netdev is eth0 (no udev).
+        n=$(ls "/sys/bus/pci/devices/$TB_IGB_PF/net" 2>/dev/null)
+        [ "$n" = eth0 ] || tb_setup_fail "igb PF $TB_IGB_PF has netdev '$n', not eth0"
+else
+        # The standard netdevsim devices: netdevsim1 with two ports, netdevsim2
+        # with one; max_vfs raised from its default of 4 so large VF counts can
+        # be tested.
+        echo "1 2" >/sys/bus/netdevsim/new_device || tb_setup_fail "netdevsim1"
+        echo "2 1" >/sys/bus/netdevsim/new_device || tb_setup_fail "netdevsim2"
+        for d in netdevsim1 netdevsim2; do
+                echo 256 >"/sys/kernel/debug/netdevsim/$d/max_vfs" || tb_setup_fail "$d max_vfs"
+        done
+        for n in eth0 eth1 eth2; do
+                /usr/sbin/ip link set "$n" up || tb_setup_fail "link up $n"
+        done
+fi
 
 # Runs one case in its own scratch directory under a time limit; its output
 # is kept in a file and sent as "out" markers once it ends.

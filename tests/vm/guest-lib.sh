@@ -119,3 +119,15 @@ tb_vf_zero() {
         } >zero-$1.json
         $VFNET vf apply zero-$1.json >/dev/null && rm -rf /var/lib/vfnet
 }
+
+# tb_netdev_of ADDR: the network interface name of PCI function ADDR (no
+# udev in the guest, so the kernel's ethN, in probe order).
+tb_netdev_of() {
+        ls "/sys/bus/pci/devices/$1/net" 2>/dev/null
+}
+
+# tb_igb_reload [OPTION...]: `modprobe -r igb` then `modprobe igb OPTION...`
+# (kmod's modprobe, which also reads /etc/modprobe.d/).
+tb_igb_reload() {
+        $MODPROBE -r igb && $MODPROBE igb "$@"
+}

@@ -4,15 +4,9 @@
 #include <string.h>
 
 #include "base/macro.h"
-#include "identity-service/auth.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/records.h"
 #include "identity/token.h"
-
-#define _cleanup_jdoc_ _cleanup_(json_decrefp)
-
-static const char *jstr(const json_t *o, const char *k)
-{
-        return json_string_value(json_object_get(o, k));
-}
 
 /* A stored document; -EACCES when it is gone (the caller refuses). */
 static int load(struct store *st, const char *kind, const char *id, json_t **ret)
@@ -46,12 +40,12 @@ static int role_cb(const char *id, const char *doc, void *userdata)
         _cleanup_jdoc_ json_t *a = json_loads(doc, 0, NULL), *role = NULL;
         if (!a)
                 return -EIO;
-        int r = load(w->st, "role", jstr(a, "role_id"), &role);
+        int r = load(w->st, "role", rec_str(a, "role_id"), &role);
         if (r == -EACCES)
                 return 0; /* an assignment of a role that is gone grants nothing */
         if (r < 0)
                 return r;
-        auth_context_add_role(w->auth, jstr(role, "name") ?: "");
+        auth_context_add_role(w->auth, rec_str(role, "name") ?: "");
         w->n++;
         return 0;
 }
@@ -68,13 +62,13 @@ static int from_state(struct store *st, const char *hash, double now, struct aut
         double expires = json_real_value(json_object_get(j, "expires"));
         if (!t || expires < now)
                 return -EACCES;
-        r = load(st, "user", jstr(json_object_get(t, "user"), "id"), &user);
+        r = load(st, "user", rec_str(json_object_get(t, "user"), "id"), &user);
         if (r < 0)
                 return r;
         if (!enabled(user))
                 return -EACCES;
-        const char *project_id = jstr(json_object_get(t, "project"), "id");
-        const char *domain_id = jstr(json_object_get(t, "domain"), "id");
+        const char *project_id = rec_str(json_object_get(t, "project"), "id");
+        const char *domain_id = rec_str(json_object_get(t, "domain"), "id");
         if (project_id || domain_id) {
                 r = load(st, project_id ? "project" : "domain", project_id ?: domain_id, &scope);
                 if (r < 0)
@@ -82,8 +76,8 @@ static int from_state(struct store *st, const char *hash, double now, struct aut
                 if (!enabled(scope))
                         return -EACCES;
         }
-        a->user_id = strdup(jstr(user, "id") ?: "");
-        a->user_name = strdup(jstr(user, "name") ?: "");
+        a->user_id = strdup(rec_str(user, "id") ?: "");
+        a->user_name = strdup(rec_str(user, "name") ?: "");
         a->project_id = project_id ? strdup(project_id) : NULL;
         a->domain_id = domain_id && !project_id ? strdup(domain_id) : NULL;
         if (!a->user_id || !a->user_name || (project_id && !a->project_id) ||

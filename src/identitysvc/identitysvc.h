@@ -1,0 +1,191 @@
+/* Keystone's domain logic: domains, projects, users, roles, project role
+ * assignments, the catalog, password authentication and tokens, over the
+ * store.  The API layer only parses a request into these types, calls one
+ * function, renders the result and maps the error.
+ *
+ * Each call runs one store transaction of its own (call it outside one).
+ * Errors are negative errnos of these kinds:
+ *   -ENOENT  not found: err->what and err->which name the missing object
+ *   -EEXIST  conflict: a name already taken in its domain
+ *   -EACCES  refused: wrong password, disabled or unknown user, no role on
+ *            the scope, a disabled project
+ *   -EBUSY   unavailable: the store is busy, retry
+ *   other    internal: the store failed (err_msg() has the detail for the
+ *            log; it is not for the caller)
+ *
+ * Stored documents keep Keystone's shapes, so databases written before
+ * stay readable.  The catalog and options stay JSON: operators and users
+ * put arbitrary keys there. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "identity/token-cache.h"
+#include "identity/token.h"
+#include "store/store.h"
+
+#define IDENTITY_DEFAULT_DOMAIN "default"
+
+struct identity_error {
+        const char *what;  /* "project", "user", "role", "domain", "role assignment", "token" */
+        char which[160];   /* its id */
+};
+
+enum identity_kind {
+        IDENTITY_DOMAIN,
+        IDENTITY_PROJECT,
+        IDENTITY_USER,
+        IDENTITY_ROLE,
+};
+
+/* The stored kind name ("project", ...). */
+const char *identity_kind_name(enum identity_kind k);
+
+/* A domain, project, user or role: the fields the four share. */
+struct identity_object {
+        enum identity_kind kind;
+        char *id;
+        char *name;
+        char *domain_id;          /* projects, users; NULL for domains and roles */
+        char *description;        /* NULL: none */
+        char *default_project_id; /* users; NULL: none */
+        bool enabled;             /* domains, projects, users */
+        json_t *options;          /* an object; never NULL once loaded */
+};
+
+struct identity_objects {
+        struct identity_object *v;
+        size_t n;
+};
+
+void identity_object_done(struct identity_object *o);
+void identity_objects_done(struct identity_objects *l);
+
+int identity_get(struct store *st, enum identity_kind k, const char *id,
+                 struct identity_object *ret, struct identity_error *err);
+/* All of kind k, or those named name (when not NULL), in id order. */
+int identity_list(struct store *st, enum identity_kind k, const char *name,
+                  struct identity_objects *ret);
+
+/* A new project or user. */
+struct identity_create {
+        const char *name;
+        const char *domain_id;          /* NULL: the default domain */
+        const char *description;        /* projects */
+        const char *password;           /* users; NULL: none */
+        const char *default_project_id; /* users */
+        bool enabled;
+};
+/* -ENOENT (what "domain") when the domain does not exist; -EEXIST when
+ * the name is taken in it. */
+int identity_create(struct store *st, enum identity_kind k, const struct identity_create *in,
+                    struct identity_object *ret, struct identity_error *err);
+
+/* A project or user changed; NULL / -1 keeps a field. */
+struct identity_update {
+        const char *name;
+        const char *description;
+        const char *default_project_id; /* users */
+        const char *password;           /* users */
+        int enabled;                    /* -1, 0 or 1 */
+        json_t *options;
+};
+/* As Keystone: a new password or a disabled user ends the user's tokens,
+ * a disabled project the tokens scoped to it. */
+int identity_update(struct store *st, enum identity_kind k, const char *id,
+                    const struct identity_update *in, struct identity_object *ret,
+                    struct identity_error *err);
+/* A deleted user or project takes its role assignments and tokens with it. */
+int identity_delete(struct store *st, enum identity_kind k, const char *id,
+                    struct identity_error *err);
+
+/* Role assignments on projects. */
+enum identity_grant_op {
+        IDENTITY_GRANT_CHECK,
+        IDENTITY_GRANT_ADD,
+        IDENTITY_GRANT_REMOVE, /* also ends the user's tokens on the project */
+};
+int identity_grant(struct store *st, enum identity_grant_op op, const char *project_id,
+                   const char *user_id, const char *role_id, struct identity_error *err);
+
+/* An object named by id, with its name and domain when asked for. */
+struct identity_named {
+        char *id;
+        char *name;        /* NULL when not asked or not found */
+        char *domain_id;   /* users and projects, with names */
+        char *domain_name;
+};
+void identity_named_done(struct identity_named *n);
+
+struct identity_assignment {
+        bool domain_scope; /* the scope is a domain, not a project */
+        struct identity_named scope, user, role;
+};
+struct identity_assignment_filter {
+        const char *user_id, *project_id, *role_id; /* NULL: any */
+        bool names;
+};
+struct identity_assignments {
+        struct identity_assignment *v;
+        size_t n;
+};
+void identity_assignments_done(struct identity_assignments *l);
+int identity_assignments_list(struct store *st, const struct identity_assignment_filter *f,
+                              struct identity_assignments *ret);
+
+/* The catalog: [{id, type, name, endpoints: [{id, interface, region_id,
+ * region, url}]}], as bootstrap wrote it. */
+int identity_catalog(struct store *st, json_t **ret);
+
+/* POST /v3/auth/tokens with the password method. */
+enum identity_scope {
+        IDENTITY_SCOPE_NONE,
+        IDENTITY_SCOPE_PROJECT,
+        IDENTITY_SCOPE_DOMAIN,
+};
+struct identity_password_auth {
+        /* The user: by id, or by name in a domain given by id or name. */
+        const char *user_id, *user_name, *user_domain_id, *user_domain_name;
+        const char *password;
+        enum identity_scope scope;
+        /* The scope: by id, or by name (a project's in a domain given by
+         * id or name). */
+        const char *scope_id, *scope_name, *scope_domain_id, *scope_domain_name;
+};
+
+struct identity_token {
+        char token[TOKEN_STR_LEN]; /* issue only: the secret itself */
+        char issued_at[40], expires_at[40];
+        char audit_id[33];
+        struct identity_named user;    /* with its domain */
+        struct identity_named project; /* id NULL: not project-scoped; with its domain */
+        struct identity_named domain;  /* id NULL: not domain-scoped */
+        struct identity_named *roles;  /* held now on the scope */
+        size_t n_roles;
+        json_t *catalog;               /* scoped tokens; NULL otherwise */
+};
+void identity_token_done(struct identity_token *t);
+
+/* -EACCES when the password, user or scope does not allow a token. */
+int identity_token_issue(struct store *st, const struct identity_password_auth *in, double now,
+                         long lifetime, struct identity_token *ret);
+/* A token as it stands now (the roles held now): -ENOENT when it is
+ * unknown, expired, revoked or no longer allowed (as its use would be). */
+int identity_token_validate(struct store *st, struct token_cache *cache, const char *token,
+                            double now, struct identity_token *ret);
+int identity_token_revoke(struct store *st, struct token_cache *cache, const char *token);
+
+/* `keystone-manage bootstrap`: the default domain, roles admin, member,
+ * reader and service, an admin project and user holding admin, and the
+ * catalog (identity at URL/v3/, network at URL, compute at URL/v2.1, image
+ * at URL/image).  Idempotent; running it again resets the admin password. */
+struct identity_bootstrap {
+        const char *username;     /* admin */
+        const char *password;
+        const char *project_name; /* admin */
+        const char *region;       /* RegionOne */
+        const char *public_url;   /* http://HOST:PORT, no trailing slash */
+};
+int identity_bootstrap(struct store *st, const struct identity_bootstrap *b);

@@ -1,0 +1,261 @@
+/* Password authentication and tokens: issue, validate, revoke. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/macro.h"
+#include "base/time-format.h"
+#include "identitysvc/auth.h"
+#include "identitysvc/records.h"
+#include "identity/password.h"
+
+void identity_token_done(struct identity_token *t)
+{
+        identity_named_done(&t->user);
+        identity_named_done(&t->project);
+        identity_named_done(&t->domain);
+        for (size_t i = 0; i < t->n_roles; i++)
+                identity_named_done(&t->roles[i]);
+        free(t->roles);
+        json_decref(t->catalog);
+        *t = (struct identity_token){0};
+}
+
+static json_t *named_json(const struct identity_named *n)
+{
+        return json_pack("{s:s,s:s}", "id", n->id, "name", n->name ? n->name : n->id);
+}
+
+/* The stored token: Keystone's token body (what validation answered in
+ * earlier versions), its user beside it (so a user's tokens can be found)
+ * and its expiry as a number. */
+static json_t *stored_doc(const struct identity_token *t, double expires)
+{
+        json_t *roles = json_array();
+        for (size_t i = 0; roles && i < t->n_roles; i++)
+                json_array_append_new(roles, named_json(&t->roles[i]));
+        json_t *body = json_pack(
+                "{s:[s],s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s,s:o}", "methods", "password",
+                "user", "domain", "id", t->user.domain_id, "name", t->user.domain_name, "id",
+                t->user.id, "name", t->user.name, "password_expires_at", "audit_ids", t->audit_id,
+                "expires_at", t->expires_at, "issued_at", t->issued_at, "roles", roles);
+        if (body && t->project.id) {
+                json_object_set_new(body, "project",
+                                    json_pack("{s:{s:s,s:s},s:s,s:s}", "domain", "id",
+                                              t->project.domain_id, "name",
+                                              t->project.domain_name, "id", t->project.id,
+                                              "name", t->project.name));
+                json_object_set_new(body, "is_domain", json_false());
+        } else if (body && t->domain.id)
+                json_object_set_new(body, "domain", named_json(&t->domain));
+        return body ? json_pack("{s:f,s:s,s:o}", "expires", expires, "user_id", t->user.id,
+                                "token", body)
+                    : NULL;
+}
+
+static int named_set(struct identity_named *n, const char *id, const char *name)
+{
+        n->id = strdup(id ? id : "");
+        n->name = strdup(name ? name : "");
+        return n->id && n->name ? 0 : -ENOMEM;
+}
+
+static int with_domain(struct store *st, struct identity_named *n, const char *domain_id)
+{
+        struct identity_named d = {0};
+        int r = rec_domain_named(st, domain_id ? domain_id : "", &d);
+        n->domain_id = d.id;
+        n->domain_name = d.name;
+        return r;
+}
+
+/* Inside a read transaction: the user and the hash of its password. */
+static int find_user(struct store *st, const struct identity_password_auth *in, json_t **user,
+                     char **hash)
+{
+        int r = rec_resolve(st, "user", in->user_id, in->user_name, in->user_domain_id,
+                            in->user_domain_name, user);
+        if (r < 0)
+                return r;
+        char key[64];
+        snprintf(key, sizeof(key), "password:%s", rec_str(*user, "id"));
+        return store_secret_get(st, key, hash);
+}
+
+/* Inside the write transaction of an issue: the scope and the roles on it. */
+static int scope_of(struct store *st, const struct identity_password_auth *in,
+                    struct identity_token *t)
+{
+        _cleanup_jdoc_ json_t *scope = NULL;
+        int r;
+        if (in->scope == IDENTITY_SCOPE_NONE)
+                return 0;
+        if (in->scope == IDENTITY_SCOPE_PROJECT)
+                r = rec_resolve(st, "project", in->scope_id, in->scope_name, in->scope_domain_id,
+                                in->scope_domain_name, &scope);
+        else if (in->scope_id)
+                r = rec_get(st, "domain", in->scope_id, &scope);
+        else
+                r = rec_find_one(st, "domain", "name", in->scope_name ? in->scope_name : "", NULL,
+                                 NULL, &scope);
+        if (r == -ENOENT)
+                return -EACCES;
+        if (r < 0)
+                return r;
+        if (in->scope == IDENTITY_SCOPE_PROJECT && !json_is_true(json_object_get(scope, "enabled")))
+                return -EACCES;
+        struct identity_named *n = in->scope == IDENTITY_SCOPE_PROJECT ? &t->project : &t->domain;
+        r = named_set(n, rec_str(scope, "id"), rec_str(scope, "name"));
+        if (r >= 0 && in->scope == IDENTITY_SCOPE_PROJECT)
+                r = with_domain(st, n, rec_str(scope, "domain_id"));
+        if (r >= 0)
+                r = rec_user_roles(st, t->user.id, n->id, &t->roles, &t->n_roles);
+        if (r >= 0 && t->n_roles == 0)
+                r = -EACCES; /* no role there, no token */
+        return r;
+}
+
+int identity_token_issue(struct store *st, const struct identity_password_auth *in, double now,
+                         long lifetime, struct identity_token *ret)
+{
+        _cleanup_jdoc_ json_t *user = NULL, *doc = NULL;
+        _cleanup_free_ char *hash = NULL;
+        struct identity_token t = {0};
+        int r = store_begin(st, false);
+        if (r < 0)
+                return r;
+        r = find_user(st, in, &user, &hash);
+        store_end(st, true);
+        /* Verify even for an unknown user so both cases take the same time;
+         * never under the store's lock. */
+        bool ok = password_verify(hash ? hash
+                                       : "$argon2id$v=19$m=16384,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
+                                         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                  in->password ? in->password : "");
+        if (r == -EBUSY)
+                return r;
+        if (r < 0 || !ok || !json_is_true(json_object_get(user, "enabled")))
+                return -EACCES;
+
+        r = named_set(&t.user, rec_str(user, "id"), rec_str(user, "name"));
+        double expires = now + (double)lifetime;
+        /* Keystone prints token times with microseconds. */
+        time_format_iso8601(now, true, t.issued_at);
+        time_format_iso8601(expires, true, t.expires_at);
+        random_hex_id(t.audit_id);
+        token_generate(t.token);
+        char th[TOKEN_HASH_STR_LEN];
+        token_hash(t.token, th);
+        if (r >= 0)
+                r = store_begin(st, true);
+        if (r < 0) {
+                identity_token_done(&t);
+                return r;
+        }
+        r = with_domain(st, &t.user, rec_str(user, "domain_id"));
+        if (r >= 0)
+                r = scope_of(st, in, &t);
+        if (r >= 0 && !(doc = stored_doc(&t, expires)))
+                r = -ENOMEM;
+        if (r >= 0)
+                r = rec_insert(st, "token", th, t.project.id, doc);
+        /* Now and then, forget expired tokens (each is a row). */
+        if (r >= 0 && random_below(64) == 0) {
+                int k = store_obj_delete_below(st, "token", "expires", now);
+                r = k < 0 ? k : r;
+        }
+        if (r >= 0 && in->scope != IDENTITY_SCOPE_NONE)
+                r = rec_find(st, "service", NULL, NULL, NULL, NULL, &t.catalog);
+        int k = store_end(st, r >= 0);
+        r = r < 0 ? r : k;
+        if (r < 0) {
+                identity_token_done(&t);
+                return r;
+        }
+        *ret = t;
+        return 0;
+}
+
+static int named_from(const json_t *o, struct identity_named *n)
+{
+        if (!o)
+                return 0;
+        const json_t *d = json_object_get(o, "domain");
+        int r = named_set(n, rec_str(o, "id"), rec_str(o, "name"));
+        if (r >= 0 && d) {
+                n->domain_id = strdup(rec_str(d, "id") ?: "");
+                n->domain_name = strdup(rec_str(d, "name") ?: "");
+                if (!n->domain_id || !n->domain_name)
+                        r = -ENOMEM;
+        }
+        return r;
+}
+
+int identity_token_validate(struct store *st, struct token_cache *cache, const char *token,
+                            double now, struct identity_token *ret)
+{
+        char hash[TOKEN_HASH_STR_LEN];
+        struct auth_context a = {0};
+        struct identity_token t = {0};
+        _cleanup_jdoc_ json_t *doc = NULL;
+        if (token_hash(token, hash) < 0)
+                return -ENOENT;
+        /* The same decision as for its use: a token whose user, project or
+         * roles no longer allow it is not found. */
+        int r = identity_authenticate(st, cache, token, now, &a);
+        auth_context_done(&a);
+        if (r == -EACCES)
+                return -ENOENT;
+        if (r < 0)
+                return r;
+        r = store_begin(st, false);
+        if (r < 0)
+                return r;
+        r = rec_get(st, "token", hash, &doc);
+        json_t *body = json_object_get(doc, "token");
+        if (r >= 0 && (!body || json_real_value(json_object_get(doc, "expires")) < now))
+                r = -ENOENT;
+        if (r >= 0) {
+                const json_t *audit = json_array_get(json_object_get(body, "audit_ids"), 0);
+                snprintf(t.audit_id, sizeof(t.audit_id), "%s", json_string_value(audit) ?: "");
+                snprintf(t.issued_at, sizeof(t.issued_at), "%s", rec_str(body, "issued_at") ?: "");
+                snprintf(t.expires_at, sizeof(t.expires_at), "%s", rec_str(body, "expires_at") ?: "");
+                r = named_from(json_object_get(body, "user"), &t.user);
+        }
+        if (r >= 0)
+                r = named_from(json_object_get(body, "project"), &t.project);
+        if (r >= 0)
+                r = named_from(json_object_get(body, "domain"), &t.domain);
+        /* The roles held now, not those at issue. */
+        const char *scope = t.project.id ? t.project.id : t.domain.id;
+        if (r >= 0 && scope)
+                r = rec_user_roles(st, t.user.id, scope, &t.roles, &t.n_roles);
+        if (r >= 0 && t.n_roles)
+                r = rec_find(st, "service", NULL, NULL, NULL, NULL, &t.catalog);
+        store_end(st, true);
+        if (r < 0) {
+                identity_token_done(&t);
+                return r;
+        }
+        *ret = t;
+        return 0;
+}
+
+int identity_token_revoke(struct store *st, struct token_cache *cache, const char *token)
+{
+        char hash[TOKEN_HASH_STR_LEN];
+        if (token_hash(token, hash) < 0)
+                return -ENOENT;
+        int r = store_begin(st, true);
+        if (r < 0)
+                return r;
+        r = store_obj_delete(st, "token", hash);
+        if (r >= 0)
+                r = identity_changed(st);
+        int k = store_end(st, r >= 0);
+        if (cache)
+                token_cache_drop(cache, hash);
+        return r < 0 ? r : k;
+}

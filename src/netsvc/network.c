@@ -1,0 +1,206 @@
+/* Networks: the ML2 segment of a new network (flat, vlan type drivers
+ * over network/vlan-ranges), released with the network and its subnets. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity/token.h"
+#include "netsvc/netsvc.h"
+#include "network/vlan-ranges.h"
+
+struct vlan_used {
+        const struct netsvc *svc;
+        const char *physnet;
+        char **values; /* sorted claimed VLANs of physnet */
+        int n;
+};
+
+static int vlan_cmp(const void *a, const void *b)
+{
+        return (int)strtoul(*(char *const *)a, NULL, 10) - (int)strtoul(*(char *const *)b, NULL, 10);
+}
+
+static bool vlan_is_used(const char *physnet, unsigned vlan, void *userdata)
+{
+        struct vlan_used *u = userdata;
+        if (!u->physnet || !streq(u->physnet, physnet)) {
+                char pool[300];
+                strv_free(u->values);
+                u->values = NULL;
+                u->physnet = physnet;
+                snprintf(pool, sizeof(pool), "vlan:%s", physnet);
+                u->n = store_pool_values(u->svc->store, pool, &u->values);
+                if (u->n < 0)
+                        u->n = 0;
+                qsort(u->values, (size_t)u->n, sizeof(char *), vlan_cmp);
+        }
+        char key[8], *kp = key;
+        snprintf(key, sizeof(key), "%u", vlan);
+        return bsearch(&kp, u->values, (size_t)u->n, sizeof(char *), vlan_cmp) != NULL;
+}
+
+/* The segment of a new network: provider attributes checked as the ML2 type
+ * drivers do, or a project network from tenant_network_types.  Claims it
+ * for the network.  User errors fill err. */
+static int allocate_segment(const struct netsvc *svc, json_t *net, struct service_error *err)
+{
+        const struct ml2_config *ml2 = svc->ml2;
+        json_t *jt = json_object_get(net, "provider:network_type");
+        json_t *jp = json_object_get(net, "provider:physical_network");
+        json_t *js = json_object_get(net, "provider:segmentation_id");
+        const char *type = json_string_value(jt), *physnet = json_string_value(jp);
+        bool has_seg = js && !json_is_null(js);
+        json_int_t seg = json_integer_value(js);
+        const char *id = json_str(net, "id");
+        char pool[300], value[16];
+        int r;
+
+        if (!type && (physnet || has_seg))
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                         "Invalid input for operation: network_type required.");
+        if (!type) {
+                /* A project network: the first tenant network type that has room. */
+                for (char **t = ml2->tenant_network_types; *t; t++) {
+                        if (!streq(*t, "vlan"))
+                                continue;
+                        struct vlan_used u = {.svc = svc};
+                        const char *pn;
+                        unsigned v;
+                        r = vlan_ranges_pick(ml2->vlan_ranges, vlan_is_used, &u, random_below, &pn, &v);
+                        if (r == 0) {
+                                json_object_set_new(net, "provider:network_type", json_string("vlan"));
+                                json_object_set_new(net, "provider:physical_network", json_string(pn));
+                                json_object_set_new(net, "provider:segmentation_id", json_integer(v));
+                                snprintf(pool, sizeof(pool), "vlan:%s", pn);
+                                snprintf(value, sizeof(value), "%u", v);
+                                strv_free(u.values);
+                                return store_claim(svc->store, pool, value, id);
+                        }
+                        strv_free(u.values);
+                }
+                return service_fail(err, ERROR_KIND_UNAVAILABLE, "NoNetworkAvailable",
+                                         "Unable to create the network. No project network is "
+                                         "available for allocation.");
+        }
+        if (!ml2_type_enabled(ml2, type))
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                         "Invalid input for operation: network_type value '%s' "
+                                         "not supported.", type);
+        if (streq(type, "flat")) {
+                if (has_seg)
+                        return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                                 "Invalid input for operation: segmentation_id "
+                                                 "specified for flat provider network.");
+                if (!physnet)
+                        return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                                 "Invalid input for operation: physical_network "
+                                                 "required for flat provider network.");
+                if (!ml2_flat_allowed(ml2, physnet))
+                        return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                                 "Invalid input for operation: physical_network "
+                                                 "'%s' unknown for flat provider network.", physnet);
+                json_object_set_new(net, "provider:segmentation_id", json_null());
+                r = store_is_claimed(svc->store, "flat", physnet);
+                if (r == 0)
+                        r = store_claim(svc->store, "flat", physnet, id);
+                else if (r > 0)
+                        r = -EEXIST;
+                if (r == -EEXIST)
+                        return service_fail(err, ERROR_KIND_CONFLICT, "FlatNetworkInUse",
+                                                 "Unable to create the flat network. Physical "
+                                                 "network %s is in use.", physnet);
+                return r;
+        }
+        /* vlan */
+        if (has_seg && !physnet)
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                         "Invalid input for operation: segmentation_id requires "
+                                         "physical_network for VLAN provider network.");
+        if (has_seg && (seg < VLAN_MIN || seg > VLAN_MAX))
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                         "Invalid input for operation: segmentation_id out of "
+                                         "range (%d through %d).", VLAN_MIN, VLAN_MAX);
+        if (physnet && !vlan_ranges_has_physnet(ml2->vlan_ranges, physnet))
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                         "Invalid input for operation: physical_network '%s' "
+                                         "unknown for VLAN provider network.", physnet);
+        if (!has_seg) {
+                /* A physnet (or none) without an id: pick one from its ranges. */
+                struct vlan_ranges only = {0}, *ranges = ml2->vlan_ranges;
+                struct vlan_range items[64];
+                if (physnet) {
+                        for (size_t i = 0; i < ranges->n && only.n < ARRAY_SIZE(items); i++)
+                                if (streq(ranges->items[i].physnet, physnet))
+                                        items[only.n++] = ranges->items[i];
+                        only.items = items;
+                        ranges = &only;
+                }
+                struct vlan_used u = {.svc = svc};
+                const char *pn;
+                unsigned v;
+                r = vlan_ranges_pick(ranges, vlan_is_used, &u, random_below, &pn, &v);
+                strv_free(u.values);
+                if (r < 0)
+                        return service_fail(err, ERROR_KIND_UNAVAILABLE, "NoNetworkAvailable",
+                                                 "Unable to create the network. No project "
+                                                 "network is available for allocation.");
+                json_object_set_new(net, "provider:physical_network", json_string(pn));
+                seg = v;
+                physnet = json_str(net, "provider:physical_network");
+        }
+        json_object_set_new(net, "provider:segmentation_id", json_integer(seg));
+        snprintf(pool, sizeof(pool), "vlan:%s", physnet);
+        snprintf(value, sizeof(value), "%lld", (long long)seg);
+        r = store_is_claimed(svc->store, pool, value);
+        if (r == 0)
+                r = store_claim(svc->store, pool, value, id);
+        else if (r > 0)
+                r = -EEXIST;
+        if (r == -EEXIST)
+                return service_fail(err, ERROR_KIND_CONFLICT, "VlanIdInUse",
+                                         "Unable to create the network. The VLAN %lld on physical "
+                                         "network %s is in use.", (long long)seg, physnet);
+        return r;
+}
+
+int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,
+                          struct service_error *err)
+{
+        int r = allocate_segment(svc, net, err);
+        if (r >= 0) {
+                char sg[37];
+                r = netsvc_default_sg(svc, owner, sg);
+        }
+        if (r >= 0)
+                r = svc_doc_insert(svc->store, "network", net);
+        return r;
+}
+
+static int delete_subnet_cb(const char *id, const char *doc, void *userdata)
+{
+        const struct netsvc *svc = userdata;
+        int r = store_obj_delete(svc->store, "subnet", id);
+        return r < 0 ? r : store_release_owner(svc->store, id);
+}
+
+int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err)
+{
+        const char *v[] = {id};
+        struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        size_t ports = 0;
+        int r = store_obj_count(svc->store, "port", &q, &ports);
+        if (r < 0)
+                return r;
+        if (ports > 0)
+                return service_fail(err, ERROR_KIND_CONFLICT, "NetworkInUse",
+                                    "Unable to complete operation on network %s. There are one "
+                                    "or more ports still in use on the network.", id);
+        r = store_obj_list(svc->store, "subnet", &q, delete_subnet_cb, (void *)svc);
+        if (r >= 0)
+                r = store_obj_delete(svc->store, "network", id);
+        if (r >= 0)
+                r = store_release_owner(svc->store, id);
+        return r;
+}

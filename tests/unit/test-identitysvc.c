@@ -1,0 +1,354 @@
+/* The identity service without HTTP, on a temporary store: who a token
+ * stands for is decided from the current state, and the token cache never
+ * hands out what a change made stale. */
+#include "test-util.h"
+#include "test-store-util.h"
+
+#include <unistd.h>
+
+#include "identitysvc/auth.h"
+#include "identitysvc/identitysvc.h"
+#include "identity/password.h"
+#include "identity/token.h"
+#include "store/store.h"
+
+
+static void put(struct store *st, const char *kind, const char *id, const char *project,
+                const char *doc)
+{
+        assert_int_equal(store_obj_insert(st, kind, id, project, doc), 0);
+}
+
+/* A user u1 holding role r-admin (and r-member) on project p1, and a token
+ * of u1 scoped to p1 that expires at 1000. */
+static void world(struct store *st, char token[TOKEN_STR_LEN])
+{
+        char hash[TOKEN_HASH_STR_LEN];
+        token_generate(token);
+        assert_int_equal(token_hash(token, hash), 0);
+        assert_int_equal(store_begin(st, true), 0);
+        put(st, "user", "u1", NULL, "{\"id\": \"u1\", \"name\": \"carl\", \"enabled\": true}");
+        put(st, "project", "p1", "p1", "{\"id\": \"p1\", \"name\": \"alpha\", \"enabled\": true}");
+        put(st, "role", "r-admin", NULL, "{\"id\": \"r-admin\", \"name\": \"admin\"}");
+        put(st, "role", "r-member", NULL, "{\"id\": \"r-member\", \"name\": \"member\"}");
+        put(st, "assignment", "project:p1:u1:r-admin", "p1",
+            "{\"scope_type\": \"project\", \"scope_id\": \"p1\", \"user_id\": \"u1\", "
+            "\"role_id\": \"r-admin\"}");
+        put(st, "assignment", "project:p1:u1:r-member", "p1",
+            "{\"scope_type\": \"project\", \"scope_id\": \"p1\", \"user_id\": \"u1\", "
+            "\"role_id\": \"r-member\"}");
+        /* What the token was issued with says admin; only the state counts. */
+        put(st, "token", hash, "p1",
+            "{\"expires\": 1000.0, \"user_id\": \"u1\", \"token\": {\"user\": {\"id\": \"u1\", "
+            "\"name\": \"carl\"}, \"project\": {\"id\": \"p1\"}, \"roles\": [{\"id\": "
+            "\"r-admin\", \"name\": \"admin\"}]}}");
+        assert_int_equal(store_end(st, true), 0);
+}
+
+/* Changes the store as a transaction that bumps the identity stamp. */
+static void change(struct store *st, const char *kind, const char *id, const char *doc)
+{
+        assert_int_equal(store_begin(st, true), 0);
+        if (doc)
+                assert_int_equal(store_obj_update(st, kind, id, doc), 0);
+        else
+                assert_int_equal(store_obj_delete(st, kind, id), 0);
+        assert_int_equal(identity_changed(st), 0);
+        assert_int_equal(store_end(st, true), 0);
+}
+
+static int auth(struct store *st, struct token_cache *c, const char *token, double now,
+                struct auth_context *a)
+{
+        auth_context_done(a);
+        return identity_authenticate(st, c, token, now, a);
+}
+
+static void run_authenticate(struct token_cache *c)
+{
+        struct store *st = test_store_open();
+        char token[TOKEN_STR_LEN];
+        struct auth_context a = {0};
+        world(st, token);
+
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        assert_string_equal(a.user_id, "u1");
+        assert_string_equal(a.user_name, "carl");
+        assert_string_equal(a.project_id, "p1");
+        assert_true(a.is_admin && a.is_member);
+        assert_int_equal(auth(st, c, token, 100, &a), 0); /* again (cached, when a cache) */
+        assert_true(a.is_admin);
+        assert_int_equal(auth(st, c, "not-a-token", 100, &a), -EACCES);
+        assert_int_equal(auth(st, c, token, 1001, &a), -EACCES); /* expired */
+
+        /* Downgraded: admin removed, member kept — the same token is now a
+         * member's, although the stored token document still says admin. */
+        change(st, "assignment", "project:p1:u1:r-admin", NULL);
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        assert_false(a.is_admin);
+        assert_true(a.is_member);
+        /* No role left on the project: refused. */
+        change(st, "assignment", "project:p1:u1:r-member", NULL);
+        assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
+        assert_int_equal(store_begin(st, true), 0);
+        put(st, "assignment", "project:p1:u1:r-member", "p1",
+            "{\"scope_type\": \"project\", \"scope_id\": \"p1\", \"user_id\": \"u1\", "
+            "\"role_id\": \"r-member\"}");
+        assert_int_equal(identity_changed(st), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        assert_true(a.is_member);
+
+        /* Project disabled, enabled, deleted. */
+        change(st, "project", "p1", "{\"id\": \"p1\", \"name\": \"alpha\", \"enabled\": false}");
+        assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
+        change(st, "project", "p1", "{\"id\": \"p1\", \"name\": \"alpha\", \"enabled\": true}");
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        /* User disabled, enabled, deleted. */
+        change(st, "user", "u1", "{\"id\": \"u1\", \"name\": \"carl\", \"enabled\": false}");
+        assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
+        change(st, "user", "u1", "{\"id\": \"u1\", \"name\": \"carl2\", \"enabled\": true}");
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        assert_string_equal(a.user_name, "carl2"); /* the name of now, too */
+        change(st, "user", "u1", NULL);
+        assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
+        auth_context_done(&a);
+        test_store_drop(st);
+}
+
+static void test_authenticate_from_state(void **state)
+{
+        run_authenticate(NULL);
+}
+
+static void test_authenticate_cached(void **state)
+{
+        struct token_cache *c = NULL;
+        assert_int_equal(token_cache_new(64, 300, &c), 0);
+        run_authenticate(c);
+        token_cache_free(c);
+}
+
+static void test_project_deleted(void **state)
+{
+        struct token_cache *c = NULL;
+        struct store *st = test_store_open();
+        char token[TOKEN_STR_LEN];
+        struct auth_context a = {0};
+        assert_int_equal(token_cache_new(64, 300, &c), 0);
+        world(st, token);
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        change(st, "project", "p1", NULL);
+        assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
+        auth_context_done(&a);
+        token_cache_free(c);
+        test_store_drop(st);
+}
+
+static const struct identity_bootstrap boot = {"admin", "pw", "admin", "RegionOne", "http://h"};
+
+static void test_bootstrap(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_objects l = {0};
+        json_t *cat = NULL;
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        assert_int_equal(identity_bootstrap(st, &boot), 0); /* idempotent */
+        assert_int_equal(identity_list(st, IDENTITY_ROLE, NULL, &l), 0);
+        assert_int_equal(l.n, 4);
+        identity_objects_done(&l);
+        assert_int_equal(identity_list(st, IDENTITY_PROJECT, "admin", &l), 0);
+        assert_int_equal(l.n, 1);
+        assert_true(l.v[0].enabled);
+        assert_string_equal(l.v[0].domain_id, IDENTITY_DEFAULT_DOMAIN);
+        identity_objects_done(&l);
+        assert_int_equal(identity_list(st, IDENTITY_USER, NULL, &l), 0);
+        assert_int_equal(l.n, 1);
+        identity_objects_done(&l);
+        assert_int_equal(identity_catalog(st, &cat), 0);
+        assert_int_equal(json_array_size(cat), 4); /* identity, network, compute, image */
+        json_decref(cat);
+        test_store_drop(st);
+}
+
+static void test_projects_and_users(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_object p = {0}, u = {0}, o = {0};
+        struct identity_error e = {0};
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+
+        struct identity_create pc = {.name = "alpha", .description = "first", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &p, &e), 0);
+        assert_string_equal(p.name, "alpha");
+        assert_string_equal(p.description, "first");
+        assert_string_equal(p.domain_id, "default");
+        assert_int_equal(strlen(p.id), 32);
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &o, &e), -EEXIST);
+        struct identity_create bad = {.name = "beta", .domain_id = "nowhere", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &bad, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "domain");
+        assert_string_equal(e.which, "nowhere");
+
+        struct identity_create uc = {.name = "carl", .password = "pw-carl",
+                                     .default_project_id = p.id, .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_USER, &uc, &u, &e), 0);
+        assert_string_equal(u.default_project_id, p.id);
+        assert_null(u.description);
+        assert_int_equal(identity_get(st, IDENTITY_USER, u.id, &o, &e), 0);
+        assert_string_equal(o.name, "carl");
+        identity_object_done(&o);
+        assert_int_equal(identity_get(st, IDENTITY_USER, "nobody", &o, &e), -ENOENT);
+        assert_string_equal(e.what, "user");
+        assert_string_equal(e.which, "nobody");
+
+        /* Update: fields kept unless given; a name taken in the domain is a
+         * conflict; options are stored as given. */
+        json_t *opts = json_pack("{s:b}", "ignore_lockout_failure_attempts", 1);
+        struct identity_update up = {.description = "the first", .enabled = -1, .options = opts};
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, p.id, &up, &o, &e), 0);
+        assert_string_equal(o.name, "alpha");
+        assert_string_equal(o.description, "the first");
+        assert_true(o.enabled);
+        assert_true(json_is_true(json_object_get(o.options, "ignore_lockout_failure_attempts")));
+        identity_object_done(&o);
+        json_decref(opts);
+        struct identity_update taken = {.name = "admin", .enabled = -1};
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, p.id, &taken, &o, &e), -EEXIST);
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, "nope", &up, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "project");
+        struct identity_update off = {.enabled = 0};
+        assert_int_equal(identity_update(st, IDENTITY_PROJECT, p.id, &off, &o, &e), 0);
+        assert_false(o.enabled);
+        identity_object_done(&o);
+
+        assert_int_equal(identity_delete(st, IDENTITY_USER, u.id, &e), 0);
+        assert_int_equal(identity_delete(st, IDENTITY_USER, u.id, &e), -ENOENT);
+        assert_int_equal(identity_delete(st, IDENTITY_PROJECT, p.id, &e), 0);
+        assert_int_equal(identity_get(st, IDENTITY_PROJECT, p.id, &o, &e), -ENOENT);
+        identity_object_done(&p);
+        identity_object_done(&u);
+        test_store_drop(st);
+}
+
+static const char *role_id(struct store *st, const char *name, char ret[33])
+{
+        struct identity_objects l = {0};
+        assert_int_equal(identity_list(st, IDENTITY_ROLE, name, &l), 0);
+        assert_int_equal(l.n, 1);
+        snprintf(ret, 33, "%s", l.v[0].id);
+        identity_objects_done(&l);
+        return ret;
+}
+
+static void test_grants_and_tokens(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_object p = {0}, u = {0};
+        struct identity_error e = {0};
+        struct identity_token t = {0}, v = {0};
+        struct identity_assignments as = {0};
+        char member[33], reader[33];
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        role_id(st, "member", member);
+        role_id(st, "reader", reader);
+        struct identity_create pc = {.name = "alpha", .enabled = true};
+        struct identity_create uc = {.name = "carl", .password = "pw-carl", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &p, &e), 0);
+        assert_int_equal(identity_create(st, IDENTITY_USER, &uc, &u, &e), 0);
+
+        struct identity_password_auth in = {.user_name = "carl", .user_domain_name = "Default",
+                                             .password = "pw-carl",
+                                             .scope = IDENTITY_SCOPE_PROJECT, .scope_id = p.id};
+        /* No role on alpha yet: no token scoped to it. */
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_CHECK, p.id, u.id, member, &e), -ENOENT);
+        assert_string_equal(e.what, "role assignment");
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, member, &e), 0);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, member, &e), 0);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_CHECK, p.id, u.id, member, &e), 0);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, "nobody", member, &e), -ENOENT);
+        assert_string_equal(e.what, "user");
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, "nope", &e), -ENOENT);
+        assert_string_equal(e.what, "role");
+
+        struct identity_password_auth wrong = in;
+        wrong.password = "guess";
+        assert_int_equal(identity_token_issue(st, &wrong, 100, 3600, &t), -EACCES);
+        struct identity_password_auth nobody = in;
+        nobody.user_name = "nobody";
+        assert_int_equal(identity_token_issue(st, &nobody, 100, 3600, &t), -EACCES);
+
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_int_equal(strlen(t.token), 43);
+        assert_string_equal(t.user.name, "carl");
+        assert_string_equal(t.user.domain_name, "Default");
+        assert_string_equal(t.project.id, p.id);
+        assert_string_equal(t.project.name, "alpha");
+        assert_int_equal(t.n_roles, 1);
+        assert_string_equal(t.roles[0].name, "member");
+        assert_int_equal(json_array_size(t.catalog), 4);
+        assert_string_equal(t.issued_at, "1970-01-01T00:01:40.000000Z");
+        assert_string_equal(t.expires_at, "1970-01-01T01:01:40.000000Z");
+
+        /* Validation shows the roles held now. */
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, reader, &e), 0);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), 0);
+        assert_int_equal(v.n_roles, 2);
+        assert_string_equal(v.audit_id, t.audit_id);
+        assert_string_equal(v.project.id, p.id);
+        identity_token_done(&v);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 3701, &v), -ENOENT);
+
+        struct identity_assignment_filter f = {.user_id = u.id, .names = true};
+        assert_int_equal(identity_assignments_list(st, &f, &as), 0);
+        assert_int_equal(as.n, 2);
+        assert_false(as.v[0].domain_scope);
+        assert_string_equal(as.v[0].scope.name, "alpha");
+        assert_string_equal(as.v[0].scope.domain_name, "Default");
+        assert_string_equal(as.v[0].user.name, "carl");
+        identity_assignments_done(&as);
+
+        /* Removing a role ends the user's tokens on the project. */
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_REMOVE, p.id, u.id, reader, &e), 0);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), -ENOENT);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_REMOVE, p.id, u.id, reader, &e), -ENOENT);
+        identity_token_done(&t);
+
+        /* Revoke; an unscoped token has no roles and no catalog. */
+        in.scope = IDENTITY_SCOPE_NONE;
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_null(t.project.id);
+        assert_int_equal(t.n_roles, 0);
+        assert_null(t.catalog);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), 0);
+        identity_token_done(&v);
+        assert_int_equal(identity_token_revoke(st, NULL, t.token), 0);
+        assert_int_equal(identity_token_revoke(st, NULL, t.token), -ENOENT);
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), -ENOENT);
+        identity_token_done(&t);
+
+        /* A disabled user gets no token. */
+        struct identity_update off = {.enabled = 0};
+        struct identity_object o = {0};
+        assert_int_equal(identity_update(st, IDENTITY_USER, u.id, &off, &o, &e), 0);
+        identity_object_done(&o);
+        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        identity_object_done(&p);
+        identity_object_done(&u);
+        test_store_drop(st);
+}
+
+int main(void)
+{
+        assert_int_equal(identity_init(), 0);
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_authenticate_from_state),
+                cmocka_unit_test(test_authenticate_cached),
+                cmocka_unit_test(test_project_deleted),
+                cmocka_unit_test(test_bootstrap),
+                cmocka_unit_test(test_projects_and_users),
+                cmocka_unit_test(test_grants_and_tokens),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
