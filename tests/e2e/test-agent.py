@@ -12,8 +12,11 @@ vfnet-server, on a generated sysfs root shaped like the seed's 82576 host
 - report_interval = 1: the heartbeat advances every second;
 - a server restart is waited for and reporting resumes;
 - a second agent claiming the same host is refused with a clear message
-  (exit 1); a service-role user registers another host;
-- SIGTERM exits 0 and releases the host: a restarted agent registers at once.
+  (exit 1); a service-role user registers another host; endpoint_override
+  is where the reports go;
+- SIGTERM exits 0 and releases the host: a restarted agent registers at once;
+- a wrong password exits 1 naming the user; a server answering 5xx or
+  something that is not JSON is waited for, with one line saying so.
 Usage: test-agent.py PATH/TO/vfnet-server PATH/TO/vfnet-agent PATH/TO/make-sysfs.py"""
 import http.server
 import os
@@ -26,7 +29,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from vfnet_server import Server, Tap, _running  # noqa: E402
+from vfnet_server import Server, Tap, _running, free_port  # noqa: E402
 
 SERVER, AGENT, MAKE_SYSFS = sys.argv[1:4]
 
@@ -92,11 +95,12 @@ def sriov_ini(host, mappings="physnet1:em1", exclude="", interval=1):
             f"[agent]\nreport_interval = {interval}\n")
 
 
-def nova_conf(url, user="admin", password="secret", project="admin"):
+def nova_conf(url, user="admin", password="secret", project="admin", endpoint=None):
+    override = f"endpoint_override = {endpoint}\n" if endpoint else ""
     return (f"[pci]\ndevice_spec = {{\"devname\": \"em1\", \"physical_network\": \"physnet1\"}}\n"
             f"[neutron]\nauth_type = password\nauth_url = {url}/v3\nusername = {user}\n"
             f"password = {password}\nproject_name = {project}\n"
-            f"user_domain_name = Default\nproject_domain_name = Default\n")
+            f"user_domain_name = Default\nproject_domain_name = Default\n{override}")
 
 
 def fake_server(mode):
@@ -272,6 +276,15 @@ def main():
         a2 = Agent(work, root, "a2", sriov_ini("compute2", "physnet1:em2"), svc).start()
         t.ok(wait_for(lambda: agents(s, tok).get("compute2")) is not None,
              "an agent with the service role registers compute2", a2.lines())
+
+        # endpoint_override replaces the catalog's network URL (here: nobody there).
+        dead = f"http://127.0.0.1:{free_port()}"
+        ov = Agent(work, root, "override", sriov_ini("compute5"),
+                   nova_conf(s.url, "vfnet-agent", "agentpw", "service", endpoint=dead + "/")).start()
+        t.ok(ov.wait_log(f"vfnet-server at {dead}/v2.0/vfnet/agent-report is not reachable")
+             and "compute5" not in agents(s, tok),
+             "endpoint_override is where the reports go", ov.lines())
+        t.eq(ov.stop(), 0, "endpoint_override: SIGTERM while waiting: exit 0")
         t.eq(a2.stop(), 0, "SIGTERM: exit 0")
 
         # ---- SIGTERM releases the host for the next process ----
