@@ -374,6 +374,44 @@ static json_t *port_doc(const json_t *in, const char *id)
         return o;
 }
 
+/* Neutron's policy for what only an admin or the network's owner may ask
+ * of a port (policies/port.py): a chosen IP address, MAC, port security,
+ * allowed address pairs, and a network:* device_owner.  On someone else's
+ * shared network these would let a tenant take the gateway's address or
+ * turn off a VF's spoof check on a segment it shares with others. */
+static int check_network_owner_attrs(const struct auth_context *auth, const json_t *net,
+                                     const json_t *in, const char *action,
+                                     struct service_error *err)
+{
+        if (auth->is_admin || !net)
+                return 0;
+        const char *owner = json_str(net, "project_id") ?: json_str(net, "tenant_id");
+        if (owner && auth->project_id && streq(owner, auth->project_id))
+                return 0;
+        const char *attr = NULL;
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(in, "fixed_ips"), i, e)
+                if (json_object_get(e, "ip_address"))
+                        attr = "fixed_ips:ip_address";
+        /* The request carries the API's defaults: what matters is a value
+         * that asks for something (a MAC, security off, some pairs). */
+        if (!attr && json_str(in, "mac_address"))
+                attr = "mac_address";
+        if (!attr && json_is_false(json_object_get(in, "port_security_enabled")))
+                attr = "port_security_enabled";
+        if (!attr && json_array_size(json_object_get(in, "allowed_address_pairs")) > 0)
+                attr = "allowed_address_pairs";
+        const char *dev_owner = json_str(in, "device_owner");
+        if (!attr && dev_owner && strncmp(dev_owner, "network:", 8) == 0)
+                attr = "device_owner";
+        if (!attr)
+                return 0;
+        return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                            "(rule:%s and rule:%s:%s) is disallowed by policy", action, action,
+                            attr);
+}
+
 /* Inside a write transaction: network, security groups, MAC, IPs and
  * binding of a new port document, then stored.  User errors fill err. */
 static int create_tx(const struct netsvc *svc, const struct auth_context *auth, const json_t *in,
@@ -388,6 +426,8 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth, 
         if (r == -ENOENT)
                 r = service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
                                  "Network %s could not be found.", net_id);
+        if (r >= 0)
+                r = check_network_owner_attrs(auth, net, in, "create_port", err);
         json_t *ps = json_object_get(in, "port_security_enabled");
         bool port_security = ps ? json_is_true(ps)
                                 : !net || !json_is_false(json_object_get(net, "port_security_enabled"));
@@ -483,6 +523,14 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
         if (!policy_may_write(auth, json_str(port, "project_id")))
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:update_port) is disallowed by policy");
+        if (!auth->is_admin) {
+                r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                r = check_network_owner_attrs(auth, net, in, "update_port", err);
+                if (r < 0)
+                        return r;
+        }
         json_t *ps = json_object_get(in, "port_security_enabled");
         json_t *groups = json_object_get(in, "security_groups");
         bool new_ps = ps ? json_is_true(ps)
@@ -506,6 +554,8 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
         json_object_update_existing(port, (json_t *)in);
         netsvc_stamp(svc, port, false);
         if (rebind) {
+                json_decref(net);
+                net = NULL;
                 r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
                 if (r >= 0)
                         r = netsvc_port_bind(svc, port, net);
