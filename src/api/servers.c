@@ -2,6 +2,7 @@
  * delete.  The placement of a boot (schedule, claim, bind, queue the
  * spawn, retries) is the compute service's (computesvc/placement.c); the
  * ports a boot makes on {"uuid": NET} are the network service's. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <regex.h>
 #include <sodium.h>
@@ -220,10 +221,67 @@ static int get_count(const json_t *v, long *ret)
         return *end ? -EINVAL : 0;
 }
 
+/* The members Nova's server create schema allows (additionalProperties is
+ * false there: anything else is a 400, not silently dropped). */
+static const char *const server_keys[] = {
+        "name", "imageRef", "flavorRef", "adminPass", "metadata", "networks",
+        "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "personality", "availability_zone",
+        "block_device_mapping", "block_device_mapping_v2", "config_drive", "key_name",
+        "min_count", "max_count", "return_reservation_id", "security_groups", "user_data",
+        "description", "tags", "trusted_image_certificates", "host", "hypervisor_hostname",
+        "hostname", "locked", NULL,
+};
+
+static bool one_of_keys(const char *k, const char *const *v)
+{
+        for (; *v; v++)
+                if (streq(k, *v))
+                        return true;
+        return false;
+}
+
+static bool ip_address_valid(const char *s)
+{
+        unsigned char buf[16];
+        return s && (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1);
+}
+
+/* Nova's metadata schema: string keys of 1-255 characters, string values
+ * of at most 255. */
+static int check_metadata(struct api_response *resp, const json_t *md)
+{
+        if (!json_is_object(md))
+                return nova_error(resp, 400, "Invalid input for field/attribute metadata. Value: "
+                                  "an object of strings is expected.");
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)md, k, v) {
+                if (!*k || strlen(k) > 255)
+                        return nova_error(resp, 400, "Invalid input for field/attribute metadata. "
+                                          "Value: a key of 1-255 characters is expected (got %zu).",
+                                          strlen(k));
+                if (!json_is_string(v) || strlen(json_string_value(v)) > 255)
+                        return nova_error(resp, 400, "Invalid input for field/attribute metadata. "
+                                          "Value: the value of '%.64s' must be a string of at "
+                                          "most 255 characters.", k);
+        }
+        return 0;
+}
+
 /* Checks the body; fills the port ids asked for.  Answers errors itself. */
 static int check_create_body(struct api_request *req, struct api_response *resp, const json_t *in,
                              json_t *port_ids)
 {
+        const char *member;
+        json_t *val;
+        json_object_foreach((json_t *)in, member, val)
+                if (!one_of_keys(member, server_keys))
+                        return nova_error(resp, 400, "Invalid input for field/attribute server. "
+                                          "Additional properties are not allowed ('%.64s' was "
+                                          "unexpected)", member);
+        json_t *md = json_object_get(in, "metadata");
+        if (md && check_metadata(resp, md) < 0)
+                return -EINVAL;
         const char *name = json_str(in, "name");
         if (!name || !*name || strlen(name) > 255)
                 return nova_error(resp, 400, "Invalid input for field/attribute name. Value: a "
@@ -250,6 +308,11 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
         json_t *az = json_object_get(in, "availability_zone");
         if (az && !json_is_null(az) && (!json_is_string(az) || !*json_string_value(az)))
                 return nova_error(resp, 400, "Invalid input for field/attribute availability_zone.");
+        /* "zone:host" and "zone::node" pick the host: os_compute_api:servers:
+         * create:forced_host is the admin's. */
+        if (json_is_string(az) && strchr(json_string_value(az), ':') && !req->auth.is_admin)
+                return nova_error(resp, 403, "Policy doesn't allow "
+                                  "os_compute_api:servers:create:forced_host to be performed.");
         json_t *nets = json_object_get(in, "networks");
         if (!nets) {
                 if (req->microversion >= 37)
@@ -280,6 +343,12 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
                 if (port && uuid)
                         return nova_error(resp, 400, "Invalid input for field/attribute networks: "
                                           "give 'port' or 'uuid', not both.");
+                json_t *fip = json_object_get(e, "fixed_ip");
+                if (fip && !ip_address_valid(json_string_value(fip)))
+                        return nova_error(resp, 400, "Invalid input for field/attribute fixed_ip. "
+                                          "Value: %s. '%s' is not a 'ip-address'",
+                                          json_string_value(fip) ?: "(not a string)",
+                                          json_string_value(fip) ?: "(not a string)");
                 if (uuid)
                         json_array_append_new(port_ids, json_pack("{s:s}", "network", uuid));
                 else

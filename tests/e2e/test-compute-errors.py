@@ -199,6 +199,23 @@ def main():
         nova_err(t, R("DELETE", "/v2.1/servers/nosuch", token=tok), 404, "itemNotFound",
                  "Instance nosuch could not be found", "delete an unknown server")
 
+        # Nova's schema and policy on a boot (each was accepted, then ERROR).
+        nova_err(t, boot(networks=[{"port": pid, "fixed_ip": "999.9.9.9"}]), 400, "badRequest",
+                 "'999.9.9.9' is not a 'ip-address'", "a fixed_ip that is no address")
+        nova_err(t, boot(metadata={"k" * 300: "v"}), 400, "badRequest",
+                 "a key of 1-255 characters", "a 300-character metadata key")
+        nova_err(t, boot(metadata={"k": "v" * 256}), 400, "badRequest",
+                 "at most 255 characters", "a 256-character metadata value")
+        nova_err(t, boot(metadata=["k"]), 400, "badRequest", "metadata", "metadata not an object")
+        nova_err(t, boot(colour="blue"), 400, "badRequest",
+                 "Additional properties are not allowed ('colour' was unexpected)",
+                 "an unknown member of server")
+        nova_err(t, R("POST", "/v2.1/servers", {"server": {
+            "name": "forced", "imageRef": img["id"], "flavorRef": fl["flavor"]["id"],
+            "availability_zone": "nova:compute1", "networks": [{"port": pid}]}},
+            token=mtok), 403, "forbidden", "os_compute_api:servers:create:forced_host",
+            "a member forcing a host (nova:compute1)")
+
         # A member does not see the admin's servers.
         st, doc, _ = boot()
         sid = doc["server"]["id"]
