@@ -205,6 +205,17 @@ static int rule_create(struct api_ctx *ctx, struct api_request *req, struct api_
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
                                          "(rule:create_security_group_rule) is disallowed by policy");
         }
+        /* A remote group must exist and be one the caller may see, as in
+         * Neutron: another project's group is not found. */
+        const char *remote = json_str(in, "remote_group_id");
+        if (r >= 0 && remote) {
+                _cleanup_json_ json_t *rg = NULL;
+                r = neutron_load(ctx, &req->auth, &resource_security_group, remote, &rg);
+                if (r == -ENOENT) {
+                        store_end(ctx->store, false);
+                        return neutron_not_found(resp, &resource_security_group, remote);
+                }
+        }
         if (r >= 0)
                 r = neutron_store_insert(ctx, &resource_security_group_rule, rule);
         if (r >= 0) {

@@ -6,6 +6,8 @@ turned off, allowed address pairs, or a network:* device_owner, and may not
 turn port security off later (on an SR-IOV port that would turn the VF's
 spoof check off on a segment shared with others, R25). The network's
 owner and admins may. Errors are Neutron's 403 PolicyNotAuthorized body.
+A security group rule's remote group must exist and be the caller's to
+see (404 otherwise, as in Neutron).
 Usage: test-port-policy.py PATH/TO/vfnet-server"""
 import sys
 
@@ -101,6 +103,25 @@ def main():
                         fixed_ips=[{"subnet_id": sid, "ip_address": "10.20.0.50"}])
         t.ok(st == 201 and p["port"]["port_security_enabled"] is False,
              "the admin may on the shared network", (st, p))
+
+        # Security group rules: the remote group must be one bob may see.
+        st, sgs, _ = R("GET", "/v2.0/security-groups", token=bob)
+        mine = [g for g in sgs["security_groups"] if g["project_id"] == pb][0]["id"]
+        st, asg, _ = R("GET", "/v2.0/security-groups", token=adm)
+        admins = [g for g in asg["security_groups"] if g["project_id"] != pb][0]["id"]
+
+        def rule(remote):
+            return R("POST", "/v2.0/security-group-rules", {"security_group_rule": {
+                "security_group_id": mine, "direction": "ingress", "ethertype": "IPv4",
+                "remote_group_id": remote}}, token=bob)
+        for remote, what in (("0e6f4c3a-9c6d-4f7e-9a55-1d2c3b4a5f60", "that does not exist"),
+                             (admins, "of another project")):
+            st, body, _ = rule(remote)
+            t.ok(st == 404 and body["NeutronError"]["type"] == "SecurityGroupNotFound",
+                 f"a rule whose remote group {what} is 404 SecurityGroupNotFound", (st, body))
+        st, body, _ = rule(mine)
+        t.ok(st == 201 and body["security_group_rule"]["remote_group_id"] == mine,
+             "a rule whose remote group is the member's own is created", (st, body))
     return t.done()
 
 
