@@ -162,21 +162,26 @@ int rec_create_user(struct store *st, const char *name, const char *domain_id,
         return 0;
 }
 
+/* Projects and users only; a user's new password is hashed here, before
+ * the transaction: hashing is the slow part and never runs under the
+ * store's lock. */
+static int hash_before_lock(enum identity_kind k, const char *password, char **ret)
+{
+        if (k != IDENTITY_PROJECT && k != IDENTITY_USER)
+                return -EINVAL;
+        return k == IDENTITY_USER && password ? password_hash(password, ret) : 0;
+}
+
 int identity_create(struct store *st, enum identity_kind k, const struct identity_create *in,
                     struct identity_object *ret, struct identity_error *err)
 {
         const char *domain_id = in->domain_id ? in->domain_id : IDENTITY_DEFAULT_DOMAIN;
         _cleanup_free_ char *hash = NULL;
-        if (k != IDENTITY_PROJECT && k != IDENTITY_USER)
-                return -EINVAL;
-        /* Hashing is the slow part: never under the store's lock. */
-        if (k == IDENTITY_USER && in->password) {
-                int r = password_hash(in->password, &hash);
-                if (r < 0)
-                        return r;
-        }
+        int r = hash_before_lock(k, in->password, &hash);
+        if (r < 0)
+                return r;
         _cleanup_jdoc_ json_t *dom = NULL, *doc = NULL;
-        int r = store_begin(st, true);
+        r = store_begin(st, true);
         if (r < 0)
                 return r;
         r = rec_get(st, "domain", domain_id, &dom);
@@ -204,15 +209,11 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
                     struct identity_error *err)
 {
         _cleanup_free_ char *hash = NULL;
-        if (k != IDENTITY_PROJECT && k != IDENTITY_USER)
-                return -EINVAL;
-        if (k == IDENTITY_USER && in->password) {
-                int r = password_hash(in->password, &hash);
-                if (r < 0)
-                        return r;
-        }
+        int r = hash_before_lock(k, in->password, &hash);
+        if (r < 0)
+                return r;
         _cleanup_jdoc_ json_t *doc = NULL, *same = NULL;
-        int r = store_begin(st, true);
+        r = store_begin(st, true);
         if (r < 0)
                 return r;
         r = rec_get(st, kind_names[k], id, &doc);
