@@ -18,7 +18,7 @@ PACKAGES=(
         # tests: unit, sanitizers, fuzzing, leaks
         libcmocka-dev libclang-rt-14-dev valgrind python3
         # kernel testbed (tests/vm); qemu-system-x86 comes from backports, below
-        busybox-static cpio iproute2 xz-utils kmod make bc jq
+        busybox-static cpio iproute2 xz-utils kmod make bc jq curl
         binutils gcc linux-headers-amd64 linux-source-6.1
         # end-to-end: the real OpenStack clients
         python3-openstackclient python3-novaclient

@@ -24,6 +24,7 @@ struct heartbeat {
         const struct agent_config *config;
         const char *host;
         int done_fd;
+        int ready_fd;
         char instance[37];
         pthread_t thread;
         pthread_mutex_t lock;
@@ -132,6 +133,10 @@ static void *run(void *userdata)
                         log_info("host %s: registered as %s (%s), reporting every %ld s",
                                  hb->host, AGENT_TYPE, AGENT_BINARY, hb->config->report_interval);
                         sd_notify_send("READY=1\nSTATUS=reporting");
+                        uint64_t one = 1;
+                        if (hb->ready_fd >= 0 && write(hb->ready_fd, &one, sizeof(one)) < 0)
+                                log_warning("host %s: cannot wake the main thread: %s", hb->host,
+                                            strerror(errno));
                 } else if (waiting) {
                         log_info("host %s: vfnet-server is back, reporting again", hb->host);
                         sd_notify_send("STATUS=reporting");
@@ -152,7 +157,7 @@ static void *run(void *userdata)
         return NULL;
 }
 
-int heartbeat_start(const struct agent_config *c, const char *host, int done_fd,
+int heartbeat_start(const struct agent_config *c, const char *host, int done_fd, int ready_fd,
                     struct heartbeat **ret)
 {
         struct heartbeat *hb = calloc(1, sizeof(*hb));
@@ -161,6 +166,7 @@ int heartbeat_start(const struct agent_config *c, const char *host, int done_fd,
         hb->config = c;
         hb->host = host;
         hb->done_fd = done_fd;
+        hb->ready_fd = ready_fd;
         random_instance(hb->instance);
         pthread_mutex_init(&hb->lock, NULL);
         pthread_condattr_t ca;

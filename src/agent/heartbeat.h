@@ -12,8 +12,11 @@
 struct heartbeat;
 
 /* Starts the thread.  DONE_FD (an eventfd) is written when the thread ends
- * by itself, i.e. on a refusal.  C and HOST must outlive the heartbeat. */
-int heartbeat_start(const struct agent_config *c, const char *host, int done_fd,
+ * by itself, i.e. on a refusal; READY_FD (an eventfd, or -1) once, when
+ * the server first accepted the host (nothing else may act for the host
+ * before: another agent may hold it).  C and HOST must outlive the
+ * heartbeat. */
+int heartbeat_start(const struct agent_config *c, const char *host, int done_fd, int ready_fd,
                     struct heartbeat **ret);
 
 /* Stops the thread (a call in flight is abandoned), releases the host on

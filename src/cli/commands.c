@@ -25,6 +25,8 @@ const struct cli_command cli_commands[] = {
          "apply the persisted VF counts (run at boot by vfnet-sriov.service)"},
         {"pci", "match", cli_pci_match, "--config NOVA.CONF [--config ...] --devices DEVICES.json [-f table|json]",
          "which [pci] device_spec entry selects each device, and its pool"},
+        {"agent", "status", cli_agent_status, "[--status-file FILE] [-f table|json]",
+         "what vfnet-agent believes each VF of its PFs should be and is"},
         {"sched", "explain", cli_sched_explain,
          "[--config NOVA.CONF ...] --hosts HOSTS.json|URL [--token TOKEN] --flavor FLAVOR.json "
          "[--port PORT.json ...] [--image IMAGE.json] [--az AZ] [--tried HOST ...] [-f table|json]",

@@ -18,4 +18,5 @@ int cli_host_check(struct cli_ctx *ctx, int argc, char **argv);
 int cli_vf_create(struct cli_ctx *ctx, int argc, char **argv);
 int cli_vf_restore(struct cli_ctx *ctx, int argc, char **argv);
 int cli_sched_explain(struct cli_ctx *ctx, int argc, char **argv);
+int cli_agent_status(struct cli_ctx *ctx, int argc, char **argv);
 int cli_pci_match(struct cli_ctx *ctx, int argc, char **argv);

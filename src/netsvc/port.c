@@ -480,7 +480,12 @@ int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,
         if (!streq(json_str(port, "binding:host_id") ?: "", host) || !vif ||
             streq(vif, "unbound") || streq(vif, "binding_failed"))
                 return -EINVAL;
-        json_object_set_new(port, "status", json_string(up ? "ACTIVE" : "DOWN"));
+        const char *status = up ? "ACTIVE" : "DOWN";
+        /* Neutron's update_port_status: the same status again is no
+         * update (no new revision, nothing on the host's change feed). */
+        if (streq(json_str(port, "status") ?: "", status))
+                return 0;
+        json_object_set_new(port, "status", json_string(status));
         netsvc_stamp(svc, port, false);
         return svc_doc_update(svc->store, "port", port);
 }

@@ -45,7 +45,9 @@ class Agent:
             f.write(ini)
         with open(self.nova, "w") as f:
             f.write(nova)
-        self.args = [AGENT, "--config-file", self.ini, "--config-file", self.nova, "--root", root]
+        self.status = os.path.join(workdir, f"{name}-status.json")
+        self.args = [AGENT, "--config-file", self.ini, "--config-file", self.nova, "--root", root,
+                     "--status-file", self.status]
         self.env = dict(os.environ, **(env or {}))
         self.proc = None
 
@@ -233,11 +235,17 @@ def main():
 
         # ---- server restart: waits once, resumes ----
         s.stop()
-        n_waiting = wait_for(lambda: len([ln for ln in a1.lines() if "waiting for" in ln]) == 2,
+
+        def waiting_lines(what):
+            return len([ln for ln in a1.lines() if what in ln])
+        n_waiting = wait_for(lambda: waiting_lines("waiting for vfnet-server (") == 2 and
+                             waiting_lines("waiting for vfnet-server's change feed") == 1,
                              timeout=10)
         time.sleep(3.5)  # retries at +1 s and +3 s
-        t.ok(n_waiting and len([ln for ln in a1.lines() if "waiting for" in ln]) == 2,
-             "server stopped: one new waiting line, none per retry", a1.lines())
+        t.ok(n_waiting and waiting_lines("waiting for vfnet-server (") == 2 and
+             waiting_lines("waiting for vfnet-server's change feed") == 1,
+             "server stopped: one new waiting line for the heartbeat and one for the change "
+             "feed, none per retry", a1.lines())
         s.start()
         tok = s.token()
         t.ok(a1.wait_log("vfnet-server is back", timeout=40) and a1.proc.poll() is None,

@@ -282,6 +282,8 @@ make_initramfs() {
         copy_with_libs "$root" "$f"
         # devlink (netdevsim's eswitch mode, for vf-unsupported.sh)
         copy_with_libs "$root" /usr/sbin/devlink
+        # curl drives vfnet-server's API from inside the guest (agent cases).
+        copy_with_libs "$root" /usr/bin/curl
         cp "$TB_DIR/guest-init.sh" "$root/init"
         cp "$TB_DIR/guest-lib.sh" "$root/tb/guest-lib.sh"
         chmod 755 "$root/init"
