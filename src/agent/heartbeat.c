@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,24 +35,6 @@ struct heartbeat {
         char *message;
         struct server_client *client;
 };
-
-static void random_instance(char ret[37])
-{
-        unsigned char b[16] = {0};
-        if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
-                /* Without entropy the pid and clock still tell two processes apart. */
-                struct timespec ts;
-                clock_gettime(CLOCK_REALTIME, &ts);
-                unsigned long v[2] = {(unsigned long)getpid() ^ (unsigned long)ts.tv_sec,
-                                      (unsigned long)ts.tv_nsec};
-                memcpy(b, v, sizeof(b) < sizeof(v) ? sizeof(b) : sizeof(v));
-        }
-        b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-        b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-        snprintf(ret, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-                 b[13], b[14], b[15]);
-}
 
 /* Sleeps until DEADLINE (CLOCK_MONOTONIC) or a stop. */
 static void sleep_until(struct heartbeat *hb, const struct timespec *deadline)
@@ -157,8 +138,8 @@ static void *run(void *userdata)
         return NULL;
 }
 
-int heartbeat_start(const struct agent_config *c, const char *host, int done_fd, int ready_fd,
-                    struct heartbeat **ret)
+int heartbeat_start(const struct agent_config *c, const char *host, const char *instance,
+                    int done_fd, int ready_fd, struct heartbeat **ret)
 {
         struct heartbeat *hb = calloc(1, sizeof(*hb));
         if (!hb)
@@ -167,7 +148,7 @@ int heartbeat_start(const struct agent_config *c, const char *host, int done_fd,
         hb->host = host;
         hb->done_fd = done_fd;
         hb->ready_fd = ready_fd;
-        random_instance(hb->instance);
+        snprintf(hb->instance, sizeof(hb->instance), "%s", instance);
         pthread_mutex_init(&hb->lock, NULL);
         pthread_condattr_t ca;
         pthread_condattr_init(&ca);

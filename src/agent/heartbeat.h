@@ -15,9 +15,10 @@ struct heartbeat;
  * by itself, i.e. on a refusal; READY_FD (an eventfd, or -1) once, when
  * the server first accepted the host (nothing else may act for the host
  * before: another agent may hold it).  C and HOST must outlive the
- * heartbeat. */
-int heartbeat_start(const struct agent_config *c, const char *host, int done_fd, int ready_fd,
-                    struct heartbeat **ret);
+ * heartbeat.  INSTANCE: this agent's instance id (docs/server.md), kept
+ * across restarts on one machine (agent_instance_claim()). */
+int heartbeat_start(const struct agent_config *c, const char *host, const char *instance,
+                    int done_fd, int ready_fd, struct heartbeat **ret);
 
 /* Stops the thread (a call in flight is abandoned), releases the host on
  * the server when registered (one bounded attempt), frees everything.

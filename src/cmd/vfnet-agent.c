@@ -15,6 +15,7 @@
 
 #include "agent/agent-config.h"
 #include "agent/agent-devices.h"
+#include "agent/agent-instance.h"
 #include "agent/agent-loop.h"
 #include "agent/heartbeat.h"
 #include "agent/server-client.h"
@@ -41,8 +42,8 @@ static void usage(FILE *f)
 enum { OPT_CONFIG = 256, OPT_ROOT, OPT_STATUS, OPT_VERSION };
 
 /* Runs until SIGTERM/SIGINT (0) or the heartbeat's refusal (negative). */
-static int run(const struct agent_config *c, const char *host, const char *root,
-               const char *status_path)
+static int run(const struct agent_config *c, const char *host, const char *instance,
+               const char *root, const char *status_path)
 {
         sigset_t mask;
         sigemptyset(&mask);
@@ -57,7 +58,7 @@ static int run(const struct agent_config *c, const char *host, const char *root,
         if (sfd < 0 || done < 0 || ready < 0)
                 return err_set(-errno, "signalfd/eventfd: %s", strerror(errno));
         struct heartbeat *hb = NULL;
-        int r = heartbeat_start(c, host, done, ready, &hb);
+        int r = heartbeat_start(c, host, instance, done, ready, &hb);
         if (r < 0)
                 return err_set(r, "cannot start the heartbeat: %s", strerror(-r));
         const struct agent_loop_options o = {
@@ -157,7 +158,14 @@ int main(int argc, char **argv)
                           strerror(errno));
                 return 1;
         }
-        r = run(c, host, root, status_path);
+        struct agent_instance inst = {.lock_fd = -1};
+        r = agent_instance_claim(!slash ? "." : slash == status_dir ? "/" : status_dir, &inst);
+        if (r < 0) {
+                log_error("%s", err_msg(r));
+                return 1;
+        }
+        r = run(c, host, inst.id, root, status_path);
+        agent_instance_release(&inst);
         if (r < 0) {
                 log_error("host %s: %s", host, err_msg(r));
                 return 1;

@@ -15,6 +15,9 @@ vfnet-server, on a generated sysfs root shaped like the seed's 82576 host
   (exit 1); a service-role user registers another host; endpoint_override
   is where the reports go;
 - SIGTERM exits 0 and releases the host: a restarted agent registers at once;
+- on one machine a second process is refused (the lock beside the status
+  file), and after SIGKILL the next process is the same instance to the
+  server and registers at once;
 - a wrong password exits 1 naming the user; a server answering 5xx or
   something that is not JSON is waited for, with one line saying so.
 Usage: test-agent.py PATH/TO/vfnet-server PATH/TO/vfnet-agent PATH/TO/make-sysfs.py"""
@@ -45,7 +48,8 @@ class Agent:
             f.write(ini)
         with open(self.nova, "w") as f:
             f.write(nova)
-        self.status = os.path.join(workdir, f"{name}-status.json")
+        # Its own directory: the lock and instance id files sit beside the status.
+        self.status = os.path.join(workdir, name, "status.json")
         self.args = [AGENT, "--config-file", self.ini, "--config-file", self.nova, "--root", root,
                      "--status-file", self.status]
         self.env = dict(os.environ, **(env or {}))
@@ -307,6 +311,24 @@ def main():
         t.ok(wait_for(lambda: agents(s, tok)["compute1"]["started_at"] > started, timeout=5),
              "its first report is a start: started_at moves")
         t.eq(a3.stop(), 0, "SIGTERM: exit 0")
+
+        # ---- one machine: a second process is refused there; after SIGKILL the
+        # next process is the same instance and carries on at once ----
+        a4 = Agent(work, root, "a4", sriov_ini("compute1", "physnet1:em1"), svc).start()
+        t.ok(a4.wait_log("registered as NIC Switch agent", timeout=10), "a4 registers", a4.lines())
+        rc, err = Agent(work, root, "a4", sriov_ini("compute1", "physnet1:em1"), svc).run()
+        t.ok(rc == 1 and len(err) == 1 and "another vfnet-agent runs on this machine" in err[0]
+             and "agent.lock" in err[0],
+             "a second process with the same state directory: exit 1 naming the lock",
+             f"rc={rc}\n" + "\n".join(err))
+        a4.proc.kill()
+        a4.proc.wait()
+        a5 = Agent(work, root, "a4", sriov_ini("compute1", "physnet1:em1"), svc).start()
+        t.ok(a5.wait_log("registered as NIC Switch agent", timeout=10)
+             and a5.proc.poll() is None,
+             "after SIGKILL the restarted agent (same machine, same instance) registers at once",
+             a5.lines())
+        t.eq(a5.stop(), 0, "SIGTERM: exit 0")
 
         # ---- a refused credential is said, not retried forever ----
         bad = Agent(work, root, "bad", sriov_ini("compute3"),

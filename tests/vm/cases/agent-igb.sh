@@ -18,119 +18,18 @@ $IP link set "$pf" up
 tb_check create-7-vfs $VFNET vf create "$pf" 7
 vf0=$(basename "$(readlink "$pfa/virtfn0")")
 vf1=$(basename "$(readlink "$pfa/virtfn1")")
-CURL=/usr/bin/curl
-api=http://127.0.0.1:9696
+vf_field() { tb_vf_field "$pf" "$@"; }
+call() { tb_call "$@"; }
+wait_for() { tb_wait_for "$@"; }
+tb_agent_setup "physnet1:$pf" "{\"devname\": \"$pf\", \"physical_network\": \"physnet1\"}"
 
-mkdir -p /tmp/srv /tmp/agent
-cat >/tmp/srv/server.conf <<CONF
-[DEFAULT]
-bind_host = 127.0.0.1
-bind_port = 9696
-[database]
-connection = sqlite:////tmp/srv/vfnet.sqlite
-CONF
-cat >/tmp/srv/ml2_conf.ini <<CONF
-[ml2]
-tenant_network_types = vlan
-type_drivers = vlan,flat
-mechanism_drivers = sriovnicswitch
-[ml2_type_vlan]
-network_vlan_ranges = physnet1:100:200,physnet2:300:310
-[ml2_type_flat]
-flat_networks = physnet1
-[ml2_sriov]
-agent_required = True
-CONF
-cat >/tmp/agent/sriov_agent.ini <<CONF
-[DEFAULT]
-host = compute1
-[sriov_nic]
-physical_device_mappings = physnet1:$pf
-[agent]
-report_interval = 5
-CONF
-cat >/tmp/agent/nova.conf <<CONF
-[pci]
-device_spec = {"devname": "$pf", "physical_network": "physnet1"}
-[neutron]
-auth_type = password
-auth_url = $api/v3
-username = admin
-password = admin
-project_name = admin
-user_domain_name = Default
-project_domain_name = Default
-CONF
-
-srv_conf="--config-file /tmp/srv/server.conf --config-file /tmp/srv/ml2_conf.ini"
-start_server() {
-        /vfnet/bin/vfnet-server $srv_conf >>/tmp/srv/log 2>&1 &
-        echo $! >/tmp/srv/pid
-        for _ in $(seq 200); do
-                $CURL -sf "$api/v3" >/dev/null && return 0
-                sleep 0.1
-        done
-        return 1
-}
-start_agent() {
-        /vfnet/bin/vfnet-agent --config-file /tmp/agent/sriov_agent.ini \
-                --config-file /tmp/agent/nova.conf --status-file /tmp/agent/status.json \
-                >>/tmp/agent/log 2>&1 &
-        echo $! >/tmp/agent/pid
-}
-stop_pid() { # PIDFILE
-        _t0=$($DATE +%s%N)
-        kill "$(cat "$1")" 2>/dev/null
-        for _ in $(seq 300); do
-                # A child of this shell stays a zombie until reaped: stopped too.
-                if ! kill -0 "$(cat "$1")" 2>/dev/null ||
-                        grep -q '^State:.*Z' "/proc/$(cat "$1")/status" 2>/dev/null; then
-                        echo "$1: stopped in $(( ($($DATE +%s%N) - _t0) / 1000000 )) ms"
-                        return 0
-                fi
-                sleep 0.1
-        done
-        return 1
-}
-token() {
-        $CURL -si -H 'Content-Type: application/json' -d '{"auth": {"identity": {"methods":
-          ["password"], "password": {"user": {"name": "admin", "domain": {"name": "Default"},
-          "password": "admin"}}}, "scope": {"project": {"name": "admin", "domain": {"name":
-          "Default"}}}}}' "$api/v3/auth/tokens" | tr -d '\r' | sed -n 's/^[Xx]-[Ss]ubject-[Tt]oken: //p'
-}
-call() { # METHOD PATH [BODY]
-        if [ $# -ge 3 ]; then
-                $CURL -s -X "$1" -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/json' \
-                        -d "$3" "$api$2"
-        else
-                $CURL -s -X "$1" -H "X-Auth-Token: $TOKEN" "$api$2"
-        fi
-}
-vf_field() { # VF JQ
-        $VFNET vf list "$pf" -f json | $JQ -c ".[$1] | $2"
-}
-# wait_for NAME SECONDS EXPECTED CMD...: ok as soon as CMD prints EXPECTED.
-wait_for() {
-        _n=$1 _s=$2 _want=$3
-        shift 3
-        _end=$(( $($DATE +%s) + _s ))
-        while :; do
-                _got=$("$@" 2>&1)
-                [ "$_got" = "$_want" ] && { tb_ok "$_n"; return 0; }
-                [ "$($DATE +%s)" -ge "$_end" ] && break
-                sleep 0.1
-        done
-        tb_fail "$_n" "after $_s s: expected '$_want', got '$_got'"
-        return 1
-}
-
-tb_check server-bootstrap /vfnet/bin/vfnet-server $srv_conf bootstrap --bootstrap-password admin
-tb_check server-starts start_server
-TOKEN=$(token)
+tb_check server-bootstrap tb_server_setup physnet1:100:200,physnet2:300:310 physnet1
+tb_check server-starts tb_server_start
+tb_token
 tb_check got-token test -n "$TOKEN"
-start_agent
+tb_agent_start
 wait_for agent-registered-alive 60 '["NIC Switch agent",true]' \
-        sh -c "$CURL -s -H 'X-Auth-Token: $TOKEN' '$api/v2.0/agents?host=compute1' | $JQ -c '[.agents[0].agent_type, .agents[0].alive]'"
+        sh -c "$CURL -s -H 'X-Auth-Token: $TOKEN' '$TB_API/v2.0/agents?host=compute1' | $JQ -c '[.agents[0].agent_type, .agents[0].alive]'"
 
 net=$(call POST /v2.0/networks '{"network": {"name": "web", "provider:network_type": "vlan",
   "provider:physical_network": "physnet1", "provider:segmentation_id": 100}}' | $JQ -r .network.id)
@@ -147,7 +46,7 @@ printf '%s' "$port_json" | tb_json_eq port-bound-hw_veb-vlan-100 \
 # The seed's result: the VF carries the port's MAC and the network's VLAN,
 # spoof check on (R25), and the port goes ACTIVE.
 wait_for vf-programmed-from-port 10 "[\"$mac\",100,true]" vf_field 0 '[.mac, .vlan, .spoofchk]'
-wait_for port-active 10 '"ACTIVE"' sh -c "$CURL -s -H 'X-Auth-Token: $TOKEN' $api/v2.0/ports/$port | $JQ -c .port.status"
+wait_for port-active 10 '"ACTIVE"' sh -c "$CURL -s -H 'X-Auth-Token: $TOKEN' $TB_API/v2.0/ports/$port | $JQ -c .port.status"
 # R22: igb has no link-state control; said once for the PF, not per VF or sync.
 n=$(grep -c "does not support setting a VF's link_state" /tmp/agent/log)
 tb_eq link-state-unsupported-said-once 1 "$n"
@@ -184,9 +83,9 @@ wait_for drift-mac-repaired 1 "\"$mac\"" vf_field 0 .mac
 # A restarted agent changes no VF and flaps no port.
 before=$($VFNET vf list "$pf" -f json)
 rev_before=$(call GET "/v2.0/ports/$port" | $JQ -c '[.port.status, .port.revision_number]')
-tb_check agent-stops stop_pid /tmp/agent/pid
+tb_check agent-stops tb_stop_pid /tmp/agent/pid
 : >/tmp/agent/log
-start_agent
+tb_agent_start
 wait_for agent-restarted-synced 30 1 sh -c "grep -c 'following vfnet-server' /tmp/agent/log"
 sleep 2
 tb_eq restart-no-vf-changed "$before" "$($VFNET vf list "$pf" -f json)"
@@ -195,11 +94,11 @@ tb_eq restart-nothing-set 0 "$(grep -c ': set ' /tmp/agent/log)"
 
 # The server away: VFs kept; drift still repaired from what the agent knows;
 # caught up once the server is back.
-tb_check server-stops stop_pid /tmp/srv/pid
+tb_check server-stops tb_stop_pid /tmp/srv/pid
 $IP link set "$pf" vf 0 vlan 98
 wait_for drift-repaired-server-away 1 100 vf_field 0 .vlan
-tb_check server-restarts start_server
-TOKEN=$(token)
+tb_check server-restarts tb_server_start
+tb_token
 call PUT "/v2.0/ports/$port" '{"port": {"port_security_enabled": true}}' >/dev/null
 wait_for caught-up-after-server-restart 60 'true' vf_field 0 .spoofchk
 tb_check outage-said grep -q "waiting for vfnet-server's change feed" /tmp/agent/log
@@ -228,8 +127,8 @@ call POST /v2.0/ports "{\"port\": {\"network_id\": \"$net2\", \"binding:vnic_typ
 sleep 1
 tb_eq unmapped-physnet-no-vf-changed "$before" "$($VFNET vf list "$pf" -f json)"
 
-tb_check agent-stops-cleanly stop_pid /tmp/agent/pid
-stop_pid /tmp/srv/pid
+tb_check agent-stops-cleanly tb_stop_pid /tmp/agent/pid
+tb_stop_pid /tmp/srv/pid
 if grep -q "ERROR\|AddressSanitizer\|runtime error" /tmp/agent/log; then
         tb_fail agent-log-clean "$(cat /tmp/agent/log)"
 else
