@@ -34,7 +34,7 @@ void spawn_task_free(struct spawn_task *t)
 }
 
 /* The id goes into a URL path (POST .../compute-tasks/ID) and log lines. */
-static bool task_id_valid(const char *s)
+bool spawn_task_id_valid(const char *s)
 {
         size_t n = strlen(s);
         return n > 0 && n <= 128 &&
@@ -253,7 +253,7 @@ int spawn_task_parse(const json_t *task, spawn_netdev_fn netdev, void *userdata,
         if (!json_is_object(task))
                 return err_set(-EINVAL, "compute task: not a JSON object");
         const char *id = json_str(task, "id");
-        if (!id || !task_id_valid(id))
+        if (!id || !spawn_task_id_valid(id))
                 return bad(NULL, "id", "%s is not a task id (letters, digits, '.', '_', '-')",
                            short_text(json_object_get(task, "id"), b));
         _cleanup_(spawn_task_freep) struct spawn_task *t = calloc(1, sizeof(*t));

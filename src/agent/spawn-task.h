@@ -23,6 +23,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "agent/domain-xml.h"
 
@@ -70,6 +71,10 @@ int spawn_task_parse(const json_t *task, spawn_netdev_fn netdev, void *userdata,
 void spawn_task_free(struct spawn_task *t);
 
 const char *spawn_action_to_string(enum spawn_action a); /* "spawn", "destroy" */
+
+/* Whether S can be a task id: 1-128 letters, digits, '.', '_' or '-' (it
+ * goes into the URL of the answer). */
+bool spawn_task_id_valid(const char *s);
 
 #include "base/macro.h"
 DEFINE_POINTER_CLEANUP(struct spawn_task, spawn_task_free)
