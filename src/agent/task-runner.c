@@ -460,6 +460,9 @@ int task_runner_status_json(struct task_runner *tr, json_t **ret)
                 virt_domains_free(d, n);
                 return -ENOMEM;
         }
+        struct virt_node node = {0};
+        if (r >= 0)
+                r = virt_node_info(v, &node);
         if (r < 0)
                 error = json_string(err_msg(r));
         for (size_t i = 0; i < n; i++)
@@ -467,7 +470,12 @@ int task_runner_status_json(struct task_runner *tr, json_t **ret)
                                                          "uuid", d[i].uuid, "state", d[i].state,
                                                          "xml", d[i].xml));
         virt_domains_free(d, n);
-        *ret = json_pack("{s:{s:s,s:o},s:O,s:O}", "libvirt", "uri", tr->config->libvirt_uri,
-                         "error", error, "domains", domains, "tasks", tasks);
+        *ret = json_pack("{s:{s:s,s:o,s:o},s:O,s:O}", "libvirt", "uri",
+                         tr->config->libvirt_uri, "error", error, "node",
+                         r >= 0 ? json_pack("{s:s,s:i,s:I}", "model", node.model, "cpus",
+                                            (int)node.cpus, "memory_kib",
+                                            (json_int_t)node.memory_kib)
+                                : json_null(),
+                         "domains", domains, "tasks", tasks);
         return *ret ? 0 : -ENOMEM;
 }

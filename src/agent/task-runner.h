@@ -46,7 +46,8 @@ int task_runner_submit(struct task_runner *tr, const json_t *task);
 void task_runner_stop(struct task_runner *tr);
 
 /* What the runner knows, for `vfnet agent status`:
- *   {"libvirt": {"uri", "error": null | "why it cannot be listed"},
+ *   {"libvirt": {"uri", "error": null | "why it cannot be listed",
+ *                "node": null | {"model", "cpus", "memory_kib"}},
  *    "domains": [{"name", "uuid", "state", "xml"}],
  *    "tasks": [{"id", "action", "instance_id", "state": "queued" | "running"
  *               | "answering" | "answered", "result": null | "ok" | "error",

@@ -17,8 +17,9 @@
 
 #define INSTANCE "33333333-0000-4000-8000-000000000001"
 
-/* Port 1 on the loopback refuses every connection. */
-static struct agent_config *config(void)
+/* libvirt at URI; the server on port 1 of the loopback, which refuses
+ * every connection. */
+static struct agent_config *config_uri(const char *uri)
 {
         _cleanup_ini_ struct ini *ini = NULL;
         struct agent_config *c = NULL;
@@ -28,11 +29,18 @@ static struct agent_config *config(void)
                          0);
         assert_int_equal(ini_load_string(ini, "nova.conf",
                                          "[neutron]\nauth_url = http://127.0.0.1:1/v3\n"
-                                         "username = nova\npassword = p\nproject_name = service\n"
-                                         "[libvirt]\nconnection_uri = test:///default\n"),
+                                         "username = nova\npassword = p\nproject_name = service\n"),
                          0);
+        char libvirt[200];
+        snprintf(libvirt, sizeof(libvirt), "[libvirt]\nconnection_uri = %s\n", uri);
+        assert_int_equal(ini_load_string(ini, "nova-libvirt.conf", libvirt), 0);
         assert_int_equal(agent_config_load(ini, &c), 0);
         return c;
+}
+
+static struct agent_config *config(void)
+{
+        return config_uri("test:///default");
 }
 
 static json_t *task_state(struct task_runner *tr, const char *id)
@@ -93,6 +101,10 @@ static void test_submit_and_stop(void **state)
         assert_int_equal(task_runner_status_json(tr, &st), 0);
         assert_string_equal(json_str(json_object_get(st, "libvirt"), "uri"), "test:///default");
         assert_true(json_is_null(json_object_get(json_object_get(st, "libvirt"), "error")));
+        /* The test driver's host (virNodeGetInfo). */
+        json_t *node = json_object_get(json_object_get(st, "libvirt"), "node");
+        assert_int_equal(json_integer_value(json_object_get(node, "cpus")), 16);
+        assert_int_equal(json_integer_value(json_object_get(node, "memory_kib")), 3145728);
         bool found = false;
         size_t i;
         json_t *d;
@@ -133,12 +145,37 @@ static void test_bad_task_answered_error(void **state)
         task_runner_stop(tr);
 }
 
+static void test_libvirt_unreachable(void **state)
+{
+        _cleanup_(agent_config_freep) struct agent_config *c = config_uri("bogus:///nowhere");
+        struct task_runner *tr = NULL;
+        assert_int_equal(task_runner_start(c, "compute1", NULL, &tr), 0);
+        _cleanup_json_ json_t *spawn = json_pack(
+                "{s:s,s:s,s:s,s:{s:s,s:{s:i,s:i},s:[]}}", "id", "t-1", "action", "spawn",
+                "instance_id", INSTANCE, "instance", "name", "vm", "flavor", "vcpus", 1, "ram",
+                256, "ports");
+        assert_int_equal(task_runner_submit(tr, spawn), 1);
+        /* The spawn is answered with the reason; the server places it elsewhere. */
+        _cleanup_json_ json_t *t = wait_state(tr, "t-1", "answering");
+        assert_string_equal(json_str(t, "result"), "error");
+        assert_non_null(strstr(json_str(t, "message"), "libvirt at bogus:///nowhere cannot be "
+                                                       "reached"));
+        _cleanup_json_ json_t *st = NULL;
+        assert_int_equal(task_runner_status_json(tr, &st), 0);
+        json_t *lv = json_object_get(st, "libvirt");
+        assert_non_null(strstr(json_str(lv, "error"), "libvirt at bogus:///nowhere"));
+        assert_true(json_is_null(json_object_get(lv, "node")));
+        assert_int_equal(json_array_size(json_object_get(st, "domains")), 0);
+        task_runner_stop(tr);
+}
+
 int main(void)
 {
         assert_int_equal(server_client_global_init(), 0);
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_submit_and_stop),
                 cmocka_unit_test(test_bad_task_answered_error),
+                cmocka_unit_test(test_libvirt_unreachable),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
