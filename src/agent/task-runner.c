@@ -45,7 +45,11 @@ struct task_record {
         json_t *task;      /* while queued */
         enum task_state state;
         bool ok;
-        char *message;     /* an error's */
+        char *message;     /* an error's, or why a destroy waits */
+        /* A destroy waiting for libvirt: not run again before this
+         * (CLOCK_MONOTONIC), after BACKOFF seconds. */
+        struct timespec not_before;
+        long backoff;
 };
 
 struct task_runner {
@@ -59,6 +63,10 @@ struct task_runner {
         atomic_bool cancel; /* abandons a server call in flight */
         struct task_record *recs; /* in submit order */
         size_t n_recs;
+        /* While vfnet-server cannot take answers: when to try again. */
+        bool server_waiting;
+        long answer_backoff;
+        struct timespec answer_not_before;
         /* The runner thread's own. */
         struct server_client *client;
         struct virt *virt;
@@ -126,7 +134,6 @@ int task_runner_submit(struct task_runner *tr, const json_t *task)
                         .id = strdup(id),
                         .action = dup_or_null(json_str(task, "action")),
                         .instance_id = dup_or_null(json_str(task, "instance_id")),
-                        .task = copy,
                         .state = TASK_QUEUED,
                 };
                 if (!n || !rec.id || (json_str(task, "action") && !rec.action) ||
@@ -134,7 +141,7 @@ int task_runner_submit(struct task_runner *tr, const json_t *task)
                         record_done(&rec);
                         r = -ENOMEM;
                 } else {
-                        copy = NULL;
+                        rec.task = TAKE_PTR(copy);
                         tr->recs[tr->n_recs++] = rec;
                         prune(tr);
                         pthread_cond_signal(&tr->wake);
@@ -194,9 +201,14 @@ static void log_ports(const struct spawn_task *t)
 }
 
 /* Runs one task through libvirt.  0 or a negative errno, its message
- * recorded. */
-static int run_task(struct task_runner *tr, const json_t *doc, const char *id, const char *inst)
+ * recorded.  *RET_RETRY: a destroy that libvirt could not be asked for (no
+ * connection): it must not be answered, because the server has already
+ * freed the instance's VFs and would never ask again while the domain
+ * still holds them. */
+static int run_task(struct task_runner *tr, const json_t *doc, const char *id, const char *inst,
+                    bool *ret_retry)
 {
+        *ret_retry = false;
         _cleanup_(spawn_task_freep) struct spawn_task *t = NULL;
         int r = spawn_task_parse(doc, vf_netdev, tr, &t);
         if (r < 0) {
@@ -205,8 +217,10 @@ static int run_task(struct task_runner *tr, const json_t *doc, const char *id, c
         }
         r = ensure_virt(tr);
         if (r < 0) {
-                log_error("instance %s: task %s (%s): %s", inst, id,
-                          spawn_action_to_string(t->action), err_msg(r));
+                *ret_retry = t->action == SPAWN_ACTION_DESTROY;
+                if (!*ret_retry)
+                        log_error("instance %s: task %s (%s): %s", inst, id,
+                                  spawn_action_to_string(t->action), err_msg(r));
                 return r;
         }
         if (t->action == SPAWN_ACTION_SPAWN) {
@@ -229,7 +243,10 @@ static int run_task(struct task_runner *tr, const json_t *doc, const char *id, c
         }
         r = virt_destroy(tr->virt, t->instance_id);
         if (r < 0) {
-                log_error("instance %s: task %s: destroy failed: %s", inst, id, err_msg(r));
+                *ret_retry = !virt_alive(tr->virt);
+                if (!*ret_retry)
+                        log_error("instance %s: task %s: destroy failed: %s", inst, id,
+                                  err_msg(r));
                 return r;
         }
         log_info("instance %s: task %s: %s", inst, id,
@@ -237,127 +254,216 @@ static int run_task(struct task_runner *tr, const json_t *doc, const char *id, c
         return 0;
 }
 
-static void sleep_for(struct task_runner *tr, long seconds)
+static bool ts_after(const struct timespec *a, const struct timespec *b)
 {
-        struct timespec deadline;
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += seconds;
-        pthread_mutex_lock(&tr->lock);
-        while (!atomic_load(&tr->stop))
-                if (pthread_cond_timedwait(&tr->wake, &tr->lock, &deadline) == ETIMEDOUT)
-                        break;
-        pthread_mutex_unlock(&tr->lock);
+        return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
 }
 
-/* POST the result until the server takes it.  Returns 0 once delivered or
- * dropped for good, -ECANCELED on a stop. */
-static int answer(struct task_runner *tr, const char *id, const char *inst, bool ok,
-                  const char *message)
+static void set_after(struct timespec *t, long seconds)
+{
+        clock_gettime(CLOCK_MONOTONIC, t);
+        t->tv_sec += seconds;
+}
+
+/* One attempt at POSTing a task's result.  0: delivered, or dropped for
+ * good (logged); 1: the server cannot take it now (the message recorded);
+ * -ECANCELED on a stop. */
+static int answer_once(struct task_runner *tr, const char *id, const char *inst, bool ok,
+                       const char *message)
 {
         _cleanup_json_ json_t *body = ok ? json_pack("{s:s}", "result", "ok")
                                          : json_pack("{s:s,s:s}", "result", "error", "message",
                                                      message ? message : "spawn failed");
+        _cleanup_json_ json_t *doc = NULL;
         char path[200];
-        snprintf(path, sizeof(path), "/v2.1/vfnet/compute-tasks/%s", id);
-        long backoff = 0;
-        bool waiting = false;
-        if (!body)
-                return -ENOMEM;
-        while (!atomic_load(&tr->stop)) {
-                _cleanup_json_ json_t *doc = NULL;
-                long status = 0;
-                int r = server_client_call(tr->client, "POST", path, body, &status, &doc);
-                if (r == -ECANCELED || atomic_load(&tr->stop))
-                        return -ECANCELED;
-                if (r == -ECONNREFUSED || r == -EIO || r == -EBADMSG || r == -EACCES) {
-                        /* One line per outage: what the answer waits for. */
-                        if (!waiting)
-                                log_warning("instance %s: task %s: waiting for vfnet-server to "
-                                            "take the answer (%s); retrying with backoff up to "
-                                            "%d s", inst, id, err_msg(r), AGENT_BACKOFF_MAX);
-                        waiting = true;
-                        backoff = agent_backoff_next(backoff);
-                        sleep_for(tr, backoff);
-                        continue;
-                }
-                if (r < 0) {
-                        log_error("instance %s: task %s: the answer cannot be sent: %s", inst, id,
-                                  err_msg(r));
-                        return 0;
-                }
-                if (status == 204 || status == 200) {
-                        log_info("instance %s: task %s answered %s%s", inst, id,
-                                 ok ? "ok" : "error", waiting ? " (vfnet-server is back)" : "");
-                } else if (status == 404) {
-                        log_info("instance %s: task %s: vfnet-server no longer has the task; "
-                                 "answer dropped", inst, id);
-                } else {
-                        log_error("instance %s: task %s: vfnet-server refused the answer with "
-                                  "%ld: %s", inst, id, status,
-                                  server_error_message(doc) ?: "no message");
-                }
-                return 0;
+        long status = 0;
+        if (!body) {
+                err_set(-ENOMEM, "out of memory");
+                return 1;
         }
-        return -ECANCELED;
+        snprintf(path, sizeof(path), "/v2.1/vfnet/compute-tasks/%s", id);
+        int r = server_client_call(tr->client, "POST", path, body, &status, &doc);
+        if (r == -ECANCELED || atomic_load(&tr->stop))
+                return -ECANCELED;
+        if (r == -ECONNREFUSED || r == -EIO || r == -EBADMSG || r == -EACCES)
+                return 1; /* the client recorded why */
+        if (r < 0)
+                log_error("instance %s: task %s: the answer cannot be sent: %s", inst, id,
+                          err_msg(r));
+        else if (status == 204 || status == 200)
+                log_info("instance %s: task %s answered %s%s", inst, id, ok ? "ok" : "error",
+                         tr->server_waiting ? " (vfnet-server is back)" : "");
+        else if (status == 404)
+                log_info("instance %s: task %s: vfnet-server no longer has the task; answer "
+                         "dropped", inst, id);
+        else
+                log_error("instance %s: task %s: vfnet-server refused the answer with %ld: %s",
+                          inst, id, status, server_error_message(doc) ?: "no message");
+        return 0;
 }
 
-static void set_state(struct task_runner *tr, const char *id, enum task_state s, bool ok,
-                      const char *message)
+/* A destroy libvirt could not be asked for goes back in the queue with a
+ * backoff; the tasks behind it go on (a spawn then fails on its own and
+ * the server places it elsewhere).  One warning line per outage. */
+static void requeue(struct task_runner *tr, const char *id, const char *inst, json_t *doc,
+                    const char *why)
 {
         pthread_mutex_lock(&tr->lock);
         struct task_record *rec = find(tr, id);
-        if (rec) {
-                rec->state = s;
-                rec->ok = ok;
-                if (!rec->message && message)
-                        rec->message = strdup(message);
+        if (!rec) {
+                pthread_mutex_unlock(&tr->lock);
+                json_decref(doc);
+                return;
+        }
+        bool first = rec->backoff == 0;
+        rec->backoff = agent_backoff_next(rec->backoff);
+        set_after(&rec->not_before, rec->backoff);
+        rec->state = TASK_QUEUED;
+        rec->task = doc;
+        free(rec->message);
+        rec->message = strdup(why);
+        long backoff = rec->backoff;
+        pthread_mutex_unlock(&tr->lock);
+        if (first)
+                log_warning("instance %s: task %s: waiting for libvirt to destroy the domain "
+                            "(%s); retrying with backoff up to %d s, the other tasks go on",
+                            inst, id, why, AGENT_BACKOFF_MAX);
+        else
+                log_debug("instance %s: task %s: libvirt still unreachable; next try in %ld s",
+                          inst, id, backoff);
+}
+
+/* What the thread does next, picked under the lock: the oldest result to
+ * answer (unless the server is in backoff), else the oldest queued task
+ * that is not waiting for libvirt.  Returns false on a stop. */
+static bool next_work(struct task_runner *tr, struct task_record **ret)
+{
+        while (!atomic_load(&tr->stop)) {
+                struct timespec now, *earliest = NULL;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                bool answer_due = !ts_after(&tr->answer_not_before, &now);
+                struct task_record *task = NULL;
+                for (size_t i = 0; i < tr->n_recs; i++) {
+                        struct task_record *q = &tr->recs[i];
+                        if (q->state == TASK_ANSWERING) {
+                                if (answer_due) {
+                                        *ret = q;
+                                        return true;
+                                }
+                                if (!earliest || ts_after(earliest, &tr->answer_not_before))
+                                        earliest = &tr->answer_not_before;
+                        } else if (q->state == TASK_QUEUED) {
+                                if (!ts_after(&q->not_before, &now)) {
+                                        if (!task)
+                                                task = q;
+                                } else if (!earliest || ts_after(earliest, &q->not_before))
+                                        earliest = &q->not_before;
+                        }
+                }
+                if (task) {
+                        *ret = task;
+                        return true;
+                }
+                if (earliest) {
+                        struct timespec until = *earliest;
+                        pthread_cond_timedwait(&tr->wake, &tr->lock, &until);
+                } else
+                        pthread_cond_wait(&tr->wake, &tr->lock);
+        }
+        return false;
+}
+
+/* Delivers REC's result (the lock held on entry, released inside). */
+static bool deliver(struct task_runner *tr, struct task_record *rec)
+{
+        _cleanup_free_ char *id = strdup(rec->id);
+        _cleanup_free_ char *inst = strdup(rec->instance_id ? rec->instance_id : "?");
+        _cleanup_free_ char *message = rec->message ? strdup(rec->message) : NULL;
+        bool ok = rec->ok, lost = rec->message && !message;
+        pthread_mutex_unlock(&tr->lock); /* REC may move from here on */
+        if (!id || !inst || lost)
+                return true; /* tried again on the next turn */
+        err_clear();
+        int r = answer_once(tr, id, inst, ok, message);
+        if (r == -ECANCELED)
+                return false;
+        pthread_mutex_lock(&tr->lock);
+        if (r > 0) {
+                /* One line per outage: what the answers wait for.  The
+                 * libvirt work goes on meanwhile. */
+                if (!tr->server_waiting)
+                        log_warning("instance %s: task %s: waiting for vfnet-server to take the "
+                                    "answer (%s); retrying with backoff up to %d s, the libvirt "
+                                    "work goes on", inst, id, err_msg(-EIO), AGENT_BACKOFF_MAX);
+                tr->server_waiting = true;
+                tr->answer_backoff = agent_backoff_next(tr->answer_backoff);
+                set_after(&tr->answer_not_before, tr->answer_backoff);
+        } else {
+                struct task_record *cur = find(tr, id);
+                if (cur)
+                        cur->state = TASK_ANSWERED;
+                tr->server_waiting = false;
+                tr->answer_backoff = 0;
+                prune(tr);
         }
         pthread_mutex_unlock(&tr->lock);
+        return true;
+}
+
+/* Runs REC's task (the lock held on entry, released inside). */
+static void run_one(struct task_runner *tr, struct task_record *rec)
+{
+        char *id = strdup(rec->id);
+        char *inst = strdup(rec->instance_id ? rec->instance_id : "?");
+        if (!id || !inst) {
+                /* Not answered: the server hands it out again. */
+                rec->state = TASK_ANSWERED;
+                pthread_mutex_unlock(&tr->lock);
+                log_error("host %s: out of memory taking a compute task", tr->host);
+                free(id);
+                free(inst);
+                return;
+        }
+        json_t *doc = TAKE_PTR(rec->task);
+        rec->state = TASK_RUNNING;
+        pthread_mutex_unlock(&tr->lock);
+
+        err_clear();
+        bool retry;
+        int r = run_task(tr, doc, id, inst, &retry);
+        if (retry)
+                requeue(tr, id, inst, doc, err_msg(r));
+        else {
+                json_decref(doc);
+                pthread_mutex_lock(&tr->lock);
+                struct task_record *cur = find(tr, id);
+                if (cur) {
+                        cur->state = TASK_ANSWERING;
+                        cur->ok = r >= 0;
+                        free(cur->message);
+                        cur->message = r < 0 ? strdup(err_msg(r)) : NULL;
+                }
+                pthread_mutex_unlock(&tr->lock);
+        }
+        free(id);
+        free(inst);
 }
 
 static void *run(void *userdata)
 {
         struct task_runner *tr = userdata;
         for (;;) {
-                /* The oldest queued task. */
-                pthread_mutex_lock(&tr->lock);
                 struct task_record *rec = NULL;
-                while (!atomic_load(&tr->stop)) {
-                        for (size_t i = 0; i < tr->n_recs && !rec; i++)
-                                if (tr->recs[i].state == TASK_QUEUED)
-                                        rec = &tr->recs[i];
-                        if (rec)
-                                break;
-                        pthread_cond_wait(&tr->wake, &tr->lock);
-                }
-                if (atomic_load(&tr->stop)) {
+                pthread_mutex_lock(&tr->lock);
+                if (!next_work(tr, &rec)) {
                         pthread_mutex_unlock(&tr->lock);
                         break;
                 }
-                char *id = strdup(rec->id);
-                char *inst = strdup(rec->instance_id ? rec->instance_id : "?");
-                if (!id || !inst) {
-                        /* Not answered: the server hands it out again. */
-                        rec->state = TASK_ANSWERED;
-                        pthread_mutex_unlock(&tr->lock);
-                        log_error("host %s: out of memory taking a compute task", tr->host);
-                        free(id);
-                        free(inst);
-                        continue;
-                }
-                json_t *doc = TAKE_PTR(rec->task);
-                rec->state = TASK_RUNNING;
-                pthread_mutex_unlock(&tr->lock);
-
-                err_clear();
-                int r = run_task(tr, doc, id, inst);
-                json_decref(doc);
-                _cleanup_free_ char *message = r < 0 ? strdup(err_msg(r)) : NULL;
-                set_state(tr, id, TASK_ANSWERING, r >= 0, message);
-                if (answer(tr, id, inst, r >= 0, message) >= 0)
-                        set_state(tr, id, TASK_ANSWERED, r >= 0, message);
-                free(id);
-                free(inst);
+                if (rec->state == TASK_ANSWERING) {
+                        if (!deliver(tr, rec))
+                                break;
+                } else
+                        run_one(tr, rec);
         }
         return NULL;
 }
@@ -439,7 +545,7 @@ int task_runner_status_json(struct task_runner *tr, json_t **ret)
                                       state_names[rec->state], "result",
                                       has_result ? json_string(rec->ok ? "ok" : "error")
                                                  : json_null(),
-                                      "message", str_or_null(has_result ? rec->message : NULL));
+                                      "message", str_or_null(rec->message));
                 if (!o || json_array_append_new(tasks, o) < 0)
                         r = -ENOMEM;
         }

@@ -11,11 +11,15 @@
  * Each task (spawn-task.h) runs through the virt driver, in the order
  * submitted, and is answered with POST /v2.1/vfnet/compute-tasks/{id}:
  * {"result": "ok"} or {"result": "error", "message": "..."}.  While the
- * server cannot be reached (or answers 5xx or garbage) the answer is
- * retried with backoff (1, 2, 4 ... 30 s), one warning line per outage;
- * the next tasks wait behind it, in order.  The server keeps a task until
- * it is answered and hands it out again, so a task id that is queued,
- * running or answered is ignored when submitted again: it runs once.
+ * server cannot be reached (or answers 5xx or garbage) the answers wait and
+ * are retried with backoff (1, 2, 4 ... 30 s), oldest first, one warning
+ * line per outage; the libvirt work of the next tasks goes on meanwhile.
+ * A destroy that libvirt cannot be asked for (no connection) is not
+ * answered: the server has already freed the instance's VFs, so it goes
+ * back in the queue with backoff (one warning line) and the tasks behind
+ * it go on.  The server keeps a task until it is answered and hands it out
+ * again, so a task id that is queued, running or answered is ignored when
+ * submitted again: it runs once.
  * Every log line names the instance and task (and the port and VF where it
  * is about them). */
 #pragma once
@@ -51,7 +55,7 @@ void task_runner_stop(struct task_runner *tr);
  *    "domains": [{"name", "uuid", "state", "xml"}],
  *    "tasks": [{"id", "action", "instance_id", "state": "queued" | "running"
  *               | "answering" | "answered", "result": null | "ok" | "error",
- *               "message": null | "..."}]}
+ *               "message": null | "the error, or why a destroy waits"}]}
  * The domains are read through a connection of the caller's own (this
  * call waits for libvirt, never for the runner's thread).  The tasks are
  * the queued ones and the last answered ones, oldest first. */

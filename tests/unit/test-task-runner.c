@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "agent/agent-config.h"
 #include "agent/server-client.h"
@@ -117,16 +118,20 @@ static void test_submit_and_stop(void **state)
                 }
         assert_true(found);
 
-        /* The next task waits behind the answer, in order. */
+        /* The libvirt work of the next task goes on while the answers wait. */
         _cleanup_json_ json_t *destroy = json_pack("{s:s,s:s,s:s,s:{}}", "id", "t-2", "action",
                                                    "destroy", "instance_id", INSTANCE, "instance");
         assert_int_equal(task_runner_submit(tr, destroy), 1);
-        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
-        _cleanup_json_ json_t *t2 = task_state(tr, "t-2");
-        assert_string_equal(json_str(t2, "state"), "queued");
-        assert_true(json_is_null(json_object_get(t2, "result")));
+        _cleanup_json_ json_t *t2 = wait_state(tr, "t-2", "answering");
+        assert_string_equal(json_str(t2, "result"), "ok");
+        _cleanup_json_ json_t *st2 = NULL;
+        assert_int_equal(task_runner_status_json(tr, &st2), 0);
+        json_array_foreach(json_object_get(st2, "domains"), i, d)
+                assert_string_not_equal(json_str(d, "uuid"), INSTANCE);
+        _cleanup_json_ json_t *t1_again = task_state(tr, "t-1");
+        assert_string_equal(json_str(t1_again, "state"), "answering");
 
-        /* Stop abandons the waiting answer and the queued destroy. */
+        /* Stop abandons both waiting answers. */
         task_runner_stop(tr);
 }
 
@@ -169,6 +174,50 @@ static void test_libvirt_unreachable(void **state)
         task_runner_stop(tr);
 }
 
+/* A destroy is never answered before libvirt did it: while libvirt cannot
+ * be reached it waits (queued, saying why) and the tasks behind it go on;
+ * once libvirt is there it runs. */
+static void test_destroy_waits_for_libvirt(void **state)
+{
+        char dir[] = "/tmp/vfnet-runner-XXXXXX", node[64], uri[80];
+        assert_non_null(mkdtemp(dir));
+        snprintf(node, sizeof(node), "%s/node.xml", dir);
+        snprintf(uri, sizeof(uri), "test://%s", node); /* the test driver on a file not there yet */
+        _cleanup_(agent_config_freep) struct agent_config *c = config_uri(uri);
+        struct task_runner *tr = NULL;
+        assert_int_equal(task_runner_start(c, "compute1", NULL, &tr), 0);
+        _cleanup_json_ json_t *destroy = json_pack("{s:s,s:s,s:s,s:{}}", "id", "t-d", "action",
+                                                   "destroy", "instance_id", INSTANCE, "instance");
+        _cleanup_json_ json_t *spawn = json_pack(
+                "{s:s,s:s,s:s,s:{s:s,s:{s:i,s:i},s:[]}}", "id", "t-s", "action", "spawn",
+                "instance_id", "33333333-0000-4000-8000-000000000002", "instance", "name", "vm",
+                "flavor", "vcpus", 1, "ram", 256, "ports");
+        assert_int_equal(task_runner_submit(tr, destroy), 1);
+        assert_int_equal(task_runner_submit(tr, spawn), 1);
+
+        /* The spawn behind it is answered (with libvirt's absence). */
+        _cleanup_json_ json_t *s1 = wait_state(tr, "t-s", "answering");
+        assert_string_equal(json_str(s1, "result"), "error");
+        _cleanup_json_ json_t *d1 = task_state(tr, "t-d");
+        assert_string_equal(json_str(d1, "state"), "queued");
+        assert_true(json_is_null(json_object_get(d1, "result")));
+        assert_non_null(strstr(json_str(d1, "message"), "cannot be reached"));
+        assert_int_equal(task_runner_submit(tr, destroy), 0); /* waiting: still once */
+
+        /* libvirt comes: the destroy runs (nothing to destroy there) and
+         * its answer goes out. */
+        FILE *f = fopen(node, "w");
+        assert_non_null(f);
+        fputs("<node/>\n", f);
+        fclose(f);
+        _cleanup_json_ json_t *d2 = wait_state(tr, "t-d", "answering");
+        assert_string_equal(json_str(d2, "result"), "ok");
+        assert_true(json_is_null(json_object_get(d2, "message")));
+        task_runner_stop(tr);
+        unlink(node);
+        rmdir(dir);
+}
+
 int main(void)
 {
         assert_int_equal(server_client_global_init(), 0);
@@ -176,6 +225,7 @@ int main(void)
                 cmocka_unit_test(test_submit_and_stop),
                 cmocka_unit_test(test_bad_task_answered_error),
                 cmocka_unit_test(test_libvirt_unreachable),
+                cmocka_unit_test(test_destroy_waits_for_libvirt),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
