@@ -19,7 +19,7 @@
  * back in the queue with backoff (one warning line) and the tasks behind
  * it go on.  The server keeps a task until it is answered and hands it out
  * again, so a task id that is queued, running or answered is ignored when
- * submitted again: it runs once.
+ * submitted again: it runs once (the last 256 answered ids are kept).
  * Every log line names the instance and task (and the port and VF where it
  * is about them). */
 #pragma once
@@ -46,7 +46,8 @@ int task_runner_submit(struct task_runner *tr, const json_t *task);
 /* Abandons an answer in flight or waiting for the server (the server hands
  * the task out again to the next agent process), waits for a libvirt call
  * in flight (libvirt cannot abandon one halfway), joins the thread and
- * frees everything.  Tasks still queued are dropped the same way. */
+ * frees everything.  Tasks still queued are dropped the same way.  NULL:
+ * nothing. */
 void task_runner_stop(struct task_runner *tr);
 
 /* What the runner knows, for `vfnet agent status`:
@@ -58,5 +59,6 @@ void task_runner_stop(struct task_runner *tr);
  *               "message": null | "the error, or why a destroy waits"}]}
  * The domains are read through a connection of the caller's own (this
  * call waits for libvirt, never for the runner's thread).  The tasks are
- * the queued ones and the last answered ones, oldest first. */
+ * those not answered yet and the last 256 answered, oldest first.  *RET
+ * is the caller's. */
 int task_runner_status_json(struct task_runner *tr, json_t **ret);
