@@ -15,6 +15,8 @@ PACKAGES=(
         # libraries
         libmnl-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev libsodium-dev
         libpci-dev pci.ids uuid-dev libcurl4-openssl-dev libinih-dev
+        # vfnet-agent spawns instances through libvirt; virsh for checking by hand
+        libvirt-dev libvirt-clients
         # tests: unit, sanitizers, fuzzing, leaks
         libcmocka-dev libclang-rt-14-dev valgrind python3
         # kernel testbed (tests/vm); qemu-system-x86 comes from backports, below

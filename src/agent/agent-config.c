@@ -165,6 +165,30 @@ static int load_credential(const struct ini *ini, struct agent_credential *cr)
         return 0;
 }
 
+/* nova.conf [libvirt] as Nova reads it.  An empty connection_uri means the
+ * default of the virt_type, qemu:///system for both kvm and qemu.  lxc and
+ * parallels are Nova's too, but give an instance no PCI device. */
+static int load_libvirt(const struct ini *ini, struct agent_config *c)
+{
+        const char *vt = ini_get(ini, "libvirt", "virt_type");
+        if (!vt || !*vt)
+                vt = "kvm";
+        if (!streq(vt, "kvm") && !streq(vt, "qemu"))
+                return err_set(-EINVAL, "%s: [libvirt] virt_type: '%s' is not supported: "
+                               "vfnet-agent spawns kvm or qemu domains (SR-IOV devices are "
+                               "PCI passthrough)", ini_origin(ini, "libvirt", "virt_type"), vt);
+        const char *uri = ini_get(ini, "libvirt", "connection_uri");
+        if (!uri || !*uri)
+                uri = "qemu:///system";
+        else if (!strstr(uri, ":/") || strpbrk(uri, " \t\n"))
+                return err_set(-EINVAL, "%s: [libvirt] connection_uri: '%s' is not a libvirt "
+                               "URI (e.g. qemu:///system)",
+                               ini_origin(ini, "libvirt", "connection_uri"), uri);
+        if (!(c->virt_type = strdup(vt)) || !(c->libvirt_uri = strdup(uri)))
+                return -ENOMEM;
+        return 0;
+}
+
 int agent_config_load(const struct ini *ini, struct agent_config **ret)
 {
         _cleanup_(agent_config_freep) struct agent_config *c = calloc(1, sizeof(*c));
@@ -214,6 +238,9 @@ int agent_config_load(const struct ini *ini, struct agent_config **ret)
         r = load_credential(ini, &c->credential);
         if (r < 0)
                 return r;
+        r = load_libvirt(ini, c);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(c);
         return 0;
 }
@@ -240,6 +267,8 @@ void agent_config_free(struct agent_config *c)
         free(cr->user_domain_name);
         free(cr->project_domain_name);
         free(cr->endpoint_override);
+        free(c->libvirt_uri);
+        free(c->virt_type);
         free(c);
 }
 

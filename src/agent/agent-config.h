@@ -8,6 +8,8 @@
  *                    offers, sent raw in the compute report)
  *                    [neutron] the service credential nova-compute already
  *                    uses to call the network service
+ *                    [libvirt] connection_uri, virt_type (how instances are
+ *                    spawned, as nova-compute's libvirt driver reads them)
  *
  * Pure: works on a loaded struct ini; whether the mapped devices exist is
  * checked by the agent at start against the kernel. */
@@ -45,6 +47,8 @@ struct agent_config {
         bool polling_interval_set;    /* accepted, not used: see docs/agent.md */
         struct pci_whitelist *whitelist; /* [pci] device_spec, checked as Nova does */
         struct agent_credential credential;
+        char *libvirt_uri; /* [libvirt] connection_uri; default qemu:///system */
+        char *virt_type;   /* [libvirt] virt_type: "kvm" (default) or "qemu" */
 };
 
 /* Reads and checks every option.  Errors are -EINVAL with one message that

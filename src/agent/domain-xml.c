@@ -131,6 +131,8 @@ int domain_xml_build(const struct domain_spec *s, char **ret)
 {
         if (!s->name || !*s->name || !printable(s->name))
                 return err_set(-EINVAL, "the domain needs a name of printable characters");
+        if (s->title && !printable(s->title))
+                return err_set(-EINVAL, "a domain's title must be one line of printable characters");
         if (!s->uuid || strlen(s->uuid) != 36 || strspn(s->uuid, "0123456789abcdefABCDEF-") != 36)
                 return err_set(-EINVAL, "'%s' is not a UUID", s->uuid ? s->uuid : "");
         if (!s->virt_type || strspn(s->virt_type, "abcdefghijklmnopqrstuvwxyz") !=
@@ -142,8 +144,11 @@ int domain_xml_build(const struct domain_spec *s, char **ret)
 
         _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
         if (strbuf_printf(&b, "<domain type='%s'>\n  <name>", s->virt_type) < 0 ||
-            put_escaped(&b, s->name) < 0 ||
-            strbuf_printf(&b, "</name>\n  <uuid>%s</uuid>\n"
+            put_escaped(&b, s->name) < 0 || strbuf_append(&b, "</name>\n") < 0 ||
+            (s->title && *s->title &&
+             (strbuf_append(&b, "  <title>") < 0 || put_escaped(&b, s->title) < 0 ||
+              strbuf_append(&b, "</title>\n") < 0)) ||
+            strbuf_printf(&b, "  <uuid>%s</uuid>\n"
                            "  <memory unit='MiB'>%lu</memory>\n"
                            "  <vcpu>%u</vcpu>\n"
                            "  <os>\n    <type arch='", s->uuid, s->memory_mib, s->vcpus) < 0 ||

@@ -32,6 +32,7 @@ struct domain_nic {
 struct domain_spec {
         const char *virt_type;    /* "kvm", "qemu"; "test" for libvirt's test driver */
         const char *name;
+        const char *title;        /* NULL: none; the server's name, one line */
         const char *uuid;         /* the instance id */
         unsigned vcpus;
         unsigned long memory_mib;

@@ -27,6 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (r >= 0) {
                         if (c->n_pfs == 0 || c->report_interval < 1 || !c->credential.auth_url)
                                 abort();
+                        /* libvirt's URI and domain type always set, and usable. */
+                        if (!c->libvirt_uri || !strstr(c->libvirt_uri, ":/") ||
+                            !c->virt_type || (strcmp(c->virt_type, "kvm") != 0 &&
+                                              strcmp(c->virt_type, "qemu") != 0))
+                                abort();
                         for (size_t i = 0; i < c->n_pfs; i++) {
                                 /* Each PF once, with non-empty names. */
                                 if (!*c->pfs[i].physnet || !*c->pfs[i].device ||

@@ -232,6 +232,36 @@ static void test_credential(void **state)
         agent_config_free(c);
 }
 
+static void test_libvirt_options(void **state)
+{
+        _cleanup_(agent_config_freep) struct agent_config *c = NULL;
+        /* Nova's defaults: kvm on the system qemu driver. */
+        assert_int_equal(load("[sriov_nic]\nphysical_device_mappings = physnet1:eth1\n", &c), 0);
+        assert_string_equal(c->libvirt_uri, "qemu:///system");
+        assert_string_equal(c->virt_type, "kvm");
+        agent_config_free(TAKE_PTR(c));
+
+        /* An empty connection_uri is the virt_type's default, as in Nova. */
+        assert_int_equal(load("[sriov_nic]\nphysical_device_mappings = physnet1:eth1\n"
+                              "[libvirt]\nvirt_type = qemu\nconnection_uri =\n", &c), 0);
+        assert_string_equal(c->libvirt_uri, "qemu:///system");
+        assert_string_equal(c->virt_type, "qemu");
+        agent_config_free(TAKE_PTR(c));
+
+        assert_int_equal(load("[sriov_nic]\nphysical_device_mappings = physnet1:eth1\n"
+                              "[libvirt]\nconnection_uri = qemu+ssh://root@compute1/system\n",
+                              &c), 0);
+        assert_string_equal(c->libvirt_uri, "qemu+ssh://root@compute1/system");
+        assert_string_equal(c->virt_type, "kvm");
+
+        assert_refused("[sriov_nic]\nphysical_device_mappings = physnet1:eth1\n"
+                       "[libvirt]\nvirt_type = lxc\n",
+                       "sriov_agent.ini:4: [libvirt] virt_type: 'lxc' is not supported");
+        assert_refused("[sriov_nic]\nphysical_device_mappings = physnet1:eth1\n"
+                       "[libvirt]\nconnection_uri = system\n",
+                       "sriov_agent.ini:4: [libvirt] connection_uri: 'system' is not a libvirt URI");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -245,6 +275,7 @@ int main(void)
                 cmocka_unit_test(test_agent_options),
                 cmocka_unit_test(test_device_spec),
                 cmocka_unit_test(test_credential),
+                cmocka_unit_test(test_libvirt_options),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,6 +71,18 @@ static void test_name_escaped(void **state)
         assert_non_null(strstr(xml, "<domain type='kvm'>"));
         assert_non_null(strstr(xml, "<type arch='x86_64'>hvm</type>")); /* the default arch */
         assert_non_null(strstr(xml, "  <devices>\n  </devices>\n"));
+        assert_null(strstr(xml, "<title>")); /* none given, none written */
+}
+
+static void test_title(void **state)
+{
+        struct domain_spec s = {.virt_type = "kvm", .name = "instance-1", .title = "web & <db>",
+                                .uuid = uuid, .vcpus = 1, .memory_mib = 512};
+        _cleanup_free_ char *xml = NULL;
+        assert_int_equal(domain_xml_build(&s, &xml), 0);
+        assert_non_null(strstr(xml, "  <name>instance-1</name>\n"
+                                    "  <title>web &amp; &lt;db&gt;</title>\n"
+                                    "  <uuid>"));
 }
 
 static void assert_refused(struct domain_spec s, const char *message)
@@ -92,6 +104,9 @@ static void test_refused(void **state)
         assert_refused(s, "needs a name");
         s.name = "a\nb";
         assert_refused(s, "needs a name of printable characters");
+        s = ok;
+        s.title = "two\nlines";
+        assert_refused(s, "title must be one line");
         s = ok;
         s.uuid = "not-a-uuid";
         assert_refused(s, "'not-a-uuid' is not a UUID");
@@ -146,6 +161,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_each_vnic_type),
                 cmocka_unit_test(test_name_escaped),
+                cmocka_unit_test(test_title),
                 cmocka_unit_test(test_refused),
                 cmocka_unit_test(test_type_names),
         };
