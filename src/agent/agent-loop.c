@@ -14,6 +14,7 @@
 #include "agent/feed-state.h"
 #include "agent/feed.h"
 #include "agent/pf-sync.h"
+#include "agent/task-runner.h"
 #include "agent/port-vf.h"
 #include "base/error.h"
 #include "base/json-util.h"
@@ -30,6 +31,8 @@
  * catches drift on a PF that is down.  One read of 256 VFs is about a
  * millisecond. */
 #define VERIFY_INTERVAL_MS (60 * 1000)
+/* How often the status file follows tasks still running. */
+#define STATUS_REFRESH_MS 500
 
 struct loop {
         const struct agent_config *config;
@@ -44,6 +47,10 @@ struct loop {
         json_t *bad;      /* id → the message last said about a port that cannot be programmed */
         struct feed *feed;
         struct device_report *devices;
+        struct task_runner *runner;
+        json_t *instances; /* the runner's status, refreshed when tasks came */
+        bool tasks_changed;
+        int64_t refresh_at; /* the runner has unanswered tasks: look again then */
         struct nl_sock *events;
         int feed_fd;
         long long revision;
@@ -94,6 +101,20 @@ static void apply_port(struct loop *l, const char *id, json_t *port)
         mark_slot(l, port_slot(port));
 }
 
+/* A spawn or destroy goes to the runner's thread; one already known to
+ * it (the feed repeats a task until it is answered) runs once. */
+static void submit_task(struct loop *l, const json_t *task)
+{
+        int r = task_runner_submit(l->runner, task);
+        if (r == -EINVAL)
+                log_warning("host %s: a task without an id from vfnet-server is ignored",
+                            l->o->host);
+        else if (r < 0 && r != -ECANCELED)
+                log_warning("host %s: task %s: %s", l->o->host, json_str(task, "id") ?: "?",
+                            strerror(-r));
+        l->tasks_changed = true;
+}
+
 static void apply_state(struct loop *l, const json_t *doc)
 {
         json_object_clear(l->ports);
@@ -105,8 +126,10 @@ static void apply_state(struct loop *l, const json_t *doc)
                 if (json_str(p, "id"))
                         json_object_set(l->ports, json_str(p, "id"), p);
         json_array_foreach(feed_state_tasks(doc), i, p)
-                if (json_str(p, "id"))
+                if (json_str(p, "id")) {
                         json_object_set(l->tasks, json_str(p, "id"), p);
+                        submit_task(l, p);
+                }
         l->have_state = true;
         mark_all(l);
 }
@@ -121,10 +144,12 @@ static void apply_changes(struct loop *l, const json_t *doc)
                 if (streq(kind, "port"))
                         apply_port(l, id, obj);
                 else if (streq(kind, "task")) {
-                        if (json_is_object(obj))
+                        if (json_is_object(obj)) {
                                 json_object_set(l->tasks, id, obj);
-                        else
+                                submit_task(l, obj);
+                        } else
                                 json_object_del(l->tasks, id);
+                        l->tasks_changed = true;
                 }
         }
 }
@@ -201,8 +226,24 @@ static void write_status(struct loop *l)
         bool connected = false;
         if (l->feed)
                 feed_status(l->feed, &l->revision, &connected);
+        if (l->tasks_changed && l->runner) {
+                /* Read through libvirt: only when tasks came, not per sync. */
+                json_t *st = NULL;
+                if (task_runner_status_json(l->runner, &st) >= 0) {
+                        json_decref(l->instances);
+                        l->instances = st;
+                }
+                l->tasks_changed = false;
+                /* Until every task is answered, the status follows it. */
+                l->refresh_at = 0;
+                size_t i;
+                json_t *t;
+                json_array_foreach(json_object_get(l->instances, "tasks"), i, t)
+                        if (!streq(json_str(t, "state") ?: "", "answered"))
+                                l->refresh_at = now_ms() + STATUS_REFRESH_MS;
+        }
         int r = agent_status_write(l->o->status_path, l->o->host, l->revision, connected,
-                                   l->pfs, l->n_pfs, l->tasks);
+                                   l->pfs, l->n_pfs, l->tasks, l->instances);
         if (r < 0)
                 log_warning("host %s: cannot write the status file %s: %s", l->o->host,
                             l->o->status_path, err_msg(r));
@@ -297,6 +338,8 @@ static void take_feed(struct loop *l)
 static void loop_done(struct loop *l)
 {
         feed_stop(l->feed);
+        task_runner_stop(l->runner);
+        json_decref(l->instances);
         device_report_stop(l->devices);
         nl_sock_free(l->events);
         if (l->feed_fd >= 0)
@@ -342,6 +385,8 @@ static int start_server_side(struct loop *l)
 {
         int r = device_report_start(l->config, l->o->host, &l->devices);
         if (r >= 0)
+                r = task_runner_start(l->config, l->o->host, l->o->root, &l->runner);
+        if (r >= 0)
                 r = feed_start(l->config, l->o->host, l->o->watch_timeout_s, l->feed_fd, &l->feed);
         if (r < 0)
                 return err_set(r, "cannot start following vfnet-server: %s", strerror(-r));
@@ -372,6 +417,8 @@ int agent_loop_run(const struct agent_config *c, const struct agent_loop_options
                 p[n++] = (struct pollfd){.fd = started ? l.feed_fd : o->ready_fd, .events = POLLIN};
                 p[n++] = (struct pollfd){.fd = nl_sock_fd(l.events), .events = POLLIN};
                 int64_t until = settle_until ? settle_until : verify_at;
+                if (l.refresh_at && l.refresh_at < until)
+                        until = l.refresh_at;
                 int64_t left = until - now_ms();
                 int timeout = left > 0 ? (int)left : 0;
                 r = poll(p, n, timeout);
@@ -411,6 +458,10 @@ int agent_loop_run(const struct agent_config *c, const struct agent_loop_options
                         verify_at = now_ms() + VERIFY_INTERVAL_MS;
                 }
                 sync_dirty(&l);
+                if (l.refresh_at && now_ms() >= l.refresh_at)
+                        l.tasks_changed = true;
+                if (l.tasks_changed)
+                        write_status(&l);
         }
         loop_done(&l);
         return r;

@@ -52,7 +52,8 @@ static json_t *pf_json(const struct agent_pf *pf)
 }
 
 int agent_status_json(const char *host, long long revision, bool connected,
-                      const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks, json_t **ret)
+                      const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks,
+                      const json_t *instances, json_t **ret)
 {
         char now[40];
         time_format_iso8601((double)time(NULL), false, now);
@@ -70,15 +71,17 @@ int agent_status_json(const char *host, long long revision, bool connected,
         json_t *t;
         json_object_foreach((json_t *)tasks, id, t)
                 json_array_append(json_object_get(o, "tasks"), t);
+        json_object_set_new(o, "instances", instances ? json_deep_copy(instances) : json_null());
         *ret = TAKE_PTR(o);
         return 0;
 }
 
 int agent_status_write(const char *path, const char *host, long long revision, bool connected,
-                       const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks)
+                       const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks,
+                       const json_t *instances)
 {
         _cleanup_json_ json_t *o = NULL;
-        int r = agent_status_json(host, revision, connected, pfs, n_pfs, tasks, &o);
+        int r = agent_status_json(host, revision, connected, pfs, n_pfs, tasks, instances, &o);
         if (r < 0)
                 return r;
         _cleanup_free_ char *text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

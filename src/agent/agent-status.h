@@ -6,7 +6,8 @@
  *                      "is": {...}, "failed": [field...], "drifted": [field...]}]}],
  * "failed": fields the kernel refused at the last attempt; "drifted":
  * wanted fields the kernel does not hold now (unsupported ones aside).
- *    "tasks": [{...pending tasks...}]} */
+ *    "tasks": [{...pending tasks...}],
+ *    "instances": the task runner's status (task-runner.h) or null} */
 #pragma once
 
 #include <jansson.h>
@@ -17,8 +18,10 @@
 
 /* The document (pure). */
 int agent_status_json(const char *host, long long revision, bool connected,
-                      const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks, json_t **ret);
+                      const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks,
+                      const json_t *instances, json_t **ret);
 
 /* Build it and replace PATH with it. */
 int agent_status_write(const char *path, const char *host, long long revision, bool connected,
-                       const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks);
+                       const struct agent_pf *pfs, size_t n_pfs, const json_t *tasks,
+                       const json_t *instances);

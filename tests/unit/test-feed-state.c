@@ -181,7 +181,7 @@ static void test_status_document(void **state)
                               .is = is, .vf_port = ports, .failed = failed, .n_state = 2};
         _cleanup_json_ json_t *tasks = doc("{\"t1\": {\"id\": \"t1\", \"action\": \"spawn\"}}");
         _cleanup_json_ json_t *o = NULL;
-        assert_int_equal(agent_status_json("compute1", 44, true, &pf, 1, tasks, &o), 0);
+        assert_int_equal(agent_status_json("compute1", 44, true, &pf, 1, tasks, NULL, &o), 0);
         assert_string_equal(json_str(o, "host"), "compute1");
         assert_int_equal(json_integer_value(json_object_get(o, "revision")), 44);
         assert_true(json_is_true(json_object_get(o, "connected")));
