@@ -34,6 +34,7 @@ struct store {
         size_t n_changed_hosts;
         store_change_hook change_hook;
         void *change_hook_data;
+        int64_t changes_keep; /* store_set_changes_keep() */
 };
 
 struct stmt_handle {
@@ -302,6 +303,7 @@ int store_open(const char *url, struct store **ret)
         if (!st)
                 return -ENOMEM;
         pthread_mutex_init(&st->lock, NULL);
+        st->changes_keep = STORE_CHANGES_KEEP;
         int rc = sqlite3_open_v2(path, &st->db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                                  NULL);
@@ -390,6 +392,11 @@ int store_end(struct store *st, bool commit)
                         hook(hosts[i], data);
         free_changed_hosts(hosts, n);
         return r;
+}
+
+void store_set_changes_keep(struct store *st, int64_t keep)
+{
+        st->changes_keep = keep > 0 ? keep : 0;
 }
 
 void store_set_change_hook(struct store *st, store_change_hook hook, void *userdata)
@@ -870,8 +877,14 @@ int store_change_append(struct store *st, const char *host, const char *kind, co
                            kind, id);
         if (r < 0)
                 return r;
+        int64_t rev = sqlite3_last_insert_rowid(st->db);
         if (ret_revision)
-                *ret_revision = sqlite3_last_insert_rowid(st->db);
+                *ret_revision = rev;
+        if (st->changes_keep > 0 && rev % STORE_CHANGES_COMPACT_EVERY == 0 && rev > st->changes_keep) {
+                r = store_changes_compact(st, rev - st->changes_keep);
+                if (r < 0)
+                        return r;
+        }
         for (size_t i = 0; i < st->n_changed_hosts; i++)
                 if (streq(st->changed_hosts[i], host))
                         return 0;

@@ -166,6 +166,13 @@ void store_set_change_hook(struct store *st, store_change_hook hook, void *userd
 /* Drops the entries at or below revision upto; later reads from below it
  * get -ESTALE. */
 int store_changes_compact(struct store *st, int64_t upto);
+/* The log keeps about KEEP entries: every STORE_CHANGES_COMPACT_EVERY-th
+ * append drops what is older than its revision - KEEP (in the appending
+ * transaction).  A host further behind reads its whole state again (410),
+ * which costs it one request.  Default STORE_CHANGES_KEEP; 0: never. */
+#define STORE_CHANGES_KEEP 10000
+#define STORE_CHANGES_COMPACT_EVERY 1000
+void store_set_changes_keep(struct store *st, int64_t keep);
 
 #include "base/macro.h"
 DEFINE_POINTER_CLEANUP(struct store, store_free)

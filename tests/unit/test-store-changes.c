@@ -121,6 +121,31 @@ static void test_compaction(void **state)
         test_store_drop(st);
 }
 
+/* The log compacts itself: it keeps about the last KEEP entries. */
+static void test_automatic_compaction(void **state)
+{
+        struct store *st = test_store_open();
+        store_set_changes_keep(st, 100);
+        int64_t last = 0;
+        assert_int_equal(store_begin(st, true), 0);
+        for (int i = 0; i < 2 * STORE_CHANGES_COMPACT_EVERY; i++)
+                assert_int_equal(store_change_append(st, "cn1", "port", "p", &last), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(last, 2 * STORE_CHANGES_COMPACT_EVERY);
+        struct seen s = {0};
+        assert_int_equal(store_begin(st, false), 0);
+        /* Compacted at 2000 up to 1900: a reader at 1000 starts over ... */
+        assert_int_equal(store_changes_since(st, "cn1", 1000, 10, collect, &s), -ESTALE);
+        /* ... one at 1900 or later loses nothing. */
+        assert_int_equal(store_changes_since(st, "cn1", 1990, 16, collect, &s), 10);
+        assert_int_equal(s.revision[0], 1991);
+        s = (struct seen){0};
+        assert_int_equal(store_changes_since(st, "cn1", 1900, 5, collect, &s), 5);
+        assert_int_equal(s.revision[0], 1901);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 struct woken {
         struct store *st;
         int n;
@@ -180,6 +205,7 @@ int main(void)
                 cmocka_unit_test(test_append_and_read),
                 cmocka_unit_test(test_rollback_leaves_no_entry),
                 cmocka_unit_test(test_compaction),
+                cmocka_unit_test(test_automatic_compaction),
                 cmocka_unit_test(test_hook_after_commit_only),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
