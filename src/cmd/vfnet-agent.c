@@ -34,7 +34,7 @@ static void usage(FILE *f)
 enum { OPT_CONFIG = 256, OPT_ROOT, OPT_VERSION };
 
 /* Runs until SIGTERM/SIGINT (0) or the heartbeat's refusal (negative). */
-static int run(const struct agent_config *c, const char *host)
+static int run(const struct agent_config *c, const char *root, const char *host)
 {
         sigset_t mask;
         sigemptyset(&mask);
@@ -48,7 +48,7 @@ static int run(const struct agent_config *c, const char *host)
         if (sfd < 0 || done < 0)
                 return err_set(-errno, "signalfd/eventfd: %s", strerror(errno));
         struct heartbeat *hb = NULL;
-        int r = heartbeat_start(c, host, done, &hb);
+        int r = heartbeat_start(c, root, host, done, &hb);
         if (r < 0)
                 return err_set(r, "cannot start the heartbeat: %s", strerror(-r));
         struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = done, .events = POLLIN}};
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
                 log_error("cannot initialise libcurl");
                 return 1;
         }
-        r = run(c, host);
+        r = run(c, root, host);
         if (r < 0) {
                 log_error("host %s: %s", host, err_msg(r));
                 return 1;
