@@ -56,6 +56,7 @@ struct heartbeat {
         bool compute_failing;
         int64_t settle_at;      /* device events seen: read the inventory then */
         int64_t burst_start;
+        char uevent_buf[UEVENT_MAX_SIZE];
 };
 
 static int64_t now_ms(void)
@@ -87,10 +88,10 @@ static void random_instance(char ret[37])
  * inventory. */
 static void read_uevents(struct heartbeat *hb)
 {
-        static char buf[UEVENT_MAX_SIZE]; /* only the heartbeat thread reads */
         for (;;) {
                 struct uevent u;
-                int r = uevent_monitor_receive(hb->uevent_fd, buf, sizeof(buf), &u);
+                int r = uevent_monitor_receive(hb->uevent_fd, hb->uevent_buf,
+                                               sizeof(hb->uevent_buf), &u);
                 if (r == -EAGAIN)
                         return;
                 if (r == -EBADMSG || (r == 0 && !compute_uevent_matters(&u)))
