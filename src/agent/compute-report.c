@@ -37,6 +37,20 @@ int compute_report_json(const struct compute_facts *f, json_t **ret)
             set(o, "supported_instances", json_incref(inst)) < 0 ||
             set(o, "pci_devices", json_incref(devs)) < 0)
                 return -ENOMEM;
+        if (h->n_cells > 0) {
+                json_t *cells = json_array();
+                if (set(o, "numa_cells", cells) < 0)
+                        return -ENOMEM;
+                for (size_t i = 0; i < h->n_cells; i++) {
+                        json_t *c = json_pack("{s:i,s:o}", "id", h->cells[i].id, "socket",
+                                              h->cells[i].socket < 0
+                                                      ? json_null()
+                                                      : json_integer(h->cells[i].socket));
+                        /* append_new takes C, even when it fails */
+                        if (!c || json_array_append_new(cells, c) < 0)
+                                return -ENOMEM;
+                }
+        }
         if (f->device_spec && f->device_spec->n_specs > 0) {
                 json_t *spec = json_array();
                 if (set(o, "device_spec", spec) < 0)

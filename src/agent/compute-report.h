@@ -29,8 +29,9 @@ struct compute_facts {
 /* {"hostname", "vcpus", "memory_mb", "disk_gb",
  *  "capabilities": {"hypervisor_type": "QEMU", "cpu_info": {"arch"[, "vendor"]}},
  *  "supported_instances": [[arch, "kvm", "hvm"] (with /dev/kvm), [arch, "qemu", "hvm"]],
- *  "pci_devices": [...], "device_spec": ["{...}", ...]} (device_spec only
- * when the host has one). */
+ *  "pci_devices": [...], "numa_cells": [{"id", "socket"}, ...],
+ *  "device_spec": ["{...}", ...]} (numa_cells only when sysfs shows nodes,
+ * device_spec only when the host has one). */
 int compute_report_json(const struct compute_facts *f, json_t **ret);
 
 /* The inventory under ROOT: every network device and SR-IOV function,

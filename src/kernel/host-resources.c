@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -117,6 +118,63 @@ static int disk_size(const char *root, const char *disk_path, long *ret)
         return 0;
 }
 
+static int cell_cmp(const void *a, const void *b)
+{
+        const struct host_numa_cell *x = a, *y = b;
+        return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The nodes of /sys/devices/system/node/nodeN; each one's socket is the
+ * package of its first CPU (a node without CPUs: unknown). */
+static int read_cells(const char *root, struct host_resources *h)
+{
+        _cleanup_free_ char *dir = sysroot_path(root, "/sys/devices/system/node");
+        if (!dir)
+                return -ENOMEM;
+        DIR *d = opendir(dir);
+        if (!d)
+                return 0; /* a kernel without NUMA: no cells */
+        struct dirent *de;
+        while ((de = readdir(d)) && h->n_cells < HOST_MAX_NUMA_CELLS) {
+                const char *p = de->d_name;
+                if (strncmp(p, "node", 4) != 0)
+                        continue;
+                p += 4;
+                long id = take_number(&p);
+                if (id < 0 || id > 1023 || *p)
+                        continue;
+                struct host_numa_cell *c = &h->cells[h->n_cells++];
+                *c = (struct host_numa_cell){.id = (int)id, .socket = -1};
+                _cleanup_free_ char *cpus = NULL, *pkg = NULL;
+                _cleanup_free_ char *cl = sysroot_path(root, "/sys/devices/system/node/node%ld/cpulist", id);
+                if (!cl) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                if (read_full_file(cl, 1u << 16, &cpus, NULL) < 0)
+                        continue;
+                const char *q = cpus;
+                long cpu = take_number(&q);
+                if (cpu < 0)
+                        continue;
+                _cleanup_free_ char *pp = sysroot_path(
+                        root, "/sys/devices/system/cpu/cpu%ld/topology/physical_package_id", cpu);
+                if (!pp) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+                if (read_full_file(pp, 64, &pkg, NULL) < 0)
+                        continue;
+                q = pkg;
+                long sock = take_number(&q);
+                if (sock >= 0 && sock <= INT_MAX && (*q == '\n' || !*q))
+                        c->socket = (int)sock;
+        }
+        closedir(d);
+        qsort(h->cells, h->n_cells, sizeof(h->cells[0]), cell_cmp);
+        return 0;
+}
+
 int host_resources_read(const char *root, const char *disk_path, struct host_resources *ret)
 {
         struct host_resources h = {0};
@@ -145,6 +203,8 @@ int host_resources_read(const char *root, const char *disk_path, struct host_res
         if (!kvm)
                 return -ENOMEM;
         h.kvm = access(kvm, F_OK) == 0;
+        if ((r = read_cells(root, &h)) < 0)
+                return r;
         *ret = h;
         return 0;
 }

@@ -7,6 +7,14 @@
 
 #include <stdbool.h>
 
+/* More nodes than this are not reported (no machine vfnet knows has them). */
+#define HOST_MAX_NUMA_CELLS 64
+
+struct host_numa_cell {
+        int id;     /* the node's number */
+        int socket; /* physical_package_id of its first CPU; -1 when unknown */
+};
+
 struct host_resources {
         long vcpus;      /* online CPUs */
         long memory_mb;  /* MemTotal in MiB */
@@ -14,6 +22,8 @@ struct host_resources {
         char arch[65];   /* uname's machine: "x86_64", "aarch64" */
         char cpu_vendor[16]; /* "Intel", "AMD", or "" when /proc/cpuinfo does not say */
         bool kvm;        /* /dev/kvm exists */
+        size_t n_cells;  /* 0 when sysfs shows no NUMA nodes */
+        struct host_numa_cell cells[HOST_MAX_NUMA_CELLS]; /* by node number */
 };
 
 /* Reads every fact.  DISK_PATH is an absolute path under ROOT (the

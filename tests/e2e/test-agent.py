@@ -306,8 +306,9 @@ def main():
         t.ok(rep and rep["vcpus"] == 8 and rep["memory_mb"] == 16009
              and rep["device_spec"] == ['{"devname":"em1","physical_network":"physnet1"}']
              and rep["supported_instances"][-1][1:] == ["qemu", "hvm"]
-             and rep["capabilities"]["cpu_info"]["vendor"] == "Intel" and rep["up"] is True,
-             "the report carries the tree's CPUs and memory, the host's own device_spec, "
+             and rep["capabilities"]["cpu_info"]["vendor"] == "Intel" and rep["up"] is True
+             and rep["numa_cells"] == [{"id": 0, "socket": 0}],
+             "the report carries the tree's CPUs, memory and NUMA node, the host's own device_spec, "
              "supported_instances and capabilities", rep)
         t.eq(pci_stats(s, tok, "compute1"), {("type-VF", "physnet1"): 7, ("type-PF", "physnet1"): 1},
              "os-hypervisors: em1's 7 VFs (and em1) pooled on physnet1, nothing of em2")

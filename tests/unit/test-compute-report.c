@@ -1,5 +1,5 @@
 /* The compute report of a host: its resources read under a root (CPU list,
- * MemTotal, the instances' file system), the report built from facts, the
+ * MemTotal, the instances' file system, NUMA nodes), the report built from facts, the
  * whole report gathered on fixture hosts (its devices are those of
  * `vfnet pci list -f json`, and the scheduler's parser pools the mapped
  * PF's VFs with the host's device_spec), inventory comparison and which
@@ -60,6 +60,9 @@ static void test_resources_on_fixtures(void **state)
         assert_string_equal(h.arch, u.machine);
         assert_string_equal(h.cpu_vendor, "Intel");
         assert_false(h.kvm);
+        assert_int_equal(h.n_cells, 1);
+        assert_int_equal(h.cells[0].id, 0);
+        assert_int_equal(h.cells[0].socket, 0);
 
         char p[4096];
         snprintf(p, sizeof(p), "%s/dev/kvm", root);
@@ -88,6 +91,23 @@ static void test_resources_on_fixtures(void **state)
         assert_int_equal(h.vcpus, 64);
         assert_int_equal(h.memory_mb, 257735);
         assert_string_equal(h.cpu_vendor, "AMD");
+        assert_int_equal(h.n_cells, 2);
+        assert_int_equal(h.cells[0].id, 0);
+        assert_int_equal(h.cells[0].socket, 0);
+        assert_int_equal(h.cells[1].id, 1);
+        assert_int_equal(h.cells[1].socket, 1);
+        /* A node whose CPUs' package is not shown: socket unknown; a
+         * kernel without NUMA: no cells. */
+        snprintf(p, sizeof(p), "%s/sys/devices/system/cpu/cpu16/topology/physical_package_id", root);
+        assert_int_equal(unlink(p), 0);
+        assert_int_equal(host_resources_read(root, "/", &h), 0);
+        assert_int_equal(h.n_cells, 2);
+        assert_int_equal(h.cells[1].socket, -1);
+        char cmd[4200];
+        snprintf(cmd, sizeof(cmd), "rm -r %s/sys/devices/system/node", root);
+        assert_int_equal(system(cmd), 0);
+        assert_int_equal(host_resources_read(root, "/", &h), 0);
+        assert_int_equal(h.n_cells, 0);
         snprintf(p, sizeof(p), "%s/proc/meminfo", root);
         f = fopen(p, "w");
         assert_non_null(f);
@@ -126,7 +146,8 @@ static void test_report_json(void **state)
         struct compute_facts f = {
                 .hostname = "compute1",
                 .resources = {.vcpus = 8, .memory_mb = 16009, .disk_gb = 200, .arch = "x86_64",
-                              .cpu_vendor = "Intel", .kvm = true},
+                              .cpu_vendor = "Intel", .kvm = true, .n_cells = 2,
+                              .cells = {{.id = 0, .socket = 0}, {.id = 1, .socket = -1}}},
                 .pci_devices = devs,
                 .device_spec = wl,
         };
@@ -140,6 +161,7 @@ static void test_report_json(void **state)
                    "\\\"physnet1\\\"}\",\"{\\\"vendor_id\\\":\\\"15b3\\\"}\","
                    "\"{\\\"address\\\":\\\"0000:3b:00.*\\\"}\"],"
                    "\"disk_gb\":200,\"hostname\":\"compute1\",\"memory_mb\":16009,"
+                   "\"numa_cells\":[{\"id\":0,\"socket\":0},{\"id\":1,\"socket\":null}],"
                    "\"pci_devices\":[{\"address\":\"0000:0b:00.0\",\"dev_type\":\"type-PF\","
                    "\"netdevs\":[\"em1\"],\"product_id\":\"10c9\",\"vendor_id\":\"8086\"}],"
                    "\"supported_instances\":[[\"x86_64\",\"kvm\",\"hvm\"],[\"x86_64\",\"qemu\","
@@ -150,6 +172,7 @@ static void test_report_json(void **state)
         f.resources.cpu_vendor[0] = '\0';
         strcpy(f.resources.arch, "aarch64");
         f.device_spec = NULL;
+        f.resources.n_cells = 0;
         json_decref(doc);
         assert_int_equal(compute_report_json(&f, &doc), 0);
         free(s);
@@ -159,6 +182,7 @@ static void test_report_json(void **state)
         s = dump(json_object_get(doc, "capabilities"));
         assert_string_equal(s, "{\"cpu_info\":{\"arch\":\"aarch64\"},\"hypervisor_type\":\"QEMU\"}");
         assert_null(json_object_get(doc, "device_spec"));
+        assert_null(json_object_get(doc, "numa_cells"));
 }
 
 /* The devices without their names: pci list adds names from pci.ids when
@@ -227,6 +251,9 @@ static void test_gather_seed_82576(void **state)
                 assert_true(found);
         }
         assert_int_equal(hs->vcpus, 8);
+        assert_int_equal(hs->n_cells, 1);
+        assert_int_equal(hs->cell_ids[0], 0);
+        assert_int_equal(hs->cell_sockets[0], 0);
         fixture_remove(root);
 }
 
