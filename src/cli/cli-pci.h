@@ -1,10 +1,11 @@
-/* Shared by `vfnet pci list` and `vfnet vf create`: device names, a PCI
- * device as a JSON row and the PF-with-nested-VFs table. */
+/* Shared by `vfnet pci list` and `vfnet vf create`: device names and the
+ * PF-with-nested-VFs table of device rows (kernel/pci-device-json.h). */
 #pragma once
 
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "kernel/pci-device-json.h"
 #include "kernel/pci-names.h"
 #include "kernel/pci-sysfs.h"
 
@@ -16,8 +17,5 @@ int cli_pci_names_open(struct pci_names **ret);
 /* Fill d's names when there are names to give (names not NULL). */
 int cli_pci_names_fill(struct pci_names *names, struct pci_device *d);
 
-/* One device with the stable keys of `vfnet pci list -f json`. */
-json_t *cli_pci_device_json(const struct pci_device *d);
-
-/* Print rows (from cli_pci_device_json) as JSON or as the nested table. */
+/* Print rows (from pci_device_json()) as JSON or as the nested table. */
 int cli_pci_print(struct cli_ctx *ctx, const json_t *rows);

@@ -45,7 +45,7 @@ static int vf_rows(const char *root, char **vfs, json_t **ret)
                 if (pci_sysfs_read_device(root, *v, &d) < 0)
                         continue; /* gone again already: nothing to show */
                 r = cli_pci_names_fill(names, &d);
-                o = r < 0 ? NULL : cli_pci_device_json(&d);
+                o = r < 0 ? NULL : pci_device_json(&d);
                 pci_device_done(&d);
                 if (!o || json_array_append_new(rows, o) < 0)
                         return -ENOMEM;

@@ -58,7 +58,7 @@ static int run(const struct agent_config *c, const char *host, const char *insta
         if (sfd < 0 || done < 0 || ready < 0)
                 return err_set(-errno, "signalfd/eventfd: %s", strerror(errno));
         struct heartbeat *hb = NULL;
-        int r = heartbeat_start(c, host, instance, done, ready, &hb);
+        int r = heartbeat_start(c, root, host, instance, done, ready, &hb);
         if (r < 0)
                 return err_set(r, "cannot start the heartbeat: %s", strerror(-r));
         const struct agent_loop_options o = {

@@ -10,6 +10,12 @@ vfnet-server, on a generated sysfs root shaped like the seed's 82576 host
   shows the NIC Switch agent alive with binary neutron-sriov-nic-agent;
   systemd gets READY=1 and WATCHDOG=1 on $NOTIFY_SOCKET;
 - report_interval = 1: the heartbeat advances every second;
+- the compute report: after the start the server's compute hosts show the
+  host with every PCI network device of the tree, and its hypervisor's PCI
+  pools hold em1's VFs on physnet1 (its nova.conf device_spec); taking two
+  VFs out of the tree and putting them back (as a new sriov_numvfs does) is
+  seen by the server after the next report, and logged as an inventory
+  change;
 - a server restart is waited for and reporting resumes;
 - a second agent claiming the same host is refused with a clear message
   (exit 1); a service-role user registers another host; endpoint_override
@@ -21,8 +27,11 @@ vfnet-server, on a generated sysfs root shaped like the seed's 82576 host
 - a wrong password exits 1 naming the user; a server answering 5xx or
   something that is not JSON is waited for, with one line saying so.
 Usage: test-agent.py PATH/TO/vfnet-server PATH/TO/vfnet-agent PATH/TO/make-sysfs.py"""
+import glob
 import http.server
+import importlib.util
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -135,6 +144,59 @@ def agents(s, tok):
     return {a["host"]: a for a in doc["agents"]}
 
 
+def make_sysfs_module():
+    spec = importlib.util.spec_from_file_location("make_sysfs", MAKE_SYSFS)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+SEED_EM1 = "0000:0b:00.0"
+
+
+def em1_vf(i):
+    """The address and netdev of em1's VF i (first VF at devfn 0x80, stride 2)."""
+    devfn = 0x80 + 2 * i
+    return "0000:0b:%02x.%d" % (devfn >> 3, devfn & 7), "enp11s%df%d" % (devfn >> 3, devfn & 7)
+
+
+def set_em1_vfs(root, n):
+    """Makes em1 of the generated 82576 tree have N VFs (0-7), with every
+    link the kernel would add or drop on `echo N > sriov_numvfs`."""
+    pf = os.path.join(root, "sys/devices/pci0000:00", SEED_EM1)
+    host = make_sysfs_module().Host(root)
+    for i in range(7):
+        addr, netdev = em1_vf(i)
+        d = os.path.join(root, "sys/devices/pci0000:00", addr)
+        if i >= n and os.path.isdir(d):
+            for link in ([os.path.join(root, "sys/bus/pci/devices", addr),
+                          os.path.join(root, "sys/bus/pci/drivers/igbvf", addr),
+                          os.path.join(pf, "virtfn%d" % i),
+                          os.path.join(root, "sys/class/net", netdev)]
+                         + glob.glob(os.path.join(root, "sys/kernel/iommu_groups/*/devices", addr))):
+                os.unlink(link)
+            shutil.rmtree(d)
+        elif i < n and not os.path.isdir(d):
+            host.vf(SEED_EM1, i, addr, vendor=0x8086, device=0x10ca, cls=0x020000, driver="igbvf",
+                    module="igbvf", numa=0, group=20 + 2 * i, netdevs=[netdev], operstate="down")
+    with open(os.path.join(pf, "sriov_numvfs"), "w") as f:
+        f.write("%d\n" % n)
+
+
+def compute_host(s, tok, host):
+    st, doc, _ = s.request("GET", "/v2.1/vfnet/compute-hosts", token=tok)
+    assert st == 200, doc
+    return next((h for h in doc["hosts"] if h["hostname"] == host), None)
+
+
+def pci_stats(s, tok, host):
+    """{(dev_type, physical_network): count} of the host's hypervisor."""
+    st, doc, _ = s.request("GET", "/v2.1/os-hypervisors/detail", token=tok)
+    assert st == 200, doc
+    hv = next((h for h in doc["hypervisors"] if h["hypervisor_hostname"] == host), None)
+    return hv and {(p["dev_type"], p.get("physical_network")): p["count"] for p in hv["pci_stats"]}
+
+
 def wait_for(pred, timeout=20, step=0.05):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -236,6 +298,47 @@ def main():
         t.ok(h1 is not None and h1 > h0, "report_interval = 1: heartbeat_timestamp advances "
              "within 2.5 s", f"{h0} -> {h1}")
         started = agents(s, tok)["compute1"]["started_at"]
+
+        # ---- the compute report: at start, then seen changing with the tree ----
+        t.ok(a1.wait_log("host compute1: compute report sent: 16 PCI devices, 8 pooled by the "
+                         "device spec", timeout=10),
+             "the compute report follows the registration, its answer logged", a1.lines())
+        rep = compute_host(s, tok, "compute1")
+        addrs = sorted(d["address"] for d in (rep or {}).get("pci_devices", []))
+        t.eq(addrs, sorted([SEED_EM1, "0000:0b:00.1"] + [em1_vf(i)[0] for i in range(7)]
+                           + ["0000:0b:%02x.%d" % ((0x81 + 2 * i) >> 3, (0x81 + 2 * i) & 7)
+                              for i in range(7)]),
+             "GET compute-hosts: compute1 with both PFs and their 14 VFs")
+        t.ok(rep and rep["vcpus"] == 8 and rep["memory_mb"] == 16009
+             and rep["device_spec"] == ['{"devname":"em1","physical_network":"physnet1"}']
+             and rep["supported_instances"][-1][1:] == ["qemu", "hvm"]
+             and rep["capabilities"]["cpu_info"]["vendor"] == "Intel" and rep["up"] is True
+             and rep["numa_cells"] == [{"id": 0, "socket": 0}],
+             "the report carries the tree's CPUs, memory and NUMA node, the host's own device_spec, "
+             "supported_instances and capabilities", rep)
+        t.eq(pci_stats(s, tok, "compute1"), {("type-VF", "physnet1"): 7, ("type-PF", "physnet1"): 1},
+             "os-hypervisors: em1's 7 VFs (and em1) pooled on physnet1, nothing of em2")
+
+        set_em1_vfs(root, 5)
+        t.ok(wait_for(lambda: pci_stats(s, tok, "compute1").get(("type-VF", "physnet1")) == 5,
+                      timeout=5),
+             "em1 down to 5 VFs in the tree: the server pools 5 after the next report",
+             pci_stats(s, tok, "compute1"))
+        t.ok(a1.wait_log("host compute1: inventory changed: compute report sent: 14 PCI devices, "
+                         "6 pooled", timeout=5),
+             "the change is logged once, naming what was sent", a1.lines())
+        set_em1_vfs(root, 7)
+        t.ok(wait_for(lambda: pci_stats(s, tok, "compute1").get(("type-VF", "physnet1")) == 7,
+                      timeout=5),
+             "em1 back to 7 VFs: the server pools 7 again", pci_stats(s, tok, "compute1"))
+        # A report may catch the tree half changed: it is sent too, and the
+        # next one corrects it.  Without changes nothing more is logged.
+        changed = [ln for ln in a1.lines() if "inventory changed" in ln]
+        time.sleep(2.5)
+        t.ok(len(changed) >= 2 and "16 PCI devices, 8 pooled" in changed[-1]
+             and len([ln for ln in a1.lines() if "inventory changed" in ln]) == len(changed),
+             "the last change logged is the tree as it is; periodic reports without a change "
+             "log nothing", a1.lines())
 
         # ---- server restart: waits once, resumes ----
         s.stop()
