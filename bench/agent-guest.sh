@@ -8,6 +8,9 @@ tb_netdevsim_vfs netdevsim1 $N
 tb_vf_zero eth0 $N
 B=/vfnet/bin
 
+# The operator default heartbeat: what idles is what an operator runs.
+TB_REPORT_INTERVAL=30
+
 # 1. One resync of 256 VFs by the agent's sync, against one bare RTM_GETLINK.
 $B/agent-resync eth0 $N 50
 tb_vf_zero eth0 $N

@@ -36,6 +36,6 @@ printf '%s\n' "$out" | grep -o 'first sync, .*' | head -n 1
 eval "$(fig bind64)"
 echo "64 ports bound at once: PUTs answered ${bound_ms} ms, every VF programmed ${programmed_ms} ms, every port ACTIVE ${active_ms} ms"
 eval "$(fig disable)"
-echo "port set --disable -> VF link disabled: ${api_ms} ms; floor (ip link set): ${ip_ms} ms; ratio $(awk -v a="$api_ms" -v b="$ip_ms" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+echo "port set --disable -> VF link disabled: ${api_ms} ms; floor (ip link set): ${ip_ms} ms; ratio $(awk -v a="$api_ms" -v b="$ip_ms" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 eval "$(fig idle)"
 echo "idle ${ms} ms with ${vfs} VFs assigned: agent CPU ${ticks} ticks of 1/${hz} s = $(awk -v t="$ticks" -v h="$hz" -v m="$ms" 'BEGIN { printf "%.3f", 100 * t / h / (m / 1000) }')% of a core; RSS ${rss_kb} KiB"

@@ -26,20 +26,52 @@ static int add_problem(struct reconcile_plan *p, const char *port, enum reconcil
         return 0;
 }
 
-/* The one port that asks for the VF at addr; *ret_many when several do. */
-static const struct agent_port *port_for(const struct agent_port *ports, size_t n,
-                                         const char *addr, bool *ret_many)
+/* Ports sorted by pci_slot (stable: equal slots keep their order), so
+ * each VF finds its ports by binary search: a resync of 256 VFs against
+ * 256 ports is then n log n, not n * m string compares. */
+struct slot_index {
+        const struct agent_port *ports;
+        size_t *order;
+        size_t n;
+};
+
+static int cmp_slot(const void *a, const void *b, void *userdata)
 {
-        const struct agent_port *found = NULL;
-        *ret_many = false;
+        const struct agent_port *ports = userdata;
+        size_t i = *(const size_t *)a, j = *(const size_t *)b;
+        int c = strcmp(ports[i].vf.pci_slot, ports[j].vf.pci_slot);
+        return c ? c : (i > j) - (i < j);
+}
+
+static int slot_index_make(const struct agent_port *ports, size_t n, struct slot_index *ret)
+{
+        ret->ports = ports;
+        ret->n = n;
+        ret->order = malloc((n ? n : 1) * sizeof(size_t));
+        if (!ret->order)
+                return -ENOMEM;
         for (size_t i = 0; i < n; i++)
-                if (streq(ports[i].vf.pci_slot, addr)) {
-                        if (found)
-                                *ret_many = true;
-                        else
-                                found = &ports[i];
-                }
-        return found;
+                ret->order[i] = i;
+        qsort_r(ret->order, n, sizeof(size_t), cmp_slot, (void *)ports);
+        return 0;
+}
+
+/* The first position in the order whose port asks for addr, and how many do. */
+static size_t slot_index_find(const struct slot_index *x, const char *addr, size_t *ret_count)
+{
+        size_t lo = 0, hi = x->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(x->ports[x->order[mid]].vf.pci_slot, addr) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        size_t k = lo;
+        while (k < x->n && streq(x->ports[x->order[k]].vf.pci_slot, addr))
+                k++;
+        *ret_count = k - lo;
+        return lo;
 }
 
 int agent_reconcile_pf(const struct agent_pf_map *pf, const struct agent_vf *vfs, size_t n_vfs,
@@ -53,11 +85,13 @@ int agent_reconcile_pf(const struct agent_pf_map *pf, const struct agent_vf *vfs
                 reconcile_plan_done(&p);
                 return -ENOMEM;
         }
-        int r = 0;
+        struct slot_index idx;
+        int r = slot_index_make(ports, n_ports, &idx);
         for (size_t i = 0; i < n_vfs && r >= 0; i++) {
                 const struct agent_vf *vf = &vfs[i];
-                bool many;
-                const struct agent_port *port = port_for(ports, n_ports, vf->address, &many);
+                size_t count, at = slot_index_find(&idx, vf->address, &count);
+                bool many = count > 1;
+                const struct agent_port *port = count ? &ports[idx.order[at]] : NULL;
                 if (agent_pf_excludes(pf, vf->address)) {
                         /* Never touched, whoever asks (R19). */
                         if (port)
@@ -67,10 +101,9 @@ int agent_reconcile_pf(const struct agent_pf_map *pf, const struct agent_vf *vfs
                 if (many) {
                         /* Two ports on one VF cannot both be right: the VF
                          * is left as it is and each port is told. */
-                        for (size_t k = 0; k < n_ports && r >= 0; k++)
-                                if (streq(ports[k].vf.pci_slot, vf->address))
-                                        r = add_problem(&p, ports[k].id, RECONCILE_VF_TAKEN,
-                                                        vf->index);
+                        for (size_t k = at; k < at + count && r >= 0; k++)
+                                r = add_problem(&p, ports[idx.order[k]].id, RECONCILE_VF_TAKEN,
+                                                vf->index);
                         continue;
                 }
                 if (port && port->vf.physnet && !streq(port->vf.physnet, pf->physnet)) {
@@ -87,6 +120,7 @@ int agent_reconcile_pf(const struct agent_pf_map *pf, const struct agent_vf *vfs
                         port_vf_free_state(vf->index, w);
                 p.n_wants++;
         }
+        free(idx.order);
         if (r < 0) {
                 reconcile_plan_done(&p);
                 return r;

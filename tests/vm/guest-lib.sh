@@ -221,7 +221,7 @@ host = compute1
 physical_device_mappings = $1
 exclude_devices = ${3:-}
 [agent]
-report_interval = 5
+report_interval = ${TB_REPORT_INTERVAL:-5}
 CONF
         cat >/tmp/agent/nova.conf <<CONF
 [pci]
