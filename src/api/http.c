@@ -10,6 +10,7 @@
 
 #include "api/compute.h"
 #include "api/http.h"
+#include "api/request-check.h"
 #include "api/watch.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -31,6 +32,8 @@ struct pending {
         size_t len, cap;
         bool started;
         bool too_large;
+        unsigned refused;  /* framing refused: the status (400/501) */
+        const char *refused_msg;
         double deadline; /* parked (watch.h): when it must be answered */
         bool counted;    /* in http_server.parked */
         bool path_has_nul; /* %00 in the raw path: the decoded one is cut there */
@@ -126,8 +129,35 @@ static struct MHD_Response *piecewise_response(struct api_response *resp)
         return r;
 }
 
+static enum MHD_Result count_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+        framing_add(cls, key, value);
+        return MHD_YES;
+}
+
+/* An error of the front itself (framing, size) in the error form of the
+ * service the path belongs to. */
+static void front_error(struct api_response *resp, const char *url, unsigned status,
+                        const char *msg)
+{
+        api_request_id_new(resp);
+        enum api_service svc = api_service_of_path(url);
+        if (svc == API_IDENTITY || svc == API_IMAGE)
+                api_keystone_error(resp, status, "%s", msg);
+        else if (svc == API_COMPUTE)
+                nova_error(resp, status, "%s", msg);
+        else
+                api_neutron_error(resp, status,
+                                  status == 413 ? "HTTPRequestEntityTooLarge"
+                                  : status == 501 ? "HTTPNotImplemented" : "HTTPBadRequest",
+                                  "%s", msg);
+}
+
+/* close: the request's framing cannot be trusted, so neither can what
+ * follows it on the connection. */
 static enum MHD_Result send_response(struct MHD_Connection *conn, const char *url,
-                                     struct api_response *resp)
+                                     struct api_response *resp, bool close)
 {
         size_t len = resp->body ? strlen(resp->body) : 0;
         struct MHD_Response *r;
@@ -145,6 +175,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, const char *ur
                 MHD_add_response_header(r, "Content-Type", resp->content_type);
         if (resp->subject_token)
                 MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
+        if (close)
+                MHD_add_response_header(r, "Connection", "close");
         MHD_add_response_header(r, "X-OpenStack-Request-ID", resp->request_id);
         if (strneq(url, "/v2.1", 5))
                 MHD_add_response_header(r, "X-Compute-Request-Id", resp->request_id);
@@ -177,6 +209,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         return MHD_NO;
                 *con_cls = p;
                 p->started = true;
+                /* Framing that two parsers could read two ways is refused
+                 * before any body is read, and the connection closed:
+                 * nothing after it can be told apart from a smuggled
+                 * request. */
+                struct framing f = {0};
+                MHD_get_connection_values(conn, MHD_HEADER_KIND, count_field, &f);
+                p->refused = framing_verdict(&f, streq(version, MHD_HTTP_VERSION_1_1),
+                                             &p->refused_msg);
+                if (p->refused) {
+                        struct api_response resp = {0};
+                        front_error(&resp, url, p->refused, p->refused_msg);
+                        log_info("%s %s: %u %s", method, url, p->refused, p->refused_msg);
+                        enum MHD_Result ret = send_response(conn, url, &resp, true);
+                        api_response_done(&resp);
+                        return ret;
+                }
                 /* A declared length over the limit is refused before a
                  * byte of the body is read. */
                 const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -188,7 +236,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 size_t n = *upload_data_size;
                 if (p->too_large || p->len + n > s->ctx->max_body) {
                         p->too_large = true;
-                } else {
+                } else if (!p->refused) {
                         if (p->len + n + 1 > p->cap) {
                                 size_t cap = (p->len + n + 1) * 2;
                                 char *nb = realloc(p->body, cap);
@@ -211,6 +259,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 .token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Auth-Token"),
                 .subject_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Subject-Token"),
                 .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"),
+                .content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                            "Content-Type"),
                 .api_version = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                            "OpenStack-API-Version"),
                 .nova_api_version = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -222,17 +272,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         };
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
+        if (p->refused)
+                return MHD_YES; /* answered on the first call; the connection closes */
         if (p->too_large) {
-                api_request_id_new(&resp);
-                enum api_service svc = api_service_of_path(url);
-                if (svc == API_IDENTITY || svc == API_IMAGE)
-                        api_keystone_error(&resp, 413, "Request is too large.");
-                else if (svc == API_COMPUTE)
-                        nova_error(&resp, 413, "Request is too large.");
-                else
-                        api_neutron_error(&resp, 413, "HTTPRequestEntityTooLarge",
-                                          "Request is too large: the body exceeds %zu bytes.",
-                                          s->ctx->max_body);
+                char msg[96];
+                snprintf(msg, sizeof(msg), "Request is too large: the body exceeds %zu bytes.",
+                         s->ctx->max_body);
+                front_error(&resp, url, 413, msg);
         } else {
                 req.wait_deadline = p->deadline;
                 api_dispatch(s->ctx, &req, &resp);
@@ -263,7 +309,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         api_dispatch(s->ctx, &req, &resp);
                 }
         }
-        enum MHD_Result ret = send_response(conn, url, &resp);
+        enum MHD_Result ret = send_response(conn, url, &resp, false);
         auth_context_done(&req.auth);
         api_response_done(&resp);
         return ret;
@@ -287,8 +333,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         }
 }
 
-int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsigned threads,
-                      struct http_server **ret)
+int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
+                      const struct http_limits *limits, struct http_server **ret)
 {
         struct sockaddr_storage ss = {0};
         struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM};
@@ -319,10 +365,16 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
         store_set_change_hook(ctx->store, watch_wake, s->watch);
         s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, s,
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                                     MHD_OPTION_THREAD_POOL_SIZE, threads,
+                                     MHD_OPTION_THREAD_POOL_SIZE, limits->threads,
                                      MHD_OPTION_NOTIFY_COMPLETED, completed, s,
                                      MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
-                                     MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+                                     /* Idle connections (nothing read or
+                                      * written for this long) are closed;
+                                      * suspended ones (parked watches) are
+                                      * not timed. */
+                                     MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout,
+                                     MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
+                                     MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip,
                                      MHD_OPTION_END);
         if (!s->daemon) {
                 store_set_change_hook(ctx->store, NULL, NULL);
