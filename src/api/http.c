@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "api/compute.h"
 #include "api/http.h"
@@ -16,6 +17,13 @@
 #include "base/log.h"
 #include "base/strbuf.h"
 
+/* An open connection as the request deadline sees it. */
+struct conn_slot {
+        struct conn_slot *prev, *next;
+        int fd;
+        double awaited_since; /* a request is awaited or arriving since (watch_now()); 0: none */
+};
+
 struct http_server {
         struct MHD_Daemon *daemon;
         struct api_ctx *ctx;
@@ -24,7 +32,94 @@ struct http_server {
         pthread_mutex_t parked_lock;
         pthread_cond_t parked_done;
         unsigned parked;
+        /* The request deadline (http_limits.request_timeout): every open
+         * connection, and a thread that cuts those whose request has not
+         * fully arrived in time.  libmicrohttpd's own timeout only sees
+         * silence, which a sender of one byte now and then never is. */
+        pthread_mutex_t slots_lock;
+        pthread_cond_t reaper_wake;
+        struct conn_slot *slots;
+        unsigned request_timeout;
+        bool stopping;
+        bool reaper_running;
+        pthread_t reaper;
 };
+
+static void *reaper_main(void *userdata)
+{
+        struct http_server *s = userdata;
+        pthread_mutex_lock(&s->slots_lock);
+        while (!s->stopping) {
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_sec += 1;
+                pthread_cond_timedwait(&s->reaper_wake, &s->slots_lock, &until);
+                double now = watch_now();
+                unsigned cut = 0;
+                for (struct conn_slot *c = s->slots; c; c = c->next)
+                        if (c->awaited_since > 0 && now - c->awaited_since > s->request_timeout) {
+                                /* The fd is still open: the slot leaves the
+                                 * list (under this lock) before MHD closes
+                                 * it.  MHD sees the end and closes. */
+                                shutdown(c->fd, SHUT_RDWR);
+                                c->awaited_since = 0;
+                                cut++;
+                        }
+                if (cut)
+                        log_info("closed %u connection%s whose request did not arrive within "
+                                 "%u s ([DEFAULT] client_request_timeout)", cut,
+                                 cut == 1 ? "" : "s", s->request_timeout);
+        }
+        pthread_mutex_unlock(&s->slots_lock);
+        return NULL;
+}
+
+static void connection_event(void *cls, struct MHD_Connection *conn, void **socket_context,
+                             enum MHD_ConnectionNotificationCode toe)
+{
+        struct http_server *s = cls;
+        struct conn_slot *c = *socket_context;
+        if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *info =
+                        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+                if (!info || !(c = calloc(1, sizeof(*c))))
+                        return; /* not timed: the idle timeout still applies */
+                c->fd = info->connect_fd;
+                c->awaited_since = watch_now();
+                pthread_mutex_lock(&s->slots_lock);
+                c->next = s->slots;
+                if (s->slots)
+                        s->slots->prev = c;
+                s->slots = c;
+                pthread_mutex_unlock(&s->slots_lock);
+                *socket_context = c;
+        } else if (c) {
+                pthread_mutex_lock(&s->slots_lock);
+                if (c->prev)
+                        c->prev->next = c->next;
+                else
+                        s->slots = c->next;
+                if (c->next)
+                        c->next->prev = c->prev;
+                pthread_mutex_unlock(&s->slots_lock);
+                free(c);
+                *socket_context = NULL;
+        }
+}
+
+/* awaited: a request is awaited (the previous one is done) or, false, has
+ * fully arrived and is the server's to answer. */
+static void request_awaited(struct http_server *s, struct MHD_Connection *conn, bool awaited)
+{
+        const union MHD_ConnectionInfo *info =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        struct conn_slot *c = info ? info->socket_context : NULL;
+        if (!c)
+                return;
+        pthread_mutex_lock(&s->slots_lock);
+        c->awaited_since = awaited ? watch_now() : 0;
+        pthread_mutex_unlock(&s->slots_lock);
+}
 
 /* Per-connection request state while the body arrives. */
 struct pending {
@@ -218,9 +313,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 p->refused = framing_verdict(&f, streq(version, MHD_HTTP_VERSION_1_1),
                                              &p->refused_msg);
                 if (p->refused) {
+                        request_awaited(s, conn, false);
                         struct api_response resp = {0};
                         front_error(&resp, url, p->refused, p->refused_msg);
-                        log_info("%s %s: %u %s", method, url, p->refused, p->refused_msg);
+                        /* Not the path: it is the sender's bytes. */
+                        log_info("refused a request's framing: %u %s", p->refused,
+                                 p->refused_msg);
                         enum MHD_Result ret = send_response(conn, url, &resp, true);
                         api_response_done(&resp);
                         return ret;
@@ -253,6 +351,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 return MHD_YES;
         }
 
+        request_awaited(s, conn, false);
         struct api_request req = {
                 .method = method,
                 .path = url,
@@ -320,6 +419,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
         struct http_server *s = cls;
         struct pending *p = *con_cls;
+        request_awaited(s, conn, true); /* the next one, on a kept connection */
         if (p) {
                 if (p->counted) {
                         pthread_mutex_lock(&s->parked_lock);
@@ -354,8 +454,11 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
         if (!s)
                 return -ENOMEM;
         s->ctx = ctx;
+        s->request_timeout = limits->request_timeout;
         pthread_mutex_init(&s->parked_lock, NULL);
         pthread_cond_init(&s->parked_done, NULL);
+        pthread_mutex_init(&s->slots_lock, NULL);
+        pthread_cond_init(&s->reaper_wake, NULL);
         int r = watch_registry_new(resume_parked, NULL, &s->watch);
         if (r < 0) {
                 free(s);
@@ -375,6 +478,7 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
                                      MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout,
                                      MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
                                      MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip,
+                                     MHD_OPTION_NOTIFY_CONNECTION, connection_event, s,
                                      MHD_OPTION_END);
         if (!s->daemon) {
                 store_set_change_hook(ctx->store, NULL, NULL);
@@ -384,6 +488,8 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
                 return err_set(-EADDRINUSE, "cannot listen on %s:%u (address in use or not "
                                "available); set [DEFAULT] bind_host/bind_port", host, port);
         }
+        if (s->request_timeout)
+                s->reaper_running = pthread_create(&s->reaper, NULL, reaper_main, s) == 0;
         *ret = s;
         return 0;
 }
@@ -404,10 +510,26 @@ void http_server_stop(struct http_server *s)
                 if (pthread_cond_timedwait(&s->parked_done, &s->parked_lock, &until) != 0)
                         break;
         pthread_mutex_unlock(&s->parked_lock);
+        if (s->reaper_running) {
+                pthread_mutex_lock(&s->slots_lock);
+                s->stopping = true;
+                pthread_cond_signal(&s->reaper_wake);
+                pthread_mutex_unlock(&s->slots_lock);
+                pthread_join(s->reaper, NULL);
+        }
         MHD_stop_daemon(s->daemon);
         s->ctx->watch = NULL;
         watch_registry_free(s->watch);
         pthread_cond_destroy(&s->parked_done);
         pthread_mutex_destroy(&s->parked_lock);
+        pthread_cond_destroy(&s->reaper_wake);
+        pthread_mutex_destroy(&s->slots_lock);
         free(s);
+}
+
+unsigned http_server_port(const struct http_server *s)
+{
+        const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon,
+                                                               MHD_DAEMON_INFO_BIND_PORT);
+        return info ? info->port : 0;
 }

@@ -46,6 +46,7 @@ struct server_config {
         long max_connections;
         long max_connections_per_ip;
         long client_socket_timeout;
+        long client_request_timeout;
         const char *db;
 };
 
@@ -69,6 +70,8 @@ static int read_config(const struct ini *ini, struct server_config *c)
                              &c->max_connections_per_ip)) < 0 ||
             (r = ini_get_int(ini, "DEFAULT", "client_socket_timeout", 30, 0, 86400,
                              &c->client_socket_timeout)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "client_request_timeout", 60, 0, 86400,
+                             &c->client_request_timeout)) < 0 ||
             (r = ini_get_bool(ini, "DEFAULT", "debug", false, &debug)) < 0)
                 return r;
         if (debug)
@@ -141,6 +144,7 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
                 .max_connections = connection_room(c->max_connections),
                 .per_ip = (unsigned)c->max_connections_per_ip,
                 .idle_timeout = (unsigned)c->client_socket_timeout,
+                .request_timeout = (unsigned)c->client_request_timeout,
         };
         r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, &limits, &http);
         if (r < 0) {

@@ -95,7 +95,7 @@ def check_refused(t, port, data, status, want_form, desc):
 def main():
     t = Tap()
     conf = ("max_connections = 48\nmax_connections_per_ip = 16\n"
-            "client_socket_timeout = 2\napi_workers = 2\n")
+            "client_socket_timeout = 2\nclient_request_timeout = 3\napi_workers = 2\n")
     with Server(sys.argv[1], extra_conf=conf) as s:
         s.bootstrap()
         s.start()
@@ -254,7 +254,48 @@ def main():
                       "&timeout=5", token=tok)
         waited = time.monotonic() - t0
         t.ok(st == 200 and ch["changes"] == [] and 4.5 <= waited < 10,
-             f"a watch parked 5 s outlives the 2 s idle timeout ({waited:.1f} s)", (st, ch))
+             f"a watch parked 5 s outlives the 2 s idle and 3 s request timeouts "
+             f"({waited:.1f} s)", (st, ch))
+
+        # A slowloris never idle for 2 s (a header byte every 0.5 s) still
+        # loses the connection once its request is 3 s late.
+        c = socket.create_connection(("127.0.0.1", P))
+        c.sendall(b"GET /v3 HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        t0, cut = time.monotonic(), None
+        while time.monotonic() - t0 < 10:
+            try:
+                c.sendall(b"a")
+                c.settimeout(0.5)
+                if c.recv(100) == b"":
+                    cut = time.monotonic() - t0
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                cut = time.monotonic() - t0
+                break
+        c.close()
+        t.ok(cut is not None and 2.5 <= cut < 6,
+             f"a header dripping a byte each 0.5 s is cut after ~3 s ({cut and round(cut, 1)} s)")
+        # The same for a body.
+        c = socket.create_connection(("127.0.0.1", P))
+        c.sendall(b"POST /v2.0/networks HTTP/1.1\r\n" + H + b"Content-Length: 100\r\n\r\n")
+        t0, cut = time.monotonic(), None
+        while time.monotonic() - t0 < 10:
+            try:
+                c.sendall(b" ")
+                c.settimeout(0.5)
+                if c.recv(100) == b"":
+                    cut = time.monotonic() - t0
+                    break
+            except socket.timeout:
+                continue
+            except OSError:
+                cut = time.monotonic() - t0
+                break
+        c.close()
+        t.ok(cut is not None and 2.5 <= cut < 6,
+             f"a body dripping a byte each 0.5 s is cut after ~3 s ({cut and round(cut, 1)} s)")
 
         # One address holds at most max_connections_per_ip; a slowloris
         # from it (a few hundred connections, headers dripping) leaves the
