@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "api/compute.h"
+#include "api/request-check.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "identitysvc/auth.h"
@@ -84,6 +85,8 @@ static const char *http_title(unsigned status)
         case 405: return "Method Not Allowed";
         case 409: return "Conflict";
         case 413: return "Request Entity Too Large";
+        case 415: return "Unsupported Media Type";
+        case 501: return "Not Implemented";
         case 503: return "Service Unavailable";
         default: return "Internal Server Error";
         }
@@ -235,6 +238,50 @@ static bool path_valid(const struct api_request *req)
         return true;
 }
 
+/* Keystone refuses a body it is told is not JSON (no Content-Type, or an
+ * empty one, is read as JSON), before it looks at the token. */
+static bool identity_content_type_ok(const struct api_request *req, struct api_response *resp)
+{
+        char type[128];
+        if (!req->body_len || !req->content_type || !req->content_type[0])
+                return true;
+        if (media_type_parse(req->content_type, type, sizeof(type)) && media_type_is_json(type))
+                return true;
+        api_keystone_error(resp, 400, "Expecting to find application/json in Content-Type "
+                           "header. The server could not comply with the request since it is "
+                           "either malformed or otherwise incorrect. The client is assumed to "
+                           "be in error.");
+        return false;
+}
+
+/* Nova reads JSON (and text/plain, what some servers default to) and
+ * refuses any other declared type, body or not; Glance takes image data
+ * only as application/octet-stream. */
+static bool content_type_ok(const struct api_route *found, const struct api_request *req,
+                            struct api_response *resp)
+{
+        char type[128];
+        bool parsed = req->content_type &&
+                      media_type_parse(req->content_type, type, sizeof(type));
+        if (found->service == API_COMPUTE) {
+                if (!req->content_type || !req->content_type[0] ||
+                    (parsed && (streq(type, "text/plain") || streq(type, "application/json") ||
+                                streq(type, "application/vnd.openstack.compute+json"))))
+                        return true;
+                nova_error(resp, 415, "Unsupported Content-Type");
+                return false;
+        }
+        if (found->service == API_IMAGE && streq(found->method, "PUT") &&
+            streq(found->pattern, "/image/v2/images/{}/file")) {
+                if (parsed && streq(type, "application/octet-stream"))
+                        return true;
+                api_keystone_error(resp, 415, "Invalid content type %s",
+                                   parsed ? type : req->content_type ? "(malformed)" : "None");
+                return false;
+        }
+        return true;
+}
+
 static void route(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         static _Thread_local char parambuf[1024];
@@ -282,6 +329,8 @@ static void route(struct api_ctx *ctx, struct api_request *req, struct api_respo
         const char *resource = NULL;
         for (size_t i = 0; i < API_MAX_PARAMS && req->params[i]; i++)
                 resource = req->params[i];
+        if (svc == API_IDENTITY && !identity_content_type_ok(req, resp))
+                return;
         if (found->auth == API_AUTH_TOKEN) {
                 int r = req->token ? api_authenticate(ctx, req->token, &req->auth) : -EACCES;
                 /* A store that cannot answer is not a bad token. */
@@ -298,6 +347,8 @@ static void route(struct api_ctx *ctx, struct api_request *req, struct api_respo
                         return;
                 }
         }
+        if (!content_type_ok(found, req, resp))
+                return;
         log_set_context("%s project=%s resource=%s", resp->request_id,
                         req->auth.project_id ?: "-", resource ?: "-");
         found->handler(ctx, req, resp);

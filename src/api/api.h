@@ -47,6 +47,7 @@ struct api_request {
         const char *token;          /* X-Auth-Token */
         const char *subject_token;  /* X-Subject-Token */
         const char *host;           /* Host header, for links */
+        const char *content_type;   /* Content-Type header, as sent */
         const char *api_version;      /* OpenStack-API-Version */
         const char *nova_api_version; /* X-OpenStack-Nova-API-Version */
         unsigned microversion;        /* compute routes: the negotiated 2.N's N */
@@ -135,7 +136,10 @@ enum api_service api_service_of_path(const char *path);
 /* Dispatch one request: route, authenticate, call the handler.  404/405
  * and 401 are answered here in the right service's body format; so is a
  * path with a NUL or a byte outside printable ASCII (no id has one), before
- * any lookup.  Each
+ * any lookup, and a Content-Type the service refuses (Keystone: 400 for a
+ * body that is not JSON, before authentication; Nova: 415 for a type other
+ * than JSON or text/plain; the image upload: 415 unless
+ * application/octet-stream; Neutron reads any body as JSON).  Each
  * request starts with no error message recorded on the thread, gets its
  * request id, and is the log context (id, project, resource) of the lines
  * logged while it runs. */

@@ -7,13 +7,22 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "api/compute.h"
 #include "api/http.h"
+#include "api/request-check.h"
 #include "api/watch.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "base/strbuf.h"
+
+/* An open connection as the request deadline sees it. */
+struct conn_slot {
+        struct conn_slot *prev, *next;
+        int fd;
+        double awaited_since; /* a request is awaited or arriving since (watch_now()); 0: none */
+};
 
 struct http_server {
         struct MHD_Daemon *daemon;
@@ -23,7 +32,94 @@ struct http_server {
         pthread_mutex_t parked_lock;
         pthread_cond_t parked_done;
         unsigned parked;
+        /* The request deadline (http_limits.request_timeout): every open
+         * connection, and a thread that cuts those whose request has not
+         * fully arrived in time.  libmicrohttpd's own timeout only sees
+         * silence, which a sender of one byte now and then never is. */
+        pthread_mutex_t slots_lock;
+        pthread_cond_t reaper_wake;
+        struct conn_slot *slots;
+        unsigned request_timeout;
+        bool stopping;
+        bool reaper_running;
+        pthread_t reaper;
 };
+
+static void *reaper_main(void *userdata)
+{
+        struct http_server *s = userdata;
+        pthread_mutex_lock(&s->slots_lock);
+        while (!s->stopping) {
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_sec += 1;
+                pthread_cond_timedwait(&s->reaper_wake, &s->slots_lock, &until);
+                double now = watch_now();
+                unsigned cut = 0;
+                for (struct conn_slot *c = s->slots; c; c = c->next)
+                        if (c->awaited_since > 0 && now - c->awaited_since > s->request_timeout) {
+                                /* The fd is still open: the slot leaves the
+                                 * list (under this lock) before MHD closes
+                                 * it.  MHD sees the end and closes. */
+                                shutdown(c->fd, SHUT_RDWR);
+                                c->awaited_since = 0;
+                                cut++;
+                        }
+                if (cut)
+                        log_info("closed %u connection%s whose request did not arrive within "
+                                 "%u s ([DEFAULT] client_request_timeout)", cut,
+                                 cut == 1 ? "" : "s", s->request_timeout);
+        }
+        pthread_mutex_unlock(&s->slots_lock);
+        return NULL;
+}
+
+static void connection_event(void *cls, struct MHD_Connection *conn, void **socket_context,
+                             enum MHD_ConnectionNotificationCode toe)
+{
+        struct http_server *s = cls;
+        struct conn_slot *c = *socket_context;
+        if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *info =
+                        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+                if (!info || !(c = calloc(1, sizeof(*c))))
+                        return; /* not timed: the idle timeout still applies */
+                c->fd = info->connect_fd;
+                c->awaited_since = watch_now();
+                pthread_mutex_lock(&s->slots_lock);
+                c->next = s->slots;
+                if (s->slots)
+                        s->slots->prev = c;
+                s->slots = c;
+                pthread_mutex_unlock(&s->slots_lock);
+                *socket_context = c;
+        } else if (c) {
+                pthread_mutex_lock(&s->slots_lock);
+                if (c->prev)
+                        c->prev->next = c->next;
+                else
+                        s->slots = c->next;
+                if (c->next)
+                        c->next->prev = c->prev;
+                pthread_mutex_unlock(&s->slots_lock);
+                free(c);
+                *socket_context = NULL;
+        }
+}
+
+/* awaited: a request is awaited (the previous one is done) or, false, has
+ * fully arrived and is the server's to answer. */
+static void request_awaited(struct http_server *s, struct MHD_Connection *conn, bool awaited)
+{
+        const union MHD_ConnectionInfo *info =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        struct conn_slot *c = info ? info->socket_context : NULL;
+        if (!c)
+                return;
+        pthread_mutex_lock(&s->slots_lock);
+        c->awaited_since = awaited ? watch_now() : 0;
+        pthread_mutex_unlock(&s->slots_lock);
+}
 
 /* Per-connection request state while the body arrives. */
 struct pending {
@@ -31,6 +127,8 @@ struct pending {
         size_t len, cap;
         bool started;
         bool too_large;
+        unsigned refused;  /* framing refused: the status (400/501) */
+        const char *refused_msg;
         double deadline; /* parked (watch.h): when it must be answered */
         bool counted;    /* in http_server.parked */
         bool path_has_nul; /* %00 in the raw path: the decoded one is cut there */
@@ -126,8 +224,35 @@ static struct MHD_Response *piecewise_response(struct api_response *resp)
         return r;
 }
 
+static enum MHD_Result count_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+        framing_add(cls, key, value);
+        return MHD_YES;
+}
+
+/* An error of the front itself (framing, size) in the error form of the
+ * service the path belongs to. */
+static void front_error(struct api_response *resp, const char *url, unsigned status,
+                        const char *msg)
+{
+        api_request_id_new(resp);
+        enum api_service svc = api_service_of_path(url);
+        if (svc == API_IDENTITY || svc == API_IMAGE)
+                api_keystone_error(resp, status, "%s", msg);
+        else if (svc == API_COMPUTE)
+                nova_error(resp, status, "%s", msg);
+        else
+                api_neutron_error(resp, status,
+                                  status == 413 ? "HTTPRequestEntityTooLarge"
+                                  : status == 501 ? "HTTPNotImplemented" : "HTTPBadRequest",
+                                  "%s", msg);
+}
+
+/* close: the request's framing cannot be trusted, so neither can what
+ * follows it on the connection. */
 static enum MHD_Result send_response(struct MHD_Connection *conn, const char *url,
-                                     struct api_response *resp)
+                                     struct api_response *resp, bool close)
 {
         size_t len = resp->body ? strlen(resp->body) : 0;
         struct MHD_Response *r;
@@ -145,6 +270,8 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, const char *ur
                 MHD_add_response_header(r, "Content-Type", resp->content_type);
         if (resp->subject_token)
                 MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
+        if (close)
+                MHD_add_response_header(r, "Connection", "close");
         MHD_add_response_header(r, "X-OpenStack-Request-ID", resp->request_id);
         if (strneq(url, "/v2.1", 5))
                 MHD_add_response_header(r, "X-Compute-Request-Id", resp->request_id);
@@ -177,6 +304,25 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         return MHD_NO;
                 *con_cls = p;
                 p->started = true;
+                /* Framing that two parsers could read two ways is refused
+                 * before any body is read, and the connection closed:
+                 * nothing after it can be told apart from a smuggled
+                 * request. */
+                struct framing f = {0};
+                MHD_get_connection_values(conn, MHD_HEADER_KIND, count_field, &f);
+                p->refused = framing_verdict(&f, streq(version, MHD_HTTP_VERSION_1_1),
+                                             &p->refused_msg);
+                if (p->refused) {
+                        request_awaited(s, conn, false);
+                        struct api_response resp = {0};
+                        front_error(&resp, url, p->refused, p->refused_msg);
+                        /* Not the path: it is the sender's bytes. */
+                        log_info("refused a request's framing: %u %s", p->refused,
+                                 p->refused_msg);
+                        enum MHD_Result ret = send_response(conn, url, &resp, true);
+                        api_response_done(&resp);
+                        return ret;
+                }
                 /* A declared length over the limit is refused before a
                  * byte of the body is read. */
                 const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -188,7 +334,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 size_t n = *upload_data_size;
                 if (p->too_large || p->len + n > s->ctx->max_body) {
                         p->too_large = true;
-                } else {
+                } else if (!p->refused) {
                         if (p->len + n + 1 > p->cap) {
                                 size_t cap = (p->len + n + 1) * 2;
                                 char *nb = realloc(p->body, cap);
@@ -205,12 +351,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 return MHD_YES;
         }
 
+        request_awaited(s, conn, false);
         struct api_request req = {
                 .method = method,
                 .path = url,
                 .token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Auth-Token"),
                 .subject_token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Subject-Token"),
                 .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host"),
+                .content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                            "Content-Type"),
                 .api_version = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                            "OpenStack-API-Version"),
                 .nova_api_version = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -222,17 +371,13 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         };
         struct api_response resp = {0};
         MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_query, &req);
+        if (p->refused)
+                return MHD_YES; /* answered on the first call; the connection closes */
         if (p->too_large) {
-                api_request_id_new(&resp);
-                enum api_service svc = api_service_of_path(url);
-                if (svc == API_IDENTITY || svc == API_IMAGE)
-                        api_keystone_error(&resp, 413, "Request is too large.");
-                else if (svc == API_COMPUTE)
-                        nova_error(&resp, 413, "Request is too large.");
-                else
-                        api_neutron_error(&resp, 413, "HTTPRequestEntityTooLarge",
-                                          "Request is too large: the body exceeds %zu bytes.",
-                                          s->ctx->max_body);
+                char msg[96];
+                snprintf(msg, sizeof(msg), "Request is too large: the body exceeds %zu bytes.",
+                         s->ctx->max_body);
+                front_error(&resp, url, 413, msg);
         } else {
                 req.wait_deadline = p->deadline;
                 api_dispatch(s->ctx, &req, &resp);
@@ -263,7 +408,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         api_dispatch(s->ctx, &req, &resp);
                 }
         }
-        enum MHD_Result ret = send_response(conn, url, &resp);
+        enum MHD_Result ret = send_response(conn, url, &resp, false);
         auth_context_done(&req.auth);
         api_response_done(&resp);
         return ret;
@@ -274,6 +419,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
         struct http_server *s = cls;
         struct pending *p = *con_cls;
+        request_awaited(s, conn, true); /* the next one, on a kept connection */
         if (p) {
                 if (p->counted) {
                         pthread_mutex_lock(&s->parked_lock);
@@ -287,8 +433,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         }
 }
 
-int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsigned threads,
-                      struct http_server **ret)
+int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
+                      const struct http_limits *limits, struct http_server **ret)
 {
         struct sockaddr_storage ss = {0};
         struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_PASSIVE, .ai_socktype = SOCK_STREAM};
@@ -308,8 +454,11 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
         if (!s)
                 return -ENOMEM;
         s->ctx = ctx;
+        s->request_timeout = limits->request_timeout;
         pthread_mutex_init(&s->parked_lock, NULL);
         pthread_cond_init(&s->parked_done, NULL);
+        pthread_mutex_init(&s->slots_lock, NULL);
+        pthread_cond_init(&s->reaper_wake, NULL);
         int r = watch_registry_new(resume_parked, NULL, &s->watch);
         if (r < 0) {
                 free(s);
@@ -319,10 +468,17 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
         store_set_change_hook(ctx->store, watch_wake, s->watch);
         s->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, s,
                                      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                                     MHD_OPTION_THREAD_POOL_SIZE, threads,
+                                     MHD_OPTION_THREAD_POOL_SIZE, limits->threads,
                                      MHD_OPTION_NOTIFY_COMPLETED, completed, s,
                                      MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
-                                     MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+                                     /* Idle connections (nothing read or
+                                      * written for this long) are closed;
+                                      * suspended ones (parked watches) are
+                                      * not timed. */
+                                     MHD_OPTION_CONNECTION_TIMEOUT, limits->idle_timeout,
+                                     MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
+                                     MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip,
+                                     MHD_OPTION_NOTIFY_CONNECTION, connection_event, s,
                                      MHD_OPTION_END);
         if (!s->daemon) {
                 store_set_change_hook(ctx->store, NULL, NULL);
@@ -332,6 +488,8 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port, unsi
                 return err_set(-EADDRINUSE, "cannot listen on %s:%u (address in use or not "
                                "available); set [DEFAULT] bind_host/bind_port", host, port);
         }
+        if (s->request_timeout)
+                s->reaper_running = pthread_create(&s->reaper, NULL, reaper_main, s) == 0;
         *ret = s;
         return 0;
 }
@@ -352,10 +510,26 @@ void http_server_stop(struct http_server *s)
                 if (pthread_cond_timedwait(&s->parked_done, &s->parked_lock, &until) != 0)
                         break;
         pthread_mutex_unlock(&s->parked_lock);
+        if (s->reaper_running) {
+                pthread_mutex_lock(&s->slots_lock);
+                s->stopping = true;
+                pthread_cond_signal(&s->reaper_wake);
+                pthread_mutex_unlock(&s->slots_lock);
+                pthread_join(s->reaper, NULL);
+        }
         MHD_stop_daemon(s->daemon);
         s->ctx->watch = NULL;
         watch_registry_free(s->watch);
         pthread_cond_destroy(&s->parked_done);
         pthread_mutex_destroy(&s->parked_lock);
+        pthread_cond_destroy(&s->reaper_wake);
+        pthread_mutex_destroy(&s->slots_lock);
         free(s);
+}
+
+unsigned http_server_port(const struct http_server *s)
+{
+        const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon,
+                                                               MHD_DAEMON_INFO_BIND_PORT);
+        return info ? info->port : 0;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "api/api-doc.h"
@@ -42,6 +43,10 @@ struct server_config {
         long max_body;
         long token_expiration;
         long service_down_time;
+        long max_connections;
+        long max_connections_per_ip;
+        long client_socket_timeout;
+        long client_request_timeout;
         const char *db;
 };
 
@@ -59,11 +64,44 @@ static int read_config(const struct ini *ini, struct server_config *c)
                              &c->token_expiration)) < 0 ||
             (r = ini_get_int(ini, "DEFAULT", "service_down_time", 60, 1, 86400,
                              &c->service_down_time)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "max_connections", 10000, 16, 1000000,
+                             &c->max_connections)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "max_connections_per_ip", 128, 0, 1000000,
+                             &c->max_connections_per_ip)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "client_socket_timeout", 30, 0, 86400,
+                             &c->client_socket_timeout)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "client_request_timeout", 60, 0, 86400,
+                             &c->client_request_timeout)) < 0 ||
             (r = ini_get_bool(ini, "DEFAULT", "debug", false, &debug)) < 0)
                 return r;
         if (debug)
                 log_set_max_level(LOG_LEVEL_DEBUG);
         return 0;
+}
+
+/* Every connection is a descriptor: the soft limit is raised (up to the
+ * hard one) to hold max_connections and the store's and the process's own
+ * files; a hard limit too low for that lowers max_connections, loudly. */
+static unsigned connection_room(long wanted)
+{
+        enum { OWN_FILES = 64 };
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return (unsigned)wanted;
+        rlim_t need = (rlim_t)wanted + OWN_FILES;
+        if (rl.rlim_cur < need) {
+                rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need
+                                                                                   : rl.rlim_max;
+                setrlimit(RLIMIT_NOFILE, &rl);
+                getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (rl.rlim_cur >= need)
+                return (unsigned)wanted;
+        long room = rl.rlim_cur > 2 * OWN_FILES ? (long)rl.rlim_cur - OWN_FILES : OWN_FILES;
+        log_warning("[DEFAULT] max_connections = %ld needs %ld open files, the limit is %ld: "
+                    "serving at most %ld connections (raise LimitNOFILE)",
+                    wanted, (long)need, (long)rl.rlim_cur, room);
+        return (unsigned)room;
 }
 
 static int serve(struct store *st, const struct ml2_config *ml2, const struct sched_config *sched,
@@ -101,8 +139,14 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         signal(SIGPIPE, SIG_IGN);
 
         struct http_server *http = NULL;
-        r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, (unsigned)c->workers,
-                                  &http);
+        struct http_limits limits = {
+                .threads = (unsigned)c->workers,
+                .max_connections = connection_room(c->max_connections),
+                .per_ip = (unsigned)c->max_connections_per_ip,
+                .idle_timeout = (unsigned)c->client_socket_timeout,
+                .request_timeout = (unsigned)c->client_request_timeout,
+        };
+        r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, &limits, &http);
         if (r < 0) {
                 token_cache_free(ctx.tokens);
                 return r;

@@ -105,6 +105,9 @@ static json_t *call(struct env *e, const char *method, const char *path, const c
         snprintf(pathbuf, sizeof(pathbuf), "%s", path);
         struct api_request req = {.method = method, .path = pathbuf, .token = e->token, .host = "h",
                                   .body = body, .body_len = body ? strlen(body) : 0};
+        /* Image data goes as the client sends it. */
+        if (strstr(path, "/file"))
+                req.content_type = "application/octet-stream";
         char *q = strchr(pathbuf, '?'); /* one key=value, as the HTTP layer splits it */
         if (q) {
                 *q++ = '\0';
