@@ -361,16 +361,6 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
         return 0;
 }
 
-int neutron_store_insert(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
-{
-        return svc_doc_insert(ctx->store, def->singular, obj);
-}
-
-int neutron_store_update(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
-{
-        return svc_doc_update(ctx->store, def->singular, obj);
-}
-
 void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create)
 {
         struct netsvc svc = api_netsvc(ctx);
@@ -383,12 +373,6 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
         struct service_error e = {0};
         int r = netsvc_owner(&req->auth, obj, ret, &e);
         return r < 0 ? neutron_service_error(resp, &e, r) : 0;
-}
-
-int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37])
-{
-        struct netsvc svc = api_netsvc(ctx);
-        return netsvc_default_sg(&svc, project_id, ret);
 }
 
 int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
@@ -421,7 +405,7 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r >= 0) {
                 json_object_update_existing(obj, in);
                 neutron_stamp(ctx, obj, false);
-                r = neutron_store_update(ctx, def, obj);
+                r = svc_doc_update(ctx->store, def->singular, obj);
         }
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)

@@ -93,3 +93,66 @@ int computesvc_instance_delete(const struct computesvc *svc, json_t *inst);
 /* Flavors and images by id, or -ENOENT. */
 int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret);
 int computesvc_image_get(const struct computesvc *svc, const char *id, json_t **ret);
+
+/* Flavors (flavor.c).  A new flavor from checked input: a conflict when
+ * its name or id is taken.  Errors of kind not found name the flavor (and
+ * the extra spec). */
+struct computesvc_flavor_spec {
+        const char *id; /* NULL: a new UUID */
+        const char *name;
+        long ram, vcpus, disk, swap, ephemeral;
+        bool is_public;
+        const json_t *rxtx_factor; /* a number, or NULL (1.0) */
+        const char *description;   /* NULL: none */
+};
+int computesvc_flavor_create(const struct computesvc *svc, const struct computesvc_flavor_spec *in,
+                             json_t **ret, struct service_error *err);
+/* Every flavor, as stored. */
+int computesvc_flavor_list(const struct computesvc *svc, json_t **ret);
+int computesvc_flavor_delete(const struct computesvc *svc, const char *id,
+                             struct service_error *err);
+/* Extra specs (checked: keys 1-255 characters, scalar values) merged into
+ * the flavor's, each value kept as a string; *ret what was added. */
+int computesvc_flavor_specs_update(const struct computesvc *svc, const char *id,
+                                   const json_t *add, json_t **ret, struct service_error *err);
+int computesvc_flavor_spec_delete(const struct computesvc *svc, const char *id, const char *key,
+                                  struct service_error *err);
+
+/* Images (image.c), under Glance's default policy: an image is seen by its
+ * owner, or by all when public or community; changed by its owner or an
+ * admin.  Not found hides another project's private image. */
+int computesvc_image_get_visible(const struct computesvc *svc, const struct auth_context *auth,
+                                 const char *id, json_t **ret, struct service_error *err);
+/* The images auth may see, optionally only those of a name or status. */
+int computesvc_image_list(const struct computesvc *svc, const struct auth_context *auth,
+                          const char *name, const char *status, json_t **ret);
+/* A new record ("queued") from the request's attributes, checked as
+ * Glance checks them (formats, visibility, read-only attributes); every
+ * other attribute kept as a property.  Owned by auth's project. */
+int computesvc_image_create(const struct computesvc *svc, const struct auth_context *auth,
+                            const json_t *in, json_t **ret, struct service_error *err);
+/* The data of a queued image: size and SHA-512 recorded, "active". */
+int computesvc_image_upload(const struct computesvc *svc, const struct auth_context *auth,
+                            const char *id, const void *data, size_t len,
+                            struct service_error *err);
+/* An image deleted unless protected. */
+int computesvc_image_delete(const struct computesvc *svc, const struct auth_context *auth,
+                            const char *id, struct service_error *err);
+
+/* Host aggregates (aggregate.c), found by id or uuid. */
+int computesvc_aggregate_list(const struct computesvc *svc, json_t **ret);
+int computesvc_aggregate_get(const struct computesvc *svc, const char *key, json_t **ret,
+                             struct service_error *err);
+/* A new aggregate (a unique name, optionally an availability zone; az is
+ * the request's value, checked here). */
+int computesvc_aggregate_create(const struct computesvc *svc, const char *name, const json_t *az,
+                                json_t **ret, struct service_error *err);
+/* One action of os-aggregates' action body ({"add_host": {"host"}},
+ * remove_host, set_metadata) or of its update body ({"aggregate": {name,
+ * availability_zone}}): a host joins only when it is known and not in
+ * another zone.  *ret the aggregate after it. */
+int computesvc_aggregate_action(const struct computesvc *svc, const char *key,
+                                const json_t *action, json_t **ret, struct service_error *err);
+/* An aggregate without hosts deleted. */
+int computesvc_aggregate_delete(const struct computesvc *svc, const char *key,
+                                struct service_error *err);

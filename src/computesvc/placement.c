@@ -422,13 +422,3 @@ int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
                 r = computesvc_task_add(svc, host, "destroy", id, NULL);
         return r;
 }
-
-int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret)
-{
-        return svc_doc_get(svc->store, "flavor", id, ret);
-}
-
-int computesvc_image_get(const struct computesvc *svc, const char *id, json_t **ret)
-{
-        return svc_doc_get(svc->store, "image", id, ret);
-}
