@@ -69,9 +69,17 @@ int computesvc_tasks(const struct computesvc *svc, const char *host, size_t limi
 int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool ok,
                          const char *message, struct service_error *err);
 
-/* Instances (servers) as stored; put stamps "updated". */
+/* Instances (servers) as stored (typed rows: project, host, status, task
+ * state and the flavor's size are columns); put stamps "updated". */
 int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t **ret);
 int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool create);
+/* cb for each instance q selects, in id order (borrowed; a negative return
+ * stops the walk and is returned). */
+int computesvc_instance_list(const struct computesvc *svc, const struct store_instance_query *q,
+                             int (*cb)(json_t *inst, void *userdata), void *userdata);
+/* A project's instances counted, their flavors' vcpus and RAM summed. */
+int computesvc_project_usage(const struct computesvc *svc, const char *project_id,
+                             struct store_usage *ret);
 
 /* A boot's placement: schedule, claim, bind, queue the spawn.  On no host
  * the instance goes ERROR with the explaining fault and nothing is

@@ -308,13 +308,12 @@ int computesvc_host_zones(const struct computesvc *svc, json_t **ret)
 
 int computesvc_host_workload(const struct computesvc *svc, const char *host, size_t *ret)
 {
-        const char *hv[] = {host}, *tv[] = {"spawning"};
-        struct store_filter f[] = {
-                {"_host", STORE_VALUE_TEXT, hv, 1},
-                {"OS-EXT-STS:task_state", STORE_VALUE_TEXT, tv, 1},
-        };
-        struct store_query q = {.filters = f, .n_filters = ARRAY_SIZE(f)};
-        return store_obj_count(svc->store, "instance", &q, ret);
+        struct store_instance_query q = {.host = host, .task_state = "spawning"};
+        struct store_usage u;
+        int r = store_instance_totals(svc->store, &q, &u);
+        if (r >= 0)
+                *ret = (size_t)u.instances;
+        return r;
 }
 
 int computesvc_host_report(const struct computesvc *svc, const json_t *body,
