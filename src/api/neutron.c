@@ -30,26 +30,18 @@ int neutron_bad(struct api_response *resp, const struct resource_error *e)
         return api_neutron_error(resp, e->status, e->type, "%s", e->message);
 }
 
-static bool visible(const struct auth_context *auth, const struct resource_def *def,
-                    const char *project_id, const json_t *obj)
-{
-        bool shared = def->shared_attr && json_is_true(json_object_get(obj, def->shared_attr));
-        if (def == &resource_agent)
-                return auth->is_admin;
-        return policy_may_read(auth, project_id, shared);
-}
-
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret)
 {
-        _cleanup_free_ char *doc = NULL, *project = NULL;
-        int r = store_obj_get(ctx->store, def->singular, id, &doc, &project);
+        if (def != &resource_agent)
+                return svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr, id,
+                                           ret);
+        /* Agents are the admin's alone. */
+        json_t *o = NULL;
+        int r = svc_doc_get(ctx->store, def->singular, id, &o);
         if (r < 0)
                 return r;
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        if (!visible(auth, def, project, o)) {
+        if (!auth->is_admin) {
                 json_decref(o);
                 return -ENOENT;
         }
@@ -234,7 +226,7 @@ static int list_run_page(struct list_run *l, size_t chunk)
         int r = store_begin(l->s.ctx->store, false);
         if (r < 0)
                 return r;
-        r = store_obj_list(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
+        r = svc_doc_walk(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
         store_end(l->s.ctx->store, true);
         if (r < 0)
                 return r;

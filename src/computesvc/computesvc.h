@@ -58,6 +58,44 @@ int computesvc_host_reports(const struct computesvc *svc, json_t **ret);
 /* The SHA-256-sized hash a host report is cached under. */
 void computesvc_report_hash(const char *text, char ret[65]);
 
+/* Every host's service record, in hostname order. */
+int computesvc_host_list(const struct computesvc *svc, json_t **ret);
+/* The instances placed on host (nova's running_vms). */
+int computesvc_host_running(const struct computesvc *svc, const char *host, size_t *ret);
+/* The host's stored report (docs/compute-report.md), or -ENOENT. */
+int computesvc_host_report_get(const struct computesvc *svc, const char *host, json_t **ret);
+
+/* os-services' change of a compute service, found by its host name or
+ * (host NULL) its service id; -ENOENT when there is none.  status:
+ * "enabled"/"disabled" or NULL (unchanged), with disabled_reason kept
+ * only when disabled; forced_down: -1 unchanged, 0 or 1.  *ret the
+ * record after it. */
+struct computesvc_service_change {
+        const char *status;
+        const json_t *disabled_reason; /* a string or NULL */
+        int forced_down;
+};
+int computesvc_service_update(const struct computesvc *svc, const char *service_id,
+                              const char *host, const struct computesvc_service_change *c,
+                              json_t **ret);
+
+/* The change feed of a host (feed.c; docs/agent.md).  Its state: the
+ * revision it was read at and the ports bound to it and its pending tasks
+ * (read in the caller's transaction, so watching from the revision misses
+ * nothing). */
+struct computesvc_host_state {
+        int64_t revision;
+        json_t *ports, *tasks;
+};
+int computesvc_host_state(const struct computesvc *svc, const char *host,
+                          struct computesvc_host_state *ret);
+void computesvc_host_state_done(struct computesvc_host_state *s);
+/* What changed for host after since (at most limit entries; -ESTALE when
+ * compacted away): [{revision, kind, id, object (the current document
+ * while it concerns the host)}], and the revision to ask from next. */
+int computesvc_host_changes(const struct computesvc *svc, const char *host, int64_t since,
+                            size_t limit, json_t **ret, int64_t *ret_next);
+
 /* Queue a task for a host ("spawn" or "destroy"; docs/compute-report.md). */
 int computesvc_task_add(const struct computesvc *svc, const char *host, const char *action,
                         const char *instance_id, json_t *detail /* stolen, may be NULL */);

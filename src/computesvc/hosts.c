@@ -445,3 +445,65 @@ int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool
                                             json_str(task, "host"), ok, message);
         return r;
 }
+
+int computesvc_host_list(const struct computesvc *svc, json_t **ret)
+{
+        return svc_doc_list(svc->store, "compute_host", NULL, ret);
+}
+
+int computesvc_host_running(const struct computesvc *svc, const char *host, size_t *ret)
+{
+        struct store_usage use;
+        int r = store_usage_sum(svc->store, host, &use);
+        if (r >= 0)
+                *ret = (size_t)use.instances;
+        return r;
+}
+
+int computesvc_host_report_get(const struct computesvc *svc, const char *host, json_t **ret)
+{
+        return svc_doc_get(svc->store, "compute_report", host, ret);
+}
+
+static int service_find(const struct computesvc *svc, const char *service_id, const char *host,
+                        json_t **ret)
+{
+        if (host)
+                return computesvc_host_get(svc, host, ret);
+        const char *sv[] = {service_id};
+        struct store_filter f = {"service_id", STORE_VALUE_TEXT, sv, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        _cleanup_json_ json_t *found = NULL;
+        int r = svc_doc_list(svc->store, "compute_host", &q, &found);
+        if (r < 0)
+                return r;
+        if (json_array_size(found) == 0)
+                return -ENOENT;
+        *ret = json_incref(json_array_get(found, 0));
+        return 0;
+}
+
+int computesvc_service_update(const struct computesvc *svc, const char *service_id,
+                              const char *host, const struct computesvc_service_change *c,
+                              json_t **ret)
+{
+        _cleanup_json_ json_t *h = NULL;
+        int r = service_find(svc, service_id, host, &h);
+        if (r < 0)
+                return r;
+        if (c->status) {
+                json_object_set_new(h, "status", json_string(c->status));
+                json_object_set(h, "disabled_reason",
+                                streq(c->status, "disabled") && c->disabled_reason
+                                        ? (json_t *)c->disabled_reason
+                                        : json_null());
+        }
+        if (c->forced_down >= 0)
+                json_object_set_new(h, "forced_down", json_boolean(c->forced_down));
+        _cleanup_free_ char *s = json_dumps(h, JSON_COMPACT);
+        r = s ? store_obj_update(svc->store, "compute_host", json_str(h, "id"), s) : -ENOMEM;
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(h);
+        return 0;
+}

@@ -35,6 +35,10 @@ int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
 /* Inserting, updating or deleting a port also appends it to the change
  * feed of the hosts it was and is bound to (store_change_append). */
 int svc_port_delete(struct store *st, const char *id);
+/* cb for the stored text of every document a query selects, in id order
+ * (lists sent as stored, without parsing). */
+int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
+                 void *userdata);
 /* Every document a query selects, as a JSON array. */
 int svc_doc_list(struct store *st, const char *kind, const struct store_query *q, json_t **ret);
 /* store_obj_list() callback appending each parsed document to the JSON

@@ -3,7 +3,8 @@
  * spawn; no VF left is a fault naming the filter; a failed spawn releases
  * everything and, with no host left, ends in MaxRetriesExceeded; a good
  * one goes ACTIVE; unplace frees what a placement took; flavors and their
- * extra specs, images under Glance's policy, aggregates and their zones. */
+ * extra specs, images under Glance's policy, aggregates and their zones;
+ * os-services' changes, a host's change feed. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -517,6 +518,96 @@ static void test_aggregates(void **state)
         json_decref(bad);
 }
 
+static void test_services_and_feed(void **state)
+{
+        struct fixture *f = *state;
+        json_t *h = NULL, *l = NULL, *rep = NULL, *changes = NULL;
+        char p1[64];
+        size_t n = 9;
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(computesvc_host_list(&f->svc, &l), 0);
+        assert_int_equal(json_array_size(l), 1);
+        assert_string_equal(json_str(json_array_get(l, 0), "id"), "c1");
+        json_decref(l);
+        assert_int_equal(computesvc_host_report_get(&f->svc, "c1", &rep), 0);
+        assert_int_equal(json_integer_value(json_object_get(rep, "vcpus")), 8);
+        json_decref(rep);
+        assert_int_equal(computesvc_host_report_get(&f->svc, "c9", &rep), -ENOENT);
+
+        /* os-services: by service id or host; disabled with its reason,
+         * enabled without one; forced down. */
+        json_t *reason = json_string("maintenance");
+        struct computesvc_service_change c = {.status = "disabled", .disabled_reason = reason,
+                                              .forced_down = -1};
+        assert_int_equal(computesvc_service_update(&f->svc, "s1", NULL, &c, &h), 0);
+        assert_string_equal(json_str(h, "status"), "disabled");
+        assert_string_equal(json_str(h, "disabled_reason"), "maintenance");
+        assert_false(json_is_true(json_object_get(h, "forced_down")));
+        json_decref(h);
+        c = (struct computesvc_service_change){.status = "enabled", .disabled_reason = reason,
+                                               .forced_down = 1};
+        assert_int_equal(computesvc_service_update(&f->svc, NULL, "c1", &c, &h), 0);
+        json_decref(h);
+        assert_int_equal(computesvc_host_get(&f->svc, "c1", &h), 0);
+        assert_string_equal(json_str(h, "status"), "enabled");
+        assert_true(json_is_null(json_object_get(h, "disabled_reason")));
+        assert_true(json_is_true(json_object_get(h, "forced_down")));
+        /* Forced down: not up, whatever the heartbeat. */
+        assert_false(computesvc_host_is_up(&f->svc, h));
+        json_decref(h);
+        assert_int_equal(computesvc_service_update(&f->svc, "s9", NULL, &c, &h), -ENOENT);
+        assert_int_equal(computesvc_service_update(&f->svc, NULL, "c9", &c, &h), -ENOENT);
+        json_decref(reason);
+        c = (struct computesvc_service_change){.forced_down = 0};
+        assert_int_equal(computesvc_service_update(&f->svc, "s1", NULL, &c, &h), 0);
+        json_decref(h);
+
+        /* The feed: a boot binds a port to c1 and queues its spawn; the
+         * host's state shows both at a revision, its changes after 0 name
+         * them with their documents, and nothing follows the last one. */
+        struct computesvc_host_state hs;
+        assert_int_equal(computesvc_host_state(&f->svc, "c1", &hs), 0);
+        int64_t rev0 = hs.revision;
+        assert_int_equal(json_array_size(hs.ports), 0);
+        computesvc_host_state_done(&hs);
+        json_t *a = new_instance(f, "inst-a", p1);
+        assert_int_equal(computesvc_place(&f->svc, a, NULL), 0);
+        assert_int_equal(computesvc_instance_put(&f->svc, a, true), 0);
+        assert_int_equal(computesvc_host_running(&f->svc, "c1", &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(computesvc_host_state(&f->svc, "c1", &hs), 0);
+        assert_true(hs.revision > rev0);
+        assert_int_equal(json_array_size(hs.ports), 1);
+        assert_string_equal(json_str(json_array_get(hs.ports, 0), "id"), p1);
+        assert_int_equal(json_array_size(hs.tasks), 1);
+        int64_t rev1 = hs.revision;
+        computesvc_host_state_done(&hs);
+        int64_t next = 0;
+        assert_int_equal(computesvc_host_changes(&f->svc, "c1", rev0, 100, &changes, &next), 0);
+        assert_true(json_array_size(changes) >= 2);
+        bool port_seen = false, task_seen = false;
+        size_t i;
+        json_t *e;
+        json_array_foreach(changes, i, e) {
+                port_seen |= streq(json_str(e, "kind"), "port") && json_object_get(e, "object");
+                task_seen |= streq(json_str(e, "kind"), "task") && json_object_get(e, "object");
+        }
+        assert_true(port_seen);
+        assert_true(task_seen);
+        assert_int_equal(next, rev1);
+        json_decref(changes);
+        assert_int_equal(computesvc_host_changes(&f->svc, "c1", rev1, 100, &changes, &next), 0);
+        assert_int_equal(json_array_size(changes), 0);
+        assert_int_equal(next, rev1);
+        json_decref(changes);
+        /* Another host's feed has none of it. */
+        assert_int_equal(computesvc_host_changes(&f->svc, "c2", rev0, 100, &changes, &next), 0);
+        assert_int_equal(json_array_size(changes), 0);
+        json_decref(changes);
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(a);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -525,6 +616,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_flavors, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_images, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_services_and_feed, setup, teardown),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }
