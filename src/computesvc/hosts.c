@@ -89,7 +89,7 @@ static int cache_build(const struct computesvc *svc, struct cached_host *c, cons
                        const char *hash)
 {
         _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(svc->store, "compute_report", name, &doc, NULL);
+        int r = store_host_report_get(svc->store, name, &doc, NULL);
         if (r < 0)
                 return r;
         _cleanup_json_ json_t *rep = json_loads(doc, 0, NULL);
@@ -355,10 +355,9 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
                 r = !s ? -ENOMEM
                        : is_new ? store_obj_insert(svc->store, "compute_host", name, NULL, s)
                                 : store_obj_update(svc->store, "compute_host", name, s);
-                if (r >= 0 && is_new)
-                        r = store_obj_insert(svc->store, "compute_report", name, NULL, rep_text);
-                else if (r >= 0 && changed)
-                        r = store_obj_update(svc->store, "compute_report", name, rep_text);
+                struct store_host_report row = {name, hash, svc->now(), rep_text};
+                if (r >= 0 && (is_new || changed))
+                        r = store_host_report_put(svc->store, &row);
         }
         if (r < 0)
                 return r;
@@ -387,7 +386,7 @@ int computesvc_host_reports(const struct computesvc *svc, json_t **ret)
                 _cleanup_free_ char *doc = NULL;
                 _cleanup_free_ struct store_pci_addr *claimed = NULL;
                 struct store_usage use;
-                if ((r = store_obj_get(svc->store, "compute_report", name, &doc, NULL)) < 0)
+                if ((r = store_host_report_get(svc->store, name, &doc, NULL)) < 0)
                         break;
                 json_t *rep = json_loads(doc, 0, NULL);
                 if (!rep) {
@@ -462,7 +461,11 @@ int computesvc_host_running(const struct computesvc *svc, const char *host, size
 
 int computesvc_host_report_get(const struct computesvc *svc, const char *host, json_t **ret)
 {
-        return svc_doc_get(svc->store, "compute_report", host, ret);
+        _cleanup_free_ char *doc = NULL;
+        int r = store_host_report_get(svc->store, host, &doc, NULL);
+        if (r < 0)
+                return r;
+        return (*ret = json_loads(doc, 0, NULL)) ? 0 : -EIO;
 }
 
 static int service_find(const struct computesvc *svc, const char *service_id, const char *host,

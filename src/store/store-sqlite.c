@@ -146,6 +146,20 @@ static const char *const migrations[] = {
         "    coalesce(json_extract(doc, '$._flavor.ram'), 0), doc"
         "  FROM objects WHERE kind = 'instance';"
         "DELETE FROM objects WHERE kind = 'instance';",
+        /* 7: compute hosts' reports as rows (host, hash, when), the report
+         * text beside them; existing report documents move over with the
+         * hash and heartbeat their host's record holds. */
+        "CREATE TABLE host_reports ("
+        "  host TEXT PRIMARY KEY,"
+        "  hash TEXT NOT NULL,"
+        "  received REAL NOT NULL,"
+        "  report TEXT NOT NULL);"
+        "INSERT INTO host_reports (host, hash, received, report)"
+        "  SELECT r.id, coalesce(json_extract(h.doc, '$.report_hash'), ''),"
+        "    coalesce(json_extract(h.doc, '$._heartbeat'), 0), r.doc"
+        "  FROM objects r LEFT JOIN objects h ON h.kind = 'compute_host' AND h.id = r.id"
+        "  WHERE r.kind = 'compute_report';"
+        "DELETE FROM objects WHERE kind = 'compute_report';",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes
@@ -882,6 +896,40 @@ int store_instance_release(struct store *st, const char *instance_id)
                 return r;
         return exec_texts(st, "release", "DELETE FROM pci_claims WHERE instance_id = ?", 1,
                           instance_id);
+}
+
+int store_host_report_put(struct store *st, const struct store_host_report *in)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "INSERT INTO host_reports (host, hash, report, received) "
+                              "VALUES (?,?,?,?) ON CONFLICT (host) DO UPDATE SET "
+                              "hash = excluded.hash, report = excluded.report, "
+                              "received = excluded.received", &h, 3, in->host, in->hash, in->report);
+        if (r < 0)
+                return r;
+        sqlite3_bind_double(h.s, 4, in->received);
+        return step_done(st, h.s, "host report");
+}
+
+int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "SELECT report, hash FROM host_reports WHERE host = ?", &h, 1,
+                              host);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "host report");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        _cleanup_free_ char *report = ret_report ? column_dup(h.s, 0) : NULL;
+        _cleanup_free_ char *hash = ret_hash ? column_dup(h.s, 1) : NULL;
+        if ((ret_report && !report) || (ret_hash && !hash))
+                return -ENOMEM;
+        if (ret_report)
+                *ret_report = TAKE_PTR(report);
+        if (ret_hash)
+                *ret_hash = TAKE_PTR(hash);
+        return 0;
 }
 
 int store_instance_put(struct store *st, const struct store_instance *in, bool create)

@@ -118,6 +118,21 @@ int store_pci_claims(struct store *st, const char *host, struct store_pci_addr *
 /* Frees the usage and every device the instance holds. */
 int store_instance_release(struct store *st, const char *instance_id);
 
+/* Compute hosts' reports (docs/compute-report.md) as rows: the host, the
+ * hash of the report's text (what the scheduler's cache is keyed by), when
+ * it came, and the report itself, a document (its capabilities hold
+ * arbitrary keys).  Put inserts or replaces the host's row. */
+struct store_host_report {
+        const char *host;
+        const char *hash;
+        double received;
+        const char *report;
+};
+int store_host_report_put(struct store *st, const struct store_host_report *in);
+/* *ret_report and *ret_hash malloc'd (either pointer may be NULL);
+ * -ENOENT when the host never reported. */
+int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash);
+
 /* Instances (servers) as typed rows: what lists filter on and limits sum
  * are columns (project, host, status, task state, the flavor's vcpus and
  * RAM), Nova's view the document beside them. */

@@ -65,7 +65,7 @@ static int setup(void **state)
                json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:f}", "id", "c1", "service_id", "s1",
                          "hypervisor_id", "h1", "status", "enabled", "forced_down", 0,
                          "report_hash", "r1", "_heartbeat", clock_now));
-        assert_int_equal(store_obj_insert(f->st, "compute_report", "c1", NULL,
+        struct store_host_report report = {"c1", "r1", clock_now,
                 "{\"hostname\": \"c1\", \"vcpus\": 8, \"memory_mb\": 8192, \"disk_gb\": 100, "
                 "\"pci_devices\": ["
                 "{\"address\": \"0000:0b:00.0\", \"vendor_id\": \"8086\", \"product_id\": \"10c9\", "
@@ -75,7 +75,8 @@ static int setup(void **state)
                 "{\"address\": \"0000:0b:10.2\", \"vendor_id\": \"8086\", \"product_id\": \"10ca\", "
                 "\"dev_type\": \"type-VF\", \"parent_addr\": \"0000:0b:00.0\"}], "
                 "\"device_spec\": [\"{\\\"devname\\\": \\\"em1\\\", \\\"physical_network\\\": "
-                "\\\"physnet1\\\"}\"]}"), 0);
+                "\\\"physnet1\\\"}\"]}"};
+        assert_int_equal(store_host_report_put(f->st, &report), 0);
         insert(f->st, "agent",
                json_pack("{s:s,s:s,s:s,s:b,s:f,s:{s:{s:[s]}}}", "id", "ag1", "agent_type",
                          "NIC Switch agent", "host", "c1", "admin_state_up", 1, "_heartbeat",

@@ -1,6 +1,7 @@
-/* The store's typed rows (compute usage, PCI claims, instances) on a
- * temporary database, and the migrations that move them out of the packed
- * text an older schema kept in allocations and out of the documents. */
+/* The store's typed rows (compute usage, PCI claims, instances, host
+ * reports) on a temporary database, and the migrations that move them out
+ * of the packed text an older schema kept in allocations and out of the
+ * documents. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -95,7 +96,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 6);
+        assert_int_equal(store_schema_version(st), 7);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -239,6 +240,66 @@ static void test_instance_migration(void **state)
         test_store_drop(st);
 }
 
+/* A host's report row: put inserts, then replaces; get gives the text
+ * and the hash. */
+static void test_host_reports(void **state)
+{
+        struct store *st = test_store_open();
+        char *report = NULL, *hash = NULL;
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_host_report_get(st, "cn1", &report, &hash), -ENOENT);
+        struct store_host_report in = {"cn1", "h1", 100.0, "{\"hostname\": \"cn1\"}"};
+        assert_int_equal(store_host_report_put(st, &in), 0);
+        in = (struct store_host_report){"cn1", "h2", 200.0, "{\"hostname\": \"cn1\", \"vcpus\": 4}"};
+        assert_int_equal(store_host_report_put(st, &in), 0);
+        assert_int_equal(store_host_report_get(st, "cn1", &report, &hash), 0);
+        assert_string_equal(report, "{\"hostname\": \"cn1\", \"vcpus\": 4}");
+        assert_string_equal(hash, "h2");
+        free(report);
+        free(hash);
+        assert_int_equal(store_host_report_get(st, "cn2", &report, NULL), -ENOENT);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* Report documents of an older database move to the report rows, with the
+ * hash their host's record holds. */
+static void test_host_report_migration(void **state)
+{
+        sqlite3 *db = NULL;
+        test_store_path();
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
+                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT,"
+                "  doc TEXT NOT NULL, PRIMARY KEY (kind, id));"
+                "CREATE TABLE allocations (pool TEXT NOT NULL, value TEXT NOT NULL,"
+                "  owner TEXT NOT NULL, PRIMARY KEY (pool, value)) WITHOUT ROWID;"
+                "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+                "INSERT INTO objects VALUES ('compute_host', 'cn1', NULL, '{\"id\": \"cn1\", "
+                "  \"report_hash\": \"abc\", \"_heartbeat\": 123.5}');"
+                "INSERT INTO objects VALUES ('compute_report', 'cn1', NULL, "
+                "  '{\"hostname\": \"cn1\", \"vcpus\": 8}');",
+                NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct store *st = NULL;
+        char *report = NULL, *hash = NULL;
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_host_report_get(st, "cn1", &report, &hash), 0);
+        assert_string_equal(report, "{\"hostname\": \"cn1\", \"vcpus\": 8}");
+        assert_string_equal(hash, "abc");
+        free(report);
+        free(hash);
+        assert_int_equal(store_obj_get(st, "compute_report", "cn1", &report, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "compute_host", "cn1", &report, NULL), 0);
+        free(report);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -246,6 +307,8 @@ int main(void)
                 cmocka_unit_test(test_migration_from_text),
                 cmocka_unit_test(test_instances),
                 cmocka_unit_test(test_instance_migration),
+                cmocka_unit_test(test_host_reports),
+                cmocka_unit_test(test_host_report_migration),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }
