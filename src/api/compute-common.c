@@ -46,6 +46,20 @@ int nova_store_error(struct api_response *resp, int r)
         return api_store_error(resp, API_COMPUTE, r);
 }
 
+int nova_service_error(struct api_response *resp, const struct service_error *e, int r)
+{
+        if (e->kind == ERROR_KIND_NONE)
+                return nova_store_error(resp, r);
+        return nova_error(resp, error_kind_status(e->kind), "%s", e->message);
+}
+
+int image_service_error(struct api_response *resp, const struct service_error *e, int r)
+{
+        if (e->kind == ERROR_KIND_NONE)
+                return api_store_error(resp, API_IMAGE, r);
+        return api_keystone_error(resp, error_kind_status(e->kind), "%s", e->message);
+}
+
 void compute_route_error(enum api_service svc, struct api_response *resp, bool path_known,
                          const struct api_request *req)
 {

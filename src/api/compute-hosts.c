@@ -133,22 +133,14 @@ static json_t *service_view(struct api_ctx *ctx, const json_t *h, const json_t *
 static int hosts_all(struct api_ctx *ctx, json_t **ret, json_t **ret_zones)
 {
         struct computesvc svc = api_computesvc(ctx);
-        json_t *hosts = json_array();
-        if (!hosts)
-                return -ENOMEM;
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
-                r = store_obj_list(ctx->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
+                r = computesvc_host_list(&svc, ret);
                 if (r >= 0)
                         r = computesvc_host_zones(&svc, ret_zones);
                 store_end(ctx->store, true);
         }
-        if (r < 0) {
-                json_decref(hosts);
-                return r;
-        }
-        *ret = hosts;
-        return 0;
+        return r;
 }
 
 static int services_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -172,25 +164,6 @@ static int services_list(struct api_ctx *ctx, struct api_request *req, struct ap
                 json_array_append_new(out, service_view(ctx, h, zones));
         }
         api_reply_json(resp, 200, json_pack("{s:o}", "services", out));
-        return 0;
-}
-
-/* Finds the host by service id (2.53+) or by {"host", "binary"} (older). */
-static int service_find(struct api_ctx *ctx, const char *service_id, const char *host, json_t **ret)
-{
-        struct computesvc svc = api_computesvc(ctx);
-        if (host)
-                return computesvc_host_get(&svc, host, ret);
-        const char *sv[] = {service_id};
-        struct store_filter f = {"service_id", STORE_VALUE_TEXT, sv, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1};
-        _cleanup_json_ json_t *found = json_array();
-        int r = store_obj_list(ctx->store, "compute_host", &q, svc_doc_collect_cb, found);
-        if (r < 0)
-                return r;
-        if (json_array_size(found) == 0)
-                return -ENOENT;
-        *ret = json_incref(json_array_get(found, 0));
         return 0;
 }
 
@@ -237,24 +210,18 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
         if (!legacy && !status && !forced)
                 return nova_error(resp, 400, "At least one of 'status' or 'forced_down' must be "
                                   "specified in the request body.");
+        struct computesvc_service_change change = {
+                .status = st,
+                .disabled_reason = reason,
+                .forced_down = forced ? json_is_true(forced) : -1,
+        };
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
         _cleanup_json_ json_t *zones = NULL;
-        r = service_find(ctx, legacy ? NULL : action, host, &h);
+        r = computesvc_host_zones(&svc, &zones);
         if (r >= 0)
-                r = computesvc_host_zones(&svc, &zones);
-        if (r >= 0) {
-                if (st) {
-                        json_object_set_new(h, "status", json_string(st));
-                        json_object_set(h, "disabled_reason",
-                                        streq(st, "disabled") && reason ? reason : json_null());
-                }
-                if (forced)
-                        json_object_set(h, "forced_down", forced);
-                _cleanup_free_ char *s = json_dumps(h, JSON_COMPACT);
-                r = s ? store_obj_update(ctx->store, "compute_host", json_str(h, "id"), s) : -ENOMEM;
-        }
+                r = computesvc_service_update(&svc, legacy ? NULL : action, host, &change, &h);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return legacy ? nova_error(resp, 404, "Host '%s' is not mapped to any cell", host)
@@ -345,12 +312,12 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:list "
                                   "to be performed.");
-        _cleanup_json_ json_t *hosts = json_array(), *out = json_array();
+        _cleanup_json_ json_t *hosts = NULL, *out = json_array();
         struct host_list hl = {0};
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
+        r = computesvc_host_list(&svc, &hosts);
         if (r >= 0)
                 r = computesvc_hosts_load(&svc, &hl);
         /* Both lists are in hostname order; the cached states are read
@@ -359,21 +326,16 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
                 json_t *h = json_array_get(hosts, i);
                 if (one && !streq(one, json_str(h, "hypervisor_id")) && !streq(one, json_str(h, "id")))
                         continue;
-                _cleanup_free_ char *doc = NULL;
                 _cleanup_json_ json_t *rep = NULL;
-                struct store_usage use;
-                if ((r = store_usage_sum(ctx->store, json_str(h, "id"), &use)) < 0)
+                size_t running = 0, workload = 0;
+                if ((r = computesvc_host_running(&svc, json_str(h, "id"), &running)) < 0)
                         break;
-                long running = (long)use.instances;
-                size_t workload = 0;
                 if (detail && (r = computesvc_host_workload(&svc, json_str(h, "id"), &workload)) < 0)
                         break;
-                if (detail && (r = store_obj_get(ctx->store, "compute_report", json_str(h, "id"),
-                                                 &doc, NULL)) < 0)
+                if (detail && (r = computesvc_host_report_get(&svc, json_str(h, "id"), &rep)) < 0)
                         break;
-                rep = doc ? json_loads(doc, 0, NULL) : NULL;
-                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, running, (long)workload,
-                                                           detail));
+                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, (long)running,
+                                                           (long)workload, detail));
         }
         computesvc_hosts_done(&hl);
         store_end(ctx->store, true);

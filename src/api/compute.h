@@ -19,6 +19,10 @@
  * follows the status as nova's fault wrapper does.  Returns -EINVAL. */
 int nova_error(struct api_response *resp, unsigned status, const char *fmt, ...) _printf_(3, 4);
 int nova_store_error(struct api_response *resp, int r);
+/* A service's failure r in Nova's body (image_service_error: in the Image
+ * API's): the caller's error as its kind says, else a store failure. */
+int nova_service_error(struct api_response *resp, const struct service_error *e, int r);
+int image_service_error(struct api_response *resp, const struct service_error *e, int r);
 /* Reads OpenStack-API-Version / X-OpenStack-Nova-API-Version into
  * req->microversion and resp->microversion; answers 400/406 itself and
  * returns <0 when the header is malformed or out of range. */

@@ -1,19 +1,12 @@
-/* /v2.1/flavors and their os-extra_specs (Nova v2.1 subset).  Flavors are
- * public; only admins create and delete them or change extra specs. */
+/* /v2.1/flavors and their os-extra_specs (Nova v2.1 subset): parse, call
+ * the compute service (computesvc/flavor.c), render Nova's view.  Flavors
+ * are public; only admins create and delete them or change extra specs. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/compute.h"
-#include "api/neutron.h"
-#include "identity/token.h"
-
-static int flavor_get(struct api_ctx *ctx, const char *id, json_t **ret)
-{
-        struct computesvc svc = api_computesvc(ctx);
-        return computesvc_flavor_get(&svc, id, ret);
-}
 
 /* The flavor as the asked microversion shows it. */
 static json_t *flavor_view(const struct api_request *req, const json_t *f, bool detail)
@@ -42,35 +35,24 @@ static json_t *flavor_view(const struct api_request *req, const json_t *f, bool 
         return o;
 }
 
-struct list_ctx {
-        const struct api_request *req;
-        json_t *out;
-        bool detail;
-};
-
-static int list_cb(const char *id, const char *doc, void *userdata)
-{
-        struct list_ctx *l = userdata;
-        _cleanup_json_ json_t *f = json_loads(doc, 0, NULL);
-        if (!f)
-                return -EIO;
-        return json_array_append_new(l->out, flavor_view(l->req, f, l->detail)) < 0 ? -ENOMEM : 0;
-}
-
 static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                     bool detail)
 {
-        struct list_ctx l = {.req = req, .out = json_array(), .detail = detail};
+        _cleanup_json_ json_t *flavors = NULL;
+        struct computesvc svc = api_computesvc(ctx);
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
-                r = store_obj_list(ctx->store, "flavor", NULL, list_cb, &l);
+                r = computesvc_flavor_list(&svc, &flavors);
                 store_end(ctx->store, true);
         }
-        if (r < 0) {
-                json_decref(l.out);
+        if (r < 0)
                 return nova_store_error(resp, r);
-        }
-        api_reply_json(resp, 200, json_pack("{s:o}", "flavors", l.out));
+        json_t *out = json_array();
+        size_t i;
+        json_t *f;
+        json_array_foreach(flavors, i, f)
+                json_array_append_new(out, flavor_view(req, f, detail));
+        api_reply_json(resp, 200, json_pack("{s:o}", "flavors", out));
         return 0;
 }
 
@@ -89,7 +71,8 @@ static int load(struct api_ctx *ctx, struct api_response *resp, const char *id, 
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = flavor_get(ctx, id, ret);
+        struct computesvc svc = api_computesvc(ctx);
+        r = computesvc_flavor_get(&svc, id, ret);
         store_end(ctx->store, true);
         if (r == -ENOENT)
                 return nova_error(resp, 404, "Flavor %s could not be found.", id);
@@ -170,35 +153,6 @@ static int check_extra_specs(struct api_response *resp, const json_t *specs)
         return 0;
 }
 
-/* Extra spec values are kept as strings, as nova stores them. */
-static json_t *specs_as_strings(const json_t *specs)
-{
-        json_t *o = json_object();
-        const char *k;
-        json_t *v;
-        json_object_foreach((json_t *)specs, k, v) {
-                if (json_is_string(v))
-                        json_object_set(o, k, v);
-                else {
-                        char *s = json_dumps(v, JSON_ENCODE_ANY);
-                        json_object_set_new(o, k, json_string(s ? s : ""));
-                        free(s);
-                }
-        }
-        return o;
-}
-
-struct name_check {
-        const char *name;
-        bool taken;
-};
-
-static int name_cb(const char *id, const char *doc, void *userdata)
-{
-        ((struct name_check *)userdata)->taken = true;
-        return 0;
-}
-
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *body = nova_parse_body(req, resp), *f = NULL;
@@ -236,46 +190,28 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 return nova_error(resp, 400, "Invalid input for field/attribute flavor: "
                                   "os-flavor-access:is_public must be a boolean, rxtx_factor a "
                                   "number, description a string (2.55+).");
-        char id[37];
         json_t *idv = json_object_get(in, "id");
+        struct computesvc_flavor_spec spec = {
+                .name = name, .ram = ram, .vcpus = vcpus, .disk = disk, .swap = swap,
+                .ephemeral = eph, .is_public = pub ? json_is_true(pub) : true,
+                .rxtx_factor = rx, .description = json_string_value(desc),
+        };
         if (idv && !json_is_null(idv) && !(json_is_string(idv) && streq(json_string_value(idv), "auto"))) {
                 const char *s = json_string_value(idv);
                 if (!s || !*s || strlen(s) > 36 || strchr(s, '/') || strchr(s, ' '))
                         return nova_error(resp, 400, "Invalid input for field/attribute id: 1-36 "
                                           "characters without '/' or spaces.");
-                snprintf(id, sizeof(id), "%s", s);
-        } else
-                random_uuid(id);
-        f = json_pack("{s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:b,s:b,s:O,s:O,s:{}}", "id", id, "name",
-                      name, "ram", (int)ram, "vcpus", (int)vcpus, "disk", (int)disk, "swap",
-                      (int)swap, "OS-FLV-EXT-DATA:ephemeral", (int)eph, "OS-FLV-DISABLED:disabled",
-                      0, "os-flavor-access:is_public", pub ? json_is_true(pub) : 1, "rxtx_factor",
-                      rx ? rx : json_null(), "description", desc ? desc : json_null(),
-                      "extra_specs");
-        if (!f)
-                return nova_store_error(resp, -ENOMEM);
-        if (!rx)
-                json_object_set_new(f, "rxtx_factor", json_real(1.0));
-        const char *nv[] = {name};
-        struct store_filter flt = {"name", STORE_VALUE_TEXT, nv, 1};
-        struct store_query q = {.filters = &flt, .n_filters = 1};
-        struct name_check nc = {.name = name};
+                spec.id = s;
+        }
+        struct computesvc svc = api_computesvc(ctx);
+        struct service_error e = {0};
         r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "flavor", &q, name_cb, &nc);
-        if (r >= 0 && nc.taken)
-                r = -EADDRINUSE;
-        _cleanup_free_ char *s = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (r >= 0)
-                r = s ? store_obj_insert(ctx->store, "flavor", id, NULL, s) : -ENOMEM;
-        store_end(ctx->store, r >= 0);
-        if (r == -EADDRINUSE)
-                return nova_error(resp, 409, "Flavor with name %s already exists.", name);
-        if (r == -EEXIST)
-                return nova_error(resp, 409, "Flavor with ID %s already exists.", id);
-        if (r < 0)
-                return nova_store_error(resp, r);
+        r = computesvc_flavor_create(&svc, &spec, &f, &e);
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 || k < 0)
+                return nova_service_error(resp, &e, r < 0 ? r : k);
         api_reply_json(resp, 200, json_pack("{s:o}", "flavor", flavor_view(req, f, true)));
         return 0;
 }
@@ -285,15 +221,15 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-flavor-manage:"
                                   "delete to be performed.");
+        struct computesvc svc = api_computesvc(ctx);
+        struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_delete(ctx->store, "flavor", req->params[0]);
-        store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return nova_error(resp, 404, "Flavor %s could not be found.", req->params[0]);
-        if (r < 0)
-                return nova_store_error(resp, r);
+        r = computesvc_flavor_delete(&svc, req->params[0], &e);
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 || k < 0)
+                return nova_service_error(resp, &e, r < 0 ? r : k);
         api_reply_empty(resp, 202);
         return 0;
 }
@@ -320,50 +256,39 @@ static int specs_show(struct api_ctx *ctx, struct api_request *req, struct api_r
 static int specs_change(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         bool del)
 {
-        _cleanup_json_ json_t *body = NULL, *f = NULL, *add = NULL;
+        _cleanup_json_ json_t *body = NULL, *added = NULL;
         if (!req->auth.is_admin)
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:"
                                   "os-flavor-extra-specs to be performed.");
         const char *key = req->params[1];
+        json_t *in = NULL;
         if (!del) {
                 if (!(body = nova_parse_body(req, resp)))
                         return 0;
-                json_t *in = key ? body : json_object_get(body, "extra_specs");
+                in = key ? body : json_object_get(body, "extra_specs");
                 if (key && (json_object_size(body) != 1 || !json_object_get(body, key)))
                         return nova_error(resp, 400, "Request body and URI mismatch");
                 if (check_extra_specs(resp, in) < 0)
                         return 0;
-                add = specs_as_strings(in);
         }
+        struct computesvc svc = api_computesvc(ctx);
+        struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = flavor_get(ctx, req->params[0], &f);
-        json_t *specs = json_object_get(f, "extra_specs");
-        bool missing = false;
-        if (r >= 0) {
-                if (del) {
-                        missing = json_object_del(specs, key) < 0;
-                } else
-                        json_object_update(specs, add);
-                _cleanup_free_ char *s = json_dumps(f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-                if (!missing)
-                        r = s ? store_obj_update(ctx->store, "flavor", req->params[0], s) : -ENOMEM;
-        }
-        store_end(ctx->store, r >= 0 && !missing);
-        if (r == -ENOENT)
-                return nova_error(resp, 404, "Flavor %s could not be found.", req->params[0]);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        if (missing)
-                return nova_error(resp, 404, "Flavor %s has no extra specs with key %s.",
-                                  req->params[0], key);
+        if (del)
+                r = computesvc_flavor_spec_delete(&svc, req->params[0], key, &e);
+        else
+                r = computesvc_flavor_specs_update(&svc, req->params[0], in, &added, &e);
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 || k < 0)
+                return nova_service_error(resp, &e, r < 0 ? r : k);
         if (del)
                 api_reply_empty(resp, 200);
         else if (key)
-                api_reply_json(resp, 200, json_incref(add));
+                api_reply_json(resp, 200, TAKE_PTR(added));
         else
-                api_reply_json(resp, 200, json_pack("{s:O}", "extra_specs", add));
+                api_reply_json(resp, 200, json_pack("{s:o}", "extra_specs", TAKE_PTR(added)));
         return 0;
 }
 

@@ -5,12 +5,15 @@
  *   GET /v2.0/vfnet/hosts/{host}/changes?since=R[&timeout=S]
  *                                         what changed for the host after R,
  *                                         waiting up to S seconds for it.
- * Both need a token with the admin or service role. */
+ * Both need a token with the admin or service role.  The feed itself is
+ * the compute service's (computesvc/feed.c); this file parses, parks and
+ * renders. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/compute.h"
 #include "api/neutron.h"
 #include "api/watch.h"
 #include "base/json-util.h"
@@ -25,71 +28,10 @@
 #define FEED_TIMEOUT_DEFAULT 30
 #define FEED_TIMEOUT_MAX 300
 
-/* The feed's names for the store's kinds. */
-static const char *feed_kind(const char *store_kind)
-{
-        return streq(store_kind, "compute_task") ? "task" : store_kind;
-}
-
-/* The object's current document if it still concerns host, else NULL:
- * a port bound elsewhere or deleted, a task answered. */
-static int current_object(struct api_ctx *ctx, const char *kind, const char *id,
-                          const char *host, json_t **ret)
-{
-        _cleanup_free_ char *doc = NULL;
-        *ret = NULL;
-        int r = store_obj_get(ctx->store, kind, id, &doc, NULL);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -ENOMEM;
-        const char *owner = json_str(o, streq(kind, "port") ? "binding:host_id" : "host");
-        if (!owner || !streq(owner, host)) {
-                json_decref(o);
-                return 0;
-        }
-        *ret = o;
-        return 0;
-}
-
-struct collect {
-        struct api_ctx *ctx;
-        const char *host;
-        json_t *changes;
-        int64_t last;
-};
-
-static int collect_change(const struct store_change *c, void *userdata)
-{
-        struct collect *col = userdata;
-        json_t *obj = NULL;
-        int r = current_object(col->ctx, c->kind, c->id, col->host, &obj);
-        if (r < 0)
-                return r;
-        json_t *e = json_pack("{s:I,s:s,s:s,s:o?}", "revision", (json_int_t)c->revision, "kind",
-                              feed_kind(c->kind), "id", c->id, "object", obj);
-        if (!e || json_array_append_new(col->changes, e) < 0)
-                return -ENOMEM;
-        col->last = c->revision;
-        return 0;
-}
-
 static int forbidden(struct api_response *resp)
 {
         return api_neutron_error(resp, 403, "PolicyNotAuthorized",
                                  "the host change feed needs the admin or service role");
-}
-
-static int list_kind(struct api_ctx *ctx, const char *kind, const char *attr, const char *host,
-                     json_t *into)
-{
-        const char *hv[] = {host};
-        struct store_filter f = {attr, STORE_VALUE_TEXT, hv, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1};
-        return store_obj_list(ctx->store, kind, &q, svc_doc_collect_cb, into);
 }
 
 static int state(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -97,25 +39,21 @@ static int state(struct api_ctx *ctx, struct api_request *req, struct api_respon
         if (!policy_agent_report(&req->auth))
                 return forbidden(resp);
         const char *host = req->params[0];
-        _cleanup_json_ json_t *ports = json_array(), *tasks = json_array();
-        if (!ports || !tasks)
-                return api_store_error(resp, API_NETWORK, -ENOMEM);
-        int64_t rev = 0;
+        struct computesvc svc = api_computesvc(ctx);
+        struct computesvc_host_state hs;
         /* One read transaction: the revision is the one these lists were
          * read at, so watching from it misses nothing. */
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = store_change_revision(ctx->store, &rev);
-        if (r >= 0)
-                r = list_kind(ctx, "port", "binding:host_id", host, ports);
-        if (r >= 0)
-                r = list_kind(ctx, "compute_task", "host", host, tasks);
+        r = computesvc_host_state(&svc, host, &hs);
         store_end(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         api_reply_json(resp, 200, json_pack("{s:s,s:I,s:O,s:O}", "host", host, "revision",
-                                            (json_int_t)rev, "ports", ports, "tasks", tasks));
+                                            (json_int_t)hs.revision, "ports", hs.ports, "tasks",
+                                            hs.tasks));
+        computesvc_host_state_done(&hs);
         return 0;
 }
 
@@ -156,17 +94,13 @@ static int changes(struct api_ctx *ctx, struct api_request *req, struct api_resp
          * the park below at once (watch.h). */
         uint64_t seq = ctx->watch ? watch_seq(ctx->watch) : 0;
 
-        _cleanup_json_ json_t *list = json_array();
-        if (!list)
-                return api_store_error(resp, API_NETWORK, -ENOMEM);
-        struct collect col = {.ctx = ctx, .host = host, .changes = list, .last = since};
-        int64_t rev = 0;
+        _cleanup_json_ json_t *list = NULL;
+        struct computesvc svc = api_computesvc(ctx);
+        int64_t next = since;
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = store_changes_since(ctx->store, host, since, FEED_BATCH, collect_change, &col);
-        if (r >= 0)
-                r = store_change_revision(ctx->store, &rev);
+        r = computesvc_host_changes(&svc, host, since, FEED_BATCH, &list, &next);
         store_end(ctx->store, true);
         if (r == -ESTALE)
                 return api_neutron_error(resp, 410, "ChangesCompacted",
@@ -183,9 +117,6 @@ static int changes(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 resp->park_seq = seq;
                 return 0;
         }
-        /* With nothing new the host may skip to the newest revision of any
-         * host: none of the entries up to it are its own. */
-        int64_t next = n ? col.last : (rev > since ? rev : since);
         api_reply_json(resp, 200, json_pack("{s:s,s:I,s:O}", "host", host, "revision",
                                             (json_int_t)next, "changes", list));
         return 0;

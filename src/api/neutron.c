@@ -30,26 +30,18 @@ int neutron_bad(struct api_response *resp, const struct resource_error *e)
         return api_neutron_error(resp, e->status, e->type, "%s", e->message);
 }
 
-static bool visible(const struct auth_context *auth, const struct resource_def *def,
-                    const char *project_id, const json_t *obj)
-{
-        bool shared = def->shared_attr && json_is_true(json_object_get(obj, def->shared_attr));
-        if (def == &resource_agent)
-                return auth->is_admin;
-        return policy_may_read(auth, project_id, shared);
-}
-
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret)
 {
-        _cleanup_free_ char *doc = NULL, *project = NULL;
-        int r = store_obj_get(ctx->store, def->singular, id, &doc, &project);
+        if (def != &resource_agent)
+                return svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr, id,
+                                           ret);
+        /* Agents are the admin's alone. */
+        json_t *o = NULL;
+        int r = svc_doc_get(ctx->store, def->singular, id, &o);
         if (r < 0)
                 return r;
-        json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        if (!visible(auth, def, project, o)) {
+        if (!auth->is_admin) {
                 json_decref(o);
                 return -ENOENT;
         }
@@ -234,7 +226,7 @@ static int list_run_page(struct list_run *l, size_t chunk)
         int r = store_begin(l->s.ctx->store, false);
         if (r < 0)
                 return r;
-        r = store_obj_list(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
+        r = svc_doc_walk(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
         store_end(l->s.ctx->store, true);
         if (r < 0)
                 return r;
@@ -361,16 +353,6 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
         return 0;
 }
 
-int neutron_store_insert(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
-{
-        return svc_doc_insert(ctx->store, def->singular, obj);
-}
-
-int neutron_store_update(struct api_ctx *ctx, const struct resource_def *def, json_t *obj)
-{
-        return svc_doc_update(ctx->store, def->singular, obj);
-}
-
 void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create)
 {
         struct netsvc svc = api_netsvc(ctx);
@@ -383,12 +365,6 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
         struct service_error e = {0};
         int r = netsvc_owner(&req->auth, obj, ret, &e);
         return r < 0 ? neutron_service_error(resp, &e, r) : 0;
-}
-
-int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37])
-{
-        struct netsvc svc = api_netsvc(ctx);
-        return netsvc_default_sg(&svc, project_id, ret);
 }
 
 int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
@@ -421,7 +397,7 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r >= 0) {
                 json_object_update_existing(obj, in);
                 neutron_stamp(ctx, obj, false);
-                r = neutron_store_update(ctx, def, obj);
+                r = svc_doc_update(ctx->store, def->singular, obj);
         }
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)

@@ -40,18 +40,11 @@ int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
 int neutron_not_found(struct api_response *resp, const struct resource_def *def, const char *id);
 int neutron_bad(struct api_response *resp, const struct resource_error *e);
 
-int neutron_store_insert(struct api_ctx *ctx, const struct resource_def *def, json_t *obj);
-int neutron_store_update(struct api_ctx *ctx, const struct resource_def *def, json_t *obj);
-
 /* Sets created_at/updated_at (create) or updated_at + revision (update). */
 void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create);
 /* project_id/tenant_id of a new object: the body's (admin) or the token's. */
 int neutron_owner(const struct api_request *req, json_t *obj, struct api_response *resp,
                   const char **ret);
-
-/* The id of project's "default" group, created (with Neutron's four
- * rules) when missing.  Call inside a write transaction. */
-int neutron_default_sg(struct api_ctx *ctx, const char *project_id, char ret[37]);
 
 /* Parses the request body and validates it against def for a create or an
  * update.  1: *ret_in holds the validated attributes; 0: resp was answered

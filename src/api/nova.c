@@ -91,36 +91,16 @@ static int az_detail(struct api_ctx *ctx, struct api_request *req, struct api_re
         return az_list(ctx, req, resp, true);
 }
 
-struct usage {
-        const char *project;
-        long instances, cores, ram;
-};
-
-static int usage_cb(const char *id, const char *doc, void *userdata)
-{
-        struct usage *u = userdata;
-        _cleanup_json_ json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        json_t *f = json_object_get(o, "_flavor");
-        u->instances++;
-        u->cores += json_integer_value(json_object_get(f, "vcpus"));
-        u->ram += json_integer_value(json_object_get(f, "ram"));
-        return 0;
-}
-
 /* Quotas are not enforced: every max is -1 (unlimited), the totals are
  * the project's use. */
 static int limits(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        struct usage u = {0};
-        const char *pv[] = {req->auth.project_id ? req->auth.project_id : ""};
-        struct store_filter f = {"tenant_id", STORE_VALUE_TEXT, pv, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1};
+        struct store_usage u = {0};
+        struct computesvc svc = api_computesvc(ctx);
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = store_obj_list(ctx->store, "instance", &q, usage_cb, &u);
+        r = computesvc_project_usage(&svc, req->auth.project_id ? req->auth.project_id : "", &u);
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
@@ -129,8 +109,8 @@ static int limits(struct api_ctx *ctx, struct api_request *req, struct api_respo
                                 "maxPersonalitySize", 10240, "maxImageMeta", 128,
                                 "maxTotalInstances", -1, "maxTotalCores", -1,
                                 "maxTotalRAMSize", -1, "totalInstancesUsed",
-                                (json_int_t)u.instances, "totalCoresUsed", (json_int_t)u.cores,
-                                "totalRAMUsed", (json_int_t)u.ram, "maxTotalKeypairs", -1,
+                                (json_int_t)u.instances, "totalCoresUsed", (json_int_t)u.vcpus,
+                                "totalRAMUsed", (json_int_t)u.memory_mb, "maxTotalKeypairs", -1,
                                 "maxServerGroups", -1);
         api_reply_json(resp, 200, json_pack("{s:{s:[],s:o}}", "limits", "rate", "absolute", abs));
         return 0;

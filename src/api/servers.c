@@ -104,43 +104,38 @@ struct list_ctx {
         char last[40];
 };
 
-static int list_cb(const char *id, const char *doc, void *userdata)
+static int list_cb(json_t *inst, void *userdata)
 {
         struct list_ctx *l = userdata;
         if (l->limit && json_array_size(l->out) >= l->limit)
                 return 0;
-        _cleanup_json_ json_t *inst = json_loads(doc, 0, NULL);
-        if (!inst)
-                return -EIO;
         if (l->name && regexec(l->name, json_str(inst, "name") ?: "", 0, NULL, 0) != 0)
                 return 0;
-        snprintf(l->last, sizeof(l->last), "%s", id);
+        snprintf(l->last, sizeof(l->last), "%s", json_str(inst, "id") ?: "");
         return json_array_append_new(l->out, server_view(l->req, inst, l->detail)) < 0 ? -ENOMEM : 0;
 }
 
 static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                     bool detail)
 {
-        struct store_filter f[4];
-        const char *sv[1], *hv[1], *pv[1];
-        size_t n = 0;
+        struct store_instance_query q = {0};
+        const char *pv;
         regex_t name_re;
         const char *name = api_query_get(req, "name");
         if (name && regcomp(&name_re, name, REG_EXTENDED | REG_NOSUB) != 0)
                 return nova_error(resp, 400, "Invalid input for query parameters name: '%s' is "
                                   "not a valid regular expression.", name);
-        if ((sv[0] = api_query_get(req, "status")))
-                f[n++] = (struct store_filter){"status", STORE_VALUE_TEXT, sv, 1};
-        if (req->auth.is_admin && (hv[0] = api_query_get(req, "host")))
-                f[n++] = (struct store_filter){"_host", STORE_VALUE_TEXT, hv, 1};
+        q.status = api_query_get(req, "status");
+        if (req->auth.is_admin)
+                q.host = api_query_get(req, "host");
         const char *all = api_query_get(req, "all_tenants");
         bool all_tenants = req->auth.is_admin && all && !streq(all, "0") && strcasecmp(all, "false");
-        if (req->auth.is_admin && (pv[0] = api_query_get(req, "project_id")))
+        if (req->auth.is_admin && (pv = api_query_get(req, "project_id")))
                 all_tenants = false;
         else
-                pv[0] = req->auth.project_id ?: "";
+                pv = req->auth.project_id ?: "";
         if (!all_tenants)
-                f[n++] = (struct store_filter){"tenant_id", STORE_VALUE_TEXT, pv, 1};
+                q.project_id = pv;
         const char *limit_s = api_query_get(req, "limit");
         char *end = NULL;
         long limit = limit_s ? strtol(limit_s, &end, 10) : 0;
@@ -151,13 +146,14 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
                                   limit_s);
         }
         /* With a name pattern the limit counts matches, so it is applied here. */
-        struct store_query q = {.filters = f, .n_filters = n, .limit = name ? 0 : (size_t)limit,
-                                .marker = api_query_get(req, "marker")};
+        q.limit = name ? 0 : (size_t)limit;
+        q.marker = api_query_get(req, "marker");
+        struct computesvc svc = api_computesvc(ctx);
         struct list_ctx l = {.req = req, .out = json_array(), .detail = detail,
                              .name = name ? &name_re : NULL, .limit = (size_t)limit};
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
-                r = store_obj_list(ctx->store, "instance", &q, list_cb, &l);
+                r = computesvc_instance_list(&svc, &q, list_cb, &l);
                 store_end(ctx->store, true);
         }
         if (name)

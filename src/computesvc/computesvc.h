@@ -58,6 +58,44 @@ int computesvc_host_reports(const struct computesvc *svc, json_t **ret);
 /* The SHA-256-sized hash a host report is cached under. */
 void computesvc_report_hash(const char *text, char ret[65]);
 
+/* Every host's service record, in hostname order. */
+int computesvc_host_list(const struct computesvc *svc, json_t **ret);
+/* The instances placed on host (nova's running_vms). */
+int computesvc_host_running(const struct computesvc *svc, const char *host, size_t *ret);
+/* The host's stored report (docs/compute-report.md), or -ENOENT. */
+int computesvc_host_report_get(const struct computesvc *svc, const char *host, json_t **ret);
+
+/* os-services' change of a compute service, found by its host name or
+ * (host NULL) its service id; -ENOENT when there is none.  status:
+ * "enabled"/"disabled" or NULL (unchanged), with disabled_reason kept
+ * only when disabled; forced_down: -1 unchanged, 0 or 1.  *ret the
+ * record after it. */
+struct computesvc_service_change {
+        const char *status;
+        const json_t *disabled_reason; /* a string or NULL */
+        int forced_down;
+};
+int computesvc_service_update(const struct computesvc *svc, const char *service_id,
+                              const char *host, const struct computesvc_service_change *c,
+                              json_t **ret);
+
+/* The change feed of a host (feed.c; docs/agent.md).  Its state: the
+ * revision it was read at and the ports bound to it and its pending tasks
+ * (read in the caller's transaction, so watching from the revision misses
+ * nothing). */
+struct computesvc_host_state {
+        int64_t revision;
+        json_t *ports, *tasks;
+};
+int computesvc_host_state(const struct computesvc *svc, const char *host,
+                          struct computesvc_host_state *ret);
+void computesvc_host_state_done(struct computesvc_host_state *s);
+/* What changed for host after since (at most limit entries; -ESTALE when
+ * compacted away): [{revision, kind, id, object (the current document
+ * while it concerns the host)}], and the revision to ask from next. */
+int computesvc_host_changes(const struct computesvc *svc, const char *host, int64_t since,
+                            size_t limit, json_t **ret, int64_t *ret_next);
+
 /* Queue a task for a host ("spawn" or "destroy"; docs/compute-report.md). */
 int computesvc_task_add(const struct computesvc *svc, const char *host, const char *action,
                         const char *instance_id, json_t *detail /* stolen, may be NULL */);
@@ -69,9 +107,17 @@ int computesvc_tasks(const struct computesvc *svc, const char *host, size_t limi
 int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool ok,
                          const char *message, struct service_error *err);
 
-/* Instances (servers) as stored; put stamps "updated". */
+/* Instances (servers) as stored (typed rows: project, host, status, task
+ * state and the flavor's size are columns); put stamps "updated". */
 int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t **ret);
 int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool create);
+/* cb for each instance q selects, in id order (borrowed; a negative return
+ * stops the walk and is returned). */
+int computesvc_instance_list(const struct computesvc *svc, const struct store_instance_query *q,
+                             int (*cb)(json_t *inst, void *userdata), void *userdata);
+/* A project's instances counted, their flavors' vcpus and RAM summed. */
+int computesvc_project_usage(const struct computesvc *svc, const char *project_id,
+                             struct store_usage *ret);
 
 /* A boot's placement: schedule, claim, bind, queue the spawn.  On no host
  * the instance goes ERROR with the explaining fault and nothing is
@@ -93,3 +139,66 @@ int computesvc_instance_delete(const struct computesvc *svc, json_t *inst);
 /* Flavors and images by id, or -ENOENT. */
 int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret);
 int computesvc_image_get(const struct computesvc *svc, const char *id, json_t **ret);
+
+/* Flavors (flavor.c).  A new flavor from checked input: a conflict when
+ * its name or id is taken.  Errors of kind not found name the flavor (and
+ * the extra spec). */
+struct computesvc_flavor_spec {
+        const char *id; /* NULL: a new UUID */
+        const char *name;
+        long ram, vcpus, disk, swap, ephemeral;
+        bool is_public;
+        const json_t *rxtx_factor; /* a number, or NULL (1.0) */
+        const char *description;   /* NULL: none */
+};
+int computesvc_flavor_create(const struct computesvc *svc, const struct computesvc_flavor_spec *in,
+                             json_t **ret, struct service_error *err);
+/* Every flavor, as stored. */
+int computesvc_flavor_list(const struct computesvc *svc, json_t **ret);
+int computesvc_flavor_delete(const struct computesvc *svc, const char *id,
+                             struct service_error *err);
+/* Extra specs (checked: keys 1-255 characters, scalar values) merged into
+ * the flavor's, each value kept as a string; *ret what was added. */
+int computesvc_flavor_specs_update(const struct computesvc *svc, const char *id,
+                                   const json_t *add, json_t **ret, struct service_error *err);
+int computesvc_flavor_spec_delete(const struct computesvc *svc, const char *id, const char *key,
+                                  struct service_error *err);
+
+/* Images (image.c), under Glance's default policy: an image is seen by its
+ * owner, or by all when public or community; changed by its owner or an
+ * admin.  Not found hides another project's private image. */
+int computesvc_image_get_visible(const struct computesvc *svc, const struct auth_context *auth,
+                                 const char *id, json_t **ret, struct service_error *err);
+/* The images auth may see, optionally only those of a name or status. */
+int computesvc_image_list(const struct computesvc *svc, const struct auth_context *auth,
+                          const char *name, const char *status, json_t **ret);
+/* A new record ("queued") from the request's attributes, checked as
+ * Glance checks them (formats, visibility, read-only attributes); every
+ * other attribute kept as a property.  Owned by auth's project. */
+int computesvc_image_create(const struct computesvc *svc, const struct auth_context *auth,
+                            const json_t *in, json_t **ret, struct service_error *err);
+/* The data of a queued image: size and SHA-512 recorded, "active". */
+int computesvc_image_upload(const struct computesvc *svc, const struct auth_context *auth,
+                            const char *id, const void *data, size_t len,
+                            struct service_error *err);
+/* An image deleted unless protected. */
+int computesvc_image_delete(const struct computesvc *svc, const struct auth_context *auth,
+                            const char *id, struct service_error *err);
+
+/* Host aggregates (aggregate.c), found by id or uuid. */
+int computesvc_aggregate_list(const struct computesvc *svc, json_t **ret);
+int computesvc_aggregate_get(const struct computesvc *svc, const char *key, json_t **ret,
+                             struct service_error *err);
+/* A new aggregate (a unique name, optionally an availability zone; az is
+ * the request's value, checked here). */
+int computesvc_aggregate_create(const struct computesvc *svc, const char *name, const json_t *az,
+                                json_t **ret, struct service_error *err);
+/* One action of os-aggregates' action body ({"add_host": {"host"}},
+ * remove_host, set_metadata) or of its update body ({"aggregate": {name,
+ * availability_zone}}): a host joins only when it is known and not in
+ * another zone.  *ret the aggregate after it. */
+int computesvc_aggregate_action(const struct computesvc *svc, const char *key,
+                                const json_t *action, json_t **ret, struct service_error *err);
+/* An aggregate without hosts deleted. */
+int computesvc_aggregate_delete(const struct computesvc *svc, const char *key,
+                                struct service_error *err);

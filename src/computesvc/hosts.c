@@ -89,7 +89,7 @@ static int cache_build(const struct computesvc *svc, struct cached_host *c, cons
                        const char *hash)
 {
         _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(svc->store, "compute_report", name, &doc, NULL);
+        int r = store_host_report_get(svc->store, name, &doc, NULL);
         if (r < 0)
                 return r;
         _cleanup_json_ json_t *rep = json_loads(doc, 0, NULL);
@@ -308,13 +308,12 @@ int computesvc_host_zones(const struct computesvc *svc, json_t **ret)
 
 int computesvc_host_workload(const struct computesvc *svc, const char *host, size_t *ret)
 {
-        const char *hv[] = {host}, *tv[] = {"spawning"};
-        struct store_filter f[] = {
-                {"_host", STORE_VALUE_TEXT, hv, 1},
-                {"OS-EXT-STS:task_state", STORE_VALUE_TEXT, tv, 1},
-        };
-        struct store_query q = {.filters = f, .n_filters = ARRAY_SIZE(f)};
-        return store_obj_count(svc->store, "instance", &q, ret);
+        struct store_instance_query q = {.host = host, .task_state = "spawning"};
+        struct store_usage u;
+        int r = store_instance_totals(svc->store, &q, &u);
+        if (r >= 0)
+                *ret = (size_t)u.instances;
+        return r;
 }
 
 int computesvc_host_report(const struct computesvc *svc, const json_t *body,
@@ -356,10 +355,9 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
                 r = !s ? -ENOMEM
                        : is_new ? store_obj_insert(svc->store, "compute_host", name, NULL, s)
                                 : store_obj_update(svc->store, "compute_host", name, s);
-                if (r >= 0 && is_new)
-                        r = store_obj_insert(svc->store, "compute_report", name, NULL, rep_text);
-                else if (r >= 0 && changed)
-                        r = store_obj_update(svc->store, "compute_report", name, rep_text);
+                struct store_host_report row = {name, hash, svc->now(), rep_text};
+                if (r >= 0 && (is_new || changed))
+                        r = store_host_report_put(svc->store, &row);
         }
         if (r < 0)
                 return r;
@@ -388,7 +386,7 @@ int computesvc_host_reports(const struct computesvc *svc, json_t **ret)
                 _cleanup_free_ char *doc = NULL;
                 _cleanup_free_ struct store_pci_addr *claimed = NULL;
                 struct store_usage use;
-                if ((r = store_obj_get(svc->store, "compute_report", name, &doc, NULL)) < 0)
+                if ((r = store_host_report_get(svc->store, name, &doc, NULL)) < 0)
                         break;
                 json_t *rep = json_loads(doc, 0, NULL);
                 if (!rep) {
@@ -445,4 +443,70 @@ int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool
                 r = computesvc_spawn_result(svc, json_str(task, "instance_id"),
                                             json_str(task, "host"), ok, message);
         return r;
+}
+
+int computesvc_host_list(const struct computesvc *svc, json_t **ret)
+{
+        return svc_doc_list(svc->store, "compute_host", NULL, ret);
+}
+
+int computesvc_host_running(const struct computesvc *svc, const char *host, size_t *ret)
+{
+        struct store_usage use;
+        int r = store_usage_sum(svc->store, host, &use);
+        if (r >= 0)
+                *ret = (size_t)use.instances;
+        return r;
+}
+
+int computesvc_host_report_get(const struct computesvc *svc, const char *host, json_t **ret)
+{
+        _cleanup_free_ char *doc = NULL;
+        int r = store_host_report_get(svc->store, host, &doc, NULL);
+        if (r < 0)
+                return r;
+        return (*ret = json_loads(doc, 0, NULL)) ? 0 : -EIO;
+}
+
+static int service_find(const struct computesvc *svc, const char *service_id, const char *host,
+                        json_t **ret)
+{
+        if (host)
+                return computesvc_host_get(svc, host, ret);
+        const char *sv[] = {service_id};
+        struct store_filter f = {"service_id", STORE_VALUE_TEXT, sv, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        _cleanup_json_ json_t *found = NULL;
+        int r = svc_doc_list(svc->store, "compute_host", &q, &found);
+        if (r < 0)
+                return r;
+        if (json_array_size(found) == 0)
+                return -ENOENT;
+        *ret = json_incref(json_array_get(found, 0));
+        return 0;
+}
+
+int computesvc_service_update(const struct computesvc *svc, const char *service_id,
+                              const char *host, const struct computesvc_service_change *c,
+                              json_t **ret)
+{
+        _cleanup_json_ json_t *h = NULL;
+        int r = service_find(svc, service_id, host, &h);
+        if (r < 0)
+                return r;
+        if (c->status) {
+                json_object_set_new(h, "status", json_string(c->status));
+                json_object_set(h, "disabled_reason",
+                                streq(c->status, "disabled") && c->disabled_reason
+                                        ? (json_t *)c->disabled_reason
+                                        : json_null());
+        }
+        if (c->forced_down >= 0)
+                json_object_set_new(h, "forced_down", json_boolean(c->forced_down));
+        _cleanup_free_ char *s = json_dumps(h, JSON_COMPACT);
+        r = s ? store_obj_update(svc->store, "compute_host", json_str(h, "id"), s) : -ENOMEM;
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(h);
+        return 0;
 }

@@ -21,7 +21,11 @@ static const char *const nova_profile_keys[] = {"pci_vendor_info", "pci_slot", "
 
 int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t **ret)
 {
-        return svc_doc_get(svc->store, "instance", id, ret);
+        _cleanup_free_ char *doc = NULL;
+        int r = store_instance_get(svc->store, id, &doc);
+        if (r < 0)
+                return r;
+        return (*ret = json_loads(doc, 0, NULL)) ? 0 : -EIO;
 }
 
 int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool create)
@@ -32,10 +36,47 @@ int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool cre
         _cleanup_free_ char *s = json_dumps(inst, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!s)
                 return -ENOMEM;
-        if (create)
-                return store_obj_insert(svc->store, "instance", json_str(inst, "id"),
-                                        json_str(inst, "tenant_id"), s);
-        return store_obj_update(svc->store, "instance", json_str(inst, "id"), s);
+        json_t *flavor = json_object_get(inst, "_flavor");
+        const char *host = json_str(inst, "_host");
+        struct store_instance row = {
+                .id = json_str(inst, "id"),
+                .project_id = json_str(inst, "tenant_id"),
+                .host = host && *host ? host : NULL,
+                .status = json_str(inst, "status"),
+                .task_state = json_str(inst, "OS-EXT-STS:task_state"),
+                .vcpus = json_integer_value(json_object_get(flavor, "vcpus")),
+                .memory_mb = json_integer_value(json_object_get(flavor, "ram")),
+                .doc = s,
+        };
+        return store_instance_put(svc->store, &row, create);
+}
+
+struct walk {
+        int (*cb)(json_t *inst, void *userdata);
+        void *userdata;
+};
+
+static int walk_cb(const char *id, const char *doc, void *userdata)
+{
+        struct walk *w = userdata;
+        _cleanup_json_ json_t *inst = json_loads(doc, 0, NULL);
+        if (!inst)
+                return -EIO;
+        return w->cb(inst, w->userdata);
+}
+
+int computesvc_instance_list(const struct computesvc *svc, const struct store_instance_query *q,
+                             int (*cb)(json_t *inst, void *userdata), void *userdata)
+{
+        struct walk w = {cb, userdata};
+        return store_instance_list(svc->store, q, walk_cb, &w);
+}
+
+int computesvc_project_usage(const struct computesvc *svc, const char *project_id,
+                             struct store_usage *ret)
+{
+        struct store_instance_query q = {.project_id = project_id};
+        return store_instance_totals(svc->store, &q, ret);
 }
 
 /* A port back to unbound, nova's profile keys stripped (§3.4). */
@@ -417,18 +458,8 @@ int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
                         r = 0;
         }
         if (r >= 0)
-                r = store_obj_delete(svc->store, "instance", id);
+                r = store_instance_delete(svc->store, id);
         if (r >= 0 && host && *host)
                 r = computesvc_task_add(svc, host, "destroy", id, NULL);
         return r;
-}
-
-int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret)
-{
-        return svc_doc_get(svc->store, "flavor", id, ret);
-}
-
-int computesvc_image_get(const struct computesvc *svc, const char *id, json_t **ret)
-{
-        return svc_doc_get(svc->store, "image", id, ret);
 }

@@ -121,6 +121,12 @@ int svc_doc_collect_cb(const char *id, const char *doc, void *userdata)
         return json_array_append_new(userdata, o) < 0 ? -ENOMEM : 0;
 }
 
+int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
+                 void *userdata)
+{
+        return store_obj_list(st, kind, q, cb, userdata);
+}
+
 int svc_doc_list(struct store *st, const char *kind, const struct store_query *q, json_t **ret)
 {
         json_t *arr = json_array();

@@ -35,6 +35,10 @@ int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
 /* Inserting, updating or deleting a port also appends it to the change
  * feed of the hosts it was and is bound to (store_change_append). */
 int svc_port_delete(struct store *st, const char *id);
+/* cb for the stored text of every document a query selects, in id order
+ * (lists sent as stored, without parsing). */
+int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
+                 void *userdata);
 /* Every document a query selects, as a JSON array. */
 int svc_doc_list(struct store *st, const char *kind, const struct store_query *q, json_t **ret);
 /* store_obj_list() callback appending each parsed document to the JSON
@@ -72,10 +76,58 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
 /* A subnet deleted unless a port holds one of its addresses (a conflict). */
 int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
 
+/* Security groups (documents in, documents out; the caller checked the
+ * body against the resource's attributes).  Create: a group other than
+ * "default" for owner, with Neutron's two egress rules (the owner's default
+ * group made first).  Update: a group the caller may see and write, a
+ * default group keeping its name.  Delete: not a default group (unless
+ * admin), not one a port uses; its rules go with it. */
+int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *owner, json_t **ret,
+                     struct service_error *err);
+int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                     const json_t *in, json_t **ret, struct service_error *err);
+int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                     struct service_error *err);
+/* A rule (in: validated body; its owner is set as netsvc_owner() does) on
+ * a group the caller may see and write, its remote group one it may see;
+ * listed on its group.  Delete: a rule the caller may write, taken off its
+ * group's list. */
+int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth, json_t *in,
+                          json_t **ret, struct service_error *err);
+int netsvc_sg_rule_delete(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, struct service_error *err);
+
 /* Agents: alive while their heartbeat is within agent_down_time; every
  * agent on host. */
 bool netsvc_agent_alive(const struct netsvc *svc, const json_t *agent);
 int netsvc_agents_for_host(const struct netsvc *svc, const char *host, json_t **ret);
+/* An agent's attributes changed (in: validated body), or it is removed;
+ * not found when unknown. */
+int netsvc_agent_update(const struct netsvc *svc, const char *id, const json_t *in, json_t **ret,
+                        struct service_error *err);
+int netsvc_agent_delete(const struct netsvc *svc, const char *id, struct service_error *err);
+
+/* What an agent reports on each heartbeat (neutron's report_state). */
+struct netsvc_agent_report {
+        const char *host, *agent_type, *binary;
+        const char *topic;             /* NULL: "N/A" */
+        const json_t *configurations;  /* an object or NULL (empty) */
+        const char *instance_id;       /* the process; NULL for agents that send none */
+        long long report_interval;     /* seconds, when has_interval */
+        bool has_interval;
+        bool start_flag, stopping;
+};
+/* A report: the agent of (host, agent_type) registered (*ret_new) or its
+ * heartbeat and configurations recorded.  A conflict while another live
+ * process (another instance_id) holds the pair; "stopping" from the holder
+ * frees the pair for the next process.  *ret the stored agent. */
+int netsvc_agent_report(const struct netsvc *svc, const struct netsvc_agent_report *rep,
+                        json_t **ret, bool *ret_new, struct service_error *err);
+/* An agent's device report: each port of up (ACTIVE) and down (DOWN) that
+ * is bound to host; *ret {"up": [...], "down": [...], "failed": [ids
+ * unknown or not bound there]}. */
+int netsvc_device_report(const struct netsvc *svc, const char *host, const json_t *up,
+                         const json_t *down, json_t **ret);
 
 /* A port document's ML2 binding for its binding:host_id, vnic type and
  * profile (no host: unbound).  Changes only the document. */

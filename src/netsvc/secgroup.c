@@ -1,4 +1,6 @@
-/* Security groups: each project's "default" group, made on first need. */
+/* Security groups and their rules: each project's "default" group, made on
+ * first need and kept; a group in use by a port stays; a rule's group and
+ * remote group must be the caller's to see. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,4 +77,200 @@ int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret
                 return r;
         snprintf(ret, 37, "%s", id);
         return 0;
+}
+
+/* A group the caller may see, or Neutron's not found. */
+static int sg_get_visible(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, json_t **ret, struct service_error *err)
+{
+        int r = svc_doc_get_visible(svc->store, auth, "security_group", NULL, id, ret);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupNotFound",
+                                    "Security group %s does not exist", id);
+        return r;
+}
+
+static int may_write(const struct auth_context *auth, const json_t *obj, const char *rule,
+                     struct service_error *err)
+{
+        if (policy_may_write(auth, json_str(obj, "project_id")))
+                return 0;
+        return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                            "(rule:%s) is disallowed by policy", rule);
+}
+
+int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *owner, json_t **ret,
+                     struct service_error *err)
+{
+        if (streq(json_str(in, "name") ?: "", "default"))
+                return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
+                                    "Default security group already exists.");
+        char id[37], def[37];
+        random_uuid(id);
+        _cleanup_json_ json_t *sg = json_object();
+        if (!sg)
+                return -ENOMEM;
+        json_object_set_new(sg, "id", json_string(id));
+        json_object_update(sg, (json_t *)in);
+        json_object_set_new(sg, "security_group_rules", json_array());
+        json_object_set_new(sg, "tags", json_array());
+        netsvc_stamp(svc, sg, true);
+        /* The owner's default group exists before any other of its groups. */
+        int r = netsvc_default_sg(svc, owner, def);
+        /* Neutron gives a new group two egress rules. */
+        static const char *const eth[] = {"IPv4", "IPv6"};
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(eth); i++) {
+                _cleanup_json_ json_t *rule = sg_rule(svc, id, owner, "egress", eth[i], NULL);
+                if (!rule)
+                        return -ENOMEM;
+                r = svc_doc_insert(svc->store, "security_group_rule", rule);
+                if (r >= 0)
+                        json_array_append(json_object_get(sg, "security_group_rules"), rule);
+        }
+        if (r >= 0)
+                r = svc_doc_insert(svc->store, "security_group", sg);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(sg);
+        return 0;
+}
+
+int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                     const json_t *in, json_t **ret, struct service_error *err)
+{
+        _cleanup_json_ json_t *sg = NULL;
+        int r = sg_get_visible(svc, auth, id, &sg, err);
+        if (r >= 0)
+                r = may_write(auth, sg, "update_security_group", err);
+        if (r < 0)
+                return r;
+        if (streq(json_str(sg, "name"), "default") && json_object_get(in, "name") &&
+            !streq(json_str(in, "name"), "default"))
+                return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotUpdateDefault",
+                                    "Updating default security group not allowed.");
+        json_object_update_existing(sg, (json_t *)in);
+        netsvc_stamp(svc, sg, false);
+        r = svc_doc_update(svc->store, "security_group", sg);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(sg);
+        return 0;
+}
+
+static int in_use_cb(const char *id, const char *doc, void *userdata)
+{
+        const char *sg = userdata;
+        _cleanup_json_ json_t *p = json_loads(doc, 0, NULL);
+        size_t i;
+        json_t *g;
+        if (!p)
+                return -EIO;
+        json_array_foreach(json_object_get(p, "security_groups"), i, g)
+                if (streq(json_string_value(g) ?: "", sg))
+                        return -EBUSY;
+        return 0;
+}
+
+static int delete_rule_cb(const char *id, const char *doc, void *userdata)
+{
+        return store_obj_delete(userdata, "security_group_rule", id);
+}
+
+int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                     struct service_error *err)
+{
+        _cleanup_json_ json_t *sg = NULL;
+        int r = sg_get_visible(svc, auth, id, &sg, err);
+        if (r >= 0)
+                r = may_write(auth, sg, "delete_security_group", err);
+        if (r < 0)
+                return r;
+        if (streq(json_str(sg, "name"), "default") && !auth->is_admin)
+                return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotRemoveDefault",
+                                    "Removing default security group not allowed.");
+        r = store_obj_list(svc->store, "port", NULL, in_use_cb, (void *)id);
+        if (r == -EBUSY)
+                return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupInUse",
+                                    "Security Group %s in use.", id);
+        const char *v[] = {id};
+        struct store_filter f = {"security_group_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        if (r >= 0)
+                r = store_obj_list(svc->store, "security_group_rule", &q, delete_rule_cb,
+                                   svc->store);
+        if (r >= 0)
+                r = store_obj_delete(svc->store, "security_group", id);
+        return r;
+}
+
+int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth, json_t *in,
+                          json_t **ret, struct service_error *err)
+{
+        _cleanup_json_ json_t *sg = NULL, *rg = NULL;
+        json_t *lo = json_object_get(in, "port_range_min"), *hi = json_object_get(in, "port_range_max");
+        if (json_is_integer(lo) && json_is_integer(hi) &&
+            json_integer_value(lo) > json_integer_value(hi))
+                return service_fail(err, ERROR_KIND_INVALID, "SecurityGroupInvalidPortRange",
+                                    "For TCP/UDP protocols, port_range_min must be <= "
+                                    "port_range_max");
+        const char *owner;
+        int r = netsvc_owner(auth, in, &owner, err);
+        if (r < 0)
+                return r;
+        char id[37];
+        random_uuid(id);
+        _cleanup_json_ json_t *rule = json_object();
+        if (!rule)
+                return -ENOMEM;
+        json_object_set_new(rule, "id", json_string(id));
+        json_object_update(rule, in);
+        json_object_set_new(rule, "remote_address_group_id", json_null());
+        json_object_set(rule, "normalized_cidr", json_object_get(in, "remote_ip_prefix"));
+        json_object_set_new(rule, "tags", json_array());
+        netsvc_stamp(svc, rule, true);
+        r = sg_get_visible(svc, auth, json_str(in, "security_group_id"), &sg, err);
+        if (r >= 0)
+                r = may_write(auth, sg, "create_security_group_rule", err);
+        /* A remote group must exist and be one the caller may see, as in
+         * Neutron: another project's group is not found. */
+        const char *remote = json_str(in, "remote_group_id");
+        if (r >= 0 && remote)
+                r = sg_get_visible(svc, auth, remote, &rg, err);
+        if (r >= 0)
+                r = svc_doc_insert(svc->store, "security_group_rule", rule);
+        if (r >= 0) {
+                json_array_append(json_object_get(sg, "security_group_rules"), rule);
+                netsvc_stamp(svc, sg, false);
+                r = svc_doc_update(svc->store, "security_group", sg);
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(rule);
+        return 0;
+}
+
+int netsvc_sg_rule_delete(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, struct service_error *err)
+{
+        _cleanup_json_ json_t *rule = NULL, *sg = NULL;
+        int r = svc_doc_get_visible(svc->store, auth, "security_group_rule", NULL, id, &rule);
+        if (r >= 0)
+                r = may_write(auth, rule, "delete_security_group_rule", err);
+        if (r >= 0)
+                r = store_obj_delete(svc->store, "security_group_rule", id);
+        if (r == -ENOENT && err->kind == ERROR_KIND_NONE)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupRuleNotFound",
+                                    "Security group rule %s does not exist", id);
+        if (r < 0)
+                return r;
+        /* The group lists its rules: this one goes from the list. */
+        if (svc_doc_get_visible(svc->store, auth, "security_group", NULL,
+                                json_str(rule, "security_group_id"), &sg) < 0)
+                return 0;
+        json_t *rules = json_object_get(sg, "security_group_rules");
+        for (size_t i = 0; i < json_array_size(rules); i++)
+                if (streq(json_str(json_array_get(rules, i), "id") ?: "", id))
+                        json_array_remove(rules, i--);
+        netsvc_stamp(svc, sg, false);
+        return svc_doc_update(svc->store, "security_group", sg);
 }

@@ -125,6 +125,42 @@ static const char *const migrations[] = {
         "  kind TEXT NOT NULL,"
         "  id TEXT NOT NULL);"
         "CREATE INDEX host_changes_host ON host_changes (host, revision);",
+        /* 6: instances as typed rows: project, host, status and task state
+         * filtered by columns, the flavor's vcpus and RAM summed by the
+         * database; existing instance documents move over. */
+        "CREATE TABLE instances ("
+        "  id TEXT PRIMARY KEY,"
+        "  project_id TEXT NOT NULL,"
+        "  host TEXT,"
+        "  status TEXT NOT NULL,"
+        "  task_state TEXT,"
+        "  vcpus INTEGER NOT NULL,"
+        "  memory_mb INTEGER NOT NULL,"
+        "  doc TEXT NOT NULL);"
+        "CREATE INDEX instances_project ON instances (project_id, id);"
+        "CREATE INDEX instances_host ON instances (host, task_state);"
+        "INSERT INTO instances (id, project_id, host, status, task_state, vcpus, memory_mb, doc)"
+        "  SELECT id, coalesce(json_extract(doc, '$.tenant_id'), project_id, ''),"
+        "    json_extract(doc, '$._host'), coalesce(json_extract(doc, '$.status'), ''),"
+        "    json_extract(doc, '$.\"OS-EXT-STS:task_state\"'),"
+        "    coalesce(json_extract(doc, '$._flavor.vcpus'), 0),"
+        "    coalesce(json_extract(doc, '$._flavor.ram'), 0), doc"
+        "  FROM objects WHERE kind = 'instance';"
+        "DELETE FROM objects WHERE kind = 'instance';",
+        /* 7: compute hosts' reports as rows (host, hash, when), the report
+         * text beside them; existing report documents move over with the
+         * hash and heartbeat their host's record holds. */
+        "CREATE TABLE host_reports ("
+        "  host TEXT PRIMARY KEY,"
+        "  hash TEXT NOT NULL,"
+        "  received REAL NOT NULL,"
+        "  report TEXT NOT NULL);"
+        "INSERT INTO host_reports (host, hash, received, report)"
+        "  SELECT r.id, coalesce(json_extract(h.doc, '$.report_hash'), ''),"
+        "    coalesce(json_extract(h.doc, '$._heartbeat'), 0), r.doc"
+        "  FROM objects r LEFT JOIN objects h ON h.kind = 'compute_host' AND h.id = r.id"
+        "  WHERE r.kind = 'compute_report';"
+        "DELETE FROM objects WHERE kind = 'compute_report';",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes
@@ -867,6 +903,151 @@ int store_instance_release(struct store *st, const char *instance_id)
                 return r;
         return exec_texts(st, "release", "DELETE FROM pci_claims WHERE instance_id = ?", 1,
                           instance_id);
+}
+
+int store_host_report_put(struct store *st, const struct store_host_report *in)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "INSERT INTO host_reports (host, hash, report, received) "
+                              "VALUES (?,?,?,?) ON CONFLICT (host) DO UPDATE SET "
+                              "hash = excluded.hash, report = excluded.report, "
+                              "received = excluded.received", &h, 3, in->host, in->hash, in->report);
+        if (r < 0)
+                return r;
+        sqlite3_bind_double(h.s, 4, in->received);
+        return step_done(st, h.s, "host report");
+}
+
+int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "SELECT report, hash FROM host_reports WHERE host = ?", &h, 1,
+                              host);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "host report");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        _cleanup_free_ char *report = ret_report ? column_dup(h.s, 0) : NULL;
+        _cleanup_free_ char *hash = ret_hash ? column_dup(h.s, 1) : NULL;
+        if ((ret_report && !report) || (ret_hash && !hash))
+                return -ENOMEM;
+        if (ret_report)
+                *ret_report = TAKE_PTR(report);
+        if (ret_hash)
+                *ret_hash = TAKE_PTR(hash);
+        return 0;
+}
+
+int store_instance_put(struct store *st, const struct store_instance *in, bool create)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        const char *sql = create ? "INSERT INTO instances (id, project_id, host, status, task_state, "
+                                   "doc, vcpus, memory_mb) VALUES (?,?,?,?,?,?,?,?)"
+                                 : "UPDATE instances SET project_id = ?2, host = ?3, status = ?4, "
+                                   "task_state = ?5, doc = ?6, vcpus = ?7, memory_mb = ?8 "
+                                   "WHERE id = ?1";
+        int r = prepare_texts(st, sql, &h, 6, in->id, in->project_id ? in->project_id : "",
+                              in->host, in->status ? in->status : "", in->task_state, in->doc);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(h.s, 7, in->vcpus);
+        sqlite3_bind_int64(h.s, 8, in->memory_mb);
+        r = step_done(st, h.s, create ? "insert instance" : "update instance");
+        if (r < 0 || create)
+                return r;
+        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
+}
+
+int store_instance_get(struct store *st, const char *id, char **ret_doc)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "SELECT doc FROM instances WHERE id = ?", &h, 1, id);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "get instance");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        return (*ret_doc = column_dup(h.s, 0)) ? 0 : -ENOMEM;
+}
+
+int store_instance_delete(struct store *st, const char *id)
+{
+        int r = exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = ?", 1, id);
+        if (r < 0)
+                return r;
+        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
+}
+
+/* "SELECT what FROM instances WHERE ..." with a condition for each column
+ * the query gives (so the indexes apply), the values bound in order; list
+ * adds the id order and the limit. */
+static int prepare_instances(struct store *st, const char *what, const struct store_instance_query *q,
+                             bool list, struct stmt_handle *h)
+{
+        static const struct store_instance_query any = {0};
+        if (!q)
+                q = &any;
+        const char *cols[] = {"project_id", "host", "status", "task_state"};
+        const char *vals[] = {q->project_id, q->host, q->status, q->task_state};
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        int n = 0;
+        int r = strbuf_printf(&sql, "SELECT %s FROM instances WHERE 1", what);
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(cols); i++)
+                if (vals[i])
+                        r = strbuf_printf(&sql, " AND %s = ?", cols[i]);
+        if (r >= 0 && q->marker)
+                r = strbuf_append(&sql, " AND id > ?");
+        if (r >= 0 && list)
+                r = strbuf_append(&sql, " ORDER BY id");
+        if (r >= 0 && list && q->limit)
+                r = strbuf_printf(&sql, " LIMIT %zu", q->limit);
+        if (r >= 0)
+                r = prepare(st, strbuf_str(&sql), h);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
+                if (vals[i])
+                        sqlite3_bind_text(h->s, ++n, vals[i], -1, SQLITE_STATIC);
+        if (q->marker)
+                sqlite3_bind_text(h->s, ++n, q->marker, -1, SQLITE_STATIC);
+        return 0;
+}
+
+int store_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
+                        void *userdata)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_instances(st, "id, doc", q, true, &h);
+        if (r < 0)
+                return r;
+        for (;;) {
+                r = step_row(st, h.s, "list instances");
+                if (r <= 0)
+                        return r;
+                r = cb((const char *)sqlite3_column_text(h.s, 0),
+                       (const char *)sqlite3_column_text(h.s, 1), userdata);
+                if (r < 0)
+                        return r;
+        }
+}
+
+int store_instance_totals(struct store *st, const struct store_instance_query *q,
+                          struct store_usage *ret)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_instances(st, "count(*), total(vcpus), total(memory_mb)", q, false, &h);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "instance totals");
+        if (r <= 0)
+                return r < 0 ? r : -EIO;
+        *ret = (struct store_usage){
+                .instances = sqlite3_column_int64(h.s, 0),
+                .vcpus = sqlite3_column_int64(h.s, 1),
+                .memory_mb = sqlite3_column_int64(h.s, 2),
+        };
+        return 0;
 }
 
 int store_change_append(struct store *st, const char *host, const char *kind, const char *id,

@@ -118,6 +118,52 @@ int store_pci_claims(struct store *st, const char *host, struct store_pci_addr *
 /* Frees the usage and every device the instance holds. */
 int store_instance_release(struct store *st, const char *instance_id);
 
+/* Compute hosts' reports (docs/compute-report.md) as rows: the host, the
+ * hash of the report's text (what the scheduler's cache is keyed by), when
+ * it came, and the report itself, a document (its capabilities hold
+ * arbitrary keys).  Put inserts or replaces the host's row. */
+struct store_host_report {
+        const char *host;
+        const char *hash;
+        double received;
+        const char *report;
+};
+int store_host_report_put(struct store *st, const struct store_host_report *in);
+/* *ret_report and *ret_hash malloc'd (either pointer may be NULL);
+ * -ENOENT when the host never reported. */
+int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash);
+
+/* Instances (servers) as typed rows: what lists filter on and limits sum
+ * are columns (project, host, status, task state, the flavor's vcpus and
+ * RAM), Nova's view the document beside them. */
+struct store_instance {
+        const char *id;
+        const char *project_id;
+        const char *host;       /* NULL until placed */
+        const char *status;     /* BUILD, ACTIVE, ERROR, ... */
+        const char *task_state; /* NULL when none */
+        long long vcpus, memory_mb;
+        const char *doc;
+};
+/* Insert (-EEXIST when the id exists) or update (-ENOENT when absent). */
+int store_instance_put(struct store *st, const struct store_instance *in, bool create);
+/* *ret_doc malloc'd; -ENOENT when absent. */
+int store_instance_get(struct store *st, const char *id, char **ret_doc);
+int store_instance_delete(struct store *st, const char *id);
+/* The instances matching every given column (NULL: any), in id order,
+ * after marker, at most limit (0: all). */
+struct store_instance_query {
+        const char *project_id, *host, *status, *task_state;
+        const char *marker;
+        size_t limit;
+};
+int store_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
+                        void *userdata);
+/* How many match, and their flavors' vcpus and memory_mb summed (disk_gb
+ * 0). */
+int store_instance_totals(struct store *st, const struct store_instance_query *q,
+                          struct store_usage *ret);
+
 /* Secrets (password hashes), never part of a document. */
 int store_secret_set(struct store *st, const char *key, const char *value);
 int store_secret_get(struct store *st, const char *key, char **ret);

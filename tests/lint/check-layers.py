@@ -10,7 +10,10 @@ checked:
      (and its own header): no api file includes another one's handlers;
   3. a file of src/api/ that defines routes exports nothing but its route
      table (so no other file can call its handlers), save the listed
-     exceptions."""
+     exceptions;
+  4. a file of src/api/ calls of the store only the functions its row of the
+     api-store table names (row `*`: every file): the front opens and ends
+     transactions, the services do the rest."""
 import os
 import re
 import sys
@@ -19,6 +22,9 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # A function defined at file scope without `static` (the opening line).
 EXPORTED_FN = re.compile(r'^(?!static\b)(?!typedef\b)[a-zA-Z_][\w \t\*]*?\b(\w+)\s*\([^;]*$', re.M)
 ROUTES = re.compile(r'^const struct api_route (api_\w+_routes)\[\]', re.M)
+STORE_CALL = re.compile(r'\b(store_\w+)\s*\(')
+COMMENT = re.compile(r'/\*.*?\*/|//[^\n]*', re.S)
+STRING = re.compile(r'"(?:\\.|[^"\\\n])*"')
 
 
 def section(doc, name):
@@ -54,6 +60,9 @@ def main():
     exceptions = {}
     for row in table_rows(section(doc, "api-exports")):
         exceptions[row[0].strip("`")] = set(names(row[1]))
+    store_calls = {}
+    for row in table_rows(section(doc, "api-store")):
+        store_calls[row[0].strip("`")] = set(names(row[1]))
 
     src = os.path.join(root, "src")
     results = []
@@ -67,6 +76,7 @@ def main():
         bad = []
         api_bad = []
         export_bad = []
+        store_bad = []
         for f in sorted(os.listdir(path)):
             if not f.endswith((".c", ".h")):
                 continue
@@ -80,6 +90,11 @@ def main():
                 if folder == "api" and top == "api" and hdr not in shared and \
                         os.path.splitext(hdr)[0] != os.path.splitext(f)[0]:
                     api_bad.append(f"{f} includes {inc}")
+            if folder == "api":
+                code = STRING.sub('""', COMMENT.sub(" ", text))
+                may = store_calls.get("*", set()) | store_calls.get(f, set())
+                for fn in sorted(set(STORE_CALL.findall(code)) - may):
+                    store_bad.append(f"{f} calls {fn}()")
             if folder == "api" and f.endswith(".c") and ROUTES.search(text):
                 for fn in EXPORTED_FN.findall(text):
                     if fn not in exceptions.get(f, set()):
@@ -91,6 +106,8 @@ def main():
                             "; ".join(api_bad)))
             results.append((not export_bad, "api files with routes export only their routes",
                             "; ".join(export_bad)))
+            results.append((not store_bad, "api files call of the store only what the api-store "
+                            "table allows", "; ".join(store_bad)))
     print(f"1..{len(results)}")
     for i, (ok, what, why) in enumerate(results, 1):
         print(f"{'ok' if ok else 'not ok'} {i} - {what}")

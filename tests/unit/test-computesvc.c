@@ -2,7 +2,9 @@
  * a VF and the host's usage as typed rows, binds the port, queues the
  * spawn; no VF left is a fault naming the filter; a failed spawn releases
  * everything and, with no host left, ends in MaxRetriesExceeded; a good
- * one goes ACTIVE; unplace frees what a placement took. */
+ * one goes ACTIVE; unplace frees what a placement took; flavors and their
+ * extra specs, images under Glance's policy, aggregates and their zones;
+ * os-services' changes, a host's change feed. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -20,6 +22,9 @@ static double now(void)
 
 static struct auth_context member = {.is_member = true, .is_reader = true,
                                      .project_id = (char *)"p1"};
+static struct auth_context other = {.is_member = true, .is_reader = true,
+                                    .project_id = (char *)"p2"};
+static struct auth_context reader = {.is_reader = true, .project_id = (char *)"p1"};
 
 struct fixture {
         struct store *st;
@@ -60,7 +65,7 @@ static int setup(void **state)
                json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:f}", "id", "c1", "service_id", "s1",
                          "hypervisor_id", "h1", "status", "enabled", "forced_down", 0,
                          "report_hash", "r1", "_heartbeat", clock_now));
-        assert_int_equal(store_obj_insert(f->st, "compute_report", "c1", NULL,
+        struct store_host_report report = {"c1", "r1", clock_now,
                 "{\"hostname\": \"c1\", \"vcpus\": 8, \"memory_mb\": 8192, \"disk_gb\": 100, "
                 "\"pci_devices\": ["
                 "{\"address\": \"0000:0b:00.0\", \"vendor_id\": \"8086\", \"product_id\": \"10c9\", "
@@ -70,7 +75,8 @@ static int setup(void **state)
                 "{\"address\": \"0000:0b:10.2\", \"vendor_id\": \"8086\", \"product_id\": \"10ca\", "
                 "\"dev_type\": \"type-VF\", \"parent_addr\": \"0000:0b:00.0\"}], "
                 "\"device_spec\": [\"{\\\"devname\\\": \\\"em1\\\", \\\"physical_network\\\": "
-                "\\\"physnet1\\\"}\"]}"), 0);
+                "\\\"physnet1\\\"}\"]}"};
+        assert_int_equal(store_host_report_put(f->st, &report), 0);
         insert(f->st, "agent",
                json_pack("{s:s,s:s,s:s,s:b,s:f,s:{s:{s:[s]}}}", "id", "ag1", "agent_type",
                          "NIC Switch agent", "host", "c1", "admin_state_up", 1, "_heartbeat",
@@ -286,11 +292,332 @@ static void test_hosts(void **state)
         assert_int_equal(store_end(f->st, true), 0);
 }
 
+static void test_flavors(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *fl = NULL, *added = NULL, *all = NULL;
+        struct computesvc_flavor_spec spec = {.name = "m1.small", .ram = 2048, .vcpus = 1,
+                                              .disk = 20, .is_public = true};
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(computesvc_flavor_create(&f->svc, &spec, &fl, &e), 0);
+        assert_int_equal(strlen(json_str(fl, "id")), 36);
+        assert_true(json_real_value(json_object_get(fl, "rxtx_factor")) == 1.0);
+        assert_true(json_is_null(json_object_get(fl, "description")));
+        assert_int_equal(json_object_size(json_object_get(fl, "extra_specs")), 0);
+        char id[37];
+        snprintf(id, sizeof(id), "%s", json_str(fl, "id"));
+        json_decref(fl);
+        /* Names and ids are unique. */
+        assert_int_equal(computesvc_flavor_create(&f->svc, &spec, &fl, &e), -EEXIST);
+        assert_string_equal(e.message, "Flavor with name m1.small already exists.");
+        spec.name = "m1.other";
+        spec.id = "f1";
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_flavor_create(&f->svc, &spec, &fl, &e), -EEXIST);
+        assert_string_equal(e.message, "Flavor with ID f1 already exists.");
+        assert_int_equal(computesvc_flavor_list(&f->svc, &all), 0);
+        assert_int_equal(json_array_size(all), 2);
+        json_decref(all);
+
+        /* Extra specs are kept as strings; one key at a time removed. */
+        json_t *add = json_pack("{s:s,s:i,s:b}", "hw:cpu_policy", "dedicated", "n", 2, "t", 1);
+        assert_int_equal(computesvc_flavor_specs_update(&f->svc, id, add, &added, &e), 0);
+        assert_string_equal(json_str(added, "n"), "2");
+        assert_string_equal(json_str(added, "t"), "true");
+        json_decref(added);
+        assert_int_equal(computesvc_flavor_get(&f->svc, id, &fl), 0);
+        json_t *specs = json_object_get(fl, "extra_specs");
+        assert_int_equal(json_object_size(specs), 3);
+        assert_string_equal(json_str(specs, "hw:cpu_policy"), "dedicated");
+        json_decref(fl);
+        assert_int_equal(computesvc_flavor_spec_delete(&f->svc, id, "n", &e), 0);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_flavor_spec_delete(&f->svc, id, "n", &e), -ENOENT);
+        char msg[160];
+        snprintf(msg, sizeof(msg), "Flavor %s has no extra specs with key n.", id);
+        assert_string_equal(e.message, msg);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_flavor_specs_update(&f->svc, "nope", add, &added, &e), -ENOENT);
+        assert_string_equal(e.message, "Flavor nope could not be found.");
+        json_decref(add);
+
+        assert_int_equal(computesvc_flavor_delete(&f->svc, id, &e), 0);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_flavor_delete(&f->svc, id, &e), -ENOENT);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_images(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *img = NULL, *list = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* Glance's checks: read-only attributes, formats, who may add. */
+        json_t *in = json_pack("{s:s,s:s}", "name", "x", "status", "active");
+        assert_int_equal(computesvc_image_create(&f->svc, &member, in, &img, &e), -EPERM);
+        assert_string_equal(e.message, "Attribute 'status' is read-only.");
+        json_decref(in);
+        e = (struct service_error){0};
+        in = json_pack("{s:s,s:s}", "name", "x", "disk_format", "floppy");
+        assert_int_equal(computesvc_image_create(&f->svc, &member, in, &img, &e), -EINVAL);
+        assert_string_equal(e.message, "Invalid disk format 'floppy' for image.");
+        json_decref(in);
+        e = (struct service_error){0};
+        in = json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", "cirros", "disk_format", "qcow2",
+                       "container_format", "bare", "hw_vif_model", "e1000", "protected", 1);
+        assert_int_equal(computesvc_image_create(&f->svc, &reader, in, &img, &e), -EPERM);
+        assert_string_equal(e.message, "You are not authorized to complete add_image action.");
+        /* A new record: queued, owned by the caller's project, the other
+         * attributes kept as properties. */
+        assert_int_equal(computesvc_image_create(&f->svc, &member, in, &img, &e), 0);
+        json_decref(in);
+        assert_string_equal(json_str(img, "status"), "queued");
+        assert_string_equal(json_str(img, "owner"), "p1");
+        assert_string_equal(json_str(img, "visibility"), "shared");
+        assert_string_equal(json_str(img, "hw_vif_model"), "e1000");
+        char id[37];
+        snprintf(id, sizeof(id), "%s", json_str(img, "id"));
+        json_decref(img);
+
+        /* Another project neither sees nor changes it. */
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_image_get_visible(&f->svc, &other, id, &img, &e), -ENOENT);
+        char msg[128];
+        snprintf(msg, sizeof(msg), "No image found with ID %s", id);
+        assert_string_equal(e.message, msg);
+        assert_int_equal(computesvc_image_list(&f->svc, &other, "cirros", NULL, &list), 0);
+        assert_int_equal(json_array_size(list), 0);
+        json_decref(list);
+        assert_int_equal(computesvc_image_list(&f->svc, &member, "cirros", "queued", &list), 0);
+        assert_int_equal(json_array_size(list), 1);
+        json_decref(list);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_image_upload(&f->svc, &other, id, "hello", 5, &e), -ENOENT);
+
+        /* The upload records size and SHA-512; only a queued image takes one. */
+        assert_int_equal(computesvc_image_upload(&f->svc, &member, id, "hello", 5, &e), 0);
+        assert_int_equal(computesvc_image_get_visible(&f->svc, &member, id, &img, &e), 0);
+        assert_string_equal(json_str(img, "status"), "active");
+        assert_int_equal(json_integer_value(json_object_get(img, "size")), 5);
+        assert_string_equal(json_str(img, "os_hash_value"),
+                            "9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"
+                            "2323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043");
+        json_decref(img);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_image_upload(&f->svc, &member, id, "hello", 5, &e), -EEXIST);
+        assert_string_equal(e.message,
+                            "Image status transition from active to saving is not allowed");
+
+        /* Protected: not deleted; a reader of the project may not delete. */
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_image_delete(&f->svc, &member, id, &e), -EPERM);
+        snprintf(msg, sizeof(msg), "Image %s is protected and cannot be deleted.", id);
+        assert_string_equal(e.message, msg);
+        in = json_pack("{s:s}", "name", "plain");
+        assert_int_equal(computesvc_image_create(&f->svc, &member, in, &img, &e), 0);
+        json_decref(in);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_image_delete(&f->svc, &reader, json_str(img, "id"), &e),
+                         -EPERM);
+        assert_int_equal(computesvc_image_delete(&f->svc, &member, json_str(img, "id"), &e), 0);
+        json_decref(img);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static json_t *action(const char *text)
+{
+        json_t *a = json_loads(text, 0, NULL);
+        assert_non_null(a);
+        return a;
+}
+
+static void test_aggregates(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *a = NULL, *b = NULL, *zones = NULL, *act;
+        json_t *az1 = json_string("az1"), *bad = json_string("a:b");
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(computesvc_aggregate_create(&f->svc, "agg1", bad, &a, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_int_equal(computesvc_aggregate_create(&f->svc, "agg1", az1, &a, &e), 0);
+        assert_int_equal(json_integer_value(json_object_get(a, "id")), 1);
+        assert_string_equal(json_str(json_object_get(a, "metadata"), "availability_zone"), "az1");
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_aggregate_create(&f->svc, "agg1", NULL, &b, &e), -EEXIST);
+        assert_string_equal(e.message, "Aggregate agg1 already exists.");
+        assert_int_equal(computesvc_aggregate_create(&f->svc, "agg2", NULL, &b, &e), 0);
+        assert_int_equal(json_integer_value(json_object_get(b, "id")), 2);
+        json_decref(b);
+
+        /* Hosts: only known ones; once; the aggregate's zone becomes theirs. */
+        e = (struct service_error){0};
+        act = action("{\"add_host\": {\"host\": \"c9\"}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "1", act, &b, &e), -ENOENT);
+        assert_string_equal(e.message, "Compute host c9 could not be found.");
+        json_decref(act);
+        act = action("{\"add_host\": {\"host\": \"c1\"}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "1", act, &b, &e), 0);
+        assert_int_equal(json_array_size(json_object_get(b, "hosts")), 1);
+        json_decref(b);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "1", act, &b, &e), -EEXIST);
+        assert_string_equal(e.message, "Aggregate 1 already has host c1.");
+        assert_int_equal(computesvc_host_zones(&f->svc, &zones), 0);
+        assert_string_equal(json_str(zones, "c1"), "az1");
+        json_decref(zones);
+        /* Not in two zones. */
+        json_t *rezone = action("{\"aggregate\": {\"availability_zone\": \"az2\"}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "2", rezone, &b, &e), 0);
+        assert_string_equal(json_str(b, "availability_zone"), "az2");
+        json_decref(b);
+        json_decref(rezone);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "2", act, &b, &e), -EEXIST);
+        assert_non_null(strstr(e.message, "already in availability zone az1"));
+        json_decref(act);
+        /* Bodies that are not one known action. */
+        e = (struct service_error){0};
+        act = action("{\"add_host\": {\"host\": \"c1\"}, \"remove_host\": {\"host\": \"c1\"}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "1", act, &b, &e), -EINVAL);
+        json_decref(act);
+        e = (struct service_error){0};
+        act = action("{\"frobnicate\": {}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "1", act, &b, &e), -EINVAL);
+        assert_string_equal(e.message, "Invalid request body: unknown action frobnicate.");
+        json_decref(act);
+        /* Metadata: set, and null removes a key. */
+        act = action("{\"set_metadata\": {\"metadata\": {\"ssd\": \"true\"}}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "1", act, &b, &e), 0);
+        assert_string_equal(json_str(json_object_get(b, "metadata"), "ssd"), "true");
+        json_decref(b);
+        json_decref(act);
+        act = action("{\"set_metadata\": {\"metadata\": {\"ssd\": null}}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, "1", act, &b, &e), 0);
+        assert_null(json_object_get(json_object_get(b, "metadata"), "ssd"));
+        json_decref(b);
+        json_decref(act);
+
+        /* Delete: not with hosts; found by uuid too. */
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_aggregate_delete(&f->svc, "1", &e), -EINVAL);
+        assert_string_equal(e.message, "Cannot remove aggregate 1: it still has hosts.");
+        act = action("{\"remove_host\": {\"host\": \"c1\"}}");
+        assert_int_equal(computesvc_aggregate_action(&f->svc, json_str(a, "uuid"), act, &b, &e), 0);
+        json_decref(b);
+        json_decref(act);
+        assert_int_equal(computesvc_aggregate_delete(&f->svc, json_str(a, "uuid"), &e), 0);
+        e = (struct service_error){0};
+        assert_int_equal(computesvc_aggregate_get(&f->svc, "1", &b, &e), -ENOENT);
+        assert_string_equal(e.message, "Aggregate 1 could not be found.");
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(a);
+        json_decref(az1);
+        json_decref(bad);
+}
+
+static void test_services_and_feed(void **state)
+{
+        struct fixture *f = *state;
+        json_t *h = NULL, *l = NULL, *rep = NULL, *changes = NULL;
+        char p1[64];
+        size_t n = 9;
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(computesvc_host_list(&f->svc, &l), 0);
+        assert_int_equal(json_array_size(l), 1);
+        assert_string_equal(json_str(json_array_get(l, 0), "id"), "c1");
+        json_decref(l);
+        assert_int_equal(computesvc_host_report_get(&f->svc, "c1", &rep), 0);
+        assert_int_equal(json_integer_value(json_object_get(rep, "vcpus")), 8);
+        json_decref(rep);
+        assert_int_equal(computesvc_host_report_get(&f->svc, "c9", &rep), -ENOENT);
+
+        /* os-services: by service id or host; disabled with its reason,
+         * enabled without one; forced down. */
+        json_t *reason = json_string("maintenance");
+        struct computesvc_service_change c = {.status = "disabled", .disabled_reason = reason,
+                                              .forced_down = -1};
+        assert_int_equal(computesvc_service_update(&f->svc, "s1", NULL, &c, &h), 0);
+        assert_string_equal(json_str(h, "status"), "disabled");
+        assert_string_equal(json_str(h, "disabled_reason"), "maintenance");
+        assert_false(json_is_true(json_object_get(h, "forced_down")));
+        json_decref(h);
+        c = (struct computesvc_service_change){.status = "enabled", .disabled_reason = reason,
+                                               .forced_down = 1};
+        assert_int_equal(computesvc_service_update(&f->svc, NULL, "c1", &c, &h), 0);
+        json_decref(h);
+        assert_int_equal(computesvc_host_get(&f->svc, "c1", &h), 0);
+        assert_string_equal(json_str(h, "status"), "enabled");
+        assert_true(json_is_null(json_object_get(h, "disabled_reason")));
+        assert_true(json_is_true(json_object_get(h, "forced_down")));
+        /* Forced down: not up, whatever the heartbeat. */
+        assert_false(computesvc_host_is_up(&f->svc, h));
+        json_decref(h);
+        assert_int_equal(computesvc_service_update(&f->svc, "s9", NULL, &c, &h), -ENOENT);
+        assert_int_equal(computesvc_service_update(&f->svc, NULL, "c9", &c, &h), -ENOENT);
+        json_decref(reason);
+        c = (struct computesvc_service_change){.forced_down = 0};
+        assert_int_equal(computesvc_service_update(&f->svc, "s1", NULL, &c, &h), 0);
+        json_decref(h);
+
+        /* The feed: a boot binds a port to c1 and queues its spawn; the
+         * host's state shows both at a revision, its changes after 0 name
+         * them with their documents, and nothing follows the last one. */
+        struct computesvc_host_state hs;
+        assert_int_equal(computesvc_host_state(&f->svc, "c1", &hs), 0);
+        int64_t rev0 = hs.revision;
+        assert_int_equal(json_array_size(hs.ports), 0);
+        computesvc_host_state_done(&hs);
+        json_t *a = new_instance(f, "inst-a", p1);
+        assert_int_equal(computesvc_place(&f->svc, a, NULL), 0);
+        assert_int_equal(computesvc_instance_put(&f->svc, a, true), 0);
+        assert_int_equal(computesvc_host_running(&f->svc, "c1", &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(computesvc_host_state(&f->svc, "c1", &hs), 0);
+        assert_true(hs.revision > rev0);
+        assert_int_equal(json_array_size(hs.ports), 1);
+        assert_string_equal(json_str(json_array_get(hs.ports, 0), "id"), p1);
+        assert_int_equal(json_array_size(hs.tasks), 1);
+        int64_t rev1 = hs.revision;
+        computesvc_host_state_done(&hs);
+        int64_t next = 0;
+        assert_int_equal(computesvc_host_changes(&f->svc, "c1", rev0, 100, &changes, &next), 0);
+        assert_true(json_array_size(changes) >= 2);
+        bool port_seen = false, task_seen = false;
+        size_t i;
+        json_t *e;
+        json_array_foreach(changes, i, e) {
+                port_seen |= streq(json_str(e, "kind"), "port") && json_object_get(e, "object");
+                task_seen |= streq(json_str(e, "kind"), "task") && json_object_get(e, "object");
+        }
+        assert_true(port_seen);
+        assert_true(task_seen);
+        assert_int_equal(next, rev1);
+        json_decref(changes);
+        assert_int_equal(computesvc_host_changes(&f->svc, "c1", rev1, 100, &changes, &next), 0);
+        assert_int_equal(json_array_size(changes), 0);
+        assert_int_equal(next, rev1);
+        json_decref(changes);
+        /* Another host's feed has none of it. */
+        assert_int_equal(computesvc_host_changes(&f->svc, "c2", rev0, 100, &changes, &next), 0);
+        assert_int_equal(json_array_size(changes), 0);
+        json_decref(changes);
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(a);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_place_claim_unplace, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_flavors, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_images, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_services_and_feed, setup, teardown),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* The network service without HTTP, on a temporary store: a port's MAC,
  * address and default group, the errors a user sees with their kind,
- * binding through an agent, device status, delete freeing the claims. */
+ * binding through an agent, device status, delete freeing the claims;
+ * security groups and their rules; agents' reports and device reports. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -329,6 +330,239 @@ static void test_owner(void **state)
         json_decref(o);
 }
 
+static json_t *rule_in(const char *sg, const char *remote, int lo, int hi)
+{
+        json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:n,s:o,s:s}", "security_group_id", sg,
+                              "direction", "ingress", "ethertype", "IPv4", "protocol", "tcp",
+                              "port_range_min", lo, "port_range_max", hi, "remote_ip_prefix",
+                              "remote_group_id", remote ? json_string(remote) : json_null(),
+                              "description", "");
+        assert_non_null(r);
+        return r;
+}
+
+static size_t sg_rules(struct fixture *f, const char *sg)
+{
+        json_t *doc = NULL;
+        assert_int_equal(svc_doc_get(f->st, "security_group", sg, &doc), 0);
+        size_t n = json_array_size(json_object_get(doc, "security_group_rules"));
+        json_decref(doc);
+        return n;
+}
+
+static void test_security_groups(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *sg = NULL, *rule = NULL, *up = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* "default" is the project's own, made by the service only. */
+        json_t *in = json_pack("{s:s,s:s}", "name", "default", "description", "");
+        assert_int_equal(netsvc_sg_create(&f->svc, in, "p1", &sg, &e), -EEXIST);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "SecurityGroupDefaultAlreadyExists");
+        json_decref(in);
+
+        /* A new group: two egress rules, stored and listed on it; the
+         * owner's default group made beside it. */
+        in = json_pack("{s:s,s:s,s:s,s:s}", "name", "web", "description", "",
+                       "project_id", "p1", "tenant_id", "p1");
+        assert_int_equal(netsvc_sg_create(&f->svc, in, "p1", &sg, &e), 0);
+        json_decref(in);
+        const char *web = json_str(sg, "id");
+        json_t *rules = json_object_get(sg, "security_group_rules");
+        assert_int_equal(json_array_size(rules), 2);
+        assert_string_equal(json_str(json_array_get(rules, 0), "direction"), "egress");
+        assert_string_equal(json_str(json_array_get(rules, 1), "ethertype"), "IPv6");
+        assert_int_equal(sg_rules(f, web), 2);
+        char def[37], def2[37];
+        assert_int_equal(netsvc_default_sg(&f->svc, "p1", def), 0);
+        assert_string_not_equal(def, web);
+        assert_int_equal(netsvc_default_sg(&f->svc, "p2", def2), 0);
+
+        /* Rules: a range upside down is invalid; another project's group
+         * (as the group or as the remote group) is not found. */
+        e = (struct service_error){0};
+        in = rule_in(web, NULL, 80, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, in, &rule, &e), -EINVAL);
+        assert_string_equal(e.type, "SecurityGroupInvalidPortRange");
+        json_decref(in);
+        e = (struct service_error){0};
+        in = rule_in(web, NULL, 22, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &other, in, &rule, &e), -ENOENT);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        char msg[128];
+        snprintf(msg, sizeof(msg), "Security group %s does not exist", web);
+        assert_string_equal(e.message, msg);
+        json_decref(in);
+        e = (struct service_error){0};
+        in = rule_in(web, def2, 22, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, in, &rule, &e), -ENOENT);
+        assert_string_equal(e.type, "SecurityGroupNotFound");
+        json_decref(in);
+        assert_int_equal(sg_rules(f, web), 2);
+        /* A good one: owned by the caller's project, on the group's list. */
+        in = rule_in(web, def, 22, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, in, &rule, &e), 0);
+        json_decref(in);
+        assert_string_equal(json_str(rule, "project_id"), "p1");
+        assert_string_equal(json_str(rule, "remote_group_id"), def);
+        assert_int_equal(sg_rules(f, web), 3);
+
+        /* Update: the default group keeps its name; others change. */
+        e = (struct service_error){0};
+        in = json_pack("{s:s}", "name", "renamed");
+        assert_int_equal(netsvc_sg_update(&f->svc, &member, def, in, &up, &e), -EEXIST);
+        assert_string_equal(e.type, "SecurityGroupCannotUpdateDefault");
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_sg_update(&f->svc, &other, web, in, &up, &e), -ENOENT);
+        assert_int_equal(netsvc_sg_update(&f->svc, &member, web, in, &up, &e), 0);
+        assert_string_equal(json_str(up, "name"), "renamed");
+        assert_int_equal(json_integer_value(json_object_get(up, "revision_number")), 2);
+        json_decref(up);
+        json_decref(in);
+
+        /* Delete: not while a port uses it, never the default for a
+         * member; its rules go with it. */
+        char body[128];
+        snprintf(body, sizeof(body), "{\"security_groups\": [\"%s\"]}", web);
+        json_t *pin = port_in(body), *port = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        json_decref(pin);
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_sg_delete(&f->svc, &member, web, &e), -EEXIST);
+        assert_string_equal(e.type, "SecurityGroupInUse");
+        assert_int_equal(netsvc_port_delete(&f->svc, json_str(port, "id")), 0);
+        json_decref(port);
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_sg_delete(&f->svc, &member, def, &e), -EEXIST);
+        assert_string_equal(e.type, "SecurityGroupCannotRemoveDefault");
+
+        /* Rule delete: unknown or another project's is not found; the
+         * group's list loses it. */
+        const char *rid = json_str(rule, "id");
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_sg_rule_delete(&f->svc, &member, "nope", &e), -ENOENT);
+        assert_string_equal(e.type, "SecurityGroupRuleNotFound");
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_sg_rule_delete(&f->svc, &other, rid, &e), -ENOENT);
+        assert_int_equal(netsvc_sg_rule_delete(&f->svc, &member, rid, &e), 0);
+        assert_int_equal(sg_rules(f, web), 2);
+
+        json_t *gone = NULL;
+        assert_int_equal(netsvc_sg_delete(&f->svc, &member, web, &e), 0);
+        assert_int_equal(svc_doc_get(f->st, "security_group", web, &gone), -ENOENT);
+        const char *sv[] = {web};
+        struct store_filter flt = {"security_group_id", STORE_VALUE_TEXT, sv, 1};
+        struct store_query q = {.filters = &flt, .n_filters = 1};
+        size_t n = 1;
+        assert_int_equal(store_obj_count(f->st, "security_group_rule", &q, &n), 0);
+        assert_int_equal(n, 0);
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(rule);
+        json_decref(sg);
+}
+
+static void test_agents(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *a = NULL, *conf = json_pack("{s:{s:[s]}}", "device_mappings", "physnet1", "eth2");
+        bool is_new = false;
+        struct netsvc_agent_report rep = {
+                .host = "cn2", .agent_type = "NIC Switch agent",
+                .binary = "neutron-sriov-nic-agent", .configurations = conf,
+                .instance_id = "i1", .report_interval = 30, .has_interval = true,
+                .start_flag = true,
+        };
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* The first report registers the agent. */
+        assert_int_equal(netsvc_agent_report(&f->svc, &rep, &a, &is_new, &e), 0);
+        assert_true(is_new);
+        assert_string_equal(json_str(a, "host"), "cn2");
+        assert_string_equal(json_str(a, "topic"), "N/A");
+        assert_string_equal(json_str(a, "heartbeat_timestamp"), "1970-01-12 13:46:40");
+        assert_true(netsvc_agent_alive(&f->svc, a));
+        char id[37];
+        snprintf(id, sizeof(id), "%s", json_str(a, "id"));
+        json_decref(a);
+        json_t *list = NULL;
+        assert_int_equal(netsvc_agents_for_host(&f->svc, "cn2", &list), 0);
+        assert_int_equal(json_array_size(list), 1);
+        json_decref(list);
+
+        /* A second process for the same host while the first is live. */
+        rep.instance_id = "i2";
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_agent_report(&f->svc, &rep, &a, &is_new, &e), -EEXIST);
+        assert_string_equal(e.type, "AgentConflict");
+        assert_non_null(strstr(e.message, "instance i1"));
+        /* The first stops cleanly: the second takes over the same agent. */
+        rep.instance_id = "i1";
+        rep.stopping = true;
+        assert_int_equal(netsvc_agent_report(&f->svc, &rep, &a, &is_new, &e), 0);
+        assert_false(is_new);
+        assert_null(json_object_get(a, "_instance"));
+        json_decref(a);
+        rep.instance_id = "i2";
+        rep.stopping = false;
+        fake_now += 10;
+        assert_int_equal(netsvc_agent_report(&f->svc, &rep, &a, &is_new, &e), 0);
+        assert_false(is_new);
+        assert_string_equal(json_str(a, "id"), id);
+        assert_string_equal(json_str(a, "_instance"), "i2");
+        json_decref(a);
+        /* A crashed holder lets a new process in after two intervals. */
+        fake_now += 61;
+        rep.instance_id = "i3";
+        assert_int_equal(netsvc_agent_report(&f->svc, &rep, &a, &is_new, &e), 0);
+        json_decref(a);
+        fake_now -= 71;
+
+        /* Admin changes and removal. */
+        json_t *in = json_pack("{s:b,s:s}", "admin_state_up", 0, "description", "maint");
+        assert_int_equal(netsvc_agent_update(&f->svc, id, in, &a, &e), 0);
+        assert_false(json_is_true(json_object_get(a, "admin_state_up")));
+        json_decref(a);
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_agent_update(&f->svc, "nope", in, &a, &e), -ENOENT);
+        assert_string_equal(e.message, "Agent nope could not be found.");
+        json_decref(in);
+        assert_int_equal(netsvc_agent_delete(&f->svc, id, &e), 0);
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_agent_delete(&f->svc, id, &e), -ENOENT);
+        assert_string_equal(e.type, "AgentNotFound");
+
+        /* Device reports: a port bound to cn1 goes up; unknown ports and
+         * ports bound elsewhere fail. */
+        json_t *pin = port_in(NULL), *port = NULL, *bound = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        json_t *bind = json_pack("{s:s}", "binding:host_id", "cn1");
+        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), bind, &bound,
+                                            &e), 0);
+        json_t *up = json_pack("[s,s]", json_str(port, "id"), "nope");
+        json_t *out = NULL;
+        assert_int_equal(netsvc_device_report(&f->svc, "cn1", up, NULL, &out), 0);
+        assert_int_equal(json_array_size(json_object_get(out, "up")), 1);
+        assert_string_equal(json_string_value(json_array_get(json_object_get(out, "failed"), 0)),
+                            "nope");
+        json_decref(out);
+        json_t *got = NULL;
+        assert_int_equal(svc_doc_get(f->st, "port", json_str(port, "id"), &got), 0);
+        assert_string_equal(json_str(got, "status"), "ACTIVE");
+        json_decref(got);
+        assert_int_equal(netsvc_device_report(&f->svc, "cn2", NULL, up, &out), 0);
+        assert_int_equal(json_array_size(json_object_get(out, "failed")), 2);
+        json_decref(out);
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(up);
+        json_decref(bind);
+        json_decref(bound);
+        json_decref(port);
+        json_decref(pin);
+        json_decref(conf);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -336,6 +570,8 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnets, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_security_groups, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
                 cmocka_unit_test(test_owner),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);

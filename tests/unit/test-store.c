@@ -1,12 +1,14 @@
-/* The store's typed rows (compute usage, PCI claims) on a temporary
- * database, and the migration that moves them out of the packed text an
- * older schema kept in allocations. */
+/* The store's typed rows (compute usage, PCI claims, instances, host
+ * reports) on a temporary database, and the migrations that move them out
+ * of the packed text an older schema kept in allocations and out of the
+ * documents. */
 #include "test-util.h"
 #include "test-store-util.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "base/strbuf.h"
 #include "store/store.h"
 
 static void test_usage_and_claims(void **state)
@@ -94,7 +96,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 5);
+        assert_int_equal(store_schema_version(st), 7);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -132,11 +134,181 @@ static void test_migration_from_text(void **state)
         test_store_drop(st);
 }
 
+static int collect_ids(const char *id, const char *doc, void *userdata)
+{
+        struct strbuf *b = userdata;
+        return strbuf_printf(b, "%s%s", b->len ? " " : "", id);
+}
+
+static void assert_ids(struct store *st, const struct store_instance_query *q, const char *want)
+{
+        struct strbuf b = STRBUF_INIT;
+        assert_int_equal(store_instance_list(st, q, collect_ids, &b), 0);
+        assert_string_equal(strbuf_str(&b), want);
+        strbuf_done(&b);
+}
+
+/* Instances as typed rows: filtered by project, host, status and task
+ * state, paged by marker and limit, sized by their flavors. */
+static void test_instances(void **state)
+{
+        struct store *st = test_store_open();
+        assert_int_equal(store_begin(st, true), 0);
+        struct store_instance a = {"i-a", "p1", "cn1", "ACTIVE", NULL, 2, 512, "{\"id\": \"i-a\"}"};
+        struct store_instance b = {"i-b", "p1", "cn2", "BUILD", "spawning", 4, 1024, "{\"id\": \"i-b\"}"};
+        struct store_instance c = {"i-c", "p2", NULL, "ERROR", NULL, 1, 256, "{\"id\": \"i-c\"}"};
+        assert_int_equal(store_instance_put(st, &a, true), 0);
+        assert_int_equal(store_instance_put(st, &b, true), 0);
+        assert_int_equal(store_instance_put(st, &c, true), 0);
+        assert_int_equal(store_instance_put(st, &a, true), -EEXIST);
+        assert_ids(st, NULL, "i-a i-b i-c");
+        assert_ids(st, &(struct store_instance_query){.project_id = "p1"}, "i-a i-b");
+        assert_ids(st, &(struct store_instance_query){.host = "cn2"}, "i-b");
+        assert_ids(st, &(struct store_instance_query){.status = "ERROR"}, "i-c");
+        assert_ids(st, &(struct store_instance_query){.host = "cn2", .task_state = "spawning"}, "i-b");
+        assert_ids(st, &(struct store_instance_query){.project_id = "p1", .status = "ERROR"}, "");
+        assert_ids(st, &(struct store_instance_query){.marker = "i-a", .limit = 1}, "i-b");
+        struct store_usage u;
+        assert_int_equal(store_instance_totals(st, &(struct store_instance_query){.project_id = "p1"},
+                                               &u), 0);
+        assert_int_equal(u.instances, 2);
+        assert_int_equal(u.vcpus, 6);
+        assert_int_equal(u.memory_mb, 1536);
+        /* An update moves the row's columns with its document. */
+        b = (struct store_instance){"i-b", "p1", "cn2", "ACTIVE", NULL, 4, 1024, "{\"id\": \"i-b\", \"x\": 1}"};
+        assert_int_equal(store_instance_put(st, &b, false), 0);
+        assert_ids(st, &(struct store_instance_query){.task_state = "spawning"}, "");
+        assert_ids(st, &(struct store_instance_query){.status = "ACTIVE"}, "i-a i-b");
+        char *doc = NULL;
+        assert_int_equal(store_instance_get(st, "i-b", &doc), 0);
+        assert_string_equal(doc, "{\"id\": \"i-b\", \"x\": 1}");
+        free(doc);
+        assert_int_equal(store_instance_delete(st, "i-b"), 0);
+        assert_int_equal(store_instance_delete(st, "i-b"), -ENOENT);
+        assert_int_equal(store_instance_get(st, "i-b", &doc), -ENOENT);
+        b.id = "i-z";
+        assert_int_equal(store_instance_put(st, &b, false), -ENOENT);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* Instance documents of an older database move to the typed rows, their
+ * columns read from the documents. */
+static void test_instance_migration(void **state)
+{
+        sqlite3 *db = NULL;
+        test_store_path();
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
+                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT,"
+                "  doc TEXT NOT NULL, PRIMARY KEY (kind, id));"
+                "CREATE TABLE allocations (pool TEXT NOT NULL, value TEXT NOT NULL,"
+                "  owner TEXT NOT NULL, PRIMARY KEY (pool, value)) WITHOUT ROWID;"
+                "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+                "INSERT INTO objects VALUES ('instance', 'i-a', 'p1', '{\"id\": \"i-a\", "
+                "  \"tenant_id\": \"p1\", \"status\": \"BUILD\", \"OS-EXT-STS:task_state\": "
+                "  \"spawning\", \"_host\": \"cn1\", \"_flavor\": {\"vcpus\": 2, \"ram\": 512}}');"
+                "INSERT INTO objects VALUES ('instance', 'i-b', 'p1', '{\"id\": \"i-b\", "
+                "  \"tenant_id\": \"p1\", \"status\": \"ERROR\", \"OS-EXT-STS:task_state\": null, "
+                "  \"_host\": null, \"_flavor\": {\"vcpus\": 1, \"ram\": 128}}');"
+                "INSERT INTO objects VALUES ('port', 'port-1', 'p1', '{\"id\": \"port-1\"}');",
+                NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct store *st = NULL;
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_ids(st, &(struct store_instance_query){.host = "cn1", .task_state = "spawning"}, "i-a");
+        assert_ids(st, &(struct store_instance_query){.project_id = "p1", .status = "ERROR"}, "i-b");
+        struct store_usage u;
+        assert_int_equal(store_instance_totals(st, &(struct store_instance_query){.project_id = "p1"},
+                                               &u), 0);
+        assert_int_equal(u.instances, 2);
+        assert_int_equal(u.vcpus, 3);
+        assert_int_equal(u.memory_mb, 640);
+        char *doc = NULL;
+        assert_int_equal(store_instance_get(st, "i-a", &doc), 0);
+        assert_non_null(strstr(doc, "\"_host\": \"cn1\""));
+        free(doc);
+        /* Gone from the documents; the other documents stay. */
+        assert_int_equal(store_obj_get(st, "instance", "i-a", &doc, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "port", "port-1", &doc, NULL), 0);
+        free(doc);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* A host's report row: put inserts, then replaces; get gives the text
+ * and the hash. */
+static void test_host_reports(void **state)
+{
+        struct store *st = test_store_open();
+        char *report = NULL, *hash = NULL;
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_host_report_get(st, "cn1", &report, &hash), -ENOENT);
+        struct store_host_report in = {"cn1", "h1", 100.0, "{\"hostname\": \"cn1\"}"};
+        assert_int_equal(store_host_report_put(st, &in), 0);
+        in = (struct store_host_report){"cn1", "h2", 200.0, "{\"hostname\": \"cn1\", \"vcpus\": 4}"};
+        assert_int_equal(store_host_report_put(st, &in), 0);
+        assert_int_equal(store_host_report_get(st, "cn1", &report, &hash), 0);
+        assert_string_equal(report, "{\"hostname\": \"cn1\", \"vcpus\": 4}");
+        assert_string_equal(hash, "h2");
+        free(report);
+        free(hash);
+        assert_int_equal(store_host_report_get(st, "cn2", &report, NULL), -ENOENT);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* Report documents of an older database move to the report rows, with the
+ * hash their host's record holds. */
+static void test_host_report_migration(void **state)
+{
+        sqlite3 *db = NULL;
+        test_store_path();
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
+                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT,"
+                "  doc TEXT NOT NULL, PRIMARY KEY (kind, id));"
+                "CREATE TABLE allocations (pool TEXT NOT NULL, value TEXT NOT NULL,"
+                "  owner TEXT NOT NULL, PRIMARY KEY (pool, value)) WITHOUT ROWID;"
+                "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+                "INSERT INTO objects VALUES ('compute_host', 'cn1', NULL, '{\"id\": \"cn1\", "
+                "  \"report_hash\": \"abc\", \"_heartbeat\": 123.5}');"
+                "INSERT INTO objects VALUES ('compute_report', 'cn1', NULL, "
+                "  '{\"hostname\": \"cn1\", \"vcpus\": 8}');",
+                NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct store *st = NULL;
+        char *report = NULL, *hash = NULL;
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_host_report_get(st, "cn1", &report, &hash), 0);
+        assert_string_equal(report, "{\"hostname\": \"cn1\", \"vcpus\": 8}");
+        assert_string_equal(hash, "abc");
+        free(report);
+        free(hash);
+        assert_int_equal(store_obj_get(st, "compute_report", "cn1", &report, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "compute_host", "cn1", &report, NULL), 0);
+        free(report);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_usage_and_claims),
                 cmocka_unit_test(test_migration_from_text),
+                cmocka_unit_test(test_instances),
+                cmocka_unit_test(test_instance_migration),
+                cmocka_unit_test(test_host_reports),
+                cmocka_unit_test(test_host_report_migration),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }

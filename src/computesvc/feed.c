@@ -1,0 +1,108 @@
+/* The per-host change feed as vfnet-agent reads it (docs/agent.md): what
+ * is bound to a host now, at a revision, and what changed for it after a
+ * revision, each entry with the object's current document while it still
+ * concerns the host. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "computesvc/computesvc.h"
+
+/* The feed's names for the store's kinds. */
+static const char *feed_kind(const char *store_kind)
+{
+        return streq(store_kind, "compute_task") ? "task" : store_kind;
+}
+
+/* The object's current document if it still concerns host, else NULL:
+ * a port bound elsewhere or deleted, a task answered. */
+static int current_object(const struct computesvc *svc, const char *kind, const char *id,
+                          const char *host, json_t **ret)
+{
+        json_t *o = NULL;
+        *ret = NULL;
+        int r = svc_doc_get(svc->store, kind, id, &o);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        const char *owner = json_str(o, streq(kind, "port") ? "binding:host_id" : "host");
+        if (!owner || !streq(owner, host)) {
+                json_decref(o);
+                return 0;
+        }
+        *ret = o;
+        return 0;
+}
+
+static int list_kind(const struct computesvc *svc, const char *kind, const char *attr,
+                     const char *host, json_t **ret)
+{
+        const char *hv[] = {host};
+        struct store_filter f = {attr, STORE_VALUE_TEXT, hv, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        return svc_doc_list(svc->store, kind, &q, ret);
+}
+
+int computesvc_host_state(const struct computesvc *svc, const char *host,
+                          struct computesvc_host_state *ret)
+{
+        *ret = (struct computesvc_host_state){0};
+        int r = store_change_revision(svc->store, &ret->revision);
+        if (r >= 0)
+                r = list_kind(svc, "port", "binding:host_id", host, &ret->ports);
+        if (r >= 0)
+                r = list_kind(svc, "compute_task", "host", host, &ret->tasks);
+        if (r < 0)
+                computesvc_host_state_done(ret);
+        return r;
+}
+
+void computesvc_host_state_done(struct computesvc_host_state *s)
+{
+        json_decref(s->ports);
+        json_decref(s->tasks);
+        *s = (struct computesvc_host_state){0};
+}
+
+struct collect {
+        const struct computesvc *svc;
+        const char *host;
+        json_t *changes;
+        int64_t last;
+};
+
+static int collect_change(const struct store_change *c, void *userdata)
+{
+        struct collect *col = userdata;
+        json_t *obj = NULL;
+        int r = current_object(col->svc, c->kind, c->id, col->host, &obj);
+        if (r < 0)
+                return r;
+        json_t *e = json_pack("{s:I,s:s,s:s,s:o?}", "revision", (json_int_t)c->revision, "kind",
+                              feed_kind(c->kind), "id", c->id, "object", obj);
+        if (!e || json_array_append_new(col->changes, e) < 0)
+                return -ENOMEM;
+        col->last = c->revision;
+        return 0;
+}
+
+int computesvc_host_changes(const struct computesvc *svc, const char *host, int64_t since,
+                            size_t limit, json_t **ret, int64_t *ret_next)
+{
+        _cleanup_json_ json_t *list = json_array();
+        if (!list)
+                return -ENOMEM;
+        struct collect col = {.svc = svc, .host = host, .changes = list, .last = since};
+        int64_t rev = 0;
+        int r = store_changes_since(svc->store, host, since, limit, collect_change, &col);
+        if (r >= 0)
+                r = store_change_revision(svc->store, &rev);
+        if (r < 0)
+                return r;
+        /* With nothing new the host may skip to the newest revision of any
+         * host: none of the entries up to it are its own. */
+        *ret_next = json_array_size(list) ? col.last : (rev > since ? rev : since);
+        *ret = TAKE_PTR(list);
+        return 0;
+}
