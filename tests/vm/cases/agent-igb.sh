@@ -136,3 +136,7 @@ else
 fi
 echo "--- agent log"
 cat /tmp/agent/log
+# Leave the machine as the next case expects it: no VFs, drivers probed.
+$VFNET vf create "$pf" 0 >/dev/null
+echo 1 >"$pfa/sriov_drivers_autoprobe"
+rm -rf /tmp/srv /tmp/agent

@@ -15,6 +15,7 @@ tb_check eth0-64-vfs tb_netdevsim_vfs netdevsim1 64
 tb_check eth2-8-vfs tb_netdevsim_vfs netdevsim2 8
 tb_vf_zero eth0 64
 tb_vf_zero eth2 8
+rm -rf /tmp/srv /tmp/agent /tmp/fx
 fx=/tmp/fx
 tb_pci_fixture $fx eth0 0000:00:10.0 0000:01 64
 tb_pci_fixture $fx eth2 0000:00:11.0 0000:02 8
@@ -155,3 +156,4 @@ else
 fi
 tb_vf_zero eth0 64
 tb_vf_zero eth2 8
+rm -rf /tmp/srv /tmp/agent /tmp/fx
