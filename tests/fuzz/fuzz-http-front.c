@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 sent += (size_t)n;
         }
         shutdown(fd, SHUT_WR);
+        /* A request whose header block never ended may get no answer:
+         * libmicrohttpd does not always see the half-close and waits for
+         * more (a known limit, docs/server.md); only a complete header
+         * block must be answered or closed. */
+        bool complete = memmem(req, len, "\r\n\r\n", 4) != NULL;
         free(req);
         size_t cap = 1 << 16, got = 0;
         char *buf = malloc(cap);
@@ -209,8 +215,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                  * 2 s timeouts); no byte and no close in 60 s is a hang
                  * (libFuzzer's -timeout usually says so first). */
                 struct pollfd p = {.fd = fd, .events = POLLIN};
-                int events = poll(&p, 1, got ? 300 : 60000);
-                if (events <= 0 && got)
+                int events = poll(&p, 1, got ? 300 : complete ? 60000 : 3000);
+                if (events <= 0 && (got || !complete))
                         break;
                 if (events <= 0)
                         abort();
