@@ -6,6 +6,7 @@
  * with a status, and every answer of the server's own (application/json)
  * a JSON document of exactly its Content-Length. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -216,6 +217,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                  * (libFuzzer's -timeout usually says so first). */
                 struct pollfd p = {.fd = fd, .events = POLLIN};
                 int events = poll(&p, 1, got ? 300 : complete ? 60000 : 3000);
+                /* libFuzzer's SIGALRM (its -timeout check) interrupts the
+                 * wait: that is no answer yet, wait again. */
+                if (events < 0 && errno == EINTR)
+                        continue;
                 if (events <= 0 && (got || !complete))
                         break;
                 if (events <= 0)
