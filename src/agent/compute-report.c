@@ -86,14 +86,16 @@ int compute_inventory_read(const char *root, json_t **ret)
 }
 
 int compute_report_gather(const char *root, const struct agent_config *c, const char *host,
-                          json_t **ret)
+                          const json_t *inventory, json_t **ret)
 {
         struct compute_facts f = {.hostname = host, .device_spec = c->whitelist};
         _cleanup_json_ json_t *devs = NULL;
         int r = host_resources_read(root, COMPUTE_INSTANCES_PATH, &f.resources);
         if (r < 0)
                 return r;
-        if ((r = compute_inventory_read(root, &devs)) < 0)
+        if (inventory)
+                devs = json_incref((json_t *)inventory);
+        else if ((r = compute_inventory_read(root, &devs)) < 0)
                 return err_set(r, "cannot list the PCI devices: %s", strerror(-r));
         f.pci_devices = devs;
         return compute_report_json(&f, ret);

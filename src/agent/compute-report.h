@@ -38,9 +38,10 @@ int compute_report_json(const struct compute_facts *f, json_t **ret);
  * sorted by address (pci_sysfs_list()). */
 int compute_inventory_read(const char *root, json_t **ret);
 
-/* The whole report of host HOST under ROOT. */
+/* The whole report of host HOST under ROOT.  INVENTORY: the PCI devices
+ * as last read (compute_inventory_read()), or NULL to read them now. */
 int compute_report_gather(const char *root, const struct agent_config *c, const char *host,
-                          json_t **ret);
+                          const json_t *inventory, json_t **ret);
 
 /* Whether two inventories tell the scheduler the same: equal devices, a
  * PF's link state (which comes and goes with cables) aside. */

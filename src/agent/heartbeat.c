@@ -17,6 +17,7 @@
 #include "base/json-util.h"
 #include "base/log.h"
 #include "base/sd-notify.h"
+#include "kernel/sysroot.h"
 
 /* One HTTP exchange may take this long; well under the unit's WatchdogSec. */
 #define CALL_TIMEOUT_S 10
@@ -28,6 +29,11 @@
 /* Device events come in bursts (256 VFs appearing are 512 events): the
  * inventory is read once the burst has been quiet this long, and at most
  * this long after its first event. */
+/* With device events, a PCI device added, removed or rebound is seen at
+ * once, and the periodic report sends the inventory as last read: reading
+ * sysfs again (hundreds of files with 256 VFs) is only a safety net then,
+ * this often.  Without them, each report reads it. */
+#define INVENTORY_REREAD_S 600
 #define SETTLE_MS 200
 #define SETTLE_MAX_MS 1000
 #define NEVER INT64_MAX
@@ -52,6 +58,7 @@ struct heartbeat {
         /* The compute report (docs/compute-report.md). */
         json_t *sent_inventory; /* pci_devices of the last accepted report */
         int64_t compute_due;    /* next report, ms of CLOCK_MONOTONIC */
+        int64_t inventory_due;  /* next read of sysfs for the periodic report */
         long compute_backoff;
         bool compute_failing;
         int64_t settle_at;      /* device events seen: read the inventory then */
@@ -164,7 +171,14 @@ static void compute_report(struct heartbeat *hb, bool only_if_changed)
                               : COMPUTE_REPORT_MAX_S;
         int64_t began = now_ms();
         _cleanup_json_ json_t *report = NULL;
-        int r = compute_report_gather(hb->root, hb->config, hb->host, &report);
+        /* Device events read the inventory (ONLY_IF_CHANGED); the periodic
+         * report re-reads it only as a safety net while events arrive. */
+        bool reuse = !only_if_changed && hb->uevent_fd >= 0 && hb->sent_inventory &&
+                     began < hb->inventory_due;
+        int r = compute_report_gather(hb->root, hb->config, hb->host,
+                                      reuse ? hb->sent_inventory : NULL, &report);
+        if (r >= 0 && !reuse)
+                hb->inventory_due = began + INVENTORY_REREAD_S * 1000;
         const json_t *inv = report ? json_object_get(report, "pci_devices") : NULL;
         bool changed = r >= 0 && hb->sent_inventory &&
                        !compute_inventory_equal(hb->sent_inventory, inv);
@@ -323,7 +337,9 @@ int heartbeat_start(const struct agent_config *c, const char *root, const char *
                 free(hb);
                 return r;
         }
-        if (uevent_monitor_open(&hb->uevent_fd) < 0)
+        /* The kernel's events are about its own sysfs, not a tree under
+         * another root: there every report reads the inventory. */
+        if (sysroot_is_host(root) && uevent_monitor_open(&hb->uevent_fd) < 0)
                 log_warning("host %s: %s; the inventory is read with each compute report only",
                             host, err_msg(-EIO));
         int r = server_client_new(&c->credential, CALL_TIMEOUT_S, &hb->cancel, &hb->client);

@@ -26,8 +26,46 @@ static void state_done(struct agent_pf *pf)
         pf->n_state = 0;
 }
 
+static void session_close(struct agent_pf *pf)
+{
+        if (pf->session) {
+                vf_session_done(pf->session);
+                free(pf->session);
+                pf->session = NULL;
+        }
+}
+
+/* The PF's session, its VFs read now: the one kept from the last sync when
+ * it still reads (a resync is then one request), else a new one, which
+ * resolves the PF's netdev afresh (renamed, driver rebound). */
+static int session_read(struct agent_pf *pf, const char *root, struct vf_session **ret)
+{
+        int r;
+
+        if (pf->session) {
+                r = vf_session_reread(pf->session);
+                if (r >= 0) {
+                        *ret = pf->session;
+                        return 0;
+                }
+                session_close(pf);
+        }
+        struct vf_session *s = calloc(1, sizeof(*s));
+        if (!s)
+                return -ENOMEM;
+        r = vf_session_open(root, pf->map->device, s);
+        if (r < 0) {
+                free(s);
+                return r;
+        }
+        pf->session = s;
+        *ret = s;
+        return 0;
+}
+
 void agent_pf_done(struct agent_pf *pf)
 {
+        session_close(pf);
         state_done(pf);
         free(pf->vfs);
         free(pf->ifname);
@@ -183,28 +221,30 @@ static int remember(struct agent_pf *pf, const struct vf_session *s, const struc
 static int sync_open(struct agent_pf *pf, const char *root, const struct agent_port *ports,
                      size_t n_ports, struct pf_sync_result *ret)
 {
-        struct vf_session s = {0};
+        struct vf_session *s = NULL;
         struct reconcile_plan plan = {0};
         struct vf_commit commit = {0};
-        int r = vf_session_open(root, pf->map->device, &s);
-        if (r >= 0 && s.link->num_vf != pf->n_vfs)
+        int r = session_read(pf, root, &s);
+        if (r >= 0 && s->link->num_vf != pf->n_vfs)
                 r = read_vf_addresses(pf, root); /* VFs were created or removed */
-        if (r >= 0 && s.link->num_vf != pf->n_vfs)
+        if (r >= 0 && s->link->num_vf != pf->n_vfs)
                 r = err_set(-EAGAIN, "%s: the kernel reports %u VFs, sysfs %zu: changing now",
-                            pf->map->device, s.link->num_vf, pf->n_vfs);
+                            pf->map->device, s->link->num_vf, pf->n_vfs);
         if (r >= 0)
                 r = agent_reconcile_pf(pf->map, pf->vfs, pf->n_vfs, ports, n_ports, &plan);
         if (r < 0)
                 goto out;
-        free(pf->ifname);
-        pf->ifname = strdup(s.ifname);
-        pf->ifindex = s.link->ifindex;
+        if (!pf->ifname || !streq(pf->ifname, s->ifname)) {
+                free(pf->ifname);
+                pf->ifname = strdup(s->ifname);
+        }
+        pf->ifindex = s->link->ifindex;
         say_problems(pf, &plan);
         /* What the driver cannot do is not asked again. */
         for (size_t i = 0; i < plan.n_wants; i++)
                 plan.wants[i].fields &= ~pf->unsupported;
 
-        r = vf_session_commit(&s, plan.wants, plan.n_wants, false, &commit);
+        r = vf_session_commit(s, plan.wants, plan.n_wants, false, &commit);
         if (r < 0)
                 goto out;
         ret->ports = calloc(plan.n_matched ? plan.n_matched : 1, sizeof(*ret->ports));
@@ -239,17 +279,20 @@ static int sync_open(struct agent_pf *pf, const char *root, const struct agent_p
         if (ret->n_programmed) {
                 /* Read back what the kernel now holds, for the status. */
                 struct rtnl_link *now = NULL;
-                if (vf_read(s.sock, s.ifname, &now) >= 0) {
-                        rtnl_link_free(s.link);
-                        s.link = now;
+                if (vf_read(s->sock, s->ifname, &now) >= 0) {
+                        rtnl_link_free(s->link);
+                        s->link = now;
                 }
         }
-        r = remember(pf, &s, &plan, commit.failures, commit.n_failures);
+        r = remember(pf, s, &plan, commit.failures, commit.n_failures);
 out:
         /* The port ids in ret point into PORTS, not into the plan. */
         vf_commit_done(&commit);
         reconcile_plan_done(&plan);
-        vf_session_done(&s);
+        /* A failed sync opens afresh next time: the socket may hold a
+         * stray reply, the netdev may be another. */
+        if (r < 0)
+                session_close(pf);
         return r;
 }
 

@@ -15,8 +15,11 @@
 #include "agent/agent-config.h"
 #include "agent/reconcile.h"
 
+struct vf_session;
+
 struct agent_pf {
         const struct agent_pf_map *map; /* borrowed from the config */
+        struct vf_session *session;     /* kept open across syncs, NULL until the first */
         char address[16];               /* the PF's PCI address */
         char *ifname;                   /* its netdev as last opened */
         int ifindex;                    /* 0 until the first sync */

@@ -147,7 +147,10 @@ void pci_device_done(struct pci_device *d)
         memset(d, 0, sizeof(*d));
 }
 
-int pci_sysfs_read_device(const char *root, const char *address, struct pci_device *ret)
+/* FIND_VF_INDEX false: a VF's vf_index is left -1, for a caller that
+ * learns it from the PF (pci_sysfs_list(): one pass over each PF's
+ * virtfn links instead of one scan of them per VF). */
+static int read_device(const char *root, const char *address, bool find_index, struct pci_device *ret)
 {
         struct pci_device d = {0};
         _cleanup_free_ char *dir = sysroot_path(root, "/sys/bus/pci/devices/%s", address);
@@ -197,7 +200,8 @@ int pci_sysfs_read_device(const char *root, const char *address, struct pci_devi
         if (link_basename(root, address, "physfn", &parent) >= 0) {
                 d.type = PCI_DEV_TYPE_VF;
                 snprintf(d.parent_addr, sizeof(d.parent_addr), "%s", parent);
-                d.vf_index = find_vf_index(root, parent, address);
+                if (find_index)
+                        d.vf_index = find_vf_index(root, parent, address);
         } else {
                 d.sriov_totalvfs = read_int_attr(root, address, "sriov_totalvfs", -1);
                 if (d.sriov_totalvfs >= 0) {
@@ -222,6 +226,11 @@ fail:
         return r;
 }
 
+int pci_sysfs_read_device(const char *root, const char *address, struct pci_device *ret)
+{
+        return read_device(root, address, true, ret);
+}
+
 static int cmp_device(const void *a, const void *b)
 {
         const struct pci_device *x = a, *y = b;
@@ -230,6 +239,37 @@ static int cmp_device(const void *a, const void *b)
         if (pci_address_parse(x->address, &pa) < 0 || pci_address_parse(y->address, &pb) < 0)
                 return strcmp(x->address, y->address);
         return pci_address_compare(&pa, &pb);
+}
+
+static struct pci_device *list_find_sorted(struct pci_device_list *l, const char *address)
+{
+        struct pci_device key = {0};
+
+        snprintf(key.address, sizeof(key.address), "%s", address);
+        return bsearch(&key, l->items, l->n, sizeof(*l->items), cmp_device);
+}
+
+/* Each VF's index from its PF's virtfnN links, read once per PF.  A VF
+ * listed whose PF is not (a PF going away meanwhile) keeps -1. */
+static int fill_vf_indexes(const char *root, struct pci_device_list *l)
+{
+        for (size_t i = 0; i < l->n; i++) {
+                if (l->items[i].type != PCI_DEV_TYPE_PF)
+                        continue;
+                _cleanup_strv_free_ char **vfs = NULL;
+                char pf[sizeof(l->items[i].address)];
+
+                snprintf(pf, sizeof(pf), "%s", l->items[i].address);
+                int r = pci_sysfs_pf_vfs(root, pf, &vfs);
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; vfs[k]; k++) {
+                        struct pci_device *vf = list_find_sorted(l, vfs[k]);
+                        if (vf && vf->type == PCI_DEV_TYPE_VF && streq(vf->parent_addr, pf))
+                                vf->vf_index = (int)k;
+                }
+        }
+        return 0;
 }
 
 int pci_sysfs_list(const char *root, bool sriov_only, struct pci_device_list *ret)
@@ -251,7 +291,7 @@ int pci_sysfs_list(const char *root, bool sriov_only, struct pci_device_list *re
 
                 if (de->d_name[0] == '.')
                         continue;
-                r = pci_sysfs_read_device(root, de->d_name, &dev);
+                r = read_device(root, de->d_name, false, &dev);
                 if (r == -ENOMEM)
                         break;
                 if (r < 0) { /* a device going away while we look is not an error */
@@ -279,6 +319,11 @@ int pci_sysfs_list(const char *root, bool sriov_only, struct pci_device_list *re
         }
         if (l.n)
                 qsort(l.items, l.n, sizeof(*l.items), cmp_device);
+        r = fill_vf_indexes(root, &l);
+        if (r < 0) {
+                pci_device_list_done(&l);
+                return r;
+        }
         *ret = l;
         return 0;
 }

@@ -46,3 +46,8 @@ char *sysroot_path(const char *root, const char *fmt, ...)
         }
         return strbuf_steal(&sb);
 }
+
+bool sysroot_is_host(const char *root)
+{
+        return !root || !*root || strcmp(root, "/") == 0;
+}

@@ -47,6 +47,22 @@ int vf_session_open(const char *root, const char *arg, struct vf_session *ret)
         return 0;
 }
 
+int vf_session_reread(struct vf_session *s)
+{
+        struct rtnl_link *link = NULL;
+        int r = vf_read(s->sock, s->ifname, &link);
+
+        if (r < 0)
+                return r;
+        if (!link->has_num_vf || link->num_vf == 0) {
+                rtnl_link_free(link);
+                return err_set(-ENODEV, "%s has no VFs any more", s->ifname);
+        }
+        rtnl_link_free(s->link);
+        s->link = link;
+        return 0;
+}
+
 void vf_commit_done(struct vf_commit *c)
 {
         vf_change_plan_done(&c->plan);

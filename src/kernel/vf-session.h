@@ -25,6 +25,13 @@ struct vf_session {
 int vf_session_open(const char *root, const char *arg, struct vf_session *ret);
 void vf_session_done(struct vf_session *s);
 
+/* Read the PF's VFs again over the session's socket, for a caller that
+ * keeps one session across many commits (the agent: a resync is then one
+ * request, with no socket opened and no sysfs read).  Fails when the
+ * netdev is gone or renamed (-ENODEV) or has no VFs left: the caller then
+ * opens a new session, which resolves the PF afresh. */
+int vf_session_reread(struct vf_session *s);
+
 /* What one commit did: the plan (entry i for wants[i]: the VF before,
  * what was sent, the wanted fields that differed) and the fields the
  * kernel refused, with its reasons.  A changed field not in failures was

@@ -214,7 +214,7 @@ static void test_gather_seed_82576(void **state)
         _cleanup_(agent_config_freep) struct agent_config *c = NULL;
         assert_int_equal(agent_config_load(ini, &c), 0);
         _cleanup_json_ json_t *doc = NULL;
-        assert_int_equal(compute_report_gather(root, c, "compute1", &doc), 0);
+        assert_int_equal(compute_report_gather(root, c, "compute1", NULL, &doc), 0);
         assert_string_equal(json_string_value(json_object_get(doc, "hostname")), "compute1");
         assert_int_equal(json_integer_value(json_object_get(doc, "vcpus")), 8);
         assert_int_equal(json_integer_value(json_object_get(doc, "memory_mb")), 16009);
@@ -229,6 +229,14 @@ static void test_gather_seed_82576(void **state)
         _cleanup_json_ json_t *sent = json_deep_copy(json_object_get(doc, "pci_devices"));
         drop_names(sent);
         assert_true(json_equal(listed, sent));
+
+        /* An inventory given (the one last read, while device events say
+         * nothing changed) is sent as it is; the resources are read anew. */
+        _cleanup_json_ json_t *kept = json_pack("[{s:s}]", "address", "0000:0b:00.0");
+        _cleanup_json_ json_t *again = NULL;
+        assert_int_equal(compute_report_gather(root, c, "compute1", kept, &again), 0);
+        assert_true(json_equal(json_object_get(again, "pci_devices"), kept));
+        assert_int_equal(json_integer_value(json_object_get(again, "memory_mb")), 16009);
 
         /* The scheduler's parser pools em1's seven VFs on physnet1 (and em1
          * itself, as nova's devname of a PF selects it too), nothing of em2,
