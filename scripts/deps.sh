@@ -35,7 +35,7 @@ for p in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 qemu_version=$(dpkg-query -W -f='${Status} ${Version}' qemu-system-x86 2>/dev/null |
-        sed -n 's/^install ok installed //p')
+        sed -n 's/^install ok installed //p' || true)
 qemu_ok=
 [ -n "$qemu_version" ] && dpkg --compare-versions "$qemu_version" ge "$QEMU_MIN" && qemu_ok=1
 if [ ${#missing[@]} -eq 0 ] && [ -n "$qemu_ok" ]; then
