@@ -589,6 +589,6 @@ const struct api_route api_server_routes[] = {
              "boot on ports / networks: schedule, claim VFs, bind ports, queue the spawn"),
         NOVA("GET", "/v2.1/servers/{}", show, "show a server (status, fault, addresses)"),
         NOVA("DELETE", "/v2.1/servers/{}", destroy,
-             "delete: free the VFs, unbind the user's ports, delete ports it created"),
+             "delete: the host destroys it, then its VFs are freed, the user's ports unbound and the ports it created deleted (at once when the host is down)"),
         {0},
 };

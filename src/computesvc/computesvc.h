@@ -132,9 +132,16 @@ int computesvc_unplace(const struct computesvc *svc, json_t *inst);
 int computesvc_spawn_result(const struct computesvc *svc, const char *instance_id,
                             const char *host, bool ok, const char *message);
 
-/* An instance deleted: its placement undone, the ports its boot made
- * deleted, the host told to destroy it. */
+/* An instance deleted.  On a host that is up it goes task_state
+ * "deleting" and the host is told to destroy it; its VFs stay claimed and
+ * its ports bound until the host answers (computesvc_destroy_result).
+ * Without a host, or on a host that is down, it is removed at once (Nova's
+ * local delete): placement undone, the ports its boot made deleted. */
 int computesvc_instance_delete(const struct computesvc *svc, json_t *inst);
+/* The host's answer to a destroy task: the instance removed, or ERROR
+ * with its claims kept when the host could not destroy it. */
+int computesvc_destroy_result(const struct computesvc *svc, const char *instance_id,
+                              const char *host, bool ok, const char *message);
 
 /* Flavors and images by id, or -ENOENT. */
 int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t **ret);

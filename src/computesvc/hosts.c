@@ -442,6 +442,9 @@ int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool
         if (r >= 0 && streq(json_str(task, "action"), "spawn"))
                 r = computesvc_spawn_result(svc, json_str(task, "instance_id"),
                                             json_str(task, "host"), ok, message);
+        else if (r >= 0 && streq(json_str(task, "action"), "destroy"))
+                r = computesvc_destroy_result(svc, json_str(task, "instance_id"),
+                                              json_str(task, "host"), ok, message);
         return r;
 }
 

@@ -420,8 +420,9 @@ int computesvc_spawn_result(const struct computesvc *svc, const char *instance_i
         if (r < 0)
                 return r;
         if (!streq(json_str(inst, "_host") ?: "", host ?: "") ||
-            !streq(json_str(inst, "status") ?: "", "BUILD"))
-                return 0; /* a stale answer */
+            !streq(json_str(inst, "status") ?: "", "BUILD") ||
+            streq(json_str(inst, "OS-EXT-STS:task_state") ?: "", "deleting"))
+                return 0; /* a stale answer, or one the destroy queued behind it settles */
         if (ok) {
                 char t[40];
                 time_format_iso8601(svc->now(), true, t);
@@ -441,12 +442,10 @@ int computesvc_spawn_result(const struct computesvc *svc, const char *instance_i
 }
 
 
-int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
+/* The instance gone for good: its placement undone, the ports its boot
+ * made deleted, its record removed. */
+static int instance_remove(const struct computesvc *svc, json_t *inst)
 {
-        const char *id = json_str(inst, "id");
-        _cleanup_free_ char *host = json_str(inst, "_host") ? strdup(json_str(inst, "_host")) : NULL;
-        if (json_str(inst, "_host") && !host)
-                return -ENOMEM;
         int r = computesvc_unplace(svc, inst);
         size_t i;
         json_t *v;
@@ -458,8 +457,61 @@ int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
                         r = 0;
         }
         if (r >= 0)
-                r = store_instance_delete(svc->store, id);
-        if (r >= 0 && host && *host)
+                r = store_instance_delete(svc->store, json_str(inst, "id"));
+        return r;
+}
+
+static bool instance_host_is_up(const struct computesvc *svc, const char *host)
+{
+        _cleanup_json_ json_t *rec = NULL;
+        return host && *host && computesvc_host_get(svc, host, &rec) >= 0 &&
+               computesvc_host_is_up(svc, rec);
+}
+
+int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
+{
+        const char *id = json_str(inst, "id");
+        _cleanup_free_ char *host = json_str(inst, "_host") ? strdup(json_str(inst, "_host")) : NULL;
+        if (json_str(inst, "_host") && !host)
+                return -ENOMEM;
+        bool deleting = streq(json_str(inst, "OS-EXT-STS:task_state") ?: "", "deleting");
+        if (instance_host_is_up(svc, host)) {
+                /* As Nova: the VFs stay claimed and the ports bound until
+                 * the host has destroyed the domain, so no other boot can
+                 * be handed a VF the dying guest still holds. */
+                if (deleting)
+                        return 0;
+                json_object_set_new(inst, "OS-EXT-STS:task_state", json_string("deleting"));
+                int r = computesvc_instance_put(svc, inst, false);
+                if (r >= 0)
+                        r = computesvc_task_add(svc, host, "destroy", id, NULL);
+                return r;
+        }
+        /* No host, or a host that is down: deleted here at once (Nova's
+         * local delete); a host that comes back still gets the destroy. */
+        int r = instance_remove(svc, inst);
+        if (r >= 0 && host && *host && !deleting)
                 r = computesvc_task_add(svc, host, "destroy", id, NULL);
         return r;
+}
+
+int computesvc_destroy_result(const struct computesvc *svc, const char *instance_id,
+                              const char *host, bool ok, const char *message)
+{
+        _cleanup_json_ json_t *inst = NULL;
+        int r = computesvc_instance_get(svc, instance_id, &inst);
+        if (r == -ENOENT)
+                return 0; /* deleted here already (the host was down) */
+        if (r < 0)
+                return r;
+        if (!streq(json_str(inst, "_host") ?: "", host ?: "") ||
+            !streq(json_str(inst, "OS-EXT-STS:task_state") ?: "", "deleting"))
+                return 0; /* a stale answer */
+        if (ok)
+                return instance_remove(svc, inst);
+        /* As Nova: a failed destroy leaves the instance in ERROR with its
+         * VFs still claimed; deleting it again retries. */
+        log_info("instance %s: host %s failed to destroy it: %s", instance_id, host, message);
+        set_fault(svc, inst, 500, message && *message ? message : "destroy failed");
+        return computesvc_instance_put(svc, inst, false);
 }

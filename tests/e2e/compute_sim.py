@@ -174,3 +174,17 @@ def wait_status(server, token, ids, timeout=60):
             return out
         time.sleep(0.1)
     return out
+
+
+def wait_gone(server, token, ids, timeout=60):
+    """Polls until every server is deleted (404), as `openstack server
+    delete --wait` does: a host destroys the domain before its VFs are
+    freed.  Returns the ids still there."""
+    deadline = time.time() + timeout
+    left = list(ids)
+    while left and time.time() < deadline:
+        left = [i for i in left
+                if server.request("GET", f"/v2.1/servers/{i}", token=token)[0] != 404]
+        if left:
+            time.sleep(0.1)
+    return left

@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(__file__))
-from compute_sim import ComputeServer, Host, inventory, vfnet_binary, wait_status  # noqa: E402
+from compute_sim import ComputeServer, Host, inventory, vfnet_binary, wait_gone, wait_status  # noqa: E402
 from vfnet_server import Tap  # noqa: E402
 
 
@@ -134,6 +134,7 @@ def main():
         # Free everything, then boots in flight while the server is killed.
         with ThreadPoolExecutor(8) as ex:
             list(ex.map(lambda i: R("DELETE", f"/v2.1/servers/{i}", token=tok), ids))
+        t.eq(wait_gone(s, tok, ids), [], "all 32 deleted once their hosts destroyed them")
         t.eq(free_vfs(s, tok), 16, "deleting all 32 frees the 16 VFs")
         for h in hosts:
             h.stop()

@@ -238,15 +238,67 @@ static void test_place_claim_unplace(void **state)
         assert_int_equal(computesvc_place(&f->svc, c, NULL), 0);
         assert_string_equal(json_str(c, "_host"), "c1");
         assert_usage(f, 2, 1, 1);
-        /* Deleting it frees everything and tells c1 to destroy it. */
+        /* Deleting it on a host that is up: c1 is told to destroy it, and
+         * its VF stays claimed until c1 has (no other boot may get a VF the
+         * dying guest still holds). */
         assert_int_equal(computesvc_instance_put(&f->svc, c, true), 0);
         assert_int_equal(computesvc_instance_delete(&f->svc, c), 0);
-        assert_usage(f, 0, 0, 0);
-        assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), -ENOENT);
+        assert_usage(f, 2, 1, 1);
+        assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), 0);
+        assert_string_equal(json_str(got, "OS-EXT-STS:task_state"), "deleting");
+        /* Deleting it again queues nothing more. */
+        assert_int_equal(computesvc_instance_delete(&f->svc, got), 0);
+        json_decref(got);
         assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
-        json_t *last = json_array_get(tasks, json_array_size(tasks) - 1);
+        size_t n_tasks = json_array_size(tasks);
+        json_t *last = json_array_get(tasks, n_tasks - 1);
         assert_string_equal(json_str(last, "action"), "destroy");
         assert_string_equal(json_str(last, "instance_id"), "inst-c");
+        assert_string_not_equal(json_str(json_array_get(tasks, n_tasks - 2), "action"), "destroy");
+        char task_c[64];
+        snprintf(task_c, sizeof(task_c), "%s", json_str(last, "id"));
+        json_decref(tasks);
+        /* Another host's answer changes nothing; a failed destroy: ERROR,
+         * the VF still claimed. */
+        assert_int_equal(computesvc_destroy_result(&f->svc, "inst-c", "c9", true, NULL), 0);
+        assert_usage(f, 2, 1, 1);
+        assert_int_equal(computesvc_task_done(&f->svc, task_c, false, "domain busy", &e), 0);
+        assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), 0);
+        assert_string_equal(json_str(got, "status"), "ERROR");
+        assert_non_null(strstr(json_str(json_object_get(got, "fault"), "message"), "domain busy"));
+        assert_usage(f, 2, 1, 1);
+        /* Deleted again, and this time destroyed: everything freed. */
+        assert_int_equal(computesvc_instance_delete(&f->svc, got), 0);
+        json_decref(got);
+        assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
+        snprintf(task_c, sizeof(task_c), "%s",
+                 json_str(json_array_get(tasks, json_array_size(tasks) - 1), "id"));
+        json_decref(tasks);
+        assert_int_equal(computesvc_task_done(&f->svc, task_c, true, NULL, &e), 0);
+        assert_usage(f, 0, 0, 0);
+        assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), -ENOENT);
+
+        /* On a host that is down it is deleted here at once (Nova's local
+         * delete); the host still gets the destroy for when it is back. */
+        char p4[64];
+        json_t *d = new_instance(f, "inst-d", p4);
+        assert_int_equal(computesvc_place(&f->svc, d, NULL), 0);
+        assert_string_equal(json_str(d, "_host"), "c1");
+        assert_int_equal(computesvc_instance_put(&f->svc, d, true), 0);
+        assert_usage(f, 2, 1, 1);
+        clock_now += 61;
+        assert_int_equal(computesvc_instance_delete(&f->svc, d), 0);
+        clock_now -= 61;
+        json_decref(d);
+        assert_usage(f, 0, 0, 0);
+        assert_int_equal(computesvc_instance_get(&f->svc, "inst-d", &got), -ENOENT);
+        assert_int_equal(svc_doc_get(f->st, "port", p4, &port), 0);
+        assert_string_equal(json_str(port, "device_id"), "");
+        json_decref(port);
+        assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
+        last = json_array_get(tasks, json_array_size(tasks) - 1);
+        assert_string_equal(json_str(last, "action"), "destroy");
+        assert_string_equal(json_str(last, "instance_id"), "inst-d");
         json_decref(tasks);
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(a);

@@ -8,7 +8,8 @@
 # VLAN, spoof check on), the port becomes ACTIVE and the server ACTIVE,
 # and libvirt holds a domain whose XML passes that VF through with the
 # MAC and the VLAN (R17-R21, R25).  Server delete: the domain is gone and
-# the VF is back in its free state and free for the next boot.  The server
+# the VF is back in its free state and free for the next boot, only
+# after the domain is destroyed.  The server
 # killed right after accepting a boot: after its restart the boot ends
 # ACTIVE once, with one domain.  Driven with curl inside the guest.
 
@@ -112,6 +113,11 @@ status | tb_json_eq deleted-server-no-domain \
         "[.instances.domains[] | select(.uuid == \"$vm\")] | length" 0
 call GET "/v2.0/ports/$port" | tb_json_eq deleted-server-port-unbound \
         '[.port["binding:host_id"], .port.device_id]' '["",""]'
+# As Nova: the VF is freed only once the host has destroyed the domain
+# that holds it, so no other boot can be handed a VF still in use.
+destroyed=$(grep -n "instance $vm: task .*: domain destroyed" /tmp/agent/log | head -n1 | cut -d: -f1)
+reset=$(grep -n "VF $vf ($slot): back to the free state" /tmp/agent/log | head -n1 | cut -d: -f1)
+tb_check vf-reset-after-domain-destroyed test -n "$destroyed" -a -n "$reset" -a "${destroyed:-0}" -lt "${reset:-0}"
 
 # ---- the server killed right after it accepted a boot ----
 port2=$(new_port sr-iov-2)
