@@ -8,9 +8,10 @@ static const struct {
         const char *alias, *name, *description;
 } extensions[] = {
         {"agent", "agent", "The agent management extension."},
+        {"allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"},
         {"binding", "Port Binding", "Expose port bindings of a virtual port to external application"},
         {"external-net", "Neutron external network", "Adds external network attribute to network resource."},
-        {"network-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
+        {"net-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
         {"port-security", "Port Security", "Provides port security"},
         {"project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."},
         {"provider", "Provider Network", "Expose mapping of virtual networks to physical networks"},

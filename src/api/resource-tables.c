@@ -63,15 +63,6 @@ static int check_ethertype(const json_t *v, char *why, size_t len)
         return -1;
 }
 
-static int check_port_range(const json_t *v, char *why, size_t len)
-{
-        json_int_t p = json_integer_value(v);
-        if (p >= 0 && p <= 65535)
-                return 0;
-        snprintf(why, len, "%lld is not in range 0 through 65535", (long long)p);
-        return -1;
-}
-
 static int check_uuid_list(const json_t *v, char *why, size_t len)
 {
         static const struct attr_def uuid = {"", ATTR_UUID, 0, NULL, NULL, NULL};
@@ -271,8 +262,10 @@ static const struct attr_def sg_rule_attrs[] = {
         {"direction", ATTR_STRING, P | R, NULL, check_direction, "ingress or egress"},
         {"ethertype", ATTR_STRING, P, "\"IPv4\"", check_ethertype, "IPv4 or IPv6"},
         {"protocol", ATTR_STRING, P | N, "null", NULL, "tcp, udp, icmp, ..."},
-        {"port_range_min", ATTR_INT, P | N, "null", check_port_range, "first port"},
-        {"port_range_max", ATTR_INT, P | N, "null", check_port_range, "last port"},
+        {"port_range_min", ATTR_INT, P | N | ATTR_PORT_NUMBER, "null", NULL,
+         "first port, or the ICMP type"},
+        {"port_range_max", ATTR_INT, P | N | ATTR_PORT_NUMBER, "null", NULL,
+         "last port, or the ICMP code"},
         {"remote_ip_prefix", ATTR_STRING, P | N, "null", NULL, "CIDR"},
         {"remote_group_id", ATTR_UUID, P | N, "null", NULL, "group"},
         {"remote_address_group_id", ATTR_STRING, N, NULL, NULL, "always null"},
