@@ -33,9 +33,14 @@ int neutron_bad(struct api_response *resp, const struct resource_error *e)
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret)
 {
-        if (def != &resource_agent)
-                return svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr, id,
-                                           ret);
+        if (def != &resource_agent) {
+                int r = svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr,
+                                            id, ret);
+                if (r == -ENOENT && def->also_shared_attr)
+                        r = svc_doc_get_visible(ctx->store, auth, def->singular,
+                                                def->also_shared_attr, id, ret);
+                return r;
+        }
         /* Agents are the admin's alone. */
         json_t *o = NULL;
         int r = svc_doc_get(ctx->store, def->singular, id, &o);
@@ -323,6 +328,7 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
                 .n_filters = l->f.n,
                 .project_id = l->auth.is_admin ? NULL : l->auth.project_id,
                 .shared_attr = l->auth.is_admin ? NULL : def->shared_attr,
+                .also_shared_attr = l->auth.is_admin ? NULL : def->also_shared_attr,
         };
         l->s = (struct list_state){
                 .ctx = ctx, .def = def, .auth = &l->auth, .fixup = fixup,

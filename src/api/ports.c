@@ -44,10 +44,11 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
         _cleanup_json_ json_t *in = NULL, *port = NULL;
         if (!neutron_parse_input(req, resp, &resource_port, false, &in))
                 return 0;
-        if (json_object_get(in, "fixed_ips") || json_object_get(in, "mac_address"))
-                return api_neutron_error(resp, 400, "HTTPBadRequest",
-                                         "Changing fixed_ips or mac_address of an existing port "
-                                         "is not supported; create a new port.");
+        /* policies/port.py: update_port:mac_address is admin_only. */
+        if (json_object_get(in, "mac_address") && !req->auth.is_admin)
+                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
+                                         "(rule:update_port and rule:update_port:mac_address) is "
+                                         "disallowed by policy");
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         int r = store_begin(ctx->store, true);
@@ -92,7 +93,8 @@ const struct api_route api_port_routes[] = {
         NET("POST", "/v2.0/ports", create, "create a port (MAC, IP, default group, binding)"),
         NET("GET", "/v2.0/ports/{}", show, "show a port"),
         NET("PUT", "/v2.0/ports/{}", update,
-            "update a port (port security, groups, admin state, binding:host_id binds)"),
+            "update a port (fixed_ips, MAC while unbound, port security, groups, admin state, "
+            "binding:host_id binds)"),
         NET("DELETE", "/v2.0/ports/{}", destroy, "delete a port (frees its MAC and IPs)"),
         {0},
 };

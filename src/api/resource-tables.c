@@ -226,7 +226,8 @@ static const struct attr_def port_attrs[] = {
         {"admin_state_up", ATTR_BOOL, P | U, "true", NULL, "VF link state enable/disable"},
         {"mac_address", ATTR_MAC, P | U, NULL, NULL,
          "default: from [DEFAULT] base_mac; admins and the network's owner may choose it"},
-        {"fixed_ips", ATTR_LIST, P | U | NF, NULL, NULL, "[{subnet_id, ip_address}]"},
+        {"fixed_ips", ATTR_LIST, P | U | ATTR_KVP_FILTER, NULL, NULL,
+         "[{subnet_id, ip_address}]; ?fixed_ips=ip_address=A or subnet_id=S"},
         {"device_id", ATTR_STRING, P | U, "\"\"", NULL, "instance using it"},
         {"device_owner", ATTR_STRING, P | U, "\"\"", NULL, "e.g. compute:nova"},
         {"status", ATTR_STRING, 0, NULL, NULL, "DOWN until the agent reports it up"},
@@ -291,9 +292,13 @@ static const struct attr_def agent_attrs[] = {
 };
 
 #define RES(var, sing, plur, nf, disp, shared, table)                                              \
-        const struct resource_def var = {sing, plur, nf, disp, shared, table, ARRAY_SIZE(table)}
+        const struct resource_def var = {sing, plur, nf, disp, shared, NULL, table, ARRAY_SIZE(table)}
 
-RES(resource_network, "network", "networks", "NetworkNotFound", "Network", "shared", network_attrs);
+/* An external network is seen by every project (Neutron's
+ * access_as_external), not written by them. */
+const struct resource_def resource_network = {"network", "networks", "NetworkNotFound", "Network",
+                                              "shared", "router:external", network_attrs,
+                                              ARRAY_SIZE(network_attrs)};
 RES(resource_subnet, "subnet", "subnets", "SubnetNotFound", "Subnet", NULL, subnet_attrs);
 RES(resource_port, "port", "ports", "PortNotFound", "Port", NULL, port_attrs);
 RES(resource_security_group, "security_group", "security_groups", "SecurityGroupNotFound",

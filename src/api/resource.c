@@ -368,12 +368,30 @@ int resource_filters_from_query(const struct resource_def *def,
                 return -ENOMEM;
         for (size_t i = 0; i < n_args; i++) {
                 const struct attr_def *a = resource_attr(def, args[i].key);
-                if (is_paging_key(args[i].key) || !a || (a->flags & ATTR_NO_FILTER) ||
+                const char *member = NULL, *v = args[i].value ? args[i].value : "";
+                if (a && (a->flags & ATTR_KVP_FILTER)) {
+                        /* Neutron's convert_kvp_list_to_dict: key=value;
+                         * the keys it filters on, others ignored. */
+                        const char *eq = strchr(v, '=');
+                        if (!eq) {
+                                resource_filters_free(&f);
+                                return fail(err, 400, "HTTPBadRequest",
+                                            "Invalid input for operation: '%s' is not of the "
+                                            "form <key>=[value].", v);
+                        }
+                        static const char *const keys[] = {"ip_address", "subnet_id"};
+                        for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+                                if ((size_t)(eq - v) == strlen(keys[k]) &&
+                                    strncmp(v, keys[k], strlen(keys[k])) == 0)
+                                        member = keys[k];
+                        if (!member)
+                                continue;
+                        v = eq + 1;
+                } else if (is_paging_key(args[i].key) || !a || (a->flags & ATTR_NO_FILTER) ||
                     ((a->flags & ATTR_ADMIN_READ) && !auth->is_admin))
                         continue;
-                if (a->type == ATTR_LIST || a->type == ATTR_DICT || a->type == ATTR_ANY)
+                else if (a->type == ATTR_LIST || a->type == ATTR_DICT || a->type == ATTR_ANY)
                         continue;
-                const char *v = args[i].value ? args[i].value : "";
                 if (a->type == ATTR_BOOL) {
                         if (strcasecmp(v, "true") == 0 || streq(v, "1"))
                                 v = "1";
@@ -397,11 +415,13 @@ int resource_filters_from_query(const struct resource_def *def,
                 /* Same attribute again: one more OR'ed value. */
                 struct store_filter *sf = NULL;
                 for (size_t j = 0; j < f.n; j++)
-                        if (streq(f.filters[j].attr, a->name))
+                        if (streq(f.filters[j].attr, a->name) &&
+                            streq(f.filters[j].member ?: "", member ?: ""))
                                 sf = &f.filters[j];
                 if (!sf) {
                         sf = &f.filters[f.n++];
                         sf->attr = a->name;
+                        sf->member = member;
                         sf->type = (a->type == ATTR_BOOL || a->type == ATTR_INT) ? STORE_VALUE_INT
                                                                                  : STORE_VALUE_TEXT;
                 }

@@ -33,6 +33,7 @@ enum {
         ATTR_NULLABLE = 1 << 5,    /* null is a valid value */
         ATTR_NO_FILTER = 1 << 6,   /* not usable as ?attr= filter */
         ATTR_PORT_NUMBER = 1 << 7, /* an integer 0-65535 (Neutron's convert_validate_port_value) */
+        ATTR_KVP_FILTER = 1 << 8,  /* filtered as ?attr=key=value on its objects' members */
 };
 
 struct attr_def {
@@ -51,6 +52,7 @@ struct resource_def {
         const char *not_found;    /* "NetworkNotFound" */
         const char *display;      /* "Network" (in "Network X could not be found.") */
         const char *shared_attr;  /* attribute that makes an object visible to all */
+        const char *also_shared_attr; /* another one, for reading only */
         const struct attr_def *attrs;
         size_t n_attrs;
 };

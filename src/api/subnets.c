@@ -41,12 +41,12 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return 0;
 }
 
-static int refuse_pool_changes(const json_t *in, struct api_response *resp)
+static int check_pool_changes(const json_t *sub, const json_t *in, struct api_response *resp)
 {
-        if (json_object_get(in, "allocation_pools") || json_object_get(in, "gateway_ip")) {
-                api_neutron_error(resp, 400, "HTTPBadRequest",
-                                  "Cannot update allocation_pools or gateway_ip of a "
-                                  "subnet here; delete and re-create the subnet.");
+        struct service_error e = {0};
+        int r = netsvc_subnet_check_update(sub, in, &e);
+        if (r < 0) {
+                neutron_service_error(resp, &e, r);
                 return 1;
         }
         return 0;
@@ -54,7 +54,7 @@ static int refuse_pool_changes(const json_t *in, struct api_response *resp)
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_subnet, refuse_pool_changes, NULL);
+        return neutron_update(ctx, req, resp, &resource_subnet, NULL, check_pool_changes);
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -88,7 +88,7 @@ const struct api_route api_subnet_routes[] = {
         NET("GET", "/v2.0/subnets", list, "list subnets"),
         NET("POST", "/v2.0/subnets", create, "create an IPv4 subnet"),
         NET("GET", "/v2.0/subnets/{}", show, "show a subnet"),
-        NET("PUT", "/v2.0/subnets/{}", update, "update name, description, dns, routes, dhcp"),
+        NET("PUT", "/v2.0/subnets/{}", update, "update name, description, gateway, pools, dns, routes, dhcp"),
         NET("DELETE", "/v2.0/subnets/{}", destroy, "delete a subnet (409 with addresses in use)"),
         {0},
 };

@@ -56,14 +56,140 @@ def extensions(t, s, tok):
     t.ok(rc == 0 and "net-mtu" in {x["Alias"] for x in out}, "extension list --network", err)
 
 
+def member(s, adm, name, project):
+    """A user with the member role on a new project; its token."""
+    R = s.request
+    roles = {r["name"]: r["id"] for r in R("GET", "/v3/roles", token=adm)[1]["roles"]}
+    st, proj, _ = R("POST", "/v3/projects", {"project": {"name": project}}, token=adm)
+    st, u, _ = R("POST", "/v3/users", {"user": {"name": name, "password": "pw"}}, token=adm)
+    R("PUT", f"/v3/projects/{proj['project']['id']}/users/{u['user']['id']}/roles/"
+      f"{roles['member']}", token=adm)
+    return s.token(name, "pw", project)
+
+
+def fixed_ips(t, s, tok, net):
+    R = s.request
+    rc, sub, err = s.osc("subnet", "create", "--network", net["id"], "--subnet-range",
+                         "10.8.0.0/24", "--allocation-pool", "start=10.8.0.10,end=10.8.0.50", "s8")
+    rc, port, err = s.osc("port", "create", "--network", net["id"], "--fixed-ip",
+                          f"subnet={sub['id']},ip-address=10.8.0.11", "p8")
+    t.ok(rc == 0, "port create with a fixed IP", err)
+    rc, _, err = s.osc("port", "set", "--fixed-ip", f"subnet={sub['id']},ip-address=10.8.0.12",
+                       port["id"], as_json=False)
+    rc2, p, err2 = s.osc("port", "show", port["id"])
+    ips = sorted(i["ip_address"] for i in p["fixed_ips"]) if p else None
+    t.ok(rc == 0 and ips == ["10.8.0.11", "10.8.0.12"], "port set --fixed-ip adds an address",
+         err or err2 or ips)
+    rc, _, err = s.osc("port", "unset", "--fixed-ip", f"subnet={sub['id']},ip-address=10.8.0.11",
+                       port["id"], as_json=False)
+    rc2, p, err2 = s.osc("port", "show", port["id"])
+    ips = [i["ip_address"] for i in p["fixed_ips"]] if p else None
+    t.ok(rc == 0 and ips == ["10.8.0.12"], "port unset --fixed-ip removes one", err or err2 or ips)
+    st, other, _ = R("POST", "/v2.0/ports", {"port": {
+        "network_id": net["id"], "fixed_ips": [{"ip_address": "10.8.0.11"}]}}, token=tok)
+    t.eq(st, 201, "the removed address is free again")
+    neutron(t, R("PUT", f"/v2.0/ports/{port['id']}", {"port": {"fixed_ips": [
+        {"ip_address": "10.8.0.12"}, {"ip_address": "10.8.0.11"}]}}, token=tok), 409,
+        "IpAddressAlreadyAllocated", f"IP address 10.8.0.11 already allocated in subnet {sub['id']}",
+        "adding an address another port has: 409")
+    neutron(t, R("PUT", f"/v2.0/ports/{port['id']}", {"port": {"fixed_ips": [
+        {"subnet_id": "11111111-2222-3333-4444-555555555555"}]}}, token=tok), 400, "InvalidInput",
+        "because fixed_ips included invalid subnet 11111111-2222-3333-4444-555555555555",
+        "a subnet of another network: 400")
+    st, p, _ = R("GET", f"/v2.0/ports/{port['id']}", token=tok)
+    t.eq([i["ip_address"] for i in p["port"]["fixed_ips"]], ["10.8.0.12"],
+         "a refused update leaves the port's addresses")
+    st, p, _ = R("PUT", f"/v2.0/ports/{port['id']}", {"port": {"fixed_ips": [
+        {"subnet_id": sub["id"]}]}}, token=tok)
+    t.ok(st == 200 and [i["ip_address"] for i in p["port"]["fixed_ips"]] == ["10.8.0.12"],
+         "a subnet asked again keeps the port's address on it", (st, p))
+
+    # The fixed_ips list filter.
+    rc, ports, err = s.osc("port", "list", "--fixed-ip", "ip-address=10.8.0.12")
+    t.ok(rc == 0 and [x["ID"] for x in ports] == [port["id"]],
+         "port list --fixed-ip ip-address=: the one port", err or ports)
+    st, body, _ = R("GET", f"/v2.0/ports?fixed_ips=subnet_id%3D{sub['id']}", token=tok)
+    t.eq(sorted(x["id"] for x in body["ports"]), sorted([port["id"], other["port"]["id"]]),
+         "?fixed_ips=subnet_id%3D: the subnet's ports")
+    st, body, _ = R("GET", "/v2.0/ports?fixed_ips=ip_address%3D10.8.0.99", token=tok)
+    t.eq(body["ports"], [], "?fixed_ips=ip_address%3D an unused address: none")
+    neutron(t, R("GET", "/v2.0/ports?fixed_ips=10.8.0.12", token=tok), 400, "HTTPBadRequest",
+            "'10.8.0.12' is not of the form <key>=[value]", "a fixed_ips filter without key: 400")
+
+    # MAC: chosen on create, changed while unbound.
+    st, p, _ = R("PUT", f"/v2.0/ports/{port['id']}", {"port": {"mac_address": "fa:16:3e:00:00:99"}},
+                 token=tok)
+    t.ok(st == 200 and p["port"]["mac_address"] == "fa:16:3e:00:00:99",
+         "an unbound port's MAC changed by the admin", (st, p))
+
+    # Subnet gateway and pools.
+    rc, _, err = s.osc("subnet", "set", "--gateway", "10.8.0.254", sub["id"], as_json=False)
+    rc2, sb, err2 = s.osc("subnet", "show", sub["id"])
+    t.ok(rc == 0 and sb["gateway_ip"] == "10.8.0.254", "subnet set --gateway", err or err2)
+    rc, _, err = s.osc("subnet", "set", "--allocation-pool", "start=10.8.0.60,end=10.8.0.70",
+                       sub["id"], as_json=False)
+    rc2, sb, err2 = s.osc("subnet", "show", sub["id"])
+    t.ok(rc == 0 and {"start": "10.8.0.60", "end": "10.8.0.70"} in sb["allocation_pools"],
+         "subnet set --allocation-pool adds a pool", err or err2 or sb)
+    neutron(t, R("PUT", f"/v2.0/subnets/{sub['id']}", {"subnet": {"gateway_ip": "10.8.0.20"}},
+                 token=tok), 409, "GatewayConflictWithAllocationPools",
+            "Gateway ip 10.8.0.20 conflicts with allocation pool 10.8.0.10-10.8.0.50.",
+            "a gateway inside a pool: 409")
+    neutron(t, R("PUT", f"/v2.0/subnets/{sub['id']}", {"subnet": {"gateway_ip": "10.9.0.1"}},
+                 token=tok), 400, "InvalidInput", "Gateway is not valid on subnet",
+            "a gateway outside the subnet: 400")
+    neutron(t, R("PUT", f"/v2.0/subnets/{sub['id']}", {"subnet": {"allocation_pools": [
+        {"start": "10.8.0.200", "end": "10.8.1.5"}]}}, token=tok), 400, "HTTPBadRequest",
+        "spans beyond the subnet cidr", "a pool beyond the subnet: 400")
+
+
+def visibility(t, s, adm):
+    R = s.request
+    bob = member(s, adm, "bob", "B")
+    st, ext, _ = R("POST", "/v2.0/networks", {"network": {"name": "public",
+                                                          "router:external": True}}, token=adm)
+    st, priv, _ = R("POST", "/v2.0/networks", {"network": {"name": "private"}}, token=adm)
+    st, body, _ = R("GET", "/v2.0/networks", token=bob)
+    names = {n["name"] for n in body["networks"]}
+    t.ok("public" in names and "private" not in names,
+         "an external network is listed to every project, a private one not", names)
+    st, _, _ = R("GET", f"/v2.0/networks/{ext['network']['id']}", token=bob)
+    t.eq(st, 200, "an external network is shown to every project")
+    neutron(t, R("PUT", f"/v2.0/networks/{ext['network']['id']}", {"network": {"name": "x"}},
+                 token=bob), 403, "PolicyNotAuthorized", "update_network",
+            "... and not updated by them")
+    # A network's owner chooses a port's MAC on it (not only the admin).
+    st, own, _ = R("POST", "/v2.0/networks", {"network": {"name": "bobs"}}, token=bob)
+    st, p, _ = R("POST", "/v2.0/ports", {"port": {"network_id": own["network"]["id"],
+                                                  "mac_address": "fa:16:3e:12:34:56"}}, token=bob)
+    t.ok(st == 201 and p["port"]["mac_address"] == "fa:16:3e:12:34:56",
+         "the network's owner creates a port with a chosen MAC", (st, p))
+    neutron(t, R("PUT", f"/v2.0/ports/{p['port']['id']}", {"port": {
+        "mac_address": "fa:16:3e:12:34:57"}}, token=bob), 403, "PolicyNotAuthorized",
+        "update_port:mac_address", "a member changing a MAC: 403 (admin only)")
+
+
+def versions(t, s, tok):
+    for path in ("/v2.0/", "/v2.0"):
+        st, body, _ = s.request("GET", path, token=tok)
+        t.ok(st == 200 and sorted(r["collection"] for r in body["resources"]) ==
+             ["networks", "ports", "subnets"]
+             and all(r["links"][0]["href"].endswith("/v2.0/" + r["collection"])
+                     for r in body["resources"]),
+             f"GET {path}: the core resources with their links", (st, body))
+
+
 def main():
     t = Tap()
     with Server(sys.argv[1]) as s:
         s.bootstrap()
         s.start()
         tok = s.token()
-        integers(t, s, tok)
+        net = integers(t, s, tok)
         extensions(t, s, tok)
+        fixed_ips(t, s, tok, net)
+        visibility(t, s, tok)
+        versions(t, s, tok)
         t.eq(s.stop(), 0, "SIGTERM: clean shutdown, exit 0")
     return t.done()
 
