@@ -19,26 +19,17 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_subnet, NULL);
 }
 
+static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
+                      const char *owner, json_t **ret, struct service_error *e)
+{
+        struct netsvc svc = api_netsvc(ctx);
+        return netsvc_subnet_create(&svc, &req->auth, in, ret, e);
+}
+
+/* The network's owner is checked by the service (create_subnet). */
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *in = NULL, *sub = NULL;
-        if (!neutron_parse_input(req, resp, &resource_subnet, true, &in))
-                return 0;
-        int r = 0;
-        const char *owner;
-        if (neutron_owner(req, in, resp, &owner) < 0)
-                return 0;
-        struct netsvc svc = api_netsvc(ctx);
-        struct service_error e = {0};
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_subnet_create(&svc, &req->auth, in, &sub, &e);
-        int k = store_end(ctx->store, r >= 0);
-        if (r < 0 || k < 0)
-                return neutron_service_error(resp, &e, r < 0 ? r : k);
-        neutron_reply_one(resp, 201, &resource_subnet, sub, &req->auth);
-        return 0;
+        return neutron_create(ctx, req, resp, &resource_subnet, false, create_one);
 }
 
 static int check_pool_changes(const json_t *sub, const json_t *in, struct api_response *resp)

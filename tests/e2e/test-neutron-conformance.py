@@ -8,7 +8,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from vfnet_server import Server, Tap  # noqa: E402
+from vfnet_server import ML2_CONF, Server, Tap  # noqa: E402
 
 
 def neutron(t, got, status, etype, text, desc):
@@ -169,6 +169,60 @@ def visibility(t, s, adm):
         "update_port:mac_address", "a member changing a MAC: 403 (admin only)")
 
 
+def bulk(t, s, tok):
+    R = s.request
+    count = lambda what: len(R("GET", f"/v2.0/{what}", token=tok)[1][what])  # noqa: E731
+    nets0 = count("networks")
+    st, body, _ = R("POST", "/v2.0/networks", {"networks": [{"name": "b1"}, {"name": "b2"}]},
+                    token=tok)
+    t.ok(st == 201 and [n["name"] for n in body["networks"]] == ["b1", "b2"]
+         and all(n["status"] == "ACTIVE" for n in body["networks"]),
+         "bulk network create: 201 with both, in order", (st, body))
+    b1, b2 = (n["id"] for n in body["networks"])
+    t.eq(count("networks"), nets0 + 2, "both networks stored")
+    neutron(t, R("POST", "/v2.0/networks", {"networks": [
+        {"name": "b3"}, {"name": "b4", "provider:network_type": "vlan",
+                         "provider:physical_network": "physnet1",
+                         "provider:segmentation_id": 17}]}, token=tok), 409, "VlanIdInUse",
+        "VLAN 17", "bulk with a VLAN in use: 409")
+    t.eq(count("networks"), nets0 + 2, "... and the first network of that bulk not kept")
+    neutron(t, R("POST", "/v2.0/networks", {"networks": [{"name": "ok"}, {"colour": "red"}]},
+                 token=tok), 400, "HTTPBadRequest", "Unrecognized attribute(s) 'colour'",
+            "bulk with an invalid item: 400")
+    neutron(t, R("POST", "/v2.0/networks", {"networks": []}, token=tok), 400, "HTTPBadRequest",
+            "Resources required", "an empty bulk: 400")
+
+    st, body, _ = R("POST", "/v2.0/subnets", {"subnets": [
+        {"network_id": b1, "cidr": "10.51.0.0/24", "ip_version": 4},
+        {"network_id": b2, "cidr": "10.52.0.0/24", "ip_version": 4}]}, token=tok)
+    t.ok(st == 201 and [x["cidr"] for x in body["subnets"]] == ["10.51.0.0/24", "10.52.0.0/24"],
+         "bulk subnet create", (st, body))
+    neutron(t, R("POST", "/v2.0/subnets", {"subnets": [
+        {"network_id": b1, "cidr": "10.53.0.0/24", "ip_version": 4},
+        {"network_id": b1, "cidr": "10.53.0.0/25", "ip_version": 4}]}, token=tok), 400,
+        "InvalidInput", "overlaps with another subnet", "bulk subnets overlapping each other: 400")
+    st, body, _ = R("GET", f"/v2.0/subnets?network_id={b1}", token=tok)
+    t.eq(len(body["subnets"]), 1, "... and neither kept")
+
+    st, body, _ = R("POST", "/v2.0/ports", {"ports": [
+        {"network_id": b1, "name": "bp1"}, {"network_id": b1, "name": "bp2"},
+        {"network_id": b2, "name": "bp3", "fixed_ips": [{"ip_address": "10.52.0.7"}]}]},
+        token=tok)
+    t.ok(st == 201 and [p["name"] for p in body["ports"]] == ["bp1", "bp2", "bp3"]
+         and body["ports"][2]["fixed_ips"][0]["ip_address"] == "10.52.0.7"
+         and len({p["mac_address"] for p in body["ports"]}) == 3,
+         "bulk port create: three ports, distinct MACs", (st, body))
+    ports0 = count("ports")
+    neutron(t, R("POST", "/v2.0/ports", {"ports": [
+        {"network_id": b2, "fixed_ips": [{"ip_address": "10.52.0.8"}]},
+        {"network_id": b2, "fixed_ips": [{"ip_address": "10.52.0.8"}]}]}, token=tok), 409,
+        "IpAddressAlreadyAllocated", "10.52.0.8", "bulk ports asking one address twice: 409")
+    t.eq(count("ports"), ports0, "... and no port kept")
+    st, body, _ = R("POST", "/v2.0/ports", {"port": {
+        "network_id": b2, "fixed_ips": [{"ip_address": "10.52.0.8"}]}}, token=tok)
+    t.eq(st, 201, "the address of the refused bulk is free")
+
+
 def versions(t, s, tok):
     for path in ("/v2.0/", "/v2.0"):
         st, body, _ = s.request("GET", path, token=tok)
@@ -182,6 +236,9 @@ def versions(t, s, tok):
 def main():
     t = Tap()
     with Server(sys.argv[1]) as s:
+        # Room for every project network this test makes.
+        with open(s.ml2, "w") as f:
+            f.write(ML2_CONF.replace("physnet1:15:20", "physnet1:15:80"))
         s.bootstrap()
         s.start()
         tok = s.token()
@@ -190,6 +247,7 @@ def main():
         fixed_ips(t, s, tok, net)
         visibility(t, s, tok)
         versions(t, s, tok)
+        bulk(t, s, tok)
         t.eq(s.stop(), 0, "SIGTERM: clean shutdown, exit 0")
     return t.done()
 
