@@ -57,7 +57,8 @@ static int check_direction(const json_t *v, char *why, size_t len)
 static int check_ethertype(const json_t *v, char *why, size_t len)
 {
         const char *s = json_string_value(v);
-        if (streq(s, "IPv4") || streq(s, "IPv6"))
+        /* Neutron's convert_ethertype_to_case_insensitive: "ipv4" too. */
+        if (strcasecmp(s, "IPv4") == 0 || strcasecmp(s, "IPv6") == 0)
                 return 0;
         snprintf(why, len, "'%s' is not in ['IPv4', 'IPv6']", s);
         return -1;
@@ -262,7 +263,8 @@ static const struct attr_def sg_rule_attrs[] = {
         {"security_group_id", ATTR_UUID, P | R, NULL, NULL, "its group"},
         {"direction", ATTR_STRING, P | R, NULL, check_direction, "ingress or egress"},
         {"ethertype", ATTR_STRING, P, "\"IPv4\"", check_ethertype, "IPv4 or IPv6"},
-        {"protocol", ATTR_STRING, P | N, "null", NULL, "tcp, udp, icmp, ..."},
+        {"protocol", ATTR_ANY, P | N, "null", NULL,
+         "a name (tcp, udp, icmp, ...) or a number 0-255"},
         {"port_range_min", ATTR_INT, P | N | ATTR_PORT_NUMBER, "null", NULL,
          "first port, or the ICMP type"},
         {"port_range_max", ATTR_INT, P | N | ATTR_PORT_NUMBER, "null", NULL,

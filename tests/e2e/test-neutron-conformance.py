@@ -223,6 +223,77 @@ def bulk(t, s, tok):
     t.eq(st, 201, "the address of the refused bulk is free")
 
 
+def secgroup_rules(t, s, tok):
+    R = s.request
+    rc, sg, err = s.osc("security", "group", "create", "web")
+    t.ok(rc == 0, "security group create web", err)
+    rc, ssh, err = s.osc("security", "group", "rule", "create", "--protocol", "tcp",
+                         "--dst-port", "22", "web")
+    t.ok(rc == 0 and ssh["port_range_min"] == 22 and ssh["port_range_max"] == 22,
+         "rule create --protocol tcp --dst-port 22", err)
+    rc, _, err = s.osc("security", "group", "rule", "create", "--protocol", "tcp",
+                       "--dst-port", "22", "web")
+    t.ok(rc != 0 and f"Security group rule already exists. Rule id is {ssh['id']}." in err,
+         "the same rule again: 409 naming the existing rule", err)
+    rc, _, err = s.osc("security", "group", "rule", "create", "--protocol", "6",
+                       "--dst-port", "22", "web")
+    t.ok(rc != 0 and ssh["id"] in err, "protocol 6 is tcp: the same rule", err)
+    rc, icmp, err = s.osc("security", "group", "rule", "create", "--protocol", "icmp",
+                          "--icmp-type", "8", "--icmp-code", "0", "web")
+    t.ok(rc == 0 and icmp["port_range_min"] == 8 and icmp["port_range_max"] == 0,
+         "ICMP type 8 code 0 (not a port range)", err or icmp)
+    rc, v6, err = s.osc("security", "group", "rule", "create", "--ethertype", "IPv6",
+                        "--protocol", "icmp", "web")
+    t.ok(rc == 0 and v6["protocol"] == "ipv6-icmp", "IPv6 icmp stored as ipv6-icmp", err or v6)
+    rc, pr, err = s.osc("security", "group", "rule", "create", "--protocol", "udp",
+                        "--dst-port", "53", "--remote-ip", "10.1.2.3/8", "web")
+    st, raw, _ = R("GET", f"/v2.0/security-group-rules/{pr['id']}", token=tok) if pr else (0, {}, 0)
+    t.ok(rc == 0 and pr["remote_ip_prefix"] == "10.1.2.3/8"
+         and raw["security_group_rule"]["normalized_cidr"] == "10.0.0.0/8",
+         "remote_ip_prefix kept, normalized_cidr its network", err or raw)
+
+    base = {"security_group_id": sg["id"], "direction": "ingress"}
+    post = lambda **kw: R("POST", "/v2.0/security-group-rules",  # noqa: E731
+                          {"security_group_rule": dict(base, **kw)}, token=tok)
+    neutron(t, post(protocol="foo"), 400, "SecurityGroupRuleInvalidProtocol",
+            "Security group rule protocol foo not supported.", "protocol foo: 400")
+    st, body, _ = post(protocol=17, port_range_min="5000", port_range_max="5001")
+    t.ok(st == 201 and body["security_group_rule"]["protocol"] == "17"
+         and body["security_group_rule"]["port_range_min"] == 5000,
+         "protocol as an integer, ports as strings", (st, body))
+    neutron(t, post(protocol="icmp", port_range_min=300), 400, "SecurityGroupInvalidIcmpValue",
+            "Invalid value for ICMP type (port_range_min) 300. It must be 0 to 255.",
+            "ICMP type 300: 400")
+    neutron(t, post(protocol="icmp", port_range_max=1), 400, "SecurityGroupMissingIcmpType",
+            "ICMP code (port-range-max) 1 is provided but ICMP type (port-range-min) is missing.",
+            "ICMP code without type: 400")
+    neutron(t, post(protocol="tcp", port_range_min=90, port_range_max=80), 400,
+            "SecurityGroupInvalidPortRange", "port_range_min must be <= port_range_max",
+            "tcp 90-80: 400")
+    neutron(t, post(port_range_min=80, port_range_max=80), 400,
+            "SecurityGroupProtocolRequiredWithPorts",
+            "Must also specify protocol if port range is given.", "ports without protocol: 400")
+    neutron(t, post(ethertype="IPv6", remote_ip_prefix="10.0.0.0/8"), 400,
+            "SecurityGroupRuleParameterConflict",
+            "Conflicting value ethertype IPv6 for CIDR 10.0.0.0/8", "IPv6 rule, IPv4 prefix: 400")
+    neutron(t, post(protocol="ipv6-icmp"), 400, "SecurityGroupEthertypeConflictWithProtocol",
+            "Invalid ethertype IPv4 for protocol ipv6-icmp.", "IPv4 rule for ipv6-icmp: 400")
+    neutron(t, post(remote_ip_prefix="10.0.0.0/8", remote_group_id=sg["id"]), 400,
+            "SecurityGroupRemoteGroupAndRemoteIpPrefix",
+            "Only remote_ip_prefix or remote_group_id may be provided.", "both remotes: 400")
+    neutron(t, post(remote_group_id="11111111-2222-3333-4444-555555555555"), 404,
+            "SecurityGroupNotFound", "11111111-2222-3333-4444-555555555555 does not exist",
+            "a remote group that does not exist: 404")
+    neutron(t, post(remote_ip_prefix="10.0.0.0/40"), 400, "InvalidCIDR",
+            "Invalid CIDR 10.0.0.0/40 given as IP prefix.", "a bad prefix: 400")
+    neutron(t, R("PUT", f"/v2.0/security-groups/{sg['id']}", {"security_group": {
+        "name": "Default"}}, token=tok), 409, "SecurityGroupDefaultAlreadyExists",
+        "Default security group already exists.", "renaming a group to Default: 409")
+    rc, rules, err = s.osc("security", "group", "rule", "list", "web")
+    t.ok(rc == 0 and len(rules) == 2 + 5, "the group has its two egress rules and five more",
+         err or rules)
+
+
 def versions(t, s, tok):
     for path in ("/v2.0/", "/v2.0"):
         st, body, _ = s.request("GET", path, token=tok)
@@ -248,6 +319,7 @@ def main():
         visibility(t, s, tok)
         versions(t, s, tok)
         bulk(t, s, tok)
+        secgroup_rules(t, s, tok)
         t.eq(s.stop(), 0, "SIGTERM: clean shutdown, exit 0")
     return t.done()
 
