@@ -158,7 +158,7 @@ static int compute_send(struct heartbeat *hb, const json_t *report, long *ret_po
                 return err_set(-EPROTO, "vfnet-server answered %ld: %s", status,
                                server_error_message(answer) ?: "no message");
         *ret_pooled = (long)json_integer_value(
-                json_object_get(json_object_get(answer, "compute_host"), "pci_pooled"));
+                json_object_get(json_object_get(answer, "compute_host"), "pci_free"));
         return 0;
 }
 

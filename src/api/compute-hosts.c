@@ -53,7 +53,7 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         api_reply_json(resp, is_new ? 201 : 200,
                        json_pack("{s:{s:s,s:s,s:i,s:i}}", "compute_host", "hostname", name,
                                  "service_id", json_str(doc, "service_id"), "pci_pools",
-                                 (int)hs->pools.n, "pci_pooled", (int)hs->pools.free_total));
+                                 (int)hs->pools.n, "pci_free", (int)hs->pools.free_total));
         return 0;
 }
 
@@ -366,6 +366,32 @@ static int hv_show(struct api_ctx *ctx, struct api_request *req, struct api_resp
         return hypervisors(ctx, req, resp, true, req->params[0]);
 }
 
+/* Nova asks the host's virt driver for its uptime; the hosts here report
+ * none, so the answer is Nova's for a driver without it (501), which the
+ * clients take as "no uptime" — after the 404 for an unknown hypervisor. */
+static int hv_uptime(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        struct computesvc svc = api_computesvc(ctx);
+        const char *one = req->params[0];
+        if (!req->auth.is_admin)
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:uptime "
+                                  "to be performed.");
+        _cleanup_json_ json_t *hosts = NULL;
+        int r = store_begin(ctx->store, false);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = computesvc_host_list(&svc, &hosts);
+        store_end(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        size_t i;
+        json_t *h;
+        json_array_foreach(hosts, i, h)
+                if (streq(one, json_str(h, "hypervisor_id") ?: "") || streq(one, json_str(h, "id") ?: ""))
+                        return nova_error(resp, 501, "The requested functionality is not supported.");
+        return nova_error(resp, 404, "Hypervisor with ID %s could not be found.", one);
+}
+
 /* GET /v2.1/vfnet/compute-hosts: every host's report as the scheduler
  * reads it (docs/compute-report.md), the server's claims, usage and
  * service state folded in — what `vfnet sched explain --hosts URL` reads
@@ -406,5 +432,7 @@ const struct api_route api_compute_host_routes[] = {
         NOVA("GET", "/v2.1/os-hypervisors/detail", hv_detail,
              "hypervisors with resources, usage and PCI pools (admin)"),
         NOVA("GET", "/v2.1/os-hypervisors/{}", hv_show, "one hypervisor (admin)"),
+        NOVA("GET", "/v2.1/os-hypervisors/{}/uptime", hv_uptime,
+             "501 as for a virt driver without uptime (404 for an unknown hypervisor; admin)"),
         {0},
 };

@@ -1,4 +1,5 @@
-/* /v2.0/extensions: what this server implements, by Neutron alias. */
+/* Discovery of the network API: /v2.0/ (its core resources) and
+ * /v2.0/extensions (what this server implements, by Neutron alias). */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,9 +9,10 @@ static const struct {
         const char *alias, *name, *description;
 } extensions[] = {
         {"agent", "agent", "The agent management extension."},
+        {"allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"},
         {"binding", "Port Binding", "Expose port bindings of a virtual port to external application"},
         {"external-net", "Neutron external network", "Adds external network attribute to network resource."},
-        {"network-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
+        {"net-mtu", "Network MTU", "Provides MTU attribute for a network resource."},
         {"port-security", "Port Security", "Provides port security"},
         {"project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."},
         {"provider", "Provider Network", "Expose mapping of virtual networks to physical networks"},
@@ -47,8 +49,28 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
                                  "not exist", req->params[0]);
 }
 
+/* Neutron's v2.0 root: each core resource with its collection's link. */
+static int v2_root(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        static const char *const core[][2] = {
+                {"subnet", "subnets"}, {"network", "networks"}, {"port", "ports"}};
+        json_t *arr = json_array();
+        for (size_t i = 0; i < ARRAY_SIZE(core); i++) {
+                char href[300];
+                snprintf(href, sizeof(href), "http://%s/v2.0/%s",
+                         req->host ? req->host : "localhost", core[i][1]);
+                json_array_append_new(arr, json_pack("{s:[{s:s,s:s}],s:s,s:s}", "links", "href",
+                                                     href, "rel", "self", "name", core[i][0],
+                                                     "collection", core[i][1]));
+        }
+        api_reply_json(resp, 200, json_pack("{s:o}", "resources", arr));
+        return 0;
+}
+
 #define NET(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_NETWORK, s}
 const struct api_route api_extension_routes[] = {
+        NET("GET", "/v2.0", v2_root, "the v2.0 API's core resources"),
+        NET("GET", "/v2.0/", v2_root, "the v2.0 API's core resources"),
         NET("GET", "/v2.0/extensions", list, "list implemented extensions"),
         NET("GET", "/v2.0/extensions/{}", show, "show an extension (404 when not implemented)"),
         {0},

@@ -35,15 +35,9 @@ static json_t *network_doc(json_t *in, const char *id, long mtu)
         return o;
 }
 
-static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
+                      const char *owner, json_t **ret, struct service_error *e)
 {
-        _cleanup_json_ json_t *in = NULL;
-        if (!neutron_parse_input(req, resp, &resource_network, true, &in))
-                return 0;
-        int r = 0;
-        const char *owner;
-        if (!neutron_create_owner(req, resp, &resource_network, in, &owner))
-                return 0;
         char id[37];
         random_uuid(id);
         _cleanup_json_ json_t *net = network_doc(in, id, ctx->ml2->mtu);
@@ -56,18 +50,17 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 if (!json_object_get(net, provider[i]))
                         json_object_set_new(net, provider[i], json_null());
         neutron_stamp(ctx, net, true);
-
         struct netsvc svc = api_netsvc(ctx);
-        struct service_error e = {0};
-        r = store_begin(ctx->store, true);
+        int r = netsvc_network_create(&svc, net, owner, e);
         if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_network_create(&svc, net, owner, &e);
-        int k = store_end(ctx->store, r >= 0);
-        if (r < 0 || k < 0)
-                return neutron_service_error(resp, &e, r < 0 ? r : k);
-        neutron_reply_one(resp, 201, &resource_network, net, &req->auth);
+                return r;
+        *ret = TAKE_PTR(net);
         return 0;
+}
+
+static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return neutron_create(ctx, req, resp, &resource_network, true, create_one);
 }
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

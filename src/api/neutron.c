@@ -33,9 +33,14 @@ int neutron_bad(struct api_response *resp, const struct resource_error *e)
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret)
 {
-        if (def != &resource_agent)
-                return svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr, id,
-                                           ret);
+        if (def != &resource_agent) {
+                int r = svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr,
+                                            id, ret);
+                if (r == -ENOENT && def->also_shared_attr)
+                        r = svc_doc_get_visible(ctx->store, auth, def->singular,
+                                                def->also_shared_attr, id, ret);
+                return r;
+        }
         /* Agents are the admin's alone. */
         json_t *o = NULL;
         int r = svc_doc_get(ctx->store, def->singular, id, &o);
@@ -54,6 +59,73 @@ void neutron_reply_one(struct api_response *resp, unsigned status, const struct 
 {
         json_t *view = resource_view(def, obj, auth, NULL, 0);
         api_reply_json(resp, status, json_pack("{s:o}", def->singular, view));
+}
+
+int neutron_create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                   const struct resource_def *def, bool check_policy, neutron_create_fn fn)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK);
+        _cleanup_json_ json_t *ins = json_array(), *outs = json_array();
+        struct resource_error re;
+        if (!body)
+                return 0;
+        if (!ins || !outs)
+                return api_store_error(resp, API_NETWORK, -ENOMEM);
+        json_t *items = json_object_get(body, def->plural);
+        bool bulk = items && !json_object_get(body, def->singular);
+        if (bulk && (!json_is_array(items) || json_array_size(items) == 0))
+                return api_neutron_error(resp, 400, "HTTPBadRequest", "Resources required");
+        for (size_t i = 0; i < (bulk ? json_array_size(items) : 1); i++) {
+                _cleanup_json_ json_t *one = bulk ? json_pack("{s:O}", def->singular,
+                                                              json_array_get(items, i))
+                                                  : json_incref(body);
+                json_t *in = NULL;
+                if (bulk && json_object_size(body) != 1) {
+                        const char *k;
+                        json_t *v;
+                        json_object_foreach(body, k, v) if (!streq(k, def->plural))
+                                return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                                         "Unrecognized attribute(s) '%s'", k);
+                }
+                int r = one ? resource_parse_body(def, one, true, &req->auth, &in, &re) : -ENOMEM;
+                if (r == -EINVAL)
+                        return neutron_bad(resp, &re);
+                if (r < 0)
+                        return api_store_error(resp, API_NETWORK, r);
+                json_array_append_new(ins, in);
+                const char *owner;
+                if (check_policy ? !neutron_create_owner(req, resp, def, in, &owner)
+                                 : neutron_owner(req, in, resp, &owner) < 0)
+                        return 0;
+        }
+        struct service_error e = {0};
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        size_t i;
+        json_t *in;
+        json_array_foreach(ins, i, in) {
+                json_t *obj = NULL;
+                const char *owner = json_str(in, "project_id") ?: json_str(in, "tenant_id");
+                if (!owner)
+                        owner = req->auth.project_id;
+                r = fn(ctx, req, in, owner, &obj, &e);
+                if (r < 0)
+                        break;
+                json_array_append_new(outs, obj);
+        }
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 || k < 0)
+                return neutron_service_error(resp, &e, r < 0 ? r : k);
+        if (!bulk) {
+                neutron_reply_one(resp, 201, def, json_array_get(outs, 0), &req->auth);
+                return 0;
+        }
+        json_t *views = json_array(), *obj;
+        json_array_foreach(outs, i, obj)
+                json_array_append_new(views, resource_view(def, obj, &req->auth, NULL, 0));
+        api_reply_json(resp, 201, json_pack("{s:o}", def->plural, views));
+        return 0;
 }
 
 static size_t collect_fields(const struct api_request *req, const char **fields, size_t max)
@@ -323,6 +395,7 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
                 .n_filters = l->f.n,
                 .project_id = l->auth.is_admin ? NULL : l->auth.project_id,
                 .shared_attr = l->auth.is_admin ? NULL : def->shared_attr,
+                .also_shared_attr = l->auth.is_admin ? NULL : def->also_shared_attr,
         };
         l->s = (struct list_state){
                 .ctx = ctx, .def = def, .auth = &l->auth, .fixup = fixup,

@@ -58,6 +58,18 @@ int neutron_parse_input(struct api_request *req, struct api_response *resp,
 int neutron_create_owner(struct api_request *req, struct api_response *resp,
                          const struct resource_def *def, json_t *in, const char **ret_owner);
 
+/* One new object, inside the caller's write transaction: IN validated
+ * with its OWNER, the stored document to *ret; user errors fill e. */
+typedef int (*neutron_create_fn)(struct api_ctx *ctx, struct api_request *req, json_t *in,
+                                 const char *owner, json_t **ret, struct service_error *e);
+
+/* POST /v2.0/<collection>: one object ({singular: {...}}) or Neutron's
+ * bulk create ({plural: [...]}): every object validated and its owner
+ * checked (the create policy too when check_policy), then all created in
+ * one transaction or none; 201 with {singular} or {plural}. */
+int neutron_create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                   const struct resource_def *def, bool check_policy, neutron_create_fn fn);
+
 /* Hooks of neutron_update(); each returns 0 to go on, or a negative errno
  * or 1 after answering resp itself (the update is then not made).
  * check_body sees the validated body before the transaction; check_object

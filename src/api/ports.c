@@ -18,25 +18,16 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_port, NULL);
 }
 
+static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
+                      const char *owner, json_t **ret, struct service_error *e)
+{
+        struct netsvc svc = api_netsvc(ctx);
+        return netsvc_port_create(&svc, &req->auth, in, owner, ret, e);
+}
+
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *in = NULL, *port = NULL;
-        if (!neutron_parse_input(req, resp, &resource_port, true, &in))
-                return 0;
-        const char *owner;
-        if (!neutron_create_owner(req, resp, &resource_port, in, &owner))
-                return 0;
-        struct netsvc svc = api_netsvc(ctx);
-        struct service_error e = {0};
-        int r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_port_create(&svc, &req->auth, in, owner, &port, &e);
-        int k = store_end(ctx->store, r >= 0);
-        if (r < 0 || k < 0)
-                return neutron_service_error(resp, &e, r < 0 ? r : k);
-        neutron_reply_one(resp, 201, &resource_port, port, &req->auth);
-        return 0;
+        return neutron_create(ctx, req, resp, &resource_port, true, create_one);
 }
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -44,10 +35,11 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
         _cleanup_json_ json_t *in = NULL, *port = NULL;
         if (!neutron_parse_input(req, resp, &resource_port, false, &in))
                 return 0;
-        if (json_object_get(in, "fixed_ips") || json_object_get(in, "mac_address"))
-                return api_neutron_error(resp, 400, "HTTPBadRequest",
-                                         "Changing fixed_ips or mac_address of an existing port "
-                                         "is not supported; create a new port.");
+        /* policies/port.py: update_port:mac_address is admin_only. */
+        if (json_object_get(in, "mac_address") && !req->auth.is_admin)
+                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
+                                         "(rule:update_port and rule:update_port:mac_address) is "
+                                         "disallowed by policy");
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         int r = store_begin(ctx->store, true);
@@ -92,7 +84,8 @@ const struct api_route api_port_routes[] = {
         NET("POST", "/v2.0/ports", create, "create a port (MAC, IP, default group, binding)"),
         NET("GET", "/v2.0/ports/{}", show, "show a port"),
         NET("PUT", "/v2.0/ports/{}", update,
-            "update a port (port security, groups, admin state, binding:host_id binds)"),
+            "update a port (fixed_ips, MAC while unbound, port security, groups, admin state, "
+            "binding:host_id binds)"),
         NET("DELETE", "/v2.0/ports/{}", destroy, "delete a port (frees its MAC and IPs)"),
         {0},
 };

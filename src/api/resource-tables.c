@@ -57,18 +57,10 @@ static int check_direction(const json_t *v, char *why, size_t len)
 static int check_ethertype(const json_t *v, char *why, size_t len)
 {
         const char *s = json_string_value(v);
-        if (streq(s, "IPv4") || streq(s, "IPv6"))
+        /* Neutron's convert_ethertype_to_case_insensitive: "ipv4" too. */
+        if (strcasecmp(s, "IPv4") == 0 || strcasecmp(s, "IPv6") == 0)
                 return 0;
         snprintf(why, len, "'%s' is not in ['IPv4', 'IPv6']", s);
-        return -1;
-}
-
-static int check_port_range(const json_t *v, char *why, size_t len)
-{
-        json_int_t p = json_integer_value(v);
-        if (p >= 0 && p <= 65535)
-                return 0;
-        snprintf(why, len, "%lld is not in range 0 through 65535", (long long)p);
         return -1;
 }
 
@@ -235,7 +227,8 @@ static const struct attr_def port_attrs[] = {
         {"admin_state_up", ATTR_BOOL, P | U, "true", NULL, "VF link state enable/disable"},
         {"mac_address", ATTR_MAC, P | U, NULL, NULL,
          "default: from [DEFAULT] base_mac; admins and the network's owner may choose it"},
-        {"fixed_ips", ATTR_LIST, P | U | NF, NULL, NULL, "[{subnet_id, ip_address}]"},
+        {"fixed_ips", ATTR_LIST, P | U | ATTR_KVP_FILTER, NULL, NULL,
+         "[{subnet_id, ip_address}]; ?fixed_ips=ip_address=A or subnet_id=S"},
         {"device_id", ATTR_STRING, P | U, "\"\"", NULL, "instance using it"},
         {"device_owner", ATTR_STRING, P | U, "\"\"", NULL, "e.g. compute:nova"},
         {"status", ATTR_STRING, 0, NULL, NULL, "DOWN until the agent reports it up"},
@@ -270,9 +263,12 @@ static const struct attr_def sg_rule_attrs[] = {
         {"security_group_id", ATTR_UUID, P | R, NULL, NULL, "its group"},
         {"direction", ATTR_STRING, P | R, NULL, check_direction, "ingress or egress"},
         {"ethertype", ATTR_STRING, P, "\"IPv4\"", check_ethertype, "IPv4 or IPv6"},
-        {"protocol", ATTR_STRING, P | N, "null", NULL, "tcp, udp, icmp, ..."},
-        {"port_range_min", ATTR_INT, P | N, "null", check_port_range, "first port"},
-        {"port_range_max", ATTR_INT, P | N, "null", check_port_range, "last port"},
+        {"protocol", ATTR_ANY, P | N, "null", NULL,
+         "a name (tcp, udp, icmp, ...) or a number 0-255"},
+        {"port_range_min", ATTR_INT, P | N | ATTR_PORT_NUMBER, "null", NULL,
+         "first port, or the ICMP type"},
+        {"port_range_max", ATTR_INT, P | N | ATTR_PORT_NUMBER, "null", NULL,
+         "last port, or the ICMP code"},
         {"remote_ip_prefix", ATTR_STRING, P | N, "null", NULL, "CIDR"},
         {"remote_group_id", ATTR_UUID, P | N, "null", NULL, "group"},
         {"remote_address_group_id", ATTR_STRING, N, NULL, NULL, "always null"},
@@ -298,9 +294,13 @@ static const struct attr_def agent_attrs[] = {
 };
 
 #define RES(var, sing, plur, nf, disp, shared, table)                                              \
-        const struct resource_def var = {sing, plur, nf, disp, shared, table, ARRAY_SIZE(table)}
+        const struct resource_def var = {sing, plur, nf, disp, shared, NULL, table, ARRAY_SIZE(table)}
 
-RES(resource_network, "network", "networks", "NetworkNotFound", "Network", "shared", network_attrs);
+/* An external network is seen by every project (Neutron's
+ * access_as_external), not written by them. */
+const struct resource_def resource_network = {"network", "networks", "NetworkNotFound", "Network",
+                                              "shared", "router:external", network_attrs,
+                                              ARRAY_SIZE(network_attrs)};
 RES(resource_subnet, "subnet", "subnets", "SubnetNotFound", "Subnet", NULL, subnet_attrs);
 RES(resource_port, "port", "ports", "PortNotFound", "Port", NULL, port_attrs);
 RES(resource_security_group, "security_group", "security_groups", "SecurityGroupNotFound",

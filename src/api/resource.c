@@ -1,6 +1,8 @@
 /* The machinery behind resource.h; the tables themselves are in
  * resource-tables.c. */
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,68 @@ static bool is_uuid(const char *s)
                         return false;
         }
         return true;
+}
+
+static bool int_text(const char *s, json_int_t *ret)
+{
+        while (isspace((unsigned char)*s))
+                s++;
+        bool neg = *s == '-';
+        if (*s == '-' || *s == '+')
+                s++;
+        if (!isdigit((unsigned char)*s))
+                return false;
+        unsigned long long v = 0;
+        for (; *s; s++) {
+                if (*s == '_' && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[-1]))
+                        continue;
+                if (!isdigit((unsigned char)*s))
+                        break;
+                if (v > (unsigned long long)INT64_MAX / 10)
+                        return false;
+                v = v * 10 + (unsigned)(*s - '0');
+                if (v > (unsigned long long)INT64_MAX)
+                        return false;
+        }
+        while (isspace((unsigned char)*s))
+                s++;
+        if (*s)
+                return false;
+        *ret = neg ? -(json_int_t)v : (json_int_t)v;
+        return true;
+}
+
+int resource_convert_int(const json_t *v, json_int_t *ret)
+{
+        if (json_is_integer(v)) {
+                *ret = json_integer_value(v);
+                return 0;
+        }
+        if (json_is_boolean(v)) {
+                *ret = json_is_true(v);
+                return 0;
+        }
+        if (json_is_real(v)) {
+                double d = json_real_value(v);
+                if (!(d > -9.2e18 && d < 9.2e18))
+                        return -EINVAL;
+                *ret = (json_int_t)d;
+                return 0;
+        }
+        if (json_is_string(v) && int_text(json_string_value(v), ret))
+                return 0;
+        return -EINVAL;
+}
+
+/* The value as Python's str() prints it in Neutron's messages. */
+static void py_str(const json_t *v, char *buf, size_t len)
+{
+        if (json_is_null(v))
+                snprintf(buf, len, "None");
+        else if (json_is_boolean(v))
+                snprintf(buf, len, "%s", json_is_true(v) ? "True" : "False");
+        else
+                repr(v, buf, len);
 }
 
 int resource_check_value(const struct attr_def *a, const json_t *v, char *why, size_t why_len)
@@ -177,6 +241,26 @@ int resource_parse_body(const struct resource_def *def, json_t *body, bool is_cr
                 if (!is_create && !(a->flags & ATTR_PUT))
                         return fail(err, 400, "HTTPBadRequest",
                                     "Cannot update read-only attribute %s", key);
+                if (a->type == ATTR_INT && !json_is_null(val)) {
+                        /* Neutron converts before it validates: "207" is 207
+                         * (the clients send some integers as strings). */
+                        json_int_t n;
+                        char r[200];
+                        int k = resource_convert_int(val, &n);
+                        py_str(val, r, sizeof(r));
+                        if ((a->flags & ATTR_PORT_NUMBER) && (k < 0 || n < 0 || n > 65535))
+                                return fail(err, 400, "SecurityGroupInvalidPortValue",
+                                            "Invalid value for port %s", r);
+                        if (k < 0)
+                                return fail(err, 400, "InvalidInput",
+                                            "Invalid input for operation: '%s' is not an "
+                                            "integer.", r);
+                        if (!json_is_integer(val)) {
+                                val = json_integer(n);
+                                if (!val || json_object_set_new(inner, key, val) < 0)
+                                        return -ENOMEM;
+                        }
+                }
                 if (resource_check_value(a, val, why, sizeof(why)) < 0)
                         return fail(err, 400, "HTTPBadRequest", "Invalid input for %s. Reason: %s.",
                                     key, why);
@@ -284,12 +368,30 @@ int resource_filters_from_query(const struct resource_def *def,
                 return -ENOMEM;
         for (size_t i = 0; i < n_args; i++) {
                 const struct attr_def *a = resource_attr(def, args[i].key);
-                if (is_paging_key(args[i].key) || !a || (a->flags & ATTR_NO_FILTER) ||
+                const char *member = NULL, *v = args[i].value ? args[i].value : "";
+                if (a && (a->flags & ATTR_KVP_FILTER)) {
+                        /* Neutron's convert_kvp_list_to_dict: key=value;
+                         * the keys it filters on, others ignored. */
+                        const char *eq = strchr(v, '=');
+                        if (!eq) {
+                                resource_filters_free(&f);
+                                return fail(err, 400, "HTTPBadRequest",
+                                            "Invalid input for operation: '%s' is not of the "
+                                            "form <key>=[value].", v);
+                        }
+                        static const char *const keys[] = {"ip_address", "subnet_id"};
+                        for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+                                if ((size_t)(eq - v) == strlen(keys[k]) &&
+                                    strncmp(v, keys[k], strlen(keys[k])) == 0)
+                                        member = keys[k];
+                        if (!member)
+                                continue;
+                        v = eq + 1;
+                } else if (is_paging_key(args[i].key) || !a || (a->flags & ATTR_NO_FILTER) ||
                     ((a->flags & ATTR_ADMIN_READ) && !auth->is_admin))
                         continue;
-                if (a->type == ATTR_LIST || a->type == ATTR_DICT || a->type == ATTR_ANY)
+                else if (a->type == ATTR_LIST || a->type == ATTR_DICT)
                         continue;
-                const char *v = args[i].value ? args[i].value : "";
                 if (a->type == ATTR_BOOL) {
                         if (strcasecmp(v, "true") == 0 || streq(v, "1"))
                                 v = "1";
@@ -302,23 +404,24 @@ int resource_filters_from_query(const struct resource_def *def,
                                             "converted to boolean.", a->name, args[i].value);
                         }
                 } else if (a->type == ATTR_INT) {
-                        char *end;
-                        (void)strtoll(v, &end, 10);
-                        if (!*v || *end) {
+                        json_int_t n;
+                        if (!int_text(v, &n)) {
                                 resource_filters_free(&f);
                                 return fail(err, 400, "HTTPBadRequest",
-                                            "Invalid input for %s. Reason: '%s' is not an "
-                                            "integer.", a->name, v);
+                                            "Invalid input for operation: '%s' is not an "
+                                            "integer.", v);
                         }
                 }
                 /* Same attribute again: one more OR'ed value. */
                 struct store_filter *sf = NULL;
                 for (size_t j = 0; j < f.n; j++)
-                        if (streq(f.filters[j].attr, a->name))
+                        if (streq(f.filters[j].attr, a->name) &&
+                            streq(f.filters[j].member ?: "", member ?: ""))
                                 sf = &f.filters[j];
                 if (!sf) {
                         sf = &f.filters[f.n++];
                         sf->attr = a->name;
+                        sf->member = member;
                         sf->type = (a->type == ATTR_BOOL || a->type == ATTR_INT) ? STORE_VALUE_INT
                                                                                  : STORE_VALUE_TEXT;
                 }

@@ -32,6 +32,8 @@ enum {
         ATTR_ADMIN_READ = 1 << 4,  /* only admins see it */
         ATTR_NULLABLE = 1 << 5,    /* null is a valid value */
         ATTR_NO_FILTER = 1 << 6,   /* not usable as ?attr= filter */
+        ATTR_PORT_NUMBER = 1 << 7, /* an integer 0-65535 (Neutron's convert_validate_port_value) */
+        ATTR_KVP_FILTER = 1 << 8,  /* filtered as ?attr=key=value on its objects' members */
 };
 
 struct attr_def {
@@ -50,6 +52,7 @@ struct resource_def {
         const char *not_found;    /* "NetworkNotFound" */
         const char *display;      /* "Network" (in "Network X could not be found.") */
         const char *shared_attr;  /* attribute that makes an object visible to all */
+        const char *also_shared_attr; /* another one, for reading only */
         const struct attr_def *attrs;
         size_t n_attrs;
 };
@@ -76,6 +79,11 @@ struct resource_error {
 int resource_parse_body(const struct resource_def *def, json_t *body, bool is_create,
                         const struct auth_context *auth, json_t **ret,
                         struct resource_error *err);
+
+/* Neutron's convert_to_int (Python's int()): an integer as is, a string of
+ * digits (blanks around, a sign, '_' between digits), a number truncated,
+ * a boolean as 0/1.  -EINVAL for anything else. */
+int resource_convert_int(const json_t *v, json_int_t *ret);
 
 /* Checks one value against its attribute's type and check(). */
 int resource_check_value(const struct attr_def *a, const json_t *v, char *why, size_t why_len);

@@ -19,34 +19,25 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_subnet, NULL);
 }
 
-static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
+                      const char *owner, json_t **ret, struct service_error *e)
 {
-        _cleanup_json_ json_t *in = NULL, *sub = NULL;
-        if (!neutron_parse_input(req, resp, &resource_subnet, true, &in))
-                return 0;
-        int r = 0;
-        const char *owner;
-        if (neutron_owner(req, in, resp, &owner) < 0)
-                return 0;
         struct netsvc svc = api_netsvc(ctx);
-        struct service_error e = {0};
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_subnet_create(&svc, &req->auth, in, &sub, &e);
-        int k = store_end(ctx->store, r >= 0);
-        if (r < 0 || k < 0)
-                return neutron_service_error(resp, &e, r < 0 ? r : k);
-        neutron_reply_one(resp, 201, &resource_subnet, sub, &req->auth);
-        return 0;
+        return netsvc_subnet_create(&svc, &req->auth, in, ret, e);
 }
 
-static int refuse_pool_changes(const json_t *in, struct api_response *resp)
+/* The network's owner is checked by the service (create_subnet). */
+static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        if (json_object_get(in, "allocation_pools") || json_object_get(in, "gateway_ip")) {
-                api_neutron_error(resp, 400, "HTTPBadRequest",
-                                  "Cannot update allocation_pools or gateway_ip of a "
-                                  "subnet here; delete and re-create the subnet.");
+        return neutron_create(ctx, req, resp, &resource_subnet, false, create_one);
+}
+
+static int check_pool_changes(const json_t *sub, const json_t *in, struct api_response *resp)
+{
+        struct service_error e = {0};
+        int r = netsvc_subnet_check_update(sub, in, &e);
+        if (r < 0) {
+                neutron_service_error(resp, &e, r);
                 return 1;
         }
         return 0;
@@ -54,7 +45,7 @@ static int refuse_pool_changes(const json_t *in, struct api_response *resp)
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_subnet, refuse_pool_changes, NULL);
+        return neutron_update(ctx, req, resp, &resource_subnet, NULL, check_pool_changes);
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -88,7 +79,7 @@ const struct api_route api_subnet_routes[] = {
         NET("GET", "/v2.0/subnets", list, "list subnets"),
         NET("POST", "/v2.0/subnets", create, "create an IPv4 subnet"),
         NET("GET", "/v2.0/subnets/{}", show, "show a subnet"),
-        NET("PUT", "/v2.0/subnets/{}", update, "update name, description, dns, routes, dhcp"),
+        NET("PUT", "/v2.0/subnets/{}", update, "update name, description, gateway, pools, dns, routes, dhcp"),
         NET("DELETE", "/v2.0/subnets/{}", destroy, "delete a subnet (409 with addresses in use)"),
         {0},
 };

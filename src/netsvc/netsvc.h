@@ -73,6 +73,11 @@ int netsvc_network_delete(const struct netsvc *svc, const char *id, struct servi
  * overlap on the network, stored and listed on the network. */
 int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
                          const json_t *in, json_t **ret, struct service_error *err);
+/* Whether an update of sub may set the gateway_ip and allocation_pools IN
+ * asks for, as Neutron checks them: the gateway a host address of the
+ * subnet (or null), the pools inside it, apart, and clear of the gateway
+ * (a 409 GatewayConflictWithAllocationPools when the pools stay). */
+int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct service_error *err);
 /* A subnet deleted unless a port holds one of its addresses (a conflict). */
 int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
 

@@ -514,6 +514,112 @@ int netsvc_port_delete(const struct netsvc *svc, const char *port_id)
         return svc_port_delete(svc->store, port_id);
 }
 
+/* Neutron's [DEFAULT] max_fixed_ips_per_port. */
+#define MAX_FIXED_IPS_PER_PORT 5
+
+static bool same_ip(const json_t *a, const json_t *b)
+{
+        return streq(json_str(a, "ip_address") ?: "", json_str(b, "ip_address") ?: "");
+}
+
+/* A port's fixed_ips replaced by ASKED as Neutron's
+ * _get_changed_ips_for_port does: an address asked that the port has is
+ * kept; a subnet asked without an address keeps one of the port's
+ * addresses on it, else gets a new one; what is not asked again is
+ * released (first, so an address may move between entries); the rest is
+ * allocated as on create. */
+static int update_fixed_ips(const struct netsvc *svc, const json_t *net, json_t *port,
+                            const json_t *asked, struct service_error *err)
+{
+        const char *port_id = json_str(port, "id");
+        if (json_array_size(asked) > MAX_FIXED_IPS_PER_PORT)
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                    "Invalid input for operation: Exceeded maximum amount of "
+                                    "fixed ips per port.");
+        _cleanup_json_ json_t *orig = json_deep_copy(json_object_get(port, "fixed_ips"));
+        _cleanup_json_ json_t *kept = json_array(), *add = json_array(), *added = NULL;
+        if (!orig || !kept || !add)
+                return -ENOMEM;
+        size_t i, j;
+        json_t *e, *o;
+        json_array_foreach(asked, i, e) {
+                if (!json_is_object(e))
+                        return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                            "Invalid input for fixed_ips. Reason: Invalid data "
+                                            "format for fixed IP: '%s'.", "entry");
+                if (!json_object_get(e, "ip_address"))
+                        continue;
+                bool found = false;
+                json_array_foreach(orig, j, o) if (same_ip(o, e)) {
+                        const char *sub = json_str(e, "subnet_id");
+                        if (sub && !streq(sub, json_str(o, "subnet_id") ?: ""))
+                                break;
+                        json_array_append(kept, o);
+                        json_array_remove(orig, j);
+                        found = true;
+                        break;
+                }
+                if (!found)
+                        json_array_append(add, e);
+        }
+        json_array_foreach(asked, i, e) {
+                if (json_object_get(e, "ip_address"))
+                        continue;
+                bool found = false;
+                const char *sub = json_str(e, "subnet_id");
+                json_array_foreach(orig, j, o) if (sub && streq(sub, json_str(o, "subnet_id") ?: "")) {
+                        json_array_append(kept, o);
+                        json_array_remove(orig, j);
+                        found = true;
+                        break;
+                }
+                if (!found)
+                        json_array_append(add, e);
+        }
+        int r = 0;
+        json_array_foreach(orig, i, o) {
+                char pool[64];
+                snprintf(pool, sizeof(pool), "ip:%s", json_str(o, "subnet_id") ?: "");
+                r = store_release(svc->store, pool, json_str(o, "ip_address") ?: "");
+                if (r < 0 && r != -ENOENT)
+                        return r;
+        }
+        r = assign_fixed_ips(svc, net, add, port_id, &added, err);
+        if (r < 0)
+                return r;
+        json_array_extend(kept, added);
+        json_object_set(port, "fixed_ips", kept);
+        return 0;
+}
+
+/* A new MAC for a port no host uses (Neutron's PortBound otherwise). */
+static int update_mac(const struct netsvc *svc, json_t *port, const char *asked,
+                      struct service_error *err)
+{
+        char want[MAC_STR_LEN];
+        uint8_t m[6];
+        mac_parse(asked, m);
+        mac_format(m, want);
+        const char *old = json_str(port, "mac_address") ?: "";
+        if (streq(old, want))
+                return 0;
+        const char *vif = json_str(port, "binding:vif_type") ?: "unbound";
+        if (!streq(vif, "unbound") && !streq(vif, "binding_failed"))
+                return service_fail(err, ERROR_KIND_CONFLICT, "PortBound",
+                                    "Unable to complete operation on port %s, port is already "
+                                    "bound, port type: %s, old_mac %s, new_mac %s.",
+                                    json_str(port, "id"), vif, old, want);
+        char mac[MAC_STR_LEN];
+        int r = assign_mac(svc, want, json_str(port, "id"), mac, err);
+        if (r < 0)
+                return r;
+        r = store_release(svc->store, "mac", old);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        json_object_set_new(port, "mac_address", json_string(mac));
+        return 0;
+}
+
 int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,
                        const char *port_id, const json_t *in, json_t **ret,
                        struct service_error *err)
@@ -556,7 +662,24 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
         bool rebind = json_object_get(in, "binding:host_id") ||
                       json_object_get(in, "binding:profile") ||
                       json_object_get(in, "binding:vnic_type");
-        json_object_update_existing(port, (json_t *)in);
+        json_t *ips = json_object_get(in, "fixed_ips");
+        const char *mac = json_str(in, "mac_address");
+        if (ips || mac) {
+                if (!net && (r = svc_doc_get(svc->store, "network", json_str(port, "network_id"),
+                                             &net)) < 0)
+                        return r;
+                if (mac && (r = update_mac(svc, port, mac, err)) < 0)
+                        return r;
+                if (ips && (r = update_fixed_ips(svc, net, port, ips, err)) < 0)
+                        return r;
+        }
+        /* What was just settled is not copied over again. */
+        _cleanup_json_ json_t *rest = json_deep_copy(in);
+        if (!rest)
+                return -ENOMEM;
+        json_object_del(rest, "fixed_ips");
+        json_object_del(rest, "mac_address");
+        json_object_update_existing(port, rest);
         netsvc_stamp(svc, port, false);
         if (rebind) {
                 json_decref(net);

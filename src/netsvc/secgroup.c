@@ -7,6 +7,7 @@
 
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
+#include "network/secgroup-rule.h"
 
 static json_t *sg_rule(const struct netsvc *svc, const char *sg, const char *project,
                        const char *direction, const char *ethertype, const char *remote_group)
@@ -102,7 +103,7 @@ static int may_write(const struct auth_context *auth, const json_t *obj, const c
 int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *owner, json_t **ret,
                      struct service_error *err)
 {
-        if (streq(json_str(in, "name") ?: "", "default"))
+        if (strcasecmp(json_str(in, "name") ?: "", "default") == 0)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
                                     "Default security group already exists.");
         char id[37], def[37];
@@ -148,6 +149,11 @@ int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, 
             !streq(json_str(in, "name"), "default"))
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotUpdateDefault",
                                     "Updating default security group not allowed.");
+        /* The name's validator (name_not_default) refuses "default" in any
+         * case on every update, as on create. */
+        if (strcasecmp(json_str(in, "name") ?: "", "default") == 0)
+                return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
+                                    "Default security group already exists.");
         json_object_update_existing(sg, (json_t *)in);
         netsvc_stamp(svc, sg, false);
         r = svc_doc_update(svc->store, "security_group", sg);
@@ -203,18 +209,105 @@ int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, 
         return r;
 }
 
+static int sg_failed(const struct sg_error *e, struct service_error *err)
+{
+        return service_fail(err, e->status == 409 ? ERROR_KIND_CONFLICT : ERROR_KIND_INVALID,
+                            e->type, "%s", e->message);
+}
+
+/* A rule document's fields as network/secgroup-rule takes them,
+ * converted as Neutron's attribute map does (CONVERT: a request; else a
+ * stored rule, already converted). */
+static int rule_fields(const json_t *j, struct sg_rule *r, bool convert, struct service_error *err)
+{
+        struct sg_error e = {0};
+        *r = (struct sg_rule){0};
+        snprintf(r->security_group_id, sizeof(r->security_group_id), "%s",
+                 json_str(j, "security_group_id") ?: "");
+        snprintf(r->direction, sizeof(r->direction), "%s", json_str(j, "direction") ?: "");
+        snprintf(r->remote_group_id, sizeof(r->remote_group_id), "%s",
+                 json_str(j, "remote_group_id") ?: "");
+        json_t *p = json_object_get(j, "protocol"), *lo = json_object_get(j, "port_range_min"),
+               *hi = json_object_get(j, "port_range_max");
+        r->has_min = json_is_integer(lo);
+        r->min = (long)json_integer_value(lo);
+        r->has_max = json_is_integer(hi);
+        r->max = (long)json_integer_value(hi);
+        if (!convert) {
+                snprintf(r->ethertype, sizeof(r->ethertype), "%s", json_str(j, "ethertype") ?: "");
+                snprintf(r->protocol, sizeof(r->protocol), "%s", json_str(j, "protocol") ?: "");
+                snprintf(r->remote_ip_prefix, sizeof(r->remote_ip_prefix), "%s",
+                         json_str(j, "remote_ip_prefix") ?: "");
+                return 0;
+        }
+        char text[SG_TEXT_LEN];
+        const char *given = json_string_value(p);
+        if (json_is_integer(p)) {
+                snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(p));
+                given = text;
+        } else if (p && !json_is_null(p) && !json_is_string(p))
+                given = "?"; /* refused below, as Neutron refuses a non-text */
+        if (sg_protocol_convert(given, r->protocol, &e) < 0)
+                return sg_failed(&e, err);
+        if (sg_ethertype_convert(json_str(j, "ethertype") ?: "IPv4", r->ethertype) < 0)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Invalid input for ethertype. Reason: '%s' is not in "
+                                    "['IPv4', 'IPv6'].", json_str(j, "ethertype"));
+        const char *prefix = json_str(j, "remote_ip_prefix");
+        if (prefix && *prefix) {
+                char normalized[SG_TEXT_LEN];
+                int version;
+                if (sg_prefix_convert(prefix, r->remote_ip_prefix, normalized, &version, &e) < 0)
+                        return sg_failed(&e, err);
+        }
+        return 0;
+}
+
+struct dup_search {
+        const struct sg_rule *rule;
+        char found[37];
+};
+
+static int dup_cb(const char *id, const char *doc, void *userdata)
+{
+        struct dup_search *d = userdata;
+        _cleanup_json_ json_t *j = json_loads(doc, 0, NULL);
+        struct sg_rule other;
+        struct service_error e = {0};
+        if (!j)
+                return -EIO;
+        if (rule_fields(j, &other, false, &e) >= 0 && sg_rule_same(d->rule, &other))
+                snprintf(d->found, sizeof(d->found), "%s", id);
+        return 0;
+}
+
 int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth, json_t *in,
                           json_t **ret, struct service_error *err)
 {
         _cleanup_json_ json_t *sg = NULL, *rg = NULL;
-        json_t *lo = json_object_get(in, "port_range_min"), *hi = json_object_get(in, "port_range_max");
-        if (json_is_integer(lo) && json_is_integer(hi) &&
-            json_integer_value(lo) > json_integer_value(hi))
-                return service_fail(err, ERROR_KIND_INVALID, "SecurityGroupInvalidPortRange",
-                                    "For TCP/UDP protocols, port_range_min must be <= "
-                                    "port_range_max");
+        struct sg_rule fields;
+        struct sg_error e = {0};
+        int r = rule_fields(in, &fields, true, err);
+        if (r < 0)
+                return r;
+        if (sg_rule_validate(&fields, &e) < 0)
+                return sg_failed(&e, err);
+        /* The converted values are what is stored and shown. */
+        json_object_set_new(in, "protocol", *fields.protocol ? json_string(fields.protocol) : json_null());
+        json_object_set_new(in, "ethertype", json_string(fields.ethertype));
+        if (*fields.remote_ip_prefix) {
+                char given[SG_TEXT_LEN], normalized[SG_TEXT_LEN];
+                int version;
+                snprintf(given, sizeof(given), "%s", fields.remote_ip_prefix);
+                sg_prefix_convert(given, fields.remote_ip_prefix, normalized, &version, &e);
+                json_object_set_new(in, "remote_ip_prefix", json_string(fields.remote_ip_prefix));
+                json_object_set_new(in, "normalized_cidr", json_string(normalized));
+        } else {
+                json_object_set_new(in, "remote_ip_prefix", json_null());
+                json_object_set_new(in, "normalized_cidr", json_null());
+        }
         const char *owner;
-        int r = netsvc_owner(auth, in, &owner, err);
+        r = netsvc_owner(auth, in, &owner, err);
         if (r < 0)
                 return r;
         char id[37];
@@ -225,7 +318,6 @@ int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *a
         json_object_set_new(rule, "id", json_string(id));
         json_object_update(rule, in);
         json_object_set_new(rule, "remote_address_group_id", json_null());
-        json_object_set(rule, "normalized_cidr", json_object_get(in, "remote_ip_prefix"));
         json_object_set_new(rule, "tags", json_array());
         netsvc_stamp(svc, rule, true);
         r = sg_get_visible(svc, auth, json_str(in, "security_group_id"), &sg, err);
@@ -236,6 +328,16 @@ int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *a
         const char *remote = json_str(in, "remote_group_id");
         if (r >= 0 && remote)
                 r = sg_get_visible(svc, auth, remote, &rg, err);
+        struct dup_search dup = {.rule = &fields};
+        const char *gv[] = {fields.security_group_id};
+        struct store_filter gf = {"security_group_id", STORE_VALUE_TEXT, gv, 1};
+        struct store_query gq = {.filters = &gf, .n_filters = 1};
+        if (r >= 0)
+                r = store_obj_list(svc->store, "security_group_rule", &gq, dup_cb, &dup);
+        if (r >= 0 && *dup.found)
+                return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupRuleExists",
+                                    "Security group rule already exists. Rule id is %s.",
+                                    dup.found);
         if (r >= 0)
                 r = svc_doc_insert(svc->store, "security_group_rule", rule);
         if (r >= 0) {

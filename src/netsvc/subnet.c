@@ -182,3 +182,49 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
         }
         return r;
 }
+
+int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct service_error *err)
+{
+        json_t *jgw = json_object_get(in, "gateway_ip"), *jp = json_object_get(in, "allocation_pools");
+        if (!jgw && !jp)
+                return 0;
+        struct ipv4_net cidr;
+        if (ipv4_net_parse(json_str(sub, "cidr"), &cidr) < 0)
+                return -EIO;
+        const char *gw_s = jgw ? json_string_value(jgw) : json_str(sub, "gateway_ip");
+        uint32_t gw = 0;
+        bool has_gw = gw_s != NULL;
+        if (has_gw && ipv4_parse(gw_s, &gw) < 0)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Invalid input for gateway_ip. Reason: '%s' is not a valid "
+                                    "IP address.", gw_s);
+        if (jgw && has_gw &&
+            (!ipv4_net_contains(&cidr, gw) || gw == cidr.addr || gw == ipv4_net_broadcast(&cidr)))
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                    "Invalid input for operation: Gateway is not valid on "
+                                    "subnet.");
+        struct ipv4_pool pools[16];
+        size_t n_pools = 0;
+        int r = parse_pools(jp ? jp : json_object_get(sub, "allocation_pools"), pools,
+                            ARRAY_SIZE(pools), &n_pools, err);
+        if (r < 0)
+                return r;
+        if (!jp) {
+                /* Only the gateway moves: it must stay out of the pools. */
+                for (size_t i = 0; has_gw && i < n_pools; i++)
+                        if (gw >= pools[i].start && gw <= pools[i].end) {
+                                char a[IP_STR_LEN], b[IP_STR_LEN];
+                                ipv4_format(pools[i].start, a);
+                                ipv4_format(pools[i].end, b);
+                                return service_fail(err, ERROR_KIND_CONFLICT,
+                                                    "GatewayConflictWithAllocationPools",
+                                                    "Gateway ip %s conflicts with allocation "
+                                                    "pool %s-%s.", gw_s, a, b);
+                        }
+                return 0;
+        }
+        if (ipv4_pools_validate(&cidr, pools, n_pools, has_gw, gw) < 0)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest", "%s",
+                                    err_msg(-EINVAL));
+        return 0;
+}

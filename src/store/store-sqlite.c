@@ -566,23 +566,29 @@ static int build_where(struct strbuf *sql, const struct store_query *q)
                 const struct store_filter *f = &q->filters[i];
                 if (f->n_values == 0)
                         continue;
-                if (!attr_name_safe(f->attr))
+                if (!attr_name_safe(f->attr) || (f->member && !attr_name_safe(f->member)))
                         return -EINVAL;
-                if (strcmp(f->attr, "id") == 0)
+                if (f->member)
+                        r = strbuf_printf(sql, " AND EXISTS (SELECT 1 FROM json_each(doc, "
+                                          "'$.\"%s\"') AS m WHERE json_extract(m.value, "
+                                          "'$.\"%s\"') IN (", f->attr, f->member);
+                else if (strcmp(f->attr, "id") == 0)
                         r = strbuf_append(sql, " AND id IN (");
                 else
                         r = strbuf_printf(sql, " AND json_extract(doc, '$.\"%s\"') IN (", f->attr);
                 for (size_t j = 0; r >= 0 && j < f->n_values; j++)
                         r = strbuf_append(sql, j ? ",?" : "?");
                 if (r >= 0)
-                        r = strbuf_append(sql, ")");
+                        r = strbuf_append(sql, f->member ? "))" : ")");
                 if (r < 0)
                         return r;
         }
         if (q->project_id) {
-                r = strbuf_append(sql, q->shared_attr
-                                       ? " AND (project_id = ? OR json_extract(doc, ?) = 1)"
-                                       : " AND project_id = ?");
+                r = strbuf_append(sql, !q->shared_attr ? " AND project_id = ?"
+                                       : q->also_shared_attr
+                                       ? " AND (project_id = ? OR json_extract(doc, ?) = 1 OR "
+                                         "json_extract(doc, ?) = 1)"
+                                       : " AND (project_id = ? OR json_extract(doc, ?) = 1)");
                 if (r < 0)
                         return r;
         }
@@ -613,6 +619,8 @@ static int bind_query(sqlite3_stmt *s, const char *kind, const struct store_quer
                 sqlite3_bind_text(s, n++, q->project_id, -1, SQLITE_STATIC);
                 if (q->shared_attr)
                         sqlite3_bind_text(s, n++, paths[q->n_filters], -1, SQLITE_STATIC);
+                if (q->shared_attr && q->also_shared_attr)
+                        sqlite3_bind_text(s, n++, paths[q->n_filters + 1], -1, SQLITE_STATIC);
         }
         if (q->marker)
                 sqlite3_bind_text(s, n++, q->marker, -1, SQLITE_STATIC);
@@ -622,12 +630,14 @@ static int bind_query(sqlite3_stmt *s, const char *kind, const struct store_quer
 /* JSON paths '$."attr"' for each filter (and the shared attribute last). */
 static int make_paths(const struct store_query *q, char ***ret)
 {
-        size_t n = q ? q->n_filters + 1 : 1;
+        size_t n = q ? q->n_filters + 2 : 2;
         char **p = calloc(n + 1, sizeof(char *));
         if (!p)
                 return -ENOMEM;
-        for (size_t i = 0; q && i <= q->n_filters; i++) {
-                const char *a = i < q->n_filters ? q->filters[i].attr : q->shared_attr;
+        for (size_t i = 0; q && i <= q->n_filters + 1; i++) {
+                const char *a = i < q->n_filters    ? q->filters[i].attr
+                                : i == q->n_filters ? q->shared_attr
+                                                    : q->also_shared_attr;
                 if (!a)
                         a = "";
                 if (asprintf(&p[i], "$.\"%s\"", a) < 0) {

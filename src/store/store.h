@@ -58,6 +58,9 @@ struct store_filter {
         enum store_value_type type;
         const char **values;
         size_t n_values;
+        /* Set: attr is a list of objects, and the filter matches when one
+         * of them has this member among the values (?fixed_ips=subnet_id=X). */
+        const char *member;
 };
 
 struct store_query {
@@ -67,6 +70,7 @@ struct store_query {
          * set, objects whose shared_attr is true. */
         const char *project_id;
         const char *shared_attr;
+        const char *also_shared_attr; /* a second such attribute (NULL = none) */
         const char *marker; /* ids strictly after this one */
         size_t limit;       /* 0 = no limit */
 };

@@ -63,6 +63,15 @@ def main():
         t.ok(rc == 0 and sorted(h["Hypervisor Hostname"] for h in hv) ==
              ["compute1", "compute2", "compute3"] and all(h["State"] == "up" for h in hv),
              "hypervisor list: the three registered hosts, up", err or hv)
+        rc, one, err = s.osc("hypervisor", "show", "compute1")
+        t.ok(rc == 0 and one["hypervisor_hostname"] == "compute1" and one["state"] == "up",
+             "hypervisor show compute1 (its uptime: 501, as a driver without it)", err or one)
+        hid = next(h["ID"] for h in hv if h["Hypervisor Hostname"] == "compute1")
+        st, body, _ = s.request("GET", f"/v2.1/os-hypervisors/{hid}/uptime", token=tok)
+        t.ok(st == 501 and body["notImplemented"]["code"] == 501,
+             "os-hypervisors/ID/uptime: 501 notImplemented", (st, body))
+        st, body, _ = s.request("GET", "/v2.1/os-hypervisors/nope/uptime", token=tok)
+        t.ok(st == 404 and "itemNotFound" in body, "uptime of an unknown hypervisor: 404", (st, body))
         t.eq(free_on(s, tok, "compute1", "physnet1"), 7,
              "compute1's pools: em1's 7 VFs on physnet1 (seed lines select nothing here)")
         t.eq(free_on(s, tok, "compute2", "physnet2"), 4, "compute2's pools: 4 ConnectX-5 VFs on physnet2")

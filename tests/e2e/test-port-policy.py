@@ -113,7 +113,7 @@ def main():
         def rule(remote):
             return R("POST", "/v2.0/security-group-rules", {"security_group_rule": {
                 "security_group_id": mine, "direction": "ingress", "ethertype": "IPv4",
-                "remote_group_id": remote}}, token=bob)
+                "protocol": "tcp", "remote_group_id": remote}}, token=bob)
         for remote, what in (("0e6f4c3a-9c6d-4f7e-9a55-1d2c3b4a5f60", "that does not exist"),
                              (admins, "of another project")):
             st, body, _ = rule(remote)

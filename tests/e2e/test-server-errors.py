@@ -290,8 +290,10 @@ def main():
         st, sn, _ = R("POST", "/v2.0/subnets", {"subnet": {"network_id": nid, "ip_version": 4,
                                                           "cidr": "203.0.113.0/28"}}, token=tok)
         neutron(t, R("PUT", f"/v2.0/subnets/{sn['subnet']['id']}",
-                     {"subnet": {"gateway_ip": "203.0.113.2"}}, token=tok), 400, "HTTPBadRequest",
-                "Cannot update allocation_pools or gateway_ip", "subnet gateway change: 400")
+                     {"subnet": {"gateway_ip": "203.0.113.2"}}, token=tok), 409,
+                "GatewayConflictWithAllocationPools",
+                "Gateway ip 203.0.113.2 conflicts with allocation pool 203.0.113.2-203.0.113.14.",
+                "subnet gateway moved into its pool: 409")
         st, u, _ = R("PUT", f"/v2.0/subnets/{sn['subnet']['id']}",
                      {"subnet": {"name": "s2", "dns_nameservers": ["192.0.2.53"]}}, token=tok)
         t.ok(st == 200 and u["subnet"]["name"] == "s2"

@@ -78,6 +78,87 @@ static void test_resource_validation(void **state)
         assert_non_null(strstr(e.message, "exceeds maximum length of 255"));
 }
 
+static int parse_def(const struct resource_def *def, const char *text, json_t **ret,
+                     struct resource_error *e)
+{
+        json_t *body = json_loads(text, 0, NULL);
+        assert_non_null(body);
+        int r = resource_parse_body(def, body, true, &admin, ret, e);
+        json_decref(body);
+        return r;
+}
+
+/* Integers as Neutron's convert_to_int takes them: the clients send some
+ * as strings ("--provider-segment 207"). */
+static void test_resource_int_conversion(void **state)
+{
+        json_t *o = NULL;
+        struct resource_error e;
+        static const struct {
+                const char *given;
+                json_int_t want;
+        } ok[] = {{"207", 207}, {"\" 207 \"", 207}, {"\"207\"", 207}, {"\"+12\"", 12},
+                  {"\"1_000\"", 1000}, {"2.9", 2}, {"true", 1}};
+        for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+                char text[128];
+                snprintf(text, sizeof(text), "{\"network\": {\"provider:segmentation_id\": %s}}",
+                         ok[i].given);
+                assert_int_equal(parse(text, true, &admin, &o, &e), 0);
+                json_t *v = json_object_get(o, "provider:segmentation_id");
+                assert_true(json_is_integer(v));
+                assert_int_equal(json_integer_value(v), ok[i].want);
+                json_decref(o);
+        }
+        static const char *const bad[][2] = {
+                {"\"abc\"", "abc"}, {"\"\"", ""}, {"\"2.5\"", "2.5"}, {"\"1__0\"", "1__0"},
+                {"[1]", "[1]"}, {"{}", "{}"}, {"\"99999999999999999999999\"", "99999999999999999999999"}};
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                char text[128], want[128];
+                snprintf(text, sizeof(text), "{\"network\": {\"provider:segmentation_id\": %s}}",
+                         bad[i][0]);
+                assert_int_equal(parse(text, true, &admin, &o, &e), -EINVAL);
+                assert_int_equal(e.status, 400);
+                assert_string_equal(e.type, "InvalidInput");
+                snprintf(want, sizeof(want), "Invalid input for operation: '%s' is not an integer.",
+                         bad[i][1]);
+                assert_string_equal(e.message, want);
+        }
+        /* ip_version converted, then checked against [4, 6]. */
+        assert_int_equal(parse_def(&resource_subnet, "{\"subnet\": {\"network_id\": "
+                                   "\"11111111-2222-3333-4444-555555555555\", \"cidr\": "
+                                   "\"10.0.0.0/24\", \"ip_version\": \"4\"}}", &o, &e), 0);
+        assert_int_equal(json_integer_value(json_object_get(o, "ip_version")), 4);
+        json_decref(o);
+        assert_int_equal(parse_def(&resource_subnet, "{\"subnet\": {\"network_id\": "
+                                   "\"11111111-2222-3333-4444-555555555555\", \"cidr\": "
+                                   "\"10.0.0.0/24\", \"ip_version\": \"5\"}}", &o, &e), -EINVAL);
+        assert_string_equal(e.message, "Invalid input for ip_version. Reason: 5 is not in [4, 6].");
+        /* Ports: convert_validate_port_value, 0-65535. */
+#define RULE "{\"security_group_rule\": {\"security_group_id\": "                        \
+                           "\"11111111-2222-3333-4444-555555555555\", \"direction\": \"ingress\", "  \
+                           "\"port_range_min\": %s}}"
+        char text[256];
+        snprintf(text, sizeof(text), RULE, "\"22\"");
+        assert_int_equal(parse_def(&resource_security_group_rule, text, &o, &e), 0);
+        assert_int_equal(json_integer_value(json_object_get(o, "port_range_min")), 22);
+        json_decref(o);
+        static const char *const badport[][2] = {
+                {"65536", "65536"}, {"-1", "-1"}, {"\"ssh\"", "ssh"}};
+        for (size_t i = 0; i < ARRAY_SIZE(badport); i++) {
+                char want[64];
+                snprintf(text, sizeof(text), RULE, badport[i][0]);
+                assert_int_equal(parse_def(&resource_security_group_rule, text, &o, &e), -EINVAL);
+                assert_string_equal(e.type, "SecurityGroupInvalidPortValue");
+                snprintf(want, sizeof(want), "Invalid value for port %s", badport[i][1]);
+                assert_string_equal(e.message, want);
+        }
+        snprintf(text, sizeof(text), RULE, "null");
+        assert_int_equal(parse_def(&resource_security_group_rule, text, &o, &e), 0);
+        assert_true(json_is_null(json_object_get(o, "port_range_min")));
+        json_decref(o);
+#undef RULE
+}
+
 static void test_resource_view_and_filters(void **state)
 {
         json_t *net = json_pack("{s:s,s:s,s:s,s:i}", "id", "n1", "name", "web",
@@ -564,6 +645,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_resource_validation),
+                cmocka_unit_test(test_resource_int_conversion),
                 cmocka_unit_test(test_resource_view_and_filters),
                 cmocka_unit_test(test_resource_tables_sane),
                 cmocka_unit_test(test_policy),
