@@ -24,8 +24,20 @@ static void base_url(const struct api_request *req, char *buf, size_t len)
 
 static int not_found(struct api_response *resp, const struct identity_error *e)
 {
-        return api_keystone_error(resp, 404, "Could not find %s: %s.", e->what ? e->what : "object",
-                                  e->which);
+        const char *what = e->what ? e->what : "object";
+        /* Keystone's own wording for the relations. */
+        if (streq(what, "role assignment"))
+                return api_keystone_error(resp, 404, "Could not find role assignment with %s.",
+                                          e->which);
+        if (streq(what, "implied role"))
+                return api_keystone_error(resp, 404, "%s.", e->which);
+        if (streq(what, "membership")) {
+                char group[80] = "", *user = strchr(e->which, ':');
+                snprintf(group, sizeof(group), "%.*s", user ? (int)(user - e->which) : 0, e->which);
+                return api_keystone_error(resp, 404, "User '%s' not found in group '%s'",
+                                          user ? user + 1 : "", group);
+        }
+        return api_keystone_error(resp, 404, "Could not find %s: %s.", what, e->which);
 }
 
 static int unauthorized(struct api_response *resp)
@@ -45,12 +57,15 @@ static json_t *token_view(const struct identity_token *t)
         json_t *roles = json_array();
         for (size_t i = 0; roles && i < t->n_roles; i++)
                 json_array_append_new(roles, named_view(&t->roles[i]));
-        json_t *v = json_pack("{s:[s],s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s,s:o}", "methods",
+        json_t *v = json_pack("{s:[s],s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s}", "methods",
                               "password", "user", "domain", "id", t->user.domain_id ?: "", "name",
                               t->user.domain_name ?: "", "id", t->user.id, "name",
                               t->user.name ?: "", "password_expires_at", "audit_ids", t->audit_id,
-                              "expires_at", t->expires_at, "issued_at", t->issued_at, "roles",
-                              roles);
+                              "expires_at", t->expires_at, "issued_at", t->issued_at);
+        /* As Keystone: an unscoped token has no roles key at all. */
+        if (v && (t->project.id || t->domain.id))
+                json_object_set(v, "roles", roles);
+        json_decref(roles);
         if (v && t->project.id) {
                 json_object_set_new(v, "project",
                                     json_pack("{s:{s:s,s:s},s:s,s:s}", "domain", "id",
@@ -73,6 +88,8 @@ static const struct id_kind K_PROJECT = {IDENTITY_PROJECT, "project", "projects"
 static const struct id_kind K_USER = {IDENTITY_USER, "user", "users"};
 static const struct id_kind K_ROLE = {IDENTITY_ROLE, "role", "roles"};
 static const struct id_kind K_DOMAIN = {IDENTITY_DOMAIN, "domain", "domains"};
+static const struct id_kind K_GROUP = {IDENTITY_GROUP, "group", "groups"};
+
 
 /* Keystone's view of a domain, project, user or role. */
 static json_t *object_view(const struct api_request *req, const struct id_kind *k,
@@ -84,15 +101,22 @@ static json_t *object_view(const struct api_request *req, const struct id_kind *
         snprintf(self, sizeof(self), "%s/v3/%s/%s", base, k->plural, o->id);
         switch (o->kind) {
         case IDENTITY_DOMAIN:
-                v = json_pack("{s:s,s:s,s:s,s:b,s:O,s:[]}", "id", o->id, "name", o->name,
+                v = json_pack("{s:s,s:s,s:s,s:b,s:O,s:o}", "id", o->id, "name", o->name,
                               "description", o->description ?: "", "enabled", o->enabled,
-                              "options", o->options, "tags");
+                              "options", o->options,
+                              "tags", o->tags ? json_incref(o->tags) : json_array());
                 break;
         case IDENTITY_PROJECT:
-                v = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:[],s:O}", "id", o->id, "name",
+                v = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b,s:s,s:o,s:O}", "id", o->id, "name",
                               o->name, "domain_id", o->domain_id ?: "", "description",
                               o->description ?: "", "enabled", o->enabled, "is_domain", 0,
-                              "parent_id", o->domain_id ?: "", "tags", "options", o->options);
+                              "parent_id", o->parent_id ?: o->domain_id ?: "",
+                              "tags", o->tags ? json_incref(o->tags) : json_array(),
+                              "options", o->options);
+                break;
+        case IDENTITY_GROUP:
+                v = json_pack("{s:s,s:s,s:s,s:s}", "id", o->id, "name", o->name, "domain_id",
+                              o->domain_id ?: "", "description", o->description ?: "");
                 break;
         case IDENTITY_USER:
                 v = json_pack("{s:s,s:s,s:s,s:b,s:n,s:O}", "id", o->id, "name", o->name,
@@ -103,10 +127,21 @@ static json_t *object_view(const struct api_request *req, const struct id_kind *
                                             json_string(o->default_project_id));
                 if (v && o->description)
                         json_object_set_new(v, "description", json_string(o->description));
+                if (v && o->extra) {
+                        const char *key;
+                        json_t *x;
+                        json_object_foreach(o->extra, key, x) {
+                                if (!json_object_get(v, key))
+                                        json_object_set(v, key, x);
+                        }
+                }
                 break;
         default:
-                v = json_pack("{s:s,s:s,s:n,s:n,s:O}", "id", o->id, "name", o->name,
-                              "domain_id", "description", "options", o->options);
+                v = json_pack("{s:s,s:s,s:o,s:o,s:O}", "id", o->id, "name", o->name,
+                              "domain_id", o->domain_id ? json_string(o->domain_id) : json_null(),
+                              "description",
+                              o->description ? json_string(o->description) : json_null(),
+                              "options", o->options);
                 break;
         }
         if (v)
@@ -126,17 +161,26 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
         json_t *methods = json_object_get(ident, "methods");
         json_t *pw_user = json_object_get(json_object_get(ident, "password"), "user");
         const char *password = jstr(pw_user, "password");
-        if (!json_is_array(methods) || !json_is_object(pw_user) || !password) {
-                size_t i;
-                json_t *m;
-                json_array_foreach(methods, i, m) if (json_is_string(m) &&
-                                                      !streq(json_string_value(m), "password"))
-                        return api_keystone_error(resp, 401, "Unsupported authentication method: "
-                                                  "%s", json_string_value(m));
+        const char *token = jstr(json_object_get(ident, "token"), "id");
+        bool by_token = false, by_password = false;
+        size_t i;
+        json_t *m;
+        json_array_foreach(methods, i, m) {
+                if (json_is_string(m) && streq(json_string_value(m), "token"))
+                        by_token = true;
+                else if (json_is_string(m) && streq(json_string_value(m), "password"))
+                        by_password = true;
+                else if (json_is_string(m))
+                        return api_keystone_error(resp, 401, "Attempted to authenticate with "
+                                                  "an unsupported method.");
+        }
+        if (by_token && !token)
+                return api_keystone_error(resp, 400, "Invalid input for field 'identity': the "
+                                          "token method needs auth.identity.token.id");
+        if (!by_token && (!by_password || !json_is_object(pw_user) || !password))
                 return api_keystone_error(resp, 400, "Invalid input for field 'identity': "
                                           "password authentication needs "
                                           "auth.identity.password.user.password");
-        }
         json_t *scope = json_object_get(auth, "scope");
         json_t *udom = json_object_get(pw_user, "domain");
         struct identity_password_auth in = {
@@ -145,6 +189,7 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
                 .user_domain_id = jstr(udom, "id"),
                 .user_domain_name = jstr(udom, "name"),
                 .password = password,
+                .token = by_token ? token : NULL,
         };
         if (!json_is_object(udom))
                 in.user_domain_id = in.user_domain_name = NULL;
@@ -288,9 +333,12 @@ static int list_generic(struct api_ctx *ctx, struct api_request *req, struct api
         int r = identity_list(ctx->store, k->kind, api_query_get(req, "name"), &l);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
+        /* ?domain_id= narrows users, groups, projects and roles to a domain. */
+        const char *domain_id = api_query_get(req, "domain_id");
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < l.n; i++)
-                json_array_append_new(arr, object_view(req, k, &l.v[i]));
+                if (!domain_id || (l.v[i].domain_id && streq(l.v[i].domain_id, domain_id)))
+                        json_array_append_new(arr, object_view(req, k, &l.v[i]));
         identity_objects_done(&l);
         char base[300], self[400];
         base_url(req, base, sizeof(base));
@@ -313,6 +361,72 @@ GENERIC(K_PROJECT, project)
 GENERIC(K_USER, user)
 GENERIC(K_ROLE, role)
 GENERIC(K_DOMAIN, domain)
+GENERIC(K_GROUP, group)
+
+/* Keystone's conflict body for a name taken. */
+static int conflict(struct api_response *resp, const struct id_kind *k, const char *name,
+                    const char *domain_id)
+{
+        if (k == &K_DOMAIN || !domain_id)
+                return api_keystone_error(resp, 409, "Conflict occurred attempting to store %s - "
+                                          "Duplicate entry found with name %s.", k->singular,
+                                          name);
+        return api_keystone_error(resp, 409, "Conflict occurred attempting to store %s - "
+                                  "Duplicate entry found with name %s at domain ID %s.",
+                                  k->singular, name, domain_id);
+}
+
+/* Is key an attribute of kind k kept as given (a user's email, ...)? */
+static bool user_extra(const char *key)
+{
+        static const char *const known[] = {"name", "domain_id", "description", "password",
+                                            "default_project_id", "enabled", "options", "id",
+                                            "links", "password_expires_at"};
+        for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+                if (streq(key, known[i]))
+                        return false;
+        return true;
+}
+
+/* A user's other attributes, or NULL when none. */
+static json_t *extra_of(const struct id_kind *k, json_t *in)
+{
+        if (k != &K_USER)
+                return NULL;
+        json_t *x = json_object();
+        const char *key;
+        json_t *v;
+        json_object_foreach(in, key, v) {
+                if (user_extra(key))
+                        json_object_set(x, key, v);
+        }
+        if (json_object_size(x) == 0) {
+                json_decref(x);
+                return NULL;
+        }
+        return x;
+}
+
+/* Keystone's schema for tags: a list of strings of 1 to 255 characters
+ * without "/" or ",", at most 80 of them. */
+static int check_tags(struct api_response *resp, const json_t *tags)
+{
+        if (!tags)
+                return 0;
+        bool ok = json_is_array(tags) && json_array_size(tags) <= 80;
+        size_t i;
+        json_t *t;
+        json_array_foreach(tags, i, t) {
+                const char *v = json_string_value(t);
+                if (!v || !*v || strlen(v) > 255 || strpbrk(v, "/,"))
+                        ok = false;
+        }
+        if (ok)
+                return 0;
+        return api_keystone_error(resp, 400, "Invalid input for field 'tags': tags are a list "
+                                  "of at most 80 strings of 1 to 255 characters without '/' "
+                                  "or ','.");
+}
 
 static int create_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                          const struct id_kind *k)
@@ -332,23 +446,43 @@ static int create_common(struct api_ctx *ctx, struct api_request *req, struct ap
         if (en && !json_is_boolean(en))
                 return api_keystone_error(resp, 400, "Invalid input for field 'enabled': %s is "
                                           "not of type 'boolean'.", "value");
+        json_t *is_domain = json_object_get(in, "is_domain");
+        if (k == &K_PROJECT && is_domain && !json_is_false(is_domain))
+                return api_keystone_error(resp, 400, "Invalid input for field 'is_domain': "
+                                          "projects acting as domains are not kept here; "
+                                          "create a domain instead.");
+        json_t *tags = json_object_get(in, "tags");
+        if ((k == &K_PROJECT || k == &K_DOMAIN) && check_tags(resp, tags) < 0)
+                return 0;
+        const char *domain_id = jstr(in, "domain_id");
+        _cleanup_json_ json_t *extra = extra_of(k, in);
         struct identity_create c = {
                 .name = name,
-                .domain_id = jstr(in, "domain_id") ? jstr(in, "domain_id") : IDENTITY_DEFAULT_DOMAIN,
+                .domain_id = k == &K_DOMAIN ? NULL : domain_id,
                 .description = jstr(in, "description"),
                 .password = k == &K_USER ? jstr(in, "password") : NULL,
                 .default_project_id = jstr(in, "default_project_id"),
+                .parent_id = k == &K_PROJECT ? jstr(in, "parent_id") : NULL,
+                .tags = k == &K_PROJECT || k == &K_DOMAIN ? tags : NULL,
+                .extra = extra,
                 .enabled = !en || json_is_true(en),
         };
         struct identity_object o = {0};
         struct identity_error e = {0};
         int r = identity_create(ctx->store, k->kind, &c, &o, &e);
+        if (r == -ENOENT && e.what && streq(e.what, "domain"))
+                return api_keystone_error(resp, 400, "Could not find domain: %s.", e.which);
         if (r == -ENOENT)
-                return api_keystone_error(resp, 400, "Could not find domain: %s.", c.domain_id);
+                return not_found(resp, &e);
+        if (r == -EINVAL)
+                return api_keystone_error(resp, 400, "Cannot create project, since it specifies "
+                                          "its domain_id %s, but specifies a parent in a "
+                                          "different domain (%s).", domain_id ?: "",
+                                          c.parent_id ?: "");
         if (r == -EEXIST)
-                return api_keystone_error(resp, 409, "Conflict occurred attempting to store %s - "
-                                          "Duplicate entry found with name %s at domain ID %s.",
-                                          k->singular, name, c.domain_id);
+                return conflict(resp, k, name,
+                                k == &K_ROLE ? domain_id
+                                             : domain_id ?: IDENTITY_DEFAULT_DOMAIN);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         api_reply_json(resp, 201, json_pack("{s:o}", k->singular, object_view(req, k, &o)));
@@ -356,18 +490,39 @@ static int create_common(struct api_ctx *ctx, struct api_request *req, struct ap
         return 0;
 }
 
-static int create_project_h(struct api_ctx *c, struct api_request *q, struct api_response *p)
+#define CREATE(k, name)                                                                            \
+        static int create_##name(struct api_ctx *c, struct api_request *q, struct api_response *p) \
+        {                                                                                          \
+                return create_common(c, q, p, &k);                                                 \
+        }
+CREATE(K_PROJECT, project_h)
+CREATE(K_USER, user_h)
+CREATE(K_ROLE, role_h)
+CREATE(K_DOMAIN, domain_h)
+CREATE(K_GROUP, group_h)
+
+/* Which attributes a PATCH of kind k may carry, and their types. */
+static bool update_ok(const struct id_kind *k, const char *key, const json_t *v)
 {
-        return create_common(c, q, p, &K_PROJECT);
+        if (streq(key, "name"))
+                return json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) <= 255;
+        if (streq(key, "description"))
+                return json_is_string(v) || json_is_null(v);
+        if (streq(key, "enabled"))
+                return (k == &K_PROJECT || k == &K_USER || k == &K_DOMAIN) && json_is_boolean(v);
+        if (streq(key, "options"))
+                return k != &K_GROUP && json_is_object(v);
+        if (streq(key, "tags"))
+                return (k == &K_PROJECT || k == &K_DOMAIN) && json_is_array(v);
+        if (streq(key, "password") || streq(key, "default_project_id"))
+                return k == &K_USER && json_is_string(v) && json_string_length(v) <= 255;
+        if (streq(key, "domain_id") || streq(key, "parent_id") || streq(key, "is_domain") ||
+            streq(key, "id"))
+                return false; /* as Keystone: not changed by an update */
+        return k == &K_USER;
 }
 
-static int create_user_h(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return create_common(c, q, p, &K_USER);
-}
-
-/* PATCH /v3/users/{id}, /v3/projects/{id}: name, description, enabled,
- * options, and a user's password and default_project_id. */
+/* PATCH /v3/{domains,projects,users,groups,roles}/{id}. */
 static int update_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                          const struct id_kind *k)
 {
@@ -383,23 +538,25 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
         const char *key;
         json_t *v;
         json_object_foreach(in, key, v) {
-                bool str = streq(key, "name") || streq(key, "description") ||
-                           (k == &K_USER && (streq(key, "password") || streq(key, "default_project_id")));
-                bool ok = str ? json_is_string(v) && json_string_length(v) <= 255 &&
-                                        (!streq(key, "name") || json_string_length(v) > 0)
-                              : streq(key, "enabled") ? json_is_boolean(v)
-                              : streq(key, "options") ? json_is_object(v) : false;
-                if (!ok)
+                if (!update_ok(k, key, v))
                         return api_keystone_error(resp, 400, "Invalid input for field '%s'.", key);
         }
+        json_t *tags = json_object_get(in, "tags");
+        if (check_tags(resp, tags) < 0)
+                return 0;
         json_t *en = json_object_get(in, "enabled");
+        _cleanup_json_ json_t *extra = extra_of(k, in);
         struct identity_update u = {
                 .name = jstr(in, "name"),
-                .description = jstr(in, "description"),
+                .description = json_is_null(json_object_get(in, "description"))
+                                       ? ""
+                                       : jstr(in, "description"),
                 .default_project_id = jstr(in, "default_project_id"),
                 .password = jstr(in, "password"),
                 .enabled = en ? json_is_true(en) : -1,
                 .options = json_object_get(in, "options"),
+                .tags = tags,
+                .extra = extra,
         };
         struct identity_object o = {0};
         struct identity_error e = {0};
@@ -408,7 +565,8 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
                 return not_found(resp, &e);
         if (r == -EEXIST)
                 return api_keystone_error(resp, 409, "Conflict occurred attempting to store %s - "
-                                          "Duplicate entry.", k->singular);
+                                          "Duplicate entry found with name %s.", k->singular,
+                                          u.name ?: "");
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         api_reply_json(resp, 200, json_pack("{s:o}", k->singular, object_view(req, k, &o)));
@@ -416,15 +574,15 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
         return 0;
 }
 
-static int update_project(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return update_common(c, q, p, &K_PROJECT);
-}
-
-static int update_user(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return update_common(c, q, p, &K_USER);
-}
+#define UPDATE_DELETE(k, name)                                                                     \
+        static int update_##name(struct api_ctx *c, struct api_request *q, struct api_response *p) \
+        {                                                                                          \
+                return update_common(c, q, p, &k);                                                 \
+        }                                                                                          \
+        static int delete_##name(struct api_ctx *c, struct api_request *q, struct api_response *p) \
+        {                                                                                          \
+                return delete_generic(c, q, p, &k);                                                \
+        }
 
 static int delete_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                           const struct id_kind *k)
@@ -435,30 +593,31 @@ static int delete_generic(struct api_ctx *ctx, struct api_request *req, struct a
         int r = identity_delete(ctx->store, k->kind, req->params[0], &e);
         if (r == -ENOENT)
                 return not_found(resp, &e);
+        if (r == -EPERM)
+                return api_keystone_error(resp, 403, "Cannot delete a domain that is enabled, "
+                                          "please disable it first.");
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         api_reply_empty(resp, 204);
         return 0;
 }
 
-static int delete_project(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return delete_generic(c, q, p, &K_PROJECT);
-}
+UPDATE_DELETE(K_PROJECT, project)
+UPDATE_DELETE(K_USER, user)
+UPDATE_DELETE(K_ROLE, role)
+UPDATE_DELETE(K_DOMAIN, domain)
+UPDATE_DELETE(K_GROUP, group)
 
-static int delete_user(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return delete_generic(c, q, p, &K_USER);
-}
-
-/* PUT/GET/DELETE /v3/projects/{p}/users/{u}/roles/{r} */
+/* PUT/GET/DELETE /v3/{projects,domains}/{s}/{users,groups}/{a}/roles/{r} */
 static int grant_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                        enum identity_grant_op op)
+                        enum identity_grant_op op, bool domain, bool group)
 {
         if (need_admin(req, resp) < 0)
                 return 0;
         struct identity_error e = {0};
-        int r = identity_grant(ctx->store, op, req->params[0], req->params[1], req->params[2], &e);
+        struct identity_grant_ref g = {domain, req->params[0], group, req->params[1],
+                                       req->params[2]};
+        int r = identity_grant_ex(ctx->store, op, &g, &e);
         if (r == -ENOENT)
                 return not_found(resp, &e);
         if (r < 0)
@@ -467,19 +626,330 @@ static int grant_common(struct api_ctx *ctx, struct api_request *req, struct api
         return 0;
 }
 
-static int grant_put(struct api_ctx *c, struct api_request *q, struct api_response *p)
+/* A list of objects of kind k, with Keystone's links. */
+static int reply_objects(struct api_request *req, struct api_response *resp,
+                         const struct id_kind *k, struct identity_objects *l)
 {
-        return grant_common(c, q, p, IDENTITY_GRANT_ADD);
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < l->n; i++)
+                json_array_append_new(arr, object_view(req, k, &l->v[i]));
+        identity_objects_done(l);
+        char base[300], self[1200];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s%s", base, req->path);
+        api_reply_json(resp, 200, json_pack("{s:o,s:{s:s,s:n,s:n}}", k->plural, arr, "links",
+                                            "self", self, "previous", "next"));
+        return 0;
 }
 
-static int grant_check(struct api_ctx *c, struct api_request *q, struct api_response *p)
+/* GET /v3/{projects,domains}/{s}/{users,groups}/{a}/roles */
+static int grants_of(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                      bool domain, bool group)
 {
-        return grant_common(c, q, p, IDENTITY_GRANT_CHECK);
+        if (need_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        struct identity_objects l = {0};
+        struct identity_grant_ref g = {domain, req->params[0], group, req->params[1], NULL};
+        int r = identity_grant_roles(ctx->store, &g, &l, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        return reply_objects(req, resp, &K_ROLE, &l);
 }
 
-static int grant_delete(struct api_ctx *c, struct api_request *q, struct api_response *p)
+#define GRANTS(name, domain, group)                                                                \
+        static int name##_put(struct api_ctx *c, struct api_request *q, struct api_response *p)    \
+        {                                                                                          \
+                return grant_common(c, q, p, IDENTITY_GRANT_ADD, domain, group);                   \
+        }                                                                                          \
+        static int name##_check(struct api_ctx *c, struct api_request *q, struct api_response *p)  \
+        {                                                                                          \
+                return grant_common(c, q, p, IDENTITY_GRANT_CHECK, domain, group);                 \
+        }                                                                                          \
+        static int name##_delete(struct api_ctx *c, struct api_request *q, struct api_response *p) \
+        {                                                                                          \
+                return grant_common(c, q, p, IDENTITY_GRANT_REMOVE, domain, group);                \
+        }                                                                                          \
+        static int name##_list(struct api_ctx *c, struct api_request *q, struct api_response *p)   \
+        {                                                                                          \
+                return grants_of(c, q, p, domain, group);                                         \
+        }
+GRANTS(grant, false, false)
+GRANTS(pgroup_grant, false, true)
+GRANTS(duser_grant, true, false)
+GRANTS(dgroup_grant, true, true)
+
+/* PUT/HEAD/DELETE /v3/groups/{g}/users/{u} */
+static int membership_common(struct api_ctx *ctx, struct api_request *req,
+                             struct api_response *resp, enum identity_grant_op op)
 {
-        return grant_common(c, q, p, IDENTITY_GRANT_REMOVE);
+        if (need_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        int r = identity_membership(ctx->store, op, req->params[0], req->params[1], &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        api_reply_empty(resp, 204);
+        return 0;
+}
+
+static int member_put(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return membership_common(c, q, p, IDENTITY_GRANT_ADD);
+}
+
+static int member_check(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return membership_common(c, q, p, IDENTITY_GRANT_CHECK);
+}
+
+static int member_delete(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return membership_common(c, q, p, IDENTITY_GRANT_REMOVE);
+}
+
+static int group_users(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        struct identity_objects l = {0};
+        int r = identity_group_users(ctx->store, req->params[0], &l, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        return reply_objects(req, resp, &K_USER, &l);
+}
+
+/* A user may read its own groups and projects (Keystone's policy). */
+static int need_self_or_admin(struct api_request *req, struct api_response *resp)
+{
+        if (req->auth.user_id && streq(req->auth.user_id, req->params[0]))
+                return 0;
+        return need_admin(req, resp);
+}
+
+static int user_groups(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (need_self_or_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        struct identity_objects l = {0};
+        int r = identity_user_groups(ctx->store, req->params[0], &l, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        return reply_objects(req, resp, &K_GROUP, &l);
+}
+
+/* GET /v3/users/{u}/projects, /v3/auth/projects, /v3/auth/domains */
+static int scopes_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         const char *user_id, bool domains, bool enabled_only)
+{
+        struct identity_error e = {0};
+        struct identity_objects l = {0};
+        int r = identity_user_scopes(ctx->store, user_id, domains, enabled_only, &l, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        return reply_objects(req, resp, domains ? &K_DOMAIN : &K_PROJECT, &l);
+}
+
+static int user_projects(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        if (need_self_or_admin(q, p) < 0)
+                return 0;
+        return scopes_common(c, q, p, q->params[0], false, false);
+}
+
+static int auth_projects(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return scopes_common(c, q, p, q->auth.user_id ?: "", false, true);
+}
+
+static int auth_domains(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return scopes_common(c, q, p, q->auth.user_id ?: "", true, true);
+}
+
+/* GET /v3/auth/catalog: the catalog of a scoped token. */
+static int auth_catalog(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (!req->auth.project_id && !req->auth.domain_id)
+                return api_keystone_error(resp, 403, "A project-scoped token is required to "
+                                          "produce a service catalog.");
+        json_t *cat = NULL;
+        int r = identity_catalog(ctx->store, &cat);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        char base[300], self[400];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s/v3/auth/catalog", base);
+        api_reply_json(resp, 200, json_pack("{s:o,s:{s:s,s:n,s:n}}", "catalog", cat, "links",
+                                            "self", self, "previous", "next"));
+        return 0;
+}
+
+/* POST /v3/users/{u}/password: the user's own change, with the original. */
+static int user_password(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_IDENTITY);
+        if (!body)
+                return 0;
+        json_t *in = json_object_get(body, "user");
+        const char *pw = jstr(in, "password"), *orig = jstr(in, "original_password");
+        if (!json_is_object(in) || !pw || !orig)
+                return api_keystone_error(resp, 400, "Invalid input for field 'user': "
+                                          "'password' and 'original_password' are required "
+                                          "properties.");
+        if (!req->auth.user_id || !streq(req->auth.user_id, req->params[0]))
+                return api_keystone_error(resp, 403, "You are not authorized to perform the "
+                                          "requested action: identity:change_password.");
+        struct identity_error e = {0};
+        int r = identity_password_change(ctx->store, req->params[0], orig, pw, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r == -EACCES)
+                return unauthorized(resp);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        api_reply_empty(resp, 204);
+        return 0;
+}
+
+/* ---- implied roles ---- */
+
+static json_t *role_ref_view(const struct api_request *req, const struct identity_named *n)
+{
+        char base[300], self[512];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s/v3/roles/%s", base, n->id);
+        return json_pack("{s:s,s:s,s:{s:s}}", "id", n->id, "name", n->name ?: n->id, "links",
+                         "self", self);
+}
+
+/* {"prior_role": ..., "implies": one or a list} */
+static json_t *inference_view(const struct api_request *req, const struct identity_inference *x,
+                              bool list)
+{
+        json_t *implies = list ? json_array() : role_ref_view(req, &x->implies[0]);
+        for (size_t i = 0; list && implies && i < x->n_implies; i++)
+                json_array_append_new(implies, role_ref_view(req, &x->implies[i]));
+        return json_pack("{s:o,s:o}", "prior_role", role_ref_view(req, &x->prior), "implies",
+                         implies);
+}
+
+static int implied_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                          enum identity_grant_op op)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        int r = identity_implied(ctx->store, op, req->params[0], req->params[1], &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r == -EPERM)
+                return api_keystone_error(resp, 403, "%s cannot be an implied roles.",
+                                          req->params[1]);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        bool head = streq(req->method, "HEAD");
+        if (op == IDENTITY_GRANT_REMOVE || head) {
+                api_reply_empty(resp, 204);
+                return 0;
+        }
+        struct identity_inferences l = {0};
+        r = identity_inferences_list(ctx->store, req->params[0], &l, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        struct identity_inference one = {0};
+        for (size_t i = 0; i < l.n; i++)
+                for (size_t j = 0; j < l.v[i].n_implies; j++)
+                        if (streq(l.v[i].implies[j].id, req->params[1]))
+                                one = (struct identity_inference){l.v[i].prior,
+                                                                  &l.v[i].implies[j], 1};
+        char base[300], self[600];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s/v3/roles/%s/implies/%s", base, req->params[0],
+                 req->params[1]);
+        json_t *v = one.prior.id ? inference_view(req, &one, false) : json_object();
+        api_reply_json(resp, op == IDENTITY_GRANT_ADD ? 201 : 200,
+                       json_pack("{s:o,s:{s:s}}", "role_inference", v, "links", "self", self));
+        identity_inferences_done(&l);
+        return 0;
+}
+
+static int implied_put(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return implied_common(c, q, p, IDENTITY_GRANT_ADD);
+}
+
+static int implied_check(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return implied_common(c, q, p, IDENTITY_GRANT_CHECK);
+}
+
+static int implied_delete(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return implied_common(c, q, p, IDENTITY_GRANT_REMOVE);
+}
+
+/* GET /v3/roles/{prior}/implies and /v3/role_inferences */
+static int inferences(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                      const char *prior)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        struct identity_inferences l = {0};
+        int r = identity_inferences_list(ctx->store, prior, &l, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        char base[300], self[1200];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s%s", base, req->path);
+        json_t *v;
+        if (prior) {
+                struct identity_named p = {.id = (char *)prior};
+                struct identity_inference none = {p, NULL, 0};
+                v = inference_view(req, l.n ? &l.v[0] : &none, true);
+                if (!l.n) {
+                        /* The prior role's name, read back for a role implying nothing. */
+                        struct identity_object o = {0};
+                        if (identity_get(ctx->store, IDENTITY_ROLE, prior, &o, &e) >= 0)
+                                json_object_set_new(json_object_get(v, "prior_role"), "name",
+                                                    json_string(o.name));
+                        identity_object_done(&o);
+                }
+        } else {
+                v = json_array();
+                for (size_t i = 0; v && i < l.n; i++)
+                        json_array_append_new(v, inference_view(req, &l.v[i], true));
+        }
+        identity_inferences_done(&l);
+        api_reply_json(resp, 200, json_pack("{s:o,s:{s:s}}",
+                                            prior ? "role_inference" : "role_inferences", v,
+                                            "links", "self", self));
+        return 0;
+}
+
+static int role_implies(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return inferences(c, q, p, q->params[0]);
+}
+
+static int role_inferences(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return inferences(c, q, p, NULL);
 }
 
 /* Services and endpoints, from the catalog bootstrap wrote. */
@@ -542,18 +1012,59 @@ static json_t *ref_view(const struct identity_named *n)
         return o;
 }
 
-/* GET /v3/role_assignments[?user.id=&scope.project.id=&role.id=] */
+static bool query_true(const struct api_request *req, const char *key)
+{
+        const char *v = api_query_get(req, key);
+        return v && (!*v || strcasecmp(v, "true") == 0 || streq(v, "1"));
+}
+
+/* One assignment's links: the grant it is, and (effective, through a
+ * group) the membership that gives it. */
+static json_t *assignment_links(const struct api_request *req, const struct identity_assignment *a)
+{
+        char base[300], url[1200];
+        base_url(req, base, sizeof(base));
+        const char *actor_id = a->group ? a->group_ref.id : a->user.id;
+        snprintf(url, sizeof(url), "%s/v3/%s/%s/%s/%s/roles/%s", base,
+                 a->domain_scope ? "domains" : "projects", a->scope.id,
+                 a->group ? "groups" : "users", actor_id ?: "",
+                 a->prior_role_id ? a->prior_role_id : a->role.id);
+        json_t *links = json_pack("{s:s}", "assignment", url);
+        if (links && a->group && a->user.id) {
+                snprintf(url, sizeof(url), "%s/v3/groups/%s/users/%s", base, a->group_ref.id,
+                         a->user.id);
+                json_object_set_new(links, "membership", json_string(url));
+        }
+        if (links && a->prior_role_id) {
+                snprintf(url, sizeof(url), "%s/v3/roles/%s/implies/%s", base, a->prior_role_id,
+                         a->role.id);
+                json_object_set_new(links, "prior_role", json_string(url));
+        }
+        return links;
+}
+
+/* GET /v3/role_assignments[?user.id=&group.id=&scope.project.id=&scope.domain.id=
+ * &role.id=&effective&include_names] */
 static int list_assignments(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         if (need_admin(req, resp) < 0)
                 return 0;
-        const char *names = api_query_get(req, "include_names");
         struct identity_assignment_filter f = {
                 .user_id = api_query_get(req, "user.id"),
+                .group_id = api_query_get(req, "group.id"),
                 .project_id = api_query_get(req, "scope.project.id"),
+                .domain_id = api_query_get(req, "scope.domain.id"),
                 .role_id = api_query_get(req, "role.id"),
-                .names = names && (!*names || strcasecmp(names, "true") == 0 || streq(names, "1")),
+                .names = query_true(req, "include_names"),
+                .effective = query_true(req, "effective"),
         };
+        /* As Keystone: effective lists users' roles, so no group filter. */
+        if (f.effective && f.group_id)
+                return api_keystone_error(resp, 400, "Specifying group.id with effective is "
+                                          "not allowed: effective assignments are those of "
+                                          "users.");
+        if (f.project_id && f.domain_id)
+                return api_keystone_error(resp, 400, "Specify a domain or project, not both");
         struct identity_assignments l = {0};
         int r = identity_assignments_list(ctx->store, &f, &l);
         if (r < 0)
@@ -563,12 +1074,20 @@ static int list_assignments(struct api_ctx *ctx, struct api_request *req, struct
                 const struct identity_assignment *a = &l.v[i];
                 json_t *scope = json_pack("{s:o}", a->domain_scope ? "domain" : "project",
                                           ref_view(&a->scope));
-                json_array_append_new(arr, json_pack("{s:o,s:o,s:o}", "scope", scope, "user",
-                                                     ref_view(&a->user), "role",
-                                                     ref_view(&a->role)));
+                json_t *o = json_pack("{s:o,s:o,s:o}", "scope", scope, "role", ref_view(&a->role),
+                                      "links", assignment_links(req, a));
+                if (o && a->user.id)
+                        json_object_set_new(o, "user", ref_view(&a->user));
+                else if (o && a->group)
+                        json_object_set_new(o, "group", ref_view(&a->group_ref));
+                json_array_append_new(arr, o);
         }
         identity_assignments_done(&l);
-        api_reply_json(resp, 200, json_pack("{s:o}", "role_assignments", arr));
+        char base[300], self[1200];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s/v3/role_assignments", base);
+        api_reply_json(resp, 200, json_pack("{s:o,s:{s:s,s:n,s:n}}", "role_assignments", arr,
+                                            "links", "self", self, "previous", "next"));
         return 0;
 }
 
@@ -576,34 +1095,106 @@ static int list_assignments(struct api_ctx *ctx, struct api_request *req, struct
 const struct api_route api_identity_routes[] = {
         ID("GET", "/", versions_root, API_AUTH_NONE, "identity versions"),
         ID("GET", "/v3", version_v3, API_AUTH_NONE, "identity v3 version document"),
-        ID("POST", "/v3/auth/tokens", token_issue, API_AUTH_NONE, "issue a token (password)"),
+        ID("POST", "/v3/auth/tokens", token_issue, API_AUTH_NONE,
+           "issue a token (password, or token to rescope)"),
         ID("GET", "/v3/auth/tokens", token_validate, API_AUTH_TOKEN, "validate a token (and HEAD)"),
         ID("DELETE", "/v3/auth/tokens", token_revoke, API_AUTH_TOKEN, "revoke a token"),
+        ID("GET", "/v3/auth/projects", auth_projects, API_AUTH_TOKEN,
+           "projects the token's user may scope to"),
+        ID("GET", "/v3/auth/domains", auth_domains, API_AUTH_TOKEN,
+           "domains the token's user may scope to"),
+        ID("GET", "/v3/auth/catalog", auth_catalog, API_AUTH_TOKEN, "the scoped token's catalog"),
         ID("GET", "/v3/domains", list_domain, API_AUTH_TOKEN, "list domains (?name=)"),
+        ID("POST", "/v3/domains", create_domain_h, API_AUTH_TOKEN, "create a domain"),
         ID("GET", "/v3/domains/{}", show_domain, API_AUTH_TOKEN, "show a domain"),
-        ID("GET", "/v3/projects", list_project, API_AUTH_TOKEN, "list projects (?name=)"),
-        ID("POST", "/v3/projects", create_project_h, API_AUTH_TOKEN, "create a project"),
+        ID("PATCH", "/v3/domains/{}", update_domain, API_AUTH_TOKEN,
+           "update a domain (name, description, enabled, tags)"),
+        ID("DELETE", "/v3/domains/{}", delete_domain, API_AUTH_TOKEN,
+           "delete a disabled domain and everything in it"),
+        ID("GET", "/v3/domains/{}/users/{}/roles", duser_grant_list, API_AUTH_TOKEN,
+           "list a user's roles on a domain"),
+        ID("PUT", "/v3/domains/{}/users/{}/roles/{}", duser_grant_put, API_AUTH_TOKEN,
+           "grant a user a role on a domain"),
+        ID("GET", "/v3/domains/{}/users/{}/roles/{}", duser_grant_check, API_AUTH_TOKEN,
+           "check a user's role on a domain (and HEAD)"),
+        ID("DELETE", "/v3/domains/{}/users/{}/roles/{}", duser_grant_delete, API_AUTH_TOKEN,
+           "revoke a user's role on a domain"),
+        ID("GET", "/v3/domains/{}/groups/{}/roles", dgroup_grant_list, API_AUTH_TOKEN,
+           "list a group's roles on a domain"),
+        ID("PUT", "/v3/domains/{}/groups/{}/roles/{}", dgroup_grant_put, API_AUTH_TOKEN,
+           "grant a group a role on a domain"),
+        ID("GET", "/v3/domains/{}/groups/{}/roles/{}", dgroup_grant_check, API_AUTH_TOKEN,
+           "check a group's role on a domain (and HEAD)"),
+        ID("DELETE", "/v3/domains/{}/groups/{}/roles/{}", dgroup_grant_delete, API_AUTH_TOKEN,
+           "revoke a group's role on a domain"),
+        ID("GET", "/v3/projects", list_project, API_AUTH_TOKEN, "list projects (?name=, domain_id=)"),
+        ID("POST", "/v3/projects", create_project_h, API_AUTH_TOKEN,
+           "create a project (tags, parent_id)"),
         ID("GET", "/v3/projects/{}", show_project, API_AUTH_TOKEN, "show a project"),
         ID("PATCH", "/v3/projects/{}", update_project, API_AUTH_TOKEN,
-           "update a project (name, description, enabled)"),
+           "update a project (name, description, enabled, tags)"),
         ID("DELETE", "/v3/projects/{}", delete_project, API_AUTH_TOKEN, "delete a project"),
-        ID("GET", "/v3/users", list_user, API_AUTH_TOKEN, "list users (?name=)"),
-        ID("POST", "/v3/users", create_user_h, API_AUTH_TOKEN, "create a user"),
-        ID("GET", "/v3/users/{}", show_user, API_AUTH_TOKEN, "show a user"),
-        ID("PATCH", "/v3/users/{}", update_user, API_AUTH_TOKEN,
-           "update a user (password, enabled, ...; ends its tokens)"),
-        ID("DELETE", "/v3/users/{}", delete_user, API_AUTH_TOKEN, "delete a user (ends its tokens)"),
-        ID("GET", "/v3/services", list_services, API_AUTH_TOKEN, "list catalog services (?type=)"),
-        ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN, "list endpoints (?interface=)"),
-        ID("GET", "/v3/role_assignments", list_assignments, API_AUTH_TOKEN,
-           "list role assignments (?user.id=, scope.project.id=, role.id=)"),
-        ID("GET", "/v3/roles", list_role, API_AUTH_TOKEN, "list roles (?name=)"),
-        ID("GET", "/v3/roles/{}", show_role, API_AUTH_TOKEN, "show a role"),
+        ID("GET", "/v3/projects/{}/users/{}/roles", grant_list, API_AUTH_TOKEN,
+           "list a user's roles on a project"),
         ID("PUT", "/v3/projects/{}/users/{}/roles/{}", grant_put, API_AUTH_TOKEN,
            "grant a role on a project"),
         ID("GET", "/v3/projects/{}/users/{}/roles/{}", grant_check, API_AUTH_TOKEN,
            "check a role grant (and HEAD)"),
         ID("DELETE", "/v3/projects/{}/users/{}/roles/{}", grant_delete, API_AUTH_TOKEN,
            "revoke a role grant"),
+        ID("GET", "/v3/projects/{}/groups/{}/roles", pgroup_grant_list, API_AUTH_TOKEN,
+           "list a group's roles on a project"),
+        ID("PUT", "/v3/projects/{}/groups/{}/roles/{}", pgroup_grant_put, API_AUTH_TOKEN,
+           "grant a group a role on a project"),
+        ID("GET", "/v3/projects/{}/groups/{}/roles/{}", pgroup_grant_check, API_AUTH_TOKEN,
+           "check a group's role on a project (and HEAD)"),
+        ID("DELETE", "/v3/projects/{}/groups/{}/roles/{}", pgroup_grant_delete, API_AUTH_TOKEN,
+           "revoke a group's role on a project"),
+        ID("GET", "/v3/users", list_user, API_AUTH_TOKEN, "list users (?name=, domain_id=)"),
+        ID("POST", "/v3/users", create_user_h, API_AUTH_TOKEN,
+           "create a user (other attributes kept)"),
+        ID("GET", "/v3/users/{}", show_user, API_AUTH_TOKEN, "show a user"),
+        ID("PATCH", "/v3/users/{}", update_user, API_AUTH_TOKEN,
+           "update a user (password, enabled, ...; ends its tokens)"),
+        ID("DELETE", "/v3/users/{}", delete_user, API_AUTH_TOKEN, "delete a user (ends its tokens)"),
+        ID("POST", "/v3/users/{}/password", user_password, API_AUTH_TOKEN,
+           "change one's own password (ends its tokens)"),
+        ID("GET", "/v3/users/{}/groups", user_groups, API_AUTH_TOKEN, "list a user's groups"),
+        ID("GET", "/v3/users/{}/projects", user_projects, API_AUTH_TOKEN,
+           "list the projects where a user holds a role"),
+        ID("GET", "/v3/groups", list_group, API_AUTH_TOKEN, "list groups (?name=, domain_id=)"),
+        ID("POST", "/v3/groups", create_group_h, API_AUTH_TOKEN, "create a group"),
+        ID("GET", "/v3/groups/{}", show_group, API_AUTH_TOKEN, "show a group"),
+        ID("PATCH", "/v3/groups/{}", update_group, API_AUTH_TOKEN,
+           "update a group (name, description)"),
+        ID("DELETE", "/v3/groups/{}", delete_group, API_AUTH_TOKEN,
+           "delete a group (its grants and memberships)"),
+        ID("GET", "/v3/groups/{}/users", group_users, API_AUTH_TOKEN, "list a group's users"),
+        ID("PUT", "/v3/groups/{}/users/{}", member_put, API_AUTH_TOKEN, "add a user to a group"),
+        ID("GET", "/v3/groups/{}/users/{}", member_check, API_AUTH_TOKEN,
+           "check a user is in a group (and HEAD)"),
+        ID("DELETE", "/v3/groups/{}/users/{}", member_delete, API_AUTH_TOKEN,
+           "remove a user from a group"),
+        ID("GET", "/v3/services", list_services, API_AUTH_TOKEN, "list catalog services (?type=)"),
+        ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN, "list endpoints (?interface=)"),
+        ID("GET", "/v3/role_assignments", list_assignments, API_AUTH_TOKEN,
+           "list role assignments (?user.id=, group.id=, scope.project.id=, scope.domain.id=, "
+           "role.id=, effective, include_names)"),
+        ID("GET", "/v3/role_inferences", role_inferences, API_AUTH_TOKEN,
+           "list every implied-role rule"),
+        ID("GET", "/v3/roles", list_role, API_AUTH_TOKEN, "list roles (?name=)"),
+        ID("POST", "/v3/roles", create_role_h, API_AUTH_TOKEN, "create a role"),
+        ID("GET", "/v3/roles/{}", show_role, API_AUTH_TOKEN, "show a role"),
+        ID("PATCH", "/v3/roles/{}", update_role, API_AUTH_TOKEN, "update a role (name, description)"),
+        ID("DELETE", "/v3/roles/{}", delete_role, API_AUTH_TOKEN,
+           "delete a role (its grants and rules; tokens relying on it stop working)"),
+        ID("GET", "/v3/roles/{}/implies", role_implies, API_AUTH_TOKEN,
+           "list the roles a role implies"),
+        ID("PUT", "/v3/roles/{}/implies/{}", implied_put, API_AUTH_TOKEN,
+           "make a role imply another"),
+        ID("GET", "/v3/roles/{}/implies/{}", implied_check, API_AUTH_TOKEN,
+           "check an implied-role rule (and HEAD)"),
+        ID("DELETE", "/v3/roles/{}/implies/{}", implied_delete, API_AUTH_TOKEN,
+           "remove an implied-role rule"),
         {0},
 };

@@ -28,28 +28,6 @@ static bool enabled(const json_t *o)
         return json_is_true(json_object_get(o, "enabled"));
 }
 
-struct role_walk {
-        struct store *st;
-        struct auth_context *auth;
-        unsigned n;
-};
-
-static int role_cb(const char *id, const char *doc, void *userdata)
-{
-        struct role_walk *w = userdata;
-        _cleanup_jdoc_ json_t *a = json_loads(doc, 0, NULL), *role = NULL;
-        if (!a)
-                return -EIO;
-        int r = load(w->st, "role", rec_str(a, "role_id"), &role);
-        if (r == -EACCES)
-                return 0; /* an assignment of a role that is gone grants nothing */
-        if (r < 0)
-                return r;
-        auth_context_add_role(w->auth, rec_str(role, "name") ?: "");
-        w->n++;
-        return 0;
-}
-
 /* Inside a read transaction: the whole decision, from the store. */
 static int from_state(struct store *st, const char *hash, double now, struct auth_context *a,
                       double *ret_expires)
@@ -84,17 +62,19 @@ static int from_state(struct store *st, const char *hash, double now, struct aut
             (domain_id && !project_id && !a->domain_id))
                 return -ENOMEM;
         if (scope) {
-                const char *u[] = {a->user_id}, *s[] = {project_id ?: domain_id};
-                struct store_filter f[2] = {
-                        {"user_id", STORE_VALUE_TEXT, u, 1},
-                        {"scope_id", STORE_VALUE_TEXT, s, 1},
-                };
-                struct store_query q = {.filters = f, .n_filters = 2};
-                struct role_walk w = {st, a, 0};
-                r = store_obj_list(st, "assignment", &q, role_cb, &w);
+                /* Assigned, through a group, or implied: as the token's
+                 * roles are computed at issue. */
+                struct identity_named *roles = NULL;
+                size_t n = 0;
+                r = rec_user_roles(st, a->user_id, project_id ?: domain_id, &roles, &n);
                 if (r < 0)
                         return r;
-                if (w.n == 0)
+                for (size_t i = 0; i < n; i++) {
+                        auth_context_add_role(a, roles[i].name);
+                        identity_named_done(&roles[i]);
+                }
+                free(roles);
+                if (n == 0)
                         return -EACCES; /* as Keystone: no role left, no token */
         }
         *ret_expires = expires;

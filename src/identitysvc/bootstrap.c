@@ -65,6 +65,22 @@ static int set_service(struct store *st, const char *type, const char *name, con
         return store_obj_insert(st, "service", id, NULL, s);
 }
 
+/* As keystone-manage bootstrap: admin implies member, member implies
+ * reader. */
+static int ensure_implied(struct store *st, const json_t *prior, const json_t *implied)
+{
+        const char *p = json_string_value(json_object_get(prior, "id"));
+        const char *i = json_string_value(json_object_get(implied, "id"));
+        char id[160];
+        snprintf(id, sizeof(id), "%s:%s", p, i);
+        _cleanup_jdoc_ json_t *doc = json_pack("{s:s,s:s}", "prior_role_id", p,
+                                               "implied_role_id", i);
+        if (!doc)
+                return -ENOMEM;
+        int r = rec_insert(st, "implied", id, NULL, doc);
+        return r == -EEXIST ? 0 : r;
+}
+
 static int bootstrap_tx(struct store *st, const struct identity_bootstrap *b, const char *hash)
 {
         int r = ensure_default_domain(st);
@@ -74,6 +90,8 @@ static int bootstrap_tx(struct store *st, const struct identity_bootstrap *b, co
         if ((r = ensure_role(st, "admin", &admin)) < 0 || (r = ensure_role(st, "member", &member)) < 0 ||
             (r = ensure_role(st, "reader", &reader)) < 0 ||
             (r = ensure_role(st, "service", &service)) < 0)
+                return r;
+        if ((r = ensure_implied(st, admin, member)) < 0 || (r = ensure_implied(st, member, reader)) < 0)
                 return r;
 
         _cleanup_jdoc_ json_t *project = NULL, *user = NULL;

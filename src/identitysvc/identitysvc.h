@@ -38,6 +38,7 @@ enum identity_kind {
         IDENTITY_PROJECT,
         IDENTITY_USER,
         IDENTITY_ROLE,
+        IDENTITY_GROUP,
 };
 
 /* The stored kind name ("project", ...). */
@@ -48,11 +49,14 @@ struct identity_object {
         enum identity_kind kind;
         char *id;
         char *name;
-        char *domain_id;          /* projects, users; NULL for domains and roles */
+        char *domain_id;          /* projects, users, groups, domain-specific roles */
         char *description;        /* NULL: none */
         char *default_project_id; /* users; NULL: none */
+        char *parent_id;          /* projects: the parent project, or the domain */
         bool enabled;             /* domains, projects, users */
         json_t *options;          /* an object; never NULL once loaded */
+        json_t *tags;             /* projects and domains: an array of strings, or NULL */
+        json_t *extra;            /* users: attributes Keystone keeps as given (email...), or NULL */
 };
 
 struct identity_objects {
@@ -69,21 +73,26 @@ int identity_get(struct store *st, enum identity_kind k, const char *id,
 int identity_list(struct store *st, enum identity_kind k, const char *name,
                   struct identity_objects *ret);
 
-/* A new project or user. */
+/* A new domain, project, user, group or role. */
 struct identity_create {
         const char *name;
-        const char *domain_id;          /* NULL: the default domain */
-        const char *description;        /* projects */
+        const char *domain_id;          /* NULL: the default domain (roles: a global role) */
+        const char *description;
         const char *password;           /* users; NULL: none */
         const char *default_project_id; /* users */
+        const char *parent_id;          /* projects; NULL: the domain */
+        json_t *tags;                   /* projects, domains; NULL: none */
+        json_t *extra;                  /* users: other attributes, kept as given */
         bool enabled;
 };
-/* -ENOENT (what "domain") when the domain does not exist; -EEXIST when
- * the name is taken in it. */
+/* -ENOENT (what "domain" or "project") when the domain or parent does not
+ * exist; -EEXIST when the name is taken in the domain (roles: among the
+ * global roles or those of the domain; domains: among domains); -EINVAL
+ * when the parent is in another domain. */
 int identity_create(struct store *st, enum identity_kind k, const struct identity_create *in,
                     struct identity_object *ret, struct identity_error *err);
 
-/* A project or user changed; NULL / -1 keeps a field. */
+/* An object changed; NULL / -1 keeps a field. */
 struct identity_update {
         const char *name;
         const char *description;
@@ -91,13 +100,18 @@ struct identity_update {
         const char *password;           /* users */
         int enabled;                    /* -1, 0 or 1 */
         json_t *options;
+        json_t *tags;                   /* projects, domains */
+        json_t *extra;                  /* users: merged into the kept attributes */
 };
 /* As Keystone: a new password or a disabled user ends the user's tokens,
  * a disabled project the tokens scoped to it. */
 int identity_update(struct store *st, enum identity_kind k, const char *id,
                     const struct identity_update *in, struct identity_object *ret,
                     struct identity_error *err);
-/* A deleted user or project takes its role assignments and tokens with it. */
+/* A deleted user or project takes its role assignments and tokens with it;
+ * a group its memberships and assignments; a role its assignments and
+ * inference rules (so the tokens that relied on it stop working at once);
+ * a domain everything in it, and only once disabled (-EPERM otherwise). */
 int identity_delete(struct store *st, enum identity_kind k, const char *id,
                     struct identity_error *err);
 
@@ -119,13 +133,71 @@ struct identity_named {
 };
 void identity_named_done(struct identity_named *n);
 
+/* A grant of a role to a user or a group on a project or a domain. */
+struct identity_grant_ref {
+        bool domain;          /* the scope is a domain, not a project */
+        const char *scope_id;
+        bool group;           /* the actor is a group, not a user */
+        const char *actor_id;
+        const char *role_id;  /* NULL for identity_grant_roles */
+};
+int identity_grant_ex(struct store *st, enum identity_grant_op op,
+                      const struct identity_grant_ref *g, struct identity_error *err);
+/* The roles granted directly to the actor on the scope. */
+int identity_grant_roles(struct store *st, const struct identity_grant_ref *g,
+                         struct identity_objects *ret, struct identity_error *err);
+
+/* Group membership: check, add, remove (ends nothing by itself: a token
+ * is authorized from the current state, so the roles the group gave go at
+ * once). */
+int identity_membership(struct store *st, enum identity_grant_op op, const char *group_id,
+                        const char *user_id, struct identity_error *err);
+/* The users of a group / the groups of a user. */
+int identity_group_users(struct store *st, const char *group_id, struct identity_objects *ret,
+                         struct identity_error *err);
+int identity_user_groups(struct store *st, const char *user_id, struct identity_objects *ret,
+                         struct identity_error *err);
+/* The projects (or domains) where the user holds a role, directly or
+ * through a group; only enabled ones when enabled_only. */
+int identity_user_scopes(struct store *st, const char *user_id, bool domains, bool enabled_only,
+                         struct identity_objects *ret, struct identity_error *err);
+
+/* Implied roles: prior implies implied. */
+int identity_implied(struct store *st, enum identity_grant_op op, const char *prior_id,
+                     const char *implied_id, struct identity_error *err);
+struct identity_inference {
+        struct identity_named prior;
+        struct identity_named *implies;
+        size_t n_implies;
+};
+struct identity_inferences {
+        struct identity_inference *v;
+        size_t n;
+};
+void identity_inferences_done(struct identity_inferences *l);
+/* Every rule (prior_id NULL), or those of one prior role (-ENOENT when
+ * that role does not exist). */
+int identity_inferences_list(struct store *st, const char *prior_id,
+                             struct identity_inferences *ret, struct identity_error *err);
+
+/* A user's own password change: -EACCES when original is wrong; ends the
+ * user's tokens. */
+int identity_password_change(struct store *st, const char *user_id, const char *original,
+                             const char *password, struct identity_error *err);
+
 struct identity_assignment {
         bool domain_scope; /* the scope is a domain, not a project */
+        bool group;        /* granted to the group (not effective), or through it (effective) */
         struct identity_named scope, user, role;
+        struct identity_named group_ref;  /* the group, when group */
+        char *prior_role_id;              /* effective: the role assigned, when role is implied */
 };
 struct identity_assignment_filter {
-        const char *user_id, *project_id, *role_id; /* NULL: any */
+        const char *user_id, *group_id, *project_id, *domain_id, *role_id; /* NULL: any */
         bool names;
+        /* Group grants as the grants each member holds, and implied roles
+         * as their own assignments. */
+        bool effective;
 };
 struct identity_assignments {
         struct identity_assignment *v;
@@ -139,7 +211,7 @@ int identity_assignments_list(struct store *st, const struct identity_assignment
  * region, url}]}], as bootstrap wrote it. */
 int identity_catalog(struct store *st, json_t **ret);
 
-/* POST /v3/auth/tokens with the password method. */
+/* POST /v3/auth/tokens with the password or the token method. */
 enum identity_scope {
         IDENTITY_SCOPE_NONE,
         IDENTITY_SCOPE_PROJECT,
@@ -149,6 +221,9 @@ struct identity_password_auth {
         /* The user: by id, or by name in a domain given by id or name. */
         const char *user_id, *user_name, *user_domain_id, *user_domain_name;
         const char *password;
+        /* The token method: a valid token of the user, rescoped (the new
+         * token expires with it); password fields are then not read. */
+        const char *token;
         enum identity_scope scope;
         /* The scope: by id, or by name (a project's in a domain given by
          * id or name). */

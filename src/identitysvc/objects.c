@@ -1,5 +1,4 @@
-/* Domains, projects, users and roles; project role assignments; the
- * catalog. */
+/* Domains, projects, users, groups and roles; the catalog. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@ static const char *const kind_names[] = {
         [IDENTITY_PROJECT] = "project",
         [IDENTITY_USER] = "user",
         [IDENTITY_ROLE] = "role",
+        [IDENTITY_GROUP] = "group",
 };
 
 const char *identity_kind_name(enum identity_kind k)
@@ -29,7 +29,10 @@ void identity_object_done(struct identity_object *o)
         free(o->domain_id);
         free(o->description);
         free(o->default_project_id);
+        free(o->parent_id);
         json_decref(o->options);
+        json_decref(o->tags);
+        json_decref(o->extra);
         *o = (struct identity_object){0};
 }
 
@@ -162,46 +165,168 @@ int rec_create_user(struct store *st, const char *name, const char *domain_id,
         return 0;
 }
 
-/* Projects and users only; a user's new password is hashed here, before
- * the transaction: hashing is the slow part and never runs under the
- * store's lock. */
+/* A user's new password is hashed here, before the transaction: hashing is
+ * the slow part and never runs under the store's lock. */
 static int hash_before_lock(enum identity_kind k, const char *password, char **ret)
 {
-        if (k != IDENTITY_PROJECT && k != IDENTITY_USER)
-                return -EINVAL;
         return k == IDENTITY_USER && password ? password_hash(password, ret) : 0;
 }
 
-int identity_create(struct store *st, enum identity_kind k, const struct identity_create *in,
-                    struct identity_object *ret, struct identity_error *err)
+static bool same_str(const char *a, const char *b)
 {
-        const char *domain_id = in->domain_id ? in->domain_id : IDENTITY_DEFAULT_DOMAIN;
-        _cleanup_free_ char *hash = NULL;
-        int r = hash_before_lock(k, in->password, &hash);
+        return (!a && !b) || (a && b && streq(a, b));
+}
+
+/* Is name taken by another object of kind k in domain_id?  Domains are
+ * unique among domains; roles among the global roles or a domain's. */
+static int name_taken(struct store *st, enum identity_kind k, const char *name,
+                      const char *domain_id, const char *self_id)
+{
+        _cleanup_jdoc_ json_t *arr = NULL;
+        int r = rec_find(st, kind_names[k], "name", name, NULL, NULL, &arr);
         if (r < 0)
                 return r;
-        _cleanup_jdoc_ json_t *dom = NULL, *doc = NULL;
-        r = store_begin(st, true);
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+                if (self_id && same_str(rec_str(o, "id"), self_id))
+                        continue;
+                if (k == IDENTITY_DOMAIN || same_str(rec_str(o, "domain_id"), domain_id))
+                        return -EEXIST;
+        }
+        return 0;
+}
+
+/* Inside the write transaction: a new domain, group or role. */
+static int create_other(struct store *st, enum identity_kind k, const struct identity_create *in,
+                        const char *domain_id, json_t **ret)
+{
+        int r = name_taken(st, k, in->name, domain_id, NULL);
         if (r < 0)
                 return r;
-        r = rec_get(st, "domain", domain_id, &dom);
-        if (r == -ENOENT)
-                not_found(err, "domain", domain_id);
-        if (r >= 0 && k == IDENTITY_PROJECT)
-                r = rec_create_project(st, in->name, domain_id, in->description,
-                                               in->enabled, &doc);
-        else if (r >= 0)
-                r = rec_create_user(st, in->name, domain_id, hash, in->default_project_id,
-                                            in->enabled, &doc);
-        r = finish(st, r);
+        char id[33];
+        random_hex_id(id);
+        json_t *doc;
+        if (k == IDENTITY_DOMAIN)
+                doc = json_pack("{s:s,s:s,s:s,s:b,s:{},s:o}", "id", id, "name", in->name,
+                                "description", in->description ?: "", "enabled", in->enabled,
+                                "options", "tags",
+                                in->tags ? json_incref(in->tags) : json_array());
+        else if (k == IDENTITY_GROUP)
+                doc = json_pack("{s:s,s:s,s:s,s:s}", "id", id, "name", in->name, "domain_id",
+                                domain_id, "description", in->description ?: "");
+        else
+                doc = json_pack("{s:s,s:s,s:o,s:o,s:{}}", "id", id, "name", in->name, "domain_id",
+                                domain_id ? json_string(domain_id) : json_null(), "description",
+                                in->description ? json_string(in->description) : json_null(),
+                                "options");
+        if (!doc)
+                return -ENOMEM;
+        r = rec_insert(st, kind_names[k], id, NULL, doc);
+        if (r < 0) {
+                json_decref(doc);
+                return r;
+        }
+        *ret = doc;
+        return 0;
+}
+
+/* Inside the write transaction: a project's parent, checked; its domain
+ * when the request named none. */
+static int parent_of(struct store *st, const struct identity_create *in, const char **domain_id,
+                     json_t **parent, struct identity_error *err)
+{
+        if (!in->parent_id)
+                return 0;
+        int r = rec_get(st, "project", in->parent_id, parent);
+        if (r == -ENOENT) {
+                /* A project directly under its domain may name the domain. */
+                if (in->domain_id && streq(in->parent_id, in->domain_id))
+                        return 0;
+                not_found(err, "project", in->parent_id);
+        }
         if (r < 0)
                 return r;
-        return rec_object(k, doc, ret);
+        const char *pd = rec_str(*parent, "domain_id");
+        if (!in->domain_id && pd)
+                *domain_id = pd;
+        return pd && !streq(pd, *domain_id) ? -EINVAL : 0;
 }
 
 static int set_string(json_t *doc, const char *key, const char *value)
 {
         return value ? json_object_set_new(doc, key, json_string(value)) < 0 ? -ENOMEM : 0 : 0;
+}
+
+/* Keeps a user's other attributes (email, ...) as given; null removes one. */
+static int merge_extra(json_t *doc, json_t *extra)
+{
+        if (!extra)
+                return 0;
+        json_t *have = json_object_get(doc, "extra");
+        if (!json_is_object(have)) {
+                have = json_object();
+                if (!have || json_object_set_new(doc, "extra", have) < 0)
+                        return -ENOMEM;
+        }
+        const char *key;
+        json_t *v;
+        json_object_foreach(extra, key, v) {
+                if (json_is_null(v))
+                        json_object_del(have, key);
+                else if (json_object_set(have, key, v) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+int identity_create(struct store *st, enum identity_kind k, const struct identity_create *in,
+                    struct identity_object *ret, struct identity_error *err)
+{
+        const char *domain_id = in->domain_id ? in->domain_id
+                                : k == IDENTITY_ROLE ? NULL
+                                                     : IDENTITY_DEFAULT_DOMAIN;
+        _cleanup_free_ char *hash = NULL;
+        int r = hash_before_lock(k, in->password, &hash);
+        if (r < 0)
+                return r;
+        _cleanup_jdoc_ json_t *dom = NULL, *doc = NULL, *parent = NULL;
+        r = store_begin(st, true);
+        if (r < 0)
+                return r;
+        if (k == IDENTITY_PROJECT)
+                r = parent_of(st, in, &domain_id, &parent, err);
+        if (r >= 0 && k != IDENTITY_DOMAIN && domain_id) {
+                r = rec_get(st, "domain", domain_id, &dom);
+                if (r == -ENOENT)
+                        not_found(err, "domain", domain_id);
+        }
+        if (r >= 0 && k == IDENTITY_PROJECT)
+                r = rec_create_project(st, in->name, domain_id, in->description,
+                                               in->enabled, &doc);
+        else if (r >= 0 && k == IDENTITY_USER)
+                r = rec_create_user(st, in->name, domain_id, hash, in->default_project_id,
+                                            in->enabled, &doc);
+        else if (r >= 0)
+                r = create_other(st, k, in, domain_id, &doc);
+        bool more = (k == IDENTITY_PROJECT && (parent || in->tags)) ||
+                    (k == IDENTITY_USER && (in->description || in->extra));
+        if (r >= 0 && more) {
+                if (parent)
+                        r = set_string(doc, "parent_id", rec_str(parent, "id"));
+                if (r >= 0 && in->tags && json_object_set(doc, "tags", in->tags) < 0)
+                        r = -ENOMEM;
+                if (r >= 0 && k == IDENTITY_USER)
+                        r = set_string(doc, "description", in->description);
+                if (r >= 0)
+                        r = merge_extra(doc, in->extra);
+                if (r >= 0)
+                        r = rec_update(st, kind_names[k], rec_str(doc, "id"), doc);
+        }
+        r = finish(st, r);
+        if (r < 0)
+                return r;
+        return rec_object(k, doc, ret);
 }
 
 int identity_update(struct store *st, enum identity_kind k, const char *id,
@@ -212,27 +337,29 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
         int r = hash_before_lock(k, in->password, &hash);
         if (r < 0)
                 return r;
-        _cleanup_jdoc_ json_t *doc = NULL, *same = NULL;
+        _cleanup_jdoc_ json_t *doc = NULL;
         r = store_begin(st, true);
         if (r < 0)
                 return r;
         r = rec_get(st, kind_names[k], id, &doc);
         if (r == -ENOENT)
                 not_found(err, kind_names[k], id);
-        if (r >= 0 && in->name && !streq(in->name, rec_str(doc, "name") ?: "") &&
-            rec_find_one(st, kind_names[k], "name", in->name, "domain_id", rec_str(doc, "domain_id"),
-                         &same) == 0)
-                r = -EEXIST;
+        if (r >= 0 && in->name && !streq(in->name, rec_str(doc, "name") ?: ""))
+                r = name_taken(st, k, in->name, rec_str(doc, "domain_id"), id);
         if (r >= 0)
                 r = set_string(doc, "name", in->name);
         if (r >= 0)
                 r = set_string(doc, "description", in->description);
         if (r >= 0 && k == IDENTITY_USER)
                 r = set_string(doc, "default_project_id", in->default_project_id);
-        if (r >= 0 && in->enabled >= 0)
+        if (r >= 0 && in->enabled >= 0 && k != IDENTITY_ROLE && k != IDENTITY_GROUP)
                 r = json_object_set_new(doc, "enabled", json_boolean(in->enabled)) < 0 ? -ENOMEM : 0;
         if (r >= 0 && in->options)
                 r = json_object_set(doc, "options", in->options) < 0 ? -ENOMEM : 0;
+        if (r >= 0 && in->tags)
+                r = json_object_set(doc, "tags", in->tags) < 0 ? -ENOMEM : 0;
+        if (r >= 0 && k == IDENTITY_USER)
+                r = merge_extra(doc, in->extra);
         if (r >= 0)
                 r = rec_update(st, kind_names[k], id, doc);
         if (r >= 0 && hash) {
@@ -255,169 +382,83 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
         return rec_object(k, doc, ret);
 }
 
-int identity_delete(struct store *st, enum identity_kind k, const char *id,
-                    struct identity_error *err)
+/* Inside the write transaction: the object's rows and those that hang on it. */
+static int delete_rows(struct store *st, enum identity_kind k, const char *id);
+
+/* Every object of kind k in the domain. */
+static int delete_in_domain(struct store *st, enum identity_kind k, const char *domain_id)
 {
-        if (k != IDENTITY_PROJECT && k != IDENTITY_USER)
-                return -EINVAL;
-        int r = store_begin(st, true);
+        _cleanup_jdoc_ json_t *arr = NULL;
+        int r = rec_find(st, kind_names[k], "domain_id", domain_id, NULL, NULL, &arr);
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+                if (r >= 0)
+                        r = delete_rows(st, k, rec_str(o, "id") ?: "");
+        }
+        return r;
+}
+
+static int delete_rows(struct store *st, enum identity_kind k, const char *id)
+{
+        int r = store_obj_delete(st, kind_names[k], id);
         if (r < 0)
                 return r;
-        r = store_obj_delete(st, kind_names[k], id);
-        if (r == -ENOENT)
-                not_found(err, kind_names[k], id);
-        if (r >= 0 && k == IDENTITY_USER) {
+        switch (k) {
+        case IDENTITY_USER: {
                 char key[64];
                 password_key(id, key);
                 r = store_secret_delete(st, key);
                 if (r >= 0)
                         r = rec_delete_where(st, "assignment", "user_id", id, NULL);
                 if (r >= 0)
-                        r = rec_revoke_user_tokens(st, id);
+                        r = rec_delete_where(st, "membership", "user_id", id, NULL);
+                return r < 0 ? r : rec_revoke_user_tokens(st, id);
         }
-        if (r >= 0 && k == IDENTITY_PROJECT)
+        case IDENTITY_PROJECT:
                 r = rec_delete_where(st, "assignment", "scope_id", id, NULL);
-        if (r >= 0 && k == IDENTITY_PROJECT)
-                r = rec_revoke_project_tokens(st, id, NULL);
-        return finish(st, r);
+                return r < 0 ? r : rec_revoke_project_tokens(st, id, NULL);
+        case IDENTITY_GROUP:
+                r = rec_delete_where(st, "membership", "group_id", id, NULL);
+                if (r >= 0)
+                        r = rec_delete_where(st, "assignment", "group_id", id, NULL);
+                break;
+        case IDENTITY_ROLE:
+                /* The tokens that relied on it are refused at once: a
+                 * token is authorized from the roles held now. */
+                r = rec_delete_where(st, "assignment", "role_id", id, NULL);
+                if (r >= 0)
+                        r = rec_delete_where(st, "implied", "prior_role_id", id, NULL);
+                if (r >= 0)
+                        r = rec_delete_where(st, "implied", "implied_role_id", id, NULL);
+                break;
+        case IDENTITY_DOMAIN:
+                /* As Keystone: everything in the domain goes with it. */
+                for (enum identity_kind in = IDENTITY_PROJECT; r >= 0 && in <= IDENTITY_GROUP; in++)
+                        r = delete_in_domain(st, in, id);
+                if (r >= 0)
+                        r = rec_delete_where(st, "assignment", "scope_id", id, NULL);
+                break;
+        }
+        return r < 0 ? r : identity_changed(st);
 }
 
-int identity_grant(struct store *st, enum identity_grant_op op, const char *project_id,
-                   const char *user_id, const char *role_id, struct identity_error *err)
+int identity_delete(struct store *st, enum identity_kind k, const char *id,
+                    struct identity_error *err)
 {
-        _cleanup_jdoc_ json_t *p = NULL, *u = NULL, *ro = NULL;
-        int r = store_begin(st, op != IDENTITY_GRANT_CHECK);
+        _cleanup_jdoc_ json_t *doc = NULL;
+        int r = store_begin(st, true);
         if (r < 0)
                 return r;
-        const char *what = "project", *which = project_id;
-        r = rec_get(st, "project", project_id, &p);
-        if (r >= 0) {
-                what = "user", which = user_id;
-                r = rec_get(st, "user", user_id, &u);
-        }
-        if (r >= 0) {
-                what = "role", which = role_id;
-                r = rec_get(st, "role", role_id, &ro);
-        }
-        char id[160];
-        snprintf(id, sizeof(id), "project:%s:%s:%s", project_id, user_id, role_id);
-        if (r >= 0) {
-                what = "role assignment", which = id;
-                if (op == IDENTITY_GRANT_ADD)
-                        r = rec_assign(st, "project", project_id, user_id, role_id);
-                else if (op == IDENTITY_GRANT_REMOVE)
-                        r = store_obj_delete(st, "assignment", id);
-                else {
-                        _cleanup_free_ char *d = NULL;
-                        r = store_obj_get(st, "assignment", id, &d, NULL);
-                }
-                /* As Keystone: a role removed ends the user's tokens on
-                 * that project; a role added shows at the next request. */
-                if (r >= 0 && op == IDENTITY_GRANT_REMOVE)
-                        r = rec_revoke_project_tokens(st, project_id, user_id);
-                else if (r >= 0 && op == IDENTITY_GRANT_ADD)
-                        r = identity_changed(st);
-        }
+        r = rec_get(st, kind_names[k], id, &doc);
         if (r == -ENOENT)
-                not_found(err, what, which);
+                not_found(err, kind_names[k], id);
+        /* As Keystone: a domain is disabled before it is deleted. */
+        if (r >= 0 && k == IDENTITY_DOMAIN && json_is_true(json_object_get(doc, "enabled")))
+                r = -EPERM;
+        if (r >= 0)
+                r = delete_rows(st, k, id);
         return finish(st, r);
-}
-
-void identity_assignments_done(struct identity_assignments *l)
-{
-        for (size_t i = 0; i < l->n; i++) {
-                identity_named_done(&l->v[i].scope);
-                identity_named_done(&l->v[i].user);
-                identity_named_done(&l->v[i].role);
-        }
-        free(l->v);
-        *l = (struct identity_assignments){0};
-}
-
-/* The id of an object, and with names its name and domain. */
-static int named(struct store *st, const char *kind, const char *id, bool names,
-                 struct identity_named *ret)
-{
-        _cleanup_jdoc_ json_t *full = NULL;
-        ret->id = strdup(id ? id : "");
-        if (!ret->id)
-                return -ENOMEM;
-        if (!names || !id || rec_get(st, kind, id, &full) < 0)
-                return 0;
-        const char *name = rec_str(full, "name"), *dom = rec_str(full, "domain_id");
-        if (name && !(ret->name = strdup(name)))
-                return -ENOMEM;
-        if (dom) {
-                struct identity_named d = {0};
-                int r = rec_domain_named(st, dom, &d);
-                ret->domain_id = d.id;
-                ret->domain_name = d.name;
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-struct assignment_walk {
-        struct store *st;
-        bool names;
-        json_t *docs;
-};
-
-static int assignment_cb(const char *id, const char *doc, void *userdata)
-{
-        struct assignment_walk *w = userdata;
-        json_t *a = json_loads(doc, 0, NULL);
-        if (!a)
-                return -EIO;
-        return json_array_append_new(w->docs, a) < 0 ? -ENOMEM : 0;
-}
-
-int identity_assignments_list(struct store *st, const struct identity_assignment_filter *f,
-                              struct identity_assignments *ret)
-{
-        const char *u[] = {f->user_id}, *p[] = {f->project_id}, *ro[] = {f->role_id};
-        struct store_filter sf[3];
-        size_t n = 0;
-        if (f->user_id)
-                sf[n++] = (struct store_filter){"user_id", STORE_VALUE_TEXT, u, 1};
-        if (f->project_id)
-                sf[n++] = (struct store_filter){"scope_id", STORE_VALUE_TEXT, p, 1};
-        if (f->role_id)
-                sf[n++] = (struct store_filter){"role_id", STORE_VALUE_TEXT, ro, 1};
-        struct store_query q = {.filters = sf, .n_filters = n};
-        _cleanup_jdoc_ json_t *docs = json_array();
-        struct assignment_walk w = {st, f->names, docs};
-        struct identity_assignments l = {0};
-        if (!docs)
-                return -ENOMEM;
-        int r = store_begin(st, false);
-        if (r < 0)
-                return r;
-        r = store_obj_list(st, "assignment", &q, assignment_cb, &w);
-        if (r >= 0 && !(l.v = calloc(json_array_size(docs) + 1, sizeof(*l.v))))
-                r = -ENOMEM;
-        size_t i;
-        json_t *a;
-        json_array_foreach(docs, i, a) {
-                if (r < 0)
-                        break;
-                struct identity_assignment *x = &l.v[l.n++];
-                x->domain_scope = streq(rec_str(a, "scope_type") ?: "", "domain");
-                r = named(st, x->domain_scope ? "domain" : "project", rec_str(a, "scope_id"),
-                          f->names, &x->scope);
-                if (r >= 0)
-                        r = named(st, "user", rec_str(a, "user_id"), f->names, &x->user);
-                if (r >= 0)
-                        r = named(st, "role", rec_str(a, "role_id"), f->names, &x->role);
-        }
-        store_end(st, true);
-        if (r < 0) {
-                identity_assignments_done(&l);
-                return r;
-        }
-        *ret = l;
-        return 0;
 }
 
 int identity_catalog(struct store *st, json_t **ret)

@@ -140,11 +140,15 @@ int rec_object(enum identity_kind k, const json_t *doc, struct identity_object *
         if (dup_opt(doc, "id", &o.id) < 0 || dup_opt(doc, "name", &o.name) < 0 ||
             dup_opt(doc, "domain_id", &o.domain_id) < 0 ||
             dup_opt(doc, "description", &o.description) < 0 ||
-            dup_opt(doc, "default_project_id", &o.default_project_id) < 0)
+            dup_opt(doc, "default_project_id", &o.default_project_id) < 0 ||
+            dup_opt(doc, "parent_id", &o.parent_id) < 0)
                 r = -ENOMEM;
         o.enabled = json_is_true(json_object_get(doc, "enabled"));
         json_t *opts = json_object_get(doc, "options");
         o.options = json_is_object(opts) ? json_deep_copy(opts) : json_object();
+        json_t *tags = json_object_get(doc, "tags"), *extra = json_object_get(doc, "extra");
+        o.tags = json_is_array(tags) ? json_deep_copy(tags) : NULL;
+        o.extra = json_is_object(extra) ? json_deep_copy(extra) : NULL;
         if (r < 0 || !o.options || !o.id || !o.name) {
                 identity_object_done(&o);
                 return r < 0 || !o.options ? -ENOMEM : -EIO;
@@ -153,35 +157,78 @@ int rec_object(enum identity_kind k, const json_t *doc, struct identity_object *
         return 0;
 }
 
+/* Adds role rid and, once each, the roles it implies (a loop among the
+ * rules ends where a role is seen again). */
+static int add_role(struct store *st, const char *rid, json_t *ids, json_t *names)
+{
+        _cleanup_jdoc_ json_t *role = NULL, *rules = NULL;
+        if (json_object_get(names, rid) || rec_get(st, "role", rid, &role) < 0)
+                return 0; /* seen, or a role that is gone grants nothing */
+        if (json_array_append_new(ids, json_string(rid)) < 0 ||
+            json_object_set_new(names, rid, json_string(rec_str(role, "name") ?: "")) < 0)
+                return -ENOMEM;
+        int r = rec_find(st, "implied", "prior_role_id", rid, NULL, NULL, &rules);
+        size_t i;
+        json_t *rule;
+        json_array_foreach(rules, i, rule) {
+                const char *implied = rec_str(rule, "implied_role_id");
+                if (r >= 0 && implied)
+                        r = add_role(st, implied, ids, names);
+        }
+        return r;
+}
+
+/* The roles assigned to actor (attr user_id or group_id) on scope_id. */
+static int add_assigned(struct store *st, const char *attr, const char *actor,
+                        const char *scope_id, json_t *ids, json_t *names)
+{
+        _cleanup_jdoc_ json_t *as = NULL;
+        int r = rec_find(st, "assignment", attr, actor, "scope_id", scope_id, &as);
+        size_t i;
+        json_t *a;
+        json_array_foreach(as, i, a) {
+                const char *rid = rec_str(a, "role_id");
+                if (r >= 0 && rid)
+                        r = add_role(st, rid, ids, names);
+        }
+        return r;
+}
+
 int rec_user_roles(struct store *st, const char *user_id, const char *scope_id,
                    struct identity_named **ret, size_t *n)
 {
-        _cleanup_jdoc_ json_t *as = NULL;
-        int r = rec_find(st, "assignment", "user_id", user_id, "scope_id", scope_id, &as);
+        _cleanup_jdoc_ json_t *ids = json_array(), *names = json_object(), *groups = NULL;
+        if (!ids || !names)
+                return -ENOMEM;
+        int r = add_assigned(st, "user_id", user_id, scope_id, ids, names);
+        if (r >= 0)
+                r = rec_find(st, "membership", "user_id", user_id, NULL, NULL, &groups);
+        size_t i;
+        json_t *m;
+        json_array_foreach(groups, i, m) {
+                const char *gid = rec_str(m, "group_id");
+                if (r >= 0 && gid)
+                        r = add_assigned(st, "group_id", gid, scope_id, ids, names);
+        }
         if (r < 0)
                 return r;
-        struct identity_named *v = calloc(json_array_size(as) + 1, sizeof(*v));
-        size_t k = 0, i;
-        json_t *a;
+        struct identity_named *v = calloc(json_array_size(ids) + 1, sizeof(*v));
         if (!v)
                 return -ENOMEM;
-        json_array_foreach(as, i, a) {
-                _cleanup_jdoc_ json_t *role = NULL;
-                const char *rid = rec_str(a, "role_id");
-                if (!rid || rec_get(st, "role", rid, &role) < 0)
-                        continue; /* a role that is gone grants nothing */
-                v[k].id = strdup(rid);
-                v[k].name = strdup(rec_str(role, "name") ?: "");
-                if (!v[k].id || !v[k].name) {
-                        for (size_t j = 0; j <= k; j++)
+        json_t *id;
+        json_array_foreach(ids, i, id) {
+                const char *rid = json_string_value(id);
+                v[i].id = strdup(rid);
+                v[i].name = strdup(rec_str(names, rid) ?: "");
+                if (!v[i].id || !v[i].name) {
+                        for (size_t j = 0; j <= i; j++)
                                 identity_named_done(&v[j]);
                         free(v);
                         return -ENOMEM;
                 }
-                k++;
         }
         *ret = v;
-        *n = k;
+        *n = json_array_size(ids);
         return 0;
 }
 
@@ -222,13 +269,30 @@ int rec_revoke_project_tokens(struct store *st, const char *project_id, const ch
         return r < 0 ? r : identity_changed(st);
 }
 
+void rec_assignment_id(const char *scope_type, const char *scope_id, bool group,
+                       const char *actor_id, const char *role_id, char ret[200])
+{
+        /* Users' keep the id they always had; a group's is marked. */
+        if (group)
+                snprintf(ret, 200, "%s:%s:group:%s:%s", scope_type, scope_id, actor_id, role_id);
+        else
+                snprintf(ret, 200, "%s:%s:%s:%s", scope_type, scope_id, actor_id, role_id);
+}
+
 int rec_assign(struct store *st, const char *scope_type, const char *scope_id,
                const char *user_id, const char *role_id)
 {
-        char id[160];
-        snprintf(id, sizeof(id), "%s:%s:%s:%s", scope_type, scope_id, user_id, role_id);
+        return rec_assign_ex(st, scope_type, scope_id, false, user_id, role_id);
+}
+
+int rec_assign_ex(struct store *st, const char *scope_type, const char *scope_id, bool group,
+                  const char *actor_id, const char *role_id)
+{
+        char id[200];
+        rec_assignment_id(scope_type, scope_id, group, actor_id, role_id, id);
         _cleanup_jdoc_ json_t *doc = json_pack("{s:s,s:s,s:s,s:s}", "scope_type", scope_type,
-                                               "scope_id", scope_id, "user_id", user_id,
+                                               "scope_id", scope_id,
+                                               group ? "group_id" : "user_id", actor_id,
                                                "role_id", role_id);
         if (!doc)
                 return -ENOMEM;

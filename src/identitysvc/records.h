@@ -27,7 +27,8 @@ int rec_delete_where(struct store *st, const char *kind, const char *attr, const
 
 /* An object from its document (fields absent read as none). */
 int rec_object(enum identity_kind k, const json_t *doc, struct identity_object *ret);
-/* {id, name} of the roles user holds on scope_id, as identity_named. */
+/* {id, name} of the roles user holds on scope_id, as identity_named: those
+ * assigned to it and to its groups, and the roles they imply. */
 int rec_user_roles(struct store *st, const char *user_id, const char *scope_id,
                    struct identity_named **ret, size_t *n);
 /* The id and name of a domain (its id as name when it is gone). */
@@ -44,6 +45,12 @@ int rec_revoke_project_tokens(struct store *st, const char *project_id, const ch
  * role_id) with id "TYPE:SCOPE:USER:ROLE". */
 int rec_assign(struct store *st, const char *scope_type, const char *scope_id,
                const char *user_id, const char *role_id);
+/* A group's is (scope_type, scope_id, group_id, role_id), with id
+ * "TYPE:SCOPE:group:GROUP:ROLE". */
+int rec_assign_ex(struct store *st, const char *scope_type, const char *scope_id, bool group,
+                  const char *actor_id, const char *role_id);
+void rec_assignment_id(const char *scope_type, const char *scope_id, bool group,
+                       const char *actor_id, const char *role_id, char ret[200]);
 
 /* A new project or user document (hash: the password's, or NULL);
  * -EEXIST when the name is taken in the domain. */

@@ -104,7 +104,7 @@ static int scope_of(struct store *st, const struct identity_password_auth *in,
                 return -EACCES;
         if (r < 0)
                 return r;
-        if (in->scope == IDENTITY_SCOPE_PROJECT && !json_is_true(json_object_get(scope, "enabled")))
+        if (!json_is_true(json_object_get(scope, "enabled")))
                 return -EACCES;
         struct identity_named *n = in->scope == IDENTITY_SCOPE_PROJECT ? &t->project : &t->domain;
         r = named_set(n, rec_str(scope, "id"), rec_str(scope, "name"));
@@ -117,30 +117,68 @@ static int scope_of(struct store *st, const struct identity_password_auth *in,
         return r;
 }
 
+/* The token method: the user of a valid token and when that token
+ * expires (a rescoped token lives no longer than the one it came from). */
+static int user_of_token(struct store *st, const char *token, double now, json_t **user,
+                         double *expires)
+{
+        struct auth_context a = {0};
+        char hash[TOKEN_HASH_STR_LEN];
+        _cleanup_jdoc_ json_t *doc = NULL;
+        if (token_hash(token, hash) < 0)
+                return -EACCES;
+        int r = identity_authenticate(st, NULL, token, now, &a);
+        if (r >= 0)
+                r = store_begin(st, false);
+        if (r >= 0) {
+                r = rec_get(st, "token", hash, &doc);
+                if (r >= 0)
+                        r = rec_get(st, "user", a.user_id, user);
+                store_end(st, true);
+        }
+        auth_context_done(&a);
+        if (r == -ENOENT)
+                return -EACCES;
+        if (r >= 0) {
+                double e = json_real_value(json_object_get(doc, "expires"));
+                *expires = e < *expires ? e : *expires;
+        }
+        return r;
+}
+
 int identity_token_issue(struct store *st, const struct identity_password_auth *in, double now,
                          long lifetime, struct identity_token *ret)
 {
         _cleanup_jdoc_ json_t *user = NULL, *doc = NULL;
         _cleanup_free_ char *hash = NULL;
         struct identity_token t = {0};
-        int r = store_begin(st, false);
-        if (r < 0)
-                return r;
-        r = find_user(st, in, &user, &hash);
-        store_end(st, true);
-        /* Verify even for an unknown user so both cases take the same time;
-         * never under the store's lock. */
-        bool ok = password_verify(hash ? hash
-                                       : "$argon2id$v=19$m=16384,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
-                                         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                                  in->password ? in->password : "");
-        if (r == -EBUSY)
-                return r;
-        if (r < 0 || !ok || !json_is_true(json_object_get(user, "enabled")))
+        double expires = now + (double)lifetime;
+        int r;
+        if (in->token) {
+                r = user_of_token(st, in->token, now, &user, &expires);
+                if (r < 0)
+                        return r;
+        } else {
+                r = store_begin(st, false);
+                if (r < 0)
+                        return r;
+                r = find_user(st, in, &user, &hash);
+                store_end(st, true);
+                /* Verify even for an unknown user so both cases take the
+                 * same time; never under the store's lock. */
+                bool ok = password_verify(hash ? hash
+                                               : "$argon2id$v=19$m=16384,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
+                                                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                          in->password ? in->password : "");
+                if (r == -EBUSY)
+                        return r;
+                if (r < 0 || !ok)
+                        return -EACCES;
+        }
+        if (!json_is_true(json_object_get(user, "enabled")))
                 return -EACCES;
 
         r = named_set(&t.user, rec_str(user, "id"), rec_str(user, "name"));
-        double expires = now + (double)lifetime;
         /* Keystone prints token times with microseconds. */
         time_format_iso8601(now, true, t.issued_at);
         time_format_iso8601(expires, true, t.expires_at);

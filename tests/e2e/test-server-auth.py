@@ -109,8 +109,8 @@ def main():
              "downgraded: a new token may no longer create users (403)")
         t.eq(secgroup(new_tok, "sg"), 201, "downgraded: ... but keeps what member may do")
         st, body, _ = R("GET", "/v3/auth/tokens", token=adm, headers={"X-Subject-Token": new_tok})
-        t.eq(sorted(r["name"] for r in body["token"]["roles"]), ["member"],
-             "validation shows the roles held now")
+        t.eq(sorted(r["name"] for r in body["token"]["roles"]), ["member", "reader"],
+             "validation shows the roles held now (member and the reader it implies)")
 
         # ---- a project disabled ----
         pc = project("gamma")

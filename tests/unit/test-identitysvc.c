@@ -285,8 +285,10 @@ static void test_grants_and_tokens(void **state)
         assert_string_equal(t.user.domain_name, "Default");
         assert_string_equal(t.project.id, p.id);
         assert_string_equal(t.project.name, "alpha");
-        assert_int_equal(t.n_roles, 1);
+        /* member, and reader which bootstrap makes member imply. */
+        assert_int_equal(t.n_roles, 2);
         assert_string_equal(t.roles[0].name, "member");
+        assert_string_equal(t.roles[1].name, "reader");
         assert_int_equal(json_array_size(t.catalog), 4);
         assert_string_equal(t.issued_at, "1970-01-01T00:01:40.000000Z");
         assert_string_equal(t.expires_at, "1970-01-01T01:01:40.000000Z");
@@ -339,6 +341,310 @@ static void test_grants_and_tokens(void **state)
         test_store_drop(st);
 }
 
+static void create(struct store *st, enum identity_kind k, const char *name, const char *domain,
+                   char ret[33])
+{
+        struct identity_object o = {0};
+        struct identity_error e = {0};
+        struct identity_create c = {.name = name, .domain_id = domain, .password = "pw",
+                                    .enabled = true};
+        assert_int_equal(identity_create(st, k, &c, &o, &e), 0);
+        snprintf(ret, 33, "%s", o.id);
+        identity_object_done(&o);
+}
+
+static int issue(struct store *st, const char *user_id, enum identity_scope scope,
+                 const char *scope_id, struct identity_token *t)
+{
+        struct identity_password_auth in = {.user_id = user_id, .password = "pw", .scope = scope,
+                                             .scope_id = scope_id};
+        identity_token_done(t);
+        return identity_token_issue(st, &in, 100, 3600, t);
+}
+
+static bool has_role(const struct identity_token *t, const char *name)
+{
+        for (size_t i = 0; i < t->n_roles; i++)
+                if (streq(t->roles[i].name, name))
+                        return true;
+        return false;
+}
+
+/* Roles: create, rename, conflicts; implied roles in tokens and on
+ * authorization; a role deleted ends the tokens relying on it. */
+static void test_roles_and_implied(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_error e = {0};
+        struct identity_object o = {0};
+        struct identity_token t = {0};
+        struct identity_inferences inf = {0};
+        struct auth_context a = {0};
+        char watcher[33], viewer[33], p[33], u[33], admin[33];
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        role_id(st, "admin", admin);
+        create(st, IDENTITY_ROLE, "watcher", NULL, watcher);
+        create(st, IDENTITY_ROLE, "viewer", NULL, viewer);
+        struct identity_create dup = {.name = "watcher"};
+        assert_int_equal(identity_create(st, IDENTITY_ROLE, &dup, &o, &e), -EEXIST);
+        /* A domain's role may share a global role's name. */
+        struct identity_create dom_role = {.name = "watcher", .domain_id = "default"};
+        assert_int_equal(identity_create(st, IDENTITY_ROLE, &dom_role, &o, &e), 0);
+        assert_string_equal(o.domain_id, "default");
+        identity_object_done(&o);
+        struct identity_update ren = {.name = "viewer", .enabled = -1};
+        assert_int_equal(identity_update(st, IDENTITY_ROLE, watcher, &ren, &o, &e), -EEXIST);
+
+        /* watcher implies viewer implies watcher: a loop ends. */
+        assert_int_equal(identity_implied(st, IDENTITY_GRANT_CHECK, watcher, viewer, &e), -ENOENT);
+        assert_string_equal(e.what, "implied role");
+        assert_int_equal(identity_implied(st, IDENTITY_GRANT_ADD, watcher, viewer, &e), 0);
+        assert_int_equal(identity_implied(st, IDENTITY_GRANT_ADD, viewer, watcher, &e), 0);
+        assert_int_equal(identity_implied(st, IDENTITY_GRANT_CHECK, watcher, viewer, &e), 0);
+        assert_int_equal(identity_implied(st, IDENTITY_GRANT_ADD, watcher, admin, &e), -EPERM);
+        memset(&e, 0, sizeof(e));
+        assert_int_equal(identity_implied(st, IDENTITY_GRANT_ADD, watcher, "nope", &e), -ENOENT);
+        assert_string_equal(e.what, "role");
+        assert_int_equal(identity_inferences_list(st, NULL, &inf, &e), 0);
+        assert_int_equal(inf.n, 4); /* admin, member (bootstrap), watcher, viewer */
+        identity_inferences_done(&inf);
+        assert_int_equal(identity_inferences_list(st, watcher, &inf, &e), 0);
+        assert_int_equal(inf.n, 1);
+        assert_string_equal(inf.v[0].implies[0].name, "viewer");
+        identity_inferences_done(&inf);
+
+        create(st, IDENTITY_PROJECT, "alpha", NULL, p);
+        create(st, IDENTITY_USER, "carl", NULL, u);
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p, u, watcher, &e), 0);
+        assert_int_equal(issue(st, u, IDENTITY_SCOPE_PROJECT, p, &t), 0);
+        assert_int_equal(t.n_roles, 2);
+        assert_true(has_role(&t, "watcher") && has_role(&t, "viewer"));
+        assert_int_equal(identity_authenticate(st, NULL, t.token, 200, &a), 0);
+        auth_context_done(&a);
+
+        /* Deleting watcher: the token relied on it and is refused. */
+        assert_int_equal(identity_delete(st, IDENTITY_ROLE, watcher, &e), 0);
+        assert_int_equal(identity_authenticate(st, NULL, t.token, 200, &a), -EACCES);
+        assert_int_equal(identity_implied(st, IDENTITY_GRANT_CHECK, viewer, watcher, &e), -ENOENT);
+        assert_int_equal(identity_delete(st, IDENTITY_ROLE, watcher, &e), -ENOENT);
+        identity_token_done(&t);
+        test_store_drop(st);
+}
+
+/* Domains: a name once, deleted only when disabled and then with what is
+ * in it; domain grants and domain-scoped tokens. */
+static void test_domains(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_error e = {0};
+        struct identity_object o = {0};
+        struct identity_token t = {0};
+        struct identity_objects l = {0};
+        struct auth_context a = {0};
+        char d[33], u[33], p[33], g[33], reader[33];
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        role_id(st, "reader", reader);
+        create(st, IDENTITY_DOMAIN, "lab", NULL, d);
+        struct identity_create dup = {.name = "lab", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_DOMAIN, &dup, &o, &e), -EEXIST);
+        create(st, IDENTITY_USER, "ann", d, u);
+        create(st, IDENTITY_PROJECT, "web", d, p);
+        create(st, IDENTITY_GROUP, "ops", d, g);
+
+        /* No role on the domain: no token scoped to it. */
+        assert_int_equal(issue(st, u, IDENTITY_SCOPE_DOMAIN, d, &t), -EACCES);
+        struct identity_grant_ref gr = {true, d, false, u, reader};
+        assert_int_equal(identity_grant_ex(st, IDENTITY_GRANT_ADD, &gr, &e), 0);
+        assert_int_equal(identity_grant_ex(st, IDENTITY_GRANT_CHECK, &gr, &e), 0);
+        assert_int_equal(issue(st, u, IDENTITY_SCOPE_DOMAIN, d, &t), 0);
+        assert_string_equal(t.domain.id, d);
+        assert_null(t.project.id);
+        assert_int_equal(identity_authenticate(st, NULL, t.token, 200, &a), 0);
+        assert_string_equal(a.domain_id, d);
+        assert_true(a.is_reader && !a.is_member);
+        auth_context_done(&a);
+        assert_int_equal(identity_user_scopes(st, u, true, true, &l, &e), 0);
+        assert_int_equal(l.n, 1);
+        assert_string_equal(l.v[0].id, d);
+        identity_objects_done(&l);
+
+        assert_int_equal(identity_delete(st, IDENTITY_DOMAIN, d, &e), -EPERM);
+        struct identity_update off = {.enabled = 0};
+        assert_int_equal(identity_update(st, IDENTITY_DOMAIN, d, &off, &o, &e), 0);
+        assert_false(o.enabled);
+        identity_object_done(&o);
+        /* A disabled domain: its scoped token is refused. */
+        assert_int_equal(identity_authenticate(st, NULL, t.token, 200, &a), -EACCES);
+        assert_int_equal(identity_delete(st, IDENTITY_DOMAIN, d, &e), 0);
+        assert_int_equal(identity_get(st, IDENTITY_USER, u, &o, &e), -ENOENT);
+        assert_int_equal(identity_get(st, IDENTITY_PROJECT, p, &o, &e), -ENOENT);
+        assert_int_equal(identity_get(st, IDENTITY_GROUP, g, &o, &e), -ENOENT);
+        assert_int_equal(identity_delete(st, IDENTITY_DOMAIN, d, &e), -ENOENT);
+        assert_string_equal(e.what, "domain");
+        identity_token_done(&t);
+        test_store_drop(st);
+}
+
+/* Groups: membership, grants on projects, effective in tokens and in the
+ * role assignments; leaving the group ends what it gave. */
+static void test_groups(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_error e = {0};
+        struct identity_token t = {0};
+        struct identity_objects l = {0};
+        struct identity_assignments as = {0};
+        struct auth_context a = {0};
+        char u[33], v[33], p[33], g[33], member[33];
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        role_id(st, "member", member);
+        create(st, IDENTITY_USER, "ann", NULL, u);
+        create(st, IDENTITY_USER, "bob", NULL, v);
+        create(st, IDENTITY_PROJECT, "web", NULL, p);
+        create(st, IDENTITY_GROUP, "ops", NULL, g);
+
+        assert_int_equal(identity_membership(st, IDENTITY_GRANT_CHECK, g, u, &e), -ENOENT);
+        assert_string_equal(e.what, "membership");
+        assert_int_equal(identity_membership(st, IDENTITY_GRANT_ADD, g, u, &e), 0);
+        assert_int_equal(identity_membership(st, IDENTITY_GRANT_ADD, g, u, &e), 0);
+        assert_int_equal(identity_membership(st, IDENTITY_GRANT_ADD, g, v, &e), 0);
+        memset(&e, 0, sizeof(e));
+        assert_int_equal(identity_membership(st, IDENTITY_GRANT_ADD, g, "nobody", &e), -ENOENT);
+        assert_string_equal(e.what, "user");
+        assert_int_equal(identity_group_users(st, g, &l, &e), 0);
+        assert_int_equal(l.n, 2);
+        identity_objects_done(&l);
+        assert_int_equal(identity_user_groups(st, u, &l, &e), 0);
+        assert_int_equal(l.n, 1);
+        assert_string_equal(l.v[0].name, "ops");
+        identity_objects_done(&l);
+
+        assert_int_equal(issue(st, u, IDENTITY_SCOPE_PROJECT, p, &t), -EACCES);
+        struct identity_grant_ref gr = {false, p, true, g, member};
+        assert_int_equal(identity_grant_ex(st, IDENTITY_GRANT_ADD, &gr, &e), 0);
+        assert_int_equal(identity_grant_roles(st, &gr, &l, &e), 0);
+        assert_int_equal(l.n, 1);
+        identity_objects_done(&l);
+        assert_int_equal(issue(st, u, IDENTITY_SCOPE_PROJECT, p, &t), 0);
+        assert_true(has_role(&t, "member") && has_role(&t, "reader"));
+
+        /* As granted: one group row; effective: member and reader for
+         * each of the two members. */
+        struct identity_assignment_filter f = {.project_id = p};
+        assert_int_equal(identity_assignments_list(st, &f, &as), 0);
+        assert_int_equal(as.n, 1);
+        assert_true(as.v[0].group);
+        assert_null(as.v[0].user.id);
+        assert_string_equal(as.v[0].group_ref.id, g);
+        identity_assignments_done(&as);
+        f.effective = true;
+        assert_int_equal(identity_assignments_list(st, &f, &as), 0);
+        assert_int_equal(as.n, 4);
+        identity_assignments_done(&as);
+        struct identity_assignment_filter fu = {.user_id = u, .effective = true, .names = true};
+        assert_int_equal(identity_assignments_list(st, &fu, &as), 0);
+        assert_int_equal(as.n, 2);
+        assert_string_equal(as.v[0].user.name, "ann");
+        assert_string_equal(as.v[0].role.name, "member");
+        assert_null(as.v[0].prior_role_id);
+        assert_string_equal(as.v[1].role.name, "reader");
+        assert_string_equal(as.v[1].prior_role_id, member);
+        identity_assignments_done(&as);
+        assert_int_equal(identity_user_scopes(st, u, false, true, &l, &e), 0);
+        assert_int_equal(l.n, 1);
+        identity_objects_done(&l);
+
+        /* Out of the group: the token is refused at once. */
+        assert_int_equal(identity_authenticate(st, NULL, t.token, 200, &a), 0);
+        auth_context_done(&a);
+        assert_int_equal(identity_membership(st, IDENTITY_GRANT_REMOVE, g, u, &e), 0);
+        assert_int_equal(identity_authenticate(st, NULL, t.token, 200, &a), -EACCES);
+        assert_int_equal(identity_membership(st, IDENTITY_GRANT_REMOVE, g, u, &e), -ENOENT);
+        /* bob's grant goes with the group. */
+        assert_int_equal(issue(st, v, IDENTITY_SCOPE_PROJECT, p, &t), 0);
+        assert_int_equal(identity_delete(st, IDENTITY_GROUP, g, &e), 0);
+        assert_int_equal(identity_authenticate(st, NULL, t.token, 200, &a), -EACCES);
+        assert_int_equal(identity_user_groups(st, v, &l, &e), 0);
+        assert_int_equal(l.n, 0);
+        identity_objects_done(&l);
+        identity_token_done(&t);
+        test_store_drop(st);
+}
+
+/* Users' other attributes, project tags and parents, the token method,
+ * a user's own password change. */
+static void test_users_projects_tokens(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_error e = {0};
+        struct identity_object o = {0};
+        struct identity_token t = {0}, r = {0};
+        char p[33], u[33], member[33];
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        role_id(st, "member", member);
+
+        json_t *extra = json_pack("{s:s}", "email", "ann@example.org");
+        struct identity_create uc = {.name = "ann", .password = "pw", .description = "first",
+                                     .extra = extra, .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_USER, &uc, &o, &e), 0);
+        snprintf(u, sizeof(u), "%s", o.id);
+        assert_string_equal(o.description, "first");
+        assert_string_equal(json_string_value(json_object_get(o.extra, "email")),
+                            "ann@example.org");
+        identity_object_done(&o);
+        json_decref(extra);
+        extra = json_pack("{s:n,s:s}", "email", "team", "blue");
+        struct identity_update uu = {.enabled = -1, .extra = extra};
+        assert_int_equal(identity_update(st, IDENTITY_USER, u, &uu, &o, &e), 0);
+        assert_null(json_object_get(o.extra, "email"));
+        assert_string_equal(json_string_value(json_object_get(o.extra, "team")), "blue");
+        identity_object_done(&o);
+        json_decref(extra);
+
+        json_t *tags = json_pack("[s,s]", "blue", "web");
+        struct identity_create pc = {.name = "web", .tags = tags, .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &o, &e), 0);
+        snprintf(p, sizeof(p), "%s", o.id);
+        assert_int_equal(json_array_size(o.tags), 2);
+        assert_string_equal(o.parent_id, "default");
+        identity_object_done(&o);
+        json_decref(tags);
+        struct identity_create child = {.name = "web-a", .parent_id = p, .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &child, &o, &e), 0);
+        assert_string_equal(o.parent_id, p);
+        assert_string_equal(o.domain_id, "default");
+        identity_object_done(&o);
+        struct identity_create orphan = {.name = "web-b", .parent_id = "nope", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &orphan, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "project");
+
+        /* The token method: an unscoped token rescoped to web, expiring
+         * with the token it came from. */
+        assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p, u, member, &e), 0);
+        assert_int_equal(issue(st, u, IDENTITY_SCOPE_NONE, NULL, &t), 0);
+        struct identity_password_auth by_token = {.token = t.token,
+                                                   .scope = IDENTITY_SCOPE_PROJECT,
+                                                   .scope_id = p};
+        assert_int_equal(identity_token_issue(st, &by_token, 200, 3600, &r), 0);
+        assert_string_equal(r.project.id, p);
+        assert_string_equal(r.expires_at, t.expires_at);
+        identity_token_done(&r);
+        by_token.token = "not-a-token";
+        assert_int_equal(identity_token_issue(st, &by_token, 200, 3600, &r), -EACCES);
+
+        /* Password change: the original is checked; the user's tokens end. */
+        assert_int_equal(identity_password_change(st, u, "wrong", "pw2", &e), -EACCES);
+        assert_int_equal(identity_password_change(st, "nobody", "pw", "pw2", &e), -ENOENT);
+        assert_int_equal(identity_password_change(st, u, "pw", "pw2", &e), 0);
+        struct identity_token v = {0};
+        assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), -ENOENT);
+        struct identity_password_auth in = {.user_id = u, .password = "pw2"};
+        assert_int_equal(identity_token_issue(st, &in, 200, 3600, &r), 0);
+        identity_token_done(&r);
+        identity_token_done(&t);
+        test_store_drop(st);
+}
+
 int main(void)
 {
         assert_int_equal(identity_init(), 0);
@@ -349,6 +655,10 @@ int main(void)
                 cmocka_unit_test(test_bootstrap),
                 cmocka_unit_test(test_projects_and_users),
                 cmocka_unit_test(test_grants_and_tokens),
+                cmocka_unit_test(test_roles_and_implied),
+                cmocka_unit_test(test_domains),
+                cmocka_unit_test(test_groups),
+                cmocka_unit_test(test_users_projects_tokens),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
