@@ -553,6 +553,16 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
         }
         if (groups && (r = check_groups(svc, auth, groups, err)) < 0)
                 return r;
+        /* A bound port keeps its vnic type, as in Neutron: the VF claimed
+         * for it would stay while the binding failed. */
+        const char *vnic = json_str(in, "binding:vnic_type");
+        const char *device = json_str(port, "device_id") ?: "";
+        if (vnic && !streq(vnic, json_str(port, "binding:vnic_type") ?: "") &&
+            (*device || *(json_str(port, "binding:host_id") ?: "")))
+                return service_fail(err, ERROR_KIND_CONFLICT, "PortInUse",
+                                    "Unable to complete operation on port %s for network %s. "
+                                    "Port already has an attached device %s.",
+                                    port_id, json_str(port, "network_id") ?: "", device);
         bool rebind = json_object_get(in, "binding:host_id") ||
                       json_object_get(in, "binding:profile") ||
                       json_object_get(in, "binding:vnic_type");
