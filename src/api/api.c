@@ -86,6 +86,7 @@ static const char *http_title(unsigned status)
         case 409: return "Conflict";
         case 413: return "Request Entity Too Large";
         case 415: return "Unsupported Media Type";
+        case 429: return "Too Many Requests";
         case 501: return "Not Implemented";
         case 503: return "Service Unavailable";
         default: return "Internal Server Error";

@@ -261,7 +261,7 @@ static void test_grants_and_tokens(void **state)
                                              .password = "pw-carl",
                                              .scope = IDENTITY_SCOPE_PROJECT, .scope_id = p.id};
         /* No role on alpha yet: no token scoped to it. */
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), -EACCES);
         assert_int_equal(identity_grant(st, IDENTITY_GRANT_CHECK, p.id, u.id, member, &e), -ENOENT);
         assert_string_equal(e.what, "role assignment");
         assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, member, &e), 0);
@@ -274,12 +274,12 @@ static void test_grants_and_tokens(void **state)
 
         struct identity_password_auth wrong = in;
         wrong.password = "guess";
-        assert_int_equal(identity_token_issue(st, &wrong, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &wrong, 100, 3600, &t), -EACCES);
         struct identity_password_auth nobody = in;
         nobody.user_name = "nobody";
-        assert_int_equal(identity_token_issue(st, &nobody, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &nobody, 100, 3600, &t), -EACCES);
 
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), 0);
         assert_int_equal(strlen(t.token), 43);
         assert_string_equal(t.user.name, "carl");
         assert_string_equal(t.user.domain_name, "Default");
@@ -317,7 +317,7 @@ static void test_grants_and_tokens(void **state)
 
         /* Revoke; an unscoped token has no roles and no catalog. */
         in.scope = IDENTITY_SCOPE_NONE;
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), 0);
         assert_null(t.project.id);
         assert_int_equal(t.n_roles, 0);
         assert_null(t.catalog);
@@ -333,10 +333,62 @@ static void test_grants_and_tokens(void **state)
         struct identity_object o = {0};
         assert_int_equal(identity_update(st, IDENTITY_USER, u.id, &off, &o, &e), 0);
         identity_object_done(&o);
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), -EACCES);
         identity_object_done(&p);
         identity_object_done(&u);
         test_store_drop(st);
+}
+
+/* The login gate: lockout per user with its expiry, failures and checks
+ * under way per address, the bounded password check slots. */
+static void test_login_gate(void **state)
+{
+        (void)state;
+        struct login_gate *g = NULL;
+        struct login_gate_config c = {.lockout_failure_attempts = 3, .lockout_duration = 10,
+                                      .address_failures = 2, .address_window = 5,
+                                      .address_in_flight = 2, .slots = 1};
+        assert_int_equal(login_gate_new(&c, &g), 0);
+        double retry = 0;
+
+        /* Lockout: 2 failures, a success clears them; 3 lock until 10 s
+         * after the last one. */
+        login_gate_user_result(g, "u1", false, 0);
+        login_gate_user_result(g, "u1", false, 1);
+        login_gate_user_result(g, "u1", true, 2);
+        login_gate_user_result(g, "u1", false, 3);
+        login_gate_user_result(g, "u1", false, 4);
+        assert_false(login_gate_user_locked(g, "u1", 4));
+        login_gate_user_result(g, "u1", false, 5);
+        assert_true(login_gate_user_locked(g, "u1", 5));
+        assert_true(login_gate_user_locked(g, "u1", 14.9));
+        assert_false(login_gate_user_locked(g, "u2", 6));
+        assert_false(login_gate_user_locked(g, "u1", 15));
+        login_gate_user_result(g, "u1", false, 16);
+        assert_false(login_gate_user_locked(g, "u1", 16)); /* counting again from 0 */
+
+        /* Addresses: two checks at once, then one after a failure; two
+         * failures close the address until 5 s after the first. */
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 0, &retry), 0);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 0, &retry), 0);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 0, &retry), -EAGAIN);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.2", 0, &retry), 0);
+        login_gate_address_leave(g, "10.0.0.1", true, 1);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 1, &retry), -EAGAIN);
+        login_gate_address_leave(g, "10.0.0.1", true, 2);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 3, &retry), -EAGAIN);
+        assert_true(retry > 2.9 && retry < 3.1);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 6, &retry), 0);
+        login_gate_address_leave(g, "10.0.0.1", false, 6);
+        login_gate_address_leave(g, "10.0.0.2", false, 6);
+
+        /* One slot: a second taker waits, then gives up. */
+        assert_int_equal(login_gate_slot_take(g, 0.01), 0);
+        assert_int_equal(login_gate_slot_take(g, 0.05), -EBUSY);
+        login_gate_slot_give(g);
+        assert_int_equal(login_gate_slot_take(g, 0.01), 0);
+        login_gate_slot_give(g);
+        login_gate_free(g);
 }
 
 int main(void)
@@ -349,6 +401,7 @@ int main(void)
                 cmocka_unit_test(test_bootstrap),
                 cmocka_unit_test(test_projects_and_users),
                 cmocka_unit_test(test_grants_and_tokens),
+                cmocka_unit_test(test_login_gate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
