@@ -122,6 +122,8 @@ extern const struct api_route api_subnet_routes[];
 extern const struct api_route api_port_routes[];
 extern const struct api_route api_secgroup_routes[];
 extern const struct api_route api_agent_routes[];
+extern const struct api_route api_quota_routes[];
+extern const struct api_route api_quota_set_routes[];
 extern const struct api_route api_extension_routes[];
 extern const struct api_route api_nova_routes[];
 extern const struct api_route api_compute_host_routes[];

@@ -502,7 +502,9 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
                 return -ENOMEM;
         json_object_set_new(port, "tenant_id", json_string(owner));
         json_object_set_new(port, "project_id", json_string(owner));
-        int r = create_tx(svc, auth, in, owner, id, port, err);
+        int r = netsvc_quota_check(svc, "port", owner, err);
+        if (r >= 0)
+                r = create_tx(svc, auth, in, owner, id, port, err);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(port);
