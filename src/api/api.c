@@ -18,7 +18,8 @@ const struct api_route *const api_route_tables[] = {
         api_identity_routes, api_network_routes,  api_subnet_routes,    api_port_routes,
         api_secgroup_routes, api_agent_routes,    api_extension_routes, api_nova_routes,
         api_compute_host_routes, api_flavor_routes, api_server_routes, api_image_routes, api_aggregate_routes,
-        api_host_feed_routes, NULL,
+        api_host_feed_routes, api_quota_routes,
+        api_quota_set_routes, NULL,
 };
 
 void api_response_done(struct api_response *resp)
@@ -86,6 +87,7 @@ static const char *http_title(unsigned status)
         case 409: return "Conflict";
         case 413: return "Request Entity Too Large";
         case 415: return "Unsupported Media Type";
+        case 429: return "Too Many Requests";
         case 501: return "Not Implemented";
         case 503: return "Service Unavailable";
         default: return "Internal Server Error";

@@ -31,6 +31,7 @@ struct api_ctx {
         long service_down_time;           /* seconds, [DEFAULT] service_down_time */
         struct compute_cache *compute_cache; /* parsed host reports (compute-hosts.c) */
         struct watch_registry *watch;     /* parked feed requests (watch.h); NULL: never park */
+        struct login_gate *logins; /* password checks, lockout (identity/login-gate.h); NULL: none */
 };
 
 struct api_query_arg {
@@ -47,6 +48,7 @@ struct api_request {
         const char *token;          /* X-Auth-Token */
         const char *subject_token;  /* X-Subject-Token */
         const char *host;           /* Host header, for links */
+        const char *client;         /* the client's address, numeric; NULL if unknown */
         const char *content_type;   /* Content-Type header, as sent */
         const char *api_version;      /* OpenStack-API-Version */
         const char *nova_api_version; /* X-OpenStack-Nova-API-Version */
@@ -78,6 +80,7 @@ struct api_response {
         char *body;                /* owned; NULL = empty */
         const char *content_type;
         char *subject_token;       /* X-Subject-Token header, owned */
+        unsigned retry_after;      /* seconds: a Retry-After header (429); 0 = none */
         char microversion[16];     /* compute: "2.N" to echo in the version headers */
         /* Set instead of an answer: park the request until park_host
          * changes or park_deadline (watch.h), then dispatch it again. */
@@ -119,6 +122,8 @@ extern const struct api_route api_subnet_routes[];
 extern const struct api_route api_port_routes[];
 extern const struct api_route api_secgroup_routes[];
 extern const struct api_route api_agent_routes[];
+extern const struct api_route api_quota_routes[];
+extern const struct api_route api_quota_set_routes[];
 extern const struct api_route api_extension_routes[];
 extern const struct api_route api_nova_routes[];
 extern const struct api_route api_compute_host_routes[];

@@ -43,6 +43,13 @@ struct http_server {
         bool stopping;
         bool reaper_running;
         pthread_t reaper;
+        /* Logins queued for their own threads (http_limits.login_threads). */
+        pthread_mutex_t login_lock;
+        pthread_cond_t login_wake;
+        struct login_job *login_head, **login_tail;
+        pthread_t *login_threads;
+        unsigned n_login_threads;
+        bool login_stop;
 };
 
 static void *reaper_main(void *userdata)
@@ -132,7 +139,53 @@ struct pending {
         double deadline; /* parked (watch.h): when it must be answered */
         bool counted;    /* in http_server.parked */
         bool path_has_nul; /* %00 in the raw path: the decoded one is cut there */
+        struct api_response *answered; /* a login answered on a login thread */
 };
+
+/* A login suspended on its pool thread, dispatched on a login thread.  The
+ * request's strings stay the connection's until it is resumed and
+ * answered. */
+struct login_job {
+        struct login_job *next;
+        struct MHD_Connection *conn;
+        struct pending *p;
+        struct api_request req;
+        char client[INET6_ADDRSTRLEN]; /* req.client's copy (the pool thread's is on its stack) */
+};
+
+static void *login_main(void *userdata)
+{
+        struct http_server *s = userdata;
+        pthread_mutex_lock(&s->login_lock);
+        for (;;) {
+                struct login_job *j = s->login_head;
+                if (!j) {
+                        if (s->login_stop)
+                                break;
+                        pthread_cond_wait(&s->login_wake, &s->login_lock);
+                        continue;
+                }
+                s->login_head = j->next;
+                if (!s->login_head)
+                        s->login_tail = &s->login_head;
+                pthread_mutex_unlock(&s->login_lock);
+                struct api_response *resp = calloc(1, sizeof(*resp));
+                if (resp)
+                        api_dispatch(s->ctx, &j->req, resp);
+                auth_context_done(&j->req.auth);
+                j->p->answered = resp; /* NULL: the connection is closed */
+                MHD_resume_connection(j->conn);
+                free(j);
+                pthread_mutex_lock(&s->login_lock);
+        }
+        pthread_mutex_unlock(&s->login_lock);
+        return NULL;
+}
+
+static bool login_offloaded(const struct http_server *s, const char *method, const char *url)
+{
+        return s->n_login_threads && streq(method, "POST") && streq(url, "/v3/auth/tokens");
+}
 
 /* Sees the request's URI before it is decoded, so a %00 that would cut the
  * path short (and make /v2.0/networks/%00 the list) is known. */
@@ -272,6 +325,11 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, const char *ur
                 MHD_add_response_header(r, "X-Subject-Token", resp->subject_token);
         if (close)
                 MHD_add_response_header(r, "Connection", "close");
+        if (resp->retry_after) {
+                char ra[16];
+                snprintf(ra, sizeof(ra), "%u", resp->retry_after);
+                MHD_add_response_header(r, "Retry-After", ra);
+        }
         MHD_add_response_header(r, "X-OpenStack-Request-ID", resp->request_id);
         if (strneq(url, "/v2.1", 5))
                 MHD_add_response_header(r, "X-Compute-Request-Id", resp->request_id);
@@ -352,7 +410,20 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         }
 
         request_awaited(s, conn, false);
+        char client[INET6_ADDRSTRLEN] = "";
+        const union MHD_ConnectionInfo *ci =
+                MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr) {
+                const struct sockaddr *sa = ci->client_addr;
+                if (sa->sa_family == AF_INET)
+                        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, client,
+                                  sizeof(client));
+                else if (sa->sa_family == AF_INET6)
+                        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, client,
+                                  sizeof(client));
+        }
         struct api_request req = {
+                .client = client[0] ? client : NULL,
                 .method = method,
                 .path = url,
                 .token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Auth-Token"),
@@ -378,6 +449,27 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 snprintf(msg, sizeof(msg), "Request is too large: the body exceeds %zu bytes.",
                          s->ctx->max_body);
                 front_error(&resp, url, 413, msg);
+        } else if (p->answered) {
+                resp = *p->answered;
+                free(p->answered);
+                p->answered = NULL;
+        } else if (login_offloaded(s, method, url)) {
+                struct login_job *j = calloc(1, sizeof(*j));
+                if (!j)
+                        return MHD_NO;
+                *j = (struct login_job){.conn = conn, .p = p, .req = req};
+                if (req.client) {
+                        snprintf(j->client, sizeof(j->client), "%s", req.client);
+                        j->req.client = j->client;
+                }
+                /* Suspended first, so the resume cannot come before it. */
+                MHD_suspend_connection(conn);
+                pthread_mutex_lock(&s->login_lock);
+                *s->login_tail = j;
+                s->login_tail = &j->next;
+                pthread_cond_signal(&s->login_wake);
+                pthread_mutex_unlock(&s->login_lock);
+                return MHD_YES;
         } else {
                 req.wait_deadline = p->deadline;
                 api_dispatch(s->ctx, &req, &resp);
@@ -427,6 +519,10 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                                 pthread_cond_broadcast(&s->parked_done);
                         pthread_mutex_unlock(&s->parked_lock);
                 }
+                if (p->answered) {
+                        api_response_done(p->answered);
+                        free(p->answered);
+                }
                 free(p->body);
                 free(p);
                 *con_cls = NULL;
@@ -459,6 +555,9 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
         pthread_cond_init(&s->parked_done, NULL);
         pthread_mutex_init(&s->slots_lock, NULL);
         pthread_cond_init(&s->reaper_wake, NULL);
+        pthread_mutex_init(&s->login_lock, NULL);
+        pthread_cond_init(&s->login_wake, NULL);
+        s->login_tail = &s->login_head;
         int r = watch_registry_new(resume_parked, NULL, &s->watch);
         if (r < 0) {
                 free(s);
@@ -490,6 +589,13 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
         }
         if (s->request_timeout)
                 s->reaper_running = pthread_create(&s->reaper, NULL, reaper_main, s) == 0;
+        s->login_threads = calloc(limits->login_threads ? limits->login_threads : 1,
+                                  sizeof(pthread_t));
+        for (unsigned i = 0; s->login_threads && i < limits->login_threads; i++) {
+                if (pthread_create(&s->login_threads[i], NULL, login_main, s) != 0)
+                        break;
+                s->n_login_threads++;
+        }
         *ret = s;
         return 0;
 }
@@ -510,6 +616,15 @@ void http_server_stop(struct http_server *s)
                 if (pthread_cond_timedwait(&s->parked_done, &s->parked_lock, &until) != 0)
                         break;
         pthread_mutex_unlock(&s->parked_lock);
+        /* Queued logins are answered (their connections resumed) before
+         * the daemon stops. */
+        pthread_mutex_lock(&s->login_lock);
+        s->login_stop = true;
+        pthread_cond_broadcast(&s->login_wake);
+        pthread_mutex_unlock(&s->login_lock);
+        for (unsigned i = 0; i < s->n_login_threads; i++)
+                pthread_join(s->login_threads[i], NULL);
+        free(s->login_threads);
         if (s->reaper_running) {
                 pthread_mutex_lock(&s->slots_lock);
                 s->stopping = true;
@@ -524,6 +639,8 @@ void http_server_stop(struct http_server *s)
         pthread_mutex_destroy(&s->parked_lock);
         pthread_cond_destroy(&s->reaper_wake);
         pthread_mutex_destroy(&s->slots_lock);
+        pthread_cond_destroy(&s->login_wake);
+        pthread_mutex_destroy(&s->login_lock);
         free(s);
 }
 

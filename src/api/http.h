@@ -18,6 +18,11 @@ struct http_limits {
          * connection opened or its previous answer was sent, or the
          * connection is cut (a slowloris holds no slot for long). */
         unsigned request_timeout;
+        /* Threads of their own for logins (POST /v3/auth/tokens), whose
+         * password check takes a core for tens of ms: the connection is
+         * suspended meanwhile, so no other request waits behind one on
+         * its pool thread. 0 = logins run on the pool threads. */
+        unsigned login_threads;
 };
 
 int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,

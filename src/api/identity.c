@@ -209,7 +209,26 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
                 in.scope_name = jstr(sd, "name");
         }
         struct identity_token t = {0};
-        int r = identity_token_issue(ctx->store, &in, ctx->now(), ctx->token_expiration, &t);
+        double now = ctx->now(), retry = 0;
+        /* Failed logins from one address are bounded before any password
+         * is checked, so a flood costs no argon2 work. */
+        if (ctx->logins && login_gate_address_enter(ctx->logins, req->client, now, &retry) < 0) {
+                resp->retry_after = retry < 1 ? 1 : (unsigned)(retry + 0.999);
+                return api_keystone_error(resp, 429, "Too many failed or concurrent logins from "
+                                          "%s; retry after %u seconds.",
+                                          req->client ? req->client : "this address",
+                                          resp->retry_after);
+        }
+        int r = identity_token_issue(ctx->store, ctx->logins, &in, now, ctx->token_expiration, &t);
+        if (ctx->logins)
+                login_gate_address_leave(ctx->logins, req->client, r == -EACCES || r == -ENOLCK,
+                                         now);
+        if (r == -ENOLCK) {
+                api_keystone_error(resp, 401, "The account is locked for user: %s.",
+                                   t.user.id ? t.user.id : "");
+                identity_token_done(&t);
+                return 0;
+        }
         if (r == -EACCES)
                 return unauthorized(resp);
         if (r < 0)

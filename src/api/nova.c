@@ -97,21 +97,29 @@ static int limits(struct api_ctx *ctx, struct api_request *req, struct api_respo
 {
         struct store_usage u = {0};
         struct computesvc svc = api_computesvc(ctx);
+        _cleanup_json_ json_t *q = NULL;
+        const char *pid = req->auth.project_id ? req->auth.project_id : "";
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_project_usage(&svc, req->auth.project_id ? req->auth.project_id : "", &u);
+        r = computesvc_project_usage(&svc, pid, &u);
+        if (r >= 0)
+                r = computesvc_quota_get(&svc, pid, 1, false, &q);
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        json_t *abs = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:I,s:I,s:I,s:i,s:i}",
-                                "maxServerMeta", 128, "maxPersonality", 5,
-                                "maxPersonalitySize", 10240, "maxImageMeta", 128,
-                                "maxTotalInstances", -1, "maxTotalCores", -1,
-                                "maxTotalRAMSize", -1, "totalInstancesUsed",
-                                (json_int_t)u.instances, "totalCoresUsed", (json_int_t)u.vcpus,
-                                "totalRAMUsed", (json_int_t)u.memory_mb, "maxTotalKeypairs", -1,
-                                "maxServerGroups", -1);
+#define QUOTA(name) (json_int_t)json_integer_value(json_object_get(q, name))
+        json_t *abs = json_pack("{s:I,s:I,s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+                                "maxServerMeta", QUOTA("metadata_items"), "maxPersonality",
+                                QUOTA("injected_files"), "maxPersonalitySize",
+                                QUOTA("injected_file_content_bytes"), "maxImageMeta", 128,
+                                "maxTotalInstances", QUOTA("instances"), "maxTotalCores",
+                                QUOTA("cores"), "maxTotalRAMSize", QUOTA("ram"),
+                                "totalInstancesUsed", (json_int_t)u.instances, "totalCoresUsed",
+                                (json_int_t)u.vcpus, "totalRAMUsed", (json_int_t)u.memory_mb,
+                                "maxTotalKeypairs", QUOTA("key_pairs"), "maxServerGroups",
+                                QUOTA("server_groups"));
+#undef QUOTA
         api_reply_json(resp, 200, json_pack("{s:{s:[],s:o}}", "limits", "rate", "absolute", abs));
         return 0;
 }
@@ -125,6 +133,6 @@ const struct api_route api_nova_routes[] = {
         NOVA("GET", "/v2.1/os-availability-zone/detail", az_detail, API_AUTH_TOKEN,
              "zones with their hosts (admin)"),
         NOVA("GET", "/v2.1/limits", limits, API_AUTH_TOKEN,
-             "absolute limits: unlimited, with the project's use"),
+             "absolute limits: the project's quotas (os-quota-sets) and use"),
         {0},
 };

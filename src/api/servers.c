@@ -440,6 +440,17 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
                         r = nova_error(resp, 400, "Image %s is not active.", image_ref);
         }
+        if (r >= 0) {
+                /* In this transaction: two boots cannot both take the last
+                 * place. */
+                struct service_error qe = {0};
+                r = computesvc_quota_check(&svc, req->auth.project_id,
+                                           json_integer_value(json_object_get(flavor, "vcpus")),
+                                           json_integer_value(json_object_get(flavor, "ram")),
+                                           &qe);
+                if (r < 0)
+                        r = nova_service_error(resp, &qe, r);
+        }
         size_t i;
         json_t *e;
         json_array_foreach(asked, i, e) {

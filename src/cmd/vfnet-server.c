@@ -2,6 +2,7 @@
  * config files, open the store, serve until SIGTERM; or bootstrap. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,7 +22,9 @@
 #include "base/sd-notify.h"
 #include "compute/scheduler.h"
 #include "config.h"
+#include "identity/login-gate.h"
 #include "identity/password.h"
+#include "netsvc/netsvc.h"
 #include "network/ml2-config.h"
 #include "store/store.h"
 
@@ -47,6 +50,11 @@ struct server_config {
         long max_connections_per_ip;
         long client_socket_timeout;
         long client_request_timeout;
+        long lockout_failure_attempts;
+        long lockout_duration;
+        long max_failed_logins_per_ip;
+        long failed_logins_window;
+        long max_password_checks;
         const char *db;
 };
 
@@ -72,10 +80,31 @@ static int read_config(const struct ini *ini, struct server_config *c)
                              &c->client_socket_timeout)) < 0 ||
             (r = ini_get_int(ini, "DEFAULT", "client_request_timeout", 60, 0, 86400,
                              &c->client_request_timeout)) < 0 ||
+            (r = ini_get_int(ini, "security_compliance", "lockout_failure_attempts", 0, 0,
+                             1000000, &c->lockout_failure_attempts)) < 0 ||
+            (r = ini_get_int(ini, "security_compliance", "lockout_duration", 1800, 0,
+                             86400 * 365, &c->lockout_duration)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "max_failed_logins_per_ip", 20, 0, 1000000,
+                             &c->max_failed_logins_per_ip)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "failed_logins_window", 60, 1, 86400,
+                             &c->failed_logins_window)) < 0 ||
+            (r = ini_get_int(ini, "DEFAULT", "max_password_checks", (c->workers + 1) / 2, 1, 64,
+                             &c->max_password_checks)) < 0 ||
             (r = ini_get_bool(ini, "DEFAULT", "debug", false, &debug)) < 0)
                 return r;
         if (debug)
                 log_set_max_level(LOG_LEVEL_DEBUG);
+        /* neutron.conf's [quotas] quota_network, quota_port, ...: the
+         * defaults of projects without their own limits. */
+        for (struct netsvc_quota_resource *q = netsvc_quota_resources; q->name; q++) {
+                char key[64];
+                long v;
+                snprintf(key, sizeof(key), "quota_%s", q->name);
+                if ((r = ini_get_int(ini, "quotas", key, (long)q->default_limit, -1, LONG_MAX,
+                                     &v)) < 0)
+                        return r;
+                netsvc_quota_default_set(q->name, v);
+        }
         return 0;
 }
 
@@ -130,6 +159,21 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         int r = token_cache_new(4096, 300.0, &ctx.tokens);
         if (r < 0)
                 return r;
+        /* Password checks: a few at once (argon2 takes a core for tens of
+         * ms), Keystone's lockout per user, failed logins per address. */
+        struct login_gate_config gate = {
+                .lockout_failure_attempts = (unsigned)c->lockout_failure_attempts,
+                .lockout_duration = (double)c->lockout_duration,
+                .address_failures = (unsigned)c->max_failed_logins_per_ip,
+                .address_window = (double)c->failed_logins_window,
+                .address_in_flight = 2,
+                .slots = (unsigned)c->max_password_checks,
+        };
+        r = login_gate_new(&gate, &ctx.logins);
+        if (r < 0) {
+                token_cache_free(ctx.tokens);
+                return r;
+        }
         sigset_t mask;
         sigemptyset(&mask);
         sigaddset(&mask, SIGTERM);
@@ -145,10 +189,12 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
                 .per_ip = (unsigned)c->max_connections_per_ip,
                 .idle_timeout = (unsigned)c->client_socket_timeout,
                 .request_timeout = (unsigned)c->client_request_timeout,
+                .login_threads = (unsigned)c->max_password_checks,
         };
         r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, &limits, &http);
         if (r < 0) {
                 token_cache_free(ctx.tokens);
+                login_gate_free(ctx.logins);
                 return r;
         }
         log_info("listening on %s:%ld (identity at /v3, network at /v2.0, compute at /v2.1, "
@@ -161,6 +207,7 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         log_info("signal %d: shutting down", sig);
         http_server_stop(http);
         token_cache_free(ctx.tokens);
+        login_gate_free(ctx.logins);
         compute_cache_free(ctx.compute_cache);
         return 0;
 }

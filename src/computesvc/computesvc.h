@@ -209,3 +209,29 @@ int computesvc_aggregate_action(const struct computesvc *svc, const char *key,
 /* An aggregate without hosts deleted. */
 int computesvc_aggregate_delete(const struct computesvc *svc, const char *key,
                                 struct service_error *err);
+
+/* Quotas (Nova's os-quota-sets): each resource with Nova's default and the
+ * microversion that removed it from the API (0: never). */
+struct computesvc_quota_resource {
+        const char *name;
+        long long default_limit;
+        unsigned gone_at;
+};
+extern const struct computesvc_quota_resource computesvc_quota_resources[]; /* {0}-ended */
+/* A project's limits (defaults: Nova's defaults only) as the quota_set of
+ * microversion 2.N's N. */
+int computesvc_quota_get(const struct computesvc *svc, const char *project_id,
+                         unsigned microversion, bool defaults, json_t **ret);
+/* What the project uses of instances, cores or ram (0 for the others). */
+int computesvc_quota_usage(const struct computesvc *svc, const char *project_id,
+                           const char *name, long long *ret);
+/* Sets some limits (integers >= -1, not below what is used unless
+ * "force"); *ret: all of them after. */
+int computesvc_quota_set(const struct computesvc *svc, const char *project_id,
+                         unsigned microversion, const json_t *in, json_t **ret,
+                         struct service_error *err);
+int computesvc_quota_delete(const struct computesvc *svc, const char *project_id);
+/* One more instance of vcpus and ram MiB for the project: forbidden (403,
+ * Nova's "Quota exceeded for ...") when over its limits. */
+int computesvc_quota_check(const struct computesvc *svc, const char *project_id,
+                           long long vcpus, long long ram, struct service_error *err);

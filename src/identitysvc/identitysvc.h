@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "identity/login-gate.h"
 #include "identity/token-cache.h"
 #include "identity/token.h"
 #include "store/store.h"
@@ -243,9 +244,14 @@ struct identity_token {
 };
 void identity_token_done(struct identity_token *t);
 
-/* -EACCES when the password, user or scope does not allow a token. */
-int identity_token_issue(struct store *st, const struct identity_password_auth *in, double now,
-                         long lifetime, struct identity_token *ret);
+/* -EACCES when the password, user or scope does not allow a token;
+ * -ENOLCK when the user is locked out (Keystone's lockout; ret->user.id
+ * names it, free with identity_token_done()); -EBUSY when no password
+ * check slot came free in time.  gate (login-gate.h) may be NULL: no
+ * lockout, no bound on concurrent checks. */
+int identity_token_issue(struct store *st, struct login_gate *gate,
+                         const struct identity_password_auth *in, double now, long lifetime,
+                         struct identity_token *ret);
 /* A token as it stands now (the roles held now): -ENOENT when it is
  * unknown, expired, revoked or no longer allowed (as its use would be). */
 int identity_token_validate(struct store *st, struct token_cache *cache, const char *token,

@@ -9,6 +9,7 @@
 #include "base/time-format.h"
 #include "identitysvc/auth.h"
 #include "identitysvc/records.h"
+#include "identity/login-gate.h"
 #include "identity/password.h"
 
 void identity_token_done(struct identity_token *t)
@@ -146,8 +147,19 @@ static int user_of_token(struct store *st, const char *token, double now, json_t
         return r;
 }
 
-int identity_token_issue(struct store *st, const struct identity_password_auth *in, double now,
-                         long lifetime, struct identity_token *ret)
+/* How long a login waits for a password check slot before 503. */
+#define PASSWORD_SLOT_WAIT 2.0
+
+/* Keystone's lockout applies unless the user's options say otherwise. */
+static bool lockout_applies(const json_t *user)
+{
+        const json_t *opts = json_object_get(user, "options");
+        return !json_is_true(json_object_get(opts, "ignore_lockout_failure_attempts"));
+}
+
+int identity_token_issue(struct store *st, struct login_gate *gate,
+                         const struct identity_password_auth *in, double now, long lifetime,
+                         struct identity_token *ret)
 {
         _cleanup_jdoc_ json_t *user = NULL, *doc = NULL;
         _cleanup_free_ char *hash = NULL;
@@ -164,12 +176,25 @@ int identity_token_issue(struct store *st, const struct identity_password_auth *
                         return r;
                 r = find_user(st, in, &user, &hash);
                 store_end(st, true);
+                const char *uid = r >= 0 ? rec_str(user, "id") : NULL;
+                bool counted = gate && uid && lockout_applies(user);
+                /* A locked user's password is not even checked, as in Keystone. */
+                if (counted && login_gate_user_locked(gate, uid, now)) {
+                        int k = named_set(&ret->user, uid, rec_str(user, "name"));
+                        return k < 0 ? k : -ENOLCK;
+                }
+                if (gate && login_gate_slot_take(gate, PASSWORD_SLOT_WAIT) < 0)
+                        return -EBUSY;
                 /* Verify even for an unknown user so both cases take the
                  * same time; never under the store's lock. */
                 bool ok = password_verify(hash ? hash
                                                : "$argon2id$v=19$m=16384,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
                                                  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
                                           in->password ? in->password : "");
+                if (gate)
+                        login_gate_slot_give(gate);
+                if (counted)
+                        login_gate_user_result(gate, uid, ok, now);
                 if (r == -EBUSY)
                         return r;
                 if (r < 0 || !ok)

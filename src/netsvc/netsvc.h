@@ -156,3 +156,34 @@ int netsvc_port_delete(const struct netsvc *svc, const char *port_id);
  * -EINVAL not bound to that host. */
 int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,
                                   const char *host, bool up);
+
+/* Quotas (Neutron's quota API): the resources counted, by the name the
+ * API uses, the stored kind counted and Neutron's default limit. */
+struct netsvc_quota_resource {
+        const char *name;
+        const char *kind;
+        long long default_limit;
+};
+extern struct netsvc_quota_resource netsvc_quota_resources[]; /* {0}-ended */
+/* neutron.conf [quotas] quota_NAME: a default other than Neutron's (-1 =
+ * unlimited); set once at start, before any request. */
+int netsvc_quota_default_set(const char *name, long long limit);
+const struct netsvc_quota_resource *netsvc_quota_resource(const char *name);
+/* A project's limits, every resource ({"network": 100, ...}). */
+int netsvc_quota_get(const struct netsvc *svc, const char *project_id, json_t **ret);
+json_t *netsvc_quota_defaults(void);
+/* How many objects of kind the project holds. */
+int netsvc_quota_used(const struct netsvc *svc, const char *kind, const char *project_id,
+                      size_t *ret);
+/* Sets some limits (integers >= -1; unknown names are invalid); *ret: all
+ * of the project's limits after. */
+int netsvc_quota_set(const struct netsvc *svc, const char *project_id, const json_t *in,
+                     json_t **ret, struct service_error *err);
+/* Back to the defaults. */
+int netsvc_quota_delete(const struct netsvc *svc, const char *project_id);
+/* The projects with limits set, each with project_id/tenant_id. */
+int netsvc_quota_list(const struct netsvc *svc, json_t **ret);
+/* One more object of kind for the project: a conflict (409 OverQuota,
+ * Neutron's message) when that would exceed its limit. */
+int netsvc_quota_check(const struct netsvc *svc, const char *kind, const char *project_id,
+                       struct service_error *err);

@@ -167,7 +167,11 @@ static int allocate_segment(const struct netsvc *svc, json_t *net, struct servic
 int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,
                           struct service_error *err)
 {
-        int r = allocate_segment(svc, net, err);
+        /* Within the caller's transaction: the count cannot change before
+         * the insert. */
+        int r = netsvc_quota_check(svc, "network", owner, err);
+        if (r >= 0)
+                r = allocate_segment(svc, net, err);
         if (r >= 0) {
                 char sg[37];
                 r = netsvc_default_sg(svc, owner, sg);

@@ -502,7 +502,9 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
                 return -ENOMEM;
         json_object_set_new(port, "tenant_id", json_string(owner));
         json_object_set_new(port, "project_id", json_string(owner));
-        int r = create_tx(svc, auth, in, owner, id, port, err);
+        int r = netsvc_quota_check(svc, "port", owner, err);
+        if (r >= 0)
+                r = create_tx(svc, auth, in, owner, id, port, err);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(port);
@@ -659,6 +661,16 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
         }
         if (groups && (r = check_groups(svc, auth, groups, err)) < 0)
                 return r;
+        /* A bound port keeps its vnic type, as in Neutron: the VF claimed
+         * for it would stay while the binding failed. */
+        const char *vnic = json_str(in, "binding:vnic_type");
+        const char *device = json_str(port, "device_id") ?: "";
+        if (vnic && !streq(vnic, json_str(port, "binding:vnic_type") ?: "") &&
+            (*device || *(json_str(port, "binding:host_id") ?: "")))
+                return service_fail(err, ERROR_KIND_CONFLICT, "PortInUse",
+                                    "Unable to complete operation on port %s for network %s. "
+                                    "Port already has an attached device %s.",
+                                    port_id, json_str(port, "network_id") ?: "", device);
         bool rebind = json_object_get(in, "binding:host_id") ||
                       json_object_get(in, "binding:profile") ||
                       json_object_get(in, "binding:vnic_type");

@@ -106,6 +106,9 @@ int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *own
         if (strcasecmp(json_str(in, "name") ?: "", "default") == 0)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
                                     "Default security group already exists.");
+        int q = netsvc_quota_check(svc, "security_group", owner, err);
+        if (q < 0)
+                return q;
         char id[37], def[37];
         random_uuid(id);
         _cleanup_json_ json_t *sg = json_object();
@@ -308,6 +311,8 @@ int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *a
         }
         const char *owner;
         r = netsvc_owner(auth, in, &owner, err);
+        if (r >= 0)
+                r = netsvc_quota_check(svc, "security_group_rule", owner, err);
         if (r < 0)
                 return r;
         char id[37];

@@ -71,6 +71,9 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
                                          "Invalid input for operation: prefix length /%u is not "
                                          "supported (8 through 30).", cidr.prefix);
+        r = netsvc_quota_check(svc, "subnet", json_str(in, "project_id"), err);
+        if (r < 0)
+                return r;
         char cidr_text[32], gw_text[IP_STR_LEN];
         ipv4_format(cidr.addr, gw_text);
         snprintf(cidr_text, sizeof(cidr_text), "%s/%u", gw_text, cidr.prefix);

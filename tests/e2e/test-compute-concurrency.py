@@ -82,6 +82,10 @@ def main():
         s.bootstrap()
         s.start()
         tok = s.token()
+        # 32 boots at once in one project: more than Nova's default quotas.
+        adm_pid = s.request("GET", "/v3/projects?name=admin", token=tok)[1]["projects"][0]["id"]
+        s.request("PUT", f"/v2.1/os-quota-sets/{adm_pid}", {"quota_set": {
+            "instances": -1, "cores": -1, "ram": -1}}, token=tok)
         hosts = make_hosts(s, tok)
         for h in hosts:
             h.start(tok)

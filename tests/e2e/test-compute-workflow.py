@@ -48,6 +48,10 @@ def main():
         s.bootstrap()
         s.start()
         tok = s.token()
+        # Many boots in one project: more than Nova's default quotas allow.
+        adm_pid = s.request("GET", "/v3/projects?name=admin", token=tok)[1]["projects"][0]["id"]
+        s.request("PUT", f"/v2.1/os-quota-sets/{adm_pid}", {"quota_set": {
+            "instances": -1, "cores": -1, "ram": -1}}, token=tok)
         hosts = seed_hosts(s, tok)
         for h in hosts:
             h.start(tok)

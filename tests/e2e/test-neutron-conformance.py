@@ -46,7 +46,7 @@ def integers(t, s, tok):
 def extensions(t, s, tok):
     st, e, _ = s.request("GET", "/v2.0/extensions", token=tok)
     aliases = {x["alias"] for x in e["extensions"]}
-    want = {"agent", "allowed-address-pairs", "binding", "external-net", "net-mtu",
+    want = {"agent", "allowed-address-pairs", "binding", "external-net", "net-mtu", "quotas",
             "port-security", "project-id", "provider", "security-group",
             "standard-attr-description", "standard-attr-revisions", "standard-attr-timestamp"}
     t.eq(aliases, want, "extensions: Neutron's aliases of what is implemented")

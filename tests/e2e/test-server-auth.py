@@ -15,9 +15,13 @@ from vfnet_server import Server, Tap  # noqa: E402
 TRIES = 12
 
 
+# Many creates in one project: more than Neutron's default quotas.
+UNLIMITED = "[quotas]\nquota_port = -1\nquota_security_group = -1\nquota_security_group_rule = -1\n"
+
+
 def main():
     t = Tap()
-    with Server(sys.argv[1]) as s:
+    with Server(sys.argv[1], extra_conf=UNLIMITED) as s:
         s.bootstrap()
         s.start()
         R = s.request
@@ -200,7 +204,7 @@ def main():
         t.eq(secgroup(ivan_tok, "sg3"), 201, "... leaves the member's token working")
 
         # ---- two servers sharing one database ----
-        with Server(sys.argv[1], db=s.db) as s2:
+        with Server(sys.argv[1], db=s.db, extra_conf=UNLIMITED) as s2:
             s2.start()
             pg = project("eta")
             jack = user("jack", pg, member)

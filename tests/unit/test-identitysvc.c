@@ -261,7 +261,7 @@ static void test_grants_and_tokens(void **state)
                                              .password = "pw-carl",
                                              .scope = IDENTITY_SCOPE_PROJECT, .scope_id = p.id};
         /* No role on alpha yet: no token scoped to it. */
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), -EACCES);
         assert_int_equal(identity_grant(st, IDENTITY_GRANT_CHECK, p.id, u.id, member, &e), -ENOENT);
         assert_string_equal(e.what, "role assignment");
         assert_int_equal(identity_grant(st, IDENTITY_GRANT_ADD, p.id, u.id, member, &e), 0);
@@ -274,12 +274,12 @@ static void test_grants_and_tokens(void **state)
 
         struct identity_password_auth wrong = in;
         wrong.password = "guess";
-        assert_int_equal(identity_token_issue(st, &wrong, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &wrong, 100, 3600, &t), -EACCES);
         struct identity_password_auth nobody = in;
         nobody.user_name = "nobody";
-        assert_int_equal(identity_token_issue(st, &nobody, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &nobody, 100, 3600, &t), -EACCES);
 
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), 0);
         assert_int_equal(strlen(t.token), 43);
         assert_string_equal(t.user.name, "carl");
         assert_string_equal(t.user.domain_name, "Default");
@@ -319,7 +319,7 @@ static void test_grants_and_tokens(void **state)
 
         /* Revoke; an unscoped token has no roles and no catalog. */
         in.scope = IDENTITY_SCOPE_NONE;
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), 0);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), 0);
         assert_null(t.project.id);
         assert_int_equal(t.n_roles, 0);
         assert_null(t.catalog);
@@ -335,7 +335,7 @@ static void test_grants_and_tokens(void **state)
         struct identity_object o = {0};
         assert_int_equal(identity_update(st, IDENTITY_USER, u.id, &off, &o, &e), 0);
         identity_object_done(&o);
-        assert_int_equal(identity_token_issue(st, &in, 100, 3600, &t), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 100, 3600, &t), -EACCES);
         identity_object_done(&p);
         identity_object_done(&u);
         test_store_drop(st);
@@ -359,7 +359,7 @@ static int issue(struct store *st, const char *user_id, enum identity_scope scop
         struct identity_password_auth in = {.user_id = user_id, .password = "pw", .scope = scope,
                                              .scope_id = scope_id};
         identity_token_done(t);
-        return identity_token_issue(st, &in, 100, 3600, t);
+        return identity_token_issue(st, NULL, &in, 100, 3600, t);
 }
 
 static bool has_role(const struct identity_token *t, const char *name)
@@ -625,12 +625,12 @@ static void test_users_projects_tokens(void **state)
         struct identity_password_auth by_token = {.token = t.token,
                                                    .scope = IDENTITY_SCOPE_PROJECT,
                                                    .scope_id = p};
-        assert_int_equal(identity_token_issue(st, &by_token, 200, 3600, &r), 0);
+        assert_int_equal(identity_token_issue(st, NULL, &by_token, 200, 3600, &r), 0);
         assert_string_equal(r.project.id, p);
         assert_string_equal(r.expires_at, t.expires_at);
         identity_token_done(&r);
         by_token.token = "not-a-token";
-        assert_int_equal(identity_token_issue(st, &by_token, 200, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &by_token, 200, 3600, &r), -EACCES);
 
         /* Password change: the original is checked; the user's tokens end. */
         assert_int_equal(identity_password_change(st, u, "wrong", "pw2", &e), -EACCES);
@@ -639,10 +639,62 @@ static void test_users_projects_tokens(void **state)
         struct identity_token v = {0};
         assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), -ENOENT);
         struct identity_password_auth in = {.user_id = u, .password = "pw2"};
-        assert_int_equal(identity_token_issue(st, &in, 200, 3600, &r), 0);
+        assert_int_equal(identity_token_issue(st, NULL, &in, 200, 3600, &r), 0);
         identity_token_done(&r);
         identity_token_done(&t);
         test_store_drop(st);
+}
+
+/* The login gate: lockout per user with its expiry, failures and checks
+ * under way per address, the bounded password check slots. */
+static void test_login_gate(void **state)
+{
+        (void)state;
+        struct login_gate *g = NULL;
+        struct login_gate_config c = {.lockout_failure_attempts = 3, .lockout_duration = 10,
+                                      .address_failures = 2, .address_window = 5,
+                                      .address_in_flight = 2, .slots = 1};
+        assert_int_equal(login_gate_new(&c, &g), 0);
+        double retry = 0;
+
+        /* Lockout: 2 failures, a success clears them; 3 lock until 10 s
+         * after the last one. */
+        login_gate_user_result(g, "u1", false, 0);
+        login_gate_user_result(g, "u1", false, 1);
+        login_gate_user_result(g, "u1", true, 2);
+        login_gate_user_result(g, "u1", false, 3);
+        login_gate_user_result(g, "u1", false, 4);
+        assert_false(login_gate_user_locked(g, "u1", 4));
+        login_gate_user_result(g, "u1", false, 5);
+        assert_true(login_gate_user_locked(g, "u1", 5));
+        assert_true(login_gate_user_locked(g, "u1", 14.9));
+        assert_false(login_gate_user_locked(g, "u2", 6));
+        assert_false(login_gate_user_locked(g, "u1", 15));
+        login_gate_user_result(g, "u1", false, 16);
+        assert_false(login_gate_user_locked(g, "u1", 16)); /* counting again from 0 */
+
+        /* Addresses: two checks at once, then one after a failure; two
+         * failures close the address until 5 s after the first. */
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 0, &retry), 0);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 0, &retry), 0);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 0, &retry), -EAGAIN);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.2", 0, &retry), 0);
+        login_gate_address_leave(g, "10.0.0.1", true, 1);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 1, &retry), -EAGAIN);
+        login_gate_address_leave(g, "10.0.0.1", true, 2);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 3, &retry), -EAGAIN);
+        assert_true(retry > 2.9 && retry < 3.1);
+        assert_int_equal(login_gate_address_enter(g, "10.0.0.1", 6, &retry), 0);
+        login_gate_address_leave(g, "10.0.0.1", false, 6);
+        login_gate_address_leave(g, "10.0.0.2", false, 6);
+
+        /* One slot: a second taker waits, then gives up. */
+        assert_int_equal(login_gate_slot_take(g, 0.01), 0);
+        assert_int_equal(login_gate_slot_take(g, 0.05), -EBUSY);
+        login_gate_slot_give(g);
+        assert_int_equal(login_gate_slot_take(g, 0.01), 0);
+        login_gate_slot_give(g);
+        login_gate_free(g);
 }
 
 int main(void)
@@ -659,6 +711,7 @@ int main(void)
                 cmocka_unit_test(test_domains),
                 cmocka_unit_test(test_groups),
                 cmocka_unit_test(test_users_projects_tokens),
+                cmocka_unit_test(test_login_gate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
