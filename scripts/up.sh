@@ -4,7 +4,9 @@
 # emulated IOMMU, an NVMe SR-IOV PF and netdevsim SR-IOV NICs) and shows
 # what vfnet sees there: `vfnet pci list` and `vfnet host check`, then a
 # second machine with the seed's Intel 82576 (VFs from `modprobe igb
-# max_vfs=7`, listed, checked, programmed on igb).  Before
+# max_vfs=7`, listed, checked, programmed on igb, then vfnet-server and
+# vfnet-agent together in that machine through the seed's workflow: a
+# server booted with a direct port, its VF programmed, deleted).  Before
 # that it starts vfnet-server (scripts/server-up.sh) and runs the seed's port
 # workflow against it with the `openstack` CLI.
 set -euo pipefail

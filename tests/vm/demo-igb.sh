@@ -89,7 +89,7 @@ tb_demo vfnet vf list "$pf"
 sleep 1
 tb_demo vfnet vf list "$pf"
 api DELETE "/v2.1/servers/$vm"
-api GET "/v2.1/servers/$vm" '' '.server | {status, "OS-EXT-STS:task_state"}'
+api GET "/v2.1/servers/$vm" '' 'if .server then .server | {status, "OS-EXT-STS:task_state"} else . end'
 for _ in $(seq 300); do
         [ "$(tb_call GET "/v2.1/servers/$vm" | $JQ -r 'keys[0]')" = itemNotFound ] && break
         sleep 0.2
