@@ -678,19 +678,24 @@ static int grants_of(struct api_ctx *ctx, struct api_request *req, struct api_re
         return reply_objects(req, resp, &K_ROLE, &l);
 }
 
-#define GRANTS(name, domain, group)                                                                \
+/* PUT, HEAD and DELETE of one relation (a grant, a membership, an
+ * implied role) are one handler with the operation; these name the three. */
+#define OP_HANDLERS(name, common, ...)                                                             \
         static int name##_put(struct api_ctx *c, struct api_request *q, struct api_response *p)    \
         {                                                                                          \
-                return grant_common(c, q, p, IDENTITY_GRANT_ADD, domain, group);                   \
+                return common(c, q, p, IDENTITY_GRANT_ADD, ##__VA_ARGS__);                         \
         }                                                                                          \
         static int name##_check(struct api_ctx *c, struct api_request *q, struct api_response *p)  \
         {                                                                                          \
-                return grant_common(c, q, p, IDENTITY_GRANT_CHECK, domain, group);                 \
+                return common(c, q, p, IDENTITY_GRANT_CHECK, ##__VA_ARGS__);                       \
         }                                                                                          \
         static int name##_delete(struct api_ctx *c, struct api_request *q, struct api_response *p) \
         {                                                                                          \
-                return grant_common(c, q, p, IDENTITY_GRANT_REMOVE, domain, group);                \
-        }                                                                                          \
+                return common(c, q, p, IDENTITY_GRANT_REMOVE, ##__VA_ARGS__);                      \
+        }
+
+#define GRANTS(name, domain, group)                                                                \
+        OP_HANDLERS(name, grant_common, domain, group)                                             \
         static int name##_list(struct api_ctx *c, struct api_request *q, struct api_response *p)   \
         {                                                                                          \
                 return grants_of(c, q, p, domain, group);                                         \
@@ -716,20 +721,7 @@ static int membership_common(struct api_ctx *ctx, struct api_request *req,
         return 0;
 }
 
-static int member_put(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return membership_common(c, q, p, IDENTITY_GRANT_ADD);
-}
-
-static int member_check(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return membership_common(c, q, p, IDENTITY_GRANT_CHECK);
-}
-
-static int member_delete(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return membership_common(c, q, p, IDENTITY_GRANT_REMOVE);
-}
+OP_HANDLERS(member, membership_common)
 
 static int group_users(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
@@ -905,20 +897,7 @@ static int implied_common(struct api_ctx *ctx, struct api_request *req, struct a
         return 0;
 }
 
-static int implied_put(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return implied_common(c, q, p, IDENTITY_GRANT_ADD);
-}
-
-static int implied_check(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return implied_common(c, q, p, IDENTITY_GRANT_CHECK);
-}
-
-static int implied_delete(struct api_ctx *c, struct api_request *q, struct api_response *p)
-{
-        return implied_common(c, q, p, IDENTITY_GRANT_REMOVE);
-}
+OP_HANDLERS(implied, implied_common)
 
 /* GET /v3/roles/{prior}/implies and /v3/role_inferences */
 static int inferences(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,

@@ -31,19 +31,8 @@ static int show_common(struct api_ctx *ctx, struct api_request *req, struct api_
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_quota_get(&svc, pid, req->microversion, defaults, &q);
-        if (r >= 0 && detail) {
-                const char *key;
-                json_t *v;
-                json_object_foreach(q, key, v) {
-                        long long used = 0;
-                        if (r >= 0)
-                                r = computesvc_quota_usage(&svc, pid, key, &used);
-                        json_object_set_new(q, key, json_pack("{s:O,s:I,s:i}", "limit", v,
-                                                              "in_use", (json_int_t)used,
-                                                              "reserved", 0));
-                }
-        }
+        r = detail ? computesvc_quota_detail(&svc, pid, req->microversion, &q)
+                   : computesvc_quota_get(&svc, pid, req->microversion, defaults, &q);
         store_end(ctx->store, true);
         if (r < 0) {
                 json_decref(q);

@@ -222,9 +222,11 @@ extern const struct computesvc_quota_resource computesvc_quota_resources[]; /* {
  * microversion 2.N's N. */
 int computesvc_quota_get(const struct computesvc *svc, const char *project_id,
                          unsigned microversion, bool defaults, json_t **ret);
-/* What the project uses of instances, cores or ram (0 for the others). */
-int computesvc_quota_usage(const struct computesvc *svc, const char *project_id,
-                           const char *name, long long *ret);
+/* The project's limits each with what it uses ({limit, in_use,
+ * reserved}; in_use counted for instances, cores and ram, 0 for the
+ * others), from one sum over its instances. */
+int computesvc_quota_detail(const struct computesvc *svc, const char *project_id,
+                            unsigned microversion, json_t **ret);
 /* Sets some limits (integers >= -1, not below what is used unless
  * "force"); *ret: all of them after. */
 int computesvc_quota_set(const struct computesvc *svc, const char *project_id,

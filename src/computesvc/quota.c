@@ -64,25 +64,33 @@ int computesvc_quota_get(const struct computesvc *svc, const char *project_id,
         return 0;
 }
 
-/* What a project uses of the enforced resources. */
-static int in_use(const struct computesvc *svc, const char *project_id, const char *name,
-                  long long *ret)
+/* What a project uses of a resource: the enforced ones from its
+ * instances, 0 for the rest. */
+static long long used_of(const struct store_usage *u, const char *name)
 {
-        struct store_usage u = {0};
-        int r = computesvc_project_usage(svc, project_id, &u);
-        if (r < 0)
-                return r;
-        *ret = streq(name, "instances") ? u.instances
-               : streq(name, "cores")   ? u.vcpus
-               : streq(name, "ram")     ? u.memory_mb
+        return streq(name, "instances") ? u->instances
+               : streq(name, "cores")   ? u->vcpus
+               : streq(name, "ram")     ? u->memory_mb
                                         : 0;
-        return 0;
 }
 
-int computesvc_quota_usage(const struct computesvc *svc, const char *project_id,
-                           const char *name, long long *ret)
+int computesvc_quota_detail(const struct computesvc *svc, const char *project_id,
+                            unsigned microversion, json_t **ret)
 {
-        return in_use(svc, project_id, name, ret);
+        struct store_usage u = {0};
+        _cleanup_json_ json_t *q = NULL;
+        int r = computesvc_quota_get(svc, project_id, microversion, false, &q);
+        if (r >= 0)
+                r = computesvc_project_usage(svc, project_id, &u);
+        if (r < 0)
+                return r;
+        const char *key;
+        json_t *v;
+        json_object_foreach(q, key, v)
+                json_object_set_new(q, key, json_pack("{s:O,s:I,s:i}", "limit", v, "in_use",
+                                                      (json_int_t)used_of(&u, key), "reserved", 0));
+        *ret = TAKE_PTR(q);
+        return 0;
 }
 
 int computesvc_quota_set(const struct computesvc *svc, const char *project_id,
@@ -92,6 +100,10 @@ int computesvc_quota_set(const struct computesvc *svc, const char *project_id,
         const char *key;
         json_t *v;
         bool force = json_is_true(json_object_get(in, "force"));
+        struct store_usage u = {0};
+        int r = computesvc_project_usage(svc, project_id, &u);
+        if (r < 0)
+                return r;
         json_object_foreach((json_t *)in, key, v) {
                 if (streq(key, "force")) {
                         if (!json_is_boolean(v))
@@ -111,10 +123,7 @@ int computesvc_quota_set(const struct computesvc *svc, const char *project_id,
                                             "Invalid input for field/attribute %s. Value: %s. "
                                             "%s is less than the minimum of -1", key,
                                             json_is_string(v) ? json_string_value(v) : "?", key);
-                long long used = 0;
-                int r = in_use(svc, project_id, key, &used);
-                if (r < 0)
-                        return r;
+                long long used = used_of(&u, key);
                 if (!force && json_integer_value(v) >= 0 && json_integer_value(v) < used)
                         return service_fail(err, ERROR_KIND_INVALID, "badRequest",
                                             "Quota limit %lld for %s must be greater than or "
@@ -123,7 +132,7 @@ int computesvc_quota_set(const struct computesvc *svc, const char *project_id,
         }
         char *doc = NULL;
         json_t *set = NULL;
-        int r = store_obj_get(svc->store, "compute_quota", project_id, &doc, NULL);
+        r = store_obj_get(svc->store, "compute_quota", project_id, &doc, NULL);
         bool exists = r >= 0;
         if (exists) {
                 set = json_loads(doc, 0, NULL);

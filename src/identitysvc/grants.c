@@ -11,20 +11,6 @@
 #include "identitysvc/records.h"
 #include "identity/password.h"
 
-static void not_found(struct identity_error *err, const char *what, const char *which)
-{
-        if (!err)
-                return;
-        err->what = what;
-        snprintf(err->which, sizeof(err->which), "%s", which ? which : "");
-}
-
-static int finish(struct store *st, int r)
-{
-        int k = store_end(st, r >= 0);
-        return r < 0 ? r : k;
-}
-
 /* Inside a transaction: each named object exists, or -ENOENT naming the
  * first one missing. */
 static int all_exist(struct store *st, const char *const *kinds, const char *const *ids, size_t n,
@@ -34,7 +20,7 @@ static int all_exist(struct store *st, const char *const *kinds, const char *con
                 _cleanup_jdoc_ json_t *doc = NULL;
                 int r = rec_get(st, kinds[i], ids[i], &doc);
                 if (r == -ENOENT)
-                        not_found(err, kinds[i], ids[i]);
+                        rec_not_found(err, kinds[i], ids[i]);
                 if (r < 0)
                         return r;
         }
@@ -74,7 +60,7 @@ int identity_grant_ex(struct store *st, enum identity_grant_op op,
                 r = rec_revoke_project_tokens(st, g->scope_id, g->actor_id);
         else if (r >= 0 && op != IDENTITY_GRANT_CHECK)
                 r = identity_changed(st);
-        return finish(st, r);
+        return rec_finish(st, r);
 }
 
 int identity_grant(struct store *st, enum identity_grant_op op, const char *project_id,
@@ -167,7 +153,7 @@ int identity_membership(struct store *st, enum identity_grant_op op, const char 
         }
         if (r >= 0 && op != IDENTITY_GRANT_CHECK)
                 r = identity_changed(st);
-        return finish(st, r);
+        return rec_finish(st, r);
 }
 
 static int members(struct store *st, const char *kind, const char *id, const char *attr,
@@ -297,7 +283,7 @@ int identity_implied(struct store *st, enum identity_grant_op op, const char *pr
         }
         if (r >= 0 && op != IDENTITY_GRANT_CHECK)
                 r = identity_changed(st);
-        return finish(st, r);
+        return rec_finish(st, r);
 }
 
 void identity_inferences_done(struct identity_inferences *l)
@@ -375,7 +361,7 @@ int identity_password_change(struct store *st, const char *user_id, const char *
                 return r;
         r = rec_get(st, "user", user_id, &user);
         if (r == -ENOENT)
-                not_found(err, "user", user_id);
+                rec_not_found(err, "user", user_id);
         if (r >= 0 && store_secret_get(st, key, &hash) < 0)
                 hash = NULL;
         store_end(st, true);

@@ -53,22 +53,6 @@ void identity_named_done(struct identity_named *n)
         *n = (struct identity_named){0};
 }
 
-static void not_found(struct identity_error *err, const char *what, const char *which)
-{
-        if (!err)
-                return;
-        err->what = what;
-        snprintf(err->which, sizeof(err->which), "%s", which ? which : "");
-}
-
-/* Ends a transaction: commits when r >= 0, and returns r (or the commit's
- * failure). */
-static int finish(struct store *st, int r)
-{
-        int k = store_end(st, r >= 0);
-        return r < 0 ? r : k;
-}
-
 int identity_get(struct store *st, enum identity_kind k, const char *id,
                  struct identity_object *ret, struct identity_error *err)
 {
@@ -79,7 +63,7 @@ int identity_get(struct store *st, enum identity_kind k, const char *id,
         r = rec_get(st, kind_names[k], id, &doc);
         store_end(st, true);
         if (r == -ENOENT)
-                not_found(err, kind_names[k], id);
+                rec_not_found(err, kind_names[k], id);
         if (r < 0)
                 return r;
         return rec_object(k, doc, ret);
@@ -243,7 +227,7 @@ static int parent_of(struct store *st, const struct identity_create *in, const c
                 /* A project directly under its domain may name the domain. */
                 if (in->domain_id && streq(in->parent_id, in->domain_id))
                         return 0;
-                not_found(err, "project", in->parent_id);
+                rec_not_found(err, "project", in->parent_id);
         }
         if (r < 0)
                 return r;
@@ -299,7 +283,7 @@ int identity_create(struct store *st, enum identity_kind k, const struct identit
         if (r >= 0 && k != IDENTITY_DOMAIN && domain_id) {
                 r = rec_get(st, "domain", domain_id, &dom);
                 if (r == -ENOENT)
-                        not_found(err, "domain", domain_id);
+                        rec_not_found(err, "domain", domain_id);
         }
         if (r >= 0 && k == IDENTITY_PROJECT)
                 r = rec_create_project(st, in->name, domain_id, in->description,
@@ -323,7 +307,7 @@ int identity_create(struct store *st, enum identity_kind k, const struct identit
                 if (r >= 0)
                         r = rec_update(st, kind_names[k], rec_str(doc, "id"), doc);
         }
-        r = finish(st, r);
+        r = rec_finish(st, r);
         if (r < 0)
                 return r;
         return rec_object(k, doc, ret);
@@ -343,7 +327,7 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
                 return r;
         r = rec_get(st, kind_names[k], id, &doc);
         if (r == -ENOENT)
-                not_found(err, kind_names[k], id);
+                rec_not_found(err, kind_names[k], id);
         if (r >= 0 && in->name && !streq(in->name, rec_str(doc, "name") ?: ""))
                 r = name_taken(st, k, in->name, rec_str(doc, "domain_id"), id);
         if (r >= 0)
@@ -376,7 +360,7 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
                 r = rec_revoke_project_tokens(st, id, NULL);
         else if (r >= 0)
                 r = identity_changed(st);
-        r = finish(st, r);
+        r = rec_finish(st, r);
         if (r < 0)
                 return r;
         return rec_object(k, doc, ret);
@@ -452,13 +436,13 @@ int identity_delete(struct store *st, enum identity_kind k, const char *id,
                 return r;
         r = rec_get(st, kind_names[k], id, &doc);
         if (r == -ENOENT)
-                not_found(err, kind_names[k], id);
+                rec_not_found(err, kind_names[k], id);
         /* As Keystone: a domain is disabled before it is deleted. */
         if (r >= 0 && k == IDENTITY_DOMAIN && json_is_true(json_object_get(doc, "enabled")))
                 r = -EPERM;
         if (r >= 0)
                 r = delete_rows(st, k, id);
-        return finish(st, r);
+        return rec_finish(st, r);
 }
 
 int identity_catalog(struct store *st, json_t **ret)

@@ -8,6 +8,20 @@
 #include "identitysvc/auth.h"
 #include "identitysvc/records.h"
 
+void rec_not_found(struct identity_error *err, const char *what, const char *which)
+{
+        if (!err)
+                return;
+        err->what = what;
+        snprintf(err->which, sizeof(err->which), "%s", which ? which : "");
+}
+
+int rec_finish(struct store *st, int r)
+{
+        int k = store_end(st, r >= 0);
+        return r < 0 ? r : k;
+}
+
 const char *rec_str(const json_t *o, const char *k)
 {
         return json_string_value(json_object_get(o, k));

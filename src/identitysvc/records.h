@@ -9,6 +9,11 @@
 #define _cleanup_jdoc_ _cleanup_(json_decrefp)
 
 const char *rec_str(const json_t *o, const char *k);
+/* Names what was not found in err (if any) for the caller's 404. */
+void rec_not_found(struct identity_error *err, const char *what, const char *which);
+/* Ends a transaction: commits when r >= 0, and returns r (or the commit's
+ * failure). */
+int rec_finish(struct store *st, int r);
 /* The document of (kind, id); -ENOENT when absent. */
 int rec_get(struct store *st, const char *kind, const char *id, json_t **ret);
 /* The documents of kind whose attr is value (and attr2 value2, if given). */

@@ -545,10 +545,12 @@ static int update_fixed_ips(const struct netsvc *svc, const json_t *net, json_t 
         size_t i, j;
         json_t *e, *o;
         json_array_foreach(asked, i, e) {
-                if (!json_is_object(e))
+                if (!json_is_object(e)) {
+                        _cleanup_free_ char *text = json_dumps(e, JSON_ENCODE_ANY);
                         return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
                                             "Invalid input for fixed_ips. Reason: Invalid data "
-                                            "format for fixed IP: '%s'.", "entry");
+                                            "format for fixed IP: '%s'.", text ?: "");
+                }
                 if (!json_object_get(e, "ip_address"))
                         continue;
                 bool found = false;

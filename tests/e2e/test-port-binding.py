@@ -22,12 +22,7 @@ def main():
         hosts = seed_hosts(s, adm)
         for h in hosts:
             h.start(adm)
-        roles = {r["name"]: r["id"] for r in R("GET", "/v3/roles", token=adm)[1]["roles"]}
-        st, proj, _ = R("POST", "/v3/projects", {"project": {"name": "B"}}, token=adm)
-        pb = proj["project"]["id"]
-        st, u, _ = R("POST", "/v3/users", {"user": {"name": "bob", "password": "pw"}}, token=adm)
-        R("PUT", f"/v3/projects/{pb}/users/{u['user']['id']}/roles/{roles['member']}", token=adm)
-        bob = s.token("bob", "pw", "B")
+        pb, _, bob = s.new_member("bob", "B", adm)
 
         st, net, _ = R("POST", "/v2.0/networks", {"network": {
             "name": "shared", "shared": True, "provider:network_type": "vlan",

@@ -24,12 +24,7 @@ def main():
         hosts = seed_hosts(s, adm)
         for h in hosts:
             h.start(adm)
-        roles = {r["name"]: r["id"] for r in R("GET", "/v3/roles", token=adm)[1]["roles"]}
-        st, proj, _ = R("POST", "/v3/projects", {"project": {"name": "B"}}, token=adm)
-        pb = proj["project"]["id"]
-        st, u, _ = R("POST", "/v3/users", {"user": {"name": "bob", "password": "pw"}}, token=adm)
-        R("PUT", f"/v3/projects/{pb}/users/{u['user']['id']}/roles/{roles['member']}", token=adm)
-        bob = s.token("bob", "pw", "B")
+        pb, _, bob = s.new_member("bob", "B", adm)
         pa = R("GET", "/v3/projects?name=admin", token=adm)[1]["projects"][0]["id"]
 
         # The real client: show (compute and network; no volume service).

@@ -178,6 +178,23 @@ class Server:
             raise RuntimeError(f"token for {user}: {status} {doc}")
         return hdrs["X-Subject-Token"]
 
+    def new_member(self, user, project, admin_token, password="pw", role="member"):
+        """A new project and a new user holding role on it; returns
+        (project_id, user_id, the user's token scoped to the project)."""
+        roles = {r["name"]: r["id"]
+                 for r in self.request("GET", "/v3/roles", token=admin_token)[1]["roles"]}
+        st, proj, _ = self.request("POST", "/v3/projects", {"project": {"name": project}},
+                                   token=admin_token)
+        st2, u, _ = self.request("POST", "/v3/users", {"user": {"name": user,
+                                                                "password": password}},
+                                 token=admin_token)
+        if st != 201 or st2 != 201:
+            raise RuntimeError(f"member {user} of {project}: {st} {proj} {st2} {u}")
+        pid, uid = proj["project"]["id"], u["user"]["id"]
+        self.request("PUT", f"/v3/projects/{pid}/users/{uid}/roles/{roles[role]}",
+                     token=admin_token)
+        return pid, uid, self.token(user, password, project)
+
     # ---- the real client ----
     def osc_env(self, user="admin", password="secret", project="admin"):
         env = dict(os.environ)
