@@ -49,7 +49,17 @@ struct loop {
         struct device_report *devices;
         struct task_runner *runner;
         json_t *instances; /* the runner's status, refreshed when tasks came */
+        /* The ports that ask this host for a VF, parsed from l->ports; built
+         * again only when a port or a PF's VF list changed, so the periodic
+         * verify parses nothing. */
+        struct agent_port *wanted;
+        size_t n_wanted;
+        bool wanted_valid;
+        size_t wanted_vfs; /* the VFs of every PF when it was built */
         bool tasks_changed;
+        bool status_stale;  /* what the status file shows changed since it was written */
+        long long status_revision;
+        bool status_connected;
         int64_t refresh_at; /* the runner has unanswered tasks: look again then */
         struct nl_sock *events;
         int feed_fd;
@@ -91,6 +101,7 @@ static void apply_port(struct loop *l, const char *id, json_t *port)
 {
         json_t *old = json_object_get(l->ports, id);
         mark_slot(l, port_slot(old));
+        l->wanted_valid = false;
         json_object_del(l->reported, id);
         if (!port || json_is_null(port)) {
                 json_object_del(l->ports, id);
@@ -118,6 +129,7 @@ static void submit_task(struct loop *l, const json_t *task)
 static void apply_state(struct loop *l, const json_t *doc)
 {
         json_object_clear(l->ports);
+        l->wanted_valid = false;
         json_object_clear(l->reported);
         json_object_clear(l->tasks);
         size_t i;
@@ -154,9 +166,20 @@ static void apply_changes(struct loop *l, const json_t *doc)
         }
 }
 
-/* The ports that ask this host for a VF; ids point into l->ports. */
-static int collect_ports(struct loop *l, struct agent_port **ret, size_t *n_ret)
+static size_t vfs_total(const struct loop *l)
 {
+        size_t n = 0;
+        for (size_t i = 0; i < l->n_pfs; i++)
+                n += l->pfs[i].n_vfs;
+        return n;
+}
+
+/* The ports that ask this host for a VF (l->wanted; ids and physnets point
+ * into l->ports), each checked once per version of its document. */
+static int collect_ports(struct loop *l)
+{
+        if (l->wanted_valid && l->wanted_vfs == vfs_total(l))
+                return 0;
         struct agent_port *a = calloc(json_object_size(l->ports) + 1, sizeof(*a));
         size_t n = 0;
         if (!a)
@@ -197,8 +220,11 @@ static int collect_ports(struct loop *l, struct agent_port **ret, size_t *n_ret)
                 a[n].vf = pv;
                 n++;
         }
-        *ret = a;
-        *n_ret = n;
+        free(l->wanted);
+        l->wanted = a;
+        l->n_wanted = n;
+        l->wanted_valid = true;
+        l->wanted_vfs = vfs_total(l);
         return 0;
 }
 
@@ -219,6 +245,8 @@ static void report_devices(struct loop *l, const struct pf_sync_result *res)
         }
 }
 
+/* Rewrites the status file when what it shows changed: a sync that found
+ * every VF as it was (the periodic verify) writes nothing. */
 static void write_status(struct loop *l)
 {
         if (!l->o->status_path)
@@ -226,6 +254,12 @@ static void write_status(struct loop *l)
         bool connected = false;
         if (l->feed)
                 feed_status(l->feed, &l->revision, &connected);
+        if (!l->status_stale && !l->tasks_changed && l->status_revision == l->revision &&
+            l->status_connected == connected)
+                return;
+        l->status_stale = false;
+        l->status_revision = l->revision;
+        l->status_connected = connected;
         if (l->tasks_changed && l->runner) {
                 /* Read through libvirt: only when tasks came, not per sync. */
                 json_t *st = NULL;
@@ -258,9 +292,7 @@ static void sync_dirty(struct loop *l)
                 any |= l->dirty[i];
         if (!any)
                 return;
-        _cleanup_free_ struct agent_port *ports = NULL;
-        size_t n_ports = 0;
-        if (collect_ports(l, &ports, &n_ports) < 0) {
+        if (collect_ports(l) < 0) {
                 log_error("host %s: out of memory", l->o->host);
                 return;
         }
@@ -269,7 +301,9 @@ static void sync_dirty(struct loop *l)
                         continue;
                 l->dirty[i] = false;
                 struct pf_sync_result res = {0};
-                int r = agent_pf_sync(&l->pfs[i], l->o->root, ports, n_ports, &res);
+                int r = agent_pf_sync(&l->pfs[i], l->o->root, l->wanted, l->n_wanted, &res);
+                if (l->pfs[i].state_changed)
+                        l->status_stale = true;
                 if (r < 0) {
                         log_warning("host %s: %s: cannot bring its VFs to the ports' state: %s",
                                     l->o->host, l->pfs[i].map->device, err_msg(r));
@@ -278,7 +312,6 @@ static void sync_dirty(struct loop *l)
                 report_devices(l, &res);
                 pf_sync_result_done(&res);
         }
-        write_status(l);
 }
 
 /* Mark the PFs a datagram of link events names; every PF when events were
@@ -348,6 +381,7 @@ static void loop_done(struct loop *l)
                 agent_pf_done(&l->pfs[i]);
         free(l->pfs);
         free(l->dirty);
+        free(l->wanted);
         json_decref(l->ports);
         json_decref(l->reported);
         json_decref(l->tasks);
@@ -460,8 +494,7 @@ int agent_loop_run(const struct agent_config *c, const struct agent_loop_options
                 sync_dirty(&l);
                 if (l.refresh_at && now_ms() >= l.refresh_at)
                         l.tasks_changed = true;
-                if (l.tasks_changed)
-                        write_status(&l);
+                write_status(&l);
         }
         loop_done(&l);
         return r;

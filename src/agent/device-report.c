@@ -138,6 +138,8 @@ int device_report_start(const struct agent_config *c, const char *host, struct d
                 r = server_client_new(&c->credential, CALL_TIMEOUT_S, &d->cancel, &d->client);
         if (r >= 0) {
                 r = -pthread_create(&d->thread, NULL, run, d);
+                if (r == 0)
+                        pthread_setname_np(d->thread, "agent-devices"); /* top -H, /proc/PID/task */
                 if (r < 0)
                         server_client_free(d->client);
         }
@@ -159,6 +161,7 @@ void device_report_stop(struct device_report *d)
         pthread_mutex_lock(&d->lock);
         atomic_store(&d->stop, true);
         atomic_store(&d->cancel, true);
+        server_client_cancel(d->client);
         pthread_cond_signal(&d->wake);
         pthread_mutex_unlock(&d->lock);
         pthread_join(d->thread, NULL);

@@ -144,6 +144,8 @@ int feed_start(const struct agent_config *c, const char *host, long watch_timeou
         int r = server_client_new(&c->credential, watch_timeout_s + 10, &f->cancel, &f->client);
         if (r >= 0) {
                 r = -pthread_create(&f->thread, NULL, run, f);
+                if (r == 0)
+                        pthread_setname_np(f->thread, "agent-feed"); /* top -H, /proc/PID/task */
                 if (r < 0)
                         server_client_free(f->client);
         }
@@ -183,6 +185,7 @@ void feed_stop(struct feed *f)
         pthread_mutex_lock(&f->lock);
         atomic_store(&f->stop, true);
         atomic_store(&f->cancel, true);
+        server_client_cancel(f->client);
         pthread_cond_signal(&f->wake);
         pthread_mutex_unlock(&f->lock);
         pthread_join(f->thread, NULL);

@@ -345,6 +345,8 @@ int heartbeat_start(const struct agent_config *c, const char *root, const char *
         int r = server_client_new(&c->credential, CALL_TIMEOUT_S, &hb->cancel, &hb->client);
         if (r >= 0)
                 r = -pthread_create(&hb->thread, NULL, run, hb);
+        if (r == 0)
+                pthread_setname_np(hb->thread, "agent-heartbeat"); /* top -H, /proc/PID/task */
         if (r < 0) {
                 heartbeat_free(hb);
                 return r;
@@ -357,7 +359,7 @@ int heartbeat_stop(struct heartbeat *hb)
 {
         uint64_t one = 1;
         atomic_store(&hb->stop, true);
-        atomic_store(&hb->cancel, true);
+        server_client_cancel(hb->client);
         if (write(hb->wake_fd, &one, sizeof(one)) < 0)
                 log_warning("host %s: cannot wake the heartbeat: %s", hb->host, strerror(errno));
         pthread_join(hb->thread, NULL);

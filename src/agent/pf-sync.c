@@ -183,6 +183,32 @@ static void say_programmed(const struct agent_pf *pf, const struct vf_config *wa
                          vf_address(pf, want->vf), text);
 }
 
+static bool vf_config_same(const struct vf_config *a, const struct vf_config *b)
+{
+        if (a->vf != b->vf || a->fields != b->fields)
+                return false;
+        for (int f = 0; f < _VF_FIELD_MAX; f++)
+                if ((a->fields & VF_FIELD_BIT(f)) && !vf_config_field_equal(a, b, (enum vf_field)f))
+                        return false;
+        return true;
+}
+
+/* Whether the state about to be kept differs from the one kept: a sync
+ * that changed nothing rewrites no status. */
+static bool state_differs(const struct agent_pf *pf, size_t n, const struct vf_config *wants,
+                          const struct vf_config *is, char *const *ports, const uint32_t *failed)
+{
+        if (n != pf->n_state)
+                return true;
+        for (size_t i = 0; i < n; i++) {
+                const char *a = pf->vf_port[i], *b = ports[i];
+                if (pf->failed[i] != failed[i] || !vf_config_same(&pf->wants[i], &wants[i]) ||
+                    !vf_config_same(&pf->is[i], &is[i]) || (!a != !b) || (a && !streq(a, b)))
+                        return true;
+        }
+        return false;
+}
+
 static int remember(struct agent_pf *pf, const struct vf_session *s, const struct reconcile_plan *plan,
                     const struct vf_failure *fails, size_t n_fails)
 {
@@ -209,6 +235,7 @@ static int remember(struct agent_pf *pf, const struct vf_session *s, const struc
                         ports[vf] = strdup(plan->vf_port[i]);
                 failed[vf] = vf_failed_fields(fails, n_fails, vf);
         }
+        pf->state_changed = state_differs(pf, n, wants, is, ports, failed);
         state_done(pf);
         pf->wants = wants;
         pf->is = is;
@@ -300,12 +327,14 @@ int agent_pf_sync(struct agent_pf *pf, const char *root, const struct agent_port
                   size_t n_ports, struct pf_sync_result *ret)
 {
         *ret = (struct pf_sync_result){0};
+        pf->state_changed = false;
         int r = sync_open(pf, root, ports, n_ports, ret);
-        free(pf->error);
-        pf->error = NULL;
-        if (r < 0) {
+        char *was = pf->error;
+        pf->error = r < 0 ? strdup(err_msg(r)) : NULL;
+        if (r < 0)
                 pf_sync_result_done(ret);
-                pf->error = strdup(err_msg(r));
-        }
+        if ((!was) != (!pf->error) || (was && pf->error && !streq(was, pf->error)))
+                pf->state_changed = true;
+        free(was);
         return r;
 }

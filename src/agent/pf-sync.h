@@ -33,6 +33,7 @@ struct agent_pf {
         uint32_t *failed;               /* fields refused at the last attempt */
         size_t n_state;
         char *error;                    /* why the last sync failed, or NULL */
+        bool state_changed;             /* the last sync changed any of the above */
 };
 
 /* What one sync did for one port of this PF. */

@@ -17,7 +17,9 @@ struct server_client {
         const struct agent_credential *cred;
         long timeout_s;
         atomic_bool *cancel;
-        CURL *curl; /* kept: its connection is reused from one call to the next */
+        CURL *curl;   /* kept: its connection is reused from one call to the next */
+        CURLM *multi; /* runs the transfers: waits without waking until data, a
+                       * timeout or server_client_cancel() */
         char *token;
         char *endpoint; /* the network service's base URL, no trailing '/' */
 };
@@ -43,8 +45,9 @@ int server_client_new(const struct agent_credential *cred, long timeout_s, atomi
         c->timeout_s = timeout_s;
         c->cancel = cancel;
         c->curl = curl_easy_init();
-        if (!c->curl) {
-                free(c);
+        c->multi = curl_multi_init();
+        if (!c->curl || !c->multi) {
+                server_client_free(c);
                 return -ENOMEM;
         }
         if (cred->endpoint_override) {
@@ -67,6 +70,8 @@ void server_client_free(struct server_client *c)
                 return;
         if (c->curl)
                 curl_easy_cleanup(c->curl);
+        if (c->multi)
+                curl_multi_cleanup(c->multi);
         free(c->token);
         free(c->endpoint);
         free(c);
@@ -115,11 +120,53 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata)
         return len;
 }
 
-static int on_progress(void *userdata, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+void server_client_cancel(struct server_client *c)
 {
-        (void)dt, (void)dn, (void)ut, (void)un;
-        atomic_bool *cancel = userdata;
-        return cancel && atomic_load(cancel) ? 1 : 0;
+        if (!c)
+                return;
+        if (c->cancel)
+                atomic_store(c->cancel, true);
+        curl_multi_wakeup(c->multi);
+}
+
+static bool cancelled(const struct server_client *c)
+{
+        return c->cancel && atomic_load(c->cancel);
+}
+
+/* Runs the transfer to its end.  curl_easy_perform() with a progress
+ * callback for the cancel wakes every second for the callback; a parked
+ * watch does nothing for 30 s, so it sleeps in curl_multi_poll() instead,
+ * which server_client_cancel() interrupts. */
+static CURLcode run_transfer(struct server_client *c)
+{
+        CURLcode result = CURLE_OK;
+        if (curl_multi_add_handle(c->multi, c->curl) != CURLM_OK)
+                return CURLE_OUT_OF_MEMORY;
+        for (;;) {
+                if (cancelled(c)) {
+                        result = CURLE_ABORTED_BY_CALLBACK;
+                        break;
+                }
+                int running = 0;
+                if (curl_multi_perform(c->multi, &running) != CURLM_OK) {
+                        result = CURLE_RECV_ERROR;
+                        break;
+                }
+                if (!running) {
+                        int left;
+                        CURLMsg *m = curl_multi_info_read(c->multi, &left);
+                        result = m && m->msg == CURLMSG_DONE ? m->data.result : CURLE_RECV_ERROR;
+                        break;
+                }
+                /* curl's own timers (CURLOPT_TIMEOUT) bound the wait. */
+                if (curl_multi_poll(c->multi, NULL, 0, 60 * 1000, NULL) != CURLM_OK) {
+                        result = CURLE_RECV_ERROR;
+                        break;
+                }
+        }
+        curl_multi_remove_handle(c->multi, c->curl);
+        return result;
 }
 
 /* One HTTP exchange.  A transport failure is -ECONNREFUSED with a message
@@ -156,10 +203,7 @@ static int perform(struct server_client *c, const char *method, const char *url,
         curl_easy_setopt(h, CURLOPT_WRITEDATA, x);
         curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
-        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-        curl_easy_setopt(h, CURLOPT_XFERINFODATA, c->cancel);
-        CURLcode cr = curl_easy_perform(h);
+        CURLcode cr = run_transfer(c);
         curl_slist_free_all(hdrs);
         if (cr == CURLE_ABORTED_BY_CALLBACK)
                 return err_set(-ECANCELED, "%s %s: cancelled", method, url);

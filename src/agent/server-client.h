@@ -21,6 +21,10 @@ int server_client_new(const struct agent_credential *cred, long timeout_s, atomi
                       struct server_client **ret);
 void server_client_free(struct server_client *c);
 
+/* Sets the client's CANCEL and wakes its transfer in flight, which ends
+ * with -ECANCELED; callable from any thread while the client exists. */
+void server_client_cancel(struct server_client *c);
+
 /* METHOD PATH (under the network endpoint, "/v2.0/...") with BODY (NULL:
  * none).  An answer below 500 in JSON (or empty) returns 0 with its status
  * and document (NULL when empty).  Errors, each with a message naming the

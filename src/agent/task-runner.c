@@ -489,6 +489,8 @@ int task_runner_start(const struct agent_config *c, const char *host, const char
         int r = server_client_new(&c->credential, CALL_TIMEOUT_S, &tr->cancel, &tr->client);
         if (r >= 0) {
                 r = -pthread_create(&tr->thread, NULL, run, tr);
+                if (r == 0)
+                        pthread_setname_np(tr->thread, "agent-tasks"); /* top -H, /proc/PID/task */
                 if (r < 0)
                         server_client_free(tr->client);
         }
@@ -510,6 +512,7 @@ void task_runner_stop(struct task_runner *tr)
         pthread_mutex_lock(&tr->lock);
         atomic_store(&tr->stop, true);
         atomic_store(&tr->cancel, true);
+        server_client_cancel(tr->client);
         pthread_cond_broadcast(&tr->wake);
         pthread_mutex_unlock(&tr->lock);
         pthread_join(tr->thread, NULL);
