@@ -96,7 +96,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 7);
+        assert_int_equal(store_schema_version(st), 8);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -262,6 +262,40 @@ static void test_host_reports(void **state)
         test_store_drop(st);
 }
 
+/* Keystone's failed_auth_count / failed_auth_at: counted one by one,
+ * begun again on restart, cleared; kept across a reopen of the file. */
+static void test_auth_failures(void **state)
+{
+        struct store *st = test_store_open();
+        struct store_auth_failures f;
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 0);
+        assert_int_equal(store_auth_failure_add(st, "u1", 10.0, false), 0);
+        assert_int_equal(store_auth_failure_add(st, "u1", 11.5, false), 0);
+        assert_int_equal(store_auth_failure_add(st, "u2", 12.0, false), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 2);
+        assert_true(f.at == 11.5);
+        assert_int_equal(store_end(st, true), 0);
+        store_free(st);
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 2);
+        assert_int_equal(store_auth_failure_add(st, "u1", 30.0, true), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 1);
+        assert_true(f.at == 30.0);
+        assert_int_equal(store_auth_failures_clear(st, "u1"), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 0);
+        assert_int_equal(store_auth_failures_get(st, "u2", &f), 0);
+        assert_int_equal(f.count, 1);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 /* Report documents of an older database move to the report rows, with the
  * hash their host's record holds. */
 static void test_host_report_migration(void **state)
@@ -309,6 +343,7 @@ int main(void)
                 cmocka_unit_test(test_instance_migration),
                 cmocka_unit_test(test_host_reports),
                 cmocka_unit_test(test_host_report_migration),
+                cmocka_unit_test(test_auth_failures),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }
