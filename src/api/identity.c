@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/identity.h"
+#include "identity/policy-rules.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -239,16 +240,16 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
         return 0;
 }
 
-/* Keystone's policy for validating and revoking a token: an admin, the
- * service role, or the token's own user. */
+/* Keystone's identity:validate_token / revoke_token: an admin or the
+ * token's own user (validating, the service role too). */
 static int may_handle_token(const struct api_request *req, const struct identity_token *t,
-                            struct api_response *resp)
+                            enum policy_rule_id rule, struct api_response *resp)
 {
-        if (policy_identity_admin(&req->auth) || req->auth.is_service ||
-            (req->auth.user_id && t->user.id && streq(req->auth.user_id, t->user.id)))
+        struct policy_target tg = {.user_id = t->user.id};
+        if (policy_rule_allows(rule, &req->auth, &tg))
                 return 0;
         return api_keystone_error(resp, 403, "You are not authorized to perform the requested "
-                                  "action: a token of another user.");
+                                  "action: %s.", policy_rules[rule].name);
 }
 
 static int token_validate(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -260,7 +261,7 @@ static int token_validate(struct api_ctx *ctx, struct api_request *req, struct a
                 return api_keystone_error(resp, 404, "Could not find token: %s.", subject);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
-        if (may_handle_token(req, &t, resp) >= 0) {
+        if (may_handle_token(req, &t, PR_IDENTITY_VALIDATE_TOKEN, resp) >= 0) {
                 resp->subject_token = strdup(subject);
                 api_reply_json(resp, 200, json_pack("{s:o}", "token", token_view(&t)));
         }
@@ -274,7 +275,7 @@ static int token_revoke(struct api_ctx *ctx, struct api_request *req, struct api
         const char *subject = req->subject_token ? req->subject_token : "";
         int r = identity_token_validate(ctx->store, ctx->tokens, subject, ctx->now(), &t);
         if (r >= 0) {
-                r = may_handle_token(req, &t, resp);
+                r = may_handle_token(req, &t, PR_IDENTITY_REVOKE_TOKEN, resp);
                 identity_token_done(&t);
                 if (r < 0)
                         return 0;

@@ -447,7 +447,7 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
         _cleanup_json_ json_t *in = NULL, *obj = NULL;
         int r;
 
-        if (!neutron_parse_input(req, resp, def, false, &in))
+        if (!neutron_parse_update(ctx, req, resp, def, &in))
                 return 0;
         if (check_body && (r = check_body(in, resp)) != 0)
                 return r < 0 ? r : 0;
@@ -490,6 +490,48 @@ int neutron_parse_input(struct api_request *req, struct api_response *resp,
         if (!body)
                 return 0;
         int r = resource_parse_body(def, body, create, &req->auth, ret_in, &e);
+        if (r == -EINVAL) {
+                neutron_bad(resp, &e);
+                return 0;
+        }
+        if (r < 0) {
+                api_store_error(resp, API_NETWORK, r);
+                return 0;
+        }
+        return 1;
+}
+
+int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                          const struct resource_def *def)
+{
+        _cleanup_json_ json_t *obj = NULL;
+        int r = store_begin(ctx->store, false);
+        if (r >= 0) {
+                r = neutron_load(ctx, &req->auth, def, req->params[0], &obj);
+                store_end(ctx->store, true);
+        }
+        if (r == -ENOENT) {
+                neutron_not_found(resp, def, req->params[0]);
+                return 1;
+        }
+        if (r < 0) {
+                api_store_error(resp, API_NETWORK, r);
+                return r;
+        }
+        return 0;
+}
+
+int neutron_parse_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         const struct resource_def *def, json_t **ret_in)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK);
+        struct resource_error e;
+
+        if (!body)
+                return 0;
+        int r = resource_parse_body(def, body, false, &req->auth, ret_in, &e);
+        if (r == -EINVAL && e.status == 403 && neutron_refuse_unseen(ctx, req, resp, def) != 0)
+                return 0;
         if (r == -EINVAL) {
                 neutron_bad(resp, &e);
                 return 0;

@@ -264,6 +264,17 @@ int resource_parse_body(const struct resource_def *def, json_t *body, bool is_cr
                 if (resource_check_value(a, val, why, sizeof(why)) < 0)
                         return fail(err, 400, "HTTPBadRequest", "Invalid input for %s. Reason: %s.",
                                     key, why);
+                /* neutron_lib's _validate_privileges: a non-admin may name
+                 * its own project, another one is a bad request. */
+                if ((streq(key, "project_id") || streq(key, "tenant_id")) && !auth->is_admin) {
+                        if (auth->project_id && json_is_string(val) &&
+                            streq(json_string_value(val), auth->project_id))
+                                continue;
+                        return fail(err, 400, "HTTPBadRequest",
+                                    "Specifying 'project_id' or 'tenant_id' other than the "
+                                    "authenticated project in request requires admin or advsvc "
+                                    "privileges");
+                }
                 if ((a->flags & ATTR_ADMIN_WRITE) && !auth->is_admin)
                         return fail(err, 403, "PolicyNotAuthorized",
                                     "(rule:%s_%s:%s) is disallowed by policy",

@@ -16,6 +16,7 @@
 #include "base/time-format.h"
 #include "base/log.h"
 #include "compute/scheduler.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 
 #define MAX_NICS 16
@@ -306,9 +307,10 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
                 return nova_error(resp, 400, "Invalid input for field/attribute availability_zone.");
         /* "zone:host" and "zone::node" pick the host: os_compute_api:servers:
          * create:forced_host is the admin's. */
-        if (json_is_string(az) && strchr(json_string_value(az), ':') && !req->auth.is_admin)
-                return nova_error(resp, 403, "Policy doesn't allow "
-                                  "os_compute_api:servers:create:forced_host to be performed.");
+        if (json_is_string(az) && strchr(json_string_value(az), ':') &&
+            !policy_rule_allows(PR_SERVERS_CREATE_FORCED_HOST, &req->auth, NULL))
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_SERVERS_CREATE_FORCED_HOST].name);
         json_t *nets = json_object_get(in, "networks");
         if (!nets) {
                 if (req->microversion >= 37)
