@@ -63,9 +63,20 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return neutron_create(ctx, req, resp, &resource_network, true, create_one);
 }
 
+/* Inside the update's transaction: the subnets' visibility follows the
+ * network's shared. */
+static int after_update(struct api_ctx *ctx, const json_t *net, const json_t *in)
+{
+        if (!json_object_get(in, "shared"))
+                return 0;
+        struct netsvc svc = api_netsvc(ctx);
+        return netsvc_network_shared(&svc, json_str(net, "id"),
+                                     json_is_true(json_object_get(net, "shared")));
+}
+
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_network, NULL, NULL);
+        return neutron_update(ctx, req, resp, &resource_network, NULL, NULL, after_update);
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

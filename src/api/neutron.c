@@ -442,7 +442,7 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
 
 int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                    const struct resource_def *def, neutron_check_body check_body,
-                   neutron_check_object check_object)
+                   neutron_check_object check_object, neutron_after_update after)
 {
         _cleanup_json_ json_t *in = NULL, *obj = NULL;
         int r;
@@ -472,6 +472,8 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 neutron_stamp(ctx, obj, false);
                 r = svc_doc_update(ctx->store, def->singular, obj);
         }
+        if (r >= 0 && after)
+                r = after(ctx, obj, in);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return neutron_not_found(resp, def, req->params[0]);

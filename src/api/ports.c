@@ -60,18 +60,18 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *port = NULL;
         const char *id = req->params[0];
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = neutron_load(ctx, &req->auth, &resource_port, id, &port);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(port, "project_id"))) {
+        struct netsvc svc = api_netsvc(ctx);
+        r = netsvc_port_may_delete(&svc, &req->auth, id);
+        if (r == -EACCES) {
                 store_end(ctx->store, false);
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:delete_port) is disallowed by policy");
+                                         "(rule:%s) is disallowed by policy",
+                                         policy_rules[PR_DELETE_PORT].name);
         }
-        struct netsvc svc = api_netsvc(ctx);
         if (r >= 0)
                 r = netsvc_port_delete(&svc, id);
         store_end(ctx->store, r >= 0);

@@ -310,6 +310,8 @@ bool resource_view_is_identity(const struct resource_def *def, const struct auth
 {
         if (n_fields)
                 return false;
+        if (def->shared_attr && def->shared_attr[0] == '_')
+                return false; /* a hidden mark to drop */
         if (auth->is_admin)
                 return true;
         for (size_t i = 0; i < def->n_attrs; i++)
@@ -322,6 +324,10 @@ bool resource_view_keeps(const struct resource_def *def, const struct auth_conte
                          const char *const *fields, size_t n_fields, const char *key,
                          size_t key_len)
 {
+        /* No API attribute begins with '_': such keys are the service's
+         * hidden marks. */
+        if (key_len && key[0] == '_')
+                return false;
         if (n_fields) {
                 bool want = false;
                 for (size_t i = 0; i < n_fields && !want; i++)

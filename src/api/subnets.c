@@ -45,7 +45,7 @@ static int check_pool_changes(const json_t *sub, const json_t *in, struct api_re
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_subnet, NULL, check_pool_changes);
+        return neutron_update(ctx, req, resp, &resource_subnet, NULL, check_pool_changes, NULL);
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

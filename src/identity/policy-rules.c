@@ -95,7 +95,7 @@ const struct policy_rule policy_rules[_PR_MAX] = {
         [PR_DELETE_PORT] = {"network", "delete_port",
                             "rule:service_api or (role:member and rule:network_owner) or "
                             N_ADMIN_OR_MEMBER,
-                            POLICY_OWNER_MEMBER},
+                            POLICY_OWNER_OR_NET_OWNER},
         [PR_CREATE_SECURITY_GROUP] = {"network", "create_security_group", N_ADMIN_OR_MEMBER,
                                       POLICY_OWNER_MEMBER},
         [PR_GET_SECURITY_GROUP] = {"network", "get_security_group", N_ADMIN_OR_READER,
@@ -186,6 +186,7 @@ static const char *const who_names[_POLICY_WHO_MAX] = {
         [POLICY_OWNER_MEMBER] = "owner-member",
         [POLICY_OWNER_READER] = "owner-reader",
         [POLICY_NET_OWNER] = "network-owner",
+        [POLICY_OWNER_OR_NET_OWNER] = "owner-or-network-owner",
         [POLICY_TOKEN_SUBJECT] = "subject",
         [POLICY_SUBJECT_OR_SERVICE] = "subject-or-service",
         [POLICY_ANY_READER] = "reader",
@@ -195,8 +196,11 @@ static const char *const who_texts[_POLICY_WHO_MAX] = {
         [POLICY_ADMIN] = "admin only",
         [POLICY_OWNER_MEMBER] = "admin, or a member of the owning project",
         [POLICY_OWNER_READER] = "admin, or a reader (member) of the owning project; "
-                                "a shared or external network, any reader",
+                                "a shared or external network and a shared "
+                                "network's subnets, any reader",
         [POLICY_NET_OWNER] = "admin, or a member of the network's project",
+        [POLICY_OWNER_OR_NET_OWNER] = "admin, or a member of the owning project or of the "
+                                      "network's project",
         [POLICY_TOKEN_SUBJECT] = "admin, or the user itself",
         [POLICY_SUBJECT_OR_SERVICE] = "admin, the service role, or the token's own user",
         [POLICY_ANY_READER] = "admin; a reader of the owning project, or any reader when "
@@ -237,6 +241,9 @@ bool policy_rule_allows(enum policy_rule_id id, const struct auth_context *c,
                 return c->is_reader && same(c->project_id, t->project_id);
         case POLICY_NET_OWNER:
                 return c->is_member && same(c->project_id, t->network_owner);
+        case POLICY_OWNER_OR_NET_OWNER:
+                return c->is_member && (same(c->project_id, t->project_id) ||
+                                        same(c->project_id, t->network_owner));
         case POLICY_TOKEN_SUBJECT:
                 return same(c->user_id, t->user_id);
         case POLICY_SUBJECT_OR_SERVICE:

@@ -17,6 +17,7 @@ enum policy_who {
         POLICY_OWNER_MEMBER,  /* a member of the object's project */
         POLICY_OWNER_READER,  /* a reader of the object's project (or it is shared) */
         POLICY_NET_OWNER,     /* a member of the network's project */
+        POLICY_OWNER_OR_NET_OWNER, /* a member of the object's or its network's project */
         POLICY_TOKEN_SUBJECT, /* the user itself */
         POLICY_SUBJECT_OR_SERVICE, /* the token's own user, or the service role */
         POLICY_ANY_READER,    /* any reader: public, community or the owner's */

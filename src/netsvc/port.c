@@ -519,6 +519,30 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
         return 0;
 }
 
+int netsvc_port_may_delete(const struct netsvc *svc, const struct auth_context *auth,
+                           const char *port_id)
+{
+        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        int r = svc_doc_get(svc->store, "port", port_id, &port);
+        if (r >= 0) {
+                r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+                if (r == -ENOENT)
+                        r = 0;
+        }
+        if (r < 0)
+                return r;
+        struct policy_target tg = {
+                .project_id = json_str(port, "project_id"),
+                .network_owner = net ? json_str(net, "project_id") : NULL,
+        };
+        bool seen = policy_may_read(auth, tg.project_id, false) ||
+                    (tg.network_owner && auth->project_id &&
+                     streq(tg.network_owner, auth->project_id));
+        if (!seen)
+                return -ENOENT;
+        return policy_rule_allows(PR_DELETE_PORT, auth, &tg) ? 0 : -EACCES;
+}
+
 int netsvc_port_delete(const struct netsvc *svc, const char *port_id)
 {
         return svc_port_delete(svc->store, port_id);

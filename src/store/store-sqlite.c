@@ -163,11 +163,16 @@ static const char *const migrations[] = {
         "DELETE FROM objects WHERE kind = 'compute_report';",
         /* 8: Keystone's failed_auth_count / failed_auth_at per user, so
          * its lockout outlives a restart and holds for every server on the
-         * database. */
+         * database; the subnets of shared networks marked visible to every
+         * project (netsvc's hidden "_shared"). */
         "CREATE TABLE user_auth_failures ("
         "  user_id TEXT PRIMARY KEY,"
         "  failed_auth_count INTEGER NOT NULL,"
-        "  failed_auth_at REAL NOT NULL);",
+        "  failed_auth_at REAL NOT NULL);"
+        "UPDATE objects SET doc = json_set(doc, '$._shared', json('true'))"
+        "  WHERE kind = 'subnet' AND json_extract(doc, '$.network_id') IN"
+        "    (SELECT id FROM objects WHERE kind = 'network'"
+        "     AND json_extract(doc, '$.shared') = 1);",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes

@@ -178,7 +178,15 @@ static void test_resource_view_and_filters(void **state)
         json_decref(net);
         assert_true(resource_view_is_identity(&resource_network, &admin, 0));
         assert_false(resource_view_is_identity(&resource_network, &member, 0));
-        assert_true(resource_view_is_identity(&resource_subnet, &member, 0));
+        assert_true(resource_view_is_identity(&resource_security_group, &member, 0));
+        /* A subnet's hidden mark is dropped from every view. */
+        assert_false(resource_view_is_identity(&resource_subnet, &admin, 0));
+        json_t *sub = json_pack("{s:s,s:b}", "id", "s1", "_shared", 1);
+        v = resource_view(&resource_subnet, sub, &admin, NULL, 0);
+        assert_null(json_object_get(v, "_shared"));
+        assert_non_null(json_object_get(v, "id"));
+        json_decref(v);
+        json_decref(sub);
 
         struct api_query_arg q[] = {{"name", "a"}, {"name", "b"}, {"shared", "True"},
                                     {"fields", "id"}, {"unknown", "x"},
@@ -275,6 +283,11 @@ static void test_policy_rules(void **state)
         assert_false(policy_rule_allows(PR_IDENTITY_REVOKE_TOKEN, &svc, &p2));
         assert_true(policy_rule_allows(PR_GET_IMAGE, &reader, &pub));
         assert_false(policy_rule_allows(PR_GET_IMAGE, &reader, &p2));
+        /* delete_port: the port's project or its network's. */
+        struct policy_target theirs_on_mine = {.project_id = "p2", .network_owner = "p1"};
+        assert_true(policy_rule_allows(PR_DELETE_PORT, &member, &theirs_on_mine));
+        assert_false(policy_rule_allows(PR_DELETE_PORT, &reader, &theirs_on_mine));
+        assert_false(policy_rule_allows(PR_DELETE_PORT, &member, &p2));
         assert_false(policy_rule_allows(_PR_MAX, &admin, NULL));
 }
 

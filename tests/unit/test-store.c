@@ -334,6 +334,46 @@ static void test_host_report_migration(void **state)
         test_store_drop(st);
 }
 
+/* Subnets of shared networks get the mark that shows them to every
+ * project; the others do not. */
+static void test_shared_subnet_migration(void **state)
+{
+        sqlite3 *db = NULL;
+        test_store_path();
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
+                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT,"
+                "  doc TEXT NOT NULL, PRIMARY KEY (kind, id));"
+                "CREATE TABLE allocations (pool TEXT NOT NULL, value TEXT NOT NULL,"
+                "  owner TEXT NOT NULL, PRIMARY KEY (pool, value)) WITHOUT ROWID;"
+                "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+                "INSERT INTO objects VALUES ('network', 'n1', 'p1', '{\"id\": \"n1\", "
+                "  \"shared\": true}');"
+                "INSERT INTO objects VALUES ('network', 'n2', 'p1', '{\"id\": \"n2\", "
+                "  \"shared\": false}');"
+                "INSERT INTO objects VALUES ('subnet', 's1', 'p1', '{\"id\": \"s1\", "
+                "  \"network_id\": \"n1\"}');"
+                "INSERT INTO objects VALUES ('subnet', 's2', 'p1', '{\"id\": \"s2\", "
+                "  \"network_id\": \"n2\"}');",
+                NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct store *st = NULL;
+        char *doc = NULL;
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_obj_get(st, "subnet", "s1", &doc, NULL), 0);
+        assert_non_null(strstr(doc, "\"_shared\":true"));
+        free(doc);
+        assert_int_equal(store_obj_get(st, "subnet", "s2", &doc, NULL), 0);
+        assert_null(strstr(doc, "_shared"));
+        free(doc);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -344,6 +384,7 @@ int main(void)
                 cmocka_unit_test(test_host_reports),
                 cmocka_unit_test(test_host_report_migration),
                 cmocka_unit_test(test_auth_failures),
+                cmocka_unit_test(test_shared_subnet_migration),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }
