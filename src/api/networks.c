@@ -7,6 +7,7 @@
 
 #include "api/neutron.h"
 #include "base/error.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 
 static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -87,10 +88,12 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = neutron_load(ctx, &req->auth, &resource_network, id, &net);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(net, "project_id"))) {
+        struct policy_target tg = {.project_id = r >= 0 ? json_str(net, "project_id") : NULL};
+        if (r >= 0 && !policy_rule_allows(PR_DELETE_NETWORK, &req->auth, &tg)) {
                 store_end(ctx->store, false);
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:delete_network) is disallowed by policy");
+                                         "(rule:%s) is disallowed by policy",
+                                         policy_rules[PR_DELETE_NETWORK].name);
         }
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
