@@ -4,6 +4,7 @@
 #include "api/api-doc.h"
 #include "api/api.h"
 #include "api/resource.h"
+#include "identity/policy-rules.h"
 
 static const char *flag_text(unsigned f, char *buf, size_t len)
 {
@@ -43,6 +44,25 @@ int api_doc_markdown(struct strbuf *out)
                                           a->default_json ? a->default_json : "",
                                           a->doc ? a->doc : "");
                 }
+        }
+        if (r >= 0)
+                r = strbuf_append(out,
+                        "\n## Policy\n\n"
+                        "The upstream default policy rules vfnet enforces, named as Neutron's, "
+                        "Nova's, Keystone's and Glance's policy files name them, with upstream's "
+                        "default check string and who vfnet lets through (an admin passes every "
+                        "rule). Refusals answer each service's 403 body; an object the caller may "
+                        "not see is 404. Generated from src/identity/policy-rules.c, which the "
+                        "enforcement asks; tests/e2e/test-policy-table.py tries every row with an "
+                        "admin, a member and a reader of the owning project and a member of "
+                        "another project.\n\n"
+                        "| service | rule | upstream default | vfnet | who passes |\n"
+                        "| --- | --- | --- | --- | --- |\n");
+        for (int i = 0; r >= 0 && i < _PR_MAX; i++) {
+                const struct policy_rule *p = &policy_rules[i];
+                r = strbuf_printf(out, "| %s | `%s` | `%s` | `%s` | %s |\n", p->service, p->name,
+                                  p->upstream, policy_who_to_string(p->who),
+                                  policy_who_text(p->who));
         }
         if (r >= 0)
                 r = strbuf_append(out,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api/compute.h"
+#include "identity/policy-rules.h"
 #include "api/neutron.h"
 #include "base/error.h"
 #include "base/log.h"
@@ -145,9 +146,9 @@ static int hosts_all(struct api_ctx *ctx, json_t **ret, json_t **ret_zones)
 
 static int services_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        if (!req->auth.is_admin)
-                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-services:list "
-                                  "to be performed.");
+        if (!policy_rule_allows(PR_SERVICES_LIST, &req->auth, NULL))
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_SERVICES_LIST].name);
         _cleanup_json_ json_t *hosts = NULL, *zones = NULL;
         int r = hosts_all(ctx, &hosts, &zones);
         if (r < 0)
@@ -309,9 +310,9 @@ static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_
                        bool detail, const char *one)
 {
         struct computesvc svc = api_computesvc(ctx);
-        if (!req->auth.is_admin)
-                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:list "
-                                  "to be performed.");
+        if (!policy_rule_allows(PR_HYPERVISORS_LIST, &req->auth, NULL))
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_HYPERVISORS_LIST].name);
         _cleanup_json_ json_t *hosts = NULL, *out = json_array();
         struct host_list hl = {0};
         int r = store_begin(ctx->store, false);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/compute.h"
+#include "identity/policy-rules.h"
 
 /* The flavor as the asked microversion shows it. */
 static json_t *flavor_view(const struct api_request *req, const json_t *f, bool detail)
@@ -158,9 +159,9 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         _cleanup_json_ json_t *body = nova_parse_body(req, resp), *f = NULL;
         if (!body)
                 return 0;
-        if (!req->auth.is_admin)
-                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-flavor-manage:"
-                                  "create to be performed.");
+        if (!policy_rule_allows(PR_FLAVOR_MANAGE_CREATE, &req->auth, NULL))
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_FLAVOR_MANAGE_CREATE].name);
         json_t *in = json_object_get(body, "flavor");
         if (!json_is_object(in))
                 return nova_error(resp, 400, "Invalid input for field/attribute flavor. Value: "

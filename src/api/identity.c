@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/identity.h"
+#include "identity/policy-rules.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -239,16 +240,16 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
         return 0;
 }
 
-/* Keystone's policy for validating and revoking a token: an admin, the
- * service role, or the token's own user. */
+/* Keystone's identity:validate_token / revoke_token: an admin or the
+ * token's own user (validating, the service role too). */
 static int may_handle_token(const struct api_request *req, const struct identity_token *t,
-                            struct api_response *resp)
+                            enum policy_rule_id rule, struct api_response *resp)
 {
-        if (policy_identity_admin(&req->auth) || req->auth.is_service ||
-            (req->auth.user_id && t->user.id && streq(req->auth.user_id, t->user.id)))
+        struct policy_target tg = {.user_id = t->user.id};
+        if (policy_rule_allows(rule, &req->auth, &tg))
                 return 0;
         return api_keystone_error(resp, 403, "You are not authorized to perform the requested "
-                                  "action: a token of another user.");
+                                  "action: %s.", policy_rules[rule].name);
 }
 
 static int token_validate(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -260,7 +261,7 @@ static int token_validate(struct api_ctx *ctx, struct api_request *req, struct a
                 return api_keystone_error(resp, 404, "Could not find token: %s.", subject);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
-        if (may_handle_token(req, &t, resp) >= 0) {
+        if (may_handle_token(req, &t, PR_IDENTITY_VALIDATE_TOKEN, resp) >= 0) {
                 resp->subject_token = strdup(subject);
                 api_reply_json(resp, 200, json_pack("{s:o}", "token", token_view(&t)));
         }
@@ -274,7 +275,7 @@ static int token_revoke(struct api_ctx *ctx, struct api_request *req, struct api
         const char *subject = req->subject_token ? req->subject_token : "";
         int r = identity_token_validate(ctx->store, ctx->tokens, subject, ctx->now(), &t);
         if (r >= 0) {
-                r = may_handle_token(req, &t, resp);
+                r = may_handle_token(req, &t, PR_IDENTITY_REVOKE_TOKEN, resp);
                 identity_token_done(&t);
                 if (r < 0)
                         return 0;
@@ -323,14 +324,30 @@ static int need_admin(struct api_request *req, struct api_response *resp)
                                   "action: identity administration needs the admin role.");
 }
 
+/* A row of the policy table; Keystone's 403 names the rule. */
+static int need_rule(struct api_request *req, struct api_response *resp, enum policy_rule_id rule,
+                     const struct policy_target *tg)
+{
+        if (policy_rule_allows(rule, &req->auth, tg))
+                return 0;
+        return api_keystone_error(resp, 403, "You are not authorized to perform the requested "
+                                  "action: %s.", policy_rules[rule].name);
+}
+
 static int show_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         const struct id_kind *k)
 {
         const char *id = req->params[0];
-        bool self = k == &K_USER && req->auth.user_id && streq(req->auth.user_id, id);
-        bool own = k == &K_PROJECT && req->auth.project_id && streq(req->auth.project_id, id);
-        if (!self && !own && !policy_identity_admin(&req->auth) && k != &K_DOMAIN)
-                return need_admin(req, resp);
+        if (k == &K_USER) {
+                struct policy_target tg = {.user_id = id};
+                if (need_rule(req, resp, PR_IDENTITY_GET_USER, &tg) < 0)
+                        return 0;
+        } else if (k == &K_PROJECT) {
+                struct policy_target tg = {.project_id = id};
+                if (need_rule(req, resp, PR_IDENTITY_GET_PROJECT, &tg) < 0)
+                        return 0;
+        } else if (k != &K_DOMAIN && need_admin(req, resp) < 0)
+                return 0;
         struct identity_object o = {0};
         struct identity_error e = {0};
         int r = identity_get(ctx->store, k->kind, id, &o, &e);
@@ -346,7 +363,8 @@ static int show_generic(struct api_ctx *ctx, struct api_request *req, struct api
 static int list_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         const struct id_kind *k)
 {
-        if (need_admin(req, resp) < 0)
+        if (k == &K_USER ? need_rule(req, resp, PR_IDENTITY_LIST_USERS, NULL) < 0
+                         : need_admin(req, resp) < 0)
                 return 0;
         struct identity_objects l = {0};
         int r = identity_list(ctx->store, k->kind, api_query_get(req, "name"), &l);
@@ -450,7 +468,10 @@ static int check_tags(struct api_response *resp, const json_t *tags)
 static int create_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                          const struct id_kind *k)
 {
-        if (need_admin(req, resp) < 0)
+        int refused = k == &K_USER      ? need_rule(req, resp, PR_IDENTITY_CREATE_USER, NULL)
+                      : k == &K_PROJECT ? need_rule(req, resp, PR_IDENTITY_CREATE_PROJECT, NULL)
+                                        : need_admin(req, resp);
+        if (refused < 0)
                 return 0;
         _cleanup_json_ json_t *body = api_parse_body(req, resp, API_IDENTITY);
         if (!body)
@@ -631,7 +652,8 @@ UPDATE_DELETE(K_GROUP, group)
 static int grant_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         enum identity_grant_op op, bool domain, bool group)
 {
-        if (need_admin(req, resp) < 0)
+        if (op == IDENTITY_GRANT_ADD ? need_rule(req, resp, PR_IDENTITY_CREATE_GRANT, NULL) < 0
+                                     : need_admin(req, resp) < 0)
                 return 0;
         struct identity_error e = {0};
         struct identity_grant_ref g = {domain, req->params[0], group, req->params[1],

@@ -7,6 +7,7 @@
 
 #include "api/neutron.h"
 #include "base/error.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 
 static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -63,9 +64,20 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return neutron_create(ctx, req, resp, &resource_network, true, create_one);
 }
 
+/* Inside the update's transaction: the subnets' visibility follows the
+ * network's shared. */
+static int after_update(struct api_ctx *ctx, const json_t *net, const json_t *in)
+{
+        if (!json_object_get(in, "shared"))
+                return 0;
+        struct netsvc svc = api_netsvc(ctx);
+        return netsvc_network_shared(&svc, json_str(net, "id"),
+                                     json_is_true(json_object_get(net, "shared")));
+}
+
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_network, NULL, NULL);
+        return neutron_update(ctx, req, resp, &resource_network, NULL, NULL, after_update);
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -76,10 +88,12 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = neutron_load(ctx, &req->auth, &resource_network, id, &net);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(net, "project_id"))) {
+        struct policy_target tg = {.project_id = r >= 0 ? json_str(net, "project_id") : NULL};
+        if (r >= 0 && !policy_rule_allows(PR_DELETE_NETWORK, &req->auth, &tg)) {
                 store_end(ctx->store, false);
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:delete_network) is disallowed by policy");
+                                         "(rule:%s) is disallowed by policy",
+                                         policy_rules[PR_DELETE_NETWORK].name);
         }
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};

@@ -6,6 +6,7 @@
 #include "api/neutron.h"
 #include "base/json-scan.h"
 #include "base/strbuf.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 
 int neutron_service_error(struct api_response *resp, const struct service_error *e, int r)
@@ -440,14 +441,33 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
         return r < 0 ? neutron_service_error(resp, &e, r) : 0;
 }
 
+/* update_<resource> of the policy table: a network's and a security
+ * group's project, a subnet's network's project. */
+static bool may_update(struct api_ctx *ctx, const struct auth_context *auth,
+                       const struct resource_def *def, const json_t *obj)
+{
+        struct policy_target tg = {.project_id = json_str(obj, "project_id")};
+        if (def == &resource_network)
+                return policy_rule_allows(PR_UPDATE_NETWORK, auth, &tg);
+        if (def == &resource_security_group)
+                return policy_rule_allows(PR_UPDATE_SECURITY_GROUP, auth, &tg);
+        if (def == &resource_subnet) {
+                _cleanup_json_ json_t *net = NULL;
+                if (svc_doc_get(ctx->store, "network", json_str(obj, "network_id"), &net) >= 0)
+                        tg.network_owner = json_str(net, "project_id");
+                return policy_rule_allows(PR_UPDATE_SUBNET, auth, &tg);
+        }
+        return policy_may_write(auth, tg.project_id);
+}
+
 int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                    const struct resource_def *def, neutron_check_body check_body,
-                   neutron_check_object check_object)
+                   neutron_check_object check_object, neutron_after_update after)
 {
         _cleanup_json_ json_t *in = NULL, *obj = NULL;
         int r;
 
-        if (!neutron_parse_input(req, resp, def, false, &in))
+        if (!neutron_parse_update(ctx, req, resp, def, &in))
                 return 0;
         if (check_body && (r = check_body(in, resp)) != 0)
                 return r < 0 ? r : 0;
@@ -455,7 +475,7 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = neutron_load(ctx, &req->auth, def, req->params[0], &obj);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(obj, "project_id"))) {
+        if (r >= 0 && !may_update(ctx, &req->auth, def, obj)) {
                 store_end(ctx->store, false);
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
                                          "(rule:update_%s) is disallowed by policy", def->singular);
@@ -472,6 +492,8 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 neutron_stamp(ctx, obj, false);
                 r = svc_doc_update(ctx->store, def->singular, obj);
         }
+        if (r >= 0 && after)
+                r = after(ctx, obj, in);
         store_end(ctx->store, r >= 0);
         if (r == -ENOENT)
                 return neutron_not_found(resp, def, req->params[0]);
@@ -501,12 +523,60 @@ int neutron_parse_input(struct api_request *req, struct api_response *resp,
         return 1;
 }
 
+int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                          const struct resource_def *def)
+{
+        _cleanup_json_ json_t *obj = NULL;
+        int r = store_begin(ctx->store, false);
+        if (r >= 0) {
+                r = neutron_load(ctx, &req->auth, def, req->params[0], &obj);
+                store_end(ctx->store, true);
+        }
+        if (r == -ENOENT) {
+                neutron_not_found(resp, def, req->params[0]);
+                return 1;
+        }
+        if (r < 0) {
+                api_store_error(resp, API_NETWORK, r);
+                return r;
+        }
+        return 0;
+}
+
+int neutron_parse_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         const struct resource_def *def, json_t **ret_in)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK);
+        struct resource_error e;
+
+        if (!body)
+                return 0;
+        int r = resource_parse_body(def, body, false, &req->auth, ret_in, &e);
+        if (r == -EINVAL && e.status == 403 && neutron_refuse_unseen(ctx, req, resp, def) != 0)
+                return 0;
+        if (r == -EINVAL) {
+                neutron_bad(resp, &e);
+                return 0;
+        }
+        if (r < 0) {
+                api_store_error(resp, API_NETWORK, r);
+                return 0;
+        }
+        return 1;
+}
+
 int neutron_create_owner(struct api_request *req, struct api_response *resp,
                          const struct resource_def *def, json_t *in, const char **ret_owner)
 {
         if (neutron_owner(req, in, resp, ret_owner) < 0)
                 return 0;
-        if (!policy_may_create(&req->auth, *ret_owner)) {
+        struct policy_target tg = {.project_id = *ret_owner};
+        enum policy_rule_id rule = def == &resource_network ? PR_CREATE_NETWORK
+                                   : def == &resource_port  ? PR_CREATE_PORT
+                                   : def == &resource_security_group ? PR_CREATE_SECURITY_GROUP
+                                                                     : _PR_MAX;
+        if (rule < _PR_MAX ? !policy_rule_allows(rule, &req->auth, &tg)
+                           : !policy_may_create(&req->auth, *ret_owner)) {
                 api_neutron_error(resp, 403, "PolicyNotAuthorized",
                                   "(rule:create_%s) is disallowed by policy", def->singular);
                 return 0;

@@ -52,6 +52,16 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
 int neutron_parse_input(struct api_request *req, struct api_response *resp,
                         const struct resource_def *def, bool create, json_t **ret_in);
 
+/* The same for an update of the object req->params[0] names: an attribute
+ * the caller may not set on an object it may not even see is a 404, as
+ * Neutron fetches the object before it checks the attributes' policy. */
+int neutron_parse_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         const struct resource_def *def, json_t **ret_in);
+/* Whether the caller may see the object: 0 yes, 1 no (resp answered 404),
+ * negative: a store error (answered). */
+int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                          const struct resource_def *def);
+
 /* For a create: the owner the body names (or the token's project), and
  * whether the caller may create for it.  1: go on with *ret_owner
  * (borrowed from in); 0: resp was answered (400 or 403). */
@@ -76,14 +86,17 @@ int neutron_create(struct api_ctx *ctx, struct api_request *req, struct api_resp
  * the stored object and the body inside it. */
 typedef int (*neutron_check_body)(const json_t *in, struct api_response *resp);
 typedef int (*neutron_check_object)(const json_t *obj, const json_t *in, struct api_response *resp);
+/* Inside the update's transaction, after the object was written: what
+ * else follows the change (a store error, negative, rolls it back). */
+typedef int (*neutron_after_update)(struct api_ctx *ctx, const json_t *obj, const json_t *in);
 
 /* PUT /v2.0/<collection>/{id} for the resources whose update is "validate,
  * check ownership, merge the given attributes, stamp, store": one
- * transaction, Neutron's 400/403/404 answers, the updated view.  Either
+ * transaction, Neutron's 400/403/404 answers, the updated view.  Any
  * hook may be NULL. */
 int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                    const struct resource_def *def, neutron_check_body check_body,
-                   neutron_check_object check_object);
+                   neutron_check_object check_object, neutron_after_update after);
 
 /* Replies {singular: view(obj)} with status. */
 void neutron_reply_one(struct api_response *resp, unsigned status, const struct resource_def *def,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/neutron.h"
+#include "identity/policy-rules.h"
 #include "netsvc/netsvc.h"
 
 static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -33,13 +34,17 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *in = NULL, *port = NULL;
-        if (!neutron_parse_input(req, resp, &resource_port, false, &in))
+        if (!neutron_parse_update(ctx, req, resp, &resource_port, &in))
                 return 0;
-        /* policies/port.py: update_port:mac_address is admin_only. */
-        if (json_object_get(in, "mac_address") && !req->auth.is_admin)
+        if (json_object_get(in, "mac_address") &&
+            !policy_rule_allows(PR_UPDATE_PORT_MAC_ADDRESS, &req->auth, NULL)) {
+                int k = neutron_refuse_unseen(ctx, req, resp, &resource_port);
+                if (k != 0)
+                        return 0;
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:update_port and rule:update_port:mac_address) is "
-                                         "disallowed by policy");
+                                         "(rule:update_port and rule:%s) is disallowed by policy",
+                                         policy_rules[PR_UPDATE_PORT_MAC_ADDRESS].name);
+        }
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         int r = store_begin(ctx->store, true);
@@ -55,18 +60,18 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *port = NULL;
         const char *id = req->params[0];
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = neutron_load(ctx, &req->auth, &resource_port, id, &port);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(port, "project_id"))) {
+        struct netsvc svc = api_netsvc(ctx);
+        r = netsvc_port_may_delete(&svc, &req->auth, id);
+        if (r == -EACCES) {
                 store_end(ctx->store, false);
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:delete_port) is disallowed by policy");
+                                         "(rule:%s) is disallowed by policy",
+                                         policy_rules[PR_DELETE_PORT].name);
         }
-        struct netsvc svc = api_netsvc(ctx);
         if (r >= 0)
                 r = netsvc_port_delete(&svc, id);
         store_end(ctx->store, r >= 0);

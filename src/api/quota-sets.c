@@ -7,11 +7,12 @@
 
 #include "api/compute.h"
 #include "computesvc/computesvc.h"
+#include "identity/policy-rules.h"
 
 static bool may_show(const struct api_request *req, const char *project_id)
 {
-        return req->auth.is_admin ||
-               (req->auth.project_id && streq(req->auth.project_id, project_id));
+        struct policy_target tg = {.project_id = project_id};
+        return policy_rule_allows(PR_QUOTA_SETS_SHOW, &req->auth, &tg);
 }
 
 static int refused(struct api_response *resp, const char *action)
@@ -60,7 +61,7 @@ static int show_detail(struct api_ctx *ctx, struct api_request *req, struct api_
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        if (!req->auth.is_admin)
+        if (!policy_rule_allows(PR_QUOTA_SETS_UPDATE, &req->auth, NULL))
                 return refused(resp, "update");
         _cleanup_json_ json_t *body = api_parse_body(req, resp, API_COMPUTE);
         if (!body)

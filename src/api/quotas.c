@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/neutron.h"
+#include "identity/policy-rules.h"
 #include "netsvc/netsvc.h"
 
 static int refused(struct api_response *resp, const char *rule)
@@ -16,8 +17,8 @@ static int refused(struct api_response *resp, const char *rule)
 
 static bool may_read(const struct api_request *req, const char *project_id)
 {
-        return req->auth.is_admin ||
-               (req->auth.project_id && streq(req->auth.project_id, project_id));
+        struct policy_target tg = {.project_id = project_id};
+        return policy_rule_allows(PR_GET_QUOTA, &req->auth, &tg);
 }
 
 static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

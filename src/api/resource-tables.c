@@ -301,7 +301,9 @@ static const struct attr_def agent_attrs[] = {
 const struct resource_def resource_network = {"network", "networks", "NetworkNotFound", "Network",
                                               "shared", "router:external", network_attrs,
                                               ARRAY_SIZE(network_attrs)};
-RES(resource_subnet, "subnet", "subnets", "SubnetNotFound", "Subnet", NULL, subnet_attrs);
+/* A shared network's subnets are seen by every project (Neutron's
+ * get_subnet "rule:shared"), by a hidden mark netsvc keeps. */
+RES(resource_subnet, "subnet", "subnets", "SubnetNotFound", "Subnet", "_shared", subnet_attrs);
 RES(resource_port, "port", "ports", "PortNotFound", "Port", NULL, port_attrs);
 RES(resource_security_group, "security_group", "security_groups", "SecurityGroupNotFound",
     "Security group", NULL, sg_attrs);

@@ -264,6 +264,17 @@ int resource_parse_body(const struct resource_def *def, json_t *body, bool is_cr
                 if (resource_check_value(a, val, why, sizeof(why)) < 0)
                         return fail(err, 400, "HTTPBadRequest", "Invalid input for %s. Reason: %s.",
                                     key, why);
+                /* neutron_lib's _validate_privileges: a non-admin may name
+                 * its own project, another one is a bad request. */
+                if ((streq(key, "project_id") || streq(key, "tenant_id")) && !auth->is_admin) {
+                        if (auth->project_id && json_is_string(val) &&
+                            streq(json_string_value(val), auth->project_id))
+                                continue;
+                        return fail(err, 400, "HTTPBadRequest",
+                                    "Specifying 'project_id' or 'tenant_id' other than the "
+                                    "authenticated project in request requires admin or advsvc "
+                                    "privileges");
+                }
                 if ((a->flags & ATTR_ADMIN_WRITE) && !auth->is_admin)
                         return fail(err, 403, "PolicyNotAuthorized",
                                     "(rule:%s_%s:%s) is disallowed by policy",
@@ -299,6 +310,8 @@ bool resource_view_is_identity(const struct resource_def *def, const struct auth
 {
         if (n_fields)
                 return false;
+        if (def->shared_attr && def->shared_attr[0] == '_')
+                return false; /* a hidden mark to drop */
         if (auth->is_admin)
                 return true;
         for (size_t i = 0; i < def->n_attrs; i++)
@@ -311,6 +324,10 @@ bool resource_view_keeps(const struct resource_def *def, const struct auth_conte
                          const char *const *fields, size_t n_fields, const char *key,
                          size_t key_len)
 {
+        /* No API attribute begins with '_': such keys are the service's
+         * hidden marks. */
+        if (key_len && key[0] == '_')
+                return false;
         if (n_fields) {
                 bool want = false;
                 for (size_t i = 0; i < n_fields && !want; i++)

@@ -59,7 +59,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *in = NULL, *sg = NULL;
-        if (!neutron_parse_input(req, resp, &resource_security_group, false, &in))
+        if (!neutron_parse_update(ctx, req, resp, &resource_security_group, &in))
                 return 0;
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};

@@ -16,6 +16,7 @@
 #include "base/time-format.h"
 #include "base/log.h"
 #include "compute/scheduler.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 
 #define MAX_NICS 16
@@ -178,8 +179,8 @@ static int list_detail(struct api_ctx *ctx, struct api_request *req, struct api_
 
 static bool may_see(const struct api_request *req, const json_t *inst)
 {
-        return req->auth.is_admin ||
-               streq(json_str(inst, "tenant_id") ?: "", req->auth.project_id ?: "");
+        struct policy_target tg = {.project_id = json_str(inst, "tenant_id")};
+        return policy_rule_allows(PR_SERVERS_SHOW, &req->auth, &tg);
 }
 
 static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -306,9 +307,10 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
                 return nova_error(resp, 400, "Invalid input for field/attribute availability_zone.");
         /* "zone:host" and "zone::node" pick the host: os_compute_api:servers:
          * create:forced_host is the admin's. */
-        if (json_is_string(az) && strchr(json_string_value(az), ':') && !req->auth.is_admin)
-                return nova_error(resp, 403, "Policy doesn't allow "
-                                  "os_compute_api:servers:create:forced_host to be performed.");
+        if (json_is_string(az) && strchr(json_string_value(az), ':') &&
+            !policy_rule_allows(PR_SERVERS_CREATE_FORCED_HOST, &req->auth, NULL))
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_SERVERS_CREATE_FORCED_HOST].name);
         json_t *nets = json_object_get(in, "networks");
         if (!nets) {
                 if (req->microversion >= 37)
@@ -404,9 +406,10 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                                   "'server' is a required property");
         if (check_create_body(req, resp, in, asked) < 0)
                 return 0;
-        if (!policy_may_create(&req->auth, req->auth.project_id))
-                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:servers:create "
-                                  "to be performed.");
+        struct policy_target own = {.project_id = req->auth.project_id};
+        if (!policy_rule_allows(PR_SERVERS_CREATE, &req->auth, &own))
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_SERVERS_CREATE].name);
         char id[37], t[40], pass[13];
         random_uuid(id);
         time_format_iso8601(ctx->now(), false, t);
@@ -574,11 +577,11 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         r = computesvc_instance_get(&svc, req->params[0], &inst);
         if (r >= 0 && !may_see(req, inst))
                 r = -ENOENT;
-        if (r >= 0 && !req->auth.is_admin &&
-            !policy_may_write(&req->auth, json_str(inst, "tenant_id"))) {
+        struct policy_target tg = {.project_id = r >= 0 ? json_str(inst, "tenant_id") : NULL};
+        if (r >= 0 && !policy_rule_allows(PR_SERVERS_DELETE, &req->auth, &tg)) {
                 store_end(ctx->store, false);
-                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:servers:delete "
-                                  "to be performed.");
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_SERVERS_DELETE].name);
         }
         if (r >= 0)
                 r = computesvc_instance_delete(&svc, inst);

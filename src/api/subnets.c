@@ -6,6 +6,7 @@
 
 #include "api/neutron.h"
 #include "base/error.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "network/ipam.h"
 
@@ -45,7 +46,7 @@ static int check_pool_changes(const json_t *sub, const json_t *in, struct api_re
 
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_subnet, NULL, check_pool_changes);
+        return neutron_update(ctx, req, resp, &resource_subnet, NULL, check_pool_changes, NULL);
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -56,10 +57,16 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = neutron_load(ctx, &req->auth, &resource_subnet, id, &sub);
-        if (r >= 0 && !policy_may_write(&req->auth, json_str(sub, "project_id"))) {
+        /* delete_subnet is the network owner's. */
+        _cleanup_json_ json_t *net = NULL;
+        struct policy_target tg = {0};
+        if (r >= 0 && svc_doc_get(ctx->store, "network", json_str(sub, "network_id"), &net) >= 0)
+                tg.network_owner = json_str(net, "project_id");
+        if (r >= 0 && !policy_rule_allows(PR_DELETE_SUBNET, &req->auth, &tg)) {
                 store_end(ctx->store, false);
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:delete_subnet) is disallowed by policy");
+                                         "(rule:%s) is disallowed by policy",
+                                         policy_rules[PR_DELETE_SUBNET].name);
         }
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};

@@ -9,6 +9,7 @@
 
 #include "base/time-format.h"
 #include "computesvc/computesvc.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 
 int computesvc_image_get(const struct computesvc *svc, const char *id, json_t **ret)
@@ -109,8 +110,9 @@ static int check_new(const struct auth_context *auth, const json_t *in, struct s
                                                "direct_url", "locations", NULL};
         /* A project-scoped member (or an admin) owns what it creates; a
          * reader or an unscoped token creates nothing. */
-        if (!auth->project_id || !policy_image_write(auth, auth->project_id))
-                return not_authorized(err, "add_image");
+        struct policy_target own = {.project_id = auth->project_id};
+        if (!auth->project_id || !policy_rule_allows(PR_ADD_IMAGE, auth, &own))
+                return not_authorized(err, policy_rules[PR_ADD_IMAGE].name);
         const char *k;
         json_t *v;
         json_object_foreach((json_t *)in, k, v) {
@@ -137,8 +139,8 @@ static int check_new(const struct auth_context *auth, const json_t *in, struct s
         if (vis && !one_of(vis, visibilities))
                 return service_fail(err, ERROR_KIND_INVALID, NULL, "Invalid visibility value: %s",
                                     vis);
-        if (vis && streq(vis, "public") && !auth->is_admin)
-                return not_authorized(err, "publicize_image");
+        if (vis && streq(vis, "public") && !policy_rule_allows(PR_PUBLICIZE_IMAGE, auth, NULL))
+                return not_authorized(err, policy_rules[PR_PUBLICIZE_IMAGE].name);
         json_t *tags = json_object_get(in, "tags");
         if (tags && !json_is_array(tags))
                 return service_fail(err, ERROR_KIND_INVALID, NULL,
@@ -209,17 +211,18 @@ int computesvc_image_create(const struct computesvc *svc, const struct auth_cont
         return 0;
 }
 
-/* An image the caller may see and change, for action. */
+/* An image the caller may see and change, by the policy table's rule. */
 static int get_writable(const struct computesvc *svc, const struct auth_context *auth,
-                        const char *id, const char *action, json_t **ret,
+                        const char *id, enum policy_rule_id rule, json_t **ret,
                         struct service_error *err)
 {
         _cleanup_json_ json_t *img = NULL;
         int r = computesvc_image_get_visible(svc, auth, id, &img, err);
         if (r < 0)
                 return r;
-        if (!policy_image_write(auth, json_str(img, "owner")))
-                return not_authorized(err, action);
+        struct policy_target tg = {.project_id = json_str(img, "owner")};
+        if (!policy_rule_allows(rule, auth, &tg))
+                return not_authorized(err, policy_rules[rule].name);
         *ret = TAKE_PTR(img);
         return 0;
 }
@@ -229,7 +232,7 @@ int computesvc_image_upload(const struct computesvc *svc, const struct auth_cont
                             struct service_error *err)
 {
         _cleanup_json_ json_t *img = NULL;
-        int r = get_writable(svc, auth, id, "upload_image", &img, err);
+        int r = get_writable(svc, auth, id, PR_UPLOAD_IMAGE, &img, err);
         if (r < 0)
                 return r;
         if (!streq(json_str(img, "status") ?: "", "queued"))
@@ -254,7 +257,7 @@ int computesvc_image_delete(const struct computesvc *svc, const struct auth_cont
                             const char *id, struct service_error *err)
 {
         _cleanup_json_ json_t *img = NULL;
-        int r = get_writable(svc, auth, id, "delete_image", &img, err);
+        int r = get_writable(svc, auth, id, PR_DELETE_IMAGE, &img, err);
         if (r < 0)
                 return r;
         if (json_is_true(json_object_get(img, "protected")))

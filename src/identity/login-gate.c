@@ -10,7 +10,7 @@
 
 #define GATE_TABLE 4096 /* entries per table */
 #define GATE_PROBE 16   /* places looked at for one key */
-#define GATE_KEY 72     /* an IPv6 address or a user id, with room */
+#define GATE_KEY 72     /* an IPv6 address, with room */
 
 struct gate_entry {
         char key[GATE_KEY]; /* "" = free */
@@ -27,7 +27,6 @@ struct login_gate {
         pthread_cond_t slot_free;
         unsigned slots_used;
         struct gate_entry *addrs;
-        struct gate_entry *users;
 };
 
 int login_gate_new(const struct login_gate_config *c, struct login_gate **ret)
@@ -39,8 +38,7 @@ int login_gate_new(const struct login_gate_config *c, struct login_gate **ret)
         if (g->c.slots == 0)
                 g->c.slots = 1;
         g->addrs = calloc(GATE_TABLE, sizeof(*g->addrs));
-        g->users = calloc(GATE_TABLE, sizeof(*g->users));
-        if (!g->addrs || !g->users) {
+        if (!g->addrs) {
                 login_gate_free(g);
                 return -ENOMEM;
         }
@@ -54,12 +52,11 @@ void login_gate_free(struct login_gate *g)
 {
         if (!g)
                 return;
-        if (g->addrs && g->users) {
+        if (g->addrs) {
                 pthread_cond_destroy(&g->slot_free);
                 pthread_mutex_destroy(&g->lock);
         }
         free(g->addrs);
-        free(g->users);
         free(g);
 }
 
@@ -139,38 +136,19 @@ void login_gate_address_leave(struct login_gate *g, const char *addr, bool faile
         pthread_mutex_unlock(&g->lock);
 }
 
-bool login_gate_user_locked(struct login_gate *g, const char *user_id, double now)
+enum login_lockout login_gate_lockout(const struct login_gate *g, long long failures,
+                                      double last_failure, double now)
 {
-        if (!g->c.lockout_failure_attempts)
-                return false;
-        bool locked = false;
-        pthread_mutex_lock(&g->lock);
-        struct gate_entry *e = entry(g->users, user_id, now);
-        if (e && e->failures >= g->c.lockout_failure_attempts) {
-                if (g->c.lockout_duration > 0 && now >= e->last_failure + g->c.lockout_duration)
-                        e->failures = 0; /* the lockout has passed: count again */
-                else
-                        locked = true;
-        }
-        pthread_mutex_unlock(&g->lock);
-        return locked;
+        if (!g->c.lockout_failure_attempts || failures < (long long)g->c.lockout_failure_attempts)
+                return LOGIN_OPEN;
+        if (g->c.lockout_duration > 0 && now >= last_failure + g->c.lockout_duration)
+                return LOGIN_LOCK_PASSED;
+        return LOGIN_LOCKED;
 }
 
-void login_gate_user_result(struct login_gate *g, const char *user_id, bool ok, double now)
+bool login_gate_counts_users(const struct login_gate *g)
 {
-        if (!g->c.lockout_failure_attempts)
-                return;
-        pthread_mutex_lock(&g->lock);
-        struct gate_entry *e = entry(g->users, user_id, now);
-        if (e) {
-                if (ok)
-                        e->failures = 0;
-                else {
-                        e->failures++;
-                        e->last_failure = now;
-                }
-        }
-        pthread_mutex_unlock(&g->lock);
+        return g->c.lockout_failure_attempts > 0;
 }
 
 int login_gate_slot_take(struct login_gate *g, double timeout)

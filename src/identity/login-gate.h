@@ -1,9 +1,11 @@
 /* Password checks that cannot starve the rest: at most a few argon2
  * verifications at once, Keystone's account lockout
  * ([security_compliance] lockout_failure_attempts / lockout_duration, per
- * user), and failed logins per client address bounded (the caller answers
- * 429).  Counts live in this process's memory, in tables of fixed size
- * (an address or user seen long ago gives its place to a new one). */
+ * user, decided here over counts the caller keeps in the store), and
+ * failed logins per client address bounded (the caller answers 429).  The
+ * address counts are a per-process rate limit: they live in this
+ * process's memory, in a table of fixed size (an address seen long ago
+ * gives its place to a new one). */
 #pragma once
 
 #include <stdbool.h>
@@ -29,13 +31,20 @@ int login_gate_address_enter(struct login_gate *g, const char *addr, double now,
                              double *retry_after);
 void login_gate_address_leave(struct login_gate *g, const char *addr, bool failed, double now);
 
-/* Keystone's lockout: true while the user has failed
- * lockout_failure_attempts times and its last failure is younger than
- * lockout_duration (after that the count starts again). */
-bool login_gate_user_locked(struct login_gate *g, const char *user_id, double now);
-/* A password check's outcome for an existing user: a failure counts, a
- * success clears the count. */
-void login_gate_user_result(struct login_gate *g, const char *user_id, bool ok, double now);
+/* Keystone's lockout over a user's stored failed_auth_count and
+ * failed_auth_at (kept in the store, so every server on the database and
+ * a restarted one see them): locked once the count reaches
+ * lockout_failure_attempts, until lockout_duration after the last failure;
+ * after that the count begins again (LOGIN_LOCK_PASSED). */
+enum login_lockout {
+        LOGIN_OPEN,
+        LOGIN_LOCKED,
+        LOGIN_LOCK_PASSED,
+};
+enum login_lockout login_gate_lockout(const struct login_gate *g, long long failures,
+                                      double last_failure, double now);
+/* Whether failed logins of users are counted at all. */
+bool login_gate_counts_users(const struct login_gate *g);
 
 /* One of the password check slots: waits at most timeout seconds
  * (-EBUSY after that). */

@@ -351,6 +351,9 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
                 password_key(id, key);
                 r = store_secret_set(st, key, hash);
         }
+        /* As Keystone: setting enabled unlocks a locked-out user. */
+        if (r >= 0 && k == IDENTITY_USER && in->enabled == 1)
+                r = store_auth_failures_clear(st, id);
         /* As Keystone: a new password or a disabled user ends its tokens,
          * a disabled project those scoped to it; any change moves the
          * stamp, so no cached decision outlives it. */
@@ -397,6 +400,8 @@ static int delete_rows(struct store *st, enum identity_kind k, const char *id)
                         r = rec_delete_where(st, "assignment", "user_id", id, NULL);
                 if (r >= 0)
                         r = rec_delete_where(st, "membership", "user_id", id, NULL);
+                if (r >= 0)
+                        r = store_auth_failures_clear(st, id);
                 return r < 0 ? r : rec_revoke_user_tokens(st, id);
         }
         case IDENTITY_PROJECT:

@@ -157,6 +157,18 @@ static bool lockout_applies(const json_t *user)
         return !json_is_true(json_object_get(opts, "ignore_lockout_failure_attempts"));
 }
 
+/* Keystone's failed_auth_count kept on the user's row: a failure counts
+ * (from 1 again once a lockout has passed), a success clears it. */
+static int count_result(struct store *st, const char *uid, bool ok, bool restart, double now)
+{
+        int r = store_begin(st, true);
+        if (r < 0)
+                return r;
+        r = ok ? store_auth_failures_clear(st, uid) : store_auth_failure_add(st, uid, now, restart);
+        int k = store_end(st, r >= 0);
+        return r < 0 ? r : k;
+}
+
 int identity_token_issue(struct store *st, struct login_gate *gate,
                          const struct identity_password_auth *in, double now, long lifetime,
                          struct identity_token *ret)
@@ -175,11 +187,22 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
                 if (r < 0)
                         return r;
                 r = find_user(st, in, &user, &hash);
-                store_end(st, true);
                 const char *uid = r >= 0 ? rec_str(user, "id") : NULL;
-                bool counted = gate && uid && lockout_applies(user);
+                bool counted = gate && uid && login_gate_counts_users(gate) &&
+                               lockout_applies(user);
+                struct store_auth_failures f = {0};
+                if (counted) {
+                        int k = store_auth_failures_get(st, uid, &f);
+                        if (k < 0) {
+                                store_end(st, true);
+                                return k;
+                        }
+                }
+                store_end(st, true);
+                enum login_lockout lock = counted ? login_gate_lockout(gate, f.count, f.at, now)
+                                                  : LOGIN_OPEN;
                 /* A locked user's password is not even checked, as in Keystone. */
-                if (counted && login_gate_user_locked(gate, uid, now)) {
+                if (lock == LOGIN_LOCKED) {
                         int k = named_set(&ret->user, uid, rec_str(user, "name"));
                         return k < 0 ? k : -ENOLCK;
                 }
@@ -193,8 +216,11 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
                                           in->password ? in->password : "");
                 if (gate)
                         login_gate_slot_give(gate);
-                if (counted)
-                        login_gate_user_result(gate, uid, ok, now);
+                if (counted && (!ok || f.count > 0)) {
+                        int k = count_result(st, uid, ok, lock == LOGIN_LOCK_PASSED, now);
+                        if (k < 0)
+                                return k;
+                }
                 if (r == -EBUSY)
                         return r;
                 if (r < 0 || !ok)

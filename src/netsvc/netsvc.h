@@ -67,6 +67,11 @@ int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *own
 /* A network without ports deleted with its subnets, its segment and its
  * subnets' addresses freed; a conflict while ports remain. */
 int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err);
+/* The hidden attribute that makes a subnet visible to every project: its
+ * network is shared (Neutron's get_subnet "rule:shared"). */
+#define NETSVC_SUBNET_SHARED "_shared"
+/* After a network's shared changed: its subnets' mark follows. */
+int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool shared);
 
 /* A new IPv4 subnet from validated input (owner set) on a network the
  * caller may write: CIDR, gateway and pools checked or defaulted, no
@@ -152,6 +157,12 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                        struct service_error *err);
 /* The port's MAC, IPs and other claims freed and the document deleted. */
 int netsvc_port_delete(const struct netsvc *svc, const char *port_id);
+/* Neutron's delete_port: the port's project's members, and the members of
+ * its network's project (Neutron lets a network's owner find the ports on
+ * it).  -ENOENT when the caller may not see it, -EACCES when it may see
+ * but not delete it. */
+int netsvc_port_may_delete(const struct netsvc *svc, const struct auth_context *auth,
+                           const char *port_id);
 /* A port bound to host goes ACTIVE (up) or DOWN.  -ENOENT unknown port;
  * -EINVAL not bound to that host. */
 int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,

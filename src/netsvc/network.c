@@ -164,6 +164,27 @@ static int allocate_segment(const struct netsvc *svc, json_t *net, struct servic
         return r;
 }
 
+int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool shared)
+{
+        _cleanup_json_ json_t *subs = NULL;
+        const char *v[] = {net_id};
+        struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        int r = svc_doc_list(svc->store, "subnet", &q, &subs);
+        size_t i;
+        json_t *sub;
+        json_array_foreach(subs, i, sub) {
+                if (r < 0 || json_is_true(json_object_get(sub, NETSVC_SUBNET_SHARED)) == shared)
+                        continue;
+                if (shared)
+                        json_object_set_new(sub, NETSVC_SUBNET_SHARED, json_true());
+                else
+                        json_object_del(sub, NETSVC_SUBNET_SHARED);
+                r = svc_doc_update(svc->store, "subnet", sub);
+        }
+        return r;
+}
+
 int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,
                           struct service_error *err)
 {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
 #include "network/binding.h"
@@ -375,41 +376,48 @@ static json_t *port_doc(const json_t *in, const char *id)
 }
 
 /* Neutron's policy for what only an admin or the network's owner may ask
- * of a port (policies/port.py): a chosen IP address, MAC, port security,
- * allowed address pairs, and a network:* device_owner.  On someone else's
- * shared network these would let a tenant take the gateway's address or
- * turn off a VF's spoof check on a segment it shares with others. */
+ * of a port (policies/port.py): a chosen IP address, MAC (on create; its
+ * update is the admin's alone), port security, allowed address pairs, and
+ * a network:* device_owner.  On someone else's shared network these would
+ * let a tenant take the gateway's address or turn off a VF's spoof check
+ * on a segment it shares with others.  The rules are the policy table's
+ * rows (identity/policy-rules). */
 static int check_network_owner_attrs(const struct auth_context *auth, const json_t *net,
-                                     const json_t *in, const char *action,
-                                     struct service_error *err)
+                                     const json_t *in, bool create, struct service_error *err)
 {
-        if (auth->is_admin || !net)
+        if (!net)
                 return 0;
-        const char *owner = json_str(net, "project_id") ?: json_str(net, "tenant_id");
-        if (owner && auth->project_id && streq(owner, auth->project_id))
-                return 0;
-        const char *attr = NULL;
+        struct policy_target tg = {
+                .network_owner = json_str(net, "project_id") ?: json_str(net, "tenant_id"),
+        };
+        enum policy_rule_id asked[5];
+        size_t n = 0;
         size_t i;
         json_t *e;
         json_array_foreach(json_object_get(in, "fixed_ips"), i, e)
-                if (json_object_get(e, "ip_address"))
-                        attr = "fixed_ips:ip_address";
+                if (json_object_get(e, "ip_address") && n == 0)
+                        asked[n++] = create ? PR_CREATE_PORT_FIXED_IPS_IP_ADDRESS
+                                            : PR_UPDATE_PORT_FIXED_IPS_IP_ADDRESS;
         /* The request carries the API's defaults: what matters is a value
          * that asks for something (a MAC, security off, some pairs). */
-        if (!attr && json_str(in, "mac_address"))
-                attr = "mac_address";
-        if (!attr && json_is_false(json_object_get(in, "port_security_enabled")))
-                attr = "port_security_enabled";
-        if (!attr && json_array_size(json_object_get(in, "allowed_address_pairs")) > 0)
-                attr = "allowed_address_pairs";
+        if (create && json_str(in, "mac_address"))
+                asked[n++] = PR_CREATE_PORT_MAC_ADDRESS;
+        if (json_is_false(json_object_get(in, "port_security_enabled")))
+                asked[n++] = create ? PR_CREATE_PORT_PORT_SECURITY_ENABLED
+                                    : PR_UPDATE_PORT_PORT_SECURITY_ENABLED;
+        if (json_array_size(json_object_get(in, "allowed_address_pairs")) > 0)
+                asked[n++] = create ? PR_CREATE_PORT_ALLOWED_ADDRESS_PAIRS
+                                    : PR_UPDATE_PORT_ALLOWED_ADDRESS_PAIRS;
         const char *dev_owner = json_str(in, "device_owner");
-        if (!attr && dev_owner && strncmp(dev_owner, "network:", 8) == 0)
-                attr = "device_owner";
-        if (!attr)
-                return 0;
-        return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
-                            "(rule:%s and rule:%s:%s) is disallowed by policy", action, action,
-                            attr);
+        if (dev_owner && strncmp(dev_owner, "network:", 8) == 0)
+                asked[n++] = create ? PR_CREATE_PORT_DEVICE_OWNER : PR_UPDATE_PORT_DEVICE_OWNER;
+        for (size_t k = 0; k < n; k++)
+                if (!policy_rule_allows(asked[k], auth, &tg))
+                        return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                                            "(rule:%s and rule:%s) is disallowed by policy",
+                                            create ? "create_port" : "update_port",
+                                            policy_rules[asked[k]].name);
+        return 0;
 }
 
 /* Inside a write transaction: network, security groups, MAC, IPs and
@@ -427,7 +435,7 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth, 
                 r = service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
                                  "Network %s could not be found.", net_id);
         if (r >= 0)
-                r = check_network_owner_attrs(auth, net, in, "create_port", err);
+                r = check_network_owner_attrs(auth, net, in, true, err);
         json_t *ps = json_object_get(in, "port_security_enabled");
         bool port_security = ps ? json_is_true(ps)
                                 : !net || !json_is_false(json_object_get(net, "port_security_enabled"));
@@ -509,6 +517,30 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
                 return r;
         *ret = TAKE_PTR(port);
         return 0;
+}
+
+int netsvc_port_may_delete(const struct netsvc *svc, const struct auth_context *auth,
+                           const char *port_id)
+{
+        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        int r = svc_doc_get(svc->store, "port", port_id, &port);
+        if (r >= 0) {
+                r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+                if (r == -ENOENT)
+                        r = 0;
+        }
+        if (r < 0)
+                return r;
+        struct policy_target tg = {
+                .project_id = json_str(port, "project_id"),
+                .network_owner = net ? json_str(net, "project_id") : NULL,
+        };
+        bool seen = policy_may_read(auth, tg.project_id, false) ||
+                    (tg.network_owner && auth->project_id &&
+                     streq(tg.network_owner, auth->project_id));
+        if (!seen)
+                return -ENOENT;
+        return policy_rule_allows(PR_DELETE_PORT, auth, &tg) ? 0 : -EACCES;
 }
 
 int netsvc_port_delete(const struct netsvc *svc, const char *port_id)
@@ -642,7 +674,7 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                 r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
                 if (r < 0 && r != -ENOENT)
                         return r;
-                r = check_network_owner_attrs(auth, net, in, "update_port", err);
+                r = check_network_owner_attrs(auth, net, in, false, err);
                 if (r < 0)
                         return r;
         }

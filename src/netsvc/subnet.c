@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
 #include "network/ipam.h"
@@ -133,9 +134,15 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
                                     "Network %s could not be found.", net_id);
         if (r < 0)
                 return r;
-        if (!policy_may_write(auth, json_str(net, "project_id")))
+        struct policy_target tg = {.network_owner = json_str(net, "project_id")};
+        if (!policy_rule_allows(PR_CREATE_SUBNET, auth, &tg))
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:create_subnet) is disallowed by policy");
+        /* Neutron's get_subnet "rule:shared": a shared network's subnets
+         * are every project's to see (a hidden mark, kept with the
+         * network's shared by netsvc_network_shared()). */
+        if (json_is_true(json_object_get(net, "shared")))
+                json_object_set_new(sub, NETSVC_SUBNET_SHARED, json_true());
         struct overlap ov = {.net = cidr};
         const char *v[] = {net_id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};

@@ -161,6 +161,18 @@ static const char *const migrations[] = {
         "  FROM objects r LEFT JOIN objects h ON h.kind = 'compute_host' AND h.id = r.id"
         "  WHERE r.kind = 'compute_report';"
         "DELETE FROM objects WHERE kind = 'compute_report';",
+        /* 8: Keystone's failed_auth_count / failed_auth_at per user, so
+         * its lockout outlives a restart and holds for every server on the
+         * database; the subnets of shared networks marked visible to every
+         * project (netsvc's hidden "_shared"). */
+        "CREATE TABLE user_auth_failures ("
+        "  user_id TEXT PRIMARY KEY,"
+        "  failed_auth_count INTEGER NOT NULL,"
+        "  failed_auth_at REAL NOT NULL);"
+        "UPDATE objects SET doc = json_set(doc, '$._shared', json('true'))"
+        "  WHERE kind = 'subnet' AND json_extract(doc, '$.network_id') IN"
+        "    (SELECT id FROM objects WHERE kind = 'network'"
+        "     AND json_extract(doc, '$.shared') = 1);",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes
@@ -926,6 +938,43 @@ int store_host_report_put(struct store *st, const struct store_host_report *in)
                 return r;
         sqlite3_bind_double(h.s, 4, in->received);
         return step_done(st, h.s, "host report");
+}
+
+int store_auth_failures_get(struct store *st, const char *user_id, struct store_auth_failures *ret)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_texts(st, "SELECT failed_auth_count, failed_auth_at FROM user_auth_failures "
+                              "WHERE user_id = ?", &h, 1, user_id);
+        if (r < 0)
+                return r;
+        r = step_row(st, h.s, "failed logins");
+        if (r < 0)
+                return r;
+        *ret = r == 0 ? (struct store_auth_failures){0}
+                      : (struct store_auth_failures){sqlite3_column_int64(h.s, 0),
+                                                     sqlite3_column_double(h.s, 1)};
+        return 0;
+}
+
+int store_auth_failure_add(struct store *st, const char *user_id, double at, bool restart)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        /* One statement, so concurrent failures on several servers all count. */
+        int r = prepare_texts(st, "INSERT INTO user_auth_failures (user_id, failed_auth_count, "
+                              "failed_auth_at) VALUES (?1, 1, ?2) ON CONFLICT (user_id) DO UPDATE "
+                              "SET failed_auth_count = CASE WHEN ?3 THEN 1 ELSE "
+                              "failed_auth_count + 1 END, failed_auth_at = ?2", &h, 1, user_id);
+        if (r < 0)
+                return r;
+        sqlite3_bind_double(h.s, 2, at);
+        sqlite3_bind_int(h.s, 3, restart);
+        return step_done(st, h.s, "failed logins");
+}
+
+int store_auth_failures_clear(struct store *st, const char *user_id)
+{
+        return exec_texts(st, "failed logins", "DELETE FROM user_auth_failures WHERE user_id = ?",
+                          1, user_id);
 }
 
 int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash)

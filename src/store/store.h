@@ -137,6 +137,17 @@ int store_host_report_put(struct store *st, const struct store_host_report *in);
  * -ENOENT when the host never reported. */
 int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash);
 
+/* Keystone's failed_auth_count / failed_auth_at of a user, as rows
+ * (both 0 when the user has no failure counted). */
+struct store_auth_failures {
+        long long count;
+        double at;
+};
+int store_auth_failures_get(struct store *st, const char *user_id, struct store_auth_failures *ret);
+/* One more failed login at `at`; restart: the count begins again at 1. */
+int store_auth_failure_add(struct store *st, const char *user_id, double at, bool restart);
+int store_auth_failures_clear(struct store *st, const char *user_id);
+
 /* Instances (servers) as typed rows: what lists filter on and limits sum
  * are columns (project, host, status, task state, the flavor's vcpus and
  * RAM), Nova's view the document beside them. */

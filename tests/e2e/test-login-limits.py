@@ -5,7 +5,9 @@ lockout_duration): after N failed logins the user is answered 401 "The
 account is locked for user: ID." even with the right password, until
 lockout_duration has passed since the last failure; a success clears the
 count; other users and users with ignore_lockout_failure_attempts are not
-locked. Failed logins per client address ([DEFAULT]
+locked. The counts are kept with the user in the database: a lockout holds
+across a restart and on a second server sharing the database, and setting
+the user enabled unlocks it. Failed logins per client address ([DEFAULT]
 max_failed_logins_per_ip in failed_logins_window): past the limit, 429 in
 Keystone's error form with Retry-After, until the window passes. A login
 flood (32 threads of bad passwords for 3 s) leaves other authenticated
@@ -83,6 +85,67 @@ def lockout(t, binary):
         time.sleep(max(0.0, last + 3.3 - time.monotonic()))
         st, body, _ = login(s, "carl", "pw-carl", "admin")
         t.eq(st, 201, "lockout_duration after the last failure: the right password works again")
+
+
+def locked(st, body, uid):
+    return st == 401 and body["error"]["message"] == f"The account is locked for user: {uid}."
+
+
+def lockout_durable(t, binary):
+    """The counts are the user's rows in the database: a restart and a
+    second server on the same database see the same lockout."""
+    conf = ("max_failed_logins_per_ip = 0\n[security_compliance]\n"
+            "lockout_failure_attempts = 3\nlockout_duration = 4\n")
+    with Server(binary, extra_conf=conf) as s:
+        s.bootstrap()
+        s.start()
+        adm = s.token()
+        roles = {r["name"]: r["id"] for r in s.request("GET", "/v3/roles", token=adm)[1]["roles"]}
+        pid = s.request("GET", "/v3/projects?name=admin", token=adm)[1]["projects"][0]["id"]
+        erin = add_user(s, adm, "erin", "pw-erin", pid, roles)
+        fred = add_user(s, adm, "fred", "pw-fred", pid, roles)
+
+        # Two failures, a success, a restart, two failures: not locked,
+        # so the success cleared the stored count.
+        for _ in range(2):
+            login(s, "fred", "wrong")
+        t.eq(login(s, "fred", "pw-fred", "admin")[0], 201, "fred: 2 failures, then a token")
+        s.stop()
+        s.start()
+        for _ in range(2):
+            login(s, "fred", "wrong")
+        t.eq(login(s, "fred", "pw-fred", "admin")[0], 201,
+             "after a restart, 2 more failures: not locked (the success reset the count)")
+
+        for _ in range(3):
+            login(s, "erin", "wrong")
+        last = time.monotonic()
+        st, body, _ = login(s, "erin", "pw-erin", "admin")
+        t.ok(locked(st, body, erin), "erin locked after 3 failures", (st, body))
+        s.stop()
+        s.start()
+        st, body, _ = login(s, "erin", "pw-erin", "admin")
+        t.ok(locked(st, body, erin) and time.monotonic() < last + 4,
+             "server restarted: still locked (the count is in the database)", (st, body))
+        with Server(binary, extra_conf=conf, db=s.db) as s2:
+            s2.start()
+            st, body, _ = login(s2, "erin", "pw-erin", "admin")
+            t.ok(locked(st, body, erin) and time.monotonic() < last + 4,
+                 "a second server on the same database: locked too", (st, body))
+            for _ in range(2):
+                login(s2, "fred", "wrong")
+            login(s, "fred", "wrong")
+            st, body, _ = login(s, "fred", "pw-fred", "admin")
+            t.ok(locked(st, body, fred),
+                 "2 failures on one server and 1 on the other lock fred on both", (st, body))
+            time.sleep(max(0.0, last + 4.3 - time.monotonic()))
+            t.eq(login(s2, "erin", "pw-erin", "admin")[0], 201,
+                 "lockout_duration after the last failure: erin logs in on the second server")
+        t.eq(login(s, "erin", "pw-erin", "admin")[0], 201, "and on the first")
+        st, _, _ = s.request("PATCH", f"/v3/users/{fred}", {"user": {"enabled": True}}, token=adm)
+        t.eq(st, 200, "an admin sets fred enabled")
+        t.eq(login(s, "fred", "pw-fred", "admin")[0], 201,
+             "setting enabled unlocks the user, as in Keystone")
 
 
 def per_address(t, binary):
@@ -171,6 +234,7 @@ def flood(t, binary):
 def main():
     t = Tap()
     lockout(t, sys.argv[1])
+    lockout_durable(t, sys.argv[1])
     per_address(t, sys.argv[1])
     flood(t, sys.argv[1])
     return t.done()

@@ -7,7 +7,9 @@ turn port security off later (on an SR-IOV port that would turn the VF's
 spoof check off on a segment shared with others, R25). The network's
 owner and admins may. Errors are Neutron's 403 PolicyNotAuthorized body.
 A security group rule's remote group must exist and be the caller's to
-see (404 otherwise, as in Neutron).
+see (404 otherwise, as in Neutron). A network's owner may delete others'
+ports on it. A shared network's subnets are seen
+(not changed) by every project, as long as the network is shared.
 Usage: test-port-policy.py PATH/TO/vfnet-server"""
 import sys
 
@@ -103,6 +105,46 @@ def main():
                         fixed_ips=[{"subnet_id": sid, "ip_address": "10.20.0.50"}])
         t.ok(st == 201 and p["port"]["port_security_enabled"] is False,
              "the admin may on the shared network", (st, p))
+
+        # delete_port: the network's owner may delete another project's
+        # port on its network; on someone else's network it may not.
+        st, p, _ = port(adm, oid)
+        assert st == 201, p
+        st, body, _ = R("DELETE", f"/v2.0/ports/{p['port']['id']}", token=bob)
+        t.eq(st, 204, "the network's owner deletes the admin's port on its network")
+        st, p, _ = port(adm, nid)
+        assert st == 201, p
+        st, body, _ = R("DELETE", f"/v2.0/ports/{p['port']['id']}", token=bob)
+        t.ok(st == 404 and body["NeutronError"]["type"] == "PortNotFound",
+             "but not the admin's port on the admin's shared network: 404", (st, body))
+
+        # A shared network's subnets are every project's to see (Neutron's
+        # get_subnet "rule:shared"), the hidden mark never shown; after the
+        # network is unshared they are not.
+        st, body, _ = R("GET", f"/v2.0/subnets/{sid}", token=bob)
+        t.ok(st == 200 and body["subnet"]["id"] == sid and "_shared" not in body["subnet"],
+             "another project's member sees the shared network's subnet", (st, body))
+        st, body, _ = R("GET", f"/v2.0/subnets?network_id={nid}", token=bob)
+        t.eq([x["id"] for x in body["subnets"]], [sid], "and lists it")
+        st, body, _ = R("PUT", f"/v2.0/subnets/{sid}", {"subnet": {"name": "x"}}, token=bob)
+        t.ok(st == 403 and body["NeutronError"]["type"] == "PolicyNotAuthorized",
+             "but may not change it (update_subnet is the network owner's): 403", (st, body))
+        st, body, _ = R("GET", "/v2.0/subnets", token=adm)
+        t.ok(all("_shared" not in x for x in body["subnets"]), "nor does the admin see the mark")
+        st, n2, _ = R("POST", "/v2.0/networks", {"network": {"name": "later"}}, token=adm)
+        st, s2, _ = R("POST", "/v2.0/subnets", {"subnet": {
+            "network_id": n2["network"]["id"], "cidr": "10.21.0.0/24", "ip_version": 4}},
+            token=adm)
+        t.eq(R("GET", f"/v2.0/subnets/{s2['subnet']['id']}", token=bob)[0], 404,
+             "an unshared network's subnet is not seen by another project")
+        R("PUT", f"/v2.0/networks/{n2['network']['id']}", {"network": {"shared": True}},
+          token=adm)
+        t.eq(R("GET", f"/v2.0/subnets/{s2['subnet']['id']}", token=bob)[0], 200,
+             "once the network is shared, its subnet is")
+        R("PUT", f"/v2.0/networks/{n2['network']['id']}", {"network": {"shared": False}},
+          token=adm)
+        t.eq(R("GET", f"/v2.0/subnets/{s2['subnet']['id']}", token=bob)[0], 404,
+             "and unshared again, it is not")
 
         # Security group rules: the remote group must be one bob may see.
         st, sgs, _ = R("GET", "/v2.0/security-groups", token=bob)

@@ -645,7 +645,67 @@ static void test_users_projects_tokens(void **state)
         test_store_drop(st);
 }
 
-/* The login gate: lockout per user with its expiry, failures and checks
+/* Keystone's lockout kept with the user in the store: it holds for a new
+ * gate (another server, or this one restarted), passes after
+ * lockout_duration, a success clears the count, enabling the user
+ * unlocks it. */
+static void test_lockout_stored(void **state)
+{
+        struct store *st = test_store_open();
+        struct identity_error e = {0};
+        struct identity_object o = {0};
+        struct identity_token r = {0};
+        struct login_gate *g = NULL, *g2 = NULL;
+        struct login_gate_config c = {.lockout_failure_attempts = 2, .lockout_duration = 60,
+                                      .slots = 1};
+        assert_int_equal(login_gate_new(&c, &g), 0);
+        assert_int_equal(login_gate_new(&c, &g2), 0);
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        struct identity_create uc = {.name = "eve", .password = "pw", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_USER, &uc, &o, &e), 0);
+        char u[33];
+        snprintf(u, sizeof(u), "%s", o.id);
+        identity_object_done(&o);
+        struct identity_password_auth bad = {.user_id = u, .password = "no"};
+        struct identity_password_auth good = {.user_id = u, .password = "pw"};
+
+        /* One failure, a success: the count is gone. */
+        assert_int_equal(identity_token_issue(st, g, &bad, 100, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, g2, &good, 101, 3600, &r), 0);
+        identity_token_done(&r);
+        assert_int_equal(identity_token_issue(st, g, &bad, 102, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, g, &good, 103, 3600, &r), 0);
+        identity_token_done(&r);
+        /* Two failures on two gates lock the user on both. */
+        assert_int_equal(identity_token_issue(st, g, &bad, 110, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, g2, &bad, 111, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, g, &good, 112, 3600, &r), -ENOLCK);
+        identity_token_done(&r);
+        login_gate_free(g2);
+        g2 = NULL;
+        assert_int_equal(login_gate_new(&c, &g2), 0);
+        assert_int_equal(identity_token_issue(st, g2, &good, 170.9, 3600, &r), -ENOLCK);
+        identity_token_done(&r);
+        /* 60 s after the last failure: open again, counting from 1. */
+        assert_int_equal(identity_token_issue(st, g2, &bad, 171, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, g2, &good, 172, 3600, &r), 0);
+        identity_token_done(&r);
+        /* Locked again; an admin setting enabled unlocks. */
+        assert_int_equal(identity_token_issue(st, g, &bad, 180, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, g, &bad, 181, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, g, &good, 182, 3600, &r), -ENOLCK);
+        identity_token_done(&r);
+        struct identity_update on = {.enabled = 1};
+        assert_int_equal(identity_update(st, IDENTITY_USER, u, &on, &o, &e), 0);
+        identity_object_done(&o);
+        assert_int_equal(identity_token_issue(st, g, &good, 183, 3600, &r), 0);
+        identity_token_done(&r);
+        login_gate_free(g);
+        login_gate_free(g2);
+        test_store_drop(st);
+}
+
+/* The login gate: lockout decided over a user's counts, failures and checks
  * under way per address, the bounded password check slots. */
 static void test_login_gate(void **state)
 {
@@ -657,21 +717,15 @@ static void test_login_gate(void **state)
         assert_int_equal(login_gate_new(&c, &g), 0);
         double retry = 0;
 
-        /* Lockout: 2 failures, a success clears them; 3 lock until 10 s
-         * after the last one. */
-        login_gate_user_result(g, "u1", false, 0);
-        login_gate_user_result(g, "u1", false, 1);
-        login_gate_user_result(g, "u1", true, 2);
-        login_gate_user_result(g, "u1", false, 3);
-        login_gate_user_result(g, "u1", false, 4);
-        assert_false(login_gate_user_locked(g, "u1", 4));
-        login_gate_user_result(g, "u1", false, 5);
-        assert_true(login_gate_user_locked(g, "u1", 5));
-        assert_true(login_gate_user_locked(g, "u1", 14.9));
-        assert_false(login_gate_user_locked(g, "u2", 6));
-        assert_false(login_gate_user_locked(g, "u1", 15));
-        login_gate_user_result(g, "u1", false, 16);
-        assert_false(login_gate_user_locked(g, "u1", 16)); /* counting again from 0 */
+        /* Lockout over stored counts: 3 failures lock until 10 s after
+         * the last one, then the count begins again. */
+        assert_int_equal(login_gate_lockout(g, 0, 0, 1), LOGIN_OPEN);
+        assert_int_equal(login_gate_lockout(g, 2, 4, 4), LOGIN_OPEN);
+        assert_int_equal(login_gate_lockout(g, 3, 5, 5), LOGIN_LOCKED);
+        assert_int_equal(login_gate_lockout(g, 3, 5, 14.9), LOGIN_LOCKED);
+        assert_int_equal(login_gate_lockout(g, 7, 5, 14.9), LOGIN_LOCKED);
+        assert_int_equal(login_gate_lockout(g, 3, 5, 15), LOGIN_LOCK_PASSED);
+        assert_true(login_gate_counts_users(g));
 
         /* Addresses: two checks at once, then one after a failure; two
          * failures close the address until 5 s after the first. */
@@ -712,6 +766,7 @@ int main(void)
                 cmocka_unit_test(test_groups),
                 cmocka_unit_test(test_users_projects_tokens),
                 cmocka_unit_test(test_login_gate),
+                cmocka_unit_test(test_lockout_stored),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include "base/ini.h"
 #include "base/strbuf.h"
 #include "identity/password.h"
+#include "identity/policy-rules.h"
 #include "identity/policy.h"
 #include "identity/token.h"
 #include "network/ml2-config.h"
@@ -177,7 +178,15 @@ static void test_resource_view_and_filters(void **state)
         json_decref(net);
         assert_true(resource_view_is_identity(&resource_network, &admin, 0));
         assert_false(resource_view_is_identity(&resource_network, &member, 0));
-        assert_true(resource_view_is_identity(&resource_subnet, &member, 0));
+        assert_true(resource_view_is_identity(&resource_security_group, &member, 0));
+        /* A subnet's hidden mark is dropped from every view. */
+        assert_false(resource_view_is_identity(&resource_subnet, &admin, 0));
+        json_t *sub = json_pack("{s:s,s:b}", "id", "s1", "_shared", 1);
+        v = resource_view(&resource_subnet, sub, &admin, NULL, 0);
+        assert_null(json_object_get(v, "_shared"));
+        assert_non_null(json_object_get(v, "id"));
+        json_decref(v);
+        json_decref(sub);
 
         struct api_query_arg q[] = {{"name", "a"}, {"name", "b"}, {"shared", "True"},
                                     {"fields", "id"}, {"unknown", "x"},
@@ -241,6 +250,47 @@ static void test_policy(void **state)
         assert_true(c.is_member && c.is_reader);
 }
 
+/* The policy table: every row named and decided; each kind of who
+ * against admin, the owner's member and reader, another project's member,
+ * the service role. */
+static void test_policy_rules(void **state)
+{
+        for (int i = 0; i < _PR_MAX; i++) {
+                assert_non_null(policy_rules[i].name);
+                assert_non_null(policy_rules[i].upstream);
+                assert_non_null(policy_who_to_string(policy_rules[i].who));
+                assert_non_null(policy_who_text(policy_rules[i].who));
+                for (int j = 0; j < i; j++)
+                        assert_string_not_equal(policy_rules[i].name, policy_rules[j].name);
+        }
+        struct policy_target p1 = {.project_id = "p1", .network_owner = "p1", .user_id = "u1"};
+        struct policy_target p2 = {.project_id = "p2", .network_owner = "p2", .user_id = "u2"};
+        struct policy_target pub = {.project_id = "p2", .visibility = "public"};
+        struct auth_context svc = {0};
+        auth_context_add_role(&svc, "service");
+        assert_true(policy_rule_allows(PR_CREATE_NETWORK_SHARED, &admin, NULL));
+        assert_false(policy_rule_allows(PR_CREATE_NETWORK_SHARED, &member, &p1));
+        assert_true(policy_rule_allows(PR_CREATE_PORT, &member, &p1));
+        assert_false(policy_rule_allows(PR_CREATE_PORT, &member, &p2));
+        assert_false(policy_rule_allows(PR_CREATE_PORT, &reader, &p1));
+        assert_true(policy_rule_allows(PR_GET_PORT, &reader, &p1));
+        assert_false(policy_rule_allows(PR_GET_PORT, &reader, &p2));
+        assert_true(policy_rule_allows(PR_CREATE_PORT_FIXED_IPS_IP_ADDRESS, &member, &p1));
+        assert_false(policy_rule_allows(PR_CREATE_PORT_FIXED_IPS_IP_ADDRESS, &member, &p2));
+        assert_false(policy_rule_allows(PR_CREATE_PORT_FIXED_IPS_IP_ADDRESS, &reader, &p1));
+        assert_false(policy_rule_allows(PR_CREATE_PORT_FIXED_IPS_IP_ADDRESS, &member, NULL));
+        assert_true(policy_rule_allows(PR_IDENTITY_VALIDATE_TOKEN, &svc, &p2));
+        assert_false(policy_rule_allows(PR_IDENTITY_REVOKE_TOKEN, &svc, &p2));
+        assert_true(policy_rule_allows(PR_GET_IMAGE, &reader, &pub));
+        assert_false(policy_rule_allows(PR_GET_IMAGE, &reader, &p2));
+        /* delete_port: the port's project or its network's. */
+        struct policy_target theirs_on_mine = {.project_id = "p2", .network_owner = "p1"};
+        assert_true(policy_rule_allows(PR_DELETE_PORT, &member, &theirs_on_mine));
+        assert_false(policy_rule_allows(PR_DELETE_PORT, &reader, &theirs_on_mine));
+        assert_false(policy_rule_allows(PR_DELETE_PORT, &member, &p2));
+        assert_false(policy_rule_allows(_PR_MAX, &admin, NULL));
+}
+
 static void test_ml2_config(void **state)
 {
         _cleanup_ini_ struct ini *ini = NULL;
@@ -295,7 +345,7 @@ static int count_cb(const char *id, const char *doc, void *userdata)
 static void test_store(void **state)
 {
         struct store *st = test_store_open();
-        assert_int_equal(store_schema_version(st), 7);
+        assert_int_equal(store_schema_version(st), 8);
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{\"name\": \"x\", \"up\": true}"), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{}"), -EEXIST);
@@ -649,6 +699,7 @@ int main(void)
                 cmocka_unit_test(test_resource_view_and_filters),
                 cmocka_unit_test(test_resource_tables_sane),
                 cmocka_unit_test(test_policy),
+                cmocka_unit_test(test_policy_rules),
                 cmocka_unit_test(test_ml2_config),
                 cmocka_unit_test(test_store),
                 cmocka_unit_test(test_tokens_and_passwords),

@@ -96,7 +96,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 7);
+        assert_int_equal(store_schema_version(st), 8);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -262,6 +262,40 @@ static void test_host_reports(void **state)
         test_store_drop(st);
 }
 
+/* Keystone's failed_auth_count / failed_auth_at: counted one by one,
+ * begun again on restart, cleared; kept across a reopen of the file. */
+static void test_auth_failures(void **state)
+{
+        struct store *st = test_store_open();
+        struct store_auth_failures f;
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 0);
+        assert_int_equal(store_auth_failure_add(st, "u1", 10.0, false), 0);
+        assert_int_equal(store_auth_failure_add(st, "u1", 11.5, false), 0);
+        assert_int_equal(store_auth_failure_add(st, "u2", 12.0, false), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 2);
+        assert_true(f.at == 11.5);
+        assert_int_equal(store_end(st, true), 0);
+        store_free(st);
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 2);
+        assert_int_equal(store_auth_failure_add(st, "u1", 30.0, true), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 1);
+        assert_true(f.at == 30.0);
+        assert_int_equal(store_auth_failures_clear(st, "u1"), 0);
+        assert_int_equal(store_auth_failures_get(st, "u1", &f), 0);
+        assert_int_equal(f.count, 0);
+        assert_int_equal(store_auth_failures_get(st, "u2", &f), 0);
+        assert_int_equal(f.count, 1);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 /* Report documents of an older database move to the report rows, with the
  * hash their host's record holds. */
 static void test_host_report_migration(void **state)
@@ -300,6 +334,46 @@ static void test_host_report_migration(void **state)
         test_store_drop(st);
 }
 
+/* Subnets of shared networks get the mark that shows them to every
+ * project; the others do not. */
+static void test_shared_subnet_migration(void **state)
+{
+        sqlite3 *db = NULL;
+        test_store_path();
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
+                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT,"
+                "  doc TEXT NOT NULL, PRIMARY KEY (kind, id));"
+                "CREATE TABLE allocations (pool TEXT NOT NULL, value TEXT NOT NULL,"
+                "  owner TEXT NOT NULL, PRIMARY KEY (pool, value)) WITHOUT ROWID;"
+                "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+                "INSERT INTO objects VALUES ('network', 'n1', 'p1', '{\"id\": \"n1\", "
+                "  \"shared\": true}');"
+                "INSERT INTO objects VALUES ('network', 'n2', 'p1', '{\"id\": \"n2\", "
+                "  \"shared\": false}');"
+                "INSERT INTO objects VALUES ('subnet', 's1', 'p1', '{\"id\": \"s1\", "
+                "  \"network_id\": \"n1\"}');"
+                "INSERT INTO objects VALUES ('subnet', 's2', 'p1', '{\"id\": \"s2\", "
+                "  \"network_id\": \"n2\"}');",
+                NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct store *st = NULL;
+        char *doc = NULL;
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_obj_get(st, "subnet", "s1", &doc, NULL), 0);
+        assert_non_null(strstr(doc, "\"_shared\":true"));
+        free(doc);
+        assert_int_equal(store_obj_get(st, "subnet", "s2", &doc, NULL), 0);
+        assert_null(strstr(doc, "_shared"));
+        free(doc);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -309,6 +383,8 @@ int main(void)
                 cmocka_unit_test(test_instance_migration),
                 cmocka_unit_test(test_host_reports),
                 cmocka_unit_test(test_host_report_migration),
+                cmocka_unit_test(test_auth_failures),
+                cmocka_unit_test(test_shared_subnet_migration),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }
