@@ -8,6 +8,7 @@
 
 #include "api/resource.h"
 #include "network/binding.h"
+#include "network/ipv6-mode.h"
 
 #define P ATTR_POST
 #define U ATTR_PUT
@@ -42,6 +43,15 @@ static int check_ip_version(const json_t *v, char *why, size_t len)
         if (json_integer_value(v) == 4 || json_integer_value(v) == 6)
                 return 0;
         snprintf(why, len, "%lld is not in [4, 6]", (long long)json_integer_value(v));
+        return -1;
+}
+
+static int check_ipv6_mode(const json_t *v, char *why, size_t len)
+{
+        if (ipv6_mode_known(json_string_value(v)))
+                return 0;
+        snprintf(why, len, "'%s' is not in ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac']",
+                 json_string_value(v));
         return -1;
 }
 
@@ -204,17 +214,20 @@ static const struct attr_def subnet_attrs[] = {
         {"id", ATTR_UUID, 0, NULL, NULL, "subnet id"},
         {"name", ATTR_STRING, P | U, "\"\"", NULL, "name"},
         {"network_id", ATTR_UUID, P | R, NULL, NULL, "its network"},
-        {"ip_version", ATTR_INT, P | R, NULL, check_ip_version, "4 (6 is refused)"},
-        {"cidr", ATTR_STRING, P | R, NULL, NULL, "e.g. 192.0.2.0/24"},
-        {"gateway_ip", ATTR_STRING, P | U | N, NULL, NULL, "default: first address"},
+        {"ip_version", ATTR_INT, P | R, NULL, check_ip_version, "4 or 6"},
+        {"cidr", ATTR_STRING, P | R, NULL, NULL,
+         "e.g. 192.0.2.0/24 (/8 to /30) or 2001:db8::/64 (/1 to /128)"},
+        {"gateway_ip", ATTR_STRING, P | U | N, NULL, NULL, "default: prefix + 1"},
         {"allocation_pools", ATTR_LIST, P | U | NF, NULL, NULL,
-         "[{start, end}], default: all but the gateway"},
+         "[{start, end}], default: prefix + 1 to the last host, but the gateway"},
         {"enable_dhcp", ATTR_BOOL, P | U, "true", NULL, "recorded"},
         {"dns_nameservers", ATTR_LIST, P | U | NF, "[]", check_nameservers, "IP addresses, recorded"},
         {"host_routes", ATTR_LIST, P | U | NF, "[]", check_host_routes,
          "[{destination, nexthop}], recorded"},
-        {"ipv6_address_mode", ATTR_STRING, N, NULL, NULL, "always null"},
-        {"ipv6_ra_mode", ATTR_STRING, N, NULL, NULL, "always null"},
+        {"ipv6_address_mode", ATTR_STRING, P | N, "null", check_ipv6_mode,
+         "slaac, dhcpv6-stateful, dhcpv6-stateless (slaac, stateless: EUI-64 from the MAC)"},
+        {"ipv6_ra_mode", ATTR_STRING, P | N, "null", check_ipv6_mode,
+         "slaac, dhcpv6-stateful, dhcpv6-stateless (recorded)"},
         {"service_types", ATTR_LIST, NF, NULL, NULL, "always []"},
         {"subnetpool_id", ATTR_STRING, N, NULL, NULL, "always null"},
         COMMON_TAIL,

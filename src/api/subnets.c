@@ -1,4 +1,5 @@
-/* /v2.0/subnets: IPv4 subnets with Neutron's defaults and pool checks. */
+/* /v2.0/subnets: IPv4 and IPv6 subnets with Neutron's defaults, pool
+ * checks and IPv6 address modes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,9 +85,9 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
 #define NET(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_NETWORK, s}
 const struct api_route api_subnet_routes[] = {
         NET("GET", "/v2.0/subnets", list, "list subnets"),
-        NET("POST", "/v2.0/subnets", create, "create an IPv4 subnet"),
+        NET("POST", "/v2.0/subnets", create, "create an IPv4 or IPv6 subnet"),
         NET("GET", "/v2.0/subnets/{}", show, "show a subnet"),
         NET("PUT", "/v2.0/subnets/{}", update, "update name, description, gateway, pools, dns, routes, dhcp"),
-        NET("DELETE", "/v2.0/subnets/{}", destroy, "delete a subnet (409 with addresses in use)"),
+        NET("DELETE", "/v2.0/subnets/{}", destroy, "delete a subnet (409 with addresses in use, but from the MAC)"),
         {0},
 };

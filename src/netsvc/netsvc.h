@@ -73,17 +73,22 @@ int netsvc_network_delete(const struct netsvc *svc, const char *id, struct servi
 /* After a network's shared changed: its subnets' mark follows. */
 int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool shared);
 
-/* A new IPv4 subnet from validated input (owner set) on a network the
- * caller may write: CIDR, gateway and pools checked or defaulted, no
- * overlap on the network, stored and listed on the network. */
+/* A new IPv4 or IPv6 subnet from validated input (owner set) on a
+ * network the caller may write: CIDR, gateway, pools and IPv6 modes
+ * checked or defaulted, no overlap with a subnet of its family on the
+ * network, stored and listed on the network.  An auto-address subnet
+ * (SLAAC, DHCPv6-stateless) gives each port of the network its EUI-64
+ * address. */
 int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
                          const json_t *in, json_t **ret, struct service_error *err);
-/* Whether an update of sub may set the gateway_ip and allocation_pools IN
- * asks for, as Neutron checks them: the gateway a host address of the
- * subnet (or null), the pools inside it, apart, and clear of the gateway
- * (a 409 GatewayConflictWithAllocationPools when the pools stay). */
+/* Whether an update of sub may set what IN asks for, as Neutron checks
+ * it: the gateway a host address of the subnet (or null), the pools
+ * inside it, apart, and clear of the gateway (a 409
+ * GatewayConflictWithAllocationPools when the pools stay), dns and routes
+ * of its family, DHCP kept on while IPv6 modes are set. */
 int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct service_error *err);
-/* A subnet deleted unless a port holds one of its addresses (a conflict). */
+/* A subnet deleted unless a port holds one of its addresses (a conflict);
+ * an auto-address subnet's addresses leave their ports, as in Neutron. */
 int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
 
 /* Security groups (documents in, documents out; the caller checked the

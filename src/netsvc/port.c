@@ -10,200 +10,9 @@
 #include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
+#include "netsvc/ips.h"
 #include "network/binding.h"
-#include "network/ipam.h"
 #include "network/mac.h"
-
-static int u32_cmp(const void *a, const void *b)
-{
-        uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-        return x < y ? -1 : x > y;
-}
-
-struct subnet_info {
-        char id[40];
-        struct ipv4_net net;
-        struct ipv4_pool pools[16];
-        size_t n_pools;
-};
-
-static int load_subnet(const struct netsvc *svc, const char *id, struct subnet_info *ret)
-{
-        _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(svc->store, "subnet", id, &doc, NULL);
-        if (r < 0)
-                return r;
-        _cleanup_json_ json_t *s = json_loads(doc, 0, NULL);
-        if (!s || ipv4_net_parse(json_str(s, "cidr"), &ret->net) < 0)
-                return -EIO;
-        snprintf(ret->id, sizeof(ret->id), "%s", id);
-        ret->n_pools = 0;
-        size_t i;
-        json_t *p;
-        json_array_foreach(json_object_get(s, "allocation_pools"), i, p) {
-                if (ret->n_pools >= ARRAY_SIZE(ret->pools))
-                        break;
-                struct ipv4_pool *pool = &ret->pools[ret->n_pools];
-                if (ipv4_parse(json_str(p, "start"), &pool->start) == 0 &&
-                    ipv4_parse(json_str(p, "end"), &pool->end) == 0)
-                        ret->n_pools++;
-        }
-        return 0;
-}
-
-/* A random free address of one subnet, claimed for port_id.  A few random
- * probes find one at once while the subnet has room; only a nearly full
- * subnet pays for reading every used address. */
-static int allocate_ip(const struct netsvc *svc, const struct subnet_info *s, const char *port_id,
-                       char ret[IP_STR_LEN])
-{
-        char pool[64];
-        snprintf(pool, sizeof(pool), "ip:%s", s->id);
-        uint32_t total = 0;
-        for (size_t i = 0; i < s->n_pools; i++)
-                total += s->pools[i].end - s->pools[i].start + 1;
-        for (int attempt = 0; attempt < 8 && total > 0; attempt++) {
-                uint32_t k = random_below(total), a = 0;
-                for (size_t i = 0; i < s->n_pools; i++) {
-                        uint32_t size = s->pools[i].end - s->pools[i].start + 1;
-                        if (k < size) {
-                                a = s->pools[i].start + k;
-                                break;
-                        }
-                        k -= size;
-                }
-                ipv4_format(a, ret);
-                int r = store_is_claimed(svc->store, pool, ret);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return store_claim(svc->store, pool, ret, port_id);
-        }
-
-        _cleanup_strv_free_ char **used_s = NULL;
-        int n = store_pool_values(svc->store, pool, &used_s);
-        if (n < 0)
-                return n;
-        _cleanup_free_ uint32_t *used = calloc((size_t)n + 1, sizeof(uint32_t));
-        if (!used)
-                return -ENOMEM;
-        size_t k = 0;
-        for (int i = 0; i < n; i++)
-                if (ipv4_parse(used_s[i], &used[k]) == 0)
-                        k++;
-        qsort(used, k, sizeof(uint32_t), u32_cmp);
-        uint32_t a;
-        int r = ipv4_pools_pick(s->pools, s->n_pools, used, k, random_below, &a);
-        if (r < 0)
-                return r;
-        ipv4_format(a, ret);
-        return store_claim(svc->store, pool, ret, port_id);
-}
-
-/* fixed_ips of a new port: as asked, or one address from the first IPv4
- * subnet that has one free.  User errors fill err. */
-static int assign_fixed_ips(const struct netsvc *svc, const json_t *net, json_t *asked,
-                            const char *port_id, json_t **ret, struct service_error *err)
-{
-        json_t *subnets = json_object_get(net, "subnets");
-        const char *net_id = json_str(net, "id");
-        _cleanup_json_ json_t *out = json_array();
-        struct subnet_info s;
-        char ip[IP_STR_LEN];
-        size_t i, j;
-        json_t *e, *sid;
-        int r;
-
-        if (!asked) {
-                bool any = json_array_size(subnets) == 0;
-                json_array_foreach(subnets, i, sid) {
-                        if ((r = load_subnet(svc, json_string_value(sid), &s)) < 0)
-                                return r;
-                        r = allocate_ip(svc, &s, port_id, ip);
-                        if (r == -ENOSPC)
-                                continue;
-                        if (r < 0)
-                                return r;
-                        json_array_append_new(out, json_pack("{s:s,s:s}", "subnet_id", s.id,
-                                                             "ip_address", ip));
-                        any = true;
-                        break;
-                }
-                if (!any)
-                        return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressGenerationFailure",
-                                                 "No more IP addresses available on network %s.",
-                                                 net_id);
-                *ret = TAKE_PTR(out);
-                return 0;
-        }
-        json_array_foreach(asked, i, e) {
-                const char *want_sub = json_str(e, "subnet_id"), *want_ip = json_str(e, "ip_address");
-                uint32_t a = 0;
-                if (!json_is_object(e) || (!want_sub && !want_ip))
-                        return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                                 "Invalid input for fixed_ips. Reason: each entry "
-                                                 "needs subnet_id and/or ip_address.");
-                if (want_ip && ipv4_parse(want_ip, &a) < 0)
-                        return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                                 "Invalid input for fixed_ips. Reason: '%s' is "
-                                                 "not a valid IP address.", want_ip);
-                bool found = false;
-                json_array_foreach(subnets, j, sid) {
-                        const char *id = json_string_value(sid);
-                        if (want_sub && !streq(want_sub, id))
-                                continue;
-                        if ((r = load_subnet(svc, id, &s)) < 0)
-                                return r;
-                        if (want_ip && !ipv4_net_contains(&s.net, a)) {
-                                if (want_sub)
-                                        return service_fail(err, ERROR_KIND_INVALID, "InvalidIpForSubnet",
-                                                "IP address %s is not a valid IP for the "
-                                                "specified subnet.", want_ip);
-                                continue;
-                        }
-                        found = true;
-                        break;
-                }
-                if (!found && want_sub)
-                        return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
-                                                 "Invalid input for operation: Failed to create "
-                                                 "port on network %s, because fixed_ips included "
-                                                 "invalid subnet %s.", net_id, want_sub);
-                if (!found)
-                        return service_fail(err, ERROR_KIND_INVALID, "InvalidIpForNetwork",
-                                                 "IP address %s is not a valid IP for any of the "
-                                                 "subnets on the specified network.", want_ip);
-                if (want_ip) {
-                        char pool[64];
-                        ipv4_format(a, ip);
-                        if (a == s.net.addr || a == ipv4_net_broadcast(&s.net))
-                                return service_fail(err, ERROR_KIND_INVALID, "InvalidIpForSubnet",
-                                                         "IP address %s is not a valid IP for the "
-                                                         "specified subnet.", want_ip);
-                        snprintf(pool, sizeof(pool), "ip:%s", s.id);
-                        r = store_is_claimed(svc->store, pool, ip);
-                        if (r == 0)
-                                r = store_claim(svc->store, pool, ip, port_id);
-                        else if (r > 0)
-                                r = -EEXIST;
-                        if (r == -EEXIST)
-                                return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressAlreadyAllocated",
-                                                         "IP address %s already allocated in "
-                                                         "subnet %s", ip, s.id);
-                } else {
-                        r = allocate_ip(svc, &s, port_id, ip);
-                        if (r == -ENOSPC)
-                                return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressGenerationFailure",
-                                                         "No more IP addresses available on "
-                                                         "network %s.", net_id);
-                }
-                if (r < 0)
-                        return r;
-                json_array_append_new(out, json_pack("{s:s,s:s}", "subnet_id", s.id, "ip_address", ip));
-        }
-        *ret = TAKE_PTR(out);
-        return 0;
-}
 
 static int assign_mac(const struct netsvc *svc, const char *asked, const char *port_id,
                       char ret[MAC_STR_LEN], struct service_error *err)
@@ -460,7 +269,7 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth, 
                 r = assign_mac(svc, json_str(in, "mac_address"), id, mac, err);
         if (r >= 0) {
                 json_object_set_new(port, "mac_address", json_string(mac));
-                r = assign_fixed_ips(svc, net, asked_ips, id, &ips, err);
+                r = ips_assign(svc, net, asked_ips, NULL, id, mac, &ips, err);
         }
         if (r >= 0) {
                 json_object_set(port, "fixed_ips", ips);
@@ -553,7 +362,12 @@ int netsvc_port_delete(const struct netsvc *svc, const char *port_id)
 
 static bool same_ip(const json_t *a, const json_t *b)
 {
-        return streq(json_str(a, "ip_address") ?: "", json_str(b, "ip_address") ?: "");
+        int fa, fb;
+        ip_value x, y;
+        if (ip_parse(json_str(a, "ip_address"), &fa, &x) < 0 ||
+            ip_parse(json_str(b, "ip_address"), &fb, &y) < 0)
+                return streq(json_str(a, "ip_address") ?: "", json_str(b, "ip_address") ?: "");
+        return fa == fb && x == y;
 }
 
 /* A port's fixed_ips replaced by ASKED as Neutron's
@@ -613,18 +427,52 @@ static int update_fixed_ips(const struct netsvc *svc, const json_t *net, json_t 
                         json_array_append(add, e);
         }
         int r = 0;
+        /* What is not asked again goes, except an address from the MAC on
+         * an auto-address subnet: it stays while the subnet does. */
         json_array_foreach(orig, i, o) {
-                char pool[64];
-                snprintf(pool, sizeof(pool), "ip:%s", json_str(o, "subnet_id") ?: "");
-                r = store_release(svc->store, pool, json_str(o, "ip_address") ?: "");
+                const char *sub = json_str(o, "subnet_id") ?: "";
+                struct subnet_info s;
+                r = ips_load_subnet(svc, sub, &s);
                 if (r < 0 && r != -ENOENT)
                         return r;
+                if (r >= 0 && s.is_auto) {
+                        json_array_append(kept, o);
+                        continue;
+                }
+                if ((r = ips_release(svc, sub, json_str(o, "ip_address") ?: "")) < 0)
+                        return r;
         }
-        r = assign_fixed_ips(svc, net, add, port_id, &added, err);
+        r = ips_assign(svc, net, add, kept, port_id, json_str(port, "mac_address"), &added, err);
         if (r < 0)
                 return r;
         json_array_extend(kept, added);
         json_object_set(port, "fixed_ips", kept);
+        return 0;
+}
+
+/* After a MAC change, each address from the MAC follows it (Neutron
+ * reallocates EUI-64 addresses on update_port_with_ips). */
+static int follow_mac(const struct netsvc *svc, json_t *port, struct service_error *err)
+{
+        const char *mac = json_str(port, "mac_address"), *port_id = json_str(port, "id");
+        size_t i;
+        json_t *o;
+        json_array_foreach(json_object_get(port, "fixed_ips"), i, o) {
+                const char *sub = json_str(o, "subnet_id") ?: "";
+                struct subnet_info s;
+                char ip[IP_STR_LEN];
+                int r = ips_load_subnet(svc, sub, &s);
+                if (r == -ENOENT)
+                        continue;
+                if (r < 0)
+                        return r;
+                if (!s.is_auto)
+                        continue;
+                if ((r = ips_release(svc, sub, json_str(o, "ip_address") ?: "")) < 0 ||
+                    (r = ips_claim_eui64(svc, &s, mac, port_id, ip, err)) < 0)
+                        return r;
+                json_object_set_new(o, "ip_address", json_string(ip));
+        }
         return 0;
 }
 
@@ -714,7 +562,8 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                 if (!net && (r = svc_doc_get(svc->store, "network", json_str(port, "network_id"),
                                              &net)) < 0)
                         return r;
-                if (mac && (r = update_mac(svc, port, mac, err)) < 0)
+                if (mac && ((r = update_mac(svc, port, mac, err)) < 0 ||
+                            (r = follow_mac(svc, port, err)) < 0))
                         return r;
                 if (ips && (r = update_fixed_ips(svc, net, port, ips, err)) < 0)
                         return r;

@@ -1,6 +1,8 @@
-/* Subnets: IPv4 CIDRs, gateway and pools checked and defaulted as Neutron
- * does (network/ipam), no overlap on a network; deleted only without
- * addresses in use. */
+/* Subnets of both families: CIDRs, gateway and pools checked and
+ * defaulted as Neutron does (network/ipam), IPv6 address modes
+ * (network/ipv6-mode), no overlap on a network; an auto-address subnet
+ * gives every port of its network the address from its MAC, and takes it
+ * back when deleted. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,48 +11,177 @@
 #include "base/error.h"
 #include "identity/policy-rules.h"
 #include "identity/token.h"
+#include "netsvc/ips.h"
 #include "netsvc/netsvc.h"
 #include "network/ipam.h"
+#include "network/ipv6-mode.h"
 
-/* Pools from [{start, end}] as given by the user. */
-static int parse_pools(const json_t *arr, struct ipv4_pool *pools, size_t max, size_t *ret_n,
-                       struct service_error *err)
+static int invalid(struct service_error *err, const char *msg)
+{
+        return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                            "Invalid input for operation: %s.", msg);
+}
+
+/* Neutron's _validate_ip_version: an address or CIDR of the subnet's
+ * family. */
+static int check_version(int family, const char *text, const char *name,
+                         struct service_error *err)
+{
+        char buf[IP_STR_LEN];
+        const char *slash = text ? strchr(text, '/') : NULL;
+        size_t n = slash ? (size_t)(slash - text) : (text ? strlen(text) : 0);
+        int f;
+        ip_value a;
+        if (!text || n >= sizeof(buf))
+                return 0;
+        memcpy(buf, text, n);
+        buf[n] = '\0';
+        if (ip_parse(buf, &f, &a) < 0 || f == family)
+                return 0;
+        return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                            "Invalid input for operation: %s '%s' does not match the ip_version "
+                            "'%d'.", name, text, family);
+}
+
+/* dns_nameservers and host_routes of the subnet's family. */
+static int check_lists(int family, const json_t *in, struct service_error *err)
+{
+        size_t i;
+        json_t *e;
+        int r;
+        json_array_foreach(json_object_get(in, "dns_nameservers"), i, e)
+                if ((r = check_version(family, json_string_value(e), "dns_nameserver", err)) < 0)
+                        return r;
+        json_array_foreach(json_object_get(in, "host_routes"), i, e) {
+                if ((r = check_version(family, json_str(e, "nexthop"), "nexthop", err)) < 0 ||
+                    (r = check_version(family, json_str(e, "destination"), "destination", err)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Pools from [{start, end}] as given by the user, of the subnet's
+ * family. */
+static int parse_pools(int family, const json_t *arr, struct ip_pool *pools, size_t max,
+                       size_t *ret_n, struct service_error *err)
 {
         size_t i;
         json_t *p;
         if (json_array_size(arr) > max)
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                         "Invalid input for allocation_pools. Reason: at most "
-                                         "%zu pools are supported.", max);
+                                    "Invalid input for allocation_pools. Reason: at most %zu pools "
+                                    "are supported.", max);
         json_array_foreach(arr, i, p) {
                 const char *s = json_str(p, "start"), *e = json_str(p, "end");
+                int fs = 0, fe = 0;
                 if (!json_is_object(p) || json_object_size(p) != 2 ||
-                    ipv4_parse(s, &pools[i].start) < 0 || ipv4_parse(e, &pools[i].end) < 0)
+                    ip_parse(s, &fs, &pools[i].start) < 0 || ip_parse(e, &fe, &pools[i].end) < 0)
                         return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                                 "Invalid input for allocation_pools. Reason: "
-                                                 "each pool must be {\"start\": IP, \"end\": IP} "
-                                                 "with IPv4 addresses.");
+                                            "Invalid input for allocation_pools. Reason: each "
+                                            "pool must be {\"start\": IP, \"end\": IP}.");
+                if (fs != family || fe != family)
+                        return service_fail(err, ERROR_KIND_INVALID, "InvalidAllocationPool",
+                                            "The allocation pool %s-%s is not valid.", s, e);
         }
         *ret_n = json_array_size(arr);
         return 0;
 }
 
+/* A gateway of the subnet: its family, a host address of it (Neutron's
+ * check_gateway_invalid_in_subnet; outside the subnet is refused too). */
+static int check_gateway(const struct ip_net *cidr, const char *text, ip_value *ret,
+                         struct service_error *err)
+{
+        int family, r;
+        if (ip_parse(text, &family, ret) < 0)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Invalid input for gateway_ip. Reason: '%s' is not a valid "
+                                    "IP address.", text ?: "");
+        if ((r = check_version(cidr->family, text, "gateway_ip", err)) < 0)
+                return r;
+        if (!ip_net_host_valid(cidr, *ret))
+                return invalid(err, "Gateway is not valid on subnet");
+        return 0;
+}
+
+/* The subnet's CIDR and the rules of its family, as _validate_subnet
+ * checks them on create. */
+static int check_cidr(const json_t *in, int version, struct ip_net *cidr,
+                      struct service_error *err)
+{
+        const char *text = json_str(in, "cidr");
+        if (ip_net_parse(text, cidr) < 0)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Invalid input for cidr. Reason: %s.", err_msg(-EINVAL));
+        int r = check_version(version, text, "cidr", err);
+        if (r < 0)
+                return r;
+        if (version == IP_V4 && (cidr->prefix > 30 || cidr->prefix < 8))
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                    "Invalid input for operation: prefix length /%u is not "
+                                    "supported (8 through 30).", cidr->prefix);
+        if (version == IP_V6) {
+                if (cidr->prefix == 0)
+                        return invalid(err, "0 is not allowed as CIDR prefix length");
+                if (!json_is_false(json_object_get(in, "enable_dhcp")) && cidr->prefix > 126)
+                        return invalid(err, "Subnet has a prefix length that is incompatible "
+                                       "with DHCP service enabled");
+        }
+        if (ipv6_modes_validate(version, json_str(in, "ipv6_ra_mode"),
+                                json_str(in, "ipv6_address_mode"),
+                                !json_is_false(json_object_get(in, "enable_dhcp")), cidr->prefix,
+                                text) < 0)
+                return invalid(err, err_msg(-EINVAL));
+        return check_lists(version, in, err);
+}
+
 struct overlap {
-        struct ipv4_net net;
-        const char *found;
-        char buf[64];
+        struct ip_net net;
+        bool found;
 };
 
 static int overlap_cb(const char *id, const char *doc, void *userdata)
 {
         struct overlap *o = userdata;
         _cleanup_json_ json_t *s = json_loads(doc, 0, NULL);
-        struct ipv4_net other;
-        if (!s || ipv4_net_parse(json_str(s, "cidr"), &other) < 0)
-                return 0;
-        if (ipv4_net_contains(&o->net, other.addr) || ipv4_net_contains(&other, o->net.addr)) {
-                snprintf(o->buf, sizeof(o->buf), "%s", json_str(s, "cidr"));
-                o->found = o->buf;
+        struct ip_net other;
+        if (s && ip_net_parse(json_str(s, "cidr"), &other) == 0 && ip_nets_overlap(&o->net, &other))
+                o->found = true;
+        return 0;
+}
+
+/* The ports of a network, parsed. */
+static int network_ports(const struct netsvc *svc, const char *net_id, json_t **ret)
+{
+        const char *v[] = {net_id};
+        struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        return svc_doc_list(svc->store, "port", &q, ret);
+}
+
+/* Neutron's add_auto_addrs_on_network_ports: every port already on the
+ * network gets its EUI-64 address on a new auto-address subnet. */
+static int add_auto_addresses(const struct netsvc *svc, const json_t *sub,
+                              struct service_error *err)
+{
+        struct subnet_info s;
+        _cleanup_json_ json_t *ports = NULL;
+        int r = ips_subnet_info(sub, &s);
+        if (r < 0 || (r = network_ports(svc, json_str(sub, "network_id"), &ports)) < 0)
+                return r;
+        size_t i;
+        json_t *port;
+        json_array_foreach(ports, i, port) {
+                char ip[IP_STR_LEN];
+                r = ips_claim_eui64(svc, &s, json_str(port, "mac_address"), json_str(port, "id"),
+                                    ip, err);
+                if (r < 0)
+                        return r;
+                json_array_append_new(json_object_get(port, "fixed_ips"),
+                                      json_pack("{s:s,s:s}", "subnet_id", s.id, "ip_address", ip));
+                netsvc_stamp(svc, port, false);
+                if ((r = svc_doc_update(svc->store, "port", port)) < 0)
+                        return r;
         }
         return 0;
 }
@@ -59,69 +190,54 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
                          const json_t *in, json_t **ret, struct service_error *err)
 {
         _cleanup_json_ json_t *net = NULL;
-        int r = 0;
-        if (json_integer_value(json_object_get(in, "ip_version")) != 4)
-                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
-                                         "Invalid input for operation: IPv6 subnets are not "
-                                         "supported by this server.");
-        struct ipv4_net cidr;
-        if (ipv4_net_parse(json_str(in, "cidr"), &cidr) < 0)
-                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                         "Invalid input for cidr. Reason: %s.", err_msg(-EINVAL));
-        if (cidr.prefix > 30 || cidr.prefix < 8)
-                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
-                                         "Invalid input for operation: prefix length /%u is not "
-                                         "supported (8 through 30).", cidr.prefix);
+        int version = (int)json_integer_value(json_object_get(in, "ip_version"));
+        struct ip_net cidr;
+        int r = check_cidr(in, version, &cidr, err);
+        if (r < 0)
+                return r;
         r = netsvc_quota_check(svc, "subnet", json_str(in, "project_id"), err);
         if (r < 0)
                 return r;
-        char cidr_text[32], gw_text[IP_STR_LEN];
-        ipv4_format(cidr.addr, gw_text);
-        snprintf(cidr_text, sizeof(cidr_text), "%s/%u", gw_text, cidr.prefix);
+        char cidr_text[IP_NET_STR_LEN], gw_text[IP_STR_LEN];
+        ip_net_format(&cidr, cidr_text);
 
         json_t *jgw = json_object_get(in, "gateway_ip");
         bool has_gw = !(jgw && json_is_null(jgw));
-        uint32_t gw = ipv4_default_gateway(&cidr);
-        if (jgw && !json_is_null(jgw)) {
-                if (ipv4_parse(json_string_value(jgw), &gw) < 0)
-                        return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                                 "Invalid input for gateway_ip. Reason: '%s' is "
-                                                 "not a valid IP address.", json_string_value(jgw));
-                if (!ipv4_net_contains(&cidr, gw) || gw == cidr.addr ||
-                    gw == ipv4_net_broadcast(&cidr))
-                        return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
-                                                 "Invalid input for operation: Gateway is not "
-                                                 "valid on subnet.");
-        }
-        struct ipv4_pool pools[16];
+        ip_value gw = ip_default_gateway(&cidr);
+        if (jgw && !json_is_null(jgw) &&
+            (r = check_gateway(&cidr, json_string_value(jgw), &gw, err)) < 0)
+                return r;
+        struct ip_pool pools[16];
         size_t n_pools = 0;
         json_t *jp = json_object_get(in, "allocation_pools");
         if (jp && !json_is_null(jp)) {
-                if ((r = parse_pools(jp, pools, ARRAY_SIZE(pools), &n_pools, err)) < 0)
+                if ((r = parse_pools(cidr.family, jp, pools, ARRAY_SIZE(pools), &n_pools, err)) < 0)
                         return r;
-                if (ipv4_pools_validate(&cidr, pools, n_pools, has_gw, gw) < 0)
+                if (ip_pools_validate(&cidr, pools, n_pools, has_gw, gw) < 0)
                         return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest", "%s",
-                                                 err_msg(-EINVAL));
+                                            err_msg(-EINVAL));
         } else
-                n_pools = ipv4_default_pools(&cidr, has_gw, gw, pools);
+                n_pools = ip_default_pools(&cidr, has_gw, gw, pools);
 
         char id[37];
         random_uuid(id);
         _cleanup_json_ json_t *sub = json_object(), *jpools = json_array();
         for (size_t i = 0; i < n_pools; i++) {
                 char a[IP_STR_LEN], b[IP_STR_LEN];
-                ipv4_format(pools[i].start, a);
-                ipv4_format(pools[i].end, b);
+                ip_format(cidr.family, pools[i].start, a);
+                ip_format(cidr.family, pools[i].end, b);
                 json_array_append_new(jpools, json_pack("{s:s,s:s}", "start", a, "end", b));
         }
-        ipv4_format(gw, gw_text);
+        ip_format(cidr.family, gw, gw_text);
         json_object_set_new(sub, "id", json_string(id));
         json_object_update(sub, (json_t *)in);
         json_object_set_new(sub, "cidr", json_string(cidr_text));
         json_object_set_new(sub, "gateway_ip", has_gw ? json_string(gw_text) : json_null());
         json_object_set(sub, "allocation_pools", jpools);
-        json_object_set_new(sub, "ipv6_address_mode", json_null());
-        json_object_set_new(sub, "ipv6_ra_mode", json_null());
+        static const char *const modes[] = {"ipv6_address_mode", "ipv6_ra_mode"};
+        for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
+                if (!json_str(in, modes[i]))
+                        json_object_set_new(sub, modes[i], json_null());
         json_object_set_new(sub, "service_types", json_array());
         json_object_set_new(sub, "subnetpool_id", json_null());
         json_object_set_new(sub, "tags", json_array());
@@ -150,18 +266,50 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
         r = store_obj_list(svc->store, "subnet", &q, overlap_cb, &ov);
         if (r >= 0 && ov.found)
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
-                                         "Invalid input for operation: Requested subnet with "
-                                         "cidr: %s for network: %s overlaps with another "
-                                         "subnet.", cidr_text, net_id);
+                                    "Invalid input for operation: Requested subnet with cidr: %s "
+                                    "for network: %s overlaps with another subnet.", cidr_text,
+                                    net_id);
         if (r >= 0)
                 r = svc_doc_insert(svc->store, "subnet", sub);
         if (r >= 0) {
                 json_array_append_new(json_object_get(net, "subnets"), json_string(id));
                 r = svc_doc_update(svc->store, "network", net);
         }
+        if (r >= 0 && cidr.family == IP_V6 &&
+            ipv6_mode_is_auto(json_str(sub, "ipv6_ra_mode"), json_str(sub, "ipv6_address_mode")))
+                r = add_auto_addresses(svc, sub, err);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(sub);
+        return 0;
+}
+
+/* Neutron's _remove_subnet_ip_allocations_from_ports for an auto-address
+ * subnet: its addresses leave every port of the network. */
+static int remove_auto_addresses(const struct netsvc *svc, const json_t *sub)
+{
+        _cleanup_json_ json_t *ports = NULL;
+        const char *id = json_str(sub, "id");
+        int r = network_ports(svc, json_str(sub, "network_id"), &ports);
+        if (r < 0)
+                return r;
+        size_t i, j;
+        json_t *port, *e;
+        json_array_foreach(ports, i, port) {
+                json_t *ips = json_object_get(port, "fixed_ips");
+                bool changed = false;
+                json_array_foreach(ips, j, e) if (streq(json_str(e, "subnet_id") ?: "", id)) {
+                        if ((r = ips_release(svc, id, json_str(e, "ip_address") ?: "")) < 0)
+                                return r;
+                        json_array_remove(ips, j--);
+                        changed = true;
+                }
+                if (!changed)
+                        continue;
+                netsvc_stamp(svc, port, false);
+                if ((r = svc_doc_update(svc->store, "port", port)) < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -172,7 +320,11 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
         char pool[64];
         snprintf(pool, sizeof(pool), "ip:%s", id);
         _cleanup_strv_free_ char **used = NULL;
-        int r = store_pool_values(svc->store, pool, &used);
+        int r = 0;
+        if (ipv6_mode_is_auto(json_str(sub, "ipv6_ra_mode"), json_str(sub, "ipv6_address_mode")))
+                r = remove_auto_addresses(svc, sub);
+        if (r >= 0)
+                r = store_pool_values(svc->store, pool, &used);
         if (r > 0)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SubnetInUse",
                                     "Unable to complete operation on subnet %s: One or more "
@@ -196,27 +348,29 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
 int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct service_error *err)
 {
         json_t *jgw = json_object_get(in, "gateway_ip"), *jp = json_object_get(in, "allocation_pools");
+        struct ip_net cidr;
+        if (ip_net_parse(json_str(sub, "cidr"), &cidr) < 0)
+                return -EIO;
+        int r = check_lists(cidr.family, in, err);
+        if (r < 0)
+                return r;
+        /* Neutron's _validate_ipv6_update_dhcp. */
+        if (json_is_false(json_object_get(in, "enable_dhcp")) &&
+            (json_str(sub, "ipv6_ra_mode") || json_str(sub, "ipv6_address_mode")))
+                return invalid(err, "Cannot disable enable_dhcp with ipv6 attributes set");
         if (!jgw && !jp)
                 return 0;
-        struct ipv4_net cidr;
-        if (ipv4_net_parse(json_str(sub, "cidr"), &cidr) < 0)
-                return -EIO;
         const char *gw_s = jgw ? json_string_value(jgw) : json_str(sub, "gateway_ip");
-        uint32_t gw = 0;
+        ip_value gw = 0;
         bool has_gw = gw_s != NULL;
-        if (has_gw && ipv4_parse(gw_s, &gw) < 0)
-                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                    "Invalid input for gateway_ip. Reason: '%s' is not a valid "
-                                    "IP address.", gw_s);
-        if (jgw && has_gw &&
-            (!ipv4_net_contains(&cidr, gw) || gw == cidr.addr || gw == ipv4_net_broadcast(&cidr)))
-                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
-                                    "Invalid input for operation: Gateway is not valid on "
-                                    "subnet.");
-        struct ipv4_pool pools[16];
+        if (jgw && has_gw && (r = check_gateway(&cidr, gw_s, &gw, err)) < 0)
+                return r;
+        if (!jgw && has_gw && ip_parse_family(gw_s, cidr.family, &gw) < 0)
+                return -EIO;
+        struct ip_pool pools[16];
         size_t n_pools = 0;
-        int r = parse_pools(jp ? jp : json_object_get(sub, "allocation_pools"), pools,
-                            ARRAY_SIZE(pools), &n_pools, err);
+        r = parse_pools(cidr.family, jp ? jp : json_object_get(sub, "allocation_pools"), pools,
+                        ARRAY_SIZE(pools), &n_pools, err);
         if (r < 0)
                 return r;
         if (!jp) {
@@ -224,8 +378,8 @@ int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct servi
                 for (size_t i = 0; has_gw && i < n_pools; i++)
                         if (gw >= pools[i].start && gw <= pools[i].end) {
                                 char a[IP_STR_LEN], b[IP_STR_LEN];
-                                ipv4_format(pools[i].start, a);
-                                ipv4_format(pools[i].end, b);
+                                ip_format(cidr.family, pools[i].start, a);
+                                ip_format(cidr.family, pools[i].end, b);
                                 return service_fail(err, ERROR_KIND_CONFLICT,
                                                     "GatewayConflictWithAllocationPools",
                                                     "Gateway ip %s conflicts with allocation "
@@ -233,7 +387,7 @@ int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct servi
                         }
                 return 0;
         }
-        if (ipv4_pools_validate(&cidr, pools, n_pools, has_gw, gw) < 0)
+        if (ip_pools_validate(&cidr, pools, n_pools, has_gw, gw) < 0)
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest", "%s",
                                     err_msg(-EINVAL));
         return 0;

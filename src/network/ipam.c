@@ -8,116 +8,192 @@
 #include "base/parse.h"
 #include "network/ipam.h"
 
-int ipv4_parse(const char *s, uint32_t *ret)
+unsigned ip_bits(int family)
 {
-        struct in_addr a;
-        if (!s || inet_pton(AF_INET, s, &a) != 1)
+        return family == IP_V4 ? 32 : 128;
+}
+
+int ip_parse(const char *s, int *ret_family, ip_value *ret)
+{
+        uint8_t b[16];
+        if (!s)
                 return -EINVAL;
-        *ret = ntohl(a.s_addr);
+        /* inet_pton's AF_INET takes only the dotted quad; AF_INET6 would
+         * also take "::ffff:a.b.c.d", which stays an IPv6 address. */
+        if (inet_pton(AF_INET, s, b) == 1) {
+                *ret_family = IP_V4;
+                *ret = ((ip_value)b[0] << 24) | ((ip_value)b[1] << 16) | ((ip_value)b[2] << 8) | b[3];
+                return 0;
+        }
+        if (inet_pton(AF_INET6, s, b) != 1)
+                return -EINVAL;
+        ip_value a = 0;
+        for (int i = 0; i < 16; i++)
+                a = (a << 8) | b[i];
+        *ret_family = IP_V6;
+        *ret = a;
         return 0;
 }
 
-void ipv4_format(uint32_t a, char ret[IP_STR_LEN])
+int ip_parse_family(const char *s, int family, ip_value *ret)
 {
-        snprintf(ret, IP_STR_LEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255,
-                 a & 255);
+        int f;
+        ip_value a;
+        if (ip_parse(s, &f, &a) < 0 || f != family)
+                return -EINVAL;
+        *ret = a;
+        return 0;
 }
 
-static uint32_t mask_of(unsigned prefix)
+void ip_format(int family, ip_value a, char ret[IP_STR_LEN])
 {
-        return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+        if (family == IP_V4) {
+                uint32_t v = (uint32_t)a;
+                snprintf(ret, IP_STR_LEN, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255,
+                         v & 255);
+                return;
+        }
+        uint8_t b[16];
+        for (int i = 15; i >= 0; i--, a >>= 8)
+                b[i] = (uint8_t)a;
+        inet_ntop(AF_INET6, b, ret, IP_STR_LEN);
 }
 
-int ipv4_net_parse(const char *s, struct ipv4_net *ret)
+/* The host part's bits of a prefix. */
+static ip_value host_mask(int family, unsigned prefix)
 {
-        char buf[32];
+        unsigned bits = ip_bits(family);
+        if (prefix >= bits)
+                return 0;
+        return (~(ip_value)0) >> (128 - bits + prefix);
+}
+
+int ip_net_parse(const char *s, struct ip_net *ret)
+{
+        char buf[IP_STR_LEN];
         const char *slash = s ? strchr(s, '/') : NULL;
-        uint32_t a, prefix;
+        uint32_t prefix;
+        ip_value a;
+        int family;
         if (!slash || (size_t)(slash - s) >= sizeof(buf))
                 return err_set(-EINVAL, "'%s' is not a valid IP subnet", s ? s : "");
-        memcpy(buf, s, slash - s);
+        memcpy(buf, s, (size_t)(slash - s));
         buf[slash - s] = '\0';
-        if (ipv4_parse(buf, &a) < 0 || parse_u32(slash + 1, &prefix) < 0 || prefix > 32 ||
-            slash[1] == '\0')
+        if (ip_parse(buf, &family, &a) < 0 || slash[1] == '\0' ||
+            parse_u32(slash + 1, &prefix) < 0 || prefix > ip_bits(family))
                 return err_set(-EINVAL, "'%s' is not a valid IP subnet", s);
-        uint32_t net = a & mask_of(prefix);
+        ip_value net = a & ~host_mask(family, prefix);
         if (net != a) {
                 char nb[IP_STR_LEN];
-                ipv4_format(net, nb);
+                ip_format(family, net, nb);
                 return err_set(-EINVAL, "'%s' isn't a recognized IP subnet cidr, '%s/%u' is "
                                "recommended", s, nb, prefix);
         }
-        ret->addr = net;
-        ret->prefix = prefix;
+        *ret = (struct ip_net){family, net, prefix};
         return 0;
 }
 
-bool ipv4_net_contains(const struct ipv4_net *n, uint32_t a)
+void ip_net_format(const struct ip_net *n, char ret[IP_NET_STR_LEN])
 {
-        return (a & mask_of(n->prefix)) == n->addr;
+        char a[IP_STR_LEN];
+        ip_format(n->family, n->addr, a);
+        snprintf(ret, IP_NET_STR_LEN, "%s/%u", a, n->prefix);
 }
 
-uint32_t ipv4_net_broadcast(const struct ipv4_net *n)
+bool ip_net_contains(const struct ip_net *n, ip_value a)
 {
-        return n->addr | ~mask_of(n->prefix);
+        return a <= ip_net_last(n) && (a & ~host_mask(n->family, n->prefix)) == n->addr;
 }
 
-uint32_t ipv4_default_gateway(const struct ipv4_net *n)
+ip_value ip_net_last(const struct ip_net *n)
 {
-        return n->prefix >= 31 ? n->addr : n->addr + 1;
+        return n->addr | host_mask(n->family, n->prefix);
 }
 
-size_t ipv4_default_pools(const struct ipv4_net *n, bool has_gateway, uint32_t gateway,
-                          struct ipv4_pool ret_pools[2])
+bool ip_nets_overlap(const struct ip_net *a, const struct ip_net *b)
 {
-        uint32_t first = n->addr, last = ipv4_net_broadcast(n);
-        if (n->prefix < 31) {
-                first++;
-                last--;
+        return a->family == b->family &&
+               (ip_net_contains(a, b->addr) || ip_net_contains(b, a->addr));
+}
+
+bool ip_net_host_valid(const struct ip_net *n, ip_value a)
+{
+        if (!ip_net_contains(n, a) || a == n->addr)
+                return false;
+        return n->family != IP_V4 || a != ip_net_last(n);
+}
+
+ip_value ip_default_gateway(const struct ip_net *n)
+{
+        return n->prefix >= ip_bits(n->family) ? n->addr : n->addr + 1;
+}
+
+/* The range Neutron hands out: network + 1 to the last address, IPv4's
+ * broadcast excluded.  False when that is empty (IPv4 /31). */
+static bool host_range(const struct ip_net *n, ip_value *first, ip_value *last)
+{
+        *first = n->addr + 1;
+        *last = ip_net_last(n) - (n->family == IP_V4);
+        return *first <= *last && ip_net_last(n) != n->addr;
+}
+
+size_t ip_default_pools(const struct ip_net *n, bool has_gateway, ip_value gateway,
+                        struct ip_pool ret_pools[2])
+{
+        ip_value first, last;
+        if (ip_net_last(n) == n->addr) {
+                ret_pools[0] = (struct ip_pool){n->addr, n->addr};
+                return 1;
         }
+        if (!host_range(n, &first, &last))
+                return 0;
         if (!has_gateway || gateway < first || gateway > last) {
-                ret_pools[0] = (struct ipv4_pool){first, last};
+                ret_pools[0] = (struct ip_pool){first, last};
                 return 1;
         }
         size_t k = 0;
         if (gateway > first)
-                ret_pools[k++] = (struct ipv4_pool){first, gateway - 1};
+                ret_pools[k++] = (struct ip_pool){first, gateway - 1};
         if (gateway < last)
-                ret_pools[k++] = (struct ipv4_pool){gateway + 1, last};
+                ret_pools[k++] = (struct ip_pool){gateway + 1, last};
         return k;
 }
 
-int ipv4_pools_validate(const struct ipv4_net *n, const struct ipv4_pool *pools, size_t n_pools,
-                        bool has_gateway, uint32_t gateway)
+int ip_pools_validate(const struct ip_net *n, const struct ip_pool *pools, size_t n_pools,
+                      bool has_gateway, ip_value gateway)
 {
-        char a[IP_STR_LEN], b[IP_STR_LEN], g[IP_STR_LEN];
+        char a[IP_STR_LEN], b[IP_STR_LEN], g[IP_STR_LEN], c[IP_NET_STR_LEN];
+        ip_value first, last;
+        bool any = host_range(n, &first, &last);
         for (size_t i = 0; i < n_pools; i++) {
-                ipv4_format(pools[i].start, a);
-                ipv4_format(pools[i].end, b);
+                ip_format(n->family, pools[i].start, a);
+                ip_format(n->family, pools[i].end, b);
                 if (pools[i].start > pools[i].end)
                         return err_set(-EINVAL, "Invalid input for operation: Start IP (%s) is "
                                        "greater than end IP (%s).", a, b);
-                if (!ipv4_net_contains(n, pools[i].start) || !ipv4_net_contains(n, pools[i].end))
+                if (!any || pools[i].start < first || pools[i].end > last) {
+                        ip_net_format(n, c);
                         return err_set(-EINVAL, "The allocation pool %s-%s spans beyond the "
-                                       "subnet cidr.", a, b);
+                                       "subnet cidr %s.", a, b, c);
+                }
                 if (has_gateway && gateway >= pools[i].start && gateway <= pools[i].end) {
-                        ipv4_format(gateway, g);
+                        ip_format(n->family, gateway, g);
                         return err_set(-EINVAL, "Gateway ip %s conflicts with allocation pool "
                                        "%s-%s.", g, a, b);
                 }
                 for (size_t j = 0; j < i; j++)
                         if (pools[i].start <= pools[j].end && pools[j].start <= pools[i].end) {
-                                char c[IP_STR_LEN], d[IP_STR_LEN];
-                                ipv4_format(pools[j].start, c);
-                                ipv4_format(pools[j].end, d);
+                                char d[IP_STR_LEN], e[IP_STR_LEN];
+                                ip_format(n->family, pools[j].start, d);
+                                ip_format(n->family, pools[j].end, e);
                                 return err_set(-EINVAL, "Found overlapping allocation pools: "
-                                               "%s-%s and %s-%s.", c, d, a, b);
+                                               "%s-%s and %s-%s.", d, e, a, b);
                         }
         }
         return 0;
 }
 
-bool ipv4_pools_contain(const struct ipv4_pool *pools, size_t n_pools, uint32_t a)
+bool ip_pools_contain(const struct ip_pool *pools, size_t n_pools, ip_value a)
 {
         for (size_t i = 0; i < n_pools; i++)
                 if (a >= pools[i].start && a <= pools[i].end)
@@ -125,44 +201,88 @@ bool ipv4_pools_contain(const struct ipv4_pool *pools, size_t n_pools, uint32_t 
         return false;
 }
 
-/* Number of entries of sorted used[] within [lo, hi]. */
-static size_t used_in(const uint32_t *used, size_t n_used, uint32_t lo, uint32_t hi)
+ip_value ip_pools_size(const struct ip_pool *pools, size_t n_pools)
 {
-        size_t c = 0;
+        ip_value total = 0;
+        for (size_t i = 0; i < n_pools; i++) {
+                ip_value size = pools[i].end - pools[i].start + 1;
+                if (size == 0 || total + size < total)
+                        return ~(ip_value)0;
+                total += size;
+        }
+        return total;
+}
+
+ip_value ip_pools_nth(const struct ip_pool *pools, size_t n_pools, ip_value k)
+{
+        for (size_t i = 0; i < n_pools; i++) {
+                ip_value size = pools[i].end - pools[i].start + 1;
+                if (k < size)
+                        return pools[i].start + k;
+                k -= size;
+        }
+        return 0;
+}
+
+/* Entries of sorted used[] within [lo, hi]. */
+static ip_value used_in(const ip_value *used, size_t n_used, ip_value lo, ip_value hi)
+{
+        ip_value c = 0;
         for (size_t i = 0; i < n_used; i++)
-                if (used[i] >= lo && used[i] <= hi)
+                if (used[i] >= lo && used[i] <= hi && (i == 0 || used[i] != used[i - 1]))
                         c++;
         return c;
 }
 
-int ipv4_pools_pick(const struct ipv4_pool *pools, size_t n_pools, const uint32_t *used,
-                    size_t n_used, uint32_t (*rnd)(uint32_t n), uint32_t *ret)
+int ip_pools_pick(const struct ip_pool *pools, size_t n_pools, const ip_value *used,
+                  size_t n_used, ip_value (*rnd)(ip_value n), ip_value *ret)
 {
-        uint64_t free_total = 0;
+        ip_value free_total = 0;
         for (size_t i = 0; i < n_pools; i++)
-                free_total += (uint64_t)pools[i].end - pools[i].start + 1 -
+                free_total += pools[i].end - pools[i].start + 1 -
                               used_in(used, n_used, pools[i].start, pools[i].end);
         if (free_total == 0)
                 return -ENOSPC;
-        uint64_t k = rnd(free_total > UINT32_MAX ? UINT32_MAX : (uint32_t)free_total);
+        ip_value k = rnd(free_total);
         for (size_t i = 0; i < n_pools; i++) {
-                uint64_t size = (uint64_t)pools[i].end - pools[i].start + 1;
-                uint64_t fr = size - used_in(used, n_used, pools[i].start, pools[i].end);
+                ip_value fr = pools[i].end - pools[i].start + 1 -
+                              used_in(used, n_used, pools[i].start, pools[i].end);
                 if (k >= fr) {
                         k -= fr;
                         continue;
                 }
-                /* The k-th free address of this pool: step over used ones,
-                 * which are sorted, in one pass. */
-                uint64_t a = pools[i].start + k;
+                /* The k-th free address of this pool: step over the used
+                 * ones below it, which are sorted, in one pass. */
+                ip_value a = pools[i].start + k;
                 size_t u = 0;
                 while (u < n_used && used[u] < pools[i].start)
                         u++;
                 for (; u < n_used && used[u] <= a; u++)
-                        if (used[u] <= pools[i].end)
+                        if (used[u] <= pools[i].end && (u == 0 || used[u] != used[u - 1]))
                                 a++;
-                *ret = (uint32_t)a;
+                *ret = a;
                 return 0;
         }
         return -ENOSPC;
+}
+
+ip_value ip_eui64(const struct ip_net *n, const uint8_t mac[6])
+{
+        const uint8_t e[8] = {(uint8_t)(mac[0] ^ 0x02), mac[1], mac[2], 0xff, 0xfe,
+                              mac[3], mac[4], mac[5]};
+        ip_value id = 0;
+        for (int i = 0; i < 8; i++)
+                id = (id << 8) | e[i];
+        return n->addr + id;
+}
+
+bool ip_is_eui64(int family, ip_value a)
+{
+        return family == IP_V6 && ((a >> 24) & 0xffff) == 0xfffe;
+}
+
+int ip_value_cmp(const void *a, const void *b)
+{
+        ip_value x = *(const ip_value *)a, y = *(const ip_value *)b;
+        return x < y ? -1 : x > y;
 }

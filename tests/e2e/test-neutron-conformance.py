@@ -2,8 +2,9 @@
 """Neutron's semantics where the clients and Neutron's own API tests step
 outside the seed's workflow, with the real `openstack` client and raw HTTP:
 integers given as strings, the extension aliases, port fixed_ips, bulk
-create, security group rule validation.
+create, security group rule validation, IPv6 subnets and dual-stack ports.
 Usage: test-neutron-conformance.py PATH/TO/vfnet-server"""
+import ipaddress
 import os
 import sys
 
@@ -294,6 +295,113 @@ def secgroup_rules(t, s, tok):
          err or rules)
 
 
+def eui64(prefix, mac):
+    """Neutron's get_ipv6_addr_by_EUI64."""
+    b = bytes(int(x, 16) for x in mac.split(":"))
+    iid = bytes([b[0] ^ 2]) + b[1:3] + b"\xff\xfe" + b[3:]
+    return str(ipaddress.IPv6Network(prefix)[int.from_bytes(iid, "big")])
+
+
+def ipv6(t, s, tok):
+    R = s.request
+    rc, net, err = s.osc("network", "create", "dual")
+    rc, s4, err = s.osc("subnet", "create", "--network", "dual", "--subnet-range",
+                        "10.60.0.0/24", "dual-v4")
+    rc, early, err = s.osc("port", "create", "--network", "dual", "early")
+    t.ok(rc == 0 and len(early["fixed_ips"]) == 1, "a port before any IPv6 subnet: IPv4 only",
+         err or early)
+
+    rc, s6, err = s.osc("subnet", "create", "--network", "dual", "--ip-version", "6",
+                        "--ipv6-ra-mode", "slaac", "--ipv6-address-mode", "slaac",
+                        "--subnet-range", "2001:db8:1::/64", "dual-v6")
+    t.ok(rc == 0 and s6["ip_version"] == 6 and s6["cidr"] == "2001:db8:1::/64"
+         and s6["gateway_ip"] == "2001:db8:1::1"
+         and s6["ipv6_ra_mode"] == "slaac" and s6["ipv6_address_mode"] == "slaac"
+         and s6["allocation_pools"] == [{"start": "2001:db8:1::2",
+                                         "end": "2001:db8:1:0:ffff:ffff:ffff:ffff"}],
+         "subnet create --ip-version 6 slaac: Neutron's gateway and pool", err or s6)
+    rc, p, err = s.osc("port", "show", early["id"])
+    got = {i["subnet_id"]: i["ip_address"] for i in p["fixed_ips"]} if p else {}
+    t.eq(got.get(s6["id"]), eui64("2001:db8:1::/64", early["mac_address"]),
+         "the port already there gets the EUI-64 address of its MAC")
+
+    rc, port, err = s.osc("port", "create", "--network", "dual", "p6")
+    got = {i["subnet_id"]: i["ip_address"] for i in port["fixed_ips"]} if port else {}
+    t.ok(rc == 0 and len(got) == 2 and ipaddress.ip_address(got[s4["id"]]).version == 4
+         and got[s6["id"]] == eui64("2001:db8:1::/64", port["mac_address"]),
+         "port create: dual-stack, its IPv6 address the EUI-64 of its MAC", err or port)
+    rc, ports, err = s.osc("port", "list", "--fixed-ip", f"ip-address={got.get(s6['id'])}")
+    t.ok(rc == 0 and [x["ID"] for x in ports] == [port["id"]],
+         "port list --fixed-ip ip-address=<IPv6>: the one port", err or ports)
+    st, body, _ = R("GET", f"/v2.0/ports?fixed_ips=subnet_id%3D{s6['id']}", token=tok)
+    t.eq(sorted(x["id"] for x in body["ports"]), sorted([early["id"], port["id"]]),
+         "?fixed_ips=subnet_id%3D<IPv6 subnet>: every port of the network")
+
+    neutron(t, R("POST", "/v2.0/ports", {"port": {"network_id": net["id"], "fixed_ips": [
+        {"subnet_id": s6["id"], "ip_address": "2001:db8:1::99"}]}}, token=tok), 400,
+        "AllocationOnAutoAddressSubnet",
+        f"IPv6 address 2001:db8:1::99 cannot be directly assigned to a port on subnet "
+        f"{s6['id']} as the subnet is configured for automatic addresses",
+        "a chosen address on a SLAAC subnet: 400")
+    rc, _, err = s.osc("subnet", "create", "--network", "dual", "--ip-version", "6",
+                       "--ipv6-ra-mode", "slaac", "--ipv6-address-mode", "slaac",
+                       "--subnet-range", "2001:db8:2::/56", "bad56", as_json=False)
+    t.ok(rc != 0 and "Invalid CIDR 2001:db8:2::/56 for IPv6 address mode. OpenStack uses the "
+         "EUI-64 address format, which requires the prefix to be /64" in err,
+         "SLAAC on a /56: refused with Neutron's message", err)
+    neutron(t, R("POST", "/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "ip_version": 6, "cidr": "2001:db8:2::/64",
+        "ipv6_ra_mode": "slaac", "ipv6_address_mode": "dhcpv6-stateless"}}, token=tok), 400,
+        "InvalidInput", "ipv6_ra_mode set to 'slaac' with ipv6_address_mode set to "
+        "'dhcpv6-stateless' is not valid. If both attributes are set, they must be the same "
+        "value", "different modes: 400")
+    neutron(t, R("POST", "/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "ip_version": 6, "cidr": "2001:db8:2::/64",
+        "ipv6_address_mode": "eui64"}}, token=tok), 400, "HTTPBadRequest",
+        "'eui64' is not in ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac']",
+        "an unknown mode: 400")
+    neutron(t, R("POST", "/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "ip_version": 4, "cidr": "10.61.0.0/24",
+        "ipv6_ra_mode": "slaac"}}, token=tok), 400, "InvalidInput",
+        "ipv6_ra_mode is not valid when ip_version is 4", "an IPv6 mode on IPv4: 400")
+    neutron(t, R("POST", "/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "ip_version": 6, "cidr": "2001:db8:1:0:8000::/80"}},
+        token=tok), 400, "InvalidInput", "overlaps with another subnet",
+        "an IPv6 prefix inside the SLAAC one: 400")
+
+    # A stateful subnet: addresses from its pool, one per port.
+    rc, sf, err = s.osc("subnet", "create", "--network", "dual", "--ip-version", "6",
+                        "--ipv6-ra-mode", "dhcpv6-stateful", "--ipv6-address-mode",
+                        "dhcpv6-stateful", "--subnet-range", "2001:db8:3::/64",
+                        "--dns-nameserver", "2001:db8:3::53", "dual-v6-stateful")
+    t.ok(rc == 0 and sf["dns_nameservers"] == ["2001:db8:3::53"],
+         "a dhcpv6-stateful subnet with an IPv6 nameserver", err or sf)
+    rc, p3, err = s.osc("port", "create", "--network", "dual", "p3")
+    got3 = {i["subnet_id"]: i["ip_address"] for i in p3["fixed_ips"]} if p3 else {}
+    t.ok(rc == 0 and len(got3) == 3 and
+         ipaddress.ip_address(got3[sf["id"]]) in ipaddress.ip_network("2001:db8:3::/64"),
+         "a port on IPv4, stateful and SLAAC subnets: three addresses", err or p3)
+
+    # The MAC changes: its EUI-64 address follows.
+    rc, _, err = s.osc("port", "set", "--mac-address", "fa:16:3e:6a:00:01", port["id"],
+                       as_json=False)
+    rc2, p, err2 = s.osc("port", "show", port["id"])
+    got = {i["subnet_id"]: i["ip_address"] for i in p["fixed_ips"]} if p else {}
+    t.ok(rc == 0 and got.get(s6["id"]) == "2001:db8:1:0:f816:3eff:fe6a:1",
+         "port set --mac-address: the SLAAC address follows the MAC", err or err2 or got)
+
+    # Delete: the stateful subnet has a port's address (409); the SLAAC
+    # one goes, its addresses leave the ports.
+    neutron(t, R("DELETE", f"/v2.0/subnets/{sf['id']}", token=tok), 409, "SubnetInUse",
+            "One or more ports have an IP allocation from this subnet",
+            "a stateful subnet with an address in use: 409")
+    rc, _, err = s.osc("subnet", "delete", s6["id"], as_json=False)
+    t.ok(rc == 0, "subnet delete of a SLAAC subnet with ports on it", err)
+    rc, p, err = s.osc("port", "show", port["id"])
+    t.ok(p and [i["subnet_id"] for i in p["fixed_ips"]] == [s4["id"]],
+         "the port keeps its IPv4 address only", err or p)
+
+
 def versions(t, s, tok):
     for path in ("/v2.0/", "/v2.0"):
         st, body, _ = s.request("GET", path, token=tok)
@@ -316,6 +424,7 @@ def main():
         net = integers(t, s, tok)
         extensions(t, s, tok)
         fixed_ips(t, s, tok, net)
+        ipv6(t, s, tok)
         visibility(t, s, tok)
         versions(t, s, tok)
         bulk(t, s, tok)

@@ -3,7 +3,8 @@
 binding:vnic_type is refused 409 PortInUse as Neutron refuses it (for
 admins too), binding:host_id and binding:profile are admin-only (403),
 and the refusals leave the binding and the VF claimed for the server as
-they were. An unbound port's vnic type may still change.
+they were. An unbound port's vnic type may still change. The port is
+dual-stack (an IPv4 and a SLAAC subnet): the binding is the same.
 Usage: test-port-binding.py PATH/TO/vfnet-server"""
 import sys
 
@@ -30,6 +31,10 @@ def main():
         nid = net["network"]["id"]
         R("POST", "/v2.0/subnets", {"subnet": {"network_id": nid, "cidr": "10.40.0.0/24",
                                                "ip_version": 4}}, token=adm)
+        st, s6, _ = R("POST", "/v2.0/subnets", {"subnet": {
+            "network_id": nid, "cidr": "2001:db8:40::/64", "ip_version": 6,
+            "ipv6_ra_mode": "slaac", "ipv6_address_mode": "slaac"}}, token=adm)
+        assert st == 201, s6
         st, img, _ = R("POST", "/image/v2/images", {"name": "cirros", "disk_format": "qcow2",
                                                      "container_format": "bare",
                                                      "visibility": "public"}, token=adm)
@@ -61,6 +66,10 @@ def main():
         t.ok(before["binding:vif_type"] == "hw_veb" and before["device_id"] == sid
              and before["binding:profile"].get("pci_slot"),
              "the port is bound to the server with a VF", before)
+        fams = sorted(":" in i["ip_address"] for i in before["fixed_ips"])
+        t.ok(fams == [False, True] and any(i["subnet_id"] == s6["subnet"]["id"]
+                                           for i in before["fixed_ips"]),
+             "the bound SR-IOV port is dual-stack (IPv4 and SLAAC)", before["fixed_ips"])
         pools_before = pools()
         assert pools_before["compute1"], pools_before
 

@@ -122,9 +122,12 @@ def main():
         neutron(t, S2(cidr="10.3.0.0/24", host_routes=[{"destination": "10.0.0.0/33",
                                                        "nexthop": "10.3.0.1"}]), 400,
                 "HTTPBadRequest", "Invalid data format for hostroute", "a bad host route: 400")
-        st, okn, _ = S2(cidr="10.3.0.0/24", dns_nameservers=["8.8.8.8", "2001:db8::53"],
+        neutron(t, S2(cidr="10.3.0.0/24", dns_nameservers=["8.8.8.8", "2001:db8::53"]), 400,
+                "InvalidInput", "Invalid input for operation: dns_nameserver '2001:db8::53' does "
+                "not match the ip_version '4'.", "a nameserver of the other family: 400")
+        st, okn, _ = S2(cidr="10.3.0.0/24", dns_nameservers=["8.8.8.8", "8.8.4.4"],
                        host_routes=[{"destination": "10.4.0.0/16", "nexthop": "10.3.0.1"}])
-        t.ok(st == 201 and okn["subnet"]["dns_nameservers"] == ["8.8.8.8", "2001:db8::53"]
+        t.ok(st == 201 and okn["subnet"]["dns_nameservers"] == ["8.8.8.8", "8.8.4.4"]
              and okn["subnet"]["host_routes"][0]["nexthop"] == "10.3.0.1",
              "nameservers and host routes are kept", okn)
         st, tiny, _ = S(cidr="10.9.0.0/30")

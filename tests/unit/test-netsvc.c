@@ -311,6 +311,222 @@ static void test_subnets(void **state)
         assert_int_equal(store_end(f->st, false), 0);
 }
 
+static json_t *subnet6_in(const char *cidr, const char *mode, const char *extra_json)
+{
+        json_t *in = json_pack("{s:s,s:i,s:s,s:s,s:b}", "network_id", "net1", "ip_version", 6,
+                               "cidr", cidr, "project_id", "p1", "enable_dhcp", 1);
+        if (mode) {
+                json_object_set_new(in, "ipv6_ra_mode", json_string(mode));
+                json_object_set_new(in, "ipv6_address_mode", json_string(mode));
+        }
+        if (extra_json) {
+                json_t *x = json_loads(extra_json, 0, NULL);
+                assert_non_null(x);
+                json_object_update(in, x);
+                json_decref(x);
+        }
+        return in;
+}
+
+static void expect_subnet_error(struct fixture *f, json_t *in, const char *type, const char *msg)
+{
+        struct service_error e = {0};
+        json_t *sub = NULL;
+        assert_true(netsvc_subnet_create(&f->svc, &member, in, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.type, type);
+        assert_string_equal(e.message, msg);
+        json_decref(in);
+}
+
+/* The fixed_ips entry of a port on subnet id, or NULL. */
+static const char *ip_on(const json_t *port, const char *id)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(json_object_get(port, "fixed_ips"), i, e)
+                if (streq(json_str(e, "subnet_id"), id))
+                        return json_str(e, "ip_address");
+        return NULL;
+}
+
+/* Neutron's EUI-64 of a MAC on 2001:db8:1::/64. */
+static void eui64_of(const char *mac, char ret[64])
+{
+        unsigned m[6];
+        assert_int_equal(sscanf(mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]),
+                         6);
+        snprintf(ret, 64, "2001:db8:1:0:%x:%xff:fe%x:%x", (m[0] ^ 2) << 8 | m[1], m[2], m[3],
+                 m[4] << 8 | m[5]);
+}
+
+static void test_subnets_ipv6(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        char want[64];
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* A port from before the IPv6 subnets. */
+        json_t *pin = port_in(NULL), *old = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &old, &e), 0);
+
+        /* Neutron's checks, with its messages. */
+        json_t *in = subnet6_in("2001:db8:1::/64", NULL, NULL);
+        json_object_set_new(in, "ip_version", json_integer(4));
+        expect_subnet_error(f, in, "InvalidInput", "Invalid input for operation: cidr "
+                            "'2001:db8:1::/64' does not match the ip_version '4'.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/56", "slaac", NULL), "InvalidInput",
+                            "Invalid input for operation: Invalid CIDR 2001:db8:1::/56 for IPv6 "
+                            "address mode. OpenStack uses the EUI-64 address format, which "
+                            "requires the prefix to be /64.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/64", NULL,
+                                          "{\"ipv6_ra_mode\": \"slaac\", "
+                                          "\"ipv6_address_mode\": \"dhcpv6-stateful\"}"),
+                            "InvalidInput", "Invalid input for operation: ipv6_ra_mode set to "
+                            "'slaac' with ipv6_address_mode set to 'dhcpv6-stateful' is not "
+                            "valid. If both attributes are set, they must be the same value.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/64", "slaac", "{\"enable_dhcp\": false}"),
+                            "InvalidInput", "Invalid input for operation: ipv6_ra_mode or "
+                            "ipv6_address_mode cannot be set when enable_dhcp is set to False.");
+        expect_subnet_error(f, subnet6_in("::/0", NULL, NULL), "InvalidInput",
+                            "Invalid input for operation: 0 is not allowed as CIDR prefix length.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/127", NULL, NULL), "InvalidInput",
+                            "Invalid input for operation: Subnet has a prefix length that is "
+                            "incompatible with DHCP service enabled.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/64", NULL, "{\"gateway_ip\": \"10.0.0.1\"}"),
+                            "InvalidInput", "Invalid input for operation: gateway_ip '10.0.0.1' "
+                            "does not match the ip_version '6'.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/64", NULL, "{\"gateway_ip\": \"2001:db8:1::\"}"),
+                            "InvalidInput", "Invalid input for operation: Gateway is not valid on "
+                            "subnet.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/64", NULL,
+                                          "{\"dns_nameservers\": [\"192.0.2.53\"]}"),
+                            "InvalidInput", "Invalid input for operation: dns_nameserver "
+                            "'192.0.2.53' does not match the ip_version '6'.");
+        expect_subnet_error(f, subnet6_in("2001:db8:1::/64", NULL,
+                                          "{\"allocation_pools\": [{\"start\": \"2001:db8:1::\", "
+                                          "\"end\": \"2001:db8:1::9\"}]}"),
+                            "HTTPBadRequest", "The allocation pool 2001:db8:1::-2001:db8:1::9 "
+                            "spans beyond the subnet cidr 2001:db8:1::/64.");
+
+        /* A SLAAC subnet: Neutron's defaults; the port already there gets
+         * the address of its MAC. */
+        json_t *slaac = NULL;
+        in = subnet6_in("2001:DB8:1::/64", "slaac", NULL);
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, in, &slaac, &e), 0);
+        json_decref(in);
+        const char *sid = json_str(slaac, "id");
+        assert_string_equal(json_str(slaac, "cidr"), "2001:db8:1::/64");
+        assert_string_equal(json_str(slaac, "gateway_ip"), "2001:db8:1::1");
+        assert_string_equal(json_str(slaac, "ipv6_ra_mode"), "slaac");
+        assert_string_equal(json_str(slaac, "ipv6_address_mode"), "slaac");
+        json_t *pool = json_array_get(json_object_get(slaac, "allocation_pools"), 0);
+        assert_string_equal(json_str(pool, "start"), "2001:db8:1::2");
+        assert_string_equal(json_str(pool, "end"), "2001:db8:1:0:ffff:ffff:ffff:ffff");
+        json_t *stored = NULL;
+        assert_int_equal(svc_doc_get(f->st, "port", json_str(old, "id"), &stored), 0);
+        eui64_of(json_str(stored, "mac_address"), want);
+        assert_non_null(ip_on(stored, "sub1"));
+        assert_string_equal(ip_on(stored, sid), want);
+        json_decref(stored);
+
+        /* Families overlap only within themselves: a stateful /64 beside
+         * it is fine, a prefix inside it is not. */
+        json_t *stateful = NULL;
+        in = subnet6_in("2001:db8:2::/64", "dhcpv6-stateful", NULL);
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, in, &stateful, &e), 0);
+        json_decref(in);
+        expect_subnet_error(f, subnet6_in("2001:db8:1:0:8000::/80", NULL, NULL), "InvalidInput",
+                            "Invalid input for operation: Requested subnet with cidr: "
+                            "2001:db8:1:0:8000::/80 for network: net1 overlaps with another "
+                            "subnet.");
+
+        /* A new port: one IPv4, one stateful IPv6, the SLAAC one from the
+         * MAC. */
+        json_t *port = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        assert_int_equal(json_array_size(json_object_get(port, "fixed_ips")), 3);
+        assert_true(strneq(ip_on(port, "sub1"), "10.0.0.", 7));
+        assert_true(strneq(ip_on(port, json_str(stateful, "id")), "2001:db8:2:", 11));
+        eui64_of(json_str(port, "mac_address"), want);
+        assert_string_equal(ip_on(port, sid), want);
+
+        /* An address of one's own choosing on a SLAAC subnet: refused as
+         * Neutron does; naming the subnet gives the MAC's address. */
+        char ask[256];
+        snprintf(ask, sizeof(ask), "{\"fixed_ips\": [{\"subnet_id\": \"%s\", "
+                 "\"ip_address\": \"2001:db8:1::99\"}]}", sid);
+        json_t *in2 = port_in(ask), *p2 = NULL;
+        e = (struct service_error){0};
+        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.type, "AllocationOnAutoAddressSubnet");
+        snprintf(want, sizeof(want), "IPv6 address 2001:db8:1::99 cannot be directly assigned ");
+        assert_true(strneq(e.message, want, strlen(want)));
+        json_decref(in2);
+        snprintf(ask, sizeof(ask), "{\"fixed_ips\": [{\"ip_address\": \"2001:DB8:2::0:77\"}]}");
+        in2 = port_in(ask);
+        assert_int_equal(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e), 0);
+        /* Stored in canonical form, the SLAAC address added. */
+        assert_string_equal(ip_on(p2, json_str(stateful, "id")), "2001:db8:2::77");
+        assert_int_equal(json_array_size(json_object_get(p2, "fixed_ips")), 2);
+        json_decref(in2);
+        /* The same address in other spelling: taken. */
+        in2 = port_in("{\"fixed_ips\": [{\"ip_address\": \"2001:db8:2:0::77\"}]}");
+        json_t *p3 = NULL;
+        e = (struct service_error){0};
+        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p3, &e) < 0);
+        assert_string_equal(e.type, "IpAddressAlreadyAllocated");
+        json_decref(in2);
+
+        /* The MAC changes: the SLAAC address follows, the others stay. */
+        json_t *upd = json_pack("{s:s}", "mac_address", "fa:16:3e:aa:bb:cc"), *after = NULL;
+        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), upd, &after,
+                                            &e), 0);
+        json_decref(upd);
+        assert_string_equal(ip_on(after, sid), "2001:db8:1:0:f816:3eff:feaa:bbcc");
+        assert_string_equal(ip_on(after, "sub1"), ip_on(port, "sub1"));
+        /* A fixed_ips update without the SLAAC subnet keeps its address. */
+        snprintf(ask, sizeof(ask), "{\"fixed_ips\": [{\"subnet_id\": \"sub1\"}]}");
+        upd = json_loads(ask, 0, NULL);
+        json_t *after2 = NULL;
+        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), upd, &after2,
+                                            &e), 0);
+        json_decref(upd);
+        assert_int_equal(json_array_size(json_object_get(after2, "fixed_ips")), 2);
+        assert_string_equal(ip_on(after2, sid), "2001:db8:1:0:f816:3eff:feaa:bbcc");
+        assert_null(ip_on(after2, json_str(stateful, "id")));
+
+        /* The stateful subnet with p2's address: in use.  The SLAAC one
+         * is deleted and its addresses leave the ports. */
+        e = (struct service_error){0};
+        assert_true(netsvc_subnet_delete(&f->svc, stateful, &e) < 0);
+        assert_string_equal(e.type, "SubnetInUse");
+        assert_int_equal(netsvc_subnet_delete(&f->svc, slaac, &e), 0);
+        assert_int_equal(svc_doc_get(f->st, "port", json_str(port, "id"), &stored), 0);
+        assert_null(ip_on(stored, sid));
+        assert_non_null(ip_on(stored, "sub1"));
+        json_decref(stored);
+        assert_int_equal(svc_doc_get(f->st, "port", json_str(old, "id"), &stored), 0);
+        assert_int_equal(json_array_size(json_object_get(stored, "fixed_ips")), 1);
+        json_decref(stored);
+        char **vals = NULL;
+        char pool_name[64];
+        snprintf(pool_name, sizeof(pool_name), "ip:%s", sid);
+        assert_int_equal(store_pool_values(f->st, pool_name, &vals), 0);
+        strv_free(vals);
+
+        json_decref(after);
+        json_decref(after2);
+        json_decref(p2);
+        json_decref(port);
+        json_decref(stateful);
+        json_decref(slaac);
+        json_decref(old);
+        json_decref(pin);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_owner(void **state)
 {
         struct service_error e = {0};
@@ -570,6 +786,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnets, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_subnets_ipv6, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_security_groups, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
                 cmocka_unit_test(test_owner),

@@ -1,0 +1,299 @@
+/* A port's fixed IPs over network/ipam: defaults per family, asked
+ * entries checked as Neutron checks them, EUI-64 addresses on
+ * auto-address subnets, each claimed in the subnet's pool. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity/token.h"
+#include "netsvc/ips.h"
+#include "network/ipv6-mode.h"
+#include "network/mac.h"
+
+int ips_subnet_info(const json_t *s, struct subnet_info *ret)
+{
+        if (!s || ip_net_parse(json_str(s, "cidr"), &ret->net) < 0)
+                return -EIO;
+        snprintf(ret->id, sizeof(ret->id), "%s", json_str(s, "id") ?: "");
+        ret->is_auto = ret->net.family == IP_V6 &&
+                       ipv6_mode_is_auto(json_str(s, "ipv6_ra_mode"),
+                                         json_str(s, "ipv6_address_mode"));
+        ret->n_pools = 0;
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(s, "allocation_pools"), i, p) {
+                if (ret->n_pools >= ARRAY_SIZE(ret->pools))
+                        break;
+                struct ip_pool *pool = &ret->pools[ret->n_pools];
+                if (ip_parse_family(json_str(p, "start"), ret->net.family, &pool->start) == 0 &&
+                    ip_parse_family(json_str(p, "end"), ret->net.family, &pool->end) == 0)
+                        ret->n_pools++;
+        }
+        return 0;
+}
+
+int ips_load_subnet(const struct netsvc *svc, const char *id, struct subnet_info *ret)
+{
+        _cleanup_json_ json_t *s = NULL;
+        int r = svc_doc_get(svc->store, "subnet", id, &s);
+        if (r < 0)
+                return r;
+        return ips_subnet_info(s, ret);
+}
+
+static void pool_name(const char *subnet_id, char ret[64])
+{
+        snprintf(ret, 64, "ip:%s", subnet_id);
+}
+
+/* Uniform below n (n > 0), by rejection over the bits n needs. */
+static ip_value random_below128(ip_value n)
+{
+        unsigned bits = 0;
+        while (bits < 128 && ((n - 1) >> bits) != 0)
+                bits++;
+        ip_value mask = bits >= 128 ? ~(ip_value)0 : (((ip_value)1 << bits) - 1);
+        for (;;) {
+                ip_value v;
+                random_fill(&v, sizeof(v));
+                v &= mask;
+                if (v < n)
+                        return v;
+        }
+}
+
+/* A random free address of one subnet, claimed for port_id.  A few random
+ * probes find one at once while the subnet has room (always, on a /64);
+ * only a nearly full subnet pays for reading every used address. */
+static int allocate_ip(const struct netsvc *svc, const struct subnet_info *s, const char *port_id,
+                       char ret[IP_STR_LEN])
+{
+        char pool[64];
+        pool_name(s->id, pool);
+        ip_value total = ip_pools_size(s->pools, s->n_pools);
+        for (int attempt = 0; attempt < 8 && total > 0; attempt++) {
+                ip_format(s->net.family,
+                          ip_pools_nth(s->pools, s->n_pools, random_below128(total)), ret);
+                int r = store_is_claimed(svc->store, pool, ret);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return store_claim(svc->store, pool, ret, port_id);
+        }
+
+        _cleanup_strv_free_ char **used_s = NULL;
+        int n = store_pool_values(svc->store, pool, &used_s);
+        if (n < 0)
+                return n;
+        _cleanup_free_ ip_value *used = calloc((size_t)n + 1, sizeof(ip_value));
+        if (!used)
+                return -ENOMEM;
+        size_t k = 0;
+        for (int i = 0; i < n; i++)
+                if (ip_parse_family(used_s[i], s->net.family, &used[k]) == 0)
+                        k++;
+        qsort(used, k, sizeof(ip_value), ip_value_cmp);
+        ip_value a;
+        int r = ip_pools_pick(s->pools, s->n_pools, used, k, random_below128, &a);
+        if (r < 0)
+                return r;
+        ip_format(s->net.family, a, ret);
+        return store_claim(svc->store, pool, ret, port_id);
+}
+
+static int claim(const struct netsvc *svc, const char *subnet_id, const char *ip,
+                 const char *port_id, struct service_error *err)
+{
+        char pool[64];
+        pool_name(subnet_id, pool);
+        int r = store_is_claimed(svc->store, pool, ip);
+        if (r == 0)
+                r = store_claim(svc->store, pool, ip, port_id);
+        else if (r > 0)
+                r = -EEXIST;
+        if (r == -EEXIST)
+                return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressAlreadyAllocated",
+                                    "IP address %s already allocated in subnet %s", ip,
+                                    subnet_id);
+        return r;
+}
+
+int ips_claim_eui64(const struct netsvc *svc, const struct subnet_info *s, const char *mac,
+                    const char *port_id, char ret[IP_STR_LEN], struct service_error *err)
+{
+        uint8_t m[6];
+        if (mac_parse(mac, m) < 0)
+                return -EIO;
+        ip_format(IP_V6, ip_eui64(&s->net, m), ret);
+        return claim(svc, s->id, ret, port_id, err);
+}
+
+int ips_release(const struct netsvc *svc, const char *subnet_id, const char *ip)
+{
+        char pool[64];
+        pool_name(subnet_id, pool);
+        int r = store_release(svc->store, pool, ip);
+        return r == -ENOENT ? 0 : r;
+}
+
+static bool has_subnet(const json_t *entries, const char *id)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(entries, i, e) if (streq(json_str(e, "subnet_id") ?: "", id)) return true;
+        return false;
+}
+
+static int append(json_t *out, const char *subnet_id, const char *ip)
+{
+        return json_array_append_new(out, json_pack("{s:s,s:s}", "subnet_id", subnet_id,
+                                                     "ip_address", ip));
+}
+
+/* Neutron's defaults: one address of the first IPv4 subnet with room, and
+ * one of the first stateful IPv6 subnet with room. */
+static int assign_defaults(const struct netsvc *svc, const json_t *net, const char *port_id,
+                           json_t *out, struct service_error *err)
+{
+        static const int families[] = {IP_V4, IP_V6};
+        json_t *subnets = json_object_get(net, "subnets");
+        for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+                bool any = false, done = false;
+                size_t i;
+                json_t *sid;
+                json_array_foreach(subnets, i, sid) {
+                        struct subnet_info s;
+                        char ip[IP_STR_LEN];
+                        int r = ips_load_subnet(svc, json_string_value(sid), &s);
+                        if (r < 0)
+                                return r;
+                        if (s.net.family != families[f] || s.is_auto)
+                                continue;
+                        any = true;
+                        r = allocate_ip(svc, &s, port_id, ip);
+                        if (r == -ENOSPC)
+                                continue;
+                        if (r < 0 || (r = append(out, s.id, ip)) < 0)
+                                return r;
+                        done = true;
+                        break;
+                }
+                if (any && !done)
+                        return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressGenerationFailure",
+                                            "No more IP addresses available on network %s.",
+                                            json_str(net, "id"));
+        }
+        return 0;
+}
+
+/* One asked entry: its subnet found (by id, or the one holding the
+ * address), the address checked and claimed or one allocated.  An entry
+ * naming only an auto-address subnet adds nothing here: the EUI-64 pass
+ * does. */
+static int assign_asked(const struct netsvc *svc, const json_t *net, const json_t *e,
+                        const char *port_id, json_t *out, struct service_error *err)
+{
+        json_t *subnets = json_object_get(net, "subnets");
+        const char *net_id = json_str(net, "id");
+        const char *want_sub = json_str(e, "subnet_id"), *want_ip = json_str(e, "ip_address");
+        struct subnet_info s;
+        char ip[IP_STR_LEN];
+        ip_value a = 0;
+        int family = 0, r;
+        if (!json_is_object(e) || (!want_sub && !want_ip))
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Invalid input for fixed_ips. Reason: each entry needs "
+                                    "subnet_id and/or ip_address.");
+        if (want_ip && ip_parse(want_ip, &family, &a) < 0)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Invalid input for fixed_ips. Reason: '%s' is not a valid IP "
+                                    "address.", want_ip);
+        bool found = false;
+        size_t j;
+        json_t *sid;
+        json_array_foreach(subnets, j, sid) {
+                const char *id = json_string_value(sid);
+                if (want_sub && !streq(want_sub, id))
+                        continue;
+                if ((r = ips_load_subnet(svc, id, &s)) < 0)
+                        return r;
+                if (want_ip && (s.net.family != family || !ip_net_contains(&s.net, a))) {
+                        if (want_sub)
+                                return service_fail(err, ERROR_KIND_INVALID, "InvalidIpForSubnet",
+                                                    "IP address %s is not a valid IP for the "
+                                                    "specified subnet.", want_ip);
+                        continue;
+                }
+                found = true;
+                break;
+        }
+        if (!found && want_sub)
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                    "Invalid input for operation: Failed to create port on "
+                                    "network %s, because fixed_ips included invalid subnet %s.",
+                                    net_id, want_sub);
+        if (!found)
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidIpForNetwork",
+                                    "IP address %s is not a valid IP for any of the subnets on "
+                                    "the specified network.", want_ip);
+        if (want_ip) {
+                if (s.is_auto)
+                        return service_fail(err, ERROR_KIND_INVALID,
+                                            "AllocationOnAutoAddressSubnet",
+                                            "IPv6 address %s cannot be directly assigned to a "
+                                            "port on subnet %s as the subnet is configured for "
+                                            "automatic addresses", want_ip, s.id);
+                if (!ip_net_host_valid(&s.net, a))
+                        return service_fail(err, ERROR_KIND_INVALID, "InvalidIpForSubnet",
+                                            "IP address %s is not a valid IP for the specified "
+                                            "subnet.", want_ip);
+                ip_format(family, a, ip);
+                if ((r = claim(svc, s.id, ip, port_id, err)) < 0)
+                        return r;
+        } else if (s.is_auto) {
+                return 0;
+        } else {
+                r = allocate_ip(svc, &s, port_id, ip);
+                if (r == -ENOSPC)
+                        return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressGenerationFailure",
+                                            "No more IP addresses available on network %s.",
+                                            net_id);
+                if (r < 0)
+                        return r;
+        }
+        return append(out, s.id, ip);
+}
+
+int ips_assign(const struct netsvc *svc, const json_t *net, const json_t *asked,
+               const json_t *have, const char *port_id, const char *mac, json_t **ret,
+               struct service_error *err)
+{
+        _cleanup_json_ json_t *out = json_array();
+        int r = 0;
+        if (!out)
+                return -ENOMEM;
+        if (!asked)
+                r = assign_defaults(svc, net, port_id, out, err);
+        size_t i;
+        json_t *e;
+        json_array_foreach(asked, i, e) if ((r = assign_asked(svc, net, e, port_id, out, err)) < 0) break;
+        if (r < 0)
+                return r;
+        /* Every auto-address subnet of the network, asked or not
+         * (Neutron's _get_auto_address_ips). */
+        json_t *sid;
+        json_array_foreach(json_object_get(net, "subnets"), i, sid) {
+                struct subnet_info s;
+                char ip[IP_STR_LEN];
+                if ((r = ips_load_subnet(svc, json_string_value(sid), &s)) < 0)
+                        return r;
+                if (!s.is_auto || has_subnet(have, s.id) || has_subnet(out, s.id))
+                        continue;
+                if ((r = ips_claim_eui64(svc, &s, mac, port_id, ip, err)) < 0 ||
+                    (r = append(out, s.id, ip)) < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(out);
+        return 0;
+}

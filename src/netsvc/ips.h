@@ -1,0 +1,42 @@
+/* A port's fixed IPs (netsvc-internal): which subnets give it addresses
+ * and which addresses, as Neutron's IPAM backend decides — one address of
+ * an IPv4 subnet and one of a stateful IPv6 subnet by default, and on
+ * every auto-address (SLAAC, DHCPv6-stateless) subnet the EUI-64 address
+ * of the port's MAC.  Each address is claimed in the subnet's pool
+ * ("ip:<subnet id>") for the port, so none is handed out twice. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "netsvc/netsvc.h"
+#include "network/ipam.h"
+
+struct subnet_info {
+        char id[40];
+        struct ip_net net;
+        struct ip_pool pools[16];
+        size_t n_pools;
+        bool is_auto; /* addresses from the MAC */
+};
+
+/* From a stored subnet document; -EIO when it cannot be read. */
+int ips_subnet_info(const json_t *sub, struct subnet_info *ret);
+int ips_load_subnet(const struct netsvc *svc, const char *id, struct subnet_info *ret);
+
+/* The EUI-64 address of mac on an auto-address subnet, claimed for
+ * port_id; a conflict (IpAddressAlreadyAllocated) when taken. */
+int ips_claim_eui64(const struct netsvc *svc, const struct subnet_info *s, const char *mac,
+                    const char *port_id, char ret[IP_STR_LEN], struct service_error *err);
+
+/* Addresses for a port of net with MAC mac: asked NULL gives the
+ * defaults; otherwise each entry ({subnet_id and/or ip_address}) as
+ * Neutron's _test_fixed_ips_for_port allows it.  Every auto-address subnet
+ * the port has no entry on in `have` (NULL: none) adds its EUI-64
+ * address.  *ret the new entries. */
+int ips_assign(const struct netsvc *svc, const json_t *net, const json_t *asked,
+               const json_t *have, const char *port_id, const char *mac, json_t **ret,
+               struct service_error *err);
+
+/* One address of a subnet given back. */
+int ips_release(const struct netsvc *svc, const char *subnet_id, const char *ip);
