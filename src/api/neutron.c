@@ -503,26 +503,6 @@ int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_resp
         return 0;
 }
 
-int neutron_parse_input(struct api_request *req, struct api_response *resp,
-                        const struct resource_def *def, bool create, json_t **ret_in)
-{
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK);
-        struct resource_error e;
-
-        if (!body)
-                return 0;
-        int r = resource_parse_body(def, body, create, &req->auth, ret_in, &e);
-        if (r == -EINVAL) {
-                neutron_bad(resp, &e);
-                return 0;
-        }
-        if (r < 0) {
-                api_store_error(resp, API_NETWORK, r);
-                return 0;
-        }
-        return 1;
-}
-
 int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                           const struct resource_def *def)
 {
@@ -543,16 +523,19 @@ int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct a
         return 0;
 }
 
-int neutron_parse_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                         const struct resource_def *def, json_t **ret_in)
+/* The body checked against DEF.  With CTX, a 403 about an attribute of an
+ * object the caller cannot see answers 404 instead, as Neutron fetches the
+ * object before it looks at the attributes. */
+static int parse_body(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                      const struct resource_def *def, bool create, json_t **ret_in)
 {
         _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK);
         struct resource_error e;
 
         if (!body)
                 return 0;
-        int r = resource_parse_body(def, body, false, &req->auth, ret_in, &e);
-        if (r == -EINVAL && e.status == 403 && neutron_refuse_unseen(ctx, req, resp, def) != 0)
+        int r = resource_parse_body(def, body, create, &req->auth, ret_in, &e);
+        if (r == -EINVAL && ctx && e.status == 403 && neutron_refuse_unseen(ctx, req, resp, def) != 0)
                 return 0;
         if (r == -EINVAL) {
                 neutron_bad(resp, &e);
@@ -563,6 +546,18 @@ int neutron_parse_update(struct api_ctx *ctx, struct api_request *req, struct ap
                 return 0;
         }
         return 1;
+}
+
+int neutron_parse_input(struct api_request *req, struct api_response *resp,
+                        const struct resource_def *def, bool create, json_t **ret_in)
+{
+        return parse_body(NULL, req, resp, def, create, ret_in);
+}
+
+int neutron_parse_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         const struct resource_def *def, json_t **ret_in)
+{
+        return parse_body(ctx, req, resp, def, false, ret_in);
 }
 
 int neutron_create_owner(struct api_request *req, struct api_response *resp,
