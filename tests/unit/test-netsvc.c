@@ -5,6 +5,7 @@
 #include "test-util.h"
 #include "test-store-util.h"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "base/ini.h"
@@ -351,13 +352,18 @@ static const char *ip_on(const json_t *port, const char *id)
 }
 
 /* Neutron's EUI-64 of a MAC on 2001:db8:1::/64. */
+/* The modified EUI-64 address of mac in 2001:db8:1::/64, written the
+ * canonical way (RFC 5952) by the C library, not by the code under test. */
 static void eui64_of(const char *mac, char ret[64])
 {
         unsigned m[6];
         assert_int_equal(sscanf(mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]),
                          6);
-        snprintf(ret, 64, "2001:db8:1:0:%x:%xff:fe%x:%x", (m[0] ^ 2) << 8 | m[1], m[2], m[3],
-                 m[4] << 8 | m[5]);
+        struct in6_addr a;
+        assert_int_equal(inet_pton(AF_INET6, "2001:db8:1::", &a), 1);
+        unsigned char iid[8] = { m[0] ^ 2, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5] };
+        memcpy(&a.s6_addr[8], iid, 8);
+        assert_non_null(inet_ntop(AF_INET6, &a, ret, 64));
 }
 
 static void test_subnets_ipv6(void **state)
