@@ -57,8 +57,10 @@ static json_t *token_view(const struct identity_token *t)
         json_t *roles = json_array();
         for (size_t i = 0; roles && i < t->n_roles; i++)
                 json_array_append_new(roles, named_view(&t->roles[i]));
-        json_t *v = json_pack("{s:[s],s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s}", "methods",
-                              "password", "user", "domain", "id", t->user.domain_id ?: "", "name",
+        json_t *v = json_pack("{s:o,s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s}", "methods",
+                              t->rescoped ? json_pack("[s,s]", "token", "password")
+                                          : json_pack("[s]", "password"),
+                              "user", "domain", "id", t->user.domain_id ?: "", "name",
                               t->user.domain_name ?: "", "id", t->user.id, "name",
                               t->user.name ?: "", "password_expires_at", "audit_ids", t->audit_id,
                               "expires_at", t->expires_at, "issued_at", t->issued_at);
@@ -343,6 +345,17 @@ static int show_generic(struct api_ctx *ctx, struct api_request *req, struct api
         return 0;
 }
 
+/* Keystone reads a boolean filter as oslo's bool_from_string with a
+ * default of true: only its false spellings are false. */
+static bool query_bool(const char *v)
+{
+        static const char *const no[] = {"0", "f", "false", "n", "no", "off"};
+        for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+                if (strcasecmp(v, no[i]) == 0)
+                        return false;
+        return true;
+}
+
 static int list_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         const struct id_kind *k)
 {
@@ -352,12 +365,24 @@ static int list_generic(struct api_ctx *ctx, struct api_request *req, struct api
         int r = identity_list(ctx->store, k->kind, api_query_get(req, "name"), &l);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
-        /* ?domain_id= narrows users, groups, projects and roles to a domain. */
+        /* ?domain_id= narrows users, groups, projects and roles to a domain,
+         * ?enabled= domains, projects and users, ?parent_id= projects (a
+         * top-level project's parent is its domain). */
         const char *domain_id = api_query_get(req, "domain_id");
+        const char *parent_id = k == &K_PROJECT ? api_query_get(req, "parent_id") : NULL;
+        const char *enabled = k == &K_GROUP || k == &K_ROLE ? NULL : api_query_get(req, "enabled");
         json_t *arr = json_array();
-        for (size_t i = 0; arr && i < l.n; i++)
-                if (!domain_id || (l.v[i].domain_id && streq(l.v[i].domain_id, domain_id)))
-                        json_array_append_new(arr, object_view(req, k, &l.v[i]));
+        for (size_t i = 0; arr && i < l.n; i++) {
+                const struct identity_object *o = &l.v[i];
+                const char *parent = o->parent_id ?: o->domain_id;
+                if (domain_id && !(o->domain_id && streq(o->domain_id, domain_id)))
+                        continue;
+                if (parent_id && !(parent && streq(parent, parent_id)))
+                        continue;
+                if (enabled && o->enabled != query_bool(enabled))
+                        continue;
+                json_array_append_new(arr, object_view(req, k, o));
+        }
         identity_objects_done(&l);
         char base[300], self[400];
         base_url(req, base, sizeof(base));
@@ -447,6 +472,20 @@ static int check_tags(struct api_response *resp, const json_t *tags)
                                   "or ','.");
 }
 
+/* Keystone's schemas: project and domain names are 1 to 64 characters,
+ * the others 1 to 255. */
+static size_t name_max(const struct id_kind *k)
+{
+        return k == &K_PROJECT || k == &K_DOMAIN ? 64 : 255;
+}
+
+/* jsonschema's message, as Keystone's SchemaValidationError carries it. */
+static int name_too_long(struct api_response *resp, const char *name)
+{
+        return api_keystone_error(resp, 400, "Invalid input for field 'name': '%s' is too long",
+                                  name);
+}
+
 static int create_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                          const struct id_kind *k)
 {
@@ -457,10 +496,12 @@ static int create_common(struct api_ctx *ctx, struct api_request *req, struct ap
                 return 0;
         json_t *in = json_object_get(body, k->singular);
         const char *name = jstr(in, "name");
-        if (!json_is_object(in) || !name || !*name || strlen(name) > 255)
+        if (!json_is_object(in) || !name || !*name)
                 return api_keystone_error(resp, 400, "Invalid input for field '%s': 'name' is a "
-                                          "required property (a string of 1 to 255 characters).",
-                                          k->singular);
+                                          "required property (a string of 1 to %zu characters).",
+                                          k->singular, name_max(k));
+        if (strlen(name) > name_max(k))
+                return name_too_long(resp, name);
         json_t *en = json_object_get(in, "enabled");
         if (en && !json_is_boolean(en))
                 return api_keystone_error(resp, 400, "Invalid input for field 'enabled': %s is "
@@ -489,8 +530,6 @@ static int create_common(struct api_ctx *ctx, struct api_request *req, struct ap
         struct identity_object o = {0};
         struct identity_error e = {0};
         int r = identity_create(ctx->store, k->kind, &c, &o, &e);
-        if (r == -ENOENT && e.what && streq(e.what, "domain"))
-                return api_keystone_error(resp, 400, "Could not find domain: %s.", e.which);
         if (r == -ENOENT)
                 return not_found(resp, &e);
         if (r == -EINVAL)
@@ -524,7 +563,7 @@ CREATE(K_GROUP, group_h)
 static bool update_ok(const struct id_kind *k, const char *key, const json_t *v)
 {
         if (streq(key, "name"))
-                return json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) <= 255;
+                return json_is_string(v) && json_string_length(v) > 0;
         if (streq(key, "description"))
                 return json_is_string(v) || json_is_null(v);
         if (streq(key, "enabled"))
@@ -535,8 +574,7 @@ static bool update_ok(const struct id_kind *k, const char *key, const json_t *v)
                 return (k == &K_PROJECT || k == &K_DOMAIN) && json_is_array(v);
         if (streq(key, "password") || streq(key, "default_project_id"))
                 return k == &K_USER && json_is_string(v) && json_string_length(v) <= 255;
-        if (streq(key, "domain_id") || streq(key, "parent_id") || streq(key, "is_domain") ||
-            streq(key, "id"))
+        if (streq(key, "domain_id") || streq(key, "parent_id") || streq(key, "is_domain"))
                 return false; /* as Keystone: not changed by an update */
         return k == &K_USER;
 }
@@ -554,12 +592,22 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
         if (!json_is_object(in))
                 return api_keystone_error(resp, 400, "Invalid input for field '%s': it must be "
                                           "an object.", k->singular);
+        /* Keystone's _require_matching_id: the body may repeat the id. */
+        json_t *id = json_object_get(in, "id");
+        if (id && !json_is_null(id) &&
+            !(json_is_string(id) && streq(json_string_value(id), req->params[0])))
+                return api_keystone_error(resp, 400, "Cannot change ID");
         const char *key;
         json_t *v;
         json_object_foreach(in, key, v) {
+                if (streq(key, "id"))
+                        continue;
                 if (!update_ok(k, key, v))
                         return api_keystone_error(resp, 400, "Invalid input for field '%s'.", key);
         }
+        const char *new_name = jstr(in, "name");
+        if (new_name && strlen(new_name) > name_max(k))
+                return name_too_long(resp, new_name);
         json_t *tags = json_object_get(in, "tags");
         if (check_tags(resp, tags) < 0)
                 return 0;

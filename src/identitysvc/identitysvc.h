@@ -241,6 +241,7 @@ struct identity_token {
         struct identity_named *roles;  /* held now on the scope */
         size_t n_roles;
         json_t *catalog;               /* scoped tokens; NULL otherwise */
+        bool rescoped;                 /* got by the token method: methods token, password */
 };
 void identity_token_done(struct identity_token *t);
 

@@ -38,7 +38,8 @@ static json_t *stored_doc(const struct identity_token *t, double expires)
         for (size_t i = 0; roles && i < t->n_roles; i++)
                 json_array_append_new(roles, named_json(&t->roles[i]));
         json_t *body = json_pack(
-                "{s:[s],s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s,s:o}", "methods", "password",
+                "{s:o,s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s,s:o}", "methods",
+                t->rescoped ? json_pack("[s,s]", "token", "password") : json_pack("[s]", "password"),
                 "user", "domain", "id", t->user.domain_id, "name", t->user.domain_name, "id",
                 t->user.id, "name", t->user.name, "password_expires_at", "audit_ids", t->audit_id,
                 "expires_at", t->expires_at, "issued_at", t->issued_at, "roles", roles);
@@ -116,6 +117,26 @@ static int scope_of(struct store *st, const struct identity_password_auth *in,
         if (r >= 0 && t->n_roles == 0)
                 r = -EACCES; /* no role there, no token */
         return r;
+}
+
+/* Keystone scopes a token asked for without scope to the user's
+ * default_project_id when the user holds a role there (and the project is
+ * enabled); otherwise it stays unscoped. */
+static int default_scope(struct store *st, const json_t *user, struct identity_token *t)
+{
+        _cleanup_jdoc_ json_t *project = NULL;
+        const char *id = rec_str(user, "default_project_id");
+        if (!id || !*id)
+                return 0;
+        int r = rec_get(st, "project", id, &project);
+        if (r == -ENOENT || (r >= 0 && !json_is_true(json_object_get(project, "enabled"))))
+                return 0;
+        if (r >= 0)
+                r = rec_user_roles(st, t->user.id, id, &t->roles, &t->n_roles);
+        if (r < 0 || t->n_roles == 0)
+                return r;
+        r = named_set(&t->project, id, rec_str(project, "name"));
+        return r < 0 ? r : with_domain(st, &t->project, rec_str(project, "domain_id"));
 }
 
 /* The token method: the user of a valid token and when that token
@@ -204,6 +225,7 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
                 return -EACCES;
 
         r = named_set(&t.user, rec_str(user, "id"), rec_str(user, "name"));
+        t.rescoped = in->token != NULL;
         /* Keystone prints token times with microseconds. */
         time_format_iso8601(now, true, t.issued_at);
         time_format_iso8601(expires, true, t.expires_at);
@@ -220,6 +242,8 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
         r = with_domain(st, &t.user, rec_str(user, "domain_id"));
         if (r >= 0)
                 r = scope_of(st, in, &t);
+        if (r >= 0 && in->scope == IDENTITY_SCOPE_NONE && !in->token)
+                r = default_scope(st, user, &t);
         if (r >= 0 && !(doc = stored_doc(&t, expires)))
                 r = -ENOMEM;
         if (r >= 0)
@@ -229,7 +253,7 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
                 int k = store_obj_delete_below(st, "token", "expires", now);
                 r = k < 0 ? k : r;
         }
-        if (r >= 0 && in->scope != IDENTITY_SCOPE_NONE)
+        if (r >= 0 && (t.project.id || t.domain.id))
                 r = rec_find(st, "service", NULL, NULL, NULL, NULL, &t.catalog);
         int k = store_end(st, r >= 0);
         r = r < 0 ? r : k;
@@ -285,6 +309,7 @@ int identity_token_validate(struct store *st, struct token_cache *cache, const c
                 snprintf(t.audit_id, sizeof(t.audit_id), "%s", json_string_value(audit) ?: "");
                 snprintf(t.issued_at, sizeof(t.issued_at), "%s", rec_str(body, "issued_at") ?: "");
                 snprintf(t.expires_at, sizeof(t.expires_at), "%s", rec_str(body, "expires_at") ?: "");
+                t.rescoped = json_array_size(json_object_get(body, "methods")) > 1;
                 r = named_from(json_object_get(body, "user"), &t.user);
         }
         if (r >= 0)

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""Keystone semantics that tempest's identity tests hold vfnet-server to,
+over raw HTTP: list filters (?enabled=, ?parent_id=), name lengths, an
+update that repeats the id, a user in a domain that does not exist, the
+methods of a rescoped token, a token without scope scoped to the user's
+default project.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
+import sys
+
+sys.path.insert(0, __import__("os").path.dirname(__file__))
+from vfnet_server import Server, Tap  # noqa: E402
+
+
+def main():
+    t = Tap()
+    with Server(sys.argv[1]) as s:
+        s.bootstrap()
+        s.start()
+        tok = s.token()
+
+        def R(method, path, body=None, token=tok):
+            return s.request(method, path, body, token=token)
+
+        # ?enabled= (oslo's bool_from_string: "False", "0", "no" are false)
+        st, on, _ = R("POST", "/v3/projects", {"project": {"name": "p-on"}})
+        st2, off, _ = R("POST", "/v3/projects", {"project": {"name": "p-off", "enabled": False}})
+        t.ok(st == 201 and st2 == 201, "two projects, one disabled", (on, off))
+        for v in ("False", "0", "no"):
+            names = {p["name"] for p in R("GET", f"/v3/projects?enabled={v}")[1]["projects"]}
+            t.ok("p-off" in names and "p-on" not in names and "admin" not in names,
+                 f"projects?enabled={v}: only the disabled one", names)
+        names = {p["name"] for p in R("GET", "/v3/projects?enabled=True")[1]["projects"]}
+        t.ok("p-on" in names and "p-off" not in names, "projects?enabled=True", names)
+        st, u, _ = R("POST", "/v3/users", {"user": {"name": "u-off", "enabled": False}})
+        names = {x["name"] for x in R("GET", "/v3/users?enabled=false")[1]["users"]}
+        t.eq(names, {"u-off"}, "users?enabled=false")
+        st, d, _ = R("POST", "/v3/domains", {"domain": {"name": "d-off", "enabled": False}})
+        names = {x["name"] for x in R("GET", "/v3/domains?enabled=false")[1]["domains"]}
+        t.eq(names, {"d-off"}, "domains?enabled=false")
+
+        # ?parent_id=: a top-level project's parent is its domain
+        pid = on["project"]["id"]
+        st, child, _ = R("POST", "/v3/projects", {"project": {"name": "kid", "parent_id": pid}})
+        names = [p["name"] for p in R("GET", f"/v3/projects?parent_id={pid}")[1]["projects"]]
+        t.eq(names, ["kid"], "projects?parent_id= lists the children")
+        names = {p["name"] for p in R("GET", "/v3/projects?parent_id=default")[1]["projects"]}
+        t.ok({"admin", "p-on", "p-off"} <= names and "kid" not in names,
+             "projects?parent_id=default lists the top-level ones", names)
+
+        # names: 64 characters for projects and domains, 255 for the others
+        long = "a" * 65
+        st, doc, _ = R("POST", "/v3/projects", {"project": {"name": long}})
+        t.ok(st == 400 and "is too long" in doc["error"]["message"],
+             "a project name of 65 characters: 400", doc)
+        st, doc, _ = R("POST", "/v3/domains", {"domain": {"name": long}})
+        t.ok(st == 400, "a domain name of 65 characters: 400", doc)
+        st, doc, _ = R("PATCH", f"/v3/projects/{pid}", {"project": {"name": long}})
+        t.ok(st == 400, "renaming a project to 65 characters: 400", doc)
+        st, doc, _ = R("POST", "/v3/projects", {"project": {"name": "b" * 64}})
+        t.ok(st == 201, "a project name of 64 characters: 201", doc)
+        st, doc, _ = R("POST", "/v3/users", {"user": {"name": long}})
+        t.ok(st == 201, "a user name of 65 characters: 201", doc)
+
+        # an update may repeat the id, not change it
+        uid = u["user"]["id"]
+        st, doc, _ = R("PATCH", f"/v3/users/{uid}", {"user": {"id": uid, "email": "x@example.org"}})
+        t.ok(st == 200 and doc["user"]["email"] == "x@example.org",
+             "PATCH repeating the user's id: 200", doc)
+        st, doc, _ = R("PATCH", f"/v3/users/{uid}", {"user": {"id": "other"}})
+        t.ok(st == 400 and doc["error"]["message"] == "Cannot change ID",
+             "PATCH with another id: 400 Cannot change ID", doc)
+
+        # a user in a domain that does not exist: 404 (DomainNotFound)
+        st, doc, _ = R("POST", "/v3/users", {"user": {"name": "lost", "domain_id": "nowhere"}})
+        t.ok(st == 404 and doc["error"]["message"] == "Could not find domain: nowhere.",
+             "a user in an unknown domain: 404", doc)
+
+        # default_project_id scopes a token asked for without scope
+        roles = {r["name"]: r["id"] for r in R("GET", "/v3/roles")[1]["roles"]}
+        st, bob, _ = R("POST", "/v3/users", {"user": {"name": "bob", "password": "pw-bob",
+                                                      "default_project_id": pid}})
+        bid = bob["user"]["id"]
+        unscoped = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+            "id": bid, "password": "pw-bob"}}}}}
+        st, doc, _ = s.request("POST", "/v3/auth/tokens", unscoped)
+        t.ok(st == 201 and "project" not in doc["token"],
+             "no role on the default project: the token stays unscoped", doc)
+        R("PUT", f"/v3/projects/{pid}/users/{bid}/roles/{roles['member']}")
+        st, doc, hdrs = s.request("POST", "/v3/auth/tokens", unscoped)
+        t.ok(st == 201 and doc["token"].get("project", {}).get("id") == pid
+             and doc["token"].get("catalog"),
+             "with a role there: scoped to the default project, with the catalog", doc)
+        bob_tok = hdrs["X-Subject-Token"]
+        st, doc, _ = s.request("GET", "/v3/auth/tokens", token=tok,
+                               headers={"X-Subject-Token": bob_tok})
+        t.ok(st == 200 and doc["token"]["project"]["id"] == pid, "its validation shows the project", doc)
+
+        # the token method: methods are token and password
+        st, doc, hdrs = s.request("POST", "/v3/auth/tokens", {"auth": {"identity": {
+            "methods": ["token"], "token": {"id": bob_tok}},
+            "scope": {"project": {"id": pid}}}})
+        t.ok(st == 201 and sorted(doc["token"]["methods"]) == ["password", "token"],
+             "a rescoped token's methods: password, token", doc)
+        st, doc, _ = s.request("GET", "/v3/auth/tokens", token=tok,
+                               headers={"X-Subject-Token": hdrs["X-Subject-Token"]})
+        t.ok(st == 200 and sorted(doc["token"]["methods"]) == ["password", "token"],
+             "and so on validation", doc)
+        st, doc, _ = s.request("POST", "/v3/auth/tokens", unscoped)
+        t.eq(doc["token"]["methods"], ["password"], "a password token's methods: password")
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
