@@ -233,6 +233,8 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
         }
         if (r == -EACCES)
                 return unauthorized(resp);
+        if (r == -ENOENT && in.token)
+                return api_keystone_error(resp, 404, "Could not find token: %s.", in.token);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         resp->subject_token = strdup(t.token);
@@ -868,11 +870,30 @@ static int user_password(struct api_ctx *ctx, struct api_request *req, struct ap
                 return api_keystone_error(resp, 400, "Invalid input for field 'user': "
                                           "'password' and 'original_password' are required "
                                           "properties.");
-        if (!req->auth.user_id || !streq(req->auth.user_id, req->params[0]))
-                return api_keystone_error(resp, 403, "You are not authorized to perform the "
-                                          "requested action: identity:change_password.");
+        /* As Keystone (an unenforced API): the original password is the
+         * proof, so no token is needed (an expired password can be changed)
+         * and any caller who knows it may change it.  Being a password
+         * check, it is bounded as a login is: failures per address, and
+         * Keystone's lockout (its change_password authenticates first). */
+        const char *uid = req->params[0];
+        double now = ctx->now(), retry = 0;
+        if (ctx->logins && login_gate_address_enter(ctx->logins, req->client, now, &retry) < 0) {
+                resp->retry_after = retry < 1 ? 1 : (unsigned)(retry + 0.999);
+                return api_keystone_error(resp, 429, "Too many failed or concurrent logins from "
+                                          "%s; retry after %u seconds.",
+                                          req->client ? req->client : "this address",
+                                          resp->retry_after);
+        }
+        bool locked = ctx->logins && login_gate_user_locked(ctx->logins, uid, now);
         struct identity_error e = {0};
-        int r = identity_password_change(ctx->store, req->params[0], orig, pw, &e);
+        int r = locked ? -ENOLCK : identity_password_change(ctx->store, uid, orig, pw, &e);
+        if (ctx->logins) {
+                if (r >= 0 || r == -EACCES)
+                        login_gate_user_result(ctx->logins, uid, r >= 0, now);
+                login_gate_address_leave(ctx->logins, req->client, r == -EACCES || locked, now);
+        }
+        if (r == -ENOLCK)
+                return api_keystone_error(resp, 401, "The account is locked for user: %s.", uid);
         if (r == -ENOENT)
                 return not_found(resp, &e);
         if (r == -EACCES)
@@ -1203,8 +1224,8 @@ const struct api_route api_identity_routes[] = {
         ID("PATCH", "/v3/users/{}", update_user, API_AUTH_TOKEN,
            "update a user (password, enabled, ...; ends its tokens)"),
         ID("DELETE", "/v3/users/{}", delete_user, API_AUTH_TOKEN, "delete a user (ends its tokens)"),
-        ID("POST", "/v3/users/{}/password", user_password, API_AUTH_TOKEN,
-           "change one's own password (ends its tokens)"),
+        ID("POST", "/v3/users/{}/password", user_password, API_AUTH_NONE,
+           "change a password, proven by the original (ends the user's tokens)"),
         ID("GET", "/v3/users/{}/groups", user_groups, API_AUTH_TOKEN, "list a user's groups"),
         ID("GET", "/v3/users/{}/projects", user_projects, API_AUTH_TOKEN,
            "list the projects where a user holds a role"),

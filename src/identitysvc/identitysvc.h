@@ -181,8 +181,8 @@ void identity_inferences_done(struct identity_inferences *l);
 int identity_inferences_list(struct store *st, const char *prior_id,
                              struct identity_inferences *ret, struct identity_error *err);
 
-/* A user's own password change: -EACCES when original is wrong; ends the
- * user's tokens. */
+/* A user's password change, proven by the original password (whoever
+ * asks): -EACCES when original is wrong; ends the user's tokens. */
 int identity_password_change(struct store *st, const char *user_id, const char *original,
                              const char *password, struct identity_error *err);
 
@@ -246,6 +246,7 @@ struct identity_token {
 void identity_token_done(struct identity_token *t);
 
 /* -EACCES when the password, user or scope does not allow a token;
+ * -ENOENT when the token of the token method does not validate;
  * -ENOLCK when the user is locked out (Keystone's lockout; ret->user.id
  * names it, free with identity_token_done()); -EBUSY when no password
  * check slot came free in time.  gate (login-gate.h) may be NULL: no

@@ -140,7 +140,8 @@ static int default_scope(struct store *st, const json_t *user, struct identity_t
 }
 
 /* The token method: the user of a valid token and when that token
- * expires (a rescoped token lives no longer than the one it came from). */
+ * expires (a rescoped token lives no longer than the one it came from).
+ * A token that does not validate is -ENOENT, as Keystone's TokenNotFound. */
 static int user_of_token(struct store *st, const char *token, double now, json_t **user,
                          double *expires)
 {
@@ -148,8 +149,10 @@ static int user_of_token(struct store *st, const char *token, double now, json_t
         char hash[TOKEN_HASH_STR_LEN];
         _cleanup_jdoc_ json_t *doc = NULL;
         if (token_hash(token, hash) < 0)
-                return -EACCES;
+                return -ENOENT;
         int r = identity_authenticate(st, NULL, token, now, &a);
+        if (r == -EACCES)
+                r = -ENOENT;
         if (r >= 0)
                 r = store_begin(st, false);
         if (r >= 0) {
@@ -159,8 +162,6 @@ static int user_of_token(struct store *st, const char *token, double now, json_t
                 store_end(st, true);
         }
         auth_context_done(&a);
-        if (r == -ENOENT)
-                return -EACCES;
         if (r >= 0) {
                 double e = json_real_value(json_object_get(doc, "expires"));
                 *expires = e < *expires ? e : *expires;

@@ -3,7 +3,8 @@
 over raw HTTP: list filters (?enabled=, ?parent_id=), name lengths, an
 update that repeats the id, a user in a domain that does not exist, the
 methods of a rescoped token, a token without scope scoped to the user's
-default project.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
+default project, a password change proven by the original password
+alone.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
 import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -106,6 +107,21 @@ def main():
              "and so on validation", doc)
         st, doc, _ = s.request("POST", "/v3/auth/tokens", unscoped)
         t.eq(doc["token"]["methods"], ["password"], "a password token's methods: password")
+
+        # a password change needs the original password, not the user's token
+        st, doc, _ = R("POST", f"/v3/users/{bid}/password",
+                       {"user": {"password": "pw-2", "original_password": "wrong"}})
+        t.ok(st == 401, "another user's token, a wrong original password: 401", doc)
+        st, doc, _ = R("POST", f"/v3/users/{bid}/password",
+                       {"user": {"password": "pw-2", "original_password": "pw-bob"}})
+        t.ok(st == 204, "another user's token, the right original password: 204", doc)
+        st, doc, _ = s.request("POST", f"/v3/users/{bid}/password",
+                               {"user": {"password": "pw-3", "original_password": "pw-2"}})
+        t.ok(st == 204, "no token at all (Keystone's unenforced API): 204", doc)
+        st, doc, _ = s.request("POST", "/v3/auth/tokens", {"auth": {"identity": {
+            "methods": ["token"], "token": {"id": bob_tok}}}})
+        t.ok(st == 404 and doc["error"]["message"] == f"Could not find token: {bob_tok}.",
+             "the token method with a token the change ended: 404", doc)
     return t.done()
 
 

@@ -76,6 +76,18 @@ def lockout(t, binary):
             "message": f"The account is locked for user: {carl}."},
             "after 3 failures the right password is refused: the account is locked", (st, body))
         t.eq(login(s, "dora", "pw-dora", "admin")[0], 201, "another user is not locked")
+        # A password change checks the original password as a login does.
+        st, body, _ = s.request("POST", f"/v3/users/{carl}/password", {"user": {
+            "password": "pw-new", "original_password": "pw-carl"}})
+        t.ok(st == 401 and "locked" in body["error"]["message"],
+             "a locked user's password change, with the right original: 401 locked", (st, body))
+        dora = s.request("GET", "/v3/users?name=dora", token=adm)[1]["users"][0]["id"]
+        for _ in range(3):
+            s.request("POST", f"/v3/users/{dora}/password", {"user": {
+                "password": "pw-new", "original_password": "wrong"}})
+        st, body, _ = login(s, "dora", "pw-dora", "admin")
+        t.ok(st == 401 and "locked" in body["error"]["message"],
+             "3 password changes with a wrong original lock the account", (st, body))
         time.sleep(max(0.0, last + 1.0 - time.monotonic()))
         st, body, _ = login(s, "carl", "pw-carl", "admin")
         t.ok(st == 401 and "locked" in body["error"]["message"] and time.monotonic() < last + 3,
