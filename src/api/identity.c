@@ -904,6 +904,142 @@ static int user_password(struct api_ctx *ctx, struct api_request *req, struct ap
         return 0;
 }
 
+/* ---- project tags (Keystone's /v3/projects/{id}/tags) ---- */
+
+/* The project, for a tag read: by an admin or from a token scoped to
+ * it, as the project itself. */
+static int tags_project(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        struct identity_object *o)
+{
+        const char *id = req->params[0];
+        bool own = req->auth.project_id && streq(req->auth.project_id, id);
+        if (!policy_identity_admin(&req->auth) && !own) {
+                need_admin(req, resp);
+                return -EPERM;
+        }
+        struct identity_error e = {0};
+        int r = identity_get(ctx->store, IDENTITY_PROJECT, id, o, &e);
+        if (r == -ENOENT)
+                not_found(resp, &e);
+        else if (r < 0)
+                api_store_error(resp, API_IDENTITY, r);
+        return r;
+}
+
+static json_t *tags_of(const struct identity_object *o)
+{
+        return o->tags ? json_incref(o->tags) : json_array();
+}
+
+static int tags_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        struct identity_object o = {0};
+        if (tags_project(ctx, req, resp, &o) < 0)
+                return 0;
+        api_reply_json(resp, 200, json_pack("{s:o}", "tags", tags_of(&o)));
+        identity_object_done(&o);
+        return 0;
+}
+
+static int tag_check(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        struct identity_object o = {0};
+        if (tags_project(ctx, req, resp, &o) < 0)
+                return 0;
+        bool has = false;
+        size_t i;
+        json_t *t;
+        json_array_foreach(o.tags, i, t) {
+                has = has || streq(json_string_value(t) ?: "", req->params[1]);
+        }
+        identity_object_done(&o);
+        if (!has)
+                return api_keystone_error(resp, 404, "Could not find project tag: %s.",
+                                          req->params[1]);
+        api_reply_empty(resp, 204);
+        return 0;
+}
+
+/* PUT (one tag added: 201, empty) and DELETE (one removed: 204). */
+static int tag_edit(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                    bool add)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        const char *tag = req->params[1];
+        _cleanup_json_ json_t *one = json_pack("[s]", tag);
+        if (add && check_tags(resp, one) < 0)
+                return 0;
+        struct identity_object o = {0};
+        struct identity_error e = {0};
+        int r = identity_project_tag(ctx->store, req->params[0], tag, add, &o, &e);
+        if (r == -EEXIST || r == -E2BIG)
+                return api_keystone_error(resp, 400, "Invalid input for field 'tags': %s",
+                                          r == -EEXIST ? "the project has this tag already."
+                                                       : "a project has at most 80 tags.");
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        identity_object_done(&o);
+        api_reply_empty(resp, add ? 201 : 204);
+        return 0;
+}
+
+static int tag_put(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return tag_edit(c, q, p, true);
+}
+
+static int tag_delete(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return tag_edit(c, q, p, false);
+}
+
+/* PUT (the whole list replaced: 200 with it) and DELETE (all: 204). */
+static int tags_replace(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        json_t *tags, bool reply_list)
+{
+        if (check_tags(resp, tags) < 0)
+                return 0;
+        struct identity_update u = {.enabled = -1, .tags = tags};
+        struct identity_object o = {0};
+        struct identity_error e = {0};
+        int r = identity_update(ctx->store, IDENTITY_PROJECT, req->params[0], &u, &o, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        if (reply_list)
+                api_reply_json(resp, 200, json_pack("{s:o}", "tags", tags_of(&o)));
+        else
+                api_reply_empty(resp, 204);
+        identity_object_done(&o);
+        return 0;
+}
+
+static int tags_put(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_IDENTITY);
+        if (!body)
+                return 0;
+        json_t *tags = json_object_get(body, "tags");
+        if (!tags)
+                return api_keystone_error(resp, 400, "Invalid input for field 'tags': 'tags' "
+                                          "is a required property.");
+        return tags_replace(ctx, req, resp, tags, true);
+}
+
+static int tags_delete(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        _cleanup_json_ json_t *none = json_array();
+        return tags_replace(ctx, req, resp, none, false);
+}
+
 /* ---- implied roles ---- */
 
 static json_t *role_ref_view(const struct api_request *req, const struct identity_named *n)
@@ -1201,6 +1337,16 @@ const struct api_route api_identity_routes[] = {
         ID("PATCH", "/v3/projects/{}", update_project, API_AUTH_TOKEN,
            "update a project (name, description, enabled, tags)"),
         ID("DELETE", "/v3/projects/{}", delete_project, API_AUTH_TOKEN, "delete a project"),
+        ID("GET", "/v3/projects/{}/tags", tags_list, API_AUTH_TOKEN, "list a project's tags"),
+        ID("PUT", "/v3/projects/{}/tags", tags_put, API_AUTH_TOKEN,
+           "replace a project's tags"),
+        ID("DELETE", "/v3/projects/{}/tags", tags_delete, API_AUTH_TOKEN,
+           "remove all of a project's tags"),
+        ID("GET", "/v3/projects/{}/tags/{}", tag_check, API_AUTH_TOKEN,
+           "check a project has a tag (and HEAD)"),
+        ID("PUT", "/v3/projects/{}/tags/{}", tag_put, API_AUTH_TOKEN, "add a tag to a project"),
+        ID("DELETE", "/v3/projects/{}/tags/{}", tag_delete, API_AUTH_TOKEN,
+           "remove a tag from a project"),
         ID("GET", "/v3/projects/{}/users/{}/roles", grant_list, API_AUTH_TOKEN,
            "list a user's roles on a project"),
         ID("PUT", "/v3/projects/{}/users/{}/roles/{}", grant_put, API_AUTH_TOKEN,

@@ -109,6 +109,11 @@ struct identity_update {
 int identity_update(struct store *st, enum identity_kind k, const char *id,
                     const struct identity_update *in, struct identity_object *ret,
                     struct identity_error *err);
+/* One tag of a project added (-EEXIST when it has it already, -E2BIG
+ * past 80 tags) or removed (-ENOENT, err naming "project tag", when it
+ * has not), in one write transaction; ret: the project after. */
+int identity_project_tag(struct store *st, const char *project_id, const char *tag, bool add,
+                         struct identity_object *ret, struct identity_error *err);
 /* A deleted user or project takes its role assignments and tokens with it;
  * a group its memberships and assignments; a role its assignments and
  * inference rules (so the tokens that relied on it stop working at once);

@@ -4,7 +4,7 @@ over raw HTTP: list filters (?enabled=, ?parent_id=), name lengths, an
 update that repeats the id, a user in a domain that does not exist, the
 methods of a rescoped token, a token without scope scoped to the user's
 default project, a password change proven by the original password
-alone.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
+alone, a project's tags one by one.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
 import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -107,6 +107,29 @@ def main():
              "and so on validation", doc)
         st, doc, _ = s.request("POST", "/v3/auth/tokens", unscoped)
         t.eq(doc["token"]["methods"], ["password"], "a password token's methods: password")
+
+        # a project's tags one by one (/v3/projects/{id}/tags)
+        st, doc, _ = R("PUT", f"/v3/projects/{pid}/tags/blue")
+        t.eq(st, 201, "PUT .../tags/blue: 201")
+        t.eq(R("GET", f"/v3/projects/{pid}/tags/blue")[0], 204, "GET .../tags/blue: 204")
+        st, doc, _ = R("GET", f"/v3/projects/{pid}/tags/red")
+        t.ok(st == 404 and doc["error"]["message"] == "Could not find project tag: red.",
+             "a tag it has not: 404", doc)
+        t.eq(R("PUT", f"/v3/projects/{pid}/tags/blue")[0], 400, "the same tag again: 400")
+        t.eq(R("PUT", f"/v3/projects/{pid}/tags/a,b")[0], 400, "a tag with ',': 400")
+        st, doc, _ = R("PUT", f"/v3/projects/{pid}/tags", {"tags": ["x", "y"]})
+        t.ok(st == 200 and doc == {"tags": ["x", "y"]}, "PUT .../tags replaces the list", doc)
+        t.eq(R("GET", f"/v3/projects/{pid}")[1]["project"]["tags"], ["x", "y"],
+             "the project shows them")
+        t.eq(R("DELETE", f"/v3/projects/{pid}/tags/x")[0], 204, "DELETE .../tags/x: 204")
+        t.eq(R("GET", f"/v3/projects/{pid}/tags")[1], {"tags": ["y"]}, "GET .../tags")
+        t.eq(R("DELETE", f"/v3/projects/{pid}/tags")[0], 204, "DELETE .../tags: 204")
+        t.eq(R("GET", f"/v3/projects/{pid}/tags")[1], {"tags": []}, "no tags left")
+        bob_now = s.token("bob", "pw-bob", "p-on")
+        t.eq(R("GET", f"/v3/projects/{pid}/tags", token=bob_now)[0], 200,
+             "a member of the project reads its tags")
+        t.eq(R("PUT", f"/v3/projects/{pid}/tags/z", token=bob_now)[0], 403,
+             "and may not add one: 403")
 
         # a password change needs the original password, not the user's token
         st, doc, _ = R("POST", f"/v3/users/{bid}/password",

@@ -645,6 +645,44 @@ static void test_users_projects_tokens(void **state)
         test_store_drop(st);
 }
 
+/* A project's tags one at a time: no tag twice, at most 80, removing
+ * one it has not is -ENOENT naming the tag. */
+static void test_project_tags(void **state)
+{
+        (void)state;
+        struct store *st = test_store_open();
+        struct identity_object p = {0}, o = {0};
+        struct identity_error e = {0};
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        struct identity_create pc = {.name = "tagged", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &p, &e), 0);
+        assert_int_equal(identity_project_tag(st, p.id, "blue", true, &o, &e), 0);
+        assert_int_equal(json_array_size(o.tags), 1);
+        assert_string_equal(json_string_value(json_array_get(o.tags, 0)), "blue");
+        identity_object_done(&o);
+        assert_int_equal(identity_project_tag(st, p.id, "blue", true, &o, &e), -EEXIST);
+        assert_int_equal(identity_project_tag(st, p.id, "red", false, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "project tag");
+        assert_string_equal(e.which, "red");
+        assert_int_equal(identity_project_tag(st, "nope", "red", true, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "project");
+        for (int i = 1; i < 80; i++) {
+                char tag[16];
+                snprintf(tag, sizeof(tag), "t%d", i);
+                assert_int_equal(identity_project_tag(st, p.id, tag, true, &o, &e), 0);
+                identity_object_done(&o);
+        }
+        assert_int_equal(identity_project_tag(st, p.id, "one-more", true, &o, &e), -E2BIG);
+        assert_int_equal(identity_project_tag(st, p.id, "blue", false, &o, &e), 0);
+        assert_int_equal(json_array_size(o.tags), 79);
+        identity_object_done(&o);
+        assert_int_equal(identity_get(st, IDENTITY_PROJECT, p.id, &o, &e), 0);
+        assert_int_equal(json_array_size(o.tags), 79);
+        identity_object_done(&o);
+        identity_object_done(&p);
+        test_store_drop(st);
+}
+
 /* The login gate: lockout per user with its expiry, failures and checks
  * under way per address, the bounded password check slots. */
 static void test_login_gate(void **state)
@@ -711,6 +749,7 @@ int main(void)
                 cmocka_unit_test(test_domains),
                 cmocka_unit_test(test_groups),
                 cmocka_unit_test(test_users_projects_tokens),
+                cmocka_unit_test(test_project_tags),
                 cmocka_unit_test(test_login_gate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
