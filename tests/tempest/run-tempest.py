@@ -44,7 +44,7 @@ tenant_network_types = vlan
 type_drivers = vlan, flat
 mechanism_drivers = openvswitch, sriovnicswitch
 [ml2_type_vlan]
-network_vlan_ranges = physnet1:100:3999
+network_vlan_ranges = @VLAN_RANGES@
 [ml2_type_flat]
 flat_networks = physnet2
 [ml2_sriov]
@@ -199,6 +199,8 @@ def main():
     ap.add_argument("--concurrency", type=int, default=int(os.environ.get("VFNET_TEMPEST_CONCURRENCY", "1")))
     ap.add_argument("--filter", default="", help="run only the selected tests matching this regex")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (tempest.log, server.log)")
+    ap.add_argument("--vlan-ranges", default="physnet1:100:3999",
+                    help="network_vlan_ranges (narrow it to see how tempest meets VLAN exhaustion)")
     a = ap.parse_args()
 
     selection = read_entries("selection.txt")
@@ -209,7 +211,7 @@ def main():
     server = vfnet_server.Server(os.path.abspath(a.server), workdir=os.path.join(workdir, "server"),
                                  extra_conf=SERVER_CONF)
     with open(server.ml2, "w") as f:
-        f.write(ML2_CONF)
+        f.write(ML2_CONF.replace("@VLAN_RANGES@", a.vlan_ranges))
     try:
         server.bootstrap(PASSWORD)
         server.start()
