@@ -15,6 +15,7 @@ import http.client
 import json
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -116,6 +117,24 @@ def per_address(t, binary):
              "after failed_logins_window the address may log in again")
 
 
+def no_address_limit(t, binary):
+    """max_failed_logins_per_ip = 0: no per-address bound at all, so after
+    a failure one address (clients behind a proxy) still logs in 8 at once."""
+    with Server(binary, extra_conf="max_failed_logins_per_ip = 0\n") as s:
+        s.bootstrap()
+        s.start()
+        t.eq(login(s, "admin", "wrong")[0], 401, "a failed login from 127.0.0.1")
+        codes = []
+        threads = [threading.Thread(target=lambda: codes.append(
+            login(s, "admin", "secret", "admin")[0])) for _ in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        t.eq(sorted(codes), [201] * 8,
+             "then 8 concurrent logins from the same address: all 201 (none 429)")
+
+
 FLOODER = """
 import http.client, json, sys, threading, time
 port, secs = int(sys.argv[1]), float(sys.argv[2])
@@ -183,6 +202,7 @@ def flood(t, binary):
 def main():
     t = Tap()
     lockout(t, sys.argv[1])
+    no_address_limit(t, sys.argv[1])
     per_address(t, sys.argv[1])
     flood(t, sys.argv[1])
     return t.done()
