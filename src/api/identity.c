@@ -1155,52 +1155,270 @@ static int role_inferences(struct api_ctx *c, struct api_request *q, struct api_
         return inferences(c, q, p, NULL);
 }
 
-/* Services and endpoints, from the catalog bootstrap wrote. */
-static int list_catalog_parts(struct api_ctx *ctx, struct api_request *req,
-                              struct api_response *resp, bool endpoints)
+/* ---- the catalog: services, endpoints, regions ---- */
+
+static json_t *with_self(const struct api_request *req, json_t *v, const char *plural)
+{
+        char base[300], self[512];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s/v3/%s/%s", base, plural, jstr(v, "id") ?: "");
+        json_object_set_new(v, "links", json_pack("{s:s}", "self", self));
+        return v;
+}
+
+static json_t *service_view(const struct api_request *req, const json_t *s)
+{
+        json_t *v = json_pack("{s:O,s:O,s:o,s:o,s:b}", "id", json_object_get(s, "id"), "type",
+                              json_object_get(s, "type"), "name",
+                              json_string(jstr(s, "name") ?: ""), "description",
+                              json_string(jstr(s, "description") ?: ""), "enabled",
+                              !json_is_false(json_object_get(s, "enabled")));
+        return v ? with_self(req, v, "services") : NULL;
+}
+
+static json_t *endpoint_view(const struct api_request *req, const json_t *e, json_t *service_id)
+{
+        json_t *v = json_deep_copy(e);
+        if (!v)
+                return NULL;
+        if (service_id)
+                json_object_set(v, "service_id", service_id);
+        json_object_set_new(v, "enabled", json_boolean(!json_is_false(json_object_get(e, "enabled"))));
+        return with_self(req, v, "endpoints");
+}
+
+static json_t *region_view(const struct api_request *req, const json_t *g)
+{
+        json_t *v = json_pack("{s:O,s:o,s:O}", "id", json_object_get(g, "id"), "description",
+                              json_string(jstr(g, "description") ?: ""), "parent_region_id",
+                              json_object_get(g, "parent_region_id") ?: json_null());
+        return v ? with_self(req, v, "regions") : NULL;
+}
+
+static bool query_is(const struct api_request *req, const char *key, const char *have)
+{
+        const char *want = api_query_get(req, key);
+        return !want || streq(want, have ?: "");
+}
+
+/* GET /v3/services (?type=, ?name=), GET /v3/endpoints (?interface=,
+ * ?service_id=, ?region_id=), or with an id the one (404 if absent). */
+static int catalog_read(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        bool endpoints, const char *id)
 {
         if (need_admin(req, resp) < 0)
                 return 0;
         _cleanup_json_ json_t *cat = NULL;
-        int r = identity_catalog(ctx->store, &cat);
+        int r = identity_catalog_list(ctx->store, "service", &cat);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         json_t *out = json_array();
         size_t i, j;
         json_t *svc, *ep;
-        const char *want_type = api_query_get(req, "type"), *want_if = api_query_get(req, "interface");
         json_array_foreach(cat, i, svc) {
                 if (!endpoints) {
-                        if (want_type && !streq(want_type, jstr(svc, "type") ?: ""))
-                                continue;
-                        json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:b,s:s}", "id",
-                                                             json_object_get(svc, "id"), "type",
-                                                             json_object_get(svc, "type"), "name",
-                                                             json_object_get(svc, "name"), "enabled",
-                                                             1, "description", ""));
+                        if (id ? streq(id, jstr(svc, "id") ?: "")
+                               : query_is(req, "type", jstr(svc, "type")) &&
+                                         query_is(req, "name", jstr(svc, "name")))
+                                json_array_append_new(out, service_view(req, svc));
                         continue;
                 }
                 json_array_foreach(json_object_get(svc, "endpoints"), j, ep) {
-                        if (want_if && !streq(want_if, jstr(ep, "interface") ?: ""))
-                                continue;
-                        json_t *e = json_deep_copy(ep);
-                        json_object_set(e, "service_id", json_object_get(svc, "id"));
-                        json_object_set_new(e, "enabled", json_true());
-                        json_array_append_new(out, e);
+                        if (id ? streq(id, jstr(ep, "id") ?: "")
+                               : query_is(req, "interface", jstr(ep, "interface")) &&
+                                         query_is(req, "service_id", jstr(svc, "id")) &&
+                                         query_is(req, "region_id", jstr(ep, "region_id")))
+                                json_array_append_new(out, endpoint_view(req, ep,
+                                                                         json_object_get(svc, "id")));
                 }
         }
-        api_reply_json(resp, 200, json_pack("{s:o}", endpoints ? "endpoints" : "services", out));
+        const char *one = endpoints ? "endpoint" : "service";
+        if (id && json_array_size(out) == 0) {
+                json_decref(out);
+                return api_keystone_error(resp, 404, "Could not find %s: %s.", one, id);
+        }
+        if (id)
+                api_reply_json(resp, 200, json_pack("{s:O}", one, json_array_get(out, 0)));
+        else
+                api_reply_json(resp, 200, json_pack("{s:O}", endpoints ? "endpoints" : "services", out));
+        json_decref(out);
         return 0;
 }
 
 static int list_services(struct api_ctx *c, struct api_request *q, struct api_response *p)
 {
-        return list_catalog_parts(c, q, p, false);
+        return catalog_read(c, q, p, false, NULL);
 }
 
 static int list_endpoints(struct api_ctx *c, struct api_request *q, struct api_response *p)
 {
-        return list_catalog_parts(c, q, p, true);
+        return catalog_read(c, q, p, true, NULL);
+}
+
+static int show_service(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return catalog_read(c, q, p, false, q->params[0]);
+}
+
+static int show_endpoint(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return catalog_read(c, q, p, true, q->params[0]);
+}
+
+/* Keystone's schemas for the catalog's attributes: the first offending
+ * one's message, or NULL. */
+static const char *catalog_invalid(const json_t *in, char *why, size_t len)
+{
+        static const char *const strings[] = {"type", "name", "description", "service_id", "url",
+                                              "interface", "id"};
+        static const char *const nullable[] = {"region_id", "region", "parent_region_id"};
+        for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
+                json_t *v = json_object_get(in, strings[i]);
+                if (v && (!json_is_string(v) || json_string_length(v) > 255)) {
+                        snprintf(why, len, "Invalid input for field '%s': it is not a string of "
+                                 "at most 255 characters.", strings[i]);
+                        return why;
+                }
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(nullable); i++) {
+                json_t *v = json_object_get(in, nullable[i]);
+                if (v && !json_is_null(v) && (!json_is_string(v) || json_string_length(v) > 255)) {
+                        snprintf(why, len, "Invalid input for field '%s': it is not a string "
+                                 "of at most 255 characters or null.", nullable[i]);
+                        return why;
+                }
+        }
+        json_t *en = json_object_get(in, "enabled");
+        if (en && !json_is_boolean(en)) {
+                _cleanup_free_ char *txt = json_dumps(en, JSON_ENCODE_ANY);
+                snprintf(why, len, "Invalid input for field 'enabled': %s is not of type "
+                         "'boolean'.", txt ? txt : "the value");
+                return why;
+        }
+        const char *iface = jstr(in, "interface");
+        if (iface && !streq(iface, "public") && !streq(iface, "internal") && !streq(iface, "admin")) {
+                snprintf(why, len, "Invalid input for field 'interface': '%s' is not one of "
+                         "['admin', 'internal', 'public'].", iface);
+                return why;
+        }
+        return NULL;
+}
+
+/* POST, PATCH and DELETE of a service, an endpoint or a region. */
+static int catalog_write(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         enum identity_catalog_op op, const char *member, const char *id)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        _cleanup_json_ json_t *body = NULL;
+        json_t *in = NULL;
+        bool del = op == IDENTITY_SERVICE_DELETE || op == IDENTITY_ENDPOINT_DELETE ||
+                   op == IDENTITY_REGION_DELETE;
+        bool create = op == IDENTITY_SERVICE_CREATE || op == IDENTITY_ENDPOINT_CREATE ||
+                      op == IDENTITY_REGION_CREATE;
+        if (!del) {
+                if (!(body = api_parse_body(req, resp, API_IDENTITY)))
+                        return 0;
+                in = json_object_get(body, member);
+                if (!json_is_object(in))
+                        return api_keystone_error(resp, 400, "Invalid input for field '%s': it "
+                                                  "must be an object.", member);
+                char why[200];
+                if (catalog_invalid(in, why, sizeof(why)))
+                        return api_keystone_error(resp, 400, "%s", why);
+                static const char *const required[][3] = {
+                        [IDENTITY_SERVICE_CREATE] = {"type"},
+                        [IDENTITY_ENDPOINT_CREATE] = {"service_id", "interface", "url"},
+                };
+                for (size_t i = 0; create && op < ARRAY_SIZE(required) && i < 3; i++) {
+                        const char *k = required[op][i];
+                        if (k && !json_object_get(in, k))
+                                return api_keystone_error(resp, 400, "Invalid input for field "
+                                                          "'%s': '%s' is a required property.",
+                                                          member, k);
+                }
+                /* An update keeps the id; a new region may name its own. */
+                const char *body_id = jstr(in, "id");
+                if (body_id && (create ? op != IDENTITY_REGION_CREATE : !streq(body_id, id ?: "")))
+                        return api_keystone_error(resp, 400, create ? "Invalid input for field "
+                                                  "'id': it is not accepted here."
+                                                                    : "Cannot change ID");
+                if (op == IDENTITY_REGION_CREATE && !id)
+                        id = body_id;
+        }
+        _cleanup_json_ json_t *out = NULL;
+        struct identity_error e = {0};
+        int r = identity_catalog_edit(ctx->store, op, id, in, &out, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r == -EEXIST)
+                return api_keystone_error(resp, 409, "Conflict occurred attempting to store "
+                                          "region - Duplicate ID, %s.", id ?: "");
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        if (del) {
+                api_reply_empty(resp, 204);
+                return 0;
+        }
+        json_t *v = op <= IDENTITY_SERVICE_DELETE    ? service_view(req, out)
+                    : op <= IDENTITY_ENDPOINT_DELETE ? endpoint_view(req, out, NULL)
+                                                     : region_view(req, out);
+        api_reply_json(resp, create ? 201 : 200, json_pack("{s:o}", member, v));
+        return 0;
+}
+
+#define CATALOG_WRITE(name, op, member, with_id)                                                   \
+        static int name(struct api_ctx *c, struct api_request *q, struct api_response *p)          \
+        {                                                                                          \
+                return catalog_write(c, q, p, op, member, with_id ? q->params[0] : NULL);          \
+        }
+CATALOG_WRITE(create_service, IDENTITY_SERVICE_CREATE, "service", false)
+CATALOG_WRITE(update_service, IDENTITY_SERVICE_UPDATE, "service", true)
+CATALOG_WRITE(delete_service, IDENTITY_SERVICE_DELETE, "service", true)
+CATALOG_WRITE(create_endpoint, IDENTITY_ENDPOINT_CREATE, "endpoint", false)
+CATALOG_WRITE(update_endpoint, IDENTITY_ENDPOINT_UPDATE, "endpoint", true)
+CATALOG_WRITE(delete_endpoint, IDENTITY_ENDPOINT_DELETE, "endpoint", true)
+CATALOG_WRITE(create_region, IDENTITY_REGION_CREATE, "region", false)
+CATALOG_WRITE(put_region, IDENTITY_REGION_CREATE, "region", true)
+CATALOG_WRITE(update_region, IDENTITY_REGION_UPDATE, "region", true)
+CATALOG_WRITE(delete_region, IDENTITY_REGION_DELETE, "region", true)
+
+/* GET /v3/regions (?parent_region_id=) or one region: any token. */
+static int region_read(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                       const char *id)
+{
+        _cleanup_json_ json_t *all = NULL;
+        int r = identity_catalog_list(ctx->store, "region", &all);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        json_t *out = json_array();
+        size_t i;
+        json_t *g;
+        json_array_foreach(all, i, g) {
+                if (id ? streq(id, jstr(g, "id") ?: "")
+                       : query_is(req, "parent_region_id", jstr(g, "parent_region_id")))
+                        json_array_append_new(out, region_view(req, g));
+        }
+        if (id && json_array_size(out) == 0) {
+                json_decref(out);
+                return api_keystone_error(resp, 404, "Could not find region: %s.", id);
+        }
+        if (id)
+                api_reply_json(resp, 200, json_pack("{s:O}", "region", json_array_get(out, 0)));
+        else
+                api_reply_json(resp, 200, json_pack("{s:O}", "regions", out));
+        json_decref(out);
+        return 0;
+}
+
+static int list_regions(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return region_read(c, q, p, NULL);
+}
+
+static int show_region(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return region_read(c, q, p, q->params[0]);
 }
 
 /* {"id"} or, with names, {"id", "name"} (+ "domain" for users and projects). */
@@ -1388,8 +1606,29 @@ const struct api_route api_identity_routes[] = {
            "check a user is in a group (and HEAD)"),
         ID("DELETE", "/v3/groups/{}/users/{}", member_delete, API_AUTH_TOKEN,
            "remove a user from a group"),
-        ID("GET", "/v3/services", list_services, API_AUTH_TOKEN, "list catalog services (?type=)"),
-        ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN, "list endpoints (?interface=)"),
+        ID("GET", "/v3/services", list_services, API_AUTH_TOKEN,
+           "list catalog services (?type=, ?name=)"),
+        ID("POST", "/v3/services", create_service, API_AUTH_TOKEN, "create a service"),
+        ID("GET", "/v3/services/{}", show_service, API_AUTH_TOKEN, "show a service"),
+        ID("PATCH", "/v3/services/{}", update_service, API_AUTH_TOKEN,
+           "update a service (type, name, description, enabled)"),
+        ID("DELETE", "/v3/services/{}", delete_service, API_AUTH_TOKEN,
+           "delete a service and its endpoints"),
+        ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN,
+           "list endpoints (?interface=, ?service_id=, ?region_id=)"),
+        ID("POST", "/v3/endpoints", create_endpoint, API_AUTH_TOKEN,
+           "create an endpoint (a legacy region is made when missing)"),
+        ID("GET", "/v3/endpoints/{}", show_endpoint, API_AUTH_TOKEN, "show an endpoint"),
+        ID("PATCH", "/v3/endpoints/{}", update_endpoint, API_AUTH_TOKEN,
+           "update an endpoint (service_id, interface, url, region, enabled)"),
+        ID("DELETE", "/v3/endpoints/{}", delete_endpoint, API_AUTH_TOKEN, "delete an endpoint"),
+        ID("GET", "/v3/regions", list_regions, API_AUTH_TOKEN, "list regions (?parent_region_id=)"),
+        ID("POST", "/v3/regions", create_region, API_AUTH_TOKEN, "create a region"),
+        ID("GET", "/v3/regions/{}", show_region, API_AUTH_TOKEN, "show a region"),
+        ID("PUT", "/v3/regions/{}", put_region, API_AUTH_TOKEN, "create a region with this id"),
+        ID("PATCH", "/v3/regions/{}", update_region, API_AUTH_TOKEN,
+           "update a region (description, parent_region_id)"),
+        ID("DELETE", "/v3/regions/{}", delete_region, API_AUTH_TOKEN, "delete a region"),
         ID("GET", "/v3/role_assignments", list_assignments, API_AUTH_TOKEN,
            "list role assignments (?user.id=, group.id=, scope.project.id=, scope.domain.id=, "
            "role.id=, effective, include_names)"),

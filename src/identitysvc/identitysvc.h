@@ -213,9 +213,37 @@ void identity_assignments_done(struct identity_assignments *l);
 int identity_assignments_list(struct store *st, const struct identity_assignment_filter *f,
                               struct identity_assignments *ret);
 
-/* The catalog: [{id, type, name, endpoints: [{id, interface, region_id,
- * region, url}]}], as bootstrap wrote it. */
+/* A token's catalog: [{id, type, name, endpoints: [{id, interface,
+ * region_id, region, url}]}] of the enabled services and endpoints. */
 int identity_catalog(struct store *st, json_t **ret);
+
+/* The catalog's admin API (Keystone's /v3/services, /v3/endpoints,
+ * /v3/regions), one change per call in one write transaction.  in holds
+ * the request's attributes, already checked by the caller: services type,
+ * name, description, enabled; endpoints service_id, interface, url,
+ * region_id or the legacy region (made when missing), enabled; regions
+ * description, parent_region_id (id: the region's own, or NULL for a new
+ * one).  -ENOENT (err names what) when an id is unknown, -EEXIST for a
+ * region id taken.  *ret (may be NULL): the service, endpoint (with its
+ * service_id) or region after the change. */
+enum identity_catalog_op {
+        IDENTITY_SERVICE_CREATE,
+        IDENTITY_SERVICE_UPDATE,
+        IDENTITY_SERVICE_DELETE,
+        IDENTITY_ENDPOINT_CREATE,
+        IDENTITY_ENDPOINT_UPDATE,
+        IDENTITY_ENDPOINT_DELETE,
+        IDENTITY_REGION_CREATE,
+        IDENTITY_REGION_UPDATE,
+        IDENTITY_REGION_DELETE,
+};
+int identity_catalog_edit(struct store *st, enum identity_catalog_op op, const char *id,
+                          const json_t *in, json_t **ret, struct identity_error *err);
+/* Every stored "service" (with its endpoints) or "region" document. */
+int identity_catalog_list(struct store *st, const char *kind, json_t **ret);
+/* A token's catalog from the service documents: enabled services and
+ * endpoints only. */
+json_t *identity_catalog_view(const json_t *services);
 
 /* POST /v3/auth/tokens with the password or the token method. */
 enum identity_scope {

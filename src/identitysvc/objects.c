@@ -493,7 +493,10 @@ int identity_catalog(struct store *st, json_t **ret)
         int r = store_begin(st, false);
         if (r < 0)
                 return r;
-        r = rec_find(st, "service", NULL, NULL, NULL, NULL, ret);
+        _cleanup_jdoc_ json_t *all = NULL;
+        r = rec_find(st, "service", NULL, NULL, NULL, NULL, &all);
         store_end(st, true);
+        if (r >= 0 && !(*ret = identity_catalog_view(all)))
+                r = -ENOMEM;
         return r;
 }

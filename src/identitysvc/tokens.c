@@ -57,6 +57,16 @@ static json_t *stored_doc(const struct identity_token *t, double expires)
                     : NULL;
 }
 
+/* Inside a transaction: the catalog a scoped token carries. */
+static int token_catalog(struct store *st, json_t **ret)
+{
+        _cleanup_jdoc_ json_t *all = NULL;
+        int r = rec_find(st, "service", NULL, NULL, NULL, NULL, &all);
+        if (r >= 0 && !(*ret = identity_catalog_view(all)))
+                r = -ENOMEM;
+        return r;
+}
+
 static int named_set(struct identity_named *n, const char *id, const char *name)
 {
         n->id = strdup(id ? id : "");
@@ -255,7 +265,7 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
                 r = k < 0 ? k : r;
         }
         if (r >= 0 && (t.project.id || t.domain.id))
-                r = rec_find(st, "service", NULL, NULL, NULL, NULL, &t.catalog);
+                r = token_catalog(st, &t.catalog);
         int k = store_end(st, r >= 0);
         r = r < 0 ? r : k;
         if (r < 0) {
@@ -322,7 +332,7 @@ int identity_token_validate(struct store *st, struct token_cache *cache, const c
         if (r >= 0 && scope)
                 r = rec_user_roles(st, t.user.id, scope, &t.roles, &t.n_roles);
         if (r >= 0 && t.n_roles)
-                r = rec_find(st, "service", NULL, NULL, NULL, NULL, &t.catalog);
+                r = token_catalog(st, &t.catalog);
         store_end(st, true);
         if (r < 0) {
                 identity_token_done(&t);

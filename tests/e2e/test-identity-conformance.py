@@ -4,7 +4,8 @@ over raw HTTP: list filters (?enabled=, ?parent_id=), name lengths, an
 update that repeats the id, a user in a domain that does not exist, the
 methods of a rescoped token, a token without scope scoped to the user's
 default project, a password change proven by the original password
-alone, a project's tags one by one.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
+alone, a project's tags one by one, the catalog's services, endpoints
+and regions.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
 import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -130,6 +131,74 @@ def main():
              "a member of the project reads its tags")
         t.eq(R("PUT", f"/v3/projects/{pid}/tags/z", token=bob_now)[0], 403,
              "and may not add one: 403")
+
+        # the catalog: services, endpoints, regions
+        st, svc, _ = R("POST", "/v3/services", {"service": {"type": "dns", "name": "designate",
+                                                            "description": "names"}})
+        t.ok(st == 201 and svc["service"]["type"] == "dns" and svc["service"]["enabled"] is True,
+             "POST /v3/services: 201", svc)
+        sid = svc["service"]["id"]
+        t.eq(R("POST", "/v3/services", {"service": {"name": "x"}})[0], 400,
+             "a service without type: 400")
+        st, doc, _ = R("PATCH", f"/v3/services/{sid}", {"service": {"description": "DNS"}})
+        t.ok(st == 200 and R("GET", f"/v3/services/{sid}")[1]["service"]["description"] == "DNS",
+             "PATCH a service's description", doc)
+        st, ep, _ = R("POST", "/v3/endpoints", {"endpoint": {
+            "service_id": sid, "interface": "public", "url": "http://dns.example:9001",
+            "region": "RegionTwo"}})
+        t.ok(st == 201 and ep["endpoint"]["region"] == "RegionTwo"
+             and ep["endpoint"]["region_id"] == "RegionTwo" and ep["endpoint"]["service_id"] == sid,
+             "POST /v3/endpoints with a legacy region: 201", ep)
+        eid = ep["endpoint"]["id"]
+        st, doc, _ = R("GET", "/v3/regions/RegionTwo")
+        t.ok(st == 200 and doc["region"]["id"] == "RegionTwo",
+             "the legacy region was made", doc)
+        st, doc, _ = R("POST", "/v3/endpoints", {"endpoint": {
+            "service_id": sid, "interface": "public", "url": "http://x", "enabled": "False"}})
+        t.ok(st == 400 and "'boolean'" in doc["error"]["message"], "enabled 'False': 400", doc)
+        st, doc, _ = R("POST", "/v3/endpoints", {"endpoint": {
+            "service_id": sid, "interface": "outside", "url": "http://x"}})
+        t.eq(st, 400, "an interface that is not public, internal, admin: 400")
+        st, doc, _ = R("POST", "/v3/endpoints", {"endpoint": {
+            "service_id": sid, "interface": "public", "url": "http://x", "region_id": "Nowhere"}})
+        t.ok(st == 404 and doc["error"]["message"] == "Could not find region: Nowhere.",
+             "a region_id that does not exist: 404", doc)
+        st, doc, _ = R("POST", "/v3/endpoints", {"endpoint": {
+            "service_id": "nope", "interface": "public", "url": "http://x"}})
+        t.ok(st == 404 and doc["error"]["message"] == "Could not find service: nope.",
+             "a service that does not exist: 404", doc)
+        ids = [e["id"] for e in R("GET", f"/v3/endpoints?service_id={sid}")[1]["endpoints"]]
+        t.eq(ids, [eid], "GET /v3/endpoints?service_id=")
+        cat = {c["type"]: c for c in R("GET", "/v3/auth/catalog", token=tok)[1]["catalog"]}
+        t.ok("dns" in cat and [e["url"] for e in cat["dns"]["endpoints"]] ==
+             ["http://dns.example:9001"], "the new service is in the token's catalog", cat.get("dns"))
+        st, doc, _ = R("PATCH", f"/v3/endpoints/{eid}", {"endpoint": {"enabled": False}})
+        t.ok(st == 200 and doc["endpoint"]["enabled"] is False, "PATCH enabled false", doc)
+        cat = {c["type"]: c for c in R("GET", "/v3/auth/catalog", token=tok)[1]["catalog"]}
+        t.eq(cat["dns"]["endpoints"], [], "a disabled endpoint leaves the catalog")
+        R("PATCH", f"/v3/services/{sid}", {"service": {"enabled": False}})
+        cat = {c["type"]: c for c in R("GET", "/v3/auth/catalog", token=tok)[1]["catalog"]}
+        t.ok("dns" not in cat and "network" in cat, "so does a disabled service", list(cat))
+        st, reg, _ = R("POST", "/v3/regions", {"region": {"description": "child",
+                                                          "parent_region_id": "RegionTwo"}})
+        t.ok(st == 201 and reg["region"]["parent_region_id"] == "RegionTwo", "POST /v3/regions", reg)
+        kids = [g["id"] for g in R("GET", "/v3/regions?parent_region_id=RegionTwo")[1]["regions"]]
+        t.eq(kids, [reg["region"]["id"]], "GET /v3/regions?parent_region_id=")
+        t.eq(R("PUT", "/v3/regions/RegionTwo", {"region": {}})[0], 409, "PUT a region id taken: 409")
+        t.eq(R("DELETE", f"/v3/services/{sid}")[0], 204, "DELETE the service")
+        t.eq(R("GET", f"/v3/endpoints/{eid}")[0], 404, "its endpoints went with it")
+        rc, out, err = s.osc("service", "create", "--name", "barbican", "key-manager")
+        rc2, out2, err2 = s.osc("endpoint", "create", "--region", "RegionOne", "key-manager",
+                                "internal", "http://keys.example:9311")
+        t.ok(rc == 0 and rc2 == 0 and out2.get("service_type") == "key-manager"
+             and out2.get("region") == "RegionOne",
+             "openstack service create, endpoint create", (err, err2, out2))
+        rc, out, err = s.osc("region", "list")
+        t.ok(rc == 0 and "RegionOne" in {g["Region"] for g in out},
+             "openstack region list: bootstrap's RegionOne", (err, out))
+        rc, out, err = s.osc("endpoint", "list")
+        t.ok(rc == 0 and {"identity", "network"} <= {e["Service Type"] for e in out},
+             "openstack endpoint list", err)
 
         # a password change needs the original password, not the user's token
         st, doc, _ = R("POST", f"/v3/users/{bid}/password",

@@ -683,6 +683,76 @@ static void test_project_tags(void **state)
         test_store_drop(st);
 }
 
+/* The catalog's admin API: a service, an endpoint that makes its legacy
+ * region, moved to another service, disabled out of the token catalog;
+ * regions with a parent; unknown ids. */
+static void test_catalog_edit(void **state)
+{
+        (void)state;
+        struct store *st = test_store_open();
+        struct identity_error e = {0};
+        json_t *a = NULL, *b = NULL, *ep = NULL, *x = NULL, *all = NULL;
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        json_t *in = json_pack("{s:s,s:s}", "type", "dns", "name", "designate");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_SERVICE_CREATE, NULL, in, &a, &e), 0);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_SERVICE_CREATE, NULL, in, &b, &e), 0);
+        json_decref(in);
+        const char *sa = json_string_value(json_object_get(a, "id"));
+        const char *sb = json_string_value(json_object_get(b, "id"));
+        in = json_pack("{s:s,s:s,s:s,s:s}", "service_id", sa, "interface", "public", "url",
+                       "http://a", "region", "R2");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_CREATE, NULL, in, &ep, &e), 0);
+        json_decref(in);
+        assert_string_equal(json_string_value(json_object_get(ep, "service_id")), sa);
+        assert_string_equal(json_string_value(json_object_get(ep, "region_id")), "R2");
+        const char *eid = json_string_value(json_object_get(ep, "id"));
+        assert_int_equal(identity_catalog_list(st, "region", &all), 0);
+        assert_int_equal(json_array_size(all), 2); /* bootstrap's and R2 */
+        json_decref(all);
+        /* Moved to b and disabled: b holds it, the token catalog has none. */
+        in = json_pack("{s:s,s:b}", "service_id", sb, "enabled", 0);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_UPDATE, eid, in, &x, &e), 0);
+        json_decref(in);
+        assert_string_equal(json_string_value(json_object_get(x, "service_id")), sb);
+        json_decref(x);
+        assert_int_equal(identity_catalog(st, &all), 0);
+        size_t i;
+        json_t *s;
+        json_array_foreach(all, i, s) {
+                if (streq(json_string_value(json_object_get(s, "type")) ?: "", "dns"))
+                        assert_int_equal(json_array_size(json_object_get(s, "endpoints")), 0);
+                assert_null(json_object_get(s, "enabled"));
+        }
+        json_decref(all);
+        in = json_pack("{s:s}", "region_id", "nowhere");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_UPDATE, eid, in, NULL, &e),
+                         -ENOENT);
+        json_decref(in);
+        assert_string_equal(e.what, "region");
+        e = (struct identity_error){0};
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_DELETE, "nope", NULL, NULL, &e),
+                         -ENOENT);
+        assert_string_equal(e.what, "endpoint");
+        /* The service's delete takes its endpoints. */
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_SERVICE_DELETE, sb, NULL, NULL, &e), 0);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_DELETE, eid, NULL, NULL, &e),
+                         -ENOENT);
+        in = json_pack("{s:s}", "parent_region_id", "R2");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_REGION_CREATE, "R3", in, &x, &e), 0);
+        json_decref(x);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_REGION_CREATE, "R3", in, NULL, &e),
+                         -EEXIST);
+        json_decref(in);
+        in = json_pack("{s:s}", "parent_region_id", "R9");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_REGION_UPDATE, "R3", in, NULL, &e),
+                         -ENOENT);
+        json_decref(in);
+        json_decref(a);
+        json_decref(b);
+        json_decref(ep);
+        test_store_drop(st);
+}
+
 /* The login gate: lockout per user with its expiry, failures and checks
  * under way per address, the bounded password check slots. */
 static void test_login_gate(void **state)
@@ -750,6 +820,7 @@ int main(void)
                 cmocka_unit_test(test_groups),
                 cmocka_unit_test(test_users_projects_tokens),
                 cmocka_unit_test(test_project_tags),
+                cmocka_unit_test(test_catalog_edit),
                 cmocka_unit_test(test_login_gate),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
