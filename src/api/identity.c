@@ -1071,6 +1071,9 @@ static int implied_common(struct api_ctx *ctx, struct api_request *req, struct a
         int r = identity_implied(ctx->store, op, req->params[0], req->params[1], &e);
         if (r == -ENOENT)
                 return not_found(resp, &e);
+        if (r == -EPERM && e.what)
+                return api_keystone_error(resp, 403, "Global role cannot imply a "
+                                          "domain-specific role");
         if (r == -EPERM)
                 return api_keystone_error(resp, 403, "%s cannot be an implied roles.",
                                           req->params[1]);

@@ -265,6 +265,15 @@ int identity_implied(struct store *st, enum identity_grant_op op, const char *pr
         if (r >= 0 && op == IDENTITY_GRANT_ADD && rec_get(st, "role", implied_id, &implied) >= 0 &&
             streq(rec_str(implied, "name") ?: "", "admin"))
                 r = -EPERM;
+        /* Nor may a global role imply a domain-specific one. */
+        _cleanup_jdoc_ json_t *prior = NULL;
+        if (r >= 0 && op == IDENTITY_GRANT_ADD && implied &&
+            rec_get(st, "role", prior_id, &prior) >= 0 && !*(rec_str(prior, "domain_id") ?: "") &&
+            *(rec_str(implied, "domain_id") ?: "")) {
+                if (err)
+                        err->what = "domain-specific role";
+                r = -EPERM;
+        }
         if (r >= 0 && op == IDENTITY_GRANT_ADD) {
                 _cleanup_jdoc_ json_t *doc = json_pack("{s:s,s:s}", "prior_role_id", prior_id,
                                                        "implied_role_id", implied_id);
@@ -451,10 +460,18 @@ static int add_with_implied(struct store *st, struct rows *l, struct row x, json
                 return 0;
         if (json_object_set_new(seen, x.role_id, json_true()) < 0)
                 return -ENOMEM;
-        int r = rows_add(l, x);
-        if (r < 0 || !keep)
+        if (!keep)
+                return rows_add(l, x);
+        /* As Keystone: effective rows leave out domain-specific roles (they
+         * are in no token), keeping the roles they imply. */
+        _cleanup_jdoc_ json_t *role = NULL, *rules = NULL;
+        int r = rec_get(st, "role", x.role_id, &role);
+        const char *domain = r >= 0 ? rec_str(role, "domain_id") : NULL;
+        r = r == -ENOENT ? 0 : r;
+        if (r >= 0 && (!domain || !*domain))
+                r = rows_add(l, x);
+        if (r < 0)
                 return r;
-        _cleanup_jdoc_ json_t *rules = NULL;
         r = rec_find(st, "implied", "prior_role_id", x.role_id, NULL, NULL, &rules);
         if (r < 0)
                 return r;

@@ -4,8 +4,8 @@ over raw HTTP: list filters (?enabled=, ?parent_id=), name lengths, an
 update that repeats the id, a user in a domain that does not exist, the
 methods of a rescoped token, a token without scope scoped to the user's
 default project, a password change proven by the original password
-alone, a project's tags one by one, the catalog's services, endpoints
-and regions.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
+alone, a project's tags one by one, domain-specific roles, the catalog's
+services, endpoints and regions.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
 import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -131,6 +131,37 @@ def main():
              "a member of the project reads its tags")
         t.eq(R("PUT", f"/v3/projects/{pid}/tags/z", token=bob_now)[0], 403,
              "and may not add one: 403")
+
+        # domain-specific roles: in no token nor effective assignment
+        # themselves, only through the global roles they imply
+        st, dom, _ = R("POST", "/v3/domains", {"domain": {"name": "d-roles"}})
+        did = dom["domain"]["id"]
+        st, drole, _ = R("POST", "/v3/roles", {"role": {"name": "d-only", "domain_id": did}})
+        t.ok(st == 201 and drole["role"]["domain_id"] == did, "a domain-specific role", drole)
+        drid = drole["role"]["id"]
+        st, doc, _ = R("PUT", f"/v3/roles/{roles['reader']}/implies/{drid}")
+        t.ok(st == 403 and doc["error"]["message"] ==
+             "Global role cannot imply a domain-specific role",
+             "a global role may not imply a domain-specific one: 403", doc)
+        st, u2, _ = R("POST", "/v3/users", {"user": {"name": "dee", "password": "pw-dee"}})
+        uid2 = u2["user"]["id"]
+        R("PUT", f"/v3/projects/{pid}/users/{uid2}/roles/{drid}")
+        eff = R("GET", f"/v3/role_assignments?effective&user.id={uid2}")[1]["role_assignments"]
+        t.eq(eff, [], "granted only a domain-specific role: no effective assignment")
+        st, doc, _ = s.request("POST", "/v3/auth/tokens", {"auth": {"identity": {
+            "methods": ["password"], "password": {"user": {"id": uid2, "password": "pw-dee"}}},
+            "scope": {"project": {"id": pid}}}})
+        t.eq(st, 401, "and no token scoped there")
+        t.eq(R("PUT", f"/v3/roles/{drid}/implies/{roles['reader']}")[0], 201,
+             "the domain-specific role implies reader")
+        eff = R("GET", f"/v3/role_assignments?effective&user.id={uid2}")[1]["role_assignments"]
+        t.eq([a["role"]["id"] for a in eff], [roles["reader"]],
+             "effective assignments: reader only, through the domain-specific role")
+        st, doc, _ = s.request("POST", "/v3/auth/tokens", {"auth": {"identity": {
+            "methods": ["password"], "password": {"user": {"id": uid2, "password": "pw-dee"}}},
+            "scope": {"project": {"id": pid}}}})
+        t.ok(st == 201 and [r["name"] for r in doc["token"]["roles"]] == ["reader"],
+             "a token scoped there holds reader, not the domain-specific role", doc)
 
         # the catalog: services, endpoints, regions
         st, svc, _ = R("POST", "/v3/services", {"service": {"type": "dns", "name": "designate",
