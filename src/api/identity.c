@@ -91,6 +91,16 @@ static const struct id_kind K_USER = {IDENTITY_USER, "user", "users"};
 static const struct id_kind K_ROLE = {IDENTITY_ROLE, "role", "roles"};
 static const struct id_kind K_DOMAIN = {IDENTITY_DOMAIN, "domain", "domains"};
 static const struct id_kind K_GROUP = {IDENTITY_GROUP, "group", "groups"};
+/* Keystone keeps a domain as a project with is_domain true: the project
+ * routes reach domains too, shown as such projects. */
+static const struct id_kind K_DOMAIN_AS_PROJECT = {IDENTITY_DOMAIN, "project", "projects"};
+
+/* The kind whose validation rules apply (a domain's, for a domain shown
+ * as a project). */
+static const struct id_kind *rules_of(const struct id_kind *k)
+{
+        return k == &K_DOMAIN_AS_PROJECT ? &K_DOMAIN : k;
+}
 
 
 /* Keystone's view of a domain, project, user or role. */
@@ -101,7 +111,13 @@ static json_t *object_view(const struct api_request *req, const struct id_kind *
         json_t *v;
         base_url(req, base, sizeof(base));
         snprintf(self, sizeof(self), "%s/v3/%s/%s", base, k->plural, o->id);
-        switch (o->kind) {
+        if (k == &K_DOMAIN_AS_PROJECT)
+                v = json_pack("{s:s,s:s,s:n,s:s,s:b,s:b,s:n,s:o,s:O}", "id", o->id, "name",
+                              o->name, "domain_id", "description", o->description ?: "",
+                              "enabled", o->enabled, "is_domain", 1, "parent_id", "tags",
+                              o->tags ? json_incref(o->tags) : json_array(), "options",
+                              o->options);
+        else switch (o->kind) {
         case IDENTITY_DOMAIN:
                 v = json_pack("{s:s,s:s,s:s,s:b,s:O,s:o}", "id", o->id, "name", o->name,
                               "description", o->description ?: "", "enabled", o->enabled,
@@ -327,13 +343,31 @@ static int need_admin(struct api_request *req, struct api_response *resp)
                                   "action: identity administration needs the admin role.");
 }
 
+/* For a project route: a domain when the id names a domain and no
+ * project. */
+static const struct id_kind *as_stored(struct api_ctx *ctx, const struct id_kind *k,
+                                       const char *id)
+{
+        if (k != &K_PROJECT)
+                return k;
+        struct identity_object o = {0};
+        struct identity_error e = {0};
+        const struct id_kind *ret = k;
+        if (identity_get(ctx->store, IDENTITY_PROJECT, id, &o, &e) == -ENOENT &&
+            identity_get(ctx->store, IDENTITY_DOMAIN, id, &o, &e) >= 0)
+                ret = &K_DOMAIN_AS_PROJECT;
+        identity_object_done(&o);
+        return ret;
+}
+
 static int show_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         const struct id_kind *k)
 {
         const char *id = req->params[0];
+        k = as_stored(ctx, k, id);
         bool self = k == &K_USER && req->auth.user_id && streq(req->auth.user_id, id);
         bool own = k == &K_PROJECT && req->auth.project_id && streq(req->auth.project_id, id);
-        if (!self && !own && !policy_identity_admin(&req->auth) && k != &K_DOMAIN)
+        if (!self && !own && !policy_identity_admin(&req->auth) && k->kind != IDENTITY_DOMAIN)
                 return need_admin(req, resp);
         struct identity_object o = {0};
         struct identity_error e = {0};
@@ -363,6 +397,10 @@ static int list_generic(struct api_ctx *ctx, struct api_request *req, struct api
 {
         if (need_admin(req, resp) < 0)
                 return 0;
+        /* ?is_domain=true lists the domains, as projects. */
+        const char *is_domain = k == &K_PROJECT ? api_query_get(req, "is_domain") : NULL;
+        if (is_domain && query_bool(is_domain))
+                k = &K_DOMAIN_AS_PROJECT;
         struct identity_objects l = {0};
         int r = identity_list(ctx->store, k->kind, api_query_get(req, "name"), &l);
         if (r < 0)
@@ -373,6 +411,8 @@ static int list_generic(struct api_ctx *ctx, struct api_request *req, struct api
         const char *domain_id = api_query_get(req, "domain_id");
         const char *parent_id = k == &K_PROJECT ? api_query_get(req, "parent_id") : NULL;
         const char *enabled = k == &K_GROUP || k == &K_ROLE ? NULL : api_query_get(req, "enabled");
+        if (k == &K_DOMAIN_AS_PROJECT)
+                domain_id = NULL; /* a domain is in none */
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < l.n; i++) {
                 const struct identity_object *o = &l.v[i];
@@ -413,7 +453,7 @@ GENERIC(K_GROUP, group)
 static int conflict(struct api_response *resp, const struct id_kind *k, const char *name,
                     const char *domain_id)
 {
-        if (k == &K_DOMAIN || !domain_id)
+        if (k->kind == IDENTITY_DOMAIN || !domain_id)
                 return api_keystone_error(resp, 409, "Conflict occurred attempting to store %s - "
                                           "Duplicate entry found with name %s.", k->singular,
                                           name);
@@ -478,7 +518,7 @@ static int check_tags(struct api_response *resp, const json_t *tags)
  * the others 1 to 255. */
 static size_t name_max(const struct id_kind *k)
 {
-        return k == &K_PROJECT || k == &K_DOMAIN ? 64 : 255;
+        return k->kind == IDENTITY_PROJECT || k->kind == IDENTITY_DOMAIN ? 64 : 255;
 }
 
 /* jsonschema's message, as Keystone's SchemaValidationError carries it. */
@@ -509,23 +549,30 @@ static int create_common(struct api_ctx *ctx, struct api_request *req, struct ap
                 return api_keystone_error(resp, 400, "Invalid input for field 'enabled': %s is "
                                           "not of type 'boolean'.", "value");
         json_t *is_domain = json_object_get(in, "is_domain");
-        if (k == &K_PROJECT && is_domain && !json_is_false(is_domain))
-                return api_keystone_error(resp, 400, "Invalid input for field 'is_domain': "
-                                          "projects acting as domains are not kept here; "
-                                          "create a domain instead.");
+        if (k == &K_PROJECT && is_domain && !json_is_boolean(is_domain))
+                return api_keystone_error(resp, 400, "Invalid input for field 'is_domain': %s "
+                                          "is not of type 'boolean'.", "value");
+        /* A project acting as a domain is kept as the domain it is. */
+        if (k == &K_PROJECT && json_is_true(is_domain)) {
+                if (jstr(in, "parent_id") || jstr(in, "domain_id"))
+                        return api_keystone_error(resp, 400, "Invalid input for field "
+                                                  "'is_domain': a project acting as a domain "
+                                                  "has no parent_id nor domain_id.");
+                k = &K_DOMAIN_AS_PROJECT;
+        }
         json_t *tags = json_object_get(in, "tags");
-        if ((k == &K_PROJECT || k == &K_DOMAIN) && check_tags(resp, tags) < 0)
+        if ((k == &K_PROJECT || k->kind == IDENTITY_DOMAIN) && check_tags(resp, tags) < 0)
                 return 0;
         const char *domain_id = jstr(in, "domain_id");
         _cleanup_json_ json_t *extra = extra_of(k, in);
         struct identity_create c = {
                 .name = name,
-                .domain_id = k == &K_DOMAIN ? NULL : domain_id,
+                .domain_id = k->kind == IDENTITY_DOMAIN ? NULL : domain_id,
                 .description = jstr(in, "description"),
                 .password = k == &K_USER ? jstr(in, "password") : NULL,
                 .default_project_id = jstr(in, "default_project_id"),
                 .parent_id = k == &K_PROJECT ? jstr(in, "parent_id") : NULL,
-                .tags = k == &K_PROJECT || k == &K_DOMAIN ? tags : NULL,
+                .tags = k == &K_PROJECT || k->kind == IDENTITY_DOMAIN ? tags : NULL,
                 .extra = extra,
                 .enabled = !en || json_is_true(en),
         };
@@ -587,6 +634,7 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
 {
         if (need_admin(req, resp) < 0)
                 return 0;
+        k = as_stored(ctx, k, req->params[0]);
         _cleanup_json_ json_t *body = api_parse_body(req, resp, API_IDENTITY);
         if (!body)
                 return 0;
@@ -604,7 +652,7 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
         json_object_foreach(in, key, v) {
                 if (streq(key, "id"))
                         continue;
-                if (!update_ok(k, key, v))
+                if (!update_ok(rules_of(k), key, v))
                         return api_keystone_error(resp, 400, "Invalid input for field '%s'.", key);
         }
         const char *new_name = jstr(in, "name");
@@ -659,7 +707,8 @@ static int delete_generic(struct api_ctx *ctx, struct api_request *req, struct a
         if (need_admin(req, resp) < 0)
                 return 0;
         struct identity_error e = {0};
-        int r = identity_delete(ctx->store, k->kind, req->params[0], &e);
+        int r = identity_delete(ctx->store, as_stored(ctx, k, req->params[0])->kind,
+                                req->params[0], &e);
         if (r == -ENOENT)
                 return not_found(resp, &e);
         if (r == -EPERM)
@@ -1553,7 +1602,7 @@ const struct api_route api_identity_routes[] = {
            "revoke a group's role on a domain"),
         ID("GET", "/v3/projects", list_project, API_AUTH_TOKEN, "list projects (?name=, domain_id=)"),
         ID("POST", "/v3/projects", create_project_h, API_AUTH_TOKEN,
-           "create a project (tags, parent_id)"),
+           "create a project (tags, parent_id; is_domain true makes a domain)"),
         ID("GET", "/v3/projects/{}", show_project, API_AUTH_TOKEN, "show a project"),
         ID("PATCH", "/v3/projects/{}", update_project, API_AUTH_TOKEN,
            "update a project (name, description, enabled, tags)"),

@@ -4,7 +4,8 @@ over raw HTTP: list filters (?enabled=, ?parent_id=), name lengths, an
 update that repeats the id, a user in a domain that does not exist, the
 methods of a rescoped token, a token without scope scoped to the user's
 default project, a password change proven by the original password
-alone, a project's tags one by one, domain-specific roles, the catalog's
+alone, a project's tags one by one, projects acting as domains,
+domain-specific roles, the catalog's
 services, endpoints and regions.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
 import sys
 
@@ -131,6 +132,24 @@ def main():
              "a member of the project reads its tags")
         t.eq(R("PUT", f"/v3/projects/{pid}/tags/z", token=bob_now)[0], 403,
              "and may not add one: 403")
+
+        # a project acting as a domain (is_domain) is that domain
+        st, pd, _ = R("POST", "/v3/projects", {"project": {"name": "as-domain",
+                                                           "is_domain": True}})
+        t.ok(st == 201 and pd["project"]["is_domain"] is True
+             and pd["project"]["domain_id"] is None, "POST a project with is_domain: 201", pd)
+        pdid = pd["project"]["id"]
+        t.eq(R("GET", f"/v3/domains/{pdid}")[1]["domain"]["name"], "as-domain",
+             "the domains API shows it")
+        ids = [p["id"] for p in R("GET", "/v3/projects?is_domain=true")[1]["projects"]]
+        t.ok(pdid in ids and "default" in ids, "projects?is_domain=true lists the domains", ids)
+        ids = [p["id"] for p in R("GET", "/v3/projects")[1]["projects"]]
+        t.ok(pdid not in ids, "plain project lists do not", ids)
+        st, doc, _ = R("PATCH", f"/v3/projects/{pdid}", {"project": {"enabled": False}})
+        t.ok(st == 200 and doc["project"]["enabled"] is False and doc["project"]["is_domain"],
+             "PATCH through the project route", doc)
+        t.eq(R("DELETE", f"/v3/projects/{pdid}")[0], 204, "DELETE through the project route")
+        t.eq(R("GET", f"/v3/domains/{pdid}")[0], 404, "the domain is gone")
 
         # domain-specific roles: in no token nor effective assignment
         # themselves, only through the global roles they imply
