@@ -5,8 +5,8 @@ update that repeats the id, a user in a domain that does not exist, the
 methods of a rescoped token, a token without scope scoped to the user's
 default project, a password change proven by the original password
 alone, a project's tags one by one, projects acting as domains,
-domain-specific roles, the catalog's
-services, endpoints and regions.  Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
+domain-specific roles, the catalog's services, endpoints and regions.
+Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
 import sys
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))

@@ -20,7 +20,7 @@ Which tests, beside this file:
                      fail, and "ok # TODO" (a failure of the run) once they
                      pass, so the list cannot go stale.
 A test tempest skips by itself is a failure ("not ok"): every skip must be
-in skip-list.txt. Each entry is "REGEX  # reason", matched with re.search
+in skip-list.txt; so is an entry of either list that names no selected test. Each entry is "REGEX  # reason", matched with re.search
 against tempest's test id (e.g. tempest.api.network.test_ports.PortsTestJSON
 .test_create_port_in_allowed_allocation_pools[id-...])."""
 import argparse
@@ -189,7 +189,7 @@ class Tap:
               + (f" # {directive}" if directive else ""))
         for d in detail.strip().splitlines()[-60:] if detail else []:
             print(f"#   {d}")
-        if not ok and not directive.startswith("TODO"):
+        if ok == directive.startswith("TODO"):  # a failure, or a known one passing
             self.bad += 1
 
 
@@ -274,6 +274,12 @@ def main():
                 tap.line(True, tid)
             else:
                 tap.line(False, tid, "", text)
+        # An entry that names no test of the selection is stale.
+        for name, entries in (("skip-list.txt", skips), ("known-failing.txt", known)):
+            for regex, reason in entries if not a.filter else []:
+                if not any(regex.search(t) for t in chosen):
+                    tap.line(False, f"{name}: {regex.pattern} names a selected test", "",
+                             f"no selected test matches it ({reason}): remove the entry")
         for cls, entries in sorted(fixtures.items()):
             for kind, st, txt in entries:
                 if kind == "tearDownClass" and st == "fail":
