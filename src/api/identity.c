@@ -799,6 +799,39 @@ static int grants_of(struct api_ctx *ctx, struct api_request *req, struct api_re
         {                                                                                          \
                 return grants_of(c, q, p, domain, group);                                         \
         }
+/* PUT/HEAD/DELETE /v3/system/{users,groups}/{a}/roles/{r} (list: the
+ * roles): grants on the system (Keystone's "all"). */
+static int system_grant_common(struct api_ctx *ctx, struct api_request *req,
+                               struct api_response *resp, enum identity_grant_op op, bool group,
+                               bool list)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        struct identity_objects l = {0};
+        struct identity_grant_ref g = {false, NULL, group, req->params[0],
+                                       list ? NULL : req->params[1], true};
+        int r = list ? identity_grant_roles(ctx->store, &g, &l, &e)
+                     : identity_grant_ex(ctx->store, op, &g, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        if (list)
+                return reply_objects(req, resp, &K_ROLE, &l);
+        api_reply_empty(resp, 204);
+        return 0;
+}
+
+#define SYSTEM_GRANTS(name, group)                                                                 \
+        OP_HANDLERS(name, system_grant_common, group, false)                                       \
+        static int name##_list(struct api_ctx *c, struct api_request *q, struct api_response *p)   \
+        {                                                                                          \
+                return system_grant_common(c, q, p, IDENTITY_GRANT_CHECK, group, true);            \
+        }
+SYSTEM_GRANTS(suser_grant, false)
+SYSTEM_GRANTS(sgroup_grant, true)
+
 GRANTS(grant, false, false)
 GRANTS(pgroup_grant, false, true)
 GRANTS(duser_grant, true, false)
@@ -1498,8 +1531,13 @@ static json_t *assignment_links(const struct api_request *req, const struct iden
         char base[300], url[1200];
         base_url(req, base, sizeof(base));
         const char *actor_id = a->group ? a->group_ref.id : a->user.id;
-        snprintf(url, sizeof(url), "%s/v3/%s/%s/%s/%s/roles/%s", base,
-                 a->domain_scope ? "domains" : "projects", a->scope.id,
+        char scope[300];
+        if (a->system_scope)
+                snprintf(scope, sizeof(scope), "system");
+        else
+                snprintf(scope, sizeof(scope), "%s/%s", a->domain_scope ? "domains" : "projects",
+                         a->scope.id);
+        snprintf(url, sizeof(url), "%s/v3/%s/%s/%s/roles/%s", base, scope,
                  a->group ? "groups" : "users", actor_id ?: "",
                  a->prior_role_id ? a->prior_role_id : a->role.id);
         json_t *links = json_pack("{s:s}", "assignment", url);
@@ -1545,8 +1583,10 @@ static int list_assignments(struct api_ctx *ctx, struct api_request *req, struct
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < l.n; i++) {
                 const struct identity_assignment *a = &l.v[i];
-                json_t *scope = json_pack("{s:o}", a->domain_scope ? "domain" : "project",
-                                          ref_view(&a->scope));
+                json_t *scope = a->system_scope
+                                        ? json_pack("{s:{s:b}}", "system", "all", 1)
+                                        : json_pack("{s:o}", a->domain_scope ? "domain" : "project",
+                                                    ref_view(&a->scope));
                 json_t *o = json_pack("{s:o,s:o,s:o}", "scope", scope, "role", ref_view(&a->role),
                                       "links", assignment_links(req, a));
                 if (o && a->user.id)
@@ -1600,6 +1640,22 @@ const struct api_route api_identity_routes[] = {
            "check a group's role on a domain (and HEAD)"),
         ID("DELETE", "/v3/domains/{}/groups/{}/roles/{}", dgroup_grant_delete, API_AUTH_TOKEN,
            "revoke a group's role on a domain"),
+        ID("GET", "/v3/system/users/{}/roles", suser_grant_list, API_AUTH_TOKEN,
+           "list a user's roles on the system"),
+        ID("PUT", "/v3/system/users/{}/roles/{}", suser_grant_put, API_AUTH_TOKEN,
+           "grant a user a role on the system (kept; no system-scoped tokens)"),
+        ID("GET", "/v3/system/users/{}/roles/{}", suser_grant_check, API_AUTH_TOKEN,
+           "check a user's role on the system (and HEAD)"),
+        ID("DELETE", "/v3/system/users/{}/roles/{}", suser_grant_delete, API_AUTH_TOKEN,
+           "revoke a user's role on the system"),
+        ID("GET", "/v3/system/groups/{}/roles", sgroup_grant_list, API_AUTH_TOKEN,
+           "list a group's roles on the system"),
+        ID("PUT", "/v3/system/groups/{}/roles/{}", sgroup_grant_put, API_AUTH_TOKEN,
+           "grant a group a role on the system (kept; no system-scoped tokens)"),
+        ID("GET", "/v3/system/groups/{}/roles/{}", sgroup_grant_check, API_AUTH_TOKEN,
+           "check a group's role on the system (and HEAD)"),
+        ID("DELETE", "/v3/system/groups/{}/roles/{}", sgroup_grant_delete, API_AUTH_TOKEN,
+           "revoke a group's role on the system"),
         ID("GET", "/v3/projects", list_project, API_AUTH_TOKEN, "list projects (?name=, domain_id=)"),
         ID("POST", "/v3/projects", create_project_h, API_AUTH_TOKEN,
            "create a project (tags, parent_id; is_domain true makes a domain)"),

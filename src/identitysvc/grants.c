@@ -30,17 +30,20 @@ static int all_exist(struct store *st, const char *const *kinds, const char *con
 int identity_grant_ex(struct store *st, enum identity_grant_op op,
                       const struct identity_grant_ref *g, struct identity_error *err)
 {
-        const char *scope_type = g->domain ? "domain" : "project";
-        const char *kinds[] = {scope_type, g->group ? "group" : "user", "role"};
-        const char *ids[] = {g->scope_id, g->actor_id, g->role_id};
+        /* The system is no stored object: its grants are kept under the
+         * scope id "all", which no project or domain id can be. */
+        const char *scope_type = g->system ? "system" : g->domain ? "domain" : "project";
+        const char *scope_id = g->system ? "all" : g->scope_id;
+        const char *kinds[] = {g->group ? "group" : "user", "role", scope_type};
+        const char *ids[] = {g->actor_id, g->role_id, scope_id};
         int r = store_begin(st, op != IDENTITY_GRANT_CHECK);
         if (r < 0)
                 return r;
-        r = all_exist(st, kinds, ids, 3, err);
+        r = all_exist(st, kinds, ids, g->system ? 2 : 3, err);
         char id[200];
-        rec_assignment_id(scope_type, g->scope_id, g->group, g->actor_id, g->role_id, id);
+        rec_assignment_id(scope_type, scope_id, g->group, g->actor_id, g->role_id, id);
         if (r >= 0 && op == IDENTITY_GRANT_ADD)
-                r = rec_assign_ex(st, scope_type, g->scope_id, g->group, g->actor_id, g->role_id);
+                r = rec_assign_ex(st, scope_type, scope_id, g->group, g->actor_id, g->role_id);
         else if (r >= 0 && op == IDENTITY_GRANT_REMOVE)
                 r = store_obj_delete(st, "assignment", id);
         else if (r >= 0) {
@@ -51,12 +54,12 @@ int identity_grant_ex(struct store *st, enum identity_grant_op op,
                 err->what = "role assignment";
                 snprintf(err->which, sizeof(err->which),
                          "role: %s, user or group: %s, project, domain, or system: %s",
-                         g->role_id, g->actor_id, g->scope_id);
+                         g->role_id, g->actor_id, scope_id);
         }
         /* As Keystone: a role removed from a user ends the user's tokens
          * on that project.  Any other change moves the identity stamp, and
          * every token is authorized from the roles held now. */
-        if (r >= 0 && op == IDENTITY_GRANT_REMOVE && !g->group && !g->domain)
+        if (r >= 0 && op == IDENTITY_GRANT_REMOVE && !g->group && !g->domain && !g->system)
                 r = rec_revoke_project_tokens(st, g->scope_id, g->actor_id);
         else if (r >= 0 && op != IDENTITY_GRANT_CHECK)
                 r = identity_changed(st);
@@ -109,16 +112,17 @@ static int objects_of(struct store *st, enum identity_kind k, json_t *docs, cons
 int identity_grant_roles(struct store *st, const struct identity_grant_ref *g,
                          struct identity_objects *ret, struct identity_error *err)
 {
-        const char *kinds[] = {g->domain ? "domain" : "project", g->group ? "group" : "user"};
-        const char *ids[] = {g->scope_id, g->actor_id};
+        const char *scope_id = g->system ? "all" : g->scope_id;
+        const char *kinds[] = {g->group ? "group" : "user", g->domain ? "domain" : "project"};
+        const char *ids[] = {g->actor_id, scope_id};
         _cleanup_jdoc_ json_t *as = NULL;
         int r = store_begin(st, false);
         if (r < 0)
                 return r;
-        r = all_exist(st, kinds, ids, 2, err);
+        r = all_exist(st, kinds, ids, g->system ? 1 : 2, err);
         if (r >= 0)
                 r = rec_find(st, "assignment", g->group ? "group_id" : "user_id", g->actor_id,
-                             "scope_id", g->scope_id, &as);
+                             "scope_id", scope_id, &as);
         if (r >= 0)
                 r = objects_of(st, IDENTITY_ROLE, as, "role_id", ret);
         store_end(st, true);
@@ -586,13 +590,18 @@ int identity_assignments_list(struct store *st, const struct identity_assignment
                         continue;
                 struct identity_assignment *y = &l.v[l.n++];
                 y->domain_scope = streq(rec_str(x->a, "scope_type") ?: "", "domain");
-                if ((f->project_id && y->domain_scope) || (f->domain_id && !y->domain_scope)) {
+                y->system_scope = streq(rec_str(x->a, "scope_type") ?: "", "system");
+                if ((f->project_id && (y->domain_scope || y->system_scope)) ||
+                    (f->domain_id && !y->domain_scope)) {
                         l.n--;
                         continue;
                 }
                 y->group = gid != NULL;
-                r = named(st, y->domain_scope ? "domain" : "project", rec_str(x->a, "scope_id"),
-                          f->names, &y->scope);
+                if (y->system_scope)
+                        r = (y->scope.id = strdup("all")) ? 0 : -ENOMEM;
+                else
+                        r = named(st, y->domain_scope ? "domain" : "project",
+                                  rec_str(x->a, "scope_id"), f->names, &y->scope);
                 if (r >= 0 && x->user_id)
                         r = named(st, "user", x->user_id, f->names, &y->user);
                 if (r >= 0 && gid)

@@ -146,6 +146,7 @@ struct identity_grant_ref {
         bool group;           /* the actor is a group, not a user */
         const char *actor_id;
         const char *role_id;  /* NULL for identity_grant_roles */
+        bool system;          /* the scope is the system (Keystone's "all"; scope_id unread) */
 };
 int identity_grant_ex(struct store *st, enum identity_grant_op op,
                       const struct identity_grant_ref *g, struct identity_error *err);
@@ -193,6 +194,7 @@ int identity_password_change(struct store *st, const char *user_id, const char *
 
 struct identity_assignment {
         bool domain_scope; /* the scope is a domain, not a project */
+        bool system_scope; /* the scope is the system */
         bool group;        /* granted to the group (not effective), or through it (effective) */
         struct identity_named scope, user, role;
         struct identity_named group_ref;  /* the group, when group */

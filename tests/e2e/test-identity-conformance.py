@@ -5,7 +5,8 @@ update that repeats the id, a user in a domain that does not exist, the
 methods of a rescoped token, a token without scope scoped to the user's
 default project, a password change proven by the original password
 alone, a project's tags one by one, projects acting as domains,
-domain-specific roles, the catalog's services, endpoints and regions.
+domain-specific roles, grants on the system, the catalog's services,
+endpoints and regions.
 Usage: test-identity-conformance.py PATH/TO/vfnet-server"""
 import sys
 
@@ -181,6 +182,31 @@ def main():
             "scope": {"project": {"id": pid}}}})
         t.ok(st == 201 and [r["name"] for r in doc["token"]["roles"]] == ["reader"],
              "a token scoped there holds reader, not the domain-specific role", doc)
+
+        # grants on the system: kept and listed; they scope no project
+        st, sy, _ = R("POST", "/v3/users", {"user": {"name": "sys", "password": "pw-sys"}})
+        syid = sy["user"]["id"]
+        adm_role = roles["admin"]
+        t.eq(R("PUT", f"/v3/system/users/{syid}/roles/{adm_role}")[0], 204,
+             "PUT /v3/system/users/{u}/roles/{r}: 204")
+        t.eq([r["id"] for r in R("GET", f"/v3/system/users/{syid}/roles")[1]["roles"]],
+             [adm_role], "GET /v3/system/users/{u}/roles")
+        t.eq(R("HEAD", f"/v3/system/users/{syid}/roles/{adm_role}")[0], 204, "HEAD the grant: 204")
+        ra = R("GET", f"/v3/role_assignments?user.id={syid}")[1]["role_assignments"]
+        t.ok(len(ra) == 1 and ra[0]["scope"] == {"system": {"all": True}}
+             and ra[0]["links"]["assignment"].endswith(f"/v3/system/users/{syid}/roles/{adm_role}"),
+             "role_assignments shows the system scope", ra)
+        t.eq(R("GET", f"/v3/role_assignments?user.id={syid}&scope.project.id={pid}")[1]
+             ["role_assignments"], [], "and not under a project")
+        st, doc, _ = s.request("POST", "/v3/auth/tokens", {"auth": {"identity": {
+            "methods": ["password"], "password": {"user": {"id": syid, "password": "pw-sys"}}},
+            "scope": {"project": {"id": pid}}}})
+        t.eq(st, 401, "a system grant scopes no project token")
+        t.eq(R("DELETE", f"/v3/system/users/{syid}/roles/{adm_role}")[0], 204, "DELETE the grant")
+        st, doc, _ = R("HEAD", f"/v3/system/users/{syid}/roles/{adm_role}")
+        t.eq(st, 404, "then HEAD: 404")
+        t.eq(R("PUT", f"/v3/system/groups/nope/roles/{adm_role}")[0], 404,
+             "a group that does not exist: 404")
 
         # the catalog: services, endpoints, regions
         st, svc, _ = R("POST", "/v3/services", {"service": {"type": "dns", "name": "designate",
