@@ -24,6 +24,8 @@ PACKAGES=(
         binutils gcc linux-headers-amd64 linux-source-6.1
         # end-to-end: the real OpenStack clients
         python3-openstackclient python3-novaclient
+        # conformance: tempest and its runner (run with /usr/bin/python3)
+        tempest python3-stestr python3-subunit
 )
 # The oldest QEMU whose `-device igb` the testbed uses (see tests/vm/README.md).
 QEMU_MIN=1:8.0

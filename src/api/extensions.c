@@ -16,6 +16,7 @@ static const struct {
         {"port-security", "Port Security", "Provides port security"},
         {"project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."},
         {"provider", "Provider Network", "Expose mapping of virtual networks to physical networks"},
+        {"quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"},
         {"quotas", "Quota management support", "Expose functions for quotas management per project"},
         {"security-group", "security-group", "The security groups extension."},
         {"standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"},

@@ -58,8 +58,10 @@ static json_t *token_view(const struct identity_token *t)
         json_t *roles = json_array();
         for (size_t i = 0; roles && i < t->n_roles; i++)
                 json_array_append_new(roles, named_view(&t->roles[i]));
-        json_t *v = json_pack("{s:[s],s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s}", "methods",
-                              "password", "user", "domain", "id", t->user.domain_id ?: "", "name",
+        json_t *v = json_pack("{s:o,s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s}", "methods",
+                              t->rescoped ? json_pack("[s,s]", "token", "password")
+                                          : json_pack("[s]", "password"),
+                              "user", "domain", "id", t->user.domain_id ?: "", "name",
                               t->user.domain_name ?: "", "id", t->user.id, "name",
                               t->user.name ?: "", "password_expires_at", "audit_ids", t->audit_id,
                               "expires_at", t->expires_at, "issued_at", t->issued_at);
@@ -90,6 +92,16 @@ static const struct id_kind K_USER = {IDENTITY_USER, "user", "users"};
 static const struct id_kind K_ROLE = {IDENTITY_ROLE, "role", "roles"};
 static const struct id_kind K_DOMAIN = {IDENTITY_DOMAIN, "domain", "domains"};
 static const struct id_kind K_GROUP = {IDENTITY_GROUP, "group", "groups"};
+/* Keystone keeps a domain as a project with is_domain true: the project
+ * routes reach domains too, shown as such projects. */
+static const struct id_kind K_DOMAIN_AS_PROJECT = {IDENTITY_DOMAIN, "project", "projects"};
+
+/* The kind whose validation rules apply (a domain's, for a domain shown
+ * as a project). */
+static const struct id_kind *rules_of(const struct id_kind *k)
+{
+        return k == &K_DOMAIN_AS_PROJECT ? &K_DOMAIN : k;
+}
 
 
 /* Keystone's view of a domain, project, user or role. */
@@ -100,7 +112,13 @@ static json_t *object_view(const struct api_request *req, const struct id_kind *
         json_t *v;
         base_url(req, base, sizeof(base));
         snprintf(self, sizeof(self), "%s/v3/%s/%s", base, k->plural, o->id);
-        switch (o->kind) {
+        if (k == &K_DOMAIN_AS_PROJECT)
+                v = json_pack("{s:s,s:s,s:n,s:s,s:b,s:b,s:n,s:o,s:O}", "id", o->id, "name",
+                              o->name, "domain_id", "description", o->description ?: "",
+                              "enabled", o->enabled, "is_domain", 1, "parent_id", "tags",
+                              o->tags ? json_incref(o->tags) : json_array(), "options",
+                              o->options);
+        else switch (o->kind) {
         case IDENTITY_DOMAIN:
                 v = json_pack("{s:s,s:s,s:s,s:b,s:O,s:o}", "id", o->id, "name", o->name,
                               "description", o->description ?: "", "enabled", o->enabled,
@@ -232,6 +250,8 @@ static int token_issue(struct api_ctx *ctx, struct api_request *req, struct api_
         }
         if (r == -EACCES)
                 return unauthorized(resp);
+        if (r == -ENOENT && in.token)
+                return api_keystone_error(resp, 404, "Could not find token: %s.", in.token);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         resp->subject_token = strdup(t.token);
@@ -334,10 +354,28 @@ static int need_rule(struct api_request *req, struct api_response *resp, enum po
                                   "action: %s.", policy_rules[rule].name);
 }
 
+/* For a project route: a domain when the id names a domain and no
+ * project. */
+static const struct id_kind *as_stored(struct api_ctx *ctx, const struct id_kind *k,
+                                       const char *id)
+{
+        if (k != &K_PROJECT)
+                return k;
+        struct identity_object o = {0};
+        struct identity_error e = {0};
+        const struct id_kind *ret = k;
+        if (identity_get(ctx->store, IDENTITY_PROJECT, id, &o, &e) == -ENOENT &&
+            identity_get(ctx->store, IDENTITY_DOMAIN, id, &o, &e) >= 0)
+                ret = &K_DOMAIN_AS_PROJECT;
+        identity_object_done(&o);
+        return ret;
+}
+
 static int show_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         const struct id_kind *k)
 {
         const char *id = req->params[0];
+        k = as_stored(ctx, k, id);
         if (k == &K_USER) {
                 struct policy_target tg = {.user_id = id};
                 if (need_rule(req, resp, PR_IDENTITY_GET_USER, &tg) < 0)
@@ -346,7 +384,7 @@ static int show_generic(struct api_ctx *ctx, struct api_request *req, struct api
                 struct policy_target tg = {.project_id = id};
                 if (need_rule(req, resp, PR_IDENTITY_GET_PROJECT, &tg) < 0)
                         return 0;
-        } else if (k != &K_DOMAIN && need_admin(req, resp) < 0)
+        } else if (k->kind != IDENTITY_DOMAIN && need_admin(req, resp) < 0)
                 return 0;
         struct identity_object o = {0};
         struct identity_error e = {0};
@@ -360,22 +398,51 @@ static int show_generic(struct api_ctx *ctx, struct api_request *req, struct api
         return 0;
 }
 
+/* Keystone reads a boolean filter as oslo's bool_from_string with a
+ * default of true: only its false spellings are false. */
+static bool query_bool(const char *v)
+{
+        static const char *const no[] = {"0", "f", "false", "n", "no", "off"};
+        for (size_t i = 0; i < ARRAY_SIZE(no); i++)
+                if (strcasecmp(v, no[i]) == 0)
+                        return false;
+        return true;
+}
+
 static int list_generic(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                         const struct id_kind *k)
 {
         if (k == &K_USER ? need_rule(req, resp, PR_IDENTITY_LIST_USERS, NULL) < 0
                          : need_admin(req, resp) < 0)
                 return 0;
+        /* ?is_domain=true lists the domains, as projects. */
+        const char *is_domain = k == &K_PROJECT ? api_query_get(req, "is_domain") : NULL;
+        if (is_domain && query_bool(is_domain))
+                k = &K_DOMAIN_AS_PROJECT;
         struct identity_objects l = {0};
         int r = identity_list(ctx->store, k->kind, api_query_get(req, "name"), &l);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
-        /* ?domain_id= narrows users, groups, projects and roles to a domain. */
+        /* ?domain_id= narrows users, groups, projects and roles to a domain,
+         * ?enabled= domains, projects and users, ?parent_id= projects (a
+         * top-level project's parent is its domain). */
         const char *domain_id = api_query_get(req, "domain_id");
+        const char *parent_id = k == &K_PROJECT ? api_query_get(req, "parent_id") : NULL;
+        const char *enabled = k == &K_GROUP || k == &K_ROLE ? NULL : api_query_get(req, "enabled");
+        if (k == &K_DOMAIN_AS_PROJECT)
+                domain_id = NULL; /* a domain is in none */
         json_t *arr = json_array();
-        for (size_t i = 0; arr && i < l.n; i++)
-                if (!domain_id || (l.v[i].domain_id && streq(l.v[i].domain_id, domain_id)))
-                        json_array_append_new(arr, object_view(req, k, &l.v[i]));
+        for (size_t i = 0; arr && i < l.n; i++) {
+                const struct identity_object *o = &l.v[i];
+                const char *parent = o->parent_id ?: o->domain_id;
+                if (domain_id && !(o->domain_id && streq(o->domain_id, domain_id)))
+                        continue;
+                if (parent_id && !(parent && streq(parent, parent_id)))
+                        continue;
+                if (enabled && o->enabled != query_bool(enabled))
+                        continue;
+                json_array_append_new(arr, object_view(req, k, o));
+        }
         identity_objects_done(&l);
         char base[300], self[400];
         base_url(req, base, sizeof(base));
@@ -404,7 +471,7 @@ GENERIC(K_GROUP, group)
 static int conflict(struct api_response *resp, const struct id_kind *k, const char *name,
                     const char *domain_id)
 {
-        if (k == &K_DOMAIN || !domain_id)
+        if (k->kind == IDENTITY_DOMAIN || !domain_id)
                 return api_keystone_error(resp, 409, "Conflict occurred attempting to store %s - "
                                           "Duplicate entry found with name %s.", k->singular,
                                           name);
@@ -465,6 +532,20 @@ static int check_tags(struct api_response *resp, const json_t *tags)
                                   "or ','.");
 }
 
+/* Keystone's schemas: project and domain names are 1 to 64 characters,
+ * the others 1 to 255. */
+static size_t name_max(const struct id_kind *k)
+{
+        return k->kind == IDENTITY_PROJECT || k->kind == IDENTITY_DOMAIN ? 64 : 255;
+}
+
+/* jsonschema's message, as Keystone's SchemaValidationError carries it. */
+static int name_too_long(struct api_response *resp, const char *name)
+{
+        return api_keystone_error(resp, 400, "Invalid input for field 'name': '%s' is too long",
+                                  name);
+}
+
 static int create_common(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                          const struct id_kind *k)
 {
@@ -478,40 +559,47 @@ static int create_common(struct api_ctx *ctx, struct api_request *req, struct ap
                 return 0;
         json_t *in = json_object_get(body, k->singular);
         const char *name = jstr(in, "name");
-        if (!json_is_object(in) || !name || !*name || strlen(name) > 255)
+        if (!json_is_object(in) || !name || !*name)
                 return api_keystone_error(resp, 400, "Invalid input for field '%s': 'name' is a "
-                                          "required property (a string of 1 to 255 characters).",
-                                          k->singular);
+                                          "required property (a string of 1 to %zu characters).",
+                                          k->singular, name_max(k));
+        if (strlen(name) > name_max(k))
+                return name_too_long(resp, name);
         json_t *en = json_object_get(in, "enabled");
         if (en && !json_is_boolean(en))
                 return api_keystone_error(resp, 400, "Invalid input for field 'enabled': %s is "
                                           "not of type 'boolean'.", "value");
         json_t *is_domain = json_object_get(in, "is_domain");
-        if (k == &K_PROJECT && is_domain && !json_is_false(is_domain))
-                return api_keystone_error(resp, 400, "Invalid input for field 'is_domain': "
-                                          "projects acting as domains are not kept here; "
-                                          "create a domain instead.");
+        if (k == &K_PROJECT && is_domain && !json_is_boolean(is_domain))
+                return api_keystone_error(resp, 400, "Invalid input for field 'is_domain': %s "
+                                          "is not of type 'boolean'.", "value");
+        /* A project acting as a domain is kept as the domain it is. */
+        if (k == &K_PROJECT && json_is_true(is_domain)) {
+                if (jstr(in, "parent_id") || jstr(in, "domain_id"))
+                        return api_keystone_error(resp, 400, "Invalid input for field "
+                                                  "'is_domain': a project acting as a domain "
+                                                  "has no parent_id nor domain_id.");
+                k = &K_DOMAIN_AS_PROJECT;
+        }
         json_t *tags = json_object_get(in, "tags");
-        if ((k == &K_PROJECT || k == &K_DOMAIN) && check_tags(resp, tags) < 0)
+        if ((k == &K_PROJECT || k->kind == IDENTITY_DOMAIN) && check_tags(resp, tags) < 0)
                 return 0;
         const char *domain_id = jstr(in, "domain_id");
         _cleanup_json_ json_t *extra = extra_of(k, in);
         struct identity_create c = {
                 .name = name,
-                .domain_id = k == &K_DOMAIN ? NULL : domain_id,
+                .domain_id = k->kind == IDENTITY_DOMAIN ? NULL : domain_id,
                 .description = jstr(in, "description"),
                 .password = k == &K_USER ? jstr(in, "password") : NULL,
                 .default_project_id = jstr(in, "default_project_id"),
                 .parent_id = k == &K_PROJECT ? jstr(in, "parent_id") : NULL,
-                .tags = k == &K_PROJECT || k == &K_DOMAIN ? tags : NULL,
+                .tags = k == &K_PROJECT || k->kind == IDENTITY_DOMAIN ? tags : NULL,
                 .extra = extra,
                 .enabled = !en || json_is_true(en),
         };
         struct identity_object o = {0};
         struct identity_error e = {0};
         int r = identity_create(ctx->store, k->kind, &c, &o, &e);
-        if (r == -ENOENT && e.what && streq(e.what, "domain"))
-                return api_keystone_error(resp, 400, "Could not find domain: %s.", e.which);
         if (r == -ENOENT)
                 return not_found(resp, &e);
         if (r == -EINVAL)
@@ -545,7 +633,7 @@ CREATE(K_GROUP, group_h)
 static bool update_ok(const struct id_kind *k, const char *key, const json_t *v)
 {
         if (streq(key, "name"))
-                return json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) <= 255;
+                return json_is_string(v) && json_string_length(v) > 0;
         if (streq(key, "description"))
                 return json_is_string(v) || json_is_null(v);
         if (streq(key, "enabled"))
@@ -556,8 +644,7 @@ static bool update_ok(const struct id_kind *k, const char *key, const json_t *v)
                 return (k == &K_PROJECT || k == &K_DOMAIN) && json_is_array(v);
         if (streq(key, "password") || streq(key, "default_project_id"))
                 return k == &K_USER && json_is_string(v) && json_string_length(v) <= 255;
-        if (streq(key, "domain_id") || streq(key, "parent_id") || streq(key, "is_domain") ||
-            streq(key, "id"))
+        if (streq(key, "domain_id") || streq(key, "parent_id") || streq(key, "is_domain"))
                 return false; /* as Keystone: not changed by an update */
         return k == &K_USER;
 }
@@ -568,6 +655,7 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
 {
         if (need_admin(req, resp) < 0)
                 return 0;
+        k = as_stored(ctx, k, req->params[0]);
         _cleanup_json_ json_t *body = api_parse_body(req, resp, API_IDENTITY);
         if (!body)
                 return 0;
@@ -575,12 +663,22 @@ static int update_common(struct api_ctx *ctx, struct api_request *req, struct ap
         if (!json_is_object(in))
                 return api_keystone_error(resp, 400, "Invalid input for field '%s': it must be "
                                           "an object.", k->singular);
+        /* Keystone's _require_matching_id: the body may repeat the id. */
+        json_t *id = json_object_get(in, "id");
+        if (id && !json_is_null(id) &&
+            !(json_is_string(id) && streq(json_string_value(id), req->params[0])))
+                return api_keystone_error(resp, 400, "Cannot change ID");
         const char *key;
         json_t *v;
         json_object_foreach(in, key, v) {
-                if (!update_ok(k, key, v))
+                if (streq(key, "id"))
+                        continue;
+                if (!update_ok(rules_of(k), key, v))
                         return api_keystone_error(resp, 400, "Invalid input for field '%s'.", key);
         }
+        const char *new_name = jstr(in, "name");
+        if (new_name && strlen(new_name) > name_max(k))
+                return name_too_long(resp, new_name);
         json_t *tags = json_object_get(in, "tags");
         if (check_tags(resp, tags) < 0)
                 return 0;
@@ -630,7 +728,8 @@ static int delete_generic(struct api_ctx *ctx, struct api_request *req, struct a
         if (need_admin(req, resp) < 0)
                 return 0;
         struct identity_error e = {0};
-        int r = identity_delete(ctx->store, k->kind, req->params[0], &e);
+        int r = identity_delete(ctx->store, as_stored(ctx, k, req->params[0])->kind,
+                                req->params[0], &e);
         if (r == -ENOENT)
                 return not_found(resp, &e);
         if (r == -EPERM)
@@ -722,6 +821,39 @@ static int grants_of(struct api_ctx *ctx, struct api_request *req, struct api_re
         {                                                                                          \
                 return grants_of(c, q, p, domain, group);                                         \
         }
+/* PUT/HEAD/DELETE /v3/system/{users,groups}/{a}/roles/{r} (list: the
+ * roles): grants on the system (Keystone's "all"). */
+static int system_grant_common(struct api_ctx *ctx, struct api_request *req,
+                               struct api_response *resp, enum identity_grant_op op, bool group,
+                               bool list)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        struct identity_error e = {0};
+        struct identity_objects l = {0};
+        struct identity_grant_ref g = {false, NULL, group, req->params[0],
+                                       list ? NULL : req->params[1], true};
+        int r = list ? identity_grant_roles(ctx->store, &g, &l, &e)
+                     : identity_grant_ex(ctx->store, op, &g, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        if (list)
+                return reply_objects(req, resp, &K_ROLE, &l);
+        api_reply_empty(resp, 204);
+        return 0;
+}
+
+#define SYSTEM_GRANTS(name, group)                                                                 \
+        OP_HANDLERS(name, system_grant_common, group, false)                                       \
+        static int name##_list(struct api_ctx *c, struct api_request *q, struct api_response *p)   \
+        {                                                                                          \
+                return system_grant_common(c, q, p, IDENTITY_GRANT_CHECK, group, true);            \
+        }
+SYSTEM_GRANTS(suser_grant, false)
+SYSTEM_GRANTS(sgroup_grant, true)
+
 GRANTS(grant, false, false)
 GRANTS(pgroup_grant, false, true)
 GRANTS(duser_grant, true, false)
@@ -842,11 +974,27 @@ static int user_password(struct api_ctx *ctx, struct api_request *req, struct ap
                 return api_keystone_error(resp, 400, "Invalid input for field 'user': "
                                           "'password' and 'original_password' are required "
                                           "properties.");
-        if (!req->auth.user_id || !streq(req->auth.user_id, req->params[0]))
-                return api_keystone_error(resp, 403, "You are not authorized to perform the "
-                                          "requested action: identity:change_password.");
+        /* As Keystone (an unenforced API): the original password is the
+         * proof, so no token is needed (an expired password can be changed)
+         * and any caller who knows it may change it.  Being a password
+         * check, it is bounded as a login is: failures per address, and
+         * Keystone's lockout (its change_password authenticates first). */
+        const char *uid = req->params[0];
+        double now = ctx->now(), retry = 0;
+        if (ctx->logins && login_gate_address_enter(ctx->logins, req->client, now, &retry) < 0) {
+                resp->retry_after = retry < 1 ? 1 : (unsigned)(retry + 0.999);
+                return api_keystone_error(resp, 429, "Too many failed or concurrent logins from "
+                                          "%s; retry after %u seconds.",
+                                          req->client ? req->client : "this address",
+                                          resp->retry_after);
+        }
         struct identity_error e = {0};
-        int r = identity_password_change(ctx->store, req->params[0], orig, pw, &e);
+        int r = identity_password_change(ctx->store, ctx->logins, uid, orig, pw, now, &e);
+        if (ctx->logins)
+                login_gate_address_leave(ctx->logins, req->client, r == -EACCES || r == -ENOLCK,
+                                         now);
+        if (r == -ENOLCK)
+                return api_keystone_error(resp, 401, "The account is locked for user: %s.", uid);
         if (r == -ENOENT)
                 return not_found(resp, &e);
         if (r == -EACCES)
@@ -855,6 +1003,142 @@ static int user_password(struct api_ctx *ctx, struct api_request *req, struct ap
                 return api_store_error(resp, API_IDENTITY, r);
         api_reply_empty(resp, 204);
         return 0;
+}
+
+/* ---- project tags (Keystone's /v3/projects/{id}/tags) ---- */
+
+/* The project, for a tag read: by an admin or from a token scoped to
+ * it, as the project itself. */
+static int tags_project(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        struct identity_object *o)
+{
+        const char *id = req->params[0];
+        bool own = req->auth.project_id && streq(req->auth.project_id, id);
+        if (!policy_identity_admin(&req->auth) && !own) {
+                need_admin(req, resp);
+                return -EPERM;
+        }
+        struct identity_error e = {0};
+        int r = identity_get(ctx->store, IDENTITY_PROJECT, id, o, &e);
+        if (r == -ENOENT)
+                not_found(resp, &e);
+        else if (r < 0)
+                api_store_error(resp, API_IDENTITY, r);
+        return r;
+}
+
+static json_t *tags_of(const struct identity_object *o)
+{
+        return o->tags ? json_incref(o->tags) : json_array();
+}
+
+static int tags_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        struct identity_object o = {0};
+        if (tags_project(ctx, req, resp, &o) < 0)
+                return 0;
+        api_reply_json(resp, 200, json_pack("{s:o}", "tags", tags_of(&o)));
+        identity_object_done(&o);
+        return 0;
+}
+
+static int tag_check(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        struct identity_object o = {0};
+        if (tags_project(ctx, req, resp, &o) < 0)
+                return 0;
+        bool has = false;
+        size_t i;
+        json_t *t;
+        json_array_foreach(o.tags, i, t) {
+                has = has || streq(json_string_value(t) ?: "", req->params[1]);
+        }
+        identity_object_done(&o);
+        if (!has)
+                return api_keystone_error(resp, 404, "Could not find project tag: %s.",
+                                          req->params[1]);
+        api_reply_empty(resp, 204);
+        return 0;
+}
+
+/* PUT (one tag added: 201, empty) and DELETE (one removed: 204). */
+static int tag_edit(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                    bool add)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        const char *tag = req->params[1];
+        _cleanup_json_ json_t *one = json_pack("[s]", tag);
+        if (add && check_tags(resp, one) < 0)
+                return 0;
+        struct identity_object o = {0};
+        struct identity_error e = {0};
+        int r = identity_project_tag(ctx->store, req->params[0], tag, add, &o, &e);
+        if (r == -EEXIST || r == -E2BIG)
+                return api_keystone_error(resp, 400, "Invalid input for field 'tags': %s",
+                                          r == -EEXIST ? "the project has this tag already."
+                                                       : "a project has at most 80 tags.");
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        identity_object_done(&o);
+        api_reply_empty(resp, add ? 201 : 204);
+        return 0;
+}
+
+static int tag_put(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return tag_edit(c, q, p, true);
+}
+
+static int tag_delete(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return tag_edit(c, q, p, false);
+}
+
+/* PUT (the whole list replaced: 200 with it) and DELETE (all: 204). */
+static int tags_replace(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        json_t *tags, bool reply_list)
+{
+        if (check_tags(resp, tags) < 0)
+                return 0;
+        struct identity_update u = {.enabled = -1, .tags = tags};
+        struct identity_object o = {0};
+        struct identity_error e = {0};
+        int r = identity_update(ctx->store, IDENTITY_PROJECT, req->params[0], &u, &o, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        if (reply_list)
+                api_reply_json(resp, 200, json_pack("{s:o}", "tags", tags_of(&o)));
+        else
+                api_reply_empty(resp, 204);
+        identity_object_done(&o);
+        return 0;
+}
+
+static int tags_put(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_IDENTITY);
+        if (!body)
+                return 0;
+        json_t *tags = json_object_get(body, "tags");
+        if (!tags)
+                return api_keystone_error(resp, 400, "Invalid input for field 'tags': 'tags' "
+                                          "is a required property.");
+        return tags_replace(ctx, req, resp, tags, true);
+}
+
+static int tags_delete(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        _cleanup_json_ json_t *none = json_array();
+        return tags_replace(ctx, req, resp, none, false);
 }
 
 /* ---- implied roles ---- */
@@ -888,6 +1172,9 @@ static int implied_common(struct api_ctx *ctx, struct api_request *req, struct a
         int r = identity_implied(ctx->store, op, req->params[0], req->params[1], &e);
         if (r == -ENOENT)
                 return not_found(resp, &e);
+        if (r == -EPERM && e.what)
+                return api_keystone_error(resp, 403, "Global role cannot imply a "
+                                          "domain-specific role");
         if (r == -EPERM)
                 return api_keystone_error(resp, 403, "%s cannot be an implied roles.",
                                           req->params[1]);
@@ -972,52 +1259,270 @@ static int role_inferences(struct api_ctx *c, struct api_request *q, struct api_
         return inferences(c, q, p, NULL);
 }
 
-/* Services and endpoints, from the catalog bootstrap wrote. */
-static int list_catalog_parts(struct api_ctx *ctx, struct api_request *req,
-                              struct api_response *resp, bool endpoints)
+/* ---- the catalog: services, endpoints, regions ---- */
+
+static json_t *with_self(const struct api_request *req, json_t *v, const char *plural)
+{
+        char base[300], self[512];
+        base_url(req, base, sizeof(base));
+        snprintf(self, sizeof(self), "%s/v3/%s/%s", base, plural, jstr(v, "id") ?: "");
+        json_object_set_new(v, "links", json_pack("{s:s}", "self", self));
+        return v;
+}
+
+static json_t *service_view(const struct api_request *req, const json_t *s)
+{
+        json_t *v = json_pack("{s:O,s:O,s:o,s:o,s:b}", "id", json_object_get(s, "id"), "type",
+                              json_object_get(s, "type"), "name",
+                              json_string(jstr(s, "name") ?: ""), "description",
+                              json_string(jstr(s, "description") ?: ""), "enabled",
+                              !json_is_false(json_object_get(s, "enabled")));
+        return v ? with_self(req, v, "services") : NULL;
+}
+
+static json_t *endpoint_view(const struct api_request *req, const json_t *e, json_t *service_id)
+{
+        json_t *v = json_deep_copy(e);
+        if (!v)
+                return NULL;
+        if (service_id)
+                json_object_set(v, "service_id", service_id);
+        json_object_set_new(v, "enabled", json_boolean(!json_is_false(json_object_get(e, "enabled"))));
+        return with_self(req, v, "endpoints");
+}
+
+static json_t *region_view(const struct api_request *req, const json_t *g)
+{
+        json_t *v = json_pack("{s:O,s:o,s:O}", "id", json_object_get(g, "id"), "description",
+                              json_string(jstr(g, "description") ?: ""), "parent_region_id",
+                              json_object_get(g, "parent_region_id") ?: json_null());
+        return v ? with_self(req, v, "regions") : NULL;
+}
+
+static bool query_is(const struct api_request *req, const char *key, const char *have)
+{
+        const char *want = api_query_get(req, key);
+        return !want || streq(want, have ?: "");
+}
+
+/* GET /v3/services (?type=, ?name=), GET /v3/endpoints (?interface=,
+ * ?service_id=, ?region_id=), or with an id the one (404 if absent). */
+static int catalog_read(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        bool endpoints, const char *id)
 {
         if (need_admin(req, resp) < 0)
                 return 0;
         _cleanup_json_ json_t *cat = NULL;
-        int r = identity_catalog(ctx->store, &cat);
+        int r = identity_catalog_list(ctx->store, "service", &cat);
         if (r < 0)
                 return api_store_error(resp, API_IDENTITY, r);
         json_t *out = json_array();
         size_t i, j;
         json_t *svc, *ep;
-        const char *want_type = api_query_get(req, "type"), *want_if = api_query_get(req, "interface");
         json_array_foreach(cat, i, svc) {
                 if (!endpoints) {
-                        if (want_type && !streq(want_type, jstr(svc, "type") ?: ""))
-                                continue;
-                        json_array_append_new(out, json_pack("{s:O,s:O,s:O,s:b,s:s}", "id",
-                                                             json_object_get(svc, "id"), "type",
-                                                             json_object_get(svc, "type"), "name",
-                                                             json_object_get(svc, "name"), "enabled",
-                                                             1, "description", ""));
+                        if (id ? streq(id, jstr(svc, "id") ?: "")
+                               : query_is(req, "type", jstr(svc, "type")) &&
+                                         query_is(req, "name", jstr(svc, "name")))
+                                json_array_append_new(out, service_view(req, svc));
                         continue;
                 }
                 json_array_foreach(json_object_get(svc, "endpoints"), j, ep) {
-                        if (want_if && !streq(want_if, jstr(ep, "interface") ?: ""))
-                                continue;
-                        json_t *e = json_deep_copy(ep);
-                        json_object_set(e, "service_id", json_object_get(svc, "id"));
-                        json_object_set_new(e, "enabled", json_true());
-                        json_array_append_new(out, e);
+                        if (id ? streq(id, jstr(ep, "id") ?: "")
+                               : query_is(req, "interface", jstr(ep, "interface")) &&
+                                         query_is(req, "service_id", jstr(svc, "id")) &&
+                                         query_is(req, "region_id", jstr(ep, "region_id")))
+                                json_array_append_new(out, endpoint_view(req, ep,
+                                                                         json_object_get(svc, "id")));
                 }
         }
-        api_reply_json(resp, 200, json_pack("{s:o}", endpoints ? "endpoints" : "services", out));
+        const char *one = endpoints ? "endpoint" : "service";
+        if (id && json_array_size(out) == 0) {
+                json_decref(out);
+                return api_keystone_error(resp, 404, "Could not find %s: %s.", one, id);
+        }
+        if (id)
+                api_reply_json(resp, 200, json_pack("{s:O}", one, json_array_get(out, 0)));
+        else
+                api_reply_json(resp, 200, json_pack("{s:O}", endpoints ? "endpoints" : "services", out));
+        json_decref(out);
         return 0;
 }
 
 static int list_services(struct api_ctx *c, struct api_request *q, struct api_response *p)
 {
-        return list_catalog_parts(c, q, p, false);
+        return catalog_read(c, q, p, false, NULL);
 }
 
 static int list_endpoints(struct api_ctx *c, struct api_request *q, struct api_response *p)
 {
-        return list_catalog_parts(c, q, p, true);
+        return catalog_read(c, q, p, true, NULL);
+}
+
+static int show_service(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return catalog_read(c, q, p, false, q->params[0]);
+}
+
+static int show_endpoint(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return catalog_read(c, q, p, true, q->params[0]);
+}
+
+/* Keystone's schemas for the catalog's attributes: the first offending
+ * one's message, or NULL. */
+static const char *catalog_invalid(const json_t *in, char *why, size_t len)
+{
+        static const char *const strings[] = {"type", "name", "description", "service_id", "url",
+                                              "interface", "id"};
+        static const char *const nullable[] = {"region_id", "region", "parent_region_id"};
+        for (size_t i = 0; i < ARRAY_SIZE(strings); i++) {
+                json_t *v = json_object_get(in, strings[i]);
+                if (v && (!json_is_string(v) || json_string_length(v) > 255)) {
+                        snprintf(why, len, "Invalid input for field '%s': it is not a string of "
+                                 "at most 255 characters.", strings[i]);
+                        return why;
+                }
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(nullable); i++) {
+                json_t *v = json_object_get(in, nullable[i]);
+                if (v && !json_is_null(v) && (!json_is_string(v) || json_string_length(v) > 255)) {
+                        snprintf(why, len, "Invalid input for field '%s': it is not a string "
+                                 "of at most 255 characters or null.", nullable[i]);
+                        return why;
+                }
+        }
+        json_t *en = json_object_get(in, "enabled");
+        if (en && !json_is_boolean(en)) {
+                _cleanup_free_ char *txt = json_dumps(en, JSON_ENCODE_ANY);
+                snprintf(why, len, "Invalid input for field 'enabled': %s is not of type "
+                         "'boolean'.", txt ? txt : "the value");
+                return why;
+        }
+        const char *iface = jstr(in, "interface");
+        if (iface && !streq(iface, "public") && !streq(iface, "internal") && !streq(iface, "admin")) {
+                snprintf(why, len, "Invalid input for field 'interface': '%s' is not one of "
+                         "['admin', 'internal', 'public'].", iface);
+                return why;
+        }
+        return NULL;
+}
+
+/* POST, PATCH and DELETE of a service, an endpoint or a region. */
+static int catalog_write(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         enum identity_catalog_op op, const char *member, const char *id)
+{
+        if (need_admin(req, resp) < 0)
+                return 0;
+        _cleanup_json_ json_t *body = NULL;
+        json_t *in = NULL;
+        bool del = op == IDENTITY_SERVICE_DELETE || op == IDENTITY_ENDPOINT_DELETE ||
+                   op == IDENTITY_REGION_DELETE;
+        bool create = op == IDENTITY_SERVICE_CREATE || op == IDENTITY_ENDPOINT_CREATE ||
+                      op == IDENTITY_REGION_CREATE;
+        if (!del) {
+                if (!(body = api_parse_body(req, resp, API_IDENTITY)))
+                        return 0;
+                in = json_object_get(body, member);
+                if (!json_is_object(in))
+                        return api_keystone_error(resp, 400, "Invalid input for field '%s': it "
+                                                  "must be an object.", member);
+                char why[200];
+                if (catalog_invalid(in, why, sizeof(why)))
+                        return api_keystone_error(resp, 400, "%s", why);
+                static const char *const required[][3] = {
+                        [IDENTITY_SERVICE_CREATE] = {"type"},
+                        [IDENTITY_ENDPOINT_CREATE] = {"service_id", "interface", "url"},
+                };
+                for (size_t i = 0; create && op < ARRAY_SIZE(required) && i < 3; i++) {
+                        const char *k = required[op][i];
+                        if (k && !json_object_get(in, k))
+                                return api_keystone_error(resp, 400, "Invalid input for field "
+                                                          "'%s': '%s' is a required property.",
+                                                          member, k);
+                }
+                /* An update keeps the id; a new region may name its own. */
+                const char *body_id = jstr(in, "id");
+                if (body_id && (create ? op != IDENTITY_REGION_CREATE : !streq(body_id, id ?: "")))
+                        return api_keystone_error(resp, 400, create ? "Invalid input for field "
+                                                  "'id': it is not accepted here."
+                                                                    : "Cannot change ID");
+                if (op == IDENTITY_REGION_CREATE && !id)
+                        id = body_id;
+        }
+        _cleanup_json_ json_t *out = NULL;
+        struct identity_error e = {0};
+        int r = identity_catalog_edit(ctx->store, op, id, in, &out, &e);
+        if (r == -ENOENT)
+                return not_found(resp, &e);
+        if (r == -EEXIST)
+                return api_keystone_error(resp, 409, "Conflict occurred attempting to store "
+                                          "region - Duplicate ID, %s.", id ?: "");
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        if (del) {
+                api_reply_empty(resp, 204);
+                return 0;
+        }
+        json_t *v = op <= IDENTITY_SERVICE_DELETE    ? service_view(req, out)
+                    : op <= IDENTITY_ENDPOINT_DELETE ? endpoint_view(req, out, NULL)
+                                                     : region_view(req, out);
+        api_reply_json(resp, create ? 201 : 200, json_pack("{s:o}", member, v));
+        return 0;
+}
+
+#define CATALOG_WRITE(name, op, member, with_id)                                                   \
+        static int name(struct api_ctx *c, struct api_request *q, struct api_response *p)          \
+        {                                                                                          \
+                return catalog_write(c, q, p, op, member, with_id ? q->params[0] : NULL);          \
+        }
+CATALOG_WRITE(create_service, IDENTITY_SERVICE_CREATE, "service", false)
+CATALOG_WRITE(update_service, IDENTITY_SERVICE_UPDATE, "service", true)
+CATALOG_WRITE(delete_service, IDENTITY_SERVICE_DELETE, "service", true)
+CATALOG_WRITE(create_endpoint, IDENTITY_ENDPOINT_CREATE, "endpoint", false)
+CATALOG_WRITE(update_endpoint, IDENTITY_ENDPOINT_UPDATE, "endpoint", true)
+CATALOG_WRITE(delete_endpoint, IDENTITY_ENDPOINT_DELETE, "endpoint", true)
+CATALOG_WRITE(create_region, IDENTITY_REGION_CREATE, "region", false)
+CATALOG_WRITE(put_region, IDENTITY_REGION_CREATE, "region", true)
+CATALOG_WRITE(update_region, IDENTITY_REGION_UPDATE, "region", true)
+CATALOG_WRITE(delete_region, IDENTITY_REGION_DELETE, "region", true)
+
+/* GET /v3/regions (?parent_region_id=) or one region: any token. */
+static int region_read(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                       const char *id)
+{
+        _cleanup_json_ json_t *all = NULL;
+        int r = identity_catalog_list(ctx->store, "region", &all);
+        if (r < 0)
+                return api_store_error(resp, API_IDENTITY, r);
+        json_t *out = json_array();
+        size_t i;
+        json_t *g;
+        json_array_foreach(all, i, g) {
+                if (id ? streq(id, jstr(g, "id") ?: "")
+                       : query_is(req, "parent_region_id", jstr(g, "parent_region_id")))
+                        json_array_append_new(out, region_view(req, g));
+        }
+        if (id && json_array_size(out) == 0) {
+                json_decref(out);
+                return api_keystone_error(resp, 404, "Could not find region: %s.", id);
+        }
+        if (id)
+                api_reply_json(resp, 200, json_pack("{s:O}", "region", json_array_get(out, 0)));
+        else
+                api_reply_json(resp, 200, json_pack("{s:O}", "regions", out));
+        json_decref(out);
+        return 0;
+}
+
+static int list_regions(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return region_read(c, q, p, NULL);
+}
+
+static int show_region(struct api_ctx *c, struct api_request *q, struct api_response *p)
+{
+        return region_read(c, q, p, q->params[0]);
 }
 
 /* {"id"} or, with names, {"id", "name"} (+ "domain" for users and projects). */
@@ -1045,8 +1550,13 @@ static json_t *assignment_links(const struct api_request *req, const struct iden
         char base[300], url[1200];
         base_url(req, base, sizeof(base));
         const char *actor_id = a->group ? a->group_ref.id : a->user.id;
-        snprintf(url, sizeof(url), "%s/v3/%s/%s/%s/%s/roles/%s", base,
-                 a->domain_scope ? "domains" : "projects", a->scope.id,
+        char scope[300];
+        if (a->system_scope)
+                snprintf(scope, sizeof(scope), "system");
+        else
+                snprintf(scope, sizeof(scope), "%s/%s", a->domain_scope ? "domains" : "projects",
+                         a->scope.id);
+        snprintf(url, sizeof(url), "%s/v3/%s/%s/%s/roles/%s", base, scope,
                  a->group ? "groups" : "users", actor_id ?: "",
                  a->prior_role_id ? a->prior_role_id : a->role.id);
         json_t *links = json_pack("{s:s}", "assignment", url);
@@ -1092,8 +1602,10 @@ static int list_assignments(struct api_ctx *ctx, struct api_request *req, struct
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < l.n; i++) {
                 const struct identity_assignment *a = &l.v[i];
-                json_t *scope = json_pack("{s:o}", a->domain_scope ? "domain" : "project",
-                                          ref_view(&a->scope));
+                json_t *scope = a->system_scope
+                                        ? json_pack("{s:{s:b}}", "system", "all", 1)
+                                        : json_pack("{s:o}", a->domain_scope ? "domain" : "project",
+                                                    ref_view(&a->scope));
                 json_t *o = json_pack("{s:o,s:o,s:o}", "scope", scope, "role", ref_view(&a->role),
                                       "links", assignment_links(req, a));
                 if (o && a->user.id)
@@ -1147,13 +1659,39 @@ const struct api_route api_identity_routes[] = {
            "check a group's role on a domain (and HEAD)"),
         ID("DELETE", "/v3/domains/{}/groups/{}/roles/{}", dgroup_grant_delete, API_AUTH_TOKEN,
            "revoke a group's role on a domain"),
+        ID("GET", "/v3/system/users/{}/roles", suser_grant_list, API_AUTH_TOKEN,
+           "list a user's roles on the system"),
+        ID("PUT", "/v3/system/users/{}/roles/{}", suser_grant_put, API_AUTH_TOKEN,
+           "grant a user a role on the system (kept; no system-scoped tokens)"),
+        ID("GET", "/v3/system/users/{}/roles/{}", suser_grant_check, API_AUTH_TOKEN,
+           "check a user's role on the system (and HEAD)"),
+        ID("DELETE", "/v3/system/users/{}/roles/{}", suser_grant_delete, API_AUTH_TOKEN,
+           "revoke a user's role on the system"),
+        ID("GET", "/v3/system/groups/{}/roles", sgroup_grant_list, API_AUTH_TOKEN,
+           "list a group's roles on the system"),
+        ID("PUT", "/v3/system/groups/{}/roles/{}", sgroup_grant_put, API_AUTH_TOKEN,
+           "grant a group a role on the system (kept; no system-scoped tokens)"),
+        ID("GET", "/v3/system/groups/{}/roles/{}", sgroup_grant_check, API_AUTH_TOKEN,
+           "check a group's role on the system (and HEAD)"),
+        ID("DELETE", "/v3/system/groups/{}/roles/{}", sgroup_grant_delete, API_AUTH_TOKEN,
+           "revoke a group's role on the system"),
         ID("GET", "/v3/projects", list_project, API_AUTH_TOKEN, "list projects (?name=, domain_id=)"),
         ID("POST", "/v3/projects", create_project_h, API_AUTH_TOKEN,
-           "create a project (tags, parent_id)"),
+           "create a project (tags, parent_id; is_domain true makes a domain)"),
         ID("GET", "/v3/projects/{}", show_project, API_AUTH_TOKEN, "show a project"),
         ID("PATCH", "/v3/projects/{}", update_project, API_AUTH_TOKEN,
            "update a project (name, description, enabled, tags)"),
         ID("DELETE", "/v3/projects/{}", delete_project, API_AUTH_TOKEN, "delete a project"),
+        ID("GET", "/v3/projects/{}/tags", tags_list, API_AUTH_TOKEN, "list a project's tags"),
+        ID("PUT", "/v3/projects/{}/tags", tags_put, API_AUTH_TOKEN,
+           "replace a project's tags"),
+        ID("DELETE", "/v3/projects/{}/tags", tags_delete, API_AUTH_TOKEN,
+           "remove all of a project's tags"),
+        ID("GET", "/v3/projects/{}/tags/{}", tag_check, API_AUTH_TOKEN,
+           "check a project has a tag (and HEAD)"),
+        ID("PUT", "/v3/projects/{}/tags/{}", tag_put, API_AUTH_TOKEN, "add a tag to a project"),
+        ID("DELETE", "/v3/projects/{}/tags/{}", tag_delete, API_AUTH_TOKEN,
+           "remove a tag from a project"),
         ID("GET", "/v3/projects/{}/users/{}/roles", grant_list, API_AUTH_TOKEN,
            "list a user's roles on a project"),
         ID("PUT", "/v3/projects/{}/users/{}/roles/{}", grant_put, API_AUTH_TOKEN,
@@ -1177,8 +1715,8 @@ const struct api_route api_identity_routes[] = {
         ID("PATCH", "/v3/users/{}", update_user, API_AUTH_TOKEN,
            "update a user (password, enabled, ...; ends its tokens)"),
         ID("DELETE", "/v3/users/{}", delete_user, API_AUTH_TOKEN, "delete a user (ends its tokens)"),
-        ID("POST", "/v3/users/{}/password", user_password, API_AUTH_TOKEN,
-           "change one's own password (ends its tokens)"),
+        ID("POST", "/v3/users/{}/password", user_password, API_AUTH_NONE,
+           "change a password, proven by the original (ends the user's tokens)"),
         ID("GET", "/v3/users/{}/groups", user_groups, API_AUTH_TOKEN, "list a user's groups"),
         ID("GET", "/v3/users/{}/projects", user_projects, API_AUTH_TOKEN,
            "list the projects where a user holds a role"),
@@ -1195,8 +1733,29 @@ const struct api_route api_identity_routes[] = {
            "check a user is in a group (and HEAD)"),
         ID("DELETE", "/v3/groups/{}/users/{}", member_delete, API_AUTH_TOKEN,
            "remove a user from a group"),
-        ID("GET", "/v3/services", list_services, API_AUTH_TOKEN, "list catalog services (?type=)"),
-        ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN, "list endpoints (?interface=)"),
+        ID("GET", "/v3/services", list_services, API_AUTH_TOKEN,
+           "list catalog services (?type=, ?name=)"),
+        ID("POST", "/v3/services", create_service, API_AUTH_TOKEN, "create a service"),
+        ID("GET", "/v3/services/{}", show_service, API_AUTH_TOKEN, "show a service"),
+        ID("PATCH", "/v3/services/{}", update_service, API_AUTH_TOKEN,
+           "update a service (type, name, description, enabled)"),
+        ID("DELETE", "/v3/services/{}", delete_service, API_AUTH_TOKEN,
+           "delete a service and its endpoints"),
+        ID("GET", "/v3/endpoints", list_endpoints, API_AUTH_TOKEN,
+           "list endpoints (?interface=, ?service_id=, ?region_id=)"),
+        ID("POST", "/v3/endpoints", create_endpoint, API_AUTH_TOKEN,
+           "create an endpoint (a legacy region is made when missing)"),
+        ID("GET", "/v3/endpoints/{}", show_endpoint, API_AUTH_TOKEN, "show an endpoint"),
+        ID("PATCH", "/v3/endpoints/{}", update_endpoint, API_AUTH_TOKEN,
+           "update an endpoint (service_id, interface, url, region, enabled)"),
+        ID("DELETE", "/v3/endpoints/{}", delete_endpoint, API_AUTH_TOKEN, "delete an endpoint"),
+        ID("GET", "/v3/regions", list_regions, API_AUTH_TOKEN, "list regions (?parent_region_id=)"),
+        ID("POST", "/v3/regions", create_region, API_AUTH_TOKEN, "create a region"),
+        ID("GET", "/v3/regions/{}", show_region, API_AUTH_TOKEN, "show a region"),
+        ID("PUT", "/v3/regions/{}", put_region, API_AUTH_TOKEN, "create a region with this id"),
+        ID("PATCH", "/v3/regions/{}", update_region, API_AUTH_TOKEN,
+           "update a region (description, parent_region_id)"),
+        ID("DELETE", "/v3/regions/{}", delete_region, API_AUTH_TOKEN, "delete a region"),
         ID("GET", "/v3/role_assignments", list_assignments, API_AUTH_TOKEN,
            "list role assignments (?user.id=, group.id=, scope.project.id=, scope.domain.id=, "
            "role.id=, effective, include_names)"),

@@ -283,7 +283,8 @@ static const struct attr_def sg_rule_attrs[] = {
         {"port_range_max", ATTR_INT, P | N | ATTR_PORT_NUMBER, "null", NULL,
          "last port, or the ICMP code"},
         {"remote_ip_prefix", ATTR_STRING, P | N, "null", NULL, "CIDR"},
-        {"remote_group_id", ATTR_UUID, P | N, "null", NULL, "group"},
+        /* Neutron validates no UUID here: any id that is no group is 404. */
+        {"remote_group_id", ATTR_STRING, P | N, "null", NULL, "group"},
         {"remote_address_group_id", ATTR_STRING, N, NULL, NULL, "always null"},
         {"normalized_cidr", ATTR_STRING, N | NF, NULL, NULL, "remote_ip_prefix normalised"},
         COMMON_TAIL,

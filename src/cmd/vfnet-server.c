@@ -166,7 +166,9 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
                 .lockout_duration = (double)c->lockout_duration,
                 .address_failures = (unsigned)c->max_failed_logins_per_ip,
                 .address_window = (double)c->failed_logins_window,
-                .address_in_flight = 2,
+                /* max_failed_logins_per_ip = 0 turns off every per-address
+                 * bound (clients behind one proxy share an address). */
+                .address_in_flight = c->max_failed_logins_per_ip ? 2 : 0,
                 .slots = (unsigned)c->max_password_checks,
         };
         r = login_gate_new(&gate, &ctx.logins);

@@ -123,6 +123,14 @@ static int bootstrap_tx(struct store *st, const struct identity_bootstrap *b, co
         if (r < 0)
                 return r;
 
+        /* As keystone-manage bootstrap: the region its endpoints are in. */
+        _cleanup_jdoc_ json_t *region = NULL;
+        if (rec_get(st, "region", b->region, &region) == -ENOENT) {
+                region = json_pack("{s:s,s:s,s:n}", "id", b->region, "description", "",
+                                   "parent_region_id");
+                if ((r = region ? rec_insert(st, "region", b->region, NULL, region) : -ENOMEM) < 0)
+                        return r;
+        }
         char url[512];
         snprintf(url, sizeof(url), "%s/v3/", b->public_url);
         if ((r = set_service(st, "identity", "keystone", url, b->region)) < 0)

@@ -30,17 +30,20 @@ static int all_exist(struct store *st, const char *const *kinds, const char *con
 int identity_grant_ex(struct store *st, enum identity_grant_op op,
                       const struct identity_grant_ref *g, struct identity_error *err)
 {
-        const char *scope_type = g->domain ? "domain" : "project";
-        const char *kinds[] = {scope_type, g->group ? "group" : "user", "role"};
-        const char *ids[] = {g->scope_id, g->actor_id, g->role_id};
+        /* The system is no stored object: its grants are kept under the
+         * scope id "all", which no project or domain id can be. */
+        const char *scope_type = g->system ? "system" : g->domain ? "domain" : "project";
+        const char *scope_id = g->system ? "all" : g->scope_id;
+        const char *kinds[] = {g->group ? "group" : "user", "role", scope_type};
+        const char *ids[] = {g->actor_id, g->role_id, scope_id};
         int r = store_begin(st, op != IDENTITY_GRANT_CHECK);
         if (r < 0)
                 return r;
-        r = all_exist(st, kinds, ids, 3, err);
+        r = all_exist(st, kinds, ids, g->system ? 2 : 3, err);
         char id[200];
-        rec_assignment_id(scope_type, g->scope_id, g->group, g->actor_id, g->role_id, id);
+        rec_assignment_id(scope_type, scope_id, g->group, g->actor_id, g->role_id, id);
         if (r >= 0 && op == IDENTITY_GRANT_ADD)
-                r = rec_assign_ex(st, scope_type, g->scope_id, g->group, g->actor_id, g->role_id);
+                r = rec_assign_ex(st, scope_type, scope_id, g->group, g->actor_id, g->role_id);
         else if (r >= 0 && op == IDENTITY_GRANT_REMOVE)
                 r = store_obj_delete(st, "assignment", id);
         else if (r >= 0) {
@@ -51,12 +54,12 @@ int identity_grant_ex(struct store *st, enum identity_grant_op op,
                 err->what = "role assignment";
                 snprintf(err->which, sizeof(err->which),
                          "role: %s, user or group: %s, project, domain, or system: %s",
-                         g->role_id, g->actor_id, g->scope_id);
+                         g->role_id, g->actor_id, scope_id);
         }
         /* As Keystone: a role removed from a user ends the user's tokens
          * on that project.  Any other change moves the identity stamp, and
          * every token is authorized from the roles held now. */
-        if (r >= 0 && op == IDENTITY_GRANT_REMOVE && !g->group && !g->domain)
+        if (r >= 0 && op == IDENTITY_GRANT_REMOVE && !g->group && !g->domain && !g->system)
                 r = rec_revoke_project_tokens(st, g->scope_id, g->actor_id);
         else if (r >= 0 && op != IDENTITY_GRANT_CHECK)
                 r = identity_changed(st);
@@ -109,16 +112,17 @@ static int objects_of(struct store *st, enum identity_kind k, json_t *docs, cons
 int identity_grant_roles(struct store *st, const struct identity_grant_ref *g,
                          struct identity_objects *ret, struct identity_error *err)
 {
-        const char *kinds[] = {g->domain ? "domain" : "project", g->group ? "group" : "user"};
-        const char *ids[] = {g->scope_id, g->actor_id};
+        const char *scope_id = g->system ? "all" : g->scope_id;
+        const char *kinds[] = {g->group ? "group" : "user", g->domain ? "domain" : "project"};
+        const char *ids[] = {g->actor_id, scope_id};
         _cleanup_jdoc_ json_t *as = NULL;
         int r = store_begin(st, false);
         if (r < 0)
                 return r;
-        r = all_exist(st, kinds, ids, 2, err);
+        r = all_exist(st, kinds, ids, g->system ? 1 : 2, err);
         if (r >= 0)
                 r = rec_find(st, "assignment", g->group ? "group_id" : "user_id", g->actor_id,
-                             "scope_id", g->scope_id, &as);
+                             "scope_id", scope_id, &as);
         if (r >= 0)
                 r = objects_of(st, IDENTITY_ROLE, as, "role_id", ret);
         store_end(st, true);
@@ -265,6 +269,15 @@ int identity_implied(struct store *st, enum identity_grant_op op, const char *pr
         if (r >= 0 && op == IDENTITY_GRANT_ADD && rec_get(st, "role", implied_id, &implied) >= 0 &&
             streq(rec_str(implied, "name") ?: "", "admin"))
                 r = -EPERM;
+        /* Nor may a global role imply a domain-specific one. */
+        _cleanup_jdoc_ json_t *prior = NULL;
+        if (r >= 0 && op == IDENTITY_GRANT_ADD && implied &&
+            rec_get(st, "role", prior_id, &prior) >= 0 && !*(rec_str(prior, "domain_id") ?: "") &&
+            *(rec_str(implied, "domain_id") ?: "")) {
+                if (err)
+                        err->what = "domain-specific role";
+                r = -EPERM;
+        }
         if (r >= 0 && op == IDENTITY_GRANT_ADD) {
                 _cleanup_jdoc_ json_t *doc = json_pack("{s:s,s:s}", "prior_role_id", prior_id,
                                                        "implied_role_id", implied_id);
@@ -349,8 +362,9 @@ int identity_inferences_list(struct store *st, const char *prior_id,
         return 0;
 }
 
-int identity_password_change(struct store *st, const char *user_id, const char *original,
-                             const char *password, struct identity_error *err)
+int identity_password_change(struct store *st, struct login_gate *gate, const char *user_id,
+                             const char *original, const char *password, double now,
+                             struct identity_error *err)
 {
         _cleanup_jdoc_ json_t *user = NULL;
         _cleanup_free_ char *hash = NULL;
@@ -367,9 +381,12 @@ int identity_password_change(struct store *st, const char *user_id, const char *
         store_end(st, true);
         if (r < 0)
                 return r;
-        /* Never under the store's lock: verifying is the slow part. */
-        if (!hash || !password_verify(hash, original ? original : ""))
-                return -EACCES;
+        /* Never under the store's lock: verifying is the slow part.  As
+         * Keystone's change_password, it authenticates first, so the check
+         * counts toward the lockout. */
+        r = rec_password_check(st, gate, user, hash, original, now);
+        if (r < 0)
+                return r;
         struct identity_update u = {.password = password, .enabled = -1};
         struct identity_object o = {0};
         r = identity_update(st, IDENTITY_USER, user_id, &u, &o, err);
@@ -451,10 +468,18 @@ static int add_with_implied(struct store *st, struct rows *l, struct row x, json
                 return 0;
         if (json_object_set_new(seen, x.role_id, json_true()) < 0)
                 return -ENOMEM;
-        int r = rows_add(l, x);
-        if (r < 0 || !keep)
+        if (!keep)
+                return rows_add(l, x);
+        /* As Keystone: effective rows leave out domain-specific roles (they
+         * are in no token), keeping the roles they imply. */
+        _cleanup_jdoc_ json_t *role = NULL, *rules = NULL;
+        int r = rec_get(st, "role", x.role_id, &role);
+        const char *domain = r >= 0 ? rec_str(role, "domain_id") : NULL;
+        r = r == -ENOENT ? 0 : r;
+        if (r >= 0 && (!domain || !*domain))
+                r = rows_add(l, x);
+        if (r < 0)
                 return r;
-        _cleanup_jdoc_ json_t *rules = NULL;
         r = rec_find(st, "implied", "prior_role_id", x.role_id, NULL, NULL, &rules);
         if (r < 0)
                 return r;
@@ -569,13 +594,18 @@ int identity_assignments_list(struct store *st, const struct identity_assignment
                         continue;
                 struct identity_assignment *y = &l.v[l.n++];
                 y->domain_scope = streq(rec_str(x->a, "scope_type") ?: "", "domain");
-                if ((f->project_id && y->domain_scope) || (f->domain_id && !y->domain_scope)) {
+                y->system_scope = streq(rec_str(x->a, "scope_type") ?: "", "system");
+                if ((f->project_id && (y->domain_scope || y->system_scope)) ||
+                    (f->domain_id && !y->domain_scope)) {
                         l.n--;
                         continue;
                 }
                 y->group = gid != NULL;
-                r = named(st, y->domain_scope ? "domain" : "project", rec_str(x->a, "scope_id"),
-                          f->names, &y->scope);
+                if (y->system_scope)
+                        r = (y->scope.id = strdup("all")) ? 0 : -ENOMEM;
+                else
+                        r = named(st, y->domain_scope ? "domain" : "project",
+                                  rec_str(x->a, "scope_id"), f->names, &y->scope);
                 if (r >= 0 && x->user_id)
                         r = named(st, "user", x->user_id, f->names, &y->user);
                 if (r >= 0 && gid)

@@ -109,6 +109,11 @@ struct identity_update {
 int identity_update(struct store *st, enum identity_kind k, const char *id,
                     const struct identity_update *in, struct identity_object *ret,
                     struct identity_error *err);
+/* One tag of a project added (-EEXIST when it has it already, -E2BIG
+ * past 80 tags) or removed (-ENOENT, err naming "project tag", when it
+ * has not), in one write transaction; ret: the project after. */
+int identity_project_tag(struct store *st, const char *project_id, const char *tag, bool add,
+                         struct identity_object *ret, struct identity_error *err);
 /* A deleted user or project takes its role assignments and tokens with it;
  * a group its memberships and assignments; a role its assignments and
  * inference rules (so the tokens that relied on it stop working at once);
@@ -141,6 +146,7 @@ struct identity_grant_ref {
         bool group;           /* the actor is a group, not a user */
         const char *actor_id;
         const char *role_id;  /* NULL for identity_grant_roles */
+        bool system;          /* the scope is the system (Keystone's "all"; scope_id unread) */
 };
 int identity_grant_ex(struct store *st, enum identity_grant_op op,
                       const struct identity_grant_ref *g, struct identity_error *err);
@@ -181,13 +187,17 @@ void identity_inferences_done(struct identity_inferences *l);
 int identity_inferences_list(struct store *st, const char *prior_id,
                              struct identity_inferences *ret, struct identity_error *err);
 
-/* A user's own password change: -EACCES when original is wrong; ends the
- * user's tokens. */
-int identity_password_change(struct store *st, const char *user_id, const char *original,
-                             const char *password, struct identity_error *err);
+/* A user's password change, proven by the original password (whoever
+ * asks), checked as a login's (gate: as identity_token_issue): -EACCES
+ * when original is wrong, -ENOLCK when the user is locked out, -EBUSY
+ * when no check slot came free; ends the user's tokens. */
+int identity_password_change(struct store *st, struct login_gate *gate, const char *user_id,
+                             const char *original, const char *password, double now,
+                             struct identity_error *err);
 
 struct identity_assignment {
         bool domain_scope; /* the scope is a domain, not a project */
+        bool system_scope; /* the scope is the system */
         bool group;        /* granted to the group (not effective), or through it (effective) */
         struct identity_named scope, user, role;
         struct identity_named group_ref;  /* the group, when group */
@@ -208,9 +218,37 @@ void identity_assignments_done(struct identity_assignments *l);
 int identity_assignments_list(struct store *st, const struct identity_assignment_filter *f,
                               struct identity_assignments *ret);
 
-/* The catalog: [{id, type, name, endpoints: [{id, interface, region_id,
- * region, url}]}], as bootstrap wrote it. */
+/* A token's catalog: [{id, type, name, endpoints: [{id, interface,
+ * region_id, region, url}]}] of the enabled services and endpoints. */
 int identity_catalog(struct store *st, json_t **ret);
+
+/* The catalog's admin API (Keystone's /v3/services, /v3/endpoints,
+ * /v3/regions), one change per call in one write transaction.  in holds
+ * the request's attributes, already checked by the caller: services type,
+ * name, description, enabled; endpoints service_id, interface, url,
+ * region_id or the legacy region (made when missing), enabled; regions
+ * description, parent_region_id (id: the region's own, or NULL for a new
+ * one).  -ENOENT (err names what) when an id is unknown, -EEXIST for a
+ * region id taken.  *ret (may be NULL): the service, endpoint (with its
+ * service_id) or region after the change. */
+enum identity_catalog_op {
+        IDENTITY_SERVICE_CREATE,
+        IDENTITY_SERVICE_UPDATE,
+        IDENTITY_SERVICE_DELETE,
+        IDENTITY_ENDPOINT_CREATE,
+        IDENTITY_ENDPOINT_UPDATE,
+        IDENTITY_ENDPOINT_DELETE,
+        IDENTITY_REGION_CREATE,
+        IDENTITY_REGION_UPDATE,
+        IDENTITY_REGION_DELETE,
+};
+int identity_catalog_edit(struct store *st, enum identity_catalog_op op, const char *id,
+                          const json_t *in, json_t **ret, struct identity_error *err);
+/* Every stored "service" (with its endpoints) or "region" document. */
+int identity_catalog_list(struct store *st, const char *kind, json_t **ret);
+/* A token's catalog from the service documents: enabled services and
+ * endpoints only. */
+json_t *identity_catalog_view(const json_t *services);
 
 /* POST /v3/auth/tokens with the password or the token method. */
 enum identity_scope {
@@ -241,10 +279,12 @@ struct identity_token {
         struct identity_named *roles;  /* held now on the scope */
         size_t n_roles;
         json_t *catalog;               /* scoped tokens; NULL otherwise */
+        bool rescoped;                 /* got by the token method: methods token, password */
 };
 void identity_token_done(struct identity_token *t);
 
 /* -EACCES when the password, user or scope does not allow a token;
+ * -ENOENT when the token of the token method does not validate;
  * -ENOLCK when the user is locked out (Keystone's lockout; ret->user.id
  * names it, free with identity_token_done()); -EBUSY when no password
  * check slot came free in time.  gate (login-gate.h) may be NULL: no

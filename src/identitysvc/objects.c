@@ -1,5 +1,6 @@
 /* Domains, projects, users, groups and roles; the catalog. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,6 +370,48 @@ int identity_update(struct store *st, enum identity_kind k, const char *id,
         return rec_object(k, doc, ret);
 }
 
+int identity_project_tag(struct store *st, const char *project_id, const char *tag, bool add,
+                         struct identity_object *ret, struct identity_error *err)
+{
+        _cleanup_jdoc_ json_t *doc = NULL;
+        int r = store_begin(st, true);
+        if (r < 0)
+                return r;
+        r = rec_get(st, "project", project_id, &doc);
+        if (r == -ENOENT)
+                rec_not_found(err, "project", project_id);
+        json_t *tags = r >= 0 ? json_object_get(doc, "tags") : NULL;
+        if (r >= 0 && !json_is_array(tags)) {
+                tags = json_array();
+                r = json_object_set_new(doc, "tags", tags) < 0 ? -ENOMEM : 0;
+        }
+        size_t i, at = SIZE_MAX;
+        json_t *t;
+        json_array_foreach(r >= 0 ? tags : NULL, i, t) {
+                if (json_is_string(t) && streq(json_string_value(t), tag))
+                        at = i;
+        }
+        if (r >= 0 && add && at != SIZE_MAX)
+                r = -EEXIST;
+        else if (r >= 0 && add && json_array_size(tags) >= 80)
+                r = -E2BIG;
+        else if (r >= 0 && add)
+                r = json_array_append_new(tags, json_string(tag)) < 0 ? -ENOMEM : 0;
+        else if (r >= 0 && at == SIZE_MAX) {
+                rec_not_found(err, "project tag", tag);
+                r = -ENOENT;
+        } else if (r >= 0)
+                r = json_array_remove(tags, at) < 0 ? -ENOMEM : 0;
+        if (r >= 0)
+                r = rec_update(st, "project", project_id, doc);
+        if (r >= 0)
+                r = identity_changed(st);
+        r = rec_finish(st, r);
+        if (r < 0)
+                return r;
+        return rec_object(IDENTITY_PROJECT, doc, ret);
+}
+
 /* Inside the write transaction: the object's rows and those that hang on it. */
 static int delete_rows(struct store *st, enum identity_kind k, const char *id);
 
@@ -455,7 +498,10 @@ int identity_catalog(struct store *st, json_t **ret)
         int r = store_begin(st, false);
         if (r < 0)
                 return r;
-        r = rec_find(st, "service", NULL, NULL, NULL, NULL, ret);
+        _cleanup_jdoc_ json_t *all = NULL;
+        r = rec_find(st, "service", NULL, NULL, NULL, NULL, &all);
         store_end(st, true);
+        if (r >= 0 && !(*ret = identity_catalog_view(all)))
+                r = -ENOMEM;
         return r;
 }

@@ -172,14 +172,17 @@ int rec_object(enum identity_kind k, const json_t *doc, struct identity_object *
 }
 
 /* Adds role rid and, once each, the roles it implies (a loop among the
- * rules ends where a role is seen again). */
+ * rules ends where a role is seen again).  As Keystone, a domain-specific
+ * role is never in a token itself, only the roles it implies. */
 static int add_role(struct store *st, const char *rid, json_t *ids, json_t *names)
 {
         _cleanup_jdoc_ json_t *role = NULL, *rules = NULL;
         if (json_object_get(names, rid) || rec_get(st, "role", rid, &role) < 0)
                 return 0; /* seen, or a role that is gone grants nothing */
-        if (json_array_append_new(ids, json_string(rid)) < 0 ||
-            json_object_set_new(names, rid, json_string(rec_str(role, "name") ?: "")) < 0)
+        if (json_object_set_new(names, rid, json_string(rec_str(role, "name") ?: "")) < 0)
+                return -ENOMEM;
+        const char *domain = rec_str(role, "domain_id");
+        if ((!domain || !*domain) && json_array_append_new(ids, json_string(rid)) < 0)
                 return -ENOMEM;
         int r = rec_find(st, "implied", "prior_role_id", rid, NULL, NULL, &rules);
         size_t i;

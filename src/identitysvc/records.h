@@ -42,6 +42,15 @@ int rec_domain_named(struct store *st, const char *domain_id, struct identity_na
 int rec_resolve(struct store *st, const char *kind, const char *id, const char *name,
                 const char *domain_id, const char *domain_name, json_t **ret);
 
+/* A password checked against a user's hash (user NULL or hash NULL: no
+ * such user, checked anyway so both cases take the same time), under
+ * Keystone's lockout kept in the store and the gate's bound on concurrent
+ * checks (gate NULL: neither): 0 when right; -EACCES when wrong, counting
+ * the failure; -ENOLCK when locked out (not checked); -EBUSY when no check
+ * slot came free in time.  Takes its own transactions. */
+int rec_password_check(struct store *st, struct login_gate *gate, const json_t *user,
+                       const char *hash, const char *password, double now);
+
 /* Ends tokens inside a write transaction (and moves the identity stamp). */
 int rec_revoke_user_tokens(struct store *st, const char *user_id);
 int rec_revoke_project_tokens(struct store *st, const char *project_id, const char *user_id);

@@ -38,7 +38,8 @@ static json_t *stored_doc(const struct identity_token *t, double expires)
         for (size_t i = 0; roles && i < t->n_roles; i++)
                 json_array_append_new(roles, named_json(&t->roles[i]));
         json_t *body = json_pack(
-                "{s:[s],s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s,s:o}", "methods", "password",
+                "{s:o,s:{s:{s:s,s:s},s:s,s:s,s:n},s:[s],s:s,s:s,s:o}", "methods",
+                t->rescoped ? json_pack("[s,s]", "token", "password") : json_pack("[s]", "password"),
                 "user", "domain", "id", t->user.domain_id, "name", t->user.domain_name, "id",
                 t->user.id, "name", t->user.name, "password_expires_at", "audit_ids", t->audit_id,
                 "expires_at", t->expires_at, "issued_at", t->issued_at, "roles", roles);
@@ -54,6 +55,16 @@ static json_t *stored_doc(const struct identity_token *t, double expires)
         return body ? json_pack("{s:f,s:s,s:o}", "expires", expires, "user_id", t->user.id,
                                 "token", body)
                     : NULL;
+}
+
+/* Inside a transaction: the catalog a scoped token carries. */
+static int token_catalog(struct store *st, json_t **ret)
+{
+        _cleanup_jdoc_ json_t *all = NULL;
+        int r = rec_find(st, "service", NULL, NULL, NULL, NULL, &all);
+        if (r >= 0 && !(*ret = identity_catalog_view(all)))
+                r = -ENOMEM;
+        return r;
 }
 
 static int named_set(struct identity_named *n, const char *id, const char *name)
@@ -118,8 +129,29 @@ static int scope_of(struct store *st, const struct identity_password_auth *in,
         return r;
 }
 
+/* Keystone scopes a token asked for without scope to the user's
+ * default_project_id when the user holds a role there (and the project is
+ * enabled); otherwise it stays unscoped. */
+static int default_scope(struct store *st, const json_t *user, struct identity_token *t)
+{
+        _cleanup_jdoc_ json_t *project = NULL;
+        const char *id = rec_str(user, "default_project_id");
+        if (!id || !*id)
+                return 0;
+        int r = rec_get(st, "project", id, &project);
+        if (r == -ENOENT || (r >= 0 && !json_is_true(json_object_get(project, "enabled"))))
+                return 0;
+        if (r >= 0)
+                r = rec_user_roles(st, t->user.id, id, &t->roles, &t->n_roles);
+        if (r < 0 || t->n_roles == 0)
+                return r;
+        r = named_set(&t->project, id, rec_str(project, "name"));
+        return r < 0 ? r : with_domain(st, &t->project, rec_str(project, "domain_id"));
+}
+
 /* The token method: the user of a valid token and when that token
- * expires (a rescoped token lives no longer than the one it came from). */
+ * expires (a rescoped token lives no longer than the one it came from).
+ * A token that does not validate is -ENOENT, as Keystone's TokenNotFound. */
 static int user_of_token(struct store *st, const char *token, double now, json_t **user,
                          double *expires)
 {
@@ -127,8 +159,10 @@ static int user_of_token(struct store *st, const char *token, double now, json_t
         char hash[TOKEN_HASH_STR_LEN];
         _cleanup_jdoc_ json_t *doc = NULL;
         if (token_hash(token, hash) < 0)
-                return -EACCES;
+                return -ENOENT;
         int r = identity_authenticate(st, NULL, token, now, &a);
+        if (r == -EACCES)
+                r = -ENOENT;
         if (r >= 0)
                 r = store_begin(st, false);
         if (r >= 0) {
@@ -138,8 +172,6 @@ static int user_of_token(struct store *st, const char *token, double now, json_t
                 store_end(st, true);
         }
         auth_context_done(&a);
-        if (r == -ENOENT)
-                return -EACCES;
         if (r >= 0) {
                 double e = json_real_value(json_object_get(doc, "expires"));
                 *expires = e < *expires ? e : *expires;
@@ -169,6 +201,44 @@ static int count_result(struct store *st, const char *uid, bool ok, bool restart
         return r < 0 ? r : k;
 }
 
+int rec_password_check(struct store *st, struct login_gate *gate, const json_t *user,
+                       const char *hash, const char *password, double now)
+{
+        const char *uid = user ? rec_str(user, "id") : NULL;
+        bool counted = gate && uid && login_gate_counts_users(gate) && lockout_applies(user);
+        struct store_auth_failures f = {0};
+        if (counted) {
+                int r = store_begin(st, false);
+                if (r < 0)
+                        return r;
+                r = store_auth_failures_get(st, uid, &f);
+                store_end(st, true);
+                if (r < 0)
+                        return r;
+        }
+        enum login_lockout lock = counted ? login_gate_lockout(gate, f.count, f.at, now)
+                                          : LOGIN_OPEN;
+        /* A locked user's password is not even checked, as in Keystone. */
+        if (lock == LOGIN_LOCKED)
+                return -ENOLCK;
+        if (gate && login_gate_slot_take(gate, PASSWORD_SLOT_WAIT) < 0)
+                return -EBUSY;
+        /* Verify even for an unknown user so both cases take the same
+         * time; never under the store's lock. */
+        bool ok = password_verify(hash ? hash
+                                       : "$argon2id$v=19$m=16384,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
+                                         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                  password ? password : "");
+        if (gate)
+                login_gate_slot_give(gate);
+        if (counted && (!ok || f.count > 0)) {
+                int r = count_result(st, uid, ok, lock == LOGIN_LOCK_PASSED, now);
+                if (r < 0)
+                        return r;
+        }
+        return user && hash && ok ? 0 : -EACCES;
+}
+
 int identity_token_issue(struct store *st, struct login_gate *gate,
                          const struct identity_password_auth *in, double now, long lifetime,
                          struct identity_token *ret)
@@ -187,49 +257,23 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
                 if (r < 0)
                         return r;
                 r = find_user(st, in, &user, &hash);
-                const char *uid = r >= 0 ? rec_str(user, "id") : NULL;
-                bool counted = gate && uid && login_gate_counts_users(gate) &&
-                               lockout_applies(user);
-                struct store_auth_failures f = {0};
-                if (counted) {
-                        int k = store_auth_failures_get(st, uid, &f);
-                        if (k < 0) {
-                                store_end(st, true);
-                                return k;
-                        }
-                }
                 store_end(st, true);
-                enum login_lockout lock = counted ? login_gate_lockout(gate, f.count, f.at, now)
-                                                  : LOGIN_OPEN;
-                /* A locked user's password is not even checked, as in Keystone. */
-                if (lock == LOGIN_LOCKED) {
-                        int k = named_set(&ret->user, uid, rec_str(user, "name"));
-                        return k < 0 ? k : -ENOLCK;
-                }
-                if (gate && login_gate_slot_take(gate, PASSWORD_SLOT_WAIT) < 0)
-                        return -EBUSY;
-                /* Verify even for an unknown user so both cases take the
-                 * same time; never under the store's lock. */
-                bool ok = password_verify(hash ? hash
-                                               : "$argon2id$v=19$m=16384,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
-                                                 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                                          in->password ? in->password : "");
-                if (gate)
-                        login_gate_slot_give(gate);
-                if (counted && (!ok || f.count > 0)) {
-                        int k = count_result(st, uid, ok, lock == LOGIN_LOCK_PASSED, now);
-                        if (k < 0)
-                                return k;
-                }
                 if (r == -EBUSY)
                         return r;
-                if (r < 0 || !ok)
-                        return -EACCES;
+                int k = rec_password_check(st, gate, r >= 0 ? user : NULL, hash,
+                                           in->password, now);
+                if (k == -ENOLCK) {
+                        int n = named_set(&ret->user, rec_str(user, "id"), rec_str(user, "name"));
+                        return n < 0 ? n : -ENOLCK;
+                }
+                if (k < 0)
+                        return k;
         }
         if (!json_is_true(json_object_get(user, "enabled")))
                 return -EACCES;
 
         r = named_set(&t.user, rec_str(user, "id"), rec_str(user, "name"));
+        t.rescoped = in->token != NULL;
         /* Keystone prints token times with microseconds. */
         time_format_iso8601(now, true, t.issued_at);
         time_format_iso8601(expires, true, t.expires_at);
@@ -246,6 +290,8 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
         r = with_domain(st, &t.user, rec_str(user, "domain_id"));
         if (r >= 0)
                 r = scope_of(st, in, &t);
+        if (r >= 0 && in->scope == IDENTITY_SCOPE_NONE && !in->token)
+                r = default_scope(st, user, &t);
         if (r >= 0 && !(doc = stored_doc(&t, expires)))
                 r = -ENOMEM;
         if (r >= 0)
@@ -255,8 +301,8 @@ int identity_token_issue(struct store *st, struct login_gate *gate,
                 int k = store_obj_delete_below(st, "token", "expires", now);
                 r = k < 0 ? k : r;
         }
-        if (r >= 0 && in->scope != IDENTITY_SCOPE_NONE)
-                r = rec_find(st, "service", NULL, NULL, NULL, NULL, &t.catalog);
+        if (r >= 0 && (t.project.id || t.domain.id))
+                r = token_catalog(st, &t.catalog);
         int k = store_end(st, r >= 0);
         r = r < 0 ? r : k;
         if (r < 0) {
@@ -311,6 +357,7 @@ int identity_token_validate(struct store *st, struct token_cache *cache, const c
                 snprintf(t.audit_id, sizeof(t.audit_id), "%s", json_string_value(audit) ?: "");
                 snprintf(t.issued_at, sizeof(t.issued_at), "%s", rec_str(body, "issued_at") ?: "");
                 snprintf(t.expires_at, sizeof(t.expires_at), "%s", rec_str(body, "expires_at") ?: "");
+                t.rescoped = json_array_size(json_object_get(body, "methods")) > 1;
                 r = named_from(json_object_get(body, "user"), &t.user);
         }
         if (r >= 0)
@@ -322,7 +369,7 @@ int identity_token_validate(struct store *st, struct token_cache *cache, const c
         if (r >= 0 && scope)
                 r = rec_user_roles(st, t.user.id, scope, &t.roles, &t.n_roles);
         if (r >= 0 && t.n_roles)
-                r = rec_find(st, "service", NULL, NULL, NULL, NULL, &t.catalog);
+                r = token_catalog(st, &t.catalog);
         store_end(st, true);
         if (r < 0) {
                 identity_token_done(&t);

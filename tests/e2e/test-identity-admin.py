@@ -176,7 +176,8 @@ def main():
              "the token method rescopes to web", doc)
         st, doc, _ = s.request("POST", "/v3/auth/tokens", {"auth": {
             "identity": {"methods": ["token"], "token": {"id": "bogus"}}}})
-        t.ok(st == 401, "the token method with a bad token: 401", doc)
+        t.ok(st == 404 and doc["error"]["message"] == "Could not find token: bogus.",
+             "the token method with a bad token: 404 (TokenNotFound)", doc)
         st, doc, _ = R("GET", f"/v3/users/{user['id']}/projects", tok=unscoped)
         t.ok(st == 200 and [p["id"] for p in doc["projects"]] == [proj["id"]],
              "/v3/users/{u}/projects (own)", doc)

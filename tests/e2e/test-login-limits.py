@@ -17,6 +17,7 @@ import http.client
 import json
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
@@ -78,6 +79,18 @@ def lockout(t, binary):
             "message": f"The account is locked for user: {carl}."},
             "after 3 failures the right password is refused: the account is locked", (st, body))
         t.eq(login(s, "dora", "pw-dora", "admin")[0], 201, "another user is not locked")
+        # A password change checks the original password as a login does.
+        st, body, _ = s.request("POST", f"/v3/users/{carl}/password", {"user": {
+            "password": "pw-new", "original_password": "pw-carl"}})
+        t.ok(st == 401 and "locked" in body["error"]["message"],
+             "a locked user's password change, with the right original: 401 locked", (st, body))
+        dora = s.request("GET", "/v3/users?name=dora", token=adm)[1]["users"][0]["id"]
+        for _ in range(3):
+            s.request("POST", f"/v3/users/{dora}/password", {"user": {
+                "password": "pw-new", "original_password": "wrong"}})
+        st, body, _ = login(s, "dora", "pw-dora", "admin")
+        t.ok(st == 401 and "locked" in body["error"]["message"],
+             "3 password changes with a wrong original lock the account", (st, body))
         time.sleep(max(0.0, last + 1.0 - time.monotonic()))
         st, body, _ = login(s, "carl", "pw-carl", "admin")
         t.ok(st == 401 and "locked" in body["error"]["message"] and time.monotonic() < last + 3,
@@ -167,6 +180,24 @@ def per_address(t, binary):
              "after failed_logins_window the address may log in again")
 
 
+def no_address_limit(t, binary):
+    """max_failed_logins_per_ip = 0: no per-address bound at all, so after
+    a failure one address (clients behind a proxy) still logs in 8 at once."""
+    with Server(binary, extra_conf="max_failed_logins_per_ip = 0\n") as s:
+        s.bootstrap()
+        s.start()
+        t.eq(login(s, "admin", "wrong")[0], 401, "a failed login from 127.0.0.1")
+        codes = []
+        threads = [threading.Thread(target=lambda: codes.append(
+            login(s, "admin", "secret", "admin")[0])) for _ in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        t.eq(sorted(codes), [201] * 8,
+             "then 8 concurrent logins from the same address: all 201 (none 429)")
+
+
 FLOODER = """
 import http.client, json, sys, threading, time
 port, secs = int(sys.argv[1]), float(sys.argv[2])
@@ -235,6 +266,7 @@ def main():
     t = Tap()
     lockout(t, sys.argv[1])
     lockout_durable(t, sys.argv[1])
+    no_address_limit(t, sys.argv[1])
     per_address(t, sys.argv[1])
     flood(t, sys.argv[1])
     return t.done()

@@ -49,7 +49,7 @@ def extensions(t, s, tok):
     aliases = {x["alias"] for x in e["extensions"]}
     want = {"agent", "allowed-address-pairs", "binding", "external-net", "net-mtu", "quotas",
             "port-security", "project-id", "provider", "security-group",
-            "standard-attr-description", "standard-attr-revisions", "standard-attr-timestamp"}
+            "quota_details", "standard-attr-description", "standard-attr-revisions", "standard-attr-timestamp"}
     t.eq(aliases, want, "extensions: Neutron's aliases of what is implemented")
     st, _, _ = s.request("GET", "/v2.0/extensions/net-mtu", token=tok)
     t.eq(st, 200, "GET /v2.0/extensions/net-mtu: 200")
@@ -285,6 +285,9 @@ def secgroup_rules(t, s, tok):
     neutron(t, post(remote_group_id="11111111-2222-3333-4444-555555555555"), 404,
             "SecurityGroupNotFound", "11111111-2222-3333-4444-555555555555 does not exist",
             "a remote group that does not exist: 404")
+    # Neutron does not validate it as a UUID: any id that is no group is 404.
+    neutron(t, post(remote_group_id="bad_group_id"), 404, "SecurityGroupNotFound",
+            "Security group bad_group_id does not exist", "a remote group id that is no UUID: 404")
     neutron(t, post(remote_ip_prefix="10.0.0.0/40"), 400, "InvalidCIDR",
             "Invalid CIDR 10.0.0.0/40 given as IP prefix.", "a bad prefix: 400")
     neutron(t, R("PUT", f"/v2.0/security-groups/{sg['id']}", {"security_group": {

@@ -630,12 +630,12 @@ static void test_users_projects_tokens(void **state)
         assert_string_equal(r.expires_at, t.expires_at);
         identity_token_done(&r);
         by_token.token = "not-a-token";
-        assert_int_equal(identity_token_issue(st, NULL, &by_token, 200, 3600, &r), -EACCES);
+        assert_int_equal(identity_token_issue(st, NULL, &by_token, 200, 3600, &r), -ENOENT);
 
         /* Password change: the original is checked; the user's tokens end. */
-        assert_int_equal(identity_password_change(st, u, "wrong", "pw2", &e), -EACCES);
-        assert_int_equal(identity_password_change(st, "nobody", "pw", "pw2", &e), -ENOENT);
-        assert_int_equal(identity_password_change(st, u, "pw", "pw2", &e), 0);
+        assert_int_equal(identity_password_change(st, NULL, u, "wrong", "pw2", 0, &e), -EACCES);
+        assert_int_equal(identity_password_change(st, NULL, "nobody", "pw", "pw2", 0, &e), -ENOENT);
+        assert_int_equal(identity_password_change(st, NULL, u, "pw", "pw2", 0, &e), 0);
         struct identity_token v = {0};
         assert_int_equal(identity_token_validate(st, NULL, t.token, 200, &v), -ENOENT);
         struct identity_password_auth in = {.user_id = u, .password = "pw2"};
@@ -705,6 +705,115 @@ static void test_lockout_stored(void **state)
         test_store_drop(st);
 }
 
+
+/* A project's tags one at a time: no tag twice, at most 80, removing
+ * one it has not is -ENOENT naming the tag. */
+static void test_project_tags(void **state)
+{
+        (void)state;
+        struct store *st = test_store_open();
+        struct identity_object p = {0}, o = {0};
+        struct identity_error e = {0};
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        struct identity_create pc = {.name = "tagged", .enabled = true};
+        assert_int_equal(identity_create(st, IDENTITY_PROJECT, &pc, &p, &e), 0);
+        assert_int_equal(identity_project_tag(st, p.id, "blue", true, &o, &e), 0);
+        assert_int_equal(json_array_size(o.tags), 1);
+        assert_string_equal(json_string_value(json_array_get(o.tags, 0)), "blue");
+        identity_object_done(&o);
+        assert_int_equal(identity_project_tag(st, p.id, "blue", true, &o, &e), -EEXIST);
+        assert_int_equal(identity_project_tag(st, p.id, "red", false, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "project tag");
+        assert_string_equal(e.which, "red");
+        assert_int_equal(identity_project_tag(st, "nope", "red", true, &o, &e), -ENOENT);
+        assert_string_equal(e.what, "project");
+        for (int i = 1; i < 80; i++) {
+                char tag[16];
+                snprintf(tag, sizeof(tag), "t%d", i);
+                assert_int_equal(identity_project_tag(st, p.id, tag, true, &o, &e), 0);
+                identity_object_done(&o);
+        }
+        assert_int_equal(identity_project_tag(st, p.id, "one-more", true, &o, &e), -E2BIG);
+        assert_int_equal(identity_project_tag(st, p.id, "blue", false, &o, &e), 0);
+        assert_int_equal(json_array_size(o.tags), 79);
+        identity_object_done(&o);
+        assert_int_equal(identity_get(st, IDENTITY_PROJECT, p.id, &o, &e), 0);
+        assert_int_equal(json_array_size(o.tags), 79);
+        identity_object_done(&o);
+        identity_object_done(&p);
+        test_store_drop(st);
+}
+
+/* The catalog's admin API: a service, an endpoint that makes its legacy
+ * region, moved to another service, disabled out of the token catalog;
+ * regions with a parent; unknown ids. */
+static void test_catalog_edit(void **state)
+{
+        (void)state;
+        struct store *st = test_store_open();
+        struct identity_error e = {0};
+        json_t *a = NULL, *b = NULL, *ep = NULL, *x = NULL, *all = NULL;
+        assert_int_equal(identity_bootstrap(st, &boot), 0);
+        json_t *in = json_pack("{s:s,s:s}", "type", "dns", "name", "designate");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_SERVICE_CREATE, NULL, in, &a, &e), 0);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_SERVICE_CREATE, NULL, in, &b, &e), 0);
+        json_decref(in);
+        const char *sa = json_string_value(json_object_get(a, "id"));
+        const char *sb = json_string_value(json_object_get(b, "id"));
+        in = json_pack("{s:s,s:s,s:s,s:s}", "service_id", sa, "interface", "public", "url",
+                       "http://a", "region", "R2");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_CREATE, NULL, in, &ep, &e), 0);
+        json_decref(in);
+        assert_string_equal(json_string_value(json_object_get(ep, "service_id")), sa);
+        assert_string_equal(json_string_value(json_object_get(ep, "region_id")), "R2");
+        const char *eid = json_string_value(json_object_get(ep, "id"));
+        assert_int_equal(identity_catalog_list(st, "region", &all), 0);
+        assert_int_equal(json_array_size(all), 2); /* bootstrap's and R2 */
+        json_decref(all);
+        /* Moved to b and disabled: b holds it, the token catalog has none. */
+        in = json_pack("{s:s,s:b}", "service_id", sb, "enabled", 0);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_UPDATE, eid, in, &x, &e), 0);
+        json_decref(in);
+        assert_string_equal(json_string_value(json_object_get(x, "service_id")), sb);
+        json_decref(x);
+        assert_int_equal(identity_catalog(st, &all), 0);
+        size_t i;
+        json_t *s;
+        json_array_foreach(all, i, s) {
+                if (streq(json_string_value(json_object_get(s, "type")) ?: "", "dns"))
+                        assert_int_equal(json_array_size(json_object_get(s, "endpoints")), 0);
+                assert_null(json_object_get(s, "enabled"));
+        }
+        json_decref(all);
+        in = json_pack("{s:s}", "region_id", "nowhere");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_UPDATE, eid, in, NULL, &e),
+                         -ENOENT);
+        json_decref(in);
+        assert_string_equal(e.what, "region");
+        e = (struct identity_error){0};
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_DELETE, "nope", NULL, NULL, &e),
+                         -ENOENT);
+        assert_string_equal(e.what, "endpoint");
+        /* The service's delete takes its endpoints. */
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_SERVICE_DELETE, sb, NULL, NULL, &e), 0);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_ENDPOINT_DELETE, eid, NULL, NULL, &e),
+                         -ENOENT);
+        in = json_pack("{s:s}", "parent_region_id", "R2");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_REGION_CREATE, "R3", in, &x, &e), 0);
+        json_decref(x);
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_REGION_CREATE, "R3", in, NULL, &e),
+                         -EEXIST);
+        json_decref(in);
+        in = json_pack("{s:s}", "parent_region_id", "R9");
+        assert_int_equal(identity_catalog_edit(st, IDENTITY_REGION_UPDATE, "R3", in, NULL, &e),
+                         -ENOENT);
+        json_decref(in);
+        json_decref(a);
+        json_decref(b);
+        json_decref(ep);
+        test_store_drop(st);
+}
+
 /* The login gate: lockout decided over a user's counts, failures and checks
  * under way per address, the bounded password check slots. */
 static void test_login_gate(void **state)
@@ -765,6 +874,8 @@ int main(void)
                 cmocka_unit_test(test_domains),
                 cmocka_unit_test(test_groups),
                 cmocka_unit_test(test_users_projects_tokens),
+                cmocka_unit_test(test_project_tags),
+                cmocka_unit_test(test_catalog_edit),
                 cmocka_unit_test(test_login_gate),
                 cmocka_unit_test(test_lockout_stored),
         };
