@@ -207,8 +207,23 @@ static bool match(const char *pattern, const char *path, const char **params, ch
         return *s == '\0' || (s[0] == '/' && s[1] == '\0');
 }
 
+/* The network endpoint's own root, as devstack's Neutron has it, so that
+ * GET on it answers Neutron's version list where "/" is Keystone's. */
+#define NET_PREFIX "/networking"
+
+/* The path below NET_PREFIX when path is under it, else NULL. */
+static const char *below_net_prefix(const char *path)
+{
+        size_t n = strlen(NET_PREFIX);
+        if (!strneq(path, NET_PREFIX, n) || (path[n] != '\0' && path[n] != '/'))
+                return NULL;
+        return path + n;
+}
+
 enum api_service api_service_of_path(const char *path)
 {
+        if (below_net_prefix(path))
+                return API_NETWORK;
         if (strneq(path, "/v2.1", 5))
                 return API_COMPUTE;
         if (strneq(path, "/image", 6))
@@ -284,9 +299,44 @@ static bool content_type_ok(const struct api_route *found, const struct api_requ
         return true;
 }
 
+/* GET on the network endpoint's root: Neutron's version list. */
+static void network_versions(struct api_request *req, struct api_response *resp)
+{
+        char href[400];
+        snprintf(href, sizeof(href), "http://%s%s/v2.0/", req->host ? req->host : "localhost",
+                 NET_PREFIX);
+        api_reply_json(resp, 200,
+                       json_pack("{s:[{s:s,s:s,s:[{s:s,s:s}]}]}", "versions", "id", "v2.0",
+                                 "status", "CURRENT", "links", "href", href, "rel", "self"));
+}
+
 static void route(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         static _Thread_local char parambuf[1024];
+        const char *below = below_net_prefix(req->path);
+        req->net_prefix = "";
+        if (below) {
+                if (!below[0] || streq(below, "/")) {
+                        if (streq(req->method, "GET") || streq(req->method, "HEAD"))
+                                network_versions(req, resp);
+                        else
+                                api_neutron_error(resp, 405, "HTTPMethodNotAllowed",
+                                                  "The method %s is not allowed for %s.",
+                                                  req->method, req->path);
+                        return;
+                }
+                /* Only the network API lives there, and the compute
+                 * calls of vfnet-agent, which reaches the server through
+                 * the network endpoint the catalog gave it. */
+                if (api_service_of_path(below) != API_NETWORK &&
+                    !strneq(below, "/v2.1/vfnet/", strlen("/v2.1/vfnet/"))) {
+                        api_neutron_error(resp, 404, "HTTPNotFound",
+                                          "The resource could not be found.");
+                        return;
+                }
+                req->path = below;
+                req->net_prefix = NET_PREFIX;
+        }
         const char *method = streq(req->method, "HEAD") ? "GET" : req->method;
         const struct api_route *found = NULL;
         bool path_known = false, valid = path_valid(req);

@@ -60,6 +60,10 @@ struct api_request {
         const char *params[API_MAX_PARAMS]; /* the path's {id} parts */
         double wait_deadline;               /* a parked request dispatched again: its deadline */
         bool path_has_nul;          /* the raw path held %00 (so path is cut short) */
+        /* "/networking" when the request came through the network
+         * endpoint's own root (path is then what follows it), else "";
+         * network links carry it. */
+        const char *net_prefix;
         struct auth_context auth;
         bool may_stream; /* the front can send a body in pieces (api_stream) */
 };

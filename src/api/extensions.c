@@ -59,8 +59,8 @@ static int v2_root(struct api_ctx *ctx, struct api_request *req, struct api_resp
         json_t *arr = json_array();
         for (size_t i = 0; i < ARRAY_SIZE(core); i++) {
                 char href[300];
-                snprintf(href, sizeof(href), "http://%s/v2.0/%s",
-                         req->host ? req->host : "localhost", core[i][1]);
+                snprintf(href, sizeof(href), "http://%s%s/v2.0/%s",
+                         req->host ? req->host : "localhost", req->net_prefix ?: "", core[i][1]);
                 json_array_append_new(arr, json_pack("{s:[{s:s,s:s}],s:s,s:s}", "links", "href",
                                                      href, "rel", "self", "name", core[i][0],
                                                      "collection", core[i][1]));

@@ -254,6 +254,7 @@ struct list_run {
         struct resource_filters f;
         struct store_query q;
         char *host, *marker;
+        const char *net_prefix; /* a literal ("" or the network root's) */
         long limit;
         bool done;
 };
@@ -316,8 +317,9 @@ static int list_run_finish(struct list_run *l)
         int r = strbuf_append(&l->s.out, "]");
         if (r >= 0 && l->limit > 0 && l->s.count == (size_t)l->limit)
                 r = strbuf_printf(&l->s.out, ", \"%s_links\": [{\"rel\": \"next\", \"href\": "
-                                  "\"http://%s/v2.0/%s?limit=%ld&marker=%s\"}]", def->plural,
-                                  l->host ? l->host : "localhost", def->plural, l->limit,
+                                  "\"http://%s%s/v2.0/%s?limit=%ld&marker=%s\"}]", def->plural,
+                                  l->host ? l->host : "localhost", l->net_prefix, def->plural,
+                                  l->limit,
                                   l->s.last_id);
         if (r >= 0)
                 r = strbuf_append(&l->s.out, "}");
@@ -363,6 +365,7 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
                 .is_service = req->auth.is_service,
         };
         l->host = strdup_or_null(req->host, &oom);
+        l->net_prefix = req->net_prefix ?: ""; /* a literal: outlives the request */
         l->marker = strdup_or_null(api_query_get(req, "marker"), &oom);
         if (oom) {
                 list_run_free(l);

@@ -135,7 +135,11 @@ static int bootstrap_tx(struct store *st, const struct identity_bootstrap *b, co
         snprintf(url, sizeof(url), "%s/v3/", b->public_url);
         if ((r = set_service(st, "identity", "keystone", url, b->region)) < 0)
                 return r;
-        if ((r = set_service(st, "network", "neutron", b->public_url, b->region)) < 0)
+        /* The network API under its own root (it is served at "/" too),
+         * so GET on the endpoint answers Neutron's versions, not
+         * Keystone's. */
+        snprintf(url, sizeof(url), "%s/networking", b->public_url);
+        if ((r = set_service(st, "network", "neutron", url, b->region)) < 0)
                 return r;
         snprintf(url, sizeof(url), "%s/v2.1", b->public_url);
         if ((r = set_service(st, "compute", "nova", url, b->region)) < 0)

@@ -413,6 +413,38 @@ def versions(t, s, tok):
              and all(r["links"][0]["href"].endswith("/v2.0/" + r["collection"])
                      for r in body["resources"]),
              f"GET {path}: the core resources with their links", (st, body))
+    # The network endpoint has its own root, so GET on it is Neutron's
+    # version list (the shared "/" is Keystone's).
+    st, body, _ = s.request("POST", "/v3/auth/tokens", {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "admin", "domain": {"name": "Default"}, "password": "secret"}}},
+        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}})
+    urls = [e["url"] for c in body["token"]["catalog"] if c["type"] == "network"
+            for e in c["endpoints"]]
+    t.ok(st == 201 and urls and all(u == s.url + "/networking" for u in urls),
+         "the catalog's network endpoint is URL/networking", urls)
+    for path in ("/networking", "/networking/"):
+        st, body, _ = s.request("GET", path)
+        t.ok(st == 200 and body == {"versions": [{
+            "id": "v2.0", "status": "CURRENT", "links": [
+                {"href": s.url + "/networking/v2.0/", "rel": "self"}]}]},
+             f"GET {path}: Neutron's versions, no token needed", (st, body))
+    st, body, _ = s.request("GET", "/")
+    t.ok(st == 300 and "values" in body.get("versions", {}), "GET /: still Keystone's (300)",
+         (st, body))
+    st, body, _ = s.request("GET", "/networking/v2.0/networks?limit=1", token=tok)
+    t.ok(st == 200 and len(body["networks"]) == 1 and body["networks_links"][0]["href"]
+         .startswith(s.url + "/networking/v2.0/networks?limit=1&marker="),
+         "a list under the network root: its next link stays under it", (st, body))
+    st, body, _ = s.request("GET", "/networking/v2.0/networks?limit=1")
+    t.ok(st == 401, "... and it needs a token there too", (st, body))
+    st, body, _ = s.request("GET", "/networking/v3/projects", token=tok)
+    t.ok(st == 404 and body.get("NeutronError", {}).get("type") == "HTTPNotFound",
+         "only the network API lives under it: /networking/v3/... is 404", (st, body))
+    st, body, _ = s.request("DELETE", "/networking/", token=tok)
+    t.eq(st, 405, "DELETE on the network root: 405")
+    rc, out, err = s.osc("network", "list")
+    t.ok(rc == 0 and len(out) >= 1, "openstack network list through the catalog's endpoint", err)
 
 
 def main():

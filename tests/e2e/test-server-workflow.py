@@ -149,9 +149,9 @@ def main():
              "role assignment list --names shows u2 as member of p2", ra or err)
         rc, eps, err = s.osc("endpoint", "list", "--interface", "public")
         t.ok(rc == 0 and {(e["Service Type"], e["URL"]) for e in eps}
-             == {("identity", s.url + "/v3/"), ("network", s.url),
+             == {("identity", s.url + "/v3/"), ("network", s.url + "/networking"),
                  ("compute", s.url + "/v2.1"), ("image", s.url + "/image")},
-             "endpoint list: identity at URL/v3/, network at URL, compute at URL/v2.1, "
+             "endpoint list: identity at URL/v3/, network at URL/networking, compute at URL/v2.1, "
              "image at URL/image", eps or err)
         rc, nets, err = s.osc("network", "list", user="u2", password="pw2", project="p2")
         t.ok(rc == 0 and nets == [], "the member sees none of admin's networks", nets or err)
