@@ -1,9 +1,10 @@
 /* Compute hosts: the internal endpoints a compute host speaks (its report,
  * its task queue; docs/compute-report.md) and what operators see of the
  * hosts: os-services (list, disable with a reason, enable, forced_down)
- * and os-hypervisors (with PCI pool figures).  Hosts are store objects of
- * kind "compute_host" keyed by hostname; the state the scheduler reads
- * (cache, claims, usage) is the compute service's (computesvc/). */
+ * and os-hypervisors (with PCI pool figures).  Hosts are the compute
+ * service's records keyed by hostname, seen here as documents; the state
+ * the scheduler reads (cache, claims, usage) is the compute service's
+ * (computesvc/). */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>

@@ -38,9 +38,12 @@ void compute_cache_free(struct compute_cache *c);
  * computesvc_hosts_done(). */
 int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret);
 void computesvc_hosts_done(struct host_list *l);
-/* The stored host record (service state), or -ENOENT; whether it is up
- * (heartbeat within service_down_time, not forced down). */
+/* The stored host record (service state) as a document (see
+ * computesvc_host_list()), or -ENOENT; whether a host is up (heartbeat
+ * within service_down_time, not forced down), from its row or from its
+ * document. */
 int computesvc_host_get(const struct computesvc *svc, const char *hostname, json_t **ret);
+bool computesvc_host_up(const struct computesvc *svc, const struct store_compute_host *h);
 bool computesvc_host_is_up(const struct computesvc *svc, const json_t *host);
 /* {host: availability zone} from the aggregates. */
 int computesvc_host_zones(const struct computesvc *svc, json_t **ret);
@@ -58,7 +61,10 @@ int computesvc_host_reports(const struct computesvc *svc, json_t **ret);
 /* The SHA-256-sized hash a host report is cached under. */
 void computesvc_report_hash(const char *text, char ret[65]);
 
-/* Every host's service record, in hostname order. */
+/* Every host's service record as a document ({id: hostname, service_id,
+ * hypervisor_id, status, disabled_reason, forced_down, created_at,
+ * report_hash, availability_zone, updated_at, _heartbeat}), in hostname
+ * order. */
 int computesvc_host_list(const struct computesvc *svc, json_t **ret);
 /* The instances placed on host (nova's running_vms). */
 int computesvc_host_running(const struct computesvc *svc, const char *host, size_t *ret);
@@ -100,8 +106,11 @@ int computesvc_host_changes(const struct computesvc *svc, const char *host, int6
 int computesvc_task_add(const struct computesvc *svc, const char *host, const char *action,
                         const char *instance_id, json_t *detail /* stolen, may be NULL */);
 
-/* A host's pending tasks, oldest first (at most limit). */
+/* A host's pending tasks, oldest first (at most limit; 0: all), each
+ * {id, host, action, instance_id, created_at, instance}; one by id, or
+ * -ENOENT. */
 int computesvc_tasks(const struct computesvc *svc, const char *host, size_t limit, json_t **ret);
+int computesvc_task_get(const struct computesvc *svc, const char *task_id, json_t **ret);
 /* The host's answer to a task: the task done; a spawn's result applied
  * (computesvc_spawn_result).  Not found when no such task is queued. */
 int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool ok,

@@ -21,7 +21,8 @@ static int current_object(const struct computesvc *svc, const char *kind, const 
 {
         json_t *o = NULL;
         *ret = NULL;
-        int r = svc_doc_get(svc->store, kind, id, &o);
+        int r = streq(kind, "compute_task") ? computesvc_task_get(svc, id, &o)
+                                            : svc_doc_get(svc->store, kind, id, &o);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
@@ -35,13 +36,12 @@ static int current_object(const struct computesvc *svc, const char *kind, const 
         return 0;
 }
 
-static int list_kind(const struct computesvc *svc, const char *kind, const char *attr,
-                     const char *host, json_t **ret)
+static int list_ports(const struct computesvc *svc, const char *host, json_t **ret)
 {
         const char *hv[] = {host};
-        struct store_filter f = {attr, STORE_VALUE_TEXT, hv, 1};
+        struct store_filter f = {"binding:host_id", STORE_VALUE_TEXT, hv, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        return svc_doc_list(svc->store, kind, &q, ret);
+        return svc_doc_list(svc->store, "port", &q, ret);
 }
 
 int computesvc_host_state(const struct computesvc *svc, const char *host,
@@ -50,9 +50,9 @@ int computesvc_host_state(const struct computesvc *svc, const char *host,
         *ret = (struct computesvc_host_state){0};
         int r = store_change_revision(svc->store, &ret->revision);
         if (r >= 0)
-                r = list_kind(svc, "port", "binding:host_id", host, &ret->ports);
+                r = list_ports(svc, host, &ret->ports);
         if (r >= 0)
-                r = list_kind(svc, "compute_task", "host", host, &ret->tasks);
+                r = computesvc_tasks(svc, host, 0, &ret->tasks);
         if (r < 0)
                 computesvc_host_state_done(ret);
         return r;

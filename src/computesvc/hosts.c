@@ -12,17 +12,53 @@
 #include "computesvc/computesvc.h"
 #include "identity/token.h"
 
-int computesvc_host_get(const struct computesvc *svc, const char *hostname, json_t **ret)
+static bool up(const struct computesvc *svc, bool forced_down, double heartbeat)
 {
-        return svc_doc_get(svc->store, "compute_host", hostname, ret);
+        return !forced_down && svc->now() - heartbeat <= (double)svc->service_down_time;
+}
+
+bool computesvc_host_up(const struct computesvc *svc, const struct store_compute_host *h)
+{
+        return up(svc, h->forced_down, h->heartbeat);
 }
 
 bool computesvc_host_is_up(const struct computesvc *svc, const json_t *host)
 {
-        if (json_is_true(json_object_get(host, "forced_down")))
-                return false;
-        double hb = json_number_value(json_object_get(host, "_heartbeat"));
-        return svc->now() - hb <= (double)svc->service_down_time;
+        return up(svc, json_is_true(json_object_get(host, "forced_down")),
+                  json_number_value(json_object_get(host, "_heartbeat")));
+}
+
+/* The record as the API reads it: the service document it was before it
+ * became a row, same attributes, same order. */
+static json_t *host_view(const struct store_compute_host *h)
+{
+        return json_pack("{s:s,s:s,s:s,s:s,s:s?,s:b,s:s?,s:s,s:s?,s:s?,s:f}", "id", h->hostname,
+                         "service_id", h->service_id, "hypervisor_id", h->hypervisor_id, "status",
+                         h->disabled ? "disabled" : "enabled", "disabled_reason",
+                         h->disabled_reason, "forced_down", h->forced_down, "created_at",
+                         h->created_at, "report_hash", h->report_hash, "availability_zone",
+                         h->availability_zone, "updated_at", h->updated_at, "_heartbeat",
+                         h->heartbeat);
+}
+
+int computesvc_host_get(const struct computesvc *svc, const char *hostname, json_t **ret)
+{
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
+        int r = store_compute_host_get(svc->store, hostname, &h);
+        if (r < 0)
+                return r;
+        return (*ret = host_view(h)) ? 0 : -ENOMEM;
+}
+
+/* A string field of a row set to a copy of v (NULL: none). */
+static int set_str(char **field, const char *v)
+{
+        char *copy = v ? strdup(v) : NULL;
+        if (v && !copy)
+                return -ENOMEM;
+        free(*field);
+        *field = copy;
+        return 0;
 }
 
 /* Parsed host reports, kept between passes: building a host's pools from
@@ -143,8 +179,8 @@ static void mark(struct host_state *h, const struct store_pci_addr *s, bool clai
 
 /* Bring a cached host to the store: claims, the instances' usage (summed
  * by the store), service state. */
-static int cache_sync(const struct computesvc *svc, struct cached_host *c, const json_t *doc,
-                      const json_t *zones)
+static int cache_sync(const struct computesvc *svc, struct cached_host *c,
+                      const struct store_compute_host *rec, const json_t *zones)
 {
         const char *az = json_str(zones, c->name) ?: c->report_az;
         if (!streq(az ?: "", c->h->availability_zone ?: "")) {
@@ -174,26 +210,25 @@ static int cache_sync(const struct computesvc *svc, struct cached_host *c, const
         c->h->vcpus_used = c->vcpus_used0 + use.vcpus;
         c->h->memory_mb_used = c->memory_mb_used0 + use.memory_mb;
         c->h->disk_gb_used = c->disk_gb_used0 + use.disk_gb;
-        c->h->enabled = streq(json_str(doc, "status") ?: "", "enabled");
-        c->h->up = computesvc_host_is_up(svc, doc);
+        c->h->enabled = !rec->disabled;
+        c->h->up = computesvc_host_up(svc, rec);
         return 0;
 }
 
 int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
 {
-        _cleanup_json_ json_t *hosts = json_array(), *zones = NULL;
-        if (!hosts)
-                return -ENOMEM;
+        _cleanup_json_ json_t *zones = NULL;
+        _cleanup_compute_hosts_ struct store_compute_host **hosts = NULL;
         int r = computesvc_host_zones(svc, &zones);
         if (r < 0)
                 return r;
         if (!*svc->cache && !(*svc->cache = calloc(1, sizeof(struct compute_cache))))
                 return -ENOMEM;
         struct compute_cache *cache = *svc->cache;
-        r = store_obj_list(svc->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
+        r = store_compute_host_list(svc->store, &hosts);
         if (r < 0)
                 return r;
-        size_t n = json_array_size(hosts);
+        size_t n = (size_t)r;
         struct host_list l = {.v = calloc(n + 1, sizeof(struct host_state *))};
         struct cached_host *grown = realloc(cache->v, (cache->n + n + 1) * sizeof(*cache->v));
         if (!l.v || !grown) {
@@ -208,8 +243,8 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
         /* New hosts are appended, then everything is sorted once. */
         size_t old_n = cache->n;
         for (size_t i = 0; i < n; i++) {
-                json_t *doc = json_array_get(hosts, i);
-                const char *name = json_str(doc, "id"), *hash = json_str(doc, "report_hash");
+                const struct store_compute_host *rec = hosts[i];
+                const char *name = rec->hostname, *hash = rec->report_hash;
                 struct compute_cache view = {cache->v, old_n};
                 struct cached_host *c = cache_find(&view, name);
                 if (!c) {
@@ -222,12 +257,12 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
                         cache->n++;
                 }
                 c->seen = true;
-                if (!c->h || !streq(c->hash, hash ?: "")) {
-                        r = cache_build(svc, c, name, hash ?: "");
+                if (!c->h || !streq(c->hash, hash)) {
+                        r = cache_build(svc, c, name, hash);
                         if (r < 0)
                                 goto fail;
                 }
-                if ((r = cache_sync(svc, c, doc, zones)) < 0)
+                if ((r = cache_sync(svc, c, rec, zones)) < 0)
                         goto fail;
         }
         /* Forget hosts that are gone, keep the rest sorted. */
@@ -268,16 +303,22 @@ int computesvc_task_add(const struct computesvc *svc, const char *host, const ch
         static _Atomic unsigned seq;
         snprintf(id, sizeof(id), "%016.0f-%08x-%.8s", now * 1e6, seq++, uuid);
         time_format_iso8601(now, true, t);
-        _cleanup_json_ json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "host", host,
-                                             "action", action, "instance_id", instance_id,
-                                             "created_at", t, "instance",
-                                             detail ? detail : json_object());
-        if (!o)
+        _cleanup_free_ char *s = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+        json_decref(detail);
+        if (detail && !s)
                 return -ENOMEM;
-        _cleanup_free_ char *s = json_dumps(o, JSON_COMPACT);
-        if (!s)
+        _cleanup_compute_task_ struct store_compute_task *task = calloc(1, sizeof(*task));
+        if (!task)
                 return -ENOMEM;
-        int r = store_obj_insert(svc->store, "compute_task", id, NULL, s);
+        const char *v[] = {id, host, action, instance_id, t};
+        char **field[] = {&task->id, &task->host, &task->action, &task->instance_id,
+                          &task->created_at};
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(v); i++)
+                r = set_str(field[i], v[i]);
+        task->detail = TAKE_PTR(s);
+        if (r >= 0)
+                r = store_compute_task_add(svc->store, task);
         if (r >= 0)
                 r = store_change_append(svc->store, host, "compute_task", id, NULL);
         return r;
@@ -319,50 +360,52 @@ int computesvc_host_workload(const struct computesvc *svc, const char *host, siz
 int computesvc_host_report(const struct computesvc *svc, const json_t *body,
                            const struct host_state *hs, bool *ret_new, json_t **ret)
 {
-        _cleanup_json_ json_t *old = NULL, *doc = NULL;
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
         const char *name = hs->hostname;
         char t[40];
         time_format_iso8601(svc->now(), true, t);
-        int r = computesvc_host_get(svc, name, &old);
+        int r = store_compute_host_get(svc->store, name, &h);
         bool is_new = r == -ENOENT;
         *ret_new = is_new;
         if (is_new) {
                 char sid[37], hid[37];
                 random_uuid(sid);
                 random_uuid(hid);
-                doc = json_pack("{s:s,s:s,s:s,s:s,s:n,s:b,s:s}", "id", name, "service_id", sid,
-                                "hypervisor_id", hid, "status", "enabled", "disabled_reason",
-                                "forced_down", 0, "created_at", t);
-                r = doc ? 0 : -ENOMEM;
-        } else if (r >= 0)
-                doc = json_incref(old);
+                h = calloc(1, sizeof(*h));
+                r = !h ? -ENOMEM : set_str(&h->hostname, name);
+                if (r >= 0)
+                        r = set_str(&h->service_id, sid);
+                if (r >= 0)
+                        r = set_str(&h->hypervisor_id, hid);
+                if (r >= 0)
+                        r = set_str(&h->created_at, t);
+        }
         /* The report apart (read only when it changed, see the cache),
          * the small service record beside it. */
         _cleanup_free_ char *rep_text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
         if (r >= 0 && !rep_text)
                 r = -ENOMEM;
+        char hash[65] = "";
+        bool changed = false;
         if (r >= 0) {
-                char hash[65];
                 computesvc_report_hash(rep_text, hash);
-                bool changed = !streq(json_str(doc, "report_hash") ?: "", hash);
-                json_object_set_new(doc, "report_hash", json_string(hash));
-                json_object_set_new(doc, "availability_zone",
-                                    hs->availability_zone ? json_string(hs->availability_zone)
-                                                          : json_null());
-                json_object_set_new(doc, "updated_at", json_string(t));
-                json_object_set_new(doc, "_heartbeat", json_real(svc->now()));
-                _cleanup_free_ char *s = json_dumps(doc, JSON_COMPACT);
-                r = !s ? -ENOMEM
-                       : is_new ? store_obj_insert(svc->store, "compute_host", name, NULL, s)
-                                : store_obj_update(svc->store, "compute_host", name, s);
-                struct store_host_report row = {name, hash, svc->now(), rep_text};
-                if (r >= 0 && (is_new || changed))
-                        r = store_host_report_put(svc->store, &row);
+                changed = !streq(h->report_hash ?: "", hash);
+                r = set_str(&h->report_hash, hash);
         }
+        if (r >= 0)
+                r = set_str(&h->availability_zone, hs->availability_zone);
+        if (r >= 0)
+                r = set_str(&h->updated_at, t);
+        if (r >= 0) {
+                h->heartbeat = svc->now();
+                r = store_compute_host_put(svc->store, h, is_new);
+        }
+        struct store_host_report row = {name, hash, svc->now(), rep_text};
+        if (r >= 0 && (is_new || changed))
+                r = store_host_report_put(svc->store, &row);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(doc);
-        return 0;
+        return (*ret = host_view(h)) ? 0 : -ENOMEM;
 }
 
 static void add_used(json_t *report, const char *key, long extra)
@@ -373,16 +416,14 @@ static void add_used(json_t *report, const char *key, long extra)
 
 int computesvc_host_reports(const struct computesvc *svc, json_t **ret)
 {
-        _cleanup_json_ json_t *hosts = json_array(), *out = json_array();
-        if (!hosts || !out)
+        _cleanup_json_ json_t *out = json_array();
+        _cleanup_compute_hosts_ struct store_compute_host **hosts = NULL;
+        if (!out)
                 return -ENOMEM;
-        int r = store_obj_list(svc->store, "compute_host", NULL, svc_doc_collect_cb, hosts);
-        size_t i;
-        json_t *h;
-        json_array_foreach(hosts, i, h) {
-                if (r < 0)
-                        break;
-                const char *name = json_str(h, "id");
+        int r = store_compute_host_list(svc->store, &hosts);
+        for (size_t i = 0; r >= 0 && hosts && hosts[i]; i++) {
+                const struct store_compute_host *h = hosts[i];
+                const char *name = h->hostname;
                 _cleanup_free_ char *doc = NULL;
                 _cleanup_free_ struct store_pci_addr *claimed = NULL;
                 struct store_usage use;
@@ -410,9 +451,8 @@ int computesvc_host_reports(const struct computesvc *svc, json_t **ret)
                 add_used(rep, "vcpus_used", (long)use.vcpus);
                 add_used(rep, "memory_mb_used", (long)use.memory_mb);
                 add_used(rep, "disk_gb_used", (long)use.disk_gb);
-                json_object_set_new(rep, "enabled",
-                                    json_boolean(streq(json_str(h, "status") ?: "", "enabled")));
-                json_object_set_new(rep, "up", json_boolean(computesvc_host_is_up(svc, h)));
+                json_object_set_new(rep, "enabled", json_boolean(!h->disabled));
+                json_object_set_new(rep, "up", json_boolean(computesvc_host_up(svc, h)));
         }
         if (r < 0)
                 return r;
@@ -420,37 +460,79 @@ int computesvc_host_reports(const struct computesvc *svc, json_t **ret)
         return 0;
 }
 
+/* A task as hosts read it: the document it was before it became a row. */
+static int task_view(const struct store_compute_task *t, json_t **ret)
+{
+        json_t *detail = json_loads(t->detail, 0, NULL);
+        if (!detail)
+                return -EIO;
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", t->id, "host", t->host, "action",
+                              t->action, "instance_id", t->instance_id, "created_at",
+                              t->created_at, "instance", detail);
+        if (!o)
+                return -ENOMEM;
+        *ret = o;
+        return 0;
+}
+
 int computesvc_tasks(const struct computesvc *svc, const char *host, size_t limit, json_t **ret)
 {
-        const char *hv[] = {host};
-        struct store_filter f = {"host", STORE_VALUE_TEXT, hv, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1, .limit = limit};
-        return svc_doc_list(svc->store, "compute_task", &q, ret);
+        _cleanup_compute_tasks_ struct store_compute_task **tasks = NULL;
+        _cleanup_json_ json_t *out = json_array();
+        if (!out)
+                return -ENOMEM;
+        int r = store_compute_task_list(svc->store, host, limit, &tasks);
+        for (size_t i = 0; r >= 0 && tasks && tasks[i]; i++) {
+                json_t *o = NULL;
+                r = task_view(tasks[i], &o);
+                if (r >= 0 && json_array_append_new(out, o) < 0)
+                        r = -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+int computesvc_task_get(const struct computesvc *svc, const char *task_id, json_t **ret)
+{
+        _cleanup_compute_task_ struct store_compute_task *t = NULL;
+        int r = store_compute_task_get(svc->store, task_id, &t);
+        return r < 0 ? r : task_view(t, ret);
 }
 
 int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool ok,
                          const char *message, struct service_error *err)
 {
-        _cleanup_json_ json_t *task = NULL;
-        int r = svc_doc_get(svc->store, "compute_task", task_id, &task);
+        _cleanup_compute_task_ struct store_compute_task *task = NULL;
+        int r = store_compute_task_get(svc->store, task_id, &task);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, NULL,
                                     "Task %s could not be found.", task_id);
         if (r < 0)
                 return r;
-        r = store_obj_delete(svc->store, "compute_task", task_id);
-        if (r >= 0 && streq(json_str(task, "action"), "spawn"))
-                r = computesvc_spawn_result(svc, json_str(task, "instance_id"),
-                                            json_str(task, "host"), ok, message);
-        else if (r >= 0 && streq(json_str(task, "action"), "destroy"))
-                r = computesvc_destroy_result(svc, json_str(task, "instance_id"),
-                                              json_str(task, "host"), ok, message);
+        r = store_compute_task_delete(svc->store, task_id);
+        if (r >= 0 && streq(task->action, "spawn"))
+                r = computesvc_spawn_result(svc, task->instance_id, task->host, ok, message);
+        else if (r >= 0 && streq(task->action, "destroy"))
+                r = computesvc_destroy_result(svc, task->instance_id, task->host, ok, message);
         return r;
 }
 
 int computesvc_host_list(const struct computesvc *svc, json_t **ret)
 {
-        return svc_doc_list(svc->store, "compute_host", NULL, ret);
+        _cleanup_compute_hosts_ struct store_compute_host **hosts = NULL;
+        _cleanup_json_ json_t *out = json_array();
+        if (!out)
+                return -ENOMEM;
+        int r = store_compute_host_list(svc->store, &hosts);
+        for (size_t i = 0; r >= 0 && hosts && hosts[i]; i++)
+                if (json_array_append_new(out, host_view(hosts[i])) < 0)
+                        r = -ENOMEM;
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(out);
+        return 0;
 }
 
 int computesvc_host_running(const struct computesvc *svc, const char *host, size_t *ret)
@@ -471,45 +553,25 @@ int computesvc_host_report_get(const struct computesvc *svc, const char *host, j
         return (*ret = json_loads(doc, 0, NULL)) ? 0 : -EIO;
 }
 
-static int service_find(const struct computesvc *svc, const char *service_id, const char *host,
-                        json_t **ret)
-{
-        if (host)
-                return computesvc_host_get(svc, host, ret);
-        const char *sv[] = {service_id};
-        struct store_filter f = {"service_id", STORE_VALUE_TEXT, sv, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1};
-        _cleanup_json_ json_t *found = NULL;
-        int r = svc_doc_list(svc->store, "compute_host", &q, &found);
-        if (r < 0)
-                return r;
-        if (json_array_size(found) == 0)
-                return -ENOENT;
-        *ret = json_incref(json_array_get(found, 0));
-        return 0;
-}
-
 int computesvc_service_update(const struct computesvc *svc, const char *service_id,
                               const char *host, const struct computesvc_service_change *c,
                               json_t **ret)
 {
-        _cleanup_json_ json_t *h = NULL;
-        int r = service_find(svc, service_id, host, &h);
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
+        int r = host ? store_compute_host_get(svc->store, host, &h)
+                     : store_compute_host_get_by_service(svc->store, service_id, &h);
         if (r < 0)
                 return r;
         if (c->status) {
-                json_object_set_new(h, "status", json_string(c->status));
-                json_object_set(h, "disabled_reason",
-                                streq(c->status, "disabled") && c->disabled_reason
-                                        ? (json_t *)c->disabled_reason
-                                        : json_null());
+                h->disabled = streq(c->status, "disabled");
+                r = set_str(&h->disabled_reason,
+                            h->disabled ? json_string_value(c->disabled_reason) : NULL);
         }
         if (c->forced_down >= 0)
-                json_object_set_new(h, "forced_down", json_boolean(c->forced_down));
-        _cleanup_free_ char *s = json_dumps(h, JSON_COMPACT);
-        r = s ? store_obj_update(svc->store, "compute_host", json_str(h, "id"), s) : -ENOMEM;
+                h->forced_down = c->forced_down;
+        if (r >= 0)
+                r = store_compute_host_put(svc->store, h, false);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(h);
-        return 0;
+        return (*ret = host_view(h)) ? 0 : -ENOMEM;
 }

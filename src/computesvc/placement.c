@@ -463,9 +463,9 @@ static int instance_remove(const struct computesvc *svc, json_t *inst)
 
 static bool instance_host_is_up(const struct computesvc *svc, const char *host)
 {
-        _cleanup_json_ json_t *rec = NULL;
-        return host && *host && computesvc_host_get(svc, host, &rec) >= 0 &&
-               computesvc_host_is_up(svc, rec);
+        _cleanup_compute_host_ struct store_compute_host *rec = NULL;
+        return host && *host && store_compute_host_get(svc->store, host, &rec) >= 0 &&
+               computesvc_host_up(svc, rec);
 }
 
 int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)

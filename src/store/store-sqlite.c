@@ -173,6 +173,52 @@ static const char *const migrations[] = {
         "  WHERE kind = 'subnet' AND json_extract(doc, '$.network_id') IN"
         "    (SELECT id FROM objects WHERE kind = 'network'"
         "     AND json_extract(doc, '$.shared') = 1);",
+        /* 9: compute hosts' service records and the hosts' task queue as
+         * typed rows: what the scheduler and os-services compare are
+         * columns (heartbeat, disabled, forced down, report hash), a
+         * host's tasks are listed from an index; only a task's instance
+         * detail stays a document.  Existing documents move over, read as
+         * the code read them (disabled unless "enabled", forced down only
+         * when true). */
+        "CREATE TABLE compute_hosts ("
+        "  hostname TEXT PRIMARY KEY,"
+        "  service_id TEXT NOT NULL,"
+        "  hypervisor_id TEXT NOT NULL,"
+        "  disabled INTEGER NOT NULL,"
+        "  disabled_reason TEXT,"
+        "  forced_down INTEGER NOT NULL,"
+        "  availability_zone TEXT,"
+        "  report_hash TEXT NOT NULL,"
+        "  heartbeat REAL NOT NULL,"
+        "  created_at TEXT,"
+        "  updated_at TEXT);"
+        "CREATE INDEX compute_hosts_service ON compute_hosts (service_id);"
+        "CREATE TABLE compute_tasks ("
+        "  id TEXT PRIMARY KEY,"
+        "  host TEXT NOT NULL,"
+        "  action TEXT NOT NULL,"
+        "  instance_id TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL,"
+        "  detail TEXT NOT NULL);"
+        "CREATE INDEX compute_tasks_host ON compute_tasks (host, id);"
+        "INSERT INTO compute_hosts (hostname, service_id, hypervisor_id, disabled, disabled_reason,"
+        "    forced_down, availability_zone, report_hash, heartbeat, created_at, updated_at)"
+        "  SELECT id, coalesce(json_extract(doc, '$.service_id'), ''),"
+        "    coalesce(json_extract(doc, '$.hypervisor_id'), ''),"
+        "    json_extract(doc, '$.status') IS NOT 'enabled', json_extract(doc, '$.disabled_reason'),"
+        "    json_type(doc, '$.forced_down') IS 'true', json_extract(doc, '$.availability_zone'),"
+        "    coalesce(json_extract(doc, '$.report_hash'), ''),"
+        "    coalesce(json_extract(doc, '$._heartbeat'), 0), json_extract(doc, '$.created_at'),"
+        "    json_extract(doc, '$.updated_at')"
+        "  FROM objects WHERE kind = 'compute_host';"
+        "INSERT INTO compute_tasks (id, host, action, instance_id, created_at, detail)"
+        "  SELECT id, coalesce(json_extract(doc, '$.host'), ''),"
+        "    coalesce(json_extract(doc, '$.action'), ''),"
+        "    coalesce(json_extract(doc, '$.instance_id'), ''),"
+        "    coalesce(json_extract(doc, '$.created_at'), ''),"
+        "    coalesce(json_extract(doc, '$.instance'), '{}')"
+        "  FROM objects WHERE kind = 'compute_task';"
+        "DELETE FROM objects WHERE kind IN ('compute_host', 'compute_task');",
 };
 
 /* Filter attributes are written into the SQL (so the expression indexes
@@ -1204,4 +1250,243 @@ int store_changes_compact(struct store *st, int64_t upto)
                 return r;
         sqlite3_bind_int64(m.s, 1, upto);
         return step_done(st, m.s, "change feed");
+}
+
+/* Copies the text columns of a row into fields[i] (NULL: skip column i;
+ * an SQL NULL stays NULL); on failure frees what it copied. */
+static int columns_dup(sqlite3_stmt *s, char **fields[], size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (!fields[i] || sqlite3_column_type(s, (int)i) == SQLITE_NULL)
+                        continue;
+                if (!(*fields[i] = column_dup(s, (int)i))) {
+                        for (size_t j = 0; j < i; j++)
+                                if (fields[j]) {
+                                        free(*fields[j]);
+                                        *fields[j] = NULL;
+                                }
+                        return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
+/* Room for one more entry and the ending NULL in the NULL-ended array
+ * *pv of any pointer type holding n entries; the capacity doubles. */
+static int ptrv_reserve(void *pv, size_t n)
+{
+        void *v, *nv;
+        if (n & (n - 1))
+                return 0; /* n is not a power of two: the last growth left room */
+        memcpy(&v, pv, sizeof(v));
+        nv = reallocarray(v, n ? 2 * n + 1 : 2, sizeof(void *));
+        if (!nv)
+                return -ENOMEM;
+        memcpy(pv, &nv, sizeof(nv));
+        return 0;
+}
+
+void store_compute_host_free(struct store_compute_host *h)
+{
+        if (!h)
+                return;
+        free(h->hostname);
+        free(h->service_id);
+        free(h->hypervisor_id);
+        free(h->disabled_reason);
+        free(h->availability_zone);
+        free(h->report_hash);
+        free(h->created_at);
+        free(h->updated_at);
+        free(h);
+}
+
+void store_compute_hosts_free(struct store_compute_host **v)
+{
+        for (size_t i = 0; v && v[i]; i++)
+                store_compute_host_free(v[i]);
+        free(v);
+}
+
+#define HOST_COLUMNS                                                                               \
+        "hostname, service_id, hypervisor_id, disabled, disabled_reason, forced_down, "           \
+        "availability_zone, report_hash, heartbeat, created_at, updated_at"
+
+static int host_from_row(sqlite3_stmt *s, struct store_compute_host **ret)
+{
+        struct store_compute_host *h = calloc(1, sizeof(*h));
+        if (!h)
+                return -ENOMEM;
+        char **text[] = {&h->hostname,          &h->service_id,  &h->hypervisor_id, NULL,
+                         &h->disabled_reason,   NULL,            &h->availability_zone,
+                         &h->report_hash,       NULL,            &h->created_at,
+                         &h->updated_at};
+        if (columns_dup(s, text, ARRAY_SIZE(text)) < 0) {
+                free(h);
+                return -ENOMEM;
+        }
+        h->disabled = sqlite3_column_int(s, 3);
+        h->forced_down = sqlite3_column_int(s, 5);
+        h->heartbeat = sqlite3_column_double(s, 8);
+        *ret = h;
+        return 0;
+}
+
+int store_compute_host_put(struct store *st, const struct store_compute_host *h, bool create)
+{
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        const char *sql = create ? "INSERT INTO compute_hosts (hostname, service_id, hypervisor_id, "
+                                   "disabled_reason, availability_zone, report_hash, created_at, "
+                                   "updated_at, disabled, forced_down, heartbeat) "
+                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                                 : "UPDATE compute_hosts SET service_id = ?2, hypervisor_id = ?3, "
+                                   "disabled_reason = ?4, availability_zone = ?5, report_hash = ?6, "
+                                   "created_at = ?7, updated_at = ?8, disabled = ?9, "
+                                   "forced_down = ?10, heartbeat = ?11 WHERE hostname = ?1";
+        int r = prepare_texts(st, sql, &s, 8, h->hostname, h->service_id ?: "",
+                              h->hypervisor_id ?: "", h->disabled_reason, h->availability_zone,
+                              h->report_hash ?: "", h->created_at, h->updated_at);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(s.s, 9, h->disabled);
+        sqlite3_bind_int(s.s, 10, h->forced_down);
+        sqlite3_bind_double(s.s, 11, h->heartbeat);
+        r = step_done(st, s.s, create ? "insert compute host" : "update compute host");
+        if (r < 0 || create)
+                return r;
+        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
+}
+
+/* The first host the statement (one text parameter) selects. */
+static int host_select(struct store *st, const char *sql, const char *key,
+                       struct store_compute_host **ret)
+{
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        int r = prepare_texts(st, sql, &s, 1, key);
+        if (r < 0)
+                return r;
+        r = step_row(st, s.s, "get compute host");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        return host_from_row(s.s, ret);
+}
+
+int store_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret)
+{
+        return host_select(st, "SELECT " HOST_COLUMNS " FROM compute_hosts WHERE hostname = ?",
+                           hostname, ret);
+}
+
+int store_compute_host_get_by_service(struct store *st, const char *service_id,
+                                      struct store_compute_host **ret)
+{
+        return host_select(st, "SELECT " HOST_COLUMNS " FROM compute_hosts WHERE service_id = ? "
+                           "ORDER BY hostname LIMIT 1", service_id, ret);
+}
+
+int store_compute_host_list(struct store *st, struct store_compute_host ***ret)
+{
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        _cleanup_compute_hosts_ struct store_compute_host **v = NULL;
+        size_t n = 0;
+        int r = prepare_texts(st, "SELECT " HOST_COLUMNS " FROM compute_hosts ORDER BY hostname",
+                              &s, 0);
+        if (r < 0)
+                return r;
+        while ((r = step_row(st, s.s, "list compute hosts")) > 0) {
+                if ((r = ptrv_reserve(&v, n)) < 0 || (r = host_from_row(s.s, &v[n])) < 0)
+                        return r;
+                v[++n] = NULL;
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(v);
+        return (int)n;
+}
+
+void store_compute_task_free(struct store_compute_task *t)
+{
+        if (!t)
+                return;
+        free(t->id);
+        free(t->host);
+        free(t->action);
+        free(t->instance_id);
+        free(t->created_at);
+        free(t->detail);
+        free(t);
+}
+
+void store_compute_tasks_free(struct store_compute_task **v)
+{
+        for (size_t i = 0; v && v[i]; i++)
+                store_compute_task_free(v[i]);
+        free(v);
+}
+
+#define TASK_COLUMNS "id, host, action, instance_id, created_at, detail"
+
+static int task_from_row(sqlite3_stmt *s, struct store_compute_task **ret)
+{
+        struct store_compute_task *t = calloc(1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        char **text[] = {&t->id, &t->host, &t->action, &t->instance_id, &t->created_at, &t->detail};
+        if (columns_dup(s, text, ARRAY_SIZE(text)) < 0) {
+                free(t);
+                return -ENOMEM;
+        }
+        *ret = t;
+        return 0;
+}
+
+int store_compute_task_add(struct store *st, const struct store_compute_task *t)
+{
+        return exec_texts(st, "add compute task", "INSERT INTO compute_tasks (" TASK_COLUMNS ") "
+                          "VALUES (?,?,?,?,?,?)", 6, t->id, t->host, t->action, t->instance_id,
+                          t->created_at, t->detail ?: "{}");
+}
+
+int store_compute_task_get(struct store *st, const char *id, struct store_compute_task **ret)
+{
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        int r = prepare_texts(st, "SELECT " TASK_COLUMNS " FROM compute_tasks WHERE id = ?", &s, 1,
+                              id);
+        if (r < 0)
+                return r;
+        r = step_row(st, s.s, "get compute task");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        return task_from_row(s.s, ret);
+}
+
+int store_compute_task_delete(struct store *st, const char *id)
+{
+        int r = exec_texts(st, "delete compute task", "DELETE FROM compute_tasks WHERE id = ?", 1, id);
+        if (r < 0)
+                return r;
+        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
+}
+
+int store_compute_task_list(struct store *st, const char *host, size_t limit,
+                            struct store_compute_task ***ret)
+{
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        _cleanup_compute_tasks_ struct store_compute_task **v = NULL;
+        size_t n = 0;
+        /* LIMIT -1: no limit. */
+        int r = prepare_texts(st, "SELECT " TASK_COLUMNS " FROM compute_tasks WHERE host = ? "
+                              "ORDER BY id LIMIT ?", &s, 1, host);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int64(s.s, 2, limit && limit <= INT64_MAX ? (int64_t)limit : -1);
+        while ((r = step_row(st, s.s, "list compute tasks")) > 0) {
+                if ((r = ptrv_reserve(&v, n)) < 0 || (r = task_from_row(s.s, &v[n])) < 0)
+                        return r;
+                v[++n] = NULL;
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(v);
+        return (int)n;
 }

@@ -179,6 +179,59 @@ int store_instance_list(struct store *st, const struct store_instance_query *q, 
 int store_instance_totals(struct store *st, const struct store_instance_query *q,
                           struct store_usage *ret);
 
+/* Compute hosts' service records as typed rows: every attribute the
+ * scheduler and the API filter or compare on is a column (heartbeat time,
+ * disabled, forced down, the report's hash), so the records need no
+ * document.  Strings are owned by the struct; NULL where the API shows
+ * null (no reason, no reported zone, no time yet). */
+struct store_compute_host {
+        char *hostname;
+        char *service_id;
+        char *hypervisor_id;
+        bool disabled;
+        char *disabled_reason;
+        bool forced_down;
+        char *availability_zone; /* as reported; an aggregate's zone wins */
+        char *report_hash;       /* of the last report (store_host_report) */
+        double heartbeat;        /* when it last reported, seconds since the epoch */
+        char *created_at, *updated_at; /* ISO 8601, as the API shows them */
+};
+void store_compute_host_free(struct store_compute_host *h);
+/* Frees a NULL-ended array as store_compute_host_list() gives it. */
+void store_compute_hosts_free(struct store_compute_host **v);
+/* Insert (-EEXIST when the hostname exists) or update (-ENOENT when absent). */
+int store_compute_host_put(struct store *st, const struct store_compute_host *h, bool create);
+/* -ENOENT when absent. */
+int store_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret);
+int store_compute_host_get_by_service(struct store *st, const char *service_id,
+                                      struct store_compute_host **ret);
+/* Every host in hostname order, a NULL-ended array via *ret; the count is
+ * returned. */
+int store_compute_host_list(struct store *st, struct store_compute_host ***ret);
+
+/* Tasks queued for compute hosts (spawn, destroy) as rows, listed per host
+ * in id order (ids sort by creation time); what the host needs of the
+ * instance stays a document. */
+struct store_compute_task {
+        char *id;
+        char *host;
+        char *action; /* "spawn", "destroy" */
+        char *instance_id;
+        char *created_at; /* ISO 8601 */
+        char *detail;     /* JSON object text */
+};
+void store_compute_task_free(struct store_compute_task *t);
+void store_compute_tasks_free(struct store_compute_task **v);
+/* -EEXIST when the id exists. */
+int store_compute_task_add(struct store *st, const struct store_compute_task *t);
+/* -ENOENT when absent. */
+int store_compute_task_get(struct store *st, const char *id, struct store_compute_task **ret);
+int store_compute_task_delete(struct store *st, const char *id);
+/* The host's tasks oldest first, at most limit (0: all), a NULL-ended
+ * array via *ret; the count is returned. */
+int store_compute_task_list(struct store *st, const char *host, size_t limit,
+                            struct store_compute_task ***ret);
+
 /* Secrets (password hashes), never part of a document. */
 int store_secret_set(struct store *st, const char *key, const char *value);
 int store_secret_get(struct store *st, const char *key, char **ret);
@@ -238,3 +291,11 @@ void store_set_changes_keep(struct store *st, int64_t keep);
 #include "base/macro.h"
 DEFINE_POINTER_CLEANUP(struct store, store_free)
 #define _cleanup_store_ _cleanup_(store_freep)
+DEFINE_POINTER_CLEANUP(struct store_compute_host, store_compute_host_free)
+#define _cleanup_compute_host_ _cleanup_(store_compute_host_freep)
+DEFINE_POINTER_CLEANUP(struct store_compute_host *, store_compute_hosts_free)
+#define _cleanup_compute_hosts_ _cleanup_(store_compute_hosts_freep)
+DEFINE_POINTER_CLEANUP(struct store_compute_task, store_compute_task_free)
+#define _cleanup_compute_task_ _cleanup_(store_compute_task_freep)
+DEFINE_POINTER_CLEANUP(struct store_compute_task *, store_compute_tasks_free)
+#define _cleanup_compute_tasks_ _cleanup_(store_compute_tasks_freep)

@@ -1,7 +1,7 @@
 /* The store's typed rows (compute usage, PCI claims, instances, host
- * reports) on a temporary database, and the migrations that move them out
- * of the packed text an older schema kept in allocations and out of the
- * documents. */
+ * reports, host records, tasks) on a temporary database, and the
+ * migrations that move them out of the packed text an older schema kept
+ * in allocations and out of the documents. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -96,7 +96,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 8);
+        assert_int_equal(store_schema_version(st), 9);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -328,8 +328,216 @@ static void test_host_report_migration(void **state)
         free(report);
         free(hash);
         assert_int_equal(store_obj_get(st, "compute_report", "cn1", &report, NULL), -ENOENT);
-        assert_int_equal(store_obj_get(st, "compute_host", "cn1", &report, NULL), 0);
-        free(report);
+        /* The host's record itself became a row (migration 9). */
+        struct store_compute_host *h = NULL;
+        assert_int_equal(store_compute_host_get(st, "cn1", &h), 0);
+        assert_string_equal(h->report_hash, "abc");
+        store_compute_host_free(h);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+static void assert_hostnames(struct store *st, const char *want)
+{
+        struct store_compute_host **v = NULL;
+        _cleanup_strbuf_ struct strbuf got = STRBUF_INIT;
+        int n = store_compute_host_list(st, &v);
+        assert_true(n >= 0);
+        for (int i = 0; i < n; i++)
+                assert_true(strbuf_printf(&got, "%s%s", i ? " " : "", v[i]->hostname) >= 0);
+        assert_null(n ? v[n] : NULL);
+        assert_string_equal(n ? strbuf_str(&got) : "", want);
+        store_compute_hosts_free(v);
+}
+
+/* Host records as rows: insert or update, nothing twice; found by
+ * hostname or service id; listed in hostname order; a NULL string stays
+ * NULL. */
+static void test_compute_hosts(void **state)
+{
+        struct store *st = test_store_open();
+        struct store_compute_host *h = NULL;
+        assert_int_equal(store_begin(st, true), 0);
+        assert_hostnames(st, "");
+        struct store_compute_host b = {.hostname = "cn-b", .service_id = "s-b",
+                                       .hypervisor_id = "hv-b", .report_hash = "r1",
+                                       .heartbeat = 100.25, .created_at = "2026-01-01T00:00:00Z"};
+        assert_int_equal(store_compute_host_put(st, &b, true), 0);
+        assert_int_equal(store_compute_host_put(st, &b, true), -EEXIST);
+        struct store_compute_host a = {.hostname = "cn-a", .service_id = "s-a",
+                                       .hypervisor_id = "hv-a", .disabled = true,
+                                       .disabled_reason = "maintenance", .forced_down = true,
+                                       .availability_zone = "az1", .report_hash = "r2",
+                                       .heartbeat = 7.5, .updated_at = "2026-01-02T00:00:00Z"};
+        assert_int_equal(store_compute_host_put(st, &a, true), 0);
+        assert_hostnames(st, "cn-a cn-b");
+
+        assert_int_equal(store_compute_host_get(st, "cn-a", &h), 0);
+        assert_string_equal(h->service_id, "s-a");
+        assert_string_equal(h->hypervisor_id, "hv-a");
+        assert_true(h->disabled);
+        assert_string_equal(h->disabled_reason, "maintenance");
+        assert_true(h->forced_down);
+        assert_string_equal(h->availability_zone, "az1");
+        assert_string_equal(h->report_hash, "r2");
+        assert_true(h->heartbeat == 7.5);
+        assert_null(h->created_at);
+        assert_string_equal(h->updated_at, "2026-01-02T00:00:00Z");
+        store_compute_host_free(h);
+
+        b.heartbeat = 200.5;
+        b.report_hash = "r3";
+        b.disabled = true;
+        assert_int_equal(store_compute_host_put(st, &b, false), 0);
+        assert_int_equal(store_compute_host_get_by_service(st, "s-b", &h), 0);
+        assert_string_equal(h->hostname, "cn-b");
+        assert_string_equal(h->report_hash, "r3");
+        assert_true(h->heartbeat == 200.5);
+        assert_true(h->disabled);
+        assert_false(h->forced_down);
+        assert_null(h->disabled_reason);
+        assert_null(h->availability_zone);
+        assert_string_equal(h->created_at, "2026-01-01T00:00:00Z");
+        store_compute_host_free(h);
+
+        h = NULL;
+        assert_int_equal(store_compute_host_get(st, "cn-z", &h), -ENOENT);
+        assert_int_equal(store_compute_host_get_by_service(st, "s-z", &h), -ENOENT);
+        assert_null(h);
+        b.hostname = "cn-z";
+        assert_int_equal(store_compute_host_put(st, &b, false), -ENOENT);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+static void assert_task_ids(struct store *st, const char *host, size_t limit, const char *want)
+{
+        struct store_compute_task **v = NULL;
+        _cleanup_strbuf_ struct strbuf got = STRBUF_INIT;
+        int n = store_compute_task_list(st, host, limit, &v);
+        assert_true(n >= 0);
+        for (int i = 0; i < n; i++)
+                assert_true(strbuf_printf(&got, "%s%s", i ? " " : "", v[i]->id) >= 0);
+        assert_string_equal(n ? strbuf_str(&got) : "", want);
+        store_compute_tasks_free(v);
+}
+
+/* Tasks as rows: listed per host in id order, limited; got and deleted
+ * by id; an id only once; no detail is an empty object. */
+static void test_compute_tasks(void **state)
+{
+        struct store *st = test_store_open();
+        struct store_compute_task *t = NULL;
+        assert_int_equal(store_begin(st, true), 0);
+        struct store_compute_task in[] = {
+                {"t3", "cn1", "destroy", "i-1", "2026-01-01T00:00:03Z", NULL},
+                {"t1", "cn1", "spawn", "i-1", "2026-01-01T00:00:01Z", "{\"name\":\"vm1\"}"},
+                {"t2", "cn2", "spawn", "i-2", "2026-01-01T00:00:02Z", "{}"},
+                {"t4", "cn1", "spawn", "i-3", "2026-01-01T00:00:04Z", "{}"},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+                assert_int_equal(store_compute_task_add(st, &in[i]), 0);
+        assert_int_equal(store_compute_task_add(st, &in[0]), -EEXIST);
+        assert_task_ids(st, "cn1", 0, "t1 t3 t4");
+        assert_task_ids(st, "cn1", 2, "t1 t3");
+        assert_task_ids(st, "cn2", 0, "t2");
+        assert_task_ids(st, "cn9", 0, "");
+
+        assert_int_equal(store_compute_task_get(st, "t1", &t), 0);
+        assert_string_equal(t->host, "cn1");
+        assert_string_equal(t->action, "spawn");
+        assert_string_equal(t->instance_id, "i-1");
+        assert_string_equal(t->created_at, "2026-01-01T00:00:01Z");
+        assert_string_equal(t->detail, "{\"name\":\"vm1\"}");
+        store_compute_task_free(t);
+        assert_int_equal(store_compute_task_get(st, "t3", &t), 0);
+        assert_string_equal(t->detail, "{}");
+        store_compute_task_free(t);
+
+        assert_int_equal(store_compute_task_delete(st, "t3"), 0);
+        assert_int_equal(store_compute_task_delete(st, "t3"), -ENOENT);
+        t = NULL;
+        assert_int_equal(store_compute_task_get(st, "t3", &t), -ENOENT);
+        assert_null(t);
+        assert_task_ids(st, "cn1", 0, "t1 t4");
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* A version-8 database (the schema before host records and tasks became
+ * rows, made by rolling a fresh one back) holding such documents: they
+ * move to the rows, read as the code read them, and leave the documents;
+ * other documents stay. */
+static void test_compute_host_task_migration(void **state)
+{
+        struct store *st = test_store_open();
+        store_free(st);
+        sqlite3 *db = NULL;
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                "DROP TABLE compute_hosts; DROP TABLE compute_tasks;"
+                "DELETE FROM schema_version WHERE version = 9;"
+                "INSERT INTO objects VALUES ('compute_host', 'cn1', NULL, '{\"id\": \"cn1\", "
+                "  \"service_id\": \"s1\", \"hypervisor_id\": \"h1\", \"status\": \"disabled\", "
+                "  \"disabled_reason\": \"broken fan\", \"forced_down\": true, "
+                "  \"created_at\": \"2026-01-01T00:00:00.000000Z\", \"report_hash\": \"abc\", "
+                "  \"availability_zone\": \"az1\", \"updated_at\": \"2026-01-02T00:00:00.000000Z\", "
+                "  \"_heartbeat\": 1767312000.25}');"
+                "INSERT INTO objects VALUES ('compute_host', 'cn2', NULL, '{\"id\": \"cn2\", "
+                "  \"service_id\": \"s2\", \"hypervisor_id\": \"h2\", \"status\": \"enabled\", "
+                "  \"disabled_reason\": null, \"forced_down\": false, "
+                "  \"report_hash\": \"def\", \"availability_zone\": null, \"_heartbeat\": 5}');"
+                "INSERT INTO objects VALUES ('compute_task', 't2', NULL, '{\"id\": \"t2\", "
+                "  \"host\": \"cn1\", \"action\": \"destroy\", \"instance_id\": \"i-1\", "
+                "  \"created_at\": \"2026-01-02T00:00:00.000000Z\", \"instance\": {}}');"
+                "INSERT INTO objects VALUES ('compute_task', 't1', NULL, '{\"id\": \"t1\", "
+                "  \"host\": \"cn1\", \"action\": \"spawn\", \"instance_id\": \"i-1\", "
+                "  \"created_at\": \"2026-01-01T00:00:00.000000Z\", "
+                "  \"instance\": {\"name\": \"vm1\", \"ports\": [1.5]}}');"
+                "INSERT INTO objects VALUES ('port', 'port-1', 'p1', '{\"id\": \"port-1\"}');",
+                NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+
+        struct store_compute_host *h = NULL;
+        struct store_compute_task *t = NULL;
+        char *doc = NULL;
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), 9);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_hostnames(st, "cn1 cn2");
+        assert_int_equal(store_compute_host_get_by_service(st, "s1", &h), 0);
+        assert_string_equal(h->hostname, "cn1");
+        assert_string_equal(h->hypervisor_id, "h1");
+        assert_true(h->disabled);
+        assert_string_equal(h->disabled_reason, "broken fan");
+        assert_true(h->forced_down);
+        assert_string_equal(h->availability_zone, "az1");
+        assert_string_equal(h->report_hash, "abc");
+        assert_true(h->heartbeat == 1767312000.25);
+        assert_string_equal(h->created_at, "2026-01-01T00:00:00.000000Z");
+        assert_string_equal(h->updated_at, "2026-01-02T00:00:00.000000Z");
+        store_compute_host_free(h);
+        assert_int_equal(store_compute_host_get(st, "cn2", &h), 0);
+        assert_false(h->disabled);
+        assert_null(h->disabled_reason);
+        assert_false(h->forced_down);
+        assert_null(h->availability_zone);
+        assert_true(h->heartbeat == 5.0);
+        assert_null(h->created_at);
+        store_compute_host_free(h);
+
+        assert_task_ids(st, "cn1", 0, "t1 t2");
+        assert_int_equal(store_compute_task_get(st, "t1", &t), 0);
+        assert_string_equal(t->action, "spawn");
+        assert_string_equal(t->instance_id, "i-1");
+        assert_string_equal(t->created_at, "2026-01-01T00:00:00.000000Z");
+        assert_string_equal(t->detail, "{\"name\":\"vm1\",\"ports\":[1.5]}");
+        store_compute_task_free(t);
+
+        assert_int_equal(store_obj_get(st, "compute_host", "cn1", &doc, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "compute_task", "t1", &doc, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "port", "port-1", &doc, NULL), 0);
+        free(doc);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
@@ -385,6 +593,9 @@ int main(void)
                 cmocka_unit_test(test_host_report_migration),
                 cmocka_unit_test(test_auth_failures),
                 cmocka_unit_test(test_shared_subnet_migration),
+                cmocka_unit_test(test_compute_hosts),
+                cmocka_unit_test(test_compute_tasks),
+                cmocka_unit_test(test_compute_host_task_migration),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }
