@@ -146,7 +146,10 @@ apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
 MHD_VERSION=1.0.10
 MHD_TARBALL=libmicrohttpd_$MHD_VERSION.orig.tar.gz
 MHD_SHA256=04bfe8ef75db7d629a33de767599765cecadc56274a39822d5d081030d577685
-MHD_URL=https://deb.debian.org/debian/pool/main/libm/libmicrohttpd/$MHD_TARBALL
+# The pool keeps a version while a suite has it; snapshot.debian.org keeps
+# it after (the sha256 is checked either way).
+MHD_URLS=(https://deb.debian.org/debian/pool/main/libm/libmicrohttpd/$MHD_TARBALL
+        https://snapshot.debian.org/archive/debian/20261201T000000Z/pool/main/libm/libmicrohttpd/$MHD_TARBALL)
 MHD_PATCH=third_party/libmicrohttpd/json-errors.patch
 MHD_CONFIGURE=(--enable-static --disable-shared --with-pic --disable-doc --disable-examples
         --disable-tools --disable-https --without-gnutls --disable-curl)
@@ -160,11 +163,14 @@ fail() { echo "deps.sh: libmicrohttpd $MHD_VERSION: $*" >&2; exit 1; }
 mkdir -p "$deps" || fail "cannot create $deps"
 tarball=$deps/$MHD_TARBALL
 if ! echo "$MHD_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; then
-        curl -fsSL --retry 3 -o "$tarball.part" "$MHD_URL" 2>/dev/null ||
-                fail "cannot download $MHD_URL"
-        echo "$MHD_SHA256  $tarball.part" | sha256sum -c --status ||
-                fail "$MHD_URL does not have sha256 $MHD_SHA256"
-        mv "$tarball.part" "$tarball"
+        for url in "${MHD_URLS[@]}"; do
+                rm -f "$tarball.part"
+                curl -fsSL --retry 3 -o "$tarball.part" "$url" 2>/dev/null || continue
+                echo "$MHD_SHA256  $tarball.part" | sha256sum -c --status || continue
+                mv "$tarball.part" "$tarball"
+                break
+        done
+        [ -f "$tarball" ] || fail "no download of $MHD_TARBALL with sha256 $MHD_SHA256 from ${MHD_URLS[*]}"
 fi
 src=$deps/libmicrohttpd-src
 log=$deps/libmicrohttpd-build.log
