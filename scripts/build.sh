@@ -8,12 +8,11 @@ cd "$(dirname "$0")/.."
 
 what=${1:-all}
 if [ "$what" = normal ] || [ "$what" = all ]; then
-        [ -f build/build.ninja ] || meson setup build --buildtype=debugoptimized >/dev/null
+        scripts/meson-setup.sh build --buildtype=debugoptimized
         ninja -C build
 fi
 if [ "$what" = asan ] || [ "$what" = all ]; then
-        [ -f build-asan/build.ninja ] || \
-                meson setup build-asan --buildtype=debug -Db_sanitize=address,undefined \
-                        -Db_lundef=false >/dev/null
+        scripts/meson-setup.sh build-asan --buildtype=debug -Db_sanitize=address,undefined \
+                -Db_lundef=false
         ninja -C build-asan
 fi

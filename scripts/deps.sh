@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package that building, running and testing vfnet
-# needs (Debian bookworm, as root).  Idempotent and quick when all is there.
+# needs (Debian bookworm, as root), then builds libmicrohttpd (below) into
+# .deps/ in this checkout.  Idempotent and quick when all is there.
 #
 # The kernel testbed's 82576 machine needs QEMU 8.0 or later (its `igb`
 # device); bookworm has 7.2, bookworm-backports has 10.  The backports suite
@@ -12,8 +13,10 @@ set -euo pipefail
 PACKAGES=(
         # build
         gcc clang meson ninja-build pkg-config
+        # libmicrohttpd from source (below)
+        make patch curl
         # libraries
-        libmnl-dev libjansson-dev libmicrohttpd-dev libsqlite3-dev libsodium-dev
+        libmnl-dev libjansson-dev libsqlite3-dev libsodium-dev
         libpci-dev pci.ids uuid-dev libcurl4-openssl-dev libinih-dev
         # vfnet-agent spawns instances through libvirt; virsh for checking by hand
         libvirt-dev libvirt-clients
@@ -40,9 +43,7 @@ qemu_version=$(dpkg-query -W -f='${Status} ${Version}' qemu-system-x86 2>/dev/nu
         sed -n 's/^install ok installed //p' || true)
 qemu_ok=
 [ -n "$qemu_version" ] && dpkg --compare-versions "$qemu_version" ge "$QEMU_MIN" && qemu_ok=1
-if [ ${#missing[@]} -eq 0 ] && [ -n "$qemu_ok" ]; then
-        exit 0
-fi
+install_packages() {
 [ -n "$qemu_ok" ] || missing+=("qemu-system-x86 (>= ${QEMU_MIN#1:}, from bookworm-backports)")
 if [ "$(id -u)" -ne 0 ]; then
         echo "deps.sh: missing packages (${missing[*]}); run as root to install them" >&2
@@ -129,3 +130,60 @@ apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
 # require there (a newer seabios); everything else stays on bookworm.
 [ -n "$qemu_ok" ] ||
         apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 >/dev/null
+}
+[ ${#missing[@]} -eq 0 ] && [ -n "$qemu_ok" ] || install_packages
+
+# libmicrohttpd 1.0.10, static, with vfnet's patch, in .deps/libmicrohttpd.
+# Bookworm's 0.9.75 answers a bad Content-Length with its status line and
+# headers twice, passes duplicate Content-Length and Host headers and
+# Transfer-Encoding with Content-Length to the application, and has no
+# strict mode; 1.0.10 (Debian sid, not in bookworm or its backports) refuses
+# all of them with MHD_OPTION_CLIENT_DISCIPLINE_LVL 1 (docs/server.md).  It
+# is linked statically so the binaries copied into the test machines
+# (tests/vm) need no library they do not have.  The tarball is Debian's
+# orig tarball, checked against the sha256 of Debian's Sources index for
+# 1.0.10-1; Debian's own patches only disable TLS tests and are not needed.
+MHD_VERSION=1.0.10
+MHD_TARBALL=libmicrohttpd_$MHD_VERSION.orig.tar.gz
+MHD_SHA256=04bfe8ef75db7d629a33de767599765cecadc56274a39822d5d081030d577685
+# The pool keeps a version while a suite has it; snapshot.debian.org keeps
+# it after (the sha256 is checked either way).
+MHD_URLS=(https://deb.debian.org/debian/pool/main/libm/libmicrohttpd/$MHD_TARBALL
+        https://snapshot.debian.org/archive/debian/20261201T000000Z/pool/main/libm/libmicrohttpd/$MHD_TARBALL)
+MHD_PATCH=third_party/libmicrohttpd/json-errors.patch
+MHD_CONFIGURE=(--enable-static --disable-shared --with-pic --disable-doc --disable-examples
+        --disable-tools --disable-https --without-gnutls --disable-curl)
+cd "$(dirname "$0")/.."
+deps=$PWD/.deps
+prefix=$deps/libmicrohttpd
+stamp="libmicrohttpd $MHD_VERSION tarball $MHD_SHA256 patch $(sha256sum <"$MHD_PATCH" | cut -d' ' -f1) configure ${MHD_CONFIGURE[*]}"
+[ "$(cat "$prefix/.stamp" 2>/dev/null)" = "$stamp" ] && exit 0
+
+fail() { echo "deps.sh: libmicrohttpd $MHD_VERSION: $*" >&2; exit 1; }
+mkdir -p "$deps" || fail "cannot create $deps"
+tarball=$deps/$MHD_TARBALL
+if ! echo "$MHD_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; then
+        for url in "${MHD_URLS[@]}"; do
+                rm -f "$tarball.part"
+                curl -fsSL --retry 3 -o "$tarball.part" "$url" 2>/dev/null || continue
+                echo "$MHD_SHA256  $tarball.part" | sha256sum -c --status || continue
+                mv "$tarball.part" "$tarball"
+                break
+        done
+        [ -f "$tarball" ] || fail "no download of $MHD_TARBALL with sha256 $MHD_SHA256 from ${MHD_URLS[*]}"
+fi
+src=$deps/libmicrohttpd-src
+log=$deps/libmicrohttpd-build.log
+rm -rf "$src" "$prefix"
+mkdir -p "$src"
+(
+        set -e
+        tar -xzf "$tarball" -C "$src" --strip-components=1
+        cd "$src"
+        patch -p1 <"$OLDPWD/$MHD_PATCH"
+        CFLAGS="-O2 -g -fPIC" ./configure --prefix="$prefix" "${MHD_CONFIGURE[@]}"
+        make -j"$(nproc)"
+        make install
+) >"$log" 2>&1 || fail "build failed, see $log"
+rm -rf "$src"
+echo "$stamp" >"$prefix/.stamp"

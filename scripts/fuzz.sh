@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 scripts/deps.sh
-[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true \
-        -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized >/dev/null
+CC=clang scripts/meson-setup.sh build-fuzz -Dfuzz=true \
+        -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debugoptimized
 mkdir -p build-fuzz
 if ! ninja -C build-fuzz >build-fuzz/build.log 2>&1; then
         grep -E 'error|FAILED' build-fuzz/build.log | head -20 >&2

@@ -134,7 +134,7 @@ struct pending {
         size_t len, cap;
         bool started;
         bool too_large;
-        unsigned refused;  /* framing refused: the status (400/501) */
+        unsigned refused;  /* framing or version refused: the status (400/501/505) */
         const char *refused_msg;
         double deadline; /* parked (watch.h): when it must be answered */
         bool counted;    /* in http_server.parked */
@@ -297,8 +297,10 @@ static void front_error(struct api_response *resp, const char *url, unsigned sta
                 nova_error(resp, status, "%s", msg);
         else
                 api_neutron_error(resp, status,
-                                  status == 413 ? "HTTPRequestEntityTooLarge"
-                                  : status == 501 ? "HTTPNotImplemented" : "HTTPBadRequest",
+                                  status == 413   ? "HTTPRequestEntityTooLarge"
+                                  : status == 501 ? "HTTPNotImplemented"
+                                  : status == 505 ? "HTTPVersionNotSupported"
+                                                  : "HTTPBadRequest",
                                   "%s", msg);
 }
 
@@ -362,14 +364,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         return MHD_NO;
                 *con_cls = p;
                 p->started = true;
-                /* Framing that two parsers could read two ways is refused
-                 * before any body is read, and the connection closed:
-                 * nothing after it can be told apart from a smuggled
-                 * request. */
+                /* Framing that two parsers could read two ways never gets
+                 * here: libmicrohttpd refuses it (MHD_OPTION_CLIENT_DISCIPLINE_LVL).
+                 * What it lets through and vfnet does not want (a Host
+                 * whose bytes would end up in links, a version other than
+                 * 1.0/1.1) is refused before any body is read, and the
+                 * connection closed. */
                 struct framing f = {0};
                 MHD_get_connection_values(conn, MHD_HEADER_KIND, count_field, &f);
-                p->refused = framing_verdict(&f, streq(version, MHD_HTTP_VERSION_1_1),
-                                             &p->refused_msg);
+                p->refused = framing_verdict(&f, &p->refused_msg);
+                /* libmicrohttpd 1.0 answers HTTP/1.2 to 1.9 as 1.1 (RFC 9112
+                 * allows it); vfnet speaks 1.0 and 1.1 only and says so. */
+                if (!p->refused && !streq(version, MHD_HTTP_VERSION_1_1) &&
+                    !streq(version, MHD_HTTP_VERSION_1_0)) {
+                        p->refused = 505;
+                        p->refused_msg = "Only HTTP/1.0 and HTTP/1.1 are supported.";
+                }
                 if (p->refused) {
                         request_awaited(s, conn, false);
                         struct api_response resp = {0};
@@ -578,6 +588,23 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
                                      MHD_OPTION_CONNECTION_LIMIT, limits->max_connections,
                                      MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits->per_ip,
                                      MHD_OPTION_NOTIFY_CONNECTION, connection_event, s,
+                                     /* Strict parsing: bad, repeated or
+                                      * conflicting Content-Length,
+                                      * Transfer-Encoding with it or with a
+                                      * coding other than chunked, Host
+                                      * missing (1.1) or repeated are refused
+                                      * with 400/501 and the connection
+                                      * closed, before the handler sees the
+                                      * request (docs/server.md). */
+                                     MHD_OPTION_CLIENT_DISCIPLINE_LVL, (int)1,
+                                     /* A %00 in the path: 1.0 refuses it
+                                      * by default (400, no service form).
+                                      * The path is handed on cut at the
+                                      * NUL, as 0.9.75 did, and uri_seen()
+                                      * notes it, so the services answer
+                                      * 404 in their own form as the real
+                                      * ones do. */
+                                     MHD_OPTION_ALLOW_BIN_ZERO_IN_URI_PATH, (int)2,
                                      MHD_OPTION_END);
         if (!s->daemon) {
                 store_set_change_hook(ctx->store, NULL, NULL);

@@ -1,10 +1,11 @@
 /* Raw bytes from anyone, over a real TCP connection to the real HTTP front
- * (libmicrohttpd's request-line and header parsing, then the framing
- * checks, the body limits, routing and the handlers, on a temporary store).
- * "@TOKEN@" in the input becomes an admin token, so requests reach past
- * authentication.  Whatever arrives, every answer must be a status line
- * with a status, and every answer of the server's own (application/json)
- * a JSON document of exactly its Content-Length. */
+ * (libmicrohttpd's request-line and header parsing and its framing
+ * checks, then the front's own checks, the body limits, routing and the
+ * handlers, on a temporary store).  "@TOKEN@" in the input becomes an
+ * admin token, so requests reach past authentication.  Whatever arrives,
+ * every answer must be a status line with a status, and every JSON answer
+ * (the server's, or libmicrohttpd's own refusals) a JSON document of
+ * exactly its Content-Length. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
@@ -155,9 +156,11 @@ static void check_answers(const char *buf, size_t len)
                 bool json = strcasestr(h, "\r\nContent-Type: application/json") != NULL;
                 size_t body = cl ? strtoul(cl + 18, NULL, 10) : 0;
                 free(h);
-                /* libmicrohttpd's own refusals (HTML, docs/server.md) close
-                 * the connection; 0.9.75 sends the header block of some
-                 * twice, so nothing after them is framed. */
+                /* An answer without a JSON body (204, or one to HEAD whose
+                 * Content-Length describes a body not sent) cannot be told
+                 * apart from here: nothing after it is checked.
+                 * libmicrohttpd's own refusals are JSON (its patch,
+                 * docs/server.md) and checked like the server's. */
                 if (!json)
                         return;
                 if (!cl) /* chunked (a list in pieces): nothing more to check */
