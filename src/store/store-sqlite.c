@@ -1272,16 +1272,20 @@ static int columns_dup(sqlite3_stmt *s, char **fields[], size_t n)
 }
 
 /* Room for one more entry and the ending NULL in the NULL-ended array
- * *pv of any pointer type holding n entries; the capacity doubles. */
+ * *pv of any pointer type holding n entries; the capacity doubles.  New
+ * slots are NULL, so the array stays NULL-ended (and freeable) when
+ * filling the next entry fails. */
 static int ptrv_reserve(void *pv, size_t n)
 {
         void *v, *nv;
         if (n & (n - 1))
                 return 0; /* n is not a power of two: the last growth left room */
+        size_t cap = n ? 2 * n + 1 : 2;
         memcpy(&v, pv, sizeof(v));
-        nv = reallocarray(v, n ? 2 * n + 1 : 2, sizeof(void *));
+        nv = reallocarray(v, cap, sizeof(void *));
         if (!nv)
                 return -ENOMEM;
+        memset((char *)nv + n * sizeof(void *), 0, (cap - n) * sizeof(void *));
         memcpy(pv, &nv, sizeof(nv));
         return 0;
 }
