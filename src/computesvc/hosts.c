@@ -75,6 +75,9 @@ struct cached_host {
         size_t n_applied;
         char *report_az;         /* the zone the host reports; an aggregate's wins */
         long vcpus_used0, memory_mb_used0, disk_gb_used0; /* as reported */
+        int64_t claims_tag; /* the store's tag the claims were read at */
+        bool claims_read;   /* false: read them at the next sync */
+        struct store_usage use;
         bool seen;
 };
 
@@ -147,6 +150,7 @@ static int cache_build(const struct computesvc *svc, struct cached_host *c, cons
         c->applied = NULL;
         c->n_applied = 0;
         c->report_az = az;
+        c->claims_read = false;
         c->vcpus_used0 = h->vcpus_used;
         c->memory_mb_used0 = h->memory_mb_used;
         c->disk_gb_used0 = h->disk_gb_used;
@@ -190,26 +194,32 @@ static int cache_sync(const struct computesvc *svc, struct cached_host *c,
                 free(c->h->availability_zone);
                 c->h->availability_zone = copy;
         }
-        struct store_pci_addr *claimed = NULL;
-        struct store_usage use;
-        int r = store_usage_sum(svc->store, c->name, &use);
-        if (r < 0)
-                return r;
-        int n = store_pci_claims(svc->store, c->name, &claimed);
-        if (n < 0)
-                return n;
-        for (size_t i = 0; i < c->n_applied; i++)
-                if (!has_addr(claimed, (size_t)n, &c->applied[i]))
-                        mark(c->h, &c->applied[i], false);
-        for (size_t i = 0; i < (size_t)n; i++)
-                if (!has_addr(c->applied, c->n_applied, &claimed[i]))
-                        mark(c->h, &claimed[i], true);
-        free(c->applied);
-        c->applied = claimed;
-        c->n_applied = (size_t)n;
-        c->h->vcpus_used = c->vcpus_used0 + use.vcpus;
-        c->h->memory_mb_used = c->memory_mb_used0 + use.memory_mb;
-        c->h->disk_gb_used = c->disk_gb_used0 + use.disk_gb;
+        /* Usage and claims change only with the host's claims tag: at the
+         * scale of thousands of hosts, re-reading them all for every boot
+         * would cost more than the boot. */
+        if (!c->claims_read || c->claims_tag != rec->claims_tag) {
+                struct store_pci_addr *claimed = NULL;
+                int r = store_usage_sum(svc->store, c->name, &c->use);
+                if (r < 0)
+                        return r;
+                int n = store_pci_claims(svc->store, c->name, &claimed);
+                if (n < 0)
+                        return n;
+                for (size_t i = 0; i < c->n_applied; i++)
+                        if (!has_addr(claimed, (size_t)n, &c->applied[i]))
+                                mark(c->h, &c->applied[i], false);
+                for (size_t i = 0; i < (size_t)n; i++)
+                        if (!has_addr(c->applied, c->n_applied, &claimed[i]))
+                                mark(c->h, &claimed[i], true);
+                free(c->applied);
+                c->applied = claimed;
+                c->n_applied = (size_t)n;
+                c->claims_tag = rec->claims_tag;
+                c->claims_read = true;
+        }
+        c->h->vcpus_used = c->vcpus_used0 + c->use.vcpus;
+        c->h->memory_mb_used = c->memory_mb_used0 + c->use.memory_mb;
+        c->h->disk_gb_used = c->disk_gb_used0 + c->use.disk_gb;
         c->h->enabled = !rec->disabled;
         c->h->up = computesvc_host_up(svc, rec);
         return 0;

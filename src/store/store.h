@@ -195,6 +195,10 @@ struct store_compute_host {
         char *report_hash;       /* of the last report (store_host_report) */
         double heartbeat;        /* when it last reported, seconds since the epoch */
         char *created_at, *updated_at; /* ISO 8601, as the API shows them */
+        /* Read only: set by the store to a new value whenever usage or a
+         * PCI claim on the host is added or released (never the same value
+         * twice), so a cache of the host's claims knows when to re-read. */
+        int64_t claims_tag;
 };
 void store_compute_host_free(struct store_compute_host *h);
 /* Frees a NULL-ended array as store_compute_host_list() gives it. */

@@ -71,6 +71,47 @@ static void test_usage_and_claims(void **state)
         test_store_drop(st);
 }
 
+static int64_t host_claims_tag(struct store *st, const char *host)
+{
+        struct store_compute_host *h = NULL;
+        assert_int_equal(store_compute_host_get(st, host, &h), 0);
+        int64_t tag = h->claims_tag;
+        store_compute_host_free(h);
+        return tag;
+}
+
+/* A host's claims tag moves with every usage or PCI claim added or
+ * released on that host, and only then: what the scheduler's cache reads
+ * to know a host's claims changed. */
+static void test_claims_tag(void **state)
+{
+        struct store *st = test_store_open();
+        assert_int_equal(store_begin(st, true), 0);
+        struct store_compute_host h1 = {.hostname = "h1", .service_id = "s1"},
+                                  h2 = {.hostname = "h2", .service_id = "s2"};
+        assert_int_equal(store_compute_host_put(st, &h1, true), 0);
+        assert_int_equal(store_compute_host_put(st, &h2, true), 0);
+        int64_t t1 = host_claims_tag(st, "h1"), t2 = host_claims_tag(st, "h2");
+        struct store_usage u = {.vcpus = 1};
+        assert_int_equal(store_usage_add(st, "i1", "h1", &u), 0);
+        int64_t t1b = host_claims_tag(st, "h1");
+        assert_true(t1b != t1);
+        assert_true(host_claims_tag(st, "h2") == t2);
+        struct store_pci_addr a = {0, 0x81, 0x10, 3};
+        assert_int_equal(store_pci_claim(st, "h1", &a, "i1"), 0);
+        int64_t t1c = host_claims_tag(st, "h1");
+        assert_true(t1c != t1b);
+        /* A heartbeat (the record put again) leaves it. */
+        h1.heartbeat = 99;
+        assert_int_equal(store_compute_host_put(st, &h1, false), 0);
+        assert_true(host_claims_tag(st, "h1") == t1c);
+        assert_int_equal(store_instance_release(st, "i1"), 0);
+        assert_true(host_claims_tag(st, "h1") != t1c);
+        assert_true(host_claims_tag(st, "h2") == t2);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 /* A database at schema 2 with usage and claims as packed text moves to
  * typed rows on open. */
 static void test_migration_from_text(void **state)
@@ -96,7 +137,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 9);
+        assert_int_equal(store_schema_version(st), 10);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -475,8 +516,8 @@ static void test_compute_host_task_migration(void **state)
         sqlite3 *db = NULL;
         assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
         assert_int_equal(sqlite3_exec(db,
-                "DROP TABLE compute_hosts; DROP TABLE compute_tasks;"
-                "DELETE FROM schema_version WHERE version = 9;"
+                "DROP INDEX objects_host; DROP TABLE compute_hosts; DROP TABLE compute_tasks;"
+                "DELETE FROM schema_version WHERE version >= 9;"
                 "INSERT INTO objects VALUES ('compute_host', 'cn1', NULL, '{\"id\": \"cn1\", "
                 "  \"service_id\": \"s1\", \"hypervisor_id\": \"h1\", \"status\": \"disabled\", "
                 "  \"disabled_reason\": \"broken fan\", \"forced_down\": true, "
@@ -502,7 +543,7 @@ static void test_compute_host_task_migration(void **state)
         struct store_compute_task *t = NULL;
         char *doc = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 9);
+        assert_int_equal(store_schema_version(st), 10);
         assert_int_equal(store_begin(st, false), 0);
         assert_hostnames(st, "cn1 cn2");
         assert_int_equal(store_compute_host_get_by_service(st, "s1", &h), 0);
@@ -586,6 +627,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_usage_and_claims),
+                cmocka_unit_test(test_claims_tag),
                 cmocka_unit_test(test_migration_from_text),
                 cmocka_unit_test(test_instances),
                 cmocka_unit_test(test_instance_migration),
