@@ -11,7 +11,7 @@
 
 #include "base/error.h"
 #include "base/strbuf.h"
-#include "store/store.h"
+#include "store/backend.h"
 
 /* Prepared statements are kept and reused (parsing SQL was a visible part
  * of every request); a statement in use is never handed out twice. */
@@ -23,23 +23,25 @@ struct stmt_cache_entry {
         bool busy;
 };
 
-struct store {
+struct sqlite_store {
+        struct store base;
         sqlite3 *db;
         pthread_mutex_t lock;
         bool in_tx;
         struct stmt_cache_entry cache[STMT_CACHE_SIZE];
         unsigned next_victim;
         /* Hosts the open transaction appended change-feed entries for,
-         * told to change_hook once it commits. */
-        char **changed_hosts;
-        size_t n_changed_hosts;
-        store_change_hook change_hook;
-        void *change_hook_data;
-        int64_t changes_keep; /* store_set_changes_keep() */
+         * told to the change hook once it commits. */
+        struct store_changed_hosts changed;
 };
 
+static struct sqlite_store *to_sqlite(struct store *base)
+{
+        return (struct sqlite_store *)base;
+}
+
 struct stmt_handle {
-        struct store *st;
+        struct sqlite_store *st;
         sqlite3_stmt *s;
         int slot; /* -1: not cached, finalized after use */
 };
@@ -241,7 +243,7 @@ static bool attr_name_safe(const char *a)
         return true;
 }
 
-static int sql_error(struct store *st, int rc, const char *what)
+static int sql_error(struct sqlite_store *st, int rc, const char *what)
 {
         int r = rc == SQLITE_CONSTRAINT ? -EEXIST : rc == SQLITE_BUSY ? -EBUSY : -EIO;
         if (r == -EEXIST)
@@ -249,7 +251,7 @@ static int sql_error(struct store *st, int rc, const char *what)
         return err_set(r, "database: %s: %s", what, sqlite3_errmsg(st->db));
 }
 
-static int exec_sql(struct store *st, const char *sql)
+static int exec_sql(struct sqlite_store *st, const char *sql)
 {
         char *msg = NULL;
         int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
@@ -262,7 +264,7 @@ static int exec_sql(struct store *st, const char *sql)
         return 0;
 }
 
-static int prepare(struct store *st, const char *sql, struct stmt_handle *h)
+static int prepare(struct sqlite_store *st, const char *sql, struct stmt_handle *h)
 {
         int free_slot = -1;
         h->st = st;
@@ -306,7 +308,7 @@ static int prepare(struct store *st, const char *sql, struct stmt_handle *h)
 }
 
 /* prepare() and bind n strings (NULL binds SQL NULL) to parameters 1..n. */
-static int prepare_textsv(struct store *st, const char *sql, struct stmt_handle *h, int n, va_list ap)
+static int prepare_textsv(struct sqlite_store *st, const char *sql, struct stmt_handle *h, int n, va_list ap)
 {
         int r = prepare(st, sql, h);
 
@@ -317,7 +319,7 @@ static int prepare_textsv(struct store *st, const char *sql, struct stmt_handle 
         return 0;
 }
 
-static int prepare_texts(struct store *st, const char *sql, struct stmt_handle *h, int n, ...)
+static int prepare_texts(struct sqlite_store *st, const char *sql, struct stmt_handle *h, int n, ...)
 {
         va_list ap;
         int r;
@@ -342,8 +344,9 @@ static void stmt_freep(struct stmt_handle *h)
 }
 #define _cleanup_stmt_ _cleanup_(stmt_freep)
 
-int store_schema_version(struct store *st)
+static int sqlite_schema_version(struct store *base)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare(st, "SELECT max(version) FROM schema_version", &h);
         if (r < 0)
@@ -354,7 +357,7 @@ int store_schema_version(struct store *st)
         return sqlite3_column_int(s, 0);
 }
 
-static int migrate(struct store *st)
+static int migrate(struct sqlite_store *st)
 {
         int r = exec_sql(st, "BEGIN IMMEDIATE");
         if (r < 0)
@@ -362,7 +365,7 @@ static int migrate(struct store *st)
         r = exec_sql(st, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         if (r < 0)
                 goto fail;
-        int v = store_schema_version(st);
+        int v = sqlite_schema_version(&st->base);
         if (v < 0) {
                 r = v;
                 goto fail;
@@ -388,24 +391,23 @@ fail:
         return r;
 }
 
-int store_open(const char *url, struct store **ret)
+static const struct store_backend sqlite_backend;
+static void sqlite_free(struct store *base);
+static int sqlite_changes_compact(struct store *base, int64_t upto);
+
+int store_sqlite_open(const char *url, struct store **ret)
 {
-        const char *path = url;
-        if (strneq(url, "sqlite:///", 10))
-                path = url + 9;
-        else if (strneq(url, "sqlite://", 9))
-                path = url + 9;
-        else if (strstr(url, "://"))
-                return err_set(-EPROTONOSUPPORT,
-                               "database connection '%s' is not supported; use sqlite:///PATH", url);
+        /* sqlite:///abs/path keeps its third slash, sqlite://rel/path is
+         * relative, a bare path is itself. */
+        const char *path = strneq(url, "sqlite://", 9) ? url + 9 : url;
         if (!*path)
                 return err_set(-EINVAL, "database connection '%s' has no path", url);
 
-        struct store *st = calloc(1, sizeof(*st));
+        struct sqlite_store *st = calloc(1, sizeof(*st));
         if (!st)
                 return -ENOMEM;
+        store_head_init(&st->base, &sqlite_backend);
         pthread_mutex_init(&st->lock, NULL);
-        st->changes_keep = STORE_CHANGES_KEEP;
         int rc = sqlite3_open_v2(path, &st->db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                                  NULL);
@@ -413,7 +415,7 @@ int store_open(const char *url, struct store **ret)
         if (rc != SQLITE_OK) {
                 r = err_set(-EIO, "cannot open database %s: %s", path,
                             st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
-                store_free(st);
+                sqlite_free(&st->base);
                 return r;
         }
         sqlite3_busy_timeout(st->db, 10000);
@@ -428,22 +430,16 @@ int store_open(const char *url, struct store **ret)
                 r = migrate(st);
         if (r < 0) {
                 err_prefix(r, "%s", path);
-                store_free(st);
+                sqlite_free(&st->base);
                 return r;
         }
-        *ret = st;
+        *ret = &st->base;
         return 0;
 }
 
-static void free_changed_hosts(char **hosts, size_t n)
+static void sqlite_free(struct store *base)
 {
-        for (size_t i = 0; i < n; i++)
-                free(hosts[i]);
-        free(hosts);
-}
-
-void store_free(struct store *st)
-{
+        struct sqlite_store *st = to_sqlite(base);
         if (!st)
                 return;
         for (int i = 0; i < STMT_CACHE_SIZE; i++) {
@@ -452,13 +448,15 @@ void store_free(struct store *st)
         }
         if (st->db)
                 sqlite3_close_v2(st->db);
-        free_changed_hosts(st->changed_hosts, st->n_changed_hosts);
+        store_changed_hosts_done(&st->base, &st->changed, false);
         pthread_mutex_destroy(&st->lock);
+        store_head_done(&st->base);
         free(st);
 }
 
-int store_begin(struct store *st, bool write)
+static int sqlite_begin(struct store *base, bool write)
 {
+        struct sqlite_store *st = to_sqlite(base);
         pthread_mutex_lock(&st->lock);
         int r = exec_sql(st, write ? "BEGIN IMMEDIATE" : "BEGIN");
         if (r < 0) {
@@ -469,8 +467,9 @@ int store_begin(struct store *st, bool write)
         return 0;
 }
 
-int store_end(struct store *st, bool commit)
+static int sqlite_end(struct store *base, bool commit)
 {
+        struct sqlite_store *st = to_sqlite(base);
         int r = 0;
         if (!st->in_tx)
                 return -EINVAL;
@@ -481,37 +480,17 @@ int store_end(struct store *st, bool commit)
         } else
                 exec_sql(st, "ROLLBACK");
         st->in_tx = false;
-        char **hosts = st->changed_hosts;
-        size_t n = st->n_changed_hosts;
-        store_change_hook hook = st->change_hook;
-        void *data = st->change_hook_data;
-        st->changed_hosts = NULL;
-        st->n_changed_hosts = 0;
+        struct store_changed_hosts changed = st->changed;
+        st->changed = (struct store_changed_hosts){0};
         pthread_mutex_unlock(&st->lock);
         /* Told after the lock is gone, so a woken reader can read at once. */
-        if (commit && r == 0 && hook)
-                for (size_t i = 0; i < n; i++)
-                        hook(hosts[i], data);
-        free_changed_hosts(hosts, n);
+        store_changed_hosts_done(&st->base, &changed, commit && r == 0);
         return r;
-}
-
-void store_set_changes_keep(struct store *st, int64_t keep)
-{
-        st->changes_keep = keep > 0 ? keep : 0;
-}
-
-void store_set_change_hook(struct store *st, store_change_hook hook, void *userdata)
-{
-        pthread_mutex_lock(&st->lock);
-        st->change_hook = hook;
-        st->change_hook_data = userdata;
-        pthread_mutex_unlock(&st->lock);
 }
 
 /* One step: 1 when it gave a row, 0 when the statement is done, or the
  * error (what names the statement). */
-static int step_row(struct store *st, sqlite3_stmt *s, const char *what)
+static int step_row(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
 {
         int rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
@@ -521,7 +500,7 @@ static int step_row(struct store *st, sqlite3_stmt *s, const char *what)
         return sql_error(st, rc, what);
 }
 
-static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
+static int step_done(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
 {
         int rc = sqlite3_step(s);
         if (rc != SQLITE_DONE)
@@ -531,7 +510,7 @@ static int step_done(struct store *st, sqlite3_stmt *s, const char *what)
 
 /* A statement with n text parameters and no rows, run to its end; what
  * names it in errors. */
-static int exec_texts(struct store *st, const char *what, const char *sql, int n, ...)
+static int exec_texts(struct sqlite_store *st, const char *what, const char *sql, int n, ...)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
         va_list ap;
@@ -545,15 +524,17 @@ static int exec_texts(struct store *st, const char *what, const char *sql, int n
         return step_done(st, h.s, what);
 }
 
-int store_obj_insert(struct store *st, const char *kind, const char *id, const char *project_id,
+static int sqlite_obj_insert(struct store *base, const char *kind, const char *id, const char *project_id,
                      const char *doc)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "insert", "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)",
                           4, kind, id, project_id, doc);
 }
 
-int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
+static int sqlite_obj_update(struct store *base, const char *kind, const char *id, const char *doc)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &h, 3, doc, kind, id);
         if (r < 0)
@@ -565,8 +546,9 @@ int store_obj_update(struct store *st, const char *kind, const char *id, const c
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
 }
 
-int store_obj_delete(struct store *st, const char *kind, const char *id)
+static int sqlite_obj_delete(struct store *base, const char *kind, const char *id)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
         if (r < 0)
@@ -578,8 +560,9 @@ int store_obj_delete(struct store *st, const char *kind, const char *id)
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
 }
 
-int store_obj_delete_below(struct store *st, const char *kind, const char *attr, double limit)
+static int sqlite_obj_delete_below(struct store *base, const char *kind, const char *attr, double limit)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         char sql[160];
         if (!attr_name_safe(attr))
@@ -601,9 +584,10 @@ static char *column_dup(sqlite3_stmt *s, int i)
         return t ? strdup((const char *)t) : NULL;
 }
 
-int store_obj_get(struct store *st, const char *kind, const char *id, char **ret_doc,
+static int sqlite_obj_get(struct store *base, const char *kind, const char *id, char **ret_doc,
                   char **ret_project)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
         if (r < 0)
@@ -748,9 +732,10 @@ static int make_paths(const struct store_query *q, char ***ret)
         return 0;
 }
 
-int store_obj_list(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
+static int sqlite_obj_list(struct store *base, const char *kind, const struct store_query *q, store_obj_cb cb,
                    void *userdata)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_strv_free_ char **paths = NULL;
         _cleanup_stmt_ struct stmt_handle h = {0};
@@ -786,8 +771,9 @@ int store_obj_list(struct store *st, const char *kind, const struct store_query 
         }
 }
 
-int store_obj_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret)
+static int sqlite_obj_count(struct store *base, const char *kind, const struct store_query *q, size_t *ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_strv_free_ char **paths = NULL;
         _cleanup_stmt_ struct stmt_handle h = {0};
@@ -809,20 +795,23 @@ int store_obj_count(struct store *st, const char *kind, const struct store_query
         return 0;
 }
 
-int store_claim(struct store *st, const char *pool, const char *value, const char *owner)
+static int sqlite_claim(struct store *base, const char *pool, const char *value, const char *owner)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "claim", "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)",
                           3, pool, value, owner);
 }
 
-int store_release(struct store *st, const char *pool, const char *value)
+static int sqlite_release(struct store *base, const char *pool, const char *value)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "release", "DELETE FROM allocations WHERE pool = ? AND value = ?",
                           2, pool, value);
 }
 
-int store_is_claimed(struct store *st, const char *pool, const char *value)
+static int sqlite_is_claimed(struct store *base, const char *pool, const char *value)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT 1 FROM allocations WHERE pool = ? AND value = ?", &h, 2, pool, value);
         if (r < 0)
@@ -831,13 +820,15 @@ int store_is_claimed(struct store *st, const char *pool, const char *value)
         return step_row(st, s, "claimed");
 }
 
-int store_release_owner(struct store *st, const char *owner)
+static int sqlite_release_owner(struct store *base, const char *owner)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "release", "DELETE FROM allocations WHERE owner = ?", 1, owner);
 }
 
-int store_pool_values(struct store *st, const char *pool, char ***ret)
+static int sqlite_pool_values(struct store *base, const char *pool, char ***ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_strv_free_ char **l = NULL;
         size_t n = 0, cap = 0;
@@ -870,14 +861,16 @@ int store_pool_values(struct store *st, const char *pool, char ***ret)
         return (int)n;
 }
 
-int store_secret_set(struct store *st, const char *key, const char *value)
+static int sqlite_secret_set(struct store *base, const char *key, const char *value)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "secret", "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)",
                           2, key, value);
 }
 
-int store_secret_get(struct store *st, const char *key, char **ret)
+static int sqlite_secret_get(struct store *base, const char *key, char **ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT value FROM secrets WHERE key = ?", &h, 1, key);
         if (r < 0)
@@ -893,13 +886,15 @@ int store_secret_get(struct store *st, const char *key, char **ret)
         return 0;
 }
 
-int store_secret_delete(struct store *st, const char *key)
+static int sqlite_secret_delete(struct store *base, const char *key)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "secret", "DELETE FROM secrets WHERE key = ?", 1, key);
 }
 
-int store_stamp_get(struct store *st, const char *name, int64_t *ret)
+static int sqlite_stamp_get(struct store *base, const char *name, int64_t *ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT value FROM stamps WHERE name = ?", &h, 1, name);
         if (r < 0)
@@ -911,18 +906,20 @@ int store_stamp_get(struct store *st, const char *name, int64_t *ret)
         return 0;
 }
 
-int store_stamp_read(struct store *st, const char *name, int64_t *ret)
+static int sqlite_stamp_read(struct store *base, const char *name, int64_t *ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         /* One statement needs no BEGIN/COMMIT around it to see one
          * committed state; skipping them is most of the cost. */
         pthread_mutex_lock(&st->lock);
-        int r = store_stamp_get(st, name, ret);
+        int r = sqlite_stamp_get(&st->base, name, ret);
         pthread_mutex_unlock(&st->lock);
         return r;
 }
 
-int store_stamp_bump(struct store *st, const char *name)
+static int sqlite_stamp_bump(struct store *base, const char *name)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "stamp",
                           "INSERT INTO stamps (name, value) VALUES (?, 1) "
                           "ON CONFLICT (name) DO UPDATE SET value = value + 1",
@@ -931,7 +928,7 @@ int store_stamp_bump(struct store *st, const char *name)
 
 /* A new claims tag for the hosts `where` selects (?1 is key): random, so
  * a value is never seen twice, not even after a rollback. */
-static int claims_moved(struct store *st, const char *where, const char *key)
+static int claims_moved(struct sqlite_store *st, const char *where, const char *key)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
         char sql[256];
@@ -946,9 +943,10 @@ static int claims_moved(struct store *st, const char *where, const char *key)
         return step_done(st, h.s, "claims tag");
 }
 
-int store_usage_add(struct store *st, const char *instance_id, const char *host,
+static int sqlite_usage_add(struct store *base, const char *instance_id, const char *host,
                     const struct store_usage *u)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "INSERT INTO compute_usage (instance_id, host, vcpus, memory_mb, "
                               "disk_gb) VALUES (?,?,?,?,?)", &h, 2, instance_id, host);
@@ -961,8 +959,9 @@ int store_usage_add(struct store *st, const char *instance_id, const char *host,
         return r < 0 ? r : claims_moved(st, "hostname = ?1", host);
 }
 
-int store_usage_sum(struct store *st, const char *host, struct store_usage *ret)
+static int sqlite_usage_sum(struct store *base, const char *host, struct store_usage *ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT total(vcpus), total(memory_mb), total(disk_gb), count(*) "
                               "FROM compute_usage WHERE host = ?", &h, 1, host);
@@ -980,9 +979,10 @@ int store_usage_sum(struct store *st, const char *host, struct store_usage *ret)
         return 0;
 }
 
-int store_pci_claim(struct store *st, const char *host, const struct store_pci_addr *a,
+static int sqlite_pci_claim(struct store *base, const char *host, const struct store_pci_addr *a,
                     const char *instance_id)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "INSERT INTO pci_claims (host, instance_id, domain, bus, slot, "
                               "function) VALUES (?,?,?,?,?,?)", &h, 2, host, instance_id);
@@ -996,8 +996,9 @@ int store_pci_claim(struct store *st, const char *host, const struct store_pci_a
         return r < 0 ? r : claims_moved(st, "hostname = ?1", host);
 }
 
-int store_pci_claims(struct store *st, const char *host, struct store_pci_addr **ret)
+static int sqlite_pci_claims(struct store *base, const char *host, struct store_pci_addr **ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_free_ struct store_pci_addr *v = NULL;
         size_t n = 0, cap = 0;
@@ -1023,8 +1024,9 @@ int store_pci_claims(struct store *st, const char *host, struct store_pci_addr *
         return (int)n;
 }
 
-int store_instance_release(struct store *st, const char *instance_id)
+static int sqlite_instance_release(struct store *base, const char *instance_id)
 {
+        struct sqlite_store *st = to_sqlite(base);
         int r = claims_moved(st, "hostname IN (SELECT host FROM compute_usage WHERE instance_id = "
                              "?1 UNION SELECT host FROM pci_claims WHERE instance_id = ?1)",
                              instance_id);
@@ -1038,8 +1040,9 @@ int store_instance_release(struct store *st, const char *instance_id)
                           instance_id);
 }
 
-int store_host_report_put(struct store *st, const struct store_host_report *in)
+static int sqlite_host_report_put(struct store *base, const struct store_host_report *in)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "INSERT INTO host_reports (host, hash, report, received) "
                               "VALUES (?,?,?,?) ON CONFLICT (host) DO UPDATE SET "
@@ -1051,8 +1054,9 @@ int store_host_report_put(struct store *st, const struct store_host_report *in)
         return step_done(st, h.s, "host report");
 }
 
-int store_auth_failures_get(struct store *st, const char *user_id, struct store_auth_failures *ret)
+static int sqlite_auth_failures_get(struct store *base, const char *user_id, struct store_auth_failures *ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT failed_auth_count, failed_auth_at FROM user_auth_failures "
                               "WHERE user_id = ?", &h, 1, user_id);
@@ -1067,8 +1071,9 @@ int store_auth_failures_get(struct store *st, const char *user_id, struct store_
         return 0;
 }
 
-int store_auth_failure_add(struct store *st, const char *user_id, double at, bool restart)
+static int sqlite_auth_failure_add(struct store *base, const char *user_id, double at, bool restart)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         /* One statement, so concurrent failures on several servers all count. */
         int r = prepare_texts(st, "INSERT INTO user_auth_failures (user_id, failed_auth_count, "
@@ -1082,14 +1087,16 @@ int store_auth_failure_add(struct store *st, const char *user_id, double at, boo
         return step_done(st, h.s, "failed logins");
 }
 
-int store_auth_failures_clear(struct store *st, const char *user_id)
+static int sqlite_auth_failures_clear(struct store *base, const char *user_id)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "failed logins", "DELETE FROM user_auth_failures WHERE user_id = ?",
                           1, user_id);
 }
 
-int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash)
+static int sqlite_host_report_get(struct store *base, const char *host, char **ret_report, char **ret_hash)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT report, hash FROM host_reports WHERE host = ?", &h, 1,
                               host);
@@ -1109,8 +1116,9 @@ int store_host_report_get(struct store *st, const char *host, char **ret_report,
         return 0;
 }
 
-int store_instance_put(struct store *st, const struct store_instance *in, bool create)
+static int sqlite_instance_put(struct store *base, const struct store_instance *in, bool create)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         const char *sql = create ? "INSERT INTO instances (id, project_id, host, status, task_state, "
                                    "doc, vcpus, memory_mb) VALUES (?,?,?,?,?,?,?,?)"
@@ -1129,8 +1137,9 @@ int store_instance_put(struct store *st, const struct store_instance *in, bool c
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
 }
 
-int store_instance_get(struct store *st, const char *id, char **ret_doc)
+static int sqlite_instance_get(struct store *base, const char *id, char **ret_doc)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "SELECT doc FROM instances WHERE id = ?", &h, 1, id);
         if (r < 0)
@@ -1141,8 +1150,9 @@ int store_instance_get(struct store *st, const char *id, char **ret_doc)
         return (*ret_doc = column_dup(h.s, 0)) ? 0 : -ENOMEM;
 }
 
-int store_instance_delete(struct store *st, const char *id)
+static int sqlite_instance_delete(struct store *base, const char *id)
 {
+        struct sqlite_store *st = to_sqlite(base);
         int r = exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = ?", 1, id);
         if (r < 0)
                 return r;
@@ -1152,7 +1162,7 @@ int store_instance_delete(struct store *st, const char *id)
 /* "SELECT what FROM instances WHERE ..." with a condition for each column
  * the query gives (so the indexes apply), the values bound in order; list
  * adds the id order and the limit. */
-static int prepare_instances(struct store *st, const char *what, const struct store_instance_query *q,
+static int prepare_instances(struct sqlite_store *st, const char *what, const struct store_instance_query *q,
                              bool list, struct stmt_handle *h)
 {
         static const struct store_instance_query any = {0};
@@ -1184,9 +1194,10 @@ static int prepare_instances(struct store *st, const char *what, const struct st
         return 0;
 }
 
-int store_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
+static int sqlite_instance_list(struct store *base, const struct store_instance_query *q, store_obj_cb cb,
                         void *userdata)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_instances(st, "id, doc", q, true, &h);
         if (r < 0)
@@ -1202,9 +1213,10 @@ int store_instance_list(struct store *st, const struct store_instance_query *q, 
         }
 }
 
-int store_instance_totals(struct store *st, const struct store_instance_query *q,
+static int sqlite_instance_totals(struct store *base, const struct store_instance_query *q,
                           struct store_usage *ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_instances(st, "count(*), total(vcpus), total(memory_mb)", q, false, &h);
         if (r < 0)
@@ -1220,9 +1232,10 @@ int store_instance_totals(struct store *st, const struct store_instance_query *q
         return 0;
 }
 
-int store_change_append(struct store *st, const char *host, const char *kind, const char *id,
+static int sqlite_change_append(struct store *base, const char *host, const char *kind, const char *id,
                         int64_t *ret_revision)
 {
+        struct sqlite_store *st = to_sqlite(base);
         int r = exec_texts(st, "change feed",
                            "INSERT INTO host_changes (host, kind, id) VALUES (?, ?, ?)", 3, host,
                            kind, id);
@@ -1231,26 +1244,18 @@ int store_change_append(struct store *st, const char *host, const char *kind, co
         int64_t rev = sqlite3_last_insert_rowid(st->db);
         if (ret_revision)
                 *ret_revision = rev;
-        if (st->changes_keep > 0 && rev % STORE_CHANGES_COMPACT_EVERY == 0 && rev > st->changes_keep) {
-                r = store_changes_compact(st, rev - st->changes_keep);
+        int64_t upto;
+        if (store_changes_compact_due(&st->base, rev, &upto)) {
+                r = sqlite_changes_compact(&st->base, upto);
                 if (r < 0)
                         return r;
         }
-        for (size_t i = 0; i < st->n_changed_hosts; i++)
-                if (streq(st->changed_hosts[i], host))
-                        return 0;
-        char **n = reallocarray(st->changed_hosts, st->n_changed_hosts + 1, sizeof(char *));
-        if (!n)
-                return -ENOMEM;
-        st->changed_hosts = n;
-        if (!(n[st->n_changed_hosts] = strdup(host)))
-                return -ENOMEM;
-        st->n_changed_hosts++;
-        return 0;
+        return store_changed_hosts_add(&st->changed, host);
 }
 
-int store_change_revision(struct store *st, int64_t *ret)
+static int sqlite_change_revision(struct store *base, int64_t *ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         /* sqlite_sequence keeps the highest revision ever given, also after
          * compaction emptied the table. */
@@ -1265,11 +1270,12 @@ int store_change_revision(struct store *st, int64_t *ret)
         return 0;
 }
 
-int store_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
+static int sqlite_changes_since(struct store *base, const char *host, int64_t since, size_t limit,
                         store_change_cb cb, void *userdata)
 {
+        struct sqlite_store *st = to_sqlite(base);
         int64_t compacted = 0;
-        int r = store_stamp_get(st, "changes_compacted", &compacted);
+        int r = sqlite_stamp_get(&st->base, "changes_compacted", &compacted);
         if (r < 0)
                 return r;
         if (since < compacted)
@@ -1297,8 +1303,9 @@ int store_changes_since(struct store *st, const char *host, int64_t since, size_
         return r < 0 ? r : n;
 }
 
-int store_changes_compact(struct store *st, int64_t upto)
+static int sqlite_changes_compact(struct store *base, int64_t upto)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = prepare_texts(st, "DELETE FROM host_changes WHERE revision <= ?", &h, 0);
         if (r < 0)
@@ -1336,47 +1343,6 @@ static int columns_dup(sqlite3_stmt *s, char **fields[], size_t n)
         return 0;
 }
 
-/* Room for one more entry and the ending NULL in the NULL-ended array
- * *pv of any pointer type holding n entries; the capacity doubles.  New
- * slots are NULL, so the array stays NULL-ended (and freeable) when
- * filling the next entry fails. */
-static int ptrv_reserve(void *pv, size_t n)
-{
-        void *v, *nv;
-        if (n & (n - 1))
-                return 0; /* n is not a power of two: the last growth left room */
-        size_t cap = n ? 2 * n + 1 : 2;
-        memcpy(&v, pv, sizeof(v));
-        nv = reallocarray(v, cap, sizeof(void *));
-        if (!nv)
-                return -ENOMEM;
-        memset((char *)nv + n * sizeof(void *), 0, (cap - n) * sizeof(void *));
-        memcpy(pv, &nv, sizeof(nv));
-        return 0;
-}
-
-void store_compute_host_free(struct store_compute_host *h)
-{
-        if (!h)
-                return;
-        free(h->hostname);
-        free(h->service_id);
-        free(h->hypervisor_id);
-        free(h->disabled_reason);
-        free(h->availability_zone);
-        free(h->report_hash);
-        free(h->created_at);
-        free(h->updated_at);
-        free(h);
-}
-
-void store_compute_hosts_free(struct store_compute_host **v)
-{
-        for (size_t i = 0; v && v[i]; i++)
-                store_compute_host_free(v[i]);
-        free(v);
-}
-
 #define HOST_COLUMNS                                                                               \
         "hostname, service_id, hypervisor_id, disabled, disabled_reason, forced_down, "           \
         "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag"
@@ -1402,8 +1368,9 @@ static int host_from_row(sqlite3_stmt *s, struct store_compute_host **ret)
         return 0;
 }
 
-int store_compute_host_put(struct store *st, const struct store_compute_host *h, bool create)
+static int sqlite_compute_host_put(struct store *base, const struct store_compute_host *h, bool create)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle s = {0};
         const char *sql = create ? "INSERT INTO compute_hosts (hostname, service_id, hypervisor_id, "
                                    "disabled_reason, availability_zone, report_hash, created_at, "
@@ -1428,7 +1395,7 @@ int store_compute_host_put(struct store *st, const struct store_compute_host *h,
 }
 
 /* The first host the statement (one text parameter) selects. */
-static int host_select(struct store *st, const char *sql, const char *key,
+static int host_select(struct sqlite_store *st, const char *sql, const char *key,
                        struct store_compute_host **ret)
 {
         _cleanup_stmt_ struct stmt_handle s = {0};
@@ -1441,21 +1408,24 @@ static int host_select(struct store *st, const char *sql, const char *key,
         return host_from_row(s.s, ret);
 }
 
-int store_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret)
+static int sqlite_compute_host_get(struct store *base, const char *hostname, struct store_compute_host **ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return host_select(st, "SELECT " HOST_COLUMNS " FROM compute_hosts WHERE hostname = ?",
                            hostname, ret);
 }
 
-int store_compute_host_get_by_service(struct store *st, const char *service_id,
+static int sqlite_compute_host_get_by_service(struct store *base, const char *service_id,
                                       struct store_compute_host **ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return host_select(st, "SELECT " HOST_COLUMNS " FROM compute_hosts WHERE service_id = ? "
                            "ORDER BY hostname LIMIT 1", service_id, ret);
 }
 
-int store_compute_host_list(struct store *st, struct store_compute_host ***ret)
+static int sqlite_compute_host_list(struct store *base, struct store_compute_host ***ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle s = {0};
         _cleanup_compute_hosts_ struct store_compute_host **v = NULL;
         size_t n = 0;
@@ -1464,7 +1434,7 @@ int store_compute_host_list(struct store *st, struct store_compute_host ***ret)
         if (r < 0)
                 return r;
         while ((r = step_row(st, s.s, "list compute hosts")) > 0) {
-                if ((r = ptrv_reserve(&v, n)) < 0 || (r = host_from_row(s.s, &v[n])) < 0)
+                if ((r = store_ptrv_reserve(&v, n)) < 0 || (r = host_from_row(s.s, &v[n])) < 0)
                         return r;
                 v[++n] = NULL;
         }
@@ -1472,26 +1442,6 @@ int store_compute_host_list(struct store *st, struct store_compute_host ***ret)
                 return r;
         *ret = TAKE_PTR(v);
         return (int)n;
-}
-
-void store_compute_task_free(struct store_compute_task *t)
-{
-        if (!t)
-                return;
-        free(t->id);
-        free(t->host);
-        free(t->action);
-        free(t->instance_id);
-        free(t->created_at);
-        free(t->detail);
-        free(t);
-}
-
-void store_compute_tasks_free(struct store_compute_task **v)
-{
-        for (size_t i = 0; v && v[i]; i++)
-                store_compute_task_free(v[i]);
-        free(v);
 }
 
 #define TASK_COLUMNS "id, host, action, instance_id, created_at, detail"
@@ -1510,15 +1460,17 @@ static int task_from_row(sqlite3_stmt *s, struct store_compute_task **ret)
         return 0;
 }
 
-int store_compute_task_add(struct store *st, const struct store_compute_task *t)
+static int sqlite_compute_task_add(struct store *base, const struct store_compute_task *t)
 {
+        struct sqlite_store *st = to_sqlite(base);
         return exec_texts(st, "add compute task", "INSERT INTO compute_tasks (" TASK_COLUMNS ") "
                           "VALUES (?,?,?,?,?,?)", 6, t->id, t->host, t->action, t->instance_id,
                           t->created_at, t->detail ?: "{}");
 }
 
-int store_compute_task_get(struct store *st, const char *id, struct store_compute_task **ret)
+static int sqlite_compute_task_get(struct store *base, const char *id, struct store_compute_task **ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle s = {0};
         int r = prepare_texts(st, "SELECT " TASK_COLUMNS " FROM compute_tasks WHERE id = ?", &s, 1,
                               id);
@@ -1530,17 +1482,19 @@ int store_compute_task_get(struct store *st, const char *id, struct store_comput
         return task_from_row(s.s, ret);
 }
 
-int store_compute_task_delete(struct store *st, const char *id)
+static int sqlite_compute_task_delete(struct store *base, const char *id)
 {
+        struct sqlite_store *st = to_sqlite(base);
         int r = exec_texts(st, "delete compute task", "DELETE FROM compute_tasks WHERE id = ?", 1, id);
         if (r < 0)
                 return r;
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
 }
 
-int store_compute_task_list(struct store *st, const char *host, size_t limit,
+static int sqlite_compute_task_list(struct store *base, const char *host, size_t limit,
                             struct store_compute_task ***ret)
 {
+        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle s = {0};
         _cleanup_compute_tasks_ struct store_compute_task **v = NULL;
         size_t n = 0;
@@ -1551,7 +1505,7 @@ int store_compute_task_list(struct store *st, const char *host, size_t limit,
                 return r;
         sqlite3_bind_int64(s.s, 2, limit && limit <= INT64_MAX ? (int64_t)limit : -1);
         while ((r = step_row(st, s.s, "list compute tasks")) > 0) {
-                if ((r = ptrv_reserve(&v, n)) < 0 || (r = task_from_row(s.s, &v[n])) < 0)
+                if ((r = store_ptrv_reserve(&v, n)) < 0 || (r = task_from_row(s.s, &v[n])) < 0)
                         return r;
                 v[++n] = NULL;
         }
@@ -1560,3 +1514,56 @@ int store_compute_task_list(struct store *st, const char *host, size_t limit,
         *ret = TAKE_PTR(v);
         return (int)n;
 }
+
+static const struct store_backend sqlite_backend = {
+        .name = "sqlite",
+        .schema_version = sqlite_schema_version,
+        .free = sqlite_free,
+        .begin = sqlite_begin,
+        .end = sqlite_end,
+        .obj_insert = sqlite_obj_insert,
+        .obj_update = sqlite_obj_update,
+        .obj_delete = sqlite_obj_delete,
+        .obj_delete_below = sqlite_obj_delete_below,
+        .obj_get = sqlite_obj_get,
+        .obj_list = sqlite_obj_list,
+        .obj_count = sqlite_obj_count,
+        .claim = sqlite_claim,
+        .release = sqlite_release,
+        .is_claimed = sqlite_is_claimed,
+        .release_owner = sqlite_release_owner,
+        .pool_values = sqlite_pool_values,
+        .secret_set = sqlite_secret_set,
+        .secret_get = sqlite_secret_get,
+        .secret_delete = sqlite_secret_delete,
+        .stamp_get = sqlite_stamp_get,
+        .stamp_read = sqlite_stamp_read,
+        .stamp_bump = sqlite_stamp_bump,
+        .usage_add = sqlite_usage_add,
+        .usage_sum = sqlite_usage_sum,
+        .pci_claim = sqlite_pci_claim,
+        .pci_claims = sqlite_pci_claims,
+        .instance_release = sqlite_instance_release,
+        .host_report_put = sqlite_host_report_put,
+        .auth_failures_get = sqlite_auth_failures_get,
+        .auth_failure_add = sqlite_auth_failure_add,
+        .auth_failures_clear = sqlite_auth_failures_clear,
+        .host_report_get = sqlite_host_report_get,
+        .instance_put = sqlite_instance_put,
+        .instance_get = sqlite_instance_get,
+        .instance_delete = sqlite_instance_delete,
+        .instance_list = sqlite_instance_list,
+        .instance_totals = sqlite_instance_totals,
+        .change_append = sqlite_change_append,
+        .change_revision = sqlite_change_revision,
+        .changes_since = sqlite_changes_since,
+        .changes_compact = sqlite_changes_compact,
+        .compute_host_put = sqlite_compute_host_put,
+        .compute_host_get = sqlite_compute_host_get,
+        .compute_host_get_by_service = sqlite_compute_host_get_by_service,
+        .compute_host_list = sqlite_compute_host_list,
+        .compute_task_add = sqlite_compute_task_add,
+        .compute_task_get = sqlite_compute_task_get,
+        .compute_task_delete = sqlite_compute_task_delete,
+        .compute_task_list = sqlite_compute_task_list,
+};

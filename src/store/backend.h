@@ -1,0 +1,126 @@
+/* What a database backend of store.h provides: one function per store.h
+ * call, in a table store.c dispatches through, and the state every
+ * backend shares (the change hook, the change log's length).  Private to
+ * src/store/. */
+#pragma once
+
+#include <pthread.h>
+
+#include "store/store.h"
+
+struct store_backend {
+        const char *name;
+        void (*free)(struct store *st);
+        int (*schema_version)(struct store *st);
+        int (*begin)(struct store *st, bool write);
+        int (*end)(struct store *st, bool commit);
+
+        int (*obj_insert)(struct store *st, const char *kind, const char *id,
+                          const char *project_id, const char *doc);
+        int (*obj_update)(struct store *st, const char *kind, const char *id, const char *doc);
+        int (*obj_delete)(struct store *st, const char *kind, const char *id);
+        int (*obj_delete_below)(struct store *st, const char *kind, const char *attr,
+                                double limit);
+        int (*obj_get)(struct store *st, const char *kind, const char *id, char **ret_doc,
+                       char **ret_project);
+        int (*obj_list)(struct store *st, const char *kind, const struct store_query *q,
+                        store_obj_cb cb, void *userdata);
+        int (*obj_count)(struct store *st, const char *kind, const struct store_query *q,
+                         size_t *ret);
+
+        int (*claim)(struct store *st, const char *pool, const char *value, const char *owner);
+        int (*release)(struct store *st, const char *pool, const char *value);
+        int (*is_claimed)(struct store *st, const char *pool, const char *value);
+        int (*release_owner)(struct store *st, const char *owner);
+        int (*pool_values)(struct store *st, const char *pool, char ***ret);
+
+        int (*usage_add)(struct store *st, const char *instance_id, const char *host,
+                         const struct store_usage *u);
+        int (*usage_sum)(struct store *st, const char *host, struct store_usage *ret);
+        int (*pci_claim)(struct store *st, const char *host, const struct store_pci_addr *a,
+                         const char *instance_id);
+        int (*pci_claims)(struct store *st, const char *host, struct store_pci_addr **ret);
+        int (*instance_release)(struct store *st, const char *instance_id);
+
+        int (*host_report_put)(struct store *st, const struct store_host_report *in);
+        int (*host_report_get)(struct store *st, const char *host, char **ret_report,
+                               char **ret_hash);
+
+        int (*auth_failures_get)(struct store *st, const char *user_id,
+                                 struct store_auth_failures *ret);
+        int (*auth_failure_add)(struct store *st, const char *user_id, double at, bool restart);
+        int (*auth_failures_clear)(struct store *st, const char *user_id);
+
+        int (*instance_put)(struct store *st, const struct store_instance *in, bool create);
+        int (*instance_get)(struct store *st, const char *id, char **ret_doc);
+        int (*instance_delete)(struct store *st, const char *id);
+        int (*instance_list)(struct store *st, const struct store_instance_query *q,
+                             store_obj_cb cb, void *userdata);
+        int (*instance_totals)(struct store *st, const struct store_instance_query *q,
+                               struct store_usage *ret);
+
+        int (*compute_host_put)(struct store *st, const struct store_compute_host *h,
+                                bool create);
+        int (*compute_host_get)(struct store *st, const char *hostname,
+                                struct store_compute_host **ret);
+        int (*compute_host_get_by_service)(struct store *st, const char *service_id,
+                                           struct store_compute_host **ret);
+        int (*compute_host_list)(struct store *st, struct store_compute_host ***ret);
+
+        int (*compute_task_add)(struct store *st, const struct store_compute_task *t);
+        int (*compute_task_get)(struct store *st, const char *id,
+                                struct store_compute_task **ret);
+        int (*compute_task_delete)(struct store *st, const char *id);
+        int (*compute_task_list)(struct store *st, const char *host, size_t limit,
+                                 struct store_compute_task ***ret);
+
+        int (*secret_set)(struct store *st, const char *key, const char *value);
+        int (*secret_get)(struct store *st, const char *key, char **ret);
+        int (*secret_delete)(struct store *st, const char *key);
+
+        int (*stamp_get)(struct store *st, const char *name, int64_t *ret);
+        int (*stamp_read)(struct store *st, const char *name, int64_t *ret);
+        int (*stamp_bump)(struct store *st, const char *name);
+
+        int (*change_append)(struct store *st, const char *host, const char *kind,
+                             const char *id, int64_t *ret_revision);
+        int (*changes_since)(struct store *st, const char *host, int64_t since, size_t limit,
+                             store_change_cb cb, void *userdata);
+        int (*change_revision)(struct store *st, int64_t *ret);
+        int (*changes_compact)(struct store *st, int64_t upto);
+};
+
+/* The head of every backend's store (its first member). */
+struct store {
+        const struct store_backend *ops;
+        pthread_mutex_t hook_lock; /* guards change_hook and its data */
+        store_change_hook change_hook;
+        void *change_hook_data;
+        int64_t changes_keep; /* store_set_changes_keep() */
+};
+
+/* Each backend's open: path or URL as store_open() got it. */
+int store_sqlite_open(const char *path, struct store **ret);
+
+/* Fills the shared head; store_head_done() undoes it. */
+void store_head_init(struct store *st, const struct store_backend *ops);
+void store_head_done(struct store *st);
+
+/* The hosts one transaction appended change-feed entries for. */
+struct store_changed_hosts {
+        char **v;
+        size_t n;
+};
+/* Adds host unless it is there already. */
+int store_changed_hosts_add(struct store_changed_hosts *c, const char *host);
+/* After the transaction ended: calls the change hook for each host if it
+ * committed, and empties the set either way.  Call it holding no lock. */
+void store_changed_hosts_done(struct store *st, struct store_changed_hosts *c, bool committed);
+/* Whether appending revision rev should compact the log, and up to where. */
+bool store_changes_compact_due(struct store *st, int64_t rev, int64_t *ret_upto);
+
+/* Room for one more entry and the ending NULL in the NULL-ended array
+ * *pv of any pointer type holding n entries; the capacity doubles.  New
+ * slots are NULL, so the array stays NULL-ended (and freeable) when
+ * filling the next entry fails. */
+int store_ptrv_reserve(void *pv, size_t n);

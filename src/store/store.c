@@ -1,0 +1,411 @@
+/* store.h's calls, dispatched to the backend the connection URL names,
+ * and what every backend shares: the change hook, the set of hosts a
+ * transaction changed, the typed rows' frees. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "store/backend.h"
+
+/* The URL's scheme picks the backend: sqlite:// or a bare path is SQLite;
+ * postgresql:// (and neutron.conf's postgresql+psycopg2://) PostgreSQL. */
+static bool is_postgresql(const char *url)
+{
+        return strneq(url, "postgresql://", 13) || strneq(url, "postgresql+psycopg2://", 22) ||
+               strneq(url, "postgres://", 11);
+}
+
+int store_open(const char *url, struct store **ret)
+{
+        if (is_postgresql(url))
+                return err_set(-EPROTONOSUPPORT,
+                               "database connection '%s': this vfnet-server has no PostgreSQL "
+                               "backend; use sqlite:///PATH",
+                               url);
+        if (!strneq(url, "sqlite://", 9) && strstr(url, "://"))
+                return err_set(-EPROTONOSUPPORT,
+                               "database connection '%s' is not supported; use sqlite:///PATH or "
+                               "postgresql://USER:PASSWORD@HOST/DB",
+                               url);
+        return store_sqlite_open(url, ret);
+}
+
+void store_free(struct store *st)
+{
+        if (st)
+                st->ops->free(st);
+}
+
+void store_head_init(struct store *st, const struct store_backend *ops)
+{
+        st->ops = ops;
+        pthread_mutex_init(&st->hook_lock, NULL);
+        st->changes_keep = STORE_CHANGES_KEEP;
+}
+
+void store_head_done(struct store *st)
+{
+        pthread_mutex_destroy(&st->hook_lock);
+}
+
+void store_set_change_hook(struct store *st, store_change_hook hook, void *userdata)
+{
+        pthread_mutex_lock(&st->hook_lock);
+        st->change_hook = hook;
+        st->change_hook_data = userdata;
+        pthread_mutex_unlock(&st->hook_lock);
+}
+
+void store_set_changes_keep(struct store *st, int64_t keep)
+{
+        st->changes_keep = keep > 0 ? keep : 0;
+}
+
+bool store_changes_compact_due(struct store *st, int64_t rev, int64_t *ret_upto)
+{
+        if (st->changes_keep <= 0 || rev % STORE_CHANGES_COMPACT_EVERY != 0 ||
+            rev <= st->changes_keep)
+                return false;
+        *ret_upto = rev - st->changes_keep;
+        return true;
+}
+
+int store_changed_hosts_add(struct store_changed_hosts *c, const char *host)
+{
+        for (size_t i = 0; i < c->n; i++)
+                if (streq(c->v[i], host))
+                        return 0;
+        char **n = reallocarray(c->v, c->n + 1, sizeof(char *));
+        if (!n)
+                return -ENOMEM;
+        c->v = n;
+        if (!(n[c->n] = strdup(host)))
+                return -ENOMEM;
+        c->n++;
+        return 0;
+}
+
+void store_changed_hosts_done(struct store *st, struct store_changed_hosts *c, bool committed)
+{
+        pthread_mutex_lock(&st->hook_lock);
+        store_change_hook hook = st->change_hook;
+        void *data = st->change_hook_data;
+        pthread_mutex_unlock(&st->hook_lock);
+        for (size_t i = 0; i < c->n; i++) {
+                if (committed && hook)
+                        hook(c->v[i], data);
+                free(c->v[i]);
+        }
+        free(c->v);
+        *c = (struct store_changed_hosts){0};
+}
+
+int store_ptrv_reserve(void *pv, size_t n)
+{
+        void *v, *nv;
+        if (n & (n - 1))
+                return 0; /* n is not a power of two: the last growth left room */
+        size_t cap = n ? 2 * n + 1 : 2;
+        memcpy(&v, pv, sizeof(v));
+        nv = reallocarray(v, cap, sizeof(void *));
+        if (!nv)
+                return -ENOMEM;
+        memset((char *)nv + n * sizeof(void *), 0, (cap - n) * sizeof(void *));
+        memcpy(pv, &nv, sizeof(nv));
+        return 0;
+}
+
+void store_compute_host_free(struct store_compute_host *h)
+{
+        if (!h)
+                return;
+        free(h->hostname);
+        free(h->service_id);
+        free(h->hypervisor_id);
+        free(h->disabled_reason);
+        free(h->availability_zone);
+        free(h->report_hash);
+        free(h->created_at);
+        free(h->updated_at);
+        free(h);
+}
+
+void store_compute_hosts_free(struct store_compute_host **v)
+{
+        for (size_t i = 0; v && v[i]; i++)
+                store_compute_host_free(v[i]);
+        free(v);
+}
+
+void store_compute_task_free(struct store_compute_task *t)
+{
+        if (!t)
+                return;
+        free(t->id);
+        free(t->host);
+        free(t->action);
+        free(t->instance_id);
+        free(t->created_at);
+        free(t->detail);
+        free(t);
+}
+
+void store_compute_tasks_free(struct store_compute_task **v)
+{
+        for (size_t i = 0; v && v[i]; i++)
+                store_compute_task_free(v[i]);
+        free(v);
+}
+
+/* The calls every backend answers its own way. */
+int store_schema_version(struct store *st)
+{
+        return st->ops->schema_version(st);
+}
+
+int store_begin(struct store *st, bool write)
+{
+        return st->ops->begin(st, write);
+}
+
+int store_end(struct store *st, bool commit)
+{
+        return st->ops->end(st, commit);
+}
+
+int store_obj_insert(struct store *st, const char *kind, const char *id, const char *project_id,
+                     const char *doc)
+{
+        return st->ops->obj_insert(st, kind, id, project_id, doc);
+}
+
+int store_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
+{
+        return st->ops->obj_update(st, kind, id, doc);
+}
+
+int store_obj_delete(struct store *st, const char *kind, const char *id)
+{
+        return st->ops->obj_delete(st, kind, id);
+}
+
+int store_obj_delete_below(struct store *st, const char *kind, const char *attr, double limit)
+{
+        return st->ops->obj_delete_below(st, kind, attr, limit);
+}
+
+int store_obj_get(struct store *st, const char *kind, const char *id, char **ret_doc,
+                  char **ret_project)
+{
+        return st->ops->obj_get(st, kind, id, ret_doc, ret_project);
+}
+
+int store_obj_list(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
+                   void *userdata)
+{
+        return st->ops->obj_list(st, kind, q, cb, userdata);
+}
+
+int store_obj_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret)
+{
+        return st->ops->obj_count(st, kind, q, ret);
+}
+
+int store_claim(struct store *st, const char *pool, const char *value, const char *owner)
+{
+        return st->ops->claim(st, pool, value, owner);
+}
+
+int store_release(struct store *st, const char *pool, const char *value)
+{
+        return st->ops->release(st, pool, value);
+}
+
+int store_is_claimed(struct store *st, const char *pool, const char *value)
+{
+        return st->ops->is_claimed(st, pool, value);
+}
+
+int store_release_owner(struct store *st, const char *owner)
+{
+        return st->ops->release_owner(st, owner);
+}
+
+int store_pool_values(struct store *st, const char *pool, char ***ret)
+{
+        return st->ops->pool_values(st, pool, ret);
+}
+
+int store_usage_add(struct store *st, const char *instance_id, const char *host,
+                    const struct store_usage *u)
+{
+        return st->ops->usage_add(st, instance_id, host, u);
+}
+
+int store_usage_sum(struct store *st, const char *host, struct store_usage *ret)
+{
+        return st->ops->usage_sum(st, host, ret);
+}
+
+int store_pci_claim(struct store *st, const char *host, const struct store_pci_addr *a,
+                    const char *instance_id)
+{
+        return st->ops->pci_claim(st, host, a, instance_id);
+}
+
+int store_pci_claims(struct store *st, const char *host, struct store_pci_addr **ret)
+{
+        return st->ops->pci_claims(st, host, ret);
+}
+
+int store_instance_release(struct store *st, const char *instance_id)
+{
+        return st->ops->instance_release(st, instance_id);
+}
+
+int store_host_report_put(struct store *st, const struct store_host_report *in)
+{
+        return st->ops->host_report_put(st, in);
+}
+
+int store_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash)
+{
+        return st->ops->host_report_get(st, host, ret_report, ret_hash);
+}
+
+int store_auth_failures_get(struct store *st, const char *user_id, struct store_auth_failures *ret)
+{
+        return st->ops->auth_failures_get(st, user_id, ret);
+}
+
+int store_auth_failure_add(struct store *st, const char *user_id, double at, bool restart)
+{
+        return st->ops->auth_failure_add(st, user_id, at, restart);
+}
+
+int store_auth_failures_clear(struct store *st, const char *user_id)
+{
+        return st->ops->auth_failures_clear(st, user_id);
+}
+
+int store_instance_put(struct store *st, const struct store_instance *in, bool create)
+{
+        return st->ops->instance_put(st, in, create);
+}
+
+int store_instance_get(struct store *st, const char *id, char **ret_doc)
+{
+        return st->ops->instance_get(st, id, ret_doc);
+}
+
+int store_instance_delete(struct store *st, const char *id)
+{
+        return st->ops->instance_delete(st, id);
+}
+
+int store_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
+                        void *userdata)
+{
+        return st->ops->instance_list(st, q, cb, userdata);
+}
+
+int store_instance_totals(struct store *st, const struct store_instance_query *q,
+                          struct store_usage *ret)
+{
+        return st->ops->instance_totals(st, q, ret);
+}
+
+int store_compute_host_put(struct store *st, const struct store_compute_host *h, bool create)
+{
+        return st->ops->compute_host_put(st, h, create);
+}
+
+int store_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret)
+{
+        return st->ops->compute_host_get(st, hostname, ret);
+}
+
+int store_compute_host_get_by_service(struct store *st, const char *service_id,
+                                      struct store_compute_host **ret)
+{
+        return st->ops->compute_host_get_by_service(st, service_id, ret);
+}
+
+int store_compute_host_list(struct store *st, struct store_compute_host ***ret)
+{
+        return st->ops->compute_host_list(st, ret);
+}
+
+int store_compute_task_add(struct store *st, const struct store_compute_task *t)
+{
+        return st->ops->compute_task_add(st, t);
+}
+
+int store_compute_task_get(struct store *st, const char *id, struct store_compute_task **ret)
+{
+        return st->ops->compute_task_get(st, id, ret);
+}
+
+int store_compute_task_delete(struct store *st, const char *id)
+{
+        return st->ops->compute_task_delete(st, id);
+}
+
+int store_compute_task_list(struct store *st, const char *host, size_t limit,
+                            struct store_compute_task ***ret)
+{
+        return st->ops->compute_task_list(st, host, limit, ret);
+}
+
+int store_secret_set(struct store *st, const char *key, const char *value)
+{
+        return st->ops->secret_set(st, key, value);
+}
+
+int store_secret_get(struct store *st, const char *key, char **ret)
+{
+        return st->ops->secret_get(st, key, ret);
+}
+
+int store_secret_delete(struct store *st, const char *key)
+{
+        return st->ops->secret_delete(st, key);
+}
+
+int store_stamp_get(struct store *st, const char *name, int64_t *ret)
+{
+        return st->ops->stamp_get(st, name, ret);
+}
+
+int store_stamp_read(struct store *st, const char *name, int64_t *ret)
+{
+        return st->ops->stamp_read(st, name, ret);
+}
+
+int store_stamp_bump(struct store *st, const char *name)
+{
+        return st->ops->stamp_bump(st, name);
+}
+
+int store_change_append(struct store *st, const char *host, const char *kind, const char *id,
+                        int64_t *ret_revision)
+{
+        return st->ops->change_append(st, host, kind, id, ret_revision);
+}
+
+int store_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
+                        store_change_cb cb, void *userdata)
+{
+        return st->ops->changes_since(st, host, since, limit, cb, userdata);
+}
+
+int store_change_revision(struct store *st, int64_t *ret)
+{
+        return st->ops->change_revision(st, ret);
+}
+
+int store_changes_compact(struct store *st, int64_t upto)
+{
+        return st->ops->changes_compact(st, upto);
+}
