@@ -9,21 +9,36 @@
 
 #include "base/macro.h"
 
+/* Parked requests are indexed twice, so neither a wake nor the timer walks
+ * all of them (a large cloud parks one per compute host, 10,000 and more):
+ * by host in a chained hash table, for watch_wake(), and by deadline in a
+ * binary min-heap, for the timer. */
 struct waiter {
-        struct waiter *next;
+        struct waiter *next, **pprev; /* the host's bucket chain */
+        size_t heap_idx;
         void *conn;
         double deadline;
         char host[];
 };
 
+/* Watches whose deadlines fall within this many seconds of the earliest
+ * due one are answered together, up to that much early: each batch of
+ * resumes costs the HTTP front one pass over its suspended connections,
+ * so one batch a second is far cheaper than one per watch.  Early is
+ * harmless: the agent asks again at once, and its client timeout is longer
+ * than the watch's. */
+#define WATCH_EXPIRY_BATCH 1.0
+
 struct watch_registry {
         pthread_mutex_t lock;
-        pthread_cond_t changed; /* the timer's wake-up: a new deadline or stop */
+        pthread_cond_t changed; /* the timer's wake-up: a new earliest deadline or stop */
         pthread_t timer;
         bool stopping;
         uint64_t seq;
-        unsigned parked;
-        struct waiter *waiters;
+        struct waiter **heap; /* by deadline */
+        size_t parked, heap_cap;
+        struct waiter **buckets; /* by host */
+        size_t n_buckets;       /* a power of two */
         watch_resume_fn resume;
         void *userdata;
 };
@@ -35,23 +50,112 @@ double watch_now(void)
         return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Takes the waiters matching (host or every one when NULL; or those past
- * now when now > 0) off the list, for resuming outside the lock. */
-static struct waiter *unlink_matching(struct watch_registry *w, const char *host, double now)
+static size_t host_hash(const char *s)
 {
-        struct waiter *taken = NULL, **pp = &w->waiters;
-        while (*pp) {
-                struct waiter *x = *pp;
-                bool match = now > 0 ? x->deadline <= now : !host || streq(x->host, host);
-                if (match) {
-                        *pp = x->next;
-                        x->next = taken;
-                        taken = x;
-                        w->parked--;
-                } else
-                        pp = &x->next;
+        size_t h = 14695981039346656037ULL; /* FNV-1a */
+        for (; *s; s++)
+                h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        return h;
+}
+
+static void heap_set(struct watch_registry *w, size_t i, struct waiter *x)
+{
+        w->heap[i] = x;
+        x->heap_idx = i;
+}
+
+static void heap_up(struct watch_registry *w, size_t i)
+{
+        struct waiter *x = w->heap[i];
+        while (i > 0 && w->heap[(i - 1) / 2]->deadline > x->deadline) {
+                heap_set(w, i, w->heap[(i - 1) / 2]);
+                i = (i - 1) / 2;
         }
-        return taken;
+        heap_set(w, i, x);
+}
+
+static void heap_down(struct watch_registry *w, size_t i)
+{
+        struct waiter *x = w->heap[i];
+        for (;;) {
+                size_t c = 2 * i + 1;
+                if (c >= w->parked)
+                        break;
+                if (c + 1 < w->parked && w->heap[c + 1]->deadline < w->heap[c]->deadline)
+                        c++;
+                if (w->heap[c]->deadline >= x->deadline)
+                        break;
+                heap_set(w, i, w->heap[c]);
+                i = c;
+        }
+        heap_set(w, i, x);
+}
+
+/* Doubles the bucket array when the table gets full (chains stay short). */
+static int buckets_grow(struct watch_registry *w)
+{
+        size_t n = w->n_buckets ? w->n_buckets * 2 : 64;
+        struct waiter **b = calloc(n, sizeof(*b));
+        if (!b)
+                return -ENOMEM;
+        for (size_t i = 0; i < w->n_buckets; i++) {
+                struct waiter *x = w->buckets[i];
+                while (x) {
+                        struct waiter *next = x->next;
+                        struct waiter **head = &b[host_hash(x->host) & (n - 1)];
+                        x->next = *head;
+                        x->pprev = head;
+                        if (*head)
+                                (*head)->pprev = &x->next;
+                        *head = x;
+                        x = next;
+                }
+        }
+        free(w->buckets);
+        w->buckets = b;
+        w->n_buckets = n;
+        return 0;
+}
+
+static int waiter_add(struct watch_registry *w, struct waiter *x)
+{
+        if (w->parked == w->heap_cap) {
+                size_t cap = w->heap_cap ? w->heap_cap * 2 : 64;
+                struct waiter **h = realloc(w->heap, cap * sizeof(*h));
+                if (!h)
+                        return -ENOMEM;
+                w->heap = h;
+                w->heap_cap = cap;
+        }
+        if (w->parked >= w->n_buckets && buckets_grow(w) < 0 && !w->n_buckets)
+                return -ENOMEM;
+        struct waiter **head = &w->buckets[host_hash(x->host) & (w->n_buckets - 1)];
+        x->next = *head;
+        x->pprev = head;
+        if (*head)
+                (*head)->pprev = &x->next;
+        *head = x;
+        w->heap[w->parked] = x;
+        x->heap_idx = w->parked++;
+        heap_up(w, x->heap_idx);
+        return 0;
+}
+
+/* Takes x out of both indexes and puts it on *list. */
+static void waiter_take(struct watch_registry *w, struct waiter *x, struct waiter **list)
+{
+        *x->pprev = x->next;
+        if (x->next)
+                x->next->pprev = x->pprev;
+        size_t i = x->heap_idx;
+        struct waiter *last = w->heap[--w->parked];
+        if (last != x) {
+                heap_set(w, i, last);
+                heap_up(w, i);
+                heap_down(w, last->heap_idx);
+        }
+        x->next = *list;
+        *list = x;
 }
 
 static void resume_all(struct watch_registry *w, struct waiter *list)
@@ -64,20 +168,24 @@ static void resume_all(struct watch_registry *w, struct waiter *list)
         }
 }
 
+static struct waiter *take_all(struct watch_registry *w)
+{
+        struct waiter *all = NULL;
+        while (w->parked)
+                waiter_take(w, w->heap[0], &all);
+        return all;
+}
+
 static void *timer_main(void *arg)
 {
         struct watch_registry *w = arg;
         pthread_mutex_lock(&w->lock);
         while (!w->stopping) {
-                double next = 0;
-                for (struct waiter *x = w->waiters; x; x = x->next)
-                        if (next == 0 || x->deadline < next)
-                                next = x->deadline;
-                if (next == 0) {
+                if (!w->parked) {
                         pthread_cond_wait(&w->changed, &w->lock);
                         continue;
                 }
-                double now = watch_now();
+                double next = w->heap[0]->deadline, now = watch_now();
                 if (next > now) {
                         struct timespec ts;
                         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -91,7 +199,9 @@ static void *timer_main(void *arg)
                         pthread_cond_timedwait(&w->changed, &w->lock, &ts);
                         continue;
                 }
-                struct waiter *due = unlink_matching(w, NULL, now);
+                struct waiter *due = NULL;
+                while (w->parked && w->heap[0]->deadline <= now + WATCH_EXPIRY_BATCH)
+                        waiter_take(w, w->heap[0], &due);
                 pthread_mutex_unlock(&w->lock);
                 resume_all(w, due);
                 pthread_mutex_lock(&w->lock);
@@ -132,7 +242,7 @@ void watch_registry_stop(struct watch_registry *w)
                 return;
         }
         w->stopping = true;
-        struct waiter *all = unlink_matching(w, NULL, 0);
+        struct waiter *all = take_all(w);
         pthread_cond_signal(&w->changed);
         pthread_mutex_unlock(&w->lock);
         pthread_join(w->timer, NULL);
@@ -146,6 +256,8 @@ void watch_registry_free(struct watch_registry *w)
         watch_registry_stop(w);
         pthread_cond_destroy(&w->changed);
         pthread_mutex_destroy(&w->lock);
+        free(w->heap);
+        free(w->buckets);
         free(w);
 }
 
@@ -181,10 +293,14 @@ int watch_park(struct watch_registry *w, const char *host, double deadline, uint
                 w->resume(conn, w->userdata);
                 return 0;
         }
-        x->next = w->waiters;
-        w->waiters = x;
-        w->parked++;
-        pthread_cond_signal(&w->changed);
+        if (waiter_add(w, x) < 0) {
+                pthread_mutex_unlock(&w->lock);
+                free(x);
+                return -ENOMEM;
+        }
+        /* The timer needs to know only of a new earliest deadline. */
+        if (x->heap_idx == 0)
+                pthread_cond_signal(&w->changed);
         pthread_mutex_unlock(&w->lock);
         return 0;
 }
@@ -192,9 +308,18 @@ int watch_park(struct watch_registry *w, const char *host, double deadline, uint
 void watch_wake(const char *host, void *registry)
 {
         struct watch_registry *w = registry;
+        struct waiter *woken = NULL;
         pthread_mutex_lock(&w->lock);
         w->seq++;
-        struct waiter *woken = unlink_matching(w, host, 0);
+        if (w->n_buckets) {
+                struct waiter *x = w->buckets[host_hash(host) & (w->n_buckets - 1)];
+                while (x) {
+                        struct waiter *next = x->next;
+                        if (streq(x->host, host))
+                                waiter_take(w, x, &woken);
+                        x = next;
+                }
+        }
         pthread_mutex_unlock(&w->lock);
         resume_all(w, woken);
 }
@@ -202,7 +327,7 @@ void watch_wake(const char *host, void *registry)
 unsigned watch_parked(struct watch_registry *w)
 {
         pthread_mutex_lock(&w->lock);
-        unsigned n = w->parked;
+        unsigned n = (unsigned)w->parked;
         pthread_mutex_unlock(&w->lock);
         return n;
 }
