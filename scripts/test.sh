@@ -4,7 +4,7 @@
 #   2. the same under ASan+UBSan (LeakSanitizer on)
 #   3. kernel testbed tests: a real Linux kernel in QEMU (tests/vm)
 #   4. end-to-end tests with the real openstack client (tests/e2e)
-#   5. tempest's network and identity API tests (tests/tempest)
+#   5. tempest's network, identity and compute API tests (tests/tempest)
 #   6. a short libFuzzer run of every fuzz target (clang build, build-fuzz/)
 # and ends with one line "N passed, N failed".
 # Usage: scripts/test.sh [SUITE...]   (suites: unit fuzz-corpus vm e2e tempest fuzz; default all)

@@ -50,6 +50,9 @@ static json_t *server_view(const struct api_request *req, const json_t *inst, bo
                 if (v)
                         json_object_set(o, copy[i], v);
         }
+        /* Nova's view has the zone or "" (a server no host took). */
+        if (json_is_null(json_object_get(o, "OS-EXT-AZ:availability_zone")))
+                json_object_set_new(o, "OS-EXT-AZ:availability_zone", json_string(""));
         const char *host = json_str(inst, "_host");
         char hid[57] = "";
         if (host && *host)

@@ -70,6 +70,10 @@ class Host:
             "supported_instances": [["x86_64", "kvm", "hvm"]],
             "pci_devices": devices, "device_spec": device_spec}
         self.mappings = mappings
+        # Further agents reported with each heartbeat: {"agent_type": ...,
+        # "binary": ..., "configurations": {...}} (an Open vSwitch agent
+        # binds the host's normal ports).
+        self.more_agents = []
         self.fail_next = 0      # answer this many spawns with an error
         self.fail_shared = None  # {"n": N}: the next N spawns on any host sharing it fail
         self.spawned = []       # instance ids spawned here, in order
@@ -83,13 +87,14 @@ class Host:
                                     token=token)
         if st not in (200, 201):
             raise RuntimeError(f"report of {self.name}: {st} {doc}")
-        agent = {"agent": {"host": self.name, "agent_type": "NIC Switch agent",
-                           "binary": "neutron-sriov-nic-agent", "topic": "N/A",
-                           "configurations": {"device_mappings": self.mappings}}}
-        st, doc, _ = self.s.request("POST", "/v2.0/vfnet/agent-report", agent, token=token)
-        if st not in (200, 201):
-            raise RuntimeError(f"agent report of {self.name}: {st} {doc}")
-        return doc
+        agents = [{"agent_type": "NIC Switch agent", "binary": "neutron-sriov-nic-agent",
+                   "configurations": {"device_mappings": self.mappings}}] + self.more_agents
+        for a in agents:
+            body = {"agent": dict(a, host=self.name, topic="N/A")}
+            st, adoc, _ = self.s.request("POST", "/v2.0/vfnet/agent-report", body, token=token)
+            if st not in (200, 201):
+                raise RuntimeError(f"agent report of {self.name}: {st} {adoc}")
+        return adoc
 
     def answer_once(self, token):
         st, doc, _ = self.s.request("GET", f"/v2.1/vfnet/compute-tasks?host={self.name}",

@@ -199,6 +199,8 @@ def main():
              and "PciPassthroughFilter" in fault["message"] and "physnet1" in fault["message"]
              and "all claimed" in fault["message"],
              "the fault explains: PciPassthroughFilter, physnet1, all claimed", srv3)
+        t.eq((srv3 or {}).get("OS-EXT-AZ:availability_zone"), "",
+             "a server no host took: its zone is \"\" (Nova's schema wants a string)")
         rc, p3, err = s.osc("port", "show", "sr-iov3")
         t.ok(p3["binding_host_id"] == "" and p3["device_id"] == "" and p3["binding_profile"] == {},
              "the failed boot left its port unbound", p3)

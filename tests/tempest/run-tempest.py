@@ -2,7 +2,7 @@
 """Runs tempest (Debian's, with Debian's /usr/bin/python3) against a fresh
 vfnet-server and prints TAP: one line per tempest test.
 
-    run-tempest.py VFNET_SERVER [--concurrency N] [--filter REGEX] [--keep]
+    run-tempest.py VFNET_SERVER [--compute] [--concurrency N] [--filter REGEX] [--keep]
 
 The server gets a temporary database on a free loopback port, is
 bootstrapped (admin user, catalog) and started with VLAN ranges wide enough
@@ -10,7 +10,14 @@ for every network tempest makes. tempest.conf is written from
 tempest.conf.in, with the network extensions the server's /v2.0/extensions
 lists.
 
-Which tests, beside this file:
+--compute runs tempest's compute API tests instead, from
+tempest-compute.conf.in and the *-compute.txt lists: the server also gets
+the scheduler's nova.conf, three simulated compute hosts
+(tests/e2e/compute_sim.py) that answer spawn and destroy tasks beside the
+run, two public images, two flavors and a shared network every server
+boots on.
+
+Which tests, beside this file (the compute run's: NAME-compute.txt):
   selection.txt      regexes of the tempest tests this run is made of;
   skip-list.txt      tests of that selection not run, each with its reason
                      (they need routers/L3 or a service vfnet does not serve):
@@ -35,6 +42,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+import compute_sim  # noqa: E402
 import vfnet_server  # noqa: E402
 
 PASSWORD = "tempest-admin"
@@ -59,6 +67,11 @@ SERVER_CONF = """max_failed_logins_per_ip = 0
 lockout_failure_attempts = 2
 lockout_duration = 5
 """
+
+
+def list_name(name, compute):
+    """selection.txt, or selection-compute.txt for the compute run."""
+    return name.replace(".txt", "-compute.txt") if compute else name
 
 
 def read_entries(name):
@@ -88,16 +101,59 @@ def class_of(test_id):
     return test_id.split("[", 1)[0].rsplit(".", 1)[0]
 
 
-def write_conf(server, workdir, token):
+def admin_call(server, token, method, path, body=None, want=(200, 201), **kw):
+    st, doc, _ = server.request(method, path, body, token=token, **kw)
+    if st not in want:
+        sys.exit(f"{method} {path}: {st} {doc}")
+    return doc
+
+
+def compute_setup(server, token, workdir):
+    """What tempest's compute tests are pointed at (tempest-compute.conf.in):
+    simulated hosts answering tasks, images, flavors, a shared network."""
+    hosts = compute_sim.seed_hosts(server, token, os.path.join(workdir, "hosts"))
+    for h in hosts:
+        # Tempest's servers boot on normal ports: an Open vSwitch agent
+        # on every host binds them.
+        h.more_agents.append({"agent_type": "Open vSwitch agent", "binary": "neutron-openvswitch-agent",
+                              "configurations": {"bridge_mappings": {"physnet1": "br-physnet1",
+                                                                     "physnet2": "br-physnet2"}}})
+        h.register(token)
+        h.start(token)
+    refs = {}
+    for key, name in (("IMAGE_REF", "tempest-image"), ("IMAGE_REF_ALT", "tempest-image-alt")):
+        img = admin_call(server, token, "POST", "/image/v2/images", {
+            "name": name, "disk_format": "qcow2", "container_format": "bare",
+            "visibility": "public"})
+        admin_call(server, token, "PUT", f"/image/v2/images/{img['id']}/file", want=(204,),
+                   raw=b"QFI\xfb" + bytes(4092),
+                   headers={"Content-Type": "application/octet-stream"})
+        refs[key] = img["id"]
+    for key, name, ram in (("FLAVOR_REF", "tempest-flavor", 512),
+                           ("FLAVOR_REF_ALT", "tempest-flavor-alt", 1024)):
+        fl = admin_call(server, token, "POST", "/v2.1/flavors", {"flavor": {
+            "name": name, "ram": ram, "vcpus": 1, "disk": 1}})
+        refs[key] = fl["flavor"]["id"]
+    net = admin_call(server, token, "POST", "/v2.0/networks", {"network": {
+        "name": "tempest-fixed", "shared": True}})["network"]
+    admin_call(server, token, "POST", "/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "cidr": "10.250.0.0/16", "ip_version": 4}})
+    refs["FIXED_NETWORK"] = net["name"]
+    filters = re.search(r"enabled_filters = (.*)", compute_sim.NOVA_CONF).group(1)
+    refs["SCHEDULER_FILTERS"] = filters
+    return hosts, refs
+
+
+def write_conf(server, workdir, token, template, refs):
     st, doc, _ = server.request("GET", "/v2.0/extensions", token=token)
     if st != 200:
         sys.exit(f"GET /v2.0/extensions: {st} {doc}")
     aliases = sorted(e["alias"] for e in doc["extensions"])
-    with open(os.path.join(HERE, "tempest.conf.in")) as f:
+    with open(os.path.join(HERE, template)) as f:
         conf = f.read()
-    for k, v in {"URL": server.url, "PASSWORD": PASSWORD, "WORKDIR": workdir,
-                 "NETWORK_EXTENSIONS": ", ".join(aliases),
-                 "PORT_SECURITY": str("port-security" in aliases).lower()}.items():
+    for k, v in dict(refs, URL=server.url, PASSWORD=PASSWORD, WORKDIR=workdir,
+                     NETWORK_EXTENSIONS=", ".join(aliases),
+                     PORT_SECURITY=str("port-security" in aliases).lower()).items():
         conf = conf.replace(f"@{k}@", v)
     path = os.path.join(workdir, "etc", "tempest.conf")
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -196,6 +252,8 @@ class Tap:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("server")
+    ap.add_argument("--compute", action="store_true",
+                    help="tempest's compute API tests (the *-compute.txt lists)")
     ap.add_argument("--concurrency", type=int, default=int(os.environ.get("VFNET_TEMPEST_CONCURRENCY", "1")))
     ap.add_argument("--filter", default="", help="run only the selected tests matching this regex")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (tempest.log, server.log)")
@@ -203,19 +261,28 @@ def main():
                     help="network_vlan_ranges (narrow it to see how tempest meets VLAN exhaustion)")
     a = ap.parse_args()
 
-    selection = read_entries("selection.txt")
-    skips = read_entries("skip-list.txt")
-    known = read_entries("known-failing.txt")
+    names = {n: list_name(n, a.compute)
+             for n in ("selection.txt", "skip-list.txt", "known-failing.txt")}
+    selection = read_entries(names["selection.txt"])
+    skips = read_entries(names["skip-list.txt"])
+    known = read_entries(names["known-failing.txt"])
     workdir = tempfile.mkdtemp(prefix="vfnet-tempest-")
     os.makedirs(os.path.join(workdir, "server"))
-    server = vfnet_server.Server(os.path.abspath(a.server), workdir=os.path.join(workdir, "server"),
-                                 extra_conf=SERVER_CONF)
+    kind = compute_sim.ComputeServer if a.compute else vfnet_server.Server
+    server = kind(os.path.abspath(a.server), workdir=os.path.join(workdir, "server"),
+                  extra_conf=SERVER_CONF)
+    hosts = []
     with open(server.ml2, "w") as f:
         f.write(ML2_CONF.replace("@VLAN_RANGES@", a.vlan_ranges))
     try:
         server.bootstrap(PASSWORD)
         server.start()
-        conf = write_conf(server, workdir, server.token("admin", PASSWORD, "admin"))
+        token = server.token("admin", PASSWORD, "admin")
+        refs = {}
+        if a.compute:
+            hosts, refs = compute_setup(server, token, workdir)
+        conf = write_conf(server, workdir, token,
+                          "tempest-compute.conf.in" if a.compute else "tempest.conf.in", refs)
 
         write_discover(workdir)
         subprocess.run(["/usr/bin/python3", "-m", "stestr.cli", "init"], cwd=workdir,
@@ -265,17 +332,18 @@ def main():
             if known_reason is not None:
                 if status == "success":
                     tap.line(True, tid, f"TODO known failing, but passed: "
-                             f"remove it from known-failing.txt ({known_reason})")
+                             f"remove it from {names['known-failing.txt']} ({known_reason})")
                 else:
                     tap.line(False, tid, f"TODO {known_reason}")
             elif status == "skip":
-                tap.line(False, tid, "", f"skipped by tempest and not in skip-list.txt: {text}")
+                tap.line(False, tid, "", f"skipped by tempest and not in {names['skip-list.txt']}: {text}")
             elif status == "success":
                 tap.line(True, tid)
             else:
                 tap.line(False, tid, "", text)
         # An entry that names no test of the selection is stale.
-        for name, entries in (("skip-list.txt", skips), ("known-failing.txt", known)):
+        for name, entries in ((names["skip-list.txt"], skips),
+                              (names["known-failing.txt"], known)):
             for regex, reason in entries if not a.filter else []:
                 if not any(regex.search(t) for t in chosen):
                     tap.line(False, f"{name}: {regex.pattern} names a selected test", "",
@@ -285,18 +353,22 @@ def main():
                 if kind == "tearDownClass" and st == "fail":
                     tap.line(False, f"tearDownClass ({cls})", "", txt)
         # Under ASan a leak or an error shows as a non-zero exit.
+        for h in hosts:
+            h.stop()
         rc = server.stop()
         tap.line(rc == 0, f"vfnet-server exited {rc} on SIGTERM after the run", "",
                  "" if rc == 0 else open(server.log).read()[-4000:])
         counts = {}
         for s, _ in results.values():
             counts[s] = counts.get(s, 0) + 1
-        print(f"# {len(chosen)} selected, {len(chosen) - len(to_run)} in skip-list.txt, "
+        print(f"# {len(chosen)} selected, {len(chosen) - len(to_run)} in {names['skip-list.txt']}, "
               f"ran {len(to_run)} at concurrency {a.concurrency} in {took:.0f} s: "
               + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
         print(f"1..{tap.n}")
         return 1 if tap.bad else 0
     finally:
+        for h in hosts:
+            h.stop()
         server.stop()
         if a.keep:
             print(f"# kept {workdir}")
