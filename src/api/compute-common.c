@@ -159,6 +159,34 @@ json_t *nova_parse_body(struct api_request *req, struct api_response *resp)
         return j;
 }
 
+int nova_bool_str(const char *s, bool *ret)
+{
+        static const char *const yes[] = {"True", "TRUE", "true", "1", "ON", "On", "on", "YES",
+                                          "Yes", "yes", "y", "t", NULL};
+        static const char *const no[] = {"False", "FALSE", "false", "0", "OFF", "Off", "off",
+                                         "NO", "No", "no", "n", "f", NULL};
+        for (size_t i = 0; s && yes[i]; i++)
+                if (streq(s, yes[i])) {
+                        *ret = true;
+                        return 0;
+                }
+        for (size_t i = 0; s && no[i]; i++)
+                if (streq(s, no[i])) {
+                        *ret = false;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+int nova_bool(const json_t *v, bool *ret)
+{
+        if (json_is_boolean(v)) {
+                *ret = json_is_true(v);
+                return 0;
+        }
+        return nova_bool_str(json_string_value(v), ret);
+}
+
 void api_base_url(const struct api_request *req, char *buf, size_t len)
 {
         snprintf(buf, len, "http://%s", req->host ? req->host : "localhost");

@@ -34,6 +34,11 @@ void compute_route_error(enum api_service svc, struct api_response *resp, bool p
 json_t *nova_parse_body(struct api_request *req, struct api_response *resp);
 /* [{"rel": "self", ...}, {"rel": "bookmark", ...}] for /v2.1/<what>/<id>. */
 json_t *nova_links(const struct api_request *req, const char *what, const char *id);
+/* Nova's boolean parameter (parameter_types.boolean): true/false or one
+ * of its strings ("True", "1", "yes", "off", ...).  -EINVAL otherwise. */
+int nova_bool(const json_t *v, bool *ret);
+/* The same for a query string value. */
+int nova_bool_str(const char *s, bool *ret);
 /* "http://HOST" from the Host header. */
 void api_base_url(const struct api_request *req, char *buf, size_t len);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/compute.h"
 #include "identity/policy-rules.h"
@@ -36,10 +37,101 @@ static json_t *flavor_view(const struct api_request *req, const json_t *f, bool 
         return o;
 }
 
+/* Nova's sort keys and the member each sorts by (the rest of Nova's
+ * keys, such as created_at, sort by id). */
+static const char *const sort_keys[][2] = {
+        {"flavorid", "id"}, {"id", "id"}, {"name", "name"}, {"memory_mb", "ram"},
+        {"root_gb", "disk"}, {"vcpus", "vcpus"}, {"ephemeral_gb", "OS-FLV-EXT-DATA:ephemeral"},
+        {"swap", "swap"}, {"rxtx_factor", "rxtx_factor"}, {"created_at", "id"},
+        {"updated_at", "id"}, {"description", "description"}, {"is_public", "id"},
+        {"disabled", "id"}, {"vcpu_weight", "id"},
+};
+static _Thread_local const char *sort_member;
+static _Thread_local bool sort_desc;
+
+static int flavor_cmp(const void *a, const void *b)
+{
+        const json_t *x = json_object_get(*(json_t *const *)a, sort_member),
+                     *y = json_object_get(*(json_t *const *)b, sort_member);
+        int c;
+        if (json_is_number(x) && json_is_number(y))
+                c = (json_number_value(x) > json_number_value(y)) -
+                    (json_number_value(x) < json_number_value(y));
+        else
+                c = strcmp(json_string_value(x) ?: "", json_string_value(y) ?: "");
+        if (c == 0)
+                c = strcmp(json_str(*(json_t *const *)a, "id"), json_str(*(json_t *const *)b, "id"));
+        return sort_desc ? -c : c;
+}
+
+struct flavor_filter {
+        long min_ram, min_disk, limit;
+        int is_public; /* 1, 0, or -1: both */
+        const char *marker;
+};
+
+/* The list's query (minRam, minDisk, is_public, sort_key, sort_dir,
+ * limit, marker) as Nova reads it; answers 400 itself. */
+static int flavor_filter_parse(const struct api_request *req, struct api_response *resp,
+                               struct flavor_filter *ret)
+{
+        static const char *const ints[] = {"minRam", "minDisk", "limit"};
+        long *dst[] = {&ret->min_ram, &ret->min_disk, &ret->limit};
+        *ret = (struct flavor_filter){.limit = -1, .is_public = 1};
+        for (size_t i = 0; i < ARRAY_SIZE(ints); i++) {
+                const char *v = api_query_get(req, ints[i]);
+                char *end;
+                if (!v)
+                        continue;
+                *dst[i] = strtol(v, &end, 10);
+                if (!*v || *end || *dst[i] < 0)
+                        return nova_error(resp, 400, "Invalid input for query parameters %s. "
+                                          "Value: %s. '%s' is not a non-negative integer.",
+                                          ints[i], v, v);
+        }
+        const char *pub = api_query_get(req, "is_public");
+        /* Only an admin sees private flavors, all with is_public=none. */
+        if (pub && req->auth.is_admin) {
+                bool b;
+                if (strcasecmp(pub, "none") == 0)
+                        ret->is_public = -1;
+                else if (nova_bool_str(pub, &b) < 0)
+                        return nova_error(resp, 400, "Invalid is_public filter [%s]", pub);
+                else
+                        ret->is_public = b;
+        }
+        const char *key = api_query_get(req, "sort_key") ?: "flavorid";
+        const char *dir = api_query_get(req, "sort_dir") ?: "asc";
+        sort_member = NULL;
+        for (size_t i = 0; i < ARRAY_SIZE(sort_keys); i++)
+                if (streq(key, sort_keys[i][0]))
+                        sort_member = sort_keys[i][1];
+        if (!sort_member)
+                return nova_error(resp, 400, "Invalid input for query parameters sort_key. "
+                                  "Value: %s.", key);
+        if (!streq(dir, "asc") && !streq(dir, "desc"))
+                return nova_error(resp, 400, "Invalid input for query parameters sort_dir. "
+                                  "Value: %s. '%s' is not one of ['asc', 'desc']", dir, dir);
+        sort_desc = streq(dir, "desc");
+        ret->marker = api_query_get(req, "marker");
+        return 0;
+}
+
+static bool flavor_wanted(const struct flavor_filter *q, const json_t *f)
+{
+        bool pub = json_is_true(json_object_get(f, "os-flavor-access:is_public"));
+        return json_integer_value(json_object_get(f, "ram")) >= q->min_ram &&
+               json_integer_value(json_object_get(f, "disk")) >= q->min_disk &&
+               (q->is_public < 0 || pub == (q->is_public == 1));
+}
+
 static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                     bool detail)
 {
         _cleanup_json_ json_t *flavors = NULL;
+        struct flavor_filter q;
+        if (flavor_filter_parse(req, resp, &q) < 0)
+                return 0;
         struct computesvc svc = api_computesvc(ctx);
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
@@ -48,11 +140,24 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
         }
         if (r < 0)
                 return nova_store_error(resp, r);
+        size_t n = json_array_size(flavors), start = 0;
+        _cleanup_free_ json_t **v = calloc(n + 1, sizeof(*v));
+        if (!v)
+                return nova_store_error(resp, -ENOMEM);
+        for (size_t i = 0; i < n; i++)
+                v[i] = json_array_get(flavors, i);
+        qsort(v, n, sizeof(*v), flavor_cmp);
+        if (q.marker) {
+                while (start < n && !streq(json_str(v[start], "id"), q.marker))
+                        start++;
+                if (start == n)
+                        return nova_error(resp, 400, "marker [%s] not found", q.marker);
+                start++;
+        }
         json_t *out = json_array();
-        size_t i;
-        json_t *f;
-        json_array_foreach(flavors, i, f)
-                json_array_append_new(out, flavor_view(req, f, detail));
+        for (size_t i = start; i < n && (q.limit < 0 || (long)json_array_size(out) < q.limit); i++)
+                if (flavor_wanted(&q, v[i]))
+                        json_array_append_new(out, flavor_view(req, v[i], detail));
         api_reply_json(resp, 200, json_pack("{s:o}", "flavors", out));
         return 0;
 }
@@ -154,6 +259,47 @@ static int check_extra_specs(struct api_response *resp, const json_t *specs)
         return 0;
 }
 
+/* rxtx_factor: a number or a numeric string (Nova's schema), above 0. */
+static int flavor_rxtx(const json_t *in, json_t **ret)
+{
+        json_t *v = json_object_get(in, "rxtx_factor");
+        if (!v)
+                return 0;
+        double x;
+        if (json_is_number(v))
+                x = json_number_value(v);
+        else if (json_is_string(v) && *json_string_value(v)) {
+                char *end;
+                x = strtod(json_string_value(v), &end);
+                if (*end)
+                        return -EINVAL;
+        } else
+                return -EINVAL;
+        if (!(x > 0 && x <= 3.40282e+38))
+                return -EINVAL;
+        *ret = json_real(x);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* The flavor id asked for: a string, or a number as Nova takes it (kept
+ * as its decimal string); absent, null or "auto": *ret stays NULL (a
+ * UUID is made). */
+static int flavor_id(const json_t *v, char buf[40], const char **ret)
+{
+        if (!v || json_is_null(v) || (json_is_string(v) && streq(json_string_value(v), "auto")))
+                return 0;
+        if (json_is_integer(v)) {
+                snprintf(buf, 40, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+                *ret = buf;
+                return 0;
+        }
+        const char *s = json_string_value(v);
+        if (!s || !*s || strlen(s) > 36 || strchr(s, '/') || strchr(s, ' '))
+                return -EINVAL;
+        *ret = s;
+        return 0;
+}
+
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *body = nova_parse_body(req, resp), *f = NULL;
@@ -184,26 +330,27 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         if ((r = get_int(in, "OS-FLV-EXT-DATA:ephemeral", 0, 0x7fffffff, 0, &eph)) < 0)
                 return bad_int(resp, "OS-FLV-EXT-DATA:ephemeral", r, 0);
         json_t *pub = json_object_get(in, "os-flavor-access:is_public");
-        json_t *rx = json_object_get(in, "rxtx_factor");
         json_t *desc = json_object_get(in, "description");
-        if ((pub && !json_is_boolean(pub)) || (rx && !json_is_number(rx)) ||
-            (desc && !json_is_null(desc) && (!json_is_string(desc) || req->microversion < 55)))
-                return nova_error(resp, 400, "Invalid input for field/attribute flavor: "
-                                  "os-flavor-access:is_public must be a boolean, rxtx_factor a "
-                                  "number, description a string (2.55+).");
-        json_t *idv = json_object_get(in, "id");
+        bool is_public = true;
+        if (pub && nova_bool(pub, &is_public) < 0)
+                return nova_error(resp, 400, "Invalid input for field/attribute "
+                                  "os-flavor-access:is_public. Value: a boolean is expected.");
+        _cleanup_json_ json_t *rx = NULL;
+        if (flavor_rxtx(in, &rx) < 0)
+                return nova_error(resp, 400, "Invalid input for field/attribute rxtx_factor. "
+                                  "Value: a number greater than 0 is expected.");
+        if (desc && !json_is_null(desc) && (!json_is_string(desc) || req->microversion < 55))
+                return nova_error(resp, 400, "Invalid input for field/attribute description: a "
+                                  "string is expected (2.55 and later).");
         struct computesvc_flavor_spec spec = {
                 .name = name, .ram = ram, .vcpus = vcpus, .disk = disk, .swap = swap,
-                .ephemeral = eph, .is_public = pub ? json_is_true(pub) : true,
+                .ephemeral = eph, .is_public = is_public,
                 .rxtx_factor = rx, .description = json_string_value(desc),
         };
-        if (idv && !json_is_null(idv) && !(json_is_string(idv) && streq(json_string_value(idv), "auto"))) {
-                const char *s = json_string_value(idv);
-                if (!s || !*s || strlen(s) > 36 || strchr(s, '/') || strchr(s, ' '))
-                        return nova_error(resp, 400, "Invalid input for field/attribute id: 1-36 "
-                                          "characters without '/' or spaces.");
-                spec.id = s;
-        }
+        char idbuf[40];
+        if (flavor_id(json_object_get(in, "id"), idbuf, &spec.id) < 0)
+                return nova_error(resp, 400, "Invalid input for field/attribute id: 1-36 "
+                                  "characters without '/' or spaces, or a number.");
         struct computesvc svc = api_computesvc(ctx);
         struct service_error e = {0};
         r = store_begin(ctx->store, true);

@@ -186,20 +186,73 @@ static bool may_see(const struct api_request *req, const json_t *inst)
         return policy_rule_allows(PR_SERVERS_SHOW, &req->auth, &tg);
 }
 
-static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+/* The server req->params[0] names, if the caller may see it; answers
+ * 404 (or the store's error) itself. */
+static int load_visible(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                        json_t **ret)
 {
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *inst = NULL;
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_instance_get(&svc, req->params[0], &inst);
+        r = computesvc_instance_get(&svc, req->params[0], ret);
         store_end(ctx->store, true);
-        if (r == -ENOENT || (r >= 0 && !may_see(req, inst)))
+        if (r == -ENOENT || (r >= 0 && !may_see(req, *ret)))
                 return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
         if (r < 0)
                 return nova_store_error(resp, r);
+        return 0;
+}
+
+static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *inst = NULL;
+        if (load_visible(ctx, req, resp, &inst) < 0)
+                return 0;
         api_reply_json(resp, 200, json_pack("{s:o}", "server", server_view(req, inst, true)));
+        return 0;
+}
+
+/* GET /servers/{id}/ips: the addresses by network name, as in the view
+ * (without the OS-EXT-IPS members). */
+static json_t *ips_of(const json_t *addrs)
+{
+        json_t *out = json_object();
+        const char *net;
+        json_t *list;
+        json_object_foreach((json_t *)addrs, net, list) {
+                json_t *l = json_array();
+                size_t i;
+                json_t *a;
+                json_array_foreach(list, i, a)
+                        json_array_append_new(l, json_pack("{s:O,s:O}", "version",
+                                                           json_object_get(a, "version"), "addr",
+                                                           json_object_get(a, "addr")));
+                json_object_set_new(out, net, l);
+        }
+        return out;
+}
+
+static int ips(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *inst = NULL;
+        if (load_visible(ctx, req, resp, &inst) < 0)
+                return 0;
+        api_reply_json(resp, 200, json_pack("{s:o}", "addresses",
+                                            ips_of(json_object_get(inst, "addresses"))));
+        return 0;
+}
+
+static int ips_network(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *inst = NULL;
+        if (load_visible(ctx, req, resp, &inst) < 0)
+                return 0;
+        _cleanup_json_ json_t *all = ips_of(json_object_get(inst, "addresses"));
+        json_t *list = json_object_get(all, req->params[1]);
+        if (!list)
+                return nova_error(resp, 404, "Instance is not a member of specified network");
+        api_reply_json(resp, 200, json_pack("{s:O}", req->params[1], list));
         return 0;
 }
 
@@ -605,6 +658,8 @@ const struct api_route api_server_routes[] = {
         NOVA("POST", "/v2.1/servers", create,
              "boot on ports / networks: schedule, claim VFs, bind ports, queue the spawn"),
         NOVA("GET", "/v2.1/servers/{}", show, "show a server (status, fault, addresses)"),
+        NOVA("GET", "/v2.1/servers/{}/ips", ips, "a server's addresses by network name"),
+        NOVA("GET", "/v2.1/servers/{}/ips/{}", ips_network, "a server's addresses on one network"),
         NOVA("DELETE", "/v2.1/servers/{}", destroy,
              "delete: the host destroys it, then its VFs are freed, the user's ports unbound and the ports it created deleted (at once when the host is down)"),
         {0},

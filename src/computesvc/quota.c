@@ -5,6 +5,7 @@
  * transaction, so two boots cannot both take the last place. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/macro.h"
@@ -93,10 +94,29 @@ int computesvc_quota_detail(const struct computesvc *svc, const char *project_id
         return 0;
 }
 
+/* Nova takes a limit as an integer or its decimal string ("5120"). */
+static json_t *limits_as_integers(const json_t *given)
+{
+        json_t *in = json_deep_copy(given);
+        const char *key;
+        json_t *v;
+        json_object_foreach(in, key, v) {
+                const char *s = json_string_value(v);
+                char *end;
+                long long x = s ? strtoll(s, &end, 10) : 0;
+                if (s && *s && !*end && !streq(key, "force"))
+                        json_object_set_new(in, key, json_integer(x));
+        }
+        return in;
+}
+
 int computesvc_quota_set(const struct computesvc *svc, const char *project_id,
-                         unsigned microversion, const json_t *in, json_t **ret,
+                         unsigned microversion, const json_t *given, json_t **ret,
                          struct service_error *err)
 {
+        _cleanup_json_ json_t *in = limits_as_integers(given);
+        if (!in)
+                return -ENOMEM;
         const char *key;
         json_t *v;
         bool force = json_is_true(json_object_get(in, "force"));

@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""The Compute API as Nova answers what tempest's compute tests send:
+flavor create with Nova's boolean strings and integer ids, the flavor
+list's filters, sorting and paging, quota limits given as strings, and a
+server's addresses under /servers/ID/ips.
+Usage: test-compute-conformance.py PATH/TO/vfnet-server"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from compute_sim import ComputeServer, seed_hosts, wait_status  # noqa: E402
+from vfnet_server import Tap  # noqa: E402
+
+
+def main():
+    t = Tap()
+    with ComputeServer(sys.argv[1]) as s:
+        s.bootstrap()
+        s.start()
+        tok = s.token()
+
+        # Flavors: tempest sends is_public as "False" and the id as a number.
+        st, doc, _ = s.request("POST", "/v2.1/flavors", {"flavor": {
+            "name": "small", "ram": "256", "vcpus": 1, "disk": 1, "id": 4711,
+            "os-flavor-access:is_public": "False", "rxtx_factor": "1.5"}}, token=tok)
+        f = (doc or {}).get("flavor", {})
+        t.ok(st == 200 and f.get("id") == "4711" and f.get("os-flavor-access:is_public") is False
+             and f.get("rxtx_factor") == 1.5,
+             "flavor create: is_public \"False\", id 4711 kept as \"4711\", rxtx_factor \"1.5\"",
+             (st, doc))
+        st, doc, _ = s.request("POST", "/v2.1/flavors", {"flavor": {
+            "name": "bad", "ram": 256, "vcpus": 1, "disk": 1,
+            "os-flavor-access:is_public": "maybe"}}, token=tok)
+        t.ok(st == 400 and "is_public" in doc["badRequest"]["message"],
+             "is_public \"maybe\": 400 naming the field", (st, doc))
+        for name, ram, disk in (("f-a", 512, 1), ("f-b", 1024, 10), ("f-c", 2048, 20)):
+            s.osc("flavor", "create", "--ram", str(ram), "--disk", str(disk), "--vcpus", "1", name)
+        rc, fl, err = s.osc("flavor", "list")
+        t.eq(sorted(x["Name"] for x in fl or []), ["f-a", "f-b", "f-c"],
+             "openstack flavor list: the public flavors only (the private one is not listed)")
+        rc, fl, err = s.osc("flavor", "list", "--all")
+        t.eq(sorted(x["Name"] for x in fl or []), ["f-a", "f-b", "f-c", "small"],
+             "openstack flavor list --all (is_public=None): private ones too")
+        st, doc, _ = s.request("GET", "/v2.1/flavors/detail?minRam=1000&minDisk=15", token=tok)
+        t.eq([x["name"] for x in doc["flavors"]], ["f-c"], "?minRam=1000&minDisk=15: f-c only")
+        st, doc, _ = s.request("GET", "/v2.1/flavors?sort_key=memory_mb&sort_dir=desc", token=tok)
+        names = [x["name"] for x in doc["flavors"]]
+        t.eq(names, ["f-c", "f-b", "f-a"], "sort_key=memory_mb&sort_dir=desc")
+        st, doc, _ = s.request("GET", f"/v2.1/flavors?sort_key=memory_mb&limit=1", token=tok)
+        first = doc["flavors"][0]["id"]
+        st, doc, _ = s.request("GET", f"/v2.1/flavors?sort_key=memory_mb&marker={first}",
+                               token=tok)
+        t.eq([x["name"] for x in doc["flavors"]], ["f-b", "f-c"],
+             "limit=1 then marker: the rest, without the marker")
+        st, doc, _ = s.request("GET", "/v2.1/flavors?marker=nope", token=tok)
+        t.ok(st == 400 and "marker [nope] not found" in doc["badRequest"]["message"],
+             "an unknown marker: 400", (st, doc))
+        st, doc, _ = s.request("GET", "/v2.1/flavors?minRam=x", token=tok)
+        t.ok(st == 400, "minRam=x: 400", (st, doc))
+
+        # Quotas: limits given as decimal strings, as tempest's client sends them.
+        pid = s.request("GET", "/v3/projects?name=admin", token=tok)[1]["projects"][0]["id"]
+        st, doc, _ = s.request("PUT", f"/v2.1/os-quota-sets/{pid}",
+                               {"quota_set": {"ram": "5120", "cores": 30}}, token=tok)
+        t.ok(st == 200 and doc["quota_set"]["ram"] == 5120 and doc["quota_set"]["cores"] == 30,
+             "quota update with ram \"5120\": 200, kept as 5120", (st, doc))
+        st, doc, _ = s.request("PUT", f"/v2.1/os-quota-sets/{pid}",
+                               {"quota_set": {"ram": "lots"}}, token=tok)
+        t.ok(st == 400, "quota update with ram \"lots\": 400", (st, doc))
+        s.request("PUT", f"/v2.1/os-quota-sets/{pid}", {"quota_set": {"ram": -1}}, token=tok)
+
+        # A server's addresses by network.
+        hosts = seed_hosts(s, tok)
+        for h in hosts:
+            h.more_agents.append({"agent_type": "Open vSwitch agent",
+                                  "binary": "neutron-openvswitch-agent",
+                                  "configurations": {"bridge_mappings": {"physnet1": "br-p1"}}})
+            h.register(tok)
+            h.start(tok)
+        img = s.request("POST", "/image/v2/images", {"name": "img", "disk_format": "raw",
+                                                     "container_format": "bare"}, token=tok)[1]
+        s.request("PUT", f"/image/v2/images/{img['id']}/file", token=tok, raw=b"x" * 512,
+                  headers={"Content-Type": "application/octet-stream"})
+        net = s.request("POST", "/v2.0/networks", {"network": {"name": "lan"}}, token=tok)[1]
+        s.request("POST", "/v2.0/subnets", {"subnet": {
+            "network_id": net["network"]["id"], "cidr": "10.9.0.0/24", "ip_version": 4}},
+            token=tok)
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": {
+            "name": "vm", "imageRef": img["id"], "flavorRef": "4711",
+            "networks": [{"uuid": net["network"]["id"]}]}}, token=tok)
+        sid = doc["server"]["id"]
+        srv = wait_status(s, tok, [sid])[sid]
+        t.eq(srv["status"], "ACTIVE", "a server on a normal port: ACTIVE")
+        st, doc, _ = s.request("GET", f"/v2.1/servers/{sid}/ips", token=tok)
+        addrs = (doc or {}).get("addresses", {}).get("lan", [])
+        t.ok(st == 200 and len(addrs) == 1 and addrs[0]["version"] == 4
+             and addrs[0]["addr"].startswith("10.9.0."),
+             "GET /servers/ID/ips: lan's address", (st, doc))
+        st, doc, _ = s.request("GET", f"/v2.1/servers/{sid}/ips/lan", token=tok)
+        t.ok(st == 200 and doc == {"lan": addrs}, "GET /servers/ID/ips/lan", (st, doc))
+        st, doc, _ = s.request("GET", f"/v2.1/servers/{sid}/ips/nope", token=tok)
+        t.ok(st == 404 and "itemNotFound" in doc, "ips of a network it is not on: 404", (st, doc))
+        rc, out, err = s.osc("server", "show", "vm")
+        t.ok(rc == 0 and "10.9.0." in str(out.get("addresses")),
+             "openstack server show vm: the same address", err or out)
+        s.request("DELETE", f"/v2.1/servers/{sid}", token=tok)
+        for h in hosts:
+            h.stop()
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
