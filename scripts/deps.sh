@@ -16,7 +16,7 @@ PACKAGES=(
         # libmicrohttpd from source (below)
         make patch curl
         # libraries
-        libmnl-dev libjansson-dev libsqlite3-dev libsodium-dev
+        libmnl-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev
         libpci-dev pci.ids uuid-dev libcurl4-openssl-dev libinih-dev
         # vfnet-agent spawns instances through libvirt; virsh for checking by hand
         libvirt-dev libvirt-clients
@@ -25,6 +25,8 @@ PACKAGES=(
         # kernel testbed (tests/vm); qemu-system-x86 comes from backports, below
         busybox-static cpio iproute2 xz-utils kmod make bc jq curl
         binutils gcc linux-headers-amd64 linux-source-6.1
+        # the PostgreSQL backend's tests start a throwaway server (tests/pg)
+        postgresql
         # end-to-end: the real OpenStack clients
         python3-openstackclient python3-novaclient
         # conformance: tempest and its runner (run with /usr/bin/python3)

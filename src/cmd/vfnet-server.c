@@ -56,6 +56,7 @@ struct server_config {
         long failed_logins_window;
         long max_password_checks;
         const char *db;
+        long db_max_pool_size; /* 0: the backend's default */
 };
 
 static int read_config(const struct ini *ini, struct server_config *c)
@@ -65,6 +66,8 @@ static int read_config(const struct ini *ini, struct server_config *c)
         c->bind_host = ini_get(ini, "DEFAULT", "bind_host") ?: "0.0.0.0";
         c->db = ini_get(ini, "database", "connection") ?: DEFAULT_DB;
         if ((r = ini_get_int(ini, "DEFAULT", "bind_port", 9696, 1, 65535, &c->bind_port)) < 0 ||
+            (r = ini_get_int(ini, "database", "max_pool_size", 0, 0, 1024,
+                             &c->db_max_pool_size)) < 0 ||
             (r = ini_get_int(ini, "DEFAULT", "api_workers", 4, 1, 64, &c->workers)) < 0 ||
             (r = ini_get_int(ini, "DEFAULT", "max_request_body_size", 114688, 1024, 64 << 20,
                              &c->max_body)) < 0 ||
@@ -327,7 +330,16 @@ int main(int argc, char **argv)
                 return 1;
         }
         _cleanup_store_ struct store *st = NULL;
-        r = store_open(c.db, &st);
+        /* [database] max_pool_size as neutron.conf has it, unless the URL
+         * says its own (SQLite has no pool). */
+        _cleanup_free_ char *db_url = NULL;
+        if (c.db_max_pool_size && strneq(c.db, "postgres", 8) && !strstr(c.db, "max_pool_size=") &&
+            asprintf(&db_url, "%s%cmax_pool_size=%ld", c.db, strchr(c.db, '?') ? '&' : '?',
+                     c.db_max_pool_size) < 0) {
+                log_error("out of memory");
+                return 1;
+        }
+        r = store_open(db_url ?: c.db, &st);
         if (r < 0) {
                 log_error("%s", err_msg(r));
                 return 1;

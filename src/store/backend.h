@@ -101,6 +101,7 @@ struct store {
 
 /* Each backend's open: path or URL as store_open() got it. */
 int store_sqlite_open(const char *path, struct store **ret);
+int store_pg_open(const char *url, struct store **ret);
 
 /* Fills the shared head; store_head_done() undoes it. */
 void store_head_init(struct store *st, const struct store_backend *ops);
@@ -118,6 +119,10 @@ int store_changed_hosts_add(struct store_changed_hosts *c, const char *host);
 void store_changed_hosts_done(struct store *st, struct store_changed_hosts *c, bool committed);
 /* Whether appending revision rev should compact the log, and up to where. */
 bool store_changes_compact_due(struct store *st, int64_t rev, int64_t *ret_upto);
+
+/* Filter attributes are written into the SQL (so expression indexes
+ * apply), hence only letters, digits and _:- in their names. */
+bool store_attr_name_safe(const char *a);
 
 /* Room for one more entry and the ending NULL in the NULL-ended array
  * *pv of any pointer type holding n entries; the capacity doubles.  New

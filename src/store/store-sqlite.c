@@ -231,18 +231,6 @@ static const char *const migrations[] = {
         "ALTER TABLE compute_hosts ADD COLUMN claims_tag INTEGER NOT NULL DEFAULT 0;",
 };
 
-/* Filter attributes are written into the SQL (so the expression indexes
- * above apply), hence only these characters. */
-static bool attr_name_safe(const char *a)
-{
-        if (!*a)
-                return false;
-        for (; *a; a++)
-                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:-", *a))
-                        return false;
-        return true;
-}
-
 static int sql_error(struct sqlite_store *st, int rc, const char *what)
 {
         int r = rc == SQLITE_CONSTRAINT ? -EEXIST : rc == SQLITE_BUSY ? -EBUSY : -EIO;
@@ -565,7 +553,7 @@ static int sqlite_obj_delete_below(struct store *base, const char *kind, const c
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         char sql[160];
-        if (!attr_name_safe(attr))
+        if (!store_attr_name_safe(attr))
                 return -EINVAL;
         snprintf(sql, sizeof(sql),
                  "DELETE FROM objects WHERE kind = ? AND json_extract(doc, '$.\"%s\"') < ?", attr);
@@ -649,7 +637,7 @@ static int build_where(struct strbuf *sql, const struct store_query *q)
                 const struct store_filter *f = &q->filters[i];
                 if (f->n_values == 0)
                         continue;
-                if (!attr_name_safe(f->attr) || (f->member && !attr_name_safe(f->member)))
+                if (!store_attr_name_safe(f->attr) || (f->member && !store_attr_name_safe(f->member)))
                         return -EINVAL;
                 if (f->member)
                         r = strbuf_printf(sql, " AND EXISTS (SELECT 1 FROM json_each(doc, "

@@ -19,10 +19,7 @@ static bool is_postgresql(const char *url)
 int store_open(const char *url, struct store **ret)
 {
         if (is_postgresql(url))
-                return err_set(-EPROTONOSUPPORT,
-                               "database connection '%s': this vfnet-server has no PostgreSQL "
-                               "backend; use sqlite:///PATH",
-                               url);
+                return store_pg_open(url, ret);
         if (!strneq(url, "sqlite://", 9) && strstr(url, "://"))
                 return err_set(-EPROTONOSUPPORT,
                                "database connection '%s' is not supported; use sqlite:///PATH or "
@@ -156,6 +153,16 @@ void store_compute_tasks_free(struct store_compute_task **v)
         for (size_t i = 0; v && v[i]; i++)
                 store_compute_task_free(v[i]);
         free(v);
+}
+
+bool store_attr_name_safe(const char *a)
+{
+        if (!*a)
+                return false;
+        for (; *a; a++)
+                if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:-", *a))
+                        return false;
+        return true;
 }
 
 /* The calls every backend answers its own way. */

@@ -74,6 +74,21 @@ class Tap:
         return 1 if self.failed else 0
 
 
+_pg_databases = 0
+
+
+def fresh_pg_database():
+    """A new database's URL on the PostgreSQL that VFNET_TEST_STORE_URL
+    names (None without one)."""
+    global _pg_databases
+    if not os.environ.get("VFNET_TEST_STORE_URL"):
+        return None
+    _pg_databases += 1
+    name = f"vfnet_e2e_{os.getpid()}_{_pg_databases}"
+    subprocess.run(["createdb", name], check=True)
+    return f"postgresql:///{name}?host={os.environ['PGHOST']}&user={os.environ['PGUSER']}"
+
+
 class Server:
     """One vfnet-server process; always stopped by stop() (use `with`)."""
 
@@ -83,13 +98,16 @@ class Server:
         self.own_dir = workdir is None
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.db = db or os.path.join(self.dir, "vfnet.sqlite")
+        # Under tests/pg/pg-throwaway.sh each server gets a fresh database
+        # on that PostgreSQL (db= names one to share).
+        self.db = db or fresh_pg_database() or os.path.join(self.dir, "vfnet.sqlite")
+        connection = self.db if "://" in self.db else f"sqlite:///{self.db}"
         self.conf = os.path.join(self.dir, "neutron.conf")
         self.ml2 = os.path.join(self.dir, "ml2_conf.ini")
         with open(self.conf, "w") as f:
             f.write(f"[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = {self.port}\n"
                     f"agent_down_time = 75\n{extra_conf}\n"
-                    f"[database]\nconnection = sqlite:///{self.db}\n")
+                    f"[database]\nconnection = {connection}\n")
         with open(self.ml2, "w") as f:
             f.write(ML2_CONF)
         self.proc = None

@@ -2,6 +2,7 @@
  * byte for byte the list sent whole: every document once, in order, the
  * fields= shaping, limit and its next link, a marker, filters. */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
@@ -54,7 +55,7 @@ static void test_pieces_equal_whole(void **state)
         assert_non_null(mkdtemp(dir));
         snprintf(db, sizeof(db), "%s/db", dir);
         struct store *st = NULL;
-        assert_int_equal(store_open(db, &st), 0);
+        assert_int_equal(store_open(test_store_pg() ? test_store_path() : db, &st), 0);
         _cleanup_ini_ struct ini *ini = NULL;
         struct ml2_config *ml2 = NULL;
         assert_int_equal(identity_init(), 0);

@@ -2,6 +2,7 @@
  * error bodies, and one boot through dispatch on a temporary store (host
  * report, flavor, image, port, claim, NoValidHost, delete). */
 #include "test-util.h"
+#include "test-store-util.h"
 
 #include <unistd.h>
 
@@ -161,7 +162,7 @@ static void test_boot_through_dispatch(void **state)
         assert_int_equal(sched_config_from_ini(ini, &sched), 0);
         ini_free(ini);
         struct store *st = NULL;
-        assert_int_equal(store_open(db, &st), 0);
+        assert_int_equal(store_open(test_store_pg() ? test_store_path() : db, &st), 0);
         e.ctx = (struct api_ctx){.store = st, .ml2 = ml2, .token_expiration = 3600,
                                  .max_body = 1 << 20, .now = fixed_now, .sched = sched,
                                  .service_down_time = 60};

@@ -420,7 +420,11 @@ static void test_store(void **state)
         test_store_drop(st);
 
         struct store *x = NULL;
-        assert_int_equal(store_open("postgresql://db/vfnet", &x), -EPROTONOSUPPORT);
+        assert_int_equal(store_open("mysql+pymysql://db/vfnet", &x), -EPROTONOSUPPORT);
+        /* PostgreSQL not running there: unavailable, which the API answers
+         * with 503; a pool size out of range is refused. */
+        assert_int_equal(store_open("postgresql+psycopg2:///vfnet?host=/nonexistent", &x), -EBUSY);
+        assert_int_equal(store_open("postgresql:///vfnet?max_pool_size=0", &x), -EINVAL);
 }
 
 static double fixed_now(void)

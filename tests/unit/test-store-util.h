@@ -1,7 +1,11 @@
 /* A store on a temporary SQLite file, for the unit tests of the store and
  * of the services: test_store_path() names a fresh file, test_store_open()
  * opens a store on one, test_store_remove() deletes the file and its WAL
- * and SHM companions, test_store_drop() frees the store first. */
+ * and SHM companions, test_store_drop() frees the store first.
+ *
+ * Under tests/pg/pg-throwaway.sh (VFNET_TEST_STORE_URL set) the same
+ * helpers give a fresh database on that PostgreSQL server instead: the
+ * "-pg" copies of the tests. */
 #pragma once
 
 #include <unistd.h>
@@ -9,10 +13,32 @@
 #include "test-util.h"
 #include "store/store.h"
 
-static char test_dbpath[64];
+static char test_dbpath[128];
+static char test_pgdb[64];
+
+static inline bool test_store_pg(void)
+{
+        return getenv("VFNET_TEST_STORE_URL") != NULL;
+}
+
+/* createdb or dropdb of test_pgdb (the server is in PGHOST, PGUSER). */
+static inline int test_store_pg_run(const char *tool)
+{
+        char cmd[160];
+        snprintf(cmd, sizeof(cmd), "%s %s%s >/dev/null", tool,
+                 streq(tool, "dropdb") ? "--force --if-exists " : "", test_pgdb);
+        return system(cmd);
+}
 
 static inline const char *test_store_path(void)
 {
+        if (test_store_pg()) {
+                static unsigned n;
+                snprintf(test_pgdb, sizeof(test_pgdb), "vfnet_unit_%d_%u", (int)getpid(), ++n);
+                assert_int_equal(test_store_pg_run("createdb"), 0);
+                snprintf(test_dbpath, sizeof(test_dbpath), "postgresql:///%s", test_pgdb);
+                return test_dbpath;
+        }
         snprintf(test_dbpath, sizeof(test_dbpath), "/tmp/vfnet-unit-XXXXXX");
         int fd = mkstemp(test_dbpath);
         assert_true(fd >= 0);
@@ -30,7 +56,11 @@ static inline struct store *test_store_open(void)
 
 static inline void test_store_remove(void)
 {
-        char p[80];
+        char p[160];
+        if (test_store_pg()) {
+                test_store_pg_run("dropdb");
+                return;
+        }
         unlink(test_dbpath);
         snprintf(p, sizeof(p), "%s-wal", test_dbpath);
         unlink(p);

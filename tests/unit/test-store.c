@@ -639,5 +639,17 @@ int main(void)
                 cmocka_unit_test(test_compute_tasks),
                 cmocka_unit_test(test_compute_host_task_migration),
         };
+        /* The migrations from SQLite's older layouts exist on SQLite only. */
+        const struct CMUnitTest pg_tests[] = {
+                cmocka_unit_test(test_usage_and_claims),
+                cmocka_unit_test(test_claims_tag),
+                cmocka_unit_test(test_instances),
+                cmocka_unit_test(test_host_reports),
+                cmocka_unit_test(test_auth_failures),
+                cmocka_unit_test(test_compute_hosts),
+                cmocka_unit_test(test_compute_tasks),
+        };
+        if (test_store_pg())
+                return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
 }

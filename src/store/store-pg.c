@@ -1,0 +1,966 @@
+/* The PostgreSQL backend of store.h: a bounded pool of connections per
+ * server, one transaction per store_begin()..store_end() on the calling
+ * thread's connection, versioned migrations in PostgreSQL's dialect, and
+ * the documents, claims, secrets, stamps and change feed (the typed rows
+ * are in store-pg-rows.c).
+ *
+ * Writers run READ COMMITTED and take one advisory lock for the whole
+ * database at begin: the domain code assumes a serial writer, as SQLite's
+ * BEGIN IMMEDIATE gives, and several servers sharing the database then
+ * never hand out one VLAN, IP, MAC or VF twice.  Readers run REPEATABLE
+ * READ (one snapshot) and never wait for a writer. */
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "store/store-pg.h"
+
+#define PG_POOL_DEFAULT 8
+#define PG_POOL_MAX 1024
+/* The advisory lock every writer holds ("vfnet"). */
+#define PG_WRITE_LOCK "508436006260"
+/* How long a writer waits for the lock (or any row lock) before the
+ * request gets a 503, as SQLite's busy timeout. */
+#define PG_LOCK_TIMEOUT "10s"
+
+struct pg_conn {
+        PGconn *pq;
+        bool busy;
+        /* Hosts the open transaction appended change-feed entries for. */
+        struct store_changed_hosts changed;
+};
+
+struct pg_store {
+        struct store base;
+        char *conninfo;
+        pthread_mutex_t lock;
+        pthread_cond_t freed;
+        size_t n_conns;
+        struct pg_conn *conns;
+};
+
+/* The transaction the calling thread holds (store_begin..store_end). */
+static __thread struct pg_store *tx_store;
+static __thread struct pg_conn *tx_conn;
+
+static struct pg_store *to_pg(struct store *base)
+{
+        return (struct pg_store *)base;
+}
+
+/* Each entry moves the schema from version i to i+1, the same versions as
+ * store-sqlite.c's list; never edit a released entry, append a new one.
+ * A PostgreSQL database starts empty under this code, so the entries that
+ * moved SQLite's older layouts' data into new tables only create them
+ * here.  Text keys that lists order by or page through compare bytewise
+ * (COLLATE "C"), as SQLite's do, whatever the database's locale. */
+static const char *const pg_migrations[] = {
+        /* 1: objects (the document as text, as the API returns it, and as
+         * jsonb for the filters), allocations, secrets */
+        "CREATE FUNCTION json_num(v jsonb) RETURNS numeric LANGUAGE sql IMMUTABLE AS "
+        "$$ SELECT CASE jsonb_typeof(v) WHEN 'boolean' THEN CASE WHEN v = 'true' THEN 1 ELSE 0 END "
+        "WHEN 'number' THEN (v #>> '{}')::numeric END $$;"
+        "CREATE TABLE objects ("
+        "  kind TEXT NOT NULL,"
+        "  id TEXT COLLATE \"C\" NOT NULL,"
+        "  project_id TEXT,"
+        "  doc TEXT NOT NULL,"
+        "  j JSONB GENERATED ALWAYS AS (doc::jsonb) STORED,"
+        "  PRIMARY KEY (kind, id));"
+        "CREATE TABLE allocations ("
+        "  pool TEXT NOT NULL,"
+        "  value TEXT COLLATE \"C\" NOT NULL,"
+        "  owner TEXT NOT NULL,"
+        "  PRIMARY KEY (pool, value));"
+        "CREATE INDEX allocations_owner ON allocations (owner);"
+        "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+        /* 2: the attributes clients filter on most answer from an index */
+        "CREATE INDEX objects_project ON objects (kind, project_id, id);"
+        "CREATE INDEX objects_name ON objects (kind, (j ->> 'name'), id);"
+        "CREATE INDEX objects_network ON objects (kind, (j ->> 'network_id'), id);"
+        "CREATE INDEX objects_device ON objects (kind, (j ->> 'device_id'), id);",
+        /* 3: revision stamps; the change feed's counter is one of them */
+        "CREATE TABLE stamps (name TEXT PRIMARY KEY, value BIGINT NOT NULL);",
+        /* 4: compute usage and PCI claims as typed rows */
+        "CREATE TABLE compute_usage ("
+        "  instance_id TEXT PRIMARY KEY,"
+        "  host TEXT NOT NULL,"
+        "  vcpus BIGINT NOT NULL,"
+        "  memory_mb BIGINT NOT NULL,"
+        "  disk_gb BIGINT NOT NULL);"
+        "CREATE INDEX compute_usage_host ON compute_usage (host);"
+        "CREATE TABLE pci_claims ("
+        "  host TEXT NOT NULL,"
+        "  domain BIGINT NOT NULL,"
+        "  bus BIGINT NOT NULL,"
+        "  slot BIGINT NOT NULL,"
+        "  function BIGINT NOT NULL,"
+        "  instance_id TEXT NOT NULL,"
+        "  PRIMARY KEY (host, domain, bus, slot, function));"
+        "CREATE INDEX pci_claims_instance ON pci_claims (instance_id);",
+        /* 5: the per-host change feed; revisions come from the stamp
+         * "changes_revision", counted in the appending transaction, so
+         * they follow the (serial) writers' commit order. */
+        "CREATE TABLE host_changes ("
+        "  revision BIGINT PRIMARY KEY,"
+        "  host TEXT NOT NULL,"
+        "  kind TEXT NOT NULL,"
+        "  id TEXT NOT NULL);"
+        "CREATE INDEX host_changes_host ON host_changes (host, revision);",
+        /* 6: instances as typed rows */
+        "CREATE TABLE instances ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  project_id TEXT NOT NULL,"
+        "  host TEXT,"
+        "  status TEXT NOT NULL,"
+        "  task_state TEXT,"
+        "  vcpus BIGINT NOT NULL,"
+        "  memory_mb BIGINT NOT NULL,"
+        "  doc TEXT NOT NULL);"
+        "CREATE INDEX instances_project ON instances (project_id, id);"
+        "CREATE INDEX instances_host ON instances (host, task_state);",
+        /* 7: compute hosts' reports as rows */
+        "CREATE TABLE host_reports ("
+        "  host TEXT PRIMARY KEY,"
+        "  hash TEXT NOT NULL,"
+        "  received DOUBLE PRECISION NOT NULL,"
+        "  report TEXT NOT NULL);",
+        /* 8: Keystone's failed logins per user */
+        "CREATE TABLE user_auth_failures ("
+        "  user_id TEXT PRIMARY KEY,"
+        "  failed_auth_count BIGINT NOT NULL,"
+        "  failed_auth_at DOUBLE PRECISION NOT NULL);",
+        /* 9: compute hosts' service records and task queue as typed rows */
+        "CREATE TABLE compute_hosts ("
+        "  hostname TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  service_id TEXT NOT NULL,"
+        "  hypervisor_id TEXT NOT NULL,"
+        "  disabled BIGINT NOT NULL,"
+        "  disabled_reason TEXT,"
+        "  forced_down BIGINT NOT NULL,"
+        "  availability_zone TEXT,"
+        "  report_hash TEXT NOT NULL,"
+        "  heartbeat DOUBLE PRECISION NOT NULL,"
+        "  created_at TEXT,"
+        "  updated_at TEXT);"
+        "CREATE INDEX compute_hosts_service ON compute_hosts (service_id);"
+        "CREATE TABLE compute_tasks ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  host TEXT NOT NULL,"
+        "  action TEXT NOT NULL,"
+        "  instance_id TEXT NOT NULL,"
+        "  created_at TEXT NOT NULL,"
+        "  detail TEXT NOT NULL);"
+        "CREATE INDEX compute_tasks_host ON compute_tasks (host, id);",
+        /* 10: agents found by their host; each host's claims tag */
+        "CREATE INDEX objects_host ON objects (kind, (j ->> 'host'), id);"
+        "ALTER TABLE compute_hosts ADD COLUMN claims_tag BIGINT NOT NULL DEFAULT 0;",
+};
+
+void pg_args_done(struct pg_args *a)
+{
+        for (int i = 0; i < a->n; i++)
+                free(a->owned[i]);
+        free(a->owned);
+        free(a->v);
+        *a = (struct pg_args){0};
+}
+
+static void pg_arg_push(struct pg_args *a, const char *s, char *owned)
+{
+        if (a->n == a->cap) {
+                int cap = a->cap ? a->cap * 2 : 8;
+                const char **v = reallocarray(a->v, (size_t)cap, sizeof(*v));
+                if (v)
+                        a->v = v;
+                char **o = reallocarray(a->owned, (size_t)cap, sizeof(*o));
+                if (o)
+                        a->owned = o;
+                if (!v || !o) {
+                        a->oom = true;
+                        free(owned);
+                        return;
+                }
+                a->cap = cap;
+        }
+        a->v[a->n] = s;
+        a->owned[a->n++] = owned;
+}
+
+void pg_arg(struct pg_args *a, const char *s)
+{
+        pg_arg_push(a, s, NULL);
+}
+
+void pg_argv(struct pg_args *a, int n, ...)
+{
+        va_list ap;
+        va_start(ap, n);
+        for (int i = 0; i < n; i++)
+                pg_arg(a, va_arg(ap, const char *));
+        va_end(ap);
+}
+
+void pg_arg_int(struct pg_args *a, long long x)
+{
+        char *s = NULL;
+        if (asprintf(&s, "%lld", x) < 0) {
+                a->oom = true;
+                return;
+        }
+        pg_arg_push(a, s, s);
+}
+
+void pg_arg_double(struct pg_args *a, double x)
+{
+        char *s = NULL;
+        if (asprintf(&s, "%.17g", x) < 0) {
+                a->oom = true;
+                return;
+        }
+        pg_arg_push(a, s, s);
+}
+
+char *pg_text_dup(const PGresult *res, int row, int col)
+{
+        if (PQgetisnull(res, row, col))
+                return NULL;
+        return strdup(PQgetvalue(res, row, col));
+}
+
+long long pg_int(const PGresult *res, int row, int col)
+{
+        return strtoll(PQgetvalue(res, row, col), NULL, 10);
+}
+
+double pg_double(const PGresult *res, int row, int col)
+{
+        return strtod(PQgetvalue(res, row, col), NULL);
+}
+
+int pg_columns_dup(const PGresult *res, int row, char **fields[], size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (!fields[i] || PQgetisnull(res, row, (int)i))
+                        continue;
+                if (!(*fields[i] = pg_text_dup(res, row, (int)i))) {
+                        for (size_t j = 0; j < i; j++)
+                                if (fields[j]) {
+                                        free(*fields[j]);
+                                        *fields[j] = NULL;
+                                }
+                        return -ENOMEM;
+                }
+        }
+        return 0;
+}
+
+/* SQLSTATE classes and codes that mean "not now" rather than "wrong":
+ * the connection (08), a serialization failure or deadlock (40), the
+ * server shutting down or restarting (57P), a lock wait timed out
+ * (55P03), insufficient resources such as a full disk (53), a read-only
+ * database (25006). */
+static bool sqlstate_busy(const char *state)
+{
+        return !state || strneq(state, "08", 2) || strneq(state, "40", 2) ||
+               strneq(state, "57P", 3) || streq(state, "55P03") || strneq(state, "53", 2) ||
+               streq(state, "25006");
+}
+
+static int pg_error(PGconn *pq, const PGresult *res, const char *what)
+{
+        const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+        const char *msg = res ? PQresultErrorMessage(res) : "";
+        if (!msg || !*msg)
+                msg = PQerrorMessage(pq);
+        if (state && streq(state, "23505"))
+                return -EEXIST;
+        if (PQstatus(pq) == CONNECTION_BAD || sqlstate_busy(state))
+                return err_set(-EBUSY, "database unavailable (%s): %.*s; the request may be retried",
+                               what, (int)strcspn(msg, "\n"), msg);
+        return err_set(-EIO, "database: %s: %.*s", what, (int)strcspn(msg, "\n"), msg);
+}
+
+static void notice_ignore(void *arg, const char *message)
+{
+}
+
+/* A connection for the calling thread: an idle open one, else a slot to
+ * open, else wait for one to be given back. */
+static int conn_acquire(struct pg_store *st, struct pg_conn **ret)
+{
+        struct pg_conn *c = NULL;
+        pthread_mutex_lock(&st->lock);
+        while (!c) {
+                for (size_t i = 0; i < st->n_conns && !c; i++)
+                        if (!st->conns[i].busy && st->conns[i].pq)
+                                c = &st->conns[i];
+                for (size_t i = 0; i < st->n_conns && !c; i++)
+                        if (!st->conns[i].busy)
+                                c = &st->conns[i];
+                if (!c)
+                        pthread_cond_wait(&st->freed, &st->lock);
+        }
+        c->busy = true;
+        pthread_mutex_unlock(&st->lock);
+
+        /* Lost (the server restarted, a network cut): open anew. */
+        if (c->pq && PQstatus(c->pq) == CONNECTION_BAD) {
+                PQfinish(c->pq);
+                c->pq = NULL;
+        }
+        if (!c->pq) {
+                c->pq = PQconnectdb(st->conninfo);
+                int r = 0;
+                if (!c->pq)
+                        r = -ENOMEM;
+                else if (PQstatus(c->pq) != CONNECTION_OK)
+                        r = err_set(-EBUSY, "database unavailable: %.*s; check that PostgreSQL "
+                                    "runs and [database] connection",
+                                    (int)strcspn(PQerrorMessage(c->pq), "\n"),
+                                    PQerrorMessage(c->pq));
+                if (r == 0) {
+                        PQsetNoticeProcessor(c->pq, notice_ignore, NULL);
+                        PGresult *res = PQexec(c->pq, "SET lock_timeout = '" PG_LOCK_TIMEOUT "'");
+                        if (PQresultStatus(res) != PGRES_COMMAND_OK)
+                                r = pg_error(c->pq, res, "connect");
+                        PQclear(res);
+                }
+                if (r < 0) {
+                        PQfinish(c->pq);
+                        c->pq = NULL;
+                        pthread_mutex_lock(&st->lock);
+                        c->busy = false;
+                        pthread_cond_signal(&st->freed);
+                        pthread_mutex_unlock(&st->lock);
+                        return r;
+                }
+        }
+        *ret = c;
+        return 0;
+}
+
+static void conn_release(struct pg_store *st, struct pg_conn *c)
+{
+        /* A connection left inside a transaction or broken is not reused. */
+        if (c->pq && (PQstatus(c->pq) != CONNECTION_OK ||
+                      PQtransactionStatus(c->pq) != PQTRANS_IDLE)) {
+                PQfinish(c->pq);
+                c->pq = NULL;
+        }
+        pthread_mutex_lock(&st->lock);
+        c->busy = false;
+        pthread_cond_signal(&st->freed);
+        pthread_mutex_unlock(&st->lock);
+}
+
+static int conn_query(PGconn *pq, const char *what, const char *sql, struct pg_args *a,
+                      PGresult **ret)
+{
+        if (a && a->oom)
+                return -ENOMEM;
+        _cleanup_pgresult_ PGresult *res =
+                PQexecParams(pq, sql, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
+        ExecStatusType s = PQresultStatus(res);
+        if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+                return pg_error(pq, res, what);
+        int n = s == PGRES_TUPLES_OK ? PQntuples(res) : atoi(PQcmdTuples(res));
+        if (ret)
+                *ret = TAKE_PTR(res);
+        return n;
+}
+
+int pg_query(struct store *base, const char *what, const char *sql, struct pg_args *a,
+             PGresult **ret)
+{
+        struct pg_store *st = to_pg(base);
+        if (tx_store == st)
+                return conn_query(tx_conn->pq, what, sql, a, ret);
+        /* Outside a transaction: one statement on a connection of its own. */
+        struct pg_conn *c;
+        int r = conn_acquire(st, &c);
+        if (r < 0)
+                return r;
+        r = conn_query(c->pq, what, sql, a, ret);
+        conn_release(st, c);
+        return r;
+}
+
+int pg_exec_texts(struct store *st, const char *what, const char *sql, int n, ...)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        va_list ap;
+        va_start(ap, n);
+        for (int i = 0; i < n; i++)
+                pg_arg(&a, va_arg(ap, const char *));
+        va_end(ap);
+        return pg_query(st, what, sql, &a, NULL);
+}
+
+/* Runs statements without parameters (several may be given). */
+static int conn_exec(PGconn *pq, const char *what, const char *sql)
+{
+        _cleanup_pgresult_ PGresult *res = PQexec(pq, sql);
+        ExecStatusType s = PQresultStatus(res);
+        if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+                return pg_error(pq, res, what);
+        return 0;
+}
+
+static int pg_schema_version(struct store *st)
+{
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = pg_query(st, "schema version", "SELECT coalesce(max(version), 0) FROM schema_version",
+                         NULL, &res);
+        return r < 0 ? r : (int)pg_int(res, 0, 0);
+}
+
+static int pg_begin(struct store *base, bool write);
+static int pg_end(struct store *base, bool commit);
+
+static int migrate(struct pg_store *st)
+{
+        int r = pg_begin(&st->base, true);
+        if (r < 0)
+                return r;
+        PGconn *pq = tx_conn->pq;
+        r = conn_exec(pq, "migrate", "CREATE TABLE IF NOT EXISTS schema_version "
+                                     "(version INTEGER NOT NULL)");
+        int v = r < 0 ? r : pg_schema_version(&st->base);
+        if (v < 0) {
+                r = v;
+                goto fail;
+        }
+        if ((size_t)v > ARRAY_SIZE(pg_migrations)) {
+                r = err_set(-EPROTO, "database schema version %d is newer than this vfnet-server "
+                            "knows (%zu); upgrade vfnet-server", v, ARRAY_SIZE(pg_migrations));
+                goto fail;
+        }
+        for (size_t i = (size_t)v; i < ARRAY_SIZE(pg_migrations); i++) {
+                char buf[80];
+                snprintf(buf, sizeof(buf), "INSERT INTO schema_version VALUES (%zu)", i + 1);
+                if ((r = conn_exec(pq, "migrate", pg_migrations[i])) < 0 ||
+                    (r = conn_exec(pq, "migrate", buf)) < 0)
+                        goto fail;
+        }
+        return pg_end(&st->base, true);
+fail:
+        pg_end(&st->base, false);
+        return r;
+}
+
+/* libpq's connection string from the URL: neutron.conf's
+ * postgresql+psycopg2:// spelling becomes postgresql://, and our own
+ * query parameter max_pool_size is taken out (libpq refuses unknown
+ * ones). */
+static int parse_url(const char *url, char **ret_conninfo, size_t *ret_pool)
+{
+        _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+        const char *rest = strstr(url, "://");
+        size_t pool = PG_POOL_DEFAULT;
+        int r = strbuf_append(&sb, "postgresql");
+        if (r >= 0)
+                r = strbuf_append_len(&sb, rest, strcspn(rest, "?"));
+        const char *q = strchr(rest, '?');
+        bool first = true;
+        while (r >= 0 && q && *q) {
+                q++;
+                size_t len = strcspn(q, "&");
+                if (strneq(q, "max_pool_size=", 14) && len > 14) {
+                        char *end;
+                        unsigned long n = strtoul(q + 14, &end, 10);
+                        if (end != q + len || n == 0 || n > PG_POOL_MAX)
+                                return err_set(-EINVAL, "database connection: max_pool_size "
+                                               "must be 1..%d", PG_POOL_MAX);
+                        pool = n;
+                } else if (len) {
+                        r = strbuf_append(&sb, first ? "?" : "&");
+                        if (r >= 0)
+                                r = strbuf_append_len(&sb, q, len);
+                        first = false;
+                }
+                q += len;
+        }
+        if (r < 0)
+                return r;
+        *ret_conninfo = strbuf_steal(&sb);
+        if (!*ret_conninfo)
+                return -ENOMEM;
+        *ret_pool = pool;
+        return 0;
+}
+
+static const struct store_backend pg_backend;
+static void pg_free(struct store *base);
+
+int store_pg_open(const char *url, struct store **ret)
+{
+        struct pg_store *st = calloc(1, sizeof(*st));
+        if (!st)
+                return -ENOMEM;
+        store_head_init(&st->base, &pg_backend);
+        pthread_mutex_init(&st->lock, NULL);
+        pthread_cond_init(&st->freed, NULL);
+        size_t n = 0;
+        int r = parse_url(url, &st->conninfo, &n);
+        if (r >= 0 && !(st->conns = calloc(n, sizeof(*st->conns))))
+                r = -ENOMEM;
+        st->n_conns = n;
+        if (r >= 0)
+                r = migrate(st);
+        if (r < 0) {
+                pg_free(&st->base);
+                return r;
+        }
+        *ret = &st->base;
+        return 0;
+}
+
+static void pg_free(struct store *base)
+{
+        struct pg_store *st = to_pg(base);
+        for (size_t i = 0; st->conns && i < st->n_conns; i++) {
+                PQfinish(st->conns[i].pq);
+                store_changed_hosts_done(base, &st->conns[i].changed, false);
+        }
+        free(st->conns);
+        free(st->conninfo);
+        pthread_cond_destroy(&st->freed);
+        pthread_mutex_destroy(&st->lock);
+        store_head_done(base);
+        free(st);
+}
+
+static int pg_begin(struct store *base, bool write)
+{
+        struct pg_store *st = to_pg(base);
+        struct pg_conn *c;
+        if (tx_store)
+                return err_set(-EINVAL, "store_begin: a transaction is already open");
+        int r = conn_acquire(st, &c);
+        if (r < 0)
+                return r;
+        r = conn_exec(c->pq, "begin",
+                      write ? "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                              "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")"
+                            : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+        if (r < 0) {
+                conn_exec(c->pq, "rollback", "ROLLBACK");
+                conn_release(st, c);
+                return r;
+        }
+        tx_store = st;
+        tx_conn = c;
+        return 0;
+}
+
+static int pg_end(struct store *base, bool commit)
+{
+        struct pg_store *st = to_pg(base);
+        struct pg_conn *c = tx_conn;
+        int r = 0;
+        if (tx_store != st)
+                return -EINVAL;
+        if (commit) {
+                _cleanup_pgresult_ PGresult *res = PQexec(c->pq, "COMMIT");
+                if (PQresultStatus(res) != PGRES_COMMAND_OK)
+                        r = pg_error(c->pq, res, "commit");
+                else if (!streq(PQcmdStatus(res), "COMMIT"))
+                        /* A statement failed inside: PostgreSQL rolled back. */
+                        r = err_set(-EIO, "database: the transaction was rolled back after "
+                                    "an error inside it");
+        }
+        if (!commit || r < 0)
+                conn_exec(c->pq, "rollback", "ROLLBACK");
+        tx_store = NULL;
+        tx_conn = NULL;
+        struct store_changed_hosts changed = c->changed;
+        c->changed = (struct store_changed_hosts){0};
+        conn_release(st, c);
+        store_changed_hosts_done(base, &changed, commit && r == 0);
+        return r;
+}
+
+static int pg_obj_insert(struct store *st, const char *kind, const char *id,
+                         const char *project_id, const char *doc)
+{
+        int r = pg_exec_texts(st, "insert", "INSERT INTO objects (kind, id, project_id, doc) "
+                              "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                              4, kind, id, project_id, doc);
+        return r < 0 ? r : r == 0 ? -EEXIST : 0;
+}
+
+/* A statement that must touch a row: -ENOENT when it touched none. */
+static int touch_one(int r)
+{
+        return r < 0 ? r : r == 0 ? -ENOENT : 0;
+}
+
+static int pg_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
+{
+        return touch_one(pg_exec_texts(st, "update", "UPDATE objects SET doc = $1 "
+                                       "WHERE kind = $2 AND id = $3", 3, doc, kind, id));
+}
+
+static int pg_obj_delete(struct store *st, const char *kind, const char *id)
+{
+        return touch_one(pg_exec_texts(st, "delete", "DELETE FROM objects WHERE kind = $1 AND "
+                                       "id = $2", 2, kind, id));
+}
+
+static int pg_obj_delete_below(struct store *st, const char *kind, const char *attr, double limit)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        char sql[160];
+        if (!store_attr_name_safe(attr))
+                return -EINVAL;
+        snprintf(sql, sizeof(sql),
+                 "DELETE FROM objects WHERE kind = $1 AND json_num(j -> '%s') < $2", attr);
+        pg_arg(&a, kind);
+        pg_arg_double(&a, limit);
+        return pg_query(st, "delete", sql, &a, NULL);
+}
+
+static int pg_obj_get(struct store *st, const char *kind, const char *id, char **ret_doc,
+                      char **ret_project)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_argv(&a, 2, kind, id);
+        int r = pg_query(st, "get", "SELECT doc, project_id FROM objects WHERE kind = $1 AND "
+                         "id = $2", &a, &res);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        char *doc = pg_text_dup(res, 0, 0);
+        if (!doc)
+                return -ENOMEM;
+        if (ret_project)
+                *ret_project = pg_text_dup(res, 0, 1);
+        *ret_doc = doc;
+        return 0;
+}
+
+/* The next parameter's placeholder, its value added to a. */
+static int put_param(struct strbuf *sql, struct pg_args *a, const char *v, const char *sep)
+{
+        pg_arg(a, v);
+        return strbuf_printf(sql, "%s$%d", sep, a->n);
+}
+
+/* " FROM objects WHERE kind = $1 AND ..." for a query, its values in a. */
+static int build_where(struct strbuf *sql, struct pg_args *a, const char *kind,
+                       const struct store_query *q)
+{
+        int r = strbuf_append(sql, " FROM objects WHERE kind = ");
+        if (r >= 0)
+                r = put_param(sql, a, kind, "");
+        for (size_t i = 0; r >= 0 && q && i < q->n_filters; i++) {
+                const struct store_filter *f = &q->filters[i];
+                bool num = f->type == STORE_VALUE_INT;
+                if (f->n_values == 0)
+                        continue;
+                if (!store_attr_name_safe(f->attr) ||
+                    (f->member && !store_attr_name_safe(f->member)))
+                        return -EINVAL;
+                if (f->member)
+                        r = strbuf_printf(sql, " AND EXISTS (SELECT 1 FROM jsonb_array_elements("
+                                          "CASE jsonb_typeof(j -> '%s') WHEN 'array' THEN "
+                                          "j -> '%s' ELSE '[]' END) AS m WHERE %s(m %s '%s') IN (",
+                                          f->attr, f->attr, num ? "json_num" : "",
+                                          num ? "->" : "->>", f->member);
+                else if (streq(f->attr, "id"))
+                        r = strbuf_append(sql, " AND id IN (");
+                else
+                        r = strbuf_printf(sql, num ? " AND json_num(j -> '%s') IN ("
+                                                   : " AND (j ->> '%s') IN (", f->attr);
+                for (size_t k = 0; r >= 0 && k < f->n_values; k++) {
+                        r = put_param(sql, a, f->values[k], k ? "," : "");
+                        if (r >= 0 && num)
+                                r = strbuf_append(sql, "::numeric");
+                }
+                if (r >= 0)
+                        r = strbuf_append(sql, f->member ? "))" : ")");
+        }
+        if (r >= 0 && q && q->project_id) {
+                r = put_param(sql, a, q->project_id, " AND (project_id = ");
+                if (r >= 0 && q->shared_attr && store_attr_name_safe(q->shared_attr))
+                        r = strbuf_printf(sql, " OR json_num(j -> '%s') = 1", q->shared_attr);
+                if (r >= 0 && q->shared_attr && q->also_shared_attr &&
+                    store_attr_name_safe(q->also_shared_attr))
+                        r = strbuf_printf(sql, " OR json_num(j -> '%s') = 1",
+                                          q->also_shared_attr);
+                if (r >= 0)
+                        r = strbuf_append(sql, ")");
+        }
+        if (r >= 0 && q && q->marker)
+                r = put_param(sql, a, q->marker, " AND id > ");
+        return r;
+}
+
+static int pg_obj_list(struct store *st, const char *kind, const struct store_query *q,
+                       store_obj_cb cb, void *userdata)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = strbuf_append(&sql, "SELECT id, doc");
+        if (r >= 0)
+                r = build_where(&sql, &a, kind, q);
+        if (r >= 0)
+                r = strbuf_append(&sql, " ORDER BY id");
+        if (r >= 0 && q && q->limit)
+                r = strbuf_printf(&sql, " LIMIT %zu", q->limit);
+        if (r >= 0)
+                r = pg_query(st, "list", strbuf_str(&sql), &a, &res);
+        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+                int c = cb(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), userdata);
+                if (c < 0)
+                        return c;
+        }
+        return r < 0 ? r : 0;
+}
+
+static int pg_obj_count(struct store *st, const char *kind, const struct store_query *q,
+                        size_t *ret)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = strbuf_append(&sql, "SELECT count(*)");
+        if (r >= 0)
+                r = build_where(&sql, &a, kind, q);
+        if (r >= 0)
+                r = pg_query(st, "count", strbuf_str(&sql), &a, &res);
+        if (r < 0)
+                return r;
+        *ret = (size_t)pg_int(res, 0, 0);
+        return 0;
+}
+
+static int pg_claim(struct store *st, const char *pool, const char *value, const char *owner)
+{
+        int r = pg_exec_texts(st, "claim", "INSERT INTO allocations (pool, value, owner) "
+                              "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3, pool, value, owner);
+        return r < 0 ? r : r == 0 ? -EEXIST : 0;
+}
+
+static int pg_release(struct store *st, const char *pool, const char *value)
+{
+        int r = pg_exec_texts(st, "release", "DELETE FROM allocations WHERE pool = $1 AND "
+                              "value = $2", 2, pool, value);
+        return r < 0 ? r : 0;
+}
+
+static int pg_is_claimed(struct store *st, const char *pool, const char *value)
+{
+        int r = pg_exec_texts(st, "claimed", "SELECT 1 FROM allocations WHERE pool = $1 AND "
+                              "value = $2", 2, pool, value);
+        return r < 0 ? r : r > 0;
+}
+
+static int pg_release_owner(struct store *st, const char *owner)
+{
+        int r = pg_exec_texts(st, "release", "DELETE FROM allocations WHERE owner = $1", 1, owner);
+        return r < 0 ? r : 0;
+}
+
+static int pg_pool_values(struct store *st, const char *pool, char ***ret)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_arg(&a, pool);
+        int r = pg_query(st, "pool", "SELECT value FROM allocations WHERE pool = $1 "
+                         "ORDER BY value", &a, &res);
+        if (r < 0)
+                return r;
+        _cleanup_strv_free_ char **l = calloc((size_t)r + 1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        for (int i = 0; i < r; i++)
+                if (!(l[i] = pg_text_dup(res, i, 0)))
+                        return -ENOMEM;
+        *ret = TAKE_PTR(l);
+        return r;
+}
+
+static int pg_secret_set(struct store *st, const char *key, const char *value)
+{
+        int r = pg_exec_texts(st, "secret", "INSERT INTO secrets (key, value) VALUES ($1, $2) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                              2, key, value);
+        return r < 0 ? r : 0;
+}
+
+static int pg_secret_get(struct store *st, const char *key, char **ret)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_arg(&a, key);
+        int r = pg_query(st, "secret", "SELECT value FROM secrets WHERE key = $1", &a, &res);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        return (*ret = pg_text_dup(res, 0, 0)) ? 0 : -ENOMEM;
+}
+
+static int pg_secret_delete(struct store *st, const char *key)
+{
+        int r = pg_exec_texts(st, "secret", "DELETE FROM secrets WHERE key = $1", 1, key);
+        return r < 0 ? r : 0;
+}
+
+static int pg_stamp_get(struct store *st, const char *name, int64_t *ret)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_arg(&a, name);
+        int r = pg_query(st, "stamp", "SELECT value FROM stamps WHERE name = $1", &a, &res);
+        if (r < 0)
+                return r;
+        *ret = r ? pg_int(res, 0, 0) : 0;
+        return 0;
+}
+
+static int pg_stamp_bump(struct store *st, const char *name)
+{
+        int r = pg_exec_texts(st, "stamp", "INSERT INTO stamps (name, value) VALUES ($1, 1) "
+                              "ON CONFLICT (name) DO UPDATE SET value = stamps.value + 1",
+                              1, name);
+        return r < 0 ? r : 0;
+}
+
+static int pg_changes_compact(struct store *st, int64_t upto)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        pg_arg_int(&a, upto);
+        int r = pg_query(st, "change feed", "DELETE FROM host_changes WHERE revision <= $1", &a,
+                         NULL);
+        if (r >= 0)
+                r = pg_query(st, "change feed", "INSERT INTO stamps (name, value) "
+                             "VALUES ('changes_compacted', $1) ON CONFLICT (name) DO UPDATE "
+                             "SET value = greatest(stamps.value, excluded.value)", &a, NULL);
+        return r < 0 ? r : 0;
+}
+
+static int pg_change_append(struct store *base, const char *host, const char *kind,
+                            const char *id, int64_t *ret_revision)
+{
+        struct pg_store *st = to_pg(base);
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_argv(&a, 3, host, kind, id);
+        /* The counter is a row: it moves with the transaction, so a
+         * rollback gives its revision back and revisions follow commits. */
+        int r = pg_query(base, "change feed",
+                         "WITH rev AS (INSERT INTO stamps (name, value) "
+                         "VALUES ('changes_revision', 1) ON CONFLICT (name) DO UPDATE "
+                         "SET value = stamps.value + 1 RETURNING value) "
+                         "INSERT INTO host_changes (revision, host, kind, id) "
+                         "SELECT value, $1, $2, $3 FROM rev RETURNING revision", &a, &res);
+        if (r <= 0)
+                return r < 0 ? r : -EIO;
+        int64_t rev = pg_int(res, 0, 0), upto;
+        if (ret_revision)
+                *ret_revision = rev;
+        if (store_changes_compact_due(base, rev, &upto) &&
+            (r = pg_changes_compact(base, upto)) < 0)
+                return r;
+        if (tx_store == st)
+                return store_changed_hosts_add(&tx_conn->changed, host);
+        /* Outside a transaction the entry is committed already. */
+        struct store_changed_hosts now = {0};
+        r = store_changed_hosts_add(&now, host);
+        store_changed_hosts_done(base, &now, r >= 0);
+        return r;
+}
+
+static int pg_change_revision(struct store *st, int64_t *ret)
+{
+        return pg_stamp_get(st, "changes_revision", ret);
+}
+
+static int pg_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
+                            store_change_cb cb, void *userdata)
+{
+        int64_t compacted = 0;
+        int r = pg_stamp_get(st, "changes_compacted", &compacted);
+        if (r < 0)
+                return r;
+        if (since < compacted)
+                return -ESTALE;
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_arg(&a, host);
+        pg_arg_int(&a, since);
+        pg_arg_int(&a, limit > INT64_MAX ? INT64_MAX : (long long)limit);
+        r = pg_query(st, "change feed", "SELECT revision, kind, id FROM host_changes "
+                     "WHERE host = $1 AND revision > $2 ORDER BY revision LIMIT $3", &a, &res);
+        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+                struct store_change c = {
+                        .revision = pg_int(res, i, 0),
+                        .kind = PQgetvalue(res, i, 1),
+                        .id = PQgetvalue(res, i, 2),
+                };
+                int k = cb(&c, userdata);
+                if (k < 0)
+                        return k;
+        }
+        return r;
+}
+
+static const struct store_backend pg_backend = {
+        .name = "postgresql",
+        .free = pg_free,
+        .schema_version = pg_schema_version,
+        .begin = pg_begin,
+        .end = pg_end,
+        .obj_insert = pg_obj_insert,
+        .obj_update = pg_obj_update,
+        .obj_delete = pg_obj_delete,
+        .obj_delete_below = pg_obj_delete_below,
+        .obj_get = pg_obj_get,
+        .obj_list = pg_obj_list,
+        .obj_count = pg_obj_count,
+        .claim = pg_claim,
+        .release = pg_release,
+        .is_claimed = pg_is_claimed,
+        .release_owner = pg_release_owner,
+        .pool_values = pg_pool_values,
+        .usage_add = pg_usage_add,
+        .usage_sum = pg_usage_sum,
+        .pci_claim = pg_pci_claim,
+        .pci_claims = pg_pci_claims,
+        .instance_release = pg_instance_release,
+        .host_report_put = pg_host_report_put,
+        .host_report_get = pg_host_report_get,
+        .auth_failures_get = pg_auth_failures_get,
+        .auth_failure_add = pg_auth_failure_add,
+        .auth_failures_clear = pg_auth_failures_clear,
+        .instance_put = pg_instance_put,
+        .instance_get = pg_instance_get,
+        .instance_delete = pg_instance_delete,
+        .instance_list = pg_instance_list,
+        .instance_totals = pg_instance_totals,
+        .compute_host_put = pg_compute_host_put,
+        .compute_host_get = pg_compute_host_get,
+        .compute_host_get_by_service = pg_compute_host_get_by_service,
+        .compute_host_list = pg_compute_host_list,
+        .compute_task_add = pg_compute_task_add,
+        .compute_task_get = pg_compute_task_get,
+        .compute_task_delete = pg_compute_task_delete,
+        .compute_task_list = pg_compute_task_list,
+        .secret_set = pg_secret_set,
+        .secret_get = pg_secret_get,
+        .secret_delete = pg_secret_delete,
+        .stamp_get = pg_stamp_get,
+        .stamp_read = pg_stamp_get,
+        .stamp_bump = pg_stamp_bump,
+        .change_append = pg_change_append,
+        .changes_since = pg_changes_since,
+        .change_revision = pg_change_revision,
+        .changes_compact = pg_changes_compact,
+};

@@ -1,0 +1,76 @@
+/* The PostgreSQL backend's private parts shared by its files: running one
+ * statement on the calling thread's transaction (or a pooled connection
+ * of its own outside one), its parameters as text, its rows. */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "store/backend.h"
+
+/* A statement's parameters ($1, $2, ...) in order; NULL passes SQL NULL. */
+struct pg_args {
+        const char **v;
+        char **owned; /* the formatted numbers among v */
+        int n, cap;
+        bool oom;
+};
+void pg_args_done(struct pg_args *a);
+#define _cleanup_pg_args_ _cleanup_(pg_args_done)
+void pg_arg(struct pg_args *a, const char *s);
+void pg_arg_int(struct pg_args *a, long long x);
+void pg_arg_double(struct pg_args *a, double x);
+/* pg_arg() of each of n strings. */
+void pg_argv(struct pg_args *a, int n, ...);
+
+DEFINE_POINTER_CLEANUP(PGresult, PQclear)
+#define _cleanup_pgresult_ _cleanup_(PQclearp)
+
+/* Runs sql (what names it in errors); *ret gets the result when wanted.
+ * Returns the rows it gave, or for INSERT/UPDATE/DELETE the rows it
+ * touched; -EEXIST on a unique violation, -EBUSY when the database is
+ * unavailable (connection lost, shut down, read-only, full, a
+ * serialization failure), -EIO otherwise. */
+int pg_query(struct store *st, const char *what, const char *sql, struct pg_args *a,
+             PGresult **ret);
+/* pg_query() with n text parameters and no result. */
+int pg_exec_texts(struct store *st, const char *what, const char *sql, int n, ...);
+
+/* A column of a row: text malloc'd (NULL for SQL NULL, or on ENOMEM when
+ * *oom is set), numbers parsed (0 for NULL). */
+char *pg_text_dup(const PGresult *res, int row, int col);
+long long pg_int(const PGresult *res, int row, int col);
+double pg_double(const PGresult *res, int row, int col);
+/* Copies the text columns of a row into fields[i] (NULL: skip column
+ * i; an SQL NULL stays NULL); on failure frees what it copied. */
+int pg_columns_dup(const PGresult *res, int row, char **fields[], size_t n);
+
+/* The rows' calls, in store-pg-rows.c. */
+int pg_usage_add(struct store *st, const char *instance_id, const char *host,
+                 const struct store_usage *u);
+int pg_usage_sum(struct store *st, const char *host, struct store_usage *ret);
+int pg_pci_claim(struct store *st, const char *host, const struct store_pci_addr *a,
+                 const char *instance_id);
+int pg_pci_claims(struct store *st, const char *host, struct store_pci_addr **ret);
+int pg_instance_release(struct store *st, const char *instance_id);
+int pg_host_report_put(struct store *st, const struct store_host_report *in);
+int pg_host_report_get(struct store *st, const char *host, char **ret_report, char **ret_hash);
+int pg_auth_failures_get(struct store *st, const char *user_id, struct store_auth_failures *ret);
+int pg_auth_failure_add(struct store *st, const char *user_id, double at, bool restart);
+int pg_auth_failures_clear(struct store *st, const char *user_id);
+int pg_instance_put(struct store *st, const struct store_instance *in, bool create);
+int pg_instance_get(struct store *st, const char *id, char **ret_doc);
+int pg_instance_delete(struct store *st, const char *id);
+int pg_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
+                     void *userdata);
+int pg_instance_totals(struct store *st, const struct store_instance_query *q,
+                       struct store_usage *ret);
+int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bool create);
+int pg_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret);
+int pg_compute_host_get_by_service(struct store *st, const char *service_id,
+                                   struct store_compute_host **ret);
+int pg_compute_host_list(struct store *st, struct store_compute_host ***ret);
+int pg_compute_task_add(struct store *st, const struct store_compute_task *t);
+int pg_compute_task_get(struct store *st, const char *id, struct store_compute_task **ret);
+int pg_compute_task_delete(struct store *st, const char *id);
+int pg_compute_task_list(struct store *st, const char *host, size_t limit,
+                         struct store_compute_task ***ret);
