@@ -135,7 +135,7 @@ apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
 }
 [ ${#missing[@]} -eq 0 ] && [ -n "$qemu_ok" ] || install_packages
 
-# libmicrohttpd 1.0.10, static, with vfnet's patch, in .deps/libmicrohttpd.
+# libmicrohttpd 1.0.10, static, with vfnet's patches, in .deps/libmicrohttpd.
 # Bookworm's 0.9.75 answers a bad Content-Length with its status line and
 # headers twice, passes duplicate Content-Length and Host headers and
 # Transfer-Encoding with Content-Length to the application, and has no
@@ -152,13 +152,13 @@ MHD_SHA256=04bfe8ef75db7d629a33de767599765cecadc56274a39822d5d081030d577685
 # it after (the sha256 is checked either way).
 MHD_URLS=(https://deb.debian.org/debian/pool/main/libm/libmicrohttpd/$MHD_TARBALL
         https://snapshot.debian.org/archive/debian/20261201T000000Z/pool/main/libm/libmicrohttpd/$MHD_TARBALL)
-MHD_PATCH=third_party/libmicrohttpd/json-errors.patch
+MHD_PATCHES=(third_party/libmicrohttpd/json-errors.patch third_party/libmicrohttpd/resume-order.patch)
 MHD_CONFIGURE=(--enable-static --disable-shared --with-pic --disable-doc --disable-examples
         --disable-tools --disable-https --without-gnutls --disable-curl)
 cd "$(dirname "$0")/.."
 deps=$PWD/.deps
 prefix=$deps/libmicrohttpd
-stamp="libmicrohttpd $MHD_VERSION tarball $MHD_SHA256 patch $(sha256sum <"$MHD_PATCH" | cut -d' ' -f1) configure ${MHD_CONFIGURE[*]}"
+stamp="libmicrohttpd $MHD_VERSION tarball $MHD_SHA256 patches $(cat "${MHD_PATCHES[@]}" | sha256sum | cut -d' ' -f1) configure ${MHD_CONFIGURE[*]}"
 [ "$(cat "$prefix/.stamp" 2>/dev/null)" = "$stamp" ] && exit 0
 
 fail() { echo "deps.sh: libmicrohttpd $MHD_VERSION: $*" >&2; exit 1; }
@@ -182,7 +182,9 @@ mkdir -p "$src"
         set -e
         tar -xzf "$tarball" -C "$src" --strip-components=1
         cd "$src"
-        patch -p1 <"$OLDPWD/$MHD_PATCH"
+        for p in "${MHD_PATCHES[@]}"; do
+                patch -p1 <"$OLDPWD/$p"
+        done
         CFLAGS="-O2 -g -fPIC" ./configure --prefix="$prefix" "${MHD_CONFIGURE[@]}"
         make -j"$(nproc)"
         make install
