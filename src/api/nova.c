@@ -120,6 +120,23 @@ static int limits(struct api_ctx *ctx, struct api_request *req, struct api_respo
                                 "maxTotalKeypairs", QUOTA("key_pairs"), "maxServerGroups",
                                 QUOTA("server_groups"));
 #undef QUOTA
+        /* The keys of the asked microversion, as Nova's: the network
+         * ones until 2.36 (their quotas are the Network API's, so no limit
+         * here), image metadata until 2.39, personality until 2.57. */
+        if (abs && req->microversion < 36) {
+                static const char *const net_keys[] = {"maxSecurityGroupRules", "maxSecurityGroups",
+                                                       "maxTotalFloatingIps"};
+                for (size_t i = 0; i < ARRAY_SIZE(net_keys); i++)
+                        json_object_set_new(abs, net_keys[i], json_integer(-1));
+                json_object_set_new(abs, "totalFloatingIpsUsed", json_integer(0));
+                json_object_set_new(abs, "totalSecurityGroupsUsed", json_integer(0));
+        }
+        if (req->microversion >= 39)
+                json_object_del(abs, "maxImageMeta");
+        if (req->microversion >= 57) {
+                json_object_del(abs, "maxPersonality");
+                json_object_del(abs, "maxPersonalitySize");
+        }
         api_reply_json(resp, 200, json_pack("{s:{s:[],s:o}}", "limits", "rate", "absolute", abs));
         return 0;
 }

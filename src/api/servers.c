@@ -3,12 +3,14 @@
  * spawn, retries) is the compute service's (computesvc/placement.c); the
  * ports a boot makes on {"uuid": NET} are the network service's. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <regex.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/compute.h"
 #include "api/neutron.h"
@@ -104,19 +106,55 @@ struct list_ctx {
         json_t *out;
         bool detail;
         const regex_t *name; /* ?name= is a regular expression, as in nova */
-        size_t limit;
+        const regex_t *ip;   /* ?ip= and ?ip6= too, over the fixed addresses */
+        int ip_version;
+        const char *flavor, *image;
+        long limit; /* -1: none */
         char last[40];
 };
+
+static bool has_ip(const json_t *inst, const regex_t *re, int version)
+{
+        const char *net;
+        json_t *list;
+        json_object_foreach(json_object_get(inst, "addresses"), net, list) {
+                size_t i;
+                json_t *a;
+                json_array_foreach(list, i, a)
+                        if (json_integer_value(json_object_get(a, "version")) == version &&
+                            regexec(re, json_str(a, "addr") ?: "", 0, NULL, 0) == 0)
+                                return true;
+        }
+        return false;
+}
+
+/* The filters Nova applies beside the store's (name, ip, flavor, image). */
+static bool list_wanted(const struct list_ctx *l, const json_t *inst)
+{
+        if (l->name && regexec(l->name, json_str(inst, "name") ?: "", 0, NULL, 0) != 0)
+                return false;
+        if (l->ip && !has_ip(inst, l->ip, l->ip_version))
+                return false;
+        if (l->flavor && !streq(l->flavor, json_str(json_object_get(inst, "_flavor"), "id") ?: ""))
+                return false;
+        return !l->image || streq(l->image, json_str(inst, "_image_id") ?: "");
+}
 
 static int list_cb(json_t *inst, void *userdata)
 {
         struct list_ctx *l = userdata;
-        if (l->limit && json_array_size(l->out) >= l->limit)
+        if (l->limit >= 0 && (long)json_array_size(l->out) >= l->limit)
                 return 0;
-        if (l->name && regexec(l->name, json_str(inst, "name") ?: "", 0, NULL, 0) != 0)
+        if (!list_wanted(l, inst))
                 return 0;
         snprintf(l->last, sizeof(l->last), "%s", json_str(inst, "id") ?: "");
         return json_array_append_new(l->out, server_view(l->req, inst, l->detail)) < 0 ? -ENOMEM : 0;
+}
+
+/* The last segment of a flavor or image reference (an id or a link). */
+static const char *ref_id(const char *ref)
+{
+        return ref && strrchr(ref, '/') ? strrchr(ref, '/') + 1 : ref;
 }
 
 static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
@@ -124,17 +162,31 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
 {
         struct store_instance_query q = {0};
         const char *pv;
-        regex_t name_re;
+        regex_t name_re, ip_re;
         const char *name = api_query_get(req, "name");
+        const char *ip = api_query_get(req, "ip"), *ip6 = api_query_get(req, "ip6");
         if (name && regcomp(&name_re, name, REG_EXTENDED | REG_NOSUB) != 0)
                 return nova_error(resp, 400, "Invalid input for query parameters name: '%s' is "
                                   "not a valid regular expression.", name);
-        q.status = api_query_get(req, "status");
+        const char *ip_pat = ip ? ip : ip6;
+        if (ip_pat && regcomp(&ip_re, ip_pat, REG_EXTENDED | REG_NOSUB) != 0) {
+                if (name)
+                        regfree(&name_re);
+                return nova_error(resp, 400, "Invalid input for query parameters ip: '%s' is "
+                                  "not a valid regular expression.", ip_pat);
+        }
+        /* Nova reads the status in any case ("active"). */
+        char status[32] = "";
+        const char *st = api_query_get(req, "status");
+        for (size_t i = 0; st && st[i] && i + 1 < sizeof(status); i++)
+                status[i] = (char)toupper((unsigned char)st[i]);
+        q.status = st ? status : NULL;
         if (req->auth.is_admin)
                 q.host = api_query_get(req, "host");
         const char *all = api_query_get(req, "all_tenants");
         bool all_tenants = req->auth.is_admin && all && !streq(all, "0") && strcasecmp(all, "false");
-        if (req->auth.is_admin && (pv = api_query_get(req, "project_id")))
+        if (req->auth.is_admin && ((pv = api_query_get(req, "project_id")) ||
+                                   (pv = api_query_get(req, "tenant_id"))))
                 all_tenants = false;
         else
                 pv = req->auth.project_id ?: "";
@@ -142,26 +194,35 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
                 q.project_id = pv;
         const char *limit_s = api_query_get(req, "limit");
         char *end = NULL;
-        long limit = limit_s ? strtol(limit_s, &end, 10) : 0;
+        long limit = limit_s ? strtol(limit_s, &end, 10) : -1;
         if (limit_s && (!*limit_s || *end || limit < 0)) {
                 if (name)
                         regfree(&name_re);
+                if (ip_pat)
+                        regfree(&ip_re);
                 return nova_error(resp, 400, "Invalid input for query parameters limit. Value: %s.",
                                   limit_s);
         }
-        /* With a name pattern the limit counts matches, so it is applied here. */
-        q.limit = name ? 0 : (size_t)limit;
+        struct list_ctx l = {.req = req, .out = json_array(), .detail = detail,
+                             .name = name ? &name_re : NULL, .ip = ip_pat ? &ip_re : NULL,
+                             .ip_version = ip ? 4 : 6,
+                             .flavor = ref_id(api_query_get(req, "flavor")),
+                             .image = ref_id(api_query_get(req, "image")), .limit = limit};
+        /* With a filter of its own the limit counts matches, so it is
+         * applied here. */
+        bool own = l.name || l.ip || l.flavor || l.image;
+        q.limit = own || limit < 0 ? 0 : (size_t)limit;
         q.marker = api_query_get(req, "marker");
         struct computesvc svc = api_computesvc(ctx);
-        struct list_ctx l = {.req = req, .out = json_array(), .detail = detail,
-                             .name = name ? &name_re : NULL, .limit = (size_t)limit};
-        int r = store_begin(ctx->store, false);
-        if (r >= 0) {
+        int r = limit == 0 ? 0 : store_begin(ctx->store, false);
+        if (r >= 0 && limit != 0) {
                 r = computesvc_instance_list(&svc, &q, list_cb, &l);
                 store_end(ctx->store, true);
         }
         if (name)
                 regfree(&name_re);
+        if (ip_pat)
+                regfree(&ip_re);
         if (r < 0) {
                 json_decref(l.out);
                 return nova_store_error(resp, r);
@@ -653,7 +714,7 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
 #define NOVA(m, pat, h, s) {m, pat, h, API_AUTH_TOKEN, API_COMPUTE, s}
 const struct api_route api_server_routes[] = {
         NOVA("GET", "/v2.1/servers", list,
-             "list servers (?name= regex, ?status=, ?host=, all_tenants, limit/marker)"),
+             "list servers (?name=, ?ip=, ?ip6= regexes, ?status=, ?flavor=, ?image=, ?host=, all_tenants, tenant_id, limit/marker)"),
         NOVA("GET", "/v2.1/servers/detail", list_detail, "list servers with details"),
         NOVA("POST", "/v2.1/servers", create,
              "boot on ports / networks: schedule, claim VFs, bind ports, queue the spawn"),

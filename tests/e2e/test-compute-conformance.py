@@ -69,6 +69,19 @@ def main():
         t.ok(st == 400, "quota update with ram \"lots\": 400", (st, doc))
         s.request("PUT", f"/v2.1/os-quota-sets/{pid}", {"quota_set": {"ram": -1}}, token=tok)
 
+        # Limits: the absolute keys of the asked microversion, as Nova's.
+        st, doc, _ = s.request("GET", "/v2.1/limits", token=tok)
+        ab = doc["limits"]["absolute"]
+        t.ok(st == 200 and ab.get("maxSecurityGroups") == -1 and "totalFloatingIpsUsed" in ab
+             and "maxImageMeta" in ab and "maxPersonality" in ab,
+             "limits at 2.1: the network keys, maxImageMeta and maxPersonality", (st, doc))
+        st, doc, _ = s.request("GET", "/v2.1/limits", token=tok,
+                               headers={"OpenStack-API-Version": "compute 2.57"})
+        ab = doc["limits"]["absolute"]
+        t.ok(st == 200 and not {"maxSecurityGroups", "maxImageMeta", "maxPersonality",
+                                "maxPersonalitySize"} & set(ab) and "maxTotalCores" in ab,
+             "limits at 2.57: without the network, image metadata and personality keys", (st, doc))
+
         # A server's addresses by network.
         hosts = seed_hosts(s, tok)
         for h in hosts:
@@ -103,6 +116,19 @@ def main():
         rc, out, err = s.osc("server", "show", "vm")
         t.ok(rc == 0 and "10.9.0." in str(out.get("addresses")),
              "openstack server show vm: the same address", err or out)
+        ip = addrs[0]["addr"] if addrs else "none"
+
+        # The list's filters: status in any case, flavor, image, ip, limit=0.
+        def listed(query):
+            st, doc, _ = s.request("GET", f"/v2.1/servers?{query}", token=tok)
+            return st, [x["id"] for x in (doc or {}).get("servers", [])]
+        for query, want in ((f"status=active", [sid]), ("status=SHUTOFF", []),
+                            ("flavor=4711", [sid]), ("flavor=f-a", []),
+                            (f"image={img['id']}", [sid]), ("image=nope", []),
+                            (f"ip={ip}", [sid]), ("ip=10.99.", []), ("limit=0", [])):
+            t.eq(listed(query), (200, want), f"server list ?{query}")
+        rc, out, err = s.osc("server", "list", "--flavor", "4711", "--status", "ACTIVE")
+        t.eq([x["ID"] for x in out or []], [sid], "openstack server list --flavor --status")
         s.request("DELETE", f"/v2.1/servers/{sid}", token=tok)
         for h in hosts:
             h.stop()
