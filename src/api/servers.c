@@ -384,7 +384,7 @@ static int check_metadata(struct api_response *resp, const json_t *md)
 
 /* Checks the body; fills the port ids asked for.  Answers errors itself. */
 static int check_create_body(struct api_request *req, struct api_response *resp, const json_t *in,
-                             json_t *port_ids)
+                             json_t *port_ids, long *ret_count)
 {
         const char *member;
         json_t *val;
@@ -412,9 +412,15 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
             get_count(json_object_get(in, "max_count"), &max_c) < 0 || min_c < 1 || max_c < 1)
                 return nova_error(resp, 400, "Invalid input for field/attribute min_count/max_count: "
                                   "positive integers are expected.");
-        if (min_c != 1 || max_c != 1)
-                return nova_error(resp, 400, "Creating more than one server per request is not "
-                                  "supported; send one request per server.");
+        /* Without max_count Nova makes min_count servers. */
+        if (!json_object_get(in, "max_count"))
+                max_c = min_c;
+        if (min_c > max_c)
+                return nova_error(resp, 400, "min_count must be <= max_count");
+        if (max_c > 100)
+                return nova_error(resp, 413, "Creating %ld servers in one request: at most 100.",
+                                  max_c);
+        *ret_count = max_c;
         json_t *key = json_object_get(in, "key_name");
         if (key && !json_is_null(key))
                 return nova_error(resp, 400, "Invalid key_name provided: key pairs are not "
@@ -509,57 +515,24 @@ static int create_port_on(struct api_ctx *ctx, struct api_request *req, const ch
         return 0;
 }
 
-static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+/* One server of a create, inside its transaction: the quota, its ports
+ * (those it makes on {"uuid": NET} entries), the instance, its placement.
+ * Answers the caller's errors itself (resp->status set). */
+static int create_one(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                      const json_t *in, const json_t *asked, const json_t *flavor,
+                      const json_t *image, const char *name, const char *t, char id[37],
+                      char pass[13])
 {
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *asked = json_array(),
-                              *flavor = NULL, *image = NULL, *inst = NULL, *user_ports = json_array(),
+        _cleanup_json_ json_t *inst = NULL, *user_ports = json_array(),
                               *created_ports = json_array();
-        if (!body)
-                return 0;
-        json_t *in = json_object_get(body, "server");
-        if (!json_is_object(in))
-                return nova_error(resp, 400, "Invalid input for field/attribute server. Value: "
-                                  "'server' is a required property");
-        if (check_create_body(req, resp, in, asked) < 0)
-                return 0;
-        struct policy_target own = {.project_id = req->auth.project_id};
-        if (!policy_rule_allows(PR_SERVERS_CREATE, &req->auth, &own))
-                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
-                                  policy_rules[PR_SERVERS_CREATE].name);
-        char id[37], t[40], pass[13];
         random_uuid(id);
-        time_format_iso8601(ctx->now(), false, t);
         {
                 char hex[33];
                 random_hex_id(hex);
-                snprintf(pass, sizeof(pass), "%.12s", hex);
+                snprintf(pass, 13, "%.12s", hex);
         }
-        const char *flavor_ref = json_str(in, "flavorRef"), *image_ref = json_str(in, "imageRef");
-        /* flavorRef/imageRef may be links; the id is the last segment. */
-        if (strrchr(flavor_ref, '/'))
-                flavor_ref = strrchr(flavor_ref, '/') + 1;
-        if (strrchr(image_ref, '/'))
-                image_ref = strrchr(image_ref, '/') + 1;
-
-        int r = store_begin(ctx->store, true);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        resp->status = 0;
-        r = computesvc_flavor_get(&svc, flavor_ref, &flavor);
-        if (r == -ENOENT)
-                r = nova_error(resp, 400, "Flavor %s could not be found.", flavor_ref);
-        if (r >= 0) {
-                r = computesvc_image_get(&svc, image_ref, &image);
-                if (r == -ENOENT)
-                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
-                else if (r >= 0 && !policy_image_visible(&req->auth, json_str(image, "owner"),
-                                                         json_str(image, "visibility")))
-                        /* Another project's private image: as Nova, not found. */
-                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
-                else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
-                        r = nova_error(resp, 400, "Image %s is not active.", image_ref);
-        }
+        int r = 0;
         if (r >= 0) {
                 /* In this transaction: two boots cannot both take the last
                  * place. */
@@ -615,9 +588,9 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         char iname[32];
         snprintf(iname, sizeof(iname), "instance-%.8s", id);
         if (r >= 0) {
-                inst = json_pack("{s:s,s:O,s:s,s:s,s:s,s:s,s:n,s:i,s:s,s:s,s:{},s:o,s:s,s:s,s:s,"
+                inst = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:n,s:i,s:s,s:s,s:{},s:o,s:s,s:s,s:s,"
                                  "s:i,s:s,s:O,s:n,s:n,s:n,s:[],s:[{s:s}],s:n}",
-                                 "id", id, "name", json_object_get(in, "name"), "tenant_id",
+                                 "id", id, "name", name, "tenant_id",
                                  req->auth.project_id ?: "", "user_id", req->auth.user_id ?: "",
                                  "status", "BUILD", "OS-EXT-STS:vm_state", "building",
                                  "OS-EXT-STS:task_state", "OS-EXT-STS:power_state", 0, "created",
@@ -638,7 +611,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 if (json_is_object(md))
                         json_object_set(inst, "metadata", md);
                 json_object_set_new(inst, "_instance_name", json_string(iname));
-                json_object_set(inst, "_flavor", flavor);
+                json_object_set(inst, "_flavor", (json_t *)flavor);
                 json_object_set_new(inst, "_image_id", json_string(json_str(image, "id")));
                 json_object_set(inst, "_ports", user_ports);
                 json_object_set(inst, "_created_ports", created_ports);
@@ -669,17 +642,104 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         }
         if (r >= 0)
                 r = computesvc_instance_put(&svc, inst, true);
+        if (r >= 0 && streq(json_str(inst, "status"), "ERROR"))
+                log_info("instance %s: %s", id,
+                         json_str(json_object_get(inst, "fault"), "message"));
+        return r;
+}
+
+static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        struct computesvc svc = api_computesvc(ctx);
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *asked = json_array(),
+                              *flavor = NULL, *image = NULL;
+        if (!body)
+                return 0;
+        json_t *in = json_object_get(body, "server");
+        if (!json_is_object(in))
+                return nova_error(resp, 400, "Invalid input for field/attribute server. Value: "
+                                  "'server' is a required property");
+        long count = 1;
+        if (check_create_body(req, resp, in, asked, &count) < 0)
+                return 0;
+        size_t i;
+        json_t *e;
+        json_array_foreach(asked, i, e)
+                if (count > 1 && json_str(e, "port"))
+                        return nova_error(resp, 400, "Unable to launch multiple instances with a "
+                                          "single configured port ID. Please launch your "
+                                          "instance one by one with different ports.");
+        struct policy_target own = {.project_id = req->auth.project_id};
+        if (!policy_rule_allows(PR_SERVERS_CREATE, &req->auth, &own))
+                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
+                                  policy_rules[PR_SERVERS_CREATE].name);
+        char id[37], first[37] = "", t[40], pass[13], first_pass[13] = "";
+        time_format_iso8601(ctx->now(), false, t);
+        const char *flavor_ref = json_str(in, "flavorRef"), *image_ref = json_str(in, "imageRef");
+        /* flavorRef/imageRef may be links; the id is the last segment. */
+        if (strrchr(flavor_ref, '/'))
+                flavor_ref = strrchr(flavor_ref, '/') + 1;
+        if (strrchr(image_ref, '/'))
+                image_ref = strrchr(image_ref, '/') + 1;
+
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        resp->status = 0;
+        r = computesvc_flavor_get(&svc, flavor_ref, &flavor);
+        if (r == -ENOENT)
+                r = nova_error(resp, 400, "Flavor %s could not be found.", flavor_ref);
+        if (r >= 0) {
+                r = computesvc_image_get(&svc, image_ref, &image);
+                if (r == -ENOENT)
+                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
+                else if (r >= 0 && !policy_image_visible(&req->auth, json_str(image, "owner"),
+                                                         json_str(image, "visibility")))
+                        /* Another project's private image: as Nova, not found. */
+                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
+                else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
+                        r = nova_error(resp, 400, "Image %s is not active.", image_ref);
+        }
+        if (r >= 0) {
+                /* Nova holds the metadata to the metadata_items quota. */
+                _cleanup_json_ json_t *quota = NULL;
+                r = computesvc_quota_get(&svc, req->auth.project_id ?: "", 1, false, &quota);
+                json_int_t allowed = json_integer_value(json_object_get(quota, "metadata_items"));
+                size_t n_md = json_object_size(json_object_get(in, "metadata"));
+                if (r >= 0 && allowed >= 0 && (json_int_t)n_md > allowed)
+                        r = nova_error(resp, 403, "Quota exceeded for metadata_items: Maximum "
+                                       "number of metadata items exceeds %" JSON_INTEGER_FORMAT
+                                       ".", allowed);
+        }
+        /* Several in one request: named NAME-1, NAME-2, ... as Nova's
+         * multi_instance_display_name_template. */
+        const char *base = json_str(in, "name");
+        for (long n = 0; r >= 0 && n < count; n++) {
+                _cleanup_free_ char *name = NULL;
+                if (count > 1 && asprintf(&name, "%s-%ld", base, n + 1) < 0)
+                        r = -ENOMEM;
+                if (r >= 0)
+                        r = create_one(ctx, req, resp, in, asked, flavor, image,
+                                       name ? name : base, t, id, pass);
+                if (r >= 0 && n == 0) {
+                        memcpy(first, id, sizeof(first));
+                        memcpy(first_pass, pass, sizeof(first_pass));
+                }
+        }
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 && resp->status)
                 return 0;
         if (r < 0 || k < 0)
                 return nova_store_error(resp, r < 0 ? r : k);
-        if (streq(json_str(inst, "status"), "ERROR"))
-                log_info("instance %s: %s", id,
-                         json_str(json_object_get(inst, "fault"), "message"));
-        json_t *out = json_pack("{s:s,s:o,s:s,s:[{s:s}],s:s}", "id", id, "links",
-                                nova_links(req, "servers", id), "OS-DCF:diskConfig", "MANUAL",
-                                "security_groups", "name", "default", "adminPass", pass);
+        if (json_is_true(json_object_get(in, "return_reservation_id"))) {
+                char rid[12];
+                snprintf(rid, sizeof(rid), "r-%.8s", first);
+                api_reply_json(resp, 202, json_pack("{s:s}", "reservation_id", rid));
+                return 0;
+        }
+        json_t *out = json_pack("{s:s,s:o,s:s,s:[{s:s}],s:s}", "id", first, "links",
+                                nova_links(req, "servers", first), "OS-DCF:diskConfig", "MANUAL",
+                                "security_groups", "name", "default", "adminPass", first_pass);
         api_reply_json(resp, 202, json_pack("{s:o}", "server", out));
         return 0;
 }
@@ -717,7 +777,7 @@ const struct api_route api_server_routes[] = {
              "list servers (?name=, ?ip=, ?ip6= regexes, ?status=, ?flavor=, ?image=, ?host=, all_tenants, tenant_id, limit/marker)"),
         NOVA("GET", "/v2.1/servers/detail", list_detail, "list servers with details"),
         NOVA("POST", "/v2.1/servers", create,
-             "boot on ports / networks: schedule, claim VFs, bind ports, queue the spawn"),
+             "boot on ports / networks (min_count/max_count: several): schedule, claim VFs, bind ports, queue the spawn"),
         NOVA("GET", "/v2.1/servers/{}", show, "show a server (status, fault, addresses)"),
         NOVA("GET", "/v2.1/servers/{}/ips", ips, "a server's addresses by network name"),
         NOVA("GET", "/v2.1/servers/{}/ips/{}", ips_network, "a server's addresses on one network"),

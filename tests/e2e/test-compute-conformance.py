@@ -130,6 +130,44 @@ def main():
         rc, out, err = s.osc("server", "list", "--flavor", "4711", "--status", "ACTIVE")
         t.eq([x["ID"] for x in out or []], [sid], "openstack server list --flavor --status")
         s.request("DELETE", f"/v2.1/servers/{sid}", token=tok)
+
+        # Several servers in one request, named NAME-1.. as Nova names them.
+        boot = {"name": "many", "imageRef": img["id"], "flavorRef": "4711",
+                "networks": [{"uuid": net["network"]["id"]}], "min_count": 2, "max_count": 3}
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": boot}, token=tok)
+        st2, lst = listed("name=^many-")
+        names = sorted(s.request("GET", f"/v2.1/servers/{i}", token=tok)[1]["server"]["name"]
+                       for i in lst)
+        t.ok(st == 202 and doc["server"]["id"] in lst and names == ["many-1", "many-2", "many-3"],
+             "min_count 2, max_count 3: three servers many-1..3, the first's id answered",
+             (st, doc, names))
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": dict(
+            boot, name="res", min_count=1, max_count=2, return_reservation_id=True)}, token=tok)
+        t.ok(st == 202 and doc.get("reservation_id", "").startswith("r-") and "server" not in doc,
+             "return_reservation_id: only the reservation id", (st, doc))
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": dict(
+            boot, min_count=3, max_count=2)}, token=tok)
+        t.ok(st == 400 and "min_count" in doc["badRequest"]["message"],
+             "min_count above max_count: 400", (st, doc))
+        port = s.request("POST", "/v2.0/ports", {"port": {"network_id": net["network"]["id"]}},
+                         token=tok)[1]["port"]
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": dict(
+            boot, networks=[{"port": port["id"]}])}, token=tok)
+        t.ok(st == 400 and "single configured port" in doc["badRequest"]["message"],
+             "several servers on one port: 400", (st, doc))
+        for i in listed("name=^(many|res)-")[1]:
+            s.request("DELETE", f"/v2.1/servers/{i}", token=tok)
+
+        # Metadata is held to the metadata_items quota (403, as Nova).
+        s.request("PUT", f"/v2.1/os-quota-sets/{pid}", {"quota_set": {"metadata_items": 2}},
+                  token=tok)
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": dict(
+            boot, name="md", min_count=1, max_count=1,
+            metadata={"a": "1", "b": "2", "c": "3"})}, token=tok)
+        t.ok(st == 403 and "metadata_items" in doc["forbidden"]["message"],
+             "three metadata items over a quota of 2: 403", (st, doc))
+        s.request("PUT", f"/v2.1/os-quota-sets/{pid}", {"quota_set": {"metadata_items": 128}},
+                  token=tok)
         for h in hosts:
             h.stop()
     return t.done()

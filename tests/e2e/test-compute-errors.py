@@ -171,8 +171,10 @@ def main():
                  "nosuch", "a flavor asking for an undefined PCI alias")
         nova_err(t, boot(networks=[{"port": pid}] * 17), 413, "overLimit",
                  "Maximum number of ports exceeded", "17 NICs")
-        nova_err(t, boot(max_count=2), 400, "badRequest", "more than one server",
-                 "max_count 2")
+        nova_err(t, boot(max_count=2), 400, "badRequest", "single configured port ID",
+                 "max_count 2 on one port")
+        nova_err(t, boot(min_count=3, max_count=2), 400, "badRequest", "min_count must be <= "
+                 "max_count", "min_count above max_count")
         nova_err(t, boot(name=""), 400, "badRequest", "name", "an empty name")
         nova_err(t, boot(key_name="mykey"), 400, "badRequest", "Invalid key_name provided",
                  "a key pair (none are served)")
