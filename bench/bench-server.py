@@ -4,7 +4,9 @@
 Prints: start time, ports created per second with 1 and 8 clients (and the
 floor: the same inserts straight into SQLite), GET /v2.0/ports latency with
 1k, 5k and 10k ports, and the server's RSS: now, its lifetime peak, and its
-peak while listing 10k ports."""
+peak while listing 10k ports.
+    tests/pg/pg-throwaway.sh bench/bench-server.py [BUILD_DIR]
+does the same on PostgreSQL (the floor: the same inserts with pgbench)."""
 import json
 import os
 import subprocess
@@ -49,6 +51,34 @@ def network(s, tok, name, vlan):
     return nid
 
 
+PG_FLOOR = """\\set i random(1, 2000000000)
+BEGIN;
+INSERT INTO floor_objects VALUES ('port', 'port-' || :client_id || '-' || :i, 'p', repeat('x', 1199))
+  ON CONFLICT DO NOTHING;
+INSERT INTO floor_allocations VALUES ('ip', '0-' || :i, 'o') ON CONFLICT DO NOTHING;
+INSERT INTO floor_allocations VALUES ('mac', '1-' || :i, 'o') ON CONFLICT DO NOTHING;
+END;
+"""
+
+
+def pg_floor(count):
+    """The floor on PostgreSQL: one client's transactions of one document
+    and two claims, as http-load's floor does on SQLite."""
+    db = f"vfnet_floor_{os.getpid()}"
+    subprocess.run(["createdb", db], check=True)
+    subprocess.run(["psql", "-q", "-d", db, "-c",
+                    "CREATE TABLE floor_objects (kind TEXT, id TEXT, project_id TEXT, doc TEXT NOT NULL,"
+                    " PRIMARY KEY (kind, id)); CREATE TABLE floor_allocations (pool TEXT,"
+                    " value TEXT, owner TEXT NOT NULL, PRIMARY KEY (pool, value))"], check=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql") as f:
+        f.write(PG_FLOOR)
+        f.flush()
+        p = subprocess.run(["pgbench", "-n", "-c", "1", "-t", str(count), "-M", "prepared",
+                            "-f", f.name, db], capture_output=True, text=True, check=True)
+    tps = [line for line in p.stdout.splitlines() if line.startswith("tps")][0]
+    return {"per_second": float(tps.split()[2])}
+
+
 def main():
     global LOAD
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build")
@@ -63,11 +93,14 @@ def main():
         print(f"start time (exec to first answer):   {start_ms:7.1f} ms")
         r1 = load("create", s.url, tok, network(s, tok, "b1", 101), 2000, 1)
         r8 = load("create", s.url, tok, network(s, tok, "b8", 108), 4000, 8)
+        pg = os.environ.get("VFNET_TEST_STORE_URL")
         with tempfile.TemporaryDirectory() as d:
-            fl = load("floor", os.path.join(d, "floor.sqlite"), 4000)
+            fl = pg_floor(4000) if pg else load("floor", os.path.join(d, "floor.sqlite"), 4000)
         print(f"ports created/s, 1 client:           {r1['per_second']:7.0f}")
         print(f"ports created/s, 8 clients:          {r8['per_second']:7.0f}")
-        print(f"floor: same inserts into SQLite/s:   {fl['per_second']:7.0f}")
+        print(f"floor: same inserts into {'PostgreSQL' if pg else 'SQLite'}/s:"
+              f"{'' if pg else '   '}{fl['per_second']:7.0f}")
+        print(f"  ratio 1 client / floor:            {r1['per_second'] / fl['per_second']:7.2f}")
         # lists of 1k, 5k, 10k ports (admin, whole documents)
         nl = network(s, tok, "list", 200)
         have = 0

@@ -117,6 +117,8 @@ int store_changed_hosts_add(struct store_changed_hosts *c, const char *host);
 /* After the transaction ended: calls the change hook for each host if it
  * committed, and empties the set either way.  Call it holding no lock. */
 void store_changed_hosts_done(struct store *st, struct store_changed_hosts *c, bool committed);
+/* Calls the change hook (if one is set) for host. */
+void store_change_hook_call(struct store *st, const char *host);
 /* Whether appending revision rev should compact the log, and up to where. */
 bool store_changes_compact_due(struct store *st, int64_t rev, int64_t *ret_upto);
 

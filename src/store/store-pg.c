@@ -8,12 +8,17 @@
  * database at begin: the domain code assumes a serial writer, as SQLite's
  * BEGIN IMMEDIATE gives, and several servers sharing the database then
  * never hand out one VLAN, IP, MAC or VF twice.  Readers run REPEATABLE
- * READ (one snapshot) and never wait for a writer. */
+ * READ (one snapshot) and never wait for another server's writer.  Within
+ * one server a transaction also holds the store's lock, as store.h
+ * promises: state the services keep in memory beside the store (the
+ * scheduler's parsed host reports) is only touched inside a transaction
+ * and relies on it. */
 #include <errno.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "base/error.h"
 #include "base/log.h"
@@ -38,10 +43,13 @@ struct pg_conn {
 struct pg_store {
         struct store base;
         char *conninfo;
-        pthread_mutex_t lock;
+        pthread_mutex_t tx_lock; /* held from store_begin() to store_end() */
+        pthread_mutex_t lock;    /* guards the pool */
         pthread_cond_t freed;
         size_t n_conns;
         struct pg_conn *conns;
+        char origin[PG_ORIGIN_LEN + 1]; /* this server, in its notifications */
+        struct pg_listener *listener;
 };
 
 /* The transaction the calling thread holds (store_begin..store_end). */
@@ -290,6 +298,15 @@ static void notice_ignore(void *arg, const char *message)
 {
 }
 
+/* What every new connection needs: notices (IF NOT EXISTS and such) not
+ * on stderr, the lock timeout. */
+static int conn_setup(PGconn *pq)
+{
+        PQsetNoticeProcessor(pq, notice_ignore, NULL);
+        _cleanup_pgresult_ PGresult *res = PQexec(pq, "SET lock_timeout = '" PG_LOCK_TIMEOUT "'");
+        return PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_error(pq, res, "connect");
+}
+
 /* A connection for the calling thread: an idle open one, else a slot to
  * open, else wait for one to be given back. */
 static int conn_acquire(struct pg_store *st, struct pg_conn **ret)
@@ -324,13 +341,8 @@ static int conn_acquire(struct pg_store *st, struct pg_conn **ret)
                                     "runs and [database] connection",
                                     (int)strcspn(PQerrorMessage(c->pq), "\n"),
                                     PQerrorMessage(c->pq));
-                if (r == 0) {
-                        PQsetNoticeProcessor(c->pq, notice_ignore, NULL);
-                        PGresult *res = PQexec(c->pq, "SET lock_timeout = '" PG_LOCK_TIMEOUT "'");
-                        if (PQresultStatus(res) != PGRES_COMMAND_OK)
-                                r = pg_error(c->pq, res, "connect");
-                        PQclear(res);
-                }
+                if (r == 0)
+                        r = conn_setup(c->pq);
                 if (r < 0) {
                         PQfinish(c->pq);
                         c->pq = NULL;
@@ -343,6 +355,17 @@ static int conn_acquire(struct pg_store *st, struct pg_conn **ret)
         }
         *ret = c;
         return 0;
+}
+
+/* A pooled connection is found dead only when used (the database
+ * restarted since): true when it was, and it is open again, so a statement
+ * that began nothing yet may be tried once more. */
+static bool conn_lost(struct pg_conn *c)
+{
+        if (PQstatus(c->pq) != CONNECTION_BAD)
+                return false;
+        PQreset(c->pq);
+        return PQstatus(c->pq) == CONNECTION_OK && conn_setup(c->pq) == 0;
 }
 
 static void conn_release(struct pg_store *st, struct pg_conn *c)
@@ -387,6 +410,8 @@ int pg_query(struct store *base, const char *what, const char *sql, struct pg_ar
         if (r < 0)
                 return r;
         r = conn_query(c->pq, what, sql, a, ret);
+        if (r == -EBUSY && conn_lost(c))
+                r = conn_query(c->pq, what, sql, a, ret);
         conn_release(st, c);
         return r;
 }
@@ -504,6 +529,7 @@ int store_pg_open(const char *url, struct store **ret)
         if (!st)
                 return -ENOMEM;
         store_head_init(&st->base, &pg_backend);
+        pthread_mutex_init(&st->tx_lock, NULL);
         pthread_mutex_init(&st->lock, NULL);
         pthread_cond_init(&st->freed, NULL);
         size_t n = 0;
@@ -511,8 +537,14 @@ int store_pg_open(const char *url, struct store **ret)
         if (r >= 0 && !(st->conns = calloc(n, sizeof(*st->conns))))
                 r = -ENOMEM;
         st->n_conns = n;
+        uint64_t origin;
+        if (r >= 0 && getrandom(&origin, sizeof(origin), 0) != sizeof(origin))
+                r = -errno;
+        snprintf(st->origin, sizeof(st->origin), "%016llx", (unsigned long long)origin);
         if (r >= 0)
                 r = migrate(st);
+        if (r >= 0)
+                r = pg_listener_start(&st->base, st->conninfo, st->origin, &st->listener);
         if (r < 0) {
                 pg_free(&st->base);
                 return r;
@@ -524,6 +556,7 @@ int store_pg_open(const char *url, struct store **ret)
 static void pg_free(struct store *base)
 {
         struct pg_store *st = to_pg(base);
+        pg_listener_stop(st->listener);
         for (size_t i = 0; st->conns && i < st->n_conns; i++) {
                 PQfinish(st->conns[i].pq);
                 store_changed_hosts_done(base, &st->conns[i].changed, false);
@@ -532,6 +565,7 @@ static void pg_free(struct store *base)
         free(st->conninfo);
         pthread_cond_destroy(&st->freed);
         pthread_mutex_destroy(&st->lock);
+        pthread_mutex_destroy(&st->tx_lock);
         store_head_done(base);
         free(st);
 }
@@ -542,16 +576,22 @@ static int pg_begin(struct store *base, bool write)
         struct pg_conn *c;
         if (tx_store)
                 return err_set(-EINVAL, "store_begin: a transaction is already open");
+        pthread_mutex_lock(&st->tx_lock);
         int r = conn_acquire(st, &c);
-        if (r < 0)
+        if (r < 0) {
+                pthread_mutex_unlock(&st->tx_lock);
                 return r;
-        r = conn_exec(c->pq, "begin",
-                      write ? "BEGIN ISOLATION LEVEL READ COMMITTED; "
-                              "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")"
-                            : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+        }
+        const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                                  "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")"
+                                : "BEGIN ISOLATION LEVEL REPEATABLE READ";
+        r = conn_exec(c->pq, "begin", sql);
+        if (r == -EBUSY && conn_lost(c))
+                r = conn_exec(c->pq, "begin", sql);
         if (r < 0) {
                 conn_exec(c->pq, "rollback", "ROLLBACK");
                 conn_release(st, c);
+                pthread_mutex_unlock(&st->tx_lock);
                 return r;
         }
         tx_store = st;
@@ -582,6 +622,8 @@ static int pg_end(struct store *base, bool commit)
         struct store_changed_hosts changed = c->changed;
         c->changed = (struct store_changed_hosts){0};
         conn_release(st, c);
+        pthread_mutex_unlock(&st->tx_lock);
+        /* Told after the lock is gone, so a woken reader can read at once. */
         store_changed_hosts_done(base, &changed, commit && r == 0);
         return r;
 }
@@ -869,8 +911,19 @@ static int pg_change_append(struct store *base, const char *host, const char *ki
         if (store_changes_compact_due(base, rev, &upto) &&
             (r = pg_changes_compact(base, upto)) < 0)
                 return r;
-        if (tx_store == st)
-                return store_changed_hosts_add(&tx_conn->changed, host);
+        if (tx_store == st) {
+                size_t n = tx_conn->changed.n;
+                r = store_changed_hosts_add(&tx_conn->changed, host);
+                if (r < 0 || tx_conn->changed.n == n)
+                        return r;
+                /* Other servers' watches on host: told when this commits. */
+                _cleanup_free_ char *payload = NULL;
+                if (asprintf(&payload, "%s %s", st->origin, host) < 0)
+                        return -ENOMEM;
+                r = pg_exec_texts(base, "change feed", "SELECT pg_notify('vfnet_changes', $1)", 1,
+                                  payload);
+                return r < 0 ? r : 0;
+        }
         /* Outside a transaction the entry is committed already. */
         struct store_changed_hosts now = {0};
         r = store_changed_hosts_add(&now, host);

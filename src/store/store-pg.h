@@ -44,6 +44,15 @@ double pg_double(const PGresult *res, int row, int col);
  * i; an SQL NULL stays NULL); on failure frees what it copied. */
 int pg_columns_dup(const PGresult *res, int row, char **fields[], size_t n);
 
+/* The thread that wakes this server's watches for changes other servers
+ * committed (store-pg-listen.c); origin (PG_ORIGIN_LEN hex digits) names
+ * this server in the notifications it sends. */
+#define PG_ORIGIN_LEN 16
+struct pg_listener;
+int pg_listener_start(struct store *st, const char *conninfo, const char *origin,
+                      struct pg_listener **ret);
+void pg_listener_stop(struct pg_listener *l);
+
 /* The rows' calls, in store-pg-rows.c. */
 int pg_usage_add(struct store *st, const char *instance_id, const char *host,
                  const struct store_usage *u);

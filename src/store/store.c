@@ -83,15 +83,22 @@ int store_changed_hosts_add(struct store_changed_hosts *c, const char *host)
         return 0;
 }
 
+void store_change_hook_call(struct store *st, const char *host)
+{
+        /* Called holding the lock, so store_set_change_hook(NULL) returns
+         * only once no call is under way (the listener thread of a
+         * PostgreSQL store calls it at any time). */
+        pthread_mutex_lock(&st->hook_lock);
+        if (st->change_hook)
+                st->change_hook(host, st->change_hook_data);
+        pthread_mutex_unlock(&st->hook_lock);
+}
+
 void store_changed_hosts_done(struct store *st, struct store_changed_hosts *c, bool committed)
 {
-        pthread_mutex_lock(&st->hook_lock);
-        store_change_hook hook = st->change_hook;
-        void *data = st->change_hook_data;
-        pthread_mutex_unlock(&st->hook_lock);
         for (size_t i = 0; i < c->n; i++) {
-                if (committed && hook)
-                        hook(c->v[i], data);
+                if (committed)
+                        store_change_hook_call(st, c->v[i]);
                 free(c->v[i]);
         }
         free(c->v);

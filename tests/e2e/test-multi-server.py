@@ -1,0 +1,175 @@
+#!/usr/bin/python3
+"""Three vfnet-servers on one PostgreSQL database behave as one service:
+- 32 clients spread over the servers create project networks (VLANs from
+  physnet1:15:20) and ports on one /24 at once: every answer is a 201 or
+  the service's clean refusal, no VLAN, IP or MAC is handed out twice,
+  and every 201 is there afterwards, read through any server;
+- a token revoked on one server is refused by the others at once;
+- a port bound on one server wakes the agent's watch held by another;
+- PostgreSQL stopped under them: a clean 503 in Neutron's format; started
+  again: every server serves again by itself;
+- one server killed with -9: the others keep serving.
+Runs under tests/pg/pg-throwaway.sh (VFNET_TEST_STORE_URL).
+Usage: test-multi-server.py PATH/TO/vfnet-server"""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from vfnet_server import Server, Tap  # noqa: E402
+
+
+def parallel(n, fn):
+    results = [None] * n
+    threads = [threading.Thread(target=lambda i=i: results.__setitem__(i, fn(i))) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def pg_ctl(*args):
+    """pg_ctl on the throwaway server (as its owner when we are root)."""
+    d = os.environ["VFNET_TEST_PG_DIR"]
+    cmd = ["pg_ctl", "-D", os.path.join(d, "data"), "-w", "-l", os.path.join(d, "server.log"),
+           *args]
+    if os.geteuid() == 0:
+        cmd = ["runuser", "-u", os.environ["PGUSER"], "--"] + cmd
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def main():
+    if not os.environ.get("VFNET_TEST_STORE_URL"):
+        sys.exit("test-multi-server.py: run it under tests/pg/pg-throwaway.sh")
+    t = Tap()
+    conf = "api_workers = 4"
+    with Server(sys.argv[1], extra_conf=conf) as a:
+        a.bootstrap()
+        a.start()
+        with Server(sys.argv[1], extra_conf=conf, db=a.db) as b, \
+                Server(sys.argv[1], extra_conf=conf, db=a.db) as c:
+            b.start()
+            c.start()
+            servers = [a, b, c]
+            adm = a.token()
+
+            # A shared network with a /24 (253 addresses) and project networks.
+            st, net, _ = b.request("POST", "/v2.0/networks", {"network": {
+                "name": "shared", "provider:network_type": "vlan",
+                "provider:physical_network": "physnet1", "provider:segmentation_id": 100}},
+                token=adm)
+            assert st == 201, net
+            nid = net["network"]["id"]
+            st, _, _ = c.request("POST", "/v2.0/subnets", {"subnet": {
+                "network_id": nid, "ip_version": 4, "cidr": "10.7.0.0/24"}}, token=adm)
+            assert st == 201
+
+            def client(i):
+                s = servers[i % 3]
+                out = []
+                st, n, _ = s.request("POST", "/v2.0/networks",
+                                     {"network": {"name": f"p{i}"}}, token=adm)
+                out.append(("network", st, n))
+                for k in range(4):
+                    st, p, _ = s.request("POST", "/v2.0/ports", {"port": {
+                        "network_id": nid, "name": f"c{i}-{k}"}}, token=adm)
+                    out.append(("port", st, p))
+                return out
+
+            results = [r for rs in parallel(32, client) for r in rs]
+            statuses = sorted({st for _, st, _ in results})
+            t.ok(set(statuses) <= {201, 503},
+                 "every create is a 201 or a clean 503 (no VLAN left)", f"statuses {statuses}")
+            nets = [d["network"] for kind, st, d in results if kind == "network" and st == 201]
+            vlans = [n["provider:segmentation_id"] for n in nets]
+            t.eq(len(nets), 6, "six project networks get one of physnet1:15:20's VLANs")
+            t.eq(sorted(vlans), list(range(15, 21)), "no VLAN is given twice across servers")
+            ports = [d["port"] for kind, st, d in results if kind == "port" and st == 201]
+            t.eq(len(ports), 128, "every port create succeeded")
+            macs = [p["mac_address"] for p in ports]
+            ips = [p["fixed_ips"][0]["ip_address"] for p in ports]
+            t.eq(len(set(macs)), len(macs), "no MAC is given twice across servers")
+            t.eq(len(set(ips)), len(ips), "no IP is given twice across servers")
+            for s in servers:
+                st, listed, _ = s.request("GET", f"/v2.0/ports?network_id={nid}", token=adm)
+                have = {p["id"] for p in listed["ports"]}
+                t.ok(st == 200 and {p["id"] for p in ports} <= have,
+                     f"every acknowledged port is listed by the server on port {s.port}")
+
+            # A token revoked on one server is refused by the others at once.
+            tok = a.token()
+            st, _, _ = b.request("GET", "/v2.0/networks", token=tok)
+            t.eq(st, 200, "a token issued by one server works on another")
+            st, _, _ = a.request("DELETE", "/v3/auth/tokens", token=adm,
+                                 headers={"X-Subject-Token": tok})
+            t.eq(st, 204, "the token is revoked on the first server")
+            st, _, _ = b.request("GET", "/v2.0/networks", token=tok)
+            t.eq(st, 401, "the second server refuses it at once")
+            st, _, _ = c.request("GET", "/v2.0/networks", token=tok)
+            t.eq(st, 401, "and so does the third")
+
+            # A watch held by one server is woken by a change made on another.
+            st, _, _ = a.request("POST", "/v2.0/vfnet/agent-report", {"agent": {
+                "host": "compute1", "agent_type": "NIC Switch agent",
+                "binary": "neutron-sriov-nic-agent",
+                "configurations": {"device_mappings": {"physnet1": ["eth0"]}}}}, token=adm)
+            assert st in (200, 201), st
+            st, state, _ = b.request("GET", "/v2.0/vfnet/hosts/compute1/state", token=adm)
+            assert st == 200, state
+            got = {}
+
+            def watch():
+                t0 = time.monotonic()
+                got["r"] = b.request("GET", "/v2.0/vfnet/hosts/compute1/changes?since="
+                                     f"{state['revision']}&timeout=20", token=adm)
+                got["waited"] = time.monotonic() - t0
+
+            w = threading.Thread(target=watch)
+            w.start()
+            time.sleep(0.5)
+            pid = ports[0]["id"]
+            t_bind = time.monotonic()
+            st, _, _ = c.request("PUT", f"/v2.0/ports/{pid}", {"port": {
+                "binding:host_id": "compute1", "binding:vnic_type": "direct",
+                "binding:profile": {"pci_slot": "0000:00:04.1", "pci_vendor_info": "8086:10ca",
+                                    "physical_network": "physnet1"}}}, token=adm)
+            t.eq(st, 200, "a port is bound to compute1 through the third server")
+            w.join(25)
+            woke = time.monotonic() - t_bind
+            st, ch, _ = got["r"]
+            t.ok(st == 200 and any(x["id"] == pid for x in ch["changes"]),
+                 "the watch held by the second server names the port", f"{st} {ch}")
+            t.ok(woke < 5, "and was woken at once, not at its timeout", f"after {woke:.1f} s")
+
+            # PostgreSQL stopped and started again under the servers.
+            pg_ctl("stop", "-m", "fast")
+            st, body, _ = a.request("POST", "/v2.0/networks", {"network": {"name": "down"}},
+                                    token=adm)
+            t.ok(st == 503 and body.get("NeutronError", {}).get("type") == "ServiceUnavailable",
+                 "with the database down a create gets Neutron's 503", f"{st} {body}")
+            pg_ctl("start", "-o", f"-k {os.environ['VFNET_TEST_PG_DIR']} -c listen_addresses= "
+                   "-c fsync=off -c max_connections=300")
+            for s in servers:
+                st, n, _ = s.request("POST", "/v2.0/networks", {"network": {
+                    "name": f"after-{s.port}", "provider:network_type": "vlan",
+                    "provider:physical_network": "physnet1",
+                    "provider:segmentation_id": 300 + servers.index(s)}}, token=adm)
+                t.eq(st, 201, f"after the restart the server on port {s.port} creates again")
+
+            # One server killed with -9: the others keep serving.
+            c.stop(signal.SIGKILL)
+            st, p, _ = a.request("POST", "/v2.0/ports", {"port": {"network_id": nid}},
+                                 token=adm)
+            t.eq(st, 201, "with one server killed another still creates ports")
+            st, listed, _ = b.request("GET", f"/v2.0/ports?network_id={nid}", token=adm)
+            t.ok(st == 200 and p["port"]["id"] in {x["id"] for x in listed["ports"]},
+                 "and a third one lists it")
+    return t.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
