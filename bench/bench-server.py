@@ -84,7 +84,9 @@ def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "build")
     LOAD = os.path.join(build, "bench", "http-load")
     binary = os.path.join(build, "src", "cmd", "vfnet-server")
-    with Server(binary) as s:
+    # Neutron's default quota (500 ports a project) would stop the bench.
+    with Server(binary, extra_conf="[quotas]\nquota_port = -1\nquota_network = -1\n"
+                "quota_subnet = -1") as s:
         s.bootstrap()
         t0 = time.time()
         s.start()
