@@ -33,9 +33,20 @@
  * request gets a 503, as SQLite's busy timeout. */
 #define PG_LOCK_TIMEOUT "10s"
 
+/* Statements are prepared once per connection and reused by their text
+ * (parsing and planning were a visible part of every request). */
+#define PG_STMT_CACHE 64
+
+struct pg_stmt {
+        char *sql;
+        char name[16];
+};
+
 struct pg_conn {
         PGconn *pq;
         bool busy;
+        struct pg_stmt stmts[PG_STMT_CACHE]; /* on pq, forgotten when it is opened anew */
+        unsigned n_stmts, next_victim, serial;
         /* Hosts the open transaction appended change-feed entries for. */
         struct store_changed_hosts changed;
 };
@@ -298,10 +309,20 @@ static void notice_ignore(void *arg, const char *message)
 {
 }
 
-/* What every new connection needs: notices (IF NOT EXISTS and such) not
- * on stderr, the lock timeout. */
-static int conn_setup(PGconn *pq)
+static void conn_forget_stmts(struct pg_conn *c)
 {
+        for (unsigned i = 0; i < c->n_stmts; i++)
+                free(c->stmts[i].sql);
+        c->n_stmts = c->next_victim = 0;
+}
+
+/* What every new (or reopened) connection needs: no prepared statements
+ * remembered, notices (IF NOT EXISTS and such) not on stderr, the lock
+ * timeout. */
+static int conn_setup(struct pg_conn *c)
+{
+        PGconn *pq = c->pq;
+        conn_forget_stmts(c);
         PQsetNoticeProcessor(pq, notice_ignore, NULL);
         _cleanup_pgresult_ PGresult *res = PQexec(pq, "SET lock_timeout = '" PG_LOCK_TIMEOUT "'");
         return PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_error(pq, res, "connect");
@@ -342,7 +363,7 @@ static int conn_acquire(struct pg_store *st, struct pg_conn **ret)
                                     (int)strcspn(PQerrorMessage(c->pq), "\n"),
                                     PQerrorMessage(c->pq));
                 if (r == 0)
-                        r = conn_setup(c->pq);
+                        r = conn_setup(c);
                 if (r < 0) {
                         PQfinish(c->pq);
                         c->pq = NULL;
@@ -365,7 +386,7 @@ static bool conn_lost(struct pg_conn *c)
         if (PQstatus(c->pq) != CONNECTION_BAD)
                 return false;
         PQreset(c->pq);
-        return PQstatus(c->pq) == CONNECTION_OK && conn_setup(c->pq) == 0;
+        return PQstatus(c->pq) == CONNECTION_OK && conn_setup(c) == 0;
 }
 
 static void conn_release(struct pg_store *st, struct pg_conn *c)
@@ -382,13 +403,55 @@ static void conn_release(struct pg_store *st, struct pg_conn *c)
         pthread_mutex_unlock(&st->lock);
 }
 
-static int conn_query(PGconn *pq, const char *what, const char *sql, struct pg_args *a,
+/* The name of sql prepared on c (prepared now if it was not), or NULL to
+ * run it unprepared. */
+static const char *conn_prepare(struct pg_conn *c, const char *sql, int n_params)
+{
+        for (unsigned i = 0; i < c->n_stmts; i++)
+                if (streq(c->stmts[i].sql, sql))
+                        return c->stmts[i].name;
+        char *copy = strdup(sql);
+        if (!copy)
+                return NULL;
+        struct pg_stmt *e;
+        if (c->n_stmts < PG_STMT_CACHE)
+                e = &c->stmts[c->n_stmts++];
+        else {
+                /* Full: replace one, round robin. */
+                e = &c->stmts[c->next_victim++ % PG_STMT_CACHE];
+                char drop[32];
+                snprintf(drop, sizeof(drop), "DEALLOCATE %s", e->name);
+                PQclear(PQexec(c->pq, drop));
+                free(e->sql);
+                e->sql = NULL;
+        }
+        snprintf(e->name, sizeof(e->name), "s%u", c->serial++);
+        PGresult *res = PQprepare(c->pq, e->name, sql, n_params, NULL);
+        bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+        PQclear(res);
+        if (!ok) {
+                /* Run unprepared, which reports the error. */
+                free(copy);
+                *e = c->stmts[--c->n_stmts];
+                c->stmts[c->n_stmts] = (struct pg_stmt){0};
+                return NULL;
+        }
+        e->sql = copy;
+        return e->name;
+}
+
+static int conn_query(struct pg_conn *c, const char *what, const char *sql, struct pg_args *a,
                       PGresult **ret)
 {
+        PGconn *pq = c->pq;
         if (a && a->oom)
                 return -ENOMEM;
+        int n_params = a ? a->n : 0;
+        const char *const *values = a ? a->v : NULL;
+        const char *name = conn_prepare(c, sql, n_params);
         _cleanup_pgresult_ PGresult *res =
-                PQexecParams(pq, sql, a ? a->n : 0, NULL, a ? a->v : NULL, NULL, NULL, 0);
+                name ? PQexecPrepared(pq, name, n_params, values, NULL, NULL, 0)
+                     : PQexecParams(pq, sql, n_params, NULL, values, NULL, NULL, 0);
         ExecStatusType s = PQresultStatus(res);
         if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
                 return pg_error(pq, res, what);
@@ -403,15 +466,15 @@ int pg_query(struct store *base, const char *what, const char *sql, struct pg_ar
 {
         struct pg_store *st = to_pg(base);
         if (tx_store == st)
-                return conn_query(tx_conn->pq, what, sql, a, ret);
+                return conn_query(tx_conn, what, sql, a, ret);
         /* Outside a transaction: one statement on a connection of its own. */
         struct pg_conn *c;
         int r = conn_acquire(st, &c);
         if (r < 0)
                 return r;
-        r = conn_query(c->pq, what, sql, a, ret);
+        r = conn_query(c, what, sql, a, ret);
         if (r == -EBUSY && conn_lost(c))
-                r = conn_query(c->pq, what, sql, a, ret);
+                r = conn_query(c, what, sql, a, ret);
         conn_release(st, c);
         return r;
 }
@@ -559,6 +622,7 @@ static void pg_free(struct store *base)
         pg_listener_stop(st->listener);
         for (size_t i = 0; st->conns && i < st->n_conns; i++) {
                 PQfinish(st->conns[i].pq);
+                conn_forget_stmts(&st->conns[i]);
                 store_changed_hosts_done(base, &st->conns[i].changed, false);
         }
         free(st->conns);
