@@ -90,8 +90,10 @@ static json_t *server_view(const struct api_request *req, const json_t *inst, bo
                 json_object_set_new(o, "locked", json_false());
         if (req->microversion >= 16 && req->auth.is_admin)
                 json_object_set_new(o, "host_status", json_string(host && *host ? "UP" : ""));
-        if (req->microversion >= 19)
-                json_object_set_new(o, "description", json_null());
+        if (req->microversion >= 19) {
+                json_t *d = json_object_get(inst, "description");
+                json_object_set(o, "description", d ? d : json_null());
+        }
         if (req->microversion >= 26)
                 json_object_set_new(o, "tags", json_array());
         if (req->microversion >= 71)
@@ -360,6 +362,44 @@ static bool ip_address_valid(const char *s)
         return s && (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1);
 }
 
+/* accessIPv4/accessIPv6: an address of that family (Nova's schema). */
+static int check_access_ips(struct api_response *resp, const json_t *in)
+{
+        static const struct {
+                const char *key;
+                int family;
+        } keys[] = {{"accessIPv4", AF_INET}, {"accessIPv6", AF_INET6}};
+        unsigned char buf[16];
+        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+                json_t *v = json_object_get(in, keys[i].key);
+                if (v && !(json_is_string(v) &&
+                           inet_pton(keys[i].family, json_string_value(v), buf) == 1))
+                        return nova_error(resp, 400, "Invalid input for field/attribute %s. "
+                                          "Value: %s. '%s' is not a '%s'", keys[i].key,
+                                          json_string_value(v) ?: "(not a string)",
+                                          json_string_value(v) ?: "(not a string)",
+                                          keys[i].family == AF_INET ? "ipv4" : "ipv6");
+        }
+        return 0;
+}
+
+/* Kept in the canonical form, as Nova keeps them ("::babe:dc0c:1602"). */
+static void set_access_ips(json_t *inst, const json_t *in)
+{
+        static const struct {
+                const char *key;
+                int family;
+        } keys[] = {{"accessIPv4", AF_INET}, {"accessIPv6", AF_INET6}};
+        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+                const char *s = json_str(in, keys[i].key);
+                unsigned char buf[16];
+                char text[INET6_ADDRSTRLEN];
+                if (s && inet_pton(keys[i].family, s, buf) == 1 &&
+                    inet_ntop(keys[i].family, buf, text, sizeof(text)))
+                        json_object_set_new(inst, keys[i].key, json_string(text));
+        }
+}
+
 /* Nova's metadata schema: string keys of 1-255 characters, string values
  * of at most 255. */
 static int check_metadata(struct api_response *resp, const json_t *md)
@@ -395,6 +435,8 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
                                           "unexpected)", member);
         json_t *md = json_object_get(in, "metadata");
         if (md && check_metadata(resp, md) < 0)
+                return -EINVAL;
+        if (check_access_ips(resp, in) < 0)
                 return -EINVAL;
         const char *name = json_str(in, "name");
         if (!name || !*name || strlen(name) > 255)
@@ -607,6 +649,7 @@ static int create_one(struct api_ctx *ctx, struct api_request *req, struct api_r
         }
         if (r >= 0) {
                 json_object_del(inst, "fault");
+                set_access_ips(inst, in);
                 json_t *md = json_object_get(in, "metadata");
                 if (json_is_object(md))
                         json_object_set(inst, "metadata", md);
@@ -737,10 +780,87 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 api_reply_json(resp, 202, json_pack("{s:s}", "reservation_id", rid));
                 return 0;
         }
+        /* The password asked for, else the one made (the hosts set none). */
+        const char *given_pass = json_str(in, "adminPass");
         json_t *out = json_pack("{s:s,s:o,s:s,s:[{s:s}],s:s}", "id", first, "links",
                                 nova_links(req, "servers", first), "OS-DCF:diskConfig", "MANUAL",
-                                "security_groups", "name", "default", "adminPass", first_pass);
+                                "security_groups", "name", "default", "adminPass",
+                                given_pass ? given_pass : first_pass);
         api_reply_json(resp, 202, json_pack("{s:o}", "server", out));
+        return 0;
+}
+
+/* PUT /servers/{id}: the name, accessIPv4/accessIPv6 and (2.19) the
+ * description; 200 with the server. */
+static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        struct computesvc svc = api_computesvc(ctx);
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *inst = NULL;
+        if (!body)
+                return 0;
+        json_t *in = json_object_get(body, "server");
+        if (!json_is_object(in))
+                return nova_error(resp, 400, "Invalid input for field/attribute server. Value: "
+                                  "'server' is a required property");
+        const char *member;
+        json_t *val;
+        json_object_foreach(in, member, val)
+                if (!streq(member, "name") && !streq(member, "accessIPv4") &&
+                    !streq(member, "accessIPv6") &&
+                    !(streq(member, "description") && req->microversion >= 19))
+                        return nova_error(resp, 400, "Invalid input for field/attribute server. "
+                                          "Additional properties are not allowed ('%.64s' was "
+                                          "unexpected)", member);
+        json_t *name = json_object_get(in, "name"), *desc = json_object_get(in, "description");
+        if (name && (!json_is_string(name) || !*json_string_value(name) ||
+                     strlen(json_string_value(name)) > 255))
+                return nova_error(resp, 400, "Invalid input for field/attribute name. Value: a "
+                                  "name of 1-255 characters is required.");
+        if (desc && !json_is_null(desc) &&
+            (!json_is_string(desc) || strlen(json_string_value(desc)) > 255))
+                return nova_error(resp, 400, "Invalid input for field/attribute description: a "
+                                  "string of at most 255 characters is expected.");
+        if (check_access_ips(resp, in) < 0)
+                return 0;
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = computesvc_instance_get(&svc, req->params[0], &inst);
+        if (r >= 0 && !may_see(req, inst))
+                r = -ENOENT;
+        if (r >= 0) {
+                if (name)
+                        json_object_set(inst, "name", name);
+                if (desc)
+                        json_object_set(inst, "description", desc);
+                set_access_ips(inst, in);
+                char t[40];
+                time_format_iso8601(ctx->now(), false, t);
+                json_object_set_new(inst, "updated", json_string(t));
+                r = computesvc_instance_put(&svc, inst, false);
+        }
+        int k = store_end(ctx->store, r >= 0);
+        if (r == -ENOENT)
+                return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
+        if (r < 0 || k < 0)
+                return nova_store_error(resp, r < 0 ? r : k);
+        json_t *v = server_view(req, inst, true);
+        /* Before 2.75 Nova answers an update with the view less the
+         * extended attributes. */
+        static const char *const basic[] = {
+                "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "addresses", "created", "fault",
+                "flavor", "hostId", "id", "image", "links", "metadata", "name", "progress",
+                "status", "tenant_id", "updated", "user_id", "locked", "description", "tags",
+                "server_groups", "locked_reason", NULL,
+        };
+        const char *key;
+        json_t *x;
+        void *tmp;
+        if (v && req->microversion < 75)
+                json_object_foreach_safe(v, tmp, key, x)
+                        if (!one_of_keys(key, basic))
+                                json_object_del(v, key);
+        api_reply_json(resp, 200, json_pack("{s:o}", "server", v));
         return 0;
 }
 
@@ -779,6 +899,8 @@ const struct api_route api_server_routes[] = {
         NOVA("POST", "/v2.1/servers", create,
              "boot on ports / networks (min_count/max_count: several): schedule, claim VFs, bind ports, queue the spawn"),
         NOVA("GET", "/v2.1/servers/{}", show, "show a server (status, fault, addresses)"),
+        NOVA("PUT", "/v2.1/servers/{}", update,
+             "rename; accessIPv4/accessIPv6; description (2.19)"),
         NOVA("GET", "/v2.1/servers/{}/ips", ips, "a server's addresses by network name"),
         NOVA("GET", "/v2.1/servers/{}/ips/{}", ips_network, "a server's addresses on one network"),
         NOVA("DELETE", "/v2.1/servers/{}", destroy,

@@ -118,6 +118,25 @@ def main():
              "openstack server show vm: the same address", err or out)
         ip = addrs[0]["addr"] if addrs else "none"
 
+        # PUT /servers/ID: rename, access addresses (IPv6 kept canonical).
+        rc, _, err = s.osc("server", "set", "--name", "vm2", "vm", as_json=False)
+        rc2, out, err2 = s.osc("server", "show", "vm2")
+        t.ok(rc == 0 and rc2 == 0 and out["id"] == sid, "openstack server set --name vm2",
+             err or err2)
+        st, doc, _ = s.request("PUT", f"/v2.1/servers/{sid}", {"server": {
+            "name": "vm", "accessIPv4": "192.0.2.7",
+            "accessIPv6": "0000:0000:0000:0000:0000:babe:220.12.22.2"}}, token=tok)
+        v = (doc or {}).get("server", {})
+        t.ok(st == 200 and v.get("name") == "vm" and v.get("accessIPv4") == "192.0.2.7"
+             and v.get("accessIPv6") == "::babe:dc0c:1602" and "OS-EXT-STS:vm_state" not in v,
+             "PUT: name and access addresses, IPv6 canonical, the basic view (2.1)", (st, doc))
+        st, doc, _ = s.request("PUT", f"/v2.1/servers/{sid}", {"server": {"accessIPv4": "1.2"}},
+                               token=tok)
+        t.ok(st == 400 and "accessIPv4" in doc["badRequest"]["message"],
+             "PUT with accessIPv4 1.2: 400", (st, doc))
+        st, doc, _ = s.request("PUT", "/v2.1/servers/nope", {"server": {"name": "x"}}, token=tok)
+        t.ok(st == 404 and "itemNotFound" in doc, "PUT on an unknown server: 404", (st, doc))
+
         # The list's filters: status in any case, flavor, image, ip, limit=0.
         def listed(query):
             st, doc, _ = s.request("GET", f"/v2.1/servers?{query}", token=tok)
@@ -132,6 +151,15 @@ def main():
         s.request("DELETE", f"/v2.1/servers/{sid}", token=tok)
 
         # Several servers in one request, named NAME-1.. as Nova names them.
+        st, doc, _ = s.request("POST", "/v2.1/servers", {"server": {
+            "name": "pw", "imageRef": img["id"], "flavorRef": "4711", "networks": "none",
+            "adminPass": "testpassword", "accessIPv4": "192.0.2.9"}}, token=tok)
+        pw = (doc or {}).get("server", {})
+        shown = s.request("GET", f"/v2.1/servers/{pw.get('id')}", token=tok)[1]
+        t.ok(st == 202 and pw.get("adminPass") == "testpassword"
+             and shown["server"]["accessIPv4"] == "192.0.2.9",
+             "create: the adminPass asked for is answered, accessIPv4 kept", (st, doc, shown))
+        s.request("DELETE", f"/v2.1/servers/{pw.get('id')}", token=tok)
         boot = {"name": "many", "imageRef": img["id"], "flavorRef": "4711",
                 "networks": [{"uuid": net["network"]["id"]}], "min_count": 2, "max_count": 3}
         st, doc, _ = s.request("POST", "/v2.1/servers", {"server": boot}, token=tok)
