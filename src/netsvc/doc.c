@@ -9,10 +9,21 @@
 #include "netsvc/netsvc.h"
 #include "base/time-format.h"
 
+/* Networks and ports are typed rows; every other kind a document. */
+static int doc_text(struct store *st, const char *kind, const char *id, char **ret_doc,
+                    char **ret_project)
+{
+        if (streq(kind, "port"))
+                return store_port_get(st, id, ret_doc, ret_project);
+        if (streq(kind, "network"))
+                return store_network_get(st, id, ret_doc, ret_project);
+        return store_obj_get(st, kind, id, ret_doc, ret_project);
+}
+
 int svc_doc_get(struct store *st, const char *kind, const char *id, json_t **ret)
 {
         _cleanup_free_ char *doc = NULL;
-        int r = store_obj_get(st, kind, id, &doc, NULL);
+        int r = doc_text(st, kind, id, &doc, NULL);
         if (r < 0)
                 return r;
         json_t *o = json_loads(doc, 0, NULL);
@@ -26,7 +37,7 @@ int svc_doc_get_visible(struct store *st, const struct auth_context *auth, const
                         const char *shared_attr, const char *id, json_t **ret)
 {
         _cleanup_free_ char *doc = NULL, *project = NULL;
-        int r = store_obj_get(st, kind, id, &doc, &project);
+        int r = doc_text(st, kind, id, &doc, &project);
         if (r < 0)
                 return r;
         json_t *o = json_loads(doc, 0, NULL);
@@ -45,20 +56,8 @@ int svc_doc_get_visible(struct store *st, const struct auth_context *auth, const
  * absent). */
 static int stored_port_host(struct store *st, const char *id, char **ret)
 {
-        _cleanup_free_ char *doc = NULL;
-        *ret = NULL;
-        int r = store_obj_get(st, "port", id, &doc, NULL);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        _cleanup_json_ json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        const char *h = json_str(o, "binding:host_id");
-        if (h && *h && !(*ret = strdup(h)))
-                return -ENOMEM;
-        return 0;
+        int r = store_port_host(st, id, ret);
+        return r == -ENOENT ? 0 : r;
 }
 
 /* Every change of a port is told to the hosts it was and is bound to, in
@@ -74,30 +73,90 @@ static int port_feed(struct store *st, const char *id, const char *old_host,
         return r;
 }
 
-int svc_doc_insert(struct store *st, const char *kind, const json_t *obj)
+static long long int_or_none(const json_t *o, const char *key)
+{
+        json_t *v = json_object_get(o, key);
+        return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+static int put_network(struct store *st, const json_t *o, const char *doc, bool create)
+{
+        struct store_network n = {
+                .id = json_str(o, "id"),
+                .project_id = json_str(o, "project_id"),
+                .name = json_str(o, "name"),
+                .status = json_str(o, "status"),
+                .admin_state_up = json_is_true(json_object_get(o, "admin_state_up")),
+                .shared = json_is_true(json_object_get(o, "shared")),
+                .external = json_is_true(json_object_get(o, "router:external")),
+                .mtu = int_or_none(o, "mtu"),
+                .network_type = json_str(o, "provider:network_type"),
+                .physical_network = json_str(o, "provider:physical_network"),
+                .segmentation_id = int_or_none(o, "provider:segmentation_id"),
+                .doc = doc,
+        };
+        return store_network_put(st, &n, create);
+}
+
+/* A port's row and its fixed IPs' from its document; the hosts it was and
+ * is bound to told. */
+static int put_port(struct store *st, const json_t *o, const char *doc, bool create)
+{
+        const json_t *ips = json_object_get(o, "fixed_ips");
+        size_t n = json_array_size(ips);
+        _cleanup_free_ struct store_fixed_ip *v = calloc(n ? n : 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const json_t *e = json_array_get(ips, i);
+                v[i] = (struct store_fixed_ip){json_str(e, "subnet_id"), json_str(e, "ip_address")};
+        }
+        struct store_port p = {
+                .id = json_str(o, "id"),
+                .project_id = json_str(o, "project_id"),
+                .network_id = json_str(o, "network_id"),
+                .name = json_str(o, "name"),
+                .device_id = json_str(o, "device_id"),
+                .device_owner = json_str(o, "device_owner"),
+                .mac_address = json_str(o, "mac_address"),
+                .host = json_str(o, "binding:host_id"),
+                .vnic_type = json_str(o, "binding:vnic_type"),
+                .status = json_str(o, "status"),
+                .admin_state_up = json_is_true(json_object_get(o, "admin_state_up")),
+                .fixed_ips = v,
+                .n_fixed_ips = n,
+                .doc = doc,
+        };
+        _cleanup_free_ char *old_host = NULL;
+        int r = create ? 0 : stored_port_host(st, p.id, &old_host);
+        if (r >= 0)
+                r = store_port_put(st, &p, create);
+        if (r >= 0)
+                r = port_feed(st, p.id, old_host, p.host);
+        return r;
+}
+
+static int doc_put(struct store *st, const char *kind, const json_t *obj, bool create)
 {
         _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!s)
                 return -ENOMEM;
-        int r = store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s);
-        if (r >= 0 && streq(kind, "port"))
-                r = port_feed(st, json_str(obj, "id"), NULL, json_str(obj, "binding:host_id"));
-        return r;
+        if (streq(kind, "port"))
+                return put_port(st, obj, s, create);
+        if (streq(kind, "network"))
+                return put_network(st, obj, s, create);
+        return create ? store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s)
+                      : store_obj_update(st, kind, json_str(obj, "id"), s);
+}
+
+int svc_doc_insert(struct store *st, const char *kind, const json_t *obj)
+{
+        return doc_put(st, kind, obj, true);
 }
 
 int svc_doc_update(struct store *st, const char *kind, const json_t *obj)
 {
-        _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!s)
-                return -ENOMEM;
-        _cleanup_free_ char *old_host = NULL;
-        bool port = streq(kind, "port");
-        int r = port ? stored_port_host(st, json_str(obj, "id"), &old_host) : 0;
-        if (r >= 0)
-                r = store_obj_update(st, kind, json_str(obj, "id"), s);
-        if (r >= 0 && port)
-                r = port_feed(st, json_str(obj, "id"), old_host, json_str(obj, "binding:host_id"));
-        return r;
+        return doc_put(st, kind, obj, false);
 }
 
 int svc_port_delete(struct store *st, const char *id)
@@ -105,12 +164,20 @@ int svc_port_delete(struct store *st, const char *id)
         _cleanup_free_ char *old_host = NULL;
         int r = stored_port_host(st, id, &old_host);
         if (r >= 0)
-                r = store_obj_delete(st, "port", id);
+                r = store_port_delete(st, id);
         if (r >= 0)
                 r = store_release_owner(st, id);
         if (r >= 0)
                 r = port_feed(st, id, old_host, NULL);
         return r;
+}
+
+int svc_claim(struct store *st, const char *pool, const char *value, const char *owner)
+{
+        int r = store_is_claimed(st, pool, value);
+        if (r > 0)
+                return -EEXIST;
+        return r < 0 ? r : store_claim(st, pool, value, owner);
 }
 
 int svc_doc_collect_cb(const char *id, const char *doc, void *userdata)
@@ -124,7 +191,20 @@ int svc_doc_collect_cb(const char *id, const char *doc, void *userdata)
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata)
 {
+        if (streq(kind, "port"))
+                return store_port_list(st, q, cb, userdata);
+        if (streq(kind, "network"))
+                return store_network_list(st, q, cb, userdata);
         return store_obj_list(st, kind, q, cb, userdata);
+}
+
+int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret)
+{
+        if (streq(kind, "port"))
+                return store_port_count(st, q, ret);
+        if (streq(kind, "network"))
+                return store_network_count(st, q, ret);
+        return store_obj_count(st, kind, q, ret);
 }
 
 int svc_doc_list(struct store *st, const char *kind, const struct store_query *q, json_t **ret)
@@ -132,7 +212,7 @@ int svc_doc_list(struct store *st, const char *kind, const struct store_query *q
         json_t *arr = json_array();
         if (!arr)
                 return -ENOMEM;
-        int r = store_obj_list(st, kind, q, svc_doc_collect_cb, arr);
+        int r = svc_doc_walk(st, kind, q, svc_doc_collect_cb, arr);
         if (r < 0) {
                 json_decref(arr);
                 return r;

@@ -107,11 +107,7 @@ static int claim(const struct netsvc *svc, const char *subnet_id, const char *ip
 {
         char pool[64];
         pool_name(subnet_id, pool);
-        int r = store_is_claimed(svc->store, pool, ip);
-        if (r == 0)
-                r = store_claim(svc->store, pool, ip, port_id);
-        else if (r > 0)
-                r = -EEXIST;
+        int r = svc_claim(svc->store, pool, ip, port_id);
         if (r == -EEXIST)
                 return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressAlreadyAllocated",
                                     "IP address %s already allocated in subnet %s", ip,

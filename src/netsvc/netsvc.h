@@ -35,8 +35,15 @@ int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
 /* Inserting, updating or deleting a port also appends it to the change
  * feed of the hosts it was and is bound to (store_change_append). */
 int svc_port_delete(struct store *st, const char *id);
+/* Claim or conflict: -EEXIST when the value is taken (checked first, so
+ * the transaction meets no constraint error). */
+int svc_claim(struct store *st, const char *pool, const char *value, const char *owner);
+/* How many documents of kind a query selects. */
+int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret);
 /* cb for the stored text of every document a query selects, in id order
- * (lists sent as stored, without parsing). */
+ * (lists sent as stored, without parsing).  Networks and ports come from
+ * their typed rows (store_network_list, store_port_list), other kinds
+ * from the documents. */
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata);
 /* Every document a query selects, as a JSON array. */

@@ -101,11 +101,7 @@ static int allocate_segment(const struct netsvc *svc, json_t *net, struct servic
                                                  "Invalid input for operation: physical_network "
                                                  "'%s' unknown for flat provider network.", physnet);
                 json_object_set_new(net, "provider:segmentation_id", json_null());
-                r = store_is_claimed(svc->store, "flat", physnet);
-                if (r == 0)
-                        r = store_claim(svc->store, "flat", physnet, id);
-                else if (r > 0)
-                        r = -EEXIST;
+                r = svc_claim(svc->store, "flat", physnet, id);
                 if (r == -EEXIST)
                         return service_fail(err, ERROR_KIND_CONFLICT, "FlatNetworkInUse",
                                                  "Unable to create the flat network. Physical "
@@ -152,11 +148,7 @@ static int allocate_segment(const struct netsvc *svc, json_t *net, struct servic
         json_object_set_new(net, "provider:segmentation_id", json_integer(seg));
         snprintf(pool, sizeof(pool), "vlan:%s", physnet);
         snprintf(value, sizeof(value), "%lld", (long long)seg);
-        r = store_is_claimed(svc->store, pool, value);
-        if (r == 0)
-                r = store_claim(svc->store, pool, value, id);
-        else if (r > 0)
-                r = -EEXIST;
+        r = svc_claim(svc->store, pool, value, id);
         if (r == -EEXIST)
                 return service_fail(err, ERROR_KIND_CONFLICT, "VlanIdInUse",
                                          "Unable to create the network. The VLAN %lld on physical "
@@ -215,7 +207,7 @@ int netsvc_network_delete(const struct netsvc *svc, const char *id, struct servi
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
         size_t ports = 0;
-        int r = store_obj_count(svc->store, "port", &q, &ports);
+        int r = store_port_count(svc->store, &q, &ports);
         if (r < 0)
                 return r;
         if (ports > 0)
@@ -224,7 +216,7 @@ int netsvc_network_delete(const struct netsvc *svc, const char *id, struct servi
                                     "or more ports still in use on the network.", id);
         r = store_obj_list(svc->store, "subnet", &q, delete_subnet_cb, (void *)svc);
         if (r >= 0)
-                r = store_obj_delete(svc->store, "network", id);
+                r = store_network_delete(svc->store, id);
         if (r >= 0)
                 r = store_release_owner(svc->store, id);
         return r;

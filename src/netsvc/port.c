@@ -21,11 +21,7 @@ static int assign_mac(const struct netsvc *svc, const char *asked, const char *p
                 uint8_t m[6];
                 mac_parse(asked, m);
                 mac_format(m, ret);
-                int r = store_is_claimed(svc->store, "mac", ret);
-                if (r == 0)
-                        r = store_claim(svc->store, "mac", ret, port_id);
-                else if (r > 0)
-                        r = -EEXIST;
+                int r = svc_claim(svc->store, "mac", ret, port_id);
                 if (r == -EEXIST)
                         return service_fail(err, ERROR_KIND_CONFLICT, "MacAddressInUse",
                                                  "Unable to complete operation for network. The "
@@ -284,15 +280,12 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth, 
 int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,
                                   const char *host, bool up)
 {
-        _cleanup_free_ char *doc = NULL;
+        _cleanup_json_ json_t *port = NULL;
         if (!port_id)
                 return -EINVAL;
-        int r = store_obj_get(svc->store, "port", port_id, &doc, NULL);
+        int r = svc_doc_get(svc->store, "port", port_id, &port);
         if (r < 0)
                 return r;
-        _cleanup_json_ json_t *port = json_loads(doc, 0, NULL);
-        if (!port)
-                return -EIO;
         const char *vif = json_str(port, "binding:vif_type");
         if (!streq(json_str(port, "binding:host_id") ?: "", host) || !vif ||
             streq(vif, "unbound") || streq(vif, "binding_failed"))

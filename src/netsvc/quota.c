@@ -68,7 +68,7 @@ int netsvc_quota_used(const struct netsvc *svc, const char *kind, const char *pr
                       size_t *ret)
 {
         struct store_query q = {.project_id = project_id};
-        return store_obj_count(svc->store, kind, &q, ret);
+        return svc_doc_count(svc->store, kind, &q, ret);
 }
 
 int netsvc_quota_set(const struct netsvc *svc, const char *project_id, const json_t *in,

@@ -197,7 +197,7 @@ int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, 
         if (streq(json_str(sg, "name"), "default") && !auth->is_admin)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotRemoveDefault",
                                     "Removing default security group not allowed.");
-        r = store_obj_list(svc->store, "port", NULL, in_use_cb, (void *)id);
+        r = store_port_list(svc->store, NULL, in_use_cb, (void *)id);
         if (r == -EBUSY)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupInUse",
                                     "Security Group %s in use.", id);

@@ -332,9 +332,7 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
         if (r >= 0)
                 r = store_obj_delete(svc->store, "subnet", id);
         if (r >= 0) {
-                _cleanup_free_ char *doc = NULL;
-                if (store_obj_get(svc->store, "network", json_str(sub, "network_id"), &doc, NULL) == 0 &&
-                    (net = json_loads(doc, 0, NULL))) {
+                if (svc_doc_get(svc->store, "network", json_str(sub, "network_id"), &net) == 0) {
                         json_t *subs = json_object_get(net, "subnets");
                         for (size_t i = 0; i < json_array_size(subs); i++)
                                 if (streq(json_string_value(json_array_get(subs, i)), id))

@@ -82,6 +82,20 @@ struct store_backend {
         int (*stamp_read)(struct store *st, const char *name, int64_t *ret);
         int (*stamp_bump)(struct store *st, const char *name);
 
+        int (*network_put)(struct store *st, const struct store_network *n, bool create);
+        int (*network_get)(struct store *st, const char *id, char **ret_doc, char **ret_project);
+        int (*network_delete)(struct store *st, const char *id);
+        int (*network_list)(struct store *st, const struct store_query *q, store_obj_cb cb,
+                            void *userdata);
+        int (*network_count)(struct store *st, const struct store_query *q, size_t *ret);
+        int (*port_put)(struct store *st, const struct store_port *p, bool create);
+        int (*port_get)(struct store *st, const char *id, char **ret_doc, char **ret_project);
+        int (*port_host)(struct store *st, const char *id, char **ret);
+        int (*port_delete)(struct store *st, const char *id);
+        int (*port_list)(struct store *st, const struct store_query *q, store_obj_cb cb,
+                         void *userdata);
+        int (*port_count)(struct store *st, const struct store_query *q, size_t *ret);
+
         int (*change_append)(struct store *st, const char *host, const char *kind,
                              const char *id, int64_t *ret_revision);
         int (*changes_since)(struct store *st, const char *host, int64_t since, size_t limit,

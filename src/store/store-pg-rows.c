@@ -11,17 +11,6 @@
 #include "base/strbuf.h"
 #include "store/store-pg.h"
 
-/* -EEXIST when an insert ... ON CONFLICT DO NOTHING inserted nothing. */
-static int inserted(int r)
-{
-        return r < 0 ? r : r == 0 ? -EEXIST : 0;
-}
-
-static int touched(int r)
-{
-        return r < 0 ? r : r == 0 ? -ENOENT : 0;
-}
-
 /* A new claims tag for the hosts `where` selects ($1 is key): random, so
  * a value is never seen twice, not even after a rollback. */
 static int claims_moved(struct store *st, const char *where, const char *key)
@@ -46,7 +35,7 @@ int pg_usage_add(struct store *st, const char *instance_id, const char *host,
         pg_arg_int(&a, u->vcpus);
         pg_arg_int(&a, u->memory_mb);
         pg_arg_int(&a, u->disk_gb);
-        int r = inserted(pg_query(st, "usage", "INSERT INTO compute_usage (instance_id, host, "
+        int r = pg_inserted(pg_query(st, "usage", "INSERT INTO compute_usage (instance_id, host, "
                                   "vcpus, memory_mb, disk_gb) VALUES ($1, $2, $3, $4, $5) "
                                   "ON CONFLICT DO NOTHING", &a, NULL));
         return r < 0 ? r : claims_moved(st, "hostname = $1", host);
@@ -80,7 +69,7 @@ int pg_pci_claim(struct store *st, const char *host, const struct store_pci_addr
         pg_arg_int(&a, p->bus);
         pg_arg_int(&a, p->slot);
         pg_arg_int(&a, p->function);
-        int r = inserted(pg_query(st, "PCI claim", "INSERT INTO pci_claims (host, instance_id, "
+        int r = pg_inserted(pg_query(st, "PCI claim", "INSERT INTO pci_claims (host, instance_id, "
                                   "domain, bus, slot, function) VALUES ($1, $2, $3, $4, $5, $6) "
                                   "ON CONFLICT DO NOTHING", &a, NULL));
         return r < 0 ? r : claims_moved(st, "hostname = $1", host);
@@ -197,11 +186,11 @@ int pg_instance_put(struct store *st, const struct store_instance *in, bool crea
         pg_arg_int(&a, in->vcpus);
         pg_arg_int(&a, in->memory_mb);
         if (create)
-                return inserted(pg_query(st, "insert instance", "INSERT INTO instances (id, "
+                return pg_inserted(pg_query(st, "insert instance", "INSERT INTO instances (id, "
                                          "project_id, host, status, task_state, doc, vcpus, "
                                          "memory_mb) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
                                          "ON CONFLICT DO NOTHING", &a, NULL));
-        return touched(pg_query(st, "update instance", "UPDATE instances SET project_id = $2, "
+        return pg_touched(pg_query(st, "update instance", "UPDATE instances SET project_id = $2, "
                                 "host = $3, status = $4, task_state = $5, doc = $6, vcpus = $7, "
                                 "memory_mb = $8 WHERE id = $1", &a, NULL));
 }
@@ -219,7 +208,7 @@ int pg_instance_get(struct store *st, const char *id, char **ret_doc)
 
 int pg_instance_delete(struct store *st, const char *id)
 {
-        return touched(pg_exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = $1",
+        return pg_touched(pg_exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = $1",
                                      1, id));
 }
 
@@ -316,13 +305,13 @@ int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bo
         pg_arg_int(&a, h->forced_down);
         pg_arg_double(&a, h->heartbeat);
         if (create)
-                return inserted(pg_query(st, "insert compute host", "INSERT INTO compute_hosts "
+                return pg_inserted(pg_query(st, "insert compute host", "INSERT INTO compute_hosts "
                                          "(hostname, service_id, hypervisor_id, disabled_reason, "
                                          "availability_zone, report_hash, created_at, updated_at, "
                                          "disabled, forced_down, heartbeat) VALUES ($1, $2, $3, "
                                          "$4, $5, $6, $7, $8, $9, $10, $11) "
                                          "ON CONFLICT DO NOTHING", &a, NULL));
-        return touched(pg_query(st, "update compute host", "UPDATE compute_hosts SET "
+        return pg_touched(pg_query(st, "update compute host", "UPDATE compute_hosts SET "
                                 "service_id = $2, hypervisor_id = $3, disabled_reason = $4, "
                                 "availability_zone = $5, report_hash = $6, created_at = $7, "
                                 "updated_at = $8, disabled = $9, forced_down = $10, "
@@ -418,7 +407,7 @@ static int tasks_select(struct store *st, const char *sql, struct pg_args *a,
 
 int pg_compute_task_add(struct store *st, const struct store_compute_task *t)
 {
-        return inserted(pg_exec_texts(st, "add compute task", "INSERT INTO compute_tasks ("
+        return pg_inserted(pg_exec_texts(st, "add compute task", "INSERT INTO compute_tasks ("
                                       TASK_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6) "
                                       "ON CONFLICT DO NOTHING", 6, t->id, t->host, t->action,
                                       t->instance_id, t->created_at, t->detail ?: "{}"));
@@ -439,7 +428,7 @@ int pg_compute_task_get(struct store *st, const char *id, struct store_compute_t
 
 int pg_compute_task_delete(struct store *st, const char *id)
 {
-        return touched(pg_exec_texts(st, "delete compute task", "DELETE FROM compute_tasks "
+        return pg_touched(pg_exec_texts(st, "delete compute task", "DELETE FROM compute_tasks "
                                      "WHERE id = $1", 1, id));
 }
 

@@ -179,6 +179,71 @@ static const char *const pg_migrations[] = {
         /* 10: agents found by their host; each host's claims tag */
         "CREATE INDEX objects_host ON objects (kind, (j ->> 'host'), id);"
         "ALTER TABLE compute_hosts ADD COLUMN claims_tag BIGINT NOT NULL DEFAULT 0;",
+        /* 11: networks, their segments, ports and their fixed IPs as typed
+         * rows, the API's view beside them; existing documents move over. */
+        "CREATE TABLE networks ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  project_id TEXT,"
+        "  name TEXT,"
+        "  status TEXT,"
+        "  admin_state_up BIGINT,"
+        "  shared BIGINT,"
+        "  external BIGINT,"
+        "  mtu BIGINT,"
+        "  doc TEXT NOT NULL);"
+        "CREATE INDEX networks_project ON networks (project_id, id);"
+        "CREATE INDEX networks_name ON networks (name, id);"
+        "CREATE TABLE network_segments ("
+        "  network_id TEXT PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,"
+        "  network_type TEXT NOT NULL,"
+        "  physical_network TEXT,"
+        "  segmentation_id BIGINT);"
+        "CREATE INDEX network_segments_physnet ON network_segments (physical_network, segmentation_id);"
+        "CREATE TABLE ports ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  project_id TEXT,"
+        "  network_id TEXT,"
+        "  name TEXT,"
+        "  device_id TEXT,"
+        "  device_owner TEXT,"
+        "  mac_address TEXT,"
+        "  host TEXT,"
+        "  vnic_type TEXT,"
+        "  status TEXT,"
+        "  admin_state_up BIGINT,"
+        "  doc TEXT NOT NULL);"
+        "CREATE INDEX ports_project ON ports (project_id, id);"
+        "CREATE INDEX ports_network ON ports (network_id, id);"
+        "CREATE INDEX ports_device ON ports (device_id, id) WHERE device_id <> '';"
+        "CREATE INDEX ports_host ON ports (host, id) WHERE host <> '';"
+        "CREATE INDEX ports_name ON ports (name, id) WHERE name <> '';"
+        "CREATE TABLE port_fixed_ips ("
+        "  port_id TEXT NOT NULL REFERENCES ports (id) ON DELETE CASCADE,"
+        "  subnet_id TEXT NOT NULL,"
+        "  ip_address TEXT NOT NULL,"
+        "  PRIMARY KEY (port_id, subnet_id, ip_address));"
+        "CREATE INDEX port_fixed_ips_subnet ON port_fixed_ips (subnet_id, ip_address);"
+        "INSERT INTO networks (id, project_id, name, status, admin_state_up, shared, external, mtu, doc)"
+        "  SELECT id, project_id, j ->> 'name', j ->> 'status', json_num(j -> 'admin_state_up'),"
+        "    json_num(j -> 'shared'), json_num(j -> 'router:external'), json_num(j -> 'mtu'), doc"
+        "  FROM objects WHERE kind = 'network';"
+        "INSERT INTO network_segments (network_id, network_type, physical_network, segmentation_id)"
+        "  SELECT id, j ->> 'provider:network_type', j ->> 'provider:physical_network',"
+        "    json_num(j -> 'provider:segmentation_id')"
+        "  FROM objects WHERE kind = 'network' AND j ->> 'provider:network_type' IS NOT NULL;"
+        "INSERT INTO ports (id, project_id, network_id, name, device_id, device_owner, mac_address,"
+        "    host, vnic_type, status, admin_state_up, doc)"
+        "  SELECT id, project_id, j ->> 'network_id', j ->> 'name', j ->> 'device_id',"
+        "    j ->> 'device_owner', j ->> 'mac_address', j ->> 'binding:host_id',"
+        "    j ->> 'binding:vnic_type', j ->> 'status', json_num(j -> 'admin_state_up'), doc"
+        "  FROM objects WHERE kind = 'port';"
+        "INSERT INTO port_fixed_ips (port_id, subnet_id, ip_address)"
+        "  SELECT o.id, f ->> 'subnet_id', f ->> 'ip_address'"
+        "  FROM objects o, jsonb_array_elements(CASE jsonb_typeof(o.j -> 'fixed_ips') WHEN 'array'"
+        "    THEN o.j -> 'fixed_ips' ELSE '[]' END) AS f"
+        "  WHERE o.kind = 'port' AND f ->> 'subnet_id' IS NOT NULL AND f ->> 'ip_address' IS NOT NULL"
+        "  ON CONFLICT DO NOTHING;"
+        "DELETE FROM objects WHERE kind IN ('network', 'port');",
 };
 
 void pg_args_done(struct pg_args *a)
@@ -702,20 +767,15 @@ static int pg_obj_insert(struct store *st, const char *kind, const char *id,
 }
 
 /* A statement that must touch a row: -ENOENT when it touched none. */
-static int touch_one(int r)
-{
-        return r < 0 ? r : r == 0 ? -ENOENT : 0;
-}
-
 static int pg_obj_update(struct store *st, const char *kind, const char *id, const char *doc)
 {
-        return touch_one(pg_exec_texts(st, "update", "UPDATE objects SET doc = $1 "
+        return pg_touched(pg_exec_texts(st, "update", "UPDATE objects SET doc = $1 "
                                        "WHERE kind = $2 AND id = $3", 3, doc, kind, id));
 }
 
 static int pg_obj_delete(struct store *st, const char *kind, const char *id)
 {
-        return touch_one(pg_exec_texts(st, "delete", "DELETE FROM objects WHERE kind = $1 AND "
+        return pg_touched(pg_exec_texts(st, "delete", "DELETE FROM objects WHERE kind = $1 AND "
                                        "id = $2", 2, kind, id));
 }
 
@@ -1080,4 +1140,15 @@ static const struct store_backend pg_backend = {
         .changes_since = pg_changes_since,
         .change_revision = pg_change_revision,
         .changes_compact = pg_changes_compact,
+        .network_put = pg_network_put,
+        .network_get = pg_network_get,
+        .network_delete = pg_network_delete,
+        .network_list = pg_network_list,
+        .network_count = pg_network_count,
+        .port_put = pg_port_put,
+        .port_get = pg_port_get,
+        .port_host = pg_port_host,
+        .port_delete = pg_port_delete,
+        .port_list = pg_port_list,
+        .port_count = pg_port_count,
 };

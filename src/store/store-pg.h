@@ -3,6 +3,7 @@
  * of its own outside one), its parameters as text, its rows. */
 #pragma once
 
+#include <errno.h>
 #include <libpq-fe.h>
 
 #include "store/backend.h"
@@ -32,6 +33,19 @@ DEFINE_POINTER_CLEANUP(PGresult, PQclear)
  * serialization failure), -EIO otherwise. */
 int pg_query(struct store *st, const char *what, const char *sql, struct pg_args *a,
              PGresult **ret);
+/* What pg_query() gave an insert ... ON CONFLICT DO NOTHING: -EEXIST
+ * when it inserted nothing; an update or delete: -ENOENT when it touched
+ * nothing. */
+static inline int pg_inserted(int r)
+{
+        return r < 0 ? r : r == 0 ? -EEXIST : 0;
+}
+
+static inline int pg_touched(int r)
+{
+        return r < 0 ? r : r == 0 ? -ENOENT : 0;
+}
+
 /* pg_query() with n text parameters and no result. */
 int pg_exec_texts(struct store *st, const char *what, const char *sql, int n, ...);
 
@@ -83,3 +97,17 @@ int pg_compute_task_get(struct store *st, const char *id, struct store_compute_t
 int pg_compute_task_delete(struct store *st, const char *id);
 int pg_compute_task_list(struct store *st, const char *host, size_t limit,
                          struct store_compute_task ***ret);
+
+/* Networks and ports, in store-pg-network.c. */
+int pg_network_put(struct store *st, const struct store_network *n, bool create);
+int pg_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+int pg_network_delete(struct store *st, const char *id);
+int pg_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                    void *userdata);
+int pg_network_count(struct store *st, const struct store_query *q, size_t *ret);
+int pg_port_put(struct store *st, const struct store_port *p, bool create);
+int pg_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+int pg_port_host(struct store *st, const char *id, char **ret);
+int pg_port_delete(struct store *st, const char *id);
+int pg_port_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata);
+int pg_port_count(struct store *st, const struct store_query *q, size_t *ret);

@@ -3,48 +3,12 @@
  * other processes sharing the file, and versioned schema migrations. */
 #include <errno.h>
 #include <stdarg.h>
-#include <pthread.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "base/error.h"
-#include "base/strbuf.h"
-#include "store/backend.h"
-
-/* Prepared statements are kept and reused (parsing SQL was a visible part
- * of every request); a statement in use is never handed out twice. */
-#define STMT_CACHE_SIZE 48
-
-struct stmt_cache_entry {
-        char *sql;
-        sqlite3_stmt *stmt;
-        bool busy;
-};
-
-struct sqlite_store {
-        struct store base;
-        sqlite3 *db;
-        pthread_mutex_t lock;
-        bool in_tx;
-        struct stmt_cache_entry cache[STMT_CACHE_SIZE];
-        unsigned next_victim;
-        /* Hosts the open transaction appended change-feed entries for,
-         * told to the change hook once it commits. */
-        struct store_changed_hosts changed;
-};
-
-static struct sqlite_store *to_sqlite(struct store *base)
-{
-        return (struct sqlite_store *)base;
-}
-
-struct stmt_handle {
-        struct sqlite_store *st;
-        sqlite3_stmt *s;
-        int slot; /* -1: not cached, finalized after use */
-};
+#include "store/sqlite-private.h"
 
 /* The value of the hex digit at position i of an allocation's value, for
  * migrating text PCI addresses to numbers in SQL alone. */
@@ -229,6 +193,80 @@ static const char *const migrations[] = {
          * scheduler's cache re-reads a host's claims only when they moved. */
         "CREATE INDEX objects_host ON objects (kind, json_extract(doc, '$.\"host\"'), id);"
         "ALTER TABLE compute_hosts ADD COLUMN claims_tag INTEGER NOT NULL DEFAULT 0;",
+        /* 11: networks, their segments, ports and their fixed IPs as typed
+         * rows: what lists filter on and what is joined are columns with
+         * indexes (a port's addresses a table of their own); the API's
+         * view of each stays beside them as a document, sent as stored.
+         * Existing documents move over. */
+        "CREATE TABLE networks ("
+        "  id TEXT PRIMARY KEY,"
+        "  project_id TEXT,"
+        "  name TEXT,"
+        "  status TEXT,"
+        "  admin_state_up INTEGER,"
+        "  shared INTEGER,"
+        "  external INTEGER,"
+        "  mtu INTEGER,"
+        "  doc TEXT NOT NULL);"
+        "CREATE INDEX networks_project ON networks (project_id, id);"
+        "CREATE INDEX networks_name ON networks (name, id);"
+        "CREATE TABLE network_segments ("
+        "  network_id TEXT PRIMARY KEY REFERENCES networks (id) ON DELETE CASCADE,"
+        "  network_type TEXT NOT NULL,"
+        "  physical_network TEXT,"
+        "  segmentation_id INTEGER);"
+        "CREATE INDEX network_segments_physnet ON network_segments (physical_network, segmentation_id);"
+        "CREATE TABLE ports ("
+        "  id TEXT PRIMARY KEY,"
+        "  project_id TEXT,"
+        "  network_id TEXT,"
+        "  name TEXT,"
+        "  device_id TEXT,"
+        "  device_owner TEXT,"
+        "  mac_address TEXT,"
+        "  host TEXT,"
+        "  vnic_type TEXT,"
+        "  status TEXT,"
+        "  admin_state_up INTEGER,"
+        "  doc TEXT NOT NULL);"
+        "CREATE INDEX ports_project ON ports (project_id, id);"
+        "CREATE INDEX ports_network ON ports (network_id, id);"
+        /* Most ports have no name, device or host (Nova's until it binds
+         * them): indexed only when set, a create writes fewer pages. */
+        "CREATE INDEX ports_device ON ports (device_id, id) WHERE device_id <> '';"
+        "CREATE INDEX ports_host ON ports (host, id) WHERE host <> '';"
+        "CREATE INDEX ports_name ON ports (name, id) WHERE name <> '';"
+        "CREATE TABLE port_fixed_ips ("
+        "  port_id TEXT NOT NULL REFERENCES ports (id) ON DELETE CASCADE,"
+        "  subnet_id TEXT NOT NULL,"
+        "  ip_address TEXT NOT NULL,"
+        "  PRIMARY KEY (port_id, subnet_id, ip_address)) WITHOUT ROWID;"
+        "CREATE INDEX port_fixed_ips_subnet ON port_fixed_ips (subnet_id, ip_address);"
+        "INSERT INTO networks (id, project_id, name, status, admin_state_up, shared, external, mtu, doc)"
+        "  SELECT id, project_id, json_extract(doc, '$.name'), json_extract(doc, '$.status'),"
+        "    json_extract(doc, '$.admin_state_up'), json_extract(doc, '$.shared'),"
+        "    json_extract(doc, '$.\"router:external\"'), json_extract(doc, '$.mtu'), doc"
+        "  FROM objects WHERE kind = 'network';"
+        "INSERT INTO network_segments (network_id, network_type, physical_network, segmentation_id)"
+        "  SELECT id, json_extract(doc, '$.\"provider:network_type\"'),"
+        "    json_extract(doc, '$.\"provider:physical_network\"'),"
+        "    json_extract(doc, '$.\"provider:segmentation_id\"')"
+        "  FROM objects WHERE kind = 'network'"
+        "    AND json_extract(doc, '$.\"provider:network_type\"') IS NOT NULL;"
+        "INSERT INTO ports (id, project_id, network_id, name, device_id, device_owner, mac_address,"
+        "    host, vnic_type, status, admin_state_up, doc)"
+        "  SELECT id, project_id, json_extract(doc, '$.network_id'), json_extract(doc, '$.name'),"
+        "    json_extract(doc, '$.device_id'), json_extract(doc, '$.device_owner'),"
+        "    json_extract(doc, '$.mac_address'), json_extract(doc, '$.\"binding:host_id\"'),"
+        "    json_extract(doc, '$.\"binding:vnic_type\"'), json_extract(doc, '$.status'),"
+        "    json_extract(doc, '$.admin_state_up'), doc"
+        "  FROM objects WHERE kind = 'port';"
+        "INSERT OR IGNORE INTO port_fixed_ips (port_id, subnet_id, ip_address)"
+        "  SELECT o.id, json_extract(f.value, '$.subnet_id'), json_extract(f.value, '$.ip_address')"
+        "  FROM objects o, json_each(o.doc, '$.fixed_ips') f"
+        "  WHERE o.kind = 'port' AND json_extract(f.value, '$.subnet_id') IS NOT NULL"
+        "    AND json_extract(f.value, '$.ip_address') IS NOT NULL;"
+        "DELETE FROM objects WHERE kind IN ('network', 'port');",
 };
 
 static int sql_error(struct sqlite_store *st, int rc, const char *what)
@@ -252,7 +290,7 @@ static int exec_sql(struct sqlite_store *st, const char *sql)
         return 0;
 }
 
-static int prepare(struct sqlite_store *st, const char *sql, struct stmt_handle *h)
+int sqlite_prepare(struct sqlite_store *st, const char *sql, struct stmt_handle *h)
 {
         int free_slot = -1;
         h->st = st;
@@ -298,7 +336,7 @@ static int prepare(struct sqlite_store *st, const char *sql, struct stmt_handle 
 /* prepare() and bind n strings (NULL binds SQL NULL) to parameters 1..n. */
 static int prepare_textsv(struct sqlite_store *st, const char *sql, struct stmt_handle *h, int n, va_list ap)
 {
-        int r = prepare(st, sql, h);
+        int r = sqlite_prepare(st, sql, h);
 
         if (r < 0)
                 return r;
@@ -307,7 +345,7 @@ static int prepare_textsv(struct sqlite_store *st, const char *sql, struct stmt_
         return 0;
 }
 
-static int prepare_texts(struct sqlite_store *st, const char *sql, struct stmt_handle *h, int n, ...)
+int sqlite_prepare_texts(struct sqlite_store *st, const char *sql, struct stmt_handle *h, int n, ...)
 {
         va_list ap;
         int r;
@@ -318,7 +356,7 @@ static int prepare_texts(struct sqlite_store *st, const char *sql, struct stmt_h
         return r;
 }
 
-static void stmt_freep(struct stmt_handle *h)
+void sqlite_stmt_freep(struct stmt_handle *h)
 {
         if (!h->s)
                 return;
@@ -330,13 +368,12 @@ static void stmt_freep(struct stmt_handle *h)
         sqlite3_clear_bindings(h->s);
         h->st->cache[h->slot].busy = false;
 }
-#define _cleanup_stmt_ _cleanup_(stmt_freep)
 
 static int sqlite_schema_version(struct store *base)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare(st, "SELECT max(version) FROM schema_version", &h);
+        int r = sqlite_prepare(st, "SELECT max(version) FROM schema_version", &h);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
@@ -478,7 +515,7 @@ static int sqlite_end(struct store *base, bool commit)
 
 /* One step: 1 when it gave a row, 0 when the statement is done, or the
  * error (what names the statement). */
-static int step_row(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
+int sqlite_step_row(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
 {
         int rc = sqlite3_step(s);
         if (rc == SQLITE_ROW)
@@ -488,7 +525,7 @@ static int step_row(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
         return sql_error(st, rc, what);
 }
 
-static int step_done(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
+int sqlite_step_done(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
 {
         int rc = sqlite3_step(s);
         if (rc != SQLITE_DONE)
@@ -498,7 +535,7 @@ static int step_done(struct sqlite_store *st, sqlite3_stmt *s, const char *what)
 
 /* A statement with n text parameters and no rows, run to its end; what
  * names it in errors. */
-static int exec_texts(struct sqlite_store *st, const char *what, const char *sql, int n, ...)
+int sqlite_exec_texts(struct sqlite_store *st, const char *what, const char *sql, int n, ...)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
         va_list ap;
@@ -509,14 +546,14 @@ static int exec_texts(struct sqlite_store *st, const char *what, const char *sql
         va_end(ap);
         if (r < 0)
                 return r;
-        return step_done(st, h.s, what);
+        return sqlite_step_done(st, h.s, what);
 }
 
 static int sqlite_obj_insert(struct store *base, const char *kind, const char *id, const char *project_id,
                      const char *doc)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "insert", "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)",
+        return sqlite_exec_texts(st, "insert", "INSERT INTO objects (kind, id, project_id, doc) VALUES (?,?,?,?)",
                           4, kind, id, project_id, doc);
 }
 
@@ -524,11 +561,11 @@ static int sqlite_obj_update(struct store *base, const char *kind, const char *i
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &h, 3, doc, kind, id);
+        int r = sqlite_prepare_texts(st, "UPDATE objects SET doc = ? WHERE kind = ? AND id = ?", &h, 3, doc, kind, id);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        r = step_done(st, s, "update");
+        r = sqlite_step_done(st, s, "update");
         if (r < 0)
                 return r;
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
@@ -538,11 +575,11 @@ static int sqlite_obj_delete(struct store *base, const char *kind, const char *i
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
+        int r = sqlite_prepare_texts(st, "DELETE FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        r = step_done(st, s, "delete");
+        r = sqlite_step_done(st, s, "delete");
         if (r < 0)
                 return r;
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
@@ -557,12 +594,12 @@ static int sqlite_obj_delete_below(struct store *base, const char *kind, const c
                 return -EINVAL;
         snprintf(sql, sizeof(sql),
                  "DELETE FROM objects WHERE kind = ? AND json_extract(doc, '$.\"%s\"') < ?", attr);
-        int r = prepare(st, sql, &h);
+        int r = sqlite_prepare(st, sql, &h);
         if (r < 0)
                 return r;
         sqlite3_bind_text(h.s, 1, kind, -1, SQLITE_STATIC);
         sqlite3_bind_double(h.s, 2, limit);
-        r = step_done(st, h.s, "delete");
+        r = sqlite_step_done(st, h.s, "delete");
         return r < 0 ? r : sqlite3_changes(st->db);
 }
 
@@ -572,16 +609,47 @@ static char *column_dup(sqlite3_stmt *s, int i)
         return t ? strdup((const char *)t) : NULL;
 }
 
+int sqlite_get_texts(struct sqlite_store *st, const char *what, const char *sql, const char *key, int n,
+                     ...)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = sqlite_prepare_texts(st, sql, &h, 1, key);
+        if (r < 0)
+                return r;
+        r = sqlite_step_row(st, h.s, what);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        char *got[8] = {0};
+        char **dst[8] = {0};
+        va_list ap;
+        r = 0;
+        va_start(ap, n);
+        for (int i = 0; i < n && i < 8; i++) {
+                dst[i] = va_arg(ap, char **);
+                if (dst[i] && sqlite3_column_type(h.s, i) != SQLITE_NULL &&
+                    !(got[i] = column_dup(h.s, i)))
+                        r = -ENOMEM;
+        }
+        va_end(ap);
+        for (int i = 0; i < n && i < 8; i++) {
+                if (r < 0)
+                        free(got[i]);
+                else if (dst[i])
+                        *dst[i] = got[i];
+        }
+        return r;
+}
+
 static int sqlite_obj_get(struct store *base, const char *kind, const char *id, char **ret_doc,
                   char **ret_project)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
+        int r = sqlite_prepare_texts(st, "SELECT doc, project_id FROM objects WHERE kind = ? AND id = ?", &h, 2, kind, id);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        r = step_row(st, s, "get");
+        r = sqlite_step_row(st, s, "get");
         if (r <= 0)
                 return r < 0 ? r : -ENOENT;
         char *doc = column_dup(s, 0);
@@ -743,13 +811,13 @@ static int sqlite_obj_list(struct store *base, const char *kind, const struct st
         if (r >= 0)
                 r = make_paths(q, &paths);
         if (r >= 0)
-                r = prepare(st, strbuf_str(&sql), &h);
+                r = sqlite_prepare(st, strbuf_str(&sql), &h);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
         bind_query(s, kind, q, paths);
         for (;;) {
-                r = step_row(st, s, "list");
+                r = sqlite_step_row(st, s, "list");
                 if (r <= 0)
                         return r;
                 r = cb((const char *)sqlite3_column_text(s, 0),
@@ -771,7 +839,7 @@ static int sqlite_obj_count(struct store *base, const char *kind, const struct s
         if (r >= 0)
                 r = make_paths(q, &paths);
         if (r >= 0)
-                r = prepare(st, strbuf_str(&sql), &h);
+                r = sqlite_prepare(st, strbuf_str(&sql), &h);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
@@ -786,14 +854,14 @@ static int sqlite_obj_count(struct store *base, const char *kind, const struct s
 static int sqlite_claim(struct store *base, const char *pool, const char *value, const char *owner)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "claim", "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)",
+        return sqlite_exec_texts(st, "claim", "INSERT INTO allocations (pool, value, owner) VALUES (?,?,?)",
                           3, pool, value, owner);
 }
 
 static int sqlite_release(struct store *base, const char *pool, const char *value)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "release", "DELETE FROM allocations WHERE pool = ? AND value = ?",
+        return sqlite_exec_texts(st, "release", "DELETE FROM allocations WHERE pool = ? AND value = ?",
                           2, pool, value);
 }
 
@@ -801,17 +869,17 @@ static int sqlite_is_claimed(struct store *base, const char *pool, const char *v
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT 1 FROM allocations WHERE pool = ? AND value = ?", &h, 2, pool, value);
+        int r = sqlite_prepare_texts(st, "SELECT 1 FROM allocations WHERE pool = ? AND value = ?", &h, 2, pool, value);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        return step_row(st, s, "claimed");
+        return sqlite_step_row(st, s, "claimed");
 }
 
 static int sqlite_release_owner(struct store *base, const char *owner)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "release", "DELETE FROM allocations WHERE owner = ?", 1, owner);
+        return sqlite_exec_texts(st, "release", "DELETE FROM allocations WHERE owner = ?", 1, owner);
 }
 
 static int sqlite_pool_values(struct store *base, const char *pool, char ***ret)
@@ -820,7 +888,7 @@ static int sqlite_pool_values(struct store *base, const char *pool, char ***ret)
         _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_strv_free_ char **l = NULL;
         size_t n = 0, cap = 0;
-        int r = prepare_texts(st, "SELECT value FROM allocations WHERE pool = ? ORDER BY value", &h, 1, pool);
+        int r = sqlite_prepare_texts(st, "SELECT value FROM allocations WHERE pool = ? ORDER BY value", &h, 1, pool);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
@@ -828,7 +896,7 @@ static int sqlite_pool_values(struct store *base, const char *pool, char ***ret)
         if (!l)
                 return -ENOMEM;
         for (;;) {
-                r = step_row(st, s, "pool");
+                r = sqlite_step_row(st, s, "pool");
                 if (r < 0)
                         return r;
                 if (r == 0)
@@ -852,7 +920,7 @@ static int sqlite_pool_values(struct store *base, const char *pool, char ***ret)
 static int sqlite_secret_set(struct store *base, const char *key, const char *value)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "secret", "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)",
+        return sqlite_exec_texts(st, "secret", "INSERT OR REPLACE INTO secrets (key, value) VALUES (?,?)",
                           2, key, value);
 }
 
@@ -860,11 +928,11 @@ static int sqlite_secret_get(struct store *base, const char *key, char **ret)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT value FROM secrets WHERE key = ?", &h, 1, key);
+        int r = sqlite_prepare_texts(st, "SELECT value FROM secrets WHERE key = ?", &h, 1, key);
         if (r < 0)
                 return r;
         sqlite3_stmt *s = h.s;
-        r = step_row(st, s, "secret");
+        r = sqlite_step_row(st, s, "secret");
         if (r <= 0)
                 return r < 0 ? r : -ENOENT;
         char *v = column_dup(s, 0);
@@ -877,17 +945,17 @@ static int sqlite_secret_get(struct store *base, const char *key, char **ret)
 static int sqlite_secret_delete(struct store *base, const char *key)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "secret", "DELETE FROM secrets WHERE key = ?", 1, key);
+        return sqlite_exec_texts(st, "secret", "DELETE FROM secrets WHERE key = ?", 1, key);
 }
 
 static int sqlite_stamp_get(struct store *base, const char *name, int64_t *ret)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT value FROM stamps WHERE name = ?", &h, 1, name);
+        int r = sqlite_prepare_texts(st, "SELECT value FROM stamps WHERE name = ?", &h, 1, name);
         if (r < 0)
                 return r;
-        r = step_row(st, h.s, "stamp");
+        r = sqlite_step_row(st, h.s, "stamp");
         if (r < 0)
                 return r;
         *ret = r ? sqlite3_column_int64(h.s, 0) : 0;
@@ -908,7 +976,7 @@ static int sqlite_stamp_read(struct store *base, const char *name, int64_t *ret)
 static int sqlite_stamp_bump(struct store *base, const char *name)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "stamp",
+        return sqlite_exec_texts(st, "stamp",
                           "INSERT INTO stamps (name, value) VALUES (?, 1) "
                           "ON CONFLICT (name) DO UPDATE SET value = value + 1",
                           1, name);
@@ -924,11 +992,11 @@ static int claims_moved(struct sqlite_store *st, const char *where, const char *
         if (getrandom(&tag, sizeof(tag), 0) != sizeof(tag))
                 return -errno;
         snprintf(sql, sizeof(sql), "UPDATE compute_hosts SET claims_tag = ?2 WHERE %s", where);
-        int r = prepare_texts(st, sql, &h, 1, key);
+        int r = sqlite_prepare_texts(st, sql, &h, 1, key);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(h.s, 2, tag);
-        return step_done(st, h.s, "claims tag");
+        return sqlite_step_done(st, h.s, "claims tag");
 }
 
 static int sqlite_usage_add(struct store *base, const char *instance_id, const char *host,
@@ -936,14 +1004,14 @@ static int sqlite_usage_add(struct store *base, const char *instance_id, const c
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "INSERT INTO compute_usage (instance_id, host, vcpus, memory_mb, "
+        int r = sqlite_prepare_texts(st, "INSERT INTO compute_usage (instance_id, host, vcpus, memory_mb, "
                               "disk_gb) VALUES (?,?,?,?,?)", &h, 2, instance_id, host);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(h.s, 3, u->vcpus);
         sqlite3_bind_int64(h.s, 4, u->memory_mb);
         sqlite3_bind_int64(h.s, 5, u->disk_gb);
-        r = step_done(st, h.s, "usage");
+        r = sqlite_step_done(st, h.s, "usage");
         return r < 0 ? r : claims_moved(st, "hostname = ?1", host);
 }
 
@@ -951,11 +1019,11 @@ static int sqlite_usage_sum(struct store *base, const char *host, struct store_u
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT total(vcpus), total(memory_mb), total(disk_gb), count(*) "
+        int r = sqlite_prepare_texts(st, "SELECT total(vcpus), total(memory_mb), total(disk_gb), count(*) "
                               "FROM compute_usage WHERE host = ?", &h, 1, host);
         if (r < 0)
                 return r;
-        r = step_row(st, h.s, "usage");
+        r = sqlite_step_row(st, h.s, "usage");
         if (r <= 0)
                 return r < 0 ? r : -EIO;
         *ret = (struct store_usage){
@@ -972,7 +1040,7 @@ static int sqlite_pci_claim(struct store *base, const char *host, const struct s
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "INSERT INTO pci_claims (host, instance_id, domain, bus, slot, "
+        int r = sqlite_prepare_texts(st, "INSERT INTO pci_claims (host, instance_id, domain, bus, slot, "
                               "function) VALUES (?,?,?,?,?,?)", &h, 2, host, instance_id);
         if (r < 0)
                 return r;
@@ -980,7 +1048,7 @@ static int sqlite_pci_claim(struct store *base, const char *host, const struct s
         sqlite3_bind_int64(h.s, 4, a->bus);
         sqlite3_bind_int64(h.s, 5, a->slot);
         sqlite3_bind_int64(h.s, 6, a->function);
-        r = step_done(st, h.s, "PCI claim");
+        r = sqlite_step_done(st, h.s, "PCI claim");
         return r < 0 ? r : claims_moved(st, "hostname = ?1", host);
 }
 
@@ -990,11 +1058,11 @@ static int sqlite_pci_claims(struct store *base, const char *host, struct store_
         _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_free_ struct store_pci_addr *v = NULL;
         size_t n = 0, cap = 0;
-        int r = prepare_texts(st, "SELECT domain, bus, slot, function FROM pci_claims WHERE host = ? "
+        int r = sqlite_prepare_texts(st, "SELECT domain, bus, slot, function FROM pci_claims WHERE host = ? "
                               "ORDER BY domain, bus, slot, function", &h, 1, host);
         if (r < 0)
                 return r;
-        while ((r = step_row(st, h.s, "PCI claims")) > 0) {
+        while ((r = sqlite_step_row(st, h.s, "PCI claims")) > 0) {
                 if (n == cap) {
                         cap = cap ? cap * 2 : 16;
                         struct store_pci_addr *nv = realloc(v, cap * sizeof(*v));
@@ -1020,11 +1088,11 @@ static int sqlite_instance_release(struct store *base, const char *instance_id)
                              instance_id);
         if (r < 0)
                 return r;
-        r = exec_texts(st, "release", "DELETE FROM compute_usage WHERE instance_id = ?", 1,
+        r = sqlite_exec_texts(st, "release", "DELETE FROM compute_usage WHERE instance_id = ?", 1,
                            instance_id);
         if (r < 0)
                 return r;
-        return exec_texts(st, "release", "DELETE FROM pci_claims WHERE instance_id = ?", 1,
+        return sqlite_exec_texts(st, "release", "DELETE FROM pci_claims WHERE instance_id = ?", 1,
                           instance_id);
 }
 
@@ -1032,25 +1100,25 @@ static int sqlite_host_report_put(struct store *base, const struct store_host_re
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "INSERT INTO host_reports (host, hash, report, received) "
+        int r = sqlite_prepare_texts(st, "INSERT INTO host_reports (host, hash, report, received) "
                               "VALUES (?,?,?,?) ON CONFLICT (host) DO UPDATE SET "
                               "hash = excluded.hash, report = excluded.report, "
                               "received = excluded.received", &h, 3, in->host, in->hash, in->report);
         if (r < 0)
                 return r;
         sqlite3_bind_double(h.s, 4, in->received);
-        return step_done(st, h.s, "host report");
+        return sqlite_step_done(st, h.s, "host report");
 }
 
 static int sqlite_auth_failures_get(struct store *base, const char *user_id, struct store_auth_failures *ret)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT failed_auth_count, failed_auth_at FROM user_auth_failures "
+        int r = sqlite_prepare_texts(st, "SELECT failed_auth_count, failed_auth_at FROM user_auth_failures "
                               "WHERE user_id = ?", &h, 1, user_id);
         if (r < 0)
                 return r;
-        r = step_row(st, h.s, "failed logins");
+        r = sqlite_step_row(st, h.s, "failed logins");
         if (r < 0)
                 return r;
         *ret = r == 0 ? (struct store_auth_failures){0}
@@ -1064,7 +1132,7 @@ static int sqlite_auth_failure_add(struct store *base, const char *user_id, doub
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         /* One statement, so concurrent failures on several servers all count. */
-        int r = prepare_texts(st, "INSERT INTO user_auth_failures (user_id, failed_auth_count, "
+        int r = sqlite_prepare_texts(st, "INSERT INTO user_auth_failures (user_id, failed_auth_count, "
                               "failed_auth_at) VALUES (?1, 1, ?2) ON CONFLICT (user_id) DO UPDATE "
                               "SET failed_auth_count = CASE WHEN ?3 THEN 1 ELSE "
                               "failed_auth_count + 1 END, failed_auth_at = ?2", &h, 1, user_id);
@@ -1072,13 +1140,13 @@ static int sqlite_auth_failure_add(struct store *base, const char *user_id, doub
                 return r;
         sqlite3_bind_double(h.s, 2, at);
         sqlite3_bind_int(h.s, 3, restart);
-        return step_done(st, h.s, "failed logins");
+        return sqlite_step_done(st, h.s, "failed logins");
 }
 
 static int sqlite_auth_failures_clear(struct store *base, const char *user_id)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "failed logins", "DELETE FROM user_auth_failures WHERE user_id = ?",
+        return sqlite_exec_texts(st, "failed logins", "DELETE FROM user_auth_failures WHERE user_id = ?",
                           1, user_id);
 }
 
@@ -1086,11 +1154,11 @@ static int sqlite_host_report_get(struct store *base, const char *host, char **r
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT report, hash FROM host_reports WHERE host = ?", &h, 1,
+        int r = sqlite_prepare_texts(st, "SELECT report, hash FROM host_reports WHERE host = ?", &h, 1,
                               host);
         if (r < 0)
                 return r;
-        r = step_row(st, h.s, "host report");
+        r = sqlite_step_row(st, h.s, "host report");
         if (r <= 0)
                 return r < 0 ? r : -ENOENT;
         _cleanup_free_ char *report = ret_report ? column_dup(h.s, 0) : NULL;
@@ -1113,13 +1181,13 @@ static int sqlite_instance_put(struct store *base, const struct store_instance *
                                  : "UPDATE instances SET project_id = ?2, host = ?3, status = ?4, "
                                    "task_state = ?5, doc = ?6, vcpus = ?7, memory_mb = ?8 "
                                    "WHERE id = ?1";
-        int r = prepare_texts(st, sql, &h, 6, in->id, in->project_id ? in->project_id : "",
+        int r = sqlite_prepare_texts(st, sql, &h, 6, in->id, in->project_id ? in->project_id : "",
                               in->host, in->status ? in->status : "", in->task_state, in->doc);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(h.s, 7, in->vcpus);
         sqlite3_bind_int64(h.s, 8, in->memory_mb);
-        r = step_done(st, h.s, create ? "insert instance" : "update instance");
+        r = sqlite_step_done(st, h.s, create ? "insert instance" : "update instance");
         if (r < 0 || create)
                 return r;
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
@@ -1129,10 +1197,10 @@ static int sqlite_instance_get(struct store *base, const char *id, char **ret_do
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "SELECT doc FROM instances WHERE id = ?", &h, 1, id);
+        int r = sqlite_prepare_texts(st, "SELECT doc FROM instances WHERE id = ?", &h, 1, id);
         if (r < 0)
                 return r;
-        r = step_row(st, h.s, "get instance");
+        r = sqlite_step_row(st, h.s, "get instance");
         if (r <= 0)
                 return r < 0 ? r : -ENOENT;
         return (*ret_doc = column_dup(h.s, 0)) ? 0 : -ENOMEM;
@@ -1141,7 +1209,7 @@ static int sqlite_instance_get(struct store *base, const char *id, char **ret_do
 static int sqlite_instance_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
-        int r = exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = ?", 1, id);
+        int r = sqlite_exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = ?", 1, id);
         if (r < 0)
                 return r;
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
@@ -1171,7 +1239,7 @@ static int prepare_instances(struct sqlite_store *st, const char *what, const st
         if (r >= 0 && list && q->limit)
                 r = strbuf_printf(&sql, " LIMIT %zu", q->limit);
         if (r >= 0)
-                r = prepare(st, strbuf_str(&sql), h);
+                r = sqlite_prepare(st, strbuf_str(&sql), h);
         if (r < 0)
                 return r;
         for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
@@ -1191,7 +1259,7 @@ static int sqlite_instance_list(struct store *base, const struct store_instance_
         if (r < 0)
                 return r;
         for (;;) {
-                r = step_row(st, h.s, "list instances");
+                r = sqlite_step_row(st, h.s, "list instances");
                 if (r <= 0)
                         return r;
                 r = cb((const char *)sqlite3_column_text(h.s, 0),
@@ -1209,7 +1277,7 @@ static int sqlite_instance_totals(struct store *base, const struct store_instanc
         int r = prepare_instances(st, "count(*), total(vcpus), total(memory_mb)", q, false, &h);
         if (r < 0)
                 return r;
-        r = step_row(st, h.s, "instance totals");
+        r = sqlite_step_row(st, h.s, "instance totals");
         if (r <= 0)
                 return r < 0 ? r : -EIO;
         *ret = (struct store_usage){
@@ -1224,7 +1292,7 @@ static int sqlite_change_append(struct store *base, const char *host, const char
                         int64_t *ret_revision)
 {
         struct sqlite_store *st = to_sqlite(base);
-        int r = exec_texts(st, "change feed",
+        int r = sqlite_exec_texts(st, "change feed",
                            "INSERT INTO host_changes (host, kind, id) VALUES (?, ?, ?)", 3, host,
                            kind, id);
         if (r < 0)
@@ -1247,11 +1315,11 @@ static int sqlite_change_revision(struct store *base, int64_t *ret)
         _cleanup_stmt_ struct stmt_handle h = {0};
         /* sqlite_sequence keeps the highest revision ever given, also after
          * compaction emptied the table. */
-        int r = prepare_texts(st, "SELECT seq FROM sqlite_sequence WHERE name = 'host_changes'", &h,
+        int r = sqlite_prepare_texts(st, "SELECT seq FROM sqlite_sequence WHERE name = 'host_changes'", &h,
                               0);
         if (r < 0)
                 return r;
-        r = step_row(st, h.s, "change feed");
+        r = sqlite_step_row(st, h.s, "change feed");
         if (r < 0)
                 return r;
         *ret = r ? sqlite3_column_int64(h.s, 0) : 0;
@@ -1270,14 +1338,14 @@ static int sqlite_changes_since(struct store *base, const char *host, int64_t si
                 return -ESTALE;
 
         _cleanup_stmt_ struct stmt_handle h = {0};
-        r = prepare_texts(st, "SELECT revision, kind, id FROM host_changes WHERE host = ? AND "
+        r = sqlite_prepare_texts(st, "SELECT revision, kind, id FROM host_changes WHERE host = ? AND "
                           "revision > ? ORDER BY revision LIMIT ?", &h, 1, host);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(h.s, 2, since);
         sqlite3_bind_int64(h.s, 3, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
         int n = 0;
-        while ((r = step_row(st, h.s, "change feed")) > 0) {
+        while ((r = sqlite_step_row(st, h.s, "change feed")) > 0) {
                 struct store_change c = {
                         .revision = sqlite3_column_int64(h.s, 0),
                         .kind = (const char *)sqlite3_column_text(h.s, 1),
@@ -1295,21 +1363,21 @@ static int sqlite_changes_compact(struct store *base, int64_t upto)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_texts(st, "DELETE FROM host_changes WHERE revision <= ?", &h, 0);
+        int r = sqlite_prepare_texts(st, "DELETE FROM host_changes WHERE revision <= ?", &h, 0);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(h.s, 1, upto);
-        r = step_done(st, h.s, "change feed");
+        r = sqlite_step_done(st, h.s, "change feed");
         if (r < 0)
                 return r;
         _cleanup_stmt_ struct stmt_handle m = {0};
-        r = prepare_texts(st, "INSERT INTO stamps (name, value) VALUES ('changes_compacted', ?) "
+        r = sqlite_prepare_texts(st, "INSERT INTO stamps (name, value) VALUES ('changes_compacted', ?) "
                           "ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
                           &m, 0);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(m.s, 1, upto);
-        return step_done(st, m.s, "change feed");
+        return sqlite_step_done(st, m.s, "change feed");
 }
 
 /* Copies the text columns of a row into fields[i] (NULL: skip column i;
@@ -1368,7 +1436,7 @@ static int sqlite_compute_host_put(struct store *base, const struct store_comput
                                    "disabled_reason = ?4, availability_zone = ?5, report_hash = ?6, "
                                    "created_at = ?7, updated_at = ?8, disabled = ?9, "
                                    "forced_down = ?10, heartbeat = ?11 WHERE hostname = ?1";
-        int r = prepare_texts(st, sql, &s, 8, h->hostname, h->service_id ?: "",
+        int r = sqlite_prepare_texts(st, sql, &s, 8, h->hostname, h->service_id ?: "",
                               h->hypervisor_id ?: "", h->disabled_reason, h->availability_zone,
                               h->report_hash ?: "", h->created_at, h->updated_at);
         if (r < 0)
@@ -1376,7 +1444,7 @@ static int sqlite_compute_host_put(struct store *base, const struct store_comput
         sqlite3_bind_int(s.s, 9, h->disabled);
         sqlite3_bind_int(s.s, 10, h->forced_down);
         sqlite3_bind_double(s.s, 11, h->heartbeat);
-        r = step_done(st, s.s, create ? "insert compute host" : "update compute host");
+        r = sqlite_step_done(st, s.s, create ? "insert compute host" : "update compute host");
         if (r < 0 || create)
                 return r;
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
@@ -1387,10 +1455,10 @@ static int host_select(struct sqlite_store *st, const char *sql, const char *key
                        struct store_compute_host **ret)
 {
         _cleanup_stmt_ struct stmt_handle s = {0};
-        int r = prepare_texts(st, sql, &s, 1, key);
+        int r = sqlite_prepare_texts(st, sql, &s, 1, key);
         if (r < 0)
                 return r;
-        r = step_row(st, s.s, "get compute host");
+        r = sqlite_step_row(st, s.s, "get compute host");
         if (r <= 0)
                 return r < 0 ? r : -ENOENT;
         return host_from_row(s.s, ret);
@@ -1417,11 +1485,11 @@ static int sqlite_compute_host_list(struct store *base, struct store_compute_hos
         _cleanup_stmt_ struct stmt_handle s = {0};
         _cleanup_compute_hosts_ struct store_compute_host **v = NULL;
         size_t n = 0;
-        int r = prepare_texts(st, "SELECT " HOST_COLUMNS " FROM compute_hosts ORDER BY hostname",
+        int r = sqlite_prepare_texts(st, "SELECT " HOST_COLUMNS " FROM compute_hosts ORDER BY hostname",
                               &s, 0);
         if (r < 0)
                 return r;
-        while ((r = step_row(st, s.s, "list compute hosts")) > 0) {
+        while ((r = sqlite_step_row(st, s.s, "list compute hosts")) > 0) {
                 if ((r = store_ptrv_reserve(&v, n)) < 0 || (r = host_from_row(s.s, &v[n])) < 0)
                         return r;
                 v[++n] = NULL;
@@ -1451,7 +1519,7 @@ static int task_from_row(sqlite3_stmt *s, struct store_compute_task **ret)
 static int sqlite_compute_task_add(struct store *base, const struct store_compute_task *t)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return exec_texts(st, "add compute task", "INSERT INTO compute_tasks (" TASK_COLUMNS ") "
+        return sqlite_exec_texts(st, "add compute task", "INSERT INTO compute_tasks (" TASK_COLUMNS ") "
                           "VALUES (?,?,?,?,?,?)", 6, t->id, t->host, t->action, t->instance_id,
                           t->created_at, t->detail ?: "{}");
 }
@@ -1460,11 +1528,11 @@ static int sqlite_compute_task_get(struct store *base, const char *id, struct st
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle s = {0};
-        int r = prepare_texts(st, "SELECT " TASK_COLUMNS " FROM compute_tasks WHERE id = ?", &s, 1,
+        int r = sqlite_prepare_texts(st, "SELECT " TASK_COLUMNS " FROM compute_tasks WHERE id = ?", &s, 1,
                               id);
         if (r < 0)
                 return r;
-        r = step_row(st, s.s, "get compute task");
+        r = sqlite_step_row(st, s.s, "get compute task");
         if (r <= 0)
                 return r < 0 ? r : -ENOENT;
         return task_from_row(s.s, ret);
@@ -1473,7 +1541,7 @@ static int sqlite_compute_task_get(struct store *base, const char *id, struct st
 static int sqlite_compute_task_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
-        int r = exec_texts(st, "delete compute task", "DELETE FROM compute_tasks WHERE id = ?", 1, id);
+        int r = sqlite_exec_texts(st, "delete compute task", "DELETE FROM compute_tasks WHERE id = ?", 1, id);
         if (r < 0)
                 return r;
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
@@ -1487,12 +1555,12 @@ static int sqlite_compute_task_list(struct store *base, const char *host, size_t
         _cleanup_compute_tasks_ struct store_compute_task **v = NULL;
         size_t n = 0;
         /* LIMIT -1: no limit. */
-        int r = prepare_texts(st, "SELECT " TASK_COLUMNS " FROM compute_tasks WHERE host = ? "
+        int r = sqlite_prepare_texts(st, "SELECT " TASK_COLUMNS " FROM compute_tasks WHERE host = ? "
                               "ORDER BY id LIMIT ?", &s, 1, host);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(s.s, 2, limit && limit <= INT64_MAX ? (int64_t)limit : -1);
-        while ((r = step_row(st, s.s, "list compute tasks")) > 0) {
+        while ((r = sqlite_step_row(st, s.s, "list compute tasks")) > 0) {
                 if ((r = store_ptrv_reserve(&v, n)) < 0 || (r = task_from_row(s.s, &v[n])) < 0)
                         return r;
                 v[++n] = NULL;
@@ -1554,4 +1622,15 @@ static const struct store_backend sqlite_backend = {
         .compute_task_get = sqlite_compute_task_get,
         .compute_task_delete = sqlite_compute_task_delete,
         .compute_task_list = sqlite_compute_task_list,
+        .network_put = sqlite_network_put,
+        .network_get = sqlite_network_get,
+        .network_delete = sqlite_network_delete,
+        .network_list = sqlite_network_list,
+        .network_count = sqlite_network_count,
+        .port_put = sqlite_port_put,
+        .port_get = sqlite_port_get,
+        .port_host = sqlite_port_host,
+        .port_delete = sqlite_port_delete,
+        .port_list = sqlite_port_list,
+        .port_count = sqlite_port_count,
 };

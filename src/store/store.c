@@ -423,3 +423,60 @@ int store_changes_compact(struct store *st, int64_t upto)
 {
         return st->ops->changes_compact(st, upto);
 }
+
+int store_network_put(struct store *st, const struct store_network *n, bool create)
+{
+        return st->ops->network_put(st, n, create);
+}
+
+int store_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
+{
+        return st->ops->network_get(st, id, ret_doc, ret_project);
+}
+
+int store_network_delete(struct store *st, const char *id)
+{
+        return st->ops->network_delete(st, id);
+}
+
+int store_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                       void *userdata)
+{
+        return st->ops->network_list(st, q, cb, userdata);
+}
+
+int store_network_count(struct store *st, const struct store_query *q, size_t *ret)
+{
+        return st->ops->network_count(st, q, ret);
+}
+
+int store_port_put(struct store *st, const struct store_port *p, bool create)
+{
+        return st->ops->port_put(st, p, create);
+}
+
+int store_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
+{
+        return st->ops->port_get(st, id, ret_doc, ret_project);
+}
+
+int store_port_host(struct store *st, const char *id, char **ret)
+{
+        return st->ops->port_host(st, id, ret);
+}
+
+int store_port_delete(struct store *st, const char *id)
+{
+        return st->ops->port_delete(st, id);
+}
+
+int store_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                    void *userdata)
+{
+        return st->ops->port_list(st, q, cb, userdata);
+}
+
+int store_port_count(struct store *st, const struct store_query *q, size_t *ret)
+{
+        return st->ops->port_count(st, q, ret);
+}

@@ -1,8 +1,12 @@
 /* The state store: the only door to the database.
  *
- * Every API resource is kept as a JSON document (the exact text the API
+ * An API resource is kept as a JSON document (the exact text the API
  * returns) in a generic object table keyed by (kind, id), with the owning
- * project beside it; filters select on document attributes.  Resources that
+ * project beside it, filters selecting on document attributes; or, for
+ * what the services use most (networks, ports, instances, compute hosts,
+ * ...), as typed rows whose filtered, joined or summed attributes are
+ * indexed columns, the document beside them only as the view a list
+ * sends.  Resources that
  * must never be handed out twice (a MAC, an IP on a subnet, a VLAN on a
  * physnet) are claimed in an allocation table whose primary key is the
  * uniqueness rule, so the database itself refuses a duplicate even if the
@@ -235,6 +239,66 @@ int store_compute_task_delete(struct store *st, const char *id);
  * array via *ret; the count is returned. */
 int store_compute_task_list(struct store *st, const char *host, size_t limit,
                             struct store_compute_task ***ret);
+
+/* Networks, their segments, ports and their fixed IPs as typed rows:
+ * what lists filter on (struct store_query's attributes, named as the
+ * API names them: "name", "network_id", "binding:host_id",
+ * "fixed_ips" with member "subnet_id" or "ip_address", ...) are columns,
+ * the API's view the document beside them, returned as stored (lists
+ * send it without parsing).  Attributes without a column are filtered in
+ * the document.  NULL strings are SQL NULL, as an absent or null
+ * attribute. */
+struct store_network {
+        const char *id;
+        const char *project_id;
+        const char *name;
+        const char *status;
+        bool admin_state_up, shared, external; /* external: router:external */
+        long long mtu;                         /* < 0: none */
+        /* Its ML2 segment (network_type NULL: none). */
+        const char *network_type, *physical_network;
+        long long segmentation_id; /* < 0: none (flat) */
+        const char *doc;
+};
+/* Insert (-EEXIST when the id exists) or update (-ENOENT when absent). */
+int store_network_put(struct store *st, const struct store_network *n, bool create);
+/* Get or none: *ret_doc and, if wanted, *ret_project malloc'd; -ENOENT. */
+int store_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+int store_network_delete(struct store *st, const char *id);
+/* Every match in id order, after q->marker, at most q->limit; the
+ * shared attributes of q are "shared" and "router:external". */
+int store_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                       void *userdata);
+int store_network_count(struct store *st, const struct store_query *q, size_t *ret);
+
+struct store_fixed_ip {
+        const char *subnet_id, *ip_address;
+};
+struct store_port {
+        const char *id;
+        const char *project_id;
+        const char *network_id;
+        const char *name;
+        const char *device_id, *device_owner;
+        const char *mac_address;
+        const char *host;      /* binding:host_id */
+        const char *vnic_type; /* binding:vnic_type */
+        const char *status;
+        bool admin_state_up;
+        const struct store_fixed_ip *fixed_ips;
+        size_t n_fixed_ips;
+        const char *doc;
+};
+int store_port_put(struct store *st, const struct store_port *p, bool create);
+int store_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+/* The host a port is bound to: *ret malloc'd, NULL when unbound; -ENOENT
+ * when the port is absent. */
+int store_port_host(struct store *st, const char *id, char **ret);
+/* The port and its fixed IPs. */
+int store_port_delete(struct store *st, const char *id);
+int store_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                    void *userdata);
+int store_port_count(struct store *st, const struct store_query *q, size_t *ret);
 
 /* Secrets (password hashes), never part of a document. */
 int store_secret_set(struct store *st, const char *key, const char *value);

@@ -85,7 +85,12 @@ static void test_pieces_equal_whole(void **state)
                 snprintf(doc, sizeof(doc), "{\"id\": \"%s\", \"name\": \"p%zu\", \"network_id\": "
                          "\"net%zu\", \"mac_address\": \"fa:16:3e:00:%02zx:%02zx\", "
                          "\"binding:host_id\": \"\"}", id, i, i % 2, i / 256, i % 256);
-                assert_int_equal(store_obj_insert(st, "port", id, "p1", doc), 0);
+                char net[8], mac[20];
+                snprintf(net, sizeof(net), "net%zu", i % 2);
+                snprintf(mac, sizeof(mac), "fa:16:3e:00:%02zx:%02zx", i / 256, i % 256);
+                struct store_port p = {.id = id, .project_id = "p1", .network_id = net,
+                                       .mac_address = mac, .host = "", .doc = doc};
+                assert_int_equal(store_port_put(st, &p, true), 0);
         }
         assert_int_equal(store_end(st, true), 0);
 

@@ -137,7 +137,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 10);
+        assert_int_equal(store_schema_version(st), 11);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -275,7 +275,7 @@ static void test_instance_migration(void **state)
         free(doc);
         /* Gone from the documents; the other documents stay. */
         assert_int_equal(store_obj_get(st, "instance", "i-a", &doc, NULL), -ENOENT);
-        assert_int_equal(store_obj_get(st, "port", "port-1", &doc, NULL), 0);
+        assert_int_equal(store_port_get(st, "port-1", &doc, NULL), 0);
         free(doc);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
@@ -517,6 +517,8 @@ static void test_compute_host_task_migration(void **state)
         assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
         assert_int_equal(sqlite3_exec(db,
                 "DROP INDEX objects_host; DROP TABLE compute_hosts; DROP TABLE compute_tasks;"
+                "DROP TABLE port_fixed_ips; DROP TABLE ports; DROP TABLE network_segments;"
+                "DROP TABLE networks;"
                 "DELETE FROM schema_version WHERE version >= 9;"
                 "INSERT INTO objects VALUES ('compute_host', 'cn1', NULL, '{\"id\": \"cn1\", "
                 "  \"service_id\": \"s1\", \"hypervisor_id\": \"h1\", \"status\": \"disabled\", "
@@ -543,7 +545,7 @@ static void test_compute_host_task_migration(void **state)
         struct store_compute_task *t = NULL;
         char *doc = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 10);
+        assert_int_equal(store_schema_version(st), 11);
         assert_int_equal(store_begin(st, false), 0);
         assert_hostnames(st, "cn1 cn2");
         assert_int_equal(store_compute_host_get_by_service(st, "s1", &h), 0);
@@ -577,7 +579,7 @@ static void test_compute_host_task_migration(void **state)
 
         assert_int_equal(store_obj_get(st, "compute_host", "cn1", &doc, NULL), -ENOENT);
         assert_int_equal(store_obj_get(st, "compute_task", "t1", &doc, NULL), -ENOENT);
-        assert_int_equal(store_obj_get(st, "port", "port-1", &doc, NULL), 0);
+        assert_int_equal(store_port_get(st, "port-1", &doc, NULL), 0);
         free(doc);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);

@@ -1,0 +1,267 @@
+/* Networks, segments, ports and fixed IPs as typed rows (SQLite): a
+ * store_query's attributes map to columns, to the rows of a child table
+ * (a network's segment, a port's addresses) or, for the rest, to the
+ * document. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite-private.h"
+#include "store/typed-query.h"
+
+static int param(struct strbuf *sql, void *ctx, const char *value, bool num)
+{
+        /* Bound by bind_query(), which walks the query in the same order. */
+        return strbuf_append(sql, "?");
+}
+
+static int doc_attr(struct strbuf *sql, const char *attr, bool num)
+{
+        return strbuf_printf(sql, "json_extract(doc, '$.\"%s\"')", attr);
+}
+
+static int doc_member(struct strbuf *sql, const char *attr, const char *member, bool num)
+{
+        return strbuf_printf(sql, " AND EXISTS (SELECT 1 FROM json_each(doc, '$.\"%s\"') AS m "
+                             "WHERE json_extract(m.value, '$.\"%s\"')", attr, member);
+}
+
+/* The indexes end in id, so one value per filter comes out in id order;
+ * several values would make the planner walk the primary key to skip a
+ * sort, which "+id" prevents. */
+static const struct typed_sql sqlite_sql = {param, doc_attr, doc_member, " ORDER BY +id", NULL};
+
+static void bind_query(sqlite3_stmt *s, const struct store_query *q)
+{
+        int n = 1;
+        for (size_t i = 0; q && i < q->n_filters; i++) {
+                const struct store_filter *f = &q->filters[i];
+                for (size_t j = 0; j < f->n_values; j++) {
+                        if (f->type == STORE_VALUE_INT)
+                                sqlite3_bind_int64(s, n++, strtoll(f->values[j], NULL, 10));
+                        else
+                                sqlite3_bind_text(s, n++, f->values[j], -1, SQLITE_STATIC);
+                }
+        }
+        if (q && q->project_id)
+                sqlite3_bind_text(s, n++, q->project_id, -1, SQLITE_STATIC);
+        if (q && q->marker)
+                sqlite3_bind_text(s, n++, q->marker, -1, SQLITE_STATIC);
+}
+
+/* SELECT what FROM the table, the query's WHERE (and, for a list, its
+ * order and limit), prepared and bound. */
+static int prepare_query(struct sqlite_store *st, const struct typed_table *t, const char *what,
+                         const struct store_query *q, bool list, struct stmt_handle *h)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        int r = strbuf_printf(&sql, "SELECT %s FROM %s", what, typed_table_name(t));
+        if (r >= 0)
+                r = list ? typed_query_list(&sql, t, q, &sqlite_sql)
+                         : typed_query_where(&sql, t, q, &sqlite_sql);
+        if (r >= 0)
+                r = sqlite_prepare(st, strbuf_str(&sql), h);
+        if (r >= 0)
+                bind_query(h->s, q);
+        return r;
+}
+
+static int typed_list(struct sqlite_store *st, const struct typed_table *t, const struct store_query *q,
+                      store_obj_cb cb, void *userdata)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_query(st, t, "id, doc", q, true, &h);
+        if (r < 0)
+                return r;
+        while ((r = sqlite_step_row(st, h.s, "list")) > 0) {
+                r = cb((const char *)sqlite3_column_text(h.s, 0),
+                       (const char *)sqlite3_column_text(h.s, 1), userdata);
+                if (r < 0)
+                        return r;
+        }
+        return r;
+}
+
+static int typed_count(struct sqlite_store *st, const struct typed_table *t, const struct store_query *q,
+                       size_t *ret)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_query(st, t, "count(*)", q, false, &h);
+        if (r < 0)
+                return r;
+        r = sqlite_step_row(st, h.s, "count");
+        if (r <= 0)
+                return r < 0 ? r : -EIO;
+        *ret = (size_t)sqlite3_column_int64(h.s, 0);
+        return 0;
+}
+
+/* Run a put statement; an update that changed no row: -ENOENT. */
+static int put_done(struct sqlite_store *st, sqlite3_stmt *s, bool create)
+{
+        int r = sqlite_step_done(st, s, "put");
+        if (r >= 0 && !create && sqlite3_changes(st->db) == 0)
+                return -ENOENT;
+        return r;
+}
+
+static void bind_int_or_null(sqlite3_stmt *s, int i, long long v)
+{
+        if (v < 0)
+                sqlite3_bind_null(s, i);
+        else
+                sqlite3_bind_int64(s, i, v);
+}
+
+static int delete_by_id(struct sqlite_store *st, const char *sql, const char *id)
+{
+        int r = sqlite_exec_texts(st, "delete", sql, 1, id);
+        if (r >= 0 && sqlite3_changes(st->db) == 0)
+                return -ENOENT;
+        return r;
+}
+
+int sqlite_network_put(struct store *base, const struct store_network *n, bool create)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = sqlite_prepare_texts(
+                st,
+                create ? "INSERT INTO networks (id, project_id, name, status, doc, admin_state_up, "
+                         "shared, external, mtu) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+                       : "UPDATE networks SET project_id = ?2, name = ?3, status = ?4, doc = ?5, "
+                         "admin_state_up = ?6, shared = ?7, external = ?8, mtu = ?9 WHERE id = ?1",
+                &h, 5, n->id, n->project_id, n->name, n->status, n->doc);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(h.s, 6, n->admin_state_up);
+        sqlite3_bind_int(h.s, 7, n->shared);
+        sqlite3_bind_int(h.s, 8, n->external);
+        bind_int_or_null(h.s, 9, n->mtu);
+        if ((r = put_done(st, h.s, create)) < 0)
+                return r;
+        /* The segment is set when the network is made; an update that
+         * keeps it (every one today) writes nothing. */
+        if (!n->network_type)
+                return create ? 0 : sqlite_exec_texts(st, "segment",
+                                                      "DELETE FROM network_segments WHERE "
+                                                      "network_id = ?", 1, n->id);
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        r = sqlite_prepare_texts(st,
+                                 "INSERT INTO network_segments (network_id, network_type, "
+                                 "physical_network, segmentation_id) VALUES (?1,?2,?3,?4) "
+                                 "ON CONFLICT (network_id) DO UPDATE SET network_type = ?2, "
+                                 "physical_network = ?3, segmentation_id = ?4 WHERE "
+                                 "network_type IS NOT ?2 OR physical_network IS NOT ?3 OR "
+                                 "segmentation_id IS NOT ?4",
+                                 &s, 3, n->id, n->network_type, n->physical_network);
+        if (r < 0)
+                return r;
+        bind_int_or_null(s.s, 4, n->segmentation_id);
+        return sqlite_step_done(st, s.s, "segment");
+}
+
+int sqlite_network_get(struct store *base, const char *id, char **ret_doc, char **ret_project)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return sqlite_get_texts(st, "network", "SELECT doc, project_id FROM networks WHERE id = ?",
+                                id, 2, ret_doc, ret_project);
+}
+
+int sqlite_network_delete(struct store *base, const char *id)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        /* Its segment goes with it (ON DELETE CASCADE). */
+        return delete_by_id(st, "DELETE FROM networks WHERE id = ?", id);
+}
+
+int sqlite_network_list(struct store *base, const struct store_query *q, store_obj_cb cb,
+                        void *userdata)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return typed_list(st, &typed_networks, q, cb, userdata);
+}
+
+int sqlite_network_count(struct store *base, const struct store_query *q, size_t *ret)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return typed_count(st, &typed_networks, q, ret);
+}
+
+static int put_fixed_ips(struct sqlite_store *st, const struct store_port *p)
+{
+        for (size_t i = 0; i < p->n_fixed_ips; i++) {
+                const struct store_fixed_ip *f = &p->fixed_ips[i];
+                if (!f->subnet_id || !f->ip_address)
+                        continue;
+                int r = sqlite_exec_texts(st, "fixed IP",
+                                          "INSERT OR IGNORE INTO port_fixed_ips (port_id, "
+                                          "subnet_id, ip_address) VALUES (?,?,?)",
+                                          3, p->id, f->subnet_id, f->ip_address);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int sqlite_port_put(struct store *base, const struct store_port *p, bool create)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = sqlite_prepare_texts(
+                st,
+                create ? "INSERT INTO ports (id, project_id, network_id, name, device_id, "
+                         "device_owner, mac_address, host, vnic_type, status, doc, "
+                         "admin_state_up) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
+                       : "UPDATE ports SET project_id = ?2, network_id = ?3, name = ?4, "
+                         "device_id = ?5, device_owner = ?6, mac_address = ?7, host = ?8, "
+                         "vnic_type = ?9, status = ?10, doc = ?11, admin_state_up = ?12 "
+                         "WHERE id = ?1",
+                &h, 11, p->id, p->project_id, p->network_id, p->name, p->device_id,
+                p->device_owner, p->mac_address, p->host, p->vnic_type, p->status, p->doc);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(h.s, 12, p->admin_state_up);
+        if ((r = put_done(st, h.s, create)) < 0)
+                return r;
+        if (!create && (r = sqlite_exec_texts(st, "fixed IPs",
+                                              "DELETE FROM port_fixed_ips WHERE port_id = ?", 1,
+                                              p->id)) < 0)
+                return r;
+        return put_fixed_ips(st, p);
+}
+
+int sqlite_port_get(struct store *base, const char *id, char **ret_doc, char **ret_project)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return sqlite_get_texts(st, "port", "SELECT doc, project_id FROM ports WHERE id = ?", id, 2,
+                                ret_doc, ret_project);
+}
+
+int sqlite_port_host(struct store *base, const char *id, char **ret)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        *ret = NULL;
+        return sqlite_get_texts(st, "port", "SELECT nullif(host, '') FROM ports WHERE id = ?", id,
+                                1, ret);
+}
+
+int sqlite_port_delete(struct store *base, const char *id)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        /* Its fixed IPs go with it (ON DELETE CASCADE). */
+        return delete_by_id(st, "DELETE FROM ports WHERE id = ?", id);
+}
+
+int sqlite_port_list(struct store *base, const struct store_query *q, store_obj_cb cb,
+                     void *userdata)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return typed_list(st, &typed_ports, q, cb, userdata);
+}
+
+int sqlite_port_count(struct store *base, const struct store_query *q, size_t *ret)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return typed_count(st, &typed_ports, q, ret);
+}

@@ -1,0 +1,80 @@
+/* What the SQLite backend's files share: its store, the cached prepared
+ * statements and the helpers that run them, and the typed rows' calls
+ * kept in files of their own.  Private to src/store/. */
+#pragma once
+
+#include <pthread.h>
+#include <sqlite3.h>
+
+#include "base/macro.h"
+#include "base/strbuf.h"
+#include "store/backend.h"
+
+/* Prepared statements are kept and reused (parsing SQL was a visible part
+ * of every request); a statement in use is never handed out twice.  Room
+ * for every statement a busy server runs, so none is evicted and parsed
+ * again. */
+#define STMT_CACHE_SIZE 96
+
+struct stmt_cache_entry {
+        char *sql;
+        sqlite3_stmt *stmt;
+        bool busy;
+};
+
+struct sqlite_store {
+        struct store base;
+        sqlite3 *db;
+        pthread_mutex_t lock;
+        bool in_tx;
+        struct stmt_cache_entry cache[STMT_CACHE_SIZE];
+        unsigned next_victim;
+        /* Hosts the open transaction appended change-feed entries for,
+         * told to the change hook once it commits. */
+        struct store_changed_hosts changed;
+};
+
+static inline struct sqlite_store *to_sqlite(struct store *base)
+{
+        return (struct sqlite_store *)base;
+}
+
+struct stmt_handle {
+        struct sqlite_store *st;
+        sqlite3_stmt *s;
+        int slot; /* -1: not cached, finalized after use */
+};
+
+int sqlite_prepare(struct sqlite_store *st, const char *sql, struct stmt_handle *h);
+/* sqlite_prepare() and bind n strings (NULL binds SQL NULL) to 1..n. */
+int sqlite_prepare_texts(struct sqlite_store *st, const char *sql, struct stmt_handle *h, int n,
+                         ...);
+void sqlite_stmt_freep(struct stmt_handle *h);
+#define _cleanup_stmt_ _cleanup_(sqlite_stmt_freep)
+/* One step: 1 when it gave a row, 0 when done, or the error (what names
+ * the statement). */
+int sqlite_step_row(struct sqlite_store *st, sqlite3_stmt *s, const char *what);
+int sqlite_step_done(struct sqlite_store *st, sqlite3_stmt *s, const char *what);
+/* A statement with n text parameters and no rows, run to its end. */
+int sqlite_exec_texts(struct sqlite_store *st, const char *what, const char *sql, int n, ...);
+/* Get or none: the first row's columns 0..n-1 (n <= 8) of a statement
+ * keyed by one text parameter, each malloc'd into the char ** that follow
+ * (a NULL pointer skips a column; SQL NULL gives NULL); -ENOENT without a
+ * row. */
+int sqlite_get_texts(struct sqlite_store *st, const char *what, const char *sql, const char *key,
+                     int n, ...);
+
+/* sqlite-network.c: store.h's networks and ports. */
+int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
+int sqlite_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+int sqlite_network_delete(struct store *st, const char *id);
+int sqlite_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                        void *userdata);
+int sqlite_network_count(struct store *st, const struct store_query *q, size_t *ret);
+int sqlite_port_put(struct store *st, const struct store_port *p, bool create);
+int sqlite_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+int sqlite_port_host(struct store *st, const char *id, char **ret);
+int sqlite_port_delete(struct store *st, const char *id);
+int sqlite_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                     void *userdata);
+int sqlite_port_count(struct store *st, const struct store_query *q, size_t *ret);

@@ -1,0 +1,196 @@
+/* The attributes of networks and ports that are columns or child rows,
+ * and the WHERE a store_query makes of them (typed-query.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "store/typed-query.h"
+
+struct column {
+        const char *attr, *sql;
+        /* Its index holds only rows where it is not empty: a filter
+         * without "" says so, for the planner to use it. */
+        bool sparse;
+};
+
+struct typed_table {
+        const char *name;
+        const struct column *columns; /* {0}-ended */
+        /* Attributes kept in a child table: this prefix, then the
+         * column's condition and ")". */
+        const char *child_prefix;
+        const struct column *child_columns;
+        /* When set, only filters on this list attribute's members go to
+         * the child table (?fixed_ips=subnet_id=X); else plain ones do. */
+        const char *child_list;
+};
+
+static const struct column network_columns[] = {
+        {"id", "id", false},
+        {"project_id", "project_id", false},
+        {"tenant_id", "project_id", false},
+        {"name", "name", false},
+        {"status", "status", false},
+        {"admin_state_up", "admin_state_up", false},
+        {"shared", "shared", false},
+        {"router:external", "external", false},
+        {"mtu", "mtu", false},
+        {0},
+};
+
+static const struct column segment_columns[] = {
+        {"provider:network_type", "network_type", false},
+        {"provider:physical_network", "physical_network", false},
+        {"provider:segmentation_id", "segmentation_id", false},
+        {0},
+};
+
+const struct typed_table typed_networks = {
+        "networks", network_columns,
+        " AND id IN (SELECT network_id FROM network_segments WHERE ", segment_columns, NULL,
+};
+
+static const struct column port_columns[] = {
+        {"id", "id", false},
+        {"project_id", "project_id", false},
+        {"tenant_id", "project_id", false},
+        {"network_id", "network_id", false},
+        {"name", "name", true},
+        {"device_id", "device_id", true},
+        {"device_owner", "device_owner", false},
+        {"mac_address", "mac_address", false},
+        {"binding:host_id", "host", true},
+        {"binding:vnic_type", "vnic_type", false},
+        {"status", "status", false},
+        {"admin_state_up", "admin_state_up", false},
+        {0},
+};
+
+static const struct column fixed_ip_columns[] = {
+        {"subnet_id", "subnet_id", false},
+        {"ip_address", "ip_address", false},
+        {0},
+};
+
+const struct typed_table typed_ports = {
+        "ports", port_columns,
+        " AND id IN (SELECT port_id FROM port_fixed_ips WHERE ", fixed_ip_columns, "fixed_ips",
+};
+
+const char *typed_table_name(const struct typed_table *t)
+{
+        return t->name;
+}
+
+static const struct column *find_column(const struct column *c, const char *attr)
+{
+        for (; c && c->attr; c++)
+                if (streq(c->attr, attr))
+                        return c;
+        return NULL;
+}
+
+/* One filter's condition, " AND ...", its values as parameters. */
+static int append_filter(struct strbuf *sql, const struct typed_table *t,
+                         const struct store_filter *f, const struct typed_sql *w)
+{
+        const struct column *col = NULL, *own = NULL;
+        const char *close = ")";
+        bool num = f->type == STORE_VALUE_INT, doc = false;
+        int r;
+        if (!store_attr_name_safe(f->attr) || (f->member && !store_attr_name_safe(f->member)))
+                return -EINVAL;
+        if (f->member && t->child_list && streq(f->attr, t->child_list))
+                col = find_column(t->child_columns, f->member);
+        else if (!f->member && !t->child_list)
+                col = find_column(t->child_columns, f->attr);
+        if (col) {
+                r = strbuf_printf(sql, "%s%s IN (", t->child_prefix, col->sql);
+                close = "))";
+        } else if (f->member) {
+                r = w->doc_member(sql, f->attr, f->member, num);
+                if (r >= 0)
+                        r = strbuf_append(sql, " IN (");
+                close = "))";
+                doc = true;
+        } else if ((own = find_column(t->columns, f->attr)))
+                r = strbuf_printf(sql, " AND %s IN (", own->sql);
+        else {
+                r = strbuf_append(sql, " AND ");
+                if (r >= 0)
+                        r = w->doc_attr(sql, f->attr, num);
+                if (r >= 0)
+                        r = strbuf_append(sql, " IN (");
+                doc = true;
+        }
+        bool any_empty = false;
+        for (size_t i = 0; r >= 0 && i < f->n_values; i++) {
+                any_empty = any_empty || !*f->values[i];
+                if (i)
+                        r = strbuf_append(sql, ",");
+                if (r >= 0)
+                        r = w->param(sql, w->ctx, f->values[i], num && doc);
+        }
+        if (r >= 0)
+                r = strbuf_append(sql, close);
+        if (r >= 0 && own && own->sparse && !any_empty)
+                r = strbuf_printf(sql, " AND %s <> ''", own->sql);
+        return r;
+}
+
+/* A shared attribute's condition: its column, else the document's. */
+static int append_shared(struct strbuf *sql, const struct typed_table *t, const char *attr,
+                         const struct typed_sql *w)
+{
+        const struct column *c = find_column(t->columns, attr);
+        if (c)
+                return strbuf_printf(sql, " OR %s = 1", c->sql);
+        if (!store_attr_name_safe(attr))
+                return -EINVAL;
+        int r = strbuf_append(sql, " OR ");
+        if (r >= 0)
+                r = w->doc_attr(sql, attr, true);
+        return r < 0 ? r : strbuf_append(sql, " = 1");
+}
+
+int typed_query_where(struct strbuf *sql, const struct typed_table *t, const struct store_query *q,
+                      const struct typed_sql *w)
+{
+        int r = strbuf_append(sql, " WHERE 1 = 1");
+        for (size_t i = 0; r >= 0 && q && i < q->n_filters; i++)
+                if (q->filters[i].n_values > 0)
+                        r = append_filter(sql, t, &q->filters[i], w);
+        if (r < 0 || !q)
+                return r;
+        if (q->project_id) {
+                r = strbuf_append(sql, " AND (project_id = ");
+                if (r >= 0)
+                        r = w->param(sql, w->ctx, q->project_id, false);
+                if (r >= 0 && q->shared_attr)
+                        r = append_shared(sql, t, q->shared_attr, w);
+                if (r >= 0 && q->shared_attr && q->also_shared_attr)
+                        r = append_shared(sql, t, q->also_shared_attr, w);
+                if (r >= 0)
+                        r = strbuf_append(sql, ")");
+        }
+        if (r >= 0 && q->marker) {
+                r = strbuf_append(sql, " AND id > ");
+                if (r >= 0)
+                        r = w->param(sql, w->ctx, q->marker, false);
+        }
+        return r;
+}
+
+int typed_query_list(struct strbuf *sql, const struct typed_table *t, const struct store_query *q,
+                     const struct typed_sql *w)
+{
+        int r = typed_query_where(sql, t, q, w);
+        bool multi = false;
+        for (size_t i = 0; q && i < q->n_filters; i++)
+                multi = multi || q->filters[i].n_values > 1;
+        if (r >= 0)
+                r = strbuf_append(sql, multi ? w->order_by_many : " ORDER BY id");
+        if (r >= 0 && q && q->limit)
+                r = strbuf_printf(sql, " LIMIT %zu", q->limit);
+        return r;
+}

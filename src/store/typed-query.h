@@ -1,0 +1,39 @@
+/* Networks and ports as every backend queries their typed rows: a
+ * store_query attribute's column, the child rows that hold it (a
+ * network's segment, a port's fixed IPs) or, for the rest, the document.
+ * A backend gives only what its SQL writes differently.  Private to
+ * src/store/. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "base/strbuf.h"
+#include "store/store.h"
+
+struct typed_table;
+extern const struct typed_table typed_networks, typed_ports;
+const char *typed_table_name(const struct typed_table *t);
+
+struct typed_sql {
+        /* Appends one parameter's placeholder (num: compared as a number
+         * with a document's attribute), its value kept in ctx. */
+        int (*param)(struct strbuf *sql, void *ctx, const char *value, bool num);
+        /* Appends the expression of attr in a row's document (num: as a
+         * number). */
+        int (*doc_attr)(struct strbuf *sql, const char *attr, bool num);
+        /* Appends " AND EXISTS (SELECT 1 FROM <the elements of list attr>
+         * WHERE <an element's member>" (num: as a number). */
+        int (*doc_member)(struct strbuf *sql, const char *attr, const char *member, bool num);
+        /* The order of a list with a filter of several values. */
+        const char *order_by_many;
+        void *ctx;
+};
+
+/* " WHERE ..." for q on t (NULL q: every row); values in the order
+ * filters, project, marker. */
+int typed_query_where(struct strbuf *sql, const struct typed_table *t, const struct store_query *q,
+                      const struct typed_sql *w);
+/* typed_query_where(), " ORDER BY id" (order_by_many when a filter has
+ * several values) and q's limit. */
+int typed_query_list(struct strbuf *sql, const struct typed_table *t, const struct store_query *q,
+                     const struct typed_sql *w);
