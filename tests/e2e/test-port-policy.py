@@ -38,14 +38,18 @@ def main():
         assert st == 201, net
         nid = net["network"]["id"]
         st, sub, _ = R("POST", "/v2.0/subnets", {"subnet": {
-            "network_id": nid, "cidr": "10.20.0.0/24", "ip_version": 4}}, token=adm)
+            "network_id": nid, "cidr": "10.20.0.0/24", "ip_version": 4,
+            # Addresses chosen below (.50, .77) lie outside the pool, so a
+            # port given one at random never holds them.
+            "allocation_pools": [{"start": "10.20.0.100", "end": "10.20.0.200"}]}}, token=adm)
         assert st == 201, sub
         sid, gw = sub["subnet"]["id"], sub["subnet"]["gateway_ip"]
         st, own, _ = R("POST", "/v2.0/networks", {"network": {"name": "mine"}}, token=bob)
         assert st == 201, own
         oid = own["network"]["id"]
         st, osub, _ = R("POST", "/v2.0/subnets", {"subnet": {
-            "network_id": oid, "cidr": "10.30.0.0/24", "ip_version": 4}}, token=bob)
+            "network_id": oid, "cidr": "10.30.0.0/24", "ip_version": 4,
+            "allocation_pools": [{"start": "10.30.0.100", "end": "10.30.0.200"}]}}, token=bob)
         assert st == 201, osub
 
         def port(tok, net_id, **kw):
