@@ -136,6 +136,14 @@ void store_change_hook_call(struct store *st, const char *host);
 /* Whether appending revision rev should compact the log, and up to where. */
 bool store_changes_compact_due(struct store *st, int64_t rev, int64_t *ret_upto);
 
+/* -EPROTO with a message when a database's schema version is newer than
+ * the known migrations: a newer vfnet-server wrote it. */
+int store_schema_check(int version, size_t known);
+
+/* A new claims tag (store.h, struct store_compute_host): random, so a
+ * value is never seen twice, not even after a rollback. */
+int store_claims_tag_new(int64_t *ret);
+
 /* Filter attributes are written into the SQL (so expression indexes
  * apply), hence only letters, digits and _:- in their names. */
 bool store_attr_name_safe(const char *a);

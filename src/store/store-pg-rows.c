@@ -11,19 +11,20 @@
 #include "base/strbuf.h"
 #include "store/store-pg.h"
 
-/* A new claims tag for the hosts `where` selects ($1 is key): random, so
- * a value is never seen twice, not even after a rollback. */
+/* A new claims tag (store_claims_tag_new) for the hosts `where` selects
+ * ($1 is key). */
 static int claims_moved(struct store *st, const char *where, const char *key)
 {
         _cleanup_pg_args_ struct pg_args a = {0};
         char sql[256];
         int64_t tag;
-        if (getrandom(&tag, sizeof(tag), 0) != sizeof(tag))
-                return -errno;
+        int r = store_claims_tag_new(&tag);
+        if (r < 0)
+                return r;
         snprintf(sql, sizeof(sql), "UPDATE compute_hosts SET claims_tag = $2 WHERE %s", where);
         pg_arg(&a, key);
         pg_arg_int(&a, tag);
-        int r = pg_query(st, "claims tag", sql, &a, NULL);
+        r = pg_query(st, "claims tag", sql, &a, NULL);
         return r < 0 ? r : 0;
 }
 

@@ -589,11 +589,8 @@ static int migrate(struct pg_store *st)
                 r = v;
                 goto fail;
         }
-        if ((size_t)v > ARRAY_SIZE(pg_migrations)) {
-                r = err_set(-EPROTO, "database schema version %d is newer than this vfnet-server "
-                            "knows (%zu); upgrade vfnet-server", v, ARRAY_SIZE(pg_migrations));
+        if ((r = store_schema_check(v, ARRAY_SIZE(pg_migrations))) < 0)
                 goto fail;
-        }
         for (size_t i = (size_t)v; i < ARRAY_SIZE(pg_migrations); i++) {
                 char buf[80];
                 snprintf(buf, sizeof(buf), "INSERT INTO schema_version VALUES (%zu)", i + 1);

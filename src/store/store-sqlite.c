@@ -395,11 +395,8 @@ static int migrate(struct sqlite_store *st)
                 r = v;
                 goto fail;
         }
-        if ((size_t)v > ARRAY_SIZE(migrations)) {
-                r = err_set(-EPROTO, "database schema version %d is newer than this vfnet-server "
-                            "knows (%zu); upgrade vfnet-server", v, ARRAY_SIZE(migrations));
+        if ((r = store_schema_check(v, ARRAY_SIZE(migrations))) < 0)
                 goto fail;
-        }
         for (size_t i = (size_t)v; i < ARRAY_SIZE(migrations); i++) {
                 char buf[80];
                 r = exec_sql(st, migrations[i]);
@@ -982,17 +979,18 @@ static int sqlite_stamp_bump(struct store *base, const char *name)
                           1, name);
 }
 
-/* A new claims tag for the hosts `where` selects (?1 is key): random, so
- * a value is never seen twice, not even after a rollback. */
+/* A new claims tag (store_claims_tag_new) for the hosts `where` selects
+ * (?1 is key). */
 static int claims_moved(struct sqlite_store *st, const char *where, const char *key)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
         char sql[256];
         int64_t tag;
-        if (getrandom(&tag, sizeof(tag), 0) != sizeof(tag))
-                return -errno;
+        int r = store_claims_tag_new(&tag);
+        if (r < 0)
+                return r;
         snprintf(sql, sizeof(sql), "UPDATE compute_hosts SET claims_tag = ?2 WHERE %s", where);
-        int r = sqlite_prepare_texts(st, sql, &h, 1, key);
+        r = sqlite_prepare_texts(st, sql, &h, 1, key);
         if (r < 0)
                 return r;
         sqlite3_bind_int64(h.s, 2, tag);

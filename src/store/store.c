@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "base/error.h"
 #include "store/backend.h"
@@ -160,6 +161,21 @@ void store_compute_tasks_free(struct store_compute_task **v)
         for (size_t i = 0; v && v[i]; i++)
                 store_compute_task_free(v[i]);
         free(v);
+}
+
+int store_schema_check(int version, size_t known)
+{
+        if ((size_t)version <= known)
+                return 0;
+        return err_set(-EPROTO, "database schema version %d is newer than this vfnet-server knows "
+                       "(%zu); upgrade vfnet-server", version, known);
+}
+
+int store_claims_tag_new(int64_t *ret)
+{
+        if (getrandom(ret, sizeof(*ret), 0) != sizeof(*ret))
+                return -errno;
+        return 0;
 }
 
 bool store_attr_name_safe(const char *a)
