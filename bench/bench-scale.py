@@ -20,8 +20,10 @@ wake its host's watch, whether any other watch woke, and (PostgreSQL)
 database transactions per heartbeat.  The floor beside it: GET /v2.1 (no
 auth, no store) at the same rate as the heartbeats.
 Without --db: one server on a temporary SQLite database.  With --db
-postgresql://...: --servers K servers on that database (it is emptied
-first, so give it a throwaway one)."""
+postgresql://...: --servers K servers on that database, which must be
+empty; tests/pg/pg-throwaway.sh makes one:
+    tests/pg/pg-throwaway.sh sh -c \
+        'bench/bench-scale.py --db "$VFNET_TEST_STORE_URL" --servers 2'"""
 import argparse
 import asyncio
 import json
@@ -353,11 +355,7 @@ class Scale:
 def start_servers(args, binary):
     servers = []
     for k in range(args.servers):
-        s = ComputeServer(binary, extra_conf=LIMITS)
-        if args.db:
-            text = open(s.conf).read().replace(f"sqlite:///{s.db}", args.db)
-            with open(s.conf, "w") as f:
-                f.write(text)
+        s = ComputeServer(binary, extra_conf=LIMITS, db=args.db)
         servers.append(s)
         if k == 0:
             s.bootstrap()
