@@ -662,7 +662,7 @@ int store_pg_open(const char *url, struct store **ret)
         if (r >= 0 && !(st->conns = calloc(n, sizeof(*st->conns))))
                 r = -ENOMEM;
         st->n_conns = n;
-        uint64_t origin;
+        uint64_t origin = 0;
         if (r >= 0 && getrandom(&origin, sizeof(origin), 0) != sizeof(origin))
                 r = -errno;
         snprintf(st->origin, sizeof(st->origin), "%016llx", (unsigned long long)origin);
