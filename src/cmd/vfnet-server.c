@@ -20,6 +20,7 @@
 #include "base/ini.h"
 #include "base/log.h"
 #include "base/sd-notify.h"
+#include "cmd/db-command.h"
 #include "compute/scheduler.h"
 #include "config.h"
 #include "identity/login-gate.h"
@@ -223,8 +224,12 @@ static void usage(FILE *f)
               "       vfnet-server [--config-file FILE]... bootstrap --bootstrap-password PASSWORD\n"
               "               [--bootstrap-username admin] [--bootstrap-project-name admin]\n"
               "               [--bootstrap-region-id RegionOne] [--bootstrap-public-url URL]\n"
+              "       vfnet-server [--config-file FILE]... db migrate --to postgresql://... "
+              "[--from URL] [--dry-run]\n"
+              "       vfnet-server [--config-file FILE]... db upgrade [--from URL]\n"
               "Serves the Identity (/v3), Network (/v2.0), Compute (/v2.1) and Image (/image)\n"
-              "APIs; see docs/server.md.\n",
+              "APIs; see docs/server.md.  db migrate copies a SQLite database (--from, else\n"
+              "[database] connection) into an empty PostgreSQL one; see docs/scaling-out.md.\n",
               f);
 }
 
@@ -237,6 +242,9 @@ enum {
         OPT_URL,
         OPT_VERSION,
         OPT_API_DOC,
+        OPT_FROM,
+        OPT_TO,
+        OPT_DRY_RUN,
 };
 
 int main(int argc, char **argv)
@@ -252,12 +260,16 @@ int main(int argc, char **argv)
                 {"help", no_argument, NULL, 'h'},
                 {"version", no_argument, NULL, OPT_VERSION},
                 {"api-doc", no_argument, NULL, OPT_API_DOC},
+                {"from", required_argument, NULL, OPT_FROM},
+                {"to", required_argument, NULL, OPT_TO},
+                {"dry-run", no_argument, NULL, OPT_DRY_RUN},
                 {0},
         };
         _cleanup_ini_ struct ini *ini = NULL;
         struct identity_bootstrap b = {
                 .username = "admin", .project_name = "admin", .region = "RegionOne",
         };
+        struct db_options db = {0};
         int r, opt;
         bool debug = false;
 
@@ -283,6 +295,9 @@ int main(int argc, char **argv)
                 case OPT_PROJECT: b.project_name = optarg; break;
                 case OPT_REGION: b.region = optarg; break;
                 case OPT_URL: b.public_url = optarg; break;
+                case OPT_FROM: db.from = optarg; break;
+                case OPT_TO: db.to = optarg; break;
+                case OPT_DRY_RUN: db.dry_run = true; break;
                 case 'd': debug = true; break;
                 case 'h': usage(stdout); return 0;
                 case OPT_VERSION: puts("vfnet-server " VFNET_VERSION); return 0;
@@ -297,14 +312,25 @@ int main(int argc, char **argv)
                 }
         }
         bool bootstrap = optind < argc && streq(argv[optind], "bootstrap");
-        if (optind < argc && !bootstrap) {
-                log_error("unknown command '%s'; the only command is 'bootstrap'", argv[optind]);
+        bool db_cmd = optind < argc && streq(argv[optind], "db");
+        if (optind < argc && !bootstrap && !db_cmd) {
+                log_error("unknown command '%s'; the commands are 'bootstrap' and 'db'",
+                          argv[optind]);
                 return 2;
         }
 
         struct server_config c;
         _cleanup_(ml2_config_freep) struct ml2_config *ml2 = NULL;
-        if ((r = read_config(ini, &c)) < 0 || (r = ml2_config_load(ini, &ml2)) < 0) {
+        if ((r = read_config(ini, &c)) < 0) {
+                log_error("%s", err_msg(r));
+                return 1;
+        }
+        if (db_cmd) {
+                if (!db.from)
+                        db.from = c.db;
+                return db_command(argc - optind - 1, argv + optind + 1, &db);
+        }
+        if ((r = ml2_config_load(ini, &ml2)) < 0) {
                 log_error("%s", err_msg(r));
                 return 1;
         }

@@ -113,6 +113,10 @@ struct store {
         int64_t changes_keep; /* store_set_changes_keep() */
 };
 
+/* Whether a connection URL names PostgreSQL (postgresql://, postgres://,
+ * postgresql+psycopg2://). */
+bool store_url_is_postgresql(const char *url);
+
 /* Each backend's open: path or URL as store_open() got it. */
 int store_sqlite_open(const char *path, struct store **ret);
 int store_pg_open(const char *url, struct store **ret);

@@ -64,6 +64,9 @@ int sqlite_exec_texts(struct sqlite_store *st, const char *what, const char *sql
 int sqlite_get_texts(struct sqlite_store *st, const char *what, const char *sql, const char *key,
                      int n, ...);
 
+/* The schema version this code's migrations reach. */
+size_t sqlite_schema_latest(void);
+
 /* sqlite-network.c: store.h's networks and ports. */
 int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
 int sqlite_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);

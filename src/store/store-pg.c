@@ -27,8 +27,6 @@
 
 #define PG_POOL_DEFAULT 8
 #define PG_POOL_MAX 1024
-/* The advisory lock every writer holds ("vfnet"). */
-#define PG_WRITE_LOCK "508436006260"
 /* How long a writer waits for the lock (or any row lock) before the
  * request gets a 503, as SQLite's busy timeout. */
 #define PG_LOCK_TIMEOUT "10s"
@@ -573,6 +571,31 @@ static int pg_schema_version(struct store *st)
         return r < 0 ? r : (int)pg_int(res, 0, 0);
 }
 
+int pg_schema_upgrade(PGconn *pq, int *ret_found)
+{
+        int r = conn_exec(pq, "migrate", "CREATE TABLE IF NOT EXISTS schema_version "
+                                         "(version INTEGER NOT NULL)");
+        if (r < 0)
+                return r;
+        _cleanup_pgresult_ PGresult *res =
+                PQexec(pq, "SELECT coalesce(max(version), 0) FROM schema_version");
+        if (PQresultStatus(res) != PGRES_TUPLES_OK)
+                return pg_error(pq, res, "schema version");
+        int v = (int)pg_int(res, 0, 0);
+        if ((r = store_schema_check(v, ARRAY_SIZE(pg_migrations))) < 0)
+                return r;
+        for (size_t i = (size_t)v; i < ARRAY_SIZE(pg_migrations); i++) {
+                char buf[80];
+                snprintf(buf, sizeof(buf), "INSERT INTO schema_version VALUES (%zu)", i + 1);
+                if ((r = conn_exec(pq, "migrate", pg_migrations[i])) < 0 ||
+                    (r = conn_exec(pq, "migrate", buf)) < 0)
+                        return r;
+        }
+        if (ret_found)
+                *ret_found = v;
+        return (int)ARRAY_SIZE(pg_migrations);
+}
+
 static int pg_begin(struct store *base, bool write);
 static int pg_end(struct store *base, bool commit);
 
@@ -581,34 +604,19 @@ static int migrate(struct pg_store *st)
         int r = pg_begin(&st->base, true);
         if (r < 0)
                 return r;
-        PGconn *pq = tx_conn->pq;
-        r = conn_exec(pq, "migrate", "CREATE TABLE IF NOT EXISTS schema_version "
-                                     "(version INTEGER NOT NULL)");
-        int v = r < 0 ? r : pg_schema_version(&st->base);
-        if (v < 0) {
-                r = v;
-                goto fail;
-        }
-        if ((r = store_schema_check(v, ARRAY_SIZE(pg_migrations))) < 0)
-                goto fail;
-        for (size_t i = (size_t)v; i < ARRAY_SIZE(pg_migrations); i++) {
-                char buf[80];
-                snprintf(buf, sizeof(buf), "INSERT INTO schema_version VALUES (%zu)", i + 1);
-                if ((r = conn_exec(pq, "migrate", pg_migrations[i])) < 0 ||
-                    (r = conn_exec(pq, "migrate", buf)) < 0)
-                        goto fail;
+        r = pg_schema_upgrade(tx_conn->pq, NULL);
+        if (r < 0) {
+                pg_end(&st->base, false);
+                return r;
         }
         return pg_end(&st->base, true);
-fail:
-        pg_end(&st->base, false);
-        return r;
 }
 
 /* libpq's connection string from the URL: neutron.conf's
  * postgresql+psycopg2:// spelling becomes postgresql://, and our own
  * query parameter max_pool_size is taken out (libpq refuses unknown
  * ones). */
-static int parse_url(const char *url, char **ret_conninfo, size_t *ret_pool)
+int pg_parse_url(const char *url, char **ret_conninfo, size_t *ret_pool)
 {
         _cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
         const char *rest = strstr(url, "://");
@@ -658,7 +666,7 @@ int store_pg_open(const char *url, struct store **ret)
         pthread_mutex_init(&st->lock, NULL);
         pthread_cond_init(&st->freed, NULL);
         size_t n = 0;
-        int r = parse_url(url, &st->conninfo, &n);
+        int r = pg_parse_url(url, &st->conninfo, &n);
         if (r >= 0 && !(st->conns = calloc(n, sizeof(*st->conns))))
                 r = -ENOMEM;
         st->n_conns = n;

@@ -8,6 +8,19 @@
 
 #include "store/backend.h"
 
+/* The advisory lock every writer holds ("vfnet"). */
+#define PG_WRITE_LOCK "508436006260"
+
+/* libpq's connection string from a database URL (postgresql://,
+ * postgresql+psycopg2://, postgres://) and the pool size its
+ * max_pool_size parameter asks for (taken out of the string). */
+int pg_parse_url(const char *url, char **ret_conninfo, size_t *ret_pool);
+
+/* Brings the schema on pq, inside a transaction the caller holds, to the
+ * latest version; *ret_found (if given) gets the version it was at.
+ * Returns the latest version. */
+int pg_schema_upgrade(PGconn *pq, int *ret_found);
+
 /* A statement's parameters ($1, $2, ...) in order; NULL passes SQL NULL. */
 struct pg_args {
         const char **v;

@@ -269,6 +269,11 @@ static const char *const migrations[] = {
         "DELETE FROM objects WHERE kind IN ('network', 'port');",
 };
 
+size_t sqlite_schema_latest(void)
+{
+        return ARRAY_SIZE(migrations);
+}
+
 static int sql_error(struct sqlite_store *st, int rc, const char *what)
 {
         int r = rc == SQLITE_CONSTRAINT ? -EEXIST : rc == SQLITE_BUSY ? -EBUSY : -EIO;

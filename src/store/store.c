@@ -11,7 +11,7 @@
 
 /* The URL's scheme picks the backend: sqlite:// or a bare path is SQLite;
  * postgresql:// (and neutron.conf's postgresql+psycopg2://) PostgreSQL. */
-static bool is_postgresql(const char *url)
+bool store_url_is_postgresql(const char *url)
 {
         return strneq(url, "postgresql://", 13) || strneq(url, "postgresql+psycopg2://", 22) ||
                strneq(url, "postgres://", 11);
@@ -19,7 +19,7 @@ static bool is_postgresql(const char *url)
 
 int store_open(const char *url, struct store **ret)
 {
-        if (is_postgresql(url))
+        if (store_url_is_postgresql(url))
                 return store_pg_open(url, ret);
         if (!strneq(url, "sqlite://", 9) && strstr(url, "://"))
                 return err_set(-EPROTONOSUPPORT,
