@@ -133,6 +133,7 @@ extern const struct api_route api_nova_routes[];
 extern const struct api_route api_compute_host_routes[];
 extern const struct api_route api_flavor_routes[];
 extern const struct api_route api_server_routes[];
+extern const struct api_route api_server_action_routes[];
 extern const struct api_route api_image_routes[];
 extern const struct api_route api_aggregate_routes[];
 extern const struct api_route api_host_feed_routes[];

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <regex.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -111,6 +112,7 @@ struct list_ctx {
         const regex_t *ip;   /* ?ip= and ?ip6= too, over the fixed addresses */
         int ip_version;
         const char *flavor, *image;
+        double since, before; /* changes-since/-before; 0 and INFINITY: none */
         long limit; /* -1: none */
         char last[40];
 };
@@ -139,6 +141,11 @@ static bool list_wanted(const struct list_ctx *l, const json_t *inst)
                 return false;
         if (l->flavor && !streq(l->flavor, json_str(json_object_get(inst, "_flavor"), "id") ?: ""))
                 return false;
+        double updated = 0;
+        if ((l->since > 0 || l->before < INFINITY) &&
+            (time_parse_iso8601(json_str(inst, "updated") ?: "", &updated) < 0 ||
+             updated < l->since || updated > l->before))
+                return false;
         return !l->image || streq(l->image, json_str(inst, "_image_id") ?: "");
 }
 
@@ -159,11 +166,49 @@ static const char *ref_id(const char *ref)
         return ref && strrchr(ref, '/') ? strrchr(ref, '/') + 1 : ref;
 }
 
+/* changes-since and (2.66) changes-before: ISO 8601 times the server's
+ * last change must lie between (Nova's date-time query format). */
+static int changes_window(const struct api_request *req, struct api_response *resp,
+                          double *since, double *before)
+{
+        static const char *const keys[] = {"changes-since", "changes-before"};
+        double *dst[] = {since, before};
+        *since = 0;
+        *before = INFINITY;
+        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+                const char *v = api_query_get(req, keys[i]);
+                if (!v || (i == 1 && req->microversion < 66))
+                        continue;
+                if (time_parse_iso8601(v, dst[i]) < 0)
+                        return nova_error(resp, 400, "Invalid input for query parameters %s. "
+                                          "Value: %s. '%s' is not a 'date-time'", keys[i], v, v);
+        }
+        if (*since > *before)
+                return nova_error(resp, 400, "The value of changes-since must be less than or "
+                                  "equal to changes-before.");
+        return 0;
+}
+
+/* The project a list shows: the caller's own; with all_tenants (an
+ * admin's) every project, or the one tenant_id/project_id names (without
+ * all_tenants Nova ignores those).  NULL: all. */
+static const char *list_project(const struct api_request *req)
+{
+        const char *all = api_query_get(req, "all_tenants");
+        bool all_tenants = req->auth.is_admin && all && !streq(all, "0") &&
+                           strcasecmp(all, "false") != 0;
+        if (!all_tenants)
+                return req->auth.project_id ?: "";
+        return api_query_get(req, "project_id") ?: api_query_get(req, "tenant_id");
+}
+
 static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                     bool detail)
 {
-        struct store_instance_query q = {0};
-        const char *pv;
+        double since, before;
+        if (changes_window(req, resp, &since, &before) < 0)
+                return 0;
+        struct store_instance_query q = {.project_id = list_project(req)};
         regex_t name_re, ip_re;
         const char *name = api_query_get(req, "name");
         const char *ip = api_query_get(req, "ip"), *ip6 = api_query_get(req, "ip6");
@@ -185,15 +230,6 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
         q.status = st ? status : NULL;
         if (req->auth.is_admin)
                 q.host = api_query_get(req, "host");
-        const char *all = api_query_get(req, "all_tenants");
-        bool all_tenants = req->auth.is_admin && all && !streq(all, "0") && strcasecmp(all, "false");
-        if (req->auth.is_admin && ((pv = api_query_get(req, "project_id")) ||
-                                   (pv = api_query_get(req, "tenant_id"))))
-                all_tenants = false;
-        else
-                pv = req->auth.project_id ?: "";
-        if (!all_tenants)
-                q.project_id = pv;
         const char *limit_s = api_query_get(req, "limit");
         char *end = NULL;
         long limit = limit_s ? strtol(limit_s, &end, 10) : -1;
@@ -209,10 +245,11 @@ static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_res
                              .name = name ? &name_re : NULL, .ip = ip_pat ? &ip_re : NULL,
                              .ip_version = ip ? 4 : 6,
                              .flavor = ref_id(api_query_get(req, "flavor")),
-                             .image = ref_id(api_query_get(req, "image")), .limit = limit};
+                             .image = ref_id(api_query_get(req, "image")), .since = since,
+                             .before = before, .limit = limit};
         /* With a filter of its own the limit counts matches, so it is
          * applied here. */
-        bool own = l.name || l.ip || l.flavor || l.image;
+        bool own = l.name || l.ip || l.flavor || l.image || since > 0 || before < INFINITY;
         q.limit = own || limit < 0 ? 0 : (size_t)limit;
         q.marker = api_query_get(req, "marker");
         struct computesvc svc = api_computesvc(ctx);
@@ -650,9 +687,12 @@ static int create_one(struct api_ctx *ctx, struct api_request *req, struct api_r
         if (r >= 0) {
                 json_object_del(inst, "fault");
                 set_access_ips(inst, in);
-                json_t *md = json_object_get(in, "metadata");
+                json_t *md = json_object_get(in, "metadata"),
+                       *sgs = json_object_get(in, "security_groups");
                 if (json_is_object(md))
                         json_object_set(inst, "metadata", md);
+                if (json_array_size(sgs) > 0)
+                        json_object_set(inst, "security_groups", sgs);
                 json_object_set_new(inst, "_instance_name", json_string(iname));
                 json_object_set(inst, "_flavor", (json_t *)flavor);
                 json_object_set_new(inst, "_image_id", json_string(json_str(image, "id")));
@@ -689,6 +729,51 @@ static int create_one(struct api_ctx *ctx, struct api_request *req, struct api_r
                 log_info("instance %s: %s", id,
                          json_str(json_object_get(inst, "fault"), "message"));
         return r;
+}
+
+/* The image's min_ram and min_disk against the flavor, as Nova checks
+ * them at boot (a flavor of disk 0 takes the image's size). */
+static int check_image_fits(struct api_response *resp, const json_t *flavor, const json_t *image)
+{
+        json_int_t ram = json_integer_value(json_object_get(flavor, "ram")),
+                   disk = json_integer_value(json_object_get(flavor, "disk")),
+                   min_ram = json_integer_value(json_object_get(image, "min_ram")),
+                   min_disk = json_integer_value(json_object_get(image, "min_disk"));
+        if (min_ram > ram)
+                return nova_error(resp, 400, "Flavor's memory is too small for requested image.");
+        if (disk > 0 && min_disk > disk)
+                return nova_error(resp, 400, "Flavor's disk is smaller than the minimum size "
+                                  "specified in image metadata. Flavor disk is %" JSON_INTEGER_FORMAT
+                                  " bytes, minimum size is %" JSON_INTEGER_FORMAT " bytes.",
+                                  disk << 30, min_disk << 30);
+        return 0;
+}
+
+/* The security groups a create names ([{"name": NAME-OR-ID}]) must be
+ * the caller's (or visible to it), as Nova asks the network service. */
+static int check_security_groups(struct api_ctx *ctx, struct api_request *req,
+                                 struct api_response *resp, const json_t *groups)
+{
+        if (!groups)
+                return 0;
+        if (!json_is_array(groups))
+                return nova_error(resp, 400, "Invalid input for field/attribute security_groups. "
+                                  "Value: a list of {\"name\": ...} is expected.");
+        struct netsvc net = api_netsvc(ctx);
+        size_t i;
+        json_t *g;
+        json_array_foreach(groups, i, g) {
+                const char *name = json_str(g, "name");
+                if (!json_is_object(g) || !name || !*name)
+                        return nova_error(resp, 400, "Invalid input for field/attribute "
+                                          "security_groups. Value: each entry needs a 'name'.");
+                int r = netsvc_sg_find(&net, &req->auth, name);
+                if (r == -ENOENT)
+                        return nova_error(resp, 400, "Security group %s not found.", name);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
 }
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -742,7 +827,11 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                         r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
                 else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
                         r = nova_error(resp, 400, "Image %s is not active.", image_ref);
+                else if (r >= 0)
+                        r = check_image_fits(resp, flavor, image);
         }
+        if (r >= 0)
+                r = check_security_groups(ctx, req, resp, json_object_get(in, "security_groups"));
         if (r >= 0) {
                 /* Nova holds the metadata to the metadata_items quota. */
                 _cleanup_json_ json_t *quota = NULL;
@@ -782,10 +871,13 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         }
         /* The password asked for, else the one made (the hosts set none). */
         const char *given_pass = json_str(in, "adminPass");
-        json_t *out = json_pack("{s:s,s:o,s:s,s:[{s:s}],s:s}", "id", first, "links",
+        json_t *sgs = json_object_get(in, "security_groups");
+        json_t *out = json_pack("{s:s,s:o,s:s,s:o,s:s}", "id", first, "links",
                                 nova_links(req, "servers", first), "OS-DCF:diskConfig", "MANUAL",
-                                "security_groups", "name", "default", "adminPass",
-                                given_pass ? given_pass : first_pass);
+                                "security_groups",
+                                json_array_size(sgs) > 0 ? json_deep_copy(sgs)
+                                                         : json_pack("[{s:s}]", "name", "default"),
+                                "adminPass", given_pass ? given_pass : first_pass);
         api_reply_json(resp, 202, json_pack("{s:o}", "server", out));
         return 0;
 }

@@ -65,6 +65,9 @@ int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
 /* The id of project's "default" group, created with Neutron's four rules
  * when missing. */
 int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret[37]);
+/* Whether a group named key (its id, or a name in the caller's project;
+ * "default" always is) exists for auth: 0, or -ENOENT. */
+int netsvc_sg_find(const struct netsvc *svc, const struct auth_context *auth, const char *key);
 
 /* A new network document (id, attributes, stamps; provider attributes
  * null when not given): its ML2 segment chosen and claimed as the flat and

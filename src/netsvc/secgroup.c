@@ -80,6 +80,25 @@ int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret
         return 0;
 }
 
+int netsvc_sg_find(const struct netsvc *svc, const struct auth_context *auth, const char *key)
+{
+        _cleanup_json_ json_t *sg = NULL;
+        if (streq(key, "default"))
+                return 0;
+        int r = svc_doc_get_visible(svc->store, auth, "security_group", NULL, key, &sg);
+        if (r != -ENOENT)
+                return r;
+        const char *pv[] = {auth->project_id ?: ""}, *nv[] = {key};
+        struct store_filter f[] = {
+                {"project_id", STORE_VALUE_TEXT, pv, 1},
+                {"name", STORE_VALUE_TEXT, nv, 1},
+        };
+        struct store_query q = {.filters = f, .n_filters = 2};
+        size_t n = 0;
+        r = store_obj_count(svc->store, "security_group", &q, &n);
+        return r < 0 ? r : n > 0 ? 0 : -ENOENT;
+}
+
 /* A group the caller may see, or Neutron's not found. */
 static int sg_get_visible(const struct netsvc *svc, const struct auth_context *auth,
                           const char *id, json_t **ret, struct service_error *err)

@@ -196,9 +196,78 @@ def main():
              "three metadata items over a quota of 2: 403", (st, doc))
         s.request("PUT", f"/v2.1/os-quota-sets/{pid}", {"quota_set": {"metadata_items": 128}},
                   token=tok)
+        server_checks(t, s, tok, img["id"], net["network"]["id"], pid)
         for h in hosts:
             h.stop()
     return t.done()
+
+
+def server_checks(t, s, tok, img, net, pid):
+    """What a boot checks (the image's min_ram/min_disk, the security
+    groups named) and the admin's list filters (all_tenants with
+    tenant_id, changes-since, status=error after os-resetState)."""
+    boot = {"name": "big", "imageRef": img, "flavorRef": "4711", "networks": [{"uuid": net}]}
+    big = s.request("POST", "/image/v2/images", {"name": "big", "disk_format": "raw",
+                                                 "container_format": "bare", "min_ram": 100000},
+                    token=tok)[1]
+    s.request("PUT", f"/image/v2/images/{big['id']}/file", token=tok, raw=b"x" * 512,
+              headers={"Content-Type": "application/octet-stream"})
+    st, doc, _ = s.request("POST", "/v2.1/servers", {"server": dict(boot, imageRef=big["id"])},
+                           token=tok)
+    t.ok(st == 400 and doc["badRequest"]["message"] ==
+         "Flavor's memory is too small for requested image.",
+         "an image whose min_ram is above the flavor's ram: 400, Nova's message", (st, doc))
+    rc, out, err = s.osc("server", "create", "--flavor", "4711", "--image", "big", "--network",
+                         net, "big")
+    t.ok(rc != 0 and "memory is too small" in err, "openstack server create: the same refusal",
+         (rc, out, err))
+    st, doc, _ = s.request("POST", "/v2.1/servers", {"server": dict(
+        boot, security_groups=[{"name": "does_not_exist"}])}, token=tok)
+    t.ok(st == 400 and doc["badRequest"]["message"] == "Security group does_not_exist not found.",
+         "create naming a security group that does not exist: 400", (st, doc))
+    sg = s.request("POST", "/v2.0/security-groups", {"security_group": {"name": "web"}},
+                   token=tok)[1]["security_group"]
+    st, doc, _ = s.request("POST", "/v2.1/servers", {"server": dict(
+        boot, name="cs", security_groups=[{"name": "web"}, {"name": sg["id"]}])}, token=tok)
+    t.ok(st == 202 and doc["server"]["security_groups"][0] == {"name": "web"},
+         "create naming an existing group by name and by id: 202, the groups answered",
+         (st, doc))
+    sid = doc["server"]["id"]
+    wait_status(s, tok, [sid])
+
+    def listed(query):
+        st, doc, _ = s.request("GET", f"/v2.1/servers?name=^cs%24&{query}", token=tok,
+                               headers={"OpenStack-API-Version": "compute 2.66"})
+        return st, [x["id"] for x in (doc or {}).get("servers", [])]
+    other = s.request("POST", "/v3/projects", {"project": {"name": "other"}},
+                      token=tok)[1]["project"]["id"]
+    for query, want in ((f"tenant_id={other}", [sid]),
+                        (f"all_tenants=&tenant_id={other}", []),
+                        (f"all_tenants=1&project_id={pid}", [sid]),
+                        ("changes-since=2000-01-01T00:00:00Z", [sid]),
+                        ("changes-since=2051-01-01T12:34:00Z&status=ACTIVE", []),
+                        ("changes-before=2000-01-01", []),
+                        ("changes-before=2051-01-01T12:34:00%2B01:00", [sid])):
+        t.eq(listed(query), (200, want), f"server list ?{query}")
+    st, doc, _ = s.request("GET", "/v2.1/servers?changes-since=2011/01/01", token=tok)
+    t.ok(st == 400 and "changes-since" in doc["badRequest"]["message"],
+         "changes-since=2011/01/01: 400", (st, doc))
+    rc, out, err = s.osc("server", "list", "--all-projects", "--changes-since",
+                         "2000-01-01T00:00:00Z")
+    t.ok(rc == 0 and sid in [x["ID"] for x in out or []],
+         "openstack server list --all-projects --changes-since", (rc, out, err))
+    st, _, _ = s.request("POST", f"/v2.1/servers/{sid}/action",
+                         {"os-resetState": {"state": "error"}}, token=tok)
+    t.eq((st, listed("status=error")[1]), (202, [sid]),
+         "os-resetState error: 202, then listed under status=error")
+    st, _, _ = s.request("POST", f"/v2.1/servers/{sid}/action",
+                         {"os-resetState": {"state": "active"}}, token=tok)
+    t.eq((st, listed("status=error")[1]), (202, []), "os-resetState active: no longer ERROR")
+    st, doc, _ = s.request("POST", f"/v2.1/servers/{sid}/action", {"reboot": {"type": "SOFT"}},
+                           token=tok)
+    t.ok(st == 404 and "no such action" in doc["itemNotFound"]["message"],
+         "an action not served: 404 as Nova", (st, doc))
+    s.request("DELETE", f"/v2.1/servers/{sid}", token=tok)
 
 
 if __name__ == "__main__":

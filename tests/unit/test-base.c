@@ -8,6 +8,7 @@
 #include "base/output.h"
 #include "base/parse.h"
 #include "base/strbuf.h"
+#include "base/time-format.h"
 
 static void test_strbuf_grows(void **state)
 {
@@ -178,6 +179,31 @@ static void test_output_write_order(void **state)
         free(mem);
 }
 
+/* Nova's date-time filters: the forms it takes, and what it refuses. */
+static void test_time_parse_iso8601(void **state)
+{
+        double t;
+        assert_int_equal(time_parse_iso8601("2051-01-01T12:34:00Z", &t), 0);
+        assert_true(t == 2556189240.0);
+        assert_int_equal(time_parse_iso8601("2051-01-01T13:34:00+01:00", &t), 0);
+        assert_true(t == 2556189240.0);
+        assert_int_equal(time_parse_iso8601("2051-01-01 12:34", &t), 0);
+        assert_true(t == 2556189240.0);
+        assert_int_equal(time_parse_iso8601("1970-01-01", &t), 0);
+        assert_true(t == 0.0);
+        assert_int_equal(time_parse_iso8601("1970-01-01T00:00:01.5", &t), 0);
+        assert_true(t == 1.5);
+        static const char *const bad[] = {"2011/01/01", "2011-13-01", "2011-01-32", "",
+                                          "2011-01-01T25:00", "2011-01-01Tx", "2011-01-01Z0",
+                                          "2011-01-01T00:00:00+1x"};
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+                assert_int_equal(time_parse_iso8601(bad[i], &t), -EINVAL);
+        char buf[40];
+        time_format_iso8601(2556189240.0, false, buf);
+        assert_int_equal(time_parse_iso8601(buf, &t), 0);
+        assert_true(t == 2556189240.0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -189,6 +215,7 @@ int main(void)
                 cmocka_unit_test(test_output_table),
                 cmocka_unit_test(test_json_write_string),
                 cmocka_unit_test(test_output_write_order),
+                cmocka_unit_test(test_time_parse_iso8601),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
