@@ -331,7 +331,8 @@ class Scale:
         tx0 = pg_commits(self.a.db)
         self.measuring = True
         w0 = time.perf_counter()
-        boot = asyncio.ensure_future(self.boots(ids))
+        boot = asyncio.ensure_future(self.boots(ids) if self.a.boot_rate > 0
+                                     else asyncio.sleep(0))
         await asyncio.sleep(self.a.duration)
         self.measuring = False
         window = time.perf_counter() - w0

@@ -17,6 +17,8 @@
 
 struct sched_config;
 struct compute_cache;
+struct heartbeat_batch;
+struct report_memo;
 struct watch_registry;
 struct strbuf;
 
@@ -32,6 +34,10 @@ struct api_ctx {
         struct compute_cache *compute_cache; /* parsed host reports (compute-hosts.c) */
         struct watch_registry *watch;     /* parked feed requests (watch.h); NULL: never park */
         struct login_gate *logins; /* password checks, lockout (identity/login-gate.h); NULL: none */
+        /* Heartbeats that change nothing else, written together
+         * (netsvc/heartbeats.h); NULL: each report writes its own. */
+        struct heartbeat_batch *heartbeats;
+        struct report_memo *report_memo; /* reports seen (computesvc/report-memo.h); NULL: none */
 };
 
 struct api_query_arg {

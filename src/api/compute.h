@@ -52,6 +52,7 @@ static inline struct computesvc api_computesvc(struct api_ctx *ctx)
                 .service_down_time = ctx->service_down_time,
                 .cache = &ctx->compute_cache,
                 .now = ctx->now,
-                .net = {.store = ctx->store, .ml2 = ctx->ml2, .now = ctx->now},
+                .net = {.store = ctx->store, .ml2 = ctx->ml2, .now = ctx->now,
+                        .heartbeats = ctx->heartbeats},
         };
 }

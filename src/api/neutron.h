@@ -13,7 +13,8 @@
 /* The network service over this request's store and configuration. */
 static inline struct netsvc api_netsvc(struct api_ctx *ctx)
 {
-        return (struct netsvc){.store = ctx->store, .ml2 = ctx->ml2, .now = ctx->now};
+        return (struct netsvc){.store = ctx->store, .ml2 = ctx->ml2, .now = ctx->now,
+                               .heartbeats = ctx->heartbeats};
 }
 
 /* A service's failure r in Neutron's body: the caller's error as its kind

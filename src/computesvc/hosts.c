@@ -11,6 +11,7 @@
 #include "base/time-format.h"
 #include "computesvc/computesvc.h"
 #include "identity/token.h"
+#include "netsvc/heartbeats.h"
 
 static bool up(const struct computesvc *svc, bool forced_down, double heartbeat)
 {
@@ -416,6 +417,31 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
         if (r < 0)
                 return r;
         return (*ret = host_view(h)) ? 0 : -ENOMEM;
+}
+
+int computesvc_host_heartbeat(const struct computesvc *svc, const char *hostname,
+                              const char *report_hash, json_t **ret)
+{
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
+        if (!svc->net.heartbeats)
+                return 0;
+        int r = store_compute_host_get(svc->store, hostname, &h);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (!h->report_hash || !streq(h->report_hash, report_hash))
+                return 0;
+        double now = svc->now();
+        if (now - h->heartbeat + HEARTBEAT_BATCH_MARGIN >= (double)svc->service_down_time)
+                return 0;
+        char t[40];
+        time_format_iso8601(now, true, t);
+        struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, hostname, now, t};
+        if (heartbeat_batch_add(svc->net.heartbeats, &hb) < 0 || set_str(&h->updated_at, t) < 0)
+                return 0;
+        h->heartbeat = now;
+        return (*ret = host_view(h)) ? 1 : -ENOMEM;
 }
 
 static void add_used(json_t *report, const char *key, long extra)

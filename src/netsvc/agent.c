@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "identity/token.h"
+#include "netsvc/heartbeats.h"
 #include "netsvc/netsvc.h"
 
 bool netsvc_agent_alive(const struct netsvc *svc, const json_t *agent)
@@ -164,6 +165,51 @@ int netsvc_agent_report(const struct netsvc *svc, const struct netsvc_agent_repo
         *ret_new = is_new;
         *ret = TAKE_PTR(a);
         return 0;
+}
+
+/* Whether rep says what a says already, apart from the time. */
+static bool report_repeats(const json_t *a, const struct netsvc_agent_report *rep)
+{
+        if (rep->start_flag || rep->stopping)
+                return false;
+        _cleanup_json_ json_t *empty = json_object();
+        const json_t *conf = rep->configurations ? rep->configurations : empty;
+        if (!json_equal(json_object_get(a, "configurations"), (json_t *)conf))
+                return false;
+        if (!rep->instance_id)
+                return true;
+        const char *holder = json_str(a, "_instance");
+        json_t *interval = json_object_get(a, "_interval");
+        return holder && streq(holder, rep->instance_id) &&
+               (rep->has_interval ? json_is_integer(interval) &&
+                                            json_integer_value(interval) == rep->report_interval
+                                  : json_is_null(interval));
+}
+
+int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
+                           json_t **ret)
+{
+        _cleanup_json_ json_t *a = NULL;
+        if (!svc->heartbeats)
+                return 0;
+        int r = find_agent(svc, rep->host, rep->agent_type, &a);
+        if (r < 0)
+                return r;
+        if (!a || !report_repeats(a, rep))
+                return 0;
+        double now = svc->now();
+        double stored = json_number_value(json_object_get(a, "_heartbeat"));
+        if (now - stored + HEARTBEAT_BATCH_MARGIN >= (double)svc->ml2->agent_down_time)
+                return 0;
+        char t[32];
+        agent_time(now, t);
+        struct store_heartbeat hb = {STORE_HEARTBEAT_AGENT, json_str(a, "id"), now, t};
+        if (!hb.key || heartbeat_batch_add(svc->heartbeats, &hb) < 0)
+                return 0;
+        json_object_set_new(a, "heartbeat_timestamp", json_string(t));
+        json_object_set_new(a, "_heartbeat", json_real(now));
+        *ret = TAKE_PTR(a);
+        return 1;
 }
 
 int netsvc_device_report(const struct netsvc *svc, const char *host, const json_t *up,

@@ -16,10 +16,15 @@
 #include "network/ml2-config.h"
 #include "store/store.h"
 
+struct heartbeat_batch;
+
 struct netsvc {
         struct store *store; /* every call: inside the caller's transaction */
         const struct ml2_config *ml2;
         double (*now)(void);
+        /* Where heartbeats that change nothing else wait to be written
+         * (heartbeats.h); NULL: each report writes its own. */
+        struct heartbeat_batch *heartbeats;
 };
 
 /* Documents (one helper per pattern).  Get or none: the parsed document
@@ -148,6 +153,14 @@ struct netsvc_agent_report {
  * frees the pair for the next process.  *ret the stored agent. */
 int netsvc_agent_report(const struct netsvc *svc, const struct netsvc_agent_report *rep,
                         json_t **ret, bool *ret_new, struct service_error *err);
+/* The same report when it only repeats the stored agent (same
+ * configurations and process, no start or stop): its time queued on
+ * svc->heartbeats, *ret the agent with that time; returns 1.  Needs only a
+ * read transaction.  Returns 0 when the report must go through
+ * netsvc_agent_report() in a write transaction (a new agent, a change,
+ * another process holding the host, no queue or a full one). */
+int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
+                           json_t **ret);
 /* An agent's device report: each port of up (ACTIVE) and down (DOWN) that
  * is bound to host; *ret {"up": [...], "down": [...], "failed": [ids
  * unknown or not bound there]}. */

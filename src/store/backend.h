@@ -66,6 +66,7 @@ struct store_backend {
         int (*compute_host_get_by_service)(struct store *st, const char *service_id,
                                            struct store_compute_host **ret);
         int (*compute_host_list)(struct store *st, struct store_compute_host ***ret);
+        int (*heartbeat_put)(struct store *st, const struct store_heartbeat *hb);
 
         int (*compute_task_add)(struct store *st, const struct store_compute_task *t);
         int (*compute_task_get)(struct store *st, const char *id,

@@ -319,6 +319,25 @@ int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bo
                                 "heartbeat = $11 WHERE hostname = $1", &a, NULL));
 }
 
+int pg_heartbeat_put(struct store *st, const struct store_heartbeat *hb)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        pg_arg(&a, hb->key);
+        pg_arg_double(&a, hb->at);
+        pg_arg(&a, hb->at_text);
+        int r = hb->kind == STORE_HEARTBEAT_COMPUTE_HOST
+                        ? pg_query(st, "heartbeat", "UPDATE compute_hosts SET heartbeat = $2, "
+                                   "updated_at = $3 WHERE hostname = $1 AND heartbeat < $2", &a,
+                                   NULL)
+                        : pg_query(st, "heartbeat", "UPDATE objects SET doc = jsonb_set(jsonb_set("
+                                   "j, '{heartbeat_timestamp}', to_jsonb($3::text)), "
+                                   "'{_heartbeat}', to_jsonb($2::float8))::text "
+                                   "WHERE kind = 'agent' AND id = $1 AND "
+                                   "coalesce(json_num(j -> '_heartbeat'), 0) < $2::float8", &a,
+                                   NULL);
+        return r < 0 ? r : 0;
+}
+
 /* Every host the statement (one text parameter, or none) selects, as a
  * NULL-ended array; the count is returned. */
 static int hosts_select(struct store *st, const char *sql, const char *key,

@@ -1453,6 +1453,25 @@ static int sqlite_compute_host_put(struct store *base, const struct store_comput
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
 }
 
+static int sqlite_heartbeat_put(struct store *base, const struct store_heartbeat *hb)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        const char *sql =
+                hb->kind == STORE_HEARTBEAT_COMPUTE_HOST
+                        ? "UPDATE compute_hosts SET heartbeat = ?2, updated_at = ?3 "
+                          "WHERE hostname = ?1 AND heartbeat < ?2"
+                        : "UPDATE objects SET doc = json_set(doc, '$.heartbeat_timestamp', ?3, "
+                          "'$._heartbeat', ?2) WHERE kind = 'agent' AND id = ?1 AND "
+                          "coalesce(json_extract(doc, '$._heartbeat'), 0) < ?2";
+        int r = sqlite_prepare_texts(st, sql, &s, 1, hb->key);
+        if (r < 0)
+                return r;
+        sqlite3_bind_double(s.s, 2, hb->at);
+        sqlite3_bind_text(s.s, 3, hb->at_text, -1, SQLITE_STATIC);
+        return sqlite_step_done(st, s.s, "heartbeat");
+}
+
 /* The first host the statement (one text parameter) selects. */
 static int host_select(struct sqlite_store *st, const char *sql, const char *key,
                        struct store_compute_host **ret)
@@ -1619,6 +1638,7 @@ static const struct store_backend sqlite_backend = {
         .changes_compact = sqlite_changes_compact,
         .compute_host_put = sqlite_compute_host_put,
         .compute_host_get = sqlite_compute_host_get,
+        .heartbeat_put = sqlite_heartbeat_put,
         .compute_host_get_by_service = sqlite_compute_host_get_by_service,
         .compute_host_list = sqlite_compute_host_list,
         .compute_task_add = sqlite_compute_task_add,

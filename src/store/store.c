@@ -351,6 +351,11 @@ int store_compute_host_put(struct store *st, const struct store_compute_host *h,
         return st->ops->compute_host_put(st, h, create);
 }
 
+int store_heartbeat_put(struct store *st, const struct store_heartbeat *hb)
+{
+        return st->ops->heartbeat_put(st, hb);
+}
+
 int store_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret)
 {
         return st->ops->compute_host_get(st, hostname, ret);

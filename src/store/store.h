@@ -217,6 +217,24 @@ int store_compute_host_get_by_service(struct store *st, const char *service_id,
  * returned. */
 int store_compute_host_list(struct store *st, struct store_compute_host ***ret);
 
+/* Heartbeats written apart from their report (netsvc/heartbeats.h): the
+ * time a compute host (key: its hostname; the row's heartbeat and
+ * updated_at) or an agent (key: the agent's id; its document's _heartbeat
+ * and heartbeat_timestamp) last reported, when nothing else of it
+ * changed.  A row that is gone, or already holds a later time, is left as
+ * it is (returns 0 either way). */
+enum store_heartbeat_kind {
+        STORE_HEARTBEAT_COMPUTE_HOST,
+        STORE_HEARTBEAT_AGENT,
+};
+struct store_heartbeat {
+        enum store_heartbeat_kind kind;
+        const char *key;
+        double at;           /* seconds since the epoch */
+        const char *at_text; /* the same time as the row shows it */
+};
+int store_heartbeat_put(struct store *st, const struct store_heartbeat *hb);
+
 /* Tasks queued for compute hosts (spawn, destroy) as rows, listed per host
  * in id order (ids sort by creation time); what the host needs of the
  * instance stays a document. */

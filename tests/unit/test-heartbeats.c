@@ -1,0 +1,283 @@
+/* Heartbeats that change nothing else (netsvc/heartbeats.h): a report
+ * that repeats the stored agent or host is answered from a read and its
+ * time queued; the queue writes every time in one transaction, never
+ * over a later one, skips what was deleted meanwhile, refuses when full,
+ * and its thread writes what is left when stopped.  A report that revives
+ * (or nearly) a dead agent or host is written at once.  A changed report
+ * (configurations, process, start or stop, another report hash) takes
+ * the write path.  The report memo (computesvc/report-memo.h) knows a
+ * report by its exact bytes only. */
+#include "test-util.h"
+#include "test-store-util.h"
+
+#include "base/ini.h"
+#include "compute/scheduler.h"
+#include "computesvc/computesvc.h"
+#include "computesvc/report-memo.h"
+#include "netsvc/heartbeats.h"
+
+static double clock_now = 1.8e9;
+static double now(void)
+{
+        return clock_now;
+}
+
+struct fixture {
+        struct store *st;
+        struct ml2_config *ml2;
+        struct sched_config *sched;
+        struct compute_cache *cache;
+        struct heartbeat_batch *batch;
+        struct computesvc svc;
+};
+
+static int setup(void **state)
+{
+        struct fixture *f = calloc(1, sizeof(*f));
+        f->st = test_store_open();
+        struct ini *ini = NULL;
+        assert_int_equal(ini_new(&ini), 0);
+        assert_int_equal(ini_load_string(ini, "conf", "[ml2]\nmechanism_drivers = sriovnicswitch\n"),
+                         0);
+        assert_int_equal(ml2_config_load(ini, &f->ml2), 0);
+        assert_int_equal(sched_config_from_ini(ini, &f->sched), 0);
+        ini_free(ini);
+        assert_int_equal(heartbeat_batch_new(4, &f->batch), 0);
+        f->svc = (struct computesvc){
+                .store = f->st, .sched = f->sched, .service_down_time = 60, .cache = &f->cache,
+                .now = now,
+                .net = {.store = f->st, .ml2 = f->ml2, .now = now, .heartbeats = f->batch},
+        };
+        assert_int_equal(store_begin(f->st, true), 0);
+        struct store_compute_host c1 = {.hostname = "c1", .service_id = "s1",
+                                        .hypervisor_id = "h1", .report_hash = "r1",
+                                        .updated_at = "2027-01-15T08:00:00.000000",
+                                        .heartbeat = clock_now};
+        assert_int_equal(store_compute_host_put(f->st, &c1, true), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        struct fixture *f = *state;
+        heartbeat_batch_free(f->batch);
+        compute_cache_free(f->cache);
+        store_free(f->st);
+        ml2_config_free(f->ml2);
+        sched_config_free(f->sched);
+        test_store_remove();
+        free(f);
+        return 0;
+}
+
+static struct store_compute_host *host_row(struct fixture *f, const char *name)
+{
+        struct store_compute_host *h = NULL;
+        assert_int_equal(store_begin(f->st, false), 0);
+        assert_int_equal(store_compute_host_get(f->st, name, &h), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        return h;
+}
+
+static json_t *agent_doc(struct fixture *f, const char *id)
+{
+        json_t *a = NULL;
+        assert_int_equal(store_begin(f->st, false), 0);
+        assert_int_equal(svc_doc_get(f->st, "agent", id, &a), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        return a;
+}
+
+static void test_batch_writes(void **state)
+{
+        struct fixture *f = *state;
+        struct store_heartbeat later = {STORE_HEARTBEAT_COMPUTE_HOST, "c1", clock_now + 30,
+                                        "2027-01-15T08:00:30.000000"};
+        struct store_heartbeat earlier = {STORE_HEARTBEAT_COMPUTE_HOST, "c1", clock_now + 10,
+                                          "2027-01-15T08:00:10.000000"};
+        struct store_heartbeat gone = {STORE_HEARTBEAT_COMPUTE_HOST, "c9", clock_now + 30, "x"};
+        assert_int_equal(heartbeat_batch_add(f->batch, &later), 0);
+        assert_int_equal(heartbeat_batch_add(f->batch, &earlier), 0);
+        assert_int_equal(heartbeat_batch_add(f->batch, &gone), 0);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 3);
+        /* Nothing is written before the flush. */
+        _cleanup_compute_host_ struct store_compute_host *h = host_row(f, "c1");
+        assert_true(h->heartbeat == clock_now);
+        /* The flush: the later time stays, the gone host is skipped. */
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 3);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 0);
+        _cleanup_compute_host_ struct store_compute_host *h2 = host_row(f, "c1");
+        assert_true(h2->heartbeat == clock_now + 30);
+        assert_string_equal(h2->updated_at, "2027-01-15T08:00:30.000000");
+        assert_string_equal(h2->report_hash, "r1");
+        assert_string_equal(h2->service_id, "s1");
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 0);
+        /* Full: the fifth waits for nobody, the caller writes itself. */
+        for (int i = 0; i < 4; i++)
+                assert_int_equal(heartbeat_batch_add(f->batch, &later), 0);
+        assert_int_equal(heartbeat_batch_add(f->batch, &later), -ENOBUFS);
+}
+
+static struct netsvc_agent_report report_of(const json_t *conf)
+{
+        return (struct netsvc_agent_report){
+                .host = "c1", .agent_type = "NIC Switch agent",
+                .binary = "neutron-sriov-nic-agent", .configurations = conf,
+                .instance_id = "i1", .report_interval = 30, .has_interval = true,
+        };
+}
+
+static void test_agent_heartbeat(void **state)
+{
+        struct fixture *f = *state;
+        struct netsvc *net = &f->svc.net;
+        _cleanup_json_ json_t *conf = json_pack("{s:{s:[s]}}", "device_mappings", "physnet1", "em1");
+        struct netsvc_agent_report rep = report_of(conf);
+        struct service_error e = {0};
+        json_t *a = NULL;
+        bool is_new = false;
+        /* Unknown: the write path registers it. */
+        assert_int_equal(store_begin(f->st, false), 0);
+        assert_int_equal(netsvc_agent_heartbeat(net, &rep, &a), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(store_begin(f->st, true), 0);
+        rep.start_flag = true;
+        assert_int_equal(netsvc_agent_report(net, &rep, &a, &is_new, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_true(is_new);
+        char *id = strdup(json_str(a, "id"));
+        json_decref(a);
+        /* The same again 30 s later: answered from a read, time queued. */
+        rep.start_flag = false;
+        clock_now += 30;
+        assert_int_equal(store_begin(f->st, false), 0);
+        assert_int_equal(netsvc_agent_heartbeat(net, &rep, &a), 1);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_true(json_number_value(json_object_get(a, "_heartbeat")) == clock_now);
+        assert_true(netsvc_agent_alive(net, a));
+        json_decref(a);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 1);
+        a = agent_doc(f, id);
+        assert_true(json_number_value(json_object_get(a, "_heartbeat")) == clock_now - 30);
+        json_decref(a);
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 1);
+        a = agent_doc(f, id);
+        assert_true(json_number_value(json_object_get(a, "_heartbeat")) == clock_now);
+        assert_non_null(json_str(a, "heartbeat_timestamp"));
+        assert_true(json_equal(json_object_get(a, "configurations"), conf));
+        assert_string_equal(json_str(a, "_instance"), "i1");
+        json_decref(a);
+        /* Anything else changed: the write path. */
+        _cleanup_json_ json_t *other = json_pack("{s:{s:[s]}}", "device_mappings", "physnet2", "em2");
+        struct netsvc_agent_report changed[] = {report_of(other), rep, rep, rep, rep};
+        changed[1].start_flag = true;
+        changed[2].stopping = true;
+        changed[3].instance_id = "i2";
+        changed[4].report_interval = 10;
+        assert_int_equal(store_begin(f->st, false), 0);
+        for (size_t i = 0; i < ARRAY_SIZE(changed); i++)
+                assert_int_equal(netsvc_agent_heartbeat(net, &changed[i], &a), 0);
+        /* No queue: every report writes. */
+        struct netsvc plain = *net;
+        plain.heartbeats = NULL;
+        assert_int_equal(netsvc_agent_heartbeat(&plain, &rep, &a), 0);
+        /* Nearly dead (agent_down_time 75 s): written at once, so the next
+         * binding sees it alive. */
+        clock_now += 71;
+        assert_int_equal(netsvc_agent_heartbeat(net, &rep, &a), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 0);
+        free(id);
+}
+
+static void test_host_heartbeat(void **state)
+{
+        struct fixture *f = *state;
+        json_t *doc = NULL;
+        clock_now += 30;
+        assert_int_equal(store_begin(f->st, false), 0);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r2", &doc), 0);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c9", "r1", &doc), 0);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r1", &doc), 1);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_string_equal(json_str(doc, "service_id"), "s1");
+        assert_true(computesvc_host_is_up(&f->svc, doc));
+        json_decref(doc);
+        /* The time reaches the row with the flush: the host stays up when
+         * its last written heartbeat is old. */
+        clock_now += 50;
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 1);
+        _cleanup_compute_host_ struct store_compute_host *h = host_row(f, "c1");
+        assert_true(h->heartbeat == clock_now - 50);
+        assert_true(computesvc_host_up(&f->svc, h));
+        /* 56 s after its stored time (service_down_time 60): written at
+         * once instead. */
+        clock_now += 6;
+        assert_int_equal(store_begin(f->st, false), 0);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r1", &doc), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+}
+
+static void test_batch_thread(void **state)
+{
+        struct fixture *f = *state;
+        struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, "c1", clock_now + 60,
+                                     "2027-01-15T08:01:00.000000"};
+        assert_int_equal(heartbeat_batch_start(f->batch, f->st, 3600), 0);
+        assert_int_equal(heartbeat_batch_start(f->batch, f->st, 3600), -EINVAL);
+        assert_int_equal(heartbeat_batch_add(f->batch, &hb), 0);
+        /* Stopped long before its period: it writes what waits. */
+        heartbeat_batch_free(f->batch);
+        f->batch = NULL;
+        _cleanup_compute_host_ struct store_compute_host *h = host_row(f, "c1");
+        assert_true(h->heartbeat == clock_now + 60);
+}
+
+static void test_report_memo(void **state)
+{
+        (void)state;
+        _cleanup_report_memo_ struct report_memo *m = NULL;
+        assert_int_equal(report_memo_new(2, &m), 0);
+        const char *a = "{\"hostname\": \"c1\"}", *b = "{\"hostname\":\"c1\"}";
+        struct report_memo_entry e = {(char *)"c1", "aa", 3, 7}, got = {0};
+        assert_int_equal(report_memo_get(m, a, strlen(a), &got), -ENOENT);
+        assert_int_equal(report_memo_put(m, a, strlen(a), &e), 0);
+        assert_int_equal(report_memo_get(m, a, strlen(a), &got), 0);
+        assert_string_equal(got.hostname, "c1");
+        assert_string_equal(got.report_hash, "aa");
+        assert_int_equal(got.pools, 3);
+        assert_int_equal(got.free_total, 7);
+        free(got.hostname);
+        /* Other bytes, even the same JSON: unknown. */
+        assert_int_equal(report_memo_get(m, b, strlen(b), &got), -ENOENT);
+        assert_int_equal(report_memo_get(m, a, strlen(a) - 1, &got), -ENOENT);
+        /* The same bytes again replace. */
+        e.free_total = 6;
+        assert_int_equal(report_memo_put(m, a, strlen(a), &e), 0);
+        assert_int_equal(report_memo_size(m), 1);
+        assert_int_equal(report_memo_get(m, a, strlen(a), &got), 0);
+        assert_int_equal(got.free_total, 6);
+        free(got.hostname);
+        /* Full: it starts again empty. */
+        assert_int_equal(report_memo_put(m, b, strlen(b), &e), 0);
+        assert_int_equal(report_memo_size(m), 2);
+        assert_int_equal(report_memo_put(m, "x", 1, &e), 0);
+        assert_int_equal(report_memo_size(m), 1);
+        assert_int_equal(report_memo_get(m, a, strlen(a), &got), -ENOENT);
+        assert_int_equal(report_memo_get(m, "x", 1, &got), 0);
+        free(got.hostname);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test_setup_teardown(test_batch_writes, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_agent_heartbeat, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_host_heartbeat, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_batch_thread, setup, teardown),
+                cmocka_unit_test(test_report_memo),
+        };
+        return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
+}
