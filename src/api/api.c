@@ -16,8 +16,8 @@
 
 const struct api_route *const api_route_tables[] = {
         api_identity_routes, api_network_routes,  api_subnet_routes,    api_port_routes,
-        api_secgroup_routes, api_agent_routes,    api_extension_routes, api_nova_routes,
-        api_compute_host_routes, api_flavor_routes, api_server_routes, api_server_action_routes, api_image_routes, api_aggregate_routes,
+        api_secgroup_routes, api_agent_routes,    api_extension_routes, api_nova_routes, api_nova_extension_routes,
+        api_compute_host_routes, api_flavor_routes, api_flavor_access_routes, api_server_routes, api_server_action_routes, api_image_routes, api_aggregate_routes,
         api_host_feed_routes, api_quota_routes,
         api_quota_set_routes, NULL,
 };
@@ -211,19 +211,30 @@ static bool match(const char *pattern, const char *path, const char **params, ch
  * GET on it answers Neutron's version list where "/" is Keystone's. */
 #define NET_PREFIX "/networking"
 
-/* The path below NET_PREFIX when path is under it, else NULL. */
-static const char *below_net_prefix(const char *path)
+/* The compute endpoint's own root, as devstack's Nova has it: GET on it
+ * is Nova's version list, and the API lives below it as at "/v2.1". */
+#define COMPUTE_PREFIX "/compute"
+
+/* The path below prefix when path is under it, else NULL. */
+static const char *below_prefix(const char *path, const char *prefix)
 {
-        size_t n = strlen(NET_PREFIX);
-        if (!strneq(path, NET_PREFIX, n) || (path[n] != '\0' && path[n] != '/'))
+        size_t n = strlen(prefix);
+        if (!strneq(path, prefix, n) || (path[n] != '\0' && path[n] != '/'))
                 return NULL;
         return path + n;
+}
+
+static const char *below_net_prefix(const char *path)
+{
+        return below_prefix(path, NET_PREFIX);
 }
 
 enum api_service api_service_of_path(const char *path)
 {
         if (below_net_prefix(path))
                 return API_NETWORK;
+        if (below_prefix(path, COMPUTE_PREFIX))
+                return API_COMPUTE;
         if (strneq(path, "/v2.1", 5))
                 return API_COMPUTE;
         if (strneq(path, "/image", 6))
@@ -336,6 +347,15 @@ static void route(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 }
                 req->path = below;
                 req->net_prefix = NET_PREFIX;
+        }
+        /* Below the compute root: the API at "/v2.1" as it is served
+         * at the top (the root and its version documents are routes of
+         * their own). */
+        below = below_prefix(req->path, COMPUTE_PREFIX);
+        req->compute_prefix = "";
+        if (below && strneq(below, "/v2.1", 5) && (below[5] == '\0' || below[5] == '/')) {
+                req->path = below;
+                req->compute_prefix = COMPUTE_PREFIX;
         }
         const char *method = streq(req->method, "HEAD") ? "GET" : req->method;
         const struct api_route *found = NULL;

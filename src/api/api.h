@@ -70,6 +70,9 @@ struct api_request {
          * endpoint's own root (path is then what follows it), else "";
          * network links carry it. */
         const char *net_prefix;
+        /* The same for the compute endpoint's root ("/compute"): compute
+         * links carry it. */
+        const char *compute_prefix;
         struct auth_context auth;
         bool may_stream; /* the front can send a body in pieces (api_stream) */
 };
@@ -136,8 +139,10 @@ extern const struct api_route api_quota_routes[];
 extern const struct api_route api_quota_set_routes[];
 extern const struct api_route api_extension_routes[];
 extern const struct api_route api_nova_routes[];
+extern const struct api_route api_nova_extension_routes[];
 extern const struct api_route api_compute_host_routes[];
 extern const struct api_route api_flavor_routes[];
+extern const struct api_route api_flavor_access_routes[];
 extern const struct api_route api_server_routes[];
 extern const struct api_route api_server_action_routes[];
 extern const struct api_route api_image_routes[];

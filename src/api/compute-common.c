@@ -189,7 +189,8 @@ int nova_bool(const json_t *v, bool *ret)
 
 void api_base_url(const struct api_request *req, char *buf, size_t len)
 {
-        snprintf(buf, len, "http://%s", req->host ? req->host : "localhost");
+        snprintf(buf, len, "http://%s%s", req->host ? req->host : "localhost",
+                 req->compute_prefix ?: "");
 }
 
 json_t *nova_links(const struct api_request *req, const char *what, const char *id)

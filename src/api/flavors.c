@@ -1,6 +1,8 @@
 /* /v2.1/flavors and their os-extra_specs (Nova v2.1 subset): parse, call
- * the compute service (computesvc/flavor.c), render Nova's view.  Flavors
- * are public; only admins create and delete them or change extra specs. */
+ * the compute service (computesvc/flavor.c), render Nova's view.  Only
+ * admins create, change and delete them or change extra specs; a private
+ * flavor is seen by admins and the projects it is shared with
+ * (flavor-access.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +68,8 @@ static int flavor_cmp(const void *a, const void *b)
 
 struct flavor_filter {
         long min_ram, min_disk, limit;
-        int is_public; /* 1, 0, or -1: both */
-        const char *marker;
+        int is_public; /* 1 (and those shared with project), 0, or -1: all */
+        const char *marker, *project;
 };
 
 /* The list's query (minRam, minDisk, is_public, sort_key, sort_dir,
@@ -77,7 +79,8 @@ static int flavor_filter_parse(const struct api_request *req, struct api_respons
 {
         static const char *const ints[] = {"minRam", "minDisk", "limit"};
         long *dst[] = {&ret->min_ram, &ret->min_disk, &ret->limit};
-        *ret = (struct flavor_filter){.limit = -1, .is_public = 1};
+        *ret = (struct flavor_filter){.limit = -1, .is_public = 1,
+                                      .project = req->auth.project_id};
         for (size_t i = 0; i < ARRAY_SIZE(ints); i++) {
                 const char *v = api_query_get(req, ints[i]);
                 char *end;
@@ -122,7 +125,8 @@ static bool flavor_wanted(const struct flavor_filter *q, const json_t *f)
         bool pub = json_is_true(json_object_get(f, "os-flavor-access:is_public"));
         return json_integer_value(json_object_get(f, "ram")) >= q->min_ram &&
                json_integer_value(json_object_get(f, "disk")) >= q->min_disk &&
-               (q->is_public < 0 || pub == (q->is_public == 1));
+               (q->is_public < 0 || pub == (q->is_public == 1) ||
+                (q->is_public == 1 && computesvc_flavor_shared_with(f, q->project)));
 }
 
 static int list_any(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
@@ -172,7 +176,10 @@ static int list_detail(struct api_ctx *ctx, struct api_request *req, struct api_
         return list_any(ctx, req, resp, true);
 }
 
-static int load(struct api_ctx *ctx, struct api_response *resp, const char *id, json_t **ret)
+/* The flavor id names, when the caller may see it (a private one only
+ * an admin or a project it is shared with). */
+static int load(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                const char *id, json_t **ret)
 {
         int r = store_begin(ctx->store, false);
         if (r < 0)
@@ -180,6 +187,10 @@ static int load(struct api_ctx *ctx, struct api_response *resp, const char *id, 
         struct computesvc svc = api_computesvc(ctx);
         r = computesvc_flavor_get(&svc, id, ret);
         store_end(ctx->store, true);
+        if (r >= 0 && !computesvc_flavor_visible(*ret, &req->auth)) {
+                json_decref(TAKE_PTR(*ret));
+                r = -ENOENT;
+        }
         if (r == -ENOENT)
                 return nova_error(resp, 404, "Flavor %s could not be found.", id);
         if (r < 0)
@@ -190,7 +201,7 @@ static int load(struct api_ctx *ctx, struct api_response *resp, const char *id, 
 static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *f = NULL;
-        if (load(ctx, resp, req->params[0], &f) < 0)
+        if (load(ctx, req, resp, req->params[0], &f) < 0)
                 return 0;
         api_reply_json(resp, 200, json_pack("{s:o}", "flavor", flavor_view(req, f, true)));
         return 0;
@@ -364,6 +375,37 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return 0;
 }
 
+/* PUT (2.55): only the description changes. */
+static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        if (req->microversion < 55)
+                return nova_error(resp, 404, "The resource could not be found.");
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *f = NULL;
+        if (!body)
+                return 0;
+        if (!req->auth.is_admin)
+                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-flavor-manage:"
+                                  "update to be performed.");
+        json_t *in = json_object_get(body, "flavor"), *desc = json_object_get(in, "description");
+        if (!json_is_object(in) || json_object_size(in) != 1 || !desc ||
+            !(json_is_null(desc) || json_is_string(desc)) ||
+            (json_is_string(desc) && strlen(json_string_value(desc)) > 65535))
+                return nova_error(resp, 400, "Invalid input for field/attribute flavor. Value: "
+                                  "{\"description\": a string of at most 65535 characters or "
+                                  "null} is expected (only the description can change).");
+        struct computesvc svc = api_computesvc(ctx);
+        struct service_error e = {0};
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return nova_store_error(resp, r);
+        r = computesvc_flavor_describe(&svc, req->params[0], json_string_value(desc), &f, &e);
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 || k < 0)
+                return nova_service_error(resp, &e, r < 0 ? r : k);
+        api_reply_json(resp, 200, json_pack("{s:o}", "flavor", flavor_view(req, f, true)));
+        return 0;
+}
+
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         if (!req->auth.is_admin)
@@ -385,7 +427,7 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
 static int specs_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *f = NULL;
-        if (load(ctx, resp, req->params[0], &f) < 0)
+        if (load(ctx, req, resp, req->params[0], &f) < 0)
                 return 0;
         json_t *specs = json_object_get(f, "extra_specs");
         if (req->params[1]) {
@@ -456,6 +498,7 @@ const struct api_route api_flavor_routes[] = {
         NOVA("GET", "/v2.1/flavors/detail", list_detail, "list flavors with resources"),
         NOVA("POST", "/v2.1/flavors", create, "create a flavor (admin)"),
         NOVA("GET", "/v2.1/flavors/{}", show, "show a flavor"),
+        NOVA("PUT", "/v2.1/flavors/{}", update, "change a flavor's description (admin, 2.55)"),
         NOVA("DELETE", "/v2.1/flavors/{}", destroy, "delete a flavor (admin)"),
         NOVA("GET", "/v2.1/flavors/{}/os-extra_specs", specs_show, "a flavor's extra specs"),
         NOVA("POST", "/v2.1/flavors/{}/os-extra_specs", specs_set,

@@ -12,24 +12,58 @@
 #include "base/error.h"
 #include "compute/scheduler.h"
 
-static json_t *version_doc(const struct api_request *req)
+/* A version of the API as Nova lists it: v2.0 (the legacy API, without
+ * microversions) or v2.1; detail: with its media types, as its own
+ * document shows it.  Under the compute root when prefix is set. */
+static json_t *version_doc(const struct api_request *req, const char *prefix, bool legacy,
+                           bool detail)
 {
-        char base[300], self[400];
-        api_base_url(req, base, sizeof(base));
-        snprintf(self, sizeof(self), "%s/v2.1/", base);
-        char max[16], min[16];
-        snprintf(max, sizeof(max), "2.%u", NOVA_MAX_MINOR);
-        snprintf(min, sizeof(min), "2.%u", NOVA_MIN_MINOR);
-        return json_pack("{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s}],s:[{s:s,s:s}]}", "id", "v2.1",
-                         "status", "CURRENT", "version", max, "min_version", min, "updated",
-                         "2013-07-23T11:33:21Z", "links", "rel", "self", "href", self,
-                         "media-types", "base", "application/json", "type",
-                         "application/vnd.openstack.compute+json;version=2.1");
+        char self[400], max[16] = "", min[16] = "";
+        snprintf(self, sizeof(self), "http://%s%s/%s/", req->host ? req->host : "localhost",
+                 prefix, legacy ? "v2" : "v2.1");
+        if (!legacy) {
+                snprintf(max, sizeof(max), "2.%u", NOVA_MAX_MINOR);
+                snprintf(min, sizeof(min), "2.%u", NOVA_MIN_MINOR);
+        }
+        json_t *v = json_pack("{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "id",
+                              legacy ? "v2.0" : "v2.1", "status", legacy ? "SUPPORTED" : "CURRENT",
+                              "version", max, "min_version", min, "updated",
+                              legacy ? "2011-01-21T11:33:21Z" : "2013-07-23T11:33:21Z", "links",
+                              "rel", "self", "href", self);
+        if (v && detail)
+                json_object_set_new(v, "media-types",
+                                    json_pack("[{s:s,s:s}]", "base", "application/json", "type",
+                                              legacy ? "application/vnd.openstack.compute+json;"
+                                                       "version=2"
+                                                     : "application/vnd.openstack.compute+json;"
+                                                       "version=2.1"));
+        return v;
 }
 
 static int version_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        api_reply_json(resp, 200, json_pack("{s:o}", "version", version_doc(req)));
+        api_reply_json(resp, 200, json_pack("{s:o}", "version",
+                                            version_doc(req, req->compute_prefix ?: "", false,
+                                                        true)));
+        return 0;
+}
+
+/* GET on the compute root: both versions, as Nova's root lists them. */
+static int versions(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        api_reply_json(resp, 200, json_pack("{s:[o,o]}", "versions",
+                                            version_doc(req, "/compute", true, false),
+                                            version_doc(req, "/compute", false, false)));
+        return 0;
+}
+
+/* The legacy v2.0 API's document (only the document: its routes are
+ * v2.1's without microversions, which clients reach at /v2.1). */
+static int legacy_version_show(struct api_ctx *ctx, struct api_request *req,
+                               struct api_response *resp)
+{
+        api_reply_json(resp, 200, json_pack("{s:o}", "version",
+                                            version_doc(req, "/compute", true, true)));
         return 0;
 }
 
@@ -143,6 +177,10 @@ static int limits(struct api_ctx *ctx, struct api_request *req, struct api_respo
 
 #define NOVA(m, pat, h, auth, s) {m, pat, h, auth, API_COMPUTE, s}
 const struct api_route api_nova_routes[] = {
+        NOVA("GET", "/compute", versions, API_AUTH_NONE,
+             "the compute endpoint's root: Nova's version list (v2.0, v2.1); the API is below it at /compute/v2.1 as at /v2.1"),
+        NOVA("GET", "/compute/v2", legacy_version_show, API_AUTH_NONE,
+             "the v2.0 version document"),
         NOVA("GET", "/v2.1", version_show, API_AUTH_NONE,
              "compute version discovery (min 2.1, max 2.93)"),
         NOVA("GET", "/v2.1/os-availability-zone", az_index, API_AUTH_TOKEN,

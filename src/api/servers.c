@@ -815,6 +815,9 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 return nova_store_error(resp, r);
         resp->status = 0;
         r = computesvc_flavor_get(&svc, flavor_ref, &flavor);
+        /* A private flavor not shared with the project is not found. */
+        if (r >= 0 && !computesvc_flavor_visible(flavor, &req->auth))
+                r = -ENOENT;
         if (r == -ENOENT)
                 r = nova_error(resp, 400, "Flavor %s could not be found.", flavor_ref);
         if (r >= 0) {

@@ -186,6 +186,22 @@ int computesvc_flavor_specs_update(const struct computesvc *svc, const char *id,
                                    const json_t *add, json_t **ret, struct service_error *err);
 int computesvc_flavor_spec_delete(const struct computesvc *svc, const char *id, const char *key,
                                   struct service_error *err);
+/* Flavor access (os-flavor-access): whether auth may see and boot with a
+ * flavor (an admin, a public flavor, or a project it is shared with); the
+ * projects a private flavor is shared with (not found for a public one);
+ * a project added (a conflict when it is there or the flavor is public)
+ * or removed (not found when it is not there), *ret the projects after. */
+bool computesvc_flavor_visible(const json_t *f, const struct auth_context *auth);
+bool computesvc_flavor_shared_with(const json_t *f, const char *project_id);
+int computesvc_flavor_access(const struct computesvc *svc, const char *id, json_t **ret,
+                             struct service_error *err);
+int computesvc_flavor_access_change(const struct computesvc *svc, const char *id,
+                                    const char *project, bool add, json_t **ret,
+                                    struct service_error *err);
+/* PUT /flavors/{id} (2.55): the description set (NULL: none); *ret the
+ * flavor after. */
+int computesvc_flavor_describe(const struct computesvc *svc, const char *id,
+                               const char *description, json_t **ret, struct service_error *err);
 
 /* Images (image.c), under Glance's default policy: an image is seen by its
  * owner, or by all when public or community; changed by its owner or an

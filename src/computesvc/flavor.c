@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "computesvc/computesvc.h"
 #include "identity/token.h"
@@ -127,4 +128,105 @@ int computesvc_flavor_spec_delete(const struct computesvc *svc, const char *id, 
                 return service_fail(err, ERROR_KIND_NOT_FOUND, NULL,
                                     "Flavor %s has no extra specs with key %s.", id, key);
         return put(svc, f, false);
+}
+
+/* The projects a private flavor is shared with, in the hidden "_projects"
+ * member of its document. */
+static json_t *access_of(json_t *f)
+{
+        json_t *a = json_object_get(f, "_projects");
+        if (!json_is_array(a)) {
+                a = json_array();
+                json_object_set_new(f, "_projects", a);
+        }
+        return a;
+}
+
+static ssize_t access_index(const json_t *f, const char *project)
+{
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(f, "_projects"), i, p)
+                if (streq(json_string_value(p) ?: "", project ?: ""))
+                        return (ssize_t)i;
+        return -1;
+}
+
+bool computesvc_flavor_visible(const json_t *f, const struct auth_context *auth)
+{
+        return auth->is_admin || json_is_true(json_object_get(f, "os-flavor-access:is_public")) ||
+               computesvc_flavor_shared_with(f, auth->project_id);
+}
+
+bool computesvc_flavor_shared_with(const json_t *f, const char *project_id)
+{
+        return project_id && access_index(f, project_id) >= 0;
+}
+
+int computesvc_flavor_access(const struct computesvc *svc, const char *id, json_t **ret,
+                             struct service_error *err)
+{
+        _cleanup_json_ json_t *f = NULL;
+        int r = computesvc_flavor_get(svc, id, &f);
+        if (r == -ENOENT)
+                return not_found(err, id);
+        if (r < 0)
+                return r;
+        if (json_is_true(json_object_get(f, "os-flavor-access:is_public")))
+                return service_fail(err, ERROR_KIND_NOT_FOUND, NULL,
+                                    "Access list not available for public flavors.");
+        *ret = json_incref(access_of(f));
+        return 0;
+}
+
+int computesvc_flavor_access_change(const struct computesvc *svc, const char *id,
+                                    const char *project, bool add, json_t **ret,
+                                    struct service_error *err)
+{
+        _cleanup_json_ json_t *f = NULL;
+        int r = computesvc_flavor_get(svc, id, &f);
+        if (r == -ENOENT)
+                return not_found(err, id);
+        if (r < 0)
+                return r;
+        ssize_t at = access_index(f, project);
+        json_t *a = access_of(f);
+        if (add && json_is_true(json_object_get(f, "os-flavor-access:is_public")))
+                return service_fail(err, ERROR_KIND_CONFLICT, NULL,
+                                    "Can not add access to a public flavor.");
+        if (add && at >= 0)
+                return service_fail(err, ERROR_KIND_CONFLICT, NULL,
+                                    "Flavor access already exists for flavor %s and project %s "
+                                    "combination.", id, project);
+        if (!add && at < 0)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, NULL,
+                                    "Flavor access not found for %s / %s combination.", id,
+                                    project);
+        if (add)
+                json_array_append_new(a, json_string(project));
+        else
+                json_array_remove(a, (size_t)at);
+        r = put(svc, f, false);
+        if (r < 0)
+                return r;
+        *ret = json_incref(a);
+        return 0;
+}
+
+int computesvc_flavor_describe(const struct computesvc *svc, const char *id,
+                               const char *description, json_t **ret, struct service_error *err)
+{
+        _cleanup_json_ json_t *f = NULL;
+        int r = computesvc_flavor_get(svc, id, &f);
+        if (r == -ENOENT)
+                return not_found(err, id);
+        if (r < 0)
+                return r;
+        json_object_set_new(f, "description",
+                            description ? json_string(description) : json_null());
+        r = put(svc, f, false);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(f);
+        return 0;
 }

@@ -141,7 +141,9 @@ static int bootstrap_tx(struct store *st, const struct identity_bootstrap *b, co
         snprintf(url, sizeof(url), "%s/networking", b->public_url);
         if ((r = set_service(st, "network", "neutron", url, b->region)) < 0)
                 return r;
-        snprintf(url, sizeof(url), "%s/v2.1", b->public_url);
+        /* Nova's under its own root too, so GET on the root the clients
+         * derive from it is Nova's version list. */
+        snprintf(url, sizeof(url), "%s/compute/v2.1", b->public_url);
         if ((r = set_service(st, "compute", "nova", url, b->region)) < 0)
                 return r;
         snprintf(url, sizeof(url), "%s/image", b->public_url);

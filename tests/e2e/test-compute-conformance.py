@@ -197,9 +197,146 @@ def main():
         s.request("PUT", f"/v2.1/os-quota-sets/{pid}", {"quota_set": {"metadata_items": 128}},
                   token=tok)
         server_checks(t, s, tok, img["id"], net["network"]["id"], pid)
+        flavor_access_checks(t, s, tok)
+        root_checks(t, s, tok)
         for h in hosts:
             h.stop()
     return t.done()
+
+
+def member(s, tok, name):
+    """A project NAME with a user NAME (password pw) holding member there."""
+    R = s.request
+    pid = R("POST", "/v3/projects", {"project": {"name": name}}, token=tok)[1]["project"]["id"]
+    uid = R("POST", "/v3/users", {"user": {"name": name, "password": "pw"}},
+            token=tok)[1]["user"]["id"]
+    role = [r["id"] for r in R("GET", "/v3/roles?name=member", token=tok)[1]["roles"]][0]
+    R("PUT", f"/v3/projects/{pid}/users/{uid}/roles/{role}", token=tok)
+    return pid, s.token(name, "pw", name)
+
+
+def flavor_access_checks(t, s, tok):
+    """os-flavor-access: a private flavor shared with a project, seen and
+    booted by it only while shared; PUT /flavors/ID (2.55)."""
+    R = s.request
+    img = R("POST", "/image/v2/images", {"name": "pub", "disk_format": "raw",
+                                         "container_format": "bare", "visibility": "public"},
+            token=tok)[1]["id"]
+    R("PUT", f"/image/v2/images/{img}/file", token=tok, raw=b"x" * 512,
+      headers={"Content-Type": "application/octet-stream"})
+    pa, ta = member(s, tok, "fa")
+    rc, out, err = s.osc("flavor", "create", "--private", "--project", pa, "--ram", "128",
+                         "--disk", "1", "--vcpus", "1", "priv")
+    fid = (out or {}).get("id")
+    t.ok(rc == 0 and out.get("os-flavor-access:is_public") is False,
+         "openstack flavor create --private --project: a private flavor shared at once",
+         (rc, out, err))
+    st, doc, _ = R("GET", f"/v2.1/flavors/{fid}/os-flavor-access", token=tok)
+    t.eq((st, doc), (200, {"flavor_access": [{"flavor_id": fid, "tenant_id": pa}]}),
+         "GET os-flavor-access: the project it is shared with")
+
+    def seen(token):
+        ids = [f["id"] for f in R("GET", "/v2.1/flavors/detail", token=token)[1]["flavors"]]
+        return fid in ids, R("GET", f"/v2.1/flavors/{fid}", token=token)[0]
+    t.eq(seen(ta), (True, 200), "the project it is shared with lists and shows it")
+    _, tb = member(s, tok, "fb")
+    t.eq(seen(tb), (False, 404), "another project neither lists nor shows it")
+    st, doc, _ = R("POST", "/v2.1/servers", {"server": {
+        "name": "p", "imageRef": img, "flavorRef": fid, "networks": "none"}}, token=tb)
+    t.ok(st == 400 and doc["badRequest"]["message"] == f"Flavor {fid} could not be found.",
+         "another project booting with it: 400 flavor not found", (st, doc))
+    st, doc, _ = R("POST", "/v2.1/servers", {"server": {
+        "name": "p", "imageRef": img, "flavorRef": fid, "networks": "none"}}, token=ta)
+    t.ok(st == 202, "the project it is shared with boots with it", (st, doc))
+    R("DELETE", f"/v2.1/servers/{(doc or {}).get('server', {}).get('id')}", token=ta)
+    act = f"/v2.1/flavors/{fid}/action"
+    st, doc, _ = R("POST", act, {"addTenantAccess": {"tenant": pa}}, token=tok)
+    t.ok(st == 409 and "already exists" in doc["conflictingRequest"]["message"],
+         "sharing it twice with a project: 409", (st, doc))
+    st, doc, _ = R("POST", act, {"addTenantAccess": {"tenant": pa}}, token=ta)
+    t.ok(st == 403 and "add_tenant_access" in doc["forbidden"]["message"],
+         "a member sharing it: 403", (st, doc))
+    st, doc, _ = R("POST", act, {"removeTenantAccess": {"tenant": pa}}, token=ta)
+    t.eq(st, 403, "a member unsharing it: 403")
+    rc, _, err = s.osc("flavor", "unset", "--project", pa, "priv", as_json=False)
+    t.eq((rc, seen(ta)), (0, (False, 404)), "openstack flavor unset --project: no longer seen")
+    st, doc, _ = R("POST", act, {"removeTenantAccess": {"tenant": pa}}, token=tok)
+    t.ok(st == 404 and "not found" in doc["itemNotFound"]["message"],
+         "unsharing it with a project it is not shared with: 404", (st, doc))
+    rc, _, err = s.osc("flavor", "set", "--project", pa, "priv", as_json=False)
+    t.eq((rc, seen(ta)), (0, (True, 200)), "openstack flavor set --project: seen again")
+    pub = R("GET", "/v2.1/flavors?limit=1", token=tok)[1]["flavors"][0]["id"]
+    st, doc, _ = R("GET", f"/v2.1/flavors/{pub}/os-flavor-access", token=tok)
+    t.ok(st == 404 and "public flavors" in doc["itemNotFound"]["message"],
+         "os-flavor-access of a public flavor: 404", (st, doc))
+    st, doc, _ = R("POST", f"/v2.1/flavors/{pub}/action", {"addTenantAccess": {"tenant": pa}},
+                   token=tok)
+    t.eq(st, 409, "sharing a public flavor: 409")
+
+    v255 = {"OpenStack-API-Version": "compute 2.61"}
+    st, doc, _ = R("PUT", f"/v2.1/flavors/{fid}", {"flavor": {"description": "new"}}, token=tok,
+                   headers=v255)
+    f = (doc or {}).get("flavor", {})
+    t.ok(st == 200 and f.get("description") == "new" and f.get("extra_specs") == {},
+         "PUT /flavors/ID at 2.61: the description changed, extra_specs shown", (st, doc))
+    rc, out, err = s.osc("--os-compute-api-version", "2.55", "flavor", "set", "--description",
+                         "newer", "priv", as_json=False)
+    st, doc, _ = R("GET", f"/v2.1/flavors/{fid}", token=tok, headers=v255)
+    t.ok(rc == 0 and doc["flavor"]["description"] == "newer",
+         "openstack flavor set --description (2.55)", (rc, err, doc))
+    for body, hd, want, what in (({"flavor": {"description": "x"}}, {}, 404, "before 2.55"),
+                                 ({"flavor": {"name": "x"}}, v255, 400, "a name"),
+                                 ({"flavor": {"description": 5}}, v255, 400, "a number")):
+        st, doc, _ = R("PUT", f"/v2.1/flavors/{fid}", body, token=tok, headers=hd)
+        t.eq(st, want, f"PUT /flavors/ID with {what}: {want}")
+    st, doc, _ = R("PUT", f"/v2.1/flavors/{fid}", {"flavor": {"description": "x"}}, token=ta,
+                   headers=v255)
+    t.eq(st, 403, "PUT /flavors/ID by a member: 403")
+
+
+def root_checks(t, s, tok):
+    """/v2.1/extensions, and the compute endpoint's own root: Nova's
+    version list, the API below it, the old paths kept."""
+    R = s.request
+    st, doc, _ = R("GET", "/v2.1/extensions", token=tok)
+    names = {e["name"] for e in (doc or {}).get("extensions", [])}
+    t.ok(st == 200 and "Hosts" in names and all(
+        set(e) == {"alias", "name", "description", "namespace", "updated", "links"}
+        for e in doc["extensions"]), "GET /v2.1/extensions: Nova's list", (st, doc))
+    st, doc, _ = R("GET", "/v2.1/extensions/os-consoles", token=tok)
+    t.ok(st == 200 and doc["extension"]["alias"] == "os-consoles",
+         "GET /v2.1/extensions/os-consoles", (st, doc))
+    st, doc, _ = R("GET", "/v2.1/extensions/nope", token=tok)
+    t.eq(st, 404, "an unknown extension: 404")
+    st, body, _ = R("POST", "/v3/auth/tokens", {"auth": {
+        "identity": {"methods": ["password"], "password": {"user": {
+            "name": "admin", "domain": {"name": "Default"}, "password": "secret"}}},
+        "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}})
+    urls = [e["url"] for c in body["token"]["catalog"] if c["type"] == "compute"
+            for e in c["endpoints"]]
+    t.ok(urls and all(u == s.url + "/compute/v2.1" for u in urls),
+         "the catalog's compute endpoint is URL/compute/v2.1", urls)
+    for path in ("/compute", "/compute/"):
+        st, doc, _ = R("GET", path)
+        vs = (doc or {}).get("versions", [])
+        t.ok(st == 200 and [v["id"] for v in vs] == ["v2.0", "v2.1"]
+             and vs[1]["version"] == "2.93" and vs[1]["min_version"] == "2.1",
+             f"GET {path}: Nova's versions, v2.0 then v2.1", (st, doc))
+    for v in vs:
+        self_link = [x for x in v["links"] if x["rel"] == "self"]
+        st, doc, _ = R("GET", self_link[0]["href"][len(s.url):])
+        t.ok(st == 200 and [x for x in doc["version"]["links"] if x["rel"] == "self"] ==
+             self_link and doc["version"]["media-types"],
+             f"GET {v['id']}'s self link: its document, the same self link", (st, doc))
+    st, doc, _ = R("GET", "/compute/v2.1/flavors", token=tok)
+    t.ok(st == 200 and doc["flavors"][0]["links"][0]["href"].startswith(
+        s.url + "/compute/v2.1/flavors/"),
+         "the API below the root, its links under it", (st, doc))
+    st, doc, _ = R("GET", "/v2.1/flavors", token=tok)
+    t.ok(st == 200 and doc["flavors"][0]["links"][0]["href"].startswith(s.url + "/v2.1/"),
+         "the old paths still answer", (st, doc))
+    st, doc, _ = R("GET", "/", token=tok)
+    t.eq(st, 300, "GET /: still Keystone's (300)")
 
 
 def server_checks(t, s, tok, img, net, pid):

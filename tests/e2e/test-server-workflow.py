@@ -150,9 +150,9 @@ def main():
         rc, eps, err = s.osc("endpoint", "list", "--interface", "public")
         t.ok(rc == 0 and {(e["Service Type"], e["URL"]) for e in eps}
              == {("identity", s.url + "/v3/"), ("network", s.url + "/networking"),
-                 ("compute", s.url + "/v2.1"), ("image", s.url + "/image")},
-             "endpoint list: identity at URL/v3/, network at URL/networking, compute at URL/v2.1, "
-             "image at URL/image", eps or err)
+                 ("compute", s.url + "/compute/v2.1"), ("image", s.url + "/image")},
+             "endpoint list: identity at URL/v3/, network at URL/networking, compute at "
+             "URL/compute/v2.1, image at URL/image", eps or err)
         rc, nets, err = s.osc("network", "list", user="u2", password="pw2", project="p2")
         t.ok(rc == 0 and nets == [], "the member sees none of admin's networks", nets or err)
         rc, _, err = s.osc("network", "show", "web", user="u2", password="pw2", project="p2",
