@@ -6,6 +6,10 @@
   and every 201 is there afterwards, read through any server;
 - a token revoked on one server is refused by the others at once;
 - a port bound on one server wakes the agent's watch held by another;
+- twelve boots at once through the three servers onto six simulated
+  hosts, each registered through one server and following its change
+  feed through the next: every boot ACTIVE, woken (not timed out) on
+  exactly its own host's watch, no VF claimed twice;
 - PostgreSQL stopped under them: a clean 503 in Neutron's format; started
   again: every server serves again by itself;
 - one server killed with -9: the others keep serving.
@@ -19,7 +23,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from vfnet_server import Server, Tap  # noqa: E402
+from compute_sim import ComputeServer, Host, inventory, vfnet_binary, wait_status  # noqa: E402
+from vfnet_server import Tap  # noqa: E402
 
 
 def parallel(n, fn):
@@ -42,16 +47,133 @@ def pg_ctl(*args):
     subprocess.run(cmd, check=True, capture_output=True)
 
 
+class WatchingHost:
+    """A simulated compute host whose agent holds its change-feed watch on
+    one server and answers the tasks it is woken for there (no polling)."""
+
+    def __init__(self, host, server, token):
+        self.h, self.s, self.tok = host, server, token
+        self.told = []  # (host, instance id) of every task its watch was told of
+        self.errors = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        st, state, _ = self.s.request("GET", f"/v2.0/vfnet/hosts/{self.h.name}/state",
+                                      token=self.tok)
+        if st != 200:
+            raise RuntimeError(f"state of {self.h.name}: {st} {state}")
+        self.rev = state["revision"]
+        self._thread.start()
+
+    def _run(self):
+        name = self.h.name
+        while not self._stop.is_set():
+            try:
+                st, ch, _ = self.s.request("GET", f"/v2.0/vfnet/hosts/{name}/changes?since="
+                                           f"{self.rev}&timeout=20", token=self.tok)
+            except OSError as e:
+                st, ch = None, str(e)
+            if st != 200:
+                if not self._stop.is_set():
+                    self.errors.append((st, ch))
+                time.sleep(0.1)
+                continue
+            self.rev = ch["revision"]
+            for c in ch["changes"]:
+                if c["kind"] != "task" or not c.get("object"):
+                    continue
+                task = c["object"]
+                self.told.append((task["host"], task["instance_id"]))
+                st2, doc2, _ = self.s.request("POST", f"/v2.1/vfnet/compute-tasks/{task['id']}",
+                                              {"result": "ok"}, token=self.tok)
+                if st2 != 204:
+                    self.errors.append((st2, doc2))
+
+    def stop(self):
+        self._stop.set()
+
+
+def boots_across(t, servers, adm, nid):
+    """Six hosts, each registered through one server and watching through
+    the next; twelve boots at once through all three servers."""
+    a = servers[0]
+    pid = a.request("GET", "/v3/projects?name=admin", token=adm)[1]["projects"][0]["id"]
+    a.request("PUT", f"/v2.1/os-quota-sets/{pid}", {"quota_set": {
+        "instances": -1, "cores": -1, "ram": -1}}, token=adm)
+    st, img, _ = a.request("POST", "/image/v2/images", {
+        "name": "cirros", "disk_format": "qcow2", "container_format": "bare"}, token=adm)
+    a.request("PUT", f"/image/v2/images/{img['id']}/file", raw=b"\0" * 64, token=adm,
+              headers={"Content-Type": "application/octet-stream"})
+    st, fl, _ = a.request("POST", "/v2.1/flavors", {"flavor": {
+        "name": "m1.tiny", "ram": 512, "vcpus": 1, "disk": 1}}, token=adm)
+    devices = inventory(vfnet_binary(a.binary), "seed-82576", a.dir)
+    watchers = []
+    for i in range(6):
+        h = Host(servers[i % 3], f"mh{i}", devices,
+                 ['{"devname": "em1", "physical_network": "physnet1"}'], {"physnet1": ["em1"]})
+        h.register(adm)
+        watchers.append(WatchingHost(h, servers[(i + 1) % 3], adm))
+    for w in watchers:
+        w.start()
+    watch_server = {w.h.name: w.s for w in watchers}
+    ports = []
+    for i in range(12):
+        st, p, _ = servers[i % 3].request("POST", "/v2.0/ports", {"port": {
+            "network_id": nid, "binding:vnic_type": "direct", "name": f"boot{i}"}}, token=adm)
+        ports.append(p["port"]["id"])
+
+    def boot(i):
+        return servers[i % 3].request("POST", "/v2.1/servers", {"server": {
+            "name": f"vm{i}", "imageRef": img["id"], "flavorRef": fl["flavor"]["id"],
+            "networks": [{"port": ports[i]}]}}, token=adm)
+
+    t0 = time.monotonic()
+    results = parallel(12, boot)
+    t.ok(all(st == 202 for st, _, _ in results),
+         "twelve boots at once through the three servers: all accepted",
+         [(st, d) for st, d, _ in results if st != 202])
+    ids = [d["server"]["id"] for st, d, _ in results if st == 202]
+    done = wait_status(servers[1], adm, ids, timeout=60)
+    took = time.monotonic() - t0
+    print(f"# twelve boots over three servers ACTIVE in {took:.2f} s", flush=True)
+    for w in watchers:
+        w.stop()
+    t.ok(all(v and v["status"] == "ACTIVE" for v in done.values()),
+         "each reaches ACTIVE, spawned by its host on the watch it holds",
+         {i: v and v["status"] for i, v in done.items()})
+    # A watch not woken would sleep out its 20 s.
+    t.ok(took < 10, "all of them within 10 s: the watches were woken, not timed out",
+         f"{took:.1f} s")
+    placed = {i: v["OS-EXT-SRV-ATTR:host"] for i, v in done.items() if v}
+    crossed = [i for n, i in enumerate(ids) if watch_server.get(placed.get(i)) is not servers[n % 3]]
+    t.ok(len(crossed) > 0, "boots created on one server woke hosts watching through another",
+         f"{len(crossed)} of {len(ids)}")
+    wrong = []
+    for w in watchers:
+        mine = sorted((w.h.name, i) for i, host in placed.items() if host == w.h.name)
+        if sorted(w.told) != mine or w.errors:
+            wrong.append((w.h.name, sorted(w.told), mine, w.errors))
+    t.ok(not wrong, "each boot woke exactly its own host's watch", wrong)
+    st, lp, _ = servers[2].request("GET", f"/v2.0/ports?network_id={nid}", token=adm)
+    slots = [(p["binding:host_id"], p["binding:profile"].get("pci_slot"))
+             for p in lp["ports"] if p["id"] in ports]
+    t.ok(len(slots) == 12 and len(set(slots)) == 12 and all(s[1] for s in slots),
+         "no VF claimed twice across the servers", sorted(slots))
+    t.eq(sorted(placed[i] for i in ids if i in placed), sorted(h for h, _ in slots),
+         "each instance's port is bound on the host it runs on")
+
+
 def main():
     if not os.environ.get("VFNET_TEST_STORE_URL"):
         sys.exit("test-multi-server.py: run it under tests/pg/pg-throwaway.sh")
     t = Tap()
     conf = "api_workers = 4"
-    with Server(sys.argv[1], extra_conf=conf) as a:
+    with ComputeServer(sys.argv[1], extra_conf=conf) as a:
         a.bootstrap()
         a.start()
-        with Server(sys.argv[1], extra_conf=conf, db=a.db) as b, \
-                Server(sys.argv[1], extra_conf=conf, db=a.db) as c:
+        with ComputeServer(sys.argv[1], extra_conf=conf, db=a.db) as b, \
+                ComputeServer(sys.argv[1], extra_conf=conf, db=a.db) as c:
             b.start()
             c.start()
             servers = [a, b, c]
@@ -144,6 +266,9 @@ def main():
             t.ok(st == 200 and any(x["id"] == pid for x in ch["changes"]),
                  "the watch held by the second server names the port", f"{st} {ch}")
             t.ok(woke < 5, "and was woken at once, not at its timeout", f"after {woke:.1f} s")
+
+            # Boots spread over the servers, hosts watching through others.
+            boots_across(t, servers, adm, nid)
 
             # PostgreSQL stopped and started again under the servers.
             pg_ctl("stop", "-m", "fast")
