@@ -17,7 +17,8 @@ Prints, for the measured window (--duration s, default 60, after every host
 registered and every watch is open): each server's CPU, p50/p99 latency of
 heartbeats (agent + compute report) and boots, how long a boot took to
 wake its host's watch, whether any other watch woke, and (PostgreSQL)
-database transactions per heartbeat.  The floor beside it: GET /v2.1 (no
+database transactions and rows written per heartbeat (--boot-rate 0: the
+heartbeats' own cost).  The floor beside it: GET /v2.1 (no
 auth, no store) at the same rate as the heartbeats.
 Without --db: one server on a temporary SQLite database.  With --db
 postgresql://...: --servers K servers on that database, which must be
@@ -144,15 +145,19 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def pg_commits(url):
-    """Committed transactions of the database so far (None: not PostgreSQL)."""
+def pg_counts(url):
+    """(committed transactions, rows inserted, updated or deleted) of the
+    database so far; None: not PostgreSQL."""
     if not url or not url.startswith("postgres"):
         return None
     conn = url.replace("postgresql+psycopg2://", "postgresql://")
-    p = subprocess.run(["psql", "-At", conn, "-c",
-                        "SELECT xact_commit FROM pg_stat_database WHERE datname = "
-                        "current_database()"], capture_output=True, text=True)
-    return int(p.stdout.strip()) if p.returncode == 0 and p.stdout.strip() else None
+    p = subprocess.run(["psql", "-At", "-F", " ", conn, "-c",
+                        "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted "
+                        "FROM pg_stat_database WHERE datname = current_database()"],
+                       capture_output=True, text=True)
+    if p.returncode != 0 or not p.stdout.strip():
+        return None
+    return tuple(int(x) for x in p.stdout.split())
 
 
 class Scale:
@@ -326,9 +331,11 @@ class Scale:
         print(f"  {len(watches)} watches opened", flush=True)
         beat = asyncio.ensure_future(self.heartbeats())
         # Warm-up: the heartbeat rate settles, then the measured window.
-        await asyncio.sleep(5)
+        # PostgreSQL's backends report their counts up to 10 s late when
+        # idle, so the registration's are in before the window opens.
+        await asyncio.sleep(12 if self.a.db else 5)
         cpu0 = [cpu_seconds(s.proc.pid) for s in self.servers]
-        tx0 = pg_commits(self.a.db)
+        tx0 = pg_counts(self.a.db)
         self.measuring = True
         w0 = time.perf_counter()
         boot = asyncio.ensure_future(self.boots(ids) if self.a.boot_rate > 0
@@ -337,7 +344,7 @@ class Scale:
         self.measuring = False
         window = time.perf_counter() - w0
         cpu1 = [cpu_seconds(s.proc.pid) for s in self.servers]
-        tx1 = pg_commits(self.a.db)
+        tx1 = pg_counts(self.a.db)
         n_hb = len(self.hb_lat)
         # Late wakes of the last boots.
         await asyncio.sleep(2)
@@ -350,7 +357,8 @@ class Scale:
                 self.wake_lat.append(self.woken[inst][0] - t0)
         await asyncio.gather(*watches, return_exceptions=True)
         return window, [(b - a) / window for a, b in zip(cpu0, cpu1)], \
-            (None if tx0 is None or tx1 is None else (tx1 - tx0) / max(n_hb, 1))
+            (None if tx0 is None or tx1 is None
+             else [(b - a) / max(n_hb, 1) for a, b in zip(tx0, tx1)])
 
 
 def start_servers(args, binary):
@@ -436,8 +444,9 @@ def main():
               f"({len(sc.wake_lat)} of {len(sc.booted)} boots seen by a watch)")
         print(f"  watches woken for nothing: {sc.woke_other}; boots seen by another host's "
               f"watch than their own: {len(wrong)}")
-        print("  database transactions per heartbeat: "
-              + (f"{tx:.2f}" if tx is not None else "n/a (SQLite)"))
+        print("  database per heartbeat: "
+              + (f"{tx[0]:.2f} transactions, {tx[1]:.2f} rows written" if tx is not None
+                 else "n/a (SQLite)"))
         if wrong:
             sc.errors.append(f"boots seen by the wrong host: {wrong[:3]}")
         if sc.errors:
