@@ -19,6 +19,14 @@ int computesvc_flavor_get(const struct computesvc *svc, const char *id, json_t *
         return svc_doc_get(svc->store, "flavor", id, ret);
 }
 
+/* The flavor, or its not-found error. */
+static int flavor_find(const struct computesvc *svc, const char *id, json_t **ret,
+                       struct service_error *err)
+{
+        int r = computesvc_flavor_get(svc, id, ret);
+        return r == -ENOENT ? not_found(err, id) : r;
+}
+
 int computesvc_flavor_list(const struct computesvc *svc, json_t **ret)
 {
         return svc_doc_list(svc->store, "flavor", NULL, ret);
@@ -86,9 +94,7 @@ int computesvc_flavor_specs_update(const struct computesvc *svc, const char *id,
         _cleanup_json_ json_t *f = NULL, *added = json_object();
         if (!added)
                 return -ENOMEM;
-        int r = computesvc_flavor_get(svc, id, &f);
-        if (r == -ENOENT)
-                return not_found(err, id);
+        int r = flavor_find(svc, id, &f, err);
         if (r < 0)
                 return r;
         /* Values are kept as strings, as Nova stores them. */
@@ -119,9 +125,7 @@ int computesvc_flavor_spec_delete(const struct computesvc *svc, const char *id, 
                                   struct service_error *err)
 {
         _cleanup_json_ json_t *f = NULL;
-        int r = computesvc_flavor_get(svc, id, &f);
-        if (r == -ENOENT)
-                return not_found(err, id);
+        int r = flavor_find(svc, id, &f, err);
         if (r < 0)
                 return r;
         if (json_object_del(json_object_get(f, "extra_specs"), key) < 0)
@@ -167,9 +171,7 @@ int computesvc_flavor_access(const struct computesvc *svc, const char *id, json_
                              struct service_error *err)
 {
         _cleanup_json_ json_t *f = NULL;
-        int r = computesvc_flavor_get(svc, id, &f);
-        if (r == -ENOENT)
-                return not_found(err, id);
+        int r = flavor_find(svc, id, &f, err);
         if (r < 0)
                 return r;
         if (json_is_true(json_object_get(f, "os-flavor-access:is_public")))
@@ -184,9 +186,7 @@ int computesvc_flavor_access_change(const struct computesvc *svc, const char *id
                                     struct service_error *err)
 {
         _cleanup_json_ json_t *f = NULL;
-        int r = computesvc_flavor_get(svc, id, &f);
-        if (r == -ENOENT)
-                return not_found(err, id);
+        int r = flavor_find(svc, id, &f, err);
         if (r < 0)
                 return r;
         ssize_t at = access_index(f, project);
@@ -217,9 +217,7 @@ int computesvc_flavor_describe(const struct computesvc *svc, const char *id,
                                const char *description, json_t **ret, struct service_error *err)
 {
         _cleanup_json_ json_t *f = NULL;
-        int r = computesvc_flavor_get(svc, id, &f);
-        if (r == -ENOENT)
-                return not_found(err, id);
+        int r = flavor_find(svc, id, &f, err);
         if (r < 0)
                 return r;
         json_object_set_new(f, "description",
