@@ -1,0 +1,157 @@
+/* store_copy(): a SQLite database copied into PostgreSQL keeps every value
+ * byte for byte (tabs, newlines, backslashes, quotes and UTF-8 in text,
+ * SQL NULL, every bit of a double), rows whose foreign keys name another
+ * table, the change feed's counter past compacted revisions; a second copy
+ * and wrong URLs are refused.  Runs under tests/pg/pg-throwaway.sh. */
+#include "test-util.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "store/store-copy.h"
+#include "store/store.h"
+
+/* JSON's own escapes are backslashes too. */
+#define ODD_DOC "{\"name\": \"a\\tb\\nc \\\\ \\\"q\\\" caf\xc3\xa9\"}"
+#define ODD "tab\there, line\nbreak\r\n, back\\slash \\N, \"quoted\", caf\xc3\xa9 \xe2\x82\xac"
+
+static char sqlite_path[64];
+static char pg_url[160];
+static int n_tables;
+
+/* A fresh database on the throwaway server (PGHOST, PGUSER). */
+static const char *fresh_pg(const char *name)
+{
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "createdb %s_%d", name, (int)getpid());
+        assert_int_equal(system(cmd), 0);
+        snprintf(pg_url, sizeof(pg_url), "postgresql:///%s_%d", name, (int)getpid());
+        return pg_url;
+}
+
+static void counted(const char *table, int64_t rows, void *userdata)
+{
+        n_tables++;
+}
+
+static void fill_source(void)
+{
+        snprintf(sqlite_path, sizeof(sqlite_path), "/tmp/vfnet-copy-%d.sqlite", (int)getpid());
+        unlink(sqlite_path);
+        struct store *st = NULL;
+        assert_int_equal(store_open(sqlite_path, &st), 0);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_obj_insert(st, "thing", "t1", NULL, ODD_DOC), 0);
+        assert_int_equal(store_secret_set(st, "odd", ODD), 0);
+        struct store_host_report rep = {"h1", "hash", 1765000000.123456789, "{}"};
+        assert_int_equal(store_host_report_put(st, &rep), 0);
+        struct store_network n = {"n1", "p1", ODD, "ACTIVE", true, false, false, -1,
+                                  "vlan", "physnet1", 100, "{\"id\": \"n1\"}"};
+        assert_int_equal(store_network_put(st, &n, true), 0);
+        struct store_fixed_ip ip = {"s1", "192.0.2.5"};
+        struct store_port p = {"pt1", "p1", "n1", NULL, "", "", "fa:16:3e:00:00:01", "h1",
+                               "direct", "DOWN", true, &ip, 1, "{\"id\": \"pt1\"}"};
+        assert_int_equal(store_port_put(st, &p, true), 0);
+        assert_int_equal(store_claim(st, "mac", "fa:16:3e:00:00:01", "pt1"), 0);
+        for (int i = 0; i < 3; i++)
+                assert_int_equal(store_change_append(st, "h1", "port", "pt1", NULL), 0);
+        assert_int_equal(store_end(st, true), 0);
+        store_free(st);
+        /* Revisions 1..3 given, then all compacted away: only SQLite's
+         * counter remembers 3. */
+        sqlite3 *db = NULL;
+        assert_int_equal(sqlite3_open(sqlite_path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "DELETE FROM host_changes; INSERT INTO stamps "
+                                      "VALUES ('changes_compacted', 3)", NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+}
+
+/* One value PostgreSQL gives for sql on the target. */
+static void assert_pg_value(const char *url, const char *sql, const char *want)
+{
+        PGconn *pq = PQconnectdb(url);
+        assert_int_equal(PQstatus(pq), CONNECTION_OK);
+        PGresult *res = PQexec(pq, sql);
+        assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+        assert_string_equal(PQgetvalue(res, 0, 0), want);
+        PQclear(res);
+        PQfinish(pq);
+}
+
+static void test_copy(void **state)
+{
+        fill_source();
+        const char *url = fresh_pg("vfnet_copy");
+        assert_int_equal(store_copy(sqlite_path, url, false, counted, NULL), 0);
+        assert_true(n_tables >= 16);
+        assert_pg_value(url, "SELECT received = 1765000000.123456789::float8 FROM host_reports",
+                        "t");
+        assert_pg_value(url, "SELECT name FROM networks", ODD);
+        assert_pg_value(url, "SELECT count(*) FROM host_changes", "0");
+
+        struct store *st = NULL;
+        assert_int_equal(store_open(url, &st), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        _cleanup_free_ char *doc = NULL, *secret = NULL, *ndoc = NULL, *pdoc = NULL,
+                            *host = NULL, *hash = NULL;
+        assert_int_equal(store_obj_get(st, "thing", "t1", &doc, NULL), 0);
+        assert_string_equal(doc, ODD_DOC);
+        assert_int_equal(store_secret_get(st, "odd", &secret), 0);
+        assert_string_equal(secret, ODD);
+        assert_int_equal(store_host_report_get(st, "h1", NULL, &hash), 0);
+        assert_string_equal(hash, "hash");
+        assert_int_equal(store_network_get(st, "n1", &ndoc, NULL), 0);
+        assert_int_equal(store_port_get(st, "pt1", &pdoc, NULL), 0);
+        assert_string_equal(pdoc, "{\"id\": \"pt1\"}");
+        assert_int_equal(store_port_host(st, "pt1", &host), 0);
+        assert_string_equal(host, "h1");
+        assert_int_equal(store_is_claimed(st, "mac", "fa:16:3e:00:00:01"), 1);
+        int64_t rev = 0;
+        assert_int_equal(store_change_revision(st, &rev), 0);
+        assert_int_equal(rev, 3);
+        assert_int_equal(store_end(st, true), 0);
+        /* The next revision follows the copied ones. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_change_append(st, "h1", "port", "pt1", &rev), 0);
+        assert_int_equal(rev, 4);
+        assert_int_equal(store_end(st, true), 0);
+        store_free(st);
+
+        /* A second copy: refused, nothing written. */
+        n_tables = 0;
+        assert_int_equal(store_copy(sqlite_path, url, false, counted, NULL), -EEXIST);
+        assert_int_equal(n_tables, 0);
+        assert_non_null(strstr(err_msg(-EEXIST), "already holds data"));
+        assert_pg_value(url, "SELECT count(*) FROM ports", "1");
+        assert_int_equal(store_copy(sqlite_path, url, true, counted, NULL), -EEXIST);
+        unlink(sqlite_path);
+}
+
+static void test_refused(void **state)
+{
+        fill_source();
+        assert_int_equal(store_copy(sqlite_path, "mysql://db/x", false, NULL, NULL), -EINVAL);
+        assert_int_equal(store_copy(sqlite_path, sqlite_path, false, NULL, NULL), -EINVAL);
+        assert_int_equal(store_copy("postgresql:///x", "postgresql:///y", false, NULL, NULL),
+                         -EINVAL);
+        int r = store_copy("/nonexistent/vfnet.sqlite", "postgresql:///y", false, NULL, NULL);
+        assert_true(r < 0);
+        assert_non_null(strstr(err_msg(r), "cannot open the source database"));
+        /* A dry run writes nothing: the same target then takes the copy. */
+        const char *url = fresh_pg("vfnet_dry");
+        assert_int_equal(store_copy(sqlite_path, url, true, NULL, NULL), 0);
+        assert_int_equal(store_copy(sqlite_path, url, false, NULL, NULL), 0);
+        unlink(sqlite_path);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_copy),
+                cmocka_unit_test(test_refused),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
