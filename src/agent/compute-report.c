@@ -37,6 +37,8 @@ int compute_report_json(const struct compute_facts *f, json_t **ret)
             set(o, "supported_instances", json_incref(inst)) < 0 ||
             set(o, "pci_devices", json_incref(devs)) < 0)
                 return -ENOMEM;
+        if (h->boot_time > 0 && set(o, "boot_time", json_integer(h->boot_time)) < 0)
+                return -ENOMEM;
         if (h->n_cells > 0) {
                 json_t *cells = json_array();
                 if (set(o, "numa_cells", cells) < 0)

@@ -30,8 +30,9 @@ struct compute_facts {
  *  "capabilities": {"hypervisor_type": "QEMU", "cpu_info": {"arch"[, "vendor"]}},
  *  "supported_instances": [[arch, "kvm", "hvm"] (with /dev/kvm), [arch, "qemu", "hvm"]],
  *  "pci_devices": [...], "numa_cells": [{"id", "socket"}, ...],
- *  "device_spec": ["{...}", ...]} (numa_cells only when sysfs shows nodes,
- * device_spec only when the host has one). */
+ *  "device_spec": ["{...}", ...], "boot_time"} (numa_cells only when sysfs
+ * shows nodes, device_spec only when the host has one, boot_time only when
+ * /proc/stat gives it). */
 int compute_report_json(const struct compute_facts *f, json_t **ret);
 
 /* The inventory under ROOT: every network device and SR-IOV function,

@@ -9,12 +9,25 @@
 #include "api/compute.h"
 #include "identity/policy-rules.h"
 
-static json_t *view(const json_t *a)
+/* The aggregate as Nova shows it: its uuid from 2.41; create's answer
+ * without hosts and metadata. */
+static json_t *view_of(const struct api_request *req, const json_t *a, bool created)
 {
         json_t *o = json_deep_copy(a);
         json_object_set_new(o, "deleted", json_false());
         json_object_set_new(o, "deleted_at", json_null());
+        if (req->microversion < 41)
+                json_object_del(o, "uuid");
+        if (created) {
+                json_object_del(o, "hosts");
+                json_object_del(o, "metadata");
+        }
         return o;
+}
+
+static json_t *view(const struct api_request *req, const json_t *a)
+{
+        return view_of(req, a, false);
 }
 
 /* Nova's os-aggregates rules are all the admin's; the table's row
@@ -44,7 +57,7 @@ static int list(struct api_ctx *ctx, struct api_request *req, struct api_respons
         json_t *out = json_array();
         size_t i;
         json_t *a;
-        json_array_foreach(aggs, i, a) json_array_append_new(out, view(a));
+        json_array_foreach(aggs, i, a) json_array_append_new(out, view(req, a));
         api_reply_json(resp, 200, json_pack("{s:o}", "aggregates", out));
         return 0;
 }
@@ -67,7 +80,7 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0)
                 return nova_service_error(resp, &e, r < 0 ? r : k);
-        api_reply_json(resp, 200, json_pack("{s:o}", "aggregate", view(a)));
+        api_reply_json(resp, 200, json_pack("{s:o}", "aggregate", view_of(req, a, true)));
         return 0;
 }
 
@@ -85,7 +98,7 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_service_error(resp, &e, r);
-        api_reply_json(resp, 200, json_pack("{s:o}", "aggregate", view(a)));
+        api_reply_json(resp, 200, json_pack("{s:o}", "aggregate", view(req, a)));
         return 0;
 }
 
@@ -106,7 +119,7 @@ static int change(struct api_ctx *ctx, struct api_request *req, struct api_respo
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0)
                 return nova_service_error(resp, &e, r < 0 ? r : k);
-        api_reply_json(resp, 200, json_pack("{s:o}", "aggregate", view(a)));
+        api_reply_json(resp, 200, json_pack("{s:o}", "aggregate", view(req, a)));
         return 0;
 }
 

@@ -16,9 +16,10 @@
 
 const struct api_route *const api_route_tables[] = {
         api_identity_routes, api_network_routes,  api_subnet_routes,    api_port_routes,
-        api_secgroup_routes, api_agent_routes,    api_extension_routes, api_nova_routes, api_nova_extension_routes,
-        api_compute_host_routes, api_flavor_routes, api_flavor_access_routes, api_server_routes, api_server_action_routes, api_image_routes, api_aggregate_routes,
-        api_host_feed_routes, api_quota_routes,
+        api_secgroup_routes, api_agent_routes,    api_extension_routes, api_nova_routes,
+        api_nova_extension_routes, api_compute_host_routes, api_hypervisor_routes,
+        api_flavor_routes, api_flavor_access_routes, api_server_routes, api_server_action_routes,
+        api_image_routes, api_aggregate_routes, api_host_feed_routes, api_quota_routes,
         api_quota_set_routes, NULL,
 };
 

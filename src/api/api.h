@@ -141,6 +141,7 @@ extern const struct api_route api_extension_routes[];
 extern const struct api_route api_nova_routes[];
 extern const struct api_route api_nova_extension_routes[];
 extern const struct api_route api_compute_host_routes[];
+extern const struct api_route api_hypervisor_routes[];
 extern const struct api_route api_flavor_routes[];
 extern const struct api_route api_flavor_access_routes[];
 extern const struct api_route api_server_routes[];

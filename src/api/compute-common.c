@@ -1,6 +1,7 @@
 /* What every compute and image file shares (compute.h): Nova's error
  * bodies, microversion negotiation, 404/405 for unknown compute paths,
  * request bodies and links. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -185,6 +186,18 @@ int nova_bool(const json_t *v, bool *ret)
                 return 0;
         }
         return nova_bool_str(json_string_value(v), ret);
+}
+
+bool nova_uuid_like(const char *s)
+{
+        size_t hex = 0;
+        for (; *s; s++) {
+                if (isxdigit((unsigned char)*s))
+                        hex++;
+                else if (*s != '-')
+                        return false;
+        }
+        return hex == 32;
 }
 
 void api_base_url(const struct api_request *req, char *buf, size_t len)

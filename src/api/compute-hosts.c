@@ -1,10 +1,10 @@
 /* Compute hosts: the internal endpoints a compute host speaks (its report,
  * its task queue; docs/compute-report.md) and what operators see of the
  * hosts: os-services (list, disable with a reason, enable, forced_down)
- * and os-hypervisors (with PCI pool figures).  Hosts are the compute
- * service's records keyed by hostname, seen here as documents; the state
- * the scheduler reads (cache, claims, usage) is the compute service's
- * (computesvc/). */
+ * and each host's report with its PCI pools (hypervisors.c shows the
+ * hosts as Nova does).  Hosts are the compute service's records keyed by
+ * hostname, seen here as documents; the state the scheduler reads (cache,
+ * claims, usage) is the compute service's (computesvc/). */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -68,6 +68,10 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         json_object_del(body, "pci_claimed");
         json_object_del(body, "enabled");
         json_object_del(body, "up");
+        /* The hypervisor's host_ip: the address the host reports from,
+         * unless it names its own. */
+        if (!json_is_string(json_object_get(body, "host_ip")) && req->client)
+                json_object_set_new(body, "host_ip", json_string(req->client));
         _cleanup_host_state_ struct host_state *hs = NULL;
         int r = host_state_from_json(body, ctx->sched->whitelist, &hs);
         if (r < 0)
@@ -156,18 +160,22 @@ static void service_time(const json_t *h, json_t *o)
         json_object_set(o, "updated_at", t ? t : json_null());
 }
 
-static json_t *service_view(struct api_ctx *ctx, const json_t *h, const json_t *zones)
+/* A service as the microversion shows it: its integer id before 2.53 and
+ * its uuid from it; forced_down from 2.11. */
+static json_t *service_view(struct api_ctx *ctx, const struct api_request *req, const json_t *h,
+                            const json_t *zones)
 {
         struct computesvc svc = api_computesvc(ctx);
         const char *az = json_str(zones, json_str(h, "id")) ?: json_str(h, "availability_zone");
-        json_t *o = json_pack("{s:O,s:s,s:O,s:s,s:O,s:s,s:O,s:O}", "id",
-                              json_object_get(h, "service_id"), "binary", "nova-compute", "host",
-                              json_object_get(h, "id"), "zone",
+        json_t *o = json_pack("{s:O,s:s,s:O,s:s,s:O,s:s,s:O}", "id",
+                              json_object_get(h, req->microversion >= 53 ? "service_id" : "num_id"),
+                              "binary", "nova-compute", "host", json_object_get(h, "id"), "zone",
                               az ? az : ctx->sched->default_availability_zone, "status",
                               json_object_get(h, "status"), "state",
                               computesvc_host_is_up(&svc, h) ? "up" : "down", "disabled_reason",
-                              json_object_get(h, "disabled_reason"), "forced_down",
-                              json_object_get(h, "forced_down"));
+                              json_object_get(h, "disabled_reason"));
+        if (o && req->microversion >= 11)
+                json_object_set(o, "forced_down", json_object_get(h, "forced_down"));
         if (o)
                 service_time(h, o);
         return o;
@@ -195,6 +203,11 @@ static int services_list(struct api_ctx *ctx, struct api_request *req, struct ap
         int r = hosts_all(ctx, &hosts, &zones);
         if (r < 0)
                 return nova_store_error(resp, r);
+        /* From 2.75 a query parameter other than host and binary is refused. */
+        for (size_t q = 0; req->microversion >= 75 && q < req->n_query; q++)
+                if (!streq(req->query[q].key, "host") && !streq(req->query[q].key, "binary"))
+                        return nova_error(resp, 400, "Additional properties are not allowed "
+                                          "('%s' was unexpected)", req->query[q].key);
         const char *want_host = api_query_get(req, "host"), *want_bin = api_query_get(req, "binary");
         json_t *out = json_array();
         size_t i;
@@ -204,7 +217,7 @@ static int services_list(struct api_ctx *ctx, struct api_request *req, struct ap
                         continue;
                 if (want_bin && !streq(want_bin, "nova-compute"))
                         continue;
-                json_array_append_new(out, service_view(ctx, h, zones));
+                json_array_append_new(out, service_view(ctx, req, h, zones));
         }
         api_reply_json(resp, 200, json_pack("{s:o}", "services", out));
         return 0;
@@ -220,8 +233,15 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
                 return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-services:update "
                                   "to be performed.");
         const char *action = req->params[0];
-        bool legacy = streq(action, "enable") || streq(action, "disable") ||
-                      streq(action, "disable-log-reason") || streq(action, "force-down");
+        /* Before 2.53 the path names an action (force-down from 2.11); from
+         * 2.53 a service's uuid. */
+        bool legacy = req->microversion < 53;
+        if (legacy && !streq(action, "enable") && !streq(action, "disable") &&
+            !streq(action, "disable-log-reason") &&
+            !(streq(action, "force-down") && req->microversion >= 11))
+                return nova_error(resp, 404, "Unknown action");
+        if (!legacy && !nova_uuid_like(action))
+                return nova_error(resp, 400, "Invalid uuid %s", action);
         const char *host = legacy ? json_str(body, "host") : NULL;
         const char *binary = json_str(body, "binary");
         if (legacy && (!host || (binary && !streq(binary, "nova-compute"))))
@@ -280,7 +300,7 @@ static int services_update(struct api_ctx *ctx, struct api_request *req, struct 
                 if (streq(action, "force-down"))
                         json_object_set(v, "forced_down", json_object_get(h, "forced_down"));
         } else
-                v = service_view(ctx, h, zones);
+                v = service_view(ctx, req, h, zones);
         api_reply_json(resp, 200, json_pack("{s:o}", "service", v));
         return 0;
 }
@@ -307,134 +327,6 @@ static json_t *pool_stats(const struct host_state *h)
         return out;
 }
 
-static json_t *hypervisor_view(struct api_ctx *ctx, const json_t *h, const struct host_state *hs,
-                               const json_t *rep, long running, long workload, bool detail)
-{
-        struct computesvc svc = api_computesvc(ctx);
-        bool up = computesvc_host_is_up(&svc, h);
-        json_t *o = json_pack("{s:O,s:O,s:s,s:O}", "id", json_object_get(h, "hypervisor_id"),
-                              "hypervisor_hostname", json_object_get(h, "id"), "state",
-                              up ? "up" : "down", "status", json_object_get(h, "status"));
-        if (!detail || !o)
-                return o;
-        json_t *caps = json_object_get(rep, "capabilities");
-        const char *hv_type = json_str(caps, "hypervisor_type");
-        /* The host's own number when it reports one (nova's integer form,
-         * libvirt 8.2.0 = 8002000); 1 otherwise (docs/api.md). */
-        json_t *hv_version = json_object_get(caps, "hypervisor_version");
-        json_t *cpu = json_object_get(caps, "cpu_info");
-        char *cpu_s = cpu ? json_dumps(cpu, JSON_COMPACT) : NULL;
-        json_object_update_missing_new(
-                o, json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:s,s:{s:O,s:O,s:O},s:o}",
-                             "vcpus", (json_int_t)hs->vcpus, "memory_mb", (json_int_t)hs->memory_mb,
-                             "local_gb", (json_int_t)hs->disk_gb, "vcpus_used",
-                             (json_int_t)hs->vcpus_used, "memory_mb_used",
-                             (json_int_t)hs->memory_mb_used, "local_gb_used",
-                             (json_int_t)hs->disk_gb_used, "hypervisor_type",
-                             hv_type ? hv_type : "QEMU", "hypervisor_version",
-                             (json_int_t)(json_is_integer(hv_version) ? json_integer_value(hv_version)
-                                                                      : 1),
-                             "free_ram_mb", (json_int_t)(hs->memory_mb - hs->memory_mb_used),
-                             "free_disk_gb", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
-                             "current_workload", (json_int_t)workload, "running_vms",
-                             (json_int_t)running,
-                             "disk_available_least", (json_int_t)(hs->disk_gb - hs->disk_gb_used),
-                             "host_ip", json_str(rep, "host_ip") ? json_str(rep, "host_ip") : "",
-                             "cpu_info", cpu_s ? cpu_s : "{}", "service", "host",
-                             json_object_get(h, "id"), "id", json_object_get(h, "service_id"),
-                             "disabled_reason", json_object_get(h, "disabled_reason"),
-                             "pci_stats", pool_stats(hs)));
-        free(cpu_s);
-        return o;
-}
-
-static int hypervisors(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                       bool detail, const char *one)
-{
-        struct computesvc svc = api_computesvc(ctx);
-        if (!policy_rule_allows(PR_HYPERVISORS_LIST, &req->auth, NULL))
-                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
-                                  policy_rules[PR_HYPERVISORS_LIST].name);
-        _cleanup_json_ json_t *hosts = NULL, *out = json_array();
-        struct host_list hl = {0};
-        int r = store_begin(ctx->store, false);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        r = computesvc_host_list(&svc, &hosts);
-        if (r >= 0)
-                r = computesvc_hosts_load(&svc, &hl);
-        /* Both lists are in hostname order; the cached states are read
-         * while the transaction holds the store. */
-        for (size_t i = 0; r >= 0 && i < hl.n && i < json_array_size(hosts); i++) {
-                json_t *h = json_array_get(hosts, i);
-                if (one && !streq(one, json_str(h, "hypervisor_id")) && !streq(one, json_str(h, "id")))
-                        continue;
-                _cleanup_json_ json_t *rep = NULL;
-                size_t running = 0, workload = 0;
-                if ((r = computesvc_host_running(&svc, json_str(h, "id"), &running)) < 0)
-                        break;
-                if (detail && (r = computesvc_host_workload(&svc, json_str(h, "id"), &workload)) < 0)
-                        break;
-                if (detail && (r = computesvc_host_report_get(&svc, json_str(h, "id"), &rep)) < 0)
-                        break;
-                json_array_append_new(out, hypervisor_view(ctx, h, hl.v[i], rep, (long)running,
-                                                           (long)workload, detail));
-        }
-        computesvc_hosts_done(&hl);
-        store_end(ctx->store, true);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        if (one) {
-                if (json_array_size(out) == 0)
-                        return nova_error(resp, 404, "Hypervisor with ID %s could not be found.", one);
-                api_reply_json(resp, 200, json_pack("{s:O}", "hypervisor", json_array_get(out, 0)));
-                return 0;
-        }
-        api_reply_json(resp, 200, json_pack("{s:O}", "hypervisors", out));
-        return 0;
-}
-
-static int hv_index(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
-{
-        return hypervisors(ctx, req, resp, false, NULL);
-}
-
-static int hv_detail(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
-{
-        return hypervisors(ctx, req, resp, true, NULL);
-}
-
-static int hv_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
-{
-        return hypervisors(ctx, req, resp, true, req->params[0]);
-}
-
-/* Nova asks the host's virt driver for its uptime; the hosts here report
- * none, so the answer is Nova's for a driver without it (501), which the
- * clients take as "no uptime" — after the 404 for an unknown hypervisor. */
-static int hv_uptime(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
-{
-        struct computesvc svc = api_computesvc(ctx);
-        const char *one = req->params[0];
-        if (!req->auth.is_admin)
-                return nova_error(resp, 403, "Policy doesn't allow os_compute_api:os-hypervisors:uptime "
-                                  "to be performed.");
-        _cleanup_json_ json_t *hosts = NULL;
-        int r = store_begin(ctx->store, false);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        r = computesvc_host_list(&svc, &hosts);
-        store_end(ctx->store, true);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        size_t i;
-        json_t *h;
-        json_array_foreach(hosts, i, h)
-                if (streq(one, json_str(h, "hypervisor_id") ?: "") || streq(one, json_str(h, "id") ?: ""))
-                        return nova_error(resp, 501, "The requested functionality is not supported.");
-        return nova_error(resp, 404, "Hypervisor with ID %s could not be found.", one);
-}
-
 /* GET /v2.1/vfnet/compute-hosts: every host's report as the scheduler
  * reads it (docs/compute-report.md), the server's claims, usage and
  * service state folded in — what `vfnet sched explain --hosts URL` reads
@@ -453,6 +345,17 @@ static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct ap
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
+        /* Each host's PCI pools as the scheduler counts them (pci_stats):
+         * the report parsed with the claims above applied. */
+        size_t i;
+        json_t *rep;
+        json_array_foreach(out, i, rep) {
+                _cleanup_host_state_ struct host_state *hs = NULL;
+                if ((r = host_state_from_json(rep, ctx->sched->whitelist, &hs)) < 0)
+                        return nova_error(resp, 500, "Host %s's stored report does not parse: %s",
+                                          json_str(rep, "hostname") ?: "?", err_msg(r));
+                json_object_set_new(rep, "pci_stats", pool_stats(hs));
+        }
         api_reply_json(resp, 200, json_pack("{s:O}", "hosts", out));
         return 0;
 }
@@ -462,7 +365,8 @@ const struct api_route api_compute_host_routes[] = {
         NOVA("POST", "/v2.1/vfnet/compute-report", report,
              "internal: a compute host registers and reports its inventory (admin or service role)"),
         NOVA("GET", "/v2.1/vfnet/compute-hosts", hosts_reports,
-             "internal: every host's report with the server's claims and usage (admin)"),
+             "internal: every host's report with the server's claims, usage and PCI pools "
+             "(admin)"),
         NOVA("GET", "/v2.1/vfnet/compute-tasks", tasks_list,
              "internal: a compute host's pending spawn/destroy tasks (?host=)"),
         NOVA("POST", "/v2.1/vfnet/compute-tasks/{}", task_done,
@@ -471,11 +375,5 @@ const struct api_route api_compute_host_routes[] = {
         NOVA("PUT", "/v2.1/os-services/{}", services_update,
              "enable/disable (with reason)/forced_down: by id (2.53+) or enable|disable|"
              "disable-log-reason|force-down"),
-        NOVA("GET", "/v2.1/os-hypervisors", hv_index, "hypervisors (admin)"),
-        NOVA("GET", "/v2.1/os-hypervisors/detail", hv_detail,
-             "hypervisors with resources, usage and PCI pools (admin)"),
-        NOVA("GET", "/v2.1/os-hypervisors/{}", hv_show, "one hypervisor (admin)"),
-        NOVA("GET", "/v2.1/os-hypervisors/{}/uptime", hv_uptime,
-             "501 as for a virt driver without uptime (404 for an unknown hypervisor; admin)"),
         {0},
 };

@@ -39,6 +39,9 @@ json_t *nova_links(const struct api_request *req, const char *what, const char *
 int nova_bool(const json_t *v, bool *ret);
 /* The same for a query string value. */
 int nova_bool_str(const char *s, bool *ret);
+/* Whether s reads as a uuid as Nova's is_uuid_like takes one: 32 hex
+ * digits, any case, hyphens anywhere. */
+bool nova_uuid_like(const char *s);
 /* "http://HOST" from the Host header. */
 void api_base_url(const struct api_request *req, char *buf, size_t len);
 

@@ -33,8 +33,9 @@ bool computesvc_host_is_up(const struct computesvc *svc, const json_t *host)
  * became a row, same attributes, same order. */
 static json_t *host_view(const struct store_compute_host *h)
 {
-        return json_pack("{s:s,s:s,s:s,s:s,s:s?,s:b,s:s?,s:s,s:s?,s:s?,s:f}", "id", h->hostname,
-                         "service_id", h->service_id, "hypervisor_id", h->hypervisor_id, "status",
+        return json_pack("{s:s,s:s,s:s,s:I,s:s,s:s?,s:b,s:s?,s:s,s:s?,s:s?,s:f}", "id",
+                         h->hostname, "service_id", h->service_id, "hypervisor_id",
+                         h->hypervisor_id, "num_id", (json_int_t)h->num_id, "status",
                          h->disabled ? "disabled" : "enabled", "disabled_reason",
                          h->disabled_reason, "forced_down", h->forced_down, "created_at",
                          h->created_at, "report_hash", h->report_hash, "availability_zone",

@@ -71,6 +71,18 @@ long host_meminfo_total_kb(const char *text)
         return -EINVAL;
 }
 
+long host_stat_btime(const char *text)
+{
+        for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+                if (strncmp(l, "btime ", 6) != 0)
+                        continue;
+                const char *p = l + 6;
+                long v = take_number(&p);
+                return v > 0 && (*p == '\n' || !*p) ? v : -EINVAL;
+        }
+        return -EINVAL;
+}
+
 static int read_root(const char *root, const char *abs, char **ret)
 {
         _cleanup_free_ char *p = sysroot_path(root, "%s", abs);
@@ -205,6 +217,11 @@ int host_resources_read(const char *root, const char *disk_path, struct host_res
         h.kvm = access(kvm, F_OK) == 0;
         if ((r = read_cells(root, &h)) < 0)
                 return r;
+        /* The boot time only words the uptime operators see: a host
+         * without it still reports. */
+        _cleanup_free_ char *stat = NULL;
+        if (read_root(root, "/proc/stat", &stat) >= 0 && host_stat_btime(stat) > 0)
+                h.boot_time = host_stat_btime(stat);
         *ret = h;
         return 0;
 }

@@ -24,6 +24,7 @@ struct host_resources {
         bool kvm;        /* /dev/kvm exists */
         size_t n_cells;  /* 0 when sysfs shows no NUMA nodes */
         struct host_numa_cell cells[HOST_MAX_NUMA_CELLS]; /* by node number */
+        long boot_time;  /* /proc/stat's btime, seconds since the epoch; 0: unknown */
 };
 
 /* Reads every fact.  DISK_PATH is an absolute path under ROOT (the
@@ -37,3 +38,5 @@ int host_resources_read(const char *root, const char *disk_path, struct host_res
  * MemTotal of /proc/meminfo text in kB, or -EINVAL when absent or bad. */
 long host_cpu_list_count(const char *s);
 long host_meminfo_total_kb(const char *text);
+/* btime of /proc/stat text (when the host booted), or -EINVAL. */
+long host_stat_btime(const char *text);

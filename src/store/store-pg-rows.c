@@ -273,7 +273,7 @@ int pg_instance_totals(struct store *st, const struct store_instance_query *q,
 
 #define HOST_COLUMNS                                                                               \
         "hostname, service_id, hypervisor_id, disabled, disabled_reason, forced_down, "           \
-        "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag"
+        "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag, num_id"
 
 static int host_from_row(const PGresult *res, int row, struct store_compute_host **ret)
 {
@@ -292,6 +292,7 @@ static int host_from_row(const PGresult *res, int row, struct store_compute_host
         h->forced_down = pg_int(res, row, 5);
         h->heartbeat = pg_double(res, row, 8);
         h->claims_tag = pg_int(res, row, 11);
+        h->num_id = pg_int(res, row, 12);
         *ret = h;
         return 0;
 }
@@ -309,8 +310,9 @@ int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bo
                 return pg_inserted(pg_query(st, "insert compute host", "INSERT INTO compute_hosts "
                                          "(hostname, service_id, hypervisor_id, disabled_reason, "
                                          "availability_zone, report_hash, created_at, updated_at, "
-                                         "disabled, forced_down, heartbeat) VALUES ($1, $2, $3, "
-                                         "$4, $5, $6, $7, $8, $9, $10, $11) "
+                                         "disabled, forced_down, heartbeat, num_id) VALUES ($1, "
+                                         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+                                         "(SELECT coalesce(max(num_id), 0) + 1 FROM compute_hosts)) "
                                          "ON CONFLICT DO NOTHING", &a, NULL));
         return pg_touched(pg_query(st, "update compute host", "UPDATE compute_hosts SET "
                                 "service_id = $2, hypervisor_id = $3, disabled_reason = $4, "

@@ -242,6 +242,15 @@ static const char *const pg_migrations[] = {
         "  WHERE o.kind = 'port' AND f ->> 'subnet_id' IS NOT NULL AND f ->> 'ip_address' IS NOT NULL"
         "  ON CONFLICT DO NOTHING;"
         "DELETE FROM objects WHERE kind IN ('network', 'port');",
+        /* 12: each compute host's small integer (Nova's id of its service
+         * and hypervisor before 2.53), one more than the largest at insert
+         * (writers hold the write lock); existing hosts numbered in
+         * hostname order. */
+        "ALTER TABLE compute_hosts ADD COLUMN num_id BIGINT NOT NULL DEFAULT 0;"
+        "UPDATE compute_hosts h SET num_id = n.rn FROM (SELECT hostname,"
+        "  row_number() OVER (ORDER BY hostname) AS rn FROM compute_hosts) n"
+        "  WHERE n.hostname = h.hostname;"
+        "CREATE UNIQUE INDEX compute_hosts_num_id ON compute_hosts (num_id);",
 };
 
 void pg_args_done(struct pg_args *a)

@@ -267,6 +267,13 @@ static const char *const migrations[] = {
         "  WHERE o.kind = 'port' AND json_extract(f.value, '$.subnet_id') IS NOT NULL"
         "    AND json_extract(f.value, '$.ip_address') IS NOT NULL;"
         "DELETE FROM objects WHERE kind IN ('network', 'port');",
+        /* 12: each compute host's small integer, Nova's id of its service
+         * and hypervisor before microversion 2.53; existing hosts numbered
+         * in hostname order. */
+        "ALTER TABLE compute_hosts ADD COLUMN num_id INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE compute_hosts SET num_id ="
+        "  (SELECT count(*) FROM compute_hosts c WHERE c.hostname <= compute_hosts.hostname);"
+        "CREATE UNIQUE INDEX compute_hosts_num_id ON compute_hosts (num_id);",
 };
 
 size_t sqlite_schema_latest(void)
@@ -1404,7 +1411,7 @@ static int columns_dup(sqlite3_stmt *s, char **fields[], size_t n)
 
 #define HOST_COLUMNS                                                                               \
         "hostname, service_id, hypervisor_id, disabled, disabled_reason, forced_down, "           \
-        "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag"
+        "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag, num_id"
 
 static int host_from_row(sqlite3_stmt *s, struct store_compute_host **ret)
 {
@@ -1423,6 +1430,7 @@ static int host_from_row(sqlite3_stmt *s, struct store_compute_host **ret)
         h->forced_down = sqlite3_column_int(s, 5);
         h->heartbeat = sqlite3_column_double(s, 8);
         h->claims_tag = sqlite3_column_int64(s, 11);
+        h->num_id = sqlite3_column_int64(s, 12);
         *ret = h;
         return 0;
 }
@@ -1433,8 +1441,9 @@ static int sqlite_compute_host_put(struct store *base, const struct store_comput
         _cleanup_stmt_ struct stmt_handle s = {0};
         const char *sql = create ? "INSERT INTO compute_hosts (hostname, service_id, hypervisor_id, "
                                    "disabled_reason, availability_zone, report_hash, created_at, "
-                                   "updated_at, disabled, forced_down, heartbeat) "
-                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                                   "updated_at, disabled, forced_down, heartbeat, num_id) "
+                                   "VALUES (?,?,?,?,?,?,?,?,?,?,?,"
+                                   " (SELECT coalesce(max(num_id), 0) + 1 FROM compute_hosts))"
                                  : "UPDATE compute_hosts SET service_id = ?2, hypervisor_id = ?3, "
                                    "disabled_reason = ?4, availability_zone = ?5, report_hash = ?6, "
                                    "created_at = ?7, updated_at = ?8, disabled = ?9, "

@@ -199,6 +199,10 @@ struct store_compute_host {
         char *report_hash;       /* of the last report (store_host_report) */
         double heartbeat;        /* when it last reported, seconds since the epoch */
         char *created_at, *updated_at; /* ISO 8601, as the API shows them */
+        /* Read only: the host's small integer (Nova's id of its service
+         * and of its hypervisor before microversion 2.53), given by the
+         * store on insert, one more than any before, and never changed. */
+        int64_t num_id;
         /* Read only: set by the store to a new value whenever usage or a
          * PCI claim on the host is added or released (never the same value
          * twice), so a cache of the host's claims knows when to re-read. */

@@ -60,7 +60,7 @@ def inventory(vfnet, fixture, workdir):
 
 class Host:
     def __init__(self, server, name, devices, device_spec, mappings, az=None,
-                 vcpus=16, memory_mb=65536, disk_gb=1000):
+                 vcpus=16, memory_mb=65536, disk_gb=1000, up_days=3):
         self.s = server
         self.name = name
         self.report_body = {
@@ -69,6 +69,8 @@ class Host:
             "capabilities": {"hypervisor_type": "QEMU", "cpu_info": {"arch": "x86_64"}},
             "supported_instances": [["x86_64", "kvm", "hvm"]],
             "pci_devices": devices, "device_spec": device_spec}
+        if up_days is not None:  # booted that long ago (the hypervisor's uptime)
+            self.report_body["boot_time"] = int(time.time()) - up_days * 86400 - 3723
         self.mappings = mappings
         # Further agents reported with each heartbeat: {"agent_type": ...,
         # "binary": ..., "configurations": {...}} (an Open vSwitch agent
@@ -148,7 +150,7 @@ class Host:
 def seed_hosts(server, token, workdir=None):
     """compute1: the seed's 82576 host, em1's 7 VFs on physnet1 and em2's on
     physnet2; compute2: a ConnectX-5 host, 4 VFs on physnet2; compute3: a
-    host without SR-IOV."""
+    host without SR-IOV, which reports no boot time (so no uptime)."""
     workdir = workdir or tempfile.mkdtemp(prefix="vfnet-hosts-", dir=server.dir)
     vfnet = vfnet_binary(server.binary)
     hosts = [
@@ -159,7 +161,7 @@ def seed_hosts(server, token, workdir=None):
         Host(server, "compute2", inventory(vfnet, "cx5-vfio", workdir),
              ['{"vendor_id": "15b3", "product_id": "1018", "physical_network": "physnet2"}'],
              {"physnet2": ["ens1f0np0"]}),
-        Host(server, "compute3", inventory(vfnet, "plain-nic", workdir), [], {}),
+        Host(server, "compute3", inventory(vfnet, "plain-nic", workdir), [], {}, up_days=None),
     ]
     for h in hosts:
         h.register(token)

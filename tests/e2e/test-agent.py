@@ -190,10 +190,8 @@ def compute_host(s, tok, host):
 
 
 def pci_stats(s, tok, host):
-    """{(dev_type, physical_network): count} of the host's hypervisor."""
-    st, doc, _ = s.request("GET", "/v2.1/os-hypervisors/detail", token=tok)
-    assert st == 200, doc
-    hv = next((h for h in doc["hypervisors"] if h["hypervisor_hostname"] == host), None)
+    """{(dev_type, physical_network): count} of the host's PCI pools."""
+    hv = compute_host(s, tok, host)
     return hv and {(p["dev_type"], p.get("physical_network")): p["count"] for p in hv["pci_stats"]}
 
 

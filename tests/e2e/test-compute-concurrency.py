@@ -34,8 +34,8 @@ def make_hosts(s, tok):
 
 
 def free_vfs(s, tok):
-    st, hv, _ = s.request("GET", "/v2.1/os-hypervisors/detail", token=tok)
-    return sum(p["count"] for h in hv["hypervisors"] for p in h["pci_stats"]
+    st, hv, _ = s.request("GET", "/v2.1/vfnet/compute-hosts", token=tok)
+    return sum(p["count"] for h in hv["hosts"] for p in h["pci_stats"]
                if p["dev_type"] == "type-VF")
 
 

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """The Compute API as Nova answers what tempest's compute tests send:
 flavor create with Nova's boolean strings and integer ids, the flavor
-list's filters, sorting and paging, quota limits given as strings, and a
-server's addresses under /servers/ID/ips.
+list's filters, sorting and paging, quota limits given as strings, a
+server's addresses under /servers/ID/ips, and os-hypervisors and
+os-services as each microversion shows them.
 Usage: test-compute-conformance.py PATH/TO/vfnet-server"""
 import os
 import sys
@@ -10,6 +11,143 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from compute_sim import ComputeServer, seed_hosts, wait_status  # noqa: E402
 from vfnet_server import Tap  # noqa: E402
+
+# The keys of Nova's hypervisor detail view: always, before 2.88, from 2.88.
+HV_KEYS = {"id", "hypervisor_hostname", "state", "status", "hypervisor_type",
+           "hypervisor_version", "host_ip", "service"}
+HV_FIGURES = {"vcpus", "memory_mb", "local_gb", "vcpus_used", "memory_mb_used",
+              "local_gb_used", "free_ram_mb", "free_disk_gb", "current_workload", "running_vms",
+              "disk_available_least", "cpu_info"}
+
+
+def hypervisors_and_services(t, s, tok, sid):
+    """os-hypervisors and os-services as Nova answers each microversion."""
+    def R(method, path, mv="2.1", body=None, token=tok):
+        return s.request(method, path, body, token=token,
+                         headers={"OpenStack-API-Version": f"compute {mv}"})[:2]
+
+    rc, hv, err = s.osc("hypervisor", "list")
+    t.ok(rc == 0 and sorted(h["Hypervisor Hostname"] for h in hv) ==
+         ["compute1", "compute2", "compute3"] and all(isinstance(h["ID"], int) for h in hv),
+         "openstack hypervisor list: the three hosts with integer ids (2.1)", err or hv)
+    rc, one, err = s.osc("hypervisor", "show", "compute1")
+    t.ok(rc == 0 and one["hypervisor_hostname"] == "compute1" and "pci_stats" not in one
+         and one["vcpus"] == 16, "openstack hypervisor show compute1: Nova's fields only",
+         err or one)
+    rc, stats, err = s.osc("hypervisor", "stats", "show")
+    t.ok(rc == 0 and stats["count"] == 3 and stats["vcpus"] == 48 and stats["running_vms"] >= 1,
+         "openstack hypervisor stats show: three hosts' figures summed", err or stats)
+
+    st, doc = R("GET", "/v2.1/os-hypervisors/detail")
+    h1 = next(h for h in doc["hypervisors"] if h["hypervisor_hostname"] == "compute1")
+    t.ok(st == 200 and set(h1) == HV_KEYS | HV_FIGURES and isinstance(h1["id"], int)
+         and h1["host_ip"] == "127.0.0.1"
+         and isinstance(h1["service"]["id"], int) and isinstance(h1["cpu_info"], str),
+         "detail at 2.1: Nova's keys, integer ids, cpu_info as text, the host's address",
+         (st, h1))
+    num = h1["id"]
+    st, doc = R("GET", f"/v2.1/os-hypervisors/{num}")
+    t.ok(st == 200 and doc["hypervisor"]["hypervisor_hostname"] == "compute1",
+         "show by the integer id at 2.1", (st, doc))
+    st, doc = R("GET", "/v2.1/os-hypervisors/compute1")
+    t.ok(st == 404 and "itemNotFound" in doc, "show by a name at 2.1: 404", (st, doc))
+    st, doc = R("GET", "/v2.1/os-hypervisors/detail", "2.28")
+    t.ok(st == 200 and all(isinstance(h["cpu_info"], dict) for h in doc["hypervisors"]),
+         "detail at 2.28: cpu_info as an object", (st, doc))
+
+    st, doc = R("POST", "/v2.1/os-aggregates", "2.1", {"aggregate": {"name": "agg-c"}})
+    t.ok(st == 200 and not {"hosts", "metadata", "uuid"} & set(doc["aggregate"]),
+         "aggregate create at 2.1: no hosts, metadata or uuid", (st, doc))
+    st, doc = R("GET", f"/v2.1/os-aggregates/{doc['aggregate']['id']}", "2.41")
+    t.ok(st == 200 and {"hosts", "metadata", "uuid"} <= set(doc["aggregate"]),
+         "aggregate show at 2.41: hosts, metadata and the uuid", (st, doc))
+    R("DELETE", f"/v2.1/os-aggregates/{doc['aggregate']['id']}")
+    st, doc = R("GET", "/v2.1/os-hypervisors/comp/search")
+    t.eq((st, sorted(h["hypervisor_hostname"] for h in doc.get("hypervisors", []))),
+         (200, ["compute1", "compute2", "compute3"]), "search 'comp' at 2.1: every host")
+    st, doc = R("GET", "/v2.1/os-hypervisors/nosuch/search")
+    t.ok(st == 404 and "No hypervisor matching 'nosuch'" in doc["itemNotFound"]["message"],
+         "search matching nothing: 404", (st, doc))
+    st, doc = R("GET", "/v2.1/os-hypervisors/compute/servers")
+    on = [srv["uuid"] for h in doc.get("hypervisors", []) for srv in h.get("servers", [])]
+    t.ok(st == 200 and sid in on, "servers of 'compute' at 2.1 list the server", (st, doc))
+    st, doc = R("GET", "/v2.1/os-hypervisors/comp/search", "2.53")
+    t.ok(st == 404, "the search route at 2.53: 404", (st, doc))
+
+    st, doc = R("GET", "/v2.1/os-hypervisors?limit=1", "2.33")
+    nxt = (doc.get("hypervisors_links") or [{}])[0].get("href", "")
+    t.ok(st == 200 and len(doc["hypervisors"]) == 1 and f"marker={doc['hypervisors'][0]['id']}"
+         in nxt, "limit=1 at 2.33: one hypervisor and the next page's link", (st, doc))
+    st, doc2 = R("GET", f"/v2.1/os-hypervisors?marker={doc['hypervisors'][0]['id']}", "2.33")
+    t.eq(len(doc2.get("hypervisors", [])), 2, "after the marker: the other two")
+    st, doc = R("GET", "/v2.1/os-hypervisors?marker=99999", "2.33")
+    t.ok(st == 400 and "marker [99999] not found" in doc["badRequest"]["message"],
+         "an unknown marker: 400", (st, doc))
+
+    st, doc = R("GET", "/v2.1/os-hypervisors/detail?hypervisor_hostname_pattern=compute1"
+                "&with_servers=true", "2.53")
+    hs = doc.get("hypervisors", [])
+    t.ok(st == 200 and len(hs) == 1 and len(hs[0]["id"]) == 36
+         and len(hs[0]["service"]["id"]) == 36, "detail at 2.53 by hostname pattern: uuids",
+         (st, doc))
+    st, doc = R("GET", "/v2.1/os-hypervisors?with_servers=1", "2.75")
+    t.ok(st == 200 and all("servers" in h for h in doc["hypervisors"])
+         and sid in [x["uuid"] for h in doc["hypervisors"] for x in h["servers"]],
+         "with_servers at 2.75: every host's servers, an empty list where none", (st, doc))
+    for q, want in (("hypervisor_hostname_pattern=x&limit=1", "Paging over hypervisors"),
+                    ("with_servers=maybe", "with_servers")):
+        st, doc = R("GET", f"/v2.1/os-hypervisors?{q}", "2.53")
+        t.ok(st == 400 and want in doc["badRequest"]["message"], f"?{q} at 2.53: 400", (st, doc))
+    st, doc = R("GET", "/v2.1/os-hypervisors?hypervisor_hostname_pattern=nosuch", "2.53")
+    t.ok(st == 404, "a pattern matching nothing at 2.53: 404", (st, doc))
+    st, doc = R("GET", f"/v2.1/os-hypervisors/{num}", "2.53")
+    t.ok(st == 400 and f"Invalid uuid {num}" in doc["badRequest"]["message"],
+         "show by an integer at 2.53: 400", (st, doc))
+
+    st, doc = R("GET", "/v2.1/os-hypervisors/detail", "2.88")
+    h = doc["hypervisors"][0]
+    up = {x["hypervisor_hostname"]: x["uptime"] for x in doc["hypervisors"]}
+    t.ok(st == 200 and set(h) == HV_KEYS | {"uptime"} and " up 3 days, " in up["compute1"]
+         and up["compute3"] is None,
+         "detail at 2.88: no figures; the uptime, null for a host without a boot time", (st, doc))
+    for path in ("/v2.1/os-hypervisors/statistics", f"/v2.1/os-hypervisors/{h['id']}/uptime"):
+        st, doc = R("GET", path, "2.88")
+        t.ok(st == 404, f"{path} at 2.88: 404", (st, doc))
+    st, doc = R("GET", "/v2.1/os-hypervisors/statistics")
+    t.ok(st == 200 and doc["hypervisor_statistics"]["count"] == 3,
+         "statistics at 2.1: three enabled hosts", (st, doc))
+
+    # os-services: integer ids before 2.53, forced_down from 2.11, filters.
+    st, doc = R("GET", "/v2.1/os-services")
+    svcs = doc["services"]
+    t.ok(st == 200 and len({x["id"] for x in svcs}) == 3 and all(
+        isinstance(x["id"], int) and "forced_down" not in x for x in svcs),
+        "os-services at 2.1: distinct integer ids, no forced_down", (st, doc))
+    st, doc = R("GET", "/v2.1/os-services", "2.11")
+    t.ok(st == 200 and all(x["forced_down"] is False for x in doc["services"]),
+         "os-services at 2.11: forced_down", (st, doc))
+    st, doc = R("GET", "/v2.1/os-services", "2.53")
+    t.ok(st == 200 and all(len(x["id"]) == 36 for x in doc["services"]),
+         "os-services at 2.53: uuids", (st, doc))
+    for q, want in (("host=compute2", ["compute2"]), ("binary=nova-compute&host=compute1",
+                                                      ["compute1"]),
+                    ("host=compute1&binary=xxx", []), ("host=xxx&binary=nova-compute", []),
+                    ("xxx=nova-compute", ["compute1", "compute2", "compute3"])):
+        st, doc = R("GET", f"/v2.1/os-services?{q}")
+        t.eq((st, sorted(x["host"] for x in doc["services"])), (200, want), f"os-services?{q}")
+    st, doc = R("GET", "/v2.1/os-services?xxx=nova-compute", "2.75")
+    t.ok(st == 400 and "xxx" in doc["badRequest"]["message"],
+         "an unknown filter at 2.75: 400", (st, doc))
+    st, doc = R("PUT", "/v2.1/os-services/force-down", "2.10",
+                {"host": "compute1", "binary": "nova-compute", "forced_down": True})
+    t.ok(st == 404, "force-down before 2.11: 404", (st, doc))
+    st, doc = R("PUT", "/v2.1/os-services/enable", "2.53",
+                {"host": "compute1", "binary": "nova-compute"})
+    t.ok(st == 400 and "Invalid uuid enable" in doc["badRequest"]["message"],
+         "an action in the path at 2.53: 400", (st, doc))
+    rc, svcs, err = s.osc("compute", "service", "list", "--host", "compute1")
+    t.ok(rc == 0 and [(x["Host"], x["Binary"]) for x in svcs] == [("compute1", "nova-compute")],
+         "openstack compute service list --host compute1", err or svcs)
 
 
 def main():
@@ -148,6 +286,7 @@ def main():
             t.eq(listed(query), (200, want), f"server list ?{query}")
         rc, out, err = s.osc("server", "list", "--flavor", "4711", "--status", "ACTIVE")
         t.eq([x["ID"] for x in out or []], [sid], "openstack server list --flavor --status")
+        hypervisors_and_services(t, s, tok, sid)
         s.request("DELETE", f"/v2.1/servers/{sid}", token=tok)
 
         # Several servers in one request, named NAME-1.. as Nova names them.

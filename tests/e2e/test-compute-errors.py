@@ -188,8 +188,8 @@ def main():
             "'networks' is a required property", "no networks at 2.37")
         st, doc, _ = R("GET", "/v2.1/servers", token=tok)
         st2, p, _ = R("GET", f"/v2.0/ports/{pid}", token=tok)
-        st3, hv, _ = R("GET", "/v2.1/os-hypervisors/detail", token=tok)
-        free = sum(x["count"] for h in hv["hypervisors"] for x in h["pci_stats"]
+        st3, hv, _ = R("GET", "/v2.1/vfnet/compute-hosts", token=tok)
+        free = sum(x["count"] for h in hv["hosts"] for x in h["pci_stats"]
                    if x["dev_type"] == "type-VF")
         t.ok(doc["servers"] == [] and p["port"]["binding:host_id"] == "" and free == 7 + 7 + 4,
              "after the refused boots: no server, the port unbound, every VF free",

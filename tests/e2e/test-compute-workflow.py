@@ -30,9 +30,9 @@ def nova(s, *args):
 
 
 def pools(s, tok, host):
-    st, doc, _ = s.request("GET", "/v2.1/os-hypervisors/detail", token=tok)
-    for h in doc["hypervisors"]:
-        if h["hypervisor_hostname"] == host:
+    st, doc, _ = s.request("GET", "/v2.1/vfnet/compute-hosts", token=tok)
+    for h in doc["hosts"]:
+        if h["hostname"] == host:
             return h["pci_stats"]
     return None
 
@@ -69,11 +69,18 @@ def main():
              "hypervisor list: the three registered hosts, up", err or hv)
         rc, one, err = s.osc("hypervisor", "show", "compute1")
         t.ok(rc == 0 and one["hypervisor_hostname"] == "compute1" and one["state"] == "up",
-             "hypervisor show compute1 (its uptime: 501, as a driver without it)", err or one)
+             "hypervisor show compute1", err or one)
         hid = next(h["ID"] for h in hv if h["Hypervisor Hostname"] == "compute1")
         st, body, _ = s.request("GET", f"/v2.1/os-hypervisors/{hid}/uptime", token=tok)
+        t.ok(st == 200 and " up 3 days, " in body["hypervisor"]["uptime"],
+             "os-hypervisors/ID/uptime: from the boot time compute1 reports", (st, body))
+        rc, one, err = s.osc("hypervisor", "show", "compute3")
+        t.ok(rc == 0 and one["hypervisor_hostname"] == "compute3",
+             "hypervisor show compute3 (its uptime: 501, as a driver without it)", err or one)
+        hid = next(h["ID"] for h in hv if h["Hypervisor Hostname"] == "compute3")
+        st, body, _ = s.request("GET", f"/v2.1/os-hypervisors/{hid}/uptime", token=tok)
         t.ok(st == 501 and body["notImplemented"]["code"] == 501,
-             "os-hypervisors/ID/uptime: 501 notImplemented", (st, body))
+             "os-hypervisors/ID/uptime of a host without a boot time: 501", (st, body))
         st, body, _ = s.request("GET", "/v2.1/os-hypervisors/nope/uptime", token=tok)
         t.ok(st == 404 and "itemNotFound" in body, "uptime of an unknown hypervisor: 404", (st, body))
         t.eq(free_on(s, tok, "compute1", "physnet1"), 7,

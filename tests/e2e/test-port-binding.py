@@ -59,8 +59,8 @@ def main():
         t.ok(got and got["status"] == "ACTIVE", "the member's server is ACTIVE", got)
 
         def pools():
-            st, doc, _ = R("GET", "/v2.1/os-hypervisors/detail", token=adm)
-            return {h["hypervisor_hostname"]: h["pci_stats"] for h in doc["hypervisors"]}
+            st, doc, _ = R("GET", "/v2.1/vfnet/compute-hosts", token=adm)
+            return {h["hostname"]: h["pci_stats"] for h in doc["hosts"]}
         st, before, _ = R("GET", f"/v2.0/ports/{pid}", token=adm)
         before = before["port"]
         t.ok(before["binding:vif_type"] == "hw_veb" and before["device_id"] == sid

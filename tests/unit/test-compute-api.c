@@ -131,11 +131,11 @@ static json_t *call(struct env *e, const char *method, const char *path, const c
 
 static unsigned free_vfs(struct env *e)
 {
-        json_t *hv = call(e, "GET", "/v2.1/os-hypervisors/detail", NULL, 200);
+        json_t *hv = call(e, "GET", "/v2.1/vfnet/compute-hosts", NULL, 200);
         unsigned n = 0;
         size_t i, j;
         json_t *h, *p;
-        json_array_foreach(json_object_get(hv, "hypervisors"), i, h)
+        json_array_foreach(json_object_get(hv, "hosts"), i, h)
                 json_array_foreach(json_object_get(h, "pci_stats"), j, p)
                         if (streq(json_string_value(json_object_get(p, "dev_type")), "type-VF"))
                                 n += (unsigned)json_integer_value(json_object_get(p, "count"));

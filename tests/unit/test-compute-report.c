@@ -13,6 +13,15 @@
 #include "compute/host-state.h"
 #include "sysfs-fixture.h"
 
+/* /proc/stat's btime line: when the host booted. */
+static void test_stat_btime(void **state)
+{
+        assert_int_equal(host_stat_btime("cpu  1 2 3\nbtime 1767312000\nprocesses 9\n"),
+                         1767312000);
+        assert_int_equal(host_stat_btime("cpu  1 2 3\n"), -EINVAL);
+        assert_int_equal(host_stat_btime("btime x\n"), -EINVAL);
+}
+
 static void test_cpu_list(void **state)
 {
         assert_int_equal(host_cpu_list_count("0\n"), 1);
@@ -183,6 +192,13 @@ static void test_report_json(void **state)
         assert_string_equal(s, "{\"cpu_info\":{\"arch\":\"aarch64\"},\"hypervisor_type\":\"QEMU\"}");
         assert_null(json_object_get(doc, "device_spec"));
         assert_null(json_object_get(doc, "numa_cells"));
+        assert_null(json_object_get(doc, "boot_time"));
+
+        /* The boot time when /proc/stat gave it. */
+        f.resources.boot_time = 1767312000;
+        json_decref(doc);
+        assert_int_equal(compute_report_json(&f, &doc), 0);
+        assert_int_equal(json_integer_value(json_object_get(doc, "boot_time")), 1767312000);
 }
 
 /* The devices without their names: pci list adds names from pci.ids when
@@ -333,6 +349,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cpu_list),
+                cmocka_unit_test(test_stat_btime),
                 cmocka_unit_test(test_meminfo),
                 cmocka_unit_test(test_resources_on_fixtures),
                 cmocka_unit_test(test_report_json),

@@ -203,7 +203,9 @@ static void test_migration(void **state)
         assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
         assert_int_equal(sqlite3_exec(db,
                 "DROP TABLE port_fixed_ips; DROP TABLE ports; DROP TABLE network_segments;"
-                "DROP TABLE networks; DELETE FROM schema_version WHERE version >= 11;"
+                "DROP TABLE networks; DROP INDEX compute_hosts_num_id;"
+                "ALTER TABLE compute_hosts DROP COLUMN num_id;"
+                "DELETE FROM schema_version WHERE version >= 11;"
                 "INSERT INTO objects VALUES ('network', 'n1', 'p1', '{\"id\": \"n1\", "
                 "  \"name\": \"net\", \"admin_state_up\": true, \"shared\": true, "
                 "  \"router:external\": false, \"status\": \"ACTIVE\", \"mtu\": 1500, "

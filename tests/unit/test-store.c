@@ -137,7 +137,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 11);
+        assert_int_equal(store_schema_version(st), 12);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -424,6 +424,7 @@ static void test_compute_hosts(void **state)
         assert_true(h->heartbeat == 7.5);
         assert_null(h->created_at);
         assert_string_equal(h->updated_at, "2026-01-02T00:00:00Z");
+        int64_t num_a = h->num_id;
         store_compute_host_free(h);
 
         b.heartbeat = 200.5;
@@ -439,6 +440,9 @@ static void test_compute_hosts(void **state)
         assert_null(h->disabled_reason);
         assert_null(h->availability_zone);
         assert_string_equal(h->created_at, "2026-01-01T00:00:00Z");
+        /* Each host's number is given at insert, the later insert a larger
+         * one, and an update keeps it. */
+        assert_true(h->num_id > 0 && num_a > h->num_id);
         store_compute_host_free(h);
 
         h = NULL;
@@ -545,7 +549,7 @@ static void test_compute_host_task_migration(void **state)
         struct store_compute_task *t = NULL;
         char *doc = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 11);
+        assert_int_equal(store_schema_version(st), 12);
         assert_int_equal(store_begin(st, false), 0);
         assert_hostnames(st, "cn1 cn2");
         assert_int_equal(store_compute_host_get_by_service(st, "s1", &h), 0);
@@ -559,8 +563,10 @@ static void test_compute_host_task_migration(void **state)
         assert_true(h->heartbeat == 1767312000.25);
         assert_string_equal(h->created_at, "2026-01-01T00:00:00.000000Z");
         assert_string_equal(h->updated_at, "2026-01-02T00:00:00.000000Z");
+        assert_int_equal(h->num_id, 1); /* the hosts numbered in hostname order */
         store_compute_host_free(h);
         assert_int_equal(store_compute_host_get(st, "cn2", &h), 0);
+        assert_int_equal(h->num_id, 2);
         assert_false(h->disabled);
         assert_null(h->disabled_reason);
         assert_false(h->forced_down);

@@ -45,7 +45,8 @@ for _ in $(seq 300); do
         sleep 0.2
 done
 api GET /v2.0/agents '' '.agents[] | {agent_type, binary, host, alive, configurations}'
-api GET /v2.1/os-hypervisors/detail '' '.hypervisors[] | {hypervisor_hostname, state, pci_stats}'
+api GET /v2.1/os-hypervisors/detail '' '.hypervisors[] | {hypervisor_hostname, state}'
+api GET /v2.1/vfnet/compute-hosts '' '.hosts[] | {hostname, up, pci_stats}'
 api POST /image/v2/images '{"name": "cirros", "disk_format": "qcow2", "container_format": "bare"}' '{id, name, status}'
 img=$($JQ -r .id </tmp/demo-answer.json)
 $CURL -s -X PUT -H "X-Auth-Token: $TOKEN" -H 'Content-Type: application/octet-stream' \

@@ -37,8 +37,8 @@ tb_check server-starts tb_server_start
 tb_token
 tb_agent_start
 wait_for compute1-pools-7-vfs-on-physnet1 60 7 \
-        sh -c "$CURL -s -H 'X-Auth-Token: $TOKEN' '$TB_API/v2.1/os-hypervisors/detail' |
-               $JQ -r '[.hypervisors[] | select(.hypervisor_hostname == \"compute1\") | .pci_stats[] |
+        sh -c "$CURL -s -H 'X-Auth-Token: $TOKEN' '$TB_API/v2.1/vfnet/compute-hosts' |
+               $JQ -r '[.hosts[] | select(.hostname == \"compute1\") | .pci_stats[] |
                         select(.dev_type == \"type-VF\" and .physical_network == \"physnet1\") | .count] | add'"
 
 img=$(call POST /image/v2/images '{"name": "cirros", "disk_format": "qcow2", "container_format": "bare"}' | $JQ -r .id)
