@@ -86,7 +86,16 @@ struct cached_host {
 struct compute_cache {
         struct cached_host *v; /* sorted by name */
         size_t n;
+        /* When every row was last read: the host table's stamp then, the
+         * zones then, and the time (up or down follows heartbeats, which
+         * move no stamp: the rows are read again after CACHE_RELIST s). */
+        bool listed;
+        int64_t hosts_stamp;
+        json_t *zones;
+        double listed_at;
 };
+
+#define CACHE_RELIST 1.0
 
 static void cached_host_done(struct cached_host *c)
 {
@@ -104,6 +113,7 @@ void compute_cache_free(struct compute_cache *c)
         for (size_t i = 0; i < c->n; i++)
                 cached_host_done(&c->v[i]);
         free(c->v);
+        json_decref(c->zones);
         free(c);
 }
 
@@ -183,23 +193,13 @@ static void mark(struct host_state *h, const struct store_pci_addr *s, bool clai
         (void)host_state_claim(h, &a, 1, claim);
 }
 
-/* Bring a cached host to the store: claims, the instances' usage (summed
- * by the store), service state. */
-static int cache_sync(const struct computesvc *svc, struct cached_host *c,
-                      const struct store_compute_host *rec, const json_t *zones)
+/* Bring a cached host to the store's claims and the instances' usage
+ * (summed by the store).  They change only with the host's claims tag: at
+ * the scale of thousands of hosts, re-reading them all for every boot
+ * would cost more than the boot. */
+static int cache_claims(const struct computesvc *svc, struct cached_host *c, int64_t tag)
 {
-        const char *az = json_str(zones, c->name) ?: c->report_az;
-        if (!streq(az ?: "", c->h->availability_zone ?: "")) {
-                char *copy = az ? strdup(az) : NULL;
-                if (az && !copy)
-                        return -ENOMEM;
-                free(c->h->availability_zone);
-                c->h->availability_zone = copy;
-        }
-        /* Usage and claims change only with the host's claims tag: at the
-         * scale of thousands of hosts, re-reading them all for every boot
-         * would cost more than the boot. */
-        if (!c->claims_read || c->claims_tag != rec->claims_tag) {
+        if (!c->claims_read || c->claims_tag != tag) {
                 struct store_pci_addr *claimed = NULL;
                 int r = store_usage_sum(svc->store, c->name, &c->use);
                 if (r < 0)
@@ -216,14 +216,57 @@ static int cache_sync(const struct computesvc *svc, struct cached_host *c,
                 free(c->applied);
                 c->applied = claimed;
                 c->n_applied = (size_t)n;
-                c->claims_tag = rec->claims_tag;
+                c->claims_tag = tag;
                 c->claims_read = true;
         }
         c->h->vcpus_used = c->vcpus_used0 + c->use.vcpus;
         c->h->memory_mb_used = c->memory_mb_used0 + c->use.memory_mb;
         c->h->disk_gb_used = c->disk_gb_used0 + c->use.disk_gb;
+        return 0;
+}
+
+/* Bring a cached host to the store: claims, the instances' usage (summed
+ * by the store), service state. */
+static int cache_sync(const struct computesvc *svc, struct cached_host *c,
+                      const struct store_compute_host *rec, const json_t *zones)
+{
+        const char *az = json_str(zones, c->name) ?: c->report_az;
+        if (!streq(az ?: "", c->h->availability_zone ?: "")) {
+                char *copy = az ? strdup(az) : NULL;
+                if (az && !copy)
+                        return -ENOMEM;
+                free(c->h->availability_zone);
+                c->h->availability_zone = copy;
+        }
+        int r = cache_claims(svc, c, rec->claims_tag);
+        if (r < 0)
+                return r;
         c->h->enabled = !rec->disabled;
         c->h->up = computesvc_host_up(svc, rec);
+        return 0;
+}
+
+struct tag_walk {
+        const struct computesvc *svc;
+        struct compute_cache *cache;
+};
+
+static int tag_cb(const char *hostname, int64_t tag, void *userdata)
+{
+        struct tag_walk *w = userdata;
+        struct cached_host *c = cache_find(w->cache, hostname);
+        /* A host not cached yet moved the table's stamp: not here. */
+        return c ? cache_claims(w->svc, c, tag) : 0;
+}
+
+static int cache_list(struct compute_cache *cache, struct host_list *ret)
+{
+        struct host_list l = {.v = calloc(cache->n + 1, sizeof(struct host_state *))};
+        if (!l.v)
+                return -ENOMEM;
+        for (size_t i = 0; i < cache->n; i++)
+                l.v[l.n++] = cache->v[i].h;
+        *ret = l;
         return 0;
 }
 
@@ -231,12 +274,25 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
 {
         _cleanup_json_ json_t *zones = NULL;
         _cleanup_compute_hosts_ struct store_compute_host **hosts = NULL;
+        int64_t hosts_stamp = 0;
         int r = computesvc_host_zones(svc, &zones);
+        if (r >= 0)
+                r = store_stamp_get(svc->store, STORE_STAMP_COMPUTE_HOSTS, &hosts_stamp);
         if (r < 0)
                 return r;
         if (!*svc->cache && !(*svc->cache = calloc(1, sizeof(struct compute_cache))))
                 return -ENOMEM;
         struct compute_cache *cache = *svc->cache;
+        double now = svc->now();
+        /* No row changed but heartbeats and claims since the rows were read
+         * a moment ago: only the claims tags, not 10,000 rows a boot. */
+        if (cache->listed && cache->hosts_stamp == hosts_stamp && now >= cache->listed_at &&
+            now - cache->listed_at < CACHE_RELIST && json_equal(zones, cache->zones)) {
+                struct tag_walk w = {svc, cache};
+                r = store_compute_host_claims_tags(svc->store, tag_cb, &w);
+                return r < 0 ? r : cache_list(cache, ret);
+        }
+        cache->listed = false;
         r = store_compute_host_list(svc->store, &hosts);
         if (r < 0)
                 return r;
@@ -291,6 +347,11 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
         for (size_t i = 0; i < cache->n; i++)
                 l.v[l.n++] = cache->v[i].h;
         *ret = l;
+        json_decref(cache->zones);
+        cache->zones = json_incref(zones);
+        cache->hosts_stamp = hosts_stamp;
+        cache->listed_at = now;
+        cache->listed = true;
         return 0;
 fail:
         qsort(cache->v, cache->n, sizeof(*cache->v), cached_cmp);

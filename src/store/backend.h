@@ -66,6 +66,8 @@ struct store_backend {
         int (*compute_host_get_by_service)(struct store *st, const char *service_id,
                                            struct store_compute_host **ret);
         int (*compute_host_list)(struct store *st, struct store_compute_host ***ret);
+        int (*compute_host_claims_tags)(struct store *st, store_claims_tag_cb cb,
+                                        void *userdata);
         int (*heartbeat_put)(struct store *st, const struct store_heartbeat *hb);
 
         int (*compute_task_add)(struct store *st, const struct store_compute_task *t);

@@ -396,6 +396,20 @@ int pg_compute_host_list(struct store *st, struct store_compute_host ***ret)
                             NULL, ret);
 }
 
+int pg_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, void *userdata)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = pg_query(st, "list claims tags", "SELECT hostname, claims_tag FROM compute_hosts "
+                         "ORDER BY hostname", &a, &res);
+        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+                int k = cb(PQgetvalue(res, i, 0), pg_int(res, i, 1), userdata);
+                if (k < 0)
+                        return k;
+        }
+        return r < 0 ? r : 0;
+}
+
 #define TASK_COLUMNS "id, host, action, instance_id, created_at, detail"
 
 /* Every task the statement selects, as a NULL-ended array; the count is

@@ -1139,6 +1139,7 @@ static const struct store_backend pg_backend = {
         .compute_host_put = pg_compute_host_put,
         .compute_host_get = pg_compute_host_get,
         .heartbeat_put = pg_heartbeat_put,
+        .compute_host_claims_tags = pg_compute_host_claims_tags,
         .compute_host_get_by_service = pg_compute_host_get_by_service,
         .compute_host_list = pg_compute_host_list,
         .compute_task_add = pg_compute_task_add,

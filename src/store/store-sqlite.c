@@ -1531,6 +1531,22 @@ static int sqlite_compute_host_list(struct store *base, struct store_compute_hos
         return (int)n;
 }
 
+static int sqlite_compute_host_claims_tags(struct store *base, store_claims_tag_cb cb,
+                                           void *userdata)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        int r = sqlite_prepare_texts(st, "SELECT hostname, claims_tag FROM compute_hosts "
+                                         "ORDER BY hostname", &s, 0);
+        if (r < 0)
+                return r;
+        while ((r = sqlite_step_row(st, s.s, "list claims tags")) > 0)
+                if ((r = cb((const char *)sqlite3_column_text(s.s, 0),
+                            sqlite3_column_int64(s.s, 1), userdata)) < 0)
+                        return r;
+        return r;
+}
+
 #define TASK_COLUMNS "id, host, action, instance_id, created_at, detail"
 
 static int task_from_row(sqlite3_stmt *s, struct store_compute_task **ret)
@@ -1648,6 +1664,7 @@ static const struct store_backend sqlite_backend = {
         .compute_host_put = sqlite_compute_host_put,
         .compute_host_get = sqlite_compute_host_get,
         .heartbeat_put = sqlite_heartbeat_put,
+        .compute_host_claims_tags = sqlite_compute_host_claims_tags,
         .compute_host_get_by_service = sqlite_compute_host_get_by_service,
         .compute_host_list = sqlite_compute_host_list,
         .compute_task_add = sqlite_compute_task_add,

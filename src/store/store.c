@@ -348,7 +348,13 @@ int store_instance_totals(struct store *st, const struct store_instance_query *q
 
 int store_compute_host_put(struct store *st, const struct store_compute_host *h, bool create)
 {
-        return st->ops->compute_host_put(st, h, create);
+        int r = st->ops->compute_host_put(st, h, create);
+        return r < 0 ? r : st->ops->stamp_bump(st, STORE_STAMP_COMPUTE_HOSTS);
+}
+
+int store_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, void *userdata)
+{
+        return st->ops->compute_host_claims_tags(st, cb, userdata);
 }
 
 int store_heartbeat_put(struct store *st, const struct store_heartbeat *hb)

@@ -220,6 +220,13 @@ int store_compute_host_get_by_service(struct store *st, const char *service_id,
 /* Every host in hostname order, a NULL-ended array via *ret; the count is
  * returned. */
 int store_compute_host_list(struct store *st, struct store_compute_host ***ret);
+/* Every host's claims tag, to cb (hostname order): what a cache of the
+ * hosts needs on every use, without the rest of the rows. */
+typedef int (*store_claims_tag_cb)(const char *hostname, int64_t claims_tag, void *userdata);
+int store_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, void *userdata);
+/* The stamp (store_stamp_get) that store_compute_host_put() moves: a
+ * host's row changed other than by its heartbeat or claims tag. */
+#define STORE_STAMP_COMPUTE_HOSTS "compute_hosts"
 
 /* Heartbeats written apart from their report (netsvc/heartbeats.h): the
  * time a compute host (key: its hostname; the row's heartbeat and

@@ -343,6 +343,56 @@ static void test_hosts(void **state)
         assert_int_equal(store_end(f->st, true), 0);
 }
 
+/* Between two full reads of the host rows (at most a second apart) the
+ * scheduler's cache follows claims and row changes at once, and
+ * heartbeats at the next full read. */
+static void test_hosts_cache(void **state)
+{
+        struct fixture *f = *state;
+        struct host_list hl = {0};
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        unsigned free0 = hl.v[0]->pools.free_total;
+        assert_true(free0 > 0);
+        computesvc_hosts_done(&hl);
+        /* A VF claimed by another request, or another server. */
+        struct store_pci_addr vf = {0, 0x0b, 0x10, 0};
+        struct store_usage use = {.vcpus = 1, .memory_mb = 512, .disk_gb = 1};
+        assert_int_equal(store_pci_claim(f->st, "c1", &vf, "i-other"), 0);
+        assert_int_equal(store_usage_add(f->st, "i-other", "c1", &use), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        /* The VF, and its PF with it. */
+        assert_true(hl.v[0]->pools.free_total < free0);
+        assert_int_equal(hl.v[0]->vcpus_used, 1);
+        assert_true(hl.v[0]->enabled);
+        computesvc_hosts_done(&hl);
+        /* The host disabled. */
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
+        assert_int_equal(store_compute_host_get(f->st, "c1", &h), 0);
+        h->disabled = true;
+        assert_int_equal(store_compute_host_put(f->st, h, false), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_false(hl.v[0]->enabled);
+        computesvc_hosts_done(&hl);
+        /* Silent for longer than service_down_time: down. */
+        clock_now += 61;
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_false(hl.v[0]->up);
+        computesvc_hosts_done(&hl);
+        /* A heartbeat written: up at the next full read, a second on. */
+        struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, "c1", clock_now, "t"};
+        assert_int_equal(store_heartbeat_put(f->st, &hb), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_false(hl.v[0]->up);
+        computesvc_hosts_done(&hl);
+        clock_now += 1.5;
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_true(hl.v[0]->up);
+        computesvc_hosts_done(&hl);
+        clock_now -= 62.5;
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_flavors(void **state)
 {
         struct fixture *f = *state;
@@ -665,6 +715,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_place_claim_unplace, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_hosts_cache, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_flavors, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_images, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),
