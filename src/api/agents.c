@@ -46,12 +46,15 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 return neutron_bad(resp, &e);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
+        struct netsvc_agent_update u = {0};
+        u.has_admin_state_up = neutron_given_bool(in, "admin_state_up", &u.admin_state_up);
+        u.has_description = neutron_given_str(in, "description", &u.description);
         struct netsvc svc = api_netsvc(ctx);
         struct service_error se = {0};
         r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_agent_update(&svc, req->params[0], in, &a, &se);
+        r = netsvc_agent_update(&svc, req->params[0], &u, &a, &se);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0)
                 return neutron_service_error(resp, &se, r < 0 ? r : k);

@@ -1,5 +1,6 @@
 /* /v2.0/networks: parse, call the network service (the ML2 segment on
- * create, released on delete: netsvc/network.c), render. */
+ * create, released on delete, the subnets' shared mark on update:
+ * netsvc/network.c), render. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,20 +65,30 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return neutron_create(ctx, req, resp, &resource_network, true, create_one);
 }
 
-/* Inside the update's transaction: the subnets' visibility follows the
- * network's shared. */
-static int after_update(struct api_ctx *ctx, const json_t *net, const json_t *in)
-{
-        if (!json_object_get(in, "shared"))
-                return 0;
-        struct netsvc svc = api_netsvc(ctx);
-        return netsvc_network_shared(&svc, json_str(net, "id"),
-                                     json_is_true(json_object_get(net, "shared")));
-}
-
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_network, NULL, NULL, after_update);
+        _cleanup_json_ json_t *in = NULL, *net = NULL;
+        if (!neutron_parse_update(ctx, req, resp, &resource_network, &in))
+                return 0;
+        struct netsvc_network_update u = {0};
+        u.has_name = neutron_given_str(in, "name", &u.name);
+        u.has_description = neutron_given_str(in, "description", &u.description);
+        u.has_admin_state_up = neutron_given_bool(in, "admin_state_up", &u.admin_state_up);
+        u.has_shared = neutron_given_bool(in, "shared", &u.shared);
+        u.has_port_security_enabled = neutron_given_bool(in, "port_security_enabled",
+                                                         &u.port_security_enabled);
+        u.has_external = neutron_given_bool(in, "router:external", &u.external);
+        struct netsvc svc = api_netsvc(ctx);
+        struct service_error e = {0};
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        r = netsvc_network_update(&svc, &req->auth, req->params[0], &u, &net, &e);
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 || k < 0)
+                return neutron_service_error(resp, &e, r < 0 ? r : k);
+        neutron_reply_one(resp, 200, &resource_network, net, &req->auth);
+        return 0;
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

@@ -563,6 +563,26 @@ int neutron_parse_update(struct api_ctx *ctx, struct api_request *req, struct ap
         return parse_body(ctx, req, resp, def, false, ret_in);
 }
 
+bool neutron_given_str(const json_t *in, const char *key, const char **ret)
+{
+        json_t *v = json_object_get(in, key);
+        *ret = json_string_value(v);
+        return v != NULL;
+}
+
+bool neutron_given_bool(const json_t *in, const char *key, bool *ret)
+{
+        json_t *v = json_object_get(in, key);
+        *ret = json_is_true(v);
+        return v != NULL;
+}
+
+bool neutron_given_json(const json_t *in, const char *key, const json_t **ret)
+{
+        *ret = json_object_get(in, key);
+        return *ret != NULL;
+}
+
 int neutron_create_owner(struct api_request *req, struct api_response *resp,
                          const struct resource_def *def, json_t *in, const char **ret_owner)
 {

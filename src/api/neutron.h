@@ -53,6 +53,12 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
 int neutron_parse_input(struct api_request *req, struct api_response *resp,
                         const struct resource_def *def, bool create, json_t **ret_in);
 
+/* A member of a validated body for a service's update input: whether it
+ * was given, and its value (borrowed from in; a null string is NULL). */
+bool neutron_given_str(const json_t *in, const char *key, const char **ret);
+bool neutron_given_bool(const json_t *in, const char *key, bool *ret);
+bool neutron_given_json(const json_t *in, const char *key, const json_t **ret);
+
 /* The same for an update of the object req->params[0] names: an attribute
  * the caller may not set on an object it may not even see is a 404, as
  * Neutron fetches the object before it checks the attributes' policy. */

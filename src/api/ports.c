@@ -31,12 +31,52 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return neutron_create(ctx, req, resp, &resource_port, true, create_one);
 }
 
+/* The validated body as the service's input; *ret_groups holds the
+ * groups' ids (malloc'd, the strings borrowed from in). */
+static int update_input(const json_t *in, struct netsvc_port_update *u, const char ***ret_groups)
+{
+        *u = (struct netsvc_port_update){0};
+        u->has_name = neutron_given_str(in, "name", &u->name);
+        u->has_description = neutron_given_str(in, "description", &u->description);
+        u->has_admin_state_up = neutron_given_bool(in, "admin_state_up", &u->admin_state_up);
+        u->has_device_id = neutron_given_str(in, "device_id", &u->device_id);
+        u->has_device_owner = neutron_given_str(in, "device_owner", &u->device_owner);
+        u->has_mac_address = neutron_given_str(in, "mac_address", &u->mac_address);
+        u->has_fixed_ips = neutron_given_json(in, "fixed_ips", &u->fixed_ips);
+        u->has_port_security_enabled = neutron_given_bool(in, "port_security_enabled",
+                                                          &u->port_security_enabled);
+        u->has_allowed_address_pairs = neutron_given_json(in, "allowed_address_pairs",
+                                                          &u->allowed_address_pairs);
+        u->has_vnic_type = neutron_given_str(in, "binding:vnic_type", &u->vnic_type);
+        u->has_host_id = neutron_given_str(in, "binding:host_id", &u->host_id);
+        u->has_profile = neutron_given_json(in, "binding:profile", &u->profile);
+        const json_t *groups;
+        u->has_security_groups = neutron_given_json(in, "security_groups", &groups);
+        if (!u->has_security_groups)
+                return 0;
+        size_t n = json_array_size(groups);
+        const char **ids = calloc(n + 1, sizeof(*ids));
+        if (!ids)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                ids[i] = json_string_value(json_array_get(groups, i));
+        u->security_groups = ids;
+        u->n_security_groups = n;
+        *ret_groups = ids;
+        return 0;
+}
+
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *in = NULL, *port = NULL;
+        _cleanup_free_ const char **groups = NULL;
+        struct netsvc_port_update u;
         if (!neutron_parse_update(ctx, req, resp, &resource_port, &in))
                 return 0;
-        if (json_object_get(in, "mac_address") &&
+        int r = update_input(in, &u, &groups);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        if (u.has_mac_address &&
             !policy_rule_allows(PR_UPDATE_PORT_MAC_ADDRESS, &req->auth, NULL)) {
                 int k = neutron_refuse_unseen(ctx, req, resp, &resource_port);
                 if (k != 0)
@@ -47,10 +87,10 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
         }
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
-        int r = store_begin(ctx->store, true);
+        r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_port_update(&svc, &req->auth, req->params[0], in, &port, &e);
+        r = netsvc_port_update(&svc, &req->auth, req->params[0], &u, &port, &e);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0)
                 return neutron_service_error(resp, &e, r < 0 ? r : k);

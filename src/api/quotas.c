@@ -93,6 +93,31 @@ static int list(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return 0;
 }
 
+/* {"quota": {"network": 10, ...}} as the service's input: known names,
+ * integers >= -1.  1: go on; otherwise resp was answered. */
+static int update_input(const json_t *in, struct netsvc_quota_update *u,
+                        struct api_response *resp)
+{
+        const char *key;
+        json_t *v;
+        *u = (struct netsvc_quota_update){0};
+        json_object_foreach((json_t *)in, key, v) {
+                const struct netsvc_quota_resource *q = netsvc_quota_resource(key);
+                if (!q)
+                        return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                                 "Unrecognized attribute(s) '%s'", key);
+                if (!json_is_integer(v) || json_integer_value(v) < -1)
+                        return api_neutron_error(resp, 400, "HTTPBadRequest",
+                                                 "Invalid input for %s. Reason: '%s' should be "
+                                                 "an integer greater than or equal to -1.", key,
+                                                 json_is_string(v) ? json_string_value(v) : "");
+                size_t i = (size_t)(q - netsvc_quota_resources);
+                u->has[i] = true;
+                u->limit[i] = json_integer_value(v);
+        }
+        return 1;
+}
+
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         if (!req->auth.is_admin)
@@ -104,13 +129,16 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
         if (!json_is_object(in))
                 return api_neutron_error(resp, 400, "HTTPBadRequest",
                                          "Unable to find 'quota' in request body");
+        struct netsvc_quota_update u;
+        if (update_input(in, &u, resp) <= 0)
+                return 0;
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         json_t *q = NULL;
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_quota_set(&svc, req->params[0], in, &q, &e);
+        r = netsvc_quota_set(&svc, req->params[0], &u, &q, &e);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0) {
                 json_decref(q);

@@ -61,12 +61,15 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
         _cleanup_json_ json_t *in = NULL, *sg = NULL;
         if (!neutron_parse_update(ctx, req, resp, &resource_security_group, &in))
                 return 0;
+        struct netsvc_sg_update u = {0};
+        u.has_name = neutron_given_str(in, "name", &u.name);
+        u.has_description = neutron_given_str(in, "description", &u.description);
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_sg_update(&svc, &req->auth, req->params[0], in, &sg, &e);
+        r = netsvc_sg_update(&svc, &req->auth, req->params[0], &u, &sg, &e);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0)
                 return neutron_service_error(resp, &e, r < 0 ? r : k);

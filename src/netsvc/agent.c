@@ -30,7 +30,8 @@ static int agent_not_found(struct service_error *err, const char *id)
                             "Agent %s could not be found.", id);
 }
 
-int netsvc_agent_update(const struct netsvc *svc, const char *id, const json_t *in, json_t **ret,
+int netsvc_agent_update(const struct netsvc *svc, const char *id,
+                        const struct netsvc_agent_update *in, json_t **ret,
                         struct service_error *err)
 {
         _cleanup_json_ json_t *a = NULL;
@@ -39,7 +40,12 @@ int netsvc_agent_update(const struct netsvc *svc, const char *id, const json_t *
                 return agent_not_found(err, id);
         if (r < 0)
                 return r;
-        json_object_update_existing(a, (json_t *)in);
+        if (in->has_admin_state_up)
+                json_object_set_new(a, "admin_state_up", json_boolean(in->admin_state_up));
+        if (in->has_description)
+                json_object_set_new(a, "description", in->description
+                                                              ? json_string(in->description)
+                                                              : json_null());
         r = svc_doc_update(svc->store, "agent", a);
         if (r < 0)
                 return r;

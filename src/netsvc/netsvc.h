@@ -82,6 +82,28 @@ int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *own
 /* A network without ports deleted with its subnets, its segment and its
  * subnets' addresses freed; a conflict while ports remain. */
 int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err);
+/* What PUT /v2.0/networks/{id} may change: has_X says X was given.
+ * Strings are borrowed from the caller. */
+struct netsvc_network_update {
+        bool has_name;
+        const char *name;
+        bool has_description;
+        const char *description;
+        bool has_admin_state_up;
+        bool admin_state_up;
+        bool has_shared;
+        bool shared;
+        bool has_port_security_enabled;
+        bool port_security_enabled; /* the default of its new ports */
+        bool has_external;
+        bool external; /* router:external */
+};
+/* A network the caller may see (its project's, shared or external) and
+ * may update (update_network) changed, stamped and stored; when shared
+ * was given its subnets' mark follows.  *ret the document. */
+int netsvc_network_update(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, const struct netsvc_network_update *in, json_t **ret,
+                          struct service_error *err);
 /* The hidden attribute that makes a subnet visible to every project: its
  * network is shared (Neutron's get_subnet "rule:shared"). */
 #define NETSVC_SUBNET_SHARED "_shared"
@@ -106,16 +128,23 @@ int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct servi
  * an auto-address subnet's addresses leave their ports, as in Neutron. */
 int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
 
-/* Security groups (documents in, documents out; the caller checked the
- * body against the resource's attributes).  Create: a group other than
+/* Security groups (documents out; a create's body checked by the caller
+ * against the resource's attributes).  Create: a group other than
  * "default" for owner, with Neutron's two egress rules (the owner's default
  * group made first).  Update: a group the caller may see and write, a
- * default group keeping its name.  Delete: not a default group (unless
- * admin), not one a port uses; its rules go with it. */
+ * default group keeping its name, no other named "default".  Delete: not
+ * a default group (unless admin), not one a port uses; its rules go with
+ * it. */
 int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *owner, json_t **ret,
                      struct service_error *err);
+struct netsvc_sg_update {
+        bool has_name;
+        const char *name;
+        bool has_description;
+        const char *description;
+};
 int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, const char *id,
-                     const json_t *in, json_t **ret, struct service_error *err);
+                     const struct netsvc_sg_update *in, json_t **ret, struct service_error *err);
 int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, const char *id,
                      struct service_error *err);
 /* A rule (in: validated body; its owner is set as netsvc_owner() does) on
@@ -131,9 +160,16 @@ int netsvc_sg_rule_delete(const struct netsvc *svc, const struct auth_context *a
  * agent on host. */
 bool netsvc_agent_alive(const struct netsvc *svc, const json_t *agent);
 int netsvc_agents_for_host(const struct netsvc *svc, const char *host, json_t **ret);
-/* An agent's attributes changed (in: validated body), or it is removed;
- * not found when unknown. */
-int netsvc_agent_update(const struct netsvc *svc, const char *id, const json_t *in, json_t **ret,
+/* An agent's attributes changed, or it is removed; not found when
+ * unknown. */
+struct netsvc_agent_update {
+        bool has_admin_state_up;
+        bool admin_state_up;
+        bool has_description;
+        const char *description; /* NULL: null */
+};
+int netsvc_agent_update(const struct netsvc *svc, const char *id,
+                        const struct netsvc_agent_update *in, json_t **ret,
                         struct service_error *err);
 int netsvc_agent_delete(const struct netsvc *svc, const char *id, struct service_error *err);
 
@@ -177,11 +213,46 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net);
 int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth,
                        const json_t *in, const char *owner, json_t **ret,
                        struct service_error *err);
-/* PUT /v2.0/ports/{id}'s change of a port the caller may see and write:
- * port security against groups, groups the caller may use, merged,
- * stamped, rebound when a binding attribute changed, stored. */
+/* What PUT /v2.0/ports/{id} may change: has_X says X was given.  Strings
+ * and lists are borrowed from the caller. */
+struct netsvc_port_update {
+        bool has_name;
+        const char *name;
+        bool has_description;
+        const char *description;
+        bool has_admin_state_up;
+        bool admin_state_up;
+        bool has_device_id;
+        const char *device_id;
+        bool has_device_owner;
+        const char *device_owner;
+        bool has_mac_address;
+        const char *mac_address; /* a valid MAC, in any spelling */
+        /* [{"subnet_id"?, "ip_address"?}] as asked: checked and allocated
+         * as on create (the port keeps what it is asked again). */
+        bool has_fixed_ips;
+        const json_t *fixed_ips;
+        bool has_security_groups;
+        const char *const *security_groups; /* ids */
+        size_t n_security_groups;
+        bool has_port_security_enabled;
+        bool port_security_enabled;
+        bool has_allowed_address_pairs;
+        const json_t *allowed_address_pairs; /* [{"ip_address", "mac_address"?}], recorded */
+        bool has_vnic_type;
+        const char *vnic_type; /* binding:vnic_type */
+        bool has_host_id;
+        const char *host_id; /* binding:host_id ("": unbound) */
+        bool has_profile;
+        const json_t *profile; /* binding:profile, an object as Nova sends it */
+};
+/* A port the caller may see and write changed: what only an admin or the
+ * network's owner may ask, port security against groups, groups the
+ * caller may use, a bound port's vnic type kept, MAC and fixed IPs
+ * reallocated, stamped, rebound when a binding attribute was given,
+ * stored. */
 int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,
-                       const char *port_id, const json_t *in, json_t **ret,
+                       const char *port_id, const struct netsvc_port_update *in, json_t **ret,
                        struct service_error *err);
 /* The port's MAC, IPs and other claims freed and the document deleted. */
 int netsvc_port_delete(const struct netsvc *svc, const char *port_id);
@@ -203,7 +274,8 @@ struct netsvc_quota_resource {
         const char *kind;
         long long default_limit;
 };
-extern struct netsvc_quota_resource netsvc_quota_resources[]; /* {0}-ended */
+#define NETSVC_QUOTA_RESOURCES 5
+extern struct netsvc_quota_resource netsvc_quota_resources[NETSVC_QUOTA_RESOURCES + 1]; /* {0}-ended */
 /* neutron.conf [quotas] quota_NAME: a default other than Neutron's (-1 =
  * unlimited); set once at start, before any request. */
 int netsvc_quota_default_set(const char *name, long long limit);
@@ -214,10 +286,17 @@ json_t *netsvc_quota_defaults(void);
 /* How many objects of kind the project holds. */
 int netsvc_quota_used(const struct netsvc *svc, const char *kind, const char *project_id,
                       size_t *ret);
-/* Sets some limits (integers >= -1; unknown names are invalid); *ret: all
- * of the project's limits after. */
-int netsvc_quota_set(const struct netsvc *svc, const char *project_id, const json_t *in,
-                     json_t **ret, struct service_error *err);
+/* Limits to set, by the index of their resource in netsvc_quota_resources
+ * (has[i]: given). */
+struct netsvc_quota_update {
+        bool has[NETSVC_QUOTA_RESOURCES];
+        long long limit[NETSVC_QUOTA_RESOURCES]; /* >= -1; -1 unlimited */
+};
+/* Sets some limits (a limit below -1 is invalid); *ret: all of the
+ * project's limits after. */
+int netsvc_quota_set(const struct netsvc *svc, const char *project_id,
+                     const struct netsvc_quota_update *in, json_t **ret,
+                     struct service_error *err);
 /* Back to the defaults. */
 int netsvc_quota_delete(const struct netsvc *svc, const char *project_id);
 /* The projects with limits set, each with project_id/tenant_id. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
 #include "network/vlan-ranges.h"
@@ -175,6 +176,48 @@ int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool sha
                 r = svc_doc_update(svc->store, "subnet", sub);
         }
         return r;
+}
+
+int netsvc_network_update(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, const struct netsvc_network_update *in, json_t **ret,
+                          struct service_error *err)
+{
+        _cleanup_json_ json_t *net = NULL;
+        /* Neutron shows an external network to every project, for reading. */
+        int r = svc_doc_get_visible(svc->store, auth, "network", "shared", id, &net);
+        if (r == -ENOENT)
+                r = svc_doc_get_visible(svc->store, auth, "network", "router:external", id, &net);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
+                                    "Network %s could not be found.", id);
+        if (r < 0)
+                return r;
+        struct policy_target tg = {.project_id = json_str(net, "project_id")};
+        if (!policy_rule_allows(PR_UPDATE_NETWORK, auth, &tg))
+                return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                                    "(rule:%s) is disallowed by policy",
+                                    policy_rules[PR_UPDATE_NETWORK].name);
+        if (in->has_name)
+                json_object_set_new(net, "name", json_string(in->name));
+        if (in->has_description)
+                json_object_set_new(net, "description", json_string(in->description));
+        if (in->has_admin_state_up)
+                json_object_set_new(net, "admin_state_up", json_boolean(in->admin_state_up));
+        if (in->has_shared)
+                json_object_set_new(net, "shared", json_boolean(in->shared));
+        if (in->has_port_security_enabled)
+                json_object_set_new(net, "port_security_enabled",
+                                    json_boolean(in->port_security_enabled));
+        if (in->has_external)
+                json_object_set_new(net, "router:external", json_boolean(in->external));
+        netsvc_stamp(svc, net, false);
+        r = svc_doc_update(svc->store, "network", net);
+        if (r >= 0 && in->has_shared)
+                r = netsvc_network_shared(svc, id, in->shared);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(net);
+        return 0;
 }
 
 int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,

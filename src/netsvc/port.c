@@ -44,20 +44,25 @@ static int assign_mac(const struct netsvc *svc, const char *asked, const char *p
                                  "Unable to generate unique mac on network.");
 }
 
-/* Every id must be a group the caller may use. */
+/* The id must be a group the caller may use. */
+static int check_group(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                       struct service_error *err)
+{
+        _cleanup_json_ json_t *sg = NULL;
+        int r = svc_doc_get_visible(svc->store, auth, "security_group", NULL, id, &sg);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupNotFound",
+                                    "Security group %s does not exist", id);
+        return r;
+}
+
 static int check_groups(const struct netsvc *svc, const struct auth_context *auth,
                         const json_t *ids, struct service_error *err)
 {
         size_t i;
         json_t *id;
         json_array_foreach(ids, i, id) {
-                _cleanup_json_ json_t *sg = NULL;
-                int r = svc_doc_get_visible(svc->store, auth, "security_group", NULL,
-                                            json_string_value(id), &sg);
-                if (r == -ENOENT)
-                        return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupNotFound",
-                                            "Security group %s does not exist",
-                                            json_string_value(id));
+                int r = check_group(svc, auth, json_string_value(id), err);
                 if (r < 0)
                         return r;
         }
@@ -187,8 +192,52 @@ static json_t *port_doc(const json_t *in, const char *id)
  * let a tenant take the gateway's address or turn off a VF's spoof check
  * on a segment it shares with others.  The rules are the policy table's
  * rows (identity/policy-rules). */
+struct owner_asks {
+        bool ip_address;       /* a fixed IP with its address */
+        bool mac_address;      /* a chosen MAC (create) */
+        bool no_port_security; /* port security off */
+        bool address_pairs;    /* some allowed address pairs */
+        const char *device_owner;
+};
+
+static bool asks_ip_address(const json_t *fixed_ips)
+{
+        size_t i;
+        json_t *e;
+        json_array_foreach(fixed_ips, i, e)
+                if (json_object_get(e, "ip_address"))
+                        return true;
+        return false;
+}
+
+/* A create's body carries the API's defaults: what matters is a value
+ * that asks for something (a MAC, security off, some pairs). */
+static struct owner_asks create_asks(const json_t *in)
+{
+        return (struct owner_asks){
+                .ip_address = asks_ip_address(json_object_get(in, "fixed_ips")),
+                .mac_address = json_str(in, "mac_address") != NULL,
+                .no_port_security = json_is_false(json_object_get(in, "port_security_enabled")),
+                .address_pairs = json_array_size(json_object_get(in, "allowed_address_pairs")) > 0,
+                .device_owner = json_str(in, "device_owner"),
+        };
+}
+
+/* An update's MAC is the admin's alone: the caller checked it. */
+static struct owner_asks update_asks(const struct netsvc_port_update *in)
+{
+        return (struct owner_asks){
+                .ip_address = in->has_fixed_ips && asks_ip_address(in->fixed_ips),
+                .no_port_security = in->has_port_security_enabled && !in->port_security_enabled,
+                .address_pairs = in->has_allowed_address_pairs &&
+                                 json_array_size(in->allowed_address_pairs) > 0,
+                .device_owner = in->has_device_owner ? in->device_owner : NULL,
+        };
+}
+
 static int check_network_owner_attrs(const struct auth_context *auth, const json_t *net,
-                                     const json_t *in, bool create, struct service_error *err)
+                                     const struct owner_asks *in, bool create,
+                                     struct service_error *err)
 {
         if (!net)
                 return 0;
@@ -197,23 +246,18 @@ static int check_network_owner_attrs(const struct auth_context *auth, const json
         };
         enum policy_rule_id asked[5];
         size_t n = 0;
-        size_t i;
-        json_t *e;
-        json_array_foreach(json_object_get(in, "fixed_ips"), i, e)
-                if (json_object_get(e, "ip_address") && n == 0)
-                        asked[n++] = create ? PR_CREATE_PORT_FIXED_IPS_IP_ADDRESS
-                                            : PR_UPDATE_PORT_FIXED_IPS_IP_ADDRESS;
-        /* The request carries the API's defaults: what matters is a value
-         * that asks for something (a MAC, security off, some pairs). */
-        if (create && json_str(in, "mac_address"))
+        if (in->ip_address)
+                asked[n++] = create ? PR_CREATE_PORT_FIXED_IPS_IP_ADDRESS
+                                    : PR_UPDATE_PORT_FIXED_IPS_IP_ADDRESS;
+        if (create && in->mac_address)
                 asked[n++] = PR_CREATE_PORT_MAC_ADDRESS;
-        if (json_is_false(json_object_get(in, "port_security_enabled")))
+        if (in->no_port_security)
                 asked[n++] = create ? PR_CREATE_PORT_PORT_SECURITY_ENABLED
                                     : PR_UPDATE_PORT_PORT_SECURITY_ENABLED;
-        if (json_array_size(json_object_get(in, "allowed_address_pairs")) > 0)
+        if (in->address_pairs)
                 asked[n++] = create ? PR_CREATE_PORT_ALLOWED_ADDRESS_PAIRS
                                     : PR_UPDATE_PORT_ALLOWED_ADDRESS_PAIRS;
-        const char *dev_owner = json_str(in, "device_owner");
+        const char *dev_owner = in->device_owner;
         if (dev_owner && strncmp(dev_owner, "network:", 8) == 0)
                 asked[n++] = create ? PR_CREATE_PORT_DEVICE_OWNER : PR_UPDATE_PORT_DEVICE_OWNER;
         for (size_t k = 0; k < n; k++)
@@ -239,8 +283,9 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth, 
         if (r == -ENOENT)
                 r = service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
                                  "Network %s could not be found.", net_id);
+        struct owner_asks asks = create_asks(in);
         if (r >= 0)
-                r = check_network_owner_attrs(auth, net, in, true, err);
+                r = check_network_owner_attrs(auth, net, &asks, true, err);
         json_t *ps = json_object_get(in, "port_security_enabled");
         bool port_security = ps ? json_is_true(ps)
                                 : !net || !json_is_false(json_object_get(net, "port_security_enabled"));
@@ -497,11 +542,59 @@ static int update_mac(const struct netsvc *svc, json_t *port, const char *asked,
         return 0;
 }
 
+/* The groups given: each one the caller may use, as a list of ids. */
+static int update_groups(const struct netsvc *svc, const struct auth_context *auth,
+                         const struct netsvc_port_update *in, json_t **ret,
+                         struct service_error *err)
+{
+        _cleanup_json_ json_t *ids = json_array();
+        if (!ids)
+                return -ENOMEM;
+        for (size_t i = 0; i < in->n_security_groups; i++) {
+                int r = check_group(svc, auth, in->security_groups[i], err);
+                if (r < 0)
+                        return r;
+                if (json_array_append_new(ids, json_string(in->security_groups[i])) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(ids);
+        return 0;
+}
+
+/* The attributes recorded as given (MAC and fixed IPs are settled apart). */
+static void apply_update(json_t *port, const struct netsvc_port_update *in, json_t *groups)
+{
+        if (in->has_name)
+                json_object_set_new(port, "name", json_string(in->name));
+        if (in->has_description)
+                json_object_set_new(port, "description", json_string(in->description));
+        if (in->has_admin_state_up)
+                json_object_set_new(port, "admin_state_up", json_boolean(in->admin_state_up));
+        if (in->has_device_id)
+                json_object_set_new(port, "device_id", json_string(in->device_id));
+        if (in->has_device_owner)
+                json_object_set_new(port, "device_owner", json_string(in->device_owner));
+        if (groups)
+                json_object_set(port, "security_groups", groups);
+        if (in->has_port_security_enabled)
+                json_object_set_new(port, "port_security_enabled",
+                                    json_boolean(in->port_security_enabled));
+        if (in->has_allowed_address_pairs)
+                json_object_set_new(port, "allowed_address_pairs",
+                                    json_deep_copy(in->allowed_address_pairs));
+        if (in->has_vnic_type)
+                json_object_set_new(port, "binding:vnic_type", json_string(in->vnic_type));
+        if (in->has_host_id)
+                json_object_set_new(port, "binding:host_id", json_string(in->host_id));
+        if (in->has_profile)
+                json_object_set_new(port, "binding:profile", json_deep_copy(in->profile));
+}
+
 int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,
-                       const char *port_id, const json_t *in, json_t **ret,
+                       const char *port_id, const struct netsvc_port_update *in, json_t **ret,
                        struct service_error *err)
 {
-        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        _cleanup_json_ json_t *port = NULL, *net = NULL, *groups = NULL;
         int r = svc_doc_get_visible(svc->store, auth, "port", NULL, port_id, &port);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "PortNotFound",
@@ -515,17 +608,19 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                 r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
                 if (r < 0 && r != -ENOENT)
                         return r;
-                r = check_network_owner_attrs(auth, net, in, false, err);
+                struct owner_asks asks = update_asks(in);
+                r = check_network_owner_attrs(auth, net, &asks, false, err);
                 if (r < 0)
                         return r;
         }
-        json_t *ps = json_object_get(in, "port_security_enabled");
-        json_t *groups = json_object_get(in, "security_groups");
-        bool new_ps = ps ? json_is_true(ps)
-                         : json_is_true(json_object_get(port, "port_security_enabled"));
-        json_t *new_groups = groups ? groups : json_object_get(port, "security_groups");
-        if (!new_ps && json_array_size(new_groups) > 0) {
-                if (groups)
+        bool new_ps = in->has_port_security_enabled
+                              ? in->port_security_enabled
+                              : json_is_true(json_object_get(port, "port_security_enabled"));
+        size_t new_groups = in->has_security_groups
+                                    ? in->n_security_groups
+                                    : json_array_size(json_object_get(port, "security_groups"));
+        if (!new_ps && new_groups > 0) {
+                if (in->has_security_groups)
                         return service_fail(err, ERROR_KIND_INVALID,
                                             "PortSecurityAndIPRequiredForSecurityGroups",
                                             "Port security must be enabled and port must have "
@@ -534,42 +629,33 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                                     "Port has security group associated. Cannot disable port "
                                     "security or ip address until security group is removed");
         }
-        if (groups && (r = check_groups(svc, auth, groups, err)) < 0)
+        if (in->has_security_groups && (r = update_groups(svc, auth, in, &groups, err)) < 0)
                 return r;
         /* A bound port keeps its vnic type, as in Neutron: the VF claimed
          * for it would stay while the binding failed. */
-        const char *vnic = json_str(in, "binding:vnic_type");
         const char *device = json_str(port, "device_id") ?: "";
-        if (vnic && !streq(vnic, json_str(port, "binding:vnic_type") ?: "") &&
+        if (in->has_vnic_type &&
+            !streq(in->vnic_type, json_str(port, "binding:vnic_type") ?: "") &&
             (*device || *(json_str(port, "binding:host_id") ?: "")))
                 return service_fail(err, ERROR_KIND_CONFLICT, "PortInUse",
                                     "Unable to complete operation on port %s for network %s. "
                                     "Port already has an attached device %s.",
                                     port_id, json_str(port, "network_id") ?: "", device);
-        bool rebind = json_object_get(in, "binding:host_id") ||
-                      json_object_get(in, "binding:profile") ||
-                      json_object_get(in, "binding:vnic_type");
-        json_t *ips = json_object_get(in, "fixed_ips");
-        const char *mac = json_str(in, "mac_address");
-        if (ips || mac) {
+        if (in->has_fixed_ips || in->has_mac_address) {
                 if (!net && (r = svc_doc_get(svc->store, "network", json_str(port, "network_id"),
                                              &net)) < 0)
                         return r;
-                if (mac && ((r = update_mac(svc, port, mac, err)) < 0 ||
-                            (r = follow_mac(svc, port, err)) < 0))
+                if (in->has_mac_address &&
+                    ((r = update_mac(svc, port, in->mac_address, err)) < 0 ||
+                     (r = follow_mac(svc, port, err)) < 0))
                         return r;
-                if (ips && (r = update_fixed_ips(svc, net, port, ips, err)) < 0)
+                if (in->has_fixed_ips &&
+                    (r = update_fixed_ips(svc, net, port, in->fixed_ips, err)) < 0)
                         return r;
         }
-        /* What was just settled is not copied over again. */
-        _cleanup_json_ json_t *rest = json_deep_copy(in);
-        if (!rest)
-                return -ENOMEM;
-        json_object_del(rest, "fixed_ips");
-        json_object_del(rest, "mac_address");
-        json_object_update_existing(port, rest);
+        apply_update(port, in, groups);
         netsvc_stamp(svc, port, false);
-        if (rebind) {
+        if (in->has_host_id || in->has_profile || in->has_vnic_type) {
                 json_decref(net);
                 net = NULL;
                 r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);

@@ -10,7 +10,7 @@
 #include "base/macro.h"
 #include "netsvc/netsvc.h"
 
-struct netsvc_quota_resource netsvc_quota_resources[] = {
+struct netsvc_quota_resource netsvc_quota_resources[NETSVC_QUOTA_RESOURCES + 1] = {
         {"network", "network", 100},
         {"subnet", "subnet", 100},
         {"port", "port", 500},
@@ -71,21 +71,16 @@ int netsvc_quota_used(const struct netsvc *svc, const char *kind, const char *pr
         return svc_doc_count(svc->store, kind, &q, ret);
 }
 
-int netsvc_quota_set(const struct netsvc *svc, const char *project_id, const json_t *in,
-                     json_t **ret, struct service_error *err)
+int netsvc_quota_set(const struct netsvc *svc, const char *project_id,
+                     const struct netsvc_quota_update *in, json_t **ret,
+                     struct service_error *err)
 {
-        const char *key;
-        json_t *v;
-        json_object_foreach((json_t *)in, key, v) {
-                if (!netsvc_quota_resource(key))
+        for (size_t i = 0; i < NETSVC_QUOTA_RESOURCES; i++)
+                if (in->has[i] && in->limit[i] < -1)
                         return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                            "Unrecognized attribute(s) '%s'", key);
-                if (!json_is_integer(v) || json_integer_value(v) < -1)
-                        return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
-                                            "Invalid input for %s. Reason: '%s' should be an "
+                                            "Invalid input for %s. Reason: '%lld' should be an "
                                             "integer greater than or equal to -1.",
-                                            key, json_is_string(v) ? json_string_value(v) : "");
-        }
+                                            netsvc_quota_resources[i].name, in->limit[i]);
         _cleanup_json_ json_t *set = NULL;
         int r = svc_doc_get(svc->store, "quota", project_id, &set);
         bool exists = r >= 0;
@@ -95,7 +90,10 @@ int netsvc_quota_set(const struct netsvc *svc, const char *project_id, const jso
                 return r;
         if (!set)
                 return -ENOMEM;
-        json_object_update(set, (json_t *)in);
+        for (size_t i = 0; i < NETSVC_QUOTA_RESOURCES; i++)
+                if (in->has[i] && json_object_set_new(set, netsvc_quota_resources[i].name,
+                                                      json_integer(in->limit[i])) < 0)
+                        return -ENOMEM;
         r = exists ? svc_doc_update(svc->store, "quota", set)
                    : svc_doc_insert(svc->store, "quota", set);
         if (r < 0)

@@ -159,7 +159,7 @@ int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *own
 }
 
 int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, const char *id,
-                     const json_t *in, json_t **ret, struct service_error *err)
+                     const struct netsvc_sg_update *in, json_t **ret, struct service_error *err)
 {
         _cleanup_json_ json_t *sg = NULL;
         int r = sg_get_visible(svc, auth, id, &sg, err);
@@ -167,16 +167,19 @@ int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, 
                 r = may_write(auth, sg, "update_security_group", err);
         if (r < 0)
                 return r;
-        if (streq(json_str(sg, "name"), "default") && json_object_get(in, "name") &&
-            !streq(json_str(in, "name"), "default"))
+        const char *name = in->has_name ? in->name : NULL;
+        if (streq(json_str(sg, "name") ?: "", "default") && name && !streq(name, "default"))
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotUpdateDefault",
                                     "Updating default security group not allowed.");
         /* The name's validator (name_not_default) refuses "default" in any
          * case on every update, as on create. */
-        if (strcasecmp(json_str(in, "name") ?: "", "default") == 0)
+        if (name && strcasecmp(name, "default") == 0)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
                                     "Default security group already exists.");
-        json_object_update_existing(sg, (json_t *)in);
+        if (name)
+                json_object_set_new(sg, "name", json_string(name));
+        if (in->has_description)
+                json_object_set_new(sg, "description", json_string(in->description));
         netsvc_stamp(svc, sg, false);
         r = svc_doc_update(svc->store, "security_group", sg);
         if (r < 0)

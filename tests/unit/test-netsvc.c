@@ -21,6 +21,8 @@ static struct auth_context member = {.is_member = true, .is_reader = true,
                                      .project_id = (char *)"p1"};
 static struct auth_context other = {.is_member = true, .is_reader = true,
                                     .project_id = (char *)"p2"};
+static struct auth_context admin = {.is_admin = true, .is_member = true, .is_reader = true,
+                                    .project_id = (char *)"adm"};
 
 struct fixture {
         struct store *st;
@@ -172,9 +174,10 @@ static void test_port_bind_and_status(void **state)
         /* Not bound yet: no device status. */
         assert_int_equal(netsvc_port_set_device_status(&f->svc, id, "cn1", true), -EINVAL);
         /* Bound on cn1 by the SR-IOV agent: hw_veb with the network's VLAN. */
-        json_t *bind = json_pack("{s:s,s:{s:s}}", "binding:host_id", "cn1", "binding:profile",
-                                 "pci_slot", "0000:81:10.1");
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, bind, &up, &e), 0);
+        json_t *profile = json_pack("{s:s}", "pci_slot", "0000:81:10.1");
+        struct netsvc_port_update bind = {.has_host_id = true, .host_id = "cn1",
+                                          .has_profile = true, .profile = profile};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &bind, &up, &e), 0);
         assert_string_equal(json_str(up, "binding:vif_type"), "hw_veb");
         assert_string_equal(json_str(json_object_get(up, "binding:vif_details"), "vlan"), "150");
         assert_int_equal(json_integer_value(json_object_get(up, "revision_number")), 1);
@@ -187,15 +190,15 @@ static void test_port_bind_and_status(void **state)
         assert_int_equal(netsvc_port_set_device_status(&f->svc, "nope", "cn1", true), -ENOENT);
         /* Another project's update: the port is not found for it. */
         e = (struct service_error){0};
-        assert_true(netsvc_port_update(&f->svc, &other, id, bind, &up, &e) < 0);
+        assert_true(netsvc_port_update(&f->svc, &other, id, &bind, &up, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
         /* The agent's heartbeat grows old: the binding fails. */
         fake_now += 3600;
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, bind, &up, &e), 0);
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &bind, &up, &e), 0);
         assert_string_equal(json_str(up, "binding:vif_type"), "binding_failed");
         json_decref(up);
         fake_now -= 3600;
-        json_decref(bind);
+        json_decref(profile);
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(in);
         json_decref(port);
@@ -486,19 +489,19 @@ static void test_subnets_ipv6(void **state)
         json_decref(in2);
 
         /* The MAC changes: the SLAAC address follows, the others stay. */
-        json_t *upd = json_pack("{s:s}", "mac_address", "fa:16:3e:aa:bb:cc"), *after = NULL;
-        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), upd, &after,
+        struct netsvc_port_update mac = {.has_mac_address = true,
+                                         .mac_address = "fa:16:3e:aa:bb:cc"};
+        json_t *after = NULL;
+        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), &mac, &after,
                                             &e), 0);
-        json_decref(upd);
         assert_string_equal(ip_on(after, sid), "2001:db8:1:0:f816:3eff:feaa:bbcc");
         assert_string_equal(ip_on(after, "sub1"), ip_on(port, "sub1"));
         /* A fixed_ips update without the SLAAC subnet keeps its address. */
-        snprintf(ask, sizeof(ask), "{\"fixed_ips\": [{\"subnet_id\": \"sub1\"}]}");
-        upd = json_loads(ask, 0, NULL);
-        json_t *after2 = NULL;
-        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), upd, &after2,
+        json_t *ips = json_pack("[{s:s}]", "subnet_id", "sub1"), *after2 = NULL;
+        struct netsvc_port_update upd = {.has_fixed_ips = true, .fixed_ips = ips};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), &upd, &after2,
                                             &e), 0);
-        json_decref(upd);
+        json_decref(ips);
         assert_int_equal(json_array_size(json_object_get(after2, "fixed_ips")), 2);
         assert_string_equal(ip_on(after2, sid), "2001:db8:1:0:f816:3eff:feaa:bbcc");
         assert_null(ip_on(after2, json_str(stateful, "id")));
@@ -633,16 +636,30 @@ static void test_security_groups(void **state)
 
         /* Update: the default group keeps its name; others change. */
         e = (struct service_error){0};
-        in = json_pack("{s:s}", "name", "renamed");
-        assert_int_equal(netsvc_sg_update(&f->svc, &member, def, in, &up, &e), -EEXIST);
+        struct netsvc_sg_update rename = {.has_name = true, .name = "renamed"};
+        assert_int_equal(netsvc_sg_update(&f->svc, &member, def, &rename, &up, &e), -EEXIST);
         assert_string_equal(e.type, "SecurityGroupCannotUpdateDefault");
         e = (struct service_error){0};
-        assert_int_equal(netsvc_sg_update(&f->svc, &other, web, in, &up, &e), -ENOENT);
-        assert_int_equal(netsvc_sg_update(&f->svc, &member, web, in, &up, &e), 0);
+        assert_int_equal(netsvc_sg_update(&f->svc, &other, web, &rename, &up, &e), -ENOENT);
+        assert_int_equal(netsvc_sg_update(&f->svc, &member, web, &rename, &up, &e), 0);
         assert_string_equal(json_str(up, "name"), "renamed");
         assert_int_equal(json_integer_value(json_object_get(up, "revision_number")), 2);
         json_decref(up);
-        json_decref(in);
+        /* No other group may be named "default", in any case; the
+         * description changes alone, the name kept. */
+        e = (struct service_error){0};
+        struct netsvc_sg_update dflt = {.has_name = true, .name = "Default"};
+        assert_int_equal(netsvc_sg_update(&f->svc, &member, web, &dflt, &up, &e), -EEXIST);
+        assert_string_equal(e.type, "SecurityGroupDefaultAlreadyExists");
+        struct netsvc_sg_update about = {.has_description = true, .description = "front"};
+        assert_int_equal(netsvc_sg_update(&f->svc, &member, web, &about, &up, &e), 0);
+        assert_string_equal(json_str(up, "name"), "renamed");
+        assert_string_equal(json_str(up, "description"), "front");
+        json_decref(up);
+        /* The default group's description may change. */
+        assert_int_equal(netsvc_sg_update(&f->svc, &member, def, &about, &up, &e), 0);
+        assert_string_equal(json_str(up, "name"), "default");
+        json_decref(up);
 
         /* Delete: not while a port uses it, never the default for a
          * member; its rules go with it. */
@@ -742,14 +759,24 @@ static void test_agents(void **state)
         fake_now -= 71;
 
         /* Admin changes and removal. */
-        json_t *in = json_pack("{s:b,s:s}", "admin_state_up", 0, "description", "maint");
-        assert_int_equal(netsvc_agent_update(&f->svc, id, in, &a, &e), 0);
+        struct netsvc_agent_update in = {.has_admin_state_up = true, .admin_state_up = false,
+                                         .has_description = true, .description = "maint"};
+        assert_int_equal(netsvc_agent_update(&f->svc, id, &in, &a, &e), 0);
+        assert_false(json_is_true(json_object_get(a, "admin_state_up")));
+        assert_string_equal(json_str(a, "description"), "maint");
+        json_decref(a);
+        /* The description back to null; the state kept. */
+        struct netsvc_agent_update clear = {.has_description = true};
+        assert_int_equal(netsvc_agent_update(&f->svc, id, &clear, &a, &e), 0);
+        assert_true(json_is_null(json_object_get(a, "description")));
         assert_false(json_is_true(json_object_get(a, "admin_state_up")));
         json_decref(a);
+        assert_int_equal(svc_doc_get(f->st, "agent", id, &a), 0);
+        assert_true(json_is_null(json_object_get(a, "description")));
+        json_decref(a);
         e = (struct service_error){0};
-        assert_int_equal(netsvc_agent_update(&f->svc, "nope", in, &a, &e), -ENOENT);
+        assert_int_equal(netsvc_agent_update(&f->svc, "nope", &in, &a, &e), -ENOENT);
         assert_string_equal(e.message, "Agent nope could not be found.");
-        json_decref(in);
         assert_int_equal(netsvc_agent_delete(&f->svc, id, &e), 0);
         e = (struct service_error){0};
         assert_int_equal(netsvc_agent_delete(&f->svc, id, &e), -ENOENT);
@@ -759,8 +786,8 @@ static void test_agents(void **state)
          * ports bound elsewhere fail. */
         json_t *pin = port_in(NULL), *port = NULL, *bound = NULL;
         assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
-        json_t *bind = json_pack("{s:s}", "binding:host_id", "cn1");
-        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), bind, &bound,
+        struct netsvc_port_update bind = {.has_host_id = true, .host_id = "cn1"};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), &bind, &bound,
                                             &e), 0);
         json_t *up = json_pack("[s,s]", json_str(port, "id"), "nope");
         json_t *out = NULL;
@@ -778,11 +805,272 @@ static void test_agents(void **state)
         json_decref(out);
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(up);
-        json_decref(bind);
         json_decref(bound);
         json_decref(port);
         json_decref(pin);
         json_decref(conf);
+}
+
+static bool subnet_marked_shared(struct fixture *f)
+{
+        json_t *sub = NULL;
+        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub), 0);
+        bool marked = json_is_true(json_object_get(sub, NETSVC_SUBNET_SHARED));
+        json_decref(sub);
+        return marked;
+}
+
+static void test_network_update(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *net = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* The owner's change: what it names, stamped and stored; the
+         * segment kept. */
+        struct netsvc_network_update rename = {.has_name = true, .name = "blue",
+                                               .has_description = true, .description = "lab",
+                                               .has_port_security_enabled = true,
+                                               .port_security_enabled = false};
+        assert_int_equal(netsvc_network_update(&f->svc, &member, "net1", &rename, &net, &e), 0);
+        assert_string_equal(json_str(net, "name"), "blue");
+        assert_int_equal(json_integer_value(json_object_get(net, "provider:segmentation_id")),
+                         150);
+        assert_int_equal(json_integer_value(json_object_get(net, "revision_number")), 1);
+        json_decref(net);
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_string_equal(json_str(net, "description"), "lab");
+        assert_true(json_is_false(json_object_get(net, "port_security_enabled")));
+        assert_false(json_is_true(json_object_get(net, "shared")));
+        json_decref(net);
+        /* Another project's: not found. */
+        assert_int_equal(netsvc_network_update(&f->svc, &other, "net1", &rename, &net, &e),
+                         -ENOENT);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_string_equal(e.type, "NetworkNotFound");
+        assert_string_equal(e.message, "Network net1 could not be found.");
+        assert_false(subnet_marked_shared(f));
+
+        /* Shared: its subnet is every project's to see; the others see the
+         * network but may not change it. */
+        struct netsvc_network_update share = {.has_shared = true, .shared = true};
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
+        assert_true(json_is_true(json_object_get(net, "shared")));
+        json_decref(net);
+        assert_true(subnet_marked_shared(f));
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_network_update(&f->svc, &other, "net1", &rename, &net, &e),
+                         -EPERM);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message, "(rule:update_network) is disallowed by policy");
+        /* A change that leaves shared alone leaves the mark. */
+        assert_int_equal(netsvc_network_update(&f->svc, &member, "net1", &rename, &net, &e), 0);
+        json_decref(net);
+        assert_true(subnet_marked_shared(f));
+        /* Not shared again: the mark goes. */
+        share.shared = false;
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
+        json_decref(net);
+        assert_false(subnet_marked_shared(f));
+
+        /* External: seen by the others, still not theirs to change. */
+        struct netsvc_network_update external = {.has_external = true, .external = true,
+                                                 .has_admin_state_up = true,
+                                                 .admin_state_up = false};
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &external, &net, &e), 0);
+        assert_true(json_is_true(json_object_get(net, "router:external")));
+        assert_true(json_is_false(json_object_get(net, "admin_state_up")));
+        assert_int_equal(json_integer_value(json_object_get(net, "revision_number")), 5);
+        json_decref(net);
+        assert_false(subnet_marked_shared(f));
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_network_update(&f->svc, &other, "net1", &rename, &net, &e),
+                         -EPERM);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "nope", &rename, &net, &e),
+                         -ENOENT);
+        assert_string_equal(e.message, "Network nope could not be found.");
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_port_update(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *in = port_in(NULL), *port = NULL, *up = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        json_decref(in);
+        const char *id = json_str(port, "id");
+        char def[37];
+        assert_int_equal(netsvc_default_sg(&f->svc, "p1", def), 0);
+
+        /* What is named changes; MAC, addresses and groups stay. */
+        json_t *pairs = json_pack("[{s:s}]", "ip_address", "10.0.0.100");
+        struct netsvc_port_update u = {
+                .has_name = true, .name = "vf0",
+                .has_device_id = true, .device_id = "vm1",
+                .has_device_owner = true, .device_owner = "compute:nova",
+                .has_admin_state_up = true, .admin_state_up = false,
+                .has_allowed_address_pairs = true, .allowed_address_pairs = pairs,
+        };
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &u, &up, &e), 0);
+        assert_string_equal(json_str(up, "name"), "vf0");
+        assert_string_equal(json_str(up, "device_owner"), "compute:nova");
+        assert_true(json_is_false(json_object_get(up, "admin_state_up")));
+        assert_true(json_equal(json_object_get(up, "allowed_address_pairs"), pairs));
+        assert_string_equal(json_str(up, "mac_address"), json_str(port, "mac_address"));
+        assert_true(json_equal(json_object_get(up, "fixed_ips"),
+                               json_object_get(port, "fixed_ips")));
+        assert_string_equal(json_string_value(json_array_get(json_object_get(up,
+                                                                             "security_groups"),
+                                                             0)),
+                            def);
+        assert_int_equal(json_integer_value(json_object_get(up, "revision_number")), 1);
+        json_decref(up);
+        json_decref(pairs);
+
+        /* Port security off while the port has a group: a conflict; off
+         * with the groups emptied: done. */
+        struct netsvc_port_update off = {.has_port_security_enabled = true,
+                                         .port_security_enabled = false};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &off, &up, &e), -EEXIST);
+        assert_string_equal(e.type, "PortSecurityPortHasSecurityGroup");
+        off.has_security_groups = true;
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &off, &up, &e), 0);
+        assert_int_equal(json_array_size(json_object_get(up, "security_groups")), 0);
+        assert_true(json_is_false(json_object_get(up, "port_security_enabled")));
+        json_decref(up);
+        /* Groups without port security: invalid. */
+        e = (struct service_error){0};
+        const char *groups[] = {def};
+        struct netsvc_port_update sg = {.has_security_groups = true, .security_groups = groups,
+                                        .n_security_groups = 1};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &sg, &up, &e), -EINVAL);
+        assert_string_equal(e.type, "PortSecurityAndIPRequiredForSecurityGroups");
+        /* With it back on: a group the caller cannot see is not found;
+         * its own default is taken. */
+        sg.has_port_security_enabled = true;
+        sg.port_security_enabled = true;
+        char p2def[37];
+        assert_int_equal(netsvc_default_sg(&f->svc, "p2", p2def), 0);
+        const char *others[] = {p2def};
+        sg.security_groups = others;
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &sg, &up, &e), -ENOENT);
+        assert_string_equal(e.type, "SecurityGroupNotFound");
+        sg.security_groups = groups;
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &sg, &up, &e), 0);
+        assert_string_equal(json_string_value(json_array_get(json_object_get(up,
+                                                                             "security_groups"),
+                                                             0)),
+                            def);
+        json_decref(up);
+        /* A port with a device keeps its vnic type. */
+        e = (struct service_error){0};
+        struct netsvc_port_update vnic = {.has_vnic_type = true, .vnic_type = "normal"};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &vnic, &up, &e), -EEXIST);
+        assert_string_equal(e.type, "PortInUse");
+
+        /* On a network shared by another project, an address of one's
+         * choice is the network owner's to give. */
+        struct netsvc_network_update share = {.has_shared = true, .shared = true};
+        json_t *net = NULL;
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
+        json_decref(net);
+        json_t *theirs = NULL;
+        in = port_in(NULL);
+        assert_int_equal(netsvc_port_create(&f->svc, &other, in, "p2", &theirs, &e), 0);
+        json_decref(in);
+        /* A pool address neither port holds (allocation is random). */
+        char free_ip[16] = "";
+        for (int last = 2; last <= 6 && !*free_ip; last++) {
+                snprintf(free_ip, sizeof(free_ip), "10.0.0.%d", last);
+                if (streq(ip_on(port, "sub1"), free_ip) || streq(ip_on(theirs, "sub1"), free_ip))
+                        *free_ip = '\0';
+        }
+        json_t *ask = json_pack("[{s:s}]", "ip_address", free_ip);
+        struct netsvc_port_update ip = {.has_fixed_ips = true, .fixed_ips = ask};
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_port_update(&f->svc, &other, json_str(theirs, "id"), &ip, &up, &e),
+                         -EPERM);
+        assert_string_equal(e.message, "(rule:update_port and "
+                                       "rule:update_port:fixed_ips:ip_address) is disallowed by "
+                                       "policy");
+        e = (struct service_error){0};
+        off.has_security_groups = true;
+        assert_int_equal(netsvc_port_update(&f->svc, &other, json_str(theirs, "id"), &off, &up,
+                                            &e), -EPERM);
+        assert_string_equal(e.message, "(rule:update_port and "
+                                       "rule:update_port:port_security_enabled) is disallowed by "
+                                       "policy");
+        /* ... and the owner's port may move to that address. */
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &ip, &up, &e), 0);
+        assert_string_equal(json_str(json_array_get(json_object_get(up, "fixed_ips"), 0),
+                                     "ip_address"),
+                            free_ip);
+        json_decref(up);
+        json_decref(ask);
+        json_decref(theirs);
+        json_decref(port);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_quotas(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *q = NULL;
+        size_t net = (size_t)(netsvc_quota_resource("network") - netsvc_quota_resources);
+        size_t port = (size_t)(netsvc_quota_resource("port") - netsvc_quota_resources);
+        size_t subnet = (size_t)(netsvc_quota_resource("subnet") - netsvc_quota_resources);
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* What is set is the project's; the rest stays Neutron's default. */
+        struct netsvc_quota_update u = {0};
+        u.has[net] = true;
+        u.limit[net] = 1;
+        u.has[port] = true;
+        u.limit[port] = -1;
+        assert_int_equal(netsvc_quota_set(&f->svc, "p1", &u, &q, &e), 0);
+        assert_int_equal(json_integer_value(json_object_get(q, "network")), 1);
+        assert_int_equal(json_integer_value(json_object_get(q, "port")), -1);
+        assert_int_equal(json_integer_value(json_object_get(q, "subnet")), 100);
+        json_decref(q);
+        /* p1 holds net1: one more network is over its quota. */
+        assert_int_equal(netsvc_quota_check(&f->svc, "network", "p1", &e), -EEXIST);
+        assert_string_equal(e.type, "OverQuota");
+        assert_string_equal(e.message, "Quota exceeded for resources: ['network'].");
+        assert_int_equal(netsvc_quota_check(&f->svc, "network", "p2", &e), 0);
+        /* A later set changes only what it names. */
+        struct netsvc_quota_update more = {0};
+        more.has[net] = true;
+        more.limit[net] = 2;
+        assert_int_equal(netsvc_quota_set(&f->svc, "p1", &more, &q, &e), 0);
+        assert_int_equal(json_integer_value(json_object_get(q, "network")), 2);
+        assert_int_equal(json_integer_value(json_object_get(q, "port")), -1);
+        json_decref(q);
+        assert_int_equal(netsvc_quota_check(&f->svc, "network", "p1", &e), 0);
+        /* Below -1: invalid, nothing changed. */
+        e = (struct service_error){0};
+        struct netsvc_quota_update bad = {0};
+        bad.has[subnet] = true;
+        bad.limit[subnet] = -2;
+        bad.has[net] = true;
+        bad.limit[net] = 5;
+        assert_int_equal(netsvc_quota_set(&f->svc, "p1", &bad, &q, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Invalid input for subnet. Reason: '-2' should be an "
+                                       "integer greater than or equal to -1.");
+        assert_int_equal(netsvc_quota_get(&f->svc, "p1", &q), 0);
+        assert_int_equal(json_integer_value(json_object_get(q, "network")), 2);
+        assert_int_equal(json_integer_value(json_object_get(q, "subnet")), 100);
+        json_decref(q);
+        assert_int_equal(netsvc_quota_list(&f->svc, &q), 0);
+        assert_int_equal(json_array_size(q), 1);
+        assert_string_equal(json_str(json_array_get(q, 0), "project_id"), "p1");
+        json_decref(q);
+        assert_int_equal(store_end(f->st, false), 0);
 }
 
 int main(void)
@@ -795,6 +1083,9 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_subnets_ipv6, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_security_groups, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_network_update, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_port_update, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_quotas, setup, teardown),
                 cmocka_unit_test(test_owner),
         };
         return cmocka_run_group_tests_name("tests", tests, NULL, NULL);
