@@ -9,7 +9,8 @@
 #include "netsvc/netsvc.h"
 #include "base/time-format.h"
 
-/* Networks and ports are typed rows; every other kind a document. */
+/* Networks, subnets and ports are typed rows; every other kind a
+ * document. */
 static int doc_text(struct store *st, const char *kind, const char *id, char **ret_doc,
                     char **ret_project)
 {
@@ -17,6 +18,8 @@ static int doc_text(struct store *st, const char *kind, const char *id, char **r
                 return store_port_get(st, id, ret_doc, ret_project);
         if (streq(kind, "network"))
                 return store_network_get(st, id, ret_doc, ret_project);
+        if (streq(kind, "subnet"))
+                return store_subnet_get(st, id, ret_doc, ret_project);
         return store_obj_get(st, kind, id, ret_doc, ret_project);
 }
 
@@ -98,6 +101,38 @@ static int put_network(struct store *st, const json_t *o, const char *doc, bool 
         return store_network_put(st, &n, create);
 }
 
+/* A subnet's row and its pools' from its document. */
+static int put_subnet(struct store *st, const json_t *o, const char *doc, bool create)
+{
+        const json_t *pools = json_object_get(o, "allocation_pools");
+        size_t n = json_array_size(pools);
+        _cleanup_free_ struct store_ip_range *v = calloc(n ? n : 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const json_t *e = json_array_get(pools, i);
+                v[i] = (struct store_ip_range){json_str(e, "start"), json_str(e, "end")};
+        }
+        struct store_subnet s = {
+                .id = json_str(o, "id"),
+                .project_id = json_str(o, "project_id"),
+                .network_id = json_str(o, "network_id"),
+                .name = json_str(o, "name"),
+                .ip_version = int_or_none(o, "ip_version"),
+                .cidr = json_str(o, "cidr"),
+                .gateway_ip = json_str(o, "gateway_ip"),
+                .enable_dhcp = json_is_true(json_object_get(o, "enable_dhcp")),
+                .shared = json_is_true(json_object_get(o, NETSVC_SUBNET_SHARED)),
+                .ipv6_ra_mode = json_str(o, "ipv6_ra_mode"),
+                .ipv6_address_mode = json_str(o, "ipv6_address_mode"),
+                .subnetpool_id = json_str(o, "subnetpool_id"),
+                .pools = v,
+                .n_pools = n,
+                .doc = doc,
+        };
+        return store_subnet_put(st, &s, create);
+}
+
 /* A port's row and its fixed IPs' from its document; the hosts it was and
  * is bound to told. */
 static int put_port(struct store *st, const json_t *o, const char *doc, bool create)
@@ -145,6 +180,8 @@ static int doc_put(struct store *st, const char *kind, const json_t *obj, bool c
                 return put_port(st, obj, s, create);
         if (streq(kind, "network"))
                 return put_network(st, obj, s, create);
+        if (streq(kind, "subnet"))
+                return put_subnet(st, obj, s, create);
         return create ? store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s)
                       : store_obj_update(st, kind, json_str(obj, "id"), s);
 }
@@ -195,6 +232,8 @@ int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q
                 return store_port_list(st, q, cb, userdata);
         if (streq(kind, "network"))
                 return store_network_list(st, q, cb, userdata);
+        if (streq(kind, "subnet"))
+                return store_subnet_list(st, q, cb, userdata);
         return store_obj_list(st, kind, q, cb, userdata);
 }
 
@@ -204,6 +243,8 @@ int svc_doc_count(struct store *st, const char *kind, const struct store_query *
                 return store_port_count(st, q, ret);
         if (streq(kind, "network"))
                 return store_network_count(st, q, ret);
+        if (streq(kind, "subnet"))
+                return store_subnet_count(st, q, ret);
         return store_obj_count(st, kind, q, ret);
 }
 

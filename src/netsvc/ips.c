@@ -11,35 +11,96 @@
 #include "network/ipv6-mode.h"
 #include "network/mac.h"
 
-int ips_subnet_info(const json_t *s, struct subnet_info *ret)
+int ips_subnet_info(const struct store_subnet *row, struct subnet_info *ret)
 {
-        if (!s || ip_net_parse(json_str(s, "cidr"), &ret->net) < 0)
+        if (!row->cidr || ip_net_parse(row->cidr, &ret->net) < 0)
                 return -EIO;
-        snprintf(ret->id, sizeof(ret->id), "%s", json_str(s, "id") ?: "");
+        snprintf(ret->id, sizeof(ret->id), "%s", row->id);
         ret->is_auto = ret->net.family == IP_V6 &&
-                       ipv6_mode_is_auto(json_str(s, "ipv6_ra_mode"),
-                                         json_str(s, "ipv6_address_mode"));
+                       ipv6_mode_is_auto(row->ipv6_ra_mode, row->ipv6_address_mode);
         ret->n_pools = 0;
-        size_t i;
-        json_t *p;
-        json_array_foreach(json_object_get(s, "allocation_pools"), i, p) {
-                if (ret->n_pools >= ARRAY_SIZE(ret->pools))
-                        break;
+        for (size_t i = 0; i < row->n_pools && ret->n_pools < ARRAY_SIZE(ret->pools); i++) {
                 struct ip_pool *pool = &ret->pools[ret->n_pools];
-                if (ip_parse_family(json_str(p, "start"), ret->net.family, &pool->start) == 0 &&
-                    ip_parse_family(json_str(p, "end"), ret->net.family, &pool->end) == 0)
+                if (ip_parse_family(row->pools[i].start, ret->net.family, &pool->start) == 0 &&
+                    ip_parse_family(row->pools[i].end, ret->net.family, &pool->end) == 0)
                         ret->n_pools++;
         }
         return 0;
 }
 
+/* Subnets read into a growing array. */
+struct subnet_set {
+        struct subnet_info *v;
+        size_t n;
+};
+
+static void subnet_set_done(struct subnet_set *set)
+{
+        free(set->v);
+        *set = (struct subnet_set){0};
+}
+
+static int subnet_set_add_cb(const struct store_subnet *row, void *userdata)
+{
+        struct subnet_set *set = userdata;
+        struct subnet_info *v = reallocarray(set->v, set->n + 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        set->v = v;
+        int r = ips_subnet_info(row, &v[set->n]);
+        if (r >= 0)
+                set->n++;
+        return r;
+}
+
+static int subnets_where(const struct netsvc *svc, const char *attr, const char *value,
+                         struct subnet_set *ret)
+{
+        const char *v[] = {value};
+        struct store_filter f = {attr, STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        return store_subnet_rows(svc->store, &q, subnet_set_add_cb, ret);
+}
+
 int ips_load_subnet(const struct netsvc *svc, const char *id, struct subnet_info *ret)
 {
-        _cleanup_json_ json_t *s = NULL;
-        int r = svc_doc_get(svc->store, "subnet", id, &s);
+        _cleanup_(subnet_set_done) struct subnet_set set = {0};
+        int r = subnets_where(svc, "id", id, &set);
         if (r < 0)
                 return r;
-        return ips_subnet_info(s, ret);
+        if (set.n == 0)
+                return -ENOENT;
+        *ret = set.v[0];
+        return 0;
+}
+
+/* The subnets of net, read at once, in the order its "subnets" lists
+ * them (Neutron's: the first with room gives the default address). */
+static int load_net_subnets(const struct netsvc *svc, const json_t *net,
+                            struct subnet_set *ret)
+{
+        _cleanup_(subnet_set_done) struct subnet_set rows = {0};
+        const json_t *ids = json_object_get(net, "subnets");
+        int r = subnets_where(svc, "network_id", json_str(net, "id") ?: "", &rows);
+        if (r < 0)
+                return r;
+        struct subnet_info *v = calloc(json_array_size(ids) + 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        size_t i, n = 0;
+        json_t *sid;
+        json_array_foreach(ids, i, sid) {
+                size_t j = 0;
+                while (j < rows.n && !streq(rows.v[j].id, json_string_value(sid) ?: ""))
+                        j++;
+                if (j == rows.n) {
+                        free(v);
+                        return -ENOENT;
+                }
+                v[n++] = rows.v[j];
+        }
+        *ret = (struct subnet_set){v, n};
+        return 0;
 }
 
 static void pool_name(const char *subnet_id, char ret[64])
@@ -149,28 +210,23 @@ static int append(json_t *out, const char *subnet_id, const char *ip)
 
 /* Neutron's defaults: one address of the first IPv4 subnet with room, and
  * one of the first stateful IPv6 subnet with room. */
-static int assign_defaults(const struct netsvc *svc, const json_t *net, const char *port_id,
-                           json_t *out, struct service_error *err)
+static int assign_defaults(const struct netsvc *svc, const json_t *net,
+                           const struct subnet_set *subnets, const char *port_id, json_t *out,
+                           struct service_error *err)
 {
         static const int families[] = {IP_V4, IP_V6};
-        json_t *subnets = json_object_get(net, "subnets");
         for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
                 bool any = false, done = false;
-                size_t i;
-                json_t *sid;
-                json_array_foreach(subnets, i, sid) {
-                        struct subnet_info s;
+                for (size_t i = 0; i < subnets->n; i++) {
+                        const struct subnet_info *s = &subnets->v[i];
                         char ip[IP_STR_LEN];
-                        int r = ips_load_subnet(svc, json_string_value(sid), &s);
-                        if (r < 0)
-                                return r;
-                        if (s.net.family != families[f] || s.is_auto)
+                        if (s->net.family != families[f] || s->is_auto)
                                 continue;
                         any = true;
-                        r = allocate_ip(svc, &s, port_id, ip);
+                        int r = allocate_ip(svc, s, port_id, ip);
                         if (r == -ENOSPC)
                                 continue;
-                        if (r < 0 || (r = append(out, s.id, ip)) < 0)
+                        if (r < 0 || (r = append(out, s->id, ip)) < 0)
                                 return r;
                         done = true;
                         break;
@@ -187,10 +243,10 @@ static int assign_defaults(const struct netsvc *svc, const json_t *net, const ch
  * address), the address checked and claimed or one allocated.  An entry
  * naming only an auto-address subnet adds nothing here: the EUI-64 pass
  * does. */
-static int assign_asked(const struct netsvc *svc, const json_t *net, const json_t *e,
-                        const char *port_id, json_t *out, struct service_error *err)
+static int assign_asked(const struct netsvc *svc, const json_t *net,
+                        const struct subnet_set *subnets, const json_t *e, const char *port_id,
+                        json_t *out, struct service_error *err)
 {
-        json_t *subnets = json_object_get(net, "subnets");
         const char *net_id = json_str(net, "id");
         const char *want_sub = json_str(e, "subnet_id"), *want_ip = json_str(e, "ip_address");
         struct subnet_info s;
@@ -206,14 +262,10 @@ static int assign_asked(const struct netsvc *svc, const json_t *net, const json_
                                     "Invalid input for fixed_ips. Reason: '%s' is not a valid IP "
                                     "address.", want_ip);
         bool found = false;
-        size_t j;
-        json_t *sid;
-        json_array_foreach(subnets, j, sid) {
-                const char *id = json_string_value(sid);
-                if (want_sub && !streq(want_sub, id))
+        for (size_t j = 0; j < subnets->n; j++) {
+                s = subnets->v[j];
+                if (want_sub && !streq(want_sub, s.id))
                         continue;
-                if ((r = ips_load_subnet(svc, id, &s)) < 0)
-                        return r;
                 if (want_ip && (s.net.family != family || !ip_net_contains(&s.net, a))) {
                         if (want_sub)
                                 return service_fail(err, ERROR_KIND_INVALID, "InvalidIpForSubnet",
@@ -266,28 +318,30 @@ int ips_assign(const struct netsvc *svc, const json_t *net, const json_t *asked,
                struct service_error *err)
 {
         _cleanup_json_ json_t *out = json_array();
-        int r = 0;
+        _cleanup_(subnet_set_done) struct subnet_set subnets = {0};
         if (!out)
                 return -ENOMEM;
-        if (!asked)
-                r = assign_defaults(svc, net, port_id, out, err);
+        int r = load_net_subnets(svc, net, &subnets);
+        if (r >= 0 && !asked)
+                r = assign_defaults(svc, net, &subnets, port_id, out, err);
         size_t i;
         json_t *e;
-        json_array_foreach(asked, i, e) if ((r = assign_asked(svc, net, e, port_id, out, err)) < 0) break;
+        json_array_foreach(asked, i, e) {
+                if (r < 0)
+                        break;
+                r = assign_asked(svc, net, &subnets, e, port_id, out, err);
+        }
         if (r < 0)
                 return r;
         /* Every auto-address subnet of the network, asked or not
          * (Neutron's _get_auto_address_ips). */
-        json_t *sid;
-        json_array_foreach(json_object_get(net, "subnets"), i, sid) {
-                struct subnet_info s;
+        for (i = 0; i < subnets.n; i++) {
+                const struct subnet_info *s = &subnets.v[i];
                 char ip[IP_STR_LEN];
-                if ((r = ips_load_subnet(svc, json_string_value(sid), &s)) < 0)
-                        return r;
-                if (!s.is_auto || has_subnet(have, s.id) || has_subnet(out, s.id))
+                if (!s->is_auto || has_subnet(have, s->id) || has_subnet(out, s->id))
                         continue;
-                if ((r = ips_claim_eui64(svc, &s, mac, port_id, ip, err)) < 0 ||
-                    (r = append(out, s.id, ip)) < 0)
+                if ((r = ips_claim_eui64(svc, s, mac, port_id, ip, err)) < 0 ||
+                    (r = append(out, s->id, ip)) < 0)
                         return r;
         }
         *ret = TAKE_PTR(out);

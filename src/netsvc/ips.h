@@ -20,8 +20,10 @@ struct subnet_info {
         bool is_auto; /* addresses from the MAC */
 };
 
-/* From a stored subnet document; -EIO when it cannot be read. */
-int ips_subnet_info(const json_t *sub, struct subnet_info *ret);
+/* From a subnet's typed row (store_subnet_rows); -EIO when its CIDR
+ * cannot be read. */
+int ips_subnet_info(const struct store_subnet *row, struct subnet_info *ret);
+/* The subnet's row read; -ENOENT when absent. */
 int ips_load_subnet(const struct netsvc *svc, const char *id, struct subnet_info *ret);
 
 /* The EUI-64 address of mac on an auto-address subnet, claimed for

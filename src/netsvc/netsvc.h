@@ -46,9 +46,9 @@ int svc_claim(struct store *st, const char *pool, const char *value, const char 
 /* How many documents of kind a query selects. */
 int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret);
 /* cb for the stored text of every document a query selects, in id order
- * (lists sent as stored, without parsing).  Networks and ports come from
- * their typed rows (store_network_list, store_port_list), other kinds
- * from the documents. */
+ * (lists sent as stored, without parsing).  Networks, subnets and ports
+ * come from their typed rows (store_network_list, store_subnet_list,
+ * store_port_list), other kinds from the documents. */
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata);
 /* Every document a query selects, as a JSON array. */

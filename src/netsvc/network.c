@@ -237,11 +237,36 @@ int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *own
         return r;
 }
 
-static int delete_subnet_cb(const char *id, const char *doc, void *userdata)
+struct ids {
+        char **v;
+        size_t n;
+};
+
+static int collect_id_cb(const char *id, const char *doc, void *userdata)
 {
-        const struct netsvc *svc = userdata;
-        int r = store_obj_delete(svc->store, "subnet", id);
-        return r < 0 ? r : store_release_owner(svc->store, id);
+        struct ids *ids = userdata;
+        char **v = reallocarray(ids->v, ids->n + 2, sizeof(char *));
+        if (!v)
+                return -ENOMEM;
+        ids->v = v;
+        v[ids->n + 1] = NULL;
+        return (v[ids->n++] = strdup(id)) ? 0 : -ENOMEM;
+}
+
+/* A network's subnets and their addresses' claims (read first, so no
+ * list is open while its rows go). */
+static int delete_subnets(const struct netsvc *svc, const struct store_query *q)
+{
+        _cleanup_strv_free_ char **v = NULL;
+        struct ids ids = {0};
+        int r = store_subnet_list(svc->store, q, collect_id_cb, &ids);
+        v = ids.v;
+        for (size_t i = 0; r >= 0 && i < ids.n; i++) {
+                r = store_subnet_delete(svc->store, v[i]);
+                if (r >= 0)
+                        r = store_release_owner(svc->store, v[i]);
+        }
+        return r;
 }
 
 int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err)
@@ -257,7 +282,7 @@ int netsvc_network_delete(const struct netsvc *svc, const char *id, struct servi
                 return service_fail(err, ERROR_KIND_CONFLICT, "NetworkInUse",
                                     "Unable to complete operation on network %s. There are one "
                                     "or more ports still in use on the network.", id);
-        r = store_obj_list(svc->store, "subnet", &q, delete_subnet_cb, (void *)svc);
+        r = delete_subnets(svc, &q);
         if (r >= 0)
                 r = store_network_delete(svc->store, id);
         if (r >= 0)

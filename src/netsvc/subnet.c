@@ -140,12 +140,11 @@ struct overlap {
         bool found;
 };
 
-static int overlap_cb(const char *id, const char *doc, void *userdata)
+static int overlap_cb(const struct store_subnet *s, void *userdata)
 {
         struct overlap *o = userdata;
-        _cleanup_json_ json_t *s = json_loads(doc, 0, NULL);
         struct ip_net other;
-        if (s && ip_net_parse(json_str(s, "cidr"), &other) == 0 && ip_nets_overlap(&o->net, &other))
+        if (s->cidr && ip_net_parse(s->cidr, &other) == 0 && ip_nets_overlap(&o->net, &other))
                 o->found = true;
         return 0;
 }
@@ -166,7 +165,7 @@ static int add_auto_addresses(const struct netsvc *svc, const json_t *sub,
 {
         struct subnet_info s;
         _cleanup_json_ json_t *ports = NULL;
-        int r = ips_subnet_info(sub, &s);
+        int r = ips_load_subnet(svc, json_str(sub, "id"), &s);
         if (r < 0 || (r = network_ports(svc, json_str(sub, "network_id"), &ports)) < 0)
                 return r;
         size_t i;
@@ -263,7 +262,7 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
         const char *v[] = {net_id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        r = store_obj_list(svc->store, "subnet", &q, overlap_cb, &ov);
+        r = store_subnet_rows(svc->store, &q, overlap_cb, &ov);
         if (r >= 0 && ov.found)
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
                                     "Invalid input for operation: Requested subnet with cidr: %s "
@@ -330,7 +329,7 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
                                     "Unable to complete operation on subnet %s: One or more "
                                     "ports have an IP allocation from this subnet.", id);
         if (r >= 0)
-                r = store_obj_delete(svc->store, "subnet", id);
+                r = store_subnet_delete(svc->store, id);
         if (r >= 0) {
                 if (svc_doc_get(svc->store, "network", json_str(sub, "network_id"), &net) == 0) {
                         json_t *subs = json_object_get(net, "subnets");

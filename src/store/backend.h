@@ -99,6 +99,15 @@ struct store_backend {
                          void *userdata);
         int (*port_count)(struct store *st, const struct store_query *q, size_t *ret);
 
+        int (*subnet_put)(struct store *st, const struct store_subnet *s, bool create);
+        int (*subnet_get)(struct store *st, const char *id, char **ret_doc, char **ret_project);
+        int (*subnet_delete)(struct store *st, const char *id);
+        int (*subnet_list)(struct store *st, const struct store_query *q, store_obj_cb cb,
+                           void *userdata);
+        int (*subnet_count)(struct store *st, const struct store_query *q, size_t *ret);
+        int (*subnet_rows)(struct store *st, const struct store_query *q, store_subnet_cb cb,
+                           void *userdata);
+
         int (*change_append)(struct store *st, const char *host, const char *kind,
                              const char *id, int64_t *ret_revision);
         int (*changes_since)(struct store *st, const char *host, int64_t since, size_t limit,

@@ -1,7 +1,7 @@
-/* Networks, segments, ports and fixed IPs as typed rows (SQLite): a
- * store_query's attributes map to columns, to the rows of a child table
- * (a network's segment, a port's addresses) or, for the rest, to the
- * document. */
+/* Networks, segments, subnets, ports and fixed IPs as typed rows
+ * (SQLite): a store_query's attributes map to columns, to the rows of a
+ * child table (a network's segment, a port's addresses) or, for the
+ * rest, to the document. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +186,157 @@ int sqlite_network_count(struct store *base, const struct store_query *q, size_t
 {
         struct sqlite_store *st = to_sqlite(base);
         return typed_count(st, &typed_networks, q, ret);
+}
+
+static int put_pools(struct sqlite_store *st, const struct store_subnet *s)
+{
+        for (size_t i = 0; i < s->n_pools; i++) {
+                const struct store_ip_range *p = &s->pools[i];
+                if (!p->start || !p->end)
+                        continue;
+                _cleanup_stmt_ struct stmt_handle h = {0};
+                int r = sqlite_prepare_texts(st,
+                                             "INSERT INTO subnet_allocation_pools (subnet_id, "
+                                             "first_ip, last_ip, position) VALUES (?,?,?,?)",
+                                             &h, 3, s->id, p->start, p->end);
+                if (r < 0)
+                        return r;
+                sqlite3_bind_int64(h.s, 4, (sqlite3_int64)i);
+                if ((r = sqlite_step_done(st, h.s, "allocation pool")) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int sqlite_subnet_put(struct store *base, const struct store_subnet *s, bool create)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = sqlite_prepare_texts(
+                st,
+                create ? "INSERT INTO subnets (id, project_id, network_id, name, cidr, gateway_ip, "
+                         "ipv6_ra_mode, ipv6_address_mode, subnetpool_id, doc, ip_version, "
+                         "enable_dhcp, shared) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
+                       : "UPDATE subnets SET project_id = ?2, network_id = ?3, name = ?4, "
+                         "cidr = ?5, gateway_ip = ?6, ipv6_ra_mode = ?7, ipv6_address_mode = ?8, "
+                         "subnetpool_id = ?9, doc = ?10, ip_version = ?11, enable_dhcp = ?12, "
+                         "shared = ?13 WHERE id = ?1",
+                &h, 10, s->id, s->project_id, s->network_id, s->name, s->cidr, s->gateway_ip,
+                s->ipv6_ra_mode, s->ipv6_address_mode, s->subnetpool_id, s->doc);
+        if (r < 0)
+                return r;
+        bind_int_or_null(h.s, 11, s->ip_version);
+        sqlite3_bind_int(h.s, 12, s->enable_dhcp);
+        sqlite3_bind_int(h.s, 13, s->shared);
+        if ((r = put_done(st, h.s, create)) < 0)
+                return r;
+        if (!create && (r = sqlite_exec_texts(st, "allocation pools",
+                                              "DELETE FROM subnet_allocation_pools WHERE "
+                                              "subnet_id = ?", 1, s->id)) < 0)
+                return r;
+        return put_pools(st, s);
+}
+
+int sqlite_subnet_get(struct store *base, const char *id, char **ret_doc, char **ret_project)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return sqlite_get_texts(st, "subnet", "SELECT doc, project_id FROM subnets WHERE id = ?",
+                                id, 2, ret_doc, ret_project);
+}
+
+int sqlite_subnet_delete(struct store *base, const char *id)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        /* Its pools go with it (ON DELETE CASCADE). */
+        return delete_by_id(st, "DELETE FROM subnets WHERE id = ?", id);
+}
+
+int sqlite_subnet_list(struct store *base, const struct store_query *q, store_obj_cb cb,
+                       void *userdata)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return typed_list(st, &typed_subnets, q, cb, userdata);
+}
+
+int sqlite_subnet_count(struct store *base, const struct store_query *q, size_t *ret)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return typed_count(st, &typed_subnets, q, ret);
+}
+
+/* A subnet's pools, in order: their text copied to *ret_texts (a pool's
+ * rows are gone once the next is read), the ranges pointing into it. */
+static int read_pools(struct sqlite_store *st, const char *id, char ***ret_texts,
+                      struct store_ip_range **ret, size_t *ret_n)
+{
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        _cleanup_strv_free_ char **texts = calloc(1, sizeof(char *));
+        size_t n = 0;
+        int r = texts ? sqlite_prepare_texts(st, "SELECT first_ip, last_ip FROM "
+                                             "subnet_allocation_pools WHERE subnet_id = ? "
+                                             "ORDER BY position", &h, 1, id)
+                      : -ENOMEM;
+        while (r >= 0 && (r = sqlite_step_row(st, h.s, "allocation pools")) > 0)
+                for (int c = 0; c < 2 && r >= 0; c++) {
+                        if ((r = store_ptrv_reserve(&texts, n)) < 0)
+                                break;
+                        if (!(texts[n++] = strdup((const char *)sqlite3_column_text(h.s, c))))
+                                r = -ENOMEM;
+                }
+        if (r < 0)
+                return r;
+        struct store_ip_range *v = calloc(n / 2 + 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < n / 2; i++)
+                v[i] = (struct store_ip_range){texts[2 * i], texts[2 * i + 1]};
+        *ret_texts = TAKE_PTR(texts);
+        *ret = v;
+        *ret_n = n / 2;
+        return 0;
+}
+
+static const char *column_text(sqlite3_stmt *s, int i)
+{
+        return (const char *)sqlite3_column_text(s, i);
+}
+
+int sqlite_subnet_rows(struct store *base, const struct store_query *q, store_subnet_cb cb,
+                       void *userdata)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_query(st, &typed_subnets,
+                              "id, project_id, network_id, name, ip_version, cidr, gateway_ip, "
+                              "enable_dhcp, shared, ipv6_ra_mode, ipv6_address_mode, "
+                              "subnetpool_id", q, true, &h);
+        if (r < 0)
+                return r;
+        while ((r = sqlite_step_row(st, h.s, "subnets")) > 0) {
+                _cleanup_strv_free_ char **texts = NULL;
+                _cleanup_free_ struct store_ip_range *pools = NULL;
+                struct store_subnet s = {
+                        .id = column_text(h.s, 0),
+                        .project_id = column_text(h.s, 1),
+                        .network_id = column_text(h.s, 2),
+                        .name = column_text(h.s, 3),
+                        .ip_version = sqlite3_column_type(h.s, 4) == SQLITE_NULL
+                                              ? -1 : sqlite3_column_int64(h.s, 4),
+                        .cidr = column_text(h.s, 5),
+                        .gateway_ip = column_text(h.s, 6),
+                        .enable_dhcp = sqlite3_column_int(h.s, 7) != 0,
+                        .shared = sqlite3_column_int(h.s, 8) != 0,
+                        .ipv6_ra_mode = column_text(h.s, 9),
+                        .ipv6_address_mode = column_text(h.s, 10),
+                        .subnetpool_id = column_text(h.s, 11),
+                };
+                if ((r = read_pools(st, s.id, &texts, &pools, &s.n_pools)) < 0)
+                        return r;
+                s.pools = pools;
+                if ((r = cb(&s, userdata)) < 0)
+                        return r;
+        }
+        return r;
 }
 
 static int put_fixed_ips(struct sqlite_store *st, const struct store_port *p)

@@ -67,7 +67,7 @@ int sqlite_get_texts(struct sqlite_store *st, const char *what, const char *sql,
 /* The schema version this code's migrations reach. */
 size_t sqlite_schema_latest(void);
 
-/* sqlite-network.c: store.h's networks and ports. */
+/* sqlite-network.c: store.h's networks, subnets and ports. */
 int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
 int sqlite_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int sqlite_network_delete(struct store *st, const char *id);
@@ -81,3 +81,11 @@ int sqlite_port_delete(struct store *st, const char *id);
 int sqlite_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
                      void *userdata);
 int sqlite_port_count(struct store *st, const struct store_query *q, size_t *ret);
+int sqlite_subnet_put(struct store *st, const struct store_subnet *s, bool create);
+int sqlite_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+int sqlite_subnet_delete(struct store *st, const char *id);
+int sqlite_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                       void *userdata);
+int sqlite_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
+int sqlite_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
+                       void *userdata);

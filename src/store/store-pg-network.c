@@ -1,10 +1,11 @@
-/* The PostgreSQL backend's networks, segments, ports and fixed IPs
+/* The PostgreSQL backend's networks, segments, subnets, ports and fixed IPs
  * (typed-query.h maps a query's attributes).  Inserts that must be
  * unique use ON CONFLICT DO NOTHING: a unique violation would abort the
  * whole transaction. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store-pg.h"
 #include "store/typed-query.h"
@@ -154,6 +155,125 @@ int pg_network_list(struct store *st, const struct store_query *q, store_obj_cb 
 int pg_network_count(struct store *st, const struct store_query *q, size_t *ret)
 {
         return typed_count(st, &typed_networks, q, ret);
+}
+
+int pg_subnet_put(struct store *st, const struct store_subnet *s, bool create)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        pg_argv(&a, 10, s->id, s->project_id, s->network_id, s->name, s->cidr, s->gateway_ip,
+                s->ipv6_ra_mode, s->ipv6_address_mode, s->subnetpool_id, s->doc);
+        arg_int_or_null(&a, s->ip_version);
+        pg_arg_int(&a, s->enable_dhcp);
+        pg_arg_int(&a, s->shared);
+        int r = create ? pg_inserted(pg_query(st, "insert subnet",
+                                           "INSERT INTO subnets (id, project_id, network_id, "
+                                           "name, cidr, gateway_ip, ipv6_ra_mode, "
+                                           "ipv6_address_mode, subnetpool_id, doc, ip_version, "
+                                           "enable_dhcp, shared) VALUES ($1, $2, $3, $4, $5, "
+                                           "$6, $7, $8, $9, $10, $11, $12, $13) "
+                                           "ON CONFLICT DO NOTHING", &a, NULL))
+                       : pg_touched(pg_query(st, "update subnet",
+                                          "UPDATE subnets SET project_id = $2, network_id = $3, "
+                                          "name = $4, cidr = $5, gateway_ip = $6, "
+                                          "ipv6_ra_mode = $7, ipv6_address_mode = $8, "
+                                          "subnetpool_id = $9, doc = $10, ip_version = $11, "
+                                          "enable_dhcp = $12, shared = $13 WHERE id = $1",
+                                          &a, NULL));
+        if (r >= 0 && !create)
+                r = pg_exec_texts(st, "allocation pools", "DELETE FROM subnet_allocation_pools "
+                                  "WHERE subnet_id = $1", 1, s->id);
+        for (size_t i = 0; r >= 0 && i < s->n_pools; i++) {
+                const struct store_ip_range *p = &s->pools[i];
+                if (!p->start || !p->end)
+                        continue;
+                _cleanup_pg_args_ struct pg_args pa = {0};
+                pg_argv(&pa, 3, s->id, p->start, p->end);
+                pg_arg_int(&pa, (long long)i);
+                r = pg_query(st, "allocation pool", "INSERT INTO subnet_allocation_pools "
+                             "(subnet_id, first_ip, last_ip, position) VALUES ($1, $2, $3, $4)",
+                             &pa, NULL);
+        }
+        return r < 0 ? r : 0;
+}
+
+int pg_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
+{
+        return get_texts(st, "get subnet", "SELECT doc, project_id FROM subnets WHERE id = $1",
+                         id, 2, ret_doc, ret_project);
+}
+
+int pg_subnet_delete(struct store *st, const char *id)
+{
+        /* Its pools go with it (ON DELETE CASCADE). */
+        return pg_touched(pg_exec_texts(st, "delete subnet", "DELETE FROM subnets WHERE id = $1",
+                                     1, id));
+}
+
+int pg_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata)
+{
+        return typed_list(st, &typed_subnets, q, cb, userdata);
+}
+
+int pg_subnet_count(struct store *st, const struct store_query *q, size_t *ret)
+{
+        return typed_count(st, &typed_subnets, q, ret);
+}
+
+static const char *value_or_null(const PGresult *res, int row, int col)
+{
+        return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+/* The subnets the query selects, each joined with its pools (one row per
+ * pool, or one without a pool), in one round trip. */
+int pg_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
+                   void *userdata)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        const struct typed_sql w = {param, doc_attr, doc_member, " ORDER BY id", &a};
+        int r = strbuf_append(&sql, "SELECT s.*, p.first_ip, p.last_ip FROM (SELECT id, "
+                              "project_id, network_id, name, ip_version, cidr, gateway_ip, "
+                              "enable_dhcp, shared, ipv6_ra_mode, ipv6_address_mode, "
+                              "subnetpool_id FROM subnets");
+        if (r >= 0)
+                r = typed_query_list(&sql, &typed_subnets, q, &w);
+        if (r >= 0)
+                r = strbuf_append(&sql, ") AS s LEFT JOIN subnet_allocation_pools p ON "
+                                  "p.subnet_id = s.id ORDER BY s.id, p.position");
+        if (r >= 0)
+                r = pg_query(st, "subnets", strbuf_str(&sql), &a, &res);
+        if (r <= 0)
+                return r;
+        int rows = PQntuples(res);
+        _cleanup_free_ struct store_ip_range *pools = calloc((size_t)rows, sizeof(*pools));
+        if (!pools)
+                return -ENOMEM;
+        for (int i = 0; i < rows;) {
+                struct store_subnet s = {
+                        .id = PQgetvalue(res, i, 0),
+                        .project_id = value_or_null(res, i, 1),
+                        .network_id = value_or_null(res, i, 2),
+                        .name = value_or_null(res, i, 3),
+                        .ip_version = PQgetisnull(res, i, 4) ? -1 : pg_int(res, i, 4),
+                        .cidr = value_or_null(res, i, 5),
+                        .gateway_ip = value_or_null(res, i, 6),
+                        .enable_dhcp = pg_int(res, i, 7) != 0,
+                        .shared = pg_int(res, i, 8) != 0,
+                        .ipv6_ra_mode = value_or_null(res, i, 9),
+                        .ipv6_address_mode = value_or_null(res, i, 10),
+                        .subnetpool_id = value_or_null(res, i, 11),
+                        .pools = pools,
+                };
+                for (; i < rows && streq(PQgetvalue(res, i, 0), s.id); i++)
+                        if (!PQgetisnull(res, i, 12))
+                                pools[s.n_pools++] = (struct store_ip_range){
+                                        PQgetvalue(res, i, 12), PQgetvalue(res, i, 13)};
+                if ((r = cb(&s, userdata)) < 0)
+                        return r;
+        }
+        return 0;
 }
 
 int pg_port_put(struct store *st, const struct store_port *p, bool create)

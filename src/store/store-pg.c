@@ -251,6 +251,45 @@ static const char *const pg_migrations[] = {
         "  row_number() OVER (ORDER BY hostname) AS rn FROM compute_hosts) n"
         "  WHERE n.hostname = h.hostname;"
         "CREATE UNIQUE INDEX compute_hosts_num_id ON compute_hosts (num_id);",
+        /* 13: subnets as typed rows, their allocation pools rows of their
+         * own; existing documents move over. */
+        "CREATE TABLE subnets ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  project_id TEXT,"
+        "  network_id TEXT,"
+        "  name TEXT,"
+        "  ip_version BIGINT,"
+        "  cidr TEXT,"
+        "  gateway_ip TEXT,"
+        "  enable_dhcp BIGINT,"
+        "  shared BIGINT,"
+        "  ipv6_ra_mode TEXT,"
+        "  ipv6_address_mode TEXT,"
+        "  subnetpool_id TEXT,"
+        "  doc TEXT NOT NULL);"
+        "CREATE INDEX subnets_project ON subnets (project_id, id);"
+        "CREATE INDEX subnets_network ON subnets (network_id, id);"
+        "CREATE INDEX subnets_name ON subnets (name, id);"
+        "CREATE INDEX subnets_cidr ON subnets (cidr, id);"
+        "CREATE TABLE subnet_allocation_pools ("
+        "  subnet_id TEXT NOT NULL REFERENCES subnets (id) ON DELETE CASCADE,"
+        "  position BIGINT NOT NULL,"
+        "  first_ip TEXT NOT NULL,"
+        "  last_ip TEXT NOT NULL,"
+        "  PRIMARY KEY (subnet_id, position));"
+        "INSERT INTO subnets (id, project_id, network_id, name, ip_version, cidr, gateway_ip,"
+        "    enable_dhcp, shared, ipv6_ra_mode, ipv6_address_mode, subnetpool_id, doc)"
+        "  SELECT id, project_id, j ->> 'network_id', j ->> 'name', json_num(j -> 'ip_version'),"
+        "    j ->> 'cidr', j ->> 'gateway_ip', json_num(j -> 'enable_dhcp'),"
+        "    coalesce(json_num(j -> '_shared'), 0), j ->> 'ipv6_ra_mode',"
+        "    j ->> 'ipv6_address_mode', j ->> 'subnetpool_id', doc"
+        "  FROM objects WHERE kind = 'subnet';"
+        "INSERT INTO subnet_allocation_pools (subnet_id, position, first_ip, last_ip)"
+        "  SELECT o.id, p.n - 1, p.v ->> 'start', p.v ->> 'end'"
+        "  FROM objects o, jsonb_array_elements(CASE jsonb_typeof(o.j -> 'allocation_pools')"
+        "    WHEN 'array' THEN o.j -> 'allocation_pools' ELSE '[]' END) WITH ORDINALITY AS p (v, n)"
+        "  WHERE o.kind = 'subnet' AND p.v ->> 'start' IS NOT NULL AND p.v ->> 'end' IS NOT NULL;"
+        "DELETE FROM objects WHERE kind = 'subnet';",
 };
 
 void pg_args_done(struct pg_args *a)
@@ -1167,4 +1206,10 @@ static const struct store_backend pg_backend = {
         .port_delete = pg_port_delete,
         .port_list = pg_port_list,
         .port_count = pg_port_count,
+        .subnet_put = pg_subnet_put,
+        .subnet_get = pg_subnet_get,
+        .subnet_delete = pg_subnet_delete,
+        .subnet_list = pg_subnet_list,
+        .subnet_count = pg_subnet_count,
+        .subnet_rows = pg_subnet_rows,
 };

@@ -113,7 +113,7 @@ int pg_compute_task_delete(struct store *st, const char *id);
 int pg_compute_task_list(struct store *st, const char *host, size_t limit,
                          struct store_compute_task ***ret);
 
-/* Networks and ports, in store-pg-network.c. */
+/* Networks, subnets and ports, in store-pg-network.c. */
 int pg_network_put(struct store *st, const struct store_network *n, bool create);
 int pg_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int pg_network_delete(struct store *st, const char *id);
@@ -126,3 +126,11 @@ int pg_port_host(struct store *st, const char *id, char **ret);
 int pg_port_delete(struct store *st, const char *id);
 int pg_port_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata);
 int pg_port_count(struct store *st, const struct store_query *q, size_t *ret);
+int pg_subnet_put(struct store *st, const struct store_subnet *s, bool create);
+int pg_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+int pg_subnet_delete(struct store *st, const char *id);
+int pg_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                   void *userdata);
+int pg_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
+int pg_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
+                   void *userdata);

@@ -507,3 +507,35 @@ int store_port_count(struct store *st, const struct store_query *q, size_t *ret)
 {
         return st->ops->port_count(st, q, ret);
 }
+
+int store_subnet_put(struct store *st, const struct store_subnet *s, bool create)
+{
+        return st->ops->subnet_put(st, s, create);
+}
+
+int store_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
+{
+        return st->ops->subnet_get(st, id, ret_doc, ret_project);
+}
+
+int store_subnet_delete(struct store *st, const char *id)
+{
+        return st->ops->subnet_delete(st, id);
+}
+
+int store_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                      void *userdata)
+{
+        return st->ops->subnet_list(st, q, cb, userdata);
+}
+
+int store_subnet_count(struct store *st, const struct store_query *q, size_t *ret)
+{
+        return st->ops->subnet_count(st, q, ret);
+}
+
+int store_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
+                      void *userdata)
+{
+        return st->ops->subnet_rows(st, q, cb, userdata);
+}

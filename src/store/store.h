@@ -329,6 +329,49 @@ int store_port_list(struct store *st, const struct store_query *q, store_obj_cb 
                     void *userdata);
 int store_port_count(struct store *st, const struct store_query *q, size_t *ret);
 
+/* Subnets as typed rows: what lists filter on (name, network_id, cidr,
+ * ip_version, gateway_ip, enable_dhcp, the IPv6 modes, subnetpool_id,
+ * and "_shared", the hidden mark of a subnet whose network is shared) are
+ * columns, and what IPAM reads of a subnet (CIDR, gateway, modes, its
+ * allocation pools as rows of their own, in order) comes back typed from
+ * store_subnet_rows() without the document, which stays beside the row as
+ * the API's view. */
+struct store_ip_range {
+        const char *start, *end;
+};
+struct store_subnet {
+        const char *id;
+        const char *project_id;
+        const char *network_id;
+        const char *name;
+        long long ip_version; /* < 0: none */
+        const char *cidr;
+        const char *gateway_ip; /* NULL: none */
+        bool enable_dhcp;
+        bool shared; /* "_shared": visible to every project */
+        const char *ipv6_ra_mode, *ipv6_address_mode; /* NULL: none */
+        const char *subnetpool_id;
+        const struct store_ip_range *pools; /* a range without start or end is not kept */
+        size_t n_pools;
+        const char *doc;
+};
+/* Insert (-EEXIST when the id exists) or update (-ENOENT when absent);
+ * an update replaces the pools. */
+int store_subnet_put(struct store *st, const struct store_subnet *s, bool create);
+int store_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+/* The subnet and its pools. */
+int store_subnet_delete(struct store *st, const char *id);
+/* Documents, as store_network_list(); the shared attribute is "_shared". */
+int store_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                      void *userdata);
+int store_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
+/* cb for each matching subnet's row and pools, in id order, after
+ * q->marker, at most q->limit; doc is NULL.  The strings and pools are
+ * valid during the call only. */
+typedef int (*store_subnet_cb)(const struct store_subnet *s, void *userdata);
+int store_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
+                      void *userdata);
+
 /* Secrets (password hashes), never part of a document. */
 int store_secret_set(struct store *st, const char *key, const char *value);
 int store_secret_get(struct store *st, const char *key, char **ret);

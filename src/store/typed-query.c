@@ -1,4 +1,4 @@
-/* The attributes of networks and ports that are columns or child rows,
+/* The attributes of networks, subnets and ports that are columns or child rows,
  * and the WHERE a store_query makes of them (typed-query.h). */
 #include <errno.h>
 #include <string.h>
@@ -49,6 +49,26 @@ const struct typed_table typed_networks = {
         "networks", network_columns,
         " AND id IN (SELECT network_id FROM network_segments WHERE ", segment_columns, NULL,
 };
+
+static const struct column subnet_columns[] = {
+        {"id", "id", false},
+        {"project_id", "project_id", false},
+        {"tenant_id", "project_id", false},
+        {"network_id", "network_id", false},
+        {"name", "name", false},
+        {"ip_version", "ip_version", false},
+        {"cidr", "cidr", false},
+        {"gateway_ip", "gateway_ip", false},
+        {"enable_dhcp", "enable_dhcp", false},
+        {"ipv6_ra_mode", "ipv6_ra_mode", false},
+        {"ipv6_address_mode", "ipv6_address_mode", false},
+        {"subnetpool_id", "subnetpool_id", false},
+        {"_shared", "shared", false},
+        {0},
+};
+
+/* Pools are not filtered on: no child columns. */
+const struct typed_table typed_subnets = {"subnets", subnet_columns, NULL, NULL, NULL};
 
 static const struct column port_columns[] = {
         {"id", "id", false},

@@ -1,10 +1,13 @@
-/* Networks, segments, ports and fixed IPs as typed rows on a temporary
- * database: put, get, delete, lists by every column a filter names (and
- * by the document for the rest), and the migration that moves a
- * version-10 database's documents into the rows. */
+/* Networks, segments, subnets, ports and fixed IPs as typed rows on a
+ * temporary database: put, get, delete, lists by every column a filter
+ * names (and by the document for the rest), a subnet's typed row with its
+ * pools, and the migrations that move a version-10 database's network and
+ * port documents and a version-12 database's subnet documents into the
+ * rows. */
 #include "test-util.h"
 #include "test-store-util.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "base/strbuf.h"
@@ -43,6 +46,33 @@ static void assert_ports(struct store *st, const struct store_query *q, const ch
 static void assert_networks(struct store *st, const struct store_query *q, const char *want)
 {
         assert_list(st, store_network_list, store_network_count, q, want);
+}
+
+static void assert_subnets(struct store *st, const struct store_query *q, const char *want)
+{
+        assert_list(st, store_subnet_list, store_subnet_count, q, want);
+}
+
+/* Each row store_subnet_rows() gives, one line each: id, version, CIDR,
+ * gateway, dhcp, shared, modes, pools. */
+static int subnet_row_cb(const struct store_subnet *s, void *userdata)
+{
+        struct strbuf *b = userdata;
+        int r = strbuf_printf(b, "%s%s %lld %s %s %d %d %s %s", b->len ? "\n" : "", s->id,
+                              s->ip_version, s->cidr, s->gateway_ip ?: "-", s->enable_dhcp,
+                              s->shared, s->ipv6_ra_mode ?: "-", s->ipv6_address_mode ?: "-");
+        for (size_t i = 0; r >= 0 && i < s->n_pools; i++)
+                r = strbuf_printf(b, " %s-%s", s->pools[i].start, s->pools[i].end);
+        assert_null(s->doc);
+        return r;
+}
+
+static void assert_subnet_rows(struct store *st, const struct store_query *q, const char *want)
+{
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_subnet_rows(st, q, subnet_row_cb, &b), 0);
+        assert_string_equal(strbuf_str(&b), want);
 }
 
 /* A query of one filter with one value. */
@@ -191,6 +221,89 @@ static void test_ports(void **state)
         test_store_drop(st);
 }
 
+static void put_subnets(struct store *st)
+{
+        struct store_ip_range p1[] = {{"10.0.0.2", "10.0.0.99"}, {"10.0.0.200", "10.0.0.254"}};
+        struct store_ip_range p3[] = {{"2001:db8::2", "2001:db8::ffff:ffff:ffff:fffe"}};
+        struct store_subnet s1 = {"s1", "p1", "n1", "v4", 4, "10.0.0.0/24", "10.0.0.1", true,
+                                  false, NULL, NULL, NULL, p1, 2,
+                                  "{\"id\": \"s1\", \"description\": \"a\"}"};
+        struct store_subnet s2 = {"s2", "p2", "n2", "v4", 4, "10.1.0.0/24", NULL, false, true,
+                                  NULL, NULL, NULL, NULL, 0, "{\"id\": \"s2\"}"};
+        struct store_subnet s3 = {"s3", "p1", "n1", "v6", 6, "2001:db8::/64", "2001:db8::1", true,
+                                  false, "slaac", "slaac", NULL, p3, 1, "{\"id\": \"s3\"}"};
+        assert_int_equal(store_subnet_put(st, &s1, true), 0);
+        assert_int_equal(store_subnet_put(st, &s2, true), 0);
+        assert_int_equal(store_subnet_put(st, &s3, true), 0);
+        assert_int_equal(store_subnet_put(st, &s1, true), -EEXIST);
+}
+
+static void test_subnets(void **state)
+{
+        struct store *st = test_store_open();
+        assert_int_equal(store_begin(st, true), 0);
+        put_subnets(st);
+        char *doc = NULL, *project = NULL;
+        assert_int_equal(store_subnet_get(st, "s1", &doc, &project), 0);
+        assert_string_equal(doc, "{\"id\": \"s1\", \"description\": \"a\"}");
+        assert_string_equal(project, "p1");
+        free(doc);
+        free(project);
+        assert_int_equal(store_subnet_get(st, "sx", &doc, NULL), -ENOENT);
+
+        assert_subnets(st, NULL, "s1 s2 s3");
+        assert_subnets(st, ONE("network_id", NULL, STORE_VALUE_TEXT, "n1"), "s1 s3");
+        assert_subnets(st, ONE("name", NULL, STORE_VALUE_TEXT, "v4"), "s1 s2");
+        assert_subnets(st, ONE("ip_version", NULL, STORE_VALUE_INT, "6"), "s3");
+        assert_subnets(st, ONE("cidr", NULL, STORE_VALUE_TEXT, "10.1.0.0/24"), "s2");
+        assert_subnets(st, ONE("gateway_ip", NULL, STORE_VALUE_TEXT, "10.0.0.1"), "s1");
+        assert_subnets(st, ONE("enable_dhcp", NULL, STORE_VALUE_INT, "0"), "s2");
+        assert_subnets(st, ONE("ipv6_address_mode", NULL, STORE_VALUE_TEXT, "slaac"), "s3");
+        assert_subnets(st, ONE("tenant_id", NULL, STORE_VALUE_TEXT, "p2"), "s2");
+        assert_subnets(st, ONE("_shared", NULL, STORE_VALUE_INT, "1"), "s2");
+        /* No column: from the document. */
+        assert_subnets(st, ONE("description", NULL, STORE_VALUE_TEXT, "a"), "s1");
+        /* A project sees its own and those of shared networks. */
+        assert_subnets(st, &(struct store_query){.project_id = "p1", .shared_attr = "_shared"},
+                       "s1 s2 s3");
+        assert_subnets(st, &(struct store_query){.project_id = "p1"}, "s1 s3");
+        assert_subnets(st, &(struct store_query){.marker = "s1", .limit = 1}, "s2");
+
+        /* The typed rows, pools in their order; a null gateway stays null. */
+        assert_subnet_rows(st, ONE("network_id", NULL, STORE_VALUE_TEXT, "n1"),
+                           "s1 4 10.0.0.0/24 10.0.0.1 1 0 - - 10.0.0.2-10.0.0.99 "
+                           "10.0.0.200-10.0.0.254\n"
+                           "s3 6 2001:db8::/64 2001:db8::1 1 0 slaac slaac "
+                           "2001:db8::2-2001:db8::ffff:ffff:ffff:fffe");
+        assert_subnet_rows(st, ONE("id", NULL, STORE_VALUE_TEXT, "s2"),
+                           "s2 4 10.1.0.0/24 - 0 1 - -");
+        assert_subnet_rows(st, &(struct store_query){.marker = "s1", .limit = 1},
+                           "s2 4 10.1.0.0/24 - 0 1 - -");
+        assert_subnet_rows(st, ONE("id", NULL, STORE_VALUE_TEXT, "sx"), "");
+
+        /* An update replaces the pools; absent: not found. */
+        struct store_ip_range p[] = {{"10.1.0.10", "10.1.0.20"}};
+        struct store_subnet s2 = {"s2", "p2", "n2", "renamed", 4, "10.1.0.0/24", "10.1.0.1",
+                                  true, false, NULL, NULL, NULL, p, 1, "{}"};
+        assert_int_equal(store_subnet_put(st, &s2, false), 0);
+        assert_subnet_rows(st, ONE("id", NULL, STORE_VALUE_TEXT, "s2"),
+                           "s2 4 10.1.0.0/24 10.1.0.1 1 0 - - 10.1.0.10-10.1.0.20");
+        assert_subnets(st, ONE("_shared", NULL, STORE_VALUE_INT, "1"), "");
+        s2.id = "sx";
+        assert_int_equal(store_subnet_put(st, &s2, false), -ENOENT);
+
+        /* Deleted with its pools: the same id again starts without any. */
+        assert_int_equal(store_subnet_delete(st, "s1"), 0);
+        assert_int_equal(store_subnet_delete(st, "s1"), -ENOENT);
+        struct store_subnet s1 = {"s1", "p1", "n1", "", 4, "10.0.0.0/24", NULL, true, false,
+                                  NULL, NULL, NULL, NULL, 0, "{}"};
+        assert_int_equal(store_subnet_put(st, &s1, true), 0);
+        assert_subnet_rows(st, ONE("id", NULL, STORE_VALUE_TEXT, "s1"),
+                           "s1 4 10.0.0.0/24 - 1 0 - -");
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 /* A version-10 database (the schema before these rows, made by rolling a
  * fresh one back) holding network and port documents: they move to the
  * rows with their segment and addresses, and leave the documents; other
@@ -204,6 +317,7 @@ static void test_migration(void **state)
         assert_int_equal(sqlite3_exec(db,
                 "DROP TABLE port_fixed_ips; DROP TABLE ports; DROP TABLE network_segments;"
                 "DROP TABLE networks; DROP INDEX compute_hosts_num_id;"
+                "DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
                 "ALTER TABLE compute_hosts DROP COLUMN num_id;"
                 "DELETE FROM schema_version WHERE version >= 11;"
                 "INSERT INTO objects VALUES ('network', 'n1', 'p1', '{\"id\": \"n1\", "
@@ -218,7 +332,8 @@ static void test_migration(void **state)
                 "  \"binding:vnic_type\": \"direct\", \"status\": \"DOWN\", \"fixed_ips\": "
                 "  [{\"subnet_id\": \"s1\", \"ip_address\": \"10.0.0.5\"}]}');"
                 "INSERT INTO objects VALUES ('port', 'pb', 'p2', '{\"id\": \"pb\"}');"
-                "INSERT INTO objects VALUES ('subnet', 's1', 'p1', '{\"id\": \"s1\"}');",
+                "INSERT INTO objects VALUES ('subnet', 's1', 'p1', '{\"id\": \"s1\"}');"
+                "INSERT INTO objects VALUES ('quota', 'p1', 'p1', '{\"port\": 5}');",
                 NULL, NULL, NULL), SQLITE_OK);
         sqlite3_close(db);
 
@@ -240,7 +355,78 @@ static void test_migration(void **state)
         /* Gone from the documents; the other documents stay. */
         assert_int_equal(store_obj_get(st, "network", "n1", &doc, NULL), -ENOENT);
         assert_int_equal(store_obj_get(st, "port", "pa", &doc, NULL), -ENOENT);
-        assert_int_equal(store_obj_get(st, "subnet", "s1", &doc, NULL), 0);
+        assert_int_equal(store_obj_get(st, "subnet", "s1", &doc, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "quota", "p1", &doc, NULL), 0);
+        free(doc);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* SQL run straight on the test's database, whichever backend it is. */
+static void exec_raw(const char *sql)
+{
+        if (test_store_pg()) {
+                PGconn *pq = PQconnectdb(test_dbpath);
+                assert_int_equal(PQstatus(pq), CONNECTION_OK);
+                PGresult *res = PQexec(pq, sql);
+                if (PQresultStatus(res) != PGRES_COMMAND_OK)
+                        fail_msg("%s", PQresultErrorMessage(res));
+                PQclear(res);
+                PQfinish(pq);
+                return;
+        }
+        sqlite3 *db = NULL;
+        char *msg = NULL;
+        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+                fail_msg("%s", msg);
+        sqlite3_close(db);
+}
+
+/* A version-12 database (made by rolling a fresh one back) holding
+ * subnet documents: they move to the rows with their pools in order, the
+ * shared mark and the IPv6 modes, their documents kept as they were; the
+ * documents leave the objects.  On both backends. */
+static void test_subnet_migration(void **state)
+{
+        struct store *st = test_store_open();
+        store_free(st);
+        exec_raw("DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
+                 "DELETE FROM schema_version WHERE version >= 13;"
+                 "INSERT INTO objects (kind, id, project_id, doc) VALUES ('subnet', 's1', 'p1', "
+                 "  '{\"id\": \"s1\", \"name\": \"web\", \"network_id\": \"n1\", "
+                 "  \"ip_version\": 4, \"cidr\": \"10.0.0.0/24\", \"gateway_ip\": \"10.0.0.1\", "
+                 "  \"enable_dhcp\": true, \"allocation_pools\": [{\"start\": \"10.0.0.2\", "
+                 "  \"end\": \"10.0.0.9\"}, {\"start\": \"10.0.0.20\", \"end\": \"10.0.0.29\"}], "
+                 "  \"ipv6_ra_mode\": null, \"ipv6_address_mode\": null, "
+                 "  \"subnetpool_id\": null, \"_shared\": true}');"
+                 "INSERT INTO objects (kind, id, project_id, doc) VALUES ('subnet', 's2', 'p2', "
+                 "  '{\"id\": \"s2\", \"network_id\": \"n2\", \"ip_version\": 6, "
+                 "  \"cidr\": \"2001:db8::/64\", \"gateway_ip\": null, \"enable_dhcp\": false, "
+                 "  \"allocation_pools\": [], \"ipv6_ra_mode\": \"slaac\", "
+                 "  \"ipv6_address_mode\": \"slaac\"}');"
+                 "INSERT INTO objects (kind, id, project_id, doc) VALUES ('quota', 'p1', 'p1', "
+                 "  '{\"subnet\": 5}');");
+
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), 13);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_subnet_rows(st, NULL,
+                           "s1 4 10.0.0.0/24 10.0.0.1 1 1 - - 10.0.0.2-10.0.0.9 "
+                           "10.0.0.20-10.0.0.29\n"
+                           "s2 6 2001:db8::/64 - 0 0 slaac slaac");
+        assert_subnets(st, ONE("name", NULL, STORE_VALUE_TEXT, "web"), "s1");
+        assert_subnets(st, ONE("network_id", NULL, STORE_VALUE_TEXT, "n2"), "s2");
+        assert_subnets(st, &(struct store_query){.project_id = "p2", .shared_attr = "_shared"},
+                       "s1 s2");
+        char *doc = NULL, *project = NULL;
+        assert_int_equal(store_subnet_get(st, "s2", &doc, &project), 0);
+        assert_non_null(strstr(doc, "\"ipv6_address_mode\": \"slaac\""));
+        assert_string_equal(project, "p2");
+        free(doc);
+        free(project);
+        assert_int_equal(store_obj_get(st, "subnet", "s1", &doc, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "quota", "p1", &doc, NULL), 0);
         free(doc);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
@@ -251,13 +437,17 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_networks),
                 cmocka_unit_test(test_ports),
+                cmocka_unit_test(test_subnets),
                 cmocka_unit_test(test_migration),
+                cmocka_unit_test(test_subnet_migration),
         };
-        /* On PostgreSQL the rows alone: the migration test writes SQLite's
-         * file. */
+        /* On PostgreSQL all but the network and port migration, which
+         * writes SQLite's file. */
         const struct CMUnitTest pg_tests[] = {
                 cmocka_unit_test(test_networks),
                 cmocka_unit_test(test_ports),
+                cmocka_unit_test(test_subnets),
+                cmocka_unit_test(test_subnet_migration),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);
