@@ -124,7 +124,8 @@ const struct api_route api_network_routes[] = {
         NET("GET", "/v2.0/networks", list, "list networks (filters, fields, limit/marker)"),
         NET("POST", "/v2.0/networks", create, "create a network (ML2 flat/vlan segment)"),
         NET("GET", "/v2.0/networks/{}", show, "show a network"),
-        NET("PUT", "/v2.0/networks/{}", update, "update a network"),
+        NET("PUT", "/v2.0/networks/{}", update,
+            "update a network (shared while other projects' ports are on it)"),
         NET("DELETE", "/v2.0/networks/{}", destroy, "delete a network (409 with ports)"),
         {0},
 };

@@ -100,7 +100,9 @@ struct netsvc_network_update {
 };
 /* A network the caller may see (its project's, shared or external) and
  * may update (update_network) changed, stamped and stored; when shared
- * was given its subnets' mark follows.  *ret the document. */
+ * was given its subnets' mark follows.  A shared network stays shared
+ * while another project has a port on it (a conflict,
+ * InvalidSharedSetting).  *ret the document. */
 int netsvc_network_update(const struct netsvc *svc, const struct auth_context *auth,
                           const char *id, const struct netsvc_network_update *in, json_t **ret,
                           struct service_error *err);

@@ -178,6 +178,33 @@ int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool sha
         return r;
 }
 
+static int foreign_port_cb(const char *id, const char *doc, void *userdata)
+{
+        const char *owner = userdata;
+        _cleanup_json_ json_t *port = json_loads(doc, 0, NULL);
+        if (!port)
+                return -EIO;
+        return streq(json_str(port, "project_id") ?: "", owner) ? 0 : -EBUSY;
+}
+
+/* Neutron's check when a network stops being shared: no port of another
+ * project may stay on it (it could not even see the network after). */
+static int check_unshare(const struct netsvc *svc, const json_t *net,
+                         struct service_error *err)
+{
+        const char *id = json_str(net, "id");
+        const char *v[] = {id};
+        struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1};
+        int r = svc_doc_walk(svc->store, "port", &q, foreign_port_cb,
+                             (void *)(json_str(net, "project_id") ?: ""));
+        if (r == -EBUSY)
+                return service_fail(err, ERROR_KIND_CONFLICT, "InvalidSharedSetting",
+                                    "Unable to reconfigure sharing settings for network %s. "
+                                    "Multiple tenants are using it.", id);
+        return r;
+}
+
 int netsvc_network_update(const struct netsvc *svc, const struct auth_context *auth,
                           const char *id, const struct netsvc_network_update *in, json_t **ret,
                           struct service_error *err)
@@ -197,6 +224,9 @@ int netsvc_network_update(const struct netsvc *svc, const struct auth_context *a
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:%s) is disallowed by policy",
                                     policy_rules[PR_UPDATE_NETWORK].name);
+        if (in->has_shared && !in->shared && json_is_true(json_object_get(net, "shared")) &&
+            (r = check_unshare(svc, net, err)) < 0)
+                return r;
         if (in->has_name)
                 json_object_set_new(net, "name", json_string(in->name));
         if (in->has_description)

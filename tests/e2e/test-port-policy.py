@@ -9,7 +9,8 @@ owner and admins may. Errors are Neutron's 403 PolicyNotAuthorized body.
 A security group rule's remote group must exist and be the caller's to
 see (404 otherwise, as in Neutron). A network's owner may delete others'
 ports on it. A shared network's subnets are seen
-(not changed) by every project, as long as the network is shared.
+(not changed) by every project, as long as the network is shared; it stays
+shared while another project has ports on it.
 Usage: test-port-policy.py PATH/TO/vfnet-server"""
 import sys
 
@@ -149,6 +150,18 @@ def main():
           token=adm)
         t.eq(R("GET", f"/v2.0/subnets/{s2['subnet']['id']}", token=bob)[0], 404,
              "and unshared again, it is not")
+        # A network another project has ports on stays shared (Neutron's
+        # InvalidSharedSetting), its subnet still seen.
+        st, body, _ = R("PUT", f"/v2.0/networks/{nid}", {"network": {"shared": False}},
+                        token=adm)
+        t.ok(st == 409 and body["NeutronError"]["type"] == "InvalidSharedSetting"
+             and body["NeutronError"]["message"] ==
+             f"Unable to reconfigure sharing settings for network {nid}. "
+             "Multiple tenants are using it.",
+             "bob's ports keep the admin's network shared: 409", (st, body))
+        st, body, _ = R("GET", f"/v2.0/networks/{nid}", token=adm)
+        t.eq(body["network"]["shared"], True, "the network is still shared")
+        t.eq(R("GET", f"/v2.0/subnets/{sid}", token=bob)[0], 200, "and bob still sees its subnet")
 
         # Security group rules: the remote group must be one bob may see.
         st, sgs, _ = R("GET", "/v2.0/security-groups", token=bob)

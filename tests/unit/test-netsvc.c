@@ -1005,12 +1005,31 @@ static void test_port_update(void **state)
         assert_string_equal(e.message, "(rule:update_port and "
                                        "rule:update_port:port_security_enabled) is disallowed by "
                                        "policy");
+        /* The network stays shared while that port is on it. */
+        e = (struct service_error){0};
+        share.shared = false;
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e),
+                         -EEXIST);
+        assert_string_equal(e.type, "InvalidSharedSetting");
+        assert_string_equal(e.message, "Unable to reconfigure sharing settings for network "
+                                       "net1. Multiple tenants are using it.");
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_true(json_is_true(json_object_get(net, "shared")));
+        json_decref(net);
+        assert_true(subnet_marked_shared(f));
         /* ... and the owner's port may move to that address. */
         assert_int_equal(netsvc_port_update(&f->svc, &member, id, &ip, &up, &e), 0);
         assert_string_equal(json_str(json_array_get(json_object_get(up, "fixed_ips"), 0),
                                      "ip_address"),
                             free_ip);
         json_decref(up);
+        /* Without the other project's port it may stop being shared (the
+         * owner's own port does not hold it). */
+        assert_int_equal(netsvc_port_delete(&f->svc, json_str(theirs, "id")), 0);
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
+        assert_false(json_is_true(json_object_get(net, "shared")));
+        json_decref(net);
+        assert_false(subnet_marked_shared(f));
         json_decref(ask);
         json_decref(theirs);
         json_decref(port);
