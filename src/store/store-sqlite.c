@@ -346,6 +346,34 @@ static int exec_sql(struct sqlite_store *st, const char *sql)
         return 0;
 }
 
+enum tx_verb { TX_BEGIN, TX_BEGIN_IMMEDIATE, TX_COMMIT, TX_ROLLBACK };
+
+/* One of the transaction verbs, from its statement prepared once. */
+static int tx_verb(struct sqlite_store *st, enum tx_verb v)
+{
+        static const char *const sql[] = {
+                [TX_BEGIN] = "BEGIN",
+                [TX_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+                [TX_COMMIT] = "COMMIT",
+                [TX_ROLLBACK] = "ROLLBACK",
+        };
+        sqlite3_stmt **s = &st->tx_stmt[v];
+        if (!*s) {
+                int rc = sqlite3_prepare_v3(st->db, sql[v], -1, SQLITE_PREPARE_PERSISTENT, s,
+                                            NULL);
+                if (rc != SQLITE_OK) {
+                        *s = NULL;
+                        return exec_sql(st, sql[v]);
+                }
+        }
+        int rc = sqlite3_step(*s);
+        sqlite3_reset(*s);
+        if (rc != SQLITE_DONE)
+                return err_set(rc == SQLITE_BUSY ? -EBUSY : -EIO, "database: %s",
+                               sqlite3_errmsg(st->db));
+        return 0;
+}
+
 int sqlite_prepare(struct sqlite_store *st, const char *sql, struct stmt_handle *h)
 {
         int free_slot = -1;
@@ -524,6 +552,8 @@ static void sqlite_free(struct store *base)
                 sqlite3_finalize(st->cache[i].stmt);
                 free(st->cache[i].sql);
         }
+        for (size_t i = 0; i < ARRAY_SIZE(st->tx_stmt); i++)
+                sqlite3_finalize(st->tx_stmt[i]);
         if (st->db)
                 sqlite3_close_v2(st->db);
         store_changed_hosts_done(&st->base, &st->changed, false);
@@ -536,7 +566,7 @@ static int sqlite_begin(struct store *base, bool write)
 {
         struct sqlite_store *st = to_sqlite(base);
         pthread_mutex_lock(&st->lock);
-        int r = exec_sql(st, write ? "BEGIN IMMEDIATE" : "BEGIN");
+        int r = tx_verb(st, write ? TX_BEGIN_IMMEDIATE : TX_BEGIN);
         if (r < 0) {
                 pthread_mutex_unlock(&st->lock);
                 return r;
@@ -552,11 +582,11 @@ static int sqlite_end(struct store *base, bool commit)
         if (!st->in_tx)
                 return -EINVAL;
         if (commit) {
-                r = exec_sql(st, "COMMIT");
+                r = tx_verb(st, TX_COMMIT);
                 if (r < 0)
-                        exec_sql(st, "ROLLBACK");
+                        tx_verb(st, TX_ROLLBACK);
         } else
-                exec_sql(st, "ROLLBACK");
+                tx_verb(st, TX_ROLLBACK);
         st->in_tx = false;
         struct store_changed_hosts changed = st->changed;
         st->changed = (struct store_changed_hosts){0};
