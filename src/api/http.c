@@ -1,6 +1,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <float.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <time.h>
 #include <microhttpd.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "api/awaiting.h"
 #include "api/compute.h"
 #include "api/http.h"
 #include "api/request-check.h"
@@ -19,10 +21,14 @@
 
 /* An open connection as the request deadline sees it. */
 struct conn_slot {
-        struct conn_slot *prev, *next;
+        struct awaiting wait; /* in http_server.awaited while a request is awaited or arriving */
         int fd;
-        double awaited_since; /* a request is awaited or arriving since (watch_now()); 0: none */
 };
+
+static struct conn_slot *slot_of(struct awaiting *a)
+{
+        return (struct conn_slot *)((char *)a - offsetof(struct conn_slot, wait));
+}
 
 struct http_server {
         struct MHD_Daemon *daemon;
@@ -38,7 +44,7 @@ struct http_server {
          * silence, which a sender of one byte now and then never is. */
         pthread_mutex_t slots_lock;
         pthread_cond_t reaper_wake;
-        struct conn_slot *slots;
+        struct awaiting_queue awaited;
         unsigned request_timeout;
         bool stopping;
         bool reaper_running;
@@ -63,15 +69,14 @@ static void *reaper_main(void *userdata)
                 pthread_cond_timedwait(&s->reaper_wake, &s->slots_lock, &until);
                 double now = watch_now();
                 unsigned cut = 0;
-                for (struct conn_slot *c = s->slots; c; c = c->next)
-                        if (c->awaited_since > 0 && now - c->awaited_since > s->request_timeout) {
-                                /* The fd is still open: the slot leaves the
-                                 * list (under this lock) before MHD closes
-                                 * it.  MHD sees the end and closes. */
-                                shutdown(c->fd, SHUT_RDWR);
-                                c->awaited_since = 0;
-                                cut++;
-                        }
+                struct awaiting *late;
+                while ((late = awaiting_take_late(&s->awaited, now, s->request_timeout))) {
+                        /* The fd is still open: the slot left the queue
+                         * (under this lock) before MHD closes it.  MHD
+                         * sees the end and closes. */
+                        shutdown(slot_of(late)->fd, SHUT_RDWR);
+                        cut++;
+                }
                 if (cut)
                         log_info("closed %u connection%s whose request did not arrive within "
                                  "%u s ([DEFAULT] client_request_timeout)", cut,
@@ -92,22 +97,13 @@ static void connection_event(void *cls, struct MHD_Connection *conn, void **sock
                 if (!info || !(c = calloc(1, sizeof(*c))))
                         return; /* not timed: the idle timeout still applies */
                 c->fd = info->connect_fd;
-                c->awaited_since = watch_now();
                 pthread_mutex_lock(&s->slots_lock);
-                c->next = s->slots;
-                if (s->slots)
-                        s->slots->prev = c;
-                s->slots = c;
+                awaiting_push(&s->awaited, &c->wait, watch_now());
                 pthread_mutex_unlock(&s->slots_lock);
                 *socket_context = c;
         } else if (c) {
                 pthread_mutex_lock(&s->slots_lock);
-                if (c->prev)
-                        c->prev->next = c->next;
-                else
-                        s->slots = c->next;
-                if (c->next)
-                        c->next->prev = c->prev;
+                awaiting_remove(&s->awaited, &c->wait);
                 pthread_mutex_unlock(&s->slots_lock);
                 free(c);
                 *socket_context = NULL;
@@ -124,7 +120,10 @@ static void request_awaited(struct http_server *s, struct MHD_Connection *conn, 
         if (!c)
                 return;
         pthread_mutex_lock(&s->slots_lock);
-        c->awaited_since = awaited ? watch_now() : 0;
+        if (awaited)
+                awaiting_push(&s->awaited, &c->wait, watch_now());
+        else
+                awaiting_remove(&s->awaited, &c->wait);
         pthread_mutex_unlock(&s->slots_lock);
 }
 
