@@ -2,6 +2,7 @@
  * writer, a kill -9 loses no committed transaction), a busy timeout for
  * other processes sharing the file, and versioned schema migrations. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,8 +502,17 @@ static const struct store_backend sqlite_backend;
 static void sqlite_free(struct store *base);
 static int sqlite_changes_compact(struct store *base, int64_t upto);
 
+/* SQLite counts every allocation under one global mutex unless told not
+ * to; nothing here reads those counts, and every request allocates. */
+static void sqlite_configure(void)
+{
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_sqlite_open(const char *url, struct store **ret)
 {
+        static pthread_once_t configured = PTHREAD_ONCE_INIT;
+        pthread_once(&configured, sqlite_configure);
         /* sqlite:///abs/path keeps its third slash, sqlite://rel/path is
          * relative, a bare path is itself. */
         const char *path = strneq(url, "sqlite://", 9) ? url + 9 : url;
