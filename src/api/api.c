@@ -1,5 +1,7 @@
 /* Routing, authentication and the OpenStack error bodies. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include "api/api.h"
 #include "api/compute.h"
 #include "api/request-check.h"
+#include "api/route-index.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "identitysvc/auth.h"
@@ -208,6 +211,39 @@ static bool match(const char *pattern, const char *path, const char **params, ch
         return *s == '\0' || (s[0] == '/' && s[1] == '\0');
 }
 
+/* Whether r's pattern matches req's path; when its method is also method,
+ * *found is r and req's params are the path's. */
+static bool try_route(const struct api_route *r, struct api_request *req, const char *method,
+                      char *buf, size_t buflen, const struct api_route **found)
+{
+        const char *params[API_MAX_PARAMS] = {0};
+        if (!match(r->pattern, req->path, params, buf, buflen))
+                return false;
+        if (streq(r->method, method)) {
+                *found = r;
+                memcpy(req->params, params, sizeof(params));
+        }
+        return true;
+}
+
+static struct route_index *route_index;
+
+static void route_index_build(void)
+{
+        /* Without it (no memory) every route is tried, as route_index
+         * does when a path has too many candidates. */
+        if (route_index_new(api_route_tables, &route_index) < 0)
+                route_index = NULL;
+}
+
+/* The routes path may match, in the tables' order (route-index.h). */
+static size_t routes_for(const char *path, const struct api_route **out)
+{
+        static pthread_once_t built = PTHREAD_ONCE_INIT;
+        pthread_once(&built, route_index_build);
+        return route_index ? route_index_candidates(route_index, path, out) : SIZE_MAX;
+}
+
 /* The network endpoint's own root, as devstack's Neutron has it, so that
  * GET on it answers Neutron's version list where "/" is Keystone's. */
 #define NET_PREFIX "/networking"
@@ -362,18 +398,17 @@ static void route(struct api_ctx *ctx, struct api_request *req, struct api_respo
         const struct api_route *found = NULL;
         bool path_known = false, valid = path_valid(req);
 
-        for (const struct api_route *const *t = api_route_tables; valid && *t && !found; t++)
-                for (const struct api_route *r = *t; r->pattern; r++) {
-                        const char *params[API_MAX_PARAMS] = {0};
-                        if (!match(r->pattern, req->path, params, parambuf, sizeof(parambuf)))
-                                continue;
-                        path_known = true;
-                        if (!streq(r->method, method))
-                                continue;
-                        found = r;
-                        memcpy(req->params, params, sizeof(params));
-                        break;
-                }
+        const struct api_route *candidates[ROUTE_INDEX_MAX_CANDIDATES];
+        size_t n = valid ? routes_for(req->path, candidates) : 0;
+        if (n != SIZE_MAX)
+                for (size_t i = 0; i < n && !found; i++)
+                        path_known |= try_route(candidates[i], req, method, parambuf,
+                                                sizeof(parambuf), &found);
+        else
+                for (const struct api_route *const *t = api_route_tables; *t && !found; t++)
+                        for (const struct api_route *r = *t; r->pattern && !found; r++)
+                                path_known |= try_route(r, req, method, parambuf,
+                                                        sizeof(parambuf), &found);
 
         enum api_service svc = found ? found->service : api_service_of_path(req->path);
         if (svc == API_COMPUTE && nova_negotiate(req, resp) < 0)
