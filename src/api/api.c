@@ -142,7 +142,7 @@ void api_request_id_new(struct api_response *resp)
         char uuid[37];
         if (resp->request_id[0])
                 return;
-        random_uuid(uuid);
+        stream_uuid(uuid);
         snprintf(resp->request_id, sizeof(resp->request_id), "req-%s", uuid);
 }
 

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <sodium.h>
+#include <stdint.h>
 #include <string.h>
 #include <uuid/uuid.h>
 
@@ -43,6 +44,26 @@ void random_uuid(char ret[37])
 {
         unsigned char raw[16];
         randombytes_buf(raw, sizeof(raw));
+        raw[6] = (raw[6] & 0x0f) | 0x40;
+        raw[8] = (raw[8] & 0x3f) | 0x80;
+        uuid_unparse_lower(raw, ret);
+}
+
+void stream_uuid(char ret[37])
+{
+        static _Thread_local unsigned char key[randombytes_SEEDBYTES];
+        static _Thread_local uint64_t drawn;
+        if (drawn == 0)
+                randombytes_buf(key, sizeof(key));
+        drawn++;
+        /* The ChaCha20 stream of key with the count of draws folded in:
+         * a new block each draw. */
+        unsigned char seed[randombytes_SEEDBYTES];
+        memcpy(seed, key, sizeof(seed));
+        for (size_t i = 0; i < sizeof(drawn); i++)
+                seed[i] ^= (unsigned char)(drawn >> (8 * i));
+        unsigned char raw[16];
+        randombytes_buf_deterministic(raw, sizeof(raw), seed);
         raw[6] = (raw[6] & 0x0f) | 0x40;
         raw[8] = (raw[8] & 0x3f) | 0x80;
         uuid_unparse_lower(raw, ret);

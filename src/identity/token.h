@@ -18,6 +18,10 @@ bool token_hash_equal(const char *a, const char *b);
 void random_hex_id(char ret[33]);
 /* A random RFC 4122 UUID (Neutron ids). */
 void random_uuid(char ret[37]);
+/* A UUID that only has to tell things apart (request ids): drawn from a
+ * stream each thread seeds once from the kernel, so without the system
+ * call random_uuid() makes each time. */
+void stream_uuid(char ret[37]);
 /* [0, n) uniformly. */
 unsigned random_below(unsigned n);
 void random_fill(void *buf, size_t n);

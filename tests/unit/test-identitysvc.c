@@ -4,6 +4,7 @@
 #include "test-util.h"
 #include "test-store-util.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "identitysvc/auth.h"
@@ -860,10 +861,47 @@ static void test_login_gate(void **state)
         login_gate_free(g);
 }
 
+/* Request ids from stream_uuid(): version-4 UUIDs, none repeated within
+ * a thread or between two threads. */
+#define STREAM_DRAWS 5000
+
+static void *draw_ids(void *out)
+{
+        char (*ids)[37] = out;
+        for (size_t i = 0; i < STREAM_DRAWS; i++)
+                stream_uuid(ids[i]);
+        return NULL;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+        return strcmp(a, b);
+}
+
+static void test_stream_uuid(void **state)
+{
+        char (*ids)[37] = calloc(2 * STREAM_DRAWS, 37);
+        assert_non_null(ids);
+        pthread_t t;
+        assert_int_equal(pthread_create(&t, NULL, draw_ids, ids + STREAM_DRAWS), 0);
+        draw_ids(ids);
+        assert_int_equal(pthread_join(t, NULL), 0);
+        for (size_t i = 0; i < 2 * STREAM_DRAWS; i++) {
+                assert_int_equal(strlen(ids[i]), 36);
+                assert_int_equal(ids[i][14], '4');
+                assert_non_null(strchr("89ab", ids[i][19]));
+        }
+        qsort(ids, 2 * STREAM_DRAWS, 37, cmp_id);
+        for (size_t i = 1; i < 2 * STREAM_DRAWS; i++)
+                assert_string_not_equal(ids[i - 1], ids[i]);
+        free(ids);
+}
+
 int main(void)
 {
         assert_int_equal(identity_init(), 0);
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_stream_uuid),
                 cmocka_unit_test(test_authenticate_from_state),
                 cmocka_unit_test(test_authenticate_cached),
                 cmocka_unit_test(test_project_deleted),
