@@ -444,68 +444,6 @@ int neutron_owner(const struct api_request *req, json_t *obj, struct api_respons
         return r < 0 ? neutron_service_error(resp, &e, r) : 0;
 }
 
-/* update_<resource> of the policy table: a network's and a security
- * group's project, a subnet's network's project. */
-static bool may_update(struct api_ctx *ctx, const struct auth_context *auth,
-                       const struct resource_def *def, const json_t *obj)
-{
-        struct policy_target tg = {.project_id = json_str(obj, "project_id")};
-        if (def == &resource_network)
-                return policy_rule_allows(PR_UPDATE_NETWORK, auth, &tg);
-        if (def == &resource_security_group)
-                return policy_rule_allows(PR_UPDATE_SECURITY_GROUP, auth, &tg);
-        if (def == &resource_subnet) {
-                _cleanup_json_ json_t *net = NULL;
-                if (svc_doc_get(ctx->store, "network", json_str(obj, "network_id"), &net) >= 0)
-                        tg.network_owner = json_str(net, "project_id");
-                return policy_rule_allows(PR_UPDATE_SUBNET, auth, &tg);
-        }
-        return policy_may_write(auth, tg.project_id);
-}
-
-int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                   const struct resource_def *def, neutron_check_body check_body,
-                   neutron_check_object check_object, neutron_after_update after)
-{
-        _cleanup_json_ json_t *in = NULL, *obj = NULL;
-        int r;
-
-        if (!neutron_parse_update(ctx, req, resp, def, &in))
-                return 0;
-        if (check_body && (r = check_body(in, resp)) != 0)
-                return r < 0 ? r : 0;
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = neutron_load(ctx, &req->auth, def, req->params[0], &obj);
-        if (r >= 0 && !may_update(ctx, &req->auth, def, obj)) {
-                store_end(ctx->store, false);
-                return api_neutron_error(resp, 403, "PolicyNotAuthorized",
-                                         "(rule:update_%s) is disallowed by policy", def->singular);
-        }
-        if (r >= 0 && check_object) {
-                int k = check_object(obj, in, resp);
-                if (k != 0) {
-                        store_end(ctx->store, false);
-                        return k < 0 ? k : 0;
-                }
-        }
-        if (r >= 0) {
-                json_object_update_existing(obj, in);
-                neutron_stamp(ctx, obj, false);
-                r = svc_doc_update(ctx->store, def->singular, obj);
-        }
-        if (r >= 0 && after)
-                r = after(ctx, obj, in);
-        store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return neutron_not_found(resp, def, req->params[0]);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        neutron_reply_one(resp, 200, def, obj, &req->auth);
-        return 0;
-}
-
 int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                           const struct resource_def *def)
 {

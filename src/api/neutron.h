@@ -87,24 +87,6 @@ typedef int (*neutron_create_fn)(struct api_ctx *ctx, struct api_request *req, j
 int neutron_create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                    const struct resource_def *def, bool check_policy, neutron_create_fn fn);
 
-/* Hooks of neutron_update(); each returns 0 to go on, or a negative errno
- * or 1 after answering resp itself (the update is then not made).
- * check_body sees the validated body before the transaction; check_object
- * the stored object and the body inside it. */
-typedef int (*neutron_check_body)(const json_t *in, struct api_response *resp);
-typedef int (*neutron_check_object)(const json_t *obj, const json_t *in, struct api_response *resp);
-/* Inside the update's transaction, after the object was written: what
- * else follows the change (a store error, negative, rolls it back). */
-typedef int (*neutron_after_update)(struct api_ctx *ctx, const json_t *obj, const json_t *in);
-
-/* PUT /v2.0/<collection>/{id} for the resources whose update is "validate,
- * check ownership, merge the given attributes, stamp, store": one
- * transaction, Neutron's 400/403/404 answers, the updated view.  Any
- * hook may be NULL. */
-int neutron_update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                   const struct resource_def *def, neutron_check_body check_body,
-                   neutron_check_object check_object, neutron_after_update after);
-
 /* Replies {singular: view(obj)} with status. */
 void neutron_reply_one(struct api_response *resp, unsigned status, const struct resource_def *def,
                        const json_t *obj, const struct auth_context *auth);

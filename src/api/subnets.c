@@ -1,5 +1,6 @@
 /* /v2.0/subnets: IPv4 and IPv6 subnets with Neutron's defaults, pool
- * checks and IPv6 address modes. */
+ * checks and IPv6 address modes (netsvc/subnet.c); create and update
+ * parse, call the service, render. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,20 +35,30 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         return neutron_create(ctx, req, resp, &resource_subnet, false, create_one);
 }
 
-static int check_pool_changes(const json_t *sub, const json_t *in, struct api_response *resp)
-{
-        struct service_error e = {0};
-        int r = netsvc_subnet_check_update(sub, in, &e);
-        if (r < 0) {
-                neutron_service_error(resp, &e, r);
-                return 1;
-        }
-        return 0;
-}
-
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        return neutron_update(ctx, req, resp, &resource_subnet, NULL, check_pool_changes, NULL);
+        _cleanup_json_ json_t *in = NULL, *sub = NULL;
+        if (!neutron_parse_update(ctx, req, resp, &resource_subnet, &in))
+                return 0;
+        struct netsvc_subnet_update u = {0};
+        u.has_name = neutron_given_str(in, "name", &u.name);
+        u.has_description = neutron_given_str(in, "description", &u.description);
+        u.has_gateway_ip = neutron_given_str(in, "gateway_ip", &u.gateway_ip);
+        u.has_allocation_pools = neutron_given_json(in, "allocation_pools", &u.allocation_pools);
+        u.has_enable_dhcp = neutron_given_bool(in, "enable_dhcp", &u.enable_dhcp);
+        u.has_dns_nameservers = neutron_given_json(in, "dns_nameservers", &u.dns_nameservers);
+        u.has_host_routes = neutron_given_json(in, "host_routes", &u.host_routes);
+        struct netsvc svc = api_netsvc(ctx);
+        struct service_error e = {0};
+        int r = store_begin(ctx->store, true);
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        r = netsvc_subnet_update(&svc, &req->auth, req->params[0], &u, &sub, &e);
+        int k = store_end(ctx->store, r >= 0);
+        if (r < 0 || k < 0)
+                return neutron_service_error(resp, &e, r < 0 ? r : k);
+        neutron_reply_one(resp, 200, &resource_subnet, sub, &req->auth);
+        return 0;
 }
 
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

@@ -120,12 +120,35 @@ int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool sha
  * address. */
 int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
                          const json_t *in, json_t **ret, struct service_error *err);
-/* Whether an update of sub may set what IN asks for, as Neutron checks
- * it: the gateway a host address of the subnet (or null), the pools
- * inside it, apart, and clear of the gateway (a 409
- * GatewayConflictWithAllocationPools when the pools stay), dns and routes
- * of its family, DHCP kept on while IPv6 modes are set. */
-int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct service_error *err);
+/* What PUT /v2.0/subnets/{id} may change: has_X says X was given.
+ * Strings and lists are borrowed from the caller. */
+struct netsvc_subnet_update {
+        bool has_name;
+        const char *name;
+        bool has_description;
+        const char *description;
+        bool has_gateway_ip;
+        const char *gateway_ip; /* NULL: no gateway */
+        bool has_allocation_pools;
+        const json_t *allocation_pools; /* [{start, end}] */
+        bool has_enable_dhcp;
+        bool enable_dhcp;
+        bool has_dns_nameservers;
+        const json_t *dns_nameservers; /* [address] */
+        bool has_host_routes;
+        const json_t *host_routes; /* [{destination, nexthop}] */
+};
+/* A subnet the caller may see (its project's, or on a shared network)
+ * and may update (update_subnet: the admin or the network's owner)
+ * changed, stamped and stored, when what IN asks for holds as Neutron
+ * checks it: the gateway a host address of the subnet (or none), the
+ * pools inside it, apart, and clear of the gateway (a conflict,
+ * GatewayConflictWithAllocationPools, when only the gateway moves), dns
+ * and routes of its family, DHCP kept on while IPv6 modes are set.
+ * *ret the document. */
+int netsvc_subnet_update(const struct netsvc *svc, const struct auth_context *auth,
+                         const char *id, const struct netsvc_subnet_update *in, json_t **ret,
+                         struct service_error *err);
 /* A subnet deleted unless a port holds one of its addresses (a conflict);
  * an auto-address subnet's addresses leave their ports, as in Neutron. */
 int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);

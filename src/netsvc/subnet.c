@@ -44,15 +44,16 @@ static int check_version(int family, const char *text, const char *name,
 }
 
 /* dns_nameservers and host_routes of the subnet's family. */
-static int check_lists(int family, const json_t *in, struct service_error *err)
+static int check_lists(int family, const json_t *dns, const json_t *routes,
+                       struct service_error *err)
 {
         size_t i;
         json_t *e;
         int r;
-        json_array_foreach(json_object_get(in, "dns_nameservers"), i, e)
+        json_array_foreach(dns, i, e)
                 if ((r = check_version(family, json_string_value(e), "dns_nameserver", err)) < 0)
                         return r;
-        json_array_foreach(json_object_get(in, "host_routes"), i, e) {
+        json_array_foreach(routes, i, e) {
                 if ((r = check_version(family, json_str(e, "nexthop"), "nexthop", err)) < 0 ||
                     (r = check_version(family, json_str(e, "destination"), "destination", err)) < 0)
                         return r;
@@ -132,7 +133,8 @@ static int check_cidr(const json_t *in, int version, struct ip_net *cidr,
                                 !json_is_false(json_object_get(in, "enable_dhcp")), cidr->prefix,
                                 text) < 0)
                 return invalid(err, err_msg(-EINVAL));
-        return check_lists(version, in, err);
+        return check_lists(version, json_object_get(in, "dns_nameservers"),
+                           json_object_get(in, "host_routes"), err);
 }
 
 struct overlap {
@@ -342,35 +344,40 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
         return r;
 }
 
-int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct service_error *err)
+/* Whether the update may set what IN asks for on sub (Neutron's
+ * _validate_subnet on update). */
+static int check_update(const json_t *sub, const struct netsvc_subnet_update *in,
+                        struct service_error *err)
 {
-        json_t *jgw = json_object_get(in, "gateway_ip"), *jp = json_object_get(in, "allocation_pools");
         struct ip_net cidr;
         if (ip_net_parse(json_str(sub, "cidr"), &cidr) < 0)
                 return -EIO;
-        int r = check_lists(cidr.family, in, err);
+        int r = check_lists(cidr.family, in->has_dns_nameservers ? in->dns_nameservers : NULL,
+                            in->has_host_routes ? in->host_routes : NULL, err);
         if (r < 0)
                 return r;
         /* Neutron's _validate_ipv6_update_dhcp. */
-        if (json_is_false(json_object_get(in, "enable_dhcp")) &&
+        if (in->has_enable_dhcp && !in->enable_dhcp &&
             (json_str(sub, "ipv6_ra_mode") || json_str(sub, "ipv6_address_mode")))
                 return invalid(err, "Cannot disable enable_dhcp with ipv6 attributes set");
-        if (!jgw && !jp)
+        if (!in->has_gateway_ip && !in->has_allocation_pools)
                 return 0;
-        const char *gw_s = jgw ? json_string_value(jgw) : json_str(sub, "gateway_ip");
+        const char *gw_s = in->has_gateway_ip ? in->gateway_ip : json_str(sub, "gateway_ip");
         ip_value gw = 0;
         bool has_gw = gw_s != NULL;
-        if (jgw && has_gw && (r = check_gateway(&cidr, gw_s, &gw, err)) < 0)
+        if (in->has_gateway_ip && has_gw && (r = check_gateway(&cidr, gw_s, &gw, err)) < 0)
                 return r;
-        if (!jgw && has_gw && ip_parse_family(gw_s, cidr.family, &gw) < 0)
+        if (!in->has_gateway_ip && has_gw && ip_parse_family(gw_s, cidr.family, &gw) < 0)
                 return -EIO;
         struct ip_pool pools[16];
         size_t n_pools = 0;
-        r = parse_pools(cidr.family, jp ? jp : json_object_get(sub, "allocation_pools"), pools,
-                        ARRAY_SIZE(pools), &n_pools, err);
+        r = parse_pools(cidr.family,
+                        in->has_allocation_pools ? in->allocation_pools
+                                                 : json_object_get(sub, "allocation_pools"),
+                        pools, ARRAY_SIZE(pools), &n_pools, err);
         if (r < 0)
                 return r;
-        if (!jp) {
+        if (!in->has_allocation_pools) {
                 /* Only the gateway moves: it must stay out of the pools. */
                 for (size_t i = 0; has_gw && i < n_pools; i++)
                         if (gw >= pools[i].start && gw <= pools[i].end) {
@@ -387,5 +394,49 @@ int netsvc_subnet_check_update(const json_t *sub, const json_t *in, struct servi
         if (ip_pools_validate(&cidr, pools, n_pools, has_gw, gw) < 0)
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest", "%s",
                                     err_msg(-EINVAL));
+        return 0;
+}
+
+int netsvc_subnet_update(const struct netsvc *svc, const struct auth_context *auth,
+                         const char *id, const struct netsvc_subnet_update *in, json_t **ret,
+                         struct service_error *err)
+{
+        _cleanup_json_ json_t *sub = NULL, *net = NULL;
+        int r = svc_doc_get_visible(svc->store, auth, "subnet", NETSVC_SUBNET_SHARED, id, &sub);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, "SubnetNotFound",
+                                    "Subnet %s could not be found.", id);
+        if (r < 0)
+                return r;
+        /* update_subnet is the network owner's. */
+        struct policy_target tg = {.project_id = json_str(sub, "project_id")};
+        if (svc_doc_get(svc->store, "network", json_str(sub, "network_id"), &net) >= 0)
+                tg.network_owner = json_str(net, "project_id");
+        if (!policy_rule_allows(PR_UPDATE_SUBNET, auth, &tg))
+                return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                                    "(rule:%s) is disallowed by policy",
+                                    policy_rules[PR_UPDATE_SUBNET].name);
+        if ((r = check_update(sub, in, err)) < 0)
+                return r;
+        if (in->has_name)
+                json_object_set_new(sub, "name", json_string(in->name));
+        if (in->has_description)
+                json_object_set_new(sub, "description", json_string(in->description));
+        if (in->has_gateway_ip)
+                json_object_set_new(sub, "gateway_ip",
+                                    in->gateway_ip ? json_string(in->gateway_ip) : json_null());
+        if (in->has_allocation_pools)
+                json_object_set_new(sub, "allocation_pools",
+                                    json_deep_copy(in->allocation_pools));
+        if (in->has_enable_dhcp)
+                json_object_set_new(sub, "enable_dhcp", json_boolean(in->enable_dhcp));
+        if (in->has_dns_nameservers)
+                json_object_set_new(sub, "dns_nameservers", json_deep_copy(in->dns_nameservers));
+        if (in->has_host_routes)
+                json_object_set_new(sub, "host_routes", json_deep_copy(in->host_routes));
+        netsvc_stamp(svc, sub, false);
+        if ((r = svc_doc_update(svc->store, "subnet", sub)) < 0)
+                return r;
+        *ret = TAKE_PTR(sub);
         return 0;
 }

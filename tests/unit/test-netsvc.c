@@ -894,6 +894,78 @@ static void test_network_update(void **state)
         assert_int_equal(store_end(f->st, false), 0);
 }
 
+/* A subnet's update: what it names, checked against the subnet and its
+ * pools, stamped and stored; refused as Neutron refuses it. */
+static void test_subnet_update(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *sub = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        /* The network owner's change: a name and a gateway outside the
+         * pools, a DNS server. */
+        _cleanup_json_ json_t *dns = json_pack("[s]", "10.0.0.53");
+        struct netsvc_subnet_update u = {.has_name = true, .name = "lab",
+                                         .has_gateway_ip = true, .gateway_ip = "10.0.0.1",
+                                         .has_dns_nameservers = true, .dns_nameservers = dns};
+        assert_int_equal(netsvc_subnet_update(&f->svc, &member, "sub1", &u, &sub, &e), 0);
+        assert_string_equal(json_str(sub, "name"), "lab");
+        assert_int_equal(json_integer_value(json_object_get(sub, "revision_number")), 1);
+        json_decref(sub);
+        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub), 0);
+        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.0.1");
+        assert_string_equal(json_string_value(json_array_get(json_object_get(sub,
+                                                                             "dns_nameservers"),
+                                                             0)),
+                            "10.0.0.53");
+        json_decref(sub);
+
+        /* The gateway moved into the pools that stay: a conflict, nothing
+         * changed. */
+        struct netsvc_subnet_update into_pool = {.has_gateway_ip = true,
+                                                 .gateway_ip = "10.0.0.3"};
+        sub = NULL;
+        assert_true(netsvc_subnet_update(&f->svc, &member, "sub1", &into_pool, &sub, &e) < 0);
+        assert_null(sub);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "GatewayConflictWithAllocationPools");
+        assert_string_equal(e.message,
+                            "Gateway ip 10.0.0.3 conflicts with allocation pool "
+                            "10.0.0.2-10.0.0.6.");
+        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub), 0);
+        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.0.1");
+        json_decref(sub);
+        /* With pools that leave it out, the same gateway is taken. */
+        _cleanup_json_ json_t *pools = json_pack("[{s:s,s:s}]", "start", "10.0.0.4", "end",
+                                                 "10.0.0.6");
+        into_pool.has_allocation_pools = true;
+        into_pool.allocation_pools = pools;
+        assert_int_equal(netsvc_subnet_update(&f->svc, &member, "sub1", &into_pool, &sub, &e), 0);
+        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.0.3");
+        assert_string_equal(json_str(json_array_get(json_object_get(sub, "allocation_pools"), 0),
+                                     "start"),
+                            "10.0.0.4");
+        json_decref(sub);
+
+        /* Another project's subnet: not found. */
+        e = (struct service_error){0};
+        assert_true(netsvc_subnet_update(&f->svc, &other, "sub1", &u, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_string_equal(e.type, "SubnetNotFound");
+        assert_string_equal(e.message, "Subnet sub1 could not be found.");
+        /* On a shared network the others see it, but it stays the
+         * network owner's to change. */
+        struct netsvc_network_update share = {.has_shared = true, .shared = true};
+        json_t *net = NULL;
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
+        json_decref(net);
+        e = (struct service_error){0};
+        assert_true(netsvc_subnet_update(&f->svc, &other, "sub1", &u, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message, "(rule:update_subnet) is disallowed by policy");
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_port_update(void **state)
 {
         struct fixture *f = *state;
@@ -1103,6 +1175,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_security_groups, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_update, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_subnet_update, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_update, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_quotas, setup, teardown),
                 cmocka_unit_test(test_owner),
