@@ -100,43 +100,16 @@ int rec_update(struct store *st, const char *kind, const char *id, json_t *doc)
         return s ? store_obj_update(st, kind, id, s) : -ENOMEM;
 }
 
-struct id_list {
-        char **ids;
-        size_t n, cap;
-};
-
-static int collect_id_cb(const char *id, const char *doc, void *userdata)
-{
-        struct id_list *l = userdata;
-        if (l->n == l->cap) {
-                size_t cap = l->cap ? l->cap * 2 : 8;
-                char **ids = realloc(l->ids, cap * sizeof(char *));
-                if (!ids)
-                        return -ENOMEM;
-                l->ids = ids, l->cap = cap;
-        }
-        l->ids[l->n] = strdup(id);
-        if (!l->ids[l->n])
-                return -ENOMEM;
-        l->n++;
-        return 0;
-}
-
 int rec_delete_where(struct store *st, const char *kind, const char *attr, const char *value,
                      const char *project_id)
 {
         const char *v[] = {value};
         struct store_filter f = {attr, STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = attr ? 1 : 0, .project_id = project_id};
-        struct id_list l = {0};
-        /* Ids first, so no row is deleted under a running walk. */
-        int r = store_obj_list(st, kind, &q, collect_id_cb, &l);
-        for (size_t i = 0; i < l.n; i++) {
-                if (r >= 0)
-                        r = store_obj_delete(st, kind, l.ids[i]);
-                free(l.ids[i]);
-        }
-        free(l.ids);
+        _cleanup_(store_ids_done) struct store_ids l = {0};
+        int r = store_obj_list(st, kind, &q, store_ids_collect_cb, &l);
+        for (size_t i = 0; r >= 0 && i < l.n; i++)
+                r = store_obj_delete(st, kind, l.ids[i]);
         return r;
 }
 

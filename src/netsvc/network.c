@@ -267,34 +267,16 @@ int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *own
         return r;
 }
 
-struct ids {
-        char **v;
-        size_t n;
-};
-
-static int collect_id_cb(const char *id, const char *doc, void *userdata)
-{
-        struct ids *ids = userdata;
-        char **v = reallocarray(ids->v, ids->n + 2, sizeof(char *));
-        if (!v)
-                return -ENOMEM;
-        ids->v = v;
-        v[ids->n + 1] = NULL;
-        return (v[ids->n++] = strdup(id)) ? 0 : -ENOMEM;
-}
-
 /* A network's subnets and their addresses' claims (read first, so no
  * list is open while its rows go). */
 static int delete_subnets(const struct netsvc *svc, const struct store_query *q)
 {
-        _cleanup_strv_free_ char **v = NULL;
-        struct ids ids = {0};
-        int r = store_subnet_list(svc->store, q, collect_id_cb, &ids);
-        v = ids.v;
+        _cleanup_(store_ids_done) struct store_ids ids = {0};
+        int r = store_subnet_list(svc->store, q, store_ids_collect_cb, &ids);
         for (size_t i = 0; r >= 0 && i < ids.n; i++) {
-                r = store_subnet_delete(svc->store, v[i]);
+                r = store_subnet_delete(svc->store, ids.ids[i]);
                 if (r >= 0)
-                        r = store_release_owner(svc->store, v[i]);
+                        r = store_release_owner(svc->store, ids.ids[i]);
         }
         return r;
 }

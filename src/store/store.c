@@ -539,3 +539,26 @@ int store_subnet_rows(struct store *st, const struct store_query *q, store_subne
 {
         return st->ops->subnet_rows(st, q, cb, userdata);
 }
+
+int store_ids_collect_cb(const char *id, const char *doc, void *userdata)
+{
+        (void)doc;
+        struct store_ids *l = userdata;
+        char **v = reallocarray(l->ids, l->n + 2, sizeof(char *));
+        if (!v)
+                return -ENOMEM;
+        l->ids = v;
+        v[l->n + 1] = NULL;
+        if (!(v[l->n] = strdup(id)))
+                return -ENOMEM;
+        l->n++;
+        return 0;
+}
+
+void store_ids_done(struct store_ids *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                free(l->ids[i]);
+        free(l->ids);
+        *l = (struct store_ids){0};
+}

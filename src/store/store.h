@@ -87,6 +87,17 @@ int store_obj_list(struct store *st, const char *kind, const struct store_query 
 int store_obj_count(struct store *st, const char *kind, const struct store_query *q,
                     size_t *ret);
 
+/* A store_obj_cb that gathers the ids of a walk into userdata, a struct
+ * store_ids: read the ids first when the rows are to be deleted, so no row
+ * goes while its list is open.  ids is NULL-ended (a strv) once any was
+ * gathered; store_ids_done() frees it. */
+struct store_ids {
+        char **ids;
+        size_t n;
+};
+int store_ids_collect_cb(const char *id, const char *doc, void *userdata);
+void store_ids_done(struct store_ids *l);
+
 /* Allocations: pool is e.g. "mac", "ip:<subnet>", "vlan:<physnet>".
  * -EEXIST when the value is taken. */
 int store_claim(struct store *st, const char *pool, const char *value, const char *owner);
