@@ -21,43 +21,39 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_network, NULL);
 }
 
-/* Neutron's attribute order, so OSC's and humans' views line up. */
-static json_t *network_doc(json_t *in, const char *id, long mtu)
+/* The service's input from a validated body (defaults filled, the owner
+ * resolved); strings and lists stay in's. */
+static void network_create_from_json(const json_t *in, const char *owner,
+                                     struct netsvc_network_create *ret)
 {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(id));
-        json_object_update(o, in);
-        json_object_set_new(o, "status", json_string("ACTIVE"));
-        json_object_set_new(o, "subnets", json_array());
-        json_object_set_new(o, "mtu", json_integer(mtu));
-        json_object_set_new(o, "availability_zones", json_array());
-        json_object_set_new(o, "ipv4_address_scope", json_null());
-        json_object_set_new(o, "ipv6_address_scope", json_null());
-        json_object_set_new(o, "tags", json_array());
-        return o;
+        *ret = (struct netsvc_network_create)NETSVC_NETWORK_CREATE_INIT;
+        ret->owner = owner;
+        neutron_given_str(in, "name", &ret->name);
+        neutron_given_str(in, "description", &ret->description);
+        neutron_given_bool(in, "admin_state_up", &ret->admin_state_up);
+        neutron_given_bool(in, "shared", &ret->shared);
+        neutron_given_bool(in, "router:external", &ret->external);
+        neutron_given_bool(in, "port_security_enabled", &ret->port_security_enabled);
+        neutron_given_json(in, "availability_zone_hints", &ret->availability_zone_hints);
+        /* A provider attribute sent as null is not given. */
+        const json_t *seg;
+        ret->has_network_type = neutron_given_str(in, "provider:network_type",
+                                                  &ret->network_type) && ret->network_type;
+        ret->has_physical_network = neutron_given_str(in, "provider:physical_network",
+                                                      &ret->physical_network) &&
+                                    ret->physical_network;
+        ret->has_segmentation_id = neutron_given_json(in, "provider:segmentation_id", &seg) &&
+                                   json_is_integer(seg);
+        ret->segmentation_id = json_integer_value(seg);
 }
 
 static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
                       const char *owner, json_t **ret, struct service_error *e)
 {
-        char id[37];
-        random_uuid(id);
-        _cleanup_json_ json_t *net = network_doc(in, id, ctx->ml2->mtu);
-        /* The provider attributes are always shown; null until the segment
-         * is chosen (allocate_segment reads null as not given). */
-        static const char *const provider[] = {"provider:network_type",
-                                               "provider:physical_network",
-                                               "provider:segmentation_id"};
-        for (size_t i = 0; i < ARRAY_SIZE(provider); i++)
-                if (!json_object_get(net, provider[i]))
-                        json_object_set_new(net, provider[i], json_null());
-        neutron_stamp(ctx, net, true);
+        struct netsvc_network_create c;
+        network_create_from_json(in, owner, &c);
         struct netsvc svc = api_netsvc(ctx);
-        int r = netsvc_network_create(&svc, net, owner, e);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(net);
-        return 0;
+        return netsvc_network_create(&svc, &c, ret, e);
 }
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

@@ -430,12 +430,6 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
         return 0;
 }
 
-void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create)
-{
-        struct netsvc svc = api_netsvc(ctx);
-        netsvc_stamp(&svc, obj, create);
-}
-
 int neutron_owner(const struct api_request *req, json_t *obj, struct api_response *resp,
                   const char **ret)
 {

@@ -41,8 +41,6 @@ int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
 int neutron_not_found(struct api_response *resp, const struct resource_def *def, const char *id);
 int neutron_bad(struct api_response *resp, const struct resource_error *e);
 
-/* Sets created_at/updated_at (create) or updated_at + revision (update). */
-void neutron_stamp(struct api_ctx *ctx, json_t *obj, bool create);
 /* project_id/tenant_id of a new object: the body's (admin) or the token's. */
 int neutron_owner(const struct api_request *req, json_t *obj, struct api_response *resp,
                   const char **ret);

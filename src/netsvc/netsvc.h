@@ -74,11 +74,35 @@ int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret
  * "default" always is) exists for auth: 0, or -ENOENT. */
 int netsvc_sg_find(const struct netsvc *svc, const struct auth_context *auth, const char *key);
 
-/* A new network document (id, attributes, stamps; provider attributes
- * null when not given): its ML2 segment chosen and claimed as the flat and
- * vlan type drivers do, the owner's default group made, stored. */
-int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,
-                          struct service_error *err);
+/* What POST /v2.0/networks gives, validated against the resource's
+ * attributes (types, admin-only ones) and its owner's create policy
+ * checked by the caller.  A provider attribute sent as null is not given.
+ * Strings and lists are borrowed from the caller. */
+struct netsvc_network_create {
+        const char *owner;       /* project_id and tenant_id */
+        const char *name;        /* NULL: "" */
+        const char *description; /* NULL: "" */
+        bool admin_state_up;
+        bool shared;
+        bool external; /* router:external */
+        bool port_security_enabled; /* the default of its new ports */
+        const json_t *availability_zone_hints; /* [name], recorded; NULL: [] */
+        bool has_network_type;
+        const char *network_type; /* provider:network_type, flat or vlan */
+        bool has_physical_network;
+        const char *physical_network; /* provider:physical_network */
+        bool has_segmentation_id;
+        long long segmentation_id; /* provider:segmentation_id */
+};
+/* Neutron's defaults of what a create does not give. */
+#define NETSVC_NETWORK_CREATE_INIT {.admin_state_up = true, .port_security_enabled = true}
+/* A new network: its ML2 segment chosen and claimed as the flat and vlan
+ * type drivers do (none given: a project network from
+ * tenant_network_types), within the owner's quota, the owner's default
+ * group made, stored.  *ret the document, in Neutron's attribute order,
+ * provider attributes those of the segment. */
+int netsvc_network_create(const struct netsvc *svc, const struct netsvc_network_create *in,
+                          json_t **ret, struct service_error *err);
 /* A network without ports deleted with its subnets, its segment and its
  * subnets' addresses freed; a conflict while ports remain. */
 int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err);

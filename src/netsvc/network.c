@@ -41,22 +41,30 @@ static bool vlan_is_used(const char *physnet, unsigned vlan, void *userdata)
         return bsearch(&kp, u->values, (size_t)u->n, sizeof(char *), vlan_cmp) != NULL;
 }
 
+/* A network's ML2 segment: type, physnet (NULL for none) and, for a
+ * VLAN, its id.  Strings are the input's or the ML2 configuration's. */
+struct segment {
+        const char *type;
+        const char *physnet;
+        bool has_id;
+        long long id;
+};
+
 /* The segment of a new network: provider attributes checked as the ML2 type
  * drivers do, or a project network from tenant_network_types.  Claims it
- * for the network.  User errors fill err. */
-static int allocate_segment(const struct netsvc *svc, json_t *net, struct service_error *err)
+ * for the network net_id.  User errors fill err. */
+static int allocate_segment(const struct netsvc *svc, const struct netsvc_network_create *in,
+                            const char *net_id, struct segment *ret, struct service_error *err)
 {
         const struct ml2_config *ml2 = svc->ml2;
-        json_t *jt = json_object_get(net, "provider:network_type");
-        json_t *jp = json_object_get(net, "provider:physical_network");
-        json_t *js = json_object_get(net, "provider:segmentation_id");
-        const char *type = json_string_value(jt), *physnet = json_string_value(jp);
-        bool has_seg = js && !json_is_null(js);
-        json_int_t seg = json_integer_value(js);
-        const char *id = json_str(net, "id");
+        const char *type = in->has_network_type ? in->network_type : NULL;
+        const char *physnet = in->has_physical_network ? in->physical_network : NULL;
+        bool has_seg = in->has_segmentation_id;
+        long long seg = in->segmentation_id;
         char pool[300], value[16];
         int r;
 
+        *ret = (struct segment){0};
         if (!type && (physnet || has_seg))
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
                                          "Invalid input for operation: network_type required.");
@@ -69,16 +77,13 @@ static int allocate_segment(const struct netsvc *svc, json_t *net, struct servic
                         const char *pn;
                         unsigned v;
                         r = vlan_ranges_pick(ml2->vlan_ranges, vlan_is_used, &u, random_below, &pn, &v);
+                        strv_free(u.values);
                         if (r == 0) {
-                                json_object_set_new(net, "provider:network_type", json_string("vlan"));
-                                json_object_set_new(net, "provider:physical_network", json_string(pn));
-                                json_object_set_new(net, "provider:segmentation_id", json_integer(v));
+                                *ret = (struct segment){"vlan", pn, true, v};
                                 snprintf(pool, sizeof(pool), "vlan:%s", pn);
                                 snprintf(value, sizeof(value), "%u", v);
-                                strv_free(u.values);
-                                return store_claim(svc->store, pool, value, id);
+                                return store_claim(svc->store, pool, value, net_id);
                         }
-                        strv_free(u.values);
                 }
                 return service_fail(err, ERROR_KIND_UNAVAILABLE, "NoNetworkAvailable",
                                          "Unable to create the network. No project network is "
@@ -101,8 +106,8 @@ static int allocate_segment(const struct netsvc *svc, json_t *net, struct servic
                         return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
                                                  "Invalid input for operation: physical_network "
                                                  "'%s' unknown for flat provider network.", physnet);
-                json_object_set_new(net, "provider:segmentation_id", json_null());
-                r = svc_claim(svc->store, "flat", physnet, id);
+                *ret = (struct segment){type, physnet, false, 0};
+                r = svc_claim(svc->store, "flat", physnet, net_id);
                 if (r == -EEXIST)
                         return service_fail(err, ERROR_KIND_CONFLICT, "FlatNetworkInUse",
                                                  "Unable to create the flat network. Physical "
@@ -142,18 +147,17 @@ static int allocate_segment(const struct netsvc *svc, json_t *net, struct servic
                         return service_fail(err, ERROR_KIND_UNAVAILABLE, "NoNetworkAvailable",
                                                  "Unable to create the network. No project "
                                                  "network is available for allocation.");
-                json_object_set_new(net, "provider:physical_network", json_string(pn));
+                physnet = pn;
                 seg = v;
-                physnet = json_str(net, "provider:physical_network");
         }
-        json_object_set_new(net, "provider:segmentation_id", json_integer(seg));
+        *ret = (struct segment){type, physnet, true, seg};
         snprintf(pool, sizeof(pool), "vlan:%s", physnet);
-        snprintf(value, sizeof(value), "%lld", (long long)seg);
-        r = svc_claim(svc->store, pool, value, id);
+        snprintf(value, sizeof(value), "%lld", seg);
+        r = svc_claim(svc->store, pool, value, net_id);
         if (r == -EEXIST)
                 return service_fail(err, ERROR_KIND_CONFLICT, "VlanIdInUse",
                                          "Unable to create the network. The VLAN %lld on physical "
-                                         "network %s is in use.", (long long)seg, physnet);
+                                         "network %s is in use.", seg, physnet);
         return r;
 }
 
@@ -250,21 +254,74 @@ int netsvc_network_update(const struct netsvc *svc, const struct auth_context *a
         return 0;
 }
 
-int netsvc_network_create(const struct netsvc *svc, json_t *net, const char *owner,
-                          struct service_error *err)
+static json_t *string_or_null(const char *s)
 {
+        return s ? json_string(s) : json_null();
+}
+
+/* The document of a new network on its segment, in Neutron's attribute
+ * order (its core attributes, then the extensions'). */
+static json_t *network_doc(const struct netsvc *svc, const char *id,
+                           const struct netsvc_network_create *in, const struct segment *seg)
+{
+        json_t *o = json_object();
+        if (!o)
+                return NULL;
+        json_t *hints = in->availability_zone_hints ? json_deep_copy(in->availability_zone_hints)
+                                                    : json_array();
+        if (!hints ||
+            json_object_set_new(o, "id", json_string(id)) < 0 ||
+            json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
+            json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
+            json_object_set_new(o, "admin_state_up", json_boolean(in->admin_state_up)) < 0 ||
+            json_object_set_new(o, "mtu", json_integer(svc->ml2->mtu)) < 0 ||
+            json_object_set_new(o, "status", json_string("ACTIVE")) < 0 ||
+            json_object_set_new(o, "subnets", json_array()) < 0 ||
+            json_object_set_new(o, "shared", json_boolean(in->shared)) < 0 ||
+            json_object_set_new(o, "availability_zone_hints", hints) < 0 ||
+            json_object_set_new(o, "availability_zones", json_array()) < 0 ||
+            json_object_set_new(o, "ipv4_address_scope", json_null()) < 0 ||
+            json_object_set_new(o, "ipv6_address_scope", json_null()) < 0 ||
+            json_object_set_new(o, "router:external", json_boolean(in->external)) < 0 ||
+            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
+            json_object_set_new(o, "port_security_enabled",
+                                json_boolean(in->port_security_enabled)) < 0 ||
+            json_object_set_new(o, "provider:network_type", string_or_null(seg->type)) < 0 ||
+            json_object_set_new(o, "provider:physical_network", string_or_null(seg->physnet)) < 0 ||
+            json_object_set_new(o, "provider:segmentation_id",
+                                seg->has_id ? json_integer(seg->id) : json_null()) < 0 ||
+            json_object_set_new(o, "tags", json_array()) < 0 ||
+            json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
+                json_decref(o);
+                return NULL;
+        }
+        netsvc_stamp(svc, o, true);
+        return o;
+}
+
+int netsvc_network_create(const struct netsvc *svc, const struct netsvc_network_create *in,
+                          json_t **ret, struct service_error *err)
+{
+        char id[37], sg[37];
+        struct segment seg;
+        random_uuid(id);
         /* Within the caller's transaction: the count cannot change before
          * the insert. */
-        int r = netsvc_quota_check(svc, "network", owner, err);
+        int r = netsvc_quota_check(svc, "network", in->owner, err);
         if (r >= 0)
-                r = allocate_segment(svc, net, err);
-        if (r >= 0) {
-                char sg[37];
-                r = netsvc_default_sg(svc, owner, sg);
-        }
+                r = allocate_segment(svc, in, id, &seg, err);
         if (r >= 0)
-                r = svc_doc_insert(svc->store, "network", net);
-        return r;
+                r = netsvc_default_sg(svc, in->owner, sg);
+        if (r < 0)
+                return r;
+        _cleanup_json_ json_t *net = network_doc(svc, id, in, &seg);
+        if (!net)
+                return -ENOMEM;
+        r = svc_doc_insert(svc->store, "network", net);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(net);
+        return 0;
 }
 
 /* A network's subnets and their addresses' claims (read first, so no

@@ -205,16 +205,17 @@ static void test_port_bind_and_status(void **state)
 }
 
 
-static json_t *net_doc(const char *id, const char *type, const char *physnet, int seg)
+static struct netsvc_network_create net_in(const char *type, const char *physnet, int seg)
 {
-        json_t *n = json_pack("{s:s,s:s,s:o,s:o,s:o,s:[]}", "id", id, "project_id", "p1",
-                              "provider:network_type", type ? json_string(type) : json_null(),
-                              "provider:physical_network",
-                              physnet ? json_string(physnet) : json_null(),
-                              "provider:segmentation_id", seg ? json_integer(seg) : json_null(),
-                              "subnets");
-        assert_non_null(n);
-        return n;
+        struct netsvc_network_create c = NETSVC_NETWORK_CREATE_INIT;
+        c.owner = "p1";
+        c.has_network_type = type != NULL;
+        c.network_type = type;
+        c.has_physical_network = physnet != NULL;
+        c.physical_network = physnet;
+        c.has_segmentation_id = seg != 0;
+        c.segmentation_id = seg;
+        return c;
 }
 
 static void test_network_segments(void **state)
@@ -223,18 +224,18 @@ static void test_network_segments(void **state)
         struct service_error e = {0};
         assert_int_equal(store_begin(f->st, true), 0);
         /* A project network: a VLAN of the ranges. */
-        json_t *a = net_doc("a", NULL, NULL, 0);
-        assert_int_equal(netsvc_network_create(&f->svc, a, "p1", &e), 0);
+        struct netsvc_network_create in = net_in(NULL, NULL, 0);
+        json_t *a = NULL, *b = NULL;
+        assert_int_equal(netsvc_network_create(&f->svc, &in, &a, &e), 0);
         assert_string_equal(json_str(a, "provider:network_type"), "vlan");
         assert_string_equal(json_str(a, "provider:physical_network"), "physnet1");
         json_int_t v = json_integer_value(json_object_get(a, "provider:segmentation_id"));
         assert_true(v >= 100 && v <= 200);
         /* The same VLAN asked for again: a conflict. */
-        json_t *b = net_doc("b", "vlan", "physnet1", (int)v);
-        assert_true(netsvc_network_create(&f->svc, b, "p1", &e) < 0);
+        in = net_in("vlan", "physnet1", (int)v);
+        assert_true(netsvc_network_create(&f->svc, &in, &b, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "VlanIdInUse");
-        json_decref(b);
         /* Out of range, unknown physnet, flat without physnet: invalid. */
         static const struct { const char *type, *physnet; int seg; } bad[] = {
                 {"vlan", "physnet1", 5000}, {"vlan", "physnet9", 0}, {"flat", NULL, 0},
@@ -242,25 +243,152 @@ static void test_network_segments(void **state)
         };
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
                 e = (struct service_error){0};
-                b = net_doc("b", bad[i].type, bad[i].physnet, bad[i].seg);
-                assert_true(netsvc_network_create(&f->svc, b, "p1", &e) < 0);
+                in = net_in(bad[i].type, bad[i].physnet, bad[i].seg);
+                assert_true(netsvc_network_create(&f->svc, &in, &b, &e) < 0);
                 assert_int_equal(e.kind, ERROR_KIND_INVALID);
-                json_decref(b);
         }
         /* Deleting frees the VLAN; a network with ports is in use. */
-        assert_int_equal(netsvc_network_delete(&f->svc, "a", &e), 0);
-        b = net_doc("b", "vlan", "physnet1", (int)v);
-        assert_int_equal(netsvc_network_create(&f->svc, b, "p1", &e), 0);
+        assert_int_equal(netsvc_network_delete(&f->svc, json_str(a, "id"), &e), 0);
+        in = net_in("vlan", "physnet1", (int)v);
+        assert_int_equal(netsvc_network_create(&f->svc, &in, &b, &e), 0);
         json_decref(b);
-        json_t *in = port_in(NULL), *port = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        json_t *pin = port_in(NULL), *port = NULL;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         e = (struct service_error){0};
         assert_true(netsvc_network_delete(&f->svc, "net1", &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "NetworkInUse");
-        json_decref(in);
+        json_decref(pin);
         json_decref(port);
         json_decref(a);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static bool is_uuid_text(const char *s)
+{
+        static const char form[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+        if (!s || strlen(s) != strlen(form))
+                return false;
+        for (size_t i = 0; form[i]; i++)
+                if (form[i] == '-' ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
+                        return false;
+        return true;
+}
+
+static size_t project_groups(struct fixture *f, const char *project)
+{
+        const char *v[] = {project};
+        struct store_filter flt = {"project_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &flt, .n_filters = 1};
+        size_t n = 0;
+        assert_int_equal(store_obj_count(f->st, "security_group", &q, &n), 0);
+        return n;
+}
+
+/* The typed create as POST /v2.0/networks makes it: the document the
+ * service builds, and each kind of refusal. */
+static void test_network_create(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *net = NULL, *other_net = NULL, *stored = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(project_groups(f, "p3"), 0);
+
+        /* Nothing but the owner given: Neutron's defaults, a project
+         * network's VLAN, the owner's default group made. */
+        struct netsvc_network_create in = NETSVC_NETWORK_CREATE_INIT;
+        in.owner = "p3";
+        assert_int_equal(netsvc_network_create(&f->svc, &in, &net, &e), 0);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
+        assert_true(is_uuid_text(json_str(net, "id")));
+        assert_string_equal(json_str(net, "name"), "");
+        assert_string_equal(json_str(net, "description"), "");
+        assert_string_equal(json_str(net, "project_id"), "p3");
+        assert_string_equal(json_str(net, "tenant_id"), "p3");
+        assert_string_equal(json_str(net, "status"), "ACTIVE");
+        assert_true(json_is_true(json_object_get(net, "admin_state_up")));
+        assert_true(json_is_true(json_object_get(net, "port_security_enabled")));
+        assert_true(json_is_false(json_object_get(net, "shared")));
+        assert_true(json_is_false(json_object_get(net, "router:external")));
+        assert_int_equal(json_integer_value(json_object_get(net, "mtu")), f->ml2->mtu);
+        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 0);
+        assert_int_equal(json_array_size(json_object_get(net, "availability_zone_hints")), 0);
+        assert_true(json_is_null(json_object_get(net, "ipv4_address_scope")));
+        assert_int_equal(json_integer_value(json_object_get(net, "revision_number")), 0);
+        assert_non_null(json_str(net, "created_at"));
+        assert_string_equal(json_str(net, "provider:network_type"), "vlan");
+        assert_string_equal(json_str(net, "provider:physical_network"), "physnet1");
+        json_int_t vlan = json_integer_value(json_object_get(net, "provider:segmentation_id"));
+        assert_true(vlan >= 100 && vlan <= 200);
+        assert_int_equal(project_groups(f, "p3"), 1);
+        /* Stored as returned. */
+        assert_int_equal(svc_doc_get(f->st, "network", json_str(net, "id"), &stored), 0);
+        assert_true(json_equal(stored, net));
+        json_decref(stored);
+
+        /* Every attribute given: kept as given, the VLAN asked for. */
+        json_t *hints = json_pack("[s]", "nova");
+        int asked = vlan == 120 ? 121 : 120;
+        in = net_in("vlan", "physnet1", asked);
+        in.name = "web";
+        in.description = "front";
+        in.admin_state_up = false;
+        in.shared = true;
+        in.external = true;
+        in.port_security_enabled = false;
+        in.availability_zone_hints = hints;
+        assert_int_equal(netsvc_network_create(&f->svc, &in, &other_net, &e), 0);
+        assert_string_equal(json_str(other_net, "name"), "web");
+        assert_string_equal(json_str(other_net, "description"), "front");
+        assert_string_equal(json_str(other_net, "project_id"), "p1");
+        assert_true(json_is_false(json_object_get(other_net, "admin_state_up")));
+        assert_true(json_is_true(json_object_get(other_net, "shared")));
+        assert_true(json_is_true(json_object_get(other_net, "router:external")));
+        assert_true(json_is_false(json_object_get(other_net, "port_security_enabled")));
+        assert_true(json_equal(json_object_get(other_net, "availability_zone_hints"), hints));
+        assert_int_equal(json_integer_value(json_object_get(other_net, "provider:segmentation_id")),
+                         asked);
+        json_decref(other_net);
+        json_decref(hints);
+
+        /* A physnet without an id: one of its range chosen. */
+        in = net_in("vlan", "physnet1", 0);
+        assert_int_equal(netsvc_network_create(&f->svc, &in, &other_net, &e), 0);
+        vlan = json_integer_value(json_object_get(other_net, "provider:segmentation_id"));
+        assert_true(vlan >= 100 && vlan <= 200 && vlan != asked);
+        json_decref(other_net);
+
+        /* A VLAN already taken (the first network's): a conflict, nothing
+         * stored. */
+        size_t before = 0, after = 0;
+        assert_int_equal(store_network_count(f->st, NULL, &before), 0);
+        e = (struct service_error){0};
+        vlan = json_integer_value(json_object_get(net, "provider:segmentation_id"));
+        in = net_in("vlan", "physnet1", (int)vlan);
+        assert_true(netsvc_network_create(&f->svc, &in, &other_net, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "VlanIdInUse");
+        char msg[160];
+        snprintf(msg, sizeof(msg), "Unable to create the network. The VLAN %lld on physical "
+                 "network physnet1 is in use.", (long long)vlan);
+        assert_string_equal(e.message, msg);
+        /* A physnet or an id without a type, an id on a flat network:
+         * invalid. */
+        e = (struct service_error){0};
+        in = net_in(NULL, "physnet1", 0);
+        assert_true(netsvc_network_create(&f->svc, &in, &other_net, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Invalid input for operation: network_type required.");
+        e = (struct service_error){0};
+        in = net_in("flat", "physnet1", 7);
+        assert_true(netsvc_network_create(&f->svc, &in, &other_net, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Invalid input for operation: segmentation_id specified "
+                                       "for flat provider network.");
+        assert_int_equal(store_network_count(f->st, NULL, &after), 0);
+        assert_int_equal(after, before);
+        json_decref(net);
         assert_int_equal(store_end(f->st, false), 0);
 }
 
@@ -1170,6 +1298,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_port_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_network_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnets, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnets_ipv6, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_security_groups, setup, teardown),
