@@ -22,11 +22,34 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_subnet, NULL);
 }
 
+/* The service's input from a validated body (defaults filled, the owner
+ * resolved); strings and lists stay in's. */
+static void subnet_create_from_json(const json_t *in, const char *owner,
+                                    struct netsvc_subnet_create *ret)
+{
+        *ret = (struct netsvc_subnet_create)NETSVC_SUBNET_CREATE_INIT;
+        ret->owner = owner;
+        neutron_given_str(in, "network_id", &ret->network_id);
+        neutron_given_str(in, "name", &ret->name);
+        neutron_given_str(in, "description", &ret->description);
+        ret->ip_version = (int)json_integer_value(json_object_get(in, "ip_version"));
+        neutron_given_str(in, "cidr", &ret->cidr);
+        ret->has_gateway_ip = neutron_given_str(in, "gateway_ip", &ret->gateway_ip);
+        neutron_given_json(in, "allocation_pools", &ret->allocation_pools);
+        neutron_given_json(in, "dns_nameservers", &ret->dns_nameservers);
+        neutron_given_json(in, "host_routes", &ret->host_routes);
+        neutron_given_bool(in, "enable_dhcp", &ret->enable_dhcp);
+        neutron_given_str(in, "ipv6_ra_mode", &ret->ipv6_ra_mode);
+        neutron_given_str(in, "ipv6_address_mode", &ret->ipv6_address_mode);
+}
+
 static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
                       const char *owner, json_t **ret, struct service_error *e)
 {
+        struct netsvc_subnet_create c;
+        subnet_create_from_json(in, owner, &c);
         struct netsvc svc = api_netsvc(ctx);
-        return netsvc_subnet_create(&svc, &req->auth, in, ret, e);
+        return netsvc_subnet_create(&svc, &req->auth, &c, ret, e);
 }
 
 /* The network's owner is checked by the service (create_subnet). */

@@ -136,14 +136,37 @@ int netsvc_network_update(const struct netsvc *svc, const struct auth_context *a
 /* After a network's shared changed: its subnets' mark follows. */
 int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool shared);
 
-/* A new IPv4 or IPv6 subnet from validated input (owner set) on a
- * network the caller may write: CIDR, gateway, pools and IPv6 modes
- * checked or defaulted, no overlap with a subnet of its family on the
- * network, stored and listed on the network.  An auto-address subnet
- * (SLAAC, DHCPv6-stateless) gives each port of the network its EUI-64
- * address. */
+/* What POST /v2.0/subnets gives, validated against the resource's
+ * attributes (types, the lists' entries' forms) with its owner resolved.
+ * Strings and lists are borrowed from the caller. */
+struct netsvc_subnet_create {
+        const char *owner;       /* project_id and tenant_id */
+        const char *network_id;
+        const char *name;        /* NULL: "" */
+        const char *description; /* NULL: "" */
+        int ip_version;          /* 4 or 6 */
+        const char *cidr;
+        bool has_gateway_ip;
+        const char *gateway_ip;  /* NULL: no gateway; not given: the first host */
+        const json_t *allocation_pools; /* [{start, end}]; NULL: the subnet but the gateway */
+        const json_t *dns_nameservers;  /* [address]; NULL: [] */
+        const json_t *host_routes;      /* [{destination, nexthop}]; NULL: [] */
+        bool enable_dhcp;
+        const char *ipv6_ra_mode;      /* NULL: none */
+        const char *ipv6_address_mode; /* NULL: none */
+};
+/* Neutron's defaults of what a create does not give. */
+#define NETSVC_SUBNET_CREATE_INIT {.enable_dhcp = true}
+/* A new IPv4 or IPv6 subnet on a network the caller may see and write
+ * (create_subnet: the admin or the network's owner): CIDR, gateway, pools
+ * and IPv6 modes checked or defaulted, within the owner's quota, no
+ * overlap with a subnet of its family on the network, stored and listed
+ * on the network.  An auto-address subnet (SLAAC, DHCPv6-stateless) gives
+ * each port of the network its EUI-64 address.  *ret the document, in
+ * Neutron's attribute order. */
 int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
-                         const json_t *in, json_t **ret, struct service_error *err);
+                         const struct netsvc_subnet_create *in, json_t **ret,
+                         struct service_error *err);
 /* What PUT /v2.0/subnets/{id} may change: has_X says X was given.
  * Strings and lists are borrowed from the caller. */
 struct netsvc_subnet_update {

@@ -107,14 +107,14 @@ static int check_gateway(const struct ip_net *cidr, const char *text, ip_value *
 
 /* The subnet's CIDR and the rules of its family, as _validate_subnet
  * checks them on create. */
-static int check_cidr(const json_t *in, int version, struct ip_net *cidr,
+static int check_cidr(const struct netsvc_subnet_create *in, struct ip_net *cidr,
                       struct service_error *err)
 {
-        const char *text = json_str(in, "cidr");
-        if (ip_net_parse(text, cidr) < 0)
+        int version = in->ip_version;
+        if (ip_net_parse(in->cidr, cidr) < 0)
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
                                     "Invalid input for cidr. Reason: %s.", err_msg(-EINVAL));
-        int r = check_version(version, text, "cidr", err);
+        int r = check_version(version, in->cidr, "cidr", err);
         if (r < 0)
                 return r;
         if (version == IP_V4 && (cidr->prefix > 30 || cidr->prefix < 8))
@@ -124,17 +124,14 @@ static int check_cidr(const json_t *in, int version, struct ip_net *cidr,
         if (version == IP_V6) {
                 if (cidr->prefix == 0)
                         return invalid(err, "0 is not allowed as CIDR prefix length");
-                if (!json_is_false(json_object_get(in, "enable_dhcp")) && cidr->prefix > 126)
+                if (in->enable_dhcp && cidr->prefix > 126)
                         return invalid(err, "Subnet has a prefix length that is incompatible "
                                        "with DHCP service enabled");
         }
-        if (ipv6_modes_validate(version, json_str(in, "ipv6_ra_mode"),
-                                json_str(in, "ipv6_address_mode"),
-                                !json_is_false(json_object_get(in, "enable_dhcp")), cidr->prefix,
-                                text) < 0)
+        if (ipv6_modes_validate(version, in->ipv6_ra_mode, in->ipv6_address_mode,
+                                in->enable_dhcp, cidr->prefix, in->cidr) < 0)
                 return invalid(err, err_msg(-EINVAL));
-        return check_lists(version, json_object_get(in, "dns_nameservers"),
-                           json_object_get(in, "host_routes"), err);
+        return check_lists(version, in->dns_nameservers, in->host_routes, err);
 }
 
 struct overlap {
@@ -187,32 +184,85 @@ static int add_auto_addresses(const struct netsvc *svc, const json_t *sub,
         return 0;
 }
 
+static json_t *string_or_null(const char *s)
+{
+        return s ? json_string(s) : json_null();
+}
+
+static json_t *list_or_empty(const json_t *list)
+{
+        return list ? json_deep_copy(list) : json_array();
+}
+
+/* The document of a new subnet (CIDR, gateway and pools as checked), in
+ * Neutron's attribute order. */
+static json_t *subnet_doc(const struct netsvc *svc, const char *id,
+                          const struct netsvc_subnet_create *in, const struct ip_net *cidr,
+                          bool has_gw, ip_value gw, const struct ip_pool *pools, size_t n_pools)
+{
+        char cidr_text[IP_NET_STR_LEN], gw_text[IP_STR_LEN];
+        ip_net_format(cidr, cidr_text);
+        ip_format(cidr->family, gw, gw_text);
+        json_t *jpools = json_array();
+        for (size_t i = 0; jpools && i < n_pools; i++) {
+                char a[IP_STR_LEN], b[IP_STR_LEN];
+                ip_format(cidr->family, pools[i].start, a);
+                ip_format(cidr->family, pools[i].end, b);
+                if (json_array_append_new(jpools, json_pack("{s:s,s:s}", "start", a, "end", b)) < 0)
+                        json_decref(TAKE_PTR(jpools));
+        }
+        json_t *o = json_object();
+        if (!o || !jpools ||
+            json_object_set_new(o, "id", json_string(id)) < 0 ||
+            json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
+            json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
+            json_object_set_new(o, "network_id", json_string(in->network_id)) < 0 ||
+            json_object_set_new(o, "ip_version", json_integer(in->ip_version)) < 0 ||
+            json_object_set_new(o, "subnetpool_id", json_null()) < 0 ||
+            json_object_set_new(o, "enable_dhcp", json_boolean(in->enable_dhcp)) < 0 ||
+            json_object_set_new(o, "ipv6_ra_mode", string_or_null(in->ipv6_ra_mode)) < 0 ||
+            json_object_set_new(o, "ipv6_address_mode", string_or_null(in->ipv6_address_mode)) < 0 ||
+            json_object_set_new(o, "gateway_ip", has_gw ? json_string(gw_text) : json_null()) < 0 ||
+            json_object_set_new(o, "cidr", json_string(cidr_text)) < 0 ||
+            json_object_set_new(o, "allocation_pools", TAKE_PTR(jpools)) < 0 ||
+            json_object_set_new(o, "host_routes", list_or_empty(in->host_routes)) < 0 ||
+            json_object_set_new(o, "dns_nameservers", list_or_empty(in->dns_nameservers)) < 0 ||
+            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
+            json_object_set_new(o, "service_types", json_array()) < 0 ||
+            json_object_set_new(o, "tags", json_array()) < 0 ||
+            json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
+                json_decref(jpools);
+                json_decref(o);
+                return NULL;
+        }
+        netsvc_stamp(svc, o, true);
+        return o;
+}
+
 int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
-                         const json_t *in, json_t **ret, struct service_error *err)
+                         const struct netsvc_subnet_create *in, json_t **ret,
+                         struct service_error *err)
 {
         _cleanup_json_ json_t *net = NULL;
-        int version = (int)json_integer_value(json_object_get(in, "ip_version"));
         struct ip_net cidr;
-        int r = check_cidr(in, version, &cidr, err);
+        int r = check_cidr(in, &cidr, err);
         if (r < 0)
                 return r;
-        r = netsvc_quota_check(svc, "subnet", json_str(in, "project_id"), err);
+        r = netsvc_quota_check(svc, "subnet", in->owner, err);
         if (r < 0)
                 return r;
-        char cidr_text[IP_NET_STR_LEN], gw_text[IP_STR_LEN];
-        ip_net_format(&cidr, cidr_text);
 
-        json_t *jgw = json_object_get(in, "gateway_ip");
-        bool has_gw = !(jgw && json_is_null(jgw));
+        bool has_gw = !in->has_gateway_ip || in->gateway_ip;
         ip_value gw = ip_default_gateway(&cidr);
-        if (jgw && !json_is_null(jgw) &&
-            (r = check_gateway(&cidr, json_string_value(jgw), &gw, err)) < 0)
+        if (in->has_gateway_ip && in->gateway_ip &&
+            (r = check_gateway(&cidr, in->gateway_ip, &gw, err)) < 0)
                 return r;
         struct ip_pool pools[16];
         size_t n_pools = 0;
-        json_t *jp = json_object_get(in, "allocation_pools");
-        if (jp && !json_is_null(jp)) {
-                if ((r = parse_pools(cidr.family, jp, pools, ARRAY_SIZE(pools), &n_pools, err)) < 0)
+        if (in->allocation_pools) {
+                r = parse_pools(cidr.family, in->allocation_pools, pools, ARRAY_SIZE(pools),
+                                &n_pools, err);
+                if (r < 0)
                         return r;
                 if (ip_pools_validate(&cidr, pools, n_pools, has_gw, gw) < 0)
                         return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest", "%s",
@@ -222,29 +272,11 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
 
         char id[37];
         random_uuid(id);
-        _cleanup_json_ json_t *sub = json_object(), *jpools = json_array();
-        for (size_t i = 0; i < n_pools; i++) {
-                char a[IP_STR_LEN], b[IP_STR_LEN];
-                ip_format(cidr.family, pools[i].start, a);
-                ip_format(cidr.family, pools[i].end, b);
-                json_array_append_new(jpools, json_pack("{s:s,s:s}", "start", a, "end", b));
-        }
-        ip_format(cidr.family, gw, gw_text);
-        json_object_set_new(sub, "id", json_string(id));
-        json_object_update(sub, (json_t *)in);
-        json_object_set_new(sub, "cidr", json_string(cidr_text));
-        json_object_set_new(sub, "gateway_ip", has_gw ? json_string(gw_text) : json_null());
-        json_object_set(sub, "allocation_pools", jpools);
-        static const char *const modes[] = {"ipv6_address_mode", "ipv6_ra_mode"};
-        for (size_t i = 0; i < ARRAY_SIZE(modes); i++)
-                if (!json_str(in, modes[i]))
-                        json_object_set_new(sub, modes[i], json_null());
-        json_object_set_new(sub, "service_types", json_array());
-        json_object_set_new(sub, "subnetpool_id", json_null());
-        json_object_set_new(sub, "tags", json_array());
-        netsvc_stamp(svc, sub, true);
+        _cleanup_json_ json_t *sub = subnet_doc(svc, id, in, &cidr, has_gw, gw, pools, n_pools);
+        if (!sub)
+                return -ENOMEM;
 
-        const char *net_id = json_str(in, "network_id");
+        const char *net_id = in->network_id;
         r = svc_doc_get_visible(svc->store, auth, "network", "shared", net_id, &net);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
@@ -268,8 +300,8 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
         if (r >= 0 && ov.found)
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
                                     "Invalid input for operation: Requested subnet with cidr: %s "
-                                    "for network: %s overlaps with another subnet.", cidr_text,
-                                    net_id);
+                                    "for network: %s overlaps with another subnet.",
+                                    json_str(sub, "cidr"), net_id);
         if (r >= 0)
                 r = svc_doc_insert(svc->store, "subnet", sub);
         if (r >= 0) {
@@ -277,7 +309,7 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
                 r = svc_doc_update(svc->store, "network", net);
         }
         if (r >= 0 && cidr.family == IP_V6 &&
-            ipv6_mode_is_auto(json_str(sub, "ipv6_ra_mode"), json_str(sub, "ipv6_address_mode")))
+            ipv6_mode_is_auto(in->ipv6_ra_mode, in->ipv6_address_mode))
                 r = add_auto_addresses(svc, sub, err);
         if (r < 0)
                 return r;

@@ -392,6 +392,32 @@ static void test_network_create(void **state)
         assert_int_equal(store_end(f->st, false), 0);
 }
 
+/* A subnet create from a body as the API validated it (tests written
+ * against bodies): each member into the typed input. */
+static int create_subnet(struct fixture *f, const struct auth_context *auth, const json_t *in,
+                         json_t **ret, struct service_error *e)
+{
+        struct netsvc_subnet_create c = NETSVC_SUBNET_CREATE_INIT;
+        json_t *v;
+        c.owner = json_str(in, "project_id");
+        c.network_id = json_str(in, "network_id");
+        c.name = json_str(in, "name");
+        c.ip_version = (int)json_integer_value(json_object_get(in, "ip_version"));
+        c.cidr = json_str(in, "cidr");
+        if ((v = json_object_get(in, "gateway_ip"))) {
+                c.has_gateway_ip = true;
+                c.gateway_ip = json_string_value(v);
+        }
+        c.allocation_pools = json_object_get(in, "allocation_pools");
+        c.dns_nameservers = json_object_get(in, "dns_nameservers");
+        c.host_routes = json_object_get(in, "host_routes");
+        if ((v = json_object_get(in, "enable_dhcp")))
+                c.enable_dhcp = json_is_true(v);
+        c.ipv6_ra_mode = json_str(in, "ipv6_ra_mode");
+        c.ipv6_address_mode = json_str(in, "ipv6_address_mode");
+        return netsvc_subnet_create(&f->svc, auth, &c, ret, e);
+}
+
 static void test_subnets(void **state)
 {
         struct fixture *f = *state;
@@ -401,14 +427,14 @@ static void test_subnets(void **state)
         /* Overlapping sub1 (10.0.0.0/29): refused. */
         json_t *in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
                                "10.0.0.0/24", "project_id", "p1");
-        assert_true(netsvc_subnet_create(&f->svc, &member, in, &sub, &e) < 0);
+        assert_true(create_subnet(f, &member, in, &sub, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_INVALID);
         assert_non_null(strstr(e.message, "overlaps with another subnet"));
         json_decref(in);
         /* Beside it: gateway and pool defaulted, listed on the network. */
         in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
                        "10.0.1.0/24", "project_id", "p1");
-        assert_int_equal(netsvc_subnet_create(&f->svc, &member, in, &sub, &e), 0);
+        assert_int_equal(create_subnet(f, &member, in, &sub, &e), 0);
         assert_string_equal(json_str(sub, "gateway_ip"), "10.0.1.1");
         json_t *pool = json_array_get(json_object_get(sub, "allocation_pools"), 0);
         assert_string_equal(json_str(pool, "start"), "10.0.1.2");
@@ -420,7 +446,7 @@ static void test_subnets(void **state)
         /* Another project may not add to net1: it does not see it. */
         e = (struct service_error){0};
         json_t *sub2 = NULL;
-        assert_true(netsvc_subnet_create(&f->svc, &other, in, &sub2, &e) < 0);
+        assert_true(create_subnet(f, &other, in, &sub2, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
         json_decref(in);
         /* sub1 with a port's address is in use; the new one is free. */
@@ -440,6 +466,130 @@ static void test_subnets(void **state)
         json_decref(sub);
         json_decref(pin);
         json_decref(port);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+/* The typed create as POST /v2.0/subnets makes it: the document the
+ * service builds, and each kind of refusal. */
+static void test_subnet_create(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *sub = NULL, *stored = NULL, *net = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+
+        /* Only what is required: Neutron's defaults. */
+        struct netsvc_subnet_create in = NETSVC_SUBNET_CREATE_INIT;
+        in.owner = "p1";
+        in.network_id = "net1";
+        in.ip_version = 4;
+        in.cidr = "10.0.2.0/24";
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
+        assert_true(is_uuid_text(json_str(sub, "id")));
+        assert_string_equal(json_str(sub, "name"), "");
+        assert_string_equal(json_str(sub, "description"), "");
+        assert_string_equal(json_str(sub, "project_id"), "p1");
+        assert_string_equal(json_str(sub, "tenant_id"), "p1");
+        assert_string_equal(json_str(sub, "network_id"), "net1");
+        assert_int_equal(json_integer_value(json_object_get(sub, "ip_version")), 4);
+        assert_string_equal(json_str(sub, "cidr"), "10.0.2.0/24");
+        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.2.1");
+        json_t *pools = json_object_get(sub, "allocation_pools");
+        assert_int_equal(json_array_size(pools), 1);
+        assert_string_equal(json_str(json_array_get(pools, 0), "start"), "10.0.2.2");
+        assert_string_equal(json_str(json_array_get(pools, 0), "end"), "10.0.2.254");
+        assert_true(json_is_true(json_object_get(sub, "enable_dhcp")));
+        assert_int_equal(json_array_size(json_object_get(sub, "dns_nameservers")), 0);
+        assert_int_equal(json_array_size(json_object_get(sub, "host_routes")), 0);
+        assert_true(json_is_null(json_object_get(sub, "ipv6_ra_mode")));
+        assert_true(json_is_null(json_object_get(sub, "ipv6_address_mode")));
+        assert_true(json_is_null(json_object_get(sub, "subnetpool_id")));
+        assert_int_equal(json_integer_value(json_object_get(sub, "revision_number")), 0);
+        assert_int_equal(svc_doc_get(f->st, "subnet", json_str(sub, "id"), &stored), 0);
+        assert_true(json_equal(stored, sub));
+        json_decref(stored);
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_string_equal(json_string_value(json_array_get(json_object_get(net, "subnets"), 1)),
+                            json_str(sub, "id"));
+        json_decref(net);
+        json_decref(sub);
+
+        /* No gateway, pools, DNS and routes given: kept, the pools as
+         * given. */
+        json_t *given_pools = json_pack("[{s:s,s:s}]", "start", "10.0.3.10", "end", "10.0.3.20");
+        json_t *dns = json_pack("[s]", "192.0.2.53");
+        json_t *routes = json_pack("[{s:s,s:s}]", "destination", "192.0.2.0/24", "nexthop",
+                                   "10.0.3.1");
+        in.cidr = "10.0.3.0/24";
+        in.name = "db";
+        in.has_gateway_ip = true;
+        in.gateway_ip = NULL;
+        in.allocation_pools = given_pools;
+        in.dns_nameservers = dns;
+        in.host_routes = routes;
+        in.enable_dhcp = false;
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
+        assert_string_equal(json_str(sub, "name"), "db");
+        assert_true(json_is_null(json_object_get(sub, "gateway_ip")));
+        assert_true(json_equal(json_object_get(sub, "allocation_pools"), given_pools));
+        assert_true(json_equal(json_object_get(sub, "dns_nameservers"), dns));
+        assert_true(json_equal(json_object_get(sub, "host_routes"), routes));
+        assert_true(json_is_false(json_object_get(sub, "enable_dhcp")));
+        json_decref(sub);
+        json_decref(given_pools);
+        json_decref(dns);
+        json_decref(routes);
+
+        /* Overlapping a subnet of the network: invalid, nothing stored. */
+        size_t before = 0, after = 0;
+        assert_int_equal(store_subnet_count(f->st, NULL, &before), 0);
+        in = (struct netsvc_subnet_create)NETSVC_SUBNET_CREATE_INIT;
+        in.owner = "p1";
+        in.network_id = "net1";
+        in.ip_version = 4;
+        in.cidr = "10.0.2.128/25";
+        assert_true(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.type, "InvalidInput");
+        assert_string_equal(e.message, "Invalid input for operation: Requested subnet with cidr: "
+                                       "10.0.2.128/25 for network: net1 overlaps with another "
+                                       "subnet.");
+        /* A CIDR of the other family: invalid. */
+        e = (struct service_error){0};
+        in.cidr = "2001:db8::/64";
+        assert_true(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Invalid input for operation: cidr '2001:db8::/64' does "
+                                       "not match the ip_version '4'.");
+        /* A network nobody has: not found. */
+        e = (struct service_error){0};
+        in.cidr = "10.0.9.0/24";
+        in.network_id = "nope";
+        assert_true(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_string_equal(e.message, "Network nope could not be found.");
+
+        /* Another project sees a shared network but may not add to it. */
+        struct netsvc_network_create nin = net_in(NULL, NULL, 0);
+        nin.shared = true;
+        assert_int_equal(netsvc_network_create(&f->svc, &nin, &net, &e), 0);
+        e = (struct service_error){0};
+        in.network_id = json_str(net, "id");
+        in.owner = "p2";
+        assert_true(netsvc_subnet_create(&f->svc, &other, &in, &sub, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message, "(rule:create_subnet) is disallowed by policy");
+        assert_int_equal(store_subnet_count(f->st, NULL, &after), 0);
+        assert_int_equal(after, before);
+        /* Its owner may; the subnet is every project's to see. */
+        in.owner = "p1";
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
+        assert_int_equal(svc_doc_get_visible(f->st, &other, "subnet", NETSVC_SUBNET_SHARED,
+                                             json_str(sub, "id"), &stored), 0);
+        json_decref(stored);
+        json_decref(sub);
+        json_decref(net);
         assert_int_equal(store_end(f->st, false), 0);
 }
 
@@ -464,7 +614,7 @@ static void expect_subnet_error(struct fixture *f, json_t *in, const char *type,
 {
         struct service_error e = {0};
         json_t *sub = NULL;
-        assert_true(netsvc_subnet_create(&f->svc, &member, in, &sub, &e) < 0);
+        assert_true(create_subnet(f, &member, in, &sub, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_INVALID);
         assert_string_equal(e.type, type);
         assert_string_equal(e.message, msg);
@@ -550,7 +700,7 @@ static void test_subnets_ipv6(void **state)
          * the address of its MAC. */
         json_t *slaac = NULL;
         in = subnet6_in("2001:DB8:1::/64", "slaac", NULL);
-        assert_int_equal(netsvc_subnet_create(&f->svc, &member, in, &slaac, &e), 0);
+        assert_int_equal(create_subnet(f, &member, in, &slaac, &e), 0);
         json_decref(in);
         const char *sid = json_str(slaac, "id");
         assert_string_equal(json_str(slaac, "cidr"), "2001:db8:1::/64");
@@ -571,7 +721,7 @@ static void test_subnets_ipv6(void **state)
          * it is fine, a prefix inside it is not. */
         json_t *stateful = NULL;
         in = subnet6_in("2001:db8:2::/64", "dhcpv6-stateful", NULL);
-        assert_int_equal(netsvc_subnet_create(&f->svc, &member, in, &stateful, &e), 0);
+        assert_int_equal(create_subnet(f, &member, in, &stateful, &e), 0);
         json_decref(in);
         expect_subnet_error(f, subnet6_in("2001:db8:1:0:8000::/80", NULL, NULL), "InvalidInput",
                             "Invalid input for operation: Requested subnet with cidr: "
@@ -1300,6 +1450,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnets, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_subnet_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnets_ipv6, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_security_groups, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
