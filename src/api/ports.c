@@ -19,11 +19,50 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_port, NULL);
 }
 
+/* The ids of a list of groups (malloc'd, the strings borrowed from
+ * groups). */
+static int group_ids(const json_t *groups, const char ***ret, size_t *ret_n)
+{
+        size_t n = json_array_size(groups);
+        const char **ids = calloc(n + 1, sizeof(*ids));
+        if (!ids)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                ids[i] = json_string_value(json_array_get(groups, i));
+        *ret = ids;
+        *ret_n = n;
+        return 0;
+}
+
 static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
                       const char *owner, json_t **ret, struct service_error *e)
 {
         struct netsvc svc = api_netsvc(ctx);
-        return netsvc_port_create(&svc, &req->auth, in, owner, ret, e);
+        _cleanup_free_ const char **groups = NULL;
+        struct netsvc_port_create c = {.project_id = owner};
+        neutron_given_str(in, "network_id", &c.network_id);
+        neutron_given_str(in, "name", &c.name);
+        neutron_given_str(in, "description", &c.description);
+        c.has_admin_state_up = neutron_given_bool(in, "admin_state_up", &c.admin_state_up);
+        neutron_given_str(in, "mac_address", &c.mac_address);
+        neutron_given_json(in, "fixed_ips", &c.fixed_ips);
+        neutron_given_str(in, "device_id", &c.device_id);
+        neutron_given_str(in, "device_owner", &c.device_owner);
+        c.has_port_security_enabled = neutron_given_bool(in, "port_security_enabled",
+                                                         &c.port_security_enabled);
+        neutron_given_json(in, "allowed_address_pairs", &c.allowed_address_pairs);
+        neutron_given_str(in, "binding:vnic_type", &c.vnic_type);
+        neutron_given_str(in, "binding:host_id", &c.host_id);
+        neutron_given_json(in, "binding:profile", &c.profile);
+        const json_t *sgs;
+        c.has_security_groups = neutron_given_json(in, "security_groups", &sgs);
+        if (c.has_security_groups) {
+                int r = group_ids(sgs, &groups, &c.n_security_groups);
+                if (r < 0)
+                        return r;
+                c.security_groups = groups;
+        }
+        return netsvc_port_create(&svc, &req->auth, &c, ret, e);
 }
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -54,15 +93,10 @@ static int update_input(const json_t *in, struct netsvc_port_update *u, const ch
         u->has_security_groups = neutron_given_json(in, "security_groups", &groups);
         if (!u->has_security_groups)
                 return 0;
-        size_t n = json_array_size(groups);
-        const char **ids = calloc(n + 1, sizeof(*ids));
-        if (!ids)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
-                ids[i] = json_string_value(json_array_get(groups, i));
-        u->security_groups = ids;
-        u->n_security_groups = n;
-        *ret_groups = ids;
+        int r = group_ids(groups, ret_groups, &u->n_security_groups);
+        if (r < 0)
+                return r;
+        u->security_groups = *ret_groups;
         return 0;
 }
 

@@ -562,28 +562,20 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
 static int create_port_on(struct api_ctx *ctx, struct api_request *req, const char *net_id,
                           const char *instance_id, char ret_id[64], struct api_response *resp)
 {
-        _cleanup_json_ json_t *body = json_pack("{s:{s:s}}", "port", "network_id", net_id),
-                              *in = NULL, *port = NULL, *net = NULL;
-        struct resource_error e;
+        _cleanup_json_ json_t *port = NULL, *net = NULL;
         int r = neutron_load(ctx, &req->auth, &resource_network, net_id, &net);
         if (r == -ENOENT)
                 return nova_error(resp, 400, "Network %s could not be found.", net_id);
         if (r < 0)
                 return r;
-        r = resource_parse_body(&resource_port, body, true, &req->auth, &in, &e);
-        if (r == -EINVAL)
-                return nova_error(resp, 400, "%s", e.message);
-        if (r < 0)
-                return r;
         struct netsvc svc = api_netsvc(ctx);
         struct service_error se = {0};
-        const char *owner;
-        r = netsvc_owner(&req->auth, in, &owner, &se);
-        if (r >= 0 && !policy_may_create(&req->auth, owner))
+        struct netsvc_port_create in = {.network_id = net_id, .project_id = req->auth.project_id};
+        if (in.project_id && !policy_may_create(&req->auth, in.project_id))
                 r = service_fail(&se, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                  "(rule:create_port) is disallowed by policy");
         if (r >= 0)
-                r = netsvc_port_create(&svc, &req->auth, in, owner, &port, &se);
+                r = netsvc_port_create(&svc, &req->auth, &in, &port, &se);
         if (r < 0 && se.kind != ERROR_KIND_NONE)
                 /* Neutron's refusal, told in Nova's words. */
                 return nova_error(resp, se.kind == ERROR_KIND_CONFLICT ? 409 : 400,

@@ -279,11 +279,38 @@ int netsvc_device_report(const struct netsvc *svc, const char *host, const json_
  * profile (no host: unbound).  Changes only the document. */
 int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net);
 
-/* A new port from validated input (defaults filled) for owner, as POST
- * /v2.0/ports makes it: network, security groups, MAC, fixed IPs,
- * binding, stored.  *ret the document. */
+/* What POST /v2.0/ports may ask.  NULL (or has_X false) is Neutron's
+ * default, so a caller other than the API makes a port with only
+ * network_id set.  Strings and JSON are borrowed from the caller. */
+struct netsvc_port_create {
+        const char *network_id;
+        const char *project_id;  /* the owner; NULL: the caller's project */
+        const char *name;        /* NULL: "" */
+        const char *description; /* NULL: "" */
+        bool has_admin_state_up;
+        bool admin_state_up; /* default true */
+        const char *mac_address; /* a valid MAC in any spelling; NULL: allocated */
+        /* [{"subnet_id"?, "ip_address"?}] as asked; NULL: one address
+         * on each subnet as Neutron picks them. */
+        const json_t *fixed_ips;
+        const char *device_id;    /* NULL: "" */
+        const char *device_owner; /* NULL: "" */
+        bool has_security_groups;
+        const char *const *security_groups; /* ids; absent: the owner's default group */
+        size_t n_security_groups;
+        bool has_port_security_enabled;
+        bool port_security_enabled; /* default: the network's */
+        const json_t *allowed_address_pairs; /* [{"ip_address", "mac_address"?}]; NULL: [] */
+        const char *vnic_type;               /* binding:vnic_type; NULL: "normal" */
+        const char *host_id;                 /* binding:host_id; NULL: "" (unbound) */
+        const json_t *profile;               /* binding:profile, an object; NULL: {} */
+};
+/* A new port as POST /v2.0/ports makes it: the network the caller may
+ * see, what only an admin or the network's owner may ask, the project's
+ * port quota, security groups, MAC, fixed IPs, binding, stored.  *ret the
+ * document. */
 int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth,
-                       const json_t *in, const char *owner, json_t **ret,
+                       const struct netsvc_port_create *in, json_t **ret,
                        struct service_error *err);
 /* What PUT /v2.0/ports/{id} may change: has_X says X was given.  Strings
  * and lists are borrowed from the caller. */

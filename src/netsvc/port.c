@@ -56,19 +56,6 @@ static int check_group(const struct netsvc *svc, const struct auth_context *auth
         return r;
 }
 
-static int check_groups(const struct netsvc *svc, const struct auth_context *auth,
-                        const json_t *ids, struct service_error *err)
-{
-        size_t i;
-        json_t *id;
-        json_array_foreach(ids, i, id) {
-                int r = check_group(svc, auth, json_string_value(id), err);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
 /* ML2 binding for the port's current host, vnic type and profile.  Unbound
  * (no host) resets the binding. */
 int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net)
@@ -166,7 +153,17 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net)
         return 0;
 }
 
-static json_t *port_doc(const json_t *in, const char *id)
+static json_t *json_or(const json_t *v, json_t *dflt)
+{
+        if (!v)
+                return dflt;
+        json_decref(dflt);
+        return json_deep_copy(v);
+}
+
+/* The new port's document, its members in Neutron's order; what the
+ * service settles (MAC, addresses, groups, binding) stays null here. */
+static json_t *port_doc(const struct netsvc_port_create *in, const char *id, const char *owner)
 {
         static const char *const order[] = {
                 "id", "name", "network_id", "tenant_id", "mac_address", "admin_state_up",
@@ -175,14 +172,45 @@ static json_t *port_doc(const json_t *in, const char *id)
                 "binding:profile", "binding:host_id", "binding:vif_type", "binding:vif_details",
                 "port_security_enabled", "tags", "project_id",
         };
-        json_t *o = json_object();
+        _cleanup_json_ json_t *o = json_object();
+        if (!o)
+                return NULL;
         for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-                json_object_set_new(o, order[i], json_null());
-        json_object_update(o, (json_t *)in);
-        json_object_set_new(o, "id", json_string(id));
-        json_object_set_new(o, "extra_dhcp_opts", json_array());
-        json_object_set_new(o, "tags", json_array());
-        return o;
+                if (json_object_set_new(o, order[i], json_null()) < 0)
+                        return NULL;
+        _cleanup_json_ json_t *groups = NULL;
+        if (in->has_security_groups) {
+                groups = json_array();
+                for (size_t i = 0; groups && i < in->n_security_groups; i++)
+                        if (json_array_append_new(groups, json_string(in->security_groups[i])) < 0)
+                                return NULL;
+        }
+        struct {
+                const char *key;
+                json_t *value;
+        } set[] = {
+                {"id", json_string(id)},
+                {"name", json_string(in->name ?: "")},
+                {"network_id", json_string(in->network_id)},
+                {"tenant_id", json_string(owner)},
+                {"admin_state_up", json_boolean(!in->has_admin_state_up || in->admin_state_up)},
+                {"device_id", json_string(in->device_id ?: "")},
+                {"device_owner", json_string(in->device_owner ?: "")},
+                {"allowed_address_pairs", json_or(in->allowed_address_pairs, json_array())},
+                {"extra_dhcp_opts", json_array()},
+                {"security_groups", groups ? json_incref(groups) : json_null()},
+                {"description", json_string(in->description ?: "")},
+                {"binding:vnic_type", json_string(in->vnic_type ?: "normal")},
+                {"binding:profile", json_or(in->profile, json_object())},
+                {"binding:host_id", json_string(in->host_id ?: "")},
+                {"tags", json_array()},
+                {"project_id", json_string(owner)},
+        };
+        int r = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(set); i++)
+                if (!set[i].value || json_object_set_new(o, set[i].key, set[i].value) < 0)
+                        r = -ENOMEM;
+        return r < 0 ? NULL : TAKE_PTR(o);
 }
 
 /* Neutron's policy for what only an admin or the network's owner may ask
@@ -210,16 +238,16 @@ static bool asks_ip_address(const json_t *fixed_ips)
         return false;
 }
 
-/* A create's body carries the API's defaults: what matters is a value
- * that asks for something (a MAC, security off, some pairs). */
-static struct owner_asks create_asks(const json_t *in)
+/* What matters is a value that asks for something (a MAC, security
+ * off, some pairs). */
+static struct owner_asks create_asks(const struct netsvc_port_create *in)
 {
         return (struct owner_asks){
-                .ip_address = asks_ip_address(json_object_get(in, "fixed_ips")),
-                .mac_address = json_str(in, "mac_address") != NULL,
-                .no_port_security = json_is_false(json_object_get(in, "port_security_enabled")),
-                .address_pairs = json_array_size(json_object_get(in, "allowed_address_pairs")) > 0,
-                .device_owner = json_str(in, "device_owner"),
+                .ip_address = asks_ip_address(in->fixed_ips),
+                .mac_address = in->mac_address != NULL,
+                .no_port_security = in->has_port_security_enabled && !in->port_security_enabled,
+                .address_pairs = json_array_size(in->allowed_address_pairs) > 0,
+                .device_owner = in->device_owner,
         };
 }
 
@@ -269,16 +297,28 @@ static int check_network_owner_attrs(const struct auth_context *auth, const json
         return 0;
 }
 
+/* The groups asked: each one the caller may use. */
+static int check_groups(const struct netsvc *svc, const struct auth_context *auth,
+                        const char *const *ids, size_t n, struct service_error *err)
+{
+        for (size_t i = 0; i < n; i++) {
+                int r = check_group(svc, auth, ids[i], err);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* Inside a write transaction: network, security groups, MAC, IPs and
  * binding of a new port document, then stored.  User errors fill err. */
-static int create_tx(const struct netsvc *svc, const struct auth_context *auth, const json_t *in,
-                     const char *owner, const char *id, json_t *port, struct service_error *err)
+static int create_tx(const struct netsvc *svc, const struct auth_context *auth,
+                     const struct netsvc_port_create *in, const char *owner, const char *id,
+                     json_t *port, struct service_error *err)
 {
         _cleanup_json_ json_t *net = NULL, *ips = NULL;
         char mac[MAC_STR_LEN];
-        json_t *asked_ips = json_object_get(in, "fixed_ips");
         int r;
-        const char *net_id = json_str(in, "network_id");
+        const char *net_id = in->network_id;
         r = svc_doc_get_visible(svc->store, auth, "network", "shared", net_id, &net);
         if (r == -ENOENT)
                 r = service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
@@ -286,20 +326,19 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth, 
         struct owner_asks asks = create_asks(in);
         if (r >= 0)
                 r = check_network_owner_attrs(auth, net, &asks, true, err);
-        json_t *ps = json_object_get(in, "port_security_enabled");
-        bool port_security = ps ? json_is_true(ps)
-                                : !net || !json_is_false(json_object_get(net, "port_security_enabled"));
-        json_t *groups = json_object_get(in, "security_groups");
+        bool port_security = in->has_port_security_enabled
+                                     ? in->port_security_enabled
+                                     : !net || !json_is_false(json_object_get(net, "port_security_enabled"));
         if (r >= 0) {
                 json_object_set_new(port, "port_security_enabled", json_boolean(port_security));
-                if (!port_security && json_array_size(groups) > 0)
+                if (!port_security && in->has_security_groups && in->n_security_groups > 0)
                         r = service_fail(err, ERROR_KIND_INVALID, "PortSecurityAndIPRequiredForSecurityGroups",
                                               "Port security must be enabled and port must have "
                                               "an IP address in order to use security groups.");
         }
-        if (r >= 0 && groups)
-                r = check_groups(svc, auth, groups, err);
-        if (r >= 0 && !groups) {
+        if (r >= 0 && in->has_security_groups)
+                r = check_groups(svc, auth, in->security_groups, in->n_security_groups, err);
+        if (r >= 0 && !in->has_security_groups) {
                 char sg[37];
                 r = netsvc_default_sg(svc, owner, sg);
                 if (r >= 0)
@@ -307,10 +346,10 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth, 
                                             port_security ? json_pack("[s]", sg) : json_array());
         }
         if (r >= 0)
-                r = assign_mac(svc, json_str(in, "mac_address"), id, mac, err);
+                r = assign_mac(svc, in->mac_address, id, mac, err);
         if (r >= 0) {
                 json_object_set_new(port, "mac_address", json_string(mac));
-                r = ips_assign(svc, net, asked_ips, NULL, id, mac, &ips, err);
+                r = ips_assign(svc, net, in->fixed_ips, NULL, id, mac, &ips, err);
         }
         if (r >= 0) {
                 json_object_set(port, "fixed_ips", ips);
@@ -347,16 +386,23 @@ int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,
 
 
 int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth,
-                       const json_t *in, const char *owner, json_t **ret,
+                       const struct netsvc_port_create *in, json_t **ret,
                        struct service_error *err)
 {
+        const char *owner = in->project_id ?: auth->project_id;
+        if (!owner)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Running without keystone AuthN requires that tenant_id is "
+                                    "specified");
+        if (!in->network_id)
+                return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
+                                    "Failed to parse request. Required attribute 'network_id' "
+                                    "not specified");
         char id[37];
         random_uuid(id);
-        _cleanup_json_ json_t *port = port_doc(in, id);
+        _cleanup_json_ json_t *port = port_doc(in, id, owner);
         if (!port)
                 return -ENOMEM;
-        json_object_set_new(port, "tenant_id", json_string(owner));
-        json_object_set_new(port, "project_id", json_string(owner));
         int r = netsvc_quota_check(svc, "port", owner, err);
         if (r >= 0)
                 r = create_tx(svc, auth, in, owner, id, port, err);

@@ -115,11 +115,10 @@ static int teardown(void **state)
 static json_t *new_instance(struct fixture *f, const char *id, char port_id[64])
 {
         struct service_error e = {0};
-        json_t *in = json_pack("{s:s,s:b,s:s,s:s,s:s,s:s,s:{}}", "network_id", "net1",
-                               "admin_state_up", 1, "name", "", "device_id", "", "device_owner", "",
-                               "binding:vnic_type", "direct", "binding:profile");
+        struct netsvc_port_create in = {.network_id = "net1", .project_id = "p1",
+                                        .vnic_type = "direct"};
         json_t *port = NULL, *flavor = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc.net, &member, in, "p1", &port, &e), 0);
+        assert_int_equal(netsvc_port_create(&f->svc.net, &member, &in, &port, &e), 0);
         snprintf(port_id, 64, "%s", json_str(port, "id"));
         assert_int_equal(computesvc_flavor_get(&f->svc, "f1", &flavor), 0);
         json_t *inst = json_pack("{s:s,s:s,s:s,s:s,s:s,s:n,s:O,s:s,s:[s],s:[],s:[],s:[],s:i,s:n,s:n,"
@@ -130,7 +129,6 @@ static json_t *new_instance(struct fixture *f, const char *id, char port_id[64])
                                  "_created_ports", "_pci", "_tried", "_attempts", 0, "_host",
                                  "_az_req", "addresses");
         assert_non_null(inst);
-        json_decref(in);
         json_decref(port);
         json_decref(flavor);
         return inst;

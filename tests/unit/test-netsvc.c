@@ -92,13 +92,45 @@ static json_t *port_in(const char *extra_json)
         return in;
 }
 
+/* A port create asked as a body would ask it (in: its attributes). */
+static int port_create(const struct netsvc *svc, const struct auth_context *auth, const json_t *in,
+                       const char *owner, json_t **ret, struct service_error *e)
+{
+        const char *groups[8] = {0};
+        const json_t *sgs = json_object_get(in, "security_groups");
+        struct netsvc_port_create c = {
+                .network_id = json_str(in, "network_id"),
+                .project_id = owner,
+                .name = json_str(in, "name"),
+                .has_admin_state_up = json_object_get(in, "admin_state_up") != NULL,
+                .admin_state_up = json_is_true(json_object_get(in, "admin_state_up")),
+                .mac_address = json_str(in, "mac_address"),
+                .fixed_ips = json_object_get(in, "fixed_ips"),
+                .device_id = json_str(in, "device_id"),
+                .device_owner = json_str(in, "device_owner"),
+                .has_security_groups = sgs != NULL,
+                .security_groups = groups,
+                .n_security_groups = json_array_size(sgs),
+                .has_port_security_enabled = json_object_get(in, "port_security_enabled") != NULL,
+                .port_security_enabled = json_is_true(json_object_get(in, "port_security_enabled")),
+                .allowed_address_pairs = json_object_get(in, "allowed_address_pairs"),
+                .vnic_type = json_str(in, "binding:vnic_type"),
+                .host_id = json_str(in, "binding:host_id"),
+                .profile = json_object_get(in, "binding:profile"),
+        };
+        assert_true(c.n_security_groups < ARRAY_SIZE(groups));
+        for (size_t i = 0; i < c.n_security_groups; i++)
+                groups[i] = json_string_value(json_array_get(sgs, i));
+        return netsvc_port_create(svc, auth, &c, ret, e);
+}
+
 static void test_port_create(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
         json_t *in = port_in(NULL), *port = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
-        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, in, "p1", &port, &e), 0);
         assert_int_equal(e.kind, ERROR_KIND_NONE);
         /* A MAC under the default base_mac, an address of the pool, the
          * project's default group made on first need, unbound. */
@@ -120,7 +152,7 @@ static void test_port_create(void **state)
         char ask[128];
         snprintf(ask, sizeof(ask), "{\"mac_address\": \"%s\"}", json_str(port, "mac_address"));
         json_t *in2 = port_in(ask), *p2 = NULL;
-        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
+        assert_true(port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "MacAddressInUse");
         json_decref(in2);
@@ -128,7 +160,7 @@ static void test_port_create(void **state)
         /* An address outside the subnet: invalid. */
         e = (struct service_error){0};
         in2 = port_in("{\"fixed_ips\": [{\"ip_address\": \"10.9.9.9\"}]}");
-        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
+        assert_true(port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_INVALID);
         assert_string_equal(e.type, "InvalidIpForNetwork");
         json_decref(in2);
@@ -136,7 +168,7 @@ static void test_port_create(void **state)
         /* Another project cannot see the network: not found. */
         e = (struct service_error){0};
         in2 = port_in(NULL);
-        assert_true(netsvc_port_create(&f->svc, &other, in2, "p2", &p2, &e) < 0);
+        assert_true(port_create(&f->svc, &other, in2, "p2", &p2, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
         assert_string_equal(e.message, "Network net1 could not be found.");
         json_decref(in2);
@@ -146,21 +178,69 @@ static void test_port_create(void **state)
         assert_int_equal(store_begin(f->st, true), 0);
         for (int i = 0; i < 4; i++) {
                 json_t *x = NULL;
-                assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &x, &e), 0);
+                assert_int_equal(port_create(&f->svc, &member, in, "p1", &x, &e), 0);
                 json_decref(x);
         }
         e = (struct service_error){0};
-        assert_true(netsvc_port_create(&f->svc, &member, in, "p1", &p2, &e) < 0);
+        assert_true(port_create(&f->svc, &member, in, "p1", &p2, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "IpAddressGenerationFailure");
         /* Deleting a port frees its address for the next one. */
         assert_int_equal(netsvc_port_delete(&f->svc, json_str(port, "id")), 0);
         assert_int_equal(netsvc_port_delete(&f->svc, json_str(port, "id")), -ENOENT);
-        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &p2, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, in, "p1", &p2, &e), 0);
         json_decref(p2);
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(in);
         json_decref(port);
+}
+
+/* A caller other than the API names only the network: every other
+ * attribute is Neutron's default, as POST /v2.0/ports fills it. */
+static void test_port_create_defaults(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        struct netsvc_port_create in = {.network_id = "net1"};
+        json_t *port = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_port_create(&f->svc, &member, &in, &port, &e), 0);
+        assert_string_equal(json_str(port, "project_id"), "p1");
+        assert_string_equal(json_str(port, "tenant_id"), "p1");
+        assert_string_equal(json_str(port, "name"), "");
+        assert_string_equal(json_str(port, "description"), "");
+        assert_string_equal(json_str(port, "device_id"), "");
+        assert_string_equal(json_str(port, "device_owner"), "");
+        assert_true(json_is_true(json_object_get(port, "admin_state_up")));
+        assert_true(json_is_true(json_object_get(port, "port_security_enabled")));
+        assert_int_equal(json_array_size(json_object_get(port, "security_groups")), 1);
+        assert_true(json_is_array(json_object_get(port, "allowed_address_pairs")));
+        assert_int_equal(json_array_size(json_object_get(port, "allowed_address_pairs")), 0);
+        assert_string_equal(json_str(port, "binding:vnic_type"), "normal");
+        assert_string_equal(json_str(port, "binding:host_id"), "");
+        assert_true(json_is_object(json_object_get(port, "binding:profile")));
+        assert_int_equal(json_object_size(json_object_get(port, "binding:profile")), 0);
+        assert_int_equal(json_array_size(json_object_get(port, "fixed_ips")), 1);
+        assert_string_equal(json_str(port, "binding:vif_type"), "unbound");
+        json_decref(port);
+
+        /* Port security off with a group asked: refused, nothing made. */
+        const char *groups[] = {"sg-x"};
+        struct netsvc_port_create off = {.network_id = "net1", .has_port_security_enabled = true,
+                                         .has_security_groups = true, .security_groups = groups,
+                                         .n_security_groups = 1};
+        port = NULL;
+        assert_true(netsvc_port_create(&f->svc, &member, &off, &port, &e) < 0);
+        assert_null(port);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.type, "PortSecurityAndIPRequiredForSecurityGroups");
+        /* Without a group it is made with none, not the default one. */
+        off.has_security_groups = false;
+        assert_int_equal(netsvc_port_create(&f->svc, &member, &off, &port, &e), 0);
+        assert_false(json_is_true(json_object_get(port, "port_security_enabled")));
+        assert_int_equal(json_array_size(json_object_get(port, "security_groups")), 0);
+        json_decref(port);
+        assert_int_equal(store_end(f->st, false), 0);
 }
 
 static void test_port_bind_and_status(void **state)
@@ -169,7 +249,7 @@ static void test_port_bind_and_status(void **state)
         struct service_error e = {0};
         json_t *in = port_in(NULL), *port = NULL, *up = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
-        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, in, "p1", &port, &e), 0);
         const char *id = json_str(port, "id");
         /* Not bound yet: no device status. */
         assert_int_equal(netsvc_port_set_device_status(&f->svc, id, "cn1", true), -EINVAL);
@@ -253,7 +333,7 @@ static void test_network_segments(void **state)
         assert_int_equal(netsvc_network_create(&f->svc, &in, &b, &e), 0);
         json_decref(b);
         json_t *pin = port_in(NULL), *port = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         e = (struct service_error){0};
         assert_true(netsvc_network_delete(&f->svc, "net1", &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
@@ -451,7 +531,7 @@ static void test_subnets(void **state)
         json_decref(in);
         /* sub1 with a port's address is in use; the new one is free. */
         json_t *pin = port_in(NULL), *port = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         json_t *sub1 = NULL;
         assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub1), 0);
         e = (struct service_error){0};
@@ -655,7 +735,7 @@ static void test_subnets_ipv6(void **state)
         assert_int_equal(store_begin(f->st, true), 0);
         /* A port from before the IPv6 subnets. */
         json_t *pin = port_in(NULL), *old = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &old, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, pin, "p1", &old, &e), 0);
 
         /* Neutron's checks, with its messages. */
         json_t *in = subnet6_in("2001:db8:1::/64", NULL, NULL);
@@ -731,7 +811,7 @@ static void test_subnets_ipv6(void **state)
         /* A new port: one IPv4, one stateful IPv6, the SLAAC one from the
          * MAC. */
         json_t *port = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         assert_int_equal(json_array_size(json_object_get(port, "fixed_ips")), 3);
         assert_true(strneq(ip_on(port, "sub1"), "10.0.0.", 7));
         assert_true(strneq(ip_on(port, json_str(stateful, "id")), "2001:db8:2:", 11));
@@ -745,7 +825,7 @@ static void test_subnets_ipv6(void **state)
                  "\"ip_address\": \"2001:db8:1::99\"}]}", sid);
         json_t *in2 = port_in(ask), *p2 = NULL;
         e = (struct service_error){0};
-        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
+        assert_true(port_create(&f->svc, &member, in2, "p1", &p2, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_INVALID);
         assert_string_equal(e.type, "AllocationOnAutoAddressSubnet");
         snprintf(want, sizeof(want), "IPv6 address 2001:db8:1::99 cannot be directly assigned ");
@@ -753,7 +833,7 @@ static void test_subnets_ipv6(void **state)
         json_decref(in2);
         snprintf(ask, sizeof(ask), "{\"fixed_ips\": [{\"ip_address\": \"2001:DB8:2::0:77\"}]}");
         in2 = port_in(ask);
-        assert_int_equal(netsvc_port_create(&f->svc, &member, in2, "p1", &p2, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, in2, "p1", &p2, &e), 0);
         /* Stored in canonical form, the SLAAC address added. */
         assert_string_equal(ip_on(p2, json_str(stateful, "id")), "2001:db8:2::77");
         assert_int_equal(json_array_size(json_object_get(p2, "fixed_ips")), 2);
@@ -762,7 +842,7 @@ static void test_subnets_ipv6(void **state)
         in2 = port_in("{\"fixed_ips\": [{\"ip_address\": \"2001:db8:2:0::77\"}]}");
         json_t *p3 = NULL;
         e = (struct service_error){0};
-        assert_true(netsvc_port_create(&f->svc, &member, in2, "p1", &p3, &e) < 0);
+        assert_true(port_create(&f->svc, &member, in2, "p1", &p3, &e) < 0);
         assert_string_equal(e.type, "IpAddressAlreadyAllocated");
         json_decref(in2);
 
@@ -944,7 +1024,7 @@ static void test_security_groups(void **state)
         char body[128];
         snprintf(body, sizeof(body), "{\"security_groups\": [\"%s\"]}", web);
         json_t *pin = port_in(body), *port = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         json_decref(pin);
         e = (struct service_error){0};
         assert_int_equal(netsvc_sg_delete(&f->svc, &member, web, &e), -EEXIST);
@@ -1063,7 +1143,7 @@ static void test_agents(void **state)
         /* Device reports: a port bound to cn1 goes up; unknown ports and
          * ports bound elsewhere fail. */
         json_t *pin = port_in(NULL), *port = NULL, *bound = NULL;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         struct netsvc_port_update bind = {.has_host_id = true, .host_id = "cn1"};
         assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), &bind, &bound,
                                             &e), 0);
@@ -1250,7 +1330,7 @@ static void test_port_update(void **state)
         struct service_error e = {0};
         json_t *in = port_in(NULL), *port = NULL, *up = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
-        assert_int_equal(netsvc_port_create(&f->svc, &member, in, "p1", &port, &e), 0);
+        assert_int_equal(port_create(&f->svc, &member, in, "p1", &port, &e), 0);
         json_decref(in);
         const char *id = json_str(port, "id");
         char def[37];
@@ -1331,7 +1411,7 @@ static void test_port_update(void **state)
         json_decref(net);
         json_t *theirs = NULL;
         in = port_in(NULL);
-        assert_int_equal(netsvc_port_create(&f->svc, &other, in, "p2", &theirs, &e), 0);
+        assert_int_equal(port_create(&f->svc, &other, in, "p2", &theirs, &e), 0);
         json_decref(in);
         /* A pool address neither port holds (allocation is random). */
         char free_ip[16] = "";
@@ -1446,6 +1526,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_port_create, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_port_create_defaults, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_create, setup, teardown),
