@@ -35,6 +35,17 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
         return neutron_show(ctx, req, resp, &resource_security_group, NULL);
 }
 
+/* The service's input from a validated body (defaults filled, the owner
+ * resolved); strings stay in's. */
+static void sg_create_from_json(const json_t *in, const char *owner, struct netsvc_sg_create *ret)
+{
+        *ret = (struct netsvc_sg_create)NETSVC_SG_CREATE_INIT;
+        ret->owner = owner;
+        neutron_given_str(in, "name", &ret->name);
+        neutron_given_str(in, "description", &ret->description);
+        neutron_given_bool(in, "stateful", &ret->stateful);
+}
+
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *in = NULL, *sg = NULL;
@@ -43,12 +54,14 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
         const char *owner;
         if (!neutron_create_owner(req, resp, &resource_security_group, in, &owner))
                 return 0;
+        struct netsvc_sg_create c;
+        sg_create_from_json(in, owner, &c);
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_sg_create(&svc, in, owner, &sg, &e);
+        r = netsvc_sg_create(&svc, &c, &sg, &e);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0)
                 return neutron_service_error(resp, &e, r < 0 ? r : k);
@@ -102,17 +115,52 @@ static int rule_show(struct api_ctx *ctx, struct api_request *req, struct api_re
         return neutron_show(ctx, req, resp, &resource_security_group_rule, NULL);
 }
 
+/* The service's input from a validated body (defaults filled); strings
+ * stay in's but a protocol given as a number, written into protocol. */
+static void rule_create_from_json(const json_t *in, char protocol[24],
+                                  struct netsvc_sg_rule_create *ret)
+{
+        *ret = (struct netsvc_sg_rule_create){0};
+        neutron_given_str(in, "project_id", &ret->project_id);
+        neutron_given_str(in, "tenant_id", &ret->tenant_id);
+        neutron_given_str(in, "security_group_id", &ret->security_group_id);
+        neutron_given_str(in, "direction", &ret->direction);
+        neutron_given_str(in, "ethertype", &ret->ethertype);
+        /* Any JSON value is accepted here and judged by the service as
+         * text: a number as its digits, anything else but a string or null
+         * as a text no protocol has, refused as Neutron refuses it. */
+        const json_t *p = json_object_get(in, "protocol");
+        if (json_is_integer(p)) {
+                snprintf(protocol, 24, "%lld", (long long)json_integer_value(p));
+                ret->protocol = protocol;
+        } else if (p && !json_is_null(p) && !json_is_string(p))
+                ret->protocol = "?";
+        else
+                ret->protocol = json_string_value(p);
+        const json_t *v;
+        ret->has_port_range_min = neutron_given_json(in, "port_range_min", &v) && json_is_integer(v);
+        ret->port_range_min = (long)json_integer_value(v);
+        ret->has_port_range_max = neutron_given_json(in, "port_range_max", &v) && json_is_integer(v);
+        ret->port_range_max = (long)json_integer_value(v);
+        neutron_given_str(in, "remote_ip_prefix", &ret->remote_ip_prefix);
+        neutron_given_str(in, "remote_group_id", &ret->remote_group_id);
+        neutron_given_str(in, "description", &ret->description);
+}
+
 static int rule_create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *in = NULL, *rule = NULL;
         if (!neutron_parse_input(req, resp, &resource_security_group_rule, true, &in))
                 return 0;
+        struct netsvc_sg_rule_create c;
+        char protocol[24];
+        rule_create_from_json(in, protocol, &c);
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_sg_rule_create(&svc, &req->auth, in, &rule, &e);
+        r = netsvc_sg_rule_create(&svc, &req->auth, &c, &rule, &e);
         int k = store_end(ctx->store, r >= 0);
         if (r < 0 || k < 0)
                 return neutron_service_error(resp, &e, r < 0 ? r : k);

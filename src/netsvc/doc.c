@@ -277,18 +277,29 @@ void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create)
         json_object_set_new(obj, "updated_at", json_string(t));
 }
 
-int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
-                 struct service_error *err)
+int netsvc_owner_of(const struct auth_context *auth, const char *project_id,
+                    const char *tenant_id, const char **ret, struct service_error *err)
 {
-        const char *p = json_str(obj, "project_id"), *t = json_str(obj, "tenant_id");
-        if (p && t && !streq(p, t))
+        if (project_id && tenant_id && !streq(project_id, tenant_id))
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
                                     "'project_id' and 'tenant_id' do not match");
-        const char *owner = p ? p : t ? t : auth->project_id;
+        const char *owner = project_id ? project_id : tenant_id ? tenant_id : auth->project_id;
         if (!owner)
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
                                     "Running without keystone AuthN requires that tenant_id is "
                                     "specified");
+        *ret = owner;
+        return 0;
+}
+
+int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
+                 struct service_error *err)
+{
+        const char *owner;
+        int r = netsvc_owner_of(auth, json_str(obj, "project_id"), json_str(obj, "tenant_id"),
+                                &owner, err);
+        if (r < 0)
+                return r;
         /* owner may be one of obj's own strings: copied before either is
          * replaced. */
         json_t *v = json_string(owner);

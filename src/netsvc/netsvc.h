@@ -66,6 +66,10 @@ void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create);
  * the token's project. */
 int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
                  struct service_error *err);
+/* The same choice from the project_id and tenant_id given (NULL: not
+ * given); *ret is one of them or the token's project. */
+int netsvc_owner_of(const struct auth_context *auth, const char *project_id,
+                    const char *tenant_id, const char **ret, struct service_error *err);
 
 /* The id of project's "default" group, created with Neutron's four rules
  * when missing. */
@@ -200,14 +204,22 @@ int netsvc_subnet_update(const struct netsvc *svc, const struct auth_context *au
  * an auto-address subnet's addresses leave their ports, as in Neutron. */
 int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
 
-/* Security groups (documents out; a create's body checked by the caller
+/* Security groups (documents out; a create's input checked by the caller
  * against the resource's attributes).  Create: a group other than
  * "default" for owner, with Neutron's two egress rules (the owner's default
  * group made first).  Update: a group the caller may see and write, a
  * default group keeping its name, no other named "default".  Delete: not
  * a default group (unless admin), not one a port uses; its rules go with
- * it. */
-int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *owner, json_t **ret,
+ * it.  Strings are borrowed from the caller. */
+struct netsvc_sg_create {
+        const char *owner;       /* project_id and tenant_id */
+        const char *name;        /* NULL: "" */
+        const char *description; /* NULL: "" */
+        bool stateful;           /* recorded */
+};
+/* Neutron's defaults of what a create does not give. */
+#define NETSVC_SG_CREATE_INIT {.stateful = true}
+int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in, json_t **ret,
                      struct service_error *err);
 struct netsvc_sg_update {
         bool has_name;
@@ -219,12 +231,34 @@ int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, 
                      const struct netsvc_sg_update *in, json_t **ret, struct service_error *err);
 int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, const char *id,
                      struct service_error *err);
-/* A rule (in: validated body; its owner is set as netsvc_owner() does) on
- * a group the caller may see and write, its remote group one it may see;
- * listed on its group.  Delete: a rule the caller may write, taken off its
- * group's list. */
-int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth, json_t *in,
-                          json_t **ret, struct service_error *err);
+/* What POST /v2.0/security-group-rules gives, checked against the
+ * resource's attributes (types, direction, ethertype); the values are
+ * converted and the rule checked by the service as Neutron does.  Strings
+ * are borrowed from the caller. */
+struct netsvc_sg_rule_create {
+        /* As given (NULL: not given): the owner is chosen from them as
+         * netsvc_owner() does, after the rule's own checks. */
+        const char *project_id;
+        const char *tenant_id;
+        const char *security_group_id;
+        const char *direction;        /* ingress or egress */
+        const char *ethertype;        /* IPv4 or IPv6, any case; NULL: IPv4 */
+        const char *protocol;         /* a name (any case) or a number's text; NULL: any */
+        bool has_port_range_min;
+        long port_range_min;          /* or the ICMP type */
+        bool has_port_range_max;
+        long port_range_max;          /* or the ICMP code */
+        const char *remote_ip_prefix; /* an address or CIDR; NULL or "": none */
+        const char *remote_group_id;  /* NULL: none */
+        const char *description;      /* NULL: "" */
+};
+/* A rule on a group the caller may see and write, its remote group one it
+ * may see, no duplicate of another of the group's rules; listed on its
+ * group.  *ret the document.  Delete: a rule the caller may write, taken
+ * off its group's list. */
+int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth,
+                          const struct netsvc_sg_rule_create *in, json_t **ret,
+                          struct service_error *err);
 int netsvc_sg_rule_delete(const struct netsvc *svc, const struct auth_context *auth,
                           const char *id, struct service_error *err);
 

@@ -119,31 +119,52 @@ static int may_write(const struct auth_context *auth, const json_t *obj, const c
                             "(rule:%s) is disallowed by policy", rule);
 }
 
-int netsvc_sg_create(const struct netsvc *svc, const json_t *in, const char *owner, json_t **ret,
+static json_t *string_or_null(const char *s)
+{
+        return s ? json_string(s) : json_null();
+}
+
+/* The document of a new group without its rules, in Neutron's attribute
+ * order. */
+static json_t *sg_doc(const struct netsvc *svc, const char *id, const struct netsvc_sg_create *in)
+{
+        json_t *o = json_object();
+        if (!o ||
+            json_object_set_new(o, "id", json_string(id)) < 0 ||
+            json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
+            json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
+            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
+            json_object_set_new(o, "stateful", json_boolean(in->stateful)) < 0 ||
+            json_object_set_new(o, "security_group_rules", json_array()) < 0 ||
+            json_object_set_new(o, "tags", json_array()) < 0 ||
+            json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
+                json_decref(o);
+                return NULL;
+        }
+        netsvc_stamp(svc, o, true);
+        return o;
+}
+
+int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in, json_t **ret,
                      struct service_error *err)
 {
-        if (strcasecmp(json_str(in, "name") ?: "", "default") == 0)
+        if (strcasecmp(in->name ?: "", "default") == 0)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
                                     "Default security group already exists.");
-        int q = netsvc_quota_check(svc, "security_group", owner, err);
+        int q = netsvc_quota_check(svc, "security_group", in->owner, err);
         if (q < 0)
                 return q;
         char id[37], def[37];
         random_uuid(id);
-        _cleanup_json_ json_t *sg = json_object();
+        _cleanup_json_ json_t *sg = sg_doc(svc, id, in);
         if (!sg)
                 return -ENOMEM;
-        json_object_set_new(sg, "id", json_string(id));
-        json_object_update(sg, (json_t *)in);
-        json_object_set_new(sg, "security_group_rules", json_array());
-        json_object_set_new(sg, "tags", json_array());
-        netsvc_stamp(svc, sg, true);
         /* The owner's default group exists before any other of its groups. */
-        int r = netsvc_default_sg(svc, owner, def);
+        int r = netsvc_default_sg(svc, in->owner, def);
         /* Neutron gives a new group two egress rules. */
         static const char *const eth[] = {"IPv4", "IPv6"};
         for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(eth); i++) {
-                _cleanup_json_ json_t *rule = sg_rule(svc, id, owner, "egress", eth[i], NULL);
+                _cleanup_json_ json_t *rule = sg_rule(svc, id, in->owner, "egress", eth[i], NULL);
                 if (!rule)
                         return -ENOMEM;
                 r = svc_doc_insert(svc->store, "security_group_rule", rule);
@@ -240,49 +261,53 @@ static int sg_failed(const struct sg_error *e, struct service_error *err)
                             e->type, "%s", e->message);
 }
 
-/* A rule document's fields as network/secgroup-rule takes them,
- * converted as Neutron's attribute map does (CONVERT: a request; else a
- * stored rule, already converted). */
-static int rule_fields(const json_t *j, struct sg_rule *r, bool convert, struct service_error *err)
+/* A stored rule's fields (already converted) as network/secgroup-rule
+ * takes them. */
+static void rule_fields(const json_t *j, struct sg_rule *r)
 {
-        struct sg_error e = {0};
         *r = (struct sg_rule){0};
         snprintf(r->security_group_id, sizeof(r->security_group_id), "%s",
                  json_str(j, "security_group_id") ?: "");
         snprintf(r->direction, sizeof(r->direction), "%s", json_str(j, "direction") ?: "");
         snprintf(r->remote_group_id, sizeof(r->remote_group_id), "%s",
                  json_str(j, "remote_group_id") ?: "");
-        json_t *p = json_object_get(j, "protocol"), *lo = json_object_get(j, "port_range_min"),
-               *hi = json_object_get(j, "port_range_max");
+        json_t *lo = json_object_get(j, "port_range_min"), *hi = json_object_get(j, "port_range_max");
         r->has_min = json_is_integer(lo);
         r->min = (long)json_integer_value(lo);
         r->has_max = json_is_integer(hi);
         r->max = (long)json_integer_value(hi);
-        if (!convert) {
-                snprintf(r->ethertype, sizeof(r->ethertype), "%s", json_str(j, "ethertype") ?: "");
-                snprintf(r->protocol, sizeof(r->protocol), "%s", json_str(j, "protocol") ?: "");
-                snprintf(r->remote_ip_prefix, sizeof(r->remote_ip_prefix), "%s",
-                         json_str(j, "remote_ip_prefix") ?: "");
-                return 0;
-        }
-        char text[SG_TEXT_LEN];
-        const char *given = json_string_value(p);
-        if (json_is_integer(p)) {
-                snprintf(text, sizeof(text), "%lld", (long long)json_integer_value(p));
-                given = text;
-        } else if (p && !json_is_null(p) && !json_is_string(p))
-                given = "?"; /* refused below, as Neutron refuses a non-text */
-        if (sg_protocol_convert(given, r->protocol, &e) < 0)
+        snprintf(r->ethertype, sizeof(r->ethertype), "%s", json_str(j, "ethertype") ?: "");
+        snprintf(r->protocol, sizeof(r->protocol), "%s", json_str(j, "protocol") ?: "");
+        snprintf(r->remote_ip_prefix, sizeof(r->remote_ip_prefix), "%s",
+                 json_str(j, "remote_ip_prefix") ?: "");
+}
+
+/* A new rule's fields, converted as Neutron's attribute map does:
+ * protocol, ethertype and remote prefix. */
+static int rule_fields_of(const struct netsvc_sg_rule_create *in, struct sg_rule *r,
+                          struct service_error *err)
+{
+        struct sg_error e = {0};
+        *r = (struct sg_rule){0};
+        snprintf(r->security_group_id, sizeof(r->security_group_id), "%s",
+                 in->security_group_id ?: "");
+        snprintf(r->direction, sizeof(r->direction), "%s", in->direction ?: "");
+        snprintf(r->remote_group_id, sizeof(r->remote_group_id), "%s", in->remote_group_id ?: "");
+        r->has_min = in->has_port_range_min;
+        r->min = in->port_range_min;
+        r->has_max = in->has_port_range_max;
+        r->max = in->port_range_max;
+        if (sg_protocol_convert(in->protocol, r->protocol, &e) < 0)
                 return sg_failed(&e, err);
-        if (sg_ethertype_convert(json_str(j, "ethertype") ?: "IPv4", r->ethertype) < 0)
+        if (sg_ethertype_convert(in->ethertype ?: "IPv4", r->ethertype) < 0)
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
                                     "Invalid input for ethertype. Reason: '%s' is not in "
-                                    "['IPv4', 'IPv6'].", json_str(j, "ethertype"));
-        const char *prefix = json_str(j, "remote_ip_prefix");
-        if (prefix && *prefix) {
+                                    "['IPv4', 'IPv6'].", in->ethertype);
+        if (in->remote_ip_prefix && *in->remote_ip_prefix) {
                 char normalized[SG_TEXT_LEN];
                 int version;
-                if (sg_prefix_convert(prefix, r->remote_ip_prefix, normalized, &version, &e) < 0)
+                if (sg_prefix_convert(in->remote_ip_prefix, r->remote_ip_prefix, normalized,
+                                      &version, &e) < 0)
                         return sg_failed(&e, err);
         }
         return 0;
@@ -298,61 +323,85 @@ static int dup_cb(const char *id, const char *doc, void *userdata)
         struct dup_search *d = userdata;
         _cleanup_json_ json_t *j = json_loads(doc, 0, NULL);
         struct sg_rule other;
-        struct service_error e = {0};
         if (!j)
                 return -EIO;
-        if (rule_fields(j, &other, false, &e) >= 0 && sg_rule_same(d->rule, &other))
+        rule_fields(j, &other);
+        if (sg_rule_same(d->rule, &other))
                 snprintf(d->found, sizeof(d->found), "%s", id);
         return 0;
 }
 
-int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth, json_t *in,
-                          json_t **ret, struct service_error *err)
+/* The document of a new rule from its checked fields, in Neutron's
+ * attribute order. */
+static json_t *rule_doc(const struct netsvc *svc, const char *id,
+                        const struct netsvc_sg_rule_create *in, const struct sg_rule *f,
+                        const char *normalized, const char *owner)
+{
+        json_t *o = json_object();
+        if (!o ||
+            json_object_set_new(o, "id", json_string(id)) < 0 ||
+            json_object_set_new(o, "tenant_id", json_string(owner)) < 0 ||
+            json_object_set_new(o, "security_group_id", json_string(in->security_group_id)) < 0 ||
+            json_object_set_new(o, "ethertype", json_string(f->ethertype)) < 0 ||
+            json_object_set_new(o, "direction", json_string(in->direction)) < 0 ||
+            json_object_set_new(o, "protocol", string_or_null(*f->protocol ? f->protocol : NULL)) < 0 ||
+            json_object_set_new(o, "port_range_min", in->has_port_range_min
+                                        ? json_integer(in->port_range_min) : json_null()) < 0 ||
+            json_object_set_new(o, "port_range_max", in->has_port_range_max
+                                        ? json_integer(in->port_range_max) : json_null()) < 0 ||
+            json_object_set_new(o, "remote_ip_prefix",
+                                string_or_null(*f->remote_ip_prefix ? f->remote_ip_prefix : NULL)) < 0 ||
+            json_object_set_new(o, "remote_address_group_id", json_null()) < 0 ||
+            json_object_set_new(o, "normalized_cidr", string_or_null(normalized)) < 0 ||
+            json_object_set_new(o, "remote_group_id", string_or_null(in->remote_group_id)) < 0 ||
+            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
+            json_object_set_new(o, "tags", json_array()) < 0 ||
+            json_object_set_new(o, "project_id", json_string(owner)) < 0) {
+                json_decref(o);
+                return NULL;
+        }
+        netsvc_stamp(svc, o, true);
+        return o;
+}
+
+int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth,
+                          const struct netsvc_sg_rule_create *in, json_t **ret,
+                          struct service_error *err)
 {
         _cleanup_json_ json_t *sg = NULL, *rg = NULL;
         struct sg_rule fields;
         struct sg_error e = {0};
-        int r = rule_fields(in, &fields, true, err);
+        int r = rule_fields_of(in, &fields, err);
         if (r < 0)
                 return r;
         if (sg_rule_validate(&fields, &e) < 0)
                 return sg_failed(&e, err);
         /* The converted values are what is stored and shown. */
-        json_object_set_new(in, "protocol", *fields.protocol ? json_string(fields.protocol) : json_null());
-        json_object_set_new(in, "ethertype", json_string(fields.ethertype));
+        char normalized[SG_TEXT_LEN] = "";
         if (*fields.remote_ip_prefix) {
-                char given[SG_TEXT_LEN], normalized[SG_TEXT_LEN];
+                char given[SG_TEXT_LEN];
                 int version;
                 snprintf(given, sizeof(given), "%s", fields.remote_ip_prefix);
                 sg_prefix_convert(given, fields.remote_ip_prefix, normalized, &version, &e);
-                json_object_set_new(in, "remote_ip_prefix", json_string(fields.remote_ip_prefix));
-                json_object_set_new(in, "normalized_cidr", json_string(normalized));
-        } else {
-                json_object_set_new(in, "remote_ip_prefix", json_null());
-                json_object_set_new(in, "normalized_cidr", json_null());
         }
         const char *owner;
-        r = netsvc_owner(auth, in, &owner, err);
+        r = netsvc_owner_of(auth, in->project_id, in->tenant_id, &owner, err);
         if (r >= 0)
                 r = netsvc_quota_check(svc, "security_group_rule", owner, err);
         if (r < 0)
                 return r;
         char id[37];
         random_uuid(id);
-        _cleanup_json_ json_t *rule = json_object();
+        _cleanup_json_ json_t *rule = rule_doc(svc, id, in, &fields,
+                                               *normalized ? normalized : NULL, owner);
         if (!rule)
                 return -ENOMEM;
-        json_object_set_new(rule, "id", json_string(id));
-        json_object_update(rule, in);
-        json_object_set_new(rule, "remote_address_group_id", json_null());
-        json_object_set_new(rule, "tags", json_array());
-        netsvc_stamp(svc, rule, true);
-        r = sg_get_visible(svc, auth, json_str(in, "security_group_id"), &sg, err);
+        r = sg_get_visible(svc, auth, in->security_group_id, &sg, err);
         if (r >= 0)
                 r = may_write(auth, sg, "create_security_group_rule", err);
         /* A remote group must exist and be one the caller may see, as in
          * Neutron: another project's group is not found. */
-        const char *remote = json_str(in, "remote_group_id");
+        const char *remote = in->remote_group_id;
         if (r >= 0 && remote)
                 r = sg_get_visible(svc, auth, remote, &rg, err);
         struct dup_search dup = {.rule = &fields};

@@ -913,15 +913,14 @@ static void test_owner(void **state)
         json_decref(o);
 }
 
-static json_t *rule_in(const char *sg, const char *remote, int lo, int hi)
+static struct netsvc_sg_rule_create rule_in(const char *sg, const char *remote, int lo, int hi)
 {
-        json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i,s:n,s:o,s:s}", "security_group_id", sg,
-                              "direction", "ingress", "ethertype", "IPv4", "protocol", "tcp",
-                              "port_range_min", lo, "port_range_max", hi, "remote_ip_prefix",
-                              "remote_group_id", remote ? json_string(remote) : json_null(),
-                              "description", "");
-        assert_non_null(r);
-        return r;
+        return (struct netsvc_sg_rule_create){
+                .security_group_id = sg, .direction = "ingress", .ethertype = "IPv4",
+                .protocol = "tcp", .has_port_range_min = true, .port_range_min = lo,
+                .has_port_range_max = true, .port_range_max = hi, .remote_group_id = remote,
+                .description = "",
+        };
 }
 
 static size_t sg_rules(struct fixture *f, const char *sg)
@@ -940,18 +939,18 @@ static void test_security_groups(void **state)
         json_t *sg = NULL, *rule = NULL, *up = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         /* "default" is the project's own, made by the service only. */
-        json_t *in = json_pack("{s:s,s:s}", "name", "default", "description", "");
-        assert_int_equal(netsvc_sg_create(&f->svc, in, "p1", &sg, &e), -EEXIST);
+        struct netsvc_sg_create in = NETSVC_SG_CREATE_INIT;
+        in.owner = "p1";
+        in.name = "default";
+        in.description = "";
+        assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), -EEXIST);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "SecurityGroupDefaultAlreadyExists");
-        json_decref(in);
 
         /* A new group: two egress rules, stored and listed on it; the
          * owner's default group made beside it. */
-        in = json_pack("{s:s,s:s,s:s,s:s}", "name", "web", "description", "",
-                       "project_id", "p1", "tenant_id", "p1");
-        assert_int_equal(netsvc_sg_create(&f->svc, in, "p1", &sg, &e), 0);
-        json_decref(in);
+        in.name = "web";
+        assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
         const char *web = json_str(sg, "id");
         json_t *rules = json_object_get(sg, "security_group_rules");
         assert_int_equal(json_array_size(rules), 2);
@@ -966,28 +965,24 @@ static void test_security_groups(void **state)
         /* Rules: a range upside down is invalid; another project's group
          * (as the group or as the remote group) is not found. */
         e = (struct service_error){0};
-        in = rule_in(web, NULL, 80, 22);
-        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, in, &rule, &e), -EINVAL);
+        struct netsvc_sg_rule_create rin = rule_in(web, NULL, 80, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), -EINVAL);
         assert_string_equal(e.type, "SecurityGroupInvalidPortRange");
-        json_decref(in);
         e = (struct service_error){0};
-        in = rule_in(web, NULL, 22, 22);
-        assert_int_equal(netsvc_sg_rule_create(&f->svc, &other, in, &rule, &e), -ENOENT);
+        rin = rule_in(web, NULL, 22, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &other, &rin, &rule, &e), -ENOENT);
         assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
         char msg[128];
         snprintf(msg, sizeof(msg), "Security group %s does not exist", web);
         assert_string_equal(e.message, msg);
-        json_decref(in);
         e = (struct service_error){0};
-        in = rule_in(web, def2, 22, 22);
-        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, in, &rule, &e), -ENOENT);
+        rin = rule_in(web, def2, 22, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), -ENOENT);
         assert_string_equal(e.type, "SecurityGroupNotFound");
-        json_decref(in);
         assert_int_equal(sg_rules(f, web), 2);
         /* A good one: owned by the caller's project, on the group's list. */
-        in = rule_in(web, def, 22, 22);
-        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, in, &rule, &e), 0);
-        json_decref(in);
+        rin = rule_in(web, def, 22, 22);
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), 0);
         assert_string_equal(json_str(rule, "project_id"), "p1");
         assert_string_equal(json_str(rule, "remote_group_id"), def);
         assert_int_equal(sg_rules(f, web), 3);
@@ -1058,6 +1053,123 @@ static void test_security_groups(void **state)
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(rule);
         json_decref(sg);
+}
+
+/* The typed creates as POST /v2.0/security-groups and
+ * /v2.0/security-group-rules make them: the documents the service builds,
+ * the values converted as Neutron does, and each kind of refusal. */
+static void test_sg_create(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *sg = NULL, *rule = NULL, *stored = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+
+        /* Only the owner given: Neutron's defaults, two egress rules. */
+        struct netsvc_sg_create in = NETSVC_SG_CREATE_INIT;
+        in.owner = "p1";
+        assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
+        assert_true(is_uuid_text(json_str(sg, "id")));
+        assert_string_equal(json_str(sg, "name"), "");
+        assert_string_equal(json_str(sg, "description"), "");
+        assert_string_equal(json_str(sg, "project_id"), "p1");
+        assert_string_equal(json_str(sg, "tenant_id"), "p1");
+        assert_true(json_is_true(json_object_get(sg, "stateful")));
+        assert_int_equal(json_array_size(json_object_get(sg, "security_group_rules")), 2);
+        assert_int_equal(json_integer_value(json_object_get(sg, "revision_number")), 0);
+        assert_int_equal(svc_doc_get(f->st, "security_group", json_str(sg, "id"), &stored), 0);
+        assert_true(json_equal(stored, sg));
+        json_decref(stored);
+        json_decref(sg);
+        /* Given attributes kept. */
+        in.name = "db";
+        in.description = "databases";
+        in.stateful = false;
+        assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
+        assert_string_equal(json_str(sg, "name"), "db");
+        assert_string_equal(json_str(sg, "description"), "databases");
+        assert_true(json_is_false(json_object_get(sg, "stateful")));
+        const char *db = json_str(sg, "id");
+        /* "default" in any case: a conflict. */
+        in.name = "DEFAULT";
+        assert_int_equal(netsvc_sg_create(&f->svc, &in, &rule, &e), -EEXIST);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "SecurityGroupDefaultAlreadyExists");
+
+        /* A rule as given by a client: protocol, ethertype and prefix
+         * converted, the owner the caller's project, absent ports null. */
+        struct netsvc_sg_rule_create rin = {
+                .security_group_id = db, .direction = "ingress", .ethertype = "ipv4",
+                .protocol = "TCP", .remote_ip_prefix = "192.0.2.7/24",
+        };
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), 0);
+        assert_true(is_uuid_text(json_str(rule, "id")));
+        assert_string_equal(json_str(rule, "security_group_id"), db);
+        assert_string_equal(json_str(rule, "direction"), "ingress");
+        assert_string_equal(json_str(rule, "ethertype"), "IPv4");
+        assert_string_equal(json_str(rule, "protocol"), "tcp");
+        assert_true(json_is_null(json_object_get(rule, "port_range_min")));
+        assert_true(json_is_null(json_object_get(rule, "port_range_max")));
+        assert_string_equal(json_str(rule, "remote_ip_prefix"), "192.0.2.7/24");
+        assert_string_equal(json_str(rule, "normalized_cidr"), "192.0.2.0/24");
+        assert_true(json_is_null(json_object_get(rule, "remote_group_id")));
+        assert_true(json_is_null(json_object_get(rule, "remote_address_group_id")));
+        assert_string_equal(json_str(rule, "description"), "");
+        assert_string_equal(json_str(rule, "project_id"), "p1");
+        assert_string_equal(json_str(rule, "tenant_id"), "p1");
+        assert_int_equal(svc_doc_get(f->st, "security_group_rule", json_str(rule, "id"), &stored),
+                         0);
+        assert_true(json_equal(stored, rule));
+        json_decref(stored);
+        json_decref(rule);
+        assert_int_equal(sg_rules(f, db), 3);
+        /* ICMP on IPv6 by its number's text, with a type and a code:
+         * Neutron's canonical name, the ports kept. */
+        rin = (struct netsvc_sg_rule_create){
+                .security_group_id = db, .direction = "egress", .ethertype = "IPv6",
+                .protocol = "icmp", .has_port_range_min = true, .port_range_min = 8,
+                .has_port_range_max = true, .port_range_max = 0, .project_id = "p1",
+        };
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), 0);
+        assert_string_equal(json_str(rule, "protocol"), "ipv6-icmp");
+        assert_int_equal(json_integer_value(json_object_get(rule, "port_range_min")), 8);
+        assert_int_equal(json_integer_value(json_object_get(rule, "port_range_max")), 0);
+        assert_true(json_is_null(json_object_get(rule, "remote_ip_prefix")));
+        json_decref(rule);
+
+        /* The same rule again, its protocol by number: a conflict. */
+        e = (struct service_error){0};
+        rin = (struct netsvc_sg_rule_create){
+                .security_group_id = db, .direction = "ingress", .ethertype = "IPv4",
+                .protocol = "6", .remote_ip_prefix = "192.0.2.7/24",
+        };
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), -EEXIST);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        assert_string_equal(e.type, "SecurityGroupRuleExists");
+        /* An unknown protocol, owners that disagree: invalid. */
+        e = (struct service_error){0};
+        rin.protocol = "?";
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.type, "SecurityGroupRuleInvalidProtocol");
+        e = (struct service_error){0};
+        rin.protocol = "udp";
+        rin.project_id = "p1";
+        rin.tenant_id = "p2";
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "'project_id' and 'tenant_id' do not match");
+        /* A reader of the project sees the group but may not add to it. */
+        e = (struct service_error){0};
+        struct auth_context reader = {.is_reader = true, .project_id = (char *)"p1"};
+        rin.tenant_id = NULL;
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &reader, &rin, &rule, &e), -EPERM);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message, "(rule:create_security_group_rule) is disallowed by "
+                                       "policy");
+        assert_int_equal(sg_rules(f, db), 4);
+        json_decref(sg);
+        assert_int_equal(store_end(f->st, false), 0);
 }
 
 static void test_agents(void **state)
@@ -1534,6 +1646,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_subnet_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnets_ipv6, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_security_groups, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_sg_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agents, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_update, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnet_update, setup, teardown),
