@@ -16,6 +16,12 @@
  * again. */
 #define STMT_CACHE_SIZE 96
 
+/* Room for the stamps read outside a transaction (there is one today,
+ * the identity stamp); a longer name or a further stamp is read each
+ * time. */
+#define STAMP_MEMO_SIZE 4
+#define STAMP_MEMO_NAME_MAX 32
+
 struct stmt_cache_entry {
         char *sql;
         sqlite3_stmt *stmt;
@@ -36,6 +42,17 @@ struct sqlite_store {
         /* Hosts the open transaction appended change-feed entries for,
          * told to the change hook once it commits. */
         struct store_changed_hosts changed;
+        /* Stamps store_stamp_read() found, valid while SQLite's data
+         * version of the database is memo_version (sqlite_stamp_read).
+         * Under memo_lock, not lock: a hit needs no transaction, so it
+         * need not wait for one. */
+        pthread_mutex_t memo_lock;
+        unsigned memo_version;
+        struct stamp_memo {
+                char name[STAMP_MEMO_NAME_MAX];
+                int64_t value;
+        } memo[STAMP_MEMO_SIZE];
+        size_t n_memo;
 };
 
 static inline struct sqlite_store *to_sqlite(struct store *base)

@@ -395,7 +395,11 @@ int store_secret_delete(struct store *st, const char *key);
  * database made the change.  A name never bumped reads 0. */
 int store_stamp_get(struct store *st, const char *name, int64_t *ret);
 /* The same outside a transaction (it must not be called inside one): the
- * cheap check a cache makes on every use. */
+ * cheap check a cache makes on every use.  What a commit of this store
+ * moved it reads at once; a commit of another store on the same
+ * database, at once on PostgreSQL, and on SQLite once this store has run
+ * a transaction since (SQLite keeps what it read until the database's
+ * data version moves, which it notices as a transaction begins). */
 int store_stamp_read(struct store *st, const char *name, int64_t *ret);
 int store_stamp_bump(struct store *st, const char *name);
 

@@ -146,6 +146,54 @@ static void test_project_deleted(void **state)
         test_store_drop(st);
 }
 
+/* A read transaction, as every request runs one. */
+static void some_read(struct store *st)
+{
+        char *doc = NULL;
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_obj_get(st, "role", "r-admin", &doc, NULL), 0);
+        assert_int_equal(store_end(st, true), 0);
+        free(doc);
+}
+
+/* Two stores on one database, as a second server or an admin command
+ * beside a server: what one changes, the other's token check sees once it
+ * has run a transaction since (at once on PostgreSQL). */
+static void test_changed_by_another_store(void **state)
+{
+        struct token_cache *c = NULL;
+        struct store *st = test_store_open(), *other = NULL;
+        char token[TOKEN_STR_LEN];
+        struct auth_context a = {0};
+        assert_int_equal(token_cache_new(64, 300, &c), 0);
+        world(st, token);
+        assert_int_equal(store_open(test_dbpath, &other), 0);
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        assert_int_equal(auth(st, c, token, 100, &a), 0); /* from the cache */
+
+        change(other, "user", "u1", "{\"id\": \"u1\", \"name\": \"carl\", \"enabled\": false}");
+        some_read(st);
+        assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
+        change(other, "user", "u1", "{\"id\": \"u1\", \"name\": \"carl\", \"enabled\": true}");
+        some_read(st);
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        /* A change of the other store's that is not about identity comes
+         * in between. */
+        assert_int_equal(store_begin(other, true), 0);
+        put(other, "role", "r-other", NULL, "{\"id\": \"r-other\", \"name\": \"other\"}");
+        assert_int_equal(store_end(other, true), 0);
+        some_read(st);
+        assert_int_equal(auth(st, c, token, 100, &a), 0);
+        change(other, "project", "p1", NULL);
+        some_read(st);
+        assert_int_equal(auth(st, c, token, 100, &a), -EACCES);
+        auth_context_done(&a);
+        store_free(other);
+        token_cache_free(c);
+        test_store_drop(st);
+}
+
 static const struct identity_bootstrap boot = {"admin", "pw", "admin", "RegionOne", "http://h"};
 
 static void test_bootstrap(void **state)
@@ -905,6 +953,7 @@ int main(void)
                 cmocka_unit_test(test_authenticate_from_state),
                 cmocka_unit_test(test_authenticate_cached),
                 cmocka_unit_test(test_project_deleted),
+                cmocka_unit_test(test_changed_by_another_store),
                 cmocka_unit_test(test_bootstrap),
                 cmocka_unit_test(test_projects_and_users),
                 cmocka_unit_test(test_grants_and_tokens),
