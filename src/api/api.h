@@ -95,8 +95,10 @@ struct api_response {
         char *subject_token;       /* X-Subject-Token header, owned */
         unsigned retry_after;      /* seconds: a Retry-After header (429); 0 = none */
         char microversion[16];     /* compute: "2.N" to echo in the version headers */
-        /* Set instead of an answer: park the request until park_host
-         * changes or park_deadline (watch.h), then dispatch it again. */
+        /* Set to park the request until park_host changes or
+         * park_deadline (watch.h).  A wake dispatches it again; when the
+         * deadline comes first, the rest of this response is the answer,
+         * sent as it is (the handler's answer for "nothing changed"). */
         const char *park_host;
         double park_deadline;
         uint64_t park_seq;

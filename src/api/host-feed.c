@@ -110,15 +110,16 @@ static int changes(struct api_ctx *ctx, struct api_request *req, struct api_resp
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
 
-        size_t n = json_array_size(list);
-        if (n == 0 && ctx->watch && watch_now() < deadline) {
+        api_reply_json(resp, 200, json_pack("{s:s,s:I,s:O}", "host", host, "revision",
+                                            (json_int_t)next, "changes", list));
+        /* Parked with this answer for its deadline: a change for the host
+         * after this read wakes it (and it reads again), so if none does,
+         * nothing new is there. */
+        if (json_array_size(list) == 0 && ctx->watch && watch_now() < deadline) {
                 resp->park_host = host;
                 resp->park_deadline = deadline;
                 resp->park_seq = seq;
-                return 0;
         }
-        api_reply_json(resp, 200, json_pack("{s:s,s:I,s:O}", "host", host, "revision",
-                                            (json_int_t)next, "changes", list));
         return 0;
 }
 

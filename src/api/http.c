@@ -138,7 +138,10 @@ struct pending {
         double deadline; /* parked (watch.h): when it must be answered */
         bool counted;    /* in http_server.parked */
         bool path_has_nul; /* %00 in the raw path: the decoded one is cut there */
-        struct api_response *answered; /* a login answered on a login thread */
+        struct api_response *answered; /* a login answered on a login thread, or a
+                                        * parked request's answer for its deadline */
+        struct api_response *parked;   /* parked: the answer for its deadline */
+        struct MHD_Connection *conn;   /* parked: the connection to resume */
 };
 
 /* A login suspended on its pool thread, dispatched on a login thread.  The
@@ -347,9 +350,26 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, const char *ur
         return ret;
 }
 
-static void resume_parked(void *conn, void *userdata)
+/* The watch registry's resume: a woken request is dispatched again, one
+ * whose deadline came is answered what its handler left for it.  The
+ * connection is suspended, so nothing else touches p. */
+static void resume_parked(void *cookie, bool woken, void *userdata)
 {
-        MHD_resume_connection(conn);
+        struct pending *p = cookie;
+        if (!woken) {
+                p->answered = p->parked;
+                p->parked = NULL;
+        }
+        MHD_resume_connection(p->conn);
+}
+
+static void response_freep(struct api_response **resp)
+{
+        if (*resp) {
+                api_response_done(*resp);
+                free(*resp);
+                *resp = NULL;
+        }
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -419,6 +439,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         }
 
         request_awaited(s, conn, false);
+        if (p->answered && !p->refused && !p->too_large) {
+                /* Answered elsewhere: a login on a login thread, or a parked
+                 * request whose deadline came. */
+                struct api_response resp = *p->answered;
+                free(p->answered);
+                p->answered = NULL;
+                enum MHD_Result ret = send_response(conn, url, &resp, false);
+                api_response_done(&resp);
+                return ret;
+        }
         char client[INET6_ADDRSTRLEN] = "";
         const union MHD_ConnectionInfo *ci =
                 MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -458,10 +488,6 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 snprintf(msg, sizeof(msg), "Request is too large: the body exceeds %zu bytes.",
                          s->ctx->max_body);
                 front_error(&resp, url, 413, msg);
-        } else if (p->answered) {
-                resp = *p->answered;
-                free(p->answered);
-                p->answered = NULL;
         } else if (login_offloaded(s, method, url)) {
                 struct login_job *j = calloc(1, sizeof(*j));
                 if (!j)
@@ -480,15 +506,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 pthread_mutex_unlock(&s->login_lock);
                 return MHD_YES;
         } else {
+                response_freep(&p->parked); /* woken: it looks again */
                 req.wait_deadline = p->deadline;
                 api_dispatch(s->ctx, &req, &resp);
-                if (resp.park_host) {
+                if (resp.park_host)
+                        p->parked = malloc(sizeof(*p->parked));
+                if (resp.park_host && p->parked) {
+                        const char *host = resp.park_host;
                         /* Suspended first, so a resume from another thread
                          * cannot come before it. */
                         MHD_suspend_connection(conn);
                         p->deadline = resp.park_deadline;
-                        int r = watch_park(s->watch, resp.park_host, resp.park_deadline,
-                                           resp.park_seq, conn);
+                        p->conn = conn;
+                        resp.park_host = NULL; /* the path's, gone once answered */
+                        *p->parked = resp;
+                        resp = (struct api_response){0};
+                        int r = watch_park(s->watch, host, p->deadline, p->parked->park_seq, p);
                         if (r >= 0) {
                                 if (!p->counted) {
                                         p->counted = true;
@@ -503,6 +536,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         /* Not parked (stopping, no memory): answer now with
                          * what there is. */
                         MHD_resume_connection(conn);
+                        resp = *p->parked;
+                        free(p->parked);
+                        p->parked = NULL;
+                }
+                if (resp.park_host) { /* no memory to park it: look again */
                         auth_context_done(&req.auth);
                         api_response_done(&resp);
                         req.wait_deadline = DBL_MIN;
@@ -528,10 +566,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                                 pthread_cond_broadcast(&s->parked_done);
                         pthread_mutex_unlock(&s->parked_lock);
                 }
-                if (p->answered) {
-                        api_response_done(p->answered);
-                        free(p->answered);
-                }
+                response_freep(&p->answered);
+                response_freep(&p->parked);
                 free(p->body);
                 free(p);
                 *con_cls = NULL;

@@ -158,11 +158,11 @@ static void waiter_take(struct watch_registry *w, struct waiter *x, struct waite
         *list = x;
 }
 
-static void resume_all(struct watch_registry *w, struct waiter *list)
+static void resume_all(struct watch_registry *w, struct waiter *list, bool woken)
 {
         while (list) {
                 struct waiter *next = list->next;
-                w->resume(list->conn, w->userdata);
+                w->resume(list->conn, woken, w->userdata);
                 free(list);
                 list = next;
         }
@@ -203,7 +203,7 @@ static void *timer_main(void *arg)
                 while (w->parked && w->heap[0]->deadline <= now + WATCH_EXPIRY_BATCH)
                         waiter_take(w, w->heap[0], &due);
                 pthread_mutex_unlock(&w->lock);
-                resume_all(w, due);
+                resume_all(w, due, false);
                 pthread_mutex_lock(&w->lock);
         }
         pthread_mutex_unlock(&w->lock);
@@ -246,7 +246,7 @@ void watch_registry_stop(struct watch_registry *w)
         pthread_cond_signal(&w->changed);
         pthread_mutex_unlock(&w->lock);
         pthread_join(w->timer, NULL);
-        resume_all(w, all);
+        resume_all(w, all, false);
 }
 
 void watch_registry_free(struct watch_registry *w)
@@ -290,7 +290,7 @@ int watch_park(struct watch_registry *w, const char *host, double deadline, uint
                  * again now. */
                 pthread_mutex_unlock(&w->lock);
                 free(x);
-                w->resume(conn, w->userdata);
+                w->resume(conn, true, w->userdata);
                 return 0;
         }
         if (waiter_add(w, x) < 0) {
@@ -321,7 +321,7 @@ void watch_wake(const char *host, void *registry)
                 }
         }
         pthread_mutex_unlock(&w->lock);
-        resume_all(w, woken);
+        resume_all(w, woken, true);
 }
 
 unsigned watch_parked(struct watch_registry *w)

@@ -2,20 +2,25 @@
  * polls of the per-host change feed (docs/agent.md).  A parked request
  * holds no thread: the HTTP front suspends its connection and this registry
  * resumes it when a committed transaction names the host (the store's
- * change hook calls watch_wake()) or when its deadline passes; the request
- * is then dispatched again and answers with what it finds.
+ * change hook calls watch_wake()) or when its deadline passes.  A woken
+ * request is dispatched again and answers with what it finds; one whose
+ * deadline passed answers what its handler left for that (api.h).
  *
  * No lost wake-up: a handler takes watch_seq() before it reads the store,
  * and watch_park() resumes at once when any wake came after that. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct watch_registry;
 
-/* resume(conn, userdata) makes the front dispatch a parked request again;
- * it is called from the registry's timer thread or a waking thread. */
-typedef void (*watch_resume_fn)(void *conn, void *userdata);
+/* resume(conn, woken, userdata) makes the front answer a parked request;
+ * it is called from the registry's timer thread or a waking thread.
+ * woken: a wake named its host, or came after its seq, and the request
+ * must look again; otherwise its deadline came (or the registry stops)
+ * and nothing woke it. */
+typedef void (*watch_resume_fn)(void *conn, bool woken, void *userdata);
 
 int watch_registry_new(watch_resume_fn resume, void *userdata, struct watch_registry **ret);
 /* Resumes every parked request and parks no more (watch_park() answers

@@ -1,6 +1,7 @@
 /* The registry of parked change-feed requests: a wake resumes exactly the
  * host's requests, deadlines resume in time, nothing is lost or resumed
- * twice, also with thousands parked. */
+ * twice, also with thousands parked; the front learns whether a wake or
+ * the deadline resumed each (a woken request looks again). */
 #include "test-util.h"
 
 #include <pthread.h>
@@ -14,16 +15,17 @@
 struct resumed {
         pthread_mutex_t lock;
         unsigned count[N_CONNS];
-        unsigned total;
+        unsigned total, woken;
 };
 
-static void on_resume(void *conn, void *userdata)
+static void on_resume(void *conn, bool woken, void *userdata)
 {
         struct resumed *r = userdata;
         size_t i = (size_t)(uintptr_t)conn;
         pthread_mutex_lock(&r->lock);
         r->count[i]++;
         r->total++;
+        r->woken += woken;
         pthread_mutex_unlock(&r->lock);
 }
 
@@ -72,8 +74,10 @@ static void test_wake_by_host(void **state)
         watch_wake("compute-12", w);
         assert_int_equal(total(res), 4);
         assert_int_equal(res->count[24] + res->count[25], 2);
+        assert_int_equal(res->woken, 4);
         watch_registry_stop(w);
         assert_int_equal(total(res), N_CONNS);
+        assert_int_equal(res->woken, 4); /* stopping wakes none: nothing changed */
         for (size_t i = 0; i < N_CONNS; i++)
                 assert_int_equal(res->count[i], 1);
         assert_int_equal(watch_park(w, "x", far, watch_seq(w), NULL), -ESHUTDOWN);
@@ -92,6 +96,7 @@ static void test_no_lost_wakeup(void **state)
         assert_int_equal(watch_park(w, "h", watch_now() + 3600, seq, (void *)(uintptr_t)7), 0);
         assert_int_equal(total(res), 1);
         assert_int_equal(res->count[7], 1);
+        assert_int_equal(res->woken, 1);
         assert_int_equal(watch_parked(w), 0);
         watch_registry_free(w);
         free(res);
@@ -112,6 +117,7 @@ static void test_deadlines(void **state)
                 usleep(10000);
         assert_true(watch_now() - t0 >= 0.2);
         assert_int_equal(res->count[2] + res->count[3], 2);
+        assert_int_equal(res->woken, 0);
         usleep(200000);
         assert_int_equal(res->count[1], 0);
         assert_int_equal(watch_parked(w), 1);
