@@ -122,12 +122,17 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         bool is_new = false;
-        /* Most reports repeat the last: a read, and the time queued. */
+        /* Most reports repeat the last: a read, and the time queued.  The
+         * stored agent is parsed and compared after the read transaction,
+         * which every request of the server waits for on SQLite. */
+        _cleanup_free_ char *stored = NULL;
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_agent_heartbeat(&svc, &rep, &a);
+        r = netsvc_agent_stored(&svc, host, type, &stored);
         store_end(ctx->store, true);
+        /* Not read: the write path below decides (and reports what fails). */
+        r = r < 0 ? 0 : netsvc_agent_heartbeat(&svc, &rep, stored, &a);
         if (r > 0) {
                 a = agent_fixup(ctx, a);
                 neutron_reply_one(resp, 200, &resource_agent, a, &req->auth);

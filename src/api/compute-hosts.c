@@ -41,14 +41,14 @@ static bool report_repeated(struct api_ctx *ctx, struct api_request *req,
                 return false;
         _cleanup_free_ char *name = m.hostname;
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *doc = NULL;
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
         if (store_begin(ctx->store, false) < 0)
                 return false;
-        int r = computesvc_host_heartbeat(&svc, name, m.report_hash, &doc);
+        int r = computesvc_host_heartbeat(&svc, name, m.report_hash, &h);
         store_end(ctx->store, true);
         if (r <= 0)
                 return false;
-        report_reply(resp, 200, name, json_str(doc, "service_id"), m.pools, m.free_total);
+        report_reply(resp, 200, name, h->service_id, m.pools, m.free_total);
         return true;
 }
 

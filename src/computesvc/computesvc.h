@@ -57,11 +57,12 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
                            const struct host_state *hs, bool *ret_new, json_t **ret);
 /* A report that repeats the stored one (its canonical hash report_hash
  * is the host's): only its time, queued on svc->net.heartbeats; *ret the
- * service record with that time; returns 1.  Needs only a read
- * transaction.  0 when it must go through computesvc_host_report() (an
- * unknown host, another report, no queue or a full one). */
+ * host's row with that time; returns 1.  Needs only a read transaction
+ * (the row is the caller's after it).  0 when it must go through
+ * computesvc_host_report() (an unknown host, another report, no queue or
+ * a full one). */
 int computesvc_host_heartbeat(const struct computesvc *svc, const char *hostname,
-                              const char *report_hash, json_t **ret);
+                              const char *report_hash, struct store_compute_host **ret);
 /* Every host's report as the scheduler reads it (docs/compute-report.md),
  * the server's claims, usage and service state folded in. */
 int computesvc_host_reports(const struct computesvc *svc, json_t **ret);

@@ -482,7 +482,7 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
 }
 
 int computesvc_host_heartbeat(const struct computesvc *svc, const char *hostname,
-                              const char *report_hash, json_t **ret)
+                              const char *report_hash, struct store_compute_host **ret)
 {
         _cleanup_compute_host_ struct store_compute_host *h = NULL;
         if (!svc->net.heartbeats)
@@ -503,7 +503,8 @@ int computesvc_host_heartbeat(const struct computesvc *svc, const char *hostname
         if (heartbeat_batch_add(svc->net.heartbeats, &hb) < 0 || set_str(&h->updated_at, t) < 0)
                 return 0;
         h->heartbeat = now;
-        return (*ret = host_view(h)) ? 1 : -ENOMEM;
+        *ret = TAKE_PTR(h);
+        return 1;
 }
 
 static void add_used(json_t *report, const char *key, long extra)

@@ -3,6 +3,7 @@
  * device status they report for ports bound to their host. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -192,20 +193,43 @@ static bool report_repeats(const json_t *a, const struct netsvc_agent_report *re
                                   : json_is_null(interval));
 }
 
-int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
-                           json_t **ret)
+static int first_text_cb(const char *id, const char *doc, void *userdata)
 {
-        _cleanup_json_ json_t *a = NULL;
-        if (!svc->heartbeats)
+        char **ret = userdata;
+        if (!*ret && !(*ret = strdup(doc)))
+                return -ENOMEM;
+        return 0;
+}
+
+int netsvc_agent_stored(const struct netsvc *svc, const char *host, const char *agent_type,
+                        char **ret)
+{
+        const char *hv[] = {host}, *tv[] = {agent_type};
+        struct store_filter f[] = {
+                {"host", STORE_VALUE_TEXT, hv, 1},
+                {"agent_type", STORE_VALUE_TEXT, tv, 1},
+        };
+        struct store_query q = {.filters = f, .n_filters = 2};
+        *ret = NULL;
+        int r = store_obj_list(svc->store, "agent", &q, first_text_cb, ret);
+        if (r < 0) {
+                free(*ret);
+                *ret = NULL;
+        }
+        return r;
+}
+
+int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
+                           const char *stored, json_t **ret)
+{
+        if (!svc->heartbeats || !stored)
                 return 0;
-        int r = find_agent(svc, rep->host, rep->agent_type, &a);
-        if (r < 0)
-                return r;
+        _cleanup_json_ json_t *a = json_loads(stored, 0, NULL);
         if (!a || !report_repeats(a, rep))
                 return 0;
         double now = svc->now();
-        double stored = json_number_value(json_object_get(a, "_heartbeat"));
-        if (now - stored + HEARTBEAT_BATCH_MARGIN >= (double)svc->ml2->agent_down_time)
+        double last = json_number_value(json_object_get(a, "_heartbeat"));
+        if (now - last + HEARTBEAT_BATCH_MARGIN >= (double)svc->ml2->agent_down_time)
                 return 0;
         char t[32];
         agent_time(now, t);

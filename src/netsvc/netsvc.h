@@ -295,14 +295,20 @@ struct netsvc_agent_report {
  * frees the pair for the next process.  *ret the stored agent. */
 int netsvc_agent_report(const struct netsvc *svc, const struct netsvc_agent_report *rep,
                         json_t **ret, bool *ret_new, struct service_error *err);
-/* The same report when it only repeats the stored agent (same
- * configurations and process, no start or stop): its time queued on
- * svc->heartbeats, *ret the agent with that time; returns 1.  Needs only a
- * read transaction.  Returns 0 when the report must go through
- * netsvc_agent_report() in a write transaction (a new agent, a change,
- * another process holding the host, no queue or a full one). */
+/* The stored agent of (host, agent_type), its document's text, or NULL
+ * (*ret, to free): what netsvc_agent_heartbeat() decides from.  Needs
+ * only a read transaction, which can end before the text is parsed. */
+int netsvc_agent_stored(const struct netsvc *svc, const char *host, const char *agent_type,
+                        char **ret);
+/* The same report when it only repeats the stored agent (stored: the text
+ * netsvc_agent_stored() read; same configurations and process, no start
+ * or stop): its time queued on svc->heartbeats, *ret the agent with that
+ * time; returns 1.  Reads nothing from the store.  Returns 0 when the
+ * report must go through netsvc_agent_report() in a write transaction (a
+ * new agent, a change, another process holding the host, no queue or a
+ * full one). */
 int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
-                           json_t **ret);
+                           const char *stored, json_t **ret);
 /* An agent's device report: each port of up (ACTIVE) and down (DOWN) that
  * is bound to host; *ret {"up": [...], "down": [...], "failed": [ids
  * unknown or not bound there]}. */

@@ -129,6 +129,17 @@ static struct netsvc_agent_report report_of(const json_t *conf)
         };
 }
 
+/* netsvc_agent_heartbeat() on the agent as a read transaction finds it. */
+static int agent_heartbeat(struct store *st, const struct netsvc *net,
+                           const struct netsvc_agent_report *rep, json_t **ret)
+{
+        _cleanup_free_ char *stored = NULL;
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(netsvc_agent_stored(net, rep->host, rep->agent_type, &stored), 0);
+        assert_int_equal(store_end(st, true), 0);
+        return netsvc_agent_heartbeat(net, rep, stored, ret);
+}
+
 static void test_agent_heartbeat(void **state)
 {
         struct fixture *f = *state;
@@ -139,9 +150,7 @@ static void test_agent_heartbeat(void **state)
         json_t *a = NULL;
         bool is_new = false;
         /* Unknown: the write path registers it. */
-        assert_int_equal(store_begin(f->st, false), 0);
-        assert_int_equal(netsvc_agent_heartbeat(net, &rep, &a), 0);
-        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(agent_heartbeat(f->st, net, &rep, &a), 0);
         assert_int_equal(store_begin(f->st, true), 0);
         rep.start_flag = true;
         assert_int_equal(netsvc_agent_report(net, &rep, &a, &is_new, &e), 0);
@@ -152,9 +161,7 @@ static void test_agent_heartbeat(void **state)
         /* The same again 30 s later: answered from a read, time queued. */
         rep.start_flag = false;
         clock_now += 30;
-        assert_int_equal(store_begin(f->st, false), 0);
-        assert_int_equal(netsvc_agent_heartbeat(net, &rep, &a), 1);
-        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(agent_heartbeat(f->st, net, &rep, &a), 1);
         assert_true(json_number_value(json_object_get(a, "_heartbeat")) == clock_now);
         assert_true(netsvc_agent_alive(net, a));
         json_decref(a);
@@ -176,18 +183,16 @@ static void test_agent_heartbeat(void **state)
         changed[2].stopping = true;
         changed[3].instance_id = "i2";
         changed[4].report_interval = 10;
-        assert_int_equal(store_begin(f->st, false), 0);
         for (size_t i = 0; i < ARRAY_SIZE(changed); i++)
-                assert_int_equal(netsvc_agent_heartbeat(net, &changed[i], &a), 0);
+                assert_int_equal(agent_heartbeat(f->st, net, &changed[i], &a), 0);
         /* No queue: every report writes. */
         struct netsvc plain = *net;
         plain.heartbeats = NULL;
-        assert_int_equal(netsvc_agent_heartbeat(&plain, &rep, &a), 0);
+        assert_int_equal(agent_heartbeat(f->st, &plain, &rep, &a), 0);
         /* Nearly dead (agent_down_time 75 s): written at once, so the next
          * binding sees it alive. */
         clock_now += 71;
-        assert_int_equal(netsvc_agent_heartbeat(net, &rep, &a), 0);
-        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(agent_heartbeat(f->st, net, &rep, &a), 0);
         assert_int_equal(heartbeat_batch_pending(f->batch), 0);
         free(id);
 }
@@ -195,16 +200,18 @@ static void test_agent_heartbeat(void **state)
 static void test_host_heartbeat(void **state)
 {
         struct fixture *f = *state;
-        json_t *doc = NULL;
+        struct store_compute_host *row = NULL;
         clock_now += 30;
         assert_int_equal(store_begin(f->st, false), 0);
-        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r2", &doc), 0);
-        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c9", "r1", &doc), 0);
-        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r1", &doc), 1);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r2", &row), 0);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c9", "r1", &row), 0);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r1", &row), 1);
         assert_int_equal(store_end(f->st, true), 0);
-        assert_string_equal(json_str(doc, "service_id"), "s1");
-        assert_true(computesvc_host_is_up(&f->svc, doc));
-        json_decref(doc);
+        assert_string_equal(row->service_id, "s1");
+        assert_true(row->heartbeat == clock_now);
+        assert_true(computesvc_host_up(&f->svc, row));
+        store_compute_host_free(row);
+        row = NULL;
         /* The time reaches the row with the flush: the host stays up when
          * its last written heartbeat is old. */
         clock_now += 50;
@@ -216,7 +223,7 @@ static void test_host_heartbeat(void **state)
          * once instead. */
         clock_now += 6;
         assert_int_equal(store_begin(f->st, false), 0);
-        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r1", &doc), 0);
+        assert_int_equal(computesvc_host_heartbeat(&f->svc, "c1", "r1", &row), 0);
         assert_int_equal(store_end(f->st, true), 0);
 }
 
