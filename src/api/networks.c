@@ -26,14 +26,14 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
 static void network_create_from_json(const json_t *in, const char *owner,
                                      struct netsvc_network_create *ret)
 {
-        *ret = (struct netsvc_network_create)NETSVC_NETWORK_CREATE_INIT;
-        ret->owner = owner;
+        *ret = (struct netsvc_network_create){.owner = owner};
         neutron_given_str(in, "name", &ret->name);
         neutron_given_str(in, "description", &ret->description);
-        neutron_given_bool(in, "admin_state_up", &ret->admin_state_up);
+        ret->has_admin_state_up = neutron_given_bool(in, "admin_state_up", &ret->admin_state_up);
         neutron_given_bool(in, "shared", &ret->shared);
         neutron_given_bool(in, "router:external", &ret->external);
-        neutron_given_bool(in, "port_security_enabled", &ret->port_security_enabled);
+        ret->has_port_security_enabled = neutron_given_bool(in, "port_security_enabled",
+                                                            &ret->port_security_enabled);
         neutron_given_json(in, "availability_zone_hints", &ret->availability_zone_hints);
         /* A provider attribute sent as null is not given. */
         const json_t *seg;

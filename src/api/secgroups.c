@@ -39,11 +39,10 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
  * resolved); strings stay in's. */
 static void sg_create_from_json(const json_t *in, const char *owner, struct netsvc_sg_create *ret)
 {
-        *ret = (struct netsvc_sg_create)NETSVC_SG_CREATE_INIT;
-        ret->owner = owner;
+        *ret = (struct netsvc_sg_create){.owner = owner};
         neutron_given_str(in, "name", &ret->name);
         neutron_given_str(in, "description", &ret->description);
-        neutron_given_bool(in, "stateful", &ret->stateful);
+        ret->has_stateful = neutron_given_bool(in, "stateful", &ret->stateful);
 }
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

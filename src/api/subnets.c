@@ -27,8 +27,7 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
 static void subnet_create_from_json(const json_t *in, const char *owner,
                                     struct netsvc_subnet_create *ret)
 {
-        *ret = (struct netsvc_subnet_create)NETSVC_SUBNET_CREATE_INIT;
-        ret->owner = owner;
+        *ret = (struct netsvc_subnet_create){.owner = owner};
         neutron_given_str(in, "network_id", &ret->network_id);
         neutron_given_str(in, "name", &ret->name);
         neutron_given_str(in, "description", &ret->description);
@@ -38,7 +37,7 @@ static void subnet_create_from_json(const json_t *in, const char *owner,
         neutron_given_json(in, "allocation_pools", &ret->allocation_pools);
         neutron_given_json(in, "dns_nameservers", &ret->dns_nameservers);
         neutron_given_json(in, "host_routes", &ret->host_routes);
-        neutron_given_bool(in, "enable_dhcp", &ret->enable_dhcp);
+        ret->has_enable_dhcp = neutron_given_bool(in, "enable_dhcp", &ret->enable_dhcp);
         neutron_given_str(in, "ipv6_ra_mode", &ret->ipv6_ra_mode);
         neutron_given_str(in, "ipv6_address_mode", &ret->ipv6_address_mode);
 }

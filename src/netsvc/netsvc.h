@@ -80,16 +80,20 @@ int netsvc_sg_find(const struct netsvc *svc, const struct auth_context *auth, co
 
 /* What POST /v2.0/networks gives, validated against the resource's
  * attributes (types, admin-only ones) and its owner's create policy
- * checked by the caller.  A provider attribute sent as null is not given.
- * Strings and lists are borrowed from the caller. */
+ * checked by the caller: has_X says X was given (a provider attribute
+ * sent as null is not given).  Strings and lists are borrowed from the
+ * caller.  A create without what is required fails with -EINVAL and no
+ * user error (the caller's fault), here and in the creates below. */
 struct netsvc_network_create {
-        const char *owner;       /* project_id and tenant_id */
+        const char *owner;       /* project_id and tenant_id; required */
         const char *name;        /* NULL: "" */
         const char *description; /* NULL: "" */
-        bool admin_state_up;
+        bool has_admin_state_up;
+        bool admin_state_up; /* default true */
         bool shared;
         bool external; /* router:external */
-        bool port_security_enabled; /* the default of its new ports */
+        bool has_port_security_enabled;
+        bool port_security_enabled; /* the default of its new ports; default true */
         const json_t *availability_zone_hints; /* [name], recorded; NULL: [] */
         bool has_network_type;
         const char *network_type; /* provider:network_type, flat or vlan */
@@ -98,8 +102,6 @@ struct netsvc_network_create {
         bool has_segmentation_id;
         long long segmentation_id; /* provider:segmentation_id */
 };
-/* Neutron's defaults of what a create does not give. */
-#define NETSVC_NETWORK_CREATE_INIT {.admin_state_up = true, .port_security_enabled = true}
 /* A new network: its ML2 segment chosen and claimed as the flat and vlan
  * type drivers do (none given: a project network from
  * tenant_network_types), within the owner's quota, the owner's default
@@ -144,23 +146,22 @@ int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool sha
  * attributes (types, the lists' entries' forms) with its owner resolved.
  * Strings and lists are borrowed from the caller. */
 struct netsvc_subnet_create {
-        const char *owner;       /* project_id and tenant_id */
-        const char *network_id;
+        const char *owner;       /* project_id and tenant_id; required */
+        const char *network_id;  /* required */
         const char *name;        /* NULL: "" */
         const char *description; /* NULL: "" */
         int ip_version;          /* 4 or 6 */
-        const char *cidr;
+        const char *cidr;        /* required */
         bool has_gateway_ip;
         const char *gateway_ip;  /* NULL: no gateway; not given: the first host */
         const json_t *allocation_pools; /* [{start, end}]; NULL: the subnet but the gateway */
         const json_t *dns_nameservers;  /* [address]; NULL: [] */
         const json_t *host_routes;      /* [{destination, nexthop}]; NULL: [] */
-        bool enable_dhcp;
+        bool has_enable_dhcp;
+        bool enable_dhcp;              /* default true */
         const char *ipv6_ra_mode;      /* NULL: none */
         const char *ipv6_address_mode; /* NULL: none */
 };
-/* Neutron's defaults of what a create does not give. */
-#define NETSVC_SUBNET_CREATE_INIT {.enable_dhcp = true}
 /* A new IPv4 or IPv6 subnet on a network the caller may see and write
  * (create_subnet: the admin or the network's owner): CIDR, gateway, pools
  * and IPv6 modes checked or defaulted, within the owner's quota, no
@@ -212,13 +213,12 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
  * a default group (unless admin), not one a port uses; its rules go with
  * it.  Strings are borrowed from the caller. */
 struct netsvc_sg_create {
-        const char *owner;       /* project_id and tenant_id */
+        const char *owner;       /* project_id and tenant_id; required */
         const char *name;        /* NULL: "" */
         const char *description; /* NULL: "" */
-        bool stateful;           /* recorded */
+        bool has_stateful;
+        bool stateful;           /* recorded; default true */
 };
-/* Neutron's defaults of what a create does not give. */
-#define NETSVC_SG_CREATE_INIT {.stateful = true}
 int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in, json_t **ret,
                      struct service_error *err);
 struct netsvc_sg_update {
@@ -240,8 +240,8 @@ struct netsvc_sg_rule_create {
          * netsvc_owner() does, after the rule's own checks. */
         const char *project_id;
         const char *tenant_id;
-        const char *security_group_id;
-        const char *direction;        /* ingress or egress */
+        const char *security_group_id; /* required */
+        const char *direction;        /* ingress or egress; required */
         const char *ethertype;        /* IPv4 or IPv6, any case; NULL: IPv4 */
         const char *protocol;         /* a name (any case) or a number's text; NULL: any */
         bool has_port_range_min;

@@ -273,7 +273,8 @@ static json_t *network_doc(const struct netsvc *svc, const char *id,
             json_object_set_new(o, "id", json_string(id)) < 0 ||
             json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
             json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
-            json_object_set_new(o, "admin_state_up", json_boolean(in->admin_state_up)) < 0 ||
+            json_object_set_new(o, "admin_state_up",
+                                json_boolean(!in->has_admin_state_up || in->admin_state_up)) < 0 ||
             json_object_set_new(o, "mtu", json_integer(svc->ml2->mtu)) < 0 ||
             json_object_set_new(o, "status", json_string("ACTIVE")) < 0 ||
             json_object_set_new(o, "subnets", json_array()) < 0 ||
@@ -285,7 +286,8 @@ static json_t *network_doc(const struct netsvc *svc, const char *id,
             json_object_set_new(o, "router:external", json_boolean(in->external)) < 0 ||
             json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
             json_object_set_new(o, "port_security_enabled",
-                                json_boolean(in->port_security_enabled)) < 0 ||
+                                json_boolean(!in->has_port_security_enabled ||
+                                             in->port_security_enabled)) < 0 ||
             json_object_set_new(o, "provider:network_type", string_or_null(seg->type)) < 0 ||
             json_object_set_new(o, "provider:physical_network", string_or_null(seg->physnet)) < 0 ||
             json_object_set_new(o, "provider:segmentation_id",
@@ -304,6 +306,8 @@ int netsvc_network_create(const struct netsvc *svc, const struct netsvc_network_
 {
         char id[37], sg[37];
         struct segment seg;
+        if (!in->owner)
+                return -EINVAL;
         random_uuid(id);
         /* Within the caller's transaction: the count cannot change before
          * the insert. */

@@ -134,7 +134,7 @@ static json_t *sg_doc(const struct netsvc *svc, const char *id, const struct net
             json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
             json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
             json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
-            json_object_set_new(o, "stateful", json_boolean(in->stateful)) < 0 ||
+            json_object_set_new(o, "stateful", json_boolean(!in->has_stateful || in->stateful)) < 0 ||
             json_object_set_new(o, "security_group_rules", json_array()) < 0 ||
             json_object_set_new(o, "tags", json_array()) < 0 ||
             json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
@@ -148,6 +148,8 @@ static json_t *sg_doc(const struct netsvc *svc, const char *id, const struct net
 int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in, json_t **ret,
                      struct service_error *err)
 {
+        if (!in->owner)
+                return -EINVAL;
         if (strcasecmp(in->name ?: "", "default") == 0)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
                                     "Default security group already exists.");
@@ -371,6 +373,8 @@ int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *a
         _cleanup_json_ json_t *sg = NULL, *rg = NULL;
         struct sg_rule fields;
         struct sg_error e = {0};
+        if (!in->security_group_id || !in->direction)
+                return -EINVAL;
         int r = rule_fields_of(in, &fields, err);
         if (r < 0)
                 return r;

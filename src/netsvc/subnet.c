@@ -105,6 +105,12 @@ static int check_gateway(const struct ip_net *cidr, const char *text, ip_value *
         return 0;
 }
 
+/* Whether a new subnet has DHCP (Neutron's default: yes). */
+static bool dhcp_on(const struct netsvc_subnet_create *in)
+{
+        return !in->has_enable_dhcp || in->enable_dhcp;
+}
+
 /* The subnet's CIDR and the rules of its family, as _validate_subnet
  * checks them on create. */
 static int check_cidr(const struct netsvc_subnet_create *in, struct ip_net *cidr,
@@ -124,12 +130,12 @@ static int check_cidr(const struct netsvc_subnet_create *in, struct ip_net *cidr
         if (version == IP_V6) {
                 if (cidr->prefix == 0)
                         return invalid(err, "0 is not allowed as CIDR prefix length");
-                if (in->enable_dhcp && cidr->prefix > 126)
+                if (dhcp_on(in) && cidr->prefix > 126)
                         return invalid(err, "Subnet has a prefix length that is incompatible "
                                        "with DHCP service enabled");
         }
         if (ipv6_modes_validate(version, in->ipv6_ra_mode, in->ipv6_address_mode,
-                                in->enable_dhcp, cidr->prefix, in->cidr) < 0)
+                                dhcp_on(in), cidr->prefix, in->cidr) < 0)
                 return invalid(err, err_msg(-EINVAL));
         return check_lists(version, in->dns_nameservers, in->host_routes, err);
 }
@@ -219,7 +225,7 @@ static json_t *subnet_doc(const struct netsvc *svc, const char *id,
             json_object_set_new(o, "network_id", json_string(in->network_id)) < 0 ||
             json_object_set_new(o, "ip_version", json_integer(in->ip_version)) < 0 ||
             json_object_set_new(o, "subnetpool_id", json_null()) < 0 ||
-            json_object_set_new(o, "enable_dhcp", json_boolean(in->enable_dhcp)) < 0 ||
+            json_object_set_new(o, "enable_dhcp", json_boolean(dhcp_on(in))) < 0 ||
             json_object_set_new(o, "ipv6_ra_mode", string_or_null(in->ipv6_ra_mode)) < 0 ||
             json_object_set_new(o, "ipv6_address_mode", string_or_null(in->ipv6_address_mode)) < 0 ||
             json_object_set_new(o, "gateway_ip", has_gw ? json_string(gw_text) : json_null()) < 0 ||
@@ -245,6 +251,8 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
 {
         _cleanup_json_ json_t *net = NULL;
         struct ip_net cidr;
+        if (!in->owner || !in->network_id || !in->cidr)
+                return -EINVAL;
         int r = check_cidr(in, &cidr, err);
         if (r < 0)
                 return r;

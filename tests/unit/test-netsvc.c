@@ -287,7 +287,7 @@ static void test_port_bind_and_status(void **state)
 
 static struct netsvc_network_create net_in(const char *type, const char *physnet, int seg)
 {
-        struct netsvc_network_create c = NETSVC_NETWORK_CREATE_INIT;
+        struct netsvc_network_create c = {0};
         c.owner = "p1";
         c.has_network_type = type != NULL;
         c.network_type = type;
@@ -375,9 +375,12 @@ static void test_network_create(void **state)
         assert_int_equal(store_begin(f->st, true), 0);
         assert_int_equal(project_groups(f, "p3"), 0);
 
+        /* No owner: the caller's mistake, not the user's. */
+        struct netsvc_network_create in = {0};
+        assert_int_equal(netsvc_network_create(&f->svc, &in, &net, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
         /* Nothing but the owner given: Neutron's defaults, a project
          * network's VLAN, the owner's default group made. */
-        struct netsvc_network_create in = NETSVC_NETWORK_CREATE_INIT;
         in.owner = "p3";
         assert_int_equal(netsvc_network_create(&f->svc, &in, &net, &e), 0);
         assert_int_equal(e.kind, ERROR_KIND_NONE);
@@ -413,9 +416,11 @@ static void test_network_create(void **state)
         in = net_in("vlan", "physnet1", asked);
         in.name = "web";
         in.description = "front";
+        in.has_admin_state_up = true;
         in.admin_state_up = false;
         in.shared = true;
         in.external = true;
+        in.has_port_security_enabled = true;
         in.port_security_enabled = false;
         in.availability_zone_hints = hints;
         assert_int_equal(netsvc_network_create(&f->svc, &in, &other_net, &e), 0);
@@ -477,7 +482,7 @@ static void test_network_create(void **state)
 static int create_subnet(struct fixture *f, const struct auth_context *auth, const json_t *in,
                          json_t **ret, struct service_error *e)
 {
-        struct netsvc_subnet_create c = NETSVC_SUBNET_CREATE_INIT;
+        struct netsvc_subnet_create c = {0};
         json_t *v;
         c.owner = json_str(in, "project_id");
         c.network_id = json_str(in, "network_id");
@@ -491,8 +496,10 @@ static int create_subnet(struct fixture *f, const struct auth_context *auth, con
         c.allocation_pools = json_object_get(in, "allocation_pools");
         c.dns_nameservers = json_object_get(in, "dns_nameservers");
         c.host_routes = json_object_get(in, "host_routes");
-        if ((v = json_object_get(in, "enable_dhcp")))
+        if ((v = json_object_get(in, "enable_dhcp"))) {
+                c.has_enable_dhcp = true;
                 c.enable_dhcp = json_is_true(v);
+        }
         c.ipv6_ra_mode = json_str(in, "ipv6_ra_mode");
         c.ipv6_address_mode = json_str(in, "ipv6_address_mode");
         return netsvc_subnet_create(&f->svc, auth, &c, ret, e);
@@ -559,10 +566,13 @@ static void test_subnet_create(void **state)
         assert_int_equal(store_begin(f->st, true), 0);
 
         /* Only what is required: Neutron's defaults. */
-        struct netsvc_subnet_create in = NETSVC_SUBNET_CREATE_INIT;
+        struct netsvc_subnet_create in = {0};
         in.owner = "p1";
         in.network_id = "net1";
         in.ip_version = 4;
+        /* No CIDR: the caller's mistake, not the user's. */
+        assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
         in.cidr = "10.0.2.0/24";
         assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
         assert_int_equal(e.kind, ERROR_KIND_NONE);
@@ -608,6 +618,7 @@ static void test_subnet_create(void **state)
         in.allocation_pools = given_pools;
         in.dns_nameservers = dns;
         in.host_routes = routes;
+        in.has_enable_dhcp = true;
         in.enable_dhcp = false;
         assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
         assert_string_equal(json_str(sub, "name"), "db");
@@ -624,7 +635,7 @@ static void test_subnet_create(void **state)
         /* Overlapping a subnet of the network: invalid, nothing stored. */
         size_t before = 0, after = 0;
         assert_int_equal(store_subnet_count(f->st, NULL, &before), 0);
-        in = (struct netsvc_subnet_create)NETSVC_SUBNET_CREATE_INIT;
+        in = (struct netsvc_subnet_create){0};
         in.owner = "p1";
         in.network_id = "net1";
         in.ip_version = 4;
@@ -939,7 +950,7 @@ static void test_security_groups(void **state)
         json_t *sg = NULL, *rule = NULL, *up = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         /* "default" is the project's own, made by the service only. */
-        struct netsvc_sg_create in = NETSVC_SG_CREATE_INIT;
+        struct netsvc_sg_create in = {0};
         in.owner = "p1";
         in.name = "default";
         in.description = "";
@@ -1065,8 +1076,11 @@ static void test_sg_create(void **state)
         json_t *sg = NULL, *rule = NULL, *stored = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
 
+        /* No owner: the caller's mistake, not the user's. */
+        struct netsvc_sg_create in = {0};
+        assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
         /* Only the owner given: Neutron's defaults, two egress rules. */
-        struct netsvc_sg_create in = NETSVC_SG_CREATE_INIT;
         in.owner = "p1";
         assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
         assert_true(is_uuid_text(json_str(sg, "id")));
@@ -1084,6 +1098,7 @@ static void test_sg_create(void **state)
         /* Given attributes kept. */
         in.name = "db";
         in.description = "databases";
+        in.has_stateful = true;
         in.stateful = false;
         assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
         assert_string_equal(json_str(sg, "name"), "db");
@@ -1099,9 +1114,13 @@ static void test_sg_create(void **state)
         /* A rule as given by a client: protocol, ethertype and prefix
          * converted, the owner the caller's project, absent ports null. */
         struct netsvc_sg_rule_create rin = {
-                .security_group_id = db, .direction = "ingress", .ethertype = "ipv4",
+                .security_group_id = db, .ethertype = "ipv4",
                 .protocol = "TCP", .remote_ip_prefix = "192.0.2.7/24",
         };
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), -EINVAL);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
+        rin.direction = "ingress";
         assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), 0);
         assert_true(is_uuid_text(json_str(rule, "id")));
         assert_string_equal(json_str(rule, "security_group_id"), db);
