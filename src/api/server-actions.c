@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "api/compute.h"
-#include "base/time-format.h"
 
 static int reset_state(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                        const json_t *args)
@@ -21,26 +20,14 @@ static int reset_state(struct api_ctx *ctx, struct api_request *req, struct api_
                                   "%s. '%s' is not one of ['active', 'error']",
                                   state ?: "(none)", state ?: "(none)");
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *inst = NULL;
+        struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_instance_get(&svc, req->params[0], &inst);
-        if (r >= 0) {
-                char t[40];
-                time_format_iso8601(ctx->now(), false, t);
-                json_object_set_new(inst, "status", json_string(streq(state, "active") ? "ACTIVE"
-                                                                                       : "ERROR"));
-                json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string(state));
-                json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
-                json_object_set_new(inst, "updated", json_string(t));
-                r = computesvc_instance_put(&svc, inst, false);
-        }
+        r = computesvc_server_reset_state(&svc, req->params[0], streq(state, "active"), &e);
         int k = store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
         if (r < 0 || k < 0)
-                return nova_store_error(resp, r < 0 ? r : k);
+                return nova_service_error(resp, &e, r < 0 ? r : k);
         api_reply_empty(resp, 202);
         return 0;
 }

@@ -1,7 +1,8 @@
-/* /v2.1/servers: create on ports (SR-IOV or normal), list, detail, show,
- * delete.  The placement of a boot (schedule, claim, bind, queue the
- * spawn, retries) is the compute service's (computesvc/placement.c); the
- * ports a boot makes on {"uuid": NET} are the network service's. */
+/* /v2.1/servers: create on ports (SR-IOV or normal) and networks, list,
+ * detail, show, update, delete.  Here: the body's syntax and Nova's view;
+ * the boot itself (what the caller may use, quotas, ports, placement) is
+ * the compute service's (computesvc/boot.c), as are update and delete
+ * (computesvc/server.c). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -14,13 +15,8 @@
 #include <strings.h>
 
 #include "api/compute.h"
-#include "api/neutron.h"
-#include "base/error.h"
 #include "base/time-format.h"
-#include "base/log.h"
-#include "compute/scheduler.h"
 #include "identity/policy-rules.h"
-#include "identity/token.h"
 
 #define MAX_NICS 16
 
@@ -280,12 +276,6 @@ static int list_detail(struct api_ctx *ctx, struct api_request *req, struct api_
         return list_any(ctx, req, resp, true);
 }
 
-static bool may_see(const struct api_request *req, const json_t *inst)
-{
-        struct policy_target tg = {.project_id = json_str(inst, "tenant_id")};
-        return policy_rule_allows(PR_SERVERS_SHOW, &req->auth, &tg);
-}
-
 /* The server req->params[0] names, if the caller may see it; answers
  * 404 (or the store's error) itself. */
 static int load_visible(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
@@ -297,7 +287,7 @@ static int load_visible(struct api_ctx *ctx, struct api_request *req, struct api
                 return nova_store_error(resp, r);
         r = computesvc_instance_get(&svc, req->params[0], ret);
         store_end(ctx->store, true);
-        if (r == -ENOENT || (r >= 0 && !may_see(req, *ret)))
+        if (r == -ENOENT || (r >= 0 && !computesvc_server_visible(&req->auth, *ret)))
                 return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
         if (r < 0)
                 return nova_store_error(resp, r);
@@ -420,23 +410,6 @@ static int check_access_ips(struct api_response *resp, const json_t *in)
         return 0;
 }
 
-/* Kept in the canonical form, as Nova keeps them ("::babe:dc0c:1602"). */
-static void set_access_ips(json_t *inst, const json_t *in)
-{
-        static const struct {
-                const char *key;
-                int family;
-        } keys[] = {{"accessIPv4", AF_INET}, {"accessIPv6", AF_INET6}};
-        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-                const char *s = json_str(in, keys[i].key);
-                unsigned char buf[16];
-                char text[INET6_ADDRSTRLEN];
-                if (s && inet_pton(keys[i].family, s, buf) == 1 &&
-                    inet_ntop(keys[i].family, buf, text, sizeof(text)))
-                        json_object_set_new(inst, keys[i].key, json_string(text));
-        }
-}
-
 /* Nova's metadata schema: string keys of 1-255 characters, string values
  * of at most 255. */
 static int check_metadata(struct api_response *resp, const json_t *md)
@@ -459,9 +432,11 @@ static int check_metadata(struct api_response *resp, const json_t *md)
         return 0;
 }
 
-/* Checks the body; fills the port ids asked for.  Answers errors itself. */
+/* Checks the body; fills the networks asked for (borrowed from in).
+ * Answers errors itself. */
 static int check_create_body(struct api_request *req, struct api_response *resp, const json_t *in,
-                             json_t *port_ids, long *ret_count)
+                             struct computesvc_boot_nic nics[MAX_NICS], size_t *ret_n_nics,
+                             long *ret_count)
 {
         const char *member;
         json_t *val;
@@ -549,330 +524,113 @@ static int check_create_body(struct api_request *req, struct api_response *resp,
                                           "Value: %s. '%s' is not a 'ip-address'",
                                           json_string_value(fip) ?: "(not a string)",
                                           json_string_value(fip) ?: "(not a string)");
-                if (uuid)
-                        json_array_append_new(port_ids, json_pack("{s:s}", "network", uuid));
-                else
-                        json_array_append_new(port_ids, json_pack("{s:s}", "port", port));
+                nics[i] = (struct computesvc_boot_nic){.port_id = port, .network_id = uuid};
         }
+        *ret_n_nics = json_array_size(nets);
         return 0;
 }
 
-/* A normal port on net for a {"uuid": NET} entry, through the Network
- * API's own create (MAC, IP, default group).  Its id goes to *ret_id. */
-static int create_port_on(struct api_ctx *ctx, struct api_request *req, const char *net_id,
-                          const char *instance_id, char ret_id[64], struct api_response *resp)
-{
-        _cleanup_json_ json_t *port = NULL, *net = NULL;
-        int r = neutron_load(ctx, &req->auth, &resource_network, net_id, &net);
-        if (r == -ENOENT)
-                return nova_error(resp, 400, "Network %s could not be found.", net_id);
-        if (r < 0)
-                return r;
-        struct netsvc svc = api_netsvc(ctx);
-        struct service_error se = {0};
-        struct netsvc_port_create in = {.network_id = net_id, .project_id = req->auth.project_id};
-        if (in.project_id && !policy_may_create(&req->auth, in.project_id))
-                r = service_fail(&se, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
-                                 "(rule:create_port) is disallowed by policy");
-        if (r >= 0)
-                r = netsvc_port_create(&svc, &req->auth, &in, &port, &se);
-        if (r < 0 && se.kind != ERROR_KIND_NONE)
-                /* Neutron's refusal, told in Nova's words. */
-                return nova_error(resp, se.kind == ERROR_KIND_CONFLICT ? 409 : 400,
-                                  "Creating a port on network %s failed: %s", net_id, se.message);
-        if (r < 0)
-                return r;
-        snprintf(ret_id, 64, "%s", json_str(port, "id"));
-        return 0;
-}
-
-/* One server of a create, inside its transaction: the quota, its ports
- * (those it makes on {"uuid": NET} entries), the instance, its placement.
- * Answers the caller's errors itself (resp->status set). */
-static int create_one(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                      const json_t *in, const json_t *asked, const json_t *flavor,
-                      const json_t *image, const char *name, const char *t, char id[37],
-                      char pass[13])
-{
-        struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *inst = NULL, *user_ports = json_array(),
-                              *created_ports = json_array();
-        random_uuid(id);
-        {
-                char hex[33];
-                random_hex_id(hex);
-                snprintf(pass, 13, "%.12s", hex);
-        }
-        int r = 0;
-        if (r >= 0) {
-                /* In this transaction: two boots cannot both take the last
-                 * place. */
-                struct service_error qe = {0};
-                r = computesvc_quota_check(&svc, req->auth.project_id,
-                                           json_integer_value(json_object_get(flavor, "vcpus")),
-                                           json_integer_value(json_object_get(flavor, "ram")),
-                                           &qe);
-                if (r < 0)
-                        r = nova_service_error(resp, &qe, r);
-        }
-        size_t i;
-        json_t *e;
-        json_array_foreach(asked, i, e) {
-                if (r < 0)
-                        break;
-                const char *pid = json_str(e, "port");
-                char made[64];
-                if (!pid) {
-                        r = create_port_on(ctx, req, json_str(e, "network"), id, made, resp);
-                        if (r < 0)
-                                break;
-                        json_array_append_new(created_ports, json_string(made));
-                        json_array_append_new(user_ports, json_string(made));
-                        continue;
-                }
-                _cleanup_json_ json_t *port = NULL, *net = NULL;
-                r = neutron_load(ctx, &req->auth, &resource_port, pid, &port);
-                if (r == -ENOENT) {
-                        r = nova_error(resp, 400, "Port id %s could not be found.", pid);
-                        break;
-                }
-                if (r >= 0 && *(json_str(port, "device_id") ?: "")) {
-                        r = nova_error(resp, 409, "Port %s is still in use.", pid);
-                        break;
-                }
-                for (size_t j = 0; r >= 0 && j < json_array_size(user_ports); j++)
-                        if (streq(json_string_value(json_array_get(user_ports, j)), pid))
-                                r = nova_error(resp, 400, "Port %s is given more than once.", pid);
-                if (r >= 0)
-                        r = svc_doc_get(ctx->store, "network", json_str(port, "network_id"), &net);
-                const char *vnic = json_str(port, "binding:vnic_type") ?: "normal";
-                if (r >= 0 && pci_vnic_type_is_sriov(vnic) &&
-                    !json_str(net, "provider:physical_network"))
-                        r = nova_error(resp, 400, "Port %s has vnic_type %s, but its network %s "
-                                       "has no physical network (provider:network_type %s): "
-                                       "SR-IOV ports need a flat or vlan network.", pid, vnic,
-                                       json_str(net, "id"),
-                                       json_str(net, "provider:network_type") ?: "none");
-                if (r >= 0)
-                        json_array_append_new(user_ports, json_string(pid));
-        }
-        char iname[32];
-        snprintf(iname, sizeof(iname), "instance-%.8s", id);
-        if (r >= 0) {
-                inst = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:n,s:i,s:s,s:s,s:{},s:o,s:s,s:s,s:s,"
-                                 "s:i,s:s,s:O,s:n,s:n,s:n,s:[],s:[{s:s}],s:n}",
-                                 "id", id, "name", name, "tenant_id",
-                                 req->auth.project_id ?: "", "user_id", req->auth.user_id ?: "",
-                                 "status", "BUILD", "OS-EXT-STS:vm_state", "building",
-                                 "OS-EXT-STS:task_state", "OS-EXT-STS:power_state", 0, "created",
-                                 t, "updated", t, "metadata", "addresses", json_object(),
-                                 "accessIPv4", "", "accessIPv6", "", "OS-DCF:diskConfig",
-                                 "MANUAL", "progress", 0, "config_drive", "", "key_name",
-                                 json_object_get(in, "key_name") ?: json_null(),
-                                 "OS-SRV-USG:launched_at", "OS-SRV-USG:terminated_at",
-                                 "OS-EXT-AZ:availability_zone",
-                                 "os-extended-volumes:volumes_attached", "security_groups",
-                                 "name", "default", "fault");
-                if (!inst)
-                        r = -ENOMEM;
-        }
-        if (r >= 0) {
-                json_object_del(inst, "fault");
-                set_access_ips(inst, in);
-                json_t *md = json_object_get(in, "metadata"),
-                       *sgs = json_object_get(in, "security_groups");
-                if (json_is_object(md))
-                        json_object_set(inst, "metadata", md);
-                if (json_array_size(sgs) > 0)
-                        json_object_set(inst, "security_groups", sgs);
-                json_object_set_new(inst, "_instance_name", json_string(iname));
-                json_object_set(inst, "_flavor", (json_t *)flavor);
-                json_object_set_new(inst, "_image_id", json_string(json_str(image, "id")));
-                json_object_set(inst, "_ports", user_ports);
-                json_object_set(inst, "_created_ports", created_ports);
-                json_object_set_new(inst, "_pci", json_array());
-                json_object_set_new(inst, "_tried", json_array());
-                json_object_set_new(inst, "_attempts", json_integer(0));
-                json_object_set_new(inst, "_host", json_null());
-                const char *az = json_str(in, "availability_zone");
-                json_object_set_new(inst, "_az_req", az ? json_string(az) : json_null());
-                r = computesvc_place(&svc, inst, NULL);
-                /* A request the scheduler cannot even read (an undefined
-                 * alias, a bad NUMA policy) is the caller's error. */
-                json_t *fault = json_object_get(inst, "fault");
-                if (r >= 0 && json_integer_value(json_object_get(fault, "code")) == 400)
-                        r = nova_error(resp, 400, "%s", json_str(fault, "message"));
-        }
-        /* A boot that found no host creates no ports. */
-        if (r >= 0 && streq(json_str(inst, "status"), "ERROR")) {
-                json_array_foreach(created_ports, i, e)
-                        if (r >= 0)
-                                r = svc_port_delete(ctx->store, json_string_value(e));
-                json_object_set_new(inst, "_created_ports", json_array());
-                json_array_clear(user_ports);
-                json_array_foreach(json_object_get(in, "networks"), i, e)
-                        if (json_str(e, "port"))
-                                json_array_append_new(user_ports, json_string(json_str(e, "port")));
-                json_object_set(inst, "_ports", user_ports);
-        }
-        if (r >= 0)
-                r = computesvc_instance_put(&svc, inst, true);
-        if (r >= 0 && streq(json_str(inst, "status"), "ERROR"))
-                log_info("instance %s: %s", id,
-                         json_str(json_object_get(inst, "fault"), "message"));
-        return r;
-}
-
-/* The image's min_ram and min_disk against the flavor, as Nova checks
- * them at boot (a flavor of disk 0 takes the image's size). */
-static int check_image_fits(struct api_response *resp, const json_t *flavor, const json_t *image)
-{
-        json_int_t ram = json_integer_value(json_object_get(flavor, "ram")),
-                   disk = json_integer_value(json_object_get(flavor, "disk")),
-                   min_ram = json_integer_value(json_object_get(image, "min_ram")),
-                   min_disk = json_integer_value(json_object_get(image, "min_disk"));
-        if (min_ram > ram)
-                return nova_error(resp, 400, "Flavor's memory is too small for requested image.");
-        if (disk > 0 && min_disk > disk)
-                return nova_error(resp, 400, "Flavor's disk is smaller than the minimum size "
-                                  "specified in image metadata. Flavor disk is %" JSON_INTEGER_FORMAT
-                                  " bytes, minimum size is %" JSON_INTEGER_FORMAT " bytes.",
-                                  disk << 30, min_disk << 30);
-        return 0;
-}
-
-/* The security groups a create names ([{"name": NAME-OR-ID}]) must be
- * the caller's (or visible to it), as Nova asks the network service. */
-static int check_security_groups(struct api_ctx *ctx, struct api_request *req,
-                                 struct api_response *resp, const json_t *groups)
+/* security_groups: [{"name": NAME-OR-ID}]; *ret the names (malloc'd,
+ * the strings borrowed from groups).  Answers errors itself. */
+static int security_group_names(struct api_response *resp, const json_t *groups,
+                                const char ***ret, size_t *ret_n)
 {
         if (!groups)
                 return 0;
         if (!json_is_array(groups))
                 return nova_error(resp, 400, "Invalid input for field/attribute security_groups. "
                                   "Value: a list of {\"name\": ...} is expected.");
-        struct netsvc net = api_netsvc(ctx);
+        size_t n = json_array_size(groups);
+        const char **names = calloc(n + 1, sizeof(*names));
+        if (!names)
+                return nova_store_error(resp, -ENOMEM);
         size_t i;
         json_t *g;
         json_array_foreach(groups, i, g) {
                 const char *name = json_str(g, "name");
-                if (!json_is_object(g) || !name || !*name)
+                if (!json_is_object(g) || !name || !*name) {
+                        free(names);
                         return nova_error(resp, 400, "Invalid input for field/attribute "
                                           "security_groups. Value: each entry needs a 'name'.");
-                int r = netsvc_sg_find(&net, &req->auth, name);
-                if (r == -ENOENT)
-                        return nova_error(resp, 400, "Security group %s not found.", name);
-                if (r < 0)
-                        return r;
+                }
+                names[i] = name;
         }
+        *ret = names;
+        *ret_n = n;
         return 0;
 }
 
 static int create(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *asked = json_array(),
-                              *flavor = NULL, *image = NULL;
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp);
         if (!body)
                 return 0;
         json_t *in = json_object_get(body, "server");
         if (!json_is_object(in))
                 return nova_error(resp, 400, "Invalid input for field/attribute server. Value: "
                                   "'server' is a required property");
+        struct computesvc_boot_nic nics[MAX_NICS];
+        size_t n_nics = 0;
         long count = 1;
-        if (check_create_body(req, resp, in, asked, &count) < 0)
+        if (check_create_body(req, resp, in, nics, &n_nics, &count) < 0)
                 return 0;
-        size_t i;
-        json_t *e;
-        json_array_foreach(asked, i, e)
-                if (count > 1 && json_str(e, "port"))
+        for (size_t i = 0; i < n_nics; i++)
+                if (count > 1 && nics[i].port_id)
                         return nova_error(resp, 400, "Unable to launch multiple instances with a "
                                           "single configured port ID. Please launch your "
                                           "instance one by one with different ports.");
-        struct policy_target own = {.project_id = req->auth.project_id};
-        if (!policy_rule_allows(PR_SERVERS_CREATE, &req->auth, &own))
-                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
-                                  policy_rules[PR_SERVERS_CREATE].name);
-        char id[37], first[37] = "", t[40], pass[13], first_pass[13] = "";
-        time_format_iso8601(ctx->now(), false, t);
-        const char *flavor_ref = json_str(in, "flavorRef"), *image_ref = json_str(in, "imageRef");
-        /* flavorRef/imageRef may be links; the id is the last segment. */
-        if (strrchr(flavor_ref, '/'))
-                flavor_ref = strrchr(flavor_ref, '/') + 1;
-        if (strrchr(image_ref, '/'))
-                image_ref = strrchr(image_ref, '/') + 1;
-
+        _cleanup_free_ const char **groups = NULL;
+        size_t n_groups = 0;
+        if (security_group_names(resp, json_object_get(in, "security_groups"), &groups,
+                                 &n_groups) < 0)
+                return 0;
+        struct computesvc_boot boot = {
+                .auth = &req->auth,
+                .name = json_str(in, "name"),
+                .count = count,
+                /* flavorRef/imageRef may be links; the id is the last segment. */
+                .flavor_id = ref_id(json_str(in, "flavorRef")),
+                .image_id = ref_id(json_str(in, "imageRef")),
+                .nics = nics,
+                .n_nics = n_nics,
+                .metadata = json_object_get(in, "metadata"),
+                .security_groups = groups,
+                .n_security_groups = n_groups,
+                .availability_zone = json_str(in, "availability_zone"),
+                .key_name = json_str(in, "key_name"),
+                .access_ipv4 = json_str(in, "accessIPv4"),
+                .access_ipv6 = json_str(in, "accessIPv6"),
+                .admin_pass = json_str(in, "adminPass"),
+        };
+        struct computesvc_boot_result made = {0};
+        struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        resp->status = 0;
-        r = computesvc_flavor_get(&svc, flavor_ref, &flavor);
-        /* A private flavor not shared with the project is not found. */
-        if (r >= 0 && !computesvc_flavor_visible(flavor, &req->auth))
-                r = -ENOENT;
-        if (r == -ENOENT)
-                r = nova_error(resp, 400, "Flavor %s could not be found.", flavor_ref);
-        if (r >= 0) {
-                r = computesvc_image_get(&svc, image_ref, &image);
-                if (r == -ENOENT)
-                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
-                else if (r >= 0 && !policy_image_visible(&req->auth, json_str(image, "owner"),
-                                                         json_str(image, "visibility")))
-                        /* Another project's private image: as Nova, not found. */
-                        r = nova_error(resp, 400, "Image %s could not be found.", image_ref);
-                else if (r >= 0 && !streq(json_str(image, "status") ?: "", "active"))
-                        r = nova_error(resp, 400, "Image %s is not active.", image_ref);
-                else if (r >= 0)
-                        r = check_image_fits(resp, flavor, image);
-        }
-        if (r >= 0)
-                r = check_security_groups(ctx, req, resp, json_object_get(in, "security_groups"));
-        if (r >= 0) {
-                /* Nova holds the metadata to the metadata_items quota. */
-                _cleanup_json_ json_t *quota = NULL;
-                r = computesvc_quota_get(&svc, req->auth.project_id ?: "", 1, false, &quota);
-                json_int_t allowed = json_integer_value(json_object_get(quota, "metadata_items"));
-                size_t n_md = json_object_size(json_object_get(in, "metadata"));
-                if (r >= 0 && allowed >= 0 && (json_int_t)n_md > allowed)
-                        r = nova_error(resp, 403, "Quota exceeded for metadata_items: Maximum "
-                                       "number of metadata items exceeds %" JSON_INTEGER_FORMAT
-                                       ".", allowed);
-        }
-        /* Several in one request: named NAME-1, NAME-2, ... as Nova's
-         * multi_instance_display_name_template. */
-        const char *base = json_str(in, "name");
-        for (long n = 0; r >= 0 && n < count; n++) {
-                _cleanup_free_ char *name = NULL;
-                if (count > 1 && asprintf(&name, "%s-%ld", base, n + 1) < 0)
-                        r = -ENOMEM;
-                if (r >= 0)
-                        r = create_one(ctx, req, resp, in, asked, flavor, image,
-                                       name ? name : base, t, id, pass);
-                if (r >= 0 && n == 0) {
-                        memcpy(first, id, sizeof(first));
-                        memcpy(first_pass, pass, sizeof(first_pass));
-                }
-        }
+        r = computesvc_server_create(&svc, &boot, &made, &e);
         int k = store_end(ctx->store, r >= 0);
-        if (r < 0 && resp->status)
-                return 0;
-        if (r < 0 || k < 0)
-                return nova_store_error(resp, r < 0 ? r : k);
+        if (r < 0 || k < 0) {
+                computesvc_boot_result_done(&made);
+                return nova_service_error(resp, &e, r < 0 ? r : k);
+        }
+        const struct computesvc_server_made *first = &made.servers[0];
         if (json_is_true(json_object_get(in, "return_reservation_id"))) {
                 char rid[12];
-                snprintf(rid, sizeof(rid), "r-%.8s", first);
+                snprintf(rid, sizeof(rid), "r-%.8s", first->id);
                 api_reply_json(resp, 202, json_pack("{s:s}", "reservation_id", rid));
+                computesvc_boot_result_done(&made);
                 return 0;
         }
-        /* The password asked for, else the one made (the hosts set none). */
-        const char *given_pass = json_str(in, "adminPass");
-        json_t *sgs = json_object_get(in, "security_groups");
-        json_t *out = json_pack("{s:s,s:o,s:s,s:o,s:s}", "id", first, "links",
-                                nova_links(req, "servers", first), "OS-DCF:diskConfig", "MANUAL",
-                                "security_groups",
-                                json_array_size(sgs) > 0 ? json_deep_copy(sgs)
-                                                         : json_pack("[{s:s}]", "name", "default"),
-                                "adminPass", given_pass ? given_pass : first_pass);
+        json_t *sgs = json_array();
+        for (size_t i = 0; sgs && i < n_groups; i++)
+                json_array_append_new(sgs, json_pack("{s:s}", "name", groups[i]));
+        if (sgs && n_groups == 0)
+                json_array_append_new(sgs, json_pack("{s:s}", "name", "default"));
+        json_t *out = json_pack("{s:s,s:o,s:s,s:o*,s:s}", "id", first->id, "links",
+                                nova_links(req, "servers", first->id), "OS-DCF:diskConfig",
+                                "MANUAL", "security_groups", sgs, "adminPass", first->admin_pass);
+        computesvc_boot_result_done(&made);
         api_reply_json(resp, 202, json_pack("{s:o}", "server", out));
         return 0;
 }
@@ -909,28 +667,22 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
                                   "string of at most 255 characters is expected.");
         if (check_access_ips(resp, in) < 0)
                 return 0;
+        struct computesvc_server_update u = {
+                .has_name = name != NULL,
+                .name = json_string_value(name),
+                .has_description = desc != NULL,
+                .description = json_string_value(desc),
+                .access_ipv4 = json_str(in, "accessIPv4"),
+                .access_ipv6 = json_str(in, "accessIPv6"),
+        };
+        struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_instance_get(&svc, req->params[0], &inst);
-        if (r >= 0 && !may_see(req, inst))
-                r = -ENOENT;
-        if (r >= 0) {
-                if (name)
-                        json_object_set(inst, "name", name);
-                if (desc)
-                        json_object_set(inst, "description", desc);
-                set_access_ips(inst, in);
-                char t[40];
-                time_format_iso8601(ctx->now(), false, t);
-                json_object_set_new(inst, "updated", json_string(t));
-                r = computesvc_instance_put(&svc, inst, false);
-        }
+        r = computesvc_server_update(&svc, &req->auth, req->params[0], &u, &inst, &e);
         int k = store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
         if (r < 0 || k < 0)
-                return nova_store_error(resp, r < 0 ? r : k);
+                return nova_service_error(resp, &e, r < 0 ? r : k);
         json_t *v = server_view(req, inst, true);
         /* Before 2.75 Nova answers an update with the view less the
          * extended attributes. */
@@ -954,26 +706,14 @@ static int update(struct api_ctx *ctx, struct api_request *req, struct api_respo
 static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *inst = NULL;
+        struct service_error e = {0};
         int r = store_begin(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_instance_get(&svc, req->params[0], &inst);
-        if (r >= 0 && !may_see(req, inst))
-                r = -ENOENT;
-        struct policy_target tg = {.project_id = r >= 0 ? json_str(inst, "tenant_id") : NULL};
-        if (r >= 0 && !policy_rule_allows(PR_SERVERS_DELETE, &req->auth, &tg)) {
-                store_end(ctx->store, false);
-                return nova_error(resp, 403, "Policy doesn't allow %s to be performed.",
-                                  policy_rules[PR_SERVERS_DELETE].name);
-        }
-        if (r >= 0)
-                r = computesvc_instance_delete(&svc, inst);
+        r = computesvc_server_delete(&svc, &req->auth, req->params[0], &e);
         store_end(ctx->store, r >= 0);
-        if (r == -ENOENT)
-                return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
         if (r < 0)
-                return nova_store_error(resp, r);
+                return nova_service_error(resp, &e, r);
         api_reply_empty(resp, 204);
         return 0;
 }

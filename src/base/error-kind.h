@@ -23,7 +23,7 @@ enum error_kind {
 struct service_error {
         enum error_kind kind;
         const char *type; /* static text, may be NULL */
-        char message[512];
+        char message[1024]; /* as long as err_set()'s, which some carry on */
 };
 
 /* Fills e and returns -EINVAL (or the errno matching the kind). */

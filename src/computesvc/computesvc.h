@@ -2,11 +2,14 @@
  * placement service do below Nova's API — compute hosts as the scheduler
  * sees them (reports parsed once and cached, brought to the store's claims
  * and usage on every load), aggregates' zones, the task queue hosts poll,
- * and a boot's placement: one scheduling pass (compute/'s pure logic), the
- * chosen host's VFs claimed and its usage recorded as typed store rows,
- * the ports bound through the network service, the spawn queued; a
- * failed spawn released and retried on the next host.  It takes a store
- * inside the caller's transaction and knows nothing of HTTP. */
+ * a boot below Nova's API (what the caller may use, the quotas, the ports
+ * asked or made through the network service) and its placement: one
+ * scheduling pass (compute/'s pure logic), the chosen host's VFs claimed
+ * and its usage recorded as typed store rows, the ports bound through the
+ * network service, the spawn queued; a failed spawn released and retried
+ * on the next host.  It takes typed input and a store inside the caller's
+ * transaction, returns documents or typed results or an error with its
+ * kind, and knows nothing of HTTP. */
 #pragma once
 
 #include <jansson.h>
@@ -135,6 +138,77 @@ int computesvc_instance_list(const struct computesvc *svc, const struct store_in
 /* A project's instances counted, their flavors' vcpus and RAM summed. */
 int computesvc_project_usage(const struct computesvc *svc, const char *project_id,
                              struct store_usage *ret);
+
+/* Servers (boot.c, server.c).  A boot as POST /v2.1/servers asks it,
+ * its syntax checked by the caller; strings and JSON borrowed. */
+struct computesvc_boot_nic {
+        const char *port_id;    /* a port of the caller's ... */
+        const char *network_id; /* ... or (port_id NULL) a network to make one on */
+};
+struct computesvc_boot {
+        const struct auth_context *auth;
+        const char *name;      /* count > 1: NAME-1, NAME-2, ... (Nova's template) */
+        long count;            /* servers to make, >= 1 */
+        const char *flavor_id; /* ids, not links */
+        const char *image_id;
+        const struct computesvc_boot_nic *nics;
+        size_t n_nics;
+        const json_t *metadata;             /* an object of strings; NULL: {} */
+        const char *const *security_groups; /* names or ids; none: "default" */
+        size_t n_security_groups;
+        const char *availability_zone; /* NULL: any; "zone:host" picks the host */
+        const char *key_name;          /* NULL: none */
+        const char *access_ipv4;       /* valid addresses, or NULL */
+        const char *access_ipv6;
+        const char *admin_pass; /* NULL: one is made */
+};
+struct computesvc_server_made {
+        char id[37];
+        char *admin_pass; /* the one asked for, else the one made */
+};
+struct computesvc_boot_result {
+        struct computesvc_server_made *servers; /* in the order made */
+        size_t n_servers;
+};
+void computesvc_boot_result_done(struct computesvc_boot_result *r);
+/* A boot, inside the caller's write transaction: the create policy, the
+ * flavor the caller may use and the image it may see (active, the
+ * flavor big enough for it), the security groups, the metadata_items
+ * quota; then for each server the instance quota, its ports (checked:
+ * the caller's, not in use, not given twice, an SR-IOV vnic only on a
+ * network with a physical network; made on each network asked), the
+ * instance recorded and placed (computesvc_place()).  A server no host
+ * took is recorded ERROR with its fault and the ports it made deleted.
+ * Errors are Nova's messages: invalid (400; what the body names but
+ * cannot be found too), forbidden (403: policy, quota), conflict (409: a
+ * port in use, a port the network service refused as one). */
+int computesvc_server_create(const struct computesvc *svc, const struct computesvc_boot *in,
+                             struct computesvc_boot_result *ret, struct service_error *err);
+/* PUT /servers/{id}: has_X says X was given. */
+struct computesvc_server_update {
+        bool has_name;
+        const char *name;
+        bool has_description;
+        const char *description; /* NULL: none */
+        const char *access_ipv4; /* valid addresses, or NULL: unchanged */
+        const char *access_ipv6;
+};
+/* A server the caller may see changed and stamped; not found (Nova's
+ * "Instance %s could not be found.") otherwise.  *ret the instance. */
+int computesvc_server_update(const struct computesvc *svc, const struct auth_context *auth,
+                             const char *id, const struct computesvc_server_update *in,
+                             json_t **ret, struct service_error *err);
+/* A server the caller may see (not found otherwise) and may delete
+ * (forbidden otherwise) deleted as computesvc_instance_delete() does. */
+int computesvc_server_delete(const struct computesvc *svc, const struct auth_context *auth,
+                             const char *id, struct service_error *err);
+/* os-resetState (the caller checked it is the admin's): the server's
+ * state set to active or error, its task state cleared; not found when
+ * there is no such server. */
+int computesvc_server_reset_state(const struct computesvc *svc, const char *id, bool active,
+                                  struct service_error *err);
+/* Whether auth may see the instance (os_compute_api:servers:show). */
+bool computesvc_server_visible(const struct auth_context *auth, const json_t *inst);
 
 /* A boot's placement: schedule, claim, bind, queue the spawn.  On no host
  * the instance goes ERROR with the explaining fault and nothing is

@@ -48,7 +48,7 @@ static int setup(void **state)
         struct ini *ini = NULL;
         assert_int_equal(ini_new(&ini), 0);
         assert_int_equal(ini_load_string(ini, "conf",
-                                         "[ml2]\nmechanism_drivers = sriovnicswitch\n"
+                                         "[ml2]\nmechanism_drivers = sriovnicswitch,openvswitch\n"
                                          "[ml2_type_vlan]\nnetwork_vlan_ranges = physnet1:15:20\n"
                                          "[scheduler]\nmax_attempts = 3\n"), 0);
         assert_int_equal(ml2_config_load(ini, &f->ml2), 0);
@@ -301,6 +301,328 @@ static void test_place_claim_unplace(void **state)
         json_decref(a);
         json_decref(b);
         json_decref(c);
+}
+
+/* A boot as POST /v2.1/servers asks it, for member (project p1) on the
+ * public active image "pub" and flavor. */
+static int boot(struct fixture *f, const struct auth_context *auth, const char *flavor,
+                const struct computesvc_boot_nic *nic, struct computesvc_boot_result *ret,
+                struct service_error *e)
+{
+        struct computesvc_boot in = {.auth = auth, .name = "vm", .count = 1, .flavor_id = flavor,
+                                     .image_id = "pub", .nics = nic, .n_nics = nic ? 1 : 0};
+        *e = (struct service_error){0};
+        return computesvc_server_create(&f->svc, &in, ret, e);
+}
+
+static size_t count_ports(struct fixture *f)
+{
+        size_t n = 0;
+        assert_int_equal(svc_doc_count(f->st, "port", NULL, &n), 0);
+        return n;
+}
+
+static void boot_fixture(struct fixture *f)
+{
+        insert(f->st, "image", json_pack("{s:s,s:s,s:s}", "id", "pub", "status", "active",
+                                         "visibility", "public"));
+        /* c1's Open vSwitch agent binds the normal ports a boot makes. */
+        insert(f->st, "agent",
+               json_pack("{s:s,s:s,s:s,s:b,s:f,s:{s:{s:s}}}", "id", "ag2", "agent_type",
+                         "Open vSwitch agent", "host", "c1", "admin_state_up", 1, "_heartbeat",
+                         clock_now, "configurations", "bridge_mappings", "physnet1", "br-eth1"));
+        static const struct {
+                const char *id;
+                int vcpus, ram;
+        } flavors[] = {
+                {"small", 2, 512},
+                {"huge", 1, 60000}, /* more RAM than the project's quota */
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(flavors); i++)
+                insert(f->st, "flavor",
+                       json_pack("{s:s,s:s,s:i,s:i,s:i,s:{},s:b}", "id", flavors[i].id, "name",
+                                 flavors[i].id, "vcpus", flavors[i].vcpus, "ram", flavors[i].ram,
+                                 "disk", 1, "extra_specs", "os-flavor-access:is_public", 1));
+}
+
+static void test_boot_on_network(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e;
+        struct computesvc_boot_result made = {0};
+        assert_int_equal(store_begin(f->st, true), 0);
+        boot_fixture(f);
+        struct computesvc_boot_nic nic = {.network_id = "net1"};
+        assert_int_equal(boot(f, &member, "small", &nic, &made, &e), 0);
+        assert_int_equal(made.n_servers, 1);
+        assert_int_equal(strlen(made.servers[0].admin_pass), 12);
+        /* A port made on the network for the server, the server placed
+         * on c1 with its spawn queued. */
+        json_t *inst = NULL, *port = NULL;
+        assert_int_equal(computesvc_instance_get(&f->svc, made.servers[0].id, &inst), 0);
+        assert_string_equal(json_str(inst, "status"), "BUILD");
+        assert_string_equal(json_str(inst, "_host"), "c1");
+        assert_string_equal(json_str(inst, "tenant_id"), "p1");
+        assert_string_equal(json_str(inst, "name"), "vm");
+        json_t *created = json_object_get(inst, "_created_ports");
+        assert_int_equal(json_array_size(created), 1);
+        const char *port_id = json_string_value(json_array_get(created, 0));
+        assert_string_equal(json_string_value(json_array_get(json_object_get(inst, "_ports"), 0)),
+                            port_id);
+        assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
+        assert_string_equal(json_str(port, "network_id"), "net1");
+        assert_string_equal(json_str(port, "project_id"), "p1");
+        assert_string_equal(json_str(port, "binding:vnic_type"), "normal");
+        assert_string_equal(json_str(port, "device_id"), made.servers[0].id);
+        assert_string_equal(json_str(port, "binding:host_id"), "c1");
+        assert_usage(f, 2, 1, 0);
+        json_decref(port);
+        json_decref(inst);
+        computesvc_boot_result_done(&made);
+
+        /* Two at once: NAME-1 and NAME-2, each with its own port. */
+        struct computesvc_boot two = {.auth = &member, .name = "web", .count = 2,
+                                      .flavor_id = "small", .image_id = "pub", .nics = &nic,
+                                      .n_nics = 1, .admin_pass = "secret"};
+        assert_int_equal(computesvc_server_create(&f->svc, &two, &made, &e), 0);
+        assert_int_equal(made.n_servers, 2);
+        assert_string_equal(made.servers[1].admin_pass, "secret");
+        assert_int_equal(computesvc_instance_get(&f->svc, made.servers[1].id, &inst), 0);
+        assert_string_equal(json_str(inst, "name"), "web-2");
+        json_decref(inst);
+        assert_int_equal(count_ports(f), 3);
+        computesvc_boot_result_done(&made);
+
+        /* A network the caller cannot see is the request's error. */
+        struct computesvc_boot_nic theirs = {.network_id = "net1"};
+        assert_true(boot(f, &other, "small", &theirs, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Network net1 could not be found.");
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_boot_on_sriov_port(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e;
+        struct computesvc_boot_result made = {0};
+        char port_id[64];
+        assert_int_equal(store_begin(f->st, true), 0);
+        boot_fixture(f);
+        json_t *unused = new_instance(f, "unused", port_id);
+        json_decref(unused);
+        struct computesvc_boot_nic nic = {.port_id = port_id};
+        assert_int_equal(boot(f, &member, "small", &nic, &made, &e), 0);
+        /* A VF of c1 claimed, the port bound to it as Nova binds it. */
+        assert_usage(f, 2, 1, 1);
+        json_t *inst = NULL, *port = NULL;
+        assert_int_equal(computesvc_instance_get(&f->svc, made.servers[0].id, &inst), 0);
+        const char *slot = json_str(json_array_get(json_object_get(inst, "_pci"), 0), "address");
+        assert_non_null(slot);
+        assert_int_equal(json_array_size(json_object_get(inst, "_created_ports")), 0);
+        assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
+        assert_string_equal(json_str(json_object_get(port, "binding:profile"), "pci_slot"), slot);
+        assert_string_equal(json_str(port, "binding:vif_type"), "hw_veb");
+        assert_string_equal(json_str(port, "device_id"), made.servers[0].id);
+        json_decref(port);
+        json_decref(inst);
+        computesvc_boot_result_done(&made);
+
+        /* The same port again: in use, a conflict; nothing more claimed. */
+        assert_true(boot(f, &member, "small", &nic, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
+        char want[128];
+        snprintf(want, sizeof(want), "Port %s is still in use.", port_id);
+        assert_string_equal(e.message, want);
+        assert_usage(f, 2, 1, 1);
+
+        /* A port nobody has: the request's error. */
+        struct computesvc_boot_nic gone = {.port_id = "no-such-port"};
+        assert_true(boot(f, &member, "small", &gone, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Port id no-such-port could not be found.");
+
+        /* One port given twice. */
+        unused = new_instance(f, "unused2", port_id);
+        json_decref(unused);
+        struct computesvc_boot_nic twice[] = {{.port_id = port_id}, {.port_id = port_id}};
+        struct computesvc_boot in = {.auth = &member, .name = "vm", .count = 1,
+                                     .flavor_id = "small", .image_id = "pub", .nics = twice,
+                                     .n_nics = 2};
+        e = (struct service_error){0};
+        assert_true(computesvc_server_create(&f->svc, &in, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        snprintf(want, sizeof(want), "Port %s is given more than once.", port_id);
+        assert_string_equal(e.message, want);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_boot_no_host(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        struct computesvc_boot_result made = {0};
+        char port_id[64];
+        assert_int_equal(store_begin(f->st, true), 0);
+        boot_fixture(f);
+        json_t *unused = new_instance(f, "unused", port_id);
+        json_decref(unused);
+        /* A zone no host is in, on the user's port and a network. */
+        struct computesvc_boot_nic nics[] = {{.port_id = port_id}, {.network_id = "net1"}};
+        struct computesvc_boot in = {.auth = &member, .name = "vm", .count = 1,
+                                     .flavor_id = "small", .image_id = "pub", .nics = nics,
+                                     .n_nics = 2, .availability_zone = "nowhere"};
+        assert_int_equal(count_ports(f), 1);
+        assert_int_equal(computesvc_server_create(&f->svc, &in, &made, &e), 0);
+        assert_int_equal(made.n_servers, 1);
+        /* Recorded ERROR with the reason; the port made for it is gone,
+         * the user's port stays listed and unbound, nothing claimed. */
+        json_t *inst = NULL, *port = NULL;
+        assert_int_equal(computesvc_instance_get(&f->svc, made.servers[0].id, &inst), 0);
+        assert_string_equal(json_str(inst, "status"), "ERROR");
+        assert_non_null(strstr(json_str(json_object_get(inst, "fault"), "message"),
+                               "AvailabilityZoneFilter"));
+        assert_int_equal(json_array_size(json_object_get(inst, "_created_ports")), 0);
+        json_t *ports = json_object_get(inst, "_ports");
+        assert_int_equal(json_array_size(ports), 1);
+        assert_string_equal(json_string_value(json_array_get(ports, 0)), port_id);
+        assert_int_equal(count_ports(f), 1);
+        assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
+        assert_string_equal(json_str(port, "device_id"), "");
+        assert_string_equal(json_str(port, "binding:vif_type"), "unbound");
+        assert_usage(f, 0, 0, 0);
+        json_decref(port);
+        json_decref(inst);
+        computesvc_boot_result_done(&made);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_boot_refused(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e;
+        struct computesvc_boot_result made = {0};
+        assert_int_equal(store_begin(f->st, true), 0);
+        boot_fixture(f);
+        struct computesvc_boot_nic nic = {.network_id = "net1"};
+        /* Over the project's RAM quota: forbidden, Nova's message, no
+         * port made. */
+        assert_true(boot(f, &member, "huge", &nic, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message, "Quota exceeded for ram: Requested 60000, but already "
+                                       "used 0 of 51200 ram");
+        assert_int_equal(count_ports(f), 0);
+        /* Unknown flavor and image; a private flavor not shared with the
+         * project is not found either; an image not active. */
+        assert_true(boot(f, &member, "nope", &nic, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Flavor nope could not be found.");
+        assert_true(boot(f, &member, "f1", &nic, &made, &e) < 0);
+        assert_string_equal(e.message, "Flavor f1 could not be found.");
+        struct computesvc_boot in = {.auth = &member, .name = "vm", .count = 1,
+                                     .flavor_id = "small", .image_id = "nope"};
+        e = (struct service_error){0};
+        assert_true(computesvc_server_create(&f->svc, &in, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Image nope could not be found.");
+        /* img1 has no owner and is not public: hidden, as Nova says. */
+        in.image_id = "img1";
+        assert_true(computesvc_server_create(&f->svc, &in, &made, &e) < 0);
+        assert_string_equal(e.message, "Image img1 could not be found.");
+        insert(f->st, "image", json_pack("{s:s,s:s,s:s}", "id", "queued", "status", "queued",
+                                         "visibility", "public"));
+        in.image_id = "queued";
+        assert_true(computesvc_server_create(&f->svc, &in, &made, &e) < 0);
+        assert_string_equal(e.message, "Image queued is not active.");
+        /* A security group nobody has. */
+        const char *groups[] = {"nope"};
+        in = (struct computesvc_boot){.auth = &member, .name = "vm", .count = 1,
+                                      .flavor_id = "small", .image_id = "pub",
+                                      .security_groups = groups, .n_security_groups = 1};
+        assert_true(computesvc_server_create(&f->svc, &in, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_INVALID);
+        assert_string_equal(e.message, "Security group nope not found.");
+        /* More metadata items than the quota allows. */
+        json_t *md = json_object();
+        for (int i = 0; i < 129; i++) {
+                char k[16];
+                snprintf(k, sizeof(k), "k%d", i);
+                json_object_set_new(md, k, json_string("v"));
+        }
+        in = (struct computesvc_boot){.auth = &member, .name = "vm", .count = 1,
+                                      .flavor_id = "small", .image_id = "pub", .metadata = md};
+        assert_true(computesvc_server_create(&f->svc, &in, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message, "Quota exceeded for metadata_items: Maximum number of "
+                                       "metadata items exceeds 128.");
+        json_decref(md);
+        /* A reader may not boot. */
+        assert_true(boot(f, &reader, "small", NULL, &made, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message,
+                            "Policy doesn't allow os_compute_api:servers:create to be performed.");
+        assert_usage(f, 0, 0, 0);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+static void test_server_update_reset_delete(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        struct computesvc_boot_result made = {0};
+        assert_int_equal(store_begin(f->st, true), 0);
+        boot_fixture(f);
+        struct computesvc_boot in = {.auth = &member, .name = "vm", .count = 1,
+                                     .flavor_id = "small", .image_id = "pub",
+                                     .access_ipv6 = "0:0:0:0:0:0:0:1"};
+        assert_int_equal(computesvc_server_create(&f->svc, &in, &made, &e), 0);
+        const char *id = made.servers[0].id;
+        json_t *inst = NULL;
+        /* Renamed, described, an access address kept in canonical form. */
+        struct computesvc_server_update u = {.has_name = true, .name = "db",
+                                             .has_description = true, .description = "main",
+                                             .access_ipv4 = "192.0.2.9"};
+        assert_int_equal(computesvc_server_update(&f->svc, &member, id, &u, &inst, &e), 0);
+        assert_string_equal(json_str(inst, "name"), "db");
+        assert_string_equal(json_str(inst, "description"), "main");
+        assert_string_equal(json_str(inst, "accessIPv4"), "192.0.2.9");
+        assert_string_equal(json_str(inst, "accessIPv6"), "::1");
+        json_decref(inst);
+        inst = NULL;
+        /* Another project does not see it. */
+        char want[128];
+        snprintf(want, sizeof(want), "Instance %s could not be found.", id);
+        assert_true(computesvc_server_update(&f->svc, &other, id, &u, &inst, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_string_equal(e.message, want);
+        e = (struct service_error){0};
+        assert_true(computesvc_server_delete(&f->svc, &other, id, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        /* A reader sees it but may not delete it. */
+        e = (struct service_error){0};
+        assert_true(computesvc_server_delete(&f->svc, &reader, id, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
+        assert_string_equal(e.message,
+                            "Policy doesn't allow os_compute_api:servers:delete to be performed.");
+        /* An admin's reset: ERROR, no task; an id nobody has: not found. */
+        assert_int_equal(computesvc_server_reset_state(&f->svc, id, false, &e), 0);
+        assert_int_equal(computesvc_instance_get(&f->svc, id, &inst), 0);
+        assert_string_equal(json_str(inst, "status"), "ERROR");
+        assert_string_equal(json_str(inst, "OS-EXT-STS:vm_state"), "error");
+        assert_true(json_is_null(json_object_get(inst, "OS-EXT-STS:task_state")));
+        json_decref(inst);
+        assert_int_equal(computesvc_server_reset_state(&f->svc, id, true, &e), 0);
+        assert_true(computesvc_server_reset_state(&f->svc, "nobody", true, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_string_equal(e.message, "Instance nobody could not be found.");
+        e = (struct service_error){0};
+        /* Its owner deletes it: the host is told to destroy it. */
+        assert_int_equal(computesvc_server_delete(&f->svc, &member, id, &e), 0);
+        assert_int_equal(computesvc_instance_get(&f->svc, id, &inst), 0);
+        assert_string_equal(json_str(inst, "OS-EXT-STS:task_state"), "deleting");
+        json_decref(inst);
+        computesvc_boot_result_done(&made);
+        assert_int_equal(store_end(f->st, false), 0);
 }
 
 static void test_hosts(void **state)
@@ -712,6 +1034,11 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_place_claim_unplace, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_boot_on_network, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_boot_on_sriov_port, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_boot_no_host, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_boot_refused, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_server_update_reset_delete, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts_cache, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_flavors, setup, teardown),

@@ -1,0 +1,369 @@
+/* A boot (POST /v2.1/servers below its syntax): what the caller may use,
+ * the quotas, each server's ports, its instance document and its
+ * placement, as Nova's API and conductor do it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "base/time-format.h"
+#include "computesvc/computesvc.h"
+#include "computesvc/server-doc.h"
+#include "identity/policy-rules.h"
+#include "identity/token.h"
+#include "pci/request.h"
+
+void computesvc_boot_result_done(struct computesvc_boot_result *r)
+{
+        for (size_t i = 0; i < r->n_servers; i++)
+                free(r->servers[i].admin_pass);
+        free(r->servers);
+        *r = (struct computesvc_boot_result){0};
+}
+
+/* The image's min_ram and min_disk against the flavor, as Nova checks
+ * them at boot (a flavor of disk 0 takes the image's size). */
+static int check_image_fits(const json_t *flavor, const json_t *image, struct service_error *err)
+{
+        json_int_t ram = json_integer_value(json_object_get(flavor, "ram")),
+                   disk = json_integer_value(json_object_get(flavor, "disk")),
+                   min_ram = json_integer_value(json_object_get(image, "min_ram")),
+                   min_disk = json_integer_value(json_object_get(image, "min_disk"));
+        if (min_ram > ram)
+                return service_fail(err, ERROR_KIND_INVALID, "FlavorMemoryTooSmall",
+                                    "Flavor's memory is too small for requested image.");
+        if (disk > 0 && min_disk > disk)
+                return service_fail(err, ERROR_KIND_INVALID, "FlavorDiskSmallerThanMinDisk",
+                                    "Flavor's disk is smaller than the minimum size specified "
+                                    "in image metadata. Flavor disk is %" JSON_INTEGER_FORMAT
+                                    " bytes, minimum size is %" JSON_INTEGER_FORMAT " bytes.",
+                                    disk << 30, min_disk << 30);
+        return 0;
+}
+
+/* The flavor the caller may boot with and the image it may see, active
+ * and fitting the flavor.  Not found (either, or hidden) is the body's
+ * error: invalid. */
+static int flavor_and_image(const struct computesvc *svc, const struct computesvc_boot *in,
+                            json_t **ret_flavor, json_t **ret_image, struct service_error *err)
+{
+        _cleanup_json_ json_t *flavor = NULL, *image = NULL;
+        int r = computesvc_flavor_get(svc, in->flavor_id, &flavor);
+        /* A private flavor not shared with the project is not found. */
+        if (r == -ENOENT || (r >= 0 && !computesvc_flavor_visible(flavor, in->auth)))
+                return service_fail(err, ERROR_KIND_INVALID, "FlavorNotFound",
+                                    "Flavor %s could not be found.", in->flavor_id);
+        if (r < 0)
+                return r;
+        r = computesvc_image_get(svc, in->image_id, &image);
+        /* Another project's private image: as Nova, not found. */
+        if (r == -ENOENT || (r >= 0 && !policy_image_visible(in->auth, json_str(image, "owner"),
+                                                             json_str(image, "visibility"))))
+                return service_fail(err, ERROR_KIND_INVALID, "ImageNotFound",
+                                    "Image %s could not be found.", in->image_id);
+        if (r < 0)
+                return r;
+        if (!streq(json_str(image, "status") ?: "", "active"))
+                return service_fail(err, ERROR_KIND_INVALID, "ImageNotActive",
+                                    "Image %s is not active.", in->image_id);
+        r = check_image_fits(flavor, image, err);
+        if (r < 0)
+                return r;
+        *ret_flavor = TAKE_PTR(flavor);
+        *ret_image = TAKE_PTR(image);
+        return 0;
+}
+
+/* The security groups named must be the caller's (or visible to it), as
+ * Nova asks the network service. */
+static int check_security_groups(const struct computesvc *svc, const struct computesvc_boot *in,
+                                 struct service_error *err)
+{
+        for (size_t i = 0; i < in->n_security_groups; i++) {
+                int r = netsvc_sg_find(&svc->net, in->auth, in->security_groups[i]);
+                if (r == -ENOENT)
+                        return service_fail(err, ERROR_KIND_INVALID, "SecurityGroupNotFound",
+                                            "Security group %s not found.",
+                                            in->security_groups[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Nova holds the metadata to the metadata_items quota. */
+static int check_metadata_quota(const struct computesvc *svc, const struct computesvc_boot *in,
+                                struct service_error *err)
+{
+        _cleanup_json_ json_t *quota = NULL;
+        int r = computesvc_quota_get(svc, in->auth->project_id ?: "", 1, false, &quota);
+        if (r < 0)
+                return r;
+        json_int_t allowed = json_integer_value(json_object_get(quota, "metadata_items"));
+        size_t n = json_object_size(in->metadata);
+        if (allowed >= 0 && (json_int_t)n > allowed)
+                return service_fail(err, ERROR_KIND_FORBIDDEN, "MetadataLimitExceeded",
+                                    "Quota exceeded for metadata_items: Maximum number of "
+                                    "metadata items exceeds %" JSON_INTEGER_FORMAT ".", allowed);
+        return 0;
+}
+
+/* A network the caller may see: its own, shared or external. */
+static int network_visible(const struct computesvc *svc, const struct auth_context *auth,
+                           const char *id, json_t **ret)
+{
+        int r = svc_doc_get_visible(svc->store, auth, "network", "shared", id, ret);
+        if (r == -ENOENT)
+                r = svc_doc_get_visible(svc->store, auth, "network", "router:external", id, ret);
+        return r;
+}
+
+/* A normal port for a {"uuid": NET} entry, as the network service makes
+ * one for the caller (MAC, IP, default group).  Its refusal is told in
+ * Nova's words: a conflict stays one, anything else is the request's. */
+static int make_port(const struct computesvc *svc, const struct auth_context *auth,
+                     const char *net_id, char ret_id[37], struct service_error *err)
+{
+        _cleanup_json_ json_t *net = NULL, *port = NULL;
+        int r = network_visible(svc, auth, net_id, &net);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_INVALID, "NetworkNotFound",
+                                    "Network %s could not be found.", net_id);
+        if (r < 0)
+                return r;
+        struct service_error ne = {0};
+        struct netsvc_port_create pc = {.network_id = net_id, .project_id = auth->project_id};
+        if (pc.project_id && !policy_may_create(auth, pc.project_id))
+                r = service_fail(&ne, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                                 "(rule:create_port) is disallowed by policy");
+        if (r >= 0)
+                r = netsvc_port_create(&svc->net, auth, &pc, &port, &ne);
+        if (r < 0 && ne.kind != ERROR_KIND_NONE)
+                return service_fail(err,
+                                    ne.kind == ERROR_KIND_CONFLICT ? ERROR_KIND_CONFLICT
+                                                                   : ERROR_KIND_INVALID,
+                                    ne.type, "Creating a port on network %s failed: %s", net_id,
+                                    ne.message);
+        if (r < 0)
+                return r;
+        snprintf(ret_id, 37, "%s", json_str(port, "id"));
+        return 0;
+}
+
+/* A port of the caller's the boot may take: not in use, not given
+ * before (in taken), SR-IOV only on a network with a physical network. */
+static int check_port(const struct computesvc *svc, const struct auth_context *auth,
+                      const char *id, const json_t *taken, struct service_error *err)
+{
+        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        int r = svc_doc_get_visible(svc->store, auth, "port", NULL, id, &port);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_INVALID, "PortNotFound",
+                                    "Port id %s could not be found.", id);
+        if (r < 0)
+                return r;
+        if (*(json_str(port, "device_id") ?: ""))
+                return service_fail(err, ERROR_KIND_CONFLICT, "PortInUse",
+                                    "Port %s is still in use.", id);
+        size_t i;
+        json_t *t;
+        json_array_foreach(taken, i, t)
+                if (streq(json_string_value(t), id))
+                        return service_fail(err, ERROR_KIND_INVALID, "PortRequested",
+                                            "Port %s is given more than once.", id);
+        r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+        if (r < 0)
+                return r;
+        const char *vnic = json_str(port, "binding:vnic_type") ?: "normal";
+        if (pci_vnic_type_is_sriov(vnic) && !json_str(net, "provider:physical_network"))
+                return service_fail(err, ERROR_KIND_INVALID, "PortNeedsPhysnet",
+                                    "Port %s has vnic_type %s, but its network %s has no "
+                                    "physical network (provider:network_type %s): SR-IOV ports "
+                                    "need a flat or vlan network.", id, vnic,
+                                    json_str(net, "id"),
+                                    json_str(net, "provider:network_type") ?: "none");
+        return 0;
+}
+
+/* The server's ports in the order asked: each port given checked, one
+ * made on each network given (also listed in made). */
+static int server_ports(const struct computesvc *svc, const struct computesvc_boot *in,
+                        json_t *ports, json_t *made, struct service_error *err)
+{
+        for (size_t i = 0; i < in->n_nics; i++) {
+                const struct computesvc_boot_nic *nic = &in->nics[i];
+                char id[37];
+                int r;
+                if (nic->port_id) {
+                        r = check_port(svc, in->auth, nic->port_id, ports, err);
+                        snprintf(id, sizeof(id), "%s", nic->port_id);
+                } else {
+                        r = make_port(svc, in->auth, nic->network_id, id, err);
+                        if (r >= 0 && json_array_append_new(made, json_string(id)) < 0)
+                                r = -ENOMEM;
+                }
+                if (r >= 0 && json_array_append_new(ports, json_string(nic->port_id ?: id)) < 0)
+                        r = -ENOMEM;
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The instance document of a new server, BUILD, before its placement. */
+static json_t *instance_doc(const struct computesvc_boot *in, const char *id, const char *name,
+                            const char *t, const json_t *flavor, const json_t *image,
+                            json_t *ports, json_t *made)
+{
+        _cleanup_json_ json_t *inst = json_pack(
+                "{s:s,s:s,s:s,s:s,s:s,s:s,s:n,s:i,s:s,s:s,s:{},s:o,s:s,s:s,s:s,"
+                "s:i,s:s,s:n,s:n,s:n,s:n,s:[],s:[{s:s}]}",
+                "id", id, "name", name, "tenant_id", in->auth->project_id ?: "", "user_id",
+                in->auth->user_id ?: "", "status", "BUILD", "OS-EXT-STS:vm_state", "building",
+                "OS-EXT-STS:task_state", "OS-EXT-STS:power_state", 0, "created", t, "updated", t,
+                "metadata", "addresses", json_object(), "accessIPv4", "", "accessIPv6", "",
+                "OS-DCF:diskConfig", "MANUAL", "progress", 0, "config_drive", "", "key_name",
+                "OS-SRV-USG:launched_at", "OS-SRV-USG:terminated_at",
+                "OS-EXT-AZ:availability_zone", "os-extended-volumes:volumes_attached",
+                "security_groups", "name", "default");
+        if (!inst)
+                return NULL;
+        server_doc_set_access_ips(inst, in->access_ipv4, in->access_ipv6);
+        if (in->key_name && json_object_set_new(inst, "key_name", json_string(in->key_name)) < 0)
+                return NULL;
+        if (in->metadata && json_object_set_new(inst, "metadata", json_deep_copy(in->metadata)) < 0)
+                return NULL;
+        if (in->n_security_groups > 0) {
+                json_t *groups = json_array();
+                if (!groups || json_object_set_new(inst, "security_groups", groups) < 0)
+                        return NULL;
+                for (size_t i = 0; i < in->n_security_groups; i++)
+                        if (json_array_append_new(groups, json_pack("{s:s}", "name",
+                                                                    in->security_groups[i])) < 0)
+                                return NULL;
+        }
+        char iname[32];
+        snprintf(iname, sizeof(iname), "instance-%.8s", id);
+        const char *az = in->availability_zone;
+        int r = 0;
+        r |= json_object_set_new(inst, "_instance_name", json_string(iname));
+        r |= json_object_set(inst, "_flavor", (json_t *)flavor);
+        r |= json_object_set_new(inst, "_image_id", json_string(json_str(image, "id")));
+        r |= json_object_set(inst, "_ports", ports);
+        r |= json_object_set(inst, "_created_ports", made);
+        r |= json_object_set_new(inst, "_pci", json_array());
+        r |= json_object_set_new(inst, "_tried", json_array());
+        r |= json_object_set_new(inst, "_attempts", json_integer(0));
+        r |= json_object_set_new(inst, "_host", json_null());
+        r |= json_object_set_new(inst, "_az_req", az ? json_string(az) : json_null());
+        return r < 0 ? NULL : TAKE_PTR(inst);
+}
+
+/* One server of a boot: its quota, its ports, its instance placed and
+ * stored.  A server no host took keeps no port it made. */
+static int boot_one(const struct computesvc *svc, const struct computesvc_boot *in,
+                    const json_t *flavor, const json_t *image, const char *name, const char *t,
+                    struct computesvc_server_made *ret, struct service_error *err)
+{
+        _cleanup_json_ json_t *ports = json_array(), *made = json_array(), *inst = NULL;
+        if (!ports || !made)
+                return -ENOMEM;
+        char id[37];
+        random_uuid(id);
+        /* In this transaction: two boots cannot both take the last place. */
+        int r = computesvc_quota_check(svc, in->auth->project_id,
+                                       json_integer_value(json_object_get(flavor, "vcpus")),
+                                       json_integer_value(json_object_get(flavor, "ram")), err);
+        if (r >= 0)
+                r = server_ports(svc, in, ports, made, err);
+        if (r < 0)
+                return r;
+        inst = instance_doc(in, id, name, t, flavor, image, ports, made);
+        if (!inst)
+                return -ENOMEM;
+        r = computesvc_place(svc, inst, NULL);
+        if (r < 0)
+                return r;
+        /* A request the scheduler cannot even read (an undefined alias, a
+         * bad NUMA policy) is the caller's error. */
+        json_t *fault = json_object_get(inst, "fault");
+        if (json_integer_value(json_object_get(fault, "code")) == 400)
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidRequest", "%s",
+                                    json_str(fault, "message"));
+        bool no_host = streq(json_str(inst, "status") ?: "", "ERROR");
+        if (no_host) {
+                size_t i;
+                json_t *e;
+                json_array_foreach(made, i, e)
+                        if ((r = netsvc_port_delete(&svc->net, json_string_value(e))) < 0)
+                                return r;
+                json_array_clear(ports);
+                for (size_t k = 0; k < in->n_nics; k++)
+                        if (in->nics[k].port_id &&
+                            json_array_append_new(ports, json_string(in->nics[k].port_id)) < 0)
+                                return -ENOMEM;
+                json_object_set_new(inst, "_created_ports", json_array());
+                json_object_set(inst, "_ports", ports);
+        }
+        r = computesvc_instance_put(svc, inst, true);
+        if (r < 0)
+                return r;
+        if (no_host)
+                log_info("instance %s: %s", id, json_str(fault, "message"));
+        char hex[33];
+        random_hex_id(hex);
+        snprintf(ret->id, sizeof(ret->id), "%s", id);
+        if (in->admin_pass)
+                ret->admin_pass = strdup(in->admin_pass);
+        else
+                ret->admin_pass = strndup(hex, 12);
+        return ret->admin_pass ? 0 : -ENOMEM;
+}
+
+int computesvc_server_create(const struct computesvc *svc, const struct computesvc_boot *in,
+                             struct computesvc_boot_result *ret, struct service_error *err)
+{
+        const struct auth_context *auth = in->auth;
+        struct policy_target own = {.project_id = auth->project_id};
+        if (!policy_rule_allows(PR_SERVERS_CREATE, auth, &own))
+                return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                                    "Policy doesn't allow %s to be performed.",
+                                    policy_rules[PR_SERVERS_CREATE].name);
+        if (in->count < 1)
+                return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
+                                    "Invalid input for field/attribute min_count/max_count: "
+                                    "positive integers are expected.");
+        _cleanup_json_ json_t *flavor = NULL, *image = NULL;
+        int r = flavor_and_image(svc, in, &flavor, &image, err);
+        if (r >= 0)
+                r = check_security_groups(svc, in, err);
+        if (r >= 0)
+                r = check_metadata_quota(svc, in, err);
+        if (r < 0)
+                return r;
+        char t[40];
+        time_format_iso8601(svc->now(), false, t);
+        struct computesvc_boot_result res = {.servers = calloc((size_t)in->count,
+                                                               sizeof(*res.servers))};
+        if (!res.servers)
+                return -ENOMEM;
+        for (long n = 0; r >= 0 && n < in->count; n++) {
+                /* Several in one request: NAME-1, NAME-2, ... as Nova's
+                 * multi_instance_display_name_template. */
+                _cleanup_free_ char *name = NULL;
+                if (in->count > 1 && asprintf(&name, "%s-%ld", in->name, n + 1) < 0)
+                        r = -ENOMEM;
+                if (r >= 0)
+                        r = boot_one(svc, in, flavor, image, name ?: in->name, t,
+                                     &res.servers[n], err);
+                if (r >= 0)
+                        res.n_servers++;
+        }
+        if (r < 0) {
+                computesvc_boot_result_done(&res);
+                return r;
+        }
+        *ret = res;
+        return 0;
+}
