@@ -137,9 +137,11 @@ static void rule_create_from_json(const json_t *in, char protocol[24],
         else
                 ret->protocol = json_string_value(p);
         const json_t *v;
-        ret->has_port_range_min = neutron_given_json(in, "port_range_min", &v) && json_is_integer(v);
+        ret->has_port_range_min = neutron_given_json(in, "port_range_min", &v) &&
+                                  json_is_integer(v);
         ret->port_range_min = (long)json_integer_value(v);
-        ret->has_port_range_max = neutron_given_json(in, "port_range_max", &v) && json_is_integer(v);
+        ret->has_port_range_max = neutron_given_json(in, "port_range_max", &v) &&
+                                  json_is_integer(v);
         ret->port_range_max = (long)json_integer_value(v);
         neutron_given_str(in, "remote_ip_prefix", &ret->remote_ip_prefix);
         neutron_given_str(in, "remote_group_id", &ret->remote_group_id);

@@ -254,11 +254,6 @@ int netsvc_network_update(const struct netsvc *svc, const struct auth_context *a
         return 0;
 }
 
-static json_t *string_or_null(const char *s)
-{
-        return s ? json_string(s) : json_null();
-}
-
 /* The document of a new network on its segment, in Neutron's attribute
  * order (its core attributes, then the extensions'). */
 static json_t *network_doc(const struct netsvc *svc, const char *id,
@@ -288,8 +283,9 @@ static json_t *network_doc(const struct netsvc *svc, const char *id,
             json_object_set_new(o, "port_security_enabled",
                                 json_boolean(!in->has_port_security_enabled ||
                                              in->port_security_enabled)) < 0 ||
-            json_object_set_new(o, "provider:network_type", string_or_null(seg->type)) < 0 ||
-            json_object_set_new(o, "provider:physical_network", string_or_null(seg->physnet)) < 0 ||
+            json_object_set_new(o, "provider:network_type", json_string_or_null(seg->type)) < 0 ||
+            json_object_set_new(o, "provider:physical_network",
+                                json_string_or_null(seg->physnet)) < 0 ||
             json_object_set_new(o, "provider:segmentation_id",
                                 seg->has_id ? json_integer(seg->id) : json_null()) < 0 ||
             json_object_set_new(o, "tags", json_array()) < 0 ||

@@ -119,11 +119,6 @@ static int may_write(const struct auth_context *auth, const json_t *obj, const c
                             "(rule:%s) is disallowed by policy", rule);
 }
 
-static json_t *string_or_null(const char *s)
-{
-        return s ? json_string(s) : json_null();
-}
-
 /* The document of a new group without its rules, in Neutron's attribute
  * order. */
 static json_t *sg_doc(const struct netsvc *svc, const char *id, const struct netsvc_sg_create *in)
@@ -134,7 +129,8 @@ static json_t *sg_doc(const struct netsvc *svc, const char *id, const struct net
             json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
             json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
             json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
-            json_object_set_new(o, "stateful", json_boolean(!in->has_stateful || in->stateful)) < 0 ||
+            json_object_set_new(o, "stateful",
+                                json_boolean(!in->has_stateful || in->stateful)) < 0 ||
             json_object_set_new(o, "security_group_rules", json_array()) < 0 ||
             json_object_set_new(o, "tags", json_array()) < 0 ||
             json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
@@ -273,7 +269,8 @@ static void rule_fields(const json_t *j, struct sg_rule *r)
         snprintf(r->direction, sizeof(r->direction), "%s", json_str(j, "direction") ?: "");
         snprintf(r->remote_group_id, sizeof(r->remote_group_id), "%s",
                  json_str(j, "remote_group_id") ?: "");
-        json_t *lo = json_object_get(j, "port_range_min"), *hi = json_object_get(j, "port_range_max");
+        json_t *lo = json_object_get(j, "port_range_min");
+        json_t *hi = json_object_get(j, "port_range_max");
         r->has_min = json_is_integer(lo);
         r->min = (long)json_integer_value(lo);
         r->has_max = json_is_integer(hi);
@@ -285,9 +282,10 @@ static void rule_fields(const json_t *j, struct sg_rule *r)
 }
 
 /* A new rule's fields, converted as Neutron's attribute map does:
- * protocol, ethertype and remote prefix. */
+ * protocol, ethertype and remote prefix (its network to normalized, ""
+ * without one). */
 static int rule_fields_of(const struct netsvc_sg_rule_create *in, struct sg_rule *r,
-                          struct service_error *err)
+                          char normalized[SG_TEXT_LEN], struct service_error *err)
 {
         struct sg_error e = {0};
         *r = (struct sg_rule){0};
@@ -305,8 +303,8 @@ static int rule_fields_of(const struct netsvc_sg_rule_create *in, struct sg_rule
                 return service_fail(err, ERROR_KIND_INVALID, "HTTPBadRequest",
                                     "Invalid input for ethertype. Reason: '%s' is not in "
                                     "['IPv4', 'IPv6'].", in->ethertype);
+        *normalized = '\0';
         if (in->remote_ip_prefix && *in->remote_ip_prefix) {
-                char normalized[SG_TEXT_LEN];
                 int version;
                 if (sg_prefix_convert(in->remote_ip_prefix, r->remote_ip_prefix, normalized,
                                       &version, &e) < 0)
@@ -339,6 +337,8 @@ static json_t *rule_doc(const struct netsvc *svc, const char *id,
                         const struct netsvc_sg_rule_create *in, const struct sg_rule *f,
                         const char *normalized, const char *owner)
 {
+        const char *protocol = *f->protocol ? f->protocol : NULL;
+        const char *prefix = *f->remote_ip_prefix ? f->remote_ip_prefix : NULL;
         json_t *o = json_object();
         if (!o ||
             json_object_set_new(o, "id", json_string(id)) < 0 ||
@@ -346,16 +346,16 @@ static json_t *rule_doc(const struct netsvc *svc, const char *id,
             json_object_set_new(o, "security_group_id", json_string(in->security_group_id)) < 0 ||
             json_object_set_new(o, "ethertype", json_string(f->ethertype)) < 0 ||
             json_object_set_new(o, "direction", json_string(in->direction)) < 0 ||
-            json_object_set_new(o, "protocol", string_or_null(*f->protocol ? f->protocol : NULL)) < 0 ||
+            json_object_set_new(o, "protocol", json_string_or_null(protocol)) < 0 ||
             json_object_set_new(o, "port_range_min", in->has_port_range_min
                                         ? json_integer(in->port_range_min) : json_null()) < 0 ||
             json_object_set_new(o, "port_range_max", in->has_port_range_max
                                         ? json_integer(in->port_range_max) : json_null()) < 0 ||
-            json_object_set_new(o, "remote_ip_prefix",
-                                string_or_null(*f->remote_ip_prefix ? f->remote_ip_prefix : NULL)) < 0 ||
+            json_object_set_new(o, "remote_ip_prefix", json_string_or_null(prefix)) < 0 ||
             json_object_set_new(o, "remote_address_group_id", json_null()) < 0 ||
-            json_object_set_new(o, "normalized_cidr", string_or_null(normalized)) < 0 ||
-            json_object_set_new(o, "remote_group_id", string_or_null(in->remote_group_id)) < 0 ||
+            json_object_set_new(o, "normalized_cidr", json_string_or_null(normalized)) < 0 ||
+            json_object_set_new(o, "remote_group_id",
+                                json_string_or_null(in->remote_group_id)) < 0 ||
             json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
             json_object_set_new(o, "tags", json_array()) < 0 ||
             json_object_set_new(o, "project_id", json_string(owner)) < 0) {
@@ -375,19 +375,13 @@ int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *a
         struct sg_error e = {0};
         if (!in->security_group_id || !in->direction)
                 return -EINVAL;
-        int r = rule_fields_of(in, &fields, err);
+        char normalized[SG_TEXT_LEN];
+        int r = rule_fields_of(in, &fields, normalized, err);
         if (r < 0)
                 return r;
+        /* The converted values are what is stored and shown. */
         if (sg_rule_validate(&fields, &e) < 0)
                 return sg_failed(&e, err);
-        /* The converted values are what is stored and shown. */
-        char normalized[SG_TEXT_LEN] = "";
-        if (*fields.remote_ip_prefix) {
-                char given[SG_TEXT_LEN];
-                int version;
-                snprintf(given, sizeof(given), "%s", fields.remote_ip_prefix);
-                sg_prefix_convert(given, fields.remote_ip_prefix, normalized, &version, &e);
-        }
         const char *owner;
         r = netsvc_owner_of(auth, in->project_id, in->tenant_id, &owner, err);
         if (r >= 0)

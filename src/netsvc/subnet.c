@@ -190,11 +190,6 @@ static int add_auto_addresses(const struct netsvc *svc, const json_t *sub,
         return 0;
 }
 
-static json_t *string_or_null(const char *s)
-{
-        return s ? json_string(s) : json_null();
-}
-
 static json_t *list_or_empty(const json_t *list)
 {
         return list ? json_deep_copy(list) : json_array();
@@ -226,8 +221,9 @@ static json_t *subnet_doc(const struct netsvc *svc, const char *id,
             json_object_set_new(o, "ip_version", json_integer(in->ip_version)) < 0 ||
             json_object_set_new(o, "subnetpool_id", json_null()) < 0 ||
             json_object_set_new(o, "enable_dhcp", json_boolean(dhcp_on(in))) < 0 ||
-            json_object_set_new(o, "ipv6_ra_mode", string_or_null(in->ipv6_ra_mode)) < 0 ||
-            json_object_set_new(o, "ipv6_address_mode", string_or_null(in->ipv6_address_mode)) < 0 ||
+            json_object_set_new(o, "ipv6_ra_mode", json_string_or_null(in->ipv6_ra_mode)) < 0 ||
+            json_object_set_new(o, "ipv6_address_mode",
+                                json_string_or_null(in->ipv6_address_mode)) < 0 ||
             json_object_set_new(o, "gateway_ip", has_gw ? json_string(gw_text) : json_null()) < 0 ||
             json_object_set_new(o, "cidr", json_string(cidr_text)) < 0 ||
             json_object_set_new(o, "allocation_pools", TAKE_PTR(jpools)) < 0 ||
