@@ -153,64 +153,72 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net)
         return 0;
 }
 
-static json_t *json_or(const json_t *v, json_t *dflt)
+/* A copy of v, or (v NULL) a new empty array or object. */
+static json_t *copy_or_empty(const json_t *v, bool object)
 {
-        if (!v)
-                return dflt;
-        json_decref(dflt);
-        return json_deep_copy(v);
+        if (v)
+                return json_deep_copy(v);
+        return object ? json_object() : json_array();
 }
 
-/* The new port's document, its members in Neutron's order; what the
- * service settles (MAC, addresses, groups, binding) stays null here. */
+/* The new port's document, its members in Neutron's order, each set once;
+ * what the service settles later (MAC, addresses, groups, binding) is
+ * null here. */
 static json_t *port_doc(const struct netsvc_port_create *in, const char *id, const char *owner)
 {
-        static const char *const order[] = {
-                "id", "name", "network_id", "tenant_id", "mac_address", "admin_state_up",
-                "status", "device_id", "device_owner", "fixed_ips", "allowed_address_pairs",
-                "extra_dhcp_opts", "security_groups", "description", "binding:vnic_type",
-                "binding:profile", "binding:host_id", "binding:vif_type", "binding:vif_details",
-                "port_security_enabled", "tags", "project_id",
-        };
-        _cleanup_json_ json_t *o = json_object();
-        if (!o)
-                return NULL;
-        for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-                if (json_object_set_new(o, order[i], json_null()) < 0)
-                        return NULL;
-        _cleanup_json_ json_t *groups = NULL;
+        json_t *groups = json_null();
         if (in->has_security_groups) {
                 groups = json_array();
                 for (size_t i = 0; groups && i < in->n_security_groups; i++)
-                        if (json_array_append_new(groups, json_string(in->security_groups[i])) < 0)
-                                return NULL;
+                        if (json_array_append_new(groups, json_string(in->security_groups[i])) < 0) {
+                                json_decref(groups);
+                                groups = NULL;
+                        }
         }
-        struct {
+        /* json_null() is never NULL: a NULL value is a lack of memory. */
+        const struct {
                 const char *key;
                 json_t *value;
-        } set[] = {
+        } members[] = {
                 {"id", json_string(id)},
                 {"name", json_string(in->name ?: "")},
                 {"network_id", json_string(in->network_id)},
                 {"tenant_id", json_string(owner)},
+                {"mac_address", json_null()},
                 {"admin_state_up", json_boolean(!in->has_admin_state_up || in->admin_state_up)},
+                {"status", json_null()},
                 {"device_id", json_string(in->device_id ?: "")},
                 {"device_owner", json_string(in->device_owner ?: "")},
-                {"allowed_address_pairs", json_or(in->allowed_address_pairs, json_array())},
+                {"fixed_ips", json_null()},
+                {"allowed_address_pairs", copy_or_empty(in->allowed_address_pairs, false)},
                 {"extra_dhcp_opts", json_array()},
-                {"security_groups", groups ? json_incref(groups) : json_null()},
+                {"security_groups", groups},
                 {"description", json_string(in->description ?: "")},
                 {"binding:vnic_type", json_string(in->vnic_type ?: "normal")},
-                {"binding:profile", json_or(in->profile, json_object())},
+                {"binding:profile", copy_or_empty(in->profile, true)},
                 {"binding:host_id", json_string(in->host_id ?: "")},
+                {"binding:vif_type", json_null()},
+                {"binding:vif_details", json_null()},
+                {"port_security_enabled", json_null()},
                 {"tags", json_array()},
                 {"project_id", json_string(owner)},
         };
-        int r = 0;
-        for (size_t i = 0; i < ARRAY_SIZE(set); i++)
-                if (!set[i].value || json_object_set_new(o, set[i].key, set[i].value) < 0)
-                        r = -ENOMEM;
-        return r < 0 ? NULL : TAKE_PTR(o);
+        json_t *o = json_object();
+        bool failed = !o;
+        for (size_t i = 0; i < ARRAY_SIZE(members); i++) {
+                json_t *v = members[i].value;
+                if (failed)
+                        json_decref(v); /* the rest made before the failure */
+                else if (!v)
+                        failed = true;
+                else if (json_object_set_new_nocheck(o, members[i].key, v) < 0)
+                        failed = true; /* v freed by jansson */
+        }
+        if (failed) {
+                json_decref(o);
+                return NULL;
+        }
+        return o;
 }
 
 /* Neutron's policy for what only an admin or the network's owner may ask
