@@ -182,17 +182,30 @@ int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool sha
         return r;
 }
 
-static int foreign_port_cb(const char *id, const char *doc, void *userdata)
+struct foreign {
+        const char *owner;
+        bool skip_network_owned; /* ports of device_owner "network:..." */
+};
+
+/* -EBUSY at the first port or subnet of another project than the
+ * network's. */
+static int foreign_cb(const char *id, const char *doc, void *userdata)
 {
-        const char *owner = userdata;
-        _cleanup_json_ json_t *port = json_loads(doc, 0, NULL);
-        if (!port)
+        const struct foreign *x = userdata;
+        _cleanup_json_ json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
                 return -EIO;
-        return streq(json_str(port, "project_id") ?: "", owner) ? 0 : -EBUSY;
+        if (x->skip_network_owned &&
+            strncmp(json_str(o, "device_owner") ?: "", "network:", 8) == 0)
+                return 0;
+        return streq(json_str(o, "project_id") ?: "", x->owner) ? 0 : -EBUSY;
 }
 
-/* Neutron's check when a network stops being shared: no port of another
- * project may stay on it (it could not even see the network after). */
+/* Neutron's two checks when a network stops being shared, in its order:
+ * no port (the network's own, DHCP or router, aside) or subnet of
+ * another project on it, told by the network's name; then, as the
+ * sharing rule goes, no port of another project at all, told by its id.
+ * The other project could not even see the network after. */
 static int check_unshare(const struct netsvc *svc, const json_t *net,
                          struct service_error *err)
 {
@@ -200,12 +213,20 @@ static int check_unshare(const struct netsvc *svc, const json_t *net,
         const char *v[] = {id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        int r = svc_doc_walk(svc->store, "port", &q, foreign_port_cb,
-                             (void *)(json_str(net, "project_id") ?: ""));
+        struct foreign x = {json_str(net, "project_id") ?: "", true};
+        int r = svc_doc_walk(svc->store, "port", &q, foreign_cb, &x);
+        if (r >= 0)
+                r = svc_doc_walk(svc->store, "subnet", &q, foreign_cb, &x);
+        const char *named = json_str(net, "name") ?: "";
+        if (r >= 0) {
+                x.skip_network_owned = false;
+                r = svc_doc_walk(svc->store, "port", &q, foreign_cb, &x);
+                named = id;
+        }
         if (r == -EBUSY)
                 return service_fail(err, ERROR_KIND_CONFLICT, "InvalidSharedSetting",
                                     "Unable to reconfigure sharing settings for network %s. "
-                                    "Multiple tenants are using it.", id);
+                                    "Multiple tenants are using it.", named);
         return r;
 }
 

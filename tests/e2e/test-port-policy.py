@@ -156,7 +156,7 @@ def main():
                         token=adm)
         t.ok(st == 409 and body["NeutronError"]["type"] == "InvalidSharedSetting"
              and body["NeutronError"]["message"] ==
-             f"Unable to reconfigure sharing settings for network {nid}. "
+             "Unable to reconfigure sharing settings for network shared. "
              "Multiple tenants are using it.",
              "bob's ports keep the admin's network shared: 409", (st, body))
         st, body, _ = R("GET", f"/v2.0/networks/{nid}", token=adm)

@@ -1536,7 +1536,8 @@ static void test_port_update(void **state)
 
         /* On a network shared by another project, an address of one's
          * choice is the network owner's to give. */
-        struct netsvc_network_update share = {.has_shared = true, .shared = true};
+        struct netsvc_network_update share = {.has_shared = true, .shared = true,
+                                              .has_name = true, .name = "net-one"};
         json_t *net = NULL;
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
         json_decref(net);
@@ -1573,7 +1574,7 @@ static void test_port_update(void **state)
                          -EEXIST);
         assert_string_equal(e.type, "InvalidSharedSetting");
         assert_string_equal(e.message, "Unable to reconfigure sharing settings for network "
-                                       "net1. Multiple tenants are using it.");
+                                       "net-one. Multiple tenants are using it.");
         assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
         assert_true(json_is_true(json_object_get(net, "shared")));
         json_decref(net);
@@ -1594,6 +1595,58 @@ static void test_port_update(void **state)
         json_decref(ask);
         json_decref(theirs);
         json_decref(port);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
+/* Unsharing a network, as Neutron checks it: another project's ports
+ * hold it (its DHCP or router port too, named by the network's id, as the
+ * sharing rule's check tells it), and so do its subnets (named by the
+ * network's name). */
+static void test_network_unshare(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        json_t *net = NULL, *dhcp = NULL;
+        assert_int_equal(store_begin(f->st, true), 0);
+        struct netsvc_network_update share = {.has_shared = true, .shared = true,
+                                              .has_name = true, .name = "net-one"};
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
+        json_decref(net);
+        share.shared = false;
+
+        json_t *in = port_in("{\"device_owner\": \"network:dhcp\"}");
+        assert_int_equal(port_create(&f->svc, &admin, in, "p2", &dhcp, &e), 0);
+        json_decref(in);
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e),
+                         -EEXIST);
+        assert_string_equal(e.type, "InvalidSharedSetting");
+        assert_string_equal(e.message, "Unable to reconfigure sharing settings for network "
+                                       "net1. Multiple tenants are using it.");
+        assert_int_equal(netsvc_port_delete(&f->svc, json_str(dhcp, "id")), 0);
+        json_decref(dhcp);
+
+        json_t *sub = json_pack("{s:s,s:s,s:s,s:s,s:i}", "id", "sub-p2", "project_id", "p2",
+                                "network_id", "net1", "cidr", "10.0.1.0/29", "ip_version", 4);
+        assert_int_equal(svc_doc_insert(f->st, "subnet", sub), 0);
+        json_decref(sub);
+        e = (struct service_error){0};
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e),
+                         -EEXIST);
+        assert_string_equal(e.message, "Unable to reconfigure sharing settings for network "
+                                       "net-one. Multiple tenants are using it.");
+        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
+        assert_true(json_is_true(json_object_get(net, "shared")));
+        json_decref(net);
+
+        /* The owner's own ports and subnets do not hold it. */
+        assert_int_equal(store_subnet_delete(f->st, "sub-p2"), 0);
+        in = port_in("{\"device_owner\": \"network:dhcp\"}");
+        assert_int_equal(port_create(&f->svc, &member, in, "p1", &dhcp, &e), 0);
+        json_decref(in);
+        json_decref(dhcp);
+        assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
+        assert_false(json_is_true(json_object_get(net, "shared")));
+        json_decref(net);
         assert_int_equal(store_end(f->st, false), 0);
 }
 
@@ -1670,6 +1723,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_network_update, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_subnet_update, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_update, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_network_unshare, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_quotas, setup, teardown),
                 cmocka_unit_test(test_owner),
         };
