@@ -56,7 +56,7 @@ int netsvc_agent_update(const struct netsvc *svc, const char *id,
 
 int netsvc_agent_delete(const struct netsvc *svc, const char *id, struct service_error *err)
 {
-        int r = store_obj_delete(svc->store, "agent", id);
+        int r = store_agent_delete(svc->store, id);
         return r == -ENOENT ? agent_not_found(err, id) : r;
 }
 
@@ -87,7 +87,7 @@ static int find_agent(const struct netsvc *svc, const char *host, const char *ty
         };
         struct store_query q = {.filters = f, .n_filters = 2};
         *ret = NULL;
-        return store_obj_list(svc->store, "agent", &q, first_cb, ret);
+        return store_agent_list(svc->store, &q, first_cb, ret);
 }
 
 /* A live process already holds (host, agent_type) when its instance id
@@ -211,7 +211,7 @@ int netsvc_agent_stored(const struct netsvc *svc, const char *host, const char *
         };
         struct store_query q = {.filters = f, .n_filters = 2};
         *ret = NULL;
-        int r = store_obj_list(svc->store, "agent", &q, first_text_cb, ret);
+        int r = store_agent_list(svc->store, &q, first_text_cb, ret);
         if (r < 0) {
                 free(*ret);
                 *ret = NULL;

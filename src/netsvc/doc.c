@@ -9,8 +9,8 @@
 #include "netsvc/netsvc.h"
 #include "base/time-format.h"
 
-/* Networks, subnets and ports are typed rows; every other kind a
- * document. */
+/* Networks, subnets, ports and agents are typed rows; every other kind
+ * a document. */
 static int doc_text(struct store *st, const char *kind, const char *id, char **ret_doc,
                     char **ret_project)
 {
@@ -20,6 +20,11 @@ static int doc_text(struct store *st, const char *kind, const char *id, char **r
                 return store_network_get(st, id, ret_doc, ret_project);
         if (streq(kind, "subnet"))
                 return store_subnet_get(st, id, ret_doc, ret_project);
+        if (streq(kind, "agent")) {
+                if (ret_project)
+                        *ret_project = NULL; /* agents belong to no project */
+                return store_agent_get(st, id, ret_doc);
+        }
         return store_obj_get(st, kind, id, ret_doc, ret_project);
 }
 
@@ -171,6 +176,26 @@ static int put_port(struct store *st, const json_t *o, const char *doc, bool cre
         return r;
 }
 
+/* An agent's row from its document. */
+static int put_agent(struct store *st, const json_t *o, const char *doc, bool create)
+{
+        struct store_agent a = {
+                .id = json_str(o, "id"),
+                .host = json_str(o, "host"),
+                .agent_type = json_str(o, "agent_type"),
+                .binary = json_str(o, "binary"),
+                .topic = json_str(o, "topic"),
+                .admin_state_up = json_is_true(json_object_get(o, "admin_state_up")),
+                .heartbeat = json_number_value(json_object_get(o, "_heartbeat")),
+                .heartbeat_text = json_str(o, "heartbeat_timestamp"),
+                .instance_id = json_str(o, "_instance"),
+                .doc = doc,
+        };
+        if (!a.id || !a.host || !a.agent_type)
+                return -EINVAL;
+        return store_agent_put(st, &a, create);
+}
+
 static int doc_put(struct store *st, const char *kind, const json_t *obj, bool create)
 {
         _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -182,6 +207,8 @@ static int doc_put(struct store *st, const char *kind, const json_t *obj, bool c
                 return put_network(st, obj, s, create);
         if (streq(kind, "subnet"))
                 return put_subnet(st, obj, s, create);
+        if (streq(kind, "agent"))
+                return put_agent(st, obj, s, create);
         return create ? store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s)
                       : store_obj_update(st, kind, json_str(obj, "id"), s);
 }
@@ -234,6 +261,8 @@ int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q
                 return store_network_list(st, q, cb, userdata);
         if (streq(kind, "subnet"))
                 return store_subnet_list(st, q, cb, userdata);
+        if (streq(kind, "agent"))
+                return store_agent_list(st, q, cb, userdata);
         return store_obj_list(st, kind, q, cb, userdata);
 }
 

@@ -6,7 +6,18 @@
 
 #include <pthread.h>
 
+#include "base/strbuf.h"
 #include "store/store.h"
+
+/* One agent row as a backend reads it: the stored document and the
+ * heartbeat columns. */
+typedef int (*store_agent_row_cb)(const char *id, const char *doc, double heartbeat,
+                                  const char *heartbeat_text, void *userdata);
+/* doc with its "heartbeat_timestamp" and "_heartbeat" members' values
+ * replaced by heartbeat_text and heartbeat (appended when absent), into
+ * out (reset first). */
+int store_agent_doc(const char *doc, double heartbeat, const char *heartbeat_text,
+                    struct strbuf *out);
 
 struct store_backend {
         const char *name;
@@ -107,6 +118,15 @@ struct store_backend {
         int (*subnet_count)(struct store *st, const struct store_query *q, size_t *ret);
         int (*subnet_rows)(struct store *st, const struct store_query *q, store_subnet_cb cb,
                            void *userdata);
+
+        int (*agent_put)(struct store *st, const struct store_agent *a, bool create);
+        /* The stored document and the heartbeat columns, as they are:
+         * store.c sets the one from the other. */
+        int (*agent_get)(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat,
+                         char **ret_heartbeat_text);
+        int (*agent_delete)(struct store *st, const char *id);
+        int (*agent_list)(struct store *st, const struct store_query *q, store_agent_row_cb cb,
+                          void *userdata);
 
         int (*change_append)(struct store *st, const char *host, const char *kind,
                              const char *id, int64_t *ret_revision);

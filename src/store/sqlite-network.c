@@ -1,4 +1,4 @@
-/* Networks, segments, subnets, ports and fixed IPs as typed rows
+/* Networks, segments, subnets, ports, fixed IPs and agents as typed rows
  * (SQLite): a store_query's attributes map to columns, to the rows of a
  * child table (a network's segment, a port's addresses) or, for the
  * rest, to the document. */
@@ -415,4 +415,76 @@ int sqlite_port_count(struct store *base, const struct store_query *q, size_t *r
 {
         struct sqlite_store *st = to_sqlite(base);
         return typed_count(st, &typed_ports, q, ret);
+}
+
+int sqlite_agent_put(struct store *base, const struct store_agent *a, bool create)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = sqlite_prepare_texts(
+                st,
+                create ? "INSERT INTO agents (id, host, agent_type, agent_binary, topic, "
+                         "heartbeat_timestamp, instance_id, doc, admin_state_up, heartbeat) "
+                         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+                       : "UPDATE agents SET host = ?2, agent_type = ?3, agent_binary = ?4, "
+                         "topic = ?5, heartbeat_timestamp = ?6, instance_id = ?7, doc = ?8, "
+                         "admin_state_up = ?9, heartbeat = ?10 WHERE id = ?1",
+                &h, 8, a->id, a->host, a->agent_type, a->binary, a->topic, a->heartbeat_text,
+                a->instance_id, a->doc);
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(h.s, 9, a->admin_state_up);
+        sqlite3_bind_double(h.s, 10, a->heartbeat);
+        return put_done(st, h.s, create);
+}
+
+int sqlite_agent_get(struct store *base, const char *id, char **ret_doc, double *ret_heartbeat,
+                     char **ret_heartbeat_text)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = sqlite_prepare_texts(st, "SELECT doc, heartbeat, heartbeat_timestamp FROM agents "
+                                     "WHERE id = ?", &h, 1, id);
+        if (r < 0)
+                return r;
+        r = sqlite_step_row(st, h.s, "agent");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        const char *text = (const char *)sqlite3_column_text(h.s, 2);
+        char *doc = strdup((const char *)sqlite3_column_text(h.s, 0));
+        char *t = text ? strdup(text) : NULL;
+        if (!doc || (text && !t)) {
+                free(doc);
+                free(t);
+                return -ENOMEM;
+        }
+        *ret_doc = doc;
+        *ret_heartbeat = sqlite3_column_double(h.s, 1);
+        *ret_heartbeat_text = t;
+        return 0;
+}
+
+int sqlite_agent_delete(struct store *base, const char *id)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        return delete_by_id(st, "DELETE FROM agents WHERE id = ?", id);
+}
+
+int sqlite_agent_list(struct store *base, const struct store_query *q, store_agent_row_cb cb,
+                      void *userdata)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_query(st, &typed_agents, "id, doc, heartbeat, heartbeat_timestamp", q,
+                              true, &h);
+        if (r < 0)
+                return r;
+        while ((r = sqlite_step_row(st, h.s, "list")) > 0) {
+                r = cb((const char *)sqlite3_column_text(h.s, 0),
+                       (const char *)sqlite3_column_text(h.s, 1), sqlite3_column_double(h.s, 2),
+                       (const char *)sqlite3_column_text(h.s, 3), userdata);
+                if (r < 0)
+                        return r;
+        }
+        return r;
 }

@@ -88,7 +88,7 @@ int sqlite_get_texts(struct sqlite_store *st, const char *what, const char *sql,
 /* The schema version this code's migrations reach. */
 size_t sqlite_schema_latest(void);
 
-/* sqlite-network.c: store.h's networks, subnets and ports. */
+/* sqlite-network.c: store.h's networks, subnets, ports and agents. */
 int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
 int sqlite_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int sqlite_network_delete(struct store *st, const char *id);
@@ -110,3 +110,9 @@ int sqlite_subnet_list(struct store *st, const struct store_query *q, store_obj_
 int sqlite_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
 int sqlite_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
                        void *userdata);
+int sqlite_agent_put(struct store *st, const struct store_agent *a, bool create);
+int sqlite_agent_get(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat,
+                     char **ret_heartbeat_text);
+int sqlite_agent_delete(struct store *st, const char *id);
+int sqlite_agent_list(struct store *st, const struct store_query *q, store_agent_row_cb cb,
+                      void *userdata);

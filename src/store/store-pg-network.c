@@ -1,5 +1,5 @@
-/* The PostgreSQL backend's networks, segments, subnets, ports and fixed IPs
- * (typed-query.h maps a query's attributes).  Inserts that must be
+/* The PostgreSQL backend's networks, segments, subnets, ports, fixed IPs
+ * and agents (typed-query.h maps a query's attributes).  Inserts that must be
  * unique use ON CONFLICT DO NOTHING: a unique violation would abort the
  * whole transaction. */
 #include <errno.h>
@@ -335,4 +335,63 @@ int pg_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
 int pg_port_count(struct store *st, const struct store_query *q, size_t *ret)
 {
         return typed_count(st, &typed_ports, q, ret);
+}
+
+int pg_agent_put(struct store *st, const struct store_agent *a, bool create)
+{
+        _cleanup_pg_args_ struct pg_args x = {0};
+        pg_argv(&x, 8, a->id, a->host, a->agent_type, a->binary, a->topic, a->heartbeat_text,
+                a->instance_id, a->doc);
+        pg_arg_int(&x, a->admin_state_up);
+        pg_arg_double(&x, a->heartbeat);
+        return create ? pg_inserted(pg_query(st, "insert agent",
+                                             "INSERT INTO agents (id, host, agent_type, "
+                                             "agent_binary, topic, heartbeat_timestamp, "
+                                             "instance_id, doc, admin_state_up, heartbeat) "
+                                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                                             "ON CONFLICT DO NOTHING", &x, NULL))
+                      : pg_touched(pg_query(st, "update agent",
+                                            "UPDATE agents SET host = $2, agent_type = $3, "
+                                            "agent_binary = $4, topic = $5, "
+                                            "heartbeat_timestamp = $6, instance_id = $7, "
+                                            "doc = $8, admin_state_up = $9, heartbeat = $10 "
+                                            "WHERE id = $1", &x, NULL));
+}
+
+int pg_agent_get(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat,
+                 char **ret_heartbeat_text)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_arg(&a, id);
+        int r = pg_query(st, "get agent", "SELECT doc, heartbeat_timestamp, heartbeat FROM agents "
+                         "WHERE id = $1", &a, &res);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        char **fields[2] = {ret_doc, ret_heartbeat_text};
+        r = pg_columns_dup(res, 0, fields, 2);
+        if (r >= 0)
+                *ret_heartbeat = pg_double(res, 0, 2);
+        return r;
+}
+
+int pg_agent_delete(struct store *st, const char *id)
+{
+        return pg_touched(pg_exec_texts(st, "delete agent", "DELETE FROM agents WHERE id = $1", 1,
+                                        id));
+}
+
+int pg_agent_list(struct store *st, const struct store_query *q, store_agent_row_cb cb,
+                  void *userdata)
+{
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = run_query(st, &typed_agents, "id, doc, heartbeat, heartbeat_timestamp", q, true,
+                          &res);
+        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+                int c = cb(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), pg_double(res, i, 2),
+                           PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3), userdata);
+                if (c < 0)
+                        return c;
+        }
+        return r < 0 ? r : 0;
 }

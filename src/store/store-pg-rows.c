@@ -331,12 +331,9 @@ int pg_heartbeat_put(struct store *st, const struct store_heartbeat *hb)
                         ? pg_query(st, "heartbeat", "UPDATE compute_hosts SET heartbeat = $2, "
                                    "updated_at = $3 WHERE hostname = $1 AND heartbeat < $2", &a,
                                    NULL)
-                        : pg_query(st, "heartbeat", "UPDATE objects SET doc = jsonb_set(jsonb_set("
-                                   "j, '{heartbeat_timestamp}', to_jsonb($3::text)), "
-                                   "'{_heartbeat}', to_jsonb($2::float8))::text "
-                                   "WHERE kind = 'agent' AND id = $1 AND "
-                                   "coalesce(json_num(j -> '_heartbeat'), 0) < $2::float8", &a,
-                                   NULL);
+                        : pg_query(st, "heartbeat", "UPDATE agents SET heartbeat = $2, "
+                                   "heartbeat_timestamp = $3 WHERE id = $1 AND heartbeat < $2",
+                                   &a, NULL);
         return r < 0 ? r : 0;
 }
 

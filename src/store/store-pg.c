@@ -290,6 +290,32 @@ static const char *const pg_migrations[] = {
         "    WHEN 'array' THEN o.j -> 'allocation_pools' ELSE '[]' END) WITH ORDINALITY AS p (v, n)"
         "  WHERE o.kind = 'subnet' AND p.v ->> 'start' IS NOT NULL AND p.v ->> 'end' IS NOT NULL;"
         "DELETE FROM objects WHERE kind = 'subnet';",
+        /* 14: Neutron agents as typed rows, the heartbeat in columns of
+         * its own; existing documents move over (of two with the same host
+         * and type, the later heartbeat stays). */
+        "CREATE TABLE agents ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  host TEXT NOT NULL,"
+        "  agent_type TEXT NOT NULL,"
+        "  agent_binary TEXT,"
+        "  topic TEXT,"
+        "  admin_state_up BIGINT NOT NULL,"
+        "  heartbeat DOUBLE PRECISION NOT NULL,"
+        "  heartbeat_timestamp TEXT,"
+        "  instance_id TEXT,"
+        "  doc TEXT NOT NULL,"
+        "  UNIQUE (host, agent_type));"
+        "CREATE INDEX agents_type ON agents (agent_type, id);"
+        "INSERT INTO agents (id, host, agent_type, agent_binary, topic, admin_state_up, heartbeat,"
+        "    heartbeat_timestamp, instance_id, doc)"
+        "  SELECT id, coalesce(j ->> 'host', ''), coalesce(j ->> 'agent_type', ''),"
+        "    j ->> 'binary', j ->> 'topic', coalesce(json_num(j -> 'admin_state_up'), 1),"
+        "    coalesce(json_num(j -> '_heartbeat'), 0)::float8, j ->> 'heartbeat_timestamp',"
+        "    j ->> '_instance', doc"
+        "  FROM objects WHERE kind = 'agent'"
+        "  ORDER BY coalesce(json_num(j -> '_heartbeat'), 0) DESC"
+        "  ON CONFLICT DO NOTHING;"
+        "DELETE FROM objects WHERE kind = 'agent';",
 };
 
 void pg_args_done(struct pg_args *a)
@@ -1212,4 +1238,8 @@ static const struct store_backend pg_backend = {
         .subnet_list = pg_subnet_list,
         .subnet_count = pg_subnet_count,
         .subnet_rows = pg_subnet_rows,
+        .agent_put = pg_agent_put,
+        .agent_get = pg_agent_get,
+        .agent_delete = pg_agent_delete,
+        .agent_list = pg_agent_list,
 };

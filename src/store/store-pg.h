@@ -113,7 +113,7 @@ int pg_compute_task_delete(struct store *st, const char *id);
 int pg_compute_task_list(struct store *st, const char *host, size_t limit,
                          struct store_compute_task ***ret);
 
-/* Networks, subnets and ports, in store-pg-network.c. */
+/* Networks, subnets, ports and agents, in store-pg-network.c. */
 int pg_network_put(struct store *st, const struct store_network *n, bool create);
 int pg_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int pg_network_delete(struct store *st, const char *id);
@@ -134,3 +134,9 @@ int pg_subnet_list(struct store *st, const struct store_query *q, store_obj_cb c
 int pg_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
 int pg_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
                    void *userdata);
+int pg_agent_put(struct store *st, const struct store_agent *a, bool create);
+int pg_agent_get(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat,
+                 char **ret_heartbeat_text);
+int pg_agent_delete(struct store *st, const char *id);
+int pg_agent_list(struct store *st, const struct store_query *q, store_agent_row_cb cb,
+                  void *userdata);

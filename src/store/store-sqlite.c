@@ -320,6 +320,36 @@ static const char *const migrations[] = {
         "  WHERE o.kind = 'subnet' AND json_extract(p.value, '$.start') IS NOT NULL"
         "    AND json_extract(p.value, '$.end') IS NOT NULL;"
         "DELETE FROM objects WHERE kind = 'subnet';",
+        /* 14: Neutron agents as typed rows: what is looked up on every
+         * report and filtered (host and type, one agent each; binary,
+         * topic, state, the reporting process) are columns, and so is the
+         * heartbeat, which the once-a-second batch then writes without
+         * touching the document or any index.  Existing documents move
+         * over (of two with the same host and type, the later heartbeat
+         * stays). */
+        "CREATE TABLE agents ("
+        "  id TEXT PRIMARY KEY,"
+        "  host TEXT NOT NULL,"
+        "  agent_type TEXT NOT NULL,"
+        "  agent_binary TEXT,"
+        "  topic TEXT,"
+        "  admin_state_up INTEGER NOT NULL,"
+        "  heartbeat REAL NOT NULL,"
+        "  heartbeat_timestamp TEXT,"
+        "  instance_id TEXT,"
+        "  doc TEXT NOT NULL,"
+        "  UNIQUE (host, agent_type));"
+        "CREATE INDEX agents_type ON agents (agent_type, id);"
+        "INSERT OR IGNORE INTO agents (id, host, agent_type, agent_binary, topic, admin_state_up,"
+        "    heartbeat, heartbeat_timestamp, instance_id, doc)"
+        "  SELECT id, coalesce(json_extract(doc, '$.host'), ''),"
+        "    coalesce(json_extract(doc, '$.agent_type'), ''), json_extract(doc, '$.binary'),"
+        "    json_extract(doc, '$.topic'), coalesce(json_extract(doc, '$.admin_state_up'), 1),"
+        "    coalesce(json_extract(doc, '$._heartbeat'), 0),"
+        "    json_extract(doc, '$.heartbeat_timestamp'), json_extract(doc, '$._instance'), doc"
+        "  FROM objects WHERE kind = 'agent'"
+        "  ORDER BY coalesce(json_extract(doc, '$._heartbeat'), 0) DESC;"
+        "DELETE FROM objects WHERE kind = 'agent';",
 };
 
 size_t sqlite_schema_latest(void)
@@ -1617,9 +1647,8 @@ static int sqlite_heartbeat_put(struct store *base, const struct store_heartbeat
                 hb->kind == STORE_HEARTBEAT_COMPUTE_HOST
                         ? "UPDATE compute_hosts SET heartbeat = ?2, updated_at = ?3 "
                           "WHERE hostname = ?1 AND heartbeat < ?2"
-                        : "UPDATE objects SET doc = json_set(doc, '$.heartbeat_timestamp', ?3, "
-                          "'$._heartbeat', ?2) WHERE kind = 'agent' AND id = ?1 AND "
-                          "coalesce(json_extract(doc, '$._heartbeat'), 0) < ?2";
+                        : "UPDATE agents SET heartbeat = ?2, heartbeat_timestamp = ?3 "
+                          "WHERE id = ?1 AND heartbeat < ?2";
         int r = sqlite_prepare_texts(st, sql, &s, 1, hb->key);
         if (r < 0)
                 return r;
@@ -1835,4 +1864,8 @@ static const struct store_backend sqlite_backend = {
         .subnet_list = sqlite_subnet_list,
         .subnet_count = sqlite_subnet_count,
         .subnet_rows = sqlite_subnet_rows,
+        .agent_put = sqlite_agent_put,
+        .agent_get = sqlite_agent_get,
+        .agent_delete = sqlite_agent_delete,
+        .agent_list = sqlite_agent_list,
 };

@@ -2,11 +2,14 @@
  * and what every backend shares: the change hook, the set of hosts a
  * transaction changed, the typed rows' frees. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "base/error.h"
+#include "base/json-scan.h"
+#include "base/json-write.h"
 #include "store/backend.h"
 
 /* The URL's scheme picks the backend: sqlite:// or a bare path is SQLite;
@@ -561,4 +564,118 @@ void store_ids_done(struct store_ids *l)
                 free(l->ids[i]);
         free(l->ids);
         *l = (struct store_ids){0};
+}
+
+int store_agent_put(struct store *st, const struct store_agent *a, bool create)
+{
+        return st->ops->agent_put(st, a, create);
+}
+
+struct agent_doc_state {
+        struct strbuf *out;
+        double heartbeat;
+        const char *heartbeat_text;
+        bool first, seen_text, seen_heartbeat;
+};
+
+static int agent_doc_heartbeat(struct strbuf *out, double heartbeat)
+{
+        /* %.17g reads back as the same double; ".0" keeps it a real. */
+        char num[40];
+        snprintf(num, sizeof(num), "%.17g", heartbeat);
+        int r = strbuf_append(out, num);
+        if (r >= 0 && !strpbrk(num, ".eEn"))
+                r = strbuf_append(out, ".0");
+        return r;
+}
+
+static int agent_doc_member(const char *key, size_t key_len, const char *value, size_t value_len,
+                            void *userdata)
+{
+        struct agent_doc_state *s = userdata;
+        int r = strbuf_append(s->out, s->first ? "\"" : ",\"");
+        s->first = false;
+        if (r >= 0)
+                r = strbuf_append_len(s->out, key, key_len);
+        if (r >= 0)
+                r = strbuf_append(s->out, "\":");
+        if (r < 0)
+                return r;
+        if (key_len == 19 && memcmp(key, "heartbeat_timestamp", 19) == 0) {
+                s->seen_text = true;
+                return json_append_string(s->out, s->heartbeat_text, strlen(s->heartbeat_text));
+        }
+        if (key_len == 10 && memcmp(key, "_heartbeat", 10) == 0) {
+                s->seen_heartbeat = true;
+                return agent_doc_heartbeat(s->out, s->heartbeat);
+        }
+        return strbuf_append_len(s->out, value, value_len);
+}
+
+int store_agent_doc(const char *doc, double heartbeat, const char *heartbeat_text,
+                    struct strbuf *out)
+{
+        struct agent_doc_state s = {out, heartbeat, heartbeat_text ? heartbeat_text : "", true};
+        strbuf_reset(out);
+        int r = strbuf_append(out, "{");
+        if (r >= 0)
+                r = json_scan_object(doc, agent_doc_member, &s);
+        if (r >= 0 && !s.seen_text) {
+                r = strbuf_append(out, s.first ? "\"heartbeat_timestamp\":" :
+                                                 ",\"heartbeat_timestamp\":");
+                s.first = false;
+                if (r >= 0)
+                        r = json_append_string(out, s.heartbeat_text, strlen(s.heartbeat_text));
+        }
+        if (r >= 0 && !s.seen_heartbeat) {
+                r = strbuf_append(out, s.first ? "\"_heartbeat\":" : ",\"_heartbeat\":");
+                if (r >= 0)
+                        r = agent_doc_heartbeat(out, heartbeat);
+        }
+        if (r >= 0)
+                r = strbuf_append(out, "}");
+        return r == -EINVAL ? -EIO : r;
+}
+
+int store_agent_get(struct store *st, const char *id, char **ret_doc)
+{
+        _cleanup_free_ char *doc = NULL, *text = NULL;
+        double heartbeat = 0;
+        int r = st->ops->agent_get(st, id, &doc, &heartbeat, &text);
+        if (r < 0)
+                return r;
+        _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+        r = store_agent_doc(doc, heartbeat, text, &out);
+        if (r < 0)
+                return r;
+        *ret_doc = strbuf_steal(&out);
+        return *ret_doc ? 0 : -ENOMEM;
+}
+
+int store_agent_delete(struct store *st, const char *id)
+{
+        return st->ops->agent_delete(st, id);
+}
+
+struct agent_list_state {
+        store_obj_cb cb;
+        void *userdata;
+        struct strbuf doc;
+};
+
+static int agent_list_row(const char *id, const char *doc, double heartbeat,
+                          const char *heartbeat_text, void *userdata)
+{
+        struct agent_list_state *s = userdata;
+        int r = store_agent_doc(doc, heartbeat, heartbeat_text, &s->doc);
+        return r < 0 ? r : s->cb(id, strbuf_str(&s->doc), s->userdata);
+}
+
+int store_agent_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                     void *userdata)
+{
+        struct agent_list_state s = {cb, userdata, STRBUF_INIT};
+        int r = st->ops->agent_list(st, q, agent_list_row, &s);
+        strbuf_done(&s.doc);
+        return r;
 }

@@ -241,9 +241,9 @@ int store_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, voi
 
 /* Heartbeats written apart from their report (netsvc/heartbeats.h): the
  * time a compute host (key: its hostname; the row's heartbeat and
- * updated_at) or an agent (key: the agent's id; its document's _heartbeat
- * and heartbeat_timestamp) last reported, when nothing else of it
- * changed.  A row that is gone, or already holds a later time, is left as
+ * updated_at) or an agent (key: the agent's id; its row's heartbeat and
+ * heartbeat_timestamp, never its document) last reported, when nothing
+ * else of it changed.  A row that is gone, or already holds a later time, is left as
  * it is (returns 0 either way). */
 enum store_heartbeat_kind {
         STORE_HEARTBEAT_COMPUTE_HOST,
@@ -382,6 +382,34 @@ int store_subnet_count(struct store *st, const struct store_query *q, size_t *re
 typedef int (*store_subnet_cb)(const struct store_subnet *s, void *userdata);
 int store_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
                       void *userdata);
+
+/* Neutron agents as typed rows: what is filtered or looked up on every
+ * report (host, agent_type, binary, topic, admin_state_up, the process
+ * that holds the agent) and the heartbeat are columns, one agent per
+ * (host, agent_type); the rest (configurations, ...) stays in the
+ * document.  The heartbeat is kept in its columns alone, so a heartbeat
+ * rewrites no document: every read gives the document with its
+ * "heartbeat_timestamp" and "_heartbeat" members set from the columns. */
+struct store_agent {
+        const char *id;
+        const char *host, *agent_type, *binary, *topic;
+        bool admin_state_up;
+        double heartbeat;          /* seconds since the epoch */
+        const char *heartbeat_text; /* the same time as the API shows it */
+        const char *instance_id;    /* the reporting process; NULL: none */
+        const char *doc;
+};
+/* Insert (-EEXIST when the id, or an agent of the same host and type,
+ * exists) or update (-ENOENT when absent). */
+int store_agent_put(struct store *st, const struct store_agent *a, bool create);
+/* *ret_doc malloc'd; -ENOENT when absent. */
+int store_agent_get(struct store *st, const char *id, char **ret_doc);
+int store_agent_delete(struct store *st, const char *id);
+/* Every match in id order, after q->marker, at most q->limit (filters on
+ * "host", "agent_type", "binary", "topic", "admin_state_up" and "id" are
+ * columns; others go to the document). */
+int store_agent_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+                     void *userdata);
 
 /* Secrets (password hashes), never part of a document. */
 int store_secret_set(struct store *st, const char *key, const char *value);

@@ -1,4 +1,4 @@
-/* The attributes of networks, subnets and ports that are columns or child rows,
+/* The attributes of networks, subnets, ports and agents that are columns or child rows,
  * and the WHERE a store_query makes of them (typed-query.h). */
 #include <errno.h>
 #include <string.h>
@@ -96,6 +96,20 @@ const struct typed_table typed_ports = {
         "ports", port_columns,
         " AND id IN (SELECT port_id FROM port_fixed_ips WHERE ", fixed_ip_columns, "fixed_ips",
 };
+
+/* Agents: one per (host, agent_type), that unique index serving host
+ * lookups too. */
+static const struct column agent_columns[] = {
+        {"id", "id", false},
+        {"host", "host", false},
+        {"agent_type", "agent_type", false},
+        {"binary", "agent_binary", false},
+        {"topic", "topic", false},
+        {"admin_state_up", "admin_state_up", false},
+        {0},
+};
+
+const struct typed_table typed_agents = {"agents", agent_columns, NULL, NULL, NULL};
 
 const char *typed_table_name(const struct typed_table *t)
 {

@@ -1,4 +1,4 @@
-/* Networks, subnets and ports as every backend queries their typed rows: a
+/* Networks, subnets, ports and agents as every backend queries their typed rows: a
  * store_query attribute's column, the child rows that hold it (a
  * network's segment, a port's fixed IPs) or, for the rest, the document.
  * A backend gives only what its SQL writes differently.  Private to
@@ -11,7 +11,7 @@
 #include "store/store.h"
 
 struct typed_table;
-extern const struct typed_table typed_networks, typed_subnets, typed_ports;
+extern const struct typed_table typed_networks, typed_subnets, typed_ports, typed_agents;
 const char *typed_table_name(const struct typed_table *t);
 
 struct typed_sql {

@@ -1,9 +1,10 @@
-/* Networks, segments, subnets, ports and fixed IPs as typed rows on a
- * temporary database: put, get, delete, lists by every column a filter
- * names (and by the document for the rest), a subnet's typed row with its
- * pools, and the migrations that move a version-10 database's network and
- * port documents and a version-12 database's subnet documents into the
- * rows. */
+/* Networks, segments, subnets, ports, fixed IPs and agents as typed rows
+ * on a temporary database: put, get, delete, lists by every column a
+ * filter names (and by the document for the rest), a subnet's typed row
+ * with its pools, an agent's heartbeat kept in its columns, and the
+ * migrations that move a version-10 database's network and port
+ * documents, a version-12 database's subnet documents and a version-13
+ * database's agent documents into the rows. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -317,7 +318,7 @@ static void test_migration(void **state)
         assert_int_equal(sqlite3_exec(db,
                 "DROP TABLE port_fixed_ips; DROP TABLE ports; DROP TABLE network_segments;"
                 "DROP TABLE networks; DROP INDEX compute_hosts_num_id;"
-                "DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
+                "DROP TABLE subnet_allocation_pools; DROP TABLE subnets; DROP TABLE agents;"
                 "ALTER TABLE compute_hosts DROP COLUMN num_id;"
                 "DELETE FROM schema_version WHERE version >= 11;"
                 "INSERT INTO objects VALUES ('network', 'n1', 'p1', '{\"id\": \"n1\", "
@@ -391,7 +392,7 @@ static void test_subnet_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw("DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
+        exec_raw("DROP TABLE agents; DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
                  "DELETE FROM schema_version WHERE version >= 13;"
                  "INSERT INTO objects (kind, id, project_id, doc) VALUES ('subnet', 's1', 'p1', "
                  "  '{\"id\": \"s1\", \"name\": \"web\", \"network_id\": \"n1\", "
@@ -409,7 +410,7 @@ static void test_subnet_migration(void **state)
                  "  '{\"subnet\": 5}');");
 
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 13);
+        assert_int_equal(store_schema_version(st), 14);
         assert_int_equal(store_begin(st, false), 0);
         assert_subnet_rows(st, NULL,
                            "s1 4 10.0.0.0/24 10.0.0.1 1 1 - - 10.0.0.2-10.0.0.9 "
@@ -432,6 +433,172 @@ static void test_subnet_migration(void **state)
         test_store_drop(st);
 }
 
+static int agent_ids_cb(const char *id, const char *doc, void *userdata)
+{
+        return ids_cb(id, doc, userdata);
+}
+
+static int agent_doc_cb(const char *id, const char *doc, void *userdata)
+{
+        return strbuf_append(userdata, doc);
+}
+
+static void assert_agents(struct store *st, const struct store_query *q, const char *want)
+{
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_agent_list(st, q, agent_ids_cb, &b), 0);
+        assert_string_equal(strbuf_str(&b), want);
+}
+
+static void assert_agent_doc(struct store *st, const char *id, const char *want)
+{
+        char *doc = NULL;
+        assert_int_equal(store_agent_get(st, id, &doc), 0);
+        assert_string_equal(doc, want);
+        free(doc);
+}
+
+#define AGENT_DOC(id, t, hb)                                                                   \
+        "{\"id\":\"" id "\",\"heartbeat_timestamp\":\"" t "\",\"configurations\":"           \
+        "{\"device_mappings\":{\"physnet1\":[\"ens1f0\"]}},\"_heartbeat\":" hb               \
+        ",\"_instance\":\"i1\"}"
+
+/* Agents: one per host and type; lists by the columns; a heartbeat
+ * moves the time every read shows, in place in the document, and an
+ * older one or one for a gone agent changes nothing. */
+static void test_agents(void **state)
+{
+        struct store *st = test_store_open();
+        assert_int_equal(store_begin(st, true), 0);
+        struct store_agent a1 = {
+                .id = "a1", .host = "cn1", .agent_type = "NIC Switch agent",
+                .binary = "neutron-sriov-nic-agent", .topic = "N/A", .admin_state_up = true,
+                .heartbeat = 100.5, .heartbeat_text = "1970-01-01 00:01:40",
+                .instance_id = "i1", .doc = AGENT_DOC("a1", "1970-01-01 00:01:40", "100.5"),
+        };
+        struct store_agent a2 = a1, a3 = a1, dup = a1;
+        a2.id = "a2";
+        a2.host = "cn2";
+        a2.doc = AGENT_DOC("a2", "1970-01-01 00:01:40", "100.5");
+        a3.id = "a3";
+        a3.agent_type = "Open vSwitch agent";
+        a3.binary = "neutron-openvswitch-agent";
+        a3.admin_state_up = false;
+        a3.doc = AGENT_DOC("a3", "1970-01-01 00:01:40", "100.5");
+        dup.id = "a4";
+        assert_int_equal(store_agent_put(st, &a1, true), 0);
+        assert_int_equal(store_agent_put(st, &a2, true), 0);
+        assert_int_equal(store_agent_put(st, &a3, true), 0);
+        assert_int_equal(store_agent_put(st, &a1, true), -EEXIST);
+        assert_int_equal(store_end(st, true), 0);
+        /* A second agent of the same host and type is refused (on its own
+         * transaction: PostgreSQL aborts one that hit a constraint). */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_agent_put(st, &dup, true), -EEXIST);
+        store_end(st, false);
+
+        assert_int_equal(store_begin(st, true), 0);
+        assert_agents(st, NULL, "a1 a2 a3");
+        assert_agents(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"), "a1 a3");
+        assert_agents(st, ONE("agent_type", NULL, STORE_VALUE_TEXT, "NIC Switch agent"), "a1 a2");
+        assert_agents(st, ONE("binary", NULL, STORE_VALUE_TEXT, "neutron-openvswitch-agent"), "a3");
+        assert_agents(st, ONE("admin_state_up", NULL, STORE_VALUE_INT, "0"), "a3");
+        assert_agents(st, &(struct store_query){.marker = "a1", .limit = 1}, "a2");
+        assert_agent_doc(st, "a1", AGENT_DOC("a1", "1970-01-01 00:01:40", "100.5"));
+
+        struct store_heartbeat hb = {STORE_HEARTBEAT_AGENT, "a1", 200.25, "1970-01-01 00:03:20"};
+        assert_int_equal(store_heartbeat_put(st, &hb), 0);
+        assert_agent_doc(st, "a1", AGENT_DOC("a1", "1970-01-01 00:03:20", "200.25"));
+        assert_agent_doc(st, "a2", AGENT_DOC("a2", "1970-01-01 00:01:40", "100.5"));
+        struct store_heartbeat older = {STORE_HEARTBEAT_AGENT, "a1", 150, "1970-01-01 00:02:30"};
+        assert_int_equal(store_heartbeat_put(st, &older), 0);
+        struct store_heartbeat gone = {STORE_HEARTBEAT_AGENT, "a9", 300, "1970-01-01 00:05:00"};
+        assert_int_equal(store_heartbeat_put(st, &gone), 0);
+        assert_agent_doc(st, "a1", AGENT_DOC("a1", "1970-01-01 00:03:20", "200.25"));
+        /* What a list gives is what a get gives. */
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(store_agent_list(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"),
+                                          agent_doc_cb, &b), 0);
+        assert_string_equal(strbuf_str(&b), AGENT_DOC("a1", "1970-01-01 00:03:20", "200.25")
+                                             AGENT_DOC("a3", "1970-01-01 00:01:40", "100.5"));
+        char *doc = NULL;
+        assert_int_equal(store_agent_get(st, "a9", &doc), -ENOENT);
+
+        /* An update writes the columns and the document. */
+        a1.admin_state_up = false;
+        a1.heartbeat = 400;
+        a1.heartbeat_text = "1970-01-01 00:06:40";
+        a1.doc = AGENT_DOC("a1", "1970-01-01 00:06:40", "400");
+        assert_int_equal(store_agent_put(st, &a1, false), 0);
+        assert_agents(st, ONE("admin_state_up", NULL, STORE_VALUE_INT, "0"), "a1 a3");
+        assert_agent_doc(st, "a1", AGENT_DOC("a1", "1970-01-01 00:06:40", "400.0"));
+        struct store_agent absent = a1;
+        absent.id = "a9";
+        absent.host = "cn9";
+        assert_int_equal(store_agent_put(st, &absent, false), -ENOENT);
+
+        assert_int_equal(store_agent_delete(st, "a1"), 0);
+        assert_int_equal(store_agent_delete(st, "a1"), -ENOENT);
+        assert_int_equal(store_agent_get(st, "a1", &doc), -ENOENT);
+        assert_agents(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"), "a3");
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* A version-13 database (made by rolling a fresh one back) holding agent
+ * documents: they move to the rows with their heartbeat, process and
+ * state, their documents kept; of two of the same host and type the later
+ * heartbeat stays; the documents leave the objects.  On both backends. */
+static void test_agent_migration(void **state)
+{
+        struct store *st = test_store_open();
+        store_free(st);
+        exec_raw("DROP TABLE agents;"
+                 "DELETE FROM schema_version WHERE version >= 14;"
+                 "INSERT INTO objects (kind, id, project_id, doc) VALUES ('agent', 'a1', NULL, "
+                 "  '{\"id\": \"a1\", \"agent_type\": \"NIC Switch agent\", "
+                 "  \"binary\": \"neutron-sriov-nic-agent\", \"host\": \"cn1\", "
+                 "  \"topic\": \"N/A\", \"admin_state_up\": true, "
+                 "  \"heartbeat_timestamp\": \"1970-01-01 00:01:40\", "
+                 "  \"_heartbeat\": 100.5, \"_instance\": \"i1\"}');"
+                 "INSERT INTO objects (kind, id, project_id, doc) VALUES ('agent', 'a0', NULL, "
+                 "  '{\"id\": \"a0\", \"agent_type\": \"NIC Switch agent\", "
+                 "  \"host\": \"cn1\", \"admin_state_up\": true, "
+                 "  \"heartbeat_timestamp\": \"1970-01-01 00:00:50\", \"_heartbeat\": 50}');"
+                 "INSERT INTO objects (kind, id, project_id, doc) VALUES ('agent', 'a3', NULL, "
+                 "  '{\"id\": \"a3\", \"agent_type\": \"NIC Switch agent\", "
+                 "  \"host\": \"cn2\", \"admin_state_up\": false}');"
+                 "INSERT INTO objects (kind, id, project_id, doc) VALUES ('quota', 'p1', 'p1', "
+                 "  '{\"port\": 5}');");
+
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), 14);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_agents(st, NULL, "a1 a3");
+        assert_agents(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"), "a1");
+        assert_agents(st, ONE("binary", NULL, STORE_VALUE_TEXT, "neutron-sriov-nic-agent"), "a1");
+        assert_agents(st, ONE("admin_state_up", NULL, STORE_VALUE_INT, "0"), "a3");
+        assert_agent_doc(st, "a1",
+                         "{\"id\":\"a1\",\"agent_type\":\"NIC Switch agent\","
+                         "\"binary\":\"neutron-sriov-nic-agent\",\"host\":\"cn1\","
+                         "\"topic\":\"N/A\",\"admin_state_up\":true,"
+                         "\"heartbeat_timestamp\":\"1970-01-01 00:01:40\","
+                         "\"_heartbeat\":100.5,\"_instance\":\"i1\"}");
+        /* The moved rows take heartbeats: a1's is later than its 100.5. */
+        struct store_heartbeat hb = {STORE_HEARTBEAT_AGENT, "a1", 100.75, "1970-01-01 00:01:40"};
+        assert_int_equal(store_heartbeat_put(st, &hb), 0);
+        char *doc = NULL;
+        assert_int_equal(store_agent_get(st, "a1", &doc), 0);
+        assert_non_null(strstr(doc, "\"_heartbeat\":100.75,"));
+        free(doc);
+        assert_int_equal(store_obj_get(st, "agent", "a1", &doc, NULL), -ENOENT);
+        assert_int_equal(store_obj_get(st, "quota", "p1", &doc, NULL), 0);
+        free(doc);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -440,6 +607,8 @@ int main(void)
                 cmocka_unit_test(test_subnets),
                 cmocka_unit_test(test_migration),
                 cmocka_unit_test(test_subnet_migration),
+                cmocka_unit_test(test_agents),
+                cmocka_unit_test(test_agent_migration),
         };
         /* On PostgreSQL all but the network and port migration, which
          * writes SQLite's file. */
@@ -448,6 +617,8 @@ int main(void)
                 cmocka_unit_test(test_ports),
                 cmocka_unit_test(test_subnets),
                 cmocka_unit_test(test_subnet_migration),
+                cmocka_unit_test(test_agents),
+                cmocka_unit_test(test_agent_migration),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);

@@ -137,7 +137,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 13);
+        assert_int_equal(store_schema_version(st), 14);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -523,6 +523,7 @@ static void test_compute_host_task_migration(void **state)
                 "DROP INDEX objects_host; DROP TABLE compute_hosts; DROP TABLE compute_tasks;"
                 "DROP TABLE port_fixed_ips; DROP TABLE ports; DROP TABLE network_segments;"
                 "DROP TABLE networks; DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
+                "DROP TABLE agents;"
                 "DELETE FROM schema_version WHERE version >= 9;"
                 "INSERT INTO objects VALUES ('compute_host', 'cn1', NULL, '{\"id\": \"cn1\", "
                 "  \"service_id\": \"s1\", \"hypervisor_id\": \"h1\", \"status\": \"disabled\", "
@@ -549,7 +550,7 @@ static void test_compute_host_task_migration(void **state)
         struct store_compute_task *t = NULL;
         char *doc = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 13);
+        assert_int_equal(store_schema_version(st), 14);
         assert_int_equal(store_begin(st, false), 0);
         assert_hostnames(st, "cn1 cn2");
         assert_int_equal(store_compute_host_get_by_service(st, "s1", &h), 0);
