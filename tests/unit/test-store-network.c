@@ -410,7 +410,7 @@ static void test_subnet_migration(void **state)
                  "  '{\"subnet\": 5}');");
 
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 14);
+        assert_int_equal(store_schema_version(st), 15);
         assert_int_equal(store_begin(st, false), 0);
         assert_subnet_rows(st, NULL,
                            "s1 4 10.0.0.0/24 10.0.0.1 1 1 - - 10.0.0.2-10.0.0.9 "
@@ -573,7 +573,7 @@ static void test_agent_migration(void **state)
                  "  '{\"port\": 5}');");
 
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 14);
+        assert_int_equal(store_schema_version(st), 15);
         assert_int_equal(store_begin(st, true), 0);
         assert_agents(st, NULL, "a1 a3");
         assert_agents(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"), "a1");

@@ -137,7 +137,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 14);
+        assert_int_equal(store_schema_version(st), 15);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -550,7 +550,7 @@ static void test_compute_host_task_migration(void **state)
         struct store_compute_task *t = NULL;
         char *doc = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 14);
+        assert_int_equal(store_schema_version(st), 15);
         assert_int_equal(store_begin(st, false), 0);
         assert_hostnames(st, "cn1 cn2");
         assert_int_equal(store_compute_host_get_by_service(st, "s1", &h), 0);
