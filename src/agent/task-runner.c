@@ -527,11 +527,6 @@ void task_runner_stop(struct task_runner *tr)
         free(tr);
 }
 
-static json_t *str_or_null(const char *s)
-{
-        return s ? json_string(s) : json_null();
-}
-
 int task_runner_status_json(struct task_runner *tr, json_t **ret)
 {
         _cleanup_json_ json_t *tasks = json_array();
@@ -543,12 +538,12 @@ int task_runner_status_json(struct task_runner *tr, json_t **ret)
                 const struct task_record *rec = &tr->recs[i];
                 bool has_result = rec->state >= TASK_ANSWERING;
                 json_t *o = json_pack("{s:s,s:o,s:o,s:s,s:o,s:o}", "id", rec->id, "action",
-                                      str_or_null(rec->action), "instance_id",
-                                      str_or_null(rec->instance_id), "state",
+                                      json_string_or_null(rec->action), "instance_id",
+                                      json_string_or_null(rec->instance_id), "state",
                                       state_names[rec->state], "result",
                                       has_result ? json_string(rec->ok ? "ok" : "error")
                                                  : json_null(),
-                                      "message", str_or_null(rec->message));
+                                      "message", json_string_or_null(rec->message));
                 if (!o || json_array_append_new(tasks, o) < 0)
                         r = -ENOMEM;
         }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "base/macro.h"
 
@@ -16,6 +17,14 @@ static inline const char *json_str(const json_t *o, const char *key)
 static inline json_t *json_string_or_null(const char *s)
 {
         return s ? json_string(s) : json_null();
+}
+
+/* A deep copy of v, or (v NULL) a new empty object or array. */
+static inline json_t *json_copy_or_empty(const json_t *v, bool object)
+{
+        if (v)
+                return json_deep_copy(v);
+        return object ? json_object() : json_array();
 }
 
 /* jansson provides json_decrefp() */

@@ -69,25 +69,16 @@ static void agent_time(double t, char ret[32])
         strftime(ret, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-static int first_cb(const char *id, const char *doc, void *userdata)
-{
-        json_t **ret = userdata;
-        if (!*ret && !(*ret = json_loads(doc, 0, NULL)))
-                return -EIO;
-        return 0;
-}
-
-/* The agent of (host, agent_type), or NULL. */
+/* The agent of (host, agent_type) parsed, or NULL. */
 static int find_agent(const struct netsvc *svc, const char *host, const char *type, json_t **ret)
 {
-        const char *hv[] = {host}, *tv[] = {type};
-        struct store_filter f[] = {
-                {"host", STORE_VALUE_TEXT, hv, 1},
-                {"agent_type", STORE_VALUE_TEXT, tv, 1},
-        };
-        struct store_query q = {.filters = f, .n_filters = 2};
+        _cleanup_free_ char *text = NULL;
         *ret = NULL;
-        return store_agent_list(svc->store, &q, first_cb, ret);
+        int r = netsvc_agent_stored(svc, host, type, &text);
+        if (r < 0 || !text)
+                return r;
+        *ret = json_loads(text, 0, NULL);
+        return *ret ? 0 : -EIO;
 }
 
 /* A live process already holds (host, agent_type) when its instance id

@@ -154,13 +154,6 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net)
 }
 
 /* A copy of v, or (v NULL) a new empty array or object. */
-static json_t *copy_or_empty(const json_t *v, bool object)
-{
-        if (v)
-                return json_deep_copy(v);
-        return object ? json_object() : json_array();
-}
-
 /* The new port's document, its members in Neutron's order, each set once;
  * what the service settles later (MAC, addresses, groups, binding) is
  * null here. */
@@ -190,12 +183,12 @@ static json_t *port_doc(const struct netsvc_port_create *in, const char *id, con
                 {"device_id", json_string(in->device_id ?: "")},
                 {"device_owner", json_string(in->device_owner ?: "")},
                 {"fixed_ips", json_null()},
-                {"allowed_address_pairs", copy_or_empty(in->allowed_address_pairs, false)},
+                {"allowed_address_pairs", json_copy_or_empty(in->allowed_address_pairs, false)},
                 {"extra_dhcp_opts", json_array()},
                 {"security_groups", groups},
                 {"description", json_string(in->description ?: "")},
                 {"binding:vnic_type", json_string(in->vnic_type ?: "normal")},
-                {"binding:profile", copy_or_empty(in->profile, true)},
+                {"binding:profile", json_copy_or_empty(in->profile, true)},
                 {"binding:host_id", json_string(in->host_id ?: "")},
                 {"binding:vif_type", json_null()},
                 {"binding:vif_details", json_null()},

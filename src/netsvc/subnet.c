@@ -190,11 +190,6 @@ static int add_auto_addresses(const struct netsvc *svc, const json_t *sub,
         return 0;
 }
 
-static json_t *list_or_empty(const json_t *list)
-{
-        return list ? json_deep_copy(list) : json_array();
-}
-
 /* The document of a new subnet (CIDR, gateway and pools as checked), in
  * Neutron's attribute order. */
 static json_t *subnet_doc(const struct netsvc *svc, const char *id,
@@ -227,8 +222,8 @@ static json_t *subnet_doc(const struct netsvc *svc, const char *id,
             json_object_set_new(o, "gateway_ip", has_gw ? json_string(gw_text) : json_null()) < 0 ||
             json_object_set_new(o, "cidr", json_string(cidr_text)) < 0 ||
             json_object_set_new(o, "allocation_pools", TAKE_PTR(jpools)) < 0 ||
-            json_object_set_new(o, "host_routes", list_or_empty(in->host_routes)) < 0 ||
-            json_object_set_new(o, "dns_nameservers", list_or_empty(in->dns_nameservers)) < 0 ||
+            json_object_set_new(o, "host_routes", json_copy_or_empty(in->host_routes, false)) < 0 ||
+            json_object_set_new(o, "dns_nameservers", json_copy_or_empty(in->dns_nameservers, false)) < 0 ||
             json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
             json_object_set_new(o, "service_types", json_array()) < 0 ||
             json_object_set_new(o, "tags", json_array()) < 0 ||
