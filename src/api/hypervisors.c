@@ -73,11 +73,10 @@ static int hv_id_check(struct api_request *req, struct api_response *resp, const
         return 0;
 }
 
-static int server_cb(json_t *inst, void *userdata)
+static int server_cb(const struct store_instance *inst, void *userdata)
 {
-        return json_array_append_new(userdata, json_pack("{s:O,s:O}", "name",
-                                                         json_object_get(inst, "name"), "uuid",
-                                                         json_object_get(inst, "id")));
+        return json_array_append_new(userdata, json_pack("{s:s?,s:s}", "name", inst->name, "uuid",
+                                                         inst->id));
 }
 
 /* The figures of the detail view before 2.88 (and of the statistics). */

@@ -29,70 +29,125 @@ static void host_id_of(const char *project, const char *host, char ret[57])
         sodium_bin2hex(ret, 57, h, sizeof(h));
 }
 
-static json_t *server_view(const struct api_request *req, const json_t *inst, bool detail)
+/* A JSON text column (metadata, security group names, tags) as a
+ * value; what does not parse (it never should) shows as empty. */
+static json_t *json_column(const char *text, bool object)
 {
-        const char *id = json_str(inst, "id");
-        json_t *o = json_pack("{s:s,s:O,s:o}", "id", id, "name", json_object_get(inst, "name"),
-                              "links", nova_links(req, "servers", id));
+        json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+        if (v && (object ? json_is_object(v) : json_is_array(v)))
+                return v;
+        json_decref(v);
+        return object ? json_object() : json_array();
+}
+
+/* The addresses by network, in the order the ports gave them. */
+static json_t *addresses_view(const struct store_instance *inst, bool extended)
+{
+        json_t *out = json_object();
+        for (size_t i = 0; out && i < inst->n_addresses; i++) {
+                const struct store_instance_address *a = &inst->addresses[i];
+                json_t *list = json_object_get(out, a->network);
+                if (!list) {
+                        list = json_array();
+                        json_object_set_new(out, a->network, list);
+                }
+                json_t *e = extended ? json_pack("{s:I,s:s,s:s,s:s?}", "version",
+                                                 (json_int_t)a->version, "addr", a->addr,
+                                                 "OS-EXT-IPS:type", "fixed",
+                                                 "OS-EXT-IPS-MAC:mac_addr", a->mac)
+                                     : json_pack("{s:I,s:s}", "version", (json_int_t)a->version,
+                                                 "addr", a->addr);
+                json_array_append_new(list, e);
+        }
+        return out;
+}
+
+static json_t *security_groups_view(const struct store_instance *inst)
+{
+        _cleanup_json_ json_t *names = json_column(inst->security_groups, false);
+        json_t *out = json_array();
+        size_t i;
+        json_t *n;
+        json_array_foreach(names, i, n)
+                json_array_append_new(out, json_pack("{s:O}", "name", n));
+        return out;
+}
+
+static json_t *flavor_view(const struct api_request *req, const struct store_instance *inst)
+{
+        if (req->microversion < 47)
+                return json_pack("{s:s?,s:o}", "id", inst->flavor_id, "links",
+                                 nova_links(req, "flavors", inst->flavor_id));
+        return json_pack("{s:I,s:I,s:I,s:I,s:I,s:s?,s:o}", "vcpus", (json_int_t)inst->vcpus, "ram",
+                         (json_int_t)inst->memory_mb, "disk", (json_int_t)inst->disk_gb,
+                         "ephemeral", (json_int_t)inst->ephemeral_gb, "swap",
+                         (json_int_t)inst->swap_mb, "original_name", inst->flavor_name,
+                         "extra_specs", json_column(inst->flavor_extra_specs, true));
+}
+
+/* Nova's server view of an instance row (detail: every member the
+ * microversion and the caller's role show). */
+static json_t *server_view(const struct api_request *req, const struct store_instance *inst,
+                           bool detail)
+{
+        json_t *o = json_pack("{s:s,s:s?,s:o}", "id", inst->id, "name", inst->name, "links",
+                              nova_links(req, "servers", inst->id));
         if (!detail || !o)
                 return o;
-        static const char *const copy[] = {
-                "status", "tenant_id", "user_id", "metadata", "created", "updated", "addresses",
-                "accessIPv4", "accessIPv6", "OS-DCF:diskConfig", "progress",
-                "OS-EXT-AZ:availability_zone", "config_drive", "key_name",
-                "OS-SRV-USG:launched_at", "OS-SRV-USG:terminated_at", "OS-EXT-STS:task_state",
-                "OS-EXT-STS:vm_state", "OS-EXT-STS:power_state",
-                "os-extended-volumes:volumes_attached", "security_groups", "fault",
-        };
-        for (size_t i = 0; i < ARRAY_SIZE(copy); i++) {
-                json_t *v = json_object_get(inst, copy[i]);
-                if (v)
-                        json_object_set(o, copy[i], v);
+        json_t *d = json_pack(
+                "{s:s,s:s,s:s?,s:o,s:s?,s:s?,s:o,s:s?,s:s?,s:s?,s:I,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,"
+                "s:s?,s:I,s:[],s:o}",
+                "status", inst->status, "tenant_id", inst->project_id, "user_id", inst->user_id,
+                "metadata", json_column(inst->metadata, true), "created", inst->created_at,
+                "updated", inst->updated_at, "addresses", addresses_view(inst, true),
+                "accessIPv4", inst->access_ipv4, "accessIPv6", inst->access_ipv6,
+                "OS-DCF:diskConfig", inst->disk_config, "progress", (json_int_t)inst->progress,
+                /* Nova's view has the zone or "" (a server no host took). */
+                "OS-EXT-AZ:availability_zone", inst->availability_zone ?: "", "config_drive",
+                inst->config_drive, "key_name", inst->key_name, "OS-SRV-USG:launched_at",
+                inst->launched_at, "OS-SRV-USG:terminated_at", inst->terminated_at,
+                "OS-EXT-STS:task_state", inst->task_state, "OS-EXT-STS:vm_state", inst->vm_state,
+                "OS-EXT-STS:power_state", (json_int_t)inst->power_state,
+                "os-extended-volumes:volumes_attached", "security_groups",
+                security_groups_view(inst));
+        if (!d || json_object_update(o, d) < 0) {
+                json_decref(d);
+                json_decref(o);
+                return NULL;
         }
-        /* Nova's view has the zone or "" (a server no host took). */
-        if (json_is_null(json_object_get(o, "OS-EXT-AZ:availability_zone")))
-                json_object_set_new(o, "OS-EXT-AZ:availability_zone", json_string(""));
-        const char *host = json_str(inst, "_host");
+        json_decref(d);
+        if (inst->fault_code)
+                json_object_set_new(o, "fault",
+                                    json_pack("{s:I,s:s?,s:s?}", "code",
+                                              (json_int_t)inst->fault_code, "created",
+                                              inst->fault_created, "message", inst->fault_message));
+        const char *host = inst->host;
         char hid[57] = "";
         if (host && *host)
-                host_id_of(json_str(inst, "tenant_id"), host, hid);
+                host_id_of(inst->project_id, host, hid);
         json_object_set_new(o, "hostId", json_string(hid));
-        const char *image_id = json_str(inst, "_image_id");
-        json_object_set_new(o, "image", json_pack("{s:s,s:o}", "id", image_id, "links",
-                                                  nova_links(req, "images", image_id)));
-        const json_t *f = json_object_get(inst, "_flavor");
-        if (req->microversion >= 47)
-                json_object_set_new(o, "flavor",
-                                    json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "vcpus",
-                                              json_object_get(f, "vcpus"), "ram",
-                                              json_object_get(f, "ram"), "disk",
-                                              json_object_get(f, "disk"), "ephemeral",
-                                              json_object_get(f, "OS-FLV-EXT-DATA:ephemeral"),
-                                              "swap", json_object_get(f, "swap"), "original_name",
-                                              json_object_get(f, "name"), "extra_specs",
-                                              json_object_get(f, "extra_specs")));
-        else
-                json_object_set_new(o, "flavor",
-                                    json_pack("{s:O,s:o}", "id", json_object_get(f, "id"), "links",
-                                              nova_links(req, "flavors", json_str(f, "id"))));
+        json_object_set_new(o, "image", json_pack("{s:s?,s:o}", "id", inst->image_id, "links",
+                                                  nova_links(req, "images", inst->image_id)));
+        json_object_set_new(o, "flavor", flavor_view(req, inst));
         if (req->auth.is_admin) {
                 json_t *h = host && *host ? json_string(host) : json_null();
                 json_object_set(o, "OS-EXT-SRV-ATTR:host", h);
                 json_object_set(o, "OS-EXT-SRV-ATTR:hypervisor_hostname", h);
                 json_decref(h);
-                json_object_set(o, "OS-EXT-SRV-ATTR:instance_name",
-                                json_object_get(inst, "_instance_name"));
+                json_object_set_new(o, "OS-EXT-SRV-ATTR:instance_name",
+                                    inst->instance_name ? json_string(inst->instance_name)
+                                                        : json_null());
         }
         if (req->microversion >= 9)
-                json_object_set_new(o, "locked", json_false());
+                json_object_set_new(o, "locked", json_boolean(inst->locked));
         if (req->microversion >= 16 && req->auth.is_admin)
                 json_object_set_new(o, "host_status", json_string(host && *host ? "UP" : ""));
-        if (req->microversion >= 19) {
-                json_t *d = json_object_get(inst, "description");
-                json_object_set(o, "description", d ? d : json_null());
-        }
+        if (req->microversion >= 19)
+                json_object_set_new(o, "description", inst->description
+                                                              ? json_string(inst->description)
+                                                              : json_null());
         if (req->microversion >= 26)
-                json_object_set_new(o, "tags", json_array());
+                json_object_set_new(o, "tags", json_column(inst->tags, false));
         if (req->microversion >= 71)
                 json_object_set_new(o, "server_groups", json_array());
         if (req->microversion >= 73)
@@ -113,46 +168,40 @@ struct list_ctx {
         char last[40];
 };
 
-static bool has_ip(const json_t *inst, const regex_t *re, int version)
+static bool has_ip(const struct store_instance *inst, const regex_t *re, int version)
 {
-        const char *net;
-        json_t *list;
-        json_object_foreach(json_object_get(inst, "addresses"), net, list) {
-                size_t i;
-                json_t *a;
-                json_array_foreach(list, i, a)
-                        if (json_integer_value(json_object_get(a, "version")) == version &&
-                            regexec(re, json_str(a, "addr") ?: "", 0, NULL, 0) == 0)
-                                return true;
-        }
+        for (size_t i = 0; i < inst->n_addresses; i++)
+                if (inst->addresses[i].version == version &&
+                    regexec(re, inst->addresses[i].addr, 0, NULL, 0) == 0)
+                        return true;
         return false;
 }
 
 /* The filters Nova applies beside the store's (name, ip, flavor, image). */
-static bool list_wanted(const struct list_ctx *l, const json_t *inst)
+static bool list_wanted(const struct list_ctx *l, const struct store_instance *inst)
 {
-        if (l->name && regexec(l->name, json_str(inst, "name") ?: "", 0, NULL, 0) != 0)
+        if (l->name && regexec(l->name, inst->name ?: "", 0, NULL, 0) != 0)
                 return false;
         if (l->ip && !has_ip(inst, l->ip, l->ip_version))
                 return false;
-        if (l->flavor && !streq(l->flavor, json_str(json_object_get(inst, "_flavor"), "id") ?: ""))
+        if (l->flavor && !streq(l->flavor, inst->flavor_id ?: ""))
                 return false;
         double updated = 0;
         if ((l->since > 0 || l->before < INFINITY) &&
-            (time_parse_iso8601(json_str(inst, "updated") ?: "", &updated) < 0 ||
+            (time_parse_iso8601(inst->updated_at ?: "", &updated) < 0 ||
              updated < l->since || updated > l->before))
                 return false;
-        return !l->image || streq(l->image, json_str(inst, "_image_id") ?: "");
+        return !l->image || streq(l->image, inst->image_id ?: "");
 }
 
-static int list_cb(json_t *inst, void *userdata)
+static int list_cb(const struct store_instance *inst, void *userdata)
 {
         struct list_ctx *l = userdata;
         if (l->limit >= 0 && (long)json_array_size(l->out) >= l->limit)
                 return 0;
         if (!list_wanted(l, inst))
                 return 0;
-        snprintf(l->last, sizeof(l->last), "%s", json_str(inst, "id") ?: "");
+        snprintf(l->last, sizeof(l->last), "%s", inst->id);
         return json_array_append_new(l->out, server_view(l->req, inst, l->detail)) < 0 ? -ENOMEM : 0;
 }
 
@@ -279,24 +328,21 @@ static int list_detail(struct api_ctx *ctx, struct api_request *req, struct api_
 /* The server req->params[0] names, if the caller may see it; answers
  * 404 (or the store's error) itself. */
 static int load_visible(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                        json_t **ret)
+                        struct store_instance **ret)
 {
         struct computesvc svc = api_computesvc(ctx);
+        struct service_error e = {0};
         int r = store_begin(ctx->store, false);
         if (r < 0)
                 return nova_store_error(resp, r);
-        r = computesvc_instance_get(&svc, req->params[0], ret);
+        r = computesvc_server_get(&svc, &req->auth, req->params[0], ret, &e);
         store_end(ctx->store, true);
-        if (r == -ENOENT || (r >= 0 && !computesvc_server_visible(&req->auth, *ret)))
-                return nova_error(resp, 404, "Instance %s could not be found.", req->params[0]);
-        if (r < 0)
-                return nova_store_error(resp, r);
-        return 0;
+        return r < 0 ? nova_service_error(resp, &e, r) : 0;
 }
 
 static int show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *inst = NULL;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         if (load_visible(ctx, req, resp, &inst) < 0)
                 return 0;
         api_reply_json(resp, 200, json_pack("{s:o}", "server", server_view(req, inst, true)));
@@ -305,40 +351,21 @@ static int show(struct api_ctx *ctx, struct api_request *req, struct api_respons
 
 /* GET /servers/{id}/ips: the addresses by network name, as in the view
  * (without the OS-EXT-IPS members). */
-static json_t *ips_of(const json_t *addrs)
-{
-        json_t *out = json_object();
-        const char *net;
-        json_t *list;
-        json_object_foreach((json_t *)addrs, net, list) {
-                json_t *l = json_array();
-                size_t i;
-                json_t *a;
-                json_array_foreach(list, i, a)
-                        json_array_append_new(l, json_pack("{s:O,s:O}", "version",
-                                                           json_object_get(a, "version"), "addr",
-                                                           json_object_get(a, "addr")));
-                json_object_set_new(out, net, l);
-        }
-        return out;
-}
-
 static int ips(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *inst = NULL;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         if (load_visible(ctx, req, resp, &inst) < 0)
                 return 0;
-        api_reply_json(resp, 200, json_pack("{s:o}", "addresses",
-                                            ips_of(json_object_get(inst, "addresses"))));
+        api_reply_json(resp, 200, json_pack("{s:o}", "addresses", addresses_view(inst, false)));
         return 0;
 }
 
 static int ips_network(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
-        _cleanup_json_ json_t *inst = NULL;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         if (load_visible(ctx, req, resp, &inst) < 0)
                 return 0;
-        _cleanup_json_ json_t *all = ips_of(json_object_get(inst, "addresses"));
+        _cleanup_json_ json_t *all = addresses_view(inst, false);
         json_t *list = json_object_get(all, req->params[1]);
         if (!list)
                 return nova_error(resp, 404, "Instance is not a member of specified network");
@@ -640,7 +667,8 @@ static int create(struct api_ctx *ctx, struct api_request *req, struct api_respo
 static int update(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         struct computesvc svc = api_computesvc(ctx);
-        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *inst = NULL;
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp);
+        _cleanup_instance_ struct store_instance *inst = NULL;
         if (!body)
                 return 0;
         json_t *in = json_object_get(body, "server");

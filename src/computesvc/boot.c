@@ -9,7 +9,7 @@
 #include "base/log.h"
 #include "base/time-format.h"
 #include "computesvc/computesvc.h"
-#include "computesvc/server-doc.h"
+#include "computesvc/server-fields.h"
 #include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "pci/request.h"
@@ -187,77 +187,117 @@ static int check_port(const struct computesvc *svc, const struct auth_context *a
 }
 
 /* The server's ports in the order asked: each port given checked, one
- * made on each network given (also listed in made). */
+ * made on each network given (marked as made: it goes with the server). */
 static int server_ports(const struct computesvc *svc, const struct computesvc_boot *in,
-                        json_t *ports, json_t *made, struct service_error *err)
+                        struct store_instance *inst, struct service_error *err)
 {
+        _cleanup_json_ json_t *given = json_array();
+        if (!given)
+                return -ENOMEM;
         for (size_t i = 0; i < in->n_nics; i++) {
                 const struct computesvc_boot_nic *nic = &in->nics[i];
                 char id[37];
                 int r;
                 if (nic->port_id) {
-                        r = check_port(svc, in->auth, nic->port_id, ports, err);
-                        snprintf(id, sizeof(id), "%s", nic->port_id);
+                        r = check_port(svc, in->auth, nic->port_id, given, err);
+                        if (r >= 0 && json_array_append_new(given, json_string(nic->port_id)) < 0)
+                                r = -ENOMEM;
+                        if (r >= 0)
+                                r = store_instance_add_port(inst, nic->port_id, false);
                 } else {
                         r = make_port(svc, in->auth, nic->network_id, id, err);
-                        if (r >= 0 && json_array_append_new(made, json_string(id)) < 0)
-                                r = -ENOMEM;
+                        if (r >= 0)
+                                r = store_instance_add_port(inst, id, true);
                 }
-                if (r >= 0 && json_array_append_new(ports, json_string(nic->port_id ?: id)) < 0)
-                        r = -ENOMEM;
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
-/* The instance document of a new server, BUILD, before its placement. */
-static json_t *instance_doc(const struct computesvc_boot *in, const char *id, const char *name,
-                            const char *t, const json_t *flavor, const json_t *image,
-                            json_t *ports, json_t *made)
+/* The instance row of a new server, BUILD, before its placement. */
+static int new_instance(const struct computesvc_boot *in, const char *id, const char *name,
+                        const char *t, const json_t *flavor, const json_t *image,
+                        struct store_instance **ret)
 {
-        _cleanup_json_ json_t *inst = json_pack(
-                "{s:s,s:s,s:s,s:s,s:s,s:s,s:n,s:i,s:s,s:s,s:{},s:o,s:s,s:s,s:s,"
-                "s:i,s:s,s:n,s:n,s:n,s:n,s:[],s:[{s:s}]}",
-                "id", id, "name", name, "tenant_id", in->auth->project_id ?: "", "user_id",
-                in->auth->user_id ?: "", "status", "BUILD", "OS-EXT-STS:vm_state", "building",
-                "OS-EXT-STS:task_state", "OS-EXT-STS:power_state", 0, "created", t, "updated", t,
-                "metadata", "addresses", json_object(), "accessIPv4", "", "accessIPv6", "",
-                "OS-DCF:diskConfig", "MANUAL", "progress", 0, "config_drive", "", "key_name",
-                "OS-SRV-USG:launched_at", "OS-SRV-USG:terminated_at",
-                "OS-EXT-AZ:availability_zone", "os-extended-volumes:volumes_attached",
-                "security_groups", "name", "default");
+        _cleanup_instance_ struct store_instance *inst = calloc(1, sizeof(*inst));
         if (!inst)
-                return NULL;
-        server_doc_set_access_ips(inst, in->access_ipv4, in->access_ipv6);
-        if (in->key_name && json_object_set_new(inst, "key_name", json_string(in->key_name)) < 0)
-                return NULL;
-        if (in->metadata && json_object_set_new(inst, "metadata", json_deep_copy(in->metadata)) < 0)
-                return NULL;
-        if (in->n_security_groups > 0) {
-                json_t *groups = json_array();
-                if (!groups || json_object_set_new(inst, "security_groups", groups) < 0)
-                        return NULL;
-                for (size_t i = 0; i < in->n_security_groups; i++)
-                        if (json_array_append_new(groups, json_pack("{s:s}", "name",
-                                                                    in->security_groups[i])) < 0)
-                                return NULL;
-        }
+                return -ENOMEM;
         char iname[32];
         snprintf(iname, sizeof(iname), "instance-%.8s", id);
-        const char *az = in->availability_zone;
+        _cleanup_json_ json_t *groups = json_array();
+        if (!groups)
+                return -ENOMEM;
+        for (size_t i = 0; i < in->n_security_groups; i++)
+                if (json_array_append_new(groups, json_string(in->security_groups[i])) < 0)
+                        return -ENOMEM;
+        if (in->n_security_groups == 0 && json_array_append_new(groups, json_string("default")) < 0)
+                return -ENOMEM;
+        _cleanup_json_ json_t *empty = json_object();
+        const json_t *specs = json_object_get(flavor, "extra_specs");
+        const struct {
+                char **field;
+                const char *value;
+        } text[] = {
+                {&inst->id, id},
+                {&inst->project_id, in->auth->project_id ?: ""},
+                {&inst->user_id, in->auth->user_id ?: ""},
+                {&inst->name, name},
+                {&inst->status, "BUILD"},
+                {&inst->vm_state, "building"},
+                {&inst->requested_zone, in->availability_zone},
+                {&inst->instance_name, iname},
+                {&inst->flavor_id, json_str(flavor, "id")},
+                {&inst->flavor_name, json_str(flavor, "name")},
+                {&inst->image_id, json_str(image, "id")},
+                {&inst->key_name, in->key_name},
+                {&inst->access_ipv4, ""},
+                {&inst->access_ipv6, ""},
+                {&inst->config_drive, ""},
+                {&inst->disk_config, "MANUAL"},
+                {&inst->created_at, t},
+                {&inst->updated_at, t},
+                {&inst->tags, "[]"},
+        };
         int r = 0;
-        r |= json_object_set_new(inst, "_instance_name", json_string(iname));
-        r |= json_object_set(inst, "_flavor", (json_t *)flavor);
-        r |= json_object_set_new(inst, "_image_id", json_string(json_str(image, "id")));
-        r |= json_object_set(inst, "_ports", ports);
-        r |= json_object_set(inst, "_created_ports", made);
-        r |= json_object_set_new(inst, "_pci", json_array());
-        r |= json_object_set_new(inst, "_tried", json_array());
-        r |= json_object_set_new(inst, "_attempts", json_integer(0));
-        r |= json_object_set_new(inst, "_host", json_null());
-        r |= json_object_set_new(inst, "_az_req", az ? json_string(az) : json_null());
-        return r < 0 ? NULL : TAKE_PTR(inst);
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(text); i++)
+                r = server_set_text(text[i].field, text[i].value);
+        if (r >= 0)
+                r = server_set_json(&inst->flavor_extra_specs, json_is_object(specs) ? specs : empty);
+        if (r >= 0)
+                r = server_set_json(&inst->metadata, in->metadata ? in->metadata : empty);
+        if (r >= 0)
+                r = server_set_json(&inst->security_groups, groups);
+        if (r >= 0)
+                r = server_set_access_ips(inst, in->access_ipv4, in->access_ipv6);
+        if (r < 0)
+                return r;
+        inst->vcpus = json_integer_value(json_object_get(flavor, "vcpus"));
+        inst->memory_mb = json_integer_value(json_object_get(flavor, "ram"));
+        inst->disk_gb = json_integer_value(json_object_get(flavor, "disk"));
+        inst->ephemeral_gb = json_integer_value(json_object_get(flavor, "OS-FLV-EXT-DATA:ephemeral"));
+        inst->swap_mb = json_integer_value(json_object_get(flavor, "swap"));
+        *ret = TAKE_PTR(inst);
+        return 0;
+}
+
+/* A server no host took keeps no port it made: they are deleted and
+ * only the ports given stay its own. */
+static int drop_made_ports(const struct computesvc *svc, struct store_instance *inst)
+{
+        size_t k = 0;
+        int r = 0;
+        for (size_t i = 0; i < inst->n_ports; i++) {
+                if (inst->ports[i].created) {
+                        if (r >= 0)
+                                r = netsvc_port_delete(&svc->net, inst->ports[i].port_id);
+                        free(inst->ports[i].port_id);
+                        continue;
+                }
+                inst->ports[k++] = inst->ports[i];
+        }
+        inst->n_ports = k;
+        return r;
 }
 
 /* One server of a boot: its quota, its ports, its instance placed and
@@ -266,9 +306,7 @@ static int boot_one(const struct computesvc *svc, const struct computesvc_boot *
                     const json_t *flavor, const json_t *image, const char *name, const char *t,
                     struct computesvc_server_made *ret, struct service_error *err)
 {
-        _cleanup_json_ json_t *ports = json_array(), *made = json_array(), *inst = NULL;
-        if (!ports || !made)
-                return -ENOMEM;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         char id[37];
         random_uuid(id);
         /* In this transaction: two boots cannot both take the last place. */
@@ -276,41 +314,26 @@ static int boot_one(const struct computesvc *svc, const struct computesvc_boot *
                                        json_integer_value(json_object_get(flavor, "vcpus")),
                                        json_integer_value(json_object_get(flavor, "ram")), err);
         if (r >= 0)
-                r = server_ports(svc, in, ports, made, err);
-        if (r < 0)
-                return r;
-        inst = instance_doc(in, id, name, t, flavor, image, ports, made);
-        if (!inst)
-                return -ENOMEM;
-        r = computesvc_place(svc, inst, NULL);
+                r = new_instance(in, id, name, t, flavor, image, &inst);
+        if (r >= 0)
+                r = server_ports(svc, in, inst, err);
+        if (r >= 0)
+                r = computesvc_place(svc, inst, NULL);
         if (r < 0)
                 return r;
         /* A request the scheduler cannot even read (an undefined alias, a
          * bad NUMA policy) is the caller's error. */
-        json_t *fault = json_object_get(inst, "fault");
-        if (json_integer_value(json_object_get(fault, "code")) == 400)
+        if (inst->fault_code == 400)
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidRequest", "%s",
-                                    json_str(fault, "message"));
-        bool no_host = streq(json_str(inst, "status") ?: "", "ERROR");
-        if (no_host) {
-                size_t i;
-                json_t *e;
-                json_array_foreach(made, i, e)
-                        if ((r = netsvc_port_delete(&svc->net, json_string_value(e))) < 0)
-                                return r;
-                json_array_clear(ports);
-                for (size_t k = 0; k < in->n_nics; k++)
-                        if (in->nics[k].port_id &&
-                            json_array_append_new(ports, json_string(in->nics[k].port_id)) < 0)
-                                return -ENOMEM;
-                json_object_set_new(inst, "_created_ports", json_array());
-                json_object_set(inst, "_ports", ports);
-        }
+                                    inst->fault_message ?: "");
+        bool no_host = streq(inst->status, "ERROR");
+        if (no_host && (r = drop_made_ports(svc, inst)) < 0)
+                return r;
         r = computesvc_instance_put(svc, inst, true);
         if (r < 0)
                 return r;
         if (no_host)
-                log_info("instance %s: %s", id, json_str(fault, "message"));
+                log_info("instance %s: %s", id, inst->fault_message ?: "");
         char hex[33];
         random_hex_id(hex);
         snprintf(ret->id, sizeof(ret->id), "%s", id);

@@ -8,8 +8,8 @@
  * and its usage recorded as typed store rows, the ports bound through the
  * network service, the spawn queued; a failed spawn released and retried
  * on the next host.  It takes typed input and a store inside the caller's
- * transaction, returns documents or typed results or an error with its
- * kind, and knows nothing of HTTP. */
+ * transaction, returns documents or typed results (instances are store
+ * rows) or an error with its kind, and knows nothing of HTTP. */
 #pragma once
 
 #include <jansson.h>
@@ -127,14 +127,15 @@ int computesvc_task_get(const struct computesvc *svc, const char *task_id, json_
 int computesvc_task_done(const struct computesvc *svc, const char *task_id, bool ok,
                          const char *message, struct service_error *err);
 
-/* Instances (servers) as stored (typed rows: project, host, status, task
- * state and the flavor's size are columns); put stamps "updated". */
-int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t **ret);
-int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool create);
+/* Instances (servers) as stored: typed rows (store.h's struct
+ * store_instance); put stamps updated_at. */
+int computesvc_instance_get(const struct computesvc *svc, const char *id,
+                            struct store_instance **ret);
+int computesvc_instance_put(const struct computesvc *svc, struct store_instance *inst, bool create);
 /* cb for each instance q selects, in id order (borrowed; a negative return
  * stops the walk and is returned). */
 int computesvc_instance_list(const struct computesvc *svc, const struct store_instance_query *q,
-                             int (*cb)(json_t *inst, void *userdata), void *userdata);
+                             store_instance_cb cb, void *userdata);
 /* A project's instances counted, their flavors' vcpus and RAM summed. */
 int computesvc_project_usage(const struct computesvc *svc, const char *project_id,
                              struct store_usage *ret);
@@ -197,7 +198,11 @@ struct computesvc_server_update {
  * "Instance %s could not be found.") otherwise.  *ret the instance. */
 int computesvc_server_update(const struct computesvc *svc, const struct auth_context *auth,
                              const char *id, const struct computesvc_server_update *in,
-                             json_t **ret, struct service_error *err);
+                             struct store_instance **ret, struct service_error *err);
+/* A server the caller may see (os_compute_api:servers:show), or not
+ * found. */
+int computesvc_server_get(const struct computesvc *svc, const struct auth_context *auth,
+                          const char *id, struct store_instance **ret, struct service_error *err);
 /* A server the caller may see (not found otherwise) and may delete
  * (forbidden otherwise) deleted as computesvc_instance_delete() does. */
 int computesvc_server_delete(const struct computesvc *svc, const struct auth_context *auth,
@@ -208,16 +213,17 @@ int computesvc_server_delete(const struct computesvc *svc, const struct auth_con
 int computesvc_server_reset_state(const struct computesvc *svc, const char *id, bool active,
                                   struct service_error *err);
 /* Whether auth may see the instance (os_compute_api:servers:show). */
-bool computesvc_server_visible(const struct auth_context *auth, const json_t *inst);
+bool computesvc_server_visible(const struct auth_context *auth, const struct store_instance *inst);
 
 /* A boot's placement: schedule, claim, bind, queue the spawn.  On no host
  * the instance goes ERROR with the explaining fault and nothing is
  * claimed or bound (a request the scheduler cannot read: fault code 400).
  * Returns <0 only on store errors. */
-int computesvc_place(const struct computesvc *svc, json_t *inst, const char *last_error);
+int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
+                     const char *last_error);
 /* Undo a placement: the VFs and the host's resources freed, the ports
  * unbound. */
-int computesvc_unplace(const struct computesvc *svc, json_t *inst);
+int computesvc_unplace(const struct computesvc *svc, struct store_instance *inst);
 /* The host's answer to a spawn task: ACTIVE, or released and placed on
  * the next host (stale answers are ignored). */
 int computesvc_spawn_result(const struct computesvc *svc, const char *instance_id,
@@ -228,7 +234,7 @@ int computesvc_spawn_result(const struct computesvc *svc, const char *instance_i
  * its ports bound until the host answers (computesvc_destroy_result).
  * Without a host, or on a host that is down, it is removed at once (Nova's
  * local delete): placement undone, the ports its boot made deleted. */
-int computesvc_instance_delete(const struct computesvc *svc, json_t *inst);
+int computesvc_instance_delete(const struct computesvc *svc, struct store_instance *inst);
 /* The host's answer to a destroy task: the instance removed, or ERROR
  * with its claims kept when the host could not destroy it. */
 int computesvc_destroy_result(const struct computesvc *svc, const char *instance_id,

@@ -16,60 +16,28 @@
 #include "base/log.h"
 #include "compute/scheduler.h"
 #include "computesvc/computesvc.h"
+#include "computesvc/server-fields.h"
 
 static const char *const nova_profile_keys[] = {"pci_vendor_info", "pci_slot", "physical_network"};
 
-int computesvc_instance_get(const struct computesvc *svc, const char *id, json_t **ret)
+int computesvc_instance_get(const struct computesvc *svc, const char *id,
+                            struct store_instance **ret)
 {
-        _cleanup_free_ char *doc = NULL;
-        int r = store_instance_get(svc->store, id, &doc);
-        if (r < 0)
-                return r;
-        return (*ret = json_loads(doc, 0, NULL)) ? 0 : -EIO;
+        return store_instance_get(svc->store, id, ret);
 }
 
-int computesvc_instance_put(const struct computesvc *svc, json_t *inst, bool create)
+int computesvc_instance_put(const struct computesvc *svc, struct store_instance *inst, bool create)
 {
         char t[40];
         time_format_iso8601(svc->now(), false, t);
-        json_object_set_new(inst, "updated", json_string(t));
-        _cleanup_free_ char *s = json_dumps(inst, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        if (!s)
-                return -ENOMEM;
-        json_t *flavor = json_object_get(inst, "_flavor");
-        const char *host = json_str(inst, "_host");
-        struct store_instance row = {
-                .id = json_str(inst, "id"),
-                .project_id = json_str(inst, "tenant_id"),
-                .host = host && *host ? host : NULL,
-                .status = json_str(inst, "status"),
-                .task_state = json_str(inst, "OS-EXT-STS:task_state"),
-                .vcpus = json_integer_value(json_object_get(flavor, "vcpus")),
-                .memory_mb = json_integer_value(json_object_get(flavor, "ram")),
-                .doc = s,
-        };
-        return store_instance_put(svc->store, &row, create);
-}
-
-struct walk {
-        int (*cb)(json_t *inst, void *userdata);
-        void *userdata;
-};
-
-static int walk_cb(const char *id, const char *doc, void *userdata)
-{
-        struct walk *w = userdata;
-        _cleanup_json_ json_t *inst = json_loads(doc, 0, NULL);
-        if (!inst)
-                return -EIO;
-        return w->cb(inst, w->userdata);
+        int r = server_set_text(&inst->updated_at, t);
+        return r < 0 ? r : store_instance_put(svc->store, inst, create);
 }
 
 int computesvc_instance_list(const struct computesvc *svc, const struct store_instance_query *q,
-                             int (*cb)(json_t *inst, void *userdata), void *userdata)
+                             store_instance_cb cb, void *userdata)
 {
-        struct walk w = {cb, userdata};
-        return store_instance_list(svc->store, q, walk_cb, &w);
+        return store_instance_list(svc->store, q, cb, userdata);
 }
 
 int computesvc_project_usage(const struct computesvc *svc, const char *project_id,
@@ -106,39 +74,41 @@ static int port_release(const struct computesvc *svc, const char *port_id, const
 
 /* Undo a placement: the VFs and the host's resources freed (every
  * allocation the instance owns), the ports unbound. */
-int computesvc_unplace(const struct computesvc *svc, json_t *inst)
+int computesvc_unplace(const struct computesvc *svc, struct store_instance *inst)
 {
-        const char *id = json_str(inst, "id");
-        size_t i;
-        json_t *v;
-        int r = store_instance_release(svc->store, id);
+        int r = store_instance_release(svc->store, inst->id);
         if (r < 0 && r != -ENOENT)
                 return r;
-        json_array_foreach(json_object_get(inst, "_ports"), i, v)
-                if ((r = port_release(svc, json_string_value(v), id)) < 0)
+        for (size_t i = 0; i < inst->n_ports; i++)
+                if ((r = port_release(svc, inst->ports[i].port_id, inst->id)) < 0)
                         return r;
-        json_object_set_new(inst, "_host", json_null());
-        json_object_set_new(inst, "_pci", json_array());
-        json_object_set_new(inst, "addresses", json_object());
-        return 0;
+        for (size_t i = 0; i < inst->n_addresses; i++) {
+                free(inst->addresses[i].network);
+                free(inst->addresses[i].addr);
+                free(inst->addresses[i].mac);
+        }
+        free(inst->addresses);
+        inst->addresses = NULL;
+        inst->n_addresses = 0;
+        return server_set_text(&inst->host, NULL);
 }
 
-static json_t *sched_flavor(const json_t *f)
+static json_t *sched_flavor(const struct store_instance *inst)
 {
-        return json_pack("{s:O,s:O,s:O,s:O}", "vcpus", json_object_get(f, "vcpus"), "ram",
-                         json_object_get(f, "ram"), "disk", json_object_get(f, "disk"),
-                         "extra_specs", json_object_get(f, "extra_specs"));
+        json_t *specs = json_loads(inst->flavor_extra_specs ?: "{}", 0, NULL);
+        return json_pack("{s:I,s:I,s:I,s:o}", "vcpus", (json_int_t)inst->vcpus, "ram",
+                         (json_int_t)inst->memory_mb, "disk", (json_int_t)inst->disk_gb,
+                         "extra_specs", specs ? specs : json_object());
 }
 
 /* The user's ports with their networks' physnet, as the scheduler reads them. */
-static int load_ports(const struct computesvc *svc, const json_t *inst, json_t **ret_ports, json_t **ret_nets)
+static int load_ports(const struct computesvc *svc, const struct store_instance *inst,
+                      json_t **ret_ports, json_t **ret_nets)
 {
         _cleanup_json_ json_t *ports = json_array(), *nets = json_array();
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(inst, "_ports"), i, v) {
+        for (size_t i = 0; i < inst->n_ports; i++) {
                 json_t *p = NULL, *n = NULL;
-                int r = svc_doc_get(svc->store, "port", json_string_value(v), &p);
+                int r = svc_doc_get(svc->store, "port", inst->ports[i].port_id, &p);
                 if (r >= 0)
                         r = svc_doc_get(svc->store, "network", json_str(p, "network_id"), &n);
                 if (r < 0) {
@@ -155,20 +125,28 @@ static int load_ports(const struct computesvc *svc, const json_t *inst, json_t *
         return 0;
 }
 
-static void set_fault(const struct computesvc *svc, json_t *inst, unsigned code, const char *message)
+static int set_fault(const struct computesvc *svc, struct store_instance *inst, unsigned code,
+                     const char *message)
 {
         char t[40];
         time_format_iso8601(svc->now(), false, t);
-        json_object_set_new(inst, "status", json_string("ERROR"));
-        json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("error"));
-        json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
-        json_object_set_new(inst, "fault", json_pack("{s:i,s:s,s:s}", "code", (int)code, "created",
-                                                      t, "message", message));
+        inst->fault_code = code;
+        int r = server_set_text(&inst->status, "ERROR");
+        if (r >= 0)
+                r = server_set_text(&inst->vm_state, "error");
+        if (r >= 0)
+                r = server_set_text(&inst->task_state, NULL);
+        if (r >= 0)
+                r = server_set_text(&inst->fault_created, t);
+        if (r >= 0)
+                r = server_set_text(&inst->fault_message, message);
+        return r;
 }
 
 /* One host tried: bind every port for it in memory; false when a port
  * does not bind (then nothing was written). */
-static int bind_for_host(const struct computesvc *svc, json_t *inst, const struct host_state *h,
+static int bind_for_host(const struct computesvc *svc, const struct store_instance *inst,
+                         const struct host_state *h,
                          const struct sched_request *sreq, const struct sched_result *res,
                          json_t *ports, json_t *nets, const char *az, json_t **ret_pci)
 {
@@ -212,14 +190,14 @@ static int bind_for_host(const struct computesvc *svc, json_t *inst, const struc
         json_t *p;
         json_array_foreach(ports, j, p) {
                 json_object_set_new(p, "binding:host_id", json_string(h->hostname));
-                json_object_set(p, "device_id", json_object_get(inst, "id"));
+                json_object_set_new(p, "device_id", json_string(inst->id));
                 json_object_set_new(p, "device_owner", json_string(owner));
                 int r = netsvc_port_bind(&svc->net, p, json_array_get(nets, j));
                 if (r < 0)
                         return r;
                 if (streq(json_str(p, "binding:vif_type") ?: "", "binding_failed")) {
-                        log_info("instance %s: port %s does not bind on host %s",
-                                 json_str(inst, "id"), json_str(p, "id"), h->hostname);
+                        log_info("instance %s: port %s does not bind on host %s", inst->id,
+                                 json_str(p, "id"), h->hostname);
                         return 0;
                 }
         }
@@ -227,9 +205,10 @@ static int bind_for_host(const struct computesvc *svc, json_t *inst, const struc
         return 1;
 }
 
-static json_t *addresses_of(const json_t *ports, const json_t *nets)
+/* The fixed addresses of the ports, by network (its name, or its id when
+ * it has none), as Nova's view lists them. */
+static int set_addresses(struct store_instance *inst, const json_t *ports, const json_t *nets)
 {
-        json_t *out = json_object();
         size_t i, j;
         json_t *p, *ip;
         json_array_foreach(ports, i, p) {
@@ -237,24 +216,19 @@ static json_t *addresses_of(const json_t *ports, const json_t *nets)
                 const char *name = json_str(net, "name");
                 if (!name || !*name)
                         name = json_str(net, "id");
-                json_t *list = json_object_get(out, name);
-                if (!list) {
-                        list = json_array();
-                        json_object_set_new(out, name, list);
-                }
                 json_array_foreach(json_object_get(p, "fixed_ips"), j, ip) {
-                        const char *a = json_str(ip, "ip_address");
-                        json_array_append_new(list, json_pack("{s:i,s:s,s:s,s:O}", "version",
-                                                              a && strchr(a, ':') ? 6 : 4, "addr",
-                                                              a ? a : "", "OS-EXT-IPS:type",
-                                                              "fixed", "OS-EXT-IPS-MAC:mac_addr",
-                                                              json_object_get(p, "mac_address")));
+                        const char *a = json_str(ip, "ip_address") ?: "";
+                        int r = store_instance_add_address(inst, name, strchr(a, ':') ? 6 : 4, a,
+                                                           json_str(p, "mac_address"));
+                        if (r < 0)
+                                return r;
                 }
         }
-        return out;
+        return 0;
 }
 
-static json_t *spawn_detail(const json_t *inst, const json_t *ports)
+static json_t *spawn_detail(const struct store_instance *inst, const json_t *pci,
+                            const json_t *ports)
 {
         json_t *ps = json_array();
         size_t i;
@@ -273,55 +247,108 @@ static json_t *spawn_detail(const json_t *inst, const json_t *ports)
                                                     json_object_get(prof, "physical_network") ?: json_null(),
                                                     "vlan", json_object_get(det, "vlan") ?: json_null()));
         }
-        json_t *f = json_object_get(inst, "_flavor");
-        return json_pack("{s:O,s:O,s:o,s:O,s:o}", "name", json_object_get(inst, "name"), "flavor",
-                         f, "image", json_pack("{s:O}", "id", json_object_get(inst, "_image_id")),
-                         "pci", json_object_get(inst, "_pci"), "ports", ps);
+        return json_pack("{s:s?,s:o,s:{s:s?},s:O,s:o}", "name", inst->name, "flavor",
+                         server_flavor_json(inst), "image", "id", inst->image_id, "pci", pci,
+                         "ports", ps);
+}
+
+/* The hosts a boot tried: its attempts. */
+static size_t tried_count(const struct store_instance *inst)
+{
+        size_t n = 0;
+        while (inst->tried_hosts && inst->tried_hosts[n])
+                n++;
+        return n;
+}
+
+static bool was_tried(const struct store_instance *inst, const char *host)
+{
+        for (size_t i = 0; inst->tried_hosts && inst->tried_hosts[i]; i++)
+                if (streq(inst->tried_hosts[i], host))
+                        return true;
+        return false;
+}
+
+/* The chosen host's claims, usage and port bindings written; the
+ * instance placed there with its addresses, the spawn queued. */
+static int claim_on_host(const struct computesvc *svc, struct store_instance *inst,
+                         const struct host_state *h, const struct sched_result *res,
+                         const char *az, const json_t *ports, const json_t *nets, json_t *pci)
+{
+        int r = 0;
+        for (size_t k = 0; r >= 0 && k < res->n_claim; k++) {
+                const struct pci_address *a = &res->claim[k];
+                struct store_pci_addr sa = {a->domain, a->bus, a->slot, a->function};
+                r = store_pci_claim(svc->store, h->hostname, &sa, inst->id);
+        }
+        /* The host's vCPUs, RAM and disk for the next passes. */
+        struct store_usage use = {
+                .vcpus = inst->vcpus,
+                .memory_mb = inst->memory_mb,
+                .disk_gb = inst->disk_gb,
+        };
+        if (r >= 0)
+                r = store_usage_add(svc->store, inst->id, h->hostname, &use);
+        size_t i;
+        json_t *v;
+        json_array_foreach(ports, i, v) {
+                if (r < 0)
+                        break;
+                json_t *copy = json_deep_copy(v);
+                json_object_del(copy, "provider:physical_network");
+                netsvc_stamp(&svc->net, copy, false);
+                r = svc_doc_update(svc->store, "port", copy);
+                json_decref(copy);
+        }
+        if (r >= 0)
+                r = server_set_text(&inst->host, h->hostname);
+        if (r >= 0)
+                r = server_set_text(&inst->availability_zone, az);
+        if (r >= 0)
+                r = set_addresses(inst, ports, nets);
+        if (r >= 0)
+                r = server_set_text(&inst->task_state, "spawning");
+        if (r >= 0)
+                r = computesvc_task_add(svc, h->hostname, "spawn", inst->id,
+                                        spawn_detail(inst, pci, ports));
+        return r;
 }
 
 /* Inside a write transaction: schedule, claim, bind, queue the spawn.  On
  * no host, the instance goes ERROR with the explaining fault and nothing
  * is claimed or bound.  Returns <0 only on store errors. */
-int computesvc_place(const struct computesvc *svc, json_t *inst, const char *last_error)
+int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
+                     const char *last_error)
 {
         _cleanup_json_ json_t *ports = NULL, *nets = NULL, *flavor = NULL, *image = NULL;
         struct host_list hl = {0};
         struct sched_request sreq = {0};
         const struct sched_config *cfg = svc->sched;
-        const char *az_req = json_str(inst, "_az_req");
         int r = load_ports(svc, inst, &ports, &nets);
         if (r < 0)
                 return r;
-        if ((r = computesvc_image_get(svc, json_str(inst, "_image_id"), &image)) == -ENOENT)
+        if ((r = computesvc_image_get(svc, inst->image_id ?: "", &image)) == -ENOENT)
                 image = json_object();
         else if (r < 0)
                 return r;
-        flavor = sched_flavor(json_object_get(inst, "_flavor"));
-        r = sched_request_build(cfg, flavor, image, ports, az_req, &sreq);
-        if (r < 0) {
-                set_fault(svc, inst, 400, err_msg(r));
-                return 0;
-        }
+        flavor = sched_flavor(inst);
+        r = sched_request_build(cfg, flavor, image, ports, inst->requested_zone, &sreq);
+        if (r < 0)
+                return set_fault(svc, inst, 400, err_msg(r));
         if ((r = computesvc_hosts_load(svc, &hl)) < 0) {
                 sched_request_done(&sreq);
                 return r;
         }
         _cleanup_free_ struct host_state **cand = calloc(hl.n + 1, sizeof(*cand));
         size_t n = 0;
-        json_t *tried = json_object_get(inst, "_tried");
-        for (size_t i = 0; cand && i < hl.n; i++) {
-                bool was_tried = false;
-                size_t j;
-                json_t *t;
-                json_array_foreach(tried, j, t) was_tried |= streq(json_string_value(t), hl.v[i]->hostname);
-                if (!was_tried)
+        for (size_t i = 0; cand && i < hl.n; i++)
+                if (!was_tried(inst, hl.v[i]->hostname))
                         cand[n++] = hl.v[i];
-        }
         r = cand ? 0 : -ENOMEM;
         bool placed = false;
         _cleanup_free_ char *last_msg = NULL;
         while (r >= 0 && !placed &&
-               json_integer_value(json_object_get(inst, "_attempts")) < (json_int_t)cfg->max_attempts) {
+               tried_count(inst) < cfg->max_attempts) {
                 struct sched_result res = {0};
                 sreq.seed = randombytes_random();
                 r = sched_pass(cfg, cand, n, &sreq, &res);
@@ -337,10 +364,9 @@ int computesvc_place(const struct computesvc *svc, json_t *inst, const char *las
                 const char *az = h->availability_zone ? h->availability_zone
                                                       : cfg->default_availability_zone;
                 _cleanup_json_ json_t *pci = NULL, *try_ports = json_deep_copy(ports);
-                json_object_set_new(inst, "_attempts",
-                                    json_integer(json_integer_value(json_object_get(inst, "_attempts")) + 1));
-                json_array_append_new(json_object_get(inst, "_tried"), json_string(h->hostname));
-                r = bind_for_host(svc, inst, h, &sreq, &res, try_ports, nets, az, &pci);
+                r = store_instance_add_tried(inst, h->hostname);
+                if (r >= 0)
+                        r = bind_for_host(svc, inst, h, &sreq, &res, try_ports, nets, az, &pci);
                 if (r == 0) {
                         /* This host cannot bind the ports: the next one. */
                         free(last_msg);
@@ -352,42 +378,8 @@ int computesvc_place(const struct computesvc *svc, json_t *inst, const char *las
                         continue;
                 }
                 if (r > 0) {
-                        size_t i;
-                        json_t *v;
-                        r = 0;
-                        for (size_t k = 0; r >= 0 && k < res.n_claim; k++) {
-                                const struct pci_address *a = &res.claim[k];
-                                struct store_pci_addr sa = {a->domain, a->bus, a->slot, a->function};
-                                r = store_pci_claim(svc->store, h->hostname, &sa, json_str(inst, "id"));
-                        }
-                        /* The host's vCPUs, RAM and disk for the next passes. */
-                        json_t *f = json_object_get(inst, "_flavor");
-                        struct store_usage use = {
-                                .vcpus = json_integer_value(json_object_get(f, "vcpus")),
-                                .memory_mb = json_integer_value(json_object_get(f, "ram")),
-                                .disk_gb = json_integer_value(json_object_get(f, "disk")),
-                        };
-                        if (r >= 0)
-                                r = store_usage_add(svc->store, json_str(inst, "id"), h->hostname, &use);
-                        json_array_foreach(try_ports, i, v) {
-                                if (r < 0)
-                                        break;
-                                json_t *copy = json_deep_copy(v);
-                                json_object_del(copy, "provider:physical_network");
-                                netsvc_stamp(&svc->net, copy, false);
-                                r = svc_doc_update(svc->store, "port", copy);
-                                json_decref(copy);
-                        }
-                        if (r >= 0) {
-                                placed = true;
-                                json_object_set_new(inst, "_host", json_string(h->hostname));
-                                json_object_set(inst, "_pci", pci);
-                                json_object_set_new(inst, "OS-EXT-AZ:availability_zone", json_string(az));
-                                json_object_set_new(inst, "addresses", addresses_of(try_ports, nets));
-                                json_object_set_new(inst, "OS-EXT-STS:task_state", json_string("spawning"));
-                                r = computesvc_task_add(svc, h->hostname, "spawn", json_str(inst, "id"),
-                                                     spawn_detail(inst, try_ports));
-                        }
+                        r = claim_on_host(svc, inst, h, &res, az, try_ports, nets, pci);
+                        placed = r >= 0;
                 }
                 sched_result_done(&res);
         }
@@ -398,40 +390,41 @@ int computesvc_place(const struct computesvc *svc, json_t *inst, const char *las
         char msg[2048];
         /* After a failed spawn, no host left is nova's MaxRetriesExceeded. */
         const char *why = last_error ? last_error : last_msg;
-        if (json_integer_value(json_object_get(inst, "_attempts")) > 0)
+        if (tried_count(inst) > 0)
                 snprintf(msg, sizeof(msg), "Exceeded maximum number of retries. Exhausted all hosts "
                          "available for retrying build failures for instance %s.%s%s",
-                         json_str(inst, "id"), why ? " Last error: " : "", why ? why : "");
+                         inst->id, why ? " Last error: " : "", why ? why : "");
         else
                 snprintf(msg, sizeof(msg), "%s", last_msg ? last_msg
                                                           : "No valid host was found. There are "
                                                             "not enough hosts available.");
-        set_fault(svc, inst, 500, msg);
-        return 0;
+        return set_fault(svc, inst, 500, msg);
 }
 
-int computesvc_spawn_result(const struct computesvc *svc, const char *instance_id, const char *host, bool ok,
-                        const char *message)
+int computesvc_spawn_result(const struct computesvc *svc, const char *instance_id,
+                            const char *host, bool ok, const char *message)
 {
-        _cleanup_json_ json_t *inst = NULL;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         int r = computesvc_instance_get(svc, instance_id, &inst);
         if (r == -ENOENT)
                 return 0; /* deleted while spawning */
         if (r < 0)
                 return r;
-        if (!streq(json_str(inst, "_host") ?: "", host ?: "") ||
-            !streq(json_str(inst, "status") ?: "", "BUILD") ||
-            streq(json_str(inst, "OS-EXT-STS:task_state") ?: "", "deleting"))
+        if (!streq(inst->host ?: "", host ?: "") || !streq(inst->status, "BUILD") ||
+            streq(inst->task_state ?: "", "deleting"))
                 return 0; /* a stale answer, or one the destroy queued behind it settles */
         if (ok) {
                 char t[40];
                 time_format_iso8601(svc->now(), true, t);
-                json_object_set_new(inst, "status", json_string("ACTIVE"));
-                json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string("active"));
-                json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
-                json_object_set_new(inst, "OS-EXT-STS:power_state", json_integer(1));
-                json_object_set_new(inst, "OS-SRV-USG:launched_at", json_string(t));
-                return computesvc_instance_put(svc, inst, false);
+                inst->power_state = 1;
+                r = server_set_text(&inst->status, "ACTIVE");
+                if (r >= 0)
+                        r = server_set_text(&inst->vm_state, "active");
+                if (r >= 0)
+                        r = server_set_text(&inst->task_state, NULL);
+                if (r >= 0)
+                        r = server_set_text(&inst->launched_at, t);
+                return r < 0 ? r : computesvc_instance_put(svc, inst, false);
         }
         log_info("instance %s: host %s failed to spawn it: %s", instance_id, host, message);
         if ((r = computesvc_unplace(svc, inst)) < 0)
@@ -441,23 +434,20 @@ int computesvc_spawn_result(const struct computesvc *svc, const char *instance_i
         return computesvc_instance_put(svc, inst, false);
 }
 
-
 /* The instance gone for good: its placement undone, the ports its boot
  * made deleted, its record removed. */
-static int instance_remove(const struct computesvc *svc, json_t *inst)
+static int instance_remove(const struct computesvc *svc, struct store_instance *inst)
 {
         int r = computesvc_unplace(svc, inst);
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(inst, "_created_ports"), i, v) {
-                if (r < 0)
-                        break;
-                r = svc_port_delete(svc->store, json_string_value(v));
+        for (size_t i = 0; r >= 0 && i < inst->n_ports; i++) {
+                if (!inst->ports[i].created)
+                        continue;
+                r = svc_port_delete(svc->store, inst->ports[i].port_id);
                 if (r == -ENOENT)
                         r = 0;
         }
         if (r >= 0)
-                r = store_instance_delete(svc->store, json_str(inst, "id"));
+                r = store_instance_delete(svc->store, inst->id);
         return r;
 }
 
@@ -468,50 +458,49 @@ static bool instance_host_is_up(const struct computesvc *svc, const char *host)
                computesvc_host_up(svc, rec);
 }
 
-int computesvc_instance_delete(const struct computesvc *svc, json_t *inst)
+int computesvc_instance_delete(const struct computesvc *svc, struct store_instance *inst)
 {
-        const char *id = json_str(inst, "id");
-        _cleanup_free_ char *host = json_str(inst, "_host") ? strdup(json_str(inst, "_host")) : NULL;
-        if (json_str(inst, "_host") && !host)
+        _cleanup_free_ char *host = inst->host ? strdup(inst->host) : NULL;
+        if (inst->host && !host)
                 return -ENOMEM;
-        bool deleting = streq(json_str(inst, "OS-EXT-STS:task_state") ?: "", "deleting");
+        bool deleting = streq(inst->task_state ?: "", "deleting");
         if (instance_host_is_up(svc, host)) {
                 /* As Nova: the VFs stay claimed and the ports bound until
                  * the host has destroyed the domain, so no other boot can
                  * be handed a VF the dying guest still holds. */
                 if (deleting)
                         return 0;
-                json_object_set_new(inst, "OS-EXT-STS:task_state", json_string("deleting"));
-                int r = computesvc_instance_put(svc, inst, false);
+                int r = server_set_text(&inst->task_state, "deleting");
                 if (r >= 0)
-                        r = computesvc_task_add(svc, host, "destroy", id, NULL);
+                        r = computesvc_instance_put(svc, inst, false);
+                if (r >= 0)
+                        r = computesvc_task_add(svc, host, "destroy", inst->id, NULL);
                 return r;
         }
         /* No host, or a host that is down: deleted here at once (Nova's
          * local delete); a host that comes back still gets the destroy. */
         int r = instance_remove(svc, inst);
         if (r >= 0 && host && *host && !deleting)
-                r = computesvc_task_add(svc, host, "destroy", id, NULL);
+                r = computesvc_task_add(svc, host, "destroy", inst->id, NULL);
         return r;
 }
 
 int computesvc_destroy_result(const struct computesvc *svc, const char *instance_id,
                               const char *host, bool ok, const char *message)
 {
-        _cleanup_json_ json_t *inst = NULL;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         int r = computesvc_instance_get(svc, instance_id, &inst);
         if (r == -ENOENT)
                 return 0; /* deleted here already (the host was down) */
         if (r < 0)
                 return r;
-        if (!streq(json_str(inst, "_host") ?: "", host ?: "") ||
-            !streq(json_str(inst, "OS-EXT-STS:task_state") ?: "", "deleting"))
+        if (!streq(inst->host ?: "", host ?: "") || !streq(inst->task_state ?: "", "deleting"))
                 return 0; /* a stale answer */
         if (ok)
                 return instance_remove(svc, inst);
         /* As Nova: a failed destroy leaves the instance in ERROR with its
          * VFs still claimed; deleting it again retries. */
         log_info("instance %s: host %s failed to destroy it: %s", instance_id, host, message);
-        set_fault(svc, inst, 500, message && *message ? message : "destroy failed");
-        return computesvc_instance_put(svc, inst, false);
+        r = set_fault(svc, inst, 500, message && *message ? message : "destroy failed");
+        return r < 0 ? r : computesvc_instance_put(svc, inst, false);
 }

@@ -4,30 +4,66 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/time-format.h"
 #include "computesvc/computesvc.h"
-#include "computesvc/server-doc.h"
+#include "computesvc/server-fields.h"
 #include "identity/policy-rules.h"
 
-void server_doc_set_access_ips(json_t *inst, const char *v4, const char *v6)
+int server_set_text(char **field, const char *value)
+{
+        char *v = value ? strdup(value) : NULL;
+        if (value && !v)
+                return -ENOMEM;
+        free(*field);
+        *field = v;
+        return 0;
+}
+
+int server_set_json(char **field, const json_t *v)
+{
+        char *text = json_dumps(v, JSON_COMPACT);
+        if (!text)
+                return -ENOMEM;
+        free(*field);
+        *field = text;
+        return 0;
+}
+
+int server_set_access_ips(struct store_instance *inst, const char *v4, const char *v6)
 {
         const struct {
-                const char *key, *value;
+                char **field;
+                const char *value;
                 int family;
-        } ips[] = {{"accessIPv4", v4, AF_INET}, {"accessIPv6", v6, AF_INET6}};
+        } ips[] = {{&inst->access_ipv4, v4, AF_INET}, {&inst->access_ipv6, v6, AF_INET6}};
         for (size_t i = 0; i < ARRAY_SIZE(ips); i++) {
                 unsigned char buf[16];
                 char text[INET6_ADDRSTRLEN];
                 if (ips[i].value && inet_pton(ips[i].family, ips[i].value, buf) == 1 &&
-                    inet_ntop(ips[i].family, buf, text, sizeof(text)))
-                        json_object_set_new(inst, ips[i].key, json_string(text));
+                    inet_ntop(ips[i].family, buf, text, sizeof(text)) &&
+                    server_set_text(ips[i].field, text) < 0)
+                        return -ENOMEM;
         }
+        return 0;
 }
 
-bool computesvc_server_visible(const struct auth_context *auth, const json_t *inst)
+json_t *server_flavor_json(const struct store_instance *inst)
 {
-        struct policy_target tg = {.project_id = json_str(inst, "tenant_id")};
+        json_t *specs = json_loads(inst->flavor_extra_specs ?: "{}", 0, NULL);
+        return json_pack("{s:s?,s:s?,s:I,s:I,s:I,s:I,s:I,s:o}", "id", inst->flavor_id, "name",
+                         inst->flavor_name, "ram", (json_int_t)inst->memory_mb, "vcpus",
+                         (json_int_t)inst->vcpus, "disk", (json_int_t)inst->disk_gb, "swap",
+                         (json_int_t)inst->swap_mb, "OS-FLV-EXT-DATA:ephemeral",
+                         (json_int_t)inst->ephemeral_gb, "extra_specs",
+                         specs ? specs : json_object());
+}
+
+bool computesvc_server_visible(const struct auth_context *auth, const struct store_instance *inst)
+{
+        struct policy_target tg = {.project_id = inst->project_id};
         return policy_rule_allows(PR_SERVERS_SHOW, auth, &tg);
 }
 
@@ -37,11 +73,10 @@ static int not_found(struct service_error *err, const char *id)
                             "Instance %s could not be found.", id);
 }
 
-/* The instance id names, when auth may see it. */
-static int get_visible(const struct computesvc *svc, const struct auth_context *auth,
-                       const char *id, json_t **ret, struct service_error *err)
+int computesvc_server_get(const struct computesvc *svc, const struct auth_context *auth,
+                          const char *id, struct store_instance **ret, struct service_error *err)
 {
-        _cleanup_json_ json_t *inst = NULL;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         int r = computesvc_instance_get(svc, id, &inst);
         if (r == -ENOENT || (r >= 0 && !computesvc_server_visible(auth, inst)))
                 return not_found(err, id);
@@ -53,22 +88,20 @@ static int get_visible(const struct computesvc *svc, const struct auth_context *
 
 int computesvc_server_update(const struct computesvc *svc, const struct auth_context *auth,
                              const char *id, const struct computesvc_server_update *in,
-                             json_t **ret, struct service_error *err)
+                             struct store_instance **ret, struct service_error *err)
 {
-        _cleanup_json_ json_t *inst = NULL;
-        int r = get_visible(svc, auth, id, &inst, err);
+        _cleanup_instance_ struct store_instance *inst = NULL;
+        int r = computesvc_server_get(svc, auth, id, &inst, err);
         if (r < 0)
                 return r;
         if (in->has_name)
-                json_object_set_new(inst, "name", json_string(in->name));
-        if (in->has_description)
-                json_object_set_new(inst, "description",
-                                    in->description ? json_string(in->description) : json_null());
-        server_doc_set_access_ips(inst, in->access_ipv4, in->access_ipv6);
-        char t[40];
-        time_format_iso8601(svc->now(), false, t);
-        json_object_set_new(inst, "updated", json_string(t));
-        r = computesvc_instance_put(svc, inst, false);
+                r = server_set_text(&inst->name, in->name);
+        if (r >= 0 && in->has_description)
+                r = server_set_text(&inst->description, in->description);
+        if (r >= 0)
+                r = server_set_access_ips(inst, in->access_ipv4, in->access_ipv6);
+        if (r >= 0)
+                r = computesvc_instance_put(svc, inst, false);
         if (r == -ENOENT)
                 return not_found(err, id);
         if (r < 0)
@@ -80,11 +113,11 @@ int computesvc_server_update(const struct computesvc *svc, const struct auth_con
 int computesvc_server_delete(const struct computesvc *svc, const struct auth_context *auth,
                              const char *id, struct service_error *err)
 {
-        _cleanup_json_ json_t *inst = NULL;
-        int r = get_visible(svc, auth, id, &inst, err);
+        _cleanup_instance_ struct store_instance *inst = NULL;
+        int r = computesvc_server_get(svc, auth, id, &inst, err);
         if (r < 0)
                 return r;
-        struct policy_target tg = {.project_id = json_str(inst, "tenant_id")};
+        struct policy_target tg = {.project_id = inst->project_id};
         if (!policy_rule_allows(PR_SERVERS_DELETE, auth, &tg))
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "Policy doesn't allow %s to be performed.",
@@ -98,18 +131,18 @@ int computesvc_server_delete(const struct computesvc *svc, const struct auth_con
 int computesvc_server_reset_state(const struct computesvc *svc, const char *id, bool active,
                                   struct service_error *err)
 {
-        _cleanup_json_ json_t *inst = NULL;
+        _cleanup_instance_ struct store_instance *inst = NULL;
         int r = computesvc_instance_get(svc, id, &inst);
         if (r == -ENOENT)
                 return not_found(err, id);
         if (r < 0)
                 return r;
-        char t[40];
-        time_format_iso8601(svc->now(), false, t);
-        json_object_set_new(inst, "status", json_string(active ? "ACTIVE" : "ERROR"));
-        json_object_set_new(inst, "OS-EXT-STS:vm_state", json_string(active ? "active" : "error"));
-        json_object_set_new(inst, "OS-EXT-STS:task_state", json_null());
-        json_object_set_new(inst, "updated", json_string(t));
-        r = computesvc_instance_put(svc, inst, false);
+        r = server_set_text(&inst->status, active ? "ACTIVE" : "ERROR");
+        if (r >= 0)
+                r = server_set_text(&inst->vm_state, active ? "active" : "error");
+        if (r >= 0)
+                r = server_set_text(&inst->task_state, NULL);
+        if (r >= 0)
+                r = computesvc_instance_put(svc, inst, false);
         return r == -ENOENT ? not_found(err, id) : r;
 }

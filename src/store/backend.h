@@ -19,6 +19,41 @@ typedef int (*store_agent_row_cb)(const char *id, const char *doc, double heartb
 int store_agent_doc(const char *doc, double heartbeat, const char *heartbeat_text,
                     struct strbuf *out);
 
+/* The columns of instances (instance-row.c), in the one order both
+ * backends read and write them: the SQL name and where the value lives in
+ * struct store_instance. */
+enum store_column_type { STORE_COLUMN_TEXT, STORE_COLUMN_INT, STORE_COLUMN_BOOL };
+struct store_column {
+        const char *name;
+        enum store_column_type type;
+        size_t offset;
+};
+extern const struct store_column store_instance_columns[];
+extern const size_t store_instance_n_columns;
+/* "id, project_id, ..." (placeholder 0) or "?1, ?2, ..." / "$1, $2, ..."
+ * appended to sb. */
+int store_instance_columns_sql(struct strbuf *sb, char placeholder);
+/* Column i's value as text (NULL: SQL NULL; numbers printed into buf),
+ * and set from text as a backend gives it back. */
+const char *store_instance_column_text(const struct store_instance *in, size_t i, char buf[24]);
+int store_instance_column_set(struct store_instance *in, size_t i, const char *text);
+/* An instance's lists, each a table of (instance_id, position, columns),
+ * its rows in position order. */
+enum { STORE_INSTANCE_PORTS, STORE_INSTANCE_ADDRESSES, STORE_INSTANCE_TRIED,
+       STORE_INSTANCE_N_LISTS };
+struct store_instance_list_table {
+        const char *table;
+        const char *columns; /* "a, b" */
+        int n_columns;       /* at most 4 */
+};
+extern const struct store_instance_list_table store_instance_lists[STORE_INSTANCE_N_LISTS];
+size_t store_instance_list_len(const struct store_instance *in, int list);
+/* Row i of a list as text into v (numbers printed into buf). */
+void store_instance_list_row(const struct store_instance *in, int list, size_t i,
+                             const char *v[4], char buf[24]);
+/* A row read back appended. */
+int store_instance_list_append(struct store_instance *in, int list, const char *const *v);
+
 struct store_backend {
         const char *name;
         void (*free)(struct store *st);
@@ -63,10 +98,10 @@ struct store_backend {
         int (*auth_failures_clear)(struct store *st, const char *user_id);
 
         int (*instance_put)(struct store *st, const struct store_instance *in, bool create);
-        int (*instance_get)(struct store *st, const char *id, char **ret_doc);
+        int (*instance_get)(struct store *st, const char *id, struct store_instance **ret);
         int (*instance_delete)(struct store *st, const char *id);
         int (*instance_list)(struct store *st, const struct store_instance_query *q,
-                             store_obj_cb cb, void *userdata);
+                             store_instance_cb cb, void *userdata);
         int (*instance_totals)(struct store *st, const struct store_instance_query *q,
                                struct store_usage *ret);
 

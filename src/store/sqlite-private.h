@@ -88,6 +88,15 @@ int sqlite_get_texts(struct sqlite_store *st, const char *what, const char *sql,
 /* The schema version this code's migrations reach. */
 size_t sqlite_schema_latest(void);
 
+/* sqlite-instance.c: store.h's instances. */
+int sqlite_instance_put(struct store *st, const struct store_instance *in, bool create);
+int sqlite_instance_get(struct store *st, const char *id, struct store_instance **ret);
+int sqlite_instance_delete(struct store *st, const char *id);
+int sqlite_instance_list(struct store *st, const struct store_instance_query *q,
+                         store_instance_cb cb, void *userdata);
+int sqlite_instance_totals(struct store *st, const struct store_instance_query *q,
+                           struct store_usage *ret);
+
 /* sqlite-network.c: store.h's networks, subnets, ports and agents. */
 int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
 int sqlite_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);

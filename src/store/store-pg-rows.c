@@ -1,5 +1,5 @@
 /* The PostgreSQL backend's typed rows: compute usage and PCI claims,
- * host reports, failed logins, instances, compute hosts' records and
+ * host reports, failed logins, compute hosts' records and
  * tasks.  Inserts that must be unique use ON CONFLICT DO NOTHING and
  * report -EEXIST when nothing was inserted: a unique violation would abort
  * the whole transaction on PostgreSQL. */
@@ -177,98 +177,6 @@ int pg_auth_failures_clear(struct store *st, const char *user_id)
         int r = pg_exec_texts(st, "failed logins", "DELETE FROM user_auth_failures WHERE "
                               "user_id = $1", 1, user_id);
         return r < 0 ? r : 0;
-}
-
-int pg_instance_put(struct store *st, const struct store_instance *in, bool create)
-{
-        _cleanup_pg_args_ struct pg_args a = {0};
-        pg_argv(&a, 6, in->id, in->project_id ?: "", in->host, in->status ?: "", in->task_state,
-                in->doc);
-        pg_arg_int(&a, in->vcpus);
-        pg_arg_int(&a, in->memory_mb);
-        if (create)
-                return pg_inserted(pg_query(st, "insert instance", "INSERT INTO instances (id, "
-                                         "project_id, host, status, task_state, doc, vcpus, "
-                                         "memory_mb) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                                         "ON CONFLICT DO NOTHING", &a, NULL));
-        return pg_touched(pg_query(st, "update instance", "UPDATE instances SET project_id = $2, "
-                                "host = $3, status = $4, task_state = $5, doc = $6, vcpus = $7, "
-                                "memory_mb = $8 WHERE id = $1", &a, NULL));
-}
-
-int pg_instance_get(struct store *st, const char *id, char **ret_doc)
-{
-        _cleanup_pg_args_ struct pg_args a = {0};
-        _cleanup_pgresult_ PGresult *res = NULL;
-        pg_arg(&a, id);
-        int r = pg_query(st, "get instance", "SELECT doc FROM instances WHERE id = $1", &a, &res);
-        if (r <= 0)
-                return r < 0 ? r : -ENOENT;
-        return (*ret_doc = pg_text_dup(res, 0, 0)) ? 0 : -ENOMEM;
-}
-
-int pg_instance_delete(struct store *st, const char *id)
-{
-        return pg_touched(pg_exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = $1",
-                                     1, id));
-}
-
-/* "SELECT what FROM instances WHERE ..." with a condition for each column
- * the query gives, the values in order; list adds the id order and the
- * limit. */
-static int query_instances(struct store *st, const char *what,
-                           const struct store_instance_query *q, bool list, PGresult **res)
-{
-        static const struct store_instance_query any = {0};
-        if (!q)
-                q = &any;
-        const char *cols[] = {"project_id", "host", "status", "task_state", "id >"};
-        const char *vals[] = {q->project_id, q->host, q->status, q->task_state, q->marker};
-        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
-        _cleanup_pg_args_ struct pg_args a = {0};
-        int r = strbuf_printf(&sql, "SELECT %s FROM instances WHERE true", what);
-        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(cols); i++)
-                if (vals[i]) {
-                        pg_arg(&a, vals[i]);
-                        r = strbuf_printf(&sql, " AND %s%s $%d", cols[i],
-                                          strchr(cols[i], '>') ? "" : " =", a.n);
-                }
-        if (r >= 0 && list)
-                r = strbuf_append(&sql, " ORDER BY id");
-        if (r >= 0 && list && q->limit)
-                r = strbuf_printf(&sql, " LIMIT %zu", q->limit);
-        if (r < 0)
-                return r;
-        return pg_query(st, "list instances", strbuf_str(&sql), &a, res);
-}
-
-int pg_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
-                     void *userdata)
-{
-        _cleanup_pgresult_ PGresult *res = NULL;
-        int r = query_instances(st, "id, doc", q, true, &res);
-        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
-                int c = cb(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), userdata);
-                if (c < 0)
-                        return c;
-        }
-        return r < 0 ? r : 0;
-}
-
-int pg_instance_totals(struct store *st, const struct store_instance_query *q,
-                       struct store_usage *ret)
-{
-        _cleanup_pgresult_ PGresult *res = NULL;
-        int r = query_instances(st, "count(*), coalesce(sum(vcpus), 0), "
-                                "coalesce(sum(memory_mb), 0)", q, false, &res);
-        if (r <= 0)
-                return r < 0 ? r : -EIO;
-        *ret = (struct store_usage){
-                .instances = pg_int(res, 0, 0),
-                .vcpus = pg_int(res, 0, 1),
-                .memory_mb = pg_int(res, 0, 2),
-        };
-        return 0;
 }
 
 #define HOST_COLUMNS                                                                               \

@@ -93,13 +93,6 @@ int pg_host_report_get(struct store *st, const char *host, char **ret_report, ch
 int pg_auth_failures_get(struct store *st, const char *user_id, struct store_auth_failures *ret);
 int pg_auth_failure_add(struct store *st, const char *user_id, double at, bool restart);
 int pg_auth_failures_clear(struct store *st, const char *user_id);
-int pg_instance_put(struct store *st, const struct store_instance *in, bool create);
-int pg_instance_get(struct store *st, const char *id, char **ret_doc);
-int pg_instance_delete(struct store *st, const char *id);
-int pg_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
-                     void *userdata);
-int pg_instance_totals(struct store *st, const struct store_instance_query *q,
-                       struct store_usage *ret);
 int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bool create);
 int pg_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret);
 int pg_heartbeat_put(struct store *st, const struct store_heartbeat *hb);
@@ -112,6 +105,15 @@ int pg_compute_task_get(struct store *st, const char *id, struct store_compute_t
 int pg_compute_task_delete(struct store *st, const char *id);
 int pg_compute_task_list(struct store *st, const char *host, size_t limit,
                          struct store_compute_task ***ret);
+
+/* Instances, in store-pg-instance.c. */
+int pg_instance_put(struct store *st, const struct store_instance *in, bool create);
+int pg_instance_get(struct store *st, const char *id, struct store_instance **ret);
+int pg_instance_delete(struct store *st, const char *id);
+int pg_instance_list(struct store *st, const struct store_instance_query *q, store_instance_cb cb,
+                     void *userdata);
+int pg_instance_totals(struct store *st, const struct store_instance_query *q,
+                       struct store_usage *ret);
 
 /* Networks, subnets, ports and agents, in store-pg-network.c. */
 int pg_network_put(struct store *st, const struct store_network *n, bool create);

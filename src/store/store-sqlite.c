@@ -356,6 +356,125 @@ static const char *const migrations[] = {
          * a plan, chosen while the table was empty, for the life of its
          * prepared statement: a scan of thousands of rows per report). */
         "CREATE INDEX agents_host ON agents (host, agent_type, id);",
+        /* 16: instances without a document: every attribute of the server
+         * a column (the flavor as booted among them), only what users
+         * store arbitrary keys or names in JSON text (metadata, the
+         * flavor's extra specs, security group names, tags); the ports
+         * asked for or made, the addresses and the hosts tried rows of
+         * their own.  Existing documents move over (the table rebuilt, its
+         * indexes kept); the PCI addresses a document listed stay where
+         * they are claimed (pci_claims). */
+        "ALTER TABLE instances RENAME TO instances_v15;"
+        "CREATE TABLE instances ("
+        "  id TEXT PRIMARY KEY,"
+        "  project_id TEXT NOT NULL,"
+        "  user_id TEXT,"
+        "  name TEXT,"
+        "  description TEXT,"
+        "  status TEXT NOT NULL,"
+        "  vm_state TEXT,"
+        "  task_state TEXT,"
+        "  power_state INTEGER NOT NULL DEFAULT 0,"
+        "  host TEXT,"
+        "  availability_zone TEXT,"
+        "  requested_zone TEXT,"
+        "  instance_name TEXT,"
+        "  flavor_id TEXT,"
+        "  flavor_name TEXT,"
+        "  vcpus INTEGER NOT NULL,"
+        "  memory_mb INTEGER NOT NULL,"
+        "  disk_gb INTEGER NOT NULL DEFAULT 0,"
+        "  ephemeral_gb INTEGER NOT NULL DEFAULT 0,"
+        "  swap_mb INTEGER NOT NULL DEFAULT 0,"
+        "  flavor_extra_specs TEXT,"
+        "  image_id TEXT,"
+        "  key_name TEXT,"
+        "  access_ipv4 TEXT,"
+        "  access_ipv6 TEXT,"
+        "  config_drive TEXT,"
+        "  disk_config TEXT,"
+        "  progress INTEGER NOT NULL DEFAULT 0,"
+        "  locked INTEGER NOT NULL DEFAULT 0,"
+        "  created_at TEXT,"
+        "  updated_at TEXT,"
+        "  launched_at TEXT,"
+        "  terminated_at TEXT,"
+        "  metadata TEXT,"
+        "  security_groups TEXT,"
+        "  tags TEXT,"
+        "  fault_code INTEGER NOT NULL DEFAULT 0,"
+        "  fault_message TEXT,"
+        "  fault_created TEXT);"
+        "INSERT INTO instances (id, project_id, user_id, name, description, status, vm_state,"
+        "    task_state, power_state, host, availability_zone, requested_zone, instance_name,"
+        "    flavor_id, flavor_name, vcpus, memory_mb, disk_gb, ephemeral_gb, swap_mb,"
+        "    flavor_extra_specs, image_id, key_name, access_ipv4, access_ipv6, config_drive,"
+        "    disk_config, progress, locked, created_at, updated_at, launched_at, terminated_at,"
+        "    metadata, security_groups, tags, fault_code, fault_message, fault_created)"
+        "  SELECT id, project_id, json_extract(doc, '$.user_id'), json_extract(doc, '$.name'),"
+        "    json_extract(doc, '$.description'), status,"
+        "    json_extract(doc, '$.\"OS-EXT-STS:vm_state\"'), task_state,"
+        "    CAST(coalesce(json_extract(doc, '$.\"OS-EXT-STS:power_state\"'), 0) AS INTEGER),"
+        "    host, json_extract(doc, '$.\"OS-EXT-AZ:availability_zone\"'),"
+        "    json_extract(doc, '$._az_req'), json_extract(doc, '$._instance_name'),"
+        "    json_extract(doc, '$._flavor.id'), json_extract(doc, '$._flavor.name'), vcpus,"
+        "    memory_mb, CAST(coalesce(json_extract(doc, '$._flavor.disk'), 0) AS INTEGER),"
+        "    CAST(coalesce(json_extract(doc, '$._flavor.\"OS-FLV-EXT-DATA:ephemeral\"'), 0)"
+        "      AS INTEGER),"
+        "    CAST(coalesce(json_extract(doc, '$._flavor.swap'), 0) AS INTEGER),"
+        "    coalesce(json_extract(doc, '$._flavor.extra_specs'), '{}'),"
+        "    json_extract(doc, '$._image_id'), json_extract(doc, '$.key_name'),"
+        "    coalesce(json_extract(doc, '$.accessIPv4'), ''),"
+        "    coalesce(json_extract(doc, '$.accessIPv6'), ''),"
+        "    coalesce(json_extract(doc, '$.config_drive'), ''),"
+        "    coalesce(json_extract(doc, '$.\"OS-DCF:diskConfig\"'), 'MANUAL'),"
+        "    CAST(coalesce(json_extract(doc, '$.progress'), 0) AS INTEGER),"
+        "    json_type(doc, '$.locked') IS 'true', json_extract(doc, '$.created'),"
+        "    json_extract(doc, '$.updated'), json_extract(doc, '$.\"OS-SRV-USG:launched_at\"'),"
+        "    json_extract(doc, '$.\"OS-SRV-USG:terminated_at\"'),"
+        "    coalesce(json_extract(doc, '$.metadata'), '{}'),"
+        "    (SELECT json_group_array(json_extract(g.value, '$.name'))"
+        "      FROM json_each(doc, '$.security_groups') g),"
+        "    coalesce(json_extract(doc, '$.tags'), '[]'),"
+        "    CAST(coalesce(json_extract(doc, '$.fault.code'), 0) AS INTEGER),"
+        "    json_extract(doc, '$.fault.message'), json_extract(doc, '$.fault.created')"
+        "  FROM instances_v15;"
+        "CREATE TABLE instance_ports ("
+        "  instance_id TEXT NOT NULL REFERENCES instances (id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  port_id TEXT NOT NULL,"
+        "  created INTEGER NOT NULL,"
+        "  PRIMARY KEY (instance_id, position)) WITHOUT ROWID;"
+        "CREATE TABLE instance_addresses ("
+        "  instance_id TEXT NOT NULL REFERENCES instances (id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  network TEXT NOT NULL,"
+        "  version INTEGER NOT NULL,"
+        "  addr TEXT NOT NULL,"
+        "  mac TEXT,"
+        "  PRIMARY KEY (instance_id, position)) WITHOUT ROWID;"
+        "CREATE TABLE instance_tried_hosts ("
+        "  instance_id TEXT NOT NULL REFERENCES instances (id) ON DELETE CASCADE,"
+        "  position INTEGER NOT NULL,"
+        "  host TEXT NOT NULL,"
+        "  PRIMARY KEY (instance_id, position)) WITHOUT ROWID;"
+        "INSERT INTO instance_ports (instance_id, position, port_id, created)"
+        "  SELECT o.id, p.key, p.value, p.value IN"
+        "    (SELECT c.value FROM json_each(o.doc, '$._created_ports') c)"
+        "  FROM instances_v15 o, json_each(o.doc, '$._ports') p WHERE p.type = 'text';"
+        "INSERT INTO instance_addresses (instance_id, position, network, version, addr, mac)"
+        "  SELECT o.id, row_number() OVER (PARTITION BY o.id ORDER BY n.id, a.key) - 1, n.key,"
+        "    CAST(coalesce(json_extract(a.value, '$.version'), 4) AS INTEGER),"
+        "    coalesce(json_extract(a.value, '$.addr'), ''),"
+        "    json_extract(a.value, '$.\"OS-EXT-IPS-MAC:mac_addr\"')"
+        "  FROM instances_v15 o, json_each(o.doc, '$.addresses') n,"
+        "    json_each(CASE n.type WHEN 'array' THEN n.value ELSE '[]' END) a;"
+        "INSERT INTO instance_tried_hosts (instance_id, position, host)"
+        "  SELECT o.id, t.key, t.value FROM instances_v15 o, json_each(o.doc, '$._tried') t"
+        "  WHERE t.type = 'text';"
+        "DROP TABLE instances_v15;"
+        "CREATE INDEX instances_project ON instances (project_id, id);"
+        "CREATE INDEX instances_host ON instances (host, task_state);",
 };
 
 size_t sqlite_schema_latest(void)
@@ -1362,122 +1481,6 @@ static int sqlite_host_report_get(struct store *base, const char *host, char **r
                 *ret_report = TAKE_PTR(report);
         if (ret_hash)
                 *ret_hash = TAKE_PTR(hash);
-        return 0;
-}
-
-static int sqlite_instance_put(struct store *base, const struct store_instance *in, bool create)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        const char *sql = create ? "INSERT INTO instances (id, project_id, host, status, task_state, "
-                                   "doc, vcpus, memory_mb) VALUES (?,?,?,?,?,?,?,?)"
-                                 : "UPDATE instances SET project_id = ?2, host = ?3, status = ?4, "
-                                   "task_state = ?5, doc = ?6, vcpus = ?7, memory_mb = ?8 "
-                                   "WHERE id = ?1";
-        int r = sqlite_prepare_texts(st, sql, &h, 6, in->id, in->project_id ? in->project_id : "",
-                              in->host, in->status ? in->status : "", in->task_state, in->doc);
-        if (r < 0)
-                return r;
-        sqlite3_bind_int64(h.s, 7, in->vcpus);
-        sqlite3_bind_int64(h.s, 8, in->memory_mb);
-        r = sqlite_step_done(st, h.s, create ? "insert instance" : "update instance");
-        if (r < 0 || create)
-                return r;
-        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
-}
-
-static int sqlite_instance_get(struct store *base, const char *id, char **ret_doc)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = sqlite_prepare_texts(st, "SELECT doc FROM instances WHERE id = ?", &h, 1, id);
-        if (r < 0)
-                return r;
-        r = sqlite_step_row(st, h.s, "get instance");
-        if (r <= 0)
-                return r < 0 ? r : -ENOENT;
-        return (*ret_doc = column_dup(h.s, 0)) ? 0 : -ENOMEM;
-}
-
-static int sqlite_instance_delete(struct store *base, const char *id)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        int r = sqlite_exec_texts(st, "delete instance", "DELETE FROM instances WHERE id = ?", 1, id);
-        if (r < 0)
-                return r;
-        return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
-}
-
-/* "SELECT what FROM instances WHERE ..." with a condition for each column
- * the query gives (so the indexes apply), the values bound in order; list
- * adds the id order and the limit. */
-static int prepare_instances(struct sqlite_store *st, const char *what, const struct store_instance_query *q,
-                             bool list, struct stmt_handle *h)
-{
-        static const struct store_instance_query any = {0};
-        if (!q)
-                q = &any;
-        const char *cols[] = {"project_id", "host", "status", "task_state"};
-        const char *vals[] = {q->project_id, q->host, q->status, q->task_state};
-        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
-        int n = 0;
-        int r = strbuf_printf(&sql, "SELECT %s FROM instances WHERE 1", what);
-        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(cols); i++)
-                if (vals[i])
-                        r = strbuf_printf(&sql, " AND %s = ?", cols[i]);
-        if (r >= 0 && q->marker)
-                r = strbuf_append(&sql, " AND id > ?");
-        if (r >= 0 && list)
-                r = strbuf_append(&sql, " ORDER BY id");
-        if (r >= 0 && list && q->limit)
-                r = strbuf_printf(&sql, " LIMIT %zu", q->limit);
-        if (r >= 0)
-                r = sqlite_prepare(st, strbuf_str(&sql), h);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
-                if (vals[i])
-                        sqlite3_bind_text(h->s, ++n, vals[i], -1, SQLITE_STATIC);
-        if (q->marker)
-                sqlite3_bind_text(h->s, ++n, q->marker, -1, SQLITE_STATIC);
-        return 0;
-}
-
-static int sqlite_instance_list(struct store *base, const struct store_instance_query *q, store_obj_cb cb,
-                        void *userdata)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_instances(st, "id, doc", q, true, &h);
-        if (r < 0)
-                return r;
-        for (;;) {
-                r = sqlite_step_row(st, h.s, "list instances");
-                if (r <= 0)
-                        return r;
-                r = cb((const char *)sqlite3_column_text(h.s, 0),
-                       (const char *)sqlite3_column_text(h.s, 1), userdata);
-                if (r < 0)
-                        return r;
-        }
-}
-
-static int sqlite_instance_totals(struct store *base, const struct store_instance_query *q,
-                          struct store_usage *ret)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_instances(st, "count(*), total(vcpus), total(memory_mb)", q, false, &h);
-        if (r < 0)
-                return r;
-        r = sqlite_step_row(st, h.s, "instance totals");
-        if (r <= 0)
-                return r < 0 ? r : -EIO;
-        *ret = (struct store_usage){
-                .instances = sqlite3_column_int64(h.s, 0),
-                .vcpus = sqlite3_column_int64(h.s, 1),
-                .memory_mb = sqlite3_column_int64(h.s, 2),
-        };
         return 0;
 }
 

@@ -327,9 +327,9 @@ int store_instance_put(struct store *st, const struct store_instance *in, bool c
         return st->ops->instance_put(st, in, create);
 }
 
-int store_instance_get(struct store *st, const char *id, char **ret_doc)
+int store_instance_get(struct store *st, const char *id, struct store_instance **ret)
 {
-        return st->ops->instance_get(st, id, ret_doc);
+        return st->ops->instance_get(st, id, ret);
 }
 
 int store_instance_delete(struct store *st, const char *id)
@@ -337,8 +337,8 @@ int store_instance_delete(struct store *st, const char *id)
         return st->ops->instance_delete(st, id);
 }
 
-int store_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
-                        void *userdata)
+int store_instance_list(struct store *st, const struct store_instance_query *q,
+                        store_instance_cb cb, void *userdata)
 {
         return st->ops->instance_list(st, q, cb, userdata);
 }

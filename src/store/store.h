@@ -163,22 +163,77 @@ int store_auth_failures_get(struct store *st, const char *user_id, struct store_
 int store_auth_failure_add(struct store *st, const char *user_id, double at, bool restart);
 int store_auth_failures_clear(struct store *st, const char *user_id);
 
-/* Instances (servers) as typed rows: what lists filter on and limits sum
- * are columns (project, host, status, task state, the flavor's vcpus and
- * RAM), Nova's view the document beside them. */
-struct store_instance {
-        const char *id;
-        const char *project_id;
-        const char *host;       /* NULL until placed */
-        const char *status;     /* BUILD, ACTIVE, ERROR, ... */
-        const char *task_state; /* NULL when none */
-        long long vcpus, memory_mb;
-        const char *doc;
+/* Instances (servers) as typed rows: every attribute of Nova's server the
+ * service keeps is a column (what lists filter on and limits sum indexed);
+ * only what users store arbitrary keys or names in is JSON text (the
+ * metadata, the flavor's extra specs, the security group names and tags).
+ * The ports a boot asked for or made, the addresses they gave and the
+ * hosts tried are rows of their own, in order.  Strings are owned by the
+ * struct; NULL where Nova shows null. */
+struct store_instance_port {
+        char *port_id;
+        bool created; /* made by the boot: deleted with the instance */
 };
-/* Insert (-EEXIST when the id exists) or update (-ENOENT when absent). */
+struct store_instance_address {
+        char *network; /* the network's name, or its id when it has none */
+        long long version; /* 4 or 6 */
+        char *addr;
+        char *mac;
+};
+struct store_instance {
+        char *id;
+        char *project_id;
+        char *user_id;
+        char *name;
+        char *description;       /* NULL: none */
+        char *status;            /* BUILD, ACTIVE, ERROR */
+        char *vm_state;          /* building, active, error */
+        char *task_state;        /* NULL when none */
+        long long power_state;   /* 0 no state, 1 running */
+        char *host;              /* NULL until placed */
+        char *availability_zone; /* the host's zone, NULL until placed */
+        char *requested_zone;    /* as the boot asked ("zone", "zone:host"), NULL: any */
+        char *instance_name;     /* the hypervisor's name of it */
+        /* The flavor as it was at boot. */
+        char *flavor_id;
+        char *flavor_name;
+        long long vcpus, memory_mb, disk_gb, ephemeral_gb, swap_mb;
+        char *flavor_extra_specs; /* JSON object text */
+        char *image_id;
+        char *key_name;                  /* NULL: none */
+        char *access_ipv4, *access_ipv6; /* "" when none */
+        char *config_drive;
+        char *disk_config;              /* MANUAL or AUTO */
+        long long progress;
+        bool locked;
+        char *created_at, *updated_at;     /* ISO 8601 */
+        char *launched_at, *terminated_at; /* NULL: not yet */
+        char *metadata;        /* JSON object text of strings */
+        char *security_groups; /* JSON array text of names */
+        char *tags;            /* JSON array text of strings */
+        long long fault_code;  /* 0: no fault */
+        char *fault_message, *fault_created;
+        struct store_instance_port *ports;
+        size_t n_ports;
+        struct store_instance_address *addresses;
+        size_t n_addresses;
+        char **tried_hosts; /* NULL-ended (or NULL), the hosts a boot tried in order */
+};
+/* Frees the members (not the struct). */
+void store_instance_done(struct store_instance *in);
+void store_instance_free(struct store_instance *in);
+/* The lists of an instance grown by one (copies of the strings). */
+int store_instance_add_port(struct store_instance *in, const char *port_id, bool created);
+int store_instance_add_address(struct store_instance *in, const char *network, long long version,
+                               const char *addr, const char *mac);
+int store_instance_add_tried(struct store_instance *in, const char *host);
+/* A deep copy, or NULL when out of memory. */
+struct store_instance *store_instance_dup(const struct store_instance *in);
+/* Insert (-EEXIST when the id exists) or update (-ENOENT when absent),
+ * the lists replaced. */
 int store_instance_put(struct store *st, const struct store_instance *in, bool create);
-/* *ret_doc malloc'd; -ENOENT when absent. */
-int store_instance_get(struct store *st, const char *id, char **ret_doc);
+/* *ret malloc'd; -ENOENT when absent. */
+int store_instance_get(struct store *st, const char *id, struct store_instance **ret);
 int store_instance_delete(struct store *st, const char *id);
 /* The instances matching every given column (NULL: any), in id order,
  * after marker, at most limit (0: all). */
@@ -187,8 +242,11 @@ struct store_instance_query {
         const char *marker;
         size_t limit;
 };
-int store_instance_list(struct store *st, const struct store_instance_query *q, store_obj_cb cb,
-                        void *userdata);
+/* Each row is borrowed by cb (a negative return stops the walk and is
+ * returned). */
+typedef int (*store_instance_cb)(const struct store_instance *in, void *userdata);
+int store_instance_list(struct store *st, const struct store_instance_query *q,
+                        store_instance_cb cb, void *userdata);
 /* How many match, and their flavors' vcpus and memory_mb summed (disk_gb
  * 0). */
 int store_instance_totals(struct store *st, const struct store_instance_query *q,
@@ -474,6 +532,8 @@ void store_set_changes_keep(struct store *st, int64_t keep);
 #include "base/macro.h"
 DEFINE_POINTER_CLEANUP(struct store, store_free)
 #define _cleanup_store_ _cleanup_(store_freep)
+DEFINE_POINTER_CLEANUP(struct store_instance, store_instance_free)
+#define _cleanup_instance_ _cleanup_(store_instance_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host, store_compute_host_free)
 #define _cleanup_compute_host_ _cleanup_(store_compute_host_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host *, store_compute_hosts_free)

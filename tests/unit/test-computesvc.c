@@ -13,6 +13,7 @@
 #include "base/ini.h"
 #include "compute/scheduler.h"
 #include "computesvc/computesvc.h"
+#include "computesvc/server-fields.h"
 
 static double clock_now = 1.8e9;
 static double now(void)
@@ -112,7 +113,7 @@ static int teardown(void **state)
 }
 
 /* A new direct port and an instance on it, as a boot records them. */
-static json_t *new_instance(struct fixture *f, const char *id, char port_id[64])
+static struct store_instance *new_instance(struct fixture *f, const char *id, char port_id[64])
 {
         struct service_error e = {0};
         struct netsvc_port_create in = {.network_id = "net1", .project_id = "p1",
@@ -121,17 +122,45 @@ static json_t *new_instance(struct fixture *f, const char *id, char port_id[64])
         assert_int_equal(netsvc_port_create(&f->svc.net, &member, &in, &port, &e), 0);
         snprintf(port_id, 64, "%s", json_str(port, "id"));
         assert_int_equal(computesvc_flavor_get(&f->svc, "f1", &flavor), 0);
-        json_t *inst = json_pack("{s:s,s:s,s:s,s:s,s:s,s:n,s:O,s:s,s:[s],s:[],s:[],s:[],s:i,s:n,s:n,"
-                                 "s:{}}",
-                                 "id", id, "name", id, "tenant_id", "p1", "status", "BUILD",
-                                 "OS-EXT-STS:vm_state", "building", "OS-EXT-STS:task_state",
-                                 "_flavor", flavor, "_image_id", "img1", "_ports", port_id,
-                                 "_created_ports", "_pci", "_tried", "_attempts", 0, "_host",
-                                 "_az_req", "addresses");
+        struct store_instance *inst = calloc(1, sizeof(*inst));
         assert_non_null(inst);
+        assert_int_equal(server_set_text(&inst->id, id), 0);
+        assert_int_equal(server_set_text(&inst->name, id), 0);
+        assert_int_equal(server_set_text(&inst->project_id, "p1"), 0);
+        assert_int_equal(server_set_text(&inst->status, "BUILD"), 0);
+        assert_int_equal(server_set_text(&inst->vm_state, "building"), 0);
+        assert_int_equal(server_set_text(&inst->flavor_id, json_str(flavor, "id")), 0);
+        assert_int_equal(server_set_json(&inst->flavor_extra_specs,
+                                         json_object_get(flavor, "extra_specs")), 0);
+        assert_int_equal(server_set_text(&inst->image_id, "img1"), 0);
+        inst->vcpus = json_integer_value(json_object_get(flavor, "vcpus"));
+        inst->memory_mb = json_integer_value(json_object_get(flavor, "ram"));
+        inst->disk_gb = json_integer_value(json_object_get(flavor, "disk"));
+        assert_int_equal(store_instance_add_port(inst, port_id, false), 0);
         json_decref(port);
         json_decref(flavor);
         return inst;
+}
+
+/* The PCI address the spawn task of an instance names (the host's view
+ * of the VF claimed for it), into ret. */
+static void spawn_slot(struct fixture *f, const char *instance_id, char ret[32])
+{
+        json_t *tasks = NULL, *t;
+        size_t i;
+        ret[0] = 0;
+        assert_int_equal(computesvc_tasks(&f->svc, "c1", 0, &tasks), 0);
+        json_array_foreach(tasks, i, t)
+                if (streq(json_str(t, "instance_id"), instance_id) &&
+                    streq(json_str(t, "action"), "spawn"))
+                        snprintf(ret, 32, "%s",
+                                 json_str(json_array_get(json_object_get(json_object_get(t,
+                                                                                 "instance"),
+                                                                 "pci"),
+                                                         0),
+                                          "address") ?: "");
+        json_decref(tasks);
+        assert_true(ret[0]);
 }
 
 static void assert_usage(struct fixture *f, long long vcpus, long long instances, int claims)
@@ -151,14 +180,15 @@ static void test_place_claim_unplace(void **state)
         char p1[64], p2[64], p3[64];
         assert_int_equal(store_begin(f->st, true), 0);
 
-        json_t *a = new_instance(f, "inst-a", p1);
+        struct store_instance *a = new_instance(f, "inst-a", p1);
         assert_int_equal(computesvc_place(&f->svc, a, NULL), 0);
-        assert_string_equal(json_str(a, "_host"), "c1");
-        assert_string_equal(json_str(a, "OS-EXT-STS:task_state"), "spawning");
+        assert_string_equal(a->host, "c1");
+        assert_string_equal(a->task_state, "spawning");
         assert_int_equal(computesvc_instance_put(&f->svc, a, true), 0);
         assert_usage(f, 2, 1, 1);
         /* The port is bound as Nova binds it: the claimed VF in its profile. */
-        const char *slot = json_str(json_array_get(json_object_get(a, "_pci"), 0), "address");
+        char slot[32], slot_b[32];
+        spawn_slot(f, "inst-a", slot);
         json_t *port = NULL;
         assert_int_equal(svc_doc_get(f->st, "port", p1, &port), 0);
         assert_string_equal(json_str(json_object_get(port, "binding:profile"), "pci_slot"), slot);
@@ -166,19 +196,19 @@ static void test_place_claim_unplace(void **state)
         assert_string_equal(json_str(port, "device_id"), "inst-a");
         json_decref(port);
 
-        json_t *b = new_instance(f, "inst-b", p2);
+        struct store_instance *b = new_instance(f, "inst-b", p2);
         assert_int_equal(computesvc_place(&f->svc, b, NULL), 0);
         assert_int_equal(computesvc_instance_put(&f->svc, b, true), 0);
         assert_usage(f, 4, 2, 2);
         /* The two boots hold different VFs. */
-        assert_string_not_equal(slot, json_str(json_array_get(json_object_get(b, "_pci"), 0),
-                                               "address"));
+        spawn_slot(f, "inst-b", slot_b);
+        assert_string_not_equal(slot, slot_b);
 
         /* No VF left: ERROR with the filter's reason, nothing claimed. */
-        json_t *c = new_instance(f, "inst-c", p3);
+        struct store_instance *c = new_instance(f, "inst-c", p3);
         assert_int_equal(computesvc_place(&f->svc, c, NULL), 0);
-        assert_string_equal(json_str(c, "status"), "ERROR");
-        assert_non_null(strstr(json_str(json_object_get(c, "fault"), "message"),
+        assert_string_equal(c->status, "ERROR");
+        assert_non_null(strstr(c->fault_message,
                                "PciPassthroughFilter"));
         assert_usage(f, 4, 2, 2);
 
@@ -202,13 +232,13 @@ static void test_place_claim_unplace(void **state)
 
         /* c1 fails to spawn inst-a and no host is left: released, ERROR. */
         assert_int_equal(computesvc_spawn_result(&f->svc, "inst-a", "c1", false, "disk full"), 0);
-        json_t *got = NULL;
+        struct store_instance *got = NULL;
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-a", &got), 0);
-        assert_string_equal(json_str(got, "status"), "ERROR");
-        assert_non_null(strstr(json_str(json_object_get(got, "fault"), "message"),
+        assert_string_equal(got->status, "ERROR");
+        assert_non_null(strstr(got->fault_message,
                                "Exceeded maximum number of retries"));
-        assert_non_null(strstr(json_str(json_object_get(got, "fault"), "message"), "disk full"));
-        json_decref(got);
+        assert_non_null(strstr(got->fault_message, "disk full"));
+        store_instance_free(got);
         assert_usage(f, 2, 1, 1);
         assert_int_equal(svc_doc_get(f->st, "port", p1, &port), 0);
         assert_string_equal(json_str(port, "binding:vif_type"), "unbound");
@@ -218,22 +248,22 @@ static void test_place_claim_unplace(void **state)
         /* A stale answer (another host) changes nothing; c1's OK: ACTIVE. */
         assert_int_equal(computesvc_spawn_result(&f->svc, "inst-b", "c9", true, NULL), 0);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-b", &got), 0);
-        assert_string_equal(json_str(got, "status"), "BUILD");
-        json_decref(got);
+        assert_string_equal(got->status, "BUILD");
+        store_instance_free(got);
         struct service_error e = {0};
         assert_int_equal(computesvc_task_done(&f->svc, task_b, true, NULL, &e), 0);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-b", &got), 0);
-        assert_string_equal(json_str(got, "status"), "ACTIVE");
-        assert_int_equal(json_integer_value(json_object_get(got, "OS-EXT-STS:power_state")), 1);
+        assert_string_equal(got->status, "ACTIVE");
+        assert_int_equal(got->power_state, 1);
         assert_int_equal(computesvc_host_workload(&f->svc, "c1", &n), 0);
         assert_int_equal(n, 0);
         /* Unplace frees the VF and the usage. */
         assert_int_equal(computesvc_unplace(&f->svc, got), 0);
         assert_usage(f, 0, 0, 0);
-        json_decref(got);
+        store_instance_free(got);
         /* The freed VFs place the next boot again. */
         assert_int_equal(computesvc_place(&f->svc, c, NULL), 0);
-        assert_string_equal(json_str(c, "_host"), "c1");
+        assert_string_equal(c->host, "c1");
         assert_usage(f, 2, 1, 1);
         /* Deleting it on a host that is up: c1 is told to destroy it, and
          * its VF stays claimed until c1 has (no other boot may get a VF the
@@ -242,10 +272,10 @@ static void test_place_claim_unplace(void **state)
         assert_int_equal(computesvc_instance_delete(&f->svc, c), 0);
         assert_usage(f, 2, 1, 1);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), 0);
-        assert_string_equal(json_str(got, "OS-EXT-STS:task_state"), "deleting");
+        assert_string_equal(got->task_state, "deleting");
         /* Deleting it again queues nothing more. */
         assert_int_equal(computesvc_instance_delete(&f->svc, got), 0);
-        json_decref(got);
+        store_instance_free(got);
         assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
         size_t n_tasks = json_array_size(tasks);
         json_t *last = json_array_get(tasks, n_tasks - 1);
@@ -261,12 +291,12 @@ static void test_place_claim_unplace(void **state)
         assert_usage(f, 2, 1, 1);
         assert_int_equal(computesvc_task_done(&f->svc, task_c, false, "domain busy", &e), 0);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-c", &got), 0);
-        assert_string_equal(json_str(got, "status"), "ERROR");
-        assert_non_null(strstr(json_str(json_object_get(got, "fault"), "message"), "domain busy"));
+        assert_string_equal(got->status, "ERROR");
+        assert_non_null(strstr(got->fault_message, "domain busy"));
         assert_usage(f, 2, 1, 1);
         /* Deleted again, and this time destroyed: everything freed. */
         assert_int_equal(computesvc_instance_delete(&f->svc, got), 0);
-        json_decref(got);
+        store_instance_free(got);
         assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
         snprintf(task_c, sizeof(task_c), "%s",
                  json_str(json_array_get(tasks, json_array_size(tasks) - 1), "id"));
@@ -278,15 +308,15 @@ static void test_place_claim_unplace(void **state)
         /* On a host that is down it is deleted here at once (Nova's local
          * delete); the host still gets the destroy for when it is back. */
         char p4[64];
-        json_t *d = new_instance(f, "inst-d", p4);
+        struct store_instance *d = new_instance(f, "inst-d", p4);
         assert_int_equal(computesvc_place(&f->svc, d, NULL), 0);
-        assert_string_equal(json_str(d, "_host"), "c1");
+        assert_string_equal(d->host, "c1");
         assert_int_equal(computesvc_instance_put(&f->svc, d, true), 0);
         assert_usage(f, 2, 1, 1);
         clock_now += 61;
         assert_int_equal(computesvc_instance_delete(&f->svc, d), 0);
         clock_now -= 61;
-        json_decref(d);
+        store_instance_free(d);
         assert_usage(f, 0, 0, 0);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-d", &got), -ENOENT);
         assert_int_equal(svc_doc_get(f->st, "port", p4, &port), 0);
@@ -298,9 +328,9 @@ static void test_place_claim_unplace(void **state)
         assert_string_equal(json_str(last, "instance_id"), "inst-d");
         json_decref(tasks);
         assert_int_equal(store_end(f->st, false), 0);
-        json_decref(a);
-        json_decref(b);
-        json_decref(c);
+        store_instance_free(a);
+        store_instance_free(b);
+        store_instance_free(c);
 }
 
 /* A boot as POST /v2.1/servers asks it, for member (project p1) on the
@@ -358,17 +388,16 @@ static void test_boot_on_network(void **state)
         assert_int_equal(strlen(made.servers[0].admin_pass), 12);
         /* A port made on the network for the server, the server placed
          * on c1 with its spawn queued. */
-        json_t *inst = NULL, *port = NULL;
+        struct store_instance *inst = NULL;
+        json_t *port = NULL;
         assert_int_equal(computesvc_instance_get(&f->svc, made.servers[0].id, &inst), 0);
-        assert_string_equal(json_str(inst, "status"), "BUILD");
-        assert_string_equal(json_str(inst, "_host"), "c1");
-        assert_string_equal(json_str(inst, "tenant_id"), "p1");
-        assert_string_equal(json_str(inst, "name"), "vm");
-        json_t *created = json_object_get(inst, "_created_ports");
-        assert_int_equal(json_array_size(created), 1);
-        const char *port_id = json_string_value(json_array_get(created, 0));
-        assert_string_equal(json_string_value(json_array_get(json_object_get(inst, "_ports"), 0)),
-                            port_id);
+        assert_string_equal(inst->status, "BUILD");
+        assert_string_equal(inst->host, "c1");
+        assert_string_equal(inst->project_id, "p1");
+        assert_string_equal(inst->name, "vm");
+        assert_int_equal(inst->n_ports, 1);
+        assert_true(inst->ports[0].created);
+        const char *port_id = inst->ports[0].port_id;
         assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
         assert_string_equal(json_str(port, "network_id"), "net1");
         assert_string_equal(json_str(port, "project_id"), "p1");
@@ -377,7 +406,7 @@ static void test_boot_on_network(void **state)
         assert_string_equal(json_str(port, "binding:host_id"), "c1");
         assert_usage(f, 2, 1, 0);
         json_decref(port);
-        json_decref(inst);
+        store_instance_free(inst);
         computesvc_boot_result_done(&made);
 
         /* Two at once: NAME-1 and NAME-2, each with its own port. */
@@ -388,8 +417,8 @@ static void test_boot_on_network(void **state)
         assert_int_equal(made.n_servers, 2);
         assert_string_equal(made.servers[1].admin_pass, "secret");
         assert_int_equal(computesvc_instance_get(&f->svc, made.servers[1].id, &inst), 0);
-        assert_string_equal(json_str(inst, "name"), "web-2");
-        json_decref(inst);
+        assert_string_equal(inst->name, "web-2");
+        store_instance_free(inst);
         assert_int_equal(count_ports(f), 3);
         computesvc_boot_result_done(&made);
 
@@ -401,6 +430,121 @@ static void test_boot_on_network(void **state)
         assert_int_equal(store_end(f->st, false), 0);
 }
 
+/* What a boot records is a typed row: the caller, the flavor as booted,
+ * the image, the metadata and groups asked, the access addresses in
+ * canonical form, the zone asked and the one it got, the address the
+ * port gave on its network; the host's spawn task carries the flavor as
+ * booted.  The host's answer makes it ACTIVE, running and launched;
+ * another flavor's later change does not touch it. */
+static void test_boot_row(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        struct computesvc_boot_result made = {0};
+        assert_int_equal(store_begin(f->st, true), 0);
+        boot_fixture(f);
+        json_t *specs = json_pack("{s:s}", "hw:cpu_policy", "shared"), *added = NULL;
+        assert_int_equal(computesvc_flavor_specs_update(&f->svc, "small", specs, &added, &e), 0);
+        json_decref(specs);
+        json_decref(added);
+        json_t *md = json_pack("{s:s,s:s}", "role", "web", "tier", "1");
+        const char *groups[] = {"default"};
+        struct computesvc_boot_nic nic = {.network_id = "net1"};
+        struct computesvc_boot in = {.auth = &member, .name = "vm", .count = 1,
+                                     .flavor_id = "small", .image_id = "pub", .nics = &nic,
+                                     .n_nics = 1, .metadata = md, .security_groups = groups,
+                                     .n_security_groups = 1, .availability_zone = "nova",
+                                     .access_ipv4 = "192.0.2.77",
+                                     .access_ipv6 = "2001:db8:0:0:0:0:0:7"};
+        assert_int_equal(computesvc_server_create(&f->svc, &in, &made, &e), 0);
+        json_decref(md);
+        const char *id = made.servers[0].id;
+        struct store_instance *inst = NULL;
+        assert_int_equal(computesvc_instance_get(&f->svc, id, &inst), 0);
+        assert_string_equal(inst->project_id, "p1");
+        assert_string_equal(inst->name, "vm");
+        assert_string_equal(inst->status, "BUILD");
+        assert_string_equal(inst->vm_state, "building");
+        assert_string_equal(inst->task_state, "spawning");
+        assert_int_equal(inst->power_state, 0);
+        assert_string_equal(inst->host, "c1");
+        assert_string_equal(inst->availability_zone, "nova");
+        assert_string_equal(inst->requested_zone, "nova");
+        char iname[32];
+        snprintf(iname, sizeof(iname), "instance-%.8s", id);
+        assert_string_equal(inst->instance_name, iname);
+        assert_string_equal(inst->flavor_id, "small");
+        assert_string_equal(inst->flavor_name, "small");
+        assert_int_equal(inst->vcpus, 2);
+        assert_int_equal(inst->memory_mb, 512);
+        assert_int_equal(inst->disk_gb, 1);
+        assert_string_equal(inst->flavor_extra_specs, "{\"hw:cpu_policy\":\"shared\"}");
+        assert_string_equal(inst->image_id, "pub");
+        assert_null(inst->key_name);
+        assert_string_equal(inst->access_ipv4, "192.0.2.77");
+        assert_string_equal(inst->access_ipv6, "2001:db8::7");
+        assert_string_equal(inst->metadata, "{\"role\":\"web\",\"tier\":\"1\"}");
+        assert_string_equal(inst->security_groups, "[\"default\"]");
+        assert_string_equal(inst->tags, "[]");
+        assert_int_equal(inst->fault_code, 0);
+        assert_null(inst->launched_at);
+        assert_non_null(inst->created_at);
+        /* The port made on net1 ("web") gave its address. */
+        assert_int_equal(inst->n_addresses, 1);
+        assert_string_equal(inst->addresses[0].network, "web");
+        assert_int_equal(inst->addresses[0].version, 4);
+        assert_non_null(strstr(inst->addresses[0].addr, "192.0.2."));
+        assert_non_null(inst->addresses[0].mac);
+        assert_string_equal(inst->tried_hosts[0], "c1");
+        assert_null(inst->tried_hosts[1]);
+        store_instance_free(inst);
+
+        /* The spawn task: the name, the flavor as booted, the image. */
+        json_t *tasks = NULL;
+        assert_int_equal(computesvc_tasks(&f->svc, "c1", 0, &tasks), 0);
+        json_t *detail = json_object_get(json_array_get(tasks, 0), "instance");
+        assert_string_equal(json_str(detail, "name"), "vm");
+        json_t *fl = json_object_get(detail, "flavor");
+        assert_string_equal(json_str(fl, "id"), "small");
+        assert_int_equal(json_integer_value(json_object_get(fl, "vcpus")), 2);
+        assert_int_equal(json_integer_value(json_object_get(fl, "ram")), 512);
+        assert_string_equal(json_str(json_object_get(fl, "extra_specs"), "hw:cpu_policy"),
+                            "shared");
+        assert_string_equal(json_str(json_object_get(detail, "image"), "id"), "pub");
+        char task_id[64];
+        snprintf(task_id, sizeof(task_id), "%s", json_str(json_array_get(tasks, 0), "id"));
+        json_decref(tasks);
+
+        /* The flavor changes later: the server keeps the one it booted. */
+        specs = json_pack("{s:s}", "hw:cpu_policy", "dedicated");
+        assert_int_equal(computesvc_flavor_specs_update(&f->svc, "small", specs, &added, &e), 0);
+        json_decref(specs);
+        json_decref(added);
+        clock_now += 5;
+        assert_int_equal(computesvc_task_done(&f->svc, task_id, true, NULL, &e), 0);
+        clock_now -= 5;
+        assert_int_equal(computesvc_instance_get(&f->svc, id, &inst), 0);
+        assert_string_equal(inst->status, "ACTIVE");
+        assert_string_equal(inst->vm_state, "active");
+        assert_null(inst->task_state);
+        assert_int_equal(inst->power_state, 1);
+        assert_non_null(inst->launched_at);
+        assert_string_not_equal(inst->updated_at, inst->created_at);
+        assert_string_equal(inst->flavor_extra_specs, "{\"hw:cpu_policy\":\"shared\"}");
+        store_instance_free(inst);
+
+        /* An update answers the row after it: the description gone, an
+         * address that does not parse leaving the old one. */
+        struct computesvc_server_update u = {.has_description = true, .description = NULL,
+                                             .access_ipv4 = "not an address"};
+        assert_int_equal(computesvc_server_update(&f->svc, &member, id, &u, &inst, &e), 0);
+        assert_null(inst->description);
+        assert_string_equal(inst->access_ipv4, "192.0.2.77");
+        store_instance_free(inst);
+        computesvc_boot_result_done(&made);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_boot_on_sriov_port(void **state)
 {
         struct fixture *f = *state;
@@ -409,23 +553,25 @@ static void test_boot_on_sriov_port(void **state)
         char port_id[64];
         assert_int_equal(store_begin(f->st, true), 0);
         boot_fixture(f);
-        json_t *unused = new_instance(f, "unused", port_id);
-        json_decref(unused);
+        struct store_instance *unused = new_instance(f, "unused", port_id);
+        store_instance_free(unused);
         struct computesvc_boot_nic nic = {.port_id = port_id};
         assert_int_equal(boot(f, &member, "small", &nic, &made, &e), 0);
         /* A VF of c1 claimed, the port bound to it as Nova binds it. */
         assert_usage(f, 2, 1, 1);
-        json_t *inst = NULL, *port = NULL;
+        struct store_instance *inst = NULL;
+        json_t *port = NULL;
         assert_int_equal(computesvc_instance_get(&f->svc, made.servers[0].id, &inst), 0);
-        const char *slot = json_str(json_array_get(json_object_get(inst, "_pci"), 0), "address");
-        assert_non_null(slot);
-        assert_int_equal(json_array_size(json_object_get(inst, "_created_ports")), 0);
+        char slot[32];
+        spawn_slot(f, made.servers[0].id, slot);
+        assert_int_equal(inst->n_ports, 1);
+        assert_false(inst->ports[0].created);
         assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
         assert_string_equal(json_str(json_object_get(port, "binding:profile"), "pci_slot"), slot);
         assert_string_equal(json_str(port, "binding:vif_type"), "hw_veb");
         assert_string_equal(json_str(port, "device_id"), made.servers[0].id);
         json_decref(port);
-        json_decref(inst);
+        store_instance_free(inst);
         computesvc_boot_result_done(&made);
 
         /* The same port again: in use, a conflict; nothing more claimed. */
@@ -444,7 +590,7 @@ static void test_boot_on_sriov_port(void **state)
 
         /* One port given twice. */
         unused = new_instance(f, "unused2", port_id);
-        json_decref(unused);
+        store_instance_free(unused);
         struct computesvc_boot_nic twice[] = {{.port_id = port_id}, {.port_id = port_id}};
         struct computesvc_boot in = {.auth = &member, .name = "vm", .count = 1,
                                      .flavor_id = "small", .image_id = "pub", .nics = twice,
@@ -465,8 +611,8 @@ static void test_boot_no_host(void **state)
         char port_id[64];
         assert_int_equal(store_begin(f->st, true), 0);
         boot_fixture(f);
-        json_t *unused = new_instance(f, "unused", port_id);
-        json_decref(unused);
+        struct store_instance *unused = new_instance(f, "unused", port_id);
+        store_instance_free(unused);
         /* A zone no host is in, on the user's port and a network. */
         struct computesvc_boot_nic nics[] = {{.port_id = port_id}, {.network_id = "net1"}};
         struct computesvc_boot in = {.auth = &member, .name = "vm", .count = 1,
@@ -477,22 +623,22 @@ static void test_boot_no_host(void **state)
         assert_int_equal(made.n_servers, 1);
         /* Recorded ERROR with the reason; the port made for it is gone,
          * the user's port stays listed and unbound, nothing claimed. */
-        json_t *inst = NULL, *port = NULL;
+        struct store_instance *inst = NULL;
+        json_t *port = NULL;
         assert_int_equal(computesvc_instance_get(&f->svc, made.servers[0].id, &inst), 0);
-        assert_string_equal(json_str(inst, "status"), "ERROR");
-        assert_non_null(strstr(json_str(json_object_get(inst, "fault"), "message"),
+        assert_string_equal(inst->status, "ERROR");
+        assert_non_null(strstr(inst->fault_message,
                                "AvailabilityZoneFilter"));
-        assert_int_equal(json_array_size(json_object_get(inst, "_created_ports")), 0);
-        json_t *ports = json_object_get(inst, "_ports");
-        assert_int_equal(json_array_size(ports), 1);
-        assert_string_equal(json_string_value(json_array_get(ports, 0)), port_id);
+        assert_int_equal(inst->n_ports, 1);
+        assert_false(inst->ports[0].created);
+        assert_string_equal(inst->ports[0].port_id, port_id);
         assert_int_equal(count_ports(f), 1);
         assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
         assert_string_equal(json_str(port, "device_id"), "");
         assert_string_equal(json_str(port, "binding:vif_type"), "unbound");
         assert_usage(f, 0, 0, 0);
         json_decref(port);
-        json_decref(inst);
+        store_instance_free(inst);
         computesvc_boot_result_done(&made);
         assert_int_equal(store_end(f->st, false), 0);
 }
@@ -577,17 +723,17 @@ static void test_server_update_reset_delete(void **state)
                                      .access_ipv6 = "0:0:0:0:0:0:0:1"};
         assert_int_equal(computesvc_server_create(&f->svc, &in, &made, &e), 0);
         const char *id = made.servers[0].id;
-        json_t *inst = NULL;
+        struct store_instance *inst = NULL;
         /* Renamed, described, an access address kept in canonical form. */
         struct computesvc_server_update u = {.has_name = true, .name = "db",
                                              .has_description = true, .description = "main",
                                              .access_ipv4 = "192.0.2.9"};
         assert_int_equal(computesvc_server_update(&f->svc, &member, id, &u, &inst, &e), 0);
-        assert_string_equal(json_str(inst, "name"), "db");
-        assert_string_equal(json_str(inst, "description"), "main");
-        assert_string_equal(json_str(inst, "accessIPv4"), "192.0.2.9");
-        assert_string_equal(json_str(inst, "accessIPv6"), "::1");
-        json_decref(inst);
+        assert_string_equal(inst->name, "db");
+        assert_string_equal(inst->description, "main");
+        assert_string_equal(inst->access_ipv4, "192.0.2.9");
+        assert_string_equal(inst->access_ipv6, "::1");
+        store_instance_free(inst);
         inst = NULL;
         /* Another project does not see it. */
         char want[128];
@@ -607,10 +753,10 @@ static void test_server_update_reset_delete(void **state)
         /* An admin's reset: ERROR, no task; an id nobody has: not found. */
         assert_int_equal(computesvc_server_reset_state(&f->svc, id, false, &e), 0);
         assert_int_equal(computesvc_instance_get(&f->svc, id, &inst), 0);
-        assert_string_equal(json_str(inst, "status"), "ERROR");
-        assert_string_equal(json_str(inst, "OS-EXT-STS:vm_state"), "error");
-        assert_true(json_is_null(json_object_get(inst, "OS-EXT-STS:task_state")));
-        json_decref(inst);
+        assert_string_equal(inst->status, "ERROR");
+        assert_string_equal(inst->vm_state, "error");
+        assert_null(inst->task_state);
+        store_instance_free(inst);
         assert_int_equal(computesvc_server_reset_state(&f->svc, id, true, &e), 0);
         assert_true(computesvc_server_reset_state(&f->svc, "nobody", true, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
@@ -619,8 +765,8 @@ static void test_server_update_reset_delete(void **state)
         /* Its owner deletes it: the host is told to destroy it. */
         assert_int_equal(computesvc_server_delete(&f->svc, &member, id, &e), 0);
         assert_int_equal(computesvc_instance_get(&f->svc, id, &inst), 0);
-        assert_string_equal(json_str(inst, "OS-EXT-STS:task_state"), "deleting");
-        json_decref(inst);
+        assert_string_equal(inst->task_state, "deleting");
+        store_instance_free(inst);
         computesvc_boot_result_done(&made);
         assert_int_equal(store_end(f->st, false), 0);
 }
@@ -992,7 +1138,7 @@ static void test_services_and_feed(void **state)
         int64_t rev0 = hs.revision;
         assert_int_equal(json_array_size(hs.ports), 0);
         computesvc_host_state_done(&hs);
-        json_t *a = new_instance(f, "inst-a", p1);
+        struct store_instance *a = new_instance(f, "inst-a", p1);
         assert_int_equal(computesvc_place(&f->svc, a, NULL), 0);
         assert_int_equal(computesvc_instance_put(&f->svc, a, true), 0);
         assert_int_equal(computesvc_host_running(&f->svc, "c1", &n), 0);
@@ -1027,7 +1173,7 @@ static void test_services_and_feed(void **state)
         assert_int_equal(json_array_size(changes), 0);
         json_decref(changes);
         assert_int_equal(store_end(f->st, false), 0);
-        json_decref(a);
+        store_instance_free(a);
 }
 
 int main(void)
@@ -1036,6 +1182,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_place_claim_unplace, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_boot_on_network, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_boot_on_sriov_port, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_boot_row, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_boot_no_host, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_boot_refused, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_server_update_reset_delete, setup, teardown),

@@ -345,7 +345,7 @@ static int count_cb(const char *id, const char *doc, void *userdata)
 static void test_store(void **state)
 {
         struct store *st = test_store_open();
-        assert_int_equal(store_schema_version(st), 15);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
         assert_int_equal(store_begin(st, true), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{\"name\": \"x\", \"up\": true}"), 0);
         assert_int_equal(store_obj_insert(st, "port", "a", "p1", "{}"), -EEXIST);

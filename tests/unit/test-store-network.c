@@ -320,6 +320,7 @@ static void test_migration(void **state)
                 "DROP TABLE networks; DROP INDEX compute_hosts_num_id;"
                 "DROP TABLE subnet_allocation_pools; DROP TABLE subnets; DROP TABLE agents;"
                 "ALTER TABLE compute_hosts DROP COLUMN num_id;"
+                TEST_INSTANCES_WITH_DOCUMENT
                 "DELETE FROM schema_version WHERE version >= 11;"
                 "INSERT INTO objects VALUES ('network', 'n1', 'p1', '{\"id\": \"n1\", "
                 "  \"name\": \"net\", \"admin_state_up\": true, \"shared\": true, "
@@ -393,6 +394,7 @@ static void test_subnet_migration(void **state)
         struct store *st = test_store_open();
         store_free(st);
         exec_raw("DROP TABLE agents; DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
+                 TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 13;"
                  "INSERT INTO objects (kind, id, project_id, doc) VALUES ('subnet', 's1', 'p1', "
                  "  '{\"id\": \"s1\", \"name\": \"web\", \"network_id\": \"n1\", "
@@ -410,7 +412,7 @@ static void test_subnet_migration(void **state)
                  "  '{\"subnet\": 5}');");
 
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 15);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
         assert_int_equal(store_begin(st, false), 0);
         assert_subnet_rows(st, NULL,
                            "s1 4 10.0.0.0/24 10.0.0.1 1 1 - - 10.0.0.2-10.0.0.9 "
@@ -555,6 +557,7 @@ static void test_agent_migration(void **state)
         struct store *st = test_store_open();
         store_free(st);
         exec_raw("DROP TABLE agents;"
+                 TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 14;"
                  "INSERT INTO objects (kind, id, project_id, doc) VALUES ('agent', 'a1', NULL, "
                  "  '{\"id\": \"a1\", \"agent_type\": \"NIC Switch agent\", "
@@ -573,7 +576,7 @@ static void test_agent_migration(void **state)
                  "  '{\"port\": 5}');");
 
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 15);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
         assert_int_equal(store_begin(st, true), 0);
         assert_agents(st, NULL, "a1 a3");
         assert_agents(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"), "a1");

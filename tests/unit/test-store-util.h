@@ -13,6 +13,21 @@
 #include "test-util.h"
 #include "store/store.h"
 
+/* The schema version this code's migrations reach. */
+#define TEST_SCHEMA_LATEST 16
+
+/* SQL that puts the instances back as migration 6 made them (one row
+ * with its document), for a test that rolls a fresh database back to a
+ * version before instances lost their document; on both backends. */
+#define TEST_INSTANCES_WITH_DOCUMENT                                                               \
+        "DROP TABLE instance_ports; DROP TABLE instance_addresses;"                                \
+        "DROP TABLE instance_tried_hosts; DROP TABLE instances;"                                   \
+        "CREATE TABLE instances (id TEXT PRIMARY KEY, project_id TEXT NOT NULL, host TEXT,"       \
+        "  status TEXT NOT NULL, task_state TEXT, vcpus BIGINT NOT NULL,"                          \
+        "  memory_mb BIGINT NOT NULL, doc TEXT NOT NULL);"                                         \
+        "CREATE INDEX instances_project ON instances (project_id, id);"                            \
+        "CREATE INDEX instances_host ON instances (host, task_state);"
+
 static char test_dbpath[128];
 static char test_pgdb[64];
 

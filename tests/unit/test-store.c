@@ -1,5 +1,5 @@
-/* The store's typed rows (compute usage, PCI claims, instances, host
- * reports, host records, tasks) on a temporary database, and the
+/* The store's typed rows (compute usage, PCI claims, host reports, host
+ * records, tasks; instances have test-store-instance.c) on a temporary database, and the
  * migrations that move them out of the packed text an older schema kept
  * in allocations and out of the documents. */
 #include "test-util.h"
@@ -137,7 +137,7 @@ static void test_migration_from_text(void **state)
 
         struct store *st = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 15);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
         assert_int_equal(store_begin(st, false), 0);
         struct store_usage sum;
         assert_int_equal(store_usage_sum(st, "cn1", &sum), 0);
@@ -171,112 +171,6 @@ static void test_migration_from_text(void **state)
         assert_int_equal(sum.vcpus, 2);
         assert_int_equal(store_pci_claims(st, "cn1", &v), 1);
         free(v);
-        assert_int_equal(store_end(st, true), 0);
-        test_store_drop(st);
-}
-
-static int collect_ids(const char *id, const char *doc, void *userdata)
-{
-        struct strbuf *b = userdata;
-        return strbuf_printf(b, "%s%s", b->len ? " " : "", id);
-}
-
-static void assert_ids(struct store *st, const struct store_instance_query *q, const char *want)
-{
-        struct strbuf b = STRBUF_INIT;
-        assert_int_equal(store_instance_list(st, q, collect_ids, &b), 0);
-        assert_string_equal(strbuf_str(&b), want);
-        strbuf_done(&b);
-}
-
-/* Instances as typed rows: filtered by project, host, status and task
- * state, paged by marker and limit, sized by their flavors. */
-static void test_instances(void **state)
-{
-        struct store *st = test_store_open();
-        assert_int_equal(store_begin(st, true), 0);
-        struct store_instance a = {"i-a", "p1", "cn1", "ACTIVE", NULL, 2, 512, "{\"id\": \"i-a\"}"};
-        struct store_instance b = {"i-b", "p1", "cn2", "BUILD", "spawning", 4, 1024, "{\"id\": \"i-b\"}"};
-        struct store_instance c = {"i-c", "p2", NULL, "ERROR", NULL, 1, 256, "{\"id\": \"i-c\"}"};
-        assert_int_equal(store_instance_put(st, &a, true), 0);
-        assert_int_equal(store_instance_put(st, &b, true), 0);
-        assert_int_equal(store_instance_put(st, &c, true), 0);
-        assert_int_equal(store_instance_put(st, &a, true), -EEXIST);
-        assert_ids(st, NULL, "i-a i-b i-c");
-        assert_ids(st, &(struct store_instance_query){.project_id = "p1"}, "i-a i-b");
-        assert_ids(st, &(struct store_instance_query){.host = "cn2"}, "i-b");
-        assert_ids(st, &(struct store_instance_query){.status = "ERROR"}, "i-c");
-        assert_ids(st, &(struct store_instance_query){.host = "cn2", .task_state = "spawning"}, "i-b");
-        assert_ids(st, &(struct store_instance_query){.project_id = "p1", .status = "ERROR"}, "");
-        assert_ids(st, &(struct store_instance_query){.marker = "i-a", .limit = 1}, "i-b");
-        struct store_usage u;
-        assert_int_equal(store_instance_totals(st, &(struct store_instance_query){.project_id = "p1"},
-                                               &u), 0);
-        assert_int_equal(u.instances, 2);
-        assert_int_equal(u.vcpus, 6);
-        assert_int_equal(u.memory_mb, 1536);
-        /* An update moves the row's columns with its document. */
-        b = (struct store_instance){"i-b", "p1", "cn2", "ACTIVE", NULL, 4, 1024, "{\"id\": \"i-b\", \"x\": 1}"};
-        assert_int_equal(store_instance_put(st, &b, false), 0);
-        assert_ids(st, &(struct store_instance_query){.task_state = "spawning"}, "");
-        assert_ids(st, &(struct store_instance_query){.status = "ACTIVE"}, "i-a i-b");
-        char *doc = NULL;
-        assert_int_equal(store_instance_get(st, "i-b", &doc), 0);
-        assert_string_equal(doc, "{\"id\": \"i-b\", \"x\": 1}");
-        free(doc);
-        assert_int_equal(store_instance_delete(st, "i-b"), 0);
-        assert_int_equal(store_instance_delete(st, "i-b"), -ENOENT);
-        assert_int_equal(store_instance_get(st, "i-b", &doc), -ENOENT);
-        b.id = "i-z";
-        assert_int_equal(store_instance_put(st, &b, false), -ENOENT);
-        assert_int_equal(store_end(st, true), 0);
-        test_store_drop(st);
-}
-
-/* Instance documents of an older database move to the typed rows, their
- * columns read from the documents. */
-static void test_instance_migration(void **state)
-{
-        sqlite3 *db = NULL;
-        test_store_path();
-        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
-        assert_int_equal(sqlite3_exec(db,
-                "CREATE TABLE schema_version (version INTEGER NOT NULL);"
-                "INSERT INTO schema_version VALUES (1); INSERT INTO schema_version VALUES (2);"
-                "CREATE TABLE objects (kind TEXT NOT NULL, id TEXT NOT NULL, project_id TEXT,"
-                "  doc TEXT NOT NULL, PRIMARY KEY (kind, id));"
-                "CREATE TABLE allocations (pool TEXT NOT NULL, value TEXT NOT NULL,"
-                "  owner TEXT NOT NULL, PRIMARY KEY (pool, value)) WITHOUT ROWID;"
-                "CREATE TABLE secrets (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
-                "INSERT INTO objects VALUES ('instance', 'i-a', 'p1', '{\"id\": \"i-a\", "
-                "  \"tenant_id\": \"p1\", \"status\": \"BUILD\", \"OS-EXT-STS:task_state\": "
-                "  \"spawning\", \"_host\": \"cn1\", \"_flavor\": {\"vcpus\": 2, \"ram\": 512}}');"
-                "INSERT INTO objects VALUES ('instance', 'i-b', 'p1', '{\"id\": \"i-b\", "
-                "  \"tenant_id\": \"p1\", \"status\": \"ERROR\", \"OS-EXT-STS:task_state\": null, "
-                "  \"_host\": null, \"_flavor\": {\"vcpus\": 1, \"ram\": 128}}');"
-                "INSERT INTO objects VALUES ('port', 'port-1', 'p1', '{\"id\": \"port-1\"}');",
-                NULL, NULL, NULL), SQLITE_OK);
-        sqlite3_close(db);
-
-        struct store *st = NULL;
-        assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_begin(st, false), 0);
-        assert_ids(st, &(struct store_instance_query){.host = "cn1", .task_state = "spawning"}, "i-a");
-        assert_ids(st, &(struct store_instance_query){.project_id = "p1", .status = "ERROR"}, "i-b");
-        struct store_usage u;
-        assert_int_equal(store_instance_totals(st, &(struct store_instance_query){.project_id = "p1"},
-                                               &u), 0);
-        assert_int_equal(u.instances, 2);
-        assert_int_equal(u.vcpus, 3);
-        assert_int_equal(u.memory_mb, 640);
-        char *doc = NULL;
-        assert_int_equal(store_instance_get(st, "i-a", &doc), 0);
-        assert_non_null(strstr(doc, "\"_host\": \"cn1\""));
-        free(doc);
-        /* Gone from the documents; the other documents stay. */
-        assert_int_equal(store_obj_get(st, "instance", "i-a", &doc, NULL), -ENOENT);
-        assert_int_equal(store_port_get(st, "port-1", &doc, NULL), 0);
-        free(doc);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
@@ -524,6 +418,7 @@ static void test_compute_host_task_migration(void **state)
                 "DROP TABLE port_fixed_ips; DROP TABLE ports; DROP TABLE network_segments;"
                 "DROP TABLE networks; DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
                 "DROP TABLE agents;"
+                TEST_INSTANCES_WITH_DOCUMENT
                 "DELETE FROM schema_version WHERE version >= 9;"
                 "INSERT INTO objects VALUES ('compute_host', 'cn1', NULL, '{\"id\": \"cn1\", "
                 "  \"service_id\": \"s1\", \"hypervisor_id\": \"h1\", \"status\": \"disabled\", "
@@ -550,7 +445,7 @@ static void test_compute_host_task_migration(void **state)
         struct store_compute_task *t = NULL;
         char *doc = NULL;
         assert_int_equal(store_open(test_dbpath, &st), 0);
-        assert_int_equal(store_schema_version(st), 15);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
         assert_int_equal(store_begin(st, false), 0);
         assert_hostnames(st, "cn1 cn2");
         assert_int_equal(store_compute_host_get_by_service(st, "s1", &h), 0);
@@ -639,8 +534,6 @@ int main(void)
                 cmocka_unit_test(test_usage_and_claims),
                 cmocka_unit_test(test_claims_tag),
                 cmocka_unit_test(test_migration_from_text),
-                cmocka_unit_test(test_instances),
-                cmocka_unit_test(test_instance_migration),
                 cmocka_unit_test(test_host_reports),
                 cmocka_unit_test(test_host_report_migration),
                 cmocka_unit_test(test_auth_failures),
@@ -653,7 +546,6 @@ int main(void)
         const struct CMUnitTest pg_tests[] = {
                 cmocka_unit_test(test_usage_and_claims),
                 cmocka_unit_test(test_claims_tag),
-                cmocka_unit_test(test_instances),
                 cmocka_unit_test(test_host_reports),
                 cmocka_unit_test(test_auth_failures),
                 cmocka_unit_test(test_compute_hosts),
