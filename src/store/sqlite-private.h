@@ -14,7 +14,7 @@
  * of every request); a statement in use is never handed out twice.  Room
  * for every statement a busy server runs, so none is evicted and parsed
  * again. */
-#define STMT_CACHE_SIZE 96
+#define STMT_CACHE_SIZE 128
 
 /* Room for the stamps read outside a transaction (there is one today,
  * the identity stamp); a longer name or a further stamp is read each

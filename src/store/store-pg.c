@@ -33,7 +33,7 @@
 
 /* Statements are prepared once per connection and reused by their text
  * (parsing and planning were a visible part of every request). */
-#define PG_STMT_CACHE 64
+#define PG_STMT_CACHE 96
 
 struct pg_stmt {
         char *sql;
