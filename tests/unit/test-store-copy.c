@@ -55,6 +55,19 @@ static void fill_source(void)
                                "direct", "DOWN", true, &ip, 1, "{\"id\": \"pt1\"}"};
         assert_int_equal(store_port_put(st, &p, true), 0);
         assert_int_equal(store_claim(st, "mac", "fa:16:3e:00:00:01", "pt1"), 0);
+        /* An instance: its columns (a boolean among them) and its lists,
+         * which name it by a foreign key. */
+        struct store_instance in = {.id = "i1", .project_id = "p1", .name = ODD,
+                                    .status = "ACTIVE", .vcpus = 1, .memory_mb = 64,
+                                    .locked = true, .metadata = "{\"k\": \"v\"}"};
+        assert_int_equal(store_instance_add_port(&in, "pt1", true), 0);
+        assert_int_equal(store_instance_add_address(&in, "web", 4, "192.0.2.5", NULL), 0);
+        assert_int_equal(store_instance_put(st, &in, true), 0);
+        free(in.ports[0].port_id);
+        free(in.ports);
+        free(in.addresses[0].network);
+        free(in.addresses[0].addr);
+        free(in.addresses);
         for (int i = 0; i < 3; i++)
                 assert_int_equal(store_change_append(st, "h1", "port", "pt1", NULL), 0);
         assert_int_equal(store_end(st, true), 0);
@@ -109,6 +122,15 @@ static void test_copy(void **state)
         assert_int_equal(store_port_host(st, "pt1", &host), 0);
         assert_string_equal(host, "h1");
         assert_int_equal(store_is_claimed(st, "mac", "fa:16:3e:00:00:01"), 1);
+        _cleanup_instance_ struct store_instance *in = NULL;
+        assert_int_equal(store_instance_get(st, "i1", &in), 0);
+        assert_string_equal(in->name, ODD);
+        assert_true(in->locked);
+        assert_string_equal(in->metadata, "{\"k\": \"v\"}");
+        assert_int_equal(in->n_ports, 1);
+        assert_true(in->ports[0].created);
+        assert_int_equal(in->n_addresses, 1);
+        assert_string_equal(in->addresses[0].addr, "192.0.2.5");
         int64_t rev = 0;
         assert_int_equal(store_change_revision(st, &rev), 0);
         assert_int_equal(rev, 3);
