@@ -45,6 +45,7 @@ struct store_instance_list_table {
         const char *table;
         const char *columns; /* "a, b" */
         int n_columns;       /* at most 4 */
+        const char *names[4];
 };
 extern const struct store_instance_list_table store_instance_lists[STORE_INSTANCE_N_LISTS];
 size_t store_instance_list_len(const struct store_instance *in, int list);
@@ -53,6 +54,13 @@ void store_instance_list_row(const struct store_instance *in, int list, size_t i
                              const char *v[4], char buf[24]);
 /* A row read back appended. */
 int store_instance_list_append(struct store_instance *in, int list, const char *const *v);
+/* The statement that writes row $2 of a list ($1 the instance, $3... the
+ * columns): inserted, or changed only where it differs (an unchanged row
+ * is not written again); distinct is the backend's "IS DISTINCT FROM".
+ * And the one that drops the rows from position $2 on. */
+int store_instance_list_upsert_sql(struct strbuf *sb, int list, char placeholder,
+                                   const char *distinct);
+int store_instance_list_trim_sql(struct strbuf *sb, int list, char placeholder);
 
 struct store_backend {
         const char *name;

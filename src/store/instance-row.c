@@ -57,10 +57,39 @@ const struct store_column store_instance_columns[] = {
 const size_t store_instance_n_columns = ARRAY_SIZE(store_instance_columns);
 
 const struct store_instance_list_table store_instance_lists[STORE_INSTANCE_N_LISTS] = {
-        [STORE_INSTANCE_PORTS] = {"instance_ports", "port_id, created", 2},
-        [STORE_INSTANCE_ADDRESSES] = {"instance_addresses", "network, version, addr, mac", 4},
-        [STORE_INSTANCE_TRIED] = {"instance_tried_hosts", "host", 1},
+        [STORE_INSTANCE_PORTS] = {"instance_ports", "port_id, created", 2,
+                                  {"port_id", "created"}},
+        [STORE_INSTANCE_ADDRESSES] = {"instance_addresses", "network, version, addr, mac", 4,
+                                      {"network", "version", "addr", "mac"}},
+        [STORE_INSTANCE_TRIED] = {"instance_tried_hosts", "host", 1, {"host"}},
 };
+
+int store_instance_list_upsert_sql(struct strbuf *sb, int list, char placeholder,
+                                   const char *distinct)
+{
+        const struct store_instance_list_table *t = &store_instance_lists[list];
+        int r = strbuf_printf(sb, "INSERT INTO %s (instance_id, position, %s) VALUES (%c1, %c2",
+                              t->table, t->columns, placeholder, placeholder);
+        for (int i = 0; r >= 0 && i < t->n_columns; i++)
+                r = strbuf_printf(sb, ", %c%d", placeholder, i + 3);
+        if (r >= 0)
+                r = strbuf_append(sb, ") ON CONFLICT (instance_id, position) DO UPDATE SET ");
+        for (int i = 0; r >= 0 && i < t->n_columns; i++)
+                r = strbuf_printf(sb, "%s%s = excluded.%s", i ? ", " : "", t->names[i],
+                                  t->names[i]);
+        if (r >= 0)
+                r = strbuf_append(sb, " WHERE ");
+        for (int i = 0; r >= 0 && i < t->n_columns; i++)
+                r = strbuf_printf(sb, "%s%s.%s %s excluded.%s", i ? " OR " : "", t->table,
+                                  t->names[i], distinct, t->names[i]);
+        return r;
+}
+
+int store_instance_list_trim_sql(struct strbuf *sb, int list, char placeholder)
+{
+        return strbuf_printf(sb, "DELETE FROM %s WHERE instance_id = %c1 AND position >= %c2",
+                             store_instance_lists[list].table, placeholder, placeholder);
+}
 
 int store_instance_columns_sql(struct strbuf *sb, char placeholder)
 {

@@ -179,28 +179,17 @@ int sqlite_instance_get(struct store *base, const char *id, struct store_instanc
         return 0;
 }
 
+/* The lists written row by row: a row as it was is not written again,
+ * and (an update) the rows past the new end dropped. */
 static int put_lists(struct sqlite_store *st, const struct store_instance *in, bool create)
 {
         int r = 0;
         for (int l = 0; r >= 0 && l < STORE_INSTANCE_N_LISTS; l++) {
                 const struct store_instance_list_table *t = &store_instance_lists[l];
                 _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
-                if (!create) {
-                        r = strbuf_printf(&sql, "DELETE FROM %s WHERE instance_id = ?", t->table);
-                        if (r >= 0)
-                                r = sqlite_exec_texts(st, "update instance", strbuf_str(&sql), 1,
-                                                      in->id);
-                        strbuf_reset(&sql);
-                }
                 size_t n = store_instance_list_len(in, l);
-                if (r < 0 || n == 0)
-                        continue;
-                r = strbuf_printf(&sql, "INSERT INTO %s (instance_id, position, %s) VALUES (?, ?",
-                                  t->table, t->columns);
-                for (int i = 0; r >= 0 && i < t->n_columns; i++)
-                        r = strbuf_append(&sql, ", ?");
-                if (r >= 0)
-                        r = strbuf_append(&sql, ")");
+                if (n > 0)
+                        r = store_instance_list_upsert_sql(&sql, l, '?', "IS NOT");
                 for (size_t i = 0; r >= 0 && i < n; i++) {
                         _cleanup_stmt_ struct stmt_handle h = {0};
                         const char *v[4] = {0};
@@ -214,6 +203,18 @@ static int put_lists(struct sqlite_store *st, const struct store_instance *in, b
                                 sqlite3_bind_text(h.s, c + 3, v[c], -1, SQLITE_TRANSIENT);
                         r = sqlite_step_done(st, h.s, "put instance");
                 }
+                if (r < 0 || create)
+                        continue;
+                _cleanup_stmt_ struct stmt_handle h = {0};
+                strbuf_reset(&sql);
+                r = store_instance_list_trim_sql(&sql, l, '?');
+                if (r >= 0)
+                        r = sqlite_prepare(st, strbuf_str(&sql), &h);
+                if (r < 0)
+                        break;
+                sqlite3_bind_text(h.s, 1, in->id, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(h.s, 2, (sqlite3_int64)n);
+                r = sqlite_step_done(st, h.s, "put instance");
         }
         return r;
 }

@@ -145,28 +145,18 @@ int pg_instance_get(struct store *st, const char *id, struct store_instance **re
         return 0;
 }
 
+/* The lists written row by row: a row as it was is not written again
+ * (no new row version), and (an update) the rows past the new end
+ * dropped. */
 static int put_lists(struct store *st, const struct store_instance *in, bool create)
 {
         int r = 0;
         for (int l = 0; r >= 0 && l < STORE_INSTANCE_N_LISTS; l++) {
                 const struct store_instance_list_table *t = &store_instance_lists[l];
                 _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
-                if (!create) {
-                        r = strbuf_printf(&sql, "DELETE FROM %s WHERE instance_id = $1", t->table);
-                        if (r >= 0)
-                                r = pg_exec_texts(st, "update instance", strbuf_str(&sql), 1,
-                                                  in->id);
-                        strbuf_reset(&sql);
-                }
                 size_t n = store_instance_list_len(in, l);
-                if (r < 0 || n == 0)
-                        continue;
-                r = strbuf_printf(&sql, "INSERT INTO %s (instance_id, position, %s) VALUES ($1, $2",
-                                  t->table, t->columns);
-                for (int i = 0; r >= 0 && i < t->n_columns; i++)
-                        r = strbuf_printf(&sql, ", $%d", i + 3);
-                if (r >= 0)
-                        r = strbuf_append(&sql, ")");
+                if (n > 0)
+                        r = store_instance_list_upsert_sql(&sql, l, '$', "IS DISTINCT FROM");
                 for (size_t i = 0; r >= 0 && i < n; i++) {
                         _cleanup_pg_args_ struct pg_args a = {0};
                         const char *v[4] = {0};
@@ -178,6 +168,15 @@ static int put_lists(struct store *st, const struct store_instance *in, bool cre
                                 pg_arg(&a, v[c]);
                         r = pg_query(st, "put instance", strbuf_str(&sql), &a, NULL);
                 }
+                if (r < 0 || create)
+                        continue;
+                _cleanup_pg_args_ struct pg_args a = {0};
+                strbuf_reset(&sql);
+                r = store_instance_list_trim_sql(&sql, l, '$');
+                pg_arg(&a, in->id);
+                pg_arg_int(&a, (long long)n);
+                if (r >= 0)
+                        r = pg_query(st, "put instance", strbuf_str(&sql), &a, NULL);
         }
         return r < 0 ? r : 0;
 }

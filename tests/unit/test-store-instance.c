@@ -131,7 +131,8 @@ static void test_instance_filters(void **state)
 }
 
 /* Every column comes back as written, NULL as NULL; the lists in their
- * order; a copy is equal. */
+ * order; a copy is equal.  An update replaces the lists (shorter, a row
+ * changed in place), a delete takes them along. */
 static void test_instance_columns(void **state)
 {
         struct store *st = test_store_open();
@@ -214,6 +215,11 @@ static void test_instance_columns(void **state)
         assert_int_equal(store_instance_add_port(&in, "port-b", false), 0);
         assert_int_equal(store_instance_put(st, &in, false), 0);
         assert_lists(st, NULL, "i-1: port-b | |");
+        free_lists(&in);
+        assert_int_equal(store_instance_add_port(&in, "port-c", true), 0);
+        assert_int_equal(store_instance_add_tried(&in, "cn2"), 0);
+        assert_int_equal(store_instance_put(st, &in, false), 0);
+        assert_lists(st, NULL, "i-1: port-c* | | cn2");
         assert_int_equal(store_instance_delete(st, "i-1"), 0);
         struct store_instance bare = row("i-1", "p1", NULL, "BUILD", NULL, 1, 64);
         assert_int_equal(store_instance_put(st, &bare, true), 0);
