@@ -34,6 +34,8 @@ int neutron_bad(struct api_response *resp, const struct resource_error *e)
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret)
 {
+        if (def == &resource_network)
+                return -EINVAL;
         if (def != &resource_agent) {
                 int r = svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr,
                                             id, ret);
@@ -129,7 +131,7 @@ int neutron_create(struct api_ctx *ctx, struct api_request *req, struct api_resp
         return 0;
 }
 
-static size_t collect_fields(const struct api_request *req, const char **fields, size_t max)
+size_t neutron_fields(const struct api_request *req, const char **fields, size_t max)
 {
         size_t n = 0;
         for (size_t i = 0; i < req->n_query && n < max; i++)
@@ -142,7 +144,7 @@ int neutron_show(struct api_ctx *ctx, struct api_request *req, struct api_respon
                  const struct resource_def *def, neutron_fixup fixup)
 {
         const char *fields[API_MAX_QUERY];
-        size_t n_fields = collect_fields(req, fields, API_MAX_QUERY);
+        size_t n_fields = neutron_fields(req, fields, API_MAX_QUERY);
         json_t *o = NULL;
         int r = store_begin(ctx->store, false);
         if (r < 0)
@@ -166,6 +168,7 @@ struct list_state {
         const struct resource_def *def;
         const struct auth_context *auth;
         neutron_fixup fixup;
+        neutron_walk_fn walk; /* the kind's views from typed rows */
         const char **fields;
         size_t n_fields;
         bool raw;        /* documents go out as stored (or shaped) */
@@ -210,6 +213,18 @@ static int shape(struct list_state *s, const char *doc)
         if (r >= 0)
                 r = strbuf_append(&s->out, "}");
         return r;
+}
+
+/* A view the kind's walk rendered. */
+static int list_emit(const char *id, const char *view, size_t len, void *userdata)
+{
+        struct list_state *s = userdata;
+        int r;
+        if (s->count && (r = strbuf_append(&s->out, ", ")) < 0)
+                return r;
+        snprintf(s->last_id, sizeof(s->last_id), "%s", id);
+        s->count++;
+        return strbuf_append_len(&s->out, view, len);
 }
 
 static int list_cb(const char *id, const char *doc, void *userdata)
@@ -300,7 +315,9 @@ static int list_run_page(struct list_run *l, size_t chunk)
         int r = store_begin(l->s.ctx->store, false);
         if (r < 0)
                 return r;
-        r = svc_doc_walk(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
+        r = l->s.walk ? l->s.walk(l->s.ctx, l->s.auth, &l->q, l->s.fields, l->s.n_fields,
+                                  list_emit, &l->s)
+                      : svc_doc_walk(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
         store_end(l->s.ctx->store, true);
         if (r < 0)
                 return r;
@@ -341,8 +358,8 @@ static int list_run_next(void *userdata, struct strbuf *out)
         return l->done ? 0 : 1;
 }
 
-int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
-                 const struct resource_def *def, neutron_fixup fixup)
+static int list_start(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                      const struct resource_def *def, neutron_fixup fixup, neutron_walk_fn walk)
 {
         struct resource_error e;
         const char *limit_s = api_query_get(req, "limit");
@@ -402,7 +419,7 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
                 .also_shared_attr = l->auth.is_admin ? NULL : def->also_shared_attr,
         };
         l->s = (struct list_state){
-                .ctx = ctx, .def = def, .auth = &l->auth, .fixup = fixup,
+                .ctx = ctx, .def = def, .auth = &l->auth, .fixup = fixup, .walk = walk,
                 .fields = l->fields, .n_fields = n_fields,
                 .raw = !fixup,
                 .shaped = !fixup && !resource_view_is_identity(def, &l->auth, n_fields),
@@ -430,6 +447,18 @@ int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_respon
         return 0;
 }
 
+int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                 const struct resource_def *def, neutron_fixup fixup)
+{
+        return list_start(ctx, req, resp, def, fixup, NULL);
+}
+
+int neutron_list_rows(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                      const struct resource_def *def, neutron_walk_fn walk)
+{
+        return list_start(ctx, req, resp, def, NULL, walk);
+}
+
 int neutron_owner(const struct api_request *req, json_t *obj, struct api_response *resp,
                   const char **ret)
 {
@@ -442,9 +471,13 @@ int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct a
                           const struct resource_def *def)
 {
         _cleanup_json_ json_t *obj = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
+        struct netsvc svc = api_netsvc(ctx);
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
-                r = neutron_load(ctx, &req->auth, def, req->params[0], &obj);
+                r = def == &resource_network
+                            ? netsvc_network_find(&svc, &req->auth, req->params[0], true, &net)
+                            : neutron_load(ctx, &req->auth, def, req->params[0], &obj);
                 store_end(ctx->store, true);
         }
         if (r == -ENOENT) {

@@ -31,11 +31,26 @@ typedef json_t *(*neutron_fixup)(struct api_ctx *ctx, json_t *obj /* stolen */);
 
 int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                  const struct resource_def *def, neutron_fixup fixup);
+
+/* What a kind without documents gives a list: each row's view as text
+ * (its id beside it), in id order. */
+typedef int (*neutron_emit_fn)(const char *id, const char *view, size_t len, void *emit_data);
+/* The views of the rows q selects, fields= applied (none: all) and what
+ * auth may not read left out, each to emit. */
+typedef int (*neutron_walk_fn)(struct api_ctx *ctx, const struct auth_context *auth,
+                               const struct store_query *q, const char *const *fields,
+                               size_t n_fields, neutron_emit_fn emit, void *emit_data);
+/* neutron_list() of a kind whose views walk renders from typed rows. */
+int neutron_list_rows(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                      const struct resource_def *def, neutron_walk_fn walk);
+/* The fields= of a request, at most max (API_MAX_QUERY). */
+size_t neutron_fields(const struct api_request *req, const char **fields, size_t max);
 int neutron_show(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                  const struct resource_def *def, neutron_fixup fixup);
 
 /* Loads an object the caller may see; -ENOENT (answered 404 by the caller
- * with neutron_not_found) when absent or another project's. */
+ * with neutron_not_found) when absent or another project's.  Not for
+ * networks (typed rows: netsvc_network_get), -EINVAL. */
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret);
 int neutron_not_found(struct api_response *resp, const struct resource_def *def, const char *id);

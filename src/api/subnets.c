@@ -92,17 +92,18 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return api_store_error(resp, API_NETWORK, r);
         r = neutron_load(ctx, &req->auth, &resource_subnet, id, &sub);
         /* delete_subnet is the network owner's. */
-        _cleanup_json_ json_t *net = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         struct policy_target tg = {0};
-        if (r >= 0 && svc_doc_get(ctx->store, "network", json_str(sub, "network_id"), &net) >= 0)
-                tg.network_owner = json_str(net, "project_id");
+        struct netsvc svc = api_netsvc(ctx);
+        if (r >= 0 &&
+            netsvc_network_find(&svc, NULL, json_str(sub, "network_id") ?: "", false, &net) >= 0)
+                tg.network_owner = net->project_id;
         if (r >= 0 && !policy_rule_allows(PR_DELETE_SUBNET, &req->auth, &tg)) {
                 store_end(ctx->store, false);
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
                                          "(rule:%s) is disallowed by policy",
                                          policy_rules[PR_DELETE_SUBNET].name);
         }
-        struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
         if (r >= 0)
                 r = netsvc_subnet_delete(&svc, sub, &e);

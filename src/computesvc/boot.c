@@ -109,24 +109,16 @@ static int check_metadata_quota(const struct computesvc *svc, const struct compu
         return 0;
 }
 
-/* A network the caller may see: its own, shared or external. */
-static int network_visible(const struct computesvc *svc, const struct auth_context *auth,
-                           const char *id, json_t **ret)
-{
-        int r = svc_doc_get_visible(svc->store, auth, "network", "shared", id, ret);
-        if (r == -ENOENT)
-                r = svc_doc_get_visible(svc->store, auth, "network", "router:external", id, ret);
-        return r;
-}
-
 /* A normal port for a {"uuid": NET} entry, as the network service makes
  * one for the caller (MAC, IP, default group).  Its refusal is told in
  * Nova's words: a conflict stays one, anything else is the request's. */
 static int make_port(const struct computesvc *svc, const struct auth_context *auth,
                      const char *net_id, char ret_id[37], struct service_error *err)
 {
-        _cleanup_json_ json_t *net = NULL, *port = NULL;
-        int r = network_visible(svc, auth, net_id, &net);
+        _cleanup_json_ json_t *port = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
+        /* A network the caller may see: its own, shared or external. */
+        int r = netsvc_network_find(&svc->net, auth, net_id, true, &net);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_INVALID, "NetworkNotFound",
                                     "Network %s could not be found.", net_id);
@@ -156,7 +148,8 @@ static int make_port(const struct computesvc *svc, const struct auth_context *au
 static int check_port(const struct computesvc *svc, const struct auth_context *auth,
                       const char *id, const json_t *taken, struct service_error *err)
 {
-        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        _cleanup_json_ json_t *port = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         int r = svc_doc_get_visible(svc->store, auth, "port", NULL, id, &port);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_INVALID, "PortNotFound",
@@ -172,17 +165,16 @@ static int check_port(const struct computesvc *svc, const struct auth_context *a
                 if (streq(json_string_value(t), id))
                         return service_fail(err, ERROR_KIND_INVALID, "PortRequested",
                                             "Port %s is given more than once.", id);
-        r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+        r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
         if (r < 0)
                 return r;
         const char *vnic = json_str(port, "binding:vnic_type") ?: "normal";
-        if (pci_vnic_type_is_sriov(vnic) && !json_str(net, "provider:physical_network"))
+        if (pci_vnic_type_is_sriov(vnic) && !net->physical_network)
                 return service_fail(err, ERROR_KIND_INVALID, "PortNeedsPhysnet",
                                     "Port %s has vnic_type %s, but its network %s has no "
                                     "physical network (provider:network_type %s): SR-IOV ports "
                                     "need a flat or vlan network.", id, vnic,
-                                    json_str(net, "id"),
-                                    json_str(net, "provider:network_type") ?: "none");
+                                    net->id, net->network_type ?: "none");
         return 0;
 }
 

@@ -50,7 +50,8 @@ int computesvc_project_usage(const struct computesvc *svc, const char *project_i
 /* A port back to unbound, nova's profile keys stripped (§3.4). */
 static int port_release(const struct computesvc *svc, const char *port_id, const char *instance_id)
 {
-        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        _cleanup_json_ json_t *port = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         int r = svc_doc_get(svc->store, "port", port_id, &port);
         if (r == -ENOENT)
                 return 0; /* deleted by its owner meanwhile */
@@ -64,7 +65,7 @@ static int port_release(const struct computesvc *svc, const char *port_id, const
         json_object_set_new(port, "binding:host_id", json_string(""));
         json_object_set_new(port, "device_id", json_string(""));
         json_object_set_new(port, "device_owner", json_string(""));
-        if ((r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net)) < 0)
+        if ((r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net)) < 0)
                 return r;
         if ((r = netsvc_port_bind(&svc->net, port, net)) < 0)
                 return r;
@@ -101,27 +102,48 @@ static json_t *sched_flavor(const struct store_instance *inst)
                          "extra_specs", specs ? specs : json_object());
 }
 
-/* The user's ports with their networks' physnet, as the scheduler reads them. */
-static int load_ports(const struct computesvc *svc, const struct store_instance *inst,
-                      json_t **ret_ports, json_t **ret_nets)
+/* The networks of an instance's ports, in the ports' order. */
+struct port_nets {
+        struct store_network **v;
+        size_t n;
+};
+
+static void port_nets_done(struct port_nets *l)
 {
-        _cleanup_json_ json_t *ports = json_array(), *nets = json_array();
+        for (size_t i = 0; i < l->n; i++)
+                store_network_free(l->v[i]);
+        free(l->v);
+        *l = (struct port_nets){0};
+}
+
+/* The user's ports with their networks' physnet, as the scheduler reads
+ * them, and the networks. */
+static int load_ports(const struct computesvc *svc, const struct store_instance *inst,
+                      json_t **ret_ports, struct port_nets *ret_nets)
+{
+        _cleanup_json_ json_t *ports = json_array();
+        _cleanup_(port_nets_done) struct port_nets nets = {
+                .v = calloc(inst->n_ports + 1, sizeof(struct store_network *)),
+        };
+        if (!ports || !nets.v)
+                return -ENOMEM;
         for (size_t i = 0; i < inst->n_ports; i++) {
-                json_t *p = NULL, *n = NULL;
+                json_t *p = NULL;
                 int r = svc_doc_get(svc->store, "port", inst->ports[i].port_id, &p);
                 if (r >= 0)
-                        r = svc_doc_get(svc->store, "network", json_str(p, "network_id"), &n);
+                        r = store_network_get(svc->store, json_str(p, "network_id") ?: "",
+                                              &nets.v[nets.n]);
                 if (r < 0) {
                         json_decref(p);
                         return r;
                 }
-                json_object_set(p, "provider:physical_network",
-                                json_object_get(n, "provider:physical_network") ?: json_null());
+                const char *physnet = nets.v[nets.n++]->physical_network;
+                json_object_set_new(p, "provider:physical_network", json_string_or_null(physnet));
                 json_array_append_new(ports, p);
-                json_array_append_new(nets, n);
         }
         *ret_ports = TAKE_PTR(ports);
-        *ret_nets = TAKE_PTR(nets);
+        *ret_nets = nets;
+        nets = (struct port_nets){0};
         return 0;
 }
 
@@ -148,7 +170,8 @@ static int set_fault(const struct computesvc *svc, struct store_instance *inst, 
 static int bind_for_host(const struct computesvc *svc, const struct store_instance *inst,
                          const struct host_state *h,
                          const struct sched_request *sreq, const struct sched_result *res,
-                         json_t *ports, json_t *nets, const char *az, json_t **ret_pci)
+                         json_t *ports, const struct port_nets *nets, const char *az,
+                         json_t **ret_pci)
 {
         _cleanup_json_ json_t *pci = json_array();
         size_t k = 0;
@@ -192,7 +215,7 @@ static int bind_for_host(const struct computesvc *svc, const struct store_instan
                 json_object_set_new(p, "binding:host_id", json_string(h->hostname));
                 json_object_set_new(p, "device_id", json_string(inst->id));
                 json_object_set_new(p, "device_owner", json_string(owner));
-                int r = netsvc_port_bind(&svc->net, p, json_array_get(nets, j));
+                int r = netsvc_port_bind(&svc->net, p, j < nets->n ? nets->v[j] : NULL);
                 if (r < 0)
                         return r;
                 if (streq(json_str(p, "binding:vif_type") ?: "", "binding_failed")) {
@@ -207,15 +230,16 @@ static int bind_for_host(const struct computesvc *svc, const struct store_instan
 
 /* The fixed addresses of the ports, by network (its name, or its id when
  * it has none), as Nova's view lists them. */
-static int set_addresses(struct store_instance *inst, const json_t *ports, const json_t *nets)
+static int set_addresses(struct store_instance *inst, const json_t *ports,
+                         const struct port_nets *nets)
 {
         size_t i, j;
         json_t *p, *ip;
         json_array_foreach(ports, i, p) {
-                const json_t *net = json_array_get(nets, i);
-                const char *name = json_str(net, "name");
+                const struct store_network *net = i < nets->n ? nets->v[i] : NULL;
+                const char *name = net ? net->name : NULL;
                 if (!name || !*name)
-                        name = json_str(net, "id");
+                        name = net ? net->id : NULL;
                 json_array_foreach(json_object_get(p, "fixed_ips"), j, ip) {
                         const char *a = json_str(ip, "ip_address") ?: "";
                         int r = store_instance_add_address(inst, name, strchr(a, ':') ? 6 : 4, a,
@@ -273,7 +297,8 @@ static bool was_tried(const struct store_instance *inst, const char *host)
  * instance placed there with its addresses, the spawn queued. */
 static int claim_on_host(const struct computesvc *svc, struct store_instance *inst,
                          const struct host_state *h, const struct sched_result *res,
-                         const char *az, const json_t *ports, const json_t *nets, json_t *pci)
+                         const char *az, const json_t *ports, const struct port_nets *nets,
+                         json_t *pci)
 {
         int r = 0;
         for (size_t k = 0; r >= 0 && k < res->n_claim; k++) {
@@ -320,7 +345,8 @@ static int claim_on_host(const struct computesvc *svc, struct store_instance *in
 int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
                      const char *last_error)
 {
-        _cleanup_json_ json_t *ports = NULL, *nets = NULL, *flavor = NULL, *image = NULL;
+        _cleanup_json_ json_t *ports = NULL, *flavor = NULL, *image = NULL;
+        _cleanup_(port_nets_done) struct port_nets nets = {0};
         struct host_list hl = {0};
         struct sched_request sreq = {0};
         const struct sched_config *cfg = svc->sched;
@@ -366,7 +392,7 @@ int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
                 _cleanup_json_ json_t *pci = NULL, *try_ports = json_deep_copy(ports);
                 r = store_instance_add_tried(inst, h->hostname);
                 if (r >= 0)
-                        r = bind_for_host(svc, inst, h, &sreq, &res, try_ports, nets, az, &pci);
+                        r = bind_for_host(svc, inst, h, &sreq, &res, try_ports, &nets, az, &pci);
                 if (r == 0) {
                         /* This host cannot bind the ports: the next one. */
                         free(last_msg);
@@ -378,7 +404,7 @@ int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
                         continue;
                 }
                 if (r > 0) {
-                        r = claim_on_host(svc, inst, h, &res, az, try_ports, nets, pci);
+                        r = claim_on_host(svc, inst, h, &res, az, try_ports, &nets, pci);
                         placed = r >= 0;
                 }
                 sched_result_done(&res);

@@ -9,15 +9,16 @@
 #include "netsvc/netsvc.h"
 #include "base/time-format.h"
 
-/* Networks, subnets, ports and agents are typed rows; every other kind
- * a document. */
+/* Subnets, ports and agents are typed rows beside their documents;
+ * networks typed rows alone (netsvc_network_*, never here: -EINVAL);
+ * every other kind a document. */
 static int doc_text(struct store *st, const char *kind, const char *id, char **ret_doc,
                     char **ret_project)
 {
         if (streq(kind, "port"))
                 return store_port_get(st, id, ret_doc, ret_project);
         if (streq(kind, "network"))
-                return store_network_get(st, id, ret_doc, ret_project);
+                return -EINVAL;
         if (streq(kind, "subnet"))
                 return store_subnet_get(st, id, ret_doc, ret_project);
         if (streq(kind, "agent")) {
@@ -85,25 +86,6 @@ static long long int_or_none(const json_t *o, const char *key)
 {
         json_t *v = json_object_get(o, key);
         return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
-}
-
-static int put_network(struct store *st, const json_t *o, const char *doc, bool create)
-{
-        struct store_network n = {
-                .id = json_str(o, "id"),
-                .project_id = json_str(o, "project_id"),
-                .name = json_str(o, "name"),
-                .status = json_str(o, "status"),
-                .admin_state_up = json_is_true(json_object_get(o, "admin_state_up")),
-                .shared = json_is_true(json_object_get(o, "shared")),
-                .external = json_is_true(json_object_get(o, "router:external")),
-                .mtu = int_or_none(o, "mtu"),
-                .network_type = json_str(o, "provider:network_type"),
-                .physical_network = json_str(o, "provider:physical_network"),
-                .segmentation_id = int_or_none(o, "provider:segmentation_id"),
-                .doc = doc,
-        };
-        return store_network_put(st, &n, create);
 }
 
 /* A subnet's row and its pools' from its document. */
@@ -204,7 +186,7 @@ static int doc_put(struct store *st, const char *kind, const json_t *obj, bool c
         if (streq(kind, "port"))
                 return put_port(st, obj, s, create);
         if (streq(kind, "network"))
-                return put_network(st, obj, s, create);
+                return -EINVAL;
         if (streq(kind, "subnet"))
                 return put_subnet(st, obj, s, create);
         if (streq(kind, "agent"))
@@ -258,7 +240,7 @@ int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q
         if (streq(kind, "port"))
                 return store_port_list(st, q, cb, userdata);
         if (streq(kind, "network"))
-                return store_network_list(st, q, cb, userdata);
+                return -EINVAL;
         if (streq(kind, "subnet"))
                 return store_subnet_list(st, q, cb, userdata);
         if (streq(kind, "agent"))

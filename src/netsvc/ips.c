@@ -74,14 +74,16 @@ int ips_load_subnet(const struct netsvc *svc, const char *id, struct subnet_info
         return 0;
 }
 
-/* The subnets of net, read at once, in the order its "subnets" lists
- * them (Neutron's: the first with room gives the default address). */
-static int load_net_subnets(const struct netsvc *svc, const json_t *net,
+/* The subnets of net, read at once, in the order its subnets' list
+ * holds them (Neutron's: the first with room gives the default address). */
+static int load_net_subnets(const struct netsvc *svc, const struct store_network *net,
                             struct subnet_set *ret)
 {
         _cleanup_(subnet_set_done) struct subnet_set rows = {0};
-        const json_t *ids = json_object_get(net, "subnets");
-        int r = subnets_where(svc, "network_id", json_str(net, "id") ?: "", &rows);
+        _cleanup_json_ json_t *ids = json_loads(net->subnets ?: "[]", 0, NULL);
+        if (!json_is_array(ids))
+                return -EIO;
+        int r = subnets_where(svc, "network_id", net->id, &rows);
         if (r < 0)
                 return r;
         struct subnet_info *v = calloc(json_array_size(ids) + 1, sizeof(*v));
@@ -210,7 +212,7 @@ static int append(json_t *out, const char *subnet_id, const char *ip)
 
 /* Neutron's defaults: one address of the first IPv4 subnet with room, and
  * one of the first stateful IPv6 subnet with room. */
-static int assign_defaults(const struct netsvc *svc, const json_t *net,
+static int assign_defaults(const struct netsvc *svc, const struct store_network *net,
                            const struct subnet_set *subnets, const char *port_id, json_t *out,
                            struct service_error *err)
 {
@@ -234,7 +236,7 @@ static int assign_defaults(const struct netsvc *svc, const json_t *net,
                 if (any && !done)
                         return service_fail(err, ERROR_KIND_CONFLICT, "IpAddressGenerationFailure",
                                             "No more IP addresses available on network %s.",
-                                            json_str(net, "id"));
+                                            net->id);
         }
         return 0;
 }
@@ -243,11 +245,11 @@ static int assign_defaults(const struct netsvc *svc, const json_t *net,
  * address), the address checked and claimed or one allocated.  An entry
  * naming only an auto-address subnet adds nothing here: the EUI-64 pass
  * does. */
-static int assign_asked(const struct netsvc *svc, const json_t *net,
+static int assign_asked(const struct netsvc *svc, const struct store_network *net,
                         const struct subnet_set *subnets, const json_t *e, const char *port_id,
                         json_t *out, struct service_error *err)
 {
-        const char *net_id = json_str(net, "id");
+        const char *net_id = net->id;
         const char *want_sub = json_str(e, "subnet_id"), *want_ip = json_str(e, "ip_address");
         struct subnet_info s;
         char ip[IP_STR_LEN];
@@ -313,7 +315,7 @@ static int assign_asked(const struct netsvc *svc, const json_t *net,
         return append(out, s.id, ip);
 }
 
-int ips_assign(const struct netsvc *svc, const json_t *net, const json_t *asked,
+int ips_assign(const struct netsvc *svc, const struct store_network *net, const json_t *asked,
                const json_t *have, const char *port_id, const char *mac, json_t **ret,
                struct service_error *err)
 {

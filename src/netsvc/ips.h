@@ -36,7 +36,7 @@ int ips_claim_eui64(const struct netsvc *svc, const struct subnet_info *s, const
  * Neutron's _test_fixed_ips_for_port allows it.  Every auto-address subnet
  * the port has no entry on in `have` (NULL: none) adds its EUI-64
  * address.  *ret the new entries. */
-int ips_assign(const struct netsvc *svc, const json_t *net, const json_t *asked,
+int ips_assign(const struct netsvc *svc, const struct store_network *net, const json_t *asked,
                const json_t *have, const char *port_id, const char *mac, json_t **ret,
                struct service_error *err);
 

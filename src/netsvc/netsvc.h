@@ -1,9 +1,9 @@
 /* The network service: what Neutron's plugin does below its API — stored
- * documents of networks, ports, agents and security groups, a port's MAC,
- * addresses (IPAM), default security group and ML2 binding.  It takes
- * typed input and a store inside a transaction the caller opened, and
- * returns documents or an error with its kind (base/error-kind.h); it
- * knows nothing of HTTP.  The decisions themselves are network/'s pure
+ * networks (typed rows), documents of ports, agents and security groups,
+ * a port's MAC, addresses (IPAM), default security group and ML2
+ * binding.  It takes typed input and a store inside a transaction the
+ * caller opened, and returns typed rows or documents or an error with its
+ * kind (base/error-kind.h); it knows nothing of HTTP.  The decisions themselves are network/'s pure
  * logic; this floor reads and writes the store around them. */
 #pragma once
 
@@ -46,9 +46,10 @@ int svc_claim(struct store *st, const char *pool, const char *value, const char 
 /* How many documents of kind a query selects. */
 int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret);
 /* cb for the stored text of every document a query selects, in id order
- * (lists sent as stored, without parsing).  Networks, subnets and ports
- * come from their typed rows (store_network_list, store_subnet_list,
- * store_port_list), other kinds from the documents. */
+ * (lists sent as stored, without parsing).  Subnets and ports come from
+ * their typed rows (store_subnet_list, store_port_list), other kinds from
+ * the documents; networks have none (-EINVAL here, as in svc_doc_get,
+ * _insert and _update: netsvc_network_* read and write them). */
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata);
 /* Every document a query selects, as a JSON array. */
@@ -105,13 +106,17 @@ struct netsvc_network_create {
 /* A new network: its ML2 segment chosen and claimed as the flat and vlan
  * type drivers do (none given: a project network from
  * tenant_network_types), within the owner's quota, the owner's default
- * group made, stored.  *ret the document, in Neutron's attribute order,
- * provider attributes those of the segment. */
+ * group made, stored.  *ret the new row (store_network_free), its
+ * segment's columns those of the segment. */
 int netsvc_network_create(const struct netsvc *svc, const struct netsvc_network_create *in,
-                          json_t **ret, struct service_error *err);
-/* A network without ports deleted with its subnets, its segment and its
- * subnets' addresses freed; a conflict while ports remain. */
-int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err);
+                          struct store_network **ret, struct service_error *err);
+/* A network the caller may see (its project's, shared, or, with external,
+ * an external one: Neutron shows those to every project, for reading) and
+ * may delete (delete_network), without ports, deleted with its subnets,
+ * its segment and its subnets' addresses freed; a conflict while ports
+ * remain.  auth NULL: no visibility or policy check. */
+int netsvc_network_delete(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, struct service_error *err);
 /* What PUT /v2.0/networks/{id} may change: has_X says X was given.
  * Strings are borrowed from the caller. */
 struct netsvc_network_update {
@@ -132,10 +137,32 @@ struct netsvc_network_update {
  * may update (update_network) changed, stamped and stored; when shared
  * was given its subnets' mark follows.  A shared network stays shared
  * while another project has a port on it (a conflict,
- * InvalidSharedSetting).  *ret the document. */
+ * InvalidSharedSetting).  *ret the row as stored (store_network_free). */
 int netsvc_network_update(const struct netsvc *svc, const struct auth_context *auth,
-                          const char *id, const struct netsvc_network_update *in, json_t **ret,
-                          struct service_error *err);
+                          const char *id, const struct netsvc_network_update *in,
+                          struct store_network **ret, struct service_error *err);
+/* Whether the caller may read n: its project's, shared, or (external)
+ * external. */
+bool netsvc_network_readable(const struct auth_context *auth, const struct store_network *n,
+                             bool external);
+/* Get or none: the network id when the caller may read it
+ * (netsvc_network_readable(); auth NULL: any), -ENOENT otherwise, as
+ * Neutron hides others'.  *ret a copy (store_network_free). */
+int netsvc_network_find(const struct netsvc *svc, const struct auth_context *auth,
+                        const char *id, bool external, struct store_network **ret);
+/* The same, absent or hidden a NotFound error (NetworkNotFound), as GET
+ * /v2.0/networks/{id} answers it. */
+int netsvc_network_get(const struct netsvc *svc, const struct auth_context *auth,
+                       const char *id, struct store_network **ret, struct service_error *err);
+/* cb for every network q selects that the caller may read (its
+ * project's, shared or external; an admin every one), in id order. */
+int netsvc_network_list(const struct netsvc *svc, const struct auth_context *auth,
+                        const struct store_query *q, store_network_cb cb, void *userdata);
+/* A new subnet listed on its network n (last), or one taken off it. */
+int netsvc_network_subnet_add(const struct netsvc *svc, const struct store_network *n,
+                              const char *subnet_id);
+int netsvc_network_subnet_remove(const struct netsvc *svc, const char *net_id,
+                                 const char *subnet_id);
 /* The hidden attribute that makes a subnet visible to every project: its
  * network is shared (Neutron's get_subnet "rule:shared"). */
 #define NETSVC_SUBNET_SHARED "_shared"
@@ -315,9 +342,10 @@ int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_r
 int netsvc_device_report(const struct netsvc *svc, const char *host, const json_t *up,
                          const json_t *down, json_t **ret);
 
-/* A port document's ML2 binding for its binding:host_id, vnic type and
- * profile (no host: unbound).  Changes only the document. */
-int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net);
+/* A port document's ML2 binding on its network net (the segment) for its
+ * binding:host_id, vnic type and profile (no host: unbound).  Changes
+ * only the document. */
+int netsvc_port_bind(const struct netsvc *svc, json_t *port, const struct store_network *net);
 
 /* What POST /v2.0/ports may ask.  NULL (or has_X false) is Neutron's
  * default, so a caller other than the API makes a port with only

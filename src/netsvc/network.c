@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/time-format.h"
 #include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
@@ -182,6 +183,93 @@ int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool sha
         return r;
 }
 
+bool netsvc_network_readable(const struct auth_context *auth, const struct store_network *n,
+                             bool external)
+{
+        return policy_may_read(auth, n->project_id, n->shared || (external && n->external));
+}
+
+int netsvc_network_find(const struct netsvc *svc, const struct auth_context *auth,
+                        const char *id, bool external, struct store_network **ret)
+{
+        _cleanup_network_ struct store_network *n = NULL;
+        int r = store_network_get(svc->store, id, &n);
+        if (r < 0)
+                return r;
+        if (auth && !netsvc_network_readable(auth, n, external))
+                return -ENOENT;
+        *ret = TAKE_PTR(n);
+        return 0;
+}
+
+/* Not found as Neutron says it. */
+static int not_found(const char *id, struct service_error *err)
+{
+        return service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
+                            "Network %s could not be found.", id);
+}
+
+int netsvc_network_get(const struct netsvc *svc, const struct auth_context *auth,
+                       const char *id, struct store_network **ret, struct service_error *err)
+{
+        int r = netsvc_network_find(svc, auth, id, true, ret);
+        return r == -ENOENT ? not_found(id, err) : r;
+}
+
+int netsvc_network_list(const struct netsvc *svc, const struct auth_context *auth,
+                        const struct store_query *q, store_network_cb cb, void *userdata)
+{
+        struct store_query mine = *q;
+        if (!auth->is_admin) {
+                mine.project_id = auth->project_id;
+                mine.shared_attr = "shared";
+                mine.also_shared_attr = "router:external";
+        }
+        return store_network_list(svc->store, &mine, cb, userdata);
+}
+
+/* The time a create or update stamps, as the API shows it. */
+static void stamp_time(const struct netsvc *svc, char ret[40])
+{
+        time_format_iso8601(svc->now(), false, ret);
+}
+
+/* n with its subnets' list replaced by list (a JSON array), stored. */
+static int put_subnets(const struct netsvc *svc, const struct store_network *n, const json_t *list)
+{
+        _cleanup_free_ char *text = json_dumps(list, JSON_COMPACT);
+        if (!text)
+                return -ENOMEM;
+        struct store_network c = *n;
+        c.subnets = text;
+        return store_network_put(svc->store, &c, false);
+}
+
+int netsvc_network_subnet_add(const struct netsvc *svc, const struct store_network *n,
+                              const char *subnet_id)
+{
+        _cleanup_json_ json_t *list = json_loads(n->subnets ?: "[]", 0, NULL);
+        if (!json_is_array(list) || json_array_append_new(list, json_string(subnet_id)) < 0)
+                return -EIO;
+        return put_subnets(svc, n, list);
+}
+
+int netsvc_network_subnet_remove(const struct netsvc *svc, const char *net_id,
+                                 const char *subnet_id)
+{
+        _cleanup_network_ struct store_network *n = NULL;
+        int r = store_network_get(svc->store, net_id, &n);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r;
+        _cleanup_json_ json_t *list = json_loads(n->subnets ?: "[]", 0, NULL);
+        if (!json_is_array(list))
+                return -EIO;
+        for (size_t i = 0; i < json_array_size(list); i++)
+                if (streq(json_string_value(json_array_get(list, i)) ?: "", subnet_id))
+                        json_array_remove(list, i--);
+        return put_subnets(svc, n, list);
+}
+
 struct foreign {
         const char *owner;
         bool skip_network_owned; /* ports of device_owner "network:..." */
@@ -206,22 +294,21 @@ static int foreign_cb(const char *id, const char *doc, void *userdata)
  * another project on it, told by the network's name; then, as the
  * sharing rule goes, no port of another project at all, told by its id.
  * The other project could not even see the network after. */
-static int check_unshare(const struct netsvc *svc, const json_t *net,
+static int check_unshare(const struct netsvc *svc, const struct store_network *net,
                          struct service_error *err)
 {
-        const char *id = json_str(net, "id");
-        const char *v[] = {id};
+        const char *v[] = {net->id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        struct foreign x = {json_str(net, "project_id") ?: "", true};
+        struct foreign x = {net->project_id ?: "", true};
         int r = svc_doc_walk(svc->store, "port", &q, foreign_cb, &x);
         if (r >= 0)
                 r = svc_doc_walk(svc->store, "subnet", &q, foreign_cb, &x);
-        const char *named = json_str(net, "name") ?: "";
+        const char *named = net->name ?: "";
         if (r >= 0) {
                 x.skip_network_owned = false;
                 r = svc_doc_walk(svc->store, "port", &q, foreign_cb, &x);
-                named = id;
+                named = net->id;
         }
         if (r == -EBUSY)
                 return service_fail(err, ERROR_KIND_CONFLICT, "InvalidSharedSetting",
@@ -230,101 +317,67 @@ static int check_unshare(const struct netsvc *svc, const json_t *net,
         return r;
 }
 
-int netsvc_network_update(const struct netsvc *svc, const struct auth_context *auth,
-                          const char *id, const struct netsvc_network_update *in, json_t **ret,
-                          struct service_error *err)
+/* Refused by policy rule, as Neutron words it. */
+static int disallowed(enum policy_rule_id rule, struct service_error *err)
 {
-        _cleanup_json_ json_t *net = NULL;
-        /* Neutron shows an external network to every project, for reading. */
-        int r = svc_doc_get_visible(svc->store, auth, "network", "shared", id, &net);
-        if (r == -ENOENT)
-                r = svc_doc_get_visible(svc->store, auth, "network", "router:external", id, &net);
-        if (r == -ENOENT)
-                return service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
-                                    "Network %s could not be found.", id);
+        return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                            "(rule:%s) is disallowed by policy", policy_rules[rule].name);
+}
+
+int netsvc_network_update(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, const struct netsvc_network_update *in,
+                          struct store_network **ret, struct service_error *err)
+{
+        _cleanup_network_ struct store_network *net = NULL;
+        int r = netsvc_network_get(svc, auth, id, &net, err);
         if (r < 0)
                 return r;
-        struct policy_target tg = {.project_id = json_str(net, "project_id")};
+        struct policy_target tg = {.project_id = net->project_id};
         if (!policy_rule_allows(PR_UPDATE_NETWORK, auth, &tg))
-                return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
-                                    "(rule:%s) is disallowed by policy",
-                                    policy_rules[PR_UPDATE_NETWORK].name);
-        if (in->has_shared && !in->shared && json_is_true(json_object_get(net, "shared")) &&
-            (r = check_unshare(svc, net, err)) < 0)
+                return disallowed(PR_UPDATE_NETWORK, err);
+        if (in->has_shared && !in->shared && net->shared && (r = check_unshare(svc, net, err)) < 0)
                 return r;
+        /* The new row points into net and in until it is stored and
+         * copied. */
+        struct store_network n = *net;
+        char t[40];
         if (in->has_name)
-                json_object_set_new(net, "name", json_string(in->name));
+                n.name = in->name;
         if (in->has_description)
-                json_object_set_new(net, "description", json_string(in->description));
+                n.description = in->description;
         if (in->has_admin_state_up)
-                json_object_set_new(net, "admin_state_up", json_boolean(in->admin_state_up));
+                n.admin_state_up = in->admin_state_up;
         if (in->has_shared)
-                json_object_set_new(net, "shared", json_boolean(in->shared));
+                n.shared = in->shared;
         if (in->has_port_security_enabled)
-                json_object_set_new(net, "port_security_enabled",
-                                    json_boolean(in->port_security_enabled));
+                n.port_security_enabled = in->port_security_enabled;
         if (in->has_external)
-                json_object_set_new(net, "router:external", json_boolean(in->external));
-        netsvc_stamp(svc, net, false);
-        r = svc_doc_update(svc->store, "network", net);
+                n.external = in->external;
+        stamp_time(svc, t);
+        n.updated_at = t;
+        n.revision_number++;
+        r = store_network_put(svc->store, &n, false);
         if (r >= 0 && in->has_shared)
                 r = netsvc_network_shared(svc, id, in->shared);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(net);
+        if (!(*ret = store_network_dup(&n)))
+                return -ENOMEM;
         return 0;
 }
 
-/* The document of a new network on its segment, in Neutron's attribute
- * order (its core attributes, then the extensions'). */
-static json_t *network_doc(const struct netsvc *svc, const char *id,
-                           const struct netsvc_network_create *in, const struct segment *seg)
-{
-        json_t *o = json_object();
-        if (!o)
-                return NULL;
-        json_t *hints = in->availability_zone_hints ? json_deep_copy(in->availability_zone_hints)
-                                                    : json_array();
-        if (!hints ||
-            json_object_set_new(o, "id", json_string(id)) < 0 ||
-            json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
-            json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
-            json_object_set_new(o, "admin_state_up",
-                                json_boolean(!in->has_admin_state_up || in->admin_state_up)) < 0 ||
-            json_object_set_new(o, "mtu", json_integer(svc->ml2->mtu)) < 0 ||
-            json_object_set_new(o, "status", json_string("ACTIVE")) < 0 ||
-            json_object_set_new(o, "subnets", json_array()) < 0 ||
-            json_object_set_new(o, "shared", json_boolean(in->shared)) < 0 ||
-            json_object_set_new(o, "availability_zone_hints", hints) < 0 ||
-            json_object_set_new(o, "availability_zones", json_array()) < 0 ||
-            json_object_set_new(o, "ipv4_address_scope", json_null()) < 0 ||
-            json_object_set_new(o, "ipv6_address_scope", json_null()) < 0 ||
-            json_object_set_new(o, "router:external", json_boolean(in->external)) < 0 ||
-            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
-            json_object_set_new(o, "port_security_enabled",
-                                json_boolean(!in->has_port_security_enabled ||
-                                             in->port_security_enabled)) < 0 ||
-            json_object_set_new(o, "provider:network_type", json_string_or_null(seg->type)) < 0 ||
-            json_object_set_new(o, "provider:physical_network",
-                                json_string_or_null(seg->physnet)) < 0 ||
-            json_object_set_new(o, "provider:segmentation_id",
-                                seg->has_id ? json_integer(seg->id) : json_null()) < 0 ||
-            json_object_set_new(o, "tags", json_array()) < 0 ||
-            json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
-                json_decref(o);
-                return NULL;
-        }
-        netsvc_stamp(svc, o, true);
-        return o;
-}
-
 int netsvc_network_create(const struct netsvc *svc, const struct netsvc_network_create *in,
-                          json_t **ret, struct service_error *err)
+                          struct store_network **ret, struct service_error *err)
 {
-        char id[37], sg[37];
+        char id[37], sg[37], t[40];
         struct segment seg;
         if (!in->owner)
                 return -EINVAL;
+        _cleanup_free_ char *hints = in->availability_zone_hints
+                                             ? json_dumps(in->availability_zone_hints, JSON_COMPACT)
+                                             : strdup("[]");
+        if (!hints)
+                return -ENOMEM;
         random_uuid(id);
         /* Within the caller's transaction: the count cannot change before
          * the insert. */
@@ -335,13 +388,34 @@ int netsvc_network_create(const struct netsvc *svc, const struct netsvc_network_
                 r = netsvc_default_sg(svc, in->owner, sg);
         if (r < 0)
                 return r;
-        _cleanup_json_ json_t *net = network_doc(svc, id, in, &seg);
-        if (!net)
-                return -ENOMEM;
-        r = svc_doc_insert(svc->store, "network", net);
+        stamp_time(svc, t);
+        struct store_network n = {
+                .id = id,
+                .project_id = in->owner,
+                .name = in->name ?: "",
+                .description = in->description ?: "",
+                .status = "ACTIVE",
+                .admin_state_up = !in->has_admin_state_up || in->admin_state_up,
+                .shared = in->shared,
+                .external = in->external,
+                .port_security_enabled = !in->has_port_security_enabled ||
+                                         in->port_security_enabled,
+                .mtu = svc->ml2->mtu,
+                .availability_zone_hints = hints,
+                .tags = "[]",
+                .subnets = "[]",
+                .created_at = t,
+                .updated_at = t,
+                .revision_number = 0,
+                .network_type = seg.type,
+                .physical_network = seg.physnet,
+                .segmentation_id = seg.has_id ? seg.id : -1,
+        };
+        r = store_network_put(svc->store, &n, true);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(net);
+        if (!(*ret = store_network_dup(&n)))
+                return -ENOMEM;
         return 0;
 }
 
@@ -359,8 +433,18 @@ static int delete_subnets(const struct netsvc *svc, const struct store_query *q)
         return r;
 }
 
-int netsvc_network_delete(const struct netsvc *svc, const char *id, struct service_error *err)
+int netsvc_network_delete(const struct netsvc *svc, const struct auth_context *auth,
+                          const char *id, struct service_error *err)
 {
+        if (auth) {
+                _cleanup_network_ struct store_network *net = NULL;
+                int r = netsvc_network_get(svc, auth, id, &net, err);
+                if (r < 0)
+                        return r;
+                struct policy_target tg = {.project_id = net->project_id};
+                if (!policy_rule_allows(PR_DELETE_NETWORK, auth, &tg))
+                        return disallowed(PR_DELETE_NETWORK, err);
+        }
         const char *v[] = {id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
@@ -375,6 +459,8 @@ int netsvc_network_delete(const struct netsvc *svc, const char *id, struct servi
         r = delete_subnets(svc, &q);
         if (r >= 0)
                 r = store_network_delete(svc->store, id);
+        if (r == -ENOENT)
+                return not_found(id, err);
         if (r >= 0)
                 r = store_release_owner(svc->store, id);
         return r;

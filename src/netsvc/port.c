@@ -58,7 +58,7 @@ static int check_group(const struct netsvc *svc, const struct auth_context *auth
 
 /* ML2 binding for the port's current host, vnic type and profile.  Unbound
  * (no host) resets the binding. */
-int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net)
+int netsvc_port_bind(const struct netsvc *svc, json_t *port, const struct store_network *net)
 {
         const char *host = json_str(port, "binding:host_id");
         if (!host || !*host) {
@@ -73,10 +73,10 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const json_t *net)
                 return r;
 
         struct binding_segment seg = {
-                .network_type = json_str(net, "provider:network_type"),
-                .physnet = json_str(net, "provider:physical_network"),
-                .segmentation_id = (unsigned)json_integer_value(
-                        json_object_get(net, "provider:segmentation_id")),
+                .network_type = net ? net->network_type : NULL,
+                .physnet = net ? net->physical_network : NULL,
+                .segmentation_id = net && net->segmentation_id > 0 ? (unsigned)net->segmentation_id
+                                                                   : 0,
         };
         size_t n_segs = seg.network_type ? 1 : 0;
 
@@ -264,14 +264,15 @@ static struct owner_asks update_asks(const struct netsvc_port_update *in)
         };
 }
 
-static int check_network_owner_attrs(const struct auth_context *auth, const json_t *net,
+static int check_network_owner_attrs(const struct auth_context *auth,
+                                     const struct store_network *net,
                                      const struct owner_asks *in, bool create,
                                      struct service_error *err)
 {
         if (!net)
                 return 0;
         struct policy_target tg = {
-                .network_owner = json_str(net, "project_id") ?: json_str(net, "tenant_id"),
+                .network_owner = net->project_id,
         };
         enum policy_rule_id asked[5];
         size_t n = 0;
@@ -316,11 +317,12 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth,
                      const struct netsvc_port_create *in, const char *owner, const char *id,
                      json_t *port, struct service_error *err)
 {
-        _cleanup_json_ json_t *net = NULL, *ips = NULL;
+        _cleanup_json_ json_t *ips = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         char mac[MAC_STR_LEN];
         int r;
         const char *net_id = in->network_id;
-        r = svc_doc_get_visible(svc->store, auth, "network", "shared", net_id, &net);
+        r = netsvc_network_find(svc, auth, net_id, false, &net);
         if (r == -ENOENT)
                 r = service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
                                  "Network %s could not be found.", net_id);
@@ -329,7 +331,7 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth,
                 r = check_network_owner_attrs(auth, net, &asks, true, err);
         bool port_security = in->has_port_security_enabled
                                      ? in->port_security_enabled
-                                     : !net || !json_is_false(json_object_get(net, "port_security_enabled"));
+                                     : !net || net->port_security_enabled;
         if (r >= 0) {
                 json_object_set_new(port, "port_security_enabled", json_boolean(port_security));
                 if (!port_security && in->has_security_groups && in->n_security_groups > 0)
@@ -416,10 +418,11 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
 int netsvc_port_may_delete(const struct netsvc *svc, const struct auth_context *auth,
                            const char *port_id)
 {
-        _cleanup_json_ json_t *port = NULL, *net = NULL;
+        _cleanup_json_ json_t *port = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         int r = svc_doc_get(svc->store, "port", port_id, &port);
         if (r >= 0) {
-                r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+                r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
                 if (r == -ENOENT)
                         r = 0;
         }
@@ -427,7 +430,7 @@ int netsvc_port_may_delete(const struct netsvc *svc, const struct auth_context *
                 return r;
         struct policy_target tg = {
                 .project_id = json_str(port, "project_id"),
-                .network_owner = net ? json_str(net, "project_id") : NULL,
+                .network_owner = net ? net->project_id : NULL,
         };
         bool seen = policy_may_read(auth, tg.project_id, false) ||
                     (tg.network_owner && auth->project_id &&
@@ -461,7 +464,8 @@ static bool same_ip(const json_t *a, const json_t *b)
  * addresses on it, else gets a new one; what is not asked again is
  * released (first, so an address may move between entries); the rest is
  * allocated as on create. */
-static int update_fixed_ips(const struct netsvc *svc, const json_t *net, json_t *port,
+static int update_fixed_ips(const struct netsvc *svc, const struct store_network *net,
+                            json_t *port,
                             const json_t *asked, struct service_error *err)
 {
         const char *port_id = json_str(port, "id");
@@ -641,7 +645,8 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                        const char *port_id, const struct netsvc_port_update *in, json_t **ret,
                        struct service_error *err)
 {
-        _cleanup_json_ json_t *port = NULL, *net = NULL, *groups = NULL;
+        _cleanup_json_ json_t *port = NULL, *groups = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         int r = svc_doc_get_visible(svc->store, auth, "port", NULL, port_id, &port);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "PortNotFound",
@@ -652,7 +657,7 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:update_port) is disallowed by policy");
         if (!auth->is_admin) {
-                r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+                r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
                 if (r < 0 && r != -ENOENT)
                         return r;
                 struct owner_asks asks = update_asks(in);
@@ -689,8 +694,8 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                                     "Port already has an attached device %s.",
                                     port_id, json_str(port, "network_id") ?: "", device);
         if (in->has_fixed_ips || in->has_mac_address) {
-                if (!net && (r = svc_doc_get(svc->store, "network", json_str(port, "network_id"),
-                                             &net)) < 0)
+                if (!net && (r = store_network_get(svc->store,
+                                                   json_str(port, "network_id") ?: "", &net)) < 0)
                         return r;
                 if (in->has_mac_address &&
                     ((r = update_mac(svc, port, in->mac_address, err)) < 0 ||
@@ -703,9 +708,9 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
         apply_update(port, in, groups);
         netsvc_stamp(svc, port, false);
         if (in->has_host_id || in->has_profile || in->has_vnic_type) {
-                json_decref(net);
+                store_network_free(net);
                 net = NULL;
-                r = svc_doc_get(svc->store, "network", json_str(port, "network_id"), &net);
+                r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
                 if (r >= 0)
                         r = netsvc_port_bind(svc, port, net);
                 if (r < 0)

@@ -240,7 +240,7 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
                          const struct netsvc_subnet_create *in, json_t **ret,
                          struct service_error *err)
 {
-        _cleanup_json_ json_t *net = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         struct ip_net cidr;
         if (!in->owner || !in->network_id || !in->cidr)
                 return -EINVAL;
@@ -276,20 +276,20 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
                 return -ENOMEM;
 
         const char *net_id = in->network_id;
-        r = svc_doc_get_visible(svc->store, auth, "network", "shared", net_id, &net);
+        r = netsvc_network_find(svc, auth, net_id, false, &net);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
                                     "Network %s could not be found.", net_id);
         if (r < 0)
                 return r;
-        struct policy_target tg = {.network_owner = json_str(net, "project_id")};
+        struct policy_target tg = {.network_owner = net->project_id};
         if (!policy_rule_allows(PR_CREATE_SUBNET, auth, &tg))
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:create_subnet) is disallowed by policy");
         /* Neutron's get_subnet "rule:shared": a shared network's subnets
          * are every project's to see (a hidden mark, kept with the
          * network's shared by netsvc_network_shared()). */
-        if (json_is_true(json_object_get(net, "shared")))
+        if (net->shared)
                 json_object_set_new(sub, NETSVC_SUBNET_SHARED, json_true());
         struct overlap ov = {.net = cidr};
         const char *v[] = {net_id};
@@ -303,10 +303,8 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
                                     json_str(sub, "cidr"), net_id);
         if (r >= 0)
                 r = svc_doc_insert(svc->store, "subnet", sub);
-        if (r >= 0) {
-                json_array_append_new(json_object_get(net, "subnets"), json_string(id));
-                r = svc_doc_update(svc->store, "network", net);
-        }
+        if (r >= 0)
+                r = netsvc_network_subnet_add(svc, net, id);
         if (r >= 0 && cidr.family == IP_V6 &&
             ipv6_mode_is_auto(in->ipv6_ra_mode, in->ipv6_address_mode))
                 r = add_auto_addresses(svc, sub, err);
@@ -347,7 +345,6 @@ static int remove_auto_addresses(const struct netsvc *svc, const json_t *sub)
 
 int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err)
 {
-        _cleanup_json_ json_t *net = NULL;
         const char *id = json_str(sub, "id");
         char pool[64];
         snprintf(pool, sizeof(pool), "ip:%s", id);
@@ -363,15 +360,8 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
                                     "ports have an IP allocation from this subnet.", id);
         if (r >= 0)
                 r = store_subnet_delete(svc->store, id);
-        if (r >= 0) {
-                if (svc_doc_get(svc->store, "network", json_str(sub, "network_id"), &net) == 0) {
-                        json_t *subs = json_object_get(net, "subnets");
-                        for (size_t i = 0; i < json_array_size(subs); i++)
-                                if (streq(json_string_value(json_array_get(subs, i)), id))
-                                        json_array_remove(subs, i--);
-                        r = svc_doc_update(svc->store, "network", net);
-                }
-        }
+        if (r >= 0)
+                r = netsvc_network_subnet_remove(svc, json_str(sub, "network_id") ?: "", id);
         return r;
 }
 
@@ -432,7 +422,8 @@ int netsvc_subnet_update(const struct netsvc *svc, const struct auth_context *au
                          const char *id, const struct netsvc_subnet_update *in, json_t **ret,
                          struct service_error *err)
 {
-        _cleanup_json_ json_t *sub = NULL, *net = NULL;
+        _cleanup_json_ json_t *sub = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         int r = svc_doc_get_visible(svc->store, auth, "subnet", NETSVC_SUBNET_SHARED, id, &sub);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "SubnetNotFound",
@@ -441,8 +432,8 @@ int netsvc_subnet_update(const struct netsvc *svc, const struct auth_context *au
                 return r;
         /* update_subnet is the network owner's. */
         struct policy_target tg = {.project_id = json_str(sub, "project_id")};
-        if (svc_doc_get(svc->store, "network", json_str(sub, "network_id"), &net) >= 0)
-                tg.network_owner = json_str(net, "project_id");
+        if (store_network_get(svc->store, json_str(sub, "network_id") ?: "", &net) >= 0)
+                tg.network_owner = net->project_id;
         if (!policy_rule_allows(PR_UPDATE_SUBNET, auth, &tg))
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:%s) is disallowed by policy",

@@ -140,9 +140,9 @@ struct store_backend {
         int (*stamp_bump)(struct store *st, const char *name);
 
         int (*network_put)(struct store *st, const struct store_network *n, bool create);
-        int (*network_get)(struct store *st, const char *id, char **ret_doc, char **ret_project);
         int (*network_delete)(struct store *st, const char *id);
-        int (*network_list)(struct store *st, const struct store_query *q, store_obj_cb cb,
+        /* store_network_get() is a list by id. */
+        int (*network_list)(struct store *st, const struct store_query *q, store_network_cb cb,
                             void *userdata);
         int (*network_count)(struct store *st, const struct store_query *q, size_t *ret);
         int (*port_put)(struct store *st, const struct store_port *p, bool create);

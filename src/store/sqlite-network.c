@@ -55,7 +55,7 @@ static int prepare_query(struct sqlite_store *st, const struct typed_table *t, c
                          const struct store_query *q, bool list, struct stmt_handle *h)
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
-        int r = strbuf_printf(&sql, "SELECT %s FROM %s", what, typed_table_name(t));
+        int r = strbuf_printf(&sql, "SELECT %s FROM %s", what, typed_table_from(t));
         if (r >= 0)
                 r = list ? typed_query_list(&sql, t, q, &sqlite_sql)
                          : typed_query_where(&sql, t, q, &sqlite_sql);
@@ -113,6 +113,11 @@ static void bind_int_or_null(sqlite3_stmt *s, int i, long long v)
                 sqlite3_bind_int64(s, i, v);
 }
 
+static const char *column_text(sqlite3_stmt *s, int i)
+{
+        return (const char *)sqlite3_column_text(s, i);
+}
+
 static int delete_by_id(struct sqlite_store *st, const char *sql, const char *id)
 {
         int r = sqlite_exec_texts(st, "delete", sql, 1, id);
@@ -127,17 +132,27 @@ int sqlite_network_put(struct store *base, const struct store_network *n, bool c
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = sqlite_prepare_texts(
                 st,
-                create ? "INSERT INTO networks (id, project_id, name, status, doc, admin_state_up, "
-                         "shared, external, mtu) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
-                       : "UPDATE networks SET project_id = ?2, name = ?3, status = ?4, doc = ?5, "
-                         "admin_state_up = ?6, shared = ?7, external = ?8, mtu = ?9 WHERE id = ?1",
-                &h, 5, n->id, n->project_id, n->name, n->status, n->doc);
+                create ? "INSERT INTO networks (id, project_id, name, description, status, "
+                         "availability_zone_hints, tags, subnets, created_at, updated_at, "
+                         "admin_state_up, shared, external, port_security_enabled, mtu, "
+                         "revision_number) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+                         "?14,?15,?16)"
+                       : "UPDATE networks SET project_id = ?2, name = ?3, description = ?4, "
+                         "status = ?5, availability_zone_hints = ?6, tags = ?7, subnets = ?8, "
+                         "created_at = ?9, updated_at = ?10, admin_state_up = ?11, shared = ?12, "
+                         "external = ?13, port_security_enabled = ?14, mtu = ?15, "
+                         "revision_number = ?16 WHERE id = ?1",
+                &h, 10, n->id, n->project_id, n->name, n->description, n->status,
+                n->availability_zone_hints ?: "[]", n->tags ?: "[]", n->subnets ?: "[]",
+                n->created_at, n->updated_at);
         if (r < 0)
                 return r;
-        sqlite3_bind_int(h.s, 6, n->admin_state_up);
-        sqlite3_bind_int(h.s, 7, n->shared);
-        sqlite3_bind_int(h.s, 8, n->external);
-        bind_int_or_null(h.s, 9, n->mtu);
+        sqlite3_bind_int(h.s, 11, n->admin_state_up);
+        sqlite3_bind_int(h.s, 12, n->shared);
+        sqlite3_bind_int(h.s, 13, n->external);
+        sqlite3_bind_int(h.s, 14, n->port_security_enabled);
+        bind_int_or_null(h.s, 15, n->mtu);
+        sqlite3_bind_int64(h.s, 16, n->revision_number);
         if ((r = put_done(st, h.s, create)) < 0)
                 return r;
         /* The segment is set when the network is made; an update that
@@ -161,13 +176,6 @@ int sqlite_network_put(struct store *base, const struct store_network *n, bool c
         return sqlite_step_done(st, s.s, "segment");
 }
 
-int sqlite_network_get(struct store *base, const char *id, char **ret_doc, char **ret_project)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        return sqlite_get_texts(st, "network", "SELECT doc, project_id FROM networks WHERE id = ?",
-                                id, 2, ret_doc, ret_project);
-}
-
 int sqlite_network_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
@@ -175,11 +183,45 @@ int sqlite_network_delete(struct store *base, const char *id)
         return delete_by_id(st, "DELETE FROM networks WHERE id = ?", id);
 }
 
-int sqlite_network_list(struct store *base, const struct store_query *q, store_obj_cb cb,
+static long long column_int_or_none(sqlite3_stmt *s, int i)
+{
+        return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, i);
+}
+
+int sqlite_network_list(struct store *base, const struct store_query *q, store_network_cb cb,
                         void *userdata)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return typed_list(st, &typed_networks, q, cb, userdata);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        int r = prepare_query(st, &typed_networks, STORE_NETWORK_COLUMNS, q, true, &h);
+        if (r < 0)
+                return r;
+        while ((r = sqlite_step_row(st, h.s, "networks")) > 0) {
+                struct store_network n = {
+                        .id = column_text(h.s, 0),
+                        .project_id = column_text(h.s, 1),
+                        .name = column_text(h.s, 2),
+                        .description = column_text(h.s, 3),
+                        .status = column_text(h.s, 4),
+                        .admin_state_up = sqlite3_column_int(h.s, 5) != 0,
+                        .shared = sqlite3_column_int(h.s, 6) != 0,
+                        .external = sqlite3_column_int(h.s, 7) != 0,
+                        .port_security_enabled = sqlite3_column_int(h.s, 8) != 0,
+                        .mtu = column_int_or_none(h.s, 9),
+                        .availability_zone_hints = column_text(h.s, 10),
+                        .tags = column_text(h.s, 11),
+                        .subnets = column_text(h.s, 12),
+                        .created_at = column_text(h.s, 13),
+                        .updated_at = column_text(h.s, 14),
+                        .revision_number = sqlite3_column_int64(h.s, 15),
+                        .network_type = column_text(h.s, 16),
+                        .physical_network = column_text(h.s, 17),
+                        .segmentation_id = column_int_or_none(h.s, 18),
+                };
+                if ((r = cb(&n, userdata)) < 0)
+                        return r;
+        }
+        return r;
 }
 
 int sqlite_network_count(struct store *base, const struct store_query *q, size_t *ret)
@@ -294,11 +336,6 @@ static int read_pools(struct sqlite_store *st, const char *id, char ***ret_texts
         *ret = v;
         *ret_n = n / 2;
         return 0;
-}
-
-static const char *column_text(sqlite3_stmt *s, int i)
-{
-        return (const char *)sqlite3_column_text(s, i);
 }
 
 int sqlite_subnet_rows(struct store *base, const struct store_query *q, store_subnet_cb cb,

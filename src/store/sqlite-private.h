@@ -99,9 +99,8 @@ int sqlite_instance_totals(struct store *st, const struct store_instance_query *
 
 /* sqlite-network.c: store.h's networks, subnets, ports and agents. */
 int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
-int sqlite_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int sqlite_network_delete(struct store *st, const char *id);
-int sqlite_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int sqlite_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
                         void *userdata);
 int sqlite_network_count(struct store *st, const struct store_query *q, size_t *ret);
 int sqlite_port_put(struct store *st, const struct store_port *p, bool create);

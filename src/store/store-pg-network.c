@@ -38,7 +38,7 @@ static int run_query(struct store *st, const struct typed_table *t, const char *
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
         const struct typed_sql w = {param, doc_attr, doc_member, " ORDER BY id", &a};
-        int r = strbuf_printf(&sql, "SELECT %s FROM %s", what, typed_table_name(t));
+        int r = strbuf_printf(&sql, "SELECT %s FROM %s", what, typed_table_from(t));
         if (r >= 0)
                 r = list ? typed_query_list(&sql, t, q, &w) : typed_query_where(&sql, t, q, &w);
         return r < 0 ? r : pg_query(st, "list", strbuf_str(&sql), &a, res);
@@ -100,20 +100,31 @@ static void arg_int_or_null(struct pg_args *a, long long v)
 int pg_network_put(struct store *st, const struct store_network *n, bool create)
 {
         _cleanup_pg_args_ struct pg_args a = {0};
-        pg_argv(&a, 5, n->id, n->project_id, n->name, n->status, n->doc);
+        pg_argv(&a, 10, n->id, n->project_id, n->name, n->description, n->status,
+                n->availability_zone_hints ?: "[]", n->tags ?: "[]", n->subnets ?: "[]",
+                n->created_at, n->updated_at);
         pg_arg_int(&a, n->admin_state_up);
         pg_arg_int(&a, n->shared);
         pg_arg_int(&a, n->external);
+        pg_arg_int(&a, n->port_security_enabled);
         arg_int_or_null(&a, n->mtu);
+        pg_arg_int(&a, n->revision_number);
         int r = create ? pg_inserted(pg_query(st, "insert network",
-                                           "INSERT INTO networks (id, project_id, name, status, "
-                                           "doc, admin_state_up, shared, external, mtu) VALUES "
-                                           "($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                                           "INSERT INTO networks (id, project_id, name, "
+                                           "description, status, availability_zone_hints, tags, "
+                                           "subnets, created_at, updated_at, admin_state_up, "
+                                           "shared, external, port_security_enabled, mtu, "
+                                           "revision_number) VALUES ($1, $2, $3, $4, $5, $6, "
+                                           "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
                                            "ON CONFLICT DO NOTHING", &a, NULL))
                        : pg_touched(pg_query(st, "update network",
                                           "UPDATE networks SET project_id = $2, name = $3, "
-                                          "status = $4, doc = $5, admin_state_up = $6, "
-                                          "shared = $7, external = $8, mtu = $9 WHERE id = $1",
+                                          "description = $4, status = $5, "
+                                          "availability_zone_hints = $6, tags = $7, "
+                                          "subnets = $8, created_at = $9, updated_at = $10, "
+                                          "admin_state_up = $11, shared = $12, external = $13, "
+                                          "port_security_enabled = $14, mtu = $15, "
+                                          "revision_number = $16 WHERE id = $1",
                                           &a, NULL));
         if (r < 0)
                 return r;
@@ -134,12 +145,6 @@ int pg_network_put(struct store *st, const struct store_network *n, bool create)
         return r < 0 ? r : 0;
 }
 
-int pg_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
-{
-        return get_texts(st, "get network", "SELECT doc, project_id FROM networks WHERE id = $1",
-                         id, 2, ret_doc, ret_project);
-}
-
 int pg_network_delete(struct store *st, const char *id)
 {
         /* Its segment goes with it (ON DELETE CASCADE). */
@@ -147,9 +152,49 @@ int pg_network_delete(struct store *st, const char *id)
                                      1, id));
 }
 
-int pg_network_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata)
+/* A column's text, NULL for SQL NULL. */
+static const char *text_or_null(const PGresult *res, int row, int col)
 {
-        return typed_list(st, &typed_networks, q, cb, userdata);
+        return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+}
+
+static long long int_or_none(const PGresult *res, int row, int col)
+{
+        return PQgetisnull(res, row, col) ? -1 : pg_int(res, row, col);
+}
+
+int pg_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
+                    void *userdata)
+{
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = run_query(st, &typed_networks, STORE_NETWORK_COLUMNS, q, true, &res);
+        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+                struct store_network n = {
+                        .id = text_or_null(res, i, 0),
+                        .project_id = text_or_null(res, i, 1),
+                        .name = text_or_null(res, i, 2),
+                        .description = text_or_null(res, i, 3),
+                        .status = text_or_null(res, i, 4),
+                        .admin_state_up = pg_int(res, i, 5) != 0,
+                        .shared = pg_int(res, i, 6) != 0,
+                        .external = pg_int(res, i, 7) != 0,
+                        .port_security_enabled = pg_int(res, i, 8) != 0,
+                        .mtu = int_or_none(res, i, 9),
+                        .availability_zone_hints = text_or_null(res, i, 10),
+                        .tags = text_or_null(res, i, 11),
+                        .subnets = text_or_null(res, i, 12),
+                        .created_at = text_or_null(res, i, 13),
+                        .updated_at = text_or_null(res, i, 14),
+                        .revision_number = pg_int(res, i, 15),
+                        .network_type = text_or_null(res, i, 16),
+                        .physical_network = text_or_null(res, i, 17),
+                        .segmentation_id = int_or_none(res, i, 18),
+                };
+                int c = cb(&n, userdata);
+                if (c < 0)
+                        return c;
+        }
+        return r < 0 ? r : 0;
 }
 
 int pg_network_count(struct store *st, const struct store_query *q, size_t *ret)

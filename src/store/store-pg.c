@@ -415,6 +415,25 @@ static const char *const pg_migrations[] = {
         "      THEN o.j -> '_tried' ELSE '[]' END) WITH ORDINALITY AS t (v, n)"
         "  WHERE jsonb_typeof(t.v) = 'string';"
         "ALTER TABLE instances DROP COLUMN doc;",
+        /* 17: networks without a document: every attribute of the view a
+         * column, read from each row's document, which then goes. */
+        "ALTER TABLE networks ADD COLUMN description TEXT,"
+        "  ADD COLUMN port_security_enabled BIGINT,"
+        "  ADD COLUMN availability_zone_hints TEXT,"
+        "  ADD COLUMN tags TEXT,"
+        "  ADD COLUMN subnets TEXT,"
+        "  ADD COLUMN created_at TEXT,"
+        "  ADD COLUMN updated_at TEXT,"
+        "  ADD COLUMN revision_number BIGINT;"
+        "UPDATE networks SET description = coalesce(doc::jsonb ->> 'description', ''),"
+        "  port_security_enabled = coalesce(json_num(doc::jsonb -> 'port_security_enabled'), 1),"
+        "  availability_zone_hints = coalesce((doc::jsonb -> 'availability_zone_hints')::text, '[]'),"
+        "  tags = coalesce((doc::jsonb -> 'tags')::text, '[]'),"
+        "  subnets = coalesce((doc::jsonb -> 'subnets')::text, '[]'),"
+        "  created_at = doc::jsonb ->> 'created_at',"
+        "  updated_at = doc::jsonb ->> 'updated_at',"
+        "  revision_number = coalesce(json_num(doc::jsonb -> 'revision_number'), 0);"
+        "ALTER TABLE networks DROP COLUMN doc;",
 };
 
 void pg_args_done(struct pg_args *a)
@@ -1321,7 +1340,6 @@ static const struct store_backend pg_backend = {
         .change_revision = pg_change_revision,
         .changes_compact = pg_changes_compact,
         .network_put = pg_network_put,
-        .network_get = pg_network_get,
         .network_delete = pg_network_delete,
         .network_list = pg_network_list,
         .network_count = pg_network_count,

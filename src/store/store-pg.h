@@ -117,9 +117,8 @@ int pg_instance_totals(struct store *st, const struct store_instance_query *q,
 
 /* Networks, subnets, ports and agents, in store-pg-network.c. */
 int pg_network_put(struct store *st, const struct store_network *n, bool create);
-int pg_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int pg_network_delete(struct store *st, const char *id);
-int pg_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int pg_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
                     void *userdata);
 int pg_network_count(struct store *st, const struct store_query *q, size_t *ret);
 int pg_port_put(struct store *st, const struct store_port *p, bool create);

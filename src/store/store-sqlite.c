@@ -475,6 +475,27 @@ static const char *const migrations[] = {
         "DROP TABLE instances_v15;"
         "CREATE INDEX instances_project ON instances (project_id, id);"
         "CREATE INDEX instances_host ON instances (host, task_state);",
+        /* 17: networks without a document: every attribute of the view a
+         * column (its two lists of the user's strings and its subnets' ids
+         * as JSON array text), read from each row's document, which then
+         * goes (DROP COLUMN rebuilds the table, its indexes kept). */
+        "ALTER TABLE networks ADD COLUMN description TEXT;"
+        "ALTER TABLE networks ADD COLUMN port_security_enabled INTEGER;"
+        "ALTER TABLE networks ADD COLUMN availability_zone_hints TEXT;"
+        "ALTER TABLE networks ADD COLUMN tags TEXT;"
+        "ALTER TABLE networks ADD COLUMN subnets TEXT;"
+        "ALTER TABLE networks ADD COLUMN created_at TEXT;"
+        "ALTER TABLE networks ADD COLUMN updated_at TEXT;"
+        "ALTER TABLE networks ADD COLUMN revision_number INTEGER;"
+        "UPDATE networks SET description = coalesce(json_extract(doc, '$.description'), ''),"
+        "  port_security_enabled = coalesce(json_extract(doc, '$.port_security_enabled'), 1),"
+        "  availability_zone_hints = coalesce(json_extract(doc, '$.availability_zone_hints'), '[]'),"
+        "  tags = coalesce(json_extract(doc, '$.tags'), '[]'),"
+        "  subnets = coalesce(json_extract(doc, '$.subnets'), '[]'),"
+        "  created_at = json_extract(doc, '$.created_at'),"
+        "  updated_at = json_extract(doc, '$.updated_at'),"
+        "  revision_number = coalesce(json_extract(doc, '$.revision_number'), 0);"
+        "ALTER TABLE networks DROP COLUMN doc;",
 };
 
 size_t sqlite_schema_latest(void)
@@ -1857,7 +1878,6 @@ static const struct store_backend sqlite_backend = {
         .compute_task_delete = sqlite_compute_task_delete,
         .compute_task_list = sqlite_compute_task_list,
         .network_put = sqlite_network_put,
-        .network_get = sqlite_network_get,
         .network_delete = sqlite_network_delete,
         .network_list = sqlite_network_list,
         .network_count = sqlite_network_count,

@@ -459,9 +459,65 @@ int store_network_put(struct store *st, const struct store_network *n, bool crea
         return st->ops->network_put(st, n, create);
 }
 
-int store_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
+/* The strings of a network row, in the order store_network_dup() packs
+ * them. */
+#define NETWORK_STRINGS(n)                                                                         \
+        &(n)->id, &(n)->project_id, &(n)->name, &(n)->description, &(n)->status,                   \
+                &(n)->availability_zone_hints, &(n)->tags, &(n)->subnets, &(n)->created_at,        \
+                &(n)->updated_at, &(n)->network_type, &(n)->physical_network
+
+struct store_network *store_network_dup(const struct store_network *n)
 {
-        return st->ops->network_get(st, id, ret_doc, ret_project);
+        struct store_network tmp = *n;
+        const char **in[] = {NETWORK_STRINGS(&tmp)};
+        size_t size = sizeof(*n);
+        for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+                size += *in[i] ? strlen(*in[i]) + 1 : 0;
+        struct store_network *c = malloc(size);
+        if (!c)
+                return NULL;
+        *c = *n;
+        const char **out[] = {NETWORK_STRINGS(c)};
+        char *p = (char *)(c + 1);
+        for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+                if (!*in[i])
+                        continue;
+                size_t len = strlen(*in[i]) + 1;
+                memcpy(p, *in[i], len);
+                *out[i] = p;
+                p += len;
+        }
+        return c;
+}
+
+void store_network_free(struct store_network *n)
+{
+        free(n);
+}
+
+static int network_dup_cb(const struct store_network *n, void *userdata)
+{
+        struct store_network **ret = userdata;
+        if (!(*ret = store_network_dup(n)))
+                return -ENOMEM;
+        return 0;
+}
+
+int store_network_get(struct store *st, const char *id, struct store_network **ret)
+{
+        const char *v[] = {id};
+        struct store_filter f = {"id", STORE_VALUE_TEXT, v, 1, NULL};
+        struct store_query q = {.filters = &f, .n_filters = 1, .limit = 1};
+        struct store_network *n = NULL;
+        int r = st->ops->network_list(st, &q, network_dup_cb, &n);
+        if (r < 0) {
+                free(n);
+                return r;
+        }
+        if (!n)
+                return -ENOENT;
+        *ret = n;
+        return 0;
 }
 
 int store_network_delete(struct store *st, const char *id)
@@ -469,7 +525,7 @@ int store_network_delete(struct store *st, const char *id)
         return st->ops->network_delete(st, id);
 }
 
-int store_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int store_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
                        void *userdata)
 {
         return st->ops->network_list(st, q, cb, userdata);

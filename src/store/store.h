@@ -5,8 +5,8 @@
  * project beside it, filters selecting on document attributes; or, for
  * what the services use most (networks, ports, instances, compute hosts,
  * ...), as typed rows whose filtered, joined or summed attributes are
- * indexed columns, the document beside them only as the view a list
- * sends.  Resources that
+ * indexed columns, for some the document beside them only as the view a
+ * list sends, for others (networks, compute hosts) no document at all.  Resources that
  * must never be handed out twice (a MAC, an IP on a subnet, a VLAN on a
  * physnet) are claimed in an allocation table whose primary key is the
  * uniqueness rule, so the database itself refuses a duplicate even if the
@@ -338,34 +338,50 @@ int store_compute_task_delete(struct store *st, const char *id);
 int store_compute_task_list(struct store *st, const char *host, size_t limit,
                             struct store_compute_task ***ret);
 
-/* Networks, their segments, ports and their fixed IPs as typed rows:
- * what lists filter on (struct store_query's attributes, named as the
- * API names them: "name", "network_id", "binding:host_id",
- * "fixed_ips" with member "subnet_id" or "ip_address", ...) are columns,
- * the API's view the document beside them, returned as stored (lists
- * send it without parsing).  Attributes without a column are filtered in
- * the document.  NULL strings are SQL NULL, as an absent or null
- * attribute. */
+/* Networks and their segments as typed rows without a document: every
+ * attribute of Neutron's network view is a column (the two lists users
+ * give or read, availability_zone_hints and tags, and the ids of its
+ * subnets in the order they were made, as JSON array text), what lists
+ * filter on indexed.  Ports and their fixed IPs as typed rows whose
+ * filtered attributes (struct store_query's, named as the API names them:
+ * "name", "network_id", "binding:host_id", "fixed_ips" with member
+ * "subnet_id" or "ip_address", ...) are columns, the API's view the
+ * document beside them, returned as stored (lists send it without
+ * parsing); their attributes without a column are filtered in the
+ * document.  NULL strings are SQL NULL, as an absent or null attribute. */
 struct store_network {
         const char *id;
         const char *project_id;
         const char *name;
+        const char *description;
         const char *status;
         bool admin_state_up, shared, external; /* external: router:external */
-        long long mtu;                         /* < 0: none */
+        bool port_security_enabled;
+        long long mtu; /* < 0: none */
+        /* JSON array text; NULL reads as []. */
+        const char *availability_zone_hints, *tags, *subnets;
+        const char *created_at, *updated_at; /* as the API shows them */
+        long long revision_number;
         /* Its ML2 segment (network_type NULL: none). */
         const char *network_type, *physical_network;
         long long segmentation_id; /* < 0: none (flat) */
-        const char *doc;
 };
+/* A copy of n in one allocation (its strings in the same block), NULL
+ * when out of memory; store_network_free() frees it. */
+struct store_network *store_network_dup(const struct store_network *n);
+void store_network_free(struct store_network *n);
 /* Insert (-EEXIST when the id exists) or update (-ENOENT when absent). */
 int store_network_put(struct store *st, const struct store_network *n, bool create);
-/* Get or none: *ret_doc and, if wanted, *ret_project malloc'd; -ENOENT. */
-int store_network_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+/* Get or none: *ret a copy (store_network_dup), -ENOENT when absent. */
+int store_network_get(struct store *st, const char *id, struct store_network **ret);
 int store_network_delete(struct store *st, const char *id);
-/* Every match in id order, after q->marker, at most q->limit; the
- * shared attributes of q are "shared" and "router:external". */
-int store_network_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+/* cb for each matching network's row, in id order, after q->marker, at
+ * most q->limit; the shared attributes of q are "shared" and
+ * "router:external", and every filter attribute of the network view
+ * names a column (-EINVAL for one that names none).  The row is valid
+ * during the call only. */
+typedef int (*store_network_cb)(const struct store_network *n, void *userdata);
+int store_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
                        void *userdata);
 int store_network_count(struct store *st, const struct store_query *q, size_t *ret);
 
@@ -534,6 +550,8 @@ DEFINE_POINTER_CLEANUP(struct store, store_free)
 #define _cleanup_store_ _cleanup_(store_freep)
 DEFINE_POINTER_CLEANUP(struct store_instance, store_instance_free)
 #define _cleanup_instance_ _cleanup_(store_instance_freep)
+DEFINE_POINTER_CLEANUP(struct store_network, store_network_free)
+#define _cleanup_network_ _cleanup_(store_network_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host, store_compute_host_free)
 #define _cleanup_compute_host_ _cleanup_(store_compute_host_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host *, store_compute_hosts_free)

@@ -1,8 +1,9 @@
-/* The attributes of networks, subnets, ports and agents that are columns or child rows,
- * and the WHERE a store_query makes of them (typed-query.h). */
+/* The attributes of networks, subnets, ports and agents that are columns or child rows
+ * (a network's every attribute), and the WHERE a store_query makes of them (typed-query.h). */
 #include <errno.h>
 #include <string.h>
 
+#include "base/error.h"
 #include "store/backend.h"
 #include "store/typed-query.h"
 
@@ -15,6 +16,8 @@ struct column {
 
 struct typed_table {
         const char *name;
+        /* What rows are read from, when more than the table (a join). */
+        const char *from;
         const struct column *columns; /* {0}-ended */
         /* Attributes kept in a child table: this prefix, then the
          * column's condition and ")". */
@@ -23,6 +26,8 @@ struct typed_table {
         /* When set, only filters on this list attribute's members go to
          * the child table (?fixed_ips=subnet_id=X); else plain ones do. */
         const char *child_list;
+        /* No document: an attribute without a column is refused. */
+        bool no_doc;
 };
 
 static const struct column network_columns[] = {
@@ -35,6 +40,14 @@ static const struct column network_columns[] = {
         {"shared", "shared", false},
         {"router:external", "external", false},
         {"mtu", "mtu", false},
+        {"description", "description", false},
+        {"port_security_enabled", "port_security_enabled", false},
+        {"created_at", "created_at", false},
+        {"updated_at", "updated_at", false},
+        {"revision_number", "revision_number", false},
+        /* Always null: no value matches. */
+        {"ipv4_address_scope", "NULL", false},
+        {"ipv6_address_scope", "NULL", false},
         {0},
 };
 
@@ -45,9 +58,11 @@ static const struct column segment_columns[] = {
         {0},
 };
 
+/* A network's row with its segment's columns (no segment: NULL). */
 const struct typed_table typed_networks = {
-        "networks", network_columns,
+        "networks", "networks LEFT JOIN network_segments ON network_id = id", network_columns,
         " AND id IN (SELECT network_id FROM network_segments WHERE ", segment_columns, NULL,
+        true,
 };
 
 static const struct column subnet_columns[] = {
@@ -68,7 +83,7 @@ static const struct column subnet_columns[] = {
 };
 
 /* Pools are not filtered on: no child columns. */
-const struct typed_table typed_subnets = {"subnets", subnet_columns, NULL, NULL, NULL};
+const struct typed_table typed_subnets = {"subnets", NULL, subnet_columns, NULL, NULL, NULL, false};
 
 static const struct column port_columns[] = {
         {"id", "id", false},
@@ -93,8 +108,9 @@ static const struct column fixed_ip_columns[] = {
 };
 
 const struct typed_table typed_ports = {
-        "ports", port_columns,
+        "ports", NULL, port_columns,
         " AND id IN (SELECT port_id FROM port_fixed_ips WHERE ", fixed_ip_columns, "fixed_ips",
+        false,
 };
 
 /* Agents: one per (host, agent_type), that unique index serving host
@@ -109,11 +125,11 @@ static const struct column agent_columns[] = {
         {0},
 };
 
-const struct typed_table typed_agents = {"agents", agent_columns, NULL, NULL, NULL};
+const struct typed_table typed_agents = {"agents", NULL, agent_columns, NULL, NULL, NULL, false};
 
-const char *typed_table_name(const struct typed_table *t)
+const char *typed_table_from(const struct typed_table *t)
 {
-        return t->name;
+        return t->from ? t->from : t->name;
 }
 
 static const struct column *find_column(const struct column *c, const char *attr)
@@ -141,6 +157,9 @@ static int append_filter(struct strbuf *sql, const struct typed_table *t,
         if (col) {
                 r = strbuf_printf(sql, "%s%s IN (", t->child_prefix, col->sql);
                 close = "))";
+        } else if (t->no_doc && (f->member || !find_column(t->columns, f->attr))) {
+                return err_set(-EINVAL, "%s: no column holds '%s' to filter on", t->name,
+                               f->attr);
         } else if (f->member) {
                 r = w->doc_member(sql, f->attr, f->member, num);
                 if (r >= 0)
@@ -179,7 +198,7 @@ static int append_shared(struct strbuf *sql, const struct typed_table *t, const 
         const struct column *c = find_column(t->columns, attr);
         if (c)
                 return strbuf_printf(sql, " OR %s = 1", c->sql);
-        if (!store_attr_name_safe(attr))
+        if (t->no_doc || !store_attr_name_safe(attr))
                 return -EINVAL;
         int r = strbuf_append(sql, " OR ");
         if (r >= 0)

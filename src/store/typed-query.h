@@ -1,6 +1,7 @@
 /* Networks, subnets, ports and agents as every backend queries their typed rows: a
  * store_query attribute's column, the child rows that hold it (a
- * network's segment, a port's fixed IPs) or, for the rest, the document.
+ * network's segment, a port's fixed IPs) or, for the rest, the document
+ * (networks have none: every attribute is a column).
  * A backend gives only what its SQL writes differently.  Private to
  * src/store/. */
 #pragma once
@@ -12,7 +13,16 @@
 
 struct typed_table;
 extern const struct typed_table typed_networks, typed_subnets, typed_ports, typed_agents;
-const char *typed_table_name(const struct typed_table *t);
+/* A network's row as both backends read it, in struct store_network's
+ * order (typed_networks' join gives the segment's columns). */
+#define STORE_NETWORK_COLUMNS                                                                      \
+        "id, project_id, name, description, status, admin_state_up, shared, external, "          \
+        "port_security_enabled, mtu, availability_zone_hints, tags, subnets, created_at, "         \
+        "updated_at, revision_number, network_type, physical_network, segmentation_id"
+
+/* What to SELECT FROM: the table, or the table joined with what its rows
+ * are read with (a network's segment). */
+const char *typed_table_from(const struct typed_table *t);
 
 struct typed_sql {
         /* Appends one parameter's placeholder (num: compared as a number

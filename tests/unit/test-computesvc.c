@@ -82,11 +82,13 @@ static int setup(void **state)
                json_pack("{s:s,s:s,s:s,s:b,s:f,s:{s:{s:[s]}}}", "id", "ag1", "agent_type",
                          "NIC Switch agent", "host", "c1", "admin_state_up", 1, "_heartbeat",
                          clock_now, "configurations", "device_mappings", "physnet1", "em1"));
-        insert(f->st, "network",
-               json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:[s]}", "id", "net1", "name", "web",
-                         "project_id", "p1", "provider:network_type", "vlan",
-                         "provider:physical_network", "physnet1", "provider:segmentation_id", 17,
-                         "shared", 0, "port_security_enabled", 1, "subnets", "sub1"));
+        struct store_network net = {
+                .id = "net1", .project_id = "p1", .name = "web", .description = "",
+                .status = "ACTIVE", .admin_state_up = true, .port_security_enabled = true,
+                .mtu = 1500, .subnets = "[\"sub1\"]", .network_type = "vlan",
+                .physical_network = "physnet1", .segmentation_id = 17,
+        };
+        assert_int_equal(store_network_put(f->st, &net, true), 0);
         insert(f->st, "subnet",
                json_pack("{s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "id", "sub1", "project_id", "p1",
                          "network_id", "net1", "cidr", "192.0.2.0/24", "allocation_pools",

@@ -45,13 +45,13 @@ static int setup(void **state)
         /* A vlan network with one /29 subnet: 5 usable addresses
          * (.1 is the gateway), and an SR-IOV agent on host cn1. */
         assert_int_equal(store_begin(f->st, true), 0);
-        json_t *net = json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:b,s:[s]}", "id", "net1", "project_id",
-                                "p1", "provider:network_type", "vlan",
-                                "provider:physical_network", "physnet1",
-                                "provider:segmentation_id", 150, "shared", 0,
-                                "port_security_enabled", 1, "subnets", "sub1");
-        assert_int_equal(svc_doc_insert(f->st, "network", net), 0);
-        json_decref(net);
+        struct store_network net = {
+                .id = "net1", .project_id = "p1", .name = "", .description = "",
+                .status = "ACTIVE", .admin_state_up = true, .port_security_enabled = true,
+                .mtu = 1500, .subnets = "[\"sub1\"]", .network_type = "vlan",
+                .physical_network = "physnet1", .segmentation_id = 150,
+        };
+        assert_int_equal(store_network_put(f->st, &net, true), 0);
         json_t *sub = json_pack("{s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "id", "sub1", "project_id", "p1",
                                 "network_id", "net1", "cidr", "10.0.0.0/29", "allocation_pools",
                                 "start", "10.0.0.2", "end", "10.0.0.6");
@@ -66,6 +66,44 @@ static int setup(void **state)
         assert_int_equal(store_end(f->st, true), 0);
         *state = f;
         return 0;
+}
+
+/* A network row given back by the service, freed and forgotten. */
+#define net_drop(n) (store_network_free(n), (n) = NULL)
+
+/* How many entries, or entry i, of a row's JSON list. */
+static size_t list_size(const char *text)
+{
+        _cleanup_json_ json_t *v = json_loads(text ? text : "[]", 0, NULL);
+        assert_true(json_is_array(v));
+        return json_array_size(v);
+}
+
+static char *list_item(const char *text, size_t i)
+{
+        _cleanup_json_ json_t *v = json_loads(text ? text : "[]", 0, NULL);
+        const char *s = json_string_value(json_array_get(v, i));
+        return s ? strdup(s) : NULL;
+}
+
+/* Every column of a network row, one line. */
+static char *network_text(const struct store_network *n)
+{
+        char *t = NULL;
+        assert_true(asprintf(&t, "%s %s %s [%s] %s %d%d%d%d %lld %s %s %s %s %s %lld %s %s %lld",
+                             n->id, n->project_id, n->name, n->description, n->status,
+                             n->admin_state_up, n->shared, n->external, n->port_security_enabled,
+                             n->mtu, n->availability_zone_hints, n->tags, n->subnets,
+                             n->created_at ?: "-", n->updated_at ?: "-", n->revision_number,
+                             n->network_type ?: "-", n->physical_network ?: "-",
+                             n->segmentation_id) > 0);
+        return t;
+}
+
+static void assert_network_equal(const struct store_network *a, const struct store_network *b)
+{
+        _cleanup_free_ char *ta = network_text(a), *tb = network_text(b);
+        assert_string_equal(ta, tb);
 }
 
 static int teardown(void **state)
@@ -305,11 +343,11 @@ static void test_network_segments(void **state)
         assert_int_equal(store_begin(f->st, true), 0);
         /* A project network: a VLAN of the ranges. */
         struct netsvc_network_create in = net_in(NULL, NULL, 0);
-        json_t *a = NULL, *b = NULL;
+        struct store_network *a = NULL, *b = NULL;
         assert_int_equal(netsvc_network_create(&f->svc, &in, &a, &e), 0);
-        assert_string_equal(json_str(a, "provider:network_type"), "vlan");
-        assert_string_equal(json_str(a, "provider:physical_network"), "physnet1");
-        json_int_t v = json_integer_value(json_object_get(a, "provider:segmentation_id"));
+        assert_string_equal(a->network_type, "vlan");
+        assert_string_equal(a->physical_network, "physnet1");
+        json_int_t v = a->segmentation_id;
         assert_true(v >= 100 && v <= 200);
         /* The same VLAN asked for again: a conflict. */
         in = net_in("vlan", "physnet1", (int)v);
@@ -328,19 +366,19 @@ static void test_network_segments(void **state)
                 assert_int_equal(e.kind, ERROR_KIND_INVALID);
         }
         /* Deleting frees the VLAN; a network with ports is in use. */
-        assert_int_equal(netsvc_network_delete(&f->svc, json_str(a, "id"), &e), 0);
+        assert_int_equal(netsvc_network_delete(&f->svc, NULL, a->id, &e), 0);
         in = net_in("vlan", "physnet1", (int)v);
         assert_int_equal(netsvc_network_create(&f->svc, &in, &b, &e), 0);
-        json_decref(b);
+        net_drop(b);
         json_t *pin = port_in(NULL), *port = NULL;
         assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         e = (struct service_error){0};
-        assert_true(netsvc_network_delete(&f->svc, "net1", &e) < 0);
+        assert_true(netsvc_network_delete(&f->svc, NULL, "net1", &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "NetworkInUse");
         json_decref(pin);
         json_decref(port);
-        json_decref(a);
+        net_drop(a);
         assert_int_equal(store_end(f->st, false), 0);
 }
 
@@ -371,7 +409,7 @@ static void test_network_create(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *net = NULL, *other_net = NULL, *stored = NULL;
+        struct store_network *net = NULL, *other_net = NULL, *stored = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         assert_int_equal(project_groups(f, "p3"), 0);
 
@@ -384,31 +422,31 @@ static void test_network_create(void **state)
         in.owner = "p3";
         assert_int_equal(netsvc_network_create(&f->svc, &in, &net, &e), 0);
         assert_int_equal(e.kind, ERROR_KIND_NONE);
-        assert_true(is_uuid_text(json_str(net, "id")));
-        assert_string_equal(json_str(net, "name"), "");
-        assert_string_equal(json_str(net, "description"), "");
-        assert_string_equal(json_str(net, "project_id"), "p3");
-        assert_string_equal(json_str(net, "tenant_id"), "p3");
-        assert_string_equal(json_str(net, "status"), "ACTIVE");
-        assert_true(json_is_true(json_object_get(net, "admin_state_up")));
-        assert_true(json_is_true(json_object_get(net, "port_security_enabled")));
-        assert_true(json_is_false(json_object_get(net, "shared")));
-        assert_true(json_is_false(json_object_get(net, "router:external")));
-        assert_int_equal(json_integer_value(json_object_get(net, "mtu")), f->ml2->mtu);
-        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 0);
-        assert_int_equal(json_array_size(json_object_get(net, "availability_zone_hints")), 0);
-        assert_true(json_is_null(json_object_get(net, "ipv4_address_scope")));
-        assert_int_equal(json_integer_value(json_object_get(net, "revision_number")), 0);
-        assert_non_null(json_str(net, "created_at"));
-        assert_string_equal(json_str(net, "provider:network_type"), "vlan");
-        assert_string_equal(json_str(net, "provider:physical_network"), "physnet1");
-        json_int_t vlan = json_integer_value(json_object_get(net, "provider:segmentation_id"));
+        assert_true(is_uuid_text(net->id));
+        assert_string_equal(net->name, "");
+        assert_string_equal(net->description, "");
+        assert_string_equal(net->project_id, "p3");
+        assert_string_equal(net->project_id, "p3");
+        assert_string_equal(net->status, "ACTIVE");
+        assert_true(net->admin_state_up);
+        assert_true(net->port_security_enabled);
+        assert_true(!net->shared);
+        assert_true(!net->external);
+        assert_int_equal(net->mtu, f->ml2->mtu);
+        assert_int_equal(list_size(net->subnets), 0);
+        assert_string_equal(net->availability_zone_hints, "[]");
+        assert_string_equal(net->tags, "[]");
+        assert_int_equal(net->revision_number, 0);
+        assert_non_null(net->created_at);
+        assert_string_equal(net->network_type, "vlan");
+        assert_string_equal(net->physical_network, "physnet1");
+        json_int_t vlan = net->segmentation_id;
         assert_true(vlan >= 100 && vlan <= 200);
         assert_int_equal(project_groups(f, "p3"), 1);
         /* Stored as returned. */
-        assert_int_equal(svc_doc_get(f->st, "network", json_str(net, "id"), &stored), 0);
-        assert_true(json_equal(stored, net));
-        json_decref(stored);
+        assert_int_equal(store_network_get(f->st, net->id, &stored), 0);
+        assert_network_equal(stored, net);
+        net_drop(stored);
 
         /* Every attribute given: kept as given, the VLAN asked for. */
         json_t *hints = json_pack("[s]", "nova");
@@ -424,32 +462,32 @@ static void test_network_create(void **state)
         in.port_security_enabled = false;
         in.availability_zone_hints = hints;
         assert_int_equal(netsvc_network_create(&f->svc, &in, &other_net, &e), 0);
-        assert_string_equal(json_str(other_net, "name"), "web");
-        assert_string_equal(json_str(other_net, "description"), "front");
-        assert_string_equal(json_str(other_net, "project_id"), "p1");
-        assert_true(json_is_false(json_object_get(other_net, "admin_state_up")));
-        assert_true(json_is_true(json_object_get(other_net, "shared")));
-        assert_true(json_is_true(json_object_get(other_net, "router:external")));
-        assert_true(json_is_false(json_object_get(other_net, "port_security_enabled")));
-        assert_true(json_equal(json_object_get(other_net, "availability_zone_hints"), hints));
-        assert_int_equal(json_integer_value(json_object_get(other_net, "provider:segmentation_id")),
+        assert_string_equal(other_net->name, "web");
+        assert_string_equal(other_net->description, "front");
+        assert_string_equal(other_net->project_id, "p1");
+        assert_true(!other_net->admin_state_up);
+        assert_true(other_net->shared);
+        assert_true(other_net->external);
+        assert_true(!other_net->port_security_enabled);
+        assert_string_equal(other_net->availability_zone_hints, "[\"nova\"]");
+        assert_int_equal(other_net->segmentation_id,
                          asked);
-        json_decref(other_net);
+        net_drop(other_net);
         json_decref(hints);
 
         /* A physnet without an id: one of its range chosen. */
         in = net_in("vlan", "physnet1", 0);
         assert_int_equal(netsvc_network_create(&f->svc, &in, &other_net, &e), 0);
-        vlan = json_integer_value(json_object_get(other_net, "provider:segmentation_id"));
+        vlan = other_net->segmentation_id;
         assert_true(vlan >= 100 && vlan <= 200 && vlan != asked);
-        json_decref(other_net);
+        net_drop(other_net);
 
         /* A VLAN already taken (the first network's): a conflict, nothing
          * stored. */
         size_t before = 0, after = 0;
         assert_int_equal(store_network_count(f->st, NULL, &before), 0);
         e = (struct service_error){0};
-        vlan = json_integer_value(json_object_get(net, "provider:segmentation_id"));
+        vlan = net->segmentation_id;
         in = net_in("vlan", "physnet1", (int)vlan);
         assert_true(netsvc_network_create(&f->svc, &in, &other_net, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
@@ -473,7 +511,7 @@ static void test_network_create(void **state)
                                        "for flat provider network.");
         assert_int_equal(store_network_count(f->st, NULL, &after), 0);
         assert_int_equal(after, before);
-        json_decref(net);
+        net_drop(net);
         assert_int_equal(store_end(f->st, false), 0);
 }
 
@@ -526,10 +564,10 @@ static void test_subnets(void **state)
         json_t *pool = json_array_get(json_object_get(sub, "allocation_pools"), 0);
         assert_string_equal(json_str(pool, "start"), "10.0.1.2");
         assert_string_equal(json_str(pool, "end"), "10.0.1.254");
-        json_t *net = NULL;
-        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
-        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 2);
-        json_decref(net);
+        struct store_network *net = NULL;
+        assert_int_equal(store_network_get(f->st, "net1", &net), 0);
+        assert_int_equal(list_size(net->subnets), 2);
+        net_drop(net);
         /* Another project may not add to net1: it does not see it. */
         e = (struct service_error){0};
         json_t *sub2 = NULL;
@@ -546,9 +584,9 @@ static void test_subnets(void **state)
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "SubnetInUse");
         assert_int_equal(netsvc_subnet_delete(&f->svc, sub, &e), 0);
-        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
-        assert_int_equal(json_array_size(json_object_get(net, "subnets")), 1);
-        json_decref(net);
+        assert_int_equal(store_network_get(f->st, "net1", &net), 0);
+        assert_int_equal(list_size(net->subnets), 1);
+        net_drop(net);
         json_decref(sub1);
         json_decref(sub);
         json_decref(pin);
@@ -562,7 +600,8 @@ static void test_subnet_create(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *sub = NULL, *stored = NULL, *net = NULL;
+        json_t *sub = NULL, *stored = NULL;
+        struct store_network *net = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
 
         /* Only what is required: Neutron's defaults. */
@@ -599,10 +638,10 @@ static void test_subnet_create(void **state)
         assert_int_equal(svc_doc_get(f->st, "subnet", json_str(sub, "id"), &stored), 0);
         assert_true(json_equal(stored, sub));
         json_decref(stored);
-        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
-        assert_string_equal(json_string_value(json_array_get(json_object_get(net, "subnets"), 1)),
-                            json_str(sub, "id"));
-        json_decref(net);
+        assert_int_equal(store_network_get(f->st, "net1", &net), 0);
+        _cleanup_free_ char *listed = list_item(net->subnets, 1);
+        assert_string_equal(listed, json_str(sub, "id"));
+        net_drop(net);
         json_decref(sub);
 
         /* No gateway, pools, DNS and routes given: kept, the pools as
@@ -666,7 +705,7 @@ static void test_subnet_create(void **state)
         nin.shared = true;
         assert_int_equal(netsvc_network_create(&f->svc, &nin, &net, &e), 0);
         e = (struct service_error){0};
-        in.network_id = json_str(net, "id");
+        in.network_id = net->id;
         in.owner = "p2";
         assert_true(netsvc_subnet_create(&f->svc, &other, &in, &sub, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
@@ -680,7 +719,7 @@ static void test_subnet_create(void **state)
                                              json_str(sub, "id"), &stored), 0);
         json_decref(stored);
         json_decref(sub);
-        json_decref(net);
+        net_drop(net);
         assert_int_equal(store_end(f->st, false), 0);
 }
 
@@ -1313,7 +1352,7 @@ static void test_network_update(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *net = NULL;
+        struct store_network *net = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         /* The owner's change: what it names, stamped and stored; the
          * segment kept. */
@@ -1322,16 +1361,16 @@ static void test_network_update(void **state)
                                                .has_port_security_enabled = true,
                                                .port_security_enabled = false};
         assert_int_equal(netsvc_network_update(&f->svc, &member, "net1", &rename, &net, &e), 0);
-        assert_string_equal(json_str(net, "name"), "blue");
-        assert_int_equal(json_integer_value(json_object_get(net, "provider:segmentation_id")),
+        assert_string_equal(net->name, "blue");
+        assert_int_equal(net->segmentation_id,
                          150);
-        assert_int_equal(json_integer_value(json_object_get(net, "revision_number")), 1);
-        json_decref(net);
-        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
-        assert_string_equal(json_str(net, "description"), "lab");
-        assert_true(json_is_false(json_object_get(net, "port_security_enabled")));
-        assert_false(json_is_true(json_object_get(net, "shared")));
-        json_decref(net);
+        assert_int_equal(net->revision_number, 1);
+        net_drop(net);
+        assert_int_equal(store_network_get(f->st, "net1", &net), 0);
+        assert_string_equal(net->description, "lab");
+        assert_true(!net->port_security_enabled);
+        assert_false(net->shared);
+        net_drop(net);
         /* Another project's: not found. */
         assert_int_equal(netsvc_network_update(&f->svc, &other, "net1", &rename, &net, &e),
                          -ENOENT);
@@ -1344,8 +1383,8 @@ static void test_network_update(void **state)
          * network but may not change it. */
         struct netsvc_network_update share = {.has_shared = true, .shared = true};
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
-        assert_true(json_is_true(json_object_get(net, "shared")));
-        json_decref(net);
+        assert_true(net->shared);
+        net_drop(net);
         assert_true(subnet_marked_shared(f));
         e = (struct service_error){0};
         assert_int_equal(netsvc_network_update(&f->svc, &other, "net1", &rename, &net, &e),
@@ -1354,12 +1393,12 @@ static void test_network_update(void **state)
         assert_string_equal(e.message, "(rule:update_network) is disallowed by policy");
         /* A change that leaves shared alone leaves the mark. */
         assert_int_equal(netsvc_network_update(&f->svc, &member, "net1", &rename, &net, &e), 0);
-        json_decref(net);
+        net_drop(net);
         assert_true(subnet_marked_shared(f));
         /* Not shared again: the mark goes. */
         share.shared = false;
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
-        json_decref(net);
+        net_drop(net);
         assert_false(subnet_marked_shared(f));
 
         /* External: seen by the others, still not theirs to change. */
@@ -1367,10 +1406,10 @@ static void test_network_update(void **state)
                                                  .has_admin_state_up = true,
                                                  .admin_state_up = false};
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &external, &net, &e), 0);
-        assert_true(json_is_true(json_object_get(net, "router:external")));
-        assert_true(json_is_false(json_object_get(net, "admin_state_up")));
-        assert_int_equal(json_integer_value(json_object_get(net, "revision_number")), 5);
-        json_decref(net);
+        assert_true(net->external);
+        assert_true(!net->admin_state_up);
+        assert_int_equal(net->revision_number, 5);
+        net_drop(net);
         assert_false(subnet_marked_shared(f));
         e = (struct service_error){0};
         assert_int_equal(netsvc_network_update(&f->svc, &other, "net1", &rename, &net, &e),
@@ -1445,9 +1484,9 @@ static void test_subnet_update(void **state)
         /* On a shared network the others see it, but it stays the
          * network owner's to change. */
         struct netsvc_network_update share = {.has_shared = true, .shared = true};
-        json_t *net = NULL;
+        struct store_network *net = NULL;
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
-        json_decref(net);
+        net_drop(net);
         e = (struct service_error){0};
         assert_true(netsvc_subnet_update(&f->svc, &other, "sub1", &u, &sub, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_FORBIDDEN);
@@ -1538,9 +1577,9 @@ static void test_port_update(void **state)
          * choice is the network owner's to give. */
         struct netsvc_network_update share = {.has_shared = true, .shared = true,
                                               .has_name = true, .name = "net-one"};
-        json_t *net = NULL;
+        struct store_network *net = NULL;
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
-        json_decref(net);
+        net_drop(net);
         json_t *theirs = NULL;
         in = port_in(NULL);
         assert_int_equal(port_create(&f->svc, &other, in, "p2", &theirs, &e), 0);
@@ -1575,9 +1614,9 @@ static void test_port_update(void **state)
         assert_string_equal(e.type, "InvalidSharedSetting");
         assert_string_equal(e.message, "Unable to reconfigure sharing settings for network "
                                        "net-one. Multiple tenants are using it.");
-        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
-        assert_true(json_is_true(json_object_get(net, "shared")));
-        json_decref(net);
+        assert_int_equal(store_network_get(f->st, "net1", &net), 0);
+        assert_true(net->shared);
+        net_drop(net);
         assert_true(subnet_marked_shared(f));
         /* ... and the owner's port may move to that address. */
         assert_int_equal(netsvc_port_update(&f->svc, &member, id, &ip, &up, &e), 0);
@@ -1589,8 +1628,8 @@ static void test_port_update(void **state)
          * owner's own port does not hold it). */
         assert_int_equal(netsvc_port_delete(&f->svc, json_str(theirs, "id")), 0);
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
-        assert_false(json_is_true(json_object_get(net, "shared")));
-        json_decref(net);
+        assert_false(net->shared);
+        net_drop(net);
         assert_false(subnet_marked_shared(f));
         json_decref(ask);
         json_decref(theirs);
@@ -1606,12 +1645,13 @@ static void test_network_unshare(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *net = NULL, *dhcp = NULL;
+        struct store_network *net = NULL;
+        json_t *dhcp = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         struct netsvc_network_update share = {.has_shared = true, .shared = true,
                                               .has_name = true, .name = "net-one"};
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
-        json_decref(net);
+        net_drop(net);
         share.shared = false;
 
         json_t *in = port_in("{\"device_owner\": \"network:dhcp\"}");
@@ -1634,9 +1674,9 @@ static void test_network_unshare(void **state)
                          -EEXIST);
         assert_string_equal(e.message, "Unable to reconfigure sharing settings for network "
                                        "net-one. Multiple tenants are using it.");
-        assert_int_equal(svc_doc_get(f->st, "network", "net1", &net), 0);
-        assert_true(json_is_true(json_object_get(net, "shared")));
-        json_decref(net);
+        assert_int_equal(store_network_get(f->st, "net1", &net), 0);
+        assert_true(net->shared);
+        net_drop(net);
 
         /* The owner's own ports and subnets do not hold it. */
         assert_int_equal(store_subnet_delete(f->st, "sub-p2"), 0);
@@ -1645,8 +1685,8 @@ static void test_network_unshare(void **state)
         json_decref(in);
         json_decref(dhcp);
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e), 0);
-        assert_false(json_is_true(json_object_get(net, "shared")));
-        json_decref(net);
+        assert_false(net->shared);
+        net_drop(net);
         assert_int_equal(store_end(f->st, false), 0);
 }
 

@@ -47,8 +47,14 @@ static void fill_source(void)
         assert_int_equal(store_secret_set(st, "odd", ODD), 0);
         struct store_host_report rep = {"h1", "hash", 1765000000.123456789, "{}"};
         assert_int_equal(store_host_report_put(st, &rep), 0);
-        struct store_network n = {"n1", "p1", ODD, "ACTIVE", true, false, false, -1,
-                                  "vlan", "physnet1", 100, "{\"id\": \"n1\"}"};
+        struct store_network n = {
+                .id = "n1", .project_id = "p1", .name = ODD, .description = "",
+                .status = "ACTIVE", .admin_state_up = true, .port_security_enabled = true,
+                .mtu = -1, .availability_zone_hints = "[\"az1\"]", .tags = "[]",
+                .subnets = "[\"s1\"]", .created_at = "2026-01-01T00:00:00Z",
+                .updated_at = "2026-01-02T00:00:00Z", .revision_number = 3,
+                .network_type = "vlan", .physical_network = "physnet1", .segmentation_id = 100,
+        };
         assert_int_equal(store_network_put(st, &n, true), 0);
         struct store_fixed_ip ip = {"s1", "192.0.2.5"};
         struct store_port p = {"pt1", "p1", "n1", NULL, "", "", "fa:16:3e:00:00:01", "h1",
@@ -108,15 +114,25 @@ static void test_copy(void **state)
         struct store *st = NULL;
         assert_int_equal(store_open(url, &st), 0);
         assert_int_equal(store_begin(st, false), 0);
-        _cleanup_free_ char *doc = NULL, *secret = NULL, *ndoc = NULL, *pdoc = NULL,
-                            *host = NULL, *hash = NULL;
+        _cleanup_free_ char *doc = NULL, *secret = NULL, *pdoc = NULL, *host = NULL,
+                            *hash = NULL;
+        _cleanup_network_ struct store_network *net = NULL;
         assert_int_equal(store_obj_get(st, "thing", "t1", &doc, NULL), 0);
         assert_string_equal(doc, ODD_DOC);
         assert_int_equal(store_secret_get(st, "odd", &secret), 0);
         assert_string_equal(secret, ODD);
         assert_int_equal(store_host_report_get(st, "h1", NULL, &hash), 0);
         assert_string_equal(hash, "hash");
-        assert_int_equal(store_network_get(st, "n1", &ndoc, NULL), 0);
+        /* Every column of the typed row went over. */
+        assert_int_equal(store_network_get(st, "n1", &net), 0);
+        assert_string_equal(net->name, ODD);
+        assert_string_equal(net->availability_zone_hints, "[\"az1\"]");
+        assert_string_equal(net->subnets, "[\"s1\"]");
+        assert_string_equal(net->updated_at, "2026-01-02T00:00:00Z");
+        assert_int_equal(net->revision_number, 3);
+        assert_true(net->port_security_enabled);
+        assert_int_equal(net->mtu, -1);
+        assert_int_equal(net->segmentation_id, 100);
         assert_int_equal(store_port_get(st, "pt1", &pdoc, NULL), 0);
         assert_string_equal(pdoc, "{\"id\": \"pt1\"}");
         assert_int_equal(store_port_host(st, "pt1", &host), 0);

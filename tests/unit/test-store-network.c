@@ -1,10 +1,11 @@
 /* Networks, segments, subnets, ports, fixed IPs and agents as typed rows
  * on a temporary database: put, get, delete, lists by every column a
  * filter names (and by the document for the rest), a subnet's typed row
- * with its pools, an agent's heartbeat kept in its columns, and the
- * migrations that move a version-10 database's network and port
- * documents, a version-12 database's subnet documents and a version-13
- * database's agent documents into the rows. */
+ * with its pools, an agent's heartbeat kept in its columns, a network's
+ * every attribute a column, and the migrations that move a version-10
+ * database's network and port documents, a version-12 database's subnet
+ * documents, a version-13 database's agent documents and a version-16
+ * database's network documents into the rows. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -44,9 +45,47 @@ static void assert_ports(struct store *st, const struct store_query *q, const ch
         assert_list(st, store_port_list, store_port_count, q, want);
 }
 
+static int network_ids_cb(const struct store_network *n, void *userdata)
+{
+        return ids_cb(n->id, NULL, userdata);
+}
+
+/* assert_list() for the typed network rows. */
 static void assert_networks(struct store *st, const struct store_query *q, const char *want)
 {
-        assert_list(st, store_network_list, store_network_count, q, want);
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_network_list(st, q, network_ids_cb, &b), 0);
+        assert_string_equal(strbuf_str(&b), want);
+        size_t n = 0, words = *want ? 1 : 0;
+        for (const char *c = want; *c; c++)
+                words += *c == ' ';
+        assert_int_equal(store_network_count(st, q, &n), 0);
+        if (!q || !q->limit)
+                assert_int_equal(n, words);
+}
+
+/* Every column of a network row, one line. */
+static char *network_text(const struct store_network *n)
+{
+        struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_printf(&b, "%s %s %s [%s] %s %d%d%d%d %lld %s %s %s %s %s %lld "
+                                       "%s %s %lld", n->id, n->project_id, n->name ?: "-",
+                                       n->description ?: "-", n->status, n->admin_state_up,
+                                       n->shared, n->external, n->port_security_enabled, n->mtu,
+                                       n->availability_zone_hints, n->tags, n->subnets,
+                                       n->created_at ?: "-", n->updated_at ?: "-",
+                                       n->revision_number, n->network_type ?: "-",
+                                       n->physical_network ?: "-", n->segmentation_id), 0);
+        return strbuf_steal(&b);
+}
+
+static void assert_network_row(struct store *st, const char *id, const char *want)
+{
+        _cleanup_network_ struct store_network *n = NULL;
+        assert_int_equal(store_network_get(st, id, &n), 0);
+        _cleanup_free_ char *text = network_text(n);
+        assert_string_equal(text, want);
 }
 
 static void assert_subnets(struct store *st, const struct store_query *q, const char *want)
@@ -83,14 +122,28 @@ static void assert_subnet_rows(struct store *st, const struct store_query *q, co
                                                   member_},                                        \
                 .n_filters = 1})
 
+/* A network row; the rest as a new one has it. */
+#define NET(id_, project_, name_, admin_, shared_, external_, mtu_, type_, physnet_, seg_)          \
+        {                                                                                          \
+                .id = id_, .project_id = project_, .name = name_, .description = "",               \
+                .status = "ACTIVE", .admin_state_up = admin_, .shared = shared_,                   \
+                .external = external_, .port_security_enabled = true, .mtu = mtu_,                 \
+                .availability_zone_hints = "[]", .tags = "[]", .subnets = "[]",                    \
+                .created_at = "2026-01-01T00:00:00Z", .updated_at = "2026-01-01T00:00:00Z",        \
+                .network_type = type_, .physical_network = physnet_, .segmentation_id = seg_,      \
+        }
+
 static void put_networks(struct store *st)
 {
-        struct store_network n1 = {"n1", "p1", "private", "ACTIVE", true, false, false, 1500,
-                                   "vlan", "physnet1", 100, "{\"id\": \"n1\", \"description\": \"a\"}"};
-        struct store_network n2 = {"n2", "p2", "public", "ACTIVE", true, true, false, 1500,
-                                   "flat", "physnet2", -1, "{\"id\": \"n2\"}"};
-        struct store_network n3 = {"n3", "p2", "ext", "ACTIVE", false, false, true, -1,
-                                   NULL, NULL, -1, "{\"id\": \"n3\"}"};
+        struct store_network n1 = NET("n1", "p1", "private", true, false, false, 1500, "vlan",
+                                      "physnet1", 100);
+        n1.description = "a";
+        n1.port_security_enabled = false;
+        n1.availability_zone_hints = "[\"az1\"]";
+        n1.revision_number = 2;
+        struct store_network n2 = NET("n2", "p2", "public", true, true, false, 1500, "flat",
+                                      "physnet2", -1);
+        struct store_network n3 = NET("n3", "p2", "ext", false, false, true, -1, NULL, NULL, -1);
         assert_int_equal(store_network_put(st, &n1, true), 0);
         assert_int_equal(store_network_put(st, &n2, true), 0);
         assert_int_equal(store_network_put(st, &n3, true), 0);
@@ -118,13 +171,14 @@ static void test_networks(void **state)
         struct store *st = test_store_open();
         assert_int_equal(store_begin(st, true), 0);
         put_networks(st);
-        char *doc = NULL, *project = NULL;
-        assert_int_equal(store_network_get(st, "n1", &doc, &project), 0);
-        assert_string_equal(doc, "{\"id\": \"n1\", \"description\": \"a\"}");
-        assert_string_equal(project, "p1");
-        free(doc);
-        free(project);
-        assert_int_equal(store_network_get(st, "nx", &doc, NULL), -ENOENT);
+        /* Every column back as it was put, the segment's with it. */
+        assert_network_row(st, "n1", "n1 p1 private [a] ACTIVE 1000 1500 [\"az1\"] [] [] "
+                           "2026-01-01T00:00:00Z 2026-01-01T00:00:00Z 2 vlan physnet1 100");
+        assert_network_row(st, "n3", "n3 p2 ext [] ACTIVE 0011 -1 [] [] [] "
+                           "2026-01-01T00:00:00Z 2026-01-01T00:00:00Z 0 - - -1");
+        struct store_network *none = NULL;
+        assert_int_equal(store_network_get(st, "nx", &none), -ENOENT);
+        assert_null(none);
 
         assert_networks(st, NULL, "n1 n2 n3");
         assert_networks(st, ONE("name", NULL, STORE_VALUE_TEXT, "public"), "n2");
@@ -138,8 +192,17 @@ static void test_networks(void **state)
         assert_networks(st, ONE("provider:physical_network", NULL, STORE_VALUE_TEXT, "physnet2"),
                         "n2");
         assert_networks(st, ONE("provider:segmentation_id", NULL, STORE_VALUE_INT, "100"), "n1");
-        /* No column: from the document. */
+        /* Every other attribute a column too. */
         assert_networks(st, ONE("description", NULL, STORE_VALUE_TEXT, "a"), "n1");
+        assert_networks(st, ONE("port_security_enabled", NULL, STORE_VALUE_INT, "0"), "n1");
+        assert_networks(st, ONE("revision_number", NULL, STORE_VALUE_INT, "2"), "n1");
+        assert_networks(st, ONE("created_at", NULL, STORE_VALUE_TEXT, "2026-01-01T00:00:00Z"),
+                        "n1 n2 n3");
+        assert_networks(st, ONE("ipv4_address_scope", NULL, STORE_VALUE_TEXT, "x"), "");
+        /* No document to look in: an attribute without a column is
+         * refused. */
+        assert_int_equal(store_network_list(st, ONE("color", NULL, STORE_VALUE_TEXT, "red"),
+                                            network_ids_cb, NULL), -EINVAL);
         /* A project sees its own and the shared ones, then the external. */
         assert_networks(st, &(struct store_query){.project_id = "p1", .shared_attr = "shared"},
                         "n1 n2");
@@ -149,9 +212,14 @@ static void test_networks(void **state)
         assert_networks(st, &(struct store_query){.marker = "n1", .limit = 1}, "n2");
 
         /* An update keeps or replaces the segment; absent: not found. */
-        struct store_network n1 = {"n1", "p1", "renamed", "ACTIVE", true, true, false, 1500,
-                                   "vlan", "physnet1", 101, "{}"};
+        struct store_network n1 = NET("n1", "p1", "renamed", true, true, false, 1500, "vlan",
+                                      "physnet1", 101);
+        n1.subnets = "[\"s2\",\"s1\"]";
+        n1.updated_at = "2026-01-03T00:00:00Z";
+        n1.revision_number = 3;
         assert_int_equal(store_network_put(st, &n1, false), 0);
+        assert_network_row(st, "n1", "n1 p1 renamed [] ACTIVE 1101 1500 [] [] [\"s2\",\"s1\"] "
+                           "2026-01-01T00:00:00Z 2026-01-03T00:00:00Z 3 vlan physnet1 101");
         assert_networks(st, ONE("provider:segmentation_id", NULL, STORE_VALUE_INT, "101"), "n1");
         assert_networks(st, ONE("shared", NULL, STORE_VALUE_INT, "1"), "n1 n2");
         n1.id = "nx";
@@ -385,6 +453,49 @@ static void exec_raw(const char *sql)
         sqlite3_close(db);
 }
 
+/* A version-16 database (made by rolling a fresh one back) holding
+ * networks with their documents: every attribute moves to its column
+ * (what a document lacks to the default a new network has), the
+ * segment stays, the document goes.  On both backends. */
+static void test_network_migration(void **state)
+{
+        struct store *st = test_store_open();
+        store_free(st);
+        exec_raw(TEST_NETWORKS_WITH_DOCUMENT
+                 "DELETE FROM schema_version WHERE version >= 17;"
+                 "INSERT INTO networks (id, project_id, name, status, admin_state_up, shared,"
+                 "  external, mtu, doc) VALUES ('n1', 'p1', 'web', 'ACTIVE', 1, 1, 0, 1500,"
+                 "  '{\"id\": \"n1\", \"name\": \"web\", \"tenant_id\": \"p1\", "
+                 "  \"admin_state_up\": true, \"mtu\": 1500, \"status\": \"ACTIVE\", "
+                 "  \"subnets\": [\"s1\"], \"shared\": true, "
+                 "  \"availability_zone_hints\": [\"az1\"], \"availability_zones\": [], "
+                 "  \"ipv4_address_scope\": null, \"ipv6_address_scope\": null, "
+                 "  \"router:external\": false, \"description\": \"the web\", "
+                 "  \"port_security_enabled\": false, \"provider:network_type\": \"vlan\", "
+                 "  \"provider:physical_network\": \"physnet1\", "
+                 "  \"provider:segmentation_id\": 7, \"tags\": [], \"project_id\": \"p1\", "
+                 "  \"created_at\": \"2026-01-01T00:00:00Z\", \"revision_number\": 4, "
+                 "  \"updated_at\": \"2026-01-02T00:00:00Z\"}');"
+                 "INSERT INTO network_segments VALUES ('n1', 'vlan', 'physnet1', 7);"
+                 "INSERT INTO networks (id, project_id, name, status, admin_state_up, shared,"
+                 "  external, mtu, doc) VALUES ('n2', 'p2', 'ext', 'ACTIVE', 1, 0, 1, NULL,"
+                 "  '{\"id\": \"n2\"}');");
+
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_network_row(st, "n1", "n1 p1 web [the web] ACTIVE 1100 1500 [\"az1\"] [] [\"s1\"] "
+                           "2026-01-01T00:00:00Z 2026-01-02T00:00:00Z 4 vlan physnet1 7");
+        assert_network_row(st, "n2", "n2 p2 ext [] ACTIVE 1011 -1 [] [] [] - - 0 - - -1");
+        assert_networks(st, ONE("description", NULL, STORE_VALUE_TEXT, "the web"), "n1");
+        assert_networks(st, ONE("provider:segmentation_id", NULL, STORE_VALUE_INT, "7"), "n1");
+        assert_networks(st, &(struct store_query){.project_id = "p1", .shared_attr = "shared",
+                                                  .also_shared_attr = "router:external"},
+                        "n1 n2");
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 /* A version-12 database (made by rolling a fresh one back) holding
  * subnet documents: they move to the rows with their pools in order, the
  * shared mark and the IPv6 modes, their documents kept as they were; the
@@ -393,7 +504,8 @@ static void test_subnet_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw("DROP TABLE agents; DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
+        exec_raw(TEST_NETWORKS_WITH_DOCUMENT
+                 "DROP TABLE agents; DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
                  TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 13;"
                  "INSERT INTO objects (kind, id, project_id, doc) VALUES ('subnet', 's1', 'p1', "
@@ -556,7 +668,8 @@ static void test_agent_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw("DROP TABLE agents;"
+        exec_raw(TEST_NETWORKS_WITH_DOCUMENT
+                 "DROP TABLE agents;"
                  TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 14;"
                  "INSERT INTO objects (kind, id, project_id, doc) VALUES ('agent', 'a1', NULL, "
@@ -612,6 +725,7 @@ int main(void)
                 cmocka_unit_test(test_subnet_migration),
                 cmocka_unit_test(test_agents),
                 cmocka_unit_test(test_agent_migration),
+                cmocka_unit_test(test_network_migration),
         };
         /* On PostgreSQL all but the network and port migration, which
          * writes SQLite's file. */
@@ -622,6 +736,7 @@ int main(void)
                 cmocka_unit_test(test_subnet_migration),
                 cmocka_unit_test(test_agents),
                 cmocka_unit_test(test_agent_migration),
+                cmocka_unit_test(test_network_migration),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);

@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* The schema version this code's migrations reach. */
-#define TEST_SCHEMA_LATEST 16
+#define TEST_SCHEMA_LATEST 17
 
 /* SQL that puts the instances back as migration 6 made them (one row
  * with its document), for a test that rolls a fresh database back to a
@@ -27,6 +27,21 @@
         "  memory_mb BIGINT NOT NULL, doc TEXT NOT NULL);"                                         \
         "CREATE INDEX instances_project ON instances (project_id, id);"                            \
         "CREATE INDEX instances_host ON instances (host, task_state);"
+
+/* SQL that puts the networks back as migration 11 made them (the row
+ * with its document beside it), for a test that rolls a fresh database
+ * back to a version before networks lost their document (17) but after
+ * they became rows; on both backends. */
+#define TEST_NETWORKS_WITH_DOCUMENT                                                                \
+        "ALTER TABLE networks DROP COLUMN description;"                                            \
+        "ALTER TABLE networks DROP COLUMN port_security_enabled;"                                  \
+        "ALTER TABLE networks DROP COLUMN availability_zone_hints;"                                \
+        "ALTER TABLE networks DROP COLUMN tags;"                                                   \
+        "ALTER TABLE networks DROP COLUMN subnets;"                                                \
+        "ALTER TABLE networks DROP COLUMN created_at;"                                             \
+        "ALTER TABLE networks DROP COLUMN updated_at;"                                             \
+        "ALTER TABLE networks DROP COLUMN revision_number;"                                        \
+        "ALTER TABLE networks ADD COLUMN doc TEXT NOT NULL DEFAULT '{}';"
 
 static char test_dbpath[128];
 static char test_pgdb[64];
