@@ -3,8 +3,9 @@
     bench/bench-server.py [BUILD_DIR]      (default: build)
 Prints: start time, ports created per second with 1 and 8 clients (and the
 floor: the same inserts straight into SQLite), GET /v2.0/ports latency with
-1k, 5k and 10k ports, and the server's RSS: now, its lifetime peak, and its
-peak while listing 10k ports.
+1k, 5k and 10k ports, the server's RSS: now, its lifetime peak, and its
+peak while listing 10k ports, and GET /v2.0/networks latency with 1k
+networks.
     tests/pg/pg-throwaway.sh bench/bench-server.py [BUILD_DIR]
 does the same on PostgreSQL (the floor: the same inserts with pgbench)."""
 import json
@@ -131,6 +132,21 @@ def main():
         print(f"  of which heap etc. (RssAnon):      {m['RssAnon'] / 1024:7.1f} MiB; "
               f"files and libraries (RssFile): {m['RssFile'] / 1024:.1f} MiB")
         print(f"peak RSS while listing 10k ports:    {list_peak / 1024:7.1f} MiB")
+        # a list of 1k networks (admin, every attribute), made in bulk
+        for first in range(1000, 2000, 100):
+            st, _, _ = s.request("POST", "/v2.0/networks", {"networks": [
+                {"name": f"n{v}", "provider:network_type": "vlan",
+                 "provider:physical_network": "physnet1", "provider:segmentation_id": v}
+                for v in range(first, first + 100)]}, token=tok)
+            if st != 201:
+                sys.exit(f"bulk network create answered {st}")
+        g = load("get", s.url, tok, "/v2.0/networks", 50)
+        print(f"GET /v2.0/networks, 1003 networks:  {g['p50_ms']:7.2f} ms p50, "
+              f"{g['p90_ms']:.2f} ms p90 ({g['bytes'] / 1e3:.0f} kB)")
+        # what `openstack network list` asks for
+        g = load("get", s.url, tok, "/v2.0/networks?fields=id&fields=name&fields=subnets", 50)
+        print(f"  with network list's fields=:      {g['p50_ms']:7.2f} ms p50, "
+              f"{g['p90_ms']:.2f} ms p90")
         s.stop()
 
 
