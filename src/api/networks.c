@@ -2,6 +2,7 @@
  * create, released on delete, the subnets' shared mark on update:
  * netsvc/network.c), render Neutron's view of the typed row. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,90 +13,154 @@
 #include "base/strbuf.h"
 #include "identity/token.h"
 
-/* One member of a view being written: skipped when the caller may not
- * read it or did not ask for it (fields=). */
+/* The members of Neutron's view of a network: its core attributes, then
+ * the extensions', in its order. */
+enum member {
+        M_ID, M_NAME, M_TENANT_ID, M_ADMIN_STATE_UP, M_MTU, M_STATUS, M_SUBNETS, M_SHARED,
+        M_AZ_HINTS, M_AZS, M_IPV4_SCOPE, M_IPV6_SCOPE, M_EXTERNAL, M_DESCRIPTION,
+        M_PORT_SECURITY, M_NETWORK_TYPE, M_PHYSNET, M_SEGMENTATION_ID, M_TAGS, M_PROJECT_ID,
+        M_CREATED_AT, M_REVISION, M_UPDATED_AT, _M_MAX,
+};
+
+#define KEY(k) {k, sizeof(k) - 1}
+static const struct {
+        const char *key;
+        size_t len;
+} members[_M_MAX] = {
+        [M_ID] = KEY("id"),
+        [M_NAME] = KEY("name"),
+        [M_TENANT_ID] = KEY("tenant_id"),
+        [M_ADMIN_STATE_UP] = KEY("admin_state_up"),
+        [M_MTU] = KEY("mtu"),
+        [M_STATUS] = KEY("status"),
+        [M_SUBNETS] = KEY("subnets"),
+        [M_SHARED] = KEY("shared"),
+        [M_AZ_HINTS] = KEY("availability_zone_hints"),
+        [M_AZS] = KEY("availability_zones"),
+        [M_IPV4_SCOPE] = KEY("ipv4_address_scope"),
+        [M_IPV6_SCOPE] = KEY("ipv6_address_scope"),
+        [M_EXTERNAL] = KEY("router:external"),
+        [M_DESCRIPTION] = KEY("description"),
+        [M_PORT_SECURITY] = KEY("port_security_enabled"),
+        [M_NETWORK_TYPE] = KEY("provider:network_type"),
+        [M_PHYSNET] = KEY("provider:physical_network"),
+        [M_SEGMENTATION_ID] = KEY("provider:segmentation_id"),
+        [M_TAGS] = KEY("tags"),
+        [M_PROJECT_ID] = KEY("project_id"),
+        [M_CREATED_AT] = KEY("created_at"),
+        [M_REVISION] = KEY("revision_number"),
+        [M_UPDATED_AT] = KEY("updated_at"),
+};
+
+/* The members the caller sees (bit m for member m): what it may read,
+ * and only the fields= asked for (none: all).  Decided once per view or
+ * list, not per row. */
+static uint32_t view_mask(const struct auth_context *auth, const char *const *fields,
+                          size_t n_fields)
+{
+        uint32_t mask = 0;
+        for (unsigned m = 0; m < _M_MAX; m++)
+                if (resource_view_keeps(&resource_network, auth, fields, n_fields, members[m].key,
+                                        members[m].len))
+                        mask |= UINT32_C(1) << m;
+        return mask;
+}
+
+/* A view being written: each member's ,"key": when the mask keeps it. */
 struct view_writer {
         struct strbuf *out;
-        const struct auth_context *auth;
-        const char *const *fields;
-        size_t n_fields;
+        uint32_t mask;
         bool any;
         int r;
 };
 
-static bool member(struct view_writer *w, const char *key)
+static bool member(struct view_writer *w, enum member m)
 {
-        if (w->r < 0 ||
-            !resource_view_keeps(&resource_network, w->auth, w->fields, w->n_fields, key,
-                                 strlen(key)))
+        if (w->r < 0 || !(w->mask & (UINT32_C(1) << m)))
                 return false;
+        size_t len = members[m].len;
+        w->r = strbuf_reserve(w->out, len + 4);
+        if (w->r < 0)
+                return false;
+        char *p = strbuf_cursor(w->out);
         if (w->any)
-                w->r = strbuf_append(w->out, ",");
+                *p++ = ',';
         w->any = true;
-        if (w->r >= 0)
-                w->r = json_append_string(w->out, key, strlen(key));
-        if (w->r >= 0)
-                w->r = strbuf_append(w->out, ":");
-        return w->r >= 0;
+        *p++ = '"';
+        memcpy(p, members[m].key, len); /* no character to escape */
+        p += len;
+        *p++ = '"';
+        *p++ = ':';
+        strbuf_commit(w->out, p);
+        return true;
 }
 
-static void put_string(struct view_writer *w, const char *key, const char *v)
+static void put_string(struct view_writer *w, enum member m, const char *v)
 {
-        if (member(w, key))
-                w->r = v ? json_append_string(w->out, v, strlen(v)) : strbuf_append(w->out, "null");
+        if (member(w, m))
+                w->r = v ? json_append_string(w->out, v, strlen(v))
+                         : strbuf_append_len(w->out, "null", 4);
 }
 
-static void put_bool(struct view_writer *w, const char *key, bool v)
+static void put_bool(struct view_writer *w, enum member m, bool v)
 {
-        if (member(w, key))
-                w->r = strbuf_append(w->out, v ? "true" : "false");
+        if (member(w, m))
+                w->r = v ? strbuf_append_len(w->out, "true", 4)
+                         : strbuf_append_len(w->out, "false", 5);
 }
 
 /* An integer, or null when negative (none). */
-static void put_int(struct view_writer *w, const char *key, long long v)
+static void put_int(struct view_writer *w, enum member m, long long v)
 {
-        if (member(w, key))
-                w->r = v < 0 ? strbuf_append(w->out, "null") : strbuf_printf(w->out, "%lld", v);
+        if (!member(w, m))
+                return;
+        if (v < 0) {
+                w->r = strbuf_append_len(w->out, "null", 4);
+                return;
+        }
+        char digits[24], *p = digits + sizeof(digits);
+        do
+                *--p = (char)('0' + v % 10);
+        while ((v /= 10) > 0);
+        w->r = strbuf_append_len(w->out, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 /* JSON text as the row holds it (a list; none: []). */
-static void put_json(struct view_writer *w, const char *key, const char *text)
+static void put_json(struct view_writer *w, enum member m, const char *text)
 {
-        if (member(w, key))
+        if (member(w, m))
                 w->r = strbuf_append(w->out, text ? text : "[]");
 }
 
-/* Neutron's view of a network, its core attributes then the extensions'
- * in its order, as the object text appended to out: what auth may not
- * read left out, only the fields= asked for (none: all). */
-static int network_view(const struct store_network *n, const struct auth_context *auth,
-                        const char *const *fields, size_t n_fields, struct strbuf *out)
+/* Neutron's view of a network as the object text appended to out, only
+ * the members of mask (view_mask()). */
+static int network_view(const struct store_network *n, uint32_t mask, struct strbuf *out)
 {
-        struct view_writer w = {out, auth, fields, n_fields, false, strbuf_append(out, "{")};
-        put_string(&w, "id", n->id);
-        put_string(&w, "name", n->name);
-        put_string(&w, "tenant_id", n->project_id);
-        put_bool(&w, "admin_state_up", n->admin_state_up);
-        put_int(&w, "mtu", n->mtu);
-        put_string(&w, "status", n->status);
-        put_json(&w, "subnets", n->subnets);
-        put_bool(&w, "shared", n->shared);
-        put_json(&w, "availability_zone_hints", n->availability_zone_hints);
-        put_json(&w, "availability_zones", "[]");
-        put_string(&w, "ipv4_address_scope", NULL);
-        put_string(&w, "ipv6_address_scope", NULL);
-        put_bool(&w, "router:external", n->external);
-        put_string(&w, "description", n->description);
-        put_bool(&w, "port_security_enabled", n->port_security_enabled);
-        put_string(&w, "provider:network_type", n->network_type);
-        put_string(&w, "provider:physical_network", n->physical_network);
-        put_int(&w, "provider:segmentation_id", n->segmentation_id);
-        put_json(&w, "tags", n->tags);
-        put_string(&w, "project_id", n->project_id);
-        put_string(&w, "created_at", n->created_at);
-        put_int(&w, "revision_number", n->revision_number);
-        put_string(&w, "updated_at", n->updated_at);
-        return w.r < 0 ? w.r : strbuf_append(out, "}");
+        struct view_writer w = {out, mask, false, strbuf_append_len(out, "{", 1)};
+        put_string(&w, M_ID, n->id);
+        put_string(&w, M_NAME, n->name);
+        put_string(&w, M_TENANT_ID, n->project_id);
+        put_bool(&w, M_ADMIN_STATE_UP, n->admin_state_up);
+        put_int(&w, M_MTU, n->mtu);
+        put_string(&w, M_STATUS, n->status);
+        put_json(&w, M_SUBNETS, n->subnets);
+        put_bool(&w, M_SHARED, n->shared);
+        put_json(&w, M_AZ_HINTS, n->availability_zone_hints);
+        put_json(&w, M_AZS, "[]");
+        put_string(&w, M_IPV4_SCOPE, NULL);
+        put_string(&w, M_IPV6_SCOPE, NULL);
+        put_bool(&w, M_EXTERNAL, n->external);
+        put_string(&w, M_DESCRIPTION, n->description);
+        put_bool(&w, M_PORT_SECURITY, n->port_security_enabled);
+        put_string(&w, M_NETWORK_TYPE, n->network_type);
+        put_string(&w, M_PHYSNET, n->physical_network);
+        put_int(&w, M_SEGMENTATION_ID, n->segmentation_id);
+        put_json(&w, M_TAGS, n->tags);
+        put_string(&w, M_PROJECT_ID, n->project_id);
+        put_string(&w, M_CREATED_AT, n->created_at);
+        put_int(&w, M_REVISION, n->revision_number);
+        put_string(&w, M_UPDATED_AT, n->updated_at);
+        return w.r < 0 ? w.r : strbuf_append_len(out, "}", 1);
 }
 
 /* Replies {"network": view} with status. */
@@ -105,7 +170,7 @@ static int reply_one(struct api_response *resp, unsigned status, const struct st
         _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
         int r = strbuf_append(&out, "{\"network\":");
         if (r >= 0)
-                r = network_view(n, auth, fields, n_fields, &out);
+                r = network_view(n, view_mask(auth, fields, n_fields), &out);
         if (r >= 0)
                 r = strbuf_append(&out, "}");
         if (r < 0)
@@ -115,30 +180,24 @@ static int reply_one(struct api_response *resp, unsigned status, const struct st
 }
 
 struct walk_state {
-        const struct auth_context *auth;
-        const char *const *fields;
-        size_t n_fields;
-        struct strbuf view; /* one row's, reused */
-        neutron_emit_fn emit;
-        void *emit_data;
+        uint32_t mask;
+        neutron_next_fn next;
+        void *list;
 };
 
 static int walk_cb(const struct store_network *n, void *userdata)
 {
         struct walk_state *w = userdata;
-        strbuf_reset(&w->view);
-        int r = network_view(n, w->auth, w->fields, w->n_fields, &w->view);
-        return r < 0 ? r : w->emit(n->id, w->view.buf, w->view.len, w->emit_data);
+        struct strbuf *out = w->next(n->id, w->list);
+        return out ? network_view(n, w->mask, out) : -ENOMEM;
 }
 
 static int walk(struct api_ctx *ctx, const struct auth_context *auth, const struct store_query *q,
-                const char *const *fields, size_t n_fields, neutron_emit_fn emit, void *emit_data)
+                const char *const *fields, size_t n_fields, neutron_next_fn next, void *list)
 {
-        struct walk_state w = {auth, fields, n_fields, STRBUF_INIT, emit, emit_data};
+        struct walk_state w = {view_mask(auth, fields, n_fields), next, list};
         struct netsvc svc = api_netsvc(ctx);
-        int r = netsvc_network_list(&svc, auth, q, walk_cb, &w);
-        strbuf_done(&w.view);
-        return r;
+        return netsvc_network_list(&svc, auth, q, walk_cb, &w);
 }
 
 static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
@@ -201,9 +260,8 @@ static int create_one(struct api_ctx *ctx, struct api_request *req, json_t *in,
         int r = netsvc_network_create(&svc, &c, &net, e);
         if (r < 0)
                 return r;
-        static const struct auth_context all = {.is_admin = true};
         _cleanup_strbuf_ struct strbuf view = STRBUF_INIT;
-        if ((r = network_view(net, &all, NULL, 0, &view)) < 0)
+        if ((r = network_view(net, UINT32_MAX, &view)) < 0)
                 return r;
         json_t *o = json_loads(view.buf, 0, NULL);
         if (!o)

@@ -215,16 +215,15 @@ static int shape(struct list_state *s, const char *doc)
         return r;
 }
 
-/* A view the kind's walk rendered. */
-static int list_emit(const char *id, const char *view, size_t len, void *userdata)
+/* Where the next view the kind's walk renders goes. */
+static struct strbuf *list_next(const char *id, void *userdata)
 {
         struct list_state *s = userdata;
-        int r;
-        if (s->count && (r = strbuf_append(&s->out, ", ")) < 0)
-                return r;
+        if (s->count && strbuf_append(&s->out, ", ") < 0)
+                return NULL;
         snprintf(s->last_id, sizeof(s->last_id), "%s", id);
         s->count++;
-        return strbuf_append_len(&s->out, view, len);
+        return &s->out;
 }
 
 static int list_cb(const char *id, const char *doc, void *userdata)
@@ -316,7 +315,7 @@ static int list_run_page(struct list_run *l, size_t chunk)
         if (r < 0)
                 return r;
         r = l->s.walk ? l->s.walk(l->s.ctx, l->s.auth, &l->q, l->s.fields, l->s.n_fields,
-                                  list_emit, &l->s)
+                                  list_next, &l->s)
                       : svc_doc_walk(l->s.ctx->store, l->s.def->singular, &l->q, list_cb, &l->s);
         store_end(l->s.ctx->store, true);
         if (r < 0)

@@ -32,14 +32,15 @@ typedef json_t *(*neutron_fixup)(struct api_ctx *ctx, json_t *obj /* stolen */);
 int neutron_list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                  const struct resource_def *def, neutron_fixup fixup);
 
-/* What a kind without documents gives a list: each row's view as text
- * (its id beside it), in id order. */
-typedef int (*neutron_emit_fn)(const char *id, const char *view, size_t len, void *emit_data);
+/* What a kind without documents gives a list: for each row, in id
+ * order, next(id) gives the buffer the row's view is to be appended to
+ * (NULL: out of memory). */
+typedef struct strbuf *(*neutron_next_fn)(const char *id, void *list);
 /* The views of the rows q selects, fields= applied (none: all) and what
- * auth may not read left out, each to emit. */
+ * auth may not read left out, each appended where next says. */
 typedef int (*neutron_walk_fn)(struct api_ctx *ctx, const struct auth_context *auth,
                                const struct store_query *q, const char *const *fields,
-                               size_t n_fields, neutron_emit_fn emit, void *emit_data);
+                               size_t n_fields, neutron_next_fn next, void *list);
 /* neutron_list() of a kind whose views walk renders from typed rows. */
 int neutron_list_rows(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
                       const struct resource_def *def, neutron_walk_fn walk);
