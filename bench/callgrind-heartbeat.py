@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """What a compute host's steady load costs the server in instructions, one
 command:
-    bench/callgrind-heartbeat.py [--syscalls] [--keep DIR] [SERVER_BINARY] [N]
+    bench/callgrind-heartbeat.py [--syscalls] [--keep DIR] [--db URL] [SERVER_BINARY] [N]
         (default: build/src/cmd/vfnet-server, 300)
-Runs the server under callgrind on a temporary SQLite database with 20
-registered hosts (bench-scale.py's inventory), then, one phase at a time
+Runs the server under callgrind on a temporary SQLite database (--db: an
+empty PostgreSQL database instead, e.g. under tests/pg/pg-throwaway.sh)
+with 20 registered hosts (bench-scale.py's inventory), then, one phase at a time
 on keep-alive connections:
   - N unchanged agent reports, N unchanged compute reports (one client);
   - N change-feed watches answered at once (?timeout=0, nothing new);
@@ -26,6 +27,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,6 +71,18 @@ class ProbedServer(ComputeServer):
             return super().start()
         finally:
             self.args = plain
+
+    def stop(self, sig=signal.SIGTERM):
+        """The server itself is told: strace, told, would let it go on
+        running untraced."""
+        if self.proc and self.proc.poll() is None:
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
+                    for child in f.read().split():
+                        os.kill(int(child), sig)
+            except (OSError, ValueError):
+                pass
+        return super().stop(sig)
 
     def mark(self):
         """callgrind: the instructions since the last mark (callgrind_control
@@ -180,13 +194,18 @@ def main():
         k = argv.index("--keep")
         keep = argv[k + 1]
         del argv[k:k + 2]
+    db = None
+    if "--db" in argv:
+        k = argv.index("--db")
+        db = argv[k + 1]
+        del argv[k:k + 2]
     build = os.path.join(here, "..", "build")
     binary = argv[0] if argv else os.path.join(build, "src", "cmd", "vfnet-server")
     n = int(argv[1]) if len(argv) > 1 else 300
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "trace.out" if syscalls else "callgrind.out")
         with ProbedServer(os.path.abspath(binary), out, syscalls,
-                          extra_conf=bench_scale.LIMITS) as s:
+                          extra_conf=bench_scale.LIMITS, db=db) as s:
             s.bootstrap()
             s.start()
             tok = s.token()
