@@ -95,9 +95,7 @@ int computesvc_host_changes(const struct computesvc *svc, const char *host, int6
                 return -ENOMEM;
         struct collect col = {.svc = svc, .host = host, .changes = list, .last = since};
         int64_t rev = 0;
-        int r = store_changes_since(svc->store, host, since, limit, collect_change, &col);
-        if (r >= 0)
-                r = store_change_revision(svc->store, &rev);
+        int r = store_changes_since(svc->store, host, since, limit, collect_change, &col, &rev);
         if (r < 0)
                 return r;
         /* With nothing new the host may skip to the newest revision of any

@@ -10,14 +10,10 @@
 
 #define HEARTBEAT_BATCH_DEFAULT_MAX 65536
 
-struct queued {
-        struct store_heartbeat hb; /* key and at_text owned */
-};
-
 struct heartbeat_batch {
         pthread_mutex_t lock;
         pthread_cond_t wake;
-        struct queued *v;
+        struct store_heartbeat *v; /* keys and texts owned */
         size_t n, cap, max;
         /* The thread, when started. */
         struct store *st;
@@ -38,11 +34,11 @@ int heartbeat_batch_new(size_t max, struct heartbeat_batch **ret)
         return 0;
 }
 
-static void queued_free(struct queued *v, size_t n)
+static void queued_free(struct store_heartbeat *v, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
-                free((char *)v[i].hb.key);
-                free((char *)v[i].hb.at_text);
+                free((char *)v[i].key);
+                free((char *)v[i].at_text);
         }
         free(v);
 }
@@ -73,7 +69,7 @@ int heartbeat_batch_add(struct heartbeat_batch *b, const struct store_heartbeat 
                 r = -ENOBUFS;
         if (r >= 0 && b->n == b->cap) {
                 size_t cap = b->cap ? 2 * b->cap : 64;
-                struct queued *v = reallocarray(b->v, cap, sizeof(*v));
+                struct store_heartbeat *v = reallocarray(b->v, cap, sizeof(*v));
                 if (v) {
                         b->v = v;
                         b->cap = cap;
@@ -81,7 +77,7 @@ int heartbeat_batch_add(struct heartbeat_batch *b, const struct store_heartbeat 
                         r = -ENOMEM;
         }
         if (r >= 0)
-                b->v[b->n++] = (struct queued){{hb->kind, key, hb->at, at}};
+                b->v[b->n++] = (struct store_heartbeat){hb->kind, key, hb->at, at};
         pthread_mutex_unlock(&b->lock);
         if (r < 0) {
                 free(key);
@@ -101,7 +97,7 @@ size_t heartbeat_batch_pending(struct heartbeat_batch *b)
 int heartbeat_batch_flush(struct heartbeat_batch *b, struct store *st)
 {
         pthread_mutex_lock(&b->lock);
-        struct queued *v = b->v;
+        struct store_heartbeat *v = b->v;
         size_t n = b->n;
         b->v = NULL;
         b->n = b->cap = 0;
@@ -110,9 +106,7 @@ int heartbeat_batch_flush(struct heartbeat_batch *b, struct store *st)
                 return 0;
         int k = store_begin(st, true);
         if (k >= 0) {
-                int r = 0;
-                for (size_t i = 0; r >= 0 && i < n; i++)
-                        r = store_heartbeat_put(st, &v[i].hb);
+                int r = store_heartbeats_put(st, v, n);
                 k = store_end(st, r >= 0);
                 if (r < 0)
                         k = r;

@@ -122,7 +122,7 @@ struct store_backend {
         int (*compute_host_list)(struct store *st, struct store_compute_host ***ret);
         int (*compute_host_claims_tags)(struct store *st, store_claims_tag_cb cb,
                                         void *userdata);
-        int (*heartbeat_put)(struct store *st, const struct store_heartbeat *hb);
+        int (*heartbeats_put)(struct store *st, const struct store_heartbeat *v, size_t n);
 
         int (*compute_task_add)(struct store *st, const struct store_compute_task *t);
         int (*compute_task_get)(struct store *st, const char *id,
@@ -174,7 +174,8 @@ struct store_backend {
         int (*change_append)(struct store *st, const char *host, const char *kind,
                              const char *id, int64_t *ret_revision);
         int (*changes_since)(struct store *st, const char *host, int64_t since, size_t limit,
-                             store_change_cb cb, void *userdata);
+                             store_change_cb cb, void *userdata,
+                             int64_t *ret_revision);
         int (*change_revision)(struct store *st, int64_t *ret);
         int (*changes_compact)(struct store *st, int64_t upto);
 };

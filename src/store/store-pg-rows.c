@@ -229,20 +229,74 @@ int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bo
                                 "heartbeat = $11 WHERE hostname = $1", &a, NULL));
 }
 
-int pg_heartbeat_put(struct store *st, const struct store_heartbeat *hb)
+/* An element of an array literal ({"a","b"}): quoted, \ and " escaped. */
+static int array_put(struct strbuf *sb, const char *s)
 {
+        int r = strbuf_append(sb, sb->len ? ",\"" : "{\"");
+        while (r >= 0 && *s) {
+                size_t n = strcspn(s, "\"\\");
+                r = strbuf_append_len(sb, s, n);
+                s += n;
+                if (r >= 0 && *s) {
+                        char esc[2] = {'\\', *s++};
+                        r = strbuf_append_len(sb, esc, 2);
+                }
+        }
+        return r < 0 ? r : strbuf_append(sb, "\"");
+}
+
+/* The heartbeats of one kind: one statement over arrays of keys, times and
+ * their texts.  UPDATE ... FROM takes an unpredictable one of two rows
+ * for a key, so each key's latest comes first and alone. */
+static int heartbeats_put_kind(struct store *st, enum store_heartbeat_kind kind,
+                               const struct store_heartbeat *v, size_t n)
+{
+        _cleanup_strbuf_ struct strbuf keys = STRBUF_INIT, ats = STRBUF_INIT,
+                                       texts = STRBUF_INIT;
+        size_t found = 0;
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < n; i++) {
+                if (v[i].kind != kind)
+                        continue;
+                char at[32];
+                snprintf(at, sizeof(at), "%.17g", v[i].at);
+                r = array_put(&keys, v[i].key);
+                if (r >= 0)
+                        r = array_put(&ats, at);
+                if (r >= 0)
+                        r = array_put(&texts, v[i].at_text);
+                found++;
+        }
+        if (r >= 0 && found)
+                r = strbuf_append(&keys, "}");
+        if (r >= 0 && found)
+                r = strbuf_append(&ats, "}");
+        if (r >= 0 && found)
+                r = strbuf_append(&texts, "}");
+        if (r < 0 || !found)
+                return r;
         _cleanup_pg_args_ struct pg_args a = {0};
-        pg_arg(&a, hb->key);
-        pg_arg_double(&a, hb->at);
-        pg_arg(&a, hb->at_text);
-        int r = hb->kind == STORE_HEARTBEAT_COMPUTE_HOST
-                        ? pg_query(st, "heartbeat", "UPDATE compute_hosts SET heartbeat = $2, "
-                                   "updated_at = $3 WHERE hostname = $1 AND heartbeat < $2", &a,
-                                   NULL)
-                        : pg_query(st, "heartbeat", "UPDATE agents SET heartbeat = $2, "
-                                   "heartbeat_timestamp = $3 WHERE id = $1 AND heartbeat < $2",
-                                   &a, NULL);
+        pg_argv(&a, 3, strbuf_str(&keys), strbuf_str(&ats), strbuf_str(&texts));
+        const char *sql =
+                kind == STORE_HEARTBEAT_COMPUTE_HOST
+                        ? "UPDATE compute_hosts SET heartbeat = v.at, updated_at = v.at_text "
+                          "FROM (SELECT DISTINCT ON (key) key, at, at_text FROM "
+                          "unnest($1::text[], $2::float8[], $3::text[]) AS u(key, at, at_text) "
+                          "ORDER BY key, at DESC) v "
+                          "WHERE compute_hosts.hostname = v.key AND compute_hosts.heartbeat < v.at"
+                        : "UPDATE agents SET heartbeat = v.at, heartbeat_timestamp = v.at_text "
+                          "FROM (SELECT DISTINCT ON (key) key, at, at_text FROM "
+                          "unnest($1::text[], $2::float8[], $3::text[]) AS u(key, at, at_text) "
+                          "ORDER BY key, at DESC) v "
+                          "WHERE agents.id = v.key AND agents.heartbeat < v.at";
+        r = pg_query(st, "heartbeat", sql, &a, NULL);
         return r < 0 ? r : 0;
+}
+
+int pg_heartbeats_put(struct store *st, const struct store_heartbeat *v, size_t n)
+{
+        int r = heartbeats_put_kind(st, STORE_HEARTBEAT_COMPUTE_HOST, v, n);
+        return r < 0 ? r : heartbeats_put_kind(st, STORE_HEARTBEAT_AGENT, v, n);
 }
 
 /* Every host the statement (one text parameter, or none) selects, as a

@@ -45,6 +45,15 @@ struct pg_conn {
         bool busy;
         struct pg_stmt stmts[PG_STMT_CACHE]; /* on pq, forgotten when it is opened anew */
         unsigned n_stmts, next_victim, serial;
+        /* A read transaction begun but not sent yet: its BEGIN goes out
+         * with its first statement, one round trip for both. */
+        bool begin_pending;
+        /* A read transaction's end sent and its answer not yet read: read
+         * when the connection is next taken (it has arrived by then), so
+         * a reader never waits for it. */
+        bool end_pending;
+        bool writing; /* the open transaction is a writer's */
+        bool failed;  /* a statement failed and the transaction with it */
         /* Hosts the open transaction appended change-feed entries for. */
         struct store_changed_hosts changed;
 };
@@ -583,6 +592,75 @@ static int conn_setup(struct pg_conn *c)
         return PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : pg_error(pq, res, "connect");
 }
 
+/* The answers of n statements sent as one pipeline ended by a sync: the
+ * first result of statement i in out[i] (NULL when none came), any other
+ * cleared.  False when the sync never came (the connection broke). */
+static bool pipeline_collect(PGconn *pq, PGresult **out, int n)
+{
+        int i = 0, nulls = 0;
+        for (int k = 0; k < n; k++)
+                out[k] = NULL;
+        for (;;) {
+                PGresult *res = PQgetResult(pq);
+                if (!res) {
+                        /* One NULL ends each statement's results; a second
+                         * in a row: nothing more will come. */
+                        if (++nulls > 1 || PQstatus(pq) == CONNECTION_BAD)
+                                return false;
+                        i++;
+                        continue;
+                }
+                nulls = 0;
+                if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+                        PQclear(res);
+                        return PQexitPipelineMode(pq) == 1;
+                }
+                if (i < n && !out[i])
+                        out[i] = res;
+                else
+                        PQclear(res);
+        }
+}
+
+static void conn_close(struct pg_conn *c)
+{
+        PQfinish(c->pq);
+        c->pq = NULL;
+        c->begin_pending = c->end_pending = false;
+}
+
+/* Reads the answer to a read transaction's end sent by conn_end_send().
+ * A transaction that wrote nothing has nothing to lose there, so only a
+ * connection that broke meanwhile is acted on: closed, to be opened anew
+ * by whoever takes it. */
+static void conn_settle(struct pg_conn *c)
+{
+        if (!c->pq || !c->end_pending)
+                return;
+        c->end_pending = false;
+        /* It has come by now: read it at once, not after asking poll(). */
+        PQconsumeInput(c->pq);
+        PGresult *res;
+        if (!pipeline_collect(c->pq, &res, 1) || PQtransactionStatus(c->pq) != PQTRANS_IDLE)
+                conn_close(c);
+        PQclear(res);
+}
+
+/* Ends a read transaction without waiting for the answer: sent now (the
+ * database ends the transaction at once), read by conn_settle() when the
+ * connection is next taken.  A request then waits for two round trips
+ * instead of four (the identity stamp; BEGIN with the first read). */
+static void conn_end_send(struct pg_conn *c, bool commit)
+{
+        if (PQenterPipelineMode(c->pq) == 1 &&
+            PQsendQueryParams(c->pq, commit ? "COMMIT" : "ROLLBACK", 0, NULL, NULL, NULL, NULL,
+                              0) == 1 &&
+            PQpipelineSync(c->pq) == 1)
+                c->end_pending = true;
+        else
+                conn_close(c);
+}
+
 /* A connection for the calling thread: an idle open one, else a slot to
  * open, else wait for one to be given back. */
 static int conn_acquire(struct pg_store *st, struct pg_conn **ret)
@@ -602,6 +680,7 @@ static int conn_acquire(struct pg_store *st, struct pg_conn **ret)
         c->busy = true;
         pthread_mutex_unlock(&st->lock);
 
+        conn_settle(c);
         /* Lost (the server restarted, a network cut): open anew. */
         if (c->pq && PQstatus(c->pq) == CONNECTION_BAD) {
                 PQfinish(c->pq);
@@ -641,17 +720,19 @@ static bool conn_lost(struct pg_conn *c)
         if (PQstatus(c->pq) != CONNECTION_BAD)
                 return false;
         PQreset(c->pq);
+        c->end_pending = false;
+        if (PQpipelineStatus(c->pq) != PQ_PIPELINE_OFF)
+                PQexitPipelineMode(c->pq);
         return PQstatus(c->pq) == CONNECTION_OK && conn_setup(c) == 0;
 }
 
 static void conn_release(struct pg_store *st, struct pg_conn *c)
 {
-        /* A connection left inside a transaction or broken is not reused. */
+        /* A connection left inside a transaction or broken is not reused
+         * (one whose transaction's end is on its way is not inside). */
         if (c->pq && (PQstatus(c->pq) != CONNECTION_OK ||
-                      PQtransactionStatus(c->pq) != PQTRANS_IDLE)) {
-                PQfinish(c->pq);
-                c->pq = NULL;
-        }
+                      (!c->end_pending && PQtransactionStatus(c->pq) != PQTRANS_IDLE)))
+                conn_close(c);
         pthread_mutex_lock(&st->lock);
         c->busy = false;
         pthread_cond_signal(&st->freed);
@@ -695,18 +776,56 @@ static const char *conn_prepare(struct pg_conn *c, const char *sql, int n_params
         return e->name;
 }
 
+#define PG_READ_BEGIN "BEGIN ISOLATION LEVEL REPEATABLE READ"
+
+/* A read transaction's BEGIN and its first statement, one round trip:
+ * the statement's result, or NULL with the error set. */
+static PGresult *conn_begin_with(struct pg_conn *c, const char *what, const char *name,
+                                 const char *sql, int n_params, const char *const *values,
+                                 int *ret_error)
+{
+        PGconn *pq = c->pq;
+        PGresult *res[2] = {NULL, NULL};
+        bool sent = PQenterPipelineMode(pq) == 1 &&
+                    PQsendQueryParams(pq, PG_READ_BEGIN, 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+                    (name ? PQsendQueryPrepared(pq, name, n_params, values, NULL, NULL, 0)
+                          : PQsendQueryParams(pq, sql, n_params, NULL, values, NULL, NULL, 0)) == 1 &&
+                    PQpipelineSync(pq) == 1;
+        bool synced = sent && pipeline_collect(pq, res, 2);
+        if (!synced || PQresultStatus(res[0]) != PGRES_COMMAND_OK) {
+                *ret_error = pg_error(pq, res[0], what);
+                if (!synced && PQstatus(pq) != CONNECTION_BAD)
+                        conn_close(c); /* in a state nothing else expects */
+                PQclear(res[0]);
+                PQclear(res[1]);
+                return NULL;
+        }
+        PQclear(res[0]);
+        c->begin_pending = false;
+        return res[1];
+}
+
 static int conn_query(struct pg_conn *c, const char *what, const char *sql, struct pg_args *a,
                       PGresult **ret)
 {
+        if (!c->pq)
+                return err_set(-EBUSY, "database unavailable (%s): the connection was lost; "
+                               "the request may be retried", what);
         PGconn *pq = c->pq;
         if (a && a->oom)
                 return -ENOMEM;
         int n_params = a ? a->n : 0;
         const char *const *values = a ? a->v : NULL;
         const char *name = conn_prepare(c, sql, n_params);
-        _cleanup_pgresult_ PGresult *res =
-                name ? PQexecPrepared(pq, name, n_params, values, NULL, NULL, 0)
-                     : PQexecParams(pq, sql, n_params, NULL, values, NULL, NULL, 0);
+        _cleanup_pgresult_ PGresult *res = NULL;
+        if (c->begin_pending) {
+                int r = 0;
+                res = conn_begin_with(c, what, name, sql, n_params, values, &r);
+                if (!res)
+                        return r;
+        } else
+                res = name ? PQexecPrepared(pq, name, n_params, values, NULL, NULL, 0)
+                           : PQexecParams(pq, sql, n_params, NULL, values, NULL, NULL, 0);
         ExecStatusType s = PQresultStatus(res);
         if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
                 return pg_error(pq, res, what);
@@ -720,8 +839,15 @@ int pg_query(struct store *base, const char *what, const char *sql, struct pg_ar
              PGresult **ret)
 {
         struct pg_store *st = to_pg(base);
-        if (tx_store == st)
-                return conn_query(tx_conn, what, sql, a, ret);
+        if (tx_store == st) {
+                int r = conn_query(tx_conn, what, sql, a, ret);
+                /* Lost before the transaction began: nothing was done yet. */
+                if (r == -EBUSY && tx_conn->begin_pending && tx_conn->pq && conn_lost(tx_conn))
+                        r = conn_query(tx_conn, what, sql, a, ret);
+                if (r < 0 && tx_conn->pq && PQtransactionStatus(tx_conn->pq) == PQTRANS_INERROR)
+                        tx_conn->failed = true;
+                return r;
+        }
         /* Outside a transaction: one statement on a connection of its own. */
         struct pg_conn *c;
         int r = conn_acquire(st, &c);
@@ -908,9 +1034,18 @@ static int pg_begin(struct store *base, bool write)
                 pthread_mutex_unlock(&st->tx_lock);
                 return r;
         }
-        const char *sql = write ? "BEGIN ISOLATION LEVEL READ COMMITTED; "
-                                  "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")"
-                                : "BEGIN ISOLATION LEVEL REPEATABLE READ";
+        c->writing = write;
+        c->failed = false;
+        if (!write) {
+                /* Sent with the first statement: one round trip the less,
+                 * and none for a transaction that reads nothing. */
+                c->begin_pending = true;
+                tx_store = st;
+                tx_conn = c;
+                return 0;
+        }
+        const char *sql = "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                          "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
         r = conn_exec(c->pq, "begin", sql);
         if (r == -EBUSY && conn_lost(c))
                 r = conn_exec(c->pq, "begin", sql);
@@ -932,7 +1067,17 @@ static int pg_end(struct store *base, bool commit)
         int r = 0;
         if (tx_store != st)
                 return -EINVAL;
-        if (commit) {
+        if (!c->writing) {
+                /* Nothing to lose: the end is sent, its answer not awaited.
+                 * A statement that failed inside still fails the commit,
+                 * as PostgreSQL's COMMIT of an aborted transaction does. */
+                if (commit && c->failed)
+                        r = err_set(-EIO, "database: the transaction was rolled back after "
+                                    "an error inside it");
+                if (c->pq && !c->begin_pending)
+                        conn_end_send(c, commit && r == 0);
+                c->begin_pending = false;
+        } else if (commit) {
                 _cleanup_pgresult_ PGresult *res = PQexec(c->pq, "COMMIT");
                 if (PQresultStatus(res) != PGRES_COMMAND_OK)
                         r = pg_error(c->pq, res, "commit");
@@ -941,7 +1086,7 @@ static int pg_end(struct store *base, bool commit)
                         r = err_set(-EIO, "database: the transaction was rolled back after "
                                     "an error inside it");
         }
-        if (!commit || r < 0)
+        if (c->writing && (!commit || r < 0))
                 conn_exec(c->pq, "rollback", "ROLLBACK");
         tx_store = NULL;
         tx_conn = NULL;
@@ -1257,33 +1402,47 @@ static int pg_change_revision(struct store *st, int64_t *ret)
         return pg_stamp_get(st, "changes_revision", ret);
 }
 
+/* One statement: the compaction mark and the newest revision (their row
+ * always there) and the host's entries after since beside them, one round
+ * trip instead of three. */
 static int pg_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
-                            store_change_cb cb, void *userdata)
+                            store_change_cb cb, void *userdata, int64_t *ret_revision)
 {
-        int64_t compacted = 0;
-        int r = pg_stamp_get(st, "changes_compacted", &compacted);
-        if (r < 0)
-                return r;
-        if (since < compacted)
-                return -ESTALE;
         _cleanup_pg_args_ struct pg_args a = {0};
         _cleanup_pgresult_ PGresult *res = NULL;
         pg_arg(&a, host);
         pg_arg_int(&a, since);
         pg_arg_int(&a, limit > INT64_MAX ? INT64_MAX : (long long)limit);
-        r = pg_query(st, "change feed", "SELECT revision, kind, id FROM host_changes "
-                     "WHERE host = $1 AND revision > $2 ORDER BY revision LIMIT $3", &a, &res);
-        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+        int r = pg_query(st, "change feed",
+                         "SELECT c.compacted, c.revision, h.revision, h.kind, h.id FROM "
+                         "(SELECT coalesce(max(value) FILTER (WHERE name = 'changes_compacted'), 0) "
+                         "AS compacted, coalesce(max(value) FILTER (WHERE name = "
+                         "'changes_revision'), 0) AS revision FROM stamps WHERE name IN "
+                         "('changes_compacted', 'changes_revision')) c LEFT JOIN LATERAL "
+                         "(SELECT revision, kind, id FROM host_changes "
+                         "WHERE host = $1 AND revision > $2 ORDER BY revision LIMIT $3) h "
+                         "ON true ORDER BY h.revision", &a, &res);
+        if (r <= 0)
+                return r < 0 ? r : err_set(-EIO, "change feed: no answer to the read");
+        if (since < pg_int(res, 0, 0))
+                return -ESTALE;
+        if (ret_revision)
+                *ret_revision = pg_int(res, 0, 1);
+        int n = 0;
+        for (int i = 0; i < PQntuples(res); i++) {
+                if (PQgetisnull(res, i, 2))
+                        continue;
                 struct store_change c = {
-                        .revision = pg_int(res, i, 0),
-                        .kind = PQgetvalue(res, i, 1),
-                        .id = PQgetvalue(res, i, 2),
+                        .revision = pg_int(res, i, 2),
+                        .kind = PQgetvalue(res, i, 3),
+                        .id = PQgetvalue(res, i, 4),
                 };
                 int k = cb(&c, userdata);
                 if (k < 0)
                         return k;
+                n++;
         }
-        return r;
+        return n;
 }
 
 static const struct store_backend pg_backend = {
@@ -1321,7 +1480,7 @@ static const struct store_backend pg_backend = {
         .instance_totals = pg_instance_totals,
         .compute_host_put = pg_compute_host_put,
         .compute_host_get = pg_compute_host_get,
-        .heartbeat_put = pg_heartbeat_put,
+        .heartbeats_put = pg_heartbeats_put,
         .compute_host_claims_tags = pg_compute_host_claims_tags,
         .compute_host_get_by_service = pg_compute_host_get_by_service,
         .compute_host_list = pg_compute_host_list,

@@ -95,7 +95,7 @@ int pg_auth_failure_add(struct store *st, const char *user_id, double at, bool r
 int pg_auth_failures_clear(struct store *st, const char *user_id);
 int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bool create);
 int pg_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret);
-int pg_heartbeat_put(struct store *st, const struct store_heartbeat *hb);
+int pg_heartbeats_put(struct store *st, const struct store_heartbeat *v, size_t n);
 int pg_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, void *userdata);
 int pg_compute_host_get_by_service(struct store *st, const char *service_id,
                                    struct store_compute_host **ret);

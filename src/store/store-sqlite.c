@@ -1544,7 +1544,7 @@ static int sqlite_change_revision(struct store *base, int64_t *ret)
 }
 
 static int sqlite_changes_since(struct store *base, const char *host, int64_t since, size_t limit,
-                        store_change_cb cb, void *userdata)
+                        store_change_cb cb, void *userdata, int64_t *ret_revision)
 {
         struct sqlite_store *st = to_sqlite(base);
         int64_t compacted = 0;
@@ -1573,6 +1573,8 @@ static int sqlite_changes_since(struct store *base, const char *host, int64_t si
                         return r;
                 n++;
         }
+        if (r >= 0 && ret_revision)
+                r = sqlite_change_revision(base, ret_revision);
         return r < 0 ? r : n;
 }
 
@@ -1669,9 +1671,8 @@ static int sqlite_compute_host_put(struct store *base, const struct store_comput
         return sqlite3_changes(st->db) > 0 ? 0 : -ENOENT;
 }
 
-static int sqlite_heartbeat_put(struct store *base, const struct store_heartbeat *hb)
+static int sqlite_heartbeat_put(struct sqlite_store *st, const struct store_heartbeat *hb)
 {
-        struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle s = {0};
         const char *sql =
                 hb->kind == STORE_HEARTBEAT_COMPUTE_HOST
@@ -1685,6 +1686,16 @@ static int sqlite_heartbeat_put(struct store *base, const struct store_heartbeat
         sqlite3_bind_double(s.s, 2, hb->at);
         sqlite3_bind_text(s.s, 3, hb->at_text, -1, SQLITE_STATIC);
         return sqlite_step_done(st, s.s, "heartbeat");
+}
+
+/* One statement each: in-process, a statement costs no round trip. */
+static int sqlite_heartbeats_put(struct store *base, const struct store_heartbeat *v, size_t n)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < n; i++)
+                r = sqlite_heartbeat_put(st, &v[i]);
+        return r;
 }
 
 /* The first host the statement (one text parameter) selects. */
@@ -1869,7 +1880,7 @@ static const struct store_backend sqlite_backend = {
         .changes_compact = sqlite_changes_compact,
         .compute_host_put = sqlite_compute_host_put,
         .compute_host_get = sqlite_compute_host_get,
-        .heartbeat_put = sqlite_heartbeat_put,
+        .heartbeats_put = sqlite_heartbeats_put,
         .compute_host_claims_tags = sqlite_compute_host_claims_tags,
         .compute_host_get_by_service = sqlite_compute_host_get_by_service,
         .compute_host_list = sqlite_compute_host_list,

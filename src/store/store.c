@@ -362,7 +362,12 @@ int store_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, voi
 
 int store_heartbeat_put(struct store *st, const struct store_heartbeat *hb)
 {
-        return st->ops->heartbeat_put(st, hb);
+        return st->ops->heartbeats_put(st, hb, 1);
+}
+
+int store_heartbeats_put(struct store *st, const struct store_heartbeat *v, size_t n)
+{
+        return n ? st->ops->heartbeats_put(st, v, n) : 0;
 }
 
 int store_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret)
@@ -439,9 +444,9 @@ int store_change_append(struct store *st, const char *host, const char *kind, co
 }
 
 int store_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
-                        store_change_cb cb, void *userdata)
+                        store_change_cb cb, void *userdata, int64_t *ret_revision)
 {
-        return st->ops->changes_since(st, host, since, limit, cb, userdata);
+        return st->ops->changes_since(st, host, since, limit, cb, userdata, ret_revision);
 }
 
 int store_change_revision(struct store *st, int64_t *ret)

@@ -314,6 +314,10 @@ struct store_heartbeat {
         const char *at_text; /* the same time as the row shows it */
 };
 int store_heartbeat_put(struct store *st, const struct store_heartbeat *hb);
+/* Each of v, in the open transaction, as store_heartbeat_put() does; a
+ * key given twice takes its latest time.  PostgreSQL writes them in one
+ * statement per kind, whatever n: a batch is two round trips. */
+int store_heartbeats_put(struct store *st, const struct store_heartbeat *v, size_t n);
 
 /* Tasks queued for compute hosts (spawn, destroy) as rows, listed per host
  * in id order (ids sort by creation time); what the host needs of the
@@ -522,10 +526,12 @@ int store_change_append(struct store *st, const char *host, const char *kind, co
 /* The entries of host after revision since, oldest first, at most limit of
  * them; returns how many were passed to cb.  -ESTALE when entries after
  * since were already compacted away: the reader must start over from a
- * full read. */
+ * full read.  *ret_revision (may be NULL): store_change_revision(), read
+ * with the entries (one statement where the backend can: a watch is then
+ * one round trip to the database). */
 typedef int (*store_change_cb)(const struct store_change *c, void *userdata);
 int store_changes_since(struct store *st, const char *host, int64_t since, size_t limit,
-                        store_change_cb cb, void *userdata);
+                        store_change_cb cb, void *userdata, int64_t *ret_revision);
 /* The newest revision of any host (0 when nothing was ever appended). */
 int store_change_revision(struct store *st, int64_t *ret);
 /* Called after a transaction that appended entries commits (never after a

@@ -40,22 +40,30 @@ static void test_append_and_read(void **state)
 
         struct seen s = {0};
         assert_int_equal(store_begin(st, false), 0);
-        assert_int_equal(store_changes_since(st, "cn1", 0, 100, collect, &s), 2);
+        assert_int_equal(store_changes_since(st, "cn1", 0, 100, collect, &s, NULL), 2);
         assert_string_equal(s.what[0], "port:p1");
         assert_string_equal(s.what[1], "task:t1");
         assert_int_equal(s.revision[1], r3);
 
         /* Resuming after the first entry gives exactly the rest. */
         s = (struct seen){0};
-        assert_int_equal(store_changes_since(st, "cn1", r1, 100, collect, &s), 1);
+        assert_int_equal(store_changes_since(st, "cn1", r1, 100, collect, &s, NULL), 1);
         assert_string_equal(s.what[0], "task:t1");
 
         /* The limit holds; nothing for a host with no entries. */
         s = (struct seen){0};
-        assert_int_equal(store_changes_since(st, "cn1", 0, 1, collect, &s), 1);
-        assert_int_equal(store_changes_since(st, "cn9", 0, 100, collect, &s), 0);
+        assert_int_equal(store_changes_since(st, "cn1", 0, 1, collect, &s, NULL), 1);
+        assert_int_equal(store_changes_since(st, "cn9", 0, 100, collect, &s, NULL), 0);
         assert_int_equal(store_change_revision(st, &rev), 0);
         assert_int_equal(rev, r3);
+        /* The newest revision of any host comes with the entries, with or
+         * without any of its own. */
+        int64_t with = 0;
+        assert_int_equal(store_changes_since(st, "cn9", 0, 100, collect, &s, &with), 0);
+        assert_int_equal(with, r3);
+        with = 0;
+        assert_int_equal(store_changes_since(st, "cn1", r1, 100, collect, &s, &with), 1);
+        assert_int_equal(with, r3);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
@@ -70,7 +78,7 @@ static void test_rollback_leaves_no_entry(void **state)
 
         struct seen s = {0};
         assert_int_equal(store_begin(st, false), 0);
-        assert_int_equal(store_changes_since(st, "cn1", 0, 100, collect, &s), 0);
+        assert_int_equal(store_changes_since(st, "cn1", 0, 100, collect, &s, NULL), 0);
         assert_int_equal(store_change_revision(st, &rev), 0);
         assert_int_equal(rev, 0);
         assert_int_equal(store_end(st, true), 0);
@@ -90,11 +98,11 @@ static void test_compaction(void **state)
         struct seen s = {0};
         assert_int_equal(store_begin(st, false), 0);
         /* A reader that saw r[1] or later loses nothing ... */
-        assert_int_equal(store_changes_since(st, "cn1", r[1], 100, collect, &s), 2);
+        assert_int_equal(store_changes_since(st, "cn1", r[1], 100, collect, &s, NULL), 2);
         assert_int_equal(s.revision[0], r[2]);
         /* ... one from before it must start over. */
-        assert_int_equal(store_changes_since(st, "cn1", r[0], 100, collect, &s), -ESTALE);
-        assert_int_equal(store_changes_since(st, "cn1", 0, 100, collect, &s), -ESTALE);
+        assert_int_equal(store_changes_since(st, "cn1", r[0], 100, collect, &s, NULL), -ESTALE);
+        assert_int_equal(store_changes_since(st, "cn1", 0, 100, collect, &s, NULL), -ESTALE);
         assert_int_equal(store_end(st, true), 0);
 
         /* Revisions keep growing after everything was compacted, also
@@ -114,9 +122,9 @@ static void test_compaction(void **state)
         /* An older compaction point never moves the mark back. */
         assert_int_equal(store_changes_compact(st, r[0]), 0);
         s = (struct seen){0};
-        assert_int_equal(store_changes_since(st, "cn1", r[3], 100, collect, &s), 1);
+        assert_int_equal(store_changes_since(st, "cn1", r[3], 100, collect, &s, NULL), 1);
         assert_string_equal(s.what[0], "port:q");
-        assert_int_equal(store_changes_since(st, "cn1", r[2], 100, collect, &s), -ESTALE);
+        assert_int_equal(store_changes_since(st, "cn1", r[2], 100, collect, &s, NULL), -ESTALE);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
@@ -135,12 +143,12 @@ static void test_automatic_compaction(void **state)
         struct seen s = {0};
         assert_int_equal(store_begin(st, false), 0);
         /* Compacted at 2000 up to 1900: a reader at 1000 starts over ... */
-        assert_int_equal(store_changes_since(st, "cn1", 1000, 10, collect, &s), -ESTALE);
+        assert_int_equal(store_changes_since(st, "cn1", 1000, 10, collect, &s, NULL), -ESTALE);
         /* ... one at 1900 or later loses nothing. */
-        assert_int_equal(store_changes_since(st, "cn1", 1990, 16, collect, &s), 10);
+        assert_int_equal(store_changes_since(st, "cn1", 1990, 16, collect, &s, NULL), 10);
         assert_int_equal(s.revision[0], 1991);
         s = (struct seen){0};
-        assert_int_equal(store_changes_since(st, "cn1", 1900, 5, collect, &s), 5);
+        assert_int_equal(store_changes_since(st, "cn1", 1900, 5, collect, &s, NULL), 5);
         assert_int_equal(s.revision[0], 1901);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
@@ -161,7 +169,7 @@ static void on_change(const char *host, void *userdata)
         /* The store is free again: a woken reader reads the new entry. */
         struct seen s = {0};
         assert_int_equal(store_begin(w->st, false), 0);
-        w->seen_by_reader += store_changes_since(w->st, host, 0, 100, collect, &s);
+        w->seen_by_reader += store_changes_since(w->st, host, 0, 100, collect, &s, NULL);
         assert_int_equal(store_end(w->st, true), 0);
 }
 

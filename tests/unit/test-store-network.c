@@ -630,6 +630,25 @@ static void test_agents(void **state)
         struct store_heartbeat gone = {STORE_HEARTBEAT_AGENT, "a9", 300, "1970-01-01 00:05:00"};
         assert_int_equal(store_heartbeat_put(st, &gone), 0);
         assert_agent_doc(st, "a1", AGENT_DOC("a1", "1970-01-01 00:03:20", "200.25"));
+        /* A batch of both kinds: each key takes its latest time whatever
+         * the order; a key an array literal must quote passes as it is. */
+        struct store_agent odd = a2;
+        odd.id = "a\"5\\";
+        odd.host = "cn5";
+        odd.doc = AGENT_DOC("a\\\"5\\\\", "1970-01-01 00:01:40", "100.5");
+        assert_int_equal(store_agent_put(st, &odd, true), 0);
+        struct store_heartbeat batch[] = {
+                {STORE_HEARTBEAT_AGENT, "a2", 300, "1970-01-01 00:05:00"},
+                {STORE_HEARTBEAT_COMPUTE_HOST, "cn9", 300, "1970-01-01 00:05:00"},
+                {STORE_HEARTBEAT_AGENT, "a\"5\\", 300, "1970-01-01 00:05:00"},
+                {STORE_HEARTBEAT_AGENT, "a2", 250, "1970-01-01 00:04:10"},
+        };
+        assert_int_equal(store_heartbeats_put(st, batch, 4), 0);
+        assert_agent_doc(st, "a2", AGENT_DOC("a2", "1970-01-01 00:05:00", "300.0"));
+        assert_agent_doc(st, "a\"5\\",
+                         AGENT_DOC("a\\\"5\\\\", "1970-01-01 00:05:00", "300.0"));
+        assert_agent_doc(st, "a1", AGENT_DOC("a1", "1970-01-01 00:03:20", "200.25"));
+        assert_int_equal(store_agent_delete(st, "a\"5\\"), 0);
         /* What a list gives is what a get gives. */
         _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
         assert_int_equal(store_agent_list(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"),
