@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "api/neutron.h"
+#include "api/view-write.h"
 #include "base/error.h"
-#include "base/json-write.h"
 #include "base/strbuf.h"
 #include "identity/token.h"
 
@@ -22,145 +22,68 @@ enum member {
         M_CREATED_AT, M_REVISION, M_UPDATED_AT, _M_MAX,
 };
 
-#define KEY(k) {k, sizeof(k) - 1}
-static const struct {
-        const char *key;
-        size_t len;
-} members[_M_MAX] = {
-        [M_ID] = KEY("id"),
-        [M_NAME] = KEY("name"),
-        [M_TENANT_ID] = KEY("tenant_id"),
-        [M_ADMIN_STATE_UP] = KEY("admin_state_up"),
-        [M_MTU] = KEY("mtu"),
-        [M_STATUS] = KEY("status"),
-        [M_SUBNETS] = KEY("subnets"),
-        [M_SHARED] = KEY("shared"),
-        [M_AZ_HINTS] = KEY("availability_zone_hints"),
-        [M_AZS] = KEY("availability_zones"),
-        [M_IPV4_SCOPE] = KEY("ipv4_address_scope"),
-        [M_IPV6_SCOPE] = KEY("ipv6_address_scope"),
-        [M_EXTERNAL] = KEY("router:external"),
-        [M_DESCRIPTION] = KEY("description"),
-        [M_PORT_SECURITY] = KEY("port_security_enabled"),
-        [M_NETWORK_TYPE] = KEY("provider:network_type"),
-        [M_PHYSNET] = KEY("provider:physical_network"),
-        [M_SEGMENTATION_ID] = KEY("provider:segmentation_id"),
-        [M_TAGS] = KEY("tags"),
-        [M_PROJECT_ID] = KEY("project_id"),
-        [M_CREATED_AT] = KEY("created_at"),
-        [M_REVISION] = KEY("revision_number"),
-        [M_UPDATED_AT] = KEY("updated_at"),
+static const struct view_key members[_M_MAX] = {
+        [M_ID] = VIEW_KEY("id"),
+        [M_NAME] = VIEW_KEY("name"),
+        [M_TENANT_ID] = VIEW_KEY("tenant_id"),
+        [M_ADMIN_STATE_UP] = VIEW_KEY("admin_state_up"),
+        [M_MTU] = VIEW_KEY("mtu"),
+        [M_STATUS] = VIEW_KEY("status"),
+        [M_SUBNETS] = VIEW_KEY("subnets"),
+        [M_SHARED] = VIEW_KEY("shared"),
+        [M_AZ_HINTS] = VIEW_KEY("availability_zone_hints"),
+        [M_AZS] = VIEW_KEY("availability_zones"),
+        [M_IPV4_SCOPE] = VIEW_KEY("ipv4_address_scope"),
+        [M_IPV6_SCOPE] = VIEW_KEY("ipv6_address_scope"),
+        [M_EXTERNAL] = VIEW_KEY("router:external"),
+        [M_DESCRIPTION] = VIEW_KEY("description"),
+        [M_PORT_SECURITY] = VIEW_KEY("port_security_enabled"),
+        [M_NETWORK_TYPE] = VIEW_KEY("provider:network_type"),
+        [M_PHYSNET] = VIEW_KEY("provider:physical_network"),
+        [M_SEGMENTATION_ID] = VIEW_KEY("provider:segmentation_id"),
+        [M_TAGS] = VIEW_KEY("tags"),
+        [M_PROJECT_ID] = VIEW_KEY("project_id"),
+        [M_CREATED_AT] = VIEW_KEY("created_at"),
+        [M_REVISION] = VIEW_KEY("revision_number"),
+        [M_UPDATED_AT] = VIEW_KEY("updated_at"),
 };
 
-/* The members the caller sees (bit m for member m): what it may read,
- * and only the fields= asked for (none: all).  Decided once per view or
- * list, not per row. */
-static uint32_t view_mask(const struct auth_context *auth, const char *const *fields,
-                          size_t n_fields)
+/* The members the caller sees: decided once per view or list. */
+static uint32_t mask_of(const struct auth_context *auth, const char *const *fields,
+                        size_t n_fields)
 {
-        uint32_t mask = 0;
-        for (unsigned m = 0; m < _M_MAX; m++)
-                if (resource_view_keeps(&resource_network, auth, fields, n_fields, members[m].key,
-                                        members[m].len))
-                        mask |= UINT32_C(1) << m;
-        return mask;
-}
-
-/* A view being written: each member's ,"key": when the mask keeps it. */
-struct view_writer {
-        struct strbuf *out;
-        uint32_t mask;
-        bool any;
-        int r;
-};
-
-static bool member(struct view_writer *w, enum member m)
-{
-        if (w->r < 0 || !(w->mask & (UINT32_C(1) << m)))
-                return false;
-        size_t len = members[m].len;
-        w->r = strbuf_reserve(w->out, len + 4);
-        if (w->r < 0)
-                return false;
-        char *p = strbuf_cursor(w->out);
-        if (w->any)
-                *p++ = ',';
-        w->any = true;
-        *p++ = '"';
-        memcpy(p, members[m].key, len); /* no character to escape */
-        p += len;
-        *p++ = '"';
-        *p++ = ':';
-        strbuf_commit(w->out, p);
-        return true;
-}
-
-static void put_string(struct view_writer *w, enum member m, const char *v)
-{
-        if (member(w, m))
-                w->r = v ? json_append_string(w->out, v, strlen(v))
-                         : strbuf_append_len(w->out, "null", 4);
-}
-
-static void put_bool(struct view_writer *w, enum member m, bool v)
-{
-        if (member(w, m))
-                w->r = v ? strbuf_append_len(w->out, "true", 4)
-                         : strbuf_append_len(w->out, "false", 5);
-}
-
-/* An integer, or null when negative (none). */
-static void put_int(struct view_writer *w, enum member m, long long v)
-{
-        if (!member(w, m))
-                return;
-        if (v < 0) {
-                w->r = strbuf_append_len(w->out, "null", 4);
-                return;
-        }
-        char digits[24], *p = digits + sizeof(digits);
-        do
-                *--p = (char)('0' + v % 10);
-        while ((v /= 10) > 0);
-        w->r = strbuf_append_len(w->out, p, (size_t)(digits + sizeof(digits) - p));
-}
-
-/* JSON text as the row holds it (a list; none: []). */
-static void put_json(struct view_writer *w, enum member m, const char *text)
-{
-        if (member(w, m))
-                w->r = strbuf_append(w->out, text ? text : "[]");
+        return view_mask(&resource_network, members, _M_MAX, auth, fields, n_fields);
 }
 
 /* Neutron's view of a network as the object text appended to out, only
  * the members of mask (view_mask()). */
 static int network_view(const struct store_network *n, uint32_t mask, struct strbuf *out)
 {
-        struct view_writer w = {out, mask, false, strbuf_append_len(out, "{", 1)};
-        put_string(&w, M_ID, n->id);
-        put_string(&w, M_NAME, n->name);
-        put_string(&w, M_TENANT_ID, n->project_id);
-        put_bool(&w, M_ADMIN_STATE_UP, n->admin_state_up);
-        put_int(&w, M_MTU, n->mtu);
-        put_string(&w, M_STATUS, n->status);
-        put_json(&w, M_SUBNETS, n->subnets);
-        put_bool(&w, M_SHARED, n->shared);
-        put_json(&w, M_AZ_HINTS, n->availability_zone_hints);
-        put_json(&w, M_AZS, "[]");
-        put_string(&w, M_IPV4_SCOPE, NULL);
-        put_string(&w, M_IPV6_SCOPE, NULL);
-        put_bool(&w, M_EXTERNAL, n->external);
-        put_string(&w, M_DESCRIPTION, n->description);
-        put_bool(&w, M_PORT_SECURITY, n->port_security_enabled);
-        put_string(&w, M_NETWORK_TYPE, n->network_type);
-        put_string(&w, M_PHYSNET, n->physical_network);
-        put_int(&w, M_SEGMENTATION_ID, n->segmentation_id);
-        put_json(&w, M_TAGS, n->tags);
-        put_string(&w, M_PROJECT_ID, n->project_id);
-        put_string(&w, M_CREATED_AT, n->created_at);
-        put_int(&w, M_REVISION, n->revision_number);
-        put_string(&w, M_UPDATED_AT, n->updated_at);
-        return w.r < 0 ? w.r : strbuf_append_len(out, "}", 1);
+        struct view_writer w = view_begin(out, members, mask);
+        view_put_string(&w, M_ID, n->id);
+        view_put_string(&w, M_NAME, n->name);
+        view_put_string(&w, M_TENANT_ID, n->project_id);
+        view_put_bool(&w, M_ADMIN_STATE_UP, n->admin_state_up);
+        view_put_int(&w, M_MTU, n->mtu);
+        view_put_string(&w, M_STATUS, n->status);
+        view_put_json(&w, M_SUBNETS, n->subnets);
+        view_put_bool(&w, M_SHARED, n->shared);
+        view_put_json(&w, M_AZ_HINTS, n->availability_zone_hints);
+        view_put_json(&w, M_AZS, "[]");
+        view_put_string(&w, M_IPV4_SCOPE, NULL);
+        view_put_string(&w, M_IPV6_SCOPE, NULL);
+        view_put_bool(&w, M_EXTERNAL, n->external);
+        view_put_string(&w, M_DESCRIPTION, n->description);
+        view_put_bool(&w, M_PORT_SECURITY, n->port_security_enabled);
+        view_put_string(&w, M_NETWORK_TYPE, n->network_type);
+        view_put_string(&w, M_PHYSNET, n->physical_network);
+        view_put_int(&w, M_SEGMENTATION_ID, n->segmentation_id);
+        view_put_json(&w, M_TAGS, n->tags);
+        view_put_string(&w, M_PROJECT_ID, n->project_id);
+        view_put_string(&w, M_CREATED_AT, n->created_at);
+        view_put_int(&w, M_REVISION, n->revision_number);
+        view_put_string(&w, M_UPDATED_AT, n->updated_at);
+        return view_end(&w);
 }
 
 /* Replies {"network": view} with status. */
@@ -170,7 +93,7 @@ static int reply_one(struct api_response *resp, unsigned status, const struct st
         _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
         int r = strbuf_append(&out, "{\"network\":");
         if (r >= 0)
-                r = network_view(n, view_mask(auth, fields, n_fields), &out);
+                r = network_view(n, mask_of(auth, fields, n_fields), &out);
         if (r >= 0)
                 r = strbuf_append(&out, "}");
         if (r < 0)
@@ -195,7 +118,7 @@ static int walk_cb(const struct store_network *n, void *userdata)
 static int walk(struct api_ctx *ctx, const struct auth_context *auth, const struct store_query *q,
                 const char *const *fields, size_t n_fields, neutron_next_fn next, void *list)
 {
-        struct walk_state w = {view_mask(auth, fields, n_fields), next, list};
+        struct walk_state w = {mask_of(auth, fields, n_fields), next, list};
         struct netsvc svc = api_netsvc(ctx);
         return netsvc_network_list(&svc, auth, q, walk_cb, &w);
 }

@@ -9,18 +9,16 @@
 #include "netsvc/netsvc.h"
 #include "base/time-format.h"
 
-/* Subnets, ports and agents are typed rows beside their documents;
- * networks typed rows alone (netsvc_network_*, never here: -EINVAL);
- * every other kind a document. */
+/* Ports and agents are typed rows beside their documents; networks and
+ * subnets typed rows alone (netsvc_network_*, netsvc_subnet_*, never
+ * here: -EINVAL); every other kind a document. */
 static int doc_text(struct store *st, const char *kind, const char *id, char **ret_doc,
                     char **ret_project)
 {
         if (streq(kind, "port"))
                 return store_port_get(st, id, ret_doc, ret_project);
-        if (streq(kind, "network"))
+        if (streq(kind, "network") || streq(kind, "subnet"))
                 return -EINVAL;
-        if (streq(kind, "subnet"))
-                return store_subnet_get(st, id, ret_doc, ret_project);
         if (streq(kind, "agent")) {
                 if (ret_project)
                         *ret_project = NULL; /* agents belong to no project */
@@ -80,44 +78,6 @@ static int port_feed(struct store *st, const char *id, const char *old_host,
         if (r >= 0 && new_host && *new_host && !(old_host && streq(old_host, new_host)))
                 r = store_change_append(st, new_host, "port", id, NULL);
         return r;
-}
-
-static long long int_or_none(const json_t *o, const char *key)
-{
-        json_t *v = json_object_get(o, key);
-        return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
-}
-
-/* A subnet's row and its pools' from its document. */
-static int put_subnet(struct store *st, const json_t *o, const char *doc, bool create)
-{
-        const json_t *pools = json_object_get(o, "allocation_pools");
-        size_t n = json_array_size(pools);
-        _cleanup_free_ struct store_ip_range *v = calloc(n ? n : 1, sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                const json_t *e = json_array_get(pools, i);
-                v[i] = (struct store_ip_range){json_str(e, "start"), json_str(e, "end")};
-        }
-        struct store_subnet s = {
-                .id = json_str(o, "id"),
-                .project_id = json_str(o, "project_id"),
-                .network_id = json_str(o, "network_id"),
-                .name = json_str(o, "name"),
-                .ip_version = int_or_none(o, "ip_version"),
-                .cidr = json_str(o, "cidr"),
-                .gateway_ip = json_str(o, "gateway_ip"),
-                .enable_dhcp = json_is_true(json_object_get(o, "enable_dhcp")),
-                .shared = json_is_true(json_object_get(o, NETSVC_SUBNET_SHARED)),
-                .ipv6_ra_mode = json_str(o, "ipv6_ra_mode"),
-                .ipv6_address_mode = json_str(o, "ipv6_address_mode"),
-                .subnetpool_id = json_str(o, "subnetpool_id"),
-                .pools = v,
-                .n_pools = n,
-                .doc = doc,
-        };
-        return store_subnet_put(st, &s, create);
 }
 
 /* A port's row and its fixed IPs' from its document; the hosts it was and
@@ -185,10 +145,8 @@ static int doc_put(struct store *st, const char *kind, const json_t *obj, bool c
                 return -ENOMEM;
         if (streq(kind, "port"))
                 return put_port(st, obj, s, create);
-        if (streq(kind, "network"))
+        if (streq(kind, "network") || streq(kind, "subnet"))
                 return -EINVAL;
-        if (streq(kind, "subnet"))
-                return put_subnet(st, obj, s, create);
         if (streq(kind, "agent"))
                 return put_agent(st, obj, s, create);
         return create ? store_obj_insert(st, kind, json_str(obj, "id"), json_str(obj, "project_id"), s)
@@ -239,10 +197,8 @@ int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q
 {
         if (streq(kind, "port"))
                 return store_port_list(st, q, cb, userdata);
-        if (streq(kind, "network"))
+        if (streq(kind, "network") || streq(kind, "subnet"))
                 return -EINVAL;
-        if (streq(kind, "subnet"))
-                return store_subnet_list(st, q, cb, userdata);
         if (streq(kind, "agent"))
                 return store_agent_list(st, q, cb, userdata);
         return store_obj_list(st, kind, q, cb, userdata);

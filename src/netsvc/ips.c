@@ -59,7 +59,7 @@ static int subnets_where(const struct netsvc *svc, const char *attr, const char 
         const char *v[] = {value};
         struct store_filter f = {attr, STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        return store_subnet_rows(svc->store, &q, subnet_set_add_cb, ret);
+        return store_subnet_list(svc->store, &q, subnet_set_add_cb, ret);
 }
 
 int ips_load_subnet(const struct netsvc *svc, const char *id, struct subnet_info *ret)

@@ -20,7 +20,7 @@ struct subnet_info {
         bool is_auto; /* addresses from the MAC */
 };
 
-/* From a subnet's typed row (store_subnet_rows); -EIO when its CIDR
+/* From a subnet's typed row (store_subnet_list); -EIO when its CIDR
  * cannot be read. */
 int ips_subnet_info(const struct store_subnet *row, struct subnet_info *ret);
 /* The subnet's row read; -ENOENT when absent. */

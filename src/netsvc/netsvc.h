@@ -1,7 +1,7 @@
 /* The network service: what Neutron's plugin does below its API — stored
- * networks (typed rows), documents of ports, agents and security groups,
- * a port's MAC, addresses (IPAM), default security group and ML2
- * binding.  It takes typed input and a store inside a transaction the
+ * networks and subnets (typed rows), documents of ports, agents and
+ * security groups, a port's MAC, addresses (IPAM), default security group
+ * and ML2 binding.  It takes typed input and a store inside a transaction the
  * caller opened, and returns typed rows or documents or an error with its
  * kind (base/error-kind.h); it knows nothing of HTTP.  The decisions themselves are network/'s pure
  * logic; this floor reads and writes the store around them. */
@@ -46,10 +46,10 @@ int svc_claim(struct store *st, const char *pool, const char *value, const char 
 /* How many documents of kind a query selects. */
 int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret);
 /* cb for the stored text of every document a query selects, in id order
- * (lists sent as stored, without parsing).  Subnets and ports come from
- * their typed rows (store_subnet_list, store_port_list), other kinds from
- * the documents; networks have none (-EINVAL here, as in svc_doc_get,
- * _insert and _update: netsvc_network_* read and write them). */
+ * (lists sent as stored, without parsing).  Ports come from their typed
+ * rows (store_port_list), other kinds from the documents; networks and
+ * subnets have none (-EINVAL here, as in svc_doc_get, _insert and
+ * _update: netsvc_network_* and netsvc_subnet_* read and write them). */
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata);
 /* Every document a query selects, as a JSON array. */
@@ -194,10 +194,10 @@ struct netsvc_subnet_create {
  * and IPv6 modes checked or defaulted, within the owner's quota, no
  * overlap with a subnet of its family on the network, stored and listed
  * on the network.  An auto-address subnet (SLAAC, DHCPv6-stateless) gives
- * each port of the network its EUI-64 address.  *ret the document, in
- * Neutron's attribute order. */
+ * each port of the network its EUI-64 address.  *ret the new row
+ * (store_subnet_free). */
 int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
-                         const struct netsvc_subnet_create *in, json_t **ret,
+                         const struct netsvc_subnet_create *in, struct store_subnet **ret,
                          struct service_error *err);
 /* What PUT /v2.0/subnets/{id} may change: has_X says X was given.
  * Strings and lists are borrowed from the caller. */
@@ -224,13 +224,31 @@ struct netsvc_subnet_update {
  * pools inside it, apart, and clear of the gateway (a conflict,
  * GatewayConflictWithAllocationPools, when only the gateway moves), dns
  * and routes of its family, DHCP kept on while IPv6 modes are set.
- * *ret the document. */
+ * *ret the row as stored (store_subnet_free). */
 int netsvc_subnet_update(const struct netsvc *svc, const struct auth_context *auth,
-                         const char *id, const struct netsvc_subnet_update *in, json_t **ret,
-                         struct service_error *err);
-/* A subnet deleted unless a port holds one of its addresses (a conflict);
- * an auto-address subnet's addresses leave their ports, as in Neutron. */
-int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err);
+                         const char *id, const struct netsvc_subnet_update *in,
+                         struct store_subnet **ret, struct service_error *err);
+/* A subnet the caller may see and may delete (delete_subnet: the admin
+ * or the network's owner) deleted unless a port holds one of its
+ * addresses (a conflict); an auto-address subnet's addresses leave their
+ * ports, as in Neutron.  auth NULL: no visibility or policy check. */
+int netsvc_subnet_delete(const struct netsvc *svc, const struct auth_context *auth,
+                         const char *id, struct service_error *err);
+/* Whether the caller may read s: its project's, or on a shared network. */
+bool netsvc_subnet_readable(const struct auth_context *auth, const struct store_subnet *s);
+/* Get or none: the subnet id when the caller may read it (auth NULL:
+ * any), -ENOENT otherwise, as Neutron hides others'.  *ret a copy
+ * (store_subnet_free). */
+int netsvc_subnet_find(const struct netsvc *svc, const struct auth_context *auth,
+                       const char *id, struct store_subnet **ret);
+/* The same, absent or hidden a NotFound error (SubnetNotFound), as GET
+ * /v2.0/subnets/{id} answers it. */
+int netsvc_subnet_get(const struct netsvc *svc, const struct auth_context *auth,
+                      const char *id, struct store_subnet **ret, struct service_error *err);
+/* cb for every subnet q selects that the caller may read (its project's
+ * or on a shared network; an admin every one), in id order. */
+int netsvc_subnet_list(const struct netsvc *svc, const struct auth_context *auth,
+                       const struct store_query *q, store_subnet_cb cb, void *userdata);
 
 /* Security groups (documents out; a create's input checked by the caller
  * against the resource's attributes).  Create: a group other than

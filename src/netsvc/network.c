@@ -162,24 +162,43 @@ static int allocate_segment(const struct netsvc *svc, const struct netsvc_networ
         return r;
 }
 
+/* The rows of a network's subnets whose shared mark differs, gathered
+ * (copies) before any is written. */
+struct mark_state {
+        bool shared;
+        struct store_subnet **v;
+        size_t n;
+};
+
+static int mark_cb(const struct store_subnet *sub, void *userdata)
+{
+        struct mark_state *m = userdata;
+        if (sub->shared == m->shared)
+                return 0;
+        struct store_subnet **v = reallocarray(m->v, m->n + 1, sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        m->v = v;
+        if (!(v[m->n] = store_subnet_dup(sub)))
+                return -ENOMEM;
+        m->n++;
+        return 0;
+}
+
 int netsvc_network_shared(const struct netsvc *svc, const char *net_id, bool shared)
 {
-        _cleanup_json_ json_t *subs = NULL;
         const char *v[] = {net_id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        int r = svc_doc_list(svc->store, "subnet", &q, &subs);
-        size_t i;
-        json_t *sub;
-        json_array_foreach(subs, i, sub) {
-                if (r < 0 || json_is_true(json_object_get(sub, NETSVC_SUBNET_SHARED)) == shared)
-                        continue;
-                if (shared)
-                        json_object_set_new(sub, NETSVC_SUBNET_SHARED, json_true());
-                else
-                        json_object_del(sub, NETSVC_SUBNET_SHARED);
-                r = svc_doc_update(svc->store, "subnet", sub);
+        struct mark_state m = {.shared = shared};
+        int r = store_subnet_list(svc->store, &q, mark_cb, &m);
+        for (size_t i = 0; i < m.n; i++) {
+                m.v[i]->shared = shared;
+                if (r >= 0)
+                        r = store_subnet_put(svc->store, m.v[i], false);
+                store_subnet_free(m.v[i]);
         }
+        free(m.v);
         return r;
 }
 
@@ -289,6 +308,13 @@ static int foreign_cb(const char *id, const char *doc, void *userdata)
         return streq(json_str(o, "project_id") ?: "", x->owner) ? 0 : -EBUSY;
 }
 
+/* -EBUSY at the first subnet of another project than the network's. */
+static int foreign_subnet_cb(const struct store_subnet *sub, void *userdata)
+{
+        const struct foreign *x = userdata;
+        return streq(sub->project_id ?: "", x->owner) ? 0 : -EBUSY;
+}
+
 /* Neutron's two checks when a network stops being shared, in its order:
  * no port (the network's own, DHCP or router, aside) or subnet of
  * another project on it, told by the network's name; then, as the
@@ -303,7 +329,7 @@ static int check_unshare(const struct netsvc *svc, const struct store_network *n
         struct foreign x = {net->project_id ?: "", true};
         int r = svc_doc_walk(svc->store, "port", &q, foreign_cb, &x);
         if (r >= 0)
-                r = svc_doc_walk(svc->store, "subnet", &q, foreign_cb, &x);
+                r = store_subnet_list(svc->store, &q, foreign_subnet_cb, &x);
         const char *named = net->name ?: "";
         if (r >= 0) {
                 x.skip_network_owned = false;
@@ -421,10 +447,15 @@ int netsvc_network_create(const struct netsvc *svc, const struct netsvc_network_
 
 /* A network's subnets and their addresses' claims (read first, so no
  * list is open while its rows go). */
+static int subnet_id_cb(const struct store_subnet *sub, void *userdata)
+{
+        return store_ids_collect_cb(sub->id, NULL, userdata);
+}
+
 static int delete_subnets(const struct netsvc *svc, const struct store_query *q)
 {
         _cleanup_(store_ids_done) struct store_ids ids = {0};
-        int r = store_subnet_list(svc->store, q, store_ids_collect_cb, &ids);
+        int r = store_subnet_list(svc->store, q, subnet_id_cb, &ids);
         for (size_t i = 0; r >= 0 && i < ids.n; i++) {
                 r = store_subnet_delete(svc->store, ids.ids[i]);
                 if (r >= 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/time-format.h"
 #include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "netsvc/ips.h"
@@ -165,13 +166,13 @@ static int network_ports(const struct netsvc *svc, const char *net_id, json_t **
 
 /* Neutron's add_auto_addrs_on_network_ports: every port already on the
  * network gets its EUI-64 address on a new auto-address subnet. */
-static int add_auto_addresses(const struct netsvc *svc, const json_t *sub,
+static int add_auto_addresses(const struct netsvc *svc, const struct store_subnet *sub,
                               struct service_error *err)
 {
         struct subnet_info s;
         _cleanup_json_ json_t *ports = NULL;
-        int r = ips_load_subnet(svc, json_str(sub, "id"), &s);
-        if (r < 0 || (r = network_ports(svc, json_str(sub, "network_id"), &ports)) < 0)
+        int r = ips_subnet_info(sub, &s);
+        if (r < 0 || (r = network_ports(svc, sub->network_id, &ports)) < 0)
                 return r;
         size_t i;
         json_t *port;
@@ -190,54 +191,21 @@ static int add_auto_addresses(const struct netsvc *svc, const json_t *sub,
         return 0;
 }
 
-/* The document of a new subnet (CIDR, gateway and pools as checked), in
- * Neutron's attribute order. */
-static json_t *subnet_doc(const struct netsvc *svc, const char *id,
-                          const struct netsvc_subnet_create *in, const struct ip_net *cidr,
-                          bool has_gw, ip_value gw, const struct ip_pool *pools, size_t n_pools)
+/* A list the user gave as the JSON array text a row keeps (NULL: []). */
+static int list_text(const json_t *list, char **ret)
 {
-        char cidr_text[IP_NET_STR_LEN], gw_text[IP_STR_LEN];
-        ip_net_format(cidr, cidr_text);
-        ip_format(cidr->family, gw, gw_text);
-        json_t *jpools = json_array();
-        for (size_t i = 0; jpools && i < n_pools; i++) {
-                char a[IP_STR_LEN], b[IP_STR_LEN];
-                ip_format(cidr->family, pools[i].start, a);
-                ip_format(cidr->family, pools[i].end, b);
-                if (json_array_append_new(jpools, json_pack("{s:s,s:s}", "start", a, "end", b)) < 0)
-                        json_decref(TAKE_PTR(jpools));
-        }
-        json_t *o = json_object();
-        if (!o || !jpools ||
-            json_object_set_new(o, "id", json_string(id)) < 0 ||
-            json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
-            json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
-            json_object_set_new(o, "network_id", json_string(in->network_id)) < 0 ||
-            json_object_set_new(o, "ip_version", json_integer(in->ip_version)) < 0 ||
-            json_object_set_new(o, "subnetpool_id", json_null()) < 0 ||
-            json_object_set_new(o, "enable_dhcp", json_boolean(dhcp_on(in))) < 0 ||
-            json_object_set_new(o, "ipv6_ra_mode", json_string_or_null(in->ipv6_ra_mode)) < 0 ||
-            json_object_set_new(o, "ipv6_address_mode",
-                                json_string_or_null(in->ipv6_address_mode)) < 0 ||
-            json_object_set_new(o, "gateway_ip", has_gw ? json_string(gw_text) : json_null()) < 0 ||
-            json_object_set_new(o, "cidr", json_string(cidr_text)) < 0 ||
-            json_object_set_new(o, "allocation_pools", TAKE_PTR(jpools)) < 0 ||
-            json_object_set_new(o, "host_routes", json_copy_or_empty(in->host_routes, false)) < 0 ||
-            json_object_set_new(o, "dns_nameservers", json_copy_or_empty(in->dns_nameservers, false)) < 0 ||
-            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
-            json_object_set_new(o, "service_types", json_array()) < 0 ||
-            json_object_set_new(o, "tags", json_array()) < 0 ||
-            json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
-                json_decref(jpools);
-                json_decref(o);
-                return NULL;
-        }
-        netsvc_stamp(svc, o, true);
-        return o;
+        *ret = list ? json_dumps(list, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup("[]");
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* The time a create or update stamps, as the API shows it. */
+static void stamp_time(const struct netsvc *svc, char ret[40])
+{
+        time_format_iso8601(svc->now(), false, ret);
 }
 
 int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *auth,
-                         const struct netsvc_subnet_create *in, json_t **ret,
+                         const struct netsvc_subnet_create *in, struct store_subnet **ret,
                          struct service_error *err)
 {
         _cleanup_network_ struct store_network *net = NULL;
@@ -269,12 +237,6 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
         } else
                 n_pools = ip_default_pools(&cidr, has_gw, gw, pools);
 
-        char id[37];
-        random_uuid(id);
-        _cleanup_json_ json_t *sub = subnet_doc(svc, id, in, &cidr, has_gw, gw, pools, n_pools);
-        if (!sub)
-                return -ENOMEM;
-
         const char *net_id = in->network_id;
         r = netsvc_network_find(svc, auth, net_id, false, &net);
         if (r == -ENOENT)
@@ -286,41 +248,78 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
         if (!policy_rule_allows(PR_CREATE_SUBNET, auth, &tg))
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:create_subnet) is disallowed by policy");
-        /* Neutron's get_subnet "rule:shared": a shared network's subnets
-         * are every project's to see (a hidden mark, kept with the
-         * network's shared by netsvc_network_shared()). */
-        if (net->shared)
-                json_object_set_new(sub, NETSVC_SUBNET_SHARED, json_true());
+        char cidr_text[IP_NET_STR_LEN], gw_text[IP_STR_LEN], now[40];
+        ip_net_format(&cidr, cidr_text);
+        ip_format(cidr.family, gw, gw_text);
         struct overlap ov = {.net = cidr};
         const char *v[] = {net_id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        r = store_subnet_rows(svc->store, &q, overlap_cb, &ov);
+        r = store_subnet_list(svc->store, &q, overlap_cb, &ov);
         if (r >= 0 && ov.found)
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
                                     "Invalid input for operation: Requested subnet with cidr: %s "
                                     "for network: %s overlaps with another subnet.",
-                                    json_str(sub, "cidr"), net_id);
-        if (r >= 0)
-                r = svc_doc_insert(svc->store, "subnet", sub);
+                                    cidr_text, net_id);
+        if (r < 0)
+                return r;
+
+        char id[37], pool_text[ARRAY_SIZE(pools)][2][IP_STR_LEN];
+        struct store_ip_range ranges[ARRAY_SIZE(pools)];
+        for (size_t i = 0; i < n_pools; i++) {
+                ip_format(cidr.family, pools[i].start, pool_text[i][0]);
+                ip_format(cidr.family, pools[i].end, pool_text[i][1]);
+                ranges[i] = (struct store_ip_range){pool_text[i][0], pool_text[i][1]};
+        }
+        _cleanup_free_ char *dns = NULL, *routes = NULL;
+        if ((r = list_text(in->dns_nameservers, &dns)) < 0 ||
+            (r = list_text(in->host_routes, &routes)) < 0)
+                return r;
+        random_uuid(id);
+        stamp_time(svc, now);
+        struct store_subnet row = {
+                .id = id,
+                .project_id = in->owner,
+                .network_id = net_id,
+                .name = in->name ?: "",
+                .description = in->description ?: "",
+                .ip_version = in->ip_version,
+                .cidr = cidr_text,
+                .gateway_ip = has_gw ? gw_text : NULL,
+                .enable_dhcp = dhcp_on(in),
+                /* Neutron's get_subnet "rule:shared": a shared network's
+                 * subnets are every project's to see (a hidden mark, kept
+                 * with the network's shared by netsvc_network_shared()). */
+                .shared = net->shared,
+                .ipv6_ra_mode = in->ipv6_ra_mode,
+                .ipv6_address_mode = in->ipv6_address_mode,
+                .dns_nameservers = dns,
+                .host_routes = routes,
+                .created_at = now,
+                .updated_at = now,
+                .pools = ranges,
+                .n_pools = n_pools,
+        };
+        r = store_subnet_put(svc->store, &row, true);
         if (r >= 0)
                 r = netsvc_network_subnet_add(svc, net, id);
         if (r >= 0 && cidr.family == IP_V6 &&
             ipv6_mode_is_auto(in->ipv6_ra_mode, in->ipv6_address_mode))
-                r = add_auto_addresses(svc, sub, err);
+                r = add_auto_addresses(svc, &row, err);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(sub);
+        if (!(*ret = store_subnet_dup(&row)))
+                return -ENOMEM;
         return 0;
 }
 
 /* Neutron's _remove_subnet_ip_allocations_from_ports for an auto-address
  * subnet: its addresses leave every port of the network. */
-static int remove_auto_addresses(const struct netsvc *svc, const json_t *sub)
+static int remove_auto_addresses(const struct netsvc *svc, const struct store_subnet *sub)
 {
         _cleanup_json_ json_t *ports = NULL;
-        const char *id = json_str(sub, "id");
-        int r = network_ports(svc, json_str(sub, "network_id"), &ports);
+        const char *id = sub->id;
+        int r = network_ports(svc, sub->network_id ?: "", &ports);
         if (r < 0)
                 return r;
         size_t i, j;
@@ -343,14 +342,57 @@ static int remove_auto_addresses(const struct netsvc *svc, const json_t *sub)
         return 0;
 }
 
-int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct service_error *err)
+/* Not found as Neutron says it. */
+static int not_found(const char *id, struct service_error *err)
 {
-        const char *id = json_str(sub, "id");
+        return service_fail(err, ERROR_KIND_NOT_FOUND, "SubnetNotFound",
+                            "Subnet %s could not be found.", id);
+}
+
+/* Refused by policy rule, as Neutron words it. */
+static int disallowed(enum policy_rule_id rule, struct service_error *err)
+{
+        return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
+                            "(rule:%s) is disallowed by policy", policy_rules[rule].name);
+}
+
+/* The owner of a subnet's network, for the policies the network's owner
+ * passes (NULL when the network is gone). */
+static int network_owner(const struct netsvc *svc, const struct store_subnet *sub,
+                         char **ret)
+{
+        _cleanup_network_ struct store_network *net = NULL;
+        int r = store_network_get(svc->store, sub->network_id ?: "", &net);
+        *ret = NULL;
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        if (net->project_id && !(*ret = strdup(net->project_id)))
+                return -ENOMEM;
+        return 0;
+}
+
+int netsvc_subnet_delete(const struct netsvc *svc, const struct auth_context *auth,
+                         const char *id, struct service_error *err)
+{
+        _cleanup_subnet_ struct store_subnet *sub = NULL;
+        int r = netsvc_subnet_get(svc, auth, id, &sub, err);
+        if (r < 0)
+                return r;
+        if (auth) {
+                /* delete_subnet is the network owner's. */
+                _cleanup_free_ char *owner = NULL;
+                if ((r = network_owner(svc, sub, &owner)) < 0)
+                        return r;
+                struct policy_target tg = {.network_owner = owner};
+                if (!policy_rule_allows(PR_DELETE_SUBNET, auth, &tg))
+                        return disallowed(PR_DELETE_SUBNET, err);
+        }
         char pool[64];
         snprintf(pool, sizeof(pool), "ip:%s", id);
         _cleanup_strv_free_ char **used = NULL;
-        int r = 0;
-        if (ipv6_mode_is_auto(json_str(sub, "ipv6_ra_mode"), json_str(sub, "ipv6_address_mode")))
+        if (ipv6_mode_is_auto(sub->ipv6_ra_mode, sub->ipv6_address_mode))
                 r = remove_auto_addresses(svc, sub);
         if (r >= 0)
                 r = store_pool_values(svc->store, pool, &used);
@@ -360,18 +402,33 @@ int netsvc_subnet_delete(const struct netsvc *svc, const json_t *sub, struct ser
                                     "ports have an IP allocation from this subnet.", id);
         if (r >= 0)
                 r = store_subnet_delete(svc->store, id);
+        if (r == -ENOENT)
+                return not_found(id, err);
         if (r >= 0)
-                r = netsvc_network_subnet_remove(svc, json_str(sub, "network_id") ?: "", id);
+                r = netsvc_network_subnet_remove(svc, sub->network_id ?: "", id);
         return r;
+}
+
+/* The pools a subnet row keeps, parsed; -EIO when one cannot be read. */
+static int row_pools(const struct store_subnet *sub, int family, struct ip_pool *pools,
+                     size_t max, size_t *ret_n)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < sub->n_pools && n < max; i++, n++)
+                if (ip_parse_family(sub->pools[i].start, family, &pools[n].start) < 0 ||
+                    ip_parse_family(sub->pools[i].end, family, &pools[n].end) < 0)
+                        return -EIO;
+        *ret_n = n;
+        return 0;
 }
 
 /* Whether the update may set what IN asks for on sub (Neutron's
  * _validate_subnet on update). */
-static int check_update(const json_t *sub, const struct netsvc_subnet_update *in,
+static int check_update(const struct store_subnet *sub, const struct netsvc_subnet_update *in,
                         struct service_error *err)
 {
         struct ip_net cidr;
-        if (ip_net_parse(json_str(sub, "cidr"), &cidr) < 0)
+        if (ip_net_parse(sub->cidr, &cidr) < 0)
                 return -EIO;
         int r = check_lists(cidr.family, in->has_dns_nameservers ? in->dns_nameservers : NULL,
                             in->has_host_routes ? in->host_routes : NULL, err);
@@ -379,11 +436,11 @@ static int check_update(const json_t *sub, const struct netsvc_subnet_update *in
                 return r;
         /* Neutron's _validate_ipv6_update_dhcp. */
         if (in->has_enable_dhcp && !in->enable_dhcp &&
-            (json_str(sub, "ipv6_ra_mode") || json_str(sub, "ipv6_address_mode")))
+            (sub->ipv6_ra_mode || sub->ipv6_address_mode))
                 return invalid(err, "Cannot disable enable_dhcp with ipv6 attributes set");
         if (!in->has_gateway_ip && !in->has_allocation_pools)
                 return 0;
-        const char *gw_s = in->has_gateway_ip ? in->gateway_ip : json_str(sub, "gateway_ip");
+        const char *gw_s = in->has_gateway_ip ? in->gateway_ip : sub->gateway_ip;
         ip_value gw = 0;
         bool has_gw = gw_s != NULL;
         if (in->has_gateway_ip && has_gw && (r = check_gateway(&cidr, gw_s, &gw, err)) < 0)
@@ -392,10 +449,10 @@ static int check_update(const json_t *sub, const struct netsvc_subnet_update *in
                 return -EIO;
         struct ip_pool pools[16];
         size_t n_pools = 0;
-        r = parse_pools(cidr.family,
-                        in->has_allocation_pools ? in->allocation_pools
-                                                 : json_object_get(sub, "allocation_pools"),
-                        pools, ARRAY_SIZE(pools), &n_pools, err);
+        r = in->has_allocation_pools
+                    ? parse_pools(cidr.family, in->allocation_pools, pools, ARRAY_SIZE(pools),
+                                  &n_pools, err)
+                    : row_pools(sub, cidr.family, pools, ARRAY_SIZE(pools), &n_pools);
         if (r < 0)
                 return r;
         if (!in->has_allocation_pools) {
@@ -419,46 +476,97 @@ static int check_update(const json_t *sub, const struct netsvc_subnet_update *in
 }
 
 int netsvc_subnet_update(const struct netsvc *svc, const struct auth_context *auth,
-                         const char *id, const struct netsvc_subnet_update *in, json_t **ret,
-                         struct service_error *err)
+                         const char *id, const struct netsvc_subnet_update *in,
+                         struct store_subnet **ret, struct service_error *err)
 {
-        _cleanup_json_ json_t *sub = NULL;
-        _cleanup_network_ struct store_network *net = NULL;
-        int r = svc_doc_get_visible(svc->store, auth, "subnet", NETSVC_SUBNET_SHARED, id, &sub);
-        if (r == -ENOENT)
-                return service_fail(err, ERROR_KIND_NOT_FOUND, "SubnetNotFound",
-                                    "Subnet %s could not be found.", id);
+        _cleanup_subnet_ struct store_subnet *sub = NULL;
+        _cleanup_free_ char *owner = NULL;
+        int r = netsvc_subnet_get(svc, auth, id, &sub, err);
         if (r < 0)
                 return r;
         /* update_subnet is the network owner's. */
-        struct policy_target tg = {.project_id = json_str(sub, "project_id")};
-        if (store_network_get(svc->store, json_str(sub, "network_id") ?: "", &net) >= 0)
-                tg.network_owner = net->project_id;
+        if ((r = network_owner(svc, sub, &owner)) < 0)
+                return r;
+        struct policy_target tg = {.project_id = sub->project_id, .network_owner = owner};
         if (!policy_rule_allows(PR_UPDATE_SUBNET, auth, &tg))
-                return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
-                                    "(rule:%s) is disallowed by policy",
-                                    policy_rules[PR_UPDATE_SUBNET].name);
+                return disallowed(PR_UPDATE_SUBNET, err);
         if ((r = check_update(sub, in, err)) < 0)
                 return r;
+        struct store_subnet row = *sub;
         if (in->has_name)
-                json_object_set_new(sub, "name", json_string(in->name));
+                row.name = in->name;
         if (in->has_description)
-                json_object_set_new(sub, "description", json_string(in->description));
+                row.description = in->description;
         if (in->has_gateway_ip)
-                json_object_set_new(sub, "gateway_ip",
-                                    in->gateway_ip ? json_string(in->gateway_ip) : json_null());
-        if (in->has_allocation_pools)
-                json_object_set_new(sub, "allocation_pools",
-                                    json_deep_copy(in->allocation_pools));
+                row.gateway_ip = in->gateway_ip;
         if (in->has_enable_dhcp)
-                json_object_set_new(sub, "enable_dhcp", json_boolean(in->enable_dhcp));
-        if (in->has_dns_nameservers)
-                json_object_set_new(sub, "dns_nameservers", json_deep_copy(in->dns_nameservers));
-        if (in->has_host_routes)
-                json_object_set_new(sub, "host_routes", json_deep_copy(in->host_routes));
-        netsvc_stamp(svc, sub, false);
-        if ((r = svc_doc_update(svc->store, "subnet", sub)) < 0)
+                row.enable_dhcp = in->enable_dhcp;
+        /* The pools as given (checked above). */
+        size_t n = json_array_size(in->allocation_pools);
+        _cleanup_free_ struct store_ip_range *ranges = calloc(n ? n : 1, sizeof(*ranges));
+        if (!ranges)
+                return -ENOMEM;
+        if (in->has_allocation_pools) {
+                for (size_t i = 0; i < n; i++) {
+                        const json_t *e = json_array_get(in->allocation_pools, i);
+                        ranges[i] = (struct store_ip_range){json_str(e, "start"),
+                                                            json_str(e, "end")};
+                }
+                row.pools = ranges;
+                row.n_pools = n;
+        }
+        _cleanup_free_ char *dns = NULL, *routes = NULL;
+        if (in->has_dns_nameservers && (r = list_text(in->dns_nameservers, &dns)) < 0)
                 return r;
-        *ret = TAKE_PTR(sub);
+        if (in->has_host_routes && (r = list_text(in->host_routes, &routes)) < 0)
+                return r;
+        if (dns)
+                row.dns_nameservers = dns;
+        if (routes)
+                row.host_routes = routes;
+        char now[40];
+        stamp_time(svc, now);
+        row.updated_at = now;
+        row.revision_number++;
+        if ((r = store_subnet_put(svc->store, &row, false)) < 0)
+                return r;
+        if (!(*ret = store_subnet_dup(&row)))
+                return -ENOMEM;
         return 0;
+}
+
+bool netsvc_subnet_readable(const struct auth_context *auth, const struct store_subnet *s)
+{
+        return policy_may_read(auth, s->project_id, s->shared);
+}
+
+int netsvc_subnet_find(const struct netsvc *svc, const struct auth_context *auth,
+                       const char *id, struct store_subnet **ret)
+{
+        _cleanup_subnet_ struct store_subnet *s = NULL;
+        int r = store_subnet_get(svc->store, id, &s);
+        if (r < 0)
+                return r;
+        if (auth && !netsvc_subnet_readable(auth, s))
+                return -ENOENT;
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
+int netsvc_subnet_get(const struct netsvc *svc, const struct auth_context *auth,
+                      const char *id, struct store_subnet **ret, struct service_error *err)
+{
+        int r = netsvc_subnet_find(svc, auth, id, ret);
+        return r == -ENOENT ? not_found(id, err) : r;
+}
+
+int netsvc_subnet_list(const struct netsvc *svc, const struct auth_context *auth,
+                       const struct store_query *q, store_subnet_cb cb, void *userdata)
+{
+        struct store_query mine = *q;
+        if (!auth->is_admin) {
+                mine.project_id = auth->project_id;
+                mine.shared_attr = NETSVC_SUBNET_SHARED;
+        }
+        return store_subnet_list(svc->store, &mine, cb, userdata);
 }

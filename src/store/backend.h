@@ -154,13 +154,11 @@ struct store_backend {
         int (*port_count)(struct store *st, const struct store_query *q, size_t *ret);
 
         int (*subnet_put)(struct store *st, const struct store_subnet *s, bool create);
-        int (*subnet_get)(struct store *st, const char *id, char **ret_doc, char **ret_project);
         int (*subnet_delete)(struct store *st, const char *id);
-        int (*subnet_list)(struct store *st, const struct store_query *q, store_obj_cb cb,
+        /* store_subnet_get() is a list by id. */
+        int (*subnet_list)(struct store *st, const struct store_query *q, store_subnet_cb cb,
                            void *userdata);
         int (*subnet_count)(struct store *st, const struct store_query *q, size_t *ret);
-        int (*subnet_rows)(struct store *st, const struct store_query *q, store_subnet_cb cb,
-                           void *userdata);
 
         int (*agent_put)(struct store *st, const struct store_agent *a, bool create);
         /* The stored document and the heartbeat columns, as they are:

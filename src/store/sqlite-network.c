@@ -257,19 +257,26 @@ int sqlite_subnet_put(struct store *base, const struct store_subnet *s, bool cre
         int r = sqlite_prepare_texts(
                 st,
                 create ? "INSERT INTO subnets (id, project_id, network_id, name, cidr, gateway_ip, "
-                         "ipv6_ra_mode, ipv6_address_mode, subnetpool_id, doc, ip_version, "
-                         "enable_dhcp, shared) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
+                         "ipv6_ra_mode, ipv6_address_mode, subnetpool_id, description, "
+                         "dns_nameservers, host_routes, service_types, tags, created_at, "
+                         "updated_at, ip_version, enable_dhcp, shared, revision_number) VALUES "
+                         "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)"
                        : "UPDATE subnets SET project_id = ?2, network_id = ?3, name = ?4, "
                          "cidr = ?5, gateway_ip = ?6, ipv6_ra_mode = ?7, ipv6_address_mode = ?8, "
-                         "subnetpool_id = ?9, doc = ?10, ip_version = ?11, enable_dhcp = ?12, "
-                         "shared = ?13 WHERE id = ?1",
-                &h, 10, s->id, s->project_id, s->network_id, s->name, s->cidr, s->gateway_ip,
-                s->ipv6_ra_mode, s->ipv6_address_mode, s->subnetpool_id, s->doc);
+                         "subnetpool_id = ?9, description = ?10, dns_nameservers = ?11, "
+                         "host_routes = ?12, service_types = ?13, tags = ?14, created_at = ?15, "
+                         "updated_at = ?16, ip_version = ?17, enable_dhcp = ?18, shared = ?19, "
+                         "revision_number = ?20 WHERE id = ?1",
+                &h, 16, s->id, s->project_id, s->network_id, s->name, s->cidr, s->gateway_ip,
+                s->ipv6_ra_mode, s->ipv6_address_mode, s->subnetpool_id, s->description,
+                s->dns_nameservers ?: "[]", s->host_routes ?: "[]", s->service_types ?: "[]",
+                s->tags ?: "[]", s->created_at, s->updated_at);
         if (r < 0)
                 return r;
-        bind_int_or_null(h.s, 11, s->ip_version);
-        sqlite3_bind_int(h.s, 12, s->enable_dhcp);
-        sqlite3_bind_int(h.s, 13, s->shared);
+        bind_int_or_null(h.s, 17, s->ip_version);
+        sqlite3_bind_int(h.s, 18, s->enable_dhcp);
+        sqlite3_bind_int(h.s, 19, s->shared);
+        sqlite3_bind_int64(h.s, 20, s->revision_number);
         if ((r = put_done(st, h.s, create)) < 0)
                 return r;
         if (!create && (r = sqlite_exec_texts(st, "allocation pools",
@@ -279,25 +286,11 @@ int sqlite_subnet_put(struct store *base, const struct store_subnet *s, bool cre
         return put_pools(st, s);
 }
 
-int sqlite_subnet_get(struct store *base, const char *id, char **ret_doc, char **ret_project)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        return sqlite_get_texts(st, "subnet", "SELECT doc, project_id FROM subnets WHERE id = ?",
-                                id, 2, ret_doc, ret_project);
-}
-
 int sqlite_subnet_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
         /* Its pools go with it (ON DELETE CASCADE). */
         return delete_by_id(st, "DELETE FROM subnets WHERE id = ?", id);
-}
-
-int sqlite_subnet_list(struct store *base, const struct store_query *q, store_obj_cb cb,
-                       void *userdata)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        return typed_list(st, &typed_subnets, q, cb, userdata);
 }
 
 int sqlite_subnet_count(struct store *base, const struct store_query *q, size_t *ret)
@@ -338,15 +331,12 @@ static int read_pools(struct sqlite_store *st, const char *id, char ***ret_texts
         return 0;
 }
 
-int sqlite_subnet_rows(struct store *base, const struct store_query *q, store_subnet_cb cb,
+int sqlite_subnet_list(struct store *base, const struct store_query *q, store_subnet_cb cb,
                        void *userdata)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_query(st, &typed_subnets,
-                              "id, project_id, network_id, name, ip_version, cidr, gateway_ip, "
-                              "enable_dhcp, shared, ipv6_ra_mode, ipv6_address_mode, "
-                              "subnetpool_id", q, true, &h);
+        int r = prepare_query(st, &typed_subnets, STORE_SUBNET_COLUMNS, q, true, &h);
         if (r < 0)
                 return r;
         while ((r = sqlite_step_row(st, h.s, "subnets")) > 0) {
@@ -357,15 +347,22 @@ int sqlite_subnet_rows(struct store *base, const struct store_query *q, store_su
                         .project_id = column_text(h.s, 1),
                         .network_id = column_text(h.s, 2),
                         .name = column_text(h.s, 3),
-                        .ip_version = sqlite3_column_type(h.s, 4) == SQLITE_NULL
-                                              ? -1 : sqlite3_column_int64(h.s, 4),
-                        .cidr = column_text(h.s, 5),
-                        .gateway_ip = column_text(h.s, 6),
-                        .enable_dhcp = sqlite3_column_int(h.s, 7) != 0,
-                        .shared = sqlite3_column_int(h.s, 8) != 0,
-                        .ipv6_ra_mode = column_text(h.s, 9),
-                        .ipv6_address_mode = column_text(h.s, 10),
-                        .subnetpool_id = column_text(h.s, 11),
+                        .description = column_text(h.s, 4),
+                        .ip_version = column_int_or_none(h.s, 5),
+                        .cidr = column_text(h.s, 6),
+                        .gateway_ip = column_text(h.s, 7),
+                        .enable_dhcp = sqlite3_column_int(h.s, 8) != 0,
+                        .shared = sqlite3_column_int(h.s, 9) != 0,
+                        .ipv6_ra_mode = column_text(h.s, 10),
+                        .ipv6_address_mode = column_text(h.s, 11),
+                        .subnetpool_id = column_text(h.s, 12),
+                        .dns_nameservers = column_text(h.s, 13),
+                        .host_routes = column_text(h.s, 14),
+                        .service_types = column_text(h.s, 15),
+                        .tags = column_text(h.s, 16),
+                        .created_at = column_text(h.s, 17),
+                        .updated_at = column_text(h.s, 18),
+                        .revision_number = sqlite3_column_int64(h.s, 19),
                 };
                 if ((r = read_pools(st, s.id, &texts, &pools, &s.n_pools)) < 0)
                         return r;

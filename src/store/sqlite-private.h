@@ -111,13 +111,10 @@ int sqlite_port_list(struct store *st, const struct store_query *q, store_obj_cb
                      void *userdata);
 int sqlite_port_count(struct store *st, const struct store_query *q, size_t *ret);
 int sqlite_subnet_put(struct store *st, const struct store_subnet *s, bool create);
-int sqlite_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int sqlite_subnet_delete(struct store *st, const char *id);
-int sqlite_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int sqlite_subnet_list(struct store *st, const struct store_query *q, store_subnet_cb cb,
                        void *userdata);
 int sqlite_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
-int sqlite_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
-                       void *userdata);
 int sqlite_agent_put(struct store *st, const struct store_agent *a, bool create);
 int sqlite_agent_get(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat,
                      char **ret_heartbeat_text);

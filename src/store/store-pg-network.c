@@ -205,24 +205,34 @@ int pg_network_count(struct store *st, const struct store_query *q, size_t *ret)
 int pg_subnet_put(struct store *st, const struct store_subnet *s, bool create)
 {
         _cleanup_pg_args_ struct pg_args a = {0};
-        pg_argv(&a, 10, s->id, s->project_id, s->network_id, s->name, s->cidr, s->gateway_ip,
-                s->ipv6_ra_mode, s->ipv6_address_mode, s->subnetpool_id, s->doc);
+        pg_argv(&a, 16, s->id, s->project_id, s->network_id, s->name, s->cidr, s->gateway_ip,
+                s->ipv6_ra_mode, s->ipv6_address_mode, s->subnetpool_id, s->description,
+                s->dns_nameservers ?: "[]", s->host_routes ?: "[]", s->service_types ?: "[]",
+                s->tags ?: "[]", s->created_at, s->updated_at);
         arg_int_or_null(&a, s->ip_version);
         pg_arg_int(&a, s->enable_dhcp);
         pg_arg_int(&a, s->shared);
+        pg_arg_int(&a, s->revision_number);
         int r = create ? pg_inserted(pg_query(st, "insert subnet",
                                            "INSERT INTO subnets (id, project_id, network_id, "
                                            "name, cidr, gateway_ip, ipv6_ra_mode, "
-                                           "ipv6_address_mode, subnetpool_id, doc, ip_version, "
-                                           "enable_dhcp, shared) VALUES ($1, $2, $3, $4, $5, "
-                                           "$6, $7, $8, $9, $10, $11, $12, $13) "
-                                           "ON CONFLICT DO NOTHING", &a, NULL))
+                                           "ipv6_address_mode, subnetpool_id, description, "
+                                           "dns_nameservers, host_routes, service_types, tags, "
+                                           "created_at, updated_at, ip_version, enable_dhcp, "
+                                           "shared, revision_number) VALUES ($1, $2, $3, $4, "
+                                           "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+                                           "$16, $17, $18, $19, $20) ON CONFLICT DO NOTHING",
+                                           &a, NULL))
                        : pg_touched(pg_query(st, "update subnet",
                                           "UPDATE subnets SET project_id = $2, network_id = $3, "
                                           "name = $4, cidr = $5, gateway_ip = $6, "
                                           "ipv6_ra_mode = $7, ipv6_address_mode = $8, "
-                                          "subnetpool_id = $9, doc = $10, ip_version = $11, "
-                                          "enable_dhcp = $12, shared = $13 WHERE id = $1",
+                                          "subnetpool_id = $9, description = $10, "
+                                          "dns_nameservers = $11, host_routes = $12, "
+                                          "service_types = $13, tags = $14, created_at = $15, "
+                                          "updated_at = $16, ip_version = $17, "
+                                          "enable_dhcp = $18, shared = $19, "
+                                          "revision_number = $20 WHERE id = $1",
                                           &a, NULL));
         if (r >= 0 && !create)
                 r = pg_exec_texts(st, "allocation pools", "DELETE FROM subnet_allocation_pools "
@@ -241,22 +251,11 @@ int pg_subnet_put(struct store *st, const struct store_subnet *s, bool create)
         return r < 0 ? r : 0;
 }
 
-int pg_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
-{
-        return get_texts(st, "get subnet", "SELECT doc, project_id FROM subnets WHERE id = $1",
-                         id, 2, ret_doc, ret_project);
-}
-
 int pg_subnet_delete(struct store *st, const char *id)
 {
         /* Its pools go with it (ON DELETE CASCADE). */
         return pg_touched(pg_exec_texts(st, "delete subnet", "DELETE FROM subnets WHERE id = $1",
                                      1, id));
-}
-
-int pg_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata)
-{
-        return typed_list(st, &typed_subnets, q, cb, userdata);
 }
 
 int pg_subnet_count(struct store *st, const struct store_query *q, size_t *ret)
@@ -271,17 +270,15 @@ static const char *value_or_null(const PGresult *res, int row, int col)
 
 /* The subnets the query selects, each joined with its pools (one row per
  * pool, or one without a pool), in one round trip. */
-int pg_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
+int pg_subnet_list(struct store *st, const struct store_query *q, store_subnet_cb cb,
                    void *userdata)
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
         _cleanup_pgresult_ PGresult *res = NULL;
         const struct typed_sql w = {param, doc_attr, doc_member, " ORDER BY id", &a};
-        int r = strbuf_append(&sql, "SELECT s.*, p.first_ip, p.last_ip FROM (SELECT id, "
-                              "project_id, network_id, name, ip_version, cidr, gateway_ip, "
-                              "enable_dhcp, shared, ipv6_ra_mode, ipv6_address_mode, "
-                              "subnetpool_id FROM subnets");
+        int r = strbuf_append(&sql, "SELECT s.*, p.first_ip, p.last_ip FROM (SELECT "
+                              STORE_SUBNET_COLUMNS " FROM subnets");
         if (r >= 0)
                 r = typed_query_list(&sql, &typed_subnets, q, &w);
         if (r >= 0)
@@ -301,20 +298,28 @@ int pg_subnet_rows(struct store *st, const struct store_query *q, store_subnet_c
                         .project_id = value_or_null(res, i, 1),
                         .network_id = value_or_null(res, i, 2),
                         .name = value_or_null(res, i, 3),
-                        .ip_version = PQgetisnull(res, i, 4) ? -1 : pg_int(res, i, 4),
-                        .cidr = value_or_null(res, i, 5),
-                        .gateway_ip = value_or_null(res, i, 6),
-                        .enable_dhcp = pg_int(res, i, 7) != 0,
-                        .shared = pg_int(res, i, 8) != 0,
-                        .ipv6_ra_mode = value_or_null(res, i, 9),
-                        .ipv6_address_mode = value_or_null(res, i, 10),
-                        .subnetpool_id = value_or_null(res, i, 11),
+                        .description = value_or_null(res, i, 4),
+                        .ip_version = int_or_none(res, i, 5),
+                        .cidr = value_or_null(res, i, 6),
+                        .gateway_ip = value_or_null(res, i, 7),
+                        .enable_dhcp = pg_int(res, i, 8) != 0,
+                        .shared = pg_int(res, i, 9) != 0,
+                        .ipv6_ra_mode = value_or_null(res, i, 10),
+                        .ipv6_address_mode = value_or_null(res, i, 11),
+                        .subnetpool_id = value_or_null(res, i, 12),
+                        .dns_nameservers = value_or_null(res, i, 13),
+                        .host_routes = value_or_null(res, i, 14),
+                        .service_types = value_or_null(res, i, 15),
+                        .tags = value_or_null(res, i, 16),
+                        .created_at = value_or_null(res, i, 17),
+                        .updated_at = value_or_null(res, i, 18),
+                        .revision_number = pg_int(res, i, 19),
                         .pools = pools,
                 };
                 for (; i < rows && streq(PQgetvalue(res, i, 0), s.id); i++)
-                        if (!PQgetisnull(res, i, 12))
+                        if (!PQgetisnull(res, i, 20))
                                 pools[s.n_pools++] = (struct store_ip_range){
-                                        PQgetvalue(res, i, 12), PQgetvalue(res, i, 13)};
+                                        PQgetvalue(res, i, 20), PQgetvalue(res, i, 21)};
                 if ((r = cb(&s, userdata)) < 0)
                         return r;
         }

@@ -443,6 +443,26 @@ static const char *const pg_migrations[] = {
         "  updated_at = doc::jsonb ->> 'updated_at',"
         "  revision_number = coalesce(json_num(doc::jsonb -> 'revision_number'), 0);"
         "ALTER TABLE networks DROP COLUMN doc;",
+        /* 18: subnets without a document: every attribute of the view a
+         * column, read from each row's document (the lists as written,
+         * members in their order), which then goes. */
+        "ALTER TABLE subnets ADD COLUMN description TEXT,"
+        "  ADD COLUMN dns_nameservers TEXT,"
+        "  ADD COLUMN host_routes TEXT,"
+        "  ADD COLUMN service_types TEXT,"
+        "  ADD COLUMN tags TEXT,"
+        "  ADD COLUMN created_at TEXT,"
+        "  ADD COLUMN updated_at TEXT,"
+        "  ADD COLUMN revision_number BIGINT;"
+        "UPDATE subnets SET description = coalesce(doc::json ->> 'description', ''),"
+        "  dns_nameservers = coalesce((doc::json -> 'dns_nameservers')::text, '[]'),"
+        "  host_routes = coalesce((doc::json -> 'host_routes')::text, '[]'),"
+        "  service_types = coalesce((doc::json -> 'service_types')::text, '[]'),"
+        "  tags = coalesce((doc::json -> 'tags')::text, '[]'),"
+        "  created_at = doc::json ->> 'created_at',"
+        "  updated_at = doc::json ->> 'updated_at',"
+        "  revision_number = coalesce(json_num(doc::jsonb -> 'revision_number'), 0);"
+        "ALTER TABLE subnets DROP COLUMN doc;",
 };
 
 void pg_args_done(struct pg_args *a)
@@ -1509,11 +1529,9 @@ static const struct store_backend pg_backend = {
         .port_list = pg_port_list,
         .port_count = pg_port_count,
         .subnet_put = pg_subnet_put,
-        .subnet_get = pg_subnet_get,
         .subnet_delete = pg_subnet_delete,
         .subnet_list = pg_subnet_list,
         .subnet_count = pg_subnet_count,
-        .subnet_rows = pg_subnet_rows,
         .agent_put = pg_agent_put,
         .agent_get = pg_agent_get,
         .agent_delete = pg_agent_delete,

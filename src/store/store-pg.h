@@ -128,13 +128,10 @@ int pg_port_delete(struct store *st, const char *id);
 int pg_port_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata);
 int pg_port_count(struct store *st, const struct store_query *q, size_t *ret);
 int pg_subnet_put(struct store *st, const struct store_subnet *s, bool create);
-int pg_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int pg_subnet_delete(struct store *st, const char *id);
-int pg_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int pg_subnet_list(struct store *st, const struct store_query *q, store_subnet_cb cb,
                    void *userdata);
 int pg_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
-int pg_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
-                   void *userdata);
 int pg_agent_put(struct store *st, const struct store_agent *a, bool create);
 int pg_agent_get(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat,
                  char **ret_heartbeat_text);

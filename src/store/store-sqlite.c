@@ -496,6 +496,26 @@ static const char *const migrations[] = {
         "  updated_at = json_extract(doc, '$.updated_at'),"
         "  revision_number = coalesce(json_extract(doc, '$.revision_number'), 0);"
         "ALTER TABLE networks DROP COLUMN doc;",
+        /* 18: subnets without a document: every attribute of the view a
+         * column (the lists as JSON array text), read from each row's
+         * document, which then goes. */
+        "ALTER TABLE subnets ADD COLUMN description TEXT;"
+        "ALTER TABLE subnets ADD COLUMN dns_nameservers TEXT;"
+        "ALTER TABLE subnets ADD COLUMN host_routes TEXT;"
+        "ALTER TABLE subnets ADD COLUMN service_types TEXT;"
+        "ALTER TABLE subnets ADD COLUMN tags TEXT;"
+        "ALTER TABLE subnets ADD COLUMN created_at TEXT;"
+        "ALTER TABLE subnets ADD COLUMN updated_at TEXT;"
+        "ALTER TABLE subnets ADD COLUMN revision_number INTEGER;"
+        "UPDATE subnets SET description = coalesce(json_extract(doc, '$.description'), ''),"
+        "  dns_nameservers = coalesce(json_extract(doc, '$.dns_nameservers'), '[]'),"
+        "  host_routes = coalesce(json_extract(doc, '$.host_routes'), '[]'),"
+        "  service_types = coalesce(json_extract(doc, '$.service_types'), '[]'),"
+        "  tags = coalesce(json_extract(doc, '$.tags'), '[]'),"
+        "  created_at = json_extract(doc, '$.created_at'),"
+        "  updated_at = json_extract(doc, '$.updated_at'),"
+        "  revision_number = coalesce(json_extract(doc, '$.revision_number'), 0);"
+        "ALTER TABLE subnets DROP COLUMN doc;",
 };
 
 size_t sqlite_schema_latest(void)
@@ -1899,11 +1919,9 @@ static const struct store_backend sqlite_backend = {
         .port_list = sqlite_port_list,
         .port_count = sqlite_port_count,
         .subnet_put = sqlite_subnet_put,
-        .subnet_get = sqlite_subnet_get,
         .subnet_delete = sqlite_subnet_delete,
         .subnet_list = sqlite_subnet_list,
         .subnet_count = sqlite_subnet_count,
-        .subnet_rows = sqlite_subnet_rows,
         .agent_put = sqlite_agent_put,
         .agent_get = sqlite_agent_get,
         .agent_delete = sqlite_agent_delete,

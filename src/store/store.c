@@ -577,9 +577,84 @@ int store_subnet_put(struct store *st, const struct store_subnet *s, bool create
         return st->ops->subnet_put(st, s, create);
 }
 
-int store_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
+/* The strings of a subnet row, in the order store_subnet_dup() packs
+ * them. */
+#define SUBNET_STRINGS(s)                                                                          \
+        &(s)->id, &(s)->project_id, &(s)->network_id, &(s)->name, &(s)->description, &(s)->cidr,  \
+                &(s)->gateway_ip, &(s)->ipv6_ra_mode, &(s)->ipv6_address_mode,                     \
+                &(s)->subnetpool_id, &(s)->dns_nameservers, &(s)->host_routes,                     \
+                &(s)->service_types, &(s)->tags, &(s)->created_at, &(s)->updated_at
+
+static size_t text_size(const char *s)
 {
-        return st->ops->subnet_get(st, id, ret_doc, ret_project);
+        return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies text (if any) to *p, moving it past the copy. */
+static const char *pack_text(const char *text, char **p)
+{
+        if (!text)
+                return NULL;
+        size_t len = strlen(text) + 1;
+        char *at = memcpy(*p, text, len);
+        *p += len;
+        return at;
+}
+
+struct store_subnet *store_subnet_dup(const struct store_subnet *s)
+{
+        struct store_subnet tmp = *s;
+        const char **in[] = {SUBNET_STRINGS(&tmp)};
+        size_t size = sizeof(*s) + s->n_pools * sizeof(struct store_ip_range);
+        for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+                size += text_size(*in[i]);
+        for (size_t i = 0; i < s->n_pools; i++)
+                size += text_size(s->pools[i].start) + text_size(s->pools[i].end);
+        struct store_subnet *c = malloc(size);
+        if (!c)
+                return NULL;
+        *c = *s;
+        struct store_ip_range *pools = (struct store_ip_range *)(c + 1);
+        char *p = (char *)(pools + s->n_pools);
+        const char **out[] = {SUBNET_STRINGS(c)};
+        for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+                *out[i] = pack_text(*in[i], &p);
+        for (size_t i = 0; i < s->n_pools; i++) {
+                pools[i].start = pack_text(s->pools[i].start, &p);
+                pools[i].end = pack_text(s->pools[i].end, &p);
+        }
+        c->pools = pools;
+        return c;
+}
+
+void store_subnet_free(struct store_subnet *s)
+{
+        free(s);
+}
+
+static int subnet_dup_cb(const struct store_subnet *s, void *userdata)
+{
+        struct store_subnet **ret = userdata;
+        if (!(*ret = store_subnet_dup(s)))
+                return -ENOMEM;
+        return 0;
+}
+
+int store_subnet_get(struct store *st, const char *id, struct store_subnet **ret)
+{
+        const char *v[] = {id};
+        struct store_filter f = {"id", STORE_VALUE_TEXT, v, 1, NULL};
+        struct store_query q = {.filters = &f, .n_filters = 1, .limit = 1};
+        struct store_subnet *s = NULL;
+        int r = st->ops->subnet_list(st, &q, subnet_dup_cb, &s);
+        if (r < 0) {
+                free(s);
+                return r;
+        }
+        if (!s)
+                return -ENOENT;
+        *ret = s;
+        return 0;
 }
 
 int store_subnet_delete(struct store *st, const char *id)
@@ -587,7 +662,7 @@ int store_subnet_delete(struct store *st, const char *id)
         return st->ops->subnet_delete(st, id);
 }
 
-int store_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int store_subnet_list(struct store *st, const struct store_query *q, store_subnet_cb cb,
                       void *userdata)
 {
         return st->ops->subnet_list(st, q, cb, userdata);
@@ -596,12 +671,6 @@ int store_subnet_list(struct store *st, const struct store_query *q, store_obj_c
 int store_subnet_count(struct store *st, const struct store_query *q, size_t *ret)
 {
         return st->ops->subnet_count(st, q, ret);
-}
-
-int store_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
-                      void *userdata)
-{
-        return st->ops->subnet_rows(st, q, cb, userdata);
 }
 
 int store_ids_collect_cb(const char *id, const char *doc, void *userdata)

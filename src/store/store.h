@@ -6,7 +6,8 @@
  * what the services use most (networks, ports, instances, compute hosts,
  * ...), as typed rows whose filtered, joined or summed attributes are
  * indexed columns, for some the document beside them only as the view a
- * list sends, for others (networks, compute hosts) no document at all.  Resources that
+ * list sends, for others (networks, subnets, compute hosts) no document
+ * at all.  Resources that
  * must never be handed out twice (a MAC, an IP on a subnet, a VLAN on a
  * physnet) are claimed in an allocation table whose primary key is the
  * uniqueness rule, so the database itself refuses a duplicate even if the
@@ -418,13 +419,12 @@ int store_port_list(struct store *st, const struct store_query *q, store_obj_cb 
                     void *userdata);
 int store_port_count(struct store *st, const struct store_query *q, size_t *ret);
 
-/* Subnets as typed rows: what lists filter on (name, network_id, cidr,
- * ip_version, gateway_ip, enable_dhcp, the IPv6 modes, subnetpool_id,
- * and "_shared", the hidden mark of a subnet whose network is shared) are
- * columns, and what IPAM reads of a subnet (CIDR, gateway, modes, its
- * allocation pools as rows of their own, in order) comes back typed from
- * store_subnet_rows() without the document, which stays beside the row as
- * the API's view. */
+/* Subnets as typed rows without a document: every attribute of
+ * Neutron's subnet view is a column (the lists users give, dns_nameservers
+ * and host_routes, and service_types and tags, as JSON array text; the
+ * allocation pools rows of their own, in order), what lists filter on
+ * (name, network_id, cidr, ..., and "_shared", the hidden mark of a
+ * subnet whose network is shared) indexed where lists look it up. */
 struct store_ip_range {
         const char *start, *end;
 };
@@ -433,6 +433,7 @@ struct store_subnet {
         const char *project_id;
         const char *network_id;
         const char *name;
+        const char *description;
         long long ip_version; /* < 0: none */
         const char *cidr;
         const char *gateway_ip; /* NULL: none */
@@ -440,26 +441,33 @@ struct store_subnet {
         bool shared; /* "_shared": visible to every project */
         const char *ipv6_ra_mode, *ipv6_address_mode; /* NULL: none */
         const char *subnetpool_id;
+        /* JSON array text; NULL reads as []. */
+        const char *dns_nameservers, *host_routes, *service_types, *tags;
+        const char *created_at, *updated_at; /* as the API shows them */
+        long long revision_number;
         const struct store_ip_range *pools; /* a range without start or end is not kept */
         size_t n_pools;
-        const char *doc;
 };
+/* A copy of s in one allocation (its strings and pools in the same
+ * block), NULL when out of memory; store_subnet_free() frees it. */
+struct store_subnet *store_subnet_dup(const struct store_subnet *s);
+void store_subnet_free(struct store_subnet *s);
 /* Insert (-EEXIST when the id exists) or update (-ENOENT when absent);
  * an update replaces the pools. */
 int store_subnet_put(struct store *st, const struct store_subnet *s, bool create);
-int store_subnet_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+/* Get or none: *ret a copy (store_subnet_dup), -ENOENT when absent. */
+int store_subnet_get(struct store *st, const char *id, struct store_subnet **ret);
 /* The subnet and its pools. */
 int store_subnet_delete(struct store *st, const char *id);
-/* Documents, as store_network_list(); the shared attribute is "_shared". */
-int store_subnet_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+/* cb for each matching subnet's row and pools, in id order, after
+ * q->marker, at most q->limit; the shared attribute is "_shared", and
+ * every filter attribute of the subnet view names a column (-EINVAL for
+ * one that names none).  The strings and pools are valid during the call
+ * only. */
+typedef int (*store_subnet_cb)(const struct store_subnet *s, void *userdata);
+int store_subnet_list(struct store *st, const struct store_query *q, store_subnet_cb cb,
                       void *userdata);
 int store_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
-/* cb for each matching subnet's row and pools, in id order, after
- * q->marker, at most q->limit; doc is NULL.  The strings and pools are
- * valid during the call only. */
-typedef int (*store_subnet_cb)(const struct store_subnet *s, void *userdata);
-int store_subnet_rows(struct store *st, const struct store_query *q, store_subnet_cb cb,
-                      void *userdata);
 
 /* Neutron agents as typed rows: what is filtered or looked up on every
  * report (host, agent_type, binary, topic, admin_state_up, the process
@@ -558,6 +566,8 @@ DEFINE_POINTER_CLEANUP(struct store_instance, store_instance_free)
 #define _cleanup_instance_ _cleanup_(store_instance_freep)
 DEFINE_POINTER_CLEANUP(struct store_network, store_network_free)
 #define _cleanup_network_ _cleanup_(store_network_freep)
+DEFINE_POINTER_CLEANUP(struct store_subnet, store_subnet_free)
+#define _cleanup_subnet_ _cleanup_(store_subnet_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host, store_compute_host_free)
 #define _cleanup_compute_host_ _cleanup_(store_compute_host_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host *, store_compute_hosts_free)

@@ -1,5 +1,5 @@
 /* The attributes of networks, subnets, ports and agents that are columns or child rows
- * (a network's every attribute), and the WHERE a store_query makes of them (typed-query.h). */
+ * (a network's and a subnet's every attribute), and the WHERE a store_query makes of them (typed-query.h). */
 #include <errno.h>
 #include <string.h>
 
@@ -79,11 +79,15 @@ static const struct column subnet_columns[] = {
         {"ipv6_address_mode", "ipv6_address_mode", false},
         {"subnetpool_id", "subnetpool_id", false},
         {"_shared", "shared", false},
+        {"description", "description", false},
+        {"created_at", "created_at", false},
+        {"updated_at", "updated_at", false},
+        {"revision_number", "revision_number", false},
         {0},
 };
 
-/* Pools are not filtered on: no child columns. */
-const struct typed_table typed_subnets = {"subnets", NULL, subnet_columns, NULL, NULL, NULL, false};
+/* Pools are not filtered on: no child columns; no document. */
+const struct typed_table typed_subnets = {"subnets", NULL, subnet_columns, NULL, NULL, NULL, true};
 
 static const struct column port_columns[] = {
         {"id", "id", false},

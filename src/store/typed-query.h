@@ -20,6 +20,13 @@ extern const struct typed_table typed_networks, typed_subnets, typed_ports, type
         "port_security_enabled, mtu, availability_zone_hints, tags, subnets, created_at, "         \
         "updated_at, revision_number, network_type, physical_network, segmentation_id"
 
+/* A subnet's row as both backends read it, in struct store_subnet's
+ * order (its pools are rows of their own). */
+#define STORE_SUBNET_COLUMNS                                                                       \
+        "id, project_id, network_id, name, description, ip_version, cidr, gateway_ip, "            \
+        "enable_dhcp, shared, ipv6_ra_mode, ipv6_address_mode, subnetpool_id, dns_nameservers, "   \
+        "host_routes, service_types, tags, created_at, updated_at, revision_number"
+
 /* What to SELECT FROM: the table, or the table joined with what its rows
  * are read with (a network's segment). */
 const char *typed_table_from(const struct typed_table *t);

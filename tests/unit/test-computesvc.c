@@ -89,10 +89,11 @@ static int setup(void **state)
                 .physical_network = "physnet1", .segmentation_id = 17,
         };
         assert_int_equal(store_network_put(f->st, &net, true), 0);
-        insert(f->st, "subnet",
-               json_pack("{s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "id", "sub1", "project_id", "p1",
-                         "network_id", "net1", "cidr", "192.0.2.0/24", "allocation_pools",
-                         "start", "192.0.2.2", "end", "192.0.2.254"));
+        struct store_ip_range pool = {"192.0.2.2", "192.0.2.254"};
+        struct store_subnet sub = {.id = "sub1", .project_id = "p1", .network_id = "net1",
+                                   .ip_version = 4, .cidr = "192.0.2.0/24", .pools = &pool,
+                                   .n_pools = 1};
+        assert_int_equal(store_subnet_put(f->st, &sub, true), 0);
         insert(f->st, "flavor",
                json_pack("{s:s,s:s,s:i,s:i,s:i,s:{}}", "id", "f1", "name", "m1.tiny", "vcpus", 2,
                          "ram", 512, "disk", 1, "extra_specs"));

@@ -52,11 +52,13 @@ static int setup(void **state)
                 .physical_network = "physnet1", .segmentation_id = 150,
         };
         assert_int_equal(store_network_put(f->st, &net, true), 0);
-        json_t *sub = json_pack("{s:s,s:s,s:s,s:s,s:[{s:s,s:s}]}", "id", "sub1", "project_id", "p1",
-                                "network_id", "net1", "cidr", "10.0.0.0/29", "allocation_pools",
-                                "start", "10.0.0.2", "end", "10.0.0.6");
-        assert_int_equal(svc_doc_insert(f->st, "subnet", sub), 0);
-        json_decref(sub);
+        struct store_ip_range pool = {"10.0.0.2", "10.0.0.6"};
+        struct store_subnet sub = {
+                .id = "sub1", .project_id = "p1", .network_id = "net1", .name = "",
+                .description = "", .ip_version = 4, .cidr = "10.0.0.0/29",
+                .gateway_ip = "10.0.0.1", .enable_dhcp = true, .pools = &pool, .n_pools = 1,
+        };
+        assert_int_equal(store_subnet_put(f->st, &sub, true), 0);
         json_t *agent = json_pack("{s:s,s:s,s:s,s:b,s:f,s:{s:{s:[s]}}}", "id", "ag1", "agent_type",
                                   "NIC Switch agent", "host", "cn1", "admin_state_up", 1,
                                   "_heartbeat", fake_now, "configurations", "device_mappings",
@@ -518,7 +520,7 @@ static void test_network_create(void **state)
 /* A subnet create from a body as the API validated it (tests written
  * against bodies): each member into the typed input. */
 static int create_subnet(struct fixture *f, const struct auth_context *auth, const json_t *in,
-                         json_t **ret, struct service_error *e)
+                         struct store_subnet **ret, struct service_error *e)
 {
         struct netsvc_subnet_create c = {0};
         json_t *v;
@@ -547,7 +549,7 @@ static void test_subnets(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *sub = NULL;
+        struct store_subnet *sub = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         /* Overlapping sub1 (10.0.0.0/29): refused. */
         json_t *in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
@@ -560,35 +562,40 @@ static void test_subnets(void **state)
         in = json_pack("{s:s,s:i,s:s,s:s}", "network_id", "net1", "ip_version", 4, "cidr",
                        "10.0.1.0/24", "project_id", "p1");
         assert_int_equal(create_subnet(f, &member, in, &sub, &e), 0);
-        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.1.1");
-        json_t *pool = json_array_get(json_object_get(sub, "allocation_pools"), 0);
-        assert_string_equal(json_str(pool, "start"), "10.0.1.2");
-        assert_string_equal(json_str(pool, "end"), "10.0.1.254");
+        assert_string_equal(sub->gateway_ip, "10.0.1.1");
+        assert_int_equal(sub->n_pools, 1);
+        assert_string_equal(sub->pools[0].start, "10.0.1.2");
+        assert_string_equal(sub->pools[0].end, "10.0.1.254");
         struct store_network *net = NULL;
         assert_int_equal(store_network_get(f->st, "net1", &net), 0);
         assert_int_equal(list_size(net->subnets), 2);
         net_drop(net);
         /* Another project may not add to net1: it does not see it. */
         e = (struct service_error){0};
-        json_t *sub2 = NULL;
+        struct store_subnet *sub2 = NULL;
         assert_true(create_subnet(f, &other, in, &sub2, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
         json_decref(in);
         /* sub1 with a port's address is in use; the new one is free. */
         json_t *pin = port_in(NULL), *port = NULL;
         assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
-        json_t *sub1 = NULL;
-        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub1), 0);
         e = (struct service_error){0};
-        assert_true(netsvc_subnet_delete(&f->svc, sub1, &e) < 0);
+        assert_true(netsvc_subnet_delete(&f->svc, &member, "sub1", &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "SubnetInUse");
-        assert_int_equal(netsvc_subnet_delete(&f->svc, sub, &e), 0);
+        /* Another project does not see it; then its owner deletes it. */
+        e = (struct service_error){0};
+        assert_true(netsvc_subnet_delete(&f->svc, &other, sub->id, &e) < 0);
+        assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
+        assert_string_equal(e.type, "SubnetNotFound");
+        assert_int_equal(netsvc_subnet_delete(&f->svc, &member, sub->id, &e), 0);
+        e = (struct service_error){0};
+        assert_true(netsvc_subnet_delete(&f->svc, &member, sub->id, &e) < 0);
+        assert_string_equal(e.type, "SubnetNotFound");
         assert_int_equal(store_network_get(f->st, "net1", &net), 0);
         assert_int_equal(list_size(net->subnets), 1);
         net_drop(net);
-        json_decref(sub1);
-        json_decref(sub);
+        store_subnet_free(sub);
         json_decref(pin);
         json_decref(port);
         assert_int_equal(store_end(f->st, false), 0);
@@ -600,7 +607,7 @@ static void test_subnet_create(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *sub = NULL, *stored = NULL;
+        struct store_subnet *sub = NULL, *stored = NULL;
         struct store_network *net = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
 
@@ -615,34 +622,41 @@ static void test_subnet_create(void **state)
         in.cidr = "10.0.2.0/24";
         assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
         assert_int_equal(e.kind, ERROR_KIND_NONE);
-        assert_true(is_uuid_text(json_str(sub, "id")));
-        assert_string_equal(json_str(sub, "name"), "");
-        assert_string_equal(json_str(sub, "description"), "");
-        assert_string_equal(json_str(sub, "project_id"), "p1");
-        assert_string_equal(json_str(sub, "tenant_id"), "p1");
-        assert_string_equal(json_str(sub, "network_id"), "net1");
-        assert_int_equal(json_integer_value(json_object_get(sub, "ip_version")), 4);
-        assert_string_equal(json_str(sub, "cidr"), "10.0.2.0/24");
-        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.2.1");
-        json_t *pools = json_object_get(sub, "allocation_pools");
-        assert_int_equal(json_array_size(pools), 1);
-        assert_string_equal(json_str(json_array_get(pools, 0), "start"), "10.0.2.2");
-        assert_string_equal(json_str(json_array_get(pools, 0), "end"), "10.0.2.254");
-        assert_true(json_is_true(json_object_get(sub, "enable_dhcp")));
-        assert_int_equal(json_array_size(json_object_get(sub, "dns_nameservers")), 0);
-        assert_int_equal(json_array_size(json_object_get(sub, "host_routes")), 0);
-        assert_true(json_is_null(json_object_get(sub, "ipv6_ra_mode")));
-        assert_true(json_is_null(json_object_get(sub, "ipv6_address_mode")));
-        assert_true(json_is_null(json_object_get(sub, "subnetpool_id")));
-        assert_int_equal(json_integer_value(json_object_get(sub, "revision_number")), 0);
-        assert_int_equal(svc_doc_get(f->st, "subnet", json_str(sub, "id"), &stored), 0);
-        assert_true(json_equal(stored, sub));
-        json_decref(stored);
+        assert_true(is_uuid_text(sub->id));
+        assert_string_equal(sub->name, "");
+        assert_string_equal(sub->description, "");
+        assert_string_equal(sub->project_id, "p1");
+        assert_string_equal(sub->network_id, "net1");
+        assert_int_equal(sub->ip_version, 4);
+        assert_string_equal(sub->cidr, "10.0.2.0/24");
+        assert_string_equal(sub->gateway_ip, "10.0.2.1");
+        assert_int_equal(sub->n_pools, 1);
+        assert_string_equal(sub->pools[0].start, "10.0.2.2");
+        assert_string_equal(sub->pools[0].end, "10.0.2.254");
+        assert_true(sub->enable_dhcp);
+        assert_false(sub->shared);
+        assert_string_equal(sub->dns_nameservers, "[]");
+        assert_string_equal(sub->host_routes, "[]");
+        assert_null(sub->ipv6_ra_mode);
+        assert_null(sub->ipv6_address_mode);
+        assert_null(sub->subnetpool_id);
+        assert_null(sub->service_types); /* [] in the view */
+        assert_int_equal(sub->revision_number, 0);
+        assert_string_equal(sub->created_at, "1970-01-12T13:46:40Z");
+        assert_string_equal(sub->updated_at, sub->created_at);
+        /* What was stored is what came back. */
+        assert_int_equal(store_subnet_get(f->st, sub->id, &stored), 0);
+        assert_string_equal(stored->cidr, sub->cidr);
+        assert_string_equal(stored->gateway_ip, sub->gateway_ip);
+        assert_string_equal(stored->pools[0].end, sub->pools[0].end);
+        assert_string_equal(stored->created_at, sub->created_at);
+        assert_string_equal(stored->service_types, "[]");
+        store_subnet_free(stored);
         assert_int_equal(store_network_get(f->st, "net1", &net), 0);
         _cleanup_free_ char *listed = list_item(net->subnets, 1);
-        assert_string_equal(listed, json_str(sub, "id"));
+        assert_string_equal(listed, sub->id);
         net_drop(net);
-        json_decref(sub);
+        store_subnet_free(sub);
 
         /* No gateway, pools, DNS and routes given: kept, the pools as
          * given. */
@@ -660,13 +674,16 @@ static void test_subnet_create(void **state)
         in.has_enable_dhcp = true;
         in.enable_dhcp = false;
         assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
-        assert_string_equal(json_str(sub, "name"), "db");
-        assert_true(json_is_null(json_object_get(sub, "gateway_ip")));
-        assert_true(json_equal(json_object_get(sub, "allocation_pools"), given_pools));
-        assert_true(json_equal(json_object_get(sub, "dns_nameservers"), dns));
-        assert_true(json_equal(json_object_get(sub, "host_routes"), routes));
-        assert_true(json_is_false(json_object_get(sub, "enable_dhcp")));
-        json_decref(sub);
+        assert_string_equal(sub->name, "db");
+        assert_null(sub->gateway_ip);
+        assert_int_equal(sub->n_pools, 1);
+        assert_string_equal(sub->pools[0].start, "10.0.3.10");
+        assert_string_equal(sub->pools[0].end, "10.0.3.20");
+        assert_string_equal(sub->dns_nameservers, "[\"192.0.2.53\"]");
+        assert_string_equal(sub->host_routes,
+                            "[{\"destination\":\"192.0.2.0/24\",\"nexthop\":\"10.0.3.1\"}]");
+        assert_false(sub->enable_dhcp);
+        store_subnet_free(sub);
         json_decref(given_pools);
         json_decref(dns);
         json_decref(routes);
@@ -715,10 +732,10 @@ static void test_subnet_create(void **state)
         /* Its owner may; the subnet is every project's to see. */
         in.owner = "p1";
         assert_int_equal(netsvc_subnet_create(&f->svc, &member, &in, &sub, &e), 0);
-        assert_int_equal(svc_doc_get_visible(f->st, &other, "subnet", NETSVC_SUBNET_SHARED,
-                                             json_str(sub, "id"), &stored), 0);
-        json_decref(stored);
-        json_decref(sub);
+        assert_true(sub->shared);
+        assert_int_equal(netsvc_subnet_find(&f->svc, &other, sub->id, &stored), 0);
+        store_subnet_free(stored);
+        store_subnet_free(sub);
         net_drop(net);
         assert_int_equal(store_end(f->st, false), 0);
 }
@@ -743,7 +760,7 @@ static json_t *subnet6_in(const char *cidr, const char *mode, const char *extra_
 static void expect_subnet_error(struct fixture *f, json_t *in, const char *type, const char *msg)
 {
         struct service_error e = {0};
-        json_t *sub = NULL;
+        struct store_subnet *sub = NULL;
         assert_true(create_subnet(f, &member, in, &sub, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_INVALID);
         assert_string_equal(e.type, type);
@@ -828,18 +845,18 @@ static void test_subnets_ipv6(void **state)
 
         /* A SLAAC subnet: Neutron's defaults; the port already there gets
          * the address of its MAC. */
-        json_t *slaac = NULL;
+        struct store_subnet *slaac = NULL;
         in = subnet6_in("2001:DB8:1::/64", "slaac", NULL);
         assert_int_equal(create_subnet(f, &member, in, &slaac, &e), 0);
         json_decref(in);
-        const char *sid = json_str(slaac, "id");
-        assert_string_equal(json_str(slaac, "cidr"), "2001:db8:1::/64");
-        assert_string_equal(json_str(slaac, "gateway_ip"), "2001:db8:1::1");
-        assert_string_equal(json_str(slaac, "ipv6_ra_mode"), "slaac");
-        assert_string_equal(json_str(slaac, "ipv6_address_mode"), "slaac");
-        json_t *pool = json_array_get(json_object_get(slaac, "allocation_pools"), 0);
-        assert_string_equal(json_str(pool, "start"), "2001:db8:1::2");
-        assert_string_equal(json_str(pool, "end"), "2001:db8:1:0:ffff:ffff:ffff:ffff");
+        const char *sid = slaac->id;
+        assert_string_equal(slaac->cidr, "2001:db8:1::/64");
+        assert_string_equal(slaac->gateway_ip, "2001:db8:1::1");
+        assert_string_equal(slaac->ipv6_ra_mode, "slaac");
+        assert_string_equal(slaac->ipv6_address_mode, "slaac");
+        assert_int_equal(slaac->n_pools, 1);
+        assert_string_equal(slaac->pools[0].start, "2001:db8:1::2");
+        assert_string_equal(slaac->pools[0].end, "2001:db8:1:0:ffff:ffff:ffff:ffff");
         json_t *stored = NULL;
         assert_int_equal(svc_doc_get(f->st, "port", json_str(old, "id"), &stored), 0);
         eui64_of(json_str(stored, "mac_address"), want);
@@ -849,7 +866,7 @@ static void test_subnets_ipv6(void **state)
 
         /* Families overlap only within themselves: a stateful /64 beside
          * it is fine, a prefix inside it is not. */
-        json_t *stateful = NULL;
+        struct store_subnet *stateful = NULL;
         in = subnet6_in("2001:db8:2::/64", "dhcpv6-stateful", NULL);
         assert_int_equal(create_subnet(f, &member, in, &stateful, &e), 0);
         json_decref(in);
@@ -864,7 +881,7 @@ static void test_subnets_ipv6(void **state)
         assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         assert_int_equal(json_array_size(json_object_get(port, "fixed_ips")), 3);
         assert_true(strneq(ip_on(port, "sub1"), "10.0.0.", 7));
-        assert_true(strneq(ip_on(port, json_str(stateful, "id")), "2001:db8:2:", 11));
+        assert_true(strneq(ip_on(port, stateful->id), "2001:db8:2:", 11));
         eui64_of(json_str(port, "mac_address"), want);
         assert_string_equal(ip_on(port, sid), want);
 
@@ -885,7 +902,7 @@ static void test_subnets_ipv6(void **state)
         in2 = port_in(ask);
         assert_int_equal(port_create(&f->svc, &member, in2, "p1", &p2, &e), 0);
         /* Stored in canonical form, the SLAAC address added. */
-        assert_string_equal(ip_on(p2, json_str(stateful, "id")), "2001:db8:2::77");
+        assert_string_equal(ip_on(p2, stateful->id), "2001:db8:2::77");
         assert_int_equal(json_array_size(json_object_get(p2, "fixed_ips")), 2);
         json_decref(in2);
         /* The same address in other spelling: taken. */
@@ -912,14 +929,14 @@ static void test_subnets_ipv6(void **state)
         json_decref(ips);
         assert_int_equal(json_array_size(json_object_get(after2, "fixed_ips")), 2);
         assert_string_equal(ip_on(after2, sid), "2001:db8:1:0:f816:3eff:feaa:bbcc");
-        assert_null(ip_on(after2, json_str(stateful, "id")));
+        assert_null(ip_on(after2, stateful->id));
 
         /* The stateful subnet with p2's address: in use.  The SLAAC one
          * is deleted and its addresses leave the ports. */
         e = (struct service_error){0};
-        assert_true(netsvc_subnet_delete(&f->svc, stateful, &e) < 0);
+        assert_true(netsvc_subnet_delete(&f->svc, &member, stateful->id, &e) < 0);
         assert_string_equal(e.type, "SubnetInUse");
-        assert_int_equal(netsvc_subnet_delete(&f->svc, slaac, &e), 0);
+        assert_int_equal(netsvc_subnet_delete(&f->svc, &member, sid, &e), 0);
         assert_int_equal(svc_doc_get(f->st, "port", json_str(port, "id"), &stored), 0);
         assert_null(ip_on(stored, sid));
         assert_non_null(ip_on(stored, "sub1"));
@@ -937,8 +954,8 @@ static void test_subnets_ipv6(void **state)
         json_decref(after2);
         json_decref(p2);
         json_decref(port);
-        json_decref(stateful);
-        json_decref(slaac);
+        store_subnet_free(stateful);
+        store_subnet_free(slaac);
         json_decref(old);
         json_decref(pin);
         assert_int_equal(store_end(f->st, false), 0);
@@ -1341,11 +1358,9 @@ static void test_agents(void **state)
 
 static bool subnet_marked_shared(struct fixture *f)
 {
-        json_t *sub = NULL;
-        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub), 0);
-        bool marked = json_is_true(json_object_get(sub, NETSVC_SUBNET_SHARED));
-        json_decref(sub);
-        return marked;
+        _cleanup_subnet_ struct store_subnet *sub = NULL;
+        assert_int_equal(store_subnet_get(f->st, "sub1", &sub), 0);
+        return sub->shared;
 }
 
 static void test_network_update(void **state)
@@ -1428,7 +1443,7 @@ static void test_subnet_update(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *sub = NULL;
+        struct store_subnet *sub = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         /* The network owner's change: a name and a gateway outside the
          * pools, a DNS server. */
@@ -1437,16 +1452,17 @@ static void test_subnet_update(void **state)
                                          .has_gateway_ip = true, .gateway_ip = "10.0.0.1",
                                          .has_dns_nameservers = true, .dns_nameservers = dns};
         assert_int_equal(netsvc_subnet_update(&f->svc, &member, "sub1", &u, &sub, &e), 0);
-        assert_string_equal(json_str(sub, "name"), "lab");
-        assert_int_equal(json_integer_value(json_object_get(sub, "revision_number")), 1);
-        json_decref(sub);
-        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub), 0);
-        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.0.1");
-        assert_string_equal(json_string_value(json_array_get(json_object_get(sub,
-                                                                             "dns_nameservers"),
-                                                             0)),
-                            "10.0.0.53");
-        json_decref(sub);
+        assert_string_equal(sub->name, "lab");
+        assert_int_equal(sub->revision_number, 1);
+        store_subnet_free(sub);
+        assert_int_equal(store_subnet_get(f->st, "sub1", &sub), 0);
+        assert_string_equal(sub->name, "lab");
+        assert_string_equal(sub->gateway_ip, "10.0.0.1");
+        assert_string_equal(sub->dns_nameservers, "[\"10.0.0.53\"]");
+        assert_string_equal(sub->host_routes, "[]");
+        assert_int_equal(sub->revision_number, 1);
+        assert_int_equal(sub->n_pools, 1);
+        store_subnet_free(sub);
 
         /* The gateway moved into the pools that stay: a conflict, nothing
          * changed. */
@@ -1460,20 +1476,25 @@ static void test_subnet_update(void **state)
         assert_string_equal(e.message,
                             "Gateway ip 10.0.0.3 conflicts with allocation pool "
                             "10.0.0.2-10.0.0.6.");
-        assert_int_equal(svc_doc_get(f->st, "subnet", "sub1", &sub), 0);
-        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.0.1");
-        json_decref(sub);
+        assert_int_equal(store_subnet_get(f->st, "sub1", &sub), 0);
+        assert_string_equal(sub->gateway_ip, "10.0.0.1");
+        assert_int_equal(sub->revision_number, 1);
+        store_subnet_free(sub);
         /* With pools that leave it out, the same gateway is taken. */
         _cleanup_json_ json_t *pools = json_pack("[{s:s,s:s}]", "start", "10.0.0.4", "end",
                                                  "10.0.0.6");
         into_pool.has_allocation_pools = true;
         into_pool.allocation_pools = pools;
         assert_int_equal(netsvc_subnet_update(&f->svc, &member, "sub1", &into_pool, &sub, &e), 0);
-        assert_string_equal(json_str(sub, "gateway_ip"), "10.0.0.3");
-        assert_string_equal(json_str(json_array_get(json_object_get(sub, "allocation_pools"), 0),
-                                     "start"),
-                            "10.0.0.4");
-        json_decref(sub);
+        assert_string_equal(sub->gateway_ip, "10.0.0.3");
+        assert_int_equal(sub->n_pools, 1);
+        assert_string_equal(sub->pools[0].start, "10.0.0.4");
+        assert_int_equal(sub->revision_number, 2);
+        store_subnet_free(sub);
+        assert_int_equal(store_subnet_get(f->st, "sub1", &sub), 0);
+        assert_string_equal(sub->pools[0].start, "10.0.0.4");
+        assert_string_equal(sub->pools[0].end, "10.0.0.6");
+        store_subnet_free(sub);
 
         /* Another project's subnet: not found. */
         e = (struct service_error){0};
@@ -1665,10 +1686,9 @@ static void test_network_unshare(void **state)
         assert_int_equal(netsvc_port_delete(&f->svc, json_str(dhcp, "id")), 0);
         json_decref(dhcp);
 
-        json_t *sub = json_pack("{s:s,s:s,s:s,s:s,s:i}", "id", "sub-p2", "project_id", "p2",
-                                "network_id", "net1", "cidr", "10.0.1.0/29", "ip_version", 4);
-        assert_int_equal(svc_doc_insert(f->st, "subnet", sub), 0);
-        json_decref(sub);
+        struct store_subnet sub = {.id = "sub-p2", .project_id = "p2", .network_id = "net1",
+                                   .ip_version = 4, .cidr = "10.0.1.0/29"};
+        assert_int_equal(store_subnet_put(f->st, &sub, true), 0);
         e = (struct service_error){0};
         assert_int_equal(netsvc_network_update(&f->svc, &admin, "net1", &share, &net, &e),
                          -EEXIST);

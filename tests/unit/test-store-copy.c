@@ -56,6 +56,17 @@ static void fill_source(void)
                 .network_type = "vlan", .physical_network = "physnet1", .segmentation_id = 100,
         };
         assert_int_equal(store_network_put(st, &n, true), 0);
+        struct store_ip_range pools[] = {{"192.0.2.2", "192.0.2.9"}, {"192.0.2.20", "192.0.2.29"}};
+        struct store_subnet sub = {
+                .id = "s1", .project_id = "p1", .network_id = "n1", .name = ODD,
+                .description = "d", .ip_version = 4, .cidr = "192.0.2.0/24",
+                .gateway_ip = "192.0.2.1", .enable_dhcp = true, .shared = true,
+                .dns_nameservers = "[\"192.0.2.53\"]",
+                .host_routes = "[{\"destination\":\"0.0.0.0/0\",\"nexthop\":\"192.0.2.9\"}]",
+                .created_at = "2026-01-01T00:00:00Z", .updated_at = "2026-01-02T00:00:00Z",
+                .revision_number = 2, .pools = pools, .n_pools = 2,
+        };
+        assert_int_equal(store_subnet_put(st, &sub, true), 0);
         struct store_fixed_ip ip = {"s1", "192.0.2.5"};
         struct store_port p = {"pt1", "p1", "n1", NULL, "", "", "fa:16:3e:00:00:01", "h1",
                                "direct", "DOWN", true, &ip, 1, "{\"id\": \"pt1\"}"};
@@ -133,6 +144,22 @@ static void test_copy(void **state)
         assert_true(net->port_security_enabled);
         assert_int_equal(net->mtu, -1);
         assert_int_equal(net->segmentation_id, 100);
+        _cleanup_subnet_ struct store_subnet *sub = NULL;
+        assert_int_equal(store_subnet_get(st, "s1", &sub), 0);
+        assert_string_equal(sub->name, ODD);
+        assert_string_equal(sub->description, "d");
+        assert_int_equal(sub->ip_version, 4);
+        assert_string_equal(sub->gateway_ip, "192.0.2.1");
+        assert_true(sub->enable_dhcp && sub->shared);
+        assert_string_equal(sub->dns_nameservers, "[\"192.0.2.53\"]");
+        assert_string_equal(sub->host_routes,
+                            "[{\"destination\":\"0.0.0.0/0\",\"nexthop\":\"192.0.2.9\"}]");
+        assert_string_equal(sub->service_types, "[]");
+        assert_string_equal(sub->updated_at, "2026-01-02T00:00:00Z");
+        assert_int_equal(sub->revision_number, 2);
+        assert_int_equal(sub->n_pools, 2);
+        assert_string_equal(sub->pools[1].start, "192.0.2.20");
+        assert_string_equal(sub->pools[1].end, "192.0.2.29");
         assert_int_equal(store_port_get(st, "pt1", &pdoc, NULL), 0);
         assert_string_equal(pdoc, "{\"id\": \"pt1\"}");
         assert_int_equal(store_port_host(st, "pt1", &host), 0);

@@ -353,7 +353,7 @@ static void test_instance_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_NETWORKS_WITH_DOCUMENT TEST_INSTANCES_WITH_DOCUMENT
+        exec_raw(TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= " XSTR(INSTANCE_ROWS_VERSION) ";"
                  "INSERT INTO instances VALUES ('i-a', 'p1', 'cn2', 'BUILD', 'spawning', 2, 512, "
                  "  '{\"id\":\"i-a\",\"name\":\"web\",\"tenant_id\":\"p1\",\"user_id\":\"u1\","

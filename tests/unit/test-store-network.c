@@ -4,14 +4,16 @@
  * with its pools, an agent's heartbeat kept in its columns, a network's
  * every attribute a column, and the migrations that move a version-10
  * database's network and port documents, a version-12 database's subnet
- * documents, a version-13 database's agent documents and a version-16
- * database's network documents into the rows. */
+ * documents, a version-13 database's agent documents, a version-16
+ * database's network documents and a version-17 database's subnet
+ * documents into the rows. */
 #include "test-util.h"
 #include "test-store-util.h"
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include "base/json-util.h"
 #include "base/strbuf.h"
 #include "store/store.h"
 
@@ -88,12 +90,43 @@ static void assert_network_row(struct store *st, const char *id, const char *wan
         assert_string_equal(text, want);
 }
 
-static void assert_subnets(struct store *st, const struct store_query *q, const char *want)
+static int subnet_ids_cb(const struct store_subnet *s, void *userdata)
 {
-        assert_list(st, store_subnet_list, store_subnet_count, q, want);
+        return ids_cb(s->id, NULL, userdata);
 }
 
-/* Each row store_subnet_rows() gives, one line each: id, version, CIDR,
+/* assert_list() for the typed subnet rows. */
+static void assert_subnets(struct store *st, const struct store_query *q, const char *want)
+{
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_subnet_list(st, q, subnet_ids_cb, &b), 0);
+        assert_string_equal(strbuf_str(&b), want);
+        size_t n = 0, words = *want ? 1 : 0;
+        for (const char *c = want; *c; c++)
+                words += *c == ' ';
+        assert_int_equal(store_subnet_count(st, q, &n), 0);
+        if (!q || !q->limit)
+                assert_int_equal(n, words);
+}
+
+/* The columns of a subnet row IPAM does not read, one line: project,
+ * network, name, description, subnetpool, the four lists, the stamps. */
+static void assert_subnet_rest(struct store *st, const char *id, const char *want)
+{
+        _cleanup_subnet_ struct store_subnet *s = NULL;
+        assert_int_equal(store_subnet_get(st, id, &s), 0);
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_printf(&b, "%s %s %s [%s] %s %s %s %s %s %s %s %lld",
+                                       s->project_id, s->network_id, s->name ?: "-",
+                                       s->description ?: "-", s->subnetpool_id ?: "-",
+                                       s->dns_nameservers, s->host_routes, s->service_types,
+                                       s->tags, s->created_at ?: "-", s->updated_at ?: "-",
+                                       s->revision_number), 0);
+        assert_string_equal(strbuf_str(&b), want);
+}
+
+/* Each row store_subnet_list() gives, one line each: id, version, CIDR,
  * gateway, dhcp, shared, modes, pools. */
 static int subnet_row_cb(const struct store_subnet *s, void *userdata)
 {
@@ -103,7 +136,6 @@ static int subnet_row_cb(const struct store_subnet *s, void *userdata)
                               s->shared, s->ipv6_ra_mode ?: "-", s->ipv6_address_mode ?: "-");
         for (size_t i = 0; r >= 0 && i < s->n_pools; i++)
                 r = strbuf_printf(b, " %s-%s", s->pools[i].start, s->pools[i].end);
-        assert_null(s->doc);
         return r;
 }
 
@@ -111,7 +143,7 @@ static void assert_subnet_rows(struct store *st, const struct store_query *q, co
 {
         _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
         assert_int_equal(strbuf_append(&b, ""), 0);
-        assert_int_equal(store_subnet_rows(st, q, subnet_row_cb, &b), 0);
+        assert_int_equal(store_subnet_list(st, q, subnet_row_cb, &b), 0);
         assert_string_equal(strbuf_str(&b), want);
 }
 
@@ -290,17 +322,31 @@ static void test_ports(void **state)
         test_store_drop(st);
 }
 
+/* A subnet row; the rest as a new one has it. */
+#define SUBNET(id_, project_, net_, name_, version_, cidr_, gw_, dhcp_, shared_, ra_, addr_,        \
+               pools_, n_pools_)                                                                   \
+        {                                                                                          \
+                .id = id_, .project_id = project_, .network_id = net_, .name = name_,              \
+                .description = "", .ip_version = version_, .cidr = cidr_, .gateway_ip = gw_,       \
+                .enable_dhcp = dhcp_, .shared = shared_, .ipv6_ra_mode = ra_,                      \
+                .ipv6_address_mode = addr_, .created_at = "2026-01-01T00:00:00Z",                  \
+                .updated_at = "2026-01-01T00:00:00Z", .pools = pools_, .n_pools = n_pools_,        \
+        }
+
 static void put_subnets(struct store *st)
 {
         struct store_ip_range p1[] = {{"10.0.0.2", "10.0.0.99"}, {"10.0.0.200", "10.0.0.254"}};
         struct store_ip_range p3[] = {{"2001:db8::2", "2001:db8::ffff:ffff:ffff:fffe"}};
-        struct store_subnet s1 = {"s1", "p1", "n1", "v4", 4, "10.0.0.0/24", "10.0.0.1", true,
-                                  false, NULL, NULL, NULL, p1, 2,
-                                  "{\"id\": \"s1\", \"description\": \"a\"}"};
-        struct store_subnet s2 = {"s2", "p2", "n2", "v4", 4, "10.1.0.0/24", NULL, false, true,
-                                  NULL, NULL, NULL, NULL, 0, "{\"id\": \"s2\"}"};
-        struct store_subnet s3 = {"s3", "p1", "n1", "v6", 6, "2001:db8::/64", "2001:db8::1", true,
-                                  false, "slaac", "slaac", NULL, p3, 1, "{\"id\": \"s3\"}"};
+        struct store_subnet s1 = SUBNET("s1", "p1", "n1", "v4", 4, "10.0.0.0/24", "10.0.0.1",
+                                        true, false, NULL, NULL, p1, 2);
+        s1.description = "a";
+        s1.dns_nameservers = "[\"192.0.2.53\",\"192.0.2.54\"]";
+        s1.host_routes = "[{\"destination\":\"0.0.0.0/0\",\"nexthop\":\"10.0.0.9\"}]";
+        s1.revision_number = 3;
+        struct store_subnet s2 = SUBNET("s2", "p2", "n2", "v4", 4, "10.1.0.0/24", NULL, false,
+                                        true, NULL, NULL, NULL, 0);
+        struct store_subnet s3 = SUBNET("s3", "p1", "n1", "v6", 6, "2001:db8::/64",
+                                        "2001:db8::1", true, false, "slaac", "slaac", p3, 1);
         assert_int_equal(store_subnet_put(st, &s1, true), 0);
         assert_int_equal(store_subnet_put(st, &s2, true), 0);
         assert_int_equal(store_subnet_put(st, &s3, true), 0);
@@ -312,13 +358,21 @@ static void test_subnets(void **state)
         struct store *st = test_store_open();
         assert_int_equal(store_begin(st, true), 0);
         put_subnets(st);
-        char *doc = NULL, *project = NULL;
-        assert_int_equal(store_subnet_get(st, "s1", &doc, &project), 0);
-        assert_string_equal(doc, "{\"id\": \"s1\", \"description\": \"a\"}");
-        assert_string_equal(project, "p1");
-        free(doc);
-        free(project);
-        assert_int_equal(store_subnet_get(st, "sx", &doc, NULL), -ENOENT);
+        /* Every column back; a copy in one allocation with its pools. */
+        _cleanup_subnet_ struct store_subnet *got = NULL;
+        assert_int_equal(store_subnet_get(st, "s1", &got), 0);
+        assert_string_equal(got->cidr, "10.0.0.0/24");
+        assert_int_equal(got->ip_version, 4);
+        assert_int_equal(got->n_pools, 2);
+        assert_string_equal(got->pools[1].end, "10.0.0.254");
+        assert_subnet_rest(st, "s1", "p1 n1 v4 [a] - [\"192.0.2.53\",\"192.0.2.54\"] "
+                           "[{\"destination\":\"0.0.0.0/0\",\"nexthop\":\"10.0.0.9\"}] [] [] "
+                           "2026-01-01T00:00:00Z 2026-01-01T00:00:00Z 3");
+        assert_subnet_rest(st, "s2", "p2 n2 v4 [] - [] [] [] [] 2026-01-01T00:00:00Z "
+                           "2026-01-01T00:00:00Z 0");
+        struct store_subnet *none = NULL;
+        assert_int_equal(store_subnet_get(st, "sx", &none), -ENOENT);
+        assert_null(none);
 
         assert_subnets(st, NULL, "s1 s2 s3");
         assert_subnets(st, ONE("network_id", NULL, STORE_VALUE_TEXT, "n1"), "s1 s3");
@@ -330,8 +384,14 @@ static void test_subnets(void **state)
         assert_subnets(st, ONE("ipv6_address_mode", NULL, STORE_VALUE_TEXT, "slaac"), "s3");
         assert_subnets(st, ONE("tenant_id", NULL, STORE_VALUE_TEXT, "p2"), "s2");
         assert_subnets(st, ONE("_shared", NULL, STORE_VALUE_INT, "1"), "s2");
-        /* No column: from the document. */
         assert_subnets(st, ONE("description", NULL, STORE_VALUE_TEXT, "a"), "s1");
+        assert_subnets(st, ONE("revision_number", NULL, STORE_VALUE_INT, "3"), "s1");
+        assert_subnets(st, ONE("created_at", NULL, STORE_VALUE_TEXT, "2026-01-01T00:00:00Z"),
+                       "s1 s2 s3");
+        /* No document: an attribute without a column is refused. */
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(store_subnet_list(st, ONE("dns_nameservers", NULL, STORE_VALUE_TEXT,
+                                                   "192.0.2.53"), subnet_ids_cb, &b), -EINVAL);
         /* A project sees its own and those of shared networks. */
         assert_subnets(st, &(struct store_query){.project_id = "p1", .shared_attr = "_shared"},
                        "s1 s2 s3");
@@ -350,13 +410,19 @@ static void test_subnets(void **state)
                            "s2 4 10.1.0.0/24 - 0 1 - -");
         assert_subnet_rows(st, ONE("id", NULL, STORE_VALUE_TEXT, "sx"), "");
 
-        /* An update replaces the pools; absent: not found. */
+        /* An update replaces every column and the pools; absent: not found. */
         struct store_ip_range p[] = {{"10.1.0.10", "10.1.0.20"}};
-        struct store_subnet s2 = {"s2", "p2", "n2", "renamed", 4, "10.1.0.0/24", "10.1.0.1",
-                                  true, false, NULL, NULL, NULL, p, 1, "{}"};
+        struct store_subnet s2 = SUBNET("s2", "p2", "n2", "renamed", 4, "10.1.0.0/24",
+                                        "10.1.0.1", true, false, NULL, NULL, p, 1);
+        s2.description = "moved";
+        s2.dns_nameservers = "[\"10.1.0.53\"]";
+        s2.updated_at = "2026-01-03T00:00:00Z";
+        s2.revision_number = 1;
         assert_int_equal(store_subnet_put(st, &s2, false), 0);
         assert_subnet_rows(st, ONE("id", NULL, STORE_VALUE_TEXT, "s2"),
                            "s2 4 10.1.0.0/24 10.1.0.1 1 0 - - 10.1.0.10-10.1.0.20");
+        assert_subnet_rest(st, "s2", "p2 n2 renamed [moved] - [\"10.1.0.53\"] [] [] [] "
+                           "2026-01-01T00:00:00Z 2026-01-03T00:00:00Z 1");
         assert_subnets(st, ONE("_shared", NULL, STORE_VALUE_INT, "1"), "");
         s2.id = "sx";
         assert_int_equal(store_subnet_put(st, &s2, false), -ENOENT);
@@ -364,8 +430,8 @@ static void test_subnets(void **state)
         /* Deleted with its pools: the same id again starts without any. */
         assert_int_equal(store_subnet_delete(st, "s1"), 0);
         assert_int_equal(store_subnet_delete(st, "s1"), -ENOENT);
-        struct store_subnet s1 = {"s1", "p1", "n1", "", 4, "10.0.0.0/24", NULL, true, false,
-                                  NULL, NULL, NULL, NULL, 0, "{}"};
+        struct store_subnet s1 = SUBNET("s1", "p1", "n1", "", 4, "10.0.0.0/24", NULL, true,
+                                        false, NULL, NULL, NULL, 0);
         assert_int_equal(store_subnet_put(st, &s1, true), 0);
         assert_subnet_rows(st, ONE("id", NULL, STORE_VALUE_TEXT, "s1"),
                            "s1 4 10.0.0.0/24 - 1 0 - -");
@@ -461,7 +527,7 @@ static void test_network_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_NETWORKS_WITH_DOCUMENT
+        exec_raw(TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 17;"
                  "INSERT INTO networks (id, project_id, name, status, admin_state_up, shared,"
                  "  external, mtu, doc) VALUES ('n1', 'p1', 'web', 'ACTIVE', 1, 1, 0, 1500,"
@@ -498,8 +564,8 @@ static void test_network_migration(void **state)
 
 /* A version-12 database (made by rolling a fresh one back) holding
  * subnet documents: they move to the rows with their pools in order, the
- * shared mark and the IPv6 modes, their documents kept as they were; the
- * documents leave the objects.  On both backends. */
+ * shared mark and the IPv6 modes, the rest of their documents to the
+ * columns; the documents leave the objects.  On both backends. */
 static void test_subnet_migration(void **state)
 {
         struct store *st = test_store_open();
@@ -534,15 +600,71 @@ static void test_subnet_migration(void **state)
         assert_subnets(st, ONE("network_id", NULL, STORE_VALUE_TEXT, "n2"), "s2");
         assert_subnets(st, &(struct store_query){.project_id = "p2", .shared_attr = "_shared"},
                        "s1 s2");
-        char *doc = NULL, *project = NULL;
-        assert_int_equal(store_subnet_get(st, "s2", &doc, &project), 0);
-        assert_non_null(strstr(doc, "\"ipv6_address_mode\": \"slaac\""));
-        assert_string_equal(project, "p2");
-        free(doc);
-        free(project);
+        assert_subnet_rest(st, "s2", "p2 n2 - [] - [] [] [] [] - - 0");
+        char *doc = NULL;
         assert_int_equal(store_obj_get(st, "subnet", "s1", &doc, NULL), -ENOENT);
         assert_int_equal(store_obj_get(st, "quota", "p1", &doc, NULL), 0);
         free(doc);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* A version-17 database (made by rolling a fresh one back) holding
+ * subnets with their documents: every attribute moves to its column (the
+ * lists as written, members in their order; what a document lacks to
+ * the default a new subnet has), the pools stay, the document goes.  On
+ * both backends. */
+static void test_subnet_document_migration(void **state)
+{
+        struct store *st = test_store_open();
+        store_free(st);
+        exec_raw(TEST_SUBNETS_WITH_DOCUMENT
+                 "DELETE FROM schema_version WHERE version >= 18;"
+                 "INSERT INTO subnets (id, project_id, network_id, name, ip_version, cidr,"
+                 "  gateway_ip, enable_dhcp, shared, doc) VALUES ('s1', 'p1', 'n1', 'web', 4,"
+                 "  '10.0.0.0/24', '10.0.0.1', 1, 1, '{\"id\": \"s1\", \"name\": \"web\", "
+                 "  \"tenant_id\": \"p1\", \"network_id\": \"n1\", \"ip_version\": 4, "
+                 "  \"subnetpool_id\": null, \"enable_dhcp\": true, \"ipv6_ra_mode\": null, "
+                 "  \"ipv6_address_mode\": null, \"gateway_ip\": \"10.0.0.1\", "
+                 "  \"cidr\": \"10.0.0.0/24\", \"allocation_pools\": [{\"start\": "
+                 "  \"10.0.0.2\", \"end\": \"10.0.0.254\"}], \"host_routes\": "
+                 "  [{\"destination\": \"0.0.0.0/0\", \"nexthop\": \"10.0.0.9\"}], "
+                 "  \"dns_nameservers\": [\"192.0.2.53\", \"192.0.2.5\"], "
+                 "  \"description\": \"the web\", \"service_types\": [], \"tags\": [], "
+                 "  \"project_id\": \"p1\", \"_shared\": true, "
+                 "  \"created_at\": \"2026-01-01T00:00:00Z\", \"revision_number\": 2, "
+                 "  \"updated_at\": \"2026-01-02T00:00:00Z\"}');"
+                 "INSERT INTO subnet_allocation_pools VALUES ('s1', 0, '10.0.0.2', '10.0.0.254');"
+                 "INSERT INTO subnets (id, project_id, network_id, name, ip_version, cidr,"
+                 "  gateway_ip, enable_dhcp, shared, doc) VALUES ('s2', 'p2', 'n2', '', 6,"
+                 "  '2001:db8::/64', NULL, 0, 0, '{\"id\": \"s2\"}');");
+
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_subnet_rows(st, NULL,
+                           "s1 4 10.0.0.0/24 10.0.0.1 1 1 - - 10.0.0.2-10.0.0.254\n"
+                           "s2 6 2001:db8::/64 - 0 0 - -");
+        /* The lists as JSON text: compare them parsed, spacing aside. */
+        _cleanup_subnet_ struct store_subnet *s1 = NULL;
+        assert_int_equal(store_subnet_get(st, "s1", &s1), 0);
+        _cleanup_json_ json_t *dns = json_loads(s1->dns_nameservers, 0, NULL);
+        _cleanup_json_ json_t *routes = json_loads(s1->host_routes, 0, NULL);
+        _cleanup_json_ json_t *want_routes =
+                json_pack("[{s:s,s:s}]", "destination", "0.0.0.0/0", "nexthop", "10.0.0.9");
+        assert_int_equal(json_array_size(dns), 2);
+        assert_string_equal(json_string_value(json_array_get(dns, 1)), "192.0.2.5");
+        assert_true(json_equal(routes, want_routes));
+        /* Members in the order the user gave them. */
+        assert_true(strstr(s1->host_routes, "destination") < strstr(s1->host_routes, "nexthop"));
+        assert_string_equal(s1->description, "the web");
+        assert_string_equal(s1->created_at, "2026-01-01T00:00:00Z");
+        assert_string_equal(s1->updated_at, "2026-01-02T00:00:00Z");
+        assert_int_equal(s1->revision_number, 2);
+        assert_subnet_rest(st, "s2", "p2 n2  [] - [] [] [] [] - - 0");
+        assert_subnets(st, ONE("description", NULL, STORE_VALUE_TEXT, "the web"), "s1");
+        assert_subnets(st, &(struct store_query){.project_id = "p2", .shared_attr = "_shared"},
+                       "s1 s2");
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
@@ -687,7 +809,7 @@ static void test_agent_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_NETWORKS_WITH_DOCUMENT
+        exec_raw(TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
                  "DROP TABLE agents;"
                  TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 14;"
@@ -742,6 +864,7 @@ int main(void)
                 cmocka_unit_test(test_subnets),
                 cmocka_unit_test(test_migration),
                 cmocka_unit_test(test_subnet_migration),
+                cmocka_unit_test(test_subnet_document_migration),
                 cmocka_unit_test(test_agents),
                 cmocka_unit_test(test_agent_migration),
                 cmocka_unit_test(test_network_migration),
@@ -753,6 +876,7 @@ int main(void)
                 cmocka_unit_test(test_ports),
                 cmocka_unit_test(test_subnets),
                 cmocka_unit_test(test_subnet_migration),
+                cmocka_unit_test(test_subnet_document_migration),
                 cmocka_unit_test(test_agents),
                 cmocka_unit_test(test_agent_migration),
                 cmocka_unit_test(test_network_migration),

@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* The schema version this code's migrations reach. */
-#define TEST_SCHEMA_LATEST 17
+#define TEST_SCHEMA_LATEST 18
 
 /* SQL that puts the instances back as migration 6 made them (one row
  * with its document), for a test that rolls a fresh database back to a
@@ -42,6 +42,21 @@
         "ALTER TABLE networks DROP COLUMN updated_at;"                                             \
         "ALTER TABLE networks DROP COLUMN revision_number;"                                        \
         "ALTER TABLE networks ADD COLUMN doc TEXT NOT NULL DEFAULT '{}';"
+
+/* SQL that puts the subnets back as migration 13 made them (the row
+ * with its document beside it), for a test that rolls a fresh database
+ * back to a version before subnets lost their document (18) but after
+ * they became rows; on both backends. */
+#define TEST_SUBNETS_WITH_DOCUMENT                                                                 \
+        "ALTER TABLE subnets DROP COLUMN description;"                                             \
+        "ALTER TABLE subnets DROP COLUMN dns_nameservers;"                                         \
+        "ALTER TABLE subnets DROP COLUMN host_routes;"                                             \
+        "ALTER TABLE subnets DROP COLUMN service_types;"                                           \
+        "ALTER TABLE subnets DROP COLUMN tags;"                                                    \
+        "ALTER TABLE subnets DROP COLUMN created_at;"                                              \
+        "ALTER TABLE subnets DROP COLUMN updated_at;"                                              \
+        "ALTER TABLE subnets DROP COLUMN revision_number;"                                         \
+        "ALTER TABLE subnets ADD COLUMN doc TEXT NOT NULL DEFAULT '{}';"
 
 static char test_dbpath[128];
 static char test_pgdb[64];

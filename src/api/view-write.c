@@ -1,0 +1,81 @@
+/* Views written from typed rows (view-write.h). */
+#include <string.h>
+
+#include "api/view-write.h"
+#include "base/json-write.h"
+
+uint32_t view_mask(const struct resource_def *def, const struct view_key *keys, size_t n_keys,
+                   const struct auth_context *auth, const char *const *fields, size_t n_fields)
+{
+        uint32_t mask = 0;
+        for (unsigned m = 0; m < n_keys && m < 32; m++)
+                if (resource_view_keeps(def, auth, fields, n_fields, keys[m].key, keys[m].len))
+                        mask |= UINT32_C(1) << m;
+        return mask;
+}
+
+struct view_writer view_begin(struct strbuf *out, const struct view_key *keys, uint32_t mask)
+{
+        return (struct view_writer){out, keys, mask, false, strbuf_append_len(out, "{", 1)};
+}
+
+int view_end(struct view_writer *w)
+{
+        return w->r < 0 ? w->r : strbuf_append_len(w->out, "}", 1);
+}
+
+bool view_member(struct view_writer *w, unsigned m)
+{
+        if (w->r < 0 || !(w->mask & (UINT32_C(1) << m)))
+                return false;
+        size_t len = w->keys[m].len;
+        w->r = strbuf_reserve(w->out, len + 4);
+        if (w->r < 0)
+                return false;
+        char *p = strbuf_cursor(w->out);
+        if (w->any)
+                *p++ = ',';
+        w->any = true;
+        *p++ = '"';
+        memcpy(p, w->keys[m].key, len);
+        p += len;
+        *p++ = '"';
+        *p++ = ':';
+        strbuf_commit(w->out, p);
+        return true;
+}
+
+void view_put_string(struct view_writer *w, unsigned m, const char *v)
+{
+        if (view_member(w, m))
+                w->r = v ? json_append_string(w->out, v, strlen(v))
+                         : strbuf_append_len(w->out, "null", 4);
+}
+
+void view_put_bool(struct view_writer *w, unsigned m, bool v)
+{
+        if (view_member(w, m))
+                w->r = v ? strbuf_append_len(w->out, "true", 4)
+                         : strbuf_append_len(w->out, "false", 5);
+}
+
+void view_put_int(struct view_writer *w, unsigned m, long long v)
+{
+        if (!view_member(w, m))
+                return;
+        if (v < 0) {
+                w->r = strbuf_append_len(w->out, "null", 4);
+                return;
+        }
+        char digits[24], *p = digits + sizeof(digits);
+        do
+                *--p = (char)('0' + v % 10);
+        while ((v /= 10) > 0);
+        w->r = strbuf_append_len(w->out, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+void view_put_json(struct view_writer *w, unsigned m, const char *text)
+{
+        if (view_member(w, m))
+                w->r = strbuf_append(w->out, text ? text : "[]");
+}

@@ -1,0 +1,47 @@
+/* A resource's view written from a typed row straight into the list's
+ * (or the reply's) buffer: its members named in a table in the view's
+ * order, which members the caller sees decided once per view or list (a
+ * mask), keys written with their known length, no scratch object. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/resource.h"
+#include "base/strbuf.h"
+#include "identity/token.h"
+
+/* One member of a view: its key (nothing in it to escape). */
+struct view_key {
+        const char *key;
+        size_t len;
+};
+#define VIEW_KEY(k) {k, sizeof(k) - 1}
+
+/* The members the caller sees (bit m for keys[m], at most 32): what it
+ * may read of def, and only the fields= asked for (none: all). */
+uint32_t view_mask(const struct resource_def *def, const struct view_key *keys, size_t n_keys,
+                   const struct auth_context *auth, const char *const *fields, size_t n_fields);
+
+/* A view being written: each member's ,"key": when the mask keeps it.
+ * The first failure stays in r; the later puts do nothing. */
+struct view_writer {
+        struct strbuf *out;
+        const struct view_key *keys;
+        uint32_t mask;
+        bool any;
+        int r;
+};
+
+/* Starts the object ({) on out; view_end() closes it, returning r. */
+struct view_writer view_begin(struct strbuf *out, const struct view_key *keys, uint32_t mask);
+int view_end(struct view_writer *w);
+
+/* Writes member m's key when the mask keeps it: true when its value is
+ * to follow (written by the caller, failures kept in w->r). */
+bool view_member(struct view_writer *w, unsigned m);
+void view_put_string(struct view_writer *w, unsigned m, const char *v); /* NULL: null */
+void view_put_bool(struct view_writer *w, unsigned m, bool v);
+void view_put_int(struct view_writer *w, unsigned m, long long v); /* < 0: null */
+/* JSON text as the row holds it (a list; NULL: []). */
+void view_put_json(struct view_writer *w, unsigned m, const char *text);
