@@ -4,8 +4,8 @@
 Prints: start time, ports created per second with 1 and 8 clients (and the
 floor: the same inserts straight into SQLite), GET /v2.0/ports latency with
 1k, 5k and 10k ports, the server's RSS: now, its lifetime peak, and its
-peak while listing 10k ports, and GET /v2.0/networks latency with 1k
-networks.
+peak while listing 10k ports, and GET /v2.0/networks and GET
+/v2.0/subnets latency with 1k networks and 1k subnets.
     tests/pg/pg-throwaway.sh bench/bench-server.py [BUILD_DIR]
 does the same on PostgreSQL (the floor: the same inserts with pgbench)."""
 import json
@@ -133,19 +133,41 @@ def main():
               f"files and libraries (RssFile): {m['RssFile'] / 1024:.1f} MiB")
         print(f"peak RSS while listing 10k ports:    {list_peak / 1024:7.1f} MiB")
         # a list of 1k networks (admin, every attribute), made in bulk
+        net_ids = []
         for first in range(1000, 2000, 100):
-            st, _, _ = s.request("POST", "/v2.0/networks", {"networks": [
+            st, body, _ = s.request("POST", "/v2.0/networks", {"networks": [
                 {"name": f"n{v}", "provider:network_type": "vlan",
                  "provider:physical_network": "physnet1", "provider:segmentation_id": v}
                 for v in range(first, first + 100)]}, token=tok)
             if st != 201:
                 sys.exit(f"bulk network create answered {st}")
+            net_ids += [n["id"] for n in body["networks"]]
         g = load("get", s.url, tok, "/v2.0/networks", 50)
         print(f"GET /v2.0/networks, 1003 networks:  {g['p50_ms']:7.2f} ms p50, "
               f"{g['p90_ms']:.2f} ms p90 ({g['bytes'] / 1e3:.0f} kB)")
         # what `openstack network list` asks for
         g = load("get", s.url, tok, "/v2.0/networks?fields=id&fields=name&fields=subnets", 50)
         print(f"  with network list's fields=:      {g['p50_ms']:7.2f} ms p50, "
+              f"{g['p90_ms']:.2f} ms p90")
+        # a list of 1k subnets (admin, every attribute), one on each of
+        # those networks, made in bulk: a DNS server and a route each
+        for first in range(0, len(net_ids), 100):
+            st, _, _ = s.request("POST", "/v2.0/subnets", {"subnets": [
+                {"network_id": net_ids[i], "ip_version": 4, "name": f"s{i}",
+                 "cidr": f"172.{16 + i // 256}.{i % 256}.0/24",
+                 "dns_nameservers": ["192.0.2.53"],
+                 "host_routes": [{"destination": "198.51.100.0/24",
+                                  "nexthop": f"172.{16 + i // 256}.{i % 256}.9"}]}
+                for i in range(first, min(first + 100, len(net_ids)))]}, token=tok)
+            if st != 201:
+                sys.exit(f"bulk subnet create answered {st}")
+        g = load("get", s.url, tok, "/v2.0/subnets", 50)
+        print(f"GET /v2.0/subnets, 1003 subnets:    {g['p50_ms']:7.2f} ms p50, "
+              f"{g['p90_ms']:.2f} ms p90 ({g['bytes'] / 1e3:.0f} kB)")
+        # the columns `openstack subnet list` shows
+        g = load("get", s.url, tok, "/v2.0/subnets?fields=id&fields=name&fields=network_id"
+                 "&fields=cidr", 50)
+        print(f"  with subnet list's columns:       {g['p50_ms']:7.2f} ms p50, "
               f"{g['p90_ms']:.2f} ms p90")
         s.stop()
 
