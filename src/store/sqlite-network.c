@@ -299,35 +299,95 @@ int sqlite_subnet_count(struct store *base, const struct store_query *q, size_t 
         return typed_count(st, &typed_subnets, q, ret);
 }
 
-/* A subnet's pools, in order: their text copied to *ret_texts (a pool's
- * rows are gone once the next is read), the ranges pointing into it. */
-static int read_pools(struct sqlite_store *st, const char *id, char ***ret_texts,
-                      struct store_ip_range **ret, size_t *ret_n)
+/* The pools of the subnets a list selects, read beside it in one
+ * statement in the same order (subnet id, then position), so a list of
+ * many subnets costs two statements, not one per subnet. */
+static int prepare_pools(struct sqlite_store *st, const struct store_query *q,
+                         struct stmt_handle *h)
 {
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        _cleanup_strv_free_ char **texts = calloc(1, sizeof(char *));
-        size_t n = 0;
-        int r = texts ? sqlite_prepare_texts(st, "SELECT first_ip, last_ip FROM "
-                                             "subnet_allocation_pools WHERE subnet_id = ? "
-                                             "ORDER BY position", &h, 1, id)
-                      : -ENOMEM;
-        while (r >= 0 && (r = sqlite_step_row(st, h.s, "allocation pools")) > 0)
-                for (int c = 0; c < 2 && r >= 0; c++) {
-                        if ((r = store_ptrv_reserve(&texts, n)) < 0)
-                                break;
-                        if (!(texts[n++] = strdup((const char *)sqlite3_column_text(h.s, c))))
-                                r = -ENOMEM;
-                }
-        if (r < 0)
-                return r;
-        struct store_ip_range *v = calloc(n / 2 + 1, sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        for (size_t i = 0; i < n / 2; i++)
-                v[i] = (struct store_ip_range){texts[2 * i], texts[2 * i + 1]};
-        *ret_texts = TAKE_PTR(texts);
-        *ret = v;
-        *ret_n = n / 2;
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        int r = strbuf_append(&sql, "SELECT subnet_id, first_ip, last_ip FROM "
+                              "subnet_allocation_pools WHERE subnet_id IN (SELECT id FROM "
+                              "subnets");
+        if (r >= 0)
+                r = typed_query_list(&sql, &typed_subnets, q, &sqlite_sql);
+        if (r >= 0)
+                r = strbuf_append(&sql, ") ORDER BY subnet_id, position");
+        if (r >= 0)
+                r = sqlite_prepare(st, strbuf_str(&sql), h);
+        if (r >= 0)
+                bind_query(h->s, q);
+        return r;
+}
+
+/* One subnet's pools being gathered from the pools' statement: their text
+ * copied (a row's text is gone once the next is read), the ranges. */
+struct pool_gather {
+        struct strbuf text;
+        size_t *ends; /* for each range: where its start and its end end in text */
+        struct store_ip_range *v;
+        size_t n, cap;
+};
+
+static void pool_gather_done(struct pool_gather *g)
+{
+        strbuf_done(&g->text);
+        free(g->ends);
+        free(g->v);
+}
+
+static int pool_add(struct pool_gather *g, const char *start, const char *end)
+{
+        if (g->n == g->cap) {
+                size_t cap = g->cap ? 2 * g->cap : 4;
+                size_t *ends = reallocarray(g->ends, 2 * cap, sizeof(*ends));
+                if (!ends)
+                        return -ENOMEM;
+                g->ends = ends;
+                struct store_ip_range *v = reallocarray(g->v, cap, sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                g->v = v;
+                g->cap = cap;
+        }
+        int r = strbuf_append_len(&g->text, start, strlen(start) + 1);
+        g->ends[2 * g->n] = g->text.len;
+        if (r >= 0)
+                r = strbuf_append_len(&g->text, end, strlen(end) + 1);
+        g->ends[2 * g->n + 1] = g->text.len;
+        if (r >= 0)
+                g->n++;
+        return r;
+}
+
+/* The ranges pointing into the gathered text (final once gathered). */
+static void pool_ranges(struct pool_gather *g)
+{
+        for (size_t i = 0; i < g->n; i++) {
+                size_t start = i ? g->ends[2 * i - 1] : 0;
+                g->v[i] = (struct store_ip_range){g->text.buf + start,
+                                                  g->text.buf + g->ends[2 * i]};
+        }
+}
+
+/* Reads, from the pools' statement at row *pr, the pools of subnet id;
+ * *pr is the statement's step past them. */
+static int gather_pools(struct sqlite_store *st, sqlite3_stmt *p, int *pr, const char *id,
+                        struct pool_gather *g)
+{
+        g->n = 0;
+        strbuf_reset(&g->text);
+        while (*pr > 0 && strcmp(column_text(p, 0), id) < 0)
+                *pr = sqlite_step_row(st, p, "allocation pools");
+        while (*pr > 0 && streq(column_text(p, 0), id)) {
+                int r = pool_add(g, column_text(p, 1), column_text(p, 2));
+                if (r < 0)
+                        return r;
+                *pr = sqlite_step_row(st, p, "allocation pools");
+        }
+        if (*pr < 0)
+                return *pr;
+        pool_ranges(g);
         return 0;
 }
 
@@ -335,13 +395,15 @@ int sqlite_subnet_list(struct store *base, const struct store_query *q, store_su
                        void *userdata)
 {
         struct sqlite_store *st = to_sqlite(base);
-        _cleanup_stmt_ struct stmt_handle h = {0};
+        _cleanup_stmt_ struct stmt_handle h = {0}, p = {0};
+        _cleanup_(pool_gather_done) struct pool_gather g = {STRBUF_INIT, NULL, NULL, 0, 0};
         int r = prepare_query(st, &typed_subnets, STORE_SUBNET_COLUMNS, q, true, &h);
+        if (r >= 0)
+                r = prepare_pools(st, q, &p);
         if (r < 0)
                 return r;
+        int pr = sqlite_step_row(st, p.s, "allocation pools");
         while ((r = sqlite_step_row(st, h.s, "subnets")) > 0) {
-                _cleanup_strv_free_ char **texts = NULL;
-                _cleanup_free_ struct store_ip_range *pools = NULL;
                 struct store_subnet s = {
                         .id = column_text(h.s, 0),
                         .project_id = column_text(h.s, 1),
@@ -364,9 +426,10 @@ int sqlite_subnet_list(struct store *base, const struct store_query *q, store_su
                         .updated_at = column_text(h.s, 18),
                         .revision_number = sqlite3_column_int64(h.s, 19),
                 };
-                if ((r = read_pools(st, s.id, &texts, &pools, &s.n_pools)) < 0)
+                if ((r = gather_pools(st, p.s, &pr, s.id, &g)) < 0)
                         return r;
-                s.pools = pools;
+                s.pools = g.v;
+                s.n_pools = g.n;
                 if ((r = cb(&s, userdata)) < 0)
                         return r;
         }
