@@ -93,6 +93,11 @@ struct compute_cache {
         int64_t hosts_stamp;
         json_t *zones;
         double listed_at;
+        /* The newest claims tag seen: hosts with a newer one changed since.
+         * Good while no write transaction of this server rolled back (it
+         * may have shown tags that will be given again). */
+        int64_t claims_seen;
+        uint64_t rollbacks;
 };
 
 #define CACHE_RELIST 1.0
@@ -249,11 +254,14 @@ static int cache_sync(const struct computesvc *svc, struct cached_host *c,
 struct tag_walk {
         const struct computesvc *svc;
         struct compute_cache *cache;
+        int64_t newest;
 };
 
 static int tag_cb(const char *hostname, int64_t tag, void *userdata)
 {
         struct tag_walk *w = userdata;
+        if (tag > w->newest)
+                w->newest = tag;
         struct cached_host *c = cache_find(w->cache, hostname);
         /* A host not cached yet moved the table's stamp: not here. */
         return c ? cache_claims(w->svc, c, tag) : 0;
@@ -284,15 +292,27 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
                 return -ENOMEM;
         struct compute_cache *cache = *svc->cache;
         double now = svc->now();
+        uint64_t rollbacks = store_write_rollbacks(svc->store);
         /* No row changed but heartbeats and claims since the rows were read
-         * a moment ago: only the claims tags, not 10,000 rows a boot. */
+         * a moment ago: only the hosts whose claims moved since, not 10,000
+         * rows a boot. */
         if (cache->listed && cache->hosts_stamp == hosts_stamp && now >= cache->listed_at &&
-            now - cache->listed_at < CACHE_RELIST && json_equal(zones, cache->zones)) {
-                struct tag_walk w = {svc, cache};
-                r = store_compute_host_claims_tags(svc->store, tag_cb, &w);
-                return r < 0 ? r : cache_list(cache, ret);
+            now - cache->listed_at < CACHE_RELIST && cache->rollbacks == rollbacks &&
+            json_equal(zones, cache->zones)) {
+                struct tag_walk w = {svc, cache, cache->claims_seen};
+                r = store_compute_host_claims_tags(svc->store, cache->claims_seen, tag_cb, &w);
+                if (r < 0)
+                        return r;
+                cache->claims_seen = w.newest;
+                return cache_list(cache, ret);
         }
         cache->listed = false;
+        int64_t newest = 0;
+        /* A tag read inside a write that rolled back may be given again
+         * with other claims: every host's are read anew. */
+        if (cache->rollbacks != rollbacks)
+                for (size_t i = 0; i < cache->n; i++)
+                        cache->v[i].claims_read = false;
         r = store_compute_host_list(svc->store, &hosts);
         if (r < 0)
                 return r;
@@ -325,6 +345,8 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
                         cache->n++;
                 }
                 c->seen = true;
+                if (rec->claims_tag > newest)
+                        newest = rec->claims_tag;
                 if (!c->h || !streq(c->hash, hash)) {
                         r = cache_build(svc, c, name, hash);
                         if (r < 0)
@@ -351,6 +373,8 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
         cache->zones = json_incref(zones);
         cache->hosts_stamp = hosts_stamp;
         cache->listed_at = now;
+        cache->claims_seen = newest;
+        cache->rollbacks = rollbacks;
         cache->listed = true;
         return 0;
 fail:

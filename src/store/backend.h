@@ -120,7 +120,7 @@ struct store_backend {
         int (*compute_host_get_by_service)(struct store *st, const char *service_id,
                                            struct store_compute_host **ret);
         int (*compute_host_list)(struct store *st, struct store_compute_host ***ret);
-        int (*compute_host_claims_tags)(struct store *st, store_claims_tag_cb cb,
+        int (*compute_host_claims_tags)(struct store *st, int64_t after, store_claims_tag_cb cb,
                                         void *userdata);
         int (*heartbeats_put)(struct store *st, const struct store_heartbeat *v, size_t n);
 
@@ -185,6 +185,7 @@ struct store {
         store_change_hook change_hook;
         void *change_hook_data;
         int64_t changes_keep; /* store_set_changes_keep() */
+        uint64_t write_rollbacks; /* store_write_rollbacks(), atomic */
 };
 
 /* Whether a connection URL names PostgreSQL (postgresql://, postgres://,
@@ -217,10 +218,6 @@ bool store_changes_compact_due(struct store *st, int64_t rev, int64_t *ret_upto)
 /* -EPROTO with a message when a database's schema version is newer than
  * the known migrations: a newer vfnet-server wrote it. */
 int store_schema_check(int version, size_t known);
-
-/* A new claims tag (store.h, struct store_compute_host): random, so a
- * value is never seen twice, not even after a rollback. */
-int store_claims_tag_new(int64_t *ret);
 
 /* Filter attributes are written into the SQL (so expression indexes
  * apply), hence only letters, digits and _:- in their names. */

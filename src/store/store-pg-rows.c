@@ -11,20 +11,20 @@
 #include "base/strbuf.h"
 #include "store/store-pg.h"
 
-/* A new claims tag (store_claims_tag_new) for the hosts `where` selects
- * ($1 is key). */
+/* The next claims revision for the hosts `where` selects ($1 is key).
+ * Writers hold the database's write lock to their commit, so revisions
+ * commit in order: a reader that saw revision R sees every one below. */
 static int claims_moved(struct store *st, const char *where, const char *key)
 {
         _cleanup_pg_args_ struct pg_args a = {0};
-        char sql[256];
-        int64_t tag;
-        int r = store_claims_tag_new(&tag);
-        if (r < 0)
-                return r;
-        snprintf(sql, sizeof(sql), "UPDATE compute_hosts SET claims_tag = $2 WHERE %s", where);
+        char sql[512];
+        if (snprintf(sql, sizeof(sql), "WITH next AS (INSERT INTO stamps (name, value) VALUES ('"
+                 STORE_STAMP_CLAIMS "', 1) ON CONFLICT (name) DO UPDATE SET value = "
+                 "stamps.value + 1 RETURNING value) UPDATE compute_hosts SET claims_tag = "
+                 "(SELECT value FROM next) WHERE %s", where) >= (int)sizeof(sql))
+                return -ENAMETOOLONG;
         pg_arg(&a, key);
-        pg_arg_int(&a, tag);
-        r = pg_query(st, "claims tag", sql, &a, NULL);
+        int r = pg_query(st, "claims tag", sql, &a, NULL);
         return r < 0 ? r : 0;
 }
 
@@ -355,12 +355,14 @@ int pg_compute_host_list(struct store *st, struct store_compute_host ***ret)
                             NULL, ret);
 }
 
-int pg_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, void *userdata)
+int pg_compute_host_claims_tags(struct store *st, int64_t after, store_claims_tag_cb cb,
+                                void *userdata)
 {
         _cleanup_pg_args_ struct pg_args a = {0};
         _cleanup_pgresult_ PGresult *res = NULL;
+        pg_arg_int(&a, after);
         int r = pg_query(st, "list claims tags", "SELECT hostname, claims_tag FROM compute_hosts "
-                         "ORDER BY hostname", &a, &res);
+                         "WHERE claims_tag > $1 ORDER BY hostname", &a, &res);
         for (int i = 0; r > 0 && i < PQntuples(res); i++) {
                 int k = cb(PQgetvalue(res, i, 0), pg_int(res, i, 1), userdata);
                 if (k < 0)

@@ -463,6 +463,10 @@ static const char *const pg_migrations[] = {
         "  updated_at = doc::json ->> 'updated_at',"
         "  revision_number = coalesce(json_num(doc::jsonb -> 'revision_number'), 0);"
         "ALTER TABLE subnets DROP COLUMN doc;",
+        /* 19: claims tags as revisions (see store-sqlite.c) */
+        "UPDATE compute_hosts SET claims_tag = 0;"
+        "DELETE FROM stamps WHERE name = 'claims';"
+        "CREATE INDEX IF NOT EXISTS compute_hosts_claims ON compute_hosts (claims_tag);",
 };
 
 void pg_args_done(struct pg_args *a)

@@ -516,6 +516,15 @@ static const char *const migrations[] = {
         "  updated_at = json_extract(doc, '$.updated_at'),"
         "  revision_number = coalesce(json_extract(doc, '$.revision_number'), 0);"
         "ALTER TABLE subnets DROP COLUMN doc;",
+        /* 19: a host's claims tag is the revision of its last claims
+         * change (stamp "claims"), so a cache asks for the hosts changed
+         * since the newest tag it saw instead of every host's tag; the old
+         * random tags start again at 0.  (IF NOT EXISTS: the statements
+         * may run again on a database whose recorded version was set
+         * back, and then change nothing more.) */
+        "UPDATE compute_hosts SET claims_tag = 0;"
+        "DELETE FROM stamps WHERE name = 'claims';"
+        "CREATE INDEX IF NOT EXISTS compute_hosts_claims ON compute_hosts (claims_tag);",
 };
 
 size_t sqlite_schema_latest(void)
@@ -1334,21 +1343,23 @@ static int sqlite_stamp_bump(struct store *base, const char *name)
                           1, name);
 }
 
-/* A new claims tag (store_claims_tag_new) for the hosts `where` selects
- * (?1 is key). */
+/* The next claims revision for the hosts `where` selects (?1 is key). */
 static int claims_moved(struct sqlite_store *st, const char *where, const char *key)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        char sql[256];
-        int64_t tag;
-        int r = store_claims_tag_new(&tag);
+        char sql[512];
+        int r = sqlite_exec_texts(st, "claims tag", "INSERT INTO stamps (name, value) "
+                                  "VALUES ('" STORE_STAMP_CLAIMS "', 1) ON CONFLICT (name) "
+                                  "DO UPDATE SET value = value + 1", 0);
         if (r < 0)
                 return r;
-        snprintf(sql, sizeof(sql), "UPDATE compute_hosts SET claims_tag = ?2 WHERE %s", where);
+        if (snprintf(sql, sizeof(sql), "UPDATE compute_hosts SET claims_tag = (SELECT value FROM "
+                     "stamps WHERE name = '" STORE_STAMP_CLAIMS "') WHERE %s", where) >=
+            (int)sizeof(sql))
+                return -ENAMETOOLONG;
         r = sqlite_prepare_texts(st, sql, &h, 1, key);
         if (r < 0)
                 return r;
-        sqlite3_bind_int64(h.s, 2, tag);
         return sqlite_step_done(st, h.s, "claims tag");
 }
 
@@ -1768,15 +1779,16 @@ static int sqlite_compute_host_list(struct store *base, struct store_compute_hos
         return (int)n;
 }
 
-static int sqlite_compute_host_claims_tags(struct store *base, store_claims_tag_cb cb,
-                                           void *userdata)
+static int sqlite_compute_host_claims_tags(struct store *base, int64_t after,
+                                           store_claims_tag_cb cb, void *userdata)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle s = {0};
         int r = sqlite_prepare_texts(st, "SELECT hostname, claims_tag FROM compute_hosts "
-                                         "ORDER BY hostname", &s, 0);
+                                         "WHERE claims_tag > ? ORDER BY hostname", &s, 0);
         if (r < 0)
                 return r;
+        sqlite3_bind_int64(s.s, 1, after);
         while ((r = sqlite_step_row(st, s.s, "list claims tags")) > 0)
                 if ((r = cb((const char *)sqlite3_column_text(s.s, 0),
                             sqlite3_column_int64(s.s, 1), userdata)) < 0)

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "base/error.h"
 #include "base/json-scan.h"
@@ -174,13 +173,6 @@ int store_schema_check(int version, size_t known)
                        "(%zu); upgrade vfnet-server", version, known);
 }
 
-int store_claims_tag_new(int64_t *ret)
-{
-        if (getrandom(ret, sizeof(*ret), 0) != sizeof(*ret))
-                return -errno;
-        return 0;
-}
-
 bool store_attr_name_safe(const char *a)
 {
         if (!*a)
@@ -197,14 +189,29 @@ int store_schema_version(struct store *st)
         return st->ops->schema_version(st);
 }
 
+/* Whether the calling thread's open transaction writes. */
+static __thread bool tx_writes;
+
 int store_begin(struct store *st, bool write)
 {
-        return st->ops->begin(st, write);
+        int r = st->ops->begin(st, write);
+        if (r >= 0)
+                tx_writes = write;
+        return r;
 }
 
 int store_end(struct store *st, bool commit)
 {
-        return st->ops->end(st, commit);
+        int r = st->ops->end(st, commit);
+        if (tx_writes && (!commit || r < 0))
+                __atomic_add_fetch(&st->write_rollbacks, 1, __ATOMIC_RELAXED);
+        tx_writes = false;
+        return r;
+}
+
+uint64_t store_write_rollbacks(struct store *st)
+{
+        return __atomic_load_n(&st->write_rollbacks, __ATOMIC_RELAXED);
 }
 
 int store_obj_insert(struct store *st, const char *kind, const char *id, const char *project_id,
@@ -355,9 +362,10 @@ int store_compute_host_put(struct store *st, const struct store_compute_host *h,
         return r < 0 ? r : st->ops->stamp_bump(st, STORE_STAMP_COMPUTE_HOSTS);
 }
 
-int store_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, void *userdata)
+int store_compute_host_claims_tags(struct store *st, int64_t after, store_claims_tag_cb cb,
+                                   void *userdata)
 {
-        return st->ops->compute_host_claims_tags(st, cb, userdata);
+        return st->ops->compute_host_claims_tags(st, after, cb, userdata);
 }
 
 int store_heartbeat_put(struct store *st, const struct store_heartbeat *hb)

@@ -273,9 +273,12 @@ struct store_compute_host {
          * and of its hypervisor before microversion 2.53), given by the
          * store on insert, one more than any before, and never changed. */
         int64_t num_id;
-        /* Read only: set by the store to a new value whenever usage or a
-         * PCI claim on the host is added or released (never the same value
-         * twice), so a cache of the host's claims knows when to re-read. */
+        /* Read only: set by the store whenever usage or a PCI claim on the
+         * host is added or released, to the next value of the stamp
+         * STORE_STAMP_CLAIMS: committed values only grow, so a cache of
+         * the hosts' claims asks for the hosts changed since the newest
+         * tag it saw.  A rolled-back transaction's values come again:
+         * store_write_rollbacks() tells a cache that read inside one. */
         int64_t claims_tag;
 };
 void store_compute_host_free(struct store_compute_host *h);
@@ -290,10 +293,17 @@ int store_compute_host_get_by_service(struct store *st, const char *service_id,
 /* Every host in hostname order, a NULL-ended array via *ret; the count is
  * returned. */
 int store_compute_host_list(struct store *st, struct store_compute_host ***ret);
-/* Every host's claims tag, to cb (hostname order): what a cache of the
- * hosts needs on every use, without the rest of the rows. */
+/* The hosts whose claims tag is above after, with the tag, to cb
+ * (hostname order): what a cache of the hosts needs on every use, not the
+ * rest of the rows nor the hosts that did not change. */
 typedef int (*store_claims_tag_cb)(const char *hostname, int64_t claims_tag, void *userdata);
-int store_compute_host_claims_tags(struct store *st, store_claims_tag_cb cb, void *userdata);
+int store_compute_host_claims_tags(struct store *st, int64_t after, store_claims_tag_cb cb,
+                                   void *userdata);
+#define STORE_STAMP_CLAIMS "claims"
+/* How many write transactions of this store ended without committing
+ * (rolled back, or their commit failed) since it was opened: what was
+ * read inside them may have been undone. */
+uint64_t store_write_rollbacks(struct store *st);
 /* The stamp (store_stamp_get) that store_compute_host_put() moves: a
  * host's row changed other than by its heartbeat or claims tag. */
 #define STORE_STAMP_COMPUTE_HOSTS "compute_hosts"

@@ -862,6 +862,39 @@ static void test_hosts_cache(void **state)
         assert_int_equal(store_end(f->st, false), 0);
 }
 
+/* A write that rolled back after the cache read its claims: the tags it
+ * showed are given again, so the cache reads the hosts anew and shows
+ * what committed, not what was undone. */
+static void test_hosts_cache_rollback(void **state)
+{
+        struct fixture *f = *state;
+        struct host_list hl = {0};
+        struct store_usage one = {.vcpus = 1, .memory_mb = 512, .disk_gb = 1},
+                           two = {.vcpus = 2, .memory_mb = 512, .disk_gb = 1};
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        computesvc_hosts_done(&hl);
+        assert_int_equal(store_usage_add(f->st, "i-undone", "c1", &one), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_int_equal(hl.v[0]->vcpus_used, 1);
+        computesvc_hosts_done(&hl);
+        assert_int_equal(store_end(f->st, false), 0);
+
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(store_usage_add(f->st, "i-kept", "c1", &two), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_int_equal(hl.v[0]->vcpus_used, 2);
+        computesvc_hosts_done(&hl);
+        assert_int_equal(store_end(f->st, true), 0);
+        /* And a claim committed since is seen without a full read. */
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(store_usage_add(f->st, "i-more", "c1", &one), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_int_equal(hl.v[0]->vcpus_used, 3);
+        computesvc_hosts_done(&hl);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_flavors(void **state)
 {
         struct fixture *f = *state;
@@ -1191,6 +1224,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_server_update_reset_delete, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts_cache, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_hosts_cache_rollback, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_flavors, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_images, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),

@@ -519,6 +519,41 @@ static void exec_raw(const char *sql)
         sqlite3_close(db);
 }
 
+static int claims_tag_cb(const char *hostname, int64_t tag, void *userdata)
+{
+        *(int64_t *)userdata = tag;
+        return 0;
+}
+
+/* A version-18 database whose hosts hold the old random claims tags: they
+ * start again at 0, and the next claim gives a tag above it, which a
+ * cache asking for the hosts changed since 0 finds.  On both backends. */
+static void test_claims_tag_migration(void **state)
+{
+        struct store *st = test_store_open();
+        assert_int_equal(store_begin(st, true), 0);
+        struct store_compute_host h = {.hostname = "h1", .service_id = "s1"};
+        assert_int_equal(store_compute_host_put(st, &h, true), 0);
+        assert_int_equal(store_end(st, true), 0);
+        store_free(st);
+        exec_raw("UPDATE compute_hosts SET claims_tag = 8070450532247928832;"
+                 "DELETE FROM schema_version WHERE version >= 19;");
+
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
+        assert_int_equal(store_begin(st, true), 0);
+        int64_t tag = -1;
+        assert_int_equal(store_compute_host_claims_tags(st, -1, claims_tag_cb, &tag), 0);
+        assert_int_equal(tag, 0);
+        struct store_usage u = {.vcpus = 1};
+        assert_int_equal(store_usage_add(st, "i1", "h1", &u), 0);
+        tag = 0;
+        assert_int_equal(store_compute_host_claims_tags(st, 0, claims_tag_cb, &tag), 0);
+        assert_true(tag > 0);
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 /* A version-16 database (made by rolling a fresh one back) holding
  * networks with their documents: every attribute moves to its column
  * (what a document lacks to the default a new network has), the
@@ -868,6 +903,7 @@ int main(void)
                 cmocka_unit_test(test_agents),
                 cmocka_unit_test(test_agent_migration),
                 cmocka_unit_test(test_network_migration),
+                cmocka_unit_test(test_claims_tag_migration),
         };
         /* On PostgreSQL all but the network and port migration, which
          * writes SQLite's file. */
@@ -880,6 +916,7 @@ int main(void)
                 cmocka_unit_test(test_agents),
                 cmocka_unit_test(test_agent_migration),
                 cmocka_unit_test(test_network_migration),
+                cmocka_unit_test(test_claims_tag_migration),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);

@@ -80,9 +80,23 @@ static int64_t host_claims_tag(struct store *st, const char *host)
         return tag;
 }
 
-/* A host's claims tag moves with every usage or PCI claim added or
- * released on that host, and only then: what the scheduler's cache reads
- * to know a host's claims changed. */
+static int tag_collect(const char *hostname, int64_t tag, void *userdata)
+{
+        return strbuf_printf(userdata, "%s ", hostname);
+}
+
+static void assert_tags_after(struct store *st, int64_t after, const char *want)
+{
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_compute_host_claims_tags(st, after, tag_collect, &b), 0);
+        assert_string_equal(strbuf_str(&b), want);
+}
+
+/* A host's claims tag moves up with every usage or PCI claim added or
+ * released on that host, and only then: the scheduler's cache asks for
+ * the hosts whose tag passed the newest it saw.  A rolled-back write is
+ * counted, since its tags are given again. */
 static void test_claims_tag(void **state)
 {
         struct store *st = test_store_open();
@@ -95,19 +109,40 @@ static void test_claims_tag(void **state)
         struct store_usage u = {.vcpus = 1};
         assert_int_equal(store_usage_add(st, "i1", "h1", &u), 0);
         int64_t t1b = host_claims_tag(st, "h1");
-        assert_true(t1b != t1);
+        assert_true(t1b > t1);
         assert_true(host_claims_tag(st, "h2") == t2);
+        assert_tags_after(st, t2, "h1 ");
+        assert_tags_after(st, t1b, "");
         struct store_pci_addr a = {0, 0x81, 0x10, 3};
         assert_int_equal(store_pci_claim(st, "h1", &a, "i1"), 0);
         int64_t t1c = host_claims_tag(st, "h1");
-        assert_true(t1c != t1b);
+        assert_true(t1c > t1b);
         /* A heartbeat (the record put again) leaves it. */
         h1.heartbeat = 99;
         assert_int_equal(store_compute_host_put(st, &h1, false), 0);
         assert_true(host_claims_tag(st, "h1") == t1c);
         assert_int_equal(store_instance_release(st, "i1"), 0);
-        assert_true(host_claims_tag(st, "h1") != t1c);
+        int64_t t1d = host_claims_tag(st, "h1");
+        assert_true(t1d > t1c);
         assert_true(host_claims_tag(st, "h2") == t2);
+        assert_int_equal(store_end(st, true), 0);
+
+        /* Rolled back: counted; what commits next is above what committed
+         * before, on both hosts. */
+        uint64_t rollbacks = store_write_rollbacks(st);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_usage_add(st, "i2", "h2", &u), 0);
+        assert_int_equal(store_end(st, false), 0);
+        assert_int_equal(store_write_rollbacks(st), rollbacks + 1);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_end(st, false), 0);
+        assert_int_equal(store_write_rollbacks(st), rollbacks + 1);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(host_claims_tag(st, "h2"), t2);
+        assert_int_equal(store_usage_add(st, "i3", "h2", &u), 0);
+        assert_true(host_claims_tag(st, "h2") > t1d);
+        assert_tags_after(st, t1d, "h2 ");
+        assert_tags_after(st, t1c, "h1 h2 ");
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
