@@ -115,7 +115,7 @@ static int check_metadata_quota(const struct computesvc *svc, const struct compu
 static int make_port(const struct computesvc *svc, const struct auth_context *auth,
                      const char *net_id, char ret_id[37], struct service_error *err)
 {
-        _cleanup_json_ json_t *port = NULL;
+        _cleanup_port_ struct store_port *port = NULL;
         _cleanup_network_ struct store_network *net = NULL;
         /* A network the caller may see: its own, shared or external. */
         int r = netsvc_network_find(&svc->net, auth, net_id, true, &net);
@@ -139,7 +139,7 @@ static int make_port(const struct computesvc *svc, const struct auth_context *au
                                     ne.message);
         if (r < 0)
                 return r;
-        snprintf(ret_id, 37, "%s", json_str(port, "id"));
+        snprintf(ret_id, 37, "%s", port->id);
         return 0;
 }
 
@@ -148,15 +148,15 @@ static int make_port(const struct computesvc *svc, const struct auth_context *au
 static int check_port(const struct computesvc *svc, const struct auth_context *auth,
                       const char *id, const json_t *taken, struct service_error *err)
 {
-        _cleanup_json_ json_t *port = NULL;
+        _cleanup_port_ struct store_port *port = NULL;
         _cleanup_network_ struct store_network *net = NULL;
-        int r = svc_doc_get_visible(svc->store, auth, "port", NULL, id, &port);
+        int r = netsvc_port_get(&svc->net, auth, id, &port);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_INVALID, "PortNotFound",
                                     "Port id %s could not be found.", id);
         if (r < 0)
                 return r;
-        if (*(json_str(port, "device_id") ?: ""))
+        if (*(port->device_id ?: ""))
                 return service_fail(err, ERROR_KIND_CONFLICT, "PortInUse",
                                     "Port %s is still in use.", id);
         size_t i;
@@ -165,10 +165,10 @@ static int check_port(const struct computesvc *svc, const struct auth_context *a
                 if (streq(json_string_value(t), id))
                         return service_fail(err, ERROR_KIND_INVALID, "PortRequested",
                                             "Port %s is given more than once.", id);
-        r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
+        r = store_network_get(svc->store, port->network_id ?: "", &net);
         if (r < 0)
                 return r;
-        const char *vnic = json_str(port, "binding:vnic_type") ?: "normal";
+        const char *vnic = port->vnic_type ?: "normal";
         if (pci_vnic_type_is_sriov(vnic) && !net->physical_network)
                 return service_fail(err, ERROR_KIND_INVALID, "PortNeedsPhysnet",
                                     "Port %s has vnic_type %s, but its network %s has no "

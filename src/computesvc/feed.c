@@ -15,19 +15,29 @@ static const char *feed_kind(const char *store_kind)
 }
 
 /* The object's current document if it still concerns host, else NULL:
- * a port bound elsewhere or deleted, a task answered. */
+ * a port bound elsewhere or deleted (read from its row), a task
+ * answered. */
 static int current_object(const struct computesvc *svc, const char *kind, const char *id,
                           const char *host, json_t **ret)
 {
-        json_t *o = NULL;
         *ret = NULL;
+        if (streq(kind, "port")) {
+                _cleanup_port_ struct store_port *p = NULL;
+                int r = store_port_get(svc->store, id, &p);
+                if (r == -ENOENT || (r >= 0 && !streq(p->host ?: "", host)))
+                        return 0;
+                if (r < 0)
+                        return r;
+                return (*ret = netsvc_port_json(p)) ? 0 : -ENOMEM;
+        }
+        json_t *o = NULL;
         int r = streq(kind, "compute_task") ? computesvc_task_get(svc, id, &o)
                                             : svc_doc_get(svc->store, kind, id, &o);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
                 return r;
-        const char *owner = json_str(o, streq(kind, "port") ? "binding:host_id" : "host");
+        const char *owner = json_str(o, "host");
         if (!owner || !streq(owner, host)) {
                 json_decref(o);
                 return 0;
@@ -36,12 +46,26 @@ static int current_object(const struct computesvc *svc, const char *kind, const 
         return 0;
 }
 
+/* A port's row appended to the JSON array userdata as its document. */
+static int append_port(const struct store_port *p, void *userdata)
+{
+        json_t *o = netsvc_port_json(p);
+        return o && json_array_append_new(userdata, o) >= 0 ? 0 : -ENOMEM;
+}
+
 static int list_ports(const struct computesvc *svc, const char *host, json_t **ret)
 {
         const char *hv[] = {host};
         struct store_filter f = {"binding:host_id", STORE_VALUE_TEXT, hv, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        return svc_doc_list(svc->store, "port", &q, ret);
+        _cleanup_json_ json_t *list = json_array();
+        if (!list)
+                return -ENOMEM;
+        int r = store_port_list(svc->store, &q, append_port, list);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(list);
+        return 0;
 }
 
 int computesvc_host_state(const struct computesvc *svc, const char *host,

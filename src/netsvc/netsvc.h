@@ -40,16 +40,20 @@ int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
 /* Inserting, updating or deleting a port also appends it to the change
  * feed of the hosts it was and is bound to (store_change_append). */
 int svc_port_delete(struct store *st, const char *id);
+/* A port's row inserted or updated, the hosts it was and is bound to
+ * told as for a document. */
+int svc_port_put(struct store *st, const struct store_port *p, bool create);
 /* Claim or conflict: -EEXIST when the value is taken (checked first, so
  * the transaction meets no constraint error). */
 int svc_claim(struct store *st, const char *pool, const char *value, const char *owner);
 /* How many documents of kind a query selects. */
 int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret);
 /* cb for the stored text of every document a query selects, in id order
- * (lists sent as stored, without parsing).  Ports come from their typed
- * rows (store_port_list), other kinds from the documents; networks and
- * subnets have none (-EINVAL here, as in svc_doc_get, _insert and
- * _update: netsvc_network_* and netsvc_subnet_* read and write them). */
+ * (lists sent as stored, without parsing).  Ports come as the documents
+ * of their typed rows (netsvc_port_json()), other kinds from the
+ * documents; networks and subnets have none (-EINVAL here, as in
+ * svc_doc_get, _insert and _update: netsvc_network_* and netsvc_subnet_*
+ * read and write them). */
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata);
 /* Every document a query selects, as a JSON array. */
@@ -360,6 +364,18 @@ int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_r
 int netsvc_device_report(const struct netsvc *svc, const char *host, const json_t *up,
                          const json_t *down, json_t **ret);
 
+/* A port's row as the document Neutron's view is (its members in that
+ * view's order); NULL when out of memory. */
+json_t *netsvc_port_json(const struct store_port *p);
+/* Get or none: the port's row when the caller may read it (its
+ * project's), -ENOENT otherwise, as Neutron hides others'. */
+int netsvc_port_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                    struct store_port **ret);
+/* cb for each port's row q selects (store_port_list(): the caller's
+ * project in q), in id order. */
+int netsvc_port_list(const struct netsvc *svc, const struct store_query *q, store_port_cb cb,
+                     void *userdata);
+
 /* A port document's ML2 binding on its network net (the segment) for its
  * binding:host_id, vnic type and profile (no host: unbound).  Changes
  * only the document. */
@@ -394,9 +410,9 @@ struct netsvc_port_create {
 /* A new port as POST /v2.0/ports makes it: the network the caller may
  * see, what only an admin or the network's owner may ask, the project's
  * port quota, security groups, MAC, fixed IPs, binding, stored.  *ret the
- * document. */
+ * row stored (store_port_free()). */
 int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth,
-                       const struct netsvc_port_create *in, json_t **ret,
+                       const struct netsvc_port_create *in, struct store_port **ret,
                        struct service_error *err);
 /* What PUT /v2.0/ports/{id} may change: has_X says X was given.  Strings
  * and lists are borrowed from the caller. */
@@ -435,11 +451,11 @@ struct netsvc_port_update {
  * network's owner may ask, port security against groups, groups the
  * caller may use, a bound port's vnic type kept, MAC and fixed IPs
  * reallocated, stamped, rebound when a binding attribute was given,
- * stored. */
+ * stored; *ret the row stored. */
 int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,
-                       const char *port_id, const struct netsvc_port_update *in, json_t **ret,
-                       struct service_error *err);
-/* The port's MAC, IPs and other claims freed and the document deleted. */
+                       const char *port_id, const struct netsvc_port_update *in,
+                       struct store_port **ret, struct service_error *err);
+/* The port's MAC, IPs and other claims freed and its row deleted. */
 int netsvc_port_delete(const struct netsvc *svc, const char *port_id);
 /* Neutron's delete_port: the port's project's members, and the members of
  * its network's project (Neutron lets a network's owner find the ports on

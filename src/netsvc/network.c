@@ -294,25 +294,21 @@ struct foreign {
         bool skip_network_owned; /* ports of device_owner "network:..." */
 };
 
-/* -EBUSY at the first port or subnet of another project than the
- * network's. */
-static int foreign_cb(const char *id, const char *doc, void *userdata)
-{
-        const struct foreign *x = userdata;
-        _cleanup_json_ json_t *o = json_loads(doc, 0, NULL);
-        if (!o)
-                return -EIO;
-        if (x->skip_network_owned &&
-            strncmp(json_str(o, "device_owner") ?: "", "network:", 8) == 0)
-                return 0;
-        return streq(json_str(o, "project_id") ?: "", x->owner) ? 0 : -EBUSY;
-}
-
 /* -EBUSY at the first subnet of another project than the network's. */
 static int foreign_subnet_cb(const struct store_subnet *sub, void *userdata)
 {
         const struct foreign *x = userdata;
         return streq(sub->project_id ?: "", x->owner) ? 0 : -EBUSY;
+}
+
+/* -EBUSY at the first port of another project than the network's (the
+ * network's own aside when skip_network_owned). */
+static int foreign_port_cb(const struct store_port *p, void *userdata)
+{
+        const struct foreign *x = userdata;
+        if (x->skip_network_owned && strncmp(p->device_owner ?: "", "network:", 8) == 0)
+                return 0;
+        return streq(p->project_id ?: "", x->owner) ? 0 : -EBUSY;
 }
 
 /* Neutron's two checks when a network stops being shared, in its order:
@@ -327,13 +323,13 @@ static int check_unshare(const struct netsvc *svc, const struct store_network *n
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
         struct foreign x = {net->project_id ?: "", true};
-        int r = svc_doc_walk(svc->store, "port", &q, foreign_cb, &x);
+        int r = store_port_list(svc->store, &q, foreign_port_cb, &x);
         if (r >= 0)
                 r = store_subnet_list(svc->store, &q, foreign_subnet_cb, &x);
         const char *named = net->name ?: "";
         if (r >= 0) {
                 x.skip_network_owned = false;
-                r = svc_doc_walk(svc->store, "port", &q, foreign_cb, &x);
+                r = store_port_list(svc->store, &q, foreign_port_cb, &x);
                 named = net->id;
         }
         if (r == -EBUSY)

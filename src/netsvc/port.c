@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/time-format.h"
 #include "identity/policy-rules.h"
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
 #include "netsvc/ips.h"
+#include "netsvc/port-row.h"
 #include "network/binding.h"
 #include "network/mac.h"
 
@@ -311,11 +313,25 @@ static int check_groups(const struct netsvc *svc, const struct auth_context *aut
         return 0;
 }
 
+/* A port's document stored as its row (create or update), a copy of the
+ * row for the caller. */
+static int port_store(const struct netsvc *svc, const json_t *port, bool create,
+                      struct store_port **ret)
+{
+        _cleanup_(port_row_done) struct port_row row = {0};
+        int r = port_row_from_json(port, &row);
+        if (r >= 0)
+                r = svc_port_put(svc->store, &row.p, create);
+        if (r < 0)
+                return r;
+        return (*ret = store_port_dup(&row.p)) ? 0 : -ENOMEM;
+}
+
 /* Inside a write transaction: network, security groups, MAC, IPs and
  * binding of a new port document, then stored.  User errors fill err. */
 static int create_tx(const struct netsvc *svc, const struct auth_context *auth,
                      const struct netsvc_port_create *in, const char *owner, const char *id,
-                     json_t *port, struct service_error *err)
+                     json_t *port, struct store_port **ret, struct service_error *err)
 {
         _cleanup_json_ json_t *ips = NULL;
         _cleanup_network_ struct store_network *net = NULL;
@@ -360,36 +376,51 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth,
                 r = netsvc_port_bind(svc, port, net);
         }
         if (r >= 0)
-                r = svc_doc_insert(svc->store, "port", port);
+                r = port_store(svc, port, true, ret);
         return r;
 }
 
 int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,
                                   const char *host, bool up)
 {
-        _cleanup_json_ json_t *port = NULL;
+        _cleanup_port_ struct store_port *port = NULL;
         if (!port_id)
                 return -EINVAL;
-        int r = svc_doc_get(svc->store, "port", port_id, &port);
+        int r = store_port_get(svc->store, port_id, &port);
         if (r < 0)
                 return r;
-        const char *vif = json_str(port, "binding:vif_type");
-        if (!streq(json_str(port, "binding:host_id") ?: "", host) || !vif ||
-            streq(vif, "unbound") || streq(vif, "binding_failed"))
+        const char *vif = port->vif_type;
+        if (!streq(port->host ?: "", host) || !vif || streq(vif, "unbound") ||
+            streq(vif, "binding_failed"))
                 return -EINVAL;
         const char *status = up ? "ACTIVE" : "DOWN";
         /* Neutron's update_port_status: the same status again is no
          * update (no new revision, nothing on the host's change feed). */
-        if (streq(json_str(port, "status") ?: "", status))
+        if (streq(port->status ?: "", status))
                 return 0;
-        json_object_set_new(port, "status", json_string(status));
-        netsvc_stamp(svc, port, false);
-        return svc_doc_update(svc->store, "port", port);
+        char now[40];
+        time_format_iso8601(svc->now(), false, now);
+        port->status = status;
+        port->updated_at = now;
+        port->revision_number++;
+        return svc_port_put(svc->store, port, false);
 }
 
+int netsvc_port_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                    struct store_port **ret)
+{
+        _cleanup_port_ struct store_port *p = NULL;
+        int r = store_port_get(svc->store, id, &p);
+        if (r < 0)
+                return r;
+        if (!policy_may_read(auth, p->project_id, false))
+                return -ENOENT;
+        *ret = TAKE_PTR(p);
+        return 0;
+}
 
 int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth,
-                       const struct netsvc_port_create *in, json_t **ret,
+                       const struct netsvc_port_create *in, struct store_port **ret,
                        struct service_error *err)
 {
         const char *owner = in->project_id ?: auth->project_id;
@@ -407,12 +438,7 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
         if (!port)
                 return -ENOMEM;
         int r = netsvc_quota_check(svc, "port", owner, err);
-        if (r >= 0)
-                r = create_tx(svc, auth, in, owner, id, port, err);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(port);
-        return 0;
+        return r < 0 ? r : create_tx(svc, auth, in, owner, id, port, ret, err);
 }
 
 int netsvc_port_may_delete(const struct netsvc *svc, const struct auth_context *auth,
@@ -642,8 +668,8 @@ static void apply_update(json_t *port, const struct netsvc_port_update *in, json
 }
 
 int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,
-                       const char *port_id, const struct netsvc_port_update *in, json_t **ret,
-                       struct service_error *err)
+                       const char *port_id, const struct netsvc_port_update *in,
+                       struct store_port **ret, struct service_error *err)
 {
         _cleanup_json_ json_t *port = NULL, *groups = NULL;
         _cleanup_network_ struct store_network *net = NULL;
@@ -716,9 +742,5 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                 if (r < 0)
                         return r;
         }
-        r = svc_doc_update(svc->store, "port", port);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(port);
-        return 0;
+        return port_store(svc, port, false, ret);
 }

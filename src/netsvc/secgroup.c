@@ -207,15 +207,15 @@ int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, 
         return 0;
 }
 
-static int in_use_cb(const char *id, const char *doc, void *userdata)
+static int in_use_cb(const struct store_port *p, void *userdata)
 {
         const char *sg = userdata;
-        _cleanup_json_ json_t *p = json_loads(doc, 0, NULL);
+        _cleanup_json_ json_t *groups = json_loads(p->security_groups ?: "[]", 0, NULL);
         size_t i;
         json_t *g;
-        if (!p)
+        if (!groups)
                 return -EIO;
-        json_array_foreach(json_object_get(p, "security_groups"), i, g)
+        json_array_foreach(groups, i, g)
                 if (streq(json_string_value(g) ?: "", sg))
                         return -EBUSY;
         return 0;

@@ -146,10 +146,10 @@ struct store_backend {
                             void *userdata);
         int (*network_count)(struct store *st, const struct store_query *q, size_t *ret);
         int (*port_put)(struct store *st, const struct store_port *p, bool create);
-        int (*port_get)(struct store *st, const char *id, char **ret_doc, char **ret_project);
+        /* store_port_get() is a list by id. */
         int (*port_host)(struct store *st, const char *id, char **ret);
         int (*port_delete)(struct store *st, const char *id);
-        int (*port_list)(struct store *st, const struct store_query *q, store_obj_cb cb,
+        int (*port_list)(struct store *st, const struct store_query *q, store_port_cb cb,
                          void *userdata);
         int (*port_count)(struct store *st, const struct store_query *q, size_t *ret);
 

@@ -66,22 +66,6 @@ static int prepare_query(struct sqlite_store *st, const struct typed_table *t, c
         return r;
 }
 
-static int typed_list(struct sqlite_store *st, const struct typed_table *t, const struct store_query *q,
-                      store_obj_cb cb, void *userdata)
-{
-        _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_query(st, t, "id, doc", q, true, &h);
-        if (r < 0)
-                return r;
-        while ((r = sqlite_step_row(st, h.s, "list")) > 0) {
-                r = cb((const char *)sqlite3_column_text(h.s, 0),
-                       (const char *)sqlite3_column_text(h.s, 1), userdata);
-                if (r < 0)
-                        return r;
-        }
-        return r;
-}
-
 static int typed_count(struct sqlite_store *st, const struct typed_table *t, const struct store_query *q,
                        size_t *ret)
 {
@@ -442,11 +426,12 @@ static int put_fixed_ips(struct sqlite_store *st, const struct store_port *p)
                 const struct store_fixed_ip *f = &p->fixed_ips[i];
                 if (!f->subnet_id || !f->ip_address)
                         continue;
-                int r = sqlite_exec_texts(st, "fixed IP",
-                                          "INSERT OR IGNORE INTO port_fixed_ips (port_id, "
-                                          "subnet_id, ip_address) VALUES (?,?,?)",
-                                          3, p->id, f->subnet_id, f->ip_address);
-                if (r < 0)
+                _cleanup_stmt_ struct stmt_handle h = {0};
+                int r = sqlite_prepare_texts(st,
+                                             "INSERT OR IGNORE INTO port_fixed_ips (port_id, "
+                                             "subnet_id, ip_address) VALUES (?,?,?)",
+                                             &h, 3, p->id, f->subnet_id, f->ip_address);
+                if (r < 0 || (r = sqlite_step_done(st, h.s, "fixed IP")) < 0)
                         return r;
         }
         return 0;
@@ -456,20 +441,38 @@ int sqlite_port_put(struct store *base, const struct store_port *p, bool create)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = sqlite_prepare_texts(
-                st,
-                create ? "INSERT INTO ports (id, project_id, network_id, name, device_id, "
-                         "device_owner, mac_address, host, vnic_type, status, doc, "
-                         "admin_state_up) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
-                       : "UPDATE ports SET project_id = ?2, network_id = ?3, name = ?4, "
-                         "device_id = ?5, device_owner = ?6, mac_address = ?7, host = ?8, "
-                         "vnic_type = ?9, status = ?10, doc = ?11, admin_state_up = ?12 "
-                         "WHERE id = ?1",
-                &h, 11, p->id, p->project_id, p->network_id, p->name, p->device_id,
-                p->device_owner, p->mac_address, p->host, p->vnic_type, p->status, p->doc);
+        _cleanup_strbuf_ struct strbuf ips = STRBUF_INIT;
+        int r = port_ips_text(p, &ips);
         if (r < 0)
                 return r;
-        sqlite3_bind_int(h.s, 12, p->admin_state_up);
+        r = sqlite_prepare_texts(
+                st,
+                create ? "INSERT INTO ports (id, project_id, network_id, name, description, "
+                         "device_id, device_owner, mac_address, host, vnic_type, vif_type, "
+                         "vif_details, profile, status, security_groups, allowed_address_pairs, "
+                         "extra_dhcp_opts, tags, created_at, updated_at, fixed_ips, "
+                         "admin_state_up, port_security_enabled, revision_number) VALUES (?1,?2,"
+                         "?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
+                         "?22,?23,?24)"
+                       : "UPDATE ports SET project_id = ?2, network_id = ?3, name = ?4, "
+                         "description = ?5, device_id = ?6, device_owner = ?7, "
+                         "mac_address = ?8, host = ?9, vnic_type = ?10, vif_type = ?11, "
+                         "vif_details = ?12, profile = ?13, status = ?14, "
+                         "security_groups = ?15, allowed_address_pairs = ?16, "
+                         "extra_dhcp_opts = ?17, tags = ?18, created_at = ?19, "
+                         "updated_at = ?20, fixed_ips = ?21, admin_state_up = ?22, "
+                         "port_security_enabled = ?23, revision_number = ?24 WHERE id = ?1",
+                &h, 21, p->id, p->project_id, p->network_id, p->name, p->description,
+                p->device_id, p->device_owner, p->mac_address, p->host, p->vnic_type,
+                p->vif_type, p->vif_details ?: "{}", p->profile ?: "{}", p->status,
+                p->security_groups ?: "[]", p->allowed_address_pairs ?: "[]",
+                p->extra_dhcp_opts ?: "[]", p->tags ?: "[]", p->created_at, p->updated_at,
+                strbuf_str(&ips));
+        if (r < 0)
+                return r;
+        sqlite3_bind_int(h.s, 22, p->admin_state_up);
+        sqlite3_bind_int(h.s, 23, p->port_security_enabled);
+        sqlite3_bind_int64(h.s, 24, p->revision_number);
         if ((r = put_done(st, h.s, create)) < 0)
                 return r;
         if (!create && (r = sqlite_exec_texts(st, "fixed IPs",
@@ -477,13 +480,6 @@ int sqlite_port_put(struct store *base, const struct store_port *p, bool create)
                                               p->id)) < 0)
                 return r;
         return put_fixed_ips(st, p);
-}
-
-int sqlite_port_get(struct store *base, const char *id, char **ret_doc, char **ret_project)
-{
-        struct sqlite_store *st = to_sqlite(base);
-        return sqlite_get_texts(st, "port", "SELECT doc, project_id FROM ports WHERE id = ?", id, 2,
-                                ret_doc, ret_project);
 }
 
 int sqlite_port_host(struct store *base, const char *id, char **ret)
@@ -501,11 +497,46 @@ int sqlite_port_delete(struct store *base, const char *id)
         return delete_by_id(st, "DELETE FROM ports WHERE id = ?", id);
 }
 
-int sqlite_port_list(struct store *base, const struct store_query *q, store_obj_cb cb,
+int sqlite_port_list(struct store *base, const struct store_query *q, store_port_cb cb,
                      void *userdata)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return typed_list(st, &typed_ports, q, cb, userdata);
+        _cleanup_stmt_ struct stmt_handle h = {0};
+        _cleanup_(port_ips_buf_done) struct port_ips_buf ips = {0};
+        int r = prepare_query(st, &typed_ports, STORE_PORT_COLUMNS, q, true, &h);
+        if (r < 0)
+                return r;
+        while ((r = sqlite_step_row(st, h.s, "ports")) > 0) {
+                struct store_port p = {
+                        .id = column_text(h.s, 0),
+                        .project_id = column_text(h.s, 1),
+                        .network_id = column_text(h.s, 2),
+                        .name = column_text(h.s, 3),
+                        .description = column_text(h.s, 4),
+                        .device_id = column_text(h.s, 5),
+                        .device_owner = column_text(h.s, 6),
+                        .mac_address = column_text(h.s, 7),
+                        .host = column_text(h.s, 8),
+                        .vnic_type = column_text(h.s, 9),
+                        .vif_type = column_text(h.s, 10),
+                        .vif_details = column_text(h.s, 11),
+                        .profile = column_text(h.s, 12),
+                        .status = column_text(h.s, 13),
+                        .admin_state_up = sqlite3_column_int(h.s, 14) != 0,
+                        .port_security_enabled = sqlite3_column_int(h.s, 15) != 0,
+                        .security_groups = column_text(h.s, 16),
+                        .allowed_address_pairs = column_text(h.s, 17),
+                        .extra_dhcp_opts = column_text(h.s, 18),
+                        .tags = column_text(h.s, 19),
+                        .created_at = column_text(h.s, 20),
+                        .updated_at = column_text(h.s, 21),
+                        .revision_number = sqlite3_column_int64(h.s, 22),
+                };
+                if ((r = port_ips_read(&ips, column_text(h.s, STORE_PORT_FIXED_IPS_COLUMN), &p)) < 0 ||
+                    (r = cb(&p, userdata)) < 0)
+                        return r;
+        }
+        return r;
 }
 
 int sqlite_port_count(struct store *base, const struct store_query *q, size_t *ret)

@@ -104,10 +104,9 @@ int sqlite_network_list(struct store *st, const struct store_query *q, store_net
                         void *userdata);
 int sqlite_network_count(struct store *st, const struct store_query *q, size_t *ret);
 int sqlite_port_put(struct store *st, const struct store_port *p, bool create);
-int sqlite_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int sqlite_port_host(struct store *st, const char *id, char **ret);
 int sqlite_port_delete(struct store *st, const char *id);
-int sqlite_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int sqlite_port_list(struct store *st, const struct store_query *q, store_port_cb cb,
                      void *userdata);
 int sqlite_port_count(struct store *st, const struct store_query *q, size_t *ret);
 int sqlite_subnet_put(struct store *st, const struct store_subnet *s, bool create);

@@ -44,19 +44,6 @@ static int run_query(struct store *st, const struct typed_table *t, const char *
         return r < 0 ? r : pg_query(st, "list", strbuf_str(&sql), &a, res);
 }
 
-static int typed_list(struct store *st, const struct typed_table *t, const struct store_query *q,
-                      store_obj_cb cb, void *userdata)
-{
-        _cleanup_pgresult_ PGresult *res = NULL;
-        int r = run_query(st, t, "id, doc", q, true, &res);
-        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
-                int c = cb(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), userdata);
-                if (c < 0)
-                        return c;
-        }
-        return r < 0 ? r : 0;
-}
-
 static int typed_count(struct store *st, const struct typed_table *t, const struct store_query *q,
                        size_t *ret)
 {
@@ -329,39 +316,53 @@ int pg_subnet_list(struct store *st, const struct store_query *q, store_subnet_c
 int pg_port_put(struct store *st, const struct store_port *p, bool create)
 {
         _cleanup_pg_args_ struct pg_args a = {0};
-        pg_argv(&a, 11, p->id, p->project_id, p->network_id, p->name, p->device_id,
-                p->device_owner, p->mac_address, p->host, p->vnic_type, p->status, p->doc);
+        _cleanup_strbuf_ struct strbuf ips = STRBUF_INIT;
+        if (port_ips_text(p, &ips) < 0)
+                return -ENOMEM;
+        pg_argv(&a, 21, p->id, p->project_id, p->network_id, p->name, p->description,
+                p->device_id, p->device_owner, p->mac_address, p->host, p->vnic_type,
+                p->vif_type, p->vif_details ?: "{}", p->profile ?: "{}", p->status,
+                p->security_groups ?: "[]", p->allowed_address_pairs ?: "[]",
+                p->extra_dhcp_opts ?: "[]", p->tags ?: "[]", p->created_at, p->updated_at,
+                strbuf_str(&ips));
         pg_arg_int(&a, p->admin_state_up);
+        pg_arg_int(&a, p->port_security_enabled);
+        pg_arg_int(&a, p->revision_number);
         int r = create ? pg_inserted(pg_query(st, "insert port",
                                            "INSERT INTO ports (id, project_id, network_id, name, "
-                                           "device_id, device_owner, mac_address, host, "
-                                           "vnic_type, status, doc, admin_state_up) VALUES ($1, "
-                                           "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                                           "description, device_id, device_owner, mac_address, "
+                                           "host, vnic_type, vif_type, vif_details, profile, "
+                                           "status, security_groups, allowed_address_pairs, "
+                                           "extra_dhcp_opts, tags, created_at, updated_at, "
+                                           "fixed_ips, admin_state_up, port_security_enabled, "
+                                           "revision_number) VALUES ($1, $2, $3, $4, $5, $6, "
+                                           "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+                                           "$18, $19, $20, $21, $22, $23, $24) "
                                            "ON CONFLICT DO NOTHING", &a, NULL))
                        : pg_touched(pg_query(st, "update port",
                                           "UPDATE ports SET project_id = $2, network_id = $3, "
-                                          "name = $4, device_id = $5, device_owner = $6, "
-                                          "mac_address = $7, host = $8, vnic_type = $9, "
-                                          "status = $10, doc = $11, admin_state_up = $12 "
+                                          "name = $4, description = $5, device_id = $6, "
+                                          "device_owner = $7, mac_address = $8, host = $9, "
+                                          "vnic_type = $10, vif_type = $11, vif_details = $12, "
+                                          "profile = $13, status = $14, security_groups = $15, "
+                                          "allowed_address_pairs = $16, extra_dhcp_opts = $17, "
+                                          "tags = $18, created_at = $19, updated_at = $20, "
+                                          "fixed_ips = $21, admin_state_up = $22, "
+                                          "port_security_enabled = $23, revision_number = $24 "
                                           "WHERE id = $1", &a, NULL));
         if (r >= 0 && !create)
                 r = pg_exec_texts(st, "fixed IPs", "DELETE FROM port_fixed_ips WHERE port_id = $1",
                                   1, p->id);
         for (size_t i = 0; r >= 0 && i < p->n_fixed_ips; i++) {
                 const struct store_fixed_ip *f = &p->fixed_ips[i];
-                if (f->subnet_id && f->ip_address)
-                        r = pg_exec_texts(st, "fixed IP", "INSERT INTO port_fixed_ips (port_id, "
-                                          "subnet_id, ip_address) VALUES ($1, $2, $3) "
-                                          "ON CONFLICT DO NOTHING", 3, p->id, f->subnet_id,
-                                          f->ip_address);
+                if (!f->subnet_id || !f->ip_address)
+                        continue;
+                r = pg_exec_texts(st, "fixed IP", "INSERT INTO port_fixed_ips (port_id, "
+                                  "subnet_id, ip_address) VALUES ($1, $2, $3) "
+                                  "ON CONFLICT DO NOTHING", 3, p->id, f->subnet_id,
+                                  f->ip_address);
         }
         return r < 0 ? r : 0;
-}
-
-int pg_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
-{
-        return get_texts(st, "get port", "SELECT doc, project_id FROM ports WHERE id = $1", id, 2,
-                         ret_doc, ret_project);
 }
 
 int pg_port_host(struct store *st, const char *id, char **ret)
@@ -377,9 +378,44 @@ int pg_port_delete(struct store *st, const char *id)
         return pg_touched(pg_exec_texts(st, "delete port", "DELETE FROM ports WHERE id = $1", 1, id));
 }
 
-int pg_port_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata)
+int pg_port_list(struct store *st, const struct store_query *q, store_port_cb cb, void *userdata)
 {
-        return typed_list(st, &typed_ports, q, cb, userdata);
+        _cleanup_pgresult_ PGresult *res = NULL;
+        _cleanup_(port_ips_buf_done) struct port_ips_buf ips = {0};
+        int r = run_query(st, &typed_ports, STORE_PORT_COLUMNS, q, true, &res);
+        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+                struct store_port p = {
+                        .id = text_or_null(res, i, 0),
+                        .project_id = text_or_null(res, i, 1),
+                        .network_id = text_or_null(res, i, 2),
+                        .name = text_or_null(res, i, 3),
+                        .description = text_or_null(res, i, 4),
+                        .device_id = text_or_null(res, i, 5),
+                        .device_owner = text_or_null(res, i, 6),
+                        .mac_address = text_or_null(res, i, 7),
+                        .host = text_or_null(res, i, 8),
+                        .vnic_type = text_or_null(res, i, 9),
+                        .vif_type = text_or_null(res, i, 10),
+                        .vif_details = text_or_null(res, i, 11),
+                        .profile = text_or_null(res, i, 12),
+                        .status = text_or_null(res, i, 13),
+                        .admin_state_up = pg_int(res, i, 14) != 0,
+                        .port_security_enabled = pg_int(res, i, 15) != 0,
+                        .security_groups = text_or_null(res, i, 16),
+                        .allowed_address_pairs = text_or_null(res, i, 17),
+                        .extra_dhcp_opts = text_or_null(res, i, 18),
+                        .tags = text_or_null(res, i, 19),
+                        .created_at = text_or_null(res, i, 20),
+                        .updated_at = text_or_null(res, i, 21),
+                        .revision_number = pg_int(res, i, 22),
+                };
+                int c = port_ips_read(&ips, text_or_null(res, i, STORE_PORT_FIXED_IPS_COLUMN), &p);
+                if (c >= 0)
+                        c = cb(&p, userdata);
+                if (c < 0)
+                        return c;
+        }
+        return r < 0 ? r : 0;
 }
 
 int pg_port_count(struct store *st, const struct store_query *q, size_t *ret)

@@ -467,6 +467,42 @@ static const char *const pg_migrations[] = {
         "UPDATE compute_hosts SET claims_tag = 0;"
         "DELETE FROM stamps WHERE name = 'claims';"
         "CREATE INDEX IF NOT EXISTS compute_hosts_claims ON compute_hosts (claims_tag);",
+        /* 20: ports without a document: every attribute of the view a
+         * column, the fixed IPs also as text in the view's order; read from each row's
+         * document (as json, not jsonb, so the user's objects keep their
+         * text), which then goes. */
+        "ALTER TABLE ports ADD COLUMN description TEXT,"
+        "  ADD COLUMN vif_type TEXT,"
+        "  ADD COLUMN vif_details TEXT,"
+        "  ADD COLUMN profile TEXT,"
+        "  ADD COLUMN port_security_enabled BIGINT,"
+        "  ADD COLUMN security_groups TEXT,"
+        "  ADD COLUMN allowed_address_pairs TEXT,"
+        "  ADD COLUMN extra_dhcp_opts TEXT,"
+        "  ADD COLUMN tags TEXT,"
+        "  ADD COLUMN created_at TEXT,"
+        "  ADD COLUMN updated_at TEXT,"
+        "  ADD COLUMN revision_number BIGINT;"
+        "ALTER TABLE ports ADD COLUMN fixed_ips TEXT;"
+        "UPDATE ports SET description = coalesce(doc::json ->> 'description', ''),"
+        "  vif_type = doc::json ->> 'binding:vif_type',"
+        "  vif_details = coalesce(nullif((doc::json -> 'binding:vif_details')::text, 'null'), '{}'),"
+        "  profile = coalesce(nullif((doc::json -> 'binding:profile')::text, 'null'), '{}'),"
+        "  port_security_enabled = coalesce(json_num(doc::jsonb -> 'port_security_enabled'), 1),"
+        "  security_groups = coalesce(nullif((doc::json -> 'security_groups')::text, 'null'), '[]'),"
+        "  allowed_address_pairs = coalesce(nullif((doc::json -> 'allowed_address_pairs')::text,"
+        "    'null'), '[]'),"
+        "  extra_dhcp_opts = coalesce(nullif((doc::json -> 'extra_dhcp_opts')::text, 'null'), '[]'),"
+        "  tags = coalesce(nullif((doc::json -> 'tags')::text, 'null'), '[]'),"
+        "  created_at = doc::json ->> 'created_at',"
+        "  updated_at = doc::json ->> 'updated_at',"
+        "  revision_number = coalesce(json_num(doc::jsonb -> 'revision_number'), 0);"
+        "UPDATE ports SET fixed_ips = coalesce((SELECT string_agg((e.v ->> 'subnet_id') || ' ' ||"
+        "    (e.v ->> 'ip_address'), ',' ORDER BY e.n)"
+        "    FROM json_array_elements(CASE json_typeof(doc::json -> 'fixed_ips') WHEN 'array'"
+        "      THEN doc::json -> 'fixed_ips' ELSE '[]' END) WITH ORDINALITY AS e (v, n)"
+        "    WHERE e.v ->> 'subnet_id' IS NOT NULL AND e.v ->> 'ip_address' IS NOT NULL), '');"
+        "ALTER TABLE ports DROP COLUMN doc;",
 };
 
 void pg_args_done(struct pg_args *a)
@@ -1527,7 +1563,6 @@ static const struct store_backend pg_backend = {
         .network_list = pg_network_list,
         .network_count = pg_network_count,
         .port_put = pg_port_put,
-        .port_get = pg_port_get,
         .port_host = pg_port_host,
         .port_delete = pg_port_delete,
         .port_list = pg_port_list,

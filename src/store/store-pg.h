@@ -123,10 +123,9 @@ int pg_network_list(struct store *st, const struct store_query *q, store_network
                     void *userdata);
 int pg_network_count(struct store *st, const struct store_query *q, size_t *ret);
 int pg_port_put(struct store *st, const struct store_port *p, bool create);
-int pg_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
 int pg_port_host(struct store *st, const char *id, char **ret);
 int pg_port_delete(struct store *st, const char *id);
-int pg_port_list(struct store *st, const struct store_query *q, store_obj_cb cb, void *userdata);
+int pg_port_list(struct store *st, const struct store_query *q, store_port_cb cb, void *userdata);
 int pg_port_count(struct store *st, const struct store_query *q, size_t *ret);
 int pg_subnet_put(struct store *st, const struct store_subnet *s, bool create);
 int pg_subnet_delete(struct store *st, const char *id);

@@ -525,6 +525,42 @@ static const char *const migrations[] = {
         "UPDATE compute_hosts SET claims_tag = 0;"
         "DELETE FROM stamps WHERE name = 'claims';"
         "CREATE INDEX IF NOT EXISTS compute_hosts_claims ON compute_hosts (claims_tag);",
+        /* 20: ports without a document: every attribute of the view a
+         * column (binding:vif_details and the lists as JSON text,
+         * binding:profile the user's own JSON object), the fixed IPs also
+         * as text in the order the view shows them, so a list reads them
+         * with the port (their rows stay for filters and lookups); read
+         * from each row's document, which then goes. */
+        "ALTER TABLE ports ADD COLUMN description TEXT;"
+        "ALTER TABLE ports ADD COLUMN vif_type TEXT;"
+        "ALTER TABLE ports ADD COLUMN vif_details TEXT;"
+        "ALTER TABLE ports ADD COLUMN profile TEXT;"
+        "ALTER TABLE ports ADD COLUMN port_security_enabled INTEGER;"
+        "ALTER TABLE ports ADD COLUMN security_groups TEXT;"
+        "ALTER TABLE ports ADD COLUMN allowed_address_pairs TEXT;"
+        "ALTER TABLE ports ADD COLUMN extra_dhcp_opts TEXT;"
+        "ALTER TABLE ports ADD COLUMN tags TEXT;"
+        "ALTER TABLE ports ADD COLUMN created_at TEXT;"
+        "ALTER TABLE ports ADD COLUMN updated_at TEXT;"
+        "ALTER TABLE ports ADD COLUMN revision_number INTEGER;"
+        "ALTER TABLE ports ADD COLUMN fixed_ips TEXT;"
+        "UPDATE ports SET description = coalesce(json_extract(doc, '$.description'), ''),"
+        "  vif_type = json_extract(doc, '$.\"binding:vif_type\"'),"
+        "  vif_details = coalesce(json_extract(doc, '$.\"binding:vif_details\"'), '{}'),"
+        "  profile = coalesce(json_extract(doc, '$.\"binding:profile\"'), '{}'),"
+        "  port_security_enabled = coalesce(json_extract(doc, '$.port_security_enabled'), 1),"
+        "  security_groups = coalesce(json_extract(doc, '$.security_groups'), '[]'),"
+        "  allowed_address_pairs = coalesce(json_extract(doc, '$.allowed_address_pairs'), '[]'),"
+        "  extra_dhcp_opts = coalesce(json_extract(doc, '$.extra_dhcp_opts'), '[]'),"
+        "  tags = coalesce(json_extract(doc, '$.tags'), '[]'),"
+        "  created_at = json_extract(doc, '$.created_at'),"
+        "  updated_at = json_extract(doc, '$.updated_at'),"
+        "  revision_number = coalesce(json_extract(doc, '$.revision_number'), 0);"
+        "UPDATE ports SET fixed_ips = coalesce((SELECT group_concat(s || ' ' || a, ',') FROM"
+        "    (SELECT json_extract(f.value, '$.subnet_id') AS s,"
+        "      json_extract(f.value, '$.ip_address') AS a FROM json_each(ports.doc, '$.fixed_ips') f"
+        "      ORDER BY f.key) WHERE s IS NOT NULL AND a IS NOT NULL), '');"
+        "ALTER TABLE ports DROP COLUMN doc;",
 };
 
 size_t sqlite_schema_latest(void)
@@ -1925,7 +1961,6 @@ static const struct store_backend sqlite_backend = {
         .network_list = sqlite_network_list,
         .network_count = sqlite_network_count,
         .port_put = sqlite_port_put,
-        .port_get = sqlite_port_get,
         .port_host = sqlite_port_host,
         .port_delete = sqlite_port_delete,
         .port_list = sqlite_port_list,

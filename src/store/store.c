@@ -554,9 +554,85 @@ int store_port_put(struct store *st, const struct store_port *p, bool create)
         return st->ops->port_put(st, p, create);
 }
 
-int store_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project)
+static size_t text_size(const char *s)
 {
-        return st->ops->port_get(st, id, ret_doc, ret_project);
+        return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies text (if any) to *p, moving it past the copy. */
+static const char *pack_text(const char *text, char **p)
+{
+        if (!text)
+                return NULL;
+        size_t len = strlen(text) + 1;
+        char *at = memcpy(*p, text, len);
+        *p += len;
+        return at;
+}
+
+/* The strings of a port row, in the order store_port_dup() packs them. */
+#define PORT_STRINGS(p)                                                                            \
+        &(p)->id, &(p)->project_id, &(p)->network_id, &(p)->name, &(p)->description,               \
+                &(p)->device_id, &(p)->device_owner, &(p)->mac_address, &(p)->host,                \
+                &(p)->vnic_type, &(p)->vif_type, &(p)->vif_details, &(p)->profile, &(p)->status,   \
+                &(p)->security_groups, &(p)->allowed_address_pairs, &(p)->extra_dhcp_opts,         \
+                &(p)->tags, &(p)->created_at, &(p)->updated_at
+
+struct store_port *store_port_dup(const struct store_port *p)
+{
+        struct store_port tmp = *p;
+        const char **in[] = {PORT_STRINGS(&tmp)};
+        size_t size = sizeof(*p) + p->n_fixed_ips * sizeof(struct store_fixed_ip);
+        for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+                size += text_size(*in[i]);
+        for (size_t i = 0; i < p->n_fixed_ips; i++)
+                size += text_size(p->fixed_ips[i].subnet_id) +
+                        text_size(p->fixed_ips[i].ip_address);
+        struct store_port *c = malloc(size);
+        if (!c)
+                return NULL;
+        *c = *p;
+        struct store_fixed_ip *ips = (struct store_fixed_ip *)(c + 1);
+        char *text = (char *)(ips + p->n_fixed_ips);
+        const char **out[] = {PORT_STRINGS(c)};
+        for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+                *out[i] = pack_text(*in[i], &text);
+        for (size_t i = 0; i < p->n_fixed_ips; i++) {
+                ips[i].subnet_id = pack_text(p->fixed_ips[i].subnet_id, &text);
+                ips[i].ip_address = pack_text(p->fixed_ips[i].ip_address, &text);
+        }
+        c->fixed_ips = p->n_fixed_ips ? ips : NULL;
+        return c;
+}
+
+void store_port_free(struct store_port *p)
+{
+        free(p);
+}
+
+static int port_dup_cb(const struct store_port *p, void *userdata)
+{
+        struct store_port **ret = userdata;
+        if (!(*ret = store_port_dup(p)))
+                return -ENOMEM;
+        return 0;
+}
+
+int store_port_get(struct store *st, const char *id, struct store_port **ret)
+{
+        const char *v[] = {id};
+        struct store_filter f = {"id", STORE_VALUE_TEXT, v, 1, NULL};
+        struct store_query q = {.filters = &f, .n_filters = 1, .limit = 1};
+        struct store_port *p = NULL;
+        int r = st->ops->port_list(st, &q, port_dup_cb, &p);
+        if (r < 0) {
+                free(p);
+                return r;
+        }
+        if (!p)
+                return -ENOENT;
+        *ret = p;
+        return 0;
 }
 
 int store_port_host(struct store *st, const char *id, char **ret)
@@ -569,7 +645,7 @@ int store_port_delete(struct store *st, const char *id)
         return st->ops->port_delete(st, id);
 }
 
-int store_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+int store_port_list(struct store *st, const struct store_query *q, store_port_cb cb,
                     void *userdata)
 {
         return st->ops->port_list(st, q, cb, userdata);
@@ -592,22 +668,6 @@ int store_subnet_put(struct store *st, const struct store_subnet *s, bool create
                 &(s)->gateway_ip, &(s)->ipv6_ra_mode, &(s)->ipv6_address_mode,                     \
                 &(s)->subnetpool_id, &(s)->dns_nameservers, &(s)->host_routes,                     \
                 &(s)->service_types, &(s)->tags, &(s)->created_at, &(s)->updated_at
-
-static size_t text_size(const char *s)
-{
-        return s ? strlen(s) + 1 : 0;
-}
-
-/* Copies text (if any) to *p, moving it past the copy. */
-static const char *pack_text(const char *text, char **p)
-{
-        if (!text)
-                return NULL;
-        size_t len = strlen(text) + 1;
-        char *at = memcpy(*p, text, len);
-        *p += len;
-        return at;
-}
 
 struct store_subnet *store_subnet_dup(const struct store_subnet *s)
 {

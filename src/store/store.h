@@ -6,8 +6,8 @@
  * what the services use most (networks, ports, instances, compute hosts,
  * ...), as typed rows whose filtered, joined or summed attributes are
  * indexed columns, for some the document beside them only as the view a
- * list sends, for others (networks, subnets, compute hosts) no document
- * at all.  Resources that
+ * list sends, for others (networks, subnets, ports, compute hosts) no
+ * document at all.  Resources that
  * must never be handed out twice (a MAC, an IP on a subnet, a VLAN on a
  * physnet) are claimed in an allocation table whose primary key is the
  * uniqueness rule, so the database itself refuses a duplicate even if the
@@ -357,13 +357,8 @@ int store_compute_task_list(struct store *st, const char *host, size_t limit,
  * attribute of Neutron's network view is a column (the two lists users
  * give or read, availability_zone_hints and tags, and the ids of its
  * subnets in the order they were made, as JSON array text), what lists
- * filter on indexed.  Ports and their fixed IPs as typed rows whose
- * filtered attributes (struct store_query's, named as the API names them:
- * "name", "network_id", "binding:host_id", "fixed_ips" with member
- * "subnet_id" or "ip_address", ...) are columns, the API's view the
- * document beside them, returned as stored (lists send it without
- * parsing); their attributes without a column are filtered in the
- * document.  NULL strings are SQL NULL, as an absent or null attribute. */
+ * filter on indexed.  NULL strings are SQL NULL, as an absent or null
+ * attribute. */
 struct store_network {
         const char *id;
         const char *project_id;
@@ -400,6 +395,18 @@ int store_network_list(struct store *st, const struct store_query *q, store_netw
                        void *userdata);
 int store_network_count(struct store *st, const struct store_query *q, size_t *ret);
 
+/* Ports and their fixed IPs as typed rows without a document: every
+ * attribute of Neutron's port view is a column (binding:vif_details, an
+ * object the service builds, and the lists users give or read,
+ * security_groups, allowed_address_pairs, extra_dhcp_opts and tags, as
+ * JSON text), binding:profile alone the user's own JSON object; the fixed
+ * IPs are rows of their own (what filters and lookups by subnet and
+ * address use) and, in the order the API shows them, text in the port's
+ * row, read with it.  The
+ * filtered attributes (struct store_query's, named as the API names
+ * them: "name", "network_id", "binding:host_id", "fixed_ips" with member
+ * "subnet_id" or "ip_address", ...) are columns, what lists filter on
+ * most indexed; an attribute without a column is refused. */
 struct store_fixed_ip {
         const char *subnet_id, *ip_address;
 };
@@ -408,24 +415,46 @@ struct store_port {
         const char *project_id;
         const char *network_id;
         const char *name;
+        const char *description;
         const char *device_id, *device_owner;
         const char *mac_address;
-        const char *host;      /* binding:host_id */
-        const char *vnic_type; /* binding:vnic_type */
+        const char *host;        /* binding:host_id */
+        const char *vnic_type;   /* binding:vnic_type */
+        const char *vif_type;    /* binding:vif_type */
+        const char *vif_details; /* binding:vif_details, JSON object text; NULL reads as {} */
+        const char *profile;     /* binding:profile, JSON object text; NULL reads as {} */
         const char *status;
         bool admin_state_up;
+        bool port_security_enabled;
+        /* JSON array text; NULL reads as []. */
+        const char *security_groups, *allowed_address_pairs, *extra_dhcp_opts, *tags;
+        const char *created_at, *updated_at; /* as the API shows them */
+        long long revision_number;
+        /* In the order the API shows them; one without subnet or address
+         * is not kept. */
         const struct store_fixed_ip *fixed_ips;
         size_t n_fixed_ips;
-        const char *doc;
 };
+/* A copy of p in one allocation (its strings and fixed IPs in the same
+ * block), NULL when out of memory; store_port_free() frees it. */
+struct store_port *store_port_dup(const struct store_port *p);
+void store_port_free(struct store_port *p);
+/* Insert (-EEXIST when the id exists) or update (-ENOENT when absent);
+ * an update replaces the fixed IPs. */
 int store_port_put(struct store *st, const struct store_port *p, bool create);
-int store_port_get(struct store *st, const char *id, char **ret_doc, char **ret_project);
+/* Get or none: *ret a copy (store_port_dup), -ENOENT when absent. */
+int store_port_get(struct store *st, const char *id, struct store_port **ret);
 /* The host a port is bound to: *ret malloc'd, NULL when unbound; -ENOENT
  * when the port is absent. */
 int store_port_host(struct store *st, const char *id, char **ret);
 /* The port and its fixed IPs. */
 int store_port_delete(struct store *st, const char *id);
-int store_port_list(struct store *st, const struct store_query *q, store_obj_cb cb,
+/* cb for each matching port's row and fixed IPs, in id order, after
+ * q->marker, at most q->limit; every filter attribute names a column or
+ * (fixed_ips) the fixed IPs' rows, -EINVAL for one that names none.  The
+ * row is valid during the call only. */
+typedef int (*store_port_cb)(const struct store_port *p, void *userdata);
+int store_port_list(struct store *st, const struct store_query *q, store_port_cb cb,
                     void *userdata);
 int store_port_count(struct store *st, const struct store_query *q, size_t *ret);
 
@@ -578,6 +607,8 @@ DEFINE_POINTER_CLEANUP(struct store_network, store_network_free)
 #define _cleanup_network_ _cleanup_(store_network_freep)
 DEFINE_POINTER_CLEANUP(struct store_subnet, store_subnet_free)
 #define _cleanup_subnet_ _cleanup_(store_subnet_freep)
+DEFINE_POINTER_CLEANUP(struct store_port, store_port_free)
+#define _cleanup_port_ _cleanup_(store_port_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host, store_compute_host_free)
 #define _cleanup_compute_host_ _cleanup_(store_compute_host_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host *, store_compute_hosts_free)

@@ -1,6 +1,8 @@
 /* The attributes of networks, subnets, ports and agents that are columns or child rows
- * (a network's and a subnet's every attribute), and the WHERE a store_query makes of them (typed-query.h). */
+ * (a network's, a subnet's and a port's every attribute), and the WHERE a store_query makes
+ * of them (typed-query.h); a port's fixed IPs read back from their one column of text. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -100,8 +102,14 @@ static const struct column port_columns[] = {
         {"mac_address", "mac_address", false},
         {"binding:host_id", "host", true},
         {"binding:vnic_type", "vnic_type", false},
+        {"binding:vif_type", "vif_type", false},
         {"status", "status", false},
         {"admin_state_up", "admin_state_up", false},
+        {"description", "description", false},
+        {"port_security_enabled", "port_security_enabled", false},
+        {"created_at", "created_at", false},
+        {"updated_at", "updated_at", false},
+        {"revision_number", "revision_number", false},
         {0},
 };
 
@@ -114,7 +122,7 @@ static const struct column fixed_ip_columns[] = {
 const struct typed_table typed_ports = {
         "ports", NULL, port_columns,
         " AND id IN (SELECT port_id FROM port_fixed_ips WHERE ", fixed_ip_columns, "fixed_ips",
-        false,
+        true,
 };
 
 /* Agents: one per (host, agent_type), that unique index serving host
@@ -250,4 +258,66 @@ int typed_query_list(struct strbuf *sql, const struct typed_table *t, const stru
         if (r >= 0 && q && q->limit)
                 r = strbuf_printf(sql, " LIMIT %zu", q->limit);
         return r;
+}
+
+void port_ips_buf_done(struct port_ips_buf *b)
+{
+        free(b->text);
+        free(b->v);
+        *b = (struct port_ips_buf){0};
+}
+
+int port_ips_text(const struct store_port *p, struct strbuf *out)
+{
+        int r = strbuf_append(out, "");
+        bool any = false;
+        for (size_t i = 0; r >= 0 && i < p->n_fixed_ips; i++) {
+                const struct store_fixed_ip *f = &p->fixed_ips[i];
+                if (!f->subnet_id || !f->ip_address)
+                        continue;
+                r = strbuf_printf(out, "%s%s %s", any ? "," : "", f->subnet_id, f->ip_address);
+                any = true;
+        }
+        return r;
+}
+
+int port_ips_read(struct port_ips_buf *b, const char *text, struct store_port *p)
+{
+        p->fixed_ips = NULL;
+        p->n_fixed_ips = 0;
+        if (!text || !*text)
+                return 0;
+        size_t len = strlen(text) + 1, n = 1;
+        for (const char *c = text; *c; c++)
+                n += *c == ',';
+        if (len > b->text_cap) {
+                char *t = realloc(b->text, len);
+                if (!t)
+                        return -ENOMEM;
+                b->text = t;
+                b->text_cap = len;
+        }
+        if (n > b->cap) {
+                struct store_fixed_ip *v = realloc(b->v, n * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                b->v = v;
+                b->cap = n;
+        }
+        memcpy(b->text, text, len);
+        size_t k = 0;
+        for (char *e = b->text; e; k++) {
+                char *next = strchr(e, ',');
+                if (next)
+                        *next++ = '\0';
+                char *ip = strchr(e, ' ');
+                if (!ip)
+                        return -EIO;
+                *ip++ = '\0';
+                b->v[k] = (struct store_fixed_ip){e, ip};
+                e = next;
+        }
+        p->fixed_ips = b->v;
+        p->n_fixed_ips = k;
+        return 0;
 }

@@ -1,7 +1,7 @@
 /* Networks, subnets, ports and agents as every backend queries their typed rows: a
  * store_query attribute's column, the child rows that hold it (a
  * network's segment, a port's fixed IPs) or, for the rest, the document
- * (networks have none: every attribute is a column).
+ * (networks and ports have none: every attribute is a column).
  * A backend gives only what its SQL writes differently.  Private to
  * src/store/. */
 #pragma once
@@ -26,6 +26,31 @@ extern const struct typed_table typed_networks, typed_subnets, typed_ports, type
         "id, project_id, network_id, name, description, ip_version, cidr, gateway_ip, "            \
         "enable_dhcp, shared, ipv6_ra_mode, ipv6_address_mode, subnetpool_id, dns_nameservers, "   \
         "host_routes, service_types, tags, created_at, updated_at, revision_number"
+/* A port's row as both backends read it, in struct store_port's order,
+ * then its fixed IPs' text (port_ips_read()). */
+#define STORE_PORT_COLUMNS                                                                         \
+        "id, project_id, network_id, name, description, device_id, device_owner, mac_address, "   \
+        "host, vnic_type, vif_type, vif_details, profile, status, admin_state_up, "                \
+        "port_security_enabled, security_groups, allowed_address_pairs, extra_dhcp_opts, tags, "   \
+        "created_at, updated_at, revision_number, fixed_ips"
+/* The column of STORE_PORT_COLUMNS that holds the fixed IPs. */
+#define STORE_PORT_FIXED_IPS_COLUMN 23
+
+/* A port's fixed IPs as its row keeps them for its view, in the view's
+ * order: "subnet_id ip_address" entries joined by "," (neither has a
+ * space or a comma), beside the rows of port_fixed_ips that filters and
+ * lookups use.  port_ips_text() writes it (NULL: none kept), port_ips_read() reads it into
+ * p->fixed_ips, its buffers reused from row to row (p points into them
+ * until the next call). */
+struct port_ips_buf {
+        char *text;
+        size_t text_cap;
+        struct store_fixed_ip *v;
+        size_t cap;
+};
+int port_ips_text(const struct store_port *p, struct strbuf *out);
+int port_ips_read(struct port_ips_buf *b, const char *text, struct store_port *p);
+void port_ips_buf_done(struct port_ips_buf *b);
 
 /* What to SELECT FROM: the table, or the table joined with what its rows
  * are read with (a network's segment). */

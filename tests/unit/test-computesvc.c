@@ -121,9 +121,10 @@ static struct store_instance *new_instance(struct fixture *f, const char *id, ch
         struct service_error e = {0};
         struct netsvc_port_create in = {.network_id = "net1", .project_id = "p1",
                                         .vnic_type = "direct"};
-        json_t *port = NULL, *flavor = NULL;
+        json_t *flavor = NULL;
+        struct store_port *port = NULL;
         assert_int_equal(netsvc_port_create(&f->svc.net, &member, &in, &port, &e), 0);
-        snprintf(port_id, 64, "%s", json_str(port, "id"));
+        snprintf(port_id, 64, "%s", port->id);
         assert_int_equal(computesvc_flavor_get(&f->svc, "f1", &flavor), 0);
         struct store_instance *inst = calloc(1, sizeof(*inst));
         assert_non_null(inst);
@@ -140,7 +141,7 @@ static struct store_instance *new_instance(struct fixture *f, const char *id, ch
         inst->memory_mb = json_integer_value(json_object_get(flavor, "ram"));
         inst->disk_gb = json_integer_value(json_object_get(flavor, "disk"));
         assert_int_equal(store_instance_add_port(inst, port_id, false), 0);
-        json_decref(port);
+        store_port_free(port);
         json_decref(flavor);
         return inst;
 }

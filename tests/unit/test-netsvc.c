@@ -132,6 +132,28 @@ static json_t *port_in(const char *extra_json)
         return in;
 }
 
+/* netsvc_port_create() and _update() with the row they return as the
+ * port's document (netsvc_port_json()), which the checks below read. */
+static int create_json(const struct netsvc *svc, const struct auth_context *auth,
+                       const struct netsvc_port_create *c, json_t **ret, struct service_error *e)
+{
+        _cleanup_port_ struct store_port *p = NULL;
+        int r = netsvc_port_create(svc, auth, c, &p, e);
+        if (r >= 0)
+                assert_non_null(*ret = netsvc_port_json(p));
+        return r;
+}
+
+static int update_json(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                       const struct netsvc_port_update *u, json_t **ret, struct service_error *e)
+{
+        _cleanup_port_ struct store_port *p = NULL;
+        int r = netsvc_port_update(svc, auth, id, u, &p, e);
+        if (r >= 0)
+                assert_non_null(*ret = netsvc_port_json(p));
+        return r;
+}
+
 /* A port create asked as a body would ask it (in: its attributes). */
 static int port_create(const struct netsvc *svc, const struct auth_context *auth, const json_t *in,
                        const char *owner, json_t **ret, struct service_error *e)
@@ -161,7 +183,7 @@ static int port_create(const struct netsvc *svc, const struct auth_context *auth
         assert_true(c.n_security_groups < ARRAY_SIZE(groups));
         for (size_t i = 0; i < c.n_security_groups; i++)
                 groups[i] = json_string_value(json_array_get(sgs, i));
-        return netsvc_port_create(svc, auth, &c, ret, e);
+        return create_json(svc, auth, &c, ret, e);
 }
 
 static void test_port_create(void **state)
@@ -244,7 +266,7 @@ static void test_port_create_defaults(void **state)
         struct netsvc_port_create in = {.network_id = "net1"};
         json_t *port = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
-        assert_int_equal(netsvc_port_create(&f->svc, &member, &in, &port, &e), 0);
+        assert_int_equal(create_json(&f->svc, &member, &in, &port, &e), 0);
         assert_string_equal(json_str(port, "project_id"), "p1");
         assert_string_equal(json_str(port, "tenant_id"), "p1");
         assert_string_equal(json_str(port, "name"), "");
@@ -270,13 +292,13 @@ static void test_port_create_defaults(void **state)
                                          .has_security_groups = true, .security_groups = groups,
                                          .n_security_groups = 1};
         port = NULL;
-        assert_true(netsvc_port_create(&f->svc, &member, &off, &port, &e) < 0);
+        assert_true(create_json(&f->svc, &member, &off, &port, &e) < 0);
         assert_null(port);
         assert_int_equal(e.kind, ERROR_KIND_INVALID);
         assert_string_equal(e.type, "PortSecurityAndIPRequiredForSecurityGroups");
         /* Without a group it is made with none, not the default one. */
         off.has_security_groups = false;
-        assert_int_equal(netsvc_port_create(&f->svc, &member, &off, &port, &e), 0);
+        assert_int_equal(create_json(&f->svc, &member, &off, &port, &e), 0);
         assert_false(json_is_true(json_object_get(port, "port_security_enabled")));
         assert_int_equal(json_array_size(json_object_get(port, "security_groups")), 0);
         json_decref(port);
@@ -297,7 +319,7 @@ static void test_port_bind_and_status(void **state)
         json_t *profile = json_pack("{s:s}", "pci_slot", "0000:81:10.1");
         struct netsvc_port_update bind = {.has_host_id = true, .host_id = "cn1",
                                           .has_profile = true, .profile = profile};
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &bind, &up, &e), 0);
+        assert_int_equal(update_json(&f->svc, &member, id, &bind, &up, &e), 0);
         assert_string_equal(json_str(up, "binding:vif_type"), "hw_veb");
         assert_string_equal(json_str(json_object_get(up, "binding:vif_details"), "vlan"), "150");
         assert_int_equal(json_integer_value(json_object_get(up, "revision_number")), 1);
@@ -310,11 +332,11 @@ static void test_port_bind_and_status(void **state)
         assert_int_equal(netsvc_port_set_device_status(&f->svc, "nope", "cn1", true), -ENOENT);
         /* Another project's update: the port is not found for it. */
         e = (struct service_error){0};
-        assert_true(netsvc_port_update(&f->svc, &other, id, &bind, &up, &e) < 0);
+        assert_true(update_json(&f->svc, &other, id, &bind, &up, &e) < 0);
         assert_int_equal(e.kind, ERROR_KIND_NOT_FOUND);
         /* The agent's heartbeat grows old: the binding fails. */
         fake_now += 3600;
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &bind, &up, &e), 0);
+        assert_int_equal(update_json(&f->svc, &member, id, &bind, &up, &e), 0);
         assert_string_equal(json_str(up, "binding:vif_type"), "binding_failed");
         json_decref(up);
         fake_now -= 3600;
@@ -322,6 +344,56 @@ static void test_port_bind_and_status(void **state)
         assert_int_equal(store_end(f->st, false), 0);
         json_decref(in);
         json_decref(port);
+}
+
+/* The service hands out the port's typed row: what create stored, what
+ * get finds for the caller (not for another project), what an update and
+ * a binding changed. */
+static void test_port_typed(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        _cleanup_port_ struct store_port *made = NULL, *got = NULL, *up = NULL;
+        struct store_port *none = NULL;
+        json_t *profile = json_pack("{s:s,s:s}", "pci_slot", "0000:81:10.1", "z", "last");
+        assert_int_equal(store_begin(f->st, true), 0);
+        struct netsvc_port_create in = {.network_id = "net1", .name = "web",
+                                        .vnic_type = "direct"};
+        assert_int_equal(netsvc_port_create(&f->svc, &member, &in, &made, &e), 0);
+        assert_string_equal(made->name, "web");
+        assert_string_equal(made->network_id, "net1");
+        assert_string_equal(made->project_id, "p1");
+        assert_string_equal(made->vnic_type, "direct");
+        assert_string_equal(made->vif_type, "unbound");
+        assert_string_equal(made->vif_details, "{}");
+        assert_string_equal(made->profile, "{}");
+        assert_string_equal(made->status, "DOWN");
+        assert_true(made->port_security_enabled);
+        assert_true(strneq(made->security_groups, "[\"", 2));
+        assert_int_equal(made->revision_number, 0);
+        assert_non_null(made->created_at);
+        assert_int_equal(made->n_fixed_ips, 1);
+        assert_true(strneq(made->fixed_ips[0].ip_address, "10.0.0.", 7));
+
+        assert_int_equal(netsvc_port_get(&f->svc, &member, made->id, &got), 0);
+        assert_string_equal(got->mac_address, made->mac_address);
+        assert_string_equal(got->fixed_ips[0].subnet_id, made->fixed_ips[0].subnet_id);
+        assert_int_equal(netsvc_port_get(&f->svc, &other, made->id, &none), -ENOENT);
+        assert_null(none);
+
+        struct netsvc_port_update bind = {.has_name = true, .name = "db", .has_host_id = true,
+                                          .host_id = "cn1", .has_profile = true,
+                                          .profile = profile};
+        assert_int_equal(netsvc_port_update(&f->svc, &member, made->id, &bind, &up, &e), 0);
+        assert_string_equal(up->name, "db");
+        assert_string_equal(up->host, "cn1");
+        assert_string_equal(up->vif_type, "hw_veb");
+        assert_non_null(strstr(up->vif_details, "\"vlan\":\"150\""));
+        /* The user's keys as given, in their order. */
+        assert_string_equal(up->profile, "{\"pci_slot\":\"0000:81:10.1\",\"z\":\"last\"}");
+        assert_int_equal(up->revision_number, 1);
+        assert_int_equal(store_end(f->st, false), 0);
+        json_decref(profile);
 }
 
 
@@ -917,14 +989,14 @@ static void test_subnets_ipv6(void **state)
         struct netsvc_port_update mac = {.has_mac_address = true,
                                          .mac_address = "fa:16:3e:aa:bb:cc"};
         json_t *after = NULL;
-        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), &mac, &after,
+        assert_int_equal(update_json(&f->svc, &member, json_str(port, "id"), &mac, &after,
                                             &e), 0);
         assert_string_equal(ip_on(after, sid), "2001:db8:1:0:f816:3eff:feaa:bbcc");
         assert_string_equal(ip_on(after, "sub1"), ip_on(port, "sub1"));
         /* A fixed_ips update without the SLAAC subnet keeps its address. */
         json_t *ips = json_pack("[{s:s}]", "subnet_id", "sub1"), *after2 = NULL;
         struct netsvc_port_update upd = {.has_fixed_ips = true, .fixed_ips = ips};
-        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), &upd, &after2,
+        assert_int_equal(update_json(&f->svc, &member, json_str(port, "id"), &upd, &after2,
                                             &e), 0);
         json_decref(ips);
         assert_int_equal(json_array_size(json_object_get(after2, "fixed_ips")), 2);
@@ -1332,7 +1404,7 @@ static void test_agents(void **state)
         json_t *pin = port_in(NULL), *port = NULL, *bound = NULL;
         assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         struct netsvc_port_update bind = {.has_host_id = true, .host_id = "cn1"};
-        assert_int_equal(netsvc_port_update(&f->svc, &member, json_str(port, "id"), &bind, &bound,
+        assert_int_equal(update_json(&f->svc, &member, json_str(port, "id"), &bind, &bound,
                                             &e), 0);
         json_t *up = json_pack("[s,s]", json_str(port, "id"), "nope");
         json_t *out = NULL;
@@ -1536,7 +1608,7 @@ static void test_port_update(void **state)
                 .has_admin_state_up = true, .admin_state_up = false,
                 .has_allowed_address_pairs = true, .allowed_address_pairs = pairs,
         };
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &u, &up, &e), 0);
+        assert_int_equal(update_json(&f->svc, &member, id, &u, &up, &e), 0);
         assert_string_equal(json_str(up, "name"), "vf0");
         assert_string_equal(json_str(up, "device_owner"), "compute:nova");
         assert_true(json_is_false(json_object_get(up, "admin_state_up")));
@@ -1556,10 +1628,10 @@ static void test_port_update(void **state)
          * with the groups emptied: done. */
         struct netsvc_port_update off = {.has_port_security_enabled = true,
                                          .port_security_enabled = false};
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &off, &up, &e), -EEXIST);
+        assert_int_equal(update_json(&f->svc, &member, id, &off, &up, &e), -EEXIST);
         assert_string_equal(e.type, "PortSecurityPortHasSecurityGroup");
         off.has_security_groups = true;
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &off, &up, &e), 0);
+        assert_int_equal(update_json(&f->svc, &member, id, &off, &up, &e), 0);
         assert_int_equal(json_array_size(json_object_get(up, "security_groups")), 0);
         assert_true(json_is_false(json_object_get(up, "port_security_enabled")));
         json_decref(up);
@@ -1568,7 +1640,7 @@ static void test_port_update(void **state)
         const char *groups[] = {def};
         struct netsvc_port_update sg = {.has_security_groups = true, .security_groups = groups,
                                         .n_security_groups = 1};
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &sg, &up, &e), -EINVAL);
+        assert_int_equal(update_json(&f->svc, &member, id, &sg, &up, &e), -EINVAL);
         assert_string_equal(e.type, "PortSecurityAndIPRequiredForSecurityGroups");
         /* With it back on: a group the caller cannot see is not found;
          * its own default is taken. */
@@ -1579,10 +1651,10 @@ static void test_port_update(void **state)
         const char *others[] = {p2def};
         sg.security_groups = others;
         e = (struct service_error){0};
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &sg, &up, &e), -ENOENT);
+        assert_int_equal(update_json(&f->svc, &member, id, &sg, &up, &e), -ENOENT);
         assert_string_equal(e.type, "SecurityGroupNotFound");
         sg.security_groups = groups;
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &sg, &up, &e), 0);
+        assert_int_equal(update_json(&f->svc, &member, id, &sg, &up, &e), 0);
         assert_string_equal(json_string_value(json_array_get(json_object_get(up,
                                                                              "security_groups"),
                                                              0)),
@@ -1591,7 +1663,7 @@ static void test_port_update(void **state)
         /* A port with a device keeps its vnic type. */
         e = (struct service_error){0};
         struct netsvc_port_update vnic = {.has_vnic_type = true, .vnic_type = "normal"};
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &vnic, &up, &e), -EEXIST);
+        assert_int_equal(update_json(&f->svc, &member, id, &vnic, &up, &e), -EEXIST);
         assert_string_equal(e.type, "PortInUse");
 
         /* On a network shared by another project, an address of one's
@@ -1615,14 +1687,14 @@ static void test_port_update(void **state)
         json_t *ask = json_pack("[{s:s}]", "ip_address", free_ip);
         struct netsvc_port_update ip = {.has_fixed_ips = true, .fixed_ips = ask};
         e = (struct service_error){0};
-        assert_int_equal(netsvc_port_update(&f->svc, &other, json_str(theirs, "id"), &ip, &up, &e),
+        assert_int_equal(update_json(&f->svc, &other, json_str(theirs, "id"), &ip, &up, &e),
                          -EPERM);
         assert_string_equal(e.message, "(rule:update_port and "
                                        "rule:update_port:fixed_ips:ip_address) is disallowed by "
                                        "policy");
         e = (struct service_error){0};
         off.has_security_groups = true;
-        assert_int_equal(netsvc_port_update(&f->svc, &other, json_str(theirs, "id"), &off, &up,
+        assert_int_equal(update_json(&f->svc, &other, json_str(theirs, "id"), &off, &up,
                                             &e), -EPERM);
         assert_string_equal(e.message, "(rule:update_port and "
                                        "rule:update_port:port_security_enabled) is disallowed by "
@@ -1640,7 +1712,7 @@ static void test_port_update(void **state)
         net_drop(net);
         assert_true(subnet_marked_shared(f));
         /* ... and the owner's port may move to that address. */
-        assert_int_equal(netsvc_port_update(&f->svc, &member, id, &ip, &up, &e), 0);
+        assert_int_equal(update_json(&f->svc, &member, id, &ip, &up, &e), 0);
         assert_string_equal(json_str(json_array_get(json_object_get(up, "fixed_ips"), 0),
                                      "ip_address"),
                             free_ip);
@@ -1771,6 +1843,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_port_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_create_defaults, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_port_typed, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_create, setup, teardown),

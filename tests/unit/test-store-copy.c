@@ -68,8 +68,15 @@ static void fill_source(void)
         };
         assert_int_equal(store_subnet_put(st, &sub, true), 0);
         struct store_fixed_ip ip = {"s1", "192.0.2.5"};
-        struct store_port p = {"pt1", "p1", "n1", NULL, "", "", "fa:16:3e:00:00:01", "h1",
-                               "direct", "DOWN", true, &ip, 1, "{\"id\": \"pt1\"}"};
+        struct store_port p = {
+                .id = "pt1", .project_id = "p1", .network_id = "n1", .description = ODD,
+                .device_id = "", .device_owner = "", .mac_address = "fa:16:3e:00:00:01",
+                .host = "h1", .vnic_type = "direct", .vif_type = "hw_veb",
+                .vif_details = "{\"vlan\":\"100\"}", .profile = "{\"pci_slot\":\"0000:03:10.1\"}",
+                .status = "DOWN", .admin_state_up = true, .security_groups = "[\"sg1\"]",
+                .created_at = "2026-01-01T00:00:00Z", .revision_number = 2,
+                .fixed_ips = &ip, .n_fixed_ips = 1,
+        };
         assert_int_equal(store_port_put(st, &p, true), 0);
         assert_int_equal(store_claim(st, "mac", "fa:16:3e:00:00:01", "pt1"), 0);
         /* An instance: its columns (a boolean among them) and its lists,
@@ -125,7 +132,7 @@ static void test_copy(void **state)
         struct store *st = NULL;
         assert_int_equal(store_open(url, &st), 0);
         assert_int_equal(store_begin(st, false), 0);
-        _cleanup_free_ char *doc = NULL, *secret = NULL, *pdoc = NULL, *host = NULL,
+        _cleanup_free_ char *doc = NULL, *secret = NULL, *host = NULL,
                             *hash = NULL;
         _cleanup_network_ struct store_network *net = NULL;
         assert_int_equal(store_obj_get(st, "thing", "t1", &doc, NULL), 0);
@@ -160,8 +167,16 @@ static void test_copy(void **state)
         assert_int_equal(sub->n_pools, 2);
         assert_string_equal(sub->pools[1].start, "192.0.2.20");
         assert_string_equal(sub->pools[1].end, "192.0.2.29");
-        assert_int_equal(store_port_get(st, "pt1", &pdoc, NULL), 0);
-        assert_string_equal(pdoc, "{\"id\": \"pt1\"}");
+        _cleanup_port_ struct store_port *port = NULL;
+        assert_int_equal(store_port_get(st, "pt1", &port), 0);
+        assert_string_equal(port->description, ODD);
+        assert_string_equal(port->vif_type, "hw_veb");
+        assert_string_equal(port->vif_details, "{\"vlan\":\"100\"}");
+        assert_string_equal(port->profile, "{\"pci_slot\":\"0000:03:10.1\"}");
+        assert_string_equal(port->security_groups, "[\"sg1\"]");
+        assert_int_equal(port->revision_number, 2);
+        assert_int_equal(port->n_fixed_ips, 1);
+        assert_string_equal(port->fixed_ips[0].ip_address, "192.0.2.5");
         assert_int_equal(store_port_host(st, "pt1", &host), 0);
         assert_string_equal(host, "h1");
         assert_int_equal(store_is_claimed(st, "mac", "fa:16:3e:00:00:01"), 1);

@@ -315,8 +315,8 @@ static void test_instance_migration_from_objects(void **state)
         /* Gone from the documents; the other documents stay. */
         char *doc = NULL;
         assert_int_equal(store_obj_get(st, "instance", "i-a", &doc, NULL), -ENOENT);
-        assert_int_equal(store_port_get(st, "port-1", &doc, NULL), 0);
-        free(doc);
+        _cleanup_port_ struct store_port *port = NULL;
+        assert_int_equal(store_port_get(st, "port-1", &port), 0);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
@@ -353,7 +353,8 @@ static void test_instance_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT TEST_INSTANCES_WITH_DOCUMENT
+        exec_raw(TEST_PORTS_WITH_DOCUMENT TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
+                 TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= " XSTR(INSTANCE_ROWS_VERSION) ";"
                  "INSERT INTO instances VALUES ('i-a', 'p1', 'cn2', 'BUILD', 'spawning', 2, 512, "
                  "  '{\"id\":\"i-a\",\"name\":\"web\",\"tenant_id\":\"p1\",\"user_id\":\"u1\","

@@ -23,28 +23,47 @@ static int ids_cb(const char *id, const char *doc, void *userdata)
         return strbuf_printf(b, "%s%s", b->len ? " " : "", id);
 }
 
-typedef int (*list_fn)(struct store *, const struct store_query *, store_obj_cb, void *);
-typedef int (*count_fn)(struct store *, const struct store_query *, size_t *);
+static int port_ids_cb(const struct store_port *p, void *userdata)
+{
+        return ids_cb(p->id, NULL, userdata);
+}
 
-/* The ids a list gives, space-separated, and the count agreeing. */
-static void assert_list(struct store *st, list_fn list, count_fn count, const struct store_query *q,
-                        const char *want)
+/* The ids of the port rows a list gives, space-separated, and the count
+ * agreeing. */
+static void assert_ports(struct store *st, const struct store_query *q, const char *want)
 {
         _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
         assert_int_equal(strbuf_append(&b, ""), 0);
-        assert_int_equal(list(st, q, ids_cb, &b), 0);
+        assert_int_equal(store_port_list(st, q, port_ids_cb, &b), 0);
         assert_string_equal(strbuf_str(&b), want);
         size_t n = 0, words = *want ? 1 : 0;
         for (const char *c = want; *c; c++)
                 words += *c == ' ';
-        assert_int_equal(count(st, q, &n), 0);
+        assert_int_equal(store_port_count(st, q, &n), 0);
         if (!q || !q->limit)
                 assert_int_equal(n, words);
 }
 
-static void assert_ports(struct store *st, const struct store_query *q, const char *want)
+/* Every column of a port row and its fixed IPs in order, one line. */
+static void assert_port_row(struct store *st, const char *id, const char *want)
 {
-        assert_list(st, store_port_list, store_port_count, q, want);
+        _cleanup_port_ struct store_port *p = NULL;
+        assert_int_equal(store_port_get(st, id, &p), 0);
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_printf(&b, "%s %s %s %s [%s] %s %s %s %s %s %s %s %s %s %d%d "
+                                       "%s %s %s %s %s %s %lld", p->id, p->project_id,
+                                       p->network_id, p->name ?: "-", p->description ?: "-",
+                                       p->device_id, p->device_owner, p->mac_address ?: "-",
+                                       p->host, p->vnic_type, p->vif_type ?: "-", p->vif_details,
+                                       p->profile, p->status ?: "-", p->admin_state_up,
+                                       p->port_security_enabled, p->security_groups,
+                                       p->allowed_address_pairs, p->extra_dhcp_opts, p->tags,
+                                       p->created_at ?: "-", p->updated_at ?: "-",
+                                       p->revision_number), 0);
+        for (size_t i = 0; i < p->n_fixed_ips; i++)
+                assert_int_equal(strbuf_printf(&b, " %s=%s", p->fixed_ips[i].subnet_id,
+                                               p->fixed_ips[i].ip_address), 0);
+        assert_string_equal(strbuf_str(&b), want);
 }
 
 static int network_ids_cb(const struct store_network *n, void *userdata)
@@ -52,7 +71,7 @@ static int network_ids_cb(const struct store_network *n, void *userdata)
         return ids_cb(n->id, NULL, userdata);
 }
 
-/* assert_list() for the typed network rows. */
+/* The same for the typed network rows. */
 static void assert_networks(struct store *st, const struct store_query *q, const char *want)
 {
         _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
@@ -95,7 +114,7 @@ static int subnet_ids_cb(const struct store_subnet *s, void *userdata)
         return ids_cb(s->id, NULL, userdata);
 }
 
-/* assert_list() for the typed subnet rows. */
+/* The same for the typed subnet rows. */
 static void assert_subnets(struct store *st, const struct store_query *q, const char *want)
 {
         _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
@@ -182,16 +201,35 @@ static void put_networks(struct store *st)
         assert_int_equal(store_network_put(st, &n1, true), -EEXIST);
 }
 
+#define PORT(i, proj, net, nm, dev, owner, mac, h, vnic, st, up, ips, n_ips)                      \
+        ((struct store_port){.id = i, .project_id = proj, .network_id = net, .name = nm,           \
+                             .device_id = dev, .device_owner = owner, .mac_address = mac,          \
+                             .host = h, .vnic_type = vnic, .status = st, .admin_state_up = up,     \
+                             .port_security_enabled = true, .fixed_ips = ips,                      \
+                             .n_fixed_ips = n_ips})
+
 static void put_ports(struct store *st)
 {
-        struct store_fixed_ip a[] = {{"s1", "10.0.0.5"}, {"s2", "2001:db8::5"}};
+        /* Not in the order of their subnets: the API's order is kept. */
+        struct store_fixed_ip a[] = {{"s2", "2001:db8::5"}, {"s1", "10.0.0.5"}};
         struct store_fixed_ip b[] = {{"s1", "10.0.0.6"}};
-        struct store_port p1 = {"pa", "p1", "n1", "web", "vm-1", "compute:nova", "fa:16:3e:00:00:01",
-                                "cn1", "direct", "ACTIVE", true, a, 2, "{\"id\": \"pa\"}"};
-        struct store_port p2 = {"pb", "p1", "n1", "db", "", "", "fa:16:3e:00:00:02",
-                                "", "normal", "DOWN", false, b, 1, "{\"id\": \"pb\"}"};
-        struct store_port p3 = {"pc", "p2", "n2", "web", "vm-2", "compute:nova", "fa:16:3e:00:00:03",
-                                "cn2", "direct", "DOWN", true, NULL, 0, "{\"id\": \"pc\"}"};
+        struct store_port p1 = PORT("pa", "p1", "n1", "web", "vm-1", "compute:nova",
+                                    "fa:16:3e:00:00:01", "cn1", "direct", "ACTIVE", true, a, 2);
+        p1.description = "the web";
+        p1.vif_type = "hw_veb";
+        p1.vif_details = "{\"port_filter\":false,\"vlan\":\"100\"}";
+        p1.profile = "{\"pci_slot\":\"0000:03:10.1\",\"z\":1,\"a\":[2]}";
+        p1.port_security_enabled = false;
+        p1.security_groups = "[\"sg2\",\"sg1\"]";
+        p1.allowed_address_pairs = "[{\"ip_address\":\"10.0.0.7\"}]";
+        p1.tags = "[\"t\"]";
+        p1.created_at = "2026-01-01T00:00:00Z";
+        p1.updated_at = "2026-01-02T00:00:00Z";
+        p1.revision_number = 3;
+        struct store_port p2 = PORT("pb", "p1", "n1", "db", "", "", "fa:16:3e:00:00:02", "",
+                                    "normal", "DOWN", false, b, 1);
+        struct store_port p3 = PORT("pc", "p2", "n2", "web", "vm-2", "compute:nova",
+                                    "fa:16:3e:00:00:03", "cn2", "direct", "DOWN", true, NULL, 0);
         assert_int_equal(store_port_put(st, &p1, true), 0);
         assert_int_equal(store_port_put(st, &p2, true), 0);
         assert_int_equal(store_port_put(st, &p3, true), 0);
@@ -271,10 +309,19 @@ static void test_ports(void **state)
         struct store *st = test_store_open();
         assert_int_equal(store_begin(st, true), 0);
         put_ports(st);
-        char *doc = NULL, *host = NULL;
-        assert_int_equal(store_port_get(st, "pa", &doc, NULL), 0);
-        assert_string_equal(doc, "{\"id\": \"pa\"}");
-        free(doc);
+        char *host = NULL;
+        /* Every column back as it was put, the fixed IPs in their order;
+         * the lists and objects not given read as empty ones. */
+        assert_port_row(st, "pa", "pa p1 n1 web [the web] vm-1 compute:nova fa:16:3e:00:00:01 "
+                        "cn1 direct hw_veb {\"port_filter\":false,\"vlan\":\"100\"} "
+                        "{\"pci_slot\":\"0000:03:10.1\",\"z\":1,\"a\":[2]} ACTIVE 10 "
+                        "[\"sg2\",\"sg1\"] [{\"ip_address\":\"10.0.0.7\"}] [] [\"t\"] "
+                        "2026-01-01T00:00:00Z 2026-01-02T00:00:00Z 3 s2=2001:db8::5 s1=10.0.0.5");
+        assert_port_row(st, "pc", "pc p2 n2 web [-] vm-2 compute:nova fa:16:3e:00:00:03 cn2 "
+                        "direct - {} {} DOWN 11 [] [] [] [] - - 0");
+        struct store_port *none = NULL;
+        assert_int_equal(store_port_get(st, "px", &none), -ENOENT);
+        assert_null(none);
         assert_int_equal(store_port_host(st, "pa", &host), 0);
         assert_string_equal(host, "cn1");
         free(host);
@@ -295,6 +342,16 @@ static void test_ports(void **state)
         assert_ports(st, ONE("fixed_ips", "subnet_id", STORE_VALUE_TEXT, "s1"), "pa pb");
         assert_ports(st, ONE("fixed_ips", "ip_address", STORE_VALUE_TEXT, "2001:db8::5"), "pa");
         assert_ports(st, &(struct store_query){.project_id = "p2"}, "pc");
+        /* Every other attribute of the view a column too. */
+        assert_ports(st, ONE("description", NULL, STORE_VALUE_TEXT, "the web"), "pa");
+        assert_ports(st, ONE("binding:vif_type", NULL, STORE_VALUE_TEXT, "hw_veb"), "pa");
+        assert_ports(st, ONE("port_security_enabled", NULL, STORE_VALUE_INT, "0"), "pa");
+        assert_ports(st, ONE("revision_number", NULL, STORE_VALUE_INT, "3"), "pa");
+        assert_ports(st, ONE("updated_at", NULL, STORE_VALUE_TEXT, "2026-01-02T00:00:00Z"), "pa");
+        /* No document to look in: an attribute without a column is
+         * refused. */
+        assert_int_equal(store_port_list(st, ONE("color", NULL, STORE_VALUE_TEXT, "red"),
+                                         port_ids_cb, NULL), -EINVAL);
         /* Several values of one filter, ANDed with another. */
         const char *nets[] = {"n1", "n2"}, *names[] = {"web"};
         struct store_filter two[] = {{"network_id", STORE_VALUE_TEXT, nets, 2, NULL},
@@ -304,11 +361,13 @@ static void test_ports(void **state)
                                                .limit = 1}, "pb");
 
         /* An update replaces the fixed IPs; absent: not found. */
-        struct store_fixed_ip c[] = {{"s3", "10.1.0.9"}};
-        struct store_port pa = {"pa", "p1", "n1", "web", "", "", "fa:16:3e:00:00:01",
-                                "cn9", "direct", "DOWN", true, c, 1, "{}"};
+        struct store_fixed_ip c[] = {{"s3", "10.1.0.9"}, {"s1", "10.0.0.8"}};
+        struct store_port pa = PORT("pa", "p1", "n1", "web", "", "", "fa:16:3e:00:00:01", "cn9",
+                                    "direct", "DOWN", true, c, 2);
         assert_int_equal(store_port_put(st, &pa, false), 0);
-        assert_ports(st, ONE("fixed_ips", "subnet_id", STORE_VALUE_TEXT, "s1"), "pb");
+        assert_port_row(st, "pa", "pa p1 n1 web [-]   fa:16:3e:00:00:01 cn9 direct - {} {} DOWN "
+                        "11 [] [] [] [] - - 0 s3=10.1.0.9 s1=10.0.0.8");
+        assert_ports(st, ONE("fixed_ips", "subnet_id", STORE_VALUE_TEXT, "s2"), "");
         assert_ports(st, ONE("fixed_ips", "subnet_id", STORE_VALUE_TEXT, "s3"), "pa");
         assert_ports(st, ONE("binding:host_id", NULL, STORE_VALUE_TEXT, "cn9"), "pa");
         pa.id = "px";
@@ -317,7 +376,7 @@ static void test_ports(void **state)
         /* Deleted with its fixed IPs. */
         assert_int_equal(store_port_delete(st, "pb"), 0);
         assert_int_equal(store_port_delete(st, "pb"), -ENOENT);
-        assert_ports(st, ONE("fixed_ips", "subnet_id", STORE_VALUE_TEXT, "s1"), "");
+        assert_ports(st, ONE("fixed_ips", "ip_address", STORE_VALUE_TEXT, "10.0.0.6"), "");
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
@@ -484,10 +543,9 @@ static void test_migration(void **state)
         assert_ports(st, ONE("admin_state_up", NULL, STORE_VALUE_INT, "0"), "pa");
         assert_ports(st, ONE("device_owner", NULL, STORE_VALUE_TEXT, "compute:nova"), "pa");
         assert_ports(st, &(struct store_query){.project_id = "p2"}, "pb");
+        assert_port_row(st, "pa", "pa p1 n1 web [] vm compute:nova fa:16:3e:00:00:01 cn1 direct "
+                        "- {} {} DOWN 01 [] [] [] [] - - 0 s1=10.0.0.5");
         char *doc = NULL;
-        assert_int_equal(store_port_get(st, "pa", &doc, NULL), 0);
-        assert_non_null(strstr(doc, "\"binding:vnic_type\": \"direct\""));
-        free(doc);
         /* Gone from the documents; the other documents stay. */
         assert_int_equal(store_obj_get(st, "network", "n1", &doc, NULL), -ENOENT);
         assert_int_equal(store_obj_get(st, "port", "pa", &doc, NULL), -ENOENT);
@@ -536,7 +594,8 @@ static void test_claims_tag_migration(void **state)
         assert_int_equal(store_compute_host_put(st, &h, true), 0);
         assert_int_equal(store_end(st, true), 0);
         store_free(st);
-        exec_raw("UPDATE compute_hosts SET claims_tag = 8070450532247928832;"
+        exec_raw(TEST_PORTS_WITH_DOCUMENT
+                 "UPDATE compute_hosts SET claims_tag = 8070450532247928832;"
                  "DELETE FROM schema_version WHERE version >= 19;");
 
         assert_int_equal(store_open(test_dbpath, &st), 0);
@@ -562,7 +621,7 @@ static void test_network_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
+        exec_raw(TEST_PORTS_WITH_DOCUMENT TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 17;"
                  "INSERT INTO networks (id, project_id, name, status, admin_state_up, shared,"
                  "  external, mtu, doc) VALUES ('n1', 'p1', 'web', 'ACTIVE', 1, 1, 0, 1500,"
@@ -597,6 +656,57 @@ static void test_network_migration(void **state)
         test_store_drop(st);
 }
 
+/* A version-19 database (made by rolling a fresh one back) holding ports
+ * with their documents: every attribute moves to its column (what a
+ * document lacks to the default a new port has), binding:profile and the
+ * lists keep their text, the fixed IPs take the document's order, the
+ * document goes.  On both backends. */
+static void test_port_migration(void **state)
+{
+        struct store *st = test_store_open();
+        store_free(st);
+        exec_raw(TEST_PORTS_WITH_DOCUMENT
+                 "DELETE FROM schema_version WHERE version >= 20;"
+                 "INSERT INTO ports (id, project_id, network_id, name, device_id, device_owner,"
+                 "  mac_address, host, vnic_type, status, admin_state_up, doc) VALUES ('pa', 'p1',"
+                 "  'n1', 'web', 'vm-1', 'compute:nova', 'fa:16:3e:00:00:01', 'cn1', 'direct',"
+                 "  'ACTIVE', 1, '{\"id\":\"pa\",\"name\":\"web\",\"network_id\":\"n1\","
+                 "  \"tenant_id\":\"p1\",\"mac_address\":\"fa:16:3e:00:00:01\","
+                 "  \"admin_state_up\":true,\"status\":\"ACTIVE\",\"device_id\":\"vm-1\","
+                 "  \"device_owner\":\"compute:nova\",\"fixed_ips\":[{\"subnet_id\":\"s2\","
+                 "  \"ip_address\":\"2001:db8::5\"},{\"subnet_id\":\"s1\","
+                 "  \"ip_address\":\"10.0.0.5\"}],\"allowed_address_pairs\":"
+                 "  [{\"ip_address\":\"10.0.0.7\"}],\"extra_dhcp_opts\":[],"
+                 "  \"security_groups\":[\"sg2\",\"sg1\"],\"description\":\"the web\","
+                 "  \"binding:vnic_type\":\"direct\",\"binding:profile\":"
+                 "  {\"pci_slot\":\"0000:03:10.1\",\"z\":1,\"a\":[2]},"
+                 "  \"binding:host_id\":\"cn1\",\"binding:vif_type\":\"hw_veb\","
+                 "  \"binding:vif_details\":{\"port_filter\":false,\"vlan\":\"100\"},"
+                 "  \"port_security_enabled\":false,\"tags\":[\"t\"],\"project_id\":\"p1\","
+                 "  \"created_at\":\"2026-01-01T00:00:00Z\",\"revision_number\":3,"
+                 "  \"updated_at\":\"2026-01-02T00:00:00Z\"}');"
+                 "INSERT INTO port_fixed_ips VALUES ('pa', 's1', '10.0.0.5');"
+                 "INSERT INTO port_fixed_ips VALUES ('pa', 's2', '2001:db8::5');"
+                 "INSERT INTO ports (id, project_id, network_id, name, device_id, device_owner,"
+                 "  mac_address, host, vnic_type, status, admin_state_up, doc) VALUES ('pb', 'p2',"
+                 "  'n1', '', '', '', NULL, '', 'normal', 'DOWN', 0, '{\"id\": \"pb\"}');");
+
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_port_row(st, "pa", "pa p1 n1 web [the web] vm-1 compute:nova fa:16:3e:00:00:01 "
+                        "cn1 direct hw_veb {\"port_filter\":false,\"vlan\":\"100\"} "
+                        "{\"pci_slot\":\"0000:03:10.1\",\"z\":1,\"a\":[2]} ACTIVE 10 "
+                        "[\"sg2\",\"sg1\"] [{\"ip_address\":\"10.0.0.7\"}] [] [\"t\"] "
+                        "2026-01-01T00:00:00Z 2026-01-02T00:00:00Z 3 s2=2001:db8::5 s1=10.0.0.5");
+        assert_port_row(st, "pb", "pb p2 n1  []   -  normal - {} {} DOWN 01 [] [] [] [] - - 0");
+        assert_ports(st, ONE("fixed_ips", "subnet_id", STORE_VALUE_TEXT, "s2"), "pa");
+        assert_ports(st, ONE("binding:vif_type", NULL, STORE_VALUE_TEXT, "hw_veb"), "pa");
+        assert_ports(st, ONE("port_security_enabled", NULL, STORE_VALUE_INT, "1"), "pb");
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 /* A version-12 database (made by rolling a fresh one back) holding
  * subnet documents: they move to the rows with their pools in order, the
  * shared mark and the IPv6 modes, the rest of their documents to the
@@ -605,7 +715,7 @@ static void test_subnet_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_NETWORKS_WITH_DOCUMENT
+        exec_raw(TEST_PORTS_WITH_DOCUMENT TEST_NETWORKS_WITH_DOCUMENT
                  "DROP TABLE agents; DROP TABLE subnet_allocation_pools; DROP TABLE subnets;"
                  TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 13;"
@@ -653,7 +763,7 @@ static void test_subnet_document_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_SUBNETS_WITH_DOCUMENT
+        exec_raw(TEST_PORTS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 18;"
                  "INSERT INTO subnets (id, project_id, network_id, name, ip_version, cidr,"
                  "  gateway_ip, enable_dhcp, shared, doc) VALUES ('s1', 'p1', 'n1', 'web', 4,"
@@ -844,7 +954,7 @@ static void test_agent_migration(void **state)
 {
         struct store *st = test_store_open();
         store_free(st);
-        exec_raw(TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
+        exec_raw(TEST_PORTS_WITH_DOCUMENT TEST_NETWORKS_WITH_DOCUMENT TEST_SUBNETS_WITH_DOCUMENT
                  "DROP TABLE agents;"
                  TEST_INSTANCES_WITH_DOCUMENT
                  "DELETE FROM schema_version WHERE version >= 14;"
@@ -904,6 +1014,7 @@ int main(void)
                 cmocka_unit_test(test_agent_migration),
                 cmocka_unit_test(test_network_migration),
                 cmocka_unit_test(test_claims_tag_migration),
+                cmocka_unit_test(test_port_migration),
         };
         /* On PostgreSQL all but the network and port migration, which
          * writes SQLite's file. */
@@ -917,6 +1028,7 @@ int main(void)
                 cmocka_unit_test(test_agent_migration),
                 cmocka_unit_test(test_network_migration),
                 cmocka_unit_test(test_claims_tag_migration),
+                cmocka_unit_test(test_port_migration),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);

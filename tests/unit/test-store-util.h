@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* The schema version this code's migrations reach. */
-#define TEST_SCHEMA_LATEST 19
+#define TEST_SCHEMA_LATEST 20
 
 /* SQL that puts the instances back as migration 6 made them (one row
  * with its document), for a test that rolls a fresh database back to a
@@ -57,6 +57,24 @@
         "ALTER TABLE subnets DROP COLUMN updated_at;"                                              \
         "ALTER TABLE subnets DROP COLUMN revision_number;"                                         \
         "ALTER TABLE subnets ADD COLUMN doc TEXT NOT NULL DEFAULT '{}';"
+/* SQL that puts the ports back as migration 11 made them (the row with
+ * its document beside it, the fixed IPs without their order), for a test
+ * that rolls a fresh database back to a version before ports lost their
+ * document (20); on both backends. */
+#define TEST_PORTS_WITH_DOCUMENT                                                                   \
+        "DROP TABLE port_fixed_ips; DROP TABLE ports;"                                             \
+        "CREATE TABLE ports (id TEXT PRIMARY KEY, project_id TEXT, network_id TEXT, name TEXT,"   \
+        "  device_id TEXT, device_owner TEXT, mac_address TEXT, host TEXT, vnic_type TEXT,"        \
+        "  status TEXT, admin_state_up BIGINT, doc TEXT NOT NULL);"                                \
+        "CREATE INDEX ports_project ON ports (project_id, id);"                                    \
+        "CREATE INDEX ports_network ON ports (network_id, id);"                                    \
+        "CREATE INDEX ports_device ON ports (device_id, id) WHERE device_id <> '';"                \
+        "CREATE INDEX ports_host ON ports (host, id) WHERE host <> '';"                            \
+        "CREATE INDEX ports_name ON ports (name, id) WHERE name <> '';"                            \
+        "CREATE TABLE port_fixed_ips (port_id TEXT NOT NULL REFERENCES ports (id)"                 \
+        "  ON DELETE CASCADE, subnet_id TEXT NOT NULL, ip_address TEXT NOT NULL,"                  \
+        "  PRIMARY KEY (port_id, subnet_id, ip_address));"                                         \
+        "CREATE INDEX port_fixed_ips_subnet ON port_fixed_ips (subnet_id, ip_address);"
 
 static char test_dbpath[128];
 static char test_pgdb[64];

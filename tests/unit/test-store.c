@@ -516,8 +516,8 @@ static void test_compute_host_task_migration(void **state)
 
         assert_int_equal(store_obj_get(st, "compute_host", "cn1", &doc, NULL), -ENOENT);
         assert_int_equal(store_obj_get(st, "compute_task", "t1", &doc, NULL), -ENOENT);
-        assert_int_equal(store_port_get(st, "port-1", &doc, NULL), 0);
-        free(doc);
+        _cleanup_port_ struct store_port *port = NULL;
+        assert_int_equal(store_port_get(st, "port-1", &port), 0);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
