@@ -31,7 +31,12 @@ struct stmt_cache_entry {
 struct sqlite_store {
         struct store base;
         sqlite3 *db;
+        /* The connection is opened without SQLite's own mutex (taking it
+         * on every column read was a sixth of a long list's time): every
+         * use is under lock, which sqlite_prepare() checks. */
         pthread_mutex_t lock;
+        pthread_t owner; /* holds lock, while owned */
+        bool owned;
         bool in_tx;
         struct stmt_cache_entry cache[STMT_CACHE_SIZE];
         unsigned next_victim;
@@ -48,6 +53,10 @@ struct sqlite_store {
          * need not wait for one. */
         pthread_mutex_t memo_lock;
         unsigned memo_version;
+        /* SQLite's data version as the last transaction left it, read
+         * under lock at its end (atomic): what a hit is checked against,
+         * without the lock. */
+        unsigned seen_version;
         struct stamp_memo {
                 char name[STAMP_MEMO_NAME_MAX];
                 int64_t value;

@@ -620,6 +620,9 @@ static int tx_verb(struct sqlite_store *st, enum tx_verb v)
 int sqlite_prepare(struct sqlite_store *st, const char *sql, struct stmt_handle *h)
 {
         int free_slot = -1;
+        if (!st->owned || !pthread_equal(st->owner, pthread_self()))
+                return err_set(-EINVAL, "database: a statement outside a transaction; "
+                               "this is a bug, please report it");
         h->st = st;
         h->slot = -1;
         for (int i = 0; i < STMT_CACHE_SIZE; i++) {
@@ -696,9 +699,27 @@ void sqlite_stmt_freep(struct stmt_handle *h)
         h->st->cache[h->slot].busy = false;
 }
 
-static int sqlite_schema_version(struct store *base)
+static int data_version(struct sqlite_store *st, unsigned *ret);
+
+static void lock_take(struct sqlite_store *st)
 {
-        struct sqlite_store *st = to_sqlite(base);
+        pthread_mutex_lock(&st->lock);
+        st->owner = pthread_self();
+        st->owned = true;
+}
+
+/* Before the lock goes: the data version the next stamp read checks. */
+static void lock_give(struct sqlite_store *st)
+{
+        unsigned version;
+        if (data_version(st, &version) >= 0)
+                __atomic_store_n(&st->seen_version, version, __ATOMIC_RELEASE);
+        st->owned = false;
+        pthread_mutex_unlock(&st->lock);
+}
+
+static int schema_version_read(struct sqlite_store *st)
+{
         _cleanup_stmt_ struct stmt_handle h = {0};
         int r = sqlite_prepare(st, "SELECT max(version) FROM schema_version", &h);
         if (r < 0)
@@ -717,7 +738,7 @@ static int migrate(struct sqlite_store *st)
         r = exec_sql(st, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         if (r < 0)
                 goto fail;
-        int v = sqlite_schema_version(&st->base);
+        int v = schema_version_read(st);
         if (v < 0) {
                 r = v;
                 goto fail;
@@ -768,7 +789,7 @@ int store_sqlite_open(const char *url, struct store **ret)
         pthread_mutex_init(&st->lock, NULL);
         pthread_mutex_init(&st->memo_lock, NULL);
         int rc = sqlite3_open_v2(path, &st->db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                  NULL);
         int r;
         if (rc != SQLITE_OK) {
@@ -785,8 +806,11 @@ int store_sqlite_open(const char *url, struct store **ret)
         /* No mmap of the database: measured, it made lists of thousands of
          * documents about a fifth faster but creates slower, and put the
          * whole file in the server's RSS. */
-        if (r >= 0)
+        if (r >= 0) {
+                lock_take(st);
                 r = migrate(st);
+                lock_give(st);
+        }
         if (r < 0) {
                 err_prefix(r, "%s", path);
                 sqlite_free(&st->base);
@@ -819,10 +843,10 @@ static void sqlite_free(struct store *base)
 static int sqlite_begin(struct store *base, bool write)
 {
         struct sqlite_store *st = to_sqlite(base);
-        pthread_mutex_lock(&st->lock);
+        lock_take(st);
         int r = tx_verb(st, write ? TX_BEGIN_IMMEDIATE : TX_BEGIN);
         if (r < 0) {
-                pthread_mutex_unlock(&st->lock);
+                lock_give(st);
                 return r;
         }
         st->in_tx = true;
@@ -844,7 +868,7 @@ static int sqlite_end(struct store *base, bool commit)
         st->in_tx = false;
         struct store_changed_hosts changed = st->changed;
         st->changed = (struct store_changed_hosts){0};
-        pthread_mutex_unlock(&st->lock);
+        lock_give(st);
         /* Told after the lock is gone, so a woken reader can read at once. */
         store_changed_hosts_done(&st->base, &changed, commit && r == 0);
         return r;
@@ -1350,21 +1374,18 @@ static void memo_put(struct sqlite_store *st, const char *name, unsigned version
 static int sqlite_stamp_read(struct store *base, const char *name, int64_t *ret)
 {
         struct sqlite_store *st = to_sqlite(base);
-        unsigned version;
-        int r = data_version(st, &version);
-        if (r < 0)
-                return r;
+        unsigned version = __atomic_load_n(&st->seen_version, __ATOMIC_ACQUIRE);
         if (memo_get(st, name, version, ret))
                 return 0;
         /* One statement needs no BEGIN/COMMIT around it to see one
          * committed state. */
-        pthread_mutex_lock(&st->lock);
-        r = sqlite_stamp_get(&st->base, name, ret);
+        lock_take(st);
+        int r = sqlite_stamp_get(&st->base, name, ret);
         /* Read after the statement, whose read transaction brought it up
          * to the state the stamp was read from. */
         if (r >= 0)
                 r = data_version(st, &version);
-        pthread_mutex_unlock(&st->lock);
+        lock_give(st);
         if (r >= 0)
                 memo_put(st, name, version, *ret);
         return r;
@@ -1901,6 +1922,20 @@ static int sqlite_compute_task_list(struct store *base, const char *host, size_t
                 return r;
         *ret = TAKE_PTR(v);
         return (int)n;
+}
+
+/* Asked outside a transaction too (a tool, a test): the lock, unless
+ * this thread holds it already. */
+static int sqlite_schema_version(struct store *base)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        bool mine = st->owned && pthread_equal(st->owner, pthread_self());
+        if (!mine)
+                lock_take(st);
+        int v = schema_version_read(st);
+        if (!mine)
+                lock_give(st);
+        return v;
 }
 
 static const struct store_backend sqlite_backend = {
