@@ -493,7 +493,15 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
                 r = set_str(&h->availability_zone, hs->availability_zone);
         if (r >= 0)
                 r = set_str(&h->updated_at, t);
-        if (r >= 0) {
+        if (r >= 0 && !is_new && !changed) {
+                /* The report as stored (one this server had not seen byte
+                 * for byte): only its time moved, written as a heartbeat,
+                 * so the host table's stamp stays and no server's
+                 * scheduler reads every host again. */
+                h->heartbeat = svc->now();
+                struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, name, h->heartbeat, t};
+                r = store_heartbeat_put(svc->store, &hb);
+        } else if (r >= 0) {
                 h->heartbeat = svc->now();
                 r = store_compute_host_put(svc->store, h, is_new);
         }

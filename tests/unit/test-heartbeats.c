@@ -227,6 +227,52 @@ static void test_host_heartbeat(void **state)
         assert_int_equal(store_end(f->st, true), 0);
 }
 
+static int64_t hosts_stamp(struct fixture *f)
+{
+        int64_t v = 0;
+        assert_int_equal(store_stamp_get(f->st, STORE_STAMP_COMPUTE_HOSTS, &v), 0);
+        return v;
+}
+
+static void host_report(struct fixture *f, const json_t *body, bool want_new)
+{
+        _cleanup_host_state_ struct host_state *hs = NULL;
+        json_t *doc = NULL;
+        bool is_new = !want_new;
+        assert_int_equal(host_state_from_json(body, NULL, &hs), 0);
+        assert_int_equal(computesvc_host_report(&f->svc, body, hs, &is_new, &doc), 0);
+        assert_true(is_new == want_new);
+        json_decref(doc);
+}
+
+/* A report as stored that takes the whole way (a server that had not
+ * seen its bytes, after a restart or behind a balancer): only its time is
+ * written, and the host table's stamp stays, so no scheduler reads every
+ * host again.  A changed report moves both. */
+static void test_host_report_unchanged(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_json_ json_t *body = json_pack("{s:s, s:i, s:i, s:i}", "hostname", "c2",
+                                                "vcpus", 8, "memory_mb", 4096, "disk_gb", 10);
+        assert_int_equal(store_begin(f->st, true), 0);
+        host_report(f, body, true);
+        int64_t s0 = hosts_stamp(f);
+        assert_int_equal(store_end(f->st, true), 0);
+        clock_now += 30;
+        assert_int_equal(store_begin(f->st, true), 0);
+        host_report(f, body, false);
+        assert_int_equal(hosts_stamp(f), s0);
+        assert_int_equal(store_end(f->st, true), 0);
+        _cleanup_compute_host_ struct store_compute_host *h = host_row(f, "c2");
+        assert_true(h->heartbeat == clock_now);
+
+        json_object_set_new(body, "vcpus", json_integer(16));
+        assert_int_equal(store_begin(f->st, true), 0);
+        host_report(f, body, false);
+        assert_true(hosts_stamp(f) > s0);
+        assert_int_equal(store_end(f->st, true), 0);
+}
+
 static void test_batch_thread(void **state)
 {
         struct fixture *f = *state;
@@ -283,6 +329,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_batch_writes, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agent_heartbeat, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_host_heartbeat, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_host_report_unchanged, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_batch_thread, setup, teardown),
                 cmocka_unit_test(test_report_memo),
         };
