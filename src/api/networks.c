@@ -57,8 +57,9 @@ static uint32_t mask_of(const struct auth_context *auth, const char *const *fiel
 
 /* Neutron's view of a network as the object text appended to out, only
  * the members of mask (view_mask()). */
-static int network_view(const struct store_network *n, uint32_t mask, struct strbuf *out)
+static int network_view(const void *row, uint32_t mask, struct strbuf *out)
 {
+        const struct store_network *n = row;
         struct view_writer w = view_begin(out, members, mask);
         view_put_string(&w, M_ID, n->id);
         view_put_string(&w, M_NAME, n->name);
@@ -90,35 +91,19 @@ static int network_view(const struct store_network *n, uint32_t mask, struct str
 static int reply_one(struct api_response *resp, unsigned status, const struct store_network *n,
                      const struct auth_context *auth, const char *const *fields, size_t n_fields)
 {
-        _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
-        int r = strbuf_append(&out, "{\"network\":");
-        if (r >= 0)
-                r = network_view(n, mask_of(auth, fields, n_fields), &out);
-        if (r >= 0)
-                r = strbuf_append(&out, "}");
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        api_reply_raw(resp, status, strbuf_steal(&out));
-        return 0;
+        return view_reply(resp, status, "network", network_view, n,
+                          mask_of(auth, fields, n_fields));
 }
-
-struct walk_state {
-        uint32_t mask;
-        neutron_next_fn next;
-        void *list;
-};
 
 static int walk_cb(const struct store_network *n, void *userdata)
 {
-        struct walk_state *w = userdata;
-        struct strbuf *out = w->next(n->id, w->list);
-        return out ? network_view(n, w->mask, out) : -ENOMEM;
+        return view_list_put(userdata, n->id, n);
 }
 
 static int walk(struct api_ctx *ctx, const struct auth_context *auth, const struct store_query *q,
                 const char *const *fields, size_t n_fields, neutron_next_fn next, void *list)
 {
-        struct walk_state w = {mask_of(auth, fields, n_fields), next, list};
+        struct view_list w = {network_view, mask_of(auth, fields, n_fields), next, list};
         struct netsvc svc = api_netsvc(ctx);
         return netsvc_network_list(&svc, auth, q, walk_cb, &w);
 }

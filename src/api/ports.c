@@ -83,8 +83,9 @@ static void put_fixed_ips(struct view_writer *w, const struct store_port *p)
 
 /* Neutron's view of a port as the object text appended to out, only the
  * members of mask (port_mask()). */
-static int port_view(const struct store_port *p, uint32_t mask, struct strbuf *out)
+static int port_view(const void *row, uint32_t mask, struct strbuf *out)
 {
+        const struct store_port *p = row;
         struct view_writer w = view_begin(out, members, mask);
         view_put_string(&w, M_ID, p->id);
         view_put_string(&w, M_NAME, p->name);
@@ -118,35 +119,19 @@ static int port_view(const struct store_port *p, uint32_t mask, struct strbuf *o
 static int reply_one(struct api_response *resp, unsigned status, const struct store_port *p,
                      const struct auth_context *auth, const char *const *fields, size_t n_fields)
 {
-        _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
-        int r = strbuf_append(&out, "{\"port\":");
-        if (r >= 0)
-                r = port_view(p, port_mask(auth, fields, n_fields), &out);
-        if (r >= 0)
-                r = strbuf_append(&out, "}");
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        api_reply_raw(resp, status, strbuf_steal(&out));
-        return 0;
+        return view_reply(resp, status, "port", port_view, p,
+                          port_mask(auth, fields, n_fields));
 }
-
-struct walk_state {
-        uint32_t mask;
-        neutron_next_fn next;
-        void *list;
-};
 
 static int walk_cb(const struct store_port *p, void *userdata)
 {
-        struct walk_state *w = userdata;
-        struct strbuf *out = w->next(p->id, w->list);
-        return out ? port_view(p, w->mask, out) : -ENOMEM;
+        return view_list_put(userdata, p->id, p);
 }
 
 static int walk(struct api_ctx *ctx, const struct auth_context *auth, const struct store_query *q,
                 const char *const *fields, size_t n_fields, neutron_next_fn next, void *list)
 {
-        struct walk_state w = {port_mask(auth, fields, n_fields), next, list};
+        struct view_list w = {port_view, port_mask(auth, fields, n_fields), next, list};
         struct netsvc svc = api_netsvc(ctx);
         return netsvc_port_list(&svc, q, walk_cb, &w);
 }

@@ -77,8 +77,9 @@ static void put_pools(struct view_writer *w, const struct store_subnet *s)
 
 /* Neutron's view of a subnet as the object text appended to out, only
  * the members of mask (mask_of()). */
-static int subnet_view(const struct store_subnet *s, uint32_t mask, struct strbuf *out)
+static int subnet_view(const void *row, uint32_t mask, struct strbuf *out)
 {
+        const struct store_subnet *s = row;
         struct view_writer w = view_begin(out, members, mask);
         view_put_string(&w, M_ID, s->id);
         view_put_string(&w, M_NAME, s->name);
@@ -108,35 +109,19 @@ static int subnet_view(const struct store_subnet *s, uint32_t mask, struct strbu
 static int reply_one(struct api_response *resp, unsigned status, const struct store_subnet *s,
                      const struct auth_context *auth, const char *const *fields, size_t n_fields)
 {
-        _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
-        int r = strbuf_append(&out, "{\"subnet\":");
-        if (r >= 0)
-                r = subnet_view(s, mask_of(auth, fields, n_fields), &out);
-        if (r >= 0)
-                r = strbuf_append(&out, "}");
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        api_reply_raw(resp, status, strbuf_steal(&out));
-        return 0;
+        return view_reply(resp, status, "subnet", subnet_view, s,
+                          mask_of(auth, fields, n_fields));
 }
-
-struct walk_state {
-        uint32_t mask;
-        neutron_next_fn next;
-        void *list;
-};
 
 static int walk_cb(const struct store_subnet *s, void *userdata)
 {
-        struct walk_state *w = userdata;
-        struct strbuf *out = w->next(s->id, w->list);
-        return out ? subnet_view(s, w->mask, out) : -ENOMEM;
+        return view_list_put(userdata, s->id, s);
 }
 
 static int walk(struct api_ctx *ctx, const struct auth_context *auth, const struct store_query *q,
                 const char *const *fields, size_t n_fields, neutron_next_fn next, void *list)
 {
-        struct walk_state w = {mask_of(auth, fields, n_fields), next, list};
+        struct view_list w = {subnet_view, mask_of(auth, fields, n_fields), next, list};
         struct netsvc svc = api_netsvc(ctx);
         return netsvc_subnet_list(&svc, auth, q, walk_cb, &w);
 }

@@ -1,6 +1,8 @@
+#include <errno.h>
 /* Views written from typed rows (view-write.h). */
 #include <string.h>
 
+#include "api/api.h"
 #include "api/view-write.h"
 #include "base/json-write.h"
 
@@ -78,4 +80,25 @@ void view_put_json(struct view_writer *w, unsigned m, const char *text)
 {
         if (view_member(w, m))
                 w->r = strbuf_append(w->out, text ? text : "[]");
+}
+
+int view_reply(struct api_response *resp, unsigned status, const char *wrap, view_row_fn view,
+               const void *row, uint32_t mask)
+{
+        _cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+        int r = strbuf_printf(&out, "{\"%s\":", wrap);
+        if (r >= 0)
+                r = view(row, mask, &out);
+        if (r >= 0)
+                r = strbuf_append(&out, "}");
+        if (r < 0)
+                return api_store_error(resp, API_NETWORK, r);
+        api_reply_raw(resp, status, strbuf_steal(&out));
+        return 0;
+}
+
+int view_list_put(struct view_list *l, const char *id, const void *row)
+{
+        struct strbuf *out = l->next(id, l->list);
+        return out ? l->view(row, l->mask, out) : -ENOMEM;
 }

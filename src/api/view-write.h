@@ -45,3 +45,22 @@ void view_put_bool(struct view_writer *w, unsigned m, bool v);
 void view_put_int(struct view_writer *w, unsigned m, long long v); /* < 0: null */
 /* JSON text as the row holds it (a list; NULL: []). */
 void view_put_json(struct view_writer *w, unsigned m, const char *text);
+
+/* A resource's view of one of its typed rows, with the mask's members. */
+typedef int (*view_row_fn)(const void *row, uint32_t mask, struct strbuf *out);
+
+/* Replies {"wrap": view} with status (the network API's error when it
+ * cannot be made). */
+struct api_response;
+int view_reply(struct api_response *resp, unsigned status, const char *wrap, view_row_fn view,
+               const void *row, uint32_t mask);
+
+/* A list being written: each row's view into the buffer next() gives
+ * for its id (neutron_list_rows()'s walk). */
+struct view_list {
+        view_row_fn view;
+        uint32_t mask;
+        struct strbuf *(*next)(const char *id, void *list);
+        void *list;
+};
+int view_list_put(struct view_list *l, const char *id, const void *row);
