@@ -78,8 +78,9 @@ struct api_request {
 };
 
 /* A body sent in pieces after resp->body (large lists, built in bounded
- * chunks so memory does not grow with the list): next() appends the
- * following piece to out and returns 1 while more follow, 0 after the
+ * chunks so memory does not grow with the list): next() puts the
+ * following piece in out (given empty: it may append to it or swap its
+ * own strbuf in) and returns 1 while more follow, 0 after the
  * last, <0 on failure (the status is sent by then: the connection is cut);
  * free() drops the state.  Only when the request's may_stream is set. */
 struct api_stream {

@@ -261,10 +261,9 @@ static struct MHD_Response *piecewise_response(struct api_response *resp)
         if (!p)
                 return NULL;
         p->piece = (struct strbuf)STRBUF_INIT;
-        if (resp->body && strbuf_append(&p->piece, resp->body) < 0) {
-                free(p);
-                return NULL;
-        }
+        /* The first piece is the body as it is (no copy of it). */
+        strbuf_adopt(&p->piece, resp->body);
+        resp->body = NULL;
         struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
                                                                    piecewise_read, p,
                                                                    piecewise_free);
@@ -274,8 +273,6 @@ static struct MHD_Response *piecewise_response(struct api_response *resp)
         }
         p->stream = resp->stream; /* owned by the response now */
         resp->stream = (struct api_stream){0};
-        free(resp->body);
-        resp->body = NULL;
         return r;
 }
 
@@ -311,12 +308,12 @@ static void front_error(struct api_response *resp, const char *url, unsigned sta
 static enum MHD_Result send_response(struct MHD_Connection *conn, const char *url,
                                      struct api_response *resp, bool close)
 {
-        size_t len = resp->body ? strlen(resp->body) : 0;
+        size_t len = 1; /* a streamed body follows */
         struct MHD_Response *r;
         if (resp->stream.next) {
-                len = 1; /* a body follows */
                 r = piecewise_response(resp);
         } else {
+                len = resp->body ? strlen(resp->body) : 0;
                 r = MHD_create_response_from_buffer(len, resp->body, MHD_RESPMEM_MUST_FREE);
                 if (r)
                         resp->body = NULL; /* owned by MHD now */

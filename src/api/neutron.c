@@ -346,12 +346,14 @@ static int list_run_finish(struct list_run *l)
 static int list_run_next(void *userdata, struct strbuf *out)
 {
         struct list_run *l = userdata;
+        /* Written into out's allocation (the piece just sent): one buffer
+         * for the whole list, grown once, no copy of any piece. */
+        strbuf_swap(out, &l->s.out);
         strbuf_reset(&l->s.out);
         int r = list_run_page(l, NEUTRON_LIST_CHUNK);
         if (r >= 0 && l->done)
                 r = list_run_finish(l);
-        if (r >= 0)
-                r = strbuf_append_len(out, l->s.out.buf ? l->s.out.buf : "", l->s.out.len);
+        strbuf_swap(out, &l->s.out);
         if (r < 0)
                 return r;
         return l->done ? 0 : 1;

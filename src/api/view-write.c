@@ -30,20 +30,16 @@ bool view_member(struct view_writer *w, unsigned m)
 {
         if (w->r < 0 || !(w->mask & (UINT32_C(1) << m)))
                 return false;
-        size_t len = w->keys[m].len;
-        w->r = strbuf_reserve(w->out, len + 4);
+        size_t len = w->keys[m].len + 3;
+        w->r = strbuf_reserve(w->out, len + 1);
         if (w->r < 0)
                 return false;
         char *p = strbuf_cursor(w->out);
         if (w->any)
                 *p++ = ',';
         w->any = true;
-        *p++ = '"';
-        memcpy(p, w->keys[m].key, len);
-        p += len;
-        *p++ = '"';
-        *p++ = ':';
-        strbuf_commit(w->out, p);
+        memcpy(p, w->keys[m].quoted, len);
+        strbuf_commit(w->out, p + len);
         return true;
 }
 

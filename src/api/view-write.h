@@ -11,12 +11,14 @@
 #include "base/strbuf.h"
 #include "identity/token.h"
 
-/* One member of a view: its key (nothing in it to escape). */
+/* One member of a view: its key (nothing in it to escape), and as it is
+ * written, quoted with its colon ("key":). */
 struct view_key {
         const char *key;
         size_t len;
+        const char *quoted;
 };
-#define VIEW_KEY(k) {k, sizeof(k) - 1}
+#define VIEW_KEY(k) {k, sizeof(k) - 1, "\"" k "\":"}
 
 /* The members the caller sees (bit m for keys[m], at most 32): what it
  * may read of def, and only the fields= asked for (none: all). */

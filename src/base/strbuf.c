@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -75,6 +76,21 @@ char *strbuf_steal(struct strbuf *sb)
         sb->buf = NULL;
         sb->len = sb->cap = 0;
         return s;
+}
+
+void strbuf_adopt(struct strbuf *sb, char *s)
+{
+        free(sb->buf);
+        sb->buf = s;
+        sb->len = s ? strlen(s) : 0;
+        sb->cap = s ? sb->len + 1 : 0;
+}
+
+void strbuf_swap(struct strbuf *a, struct strbuf *b)
+{
+        struct strbuf t = *a;
+        *a = *b;
+        *b = t;
 }
 
 void strbuf_reset(struct strbuf *sb)

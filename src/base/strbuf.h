@@ -22,6 +22,10 @@ int strbuf_printf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);
 const char *strbuf_str(const struct strbuf *sb);
 /* Hand the string to the caller (never NULL on success) and reset sb. */
 char *strbuf_steal(struct strbuf *sb);
+/* Take s (malloc'd, NUL-terminated; NULL: nothing) as sb's string. */
+void strbuf_adopt(struct strbuf *sb, char *s);
+/* Exchange the strings (and their allocations) of a and b. */
+void strbuf_swap(struct strbuf *a, struct strbuf *b);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_done(struct strbuf *sb);
 

@@ -503,6 +503,14 @@ static const char *const pg_migrations[] = {
         "      THEN doc::json -> 'fixed_ips' ELSE '[]' END) WITH ORDINALITY AS e (v, n)"
         "    WHERE e.v ->> 'subnet_id' IS NOT NULL AND e.v ->> 'ip_address' IS NOT NULL), '');"
         "ALTER TABLE ports DROP COLUMN doc;",
+        /* 21: the columns that point at a network, subnet or port id
+         * compare bytewise too, as the ids they point at do: with the
+         * database's collation on one side only, the planner could not
+         * merge a join on them in order (a subnet list hashed its pools). */
+        "ALTER TABLE network_segments ALTER COLUMN network_id TYPE TEXT COLLATE \"C\";"
+        "ALTER TABLE subnet_allocation_pools ALTER COLUMN subnet_id TYPE TEXT COLLATE \"C\";"
+        "ALTER TABLE port_fixed_ips ALTER COLUMN port_id TYPE TEXT COLLATE \"C\","
+        "  ALTER COLUMN subnet_id TYPE TEXT COLLATE \"C\";",
 };
 
 void pg_args_done(struct pg_args *a)

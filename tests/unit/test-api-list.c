@@ -41,9 +41,14 @@ static char *list(struct api_ctx *ctx, const char *token, char *query, bool may_
         /* The request's strings are gone by the time the front reads on. */
         auth_context_done(&req.auth);
         memset(query, 'x', strlen(query));
+        /* Each piece is asked for with an empty buffer, as the front
+         * does (the one that held the piece before it). */
+        _cleanup_strbuf_ struct strbuf piece = STRBUF_INIT;
         for (int r = 1; resp.stream.next && r == 1; (*pieces)++) {
-                r = resp.stream.next(resp.stream.state, &all);
+                strbuf_reset(&piece);
+                r = resp.stream.next(resp.stream.state, &piece);
                 assert_true(r >= 0);
+                assert_int_equal(strbuf_append_len(&all, piece.buf ? piece.buf : "", piece.len), 0);
         }
         api_response_done(&resp);
         return strbuf_steal(&all);

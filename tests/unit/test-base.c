@@ -147,6 +147,23 @@ static void test_json_write_string(void **state)
         };
         for (size_t i = 0; i < ARRAY_SIZE(texts); i++)
                 check_json_string(texts[i], strlen(texts[i]));
+        /* Each byte that needs escaping, a few that do not and a UTF-8
+         * character, at every offset of a string longer than two words,
+         * and strings of every length up to it: what is escaped never
+         * depends on where. */
+        static const char *const specials[] = {"\"", "\\", "\n", "\x1f", " ", "!", "#",
+                                               "[", "]", "\x7f", "\xc3\xa9", "\xe2\x82\xac"};
+        char text[24];
+        for (size_t k = 0; k < ARRAY_SIZE(specials); k++)
+                for (size_t at = 0; at + strlen(specials[k]) <= sizeof(text); at++) {
+                        memset(text, 'a', sizeof(text));
+                        memcpy(text + at, specials[k], strlen(specials[k]));
+                        check_json_string(text, sizeof(text));
+                        check_json_string(text, at + strlen(specials[k]));
+                }
+        memset(text, 'a', sizeof(text));
+        text[13] = '\0';
+        check_json_string(text, sizeof(text));
 }
 
 /* A whole output written to the descriptor comes after what the stream

@@ -814,6 +814,100 @@ static void test_subnet_document_migration(void **state)
         test_store_drop(st);
 }
 
+static int network_row_cb(const struct store_network *n, void *userdata)
+{
+        _cleanup_free_ char *text = network_text(n);
+        return strbuf_printf(userdata, "%s\n", text);
+}
+
+static int port_row_cb(const struct store_port *p, void *userdata)
+{
+        struct strbuf *b = userdata;
+        int r = strbuf_printf(b, "%s %s %s %s %s %s %s %lld", p->id, p->network_id, p->name,
+                              p->mac_address, p->profile, p->security_groups,
+                              p->created_at ?: "-", p->revision_number);
+        for (size_t i = 0; r >= 0 && i < p->n_fixed_ips; i++)
+                r = strbuf_printf(b, " %s=%s", p->fixed_ips[i].subnet_id,
+                                  p->fixed_ips[i].ip_address);
+        return r < 0 ? r : strbuf_append(b, "\n");
+}
+
+/* Every network, subnet and port row with its children, in list order. */
+static char *network_side_text(struct store *st)
+{
+        struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_network_list(st, NULL, network_row_cb, &b), 0);
+        assert_int_equal(store_subnet_list(st, NULL, subnet_row_cb, &b), 0);
+        assert_int_equal(strbuf_append(&b, "\n"), 0);
+        assert_int_equal(store_port_list(st, NULL, port_row_cb, &b), 0);
+        return strbuf_steal(&b);
+}
+
+/* A version-20 database (made by rolling a fresh one back) holding
+ * networks, subnets and ports: after migration 21 every row and child
+ * row reads as before, in the same order, and deleting a network, a
+ * subnet or a port still takes its segment, pools or addresses with it
+ * (putting it back with them again works).  On SQLite the tables are
+ * clustered by id (no rowid): a list walks them in order.  On both
+ * backends. */
+static void test_clustered_migration(void **state)
+{
+        struct store *st = test_store_open();
+        assert_int_equal(store_begin(st, true), 0);
+        put_networks(st);
+        put_subnets(st);
+        put_ports(st);
+        _cleanup_free_ char *before = network_side_text(st);
+        assert_int_equal(store_end(st, true), 0);
+        store_free(st);
+        exec_raw("DELETE FROM schema_version WHERE version >= 21;");
+
+        assert_int_equal(store_open(test_dbpath, &st), 0);
+        assert_int_equal(store_schema_version(st), TEST_SCHEMA_LATEST);
+        assert_int_equal(store_begin(st, true), 0);
+        _cleanup_free_ char *after = network_side_text(st);
+        assert_string_equal(after, before);
+        assert_ports(st, ONE("fixed_ips", "ip_address", STORE_VALUE_TEXT, "10.0.0.5"), "pa");
+        assert_networks(st, ONE("provider:segmentation_id", NULL, STORE_VALUE_INT, "100"), "n1");
+
+        _cleanup_port_ struct store_port *pa = NULL;
+        _cleanup_subnet_ struct store_subnet *s1 = NULL;
+        _cleanup_network_ struct store_network *n1 = NULL;
+        assert_int_equal(store_port_get(st, "pa", &pa), 0);
+        assert_int_equal(store_subnet_get(st, "s1", &s1), 0);
+        assert_int_equal(store_network_get(st, "n1", &n1), 0);
+        assert_int_equal(store_port_delete(st, "pa"), 0);
+        assert_ports(st, ONE("fixed_ips", "ip_address", STORE_VALUE_TEXT, "10.0.0.5"), "");
+        assert_int_equal(store_subnet_delete(st, "s1"), 0);
+        assert_int_equal(store_network_delete(st, "n1"), 0);
+        assert_networks(st, ONE("provider:segmentation_id", NULL, STORE_VALUE_INT, "100"), "");
+        assert_int_equal(store_network_put(st, n1, true), 0);
+        assert_int_equal(store_subnet_put(st, s1, true), 0);
+        assert_int_equal(store_port_put(st, pa, true), 0);
+        _cleanup_free_ char *again = network_side_text(st);
+        assert_string_equal(again, before);
+        assert_int_equal(store_end(st, true), 0);
+        store_free(st);
+
+        if (!test_store_pg()) {
+                sqlite3 *db = NULL;
+                assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
+                static const char *const tables[] = {"networks", "network_segments", "subnets",
+                                                     "subnet_allocation_pools", "ports",
+                                                     "port_fixed_ips"};
+                for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+                        char sql[80];
+                        snprintf(sql, sizeof(sql), "SELECT rowid FROM %s", tables[i]);
+                        sqlite3_stmt *s = NULL;
+                        assert_int_not_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+                        sqlite3_finalize(s);
+                }
+                sqlite3_close(db);
+        }
+        test_store_remove();
+}
+
 static int agent_ids_cb(const char *id, const char *doc, void *userdata)
 {
         return ids_cb(id, doc, userdata);
@@ -1015,6 +1109,7 @@ int main(void)
                 cmocka_unit_test(test_network_migration),
                 cmocka_unit_test(test_claims_tag_migration),
                 cmocka_unit_test(test_port_migration),
+                cmocka_unit_test(test_clustered_migration),
         };
         /* On PostgreSQL all but the network and port migration, which
          * writes SQLite's file. */
@@ -1029,6 +1124,7 @@ int main(void)
                 cmocka_unit_test(test_network_migration),
                 cmocka_unit_test(test_claims_tag_migration),
                 cmocka_unit_test(test_port_migration),
+                cmocka_unit_test(test_clustered_migration),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);
