@@ -216,12 +216,20 @@ static int shape(struct list_state *s, const char *doc)
 }
 
 /* Where the next view the kind's walk renders goes. */
+/* The id the next chunk starts after (cut as snprintf() would). */
+static void keep_last_id(struct list_state *s, const char *id)
+{
+        size_t n = strnlen(id, sizeof(s->last_id) - 1);
+        memcpy(s->last_id, id, n);
+        s->last_id[n] = '\0';
+}
+
 static struct strbuf *list_next(const char *id, void *userdata)
 {
         struct list_state *s = userdata;
-        if (s->count && strbuf_append(&s->out, ", ") < 0)
+        if (s->count && strbuf_append_len(&s->out, ", ", 2) < 0)
                 return NULL;
-        snprintf(s->last_id, sizeof(s->last_id), "%s", id);
+        keep_last_id(s, id);
         s->count++;
         return &s->out;
 }
@@ -230,9 +238,9 @@ static int list_cb(const char *id, const char *doc, void *userdata)
 {
         struct list_state *s = userdata;
         int r;
-        if (s->count && (r = strbuf_append(&s->out, ", ")) < 0)
+        if (s->count && (r = strbuf_append_len(&s->out, ", ", 2)) < 0)
                 return r;
-        snprintf(s->last_id, sizeof(s->last_id), "%s", id);
+        keep_last_id(s, id);
         if (s->raw) {
                 s->count++;
                 return s->shaped ? shape(s, doc) : strbuf_append(&s->out, doc);

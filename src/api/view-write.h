@@ -6,8 +6,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "api/resource.h"
+#include "base/json-write.h"
 #include "base/strbuf.h"
 #include "identity/token.h"
 
@@ -39,14 +41,79 @@ struct view_writer {
 struct view_writer view_begin(struct strbuf *out, const struct view_key *keys, uint32_t mask);
 int view_end(struct view_writer *w);
 
+/* The writes below are inline: a list of thousands of rows makes them
+ * for every member of every row. */
+
+/* Text written as it is (nothing in it to escape). */
+static inline void view_raw(struct view_writer *w, const char *text, size_t len)
+{
+        w->r = strbuf_reserve(w->out, len);
+        if (w->r >= 0) {
+                memcpy(strbuf_cursor(w->out), text, len);
+                strbuf_commit(w->out, strbuf_cursor(w->out) + len);
+        }
+}
+
 /* Writes member m's key when the mask keeps it: true when its value is
  * to follow (written by the caller, failures kept in w->r). */
-bool view_member(struct view_writer *w, unsigned m);
-void view_put_string(struct view_writer *w, unsigned m, const char *v); /* NULL: null */
-void view_put_bool(struct view_writer *w, unsigned m, bool v);
-void view_put_int(struct view_writer *w, unsigned m, long long v); /* < 0: null */
+static inline bool view_member(struct view_writer *w, unsigned m)
+{
+        if (w->r < 0 || !(w->mask & (UINT32_C(1) << m)))
+                return false;
+        size_t len = w->keys[m].len + 3;
+        w->r = strbuf_reserve(w->out, len + 1);
+        if (w->r < 0)
+                return false;
+        char *p = strbuf_cursor(w->out);
+        if (w->any)
+                *p++ = ',';
+        w->any = true;
+        memcpy(p, w->keys[m].quoted, len);
+        strbuf_commit(w->out, p + len);
+        return true;
+}
+
+/* NULL: null. */
+static inline void view_put_string(struct view_writer *w, unsigned m, const char *v)
+{
+        if (!view_member(w, m))
+                return;
+        if (v)
+                w->r = json_append_string(w->out, v, strlen(v));
+        else
+                view_raw(w, "null", 4);
+}
+
+static inline void view_put_bool(struct view_writer *w, unsigned m, bool v)
+{
+        if (view_member(w, m))
+                view_raw(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+/* < 0: null. */
+static inline void view_put_int(struct view_writer *w, unsigned m, long long v)
+{
+        if (!view_member(w, m))
+                return;
+        if (v < 0) {
+                view_raw(w, "null", 4);
+                return;
+        }
+        char digits[24], *p = digits + sizeof(digits);
+        do
+                *--p = (char)('0' + v % 10);
+        while ((v /= 10) > 0);
+        view_raw(w, p, (size_t)(digits + sizeof(digits) - p));
+}
+
 /* JSON text as the row holds it (a list; NULL: []). */
-void view_put_json(struct view_writer *w, unsigned m, const char *text);
+static inline void view_put_json(struct view_writer *w, unsigned m, const char *text)
+{
+        if (!text)
+                text = "[]";
+        if (view_member(w, m))
+                view_raw(w, text, strlen(text));
+}
 
 /* A resource's view of one of its typed rows, with the mask's members. */
 typedef int (*view_row_fn)(const void *row, uint32_t mask, struct strbuf *out);

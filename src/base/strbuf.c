@@ -5,7 +5,7 @@
 
 #include "strbuf.h"
 
-int strbuf_reserve(struct strbuf *sb, size_t extra)
+int strbuf_grow(struct strbuf *sb, size_t extra)
 {
         size_t need = sb->len + extra + 1;
         char *n;

@@ -13,8 +13,14 @@ struct strbuf {
 
 #define STRBUF_INIT {NULL, 0, 0}
 
-/* Room for extra more bytes (and the NUL) without another allocation. */
-int strbuf_reserve(struct strbuf *sb, size_t extra);
+/* Room for extra more bytes (and the NUL) without another allocation:
+ * the check inline, as views written member by member make it for every
+ * value; strbuf_grow() the allocation. */
+int strbuf_grow(struct strbuf *sb, size_t extra);
+static inline int strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+        return sb->len + extra + 1 <= sb->cap ? 0 : strbuf_grow(sb, extra);
+}
 int strbuf_append(struct strbuf *sb, const char *s);
 int strbuf_append_len(struct strbuf *sb, const char *s, size_t n);
 int strbuf_printf(struct strbuf *sb, const char *fmt, ...) _printf_(2, 3);

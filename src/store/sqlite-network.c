@@ -172,14 +172,73 @@ static long long column_int_or_none(sqlite3_stmt *s, int i)
         return sqlite3_column_type(s, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, i);
 }
 
+/* The segments read beside a list of networks, in the same (id) order:
+ * a full list finds each network's segment one step on, with no lookup
+ * per row; past a gap of more than a few (a filtered list) the cursor
+ * seeks again. */
+struct segment_cursor {
+        struct stmt_handle h;
+        bool sought;
+        bool row; /* h holds a row */
+};
+
+#define SEGMENT_STEPS_BEFORE_SEEK 4
+
+static int segment_seek(struct sqlite_store *st, struct segment_cursor *c, const char *id)
+{
+        sqlite3_reset(c->h.s);
+        sqlite3_bind_text(c->h.s, 1, id, -1, SQLITE_TRANSIENT);
+        int r = sqlite_step_row(st, c->h.s, "network segments");
+        c->sought = true;
+        c->row = r > 0;
+        return r < 0 ? r : 0;
+}
+
+/* n's segment columns from the cursor (none: NULL, -1); they point into
+ * the cursor's row until it moves. */
+static int segment_of(struct sqlite_store *st, struct segment_cursor *c, struct store_network *n)
+{
+        int r;
+        n->network_type = n->physical_network = NULL;
+        n->segmentation_id = -1;
+        if (!c->sought && (r = segment_seek(st, c, n->id)) < 0)
+                return r;
+        for (int steps = 0; c->row; steps++) {
+                int cmp = strcmp(column_text(c->h.s, 0), n->id);
+                if (cmp == 0) {
+                        n->network_type = column_text(c->h.s, 1);
+                        n->physical_network = column_text(c->h.s, 2);
+                        n->segmentation_id = column_int_or_none(c->h.s, 3);
+                }
+                if (cmp >= 0)
+                        return 0;
+                if (steps == SEGMENT_STEPS_BEFORE_SEEK) {
+                        if ((r = segment_seek(st, c, n->id)) < 0)
+                                return r;
+                        continue;
+                }
+                r = sqlite_step_row(st, c->h.s, "network segments");
+                if (r < 0)
+                        return r;
+                c->row = r > 0;
+        }
+        return 0;
+}
+
 int sqlite_network_list(struct store *base, const struct store_query *q, store_network_cb cb,
                         void *userdata)
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_query(st, &typed_networks, STORE_NETWORK_COLUMNS, q, true, &h);
+        _cleanup_stmt_ struct stmt_handle seg = {0};
+        int r = prepare_query(st, &typed_networks_alone, STORE_NETWORK_OWN_COLUMNS, q, true, &h);
         if (r < 0)
                 return r;
+        r = sqlite_prepare(st, "SELECT network_id, network_type, physical_network, segmentation_id "
+                           "FROM network_segments WHERE network_id >= ? ORDER BY network_id", &seg);
+        if (r < 0)
+                return r;
+        struct segment_cursor c = {.h = seg};
         while ((r = sqlite_step_row(st, h.s, "networks")) > 0) {
                 struct store_network n = {
                         .id = column_text(h.s, 0),
@@ -198,11 +257,8 @@ int sqlite_network_list(struct store *base, const struct store_query *q, store_n
                         .created_at = column_text(h.s, 13),
                         .updated_at = column_text(h.s, 14),
                         .revision_number = sqlite3_column_int64(h.s, 15),
-                        .network_type = column_text(h.s, 16),
-                        .physical_network = column_text(h.s, 17),
-                        .segmentation_id = column_int_or_none(h.s, 18),
                 };
-                if ((r = cb(&n, userdata)) < 0)
+                if ((r = segment_of(st, &c, &n)) < 0 || (r = cb(&n, userdata)) < 0)
                         return r;
         }
         return r;

@@ -67,6 +67,12 @@ const struct typed_table typed_networks = {
         true,
 };
 
+const struct typed_table typed_networks_alone = {
+        "networks", NULL, network_columns,
+        " AND id IN (SELECT network_id FROM network_segments WHERE ", segment_columns, NULL,
+        true,
+};
+
 static const struct column subnet_columns[] = {
         {"id", "id", false},
         {"project_id", "project_id", false},

@@ -13,12 +13,17 @@
 
 struct typed_table;
 extern const struct typed_table typed_networks, typed_subnets, typed_ports, typed_agents;
-/* A network's row as both backends read it, in struct store_network's
- * order (typed_networks' join gives the segment's columns). */
-#define STORE_NETWORK_COLUMNS                                                                      \
+/* The networks alone, without their segments' columns (the same filters:
+ * those on a segment's attributes are a subquery either way). */
+extern const struct typed_table typed_networks_alone;
+/* A network's own columns in struct store_network's order. */
+#define STORE_NETWORK_OWN_COLUMNS                                                                  \
         "id, project_id, name, description, status, admin_state_up, shared, external, "          \
         "port_security_enabled, mtu, availability_zone_hints, tags, subnets, created_at, "         \
-        "updated_at, revision_number, network_type, physical_network, segmentation_id"
+        "updated_at, revision_number"
+/* A network's row with its segment's columns (typed_networks' join). */
+#define STORE_NETWORK_COLUMNS                                                                      \
+        STORE_NETWORK_OWN_COLUMNS ", network_type, physical_network, segmentation_id"
 
 /* A subnet's row as both backends read it, in struct store_subnet's
  * order (its pools are rows of their own). */

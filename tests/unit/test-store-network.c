@@ -304,6 +304,61 @@ static void test_networks(void **state)
         test_store_drop(st);
 }
 
+static int network_segment_cb(const struct store_network *n, void *userdata)
+{
+        return strbuf_printf(userdata, "%s=%s/%lld ", n->id, n->physical_network ?: "-",
+                             n->segmentation_id);
+}
+
+/* Each network of a list and its segment, "id=physnet/vlan " each. */
+static void assert_network_segments(struct store *st, const struct store_query *q,
+                                    const char *want)
+{
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_network_list(st, q, network_segment_cb, &b), 0);
+        assert_string_equal(strbuf_str(&b), want);
+}
+
+/* A list gives each network its own segment whatever lies between the
+ * networks it lists: runs of networks without a segment, and filters
+ * that skip over many with one. */
+static void test_network_segments_in_lists(void **state)
+{
+        struct store *st = test_store_open();
+        assert_int_equal(store_begin(st, true), 0);
+        /* n00..n19: a segment on every one but n05..n11; names "a" on
+         * n00, n04, n12, n19 and "b" on the rest. */
+        for (int i = 0; i < 20; i++) {
+                char id[8];
+                snprintf(id, sizeof(id), "n%02d", i);
+                bool seg = i < 5 || i > 11;
+                struct store_network n = NET(id, "p1", i == 0 || i == 4 || i == 12 || i == 19
+                                                               ? "a" : "b",
+                                             true, false, false, 1500, seg ? "vlan" : NULL,
+                                             seg ? "physnet1" : NULL, seg ? 100 + i : -1);
+                assert_int_equal(store_network_put(st, &n, true), 0);
+        }
+        assert_network_segments(st, NULL,
+                                "n00=physnet1/100 n01=physnet1/101 n02=physnet1/102 "
+                                "n03=physnet1/103 n04=physnet1/104 n05=-/-1 n06=-/-1 n07=-/-1 "
+                                "n08=-/-1 n09=-/-1 n10=-/-1 n11=-/-1 n12=physnet1/112 "
+                                "n13=physnet1/113 n14=physnet1/114 n15=physnet1/115 "
+                                "n16=physnet1/116 n17=physnet1/117 n18=physnet1/118 "
+                                "n19=physnet1/119 ");
+        assert_network_segments(st, ONE("name", NULL, STORE_VALUE_TEXT, "a"),
+                                "n00=physnet1/100 n04=physnet1/104 n12=physnet1/112 "
+                                "n19=physnet1/119 ");
+        assert_network_segments(st, &(struct store_query){.marker = "n10", .limit = 3},
+                                "n11=-/-1 n12=physnet1/112 n13=physnet1/113 ");
+        assert_network_segments(st, ONE("id", NULL, STORE_VALUE_TEXT, "n17"),
+                                "n17=physnet1/117 ");
+        assert_network_segments(st, ONE("provider:segmentation_id", NULL, STORE_VALUE_INT, "103"),
+                                "n03=physnet1/103 ");
+        assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
 static void test_ports(void **state)
 {
         struct store *st = test_store_open();
@@ -1099,6 +1154,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_networks),
+                cmocka_unit_test(test_network_segments_in_lists),
                 cmocka_unit_test(test_ports),
                 cmocka_unit_test(test_subnets),
                 cmocka_unit_test(test_migration),
@@ -1115,6 +1171,7 @@ int main(void)
          * writes SQLite's file. */
         const struct CMUnitTest pg_tests[] = {
                 cmocka_unit_test(test_networks),
+                cmocka_unit_test(test_network_segments_in_lists),
                 cmocka_unit_test(test_ports),
                 cmocka_unit_test(test_subnets),
                 cmocka_unit_test(test_subnet_migration),
