@@ -80,19 +80,20 @@ struct cached_host {
         int64_t claims_tag; /* the store's tag the claims were read at */
         bool claims_read;   /* false: read them at the next sync */
         struct store_usage use;
+        bool forced_down; /* as the row was last read */
         bool seen;
 };
 
 struct compute_cache {
         struct cached_host *v; /* sorted by name */
         size_t n;
-        /* When every row was last read: the host table's stamp then, the
-         * zones then, and the time (up or down follows heartbeats, which
-         * move no stamp: the rows are read again after CACHE_RELIST s). */
+        /* When every row was last read: the host table's stamp then and
+         * the zones then.  Up or down follows heartbeats, which move no
+         * stamp: they alone are read again after CACHE_HEARTBEATS s. */
         bool listed;
         int64_t hosts_stamp;
         json_t *zones;
-        double listed_at;
+        double heartbeats_at;
         /* The newest claims tag seen: hosts with a newer one changed since.
          * Good while no write transaction of this server rolled back (it
          * may have shown tags that will be given again). */
@@ -100,7 +101,7 @@ struct compute_cache {
         uint64_t rollbacks;
 };
 
-#define CACHE_RELIST 1.0
+#define CACHE_HEARTBEATS 1.0
 
 static void cached_host_done(struct cached_host *c)
 {
@@ -247,7 +248,23 @@ static int cache_sync(const struct computesvc *svc, struct cached_host *c,
         if (r < 0)
                 return r;
         c->h->enabled = !rec->disabled;
+        c->forced_down = rec->forced_down;
         c->h->up = computesvc_host_up(svc, rec);
+        return 0;
+}
+
+struct heartbeat_walk {
+        const struct computesvc *svc;
+        struct compute_cache *cache;
+};
+
+static int heartbeat_cb(const char *hostname, double heartbeat, void *userdata)
+{
+        struct heartbeat_walk *w = userdata;
+        struct cached_host *c = cache_find(w->cache, hostname);
+        /* A host not cached yet moved the table's stamp: not here. */
+        if (c)
+                c->h->up = up(w->svc, c->forced_down, heartbeat);
         return 0;
 }
 
@@ -293,12 +310,19 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
         struct compute_cache *cache = *svc->cache;
         double now = svc->now();
         uint64_t rollbacks = store_write_rollbacks(svc->store);
-        /* No row changed but heartbeats and claims since the rows were read
-         * a moment ago: only the hosts whose claims moved since, not 10,000
-         * rows a boot. */
-        if (cache->listed && cache->hosts_stamp == hosts_stamp && now >= cache->listed_at &&
-            now - cache->listed_at < CACHE_RELIST && cache->rollbacks == rollbacks &&
+        /* No row changed but heartbeats and claims since the rows were
+         * read: only the hosts whose claims moved since, not 10,000 rows a
+         * boot, and once a second every host's heartbeat (a name and a
+         * number each) for up or down. */
+        if (cache->listed && cache->hosts_stamp == hosts_stamp && cache->rollbacks == rollbacks &&
             json_equal(zones, cache->zones)) {
+                if (now < cache->heartbeats_at || now - cache->heartbeats_at >= CACHE_HEARTBEATS) {
+                        struct heartbeat_walk hw = {svc, cache};
+                        r = store_compute_host_heartbeats(svc->store, heartbeat_cb, &hw);
+                        if (r < 0)
+                                return r;
+                        cache->heartbeats_at = now;
+                }
                 struct tag_walk w = {svc, cache, cache->claims_seen};
                 r = store_compute_host_claims_tags(svc->store, cache->claims_seen, tag_cb, &w);
                 if (r < 0)
@@ -372,7 +396,7 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
         json_decref(cache->zones);
         cache->zones = json_incref(zones);
         cache->hosts_stamp = hosts_stamp;
-        cache->listed_at = now;
+        cache->heartbeats_at = now;
         cache->claims_seen = newest;
         cache->rollbacks = rollbacks;
         cache->listed = true;

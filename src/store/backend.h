@@ -122,6 +122,7 @@ struct store_backend {
         int (*compute_host_list)(struct store *st, struct store_compute_host ***ret);
         int (*compute_host_claims_tags)(struct store *st, int64_t after, store_claims_tag_cb cb,
                                         void *userdata);
+        int (*compute_host_heartbeats)(struct store *st, store_heartbeat_cb cb, void *userdata);
         int (*heartbeats_put)(struct store *st, const struct store_heartbeat *v, size_t n);
 
         int (*compute_task_add)(struct store *st, const struct store_compute_task *t);

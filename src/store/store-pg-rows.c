@@ -371,6 +371,19 @@ int pg_compute_host_claims_tags(struct store *st, int64_t after, store_claims_ta
         return r < 0 ? r : 0;
 }
 
+int pg_compute_host_heartbeats(struct store *st, store_heartbeat_cb cb, void *userdata)
+{
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = pg_query(st, "list heartbeats", "SELECT hostname, heartbeat FROM compute_hosts "
+                         "ORDER BY hostname", NULL, &res);
+        for (int i = 0; r > 0 && i < PQntuples(res); i++) {
+                int k = cb(PQgetvalue(res, i, 0), pg_double(res, i, 1), userdata);
+                if (k < 0)
+                        return k;
+        }
+        return r < 0 ? r : 0;
+}
+
 #define TASK_COLUMNS "id, host, action, instance_id, created_at, detail"
 
 /* Every task the statement selects, as a NULL-ended array; the count is

@@ -1550,6 +1550,7 @@ static const struct store_backend pg_backend = {
         .compute_host_get = pg_compute_host_get,
         .heartbeats_put = pg_heartbeats_put,
         .compute_host_claims_tags = pg_compute_host_claims_tags,
+        .compute_host_heartbeats = pg_compute_host_heartbeats,
         .compute_host_get_by_service = pg_compute_host_get_by_service,
         .compute_host_list = pg_compute_host_list,
         .compute_task_add = pg_compute_task_add,

@@ -96,6 +96,7 @@ int pg_auth_failures_clear(struct store *st, const char *user_id);
 int pg_compute_host_put(struct store *st, const struct store_compute_host *h, bool create);
 int pg_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret);
 int pg_heartbeats_put(struct store *st, const struct store_heartbeat *v, size_t n);
+int pg_compute_host_heartbeats(struct store *st, store_heartbeat_cb cb, void *userdata);
 int pg_compute_host_claims_tags(struct store *st, int64_t after, store_claims_tag_cb cb,
                                 void *userdata);
 int pg_compute_host_get_by_service(struct store *st, const char *service_id,

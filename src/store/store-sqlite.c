@@ -1996,6 +1996,22 @@ static int sqlite_compute_host_claims_tags(struct store *base, int64_t after,
         return r;
 }
 
+static int sqlite_compute_host_heartbeats(struct store *base, store_heartbeat_cb cb,
+                                          void *userdata)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        int r = sqlite_prepare(st, "SELECT hostname, heartbeat FROM compute_hosts ORDER BY hostname",
+                               &s);
+        if (r < 0)
+                return r;
+        while ((r = sqlite_step_row(st, s.s, "list heartbeats")) > 0)
+                if ((r = cb((const char *)sqlite3_column_text(s.s, 0),
+                            sqlite3_column_double(s.s, 1), userdata)) < 0)
+                        return r;
+        return r;
+}
+
 #define TASK_COLUMNS "id, host, action, instance_id, created_at, detail"
 
 static int task_from_row(sqlite3_stmt *s, struct store_compute_task **ret)
@@ -2128,6 +2144,7 @@ static const struct store_backend sqlite_backend = {
         .compute_host_get = sqlite_compute_host_get,
         .heartbeats_put = sqlite_heartbeats_put,
         .compute_host_claims_tags = sqlite_compute_host_claims_tags,
+        .compute_host_heartbeats = sqlite_compute_host_heartbeats,
         .compute_host_get_by_service = sqlite_compute_host_get_by_service,
         .compute_host_list = sqlite_compute_host_list,
         .compute_task_add = sqlite_compute_task_add,

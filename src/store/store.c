@@ -368,6 +368,11 @@ int store_compute_host_claims_tags(struct store *st, int64_t after, store_claims
         return st->ops->compute_host_claims_tags(st, after, cb, userdata);
 }
 
+int store_compute_host_heartbeats(struct store *st, store_heartbeat_cb cb, void *userdata)
+{
+        return st->ops->compute_host_heartbeats(st, cb, userdata);
+}
+
 int store_heartbeat_put(struct store *st, const struct store_heartbeat *hb)
 {
         return st->ops->heartbeats_put(st, hb, 1);

@@ -300,6 +300,11 @@ typedef int (*store_claims_tag_cb)(const char *hostname, int64_t claims_tag, voi
 int store_compute_host_claims_tags(struct store *st, int64_t after, store_claims_tag_cb cb,
                                    void *userdata);
 #define STORE_STAMP_CLAIMS "claims"
+/* Every host's heartbeat (hostname order): what a cache of the hosts
+ * needs to tell up from down as time passes, heartbeats moving no stamp
+ * (every other change to a host's row moves STORE_STAMP_COMPUTE_HOSTS). */
+typedef int (*store_heartbeat_cb)(const char *hostname, double heartbeat, void *userdata);
+int store_compute_host_heartbeats(struct store *st, store_heartbeat_cb cb, void *userdata);
 /* How many write transactions of this store ended without committing
  * (rolled back, or their commit failed) since it was opened: what was
  * read inside them may have been undone. */

@@ -813,9 +813,9 @@ static void test_hosts(void **state)
         assert_int_equal(store_end(f->st, true), 0);
 }
 
-/* Between two full reads of the host rows (at most a second apart) the
- * scheduler's cache follows claims and row changes at once, and
- * heartbeats at the next full read. */
+/* The scheduler's cache follows claims and row changes at once, and
+ * heartbeats (which move no stamp) when it reads them again, at most a
+ * second later, without reading every row again. */
 static void test_hosts_cache(void **state)
 {
         struct fixture *f = *state;
@@ -849,7 +849,7 @@ static void test_hosts_cache(void **state)
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->up);
         computesvc_hosts_done(&hl);
-        /* A heartbeat written: up at the next full read, a second on. */
+        /* A heartbeat written: up when heartbeats are read, a second on. */
         struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, "c1", clock_now, "t"};
         assert_int_equal(store_heartbeat_put(f->st, &hb), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
@@ -858,8 +858,36 @@ static void test_hosts_cache(void **state)
         clock_now += 1.5;
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_true(hl.v[0]->up);
+        assert_false(hl.v[0]->enabled);
         computesvc_hosts_done(&hl);
-        clock_now -= 62.5;
+        /* Forced down (a row change): down at once, whatever its
+         * heartbeat; and then no heartbeat brings it up. */
+        h->disabled = false;
+        h->forced_down = true;
+        assert_int_equal(store_compute_host_put(f->st, h, false), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_false(hl.v[0]->up);
+        assert_true(hl.v[0]->enabled);
+        computesvc_hosts_done(&hl);
+        hb.at = clock_now += 1.5;
+        assert_int_equal(store_heartbeat_put(f->st, &hb), 0);
+        clock_now += 1.5;
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_false(hl.v[0]->up);
+        computesvc_hosts_done(&hl);
+        /* Back, and silent again: down when heartbeats are read next. */
+        store_compute_host_free(h);
+        assert_int_equal(store_compute_host_get(f->st, "c1", &h), 0);
+        h->forced_down = false;
+        assert_int_equal(store_compute_host_put(f->st, h, false), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_true(hl.v[0]->up);
+        computesvc_hosts_done(&hl);
+        clock_now += 61;
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_false(hl.v[0]->up);
+        computesvc_hosts_done(&hl);
+        clock_now -= 126.5;
         assert_int_equal(store_end(f->st, false), 0);
 }
 
