@@ -24,6 +24,14 @@
                 _tp;                                                                               \
         })
 
+/* The same for a struct held by value: returns it and zeroes the source. */
+#define TAKE_STRUCT(s)                                                                             \
+        ({                                                                                         \
+                __typeof__(s) _ts = (s);                                                           \
+                (s) = (__typeof__(s)){0};                                                          \
+                _ts;                                                                               \
+        })
+
 #define TAKE_FD(fd)                                                                                \
         ({                                                                                         \
                 int _tf = (fd);                                                                    \

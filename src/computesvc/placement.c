@@ -17,6 +17,7 @@
 #include "compute/scheduler.h"
 #include "computesvc/computesvc.h"
 #include "computesvc/server-fields.h"
+#include "netsvc/port-row.h"
 
 static const char *const nova_profile_keys[] = {"pci_vendor_info", "pci_slot", "physical_network"};
 
@@ -50,27 +51,28 @@ int computesvc_project_usage(const struct computesvc *svc, const char *project_i
 /* A port back to unbound, nova's profile keys stripped (§3.4). */
 static int port_release(const struct computesvc *svc, const char *port_id, const char *instance_id)
 {
-        _cleanup_json_ json_t *port = NULL;
+        _cleanup_(port_row_done) struct port_row row = {0};
         _cleanup_network_ struct store_network *net = NULL;
-        int r = svc_doc_get(svc->store, "port", port_id, &port);
+        int r = port_row_load(svc->store, port_id, &row);
         if (r == -ENOENT)
                 return 0; /* deleted by its owner meanwhile */
         if (r < 0)
                 return r;
-        if (!streq(json_str(port, "device_id") ?: "", instance_id))
+        if (!streq(row.p.device_id ?: "", instance_id))
                 return 0;
-        json_t *prof = json_object_get(port, "binding:profile");
+        _cleanup_json_ json_t *prof = port_column_json(row.p.profile, true);
         for (size_t i = 0; i < ARRAY_SIZE(nova_profile_keys); i++)
                 json_object_del(prof, nova_profile_keys[i]);
-        json_object_set_new(port, "binding:host_id", json_string(""));
-        json_object_set_new(port, "device_id", json_string(""));
-        json_object_set_new(port, "device_owner", json_string(""));
-        if ((r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net)) < 0)
+        const char **cleared[] = {&row.p.host, &row.p.device_id, &row.p.device_owner};
+        r = port_row_set_json(&row, &row.p.profile, prof);
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(cleared); i++)
+                r = port_row_set(&row, cleared[i], "");
+        if (r < 0 || (r = store_network_get(svc->store, row.p.network_id ?: "", &net)) < 0)
                 return r;
-        if ((r = netsvc_port_bind(&svc->net, port, net)) < 0)
+        if ((r = netsvc_port_bind(&svc->net, &row, net)) < 0 ||
+            (r = port_row_stamp(&svc->net, &row, false)) < 0)
                 return r;
-        netsvc_stamp(&svc->net, port, false);
-        return svc_doc_update(svc->store, "port", port);
+        return port_row_put(&svc->net, &row, false);
 }
 
 /* Undo a placement: the VFs and the host's resources freed (every
@@ -102,49 +104,94 @@ static json_t *sched_flavor(const struct store_instance *inst)
                          "extra_specs", specs ? specs : json_object());
 }
 
-/* The networks of an instance's ports, in the ports' order. */
-struct port_nets {
-        struct store_network **v;
+/* An instance's ports as rows, with their networks, in the ports'
+ * order. */
+struct inst_ports {
+        struct port_row *v;
+        struct store_network **nets;
         size_t n;
 };
 
-static void port_nets_done(struct port_nets *l)
+static void inst_ports_done(struct inst_ports *l)
 {
-        for (size_t i = 0; i < l->n; i++)
-                store_network_free(l->v[i]);
+        for (size_t i = 0; i < l->n; i++) {
+                port_row_done(&l->v[i]);
+                store_network_free(l->nets[i]);
+        }
         free(l->v);
-        *l = (struct port_nets){0};
+        free(l->nets);
+        *l = (struct inst_ports){0};
 }
 
-/* The user's ports with their networks' physnet, as the scheduler reads
- * them, and the networks. */
-static int load_ports(const struct computesvc *svc, const struct store_instance *inst,
-                      json_t **ret_ports, struct port_nets *ret_nets)
+static int inst_ports_alloc(size_t n, struct inst_ports *ret)
 {
-        _cleanup_json_ json_t *ports = json_array();
-        _cleanup_(port_nets_done) struct port_nets nets = {
-                .v = calloc(inst->n_ports + 1, sizeof(struct store_network *)),
+        *ret = (struct inst_ports){
+                .v = calloc(n + 1, sizeof(struct port_row)),
+                .nets = calloc(n + 1, sizeof(struct store_network *)),
         };
-        if (!ports || !nets.v)
-                return -ENOMEM;
-        for (size_t i = 0; i < inst->n_ports; i++) {
-                json_t *p = NULL;
-                int r = svc_doc_get(svc->store, "port", inst->ports[i].port_id, &p);
-                if (r >= 0)
-                        r = store_network_get(svc->store, json_str(p, "network_id") ?: "",
-                                              &nets.v[nets.n]);
-                if (r < 0) {
-                        json_decref(p);
-                        return r;
-                }
-                const char *physnet = nets.v[nets.n++]->physical_network;
-                json_object_set_new(p, "provider:physical_network", json_string_or_null(physnet));
-                json_array_append_new(ports, p);
+        if (ret->v && ret->nets)
+                return 0;
+        inst_ports_done(ret);
+        return -ENOMEM;
+}
+
+/* The user's ports and their networks. */
+static int load_ports(const struct computesvc *svc, const struct store_instance *inst,
+                      struct inst_ports *ret)
+{
+        _cleanup_(inst_ports_done) struct inst_ports l = {0};
+        int r = inst_ports_alloc(inst->n_ports, &l);
+        for (size_t i = 0; r >= 0 && i < inst->n_ports; i++) {
+                r = port_row_load(svc->store, inst->ports[i].port_id, &l.v[i]);
+                if (r < 0)
+                        break;
+                r = store_network_get(svc->store, l.v[i].p.network_id ?: "", &l.nets[i]);
+                l.n++;
         }
-        *ret_ports = TAKE_PTR(ports);
-        *ret_nets = nets;
-        nets = (struct port_nets){0};
+        if (r < 0)
+                return r;
+        *ret = TAKE_STRUCT(l);
         return 0;
+}
+
+/* Copies of the rows to bind for one host, the networks with them. */
+static int copy_ports(const struct inst_ports *from, struct inst_ports *ret)
+{
+        _cleanup_(inst_ports_done) struct inst_ports l = {0};
+        int r = inst_ports_alloc(from->n, &l);
+        for (size_t i = 0; r >= 0 && i < from->n; i++) {
+                r = port_row_from(&from->v[i].p, &l.v[i]);
+                if (r < 0)
+                        break;
+                l.nets[i] = store_network_dup(from->nets[i]);
+                l.n++;
+                if (!l.nets[i])
+                        r = -ENOMEM;
+        }
+        if (r < 0)
+                return r;
+        *ret = TAKE_STRUCT(l);
+        return 0;
+}
+
+/* The ports as the scheduler reads them: id, vnic type, profile and
+ * their network's physnet. */
+static json_t *sched_ports(const struct inst_ports *l)
+{
+        json_t *a = json_array();
+        for (size_t i = 0; a && i < l->n; i++) {
+                const struct store_port *p = &l->v[i].p;
+                json_t *e = json_pack("{s:o,s:o,s:o,s:o}", "id", json_string_or_null(p->id),
+                                      "binding:vnic_type", json_string_or_null(p->vnic_type),
+                                      "binding:profile", port_column_json(p->profile, true),
+                                      "provider:physical_network",
+                                      json_string_or_null(l->nets[i]->physical_network));
+                if (json_array_append_new(a, e) < 0) {
+                        json_decref(a);
+                        return NULL;
+                }
+        }
+        return a;
 }
 
 static int set_fault(const struct computesvc *svc, struct store_instance *inst, unsigned code,
@@ -165,17 +212,36 @@ static int set_fault(const struct computesvc *svc, struct store_instance *inst, 
         return r;
 }
 
+/* The PCI device claimed for a port recorded in its profile, as Nova
+ * does: the VF's address and vendor, its network's physnet. */
+static int set_pci_profile(struct port_row *row, const struct store_network *net,
+                           const char *addr, const char *vendor_info)
+{
+        _cleanup_json_ json_t *prof = port_column_json(row->p.profile, true);
+        if (!json_is_object(prof)) {
+                json_decref(prof);
+                prof = json_object();
+        }
+        if (!prof ||
+            json_object_set_new(prof, "pci_vendor_info", json_string(vendor_info)) < 0 ||
+            json_object_set_new(prof, "pci_slot", json_string(addr)) < 0 ||
+            json_object_set_new(prof, "physical_network",
+                                json_string_or_null(net ? net->physical_network : NULL)) < 0)
+                return -ENOMEM;
+        return port_row_set_json(row, &row->p.profile, prof);
+}
+
 /* One host tried: bind every port for it in memory; false when a port
  * does not bind (then nothing was written). */
 static int bind_for_host(const struct computesvc *svc, const struct store_instance *inst,
                          const struct host_state *h,
                          const struct sched_request *sreq, const struct sched_result *res,
-                         json_t *ports, const struct port_nets *nets, const char *az,
-                         json_t **ret_pci)
+                         struct inst_ports *ports, const char *az, json_t **ret_pci)
 {
         _cleanup_json_ json_t *pci = json_array();
         size_t k = 0;
         char owner[300];
+        int r;
         snprintf(owner, sizeof(owner), "compute:%s", az);
         for (size_t i = 0; i < sreq->pci.n; i++) {
                 const struct pci_request *pr = &sreq->pci.v[i];
@@ -187,40 +253,30 @@ static int bind_for_host(const struct computesvc *svc, const struct store_instan
                                                                          : json_null()));
                         if (!pr->port_id)
                                 continue;
-                        size_t j;
-                        json_t *p;
-                        json_array_foreach(ports, j, p) {
-                                if (!streq(json_str(p, "id"), pr->port_id))
+                        for (size_t j = 0; j < ports->n; j++) {
+                                if (!streq(ports->v[j].p.id, pr->port_id))
                                         continue;
                                 const struct pci_inventory_dev *d =
                                         pci_inventory_find(h->inventory, &res->claim[k]);
                                 char vi[16];
                                 snprintf(vi, sizeof(vi), "%s:%s", d ? d->view.vendor_id : "",
                                          d ? d->view.product_id : "");
-                                json_t *prof = json_object_get(p, "binding:profile");
-                                if (!json_is_object(prof)) {
-                                        prof = json_object();
-                                        json_object_set_new(p, "binding:profile", prof);
-                                }
-                                json_object_set_new(prof, "pci_vendor_info", json_string(vi));
-                                json_object_set_new(prof, "pci_slot", json_string(addr));
-                                json_object_set(prof, "physical_network",
-                                                json_object_get(p, "provider:physical_network"));
+                                r = set_pci_profile(&ports->v[j], ports->nets[j], addr, vi);
+                                if (r < 0)
+                                        return r;
                         }
                 }
         }
-        size_t j;
-        json_t *p;
-        json_array_foreach(ports, j, p) {
-                json_object_set_new(p, "binding:host_id", json_string(h->hostname));
-                json_object_set_new(p, "device_id", json_string(inst->id));
-                json_object_set_new(p, "device_owner", json_string(owner));
-                int r = netsvc_port_bind(&svc->net, p, j < nets->n ? nets->v[j] : NULL);
-                if (r < 0)
+        for (size_t j = 0; j < ports->n; j++) {
+                struct port_row *row = &ports->v[j];
+                if ((r = port_row_set(row, &row->p.host, h->hostname)) < 0 ||
+                    (r = port_row_set(row, &row->p.device_id, inst->id)) < 0 ||
+                    (r = port_row_set(row, &row->p.device_owner, owner)) < 0 ||
+                    (r = netsvc_port_bind(&svc->net, row, ports->nets[j])) < 0)
                         return r;
-                if (streq(json_str(p, "binding:vif_type") ?: "", "binding_failed")) {
+                if (streq(row->p.vif_type ?: "", "binding_failed")) {
                         log_info("instance %s: port %s does not bind on host %s", inst->id,
-                                 json_str(p, "id"), h->hostname);
+                                 row->p.id, h->hostname);
                         return 0;
                 }
         }
@@ -230,20 +286,18 @@ static int bind_for_host(const struct computesvc *svc, const struct store_instan
 
 /* The fixed addresses of the ports, by network (its name, or its id when
  * it has none), as Nova's view lists them. */
-static int set_addresses(struct store_instance *inst, const json_t *ports,
-                         const struct port_nets *nets)
+static int set_addresses(struct store_instance *inst, const struct inst_ports *ports)
 {
-        size_t i, j;
-        json_t *p, *ip;
-        json_array_foreach(ports, i, p) {
-                const struct store_network *net = i < nets->n ? nets->v[i] : NULL;
+        for (size_t i = 0; i < ports->n; i++) {
+                const struct port_row *row = &ports->v[i];
+                const struct store_network *net = ports->nets[i];
                 const char *name = net ? net->name : NULL;
                 if (!name || !*name)
                         name = net ? net->id : NULL;
-                json_array_foreach(json_object_get(p, "fixed_ips"), j, ip) {
-                        const char *a = json_str(ip, "ip_address") ?: "";
+                for (size_t j = 0; j < row->ips.n; j++) {
+                        const char *a = row->ips.v[j].ip_address;
                         int r = store_instance_add_address(inst, name, strchr(a, ':') ? 6 : 4, a,
-                                                           json_str(p, "mac_address"));
+                                                           row->p.mac_address);
                         if (r < 0)
                                 return r;
                 }
@@ -252,19 +306,18 @@ static int set_addresses(struct store_instance *inst, const json_t *ports,
 }
 
 static json_t *spawn_detail(const struct store_instance *inst, const json_t *pci,
-                            const json_t *ports)
+                            const struct inst_ports *ports)
 {
         json_t *ps = json_array();
-        size_t i;
-        json_t *p;
-        json_array_foreach(ports, i, p) {
-                json_t *prof = json_object_get(p, "binding:profile");
-                json_t *det = json_object_get(p, "binding:vif_details");
-                json_array_append_new(ps, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "id",
-                                                    json_object_get(p, "id"), "mac_address",
-                                                    json_object_get(p, "mac_address"),
-                                                    "vif_type", json_object_get(p, "binding:vif_type"),
-                                                    "vnic_type", json_object_get(p, "binding:vnic_type"),
+        for (size_t i = 0; i < ports->n; i++) {
+                const struct store_port *p = &ports->v[i].p;
+                _cleanup_json_ json_t *prof = port_column_json(p->profile, true);
+                _cleanup_json_ json_t *det = port_column_json(p->vif_details, true);
+                json_array_append_new(ps, json_pack("{s:o,s:o,s:o,s:o,s:O,s:O,s:O}", "id",
+                                                    json_string_or_null(p->id), "mac_address",
+                                                    json_string_or_null(p->mac_address),
+                                                    "vif_type", json_string_or_null(p->vif_type),
+                                                    "vnic_type", json_string_or_null(p->vnic_type),
                                                     "pci_slot",
                                                     json_object_get(prof, "pci_slot") ?: json_null(),
                                                     "physical_network",
@@ -297,8 +350,7 @@ static bool was_tried(const struct store_instance *inst, const char *host)
  * instance placed there with its addresses, the spawn queued. */
 static int claim_on_host(const struct computesvc *svc, struct store_instance *inst,
                          const struct host_state *h, const struct sched_result *res,
-                         const char *az, const json_t *ports, const struct port_nets *nets,
-                         json_t *pci)
+                         const char *az, struct inst_ports *ports, json_t *pci)
 {
         int r = 0;
         for (size_t k = 0; r >= 0 && k < res->n_claim; k++) {
@@ -314,23 +366,17 @@ static int claim_on_host(const struct computesvc *svc, struct store_instance *in
         };
         if (r >= 0)
                 r = store_usage_add(svc->store, inst->id, h->hostname, &use);
-        size_t i;
-        json_t *v;
-        json_array_foreach(ports, i, v) {
-                if (r < 0)
-                        break;
-                json_t *copy = json_deep_copy(v);
-                json_object_del(copy, "provider:physical_network");
-                netsvc_stamp(&svc->net, copy, false);
-                r = svc_doc_update(svc->store, "port", copy);
-                json_decref(copy);
+        for (size_t i = 0; r >= 0 && i < ports->n; i++) {
+                r = port_row_stamp(&svc->net, &ports->v[i], false);
+                if (r >= 0)
+                        r = port_row_put(&svc->net, &ports->v[i], false);
         }
         if (r >= 0)
                 r = server_set_text(&inst->host, h->hostname);
         if (r >= 0)
                 r = server_set_text(&inst->availability_zone, az);
         if (r >= 0)
-                r = set_addresses(inst, ports, nets);
+                r = set_addresses(inst, ports);
         if (r >= 0)
                 r = server_set_text(&inst->task_state, "spawning");
         if (r >= 0)
@@ -345,20 +391,22 @@ static int claim_on_host(const struct computesvc *svc, struct store_instance *in
 int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
                      const char *last_error)
 {
-        _cleanup_json_ json_t *ports = NULL, *flavor = NULL, *image = NULL;
-        _cleanup_(port_nets_done) struct port_nets nets = {0};
+        _cleanup_json_ json_t *flavor = NULL, *image = NULL, *sports = NULL;
+        _cleanup_(inst_ports_done) struct inst_ports ports = {0};
         struct host_list hl = {0};
         struct sched_request sreq = {0};
         const struct sched_config *cfg = svc->sched;
-        int r = load_ports(svc, inst, &ports, &nets);
+        int r = load_ports(svc, inst, &ports);
         if (r < 0)
                 return r;
+        if (!(sports = sched_ports(&ports)))
+                return -ENOMEM;
         if ((r = computesvc_image_get(svc, inst->image_id ?: "", &image)) == -ENOENT)
                 image = json_object();
         else if (r < 0)
                 return r;
         flavor = sched_flavor(inst);
-        r = sched_request_build(cfg, flavor, image, ports, inst->requested_zone, &sreq);
+        r = sched_request_build(cfg, flavor, image, sports, inst->requested_zone, &sreq);
         if (r < 0)
                 return set_fault(svc, inst, 400, err_msg(r));
         if ((r = computesvc_hosts_load(svc, &hl)) < 0) {
@@ -389,10 +437,13 @@ int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
                 struct host_state *h = cand[res.host];
                 const char *az = h->availability_zone ? h->availability_zone
                                                       : cfg->default_availability_zone;
-                _cleanup_json_ json_t *pci = NULL, *try_ports = json_deep_copy(ports);
+                _cleanup_json_ json_t *pci = NULL;
+                _cleanup_(inst_ports_done) struct inst_ports try_ports = {0};
                 r = store_instance_add_tried(inst, h->hostname);
                 if (r >= 0)
-                        r = bind_for_host(svc, inst, h, &sreq, &res, try_ports, &nets, az, &pci);
+                        r = copy_ports(&ports, &try_ports);
+                if (r >= 0)
+                        r = bind_for_host(svc, inst, h, &sreq, &res, &try_ports, az, &pci);
                 if (r == 0) {
                         /* This host cannot bind the ports: the next one. */
                         free(last_msg);
@@ -404,7 +455,7 @@ int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
                         continue;
                 }
                 if (r > 0) {
-                        r = claim_on_host(svc, inst, h, &res, az, try_ports, &nets, pci);
+                        r = claim_on_host(svc, inst, h, &res, az, &try_ports, pci);
                         placed = r >= 0;
                 }
                 sched_result_done(&res);

@@ -7,13 +7,11 @@
 #include <time.h>
 
 #include "netsvc/netsvc.h"
-#include "netsvc/port-row.h"
 #include "base/time-format.h"
 
-/* Agents are typed rows beside their documents; networks and subnets
- * typed rows alone (netsvc_network_*, netsvc_subnet_*, never here:
- * -EINVAL); ports typed rows alone, their document made from the row
- * (netsvc_port_json()); every other kind a document. */
+/* Agents are typed rows beside their documents; networks, subnets and
+ * ports typed rows alone (netsvc_network_*, netsvc_subnet_*,
+ * netsvc_port_*, never here: -EINVAL); every other kind a document. */
 static int doc_text(struct store *st, const char *kind, const char *id, char **ret_doc,
                     char **ret_project)
 {
@@ -27,28 +25,8 @@ static int doc_text(struct store *st, const char *kind, const char *id, char **r
         return store_obj_get(st, kind, id, ret_doc, ret_project);
 }
 
-/* A port's document from its row. */
-static int port_doc_get(struct store *st, const char *id, json_t **ret, char **ret_project)
-{
-        _cleanup_port_ struct store_port *p = NULL;
-        int r = store_port_get(st, id, &p);
-        if (r < 0)
-                return r;
-        json_t *o = netsvc_port_json(p);
-        if (!o)
-                return -ENOMEM;
-        if (ret_project && p->project_id && !(*ret_project = strdup(p->project_id))) {
-                json_decref(o);
-                return -ENOMEM;
-        }
-        *ret = o;
-        return 0;
-}
-
 int svc_doc_get(struct store *st, const char *kind, const char *id, json_t **ret)
 {
-        if (streq(kind, "port"))
-                return port_doc_get(st, id, ret, NULL);
         _cleanup_free_ char *doc = NULL;
         int r = doc_text(st, kind, id, &doc, NULL);
         if (r < 0)
@@ -64,12 +42,11 @@ int svc_doc_get_visible(struct store *st, const struct auth_context *auth, const
                         const char *shared_attr, const char *id, json_t **ret)
 {
         _cleanup_free_ char *doc = NULL, *project = NULL;
-        json_t *o = NULL;
-        int r = streq(kind, "port") ? port_doc_get(st, id, &o, &project)
-                                    : doc_text(st, kind, id, &doc, &project);
+        int r = doc_text(st, kind, id, &doc, &project);
         if (r < 0)
                 return r;
-        if (!o && !(o = json_loads(doc, 0, NULL)))
+        json_t *o = json_loads(doc, 0, NULL);
+        if (!o)
                 return -EIO;
         bool shared = shared_attr && json_is_true(json_object_get(o, shared_attr));
         if (!policy_may_read(auth, project, shared)) {
@@ -99,17 +76,6 @@ static int port_feed(struct store *st, const char *id, const char *old_host,
         if (r >= 0 && new_host && *new_host && !(old_host && streq(old_host, new_host)))
                 r = store_change_append(st, new_host, "port", id, NULL);
         return r;
-}
-
-/* A port's row and its fixed IPs' from its document; the hosts it was and
- * is bound to told. */
-static int put_port(struct store *st, const json_t *o, bool create)
-{
-        _cleanup_(port_row_done) struct port_row row = {0};
-        int r = port_row_from_json(o, &row);
-        if (r < 0)
-                return r;
-        return svc_port_put(st, &row.p, create);
 }
 
 int svc_port_put(struct store *st, const struct store_port *p, bool create)
@@ -145,12 +111,10 @@ static int put_agent(struct store *st, const json_t *o, const char *doc, bool cr
 
 static int doc_put(struct store *st, const char *kind, const json_t *obj, bool create)
 {
-        if (streq(kind, "port"))
-                return put_port(st, obj, create);
         _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!s)
                 return -ENOMEM;
-        if (streq(kind, "network") || streq(kind, "subnet"))
+        if (streq(kind, "network") || streq(kind, "subnet") || streq(kind, "port"))
                 return -EINVAL;
         if (streq(kind, "agent"))
                 return put_agent(st, obj, s, create);
@@ -197,20 +161,6 @@ int svc_doc_collect_cb(const char *id, const char *doc, void *userdata)
         return json_array_append_new(userdata, o) < 0 ? -ENOMEM : 0;
 }
 
-struct port_walk {
-        store_obj_cb cb;
-        void *userdata;
-};
-
-/* A port's row to the walk's callback as its document's text. */
-static int port_walk_cb(const struct store_port *p, void *userdata)
-{
-        struct port_walk *w = userdata;
-        _cleanup_json_ json_t *o = netsvc_port_json(p);
-        _cleanup_free_ char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-        return text ? w->cb(p->id, text, w->userdata) : -ENOMEM;
-}
-
 int netsvc_port_list(const struct netsvc *svc, const struct store_query *q, store_port_cb cb,
                      void *userdata)
 {
@@ -220,11 +170,7 @@ int netsvc_port_list(const struct netsvc *svc, const struct store_query *q, stor
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata)
 {
-        if (streq(kind, "port")) {
-                struct port_walk w = {cb, userdata};
-                return store_port_list(st, q, port_walk_cb, &w);
-        }
-        if (streq(kind, "network") || streq(kind, "subnet"))
+        if (streq(kind, "network") || streq(kind, "subnet") || streq(kind, "port"))
                 return -EINVAL;
         if (streq(kind, "agent"))
                 return store_agent_list(st, q, cb, userdata);

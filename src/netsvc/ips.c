@@ -196,24 +196,45 @@ int ips_release(const struct netsvc *svc, const char *subnet_id, const char *ip)
         return r == -ENOENT ? 0 : r;
 }
 
-static bool has_subnet(const json_t *entries, const char *id)
+int port_ips_add(struct port_ips *l, const char *subnet_id, const char *ip_address)
 {
-        size_t i;
-        json_t *e;
-        json_array_foreach(entries, i, e) if (streq(json_str(e, "subnet_id") ?: "", id)) return true;
-        return false;
+        struct port_ip e;
+        if (strlen(subnet_id) >= sizeof(e.subnet_id) || strlen(ip_address) >= sizeof(e.ip_address))
+                return -EINVAL;
+        strcpy(e.subnet_id, subnet_id);
+        strcpy(e.ip_address, ip_address);
+        struct port_ip *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        v[l->n++] = e;
+        l->v = v;
+        return 0;
 }
 
-static int append(json_t *out, const char *subnet_id, const char *ip)
+void port_ips_remove(struct port_ips *l, size_t i)
 {
-        return json_array_append_new(out, json_pack("{s:s,s:s}", "subnet_id", subnet_id,
-                                                     "ip_address", ip));
+        memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof(*l->v));
+        l->n--;
+}
+
+void port_ips_done(struct port_ips *l)
+{
+        free(l->v);
+        *l = (struct port_ips){0};
+}
+
+static bool has_subnet(const struct port_ips *l, const char *id)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (streq(l->v[i].subnet_id, id))
+                        return true;
+        return false;
 }
 
 /* Neutron's defaults: one address of the first IPv4 subnet with room, and
  * one of the first stateful IPv6 subnet with room. */
 static int assign_defaults(const struct netsvc *svc, const struct store_network *net,
-                           const struct subnet_set *subnets, const char *port_id, json_t *out,
+                           const struct subnet_set *subnets, const char *port_id, struct port_ips *out,
                            struct service_error *err)
 {
         static const int families[] = {IP_V4, IP_V6};
@@ -228,7 +249,7 @@ static int assign_defaults(const struct netsvc *svc, const struct store_network 
                         int r = allocate_ip(svc, s, port_id, ip);
                         if (r == -ENOSPC)
                                 continue;
-                        if (r < 0 || (r = append(out, s->id, ip)) < 0)
+                        if (r < 0 || (r = port_ips_add(out, s->id, ip)) < 0)
                                 return r;
                         done = true;
                         break;
@@ -247,7 +268,7 @@ static int assign_defaults(const struct netsvc *svc, const struct store_network 
  * does. */
 static int assign_asked(const struct netsvc *svc, const struct store_network *net,
                         const struct subnet_set *subnets, const json_t *e, const char *port_id,
-                        json_t *out, struct service_error *err)
+                        struct port_ips *out, struct service_error *err)
 {
         const char *net_id = net->id;
         const char *want_sub = json_str(e, "subnet_id"), *want_ip = json_str(e, "ip_address");
@@ -312,26 +333,23 @@ static int assign_asked(const struct netsvc *svc, const struct store_network *ne
                 if (r < 0)
                         return r;
         }
-        return append(out, s.id, ip);
+        return port_ips_add(out, s.id, ip);
 }
 
 int ips_assign(const struct netsvc *svc, const struct store_network *net, const json_t *asked,
-               const json_t *have, const char *port_id, const char *mac, json_t **ret,
+               struct port_ips *ips, const char *port_id, const char *mac,
                struct service_error *err)
 {
-        _cleanup_json_ json_t *out = json_array();
         _cleanup_(subnet_set_done) struct subnet_set subnets = {0};
-        if (!out)
-                return -ENOMEM;
         int r = load_net_subnets(svc, net, &subnets);
         if (r >= 0 && !asked)
-                r = assign_defaults(svc, net, &subnets, port_id, out, err);
+                r = assign_defaults(svc, net, &subnets, port_id, ips, err);
         size_t i;
         json_t *e;
         json_array_foreach(asked, i, e) {
                 if (r < 0)
                         break;
-                r = assign_asked(svc, net, &subnets, e, port_id, out, err);
+                r = assign_asked(svc, net, &subnets, e, port_id, ips, err);
         }
         if (r < 0)
                 return r;
@@ -340,12 +358,11 @@ int ips_assign(const struct netsvc *svc, const struct store_network *net, const 
         for (i = 0; i < subnets.n; i++) {
                 const struct subnet_info *s = &subnets.v[i];
                 char ip[IP_STR_LEN];
-                if (!s->is_auto || has_subnet(have, s->id) || has_subnet(out, s->id))
+                if (!s->is_auto || has_subnet(ips, s->id))
                         continue;
                 if ((r = ips_claim_eui64(svc, s, mac, port_id, ip, err)) < 0 ||
-                    (r = append(out, s->id, ip)) < 0)
+                    (r = port_ips_add(ips, s->id, ip)) < 0)
                         return r;
         }
-        *ret = TAKE_PTR(out);
         return 0;
 }

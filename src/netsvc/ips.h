@@ -31,13 +31,29 @@ int ips_load_subnet(const struct netsvc *svc, const char *id, struct subnet_info
 int ips_claim_eui64(const struct netsvc *svc, const struct subnet_info *s, const char *mac,
                     const char *port_id, char ret[IP_STR_LEN], struct service_error *err);
 
-/* Addresses for a port of net with MAC mac: asked NULL gives the
- * defaults; otherwise each entry ({subnet_id and/or ip_address}) as
- * Neutron's _test_fixed_ips_for_port allows it.  Every auto-address subnet
- * the port has no entry on in `have` (NULL: none) adds its EUI-64
- * address.  *ret the new entries. */
+/* A port's fixed IPs as the service edits them: an owned array, in the
+ * order the API shows them. */
+struct port_ip {
+        char subnet_id[40];
+        char ip_address[IP_STR_LEN];
+};
+struct port_ips {
+        struct port_ip *v;
+        size_t n;
+};
+/* One entry appended; -EINVAL when a value does not fit (no subnet id or
+ * address is that long). */
+int port_ips_add(struct port_ips *l, const char *subnet_id, const char *ip_address);
+void port_ips_remove(struct port_ips *l, size_t i);
+void port_ips_done(struct port_ips *l);
+
+/* Addresses for a port of net with MAC mac, appended to ips: asked NULL
+ * gives the defaults; otherwise each entry ({subnet_id and/or
+ * ip_address}) as Neutron's _test_fixed_ips_for_port allows it.  Every
+ * auto-address subnet the port has no entry on in ips adds its EUI-64
+ * address. */
 int ips_assign(const struct netsvc *svc, const struct store_network *net, const json_t *asked,
-               const json_t *have, const char *port_id, const char *mac, json_t **ret,
+               struct port_ips *ips, const char *port_id, const char *mac,
                struct service_error *err);
 
 /* One address of a subnet given back. */

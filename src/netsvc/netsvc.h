@@ -1,6 +1,6 @@
 /* The network service: what Neutron's plugin does below its API — stored
- * networks and subnets (typed rows), documents of ports, agents and
- * security groups, a port's MAC, addresses (IPAM), default security group
+ * networks, subnets and ports (typed rows, a port edited field by field
+ * as netsvc/port-row.h's row), documents of agents and security groups, a port's MAC, addresses (IPAM), default security group
  * and ML2 binding.  It takes typed input and a store inside a transaction the
  * caller opened, and returns typed rows or documents or an error with its
  * kind (base/error-kind.h); it knows nothing of HTTP.  The decisions themselves are network/'s pure
@@ -17,6 +17,7 @@
 #include "store/store.h"
 
 struct heartbeat_batch;
+struct port_row;
 
 struct netsvc {
         struct store *store; /* every call: inside the caller's transaction */
@@ -41,7 +42,7 @@ int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
  * feed of the hosts it was and is bound to (store_change_append). */
 int svc_port_delete(struct store *st, const char *id);
 /* A port's row inserted or updated, the hosts it was and is bound to
- * told as for a document. */
+ * told. */
 int svc_port_put(struct store *st, const struct store_port *p, bool create);
 /* Claim or conflict: -EEXIST when the value is taken (checked first, so
  * the transaction meets no constraint error). */
@@ -49,11 +50,10 @@ int svc_claim(struct store *st, const char *pool, const char *value, const char 
 /* How many documents of kind a query selects. */
 int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret);
 /* cb for the stored text of every document a query selects, in id order
- * (lists sent as stored, without parsing).  Ports come as the documents
- * of their typed rows (netsvc_port_json()), other kinds from the
- * documents; networks and subnets have none (-EINVAL here, as in
- * svc_doc_get, _insert and _update: netsvc_network_* and netsvc_subnet_*
- * read and write them). */
+ * (lists sent as stored, without parsing).  Networks, subnets and ports
+ * have none (-EINVAL here, as in svc_doc_get, _insert and _update:
+ * netsvc_network_*, netsvc_subnet_* and netsvc_port_* read and write
+ * their typed rows). */
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata);
 /* Every document a query selects, as a JSON array. */
@@ -364,8 +364,9 @@ int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_r
 int netsvc_device_report(const struct netsvc *svc, const char *host, const json_t *up,
                          const json_t *down, json_t **ret);
 
-/* A port's row as the document Neutron's view is (its members in that
- * view's order); NULL when out of memory. */
+/* A port's row as the JSON object Neutron's view is (its members in that
+ * view's order), for what sends it as an object (a create's reply, the
+ * agents' change feed); NULL when out of memory. */
 json_t *netsvc_port_json(const struct store_port *p);
 /* Get or none: the port's row when the caller may read it (its
  * project's), -ENOENT otherwise, as Neutron hides others'. */
@@ -376,10 +377,12 @@ int netsvc_port_get(const struct netsvc *svc, const struct auth_context *auth, c
 int netsvc_port_list(const struct netsvc *svc, const struct store_query *q, store_port_cb cb,
                      void *userdata);
 
-/* A port document's ML2 binding on its network net (the segment) for its
- * binding:host_id, vnic type and profile (no host: unbound).  Changes
- * only the document. */
-int netsvc_port_bind(const struct netsvc *svc, json_t *port, const struct store_network *net);
+/* A port's ML2 binding on its network net (the segment) for its
+ * binding:host_id, vnic type and profile (no host: unbound): its vif
+ * type, vif details and status set in the row being edited
+ * (netsvc/port-row.h), nothing written. */
+int netsvc_port_bind(const struct netsvc *svc, struct port_row *row,
+                     const struct store_network *net);
 
 /* What POST /v2.0/ports may ask.  NULL (or has_X false) is Neutron's
  * default, so a caller other than the API makes a port with only

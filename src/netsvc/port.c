@@ -58,17 +58,29 @@ static int check_group(const struct netsvc *svc, const struct auth_context *auth
         return r;
 }
 
+/* What a port's binding sets: its vif type, details and status. */
+static int set_binding(struct port_row *row, const char *vif_type, const json_t *details,
+                       const char *status)
+{
+        int r = port_row_set(row, &row->p.vif_type, vif_type);
+        if (r >= 0)
+                r = port_row_set_json(row, &row->p.vif_details, details);
+        if (r >= 0)
+                r = port_row_set(row, &row->p.status, status);
+        return r;
+}
+
 /* ML2 binding for the port's current host, vnic type and profile.  Unbound
  * (no host) resets the binding. */
-int netsvc_port_bind(const struct netsvc *svc, json_t *port, const struct store_network *net)
+int netsvc_port_bind(const struct netsvc *svc, struct port_row *row,
+                     const struct store_network *net)
 {
-        const char *host = json_str(port, "binding:host_id");
-        if (!host || !*host) {
-                json_object_set_new(port, "binding:vif_type", json_string("unbound"));
-                json_object_set_new(port, "binding:vif_details", json_object());
-                json_object_set_new(port, "status", json_string("DOWN"));
-                return 0;
-        }
+        const char *host = row->p.host;
+        _cleanup_json_ json_t *empty = json_object();
+        if (!empty)
+                return -ENOMEM;
+        if (!host || !*host)
+                return set_binding(row, "unbound", empty, "DOWN");
         _cleanup_json_ json_t *agents = NULL;
         int r = netsvc_agents_for_host(svc, host, &agents);
         if (r < 0)
@@ -117,7 +129,9 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const struct store_
                 ba[i].n_tunnel_types = (size_t)(names + k - ba[i].tunnel_types);
         }
 
-        json_t *profile = json_object_get(port, "binding:profile");
+        /* The user's profile: read for the capabilities and the VF's
+         * vendor, never changed here. */
+        _cleanup_json_ json_t *profile = port_column_json(row->p.profile, true);
         bool switchdev = false;
         size_t i;
         json_t *cap;
@@ -125,7 +139,7 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const struct store_
                 if (json_is_string(cap) && streq(json_string_value(cap), "switchdev"))
                         switchdev = true;
         struct binding_port bp = {
-                .vnic_type = vnic_type_from_string(json_str(port, "binding:vnic_type")),
+                .vnic_type = vnic_type_from_string(row->p.vnic_type),
                 .pci_vendor_info = json_str(profile, "pci_vendor_info"),
                 .switchdev = switchdev,
         };
@@ -134,86 +148,72 @@ int netsvc_port_bind(const struct netsvc *svc, json_t *port, const struct store_
         ml2_binding_config(svc->ml2, &cfg);
         binding_decide(&cfg, &bp, &seg, n_segs, ba, n_agents, &res);
 
-        json_object_set_new(port, "binding:vif_type", json_string(res.vif_type));
         if (!res.bound) {
-                log_info("port %s: binding on host %s failed: %s", json_str(port, "id"), host,
-                         res.reason);
-                json_object_set_new(port, "binding:vif_details", json_object());
-                json_object_set_new(port, "status", json_string("DOWN"));
-                return 0;
+                log_info("port %s: binding on host %s failed: %s", row->p.id, host, res.reason);
+                return set_binding(row, res.vif_type, empty, "DOWN");
         }
-        json_t *details;
-        if (res.driver == MECH_OPENVSWITCH)
-                details = json_pack("{s:b,s:s,s:b,s:s,s:s}", "port_filter", 1, "connectivity", "l2",
-                                    "ovs_hybrid_plug", 0, "datapath_type", "system",
-                                    "bridge_name", "br-int");
-        else
-                details = json_pack("{s:b,s:s,s:s}", "port_filter", 0, "connectivity", "l2",
+        _cleanup_json_ json_t *details =
+                res.driver == MECH_OPENVSWITCH
+                        ? json_pack("{s:b,s:s,s:b,s:s,s:s}", "port_filter", 1, "connectivity",
+                                    "l2", "ovs_hybrid_plug", 0, "datapath_type", "system",
+                                    "bridge_name", "br-int")
+                        : json_pack("{s:b,s:s,s:s}", "port_filter", 0, "connectivity", "l2",
                                     "vlan", res.vlan);
-        json_object_set_new(port, "binding:vif_details", details);
-        json_object_set_new(port, "status", json_string(res.status));
-        return 0;
+        if (!details)
+                return -ENOMEM;
+        return set_binding(row, res.vif_type, details, res.status);
 }
 
-/* A copy of v, or (v NULL) a new empty array or object. */
-/* The new port's document, its members in Neutron's order, each set once;
+/* The new port's row: what was asked, Neutron's defaults for the rest;
  * what the service settles later (MAC, addresses, groups, binding) is
- * null here. */
-static json_t *port_doc(const struct netsvc_port_create *in, const char *id, const char *owner)
+ * unset here. */
+static int new_port_row(const struct netsvc_port_create *in, const char *id, const char *owner,
+                        struct port_row *row)
 {
-        json_t *groups = json_null();
-        if (in->has_security_groups) {
-                groups = json_array();
-                for (size_t i = 0; groups && i < in->n_security_groups; i++)
-                        if (json_array_append_new(groups, json_string(in->security_groups[i])) < 0) {
-                                json_decref(groups);
-                                groups = NULL;
-                        }
-        }
-        /* json_null() is never NULL: a NULL value is a lack of memory. */
+        _cleanup_json_ json_t *empty = json_array(), *empty_object = json_object();
+        if (!empty || !empty_object)
+                return -ENOMEM;
+        struct store_port *p = &row->p;
         const struct {
-                const char *key;
-                json_t *value;
-        } members[] = {
-                {"id", json_string(id)},
-                {"name", json_string(in->name ?: "")},
-                {"network_id", json_string(in->network_id)},
-                {"tenant_id", json_string(owner)},
-                {"mac_address", json_null()},
-                {"admin_state_up", json_boolean(!in->has_admin_state_up || in->admin_state_up)},
-                {"status", json_null()},
-                {"device_id", json_string(in->device_id ?: "")},
-                {"device_owner", json_string(in->device_owner ?: "")},
-                {"fixed_ips", json_null()},
-                {"allowed_address_pairs", json_copy_or_empty(in->allowed_address_pairs, false)},
-                {"extra_dhcp_opts", json_array()},
-                {"security_groups", groups},
-                {"description", json_string(in->description ?: "")},
-                {"binding:vnic_type", json_string(in->vnic_type ?: "normal")},
-                {"binding:profile", json_copy_or_empty(in->profile, true)},
-                {"binding:host_id", json_string(in->host_id ?: "")},
-                {"binding:vif_type", json_null()},
-                {"binding:vif_details", json_null()},
-                {"port_security_enabled", json_null()},
-                {"tags", json_array()},
-                {"project_id", json_string(owner)},
+                const char **field;
+                const char *value;
+        } texts[] = {
+                {&p->id, id},
+                {&p->name, in->name ?: ""},
+                {&p->network_id, in->network_id},
+                {&p->project_id, owner},
+                {&p->device_id, in->device_id ?: ""},
+                {&p->device_owner, in->device_owner ?: ""},
+                {&p->description, in->description ?: ""},
+                {&p->vnic_type, in->vnic_type ?: "normal"},
+                {&p->host, in->host_id ?: ""},
         };
-        json_t *o = json_object();
-        bool failed = !o;
-        for (size_t i = 0; i < ARRAY_SIZE(members); i++) {
-                json_t *v = members[i].value;
-                if (failed)
-                        json_decref(v); /* the rest made before the failure */
-                else if (!v)
-                        failed = true;
-                else if (json_object_set_new_nocheck(o, members[i].key, v) < 0)
-                        failed = true; /* v freed by jansson */
-        }
-        if (failed) {
-                json_decref(o);
-                return NULL;
-        }
-        return o;
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(texts); i++)
+                r = port_row_set(row, texts[i].field, texts[i].value);
+        if (r >= 0)
+                r = port_row_set_json(row, &p->allowed_address_pairs,
+                                      in->allowed_address_pairs ?: empty);
+        if (r >= 0)
+                r = port_row_set_json(row, &p->extra_dhcp_opts, empty);
+        if (r >= 0)
+                r = port_row_set_json(row, &p->tags, empty);
+        if (r >= 0)
+                r = port_row_set_json(row, &p->profile, in->profile ?: empty_object);
+        p->admin_state_up = !in->has_admin_state_up || in->admin_state_up;
+        return r;
+}
+
+/* A list of ids as the JSON array text of a row's column. */
+static int set_ids(struct port_row *row, const char **field, const char *const *ids, size_t n)
+{
+        _cleanup_json_ json_t *a = json_array();
+        if (!a)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (json_array_append_new(a, json_string(ids[i])) < 0)
+                        return -ENOMEM;
+        return port_row_set_json(row, field, a);
 }
 
 /* Neutron's policy for what only an admin or the network's owner may ask
@@ -313,31 +313,26 @@ static int check_groups(const struct netsvc *svc, const struct auth_context *aut
         return 0;
 }
 
-/* A port's document stored as its row (create or update), a copy of the
- * row for the caller. */
-static int port_store(const struct netsvc *svc, const json_t *port, bool create,
+/* The row stored (create or update), a copy of it for the caller. */
+static int port_store(const struct netsvc *svc, struct port_row *row, bool create,
                       struct store_port **ret)
 {
-        _cleanup_(port_row_done) struct port_row row = {0};
-        int r = port_row_from_json(port, &row);
-        if (r >= 0)
-                r = svc_port_put(svc->store, &row.p, create);
+        int r = port_row_put(svc, row, create);
         if (r < 0)
                 return r;
-        return (*ret = store_port_dup(&row.p)) ? 0 : -ENOMEM;
+        return (*ret = store_port_dup(&row->p)) ? 0 : -ENOMEM;
 }
 
 /* Inside a write transaction: network, security groups, MAC, IPs and
- * binding of a new port document, then stored.  User errors fill err. */
+ * binding of a new port's row, then stored.  User errors fill err. */
 static int create_tx(const struct netsvc *svc, const struct auth_context *auth,
-                     const struct netsvc_port_create *in, const char *owner, const char *id,
-                     json_t *port, struct store_port **ret, struct service_error *err)
+                     const struct netsvc_port_create *in, const char *owner,
+                     struct port_row *row, struct store_port **ret, struct service_error *err)
 {
-        _cleanup_json_ json_t *ips = NULL;
         _cleanup_network_ struct store_network *net = NULL;
         char mac[MAC_STR_LEN];
         int r;
-        const char *net_id = in->network_id;
+        const char *net_id = in->network_id, *id = row->p.id;
         r = netsvc_network_find(svc, auth, net_id, false, &net);
         if (r == -ENOENT)
                 r = service_fail(err, ERROR_KIND_NOT_FOUND, "NetworkNotFound",
@@ -349,34 +344,37 @@ static int create_tx(const struct netsvc *svc, const struct auth_context *auth,
                                      ? in->port_security_enabled
                                      : !net || net->port_security_enabled;
         if (r >= 0) {
-                json_object_set_new(port, "port_security_enabled", json_boolean(port_security));
+                row->p.port_security_enabled = port_security;
                 if (!port_security && in->has_security_groups && in->n_security_groups > 0)
                         r = service_fail(err, ERROR_KIND_INVALID, "PortSecurityAndIPRequiredForSecurityGroups",
                                               "Port security must be enabled and port must have "
                                               "an IP address in order to use security groups.");
         }
-        if (r >= 0 && in->has_security_groups)
+        if (r >= 0 && in->has_security_groups) {
                 r = check_groups(svc, auth, in->security_groups, in->n_security_groups, err);
+                if (r >= 0)
+                        r = set_ids(row, &row->p.security_groups, in->security_groups,
+                                    in->n_security_groups);
+        }
         if (r >= 0 && !in->has_security_groups) {
                 char sg[37];
+                const char *ids[] = {sg};
                 r = netsvc_default_sg(svc, owner, sg);
                 if (r >= 0)
-                        json_object_set_new(port, "security_groups",
-                                            port_security ? json_pack("[s]", sg) : json_array());
+                        r = set_ids(row, &row->p.security_groups, ids, port_security ? 1 : 0);
         }
         if (r >= 0)
                 r = assign_mac(svc, in->mac_address, id, mac, err);
-        if (r >= 0) {
-                json_object_set_new(port, "mac_address", json_string(mac));
-                r = ips_assign(svc, net, in->fixed_ips, NULL, id, mac, &ips, err);
-        }
-        if (r >= 0) {
-                json_object_set(port, "fixed_ips", ips);
-                netsvc_stamp(svc, port, true);
-                r = netsvc_port_bind(svc, port, net);
-        }
         if (r >= 0)
-                r = port_store(svc, port, true, ret);
+                r = port_row_set(row, &row->p.mac_address, mac);
+        if (r >= 0)
+                r = ips_assign(svc, net, in->fixed_ips, &row->ips, id, mac, err);
+        if (r >= 0)
+                r = port_row_stamp(svc, row, true);
+        if (r >= 0)
+                r = netsvc_port_bind(svc, row, net);
+        if (r >= 0)
+                r = port_store(svc, row, true, ret);
         return r;
 }
 
@@ -434,28 +432,28 @@ int netsvc_port_create(const struct netsvc *svc, const struct auth_context *auth
                                     "not specified");
         char id[37];
         random_uuid(id);
-        _cleanup_json_ json_t *port = port_doc(in, id, owner);
-        if (!port)
-                return -ENOMEM;
-        int r = netsvc_quota_check(svc, "port", owner, err);
-        return r < 0 ? r : create_tx(svc, auth, in, owner, id, port, ret, err);
+        _cleanup_(port_row_done) struct port_row row = {0};
+        int r = new_port_row(in, id, owner, &row);
+        if (r >= 0)
+                r = netsvc_quota_check(svc, "port", owner, err);
+        return r < 0 ? r : create_tx(svc, auth, in, owner, &row, ret, err);
 }
 
 int netsvc_port_may_delete(const struct netsvc *svc, const struct auth_context *auth,
                            const char *port_id)
 {
-        _cleanup_json_ json_t *port = NULL;
+        _cleanup_port_ struct store_port *port = NULL;
         _cleanup_network_ struct store_network *net = NULL;
-        int r = svc_doc_get(svc->store, "port", port_id, &port);
+        int r = store_port_get(svc->store, port_id, &port);
         if (r >= 0) {
-                r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
+                r = store_network_get(svc->store, port->network_id ?: "", &net);
                 if (r == -ENOENT)
                         r = 0;
         }
         if (r < 0)
                 return r;
         struct policy_target tg = {
-                .project_id = json_str(port, "project_id"),
+                .project_id = port->project_id,
                 .network_owner = net ? net->project_id : NULL,
         };
         bool seen = policy_may_read(auth, tg.project_id, false) ||
@@ -474,13 +472,12 @@ int netsvc_port_delete(const struct netsvc *svc, const char *port_id)
 /* Neutron's [DEFAULT] max_fixed_ips_per_port. */
 #define MAX_FIXED_IPS_PER_PORT 5
 
-static bool same_ip(const json_t *a, const json_t *b)
+static bool same_ip(const char *a, const char *b)
 {
         int fa, fb;
         ip_value x, y;
-        if (ip_parse(json_str(a, "ip_address"), &fa, &x) < 0 ||
-            ip_parse(json_str(b, "ip_address"), &fb, &y) < 0)
-                return streq(json_str(a, "ip_address") ?: "", json_str(b, "ip_address") ?: "");
+        if (ip_parse(a, &fa, &x) < 0 || ip_parse(b, &fb, &y) < 0)
+                return streq(a, b);
         return fa == fb && x == y;
 }
 
@@ -491,20 +488,21 @@ static bool same_ip(const json_t *a, const json_t *b)
  * released (first, so an address may move between entries); the rest is
  * allocated as on create. */
 static int update_fixed_ips(const struct netsvc *svc, const struct store_network *net,
-                            json_t *port,
-                            const json_t *asked, struct service_error *err)
+                            struct port_row *row, const json_t *asked,
+                            struct service_error *err)
 {
-        const char *port_id = json_str(port, "id");
         if (json_array_size(asked) > MAX_FIXED_IPS_PER_PORT)
                 return service_fail(err, ERROR_KIND_INVALID, "InvalidInput",
                                     "Invalid input for operation: Exceeded maximum amount of "
                                     "fixed ips per port.");
-        _cleanup_json_ json_t *orig = json_deep_copy(json_object_get(port, "fixed_ips"));
-        _cleanup_json_ json_t *kept = json_array(), *add = json_array(), *added = NULL;
-        if (!orig || !kept || !add)
+        /* orig: the port's entries not matched yet; they move to kept. */
+        _cleanup_(port_ips_done) struct port_ips orig = TAKE_STRUCT(row->ips), kept = {0};
+        _cleanup_json_ json_t *add = json_array();
+        if (!add)
                 return -ENOMEM;
         size_t i, j;
-        json_t *e, *o;
+        json_t *e;
+        int r = 0;
         json_array_foreach(asked, i, e) {
                 if (!json_is_object(e)) {
                         _cleanup_free_ char *text = json_dumps(e, JSON_ENCODE_ANY);
@@ -512,178 +510,180 @@ static int update_fixed_ips(const struct netsvc *svc, const struct store_network
                                             "Invalid input for fixed_ips. Reason: Invalid data "
                                             "format for fixed IP: '%s'.", text ?: "");
                 }
+                const char *ip = json_str(e, "ip_address");
                 if (!json_object_get(e, "ip_address"))
                         continue;
                 bool found = false;
-                json_array_foreach(orig, j, o) if (same_ip(o, e)) {
+                for (j = 0; j < orig.n; j++) {
+                        const struct port_ip *o = &orig.v[j];
+                        if (!same_ip(o->ip_address, ip ?: ""))
+                                continue;
                         const char *sub = json_str(e, "subnet_id");
-                        if (sub && !streq(sub, json_str(o, "subnet_id") ?: ""))
+                        if (sub && !streq(sub, o->subnet_id))
                                 break;
-                        json_array_append(kept, o);
-                        json_array_remove(orig, j);
+                        if ((r = port_ips_add(&kept, o->subnet_id, o->ip_address)) < 0)
+                                return r;
+                        port_ips_remove(&orig, j);
                         found = true;
                         break;
                 }
-                if (!found)
-                        json_array_append(add, e);
+                if (!found && json_array_append(add, e) < 0)
+                        return -ENOMEM;
         }
         json_array_foreach(asked, i, e) {
                 if (json_object_get(e, "ip_address"))
                         continue;
                 bool found = false;
                 const char *sub = json_str(e, "subnet_id");
-                json_array_foreach(orig, j, o) if (sub && streq(sub, json_str(o, "subnet_id") ?: "")) {
-                        json_array_append(kept, o);
-                        json_array_remove(orig, j);
+                for (j = 0; sub && j < orig.n; j++) {
+                        const struct port_ip *o = &orig.v[j];
+                        if (!streq(sub, o->subnet_id))
+                                continue;
+                        if ((r = port_ips_add(&kept, o->subnet_id, o->ip_address)) < 0)
+                                return r;
+                        port_ips_remove(&orig, j);
                         found = true;
                         break;
                 }
-                if (!found)
-                        json_array_append(add, e);
+                if (!found && json_array_append(add, e) < 0)
+                        return -ENOMEM;
         }
-        int r = 0;
         /* What is not asked again goes, except an address from the MAC on
          * an auto-address subnet: it stays while the subnet does. */
-        json_array_foreach(orig, i, o) {
-                const char *sub = json_str(o, "subnet_id") ?: "";
+        for (i = 0; i < orig.n; i++) {
+                const struct port_ip *o = &orig.v[i];
                 struct subnet_info s;
-                r = ips_load_subnet(svc, sub, &s);
+                r = ips_load_subnet(svc, o->subnet_id, &s);
                 if (r < 0 && r != -ENOENT)
                         return r;
                 if (r >= 0 && s.is_auto) {
-                        json_array_append(kept, o);
+                        if ((r = port_ips_add(&kept, o->subnet_id, o->ip_address)) < 0)
+                                return r;
                         continue;
                 }
-                if ((r = ips_release(svc, sub, json_str(o, "ip_address") ?: "")) < 0)
+                if ((r = ips_release(svc, o->subnet_id, o->ip_address)) < 0)
                         return r;
         }
-        r = ips_assign(svc, net, add, kept, port_id, json_str(port, "mac_address"), &added, err);
+        r = ips_assign(svc, net, add, &kept, row->p.id, row->p.mac_address, err);
         if (r < 0)
                 return r;
-        json_array_extend(kept, added);
-        json_object_set(port, "fixed_ips", kept);
+        row->ips = TAKE_STRUCT(kept);
         return 0;
 }
 
 /* After a MAC change, each address from the MAC follows it (Neutron
  * reallocates EUI-64 addresses on update_port_with_ips). */
-static int follow_mac(const struct netsvc *svc, json_t *port, struct service_error *err)
+static int follow_mac(const struct netsvc *svc, struct port_row *row, struct service_error *err)
 {
-        const char *mac = json_str(port, "mac_address"), *port_id = json_str(port, "id");
-        size_t i;
-        json_t *o;
-        json_array_foreach(json_object_get(port, "fixed_ips"), i, o) {
-                const char *sub = json_str(o, "subnet_id") ?: "";
+        for (size_t i = 0; i < row->ips.n; i++) {
+                struct port_ip *o = &row->ips.v[i];
                 struct subnet_info s;
                 char ip[IP_STR_LEN];
-                int r = ips_load_subnet(svc, sub, &s);
+                int r = ips_load_subnet(svc, o->subnet_id, &s);
                 if (r == -ENOENT)
                         continue;
                 if (r < 0)
                         return r;
                 if (!s.is_auto)
                         continue;
-                if ((r = ips_release(svc, sub, json_str(o, "ip_address") ?: "")) < 0 ||
-                    (r = ips_claim_eui64(svc, &s, mac, port_id, ip, err)) < 0)
+                if ((r = ips_release(svc, o->subnet_id, o->ip_address)) < 0 ||
+                    (r = ips_claim_eui64(svc, &s, row->p.mac_address, row->p.id, ip, err)) < 0)
                         return r;
-                json_object_set_new(o, "ip_address", json_string(ip));
+                memcpy(o->ip_address, ip, sizeof(ip));
         }
         return 0;
 }
 
 /* A new MAC for a port no host uses (Neutron's PortBound otherwise). */
-static int update_mac(const struct netsvc *svc, json_t *port, const char *asked,
+static int update_mac(const struct netsvc *svc, struct port_row *row, const char *asked,
                       struct service_error *err)
 {
         char want[MAC_STR_LEN];
         uint8_t m[6];
         mac_parse(asked, m);
         mac_format(m, want);
-        const char *old = json_str(port, "mac_address") ?: "";
+        const char *old = row->p.mac_address ?: "";
         if (streq(old, want))
                 return 0;
-        const char *vif = json_str(port, "binding:vif_type") ?: "unbound";
+        const char *vif = row->p.vif_type ?: "unbound";
         if (!streq(vif, "unbound") && !streq(vif, "binding_failed"))
                 return service_fail(err, ERROR_KIND_CONFLICT, "PortBound",
                                     "Unable to complete operation on port %s, port is already "
                                     "bound, port type: %s, old_mac %s, new_mac %s.",
-                                    json_str(port, "id"), vif, old, want);
+                                    row->p.id, vif, old, want);
         char mac[MAC_STR_LEN];
-        int r = assign_mac(svc, want, json_str(port, "id"), mac, err);
+        int r = assign_mac(svc, want, row->p.id, mac, err);
         if (r < 0)
                 return r;
         r = store_release(svc->store, "mac", old);
         if (r < 0 && r != -ENOENT)
                 return r;
-        json_object_set_new(port, "mac_address", json_string(mac));
-        return 0;
+        return port_row_set(row, &row->p.mac_address, mac);
 }
 
-/* The groups given: each one the caller may use, as a list of ids. */
-static int update_groups(const struct netsvc *svc, const struct auth_context *auth,
-                         const struct netsvc_port_update *in, json_t **ret,
-                         struct service_error *err)
+/* The attributes recorded as given (MAC and fixed IPs are settled apart;
+ * the groups were checked). */
+static int apply_update(struct port_row *row, const struct netsvc_port_update *in)
 {
-        _cleanup_json_ json_t *ids = json_array();
-        if (!ids)
-                return -ENOMEM;
-        for (size_t i = 0; i < in->n_security_groups; i++) {
-                int r = check_group(svc, auth, in->security_groups[i], err);
-                if (r < 0)
-                        return r;
-                if (json_array_append_new(ids, json_string(in->security_groups[i])) < 0)
-                        return -ENOMEM;
-        }
-        *ret = TAKE_PTR(ids);
-        return 0;
-}
-
-/* The attributes recorded as given (MAC and fixed IPs are settled apart). */
-static void apply_update(json_t *port, const struct netsvc_port_update *in, json_t *groups)
-{
-        if (in->has_name)
-                json_object_set_new(port, "name", json_string(in->name));
-        if (in->has_description)
-                json_object_set_new(port, "description", json_string(in->description));
+        struct store_port *p = &row->p;
+        const struct {
+                bool given;
+                const char **field;
+                const char *value;
+        } texts[] = {
+                {in->has_name, &p->name, in->name},
+                {in->has_description, &p->description, in->description},
+                {in->has_device_id, &p->device_id, in->device_id},
+                {in->has_device_owner, &p->device_owner, in->device_owner},
+                {in->has_vnic_type, &p->vnic_type, in->vnic_type},
+                {in->has_host_id, &p->host, in->host_id},
+        };
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(texts); i++)
+                if (texts[i].given && texts[i].value) /* null: kept */
+                        r = port_row_set(row, texts[i].field, texts[i].value);
+        if (r >= 0 && in->has_security_groups)
+                r = set_ids(row, &p->security_groups, in->security_groups,
+                            in->n_security_groups);
+        if (r >= 0 && in->has_allowed_address_pairs)
+                r = port_row_set_json(row, &p->allowed_address_pairs,
+                                      in->allowed_address_pairs);
+        if (r >= 0 && in->has_profile)
+                r = port_row_set_json(row, &p->profile, in->profile);
         if (in->has_admin_state_up)
-                json_object_set_new(port, "admin_state_up", json_boolean(in->admin_state_up));
-        if (in->has_device_id)
-                json_object_set_new(port, "device_id", json_string(in->device_id));
-        if (in->has_device_owner)
-                json_object_set_new(port, "device_owner", json_string(in->device_owner));
-        if (groups)
-                json_object_set(port, "security_groups", groups);
+                p->admin_state_up = in->admin_state_up;
         if (in->has_port_security_enabled)
-                json_object_set_new(port, "port_security_enabled",
-                                    json_boolean(in->port_security_enabled));
-        if (in->has_allowed_address_pairs)
-                json_object_set_new(port, "allowed_address_pairs",
-                                    json_deep_copy(in->allowed_address_pairs));
-        if (in->has_vnic_type)
-                json_object_set_new(port, "binding:vnic_type", json_string(in->vnic_type));
-        if (in->has_host_id)
-                json_object_set_new(port, "binding:host_id", json_string(in->host_id));
-        if (in->has_profile)
-                json_object_set_new(port, "binding:profile", json_deep_copy(in->profile));
+                p->port_security_enabled = in->port_security_enabled;
+        return r;
+}
+
+/* How many ids a JSON array text column lists. */
+static size_t column_size(const char *text)
+{
+        _cleanup_json_ json_t *a = port_column_json(text, false);
+        return json_array_size(a);
 }
 
 int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth,
                        const char *port_id, const struct netsvc_port_update *in,
                        struct store_port **ret, struct service_error *err)
 {
-        _cleanup_json_ json_t *port = NULL, *groups = NULL;
+        _cleanup_(port_row_done) struct port_row row = {0};
         _cleanup_network_ struct store_network *net = NULL;
-        int r = svc_doc_get_visible(svc->store, auth, "port", NULL, port_id, &port);
+        int r = port_row_load(svc->store, port_id, &row);
+        if (r >= 0 && !policy_may_read(auth, row.p.project_id, false))
+                r = -ENOENT;
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "PortNotFound",
                                     "Port %s could not be found.", port_id);
         if (r < 0)
                 return r;
-        if (!policy_may_write(auth, json_str(port, "project_id")))
+        const struct store_port *p = &row.p;
+        if (!policy_may_write(auth, p->project_id))
                 return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                                     "(rule:update_port) is disallowed by policy");
         if (!auth->is_admin) {
-                r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
+                r = store_network_get(svc->store, p->network_id ?: "", &net);
                 if (r < 0 && r != -ENOENT)
                         return r;
                 struct owner_asks asks = update_asks(in);
@@ -691,12 +691,10 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                 if (r < 0)
                         return r;
         }
-        bool new_ps = in->has_port_security_enabled
-                              ? in->port_security_enabled
-                              : json_is_true(json_object_get(port, "port_security_enabled"));
-        size_t new_groups = in->has_security_groups
-                                    ? in->n_security_groups
-                                    : json_array_size(json_object_get(port, "security_groups"));
+        bool new_ps = in->has_port_security_enabled ? in->port_security_enabled
+                                                    : p->port_security_enabled;
+        size_t new_groups = in->has_security_groups ? in->n_security_groups
+                                                    : column_size(p->security_groups);
         if (!new_ps && new_groups > 0) {
                 if (in->has_security_groups)
                         return service_fail(err, ERROR_KIND_INVALID,
@@ -707,40 +705,39 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
                                     "Port has security group associated. Cannot disable port "
                                     "security or ip address until security group is removed");
         }
-        if (in->has_security_groups && (r = update_groups(svc, auth, in, &groups, err)) < 0)
+        if (in->has_security_groups &&
+            (r = check_groups(svc, auth, in->security_groups, in->n_security_groups, err)) < 0)
                 return r;
         /* A bound port keeps its vnic type, as in Neutron: the VF claimed
          * for it would stay while the binding failed. */
-        const char *device = json_str(port, "device_id") ?: "";
-        if (in->has_vnic_type &&
-            !streq(in->vnic_type, json_str(port, "binding:vnic_type") ?: "") &&
-            (*device || *(json_str(port, "binding:host_id") ?: "")))
+        const char *device = p->device_id ?: "";
+        if (in->has_vnic_type && !streq(in->vnic_type, p->vnic_type ?: "") &&
+            (*device || *(p->host ?: "")))
                 return service_fail(err, ERROR_KIND_CONFLICT, "PortInUse",
                                     "Unable to complete operation on port %s for network %s. "
                                     "Port already has an attached device %s.",
-                                    port_id, json_str(port, "network_id") ?: "", device);
+                                    port_id, p->network_id ?: "", device);
         if (in->has_fixed_ips || in->has_mac_address) {
-                if (!net && (r = store_network_get(svc->store,
-                                                   json_str(port, "network_id") ?: "", &net)) < 0)
+                if (!net && (r = store_network_get(svc->store, p->network_id ?: "", &net)) < 0)
                         return r;
                 if (in->has_mac_address &&
-                    ((r = update_mac(svc, port, in->mac_address, err)) < 0 ||
-                     (r = follow_mac(svc, port, err)) < 0))
+                    ((r = update_mac(svc, &row, in->mac_address, err)) < 0 ||
+                     (r = follow_mac(svc, &row, err)) < 0))
                         return r;
                 if (in->has_fixed_ips &&
-                    (r = update_fixed_ips(svc, net, port, in->fixed_ips, err)) < 0)
+                    (r = update_fixed_ips(svc, net, &row, in->fixed_ips, err)) < 0)
                         return r;
         }
-        apply_update(port, in, groups);
-        netsvc_stamp(svc, port, false);
+        if ((r = apply_update(&row, in)) < 0 || (r = port_row_stamp(svc, &row, false)) < 0)
+                return r;
         if (in->has_host_id || in->has_profile || in->has_vnic_type) {
                 store_network_free(net);
                 net = NULL;
-                r = store_network_get(svc->store, json_str(port, "network_id") ?: "", &net);
+                r = store_network_get(svc->store, p->network_id ?: "", &net);
                 if (r >= 0)
-                        r = netsvc_port_bind(svc, port, net);
+                        r = netsvc_port_bind(svc, &row, net);
                 if (r < 0)
                         return r;
         }
-        return port_store(svc, port, false, ret);
+        return port_store(svc, &row, false, ret);
 }

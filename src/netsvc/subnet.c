@@ -14,6 +14,7 @@
 #include "identity/token.h"
 #include "netsvc/ips.h"
 #include "netsvc/netsvc.h"
+#include "netsvc/port-row.h"
 #include "network/ipam.h"
 #include "network/ipv6-mode.h"
 
@@ -155,13 +156,39 @@ static int overlap_cb(const struct store_subnet *s, void *userdata)
         return 0;
 }
 
-/* The ports of a network, parsed. */
-static int network_ports(const struct netsvc *svc, const char *net_id, json_t **ret)
+/* The rows of a network's ports, to edit one by one. */
+struct port_rows {
+        struct port_row *v;
+        size_t n;
+};
+
+static void port_rows_done(struct port_rows *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                port_row_done(&l->v[i]);
+        free(l->v);
+        *l = (struct port_rows){0};
+}
+
+static int collect_port(const struct store_port *p, void *userdata)
+{
+        struct port_rows *l = userdata;
+        struct port_row *v = realloc(l->v, (l->n + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        l->v = v;
+        int r = port_row_from(p, &v[l->n]);
+        if (r >= 0)
+                l->n++;
+        return r;
+}
+
+static int network_ports(const struct netsvc *svc, const char *net_id, struct port_rows *ret)
 {
         const char *v[] = {net_id};
         struct store_filter f = {"network_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &f, .n_filters = 1};
-        return svc_doc_list(svc->store, "port", &q, ret);
+        return store_port_list(svc->store, &q, collect_port, ret);
 }
 
 /* Neutron's add_auto_addrs_on_network_ports: every port already on the
@@ -170,22 +197,17 @@ static int add_auto_addresses(const struct netsvc *svc, const struct store_subne
                               struct service_error *err)
 {
         struct subnet_info s;
-        _cleanup_json_ json_t *ports = NULL;
+        _cleanup_(port_rows_done) struct port_rows ports = {0};
         int r = ips_subnet_info(sub, &s);
         if (r < 0 || (r = network_ports(svc, sub->network_id, &ports)) < 0)
                 return r;
-        size_t i;
-        json_t *port;
-        json_array_foreach(ports, i, port) {
+        for (size_t i = 0; i < ports.n; i++) {
+                struct port_row *row = &ports.v[i];
                 char ip[IP_STR_LEN];
-                r = ips_claim_eui64(svc, &s, json_str(port, "mac_address"), json_str(port, "id"),
-                                    ip, err);
-                if (r < 0)
-                        return r;
-                json_array_append_new(json_object_get(port, "fixed_ips"),
-                                      json_pack("{s:s,s:s}", "subnet_id", s.id, "ip_address", ip));
-                netsvc_stamp(svc, port, false);
-                if ((r = svc_doc_update(svc->store, "port", port)) < 0)
+                if ((r = ips_claim_eui64(svc, &s, row->p.mac_address, row->p.id, ip, err)) < 0 ||
+                    (r = port_ips_add(&row->ips, s.id, ip)) < 0 ||
+                    (r = port_row_stamp(svc, row, false)) < 0 ||
+                    (r = port_row_put(svc, row, false)) < 0)
                         return r;
         }
         return 0;
@@ -317,26 +339,28 @@ int netsvc_subnet_create(const struct netsvc *svc, const struct auth_context *au
  * subnet: its addresses leave every port of the network. */
 static int remove_auto_addresses(const struct netsvc *svc, const struct store_subnet *sub)
 {
-        _cleanup_json_ json_t *ports = NULL;
+        _cleanup_(port_rows_done) struct port_rows ports = {0};
         const char *id = sub->id;
         int r = network_ports(svc, sub->network_id ?: "", &ports);
         if (r < 0)
                 return r;
-        size_t i, j;
-        json_t *port, *e;
-        json_array_foreach(ports, i, port) {
-                json_t *ips = json_object_get(port, "fixed_ips");
+        for (size_t i = 0; i < ports.n; i++) {
+                struct port_row *row = &ports.v[i];
                 bool changed = false;
-                json_array_foreach(ips, j, e) if (streq(json_str(e, "subnet_id") ?: "", id)) {
-                        if ((r = ips_release(svc, id, json_str(e, "ip_address") ?: "")) < 0)
+                for (size_t j = 0; j < row->ips.n;) {
+                        if (!streq(row->ips.v[j].subnet_id, id)) {
+                                j++;
+                                continue;
+                        }
+                        if ((r = ips_release(svc, id, row->ips.v[j].ip_address)) < 0)
                                 return r;
-                        json_array_remove(ips, j--);
+                        port_ips_remove(&row->ips, j);
                         changed = true;
                 }
                 if (!changed)
                         continue;
-                netsvc_stamp(svc, port, false);
-                if ((r = svc_doc_update(svc->store, "port", port)) < 0)
+                if ((r = port_row_stamp(svc, row, false)) < 0 ||
+                    (r = port_row_put(svc, row, false)) < 0)
                         return r;
         }
         return 0;

@@ -42,6 +42,16 @@ static void insert(struct store *st, const char *kind, json_t *doc /* stolen */)
         json_decref(doc);
 }
 
+/* A stored port's row as its view's JSON (what the checks read). */
+static int stored_port(struct store *st, const char *id, json_t **ret)
+{
+        _cleanup_port_ struct store_port *p = NULL;
+        int r = store_port_get(st, id, &p);
+        if (r >= 0)
+                assert_non_null(*ret = netsvc_port_json(p));
+        return r;
+}
+
 static int setup(void **state)
 {
         struct fixture *f = calloc(1, sizeof(*f));
@@ -194,7 +204,7 @@ static void test_place_claim_unplace(void **state)
         char slot[32], slot_b[32];
         spawn_slot(f, "inst-a", slot);
         json_t *port = NULL;
-        assert_int_equal(svc_doc_get(f->st, "port", p1, &port), 0);
+        assert_int_equal(stored_port(f->st, p1, &port), 0);
         assert_string_equal(json_str(json_object_get(port, "binding:profile"), "pci_slot"), slot);
         assert_string_equal(json_str(port, "binding:vif_type"), "hw_veb");
         assert_string_equal(json_str(port, "device_id"), "inst-a");
@@ -244,7 +254,7 @@ static void test_place_claim_unplace(void **state)
         assert_non_null(strstr(got->fault_message, "disk full"));
         store_instance_free(got);
         assert_usage(f, 2, 1, 1);
-        assert_int_equal(svc_doc_get(f->st, "port", p1, &port), 0);
+        assert_int_equal(stored_port(f->st, p1, &port), 0);
         assert_string_equal(json_str(port, "binding:vif_type"), "unbound");
         assert_string_equal(json_str(port, "device_id"), "");
         json_decref(port);
@@ -323,7 +333,7 @@ static void test_place_claim_unplace(void **state)
         store_instance_free(d);
         assert_usage(f, 0, 0, 0);
         assert_int_equal(computesvc_instance_get(&f->svc, "inst-d", &got), -ENOENT);
-        assert_int_equal(svc_doc_get(f->st, "port", p4, &port), 0);
+        assert_int_equal(stored_port(f->st, p4, &port), 0);
         assert_string_equal(json_str(port, "device_id"), "");
         json_decref(port);
         assert_int_equal(computesvc_tasks(&f->svc, "c1", 10, &tasks), 0);
@@ -379,6 +389,87 @@ static void boot_fixture(struct fixture *f)
                                  "disk", 1, "extra_specs", "os-flavor-access:is_public", 1));
 }
 
+/* A port bound by placement and released by unplace, on its row: Nova's
+ * keys join the user's in binding:profile and leave again, the user's
+ * stay as given; each write is a revision, told on c1's feed. */
+static void test_place_port_row(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        assert_int_equal(store_begin(f->st, true), 0);
+        json_t *profile = json_pack("{s:s}", "z", "mine");
+        struct netsvc_port_create in = {.network_id = "net1", .project_id = "p1",
+                                        .vnic_type = "direct", .profile = profile};
+        struct store_port *made = NULL;
+        char p1[64];
+        assert_int_equal(netsvc_port_create(&f->svc.net, &member, &in, &made, &e), 0);
+        struct store_instance *a = new_instance(f, "inst-a", p1);
+        /* new_instance made a port of its own: the instance takes this one. */
+        assert_int_equal(server_set_text(&a->ports[0].port_id, made->id), 0);
+        int64_t rev0 = 0;
+        assert_int_equal(store_change_revision(f->st, &rev0), 0);
+
+        assert_int_equal(computesvc_place(&f->svc, a, NULL), 0);
+        assert_string_equal(a->host, "c1");
+        char slot[32], want[256];
+        spawn_slot(f, "inst-a", slot);
+        struct store_port *bound = NULL;
+        assert_int_equal(store_port_get(f->st, made->id, &bound), 0);
+        snprintf(want, sizeof(want),
+                 "{\"z\":\"mine\",\"pci_vendor_info\":\"8086:10ca\",\"pci_slot\":\"%s\","
+                 "\"physical_network\":\"physnet1\"}", slot);
+        assert_string_equal(bound->profile, want);
+        assert_string_equal(bound->host, "c1");
+        assert_string_equal(bound->device_id, "inst-a");
+        assert_true(strneq(bound->device_owner, "compute:", 8));
+        assert_string_equal(bound->vif_type, "hw_veb");
+        assert_non_null(strstr(bound->vif_details, "\"vlan\":\"17\""));
+        assert_int_equal(bound->revision_number, made->revision_number + 1);
+        assert_int_equal(bound->n_fixed_ips, 1);
+        assert_string_equal(bound->fixed_ips[0].ip_address, made->fixed_ips[0].ip_address);
+        /* The server's address is the port's. */
+        assert_int_equal(a->n_addresses, 1);
+        assert_string_equal(a->addresses[0].addr, made->fixed_ips[0].ip_address);
+        assert_string_equal(a->addresses[0].mac, made->mac_address);
+        /* c1's feed has the port, as its row shows it. */
+        json_t *changes = NULL;
+        int64_t next = 0;
+        assert_int_equal(computesvc_host_changes(&f->svc, "c1", rev0, 100, &changes, &next), 0);
+        json_t *seen = NULL, *c;
+        size_t i;
+        json_array_foreach(changes, i, c)
+                if (streq(json_str(c, "kind"), "port") && streq(json_str(c, "id"), made->id))
+                        seen = json_object_get(c, "object");
+        json_t *view = netsvc_port_json(bound);
+        assert_true(json_equal(seen, view));
+        json_decref(view);
+        json_decref(changes);
+
+        assert_int_equal(computesvc_unplace(&f->svc, a), 0);
+        struct store_port *released = NULL;
+        assert_int_equal(store_port_get(f->st, made->id, &released), 0);
+        assert_string_equal(released->profile, "{\"z\":\"mine\"}");
+        assert_string_equal(released->host, "");
+        assert_string_equal(released->device_id, "");
+        assert_string_equal(released->device_owner, "");
+        assert_string_equal(released->vif_type, "unbound");
+        assert_string_equal(released->vif_details, "{}");
+        assert_int_equal(released->revision_number, bound->revision_number + 1);
+        assert_string_equal(released->mac_address, made->mac_address);
+        /* Released from c1: its feed says so without the object. */
+        assert_int_equal(computesvc_host_changes(&f->svc, "c1", next, 100, &changes, &next), 0);
+        assert_int_equal(json_array_size(changes), 1);
+        json_t *gone = json_object_get(json_array_get(changes, 0), "object");
+        assert_true(!gone || json_is_null(gone));
+        json_decref(changes);
+        store_port_free(released);
+        store_port_free(bound);
+        store_port_free(made);
+        store_instance_free(a);
+        json_decref(profile);
+        assert_int_equal(store_end(f->st, false), 0);
+}
+
 static void test_boot_on_network(void **state)
 {
         struct fixture *f = *state;
@@ -402,7 +493,7 @@ static void test_boot_on_network(void **state)
         assert_int_equal(inst->n_ports, 1);
         assert_true(inst->ports[0].created);
         const char *port_id = inst->ports[0].port_id;
-        assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
+        assert_int_equal(stored_port(f->st, port_id, &port), 0);
         assert_string_equal(json_str(port, "network_id"), "net1");
         assert_string_equal(json_str(port, "project_id"), "p1");
         assert_string_equal(json_str(port, "binding:vnic_type"), "normal");
@@ -570,7 +661,7 @@ static void test_boot_on_sriov_port(void **state)
         spawn_slot(f, made.servers[0].id, slot);
         assert_int_equal(inst->n_ports, 1);
         assert_false(inst->ports[0].created);
-        assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
+        assert_int_equal(stored_port(f->st, port_id, &port), 0);
         assert_string_equal(json_str(json_object_get(port, "binding:profile"), "pci_slot"), slot);
         assert_string_equal(json_str(port, "binding:vif_type"), "hw_veb");
         assert_string_equal(json_str(port, "device_id"), made.servers[0].id);
@@ -637,7 +728,7 @@ static void test_boot_no_host(void **state)
         assert_false(inst->ports[0].created);
         assert_string_equal(inst->ports[0].port_id, port_id);
         assert_int_equal(count_ports(f), 1);
-        assert_int_equal(svc_doc_get(f->st, "port", port_id, &port), 0);
+        assert_int_equal(stored_port(f->st, port_id, &port), 0);
         assert_string_equal(json_str(port, "device_id"), "");
         assert_string_equal(json_str(port, "binding:vif_type"), "unbound");
         assert_usage(f, 0, 0, 0);
@@ -1245,6 +1336,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_place_claim_unplace, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_place_port_row, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_boot_on_network, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_boot_on_sriov_port, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_boot_row, setup, teardown),

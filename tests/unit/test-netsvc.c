@@ -108,6 +108,16 @@ static void assert_network_equal(const struct store_network *a, const struct sto
         assert_string_equal(ta, tb);
 }
 
+/* A stored port's row as its view's JSON (what the checks read). */
+static int stored_port(struct store *st, const char *id, json_t **ret)
+{
+        _cleanup_port_ struct store_port *p = NULL;
+        int r = store_port_get(st, id, &p);
+        if (r >= 0)
+                assert_non_null(*ret = netsvc_port_json(p));
+        return r;
+}
+
 static int teardown(void **state)
 {
         struct fixture *f = *state;
@@ -206,7 +216,7 @@ static void test_port_create(void **state)
         assert_string_equal(json_str(port, "status"), "DOWN");
         /* Stored as returned. */
         json_t *stored = NULL;
-        assert_int_equal(svc_doc_get(f->st, "port", json_str(port, "id"), &stored), 0);
+        assert_int_equal(stored_port(f->st, json_str(port, "id"), &stored), 0);
         assert_string_equal(json_str(stored, "mac_address"), json_str(port, "mac_address"));
         json_decref(stored);
 
@@ -326,7 +336,7 @@ static void test_port_bind_and_status(void **state)
         json_decref(up);
         assert_int_equal(netsvc_port_set_device_status(&f->svc, id, "cn2", true), -EINVAL);
         assert_int_equal(netsvc_port_set_device_status(&f->svc, id, "cn1", true), 0);
-        assert_int_equal(svc_doc_get(f->st, "port", id, &up), 0);
+        assert_int_equal(stored_port(f->st, id, &up), 0);
         assert_string_equal(json_str(up, "status"), "ACTIVE");
         json_decref(up);
         assert_int_equal(netsvc_port_set_device_status(&f->svc, "nope", "cn1", true), -ENOENT);
@@ -396,6 +406,195 @@ static void test_port_typed(void **state)
         json_decref(profile);
 }
 
+
+/* Every column of a port row and its fixed IPs, one line. */
+static char *port_text(const struct store_port *p)
+{
+        char *t = NULL, *ips = strdup("");
+        for (size_t i = 0; i < p->n_fixed_ips; i++) {
+                char *more = NULL;
+                assert_true(asprintf(&more, "%s %s=%s", ips, p->fixed_ips[i].subnet_id,
+                                     p->fixed_ips[i].ip_address) > 0);
+                free(ips);
+                ips = more;
+        }
+        assert_true(asprintf(&t, "%s %s %s %s [%s] [%s] [%s] %s %s %s %s %s %s %s %d%d %s %s %s "
+                             "%s %s %s %lld%s",
+                             p->id, p->project_id, p->network_id, p->name, p->description,
+                             p->device_id, p->device_owner, p->mac_address, p->host ?: "-",
+                             p->vnic_type, p->vif_type, p->vif_details ?: "-",
+                             p->profile ?: "-", p->status, p->admin_state_up,
+                             p->port_security_enabled, p->security_groups ?: "-",
+                             p->allowed_address_pairs ?: "-", p->extra_dhcp_opts ?: "-",
+                             p->tags ?: "-", p->created_at, p->updated_at, p->revision_number,
+                             ips) > 0);
+        free(ips);
+        return t;
+}
+
+/* An update through the service: the row it returns is the one stored,
+ * one revision on, updated now. */
+static struct store_port *edit(struct fixture *f, const char *id,
+                               const struct netsvc_port_update *u)
+{
+        struct service_error e = {0};
+        _cleanup_port_ struct store_port *before = NULL, *stored = NULL;
+        struct store_port *up = NULL;
+        assert_int_equal(store_port_get(f->st, id, &before), 0);
+        fake_now += 1;
+        assert_int_equal(netsvc_port_update(&f->svc, &member, id, u, &up, &e), 0);
+        assert_int_equal(e.kind, ERROR_KIND_NONE);
+        assert_int_equal(store_port_get(f->st, id, &stored), 0);
+        _cleanup_free_ char *a = port_text(up), *b = port_text(stored);
+        assert_string_equal(a, b);
+        assert_int_equal(up->revision_number, before->revision_number + 1);
+        assert_string_equal(up->created_at, before->created_at);
+        assert_string_not_equal(up->updated_at, before->updated_at);
+        return up;
+}
+
+static bool ip_claimed(struct fixture *f, const char *ip)
+{
+        int r = store_is_claimed(f->st, "ip:sub1", ip);
+        assert_true(r >= 0);
+        return r > 0;
+}
+
+/* A pool address of sub1 that is not claimed. */
+static void free_ip(struct fixture *f, char ret[16])
+{
+        for (int last = 2; last <= 6; last++) {
+                snprintf(ret, 16, "10.0.0.%d", last);
+                if (!ip_claimed(f, ret))
+                        return;
+        }
+        fail();
+}
+
+/* Each kind of field a port update changes, on the row as stored: what
+ * was not asked for stays as it was. */
+static void test_port_edit_fields(void **state)
+{
+        struct fixture *f = *state;
+        struct service_error e = {0};
+        _cleanup_port_ struct store_port *made = NULL;
+        struct store_port *up = NULL;
+        double start = fake_now;
+        assert_int_equal(store_begin(f->st, true), 0);
+        struct netsvc_port_create in = {.network_id = "net1", .name = "a",
+                                        .vnic_type = "direct"};
+        assert_int_equal(netsvc_port_create(&f->svc, &member, &in, &made, &e), 0);
+        const char *id = made->id;
+        _cleanup_port_ struct store_port *stored = NULL;
+        assert_int_equal(store_port_get(f->st, id, &stored), 0);
+        _cleanup_free_ char *t0 = port_text(made), *t1 = port_text(stored);
+        assert_string_equal(t0, t1);
+        assert_string_equal(made->created_at, made->updated_at);
+        char first[16];
+        snprintf(first, sizeof(first), "%s", made->fixed_ips[0].ip_address);
+
+        /* A name and admin_state_up: those columns alone. */
+        struct netsvc_port_update name = {.has_name = true, .name = "b",
+                                          .has_admin_state_up = true, .admin_state_up = false};
+        up = edit(f, id, &name);
+        assert_string_equal(up->name, "b");
+        assert_false(up->admin_state_up);
+        assert_string_equal(up->mac_address, made->mac_address);
+        assert_string_equal(up->security_groups, made->security_groups);
+        assert_int_equal(up->n_fixed_ips, 1);
+        store_port_free(up);
+
+        /* fixed_ips: one added on the subnet (the address kept first),
+         * one removed (released), one replaced by an address asked. */
+        json_t *add = json_pack("[{s:s},{s:s}]", "ip_address", first, "subnet_id", "sub1");
+        struct netsvc_port_update ips = {.has_fixed_ips = true, .fixed_ips = add};
+        up = edit(f, id, &ips);
+        assert_int_equal(up->n_fixed_ips, 2);
+        assert_string_equal(up->fixed_ips[0].ip_address, first);
+        char second[16];
+        snprintf(second, sizeof(second), "%s", up->fixed_ips[1].ip_address);
+        assert_string_not_equal(second, first);
+        assert_true(ip_claimed(f, first) && ip_claimed(f, second));
+        store_port_free(up);
+        json_decref(add);
+
+        json_t *keep = json_pack("[{s:s}]", "ip_address", second);
+        ips.fixed_ips = keep;
+        up = edit(f, id, &ips);
+        assert_int_equal(up->n_fixed_ips, 1);
+        assert_string_equal(up->fixed_ips[0].ip_address, second);
+        assert_false(ip_claimed(f, first));
+        store_port_free(up);
+        json_decref(keep);
+
+        char third[16];
+        free_ip(f, third);
+        json_t *asked = json_pack("[{s:s,s:s}]", "subnet_id", "sub1", "ip_address", third);
+        ips.fixed_ips = asked;
+        up = edit(f, id, &ips);
+        assert_int_equal(up->n_fixed_ips, 1);
+        assert_string_equal(up->fixed_ips[0].subnet_id, "sub1");
+        assert_string_equal(up->fixed_ips[0].ip_address, third);
+        assert_false(ip_claimed(f, second));
+        assert_true(ip_claimed(f, third));
+        store_port_free(up);
+        json_decref(asked);
+
+        /* A MAC: the new one claimed, the old one free again. */
+        struct netsvc_port_update mac = {.has_mac_address = true,
+                                         .mac_address = "FA:16:3E:00:00:01"};
+        up = edit(f, id, &mac);
+        assert_string_equal(up->mac_address, "fa:16:3e:00:00:01");
+        assert_int_equal(store_is_claimed(f->st, "mac", "fa:16:3e:00:00:01"), 1);
+        assert_int_equal(store_is_claimed(f->st, "mac", made->mac_address), 0);
+        store_port_free(up);
+
+        /* Security groups: none, then the default again. */
+        char def[37];
+        assert_int_equal(netsvc_default_sg(&f->svc, "p1", def), 0);
+        struct netsvc_port_update sg = {.has_security_groups = true};
+        up = edit(f, id, &sg);
+        assert_string_equal(up->security_groups, "[]");
+        store_port_free(up);
+        const char *groups[] = {def};
+        sg.security_groups = groups;
+        sg.n_security_groups = 1;
+        up = edit(f, id, &sg);
+        char want[64];
+        snprintf(want, sizeof(want), "[\"%s\"]", def);
+        assert_string_equal(up->security_groups, want);
+        store_port_free(up);
+
+        /* A host and a profile bind the port; no host unbinds it, the
+         * profile kept as the user gave it. */
+        json_t *profile = json_pack("{s:s,s:[s]}", "z", "mine", "capabilities", "x");
+        struct netsvc_port_update bind = {.has_host_id = true, .host_id = "cn1",
+                                          .has_profile = true, .profile = profile};
+        up = edit(f, id, &bind);
+        assert_string_equal(up->host, "cn1");
+        assert_string_equal(up->vif_type, "hw_veb");
+        assert_string_equal(up->vif_details,
+                            "{\"port_filter\":false,\"connectivity\":\"l2\",\"vlan\":\"150\"}");
+        assert_string_equal(up->profile, "{\"z\":\"mine\",\"capabilities\":[\"x\"]}");
+        store_port_free(up);
+        struct netsvc_port_update unbind = {.has_host_id = true, .host_id = ""};
+        up = edit(f, id, &unbind);
+        assert_string_equal(up->host, "");
+        assert_string_equal(up->vif_type, "unbound");
+        assert_string_equal(up->vif_details, "{}");
+        assert_string_equal(up->status, "DOWN");
+        assert_string_equal(up->profile, "{\"z\":\"mine\",\"capabilities\":[\"x\"]}");
+        /* What no update asked for is as made. */
+        assert_string_equal(up->network_id, made->network_id);
+        assert_string_equal(up->project_id, made->project_id);
+        assert_string_equal(up->vnic_type, "direct");
+        assert_string_equal(up->created_at, made->created_at);
+        assert_int_equal(up->revision_number, 9);
+        store_port_free(up);
+        json_decref(profile);
+        assert_int_equal(store_end(f->st, false), 0);
+        fake_now = start;
+}
 
 static struct netsvc_network_create net_in(const char *type, const char *physnet, int seg)
 {
@@ -930,7 +1129,7 @@ static void test_subnets_ipv6(void **state)
         assert_string_equal(slaac->pools[0].start, "2001:db8:1::2");
         assert_string_equal(slaac->pools[0].end, "2001:db8:1:0:ffff:ffff:ffff:ffff");
         json_t *stored = NULL;
-        assert_int_equal(svc_doc_get(f->st, "port", json_str(old, "id"), &stored), 0);
+        assert_int_equal(stored_port(f->st, json_str(old, "id"), &stored), 0);
         eui64_of(json_str(stored, "mac_address"), want);
         assert_non_null(ip_on(stored, "sub1"));
         assert_string_equal(ip_on(stored, sid), want);
@@ -1009,11 +1208,11 @@ static void test_subnets_ipv6(void **state)
         assert_true(netsvc_subnet_delete(&f->svc, &member, stateful->id, &e) < 0);
         assert_string_equal(e.type, "SubnetInUse");
         assert_int_equal(netsvc_subnet_delete(&f->svc, &member, sid, &e), 0);
-        assert_int_equal(svc_doc_get(f->st, "port", json_str(port, "id"), &stored), 0);
+        assert_int_equal(stored_port(f->st, json_str(port, "id"), &stored), 0);
         assert_null(ip_on(stored, sid));
         assert_non_null(ip_on(stored, "sub1"));
         json_decref(stored);
-        assert_int_equal(svc_doc_get(f->st, "port", json_str(old, "id"), &stored), 0);
+        assert_int_equal(stored_port(f->st, json_str(old, "id"), &stored), 0);
         assert_int_equal(json_array_size(json_object_get(stored, "fixed_ips")), 1);
         json_decref(stored);
         char **vals = NULL;
@@ -1414,7 +1613,7 @@ static void test_agents(void **state)
                             "nope");
         json_decref(out);
         json_t *got = NULL;
-        assert_int_equal(svc_doc_get(f->st, "port", json_str(port, "id"), &got), 0);
+        assert_int_equal(stored_port(f->st, json_str(port, "id"), &got), 0);
         assert_string_equal(json_str(got, "status"), "ACTIVE");
         json_decref(got);
         assert_int_equal(netsvc_device_report(&f->svc, "cn2", NULL, up, &out), 0);
@@ -1844,6 +2043,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_port_create, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_create_defaults, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_typed, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_port_edit_fields, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_port_bind_and_status, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_segments, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_network_create, setup, teardown),
