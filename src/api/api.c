@@ -289,6 +289,60 @@ static void unauthorized(struct api_response *resp)
         api_keystone_error(resp, 401, "The request you have made requires authentication.");
 }
 
+/* The request's token into req->auth; false with the answer made when it
+ * is refused or cannot be checked.  deferred: a cached decision's stamp
+ * is left to the request's first transaction (store_stamp_settle() after
+ * the handler tells whether it held). */
+static bool authenticate(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                         enum api_service svc, bool deferred)
+{
+        int r = !req->token ? -EACCES
+                : deferred ? identity_authenticate_deferred(ctx->store, ctx->tokens, req->token,
+                                                            ctx->now(), &req->auth)
+                           : api_authenticate(ctx, req->token, &req->auth);
+        /* A store that cannot answer is not a bad token. */
+        if (r < 0 && r != -EACCES) {
+                api_store_error(resp, svc, r);
+                return false;
+        }
+        if (r < 0) {
+                if (svc == API_COMPUTE)
+                        nova_error(resp, 401, "The request you have made requires "
+                                   "authentication.");
+                else
+                        unauthorized(resp);
+                return false;
+        }
+        return true;
+}
+
+/* After the handler of a request whose token was taken from the cache on
+ * trust: true when that held; false when the identity changed under it,
+ * and then nothing the handler made is kept (its transactions failed
+ * before doing anything) and the answer is dropped, to be made again. */
+static bool authentication_held(struct api_ctx *ctx, struct api_request *req,
+                                struct api_response *resp, enum api_service svc)
+{
+        int r = store_stamp_settle(ctx->store);
+        if (r >= 0)
+                return true;
+        char request_id[sizeof(resp->request_id)], microversion[sizeof(resp->microversion)];
+        memcpy(request_id, resp->request_id, sizeof(request_id));
+        memcpy(microversion, resp->microversion, sizeof(microversion));
+        api_response_done(resp);
+        memcpy(resp->request_id, request_id, sizeof(request_id));
+        memcpy(resp->microversion, microversion, sizeof(microversion));
+        auth_context_done(&req->auth);
+        req->auth = (struct auth_context){0};
+        err_clear();
+        if (r != -ESTALE) {
+                /* Not known to have held: nothing of it may go out. */
+                api_store_error(resp, svc, r);
+                return true;
+        }
+        return false;
+}
+
 /* Ids (and every other path segment) are printable ASCII: Keystone's hex
  * ids, UUIDs, Nova's flavor ids and host names.  Anything else — invalid
  * UTF-8, control bytes — names nothing, and must not reach a lookup or an
@@ -439,27 +493,27 @@ static void route(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 resource = req->params[i];
         if (svc == API_IDENTITY && !identity_content_type_ok(req, resp))
                 return;
-        if (found->auth == API_AUTH_TOKEN) {
-                int r = req->token ? api_authenticate(ctx, req->token, &req->auth) : -EACCES;
-                /* A store that cannot answer is not a bad token. */
-                if (r < 0 && r != -EACCES) {
-                        api_store_error(resp, svc, r);
-                        return;
-                }
-                if (r < 0) {
-                        if (svc == API_COMPUTE)
-                                nova_error(resp, 401, "The request you have made requires "
-                                           "authentication.");
-                        else
-                                unauthorized(resp);
-                        return;
-                }
-        }
-        if (!content_type_ok(found, req, resp))
+        bool token = found->auth == API_AUTH_TOKEN;
+        if (token && !authenticate(ctx, req, resp, svc, true))
                 return;
+        if (!content_type_ok(found, req, resp)) {
+                /* A token that no longer holds is refused first. */
+                if (token && !authentication_held(ctx, req, resp, svc) &&
+                    authenticate(ctx, req, resp, svc, false))
+                        content_type_ok(found, req, resp);
+                return;
+        }
         log_set_context("%s project=%s resource=%s", resp->request_id,
                         req->auth.project_id ?: "-", resource ?: "-");
         found->handler(ctx, req, resp);
+        if (token && !authentication_held(ctx, req, resp, svc)) {
+                /* Once more, the token checked against the store first. */
+                if (!authenticate(ctx, req, resp, svc, false))
+                        return;
+                log_set_context("%s project=%s resource=%s", resp->request_id,
+                                req->auth.project_id ?: "-", resource ?: "-");
+                found->handler(ctx, req, resp);
+        }
         if (resp->status == 0)
                 api_reply_empty(resp, 204);
 }

@@ -61,14 +61,17 @@ static char *dup_or_null(const char *s, bool *fail)
         return d;
 }
 
-bool token_cache_get(struct token_cache *c, const char *hash, double now, int64_t stamp,
-                     struct auth_context *ret)
+/* The entry of hash when fresh (and at *stamp, unless any_stamp), its
+ * stamp into *stamp. */
+static bool cache_lookup(struct token_cache *c, const char *hash, double now, int64_t *stamp,
+                         bool any_stamp, struct auth_context *ret)
 {
         bool hit = false, fail = false;
         pthread_mutex_lock(&c->lock);
         struct entry *e = slot(c, hash);
         if (e->hash[0] && token_hash_equal(e->hash, hash) && now < e->until &&
-            e->stamp == stamp) {
+            (any_stamp || e->stamp == *stamp)) {
+                *stamp = e->stamp;
                 *ret = e->auth;
                 ret->user_id = dup_or_null(e->auth.user_id, &fail);
                 ret->user_name = dup_or_null(e->auth.user_name, &fail);
@@ -82,6 +85,18 @@ bool token_cache_get(struct token_cache *c, const char *hash, double now, int64_
                 return false;
         }
         return hit;
+}
+
+bool token_cache_get(struct token_cache *c, const char *hash, double now, int64_t stamp,
+                     struct auth_context *ret)
+{
+        return cache_lookup(c, hash, now, &stamp, false, ret);
+}
+
+bool token_cache_peek(struct token_cache *c, const char *hash, double now, int64_t *ret_stamp,
+                      struct auth_context *ret)
+{
+        return cache_lookup(c, hash, now, ret_stamp, true, ret);
 }
 
 void token_cache_put(struct token_cache *c, const char *hash, const struct auth_context *a,

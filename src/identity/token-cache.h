@@ -22,6 +22,10 @@ void token_cache_free(struct token_cache *c);
  * this stamp. */
 bool token_cache_get(struct token_cache *c, const char *hash, double now, int64_t stamp,
                      struct auth_context *ret);
+/* The same whatever its stamp, which goes to *ret_stamp: for a caller
+ * that checks the stamp later (store_stamp_expect()). */
+bool token_cache_peek(struct token_cache *c, const char *hash, double now, int64_t *ret_stamp,
+                      struct auth_context *ret);
 void token_cache_put(struct token_cache *c, const char *hash, const struct auth_context *a,
                      double expires, double now, int64_t stamp);
 void token_cache_drop(struct token_cache *c, const char *hash);

@@ -117,6 +117,25 @@ int identity_authenticate(struct store *st, struct token_cache *cache, const cha
         return 0;
 }
 
+int identity_authenticate_deferred(struct store *st, struct token_cache *cache,
+                                   const char *token, double now, struct auth_context *ret)
+{
+        char hash[TOKEN_HASH_STR_LEN];
+        int64_t stamp = 0;
+        if (token_hash(token, hash) < 0)
+                return -EACCES;
+        if (cache && token_cache_peek(cache, hash, now, &stamp, ret)) {
+                int r = store_stamp_expect(st, IDENTITY_STAMP, stamp);
+                if (r >= 0)
+                        return 0;
+                auth_context_done(ret);
+                *ret = (struct auth_context){0};
+                if (r != -ESTALE)
+                        return r;
+        }
+        return identity_authenticate(st, cache, token, now, ret);
+}
+
 int identity_changed(struct store *st)
 {
         return store_stamp_bump(st, IDENTITY_STAMP);

@@ -27,6 +27,15 @@
 int identity_authenticate(struct store *st, struct token_cache *cache, const char *token,
                           double now, struct auth_context *ret);
 
+/* The same for a request about to run: a cached decision is taken on
+ * trust and its identity stamp left to store_stamp_expect(), which the
+ * request's first transaction checks with its own first round trip.  The
+ * caller must then store_stamp_settle() before answering, and on -ESTALE
+ * drop what the request made and run it again after
+ * identity_authenticate(). */
+int identity_authenticate_deferred(struct store *st, struct token_cache *cache,
+                                   const char *token, double now, struct auth_context *ret);
+
 /* Inside a write transaction that changes users, projects, role
  * assignments or tokens: marks every cached authorization as stale. */
 int identity_changed(struct store *st);

@@ -139,6 +139,10 @@ struct store_backend {
         int (*stamp_get)(struct store *st, const char *name, int64_t *ret);
         int (*stamp_read)(struct store *st, const char *name, int64_t *ret);
         int (*stamp_bump)(struct store *st, const char *name);
+        /* Optional: a check deferred to the next transaction
+         * (store_stamp_expect()); without it the stamp is read at once. */
+        int (*stamp_expect)(struct store *st, const char *name, int64_t value);
+        int (*stamp_settle)(struct store *st);
 
         int (*network_put)(struct store *st, const struct store_network *n, bool create);
         int (*network_delete)(struct store *st, const char *id);

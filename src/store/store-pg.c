@@ -74,6 +74,27 @@ struct pg_store {
 static __thread struct pg_store *tx_store;
 static __thread struct pg_conn *tx_conn;
 
+/* The calling thread's deferred stamp check (store_stamp_expect()): open
+ * until settled; read by the first transaction that begins, or by the
+ * settle. */
+static __thread struct stamp_expectation {
+        bool open, unread, moved;
+        char name[32];
+        int64_t value;
+} tx_expect;
+
+static void expectation_read(int64_t value)
+{
+        tx_expect.unread = false;
+        tx_expect.moved = value != tx_expect.value;
+}
+
+static int expectation_failed(void)
+{
+        return err_set(-ESTALE, "database: the %s stamp moved since it was relied on",
+                       tx_expect.name);
+}
+
 static struct pg_store *to_pg(struct store *base)
 {
         return (struct pg_store *)base;
@@ -853,23 +874,43 @@ static PGresult *conn_begin_with(struct pg_conn *c, const char *what, const char
                                  int *ret_error)
 {
         PGconn *pq = c->pq;
-        PGresult *res[2] = {NULL, NULL};
+        /* An expected stamp is read in the same round trip, at the
+         * transaction's snapshot. */
+        bool stamp = tx_expect.unread;
+        const char *stamp_name = tx_expect.name;
+        PGresult *res[3] = {NULL, NULL, NULL};
+        int n = stamp ? 3 : 2;
         bool sent = PQenterPipelineMode(pq) == 1 &&
                     PQsendQueryParams(pq, PG_READ_BEGIN, 0, NULL, NULL, NULL, NULL, 0) == 1 &&
+                    (!stamp || PQsendQueryParams(pq, "SELECT value FROM stamps WHERE name = $1", 1,
+                                                 NULL, &stamp_name, NULL, NULL, 0) == 1) &&
                     (name ? PQsendQueryPrepared(pq, name, n_params, values, NULL, NULL, 0)
                           : PQsendQueryParams(pq, sql, n_params, NULL, values, NULL, NULL, 0)) == 1 &&
                     PQpipelineSync(pq) == 1;
-        bool synced = sent && pipeline_collect(pq, res, 2);
-        if (!synced || PQresultStatus(res[0]) != PGRES_COMMAND_OK) {
-                *ret_error = pg_error(pq, res[0], what);
+        bool synced = sent && pipeline_collect(pq, res, n);
+        bool stamp_ok = !stamp || PQresultStatus(res[1]) == PGRES_TUPLES_OK;
+        if (!synced || PQresultStatus(res[0]) != PGRES_COMMAND_OK || !stamp_ok) {
+                *ret_error = pg_error(pq, !synced || PQresultStatus(res[0]) != PGRES_COMMAND_OK
+                                                  ? res[0] : res[1], what);
                 if (!synced && PQstatus(pq) != CONNECTION_BAD)
                         conn_close(c); /* in a state nothing else expects */
-                PQclear(res[0]);
-                PQclear(res[1]);
+                for (int k = 0; k < n; k++)
+                        PQclear(res[k]);
                 return NULL;
         }
-        PQclear(res[0]);
         c->begin_pending = false;
+        if (stamp) {
+                expectation_read(PQntuples(res[1]) ? pg_int(res[1], 0, 0) : 0);
+                PQclear(res[1]);
+                res[1] = res[2];
+        }
+        PQclear(res[0]);
+        if (tx_expect.moved) {
+                PQclear(res[1]);
+                c->failed = true;
+                *ret_error = expectation_failed();
+                return NULL;
+        }
         return res[1];
 }
 
@@ -907,6 +948,8 @@ int pg_query(struct store *base, const char *what, const char *sql, struct pg_ar
              PGresult **ret)
 {
         struct pg_store *st = to_pg(base);
+        if (tx_store == st && tx_expect.moved)
+                return expectation_failed();
         if (tx_store == st) {
                 int r = conn_query(tx_conn, what, sql, a, ret);
                 /* Lost before the transaction began: nothing was done yet. */
@@ -946,6 +989,18 @@ static int conn_exec(PGconn *pq, const char *what, const char *sql)
         ExecStatusType s = PQresultStatus(res);
         if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
                 return pg_error(pq, res, what);
+        return 0;
+}
+
+/* conn_exec(), and the number the last statement gave (ret: NULL, none). */
+static int conn_exec_value(PGconn *pq, const char *what, const char *sql, int64_t *ret)
+{
+        _cleanup_pgresult_ PGresult *res = PQexec(pq, sql);
+        ExecStatusType s = PQresultStatus(res);
+        if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+                return pg_error(pq, res, what);
+        if (ret)
+                *ret = s == PGRES_TUPLES_OK && PQntuples(res) ? pg_int(res, 0, 0) : 0;
         return 0;
 }
 
@@ -1096,6 +1151,8 @@ static int pg_begin(struct store *base, bool write)
         struct pg_conn *c;
         if (tx_store)
                 return err_set(-EINVAL, "store_begin: a transaction is already open");
+        if (tx_expect.moved)
+                return expectation_failed();
         pthread_mutex_lock(&st->tx_lock);
         int r = conn_acquire(st, &c);
         if (r < 0) {
@@ -1114,9 +1171,24 @@ static int pg_begin(struct store *base, bool write)
         }
         const char *sql = "BEGIN ISOLATION LEVEL READ COMMITTED; "
                           "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
-        r = conn_exec(c->pq, "begin", sql);
+        /* An expected stamp is read in the same round trip, once the lock
+         * is held (its name is [a-z_]+: store_stamp_expect()). */
+        char with_stamp[160];
+        bool stamp = tx_expect.unread;
+        if (stamp) {
+                snprintf(with_stamp, sizeof(with_stamp), "%s; SELECT coalesce((SELECT value FROM "
+                         "stamps WHERE name = '%s'), 0)", sql, tx_expect.name);
+                sql = with_stamp;
+        }
+        int64_t seen = 0;
+        r = conn_exec_value(c->pq, "begin", sql, stamp ? &seen : NULL);
         if (r == -EBUSY && conn_lost(c))
-                r = conn_exec(c->pq, "begin", sql);
+                r = conn_exec_value(c->pq, "begin", sql, stamp ? &seen : NULL);
+        if (r >= 0 && stamp) {
+                expectation_read(seen);
+                if (tx_expect.moved)
+                        r = expectation_failed();
+        }
         if (r < 0) {
                 conn_exec(c->pq, "rollback", "ROLLBACK");
                 conn_release(st, c);
@@ -1401,6 +1473,30 @@ static int pg_stamp_get(struct store *st, const char *name, int64_t *ret)
         return 0;
 }
 
+static int pg_stamp_expect(struct store *st, const char *name, int64_t value)
+{
+        if (strlen(name) >= sizeof(tx_expect.name))
+                return err_set(-EINVAL, "stamp name '%s' is too long", name);
+        tx_expect = (struct stamp_expectation){.open = true, .unread = true, .value = value};
+        strcpy(tx_expect.name, name);
+        return 0;
+}
+
+static int pg_stamp_settle(struct store *st)
+{
+        int r = 0;
+        if (tx_expect.open && tx_expect.unread) {
+                int64_t now = 0;
+                tx_expect.unread = false;
+                r = pg_stamp_get(st, tx_expect.name, &now);
+                if (r >= 0 && now != tx_expect.value)
+                        r = -ESTALE;
+        } else if (tx_expect.open && tx_expect.moved)
+                r = -ESTALE;
+        tx_expect = (struct stamp_expectation){0};
+        return r;
+}
+
 static int pg_stamp_bump(struct store *st, const char *name)
 {
         int r = pg_exec_texts(st, "stamp", "INSERT INTO stamps (name, value) VALUES ($1, 1) "
@@ -1562,6 +1658,8 @@ static const struct store_backend pg_backend = {
         .secret_delete = pg_secret_delete,
         .stamp_get = pg_stamp_get,
         .stamp_read = pg_stamp_get,
+        .stamp_expect = pg_stamp_expect,
+        .stamp_settle = pg_stamp_settle,
         .stamp_bump = pg_stamp_bump,
         .change_append = pg_change_append,
         .changes_since = pg_changes_since,

@@ -445,6 +445,22 @@ int store_stamp_read(struct store *st, const char *name, int64_t *ret)
         return st->ops->stamp_read(st, name, ret);
 }
 
+int store_stamp_expect(struct store *st, const char *name, int64_t value)
+{
+        if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz_") != strlen(name))
+                return err_set(-EINVAL, "stamp name '%s' is not [a-z_]+", name);
+        if (st->ops->stamp_expect)
+                return st->ops->stamp_expect(st, name, value);
+        int64_t now = 0;
+        int r = st->ops->stamp_read(st, name, &now);
+        return r < 0 ? r : now == value ? 0 : -ESTALE;
+}
+
+int store_stamp_settle(struct store *st)
+{
+        return st->ops->stamp_settle ? st->ops->stamp_settle(st) : 0;
+}
+
 int store_stamp_bump(struct store *st, const char *name)
 {
         return st->ops->stamp_bump(st, name);

@@ -560,6 +560,21 @@ int store_stamp_get(struct store *st, const char *name, int64_t *ret);
  * data version moves, which it notices as a transaction begins). */
 int store_stamp_read(struct store *st, const char *name, int64_t *ret);
 int store_stamp_bump(struct store *st, const char *name);
+/* A stamp a caller acts on as it last read it (a cache's entry), checked
+ * without a round trip of its own where reading it costs one: on
+ * PostgreSQL store_stamp_expect() only notes name and value, and the
+ * calling thread's next transaction reads the stamp with its BEGIN (a
+ * write) or its first statement (a read).  If it moved, that begin or
+ * statement fails with -ESTALE, and so does every transaction and
+ * statement after it until store_stamp_settle(): nothing is done on the
+ * strength of a stale value.  Elsewhere store_stamp_expect() reads the
+ * stamp at once.  Returns 0, or -ESTALE when read at once and moved.
+ * Names are [a-z_]+.  Outside a transaction. */
+int store_stamp_expect(struct store *st, const char *name, int64_t value);
+/* Ends the calling thread's expectation: 0 when the value held (read now
+ * if no transaction read it), -ESTALE when it had moved, or the error of
+ * reading it.  0 when none was open.  Outside a transaction. */
+int store_stamp_settle(struct store *st);
 
 /* The per-host change feed (docs/agent.md): every change that matters to a
  * compute host (a port bound to it changed, a task for it queued) is

@@ -11,6 +11,77 @@
 #include "base/strbuf.h"
 #include "store/store.h"
 
+/* A stamp relied on as last read, checked by the next transaction: when
+ * it held, everything runs; when it moved, the transaction's first
+ * statement (a read) or its begin (a write) fails with -ESTALE and so does
+ * every one after it until settled, which tells it; with no transaction
+ * the settle reads it.  Where reading costs nothing the moved stamp is
+ * told at once.  On both backends. */
+static void test_stamp_expect(void **state)
+{
+        struct store *st = test_store_open();
+        int64_t v1 = 0, v2 = 0, got = 0;
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_stamp_bump(st, "identity"), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(store_stamp_read(st, "identity", &v1), 0);
+        assert_int_equal(store_stamp_expect(st, "Identity", v1), -EINVAL);
+
+        /* Held: read by the transaction, or by the settle. */
+        assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_stamp_get(st, "claims", &got), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(store_stamp_settle(st), 0);
+        assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_stamp_bump(st, "claims"), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(store_stamp_settle(st), 0);
+        assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+        assert_int_equal(store_stamp_settle(st), 0);
+        assert_int_equal(store_stamp_settle(st), 0);
+
+        /* Moved. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_stamp_bump(st, "identity"), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(store_stamp_read(st, "identity", &v2), 0);
+        assert_true(v2 > v1);
+        if (!test_store_pg()) {
+                assert_int_equal(store_stamp_expect(st, "identity", v1), -ESTALE);
+                assert_int_equal(store_stamp_settle(st), 0);
+        } else {
+                /* A read: its first statement fails, and every one after. */
+                assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_int_equal(store_begin(st, false), 0);
+                assert_int_equal(store_stamp_get(st, "claims", &got), -ESTALE);
+                assert_int_equal(store_stamp_get(st, "claims", &got), -ESTALE);
+                store_end(st, true);
+                /* A write: it does not begin, so nothing is written. */
+                assert_int_equal(store_begin(st, true), -ESTALE);
+                assert_int_equal(store_stamp_settle(st), -ESTALE);
+                assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_int_equal(store_begin(st, true), -ESTALE);
+                assert_int_equal(store_stamp_settle(st), -ESTALE);
+                /* Nothing read it: the settle does. */
+                assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_int_equal(store_stamp_settle(st), -ESTALE);
+        }
+        /* Settled: transactions run again, and nothing was written. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_stamp_get(st, "identity", &got), 0);
+        assert_int_equal(got, v2);
+        assert_int_equal(store_end(st, true), 0);
+        /* The value now held. */
+        assert_int_equal(store_stamp_expect(st, "identity", v2), 0);
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_stamp_get(st, "identity", &got), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(store_stamp_settle(st), 0);
+        test_store_drop(st);
+}
+
 static void test_usage_and_claims(void **state)
 {
         struct store *st = NULL;
@@ -567,6 +638,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_usage_and_claims),
+                cmocka_unit_test(test_stamp_expect),
                 cmocka_unit_test(test_claims_tag),
                 cmocka_unit_test(test_migration_from_text),
                 cmocka_unit_test(test_host_reports),
@@ -580,6 +652,7 @@ int main(void)
         /* The migrations from SQLite's older layouts exist on SQLite only. */
         const struct CMUnitTest pg_tests[] = {
                 cmocka_unit_test(test_usage_and_claims),
+                cmocka_unit_test(test_stamp_expect),
                 cmocka_unit_test(test_claims_tag),
                 cmocka_unit_test(test_host_reports),
                 cmocka_unit_test(test_auth_failures),
