@@ -34,7 +34,8 @@ int neutron_bad(struct api_response *resp, const struct resource_error *e)
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret)
 {
-        if (def == &resource_network || def == &resource_subnet || def == &resource_port)
+        if (def == &resource_network || def == &resource_subnet || def == &resource_port ||
+            def == &resource_security_group || def == &resource_security_group_rule)
                 return -EINVAL;
         if (def != &resource_agent) {
                 int r = svc_doc_get_visible(ctx->store, auth, def->singular, def->shared_attr,
@@ -483,6 +484,8 @@ int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct a
         _cleanup_network_ struct store_network *net = NULL;
         _cleanup_subnet_ struct store_subnet *sub = NULL;
         _cleanup_port_ struct store_port *port = NULL;
+        _cleanup_secgroup_ struct store_secgroup *sg = NULL;
+        struct service_error e = {0};
         struct netsvc svc = api_netsvc(ctx);
         int r = store_begin(ctx->store, false);
         if (r >= 0) {
@@ -492,6 +495,8 @@ int neutron_refuse_unseen(struct api_ctx *ctx, struct api_request *req, struct a
                             ? netsvc_subnet_find(&svc, &req->auth, req->params[0], &sub)
                     : def == &resource_port
                             ? netsvc_port_get(&svc, &req->auth, req->params[0], &port)
+                    : def == &resource_security_group
+                            ? netsvc_sg_get(&svc, &req->auth, req->params[0], &sg, &e)
                             : neutron_load(ctx, &req->auth, def, req->params[0], &obj);
                 store_end(ctx->store, true);
         }

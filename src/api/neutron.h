@@ -51,8 +51,9 @@ int neutron_show(struct api_ctx *ctx, struct api_request *req, struct api_respon
 
 /* Loads an object the caller may see; -ENOENT (answered 404 by the caller
  * with neutron_not_found) when absent or another project's.  Not for
- * networks, subnets and ports (typed rows: netsvc_network_get,
- * netsvc_subnet_get, netsvc_port_get), -EINVAL. */
+ * networks, subnets, ports, security groups and their rules (typed rows:
+ * netsvc_network_get, netsvc_subnet_get, netsvc_port_get, netsvc_sg_get,
+ * netsvc_sg_rule_get), -EINVAL. */
 int neutron_load(struct api_ctx *ctx, const struct auth_context *auth,
                  const struct resource_def *def, const char *id, json_t **ret);
 int neutron_not_found(struct api_response *resp, const struct resource_def *def, const char *id);

@@ -9,13 +9,21 @@
 #include "netsvc/netsvc.h"
 #include "base/time-format.h"
 
-/* Agents are typed rows beside their documents; networks, subnets and
- * ports typed rows alone (netsvc_network_*, netsvc_subnet_*,
- * netsvc_port_*, never here: -EINVAL); every other kind a document. */
+/* Kinds kept as typed rows alone, read and written by their own calls
+ * (netsvc_network_*, netsvc_subnet_*, netsvc_port_*, netsvc_sg_*), never
+ * here: -EINVAL. */
+static bool typed_alone(const char *kind)
+{
+        return streq(kind, "network") || streq(kind, "subnet") || streq(kind, "port") ||
+               streq(kind, "security_group") || streq(kind, "security_group_rule");
+}
+
+/* Agents are typed rows beside their documents; every other kind not
+ * typed_alone() a document. */
 static int doc_text(struct store *st, const char *kind, const char *id, char **ret_doc,
                     char **ret_project)
 {
-        if (streq(kind, "network") || streq(kind, "subnet") || streq(kind, "port"))
+        if (typed_alone(kind))
                 return -EINVAL;
         if (streq(kind, "agent")) {
                 if (ret_project)
@@ -114,7 +122,7 @@ static int doc_put(struct store *st, const char *kind, const json_t *obj, bool c
         _cleanup_free_ char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!s)
                 return -ENOMEM;
-        if (streq(kind, "network") || streq(kind, "subnet") || streq(kind, "port"))
+        if (typed_alone(kind))
                 return -EINVAL;
         if (streq(kind, "agent"))
                 return put_agent(st, obj, s, create);
@@ -170,7 +178,7 @@ int netsvc_port_list(const struct netsvc *svc, const struct store_query *q, stor
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata)
 {
-        if (streq(kind, "network") || streq(kind, "subnet") || streq(kind, "port"))
+        if (typed_alone(kind))
                 return -EINVAL;
         if (streq(kind, "agent"))
                 return store_agent_list(st, q, cb, userdata);
@@ -185,6 +193,10 @@ int svc_doc_count(struct store *st, const char *kind, const struct store_query *
                 return store_network_count(st, q, ret);
         if (streq(kind, "subnet"))
                 return store_subnet_count(st, q, ret);
+        if (streq(kind, "security_group"))
+                return store_secgroup_count(st, q, ret);
+        if (streq(kind, "security_group_rule"))
+                return store_sg_rule_count(st, q, ret);
         return store_obj_count(st, kind, q, ret);
 }
 

@@ -1,6 +1,7 @@
 /* The network service: what Neutron's plugin does below its API — stored
- * networks, subnets and ports (typed rows, a port edited field by field
- * as netsvc/port-row.h's row), documents of agents and security groups, a port's MAC, addresses (IPAM), default security group
+ * networks, subnets, ports (a port edited field by field as
+ * netsvc/port-row.h's row) and security groups and their rules (typed
+ * rows), documents of agents, a port's MAC, addresses (IPAM), default security group
  * and ML2 binding.  It takes typed input and a store inside a transaction the
  * caller opened, and returns typed rows or documents or an error with its
  * kind (base/error-kind.h); it knows nothing of HTTP.  The decisions themselves are network/'s pure
@@ -47,13 +48,13 @@ int svc_port_put(struct store *st, const struct store_port *p, bool create);
 /* Claim or conflict: -EEXIST when the value is taken (checked first, so
  * the transaction meets no constraint error). */
 int svc_claim(struct store *st, const char *pool, const char *value, const char *owner);
-/* How many documents of kind a query selects. */
+/* How many documents (or typed rows) of kind a query selects. */
 int svc_doc_count(struct store *st, const char *kind, const struct store_query *q, size_t *ret);
 /* cb for the stored text of every document a query selects, in id order
- * (lists sent as stored, without parsing).  Networks, subnets and ports
- * have none (-EINVAL here, as in svc_doc_get, _insert and _update:
- * netsvc_network_*, netsvc_subnet_* and netsvc_port_* read and write
- * their typed rows). */
+ * (lists sent as stored, without parsing).  Networks, subnets, ports,
+ * security groups and their rules have none (-EINVAL here, as in
+ * svc_doc_get, _insert and _update: netsvc_network_*, netsvc_subnet_*,
+ * netsvc_port_* and netsvc_sg_* read and write their typed rows). */
 int svc_doc_walk(struct store *st, const char *kind, const struct store_query *q, store_obj_cb cb,
                  void *userdata);
 /* Every document a query selects, as a JSON array. */
@@ -254,7 +255,7 @@ int netsvc_subnet_get(const struct netsvc *svc, const struct auth_context *auth,
 int netsvc_subnet_list(const struct netsvc *svc, const struct auth_context *auth,
                        const struct store_query *q, store_subnet_cb cb, void *userdata);
 
-/* Security groups (documents out; a create's input checked by the caller
+/* Security groups (typed rows out, store_secgroup_dup copies; a create's input checked by the caller
  * against the resource's attributes).  Create: a group other than
  * "default" for owner, with Neutron's two egress rules (the owner's default
  * group made first).  Update: a group the caller may see and write, a
@@ -268,8 +269,8 @@ struct netsvc_sg_create {
         bool has_stateful;
         bool stateful;           /* recorded; default true */
 };
-int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in, json_t **ret,
-                     struct service_error *err);
+int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in,
+                     struct store_secgroup **ret, struct service_error *err);
 struct netsvc_sg_update {
         bool has_name;
         const char *name;
@@ -277,7 +278,8 @@ struct netsvc_sg_update {
         const char *description;
 };
 int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, const char *id,
-                     const struct netsvc_sg_update *in, json_t **ret, struct service_error *err);
+                     const struct netsvc_sg_update *in, struct store_secgroup **ret,
+                     struct service_error *err);
 int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, const char *id,
                      struct service_error *err);
 /* What POST /v2.0/security-group-rules gives, checked against the
@@ -302,14 +304,32 @@ struct netsvc_sg_rule_create {
         const char *description;      /* NULL: "" */
 };
 /* A rule on a group the caller may see and write, its remote group one it
- * may see, no duplicate of another of the group's rules; listed on its
- * group.  *ret the document.  Delete: a rule the caller may write, taken
- * off its group's list. */
+ * may see, no duplicate of another of the group's rules; last on its
+ * group's list, the group's revision moved.  *ret the stored row (a
+ * copy).  Delete: a rule the caller may write, its group's revision
+ * moved. */
 int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth,
-                          const struct netsvc_sg_rule_create *in, json_t **ret,
+                          const struct netsvc_sg_rule_create *in, struct store_sg_rule **ret,
                           struct service_error *err);
 int netsvc_sg_rule_delete(const struct netsvc *svc, const struct auth_context *auth,
                           const char *id, struct service_error *err);
+/* A group the caller may see (a copy), else SecurityGroupNotFound as
+ * Neutron words it. */
+int netsvc_sg_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                  struct store_secgroup **ret, struct service_error *err);
+/* The groups q selects that the caller may see (store_secgroup_list). */
+int netsvc_sg_list(const struct netsvc *svc, const struct auth_context *auth,
+                   const struct store_query *q, store_secgroup_cb cb, void *userdata);
+/* A group's rules in the order its view lists them (any owner's: the
+ * group's view shows them all). */
+int netsvc_sg_rules_of(const struct netsvc *svc, const char *security_group_id,
+                       store_sg_rule_cb cb, void *userdata);
+/* The same for rules: one the caller may see, else
+ * SecurityGroupRuleNotFound; those q selects that the caller may see. */
+int netsvc_sg_rule_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                       struct store_sg_rule **ret, struct service_error *err);
+int netsvc_sg_rule_list(const struct netsvc *svc, const struct auth_context *auth,
+                        const struct store_query *q, store_sg_rule_cb cb, void *userdata);
 
 /* Agents: alive while their heartbeat is within agent_down_time; every
  * agent on host. */

@@ -50,12 +50,8 @@ static int assign_mac(const struct netsvc *svc, const char *asked, const char *p
 static int check_group(const struct netsvc *svc, const struct auth_context *auth, const char *id,
                        struct service_error *err)
 {
-        _cleanup_json_ json_t *sg = NULL;
-        int r = svc_doc_get_visible(svc->store, auth, "security_group", NULL, id, &sg);
-        if (r == -ENOENT)
-                return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupNotFound",
-                                    "Security group %s does not exist", id);
-        return r;
+        _cleanup_secgroup_ struct store_secgroup *sg = NULL;
+        return netsvc_sg_get(svc, auth, id, &sg, err);
 }
 
 /* What a port's binding sets: its vif type, details and status. */

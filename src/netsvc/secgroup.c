@@ -1,35 +1,43 @@
-/* Security groups and their rules: each project's "default" group, made on
- * first need and kept; a group in use by a port stays; a rule's group and
- * remote group must be the caller's to see. */
+/* Security groups and their rules as typed rows: each project's "default"
+ * group, made on first need and kept; a group in use by a port stays; a
+ * rule's group and remote group must be the caller's to see; a group's
+ * revision moves with its rules. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "base/time-format.h"
 #include "identity/token.h"
 #include "netsvc/netsvc.h"
 #include "network/secgroup-rule.h"
 
-static json_t *sg_rule(const struct netsvc *svc, const char *sg, const char *project,
-                       const char *direction, const char *ethertype, const char *remote_group)
+/* The time a create or update stamps, as the API shows it. */
+static void stamp_time(const struct netsvc *svc, char ret[40])
+{
+        time_format_iso8601(svc->now(), false, ret);
+}
+
+/* One of the rules a group is made with: egress, or ingress from the
+ * group itself; any protocol and port. */
+static int put_made_rule(const struct netsvc *svc, const char *sg, const char *project,
+                         const char *direction, const char *ethertype, const char *remote_group,
+                         const char *t)
 {
         char id[37];
         random_uuid(id);
-        json_t *r = json_pack("{s:s,s:s,s:s,s:s,s:n,s:n,s:n,s:n,s:n,s:n,s:n,s:s,s:s,s:s,s:[]}",
-                              "id", id, "security_group_id", sg, "direction", direction,
-                              "ethertype", ethertype, "protocol", "port_range_min",
-                              "port_range_max", "remote_ip_prefix", "remote_group_id",
-                              "remote_address_group_id", "normalized_cidr", "description", "",
-                              "project_id", project, "tenant_id", project, "tags");
-        if (r && remote_group)
-                json_object_set_new(r, "remote_group_id", json_string(remote_group));
-        if (r)
-                netsvc_stamp(svc, r, true);
-        return r;
+        struct store_sg_rule rule = {
+                .id = id, .security_group_id = sg, .project_id = project,
+                .direction = direction, .ethertype = ethertype,
+                .port_range_min = -1, .port_range_max = -1,
+                .remote_group_id = remote_group, .description = "", .tags = "[]",
+                .created_at = t, .updated_at = t,
+        };
+        return store_sg_rule_put(svc->store, &rule, true);
 }
 
-static int last_id_cb(const char *id, const char *doc, void *userdata)
+static int last_id_cb(const struct store_secgroup *g, void *userdata)
 {
-        snprintf(userdata, 37, "%s", id);
+        snprintf(userdata, 37, "%s", g->id);
         return 0;
 }
 
@@ -42,50 +50,53 @@ int netsvc_default_sg(const struct netsvc *svc, const char *project_id, char ret
         };
         struct store_query q = {.filters = f, .n_filters = 2};
         char found[37] = "";
-        int r = store_obj_list(svc->store, "security_group", &q, last_id_cb, found);
+        int r = store_secgroup_list(svc->store, &q, last_id_cb, found);
         if (r < 0)
                 return r;
         if (*found) {
                 snprintf(ret, 37, "%s", found);
                 return 0;
         }
-        char id[37];
+        char id[37], t[40];
         random_uuid(id);
-        _cleanup_json_ json_t *rules = json_array();
+        stamp_time(svc, t);
+        struct store_secgroup g = {
+                .id = id, .project_id = project_id, .name = "default",
+                .description = "Default security group", .stateful = true, .tags = "[]",
+                .created_at = t, .updated_at = t,
+        };
+        r = store_secgroup_put(svc->store, &g, true);
         static const char *const dirs[][2] = {
                 {"egress", "IPv4"}, {"egress", "IPv6"}, {"ingress", "IPv4"}, {"ingress", "IPv6"}};
-        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-                _cleanup_json_ json_t *rule =
-                        sg_rule(svc, id, project_id, dirs[i][0], dirs[i][1],
-                                streq(dirs[i][0], "ingress") ? id : NULL);
-                if (!rule)
-                        return -ENOMEM;
-                r = svc_doc_insert(svc->store, "security_group_rule", rule);
-                if (r < 0)
-                        return r;
-                json_array_append(rules, rule);
-        }
-        _cleanup_json_ json_t *sg = json_pack("{s:s,s:s,s:s,s:b,s:O,s:s,s:s,s:[]}", "id", id,
-                                              "name", "default", "description",
-                                              "Default security group", "stateful", 1,
-                                              "security_group_rules", rules, "project_id",
-                                              project_id, "tenant_id", project_id, "tags");
-        if (!sg)
-                return -ENOMEM;
-        netsvc_stamp(svc, sg, true);
-        r = svc_doc_insert(svc->store, "security_group", sg);
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(dirs); i++)
+                r = put_made_rule(svc, id, project_id, dirs[i][0], dirs[i][1],
+                                  streq(dirs[i][0], "ingress") ? id : NULL, t);
         if (r < 0)
                 return r;
         snprintf(ret, 37, "%s", id);
         return 0;
 }
 
+/* A group the caller may see, or -ENOENT. */
+static int sg_find(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                   struct store_secgroup **ret)
+{
+        _cleanup_secgroup_ struct store_secgroup *g = NULL;
+        int r = store_secgroup_get(svc->store, id, &g);
+        if (r < 0)
+                return r;
+        if (!policy_may_read(auth, g->project_id, false))
+                return -ENOENT;
+        *ret = TAKE_PTR(g);
+        return 0;
+}
+
 int netsvc_sg_find(const struct netsvc *svc, const struct auth_context *auth, const char *key)
 {
-        _cleanup_json_ json_t *sg = NULL;
+        _cleanup_secgroup_ struct store_secgroup *g = NULL;
         if (streq(key, "default"))
                 return 0;
-        int r = svc_doc_get_visible(svc->store, auth, "security_group", NULL, key, &sg);
+        int r = sg_find(svc, auth, key, &g);
         if (r != -ENOENT)
                 return r;
         const char *pv[] = {auth->project_id ?: ""}, *nv[] = {key};
@@ -95,54 +106,46 @@ int netsvc_sg_find(const struct netsvc *svc, const struct auth_context *auth, co
         };
         struct store_query q = {.filters = f, .n_filters = 2};
         size_t n = 0;
-        r = store_obj_count(svc->store, "security_group", &q, &n);
+        r = store_secgroup_count(svc->store, &q, &n);
         return r < 0 ? r : n > 0 ? 0 : -ENOENT;
 }
 
-/* A group the caller may see, or Neutron's not found. */
-static int sg_get_visible(const struct netsvc *svc, const struct auth_context *auth,
-                          const char *id, json_t **ret, struct service_error *err)
+int netsvc_sg_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                  struct store_secgroup **ret, struct service_error *err)
 {
-        int r = svc_doc_get_visible(svc->store, auth, "security_group", NULL, id, ret);
+        int r = sg_find(svc, auth, id, ret);
         if (r == -ENOENT)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupNotFound",
                                     "Security group %s does not exist", id);
         return r;
 }
 
-static int may_write(const struct auth_context *auth, const json_t *obj, const char *rule,
+int netsvc_sg_list(const struct netsvc *svc, const struct auth_context *auth,
+                   const struct store_query *q, store_secgroup_cb cb, void *userdata)
+{
+        struct store_query mine = *q;
+        if (!auth->is_admin)
+                mine.project_id = auth->project_id;
+        return store_secgroup_list(svc->store, &mine, cb, userdata);
+}
+
+int netsvc_sg_rules_of(const struct netsvc *svc, const char *security_group_id,
+                       store_sg_rule_cb cb, void *userdata)
+{
+        return store_sg_rules_of(svc->store, security_group_id, cb, userdata);
+}
+
+static int may_write(const struct auth_context *auth, const char *project_id, const char *rule,
                      struct service_error *err)
 {
-        if (policy_may_write(auth, json_str(obj, "project_id")))
+        if (policy_may_write(auth, project_id))
                 return 0;
         return service_fail(err, ERROR_KIND_FORBIDDEN, "PolicyNotAuthorized",
                             "(rule:%s) is disallowed by policy", rule);
 }
 
-/* The document of a new group without its rules, in Neutron's attribute
- * order. */
-static json_t *sg_doc(const struct netsvc *svc, const char *id, const struct netsvc_sg_create *in)
-{
-        json_t *o = json_object();
-        if (!o ||
-            json_object_set_new(o, "id", json_string(id)) < 0 ||
-            json_object_set_new(o, "name", json_string(in->name ?: "")) < 0 ||
-            json_object_set_new(o, "tenant_id", json_string(in->owner)) < 0 ||
-            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
-            json_object_set_new(o, "stateful",
-                                json_boolean(!in->has_stateful || in->stateful)) < 0 ||
-            json_object_set_new(o, "security_group_rules", json_array()) < 0 ||
-            json_object_set_new(o, "tags", json_array()) < 0 ||
-            json_object_set_new(o, "project_id", json_string(in->owner)) < 0) {
-                json_decref(o);
-                return NULL;
-        }
-        netsvc_stamp(svc, o, true);
-        return o;
-}
-
-int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in, json_t **ret,
-                     struct service_error *err)
+int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in,
+                     struct store_secgroup **ret, struct service_error *err)
 {
         if (!in->owner)
                 return -EINVAL;
@@ -152,42 +155,40 @@ int netsvc_sg_create(const struct netsvc *svc, const struct netsvc_sg_create *in
         int q = netsvc_quota_check(svc, "security_group", in->owner, err);
         if (q < 0)
                 return q;
-        char id[37], def[37];
+        char id[37], def[37], t[40];
         random_uuid(id);
-        _cleanup_json_ json_t *sg = sg_doc(svc, id, in);
-        if (!sg)
-                return -ENOMEM;
+        stamp_time(svc, t);
+        struct store_secgroup g = {
+                .id = id, .project_id = in->owner, .name = in->name ?: "",
+                .description = in->description ?: "",
+                .stateful = !in->has_stateful || in->stateful, .tags = "[]",
+                .created_at = t, .updated_at = t,
+        };
         /* The owner's default group exists before any other of its groups. */
         int r = netsvc_default_sg(svc, in->owner, def);
+        if (r >= 0)
+                r = store_secgroup_put(svc->store, &g, true);
         /* Neutron gives a new group two egress rules. */
         static const char *const eth[] = {"IPv4", "IPv6"};
-        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(eth); i++) {
-                _cleanup_json_ json_t *rule = sg_rule(svc, id, in->owner, "egress", eth[i], NULL);
-                if (!rule)
-                        return -ENOMEM;
-                r = svc_doc_insert(svc->store, "security_group_rule", rule);
-                if (r >= 0)
-                        json_array_append(json_object_get(sg, "security_group_rules"), rule);
-        }
-        if (r >= 0)
-                r = svc_doc_insert(svc->store, "security_group", sg);
+        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(eth); i++)
+                r = put_made_rule(svc, id, in->owner, "egress", eth[i], NULL, t);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(sg);
-        return 0;
+        return (*ret = store_secgroup_dup(&g)) ? 0 : -ENOMEM;
 }
 
 int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, const char *id,
-                     const struct netsvc_sg_update *in, json_t **ret, struct service_error *err)
+                     const struct netsvc_sg_update *in, struct store_secgroup **ret,
+                     struct service_error *err)
 {
-        _cleanup_json_ json_t *sg = NULL;
-        int r = sg_get_visible(svc, auth, id, &sg, err);
+        _cleanup_secgroup_ struct store_secgroup *sg = NULL;
+        int r = netsvc_sg_get(svc, auth, id, &sg, err);
         if (r >= 0)
-                r = may_write(auth, sg, "update_security_group", err);
+                r = may_write(auth, sg->project_id, "update_security_group", err);
         if (r < 0)
                 return r;
         const char *name = in->has_name ? in->name : NULL;
-        if (streq(json_str(sg, "name") ?: "", "default") && name && !streq(name, "default"))
+        if (streq(sg->name ?: "", "default") && name && !streq(name, "default"))
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotUpdateDefault",
                                     "Updating default security group not allowed.");
         /* The name's validator (name_not_default) refuses "default" in any
@@ -195,16 +196,20 @@ int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, 
         if (name && strcasecmp(name, "default") == 0)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupDefaultAlreadyExists",
                                     "Default security group already exists.");
+        /* The new row points into sg and in until it is stored and copied. */
+        struct store_secgroup g = *sg;
+        char t[40];
         if (name)
-                json_object_set_new(sg, "name", json_string(name));
+                g.name = name;
         if (in->has_description)
-                json_object_set_new(sg, "description", json_string(in->description));
-        netsvc_stamp(svc, sg, false);
-        r = svc_doc_update(svc->store, "security_group", sg);
+                g.description = in->description;
+        stamp_time(svc, t);
+        g.updated_at = t;
+        g.revision_number++;
+        r = store_secgroup_put(svc->store, &g, false);
         if (r < 0)
                 return r;
-        *ret = TAKE_PTR(sg);
-        return 0;
+        return (*ret = store_secgroup_dup(&g)) ? 0 : -ENOMEM;
 }
 
 static int in_use_cb(const struct store_port *p, void *userdata)
@@ -221,36 +226,24 @@ static int in_use_cb(const struct store_port *p, void *userdata)
         return 0;
 }
 
-static int delete_rule_cb(const char *id, const char *doc, void *userdata)
-{
-        return store_obj_delete(userdata, "security_group_rule", id);
-}
-
 int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, const char *id,
                      struct service_error *err)
 {
-        _cleanup_json_ json_t *sg = NULL;
-        int r = sg_get_visible(svc, auth, id, &sg, err);
+        _cleanup_secgroup_ struct store_secgroup *sg = NULL;
+        int r = netsvc_sg_get(svc, auth, id, &sg, err);
         if (r >= 0)
-                r = may_write(auth, sg, "delete_security_group", err);
+                r = may_write(auth, sg->project_id, "delete_security_group", err);
         if (r < 0)
                 return r;
-        if (streq(json_str(sg, "name"), "default") && !auth->is_admin)
+        if (streq(sg->name ?: "", "default") && !auth->is_admin)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotRemoveDefault",
                                     "Removing default security group not allowed.");
         r = store_port_list(svc->store, NULL, in_use_cb, (void *)id);
         if (r == -EBUSY)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupInUse",
                                     "Security Group %s in use.", id);
-        const char *v[] = {id};
-        struct store_filter f = {"security_group_id", STORE_VALUE_TEXT, v, 1};
-        struct store_query q = {.filters = &f, .n_filters = 1};
-        if (r >= 0)
-                r = store_obj_list(svc->store, "security_group_rule", &q, delete_rule_cb,
-                                   svc->store);
-        if (r >= 0)
-                r = store_obj_delete(svc->store, "security_group", id);
-        return r;
+        /* Its rules go with it. */
+        return r < 0 ? r : store_secgroup_delete(svc->store, id);
 }
 
 static int sg_failed(const struct sg_error *e, struct service_error *err)
@@ -259,26 +252,22 @@ static int sg_failed(const struct sg_error *e, struct service_error *err)
                             e->type, "%s", e->message);
 }
 
-/* A stored rule's fields (already converted) as network/secgroup-rule
- * takes them. */
-static void rule_fields(const json_t *j, struct sg_rule *r)
+/* A stored rule's fields as network/secgroup-rule takes them. */
+static void rule_fields(const struct store_sg_rule *s, struct sg_rule *r)
 {
         *r = (struct sg_rule){0};
         snprintf(r->security_group_id, sizeof(r->security_group_id), "%s",
-                 json_str(j, "security_group_id") ?: "");
-        snprintf(r->direction, sizeof(r->direction), "%s", json_str(j, "direction") ?: "");
-        snprintf(r->remote_group_id, sizeof(r->remote_group_id), "%s",
-                 json_str(j, "remote_group_id") ?: "");
-        json_t *lo = json_object_get(j, "port_range_min");
-        json_t *hi = json_object_get(j, "port_range_max");
-        r->has_min = json_is_integer(lo);
-        r->min = (long)json_integer_value(lo);
-        r->has_max = json_is_integer(hi);
-        r->max = (long)json_integer_value(hi);
-        snprintf(r->ethertype, sizeof(r->ethertype), "%s", json_str(j, "ethertype") ?: "");
-        snprintf(r->protocol, sizeof(r->protocol), "%s", json_str(j, "protocol") ?: "");
+                 s->security_group_id ?: "");
+        snprintf(r->direction, sizeof(r->direction), "%s", s->direction ?: "");
+        snprintf(r->remote_group_id, sizeof(r->remote_group_id), "%s", s->remote_group_id ?: "");
+        r->has_min = s->port_range_min >= 0;
+        r->min = r->has_min ? (long)s->port_range_min : 0;
+        r->has_max = s->port_range_max >= 0;
+        r->max = r->has_max ? (long)s->port_range_max : 0;
+        snprintf(r->ethertype, sizeof(r->ethertype), "%s", s->ethertype ?: "");
+        snprintf(r->protocol, sizeof(r->protocol), "%s", s->protocol ?: "");
         snprintf(r->remote_ip_prefix, sizeof(r->remote_ip_prefix), "%s",
-                 json_str(j, "remote_ip_prefix") ?: "");
+                 s->remote_ip_prefix ?: "");
 }
 
 /* A new rule's fields, converted as Neutron's attribute map does:
@@ -318,59 +307,32 @@ struct dup_search {
         char found[37];
 };
 
-static int dup_cb(const char *id, const char *doc, void *userdata)
+static int dup_cb(const struct store_sg_rule *s, void *userdata)
 {
         struct dup_search *d = userdata;
-        _cleanup_json_ json_t *j = json_loads(doc, 0, NULL);
         struct sg_rule other;
-        if (!j)
-                return -EIO;
-        rule_fields(j, &other);
+        rule_fields(s, &other);
         if (sg_rule_same(d->rule, &other))
-                snprintf(d->found, sizeof(d->found), "%s", id);
+                snprintf(d->found, sizeof(d->found), "%s", s->id);
         return 0;
 }
 
-/* The document of a new rule from its checked fields, in Neutron's
- * attribute order. */
-static json_t *rule_doc(const struct netsvc *svc, const char *id,
-                        const struct netsvc_sg_rule_create *in, const struct sg_rule *f,
-                        const char *normalized, const char *owner)
+/* The group's updated_at and revision moved: its view lists its rules. */
+static int sg_touch(const struct netsvc *svc, const struct store_secgroup *sg)
 {
-        const char *protocol = *f->protocol ? f->protocol : NULL;
-        const char *prefix = *f->remote_ip_prefix ? f->remote_ip_prefix : NULL;
-        json_t *o = json_object();
-        if (!o ||
-            json_object_set_new(o, "id", json_string(id)) < 0 ||
-            json_object_set_new(o, "tenant_id", json_string(owner)) < 0 ||
-            json_object_set_new(o, "security_group_id", json_string(in->security_group_id)) < 0 ||
-            json_object_set_new(o, "ethertype", json_string(f->ethertype)) < 0 ||
-            json_object_set_new(o, "direction", json_string(in->direction)) < 0 ||
-            json_object_set_new(o, "protocol", json_string_or_null(protocol)) < 0 ||
-            json_object_set_new(o, "port_range_min", in->has_port_range_min
-                                        ? json_integer(in->port_range_min) : json_null()) < 0 ||
-            json_object_set_new(o, "port_range_max", in->has_port_range_max
-                                        ? json_integer(in->port_range_max) : json_null()) < 0 ||
-            json_object_set_new(o, "remote_ip_prefix", json_string_or_null(prefix)) < 0 ||
-            json_object_set_new(o, "remote_address_group_id", json_null()) < 0 ||
-            json_object_set_new(o, "normalized_cidr", json_string_or_null(normalized)) < 0 ||
-            json_object_set_new(o, "remote_group_id",
-                                json_string_or_null(in->remote_group_id)) < 0 ||
-            json_object_set_new(o, "description", json_string(in->description ?: "")) < 0 ||
-            json_object_set_new(o, "tags", json_array()) < 0 ||
-            json_object_set_new(o, "project_id", json_string(owner)) < 0) {
-                json_decref(o);
-                return NULL;
-        }
-        netsvc_stamp(svc, o, true);
-        return o;
+        struct store_secgroup g = *sg;
+        char t[40];
+        stamp_time(svc, t);
+        g.updated_at = t;
+        g.revision_number++;
+        return store_secgroup_put(svc->store, &g, false);
 }
 
 int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *auth,
-                          const struct netsvc_sg_rule_create *in, json_t **ret,
+                          const struct netsvc_sg_rule_create *in, struct store_sg_rule **ret,
                           struct service_error *err)
 {
-        _cleanup_json_ json_t *sg = NULL, *rg = NULL;
+        _cleanup_secgroup_ struct store_secgroup *sg = NULL, *rg = NULL;
         struct sg_rule fields;
         struct sg_error e = {0};
         if (!in->security_group_id || !in->direction)
@@ -388,65 +350,95 @@ int netsvc_sg_rule_create(const struct netsvc *svc, const struct auth_context *a
                 r = netsvc_quota_check(svc, "security_group_rule", owner, err);
         if (r < 0)
                 return r;
-        char id[37];
-        random_uuid(id);
-        _cleanup_json_ json_t *rule = rule_doc(svc, id, in, &fields,
-                                               *normalized ? normalized : NULL, owner);
-        if (!rule)
-                return -ENOMEM;
-        r = sg_get_visible(svc, auth, in->security_group_id, &sg, err);
+        r = netsvc_sg_get(svc, auth, in->security_group_id, &sg, err);
         if (r >= 0)
-                r = may_write(auth, sg, "create_security_group_rule", err);
+                r = may_write(auth, sg->project_id, "create_security_group_rule", err);
         /* A remote group must exist and be one the caller may see, as in
          * Neutron: another project's group is not found. */
-        const char *remote = in->remote_group_id;
-        if (r >= 0 && remote)
-                r = sg_get_visible(svc, auth, remote, &rg, err);
+        if (r >= 0 && in->remote_group_id)
+                r = netsvc_sg_get(svc, auth, in->remote_group_id, &rg, err);
         struct dup_search dup = {.rule = &fields};
-        const char *gv[] = {fields.security_group_id};
-        struct store_filter gf = {"security_group_id", STORE_VALUE_TEXT, gv, 1};
-        struct store_query gq = {.filters = &gf, .n_filters = 1};
         if (r >= 0)
-                r = store_obj_list(svc->store, "security_group_rule", &gq, dup_cb, &dup);
+                r = store_sg_rules_of(svc->store, sg->id, dup_cb, &dup);
         if (r >= 0 && *dup.found)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupRuleExists",
                                     "Security group rule already exists. Rule id is %s.",
                                     dup.found);
-        if (r >= 0)
-                r = svc_doc_insert(svc->store, "security_group_rule", rule);
-        if (r >= 0) {
-                json_array_append(json_object_get(sg, "security_group_rules"), rule);
-                netsvc_stamp(svc, sg, false);
-                r = svc_doc_update(svc->store, "security_group", sg);
-        }
         if (r < 0)
                 return r;
+        char id[37], t[40];
+        random_uuid(id);
+        stamp_time(svc, t);
+        struct store_sg_rule rule = {
+                .id = id, .security_group_id = sg->id, .project_id = owner,
+                .direction = in->direction, .ethertype = fields.ethertype,
+                .protocol = *fields.protocol ? fields.protocol : NULL,
+                .port_range_min = in->has_port_range_min ? in->port_range_min : -1,
+                .port_range_max = in->has_port_range_max ? in->port_range_max : -1,
+                .remote_ip_prefix = *fields.remote_ip_prefix ? fields.remote_ip_prefix : NULL,
+                .remote_group_id = in->remote_group_id,
+                .normalized_cidr = *normalized ? normalized : NULL,
+                .description = in->description ?: "", .tags = "[]",
+                .created_at = t, .updated_at = t,
+        };
+        r = store_sg_rule_put(svc->store, &rule, true);
+        if (r >= 0)
+                r = sg_touch(svc, sg);
+        if (r < 0)
+                return r;
+        return (*ret = store_sg_rule_dup(&rule)) ? 0 : -ENOMEM;
+}
+
+/* A rule the caller may see, or -ENOENT. */
+static int rule_find(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                     struct store_sg_rule **ret)
+{
+        _cleanup_sg_rule_ struct store_sg_rule *rule = NULL;
+        int r = store_sg_rule_get(svc->store, id, &rule);
+        if (r < 0)
+                return r;
+        if (!policy_may_read(auth, rule->project_id, false))
+                return -ENOENT;
         *ret = TAKE_PTR(rule);
         return 0;
+}
+
+int netsvc_sg_rule_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,
+                       struct store_sg_rule **ret, struct service_error *err)
+{
+        int r = rule_find(svc, auth, id, ret);
+        if (r == -ENOENT)
+                return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupRuleNotFound",
+                                    "Security group rule %s could not be found.", id);
+        return r;
+}
+
+int netsvc_sg_rule_list(const struct netsvc *svc, const struct auth_context *auth,
+                        const struct store_query *q, store_sg_rule_cb cb, void *userdata)
+{
+        struct store_query mine = *q;
+        if (!auth->is_admin)
+                mine.project_id = auth->project_id;
+        return store_sg_rule_list(svc->store, &mine, cb, userdata);
 }
 
 int netsvc_sg_rule_delete(const struct netsvc *svc, const struct auth_context *auth,
                           const char *id, struct service_error *err)
 {
-        _cleanup_json_ json_t *rule = NULL, *sg = NULL;
-        int r = svc_doc_get_visible(svc->store, auth, "security_group_rule", NULL, id, &rule);
+        _cleanup_sg_rule_ struct store_sg_rule *rule = NULL;
+        _cleanup_secgroup_ struct store_secgroup *sg = NULL;
+        int r = rule_find(svc, auth, id, &rule);
         if (r >= 0)
-                r = may_write(auth, rule, "delete_security_group_rule", err);
+                r = may_write(auth, rule->project_id, "delete_security_group_rule", err);
         if (r >= 0)
-                r = store_obj_delete(svc->store, "security_group_rule", id);
+                r = store_sg_rule_delete(svc->store, id);
         if (r == -ENOENT && err->kind == ERROR_KIND_NONE)
                 return service_fail(err, ERROR_KIND_NOT_FOUND, "SecurityGroupRuleNotFound",
                                     "Security group rule %s does not exist", id);
         if (r < 0)
                 return r;
-        /* The group lists its rules: this one goes from the list. */
-        if (svc_doc_get_visible(svc->store, auth, "security_group", NULL,
-                                json_str(rule, "security_group_id"), &sg) < 0)
+        /* The group lists its rules: its revision moves. */
+        if (store_secgroup_get(svc->store, rule->security_group_id, &sg) < 0)
                 return 0;
-        json_t *rules = json_object_get(sg, "security_group_rules");
-        for (size_t i = 0; i < json_array_size(rules); i++)
-                if (streq(json_str(json_array_get(rules, i), "id") ?: "", id))
-                        json_array_remove(rules, i--);
-        netsvc_stamp(svc, sg, false);
-        return svc_doc_update(svc->store, "security_group", sg);
+        return sg_touch(svc, sg);
 }

@@ -165,6 +165,20 @@ struct store_backend {
                            void *userdata);
         int (*subnet_count)(struct store *st, const struct store_query *q, size_t *ret);
 
+        int (*secgroup_put)(struct store *st, const struct store_secgroup *g, bool create);
+        int (*secgroup_delete)(struct store *st, const char *id);
+        /* store_secgroup_get() and store_sg_rule_get() are lists by id. */
+        int (*secgroup_list)(struct store *st, const struct store_query *q,
+                             store_secgroup_cb cb, void *userdata);
+        int (*secgroup_count)(struct store *st, const struct store_query *q, size_t *ret);
+        int (*sg_rule_put)(struct store *st, const struct store_sg_rule *r, bool create);
+        int (*sg_rule_delete)(struct store *st, const char *id);
+        int (*sg_rule_list)(struct store *st, const struct store_query *q, store_sg_rule_cb cb,
+                            void *userdata);
+        int (*sg_rule_count)(struct store *st, const struct store_query *q, size_t *ret);
+        int (*sg_rules_of)(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
+                           void *userdata);
+
         int (*agent_put)(struct store *st, const struct store_agent *a, bool create);
         /* The stored document and the heartbeat columns, as they are:
          * store.c sets the one from the other. */

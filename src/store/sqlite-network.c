@@ -51,7 +51,7 @@ static void bind_query(sqlite3_stmt *s, const struct store_query *q)
 
 /* SELECT what FROM the table, the query's WHERE (and, for a list, its
  * order and limit), prepared and bound. */
-static int prepare_query(struct sqlite_store *st, const struct typed_table *t, const char *what,
+int sqlite_typed_prepare(struct sqlite_store *st, const struct typed_table *t, const char *what,
                          const struct store_query *q, bool list, struct stmt_handle *h)
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
@@ -66,11 +66,11 @@ static int prepare_query(struct sqlite_store *st, const struct typed_table *t, c
         return r;
 }
 
-static int typed_count(struct sqlite_store *st, const struct typed_table *t, const struct store_query *q,
-                       size_t *ret)
+int sqlite_typed_count(struct sqlite_store *st, const struct typed_table *t,
+                       const struct store_query *q, size_t *ret)
 {
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_query(st, t, "count(*)", q, false, &h);
+        int r = sqlite_typed_prepare(st, t, "count(*)", q, false, &h);
         if (r < 0)
                 return r;
         r = sqlite_step_row(st, h.s, "count");
@@ -231,7 +231,7 @@ int sqlite_network_list(struct store *base, const struct store_query *q, store_n
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_stmt_ struct stmt_handle seg = {0};
-        int r = prepare_query(st, &typed_networks_alone, STORE_NETWORK_OWN_COLUMNS, q, true, &h);
+        int r = sqlite_typed_prepare(st, &typed_networks_alone, STORE_NETWORK_OWN_COLUMNS, q, true, &h);
         if (r < 0)
                 return r;
         r = sqlite_prepare(st, "SELECT network_id, network_type, physical_network, segmentation_id "
@@ -267,7 +267,7 @@ int sqlite_network_list(struct store *base, const struct store_query *q, store_n
 int sqlite_network_count(struct store *base, const struct store_query *q, size_t *ret)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return typed_count(st, &typed_networks, q, ret);
+        return sqlite_typed_count(st, &typed_networks, q, ret);
 }
 
 static int put_pools(struct sqlite_store *st, const struct store_subnet *s)
@@ -336,7 +336,7 @@ int sqlite_subnet_delete(struct store *base, const char *id)
 int sqlite_subnet_count(struct store *base, const struct store_query *q, size_t *ret)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return typed_count(st, &typed_subnets, q, ret);
+        return sqlite_typed_count(st, &typed_subnets, q, ret);
 }
 
 /* The pools of the subnets a list selects, read beside it in one
@@ -437,7 +437,7 @@ int sqlite_subnet_list(struct store *base, const struct store_query *q, store_su
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0}, p = {0};
         _cleanup_(pool_gather_done) struct pool_gather g = {STRBUF_INIT, NULL, NULL, 0, 0};
-        int r = prepare_query(st, &typed_subnets, STORE_SUBNET_COLUMNS, q, true, &h);
+        int r = sqlite_typed_prepare(st, &typed_subnets, STORE_SUBNET_COLUMNS, q, true, &h);
         if (r >= 0)
                 r = prepare_pools(st, q, &p);
         if (r < 0)
@@ -559,7 +559,7 @@ int sqlite_port_list(struct store *base, const struct store_query *q, store_port
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
         _cleanup_(port_ips_buf_done) struct port_ips_buf ips = {0};
-        int r = prepare_query(st, &typed_ports, STORE_PORT_COLUMNS, q, true, &h);
+        int r = sqlite_typed_prepare(st, &typed_ports, STORE_PORT_COLUMNS, q, true, &h);
         if (r < 0)
                 return r;
         while ((r = sqlite_step_row(st, h.s, "ports")) > 0) {
@@ -598,7 +598,7 @@ int sqlite_port_list(struct store *base, const struct store_query *q, store_port
 int sqlite_port_count(struct store *base, const struct store_query *q, size_t *ret)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return typed_count(st, &typed_ports, q, ret);
+        return sqlite_typed_count(st, &typed_ports, q, ret);
 }
 
 int sqlite_agent_put(struct store *base, const struct store_agent *a, bool create)
@@ -659,7 +659,7 @@ int sqlite_agent_list(struct store *base, const struct store_query *q, store_age
 {
         struct sqlite_store *st = to_sqlite(base);
         _cleanup_stmt_ struct stmt_handle h = {0};
-        int r = prepare_query(st, &typed_agents, "id, doc, heartbeat, heartbeat_timestamp", q,
+        int r = sqlite_typed_prepare(st, &typed_agents, "id, doc, heartbeat, heartbeat_timestamp", q,
                               true, &h);
         if (r < 0)
                 return r;

@@ -106,7 +106,15 @@ int sqlite_instance_list(struct store *st, const struct store_instance_query *q,
 int sqlite_instance_totals(struct store *st, const struct store_instance_query *q,
                            struct store_usage *ret);
 
-/* sqlite-network.c: store.h's networks, subnets, ports and agents. */
+/* sqlite-network.c: store.h's networks, subnets, ports and agents; and
+ * for every typed table (typed-query.h), SELECT what FROM it with a
+ * query's WHERE (and, for a list, its order and limit) prepared and
+ * bound, and the count of its rows a query selects. */
+struct typed_table;
+int sqlite_typed_prepare(struct sqlite_store *st, const struct typed_table *t, const char *what,
+                         const struct store_query *q, bool list, struct stmt_handle *h);
+int sqlite_typed_count(struct sqlite_store *st, const struct typed_table *t,
+                       const struct store_query *q, size_t *ret);
 int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
 int sqlite_network_delete(struct store *st, const char *id);
 int sqlite_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
@@ -129,3 +137,17 @@ int sqlite_agent_get(struct store *st, const char *id, char **ret_doc, double *r
 int sqlite_agent_delete(struct store *st, const char *id);
 int sqlite_agent_list(struct store *st, const struct store_query *q, store_agent_row_cb cb,
                       void *userdata);
+
+/* sqlite-secgroup.c: store.h's security groups and their rules. */
+int sqlite_secgroup_put(struct store *st, const struct store_secgroup *g, bool create);
+int sqlite_secgroup_delete(struct store *st, const char *id);
+int sqlite_secgroup_list(struct store *st, const struct store_query *q, store_secgroup_cb cb,
+                         void *userdata);
+int sqlite_secgroup_count(struct store *st, const struct store_query *q, size_t *ret);
+int sqlite_sg_rule_put(struct store *st, const struct store_sg_rule *r, bool create);
+int sqlite_sg_rule_delete(struct store *st, const char *id);
+int sqlite_sg_rule_list(struct store *st, const struct store_query *q, store_sg_rule_cb cb,
+                        void *userdata);
+int sqlite_sg_rule_count(struct store *st, const struct store_query *q, size_t *ret);
+int sqlite_sg_rules_of(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
+                       void *userdata);

@@ -32,8 +32,8 @@ static int doc_member(struct strbuf *sql, const char *attr, const char *member, 
 
 /* Runs SELECT what FROM the table with the query's WHERE (and, for a
  * list, its order and limit). */
-static int run_query(struct store *st, const struct typed_table *t, const char *what,
-                     const struct store_query *q, bool list, PGresult **res)
+int pg_typed_query(struct store *st, const struct typed_table *t, const char *what,
+                   const struct store_query *q, bool list, PGresult **res)
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
@@ -44,11 +44,11 @@ static int run_query(struct store *st, const struct typed_table *t, const char *
         return r < 0 ? r : pg_query(st, "list", strbuf_str(&sql), &a, res);
 }
 
-static int typed_count(struct store *st, const struct typed_table *t, const struct store_query *q,
-                       size_t *ret)
+int pg_typed_count(struct store *st, const struct typed_table *t, const struct store_query *q,
+                   size_t *ret)
 {
         _cleanup_pgresult_ PGresult *res = NULL;
-        int r = run_query(st, t, "count(*)", q, false, &res);
+        int r = pg_typed_query(st, t, "count(*)", q, false, &res);
         if (r <= 0)
                 return r < 0 ? r : -EIO;
         *ret = (size_t)pg_int(res, 0, 0);
@@ -154,7 +154,7 @@ int pg_network_list(struct store *st, const struct store_query *q, store_network
                     void *userdata)
 {
         _cleanup_pgresult_ PGresult *res = NULL;
-        int r = run_query(st, &typed_networks, STORE_NETWORK_COLUMNS, q, true, &res);
+        int r = pg_typed_query(st, &typed_networks, STORE_NETWORK_COLUMNS, q, true, &res);
         for (int i = 0; r > 0 && i < PQntuples(res); i++) {
                 struct store_network n = {
                         .id = text_or_null(res, i, 0),
@@ -186,7 +186,7 @@ int pg_network_list(struct store *st, const struct store_query *q, store_network
 
 int pg_network_count(struct store *st, const struct store_query *q, size_t *ret)
 {
-        return typed_count(st, &typed_networks, q, ret);
+        return pg_typed_count(st, &typed_networks, q, ret);
 }
 
 int pg_subnet_put(struct store *st, const struct store_subnet *s, bool create)
@@ -247,7 +247,7 @@ int pg_subnet_delete(struct store *st, const char *id)
 
 int pg_subnet_count(struct store *st, const struct store_query *q, size_t *ret)
 {
-        return typed_count(st, &typed_subnets, q, ret);
+        return pg_typed_count(st, &typed_subnets, q, ret);
 }
 
 static const char *value_or_null(const PGresult *res, int row, int col)
@@ -382,7 +382,7 @@ int pg_port_list(struct store *st, const struct store_query *q, store_port_cb cb
 {
         _cleanup_pgresult_ PGresult *res = NULL;
         _cleanup_(port_ips_buf_done) struct port_ips_buf ips = {0};
-        int r = run_query(st, &typed_ports, STORE_PORT_COLUMNS, q, true, &res);
+        int r = pg_typed_query(st, &typed_ports, STORE_PORT_COLUMNS, q, true, &res);
         for (int i = 0; r > 0 && i < PQntuples(res); i++) {
                 struct store_port p = {
                         .id = text_or_null(res, i, 0),
@@ -420,7 +420,7 @@ int pg_port_list(struct store *st, const struct store_query *q, store_port_cb cb
 
 int pg_port_count(struct store *st, const struct store_query *q, size_t *ret)
 {
-        return typed_count(st, &typed_ports, q, ret);
+        return pg_typed_count(st, &typed_ports, q, ret);
 }
 
 int pg_agent_put(struct store *st, const struct store_agent *a, bool create)
@@ -471,7 +471,7 @@ int pg_agent_list(struct store *st, const struct store_query *q, store_agent_row
                   void *userdata)
 {
         _cleanup_pgresult_ PGresult *res = NULL;
-        int r = run_query(st, &typed_agents, "id, doc, heartbeat, heartbeat_timestamp", q, true,
+        int r = pg_typed_query(st, &typed_agents, "id, doc, heartbeat, heartbeat_timestamp", q, true,
                           &res);
         for (int i = 0; r > 0 && i < PQntuples(res); i++) {
                 int c = cb(PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), pg_double(res, i, 2),

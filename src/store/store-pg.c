@@ -532,6 +532,77 @@ static const char *const pg_migrations[] = {
         "ALTER TABLE subnet_allocation_pools ALTER COLUMN subnet_id TYPE TEXT COLLATE \"C\";"
         "ALTER TABLE port_fixed_ips ALTER COLUMN port_id TYPE TEXT COLLATE \"C\","
         "  ALTER COLUMN subnet_id TYPE TEXT COLLATE \"C\";",
+        /* 22: security groups and their rules as typed rows without a
+         * document, a rule's position its place in its group's list (see
+         * store-sqlite.c); the documents move over (as json, not jsonb,
+         * so the lists keep their text) and leave the objects. */
+        "CREATE TABLE IF NOT EXISTS security_groups ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  project_id TEXT,"
+        "  name TEXT,"
+        "  description TEXT,"
+        "  stateful BIGINT,"
+        "  tags TEXT,"
+        "  created_at TEXT,"
+        "  updated_at TEXT,"
+        "  revision_number BIGINT);"
+        "CREATE INDEX IF NOT EXISTS security_groups_project ON security_groups (project_id, id);"
+        "CREATE INDEX IF NOT EXISTS security_groups_name ON security_groups (name, id);"
+        "CREATE TABLE IF NOT EXISTS security_group_rules ("
+        "  id TEXT COLLATE \"C\" PRIMARY KEY,"
+        "  security_group_id TEXT COLLATE \"C\" NOT NULL REFERENCES security_groups (id)"
+        "    ON DELETE CASCADE,"
+        "  position BIGINT NOT NULL,"
+        "  project_id TEXT,"
+        "  direction TEXT,"
+        "  ethertype TEXT,"
+        "  protocol TEXT,"
+        "  port_range_min BIGINT,"
+        "  port_range_max BIGINT,"
+        "  remote_ip_prefix TEXT,"
+        "  remote_group_id TEXT COLLATE \"C\","
+        "  remote_address_group_id TEXT,"
+        "  normalized_cidr TEXT,"
+        "  description TEXT,"
+        "  tags TEXT,"
+        "  created_at TEXT,"
+        "  updated_at TEXT,"
+        "  revision_number BIGINT);"
+        "CREATE UNIQUE INDEX IF NOT EXISTS security_group_rules_group ON security_group_rules"
+        "  (security_group_id, position);"
+        "CREATE INDEX IF NOT EXISTS security_group_rules_project ON security_group_rules"
+        "  (project_id, id);"
+        "CREATE INDEX IF NOT EXISTS security_group_rules_remote ON security_group_rules"
+        "  (remote_group_id) WHERE remote_group_id IS NOT NULL;"
+        "INSERT INTO security_groups (id, project_id, name, description, stateful, tags,"
+        "    created_at, updated_at, revision_number)"
+        "  SELECT id, project_id, coalesce(doc::json ->> 'name', ''),"
+        "    coalesce(doc::json ->> 'description', ''),"
+        "    coalesce(json_num(doc::jsonb -> 'stateful'), 1),"
+        "    coalesce(nullif((doc::json -> 'tags')::text, 'null'), '[]'),"
+        "    doc::json ->> 'created_at', doc::json ->> 'updated_at',"
+        "    coalesce(json_num(doc::jsonb -> 'revision_number'), 0)"
+        "  FROM objects WHERE kind = 'security_group';"
+        "INSERT INTO security_group_rules (id, security_group_id, position, project_id, direction,"
+        "    ethertype, protocol, port_range_min, port_range_max, remote_ip_prefix,"
+        "    remote_group_id, remote_address_group_id, normalized_cidr, description, tags,"
+        "    created_at, updated_at, revision_number)"
+        "  SELECT id, g, row_number() OVER (PARTITION BY g ORDER BY listed NULLS LAST, id) - 1,"
+        "    project_id, d ->> 'direction', d ->> 'ethertype', d ->> 'protocol',"
+        "    json_num(d::jsonb -> 'port_range_min'), json_num(d::jsonb -> 'port_range_max'),"
+        "    d ->> 'remote_ip_prefix', d ->> 'remote_group_id', d ->> 'remote_address_group_id',"
+        "    d ->> 'normalized_cidr', coalesce(d ->> 'description', ''),"
+        "    coalesce(nullif((d -> 'tags')::text, 'null'), '[]'), d ->> 'created_at',"
+        "    d ->> 'updated_at', coalesce(json_num(d::jsonb -> 'revision_number'), 0)"
+        "  FROM (SELECT r.id, r.project_id, r.doc::json AS d, r.j ->> 'security_group_id' AS g,"
+        "      (SELECT min(e.n) FROM objects s, jsonb_array_elements(CASE"
+        "        jsonb_typeof(s.j -> 'security_group_rules') WHEN 'array'"
+        "        THEN s.j -> 'security_group_rules' ELSE '[]' END) WITH ORDINALITY AS e (v, n)"
+        "        WHERE s.kind = 'security_group' AND s.id = r.j ->> 'security_group_id'"
+        "        AND e.v ->> 'id' = r.id) AS listed"
+        "    FROM objects r WHERE r.kind = 'security_group_rule') AS rules"
+        "  WHERE g IN (SELECT id FROM security_groups);"
+        "DELETE FROM objects WHERE kind IN ('security_group', 'security_group_rule');",
 };
 
 void pg_args_done(struct pg_args *a)
@@ -1678,6 +1749,15 @@ static const struct store_backend pg_backend = {
         .subnet_delete = pg_subnet_delete,
         .subnet_list = pg_subnet_list,
         .subnet_count = pg_subnet_count,
+        .secgroup_put = pg_secgroup_put,
+        .secgroup_delete = pg_secgroup_delete,
+        .secgroup_list = pg_secgroup_list,
+        .secgroup_count = pg_secgroup_count,
+        .sg_rule_put = pg_sg_rule_put,
+        .sg_rule_delete = pg_sg_rule_delete,
+        .sg_rule_list = pg_sg_rule_list,
+        .sg_rule_count = pg_sg_rule_count,
+        .sg_rules_of = pg_sg_rules_of,
         .agent_put = pg_agent_put,
         .agent_get = pg_agent_get,
         .agent_delete = pg_agent_delete,

@@ -118,6 +118,14 @@ int pg_instance_totals(struct store *st, const struct store_instance_query *q,
                        struct store_usage *ret);
 
 /* Networks, subnets, ports and agents, in store-pg-network.c. */
+/* For every typed table (typed-query.h): SELECT what FROM it with a
+ * query's WHERE (and, for a list, its order and limit), and the count of
+ * the rows a query selects. */
+struct typed_table;
+int pg_typed_query(struct store *st, const struct typed_table *t, const char *what,
+                   const struct store_query *q, bool list, PGresult **res);
+int pg_typed_count(struct store *st, const struct typed_table *t, const struct store_query *q,
+                   size_t *ret);
 int pg_network_put(struct store *st, const struct store_network *n, bool create);
 int pg_network_delete(struct store *st, const char *id);
 int pg_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
@@ -139,3 +147,17 @@ int pg_agent_get(struct store *st, const char *id, char **ret_doc, double *ret_h
 int pg_agent_delete(struct store *st, const char *id);
 int pg_agent_list(struct store *st, const struct store_query *q, store_agent_row_cb cb,
                   void *userdata);
+
+/* Security groups and their rules, in store-pg-secgroup.c. */
+int pg_secgroup_put(struct store *st, const struct store_secgroup *g, bool create);
+int pg_secgroup_delete(struct store *st, const char *id);
+int pg_secgroup_list(struct store *st, const struct store_query *q, store_secgroup_cb cb,
+                     void *userdata);
+int pg_secgroup_count(struct store *st, const struct store_query *q, size_t *ret);
+int pg_sg_rule_put(struct store *st, const struct store_sg_rule *r, bool create);
+int pg_sg_rule_delete(struct store *st, const char *id);
+int pg_sg_rule_list(struct store *st, const struct store_query *q, store_sg_rule_cb cb,
+                    void *userdata);
+int pg_sg_rule_count(struct store *st, const struct store_query *q, size_t *ret);
+int pg_sg_rules_of(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
+                   void *userdata);

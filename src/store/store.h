@@ -6,8 +6,8 @@
  * what the services use most (networks, ports, instances, compute hosts,
  * ...), as typed rows whose filtered, joined or summed attributes are
  * indexed columns, for some the document beside them only as the view a
- * list sends, for others (networks, subnets, ports, compute hosts) no
- * document at all.  Resources that
+ * list sends, for others (networks, subnets, ports, security groups and
+ * their rules, compute hosts) no document at all.  Resources that
  * must never be handed out twice (a MAC, an IP on a subnet, a VLAN on a
  * physnet) are claimed in an allocation table whose primary key is the
  * uniqueness rule, so the database itself refuses a duplicate even if the
@@ -513,6 +513,74 @@ int store_subnet_list(struct store *st, const struct store_query *q, store_subne
                       void *userdata);
 int store_subnet_count(struct store *st, const struct store_query *q, size_t *ret);
 
+/* Security groups and their rules as typed rows without a document:
+ * every attribute of Neutron's views is a column (tags as JSON array
+ * text), what lists filter on indexed.  A group's rules are rows of their
+ * own, deleted with it, each with its place in the group's list (the
+ * order the group's view shows them in: the order they were made).  NULL
+ * strings are SQL NULL, as a null attribute. */
+struct store_secgroup {
+        const char *id;
+        const char *project_id;
+        const char *name;
+        const char *description;
+        bool stateful;
+        const char *tags; /* JSON array text; NULL reads as [] */
+        const char *created_at, *updated_at; /* as the API shows them */
+        long long revision_number;
+};
+struct store_sg_rule {
+        const char *id;
+        const char *security_group_id;
+        const char *project_id;
+        const char *direction; /* ingress or egress */
+        const char *ethertype; /* IPv4 or IPv6 */
+        const char *protocol;  /* NULL: any */
+        long long port_range_min, port_range_max; /* < 0: none */
+        const char *remote_ip_prefix, *remote_group_id, *remote_address_group_id;
+        const char *normalized_cidr;
+        const char *description;
+        const char *tags; /* JSON array text; NULL reads as [] */
+        const char *created_at, *updated_at;
+        long long revision_number;
+};
+/* Copies in one allocation each (their strings in the same block), NULL
+ * when out of memory; freed by store_secgroup_free() and
+ * store_sg_rule_free(). */
+struct store_secgroup *store_secgroup_dup(const struct store_secgroup *g);
+void store_secgroup_free(struct store_secgroup *g);
+struct store_sg_rule *store_sg_rule_dup(const struct store_sg_rule *r);
+void store_sg_rule_free(struct store_sg_rule *r);
+/* Insert (-EEXIST when the id exists) or update (-ENOENT when absent). */
+int store_secgroup_put(struct store *st, const struct store_secgroup *g, bool create);
+/* Get or none: *ret a copy, -ENOENT when absent. */
+int store_secgroup_get(struct store *st, const char *id, struct store_secgroup **ret);
+/* The group and its rules. */
+int store_secgroup_delete(struct store *st, const char *id);
+/* cb for each matching group's row, in id order, after q->marker, at
+ * most q->limit; every filter attribute of the group's view names a
+ * column (-EINVAL for one that names none).  The row is valid during the
+ * call only. */
+typedef int (*store_secgroup_cb)(const struct store_secgroup *g, void *userdata);
+int store_secgroup_list(struct store *st, const struct store_query *q, store_secgroup_cb cb,
+                        void *userdata);
+int store_secgroup_count(struct store *st, const struct store_query *q, size_t *ret);
+/* Insert (-EEXIST when the id exists; the rule goes last on its group's
+ * list, and its group must exist) or update (-ENOENT when absent; its
+ * place kept). */
+int store_sg_rule_put(struct store *st, const struct store_sg_rule *r, bool create);
+int store_sg_rule_get(struct store *st, const char *id, struct store_sg_rule **ret);
+int store_sg_rule_delete(struct store *st, const char *id);
+/* The same walk as store_secgroup_list() over rules (filters on every
+ * attribute of the rule's view). */
+typedef int (*store_sg_rule_cb)(const struct store_sg_rule *r, void *userdata);
+int store_sg_rule_list(struct store *st, const struct store_query *q, store_sg_rule_cb cb,
+                       void *userdata);
+int store_sg_rule_count(struct store *st, const struct store_query *q, size_t *ret);
+/* The rules of one group in the order of its list. */
+int store_sg_rules_of(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
+                      void *userdata);
+
 /* Neutron agents as typed rows: what is filtered or looked up on every
  * report (host, agent_type, binary, topic, admin_state_up, the process
  * that holds the agent) and the heartbeat are columns, one agent per
@@ -629,6 +697,10 @@ DEFINE_POINTER_CLEANUP(struct store_subnet, store_subnet_free)
 #define _cleanup_subnet_ _cleanup_(store_subnet_freep)
 DEFINE_POINTER_CLEANUP(struct store_port, store_port_free)
 #define _cleanup_port_ _cleanup_(store_port_freep)
+DEFINE_POINTER_CLEANUP(struct store_secgroup, store_secgroup_free)
+#define _cleanup_secgroup_ _cleanup_(store_secgroup_freep)
+DEFINE_POINTER_CLEANUP(struct store_sg_rule, store_sg_rule_free)
+#define _cleanup_sg_rule_ _cleanup_(store_sg_rule_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host, store_compute_host_free)
 #define _cleanup_compute_host_ _cleanup_(store_compute_host_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host *, store_compute_hosts_free)

@@ -131,6 +131,46 @@ const struct typed_table typed_ports = {
         true,
 };
 
+static const struct column secgroup_columns[] = {
+        {"id", "id", false},
+        {"project_id", "project_id", false},
+        {"tenant_id", "project_id", false},
+        {"name", "name", false},
+        {"description", "description", false},
+        {"stateful", "stateful", false},
+        {"created_at", "created_at", false},
+        {"updated_at", "updated_at", false},
+        {"revision_number", "revision_number", false},
+        {0},
+};
+
+const struct typed_table typed_secgroups = {"security_groups", NULL, secgroup_columns, NULL,
+                                            NULL, NULL, true};
+
+static const struct column sg_rule_columns[] = {
+        {"id", "id", false},
+        {"security_group_id", "security_group_id", false},
+        {"project_id", "project_id", false},
+        {"tenant_id", "project_id", false},
+        {"direction", "direction", false},
+        {"ethertype", "ethertype", false},
+        {"protocol", "protocol", false},
+        {"port_range_min", "port_range_min", false},
+        {"port_range_max", "port_range_max", false},
+        {"remote_ip_prefix", "remote_ip_prefix", false},
+        {"remote_group_id", "remote_group_id", false},
+        {"remote_address_group_id", "remote_address_group_id", false},
+        {"normalized_cidr", "normalized_cidr", false},
+        {"description", "description", false},
+        {"created_at", "created_at", false},
+        {"updated_at", "updated_at", false},
+        {"revision_number", "revision_number", false},
+        {0},
+};
+
+const struct typed_table typed_sg_rules = {"security_group_rules", NULL, sg_rule_columns, NULL,
+                                           NULL, NULL, true};
+
 /* Agents: one per (host, agent_type), that unique index serving host
  * lookups too. */
 static const struct column agent_columns[] = {

@@ -13,6 +13,7 @@
 
 struct typed_table;
 extern const struct typed_table typed_networks, typed_subnets, typed_ports, typed_agents;
+extern const struct typed_table typed_secgroups, typed_sg_rules;
 /* The networks alone, without their segments' columns (the same filters:
  * those on a segment's attributes are a subquery either way). */
 extern const struct typed_table typed_networks_alone;
@@ -40,6 +41,16 @@ extern const struct typed_table typed_networks_alone;
         "created_at, updated_at, revision_number, fixed_ips"
 /* The column of STORE_PORT_COLUMNS that holds the fixed IPs. */
 #define STORE_PORT_FIXED_IPS_COLUMN 23
+
+/* A security group's and a rule's rows as both backends read them, in
+ * struct store_secgroup's and struct store_sg_rule's order. */
+#define STORE_SECGROUP_COLUMNS                                                                     \
+        "id, project_id, name, description, stateful, tags, created_at, updated_at, "              \
+        "revision_number"
+#define STORE_SG_RULE_COLUMNS                                                                      \
+        "id, security_group_id, project_id, direction, ethertype, protocol, port_range_min, "      \
+        "port_range_max, remote_ip_prefix, remote_group_id, remote_address_group_id, "             \
+        "normalized_cidr, description, tags, created_at, updated_at, revision_number"
 
 /* A port's fixed IPs as its row keeps them for its view, in the view's
  * order: "subnet_id ip_address" entries joined by "," (neither has a

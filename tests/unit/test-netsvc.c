@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/ini.h"
+#include "base/strbuf.h"
 #include "netsvc/netsvc.h"
 
 static double fake_now = 1000000.0;
@@ -672,7 +673,7 @@ static size_t project_groups(struct fixture *f, const char *project)
         struct store_filter flt = {"project_id", STORE_VALUE_TEXT, v, 1};
         struct store_query q = {.filters = &flt, .n_filters = 1};
         size_t n = 0;
-        assert_int_equal(store_obj_count(f->st, "security_group", &q, &n), 0);
+        assert_int_equal(store_secgroup_count(f->st, &q, &n), 0);
         return n;
 }
 
@@ -1261,12 +1262,28 @@ static struct netsvc_sg_rule_create rule_in(const char *sg, const char *remote, 
         };
 }
 
+static int rule_text_cb(const struct store_sg_rule *r, void *userdata)
+{
+        struct strbuf *b = userdata;
+        return strbuf_printf(b, "%s%s/%s", b->len ? " " : "", r->direction, r->ethertype);
+}
+
+/* A group's rules in its list's order, "direction/ethertype" each. */
+static char *sg_rule_list(struct fixture *f, const char *sg)
+{
+        struct strbuf b = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        assert_int_equal(store_sg_rules_of(f->st, sg, rule_text_cb, &b), 0);
+        return strbuf_steal(&b);
+}
+
 static size_t sg_rules(struct fixture *f, const char *sg)
 {
-        json_t *doc = NULL;
-        assert_int_equal(svc_doc_get(f->st, "security_group", sg, &doc), 0);
-        size_t n = json_array_size(json_object_get(doc, "security_group_rules"));
-        json_decref(doc);
+        const char *v[] = {sg};
+        struct store_filter flt = {"security_group_id", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &flt, .n_filters = 1};
+        size_t n = 0;
+        assert_int_equal(store_sg_rule_count(f->st, &q, &n), 0);
         return n;
 }
 
@@ -1274,7 +1291,9 @@ static void test_security_groups(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *sg = NULL, *rule = NULL, *up = NULL;
+        _cleanup_secgroup_ struct store_secgroup *sg = NULL;
+        struct store_secgroup *up = NULL;
+        _cleanup_sg_rule_ struct store_sg_rule *rule = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
         /* "default" is the project's own, made by the service only. */
         struct netsvc_sg_create in = {0};
@@ -1289,14 +1308,15 @@ static void test_security_groups(void **state)
          * owner's default group made beside it. */
         in.name = "web";
         assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
-        const char *web = json_str(sg, "id");
-        json_t *rules = json_object_get(sg, "security_group_rules");
-        assert_int_equal(json_array_size(rules), 2);
-        assert_string_equal(json_str(json_array_get(rules, 0), "direction"), "egress");
-        assert_string_equal(json_str(json_array_get(rules, 1), "ethertype"), "IPv6");
+        const char *web = sg->id;
+        _cleanup_free_ char *listed = sg_rule_list(f, web);
+        assert_string_equal(listed, "egress/IPv4 egress/IPv6");
         assert_int_equal(sg_rules(f, web), 2);
         char def[37], def2[37];
         assert_int_equal(netsvc_default_sg(&f->svc, "p1", def), 0);
+        /* The default group: egress, then ingress from itself. */
+        _cleanup_free_ char *def_listed = sg_rule_list(f, def);
+        assert_string_equal(def_listed, "egress/IPv4 egress/IPv6 ingress/IPv4 ingress/IPv6");
         assert_string_not_equal(def, web);
         assert_int_equal(netsvc_default_sg(&f->svc, "p2", def2), 0);
 
@@ -1321,9 +1341,12 @@ static void test_security_groups(void **state)
         /* A good one: owned by the caller's project, on the group's list. */
         rin = rule_in(web, def, 22, 22);
         assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), 0);
-        assert_string_equal(json_str(rule, "project_id"), "p1");
-        assert_string_equal(json_str(rule, "remote_group_id"), def);
+        assert_string_equal(rule->project_id, "p1");
+        assert_string_equal(rule->remote_group_id, def);
         assert_int_equal(sg_rules(f, web), 3);
+        /* Last on its group's list; the group's revision moved. */
+        _cleanup_free_ char *listed3 = sg_rule_list(f, web);
+        assert_string_equal(listed3, "egress/IPv4 egress/IPv6 ingress/IPv4");
 
         /* Update: the default group keeps its name; others change. */
         e = (struct service_error){0};
@@ -1333,9 +1356,9 @@ static void test_security_groups(void **state)
         e = (struct service_error){0};
         assert_int_equal(netsvc_sg_update(&f->svc, &other, web, &rename, &up, &e), -ENOENT);
         assert_int_equal(netsvc_sg_update(&f->svc, &member, web, &rename, &up, &e), 0);
-        assert_string_equal(json_str(up, "name"), "renamed");
-        assert_int_equal(json_integer_value(json_object_get(up, "revision_number")), 2);
-        json_decref(up);
+        assert_string_equal(up->name, "renamed");
+        assert_int_equal(up->revision_number, 2);
+        store_secgroup_free(up);
         /* No other group may be named "default", in any case; the
          * description changes alone, the name kept. */
         e = (struct service_error){0};
@@ -1344,13 +1367,17 @@ static void test_security_groups(void **state)
         assert_string_equal(e.type, "SecurityGroupDefaultAlreadyExists");
         struct netsvc_sg_update about = {.has_description = true, .description = "front"};
         assert_int_equal(netsvc_sg_update(&f->svc, &member, web, &about, &up, &e), 0);
-        assert_string_equal(json_str(up, "name"), "renamed");
-        assert_string_equal(json_str(up, "description"), "front");
-        json_decref(up);
+        assert_string_equal(up->name, "renamed");
+        assert_string_equal(up->description, "front");
+        store_secgroup_free(up);
+        _cleanup_secgroup_ struct store_secgroup *stored = NULL;
+        assert_int_equal(store_secgroup_get(f->st, web, &stored), 0);
+        assert_string_equal(stored->description, "front");
+        assert_int_equal(stored->revision_number, 3);
         /* The default group's description may change. */
         assert_int_equal(netsvc_sg_update(&f->svc, &member, def, &about, &up, &e), 0);
-        assert_string_equal(json_str(up, "name"), "default");
-        json_decref(up);
+        assert_string_equal(up->name, "default");
+        store_secgroup_free(up);
 
         /* Delete: not while a port uses it, never the default for a
          * member; its rules go with it. */
@@ -1370,7 +1397,7 @@ static void test_security_groups(void **state)
 
         /* Rule delete: unknown or another project's is not found; the
          * group's list loses it. */
-        const char *rid = json_str(rule, "id");
+        const char *rid = rule->id;
         e = (struct service_error){0};
         assert_int_equal(netsvc_sg_rule_delete(&f->svc, &member, "nope", &e), -ENOENT);
         assert_string_equal(e.type, "SecurityGroupRuleNotFound");
@@ -1379,18 +1406,11 @@ static void test_security_groups(void **state)
         assert_int_equal(netsvc_sg_rule_delete(&f->svc, &member, rid, &e), 0);
         assert_int_equal(sg_rules(f, web), 2);
 
-        json_t *gone = NULL;
+        struct store_secgroup *gone = NULL;
         assert_int_equal(netsvc_sg_delete(&f->svc, &member, web, &e), 0);
-        assert_int_equal(svc_doc_get(f->st, "security_group", web, &gone), -ENOENT);
-        const char *sv[] = {web};
-        struct store_filter flt = {"security_group_id", STORE_VALUE_TEXT, sv, 1};
-        struct store_query q = {.filters = &flt, .n_filters = 1};
-        size_t n = 1;
-        assert_int_equal(store_obj_count(f->st, "security_group_rule", &q, &n), 0);
-        assert_int_equal(n, 0);
+        assert_int_equal(store_secgroup_get(f->st, web, &gone), -ENOENT);
+        assert_int_equal(sg_rules(f, web), 0);
         assert_int_equal(store_end(f->st, false), 0);
-        json_decref(rule);
-        json_decref(sg);
 }
 
 /* The typed creates as POST /v2.0/security-groups and
@@ -1400,7 +1420,8 @@ static void test_sg_create(void **state)
 {
         struct fixture *f = *state;
         struct service_error e = {0};
-        json_t *sg = NULL, *rule = NULL, *stored = NULL;
+        struct store_secgroup *sg = NULL, *stored = NULL;
+        struct store_sg_rule *rule = NULL, *stored_rule = NULL;
         assert_int_equal(store_begin(f->st, true), 0);
 
         /* No owner: the caller's mistake, not the user's. */
@@ -1410,31 +1431,36 @@ static void test_sg_create(void **state)
         /* Only the owner given: Neutron's defaults, two egress rules. */
         in.owner = "p1";
         assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
-        assert_true(is_uuid_text(json_str(sg, "id")));
-        assert_string_equal(json_str(sg, "name"), "");
-        assert_string_equal(json_str(sg, "description"), "");
-        assert_string_equal(json_str(sg, "project_id"), "p1");
-        assert_string_equal(json_str(sg, "tenant_id"), "p1");
-        assert_true(json_is_true(json_object_get(sg, "stateful")));
-        assert_int_equal(json_array_size(json_object_get(sg, "security_group_rules")), 2);
-        assert_int_equal(json_integer_value(json_object_get(sg, "revision_number")), 0);
-        assert_int_equal(svc_doc_get(f->st, "security_group", json_str(sg, "id"), &stored), 0);
-        assert_true(json_equal(stored, sg));
-        json_decref(stored);
-        json_decref(sg);
+        assert_true(is_uuid_text(sg->id));
+        assert_string_equal(sg->name, "");
+        assert_string_equal(sg->description, "");
+        assert_string_equal(sg->project_id, "p1");
+        assert_true(sg->stateful);
+        assert_string_equal(sg->tags, "[]");
+        assert_int_equal(sg_rules(f, sg->id), 2);
+        assert_int_equal(sg->revision_number, 0);
+        assert_non_null(sg->created_at);
+        assert_string_equal(sg->created_at, sg->updated_at);
+        assert_int_equal(store_secgroup_get(f->st, sg->id, &stored), 0);
+        assert_string_equal(stored->id, sg->id);
+        assert_string_equal(stored->project_id, "p1");
+        assert_true(stored->stateful);
+        assert_string_equal(stored->created_at, sg->created_at);
+        store_secgroup_free(stored);
+        store_secgroup_free(sg);
         /* Given attributes kept. */
         in.name = "db";
         in.description = "databases";
         in.has_stateful = true;
         in.stateful = false;
         assert_int_equal(netsvc_sg_create(&f->svc, &in, &sg, &e), 0);
-        assert_string_equal(json_str(sg, "name"), "db");
-        assert_string_equal(json_str(sg, "description"), "databases");
-        assert_true(json_is_false(json_object_get(sg, "stateful")));
-        const char *db = json_str(sg, "id");
+        assert_string_equal(sg->name, "db");
+        assert_string_equal(sg->description, "databases");
+        assert_false(sg->stateful);
+        const char *db = sg->id;
         /* "default" in any case: a conflict. */
         in.name = "DEFAULT";
-        assert_int_equal(netsvc_sg_create(&f->svc, &in, &rule, &e), -EEXIST);
+        assert_int_equal(netsvc_sg_create(&f->svc, &in, &stored, &e), -EEXIST);
         assert_int_equal(e.kind, ERROR_KIND_CONFLICT);
         assert_string_equal(e.type, "SecurityGroupDefaultAlreadyExists");
 
@@ -1449,25 +1475,27 @@ static void test_sg_create(void **state)
         assert_int_equal(e.kind, ERROR_KIND_NONE);
         rin.direction = "ingress";
         assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), 0);
-        assert_true(is_uuid_text(json_str(rule, "id")));
-        assert_string_equal(json_str(rule, "security_group_id"), db);
-        assert_string_equal(json_str(rule, "direction"), "ingress");
-        assert_string_equal(json_str(rule, "ethertype"), "IPv4");
-        assert_string_equal(json_str(rule, "protocol"), "tcp");
-        assert_true(json_is_null(json_object_get(rule, "port_range_min")));
-        assert_true(json_is_null(json_object_get(rule, "port_range_max")));
-        assert_string_equal(json_str(rule, "remote_ip_prefix"), "192.0.2.7/24");
-        assert_string_equal(json_str(rule, "normalized_cidr"), "192.0.2.0/24");
-        assert_true(json_is_null(json_object_get(rule, "remote_group_id")));
-        assert_true(json_is_null(json_object_get(rule, "remote_address_group_id")));
-        assert_string_equal(json_str(rule, "description"), "");
-        assert_string_equal(json_str(rule, "project_id"), "p1");
-        assert_string_equal(json_str(rule, "tenant_id"), "p1");
-        assert_int_equal(svc_doc_get(f->st, "security_group_rule", json_str(rule, "id"), &stored),
-                         0);
-        assert_true(json_equal(stored, rule));
-        json_decref(stored);
-        json_decref(rule);
+        assert_true(is_uuid_text(rule->id));
+        assert_string_equal(rule->security_group_id, db);
+        assert_string_equal(rule->direction, "ingress");
+        assert_string_equal(rule->ethertype, "IPv4");
+        assert_string_equal(rule->protocol, "tcp");
+        assert_int_equal(rule->port_range_min, -1);
+        assert_int_equal(rule->port_range_max, -1);
+        assert_string_equal(rule->remote_ip_prefix, "192.0.2.7/24");
+        assert_string_equal(rule->normalized_cidr, "192.0.2.0/24");
+        assert_null(rule->remote_group_id);
+        assert_null(rule->remote_address_group_id);
+        assert_string_equal(rule->description, "");
+        assert_string_equal(rule->project_id, "p1");
+        assert_int_equal(rule->revision_number, 0);
+        assert_int_equal(store_sg_rule_get(f->st, rule->id, &stored_rule), 0);
+        assert_string_equal(stored_rule->protocol, "tcp");
+        assert_string_equal(stored_rule->normalized_cidr, "192.0.2.0/24");
+        assert_int_equal(stored_rule->port_range_min, -1);
+        assert_null(stored_rule->remote_group_id);
+        store_sg_rule_free(stored_rule);
+        store_sg_rule_free(rule);
         assert_int_equal(sg_rules(f, db), 3);
         /* ICMP on IPv6 by its number's text, with a type and a code:
          * Neutron's canonical name, the ports kept. */
@@ -1477,11 +1505,11 @@ static void test_sg_create(void **state)
                 .has_port_range_max = true, .port_range_max = 0, .project_id = "p1",
         };
         assert_int_equal(netsvc_sg_rule_create(&f->svc, &member, &rin, &rule, &e), 0);
-        assert_string_equal(json_str(rule, "protocol"), "ipv6-icmp");
-        assert_int_equal(json_integer_value(json_object_get(rule, "port_range_min")), 8);
-        assert_int_equal(json_integer_value(json_object_get(rule, "port_range_max")), 0);
-        assert_true(json_is_null(json_object_get(rule, "remote_ip_prefix")));
-        json_decref(rule);
+        assert_string_equal(rule->protocol, "ipv6-icmp");
+        assert_int_equal(rule->port_range_min, 8);
+        assert_int_equal(rule->port_range_max, 0);
+        assert_null(rule->remote_ip_prefix);
+        store_sg_rule_free(rule);
 
         /* The same rule again, its protocol by number: a conflict. */
         e = (struct service_error){0};
@@ -1514,7 +1542,7 @@ static void test_sg_create(void **state)
         assert_string_equal(e.message, "(rule:create_security_group_rule) is disallowed by "
                                        "policy");
         assert_int_equal(sg_rules(f, db), 4);
-        json_decref(sg);
+        store_secgroup_free(sg);
         assert_int_equal(store_end(f->st, false), 0);
 }
 

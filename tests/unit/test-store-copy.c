@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/strbuf.h"
 #include "store/store-copy.h"
 #include "store/store.h"
 
@@ -79,6 +80,19 @@ static void fill_source(void)
         };
         assert_int_equal(store_port_put(st, &p, true), 0);
         assert_int_equal(store_claim(st, "mac", "fa:16:3e:00:00:01", "pt1"), 0);
+        /* A group and its rules (which name it by a foreign key), their
+         * order on its list not their ids'. */
+        struct store_secgroup g = {"sg1", "p1", ODD, "d", false, "[]", "2026-01-01T00:00:00Z",
+                                   "2026-01-02T00:00:00Z", 2};
+        assert_int_equal(store_secgroup_put(st, &g, true), 0);
+        struct store_sg_rule rules[] = {
+                {"r2", "sg1", "p1", "ingress", "IPv4", "tcp", 22, 22, "192.0.2.0/24", NULL, NULL,
+                 "192.0.2.0/24", ODD, "[]", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 0},
+                {"r1", "sg1", "p1", "egress", "IPv6", NULL, -1, -1, NULL, "sg1", NULL, NULL, "",
+                 "[]", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", 0},
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+                assert_int_equal(store_sg_rule_put(st, &rules[i], true), 0);
         /* An instance: its columns (a boolean among them) and its lists,
          * which name it by a foreign key. */
         struct store_instance in = {.id = "i1", .project_id = "p1", .name = ODD,
@@ -104,6 +118,11 @@ static void fill_source(void)
                                       "VALUES ('changes_compacted', 3)", NULL, NULL, NULL),
                          SQLITE_OK);
         sqlite3_close(db);
+}
+
+static int rule_id_cb(const struct store_sg_rule *r, void *userdata)
+{
+        return strbuf_printf(userdata, " %s", r->id);
 }
 
 /* One value PostgreSQL gives for sql on the target. */
@@ -189,6 +208,19 @@ static void test_copy(void **state)
         assert_true(in->ports[0].created);
         assert_int_equal(in->n_addresses, 1);
         assert_string_equal(in->addresses[0].addr, "192.0.2.5");
+        _cleanup_secgroup_ struct store_secgroup *g = NULL;
+        assert_int_equal(store_secgroup_get(st, "sg1", &g), 0);
+        assert_string_equal(g->name, ODD);
+        assert_false(g->stateful);
+        assert_int_equal(g->revision_number, 2);
+        _cleanup_sg_rule_ struct store_sg_rule *rule = NULL;
+        assert_int_equal(store_sg_rule_get(st, "r2", &rule), 0);
+        assert_string_equal(rule->description, ODD);
+        assert_int_equal(rule->port_range_max, 22);
+        assert_null(rule->remote_group_id);
+        _cleanup_strbuf_ struct strbuf order = STRBUF_INIT;
+        assert_int_equal(store_sg_rules_of(st, "sg1", rule_id_cb, &order), 0);
+        assert_string_equal(strbuf_str(&order), " r2 r1");
         int64_t rev = 0;
         assert_int_equal(store_change_revision(st, &rev), 0);
         assert_int_equal(rev, 3);

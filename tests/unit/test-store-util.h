@@ -14,7 +14,7 @@
 #include "store/store.h"
 
 /* The schema version this code's migrations reach. */
-#define TEST_SCHEMA_LATEST 21
+#define TEST_SCHEMA_LATEST 22
 
 /* SQL that puts the instances back as migration 6 made them (one row
  * with its document), for a test that rolls a fresh database back to a
