@@ -100,9 +100,11 @@ static int rule_view(const void *row, uint32_t mask, struct strbuf *out)
         return view_end(&w);
 }
 
-/* A group's row and where its rules are read from. */
+/* A group's row and where its rules are read from: beside a list, or
+ * the group's alone. */
 struct sg_row {
         const struct store_secgroup *g;
+        struct store_sg_rule_cursor *rules; /* NULL: svc */
         const struct netsvc *svc;
 };
 
@@ -127,7 +129,8 @@ static void put_rules(struct view_writer *w, const struct sg_row *row)
         struct rules_writer rw = {w->out, false};
         int r = strbuf_append_len(w->out, "[", 1);
         if (r >= 0)
-                r = netsvc_sg_rules_of(row->svc, row->g->id, rule_write_cb, &rw);
+                r = row->rules ? netsvc_sg_rules_next(row->rules, row->g->id, rule_write_cb, &rw)
+                               : netsvc_sg_rules_of(row->svc, row->g->id, rule_write_cb, &rw);
         if (r >= 0)
                 r = strbuf_append_len(w->out, "]", 1);
         if (r < 0)
@@ -181,23 +184,18 @@ static int sg_render(struct api_ctx *ctx, const struct store_secgroup *g, uint32
                      struct strbuf *out)
 {
         struct netsvc svc = api_netsvc(ctx);
-        struct sg_row row = {g, &svc};
+        struct sg_row row = {g, NULL, &svc};
         int r = strbuf_append(out, "{\"security_group\":");
         if (r >= 0)
                 r = sg_view(&row, mask, out);
         return r < 0 ? r : strbuf_append(out, "}");
 }
 
-struct sg_walk {
-        struct view_list l;
-        const struct netsvc *svc;
-};
-
-static int sg_walk_cb(const struct store_secgroup *g, void *userdata)
+static int sg_walk_cb(const struct store_secgroup *g, struct store_sg_rule_cursor *rules,
+                      void *userdata)
 {
-        struct sg_walk *w = userdata;
-        struct sg_row row = {g, w->svc};
-        return view_list_put(&w->l, g->id, &row);
+        struct sg_row row = {g, rules, NULL};
+        return view_list_put(userdata, g->id, &row);
 }
 
 static int sg_walk(struct api_ctx *ctx, const struct auth_context *auth,
@@ -205,8 +203,8 @@ static int sg_walk(struct api_ctx *ctx, const struct auth_context *auth,
                    neutron_next_fn next, void *list)
 {
         struct netsvc svc = api_netsvc(ctx);
-        struct sg_walk w = {{sg_view, sg_mask(auth, fields, n_fields), next, list}, &svc};
-        return netsvc_sg_list(&svc, auth, q, sg_walk_cb, &w);
+        struct view_list w = {sg_view, sg_mask(auth, fields, n_fields), next, list};
+        return netsvc_sg_list_with_rules(&svc, auth, q, sg_walk_cb, &w);
 }
 
 static int list(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)

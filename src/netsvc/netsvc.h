@@ -324,6 +324,15 @@ int netsvc_sg_list(const struct netsvc *svc, const struct auth_context *auth,
  * group's view shows them all). */
 int netsvc_sg_rules_of(const struct netsvc *svc, const char *security_group_id,
                        store_sg_rule_cb cb, void *userdata);
+/* netsvc_sg_list() with the rules of the listed groups read beside the
+ * list (store_sg_rule_cursor): cb gets each group and the cursor, which
+ * netsvc_sg_rules_next() walks for that group's rules. */
+typedef int (*netsvc_sg_rows_cb)(const struct store_secgroup *g,
+                                 struct store_sg_rule_cursor *rules, void *userdata);
+int netsvc_sg_list_with_rules(const struct netsvc *svc, const struct auth_context *auth,
+                              const struct store_query *q, netsvc_sg_rows_cb cb, void *userdata);
+int netsvc_sg_rules_next(struct store_sg_rule_cursor *rules, const char *security_group_id,
+                         store_sg_rule_cb cb, void *userdata);
 /* The same for rules: one the caller may see, else
  * SecurityGroupRuleNotFound; those q selects that the caller may see. */
 int netsvc_sg_rule_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,

@@ -135,6 +135,38 @@ int netsvc_sg_rules_of(const struct netsvc *svc, const char *security_group_id,
         return store_sg_rules_of(svc->store, security_group_id, cb, userdata);
 }
 
+struct with_rules {
+        netsvc_sg_rows_cb cb;
+        struct store_sg_rule_cursor *rules;
+        void *userdata;
+};
+
+static int with_rules_cb(const struct store_secgroup *g, void *userdata)
+{
+        struct with_rules *w = userdata;
+        return w->cb(g, w->rules, w->userdata);
+}
+
+int netsvc_sg_list_with_rules(const struct netsvc *svc, const struct auth_context *auth,
+                              const struct store_query *q, netsvc_sg_rows_cb cb, void *userdata)
+{
+        struct store_query mine = *q;
+        if (!auth->is_admin)
+                mine.project_id = auth->project_id;
+        _cleanup_sg_rule_cursor_ struct store_sg_rule_cursor *rules = NULL;
+        int r = store_sg_rule_cursor_open(svc->store, &mine, &rules);
+        if (r < 0)
+                return r;
+        struct with_rules w = {cb, rules, userdata};
+        return store_secgroup_list(svc->store, &mine, with_rules_cb, &w);
+}
+
+int netsvc_sg_rules_next(struct store_sg_rule_cursor *rules, const char *security_group_id,
+                         store_sg_rule_cb cb, void *userdata)
+{
+        return store_sg_rule_cursor_walk(rules, security_group_id, cb, userdata);
+}
+
 static int may_write(const struct auth_context *auth, const char *project_id, const char *rule,
                      struct service_error *err)
 {

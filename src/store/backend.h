@@ -178,6 +178,8 @@ struct store_backend {
         int (*sg_rule_count)(struct store *st, const struct store_query *q, size_t *ret);
         int (*sg_rules_of)(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
                            void *userdata);
+        int (*sg_rule_cursor_open)(struct store *st, const struct store_query *q,
+                                   struct store_sg_rule_cursor **ret);
 
         int (*agent_put)(struct store *st, const struct store_agent *a, bool create);
         /* The stored document and the heartbeat columns, as they are:
@@ -195,6 +197,17 @@ struct store_backend {
                              int64_t *ret_revision);
         int (*change_revision)(struct store *st, int64_t *ret);
         int (*changes_compact)(struct store *st, int64_t upto);
+};
+
+/* The rules read beside a group list, as a backend's cursor begins (its
+ * own state after this head); store-secgroup.c walks it. */
+struct store_sg_rule_cursor {
+        /* Reads the next row into *row (its strings valid until the next
+         * call): 1, or 0 at the end, or an error. */
+        int (*next)(struct store_sg_rule_cursor *c, struct store_sg_rule *row);
+        void (*free)(struct store_sg_rule_cursor *c);
+        struct store_sg_rule row; /* the row read ahead (from the open on) */
+        int has_row;              /* 1: row holds one; 0: at the end; < 0: an error */
 };
 
 /* The head of every backend's store (its first member). */

@@ -66,6 +66,23 @@ int sqlite_typed_prepare(struct sqlite_store *st, const struct typed_table *t, c
         return r;
 }
 
+int sqlite_typed_prepare_ids(struct sqlite_store *st, const struct typed_table *t,
+                             const char *head, const struct store_query *q, const char *tail,
+                             struct stmt_handle *h)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        int r = strbuf_printf(&sql, "%sSELECT id FROM %s", head, typed_table_from(t));
+        if (r >= 0)
+                r = typed_query_list(&sql, t, q, &sqlite_sql);
+        if (r >= 0)
+                r = strbuf_append(&sql, tail);
+        if (r >= 0)
+                r = sqlite_prepare(st, strbuf_str(&sql), h);
+        if (r >= 0)
+                bind_query(h->s, q);
+        return r;
+}
+
 int sqlite_typed_count(struct sqlite_store *st, const struct typed_table *t,
                        const struct store_query *q, size_t *ret)
 {

@@ -115,6 +115,12 @@ int sqlite_typed_prepare(struct sqlite_store *st, const struct typed_table *t, c
                          const struct store_query *q, bool list, struct stmt_handle *h);
 int sqlite_typed_count(struct sqlite_store *st, const struct typed_table *t,
                        const struct store_query *q, size_t *ret);
+/* head, then "SELECT id FROM" the table with the query's WHERE, order and
+ * limit (the ids a list gives), then tail, prepared and bound: what is
+ * read beside a list, for the same rows. */
+int sqlite_typed_prepare_ids(struct sqlite_store *st, const struct typed_table *t,
+                             const char *head, const struct store_query *q, const char *tail,
+                             struct stmt_handle *h);
 int sqlite_network_put(struct store *st, const struct store_network *n, bool create);
 int sqlite_network_delete(struct store *st, const char *id);
 int sqlite_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
@@ -151,3 +157,5 @@ int sqlite_sg_rule_list(struct store *st, const struct store_query *q, store_sg_
 int sqlite_sg_rule_count(struct store *st, const struct store_query *q, size_t *ret);
 int sqlite_sg_rules_of(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
                        void *userdata);
+int sqlite_sg_rule_cursor_open(struct store *st, const struct store_query *q,
+                               struct store_sg_rule_cursor **ret);

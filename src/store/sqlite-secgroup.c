@@ -2,6 +2,7 @@
  * attribute a column (typed-query.c maps a query's attributes), a rule's
  * place in its group's list kept beside it. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/sqlite-private.h"
@@ -137,31 +138,38 @@ int sqlite_sg_rule_delete(struct store *base, const char *id)
         return delete_by_id(to_sqlite(base), "DELETE FROM security_group_rules WHERE id = ?", id);
 }
 
+/* The rule in a statement's row of STORE_SG_RULE_COLUMNS. */
+static void rule_of(sqlite3_stmt *s, struct store_sg_rule *rule)
+{
+        *rule = (struct store_sg_rule){
+                .id = column_text(s, 0),
+                .security_group_id = column_text(s, 1),
+                .project_id = column_text(s, 2),
+                .direction = column_text(s, 3),
+                .ethertype = column_text(s, 4),
+                .protocol = column_text(s, 5),
+                .port_range_min = column_int_or_none(s, 6),
+                .port_range_max = column_int_or_none(s, 7),
+                .remote_ip_prefix = column_text(s, 8),
+                .remote_group_id = column_text(s, 9),
+                .remote_address_group_id = column_text(s, 10),
+                .normalized_cidr = column_text(s, 11),
+                .description = column_text(s, 12),
+                .tags = column_text(s, 13),
+                .created_at = column_text(s, 14),
+                .updated_at = column_text(s, 15),
+                .revision_number = sqlite3_column_int64(s, 16),
+        };
+}
+
 /* Each row of a statement of STORE_SG_RULE_COLUMNS to cb. */
 static int rule_rows(struct sqlite_store *st, sqlite3_stmt *s, store_sg_rule_cb cb,
                      void *userdata)
 {
         int r;
         while ((r = sqlite_step_row(st, s, "security group rules")) > 0) {
-                struct store_sg_rule rule = {
-                        .id = column_text(s, 0),
-                        .security_group_id = column_text(s, 1),
-                        .project_id = column_text(s, 2),
-                        .direction = column_text(s, 3),
-                        .ethertype = column_text(s, 4),
-                        .protocol = column_text(s, 5),
-                        .port_range_min = column_int_or_none(s, 6),
-                        .port_range_max = column_int_or_none(s, 7),
-                        .remote_ip_prefix = column_text(s, 8),
-                        .remote_group_id = column_text(s, 9),
-                        .remote_address_group_id = column_text(s, 10),
-                        .normalized_cidr = column_text(s, 11),
-                        .description = column_text(s, 12),
-                        .tags = column_text(s, 13),
-                        .created_at = column_text(s, 14),
-                        .updated_at = column_text(s, 15),
-                        .revision_number = sqlite3_column_int64(s, 16),
-                };
+                struct store_sg_rule rule;
+                rule_of(s, &rule);
                 if ((r = cb(&rule, userdata)) < 0)
                         return r;
         }
@@ -192,4 +200,46 @@ int sqlite_sg_rules_of(struct store *base, const char *security_group_id, store_
                                      "WHERE security_group_id = ? ORDER BY position",
                                      &h, 1, security_group_id);
         return r < 0 ? r : rule_rows(st, h.s, cb, userdata);
+}
+
+struct rule_cursor {
+        struct store_sg_rule_cursor base;
+        struct sqlite_store *st;
+        struct stmt_handle h;
+};
+
+static int cursor_next(struct store_sg_rule_cursor *base, struct store_sg_rule *row)
+{
+        struct rule_cursor *c = (struct rule_cursor *)base;
+        int r = sqlite_step_row(c->st, c->h.s, "security group rules");
+        if (r > 0)
+                rule_of(c->h.s, row);
+        return r;
+}
+
+static void cursor_free(struct store_sg_rule_cursor *base)
+{
+        struct rule_cursor *c = (struct rule_cursor *)base;
+        sqlite_stmt_freep(&c->h);
+        free(c);
+}
+
+int sqlite_sg_rule_cursor_open(struct store *base, const struct store_query *q,
+                               struct store_sg_rule_cursor **ret)
+{
+        struct rule_cursor *c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        *c = (struct rule_cursor){{cursor_next, cursor_free, {0}, -1}, to_sqlite(base), {0}};
+        /* The index on (security_group_id, position) gives this order. */
+        int r = sqlite_typed_prepare_ids(c->st, &typed_secgroups,
+                                         "SELECT " STORE_SG_RULE_COLUMNS " FROM "
+                                         "security_group_rules WHERE security_group_id IN (",
+                                         q, ") ORDER BY security_group_id, position", &c->h);
+        if (r < 0) {
+                cursor_free(&c->base);
+                return r;
+        }
+        *ret = &c->base;
+        return 0;
 }

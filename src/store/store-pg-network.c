@@ -44,6 +44,20 @@ int pg_typed_query(struct store *st, const struct typed_table *t, const char *wh
         return r < 0 ? r : pg_query(st, "list", strbuf_str(&sql), &a, res);
 }
 
+int pg_typed_query_ids(struct store *st, const struct typed_table *t, const char *head,
+                       const struct store_query *q, const char *tail, PGresult **res)
+{
+        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
+        _cleanup_pg_args_ struct pg_args a = {0};
+        const struct typed_sql w = {param, doc_attr, doc_member, " ORDER BY id", &a};
+        int r = strbuf_printf(&sql, "%sSELECT id FROM %s", head, typed_table_from(t));
+        if (r >= 0)
+                r = typed_query_list(&sql, t, q, &w);
+        if (r >= 0)
+                r = strbuf_append(&sql, tail);
+        return r < 0 ? r : pg_query(st, "list", strbuf_str(&sql), &a, res);
+}
+
 int pg_typed_count(struct store *st, const struct typed_table *t, const struct store_query *q,
                    size_t *ret)
 {

@@ -3,6 +3,7 @@
  * unique uses ON CONFLICT DO NOTHING, as a unique violation would abort
  * the whole transaction. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store-pg.h"
@@ -123,29 +124,36 @@ int pg_sg_rule_delete(struct store *st, const char *id)
                                         "DELETE FROM security_group_rules WHERE id = $1", 1, id));
 }
 
+/* The rule in row i of a result of STORE_SG_RULE_COLUMNS. */
+static void rule_of(const PGresult *res, int i, struct store_sg_rule *rule)
+{
+        *rule = (struct store_sg_rule){
+                .id = text_or_null(res, i, 0),
+                .security_group_id = text_or_null(res, i, 1),
+                .project_id = text_or_null(res, i, 2),
+                .direction = text_or_null(res, i, 3),
+                .ethertype = text_or_null(res, i, 4),
+                .protocol = text_or_null(res, i, 5),
+                .port_range_min = int_or_none(res, i, 6),
+                .port_range_max = int_or_none(res, i, 7),
+                .remote_ip_prefix = text_or_null(res, i, 8),
+                .remote_group_id = text_or_null(res, i, 9),
+                .remote_address_group_id = text_or_null(res, i, 10),
+                .normalized_cidr = text_or_null(res, i, 11),
+                .description = text_or_null(res, i, 12),
+                .tags = text_or_null(res, i, 13),
+                .created_at = text_or_null(res, i, 14),
+                .updated_at = text_or_null(res, i, 15),
+                .revision_number = pg_int(res, i, 16),
+        };
+}
+
 /* Each row of a result of STORE_SG_RULE_COLUMNS to cb. */
 static int rule_rows(const PGresult *res, store_sg_rule_cb cb, void *userdata)
 {
         for (int i = 0; i < PQntuples(res); i++) {
-                struct store_sg_rule rule = {
-                        .id = text_or_null(res, i, 0),
-                        .security_group_id = text_or_null(res, i, 1),
-                        .project_id = text_or_null(res, i, 2),
-                        .direction = text_or_null(res, i, 3),
-                        .ethertype = text_or_null(res, i, 4),
-                        .protocol = text_or_null(res, i, 5),
-                        .port_range_min = int_or_none(res, i, 6),
-                        .port_range_max = int_or_none(res, i, 7),
-                        .remote_ip_prefix = text_or_null(res, i, 8),
-                        .remote_group_id = text_or_null(res, i, 9),
-                        .remote_address_group_id = text_or_null(res, i, 10),
-                        .normalized_cidr = text_or_null(res, i, 11),
-                        .description = text_or_null(res, i, 12),
-                        .tags = text_or_null(res, i, 13),
-                        .created_at = text_or_null(res, i, 14),
-                        .updated_at = text_or_null(res, i, 15),
-                        .revision_number = pg_int(res, i, 16),
-                };
+                struct store_sg_rule rule;
+                rule_of(res, i, &rule);
                 int c = cb(&rule, userdata);
                 if (c < 0)
                         return c;
@@ -177,4 +185,44 @@ int pg_sg_rules_of(struct store *st, const char *security_group_id, store_sg_rul
                          "security_group_id = $1 ORDER BY position",
                          &a, &res);
         return r < 0 ? r : rule_rows(res, cb, userdata);
+}
+
+struct rule_cursor {
+        struct store_sg_rule_cursor base;
+        PGresult *res;
+        int i;
+};
+
+static int cursor_next(struct store_sg_rule_cursor *base, struct store_sg_rule *row)
+{
+        struct rule_cursor *c = (struct rule_cursor *)base;
+        if (c->i >= PQntuples(c->res))
+                return 0;
+        rule_of(c->res, c->i++, row);
+        return 1;
+}
+
+static void cursor_free(struct store_sg_rule_cursor *base)
+{
+        struct rule_cursor *c = (struct rule_cursor *)base;
+        PQclear(c->res);
+        free(c);
+}
+
+int pg_sg_rule_cursor_open(struct store *st, const struct store_query *q,
+                           struct store_sg_rule_cursor **ret)
+{
+        _cleanup_pgresult_ PGresult *res = NULL;
+        int r = pg_typed_query_ids(st, &typed_secgroups,
+                                   "SELECT " STORE_SG_RULE_COLUMNS " FROM security_group_rules "
+                                   "WHERE security_group_id IN (",
+                                   q, ") ORDER BY security_group_id, position", &res);
+        if (r < 0)
+                return r;
+        struct rule_cursor *c = malloc(sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        *c = (struct rule_cursor){{cursor_next, cursor_free, {0}, -1}, TAKE_PTR(res), 0};
+        *ret = &c->base;
+        return 0;
 }

@@ -1758,6 +1758,7 @@ static const struct store_backend pg_backend = {
         .sg_rule_list = pg_sg_rule_list,
         .sg_rule_count = pg_sg_rule_count,
         .sg_rules_of = pg_sg_rules_of,
+        .sg_rule_cursor_open = pg_sg_rule_cursor_open,
         .agent_put = pg_agent_put,
         .agent_get = pg_agent_get,
         .agent_delete = pg_agent_delete,

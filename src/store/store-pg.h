@@ -126,6 +126,10 @@ int pg_typed_query(struct store *st, const struct typed_table *t, const char *wh
                    const struct store_query *q, bool list, PGresult **res);
 int pg_typed_count(struct store *st, const struct typed_table *t, const struct store_query *q,
                    size_t *ret);
+/* head, "SELECT id FROM" the table with the query's WHERE, order and
+ * limit (the ids a list gives), then tail, run. */
+int pg_typed_query_ids(struct store *st, const struct typed_table *t, const char *head,
+                       const struct store_query *q, const char *tail, PGresult **res);
 int pg_network_put(struct store *st, const struct store_network *n, bool create);
 int pg_network_delete(struct store *st, const char *id);
 int pg_network_list(struct store *st, const struct store_query *q, store_network_cb cb,
@@ -161,3 +165,5 @@ int pg_sg_rule_list(struct store *st, const struct store_query *q, store_sg_rule
 int pg_sg_rule_count(struct store *st, const struct store_query *q, size_t *ret);
 int pg_sg_rules_of(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
                    void *userdata);
+int pg_sg_rule_cursor_open(struct store *st, const struct store_query *q,
+                           struct store_sg_rule_cursor **ret);

@@ -162,3 +162,46 @@ int store_sg_rules_of(struct store *st, const char *security_group_id, store_sg_
 {
         return st->ops->sg_rules_of(st, security_group_id, cb, userdata);
 }
+
+int store_sg_rule_cursor_open(struct store *st, const struct store_query *q,
+                              struct store_sg_rule_cursor **ret)
+{
+        struct store_sg_rule_cursor *c = NULL;
+        int r = st->ops->sg_rule_cursor_open(st, q, &c);
+        if (r < 0)
+                return r;
+        /* The first row read now: what q points to (a list's marker) may
+         * change once the list is under way. */
+        c->has_row = c->next(c, &c->row);
+        if (c->has_row < 0) {
+                r = c->has_row;
+                c->free(c);
+                return r;
+        }
+        *ret = c;
+        return 0;
+}
+
+int store_sg_rule_cursor_walk(struct store_sg_rule_cursor *c, const char *security_group_id,
+                              store_sg_rule_cb cb, void *userdata)
+{
+        /* The rows come in group id order, as the list's groups do: the
+         * group's rules are the next ones, after any of groups the list
+         * skipped. */
+        while (c->has_row > 0) {
+                int cmp = strcmp(c->row.security_group_id, security_group_id);
+                if (cmp > 0)
+                        return 0;
+                int r = cmp == 0 ? cb(&c->row, userdata) : 0;
+                if (r < 0)
+                        return r;
+                c->has_row = c->next(c, &c->row);
+        }
+        return c->has_row;
+}
+
+void store_sg_rule_cursor_free(struct store_sg_rule_cursor *c)
+{
+        if (c)
+                c->free(c);
+}

@@ -2246,6 +2246,7 @@ static const struct store_backend sqlite_backend = {
         .sg_rule_list = sqlite_sg_rule_list,
         .sg_rule_count = sqlite_sg_rule_count,
         .sg_rules_of = sqlite_sg_rules_of,
+        .sg_rule_cursor_open = sqlite_sg_rule_cursor_open,
         .agent_put = sqlite_agent_put,
         .agent_get = sqlite_agent_get,
         .agent_delete = sqlite_agent_delete,

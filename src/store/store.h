@@ -580,6 +580,18 @@ int store_sg_rule_count(struct store *st, const struct store_query *q, size_t *r
 /* The rules of one group in the order of its list. */
 int store_sg_rules_of(struct store *st, const char *security_group_id, store_sg_rule_cb cb,
                       void *userdata);
+/* The rules of the groups a store_secgroup_list() with the same query
+ * gives, read beside it in one statement: for each group of the list in
+ * its order, store_sg_rule_cursor_walk() calls cb for that group's rules
+ * in its list's order (a group asked out of order gets none).  The
+ * query is read at the open (a list's marker may move after it).  Free
+ * it before the transaction ends. */
+struct store_sg_rule_cursor;
+int store_sg_rule_cursor_open(struct store *st, const struct store_query *q,
+                              struct store_sg_rule_cursor **ret);
+int store_sg_rule_cursor_walk(struct store_sg_rule_cursor *c, const char *security_group_id,
+                              store_sg_rule_cb cb, void *userdata);
+void store_sg_rule_cursor_free(struct store_sg_rule_cursor *c);
 
 /* Neutron agents as typed rows: what is filtered or looked up on every
  * report (host, agent_type, binary, topic, admin_state_up, the process
@@ -701,6 +713,8 @@ DEFINE_POINTER_CLEANUP(struct store_secgroup, store_secgroup_free)
 #define _cleanup_secgroup_ _cleanup_(store_secgroup_freep)
 DEFINE_POINTER_CLEANUP(struct store_sg_rule, store_sg_rule_free)
 #define _cleanup_sg_rule_ _cleanup_(store_sg_rule_freep)
+DEFINE_POINTER_CLEANUP(struct store_sg_rule_cursor, store_sg_rule_cursor_free)
+#define _cleanup_sg_rule_cursor_ _cleanup_(store_sg_rule_cursor_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host, store_compute_host_free)
 #define _cleanup_compute_host_ _cleanup_(store_compute_host_freep)
 DEFINE_POINTER_CLEANUP(struct store_compute_host *, store_compute_hosts_free)

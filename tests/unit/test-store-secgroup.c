@@ -69,6 +69,29 @@ static void assert_rules_of(struct store *st, const char *group, const char *wan
         assert_string_equal(strbuf_str(&b), want);
 }
 
+static int rule_ids_space_cb(const struct store_sg_rule *r, void *userdata)
+{
+        return strbuf_printf(userdata, " %s", r->id);
+}
+
+/* The rules the cursor beside a list of groups (query q) gives for each
+ * group of groups asked in turn: "g1: r1 r2; g2: ...". */
+static void assert_rules_beside(struct store *st, const struct store_query *q, const char *groups,
+                                const char *want)
+{
+        _cleanup_sg_rule_cursor_ struct store_sg_rule_cursor *c = NULL;
+        _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
+        _cleanup_free_ char *copy = strdup(groups);
+        assert_int_equal(store_sg_rule_cursor_open(st, q, &c), 0);
+        assert_int_equal(strbuf_append(&b, ""), 0);
+        char *save = NULL;
+        for (char *g = strtok_r(copy, " ", &save); g; g = strtok_r(NULL, " ", &save)) {
+                assert_int_equal(strbuf_printf(&b, "%s%s:", b.len ? "; " : "", g), 0);
+                assert_int_equal(store_sg_rule_cursor_walk(c, g, rule_ids_space_cb, &b), 0);
+        }
+        assert_string_equal(strbuf_str(&b), want);
+}
+
 /* Every column of a group's row, one line. */
 static void assert_group_row(struct store *st, const char *id, const char *want)
 {
@@ -220,9 +243,36 @@ static void test_sg_rules(void **state)
         absent.id = "r9";
         assert_int_equal(store_sg_rule_put(st, &absent, false), -ENOENT);
 
+        /* Beside a list of groups, each group's rules in its list's order
+         * from one cursor; a group the list skips is passed over, one
+         * asked out of order gets none. */
+        struct store_sg_rule gr = r[0];
+        gr.id = "r5";
+        gr.security_group_id = "g1";
+        assert_int_equal(store_sg_rule_put(st, &gr, true), 0);
+        const struct store_query all = {0};
+        assert_rules_beside(st, &all, "g1 g2 g3", "g1: r5; g2: r3 r2 r0; g3: r4");
+        assert_rules_beside(st, &all, "g1 g3", "g1: r5; g3: r4");
+        assert_rules_beside(st, &all, "g2 g1", "g2: r3 r2 r0; g1:");
+        assert_rules_beside(st, &(struct store_query){.marker = "g1", .limit = 1}, "g2 g3",
+                            "g2: r3 r2 r0; g3:");
+        assert_rules_beside(st, ONE("project_id", STORE_VALUE_TEXT, "p2"), "g3", "g3: r4");
+        /* A list's marker moves as its rows go out (neutron.c keeps the
+         * last id in it): the cursor read its query at the open. */
+        char marker[8] = "g1";
+        _cleanup_sg_rule_cursor_ struct store_sg_rule_cursor *c = NULL;
+        assert_int_equal(store_sg_rule_cursor_open(st, &(struct store_query){.marker = marker},
+                                                   &c), 0);
+        snprintf(marker, sizeof(marker), "g2");
+        _cleanup_strbuf_ struct strbuf seen = STRBUF_INIT;
+        assert_int_equal(strbuf_append(&seen, ""), 0);
+        assert_int_equal(store_sg_rule_cursor_walk(c, "g2", rule_ids_space_cb, &seen), 0);
+        assert_string_equal(strbuf_str(&seen), " r3 r2 r0");
+        store_sg_rule_cursor_free(TAKE_PTR(c));
+
         /* A group's rules go with it. */
         assert_int_equal(store_secgroup_delete(st, "g2"), 0);
-        assert_rules(st, NULL, "r4");
+        assert_rules(st, NULL, "r4 r5");
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
 }
