@@ -119,14 +119,6 @@ static const char *column_text(sqlite3_stmt *s, int i)
         return (const char *)sqlite3_column_text(s, i);
 }
 
-static int delete_by_id(struct sqlite_store *st, const char *sql, const char *id)
-{
-        int r = sqlite_exec_texts(st, "delete", sql, 1, id);
-        if (r >= 0 && sqlite3_changes(st->db) == 0)
-                return -ENOENT;
-        return r;
-}
-
 int sqlite_network_put(struct store *base, const struct store_network *n, bool create)
 {
         struct sqlite_store *st = to_sqlite(base);
@@ -181,7 +173,7 @@ int sqlite_network_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
         /* Its segment goes with it (ON DELETE CASCADE). */
-        return delete_by_id(st, "DELETE FROM networks WHERE id = ?", id);
+        return sqlite_delete_by_id(st, "DELETE FROM networks WHERE id = ?", id);
 }
 
 static long long column_int_or_none(sqlite3_stmt *s, int i)
@@ -347,7 +339,7 @@ int sqlite_subnet_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
         /* Its pools go with it (ON DELETE CASCADE). */
-        return delete_by_id(st, "DELETE FROM subnets WHERE id = ?", id);
+        return sqlite_delete_by_id(st, "DELETE FROM subnets WHERE id = ?", id);
 }
 
 int sqlite_subnet_count(struct store *base, const struct store_query *q, size_t *ret)
@@ -567,7 +559,7 @@ int sqlite_port_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
         /* Its fixed IPs go with it (ON DELETE CASCADE). */
-        return delete_by_id(st, "DELETE FROM ports WHERE id = ?", id);
+        return sqlite_delete_by_id(st, "DELETE FROM ports WHERE id = ?", id);
 }
 
 int sqlite_port_list(struct store *base, const struct store_query *q, store_port_cb cb,
@@ -668,7 +660,7 @@ int sqlite_agent_get(struct store *base, const char *id, char **ret_doc, double 
 int sqlite_agent_delete(struct store *base, const char *id)
 {
         struct sqlite_store *st = to_sqlite(base);
-        return delete_by_id(st, "DELETE FROM agents WHERE id = ?", id);
+        return sqlite_delete_by_id(st, "DELETE FROM agents WHERE id = ?", id);
 }
 
 int sqlite_agent_list(struct store *base, const struct store_query *q, store_agent_row_cb cb,

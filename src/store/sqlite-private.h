@@ -87,6 +87,8 @@ int sqlite_step_row(struct sqlite_store *st, sqlite3_stmt *s, const char *what);
 int sqlite_step_done(struct sqlite_store *st, sqlite3_stmt *s, const char *what);
 /* A statement with n text parameters and no rows, run to its end. */
 int sqlite_exec_texts(struct sqlite_store *st, const char *what, const char *sql, int n, ...);
+/* A DELETE keyed by one id: -ENOENT when it deleted nothing. */
+int sqlite_delete_by_id(struct sqlite_store *st, const char *sql, const char *id);
 /* Get or none: the first row's columns 0..n-1 (n <= 8) of a statement
  * keyed by one text parameter, each malloc'd into the char ** that follow
  * (a NULL pointer skips a column; SQL NULL gives NULL); -ENOENT without a

@@ -35,14 +35,6 @@ static int put_done(struct sqlite_store *st, sqlite3_stmt *s, bool create)
         return r;
 }
 
-static int delete_by_id(struct sqlite_store *st, const char *sql, const char *id)
-{
-        int r = sqlite_exec_texts(st, "delete", sql, 1, id);
-        if (r >= 0 && sqlite3_changes(st->db) == 0)
-                return -ENOENT;
-        return r;
-}
-
 int sqlite_secgroup_put(struct store *base, const struct store_secgroup *g, bool create)
 {
         struct sqlite_store *st = to_sqlite(base);
@@ -67,7 +59,7 @@ int sqlite_secgroup_put(struct store *base, const struct store_secgroup *g, bool
 int sqlite_secgroup_delete(struct store *base, const char *id)
 {
         /* Its rules go with it (ON DELETE CASCADE). */
-        return delete_by_id(to_sqlite(base), "DELETE FROM security_groups WHERE id = ?", id);
+        return sqlite_delete_by_id(to_sqlite(base), "DELETE FROM security_groups WHERE id = ?", id);
 }
 
 int sqlite_secgroup_list(struct store *base, const struct store_query *q, store_secgroup_cb cb,
@@ -135,7 +127,7 @@ int sqlite_sg_rule_put(struct store *base, const struct store_sg_rule *rule, boo
 
 int sqlite_sg_rule_delete(struct store *base, const char *id)
 {
-        return delete_by_id(to_sqlite(base), "DELETE FROM security_group_rules WHERE id = ?", id);
+        return sqlite_delete_by_id(to_sqlite(base), "DELETE FROM security_group_rules WHERE id = ?", id);
 }
 
 /* The rule in a statement's row of STORE_SG_RULE_COLUMNS. */

@@ -1126,6 +1126,14 @@ int sqlite_exec_texts(struct sqlite_store *st, const char *what, const char *sql
         return sqlite_step_done(st, h.s, what);
 }
 
+int sqlite_delete_by_id(struct sqlite_store *st, const char *sql, const char *id)
+{
+        int r = sqlite_exec_texts(st, "delete", sql, 1, id);
+        if (r >= 0 && sqlite3_changes(st->db) == 0)
+                return -ENOENT;
+        return r;
+}
+
 static int sqlite_obj_insert(struct store *base, const char *kind, const char *id, const char *project_id,
                      const char *doc)
 {

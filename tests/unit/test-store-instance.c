@@ -4,6 +4,7 @@
  * the columns. */
 #include "test-util.h"
 #include "test-store-util.h"
+#include "test-store-raw.h"
 
 #include <libpq-fe.h>
 #include <sqlite3.h>
@@ -319,26 +320,6 @@ static void test_instance_migration_from_objects(void **state)
         assert_int_equal(store_port_get(st, "port-1", &port), 0);
         assert_int_equal(store_end(st, true), 0);
         test_store_drop(st);
-}
-
-static void exec_raw(const char *sql)
-{
-        if (test_store_pg()) {
-                PGconn *pq = PQconnectdb(test_dbpath);
-                assert_int_equal(PQstatus(pq), CONNECTION_OK);
-                PGresult *res = PQexec(pq, sql);
-                if (PQresultStatus(res) != PGRES_COMMAND_OK)
-                        fail_msg("%s", PQresultErrorMessage(res));
-                PQclear(res);
-                PQfinish(pq);
-                return;
-        }
-        sqlite3 *db = NULL;
-        char *msg = NULL;
-        assert_int_equal(sqlite3_open(test_dbpath, &db), SQLITE_OK);
-        if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-                fail_msg("%s", msg);
-        sqlite3_close(db);
 }
 
 #define STR(x) #x
