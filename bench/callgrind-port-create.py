@@ -1,11 +1,15 @@
 #!/usr/bin/python3
-"""What one port create costs in instructions, one command:
+"""What one port create and one port update cost in instructions, one
+command:
     bench/callgrind-port-create.py [SERVER_BINARY] [N]
         (default: build/src/cmd/vfnet-server, 500)
 Runs the server under callgrind on a temporary SQLite database, makes a
 network with an IPv4 subnet, creates N ports on it with one client
-(bench/http-load) and prints the instructions of POST /v2.0/ports per
-create: neutron_create inclusive, and the parts of it named below.
+(bench/http-load), renames N/5 of them (PUT /v2.0/ports/ID with a new
+name) and prints the instructions of POST /v2.0/ports per create:
+neutron_create inclusive, and the parts of it named below; then those of
+PUT /v2.0/ports/ID per update, the API's handler inclusive and the
+service's part.
 Instruction counts do not depend on the machine's load, so two binaries
 compare well on a shared machine."""
 import os
@@ -20,6 +24,8 @@ from vfnet_server import Server  # noqa: E402
 
 # Functions whose inclusive cost is printed per create, when present.
 PARTS = ["neutron_create", "netsvc_port_create", "ips_assign", "store_end", "json_loads"]
+# The same per update (a file's function named as file:function).
+UPDATE_PARTS = ["ports.c:update", "netsvc_port_update"]
 
 
 class CallgrindServer(Server):
@@ -59,16 +65,26 @@ def main():
                                capture_output=True, text=True)
             if p.returncode:
                 sys.exit(f"http-load failed: {p.stdout}{p.stderr}")
+            n_up = max(1, n // 5)
+            _, ports, _ = s.request("GET", f"/v2.0/ports?fields=id&limit={n_up}", token=tok)
+            for i, port in enumerate(ports["ports"]):
+                st, _, _ = s.request("PUT", f"/v2.0/ports/{port['id']}",
+                                     {"port": {"name": f"renamed-{i}"}}, token=tok)
+                if st != 200:
+                    sys.exit(f"port update answered {st}")
+            n_up = len(ports["ports"])
             s.stop()
         ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
                              capture_output=True, text=True, check=True).stdout
-    for name in PARTS:
-        for line in ann.splitlines():
-            m = re.match(r"\s*([\d,]+)\s.*:(\w+)\b", line)
-            if m and m.group(2) == name:
-                total = int(m.group(1).replace(",", ""))
-                print(f"{name + ':':24s}{total / n:12,.0f} instructions per create")
-                break
+    for names, count, what in ((PARTS, n, "create"), (UPDATE_PARTS, n_up, "update")):
+        for name in names:
+            pattern = re.compile(r"\s*([\d,]+)\s.*[:/]" + re.escape(name) + r"\b")
+            for line in ann.splitlines():
+                m = pattern.match(line)
+                if m:
+                    total = int(m.group(1).replace(",", ""))
+                    print(f"{name + ':':24s}{total / count:12,.0f} instructions per {what}")
+                    break
 
 
 if __name__ == "__main__":
