@@ -86,15 +86,11 @@ static int port_feed(struct store *st, const char *id, const char *old_host,
         return r;
 }
 
-int svc_port_put(struct store *st, const struct store_port *p, bool create)
+int svc_port_put(struct store *st, const struct store_port *p, const char *old_host,
+                 bool create)
 {
-        _cleanup_free_ char *old_host = NULL;
-        int r = create ? 0 : stored_port_host(st, p->id, &old_host);
-        if (r >= 0)
-                r = store_port_put(st, p, create);
-        if (r >= 0)
-                r = port_feed(st, p->id, old_host, p->host);
-        return r;
+        int r = store_port_put(st, p, create);
+        return r < 0 ? r : port_feed(st, p->id, old_host, p->host);
 }
 
 /* An agent's row from its document. */

@@ -42,9 +42,11 @@ int svc_doc_update(struct store *st, const char *kind, const json_t *obj);
 /* Inserting, updating or deleting a port also appends it to the change
  * feed of the hosts it was and is bound to (store_change_append). */
 int svc_port_delete(struct store *st, const char *id);
-/* A port's row inserted or updated, the hosts it was and is bound to
- * told. */
-int svc_port_put(struct store *st, const struct store_port *p, bool create);
+/* A port's row inserted or updated, the hosts it was (old_host: its
+ * binding:host_id as read in this transaction, NULL for a new port) and
+ * is bound to told. */
+int svc_port_put(struct store *st, const struct store_port *p, const char *old_host,
+                 bool create);
 /* Claim or conflict: -EEXIST when the value is taken (checked first, so
  * the transaction meets no constraint error). */
 int svc_claim(struct store *st, const char *pool, const char *value, const char *owner);

@@ -59,12 +59,16 @@ void port_row_done(struct port_row *r)
 /* s (malloc'd, may be NULL) kept by the row as *field. */
 static int own(struct port_row *r, const char **field, char *s)
 {
-        char **v = realloc(r->owned, (r->n_owned + 1) * sizeof(*v));
-        if (!v) {
-                free(s);
-                return -ENOMEM;
+        if (r->n_owned == r->n_owned_max) {
+                size_t n = r->n_owned_max ? 2 * r->n_owned_max : 16;
+                char **v = realloc(r->owned, n * sizeof(*v));
+                if (!v) {
+                        free(s);
+                        return -ENOMEM;
+                }
+                r->owned = v;
+                r->n_owned_max = n;
         }
-        r->owned = v;
         if (s)
                 r->owned[r->n_owned++] = s;
         *field = s;
@@ -126,5 +130,7 @@ int port_row_sync(struct port_row *r)
 int port_row_put(const struct netsvc *svc, struct port_row *r, bool create)
 {
         int k = port_row_sync(r);
-        return k < 0 ? k : svc_port_put(svc->store, &r->p, create);
+        return k < 0 ? k
+                     : svc_port_put(svc->store, &r->p, r->stored ? r->stored->host : NULL,
+                                    create);
 }

@@ -16,7 +16,7 @@ struct port_row {
         struct port_ips ips;
         struct store_port *stored; /* the copy p started from; NULL: a new port */
         char **owned;
-        size_t n_owned;
+        size_t n_owned, n_owned_max;
         struct store_fixed_ip *ip_view; /* p.fixed_ips, built from ips */
 };
 
@@ -39,6 +39,7 @@ json_t *port_column_json(const char *text, bool object);
 int port_row_stamp(const struct netsvc *svc, struct port_row *r, bool create);
 /* p.fixed_ips pointed at ips. */
 int port_row_sync(struct port_row *r);
-/* The row inserted or updated (svc_port_put: the hosts it was and is
- * bound to told). */
+/* The row inserted or updated (svc_port_put: the host it was read with
+ * and the one it is bound to now told), once: a port written again is
+ * read again first. */
 int port_row_put(const struct netsvc *svc, struct port_row *r, bool create);

@@ -54,13 +54,14 @@ static int check_group(const struct netsvc *svc, const struct auth_context *auth
         return netsvc_sg_get(svc, auth, id, &sg, err);
 }
 
-/* What a port's binding sets: its vif type, details and status. */
-static int set_binding(struct port_row *row, const char *vif_type, const json_t *details,
+/* What a port's binding sets: its vif type, details (JSON text) and
+ * status. */
+static int set_binding(struct port_row *row, const char *vif_type, const char *details,
                        const char *status)
 {
         int r = port_row_set(row, &row->p.vif_type, vif_type);
         if (r >= 0)
-                r = port_row_set_json(row, &row->p.vif_details, details);
+                r = port_row_set(row, &row->p.vif_details, details);
         if (r >= 0)
                 r = port_row_set(row, &row->p.status, status);
         return r;
@@ -72,11 +73,8 @@ int netsvc_port_bind(const struct netsvc *svc, struct port_row *row,
                      const struct store_network *net)
 {
         const char *host = row->p.host;
-        _cleanup_json_ json_t *empty = json_object();
-        if (!empty)
-                return -ENOMEM;
         if (!host || !*host)
-                return set_binding(row, "unbound", empty, "DOWN");
+                return set_binding(row, "unbound", "{}", "DOWN");
         _cleanup_json_ json_t *agents = NULL;
         int r = netsvc_agents_for_host(svc, host, &agents);
         if (r < 0)
@@ -146,7 +144,7 @@ int netsvc_port_bind(const struct netsvc *svc, struct port_row *row,
 
         if (!res.bound) {
                 log_info("port %s: binding on host %s failed: %s", row->p.id, host, res.reason);
-                return set_binding(row, res.vif_type, empty, "DOWN");
+                return set_binding(row, res.vif_type, "{}", "DOWN");
         }
         _cleanup_json_ json_t *details =
                 res.driver == MECH_OPENVSWITCH
@@ -155,9 +153,11 @@ int netsvc_port_bind(const struct netsvc *svc, struct port_row *row,
                                     "bridge_name", "br-int")
                         : json_pack("{s:b,s:s,s:s}", "port_filter", 0, "connectivity", "l2",
                                     "vlan", res.vlan);
-        if (!details)
+        _cleanup_free_ char *text =
+                details ? json_dumps(details, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        if (!text)
                 return -ENOMEM;
-        return set_binding(row, res.vif_type, details, res.status);
+        return set_binding(row, res.vif_type, text, res.status);
 }
 
 /* The new port's row: what was asked, Neutron's defaults for the rest;
@@ -166,9 +166,6 @@ int netsvc_port_bind(const struct netsvc *svc, struct port_row *row,
 static int new_port_row(const struct netsvc_port_create *in, const char *id, const char *owner,
                         struct port_row *row)
 {
-        _cleanup_json_ json_t *empty = json_array(), *empty_object = json_object();
-        if (!empty || !empty_object)
-                return -ENOMEM;
         struct store_port *p = &row->p;
         const struct {
                 const char **field;
@@ -183,19 +180,21 @@ static int new_port_row(const struct netsvc_port_create *in, const char *id, con
                 {&p->description, in->description ?: ""},
                 {&p->vnic_type, in->vnic_type ?: "normal"},
                 {&p->host, in->host_id ?: ""},
+                {&p->extra_dhcp_opts, "[]"},
+                {&p->tags, "[]"},
         };
         int r = 0;
         for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(texts); i++)
                 r = port_row_set(row, texts[i].field, texts[i].value);
+        /* Absent lists and profile as the empty ones' text. */
         if (r >= 0)
-                r = port_row_set_json(row, &p->allowed_address_pairs,
-                                      in->allowed_address_pairs ?: empty);
+                r = in->allowed_address_pairs
+                            ? port_row_set_json(row, &p->allowed_address_pairs,
+                                                in->allowed_address_pairs)
+                            : port_row_set(row, &p->allowed_address_pairs, "[]");
         if (r >= 0)
-                r = port_row_set_json(row, &p->extra_dhcp_opts, empty);
-        if (r >= 0)
-                r = port_row_set_json(row, &p->tags, empty);
-        if (r >= 0)
-                r = port_row_set_json(row, &p->profile, in->profile ?: empty_object);
+                r = in->profile ? port_row_set_json(row, &p->profile, in->profile)
+                                : port_row_set(row, &p->profile, "{}");
         p->admin_state_up = !in->has_admin_state_up || in->admin_state_up;
         return r;
 }
@@ -397,7 +396,7 @@ int netsvc_port_set_device_status(const struct netsvc *svc, const char *port_id,
         port->status = status;
         port->updated_at = now;
         port->revision_number++;
-        return svc_port_put(svc->store, port, false);
+        return svc_port_put(svc->store, port, port->host, false);
 }
 
 int netsvc_port_get(const struct netsvc *svc, const struct auth_context *auth, const char *id,
@@ -689,9 +688,9 @@ int netsvc_port_update(const struct netsvc *svc, const struct auth_context *auth
         }
         bool new_ps = in->has_port_security_enabled ? in->port_security_enabled
                                                     : p->port_security_enabled;
-        size_t new_groups = in->has_security_groups ? in->n_security_groups
-                                                    : column_size(p->security_groups);
-        if (!new_ps && new_groups > 0) {
+        /* The stored groups are read only when port security is off. */
+        if (!new_ps && (in->has_security_groups ? in->n_security_groups
+                                                : column_size(p->security_groups)) > 0) {
                 if (in->has_security_groups)
                         return service_fail(err, ERROR_KIND_INVALID,
                                             "PortSecurityAndIPRequiredForSecurityGroups",
