@@ -19,14 +19,6 @@ static inline json_t *json_string_or_null(const char *s)
         return s ? json_string(s) : json_null();
 }
 
-/* A deep copy of v, or (v NULL) a new empty object or array. */
-static inline json_t *json_copy_or_empty(const json_t *v, bool object)
-{
-        if (v)
-                return json_deep_copy(v);
-        return object ? json_object() : json_array();
-}
-
 /* jansson provides json_decrefp() */
 #ifndef _cleanup_json_
 #define _cleanup_json_ _cleanup_(json_decrefp)

@@ -1,13 +1,11 @@
 /* Stored documents: get or none, visible to the caller, insert, update,
- * list; timestamps and owners of new objects. */
+ * list; owners of new objects. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "netsvc/netsvc.h"
-#include "base/time-format.h"
 
 /* Kinds kept as typed rows alone, read and written by their own calls
  * (netsvc_network_*, netsvc_subnet_*, netsvc_port_*, netsvc_sg_*), never
@@ -208,21 +206,6 @@ int svc_doc_list(struct store *st, const char *kind, const struct store_query *q
         }
         *ret = arr;
         return 0;
-}
-
-void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create)
-{
-        char t[40];
-        time_format_iso8601(svc->now(), false, t);
-        if (create) {
-                json_object_set_new(obj, "created_at", json_string(t));
-                json_object_set_new(obj, "revision_number", json_integer(0));
-        } else
-                json_object_set_new(obj, "revision_number",
-                                    json_integer(json_integer_value(
-                                                         json_object_get(obj, "revision_number")) +
-                                                 1));
-        json_object_set_new(obj, "updated_at", json_string(t));
 }
 
 int netsvc_owner_of(const struct auth_context *auth, const char *project_id,

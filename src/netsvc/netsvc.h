@@ -65,11 +65,6 @@ int svc_doc_list(struct store *st, const char *kind, const struct store_query *q
  * array userdata. */
 int svc_doc_collect_cb(const char *id, const char *doc, void *userdata);
 
-/* Time as OpenStack prints it ("2026-01-01T00:00:00Z", micro: with
- * ".000000"). */
-/* Sets created_at/updated_at and revision 0 (create) or updated_at and
- * the next revision (update). */
-void netsvc_stamp(const struct netsvc *svc, json_t *obj, bool create);
 /* project_id/tenant_id of a new object: the body's (they must agree) or
  * the token's project. */
 int netsvc_owner(const struct auth_context *auth, json_t *obj, const char **ret,
