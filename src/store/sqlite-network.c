@@ -354,19 +354,10 @@ int sqlite_subnet_count(struct store *base, const struct store_query *q, size_t 
 static int prepare_pools(struct sqlite_store *st, const struct store_query *q,
                          struct stmt_handle *h)
 {
-        _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
-        int r = strbuf_append(&sql, "SELECT subnet_id, first_ip, last_ip FROM "
-                              "subnet_allocation_pools WHERE subnet_id IN (SELECT id FROM "
-                              "subnets");
-        if (r >= 0)
-                r = typed_query_list(&sql, &typed_subnets, q, &sqlite_sql);
-        if (r >= 0)
-                r = strbuf_append(&sql, ") ORDER BY subnet_id, position");
-        if (r >= 0)
-                r = sqlite_prepare(st, strbuf_str(&sql), h);
-        if (r >= 0)
-                bind_query(h->s, q);
-        return r;
+        return sqlite_typed_prepare_ids(st, &typed_subnets,
+                                        "SELECT subnet_id, first_ip, last_ip FROM "
+                                        "subnet_allocation_pools WHERE subnet_id IN (", q,
+                                        ") ORDER BY subnet_id, position", h);
 }
 
 /* One subnet's pools being gathered from the pools' statement: their text
