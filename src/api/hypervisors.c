@@ -115,7 +115,7 @@ static json_t *hv_uptime_text(const json_t *rep, double now)
 
 struct hv_host {
         const json_t *h;             /* the service record (computesvc_host_list) */
-        const struct host_state *hs; /* the host's parsed report, claims and usage applied */
+        json_t *figures;             /* detail: hv_figures(), read in the transaction */
         json_t *rep;                 /* the report as the host sent it (detail only) */
         long running, workload;
         json_t *servers;             /* with_servers: [{name, uuid}] */
@@ -150,7 +150,7 @@ static json_t *hv_view(struct api_ctx *ctx, const struct api_request *req,
                                      json_object_get(h, "disabled_reason")));
         }
         if (ask->detail && req->microversion < 88) {
-                json_object_update_new(o, hv_figures(x->hs, x->running, x->workload));
+                json_object_update(o, x->figures);
                 /* cpu_info: the report's object from 2.28, its text before. */
                 json_t *cpu = json_object_get(json_object_get(x->rep, "capabilities"), "cpu_info");
                 char *text = req->microversion < 28 && cpu ? json_dumps(cpu, JSON_COMPACT) : NULL;
@@ -170,10 +170,9 @@ static json_t *hv_view(struct api_ctx *ctx, const struct api_request *req,
 }
 
 /* The hosts a request names, in hostname order, with what their views
- * show.  Read inside the caller's transaction. */
+ * show.  Read inside the caller's transaction; kept after it. */
 struct hv_page {
         json_t *hosts;       /* every service record */
-        struct host_list hl; /* every host's state, same order */
         struct hv_host *v;
         size_t n;
 };
@@ -181,15 +180,16 @@ struct hv_page {
 static void hv_page_done(struct hv_page *p)
 {
         for (size_t i = 0; i < p->n; i++) {
+                json_decref(p->v[i].figures);
                 json_decref(p->v[i].rep);
                 json_decref(p->v[i].servers);
         }
         free(p->v);
-        computesvc_hosts_done(&p->hl);
         json_decref(p->hosts);
 }
 
-static int hv_host_fill(const struct computesvc *svc, const struct hv_ask *ask, struct hv_host *x)
+static int hv_host_fill(const struct computesvc *svc, const struct hv_ask *ask,
+                        const struct host_state *hs, struct hv_host *x)
 {
         const char *name = json_str(x->h, "id");
         size_t running = 0, workload = 0;
@@ -200,6 +200,10 @@ static int hv_host_fill(const struct computesvc *svc, const struct hv_ask *ask, 
                 return r;
         x->running = (long)running;
         x->workload = (long)workload;
+        /* The cached state is the scheduler's, borrowed until the list is
+         * done: its figures are taken now. */
+        if (ask->detail && !(x->figures = hv_figures(hs, x->running, x->workload)))
+                return -ENOMEM;
         if (ask->with_servers) {
                 struct store_instance_query q = {.host = name};
                 if (!(x->servers = json_array()))
@@ -209,17 +213,21 @@ static int hv_host_fill(const struct computesvc *svc, const struct hv_ask *ask, 
         return r;
 }
 
-/* -ESRCH: the marker names no hypervisor. */
-static int hv_collect(struct api_ctx *ctx, const struct api_request *req, const struct hv_ask *ask,
-                      struct hv_page *p)
+/* The state of the host named name in l (hostname order, as the records),
+ * from *at on; NULL if the list lacks it (a read of another instant). */
+static const struct host_state *hv_state(const struct host_list *l, size_t *at, const char *name)
 {
-        struct computesvc svc = api_computesvc(ctx);
-        int r = computesvc_host_list(&svc, &p->hosts);
-        if (r >= 0)
-                r = computesvc_hosts_load(&svc, &p->hl);
-        if (r < 0)
-                return r;
-        size_t n = json_array_size(p->hosts) < p->hl.n ? json_array_size(p->hosts) : p->hl.n;
+        while (*at < l->n && strcmp(l->v[*at]->hostname, name) < 0)
+                (*at)++;
+        return *at < l->n && streq(l->v[*at]->hostname, name) ? l->v[*at] : NULL;
+}
+
+/* -ESRCH: the marker names no hypervisor. */
+static int hv_collect_hosts(const struct computesvc *svc, const struct api_request *req,
+                            const struct hv_ask *ask, const struct host_list *hl,
+                            struct hv_page *p)
+{
+        size_t n = json_array_size(p->hosts), at = 0;
         if (!(p->v = calloc(n + 1, sizeof(*p->v))))
                 return -ENOMEM;
         bool past_marker = !ask->marker;
@@ -234,11 +242,28 @@ static int hv_collect(struct api_ctx *ctx, const struct api_request *req, const 
                         continue;
                 if (ask->limit >= 0 && (long)p->n >= ask->limit)
                         break;
-                p->v[p->n] = (struct hv_host){.h = h, .hs = p->hl.v[i]};
-                if ((r = hv_host_fill(&svc, ask, &p->v[p->n++])) < 0)
+                const struct host_state none = {0};
+                const struct host_state *hs = hv_state(hl, &at, json_str(h, "id") ?: "");
+                p->v[p->n] = (struct hv_host){.h = h};
+                int r = hv_host_fill(svc, ask, hs ? hs : &none, &p->v[p->n++]);
+                if (r < 0)
                         return r;
         }
         return past_marker ? 0 : -ESRCH;
+}
+
+static int hv_collect(struct api_ctx *ctx, const struct api_request *req, const struct hv_ask *ask,
+                      struct hv_page *p)
+{
+        struct computesvc svc = api_computesvc(ctx);
+        struct host_list hl = {0};
+        int r = computesvc_host_list(&svc, &p->hosts);
+        if (r >= 0)
+                r = computesvc_hosts_load(&svc, &hl);
+        if (r >= 0)
+                r = hv_collect_hosts(&svc, req, ask, &hl, p);
+        computesvc_hosts_done(&svc, &hl);
+        return r;
 }
 
 /* Collects in a read transaction; answers a failure itself (< 0). */
@@ -434,10 +459,9 @@ static int hv_statistics(struct api_ctx *ctx, struct api_request *req, struct ap
         for (size_t i = 0; sum && i < p.n; i++) {
                 if (!streq(json_str(p.v[i].h, "status") ?: "", "enabled"))
                         continue;
-                _cleanup_json_ json_t *f = hv_figures(p.v[i].hs, p.v[i].running, p.v[i].workload);
                 const char *k;
                 json_t *v;
-                json_object_foreach(f, k, v) {
+                json_object_foreach(p.v[i].figures, k, v) {
                         json_int_t was = json_integer_value(json_object_get(sum, k));
                         json_object_set_new(sum, k, json_integer(was + json_integer_value(v)));
                 }

@@ -81,7 +81,7 @@ static int az_list(struct api_ctx *ctx, struct api_request *req, struct api_resp
                 return nova_store_error(resp, r);
         struct computesvc svc = api_computesvc(ctx);
         r = computesvc_hosts_load(&svc, &hl);
-        /* The cached states are read while the transaction holds the store. */
+        /* The cached states are read before the list is done. */
         for (size_t i = 0; r >= 0 && i < hl.n; i++) {
                 const struct host_state *h = hl.v[i];
                 const char *az = h->availability_zone ? h->availability_zone
@@ -102,7 +102,7 @@ static int az_list(struct api_ctx *ctx, struct api_request *req, struct api_resp
                                                       "available", h->enabled && h->up, "active",
                                                       h->enabled, "updated_at"));
         }
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&svc, &hl);
         store_end(ctx->store, true);
         if (r < 0)
                 return nova_store_error(resp, r);

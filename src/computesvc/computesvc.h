@@ -37,10 +37,11 @@ void compute_cache_free(struct compute_cache *c);
 
 /* Every registered compute host as the scheduler sees it (report + service
  * state + the instances' claims and usage), in hostname order.  The states
- * are cached and borrowed: use them only until the transaction ends, then
- * computesvc_hosts_done(). */
+ * are cached and borrowed, the cache locked for the caller: use them inside
+ * the transaction that loaded them, then computesvc_hosts_done() before it
+ * ends (or begins another), and never load twice at once. */
 int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret);
-void computesvc_hosts_done(struct host_list *l);
+void computesvc_hosts_done(const struct computesvc *svc, struct host_list *l);
 /* The stored host record (service state) as a document (see
  * computesvc_host_list()), or -ENOENT; whether a host is up (heartbeat
  * within service_down_time, not forced down), from its row or from its

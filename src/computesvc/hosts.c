@@ -2,6 +2,7 @@
  * the report parsed once and cached, the claims and usage of the
  * instances summed by the store; aggregates' zones; the task queue. */
 #include <errno.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,8 +68,8 @@ static int set_str(char **field, const char *v)
  * its report is the dear part of a boot, and a report changes seldom.  The
  * store stays the truth: on every load each cached host is brought to the
  * store's claims, usage and service state, so a rolled-back transaction or
- * a restart cannot leave the cache ahead.  Only touched inside a store
- * transaction, whose lock serialises it. */
+ * a restart cannot leave the cache ahead.  Only touched with the cache's
+ * lock held: readers on PostgreSQL run side by side. */
 struct cached_host {
         char *name;
         char hash[65];           /* of the report text it was built from */
@@ -85,6 +86,7 @@ struct cached_host {
 };
 
 struct compute_cache {
+        pthread_mutex_t lock;
         struct cached_host *v; /* sorted by name */
         size_t n;
         /* When every row was last read: the host table's stamp then and
@@ -120,6 +122,7 @@ void compute_cache_free(struct compute_cache *c)
                 cached_host_done(&c->v[i]);
         free(c->v);
         json_decref(c->zones);
+        pthread_mutex_destroy(&c->lock);
         free(c);
 }
 
@@ -295,7 +298,22 @@ static int cache_list(struct compute_cache *cache, struct host_list *ret)
         return 0;
 }
 
-int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
+/* The cache, made on first use. */
+static struct compute_cache *cache_get(const struct computesvc *svc)
+{
+        static pthread_mutex_t made = PTHREAD_MUTEX_INITIALIZER;
+        pthread_mutex_lock(&made);
+        struct compute_cache *c = *svc->cache;
+        if (!c && (c = calloc(1, sizeof(*c)))) {
+                pthread_mutex_init(&c->lock, NULL);
+                *svc->cache = c;
+        }
+        pthread_mutex_unlock(&made);
+        return c;
+}
+
+static int hosts_load(const struct computesvc *svc, struct compute_cache *cache,
+                      struct host_list *ret)
 {
         _cleanup_json_ json_t *zones = NULL;
         _cleanup_compute_hosts_ struct store_compute_host **hosts = NULL;
@@ -305,9 +323,6 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
                 r = store_stamp_get(svc->store, STORE_STAMP_COMPUTE_HOSTS, &hosts_stamp);
         if (r < 0)
                 return r;
-        if (!*svc->cache && !(*svc->cache = calloc(1, sizeof(struct compute_cache))))
-                return -ENOMEM;
-        struct compute_cache *cache = *svc->cache;
         double now = svc->now();
         uint64_t rollbacks = store_write_rollbacks(svc->store);
         /* No row changed but heartbeats and claims since the rows were
@@ -357,7 +372,7 @@ int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
         for (size_t i = 0; i < n; i++) {
                 const struct store_compute_host *rec = hosts[i];
                 const char *name = rec->hostname, *hash = rec->report_hash;
-                struct compute_cache view = {cache->v, old_n};
+                struct compute_cache view = {.v = cache->v, .n = old_n};
                 struct cached_host *c = cache_find(&view, name);
                 if (!c) {
                         c = &cache->v[cache->n];
@@ -407,8 +422,24 @@ fail:
         return r;
 }
 
-void computesvc_hosts_done(struct host_list *l)
+int computesvc_hosts_load(const struct computesvc *svc, struct host_list *ret)
 {
+        struct compute_cache *cache = cache_get(svc);
+        if (!cache)
+                return -ENOMEM;
+        pthread_mutex_lock(&cache->lock);
+        int r = hosts_load(svc, cache, ret);
+        if (r < 0)
+                pthread_mutex_unlock(&cache->lock);
+        return r;
+}
+
+void computesvc_hosts_done(const struct computesvc *svc, struct host_list *l)
+{
+        /* A list is given out only with the lock held: an empty one was
+         * never loaded, or was done already. */
+        if (l->v)
+                pthread_mutex_unlock(&(*svc->cache)->lock);
         free(l->v);
         *l = (struct host_list){0};
 }

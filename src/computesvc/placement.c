@@ -460,7 +460,7 @@ int computesvc_place(const struct computesvc *svc, struct store_instance *inst,
                 }
                 sched_result_done(&res);
         }
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(svc, &hl);
         sched_request_done(&sreq);
         if (r < 0 || placed)
                 return r;

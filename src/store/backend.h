@@ -228,6 +228,11 @@ bool store_url_is_postgresql(const char *url);
 int store_sqlite_open(const char *path, struct store **ret);
 int store_pg_open(const char *url, struct store **ret);
 
+/* A write transaction ended without committing (store_write_rollbacks()):
+ * counted by the backend before it lets the next writer in, so no writer
+ * reads a cache filled inside the undone one as still good. */
+void store_count_rollback(struct store *st);
+
 /* Fills the shared head; store_head_done() undoes it. */
 void store_head_init(struct store *st, const struct store_backend *ops);
 void store_head_done(struct store *st);

@@ -38,6 +38,7 @@ struct sqlite_store {
         pthread_t owner; /* holds lock, while owned */
         bool owned;
         bool in_tx;
+        bool tx_writes; /* the open transaction is a writer's */
         struct stmt_cache_entry cache[STMT_CACHE_SIZE];
         unsigned next_victim;
         /* BEGIN, BEGIN IMMEDIATE, COMMIT and ROLLBACK, prepared once: every

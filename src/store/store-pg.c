@@ -8,11 +8,9 @@
  * database at begin: the domain code assumes a serial writer, as SQLite's
  * BEGIN IMMEDIATE gives, and several servers sharing the database then
  * never hand out one VLAN, IP, MAC or VF twice.  Readers run REPEATABLE
- * READ (one snapshot) and never wait for another server's writer.  Within
- * one server a transaction also holds the store's lock, as store.h
- * promises: state the services keep in memory beside the store (the
- * scheduler's parsed host reports) is only touched inside a transaction
- * and relies on it. */
+ * READ (one snapshot) and never wait for a writer.  Within one server
+ * writers queue on a lock before they take a connection; readers each take
+ * one of the pool and run side by side. */
 #include <errno.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -61,7 +59,11 @@ struct pg_conn {
 struct pg_store {
         struct store base;
         char *conninfo;
-        pthread_mutex_t tx_lock; /* held from store_begin() to store_end() */
+        /* Held by a write transaction from store_begin() to store_end(): a
+         * server's writers queue here, not each on a connection of the
+         * pool waiting for the database's write lock.  Reads take no lock:
+         * each runs on a connection of its own, side by side. */
+        pthread_mutex_t write_lock;
         pthread_mutex_t lock;    /* guards the pool */
         pthread_cond_t freed;
         size_t n_conns;
@@ -1174,7 +1176,7 @@ int store_pg_open(const char *url, struct store **ret)
         if (!st)
                 return -ENOMEM;
         store_head_init(&st->base, &pg_backend);
-        pthread_mutex_init(&st->tx_lock, NULL);
+        pthread_mutex_init(&st->write_lock, NULL);
         pthread_mutex_init(&st->lock, NULL);
         pthread_cond_init(&st->freed, NULL);
         size_t n = 0;
@@ -1211,7 +1213,7 @@ static void pg_free(struct store *base)
         free(st->conninfo);
         pthread_cond_destroy(&st->freed);
         pthread_mutex_destroy(&st->lock);
-        pthread_mutex_destroy(&st->tx_lock);
+        pthread_mutex_destroy(&st->write_lock);
         store_head_done(base);
         free(st);
 }
@@ -1224,10 +1226,12 @@ static int pg_begin(struct store *base, bool write)
                 return err_set(-EINVAL, "store_begin: a transaction is already open");
         if (tx_expect.moved)
                 return expectation_failed();
-        pthread_mutex_lock(&st->tx_lock);
+        if (write)
+                pthread_mutex_lock(&st->write_lock);
         int r = conn_acquire(st, &c);
         if (r < 0) {
-                pthread_mutex_unlock(&st->tx_lock);
+                if (write)
+                        pthread_mutex_unlock(&st->write_lock);
                 return r;
         }
         c->writing = write;
@@ -1263,7 +1267,7 @@ static int pg_begin(struct store *base, bool write)
         if (r < 0) {
                 conn_exec(c->pq, "rollback", "ROLLBACK");
                 conn_release(st, c);
-                pthread_mutex_unlock(&st->tx_lock);
+                pthread_mutex_unlock(&st->write_lock);
                 return r;
         }
         tx_store = st;
@@ -1297,14 +1301,18 @@ static int pg_end(struct store *base, bool commit)
                         r = err_set(-EIO, "database: the transaction was rolled back after "
                                     "an error inside it");
         }
-        if (c->writing && (!commit || r < 0))
+        bool writing = c->writing;
+        if (writing && (!commit || r < 0)) {
                 conn_exec(c->pq, "rollback", "ROLLBACK");
+                store_count_rollback(base);
+        }
         tx_store = NULL;
         tx_conn = NULL;
         struct store_changed_hosts changed = c->changed;
         c->changed = (struct store_changed_hosts){0};
         conn_release(st, c);
-        pthread_mutex_unlock(&st->tx_lock);
+        if (writing)
+                pthread_mutex_unlock(&st->write_lock);
         /* Told after the lock is gone, so a woken reader can read at once. */
         store_changed_hosts_done(base, &changed, commit && r == 0);
         return r;

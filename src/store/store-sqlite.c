@@ -1066,6 +1066,7 @@ static int sqlite_begin(struct store *base, bool write)
                 return r;
         }
         st->in_tx = true;
+        st->tx_writes = write;
         return 0;
 }
 
@@ -1081,6 +1082,8 @@ static int sqlite_end(struct store *base, bool commit)
                         tx_verb(st, TX_ROLLBACK);
         } else
                 tx_verb(st, TX_ROLLBACK);
+        if ((!commit || r < 0) && st->tx_writes)
+                store_count_rollback(base);
         st->in_tx = false;
         struct store_changed_hosts changed = st->changed;
         st->changed = (struct store_changed_hosts){0};

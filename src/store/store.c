@@ -189,24 +189,19 @@ int store_schema_version(struct store *st)
         return st->ops->schema_version(st);
 }
 
-/* Whether the calling thread's open transaction writes. */
-static __thread bool tx_writes;
-
 int store_begin(struct store *st, bool write)
 {
-        int r = st->ops->begin(st, write);
-        if (r >= 0)
-                tx_writes = write;
-        return r;
+        return st->ops->begin(st, write);
 }
 
 int store_end(struct store *st, bool commit)
 {
-        int r = st->ops->end(st, commit);
-        if (tx_writes && (!commit || r < 0))
-                __atomic_add_fetch(&st->write_rollbacks, 1, __ATOMIC_RELAXED);
-        tx_writes = false;
-        return r;
+        return st->ops->end(st, commit);
+}
+
+void store_count_rollback(struct store *st)
+{
+        __atomic_add_fetch(&st->write_rollbacks, 1, __ATOMIC_RELAXED);
 }
 
 uint64_t store_write_rollbacks(struct store *st)

@@ -35,8 +35,11 @@ void store_free(struct store *st);
 int store_schema_version(struct store *st);
 
 /* Start a transaction (write=true takes the write lock at once, so two
- * writers never deadlock on upgrade).  Holds the store's lock until
- * store_end(); commit=false rolls everything back. */
+ * writers never deadlock on upgrade); commit=false rolls everything back.
+ * A writer holds the write lock until store_end(): one writer at a time,
+ * across every server sharing the database.  Readers may run beside it
+ * and beside each other (PostgreSQL), so state kept in memory beside the
+ * store takes a lock of its own. */
 int store_begin(struct store *st, bool write);
 int store_end(struct store *st, bool commit);
 

@@ -8,6 +8,7 @@
 #include "test-util.h"
 #include "test-store-util.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include "base/ini.h"
@@ -876,7 +877,7 @@ static void test_hosts(void **state)
         assert_string_equal(hl.v[0]->hostname, "c1");
         assert_true(hl.v[0]->up);
         assert_int_equal(hl.v[0]->vcpus, 8);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         json_t *h = NULL;
         assert_int_equal(computesvc_host_get(&f->svc, "c1", &h), 0);
         assert_true(computesvc_host_is_up(&f->svc, h));
@@ -884,7 +885,7 @@ static void test_hosts(void **state)
         assert_false(computesvc_host_is_up(&f->svc, h));
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->up);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         clock_now -= 61;
         json_decref(h);
         assert_int_equal(computesvc_host_get(&f->svc, "nope", &h), -ENOENT);
@@ -915,7 +916,7 @@ static void test_hosts_cache(void **state)
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         unsigned free0 = hl.v[0]->pools.free_total;
         assert_true(free0 > 0);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         /* A VF claimed by another request, or another server. */
         struct store_pci_addr vf = {0, 0x0b, 0x10, 0};
         struct store_usage use = {.vcpus = 1, .memory_mb = 512, .disk_gb = 1};
@@ -926,7 +927,7 @@ static void test_hosts_cache(void **state)
         assert_true(hl.v[0]->pools.free_total < free0);
         assert_int_equal(hl.v[0]->vcpus_used, 1);
         assert_true(hl.v[0]->enabled);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         /* The host disabled. */
         _cleanup_compute_host_ struct store_compute_host *h = NULL;
         assert_int_equal(store_compute_host_get(f->st, "c1", &h), 0);
@@ -934,23 +935,23 @@ static void test_hosts_cache(void **state)
         assert_int_equal(store_compute_host_put(f->st, h, false), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->enabled);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         /* Silent for longer than service_down_time: down. */
         clock_now += 61;
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->up);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         /* A heartbeat written: up when heartbeats are read, a second on. */
         struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, "c1", clock_now, "t"};
         assert_int_equal(store_heartbeat_put(f->st, &hb), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->up);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         clock_now += 1.5;
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_true(hl.v[0]->up);
         assert_false(hl.v[0]->enabled);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         /* Forced down (a row change): down at once, whatever its
          * heartbeat; and then no heartbeat brings it up. */
         h->disabled = false;
@@ -959,13 +960,13 @@ static void test_hosts_cache(void **state)
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->up);
         assert_true(hl.v[0]->enabled);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         hb.at = clock_now += 1.5;
         assert_int_equal(store_heartbeat_put(f->st, &hb), 0);
         clock_now += 1.5;
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->up);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         /* Back, and silent again: down when heartbeats are read next. */
         store_compute_host_free(h);
         assert_int_equal(store_compute_host_get(f->st, "c1", &h), 0);
@@ -973,11 +974,11 @@ static void test_hosts_cache(void **state)
         assert_int_equal(store_compute_host_put(f->st, h, false), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_true(hl.v[0]->up);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         clock_now += 61;
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_false(hl.v[0]->up);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         clock_now -= 126.5;
         assert_int_equal(store_end(f->st, false), 0);
 }
@@ -993,26 +994,130 @@ static void test_hosts_cache_rollback(void **state)
                            two = {.vcpus = 2, .memory_mb = 512, .disk_gb = 1};
         assert_int_equal(store_begin(f->st, true), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         assert_int_equal(store_usage_add(f->st, "i-undone", "c1", &one), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_int_equal(hl.v[0]->vcpus_used, 1);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         assert_int_equal(store_end(f->st, false), 0);
 
         assert_int_equal(store_begin(f->st, true), 0);
         assert_int_equal(store_usage_add(f->st, "i-kept", "c1", &two), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_int_equal(hl.v[0]->vcpus_used, 2);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         assert_int_equal(store_end(f->st, true), 0);
         /* And a claim committed since is seen without a full read. */
         assert_int_equal(store_begin(f->st, true), 0);
         assert_int_equal(store_usage_add(f->st, "i-more", "c1", &one), 0);
         assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
         assert_int_equal(hl.v[0]->vcpus_used, 3);
-        computesvc_hosts_done(&hl);
+        computesvc_hosts_done(&f->svc, &hl);
         assert_int_equal(store_end(f->st, false), 0);
+}
+
+/* The cache is the loader's until done; threads loading the hosts in read
+ * transactions of their own while writes come and go each see the one
+ * host with usage that is a committed state's or the writer's open one's
+ * (the scheduler's view is at most one transaction ahead), and nothing
+ * they load leaves the cache behind the store. */
+struct hosts_reader {
+        struct fixture *f;
+        _Atomic bool *stop;
+        unsigned loads;
+        bool bad;
+};
+
+static void *hosts_reader_run(void *userdata)
+{
+        struct hosts_reader *r = userdata;
+        while (!*r->stop || r->loads == 0) {
+                struct host_list hl = {0};
+                if (store_begin(r->f->st, false) < 0) {
+                        r->bad = true;
+                        break;
+                }
+                if (computesvc_hosts_load(&r->f->svc, &hl) < 0)
+                        r->bad = true;
+                else if (hl.n != 1 || !streq(hl.v[0]->hostname, "c1") ||
+                         hl.v[0]->vcpus_used < 0 || hl.v[0]->vcpus_used > 2)
+                        r->bad = true;
+                computesvc_hosts_done(&r->f->svc, &hl);
+                store_end(r->f->st, true);
+                r->loads++;
+                if (r->bad)
+                        break;
+        }
+        return NULL;
+}
+
+static long loaded_vcpus_used(struct fixture *f)
+{
+        struct host_list hl = {0};
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        assert_int_equal(hl.n, 1);
+        long used = hl.v[0]->vcpus_used;
+        computesvc_hosts_done(&f->svc, &hl);
+        return used;
+}
+
+static void test_hosts_side_by_side(void **state)
+{
+        struct fixture *f = *state;
+        struct store_usage one = {.vcpus = 1, .memory_mb = 512, .disk_gb = 1},
+                           two = {.vcpus = 2, .memory_mb = 512, .disk_gb = 1};
+        _Atomic bool stop = false;
+        struct hosts_reader readers[3];
+        pthread_t threads[3];
+
+        /* A list loaded is the caller's until done: another load waits. */
+        struct host_list hl = {0};
+        assert_int_equal(store_begin(f->st, false), 0);
+        assert_int_equal(computesvc_hosts_load(&f->svc, &hl), 0);
+        stop = true;
+        readers[0] = (struct hosts_reader){.f = f, .stop = &stop};
+        assert_int_equal(pthread_create(&threads[0], NULL, hosts_reader_run, &readers[0]), 0);
+        usleep(300000);
+        assert_int_equal(__atomic_load_n(&readers[0].loads, __ATOMIC_SEQ_CST), 0);
+        computesvc_hosts_done(&f->svc, &hl);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(pthread_join(threads[0], NULL), 0);
+        assert_int_equal(readers[0].loads, 1);
+        assert_false(readers[0].bad);
+        stop = false;
+        for (size_t i = 0; i < ARRAY_SIZE(readers); i++) {
+                readers[i] = (struct hosts_reader){.f = f, .stop = &stop};
+                assert_int_equal(pthread_create(&threads[i], NULL, hosts_reader_run, &readers[i]), 0);
+        }
+        for (int round = 0; round < 40; round++) {
+                /* Undone after the writer loaded its own claim. */
+                assert_int_equal(store_begin(f->st, true), 0);
+                assert_int_equal(store_usage_add(f->st, "i-undone", "c1", &one), 0);
+                assert_int_equal(loaded_vcpus_used(f), 1);
+                assert_int_equal(store_end(f->st, false), 0);
+                assert_int_equal(store_begin(f->st, false), 0);
+                assert_int_equal(loaded_vcpus_used(f), 0);
+                assert_int_equal(store_end(f->st, true), 0);
+                /* Kept, then released. */
+                assert_int_equal(store_begin(f->st, true), 0);
+                assert_int_equal(store_usage_add(f->st, "i-kept", "c1", &two), 0);
+                assert_int_equal(store_end(f->st, true), 0);
+                assert_int_equal(store_begin(f->st, false), 0);
+                assert_int_equal(loaded_vcpus_used(f), 2);
+                assert_int_equal(store_end(f->st, true), 0);
+                assert_int_equal(store_begin(f->st, true), 0);
+                assert_int_equal(store_instance_release(f->st, "i-kept"), 0);
+                assert_int_equal(store_end(f->st, true), 0);
+                assert_int_equal(store_begin(f->st, false), 0);
+                assert_int_equal(loaded_vcpus_used(f), 0);
+                assert_int_equal(store_end(f->st, true), 0);
+        }
+        stop = true;
+        for (size_t i = 0; i < ARRAY_SIZE(readers); i++) {
+                assert_int_equal(pthread_join(threads[i], NULL), 0);
+                assert_false(readers[i].bad);
+                assert_true(readers[i].loads > 0);
+        }
 }
 
 static void test_flavors(void **state)
@@ -1346,6 +1451,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts_cache, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hosts_cache_rollback, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_hosts_side_by_side, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_flavors, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_images, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_aggregates, setup, teardown),

@@ -5,7 +5,9 @@
 #include "test-util.h"
 #include "test-store-util.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/strbuf.h"
@@ -215,6 +217,113 @@ static void test_claims_tag(void **state)
         assert_tags_after(st, t1d, "h2 ");
         assert_tags_after(st, t1c, "h1 h2 ");
         assert_int_equal(store_end(st, true), 0);
+        test_store_drop(st);
+}
+
+/* A transaction run on another thread while the test's own is open: done
+ * once it ended (ok: every step succeeded); the stamp it read. */
+struct side_tx {
+        struct store *st;
+        bool write;
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        bool done, ok;
+        int64_t seen;
+};
+
+static void *side_tx_run(void *userdata)
+{
+        struct side_tx *t = userdata;
+        int64_t v = 0;
+        bool ok = store_begin(t->st, t->write) >= 0;
+        ok = ok && (t->write ? store_stamp_bump(t->st, "side") : 0) >= 0;
+        ok = ok && store_stamp_get(t->st, "side", &v) >= 0;
+        ok = store_end(t->st, true) >= 0 && ok;
+        pthread_mutex_lock(&t->lock);
+        t->done = true;
+        t->ok = ok;
+        t->seen = v;
+        pthread_cond_broadcast(&t->cond);
+        pthread_mutex_unlock(&t->lock);
+        return NULL;
+}
+
+/* Whether the side transaction ends within ms milliseconds. */
+static bool side_tx_ends_within(struct side_tx *t, long ms)
+{
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += ms / 1000;
+        until.tv_nsec += ms % 1000 * 1000000;
+        if (until.tv_nsec >= 1000000000) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000;
+        }
+        pthread_mutex_lock(&t->lock);
+        while (!t->done && pthread_cond_timedwait(&t->cond, &t->lock, &until) == 0)
+                ;
+        bool done = t->done;
+        pthread_mutex_unlock(&t->lock);
+        return done;
+}
+
+static void side_tx_start(struct side_tx *t, struct store *st, bool write, pthread_t *thread)
+{
+        *t = (struct side_tx){.st = st, .write = write};
+        pthread_mutex_init(&t->lock, NULL);
+        pthread_cond_init(&t->cond, NULL);
+        assert_int_equal(pthread_create(thread, NULL, side_tx_run, t), 0);
+}
+
+static void side_tx_join(struct side_tx *t, pthread_t thread)
+{
+        assert_int_equal(pthread_join(thread, NULL), 0);
+        pthread_mutex_destroy(&t->lock);
+        pthread_cond_destroy(&t->cond);
+}
+
+/* PostgreSQL: one server's transactions do not queue behind an open
+ * reader (each runs on a connection of its own), a reader keeps the
+ * snapshot it began with, and writers still take turns. */
+static void test_readers_side_by_side(void **state)
+{
+        struct store *st = test_store_open();
+        struct side_tx t;
+        pthread_t thread;
+        int64_t v = 0;
+
+        /* A reader beside an open reader. */
+        assert_int_equal(store_begin(st, false), 0);
+        assert_int_equal(store_stamp_get(st, "side", &v), 0);
+        assert_int_equal(v, 0);
+        side_tx_start(&t, st, false, &thread);
+        assert_true(side_tx_ends_within(&t, 10000));
+        assert_true(t.ok);
+        side_tx_join(&t, thread);
+
+        /* A writer beside it, committed; the open reader's snapshot does
+         * not move, the next reader sees it. */
+        side_tx_start(&t, st, true, &thread);
+        assert_true(side_tx_ends_within(&t, 10000));
+        assert_true(t.ok);
+        assert_int_equal(t.seen, 1);
+        side_tx_join(&t, thread);
+        assert_int_equal(store_stamp_get(st, "side", &v), 0);
+        assert_int_equal(v, 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(store_stamp_read(st, "side", &v), 0);
+        assert_int_equal(v, 1);
+
+        /* Writers take turns: the second waits for the first to end. */
+        assert_int_equal(store_begin(st, true), 0);
+        assert_int_equal(store_stamp_bump(st, "side"), 0);
+        side_tx_start(&t, st, true, &thread);
+        assert_false(side_tx_ends_within(&t, 300));
+        assert_int_equal(store_end(st, true), 0);
+        assert_true(side_tx_ends_within(&t, 10000));
+        assert_true(t.ok);
+        assert_int_equal(t.seen, 3);
+        side_tx_join(&t, thread);
         test_store_drop(st);
 }
 
@@ -658,6 +767,7 @@ int main(void)
                 cmocka_unit_test(test_auth_failures),
                 cmocka_unit_test(test_compute_hosts),
                 cmocka_unit_test(test_compute_tasks),
+                cmocka_unit_test(test_readers_side_by_side),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);
