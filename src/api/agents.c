@@ -124,9 +124,10 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         bool is_new = false;
         /* Most reports repeat the last: a read, and the time queued.  The
          * stored agent is parsed and compared after the read transaction,
-         * which every request of the server waits for on SQLite. */
+         * which every request of the server waits for on SQLite; one
+         * statement, so no snapshot is asked for. */
         _cleanup_free_ char *stored = NULL;
-        int r = store_begin(ctx->store, false);
+        int r = store_begin_read_committed(ctx->store);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = netsvc_agent_stored(&svc, host, type, &stored);

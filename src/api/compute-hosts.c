@@ -42,7 +42,8 @@ static bool report_repeated(struct api_ctx *ctx, struct api_request *req,
         _cleanup_free_ char *name = m.hostname;
         struct computesvc svc = api_computesvc(ctx);
         _cleanup_compute_host_ struct store_compute_host *h = NULL;
-        if (store_begin(ctx->store, false) < 0)
+        /* One statement: no snapshot to ask for. */
+        if (store_begin_read_committed(ctx->store) < 0)
                 return false;
         int r = computesvc_host_heartbeat(&svc, name, m.report_hash, &h);
         store_end(ctx->store, true);

@@ -97,7 +97,10 @@ static int changes(struct api_ctx *ctx, struct api_request *req, struct api_resp
         _cleanup_json_ json_t *list = NULL;
         struct computesvc svc = api_computesvc(ctx);
         int64_t next = since;
-        int r = store_begin(ctx->store, false);
+        /* Read committed: each entry's object is read as it is now, as
+         * it would be at a snapshot a moment later; an object changed
+         * after the list has an entry of its own after it. */
+        int r = store_begin_read_committed(ctx->store);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = computesvc_host_changes(&svc, host, since, FEED_BATCH, &list, &next);

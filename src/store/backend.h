@@ -67,6 +67,8 @@ struct store_backend {
         void (*free)(struct store *st);
         int (*schema_version)(struct store *st);
         int (*begin)(struct store *st, bool write);
+        /* NULL: begin(st, false), a snapshot being more than asked. */
+        int (*begin_read_committed)(struct store *st);
         int (*end)(struct store *st, bool commit);
 
         int (*obj_insert)(struct store *st, const char *kind, const char *id,

@@ -8,7 +8,8 @@
  * database at begin: the domain code assumes a serial writer, as SQLite's
  * BEGIN IMMEDIATE gives, and several servers sharing the database then
  * never hand out one VLAN, IP, MAC or VF twice.  Readers run REPEATABLE
- * READ (one snapshot) and never wait for a writer.  Within one server
+ * READ (one snapshot) and never wait for a writer; a read-committed
+ * reader sends neither BEGIN nor COMMIT.  Within one server
  * writers queue on a lock before they take a connection; readers each take
  * one of the pool and run side by side. */
 #include <errno.h>
@@ -51,6 +52,9 @@ struct pg_conn {
          * a reader never waits for it. */
         bool end_pending;
         bool writing; /* the open transaction is a writer's */
+        /* The open read is store_begin_read_committed()'s: no BEGIN, each
+         * statement on its own (the first with the stamp), no end. */
+        bool autocommit;
         bool failed;  /* a statement failed and the transaction with it */
         /* Hosts the open transaction appended change-feed entries for. */
         struct store_changed_hosts changed;
@@ -940,8 +944,9 @@ static const char *conn_prepare(struct pg_conn *c, const char *sql, int n_params
 
 #define PG_READ_BEGIN "BEGIN ISOLATION LEVEL REPEATABLE READ"
 
-/* A read transaction's BEGIN and its first statement, one round trip:
- * the statement's result, or NULL with the error set. */
+/* A read transaction's BEGIN (none for a read-committed one) and its
+ * first statement, one round trip: the statement's result, or NULL with
+ * the error set. */
 static PGresult *conn_begin_with(struct pg_conn *c, const char *what, const char *name,
                                  const char *sql, int n_params, const char *const *values,
                                  int *ret_error)
@@ -952,19 +957,32 @@ static PGresult *conn_begin_with(struct pg_conn *c, const char *what, const char
         bool stamp = tx_expect.unread;
         const char *stamp_name = tx_expect.name;
         PGresult *res[3] = {NULL, NULL, NULL};
-        int n = stamp ? 3 : 2;
-        bool sent = PQenterPipelineMode(pq) == 1 &&
-                    PQsendQueryParams(pq, PG_READ_BEGIN, 0, NULL, NULL, NULL, NULL, 0) == 1 &&
-                    (!stamp || PQsendQueryParams(pq, "SELECT value FROM stamps WHERE name = $1", 1,
-                                                 NULL, &stamp_name, NULL, NULL, 0) == 1) &&
-                    (name ? PQsendQueryPrepared(pq, name, n_params, values, NULL, NULL, 0)
-                          : PQsendQueryParams(pq, sql, n_params, NULL, values, NULL, NULL, 0)) == 1 &&
-                    PQpipelineSync(pq) == 1;
+        int n = 0, at_begin = -1, at_stamp = -1;
+        bool sent = PQenterPipelineMode(pq) == 1;
+        if (sent && !c->autocommit) {
+                at_begin = n++;
+                sent = PQsendQueryParams(pq, PG_READ_BEGIN, 0, NULL, NULL, NULL, NULL, 0) == 1;
+        }
+        if (sent && stamp) {
+                at_stamp = n++;
+                sent = PQsendQueryParams(pq, "SELECT value FROM stamps WHERE name = $1", 1, NULL,
+                                         &stamp_name, NULL, NULL, 0) == 1;
+        }
+        int at_statement = n++;
+        sent = sent &&
+               (name ? PQsendQueryPrepared(pq, name, n_params, values, NULL, NULL, 0)
+                     : PQsendQueryParams(pq, sql, n_params, NULL, values, NULL, NULL, 0)) == 1 &&
+               PQpipelineSync(pq) == 1;
         bool synced = sent && pipeline_collect(pq, res, n);
-        bool stamp_ok = !stamp || PQresultStatus(res[1]) == PGRES_TUPLES_OK;
-        if (!synced || PQresultStatus(res[0]) != PGRES_COMMAND_OK || !stamp_ok) {
-                *ret_error = pg_error(pq, !synced || PQresultStatus(res[0]) != PGRES_COMMAND_OK
-                                                  ? res[0] : res[1], what);
+        PGresult *failed = NULL;
+        if (!synced)
+                failed = res[0];
+        else if (at_begin >= 0 && PQresultStatus(res[at_begin]) != PGRES_COMMAND_OK)
+                failed = res[at_begin];
+        else if (at_stamp >= 0 && PQresultStatus(res[at_stamp]) != PGRES_TUPLES_OK)
+                failed = res[at_stamp];
+        if (!synced || failed) {
+                *ret_error = pg_error(pq, failed, what);
                 if (!synced && PQstatus(pq) != CONNECTION_BAD)
                         conn_close(c); /* in a state nothing else expects */
                 for (int k = 0; k < n; k++)
@@ -972,19 +990,19 @@ static PGresult *conn_begin_with(struct pg_conn *c, const char *what, const char
                 return NULL;
         }
         c->begin_pending = false;
-        if (stamp) {
-                expectation_read(PQntuples(res[1]) ? pg_int(res[1], 0, 0) : 0);
-                PQclear(res[1]);
-                res[1] = res[2];
-        }
-        PQclear(res[0]);
+        if (at_stamp >= 0)
+                expectation_read(PQntuples(res[at_stamp]) ? pg_int(res[at_stamp], 0, 0) : 0);
+        PGresult *out = res[at_statement];
+        for (int k = 0; k < n; k++)
+                if (k != at_statement)
+                        PQclear(res[k]);
         if (tx_expect.moved) {
-                PQclear(res[1]);
+                PQclear(out);
                 c->failed = true;
                 *ret_error = expectation_failed();
                 return NULL;
         }
-        return res[1];
+        return out;
 }
 
 static int conn_query(struct pg_conn *c, const char *what, const char *sql, struct pg_args *a,
@@ -1028,7 +1046,10 @@ int pg_query(struct store *base, const char *what, const char *sql, struct pg_ar
                 /* Lost before the transaction began: nothing was done yet. */
                 if (r == -EBUSY && tx_conn->begin_pending && tx_conn->pq && conn_lost(tx_conn))
                         r = conn_query(tx_conn, what, sql, a, ret);
-                if (r < 0 && tx_conn->pq && PQtransactionStatus(tx_conn->pq) == PQTRANS_INERROR)
+                /* A read-committed statement that failed fails the end, as
+                 * it would inside a transaction. */
+                if (r < 0 && tx_conn->pq &&
+                    (tx_conn->autocommit || PQtransactionStatus(tx_conn->pq) == PQTRANS_INERROR))
                         tx_conn->failed = true;
                 return r;
         }
@@ -1218,7 +1239,7 @@ static void pg_free(struct store *base)
         free(st);
 }
 
-static int pg_begin(struct store *base, bool write)
+static int pg_begin_kind(struct store *base, bool write, bool autocommit)
 {
         struct pg_store *st = to_pg(base);
         struct pg_conn *c;
@@ -1235,6 +1256,7 @@ static int pg_begin(struct store *base, bool write)
                 return r;
         }
         c->writing = write;
+        c->autocommit = autocommit;
         c->failed = false;
         if (!write) {
                 /* Sent with the first statement: one round trip the less,
@@ -1275,6 +1297,16 @@ static int pg_begin(struct store *base, bool write)
         return 0;
 }
 
+static int pg_begin(struct store *base, bool write)
+{
+        return pg_begin_kind(base, write, false);
+}
+
+static int pg_begin_read_committed(struct store *base)
+{
+        return pg_begin_kind(base, false, true);
+}
+
 static int pg_end(struct store *base, bool commit)
 {
         struct pg_store *st = to_pg(base);
@@ -1289,7 +1321,7 @@ static int pg_end(struct store *base, bool commit)
                 if (commit && c->failed)
                         r = err_set(-EIO, "database: the transaction was rolled back after "
                                     "an error inside it");
-                if (c->pq && !c->begin_pending)
+                if (c->pq && !c->begin_pending && !c->autocommit)
                         conn_end_send(c, commit && r == 0);
                 c->begin_pending = false;
         } else if (commit) {
@@ -1693,6 +1725,7 @@ static const struct store_backend pg_backend = {
         .free = pg_free,
         .schema_version = pg_schema_version,
         .begin = pg_begin,
+        .begin_read_committed = pg_begin_read_committed,
         .end = pg_end,
         .obj_insert = pg_obj_insert,
         .obj_update = pg_obj_update,

@@ -194,6 +194,13 @@ int store_begin(struct store *st, bool write)
         return st->ops->begin(st, write);
 }
 
+int store_begin_read_committed(struct store *st)
+{
+        if (!st->ops->begin_read_committed)
+                return st->ops->begin(st, false);
+        return st->ops->begin_read_committed(st);
+}
+
 int store_end(struct store *st, bool commit)
 {
         return st->ops->end(st, commit);

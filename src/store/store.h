@@ -41,6 +41,13 @@ int store_schema_version(struct store *st);
  * and beside each other (PostgreSQL), so state kept in memory beside the
  * store takes a lock of its own. */
 int store_begin(struct store *st, bool write);
+/* A read transaction whose statements need no snapshot in common: each
+ * sees what was committed when it began (READ COMMITTED).  For the
+ * requests that come by the thousand (a heartbeat's read, a watch's): on
+ * PostgreSQL no BEGIN or COMMIT goes to the database, so a one-statement
+ * read is one round trip and nothing after it.  SQLite gives its one
+ * snapshot as for store_begin(st, false).  Ended by store_end(). */
+int store_begin_read_committed(struct store *st);
 int store_end(struct store *st, bool commit);
 
 /* Objects.  -EEXIST when (kind, id) exists; -ENOENT when absent. */

@@ -43,6 +43,12 @@ static void test_stamp_expect(void **state)
         assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
         assert_int_equal(store_stamp_settle(st), 0);
         assert_int_equal(store_stamp_settle(st), 0);
+        assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+        assert_int_equal(store_begin_read_committed(st), 0);
+        assert_int_equal(store_stamp_get(st, "claims", &got), 0);
+        assert_int_equal(store_stamp_get(st, "claims", &got), 0);
+        assert_int_equal(store_end(st, true), 0);
+        assert_int_equal(store_stamp_settle(st), 0);
 
         /* Moved. */
         assert_int_equal(store_begin(st, true), 0);
@@ -68,6 +74,13 @@ static void test_stamp_expect(void **state)
                 assert_int_equal(store_stamp_settle(st), -ESTALE);
                 /* Nothing read it: the settle does. */
                 assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_int_equal(store_stamp_settle(st), -ESTALE);
+                /* A read-committed read, as a read. */
+                assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_int_equal(store_begin_read_committed(st), 0);
+                assert_int_equal(store_stamp_get(st, "claims", &got), -ESTALE);
+                assert_int_equal(store_stamp_get(st, "claims", &got), -ESTALE);
+                assert_true(store_end(st, true) < 0);
                 assert_int_equal(store_stamp_settle(st), -ESTALE);
         }
         /* Settled: transactions run again, and nothing was written. */
@@ -324,6 +337,63 @@ static void test_readers_side_by_side(void **state)
         assert_true(t.ok);
         assert_int_equal(t.seen, 3);
         side_tx_join(&t, thread);
+        test_store_drop(st);
+}
+
+/* Sessions of this test's database inside a transaction they have not
+ * ended (PostgreSQL's "idle in transaction"). */
+static int pg_sessions_in_transaction(void)
+{
+        char cmd[256], out[32] = "";
+        snprintf(cmd, sizeof(cmd), "psql -d %s -tAc \"SELECT count(*) FROM pg_stat_activity "
+                 "WHERE datname = '%s' AND state = 'idle in transaction'\"", test_pgdb, test_pgdb);
+        FILE *f = popen(cmd, "r");
+        assert_non_null(f);
+        bool got = fgets(out, sizeof(out), f) != NULL;
+        assert_int_equal(pclose(f), 0);
+        assert_true(got);
+        return atoi(out);
+}
+
+/* A read-committed read: each statement sees what was committed when it
+ * began; on PostgreSQL it leaves no transaction open in the database
+ * between its statements (nothing to end), where a snapshot reader holds
+ * one until its end. */
+static void test_read_committed(void **state)
+{
+        struct store *st = test_store_open();
+        struct side_tx t;
+        pthread_t thread;
+        int64_t v = -1;
+
+        assert_int_equal(store_begin_read_committed(st), 0);
+        assert_int_equal(store_stamp_get(st, "side", &v), 0);
+        assert_int_equal(v, 0);
+        if (test_store_pg())
+                assert_int_equal(pg_sessions_in_transaction(), 0);
+        /* A writer beside it (on SQLite it waits for the reader's end). */
+        side_tx_start(&t, st, true, &thread);
+        if (test_store_pg()) {
+                assert_true(side_tx_ends_within(&t, 10000));
+                assert_true(t.ok);
+                assert_int_equal(store_stamp_get(st, "side", &v), 0);
+                assert_int_equal(v, 1);
+        }
+        assert_int_equal(store_end(st, true), 0);
+        assert_true(side_tx_ends_within(&t, 10000));
+        assert_true(t.ok);
+        side_tx_join(&t, thread);
+        assert_int_equal(store_begin_read_committed(st), 0);
+        assert_int_equal(store_stamp_get(st, "side", &v), 0);
+        assert_int_equal(v, 1);
+        assert_int_equal(store_end(st, true), 0);
+
+        if (test_store_pg()) {
+                assert_int_equal(store_begin(st, false), 0);
+                assert_int_equal(store_stamp_get(st, "side", &v), 0);
+                assert_int_equal(pg_sessions_in_transaction(), 1);
+                assert_int_equal(store_end(st, true), 0);
+        }
         test_store_drop(st);
 }
 
@@ -757,6 +827,7 @@ int main(void)
                 cmocka_unit_test(test_compute_hosts),
                 cmocka_unit_test(test_compute_tasks),
                 cmocka_unit_test(test_compute_host_task_migration),
+                cmocka_unit_test(test_read_committed),
         };
         /* The migrations from SQLite's older layouts exist on SQLite only. */
         const struct CMUnitTest pg_tests[] = {
@@ -768,6 +839,7 @@ int main(void)
                 cmocka_unit_test(test_compute_hosts),
                 cmocka_unit_test(test_compute_tasks),
                 cmocka_unit_test(test_readers_side_by_side),
+                cmocka_unit_test(test_read_committed),
         };
         if (test_store_pg())
                 return cmocka_run_group_tests_name("tests", pg_tests, NULL, NULL);
