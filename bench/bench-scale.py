@@ -14,7 +14,7 @@ use the server (docs/agent.md):
     POST /v2.1/servers; the host the scheduler picks sees the task on its
     watch and answers it, as an agent does.
 Prints, for the measured window (--duration s, default 60, after every host
-registered and every watch is open): each server's CPU, p50/p99 latency of
+registered and every watch is open): each server's CPU and memory, p50/p99 latency of
 heartbeats (agent + compute report) and boots, how long a boot took to
 wake its host's watch, whether any other watch woke, and (PostgreSQL)
 database transactions and rows written per heartbeat (--boot-rate 0: the
@@ -143,6 +143,17 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_kib(pid):
+    """(resident, peak resident) KiB of a process, from /proc."""
+    got = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                got[key] = int(value.split()[0])
+    return got.get("VmRSS", 0), got.get("VmHWM", 0)
 
 
 def pg_counts(url):
@@ -344,6 +355,7 @@ class Scale:
         self.measuring = False
         window = time.perf_counter() - w0
         cpu1 = [cpu_seconds(s.proc.pid) for s in self.servers]
+        self.memory = [memory_kib(s.proc.pid) for s in self.servers]
         tx1 = pg_counts(self.a.db)
         n_hb = len(self.hb_lat)
         # Late wakes of the last boots.
@@ -433,7 +445,9 @@ def main():
         ms = 1000
         print(f"  window {window:.0f} s: {len(sc.hb_lat)} heartbeats, {len(sc.boot_lat)} boots")
         for k, c in enumerate(cpu):
-            print(f"  server {k}: CPU {c * 100:5.1f}% of a core")
+            rss, hwm = sc.memory[k]
+            print(f"  server {k}: CPU {c * 100:5.1f}% of a core, resident {rss / 1024:.0f} MiB "
+                  f"(peak {hwm / 1024:.0f} MiB)")
         print(f"  heartbeat (agent + compute report) p50 {pct(sc.hb_lat, 50) * ms:6.2f} ms  "
               f"p99 {pct(sc.hb_lat, 99) * ms:6.2f} ms   floor GET /v2.1 p50 "
               f"{pct(sc.floor_lat, 50) * ms:5.2f} ms  p99 {pct(sc.floor_lat, 99) * ms:5.2f} ms")

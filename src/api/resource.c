@@ -407,7 +407,8 @@ int resource_filters_from_query(const struct resource_def *def,
                 } else if (is_paging_key(args[i].key) || !a || (a->flags & ATTR_NO_FILTER) ||
                     ((a->flags & ATTR_ADMIN_READ) && !auth->is_admin))
                         continue;
-                else if (a->type == ATTR_LIST || a->type == ATTR_DICT)
+                else if ((a->type == ATTR_LIST && !(a->flags & ATTR_LIST_FILTER)) ||
+                         a->type == ATTR_DICT)
                         continue;
                 if (a->type == ATTR_BOOL) {
                         if (strcasecmp(v, "true") == 0 || streq(v, "1"))

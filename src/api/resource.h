@@ -34,6 +34,7 @@ enum {
         ATTR_NO_FILTER = 1 << 6,   /* not usable as ?attr= filter */
         ATTR_PORT_NUMBER = 1 << 7, /* an integer 0-65535 (Neutron's convert_validate_port_value) */
         ATTR_KVP_FILTER = 1 << 8,  /* filtered as ?attr=key=value on its objects' members */
+        ATTR_LIST_FILTER = 1 << 9, /* a list of strings: ?attr=X finds those holding X */
 };
 
 struct attr_def {

@@ -246,16 +246,7 @@ int netsvc_sg_update(const struct netsvc *svc, const struct auth_context *auth, 
 
 static int in_use_cb(const struct store_port *p, void *userdata)
 {
-        const char *sg = userdata;
-        _cleanup_json_ json_t *groups = json_loads(p->security_groups ?: "[]", 0, NULL);
-        size_t i;
-        json_t *g;
-        if (!groups)
-                return -EIO;
-        json_array_foreach(groups, i, g)
-                if (streq(json_string_value(g) ?: "", sg))
-                        return -EBUSY;
-        return 0;
+        return -EBUSY;
 }
 
 int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, const char *id,
@@ -270,7 +261,11 @@ int netsvc_sg_delete(const struct netsvc *svc, const struct auth_context *auth, 
         if (streq(sg->name ?: "", "default") && !auth->is_admin)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupCannotRemoveDefault",
                                     "Removing default security group not allowed.");
-        r = store_port_list(svc->store, NULL, in_use_cb, (void *)id);
+        /* Any one port with it will do. */
+        const char *v[] = {id};
+        struct store_filter f = {"security_groups", STORE_VALUE_TEXT, v, 1};
+        struct store_query q = {.filters = &f, .n_filters = 1, .limit = 1};
+        r = store_port_list(svc->store, &q, in_use_cb, NULL);
         if (r == -EBUSY)
                 return service_fail(err, ERROR_KIND_CONFLICT, "SecurityGroupInUse",
                                     "Security Group %s in use.", id);

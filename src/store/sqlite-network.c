@@ -26,10 +26,17 @@ static int doc_member(struct strbuf *sql, const char *attr, const char *member, 
                              "WHERE json_extract(m.value, '$.\"%s\"')", attr, member);
 }
 
+static int list_element(struct strbuf *sql, const char *column)
+{
+        return strbuf_printf(sql, " AND EXISTS (SELECT 1 FROM json_each(%s) AS e "
+                             "WHERE e.value", column);
+}
+
 /* The indexes end in id, so one value per filter comes out in id order;
  * several values would make the planner walk the primary key to skip a
  * sort, which "+id" prevents. */
-static const struct typed_sql sqlite_sql = {param, doc_attr, doc_member, " ORDER BY +id", NULL};
+static const struct typed_sql sqlite_sql = {param, doc_attr, doc_member, list_element,
+                                            " ORDER BY +id", NULL};
 
 static void bind_query(sqlite3_stmt *s, const struct store_query *q)
 {

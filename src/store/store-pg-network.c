@@ -30,6 +30,13 @@ static int doc_member(struct strbuf *sql, const char *attr, const char *member, 
                              num ? "json_num" : "", num ? "->" : "->>", member);
 }
 
+static int list_element(struct strbuf *sql, const char *column)
+{
+        return strbuf_printf(sql, " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(CASE "
+                             "jsonb_typeof(%s::jsonb) WHEN 'array' THEN %s::jsonb ELSE '[]' END) "
+                             "AS e(value) WHERE e.value", column, column);
+}
+
 /* Runs SELECT what FROM the table with the query's WHERE (and, for a
  * list, its order and limit). */
 int pg_typed_query(struct store *st, const struct typed_table *t, const char *what,
@@ -37,7 +44,8 @@ int pg_typed_query(struct store *st, const struct typed_table *t, const char *wh
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
-        const struct typed_sql w = {param, doc_attr, doc_member, " ORDER BY id", &a};
+        const struct typed_sql w = {param, doc_attr, doc_member, list_element,
+                                    " ORDER BY id", &a};
         int r = strbuf_printf(&sql, "SELECT %s FROM %s", what, typed_table_from(t));
         if (r >= 0)
                 r = list ? typed_query_list(&sql, t, q, &w) : typed_query_where(&sql, t, q, &w);
@@ -49,7 +57,8 @@ int pg_typed_query_ids(struct store *st, const struct typed_table *t, const char
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
-        const struct typed_sql w = {param, doc_attr, doc_member, " ORDER BY id", &a};
+        const struct typed_sql w = {param, doc_attr, doc_member, list_element,
+                                    " ORDER BY id", &a};
         int r = strbuf_printf(&sql, "%sSELECT id FROM %s", head, typed_table_from(t));
         if (r >= 0)
                 r = typed_query_list(&sql, t, q, &w);
@@ -277,7 +286,8 @@ int pg_subnet_list(struct store *st, const struct store_query *q, store_subnet_c
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
         _cleanup_pgresult_ PGresult *res = NULL;
-        const struct typed_sql w = {param, doc_attr, doc_member, " ORDER BY id", &a};
+        const struct typed_sql w = {param, doc_attr, doc_member, list_element,
+                                    " ORDER BY id", &a};
         int r = strbuf_append(&sql, "SELECT s.*, p.first_ip, p.last_ip FROM (SELECT "
                               STORE_SUBNET_COLUMNS " FROM subnets");
         if (r >= 0)

@@ -14,6 +14,9 @@ struct column {
         /* Its index holds only rows where it is not empty: a filter
          * without "" says so, for the planner to use it. */
         bool sparse;
+        /* It holds a JSON array of strings: a row matches when any of
+         * them is one of the filter's values (?security_groups=X). */
+        bool list;
 };
 
 struct typed_table {
@@ -113,6 +116,7 @@ static const struct column port_columns[] = {
         {"admin_state_up", "admin_state_up", false},
         {"description", "description", false},
         {"port_security_enabled", "port_security_enabled", false},
+        {"security_groups", "security_groups", false, true},
         {"created_at", "created_at", false},
         {"updated_at", "updated_at", false},
         {"revision_number", "revision_number", false},
@@ -224,7 +228,13 @@ static int append_filter(struct strbuf *sql, const struct typed_table *t,
                         r = strbuf_append(sql, " IN (");
                 close = "))";
                 doc = true;
-        } else if ((own = find_column(t->columns, f->attr)))
+        } else if ((own = find_column(t->columns, f->attr)) && own->list) {
+                r = w->list_element(sql, own->sql);
+                if (r >= 0)
+                        r = strbuf_append(sql, " IN (");
+                close = "))";
+                own = NULL; /* not sparse: its empty is "[]" */
+        } else if (own)
                 r = strbuf_printf(sql, " AND %s IN (", own->sql);
         else {
                 r = strbuf_append(sql, " AND ");

@@ -82,6 +82,9 @@ struct typed_sql {
         /* Appends " AND EXISTS (SELECT 1 FROM <the elements of list attr>
          * WHERE <an element's member>" (num: as a number). */
         int (*doc_member)(struct strbuf *sql, const char *attr, const char *member, bool num);
+        /* Appends " AND EXISTS (SELECT 1 FROM <the strings of the JSON
+         * array in column> WHERE <one of them>". */
+        int (*list_element)(struct strbuf *sql, const char *column);
         /* The order of a list with a filter of several values. */
         const char *order_by_many;
         void *ctx;

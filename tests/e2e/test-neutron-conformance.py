@@ -109,6 +109,29 @@ def fixed_ips(t, s, tok, net):
     rc, ports, err = s.osc("port", "list", "--fixed-ip", "ip-address=10.8.0.12")
     t.ok(rc == 0 and [x["ID"] for x in ports] == [port["id"]],
          "port list --fixed-ip ip-address=: the one port", err or ports)
+    # The security_groups filter: the ports holding the group, among
+    # others; a group no port holds finds none.
+    rc, grp, err = s.osc("security", "group", "create", "filtered")
+    t.ok(rc == 0, "security group create filtered", err)
+    st, p, _ = R("GET", f"/v2.0/ports/{port['id']}", token=tok)
+    own = p["port"]["security_groups"]
+    st, p, _ = R("PUT", f"/v2.0/ports/{port['id']}", {"port": {"security_groups": own + [
+        grp["id"]]}}, token=tok)
+    t.ok(st == 200 and p["port"]["security_groups"] == own + [grp["id"]],
+         "a port in two groups", (st, p))
+    # (The client's own --security-group is refused by its SDK before it
+    # sends anything: "Invalid query params: security_groups".)
+    st, body, _ = R("GET", f"/v2.0/ports?security_groups={grp['id']}", token=tok)
+    t.ok(st == 200 and [x["id"] for x in body["ports"]] == [port["id"]],
+         "?security_groups=: the one port in it", (st, body))
+    rc, _, err = s.osc("security", "group", "delete", grp["id"], as_json=False)
+    t.ok(rc != 0 and f"Security Group {grp['id']} in use." in err,
+         "a group a port holds second is in use", err)
+    R("PUT", f"/v2.0/ports/{port['id']}", {"port": {"security_groups": own}}, token=tok)
+    st, body, _ = R("GET", f"/v2.0/ports?security_groups={grp['id']}", token=tok)
+    t.ok(st == 200 and body["ports"] == [], "?security_groups=: none once it left", (st, body))
+    rc, _, err = s.osc("security", "group", "delete", grp["id"], as_json=False)
+    t.ok(rc == 0, "a group no port holds is deleted", err)
     st, body, _ = R("GET", f"/v2.0/ports?fixed_ips=subnet_id%3D{sub['id']}", token=tok)
     t.eq(sorted(x["id"] for x in body["ports"]), sorted([port["id"], other["port"]["id"]]),
          "?fixed_ips=subnet_id%3D: the subnet's ports")

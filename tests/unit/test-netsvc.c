@@ -1381,8 +1381,8 @@ static void test_security_groups(void **state)
 
         /* Delete: not while a port uses it, never the default for a
          * member; its rules go with it. */
-        char body[128];
-        snprintf(body, sizeof(body), "{\"security_groups\": [\"%s\"]}", web);
+        char body[160];
+        snprintf(body, sizeof(body), "{\"security_groups\": [\"%s\", \"%s\"]}", def, web);
         json_t *pin = port_in(body), *port = NULL;
         assert_int_equal(port_create(&f->svc, &member, pin, "p1", &port, &e), 0);
         json_decref(pin);

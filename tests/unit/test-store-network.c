@@ -404,6 +404,14 @@ static void test_ports(void **state)
         assert_ports(st, ONE("port_security_enabled", NULL, STORE_VALUE_INT, "0"), "pa");
         assert_ports(st, ONE("revision_number", NULL, STORE_VALUE_INT, "3"), "pa");
         assert_ports(st, ONE("updated_at", NULL, STORE_VALUE_TEXT, "2026-01-02T00:00:00Z"), "pa");
+        /* A list column: any of its strings, none a part of one. */
+        assert_ports(st, ONE("security_groups", NULL, STORE_VALUE_TEXT, "sg1"), "pa");
+        assert_ports(st, ONE("security_groups", NULL, STORE_VALUE_TEXT, "sg2"), "pa");
+        assert_ports(st, ONE("security_groups", NULL, STORE_VALUE_TEXT, "sg"), "");
+        assert_ports(st, ONE("security_groups", NULL, STORE_VALUE_TEXT, "[\"sg2\",\"sg1\"]"), "");
+        const char *sgs[] = {"sg9", "sg1"};
+        struct store_filter by_sg = {"security_groups", STORE_VALUE_TEXT, sgs, 2, NULL};
+        assert_ports(st, &(struct store_query){.filters = &by_sg, .n_filters = 1}, "pa");
         /* No document to look in: an attribute without a column is
          * refused. */
         assert_int_equal(store_port_list(st, ONE("color", NULL, STORE_VALUE_TEXT, "red"),
