@@ -233,7 +233,6 @@ static int append_filter(struct strbuf *sql, const struct typed_table *t,
                 if (r >= 0)
                         r = strbuf_append(sql, " IN (");
                 close = "))";
-                own = NULL; /* not sparse: its empty is "[]" */
         } else if (own)
                 r = strbuf_printf(sql, " AND %s IN (", own->sql);
         else {
