@@ -284,6 +284,16 @@ int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context
         return identity_authenticate(ctx->store, ctx->tokens, token, ctx->now(), ret);
 }
 
+int api_identity_stamp(struct api_ctx *ctx, int64_t *ret)
+{
+        return store_stamp_read(ctx->store, IDENTITY_STAMP, ret);
+}
+
+void api_park_unread(struct api_ctx *ctx, struct api_response *resp)
+{
+        resp->park_verify = store_stamp_take(ctx->store, &resp->park_stamp);
+}
+
 static void unauthorized(struct api_response *resp)
 {
         api_keystone_error(resp, 401, "The request you have made requires authentication.");

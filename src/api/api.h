@@ -103,6 +103,11 @@ struct api_response {
         const char *park_host;
         double park_deadline;
         uint64_t park_seq;
+        /* The token was taken from the cache on trust and nothing read its
+         * identity stamp (api_park_unread()): the answer for the deadline
+         * holds only while the stamp is still park_stamp then. */
+        bool park_verify;
+        int64_t park_stamp;
         char request_id[48];       /* "req-UUID": x-openstack-request-id, and in the log */
         struct api_stream stream;  /* the rest of the body, if any (owned) */
 };
@@ -200,6 +205,14 @@ json_t *api_parse_body(struct api_request *req, struct api_response *resp, enum 
  * service: fills req->auth.  -EACCES when the token is unknown, expired or
  * revoked, or its user, project or roles no longer allow it. */
 int api_authenticate(struct api_ctx *ctx, const char *token, struct auth_context *ret);
+/* The identity stamp now (store_stamp_read()): what a parked answer with
+ * park_verify is checked against. */
+int api_identity_stamp(struct api_ctx *ctx, int64_t *ret);
+/* For a handler that parks its answer without reading the store: the
+ * check of a token taken on trust moves from the end of the request to
+ * the park's deadline (resp->park_verify), where one read of the stamp
+ * serves every watch due then. */
+void api_park_unread(struct api_ctx *ctx, struct api_response *resp);
 
 void api_response_done(struct api_response *resp);
 

@@ -90,9 +90,23 @@ static int changes(struct api_ctx *ctx, struct api_request *req, struct api_resp
                                          FEED_TIMEOUT_MAX);
         double deadline = req->wait_deadline > 0 ? req->wait_deadline
                                                  : watch_now() + (double)timeout;
+        bool may_park = ctx->watch && watch_now() < deadline;
         /* Taken before reading: a change committed after the read wakes
          * the park below at once (watch.h). */
-        uint64_t seq = ctx->watch ? watch_seq(ctx->watch) : 0;
+        uint64_t seq = 0;
+        if (may_park &&
+            watch_memo_quiet(ctx->watch, host, since, STORE_CHANGES_KEEP / 2, &seq)) {
+                /* This server read nothing after since for the host, and
+                 * nothing woke it since: the same answer, without reading
+                 * it again.  The token's stamp is read at the deadline. */
+                api_reply_json(resp, 200, json_pack("{s:s,s:I,s:[]}", "host", host, "revision",
+                                                    (json_int_t)since, "changes"));
+                api_park_unread(ctx, resp);
+                resp->park_host = host;
+                resp->park_deadline = deadline;
+                resp->park_seq = seq;
+                return 0;
+        }
 
         _cleanup_json_ json_t *list = NULL;
         struct computesvc svc = api_computesvc(ctx);
@@ -117,8 +131,10 @@ static int changes(struct api_ctx *ctx, struct api_request *req, struct api_resp
                                             (json_int_t)next, "changes", list));
         /* Parked with this answer for its deadline: a change for the host
          * after this read wakes it (and it reads again), so if none does,
-         * nothing new is there. */
-        if (json_array_size(list) == 0 && ctx->watch && watch_now() < deadline) {
+         * nothing new is there.  The next watch from here needs no read
+         * either, until a wake. */
+        if (json_array_size(list) == 0 && may_park && watch_now() < deadline) {
+                watch_memo_note(ctx->watch, host, next, seq);
                 resp->park_host = host;
                 resp->park_deadline = deadline;
                 resp->park_seq = seq;

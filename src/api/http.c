@@ -360,6 +360,14 @@ static void resume_parked(void *cookie, bool woken, void *userdata)
         MHD_resume_connection(p->conn);
 }
 
+/* The watch registry's check: the identity stamp now, for parked requests
+ * whose token's stamp was left to their deadline. */
+static int identity_stamp_now(int64_t *ret, void *userdata)
+{
+        struct http_server *s = userdata;
+        return api_identity_stamp(s->ctx, ret);
+}
+
 static void response_freep(struct api_response **resp)
 {
         if (*resp) {
@@ -504,6 +512,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                 return MHD_YES;
         } else {
                 response_freep(&p->parked); /* woken: it looks again */
+                bool again = false;
                 req.wait_deadline = p->deadline;
                 api_dispatch(s->ctx, &req, &resp);
                 if (resp.park_host)
@@ -518,7 +527,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                         resp.park_host = NULL; /* the path's, gone once answered */
                         *p->parked = resp;
                         resp = (struct api_response){0};
-                        int r = watch_park(s->watch, host, p->deadline, p->parked->park_seq, p);
+                        struct watch_stamp stamp = {p->parked->park_stamp};
+                        int r = watch_park(s->watch, host, p->deadline, p->parked->park_seq,
+                                           p->parked->park_verify ? &stamp : NULL, p);
                         if (r >= 0) {
                                 if (!p->counted) {
                                         p->counted = true;
@@ -531,13 +542,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                                 return MHD_YES;
                         }
                         /* Not parked (stopping, no memory): answer now with
-                         * what there is. */
+                         * what there is, unless its token's check was left
+                         * to the park. */
                         MHD_resume_connection(conn);
                         resp = *p->parked;
                         free(p->parked);
                         p->parked = NULL;
+                        again = resp.park_verify;
                 }
-                if (resp.park_host) { /* no memory to park it: look again */
+                if (resp.park_host || again) { /* not parked: look again, now */
                         auth_context_done(&req.auth);
                         api_response_done(&resp);
                         req.wait_deadline = DBL_MIN;
@@ -600,7 +613,7 @@ int http_server_start(struct api_ctx *ctx, const char *host, unsigned port,
         pthread_mutex_init(&s->login_lock, NULL);
         pthread_cond_init(&s->login_wake, NULL);
         s->login_tail = &s->login_head;
-        int r = watch_registry_new(resume_parked, NULL, &s->watch);
+        int r = watch_registry_new(resume_parked, identity_stamp_now, s, &s->watch);
         if (r < 0) {
                 free(s);
                 return r;

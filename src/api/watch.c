@@ -18,6 +18,17 @@ struct waiter {
         size_t heap_idx;
         void *conn;
         double deadline;
+        bool verify;   /* its identity stamp is checked at its deadline */
+        int64_t stamp; /* ... against this value */
+        char host[];
+};
+
+/* A host's feed this server read and found nothing in after revision
+ * (watch_memo_note()). */
+struct memo {
+        struct memo *next;
+        int64_t revision;
+        double at;
         char host[];
 };
 
@@ -29,6 +40,13 @@ struct waiter {
  * than the watch's. */
 #define WATCH_EXPIRY_BATCH 1.0
 
+/* A memo is trusted at most this long: whatever the memo could miss, a
+ * watch reads the feed again within this time. */
+#define WATCH_MEMO_TTL 300.0
+/* The memo is emptied when it holds this many hosts (a bound on memory
+ * for hosts that stopped watching; the watching ones read once again). */
+#define WATCH_MEMO_MAX 65536
+
 struct watch_registry {
         pthread_mutex_t lock;
         pthread_cond_t changed; /* the timer's wake-up: a new earliest deadline or stop */
@@ -37,9 +55,13 @@ struct watch_registry {
         uint64_t seq;
         struct waiter **heap; /* by deadline */
         size_t parked, heap_cap;
-        struct waiter **buckets; /* by host */
-        size_t n_buckets;       /* a power of two */
+        struct waiter **buckets;     /* by host */
+        size_t n_buckets;            /* a power of two */
+        struct memo **memo;          /* by host */
+        int64_t newest;              /* the newest revision a memo was noted at */
+        size_t n_memo, memo_buckets; /* memo_buckets: a power of two */
         watch_resume_fn resume;
+        watch_check_fn check;
         void *userdata;
 };
 
@@ -168,6 +190,32 @@ static void resume_all(struct watch_registry *w, struct waiter *list, bool woken
         }
 }
 
+/* Answers the requests whose deadline came.  One whose identity stamp was
+ * left to its deadline is answered only if the stamp still holds, read
+ * once for the whole batch; otherwise (moved, or not readable) it is
+ * dispatched again, as if woken, and its token checked anew.  stopping: no
+ * reading, every such request is dispatched again. */
+static void resume_due(struct watch_registry *w, struct waiter *list, bool stopping)
+{
+        bool checked = false;
+        int64_t stamp = 0;
+        int r = -ESHUTDOWN;
+        while (list) {
+                struct waiter *next = list->next;
+                bool again = false;
+                if (list->verify) {
+                        if (!checked && !stopping) {
+                                r = w->check ? w->check(&stamp, w->userdata) : -ENOSYS;
+                                checked = true;
+                        }
+                        again = r < 0 || stamp != list->stamp;
+                }
+                w->resume(list->conn, again, w->userdata);
+                free(list);
+                list = next;
+        }
+}
+
 static struct waiter *take_all(struct watch_registry *w)
 {
         struct waiter *all = NULL;
@@ -203,14 +251,123 @@ static void *timer_main(void *arg)
                 while (w->parked && w->heap[0]->deadline <= now + WATCH_EXPIRY_BATCH)
                         waiter_take(w, w->heap[0], &due);
                 pthread_mutex_unlock(&w->lock);
-                resume_all(w, due, false);
+                resume_due(w, due, false);
                 pthread_mutex_lock(&w->lock);
         }
         pthread_mutex_unlock(&w->lock);
         return NULL;
 }
 
-int watch_registry_new(watch_resume_fn resume, void *userdata, struct watch_registry **ret)
+static struct memo **memo_slot(struct watch_registry *w, const char *host)
+{
+        struct memo **m = &w->memo[host_hash(host) & (w->memo_buckets - 1)];
+        while (*m && !streq((*m)->host, host))
+                m = &(*m)->next;
+        return m;
+}
+
+static void memo_forget(struct watch_registry *w, const char *host)
+{
+        if (!w->n_memo)
+                return;
+        struct memo **m = memo_slot(w, host);
+        if (*m) {
+                struct memo *x = *m;
+                *m = x->next;
+                free(x);
+                w->n_memo--;
+        }
+}
+
+static void memo_clear(struct watch_registry *w)
+{
+        for (size_t i = 0; i < w->memo_buckets && w->n_memo; i++)
+                while (w->memo[i]) {
+                        struct memo *x = w->memo[i];
+                        w->memo[i] = x->next;
+                        free(x);
+                        w->n_memo--;
+                }
+}
+
+/* Room for one more memo: the bucket array doubled as it fills, the
+ * whole memo emptied at WATCH_MEMO_MAX.  False: no memory. */
+static bool memo_room(struct watch_registry *w)
+{
+        if (w->n_memo >= WATCH_MEMO_MAX)
+                memo_clear(w);
+        if (w->n_memo < w->memo_buckets)
+                return true;
+        size_t n = w->memo_buckets ? w->memo_buckets * 2 : 64;
+        struct memo **b = calloc(n, sizeof(*b));
+        if (!b)
+                return w->memo_buckets > 0;
+        for (size_t i = 0; i < w->memo_buckets; i++)
+                while (w->memo[i]) {
+                        struct memo *x = w->memo[i];
+                        w->memo[i] = x->next;
+                        struct memo **head = &b[host_hash(x->host) & (n - 1)];
+                        x->next = *head;
+                        *head = x;
+                }
+        free(w->memo);
+        w->memo = b;
+        w->memo_buckets = n;
+        return true;
+}
+
+void watch_memo_note(struct watch_registry *w, const char *host, int64_t revision, uint64_t seq)
+{
+        size_t n = strlen(host) + 1;
+        struct memo *x = malloc(sizeof(*x) + n);
+        if (x) {
+                memcpy(x->host, host, n);
+                x->revision = revision;
+                x->at = watch_now();
+        }
+        pthread_mutex_lock(&w->lock);
+        memo_forget(w, host);
+        /* A wake since seq (for this host or any) may be of a change the
+         * read did not see: nothing is noted then. */
+        if (revision > w->newest)
+                w->newest = revision;
+        if (x && w->seq == seq && !w->stopping && memo_room(w)) {
+                struct memo **head = &w->memo[host_hash(host) & (w->memo_buckets - 1)];
+                x->next = *head;
+                *head = x;
+                w->n_memo++;
+                x = NULL;
+        }
+        pthread_mutex_unlock(&w->lock);
+        free(x);
+}
+
+bool watch_memo_quiet(struct watch_registry *w, const char *host, int64_t since,
+                      int64_t max_lag, uint64_t *ret_seq)
+{
+        bool quiet = false;
+        double now = watch_now();
+        pthread_mutex_lock(&w->lock);
+        if (w->n_memo && !w->stopping) {
+                struct memo *m = *memo_slot(w, host);
+                quiet = m && m->revision == since && w->newest - since <= max_lag &&
+                        now - m->at < WATCH_MEMO_TTL;
+        }
+        *ret_seq = w->seq;
+        pthread_mutex_unlock(&w->lock);
+        return quiet;
+}
+
+size_t watch_memo_size(struct watch_registry *w)
+{
+        pthread_mutex_lock(&w->lock);
+        size_t n = w->n_memo;
+        pthread_mutex_unlock(&w->lock);
+        return n;
+}
+
+int watch_registry_new(watch_resume_fn resume, watch_check_fn check, void *userdata,
+                       struct watch_registry **ret)
 {
         struct watch_registry *w = calloc(1, sizeof(*w));
         if (!w)
@@ -222,6 +379,7 @@ int watch_registry_new(watch_resume_fn resume, void *userdata, struct watch_regi
         pthread_cond_init(&w->changed, &ca);
         pthread_condattr_destroy(&ca);
         w->resume = resume;
+        w->check = check;
         w->userdata = userdata;
         int r = pthread_create(&w->timer, NULL, timer_main, w);
         if (r != 0) {
@@ -246,7 +404,7 @@ void watch_registry_stop(struct watch_registry *w)
         pthread_cond_signal(&w->changed);
         pthread_mutex_unlock(&w->lock);
         pthread_join(w->timer, NULL);
-        resume_all(w, all, false);
+        resume_due(w, all, true);
 }
 
 void watch_registry_free(struct watch_registry *w)
@@ -256,6 +414,8 @@ void watch_registry_free(struct watch_registry *w)
         watch_registry_stop(w);
         pthread_cond_destroy(&w->changed);
         pthread_mutex_destroy(&w->lock);
+        memo_clear(w);
+        free(w->memo);
         free(w->heap);
         free(w->buckets);
         free(w);
@@ -270,7 +430,7 @@ uint64_t watch_seq(struct watch_registry *w)
 }
 
 int watch_park(struct watch_registry *w, const char *host, double deadline, uint64_t seq,
-               void *conn)
+               const struct watch_stamp *verify, void *conn)
 {
         size_t n = strlen(host) + 1;
         struct waiter *x = malloc(sizeof(*x) + n);
@@ -279,6 +439,8 @@ int watch_park(struct watch_registry *w, const char *host, double deadline, uint
         memcpy(x->host, host, n);
         x->conn = conn;
         x->deadline = deadline;
+        x->verify = verify != NULL;
+        x->stamp = verify ? verify->value : 0;
         pthread_mutex_lock(&w->lock);
         if (w->stopping) {
                 pthread_mutex_unlock(&w->lock);
@@ -311,7 +473,11 @@ void watch_wake(const char *host, void *registry)
         struct waiter *woken = NULL;
         pthread_mutex_lock(&w->lock);
         w->seq++;
-        if (w->n_buckets) {
+        if (!host)
+                memo_clear(w); /* wakes may have been missed: no memo holds */
+        else
+                memo_forget(w, host);
+        if (host && w->n_buckets) {
                 struct waiter *x = w->buckets[host_hash(host) & (w->n_buckets - 1)];
                 while (x) {
                         struct waiter *next = x->next;

@@ -145,6 +145,7 @@ struct store_backend {
          * (store_stamp_expect()); without it the stamp is read at once. */
         int (*stamp_expect)(struct store *st, const char *name, int64_t value);
         int (*stamp_settle)(struct store *st);
+        bool (*stamp_take)(struct store *st, int64_t *ret_value); /* may be NULL: never open */
 
         int (*network_put)(struct store *st, const struct store_network *n, bool create);
         int (*network_delete)(struct store *st, const char *id);

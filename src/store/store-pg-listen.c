@@ -4,7 +4,10 @@
  * commits), and one thread per server LISTENs on a connection of its own
  * and calls the change hook for each host another origin named.  While
  * the database is unreachable the thread retries each second; a watch
- * that missed a wake then still answers at its timeout. */
+ * that missed a wake then still answers at its timeout.  The hook hears
+ * of the gap (a call with no host) when the connection breaks and again
+ * once LISTEN holds on the new one: what was noted in between may have
+ * missed a change. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -21,6 +24,7 @@ struct pg_listener {
         char *conninfo;
         char origin[PG_ORIGIN_LEN + 1];
         int stop[2]; /* a byte written to stop[1] ends the thread */
+        bool listened; /* LISTEN held once: a new connection is a gap */
         pthread_t thread;
 };
 
@@ -55,6 +59,9 @@ static void *listen_thread(void *arg)
                                         : NULL;
                 bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
                 PQclear(res);
+                if (ok && l->listened)
+                        store_change_hook_call(l->st, NULL);
+                l->listened |= ok;
                 while (ok) {
                         if (!wait_input(l, PQsocket(pq), -1)) {
                                 PQfinish(pq);
@@ -62,6 +69,8 @@ static void *listen_thread(void *arg)
                         }
                         ok = PQconsumeInput(pq) == 1;
                         deliver(l, pq);
+                        if (!ok)
+                                store_change_hook_call(l->st, NULL);
                 }
                 PQfinish(pq);
                 if (!wait_input(l, -1, 1000))

@@ -1608,6 +1608,16 @@ static int pg_stamp_settle(struct store *st)
         return r;
 }
 
+static bool pg_stamp_take(struct store *st, int64_t *ret_value)
+{
+        (void)st;
+        if (!tx_expect.open || !tx_expect.unread)
+                return false;
+        *ret_value = tx_expect.value;
+        tx_expect = (struct stamp_expectation){0};
+        return true;
+}
+
 static int pg_stamp_bump(struct store *st, const char *name)
 {
         int r = pg_exec_texts(st, "stamp", "INSERT INTO stamps (name, value) VALUES ($1, 1) "
@@ -1772,6 +1782,7 @@ static const struct store_backend pg_backend = {
         .stamp_read = pg_stamp_get,
         .stamp_expect = pg_stamp_expect,
         .stamp_settle = pg_stamp_settle,
+        .stamp_take = pg_stamp_take,
         .stamp_bump = pg_stamp_bump,
         .change_append = pg_change_append,
         .changes_since = pg_changes_since,

@@ -463,6 +463,11 @@ int store_stamp_settle(struct store *st)
         return st->ops->stamp_settle ? st->ops->stamp_settle(st) : 0;
 }
 
+bool store_stamp_take(struct store *st, int64_t *ret_value)
+{
+        return st->ops->stamp_take && st->ops->stamp_take(st, ret_value);
+}
+
 int store_stamp_bump(struct store *st, const char *name)
 {
         return st->ops->stamp_bump(st, name);

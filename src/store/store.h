@@ -665,6 +665,12 @@ int store_stamp_expect(struct store *st, const char *name, int64_t value);
  * if no transaction read it), -ESTALE when it had moved, or the error of
  * reading it.  0 when none was open.  Outside a transaction. */
 int store_stamp_settle(struct store *st);
+/* For a caller that will check the value itself before anything is done
+ * on its strength (store_stamp_read() at a later moment, once for many):
+ * when the calling thread's expectation is open and no statement has read
+ * it yet, takes it out (store_stamp_settle() then has nothing to settle)
+ * and gives its value.  False, and nothing changed, otherwise. */
+bool store_stamp_take(struct store *st, int64_t *ret_value);
 
 /* The per-host change feed (docs/agent.md): every change that matters to a
  * compute host (a port bound to it changed, a task for it queued) is
@@ -694,7 +700,11 @@ int store_change_revision(struct store *st, int64_t *ret);
 /* Called after a transaction that appended entries commits (never after a
  * rollback), once for each host it named, on the committing thread and
  * outside the store's lock: how the server wakes the watches waiting on
- * those hosts. */
+ * those hosts.  Where another server's commits are told by the database
+ * (PostgreSQL), the hook is also called for those hosts, from the store's
+ * own thread; and with host NULL when such news may have been lost (the
+ * connection that hears them broke, or was made again): whoever keeps
+ * "nothing changed for this host" in memory must drop it then. */
 typedef void (*store_change_hook)(const char *host, void *userdata);
 void store_set_change_hook(struct store *st, store_change_hook hook, void *userdata);
 /* Drops the entries at or below revision upto; later reads from below it

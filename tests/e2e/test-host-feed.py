@@ -21,7 +21,7 @@ def main():
         s.start()
         R = s.request
         adm = s.token()
-        for host in ("compute1", "compute2"):
+        for host in ("compute1", "compute2", "compute3"):
             st, _, _ = R("POST", "/v2.0/vfnet/agent-report", {"agent": {
                 "host": host, "agent_type": "NIC Switch agent",
                 "binary": "neutron-sriov-nic-agent",
@@ -96,6 +96,55 @@ def main():
                         "&timeout=0", token=adm)
         t.ok(st == 200 and ch2b["changes"] == [] and ch2b["revision"] >= ch["revision"],
              "a quiet host's next call skips other hosts' revisions")
+
+        # A quiet host's watch comes back to the revision it was answered:
+        # the server knows it found nothing there and parks it without
+        # reading again.  A change for the host still wakes it at once.
+        st, s3, _ = R("GET", "/v2.0/vfnet/hosts/compute3/state", token=adm)
+        st, q1, _ = R("GET", f"/v2.0/vfnet/hosts/compute3/changes?since={s3['revision']}"
+                      "&timeout=1", token=adm)
+        t.eq((st, q1["changes"]), (200, []), "a quiet host's watch answers empty")
+        for k in range(2):
+            t0 = time.monotonic()
+            st, q2, _ = R("GET", f"/v2.0/vfnet/hosts/compute3/changes?since={q1['revision']}"
+                          "&timeout=1", token=adm)
+            waited = time.monotonic() - t0
+            t.ok((st, q2["changes"], q2["revision"]) == (200, [], q1["revision"])
+                 and waited >= 0.5, f"renewal {k + 1} from it waits and answers the same "
+                 f"({waited:.1f} s)", q2)
+        w4 = threading.Thread(target=watch, args=("compute3", q1["revision"], "c3"))
+        w4.start()
+        time.sleep(0.5)
+        t.ok(w4.is_alive(), "the next renewal waits")
+        st, p3, _ = R("POST", "/v2.0/ports", {"port": {
+            "network_id": net_id, "name": "vf3", "binding:vnic_type": "direct",
+            "binding:host_id": "compute3", "binding:profile": {
+                "pci_slot": "0000:00:05.1", "pci_vendor_info": "8086:10ca",
+                "physical_network": "physnet1"}}}, token=adm)
+        assert st == 201, p3
+        t_bind = time.monotonic()
+        w4.join(10)
+        st, ch4, _, _ = result["c3"]
+        woke_after = time.monotonic() - t_bind
+        t.eq([c["id"] for c in ch4["changes"]], [p3["port"]["id"]],
+             "a port bound to the quiet host wakes its renewed watch with the port")
+        t.ok(woke_after < 1.0, f"at once ({woke_after * 1000:.0f} ms after the bind)")
+
+        # A token revoked while its watch is renewed that way is refused,
+        # not answered.
+        tok = s.token()
+        st, q3, _ = R("GET", f"/v2.0/vfnet/hosts/compute3/changes?since={ch4['revision']}"
+                      "&timeout=1", token=tok)
+        t.eq((st, q3["changes"]), (200, []), "a watch with a second token answers empty")
+        st, _, _ = R("DELETE", "/v3/auth/tokens", token=adm, headers={"X-Subject-Token": tok})
+        assert st == 204, st
+        st, body, _ = R("GET", f"/v2.0/vfnet/hosts/compute3/changes?since={q3['revision']}"
+                        "&timeout=1", token=tok)
+        t.ok(st == 401 and "error" in body,
+             "its renewal after the token is revoked gets Keystone's 401", f"{st} {body}")
+        st, q4, _ = R("GET", f"/v2.0/vfnet/hosts/compute3/changes?since={q3['revision']}"
+                      "&timeout=1", token=adm)
+        t.eq((st, q4["changes"]), (200, []), "another token's renewal still answers")
 
         # admin_state_up and port security changes are reported in order.
         rev1 = ch["revision"]

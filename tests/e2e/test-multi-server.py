@@ -6,6 +6,11 @@
   and every 201 is there afterwards, read through any server;
 - a token revoked on one server is refused by the others at once;
 - a port bound on one server wakes the agent's watch held by another;
+- a quiet host's watch renewed on one server without reading the store
+  again (the server remembers it found nothing) is still woken by a change
+  made on another; a token revoked on another server is refused at its
+  deadline; news missed while the server's listening connection was cut
+  is not taken for quiet;
 - twelve boots at once through two servers onto six simulated hosts
   registered through those two and following their change feeds through
   the third: every boot ACTIVE, woken (not timed out) on exactly its own
@@ -167,6 +172,90 @@ def boots_across(t, servers, adm, nid):
          "each instance's port is bound on the host it runs on")
 
 
+def quiet_renewals(t, a, b, c, adm, port1, port2):
+    for host in ("compute2", "compute4"):
+        st, _, _ = a.request("POST", "/v2.0/vfnet/agent-report", {"agent": {
+            "host": host, "agent_type": "NIC Switch agent",
+            "binary": "neutron-sriov-nic-agent",
+            "configurations": {"device_mappings": {"physnet1": ["eth0"]}}}}, token=adm)
+        assert st in (200, 201), st
+
+    def changes(server, host, since, timeout, token=adm):
+        t0 = time.monotonic()
+        st, body, _ = server.request("GET", f"/v2.0/vfnet/hosts/{host}/changes?since={since}"
+                                     f"&timeout={timeout}", token=token)
+        return st, body, time.monotonic() - t0
+
+    def bind(server, pid, host, slot):
+        st, _, _ = server.request("PUT", f"/v2.0/ports/{pid}", {"port": {
+            "binding:host_id": host, "binding:vnic_type": "direct",
+            "binding:profile": {"pci_slot": slot, "pci_vendor_info": "8086:10ca",
+                                "physical_network": "physnet1"}}}, token=adm)
+        assert st == 200, st
+
+    # b answers compute2's watch empty once (and remembers it); the next
+    # watch from there waits on b without a read, and a port bound on c
+    # wakes it.
+    st, state, _ = b.request("GET", "/v2.0/vfnet/hosts/compute2/state", token=adm)
+    st, q, _ = changes(b, "compute2", state["revision"], 1)
+    t.eq((st, q["changes"]), (200, []), "a quiet host's watch on b answers empty")
+    got = {}
+    w = threading.Thread(target=lambda: got.setdefault("r", changes(b, "compute2",
+                                                                    q["revision"], 20)))
+    w.start()
+    time.sleep(0.5)
+    t_bind = time.monotonic()
+    bind(c, port1, "compute2", "0000:00:04.2")
+    w.join(25)
+    st, ch, _ = got["r"]
+    woke = time.monotonic() - t_bind
+    t.ok(st == 200 and [x["id"] for x in ch["changes"]] == [port1] and woke < 5,
+         "its renewal on b is woken by a port bound on c, at once", f"{st} {ch} {woke:.1f} s")
+
+    # A token revoked on a: b refuses the renewal it would have answered
+    # from memory, at its deadline.
+    tok = a.token()
+    st, q, _ = changes(b, "compute2", ch["revision"], 1, tok)
+    t.eq((st, q["changes"]), (200, []), "a watch with a second token answers empty on b")
+    st, _, _ = a.request("DELETE", "/v3/auth/tokens", token=adm, headers={"X-Subject-Token": tok})
+    assert st == 204, st
+    st, body, waited = changes(b, "compute2", q["revision"], 2, tok)
+    t.ok(st == 401 and "error" in body,
+         "after the token is revoked on a, its renewal on b gets Keystone's 401",
+         f"{st} {body} after {waited:.1f} s")
+    st, q2, _ = changes(b, "compute2", q["revision"], 1)
+    t.eq((st, q2["changes"]), (200, []), "another token's renewal on b still answers")
+
+    # Every server's listening connection cut (the servers hear no news
+    # until they reconnect, a second later), and a port bound to compute4
+    # on c meanwhile: b does not answer compute4's renewal from memory.
+    st, state, _ = b.request("GET", "/v2.0/vfnet/hosts/compute4/state", token=adm)
+    st, q, _ = changes(b, "compute4", state["revision"], 1)
+    t.eq((st, q["changes"]), (200, []), "a quiet host's watch on b answers empty")
+    cut = subprocess.run(["psql", "-At", os.environ["VFNET_TEST_STORE_URL"], "-c",
+                          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                          "WHERE query = 'LISTEN vfnet_changes'"],
+                         capture_output=True, text=True)
+    t.ok(cut.stdout.strip() == "3", "the three servers' listening connections are cut",
+         f"{cut.stdout} {cut.stderr}")
+    bind(c, port2, "compute4", "0000:00:04.3")
+    st, ch, waited = changes(b, "compute4", q["revision"], 10)
+    t.ok(st == 200 and [x["id"] for x in ch["changes"]] == [port2] and waited < 5,
+         "b's next watch of compute4 reads the port bound meanwhile, at once",
+         f"{st} {ch} after {waited:.1f} s")
+    # The servers listen again by themselves (a watch that missed a wake
+    # while they did not answers at its timeout).
+    for _ in range(100):
+        back = subprocess.run(["psql", "-At", os.environ["VFNET_TEST_STORE_URL"], "-c",
+                               "SELECT count(*) FROM pg_stat_activity "
+                               "WHERE query = 'LISTEN vfnet_changes'"],
+                              capture_output=True, text=True).stdout.strip()
+        if back == "3":
+            break
+        time.sleep(0.1)
+    t.eq(back, "3", "the three servers listen again within 10 s")
+
+
 def main():
     if not os.environ.get("VFNET_TEST_STORE_URL"):
         sys.exit("test-multi-server.py: run it under tests/pg/pg-throwaway.sh")
@@ -269,6 +358,8 @@ def main():
             t.ok(st == 200 and any(x["id"] == pid for x in ch["changes"]),
                  "the watch held by the second server names the port", f"{st} {ch}")
             t.ok(woke < 5, "and was woken at once, not at its timeout", f"after {woke:.1f} s")
+
+            quiet_renewals(t, a, b, c, adm, ports[1]["id"], ports[2]["id"])
 
             # Boots spread over the servers, hosts watching through others.
             boots_across(t, servers, adm, nid)
