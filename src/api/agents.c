@@ -81,11 +81,10 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
         return 0;
 }
 
-static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+int api_agent_report(struct api_ctx *ctx, struct api_request *req, const json_t *body,
+                     struct api_response *resp, json_t **ret, bool *ret_new)
 {
-        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *a = NULL;
-        if (!body)
-                return 0;
+        json_t *a = NULL;
         if (!policy_agent_report(&req->auth))
                 return api_neutron_error(resp, 403, "PolicyNotAuthorized",
                                          "agent reports need the admin or service role");
@@ -134,20 +133,28 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         store_end(ctx->store, true);
         /* Not read: the write path below decides (and reports what fails). */
         r = r < 0 ? 0 : netsvc_agent_heartbeat(&svc, &rep, stored, &a);
-        if (r > 0) {
-                a = agent_fixup(ctx, a);
-                neutron_reply_one(resp, 200, &resource_agent, a, &req->auth);
-                return 0;
+        if (r <= 0) {
+                r = store_begin(ctx->store, true);
+                if (r < 0)
+                        return api_store_error(resp, API_NETWORK, r);
+                r = netsvc_agent_report(&svc, &rep, &a, &is_new, &e);
+                int k = store_end(ctx->store, r >= 0);
+                if (r < 0 || k < 0)
+                        return neutron_service_error(resp, &e, r < 0 ? r : k);
         }
-        r = store_begin(ctx->store, true);
-        if (r < 0)
-                return api_store_error(resp, API_NETWORK, r);
-        r = netsvc_agent_report(&svc, &rep, &a, &is_new, &e);
-        int k = store_end(ctx->store, r >= 0);
-        if (r < 0 || k < 0)
-                return neutron_service_error(resp, &e, r < 0 ? r : k);
-        a = agent_fixup(ctx, a);
-        neutron_reply_one(resp, is_new ? 201 : 200, &resource_agent, a, &req->auth);
+        *ret = a;
+        *ret_new = is_new;
+        return 1;
+}
+
+static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *a = NULL;
+        bool is_new = false;
+        if (body && api_agent_report(ctx, req, body, resp, &a, &is_new) > 0) {
+                a = agent_fixup(ctx, a);
+                neutron_reply_one(resp, is_new ? 201 : 200, &resource_agent, a, &req->auth);
+        }
         return 0;
 }
 

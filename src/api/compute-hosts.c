@@ -29,17 +29,40 @@ static void report_reply(struct api_response *resp, int status, const char *name
                                  (int)free_total));
 }
 
+/* A host report's agent report ({"agent": {...}}), applied as POST
+ * /v2.0/vfnet/agent-report applies it; false with its refusal made in
+ * resp (Neutron's error body, as that endpoint's). */
+static bool agent_part(struct api_ctx *ctx, struct api_request *req, const json_t *body,
+                       struct api_response *resp)
+{
+        _cleanup_json_ json_t *a = NULL;
+        bool is_new = false;
+        return api_agent_report(ctx, req, body, resp, &a, &is_new) > 0;
+}
+
 /* A report this server saw before, byte for byte, that the store still
  * holds for its host: only its time, without parsing it again.  False
- * when it must take the whole way (any doubt, any error). */
+ * when it must take the whole way (any doubt, any error).  A host
+ * report's agent part is applied first (*agent_done); if it is refused,
+ * true with the refusal in resp. */
 static bool report_repeated(struct api_ctx *ctx, struct api_request *req,
-                            struct api_response *resp)
+                            struct api_response *resp, bool with_agent, bool *agent_done)
 {
         struct report_memo_entry m = {0};
         if (!ctx->report_memo ||
             report_memo_get(ctx->report_memo, req->body, req->body_len, &m) < 0)
                 return false;
-        _cleanup_free_ char *name = m.hostname;
+        _cleanup_free_ char *name = m.hostname, *agent = m.agent;
+        if (with_agent != (agent != NULL))
+                return false;
+        if (agent) {
+                _cleanup_json_ json_t *body = json_loads(agent, 0, NULL);
+                if (!body)
+                        return false;
+                if (!agent_part(ctx, req, body, resp))
+                        return true;
+                *agent_done = true;
+        }
         struct computesvc svc = api_computesvc(ctx);
         _cleanup_compute_host_ struct store_compute_host *h = NULL;
         /* One statement: no snapshot to ask for. */
@@ -53,17 +76,32 @@ static bool report_repeated(struct api_ctx *ctx, struct api_request *req,
         return true;
 }
 
-/* POST /v2.1/vfnet/compute-report: register or refresh a host. */
-static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+/* A host registers or refreshes its report; with_agent: its agent's report
+ * comes with it, as the body's "agent" member (POST /v2.1/vfnet/host-report). */
+static int report_with(struct api_ctx *ctx, struct api_request *req, struct api_response *resp,
+                       bool with_agent)
 {
         struct computesvc svc = api_computesvc(ctx);
-        if (policy_agent_report(&req->auth) && report_repeated(ctx, req, resp))
+        bool agent_done = false;
+        if (policy_agent_report(&req->auth) &&
+            report_repeated(ctx, req, resp, with_agent, &agent_done))
                 return 0;
-        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *doc = NULL;
+        _cleanup_json_ json_t *body = nova_parse_body(req, resp), *doc = NULL, *agent = NULL;
         if (!body)
                 return 0;
         if (!policy_agent_report(&req->auth))
                 return nova_error(resp, 403, "Compute host reports need the admin or service role.");
+        if (with_agent) {
+                json_t *a = json_object_get(body, "agent");
+                if (!json_is_object(a))
+                        return nova_error(resp, 400, "A host report needs \"agent\": the agent "
+                                          "report's object (POST /v2.0/vfnet/agent-report), "
+                                          "beside the compute report's members.");
+                agent = json_pack("{s:O}", "agent", a);
+                if (!agent)
+                        return nova_store_error(resp, -ENOMEM);
+                json_object_del(body, "agent");
+        }
         /* The server owns these: a host cannot claim or free devices, nor
          * enable itself. */
         json_object_del(body, "pci_claimed");
@@ -81,6 +119,17 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         if (strlen(name) > 255 || strchr(name, '/'))
                 return nova_error(resp, 400, "Invalid compute host report: hostname '%s' must be "
                                   "at most 255 characters without '/'.", name);
+        _cleanup_free_ char *agent_text = NULL;
+        if (agent) {
+                const char *ah = json_str(json_object_get(agent, "agent"), "host");
+                if (!ah || !streq(ah, name))
+                        return nova_error(resp, 400, "Invalid host report: agent.host must be "
+                                          "the report's hostname '%s'.", name);
+                if (!(agent_text = json_dumps(agent, JSON_COMPACT)))
+                        return nova_store_error(resp, -ENOMEM);
+                if (!agent_done && !agent_part(ctx, req, agent, resp))
+                        return 0;
+        }
         bool is_new = false;
         r = store_begin(ctx->store, true);
         if (r < 0)
@@ -93,7 +142,7 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
                 log_info("compute host %s registered (%zu PCI pools, %u free devices)", name,
                          hs->pools.n, hs->pools.free_total);
         struct report_memo_entry m = {(char *)name, "", (unsigned)hs->pools.n,
-                                      hs->pools.free_total};
+                                      hs->pools.free_total, agent_text};
         const char *hash = json_str(doc, "report_hash");
         if (ctx->report_memo && hash && strlen(hash) < sizeof(m.report_hash)) {
                 strcpy(m.report_hash, hash);
@@ -103,6 +152,21 @@ static int report(struct api_ctx *ctx, struct api_request *req, struct api_respo
         report_reply(resp, is_new ? 201 : 200, name, json_str(doc, "service_id"),
                      (unsigned)hs->pools.n, hs->pools.free_total);
         return 0;
+}
+
+/* POST /v2.1/vfnet/compute-report: register or refresh a host. */
+static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return report_with(ctx, req, resp, false);
+}
+
+/* POST /v2.1/vfnet/host-report: the compute report and the agent report
+ * of one host in one request (docs/compute-report.md), the agent's first:
+ * the first refusal is the answer (the agent's in Neutron's error body),
+ * and a refused compute part leaves the accepted agent part applied. */
+static int host_report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
+{
+        return report_with(ctx, req, resp, true);
 }
 
 /* GET /v2.1/vfnet/compute-tasks?host=H: what the host must do, oldest first. */
@@ -365,6 +429,9 @@ static int hosts_reports(struct api_ctx *ctx, struct api_request *req, struct ap
 const struct api_route api_compute_host_routes[] = {
         NOVA("POST", "/v2.1/vfnet/compute-report", report,
              "internal: a compute host registers and reports its inventory (admin or service role)"),
+        NOVA("POST", "/v2.1/vfnet/host-report", host_report,
+             "internal: a compute host's report and its agent's report in one (admin or service "
+             "role)"),
         NOVA("GET", "/v2.1/vfnet/compute-hosts", hosts_reports,
              "internal: every host's report with the server's claims, usage and PCI pools "
              "(admin)"),

@@ -21,6 +21,13 @@ static inline struct netsvc api_netsvc(struct api_ctx *ctx)
  * and type say, else a store failure (500/503). */
 int neutron_service_error(struct api_response *resp, const struct service_error *e, int r);
 
+/* An agent report's body ({"agent": {...}}) applied, as POST
+ * /v2.0/vfnet/agent-report does: 1 with the stored agent in *ret (the
+ * caller's; not yet fixed up for the API) and whether it is new; 0 with
+ * the refusal made in resp, in Neutron's error body. */
+int api_agent_report(struct api_ctx *ctx, struct api_request *req, const json_t *body,
+                     struct api_response *resp, json_t **ret, bool *ret_new);
+
 /* Per-object hook applied before the view (computed attributes such as an
  * agent's alive); may return a new object or NULL to drop it. */
 typedef json_t *(*neutron_fixup)(struct api_ctx *ctx, json_t *obj /* stolen */);

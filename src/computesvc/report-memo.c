@@ -50,6 +50,7 @@ static void memo_clear(struct report_memo *m)
                         struct memo_node *x = m->buckets[i];
                         m->buckets[i] = x->next;
                         free(x->e.hostname);
+                        free(x->e.agent);
                         free(x);
                 }
         m->n = 0;
@@ -86,7 +87,14 @@ int report_memo_get(struct report_memo *m, const void *body, size_t len,
         struct memo_node *x = *memo_slot(m, body, len, key);
         if (x) {
                 *ret = x->e;
-                r = (ret->hostname = strdup(x->e.hostname)) ? 0 : -ENOMEM;
+                ret->hostname = strdup(x->e.hostname);
+                ret->agent = x->e.agent ? strdup(x->e.agent) : NULL;
+                r = ret->hostname && (ret->agent || !x->e.agent) ? 0 : -ENOMEM;
+                if (r < 0) {
+                        free(ret->hostname);
+                        free(ret->agent);
+                        ret->hostname = ret->agent = NULL;
+                }
         }
         pthread_mutex_unlock(&m->lock);
         return r;
@@ -97,7 +105,10 @@ int report_memo_put(struct report_memo *m, const void *body, size_t len,
 {
         unsigned char key[MEMO_KEY_LEN];
         struct memo_node *x = calloc(1, sizeof(*x));
-        if (!x || !(x->e.hostname = strdup(e->hostname))) {
+        if (!x || !(x->e.hostname = strdup(e->hostname)) ||
+            (e->agent && !(x->e.agent = strdup(e->agent)))) {
+                if (x)
+                        free(x->e.hostname);
                 free(x);
                 return -ENOMEM;
         }
@@ -114,6 +125,7 @@ int report_memo_put(struct report_memo *m, const void *body, size_t len,
                 /* The same bytes again: the newer entry replaces it. */
                 x->next = (*p)->next;
                 free((*p)->e.hostname);
+                free((*p)->e.agent);
                 free(*p);
                 m->n--;
         }

@@ -17,6 +17,7 @@ struct report_memo_entry {
         char *hostname;
         char report_hash[65]; /* computesvc_report_hash() of the canonical text */
         unsigned pools, free_total;
+        char *agent; /* a host report's agent report, its JSON text; NULL: none */
 };
 
 int report_memo_new(size_t max, struct report_memo **ret);
@@ -24,8 +25,8 @@ void report_memo_free(struct report_memo *m);
 DEFINE_POINTER_CLEANUP(struct report_memo, report_memo_free)
 #define _cleanup_report_memo_ _cleanup_(report_memo_freep)
 
-/* The entry of these bytes, copied into *ret (free ret->hostname); 0 or
- * -ENOENT, -ENOMEM. */
+/* The entry of these bytes, copied into *ret (free ret->hostname and
+ * ret->agent); 0 or -ENOENT, -ENOMEM. */
 int report_memo_get(struct report_memo *m, const void *body, size_t len,
                     struct report_memo_entry *ret);
 /* Remembers e for these bytes; -ENOMEM. */

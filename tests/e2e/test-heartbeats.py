@@ -4,7 +4,12 @@ agent that report the same thing again and again are answered at once,
 and their times reach `openstack network agent list` / `compute service
 list` within a second or two; a host or agent that went down is up again
 for the very next request after it reports; a changed report is seen at
-once; the times of the last reports are written when the server stops.
+once; the times of the last reports are written when the server stops.  A host
+that sends both reports in one request (POST /v2.1/vfnet/host-report) gets
+the same: registered, repeated, changed, down and back; a host report with
+no agent part, one for another host, one whose agent part or compute part
+is refused is answered with that refusal, and a refused compute part
+changes nothing.
 Usage: test-heartbeats.py PATH/TO/vfnet-server"""
 import sys
 import time
@@ -64,9 +69,36 @@ def main():
             rc, svcs, err = s.osc("compute", "service", "list", "--host", "hb1")
             return svcs[0] if rc == 0 and svcs else None
 
+        host2 = Host(s, "hb2", devices(),
+                     ['{"devname": "em1", "physical_network": "physnet1"}'],
+                     {"physnet1": ["em1"]})
+        agent2 = {"host": "hb2", "agent_type": "NIC Switch agent",
+                  "binary": "neutron-sriov-nic-agent", "topic": "N/A",
+                  "configurations": {"device_mappings": {"physnet1": ["em1"]}}}
+
+        def host_report(agent=None, **compute):
+            body = dict(host2.report_body, agent=agent or agent2, **compute)
+            return R("POST", "/v2.1/vfnet/host-report", body, token=tok)[:2]
+
+        def agent2_shown():
+            st, doc, _ = R("GET", "/v2.0/agents?host=hb2", token=tok)
+            return doc["agents"][0] if st == 200 and doc["agents"] else None
+
         st1, c, st2, a = report()
         t.ok(st1 == 201 and st2 == 201, "first reports register the host and its agent",
              (st1, st2))
+        st, h1 = host_report()
+        ag2 = agent2_shown()
+        t.ok(st == 201 and h1["compute_host"]["hostname"] == "hb2" and ag2 is not None
+             and ag2["alive"] is True,
+             "a first host report registers the host and its agent in one request", (st, h1, ag2))
+        time.sleep(1.1)
+        st, h2 = host_report()
+        t.ok(st == 200 and h2["compute_host"] == h1["compute_host"],
+             "a repeated host report: 200 with the same service and pool figures", h2)
+        got = wait_for(lambda: (lambda x: x if x and x["heartbeat_timestamp"]
+                                != ag2["heartbeat_timestamp"] else None)(agent2_shown()))
+        t.ok(got is not None, "its agent's heartbeat time moves with it", ag2)
         agent_id = a["agent"]["id"]
         first_updated = service_listed()["Updated At"]
 
@@ -90,6 +122,30 @@ def main():
         t.ok(svc is not None and svc["State"] == "up",
              "openstack compute service list: Updated At moved, the host up", svc)
 
+        # A host report's refusals, each as the endpoint that refuses it.
+        body = dict(host2.report_body)
+        st, doc, _ = R("POST", "/v2.1/vfnet/host-report", body, token=tok)
+        t.ok(st == 400 and "badRequest" in doc, "a host report without its agent part: 400 "
+             "in Nova's body", (st, doc))
+        st, doc = host_report(dict(agent2, host="hb9"))
+        t.ok(st == 400 and "hostname 'hb2'" in str(doc),
+             "a host report whose agent is another host's: 400", (st, doc))
+        st, doc = host_report(dict(agent2, agent_type=""))
+        t.ok(st == 400 and "NeutronError" in doc,
+             "a refused agent part: its 400 in Neutron's body", (st, doc))
+        st, doc = host_report(dict(agent2, configurations={"device_mappings": {"x": ["y"]},
+                                                         "extensions": ["sec"]}),
+                              vcpus="many")
+        shown = agent2_shown()
+        t.ok(st == 400 and "badRequest" in doc and "extensions" not in shown["configurations"],
+             "a refused compute part: 400, and its agent part is not applied", (st, doc, shown))
+        st, doc = host_report(dict(agent2, configurations={"device_mappings": {
+            "physnet1": ["em1"]}, "extensions": ["qos"]}))
+        shown = agent2_shown()
+        t.ok(st == 200 and shown["configurations"].get("extensions") == ["qos"],
+             "a changed agent part: its configurations shown at once", (st, shown))
+        agent2["configurations"]["extensions"] = ["qos"]
+
         # A changed agent report is seen at once.
         agent_body["agent"]["configurations"]["extensions"] = ["qos"]
         st1, _, st2, a3 = report()
@@ -103,8 +159,15 @@ def main():
         svc = service_listed()
         t.ok(agent and agent["Alive"] is False and svc and svc["State"] == "down",
              f"no report for {DOWN} s: agent not alive, compute service down", (agent, svc))
+        ag2 = agent2_shown()
+        t.ok(ag2["alive"] is False, "the host-report host's agent is not alive either", ag2)
         st1, c6, st2, _ = report()
         t.ok(st1 == 200 and st2 == 200, "the reports after the outage: 200", (st1, c6, st2))
+        st, _ = host_report()
+        rc, svcs, _ = s.osc("compute", "service", "list", "--host", "hb2")
+        t.ok(st == 200 and agent2_shown()["alive"] is True and svcs and svcs[0]["State"] == "up",
+             "one host report after the outage: its agent alive and its service up at once",
+             (st, svcs))
         agent = agent_listed()
         svc = service_listed()
         t.ok(agent and agent["Alive"] is True and svc and svc["State"] == "up",
