@@ -61,6 +61,7 @@ struct heartbeat {
         int64_t inventory_due;  /* next read of sysfs for the periodic report */
         long compute_backoff;
         bool compute_failing;
+        bool host_report_unknown; /* the server answered a host report 404/405 */
         int64_t settle_at;      /* device events seen: read the inventory then */
         int64_t burst_start;
         char uevent_buf[UEVENT_MAX_SIZE];
@@ -144,16 +145,26 @@ static int report_once(struct heartbeat *hb, bool start, bool stopping)
         return err_set(-EPROTO, "vfnet-server answered the agent report with %ld: %s", status, m);
 }
 
-/* Sends REPORT.  0: accepted; negative: not (the message recorded). */
-static int compute_send(struct heartbeat *hb, const json_t *report, long *ret_pooled)
+/* Sends REPORT; with_agent: as a host report, the agent report in it.
+ * 0: accepted; negative: not (the message recorded). */
+static int compute_send(struct heartbeat *hb, const json_t *report, bool with_agent,
+                        long *ret_pooled)
 {
         _cleanup_json_ json_t *answer = NULL;
         long status = 0;
         /* vfnet-server serves every API under one endpoint. */
-        int r = server_client_call(hb->client, "POST", "/v2.1/vfnet/compute-report", report,
-                                   &status, &answer);
+        int r = server_client_call(hb->client, "POST",
+                                   with_agent ? "/v2.1/vfnet/host-report"
+                                              : "/v2.1/vfnet/compute-report",
+                                   report, &status, &answer);
         if (r < 0)
                 return r;
+        if (with_agent && (status == 404 || status == 405)) {
+                /* A server from before host reports: the two go apart. */
+                log_info("host %s: vfnet-server takes no host reports; the agent and compute "
+                         "reports go as two requests", hb->host);
+                hb->host_report_unknown = true;
+        }
         if (status != 200 && status != 201)
                 return err_set(-EPROTO, "vfnet-server answered %ld: %s", status,
                                server_error_message(answer) ?: "no message");
@@ -163,8 +174,11 @@ static int compute_send(struct heartbeat *hb, const json_t *report, long *ret_po
 }
 
 /* One compute report, gathered now.  ONLY_IF_CHANGED: sent only when the
- * inventory differs from the last one accepted (after device events). */
-static void compute_report(struct heartbeat *hb, bool only_if_changed)
+ * inventory differs from the last one accepted (after device events).
+ * WITH_AGENT: the agent report goes in it (a host report, one request);
+ * if that is not accepted, nothing is noted or logged and the caller
+ * sends the two apart.  0, or the failure of a report WITH_AGENT. */
+static int compute_report(struct heartbeat *hb, bool only_if_changed, bool with_agent)
 {
         long period = hb->config->report_interval < COMPUTE_REPORT_MAX_S
                               ? hb->config->report_interval
@@ -183,12 +197,21 @@ static void compute_report(struct heartbeat *hb, bool only_if_changed)
         bool changed = r >= 0 && hb->sent_inventory &&
                        !compute_inventory_equal(hb->sent_inventory, inv);
         if (r >= 0 && only_if_changed && !changed)
-                return;
+                return 0;
+        if (r >= 0 && with_agent) {
+                _cleanup_json_ json_t *agent = NULL;
+                r = agent_report_json(hb->config, hb->host, hb->instance, false, false, 0,
+                                      &agent);
+                if (r >= 0 && json_object_set(report, "agent", json_object_get(agent, "agent")) < 0)
+                        r = -ENOMEM;
+        }
         long pooled = 0;
         if (r >= 0)
-                r = compute_send(hb, report, &pooled);
+                r = compute_send(hb, report, with_agent, &pooled);
         if (atomic_load(&hb->stop))
-                return;
+                return 0;
+        if (r < 0 && with_agent)
+                return r;
         if (r < 0) {
                 /* One line per outage; the agent report goes on meanwhile. */
                 if (!hb->compute_failing)
@@ -198,7 +221,7 @@ static void compute_report(struct heartbeat *hb, bool only_if_changed)
                 hb->compute_failing = true;
                 hb->compute_backoff = agent_backoff_next(hb->compute_backoff);
                 hb->compute_due = began + hb->compute_backoff * 1000;
-                return;
+                return 0;
         }
         if (!hb->sent_inventory)
                 log_info("host %s: compute report sent: %zu PCI devices, %ld pooled by the "
@@ -214,6 +237,7 @@ static void compute_report(struct heartbeat *hb, bool only_if_changed)
         hb->compute_failing = false;
         hb->compute_backoff = 0;
         hb->compute_due = began + period * 1000;
+        return 0;
 }
 
 static void *run(void *userdata)
@@ -226,6 +250,19 @@ static void *run(void *userdata)
                 int64_t now = now_ms();
                 if (now >= agent_due) {
                         sd_notify_send("WATCHDOG=1");
+                        /* Registered and reporting: the agent report goes in
+                         * a compute report (sent early if it was not due),
+                         * one request; the two go apart when that is not
+                         * accepted, so each refusal is told as before. */
+                        if (hb->registered && !waiting && !hb->compute_failing &&
+                            hb->sent_inventory && !hb->host_report_unknown &&
+                            compute_report(hb, false, true) == 0) {
+                                hb->settle_at = NEVER; /* that report read the inventory */
+                                agent_due = now + hb->config->report_interval * 1000;
+                                continue;
+                        }
+                        if (atomic_load(&hb->stop))
+                                break;
                         int r = report_once(hb, !hb->registered, false);
                         if (atomic_load(&hb->stop))
                                 break;
@@ -280,13 +317,13 @@ static void *run(void *userdata)
                 int64_t due = agent_due;
                 if (hb->registered && !waiting) {
                         if (now >= hb->compute_due) {
-                                compute_report(hb, false);
+                                compute_report(hb, false, false);
                                 hb->settle_at = NEVER; /* that report read the inventory */
                                 continue;
                         }
                         if (now >= hb->settle_at) {
                                 hb->settle_at = NEVER;
-                                compute_report(hb, true);
+                                compute_report(hb, true, false);
                                 continue;
                         }
                         if (hb->compute_due < due)

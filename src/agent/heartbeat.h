@@ -13,7 +13,10 @@
  * unbound) when the inventory read under the root then differs from the
  * last one sent.  Every periodic report reads the inventory again.  A
  * refused compute report is retried with the same backoff, one log line
- * per outage, and holds up nothing else. */
+ * per outage, and holds up nothing else.  Once both are accepted, each
+ * heartbeat is one request: the agent report inside the compute report
+ * (POST /v2.1/vfnet/host-report); when that is not accepted the two go
+ * apart again, and for good when the server does not know host reports. */
 #pragma once
 
 #include "agent/agent-config.h"

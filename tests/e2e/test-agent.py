@@ -39,6 +39,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from vfnet_server import Server, Tap, _running, free_port  # noqa: E402
@@ -138,6 +140,44 @@ def fake_server(mode):
     return srv
 
 
+def old_server(url):
+    """A proxy to the server at url that answers POST /v2.1/vfnet/host-report
+    404 in Nova's body, as a vfnet-server from before host reports; the
+    paths it was asked go to .asked."""
+    class H(http.server.BaseHTTPRequestHandler):
+        def forward(self):
+            data = self.rfile.read(int(self.headers.get("Content-Length", 0))) or None
+            srv.asked.append((self.command, self.path))
+            if self.command == "POST" and self.path == "/v2.1/vfnet/host-report":
+                status, hdrs, body = 404, {}, b'{"itemNotFound": {"code": 404, ' \
+                    b'"message": "The resource could not be found."}}'
+            else:
+                req = urllib.request.Request(url + self.path, data=data, method=self.command)
+                for k in ("Content-Type", "X-Auth-Token", "Accept"):
+                    if self.headers.get(k):
+                        req.add_header(k, self.headers[k])
+                try:
+                    with urllib.request.urlopen(req, timeout=10) as r:
+                        status, hdrs, body = r.status, r.headers, r.read()
+                except urllib.error.HTTPError as e:
+                    status, hdrs, body = e.code, e.headers, e.read()
+            self.send_response(status)
+            for k in ("Content-Type", "X-Subject-Token"):
+                if hdrs.get(k):
+                    self.send_header(k, hdrs[k])
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        do_GET = do_POST = do_PUT = do_DELETE = forward
+
+        def log_message(self, *args):
+            pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv.asked = []
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
 def agents(s, tok):
     st, doc, _ = s.request("GET", "/v2.0/agents", token=tok)
     assert st == 200, doc
@@ -212,7 +252,8 @@ def main():
                    capture_output=True)
     root = os.path.join(work, "seed-82576")
 
-    with Server(SERVER) as s:
+    # debug: every request is logged, and the heartbeat's are counted.
+    with Server(SERVER, extra_conf="debug = true") as s:
         s.bootstrap()
         nova = nova_conf(s.url)
 
@@ -296,6 +337,16 @@ def main():
         t.ok(h1 is not None and h1 > h0, "report_interval = 1: heartbeat_timestamp advances "
              "within 2.5 s", f"{h0} -> {h1}")
         started = agents(s, tok)["compute1"]["started_at"]
+        # Registered: each heartbeat is one request, the agent report in a
+        # host report.
+        mark = len(open(s.log).read())
+        time.sleep(3.2)
+        seen = open(s.log).read()[mark:]
+        n = {p: seen.count(f"POST {p} -> 200") for p in (
+            "/v2.1/vfnet/host-report", "/v2.0/vfnet/agent-report", "/v2.1/vfnet/compute-report")}
+        t.ok(n["/v2.1/vfnet/host-report"] >= 2 and n["/v2.0/vfnet/agent-report"] == 0
+             and n["/v2.1/vfnet/compute-report"] == 0,
+             "each heartbeat is one request: the agent report in a host report", n)
 
         # ---- the compute report: at start, then seen changing with the tree ----
         t.ok(a1.wait_log("host compute1: compute report sent: 16 PCI devices, 8 pooled by the "
@@ -430,6 +481,27 @@ def main():
              "after SIGKILL the restarted agent (same machine, same instance) registers at once",
              a5.lines())
         t.eq(a5.stop(), 0, "SIGTERM: exit 0")
+
+        # ---- a server from before host reports: the two reports go apart ----
+        old = old_server(s.url)
+        ourl = f"http://127.0.0.1:{old.server_port}"
+        a6 = Agent(work, root, "a6", sriov_ini("compute6", "physnet1:em1"),
+                   nova_conf(ourl, endpoint=ourl)).start()
+        t.ok(a6.wait_log("registered as NIC Switch agent", timeout=10), "a6 registers",
+             a6.lines())
+        h0 = wait_for(lambda: agents(s, tok).get("compute6"), timeout=5)["heartbeat_timestamp"]
+        time.sleep(3.2)
+        posts = [p for m, p in old.asked if m == "POST"]
+        h1 = agents(s, tok)["compute6"]["heartbeat_timestamp"]
+        t.ok(posts.count("/v2.1/vfnet/host-report") == 1
+             and posts.count("/v2.0/vfnet/agent-report") >= 3
+             and posts.count("/v2.1/vfnet/compute-report") >= 3 and h1 > h0
+             and a6.wait_log("takes no host reports; the agent and compute reports go as two "
+                             "requests", timeout=1),
+             "a server answering host reports 404: asked once, said once, then both reports "
+             "apart every heartbeat, the heartbeat moving", (posts, h0, h1, a6.lines()))
+        t.eq(a6.stop(), 0, "SIGTERM: exit 0")
+        old.shutdown()
 
         # ---- a refused credential is said, not retried forever ----
         bad = Agent(work, root, "bad", sriov_ini("compute3"),
