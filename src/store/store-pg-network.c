@@ -37,6 +37,12 @@ static int list_element(struct strbuf *sql, const char *column)
                              "AS e(value) WHERE e.value", column, column);
 }
 
+/* PostgreSQL's SQL for typed-query.c, its parameters going to a. */
+static struct typed_sql pg_typed_sql(struct pg_args *a)
+{
+        return (struct typed_sql){param, doc_attr, doc_member, list_element, " ORDER BY id", a};
+}
+
 /* Runs SELECT what FROM the table with the query's WHERE (and, for a
  * list, its order and limit). */
 int pg_typed_query(struct store *st, const struct typed_table *t, const char *what,
@@ -44,8 +50,7 @@ int pg_typed_query(struct store *st, const struct typed_table *t, const char *wh
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
-        const struct typed_sql w = {param, doc_attr, doc_member, list_element,
-                                    " ORDER BY id", &a};
+        const struct typed_sql w = pg_typed_sql(&a);
         int r = strbuf_printf(&sql, "SELECT %s FROM %s", what, typed_table_from(t));
         if (r >= 0)
                 r = list ? typed_query_list(&sql, t, q, &w) : typed_query_where(&sql, t, q, &w);
@@ -57,8 +62,7 @@ int pg_typed_query_ids(struct store *st, const struct typed_table *t, const char
 {
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
-        const struct typed_sql w = {param, doc_attr, doc_member, list_element,
-                                    " ORDER BY id", &a};
+        const struct typed_sql w = pg_typed_sql(&a);
         int r = strbuf_printf(&sql, "%sSELECT id FROM %s", head, typed_table_from(t));
         if (r >= 0)
                 r = typed_query_list(&sql, t, q, &w);
@@ -286,8 +290,7 @@ int pg_subnet_list(struct store *st, const struct store_query *q, store_subnet_c
         _cleanup_strbuf_ struct strbuf sql = STRBUF_INIT;
         _cleanup_pg_args_ struct pg_args a = {0};
         _cleanup_pgresult_ PGresult *res = NULL;
-        const struct typed_sql w = {param, doc_attr, doc_member, list_element,
-                                    " ORDER BY id", &a};
+        const struct typed_sql w = pg_typed_sql(&a);
         int r = strbuf_append(&sql, "SELECT s.*, p.first_ip, p.last_ip FROM (SELECT "
                               STORE_SUBNET_COLUMNS " FROM subnets");
         if (r >= 0)

@@ -58,6 +58,8 @@ static void test_stamp_expect(void **state)
         assert_true(v2 > v1);
         if (!test_store_pg()) {
                 assert_int_equal(store_stamp_expect(st, "identity", v1), -ESTALE);
+                int64_t taken = -1;
+                assert_false(store_stamp_take(st, &taken)); /* read at once: nothing open */
                 assert_int_equal(store_stamp_settle(st), 0);
         } else {
                 /* A read: its first statement fails, and every one after. */
@@ -74,6 +76,21 @@ static void test_stamp_expect(void **state)
                 assert_int_equal(store_stamp_settle(st), -ESTALE);
                 /* Nothing read it: the settle does. */
                 assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_int_equal(store_stamp_settle(st), -ESTALE);
+                /* Taken out unread: the settle has nothing left, and the
+                 * caller holds the value to check later. */
+                int64_t taken = -1;
+                assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_true(store_stamp_take(st, &taken));
+                assert_int_equal(taken, v1);
+                assert_false(store_stamp_take(st, &taken));
+                assert_int_equal(store_stamp_settle(st), 0);
+                /* Read by a statement: not taken, the settle tells. */
+                assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
+                assert_int_equal(store_begin(st, false), 0);
+                assert_int_equal(store_stamp_get(st, "claims", &got), -ESTALE);
+                assert_int_equal(store_end(st, false), 0);
+                assert_false(store_stamp_take(st, &taken));
                 assert_int_equal(store_stamp_settle(st), -ESTALE);
                 /* A read-committed read, as a read. */
                 assert_int_equal(store_stamp_expect(st, "identity", v1), 0);
