@@ -105,6 +105,9 @@ static int parse_supported(struct host_state *h, const json_t *si)
                         return err_set(-EINVAL,
                                        "host %s: supported_instances[%zu] must be [arch, hv_type, vm_mode]",
                                        h->hostname, i);
+                /* Counted before it is filled, so a row that fails half-way
+                 * is freed with the rest. */
+                h->n_supported_instances++;
                 for (int k = 0; k < 3; k++) {
                         const char *s = json_string_value(json_array_get(t, (size_t)k));
                         if (!s)
@@ -115,7 +118,6 @@ static int parse_supported(struct host_state *h, const json_t *si)
                         if (!h->supported_instances[i][k])
                                 return -ENOMEM;
                 }
-                h->n_supported_instances++;
         }
         h->supported_inline_ok = n <= 4;
         for (size_t i = 0; i < n && h->supported_inline_ok; i++)
