@@ -7,7 +7,8 @@ Runs the server under callgrind on a temporary SQLite database (--db: an
 empty PostgreSQL database instead, e.g. under tests/pg/pg-throwaway.sh)
 with 20 registered hosts (bench-scale.py's inventory), then, one phase at a time
 on keep-alive connections:
-  - N unchanged agent reports, N unchanged compute reports (one client);
+  - N unchanged agent reports, N unchanged compute reports, N unchanged
+    host reports (both in one request: an agent's heartbeat) (one client);
   - N change-feed watches answered at once (?timeout=0, nothing new);
   - 5 s of nothing: what the server's timers cost a second;
   - N watches that park and time out (?timeout=1, N/3 at a time): the
@@ -130,10 +131,11 @@ async def phases(server, token, n):
     conn = Conn("127.0.0.1", server.port, token)
     # Registered, and each report once more: what follows is unchanged.
     for _ in range(2):
-        for compute, agent in bodies:
+        for compute, agent, host in bodies:
             assert (await conn.request("POST", "/v2.0/vfnet/agent-report", agent))[0] in (200, 201)
             assert (await conn.request("POST", "/v2.1/vfnet/compute-report", compute))[0] in (
                 200, 201)
+            assert (await conn.request("POST", "/v2.1/vfnet/host-report", host))[0] in (200, 201)
     st, body = await conn.request("GET", f"/v2.0/vfnet/hosts/{names[0]}/state")
     assert st == 200, body
     since = bench_scale.json.loads(body)["revision"]
@@ -149,6 +151,11 @@ async def phases(server, token, n):
         st, _ = await conn.request("POST", "/v2.1/vfnet/compute-report", bodies[i % HOSTS][0])
         assert st in (200, 201), st
     results["compute report"] = (server.mark(), n)
+
+    for i in range(n):
+        st, _ = await conn.request("POST", "/v2.1/vfnet/host-report", bodies[i % HOSTS][2])
+        assert st in (200, 201), st
+    results["host report"] = (server.mark(), n)
 
     for i in range(n):
         st, _ = await conn.request(

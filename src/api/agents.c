@@ -82,7 +82,7 @@ static int destroy(struct api_ctx *ctx, struct api_request *req, struct api_resp
 }
 
 int api_agent_report(struct api_ctx *ctx, struct api_request *req, const json_t *body,
-                     struct api_response *resp, json_t **ret, bool *ret_new)
+                     const char *text, struct api_response *resp, json_t **ret, bool *ret_new)
 {
         json_t *a = NULL;
         if (!policy_agent_report(&req->auth))
@@ -117,6 +117,8 @@ int api_agent_report(struct api_ctx *ctx, struct api_request *req, const json_t 
                 .has_interval = interval != NULL,
                 .start_flag = json_is_true(json_object_get(in, "start_flag")),
                 .stopping = json_is_true(json_object_get(in, "stopping")),
+                .text = text,
+                .text_len = text ? strlen(text) : 0,
         };
         struct netsvc svc = api_netsvc(ctx);
         struct service_error e = {0};
@@ -125,14 +127,14 @@ int api_agent_report(struct api_ctx *ctx, struct api_request *req, const json_t 
          * stored agent is parsed and compared after the read transaction,
          * which every request of the server waits for on SQLite; one
          * statement, so no snapshot is asked for. */
-        _cleanup_free_ char *stored = NULL;
+        _cleanup_(netsvc_agent_row_done) struct netsvc_agent_row stored = {0};
         int r = store_begin_read_committed(ctx->store);
         if (r < 0)
                 return api_store_error(resp, API_NETWORK, r);
         r = netsvc_agent_stored(&svc, host, type, &stored);
         store_end(ctx->store, true);
         /* Not read: the write path below decides (and reports what fails). */
-        r = r < 0 ? 0 : netsvc_agent_heartbeat(&svc, &rep, stored, &a);
+        r = r < 0 ? 0 : netsvc_agent_heartbeat(&svc, &rep, &stored, &a);
         if (r <= 0) {
                 r = store_begin(ctx->store, true);
                 if (r < 0)
@@ -147,11 +149,24 @@ int api_agent_report(struct api_ctx *ctx, struct api_request *req, const json_t 
         return 1;
 }
 
+bool api_agent_repeat(struct api_ctx *ctx, const struct api_request *req, const char *text)
+{
+        if (!policy_agent_report(&req->auth) || !ctx->agent_memo)
+                return false;
+        struct netsvc svc = api_netsvc(ctx);
+        /* One statement: no snapshot to ask for. */
+        if (store_begin_read_committed(ctx->store) < 0)
+                return false;
+        int r = netsvc_agent_repeat(&svc, text, strlen(text));
+        store_end(ctx->store, true);
+        return r > 0;
+}
+
 static int report(struct api_ctx *ctx, struct api_request *req, struct api_response *resp)
 {
         _cleanup_json_ json_t *body = api_parse_body(req, resp, API_NETWORK), *a = NULL;
         bool is_new = false;
-        if (body && api_agent_report(ctx, req, body, resp, &a, &is_new) > 0) {
+        if (body && api_agent_report(ctx, req, body, NULL, resp, &a, &is_new) > 0) {
                 a = agent_fixup(ctx, a);
                 neutron_reply_one(resp, is_new ? 201 : 200, &resource_agent, a, &req->auth);
         }

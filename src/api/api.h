@@ -19,6 +19,7 @@ struct sched_config;
 struct compute_cache;
 struct heartbeat_batch;
 struct report_memo;
+struct agent_memo;
 struct watch_registry;
 struct strbuf;
 
@@ -38,6 +39,7 @@ struct api_ctx {
          * (netsvc/heartbeats.h); NULL: each report writes its own. */
         struct heartbeat_batch *heartbeats;
         struct report_memo *report_memo; /* reports seen (computesvc/report-memo.h); NULL: none */
+        struct agent_memo *agent_memo;   /* agent reports seen (netsvc/agent-memo.h); NULL: none */
 };
 
 struct api_query_arg {

@@ -33,11 +33,11 @@ static void report_reply(struct api_response *resp, int status, const char *name
  * /v2.0/vfnet/agent-report applies it; false with its refusal made in
  * resp (Neutron's error body, as that endpoint's). */
 static bool agent_part(struct api_ctx *ctx, struct api_request *req, const json_t *body,
-                       struct api_response *resp)
+                       const char *text, struct api_response *resp)
 {
         _cleanup_json_ json_t *a = NULL;
         bool is_new = false;
-        return api_agent_report(ctx, req, body, resp, &a, &is_new) > 0;
+        return api_agent_report(ctx, req, body, text, resp, &a, &is_new) > 0;
 }
 
 /* A report this server saw before, byte for byte, that the store still
@@ -55,14 +55,14 @@ static bool report_repeated(struct api_ctx *ctx, struct api_request *req,
         _cleanup_free_ char *name = m.hostname, *agent = m.agent;
         if (with_agent != (agent != NULL))
                 return false;
-        if (agent) {
+        if (agent && !api_agent_repeat(ctx, req, agent)) {
                 _cleanup_json_ json_t *body = json_loads(agent, 0, NULL);
                 if (!body)
                         return false;
-                if (!agent_part(ctx, req, body, resp))
+                if (!agent_part(ctx, req, body, agent, resp))
                         return true;
-                *agent_done = true;
         }
+        *agent_done = agent != NULL;
         struct computesvc svc = api_computesvc(ctx);
         _cleanup_compute_host_ struct store_compute_host *h = NULL;
         /* One statement: no snapshot to ask for. */
@@ -127,7 +127,7 @@ static int report_with(struct api_ctx *ctx, struct api_request *req, struct api_
                                           "the report's hostname '%s'.", name);
                 if (!(agent_text = json_dumps(agent, JSON_COMPACT)))
                         return nova_store_error(resp, -ENOMEM);
-                if (!agent_done && !agent_part(ctx, req, agent, resp))
+                if (!agent_done && !agent_part(ctx, req, agent, agent_text, resp))
                         return 0;
         }
         bool is_new = false;

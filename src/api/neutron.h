@@ -14,7 +14,7 @@
 static inline struct netsvc api_netsvc(struct api_ctx *ctx)
 {
         return (struct netsvc){.store = ctx->store, .ml2 = ctx->ml2, .now = ctx->now,
-                               .heartbeats = ctx->heartbeats};
+                               .heartbeats = ctx->heartbeats, .agent_memo = ctx->agent_memo};
 }
 
 /* A service's failure r in Neutron's body: the caller's error as its kind
@@ -24,9 +24,15 @@ int neutron_service_error(struct api_response *resp, const struct service_error 
 /* An agent report's body ({"agent": {...}}) applied, as POST
  * /v2.0/vfnet/agent-report does: 1 with the stored agent in *ret (the
  * caller's; not yet fixed up for the API) and whether it is new; 0 with
- * the refusal made in resp, in Neutron's error body. */
+ * the refusal made in resp, in Neutron's error body.  text: the body's
+ * JSON text as the caller will hand it to api_agent_repeat() when it
+ * comes again; NULL: not noted. */
 int api_agent_report(struct api_ctx *ctx, struct api_request *req, const json_t *body,
-                     struct api_response *resp, json_t **ret, bool *ret_new);
+                     const char *text, struct api_response *resp, json_t **ret, bool *ret_new);
+/* An agent report known by its text alone (as given to api_agent_report()
+ * before) that still only repeats its agent: its time queued, true.
+ * False when it must be parsed and applied (nothing said in resp). */
+bool api_agent_repeat(struct api_ctx *ctx, const struct api_request *req, const char *text);
 
 /* Per-object hook applied before the view (computed attributes such as an
  * agent's alive); may return a new object or NULL to drop it. */

@@ -26,6 +26,7 @@
 #include "config.h"
 #include "identity/login-gate.h"
 #include "identity/password.h"
+#include "netsvc/agent-memo.h"
 #include "netsvc/heartbeats.h"
 #include "netsvc/netsvc.h"
 #include "network/ml2-config.h"
@@ -207,10 +208,13 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         if (r >= 0)
                 r = report_memo_new(32768, &ctx.report_memo);
         if (r >= 0)
+                r = agent_memo_new(32768, &ctx.agent_memo);
+        if (r >= 0)
                 r = http_server_start(&ctx, c->bind_host, (unsigned)c->bind_port, &limits, &http);
         if (r < 0) {
                 heartbeat_batch_free(ctx.heartbeats);
                 report_memo_free(ctx.report_memo);
+                agent_memo_free(ctx.agent_memo);
                 token_cache_free(ctx.tokens);
                 login_gate_free(ctx.logins);
                 return r;
@@ -227,6 +231,7 @@ static int serve(struct store *st, const struct ml2_config *ml2, const struct sc
         /* The last heartbeats written before the store closes. */
         heartbeat_batch_free(ctx.heartbeats);
         report_memo_free(ctx.report_memo);
+        agent_memo_free(ctx.agent_memo);
         token_cache_free(ctx.tokens);
         login_gate_free(ctx.logins);
         compute_cache_free(ctx.compute_cache);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "identity/token.h"
+#include "netsvc/agent-memo.h"
 #include "netsvc/heartbeats.h"
 #include "netsvc/netsvc.h"
 
@@ -69,15 +70,30 @@ static void agent_time(double t, char ret[32])
         strftime(ret, 32, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* A row's document parsed, with its heartbeat members as the columns
+ * hold them. */
+static json_t *agent_row_parse(const struct netsvc_agent_row *row)
+{
+        json_t *a = json_loads(row->doc, 0, NULL);
+        if (!a || json_object_set_new(a, "heartbeat_timestamp",
+                                      json_string(row->heartbeat_text ? row->heartbeat_text
+                                                                      : "")) < 0 ||
+            json_object_set_new(a, "_heartbeat", json_real(row->heartbeat)) < 0) {
+                json_decref(a);
+                return NULL;
+        }
+        return a;
+}
+
 /* The agent of (host, agent_type) parsed, or NULL. */
 static int find_agent(const struct netsvc *svc, const char *host, const char *type, json_t **ret)
 {
-        _cleanup_free_ char *text = NULL;
+        _cleanup_(netsvc_agent_row_done) struct netsvc_agent_row row = {0};
         *ret = NULL;
-        int r = netsvc_agent_stored(svc, host, type, &text);
-        if (r < 0 || !text)
+        int r = netsvc_agent_stored(svc, host, type, &row);
+        if (r < 0 || !row.id)
                 return r;
-        *ret = json_loads(text, 0, NULL);
+        *ret = agent_row_parse(&row);
         return *ret ? 0 : -EIO;
 }
 
@@ -184,16 +200,29 @@ static bool report_repeats(const json_t *a, const struct netsvc_agent_report *re
                                   : json_is_null(interval));
 }
 
-static int first_text_cb(const char *id, const char *doc, void *userdata)
+void netsvc_agent_row_done(struct netsvc_agent_row *row)
 {
-        char **ret = userdata;
-        if (!*ret && !(*ret = strdup(doc)))
-                return -ENOMEM;
-        return 0;
+        free(row->id);
+        free(row->doc);
+        free(row->heartbeat_text);
+        *row = (struct netsvc_agent_row){0};
+}
+
+static int first_row_cb(const char *id, const char *doc, double heartbeat,
+                        const char *heartbeat_text, void *userdata)
+{
+        struct netsvc_agent_row *row = userdata;
+        if (row->id)
+                return 0;
+        row->id = strdup(id);
+        row->doc = strdup(doc);
+        row->heartbeat_text = heartbeat_text ? strdup(heartbeat_text) : NULL;
+        row->heartbeat = heartbeat;
+        return row->id && row->doc && (row->heartbeat_text || !heartbeat_text) ? 0 : -ENOMEM;
 }
 
 int netsvc_agent_stored(const struct netsvc *svc, const char *host, const char *agent_type,
-                        char **ret)
+                        struct netsvc_agent_row *ret)
 {
         const char *hv[] = {host}, *tv[] = {agent_type};
         struct store_filter f[] = {
@@ -201,36 +230,59 @@ int netsvc_agent_stored(const struct netsvc *svc, const char *host, const char *
                 {"agent_type", STORE_VALUE_TEXT, tv, 1},
         };
         struct store_query q = {.filters = f, .n_filters = 2};
-        *ret = NULL;
-        int r = store_agent_list(svc->store, &q, first_text_cb, ret);
-        if (r < 0) {
-                free(*ret);
-                *ret = NULL;
-        }
+        *ret = (struct netsvc_agent_row){0};
+        int r = store_agent_list_rows(svc->store, &q, first_row_cb, ret);
+        if (r < 0)
+                netsvc_agent_row_done(ret);
         return r;
 }
 
-int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
-                           const char *stored, json_t **ret)
+/* The time of a repeating report queued (1), unless the stored one is
+ * too old for the queue's delay or the queue is full (0). */
+static int heartbeat_queue(const struct netsvc *svc, const char *id, double last, double now,
+                           char t[32])
 {
-        if (!svc->heartbeats || !stored)
+        if (now - last + HEARTBEAT_BATCH_MARGIN >= (double)svc->ml2->agent_down_time)
                 return 0;
-        _cleanup_json_ json_t *a = json_loads(stored, 0, NULL);
+        agent_time(now, t);
+        struct store_heartbeat hb = {STORE_HEARTBEAT_AGENT, id, now, t};
+        return heartbeat_batch_add(svc->heartbeats, &hb) < 0 ? 0 : 1;
+}
+
+int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
+                           const struct netsvc_agent_row *stored, json_t **ret)
+{
+        if (!svc->heartbeats || !stored->id)
+                return 0;
+        _cleanup_json_ json_t *a = json_loads(stored->doc, 0, NULL);
         if (!a || !report_repeats(a, rep))
                 return 0;
         double now = svc->now();
-        double last = json_number_value(json_object_get(a, "_heartbeat"));
-        if (now - last + HEARTBEAT_BATCH_MARGIN >= (double)svc->ml2->agent_down_time)
-                return 0;
         char t[32];
-        agent_time(now, t);
-        struct store_heartbeat hb = {STORE_HEARTBEAT_AGENT, json_str(a, "id"), now, t};
-        if (!hb.key || heartbeat_batch_add(svc->heartbeats, &hb) < 0)
+        if (!heartbeat_queue(svc, stored->id, stored->heartbeat, now, t))
                 return 0;
+        /* Only a courtesy: without it the next repeat is parsed again. */
+        if (svc->agent_memo && rep->text)
+                (void)agent_memo_put(svc->agent_memo, rep->text, rep->text_len, stored->id,
+                                     stored->doc);
         json_object_set_new(a, "heartbeat_timestamp", json_string(t));
         json_object_set_new(a, "_heartbeat", json_real(now));
         *ret = TAKE_PTR(a);
         return 1;
+}
+
+int netsvc_agent_repeat(const struct netsvc *svc, const char *text, size_t len)
+{
+        char id[AGENT_MEMO_ID_MAX], t[32];
+        struct agent_memo_digest noted;
+        _cleanup_free_ char *doc = NULL;
+        double last = 0;
+        if (!svc->heartbeats || !svc->agent_memo ||
+            !agent_memo_get(svc->agent_memo, text, len, id, &noted) ||
+            store_agent_get_row(svc->store, id, &doc, &last) < 0 ||
+            !agent_memo_doc_is(svc->agent_memo, doc, &noted))
+                return 0;
+        return heartbeat_queue(svc, id, last, svc->now(), t);
 }
 
 int netsvc_device_report(const struct netsvc *svc, const char *host, const json_t *up,

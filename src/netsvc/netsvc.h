@@ -27,6 +27,9 @@ struct netsvc {
         /* Where heartbeats that change nothing else wait to be written
          * (heartbeats.h); NULL: each report writes its own. */
         struct heartbeat_batch *heartbeats;
+        /* Agent reports seen repeating their agent (agent-memo.h); NULL:
+         * none noted, each repeat parsed. */
+        struct agent_memo *agent_memo;
 };
 
 /* Documents (one helper per pattern).  Get or none: the parsed document
@@ -363,6 +366,10 @@ struct netsvc_agent_report {
         long long report_interval;     /* seconds, when has_interval */
         bool has_interval;
         bool start_flag, stopping;
+        /* The report's JSON text as the caller will send it again to
+         * netsvc_agent_repeat(); NULL: not noted. */
+        const char *text;
+        size_t text_len;
 };
 /* A report: the agent of (host, agent_type) registered (*ret_new) or its
  * heartbeat and configurations recorded.  A conflict while another live
@@ -370,20 +377,34 @@ struct netsvc_agent_report {
  * frees the pair for the next process.  *ret the stored agent. */
 int netsvc_agent_report(const struct netsvc *svc, const struct netsvc_agent_report *rep,
                         json_t **ret, bool *ret_new, struct service_error *err);
-/* The stored agent of (host, agent_type), its document's text, or NULL
- * (*ret, to free): what netsvc_agent_heartbeat() decides from.  Needs
- * only a read transaction, which can end before the text is parsed. */
+/* The stored agent of (host, agent_type) as its row holds it (store.h's
+ * store_agent_list_rows()): what netsvc_agent_heartbeat() decides from;
+ * id NULL when there is none.  Needs only a read transaction, which can
+ * end before the document is parsed. */
+struct netsvc_agent_row {
+        char *id, *doc, *heartbeat_text;
+        double heartbeat;
+};
+void netsvc_agent_row_done(struct netsvc_agent_row *row);
 int netsvc_agent_stored(const struct netsvc *svc, const char *host, const char *agent_type,
-                        char **ret);
-/* The same report when it only repeats the stored agent (stored: the text
- * netsvc_agent_stored() read; same configurations and process, no start
- * or stop): its time queued on svc->heartbeats, *ret the agent with that
- * time; returns 1.  Reads nothing from the store.  Returns 0 when the
- * report must go through netsvc_agent_report() in a write transaction (a
- * new agent, a change, another process holding the host, no queue or a
- * full one). */
+                        struct netsvc_agent_row *ret);
+/* The same report when it only repeats the stored agent (same
+ * configurations and process, no start or stop): its time queued on
+ * svc->heartbeats, *ret the agent with that time; returns 1, and notes
+ * rep->text in svc->agent_memo.  Reads nothing from the store.  Returns 0
+ * when the report must go through netsvc_agent_report() in a write
+ * transaction (a new agent, a change, another process holding the host,
+ * no queue or a full one). */
 int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_report *rep,
-                           const char *stored, json_t **ret);
+                           const struct netsvc_agent_row *stored, json_t **ret);
+/* A report known only by its text (rep->text of an earlier
+ * netsvc_agent_heartbeat() that returned 1): when its agent's row still
+ * holds the document it repeated then, and its time keeps it alive, the
+ * new time is queued and 1 returned, nothing parsed.  0 otherwise (never
+ * noted, the row rewritten or gone, no queue, a failed read): the caller
+ * parses the report and takes the way above.  Inside the caller's read
+ * transaction. */
+int netsvc_agent_repeat(const struct netsvc *svc, const char *text, size_t len);
 /* An agent's device report: each port of up (ACTIVE) and down (DOWN) that
  * is bound to host; *ret {"up": [...], "down": [...], "failed": [ids
  * unknown or not bound there]}. */

@@ -9,10 +9,6 @@
 #include "base/strbuf.h"
 #include "store/store.h"
 
-/* One agent row as a backend reads it: the stored document and the
- * heartbeat columns. */
-typedef int (*store_agent_row_cb)(const char *id, const char *doc, double heartbeat,
-                                  const char *heartbeat_text, void *userdata);
 /* doc with its "heartbeat_timestamp" and "_heartbeat" members' values
  * replaced by heartbeat_text and heartbeat (appended when absent), into
  * out (reset first). */

@@ -905,3 +905,15 @@ int store_agent_list(struct store *st, const struct store_query *q, store_obj_cb
         strbuf_done(&s.doc);
         return r;
 }
+
+int store_agent_list_rows(struct store *st, const struct store_query *q, store_agent_row_cb cb,
+                          void *userdata)
+{
+        return st->ops->agent_list(st, q, cb, userdata);
+}
+
+int store_agent_get_row(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat)
+{
+        _cleanup_free_ char *text = NULL;
+        return st->ops->agent_get(st, id, ret_doc, ret_heartbeat, &text);
+}

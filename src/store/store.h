@@ -630,6 +630,17 @@ int store_agent_delete(struct store *st, const char *id);
  * columns; others go to the document). */
 int store_agent_list(struct store *st, const struct store_query *q, store_obj_cb cb,
                      void *userdata);
+/* The same rows as stored: each document as last written (its heartbeat
+ * members as they were then, since a queued heartbeat writes only the
+ * columns) and the heartbeat columns apart.  For a caller that tells a
+ * rewritten document from a newer time without parsing it. */
+typedef int (*store_agent_row_cb)(const char *id, const char *doc, double heartbeat,
+                                  const char *heartbeat_text, void *userdata);
+int store_agent_list_rows(struct store *st, const struct store_query *q, store_agent_row_cb cb,
+                          void *userdata);
+/* One agent's row as stored (above), by id: *ret_doc malloc'd; -ENOENT
+ * when absent. */
+int store_agent_get_row(struct store *st, const char *id, char **ret_doc, double *ret_heartbeat);
 
 /* Secrets (password hashes), never part of a document. */
 int store_secret_set(struct store *st, const char *key, const char *value);

@@ -6,7 +6,8 @@
  * (or nearly) a dead agent or host is written at once.  A changed report
  * (configurations, process, start or stop, another report hash) takes
  * the write path.  The report memo (computesvc/report-memo.h) knows a
- * report by its exact bytes only. */
+ * report by its exact bytes only; so does the agent memo
+ * (netsvc/agent-memo.h), and only while the agent's row is unchanged. */
 #include "test-util.h"
 #include "test-store-util.h"
 
@@ -14,6 +15,7 @@
 #include "compute/scheduler.h"
 #include "computesvc/computesvc.h"
 #include "computesvc/report-memo.h"
+#include "netsvc/agent-memo.h"
 #include "netsvc/heartbeats.h"
 
 static double clock_now = 1.8e9;
@@ -133,11 +135,20 @@ static struct netsvc_agent_report report_of(const json_t *conf)
 static int agent_heartbeat(struct store *st, const struct netsvc *net,
                            const struct netsvc_agent_report *rep, json_t **ret)
 {
-        _cleanup_free_ char *stored = NULL;
+        _cleanup_(netsvc_agent_row_done) struct netsvc_agent_row stored = {0};
         assert_int_equal(store_begin(st, false), 0);
         assert_int_equal(netsvc_agent_stored(net, rep->host, rep->agent_type, &stored), 0);
         assert_int_equal(store_end(st, true), 0);
-        return netsvc_agent_heartbeat(net, rep, stored, ret);
+        return netsvc_agent_heartbeat(net, rep, &stored, ret);
+}
+
+/* netsvc_agent_repeat() in a read transaction. */
+static int agent_repeat(struct store *st, const struct netsvc *net, const char *text)
+{
+        assert_int_equal(store_begin(st, false), 0);
+        int r = netsvc_agent_repeat(net, text, strlen(text));
+        assert_int_equal(store_end(st, true), 0);
+        return r;
 }
 
 static void test_agent_heartbeat(void **state)
@@ -195,6 +206,114 @@ static void test_agent_heartbeat(void **state)
         assert_int_equal(agent_heartbeat(f->st, net, &rep, &a), 0);
         assert_int_equal(heartbeat_batch_pending(f->batch), 0);
         free(id);
+}
+
+/* A report noted by its text repeats without being parsed while the
+ * agent's row holds the document it repeated; a rewritten or removed row,
+ * an old time, a full queue or other bytes take the whole way again. */
+static void test_agent_repeat(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_agent_memo_ struct agent_memo *memo = NULL;
+        assert_int_equal(agent_memo_new(16, &memo), 0);
+        struct netsvc net = f->svc.net;
+        net.agent_memo = memo;
+        _cleanup_json_ json_t *conf = json_pack("{s:{s:[s]}}", "device_mappings", "physnet1", "em1");
+        const char *text = "{\"agent\": {\"host\": \"c1\"}}";
+        struct netsvc_agent_report rep = report_of(conf);
+        struct service_error e = {0};
+        json_t *a = NULL;
+        bool is_new = false;
+        rep.text = text;
+        rep.text_len = strlen(text);
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_agent_report(&net, &rep, &a, &is_new, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        char *id = strdup(json_str(a, "id"));
+        json_decref(a);
+        /* Written, not yet seen repeating: not noted. */
+        assert_int_equal(agent_repeat(f->st, &net, text), 0);
+        assert_int_equal(agent_memo_size(memo), 0);
+        clock_now += 30;
+        assert_int_equal(agent_heartbeat(f->st, &net, &rep, &a), 1);
+        json_decref(a);
+        assert_int_equal(agent_memo_size(memo), 1);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 1);
+        /* Now known: its time queued from the row alone, and written. */
+        clock_now += 30;
+        assert_int_equal(agent_repeat(f->st, &net, text), 1);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 2);
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 2);
+        a = agent_doc(f, id);
+        assert_true(json_number_value(json_object_get(a, "_heartbeat")) == clock_now);
+        json_decref(a);
+        /* Its document unchanged by the time written: still known. */
+        clock_now += 30;
+        assert_int_equal(agent_repeat(f->st, &net, text), 1);
+        assert_int_equal(agent_repeat(f->st, &net, "{\"agent\":{\"host\":\"c1\"}}"), 0);
+        /* An administrator's change rewrites the document: parsed again
+         * (it still repeats, and is noted again). */
+        struct netsvc_agent_update up = {.has_description = true, .description = "rack 4"};
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_agent_update(&net, id, &up, &a, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        json_decref(a);
+        assert_int_equal(agent_repeat(f->st, &net, text), 0);
+        assert_int_equal(agent_heartbeat(f->st, &net, &rep, &a), 1);
+        json_decref(a);
+        assert_int_equal(agent_repeat(f->st, &net, text), 1);
+        /* A full queue, or a time too old to wait for it: not queued. */
+        assert_int_equal(agent_repeat(f->st, &net, text), 1);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 4);
+        assert_int_equal(agent_repeat(f->st, &net, text), 0);
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 4);
+        clock_now += 71;
+        assert_int_equal(agent_repeat(f->st, &net, text), 0);
+        clock_now -= 71;
+        assert_int_equal(agent_repeat(f->st, &net, text), 1);
+        /* Removed: the whole way, which registers it anew. */
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_agent_delete(&net, id, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(agent_repeat(f->st, &net, text), 0);
+        /* Without a memo nothing is known. */
+        net.agent_memo = NULL;
+        assert_int_equal(agent_repeat(f->st, &net, text), 0);
+        free(id);
+}
+
+static void test_agent_memo(void **state)
+{
+        (void)state;
+        _cleanup_agent_memo_ struct agent_memo *m = NULL;
+        char id[AGENT_MEMO_ID_MAX];
+        struct agent_memo_digest d;
+        char long_id[AGENT_MEMO_ID_MAX + 1];
+        assert_int_equal(agent_memo_new(2, &m), 0);
+        assert_false(agent_memo_get(m, "a", 1, id, &d));
+        assert_int_equal(agent_memo_put(m, "a", 1, "id-a", "{\"x\": 1}"), 0);
+        assert_true(agent_memo_get(m, "a", 1, id, &d));
+        assert_string_equal(id, "id-a");
+        assert_true(agent_memo_doc_is(m, "{\"x\": 1}", &d));
+        assert_false(agent_memo_doc_is(m, "{\"x\":1}", &d));
+        assert_false(agent_memo_get(m, "ab", 2, id, &d));
+        /* The same text again replaces. */
+        assert_int_equal(agent_memo_put(m, "a", 1, "id-b", "{}"), 0);
+        assert_int_equal(agent_memo_size(m), 1);
+        assert_true(agent_memo_get(m, "a", 1, id, &d));
+        assert_string_equal(id, "id-b");
+        assert_true(agent_memo_doc_is(m, "{}", &d));
+        memset(long_id, 'x', sizeof(long_id) - 1);
+        long_id[sizeof(long_id) - 1] = 0;
+        assert_int_equal(agent_memo_put(m, "b", 1, long_id, "{}"), -EINVAL);
+        /* Full: it starts again empty. */
+        assert_int_equal(agent_memo_put(m, "b", 1, "id-c", "{}"), 0);
+        assert_int_equal(agent_memo_size(m), 2);
+        assert_int_equal(agent_memo_put(m, "c", 1, "id-d", "{}"), 0);
+        assert_int_equal(agent_memo_size(m), 1);
+        assert_false(agent_memo_get(m, "a", 1, id, &d));
+        assert_true(agent_memo_get(m, "c", 1, id, &d));
+        assert_string_equal(id, "id-d");
 }
 
 static void test_host_heartbeat(void **state)
@@ -328,6 +447,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup_teardown(test_batch_writes, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agent_heartbeat, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_agent_repeat, setup, teardown),
+                cmocka_unit_test(test_agent_memo),
                 cmocka_unit_test_setup_teardown(test_host_heartbeat, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_host_report_unchanged, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_batch_thread, setup, teardown),
