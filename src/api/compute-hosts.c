@@ -55,6 +55,19 @@ static bool report_repeated(struct api_ctx *ctx, struct api_request *req,
         _cleanup_free_ char *name = m.hostname, *agent = m.agent;
         if (with_agent != (agent != NULL))
                 return false;
+        struct computesvc svc = api_computesvc(ctx);
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
+        int r;
+        /* Both parts repeating, as most heartbeats do: one statement. */
+        if (agent && store_begin_read_committed(ctx->store) >= 0) {
+                r = computesvc_host_heartbeat_with_agent(&svc, name, m.report_hash, agent, &h);
+                store_end(ctx->store, true);
+                if (r > 0) {
+                        *agent_done = true;
+                        report_reply(resp, 200, name, h->service_id, m.pools, m.free_total);
+                        return true;
+                }
+        }
         if (agent && !api_agent_repeat(ctx, req, agent)) {
                 _cleanup_json_ json_t *body = json_loads(agent, 0, NULL);
                 if (!body)
@@ -63,12 +76,10 @@ static bool report_repeated(struct api_ctx *ctx, struct api_request *req,
                         return true;
         }
         *agent_done = agent != NULL;
-        struct computesvc svc = api_computesvc(ctx);
-        _cleanup_compute_host_ struct store_compute_host *h = NULL;
         /* One statement: no snapshot to ask for. */
         if (store_begin_read_committed(ctx->store) < 0)
                 return false;
-        int r = computesvc_host_heartbeat(&svc, name, m.report_hash, &h);
+        r = computesvc_host_heartbeat(&svc, name, m.report_hash, &h);
         store_end(ctx->store, true);
         if (r <= 0)
                 return false;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "api/api.h"
+#include "api/neutron.h"
 #include "compute/host-state.h"
 #include "computesvc/computesvc.h"
 
@@ -55,7 +56,6 @@ static inline struct computesvc api_computesvc(struct api_ctx *ctx)
                 .service_down_time = ctx->service_down_time,
                 .cache = &ctx->compute_cache,
                 .now = ctx->now,
-                .net = {.store = ctx->store, .ml2 = ctx->ml2, .now = ctx->now,
-                        .heartbeats = ctx->heartbeats},
+                .net = api_netsvc(ctx),
         };
 }

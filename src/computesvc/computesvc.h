@@ -67,6 +67,14 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
  * a full one). */
 int computesvc_host_heartbeat(const struct computesvc *svc, const char *hostname,
                               const char *report_hash, struct store_compute_host **ret);
+/* The same for a host report whose agent part (agent_text) netsvc noted
+ * as repeating its agent (netsvc_agent_heartbeat()): the host's row and
+ * the agent's read in one statement and, when both still repeat, both
+ * times queued (1).  0 when either must take its own way: nothing is
+ * queued then, or at most the agent's time. */
+int computesvc_host_heartbeat_with_agent(const struct computesvc *svc, const char *hostname,
+                                         const char *report_hash, const char *agent_text,
+                                         struct store_compute_host **ret);
 /* Every host's report as the scheduler reads it (docs/compute-report.md),
  * the server's claims, usage and service state folded in. */
 int computesvc_host_reports(const struct computesvc *svc, json_t **ret);

@@ -568,6 +568,27 @@ int computesvc_host_report(const struct computesvc *svc, const json_t *body,
         return (*ret = host_view(h)) ? 0 : -ENOMEM;
 }
 
+/* Whether the host's row says what the report does (its hash) and is
+ * recent enough for a queued time to keep it up. */
+static bool host_repeats(const struct computesvc *svc, const struct store_compute_host *h,
+                         const char *report_hash, double now)
+{
+        return h->report_hash && streq(h->report_hash, report_hash) &&
+               now - h->heartbeat + HEARTBEAT_BATCH_MARGIN < (double)svc->service_down_time;
+}
+
+/* The host's new time queued, and set in h: 1, or 0 when the queue is full. */
+static int host_queue(const struct computesvc *svc, struct store_compute_host *h, double now)
+{
+        char t[40];
+        time_format_iso8601(now, true, t);
+        struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, h->hostname, now, t};
+        if (heartbeat_batch_add(svc->net.heartbeats, &hb) < 0 || set_str(&h->updated_at, t) < 0)
+                return 0;
+        h->heartbeat = now;
+        return 1;
+}
+
 int computesvc_host_heartbeat(const struct computesvc *svc, const char *hostname,
                               const char *report_hash, struct store_compute_host **ret)
 {
@@ -579,17 +600,34 @@ int computesvc_host_heartbeat(const struct computesvc *svc, const char *hostname
                 return 0;
         if (r < 0)
                 return r;
-        if (!h->report_hash || !streq(h->report_hash, report_hash))
-                return 0;
         double now = svc->now();
-        if (now - h->heartbeat + HEARTBEAT_BATCH_MARGIN >= (double)svc->service_down_time)
+        if (!host_repeats(svc, h, report_hash, now) || !host_queue(svc, h, now))
                 return 0;
-        char t[40];
-        time_format_iso8601(now, true, t);
-        struct store_heartbeat hb = {STORE_HEARTBEAT_COMPUTE_HOST, hostname, now, t};
-        if (heartbeat_batch_add(svc->net.heartbeats, &hb) < 0 || set_str(&h->updated_at, t) < 0)
+        *ret = TAKE_PTR(h);
+        return 1;
+}
+
+int computesvc_host_heartbeat_with_agent(const struct computesvc *svc, const char *hostname,
+                                         const char *report_hash, const char *agent_text,
+                                         struct store_compute_host **ret)
+{
+        _cleanup_compute_host_ struct store_compute_host *h = NULL;
+        _cleanup_free_ char *agent_doc = NULL;
+        struct netsvc_agent_noted noted;
+        double agent_heartbeat = 0;
+        if (!netsvc_agent_noted(&svc->net, agent_text, strlen(agent_text), &noted))
                 return 0;
-        h->heartbeat = now;
+        int r = store_compute_host_get_with_agent(svc->store, hostname, noted.id, &h, &agent_doc,
+                                                  &agent_heartbeat);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        double now = svc->now();
+        if (!host_repeats(svc, h, report_hash, now) ||
+            netsvc_agent_noted_repeats(&svc->net, &noted, agent_doc, agent_heartbeat) <= 0 ||
+            !host_queue(svc, h, now))
+                return 0;
         *ret = TAKE_PTR(h);
         return 1;
 }

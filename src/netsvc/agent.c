@@ -271,18 +271,31 @@ int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_r
         return 1;
 }
 
+bool netsvc_agent_noted(const struct netsvc *svc, const char *text, size_t len,
+                        struct netsvc_agent_noted *ret)
+{
+        return svc->heartbeats && svc->agent_memo &&
+               agent_memo_get(svc->agent_memo, text, len, ret->id, &ret->doc);
+}
+
+int netsvc_agent_noted_repeats(const struct netsvc *svc, const struct netsvc_agent_noted *noted,
+                               const char *doc, double heartbeat)
+{
+        char t[32];
+        if (!doc || !svc->agent_memo || !agent_memo_doc_is(svc->agent_memo, doc, &noted->doc))
+                return 0;
+        return heartbeat_queue(svc, noted->id, heartbeat, svc->now(), t);
+}
+
 int netsvc_agent_repeat(const struct netsvc *svc, const char *text, size_t len)
 {
-        char id[AGENT_MEMO_ID_MAX], t[32];
-        struct agent_memo_digest noted;
+        struct netsvc_agent_noted noted;
         _cleanup_free_ char *doc = NULL;
         double last = 0;
-        if (!svc->heartbeats || !svc->agent_memo ||
-            !agent_memo_get(svc->agent_memo, text, len, id, &noted) ||
-            store_agent_get_row(svc->store, id, &doc, &last) < 0 ||
-            !agent_memo_doc_is(svc->agent_memo, doc, &noted))
+        if (!netsvc_agent_noted(svc, text, len, &noted) ||
+            store_agent_get_row(svc->store, noted.id, &doc, &last) < 0)
                 return 0;
-        return heartbeat_queue(svc, id, last, svc->now(), t);
+        return netsvc_agent_noted_repeats(svc, &noted, doc, last);
 }
 
 int netsvc_device_report(const struct netsvc *svc, const char *host, const json_t *up,

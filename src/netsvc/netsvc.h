@@ -14,6 +14,7 @@
 #include "base/error-kind.h"
 #include "base/json-util.h"
 #include "identity/policy.h"
+#include "netsvc/agent-memo.h"
 #include "network/ml2-config.h"
 #include "store/store.h"
 
@@ -405,6 +406,18 @@ int netsvc_agent_heartbeat(const struct netsvc *svc, const struct netsvc_agent_r
  * parses the report and takes the way above.  Inside the caller's read
  * transaction. */
 int netsvc_agent_repeat(const struct netsvc *svc, const char *text, size_t len);
+/* netsvc_agent_repeat() in two steps, for a caller that reads the row
+ * with another (computesvc_host_heartbeat_with_agent()): what was noted
+ * for text, false when nothing was; then, with the noted agent's row as
+ * read now (doc NULL: gone), 1 with the new time queued, or 0. */
+struct netsvc_agent_noted {
+        char id[AGENT_MEMO_ID_MAX];
+        struct agent_memo_digest doc;
+};
+bool netsvc_agent_noted(const struct netsvc *svc, const char *text, size_t len,
+                        struct netsvc_agent_noted *ret);
+int netsvc_agent_noted_repeats(const struct netsvc *svc, const struct netsvc_agent_noted *noted,
+                               const char *doc, double heartbeat);
 /* An agent's device report: each port of up (ACTIVE) and down (DOWN) that
  * is bound to host; *ret {"up": [...], "down": [...], "failed": [ids
  * unknown or not bound there]}. */

@@ -15,6 +15,17 @@
 int store_agent_doc(const char *doc, double heartbeat, const char *heartbeat_text,
                     struct strbuf *out);
 
+/* A compute host's columns, in the order both backends read them. */
+#define HOST_COLUMNS                                                                               \
+        "hostname, service_id, hypervisor_id, disabled, disabled_reason, forced_down, "           \
+        "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag, num_id"
+#define HOST_N_COLUMNS 13
+/* An agent's row beside them (store_compute_host_get_with_agent()): the
+ * select, its id's parameter to follow, joined as "a". */
+#define HOST_AGENT_COLUMNS "a.agent_doc, a.agent_heartbeat"
+#define HOST_AGENT_SELECT                                                                          \
+        "SELECT doc AS agent_doc, heartbeat AS agent_heartbeat FROM agents WHERE id ="
+
 /* The columns of instances (instance-row.c), in the one order both
  * backends read and write them: the SQL name and where the value lives in
  * struct store_instance. */
@@ -117,6 +128,9 @@ struct store_backend {
                                 struct store_compute_host **ret);
         int (*compute_host_get_by_service)(struct store *st, const char *service_id,
                                            struct store_compute_host **ret);
+        int (*compute_host_get_with_agent)(struct store *st, const char *hostname,
+                                           const char *agent_id, struct store_compute_host **ret,
+                                           char **ret_agent_doc, double *ret_agent_heartbeat);
         int (*compute_host_list)(struct store *st, struct store_compute_host ***ret);
         int (*compute_host_claims_tags)(struct store *st, int64_t after, store_claims_tag_cb cb,
                                         void *userdata);

@@ -179,10 +179,6 @@ int pg_auth_failures_clear(struct store *st, const char *user_id)
         return r < 0 ? r : 0;
 }
 
-#define HOST_COLUMNS                                                                               \
-        "hostname, service_id, hypervisor_id, disabled, disabled_reason, forced_down, "           \
-        "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag, num_id"
-
 static int host_from_row(const PGresult *res, int row, struct store_compute_host **ret)
 {
         struct store_compute_host *h = calloc(1, sizeof(*h));
@@ -340,6 +336,31 @@ int pg_compute_host_get(struct store *st, const char *hostname, struct store_com
 {
         return host_select(st, "SELECT " HOST_COLUMNS " FROM compute_hosts WHERE hostname = $1",
                            hostname, ret);
+}
+
+int pg_compute_host_get_with_agent(struct store *st, const char *hostname, const char *agent_id,
+                                   struct store_compute_host **ret, char **ret_agent_doc,
+                                   double *ret_agent_heartbeat)
+{
+        _cleanup_pg_args_ struct pg_args a = {0};
+        _cleanup_pgresult_ PGresult *res = NULL;
+        pg_argv(&a, 2, hostname, agent_id);
+        int r = pg_query(st, "compute hosts",
+                         "SELECT " HOST_COLUMNS ", " HOST_AGENT_COLUMNS " FROM compute_hosts "
+                         "LEFT JOIN (" HOST_AGENT_SELECT " $2) a ON true WHERE hostname = $1",
+                         &a, &res);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        _cleanup_free_ char *doc = NULL;
+        char **fields[HOST_N_COLUMNS + 1] = {[HOST_N_COLUMNS] = &doc};
+        r = pg_columns_dup(res, 0, fields, HOST_N_COLUMNS + 1);
+        if (r >= 0)
+                r = host_from_row(res, 0, ret);
+        if (r < 0)
+                return r;
+        *ret_agent_doc = TAKE_PTR(doc);
+        *ret_agent_heartbeat = pg_double(res, 0, HOST_N_COLUMNS + 1);
+        return 0;
 }
 
 int pg_compute_host_get_by_service(struct store *st, const char *service_id,

@@ -1770,6 +1770,7 @@ static const struct store_backend pg_backend = {
         .compute_host_claims_tags = pg_compute_host_claims_tags,
         .compute_host_heartbeats = pg_compute_host_heartbeats,
         .compute_host_get_by_service = pg_compute_host_get_by_service,
+        .compute_host_get_with_agent = pg_compute_host_get_with_agent,
         .compute_host_list = pg_compute_host_list,
         .compute_task_add = pg_compute_task_add,
         .compute_task_get = pg_compute_task_get,

@@ -99,6 +99,9 @@ int pg_heartbeats_put(struct store *st, const struct store_heartbeat *v, size_t 
 int pg_compute_host_heartbeats(struct store *st, store_heartbeat_cb cb, void *userdata);
 int pg_compute_host_claims_tags(struct store *st, int64_t after, store_claims_tag_cb cb,
                                 void *userdata);
+int pg_compute_host_get_with_agent(struct store *st, const char *hostname, const char *agent_id,
+                                   struct store_compute_host **ret, char **ret_agent_doc,
+                                   double *ret_agent_heartbeat);
 int pg_compute_host_get_by_service(struct store *st, const char *service_id,
                                    struct store_compute_host **ret);
 int pg_compute_host_list(struct store *st, struct store_compute_host ***ret);

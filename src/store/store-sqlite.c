@@ -1933,10 +1933,6 @@ static int columns_dup(sqlite3_stmt *s, char **fields[], size_t n)
         return 0;
 }
 
-#define HOST_COLUMNS                                                                               \
-        "hostname, service_id, hypervisor_id, disabled, disabled_reason, forced_down, "           \
-        "availability_zone, report_hash, heartbeat, created_at, updated_at, claims_tag, num_id"
-
 static int host_from_row(sqlite3_stmt *s, struct store_compute_host **ret)
 {
         struct store_compute_host *h = calloc(1, sizeof(*h));
@@ -2032,6 +2028,33 @@ static int sqlite_compute_host_get(struct store *base, const char *hostname, str
         struct sqlite_store *st = to_sqlite(base);
         return host_select(st, "SELECT " HOST_COLUMNS " FROM compute_hosts WHERE hostname = ?",
                            hostname, ret);
+}
+
+static int sqlite_compute_host_get_with_agent(struct store *base, const char *hostname,
+                                              const char *agent_id,
+                                              struct store_compute_host **ret,
+                                              char **ret_agent_doc, double *ret_agent_heartbeat)
+{
+        struct sqlite_store *st = to_sqlite(base);
+        _cleanup_stmt_ struct stmt_handle s = {0};
+        int r = sqlite_prepare_texts(st, "SELECT " HOST_COLUMNS ", " HOST_AGENT_COLUMNS
+                                     " FROM compute_hosts LEFT JOIN (" HOST_AGENT_SELECT " ?2) a "
+                                     "ON true WHERE hostname = ?1", &s, 2, hostname, agent_id);
+        if (r < 0)
+                return r;
+        r = sqlite_step_row(st, s.s, "get compute host");
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        const char *doc = (const char *)sqlite3_column_text(s.s, HOST_N_COLUMNS);
+        _cleanup_free_ char *copy = doc ? strdup(doc) : NULL;
+        if (doc && !copy)
+                return -ENOMEM;
+        r = host_from_row(s.s, ret);
+        if (r < 0)
+                return r;
+        *ret_agent_doc = TAKE_PTR(copy);
+        *ret_agent_heartbeat = sqlite3_column_double(s.s, HOST_N_COLUMNS + 1);
+        return 0;
 }
 
 static int sqlite_compute_host_get_by_service(struct store *base, const char *service_id,
@@ -2230,6 +2253,7 @@ static const struct store_backend sqlite_backend = {
         .compute_host_claims_tags = sqlite_compute_host_claims_tags,
         .compute_host_heartbeats = sqlite_compute_host_heartbeats,
         .compute_host_get_by_service = sqlite_compute_host_get_by_service,
+        .compute_host_get_with_agent = sqlite_compute_host_get_with_agent,
         .compute_host_list = sqlite_compute_host_list,
         .compute_task_add = sqlite_compute_task_add,
         .compute_task_get = sqlite_compute_task_get,

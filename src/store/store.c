@@ -390,6 +390,16 @@ int store_compute_host_get(struct store *st, const char *hostname, struct store_
         return st->ops->compute_host_get(st, hostname, ret);
 }
 
+int store_compute_host_get_with_agent(struct store *st, const char *hostname, const char *agent_id,
+                                      struct store_compute_host **ret, char **ret_agent_doc,
+                                      double *ret_agent_heartbeat)
+{
+        *ret_agent_doc = NULL;
+        *ret_agent_heartbeat = 0;
+        return st->ops->compute_host_get_with_agent(st, hostname, agent_id, ret, ret_agent_doc,
+                                                    ret_agent_heartbeat);
+}
+
 int store_compute_host_get_by_service(struct store *st, const char *service_id,
                                       struct store_compute_host **ret)
 {

@@ -300,6 +300,13 @@ int store_compute_host_put(struct store *st, const struct store_compute_host *h,
 int store_compute_host_get(struct store *st, const char *hostname, struct store_compute_host **ret);
 int store_compute_host_get_by_service(struct store *st, const char *service_id,
                                       struct store_compute_host **ret);
+/* The host, and in the same statement agent agent_id's row as stored
+ * (store_agent_get_row()): a host's heartbeat with its agent's costs one
+ * round trip.  *ret_agent_doc malloc'd, NULL when no agent has that id;
+ * -ENOENT when the host is absent. */
+int store_compute_host_get_with_agent(struct store *st, const char *hostname, const char *agent_id,
+                                      struct store_compute_host **ret, char **ret_agent_doc,
+                                      double *ret_agent_heartbeat);
 /* Every host in hostname order, a NULL-ended array via *ret; the count is
  * returned. */
 int store_compute_host_list(struct store *st, struct store_compute_host ***ret);

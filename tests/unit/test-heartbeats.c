@@ -282,6 +282,81 @@ static void test_agent_repeat(void **state)
         free(id);
 }
 
+/* computesvc_host_heartbeat_with_agent() in a read transaction. */
+static int host_with_agent(struct fixture *f, const struct computesvc *svc, const char *host,
+                           const char *hash, const char *text)
+{
+        _cleanup_compute_host_ struct store_compute_host *row = NULL;
+        assert_int_equal(store_begin(f->st, false), 0);
+        int r = computesvc_host_heartbeat_with_agent(svc, host, hash, text, &row);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_true(r <= 0 || (row && streq(row->hostname, host) && row->heartbeat == clock_now));
+        return r;
+}
+
+/* A host report whose two parts repeat: both rows in one read, both
+ * times queued; when either part must take its own way, neither is
+ * queued by it. */
+static void test_host_heartbeat_with_agent(void **state)
+{
+        struct fixture *f = *state;
+        _cleanup_agent_memo_ struct agent_memo *memo = NULL;
+        assert_int_equal(agent_memo_new(16, &memo), 0);
+        struct computesvc svc = f->svc;
+        svc.net.agent_memo = memo;
+        _cleanup_json_ json_t *conf = json_pack("{s:{s:[s]}}", "device_mappings", "physnet1", "em1");
+        const char *text = "{\"agent\": {\"host\": \"c1\"}}";
+        struct netsvc_agent_report rep = report_of(conf);
+        struct service_error e = {0};
+        json_t *a = NULL;
+        bool is_new = false;
+        rep.text = text;
+        rep.text_len = strlen(text);
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_agent_report(&svc.net, &rep, &a, &is_new, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        char *id = strdup(json_str(a, "id"));
+        json_decref(a);
+        /* Not noted yet: nothing read, nothing queued. */
+        clock_now += 20;
+        assert_int_equal(host_with_agent(f, &svc, "c1", "r1", text), 0);
+        assert_int_equal(agent_heartbeat(f->st, &svc.net, &rep, &a), 1);
+        json_decref(a);
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 1);
+        clock_now += 20;
+        assert_int_equal(host_with_agent(f, &svc, "c1", "r1", text), 1);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 2);
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 2);
+        _cleanup_compute_host_ struct store_compute_host *h = host_row(f, "c1");
+        assert_true(h->heartbeat == clock_now);
+        a = agent_doc(f, id);
+        assert_true(json_number_value(json_object_get(a, "_heartbeat")) == clock_now);
+        json_decref(a);
+        /* Another report hash, another host, other bytes: nothing queued. */
+        assert_int_equal(host_with_agent(f, &svc, "c1", "r2", text), 0);
+        assert_int_equal(host_with_agent(f, &svc, "c9", "r1", text), 0);
+        assert_int_equal(host_with_agent(f, &svc, "c1", "r1", "{}"), 0);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 0);
+        /* The agent's row rewritten, or gone: nothing queued. */
+        struct netsvc_agent_update up = {.has_description = true, .description = "rack 4"};
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_agent_update(&svc.net, id, &up, &a, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        json_decref(a);
+        assert_int_equal(host_with_agent(f, &svc, "c1", "r1", text), 0);
+        assert_int_equal(agent_heartbeat(f->st, &svc.net, &rep, &a), 1);
+        json_decref(a);
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 1);
+        assert_int_equal(host_with_agent(f, &svc, "c1", "r1", text), 1);
+        assert_int_equal(heartbeat_batch_flush(f->batch, f->st), 2);
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_agent_delete(&svc.net, id, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_int_equal(host_with_agent(f, &svc, "c1", "r1", text), 0);
+        assert_int_equal(heartbeat_batch_pending(f->batch), 0);
+        free(id);
+}
+
 static void test_agent_memo(void **state)
 {
         (void)state;
@@ -448,6 +523,7 @@ int main(void)
                 cmocka_unit_test_setup_teardown(test_batch_writes, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agent_heartbeat, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_agent_repeat, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_host_heartbeat_with_agent, setup, teardown),
                 cmocka_unit_test(test_agent_memo),
                 cmocka_unit_test_setup_teardown(test_host_heartbeat, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_host_report_unchanged, setup, teardown),

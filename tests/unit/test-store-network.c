@@ -1053,6 +1053,35 @@ static void test_agents(void **state)
                          AGENT_DOC("a\\\"5\\\\", "1970-01-01 00:05:00", "300.0"));
         assert_agent_doc(st, "a1", AGENT_DOC("a1", "1970-01-01 00:03:20", "200.25"));
         assert_int_equal(store_agent_delete(st, "a\"5\\"), 0);
+        /* The row as stored: the document as written, its time apart; and
+         * beside a host's row, in one statement. */
+        char *raw = NULL;
+        double at = 0;
+        assert_int_equal(store_agent_get_row(st, "a2", &raw, &at), 0);
+        assert_string_equal(raw, AGENT_DOC("a2", "1970-01-01 00:01:40", "100.5"));
+        assert_true(at == 300);
+        free(raw);
+        assert_int_equal(store_agent_get_row(st, "a9", &raw, &at), -ENOENT);
+        struct store_compute_host cn2 = {.hostname = "cn2", .service_id = "s2",
+                                         .hypervisor_id = "h2", .report_hash = "r2",
+                                         .heartbeat = 50};
+        struct store_compute_host *h = NULL;
+        assert_int_equal(store_compute_host_put(st, &cn2, true), 0);
+        assert_int_equal(store_compute_host_get_with_agent(st, "cn2", "a2", &h, &raw, &at), 0);
+        assert_string_equal(h->report_hash, "r2");
+        assert_true(h->heartbeat == 50);
+        assert_string_equal(raw, AGENT_DOC("a2", "1970-01-01 00:01:40", "100.5"));
+        assert_true(at == 300);
+        store_compute_host_free(h);
+        free(raw);
+        assert_int_equal(store_compute_host_get_with_agent(st, "cn2", "a9", &h, &raw, &at), 0);
+        assert_string_equal(h->hostname, "cn2");
+        assert_null(raw);
+        store_compute_host_free(h);
+        h = NULL;
+        assert_int_equal(store_compute_host_get_with_agent(st, "cn9", "a2", &h, &raw, &at),
+                         -ENOENT);
+        assert_null(h);
         /* What a list gives is what a get gives. */
         _cleanup_strbuf_ struct strbuf b = STRBUF_INIT;
         assert_int_equal(store_agent_list(st, ONE("host", NULL, STORE_VALUE_TEXT, "cn1"),
