@@ -27,14 +27,16 @@ if [ ${#targets[@]} -eq 0 ]; then
         for d in tests/fuzz/corpus/*/; do targets+=("$(basename "$d")"); done
 fi
 mkdir -p build-fuzz/crashes
-: > build-fuzz/testlog-fuzz.json
-record() { # name OK|FAIL
-        printf '{"name": "fuzz %s", "result": "%s", "stdout": ""}\n' "$1" "$2" >> build-fuzz/testlog-fuzz.json
-}
-failed=0
-for t in "${targets[@]}"; do
-        exe=build-fuzz/tests/fuzz/$t
-        [ -x "$exe" ] || { echo "fuzz: no target $t" >&2; record "$t" FAIL; failed=1; continue; }
+# Targets run side by side, one a CPU (VFNET_FUZZ_JOBS to change it): each
+# still gets its seconds of a core.
+jobs=${VFNET_FUZZ_JOBS:-$(nproc)}
+fuzz_one() { # target: its verdict in build-fuzz/TARGET.verdict
+        local t=$1 exe=build-fuzz/tests/fuzz/$1
+        if [ ! -x "$exe" ]; then
+                echo "fuzz: no target $t" >&2
+                echo FAIL > "build-fuzz/$t.verdict"
+                return
+        fi
         mkdir -p "build-fuzz/corpus/$t"
         echo "fuzz: $t for ${seconds}s" >&2
         if ! "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
@@ -42,11 +44,29 @@ for t in "${targets[@]}"; do
                 "build-fuzz/corpus/$t" "tests/fuzz/corpus/$t" 2>"build-fuzz/$t.log"; then
                 echo "fuzz: $t FAILED, see build-fuzz/$t.log and build-fuzz/crashes/" >&2
                 tail -30 "build-fuzz/$t.log" >&2
-                record "$t" FAIL
-                failed=1
+                echo FAIL > "build-fuzz/$t.verdict"
         else
                 echo "fuzz: $t: $(tail -1 "build-fuzz/$t.log")" >&2
-                record "$t" OK
+                echo OK > "build-fuzz/$t.verdict"
         fi
+}
+running=0
+for t in "${targets[@]}"; do
+        rm -f "build-fuzz/$t.verdict"
+        if [ "$running" -ge "$jobs" ]; then
+                wait -n || true
+                running=$((running - 1))
+        fi
+        fuzz_one "$t" &
+        running=$((running + 1))
+done
+wait || true
+: > build-fuzz/testlog-fuzz.json
+failed=0
+for t in "${targets[@]}"; do
+        verdict=$(cat "build-fuzz/$t.verdict" 2>/dev/null || echo FAIL)
+        printf '{"name": "fuzz %s", "result": "%s", "stdout": ""}\n' "$t" "$verdict" \
+                >> build-fuzz/testlog-fuzz.json
+        [ "$verdict" = OK ] || failed=1
 done
 exit $failed
