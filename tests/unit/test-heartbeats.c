@@ -142,6 +142,29 @@ static int agent_heartbeat(struct store *st, const struct netsvc *net,
         return netsvc_agent_heartbeat(net, rep, &stored, ret);
 }
 
+/* The text of the agent reports the memo tests note. */
+#define NOTED_TEXT "{\"agent\": {\"host\": \"c1\"}}"
+
+/* The agent of report_of(conf) registered through net, *rep its report
+ * with NOTED_TEXT as its text; the agent's id, to free. */
+static char *agent_register(struct fixture *f, const struct netsvc *net, const json_t *conf,
+                            struct netsvc_agent_report *rep)
+{
+        struct service_error e = {0};
+        json_t *a = NULL;
+        bool is_new = false;
+        *rep = report_of(conf);
+        rep->text = NOTED_TEXT;
+        rep->text_len = strlen(NOTED_TEXT);
+        assert_int_equal(store_begin(f->st, true), 0);
+        assert_int_equal(netsvc_agent_report(net, rep, &a, &is_new, &e), 0);
+        assert_int_equal(store_end(f->st, true), 0);
+        assert_true(is_new);
+        char *id = strdup(json_str(a, "id"));
+        json_decref(a);
+        return id;
+}
+
 /* netsvc_agent_repeat() in a read transaction. */
 static int agent_repeat(struct store *st, const struct netsvc *net, const char *text)
 {
@@ -219,18 +242,11 @@ static void test_agent_repeat(void **state)
         struct netsvc net = f->svc.net;
         net.agent_memo = memo;
         _cleanup_json_ json_t *conf = json_pack("{s:{s:[s]}}", "device_mappings", "physnet1", "em1");
-        const char *text = "{\"agent\": {\"host\": \"c1\"}}";
-        struct netsvc_agent_report rep = report_of(conf);
+        const char *text = NOTED_TEXT;
+        struct netsvc_agent_report rep;
         struct service_error e = {0};
         json_t *a = NULL;
-        bool is_new = false;
-        rep.text = text;
-        rep.text_len = strlen(text);
-        assert_int_equal(store_begin(f->st, true), 0);
-        assert_int_equal(netsvc_agent_report(&net, &rep, &a, &is_new, &e), 0);
-        assert_int_equal(store_end(f->st, true), 0);
-        char *id = strdup(json_str(a, "id"));
-        json_decref(a);
+        char *id = agent_register(f, &net, conf, &rep);
         /* Written, not yet seen repeating: not noted. */
         assert_int_equal(agent_repeat(f->st, &net, text), 0);
         assert_int_equal(agent_memo_size(memo), 0);
@@ -305,18 +321,11 @@ static void test_host_heartbeat_with_agent(void **state)
         struct computesvc svc = f->svc;
         svc.net.agent_memo = memo;
         _cleanup_json_ json_t *conf = json_pack("{s:{s:[s]}}", "device_mappings", "physnet1", "em1");
-        const char *text = "{\"agent\": {\"host\": \"c1\"}}";
-        struct netsvc_agent_report rep = report_of(conf);
+        const char *text = NOTED_TEXT;
+        struct netsvc_agent_report rep;
         struct service_error e = {0};
         json_t *a = NULL;
-        bool is_new = false;
-        rep.text = text;
-        rep.text_len = strlen(text);
-        assert_int_equal(store_begin(f->st, true), 0);
-        assert_int_equal(netsvc_agent_report(&svc.net, &rep, &a, &is_new, &e), 0);
-        assert_int_equal(store_end(f->st, true), 0);
-        char *id = strdup(json_str(a, "id"));
-        json_decref(a);
+        char *id = agent_register(f, &svc.net, conf, &rep);
         /* Not noted yet: nothing read, nothing queued. */
         clock_now += 20;
         assert_int_equal(host_with_agent(f, &svc, "c1", "r1", text), 0);
